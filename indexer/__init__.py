@@ -1,0 +1,1 @@
+"""Telusur's indexing stage: archive files → clean articles → a Whoosh index."""

@@ -1,0 +1,53 @@
+"""The records that flow through the indexer: raw records in, articles out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# How an article's date was found (issue: ingest scraped article text).
+DATE_SOURCES = ("metadata", "text", "weekday-inferred", "none")
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One article as read from an archive file, before any interpretation.
+
+    `fields` holds what the file gave: for .txt files only `title` and `body`
+    (the first non-empty line and the rest); for JSON/CSV the record's own
+    columns (id, url, title, outlet, published, body), each possibly missing.
+    `sidecar` holds metadata from a NAME.json or manifest.csv next to a .txt file.
+    """
+
+    doc_id: str
+    source: str  # the file it came from
+    line: int | None  # 1-based line (jsonl/csv) or list index (json); None for .txt
+    fields: dict[str, str | None]
+    sidecar: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A record or file that could not be read, kept for the summary."""
+
+    source: str
+    line: int | None
+    reason: str
+
+
+@dataclass
+class Article:
+    """An article ready to index."""
+
+    id: str
+    title: str
+    body: str
+    url: str | None = None
+    outlet: str | None = None
+    outlet_source: str = "none"  # metadata | url | dateline | self-reference | none
+    published: date | None = None
+    date_source: str = "none"  # one of DATE_SOURCES
+    removed: list[str] = field(default_factory=list)  # boilerplate lines taken out of the body
+    person: list[str] = field(default_factory=list)  # canonical entity names
+    organisation: list[str] = field(default_factory=list)
+    place: list[str] = field(default_factory=list)
