@@ -1,0 +1,35 @@
+"""Telusur's settings: declared once with their help text, overridable by environment variables.
+
+Only `Settings.from_env()` reads the environment; everything else gets a Settings passed in.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path = Path("index_data")
+    """Where the index lives (TELUSUR_INDEX_DIR)."""
+    outlets_file: Path | None = None
+    """Extra outlet registry entries, merged over the built-in ones (TELUSUR_OUTLETS_FILE)."""
+    aliases_file: Path | None = None
+    """Extra entity aliases, merged over the built-in ones (TELUSUR_ALIASES_FILE)."""
+    synonyms_file: Path | None = None
+    """Extra query-time abbreviations and synonyms (TELUSUR_SYNONYMS_FILE)."""
+    stem_exceptions_file: Path | None = None
+    """Extra words Sastrawi must not stem, or must stem differently (TELUSUR_STEM_EXCEPTIONS_FILE)."""
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = env.get(f"TELUSUR_{f.name.upper()}")
+            if raw:
+                values[f.name] = Path(raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
