@@ -1,0 +1,97 @@
+"""The Whoosh schema, in one place, and how an Article becomes a Whoosh document."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Any
+
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from indexer.analysis import exact_analyzer, stemmed_analyzer
+from indexer.models import Article
+
+FACET_FIELDS = ("outlet", "person", "organisation", "place")
+ENTITY_FIELDS = ("person", "organisation", "place")
+# Separators inside the `facets` column: groups, then values within a group.
+GROUP_SEP = "\x1f"
+VALUE_SEP = "\x1e"
+
+
+def build_schema() -> Schema:
+    stemmed = stemmed_analyzer()
+    return Schema(
+        id=ID(unique=True, stored=True),
+        url=STORED(),
+        title=TEXT(analyzer=stemmed, stored=True, field_boost=2.0),
+        body=TEXT(analyzer=stemmed, stored=True),
+        # Title and body unstemmed: "quoted phrases" match the exact words.
+        exact=TEXT(analyzer=exact_analyzer(), phrase=True),
+        outlet=ID(stored=True),
+        published=DATETIME(stored=True),
+        date_source=STORED(),
+        outlet_source=STORED(),
+        person=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        organisation=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        place=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        # Day, outlet and entities of each document in one column: facets are counted
+        # from it with numpy, without touching stored fields or postings.
+        facets=COLUMN(),
+        content_hash=STORED(),
+    )
+
+
+def _keywords(values: list[str]) -> str:
+    # Commas separate keywords, so a name must not contain one.
+    return ",".join(v.replace(",", " ").strip() for v in values if v.strip())
+
+
+def encode_facets(article: Article) -> bytes:
+    groups = [
+        article.published.isoformat() if article.published else "",
+        article.outlet or "",
+        *(VALUE_SEP.join(getattr(article, f)) for f in ENTITY_FIELDS),
+    ]
+    return GROUP_SEP.join(g.replace(GROUP_SEP, " ") for g in groups).encode("utf-8")
+
+
+def content_hash(article: Article) -> str:
+    h = hashlib.sha256()
+    for part in (article.title, article.body, article.url or "", article.outlet or ""):
+        h.update(part.encode("utf-8", "replace"))
+        h.update(b"\0")
+    h.update((article.published.isoformat() if article.published else "").encode())
+    return h.hexdigest()[:20]
+
+
+def to_document(article: Article) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": article.id,
+        "url": article.url,
+        "title": article.title,
+        "body": article.body,
+        "exact": f"{article.title}\n{article.body}",
+        "date_source": article.date_source,
+        "outlet_source": article.outlet_source,
+        "facets": encode_facets(article),
+        "content_hash": content_hash(article),
+    }
+    if article.outlet:
+        doc["outlet"] = article.outlet
+    if article.published:
+        doc["published"] = datetime.combine(article.published, datetime.min.time())
+    for f in ENTITY_FIELDS:
+        values = _keywords(getattr(article, f))
+        if values:
+            doc[f] = values
+    return doc
+
+
+def split_keywords(stored: str | None) -> list[str]:
+    return [v for v in (stored or "").split(",") if v]
+
+
+def stored_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
