@@ -1,0 +1,136 @@
+"""Facet counting over per-generation numpy arrays, never with Whoosh's groupedby.
+
+For each index generation we read the `facets` column once into arrays:
+  day[doc]                  days since 0001-01-01 (-1: no date)
+  pairs[field] = (doc, val) one row per (document, value) of outlet/person/organisation/place
+Counting a facet for a set of matching documents is then one bincount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from indexer.schema import FACET_FIELDS, GROUP_SEP, VALUE_SEP
+from search.models import FacetValue
+
+# The published facet's bucket size follows the span of the matching dates.
+DAY_SPAN_MAX = 62
+MONTH_SPAN_MAX = 3 * 366
+
+
+@dataclass
+class _Values:
+    doc: np.ndarray  # int32 document numbers
+    val: np.ndarray  # int32 value ids
+    names: list[str]
+    ids: dict[str, int]
+
+
+class FacetData:
+    """The facet arrays of one index generation (read-only once built)."""
+
+    def __init__(self, reader: Any) -> None:
+        n = reader.doc_count_all()
+        self.size = n
+        self.day = np.full(n, -1, dtype=np.int32)
+        docs: dict[str, list[int]] = {f: [] for f in FACET_FIELDS}
+        vals: dict[str, list[int]] = {f: [] for f in FACET_FIELDS}
+        ids: dict[str, dict[str, int]] = {f: {} for f in FACET_FIELDS}
+        live = np.zeros(n, dtype=bool)
+        for d in reader.all_doc_ids():
+            live[d] = True
+        column = reader.column_reader("facets") if reader.has_column("facets") else None
+        for docnum in range(n):
+            raw = column[docnum] if column is not None else b""
+            if not raw or not live[docnum]:
+                continue
+            groups = raw.decode("utf-8").split(GROUP_SEP)
+            if groups[0]:
+                self.day[docnum] = date.fromisoformat(groups[0]).toordinal()
+            for fname, group in zip(FACET_FIELDS, groups[1:], strict=False):
+                if not group:
+                    continue
+                table = ids[fname]
+                for value in group.split(VALUE_SEP):
+                    vid = table.setdefault(value, len(table))
+                    docs[fname].append(docnum)
+                    vals[fname].append(vid)
+        self.live = live
+        self.values = {
+            f: _Values(
+                np.asarray(docs[f], dtype=np.int32),
+                np.asarray(vals[f], dtype=np.int32),
+                list(ids[f]),
+                ids[f],
+            )
+            for f in FACET_FIELDS
+        }
+        dates = [date.fromordinal(int(o)) for o in np.unique(self.day[self.day >= 0])]
+        self.min_date = dates[0] if dates else None
+        self.max_date = dates[-1] if dates else None
+
+    def value_mask(self, fname: str, selected: tuple[str, ...]) -> np.ndarray:
+        """Documents having any of the selected values (values within one facet are OR)."""
+        v = self.values[fname]
+        wanted = [v.ids[s] for s in selected if s in v.ids]
+        mask = np.zeros(self.size, dtype=bool)
+        if wanted:
+            mask[v.doc[np.isin(v.val, wanted)]] = True
+        return mask
+
+    def date_mask(self, date_from: date | None, date_to: date | None) -> np.ndarray:
+        mask = self.day >= 0
+        if date_from:
+            mask &= self.day >= date_from.toordinal()
+        if date_to:
+            mask &= self.day <= date_to.toordinal()
+        return mask
+
+    def count(
+        self, fname: str, mask: np.ndarray, selected: tuple[str, ...] = (), limit: int = 20
+    ) -> list[FacetValue]:
+        """The top values among the masked documents; selected values always stay listed."""
+        v = self.values[fname]
+        counts = np.bincount(v.val[mask[v.doc]], minlength=len(v.names))
+        nonzero = np.flatnonzero(counts)
+        # Highest count first, then by name for a stable order.
+        order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), v.names[i]))
+        out = [FacetValue(v.names[i], int(counts[i]), v.names[i] in selected) for i in order[:limit]]
+        listed = {fv.value for fv in out}
+        for s in selected:
+            if s not in listed:
+                count = int(counts[v.ids[s]]) if s in v.ids else 0
+                out.append(FacetValue(s, count, True))
+        return out
+
+    def histogram(self, mask: np.ndarray) -> tuple[str, list[FacetValue]]:
+        """Matching documents per day, month or year, whichever suits the span; in date order."""
+        days = self.day[mask & (self.day >= 0)]
+        if days.size == 0:
+            return "month", []
+        lo, hi = int(days.min()), int(days.max())
+        if hi - lo <= DAY_SPAN_MAX:
+            interval = "day"
+            keys, counts = np.unique(days, return_counts=True)
+            labels = [date.fromordinal(int(k)).isoformat() for k in keys]
+        else:
+            # Distinct days are few (one per calendar day), so bucket them, then spread counts.
+            uniq, inverse = np.unique(days, return_inverse=True)
+            as_dates = [date.fromordinal(int(k)) for k in uniq]
+            if hi - lo <= MONTH_SPAN_MAX:
+                interval = "month"
+                bucket = np.array([d.year * 12 + d.month - 1 for d in as_dates])
+            else:
+                interval = "year"
+                bucket = np.array([d.year for d in as_dates])
+            keys, per_bucket = np.unique(bucket[inverse], return_counts=True)
+            counts = per_bucket
+            if interval == "month":
+                labels = [f"{k // 12:04d}-{k % 12 + 1:02d}" for k in keys.tolist()]
+            else:
+                labels = [f"{k:04d}" for k in keys.tolist()]
+        return interval, [FacetValue(lbl, int(c)) for lbl, c in zip(labels, counts, strict=True)]

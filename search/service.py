@@ -1,0 +1,217 @@
+"""SearchService: the one entry point for searching; owns the searcher's lifetime.
+
+One service per worker process. The index is opened lazily on first use and reopened when
+`current` points somewhere new or the index gets a new generation; never `Searcher.refresh()`
+(it returned deleted and duplicate documents after merges) and never across a fork.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import index
+from whoosh import query as wq
+
+from indexer.build import current_path
+from indexer.schema import ENTITY_FIELDS, split_keywords, stored_date
+from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery
+from search.facets import FacetData
+from search.models import ArticleView, FacetValue, Hit, SearchRequest, SearchResult
+from search.query import ParsedQuery, QuerySyntaxError, parse_query
+from search.snippets import highlight_full, make_snippet
+
+FACET_LIMIT = 20
+
+
+@dataclass
+class _Generation:
+    """An open index generation with its searcher and facet arrays."""
+
+    realpath: str
+    generation: int
+    ix: Any
+    searcher: Any
+    facets: FacetData
+
+
+def _entities(fields: dict[str, Any]) -> dict[str, list[str]]:
+    return {f: split_keywords(fields.get(f)) for f in ENTITY_FIELDS}
+
+
+class SearchService:
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._gen: _Generation | None = None
+        self._lock = threading.Lock()
+
+    # -- index lifetime -------------------------------------------------------------------
+
+    def _current(self) -> _Generation:
+        link = current_path(self.index_dir)
+        real = os.path.realpath(link)
+        with self._lock:
+            gen = self._gen
+            try:
+                if gen is not None and gen.realpath == real:
+                    if gen.ix.latest_generation() == gen.generation:
+                        return gen
+                if not index.exists_in(real):
+                    raise IndexUnavailable(
+                        "Indeks belum dibuat. Jalankan `telusur rebuild-index PATH` terlebih dahulu."
+                    )
+                ix = index.open_dir(real)
+                searcher = ix.searcher()
+            except (OSError, index.EmptyIndexError) as e:
+                if gen is not None and os.path.exists(gen.realpath):
+                    return gen  # keep serving the generation we have
+                raise IndexUnavailable(f"Indeks tidak dapat dibuka: {e}") from e
+            new = _Generation(real, ix.latest_generation(), ix, searcher, FacetData(searcher.reader()))
+            self._gen = new
+        if gen is not None:
+            gen.searcher.close()
+        return new
+
+    def close(self) -> None:
+        with self._lock:
+            if self._gen is not None:
+                self._gen.searcher.close()
+                self._gen = None
+
+    def stats(self) -> dict[str, Any]:
+        gen = self._current()
+        return {
+            "articles": gen.searcher.doc_count(),
+            "generation": gen.generation,
+            "index": os.path.basename(gen.realpath),
+            "built_at": os.path.getmtime(gen.realpath),
+            "min_date": gen.facets.min_date,
+            "max_date": gen.facets.max_date,
+        }
+
+    # -- search ---------------------------------------------------------------------------
+
+    def parse(self, text: str) -> ParsedQuery:
+        try:
+            return parse_query(text)
+        except QuerySyntaxError as e:
+            raise InvalidQuery(str(e)) from e
+        except RecursionError as e:  # belt and braces: the parser caps depth itself
+            raise InvalidQuery("Kueri terlalu rumit.") from e
+
+    def _matching(self, gen: _Generation, q: wq.Query | None) -> np.ndarray:
+        """A boolean mask of the documents matching q (unscored: counting needs no scores)."""
+        if q is None:
+            return gen.facets.live.copy()
+        mask = np.zeros(gen.facets.size, dtype=bool)
+        docs = np.fromiter(gen.searcher.docs_for_query(q), dtype=np.int64)
+        mask[docs] = True
+        return mask
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        parsed = self.parse(req.q)
+        gen = self._current()
+        fd = gen.facets
+
+        base = self._matching(gen, parsed.query)
+        filter_masks: dict[str, np.ndarray] = {
+            f: fd.value_mask(f, values) for f, values in req.filters().items()
+        }
+        if req.date_from or req.date_to:
+            filter_masks["published"] = fd.date_mask(req.date_from, req.date_to)
+
+        def all_but(name: str | None) -> np.ndarray:
+            m = base.copy()
+            for other, fm in filter_masks.items():
+                if other != name:
+                    m &= fm
+            return m
+
+        final = all_but(None)
+        total = int(final.sum())
+
+        # Each facet counts under the query and every *other* filter.
+        facets: dict[str, list[FacetValue]] = {}
+        for fname in ("outlet", *ENTITY_FIELDS):
+            mask = all_but(fname) if fname in filter_masks else final
+            facets[fname] = fd.count(fname, mask, getattr(req, fname), limit=FACET_LIMIT)
+        interval, facets["published"] = fd.histogram(
+            all_but("published") if "published" in filter_masks else final
+        )
+
+        start = (req.page - 1) * req.per_page
+        docnums_scores = self._page(gen, parsed, req, final, start, total)
+        hits = [self._hit(gen, d, s, parsed) for d, s in docnums_scores]
+        took = (time.perf_counter() - started) * 1000
+        return SearchResult(total, req.page, req.per_page, round(took, 2), hits, facets, interval)
+
+    def _page(
+        self,
+        gen: _Generation,
+        parsed: ParsedQuery,
+        req: SearchRequest,
+        final: np.ndarray,
+        start: int,
+        total: int,
+    ) -> list[tuple[int, float | None]]:
+        if start >= total:
+            return []
+        end = min(start + req.per_page, total)
+        sort = req.sort
+        if parsed.query is None and sort == "relevance":
+            sort = "newest"  # nothing to rank by: show the latest first
+        if sort == "relevance":
+            allow = None
+            if not final.all() and (req.filters() or req.date_from or req.date_to):
+                allow = set(np.flatnonzero(final).tolist())
+            results = gen.searcher.search(parsed.query, filter=allow, limit=end)
+            return [(hit.docnum, hit.score) for hit in results[start:end]]
+        docs = np.flatnonzero(final)
+        days = gen.facets.day[docs]
+        # Undated articles go last in both orders; ties keep index order.
+        key = np.where(days < 0, np.iinfo(np.int32).max, days if sort == "oldest" else -days)
+        order = np.lexsort((docs, key))
+        return [(int(d), None) for d in docs[order[start:end]]]
+
+    def _hit(self, gen: _Generation, docnum: int, score: float | None, parsed: ParsedQuery) -> Hit:
+        fields = gen.searcher.stored_fields(docnum)
+        snippet = make_snippet(fields.get("body") or "", parsed.highlight)
+        return Hit(
+            id=fields["id"],
+            title=fields.get("title") or "",
+            url=fields.get("url"),
+            outlet=fields.get("outlet"),
+            published=stored_date(fields.get("published")),
+            snippet=snippet,
+            entities=_entities(fields),
+            score=score,
+        )
+
+    # -- articles -------------------------------------------------------------------------
+
+    def article(self, doc_id: str, q: str = "") -> tuple[ArticleView, str]:
+        """One article and its body as HTML with the query's words marked."""
+        gen = self._current()
+        docnum = gen.searcher.document_number(id=doc_id)
+        if docnum is None:
+            raise ArticleNotFound(f"Artikel '{doc_id}' tidak ditemukan.")
+        fields = gen.searcher.stored_fields(docnum)
+        terms = self.parse(q).highlight if q else frozenset()
+        view = ArticleView(
+            id=fields["id"],
+            title=fields.get("title") or "",
+            url=fields.get("url"),
+            outlet=fields.get("outlet"),
+            published=stored_date(fields.get("published")),
+            date_source=fields.get("date_source") or "none",
+            outlet_source=fields.get("outlet_source") or "none",
+            body=fields.get("body") or "",
+            entities=_entities(fields),
+        )
+        return view, highlight_full(view.body, terms)
