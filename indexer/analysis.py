@@ -19,10 +19,37 @@ TOKEN_PATTERN = r"\w+(?:[-.'’]\w+)*"
 
 # Our own short list: Sastrawi's list holds content words (hari, baru, besar, tidak).
 STOPWORDS = frozenset(
-    """
-    yang dan di ke dari ini itu dengan untuk pada dalam adalah oleh akan atau juga
-    telah sudah para pun lah kah nya tersebut bahwa serta maupun yaitu yakni
-    """.split()
+    [
+        "yang",
+        "dan",
+        "di",
+        "ke",
+        "dari",
+        "ini",
+        "itu",
+        "dengan",
+        "untuk",
+        "pada",
+        "dalam",
+        "adalah",
+        "oleh",
+        "akan",
+        "atau",
+        "juga",
+        "telah",
+        "sudah",
+        "para",
+        "pun",
+        "lah",
+        "kah",
+        "nya",
+        "tersebut",
+        "bahwa",
+        "serta",
+        "maupun",
+        "yaitu",
+        "yakni",
+    ]
 )
 
 # Sastrawi only understands [a-z] words (it turns everything else into spaces).

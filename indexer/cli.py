@@ -44,7 +44,9 @@ index_dir_option = click.option(
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_dir_option
 @click.pass_context
-def rebuild_index_command(ctx: click.Context, paths: tuple[Path, ...], index_dir: Path | None) -> None:
+def rebuild_index_command(
+    ctx: click.Context, paths: tuple[Path, ...], index_dir: Path | None
+) -> None:
     """Index the archive at PATHS (files or folders) into a new index and swap it in."""
     settings = _settings(ctx, index_dir)
     bar: dict[str, object] = {}

@@ -217,7 +217,10 @@ def _jsonl_objects(path: Path, fh: io.BufferedIOBase) -> Iterator[tuple[int, Any
                 yield line_no, Skipped(str(path), line_no, f"invalid JSON: {e}")
     except (EOFError, zlib.error, gzip.BadGzipFile, OSError) as e:
         # A truncated or corrupt .gz: keep every record before the damage.
-        yield line_no + 1, Skipped(str(path), line_no + 1, f"file damaged after line {line_no}: {e}")
+        yield (
+            line_no + 1,
+            Skipped(str(path), line_no + 1, f"file damaged after line {line_no}: {e}"),
+        )
 
 
 def _read_jsonl(path: Path, root: Path) -> Iterator[RawRecord | Skipped]:

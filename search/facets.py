@@ -99,7 +99,9 @@ class FacetData:
         nonzero = np.flatnonzero(counts)
         # Highest count first, then by name for a stable order.
         order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), v.names[i]))
-        out = [FacetValue(v.names[i], int(counts[i]), v.names[i] in selected) for i in order[:limit]]
+        out = [
+            FacetValue(v.names[i], int(counts[i]), v.names[i] in selected) for i in order[:limit]
+        ]
         listed = {fv.value for fv in out}
         for s in selected:
             if s not in listed:

@@ -127,8 +127,8 @@ class _Parser:
                 (negatives if neg else positives).append(q)
         if not positives and not negatives:
             return None
-        pos: wq.Query = wq.And(positives) if len(positives) > 1 else (
-            positives[0] if positives else wq.Every()
+        pos: wq.Query = (
+            wq.And(positives) if len(positives) > 1 else (positives[0] if positives else wq.Every())
         )
         if negatives:
             return wq.AndNot(pos, wq.Or(negatives) if len(negatives) > 1 else negatives[0])
@@ -200,7 +200,9 @@ def parse_query(text: str) -> ParsedQuery:
     if len(text) > MAX_QUERY_LENGTH:
         raise QuerySyntaxError(f"Kueri terlalu panjang (maksimal {MAX_QUERY_LENGTH} karakter).")
     if text.strip() in ("*", "*:*"):
-        raise QuerySyntaxError("Tanda bintang (*) tidak didukung; kosongkan kueri untuk semua berita.")
+        raise QuerySyntaxError(
+            "Tanda bintang (*) tidak didukung; kosongkan kueri untuk semua berita."
+        )
     parser = _Parser(_lex(text))
     q = parser.parse()
     if q is None and text.strip():

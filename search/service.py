@@ -58,9 +58,12 @@ class SearchService:
         with self._lock:
             gen = self._gen
             try:
-                if gen is not None and gen.realpath == real:
-                    if gen.ix.latest_generation() == gen.generation:
-                        return gen
+                if (
+                    gen is not None
+                    and gen.realpath == real
+                    and gen.ix.latest_generation() == gen.generation
+                ):
+                    return gen
                 if not index.exists_in(real):
                     raise IndexUnavailable(
                         "Indeks belum dibuat. Jalankan `telusur rebuild-index PATH` terlebih dahulu."
@@ -71,7 +74,9 @@ class SearchService:
                 if gen is not None and os.path.exists(gen.realpath):
                     return gen  # keep serving the generation we have
                 raise IndexUnavailable(f"Indeks tidak dapat dibuka: {e}") from e
-            new = _Generation(real, ix.latest_generation(), ix, searcher, FacetData(searcher.reader()))
+            new = _Generation(
+                real, ix.latest_generation(), ix, searcher, FacetData(searcher.reader())
+            )
             self._gen = new
         if gen is not None:
             gen.searcher.close()

@@ -31,11 +31,19 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
     """
     if not terms:
         return _plain(text, max_chars)
-    formatter = highlight.HtmlFormatter(tagname="mark", between=" … ", classname="hl", termclass="t")
+    formatter = highlight.HtmlFormatter(
+        tagname="mark", between=" … ", classname="hl", termclass="t"
+    )
     fragmenter = highlight.ContextFragmenter(maxchars=max_chars // 2 + 40, surround=max_chars // 4)
     window = " ".join(text[:WINDOW_CHARS].split())
     out = highlight.highlight(
-        window, terms, _analyzer, fragmenter, formatter, top=2, scorer=highlight.BasicFragmentScorer()
+        window,
+        terms,
+        _analyzer,
+        fragmenter,
+        formatter,
+        top=2,
+        scorer=highlight.BasicFragmentScorer(),
     )
     return out or _plain(text, max_chars)
 

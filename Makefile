@@ -1,0 +1,37 @@
+# Telusur — `make run` serves the sample archive; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INDEX_DIR ?= index_data
+SAMPLE := sample_archive/nasional.jsonl sample_archive/daerah.csv sample_archive/kliping
+export TELUSUR_INDEX_DIR ?= $(INDEX_DIR)
+
+.PHONY: install run index rebuild test lint bench
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Build the index from the sample archive only when there is none yet.
+index: install
+	@if [ -e "$(INDEX_DIR)/current" ]; then echo "Index present in $(INDEX_DIR)/ (make rebuild to rebuild it)"; \
+	else $(BIN)/telusur rebuild-index $(SAMPLE); fi
+
+rebuild: install
+	$(BIN)/telusur rebuild-index $(SAMPLE)
+
+run: index
+	@echo "Telusur on http://127.0.0.1:8000"
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy indexer search webui wsgi.py
+
+test: install lint
+	$(BIN)/pytest -q

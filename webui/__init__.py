@@ -1,0 +1,59 @@
+"""The Flask app: a search page and a REST API over the search service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response
+
+from indexer.settings import Settings
+
+SECURITY_HEADERS = {
+    # No inline script anywhere: article text can never run as code.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then settings from the environment, then `config` overrides."""
+    from flask_smorest import Api
+
+    from search.service import SearchService
+    from webui import api, views
+    from webui.errors import register_error_handlers
+
+    app = Flask(__name__)
+    settings = Settings.from_env(index_dir=(config or {}).get("INDEX_DIR"))
+    app.config.update(
+        API_TITLE="Telusur",
+        API_VERSION="1.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_SORT_KEYS=False,
+        TELUSUR_SETTINGS=settings,
+    )
+    app.config.update(config or {})
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    # One service per process; it opens the index lazily on the first request.
+    app.extensions["telusur.search"] = SearchService(settings.index_dir)
+
+    smorest = Api(app)
+    smorest.register_blueprint(api.blp)
+    app.register_blueprint(views.bp)
+    register_error_handlers(app)
+
+    @app.after_request
+    def _security_headers(resp: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            resp.headers.setdefault(name, value)
+        return resp
+
+    return app

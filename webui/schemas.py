@@ -1,0 +1,139 @@
+"""marshmallow schemas: the search arguments (shared by the API and the page) and responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
+from marshmallow.validate import Length, OneOf, Range
+
+from search.models import SORTS, SearchRequest
+from search.query import MAX_QUERY_LENGTH
+
+MAX_PER_PAGE = 100
+MAX_PAGE = 100_000
+MAX_VALUES_PER_FILTER = 20
+LIST_ARGS = ("outlet", "person", "organisation", "place")
+
+
+def _values_field() -> fields.List:
+    return fields.List(
+        fields.String(validate=Length(min=1, max=200)),
+        load_default=list,
+        validate=Length(max=MAX_VALUES_PER_FILTER),
+        metadata={"description": "Repeatable; several values of one facet are OR-ed."},
+    )
+
+
+class SearchArgsSchema(Schema):
+    """Query parameters of GET /api/search, the export endpoints and the search page."""
+
+    class Meta:
+        unknown = RAISE
+
+    q = fields.String(
+        load_default="",
+        validate=Length(max=MAX_QUERY_LENGTH),
+        metadata={"description": 'Words (all must match), "exact phrase", -exclude, OR, judul:'},
+    )
+    outlet = _values_field()
+    person = _values_field()
+    organisation = _values_field()
+    place = _values_field()
+    date_from = fields.Date(
+        data_key="from", load_default=None, metadata={"description": "YYYY-MM-DD, inclusive"}
+    )
+    date_to = fields.Date(
+        data_key="to", load_default=None, metadata={"description": "YYYY-MM-DD, inclusive"}
+    )
+    sort = fields.String(load_default="relevance", validate=OneOf(SORTS))
+    page = fields.Integer(load_default=1, validate=Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(load_default=10, validate=Range(min=1, max=MAX_PER_PAGE))
+
+    @validates_schema
+    def _dates_in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError("'from' must not be after 'to'.", field_name="from")
+
+    @post_load
+    def _to_request(self, data: dict[str, Any], **_: Any) -> SearchRequest:
+        for name in LIST_ARGS:
+            data[name] = tuple(dict.fromkeys(data[name]))  # repeated values count once
+        return SearchRequest(**data)
+
+
+def load_search_args(args: Any) -> SearchRequest:
+    """Validate a MultiDict of query arguments (the page's path; the API goes through webargs)."""
+    data: dict[str, Any] = {}
+    for key in args:
+        values = args.getlist(key)
+        if key in LIST_ARGS:
+            data[key] = values
+        elif len(values) > 1:
+            raise ValidationError({key: ["Given more than once."]})
+        else:
+            data[key] = values[0]
+    result: SearchRequest = SearchArgsSchema().load(data)
+    return result
+
+
+class FacetValueSchema(Schema):
+    value = fields.String(required=True)
+    count = fields.Integer(required=True)
+    selected = fields.Boolean()
+
+
+class EntitiesSchema(Schema):
+    person = fields.List(fields.String())
+    organisation = fields.List(fields.String())
+    place = fields.List(fields.String())
+
+
+class HitSchema(Schema):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    url = fields.String(allow_none=True)
+    outlet = fields.String(allow_none=True)
+    published = fields.Date(allow_none=True)
+    snippet = fields.String(
+        metadata={"description": "HTML-escaped text with <mark> around matches"}
+    )
+    entities = fields.Nested(EntitiesSchema)
+    score = fields.Float(allow_none=True)
+
+
+class FacetsSchema(Schema):
+    outlet = fields.List(fields.Nested(FacetValueSchema))
+    published = fields.List(fields.Nested(FacetValueSchema))
+    person = fields.List(fields.Nested(FacetValueSchema))
+    organisation = fields.List(fields.Nested(FacetValueSchema))
+    place = fields.List(fields.Nested(FacetValueSchema))
+
+
+class SearchResponseSchema(Schema):
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    took_ms = fields.Float(required=True)
+    date_interval = fields.String(metadata={"description": "Bucket of facets.published"})
+    hits = fields.List(fields.Nested(HitSchema), required=True)
+    facets = fields.Nested(FacetsSchema, required=True)
+
+
+class ArticleSchema(Schema):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    url = fields.String(allow_none=True)
+    outlet = fields.String(allow_none=True)
+    outlet_source = fields.String()
+    published = fields.Date(allow_none=True)
+    date_source = fields.String()
+    body = fields.String()
+    entities = fields.Nested(EntitiesSchema)
+
+
+class ApiErrorSchema(Schema):
+    status = fields.Integer(required=True)
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
