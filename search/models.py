@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 SORTS = ("relevance", "newest", "oldest")
@@ -58,7 +58,8 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     date_interval: str = "month"  # the bucket size of facets["published"]: day | month | year
-    extra: dict[str, object] = field(default_factory=dict)
+    relaxed: bool = False  # all words found too little: ranked by how many words match
+    suggestion: str | None = None  # did-you-mean, from the index's own vocabulary
 
 
 @dataclass

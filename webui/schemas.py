@@ -116,6 +116,10 @@ class SearchResponseSchema(Schema):
     per_page = fields.Integer(required=True)
     took_ms = fields.Float(required=True)
     date_interval = fields.String(metadata={"description": "Bucket of facets.published"})
+    relaxed = fields.Boolean(
+        metadata={"description": "True when too few articles had all words: most words first"}
+    )
+    suggestion = fields.String(allow_none=True, metadata={"description": "Did you mean"})
     hits = fields.List(fields.Nested(HitSchema), required=True)
     facets = fields.Nested(FacetsSchema, required=True)
 
