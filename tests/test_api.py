@@ -1,0 +1,98 @@
+"""GET /api/search and /api/articles: the success shape and the error shape."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+
+def test_search_success_shape(client: FlaskClient) -> None:
+    resp = client.get("/api/search?q=banjir&outlet=Warta+Timur&outlet=Suara+Pesisir&sort=newest")
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert {"total", "page", "per_page", "took_ms", "hits", "facets"} <= set(body)
+    assert (body["total"], body["page"], body["per_page"]) == (2, 1, 10)
+    assert [h["id"] for h in body["hits"]] == ["a6", "a2"]
+    hit = body["hits"][1]
+    assert hit["title"] == "Banjir susulan di Bekasi"
+    assert hit["outlet"] == "Warta Timur"
+    assert hit["published"] == "2025-08-05"
+    assert hit["url"] is None
+    assert "<mark" in hit["snippet"]
+    assert hit["entities"] == {
+        "person": ["Rahmat Hidayat", "Sari Wulandari"],
+        "organisation": ["BPBD"],
+        "place": ["Bekasi", "Jakarta"],
+    }
+    assert set(body["facets"]) == {"outlet", "published", "person", "organisation", "place"}
+    assert {"value": "Warta Timur", "count": 1, "selected": True} in body["facets"]["outlet"]
+    assert body["facets"]["published"][0] == {"value": "2025-08", "count": 1, "selected": False}
+
+
+def test_dates_and_paging_parameters(client: FlaskClient) -> None:
+    body = client.get(
+        "/api/search?q=banjir&from=2025-08-01&to=2025-08-31&per_page=1&page=2"
+    ).get_json()
+    assert body["total"] == 2
+    assert len(body["hits"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("per_page=101", "per_page"),
+        ("per_page=0", "per_page"),
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("from=2025-13-01", "from"),
+        ("from=2025-09-01&to=2025-08-01", "from"),
+        ("sort=popular", "sort"),
+        ("unknown=1", "unknown"),
+        ("q=" + "a" * 501, "q"),
+        ("q=secret:x", "q"),
+        ('q="unbalanced', "q"),
+    ],
+)
+def test_bad_parameters_get_400_with_the_error_shape(
+    client: FlaskClient, query: str, field: str
+) -> None:
+    resp = client.get(f"/api/search?{query}")
+    assert resp.status_code == 400
+    body = resp.get_json()
+    assert body["status"] == 400
+    assert body["code"] in ("invalid_parameters", "invalid_query")
+    assert body["message"]
+    assert field in body["errors"]
+
+
+def test_article_endpoint(client: FlaskClient) -> None:
+    body = client.get("/api/articles/a3").get_json()
+    assert body["title"] == "KPK periksa pejabat pelabuhan"
+    assert body["body"].startswith("Komisi Pemberantasan Korupsi")
+    missing = client.get("/api/articles/tidak-ada")
+    assert missing.status_code == 404
+    assert missing.get_json()["code"] == "not_found"
+
+
+def test_openapi_document_describes_the_search_endpoint(client: FlaskClient) -> None:
+    doc = client.get("/api/openapi.json").get_json()
+    params = {p["name"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
+    assert {
+        "q",
+        "outlet",
+        "person",
+        "organisation",
+        "place",
+        "from",
+        "to",
+        "sort",
+        "page",
+        "per_page",
+    } <= params
+    assert "/api/articles/{doc_id}" in doc["paths"]
+
+
+def test_unknown_route_gets_json_404(client: FlaskClient) -> None:
+    resp = client.get("/api/nothing-here")
+    assert resp.status_code == 404
+    assert resp.get_json()["status"] == 404
