@@ -26,7 +26,9 @@ def test_search_success_shape(client: FlaskClient) -> None:
     }
     assert set(body["facets"]) == {"outlet", "published", "person", "organisation", "place"}
     assert {"value": "Warta Timur", "count": 1, "selected": True} in body["facets"]["outlet"]
-    assert body["facets"]["published"][0] == {"value": "2025-08", "count": 1, "selected": False}
+    # Aug 5 .. Nov 20 spans about 15 weeks: weekly buckets, each labelled with its Monday.
+    assert body["date_interval"] == "week"
+    assert body["facets"]["published"][0] == {"value": "2025-08-04", "count": 1, "selected": False}
 
 
 def test_dates_and_paging_parameters(client: FlaskClient) -> None:

@@ -30,10 +30,10 @@ def test_query_counts_and_facets(service: SearchService) -> None:
     assert facet(r, "organisation") == {"BPBD": 3}
     assert facet(r, "place") == {"Bekasi": 2, "Jakarta": 2}
     assert facet(r, "person") == {"Rahmat Hidayat": 2, "Sari Wulandari": 1}
-    assert r.date_interval == "month"
+    assert r.date_interval == "week"  # about 15 weeks: weekly buckets labelled with their Monday
     assert [(fv.value, fv.count) for fv in r.facets["published"]] == [
-        ("2025-08", 2),
-        ("2025-11", 1),
+        ("2025-08-04", 2),
+        ("2025-11-17", 1),
     ]
 
 
@@ -132,6 +132,11 @@ def test_hit_carries_metadata_and_entities(service: SearchService) -> None:
     ("dates", "interval", "buckets"),
     [
         (["2025-08-04", "2025-08-05", "2025-08-05"], "day", [("2025-08-04", 1), ("2025-08-05", 2)]),
+        (
+            ["2025-08-04", "2025-08-13", "2025-11-20"],
+            "week",
+            [("2025-08-04", 1), ("2025-08-11", 1), ("2025-11-17", 1)],
+        ),
         (["2024-01-31", "2025-06-01"], "month", [("2024-01", 1), ("2025-06", 1)]),
         (["2019-09-10", "2025-06-01", "2025-07-01"], "year", [("2019", 1), ("2025", 2)]),
     ],
