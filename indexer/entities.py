@@ -1,12 +1,28 @@
-"""Named entities in Indonesian news text.
+"""Named entities in Indonesian news text: people, organisations and places.
 
-Placeholder heuristic (capitalised runs with cue words); the trained tagger replaces it.
+A CRF tagger (indexer/ner) finds the mentions; indexer.ner.merge gives each one a canonical name
+so that "Presiden Tokayev", "Tokayev" and "Kassym-Jomart Tokayev" count as one facet value.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from indexer.ner.aliases import AliasTable, load_aliases
+from indexer.ner.merge import merge
+from indexer.ner.scoring import spans
+from indexer.ner.tagger import packaged_tagger
+from indexer.ner.tokenize import sentences, tokenize
+
+__all__ = [
+    "LABEL_TO_FACET",
+    "AliasTable",
+    "Entity",
+    "entity_facets",
+    "extract_entities",
+    "load_aliases",
+]
 
 LABEL_TO_FACET = {"PER": "person", "ORG": "organisation", "LOC": "place"}
 
@@ -20,34 +36,27 @@ class Entity:
     canonical: str  # the merged, normalised name used for facets
 
 
-_CAP_RUN = re.compile(r"\b[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*")
-_PER_CUES = ("Presiden ", "Menteri ", "Perdana Menteri ", "Pak ", "Bu ", "kata ", "ujar ")
-_LOC_CUES = ("di ", "Kota ", "Kabupaten ", "Provinsi ", "ke ", "dari ")
-_ORG_WORDS = ("Organisasi", "Partai", "PT", "Kementerian", "Komisi", "Dewan", "Badan", "Universitas")
-_SKIP = {"Baca", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu", "Presiden"}
+@lru_cache(maxsize=1)
+def _default_aliases() -> AliasTable:
+    return load_aliases(None)
 
 
-def extract_entities(text: str) -> list[Entity]:
-    found: list[Entity] = []
-    for m in _CAP_RUN.finditer(text):
-        words = m.group(0).split()
-        while words and words[0] in _SKIP:
-            words = words[1:]
-        if len(words) < 1 or " ".join(words) in _SKIP:
-            continue
-        name = " ".join(words)
-        start = m.end() - len(name)
-        before = text[max(0, start - 16) : start]
-        if words[0] in _ORG_WORDS or (name.isupper() and len(name) >= 3):
-            label = "ORG"
-        elif any(before.endswith(c) for c in _PER_CUES) and len(words) >= 2:
-            label = "PER"
-        elif any(before.endswith(c) for c in _LOC_CUES):
-            label = "LOC"
-        else:
-            continue
-        found.append(Entity(name, label, start, m.end(), name))
-    return found
+def extract_entities(text: str, *, aliases: AliasTable | None = None) -> list[Entity]:
+    """Entities of `text` in reading order; `aliases` defaults to the packaged alias file.
+
+    Pass `load_aliases(settings.aliases_file)` to add a user's aliases.
+    """
+    table = _default_aliases() if aliases is None else aliases
+    tagger = packaged_tagger()
+    tagged: list[tuple[str, int, int]] = []
+    for sent in sentences(text, tokenize(text)):
+        tags = tagger.tag([tok.text for tok in sent])
+        for label, first, last in sorted(spans(tags), key=lambda s: s[1]):
+            tagged.append((label, sent[first].start, sent[last - 1].end))
+    return [
+        Entity(text[m.start : m.end], m.label, m.start, m.end, m.canonical)
+        for m in merge(text, tagged, table)
+    ]
 
 
 def entity_facets(entities: list[Entity]) -> dict[str, list[str]]:

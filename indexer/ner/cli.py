@@ -1,0 +1,41 @@
+"""`telusur entities PATH|-`: one JSON object per entity of a text file or standard input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from indexer.entities import extract_entities
+from indexer.ner.aliases import AliasFileError, load_aliases
+from indexer.settings import Settings
+
+
+@click.command("entities")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option(
+    "--aliases",
+    "aliases_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Extra alias file (TELUSUR_ALIASES_FILE by default).",
+)
+@click.pass_context
+def entities_command(ctx: click.Context, source: TextIO, aliases_file: Path | None) -> None:
+    """Print the people, organisations and places in SOURCE (a text file, or - for stdin)."""
+    settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings.from_env()
+    try:
+        aliases = load_aliases(aliases_file or settings.aliases_file)
+    except (AliasFileError, OSError) as e:
+        raise click.ClickException(str(e)) from e
+    for ent in extract_entities(source.read(), aliases=aliases):
+        record = {
+            "text": ent.text,
+            "label": ent.label,
+            "start": ent.start,
+            "end": ent.end,
+            "canonical": ent.canonical,
+        }
+        click.echo(json.dumps(record, ensure_ascii=False))
