@@ -19,6 +19,7 @@ from search.models import FacetValue
 
 # The published facet's bucket size follows the span of the matching dates.
 DAY_SPAN_MAX = 62
+WEEK_SPAN_MAX = 62 * 7
 MONTH_SPAN_MAX = 3 * 366
 
 
@@ -110,7 +111,10 @@ class FacetData:
         return out
 
     def histogram(self, mask: np.ndarray) -> tuple[str, list[FacetValue]]:
-        """Matching documents per day, month or year, whichever suits the span; in date order."""
+        """Matching documents per day, week, month or year, whichever suits the span.
+
+        In date order. A week is labelled with its Monday (YYYY-MM-DD), a month YYYY-MM.
+        """
         days = self.day[mask & (self.day >= 0)]
         if days.size == 0:
             return "month", []
@@ -118,6 +122,11 @@ class FacetData:
         if hi - lo <= DAY_SPAN_MAX:
             interval = "day"
             keys, counts = np.unique(days, return_counts=True)
+            labels = [date.fromordinal(int(k)).isoformat() for k in keys]
+        elif hi - lo <= WEEK_SPAN_MAX:
+            interval = "week"
+            # Ordinal 1 (0001-01-01) is a Monday: subtract the weekday to get the week's Monday.
+            keys, counts = np.unique(days - (days - 1) % 7, return_counts=True)
             labels = [date.fromordinal(int(k)).isoformat() for k in keys]
         else:
             # Distinct days are few (one per calendar day), so bucket them, then spread counts.

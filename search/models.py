@@ -21,6 +21,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 10
+    facet_size: int = 20  # values listed per facet (selected values always listed as well)
 
     def filters(self) -> dict[str, tuple[str, ...]]:
         return {f: getattr(self, f) for f in FILTER_FIELDS if getattr(self, f)}
@@ -57,7 +58,7 @@ class SearchResult:
     took_ms: float
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
-    date_interval: str = "month"  # the bucket size of facets["published"]: day | month | year
+    date_interval: str = "month"  # facets["published"] bucket: day | week | month | year
     relaxed: bool = False  # all words found too little: ranked by how many words match
     suggestion: str | None = None  # did-you-mean, from the index's own vocabulary
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from search.facets import FacetData
 from search.models import ArticleView, FacetValue, Hit, SearchRequest, SearchResult
 from search.query import ParsedQuery, QuerySyntaxError, parse_query
 from search.snippets import highlight_full, make_snippet
+from search.suggest import suggest
 
 FACET_LIMIT = 20
 
@@ -145,7 +147,7 @@ class SearchService:
         facets: dict[str, list[FacetValue]] = {}
         for fname in ("outlet", *ENTITY_FIELDS):
             mask = all_but(fname) if fname in filter_masks else final
-            facets[fname] = fd.count(fname, mask, getattr(req, fname), limit=FACET_LIMIT)
+            facets[fname] = fd.count(fname, mask, getattr(req, fname), limit=req.facet_size)
         interval, facets["published"] = fd.histogram(
             all_but("published") if "published" in filter_masks else final
         )
@@ -153,8 +155,51 @@ class SearchService:
         start = (req.page - 1) * req.per_page
         docnums_scores = self._page(gen, parsed, req, final, start, total)
         hits = [self._hit(gen, d, s, parsed) for d, s in docnums_scores]
+        suggestion = suggest(gen.searcher.reader(), req.q, parsed.words) if parsed.words else None
         took = (time.perf_counter() - started) * 1000
-        return SearchResult(total, req.page, req.per_page, round(took, 2), hits, facets, interval)
+        return SearchResult(
+            total, req.page, req.per_page, round(took, 2), hits, facets, interval, False, suggestion
+        )
+
+    def iter_all(self, req: SearchRequest) -> Iterator[ArticleView]:
+        """Every matching article (not one page) in the requested order, for export.
+
+        The order is fixed before the first article is yielded; the articles are read through a
+        searcher of their own, so a reload of the index mid-stream cannot close it under us.
+        """
+        parsed = self.parse(req.q)
+        gen = self._current()
+        fd = gen.facets
+        final = self._matching(gen, parsed.query)
+        for f, values in req.filters().items():
+            final &= fd.value_mask(f, values)
+        if req.date_from or req.date_to:
+            final &= fd.date_mask(req.date_from, req.date_to)
+        total = int(final.sum())
+        order = self._page(gen, parsed, replace(req, per_page=max(total, 1)), final, 0, total)
+        return self._stream(gen, [d for d, _ in order])
+
+    def _stream(self, gen: _Generation, docnums: list[int]) -> Iterator[ArticleView]:
+        own = gen.ix.searcher()
+        if own.reader().generation() != gen.generation:  # the index moved on meanwhile
+            own.close()
+            own = gen.searcher
+        try:
+            for docnum in docnums:
+                yield _view(own.stored_fields(docnum))
+        finally:
+            if own is not gen.searcher:
+                own.close()
+
+    def related(self, doc_id: str, limit: int = 5) -> list[Hit]:
+        """Articles like this one (Whoosh's more-like-this over the body's key terms)."""
+        gen = self._current()
+        docnum = gen.searcher.document_number(id=doc_id)
+        if docnum is None:
+            raise ArticleNotFound(f"Artikel '{doc_id}' tidak ditemukan.")
+        results = gen.searcher.more_like(docnum, "body", top=limit, numterms=12)
+        empty = ParsedQuery(None)
+        return [self._hit(gen, hit.docnum, hit.score, empty) for hit in results]
 
     def _page(
         self,
@@ -208,15 +253,19 @@ class SearchService:
             raise ArticleNotFound(f"Artikel '{doc_id}' tidak ditemukan.")
         fields = gen.searcher.stored_fields(docnum)
         terms = self.parse(q).highlight if q else frozenset()
-        view = ArticleView(
-            id=fields["id"],
-            title=fields.get("title") or "",
-            url=fields.get("url"),
-            outlet=fields.get("outlet"),
-            published=stored_date(fields.get("published")),
-            date_source=fields.get("date_source") or "none",
-            outlet_source=fields.get("outlet_source") or "none",
-            body=fields.get("body") or "",
-            entities=_entities(fields),
-        )
+        view = _view(fields)
         return view, highlight_full(view.body, terms)
+
+
+def _view(fields: dict[str, Any]) -> ArticleView:
+    return ArticleView(
+        id=fields["id"],
+        title=fields.get("title") or "",
+        url=fields.get("url"),
+        outlet=fields.get("outlet"),
+        published=stored_date(fields.get("published")),
+        date_source=fields.get("date_source") or "none",
+        outlet_source=fields.get("outlet_source") or "none",
+        body=fields.get("body") or "",
+        entities=_entities(fields),
+    )
