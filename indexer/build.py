@@ -8,18 +8,21 @@ Layout of an index directory (TELUSUR_INDEX_DIR, default index_data/):
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from whoosh import index
+from whoosh.filedb.filestore import FileStorage
 
 from indexer.entities import entity_facets, extract_entities
 from indexer.extract import extract_article
@@ -30,6 +33,14 @@ from indexer.sources import read_archive
 CURRENT = "current"
 # Old generations stay this long after a swap, so searchers still reading them finish.
 GRACE_SECONDS = 600
+# How long a rebuild or an update waits for another one to finish before giving up.
+LOCK_WAIT_SECONDS = 600.0
+REPORT_NAME = "last-build-report.json"
+WRITELOCK = "MAIN_WRITELOCK"  # the file Whoosh's ix.lock("WRITELOCK") uses
+
+
+class IndexBusy(Exception):
+    """Another rebuild or update held the writer lock for longer than we could wait."""
 
 
 class BuildError(Exception):
@@ -46,6 +57,25 @@ class BuildSummary:
     def skipped_by_reason(self) -> Counter[str]:
         # Group "invalid JSON: Expecting value: line 1 column 2" under "invalid JSON".
         return Counter(s.reason.split(":")[0] for s in self.skipped)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "indexed": self.indexed,
+            "skipped_count": len(self.skipped),
+            "skipped_by_reason": dict(self.skipped_by_reason().most_common()),
+            "skipped": [asdict(s) for s in self.skipped],
+            "seconds": round(self.seconds, 3),
+            "index": str(self.index_path) if self.index_path else None,
+        }
+
+
+def write_report(path: Path, report: dict[str, Any]) -> None:
+    """Write a JSON report atomically (a reader sees the old report or the new one)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    tmp.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def current_path(index_dir: Path) -> Path:
@@ -89,15 +119,73 @@ def _fsync_tree(path: Path) -> None:
 
 
 def swap_current(index_dir: Path, target: Path) -> None:
-    """Point index_dir/current at target atomically (readers see the old or the new, never none)."""
+    """Point index_dir/current at target atomically (readers see the old or the new, never none).
+
+    The generation it replaces gets its mtime set to now: the grace period counts from the
+    moment it stopped being current, not from when it was built.
+    """
+    index_dir = Path(index_dir)
+    link = index_dir / CURRENT
+    retired = os.path.realpath(link) if link.is_symlink() else None
     tmp = index_dir / f".current-{secrets.token_hex(4)}"
     os.symlink(target.name, tmp)
-    os.replace(tmp, index_dir / CURRENT)
+    os.replace(tmp, link)
     fd = os.open(index_dir, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+    if retired and retired != os.path.realpath(target) and os.path.isdir(retired):
+        os.utime(retired)
+
+
+def _try_lock(path: Path) -> Any | None:
+    """Whoosh's writer lock of the index in `path`, acquired without waiting, or None."""
+    lock = FileStorage(str(path)).lock(WRITELOCK)
+    try:
+        return lock if lock.acquire(blocking=False) else None
+    except OSError:  # the directory vanished or is read-only
+        return None
+
+
+@contextmanager
+def lock_current(
+    index_dir: Path,
+    *,
+    wait: float = LOCK_WAIT_SECONDS,
+    on_wait: Callable[[], None] | None = None,
+    poll: float = 0.1,
+) -> Iterator[Path | None]:
+    """Hold the writer lock of the current generation; yields its real path (None: no index).
+
+    Every process that swaps `current` holds this lock, so while it is held `current` does
+    not move. `on_wait` is called once when another process holds the lock; IndexBusy is
+    raised after `wait` seconds.
+    """
+    link = current_path(index_dir)
+    deadline = time.monotonic() + wait
+    waited = False
+    while True:
+        if not link.is_symlink():
+            yield None
+            return
+        real = Path(os.path.realpath(link))
+        lock = _try_lock(real)
+        if lock is not None:
+            if os.path.realpath(link) == str(real):
+                break
+            lock.release()  # it was swapped while we locked: lock the new one
+            continue
+        if not waited and on_wait:
+            on_wait()
+        waited = True
+        if time.monotonic() >= deadline:
+            raise IndexBusy(f"another update or rebuild is still running after {wait:g} s")
+        time.sleep(poll)
+    try:
+        yield real
+    finally:
+        lock.release()
 
 
 def remove_old_generations(index_dir: Path, grace_seconds: float = GRACE_SECONDS) -> list[Path]:
@@ -107,12 +195,24 @@ def remove_old_generations(index_dir: Path, grace_seconds: float = GRACE_SECONDS
     removed = []
     now = time.time()
     for child in index_dir.iterdir():
+        if child.name.startswith(".current-") and child.is_symlink():
+            # A swap killed between symlink() and replace(); a live swap takes microseconds.
+            if now - child.lstat().st_mtime > 60:
+                child.unlink(missing_ok=True)
+            continue
         if not (child.name.startswith("gen-") or child.name.startswith(".building-")):
             continue
         if os.path.realpath(child) == keep or child.is_symlink():
             continue
-        if now - child.stat().st_mtime < grace_seconds:
+        try:
+            if now - child.stat().st_mtime < grace_seconds:
+                continue
+        except FileNotFoundError:
             continue
+        lock = _try_lock(child)
+        if lock is None:  # a build still writing there (or a reader of an old one)
+            continue
+        lock.release()
         shutil.rmtree(child, ignore_errors=True)
         removed.append(child)
     return removed
@@ -154,11 +254,15 @@ def rebuild_index(
     today: date | None = None,
     on_total: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    grace_seconds: float = GRACE_SECONDS,
+    lock_wait: float = LOCK_WAIT_SECONDS,
+    on_wait: Callable[[], None] | None = None,
 ) -> BuildSummary:
     """Index every article in `paths` into a fresh generation and make it current.
 
-    Raises BuildError when nothing could be indexed or writing failed; the previous
-    generation keeps serving in that case.
+    Raises BuildError when nothing could be indexed or writing failed, and IndexBusy when an
+    update held the writer lock longer than `lock_wait`; the previous generation keeps
+    serving in both cases.
     """
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
@@ -198,12 +302,15 @@ def rebuild_index(
         ix.close()
         _fsync_tree(building)
         final = index_dir / name
-        os.rename(building, final)
-        swap_current(index_dir, final)
+        # Swap while holding the current generation's writer lock: an update running now
+        # finishes first (and is replaced by this rebuild) instead of swapping over it.
+        with lock_current(index_dir, wait=lock_wait, on_wait=on_wait):
+            os.rename(building, final)
+            swap_current(index_dir, final)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    remove_old_generations(index_dir)
+    remove_old_generations(index_dir, grace_seconds)
     summary.index_path = final
     summary.seconds = time.perf_counter() - started
     return summary

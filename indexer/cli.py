@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
-from indexer.build import BuildError, rebuild_index
+from indexer.build import (
+    GRACE_SECONDS,
+    LOCK_WAIT_SECONDS,
+    REPORT_NAME,
+    BuildError,
+    IndexBusy,
+    rebuild_index,
+    write_report,
+)
+from indexer.models import Skipped
 from indexer.settings import Settings
+from indexer.update import UPDATE_REPORT_NAME, UpdateError, delete_articles, update_index
+
+WAITING = "Waiting for another update to finish…"
 
 
 @click.group()
@@ -38,46 +53,178 @@ index_dir_option = click.option(
     default=None,
     help="Index location (overrides TELUSUR_INDEX_DIR).",
 )
+report_option = click.option(
+    "--report",
+    "report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the summary, every skipped record included, as JSON here "
+    "(default: INDEX_DIR/last-build-report.json, or last-update-report.json for updates).",
+)
+grace_option = click.option(
+    "--grace",
+    "grace",
+    type=click.FloatRange(min=0),
+    default=GRACE_SECONDS,
+    show_default=True,
+    help="Seconds a replaced index generation is kept for searches still reading it.",
+)
+wait_option = click.option(
+    "--wait",
+    "wait",
+    type=click.FloatRange(min=0),
+    default=LOCK_WAIT_SECONDS,
+    show_default=True,
+    help="Seconds to wait for another update or rebuild to finish.",
+)
+
+
+def _on_wait() -> None:
+    click.echo(WAITING, err=True)
+
+
+class _Bar:
+    """A progress bar on stderr that starts once the total is known."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def on_total(self, total: int) -> None:
+        self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+        self.bar.__enter__()
+
+    def progress(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _echo_skipped(skipped: list[Skipped]) -> None:
+    counts = Counter(s.reason.split(":")[0] for s in skipped)
+    for reason, count in counts.most_common():
+        click.echo(f"  skipped {count:,}: {reason}")
+    for s in skipped[:20]:
+        where = f"{s.source}:{s.line}" if s.line else s.source
+        click.echo(f"    {where}: {s.reason}", err=True)
+    if len(skipped) > 20:
+        click.echo(f"    … and {len(skipped) - 20:,} more (see the report)", err=True)
+
+
+def _report(command: str, path: Path, body: dict[str, Any]) -> None:
+    write_report(path, {"command": command, "finished": datetime.now().isoformat(), **body})
 
 
 @main.command("rebuild-index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_dir_option
+@report_option
+@grace_option
+@wait_option
 @click.pass_context
 def rebuild_index_command(
-    ctx: click.Context, paths: tuple[Path, ...], index_dir: Path | None
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    index_dir: Path | None,
+    report: Path | None,
+    grace: float,
+    wait: float,
 ) -> None:
     """Index the archive at PATHS (files or folders) into a new index and swap it in."""
     settings = _settings(ctx, index_dir)
-    bar: dict[str, object] = {}
-
-    def on_total(total: int) -> None:
-        bar["bar"] = click.progressbar(length=total, label="Indexing", file=sys.stderr)
-        bar["bar"].__enter__()  # type: ignore[attr-defined]
-
-    def progress(n: int) -> None:
-        bar["bar"].update(n)  # type: ignore[attr-defined]
-
+    bar = _Bar("Indexing")
     try:
         summary = rebuild_index(
-            list(paths), settings.index_dir, on_total=on_total, progress=progress
+            list(paths),
+            settings.index_dir,
+            on_total=bar.on_total,
+            progress=bar.progress,
+            grace_seconds=grace,
+            lock_wait=wait,
+            on_wait=_on_wait,
         )
-    except BuildError as e:
+    except (BuildError, IndexBusy) as e:
         raise click.ClickException(f"{e}; the previous index is still serving") from e
     finally:
-        if "bar" in bar:
-            bar["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
+        bar.close()
+    report = report or settings.index_dir / REPORT_NAME
+    _report("rebuild-index", report, {"paths": [str(p) for p in paths], **summary.to_dict()})
     click.echo(
         f"Indexed {summary.indexed:,} articles, skipped {len(summary.skipped):,} "
         f"in {summary.seconds:.1f} s → {summary.index_path}"
     )
-    for reason, count in summary.skipped_by_reason().most_common():
-        click.echo(f"  skipped {count:,}: {reason}")
-    for s in summary.skipped[:20]:
-        where = f"{s.source}:{s.line}" if s.line else s.source
-        click.echo(f"    {where}: {s.reason}", err=True)
-    if len(summary.skipped) > 20:
-        click.echo(f"    … and {len(summary.skipped) - 20:,} more", err=True)
+    _echo_skipped(summary.skipped)
+    click.echo(f"Report: {report}")
+
+
+@main.command("update-index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@index_dir_option
+@report_option
+@grace_option
+@wait_option
+@click.pass_context
+def update_index_command(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    index_dir: Path | None,
+    report: Path | None,
+    grace: float,
+    wait: float,
+) -> None:
+    """Add the new articles in PATHS and replace the changed ones, without a full rebuild."""
+    settings = _settings(ctx, index_dir)
+    bar = _Bar("Updating")
+    try:
+        summary = update_index(
+            list(paths),
+            settings.index_dir,
+            on_total=bar.on_total,
+            progress=bar.progress,
+            grace_seconds=grace,
+            lock_wait=wait,
+            on_wait=_on_wait,
+        )
+    except (UpdateError, IndexBusy) as e:
+        raise click.ClickException(f"{e}; the index is unchanged") from e
+    finally:
+        bar.close()
+    report = report or settings.index_dir / UPDATE_REPORT_NAME
+    _report("update-index", report, {"paths": [str(p) for p in paths], **summary.to_dict()})
+    click.echo(
+        f"Added {summary.added:,}, replaced {summary.replaced:,}, unchanged "
+        f"{summary.unchanged:,}, skipped {len(summary.skipped):,} in {summary.seconds:.1f} s"
+        f" → {summary.index_path}"
+    )
+    _echo_skipped(summary.skipped)
+
+
+@main.command("delete")
+@click.argument("ids", nargs=-1, required=True)
+@index_dir_option
+@grace_option
+@wait_option
+@click.pass_context
+def delete_command(
+    ctx: click.Context, ids: tuple[str, ...], index_dir: Path | None, grace: float, wait: float
+) -> None:
+    """Delete the articles with these IDS from the index."""
+    settings = _settings(ctx, index_dir)
+    try:
+        summary = delete_articles(
+            ids, settings.index_dir, grace_seconds=grace, lock_wait=wait, on_wait=_on_wait
+        )
+    except (UpdateError, IndexBusy) as e:
+        raise click.ClickException(f"{e}; the index is unchanged") from e
+    click.echo(f"Deleted {summary.deleted:,} articles → {summary.index_path}")
+    for doc_id in summary.not_found:
+        click.echo(f"  not found: {doc_id}", err=True)
+    if summary.not_found and not summary.deleted:
+        raise click.ClickException("no article with these ids")
 
 
 # Commands owned by other modules; registered here so `telusur --help` lists them all.

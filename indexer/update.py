@@ -1,0 +1,248 @@
+"""Incremental changes to the index: add or replace articles, delete them.
+
+Each change is written into a *copy* of the current generation and swapped in, exactly like
+a rebuild, never into the generation that is serving:
+
+1. take the writer lock of the current generation (a second update waits here, and says so);
+2. hard-link its files into ``.building-gen-…`` (cheap: Whoosh never rewrites a file, a
+   commit writes new segment files and a new table of contents, then unlinks old ones);
+3. open a normal writer there, add / replace / delete, commit, fsync every file;
+4. rename to ``gen-…`` and swap ``current`` with ``os.replace``; release the lock.
+
+Killed at any point, the serving generation is untouched (its files are only ever linked,
+never written) and the half-built copy is never served; the next run removes it after the
+grace period. Workers notice the new generation through the link's realpath on their next
+request. Nothing changed (every article already indexed with the same content hash, or no
+id found to delete) means no new generation at all.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index
+
+from indexer.build import (
+    GRACE_SECONDS,
+    LOCK_WAIT_SECONDS,
+    _fsync_tree,
+    _last_occurrences,
+    lock_current,
+    prepare_article,
+    remove_old_generations,
+    swap_current,
+)
+from indexer.extract import extract_article
+from indexer.models import RawRecord, Skipped
+from indexer.schema import content_hash, to_document
+from indexer.sources import read_archive
+
+UPDATE_REPORT_NAME = "last-update-report.json"
+
+
+class UpdateError(Exception):
+    """The update could not run (no index yet, or writing failed); the index is unchanged."""
+
+
+@dataclass
+class UpdateSummary:
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    not_found: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+    index_path: Path | None = None  # the generation serving afterwards
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.replaced + self.deleted
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "replaced": self.replaced,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "not_found": self.not_found,
+            "skipped_count": len(self.skipped),
+            "skipped": [asdict(s) for s in self.skipped],
+            "seconds": round(self.seconds, 3),
+            "index": str(self.index_path) if self.index_path else None,
+        }
+
+
+def copy_generation(source: Path, target: Path) -> None:
+    """Hard-link (or copy, where links are impossible) an index's files; never its locks."""
+    target.mkdir()
+    for entry in os.scandir(source):
+        if not entry.is_file(follow_symlinks=False) or entry.name.endswith("LOCK"):
+            continue
+        try:
+            os.link(entry.path, target / entry.name)
+        except OSError:
+            shutil.copy2(entry.path, target / entry.name)
+
+
+Change = Callable[[Any, Any], None]  # (writer, searcher of the generation being changed)
+
+
+def apply_change(
+    index_dir: Path,
+    change: Change,
+    summary: UpdateSummary,
+    *,
+    lock_wait: float = LOCK_WAIT_SECONDS,
+    on_wait: Callable[[], None] | None = None,
+    grace_seconds: float = GRACE_SECONDS,
+) -> None:
+    """Run `change` against a copy of the current generation and swap the copy in if it
+    changed anything (`summary.changed`). Raises UpdateError or build.IndexBusy."""
+    index_dir = Path(index_dir)
+    with lock_current(index_dir, wait=lock_wait, on_wait=on_wait) as source:
+        if source is None or not index.exists_in(source):
+            raise UpdateError(f"no index in {index_dir}: run `telusur rebuild-index` first")
+        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+        name = f"gen-{stamp}-{secrets.token_hex(3)}"
+        building = index_dir / f".building-{name}"
+        before = summary.changed
+        try:
+            copy_generation(source, building)
+            ix = index.open_dir(str(building))
+            writer = ix.writer()
+            try:
+                with ix.searcher() as searcher:
+                    change(writer, searcher)
+            except BaseException:
+                writer.cancel()
+                raise
+            if summary.changed == before:
+                writer.cancel()
+                ix.close()
+                shutil.rmtree(building, ignore_errors=True)
+                summary.index_path = source
+                return
+            writer.commit()
+            ix.close()
+            _fsync_tree(building)
+            final = index_dir / name
+            os.rename(building, final)
+            swap_current(index_dir, final)
+        except BaseException:
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        summary.index_path = final
+    remove_old_generations(index_dir, grace_seconds)
+
+
+def update_index(
+    paths: Iterable[Path],
+    index_dir: Path,
+    *,
+    today: date | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+    lock_wait: float = LOCK_WAIT_SECONDS,
+    on_wait: Callable[[], None] | None = None,
+    grace_seconds: float = GRACE_SECONDS,
+) -> UpdateSummary:
+    """Add the articles in `paths` that are new, replace those whose content hash changed.
+
+    Within `paths` a later record with the same id wins (the earlier one is reported).
+    """
+    started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    summary = UpdateSummary()
+    total, last = _last_occurrences(paths)
+    if on_total:
+        on_total(total)
+
+    def change(writer: Any, searcher: Any) -> None:
+        for item in read_archive(paths):
+            if isinstance(item, Skipped):
+                summary.skipped.append(item)
+                continue
+            if progress:
+                progress(1)
+            # (A file that changed between the two reads: its records count as the last.)
+            source, line = last.get(item.doc_id, (item.source, item.line))
+            if (source, line) != (item.source, item.line):
+                at = f"{source}:{line}" if line else source
+                reason = f"duplicate id {item.doc_id!r}: a later record wins ({at})"
+                summary.skipped.append(Skipped(item.source, item.line, reason))
+                continue
+            _upsert(writer, searcher, item, summary, today)
+
+    apply_change(
+        index_dir,
+        change,
+        summary,
+        lock_wait=lock_wait,
+        on_wait=on_wait,
+        grace_seconds=grace_seconds,
+    )
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _upsert(
+    writer: Any, searcher: Any, record: RawRecord, summary: UpdateSummary, today: date | None
+) -> None:
+    try:
+        # The hash needs only the extracted text; tag entities only when something changed.
+        digest = content_hash(extract_article(record, today=today))
+        docnum = searcher.document_number(id=record.doc_id)
+        if docnum is not None and searcher.stored_fields(docnum).get("content_hash") == digest:
+            summary.unchanged += 1
+            return
+        article = prepare_article(record, today)
+    except Exception as e:  # an extraction bug must cost one article, not the update
+        summary.skipped.append(Skipped(record.source, record.line, f"extraction failed: {e!r}"))
+        return
+    writer.update_document(**to_document(article))
+    if docnum is None:
+        summary.added += 1
+    else:
+        summary.replaced += 1
+
+
+def delete_articles(
+    ids: Iterable[str],
+    index_dir: Path,
+    *,
+    lock_wait: float = LOCK_WAIT_SECONDS,
+    on_wait: Callable[[], None] | None = None,
+    grace_seconds: float = GRACE_SECONDS,
+) -> UpdateSummary:
+    """Delete the articles with these ids; ids not in the index are listed in `not_found`."""
+    started = time.perf_counter()
+    summary = UpdateSummary()
+    wanted = list(dict.fromkeys(ids))
+
+    def change(writer: Any, searcher: Any) -> None:
+        for doc_id in wanted:
+            if searcher.document_number(id=doc_id) is None:
+                summary.not_found.append(doc_id)
+                continue
+            writer.delete_by_term("id", doc_id)
+            summary.deleted += 1
+
+    apply_change(
+        index_dir,
+        change,
+        summary,
+        lock_wait=lock_wait,
+        on_wait=on_wait,
+        grace_seconds=grace_seconds,
+    )
+    summary.seconds = time.perf_counter() - started
+    return summary
