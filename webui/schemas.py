@@ -13,6 +13,7 @@ from search.query import MAX_QUERY_LENGTH
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
 MAX_VALUES_PER_FILTER = 20
+MAX_FACET_SIZE = 200
 LIST_ARGS = ("outlet", "person", "organisation", "place")
 
 
@@ -49,6 +50,11 @@ class SearchArgsSchema(Schema):
     sort = fields.String(load_default="relevance", validate=OneOf(SORTS))
     page = fields.Integer(load_default=1, validate=Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=10, validate=Range(min=1, max=MAX_PER_PAGE))
+    facet_size = fields.Integer(
+        load_default=20,
+        validate=Range(min=1, max=MAX_FACET_SIZE),
+        metadata={"description": "Values listed per facet (selected ones are always listed)"},
+    )
 
     @validates_schema
     def _dates_in_order(self, data: dict[str, Any], **_: Any) -> None:
