@@ -3,19 +3,42 @@
 The same analyzers are pickled into the index schema and used at query time. The stem
 function is module-level and builds Sastrawi lazily, so the pickled schema stays small
 (a bound stemmer would pickle its 1 MB dictionary into every searcher).
+
+Names are never stemmed. Sastrawi turns names into words (Bekasi→bekas, Maluku→malu), so the
+stemmed analyzer keeps a token's unstemmed, lowercased surface form when the token is a name:
+
+* it carries NAME_MARK (the indexer puts it in front of the words of tagged entities, see
+  `mark_names`), or
+* it is capitalised in mid-sentence, in a sentence that is not written in Title Case.
+
+Independently of that, the stem exception table (indexer/data/stem_exceptions.tsv, extendable
+with `configure_stem_exceptions`) corrects the stems Sastrawi gets wrong for common words
+(relawan→rawan) and keeps well-known names whole wherever they stand ("bekasi", "maluku").
+The query side (search.query) applies the same rules with `is_name_candidate` and `stem`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
+from whoosh.analysis import Filter, LowercaseFilter, StopFilter, Token, Tokenizer
 
 # Words joined by hyphens, dots or apostrophes stay one token: "kota-kota", "Nur-Sultan", "2.030".
 TOKEN_PATTERN = r"\w+(?:[-.'’]\w+)*"
+# Put in front of a word by the indexer: "this word belongs to a tagged entity".
+# A private-use character: never in real text, and not a word character.
+NAME_MARK = "\ue000"
+_MARKED_TOKEN = re.compile(NAME_MARK + r"?" + TOKEN_PATTERN)
+# Where a sentence starts: the text's start, or after . ! ? : a newline or an opening quote.
+_SENTENCE_BREAK = re.compile(r"[.!?:;]['\"”’)]*\s+|\n|[\"“(]")
+# A sentence with at least this many long words, this share of them capitalised, is Title Case
+# (a headline): capitals there say nothing about names.
+_TITLE_CASE_MIN_WORDS = 3
+_TITLE_CASE_SHARE = 0.6
 
 # Our own short list: Sastrawi's list holds content words (hari, baru, besar, tidak).
 STOPWORDS = frozenset(
@@ -55,6 +78,52 @@ STOPWORDS = frozenset(
 # Sastrawi only understands [a-z] words (it turns everything else into spaces).
 _STEMMABLE = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
+BUILTIN_STEM_EXCEPTIONS = Path(__file__).resolve().parent / "data" / "stem_exceptions.tsv"
+
+
+def read_stem_exceptions(path: Path) -> dict[str, str]:
+    """word → stem from a TSV file: `word<TAB>stem`, or `word` alone to keep it unstemmed.
+
+    Blank lines and lines starting with # are ignored. Raises ValueError on a malformed line.
+    """
+    table: dict[str, str] = {}
+    for n, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip().lower() for p in line.split("\t") if p.strip()]
+        if len(parts) > 2 or not all(_STEMMABLE.fullmatch(p) for p in parts):
+            raise ValueError(f"{path}:{n}: expected 'word<TAB>stem' or 'word', got {raw!r}")
+        table[parts[0]] = parts[-1]
+    return table
+
+
+_exceptions: dict[str, str] = {}
+_exceptions_loaded = False
+
+
+def configure_stem_exceptions(extra_file: Path | None = None) -> dict[str, str]:
+    """Use the built-in exception table plus `extra_file` (settings.stem_exceptions_file).
+
+    Call it once at start-up, in the indexer and in the web app alike: index and queries must
+    stem the same way (an index built with other exceptions needs a rebuild). Returns the table.
+    """
+    global _exceptions_loaded
+    table = read_stem_exceptions(BUILTIN_STEM_EXCEPTIONS)
+    if extra_file is not None:
+        table.update(read_stem_exceptions(extra_file))
+    _exceptions.clear()
+    _exceptions.update(table)
+    _exceptions_loaded = True
+    stem.cache_clear()
+    return dict(table)
+
+
+def stem_exceptions() -> dict[str, str]:
+    if not _exceptions_loaded:
+        configure_stem_exceptions(None)
+    return _exceptions
+
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
@@ -68,15 +137,95 @@ def _stemmer() -> Any:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """Sastrawi's stem of one lowercase token; tokens it cannot handle come back unchanged."""
+    """The stem of one lowercase token: the exception table first, then Sastrawi.
+
+    Tokens Sastrawi cannot handle come back unchanged.
+    """
+    fixed = stem_exceptions().get(word)
+    if fixed is not None:
+        return fixed
     if len(word) < 4 or not _STEMMABLE.fullmatch(word):
         return word
     stemmed: str = _stemmer().stem(word)
     return stemmed if stemmed and " " not in stemmed else word
 
 
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _title_case(words: list[str]) -> bool:
+    long = [w for w in words[1:] if len(w) >= 4 and w[:1].isalpha()]
+    if len(long) < _TITLE_CASE_MIN_WORDS:
+        return False
+    return sum(_capitalised(w) for w in long) >= _TITLE_CASE_SHARE * len(long)
+
+
+class IndonesianTokenizer(Tokenizer):
+    """Words as TOKEN_PATTERN, each flagged `t.name` when it reads as a name (see module doc).
+
+    Stateless, so it pickles as its class name alone.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            t.name = False
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar = start_char
+                t.endchar = start_char + len(value)
+            yield t
+            return
+        pos = start_pos
+        sent_start = 0
+        for sentence_end in [*(m.end() for m in _SENTENCE_BREAK.finditer(value)), len(value)]:
+            if sentence_end <= sent_start:
+                continue
+            matches = list(_MARKED_TOKEN.finditer(value, sent_start, sentence_end))
+            sent_start = sentence_end
+            words = [m.group(0).lstrip(NAME_MARK) for m in matches]
+            headline = _title_case(words)
+            for i, (m, word) in enumerate(zip(matches, words, strict=True)):
+                marked = m.group(0)[0] == NAME_MARK
+                t.text = word
+                t.name = marked or (i > 0 and not headline and _capitalised(word))
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = word
+                if positions:
+                    t.pos = pos
+                    pos += 1
+                if chars:
+                    t.startchar = start_char + m.start() + (1 if marked else 0)
+                    t.endchar = start_char + m.end()
+                yield t
+
+
 class SastrawiStemFilter(Filter):
-    """Replaces each token's text with its Sastrawi stem."""
+    """Replaces each token's text with its stem, except names (`t.name`), which stay whole."""
 
     is_morph = True
 
@@ -88,19 +237,50 @@ class SastrawiStemFilter(Filter):
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            if not t.stopped:
+            if not t.stopped and not getattr(t, "name", False):
                 t.text = stem(t.text)
             yield t
 
 
+def is_name_candidate(word: str) -> bool:
+    """True when `word` (as typed) is capitalised and its stem differs: it may be a name."""
+    low = word.lower()
+    return _capitalised(word) and stem(low) != low
+
+
+def mark_names(text: str, names: Iterable[str]) -> str:
+    """`text` with NAME_MARK before each capitalised occurrence of a word of `names`.
+
+    Only words whose stem would change are marked (the others index the same either way).
+    The indexer passes the entity names tagged in the article; the marks never reach the
+    stored text (see indexer.schema.to_document).
+    """
+    words = {
+        w
+        for name in names
+        for w in re.findall(TOKEN_PATTERN, name)
+        if _capitalised(w) and stem(w.lower()) != w.lower()
+    }
+    if not words:
+        return text
+    pattern = re.compile(
+        r"(?<![\w"
+        + NAME_MARK
+        + r"'’.-])("
+        + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+        + r")(?![\w]|[-.'’]\w)"
+    )
+    return pattern.sub(NAME_MARK + r"\1", text)
+
+
 def exact_analyzer() -> Any:
     """Unstemmed words, for "quoted phrases" and names. Keeps stopwords so phrases stay exact."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+    return IndonesianTokenizer() | LowercaseFilter()
 
 
 def stemmed_analyzer() -> Any:
     return (
-        RegexTokenizer(TOKEN_PATTERN)
+        IndonesianTokenizer()
         | LowercaseFilter()
         | StopFilter(stoplist=STOPWORDS, minsize=1)
         | SastrawiStemFilter()

@@ -8,7 +8,7 @@ from typing import Any
 
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from indexer.analysis import exact_analyzer, stemmed_analyzer
+from indexer.analysis import exact_analyzer, mark_names, stemmed_analyzer
 from indexer.models import Article
 
 FACET_FIELDS = ("outlet", "person", "organisation", "place")
@@ -65,11 +65,16 @@ def content_hash(article: Article) -> str:
 
 
 def to_document(article: Article) -> dict[str, Any]:
+    # Words of the tagged entities stay unstemmed in title and body (indexer.analysis): the
+    # marked text is indexed, the original stored.
+    names = [n for f in ENTITY_FIELDS for n in getattr(article, f)]
     doc: dict[str, Any] = {
         "id": article.id,
         "url": article.url,
-        "title": article.title,
-        "body": article.body,
+        "title": mark_names(article.title, names),
+        "_stored_title": article.title,
+        "body": mark_names(article.body, names),
+        "_stored_body": article.body,
         "exact": f"{article.title}\n{article.body}",
         "date_source": article.date_source,
         "outlet_source": article.outlet_source,
