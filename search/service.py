@@ -120,12 +120,12 @@ class SearchService:
         mask[docs] = True
         return mask
 
-    def search(self, req: SearchRequest) -> SearchResult:
-        started = time.perf_counter()
-        parsed = self.parse(req.q)
-        gen = self._current()
+    def _masks(
+        self, gen: _Generation, parsed: ParsedQuery, req: SearchRequest
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The matching documents, and for each filtered facet the documents matching the query
+        and every *other* filter (what that facet counts under). The bench guard checks both."""
         fd = gen.facets
-
         base = self._matching(gen, parsed.query)
         filter_masks: dict[str, np.ndarray] = {
             f: fd.value_mask(f, values) for f, values in req.filters().items()
@@ -140,17 +140,22 @@ class SearchService:
                     m &= fm
             return m
 
-        final = all_but(None)
+        return all_but(None), {name: all_but(name) for name in filter_masks}
+
+    def search(self, req: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        parsed = self.parse(req.q)
+        gen = self._current()
+        fd = gen.facets
+        final, facet_masks = self._masks(gen, parsed, req)
         total = int(final.sum())
 
         # Each facet counts under the query and every *other* filter.
         facets: dict[str, list[FacetValue]] = {}
         for fname in ("outlet", *ENTITY_FIELDS):
-            mask = all_but(fname) if fname in filter_masks else final
+            mask = facet_masks.get(fname, final)
             facets[fname] = fd.count(fname, mask, getattr(req, fname), limit=req.facet_size)
-        interval, facets["published"] = fd.histogram(
-            all_but("published") if "published" in filter_masks else final
-        )
+        interval, facets["published"] = fd.histogram(facet_masks.get("published", final))
 
         start = (req.page - 1) * req.per_page
         docnums_scores = self._page(gen, parsed, req, final, start, total)
