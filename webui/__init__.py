@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from search.service import SearchService
     from webui import api, views
     from webui.errors import register_error_handlers
+    from webui.ops import register_ops
 
     app = Flask(__name__)
     settings = Settings.from_env(index_dir=(config or {}).get("INDEX_DIR"))
@@ -49,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     smorest.register_blueprint(api.blp)
     app.register_blueprint(views.bp)
     register_error_handlers(app)
+    register_ops(app)
 
     @app.after_request
     def _security_headers(resp: Response) -> Response:

@@ -10,6 +10,14 @@ from werkzeug.exceptions import HTTPException
 
 from search.errors import TelusurError
 
+
+class InvalidEncoding(TelusurError):
+    """The query string is not valid percent-encoded UTF-8."""
+
+    status = 400
+    code = "invalid_encoding"
+
+
 _HTTP_MESSAGES = {
     400: "Permintaan tidak valid.",
     404: "Halaman tidak ditemukan.",

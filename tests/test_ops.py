@@ -1,0 +1,130 @@
+"""Operations: /healthz, request ids, JSON access logs, security headers, a read-only app."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from indexer.update import delete_articles
+from tests.conftest import SMALL_CORPUS
+from webui import SECURITY_HEADERS, create_app
+
+# One URL of each kind of endpoint: page, article page, API, API error, page error, docs, static.
+ENDPOINTS = [
+    "/",
+    "/?q=banjir",
+    "/?q=%22unbalanced",
+    "/articles/a1",
+    "/articles/nope",
+    "/api/search?q=banjir",
+    "/api/search?page=0",
+    "/api/articles/a1",
+    "/api/articles/nope",
+    "/api/openapi.json",
+    "/healthz",
+    "/static/style.css",
+    "/no-such-page",
+]
+
+
+def test_healthz_reports_generation_count_and_age(client: FlaskClient) -> None:
+    r = client.get("/healthz")
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["status"] == "ok"
+    assert body["articles"] == len(SMALL_CORPUS)
+    assert isinstance(body["generation"], int) and body["generation"] >= 1
+    assert body["index"].startswith("gen-")
+    assert 0 <= body["age_seconds"] < 3600
+    assert r.headers["Cache-Control"] == "no-store"
+
+
+def test_healthz_follows_updates(make_index, tmp_path: Path) -> None:
+    index_dir = make_index(SMALL_CORPUS)
+    client = create_app({"INDEX_DIR": index_dir, "TESTING": True}).test_client()
+    before = client.get("/healthz").get_json()
+    delete_articles(["a1"], index_dir)
+    after = client.get("/healthz").get_json()
+    assert after["articles"] == before["articles"] - 1
+    assert after["generation"] > before["generation"]
+    assert after["index"] != before["index"]
+
+
+def test_healthz_without_an_index_is_503_json(tmp_path: Path) -> None:
+    client = create_app({"INDEX_DIR": tmp_path / "none", "TESTING": True}).test_client()
+    r = client.get("/healthz")
+    assert r.status_code == 503
+    assert r.get_json()["status"] == "unavailable"
+
+
+@pytest.mark.parametrize("url", ENDPOINTS)
+def test_every_response_has_security_headers_and_a_request_id(
+    client: FlaskClient, url: str
+) -> None:
+    r = client.get(url)
+    r.close()
+    assert r.status_code < 500
+    for name, value in SECURITY_HEADERS.items():
+        assert r.headers.get(name) == value, (url, name)
+    csp = r.headers["Content-Security-Policy"]
+    script_src = next(p for p in csp.split(";") if p.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert len(r.headers["X-Request-Id"]) >= 16
+
+
+def test_request_id_is_kept_when_sane_and_replaced_when_not(client: FlaskClient) -> None:
+    assert client.get("/healthz", headers={"X-Request-Id": "abc-123"}).headers["X-Request-Id"] == (
+        "abc-123"
+    )
+    for bad in ("<script>", "a b", "z" * 300, "é"):
+        assert client.get("/healthz", headers={"X-Request-Id": bad}).headers["X-Request-Id"] != bad
+    a = client.get("/healthz").headers["X-Request-Id"]
+    b = client.get("/healthz").headers["X-Request-Id"]
+    assert a != b
+
+
+def test_access_log_is_one_json_line_with_request_id_and_timing(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="telusur.access"):
+        r = client.get("/api/search?q=banjir", headers={"X-Request-Id": "req-42"})
+        client.get("/api/search?page=0")
+    records = [rec for rec in caplog.records if rec.name == "telusur.access"]
+    assert len(records) == 2
+    from webui.ops import _JsonLines
+
+    first = json.loads(_JsonLines().format(records[0]))
+    assert first["request_id"] == "req-42" == r.headers["X-Request-Id"]
+    assert first["method"] == "GET" and first["path"] == "/api/search"
+    assert first["status"] == 200
+    assert isinstance(first["ms"], float) and first["ms"] >= 0
+    assert json.loads(_JsonLines().format(records[1]))["status"] == 400
+
+
+def test_no_route_changes_anything(app: Flask) -> None:
+    """The app is read-only: every route answers GET (and HEAD/OPTIONS) only."""
+    for rule in app.url_map.iter_rules():
+        assert set(rule.methods or ()) <= {"GET", "HEAD", "OPTIONS"}, rule
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+@pytest.mark.parametrize("url", ["/api/search", "/api/articles/a1", "/", "/articles/a1"])
+def test_writes_are_refused_with_405(client: FlaskClient, method: str, url: str) -> None:
+    r = client.open(url, method=method, data="x")
+    assert r.status_code == 405
+    if url.startswith("/api/"):
+        assert r.get_json()["code"] == "method_not_allowed"
+    assert client.get("/api/articles/a1").status_code == 200
+
+
+def test_healthz_age_grows(client: FlaskClient) -> None:
+    first = client.get("/healthz").get_json()["age_seconds"]
+    time.sleep(0.2)
+    assert client.get("/healthz").get_json()["age_seconds"] >= first
