@@ -174,12 +174,7 @@ class SearchService:
         """
         parsed = self.parse(req.q)
         gen = self._current()
-        fd = gen.facets
-        final = self._matching(gen, parsed.query)
-        for f, values in req.filters().items():
-            final &= fd.value_mask(f, values)
-        if req.date_from or req.date_to:
-            final &= fd.date_mask(req.date_from, req.date_to)
+        final, _ = self._masks(gen, parsed, req)
         total = int(final.sum())
         order = self._page(gen, parsed, replace(req, per_page=max(total, 1)), final, 0, total)
         return self._stream(gen, [d for d, _ in order])

@@ -25,7 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from flask_smorest import Api
 
     from search.service import SearchService
-    from webui import api, views
+    from webui import api, export, views
     from webui.errors import register_error_handlers
     from webui.ops import register_ops
 
@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     smorest = Api(app)
     smorest.register_blueprint(api.blp)
+    smorest.register_blueprint(export.blp)
     app.register_blueprint(views.bp)
     register_error_handlers(app)
     register_ops(app)

@@ -1,32 +1,73 @@
-"""HTML pages: the search page and the article page. Same parameter names as the API."""
+"""HTML pages: the search page and the article page. Same parameter names as the API.
+
+The whole state of a search lives in the URL (q, outlet, person, organisation, place, from,
+to, sort, page, per_page, facet_size), so a page can be shared and reloaded. The page is one
+GET form: it works without JavaScript; static/app.js only submits it as soon as something
+changes, and adds the keyboard shortcuts and the histogram's drag-to-select.
+"""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
+from werkzeug.datastructures import MultiDict
 
-from search.errors import InvalidQuery
-from search.models import SearchRequest
+from search.errors import InvalidQuery, TelusurError
+from search.models import SearchRequest, SearchResult
+from webui import i18n
 from webui.api import service
 from webui.errors import _flatten, validation_message
 from webui.schemas import LIST_ARGS, load_search_args
+from webui.timeline import bars
 
 bp = Blueprint("views", __name__)
 
-FACET_TITLES = {
-    "outlet": "Media",
-    "published": "Tanggal terbit",
-    "person": "Tokoh",
-    "organisation": "Organisasi",
-    "place": "Tempat",
-}
+FACETS = ("outlet", "person", "organisation", "place")
+ENTITY_FACETS = ("person", "organisation", "place")
+SHOWN_VALUES = 8  # values shown before "show more"
+FULL_LIST = 200  # facet_size asked by "full list"
+PAGE_ONLY_ARGS = ("lang",)  # understood by the pages, never by the API
+
+
+# -- language -----------------------------------------------------------------------------
+
+
+@bp.before_app_request
+def _pick_language() -> None:
+    g.lang = i18n.pick_lang(request.args.get("lang"), request.cookies.get(i18n.COOKIE))
+
+
+@bp.after_app_request
+def _remember_language(resp: Response) -> Response:
+    asked = request.args.get("lang")
+    if asked in i18n.LANGS and not request.path.startswith("/api/"):
+        resp.set_cookie(i18n.COOKIE, asked, max_age=365 * 86400, samesite="Lax", httponly=True)
+    return resp
+
+
+@bp.app_context_processor
+def _page_context() -> dict[str, Any]:
+    lang = getattr(g, "lang", i18n.DEFAULT_LANG)
+    other = "en" if lang == "id" else "id"
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
+    return {
+        "lang": lang,
+        "t": i18n.translator(lang),
+        "num": lambda n: i18n.number(n, lang),
+        "day_label": lambda d: i18n.day_label(d, lang),
+        "lang_url": request.path + "?" + urlencode([*args, ("lang", other)]),
+    }
+
+
+# -- URLs ---------------------------------------------------------------------------------
 
 
 def _query_items(req: SearchRequest) -> list[tuple[str, str]]:
-    """The request as URL parameters, in the API's names."""
+    """The request as URL parameters, in the API's names (defaults left out)."""
     items: list[tuple[str, str]] = []
     if req.q:
         items.append(("q", req.q))
@@ -40,76 +81,180 @@ def _query_items(req: SearchRequest) -> list[tuple[str, str]]:
         items.append(("sort", req.sort))
     if req.per_page != 10:
         items.append(("per_page", str(req.per_page)))
+    if req.facet_size != 20:
+        items.append(("facet_size", str(req.facet_size)))
     return items
 
 
 def _url(items: list[tuple[str, str]], **extra: str) -> str:
+    """`items` with the parameters in `extra` replaced (an empty value removes one)."""
     items = [(k, v) for k, v in items if k not in extra] + [(k, v) for k, v in extra.items() if v]
     return "/?" + urlencode(items) if items else "/"
 
 
-def _toggle_url(req: SearchRequest, name: str, value: str) -> str:
-    items = _query_items(req)
-    if (name, value) in items:
-        items.remove((name, value))
-    else:
-        items.append((name, value))
-    return _url(items)
+def _without(items: list[tuple[str, str]], *names: str) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in items if k not in names]
 
 
-def _bucket_range(value: str) -> tuple[str, str]:
-    """A published bucket (YYYY, YYYY-MM or YYYY-MM-DD) as inclusive from/to dates."""
-    import calendar
+def _page_args(args: MultiDict[str, str]) -> MultiDict[str, str]:
+    """The search arguments of a page URL: no page-only or empty ones (a form sends empties)."""
+    clean: MultiDict[str, str] = MultiDict()
+    for key, value in args.items(multi=True):
+        if key not in PAGE_ONLY_ARGS and value.strip():
+            clean.add(key, value)
+    return clean
 
-    parts = value.split("-")
-    if len(parts) == 3:
-        return value, value
-    if len(parts) == 2:
-        y, m = int(parts[0]), int(parts[1])
-        return f"{value}-01", f"{value}-{calendar.monthrange(y, m)[1]:02d}"
-    return f"{value}-01-01", f"{value}-12-31"
+
+def _state(args: MultiDict[str, str]) -> SearchRequest | None:
+    """The search state carried by an article page's URL (None when there is none or it is bad)."""
+    try:
+        return load_search_args(_page_args(args))
+    except ValidationError:
+        return None
+
+
+# -- the search page ----------------------------------------------------------------------
+
+
+def _facet_groups(req: SearchRequest, result: SearchResult, items: list) -> list[dict[str, Any]]:
+    groups = []
+    for name in FACETS:
+        values = result.facets.get(name, [])
+        groups.append(
+            {
+                "name": name,
+                "values": values,
+                "shown": values[:SHOWN_VALUES],
+                "more": values[SHOWN_VALUES:],
+                "clear_url": _url(_without(items, name, "page")) if getattr(req, name) else None,
+                # The service lists the top facet_size values: there may be more to see.
+                "full_url": (
+                    _url(items, facet_size=str(FULL_LIST), page="")
+                    if len([v for v in values if not v.selected]) >= req.facet_size
+                    and req.facet_size < FULL_LIST
+                    else None
+                ),
+            }
+        )
+    return groups
+
+
+def _presets(items: list, stats: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(key or year, label, url): ranges that follow the archive's own first and last dates."""
+    lo: date | None = stats.get("min_date")
+    hi: date | None = stats.get("max_date")
+    if not lo or not hi:
+        return []
+    base = _without(items, "from", "to", "page")
+    out = [("whole_archive", "", _url(base))]
+    span = (hi - lo).days
+    if span > 30:
+        out.append(
+            ("last_30", "", _url(base, **{"from": str(hi - timedelta(days=29))}, to=str(hi)))
+        )
+    if span > 365:
+        out.append(
+            ("last_365", "", _url(base, **{"from": str(hi - timedelta(days=364))}, to=str(hi)))
+        )
+    if lo.year != hi.year:
+        for year in range(max(lo.year, hi.year - 9), hi.year + 1):
+            out.append(("", str(year), _url(base, **{"from": f"{year}-01-01"}, to=f"{year}-12-31")))
+    return out
 
 
 @bp.get("/")
 def search_page() -> Any:
+    args = _page_args(request.args)
     try:
-        req = load_search_args(request.args)
+        req = load_search_args(args)
     except ValidationError as e:
         errors = _flatten(e.messages)
         return render_template("search.html", error=validation_message(errors), req=None), 400
+
+    items = _query_items(req)
+    items_with_page = [*items, ("page", str(req.page))] if req.page > 1 else items
+    # A submitted form sends empty fields and defaults: show the short, canonical URL instead.
+    given = sorted((k, v) for k, v in request.args.items(multi=True) if k not in PAGE_ONLY_ARGS)
+    if given != sorted(items_with_page):
+        target = _url(items_with_page)
+        if "lang" in request.args:
+            target = _url([*items_with_page, ("lang", request.args["lang"])])
+        return redirect(target, code=303)
+
+    try:
+        stats = service().stats()
+    except TelusurError:
+        stats = {}
     if req.is_empty():
-        return render_template("search.html", req=req, result=None)
+        return render_template("search.html", req=req, result=None, stats=stats)
     try:
         result = service().search(req)
     except InvalidQuery as e:  # keep the typed query in the box, with the reason beside it
-        return render_template("search.html", error=e.message, req=req), e.status
-    items = _query_items(req)
+        return render_template("search.html", error=e.message, req=req, stats=stats), e.status
+
     pages = -(-result.total // req.per_page) if result.total else 0
+    timeline = bars(result.facets.get("published", []), result.date_interval, *_dates(req))
     return render_template(
         "search.html",
         req=req,
         result=result,
-        titles=FACET_TITLES,
-        toggle_url=lambda name, value: _toggle_url(req, name, value),
-        bucket_url=lambda value: _url(
-            items, **dict(zip(("from", "to"), _bucket_range(value), strict=True)), page=""
-        ),
-        page_url=lambda page: _url(items, page=str(page)),
-        clear_dates_url=_url([(k, v) for k, v in items if k not in ("from", "to")]),
-        sort_url=lambda sort: _url(items, sort=sort if sort != "relevance" else ""),
+        stats=stats,
+        groups=_facet_groups(req, result, items),
+        timeline=timeline,
+        presets=_presets(items, stats),
+        clear_dates_url=_url(_without(items, "from", "to", "page")),
+        bar_url=lambda bar: _url(items, **{"from": str(bar.start)}, to=str(bar.end), page=""),
+        page_url=lambda page: _url(items, page=str(page) if page > 1 else ""),
+        suggestion_url=_url(items, q=result.suggestion or "", page=""),
+        article_url=lambda doc_id: _article_url(doc_id, items_with_page),
+        export_csv=_export_url("/api/export.csv", items),
+        export_jsonl=_export_url("/api/export.jsonl", items),
         pages=pages,
+        hidden=[(k, v) for k, v in items if k in ("per_page", "facet_size")],
     )
+
+
+def _dates(req: SearchRequest) -> tuple[date | None, date | None]:
+    return req.date_from, req.date_to
+
+
+def _export_url(path: str, items: list[tuple[str, str]]) -> str:
+    exportable = _without(items, "page", "per_page", "facet_size")
+    return path + ("?" + urlencode(exportable) if exportable else "")
+
+
+def _article_url(doc_id: str, items: list[tuple[str, str]]) -> str:
+    base = url_for("views.article_page", doc_id=doc_id)
+    return base + ("?" + urlencode(items) if items else "")
+
+
+# -- the article page ---------------------------------------------------------------------
 
 
 @bp.get("/articles/<path:doc_id>")
 def article_page(doc_id: str) -> Any:
-    q = request.args.get("q", "")
-    view, body_html = service().article(doc_id, q)
+    state = _state(request.args)
+    items = _query_items(state) if state else []
+    q = state.q if state else ""
+    try:
+        view, body_html = service().article(doc_id, q)
+    except InvalidQuery:  # a bad query in the URL must not hide the article
+        items, q = [], ""
+        view, body_html = service().article(doc_id)
+    search_items = _without(items, "page")
+    related = service().related(doc_id, limit=5)
     return render_template(
         "article.html",
         article=view,
         body_html=body_html,
         q=q,
-        titles=FACET_TITLES,
-        entity_url=lambda name, value: _url([(name, value)]),
+        back_url=_url(items) if items else "/",
+        entity_url=lambda name, value: _url(
+            [*search_items, (name, value)] if (name, value) not in search_items else search_items
+        ),
+        related=related,
+        article_url=lambda other: _article_url(other, search_items),
+        source_url=(
+            view.url if view.url and view.url.lower().startswith(("http://", "https://")) else None
+        ),
     )

@@ -1,0 +1,110 @@
+"""GET /api/export.csv and /api/export.jsonl: the WHOLE result set, streamed.
+
+Same parameters and validation as /api/search (page and per_page are accepted and ignored);
+articles come in the requested sort order, one row or line each, with the full body.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from flask import Response, stream_with_context
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from search.models import ArticleView, SearchRequest
+from webui.api import service
+from webui.schemas import ApiErrorSchema, SearchArgsSchema
+
+blp = Blueprint("export", __name__, url_prefix="/api", description="Export every matching article")
+
+COLUMNS = ("id", "title", "outlet", "published", "url", "person", "organisation", "place", "body")
+ENTITY_SEP = "; "
+ROWS_PER_CHUNK = 200
+# A cell starting with one of these is a formula to spreadsheet programs: neutralise it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _record(a: ArticleView) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "title": a.title,
+        "outlet": a.outlet,
+        "published": a.published.isoformat() if a.published else None,
+        "url": a.url,
+        "person": a.entities.get("person", []),
+        "organisation": a.entities.get("organisation", []),
+        "place": a.entities.get("place", []),
+        "body": a.body,
+    }
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = ENTITY_SEP.join(value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_lines(articles: Iterable[ArticleView]) -> Iterator[str]:
+    """The CSV text in chunks: a header row naming the columns, then one row per article."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for n, article in enumerate(articles, 1):
+        record = _record(article)
+        writer.writerow([_cell(record[c]) for c in COLUMNS])
+        if n % ROWS_PER_CHUNK == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def jsonl_lines(articles: Iterable[ArticleView]) -> Iterator[str]:
+    """One JSON object per line and per article."""
+    for article in articles:
+        yield json.dumps(_record(article), ensure_ascii=False) + "\n"
+
+
+def _download(body: Iterator[str], mimetype: str, filename: str) -> Response:
+    return Response(
+        stream_with_context(body),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@blp.route("/export.csv")
+class CsvExport(MethodView):
+    @blp.arguments(SearchArgsSchema, location="query", unknown=RAISE, error_status_code=400)
+    @blp.response(
+        200, description="CSV, UTF-8; the first row names the columns", content_type="text/csv"
+    )
+    @blp.alt_response(400, schema=ApiErrorSchema, description="Invalid parameters or query")
+    @blp.alt_response(503, schema=ApiErrorSchema, description="No index has been built yet")
+    def get(self, req: SearchRequest) -> Response:
+        """Every matching article as CSV (entities joined with "; "), streamed."""
+        articles = service().iter_all(req)  # a bad query raises here, before streaming
+        return _download(csv_lines(articles), "text/csv", "telusur.csv")
+
+
+@blp.route("/export.jsonl")
+class JsonlExport(MethodView):
+    @blp.arguments(SearchArgsSchema, location="query", unknown=RAISE, error_status_code=400)
+    @blp.response(
+        200,
+        description="JSON Lines: one article object per line",
+        content_type="application/x-ndjson",
+    )
+    @blp.alt_response(400, schema=ApiErrorSchema, description="Invalid parameters or query")
+    @blp.alt_response(503, schema=ApiErrorSchema, description="No index has been built yet")
+    def get(self, req: SearchRequest) -> Response:
+        """Every matching article as JSON Lines, streamed."""
+        articles = service().iter_all(req)
+        return _download(jsonl_lines(articles), "application/x-ndjson", "telusur.jsonl")

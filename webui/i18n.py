@@ -1,0 +1,145 @@
+"""The page's words in Indonesian (the default) and English. The API stays language-neutral.
+
+The language comes from `?lang=id|en` (remembered in a cookie), else the cookie, else Indonesian.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+LANGS = ("id", "en")
+DEFAULT_LANG = "id"
+COOKIE = "lang"
+
+# key: (Indonesian, English). Placeholders use str.format names.
+STRINGS: dict[str, tuple[str, str]] = {
+    "tagline": (
+        "Telusur — pencarian arsip berita berbahasa Indonesia.",
+        "Telusur — search for archives of Indonesian-language news.",
+    ),
+    "placeholder": ("Cari berita, tokoh, tempat…", "Search news, people, places…"),
+    "query_label": ("Kata kunci", "Keywords"),
+    "search": ("Cari", "Search"),
+    "other_lang": ("English", "Bahasa Indonesia"),
+    "intro_title": ("Cari di arsip berita", "Search the news archive"),
+    "intro_help": (
+        "Semua kata harus cocok. Gunakan {phrase} untuk frasa persis, {minus} untuk mengecualikan, "
+        "{or} untuk salah satu, dan {title} untuk mencari di judul.",
+        "All words must match. Use {phrase} for an exact phrase, {minus} to exclude a word, "
+        "{or} for either word and {title} to search titles only.",
+    ),
+    "intro_archive": (
+        "Arsip memuat {n} berita dari {start} sampai {end}.",
+        "The archive holds {n} articles from {start} to {end}.",
+    ),
+    "keys_help": (
+        "Tekan / untuk ke kotak pencarian, j dan k untuk berpindah antarhasil.",
+        "Press / to jump to the search box, j and k to move between results.",
+    ),
+    "filters": ("Saring hasil", "Filter results"),
+    "facet_outlet": ("Media", "Outlet"),
+    "facet_published": ("Waktu", "Time"),
+    "facet_person": ("Tokoh", "People"),
+    "facet_organisation": ("Organisasi", "Organisations"),
+    "facet_place": ("Tempat", "Places"),
+    "clear": ("Hapus", "Clear"),
+    "clear_facet": ("Hapus filter {facet}", "Clear the {facet} filter"),
+    "apply": ("Terapkan", "Apply"),
+    "show_more": ("Tampilkan {n} lainnya", "Show {n} more"),
+    "show_all": ("Daftar lengkap", "Full list"),
+    "filter_list": ("Saring daftar {facet}", "Filter the {facet} list"),
+    "filter_placeholder": ("Saring…", "Filter…"),
+    "none": ("Tidak ada", "None"),
+    "date_from": ("Dari", "From"),
+    "date_to": ("Sampai", "To"),
+    "presets": ("Rentang cepat", "Quick ranges"),
+    "whole_archive": ("Seluruh arsip", "Whole archive"),
+    "last_30": ("30 hari terakhir arsip", "Archive's last 30 days"),
+    "last_365": ("Setahun terakhir arsip", "Archive's last year"),
+    "timeline": ("Jumlah berita per {interval}", "Articles per {interval}"),
+    "interval_day": ("hari", "day"),
+    "interval_week": ("minggu", "week"),
+    "interval_month": ("bulan", "month"),
+    "interval_year": ("tahun", "year"),
+    "timeline_help": (
+        "Klik batang atau seret melintasi beberapa batang untuk memilih rentang.",
+        "Click a bar, or drag across bars, to choose a range.",
+    ),
+    "bar_title": ("{label}: {n} berita", "{label}: {n} articles"),
+    "results": ("Hasil pencarian", "Search results"),
+    "count": ("{n} berita", "{n} articles"),
+    "count_one": ("1 berita", "1 article"),
+    "took": ("{ms} ms", "{ms} ms"),
+    "showing": ("menampilkan {a}–{b}", "showing {a}–{b}"),
+    "sort": ("Urutkan", "Sort"),
+    "sort_relevance": ("Relevansi", "Relevance"),
+    "sort_newest": ("Terbaru", "Newest"),
+    "sort_oldest": ("Terlama", "Oldest"),
+    "export": ("Unduh semua hasil", "Download all results"),
+    "did_you_mean": ("Mungkin maksud Anda:", "Did you mean:"),
+    "relaxed": (
+        "Tidak ada berita yang memuat semua kata. Ditampilkan berita yang memuat kata terbanyak.",
+        "No article has all the words. Showing the articles that match the most words.",
+    ),
+    "no_results": (
+        "Tidak ada berita yang cocok. Coba kata lain, atau hapus sebagian filter.",
+        "No matching articles. Try other words, or clear some filters.",
+    ),
+    "past_last_page": (
+        "Halaman ini kosong: hasil hanya sampai halaman {n}.",
+        "This page is empty: the results end at page {n}.",
+    ),
+    "pages": ("Halaman", "Pages"),
+    "first": ("« Pertama", "« First"),
+    "prev": ("‹ Sebelumnya", "‹ Previous"),
+    "next": ("Berikutnya ›", "Next ›"),
+    "last": ("Terakhir »", "Last »"),
+    "page_of": ("Halaman {page} dari {pages}", "Page {page} of {pages}"),
+    "unknown_outlet": ("Media tidak diketahui", "Unknown outlet"),
+    "unknown_date": ("tanggal tidak diketahui", "date unknown"),
+    "back": ("‹ Kembali ke hasil", "‹ Back to results"),
+    "source": ("Sumber asli", "Original source"),
+    "published": ("Terbit", "Published"),
+    "outlet": ("Media", "Outlet"),
+    "entities": ("Disebut dalam berita", "Mentioned in this article"),
+    "entity_link": ("Cari berita tentang {name}", "Find articles about {name}"),
+    "related": ("Berita terkait", "Related articles"),
+    "no_related": ("Tidak ada berita terkait.", "No related articles."),
+    "back_to_search": ("Kembali ke pencarian", "Back to search"),
+    "error_title": ("Kesalahan", "Error"),
+}
+
+MONTHS = {
+    "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+}
+
+
+def pick_lang(param: str | None, cookie: str | None) -> str:
+    for value in (param, cookie):
+        if value in LANGS:
+            return value
+    return DEFAULT_LANG
+
+
+def translator(lang: str) -> Callable[..., str]:
+    i = LANGS.index(lang) if lang in LANGS else 0
+
+    def t(key: str, **values: object) -> str:
+        text = STRINGS[key][i]
+        return text.format(**values) if values else text
+
+    return t
+
+
+def number(n: int, lang: str) -> str:
+    """1.234 in Indonesian, 1,234 in English."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "id" else text
+
+
+def day_label(d: date | None, lang: str) -> str:
+    if d is None:
+        return ""
+    return f"{d.day} {MONTHS.get(lang, MONTHS['id'])[d.month - 1]} {d.year}"
