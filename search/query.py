@@ -7,21 +7,70 @@ Syntax (documented in the README and the page's help):
     "upaya kudeta"           the exact words, in that order (unstemmed field)
     judul:kudeta             only in the title (the only field users may name)
     (a OR b) c               grouping
+
+Beyond the syntax (docs/query-syntax.md):
+* question words (siapa, apa, kapan, ...) and stopwords are never required;
+* names are not stemmed: a capitalised word that Sastrawi would change (Bekasi) is searched as
+  written when the index knows it as a name (see indexer.analysis); a lowercase word the index
+  knows as a name finds both the name and the stem;
+* abbreviations and synonyms (search/data/synonyms.tsv) are expanded: DPR ↔ Dewan Perwakilan
+  Rakyat;
+* consecutive words found near each other score higher (an optional proximity clause);
+* `ParsedQuery.relaxed()` is the "most words" query the service falls back on when all words
+  find too little.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from whoosh import query as wq
 
-from indexer.analysis import exact_analyzer, stemmed_analyzer
+from indexer.analysis import STOPWORDS, TOKEN_PATTERN, exact_analyzer, stem, stemmed_analyzer
+from search.synonyms import SynonymTable, default_synonyms
 
 MAX_QUERY_LENGTH = 500
 MAX_DEPTH = 8
 MAX_CLAUSES = 64
 USER_FIELDS = {"judul": "title"}
+# Asked, not looked for: never required terms (whole words only; "apakah" is also one).
+QUESTION_WORDS = frozenset(
+    [
+        "siapa",
+        "siapakah",
+        "apa",
+        "apakah",
+        "apaan",
+        "kapan",
+        "kapankah",
+        "dimana",
+        "dimanakah",
+        "di",
+        "mana",
+        "manakah",
+        "mana",
+        "berapa",
+        "berapakah",
+        "berapakan",
+        "mengapa",
+        "kenapa",
+        "bagaimana",
+        "bagaimanakah",
+        "bilamana",
+        "adakah",
+        "benarkah",
+    ]
+)
+# "Most words": when all words find too little, a document needs this share of them.
+RELAX_SHARE = 0.5
+# Consecutive words of the query within this many positions of each other score higher...
+PROXIMITY_SLOP = 3
+# ...by this boost on the proximity clause.
+PROXIMITY_BOOST = 1.0
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -36,6 +85,7 @@ _TOKEN = re.compile(
 
 _stemmed = stemmed_analyzer()
 _exact = exact_analyzer()
+_WORD = re.compile(TOKEN_PATTERN)
 
 
 class QuerySyntaxError(ValueError):
@@ -56,6 +106,27 @@ class ParsedQuery:
     query: wq.Query | None  # None: an empty query (every article)
     highlight: frozenset[str] = frozenset()  # stemmed terms to mark in snippets
     words: list[str] = field(default_factory=list)  # the plain words typed, for suggestions
+    required: list[wq.Query] = field(default_factory=list)  # the top-level clauses, ANDed
+    excluded: wq.Query | None = None  # -words and -(groups), never matched
+    boost: wq.Query | None = None  # optional: proximity of consecutive words
+
+    @property
+    def relaxable(self) -> bool:
+        return len(self.required) > 1 and self.min_match < len(self.required)
+
+    @property
+    def min_match(self) -> int:
+        """How many of the required clauses "most words" means."""
+        return max(1, math.ceil(len(self.required) * RELAX_SHARE))
+
+    def relaxed(self) -> wq.Query:
+        """Any of the required clauses, scored (the more clauses match, the higher)."""
+        q: wq.Query = wq.Or(self.required)
+        if self.boost is not None:
+            q = wq.AndMaybe(q, self.boost)
+        if self.excluded is not None:
+            q = wq.AndNot(q, self.excluded)
+        return q
 
 
 def _lex(text: str) -> list[_Tok]:
@@ -97,13 +168,53 @@ def _lex(text: str) -> list[_Tok]:
     return toks
 
 
+def _merge_synonym_runs(toks: list[_Tok], synonyms: SynonymTable) -> list[_Tok]:
+    """Join runs of plain words that spell a table entry ("Dewan Perwakilan Rakyat") into one."""
+    out: list[_Tok] = []
+    i = 0
+    longest = synonyms.max_words
+
+    def plain(j: int) -> bool:
+        t = toks[j]
+        return t.kind == "term" and not (t.neg or t.field or t.phrase)
+
+    while i < len(toks):
+        merged = False
+        before_or = i > 0 and toks[i - 1].kind == "or"
+        for n in range(min(longest, len(toks) - i), 1, -1):
+            end = i + n
+            if before_or or (end < len(toks) and toks[end].kind == "or"):
+                continue
+            if not all(plain(j) for j in range(i, end)):
+                continue
+            text = " ".join(t.text for t in toks[i:end])
+            if synonyms.expansions(text):
+                out.append(_Tok("term", text=text))
+                i = end
+                merged = True
+                break
+        if not merged:
+            out.append(toks[i])
+            i += 1
+    return out
+
+
 class _Parser:
-    def __init__(self, toks: list[_Tok]) -> None:
+    def __init__(
+        self, toks: list[_Tok], known: Callable[[str], bool] | None, synonyms: SynonymTable
+    ) -> None:
         self.toks = toks
         self.i = 0
+        self.known = known
+        self.synonyms = synonyms
         self.highlight: set[str] = set()
         self.words: list[str] = []
         self.clauses = 0
+        self.required: list[wq.Query] = []
+        self.excluded: list[wq.Query] = []
+        # The index term of each top-level clause that is one plain word (None otherwise).
+        self.sequence_terms: list[str | None] = []
+        self._simple: str | None = None
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -122,9 +233,13 @@ class _Parser:
             if tok.kind == "or":  # a stray OR (leading, or doubled) is just ignored
                 self.i += 1
                 continue
-            neg, q = self.alternatives(depth)
+            neg, q, simple = self.alternatives(depth)
             if q is not None:
                 (negatives if neg else positives).append(q)
+                if depth == 0 and not neg:
+                    self.sequence_terms.append(simple)
+        if depth == 0:
+            self.required, self.excluded = positives, negatives
         if not positives and not negatives:
             return None
         pos: wq.Query = (
@@ -134,8 +249,10 @@ class _Parser:
             return wq.AndNot(pos, wq.Or(negatives) if len(negatives) > 1 else negatives[0])
         return pos
 
-    def alternatives(self, depth: int) -> tuple[bool, wq.Query | None]:
+    def alternatives(self, depth: int) -> tuple[bool, wq.Query | None, str | None]:
+        self._simple = None
         neg, first = self.unary(depth)
+        simple = self._simple
         options = [first]
         while (tok := self.peek()) is not None and tok.kind == "or":
             self.i += 1
@@ -143,10 +260,11 @@ class _Parser:
                 break
             _, nxt = self.unary(depth)  # a minus after OR makes no sense; read it as the word
             options.append(nxt)
+            simple = None
         kept = [o for o in options if o is not None]
         if not kept:
-            return neg, None
-        return neg, (wq.Or(kept) if len(kept) > 1 else kept[0])
+            return neg, None, None
+        return neg, (wq.Or(kept) if len(kept) > 1 else kept[0]), simple
 
     def unary(self, depth: int) -> tuple[bool, wq.Query | None]:
         tok = self.toks[self.i]
@@ -167,24 +285,54 @@ class _Parser:
             raise QuerySyntaxError("Tanda kurung tutup ')' tanpa pasangan.")
         return tok.neg, self.term(tok)
 
+    def index_terms(self, word: str) -> list[str]:
+        """The index terms one typed word is looked up by: its stem, or itself if a name."""
+        low = word.lower()
+        stemmed = stem(low)
+        if stemmed == low:
+            return [low]
+        if self.known is None:  # no index to ask: capitals mean a name
+            return [low] if word[:1].isupper() else [stemmed]
+        if not self.known(low):
+            return [stemmed]
+        return [low] if word[:1].isupper() else [low, stemmed]
+
     def term(self, tok: _Tok) -> wq.Query | None:
-        stems = [t.text for t in _stemmed(tok.text)]
-        if not tok.neg:
-            self.highlight.update(stems)
-            if not tok.phrase:
-                self.words.append(tok.text)
         if tok.phrase:
+            if not tok.neg:
+                self.highlight.update(t.text for t in _stemmed(tok.text))
             if tok.field == "title":
-                return _phrase("title", stems)
+                return _phrase("title", [t.text for t in _stemmed(tok.text)])
             return _phrase("exact", [t.text for t in _exact(tok.text)])
-        if not stems:
-            return None  # a stopword alone
+        typed = [w for w in _WORD.findall(tok.text) if w.lower() not in STOPWORDS | QUESTION_WORDS]
         fields = [tok.field] if tok.field else ["title", "body"]
-        per_stem = [
-            wq.Or([wq.Term(f, s) for f in fields]) if len(fields) > 1 else wq.Term(fields[0], s)
-            for s in stems
-        ]
-        return wq.And(per_stem) if len(per_stem) > 1 else per_stem[0]
+        per_word = []
+        for w in typed:
+            terms = self.index_terms(w)
+            if not tok.neg:
+                self.highlight.update(terms)
+            per_word.append(_any_of([wq.Term(f, t) for t in terms for f in fields]))
+        if not tok.neg:
+            self.words.extend(typed)
+        q = (wq.And(per_word) if len(per_word) > 1 else per_word[0]) if per_word else None
+        expansions = [] if tok.field else self.synonyms.expansions(tok.text)
+        if expansions:
+            alternatives = [q] if q is not None else []
+            for spelling in expansions:
+                if len(spelling) == 1:
+                    alternatives.append(_any_of([wq.Term(f, stem(spelling[0])) for f in fields]))
+                else:
+                    alternatives.append(wq.Phrase("exact", list(spelling)))
+                if not tok.neg:
+                    self.highlight.update(stem(w) for w in spelling)
+            return _any_of(alternatives)
+        if len(typed) == 1 and len(self.index_terms(typed[0])) == 1 and not tok.field:
+            self._simple = self.index_terms(typed[0])[0]
+        return q
+
+
+def _any_of(queries: list[wq.Query]) -> wq.Query:
+    return wq.Or(queries) if len(queries) > 1 else queries[0]
 
 
 def _phrase(fieldname: str, words: list[str]) -> wq.Query | None:
@@ -195,16 +343,51 @@ def _phrase(fieldname: str, words: list[str]) -> wq.Query | None:
     return wq.Phrase(fieldname, words)
 
 
-def parse_query(text: str) -> ParsedQuery:
-    """Parse the user's text; raises QuerySyntaxError with a message for the user."""
+def _proximity(terms: list[str | None]) -> wq.Query | None:
+    """Consecutive plain words near each other, in title or body: an optional boost."""
+    pairs = [(a, b) for a, b in pairwise(terms) if a and b and a != b]
+    if not pairs:
+        return None
+    near = [wq.Phrase(f, [a, b], slop=PROXIMITY_SLOP) for a, b in pairs for f in ("title", "body")]
+    return wq.Or(near, boost=PROXIMITY_BOOST)
+
+
+def parse_query(
+    text: str,
+    *,
+    known: Callable[[str], bool] | None = None,
+    synonyms: SynonymTable | None = None,
+) -> ParsedQuery:
+    """Parse the user's text; raises QuerySyntaxError with a message for the user.
+
+    `known(word)` says whether the index holds the lowercase `word` unstemmed (as a name); the
+    service passes its reader's lexicon. Without it, capitalised words are taken as names.
+    `synonyms` defaults to the built-in table.
+    """
     if len(text) > MAX_QUERY_LENGTH:
         raise QuerySyntaxError(f"Kueri terlalu panjang (maksimal {MAX_QUERY_LENGTH} karakter).")
     if text.strip() in ("*", "*:*"):
         raise QuerySyntaxError(
             "Tanda bintang (*) tidak didukung; kosongkan kueri untuk semua berita."
         )
-    parser = _Parser(_lex(text))
+    table = default_synonyms() if synonyms is None else synonyms
+    parser = _Parser(_merge_synonym_runs(_lex(text), table), known, table)
     q = parser.parse()
     if q is None and text.strip():
         q = wq.NullQuery  # only stopwords or punctuation: nothing to find, not everything
-    return ParsedQuery(q, frozenset(parser.highlight), parser.words)
+    boost = _proximity(parser.sequence_terms) if q is not None else None
+    if boost is not None and q is not None:
+        q = wq.AndMaybe(q, boost)
+    excluded = (
+        None
+        if not parser.excluded
+        else (wq.Or(parser.excluded) if len(parser.excluded) > 1 else parser.excluded[0])
+    )
+    return ParsedQuery(
+        q,
+        frozenset(parser.highlight),
+        parser.words,
+        required=parser.required,
+        excluded=excluded,
+        boost=boost,
+    )

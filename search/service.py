@@ -27,8 +27,11 @@ from search.models import ArticleView, FacetValue, Hit, SearchRequest, SearchRes
 from search.query import ParsedQuery, QuerySyntaxError, parse_query
 from search.snippets import highlight_full, make_snippet
 from search.suggest import suggest
+from search.synonyms import load_synonyms
 
 FACET_LIMIT = 20
+# When all words find fewer articles than this, the query relaxes to "most words".
+RELAX_BELOW = 10
 
 
 @dataclass
@@ -42,13 +45,18 @@ class _Generation:
     facets: FacetData
 
 
+def _docset(mask: np.ndarray) -> set[int]:
+    return set(np.flatnonzero(mask).tolist())
+
+
 def _entities(fields: dict[str, Any]) -> dict[str, list[str]]:
     return {f: split_keywords(fields.get(f)) for f in ENTITY_FIELDS}
 
 
 class SearchService:
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, synonyms_file: Path | None = None) -> None:
         self.index_dir = Path(index_dir)
+        self.synonyms = load_synonyms(synonyms_file)  # settings.synonyms_file
         self._gen: _Generation | None = None
         self._lock = threading.Lock()
 
@@ -105,11 +113,33 @@ class SearchService:
 
     def parse(self, text: str) -> ParsedQuery:
         try:
-            return parse_query(text)
+            return parse_query(text, known=self._knows_name, synonyms=self.synonyms)
         except QuerySyntaxError as e:
             raise InvalidQuery(str(e)) from e
         except RecursionError as e:  # belt and braces: the parser caps depth itself
             raise InvalidQuery("Kueri terlalu rumit.") from e
+
+    def _knows_name(self, word: str) -> bool:
+        """Whether the index holds `word` unstemmed in title or body, i.e. as a name."""
+        try:
+            reader = self._current().searcher.reader()
+        except IndexUnavailable:
+            return False
+        return bool(reader.doc_frequency("body", word) or reader.doc_frequency("title", word))
+
+    def _relax(
+        self, gen: _Generation, parsed: ParsedQuery, final: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """When all words find fewer than RELAX_BELOW articles: (strict final, most-words base)."""
+        if not parsed.relaxable or int(final.sum()) >= RELAX_BELOW:
+            return None
+        counts = np.zeros(gen.facets.size, dtype=np.int32)
+        for clause in parsed.required:
+            counts += self._matching(gen, clause)
+        most = counts >= parsed.min_match
+        if parsed.excluded is not None:
+            most &= ~self._matching(gen, parsed.excluded)
+        return (final, most) if int(most.sum()) > int(final.sum()) else None
 
     def _matching(self, gen: _Generation, q: wq.Query | None) -> np.ndarray:
         """A boolean mask of the documents matching q (unscored: counting needs no scores)."""
@@ -121,12 +151,17 @@ class SearchService:
         return mask
 
     def _masks(
-        self, gen: _Generation, parsed: ParsedQuery, req: SearchRequest
+        self,
+        gen: _Generation,
+        parsed: ParsedQuery,
+        req: SearchRequest,
+        base: np.ndarray | None = None,
     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """The matching documents, and for each filtered facet the documents matching the query
         and every *other* filter (what that facet counts under). The bench guard checks both."""
         fd = gen.facets
-        base = self._matching(gen, parsed.query)
+        if base is None:
+            base = self._matching(gen, parsed.query)
         filter_masks: dict[str, np.ndarray] = {
             f: fd.value_mask(f, values) for f, values in req.filters().items()
         }
@@ -148,6 +183,10 @@ class SearchService:
         gen = self._current()
         fd = gen.facets
         final, facet_masks = self._masks(gen, parsed, req)
+        strict = None
+        if (relaxed := self._relax(gen, parsed, final)) is not None:
+            strict = relaxed[0]
+            final, facet_masks = self._masks(gen, parsed, req, base=relaxed[1])
         total = int(final.sum())
 
         # Each facet counts under the query and every *other* filter.
@@ -158,12 +197,20 @@ class SearchService:
         interval, facets["published"] = fd.histogram(facet_masks.get("published", final))
 
         start = (req.page - 1) * req.per_page
-        docnums_scores = self._page(gen, parsed, req, final, start, total)
+        docnums_scores = self._page(gen, parsed, req, final, start, total, strict)
         hits = [self._hit(gen, d, s, parsed) for d, s in docnums_scores]
         suggestion = suggest(gen.searcher.reader(), req.q, parsed.words) if parsed.words else None
         took = (time.perf_counter() - started) * 1000
         return SearchResult(
-            total, req.page, req.per_page, round(took, 2), hits, facets, interval, False, suggestion
+            total,
+            req.page,
+            req.per_page,
+            round(took, 2),
+            hits,
+            facets,
+            interval,
+            strict is not None,
+            suggestion,
         )
 
     def iter_all(self, req: SearchRequest) -> Iterator[ArticleView]:
@@ -209,6 +256,7 @@ class SearchService:
         final: np.ndarray,
         start: int,
         total: int,
+        strict: np.ndarray | None = None,
     ) -> list[tuple[int, float | None]]:
         if start >= total:
             return []
@@ -216,6 +264,16 @@ class SearchService:
         sort = req.sort
         if parsed.query is None and sort == "relevance":
             sort = "newest"  # nothing to rank by: show the latest first
+        if sort == "relevance" and strict is not None:  # relaxed: all words first, then most
+            first = gen.searcher.search(parsed.query, filter=_docset(strict), limit=None)
+            ranked = [(hit.docnum, hit.score) for hit in first]
+            if len(ranked) < end:
+                rest = final & ~strict
+                more = gen.searcher.search(
+                    parsed.relaxed(), filter=_docset(rest), limit=end - len(ranked)
+                )
+                ranked += [(hit.docnum, hit.score) for hit in more]
+            return ranked[start:end]
         if sort == "relevance":
             allow = None
             if not final.all() and (req.filters() or req.date_from or req.date_to):

@@ -1,0 +1,87 @@
+"""Abbreviations and synonyms, expanded at query time: DPR ↔ Dewan Perwakilan Rakyat.
+
+The table (search/data/synonyms.tsv, extendable with settings.synonyms_file) holds one concept a
+line, its spellings separated by tabs. Spellings are compared case-insensitively, word by word
+(punctuation between words is ignored), so "dewan perwakilan rakyat" and "Dewan  Perwakilan
+Rakyat" are the same spelling. A spelling written in capitals of at most three letters (MA, AS,
+BIN) is matched only when typed in capitals: "bin", "pan" and "as" are also ordinary words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from indexer.analysis import TOKEN_PATTERN
+
+BUILTIN_SYNONYMS = Path(__file__).resolve().parent / "data" / "synonyms.tsv"
+# Longest spelling (in words) that a run of typed words is compared against.
+MAX_WORDS = 8
+CAPS_ONLY_LENGTH = 3
+
+
+def spelling_key(text: str) -> tuple[str, ...]:
+    """A spelling as its lowercase words: the key the table is looked up by."""
+    return tuple(w.lower() for w in re.findall(TOKEN_PATTERN, text))
+
+
+@dataclass
+class SynonymTable:
+    groups: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    """Each spelling → every spelling of its concept (itself included)."""
+    caps_only: set[tuple[str, ...]] = field(default_factory=set)
+    """Short all-capital spellings, matched only when typed in capitals."""
+
+    def add_group(self, spellings: list[str]) -> None:
+        keys = [k for k in dict.fromkeys(spelling_key(s) for s in spellings) if k]
+        for s in spellings:
+            s = s.strip()
+            if s.isupper() and len(s) <= CAPS_ONLY_LENGTH and len(spelling_key(s)) == 1:
+                self.caps_only.add(spelling_key(s))
+        if len(keys) < 2:
+            return
+        # A spelling in two lines joins their concepts.
+        merged = list(dict.fromkeys(m for k in keys for m in self.groups.get(k, (k,))))
+        merged += [k for k in keys if k not in merged]
+        group = tuple(merged)
+        for k in group:
+            self.groups[k] = group
+
+    def expansions(self, typed: str) -> list[tuple[str, ...]]:
+        """The other spellings of the `typed` words, or [] when the table does not know them."""
+        words = spelling_key(typed)
+        if words in self.caps_only and not typed.isupper():
+            return []
+        return [g for g in self.groups.get(words, ()) if g != words]
+
+    def __len__(self) -> int:
+        return len({id(g) for g in self.groups.values()})
+
+    @property
+    def max_words(self) -> int:
+        return min(MAX_WORDS, max((len(k) for k in self.groups), default=1))
+
+
+def read_synonyms(path: Path, table: SynonymTable | None = None) -> SynonymTable:
+    """Add the groups of a TSV file to `table` (a new one by default) and return it."""
+    table = table if table is not None else SynonymTable()
+    for raw in Path(path).read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            table.add_group(line.split("\t"))
+    return table
+
+
+def load_synonyms(extra_file: Path | None = None) -> SynonymTable:
+    """The built-in table, plus `extra_file` (settings.synonyms_file) when given."""
+    table = read_synonyms(BUILTIN_SYNONYMS)
+    if extra_file is not None:
+        read_synonyms(extra_file, table)
+    return table
+
+
+@lru_cache(maxsize=1)
+def default_synonyms() -> SynonymTable:
+    return load_synonyms(None)
