@@ -35,3 +35,21 @@ lint: install
 
 test: install lint
 	$(BIN)/pytest -q
+
+# The entity tagger (indexer/ner/README.md): rebuild clusters and model from ../shared/data.
+.PHONY: train-ner eval-ner
+train-ner: install
+	$(BIN)/python -m indexer.ner.clusters
+	$(BIN)/python -m indexer.ner.train
+
+eval-ner: install
+	$(BIN)/python -m indexer.ner.evaluate
+
+# Benchmarks (bench/): rebuild, search latency, HTTP through gunicorn+wrk, 22k and 220k, against
+# the straightforward baseline. Data goes to /tmp/telusur-bench; results to bench/results/.
+.PHONY: bench bench-quick
+bench: install
+	$(BIN)/python -m bench.run
+
+bench-quick: install
+	$(BIN)/python -m bench.run --quick

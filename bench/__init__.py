@@ -1,0 +1,1 @@
+"""Benchmarks for Telusur (`make bench`); outside the test suite."""

@@ -1,0 +1,302 @@
+"""The straightforward implementation that `make bench` compares against.
+
+Whoosh with `StemFilter(stemfn=<Sastrawi stem>)`, one serial writer, and facets counted by
+`searcher.search(..., groupedby=...)` with `FieldFacet`s and a month `DateRangeFacet`.
+Extraction and tagging are Telusur's own (`prepare_article`), so both builds do the same work.
+
+    python -m bench.baseline build INDEX_DIR ARCHIVE... [--tag-cache FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import pickle
+import time
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from whoosh import highlight, index, sorting
+from whoosh import query as wq
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from indexer.analysis import STOPWORDS, TOKEN_PATTERN
+from indexer.build import prepare_article
+from indexer.models import Article, RawRecord
+from indexer.schema import ENTITY_FIELDS, FACET_FIELDS
+from indexer.sources import read_archive
+from search.models import FacetValue, SearchRequest
+from search.query import ParsedQuery
+
+BOUNDS_FILE = "bench-bounds.json"
+FACET_LIMIT = 20
+
+
+@lru_cache(maxsize=1)
+def _sastrawi() -> Any:
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+def sastrawi_stem(word: str) -> str:
+    """Module-level, so the pickled schema does not carry the dictionary."""
+    stemmed: str = _sastrawi().stem(word)
+    return stemmed or word
+
+
+def baseline_schema() -> Schema:
+    stemmed = (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOPWORDS, minsize=1)
+        | StemFilter(stemfn=sastrawi_stem)
+    )
+    exact = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+    return Schema(
+        id=ID(unique=True, stored=True),
+        url=STORED(),
+        title=TEXT(analyzer=stemmed, stored=True, field_boost=2.0),
+        body=TEXT(analyzer=stemmed, stored=True),
+        exact=TEXT(analyzer=exact, phrase=True),
+        outlet=ID(stored=True),
+        published=DATETIME(stored=True),
+        person=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        organisation=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+        place=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
+    )
+
+
+def _doc(a: Article) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": a.id,
+        "url": a.url,
+        "title": a.title,
+        "body": a.body,
+        "exact": f"{a.title}\n{a.body}",
+    }
+    if a.outlet:
+        doc["outlet"] = a.outlet
+    if a.published:
+        doc["published"] = datetime.combine(a.published, datetime.min.time())
+    for f in ENTITY_FIELDS:
+        values = ",".join(v.replace(",", " ") for v in getattr(a, f) if v.strip())
+        if values:
+            doc[f] = values
+    return doc
+
+
+def _text_key(record: RawRecord) -> str:
+    f = record.fields
+    return hashlib.blake2b(
+        f"{f.get('title')}\0{f.get('body')}".encode("utf-8", "replace"), digest_size=12
+    ).hexdigest()
+
+
+def build(paths: list[Path], index_dir: Path, tag_cache: Path | None = None) -> dict[str, Any]:
+    """Serial build. With `tag_cache`, entities of already-seen texts are reused (and saved)."""
+    cache: dict[str, tuple[list[str], list[str], list[str]]] = {}
+    if tag_cache and tag_cache.exists():
+        cache = pickle.loads(tag_cache.read_bytes())
+    reused = 0
+    started = time.perf_counter()
+    last: dict[str, tuple[str, int | None]] = {}
+    for item in read_archive(paths):
+        if isinstance(item, RawRecord):
+            last[item.doc_id] = (item.source, item.line)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    ix = index.create_in(index_dir, baseline_schema())
+    writer = ix.writer(limitmb=256)
+    n = 0
+    lo: date | None = None
+    hi: date | None = None
+    for item in read_archive(paths):
+        if not isinstance(item, RawRecord) or last[item.doc_id] != (item.source, item.line):
+            continue
+        key = _text_key(item)
+        if key in cache:
+            from indexer.extract import extract_article
+
+            a = extract_article(item)
+            a.person, a.organisation, a.place = (list(v) for v in cache[key])
+            reused += 1
+        else:
+            a = prepare_article(item)
+            cache[key] = (a.person, a.organisation, a.place)
+        writer.add_document(**_doc(a))
+        n += 1
+        if a.published:
+            lo = a.published if lo is None else min(lo, a.published)
+            hi = a.published if hi is None else max(hi, a.published)
+    writer.commit()
+    seconds = time.perf_counter() - started
+    (index_dir / BOUNDS_FILE).write_text(
+        json.dumps({"min": lo.isoformat() if lo else None, "max": hi.isoformat() if hi else None})
+    )
+    if tag_cache:
+        tag_cache.write_bytes(pickle.dumps(cache))
+    return {"indexed": n, "seconds": seconds, "tags_reused": reused}
+
+
+# -- search -------------------------------------------------------------------------------
+
+
+def _month_start(d: date) -> datetime:
+    return datetime(d.year, d.month, 1)
+
+
+def _next_month(d: datetime) -> datetime:
+    return datetime(d.year + d.month // 12, d.month % 12 + 1, 1)
+
+
+class BaselineSearch:
+    """One searcher over a baseline (or Telusur) index; facets with groupedby."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.ix = index.open_dir(str(index_dir))
+        self.searcher = self.ix.searcher()
+        bounds_file = Path(index_dir) / BOUNDS_FILE
+        if bounds_file.exists():
+            b = json.loads(bounds_file.read_text())
+            self.min_date = date.fromisoformat(b["min"]) if b["min"] else None
+            self.max_date = date.fromisoformat(b["max"]) if b["max"] else None
+        else:  # a Telusur index: read the bounds from its stored dates (the guard only)
+            days = [
+                f["published"].date()
+                for f in self.searcher.all_stored_fields()
+                if f.get("published") is not None
+            ]
+            self.min_date = min(days) if days else None
+            self.max_date = max(days) if days else None
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def facets(self) -> dict[str, sorting.FacetType]:
+        groups: dict[str, sorting.FacetType] = {
+            f: sorting.FieldFacet(f, allow_overlap=f in ENTITY_FIELDS) for f in FACET_FIELDS
+        }
+        if self.min_date and self.max_date:
+            start = _month_start(self.min_date)
+            end = _next_month(_month_start(self.max_date))
+            groups["published"] = sorting.DateRangeFacet("published", start, end, gap=_MonthGap())
+        return groups
+
+    def filter_query(self, req: SearchRequest, but: str | None = None) -> wq.Query | None:
+        parts: list[wq.Query] = []
+        for f, values in req.filters().items():
+            if f == but:
+                continue
+            terms = [wq.Term(f, v) for v in values]
+            parts.append(wq.Or(terms) if len(terms) > 1 else terms[0])
+        if (req.date_from or req.date_to) and but != "published":
+            start = datetime.combine(req.date_from, datetime.min.time()) if req.date_from else None
+            end = (
+                datetime.combine(req.date_to, datetime.max.time().replace(microsecond=0))
+                if req.date_to
+                else None
+            )
+            parts.append(wq.DateRange("published", start, end))
+        if not parts:
+            return None
+        return wq.And(parts) if len(parts) > 1 else parts[0]
+
+    def search(self, parsed: ParsedQuery, req: SearchRequest, snippets: bool = True) -> dict:
+        """One page of hits with snippets, the total and every facet, the straightforward way."""
+        q = parsed.query if parsed.query is not None else wq.Every()
+        end = req.page * req.per_page
+        kwargs: dict[str, Any] = {}
+        if req.sort in ("newest", "oldest") or parsed.query is None:
+            kwargs["sortedby"] = "published"
+            kwargs["reverse"] = req.sort != "oldest"
+        results = self.searcher.search(
+            q, filter=self.filter_query(req), groupedby=self.facets(), limit=end, **kwargs
+        )
+        results.formatter = highlight.HtmlFormatter(tagname="mark", classname="hl")
+        results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=60)
+        hits = []
+        for hit in results[(req.page - 1) * req.per_page : end]:
+            fields = hit.fields()
+            hits.append(
+                {
+                    "id": fields["id"],
+                    "title": fields.get("title"),
+                    "snippet": hit.highlights("body", top=2) if snippets else "",
+                }
+            )
+        facets = {}
+        for name in results.facet_names():
+            groups = results.groups(name)
+            counts = [(k, len(v)) for k, v in groups.items() if k is not None]
+            if name == "published":
+                facets[name] = [
+                    FacetValue(k[0].strftime("%Y-%m"), c)
+                    for k, c in sorted(counts, key=lambda kc: kc[0])
+                ]
+            else:
+                counts.sort(key=lambda kc: (-kc[1], kc[0]))
+                facets[name] = [FacetValue(k, c) for k, c in counts[:FACET_LIMIT]]
+        return {"total": len(results), "hits": hits, "facets": facets}
+
+    def counts(self, q: wq.Query | None, req: SearchRequest) -> dict[str, Any]:
+        """The guard's reference: hit set and full facet counts, each facet under every *other*
+        filter (as Telusur counts them), all with groupedby."""
+        q = q if q is not None else wq.Every()
+        final = self.searcher.search(
+            q, filter=self.filter_query(req), groupedby=self.facets(), limit=None
+        )
+        out: dict[str, Any] = {"hits": {final.fields(i)["id"] for i in range(len(final))}}
+        for name in (*FACET_FIELDS, "published"):
+            own = name in req.filters() or (name == "published" and (req.date_from or req.date_to))
+            res = (
+                self.searcher.search(
+                    q,
+                    filter=self.filter_query(req, but=name),
+                    groupedby={name: self.facets()[name]},
+                    limit=None,
+                )
+                if own
+                else final
+            )
+            if name not in res.facet_names():
+                out[name] = {}
+                continue
+            groups = res.groups(name)
+            if name == "published":
+                out[name] = {k[0].strftime("%Y-%m"): len(v) for k, v in groups.items() if k}
+            else:
+                out[name] = {k: len(v) for k, v in groups.items() if k is not None}
+        return out
+
+
+class _MonthGap:
+    """A calendar-month gap for DateRangeFacet (whoosh adds it to a datetime)."""
+
+    def __radd__(self, other: datetime) -> datetime:
+        return _next_month(other)
+
+    def __add__(self, other: datetime) -> datetime:
+        return _next_month(other)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build")
+    b.add_argument("index_dir", type=Path)
+    b.add_argument("paths", type=Path, nargs="+")
+    b.add_argument("--tag-cache", type=Path)
+    args = ap.parse_args()
+    if args.cmd == "build":
+        print(json.dumps(build(args.paths, args.index_dir, args.tag_cache)))
+
+
+if __name__ == "__main__":
+    # Through the package, so the pickled schema names bench.baseline.sastrawi_stem, not __main__.
+    from bench.baseline import main as _main
+
+    _main()

@@ -1,0 +1,69 @@
+"""Shared pieces of the bench: the query mix, requests, percentiles and RSS."""
+
+from __future__ import annotations
+
+import json
+import resource
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import numpy as np
+
+from search.models import SearchRequest
+
+BENCH = Path(__file__).resolve().parent
+QUERIES = BENCH / "queries.json"
+
+
+def load_mix(path: Path = QUERIES) -> list[dict[str, Any]]:
+    queries: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["queries"]
+    return queries
+
+
+def to_request(item: dict[str, Any]) -> SearchRequest:
+    def d(key: str) -> date | None:
+        return date.fromisoformat(item[key]) if item.get(key) else None
+
+    return SearchRequest(
+        q=item.get("q", ""),
+        outlet=tuple(item.get("outlet", ())),
+        person=tuple(item.get("person", ())),
+        organisation=tuple(item.get("organisation", ())),
+        place=tuple(item.get("place", ())),
+        date_from=d("from"),
+        date_to=d("to"),
+        sort=item.get("sort", "relevance"),
+        page=int(item.get("page", 1)),
+        per_page=10,
+    )
+
+
+def to_path(item: dict[str, Any]) -> str:
+    """The API URL of one query of the mix."""
+    params: list[tuple[str, str]] = []
+    for key, value in item.items():
+        for v in value if isinstance(value, list) else [value]:
+            params.append((key, str(v)))
+    return "/api/search?" + urlencode(params)
+
+
+def percentiles(ms: list[float]) -> dict[str, float]:
+    a = np.asarray(ms, dtype=float)
+    return {
+        "p50": round(float(np.percentile(a, 50)), 2),
+        "p95": round(float(np.percentile(a, 95)), 2),
+        "p99": round(float(np.percentile(a, 99)), 2),
+        "mean": round(float(a.mean()), 2),
+        "n": len(ms),
+    }
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS (Linux reports kilobytes)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def children_peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)

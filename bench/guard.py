@@ -1,0 +1,109 @@
+"""The correctness guard: on the whole query mix, Telusur's fast path returns exactly the hit
+sets and facet counts that Whoosh's own `groupedby` counting gives for the same parsed query.
+
+    python -m bench.guard INDEX_DIR OUT.json
+
+`compare()` is also what tests/test_bench_guard.py runs on the small corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+
+from bench.baseline import BaselineSearch
+from bench.common import load_mix, to_request
+from indexer.schema import FACET_FIELDS
+from search.models import SearchRequest
+from search.service import SearchService
+
+
+def _month_counts(interval: str, values: list[Any]) -> dict[str, int]:
+    out: Counter[str] = Counter()
+    for fv in values:
+        if interval == "year":
+            raise ValueError("year buckets")
+        out[fv.value[:7]] += fv.count
+    return dict(out)
+
+
+def _relaxed_base(svc: SearchService, gen: Any, parsed: Any, req: SearchRequest) -> Any:
+    strict, _ = svc._masks(gen, parsed, req)
+    relaxed = svc._relax(gen, parsed, strict)
+    return None if relaxed is None else relaxed[1]
+
+
+def check(svc: SearchService, ref: BaselineSearch, req: SearchRequest) -> list[str]:
+    """Differences between the service and groupedby for one request (empty: identical)."""
+    problems: list[str] = []
+    parsed = svc.parse(req.q)
+    result = svc.search(req)
+    gen = svc._current()
+    final, _ = svc._masks(gen, parsed, req, base=_relaxed_base(svc, gen, parsed, req))
+    ours_ids = {gen.searcher.stored_fields(int(d))["id"] for d in np.flatnonzero(final)}
+    q = parsed.query
+    if result.relaxed:  # the service fell back on "most words": the same, as a Whoosh query
+        q = wq.Or([wq.And(list(c)) for c in combinations(parsed.required, parsed.min_match)])
+        if parsed.excluded is not None:
+            q = wq.AndNot(q, parsed.excluded)
+    want = ref.counts(q, req)
+    if ours_ids != want["hits"]:
+        problems.append(
+            f"hits: {len(ours_ids - want['hits'])} extra, {len(want['hits'] - ours_ids)} missing"
+        )
+    if result.total != len(want["hits"]):
+        problems.append(f"total {result.total} != {len(want['hits'])}")
+    for fname in FACET_FIELDS:
+        ref_counts: dict[str, int] = want[fname]
+        listed = result.facets[fname]
+        for fv in listed:
+            if ref_counts.get(fv.value, 0) != fv.count:
+                problems.append(
+                    f"{fname}={fv.value!r}: {fv.count} != {ref_counts.get(fv.value, 0)}"
+                )
+        unselected = [fv.count for fv in listed if not fv.selected or fv.count]
+        top = sorted(ref_counts.values(), reverse=True)[: len(unselected)]
+        if sorted(unselected, reverse=True)[: len(top)] != top[: len(unselected)]:
+            problems.append(f"{fname}: top counts differ")
+    try:
+        months = _month_counts(result.date_interval, result.facets["published"])
+    except ValueError:
+        months = None
+    if months is not None and months != want["published"]:
+        problems.append(f"published: {months} != {want['published']}")
+    return problems
+
+
+def compare(index_dir: Path, requests: list[SearchRequest]) -> list[str]:
+    svc = SearchService(index_dir)
+    ref = BaselineSearch(Path(index_dir) / "current")
+    try:
+        out = []
+        for req in requests:
+            for p in check(svc, ref, req):
+                out.append(f"{req.q!r} {req.filters()} {req.date_from}..{req.date_to}: {p}")
+        return out
+    finally:
+        svc.close()
+        ref.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("index_dir", type=Path)
+    ap.add_argument("out", type=Path)
+    args = ap.parse_args()
+    reqs = [to_request(item) for item in load_mix()]
+    mismatches = compare(args.index_dir, reqs)
+    args.out.write_text(json.dumps({"queries": len(reqs), "mismatches": mismatches}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
