@@ -23,6 +23,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "search": ("Cari", "Search"),
     "other_lang": ("English", "Bahasa Indonesia"),
     "intro_title": ("Cari di arsip berita", "Search the news archive"),
+    "intro_type": ("Ketik kata kunci di kotak pencarian.", "Type keywords into the search box."),
     "intro_help": (
         "Semua kata harus cocok. Gunakan {phrase} untuk frasa persis, {minus} untuk mengecualikan, "
         "{or} untuk salah satu, dan {title} untuk mencari di judul.",

@@ -96,6 +96,16 @@ def _without(items: list[tuple[str, str]], *names: str) -> list[tuple[str, str]]
     return [(k, v) for k, v in items if k not in names]
 
 
+def _toggle_url(items: list[tuple[str, str]], name: str, value: str) -> str:
+    """The search with one facet value added or removed (back to the first page)."""
+    items = _without(items, "page")
+    if (name, value) in items:
+        items.remove((name, value))
+    else:
+        items.append((name, value))
+    return _url(items)
+
+
 def _page_args(args: MultiDict[str, str]) -> MultiDict[str, str]:
     """The search arguments of a page URL: no page-only or empty ones (a form sends empties)."""
     clean: MultiDict[str, str] = MultiDict()
@@ -202,6 +212,7 @@ def search_page() -> Any:
         groups=_facet_groups(req, result, items),
         timeline=timeline,
         presets=_presets(items, stats),
+        toggle_url=lambda name, value: _toggle_url(items, name, value),
         clear_dates_url=_url(_without(items, "from", "to", "page")),
         bar_url=lambda bar: _url(items, **{"from": str(bar.start)}, to=str(bar.end), page=""),
         page_url=lambda page: _url(items, page=str(page) if page > 1 else ""),
@@ -249,9 +260,7 @@ def article_page(doc_id: str) -> Any:
         body_html=body_html,
         q=q,
         back_url=_url(items) if items else "/",
-        entity_url=lambda name, value: _url(
-            [*search_items, (name, value)] if (name, value) not in search_items else search_items
-        ),
+        entity_url=lambda name, value: _url([(name, value)]),
         related=related,
         article_url=lambda other: _article_url(other, search_items),
         source_url=(
