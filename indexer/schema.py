@@ -41,16 +41,25 @@ def build_schema() -> Schema:
     )
 
 
+def facet_value(value: str) -> str:
+    """A facet value as both the keyword field and the facets column hold it: commas separate
+    keywords, so a name must not contain one ("Dian, Hesti" → "Dian Hesti")."""
+    return " ".join(value.replace(",", " ").split())
+
+
+def _facet_values(values: list[str]) -> list[str]:
+    return [fv for fv in (facet_value(v) for v in values) if fv]
+
+
 def _keywords(values: list[str]) -> str:
-    # Commas separate keywords, so a name must not contain one.
-    return ",".join(v.replace(",", " ").strip() for v in values if v.strip())
+    return ",".join(_facet_values(values))
 
 
 def encode_facets(article: Article) -> bytes:
     groups = [
         article.published.isoformat() if article.published else "",
         article.outlet or "",
-        *(VALUE_SEP.join(getattr(article, f)) for f in ENTITY_FIELDS),
+        *(VALUE_SEP.join(_facet_values(getattr(article, f))) for f in ENTITY_FIELDS),
     ]
     return GROUP_SEP.join(g.replace(GROUP_SEP, " ") for g in groups).encode("utf-8")
 
