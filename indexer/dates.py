@@ -12,6 +12,34 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+_ENGLISH_MONTH_NAMES = frozenset(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+    ]
+)
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     (
@@ -49,18 +77,34 @@ for _number, _names in enumerate(
         WEEKDAYS[_name] = _number
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_ENGLISH_MONTH = "|".join(
+    sorted(
+        (m.capitalize() for m in MONTHS if m.capitalize() in _ENGLISH_MONTH_NAMES),
+        key=len,
+        reverse=True,
+    )
+)
 _WEEKDAY = "|".join(re.escape(w) for w in sorted(WEEKDAYS, key=len, reverse=True))
 
-# Each alternative names its groups; the first that matches at a position wins.
+# Each alternative names its groups; the first that matches at a position wins. Every
+# alternative starts with a digit or "(": the leading lookahead lets the scan skip other
+# positions fast (a case-insensitive month alternation tried everywhere cost 10x more).
 _DATE_RE = re.compile(
     rf"""
+    (?=[\d(])
+    (?:
     (?P<iso>(?<![\d/.-])(?P<iy>(?:19|20)\d\d)-(?P<im>[01]?\d)-(?P<id>[0-3]?\d)(?![\d/-]))
   | (?P<paren>\(\s*(?P<pd>[0-3]?\d)\s*/\s*(?P<pm>[01]?\d)(?:\s*/\s*(?P<py>\d{{4}}|\d\d))?\s*\))
   | (?P<num>(?<![\d/.])(?P<nd>[0-3]?\d)/(?P<nm>[01]?\d)/(?P<ny>(?:19|20)\d\d)(?![\d/]))
-  | (?P<named>(?<![\d.])(?P<ad>[0-3]?\d)\s+(?P<am>{_MONTH})\b\.?(?:,?\s+(?P<ay>(?:19|20)\d\d)(?!\d))?)
-  | (?P<english>\b(?P<em>{_MONTH})\b\.?\s+(?P<ed>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<ey>(?:19|20)\d\d)(?!\d))
+  | (?P<named>(?<![\d.])(?P<ad>[0-3]?\d)\s+(?P<am>(?i:{_MONTH}))\b\.?
+      (?:,?\s+(?P<ay>(?:19|20)\d\d)(?!\d))?)
+    )
     """,
-    re.IGNORECASE | re.VERBOSE,
+    re.VERBOSE,
+)
+# "January 10, 2022": rarer in Indonesian text, so a separate pass, only for capitalised names.
+_ENGLISH_DATE_RE = re.compile(
+    rf"\b(?P<em>{_ENGLISH_MONTH})\.?\s+(?P<ed>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<ey>(?:19|20)\d\d)(?!\d)"
 )
 # A weekday just before a date: "Senin (10/1)", "Selasa, 11 Januari 2022", "Monday, Jan 10".
 _WEEKDAY_BEFORE_RE = re.compile(rf"\b(?P<w>{_WEEKDAY})\s*,?\s*(?:\(\s*)?$", re.IGNORECASE)
@@ -108,15 +152,17 @@ def _year(text: str | None) -> int | None:
 def find_dates(text: str) -> list[DateMention]:
     """Every date written in `text`, in order, with the weekday written before it if any."""
     found: list[DateMention] = []
-    for m in _DATE_RE.finditer(text):
+    matches = [*_DATE_RE.finditer(text), *_ENGLISH_DATE_RE.finditer(text)]
+    matches.sort(key=lambda m: m.start())
+    for m in matches:
         g = m.group
-        if g("iso"):
+        if m.re is _DATE_RE and g("iso"):
             day, month, year = int(g("id")), int(g("im")), _year(g("iy"))
-        elif g("paren"):
+        elif m.re is _DATE_RE and g("paren"):
             day, month, year = int(g("pd")), int(g("pm")), _year(g("py"))
-        elif g("num"):
+        elif m.re is _DATE_RE and g("num"):
             day, month, year = int(g("nd")), int(g("nm")), _year(g("ny"))
-        elif g("named"):
+        elif m.re is _DATE_RE:
             day, month, year = int(g("ad")), MONTHS[g("am").lower()], _year(g("ay"))
         else:
             day, month, year = int(g("ed")), MONTHS[g("em").lower()], _year(g("ey"))
