@@ -287,9 +287,12 @@ def rebuild_index(
     building.mkdir()
     try:
         ix = index.create_in(building, build_schema())
-        writer = ix.writer(limitmb=256)
+        # Worker processes extract, tag and write segments when there are cores to use.
+        from indexer.parallel import open_writer, write_records
+
+        writer = open_writer(ix, limitmb=256)
         try:
-            write_articles(
+            write_records(
                 writer, read_archive(paths), summary, keep=keep, today=today, progress=progress
             )
         except BaseException:
