@@ -230,6 +230,7 @@ def delete_command(
 # Commands owned by other modules; registered here so `telusur --help` lists them all.
 _COMMANDS: list[tuple[str, str]] = [
     # ("module", "attribute")
+    ("indexer.inspect_cmd", "inspect_command"),
 ]
 for _module, _attr in _COMMANDS:
     main.add_command(getattr(__import__(_module, fromlist=[_attr]), _attr))
