@@ -6,7 +6,7 @@ INDEX_DIR ?= index_data
 SAMPLE := sample_archive/nasional.jsonl sample_archive/daerah.csv sample_archive/kliping
 export TELUSUR_INDEX_DIR ?= $(INDEX_DIR)
 
-.PHONY: install run index rebuild test lint bench
+.PHONY: install run index rebuild test lint bench browser
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy indexer search webui wsgi.py
 
-test: install lint
+# The browser tests drive Debian's chromium (never `playwright install`: no browser downloads).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+
+test: install lint browser
 	$(BIN)/pytest -q
 
 # The entity tagger (indexer/ner/README.md): rebuild clusters and model from ../shared/data.
