@@ -16,7 +16,7 @@ SPELL_FIELD = "exact"
 # A word found in at most this many documents is "rare" and may be corrected...
 RARE_DF = 1
 # ...to a word found in at least this many times as many documents (and MIN_CANDIDATE_DF).
-BETTER_BY = 10
+BETTER_BY = 3
 MIN_CANDIDATE_DF = 2
 MIN_WORD_LENGTH = 4  # short words have too many neighbours to guess well
 MAX_DISTANCE = 2
