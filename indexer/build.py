@@ -275,7 +275,8 @@ def rebuild_index(
         on_total(total)
 
     def keep(record: RawRecord) -> str | None:
-        source, line = last[record.doc_id]
+        # A file that appeared between the two reads: its records count as the last.
+        source, line = last.get(record.doc_id, (record.source, record.line))
         if (source, line) != (record.source, record.line):
             where = f"{source}:{line}" if line else source
             return f"duplicate id {record.doc_id!r}: a later record wins ({where})"

@@ -226,11 +226,19 @@ def _jsonl_objects(path: Path, fh: io.BufferedIOBase) -> Iterator[tuple[int, Any
 def _read_jsonl(path: Path, root: Path) -> Iterator[RawRecord | Skipped]:
     opener = gzip.open if _suffix(path) == ".jsonl.gz" else open
     with opener(path, "rb") as fh:  # type: ignore[operator]
-        yield from _records_from_objects(path, root, _jsonl_objects(path, fh))
+        empty = True
+        for item in _records_from_objects(path, root, _jsonl_objects(path, fh)):
+            empty = False
+            yield item
+    if empty:
+        yield Skipped(str(path), None, "empty file")
 
 
 def _read_json(path: Path, root: Path) -> Iterator[RawRecord | Skipped]:
     data = _read_bytes(path)
+    if not data.strip():
+        yield Skipped(str(path), None, "empty file")
+        return
     try:
         obj = json.loads(_decode(data))
     except UnicodeDecodeError as e:
