@@ -110,21 +110,32 @@ class FacetData:
                 out.append(FacetValue(s, count, True))
         return out
 
-    def histogram(self, mask: np.ndarray) -> tuple[str, list[FacetValue]]:
-        """Matching documents per day, week, month or year, whichever suits the span.
-
-        In date order. A week is labelled with its Monday (YYYY-MM-DD), a month YYYY-MM.
+    def histogram(
+        self, mask: np.ndarray, interval: str | None = None
+    ) -> tuple[str, list[FacetValue]]:
+        """Matching documents per day, week, month or year, whichever suits the span (or the
+        `interval` asked for). In date order. A week is labelled with its Monday (YYYY-MM-DD),
+        a month YYYY-MM.
         """
         days = self.day[mask & (self.day >= 0)]
         if days.size == 0:
-            return "month", []
+            return interval or "month", []
         lo, hi = int(days.min()), int(days.max())
-        if hi - lo <= DAY_SPAN_MAX:
-            interval = "day"
+        if interval is None:
+            span = hi - lo
+            interval = (
+                "day"
+                if span <= DAY_SPAN_MAX
+                else "week"
+                if span <= WEEK_SPAN_MAX
+                else "month"
+                if span <= MONTH_SPAN_MAX
+                else "year"
+            )
+        if interval == "day":
             keys, counts = np.unique(days, return_counts=True)
             labels = [date.fromordinal(int(k)).isoformat() for k in keys]
-        elif hi - lo <= WEEK_SPAN_MAX:
-            interval = "week"
+        elif interval == "week":
             # Ordinal 1 (0001-01-01) is a Monday: subtract the weekday to get the week's Monday.
             keys, counts = np.unique(days - (days - 1) % 7, return_counts=True)
             labels = [date.fromordinal(int(k)).isoformat() for k in keys]
@@ -132,11 +143,9 @@ class FacetData:
             # Distinct days are few (one per calendar day), so bucket them, then spread counts.
             uniq, inverse = np.unique(days, return_inverse=True)
             as_dates = [date.fromordinal(int(k)) for k in uniq]
-            if hi - lo <= MONTH_SPAN_MAX:
-                interval = "month"
+            if interval == "month":
                 bucket = np.array([d.year * 12 + d.month - 1 for d in as_dates])
             else:
-                interval = "year"
                 bucket = np.array([d.year for d in as_dates])
             keys, per_bucket = np.unique(bucket[inverse], return_counts=True)
             counts = per_bucket
