@@ -256,6 +256,7 @@ def article_page(doc_id: str) -> Any:
     related = service().related(doc_id, limit=5)
     return render_template(
         "article.html",
+        req=state,
         article=view,
         body_html=body_html,
         q=q,
