@@ -9,8 +9,13 @@ from whoosh import highlight
 from indexer.analysis import stemmed_analyzer
 
 SNIPPET_CHARS = 240
-# Highlighting analyses the text; beyond this many characters we only look for a match window.
+# Highlighting runs the full analyzer (the costly part of a search page): it sees at most
+# ANALYSED_CHARS, starting shortly before the first place a term occurs as a plain substring
+# (a stem usually is one of its word: "bakar" in "kebakaran"). Substrings are searched in the
+# first WINDOW_CHARS only; without one, the opening is analysed.
 WINDOW_CHARS = 20_000
+ANALYSED_CHARS = 3_000
+LEAD_CHARS = 200
 
 _analyzer = stemmed_analyzer()
 
@@ -21,6 +26,19 @@ def _plain(text: str, limit: int = SNIPPET_CHARS) -> str:
         return escape(text)
     cut = text.rfind(" ", 0, limit)
     return escape(text[: cut if cut > 0 else limit]) + " …"
+
+
+def _window(text: str, terms: frozenset[str]) -> str:
+    """The bounded part of `text` worth analysing for `terms`."""
+    if len(text) <= ANALYSED_CHARS:
+        return text
+    low = text[:WINDOW_CHARS].lower()
+    hits = [i for i in (low.find(t) for t in terms) if i >= 0]
+    first = min(hits) if hits else 0
+    start = 0
+    if first > LEAD_CHARS:
+        start = low.rfind(" ", 0, first - LEAD_CHARS) + 1  # at a word boundary
+    return text[start : start + ANALYSED_CHARS]
 
 
 def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHARS) -> str:
@@ -35,7 +53,7 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
         tagname="mark", between=" … ", classname="hl", termclass="t"
     )
     fragmenter = highlight.ContextFragmenter(maxchars=max_chars // 2 + 40, surround=max_chars // 4)
-    window = " ".join(text[:WINDOW_CHARS].split())
+    window = " ".join(_window(text, terms).split())
     out = highlight.highlight(
         window,
         terms,
