@@ -154,3 +154,48 @@ class FacetData:
             else:
                 labels = [f"{k:04d}" for k in keys.tolist()]
         return interval, [FacetValue(lbl, int(c)) for lbl, c in zip(labels, counts, strict=True)]
+
+
+def query_mask(searcher: Any, q: Any, live: np.ndarray) -> np.ndarray:
+    """The documents matching `q` as a boolean mask, unscored, reading postings a block at a time.
+
+    Term, And, Or, AndNot, Every and NullQuery are combined as masks; any other query (phrases)
+    falls back on Whoosh's `docs_for_query`. Same result as `docs_for_query`, several times faster
+    for broad terms (it never builds a matcher tree nor steps through documents one by one).
+    """
+    from whoosh import query as wq
+
+    if isinstance(q, wq.Term):
+        mask = np.zeros(live.size, dtype=bool)
+        for sub, offset in searcher.leaf_searchers():
+            if (q.fieldname, q.text) in sub.reader():
+                ids = _posting_ids(sub.postings(q.fieldname, q.text))
+                mask[ids + offset] = True
+        return mask & live
+    if isinstance(q, wq.Or) and q.subqueries:
+        parts = [query_mask(searcher, sq, live) for sq in q.subqueries]
+        return np.logical_or.reduce(parts)
+    if isinstance(q, wq.And) and q.subqueries:
+        parts = [query_mask(searcher, sq, live) for sq in q.subqueries]
+        return np.logical_and.reduce(parts)
+    if isinstance(q, wq.AndNot):
+        return query_mask(searcher, q.a, live) & ~query_mask(searcher, q.b, live)
+    if isinstance(q, wq.Every) and not q.fieldname:
+        return live.copy()
+    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        return np.zeros(live.size, dtype=bool)
+    mask = np.zeros(live.size, dtype=bool)
+    mask[np.fromiter(searcher.docs_for_query(q), dtype=np.int64)] = True
+    return mask
+
+
+def _posting_ids(m: Any) -> np.ndarray:
+    """All document numbers of one term's postings, block by block where the codec allows."""
+    if not all(hasattr(m, a) for a in ("_read_ids", "_next_block", "_blocklength", "_atend")):
+        return np.fromiter(m.all_ids(), dtype=np.int64)
+    parts = []
+    while m.is_active():
+        m._read_ids()
+        parts.append(np.asarray(m._ids[m._i :], dtype=np.int64))
+        m._next_block()
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
