@@ -14,6 +14,7 @@ from indexer.ner.merge import merge
 from indexer.ner.scoring import spans
 from indexer.ner.tagger import packaged_tagger
 from indexer.ner.tokenize import sentences, tokenize
+from indexer.ner.truecase import truecase
 
 __all__ = [
     "LABEL_TO_FACET",
@@ -50,7 +51,7 @@ def extract_entities(text: str, *, aliases: AliasTable | None = None) -> list[En
     tagger = packaged_tagger()
     tagged: list[tuple[str, int, int]] = []
     for sent in sentences(text, tokenize(text)):
-        tags = tagger.tag([tok.text for tok in sent])
+        tags = tagger.tag(truecase([tok.text for tok in sent]))
         for label, first, last in sorted(spans(tags), key=lambda s: s[1]):
             tagged.append((label, sent[first].start, sent[last - 1].end))
     return [

@@ -24,22 +24,24 @@ DEFAULT_OUT = Path(__file__).resolve().parent / "clusters.tsv"
 GRANULARITIES = (64, 256, 1024)
 
 
-def _sentences(path: Path) -> list[list[str]]:
+def _sentences(path: Path) -> tuple[list[list[str]], int]:
+    """Sentences of every title and body, and how many of them (the first ones) are titles."""
+    titles: list[list[str]] = []
     out: list[list[str]] = []
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
             rec = json.loads(line)
+            titles.append([tok.text for tok in tokenize(rec.get("title") or "")])
             # Bodies join paragraphs with ",": treat those as breaks too.
-            text = f"{rec.get('title') or ''}\n{rec.get('body') or ''}".replace(".,", ".\n")
             words: list[str] = []
-            for tok in tokenize(text):
+            for tok in tokenize((rec.get("body") or "").replace(".,", ".\n")):
                 words.append(tok.text)
                 if tok.text in (".", "!", "?"):
                     out.append(words)
                     words = []
             if words:
                 out.append(words)
-    return out
+    return titles + out, len(titles)
 
 
 def _kmeans(x: np.ndarray, k: int, rng: np.random.Generator, iters: int = 12) -> np.ndarray:
@@ -56,15 +58,16 @@ def _kmeans(x: np.ndarray, k: int, rng: np.random.Generator, iters: int = 12) ->
 
 
 def build(news: Path, out: Path, vocab_size: int, n_context: int, dims: int) -> None:
-    sents = _sentences(news)
+    sents, n_titles = _sentences(news)
     freq: Counter[str] = Counter()
     caps: Counter[str] = Counter()
     inner: Counter[str] = Counter()
-    for s in sents:
+    for k, s in enumerate(sents):
         for i, w in enumerate(s):
             low = w.lower()
             freq[low] += 1
-            if i > 0 and w[0].isalpha():
+            # Capitalisation rates come from running text only: titles are in Title Case.
+            if k >= n_titles and i > 0 and w[0].isalpha():
                 inner[low] += 1
                 if w[0].isupper():
                     caps[low] += 1

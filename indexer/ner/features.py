@@ -35,6 +35,12 @@ def _clusters() -> dict[str, tuple[str, str, str, str]]:
     return out
 
 
+def cap_rate_bucket(low: str) -> str:
+    """How often news writes this (lower-cased) word capitalised: 0, lo, hi, 1 or ? (unknown)."""
+    cl = _clusters().get(low)
+    return "?" if cl is None else cl[3]
+
+
 @lru_cache(maxsize=200_000)
 def word_features(word: str, cased: bool) -> tuple[list[str], dict[str, list[str]]]:
     """(the word's own features, its features as seen from each neighbour offset).

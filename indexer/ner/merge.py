@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
 from indexer.ner.aliases import AliasTable, name_key
 
@@ -40,6 +42,8 @@ _TITLE_WORDS = (
     r"Prof\.?|Dr\.?|dr\.|Drs\.?|Dra\.?|Ir\.|H\.|Hj\.|KH\.?|K\.H\.",
 )
 _TITLES = re.compile(rf"^(?:(?:{'|'.join(_TITLE_WORDS)})(?:\s+|$))+")
+_LOWER_LEAD = re.compile(r"(?:[a-z][\w.]*[\W_]*\s*|[^\w\s]+\s*)+(?=[A-Z])")
+_TITLE_AT_END = re.compile(rf"(?:^|[\s(])(?:{'|'.join(_TITLE_WORDS)})$")
 # Names that are never entities on their own: scraping debris and calendar words.
 _NOT_NAMES = frozenset(
     name_key(w)
@@ -51,15 +55,54 @@ _NOT_NAMES = frozenset(
     )
 )  # fmt: skip
 _QUOTES = frozenset('"“”«»')
+_DASHED = re.compile(r"\S+(?:\s+(?![-–—|]\s)\S+)*")
+_TIE_ORDER = {"LOC": 2, "ORG": 1, "PER": 0}  # a name seen once as a place, once as a person
+_CITY = re.compile(r"^Kota\s+(?=[A-Z])")  # "Kota Almaty" is Almaty; Kabupaten X is not X
 _ACRONYM_AFTER = re.compile(r"\s*\((?:[^()]*?[/\s])?([A-Z][A-Za-z]*[A-Z])\)")
 _ACRONYM_TAIL = re.compile(r"^(.*\S)\s*/\s*([A-Z][A-Za-z]*[A-Z])$")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z]$")
 
 
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    lines = (resources.files("indexer.ner") / "places.txt").read_text(encoding="utf-8")
+    return frozenset(name_key(w) for w in lines.splitlines() if w and not w.startswith("#"))
+
+
+def _place_before(before: str, known: set[str]) -> int:
+    """Length of a place name (or other known name) that `before` ends with, else 0."""
+    words = before.split()
+    for n in (3, 2, 1):
+        if len(words) >= n and name_key(" ".join(words[-n:])) in known:
+            return len(" ".join(words[-n:]))
+    return 0
+
+
+def _after_title(text: str, start: int, known: set[str]) -> bool:
+    """Is text[start:] the name after a title, as in "Presiden Rusia, Vladimir Putin"?"""
+    before = text[max(0, start - 80) : start].rstrip().rstrip(",").rstrip()
+    before = before[: len(before) - _place_before(before, known)].rstrip()
+    return bool(_TITLE_AT_END.search(before))
+
+
+def _split_known_prefix(text: str, start: int, end: int, known: set[str]) -> tuple[int, int] | None:
+    """(end of a leading known name, start of the rest) inside [start, end), if any."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for n in (3, 2, 1):
+        if len(words) > n and name_key(" ".join(w.group(0) for w in words[:n])) in known:
+            rest = words[n]
+            if rest.group(0)[0].isupper():
+                return start + words[n - 1].end(), start + rest.start()
+    return None
+
+
 def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) past leading titles and surrounding punctuation."""
-    span = text[start:end]
-    m = _TITLES.match(span)
+    # Lower-case debris before a name ("maiwanews- Presiden ...") is not part of it.
+    lead = _LOWER_LEAD.match(text, start, end)
+    if lead and lead.end() < end:
+        start = lead.end()
+    m = _TITLES.match(text[start:end])
     if m:
         start += m.end()
     while start < end and not text[start].isalnum():
@@ -99,12 +142,53 @@ def _is_name(text: str, label: str) -> bool:
     return len(words) <= 10
 
 
+def _split_dashes(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """A spaced dash separates names (datelines: "KONTAN.CO.ID - NUR-SULTAN"), never joins them."""
+    out: list[tuple[str, int, int]] = []
+    for label, s, e in tagged:
+        for m in _DASHED.finditer(text, s, e):
+            out.append((label, m.start(), m.end()))
+    return out
+
+
+def _looks_like_person(name: str) -> bool:
+    words = name.split()
+    return 1 <= len(words) <= 4 and all(w[0].isupper() for w in words)
+
+
 def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) -> list[Mention]:
     """Mentions with canonical names, from (label, start, end) spans tagged in `text`."""
+    stripped = [
+        (label, *strip_titles(text, a, b), a) for label, a, b in _split_dashes(text, tagged)
+    ]
+    # Names that stand alone somewhere in the article, with the packaged places, are what a
+    # run like "Presiden Kazakhstan Kassym-Jomart Tokayev" is split at.
+    known = set(_places()) | {
+        name_key(text[s:e])
+        for label, s, e, _ in stripped
+        if label != "PER" and " " not in text[s:e]
+    }
     mentions: list[Mention] = []
-    for label, s, e in tagged:
-        s, e = strip_titles(text, s, e)
-        if _is_name(text[s:e], label):
+    for label, s, e, raw_start in stripped:
+        if not _is_name(text[s:e], label):
+            continue
+        titled = (s != raw_start and bool(_TITLES.match(text[raw_start:e]))) or _after_title(
+            text, s, known
+        )
+        split = _split_known_prefix(text, s, e, known) if titled else None
+        if split is not None:
+            mentions.append(
+                Mention("LOC" if name_key(text[s : split[0]]) in _places() else label, s, split[0])
+            )
+            s = split[1]
+        if titled and _looks_like_person(text[s:e]) and name_key(text[s:e]) not in _places():
+            label = "PER"
+        if name_key(text[s:e]) in _places():
+            label = "LOC"
+        prev = mentions[-1] if mentions else None
+        if prev and prev.label == label == "PER" and not text[prev.end : s].strip():
+            prev.end = e  # the tagger split one name in two: "Kassym-Jomart" "Tokayev"
+        else:
             mentions.append(Mention(label, s, e))
 
     # Acronyms: "Expansion (ACR)", "Expansion/ACR" and a bare "ACR" share the acronym.
@@ -121,6 +205,8 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     for m in mentions:
         if not m.canonical:
             surface = " ".join(text[m.start : m.end].split())
+            if m.label == "LOC":
+                surface = _CITY.sub("", surface)
             m.canonical = (
                 aliases.lookup(surface, m.label) or expansions.get(name_key(surface)) or surface
             )
@@ -146,7 +232,8 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     for m in mentions:
         labels.setdefault(name_key(m.canonical), Counter())[m.label] += 1
     for m in mentions:
-        m.label = labels[name_key(m.canonical)].most_common(1)[0][0]
+        votes = labels[name_key(m.canonical)]
+        m.label = max(votes, key=lambda lab: (votes[lab], _TIE_ORDER[lab]))
         alias = aliases.lookup(m.canonical, m.label)
         m.canonical = display_form(alias or m.canonical)
     return mentions

@@ -13,11 +13,13 @@ class Token(NamedTuple):
     end: int
 
 
-# Order matters: abbreviations and initials keep their dot so "Dr." or "H." stay one token;
-# words may carry inner hyphens/apostrophes (Kassym-Jomart, Ma'ruf); numbers keep . , / :.
+# Order matters: web addresses (KONTAN.CO.ID, bbc.com) are one token; abbreviations and
+# initials keep their dot so "Dr." or "H." stay one token; words may carry inner hyphens and
+# apostrophes (Kassym-Jomart, Ma'ruf); numbers keep . , / :.
 _TOKEN = re.compile(
     r"""
-    (?:Dr|Drs|Dra|Hj|Ir|Prof|KH|Jl|No|St|Sdr|Tn|Ny|Mr|Mrs|Ms|dr)\.(?=\s)
+    (?i:[a-z][\w-]*(?:\.[a-z][\w-]*)*\.(?:com|id|net|org|co)\b)
+  | (?:Dr|Drs|Dra|Hj|Ir|Prof|KH|Jl|No|St|Sdr|Tn|Ny|Mr|Mrs|Ms|dr)\.(?=\s)
   | [A-Z]\.(?=\s[A-Z])
   | \d+(?:[.,/:]\d+)*
   | [^\W\d_]+(?:['’-][^\W_]+)*(?:\d+)?

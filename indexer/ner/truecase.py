@@ -1,0 +1,36 @@
+"""Undo headline capitals before tagging, so the tagger sees names, not Title Case.
+
+"Tokayev Paparkan Situasi pada Pertemuan CSTO" is tagged as "Tokayev paparkan situasi pada
+pertemuan CSTO"; "ALMATY" as "Almaty". Only the words given to the tagger change, never offsets.
+"""
+
+from __future__ import annotations
+
+from indexer.ner.features import cap_rate_bucket
+
+_LOWER_BUCKETS = frozenset({"0", "lo"})
+
+
+def _is_title_case(words: list[str]) -> bool:
+    alpha = [w for w in words if w[0].isalpha() and len(w) > 3]
+    return len(alpha) >= 3 and sum(w[0].isupper() for w in alpha) >= 0.75 * len(alpha)
+
+
+def truecase(words: list[str]) -> list[str]:
+    """Words as they would be written in running text, where the corpus knows better."""
+    headline = _is_title_case(words)
+    out: list[str] = []
+    for i, w in enumerate(words):
+        low = w.lower()
+        bucket = cap_rate_bucket(low)
+        if w.isupper() and len(w) >= 5 and w.replace("-", "").isalpha() and bucket != "?":
+            # Shouting, not an acronym: the corpus writes this word in lower or Title case.
+            w = (
+                low
+                if bucket in _LOWER_BUCKETS
+                else "-".join(p.capitalize() for p in low.split("-"))
+            )
+        elif headline and i > 0 and w[:1].isupper() and bucket in _LOWER_BUCKETS:
+            w = low
+        out.append(w)
+    return out

@@ -1,0 +1,288 @@
+"""Entities: the tagger's output merged into names an analyst can count on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.entities import Entity, entity_facets, extract_entities
+from indexer.ner.aliases import AliasFileError, load_aliases
+from indexer.ner.cli import entities_command
+from indexer.ner.merge import merge
+from indexer.ner.scoring import spans
+from indexer.ner.tokenize import tokenize
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def _tag(text: str, marked: list[tuple[str, str]]) -> list[tuple[str, int, int]]:
+    """(label, start, end) for each (label, surface), found left to right in `text`."""
+    out, pos = [], 0
+    for label, surface in marked:
+        start = text.index(surface, pos)
+        out.append((label, start, start + len(surface)))
+        pos = start + len(surface)
+    return out
+
+
+# text, the tagger's spans (label, surface), the expected (label, canonical) per kept mention.
+MERGING = [
+    pytest.param(
+        "Presiden Kazakhstan Kassym-Jomart Tokayev berkata. Tokayev menolak.",
+        [("LOC", "Kazakhstan"), ("PER", "Kassym-Jomart Tokayev"), ("PER", "Tokayev")],
+        [("LOC", "Kazakhstan"), ("PER", "Kassym-Jomart Tokayev"), ("PER", "Kassym-Jomart Tokayev")],
+        id="short-name-joins-full-name",
+    ),
+    pytest.param(
+        "Kassym-Jomart Tokayev datang. Presiden Tokayev pulang.",
+        [("PER", "Kassym-Jomart Tokayev"), ("PER", "Presiden Tokayev")],
+        [("PER", "Kassym-Jomart Tokayev"), ("PER", "Kassym-Jomart Tokayev")],
+        id="title-inside-span-stripped-then-joined",
+    ),
+    pytest.param(
+        "Menteri Luar Negeri Retno Marsudi dan Perdana Menteri Nikol Pashinyan.",
+        [("PER", "Menteri Luar Negeri Retno Marsudi"), ("PER", "Perdana Menteri Nikol Pashinyan")],
+        [("PER", "Retno Marsudi"), ("PER", "Nikol Pashinyan")],
+        id="multiword-titles",
+    ),
+    pytest.param(
+        "Sekretaris Jenderal Stanislav Zas, Pak Budi, Bu Susi dan Dr. H. Anies Baswedan hadir.",
+        [
+            ("PER", "Sekretaris Jenderal Stanislav Zas"),
+            ("PER", "Pak Budi"),
+            ("PER", "Bu Susi"),
+            ("PER", "Dr. H. Anies Baswedan"),
+        ],
+        [("PER", "Stanislav Zas"), ("PER", "Budi"), ("PER", "Susi"), ("PER", "Anies Baswedan")],
+        id="honorifics",
+    ),
+    pytest.param(
+        "Organisasi Perjanjian Keamanan Kolektif (CSTO) bersidang. CSTO mengirim pasukan.",
+        [("ORG", "Organisasi Perjanjian Keamanan Kolektif"), ("ORG", "CSTO"), ("ORG", "CSTO")],
+        [("ORG", "CSTO"), ("ORG", "CSTO"), ("ORG", "CSTO")],
+        id="acronym-in-parentheses",
+    ),
+    pytest.param(
+        "pertemuan Organisasi Traktat (Collective Security Treaty Organization/CSTO) kemarin.",
+        [("ORG", "Organisasi Traktat"), ("ORG", "Collective Security Treaty Organization/CSTO")],
+        [("ORG", "CSTO"), ("ORG", "CSTO")],
+        id="acronym-after-slash",
+    ),
+    pytest.param(
+        "Badan Siber dan Sandi Negara (BSSN) menyelidiki. BSSN belum menjawab.",
+        [("ORG", "Badan Siber dan Sandi Negara"), ("ORG", "BSSN")],
+        [("ORG", "BSSN"), ("ORG", "BSSN")],
+        id="any-expansion-joins-its-acronym",
+    ),
+    pytest.param(
+        "NUR-SULTAN. Nursultan Nazarbayev tinggal di Nursultan.",
+        [("LOC", "NUR-SULTAN"), ("PER", "Nursultan Nazarbayev"), ("LOC", "Nursultan")],
+        [("LOC", "Nur-Sultan"), ("PER", "Nursultan Nazarbayev"), ("LOC", "Nur-Sultan")],
+        id="place-alias-only-for-places",
+    ),
+    pytest.param(
+        "Pak Jokowi bertemu Joko  Widodo.",
+        [("PER", "Pak Jokowi"), ("PER", "Joko  Widodo")],
+        [("PER", "Joko Widodo"), ("PER", "Joko Widodo")],
+        id="alias-and-spacing",
+    ),
+    pytest.param(
+        "Baca Juga: Presiden bertemu pada Senin. “Kami tidak akan mundur dari sini,” katanya.",
+        [
+            ("PER", "Baca Juga"),
+            ("PER", "Presiden"),
+            ("PER", "Senin"),
+            ("PER", "“Kami tidak akan mundur dari sini,”"),
+        ],
+        [],
+        id="never-people",
+    ),
+    pytest.param(
+        "Tokayev dan Pemerintah Kazakhstan. Kazakhstan tenang. Di Kazakhstan, dingin.",
+        [("PER", "Tokayev"), ("ORG", "Kazakhstan"), ("LOC", "Kazakhstan"), ("LOC", "Kazakhstan")],
+        [("PER", "Tokayev"), ("LOC", "Kazakhstan"), ("LOC", "Kazakhstan"), ("LOC", "Kazakhstan")],
+        id="one-label-per-name-in-an-article",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "tagged", "expected"), MERGING)
+def test_merging(text: str, tagged: list[tuple[str, str]], expected: list[tuple[str, str]]) -> None:
+    mentions = merge(text, _tag(text, tagged), load_aliases(None))
+    assert [(m.label, m.canonical) for m in mentions] == expected
+
+
+def test_mention_offsets_point_at_the_name_without_its_title() -> None:
+    text = "Kata Presiden Joko Widodo."
+    [m] = merge(text, _tag(text, [("PER", "Presiden Joko Widodo")]), load_aliases(None))
+    assert text[m.start : m.end] == "Joko Widodo"
+
+
+def test_user_aliases_override_packaged_ones(tmp_path: Path) -> None:
+    extra = tmp_path / "aliases.tsv"
+    extra.write_text("# mine\nJokowi\tIr. Joko Widodo\tPER\nBNI\tBank Negara Indonesia\n")
+    table = load_aliases(extra)
+    assert table.lookup("jokowi", "PER") == "Ir. Joko Widodo"
+    assert table.lookup("BNI", "ORG") == "Bank Negara Indonesia"
+    assert table.lookup("Nursultan", "PER") is None
+    assert table.lookup("nursultan", "LOC") == "Nur-Sultan"
+
+
+@pytest.mark.parametrize("line", ["only-one-column", "a\tb\tPERSON"])
+def test_malformed_alias_file_names_the_line(tmp_path: Path, line: str) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text(f"ok\tOK\n{line}\n")
+    with pytest.raises(AliasFileError, match=r"bad\.tsv:2"):
+        load_aliases(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("kerusuhan diKazakhstan.", ["kerusuhan", "di", "Kazakhstan", "."]),
+        ("membuatPresiden Kassym-Jomart", ["membuat", "Presiden", "Kassym-Jomart"]),
+        ("Senin (10/1), Dr. Zas", ["Senin", "(", "10/1", ")", ",", "Dr.", "Zas"]),
+        ("WowKeren - iPhone", ["WowKeren", "-", "iPhone"]),
+    ],
+)
+def test_tokenizer_splits_glued_words_and_keeps_offsets(text: str, words: list[str]) -> None:
+    tokens = tokenize(text)
+    assert [t.text for t in tokens] == words
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+
+
+def test_bio_spans_are_exact_and_tolerate_stray_inside_tags() -> None:
+    tags = ["B-PER", "I-PER", "O", "I-LOC", "B-ORG", "B-ORG", "I-PER"]
+    assert spans(tags) == {
+        ("PER", 0, 2),
+        ("LOC", 3, 4),
+        ("ORG", 4, 5),
+        ("ORG", 5, 6),
+        ("PER", 6, 7),
+    }
+
+
+def test_extract_entities_finds_names_with_exact_offsets() -> None:
+    text = (
+        "Presiden Joko Widodo bertemu Perdana Menteri Jepang Fumio Kishida di Jakarta, Senin."
+        " Jokowi mengatakan Indonesia dan Jepang sepakat."
+    )
+    ents = extract_entities(text)
+    assert all(text[e.start : e.end] == e.text for e in ents)
+    facets = entity_facets(ents)
+    assert facets["person"] == ["Joko Widodo", "Fumio Kishida"]
+    assert "Jakarta" in facets["place"]
+
+
+def test_entity_facets_are_distinct_canonical_names() -> None:
+    ents = [
+        Entity("Tokayev", "PER", 0, 7, "Kassym-Jomart Tokayev"),
+        Entity("Kassym-Jomart Tokayev", "PER", 10, 31, "Kassym-Jomart Tokayev"),
+        Entity("CSTO", "ORG", 40, 44, "CSTO"),
+    ]
+    assert entity_facets(ents) == {
+        "person": ["Kassym-Jomart Tokayev"],
+        "organisation": ["CSTO"],
+        "place": [],
+    }
+
+
+def test_cli_prints_one_json_object_per_entity() -> None:
+    text = "Presiden Kazakhstan Kassym-Jomart Tokayev tiba di Almaty."
+    result = CliRunner().invoke(entities_command, ["-"], input=text)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert {"text": "Kassym-Jomart Tokayev", "label": "PER", "start": 20, "end": 41,
+            "canonical": "Kassym-Jomart Tokayev"} in records  # fmt: skip
+    assert all(set(r) == {"text", "label", "start", "end", "canonical"} for r in records)
+
+
+# --- acceptance on the user's seed articles ---------------------------------------------------
+
+PEOPLE = [
+    "Kassym-Jomart Tokayev",
+    "Vladimir Putin",
+    "Nursultan Nazarbayev",
+    "Antony Blinken",
+    "Charles Michel",
+    "Nikol Pashinyan",
+    "Alexander Lukashenko",
+    "Emomali Rahmon",
+    "Akylbek Japarov",
+    "Stanislav Zas",
+]
+PLACES = ["Kazakhstan", "Almaty", "Nur-Sultan", "Rusia", "Ukraina"]
+NEVER_PEOPLE = {"baca", "baca juga", "senin", "selasa", "presiden"}
+
+
+@pytest.fixture(scope="module")
+def seed_facets() -> list[dict[str, list[str]]]:
+    if not SEEDS.is_dir():
+        pytest.skip(f"the seed articles are not here ({SEEDS})")
+    return [
+        entity_facets(extract_entities(p.read_text(encoding="utf-8")))
+        for p in sorted(SEEDS.glob("*.txt"))
+    ]
+
+
+def _union(facets: list[dict[str, list[str]]], key: str) -> set[str]:
+    return {name for f in facets for name in f[key]}
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_seed_person_is_one_facet_value(
+    seed_facets: list[dict[str, list[str]]], person: str
+) -> None:
+    people = _union(seed_facets, "person")
+    assert person in people
+    # No other value is a variant of this person (a part of the name, or the name with a title).
+    words = set(person.split())
+    variants = {p for p in people if p != person and (words & set(p.split()))}
+    assert not variants
+
+
+def test_seed_organisations(seed_facets: list[dict[str, list[str]]]) -> None:
+    assert all("CSTO" in f["organisation"] for f in seed_facets)
+    orgs = _union(seed_facets, "organisation")
+    assert "Reuters" in orgs
+    assert not [o for o in orgs if "Kolektif" in o or "Collective" in o or "CSTO" in o[1:]]
+
+
+def test_seed_places(seed_facets: list[dict[str, list[str]]]) -> None:
+    assert all("Kazakhstan" in f["place"] for f in seed_facets)
+    assert set(PLACES) <= _union(seed_facets, "place")
+
+
+def test_seed_never_people(seed_facets: list[dict[str, list[str]]]) -> None:
+    people = _union(seed_facets, "person")
+    assert not {p for p in people if p.casefold() in NEVER_PEOPLE}
+    assert not [p for p in people if any(q in p for q in '"“”') or len(p.split()) > 4]
+
+
+def test_seed_facets_end_to_end(tmp_path: Path) -> None:
+    """Index the seeds and search "kazakhstan": the facets an analyst sees."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"the seed articles are not here ({SEEDS})")
+    from indexer.build import rebuild_index
+    from search.models import SearchRequest
+    from search.service import SearchService
+
+    rebuild_index([SEEDS], tmp_path / "index")
+    result = SearchService(tmp_path / "index").search(SearchRequest(q="kazakhstan"))
+    counts = {key: {v.value: v.count for v in result.facets[key]} for key in ENTITY_KEYS}
+    for person in PEOPLE:
+        assert person in counts["person"]
+        assert not [
+            p for p in counts["person"] if p != person and set(p.split()) & set(person.split())
+        ]
+    assert counts["organisation"]["CSTO"] == 5
+    assert "Reuters" in counts["organisation"]
+    assert counts["place"]["Kazakhstan"] == 5
+    assert set(PLACES) <= set(counts["place"])
+    assert not {p for p in counts["person"] if p.casefold() in NEVER_PEOPLE}
+
+
+ENTITY_KEYS = ("person", "organisation", "place")
