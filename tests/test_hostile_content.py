@@ -80,7 +80,7 @@ def assert_inert(html: str) -> str:
             if name in ("href", "src", "action", "formaction"):
                 assert not (value or "").strip().lower().startswith("javascript:"), (tag, value)
         if tag == "script":  # only our own file, never inline
-            assert dict(attrs).get("src", "").startswith("/static/"), attrs
+            assert (dict(attrs).get("src") or "").startswith("/static/"), attrs
     assert not any(s.strip() for s in p.scripts), p.scripts
     return "".join(p.text)
 
