@@ -42,24 +42,29 @@ class FacetData:
         vals: dict[str, list[int]] = {f: [] for f in FACET_FIELDS}
         ids: dict[str, dict[str, int]] = {f: {} for f in FACET_FIELDS}
         live = np.zeros(n, dtype=bool)
-        for d in reader.all_doc_ids():
-            live[d] = True
+        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         column = reader.column_reader("facets") if reader.has_column("facets") else None
-        for docnum in range(n):
-            raw = column[docnum] if column is not None else b""
+        raws = list(column) if column is not None else []  # one pass: much cheaper than [i]
+        days: dict[str, int] = {}  # a few hundred distinct days: parse each once
+        lists = [(docs[f], vals[f], ids[f]) for f in FACET_FIELDS]
+        for docnum, raw in enumerate(raws):
             if not raw or not live[docnum]:
                 continue
-            groups = raw.decode("utf-8").split(GROUP_SEP)
-            if groups[0]:
-                self.day[docnum] = date.fromisoformat(groups[0]).toordinal()
-            for fname, group in zip(FACET_FIELDS, groups[1:], strict=False):
+            day, *groups = raw.decode("utf-8").split(GROUP_SEP)
+            if day:
+                ordinal = days.get(day)
+                if ordinal is None:
+                    ordinal = days[day] = date.fromisoformat(day).toordinal()
+                self.day[docnum] = ordinal
+            for (dlist, vlist, table), group in zip(lists, groups, strict=False):
                 if not group:
                     continue
-                table = ids[fname]
                 for value in group.split(VALUE_SEP):
-                    vid = table.setdefault(value, len(table))
-                    docs[fname].append(docnum)
-                    vals[fname].append(vid)
+                    vid = table.get(value)
+                    if vid is None:
+                        vid = table[value] = len(table)
+                    dlist.append(docnum)
+                    vlist.append(vid)
         self.live = live
         self.values = {
             f: _Values(
