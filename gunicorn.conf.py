@@ -11,3 +11,15 @@ preload_app = False
 timeout = 60
 graceful_timeout = 20
 accesslog = "-"
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Open the index in the new worker (after the fork) before it takes requests, so the first
+    visitor does not wait for the searcher and the facet arrays (~1 s per 100k articles)."""
+    service = getattr(worker.wsgi, "extensions", {}).get("telusur.search")
+    if service is None:
+        return
+    try:
+        service.stats()
+    except Exception as e:  # no index yet, or unreadable: the request path reports it properly
+        worker.log.info("index not opened at worker start: %s", e)
