@@ -58,3 +58,9 @@ bench: install
 
 bench-quick: install
 	$(BIN)/python -m bench.run --quick
+
+# Ranking quality on FacQA (../shared/data/facqa-train.csv): MRR@10 and Recall@10 through
+# SearchService, against plain BM25 + Sastrawi with OR semantics. Skips when the file is absent.
+.PHONY: eval-search
+eval-search: install
+	$(BIN)/python -m bench.eval_search
