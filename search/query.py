@@ -15,7 +15,7 @@ Beyond the syntax (docs/query-syntax.md):
   knows as a name finds both the name and the stem;
 * abbreviations and synonyms (search/data/synonyms.tsv) are expanded: DPR ↔ Dewan Perwakilan
   Rakyat;
-* an optional proximity clause for consecutive words exists but is off (PROXIMITY_BOOST);
+* consecutive words found near each other rank higher (`rerank_by_proximity`);
 * `ParsedQuery.relaxed()` is the "most words" query the service falls back on when all words
   find too little.
 """
@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 from whoosh import query as wq
 
@@ -69,12 +70,14 @@ QUESTION_WORDS = frozenset(
 QUESTION_FILLERS = frozenset(["nama", "jumlah", "julukan", "sebutan", "istilah", "judul"])
 # "Most words": when all words find too little, a document needs this share of them.
 RELAX_SHARE = 0.01
-# Consecutive words of the query within this many positions of each other score higher, by
-# PROXIMITY_BOOST. Off (0): in Whoosh 2.7.5 an Or or AndMaybe holding Phrase queries drops
-# documents from the top-k results (measured on FacQA: the best passage, scored 126 with
-# limit=None, was missing from limit=5); turn it on only once that is fixed.
+# Phrase proximity: the best RERANK_DEPTH results are re-ranked by adding PROXIMITY_WEIGHT times
+# the score of each pair of consecutive query words found within PROXIMITY_SLOP positions
+# (`rerank_by_proximity`). Not as an optional clause of the query itself: in Whoosh 2.7.5 an Or
+# or AndMaybe holding Phrase queries drops and mis-scores documents (measured on FacQA: the best
+# passage, 126 points with limit=None, was missing from limit=5). FacQA MRR@10: +0.009.
 PROXIMITY_SLOP = 3
-PROXIMITY_BOOST = 0.0
+PROXIMITY_WEIGHT = 0.5
+RERANK_DEPTH = 30
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -112,7 +115,7 @@ class ParsedQuery:
     words: list[str] = field(default_factory=list)  # the plain words typed, for suggestions
     required: list[wq.Query] = field(default_factory=list)  # the top-level clauses, ANDed
     excluded: wq.Query | None = None  # -words and -(groups), never matched
-    boost: wq.Query | None = None  # optional: proximity of consecutive words
+    near: list[tuple[str, str]] = field(default_factory=list)  # consecutive words' index terms
 
     @property
     def relaxable(self) -> bool:
@@ -126,8 +129,6 @@ class ParsedQuery:
     def relaxed(self) -> wq.Query:
         """Any of the required clauses, scored (the more clauses match, the higher)."""
         q: wq.Query = wq.Or(self.required)
-        if self.boost is not None:
-            q = wq.AndMaybe(q, self.boost)
         if self.excluded is not None:
             q = wq.AndNot(q, self.excluded)
         return q
@@ -352,13 +353,24 @@ def _phrase(fieldname: str, words: list[str]) -> wq.Query | None:
     return wq.Phrase(fieldname, words)
 
 
-def _proximity(terms: list[str | None]) -> wq.Query | None:
-    """Consecutive plain words near each other, in title or body: an optional boost."""
-    pairs = [(a, b) for a, b in pairwise(terms) if a and b and a != b]
-    if not pairs or not PROXIMITY_BOOST:
-        return None
-    near = [wq.Phrase(f, [a, b], slop=PROXIMITY_SLOP) for a, b in pairs for f in ("title", "body")]
-    return wq.Or(near, boost=PROXIMITY_BOOST)
+def rerank_by_proximity(
+    searcher: Any, parsed: ParsedQuery, ranked: list[tuple[int, float | None]]
+) -> list[tuple[int, float | None]]:
+    """`ranked` (docnum, score), best first, with its first RERANK_DEPTH re-ordered by the
+    proximity of consecutive query words (title or body) added to their scores."""
+    head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
+    if not parsed.near or len(head) < 2:
+        return ranked
+    bonus = dict.fromkeys((d for d, _ in head), 0.0)
+    candidates = set(bonus)
+    for a, b in parsed.near:
+        for f in ("title", "body"):
+            near = wq.Phrase(f, [a, b], slop=PROXIMITY_SLOP)
+            for hit in searcher.search(near, filter=candidates, limit=None):
+                if hit.docnum in bonus:
+                    bonus[hit.docnum] += PROXIMITY_WEIGHT * hit.score
+    head.sort(key=lambda ds: -((ds[1] or 0.0) + bonus[ds[0]]))  # stable: ties keep order
+    return [(d, (s or 0.0) + bonus[d]) for d, s in head] + tail
 
 
 def parse_query(
@@ -384,9 +396,8 @@ def parse_query(
     q = parser.parse()
     if q is None and text.strip():
         q = wq.NullQuery  # only stopwords or punctuation: nothing to find, not everything
-    boost = _proximity(parser.sequence_terms) if q is not None else None
-    if boost is not None and q is not None:
-        q = wq.AndMaybe(q, boost)
+    terms = parser.sequence_terms
+    near = [(a, b) for a, b in pairwise(terms) if a and b and a != b]
     excluded = (
         None
         if not parser.excluded
@@ -398,5 +409,5 @@ def parse_query(
         parser.words,
         required=parser.required,
         excluded=excluded,
-        boost=boost,
+        near=list(dict.fromkeys(near)),
     )

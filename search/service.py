@@ -24,7 +24,13 @@ from indexer.schema import ENTITY_FIELDS, split_keywords, stored_date
 from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery
 from search.facets import FacetData, query_mask
 from search.models import ArticleView, FacetValue, Hit, SearchRequest, SearchResult
-from search.query import ParsedQuery, QuerySyntaxError, parse_query
+from search.query import (
+    RERANK_DEPTH,
+    ParsedQuery,
+    QuerySyntaxError,
+    parse_query,
+    rerank_by_proximity,
+)
 from search.snippets import highlight_full, make_snippet
 from search.suggest import suggest
 from search.synonyms import load_synonyms
@@ -268,20 +274,27 @@ class SearchService:
             sort = "newest"  # nothing to rank by: show the latest first
         if sort == "relevance" and strict is not None:  # relaxed: all words first, then most
             first = gen.searcher.search(parsed.query, filter=_docset(strict), limit=None)
-            ranked = [(hit.docnum, hit.score) for hit in first]
+            ranked = rerank_by_proximity(
+                gen.searcher, parsed, [(hit.docnum, hit.score) for hit in first]
+            )
             if len(ranked) < end:
                 rest = final & ~strict
                 more = gen.searcher.search(
-                    parsed.relaxed(), filter=_docset(rest), limit=end - len(ranked)
+                    parsed.relaxed(),
+                    filter=_docset(rest),
+                    limit=max(end, RERANK_DEPTH) - len(ranked),
                 )
-                ranked += [(hit.docnum, hit.score) for hit in more]
+                ranked += rerank_by_proximity(
+                    gen.searcher, parsed, [(hit.docnum, hit.score) for hit in more]
+                )
             return ranked[start:end]
         if sort == "relevance":
             allow = None
             if not final.all() and (req.filters() or req.date_from or req.date_to):
                 allow = set(np.flatnonzero(final).tolist())
-            results = gen.searcher.search(parsed.query, filter=allow, limit=end)
-            return [(hit.docnum, hit.score) for hit in results[start:end]]
+            results = gen.searcher.search(parsed.query, filter=allow, limit=max(end, RERANK_DEPTH))
+            ranked = [(hit.docnum, hit.score) for hit in results]
+            return rerank_by_proximity(gen.searcher, parsed, ranked)[start:end]
         docs = np.flatnonzero(final)
         days = gen.facets.day[docs]
         # Undated articles go last in both orders; ties keep index order.
