@@ -147,3 +147,20 @@ def test_tagged_entity_names_stay_whole_even_in_headlines(
         assert ids(service, "harapan warga")[0] == "hope"
     finally:
         service.close()
+
+
+def test_consecutive_words_close_together_rank_first(
+    make_index: Callable[[list[Article]], Path],
+) -> None:
+    far = "Harga beras naik. Di pasar lain, warga mengeluhkan cabai yang mahal dan stok menipis."
+    near = "Warga mengeluhkan harga cabai yang terus naik di pasar tradisional sejak pekan lalu."
+    articles = [
+        article("far", "Laporan pasar", far + " " + far),
+        article("near", "Laporan pasar", near),
+    ]
+    service = SearchService(make_index(articles))
+    try:
+        # Without proximity, "far" (both words twice) scores higher.
+        assert ids(service, "harga cabai") == ["near", "far"]
+    finally:
+        service.close()
