@@ -7,6 +7,8 @@ import gzip
 import json
 import os
 import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from search.models import SearchRequest
 from search.service import SearchService
 
 FIFTY_MB = 50 * 1024 * 1024
+REPO = Path(__file__).resolve().parents[1]
 
 
 def rec(id: str, title: str = "Judul", body: str = "Isi berita yang biasa saja.") -> bytes:
@@ -37,7 +40,9 @@ def make_archive(root: Path) -> tuple[Path, set[str]]:
     valid |= {f"good-{i}" for i in range(5)}
 
     # Truncated gzip: the records before the damage survive.
-    whole = gzip.compress(b"".join(rec(f"gz-{i}", body="x " * 400) for i in range(40)))
+    whole = gzip.compress(
+        b"".join(rec(f"gz-{i}", body=f"Berita ke-{i} tentang banjir. " * 30) for i in range(40))
+    )
     (a / "truncated.jsonl.gz").write_bytes(whole[: len(whole) * 2 // 3])
 
     # Invalid UTF-8: one line in a jsonl, one whole .txt file.
@@ -174,6 +179,25 @@ def test_every_valid_record_is_indexed_and_every_bad_one_reported(
     assert f"Indexed {len(indexed)} articles" in r.output
     for reason in ("empty file", "duplicate id", "symlink loop", "binary file", "file damaged"):
         assert reason in r.output
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    reason="ReDoS: indexer/ner/merge.py _LOWER_LEAD backtracks exponentially on an entity span "
+    "of repeated lower-case tokens ('x x x …'); reported to the entities owner",
+    strict=False,
+)
+def test_pathological_article_text_is_prepared_in_bounded_time() -> None:
+    """A body of 400 one-letter words must not hang the indexer (seen: > 10 minutes)."""
+    code = (
+        "from indexer.build import prepare_article\n"
+        "from indexer.models import RawRecord\n"
+        "prepare_article(RawRecord('p', 's', 1, {'title': 'Judul', 'body': 'x ' * 400}))\n"
+    )
+    try:
+        subprocess.run([sys.executable, "-c", code], cwd=REPO, timeout=10, check=True)
+    except subprocess.TimeoutExpired:
+        pytest.fail("prepare_article took more than 10 s on 'x ' * 400")
 
 
 def test_default_report_goes_next_to_the_index(tmp_path: Path) -> None:
