@@ -286,3 +286,13 @@ def test_seed_facets_end_to_end(tmp_path: Path) -> None:
 
 
 ENTITY_KEYS = ("person", "organisation", "place")
+
+
+def test_long_lowercase_spans_merge_in_linear_time() -> None:
+    """A scraped page once made a regex backtrack for minutes; merging must stay fast."""
+    import time
+
+    text = "x " + "kata-kata, yang_ panjang . " * 400 + "Jakarta"
+    started = time.perf_counter()
+    merge(text, [("ORG", 0, len(text))], load_aliases(None))
+    assert time.perf_counter() - started < 1.0

@@ -42,7 +42,7 @@ _TITLE_WORDS = (
     r"Prof\.?|Dr\.?|dr\.|Drs\.?|Dra\.?|Ir\.|H\.|Hj\.|KH\.?|K\.H\.",
 )
 _TITLES = re.compile(rf"^(?:(?:{'|'.join(_TITLE_WORDS)})(?:\s+|$))+")
-_LOWER_LEAD = re.compile(r"(?:[a-z][\w.]*[\W_]*\s*|[^\w\s]+\s*)+(?=[A-Z])")
+_LOWER_LEAD = re.compile(r"(?:[^A-Z\s]\S*\s+)+(?=[A-Z])")  # disjoint parts: linear time
 _TITLE_AT_END = re.compile(rf"(?:^|[\s(])(?:{'|'.join(_TITLE_WORDS)})$")
 # Names that are never entities on their own: scraping debris and calendar words.
 _NOT_NAMES = frozenset(
