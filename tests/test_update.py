@@ -225,3 +225,21 @@ def test_running_app_sees_a_committed_update_within_two_seconds(
     assert time.monotonic() - committed <= 2
     delete_articles(["k1"], index_dir)
     assert client.get("/api/search?q=komodo").get_json()["total"] == 0
+
+
+def test_service_reopens_when_the_generation_changes_in_place(index_dir: Path) -> None:
+    """Another writer committing into the serving directory itself (not our way, but Whoosh's
+    normal one) is seen on the next request too: the service compares ix.latest_generation()."""
+    from whoosh import index as windex
+
+    from indexer.schema import to_document
+    from tests.conftest import article
+
+    client = create_app({"INDEX_DIR": index_dir, "TESTING": True}).test_client()
+    assert client.get("/api/search?q=trenggiling").get_json()["total"] == 0
+    real = os.path.realpath(index_dir / "current")
+    ix = windex.open_dir(real)
+    with ix.writer() as w:
+        w.add_document(**to_document(article("t1", "Trenggiling", "Trenggiling ditemukan.")))
+    assert os.path.realpath(index_dir / "current") == real  # same directory, new generation
+    assert client.get("/api/search?q=trenggiling").get_json()["total"] == 1
