@@ -39,8 +39,10 @@ def check(svc: SearchService, ref: BaselineSearch, req: SearchRequest) -> list[s
     final, date_masks = svc._masks(gen, parsed, req, base=_relaxed_base(svc, gen, parsed, req))
     ours_ids = {gen.searcher.stored_fields(int(d))["id"] for d in np.flatnonzero(final)}
     q = parsed.query
-    if result.relaxed:  # the service fell back on "most words": the same, as a Whoosh query
-        q = wq.Or([wq.And(list(c)) for c in combinations(parsed.required, parsed.min_match)])
+    if result.relaxed:  # "most words": the fewest required clauses any relaxed hit has
+        matched = sum(svc._matching(gen, c).astype(np.int32) for c in parsed.required)
+        need = int(np.asarray(matched)[final].min()) if final.any() else len(parsed.required)
+        q = wq.Or([wq.And(list(c)) for c in combinations(parsed.required, need)])
         if parsed.excluded is not None:
             q = wq.AndNot(q, parsed.excluded)
     want = ref.counts(q, req)
