@@ -290,7 +290,11 @@ class SearchService:
             return ranked[start:end]
         if sort == "relevance":
             allow = None
-            if not final.all() and (req.filters() or req.date_from or req.date_to):
+            # Exclusions too: Whoosh's AndNot matcher let excluded documents through on a
+            # multi-segment index (the bench guard caught it); the mask is exact.
+            if not final.all() and (
+                req.filters() or req.date_from or req.date_to or parsed.excluded is not None
+            ):
                 allow = set(np.flatnonzero(final).tolist())
             results = gen.searcher.search(parsed.query, filter=allow, limit=max(end, RERANK_DEPTH))
             ranked = [(hit.docnum, hit.score) for hit in results]
