@@ -125,22 +125,23 @@ def apply_change(
             except BaseException:
                 writer.cancel()
                 raise
-            if summary.changed == before:
+            if summary.changed == before:  # nothing to swap in: keep serving the source
                 writer.cancel()
                 ix.close()
                 shutil.rmtree(building, ignore_errors=True)
                 summary.index_path = source
-                return
-            writer.commit()
-            ix.close()
-            _fsync_tree(building)
-            final = index_dir / name
-            os.rename(building, final)
-            swap_current(index_dir, final)
+            else:
+                writer.commit()
+                ix.close()
+                _fsync_tree(building)
+                final = index_dir / name
+                os.rename(building, final)
+                swap_current(index_dir, final)
+                summary.index_path = final
         except BaseException:
             shutil.rmtree(building, ignore_errors=True)
             raise
-        summary.index_path = final
+    # Also after a no-op run: it clears what a killed run left behind.
     remove_old_generations(index_dir, grace_seconds)
 
 

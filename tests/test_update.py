@@ -243,3 +243,14 @@ def test_service_reopens_when_the_generation_changes_in_place(index_dir: Path) -
         w.add_document(**to_document(article("t1", "Trenggiling", "Trenggiling ditemukan.")))
     assert os.path.realpath(index_dir / "current") == real  # same directory, new generation
     assert client.get("/api/search?q=trenggiling").get_json()["total"] == 1
+
+
+def test_an_update_that_changes_nothing_still_clears_a_killed_runs_leftovers(
+    index_dir: Path, tmp_path: Path
+) -> None:
+    stale = index_dir / ".building-gen-killed"
+    stale.mkdir()
+    batch = write_jsonl(tmp_path / "same.jsonl", BASE)
+    summary = update_index([batch], index_dir, grace_seconds=0)
+    assert summary.changed == 0
+    assert not stale.exists()
