@@ -221,6 +221,11 @@ class _Parser:
         self.sequence_terms: list[str | None] = []
         self._simple: str | None = None
         self.after_question = False
+        first = next((t for t in toks if t.kind == "term" and not t.phrase), None)
+        words = _WORD.findall(first.text) if first is not None else []
+        self.first_word: str | None = None
+        if toks and toks[0] is first and words and first is not None and not first.field:
+            self.first_word = words[0]
 
     def peek(self) -> _Tok | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -297,11 +302,13 @@ class _Parser:
         stemmed = stem(low)
         if stemmed == low:
             return [low]
+        # The query's first word is capitalised as a sentence's is: that says nothing.
+        capitalised = word[:1].isupper() and word is not self.first_word
         if self.known is None:  # no index to ask: capitals mean a name
-            return [low] if word[:1].isupper() else [stemmed]
+            return [low] if capitalised else [stemmed]
         if not self.known(low):
             return [stemmed]
-        return [low] if word[:1].isupper() else [low, stemmed]
+        return [low] if capitalised else [low, stemmed]
 
     def term(self, tok: _Tok) -> wq.Query | None:
         if tok.phrase:
@@ -311,7 +318,10 @@ class _Parser:
                 return _phrase("title", [t.text for t in _stemmed(tok.text)])
             return _phrase("exact", [t.text for t in _exact(tok.text)])
         said = [w.lower() for w in _WORD.findall(tok.text)]
-        typed = [w for w in _WORD.findall(tok.text) if w.lower() not in STOPWORDS | QUESTION_WORDS]
+        found = _WORD.findall(tok.text)
+        if self.first_word is not None and tok is self.toks[0] and found:
+            found[0] = self.first_word  # the very object, so index_terms knows it
+        typed = [w for w in found if w.lower() not in STOPWORDS | QUESTION_WORDS]
         if self.after_question and typed and typed[0].lower() in QUESTION_FILLERS:
             typed = typed[1:]  # "Siapa nama ...": the name is asked for, not looked for
         self.after_question = bool(said) and said[-1] in QUESTION_WORDS

@@ -61,20 +61,27 @@ def test_only_question_words_find_nothing() -> None:
 
 
 def test_capitalised_words_that_sastrawi_would_change_are_names() -> None:
-    assert texts(parse_query("Bekasi").query) == {"bekasi"}
-    assert texts(parse_query("Harapan").query) == {"harapan"}  # no index: capitals decide
-    assert texts(parse_query("harapan").query) == {"harap"}
+    assert texts(parse_query("banjir Bekasi").query) == {"banjir", "bekasi"}
+    assert texts(parse_query("koalisi Harapan").query) == {"koalisi", "harapan"}
+    assert texts(parse_query("koalisi harapan").query) == {"koalisi", "harap"}
+
+
+def test_the_first_word_is_capitalised_like_a_sentence_start() -> None:
+    # Keyboards capitalise the first letter: that alone does not make a name.
+    assert texts(parse_query("Harapan koalisi").query) == {"harap", "koalisi"}
+    assert texts(parse_query("Bekasi").query) == {"bekasi"}  # in the exception table
 
 
 def test_the_index_decides_which_words_are_names() -> None:
     def known(word: str) -> bool:
         return word == "harapan"
 
-    assert texts(parse_query("Harapan", known=known).query) == {"harapan"}
-    # Lowercase: the name and the ordinary word.
+    assert texts(parse_query("koalisi Harapan", known=known).query) == {"koalisi", "harapan"}
+    # Lowercase, or first: the name and the ordinary word.
     assert texts(parse_query("harapan", known=known).query) == {"harapan", "harap"}
+    assert texts(parse_query("Harapan", known=known).query) == {"harapan", "harap"}
     # Capitalised but never indexed as a name: the stem, so ordinary words still match.
-    assert texts(parse_query("Kerusuhan", known=known).query) == {"rusuh"}
+    assert texts(parse_query("koalisi Kerusuhan", known=known).query) == {"koalisi", "rusuh"}
 
 
 def test_abbreviations_expand_to_their_spelling_and_back() -> None:
