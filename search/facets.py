@@ -103,6 +103,11 @@ class FacetData:
         v = self.values[fname]
         counts = np.bincount(v.val[mask[v.doc]], minlength=len(v.names))
         nonzero = np.flatnonzero(counts)
+        if limit > 0 and nonzero.size > limit:
+            # Only values counted at least as often as the limit-th largest can be listed:
+            # a partition in numpy instead of sorting thousands of names in Python.
+            kth = np.partition(counts[nonzero], nonzero.size - limit)[nonzero.size - limit]
+            nonzero = nonzero[counts[nonzero] >= kth]
         # Highest count first, then by name for a stable order.
         order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), v.names[i]))
         out = [
