@@ -24,10 +24,13 @@ from typing import Any
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.entities import entity_facets, extract_entities
+from indexer.analysis import configure_stem_exceptions
+from indexer.entities import AliasTable, entity_facets, extract_entities, load_aliases
 from indexer.extract import extract_article
 from indexer.models import Article, RawRecord, Skipped
+from indexer.outlets import OutletRegistry, load_registry
 from indexer.schema import build_schema, to_document
+from indexer.settings import Settings
 from indexer.sources import read_archive
 
 CURRENT = "current"
@@ -82,10 +85,40 @@ def current_path(index_dir: Path) -> Path:
     return Path(index_dir) / CURRENT
 
 
+@dataclass(frozen=True)
+class _Resources:
+    """The user's data files the settings name, loaded once per process (before any fork)."""
+
+    registry: OutletRegistry | None = None  # None: the packaged outlet registry
+    aliases: AliasTable | None = None  # None: the packaged alias file
+
+
+_resources = _Resources()
+
+
+def configure(settings: Settings) -> None:
+    """Load the outlet registry, entity aliases and stem exceptions that `settings` name.
+
+    Call once at start-up; forked build workers inherit what is loaded here.
+    """
+    global _resources
+    configure_stem_exceptions(settings.stem_exceptions_file)
+    _resources = _Resources(
+        registry=load_registry(settings.outlets_file) if settings.outlets_file else None,
+        aliases=load_aliases(settings.aliases_file) if settings.aliases_file else None,
+    )
+
+
+def extract(record: RawRecord, today: date | None = None) -> Article:
+    """The article of `record`, with the configured outlet registry; entities not yet tagged."""
+    return extract_article(record, today=today, registry=_resources.registry)
+
+
 def prepare_article(record: RawRecord, today: date | None = None) -> Article:
     """Extract the article and tag its entities: everything but writing it."""
-    article = extract_article(record, today=today)
-    facets = entity_facets(extract_entities(f"{article.title}\n\n{article.body}"))
+    article = extract(record, today)
+    text = f"{article.title}\n\n{article.body}"
+    facets = entity_facets(extract_entities(text, aliases=_resources.aliases))
     article.person = facets["person"]
     article.organisation = facets["organisation"]
     article.place = facets["place"]

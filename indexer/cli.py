@@ -16,6 +16,7 @@ from indexer.build import (
     REPORT_NAME,
     BuildError,
     IndexBusy,
+    configure,
     rebuild_index,
     write_report,
 )
@@ -37,6 +38,7 @@ WAITING = "Waiting for another update to finish…"
 def main(ctx: click.Context, index_dir: Path | None) -> None:
     """Telusur: full-text search for Indonesian news archives."""
     ctx.obj = Settings.from_env(index_dir=index_dir)
+    configure(ctx.obj)
 
 
 def _settings(ctx: click.Context, index_dir: Path | None) -> Settings:

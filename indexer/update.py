@@ -35,12 +35,12 @@ from indexer.build import (
     LOCK_WAIT_SECONDS,
     _fsync_tree,
     _last_occurrences,
+    extract,
     lock_current,
     prepare_article,
     remove_old_generations,
     swap_current,
 )
-from indexer.extract import extract_article
 from indexer.models import RawRecord, Skipped
 from indexer.schema import content_hash, to_document
 from indexer.sources import read_archive
@@ -200,7 +200,7 @@ def _upsert(
 ) -> None:
     try:
         # The hash needs only the extracted text; tag entities only when something changed.
-        digest = content_hash(extract_article(record, today=today))
+        digest = content_hash(extract(record, today))
         docnum = searcher.document_number(id=record.doc_id)
         if docnum is not None and searcher.stored_fields(docnum).get("content_hash") == digest:
             summary.unchanged += 1

@@ -24,6 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then settings from the environment, then `config` overrides."""
     from flask_smorest import Api
 
+    from indexer.analysis import configure_stem_exceptions
     from search.service import SearchService
     from webui import api, export, views
     from webui.errors import register_error_handlers
@@ -44,7 +45,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     # One service per process; it opens the index lazily on the first request.
-    app.extensions["telusur.search"] = SearchService(settings.index_dir)
+    configure_stem_exceptions(settings.stem_exceptions_file)  # queries stem as the index did
+    app.extensions["telusur.search"] = SearchService(
+        settings.index_dir, synonyms_file=settings.synonyms_file
+    )
 
     smorest = Api(app)
     smorest.register_blueprint(api.blp)
