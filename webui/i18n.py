@@ -30,6 +30,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "All words must match. Use {phrase} for an exact phrase, {minus} to exclude a word, "
         "{or} for either word and {title} to search titles only.",
     ),
+    "intro_more": (
+        "Kata dicari dalam bentuk apa pun (kerusuhan juga menemukan rusuh), tetapi nama tidak "
+        "dipotong: Bekasi tidak menemukan barang bekas. Pertanyaan boleh diketik langsung; "
+        "siapa, apa, kapan, berapa tidak wajib ada. Singkatan ikut dicari: DPR = Dewan Perwakilan "
+        "Rakyat, Jokowi = Joko Widodo. Jika semua kata menemukan kurang dari 10 berita, kami "
+        "tampilkan juga berita yang memuat sebagian besar kata, yang memuat semua kata di atas.",
+        "Words match in any inflection (kerusuhan also finds rusuh), but names are never cut: "
+        "Bekasi does not find barang bekas. Questions can be typed as they are; siapa, apa, "
+        "kapan, berapa need not appear. Abbreviations are expanded: DPR = Dewan Perwakilan "
+        "Rakyat, Jokowi = Joko Widodo. When all words find fewer than 10 articles, articles with "
+        "most of the words are shown too, those with all words first.",
+    ),
     "intro_archive": (
         "Arsip memuat {n} berita dari {start} sampai {end}.",
         "The archive holds {n} articles from {start} to {end}.",
