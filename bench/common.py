@@ -67,3 +67,15 @@ def peak_rss_mb() -> float:
 
 def children_peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+
+
+def rss_split_mb(pid: int | str = "self") -> dict[str, float]:
+    """Current RSS of a process split into private (anonymous) and file-backed pages: Whoosh
+    maps segment files, and the pages it touches count in RSS though the page cache shares them
+    between workers and can drop them."""
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key = line.split(":")[0]
+        if key in ("RssAnon", "RssFile", "VmHWM"):
+            out[key] = round(int(line.split()[1]) / 1024, 1)
+    return out

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import load_mix, peak_rss_mb, percentiles, to_request
+from bench.common import load_mix, peak_rss_mb, percentiles, rss_split_mb, to_request
 from search.query import parse_query
 
 
@@ -63,6 +63,8 @@ def run(kind: str, index_dir: Path, passes: int) -> dict[str, Any]:
         "per_query_ms": [round(t, 2) for t in per_query],
         "totals": totals,
         "peak_rss_mb": peak_rss_mb(),
+        "rss_anon_mb": rss_split_mb().get("RssAnon"),
+        "rss_file_mb": rss_split_mb().get("RssFile"),
     }
 
 

@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import BENCH, load_mix, to_path
+from bench.common import BENCH, load_mix, rss_split_mb, to_path
 from bench.gen_corpus import replicate
 
 REPO = BENCH.parent
@@ -231,6 +231,9 @@ def http(app: str, env: dict[str, str], work: Path, seconds: int, warmup: int) -
         workers = _children(master.pid)
         res["workers"] = len(workers)
         res["worker_peak_rss_mb"] = max((_vm_hwm_mb(p) for p in workers), default=0.0)
+        res["worker_rss_anon_mb"] = max(
+            (rss_split_mb(p).get("RssAnon", 0.0) for p in workers), default=0.0
+        )
         return res
     finally:
         master.send_signal(signal.SIGTERM)
@@ -309,11 +312,13 @@ ROWS: list[tuple[str, str, str, str, bool]] = [
     ("search p95 (ms)", "≤ 50 (22k), ≤ 150 (220k)", "search", "p95", False),
     ("search p99 (ms)", "", "search", "p99", False),
     ("search process peak RSS (MB)", "≤ 400 (220k)", "search", "peak_rss_mb", False),
+    ("… of which private (RssAnon, MB)", "", "search", "rss_anon_mb", False),
     ("open index + facet arrays (ms)", "", "search", "open_ms", False),
     ("HTTP req/s", "≥ 150 (22k)", "http", "rps", True),
     ("HTTP p50 (ms)", "", "http", "p50_ms", False),
     ("HTTP p99 (ms)", "≤ 200 (22k)", "http", "p99_ms", False),
     ("HTTP worker peak RSS (MB)", "≤ 400 (220k)", "http", "worker_peak_rss_mb", False),
+    ("… of which private (RssAnon, MB)", "", "http", "worker_rss_anon_mb", False),
 ]
 
 
