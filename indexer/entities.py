@@ -49,9 +49,10 @@ def extract_entities(text: str, *, aliases: AliasTable | None = None) -> list[En
     """
     table = _default_aliases() if aliases is None else aliases
     tagger = packaged_tagger()
+    sents = sentences(text, tokenize(text))
+    all_tags = tagger.tag_sentences([truecase([tok.text for tok in sent]) for sent in sents])
     tagged: list[tuple[str, int, int]] = []
-    for sent in sentences(text, tokenize(text)):
-        tags = tagger.tag(truecase([tok.text for tok in sent]))
+    for sent, tags in zip(sents, all_tags, strict=True):
         for label, first, last in sorted(spans(tags), key=lambda s: s[1]):
             tagged.append((label, sent[first].start, sent[last - 1].end))
     return [

@@ -12,7 +12,7 @@ _SHAPE_SUBS = ((re.compile(r"[A-Z]"), "X"), (re.compile(r"[a-z]"), "x"), (re.com
 _SQUEEZE = re.compile(r"(.)\1+")
 
 # Offsets of the context window and the prefix each neighbour's features get.
-_WINDOW = ((-2, "-2"), (-1, "-1"), (1, "+1"), (2, "+2"))
+WINDOW = ((-2, "-2"), (-1, "-1"), (1, "+1"), (2, "+2"))
 
 
 def _shape(word: str) -> str:
@@ -80,28 +80,32 @@ def word_features(word: str, cased: bool) -> tuple[list[str], dict[str, list[str
         own.append("digit")
     views = {
         prefix: [f"{prefix}{f}" for f in (ctx_near if prefix in ("-1", "+1") else ctx_far)]
-        for _, prefix in _WINDOW
+        for _, prefix in WINDOW
     }
     return own, views
 
 
 def is_cased(words: list[str]) -> bool:
-    return any(c.isupper() for w in words for c in w)
+    return any(w != w.lower() for w in words)
 
 
-def sequence_features(words: list[str], cased: bool | None = None) -> list[list[str]]:
-    """Feature strings for each token of one sentence."""
+def sequence_features(
+    words: list[str], cased: bool | None = None, start: int = 0, end: int | None = None
+) -> list[list[str]]:
+    """Feature strings for tokens start..end of one sentence (the whole sentence by default)."""
     if cased is None:
         cased = is_cased(words)
-    cached = [word_features(w, cased) for w in words]
     n = len(words)
+    end = n if end is None else end
+    lo, hi = max(0, start - 2), min(n, end + 2)
+    cached = [word_features(w, cased) for w in words[lo:hi]]
     out: list[list[str]] = []
-    for i in range(n):
-        feats = ["bias", *cached[i][0]]
-        for off, prefix in _WINDOW:
+    for i in range(start, end):
+        feats = ["bias", *cached[i - lo][0]]
+        for off, prefix in WINDOW:
             j = i + off
             if 0 <= j < n:
-                feats += cached[j][1][prefix]
+                feats += cached[j - lo][1][prefix]
             elif off in (-1, 1):
                 feats.append(f"{prefix}=EDGE")
         out.append(feats)

@@ -81,6 +81,9 @@ def _place_before(before: str, known: set[str]) -> int:
 def _after_title(text: str, start: int, known: set[str]) -> bool:
     """Is text[start:] the name after a title, as in "Presiden Rusia, Vladimir Putin"?"""
     before = text[max(0, start - 80) : start].rstrip().rstrip(",").rstrip()
+    last = before.rsplit(None, 1)[-1] if before else ""
+    if not last[:1].isupper():
+        return False  # titles are capitalised: a name after "di" or "kata" ends here
     before = before[: len(before) - _place_before(before, known)].rstrip()
     return bool(_TITLE_AT_END.search(before))
 

@@ -36,15 +36,17 @@ _LINE_SENT_END = frozenset({".", "!", "?"})
 def tokenize(text: str) -> list[Token]:
     """Split `text` into tokens with [start, end) offsets; glued lowercase→Capital words split."""
     out: list[Token] = []
+    make = tuple.__new__  # Token(...) costs a Python-level __new__ per token
     for m in _TOKEN.finditer(text):
-        word, start = m.group(0), m.start()
-        if word[0].islower() and any(c.isupper() for c in word):
+        word = m.group()
+        if word[0].islower() and not word.islower():  # starts lower-case, has a capital
+            start = m.start()
             cuts = [0, *(g.start() for g in _GLUED.finditer(word)), len(word)]
             for a, b in pairwise(cuts):
                 if b > a:
                     out.append(Token(word[a:b], start + a, start + b))
         else:
-            out.append(Token(word, start, m.end()))
+            out.append(make(Token, (word, *m.span())))
     return out
 
 

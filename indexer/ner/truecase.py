@@ -21,16 +21,17 @@ def truecase(words: list[str]) -> list[str]:
     headline = _is_title_case(words)
     out: list[str] = []
     for i, w in enumerate(words):
-        low = w.lower()
-        bucket = cap_rate_bucket(low)
-        if w.isupper() and len(w) >= 5 and w.replace("-", "").isalpha() and bucket != "?":
+        if w.isupper() and len(w) >= 5 and w.replace("-", "").isalpha():
+            low = w.lower()
+            bucket = cap_rate_bucket(low)
             # Shouting, not an acronym: the corpus writes this word in lower or Title case.
-            w = (
-                low
-                if bucket in _LOWER_BUCKETS
-                else "-".join(p.capitalize() for p in low.split("-"))
-            )
-        elif headline and i > 0 and w[:1].isupper() and bucket in _LOWER_BUCKETS:
-            w = low
+            if bucket in _LOWER_BUCKETS:
+                w = low
+            elif bucket != "?":
+                w = "-".join(p.capitalize() for p in low.split("-"))
+        elif (
+            headline and i > 0 and w[:1].isupper() and cap_rate_bucket(w.lower()) in _LOWER_BUCKETS
+        ):
+            w = w.lower()
         out.append(w)
     return out
