@@ -233,6 +233,7 @@ def delete_command(
 _COMMANDS: list[tuple[str, str]] = [
     # ("module", "attribute")
     ("indexer.inspect_cmd", "inspect_command"),
+    ("indexer.ner.cli", "entities_command"),
 ]
 for _module, _attr in _COMMANDS:
     main.add_command(getattr(__import__(_module, fromlist=[_attr]), _attr))

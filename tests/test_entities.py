@@ -191,13 +191,27 @@ def test_entity_facets_are_distinct_canonical_names() -> None:
 
 
 def test_cli_prints_one_json_object_per_entity() -> None:
+    from indexer.cli import main
+
     text = "Presiden Kazakhstan Kassym-Jomart Tokayev tiba di Almaty."
-    result = CliRunner().invoke(entities_command, ["-"], input=text)
+    result = CliRunner().invoke(main, ["entities", "-"], input=text)
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.output.splitlines()]
     assert {"text": "Kassym-Jomart Tokayev", "label": "PER", "start": 20, "end": 41,
             "canonical": "Kassym-Jomart Tokayev"} in records  # fmt: skip
     assert all(set(r) == {"text", "label", "start", "end", "canonical"} for r in records)
+
+
+def test_cli_reads_a_file_with_user_aliases(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Pak Jokowi meresmikan bendungan.", encoding="utf-8")
+    aliases = tmp_path / "aliases.tsv"
+    aliases.write_text("Jokowi\tJoko Widodo (Presiden RI ke-7)\tPER\n", encoding="utf-8")
+    result = CliRunner().invoke(entities_command, [str(article), "--aliases", str(aliases)])
+    assert result.exit_code == 0, result.output
+    assert (
+        json.loads(result.output.splitlines()[0])["canonical"] == "Joko Widodo (Presiden RI ke-7)"
+    )
 
 
 # --- acceptance on the user's seed articles ---------------------------------------------------

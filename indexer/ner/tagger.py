@@ -76,6 +76,11 @@ class Tagger:
             self._types[key] = rows
         return rows
 
+    def clear_cache(self) -> None:
+        """Forget the scored word types (to time tagging from a cold start)."""
+        self._types.clear()
+        word_features.cache_clear()
+
     def tag(self, words: list[str]) -> list[str]:
         return self.tag_sentences([words])[0]
 
