@@ -37,6 +37,12 @@ MERGING = [
         id="short-name-joins-full-name",
     ),
     pytest.param(
+        "Hal itu membuatPresiden Kazakhstan Kassym-Jomart Tokayev angkat bicara.",
+        [("LOC", "Kazakhstan Kassym-Jomart Tokayev")],
+        [("LOC", "Kazakhstan"), ("PER", "Kassym-Jomart Tokayev")],
+        id="title-place-name-run-split-even-after-glued-title",
+    ),
+    pytest.param(
         "Kassym-Jomart Tokayev datang. Presiden Tokayev pulang.",
         [("PER", "Kassym-Jomart Tokayev"), ("PER", "Presiden Tokayev")],
         [("PER", "Kassym-Jomart Tokayev"), ("PER", "Kassym-Jomart Tokayev")],

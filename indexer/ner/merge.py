@@ -43,7 +43,7 @@ _TITLE_WORDS = (
 )
 _TITLES = re.compile(rf"^(?:(?:{'|'.join(_TITLE_WORDS)})(?:\s+|$))+")
 _LOWER_LEAD = re.compile(r"(?:[^A-Z\s]\S*\s+)+(?=[A-Z])")  # disjoint parts: linear time
-_TITLE_AT_END = re.compile(rf"(?:^|[\s(])(?:{'|'.join(_TITLE_WORDS)})$")
+_TITLE_AT_END = re.compile(rf"(?:^|[\s(]|(?<=[a-z]))(?:{'|'.join(_TITLE_WORDS)})$")
 # Names that are never entities on their own: scraping debris and calendar words.
 _NOT_NAMES = frozenset(
     name_key(w)
@@ -82,7 +82,7 @@ def _after_title(text: str, start: int, known: set[str]) -> bool:
     """Is text[start:] the name after a title, as in "Presiden Rusia, Vladimir Putin"?"""
     before = text[max(0, start - 80) : start].rstrip().rstrip(",").rstrip()
     last = before.rsplit(None, 1)[-1] if before else ""
-    if not last[:1].isupper():
+    if last.islower() or not last:
         return False  # titles are capitalised: a name after "di" or "kata" ends here
     before = before[: len(before) - _place_before(before, known)].rstrip()
     return bool(_TITLE_AT_END.search(before))
