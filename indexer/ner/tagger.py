@@ -13,6 +13,7 @@ import pycrfsuite
 from indexer.ner.features import WINDOW, is_cased, word_features
 
 MODEL_RESOURCE = "model.crfsuite"
+_MAX_TYPES = 300_000  # word types scored and kept; past that the cache starts again
 
 
 class Tagger:
@@ -55,13 +56,18 @@ class Tagger:
         self._bias = self._w[self._attr.get("bias", -1)]
         self._edge_before = self._w[self._attr.get("-1=EDGE", -1)]
         self._edge_after = self._w[self._attr.get("+1=EDGE", -1)]
-        self._types: dict[tuple[str, bool], np.ndarray] = {}
+        self._types: dict[tuple[str, bool], int] = {}
+        self._typemat = np.zeros((4096, 1 + len(WINDOW), n))
+        self._keep = np.full((n, n), -np.inf)
+        np.fill_diagonal(self._keep, 0.0)
+        self._names = np.array(self.labels, dtype=object)
 
-    def _vectors(self, word: str, cased: bool) -> np.ndarray:
-        """Rows: the word's own label scores, then its contribution at each neighbour offset."""
+    def _type_id(self, word: str, cased: bool) -> int:
+        """Row of `_typemat` holding the word's own label scores and what it adds to each
+        neighbour (one row per WINDOW offset); scored on first sight."""
         key = (word, cased)
-        rows = self._types.get(key)
-        if rows is None:
+        k = self._types.get(key)
+        if k is None:
             own, views = word_features(word, cased)
             get = self._attr.get
             # One padded index matrix, one gather, one sum: unknown features hit the zero row.
@@ -70,11 +76,13 @@ class Tagger:
             ids = np.full((len(groups), width), -1, dtype=np.intp)
             for r, feats in enumerate(groups):
                 ids[r, : len(feats)] = [get(f, -1) for f in feats]
-            rows = self._w[ids].sum(axis=1)
-            if len(self._types) > 300_000:
-                self._types.clear()
-            self._types[key] = rows
-        return rows
+            k = self._types[key] = len(self._types)
+            if k >= len(self._typemat):
+                grown = np.zeros((2 * len(self._typemat), *self._typemat.shape[1:]))
+                grown[:k] = self._typemat[:k]
+                self._typemat = grown
+            self._typemat[k] = self._w[ids].sum(axis=1)
+        return k
 
     def clear_cache(self) -> None:
         """Forget the scored word types (to time tagging from a cold start)."""
@@ -90,53 +98,42 @@ class Tagger:
         width = max(lengths, default=0)
         if width == 0:
             return [[] for _ in sentences]
-        n_labels = len(self.labels)
-        v = np.zeros((len(sentences), width, 1 + len(WINDOW), n_labels))
-        vectors = []
+        n_sent, n_labels = len(sentences), len(self.labels)
+        if len(self._types) >= _MAX_TYPES:  # between calls: ids below stay valid in this one
+            self._types.clear()
+        type_ids: list[int] = []
         for words in sentences:
             cased = is_cased(words)
-            vectors += [self._vectors(w, cased) for w in words]
-        sent_ids = np.repeat(np.arange(len(sentences)), lengths)
-        positions = np.concatenate([np.arange(n) for n in lengths])
-        v[sent_ids, positions] = np.stack(vectors)
-        # WINDOW is (-2, -1, +1, +2): word j's row r scores the token at j - offset. Padding
-        # rows are zero, so they add nothing to real tokens.
+            type_ids += [self._type_id(w, cased) for w in words]
+        lens = np.array(lengths)
+        pad = np.arange(width)[None, :] >= lens[:, None]
+        v = np.zeros((n_sent, width, 1 + len(WINDOW), n_labels))
+        v[~pad] = self._typemat[type_ids]  # row-major order of ~pad is sentence, position
+        # WINDOW is (-2, -1, +1, +2): word j's row r scores the token at j - offset.
         emit = v[:, :, 0] + self._bias
         emit[:, 2:] += v[:, :-2, 1]
         emit[:, 1:] += v[:, :-1, 2]
         emit[:, :-1] += v[:, 1:, 3]
         emit[:, :-2] += v[:, 2:, 4]
         emit[:, 0] += self._edge_before
-        for s, n in enumerate(lengths):
-            if n:
-                emit[s, n - 1] += self._edge_after
-        # Viterbi over all sentences at once; a sentence's final scores are kept at its end.
-        lens = np.array(lengths)
+        emit[np.arange(n_sent), np.maximum(lens - 1, 0)] += self._edge_after
+        # Past a sentence's end every label keeps its score (no emission, identity
+        # transitions), so all sentences run one Viterbi pass and end at the same step.
+        emit[pad] = 0.0
+        trans = np.where(pad[:, :, None, None], self._keep, self._trans)
         score = emit[:, 0]
-        final = score.copy()
-        back = np.zeros((len(sentences), width, n_labels), dtype=np.intp)
-        trans = self._trans[None]
+        back = np.zeros((n_sent, width, n_labels), dtype=np.intp)
         for t in range(1, width):
-            cand = score[:, :, None] + trans
+            cand = score[:, :, None] + trans[:, t]
             back[:, t] = cand.argmax(axis=1)
             score = cand.max(axis=1) + emit[:, t]
-            ended = lens == t + 1
-            if ended.any():
-                final[ended] = score[ended]
-        out: list[list[str]] = []
-        labels = self.labels
-        last = final.argmax(axis=1).tolist()
-        back_rows = back.tolist()
-        for s, n in enumerate(lengths):
-            if not n:
-                out.append([])
-                continue
-            path = [last[s]]
-            rows = back_rows[s]
-            for i in range(n - 1, 0, -1):
-                path.append(rows[i][path[-1]])
-            out.append([labels[k] for k in reversed(path)])
-        return out
+        path = np.empty((n_sent, width), dtype=np.intp)
+        path[:, -1] = score.argmax(axis=1)
+        rows = np.arange(n_sent)
+        for t in range(width - 1, 0, -1):
+            path[:, t - 1] = back[rows, t, path[:, t]]
+        names = self._names[path].tolist()
+        return [names[s][:n] for s, n in enumerate(lengths)]
 
 
 @lru_cache(maxsize=1)
