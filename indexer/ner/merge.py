@@ -43,7 +43,9 @@ _TITLE_WORDS = (
 )
 _TITLES = re.compile(rf"^(?:(?:{'|'.join(_TITLE_WORDS)})(?:\s+|$))+")
 _LOWER_LEAD = re.compile(r"(?:[^A-Z\s]\S*\s+)+(?=[A-Z])")  # disjoint parts: linear time
-_TITLE_AT_END = re.compile(rf"(?:^|[\s(]|(?<=[a-z]))(?:{'|'.join(_TITLE_WORDS)})$")
+_TITLE_WORD = re.compile("|".join(_TITLE_WORDS))
+# Where a title ending a text could start: a word's start, or a capital glued to a word.
+_TITLE_STARTS = re.compile(r"(?<![^\s(])\S|(?<=[a-z])[A-Z]")
 # Names that are never entities on their own: scraping debris and calendar words.
 _NOT_NAMES = frozenset(
     name_key(w)
@@ -85,7 +87,11 @@ def _after_title(text: str, start: int, known: set[str]) -> bool:
     if last.islower() or not last:
         return False  # titles are capitalised: a name after "di" or "kata" ends here
     before = before[: len(before) - _place_before(before, known)].rstrip()
-    return bool(_TITLE_AT_END.search(before))
+    # Anchored tries at the last few word starts: a search over the alternation was slow.
+    return any(
+        _TITLE_WORD.fullmatch(before, m.start())
+        for m in _TITLE_STARTS.finditer(before, max(0, len(before) - 48))
+    )
 
 
 def _split_known_prefix(text: str, start: int, end: int, known: set[str]) -> tuple[int, int] | None:
