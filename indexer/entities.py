@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from indexer.ner.aliases import AliasTable, load_aliases
-from indexer.ner.merge import merge
+from indexer.ner.merge import is_known_place, merge
 from indexer.ner.scoring import spans
 from indexer.ner.tagger import packaged_tagger
 from indexer.ner.tokenize import sentences, tokenize
@@ -55,6 +55,11 @@ def extract_entities(text: str, *, aliases: AliasTable | None = None) -> list[En
     for sent, tags in zip(sents, all_tags, strict=True):
         for label, first, last in sorted(spans(tags), key=lambda s: s[1]):
             tagged.append((label, sent[first].start, sent[last - 1].end))
+        # A packaged place (places.txt) the tagger left out, as in "ibu kota, Nur-Sultan."
+        for tok, tag in zip(sent, tags, strict=True):
+            if tag == "O" and tok.text[0].isupper() and is_known_place(tok.text):
+                tagged.append(("LOC", tok.start, tok.end))
+    tagged.sort(key=lambda t: t[1])
     return [
         Entity(text[m.start : m.end], m.label, m.start, m.end, m.canonical)
         for m in merge(text, tagged, table)

@@ -7,15 +7,22 @@ also helps lower-cased input. Writes `clusters.tsv` next to this file; `make tra
 
 from __future__ import annotations
 
-import argparse
-import gzip
-import json
-from collections import Counter
-from pathlib import Path
+import os
 
-import numpy as np
+# One BLAS thread: the SVD and k-means products then give the same bits on every machine
+# load and core count, so `make train-ner` rebuilds the committed clusters.tsv exactly.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"
 
-from indexer.ner.tokenize import tokenize
+import argparse  # noqa: E402
+import gzip  # noqa: E402
+import json  # noqa: E402
+from collections import Counter  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from indexer.ner.tokenize import tokenize  # noqa: E402
 
 DEFAULT_NEWS = (
     Path(__file__).resolve().parents[2].parent / "shared" / "data" / "news-clickid.jsonl.gz"
@@ -71,7 +78,9 @@ def build(news: Path, out: Path, vocab_size: int, n_context: int, dims: int) -> 
                 inner[low] += 1
                 if w[0].isupper():
                     caps[low] += 1
-    vocab = [w for w, n in freq.most_common(vocab_size) if n >= 3]
+    # Ties broken by the word itself, not by first appearance: independent of input order.
+    ranked = sorted(freq.items(), key=lambda wn: (-wn[1], wn[0]))
+    vocab = [w for w, n in ranked[:vocab_size] if n >= 3]
     index = {w: i for i, w in enumerate(vocab)}
     n_ctx = min(n_context, len(vocab))
     # Context features: the neighbour word (top n_ctx) on the left and on the right, +-2.

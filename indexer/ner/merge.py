@@ -15,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from indexer.ner.aliases import AliasTable, name_key
+from indexer.ner.features import cap_rate_bucket
 
 
 @dataclass
@@ -63,12 +64,28 @@ _CITY = re.compile(r"^Kota\s+(?=[A-Z])")  # "Kota Almaty" is Almaty; Kabupaten X
 _ACRONYM_AFTER = re.compile(r"\s*\((?:[^()]*?[/\s])?([A-Z][A-Za-z]*[A-Z])\)")
 _ACRONYM_TAIL = re.compile(r"^(.*\S)\s*/\s*([A-Z][A-Za-z]*[A-Z])$")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z]$")
+# "Sekretaris Jenderal Organisasi Perjanjian Keamanan Kolektif Stanislav Zas": a position,
+# the body it belongs to, then the holder's name, all capitalised. The tagger can miss the
+# whole run; the name is the capitalised tail after the body's last ordinary word.
+_POSITION = (
+    r"(?<![\w-])(?:Sekretaris\s+Jenderal|Sekjen|Ketua(?:\s+Umum)?|Presiden|Wakil\s+Presiden"
+    r"|Direktur(?:\s+(?:Utama|Jenderal|Eksekutif))?|Kepala|Juru\s+Bicara|Panglima|Gubernur"
+    r"|(?:Perdana\s+)?Menteri|Duta\s+Besar|Komisaris|Rektor|Dekan|Pemimpin|Kanselir)"
+)
+_CAP_WORD = r"[A-Z][\w'’-]*"
+_POSITION_RUN = re.compile(rf"{_POSITION}\s+((?:{_CAP_WORD}\s+){{2,}}{_CAP_WORD})")
+_ORDINARY = frozenset({"0", "lo"})  # news writes these words in lower case (clusters.tsv)
 
 
 @lru_cache(maxsize=1)
 def _places() -> frozenset[str]:
     lines = (resources.files("indexer.ner") / "places.txt").read_text(encoding="utf-8")
     return frozenset(name_key(w) for w in lines.splitlines() if w and not w.startswith("#"))
+
+
+def is_known_place(word: str) -> bool:
+    """Is `word` one of the packaged places (places.txt)?"""
+    return name_key(word) in _places()
 
 
 def _place_before(before: str, known: set[str]) -> int:
@@ -160,6 +177,28 @@ def _split_dashes(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple[s
     return out
 
 
+def _untagged_position_holders(
+    text: str, tagged: list[tuple[str, int, int]]
+) -> list[tuple[str, int, int]]:
+    """PER spans for names after "position + body" runs that no tagged span touches."""
+    out: list[tuple[str, int, int]] = []
+    for run in _POSITION_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", run.group(1)))
+        ordinary = [cap_rate_bucket(w.group(0).lower()) in _ORDINARY for w in words]
+        if True not in ordinary:
+            continue  # "Presiden Kazakhstan Kassym-Jomart Tokayev": places split that run
+        last = len(ordinary) - 1 - ordinary[::-1].index(True)
+        name = words[last + 1 :]
+        if not 2 <= len(name) <= 4:
+            continue
+        start, end = run.start(1) + name[0].start(), run.start(1) + name[-1].end()
+        if any(name_key(w.group(0)) in _places() for w in name):
+            continue
+        if not any(s < end and start < e for _, s, e in tagged):
+            out.append(("PER", start, end))
+    return out
+
+
 def _looks_like_person(name: str) -> bool:
     words = name.split()
     return 1 <= len(words) <= 4 and all(w[0].isupper() for w in words)
@@ -167,6 +206,9 @@ def _looks_like_person(name: str) -> bool:
 
 def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) -> list[Mention]:
     """Mentions with canonical names, from (label, start, end) spans tagged in `text`."""
+    extra = _untagged_position_holders(text, tagged)
+    if extra:
+        tagged = sorted([*tagged, *extra], key=lambda t: t[1])
     stripped = [
         (label, *strip_titles(text, a, b), a) for label, a, b in _split_dashes(text, tagged)
     ]
