@@ -78,10 +78,6 @@ RELAX_SHARE = 0.01
 PROXIMITY_SLOP = 3
 PROXIMITY_WEIGHT = 0.5
 RERANK_DEPTH = 30
-# A word searched by its stem also scores its surface form in the unstemmed `exact` field, at this
-# weight: the very word written ranks above other forms of the stem. Never for a word searched as
-# a name only: `exact` cannot tell the name Harapan from the word harapan. FacQA MRR@10: +0.004.
-EXACT_BOOST = 0.3
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -335,10 +331,7 @@ class _Parser:
             terms = self.index_terms(w)
             if not tok.neg:
                 self.highlight.update(terms)
-            alts: list[wq.Query] = [wq.Term(f, t) for t in terms for f in fields]
-            if not tok.field and stem(w.lower()) in terms:  # `exact`: title and body
-                alts.append(wq.Term("exact", w.lower(), boost=EXACT_BOOST))
-            per_word.append(_any_of(alts))
+            per_word.append(_any_of([wq.Term(f, t) for t in terms for f in fields]))
         if not tok.neg:
             self.words.extend(typed)
         q = (wq.And(per_word) if len(per_word) > 1 else per_word[0]) if per_word else None
