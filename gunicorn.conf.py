@@ -10,7 +10,10 @@ worker_class = "sync"
 preload_app = False
 timeout = 60
 graceful_timeout = 20
-accesslog = "-"
+# The app logs each request as one JSON line with its request id and timing (webui/ops.py);
+# gunicorn's own access log would only repeat it.
+accesslog = None
+errorlog = "-"
 
 
 def post_worker_init(worker):  # type: ignore[no-untyped-def]
