@@ -31,6 +31,12 @@ def _tag(text: str, marked: list[tuple[str, str]]) -> list[tuple[str, int, int]]
 # text, the tagger's spans (label, surface), the expected (label, canonical) per kept mention.
 MERGING = [
     pytest.param(
+        "Kata Kombes Argo Yuwono kepada wartawan. Argo menambahkan, Irjen Luki Hermawan hadir.",
+        [("PER", "Kombes Argo Yuwono"), ("PER", "Argo"), ("PER", "Irjen Luki Hermawan")],
+        [("PER", "Argo Yuwono"), ("PER", "Argo Yuwono"), ("PER", "Luki Hermawan")],
+        id="police-ranks-are-titles",
+    ),
+    pytest.param(
         "Presiden Kazakhstan Kassym-Jomart Tokayev berkata. Tokayev menolak.",
         [("LOC", "Kazakhstan"), ("PER", "Kassym-Jomart Tokayev"), ("PER", "Tokayev")],
         [("LOC", "Kazakhstan"), ("PER", "Kassym-Jomart Tokayev"), ("PER", "Kassym-Jomart Tokayev")],

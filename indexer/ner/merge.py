@@ -39,6 +39,8 @@ _TITLE_WORDS = (
     r"Sekjen|Menlu|Mendagri|Menhan|Menkeu|Menkes|PM|Kanselir|Raja|Ratu|Pangeran|Jenderal",
     r"Direktur(?:\s+Utama)?|Dirut|Juru\s+Bicara|Jubir|Kapolri|Kapolda|Kapolres|Panglima",
     r"Letjen|Mayjen|Brigjen|Kolonel|AKBP|Kompol|Kiai|Ustaz|Ustad|Habib|Syekh|Sir",
+    # Police and military ranks, as news writes them before names ("Kombes Argo Yuwono").
+    r"Kombes|Irjen|Komjen|AKP|Iptu|Ipda|Aiptu|Aipda|Bripka|Brigpol|Briptu|Bripda|Letkol|Laksamana|Marsekal",
     r"Bapak|Ibu|Pak|Bu|Saudara|Saudari|Tuan|Nyonya|Mr\.?|Mrs\.?|Ms\.?|Sdr\.?|Ny\.?|Tn\.?",
     r"Prof\.?|Dr\.?|dr\.|Drs\.?|Dra\.?|Ir\.|H\.|Hj\.|KH\.?|K\.H\.",
 )
