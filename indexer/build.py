@@ -114,15 +114,19 @@ def extract(record: RawRecord, today: date | None = None) -> Article:
     return extract_article(record, today=today, registry=_resources.registry)
 
 
-def prepare_article(record: RawRecord, today: date | None = None) -> Article:
-    """Extract the article and tag its entities: everything but writing it."""
-    article = extract(record, today)
+def tag_entities(article: Article) -> Article:
+    """Fill the article's person, organisation and place lists (canonical names)."""
     text = f"{article.title}\n\n{article.body}"
     facets = entity_facets(extract_entities(text, aliases=_resources.aliases))
     article.person = facets["person"]
     article.organisation = facets["organisation"]
     article.place = facets["place"]
     return article
+
+
+def prepare_article(record: RawRecord, today: date | None = None) -> Article:
+    """Extract the article and tag its entities: everything but writing it."""
+    return tag_entities(extract(record, today))
 
 
 def _last_occurrences(paths: list[Path]) -> tuple[int, dict[str, tuple[str, int | None]]]:

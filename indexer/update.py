@@ -37,9 +37,9 @@ from indexer.build import (
     _last_occurrences,
     extract,
     lock_current,
-    prepare_article,
     remove_old_generations,
     swap_current,
+    tag_entities,
 )
 from indexer.models import RawRecord, Skipped
 from indexer.schema import content_hash, to_document
@@ -200,12 +200,13 @@ def _upsert(
 ) -> None:
     try:
         # The hash needs only the extracted text; tag entities only when something changed.
-        digest = content_hash(extract(record, today))
+        article = extract(record, today)
         docnum = searcher.document_number(id=record.doc_id)
-        if docnum is not None and searcher.stored_fields(docnum).get("content_hash") == digest:
+        stored = searcher.stored_fields(docnum) if docnum is not None else {}
+        if stored.get("content_hash") == content_hash(article):
             summary.unchanged += 1
             return
-        article = prepare_article(record, today)
+        tag_entities(article)
     except Exception as e:  # an extraction bug must cost one article, not the update
         summary.skipped.append(Skipped(record.source, record.line, f"extraction failed: {e!r}"))
         return
