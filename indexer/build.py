@@ -140,6 +140,16 @@ def _last_occurrences(paths: list[Path]) -> tuple[int, dict[str, tuple[str, int 
     return count, last
 
 
+def superseded(record: RawRecord, last: dict[str, tuple[str, int | None]]) -> str | None:
+    """Why `record` is not indexed when a later record has its id (from _last_occurrences)."""
+    # A file that appeared or changed between the two reads: its records count as the last.
+    source, line = last.get(record.doc_id, (record.source, record.line))
+    if (source, line) == (record.source, record.line):
+        return None
+    where = f"{source}:{line}" if line else source
+    return f"duplicate id {record.doc_id!r}: a later record wins ({where})"
+
+
 def _fsync_tree(path: Path) -> None:
     for dirpath, _dirs, files in os.walk(path):
         for name in files:
@@ -312,12 +322,7 @@ def rebuild_index(
         on_total(total)
 
     def keep(record: RawRecord) -> str | None:
-        # A file that appeared between the two reads: its records count as the last.
-        source, line = last.get(record.doc_id, (record.source, record.line))
-        if (source, line) != (record.source, record.line):
-            where = f"{source}:{line}" if line else source
-            return f"duplicate id {record.doc_id!r}: a later record wins ({where})"
-        return None
+        return superseded(record, last)
 
     stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
     name = f"gen-{stamp}-{secrets.token_hex(3)}"

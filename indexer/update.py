@@ -38,6 +38,7 @@ from indexer.build import (
     extract,
     lock_current,
     remove_old_generations,
+    superseded,
     swap_current,
     tag_entities,
 )
@@ -174,11 +175,7 @@ def update_index(
                 continue
             if progress:
                 progress(1)
-            # (A file that changed between the two reads: its records count as the last.)
-            source, line = last.get(item.doc_id, (item.source, item.line))
-            if (source, line) != (item.source, item.line):
-                at = f"{source}:{line}" if line else source
-                reason = f"duplicate id {item.doc_id!r}: a later record wins ({at})"
+            if reason := superseded(item, last):
                 summary.skipped.append(Skipped(item.source, item.line, reason))
                 continue
             _upsert(writer, searcher, item, summary, today)
