@@ -285,3 +285,51 @@ def stemmed_analyzer() -> Any:
         | StopFilter(stoplist=STOPWORDS, minsize=1)
         | SastrawiStemFilter()
     )
+
+
+def _words(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(position, word, is a name) of each token, as IndonesianTokenizer flags them."""
+    pos = 0
+    sent_start = 0
+    for sentence_end in [*(m.end() for m in _SENTENCE_BREAK.finditer(text)), len(text)]:
+        if sentence_end <= sent_start:
+            continue
+        found = _MARKED_TOKEN.findall(text, sent_start, sentence_end)
+        sent_start = sentence_end
+        marked = [w[0] == NAME_MARK for w in found]
+        words = [w[1:] if m else w for w, m in zip(found, marked, strict=True)]
+        headline = _title_case(words)
+        for i, (word, mark) in enumerate(zip(words, marked, strict=True)):
+            yield pos, word, mark or (i > 0 and not headline and word[:1].isupper())
+            pos += 1
+
+
+def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
+    """Term → positions, exactly as `stemmed_analyzer()` (or `exact_analyzer()`) index `text`.
+
+    The indexer's fast path (indexer.postings): one regex pass and plain dicts instead of a
+    Token per word through a chain of generators. tests/test_index_terms.py holds it equal
+    to the analyzers.
+    """
+    terms: dict[str, list[int]] = {}
+    if not stemmed:
+        for pos, word in enumerate(_MARKED_TOKEN.findall(text)):
+            low = word.lstrip(NAME_MARK).lower()
+            if low in terms:
+                terms[low].append(pos)
+            else:
+                terms[low] = [pos]
+        return terms
+    # StopFilter renumbers: the first kept word keeps its position, the next ones follow it.
+    kept = -1
+    for pos, word, name in _words(text):
+        low = word.lower()
+        if low in STOPWORDS:
+            continue
+        kept = pos if kept < 0 else kept + 1
+        term = low if name else stem(low)
+        if term in terms:
+            terms[term].append(kept)
+        else:
+            terms[term] = [kept]
+    return terms

@@ -10,6 +10,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from indexer.analysis import exact_analyzer, mark_names, stemmed_analyzer
 from indexer.models import Article
+from indexer.postings import IndonesianPositions
 
 FACET_FIELDS = ("outlet", "person", "organisation", "place")
 ENTITY_FIELDS = ("person", "organisation", "place")
@@ -18,15 +19,23 @@ GROUP_SEP = "\x1f"
 VALUE_SEP = "\x1e"
 
 
+def _text(stemmed: bool, *, stored: bool = False, field_boost: float = 1.0) -> TEXT:
+    """A text field whose postings come from the fast analysis pass (indexer.postings) that
+    matches its analyzer; queries use the analyzer."""
+    analyzer = stemmed_analyzer() if stemmed else exact_analyzer()
+    field = TEXT(analyzer=analyzer, stored=stored, field_boost=field_boost, phrase=True)
+    field.format = IndonesianPositions(stemmed, field_boost=field_boost)
+    return field
+
+
 def build_schema() -> Schema:
-    stemmed = stemmed_analyzer()
     return Schema(
         id=ID(unique=True, stored=True),
         url=STORED(),
-        title=TEXT(analyzer=stemmed, stored=True, field_boost=2.0),
-        body=TEXT(analyzer=stemmed, stored=True),
+        title=_text(True, stored=True, field_boost=2.0),
+        body=_text(True, stored=True),
         # Title and body unstemmed: "quoted phrases" match the exact words.
-        exact=TEXT(analyzer=exact_analyzer(), phrase=True),
+        exact=_text(False),
         outlet=ID(stored=True),
         published=DATETIME(stored=True),
         date_source=STORED(),
