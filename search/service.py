@@ -34,8 +34,9 @@ from search.query import (
     rerank_by_proximity,
 )
 from search.snippets import highlight_full, make_snippet
-from search.suggest import suggest
+from search.suggest import SpellIndex, suggest
 from search.synonyms import load_synonyms
+from search.topk import Scored, ScoreUnsupported, TopK
 
 FACET_LIMIT = 20
 # When all words find fewer articles than this, the query relaxes to "most words".
@@ -51,6 +52,13 @@ class _Generation:
     ix: Any
     searcher: Any
     facets: FacetData
+    topk: TopK
+    spell: SpellIndex | None = None  # built on the first word to correct (or by warm())
+
+    def spelling(self) -> SpellIndex:
+        if self.spell is None:
+            self.spell = SpellIndex(self.searcher.reader())
+        return self.spell
 
 
 def _docset(mask: np.ndarray) -> set[int]:
@@ -95,13 +103,23 @@ class SearchService:
                 if gen is not None and os.path.exists(gen.realpath):
                     return gen  # keep serving the generation we have
                 raise IndexUnavailable(f"Indeks tidak dapat dibuka: {e}") from e
+            facets = FacetData(searcher.reader())
             new = _Generation(
-                real, ix.latest_generation(), ix, searcher, FacetData(searcher.reader())
+                real, ix.latest_generation(), ix, searcher, facets, TopK(searcher, facets.live)
             )
             self._gen = new
         if gen is not None:
             gen.searcher.close()
         return new
+
+    def warm(self) -> None:
+        """Open the current generation and build what its first searches would otherwise wait
+        for (facet arrays, field lengths for scoring, the spelling index)."""
+        gen = self._current()
+        for fieldname in ("title", "body"):
+            gen.topk.lengths(fieldname)
+        with self._lock:
+            gen.spelling()
 
     def close(self) -> None:
         with self._lock:
@@ -161,6 +179,16 @@ class SearchService:
                 break
         return (final, most) if int(most.sum()) > int(final.sum()) else None
 
+    def _scored(self, gen: _Generation, parsed: ParsedQuery, req: SearchRequest) -> Scored | None:
+        """For a relevance-sorted query: its matching mask and numpy scores in one pass over the
+        postings (None when the numpy scorer does not model the query: Whoosh ranks it)."""
+        if parsed.query is None or req.sort != "relevance":
+            return None
+        try:
+            return gen.topk.evaluate(parsed.query)
+        except ScoreUnsupported:
+            return None
+
     def _matching(self, gen: _Generation, q: wq.Query | None) -> np.ndarray:
         """A boolean mask of the documents matching q (unscored: counting needs no scores)."""
         if q is None:
@@ -200,7 +228,10 @@ class SearchService:
         parsed = self.parse(req.q)
         gen = self._current()
         fd = gen.facets
-        final, facet_masks = self._masks(gen, parsed, req)
+        scored = self._scored(gen, parsed, req)
+        final, facet_masks = self._masks(
+            gen, parsed, req, base=scored.mask.copy() if scored is not None else None
+        )
         strict = None
         if (relaxed := self._relax(gen, parsed, final)) is not None:
             strict = relaxed[0]
@@ -215,9 +246,13 @@ class SearchService:
         interval, facets["published"] = fd.histogram(facet_masks.get("published", final))
 
         start = (req.page - 1) * req.per_page
-        docnums_scores = self._page(gen, parsed, req, final, start, total, strict)
+        docnums_scores = self._page(gen, parsed, req, final, start, total, strict, scored)
         hits = [self._hit(gen, d, s, parsed) for d, s in docnums_scores]
-        suggestion = suggest(gen.searcher.reader(), req.q, parsed.words) if parsed.words else None
+        suggestion = None
+        if parsed.words:
+            with self._lock:
+                spell = gen.spelling()
+            suggestion = suggest(gen.searcher.reader(), req.q, parsed.words, spell)
         took = (time.perf_counter() - started) * 1000
         return SearchResult(
             total,
@@ -239,9 +274,13 @@ class SearchService:
         """
         parsed = self.parse(req.q)
         gen = self._current()
-        final, _ = self._masks(gen, parsed, req)
+        scored = self._scored(gen, parsed, req)
+        final, _ = self._masks(
+            gen, parsed, req, base=scored.mask.copy() if scored is not None else None
+        )
         total = int(final.sum())
-        order = self._page(gen, parsed, replace(req, per_page=max(total, 1)), final, 0, total)
+        every = replace(req, per_page=max(total, 1))
+        order = self._page(gen, parsed, every, final, 0, total, scored=scored)
         return self._stream(gen, [d for d, _ in order])
 
     def _stream(self, gen: _Generation, docnums: list[int]) -> Iterator[ArticleView]:
@@ -275,6 +314,7 @@ class SearchService:
         start: int,
         total: int,
         strict: np.ndarray | None = None,
+        scored: Scored | None = None,
     ) -> list[tuple[int, float | None]]:
         if start >= total:
             return []
@@ -298,6 +338,14 @@ class SearchService:
                     gen.searcher, parsed, [(hit.docnum, hit.score) for hit in more]
                 )
             return ranked[start:end]
+        if sort == "relevance" and scored is not None:
+            try:
+                top = gen.topk.top(parsed.query, scored, final, max(end, RERANK_DEPTH))
+            except ScoreUnsupported:
+                pass  # Whoosh's collector below
+            else:
+                ranked_top: list[tuple[int, float | None]] = list(top)
+                return rerank_by_proximity(gen.searcher, parsed, ranked_top)[start:end]
         if sort == "relevance":
             allow = None
             # Exclusions too: Whoosh's AndNot matcher let excluded documents through on a
