@@ -12,11 +12,14 @@ imports this module with the schema (it already imports indexer.analysis).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import Any
 
 from whoosh.formats import Positions
 
 from indexer.analysis import index_terms
+
+_CONTINUED = bytes(range(128, 256))  # varint bytes that another byte follows
 
 
 class IndonesianPositions(Positions):
@@ -37,3 +40,34 @@ class IndonesianPositions(Positions):
         encode = self.encode
         for term, poslist in index_terms(value, self.stemmed).items():
             yield term, len(poslist), len(poslist) * fb, encode(poslist)
+
+    def encode(self, poslist: list[int]) -> bytes:  # type: ignore[override]
+        """The gaps between sorted positions (the first from 0), as LEB128 varints."""
+        out = bytearray()
+        prev = 0
+        for pos in poslist:
+            gap = pos - prev
+            prev = pos
+            while gap >= 128:
+                out.append(gap & 127 | 128)
+                gap >>= 7
+            out.append(gap)
+        return bytes(out)
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:  # type: ignore[override]
+        if valuestring.isascii():  # every gap below 128: one byte each
+            return list(accumulate(valuestring))
+        positions = []
+        pos = gap = shift = 0
+        for byte in valuestring:
+            if byte & 128:
+                gap |= (byte & 127) << shift
+                shift += 7
+            else:
+                pos += gap | (byte << shift)
+                positions.append(pos)
+                gap = shift = 0
+        return positions
+
+    def decode_frequency(self, valuestring: bytes) -> int:  # type: ignore[override]
+        return len(valuestring.translate(None, _CONTINUED))

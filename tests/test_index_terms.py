@@ -50,9 +50,11 @@ def chain_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
     return out
 
 
-def word_values(field: object, text: str) -> list[tuple[str, int, float, bytes]]:
-    values = field.format.word_values(text, field.analyzer, mode="index")  # type: ignore[attr-defined]
-    return sorted(values)
+def word_values(field: object, text: str) -> list[tuple[str, int, float, list[int]]]:
+    """(term, frequency, weight, positions) as the field's format indexes `text`."""
+    fmt = field.format  # type: ignore[attr-defined]
+    values = fmt.word_values(text, field.analyzer, mode="index")  # type: ignore[attr-defined]
+    return sorted((w, f, wt, fmt.decode_positions(v)) for w, f, wt, v in values)
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -93,7 +95,8 @@ def test_schema_fields_on_the_corpus() -> None:
         for doc in docs:
             text = doc[name]
             assert isinstance(text, str)
-            expected = sorted(standard.word_values(text, field.analyzer, mode="index"))
+            values = standard.word_values(text, field.analyzer, mode="index")
+            expected = sorted((w, f, wt, standard.decode_positions(v)) for w, f, wt, v in values)
             assert word_values(field, text) == expected, (name, doc["id"])
 
 
@@ -113,3 +116,29 @@ def test_title_field_weights_carry_its_boost() -> None:
 def test_pre_tokenized_values_still_index() -> None:
     field = build_schema()["exact"]
     assert [w for w, *_ in word_values(field, ["alfa", "beta"])] == ["alfa", "beta"]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "positions",
+    [
+        [0],
+        [5],
+        [127],
+        [128],
+        [0, 1, 2],
+        [3, 130, 131, 20_000],
+        [70_000, 2**31],
+        list(range(0, 5000, 7)),
+    ],
+)
+def test_positions_round_trip(positions: list[int]) -> None:
+    fmt = build_schema()["body"].format
+    value = fmt.encode(positions)
+    assert fmt.decode_positions(value) == positions
+    assert fmt.decode_frequency(value) == len(positions)
+    assert fmt.decode_weight(value) == len(positions) * fmt.field_boost
+    assert fmt.combine([value, fmt.encode([1, 6])]) == fmt.encode(sorted({1, 6, *positions}))
+
+
+def test_one_small_position_is_one_byte() -> None:
+    assert build_schema()["exact"].format.encode([42]) == bytes([42])
