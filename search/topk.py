@@ -16,11 +16,13 @@ search per phrase) and combined like any other leaf.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
@@ -29,6 +31,15 @@ from whoosh.util.numeric import byte_to_length
 BAND = 1e-9
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
+    """Sums in the order of whoosh.util.make_binary_tree (a + (b + c) for three parts)."""
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    total: np.ndarray = _tree_sum(parts[:half]) + _tree_sum(parts[half:])
+    return total
 
 
 class ScoreUnsupported(Exception):
@@ -48,16 +59,38 @@ class Scored:
         self.exact = exact
 
 
-def _postings(m: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Document numbers and weights of one term's postings in one segment."""
+class _Postings:
+    """One term's postings in one segment: document numbers, weights and (when asked for) the
+    encoded values (positions)."""
+
+    __slots__ = ("ids", "values", "weights")
+
+    def __init__(self, ids: np.ndarray, weights: np.ndarray, values: list[Any] | None) -> None:
+        self.ids = ids
+        self.weights = weights
+        self.values = values
+
+
+def _postings(m: Any, values: bool = False) -> _Postings:
+    """Read a term's postings a block at a time (deleted documents included: the caller masks
+    them with the live documents)."""
+    if isinstance(m, FilterMatcher):  # a segment with deletions wraps its postings
+        m = m.child
     if not all(hasattr(m, a) for a in ("_read_data", "_next_block", "_blocklength", "_atend")):
-        ids, weights = [], []
+        ids, weights, vals = [], [], []
         while m.is_active():  # inlined postings (rare terms): a few items
             ids.append(m.id())
             weights.append(m.weight())
+            if values:
+                vals.append(m.value())
             m.next()
-        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+        return _Postings(
+            np.asarray(ids, dtype=np.int64),
+            np.asarray(weights, dtype=np.float64),
+            vals if values else None,
+        )
     id_parts, w_parts = [], []
+    v_parts: list[Any] = []
     while m.is_active():
         if m._data is None:
             m._read_data()
@@ -70,10 +103,13 @@ def _postings(m: Any) -> tuple[np.ndarray, np.ndarray]:
             w_parts.append(np.full(n, np.float32(weights), dtype=np.float64))
         else:
             w_parts.append(np.asarray(weights, dtype=np.float64))
+        if values:
+            m._read_values()
+            v_parts.extend(m._values)
         m._next_block()
     if not id_parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-    return np.concatenate(id_parts), np.concatenate(w_parts)
+        return _Postings(np.zeros(0, dtype=np.int64), np.zeros(0), [] if values else None)
+    return _Postings(np.concatenate(id_parts), np.concatenate(w_parts), v_parts if values else None)
 
 
 class TopK:
@@ -138,34 +174,99 @@ class TopK:
             a, b = self.evaluate(q.a), self.evaluate(q.b)
             return Scored(a.mask, a.score + np.where(a.mask, b.score, 0.0), a.exact and b.exact)
         if isinstance(q, wq.Phrase):
-            return self._whoosh_leaf(q)
+            return self._phrase(q)
         raise ScoreUnsupported(type(q).__name__)
 
-    def _term(self, fieldname: str, text: str) -> Scored:
+    def _bm25(self, fieldname: str, text: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """whoosh.scoring.bm25 for one term's postings, operation for operation."""
         searcher = self.searcher
-        mask = np.zeros(self.size, dtype=bool)
-        score = np.zeros(self.size, dtype=np.float64)
-        if fieldname not in searcher.schema or not searcher.schema[fieldname].scorable:
-            raise ScoreUnsupported(f"unscorable field {fieldname}")
-        ids_parts, w_parts = [], []
-        for sub, offset in self.leaves:
-            if (fieldname, text) in sub.reader():
-                ids, weights = _postings(sub.postings(fieldname, text))
-                ids_parts.append(ids + offset)
-                w_parts.append(weights)
-        if not ids_parts:
-            return Scored(mask, score)
-        ids = np.concatenate(ids_parts)
-        tf = np.concatenate(w_parts)
         idf = searcher.idf(fieldname, text)
         avgfl = searcher.avg_field_length(fieldname) or 1
         fl = self.lengths(fieldname)[ids]
         B, K1 = self.B, self.K1
-        # whoosh.scoring.bm25, operation for operation.
-        s = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        scores: np.ndarray = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        return scores
+
+    def _scorable(self, fieldname: str) -> None:
+        schema = self.searcher.schema
+        if fieldname not in schema or not schema[fieldname].scorable:
+            raise ScoreUnsupported(f"unscorable field {fieldname}")
+
+    def _term(self, fieldname: str, text: str) -> Scored:
+        self._scorable(fieldname)
+        mask = np.zeros(self.size, dtype=bool)
+        score = np.zeros(self.size, dtype=np.float64)
+        ids_parts, w_parts = [], []
+        for sub, offset in self.leaves:
+            if (fieldname, text) in sub.reader():
+                p = _postings(sub.postings(fieldname, text))
+                ids_parts.append(p.ids + offset)
+                w_parts.append(p.weights)
+        if not ids_parts:
+            return Scored(mask, score)
+        ids = np.concatenate(ids_parts)
+        s = self._bm25(fieldname, text, ids, np.concatenate(w_parts))
         live = self.live[ids]
         mask[ids[live]] = True
         score[ids[live]] = s[live]
+        return Scored(mask, score)
+
+    def _phrase(self, q: Any) -> Scored:
+        """Words at consecutive positions (Whoosh's Phrase: SpanNear2 with slop 1), scored as
+        Whoosh does: the words' BM25F scores added as its binary tree of matchers adds them."""
+        fieldname, words = q.fieldname, list(q.words)
+        schema = self.searcher.schema
+        if (
+            q.slop != 1
+            or len(words) < 2
+            or fieldname not in schema
+            or not schema[fieldname].format.supports("positions")
+        ):
+            return self._whoosh_leaf(q)
+        self._scorable(fieldname)
+        decode = schema[fieldname].format.decode_positions
+        mask = np.zeros(self.size, dtype=bool)
+        score = np.zeros(self.size, dtype=np.float64)
+        distinct = list(dict.fromkeys(words))
+        for sub, offset in self.leaves:
+            reader = sub.reader()
+            if any((fieldname, w) not in reader for w in distinct):
+                continue  # Whoosh: a NullMatcher in this segment
+            post = {w: _postings(sub.postings(fieldname, w), values=True) for w in distinct}
+            common = post[distinct[0]].ids
+            for w in distinct[1:]:
+                common = np.intersect1d(common, post[w].ids, assume_unique=True)
+            common = common[self.live[common + offset]]
+            if common.size == 0:
+                continue
+            # Keys (document, start of phrase): a document holds the phrase where one key is
+            # found for every word.
+            found: np.ndarray | None = None
+            rows: dict[str, np.ndarray] = {}
+            for k, w in enumerate(words):
+                p = post[w]
+                if w not in rows:
+                    rows[w] = np.searchsorted(p.ids, common)
+                vals = p.values or []
+                positions = [decode(vals[i]) for i in rows[w].tolist()]
+                counts = np.fromiter(map(len, positions), dtype=np.int64, count=len(positions))
+                flat = np.fromiter(chain.from_iterable(positions), dtype=np.int64)
+                keys = np.repeat(np.arange(common.size, dtype=np.int64), counts) << 32
+                keys += flat - k
+                keys = np.unique(keys)
+                found = keys if found is None else np.intersect1d(found, keys, assume_unique=True)
+                if found.size == 0:
+                    break
+            if found is None or found.size == 0:
+                continue
+            hit = np.unique(found >> 32)
+            docs = common[hit]
+            parts = [
+                self._bm25(fieldname, w, docs + offset, post[w].weights[rows[w][hit]])
+                for w in words
+            ]
+            mask[docs + offset] = True
+            score[docs + offset] = _tree_sum(parts)
         return Scored(mask, score)
 
     def _whoosh_leaf(self, q: Any) -> Scored:
@@ -200,25 +301,35 @@ class TopK:
         return [(int(docs[i]), exact[i]) for i in order[:k]]
 
     def exact_scores(self, q: Any, docs: np.ndarray) -> list[float]:
-        """Whoosh's score of each of `docs` (ascending) for q, from the matcher tree the
-        collector would build."""
-        context = self.searcher.context()
-        out: list[float] = []
-        bounds = [offset for _, offset in self.leaves[1:]] + [self.size]
-        start = 0
-        for (sub, offset), end in zip(self.leaves, bounds, strict=True):
-            stop = int(np.searchsorted(docs, end))
-            if stop == start:
+        """Whoosh's score of each of `docs` for q; raises ScoreUnsupported if Whoosh's matcher
+        does not match one of them."""
+        found = scores_of(self.searcher, q, docs.tolist())
+        if len(found) != len(docs):
+            raise ScoreUnsupported("matcher disagrees with the mask")
+        return [found[d] for d in docs.tolist()]
+
+
+def scores_of(searcher: Any, q: Any, docs: list[int]) -> dict[int, float]:
+    """Whoosh's score for q of each of `docs` that q matches, from the matcher tree its
+    collector builds, moved with skip_to from one document to the next: the same scores as
+    `searcher.search(q, filter=set(docs), limit=None)` without stepping through every match."""
+    context = searcher.context()
+    out: dict[int, float] = {}
+    wanted = sorted(set(docs))
+    leaves = list(searcher.leaf_searchers())
+    bounds = [offset for _, offset in leaves[1:]] + [searcher.doc_count_all()]
+    i = 0
+    for (sub, offset), end in zip(leaves, bounds, strict=True):
+        m = None
+        while i < len(wanted) and wanted[i] < end:
+            local = wanted[i] - offset
+            i += 1
+            if m is None:
+                m = q.matcher(sub, context)
+            if not m.is_active():
                 continue
-            m = q.matcher(sub, context)
-            for d in docs[start:stop].tolist():
-                local = d - offset
-                if not m.is_active():
-                    raise ScoreUnsupported("matcher ended early")
-                if m.id() < local:
-                    m.skip_to(local)
-                if not m.is_active() or m.id() != local:
-                    raise ScoreUnsupported("matcher disagrees with the mask")
-                out.append(m.score())
-            start = stop
-        return out
+            if m.id() < local:
+                m.skip_to(local)
+            if m.is_active() and m.id() == local:
+                out[local + offset] = m.score()
+    return out

@@ -134,3 +134,26 @@ def test_what_numpy_does_not_model_is_ranked_by_whoosh(svc: SearchService) -> No
         gen.topk.evaluate(boosted)
     with pytest.raises(ScoreUnsupported):
         gen.topk.evaluate(wq.Every())
+
+
+@pytest.mark.parametrize(
+    ("fieldname", "words"),
+    [
+        ("exact", ["hujan", "deras"]),
+        ("exact", ["banjir", "rob", "banjir"]),  # a word twice
+        ("exact", ["pompa", "listrik", "jalan"]),
+        ("exact", ["jalan", "jalan"]),
+        ("title", ["kapal", "nelayan"]),
+        ("exact", ["hujan", "tidakada"]),  # a word the index lacks: nothing
+    ],
+)
+def test_phrases_match_and_score_as_whoosh(
+    svc: SearchService, fieldname: str, words: list[str]
+) -> None:
+    gen = svc._current()
+    q = wq.Phrase(fieldname, words)
+    scored = gen.topk.evaluate(q)
+    whoosh = {h.docnum: h.score for h in gen.searcher.search(q, limit=None)}
+    assert set(np.flatnonzero(scored.mask).tolist()) == set(whoosh)
+    assert {d: float(scored.score[d]) for d in whoosh} == whoosh
+    assert scored.exact
