@@ -314,9 +314,14 @@ class _Parser:
         if tok.phrase:
             if not tok.neg:
                 self.highlight.update(t.text for t in _stemmed(tok.text))
+            exact = _phrase("exact", [t.text for t in _exact(tok.text)])
             if tok.field == "title":
-                return _phrase("title", [t.text for t in _stemmed(tok.text)])
-            return _phrase("exact", [t.text for t in _exact(tok.text)])
+                # No unstemmed title field: the stems in the title, and the exact words in the
+                # article (title or body), so judul:"dipindahkan" misses "memindahkan".
+                in_title = _phrase("title", [t.text for t in _stemmed(tok.text)])
+                both = [q for q in (in_title, exact) if q is not None]
+                return wq.And(both) if len(both) > 1 else (both[0] if both else None)
+            return exact
         said = [w.lower() for w in _WORD.findall(tok.text)]
         found = _WORD.findall(tok.text)
         if self.first_word is not None and tok is self.toks[0] and found:

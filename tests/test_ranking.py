@@ -164,3 +164,22 @@ def test_consecutive_words_close_together_rank_first(
         assert ids(service, "harga cabai") == ["near", "far"]
     finally:
         service.close()
+
+
+def test_quoted_title_phrase_matches_the_exact_words_in_the_title(
+    make_index: Callable[[list[Article]], Path],
+) -> None:
+    index_dir = make_index(
+        [
+            article("exact", title="Pemda memindahkan patung kota", body="Warga menonton."),
+            article("variant", title="Pemda pindahkan patung kota", body="Warga menonton."),
+            article("in-body", title="Warga menonton", body="Pemda memindahkan patung kota."),
+        ]
+    )
+    service = SearchService(index_dir)
+    try:
+        assert ids(service, 'judul:"memindahkan patung"') == ["exact"]
+        assert sorted(ids(service, '"memindahkan patung"')) == ["exact", "in-body"]
+        assert sorted(ids(service, "judul:pindah")) == ["exact", "variant"]
+    finally:
+        service.close()
