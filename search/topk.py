@@ -22,7 +22,16 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.matching.wrappers import FilterMatcher
+from whoosh.matching.binary import (
+    AndMaybeMatcher,
+    AndNotMatcher,
+    IntersectionMatcher,
+    UnionMatcher,
+)
+from whoosh.matching.combo import ArrayUnionMatcher
+from whoosh.matching.mcore import LeafMatcher, ListMatcher, NullMatcherClass
+from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
+from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
@@ -49,11 +58,13 @@ class ScoreUnsupported(Exception):
 class Scored:
     """A query's matching documents (mask) and their approximate scores (0 elsewhere)."""
 
-    __slots__ = ("exact", "mask", "score")
+    __slots__ = ("exact", "leaves", "mask", "score")
 
     def __init__(self, mask: np.ndarray, score: np.ndarray, exact: bool = True) -> None:
         self.mask = mask
         self.score = score
+        # The query's terms and phrases, each Scored (exact), for re-adding in Whoosh's order.
+        self.leaves: dict[tuple[Any, ...], Scored] = {}
         # Bit for bit Whoosh's score: a leaf, or a sum of two exact parts (a + b rounds the same
         # in either order; three or more parts may be added in another order by Whoosh's tree).
         self.exact = exact
@@ -146,6 +157,13 @@ class TopK:
     # -- approximate scores --------------------------------------------------------------
 
     def evaluate(self, q: Any) -> Scored:
+        """q's matching documents and approximate scores (exact where `Scored.exact`)."""
+        leaves: dict[tuple[Any, ...], Scored] = {}
+        out = self._eval(q, leaves)
+        out.leaves = leaves
+        return out
+
+    def _eval(self, q: Any, leaves: dict[tuple[Any, ...], Scored]) -> Scored:
         if not self.supported:
             raise ScoreUnsupported("weighting")
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
@@ -154,9 +172,10 @@ class TopK:
         if getattr(q, "boost", 1.0) != 1.0:
             raise ScoreUnsupported("boost")
         if isinstance(q, wq.Term):
-            return self._term(q.fieldname, q.text)
+            got = leaves[("t", q.fieldname, q.text)] = self._term(q.fieldname, q.text)
+            return got
         if isinstance(q, (wq.And, wq.Or)) and q.subqueries:
-            parts = [self.evaluate(sq) for sq in q.subqueries]
+            parts = [self._eval(sq, leaves) for sq in q.subqueries]
             score = parts[0].score.copy()
             for p in parts[1:]:
                 score += p.score
@@ -167,14 +186,15 @@ class TopK:
                 mask = np.logical_or.reduce([p.mask for p in parts])
             return Scored(mask, score, len(parts) <= 2 and all(p.exact for p in parts))
         if isinstance(q, wq.AndNot):
-            a, b = self.evaluate(q.a), self.evaluate(q.b)
+            a, b = self._eval(q.a, leaves), self._eval(q.b, leaves)
             mask = a.mask & ~b.mask
             return Scored(mask, np.where(mask, a.score, 0.0), a.exact)
         if isinstance(q, wq.AndMaybe):
-            a, b = self.evaluate(q.a), self.evaluate(q.b)
+            a, b = self._eval(q.a, leaves), self._eval(q.b, leaves)
             return Scored(a.mask, a.score + np.where(a.mask, b.score, 0.0), a.exact and b.exact)
         if isinstance(q, wq.Phrase):
-            return self._phrase(q)
+            got = leaves[("p", q.fieldname, tuple(q.words))] = self._phrase(q)
+            return got
         raise ScoreUnsupported(type(q).__name__)
 
     def _bm25(self, fieldname: str, text: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
@@ -296,9 +316,36 @@ class TopK:
             kth = np.partition(approx, docs.size - k)[docs.size - k]
             band = BAND * max(abs(float(kth)), float(approx.max()), 1.0)
             docs = docs[approx >= kth - band]
-        exact = scored.score[docs].tolist() if scored.exact else self.exact_scores(q, docs)
+        if scored.exact:
+            exact = scored.score[docs].tolist()
+        else:
+            try:
+                exact = self.tree_scores(q, docs, scored.leaves)
+            except ScoreUnsupported:  # a matcher not modelled: move Whoosh's matchers instead
+                exact = self.exact_scores(q, docs)
         order = sorted(range(len(docs)), key=lambda i: (-exact[i], int(docs[i])))
         return [(int(docs[i]), exact[i]) for i in order[:k]]
+
+    def tree_scores(
+        self, q: Any, docs: np.ndarray, leaves: dict[tuple[Any, ...], Scored]
+    ) -> list[float]:
+        """Whoosh's score of each of `docs`: the leaves' exact scores added in the order of the
+        matcher tree its collector builds in each segment (built, never moved: moving it
+        decodes posting blocks again)."""
+        context = self.searcher.context()
+        out = np.zeros(docs.size, dtype=np.float64)
+        bounds = [offset for _, offset in self.leaves[1:]] + [self.size]
+        start = 0
+        for (sub, _offset), end in zip(self.leaves, bounds, strict=True):
+            stop = int(np.searchsorted(docs, end))
+            if stop > start:
+                present, score = _tree(q.matcher(sub, context), docs[start:stop], leaves)
+                if not present.all():
+                    raise ScoreUnsupported("matcher tree disagrees with the mask")
+                out[start:stop] = score
+            start = stop
+        scores: list[float] = out.tolist()
+        return scores
 
     def exact_scores(self, q: Any, docs: np.ndarray) -> list[float]:
         """Whoosh's score of each of `docs` for q; raises ScoreUnsupported if Whoosh's matcher
@@ -333,3 +380,50 @@ def scores_of(searcher: Any, q: Any, docs: list[int]) -> dict[int, float]:
             if m.is_active() and m.id() == local:
                 out[local + offset] = m.score()
     return out
+
+
+def _leaf_key(m: Any) -> tuple[str, str]:
+    fieldname, text = m.term()
+    return fieldname, text.decode("utf-8") if isinstance(text, bytes) else text
+
+
+def _tree(
+    m: Any, docs: np.ndarray, leaves: dict[tuple[Any, ...], Scored]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(matches, score) of a Whoosh matcher tree at `docs` (global numbers), adding the leaves'
+    scores exactly as each matcher class's score() does."""
+    kind = type(m)
+    if isinstance(m, (LeafMatcher, ListMatcher)):
+        got = leaves.get(("t", *_leaf_key(m)))
+        if got is None:
+            raise ScoreUnsupported("a leaf the evaluation did not score")
+        return got.mask[docs], got.score[docs]
+    if kind is SpanNear2.SpanNear2Matcher:
+        key = [_leaf_key(sub) for sub in m.ms]
+        got = leaves.get(("p", key[0][0], tuple(w for _, w in key)))
+        if got is None or m.slop != 1:
+            raise ScoreUnsupported("a phrase the evaluation did not score")
+        return got.mask[docs], got.score[docs]
+    if kind in (IntersectionMatcher, UnionMatcher, AndMaybeMatcher, AndNotMatcher):
+        pa, sa = _tree(m.a, docs, leaves)
+        pb, sb = _tree(m.b, docs, leaves)
+        if kind is IntersectionMatcher:
+            return pa & pb, sa + sb
+        if kind is UnionMatcher:
+            return pa | pb, np.where(pa & pb, sa + sb, np.where(pa, sa, sb))
+        if kind is AndMaybeMatcher:
+            return pa, np.where(pb, sa + sb, sa)
+        return pa & ~pb, sa
+    if kind is ArrayUnionMatcher and m._boost == 1.0:
+        present = np.zeros(docs.size, dtype=bool)
+        total = np.zeros(docs.size, dtype=np.float64)
+        for sub in m._submatchers:  # a[i] += m.score() * boost, one submatcher after another
+            p, sc = _tree(sub, docs, leaves)
+            present |= p
+            total[p] += sc[p]
+        return present, total
+    if kind in (WrappingMatcher, FilterMatcher) and getattr(m, "boost", 1.0) == 1.0:
+        return _tree(m.child, docs, leaves)
+    if kind is NullMatcherClass:
+        return np.zeros(docs.size, dtype=bool), np.zeros(docs.size)
+    raise ScoreUnsupported(kind.__name__)

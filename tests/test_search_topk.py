@@ -127,6 +127,20 @@ def test_sums_of_many_terms_are_rescored_exactly(svc: SearchService) -> None:
     assert ranked == [(h.docnum, h.score) for h in gen.searcher.search(q, limit=None)][:10]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["hujan deras pompa listrik", '(banjir OR gempa OR kapal) "hujan deras" -rob', "jalan"],
+)
+def test_matcher_tree_sums_equal_whoosh_scores(svc: SearchService, text: str) -> None:
+    gen = svc._current()
+    q = svc.parse(text).query
+    scored = gen.topk.evaluate(q)
+    docs = np.flatnonzero(scored.mask)
+    assert docs.size
+    tree = gen.topk.tree_scores(q, docs, scored.leaves)
+    assert tree == gen.topk.exact_scores(q, docs)
+
+
 def test_what_numpy_does_not_model_is_ranked_by_whoosh(svc: SearchService) -> None:
     gen = svc._current()
     boosted = wq.Term("body", "banjir", boost=2.0)
