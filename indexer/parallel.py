@@ -27,6 +27,7 @@ from typing import Any
 from whoosh.writing import SegmentWriter
 
 from indexer.models import RawRecord, Skipped
+from indexer.postings import CompactCodec
 
 CHUNK = 32  # records per job: big enough to amortise the queue, small enough to balance load
 _POLL_SECONDS = 0.5
@@ -41,7 +42,7 @@ def open_writer(ix: Any, *, procs: int | None = None, limitmb: int = 256) -> Any
     """A writer for a fresh index: the parallel one when there are cores to use."""
     procs = worker_count() if procs is None else procs
     if procs < 2:
-        return ix.writer(limitmb=limitmb)
+        return ix.writer(limitmb=limitmb, codec=CompactCodec())
     return ParallelWriter(ix, procs=procs, limitmb=limitmb)
 
 
@@ -92,7 +93,7 @@ def _work(
 
     try:
         ix = storage.open_index(indexname)
-        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=CompactCodec())
         while (job := jobs.get()) is not None:
             today, records = job
             skipped: list[Skipped] = []
@@ -119,7 +120,7 @@ class ParallelWriter(SegmentWriter):
     """The parent's writer: holds the lock, feeds the workers, commits their segments."""
 
     def __init__(self, ix: Any, *, procs: int, limitmb: int = 256) -> None:
-        super().__init__(ix, limitmb=limitmb)
+        super().__init__(ix, limitmb=limitmb, codec=CompactCodec())
         self.procs = procs
         self.worker_limitmb = limitmb
         self._ctx = multiprocessing.get_context("fork")  # workers inherit the loaded models

@@ -43,6 +43,7 @@ from indexer.build import (
     tag_entities,
 )
 from indexer.models import RawRecord, Skipped
+from indexer.postings import CompactCodec
 from indexer.schema import content_hash, to_document
 from indexer.sources import read_archive
 
@@ -119,7 +120,7 @@ def apply_change(
         try:
             copy_generation(source, building)
             ix = index.open_dir(str(building))
-            writer = ix.writer()
+            writer = ix.writer(codec=CompactCodec())  # merged segments come out compact too
             try:
                 with ix.searcher() as searcher:
                     change(writer, searcher)

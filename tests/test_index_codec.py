@@ -1,0 +1,125 @@
+"""Segments written by CompactCodec read back exactly as Whoosh's own codec writes them:
+same terms, postings, weights, positions, statistics, stored fields and search results."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh import index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.query import Or, Phrase, Term
+from whoosh.writing import OPTIMIZE
+
+from indexer.build import extract
+from indexer.models import RawRecord
+from indexer.postings import CompactCodec
+from indexer.schema import build_schema, to_document
+from tests.conftest import NEWS
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[dict[str, Any]]:
+    """160 CLICK-ID articles as the indexer writes them (common words fill several blocks)."""
+    out = []
+    with gzip.open(NEWS, "rt", encoding="utf-8") as f:
+        for n, line in enumerate(islice(f, 160)):
+            rec = json.loads(line)
+            fields = {k: rec.get(k) for k in ("title", "body", "url", "outlet", "published")}
+            record = RawRecord(doc_id=f"news-{n}", source="news", line=n, fields=fields)
+            article = extract(record)
+            article.person = ["Joko Widodo"] if n % 3 == 0 else []
+            article.place = ["Jakarta", "Bekasi"] if n % 5 == 0 else []
+            out.append(to_document(article))
+    return out
+
+
+def build(path: Path, docs: list[dict[str, Any]], codec: Any, commits: int = 1) -> Any:
+    path.mkdir()
+    ix = index.create_in(path, build_schema())
+    size = -(-len(docs) // commits)
+    for start in range(0, len(docs), size):
+        with ix.writer(codec=codec, merge=False) as w:
+            for doc in docs[start : start + size]:
+                w.add_document(**doc)
+    return ix
+
+
+def postings(reader: Any) -> list[tuple[Any, ...]]:
+    out = []
+    for fieldname, text in reader.all_terms():
+        info = reader.term_info(fieldname, text)
+        stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length())
+        m = reader.postings(fieldname, text)
+        positional = m.supports("positions")
+        items = []
+        while m.is_active():
+            value = m.value_as("positions") if positional else m.value()
+            items.append((m.id(), float(m.weight()), value))
+            m.next()
+        out.append((fieldname, text, stats, info.max_weight(), items))
+    return out
+
+
+def contents(ix: Any) -> tuple[Any, ...]:
+    with ix.reader() as r:
+        lengths = {f: r.field_length(f) for f in ("title", "body", "exact")}
+        doc_lengths = [
+            [r.doc_field_length(d, f) for f in ("title", "body", "exact")] for d in r.all_doc_ids()
+        ]
+        return postings(r), lengths, doc_lengths, list(r.all_stored_fields())
+
+
+QUERIES = [
+    Term("body", "presiden"),
+    Term("title", "kpk"),
+    Or([Term("body", "papua"), Term("title", "papua"), Term("exact", "papua")]),
+    Phrase("exact", ["presiden", "joko", "widodo"]),
+    Phrase("body", ["presiden", "jokowi"], slop=3),
+    Term("person", "Joko Widodo"),
+    Term("place", "Bekasi"),
+]
+
+
+def results(ix: Any) -> list[list[tuple[int, float]]]:
+    with ix.searcher() as s:
+        return [[(h.docnum, h.score) for h in s.search(q, limit=None)] for q in QUERIES]
+
+
+def test_same_index_as_whoosh_codec(tmp_path: Path, docs: list[dict[str, Any]]) -> None:
+    ours = build(tmp_path / "ours", docs, CompactCodec())
+    theirs = build(tmp_path / "theirs", docs, W3Codec())
+    ours_contents = contents(ours)
+    assert ours_contents == contents(theirs)
+    terms = ours_contents[0]
+    assert any(len(items) > 128 for *_, items in terms)  # several blocks
+    assert any(1 < len(items) < 8 for *_, items in terms)  # inlined in the term dictionary
+    assert all(results(ours))  # every query finds something
+    assert results(ours) == results(theirs)
+
+
+def merge_all(ix: Any, codec: Any) -> Any:
+    w = ix.writer(codec=codec)
+    w.commit(mergetype=OPTIMIZE)
+    assert len(ix._segments()) == 1
+    return ix
+
+
+@pytest.mark.parametrize("merger", [CompactCodec(), W3Codec()])
+def test_merged_segments_are_the_same_index(
+    tmp_path: Path, docs: list[dict[str, Any]], merger: Any
+) -> None:
+    """Updates merge segments: ours, by our codec or Whoosh's, as Whoosh merges its own."""
+    ours = merge_all(build(tmp_path / "ours", docs, CompactCodec(), commits=3), merger)
+    theirs = merge_all(build(tmp_path / "theirs", docs, W3Codec(), commits=3), W3Codec())
+    assert contents(ours) == contents(theirs)
+    assert results(ours) == results(theirs)
+
+
+def test_opening_the_index_needs_only_whoosh(tmp_path: Path, docs: list[dict[str, Any]]) -> None:
+    ix = build(tmp_path / "ix", docs[:20], CompactCodec())
+    assert {type(seg.codec()) for seg in ix._segments()} == {W3Codec}
