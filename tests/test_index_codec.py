@@ -123,3 +123,32 @@ def test_merged_segments_are_the_same_index(
 def test_opening_the_index_needs_only_whoosh(tmp_path: Path, docs: list[dict[str, Any]]) -> None:
     ix = build(tmp_path / "ix", docs[:20], CompactCodec())
     assert {type(seg.codec()) for seg in ix._segments()} == {W3Codec}
+
+
+def test_search_service_answers_the_bench_mix_the_same(
+    tmp_path: Path, docs: list[dict[str, Any]]
+) -> None:
+    """The search side reads posting blocks itself (search.topk): same pages, scores, totals
+    and facets on an index written by either codec."""
+    from bench.common import load_mix, to_request
+    from indexer.build import swap_current
+    from search.service import SearchService
+
+    answers = []
+    for name, codec in (("ours", CompactCodec()), ("theirs", W3Codec())):
+        index_dir = tmp_path / name
+        index_dir.mkdir()
+        build(index_dir / "gen-1", docs, codec, commits=2)
+        swap_current(index_dir, index_dir / "gen-1")
+        svc = SearchService(index_dir)
+        try:
+            answers.append(
+                [
+                    (r.total, [(h.id, h.score) for h in r.hits], r.facets, r.suggestion)
+                    for r in (svc.search(to_request(item)) for item in load_mix())
+                ]
+            )
+        finally:
+            svc.close()
+    assert sum(total > 0 for total, *_ in answers[0]) > 20
+    assert answers[0] == answers[1]
