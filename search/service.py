@@ -322,6 +322,11 @@ class SearchService:
         sort = req.sort
         if parsed.query is None and sort == "relevance":
             sort = "newest"  # nothing to rank by: show the latest first
+        if sort == "relevance" and strict is not None and scored is not None:
+            try:
+                return self._relaxed_page(gen, parsed, scored, final, strict, end)[start:end]
+            except ScoreUnsupported:
+                pass  # Whoosh's collector below
         if sort == "relevance" and strict is not None:  # relaxed: all words first, then most
             first = gen.searcher.search(parsed.query, filter=_docset(strict), limit=None)
             ranked = rerank_by_proximity(
@@ -363,6 +368,34 @@ class SearchService:
         key = np.where(days < 0, np.iinfo(np.int32).max, days if sort == "oldest" else -days)
         order = np.lexsort((docs, key))
         return [(int(d), None) for d in docs[order[start:end]]]
+
+    def _relaxed_page(
+        self,
+        gen: _Generation,
+        parsed: ParsedQuery,
+        scored: Scored,
+        final: np.ndarray,
+        strict: np.ndarray,
+        end: int,
+    ) -> list[tuple[int, float | None]]:
+        """A relaxed query's ranking with numpy: the documents with all words first, then those
+        with most words, each part ranked by its own query (as the Whoosh path below)."""
+        first: list[tuple[int, float | None]] = list(
+            gen.topk.top(parsed.query, scored, strict, int(strict.sum()))
+        )
+        ranked = rerank_by_proximity(gen.searcher, parsed, first)
+        if len(ranked) < end:
+            relaxed = parsed.relaxed()
+            more: list[tuple[int, float | None]] = list(
+                gen.topk.top(
+                    relaxed,
+                    gen.topk.evaluate(relaxed),
+                    final & ~strict,
+                    max(end, RERANK_DEPTH) - len(ranked),
+                )
+            )
+            ranked += rerank_by_proximity(gen.searcher, parsed, more)
+        return ranked
 
     def _hit(self, gen: _Generation, docnum: int, score: float | None, parsed: ParsedQuery) -> Hit:
         fields = gen.searcher.stored_fields(docnum)

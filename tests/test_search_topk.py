@@ -171,3 +171,15 @@ def test_phrases_match_and_score_as_whoosh(
     assert set(np.flatnonzero(scored.mask).tolist()) == set(whoosh)
     assert {d: float(scored.score[d]) for d in whoosh} == whoosh
     assert scored.exact
+
+
+def test_relaxed_ranking_equals_the_whoosh_path(
+    svc: SearchService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    req = SearchRequest(q="judul:pompa judul:listrik judul:kapal", per_page=20)
+    fast = svc.search(req)
+    assert fast.relaxed, "all three title words should find too little"
+    monkeypatch.setattr(svc, "_scored", lambda *_: None)  # Whoosh's collectors rank
+    slow = svc.search(req)
+    assert [(h.id, h.score) for h in fast.hits] == [(h.id, h.score) for h in slow.hits]
+    assert fast.total == slow.total
