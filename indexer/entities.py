@@ -13,7 +13,7 @@ from indexer.ner.aliases import AliasTable, load_aliases
 from indexer.ner.merge import is_known_place, merge
 from indexer.ner.scoring import spans
 from indexer.ner.tagger import packaged_tagger
-from indexer.ner.tokenize import sentences, tokenize
+from indexer.ner.tokenize import sentence_bounds, words_and_starts
 from indexer.ner.truecase import truecase
 
 __all__ = [
@@ -48,17 +48,23 @@ def extract_entities(text: str, *, aliases: AliasTable | None = None) -> list[En
     Pass `load_aliases(settings.aliases_file)` to add a user's aliases.
     """
     table = _default_aliases() if aliases is None else aliases
-    tagger = packaged_tagger()
-    sents = sentences(text, tokenize(text))
-    all_tags = tagger.tag_sentences([truecase([tok.text for tok in sent]) for sent in sents])
+    words, starts = words_and_starts(text)
+    bounds = sentence_bounds(text, words, starts)
+    all_tags = packaged_tagger().tag_sentences([truecase(words[a:b]) for a, b in bounds])
     tagged: list[tuple[str, int, int]] = []
-    for sent, tags in zip(sents, all_tags, strict=True):
-        for label, first, last in sorted(spans(tags), key=lambda s: s[1]):
-            tagged.append((label, sent[first].start, sent[last - 1].end))
-        # A packaged place (places.txt) the tagger left out, as in "ibu kota, Nur-Sultan."
-        for tok, tag in zip(sent, tags, strict=True):
-            if tag == "O" and tok.text[0].isupper() and is_known_place(tok.text):
-                tagged.append(("LOC", tok.start, tok.end))
+    # Capitalised words of this text that are packaged places (places.txt), checked per type.
+    places = {w for w in set(words) if w[0].isupper() and is_known_place(w)}
+    for (a, b), tags in zip(bounds, all_tags, strict=True):
+        if tags.count("O") < len(tags):
+            for label, first, last in sorted(spans(tags), key=lambda s: s[1]):
+                tagged.append(
+                    (label, starts[a + first], starts[a + last - 1] + len(words[a + last - 1]))
+                )
+        if places:
+            # A packaged place the tagger left out, as in "ibu kota, Nur-Sultan."
+            for i in range(a, b):
+                if words[i] in places and tags[i - a] == "O":
+                    tagged.append(("LOC", starts[i], starts[i] + len(words[i])))
     tagged.sort(key=lambda t: t[1])
     return [
         Entity(text[m.start : m.end], m.label, m.start, m.end, m.canonical)

@@ -6,6 +6,7 @@ import os
 import tempfile
 from functools import lru_cache
 from importlib import resources
+from typing import cast
 
 import numpy as np
 import pycrfsuite
@@ -56,37 +57,46 @@ class Tagger:
         self._bias = self._w[self._attr.get("bias", -1)]
         self._edge_before = self._w[self._attr.get("-1=EDGE", -1)]
         self._edge_after = self._w[self._attr.get("+1=EDGE", -1)]
-        self._types: dict[tuple[str, bool], int] = {}
+        # Scored word types, one table per casing: {word: row of _typemat}.
+        self._types: dict[bool, dict[str, int]] = {True: {}, False: {}}
+        self._n_types = 1  # row 0 stays zero: the padding between sentences
         self._typemat = np.zeros((4096, 1 + len(WINDOW), n))
-        self._keep = np.full((n, n), -np.inf)
-        np.fill_diagonal(self._keep, 0.0)
+        # One extra label, START, holds the padding before a sentence: from it every label
+        # starts free (transition 0), and no real token can take it. Sentences are then
+        # right-aligned in one batch with one fixed transition matrix.
+        self._trans_start = np.full((n + 1, n + 1), -np.inf)
+        self._trans_start[:n, :n] = self._trans
+        self._trans_start[n, :] = 0.0
         self._names = np.array(self.labels, dtype=object)
 
-    def _type_id(self, word: str, cased: bool) -> int:
-        """Row of `_typemat` holding the word's own label scores and what it adds to each
-        neighbour (one row per WINDOW offset); scored on first sight."""
-        key = (word, cased)
-        k = self._types.get(key)
-        if k is None:
+    def _score_types(self, words: list[str], cased: bool) -> None:
+        """Give each new word a row of `_typemat`: its own label scores and what it adds to
+        each neighbour (one row per WINDOW offset)."""
+        table = self._types[cased]
+        get = self._attr.get
+        for word in words:
+            if word in table:
+                continue
             own, views = word_features(word, cased)
-            get = self._attr.get
             # One padded index matrix, one gather, one sum: unknown features hit the zero row.
             groups = [own, *(views[prefix] for _, prefix in WINDOW)]
             width = max(len(g) for g in groups)
             ids = np.full((len(groups), width), -1, dtype=np.intp)
             for r, feats in enumerate(groups):
                 ids[r, : len(feats)] = [get(f, -1) for f in feats]
-            k = self._types[key] = len(self._types)
+            k = table[word] = self._n_types
+            self._n_types += 1
             if k >= len(self._typemat):
                 grown = np.zeros((2 * len(self._typemat), *self._typemat.shape[1:]))
                 grown[:k] = self._typemat[:k]
                 self._typemat = grown
             self._typemat[k] = self._w[ids].sum(axis=1)
-        return k
 
     def clear_cache(self) -> None:
         """Forget the scored word types (to time tagging from a cold start)."""
-        self._types.clear()
+        for table in self._types.values():
+            table.clear()
+        self._n_types = 1
         word_features.cache_clear()
 
     def tag(self, words: list[str]) -> list[str]:
@@ -99,41 +109,57 @@ class Tagger:
         if width == 0:
             return [[] for _ in sentences]
         n_sent, n_labels = len(sentences), len(self.labels)
-        if len(self._types) >= _MAX_TYPES:  # between calls: ids below stay valid in this one
-            self._types.clear()
+        if self._n_types >= _MAX_TYPES:  # between calls: ids below stay valid in this one
+            self.clear_cache()
+        # All tokens in one row, each sentence followed by two zero rows so that neighbour
+        # scores never cross a sentence end.
         type_ids: list[int] = []
         for words in sentences:
             cased = is_cased(words)
-            type_ids += [self._type_id(w, cased) for w in words]
-        lens = np.array(lengths)
-        pad = np.arange(width)[None, :] >= lens[:, None]
-        v = np.zeros((n_sent, width, 1 + len(WINDOW), n_labels))
-        v[~pad] = self._typemat[type_ids]  # row-major order of ~pad is sentence, position
+            table = self._types[cased]
+            ids = list(map(table.get, words))
+            if None in ids:
+                self._score_types(words, cased)
+                type_ids += map(table.__getitem__, words)
+            else:
+                type_ids += cast(list[int], ids)
+            type_ids += (0, 0)
+        v = self._typemat[type_ids]
         # WINDOW is (-2, -1, +1, +2): word j's row r scores the token at j - offset.
-        emit = v[:, :, 0] + self._bias
-        emit[:, 2:] += v[:, :-2, 1]
-        emit[:, 1:] += v[:, :-1, 2]
-        emit[:, :-1] += v[:, 1:, 3]
-        emit[:, :-2] += v[:, 2:, 4]
-        emit[:, 0] += self._edge_before
-        emit[np.arange(n_sent), np.maximum(lens - 1, 0)] += self._edge_after
-        # Past a sentence's end every label keeps its score (no emission, identity
-        # transitions), so all sentences run one Viterbi pass and end at the same step.
-        emit[pad] = 0.0
-        trans = np.where(pad[:, :, None, None], self._keep, self._trans)
-        score = emit[:, 0]
-        back = np.zeros((n_sent, width, n_labels), dtype=np.intp)
+        emit = v[:, 0] + self._bias
+        emit[2:] += v[:-2, 1]
+        emit[1:] += v[:-1, 2]
+        emit[:-1] += v[1:, 3]
+        emit[:-2] += v[2:, 4]
+        lens = np.array(lengths)
+        first = np.cumsum(lens + 2) - lens - 2  # each sentence's first token in the row
+        real = lens > 0
+        emit[first[real]] += self._edge_before
+        emit[(first + lens - 1)[real]] += self._edge_after
+        # Right-aligned, time-major: sentence s's token i sits at step width - len + i.
+        steps = np.full((width, n_sent, n_labels + 1), -np.inf)
+        steps[:, :, n_labels] = 0.0  # padding: START only
+        tok = np.arange(len(type_ids))
+        sent = np.repeat(np.arange(n_sent), lens + 2)
+        pos = tok - first[sent]
+        keep = pos < lens[sent]
+        step = (width - lens[sent] + pos)[keep]
+        steps[step, sent[keep], :n_labels] = emit[keep]
+        steps[step, sent[keep], n_labels] = -np.inf
+        trans = self._trans_start
+        score = steps[0]
+        back = np.empty((width, n_sent, n_labels + 1), dtype=np.intp)
         for t in range(1, width):
-            cand = score[:, :, None] + trans[:, t]
-            back[:, t] = cand.argmax(axis=1)
-            score = cand.max(axis=1) + emit[:, t]
-        path = np.empty((n_sent, width), dtype=np.intp)
-        path[:, -1] = score.argmax(axis=1)
+            cand = score[:, :, None] + trans
+            back[t] = cand.argmax(axis=1)
+            score = cand.max(axis=1) + steps[t]
+        path = np.empty((width, n_sent), dtype=np.intp)
+        path[-1] = score.argmax(axis=1)
         rows = np.arange(n_sent)
         for t in range(width - 1, 0, -1):
-            path[:, t - 1] = back[rows, t, path[:, t]]
-        names = self._names[path].tolist()
-        return [names[s][:n] for s, n in enumerate(lengths)]
+            path[t - 1] = back[t, rows, path[t]]
+        names = self._names[np.minimum(path.T, n_labels - 1)].tolist()
+        return [names[s][width - n :] if n else [] for s, n in enumerate(lengths)]
 
 
 @lru_cache(maxsize=1)
