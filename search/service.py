@@ -193,8 +193,12 @@ class SearchService:
         """A boolean mask of the documents matching q (unscored: counting needs no scores)."""
         if q is None:
             return gen.facets.live.copy()
-        # Block-wise postings into numpy: broad terms cost microseconds per block, not per hit.
-        return query_mask(gen.searcher, q, gen.facets.live)
+        # Block-wise postings into numpy: broad terms cost microseconds per block, not per hit
+        # (the scorer's reading: ids decoded with numpy, phrases from positions).
+        try:
+            return gen.topk.evaluate(q).mask
+        except ScoreUnsupported:
+            return query_mask(gen.searcher, q, gen.facets.live)
 
     def _masks(
         self,
