@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from indexer.entities import Entity, entity_facets, extract_entities
 from indexer.ner.aliases import AliasFileError, load_aliases
 from indexer.ner.cli import entities_command
-from indexer.ner.merge import merge
+from indexer.ner.merge import display_form, merge
 from indexer.ner.scoring import spans
 from indexer.ner.tokenize import tokenize
 
@@ -118,6 +118,23 @@ MERGING = [
         [("PER", "Tokayev"), ("LOC", "Kazakhstan"), ("LOC", "Kazakhstan"), ("LOC", "Kazakhstan")],
         id="one-label-per-name-in-an-article",
     ),
+    pytest.param(
+        "Ketua DPR RI Puan Maharani hadir. Presiden RI Joko Widodo juga.",
+        [("PER", "DPR RI Puan Maharani"), ("ORG", "RI"), ("PER", "Joko Widodo")],
+        [("ORG", "DPR"), ("PER", "Puan Maharani"), ("LOC", "Indonesia"), ("PER", "Joko Widodo")],
+        id="acronyms-before-a-name-are-not-part-of-it",
+    ),
+    pytest.param(
+        "KONTAN.CO.ID - Menurut Kompas.com dan Reuters, tribunnews.com salah.",
+        [
+            ("ORG", "KONTAN.CO.ID"),
+            ("ORG", "Kompas.com"),
+            ("ORG", "Reuters"),
+            ("ORG", "tribunnews.com"),
+        ],
+        [("ORG", "Reuters")],
+        id="web-addresses-are-outlets-not-organisations",
+    ),
 ]
 
 
@@ -125,6 +142,40 @@ MERGING = [
 def test_merging(text: str, tagged: list[tuple[str, str]], expected: list[tuple[str, str]]) -> None:
     mentions = merge(text, _tag(text, tagged), load_aliases(None))
     assert [(m.label, m.canonical) for m in mentions] == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("DPR RI", "DPR RI"),
+        ("TNI AU", "TNI AU"),
+        ("PDI-P", "PDI-P"),
+        ("KPK", "KPK"),
+        ("NUR-SULTAN", "Nur-Sultan"),
+        ("JAWA BARAT", "Jawa Barat"),
+        ("KOTA BARU", "Kota Baru"),  # ordinary words, however short, are shouting
+        ("ALMATY", "Almaty"),
+        ("kementerian luar negeri", "Kementerian Luar Negeri"),
+    ],
+)
+def test_display_form_keeps_acronyms_and_undoes_shouting(name: str, shown: str) -> None:
+    assert display_form(name) == shown
+
+
+def test_extracted_acronym_runs_keep_their_capitals() -> None:
+    text = (
+        "Menurut laporan itu, DPR RI akan bersidang pada Senin. TNI AU mengirim pesawat ke Papua."
+    )
+    orgs = entity_facets(extract_entities(text))["organisation"]
+    # DPR RI is DPR (packaged alias); TNI AU has no alias and keeps its capitals.
+    assert orgs == ["DPR", "TNI AU"]
+
+
+def test_extracted_web_addresses_are_not_organisations() -> None:
+    text = "Dikutip dari Detik.com dan Tribunnews.com, KPK memeriksa saksi. JAKARTA, KOMPAS.com - KPK menolak."
+    entities = extract_entities(text)
+    assert not [e for e in entities if "." in e.text]
+    assert entity_facets(entities)["organisation"] == ["KPK"]
 
 
 def test_mention_offsets_point_at_the_name_without_its_title() -> None:

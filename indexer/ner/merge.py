@@ -77,6 +77,16 @@ _POSITION = (
 _CAP_WORD = r"[A-Z][\w'’-]*"
 _POSITION_RUN = re.compile(rf"{_POSITION}\s+((?:{_CAP_WORD}\s+){{2,}}{_CAP_WORD})")
 _ORDINARY = frozenset({"0", "lo"})  # news writes these words in lower case (clusters.tsv)
+_UPPER_WORD = r"[A-Z][A-Z-]*[A-Z]"
+_ACRONYM_LEAD = re.compile(rf"((?:{_UPPER_WORD}\s+){{0,2}}{_UPPER_WORD})\s+(?=[A-Z][a-z])")
+_UPPER_RUN = re.compile(rf"(?:{_UPPER_WORD}\s+){{0,2}}{_UPPER_WORD}")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_ACRONYM_MAX = 4  # letters in each word of a shouted name that is kept as acronyms: DPR RI
+# A web address names an outlet (the outlet facet has those), not an organisation or person.
+_WEB_ADDRESS = re.compile(
+    r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|id|co|tv|info|news|io)(?:\.[a-z]{2,3})?/?",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -143,25 +153,32 @@ def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _capitalize_words(name: str) -> str:
+    return _LETTER_RUN.sub(lambda m: m.group(0).capitalize(), name)
+
+
 def display_form(name: str) -> str:
-    """Normalise spacing and shouting: "NUR-SULTAN" → "Nur-Sultan"; acronyms stay upper."""
+    """Normalise spacing and shouting: "NUR-SULTAN" → "Nur-Sultan"; acronyms stay upper,
+    runs of them too ("DPR RI", "TNI AU", "PDI-P")."""
     name = " ".join(name.split())
     letters = [c for c in name if c.isalpha()]
-    if (
-        letters
-        and all(c.isupper() for c in letters)
-        and (len(letters) > 5 or " " in name or "-" in name)
-    ):
-        return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), name)
+    if letters and all(c.isupper() for c in letters):
+        runs = _LETTER_RUN.findall(name)
+        if len(runs) > 1 and all(
+            len(r) <= _ACRONYM_MAX and cap_rate_bucket(r.lower()) not in _ORDINARY for r in runs
+        ):
+            return name
+        if len(letters) > 5 or len(runs) > 1:
+            return _capitalize_words(name)
     if letters and all(c.islower() for c in letters):
-        return re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), name)
+        return _capitalize_words(name)
     return name
 
 
 def _is_name(text: str, label: str) -> bool:
     if not text or not any(c.isalpha() for c in text) or name_key(text) in _NOT_NAMES:
         return False
-    if any(c in _QUOTES for c in text):
+    if any(c in _QUOTES for c in text) or _WEB_ADDRESS.fullmatch(text):
         return False
     words = text.split()
     # A person's name is short and capitalised; a long lower-case run is a sentence.
@@ -201,6 +218,19 @@ def _untagged_position_holders(
     return out
 
 
+def _acronym_label(acronym: str, aliases: AliasTable) -> str:
+    """A place if it is a packaged place or a place alias (AS, RI), else an organisation."""
+    if name_key(acronym) in _places() or aliases.lookup(acronym, "LOC"):
+        return "LOC"
+    return "ORG"
+
+
+def _initials(acronym: str, aliases: AliasTable) -> bool:
+    """Two capitals before a name are initials (BJ Habibie, AM Hendropriyono), unless a place
+    (RI, AS); a body's acronym has more letters (DPR, KPK, PDI-P)."""
+    return len(acronym) <= 2 and _acronym_label(acronym, aliases) != "LOC"
+
+
 def _looks_like_person(name: str) -> bool:
     words = name.split()
     return 1 <= len(words) <= 4 and all(w[0].isupper() for w in words)
@@ -234,13 +264,34 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
                 Mention("LOC" if name_key(text[s : split[0]]) in _places() else label, s, split[0])
             )
             s = split[1]
+        elif label == "PER" or titled:
+            # "Ketua DPR RI Puan Maharani", "Presiden AS Joe Biden": the acronyms lead the name.
+            lead = _ACRONYM_LEAD.match(text, s, e)
+            if (
+                lead
+                and _looks_like_person(text[lead.end() : e])
+                and not _initials(lead.group(1), aliases)
+            ):
+                label_of = _acronym_label(lead.group(1), aliases)
+                mentions.append(Mention(label_of, s, lead.end(1)))
+                s, label = lead.end(), "PER"
         if titled and _looks_like_person(text[s:e]) and name_key(text[s:e]) not in _places():
             label = "PER"
         if name_key(text[s:e]) in _places():
             label = "LOC"
         prev = mentions[-1] if mentions else None
         if prev and prev.label == label == "PER" and not text[prev.end : s].strip():
-            prev.end = e  # the tagger split one name in two: "Kassym-Jomart" "Tokayev"
+            acronym = text[prev.start : prev.end]
+            if (
+                _UPPER_RUN.fullmatch(acronym)
+                and not text[s:e].isupper()
+                and not _initials(acronym, aliases)
+            ):
+                # "Presiden RI" + "Joko Widodo": the acronym before a name is not part of it.
+                prev.label = _acronym_label(text[prev.start : prev.end], aliases)
+                mentions.append(Mention(label, s, e))
+            else:
+                prev.end = e  # the tagger split one name in two: "Kassym-Jomart" "Tokayev"
         else:
             mentions.append(Mention(label, s, e))
 
