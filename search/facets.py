@@ -23,12 +23,30 @@ WEEK_SPAN_MAX = 62 * 7
 MONTH_SPAN_MAX = 3 * 366
 
 
+# Below this share of documents matching, a facet gathers the values of the matching documents
+# (through `start`) instead of testing every (document, value) row against the mask.
+SPARSE_SHARE = 0.2
+
+
 @dataclass
 class _Values:
-    doc: np.ndarray  # int32 document numbers
+    doc: np.ndarray  # int32 document numbers, ascending
     val: np.ndarray  # int32 value ids
     names: list[str]
     ids: dict[str, int]
+    start: np.ndarray  # the rows of document d are start[d]:start[d + 1]
+
+    def matching(self, mask: np.ndarray) -> np.ndarray:
+        """The value ids of the masked documents, one per (document, value) row."""
+        docs = np.flatnonzero(mask)
+        if docs.size > SPARSE_SHARE * mask.size:
+            return self.val[mask[self.doc]]
+        first, last = self.start[docs], self.start[docs + 1]
+        counts = last - first
+        total = int(counts.sum())
+        # Row numbers of every matching document's rows, without a Python loop.
+        rows = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(total)
+        return self.val[rows]
 
 
 class FacetData:
@@ -66,15 +84,13 @@ class FacetData:
                     dlist.append(docnum)
                     vlist.append(vid)
         self.live = live
-        self.values = {
-            f: _Values(
-                np.asarray(docs[f], dtype=np.int32),
-                np.asarray(vals[f], dtype=np.int32),
-                list(ids[f]),
-                ids[f],
+        self.values = {}
+        for f in FACET_FIELDS:
+            doc = np.asarray(docs[f], dtype=np.int32)
+            start = np.searchsorted(doc, np.arange(n + 1)).astype(np.int64)
+            self.values[f] = _Values(
+                doc, np.asarray(vals[f], dtype=np.int32), list(ids[f]), ids[f], start
             )
-            for f in FACET_FIELDS
-        }
         dates = [date.fromordinal(int(o)) for o in np.unique(self.day[self.day >= 0])]
         self.min_date = dates[0] if dates else None
         self.max_date = dates[-1] if dates else None
@@ -101,7 +117,7 @@ class FacetData:
     ) -> list[FacetValue]:
         """The top values among the masked documents; selected values always stay listed."""
         v = self.values[fname]
-        counts = np.bincount(v.val[mask[v.doc]], minlength=len(v.names))
+        counts = np.bincount(v.matching(mask), minlength=len(v.names))
         nonzero = np.flatnonzero(counts)
         if limit > 0 and nonzero.size > limit:
             # Only values counted at least as often as the limit-th largest can be listed:

@@ -1,0 +1,28 @@
+"""Facet counts gather the values of the matching documents when they are few
+(search/facets.py `_Values.matching`): the same counts as testing every row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from whoosh import index
+
+from indexer.build import current_path
+from indexer.schema import FACET_FIELDS
+from search.facets import FacetData
+
+
+@pytest.mark.parametrize("share", [0.0, 0.05, 0.15, 0.5, 1.0])
+def test_sparse_and_dense_gathers_count_alike(small_index: Path, share: float) -> None:
+    ix = index.open_dir(current_path(small_index))
+    with ix.searcher() as searcher:
+        fd = FacetData(searcher.reader())
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        mask = rng.random(fd.size) < share
+        for f in FACET_FIELDS:
+            v = fd.values[f]
+            every_row = np.bincount(v.val[mask[v.doc]], minlength=len(v.names))
+            assert np.array_equal(np.bincount(v.matching(mask), minlength=len(v.names)), every_row)
