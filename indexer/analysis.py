@@ -33,6 +33,9 @@ TOKEN_PATTERN = r"\w+(?:[-.'’]\w+)*"
 # A private-use character: never in real text, and not a word character.
 NAME_MARK = "\ue000"
 _MARKED_TOKEN = re.compile(NAME_MARK + r"?" + TOKEN_PATTERN)
+_TOKEN = re.compile(TOKEN_PATTERN)
+# A token right after one of these is part of something else ("x-Bekasi", ".Bekasi").
+_GLUED = NAME_MARK + "'’.-"
 # Where a sentence starts: the text's start, or after . ! ? : a newline or an opening quote.
 _SENTENCE_BREAK = re.compile(r"[.!?:;]['\"”’)]*\s+|\n|[\"“(]")
 # A sentence with at least this many long words, this share of them capitalised, is Title Case
@@ -252,25 +255,31 @@ def mark_names(text: str, names: Iterable[str]) -> str:
     """`text` with NAME_MARK before each capitalised occurrence of a word of `names`.
 
     Only words whose stem would change are marked (the others index the same either way).
-    The indexer passes the entity names tagged in the article; the marks never reach the
+    An occurrence is a whole token (TOKEN_PATTERN) not glued to a mark or to ' ’ . - before
+    it. The indexer passes the entity names tagged in the article; the marks never reach the
     stored text (see indexer.schema.to_document).
     """
     words = {
         w
         for name in names
-        for w in re.findall(TOKEN_PATTERN, name)
+        for w in _TOKEN.findall(name)
         if _capitalised(w) and stem(w.lower()) != w.lower()
     }
     if not words:
         return text
-    pattern = re.compile(
-        r"(?<![\w"
-        + NAME_MARK
-        + r"'’.-])("
-        + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-        + r")(?![\w]|[-.'’]\w)"
-    )
-    return pattern.sub(NAME_MARK + r"\1", text)
+    # Scanning tokens, not a regex of the names: that compiled one pattern per article and
+    # pushed Sastrawi's patterns out of the `re` cache.
+    parts = []
+    last = 0
+    for m in _TOKEN.finditer(text):
+        start = m.start()
+        if m.group() in words and (start == 0 or text[start - 1] not in _GLUED):
+            parts += (text[last:start], NAME_MARK)
+            last = start
+    if not parts:
+        return text
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 def exact_analyzer() -> Any:

@@ -130,3 +130,43 @@ def test_analyzers_pickle_small() -> None:
     # The schema (analyzers included) is unpickled by every searcher: no stemmer, no table.
     assert len(pickle.dumps(stemmed_analyzer())) < 1000
     assert pickle.loads(pickle.dumps(stemmed_analyzer())) == stemmed_analyzer()
+
+
+def _mark_names_by_regex(text: str, names: list[str]) -> str:
+    """The first implementation of mark_names: one regex of the words, for reference."""
+    import re
+
+    from indexer.analysis import TOKEN_PATTERN
+
+    words = {
+        w
+        for name in names
+        for w in re.findall(TOKEN_PATTERN, name)
+        if w[:1].isupper() and stem(w.lower()) != w.lower()
+    }
+    if not words:
+        return text
+    pattern = re.compile(
+        r"(?<![\w"
+        + NAME_MARK
+        + r"'’.-])("
+        + "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+        + r")(?![\w]|[-.'’]\w)"
+    )
+    return pattern.sub(NAME_MARK + r"\1", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bekasi, Bekasi-Timur, x-Bekasi, .Bekasi, 'Bekasi', ’Bekasi, Bekasi's, Bekasi.com",
+        "Nur-Sultan dan Nur Sultan; Nur-Sultan-nya. Harapan Harapan2 _Harapan Harapan_",
+        f'{NAME_MARK}Harapan Harapan. (Harapan) "Harapan" —Harapan– Harapan…',
+        "Pakatan Harapan menang di Kerusuhan Bekasi 2019; Kerusuhan.",
+        "",
+        "tanpa nama sama sekali",
+    ],
+)
+def test_mark_names_marks_the_same_occurrences_as_a_regex_would(text: str) -> None:
+    names = ["Pakatan Harapan", "Nur-Sultan", "Bekasi", "Kerusuhan", "Nur Sultan", "Harapan2"]
+    assert mark_names(text, names) == _mark_names_by_regex(text, names)
