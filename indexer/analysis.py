@@ -269,7 +269,7 @@ def mark_names(text: str, names: Iterable[str]) -> str:
         return text
     # Scanning tokens, not a regex of the names: that compiled one pattern per article and
     # pushed Sastrawi's patterns out of the `re` cache.
-    parts = []
+    parts: list[str] = []
     last = 0
     for m in _TOKEN.finditer(text):
         start = m.start()
