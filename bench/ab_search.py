@@ -1,0 +1,140 @@
+"""Side-by-side search latency: the working tree against a git revision, on one index.
+
+    python -m bench.ab_search INDEX_DIR [--base HEAD~3] [--passes 3]
+
+Each side runs SearchService in a process of its own (the base from `git archive REV`, so its
+whole search path is the old one). Every query of bench/queries.json goes to both sides in
+turn, which side first alternating, for `--passes` passes after one warm-up pass; each query's
+time is its median over the passes, then p50/p95/p99 over the mix, as `bench.latency` reports.
+On a shared machine compare the two columns of one run (and their ratio), not runs.
+
+The sides' results are compared too (totals, facet counts, hit ids and scores): a difference
+is printed, with the queries it concerns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+from io import BytesIO
+from pathlib import Path
+from typing import IO, Any
+
+from bench.common import BENCH, load_mix, percentiles
+
+REPO = BENCH.parent
+
+# The worker runs with its source tree first on sys.path; it reads query numbers on stdin and
+# answers one JSON line per query: milliseconds and what the search returned.
+WORKER = r"""
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from bench.common import load_mix, to_request
+from search.service import SearchService
+svc = SearchService(Path(sys.argv[2]))
+getattr(svc, "warm", svc.stats)()
+reqs = [to_request(item) for item in load_mix(Path(sys.argv[3]))]
+print(json.dumps({"ready": True}), flush=True)
+for line in sys.stdin:
+    req = reqs[int(line)]
+    t = time.perf_counter()
+    r = svc.search(req)
+    ms = (time.perf_counter() - t) * 1000
+    facets = {k: [(v.value, v.count) for v in vs] for k, vs in r.facets.items()}
+    hits = [(h.id, h.score) for h in r.hits]
+    print(json.dumps({"ms": ms, "total": r.total, "hits": hits, "facets": facets}), flush=True)
+"""
+
+
+def _snapshot(rev: str, dest: Path) -> Path:
+    """The tree of `rev`, extracted (no checkout: the working tree is shared)."""
+    data = subprocess.run(["git", "archive", rev], cwd=REPO, check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=BytesIO(data)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
+class _Side:
+    def __init__(self, name: str, tree: Path, index_dir: Path) -> None:
+        self.name = name
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(tree), str(index_dir), str(BENCH / "queries.json")],
+            cwd=tree,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self._stdin: IO[str] = self.proc.stdin  # type: ignore[assignment]
+        self._stdout: IO[str] = self.proc.stdout  # type: ignore[assignment]
+        if not json.loads(self._stdout.readline()).get("ready"):
+            raise SystemExit(f"{name}: the worker did not start")
+
+    def run(self, i: int) -> dict[str, Any]:
+        self._stdin.write(f"{i}\n")
+        self._stdin.flush()
+        got: dict[str, Any] = json.loads(self._stdout.readline())
+        return got
+
+    def close(self) -> None:
+        self._stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("index_dir", type=Path)
+    ap.add_argument("--base", default="HEAD", help="the git revision to compare against")
+    ap.add_argument("--passes", type=int, default=3)
+    args = ap.parse_args()
+    mix = load_mix()
+    with tempfile.TemporaryDirectory(prefix="ab-search-") as tmp:
+        sides = [
+            _Side("base", _snapshot(args.base, Path(tmp)), args.index_dir),
+            _Side("ours", REPO, args.index_dir),
+        ]
+        try:
+            times: dict[str, list[list[float]]] = {s.name: [[] for _ in mix] for s in sides}
+            differ = []
+            for p in range(args.passes + 1):
+                for i in range(len(mix)):
+                    order = sides if (p + i) % 2 == 0 else sides[::-1]
+                    out = {s.name: s.run(i) for s in order}
+                    if p == 0:
+                        a, b = ({k: v for k, v in out[s.name].items() if k != "ms"} for s in sides)
+                        if a != b:
+                            differ.append(mix[i])
+                        continue
+                    for s in sides:
+                        times[s.name][i].append(out[s.name]["ms"])
+        finally:
+            for s in sides:
+                s.close()
+    medians = {name: [statistics.median(t) for t in ts] for name, ts in times.items()}
+    stats = {name: percentiles(m) for name, m in medians.items()}
+    report = {
+        "base_rev": args.base,
+        "index": str(args.index_dir),
+        "passes": args.passes,
+        **stats,
+        "ratio": {
+            k: round(stats["ours"][k] / stats["base"][k], 3) for k in ("p50", "p95", "p99", "mean")
+        },
+        "differ": differ,
+    }
+    print(json.dumps(report, indent=1, ensure_ascii=False))
+    slow = sorted(range(len(mix)), key=lambda i: -medians["ours"][i])[:10]
+    for i in slow:
+        print(
+            f"  ours {medians['ours'][i]:7.1f}  base {medians['base'][i]:7.1f}  {mix[i]}",
+            file=sys.stderr,
+        )
+
+
+if __name__ == "__main__":
+    main()
