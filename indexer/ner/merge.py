@@ -9,7 +9,7 @@ normalise the canonical name's case and spacing.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -157,6 +157,7 @@ def _capitalize_words(name: str) -> str:
     return _LETTER_RUN.sub(lambda m: m.group(0).capitalize(), name)
 
 
+@lru_cache(maxsize=50_000)
 def display_form(name: str) -> str:
     """Normalise spacing and shouting: "NUR-SULTAN" → "Nur-Sultan"; acronyms stay upper,
     runs of them too ("DPR RI", "TNI AU", "PDI-P")."""
@@ -175,6 +176,7 @@ def display_form(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=50_000)
 def _is_name(text: str, label: str) -> bool:
     if not text or not any(c.isalpha() for c in text) or name_key(text) in _NOT_NAMES:
         return False
@@ -317,26 +319,28 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
 
     # Short person names join the one full name they are the start or end of.
     full = Counter(m.canonical for m in mentions if m.label == "PER")
+    full_parts = [(name, name.split()) for name in full]
     for m in mentions:
         parts = m.canonical.split()
         if m.label != "PER" and not (len(parts) == 1 and m.canonical[0].isupper()):
             continue
+        k = len(parts)
         candidates = [
             name
-            for name in full
-            if len(name.split()) > len(parts)
-            and (name.split()[-len(parts) :] == parts or name.split()[: len(parts)] == parts)
+            for name, words in full_parts
+            if len(words) > k and (words[-k:] == parts or words[:k] == parts)
         ]
         if candidates:
             best = max(candidates, key=lambda n: (full[n], -candidates.index(n)))
             m.canonical, m.label = best, "PER"
 
     # One name, one label within an article: the label most of its mentions got.
-    labels: dict[str, Counter[str]] = {}
-    for m in mentions:
-        labels.setdefault(name_key(m.canonical), Counter())[m.label] += 1
-    for m in mentions:
-        votes = labels[name_key(m.canonical)]
+    labels: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    keys = [name_key(m.canonical) for m in mentions]
+    for m, key in zip(mentions, keys, strict=True):
+        labels[key][m.label] += 1
+    for m, key in zip(mentions, keys, strict=True):
+        votes = labels[key]
         m.label = max(votes, key=lambda lab: (votes[lab], _TIE_ORDER[lab]))
         alias = aliases.lookup(m.canonical, m.label)
         m.canonical = display_form(alias or m.canonical)

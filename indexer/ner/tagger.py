@@ -74,23 +74,27 @@ class Tagger:
         each neighbour (one row per WINDOW offset)."""
         table = self._types[cased]
         get = self._attr.get
-        for word in words:
-            if word in table:
-                continue
+        new = list(dict.fromkeys(w for w in words if w not in table))
+        # Feature ids of all new words in one padded array, one gather and one sum;
+        # padding and unknown features hit the zero row (-1).
+        groups = []
+        for word in new:
             own, views = word_features(word, cased)
-            # One padded index matrix, one gather, one sum: unknown features hit the zero row.
-            groups = [own, *(views[prefix] for _, prefix in WINDOW)]
-            width = max(len(g) for g in groups)
-            ids = np.full((len(groups), width), -1, dtype=np.intp)
-            for r, feats in enumerate(groups):
-                ids[r, : len(feats)] = [get(f, -1) for f in feats]
-            k = table[word] = self._n_types
-            self._n_types += 1
-            if k >= len(self._typemat):
-                grown = np.zeros((2 * len(self._typemat), *self._typemat.shape[1:]))
-                grown[:k] = self._typemat[:k]
-                self._typemat = grown
-            self._typemat[k] = self._w[ids].sum(axis=1)
+            groups.append([own, *(views[prefix] for _, prefix in WINDOW)])
+        width = max(len(g) for gs in groups for g in gs)
+        ids = np.full((len(new), 1 + len(WINDOW), width), -1, dtype=np.intp)
+        for i, gs in enumerate(groups):
+            for r, feats in enumerate(gs):
+                ids[i, r, : len(feats)] = [get(f, -1) for f in feats]
+        first = self._n_types
+        self._n_types += len(new)
+        while self._n_types > len(self._typemat):
+            grown = np.zeros((2 * len(self._typemat), *self._typemat.shape[1:]))
+            grown[:first] = self._typemat[:first]
+            self._typemat = grown
+        self._typemat[first : self._n_types] = self._w[ids].sum(axis=2)
+        for k, word in enumerate(new, first):
+            table[word] = k
 
     def clear_cache(self) -> None:
         """Forget the scored word types (to time tagging from a cold start)."""
