@@ -4,9 +4,11 @@ Extraction and entity tagging are pure Python and cost several milliseconds per 
 one writer process cannot go faster than one core. Here the parent reads the archive (cheap),
 drops duplicates and sends chunks of raw records to `procs` forked workers. Each worker runs
 `prepare_article` → `to_document` → its own Whoosh `SegmentWriter` (unlocked: the parent holds
-the index lock) and at the end hands back its finished segment. The parent commits all the
-segments at once without merging them, as Whoosh's `MpWriter(multisegment=True)` does: our
-measurements found the multisegment commit, not `procs` alone, to be what doubled throughput.
+the index lock; indexer.postings' codec and in-memory term pool) and hands back each finished
+segment: one at the end, and one more each time its postings fill `limitmb` of memory. The
+parent commits all the segments at once without merging them, as Whoosh's
+`MpWriter(multisegment=True)` does: our measurements found the multisegment commit, not
+`procs` alone, to be what doubled throughput.
 
 Only raw records cross the process boundary (small); articles, tokens and postings never do.
 Each worker keeps its own stem cache and tagger; both are loaded in the parent before the fork,
@@ -27,7 +29,7 @@ from typing import Any
 from whoosh.writing import SegmentWriter
 
 from indexer.models import RawRecord, Skipped
-from indexer.postings import CompactCodec
+from indexer.postings import CompactCodec, build_writer
 
 CHUNK = 32  # records per job: big enough to amortise the queue, small enough to balance load
 _POLL_SECONDS = 0.5
@@ -87,14 +89,18 @@ def _work(
     results: Any,
     limitmb: int,
 ) -> None:
-    """A worker: prepare and write each job's records into one segment, then hand it back."""
+    """A worker: prepare and write each job's records into a segment, and hand it back when
+    its postings pass `limitmb` of memory and at the end."""
     from indexer.build import prepare_article
     from indexer.schema import to_document
 
     try:
         ix = storage.open_index(indexname)
-        writer = SegmentWriter(ix, _lk=False, limitmb=limitmb, codec=CompactCodec())
+        writer = build_writer(ix, _lk=False)
         while (job := jobs.get()) is not None:
+            if writer.pool.size > limitmb * 1024 * 1024:  # postings held in memory: a new segment
+                results.put(("segment", writer._finalize_segment()))
+                writer = build_writer(ix, _lk=False)
             today, records = job
             skipped: list[Skipped] = []
             indexed = 0
@@ -108,10 +114,10 @@ def _work(
                 indexed += 1
             results.put(("chunk", len(records), indexed, skipped))
         if writer.docnum:
-            results.put(("segment", writer._finalize_segment()))
+            results.put(("done", writer._finalize_segment()))
         else:  # not cancel(): that would delete the temp folder the others still write to
             writer._close_segment()
-            results.put(("segment", None))
+            results.put(("done", None))
     except BaseException:
         results.put(("error", traceback.format_exc()))
 
@@ -159,7 +165,7 @@ class ParallelWriter(SegmentWriter):
                 summary.skipped.extend(skipped)
                 if progress:
                     progress(done)
-            elif kind == "segment":
+            elif kind in ("segment", "done"):  # a worker's full segment, or its last one
                 if message[1] is not None:
                     self._segments.append(message[1])
             else:
@@ -209,7 +215,7 @@ class ParallelWriter(SegmentWriter):
                 self._check_alive()
                 continue
             handle(message)
-            finished += message[0] == "segment"
+            finished += message[0] == "done"
         for task in self._tasks:
             task.join()
 

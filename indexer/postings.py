@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import pickle
 import zlib
+from array import array
 from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
@@ -140,6 +141,9 @@ class _PostingsWriter(W3PostingsWriter):
     _minlength: int | None
     _maxlength: int
     _terminfo: Any
+    _ids: Any
+    _weights: Any
+    _values: Any
 
     def add_posting(
         self, id_: int, weight: float, vbytes: bytes, length: int | None = None
@@ -158,6 +162,30 @@ class _PostingsWriter(W3PostingsWriter):
                 self._minlength = length
             if length > self._maxlength:
                 self._maxlength = length
+
+    def add_term(
+        self,
+        ids: array[int],
+        weights: array[float],
+        values: list[bytes],
+        lengths: list[int | None] | None,
+    ) -> None:
+        """All of a term's postings (in docnum order) as add_posting() would add them one by
+        one: full blocks are written, the last one stays for finish_postings()."""
+        size = self._blocklimit
+        for start in range(0, len(ids), size):
+            if self._ids:
+                self._write_block()
+            chunk = weights[start : start + size]
+            self._ids = ids[start : start + size]
+            self._weights = array("f", chunk)
+            self._maxweight = max(0, max(chunk))
+            self._values = [v for v in values[start : start + size] if v]
+            if lengths is not None:
+                known = [n for n in (lengths[i] for i in self._ids) if n]
+                if known:
+                    self._minlength = min(known)
+                    self._maxlength = max(known)
 
     def _mini_weights(self) -> Any:
         return _compact_weights(self._weights)
@@ -208,7 +236,8 @@ class _Lengths:
         self._perdoc = perdoc
         self._fields: dict[str, list[int | None] | None] = {}
 
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+    def of(self, fieldname: str) -> list[int | None] | None:
+        """Each document's length of `fieldname` as W3PerDocReader gives it (None: no column)."""
         if fieldname not in self._fields:
             reader = self._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
             self._fields[fieldname] = (
@@ -216,7 +245,10 @@ class _Lengths:
                 if reader is None
                 else [byte_to_length(b) if b else None for b in reader.load()]
             )
-        lengths = self._fields[fieldname]
+        return self._fields[fieldname]
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None:
+        lengths = self.of(fieldname)
         return default if lengths is None else lengths[docnum]
 
 
@@ -226,7 +258,19 @@ class _FieldWriter(W3FieldWriter):
         self._postwriter.start_postings(self._fieldobj.format, _TermInfo())
 
     def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
-        super().add_postings(schema, _Lengths(lengths) if lengths else None, items)
+        lengths = _Lengths(lengths) if lengths else None
+        if not isinstance(items, _PoolPostings):
+            super().add_postings(schema, lengths, items)
+            return
+        # A TermPool's postings: a term at a time, a block at a time.
+        for fieldname, terms in items.terms():
+            self.start_field(fieldname, schema[fieldname])
+            field_lengths = lengths.of(fieldname) if lengths else None
+            for tbytes, (ids, weights, values) in terms:
+                self.start_term(tbytes)
+                self._postwriter.add_term(ids, weights, values, field_lengths)
+                self.finish_term()
+            self.finish_field()
 
 
 class CompactCodec(W3Codec):  # type: ignore[misc]
@@ -258,3 +302,71 @@ class CompactCodec(W3Codec):  # type: ignore[misc]
 
     def new_segment(self, storage: Any, indexname: str) -> Any:
         return W3Segment(W3Codec(), indexname)
+
+
+class TermPool:
+    """A segment's postings in memory, term by term: what build writers use instead of
+    Whoosh's PostingPool.
+
+    Whoosh keeps one tuple per posting, sorts them all at the end and spills sorted runs to
+    disk past `limitmb` (at 11,000 articles a worker spilled twice, then merged the runs in
+    Python). Documents arrive in docnum order, so each term's postings are already sorted:
+    here only the terms are sorted, and postings go to the codec a block at a time. `size`
+    estimates the bytes held; the writer's owner starts a new segment past its budget.
+    """
+
+    def __init__(self) -> None:
+        self._fields: dict[str, dict[bytes, tuple[array[int], array[float], list[bytes]]]] = {}
+        self.size = 0
+
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        fieldname, tbytes, docnum, weight, vbytes = item
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+        entry = terms.get(tbytes)
+        if entry is None:
+            entry = terms[tbytes] = (array("I"), array("d"), [])
+            self.size += 450 + len(tbytes)  # measured: a term's key, tuple, arrays, list
+        entry[0].append(docnum)
+        entry[1].append(weight)
+        entry[2].append(vbytes or b"")
+        self.size += 60 + len(vbytes or b"")  # measured: ~60 bytes a posting besides its value
+
+    def iter_postings(self) -> _PoolPostings:
+        return _PoolPostings(self._fields)
+
+    def cleanup(self) -> None:
+        self._fields = {}
+        self.size = 0
+
+
+class _PoolPostings:
+    """A TermPool's postings in (field, term, docnum) order: Whoosh's iter_postings() tuples
+    for any consumer, term by term for ours (`_FieldWriter.add_postings`)."""
+
+    def __init__(self, fields: dict[str, dict[bytes, Any]]) -> None:
+        self.fields = fields
+
+    def terms(self) -> Iterator[tuple[str, Iterator[tuple[bytes, Any]]]]:
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            yield fieldname, ((t, terms[t]) for t in sorted(terms))
+
+    def __iter__(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        for fieldname, terms in self.terms():
+            for tbytes, (docnums, weights, values) in terms:
+                for docnum, weight, value in zip(docnums, weights, values, strict=True):
+                    yield fieldname, tbytes, docnum, weight, value
+
+
+def build_writer(ix: Any, **kwargs: Any) -> Any:
+    """A SegmentWriter for building: our codec, and the term pool (no spilled runs).
+
+    Takes SegmentWriter's arguments (`_lk=False` for a worker under its parent's lock).
+    """
+    from whoosh.writing import SegmentWriter
+
+    writer = SegmentWriter(ix, codec=CompactCodec(), **kwargs)
+    writer.pool = TermPool()
+    return writer

@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 from whoosh import index
+from whoosh.query import Term
 
 import indexer.build
+import indexer.parallel
 from indexer.build import BuildSummary
 from indexer.parallel import ParallelWriter, open_writer, write_records
 from indexer.schema import build_schema
@@ -18,10 +20,12 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE = [REPO / "sample_archive" / "nasional.jsonl", REPO / "sample_archive" / "daerah.csv"]
 
 
-def _build(tmp_path: Path, procs: int) -> tuple[BuildSummary, dict[str, dict[str, Any]]]:
+def _build(
+    tmp_path: Path, procs: int, limitmb: int = 32
+) -> tuple[BuildSummary, dict[str, dict[str, Any]]]:
     tmp_path.mkdir(exist_ok=True)
     ix = index.create_in(tmp_path, build_schema())
-    writer = open_writer(ix, procs=procs, limitmb=32)
+    writer = open_writer(ix, procs=procs, limitmb=limitmb)
     assert isinstance(writer, ParallelWriter) == (procs > 1)
     summary = BuildSummary()
     ticks: list[int] = []
@@ -45,6 +49,22 @@ def test_segments_are_committed_unmerged(tmp_path: Path) -> None:
     _build(tmp_path, procs=2)
     ix = index.open_dir(str(tmp_path))
     assert 1 <= len(ix._segments()) <= 2  # one per worker that received articles
+
+
+def test_a_worker_starts_a_new_segment_when_its_postings_fill_the_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, serial_docs = _build(tmp_path / "serial", procs=1)
+    monkeypatch.setattr(indexer.parallel, "CHUNK", 4)
+    _, small_docs = _build(tmp_path / "small", procs=2, limitmb=0)  # a segment per job
+    assert len(index.open_dir(str(tmp_path / "small"))._segments()) > 2
+    assert small_docs == serial_docs
+    hits = []
+    for name in ("serial", "small"):
+        with index.open_dir(str(tmp_path / name)).searcher() as s:
+            found = s.search(Term("body", "banjir"), limit=None)
+            hits.append(sorted(s.stored_fields(d)["id"] for d in found.docs()))
+    assert hits[0] == hits[1] and hits[0]
 
 
 def test_an_extraction_error_costs_one_article(
