@@ -34,6 +34,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from indexer.analysis import index_terms
 
 _CONTINUED = bytes(range(128, 256))  # varint bytes that another byte follows
+_ONE_BYTE = [bytes([n]) for n in range(128)]
 
 
 class IndonesianPositions(Positions):
@@ -57,6 +58,12 @@ class IndonesianPositions(Positions):
 
     def encode(self, poslist: list[int]) -> bytes:  # type: ignore[override]
         """The gaps between sorted positions (the first from 0), as LEB128 varints."""
+        if len(poslist) == 1:  # most postings: a word once in the field
+            pos = poslist[0]
+            if pos < 128:
+                return _ONE_BYTE[pos]
+            if pos < 16384:
+                return bytes((pos & 127 | 128, pos >> 7))
         out = bytearray()
         prev = 0
         for pos in poslist:
