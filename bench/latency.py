@@ -28,7 +28,7 @@ def run(kind: str, index_dir: Path, passes: int) -> dict[str, Any]:
         from search.service import SearchService
 
         svc = SearchService(index_dir)
-        svc.stats()  # open the generation and build its facet arrays
+        svc.warm()  # open the generation: facet arrays, field lengths, spelling index
 
         def one(req: Any) -> int:
             return svc.search(req).total

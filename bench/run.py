@@ -316,7 +316,7 @@ ROWS: list[tuple[str, str, str, str, bool]] = [
     ("search p99 (ms)", "", "search", "p99", False),
     ("search process peak RSS (MB)", "≤ 400 (220k)", "search", "peak_rss_mb", False),
     ("… of which private (RssAnon, MB)", "", "search", "rss_anon_mb", False),
-    ("open index + facet arrays (ms)", "", "search", "open_ms", False),
+    ("open index: facets, lengths, spelling (ms)", "", "search", "open_ms", False),
     ("HTTP req/s", "≥ 150 (22k)", "http", "rps", True),
     ("HTTP p50 (ms)", "", "http", "p50_ms", False),
     ("HTTP p99 (ms)", "≤ 200 (22k)", "http", "p99_ms", False),
