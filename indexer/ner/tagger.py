@@ -6,6 +6,7 @@ import os
 import tempfile
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 from typing import cast
 
 import numpy as np
@@ -75,24 +76,23 @@ class Tagger:
         table = self._types[cased]
         get = self._attr.get
         new = list(dict.fromkeys(w for w in words if w not in table))
-        # Feature ids of all new words in one padded array, one gather and one sum;
-        # padding and unknown features hit the zero row (-1).
-        groups = []
+        # Feature ids of all new words in one flat list, one gather and one segmented sum;
+        # unknown features hit the zero row (-1). No group is empty (the word is in each).
+        flat: list[int] = []
+        bounds: list[int] = []
         for word in new:
             own, views = word_features(word, cased)
-            groups.append([own, *(views[prefix] for _, prefix in WINDOW)])
-        width = max(len(g) for gs in groups for g in gs)
-        ids = np.full((len(new), 1 + len(WINDOW), width), -1, dtype=np.intp)
-        for i, gs in enumerate(groups):
-            for r, feats in enumerate(gs):
-                ids[i, r, : len(feats)] = [get(f, -1) for f in feats]
+            for feats in (own, *(views[prefix] for _, prefix in WINDOW)):
+                bounds.append(len(flat))
+                flat += map(get, feats, repeat(-1))
+        scores = np.add.reduceat(self._w[flat], bounds, axis=0)
         first = self._n_types
         self._n_types += len(new)
         while self._n_types > len(self._typemat):
             grown = np.zeros((2 * len(self._typemat), *self._typemat.shape[1:]))
             grown[:first] = self._typemat[:first]
             self._typemat = grown
-        self._typemat[first : self._n_types] = self._w[ids].sum(axis=2)
+        self._typemat[first : self._n_types] = scores.reshape(len(new), 1 + len(WINDOW), -1)
         for k, word in enumerate(new, first):
             table[word] = k
 
