@@ -209,6 +209,13 @@ def test_malformed_alias_file_names_the_line(tmp_path: Path, line: str) -> None:
         ("membuatPresiden Kassym-Jomart", ["membuat", "Presiden", "Kassym-Jomart"]),
         ("Senin (10/1), Dr. Zas", ["Senin", "(", "10/1", ")", ",", "Dr.", "Zas"]),
         ("WowKeren - iPhone", ["WowKeren", "-", "iPhone"]),
+        # Words touching . ' - or digits leave the fast path for the full rules.
+        (
+            "Ma'ruf dari KONTAN.CO.ID naik 3,5%.",
+            ["Ma'ruf", "dari", "KONTAN.CO.ID", "naik", "3,5", "%", "."],
+        ),
+        ("Kassym-Jomart di bbc.com, H. Zas", ["Kassym-Jomart", "di", "bbc.com", ",", "H.", "Zas"]),
+        ("Covid19 dan G20_x", ["Covid19", "dan", "G20", "_", "x"]),
     ],
 )
 def test_tokenizer_splits_glued_words_and_keeps_offsets(text: str, words: list[str]) -> None:
