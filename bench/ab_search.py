@@ -1,11 +1,13 @@
 """Side-by-side search latency: the working tree against a git revision, on one index.
 
-    python -m bench.ab_search INDEX_DIR [--base HEAD~3] [--passes 3]
+    python -m bench.ab_search INDEX_DIR [--base HEAD~3] [--passes 3] [--only search/a.py ...]
 
 Each side runs SearchService in a process of its own (the base from `git archive REV`, so its
 whole search path is the old one). Every query of bench/queries.json goes to both sides in
 turn, which side first alternating, for `--passes` passes after one warm-up pass; each query's
 time is its median over the passes, then p50/p95/p99 over the mix, as `bench.latency` reports.
+With `--only`, the base side is HEAD with just those files as they were at
+`--base` (e.g. the search path of then on today's index format).
 On a shared machine compare the two columns of one run (and their ratio), not runs.
 
 The sides' results are compared too (totals, facet counts, hit ids and scores): a difference
@@ -52,11 +54,19 @@ for line in sys.stdin:
 """
 
 
-def _snapshot(rev: str, dest: Path) -> Path:
-    """The tree of `rev`, extracted (no checkout: the working tree is shared)."""
-    data = subprocess.run(["git", "archive", rev], cwd=REPO, check=True, capture_output=True).stdout
-    with tarfile.open(fileobj=BytesIO(data)) as tar:
+def _snapshot(rev: str, dest: Path, only: list[str]) -> Path:
+    """The tree of `rev` (or HEAD with `only` those paths from `rev`), extracted: no checkout,
+    the working tree is shared."""
+    tree = "HEAD" if only else rev
+    data = subprocess.run(["git", "archive", tree], cwd=REPO, check=True, capture_output=True)
+    with tarfile.open(fileobj=BytesIO(data.stdout)) as tar:
         tar.extractall(dest, filter="data")
+    for path in only:
+        old = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=REPO, capture_output=True)
+        if old.returncode == 0:
+            (dest / path).write_bytes(old.stdout)
+        else:  # the file did not exist then
+            (dest / path).unlink(missing_ok=True)
     return dest
 
 
@@ -91,11 +101,12 @@ def main() -> None:
     ap.add_argument("index_dir", type=Path)
     ap.add_argument("--base", default="HEAD", help="the git revision to compare against")
     ap.add_argument("--passes", type=int, default=3)
+    ap.add_argument("--only", nargs="*", default=[], help="paths to take from --base")
     args = ap.parse_args()
     mix = load_mix()
     with tempfile.TemporaryDirectory(prefix="ab-search-") as tmp:
         sides = [
-            _Side("base", _snapshot(args.base, Path(tmp)), args.index_dir),
+            _Side("base", _snapshot(args.base, Path(tmp), args.only), args.index_dir),
             _Side("ours", REPO, args.index_dir),
         ]
         try:
@@ -119,6 +130,7 @@ def main() -> None:
     stats = {name: percentiles(m) for name, m in medians.items()}
     report = {
         "base_rev": args.base,
+        "base_only": args.only,
         "index": str(args.index_dir),
         "passes": args.passes,
         **stats,
