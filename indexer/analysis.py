@@ -296,21 +296,28 @@ def stemmed_analyzer() -> Any:
     )
 
 
-def _words(text: str) -> Iterator[tuple[int, str, bool]]:
-    """(position, word, is a name) of each token, as IndonesianTokenizer flags them."""
-    pos = 0
+def _sentences(text: str) -> Iterator[tuple[list[str], list[bool]]]:
+    """Each sentence's words and whether each is a name, as IndonesianTokenizer flags them."""
+    has_marks = NAME_MARK in text
     sent_start = 0
     for sentence_end in [*(m.end() for m in _SENTENCE_BREAK.finditer(text)), len(text)]:
         if sentence_end <= sent_start:
             continue
-        found = _MARKED_TOKEN.findall(text, sent_start, sentence_end)
+        words = _MARKED_TOKEN.findall(text, sent_start, sentence_end)
         sent_start = sentence_end
-        marked = [w[0] == NAME_MARK for w in found]
-        words = [w[1:] if m else w for w, m in zip(found, marked, strict=True)]
-        headline = _title_case(words)
-        for i, (word, mark) in enumerate(zip(words, marked, strict=True)):
-            yield pos, word, mark or (i > 0 and not headline and word[:1].isupper())
-            pos += 1
+        if not words:
+            continue
+        if has_marks:
+            marked = [w[0] == NAME_MARK for w in words]
+            words = [w[1:] if m else w for w, m in zip(words, marked, strict=True)]
+        else:
+            marked = [False] * len(words)
+        capitals_count = not _title_case(words)
+        names = [
+            m or (i > 0 and capitals_count and w[:1].isupper())
+            for i, (w, m) in enumerate(zip(words, marked, strict=True))
+        ]
+        yield words, names
 
 
 def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
@@ -330,15 +337,17 @@ def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
                 terms[low] = [pos]
         return terms
     # StopFilter renumbers: the first kept word keeps its position, the next ones follow it.
+    pos = 0
     kept = -1
-    for pos, word, name in _words(text):
-        low = word.lower()
-        if low in STOPWORDS:
-            continue
-        kept = pos if kept < 0 else kept + 1
-        term = low if name else stem(low)
-        if term in terms:
-            terms[term].append(kept)
-        else:
-            terms[term] = [kept]
+    for words, names in _sentences(text):
+        for word, name in zip(words, names, strict=True):
+            low = word.lower()
+            if low not in STOPWORDS:
+                kept = pos if kept < 0 else kept + 1
+                term = low if name else stem(low)
+                if term in terms:
+                    terms[term].append(kept)
+                else:
+                    terms[term] = [kept]
+            pos += 1
     return terms

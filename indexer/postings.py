@@ -30,6 +30,7 @@ from whoosh.codec.whoosh3 import (
 )
 from whoosh.formats import Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.writing import SegmentWriter
 
 from indexer.analysis import index_terms
 
@@ -340,6 +341,33 @@ class TermPool:
         entry[2].append(vbytes or b"")
         self.size += 60 + len(vbytes or b"")  # measured: ~60 bytes a posting besides its value
 
+    def add_terms(
+        self, fieldname: str, docnum: int, terms: dict[str, list[int]], fmt: Any, boost: float
+    ) -> int:
+        """A document's postings of one field from `index_terms` (what fmt.word_values would
+        yield, each weight times `boost`), in one loop; returns the field's length."""
+        fielddict = self._fields.get(fieldname)
+        if fielddict is None:
+            fielddict = self._fields[fieldname] = {}
+        encode = fmt.encode
+        fb = fmt.field_boost
+        length = size = 0
+        for term, poslist in terms.items():
+            tbytes = term.encode("utf-8")
+            entry = fielddict.get(tbytes)
+            if entry is None:
+                entry = fielddict[tbytes] = (array("I"), array("d"), [])
+                size += 450 + len(tbytes)
+            freq = len(poslist)
+            value = encode(poslist)
+            entry[0].append(docnum)
+            entry[1].append(freq * fb * boost)
+            entry[2].append(value)
+            length += freq
+            size += 60 + len(value)
+        self.size += size
+        return length
+
     def iter_postings(self) -> _PoolPostings:
         return _PoolPostings(self._fields)
 
@@ -367,13 +395,65 @@ class _PoolPostings:
                     yield fieldname, tbytes, docnum, weight, value
 
 
+class _BuildWriter(SegmentWriter):  # type: ignore[misc]
+    """Whoosh's SegmentWriter whose add_document hands IndonesianPositions fields straight
+    from `index_terms` to the TermPool: no generator per field, no tuple and call per
+    posting. Other fields go Whoosh's way; the rest is SegmentWriter.add_document's code."""
+
+    pool: TermPool
+
+    def add_document(self, **fields: Any) -> None:
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        pool = self.pool
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                if field.vector or field.separate_spelling():
+                    raise ValueError(f"{fieldname}: vectors and spelling are not supported here")
+                length = 0
+                if field.indexed:
+                    boost = self._field_boost(fields, fieldname, docboost)
+                    fmt = field.format
+                    if isinstance(fmt, IndonesianPositions) and isinstance(value, str):
+                        terms = index_terms(value, fmt.stemmed)
+                        length = pool.add_terms(fieldname, docnum, terms, fmt, boost)
+                    else:
+                        for tbytes, freq, weight, vbytes in field.index(value):
+                            if field.scorable:
+                                length += freq
+                            pool.add((fieldname, tbytes, docnum, weight * boost, vbytes))
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(
+                    fieldname, field, customval if field.stored else None, length
+                )
+                column = field.column_type
+                if column and customval is not None:
+                    cv = field.to_column_value(customval)
+                    perdocwriter.add_column_value(fieldname, column, cv)
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+
 def build_writer(ix: Any, **kwargs: Any) -> Any:
-    """A SegmentWriter for building: our codec, and the term pool (no spilled runs).
+    """A SegmentWriter for building: our codec, the term pool (no spilled runs) and the
+    direct path from analysis to pool.
 
     Takes SegmentWriter's arguments (`_lk=False` for a worker under its parent's lock).
     """
-    from whoosh.writing import SegmentWriter
-
-    writer = SegmentWriter(ix, codec=CompactCodec(), **kwargs)
+    writer = _BuildWriter(ix, codec=CompactCodec(), **kwargs)
     writer.pool = TermPool()
     return writer
