@@ -17,6 +17,7 @@ search per phrase) and combined like any other leaf.
 from __future__ import annotations
 
 from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -35,11 +36,37 @@ from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from indexer.postings import IndonesianPositions
+
 # Documents whose approximate score is within this share of the k-th score are re-scored
 # exactly (the approximation differs from Whoosh's by a few units in the last place).
 BAND = 1e-9
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def _pick(values: list[Any], rows: np.ndarray) -> list[Any]:
+    """values[i] for each i of rows."""
+    if rows.size == 0:
+        return []
+    if rows.size == 1:
+        return [values[int(rows[0])]]
+    return list(itemgetter(*rows.tolist())(values))
+
+
+def _positions(fmt: Any, values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """How many positions each encoded value holds, and all of them in a row."""
+    counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    if isinstance(fmt, IndonesianPositions) and values:
+        raw = np.frombuffer(b"".join(values), dtype=np.uint8)
+        if int(raw.max()) < 128:  # every gap one byte (nearly always): one position per byte
+            total = np.cumsum(raw, dtype=np.int64)
+            starts = np.cumsum(counts) - counts
+            before = np.where(starts > 0, total[np.maximum(starts - 1, 0)], 0)
+            return counts, total - np.repeat(before, counts)
+    positions = [fmt.decode_positions(v) for v in values]
+    counts = np.fromiter(map(len, positions), dtype=np.int64, count=len(positions))
+    return counts, np.fromiter(chain.from_iterable(positions), dtype=np.int64)
 
 
 def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
@@ -244,7 +271,7 @@ class TopK:
         ):
             return self._whoosh_leaf(q)
         self._scorable(fieldname)
-        decode = schema[fieldname].format.decode_positions
+        fmt = schema[fieldname].format
         mask = np.zeros(self.size, dtype=bool)
         score = np.zeros(self.size, dtype=np.float64)
         distinct = list(dict.fromkeys(words))
@@ -267,10 +294,7 @@ class TopK:
                 p = post[w]
                 if w not in rows:
                     rows[w] = np.searchsorted(p.ids, common)
-                vals = p.values or []
-                positions = [decode(vals[i]) for i in rows[w].tolist()]
-                counts = np.fromiter(map(len, positions), dtype=np.int64, count=len(positions))
-                flat = np.fromiter(chain.from_iterable(positions), dtype=np.int64)
+                counts, flat = _positions(fmt, _pick(p.values or [], rows[w]))
                 keys = np.repeat(np.arange(common.size, dtype=np.int64), counts) << 32
                 keys += flat - k
                 keys = np.unique(keys)

@@ -15,11 +15,12 @@ from whoosh import query as wq
 
 from indexer.build import current_path, swap_current
 from indexer.models import Article
+from indexer.postings import IndonesianPositions
 from indexer.schema import build_schema, to_document
 from search.models import SearchRequest
 from search.query import RERANK_DEPTH, rerank_by_proximity
 from search.service import SearchService
-from search.topk import ScoreUnsupported
+from search.topk import ScoreUnsupported, _positions
 from tests.conftest import article
 
 VOCABULARY = "banjir rob kapal nelayan pasar gempa bumi hujan deras warga pompa listrik jalan"
@@ -183,3 +184,16 @@ def test_relaxed_ranking_equals_the_whoosh_path(
     slow = svc.search(req)
     assert [(h.id, h.score) for h in fast.hits] == [(h.id, h.score) for h in slow.hits]
     assert fast.total == slow.total
+
+
+def test_positions_decoded_in_bulk_as_the_format_decodes_them() -> None:
+    fmt = IndonesianPositions(stemmed=False)
+    lists = [[0], [3, 4, 9], [127], [1, 2, 3, 4, 5]]
+    values = [fmt.encode(p) for p in lists]
+    counts, flat = _positions(fmt, values)  # one byte per gap: the bulk path
+    assert counts.tolist() == [len(p) for p in lists]
+    assert flat.tolist() == [x for p in lists for x in p]
+    lists.append([5, 300, 301])  # a gap of 295: two bytes
+    counts, flat = _positions(fmt, [fmt.encode(p) for p in lists])
+    assert counts.tolist() == [len(p) for p in lists]
+    assert flat.tolist() == [x for p in lists for x in p]
