@@ -14,6 +14,8 @@ from whoosh.support.levenshtein import damerau_levenshtein
 
 from indexer.build import current_path
 from indexer.models import Article
+from search.models import SearchRequest
+from search.service import SearchService
 from search.suggest import SPELL_FIELD, SpellIndex, correct_word, edit_distances
 from tests.conftest import SMALL_CORPUS
 
@@ -74,3 +76,16 @@ def test_a_swapped_pair_of_letters_is_one_edit(
     with ix.searcher() as searcher:
         assert correct_word(searcher.reader(), "pelabuhna") == "pelabuhan"
         assert correct_word(searcher.reader(), "nelayan") is None  # known: nothing to correct
+
+
+def test_warm_builds_what_first_searches_would_wait_for(
+    make_index: Callable[[list[Article]], Path],
+) -> None:
+    svc = SearchService(make_index(SMALL_CORPUS))
+    svc.warm()
+    gen = svc._current()
+    assert gen.spell is not None
+    assert set(gen.topk._lengths) >= {"title", "body"}
+    assert svc.search(SearchRequest(q="pelabuhna")).suggestion == "pelabuhan"
+    assert svc._current().spell is gen.spell  # built once per generation
+    svc.close()
