@@ -40,6 +40,8 @@ _TOKEN = re.compile(
 )
 # Scraped text loses spaces before links: "diKazakhstan", "membuatPresiden".
 _GLUED = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
+# The same points, searched from their capital: much faster over a whole text.
+_GLUED_CAPITAL = re.compile(r"[A-Z](?<=[a-z]{2}[A-Z])(?=[a-z])")
 _LINE_SENT_END = frozenset({".", "!", "?"})
 
 
@@ -53,7 +55,7 @@ def words_and_starts(text: str) -> tuple[list[str], list[int]]:
     starts = [m.start() for m in matches]
     # Glue points are rare: find them in the whole text, then split only the words holding one.
     glued = sorted(
-        {bisect_right(starts, g.start()) - 1 for g in _GLUED.finditer(text)}, reverse=True
+        {bisect_right(starts, g.start()) - 1 for g in _GLUED_CAPITAL.finditer(text)}, reverse=True
     )
     for i in glued:
         word = words[i]
