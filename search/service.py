@@ -370,7 +370,13 @@ class SearchService:
         days = gen.facets.day[docs]
         # Undated articles go last in both orders; ties keep index order.
         key = np.where(days < 0, np.iinfo(np.int32).max, days if sort == "oldest" else -days)
-        order = np.lexsort((docs, key))
+        # One int64 per document (day, then document number), and only the first `end` sorted.
+        combined = key.astype(np.int64) * gen.facets.size + docs
+        if end < combined.size:
+            first = np.argpartition(combined, end - 1)[:end]
+            order = first[np.argsort(combined[first])]
+        else:
+            order = np.argsort(combined)
         return [(int(d), None) for d in docs[order[start:end]]]
 
     def _relaxed_page(

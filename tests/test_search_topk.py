@@ -197,3 +197,21 @@ def test_positions_decoded_in_bulk_as_the_format_decodes_them() -> None:
     counts, flat = _positions(fmt, [fmt.encode(p) for p in lists])
     assert counts.tolist() == [len(p) for p in lists]
     assert flat.tolist() == [x for p in lists for x in p]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_date_order_pages_through_ties_by_document_number(svc: SearchService, sort: str) -> None:
+    gen = svc._current()
+    day = gen.facets.day
+    docs = np.flatnonzero(svc._matching(gen, svc.parse("banjir").query))
+    undated = np.iinfo(np.int32).max
+
+    def key(d: int) -> tuple[int, int]:
+        k = undated if day[d] < 0 else (int(day[d]) if sort == "oldest" else -int(day[d]))
+        return (k, d)
+
+    want = [gen.searcher.stored_fields(d)["id"] for d in sorted(docs.tolist(), key=key)]
+    got: list[str] = []
+    for page in range(1, 8):
+        got += [h.id for h in svc.search(SearchRequest(q="banjir", sort=sort, page=page)).hits]
+    assert got == want[: len(got)] and len(got) == min(70, len(want))
