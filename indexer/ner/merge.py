@@ -47,6 +47,10 @@ _TITLE_WORDS = (
 _TITLES = re.compile(rf"^(?:(?:{'|'.join(_TITLE_WORDS)})(?:\s+|$))+")
 _LOWER_LEAD = re.compile(r"(?:[^A-Z\s]\S*\s+)+(?=[A-Z])")  # disjoint parts: linear time
 _TITLE_WORD = re.compile("|".join(_TITLE_WORDS))
+# Every letter run in the title patterns: a title ends in one of them (a superset is safe).
+_TITLE_FINALS = tuple(
+    sorted({w for p in _TITLE_WORDS for w in re.findall(r"[A-Za-z]+", re.sub(r"\\[sS]", " ", p))})
+)
 # Where a title ending a text could start: a word's start, or a capital glued to a word.
 _TITLE_STARTS = re.compile(r"(?<![^\s(])\S|(?<=[a-z])[A-Z]")
 # Names that are never entities on their own: scraping debris and calendar words.
@@ -116,6 +120,9 @@ def _after_title(text: str, start: int, known: set[str]) -> bool:
     if last.islower() or not last:
         return False  # titles are capitalised: a name after "di" or "kata" ends here
     before = before[: len(before) - _place_before(before, known)].rstrip()
+    # A title ends in one of its literal words (and maybe a dot): most names fail this at once.
+    if not before or not before.rsplit(None, 1)[-1].rstrip(".").endswith(_TITLE_FINALS):
+        return False
     # Anchored tries at the last few word starts: a search over the alternation was slow.
     return any(
         _TITLE_WORD.fullmatch(before, m.start())
