@@ -108,8 +108,9 @@ def _dumps(obj: Any) -> bytes:
 def _whole(weights: Any) -> tuple[float, ...] | tuple[int, ...]:
     """Whole-number weights (term frequency × field boost) as ints: 2 bytes each pickled
     instead of 9. Scores do not change: BM25 computes the same floats from them."""
-    ints = tuple(int(w) for w in weights)
-    return ints if all(i == w for i, w in zip(ints, weights, strict=True)) else tuple(weights)
+    if all(w.is_integer() for w in weights):
+        return tuple(map(int, weights))
+    return tuple(weights)
 
 
 def _compact_weights(weights: Any) -> Any:
@@ -208,9 +209,18 @@ class _PostingsWriter(W3PostingsWriter):
         self._terminfo = None
         return terminfo
 
+    def start_postings(self, format_: Any, terminfo: Any) -> None:
+        # Whoosh's, without asking the file where it is (a system call per term): only terms
+        # with blocks need the offset, and _write_block takes it.
+        self._format = format_
+        self._blockcount = 0
+        self._new_block()
+        self._terminfo = terminfo
+
     def _write_block(self, last: bool = False) -> None:
         # Whoosh's, with our pickles (W3LeafMatcher unpickles any protocol).
         if not self._blockcount:
+            self._startoffset = self._postfile.tell()
             self._postfile.write(WHOOSH3_HEADER_MAGIC)
         self._terminfo.add_block(self)
         databytes = _dumps((self._mini_ids(), self._mini_weights(), self._mini_values()))
