@@ -135,6 +135,28 @@ MERGING = [
         [("ORG", "Reuters")],
         id="web-addresses-are-outlets-not-organisations",
     ),
+    pytest.param(
+        "Panglima TNI Hadi Tjahjanto dan Ketua Komisi Pemberantasan Korupsi Agus Rahardjo hadir.",
+        [
+            ("ORG", "TNI"),
+            ("PER", "Hadi Tjahjanto"),
+            ("ORG", "Komisi Pemberantasan Korupsi"),
+            ("PER", "Agus Rahardjo"),
+        ],
+        [
+            ("ORG", "TNI"),
+            ("PER", "Hadi Tjahjanto"),
+            ("ORG", "Komisi Pemberantasan Korupsi"),
+            ("PER", "Agus Rahardjo"),
+        ],
+        id="a-body-after-a-title-is-not-a-person",
+    ),
+    pytest.param(
+        "Wakil Presiden AS Mike Pence tiba di RI kemarin.",
+        [("ORG", "AS"), ("PER", "Mike Pence"), ("ORG", "RI")],
+        [("LOC", "Amerika Serikat"), ("PER", "Mike Pence"), ("LOC", "Indonesia")],
+        id="place-acronyms-are-places",
+    ),
 ]
 
 

@@ -35,6 +35,10 @@ class AliasTable:
         key = name_key(name)
         return self._by_label.get((key, label)) or self._by_label.get((key, None))
 
+    def has(self, name: str, label: str) -> bool:
+        """Is there a line for `name` with exactly this label?"""
+        return (name_key(name), label) in self._by_label
+
     def read(self, text: str, source: str) -> None:
         for lineno, line in enumerate(text.splitlines(), 1):
             if not line.strip() or line.lstrip().startswith("#"):

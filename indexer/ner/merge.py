@@ -84,6 +84,14 @@ _ORDINARY = frozenset({"0", "lo"})  # news writes these words in lower case (clu
 _UPPER_WORD = r"[A-Z][A-Z-]*[A-Z]"
 _ACRONYM_LEAD = re.compile(rf"((?:{_UPPER_WORD}\s+){{0,2}}{_UPPER_WORD})\s+(?=[A-Z][a-z])")
 _UPPER_RUN = re.compile(rf"(?:{_UPPER_WORD}\s+){{0,2}}{_UPPER_WORD}")
+_BODY_HEADS = frozenset(
+    {
+        "Komisi", "Badan", "Kementerian", "Partai", "Dewan", "Majelis", "Mahkamah",
+        "Pengadilan", "Kejaksaan", "Kepolisian", "Polda", "Polres", "Dinas", "Lembaga", "Bank",
+        "Universitas", "Institut", "Sekolah", "Rumah", "Pemerintah", "PT", "Perum", "Yayasan",
+        "Asosiasi", "Ikatan", "Persatuan", "Perhimpunan", "Gerakan", "Front", "Tim", "Klub",
+    }
+)  # fmt: skip
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 _ACRONYM_MAX = 4  # letters in each word of a shouted name that is kept as acronyms: DPR RI
 # A web address names an outlet (the outlet facet has those), not an organisation or person.
@@ -240,6 +248,22 @@ def _initials(acronym: str, aliases: AliasTable) -> bool:
     return len(acronym) <= 2 and _acronym_label(acronym, aliases) != "LOC"
 
 
+def _is_body(name: str) -> bool:
+    """An organisation's name by its look: an acronym (TNI, KPK) or a body's head word
+    (Komisi Pemberantasan Korupsi); "Panglima TNI" names the body, not a person."""
+    return bool(_UPPER_RUN.fullmatch(name)) or name.split()[0] in _BODY_HEADS
+
+
+def _is_place_acronym(name: str, label: str, aliases: AliasTable) -> bool:
+    """RI, AS, USA: a short acronym the alias file lists as a place and not with `label`."""
+    return (
+        len(name) <= 4
+        and bool(_ACRONYM.match(name))
+        and aliases.has(name, "LOC")
+        and not aliases.has(name, label)
+    )
+
+
 def _looks_like_person(name: str) -> bool:
     words = name.split()
     return 1 <= len(words) <= 4 and all(w[0].isupper() for w in words)
@@ -284,9 +308,15 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
                 label_of = _acronym_label(lead.group(1), aliases)
                 mentions.append(Mention(label_of, s, lead.end(1)))
                 s, label = lead.end(), "PER"
-        if titled and _looks_like_person(text[s:e]) and name_key(text[s:e]) not in _places():
+        surface = text[s:e]
+        if (
+            titled
+            and _looks_like_person(surface)
+            and name_key(surface) not in _places()
+            and not (label == "ORG" and _is_body(surface))
+        ):
             label = "PER"
-        if name_key(text[s:e]) in _places():
+        if name_key(surface) in _places() or _is_place_acronym(surface, label, aliases):
             label = "LOC"
         prev = mentions[-1] if mentions else None
         if prev and prev.label == label == "PER" and not text[prev.end : s].strip():
