@@ -91,7 +91,12 @@ class FacetData:
             self.values[f] = _Values(
                 doc, np.asarray(vals[f], dtype=np.int32), list(ids[f]), ids[f], start
             )
-        dates = [date.fromordinal(int(o)) for o in np.unique(self.day[self.day >= 0])]
+        # The distinct days, each with its month (year * 12 + month - 1) and year: a histogram
+        # then counts days with one bincount and buckets the few distinct ones.
+        self._days = np.unique(self.day[self.day >= 0])
+        dates = [date.fromordinal(int(o)) for o in self._days]
+        self._month = np.array([d.year * 12 + d.month - 1 for d in dates], dtype=np.int64)
+        self._year = np.array([d.year for d in dates], dtype=np.int64)
         self.min_date = dates[0] if dates else None
         self.max_date = dates[-1] if dates else None
 
@@ -146,7 +151,12 @@ class FacetData:
         days = self.day[mask & (self.day >= 0)]
         if days.size == 0:
             return interval or "month", []
-        lo, hi = int(days.min()), int(days.max())
+        # Documents per distinct day of the generation (positions in self._days).
+        per_day = np.bincount(np.searchsorted(self._days, days), minlength=self._days.size)
+        present = np.flatnonzero(per_day)
+        day_counts = per_day[present]
+        ordinals = self._days[present]
+        lo, hi = int(ordinals[0]), int(ordinals[-1])
         if interval is None:
             span = hi - lo
             interval = (
@@ -159,26 +169,21 @@ class FacetData:
                 else "year"
             )
         if interval == "day":
-            keys, counts = np.unique(days, return_counts=True)
-            labels = [date.fromordinal(int(k)).isoformat() for k in keys]
-        elif interval == "week":
-            # Ordinal 1 (0001-01-01) is a Monday: subtract the weekday to get the week's Monday.
-            keys, counts = np.unique(days - (days - 1) % 7, return_counts=True)
-            labels = [date.fromordinal(int(k)).isoformat() for k in keys]
+            keys, counts = ordinals, day_counts
         else:
-            # Distinct days are few (one per calendar day), so bucket them, then spread counts.
-            uniq, inverse = np.unique(days, return_inverse=True)
-            as_dates = [date.fromordinal(int(k)) for k in uniq]
-            if interval == "month":
-                bucket = np.array([d.year * 12 + d.month - 1 for d in as_dates])
+            if interval == "week":
+                # Ordinal 1 (0001-01-01) is a Monday: subtract the weekday to get the Monday.
+                bucket = ordinals - (ordinals - 1) % 7
             else:
-                bucket = np.array([d.year for d in as_dates])
-            keys, per_bucket = np.unique(bucket[inverse], return_counts=True)
-            counts = per_bucket
-            if interval == "month":
-                labels = [f"{k // 12:04d}-{k % 12 + 1:02d}" for k in keys.tolist()]
-            else:
-                labels = [f"{k:04d}" for k in keys.tolist()]
+                bucket = (self._month if interval == "month" else self._year)[present]
+            keys, inverse = np.unique(bucket, return_inverse=True)
+            counts = np.bincount(inverse, weights=day_counts).astype(np.int64)
+        if interval in ("day", "week"):
+            labels = [date.fromordinal(int(k)).isoformat() for k in keys]
+        elif interval == "month":
+            labels = [f"{k // 12:04d}-{k % 12 + 1:02d}" for k in keys.tolist()]
+        else:
+            labels = [f"{k:04d}" for k in keys.tolist()]
         return interval, [FacetValue(lbl, int(c)) for lbl, c in zip(labels, counts, strict=True)]
 
 

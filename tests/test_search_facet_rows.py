@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -26,3 +28,30 @@ def test_sparse_and_dense_gathers_count_alike(small_index: Path, share: float) -
             v = fd.values[f]
             every_row = np.bincount(v.val[mask[v.doc]], minlength=len(v.names))
             assert np.array_equal(np.bincount(v.matching(mask), minlength=len(v.names)), every_row)
+
+
+def _reference(fd: FacetData, mask: np.ndarray, interval: str) -> list[tuple[str, int]]:
+    counts: Counter[str] = Counter()
+    for d in np.flatnonzero(mask & (fd.day >= 0)).tolist():
+        day = date.fromordinal(int(fd.day[d]))
+        if interval == "day":
+            counts[day.isoformat()] += 1
+        elif interval == "week":
+            counts[(day - timedelta(days=day.weekday())).isoformat()] += 1
+        elif interval == "month":
+            counts[f"{day.year:04d}-{day.month:02d}"] += 1
+        else:
+            counts[f"{day.year:04d}"] += 1
+    return sorted(counts.items())
+
+
+@pytest.mark.parametrize("interval", ["day", "week", "month", "year"])
+def test_histogram_counts_each_bucket(small_index: Path, interval: str) -> None:
+    ix = index.open_dir(current_path(small_index))
+    with ix.searcher() as searcher:
+        fd = FacetData(searcher.reader())
+    rng = np.random.default_rng(4)
+    for share in (0.3, 0.7, 1.0):
+        mask = rng.random(fd.size) < share
+        _, got = fd.histogram(mask, interval)
+        assert [(fv.value, fv.count) for fv in got] == _reference(fd, mask, interval)
