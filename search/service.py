@@ -53,7 +53,7 @@ class _Generation:
     searcher: Any
     facets: FacetData
     topk: TopK
-    spell: SpellIndex | None = None  # built on the first word to correct (or by warm())
+    spell: SpellIndex | None = None  # built by warm(), or for the first word to correct
 
     def spelling(self) -> SpellIndex:
         if self.spell is None:
@@ -254,9 +254,12 @@ class SearchService:
         hits = [self._hit(gen, d, s, parsed) for d, s in docnums_scores]
         suggestion = None
         if parsed.words:
-            with self._lock:
-                spell = gen.spelling()
-            suggestion = suggest(gen.searcher.reader(), req.q, parsed.words, spell)
+
+            def spelling() -> SpellIndex:  # only when a word is rare enough to correct
+                with self._lock:
+                    return gen.spelling()
+
+            suggestion = suggest(gen.searcher.reader(), req.q, parsed.words, spelling)
         took = (time.perf_counter() - started) * 1000
         return SearchResult(
             total,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -106,15 +107,25 @@ def _known(reader: Any, word: str) -> int:
     )
 
 
-def correct_word(reader: Any, word: str, spell: SpellIndex | None = None) -> str | None:
-    """A better-known word of the index within two edits of `word` (lowercase), or None."""
+Spelling = SpellIndex | Callable[[], SpellIndex] | None
+
+
+def correct_word(reader: Any, word: str, spell: Spelling = None) -> str | None:
+    """A better-known word of the index within two edits of `word` (lowercase), or None.
+
+    `spell`: the generation's SpellIndex, or a function that gives it (asked only when a word
+    is rare enough to correct), or None to build one here."""
     if len(word) < MIN_WORD_LENGTH or not word.isalpha():
         return None
     df = _known(reader, word)
     if df > RARE_DF:
         return None
     floor = max(MIN_CANDIDATE_DF if df else 1, df * BETTER_BY)
-    near = (spell if spell is not None else SpellIndex(reader)).near(word, MAX_DISTANCE)
+    if spell is None:
+        spell = SpellIndex(reader)
+    elif not isinstance(spell, SpellIndex):
+        spell = spell()
+    near = spell.near(word, MAX_DISTANCE)
     for distance in range(1, MAX_DISTANCE + 1):
         # The first letter is rarely the typo (and sharing it keeps the candidates few).
         candidates = [
@@ -128,14 +139,11 @@ def correct_word(reader: Any, word: str, spell: SpellIndex | None = None) -> str
     return None
 
 
-def suggest(
-    reader: Any, text: str, words: list[str], spell: SpellIndex | None = None
-) -> str | None:
+def suggest(reader: Any, text: str, words: list[str], spell: Spelling = None) -> str | None:
     """The query text with its misspelled words corrected, or None when nothing needs it.
 
     `words` are the plain (unquoted, not excluded) words of the parsed query; the rest of the
-    text (operators, quotes, other words) is kept as typed. `spell`: the generation's
-    SpellIndex (built here when not given).
+    text (operators, quotes, other words) is kept as typed. `spell`: as for `correct_word`.
     """
     corrected = text
     changed = False

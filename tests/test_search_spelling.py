@@ -89,3 +89,14 @@ def test_warm_builds_what_first_searches_would_wait_for(
     assert svc.search(SearchRequest(q="pelabuhna")).suggestion == "pelabuhan"
     assert svc._current().spell is gen.spell  # built once per generation
     svc.close()
+
+
+def test_spelling_index_waits_for_a_word_to_correct(
+    make_index: Callable[[list[Article]], Path],
+) -> None:
+    svc = SearchService(make_index(SMALL_CORPUS))  # not warmed: as after a new generation
+    assert svc.search(SearchRequest(q="banjir bekasi")).suggestion is None
+    assert svc._current().spell is None  # known words: nothing to build
+    assert svc.search(SearchRequest(q="pelabuhna")).suggestion == "pelabuhan"
+    assert svc._current().spell is not None
+    svc.close()
