@@ -33,6 +33,7 @@ from whoosh import query as wq
 
 from indexer.analysis import STOPWORDS, TOKEN_PATTERN, exact_analyzer, stem, stemmed_analyzer
 from search.synonyms import SynonymTable, default_synonyms
+from search.topk import scores_of
 
 MAX_QUERY_LENGTH = 500
 MAX_DEPTH = 8
@@ -381,9 +382,9 @@ def rerank_by_proximity(
     for a, b in parsed.near:
         for f in ("title", "body"):
             near = wq.Phrase(f, [a, b], slop=PROXIMITY_SLOP)
-            for hit in searcher.search(near, filter=candidates, limit=None):
-                if hit.docnum in bonus:
-                    bonus[hit.docnum] += PROXIMITY_WEIGHT * hit.score
+            # Only the candidates: a search would step through every document with both words.
+            for docnum, score in scores_of(searcher, near, list(candidates)).items():
+                bonus[docnum] += PROXIMITY_WEIGHT * score
     head.sort(key=lambda ds: -((ds[1] or 0.0) + bonus[ds[0]]))  # stable: ties keep order
     return [(d, (s or 0.0) + bonus[d]) for d, s in head] + tail
 
