@@ -356,7 +356,8 @@ def markdown(result: dict[str, Any]) -> str:
             s = result["scales"][lb]
             ours = s[f"{section}_ours"].get(key)
             base = s[f"{section}_base"].get(key)
-            row += f" {ours} | {base} | {_speedup(ours or 0, base or 0, higher)} |"
+            shown = ["–" if v is None else v for v in (ours, base)]
+            row += f" {shown[0]} | {shown[1]} | {_speedup(ours or 0, base or 0, higher)} |"
         lines.append(row)
     notes = [
         "",
