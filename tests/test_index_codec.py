@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -19,22 +20,37 @@ from indexer.build import extract
 from indexer.models import RawRecord
 from indexer.postings import CompactCodec, build_writer
 from indexer.schema import build_schema, to_document
-from tests.conftest import NEWS
+from indexer.sources import read_archive
+from tests.conftest import NEWS, REPO
+
+
+def _records() -> list[RawRecord]:
+    """160 CLICK-ID articles, or without ../shared our sample archive four times over (new ids):
+    enough documents for common words to fill several posting blocks either way."""
+    if not NEWS.exists():
+        sample = [r for r in read_archive([REPO / "sample_archive"]) if isinstance(r, RawRecord)]
+        return [replace(r, doc_id=f"{r.doc_id}-{k}") for k in range(4) for r in sample]
+    with gzip.open(NEWS, "rt", encoding="utf-8") as f:
+        return [
+            RawRecord(
+                doc_id=f"news-{n}",
+                source="news",
+                line=n,
+                fields={k: rec.get(k) for k in ("title", "body", "url", "outlet", "published")},
+            )
+            for n, rec in enumerate(map(json.loads, islice(f, 160)))
+        ]
 
 
 @pytest.fixture(scope="module")
 def docs() -> list[dict[str, Any]]:
-    """160 CLICK-ID articles as the indexer writes them (common words fill several blocks)."""
+    """The articles of _records as the indexer writes them, some with tagged names."""
     out = []
-    with gzip.open(NEWS, "rt", encoding="utf-8") as f:
-        for n, line in enumerate(islice(f, 160)):
-            rec = json.loads(line)
-            fields = {k: rec.get(k) for k in ("title", "body", "url", "outlet", "published")}
-            record = RawRecord(doc_id=f"news-{n}", source="news", line=n, fields=fields)
-            article = extract(record)
-            article.person = ["Joko Widodo"] if n % 3 == 0 else []
-            article.place = ["Jakarta", "Bekasi"] if n % 5 == 0 else []
-            out.append(to_document(article))
+    for n, record in enumerate(_records()):
+        article = extract(record)
+        article.person = ["Joko Widodo"] if n % 3 == 0 else []
+        article.place = ["Jakarta", "Bekasi"] if n % 5 == 0 else []
+        out.append(to_document(article))
     return out
 
 
@@ -76,15 +92,24 @@ def contents(ix: Any) -> tuple[Any, ...]:
         return postings(r), lengths, doc_lengths, list(r.all_stored_fields())
 
 
-QUERIES = [
-    Term("body", "presiden"),
-    Term("title", "kpk"),
-    Or([Term("body", "papua"), Term("title", "papua"), Term("exact", "papua")]),
-    Phrase("exact", ["presiden", "joko", "widodo"]),
-    Phrase("body", ["presiden", "jokowi"], slop=3),
-    Term("person", "Joko Widodo"),
-    Term("place", "Bekasi"),
-]
+# Words of CLICK-ID news, or of our sample archive when ../shared is absent.
+QUERIES = (
+    [
+        Term("body", "presiden"),
+        Term("title", "kpk"),
+        Or([Term("body", "papua"), Term("title", "papua"), Term("exact", "papua")]),
+        Phrase("exact", ["presiden", "joko", "widodo"]),
+        Phrase("body", ["presiden", "jokowi"], slop=3),
+    ]
+    if NEWS.exists()
+    else [
+        Term("body", "banjir"),
+        Term("title", "kpk"),
+        Or([Term("body", "kpk"), Term("title", "kpk"), Term("exact", "kpk")]),
+        Phrase("exact", ["komisi", "pemberantasan", "korupsi"]),
+        Phrase("body", ["wali", "kota"], slop=3),
+    ]
+) + [Term("person", "Joko Widodo"), Term("place", "Bekasi")]
 
 
 def results(ix: Any) -> list[list[tuple[int, float]]]:
