@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -27,10 +26,10 @@ from bench.run import (
     NEWS,
     RESULTS,
     _head,
-    dir_bytes,
     log,
     raw_text_bytes,
     rebuild_baseline,
+    rebuild_figures,
     rebuild_ours,
 )
 
@@ -48,16 +47,7 @@ def rebuild_tree(tree: Path, archive: Path, index_dir: Path, work: Path) -> dict
     res = json.loads(out.read_text())
     if res["rc"] != 0:
         raise SystemExit(f"rebuild failed in {tree}:\n{res['stdout']}\n{res['stderr']}")
-    m = re.search(r"Indexed ([\d,]+) articles", res["stdout"])
-    indexed = int(m.group(1).replace(",", "")) if m else 0
-    return {
-        "indexed": indexed,
-        "seconds": res["seconds"],
-        "articles_per_s": round(indexed / res["seconds"], 1),
-        "cpu_ms_per_article": round(res["cpu_seconds"] * 1000 / max(indexed, 1), 2),
-        "peak_rss_mb": res["peak_rss_mb"],
-        "index_bytes": dir_bytes(Path(os.path.realpath(index_dir / "current"))),
-    }
+    return rebuild_figures(res, index_dir)
 
 
 def ab_trees(trees: list[Path], sample: Path, work: Path, rounds: int) -> dict[str, Any]:

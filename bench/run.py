@@ -83,6 +83,11 @@ def rebuild_ours(archive: Path, index_dir: Path, work: Path) -> dict[str, Any]:
         [str(BIN / "telusur"), "rebuild-index", "--index-dir", str(index_dir), str(archive)],
         work / "m-rebuild-ours.json",
     )
+    return rebuild_figures(res, index_dir)
+
+
+def rebuild_figures(res: dict[str, Any], index_dir: Path) -> dict[str, Any]:
+    """Rate, CPU, memory and index size of a measured `telusur rebuild-index` run."""
     m = re.search(r"Indexed ([\d,]+) articles", res["stdout"])
     indexed = int(m.group(1).replace(",", "")) if m else 0
     return {
