@@ -263,38 +263,35 @@ def scale(label: str, archive: Path, work: Path, args: argparse.Namespace) -> di
     out["rebuild_ours"]["index_vs_raw"] = round(out["rebuild_ours"]["index_bytes"] / raw, 3)
     log(f"{label}: {out['rebuild_ours']}")
     big = label == "220k"
-    if big and args.ours_only_220k:
-        # The serial baseline at 220k costs about an hour (bench/README.md): ratios come from 22k.
-        out["rebuild_base"], out["search_base"], out["http_base"] = {}, {}, {}
-        log(f"{label}: search latency")
-        out["search_ours"] = latency("ours", ours_dir, work, args.passes)
-        log(f"{label}: ours p50/p95 {out['search_ours']['p50']}/{out['search_ours']['p95']} ms")
-        log(f"{label}: HTTP")
-        out["http_ours"] = http(
-            "wsgi:app", {"TELUSUR_INDEX_DIR": str(ours_dir)}, work, args.http_seconds, 20
+    # The serial baseline at 220k costs about an hour (bench/README.md): --ours-only-220k skips
+    # it there, and the ratios come from 22k.
+    with_base = not (big and args.ours_only_220k)
+    out["rebuild_base"], out["search_base"], out["http_base"] = {}, {}, {}
+    if with_base:
+        log(f"{label}: rebuild (baseline)")
+        base_archive, base_raw = archive, raw
+        if args.baseline_sample:
+            # The serial baseline takes hours on a busy machine: time it on the first N
+            # articles, and measure its search path (groupedby, highlights) on our index, which
+            # has the same fields; only the stem filter differs.
+            base_archive = work / f"sample-{label}.jsonl.gz"
+            _head(archive, base_archive, args.baseline_sample)
+            base_raw = raw_text_bytes(base_archive)
+        out["rebuild_base"] = rebuild_baseline(base_archive, base_dir, work, work / "tags.pkl")
+        out["rebuild_base"]["index_vs_raw"] = round(
+            out["rebuild_base"]["index_bytes"] / base_raw, 3
         )
-        return out
-    log(f"{label}: rebuild (baseline)")
-    base_archive, base_raw = archive, raw
-    if args.baseline_sample:
-        # The serial baseline takes hours on a busy machine: time it on the first N articles,
-        # and measure its search path (groupedby, highlights) on our index, which has the same
-        # fields; only the stem filter differs.
-        base_archive = work / f"sample-{label}.jsonl.gz"
-        _head(archive, base_archive, args.baseline_sample)
-        base_raw = raw_text_bytes(base_archive)
-    out["rebuild_base"] = rebuild_baseline(base_archive, base_dir, work, work / "tags.pkl")
-    out["rebuild_base"]["index_vs_raw"] = round(out["rebuild_base"]["index_bytes"] / base_raw, 3)
-    if args.baseline_sample:
-        out["rebuild_base"]["sample"] = args.baseline_sample
-        base_dir = Path(os.path.realpath(ours_dir / "current"))
-    log(f"{label}: {out['rebuild_base']}")
+        if args.baseline_sample:
+            out["rebuild_base"]["sample"] = args.baseline_sample
+            base_dir = Path(os.path.realpath(ours_dir / "current"))
+        log(f"{label}: {out['rebuild_base']}")
     log(f"{label}: search latency")
     out["search_ours"] = latency("ours", ours_dir, work, args.passes)
-    out["search_base"] = latency("baseline", base_dir, work, 1 if big else args.passes)
+    if with_base:
+        out["search_base"] = latency("baseline", base_dir, work, 1 if big else args.passes)
     log(
         f"{label}: ours p50/p95 {out['search_ours']['p50']}/{out['search_ours']['p95']} ms, "
-        f"baseline {out['search_base']['p50']}/{out['search_base']['p95']} ms"
+        f"baseline {out['search_base'].get('p50')}/{out['search_base'].get('p95')} ms"
     )
     if not big or args.guard_all:
         log(f"{label}: correctness guard")
@@ -308,14 +305,18 @@ def scale(label: str, archive: Path, work: Path, args: argparse.Namespace) -> di
     out["http_ours"] = http(
         "wsgi:app", {"TELUSUR_INDEX_DIR": str(ours_dir)}, work, args.http_seconds, warm
     )
-    out["http_base"] = http(
-        "bench.baseline_wsgi:app",
-        {"BENCH_BASELINE_INDEX": str(base_dir)},
-        work,
-        args.http_seconds,
-        warm,
+    if with_base:
+        out["http_base"] = http(
+            "bench.baseline_wsgi:app",
+            {"BENCH_BASELINE_INDEX": str(base_dir)},
+            work,
+            args.http_seconds,
+            warm,
+        )
+    log(
+        f"{label}: HTTP ours {out['http_ours']['rps']} req/s, "
+        f"baseline {out['http_base'].get('rps')}"
     )
-    log(f"{label}: HTTP ours {out['http_ours']['rps']} req/s, baseline {out['http_base']['rps']}")
     return out
 
 
