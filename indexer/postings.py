@@ -33,6 +33,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import index_terms
+from indexer.packed import PackedCodec
 
 _CONTINUED = bytes(range(128, 256))  # varint bytes that another byte follows
 _ONE_BYTE = [bytes([n]) for n in range(128)]
@@ -41,6 +42,10 @@ _ONE_BYTE = [bytes([n]) for n in range(128)]
 class IndonesianPositions(Positions):
     """Positions of a field whose analyzer is `stemmed_analyzer()` (stemmed=True) or
     `exact_analyzer()` (stemmed=False); build it with the field (indexer.schema)."""
+
+    # Values are LEB128 position gaps, one byte under 128 ending each position: the packed
+    # codec (indexer.packed) splits a term's concatenated values by the frequencies.
+    varint_positions = True
 
     def __init__(self, stemmed: bool, field_boost: float = 1.0, **options: Any) -> None:
         super().__init__(field_boost=field_boost, **options)
@@ -291,8 +296,9 @@ class _FieldWriter(W3FieldWriter):
             self.finish_field()
 
 
-class CompactCodec(W3Codec):  # type: ignore[misc]
-    """Writes segments that Whoosh's own W3Codec reads, only smaller and faster.
+class W3CompactCodec(W3Codec):  # type: ignore[misc]
+    """Writes segments that Whoosh's own W3Codec reads, only smaller and faster (the format
+    before indexer.packed; kept to write old-format segments in tests).
 
     * Postings blocks and block headers pickled with protocol 3 (see `_dumps`), weights as
       ints when they are whole numbers.
@@ -320,6 +326,10 @@ class CompactCodec(W3Codec):  # type: ignore[misc]
 
     def new_segment(self, storage: Any, indexname: str) -> Any:
         return W3Segment(W3Codec(), indexname)
+
+
+# What the rebuild (build_writer, indexer.parallel) and updates (indexer.update) write.
+CompactCodec = PackedCodec
 
 
 class TermPool:

@@ -1,11 +1,13 @@
-"""Segments written by CompactCodec read back exactly as Whoosh's own codec writes them:
-same terms, postings, weights, positions, statistics, stored fields and search results."""
+"""Segments written by CompactCodec (indexer.packed) read back exactly as Whoosh's own W3Codec
+writes them: same terms, postings, weights, positions, statistics, stored fields and search
+results; merged either way, with deletions; and old W3 segments still open beside them."""
 
 from __future__ import annotations
 
 import gzip
 import json
 from dataclasses import replace
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -13,12 +15,13 @@ from typing import Any
 import pytest
 from whoosh import index
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.query import Or, Phrase, Term
+from whoosh.query import And, DateRange, FuzzyTerm, Or, Phrase, Prefix, Term, Wildcard
 from whoosh.writing import OPTIMIZE
 
 from indexer.build import extract
 from indexer.models import RawRecord
-from indexer.postings import CompactCodec, build_writer
+from indexer.packed import PackedCodec
+from indexer.postings import CompactCodec, W3CompactCodec, build_writer
 from indexer.schema import build_schema, to_document
 from indexer.sources import read_archive
 from tests.conftest import NEWS, REPO
@@ -58,13 +61,17 @@ def build(path: Path, docs: list[dict[str, Any]], codec: Any, commits: int = 1) 
     """An index of `docs` in `commits` segments; codec "pool": the rebuild's build_writer."""
     path.mkdir()
     ix = index.create_in(path, build_schema())
+    add(ix, docs, codec, commits)
+    return ix
+
+
+def add(ix: Any, docs: list[dict[str, Any]], codec: Any, commits: int = 1) -> None:
     size = -(-len(docs) // commits)
     for start in range(0, len(docs), size):
         w = build_writer(ix) if codec == "pool" else ix.writer(codec=codec)
         for doc in docs[start : start + size]:
             w.add_document(**doc)
         w.commit(merge=False)
-    return ix
 
 
 def postings(reader: Any) -> list[tuple[Any, ...]]:
@@ -73,7 +80,7 @@ def postings(reader: Any) -> list[tuple[Any, ...]]:
         info = reader.term_info(fieldname, text)
         stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length())
         m = reader.postings(fieldname, text)
-        positional = m.supports("positions")
+        positional = reader.schema[fieldname].format.supports("positions")
         items = []
         while m.is_active():
             value = m.value_as("positions") if positional else m.value()
@@ -100,6 +107,7 @@ QUERIES = (
         Or([Term("body", "papua"), Term("title", "papua"), Term("exact", "papua")]),
         Phrase("exact", ["presiden", "joko", "widodo"]),
         Phrase("body", ["presiden", "jokowi"], slop=3),
+        And([Term("body", "presiden"), Term("exact", "jokowi")]),
     ]
     if NEWS.exists()
     else [
@@ -108,13 +116,26 @@ QUERIES = (
         Or([Term("body", "kpk"), Term("title", "kpk"), Term("exact", "kpk")]),
         Phrase("exact", ["komisi", "pemberantasan", "korupsi"]),
         Phrase("body", ["wali", "kota"], slop=3),
+        And([Term("body", "kota"), Term("exact", "wali")]),
     ]
-) + [Term("person", "Joko Widodo"), Term("place", "Bekasi")]
+) + [
+    Term("person", "Joko Widodo"),
+    Term("place", "Bekasi"),
+    Prefix("body", "pem"),
+    Wildcard("exact", "*ja*a"),
+    FuzzyTerm("exact", "jakarat", maxdist=2),
+    DateRange("published", datetime(2019, 9, 11), datetime(2024, 12, 31)),
+]
 
 
 def results(ix: Any) -> list[list[tuple[int, float]]]:
     with ix.searcher() as s:
         return [[(h.docnum, h.score) for h in s.search(q, limit=None)] for q in QUERIES]
+
+
+def test_compact_codec_is_the_packed_one() -> None:
+    """Rebuilds (build_writer) and updates (indexer.update) write the packed format."""
+    assert CompactCodec is PackedCodec
 
 
 @pytest.mark.parametrize("codec", [CompactCodec(), "pool"])
@@ -125,7 +146,7 @@ def test_same_index_as_whoosh_codec(tmp_path: Path, docs: list[dict[str, Any]], 
     assert ours_contents == contents(theirs)
     terms = ours_contents[0]
     assert any(len(items) > 128 for *_, items in terms)  # several blocks
-    assert any(1 < len(items) < 8 for *_, items in terms)  # inlined in the term dictionary
+    assert any(1 < len(items) < 8 for *_, items in terms)  # rare terms
     assert all(results(ours))  # every query finds something
     assert results(ours) == results(theirs)
 
@@ -137,20 +158,51 @@ def merge_all(ix: Any, codec: Any) -> Any:
     return ix
 
 
-@pytest.mark.parametrize("merger", [CompactCodec(), W3Codec()])
+def delete_some(ix: Any, docs: list[dict[str, Any]]) -> None:
+    w = ix.writer()
+    for doc in docs[::7]:
+        w.delete_by_term("id", doc["id"])
+    w.commit(merge=False)
+
+
+@pytest.mark.parametrize("built", ["pool", W3CompactCodec()], ids=["packed", "old"])
+@pytest.mark.parametrize("merger", [CompactCodec(), W3Codec()], ids=["by-packed", "by-w3"])
 def test_merged_segments_are_the_same_index(
-    tmp_path: Path, docs: list[dict[str, Any]], merger: Any
+    tmp_path: Path, docs: list[dict[str, Any]], built: Any, merger: Any
 ) -> None:
-    """Updates merge segments: ours, by our codec or Whoosh's, as Whoosh merges its own."""
-    ours = merge_all(build(tmp_path / "ours", docs, "pool", commits=3), merger)
-    theirs = merge_all(build(tmp_path / "theirs", docs, W3Codec(), commits=3), W3Codec())
+    """Updates merge segments, some documents deleted: ours or old ones, by our codec or
+    Whoosh's, read back as Whoosh merges its own."""
+    ours = build(tmp_path / "ours", docs, built, commits=3)
+    theirs = build(tmp_path / "theirs", docs, W3Codec(), commits=3)
+    for ix in (ours, theirs):
+        delete_some(ix, docs)
+    merge_all(ours, merger)
+    merge_all(theirs, W3Codec())
     assert contents(ours) == contents(theirs)
     assert results(ours) == results(theirs)
+    expected = PackedCodec if isinstance(merger, PackedCodec) else W3Codec
+    assert {type(seg.codec()) for seg in ours._segments()} == {expected}
 
 
-def test_opening_the_index_needs_only_whoosh(tmp_path: Path, docs: list[dict[str, Any]]) -> None:
-    ix = build(tmp_path / "ix", docs[:20], CompactCodec())
-    assert {type(seg.codec()) for seg in ix._segments()} == {W3Codec}
+def test_segments_name_the_packed_codec(tmp_path: Path, docs: list[dict[str, Any]]) -> None:
+    ix = build(tmp_path / "ix", docs[:20], "pool")
+    assert {type(seg.codec()) for seg in ix._segments()} == {PackedCodec}
+
+
+def test_old_segments_beside_new_ones(tmp_path: Path, docs: list[dict[str, Any]]) -> None:
+    """An index from before the packed codec (segments naming W3Codec), updated with new
+    segments and deletions, reads and searches as one written by Whoosh alone."""
+    half = len(docs) // 2
+    ours = build(tmp_path / "ours", docs[:half], W3CompactCodec(), commits=2)
+    theirs = build(tmp_path / "theirs", docs[:half], W3Codec(), commits=2)
+    assert {type(seg.codec()) for seg in ours._segments()} == {W3Codec}
+    add(ours, docs[half:], CompactCodec(), commits=2)
+    add(theirs, docs[half:], W3Codec(), commits=2)
+    for ix in (ours, theirs):
+        delete_some(ix, docs)
+    assert {type(seg.codec()) for seg in ours._segments()} == {W3Codec, PackedCodec}
+    assert contents(ours) == contents(theirs)
+    assert results(ours) == results(theirs)
 
 
 def test_search_service_answers_the_bench_mix_the_same(
@@ -163,10 +215,16 @@ def test_search_service_answers_the_bench_mix_the_same(
     from search.service import SearchService
 
     answers = []
-    for name, codec in (("ours", "pool"), ("theirs", W3Codec())):
+    half = len(docs) // 2
+    for name, old, new in (
+        ("ours", "pool", "pool"),
+        ("mixed", W3CompactCodec(), CompactCodec()),
+        ("theirs", W3Codec(), W3Codec()),
+    ):
         index_dir = tmp_path / name
         index_dir.mkdir()
-        build(index_dir / "gen-1", docs, codec, commits=2)
+        ix = build(index_dir / "gen-1", docs[:half], old)
+        add(ix, docs[half:], new)
         swap_current(index_dir, index_dir / "gen-1")
         svc = SearchService(index_dir)
         try:
@@ -179,4 +237,5 @@ def test_search_service_answers_the_bench_mix_the_same(
         finally:
             svc.close()
     assert sum(total > 0 for total, *_ in answers[0]) > 20
-    assert answers[0] == answers[1]
+    assert answers[0] == answers[2]
+    assert answers[1] == answers[2]

@@ -1,0 +1,154 @@
+"""The packed codec's pieces (indexer.packed): varints, a term's postings record, the term
+dictionary's blocks and lookups."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+import pytest
+from whoosh import fields, formats
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.filedb.filestore import RamStorage
+from whoosh.query import FuzzyTerm, Prefix, Term, Wildcard
+
+from indexer import packed
+from indexer.packed import BLOCK_TERMS, PackedCodec, Postings, decode_varints, encode_term
+from indexer.postings import IndonesianPositions
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 23, 24, 200])
+def test_varints_round_trip(size: int) -> None:
+    rng = random.Random(size)
+    values = [rng.choice([0, 1, 127, 128, 16383, 16384, 2**21, 2**34 - 1]) for _ in range(size)]
+    values += [rng.randrange(300) for _ in range(size)]
+    encoded = packed._varints(values)
+    assert encoded == packed._py_varints(values)  # numpy and Python encoders agree
+    assert decode_varints(np.frombuffer(encoded, np.uint8)).tolist() == values
+    assert packed._py_decode(encoded) == values
+
+
+def _positions(fmt: IndonesianPositions, n: int, seed: int) -> list[list[int]]:
+    rng = random.Random(seed)
+    return [sorted(rng.sample(range(400), rng.randint(1, 4))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("n", [1, 7, 30, 300])
+@pytest.mark.parametrize("boost", [1.0, 2.0])
+def test_positions_postings_round_trip(n: int, boost: float) -> None:
+    fmt = IndonesianPositions(stemmed=True, field_boost=boost)
+    poslists = _positions(fmt, n, n)
+    ids = sorted(random.Random(n).sample(range(5000), n))
+    values = [fmt.encode(p) for p in poslists]
+    weights = [len(p) * boost for p in poslists]
+    record, stats = encode_term(fmt, ids, weights, values, [50] * n)
+    assert stats[5] == packed.W_FREQ | packed.V_POS << 2  # no weights nor value lengths kept
+    post = Postings(record, n, stats[5], fmt)
+    assert post.ids.tolist() == ids
+    assert post.weights.tolist() == weights
+    assert post.values() == values
+    counts, flat = post.positions()
+    assert counts.tolist() == [len(p) for p in poslists]
+    assert flat.tolist() == [x for p in poslists for x in p]
+    assert stats[:3] == (n, sum(weights), max(weights))
+
+
+def test_weights_that_are_not_frequencies_are_kept_as_float32() -> None:
+    """A document boost breaks weight = frequency × field boost: weights and values stored
+    as they are, weights rounded to float32 as Whoosh's W3 rounds them."""
+    fmt = IndonesianPositions(stemmed=False)
+    values = [fmt.encode([3]), fmt.encode([1, 9])]
+    weights = [1.0, 2 * 0.3]
+    record, stats = encode_term(fmt, [4, 8], weights, values, [0, 0])
+    assert stats[5] == packed.W_F32 | packed.V_RAW << 2
+    post = Postings(record, 2, stats[5], fmt)
+    assert post.weights.tolist() == [1.0, float(np.float32(0.6))]
+    assert post.values() == values
+    assert stats[3:5] == (0, 0)  # no field lengths
+
+
+@pytest.mark.parametrize(
+    ("fmt", "values", "weights", "mode"),
+    [
+        (formats.Existence(), [b"", b""], [1.0, 1.0], packed.W_ONE),
+        (formats.Frequency(), [formats.pack_uint(2), formats.pack_uint(1)], [2.0, 1.0], 15),
+        (formats.Frequency(), [b"x", b"yz"], [2.0, 5.0], packed.W_INT | packed.V_RAW << 2),
+    ],
+)
+def test_other_formats_round_trip(
+    fmt: Any, values: list[bytes], weights: list[float], mode: int
+) -> None:
+    record, stats = encode_term(fmt, [0, 1], weights, values, [3, 5])
+    assert stats[5] == mode
+    post = Postings(record, 2, mode, fmt)
+    assert post.weights.tolist() == weights
+    expected = [None, None] if fmt.fixed_value_size() == 0 else values
+    assert post.values() == expected
+
+
+def _index(codec: Any) -> Any:
+    """An index of words sharing prefixes, enough for many dictionary blocks per field."""
+    schema = fields.Schema(
+        id=fields.ID(stored=True),
+        tag=fields.KEYWORD(),
+        text=fields.TEXT(phrase=True),
+    )
+    schema["text"].format = IndonesianPositions(stemmed=False)
+    ix = RamStorage().create_index(schema)
+    w = ix.writer(codec=codec)
+    for d in range(60):
+        w.add_document(
+            id=f"d{d}", tag=" ".join(WORDS[d::7]), text=" ".join(WORDS[d * 5 : d * 5 + 40])
+        )
+    w.commit()
+    return ix
+
+
+WORDS = [f"kata{n:04d}" for n in range(0, 1000, 3)] + ["a", "zz", "ä"]
+
+
+@pytest.fixture(scope="module")
+def ix() -> Any:
+    return _index(PackedCodec())
+
+
+def test_dictionary_lookups(ix: Any) -> None:
+    with ix.reader() as r:
+        tags = sorted(w.encode() for w in WORDS)
+        assert list(r.lexicon("tag")) == tags
+        assert len(tags) > 3 * BLOCK_TERMS
+        for t in tags:
+            assert ("tag", t) in r
+            assert r.doc_frequency("tag", t) == sum(t.decode() in WORDS[d::7] for d in range(60))
+        for absent in (b"", b"0", b"kata0001", b"kata9999", b"zzz", b"\xff"):
+            assert ("tag", absent) not in r
+            assert r.doc_frequency("tag", absent) == 0
+        assert ("nofield", b"a") not in r
+        assert list(r.expand_prefix("tag", "kata01")) == [
+            t for t in tags if t.startswith(b"kata01")
+        ]
+        assert list(r.indexed_field_names()) == ["id", "tag", "text"]
+        assert len(r._terms._cache) <= packed._BLOCK_CACHE  # never the whole dictionary
+        cursor = r.cursor("text")
+        assert cursor.find("kata0990") == "kata0990"
+        assert cursor.next() == "kata0993"
+        assert cursor.term_info().doc_frequency() == 1
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        Term("tag", "kata0003"),
+        Prefix("text", "kata00"),
+        Wildcard("text", "*a09?3"),
+        FuzzyTerm("text", "kata0022", maxdist=1),
+        FuzzyTerm("tag", "kata000", maxdist=2, prefixlength=1),
+    ],
+)
+def test_searches_walk_the_dictionary_as_whoosh_does(ix: Any, q: Any) -> None:
+    theirs = _index(W3Codec())
+    with ix.searcher() as s, theirs.searcher() as t:
+        ours = [(h["id"], h.score) for h in s.search(q, limit=None)]
+        assert ours
+        assert ours == [(h["id"], h.score) for h in t.search(q, limit=None)]
