@@ -22,6 +22,7 @@ __all__ = [
     "Entity",
     "entity_facets",
     "extract_entities",
+    "extract_entities_many",
     "load_aliases",
 ]
 
@@ -47,10 +48,41 @@ def extract_entities(text: str, *, aliases: AliasTable | None = None) -> list[En
 
     Pass `load_aliases(settings.aliases_file)` to add a user's aliases.
     """
+    return extract_entities_many([text], aliases=aliases)[0]
+
+
+def extract_entities_many(
+    texts: list[str], *, aliases: AliasTable | None = None
+) -> list[list[Entity]]:
+    """`extract_entities` of each text, the same lists; cheaper per text than one at a time,
+    because the tagger runs one Viterbi pass over the sentences of all the texts."""
     table = _default_aliases() if aliases is None else aliases
-    words, starts = words_and_starts(text)
-    bounds = sentence_bounds(text, words, starts)
-    all_tags = packaged_tagger().tag_sentences([truecase(words[a:b]) for a, b in bounds])
+    tokens = [words_and_starts(text) for text in texts]
+    bounds = [
+        sentence_bounds(text, words, starts)
+        for text, (words, starts) in zip(texts, tokens, strict=True)
+    ]
+    all_tags = packaged_tagger().tag_sentences(
+        [truecase(words[a:b]) for (words, _), bs in zip(tokens, bounds, strict=True) for a, b in bs]
+    )
+    out: list[list[Entity]] = []
+    at = 0
+    for text, (words, starts), bs in zip(texts, tokens, bounds, strict=True):
+        tags = all_tags[at : at + len(bs)]
+        at += len(bs)
+        out.append(_entities(text, words, starts, bs, tags, table))
+    return out
+
+
+def _entities(
+    text: str,
+    words: list[str],
+    starts: list[int],
+    bounds: list[tuple[int, int]],
+    all_tags: list[list[str]],
+    table: AliasTable,
+) -> list[Entity]:
+    """One text's entities from its tokens, sentences and the tagger's tags."""
     tagged: list[tuple[str, int, int]] = []
     # Capitalised words of this text that are packaged places (places.txt), checked per type.
     places = {w for w in set(words) if w[0].isupper() and is_known_place(w)}

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import re
+import string
 from functools import lru_cache
 from importlib import resources
+from itertools import groupby, islice
 
 CLUSTERS_RESOURCE = "clusters.tsv"
 
 _SHAPE_SUBS = ((re.compile(r"[A-Z]"), "X"), (re.compile(r"[a-z]"), "x"), (re.compile(r"\d"), "d"))
 _SQUEEZE = re.compile(r"(.)\1+")
+# The same substitutions for ASCII words (most of them), in one pass.
+_ASCII_SHAPE = str.maketrans(
+    string.ascii_uppercase + string.ascii_lowercase + string.digits, "X" * 26 + "x" * 26 + "d" * 10
+)
 
 # Offsets of the context window and the prefix each neighbour's features get.
 WINDOW = ((-2, "-2"), (-1, "-1"), (1, "+1"), (2, "+2"))
 
 
 def _shape(word: str) -> str:
+    """X for capitals, x for small letters, d for digits; runs squeezed; at most 6 long."""
+    if word.isascii() and "\n" not in word:
+        # translate + groupby give what the regexes below give, five times faster.
+        return "".join(islice((c for c, _ in groupby(word.translate(_ASCII_SHAPE))), 6))
     s = word
     for pattern, repl in _SHAPE_SUBS:
         s = pattern.sub(repl, s)

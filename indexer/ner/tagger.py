@@ -7,7 +7,6 @@ import tempfile
 from functools import lru_cache
 from importlib import resources
 from itertools import repeat
-from typing import cast
 
 import numpy as np
 import pycrfsuite
@@ -62,12 +61,6 @@ class Tagger:
         self._types: dict[bool, dict[str, int]] = {True: {}, False: {}}
         self._n_types = 1  # row 0 stays zero: the padding between sentences
         self._typemat = np.zeros((4096, 1 + len(WINDOW), n))
-        # One extra label, START, holds the padding before a sentence: from it every label
-        # starts free (transition 0), and no real token can take it. Sentences are then
-        # right-aligned in one batch with one fixed transition matrix.
-        self._trans_start = np.full((n + 1, n + 1), -np.inf)
-        self._trans_start[:n, :n] = self._trans
-        self._trans_start[n, :] = 0.0
         self._names = np.array(self.labels, dtype=object)
 
     def _score_types(self, words: list[str], cased: bool) -> None:
@@ -76,6 +69,8 @@ class Tagger:
         table = self._types[cased]
         get = self._attr.get
         new = list(dict.fromkeys(w for w in words if w not in table))
+        if not new:
+            return
         # Feature ids of all new words in one flat list, one gather and one segmented sum;
         # unknown features hit the zero row (-1). No group is empty (the word is in each).
         flat: list[int] = []
@@ -106,28 +101,35 @@ class Tagger:
     def tag(self, words: list[str]) -> list[str]:
         return self.tag_sentences([words])[0]
 
+    def _type_ids(self, sentences: list[list[str]]) -> list[int]:
+        """Rows of `_typemat` for all tokens in one list, each sentence followed by two zero
+        rows so that neighbour scores never cross a sentence end. New word types of all the
+        sentences are scored together, one call per casing."""
+        casings = [is_cased(words) for words in sentences]
+        new: dict[bool, dict[str, None]] = {True: {}, False: {}}
+        for words, cased in zip(sentences, casings, strict=True):
+            table = self._types[cased]
+            if not all(map(table.__contains__, words)):
+                new[cased].update(dict.fromkeys(words))
+        for cased, fresh in new.items():
+            if fresh:
+                self._score_types(list(fresh), cased)
+        type_ids: list[int] = []
+        for words, cased in zip(sentences, casings, strict=True):
+            type_ids += map(self._types[cased].__getitem__, words)
+            type_ids += (0, 0)
+        return type_ids
+
     def tag_sentences(self, sentences: list[list[str]]) -> list[list[str]]:
-        """Tags for each sentence; an article's sentences share one batched Viterbi pass."""
+        """Tags for each sentence; all of them share one batched Viterbi pass, so a caller
+        with many texts (a rebuild worker's chunk) should pass all their sentences at once."""
         lengths = [len(words) for words in sentences]
         width = max(lengths, default=0)
         if width == 0:
             return [[] for _ in sentences]
-        n_sent, n_labels = len(sentences), len(self.labels)
         if self._n_types >= _MAX_TYPES:  # between calls: ids below stay valid in this one
             self.clear_cache()
-        # All tokens in one row, each sentence followed by two zero rows so that neighbour
-        # scores never cross a sentence end.
-        type_ids: list[int] = []
-        for words in sentences:
-            cased = is_cased(words)
-            table = self._types[cased]
-            ids = list(map(table.get, words))
-            if None in ids:
-                self._score_types(words, cased)
-                type_ids += map(table.__getitem__, words)
-            else:
-                type_ids += cast(list[int], ids)
-            type_ids += (0, 0)
+        type_ids = self._type_ids(sentences)
         v = self._typemat[type_ids]
         # WINDOW is (-2, -1, +1, +2): word j's row r scores the token at j - offset.
         emit = v[:, 0] + self._bias
@@ -140,30 +142,60 @@ class Tagger:
         real = lens > 0
         emit[first[real]] += self._edge_before
         emit[(first + lens - 1)[real]] += self._edge_after
-        # Right-aligned, time-major: sentence s's token i sits at step width - len + i.
-        steps = np.full((width, n_sent, n_labels + 1), -np.inf)
-        steps[:, :, n_labels] = 0.0  # padding: START only
+        # Viterbi over all sentences at once, longest first and left-aligned: at step t the
+        # sentences still running are a prefix of that order (`active[t]` of them), so every
+        # step works on slices, and no step touches padding. Step t's rows are laid out one
+        # after another from `offset[t]`; a token's row is offset[position] + its sentence's
+        # rank in that order.
+        n_sent = len(sentences)
+        order = sorted(range(n_sent), key=lengths.__getitem__, reverse=True)
+        rank = np.empty(n_sent, dtype=np.intp)
+        rank[order] = np.arange(n_sent)
+        active = np.bincount(lens, minlength=width + 1)[::-1].cumsum()[::-1][1:]
+        offset = np.concatenate(([0], np.cumsum(active)))
         tok = np.arange(len(type_ids))
         sent = np.repeat(np.arange(n_sent), lens + 2)
         pos = tok - first[sent]
         keep = pos < lens[sent]
-        step = (width - lens[sent] + pos)[keep]
-        steps[step, sent[keep], :n_labels] = emit[keep]
-        steps[step, sent[keep], n_labels] = -np.inf
-        trans = self._trans_start
-        score = steps[0]
-        back = np.empty((width, n_sent, n_labels + 1), dtype=np.intp)
+        row = offset[pos[keep]] + rank[sent[keep]]
+        steps = np.empty((int(offset[-1]), len(self.labels)))
+        steps[row] = emit[keep]
+        n_labels = len(self.labels)
+        back = np.empty((int(offset[-1]), n_labels), dtype=np.int8)
+        last = np.empty(n_sent, dtype=np.intp)  # each sentence's best final label, by rank
+        ks, offs = active.tolist(), offset.tolist()
+        # cand.ravel()[flat + n_labels * best] is cand.max(axis=1), faster than a reduction
+        # over an axis this short (the same floats: the maximum's own element).
+        flat = np.arange(n_sent)[:, None] * n_labels * n_labels + np.arange(n_labels)
+        trans = self._trans
+        score = steps[: ks[0]]
         for t in range(1, width):
+            k, ended = ks[t], ks[t - 1]
+            if k < ended:  # sentences that ended at step t - 1
+                last[k:ended] = score[k:].argmax(axis=1)
+                score = score[:k]
             cand = score[:, :, None] + trans
-            back[t] = cand.argmax(axis=1)
-            score = cand.max(axis=1) + steps[t]
-        path = np.empty((width, n_sent), dtype=np.intp)
-        path[-1] = score.argmax(axis=1)
+            best = cand.argmax(axis=1)
+            back[offs[t] : offs[t] + k] = best
+            best *= n_labels
+            best += flat[:k]
+            score = cand.ravel()[best]
+            score += steps[offs[t] : offs[t] + k]
+        last[: ks[-1]] = score.argmax(axis=1)
+        path = np.empty(offs[-1], dtype=np.intp)
+        path[offs[-2] :] = last[: ks[-1]]
         rows = np.arange(n_sent)
         for t in range(width - 1, 0, -1):
-            path[t - 1] = back[t, rows, path[t]]
-        names = self._names[np.minimum(path.T, n_labels - 1)].tolist()
-        return [names[s][width - n :] if n else [] for s, n in enumerate(lengths)]
+            k, here, before = ks[t], offs[t], offs[t - 1]
+            path[before : before + k] = back[here : here + k][rows[:k], path[here : here + k]]
+            path[before + k : here] = last[k : ks[t - 1]]
+        names = self._names[path[row]].tolist()
+        out: list[list[str]] = []
+        at = 0
+        for n in lengths:
+            out.append(names[at : at + n])
+            at += n
+        return out
 
 
 @lru_cache(maxsize=1)
