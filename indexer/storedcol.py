@@ -32,6 +32,8 @@ LEVEL = 9
 DICT_SIZE = 128 * 1024
 # The dictionary is trained on the first SAMPLE_BYTES of pickled documents of a segment.
 SAMPLE_BYTES = 4 * 1024 * 1024
+# ...and on at least MIN_SAMPLES documents: one huge first article must not be the sample.
+MIN_SAMPLES = 64
 # Below this the dictionary would be mostly noise: a small segment trains a smaller one
 # (at most 1/16 of its data) and keeps it only if it pays for its own bytes.
 MIN_DICT = 4 * 1024
@@ -61,25 +63,16 @@ class DictStoredColumn(Column):  # type: ignore[misc]
         return _Reader(dbfile, basepos, length, doccount)
 
 
-def train(samples: list[Any], level: int, dict_size: int, keep_if_smaller: bool) -> bytes:
-    """A zstd dictionary for `samples` (bytes), or b"" when there is too little data to train one (or,
-    with `keep_if_smaller`, when it does not pay for its own size on these samples)."""
-    total = sum(map(len, samples))
-    size = min(dict_size, total // 16)
+def train(samples: list[Any], level: int, dict_size: int) -> bytes:
+    """A zstd dictionary for `samples` (bytes), or b"" when there is too little to train on."""
+    size = min(dict_size, sum(map(len, samples)) // 16)
     if size < MIN_DICT or len(samples) < 8:
         return b""
     try:
         zdict = zstandard.train_dictionary(size, samples, level=level, **_COVER)
-    except zstandard.ZstdError:  # e.g. samples too uniform to build one
+    except zstandard.ZstdError:  # e.g. samples too alike to build one
         return b""
     data: bytes = zdict.as_bytes()
-    if keep_if_smaller:
-        plain = _compressor(b"", level)
-        with_dict = _compressor(data, level)
-        plain_size = sum(len(plain.compress(s)) for s in samples)
-        dict_size_total = len(data) + sum(len(with_dict.compress(s)) for s in samples)
-        if dict_size_total >= plain_size:
-            return b""
     return data
 
 
@@ -117,21 +110,28 @@ class _Writer(ColumnWriter):  # type: ignore[misc]
             return
         self._pending.append((docnum, data))
         self._pending_bytes += len(data)
-        if self._pending_bytes >= self._sample_bytes:
-            self._start(keep_if_smaller=False)
+        if self._pending_bytes >= self._sample_bytes and len(self._pending) >= MIN_SAMPLES:
+            self._start(final=False)
 
-    def _start(self, keep_if_smaller: bool) -> None:
+    def _start(self, final: bool) -> None:
         samples = [data for _, data in self._pending]
-        self._zdict = train(samples, self._level, self._dict_size, keep_if_smaller)
-        self._compress = _compressor(self._zdict, self._level).compress
-        for docnum, data in self._pending:
-            self._frames.add(docnum, self._compress(data))
+        zdict = train(samples, self._level, self._dict_size)
+        compress = _compressor(zdict, self._level).compress
+        frames = [compress(data) for data in samples]
+        if final and zdict:
+            # The whole segment was the sample: keep the dictionary only if it pays its bytes.
+            plain = _compressor(b"", self._level).compress
+            plain_frames = [plain(data) for data in samples]
+            if sum(map(len, plain_frames)) <= len(zdict) + sum(map(len, frames)):
+                zdict, compress, frames = b"", plain, plain_frames
+        self._zdict, self._compress = zdict, compress
+        for (docnum, _), frame in zip(self._pending, frames, strict=True):
+            self._frames.add(docnum, frame)
         self._pending = []
 
     def finish(self, doccount: int) -> None:
         if self._compress is None:
-            # The whole segment fits in the sample: its dictionary must earn its bytes.
-            self._start(keep_if_smaller=True)
+            self._start(final=True)
         self._frames.finish(doccount)
         zdict = self._zdict or b""
         self._dbfile.write(zdict)

@@ -21,6 +21,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from indexer.models import RawRecord
 from indexer.sources import read_archive
 from indexer.storedcol import (
+    MIN_SAMPLES,
     PICKLE_PROTOCOL,
     STORED_COLUMN,
     DictStoredColumn,
@@ -145,13 +146,30 @@ def test_read_back_equal_before_and_after_the_dictionary(
     assert column.dictionary_size > 0
     # Documents on both sides of the trained dictionary.
     sizes = [len(pickle.dumps(_expected(d, schema), PICKLE_PROTOCOL)) for d in docs]
-    buffered = next(n for n in range(len(sizes)) if sum(sizes[: n + 1]) >= SMALL_SAMPLE) + 1
+    buffered = next(
+        n + 1
+        for n in range(len(sizes))
+        if sum(sizes[: n + 1]) >= SMALL_SAMPLE and n + 1 >= MIN_SAMPLES
+    )
     assert 3 < buffered < len(docs) - len(ODD)
 
     got = _stored_everyway(ix)
     assert got == [_expected(d, schema) for d in docs]
     assert got[-1] == {}  # the document without stored fields
     assert got == _stored_everyway(_build(tmp_path / "w3", docs, W3Codec()))
+
+
+def test_a_huge_first_document_is_not_the_whole_sample(
+    tmp_path: Path, docs: list[dict[str, Any]]
+) -> None:
+    """An article bigger than the sample comes first: the dictionary still learns from the
+    documents after it, and every document reads back."""
+    huge = {"id": "huge", "body": "\n".join(d.get("body") or "" for d in docs)[: 2 * SMALL_SAMPLE]}
+    part = [huge, *docs]
+    ix = _build(tmp_path / "ix", part, _SmallSampleCodec())
+    ((_, column),) = _stored_readers(ix)
+    assert column.dictionary_size > 0
+    assert _stored_everyway(ix) == [_expected(d, _schema()) for d in part]
 
 
 @pytest.mark.parametrize("n", [1, 2, 7, 40])
