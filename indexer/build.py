@@ -25,7 +25,7 @@ from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 
 from indexer.analysis import configure_stem_exceptions
-from indexer.entities import AliasTable, entity_facets, extract_entities, load_aliases
+from indexer.entities import AliasTable, entity_facets, extract_entities_many, load_aliases
 from indexer.extract import extract_article
 from indexer.models import Article, RawRecord, Skipped
 from indexer.outlets import OutletRegistry, load_registry
@@ -114,14 +114,61 @@ def extract(record: RawRecord, today: date | None = None) -> Article:
     return extract_article(record, today=today, registry=_resources.registry)
 
 
+# Articles whose tagging is put off to the end of a `tagging_batch` block, when one is open.
+_queued: list[Article] | None = None
+
+
 def tag_entities(article: Article) -> Article:
-    """Fill the article's person, organisation and place lists (canonical names)."""
-    text = f"{article.title}\n\n{article.body}"
-    facets = entity_facets(extract_entities(text, aliases=_resources.aliases))
-    article.person = facets["person"]
-    article.organisation = facets["organisation"]
-    article.place = facets["place"]
-    return article
+    """Fill the article's person, organisation and place lists (canonical names).
+
+    Inside a `tagging_batch` block the lists are filled when the block ends.
+    """
+    if _queued is not None:
+        _queued.append(article)
+        return article
+    return tag_entities_many([article])[0]
+
+
+def tag_entities_many(articles: list[Article]) -> list[Article]:
+    """`tag_entities` of each article, all tagged together (cheaper per article)."""
+    texts = [f"{a.title}\n\n{a.body}" for a in articles]
+    for article, entities in zip(
+        articles, extract_entities_many(texts, aliases=_resources.aliases), strict=True
+    ):
+        facets = entity_facets(entities)
+        article.person = facets["person"]
+        article.organisation = facets["organisation"]
+        article.place = facets["place"]
+    return articles
+
+
+@contextmanager
+def tagging_batch() -> Iterator[dict[int, Exception]]:
+    """Tag the articles that `tag_entities` (so `prepare_article`) sees in this block all at
+    once when the block ends: the tagger's Viterbi then runs once over the sentences of all
+    of them, which for a rebuild worker's chunk of a few dozen costs a third less.
+
+    Until the block ends those articles have empty entity lists. If tagging one of them
+    raises, it stays untagged and the yielded dict maps `id(article)` to the exception; the
+    others are tagged. Nothing is tagged when the block itself raises.
+    """
+    global _queued
+    outer = _queued
+    queued: list[Article] = []
+    errors: dict[int, Exception] = {}
+    _queued = queued
+    try:
+        yield errors
+    finally:
+        _queued = outer
+    try:
+        tag_entities_many(queued)
+    except Exception:  # find the article at fault; tag the others
+        for article in queued:
+            try:
+                tag_entities_many([article])
+            except Exception as e:
+                errors[id(article)] = e
 
 
 def prepare_article(record: RawRecord, today: date | None = None) -> Article:
