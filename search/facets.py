@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from indexer.packed import PackedTermsReader
 from indexer.schema import FACET_FIELDS, GROUP_SEP, VALUE_SEP
 from search.models import FacetValue
 
@@ -199,8 +200,8 @@ def query_mask(searcher: Any, q: Any, live: np.ndarray) -> np.ndarray:
     if isinstance(q, wq.Term):
         mask = np.zeros(live.size, dtype=bool)
         for sub, offset in searcher.leaf_searchers():
-            if (q.fieldname, q.text) in sub.reader():
-                ids = _posting_ids(sub.postings(q.fieldname, q.text))
+            ids = _term_ids(sub, q.fieldname, q.text)
+            if ids is not None:
                 mask[ids + offset] = True
         return mask & live
     if isinstance(q, wq.Or) and q.subqueries:
@@ -220,6 +221,23 @@ def query_mask(searcher: Any, q: Any, live: np.ndarray) -> np.ndarray:
     mask = np.zeros(live.size, dtype=bool)
     mask[np.fromiter(searcher.docs_for_query(q), dtype=np.int64)] = True
     return mask
+
+
+def _term_ids(sub: Any, fieldname: str, text: Any) -> np.ndarray | None:
+    """A term's document numbers in one segment, deleted ones included (None: not there)."""
+    reader = sub.reader()
+    terms = getattr(reader, "_terms", None)
+    if isinstance(terms, PackedTermsReader):  # arrays straight from the packed postings
+        if fieldname not in reader.schema:
+            return None
+        field = reader.schema[fieldname]
+        tbytes = field.to_bytes(text)
+        if (fieldname, tbytes) not in terms:
+            return None
+        return terms.postings(fieldname, tbytes, field.format).ids
+    if (fieldname, text) not in reader:
+        return None
+    return _posting_ids(sub.postings(fieldname, text))
 
 
 def _posting_ids(m: Any) -> np.ndarray:

@@ -36,6 +36,7 @@ from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
+from indexer.packed import V_POS, PackedTermsReader, Postings
 from indexer.postings import IndonesianPositions
 
 # Documents whose approximate score is within this share of the k-th score are re-scored
@@ -99,14 +100,58 @@ class Scored:
 
 class _Postings:
     """One term's postings in one segment: document numbers, weights and (when asked for) the
-    encoded values (positions)."""
+    encoded values (positions), or the packed postings that decode them."""
 
-    __slots__ = ("ids", "values", "weights")
+    __slots__ = ("_positions", "ids", "packed", "values", "weights")
 
-    def __init__(self, ids: np.ndarray, weights: np.ndarray, values: list[Any] | None) -> None:
+    def __init__(
+        self,
+        ids: np.ndarray,
+        weights: np.ndarray,
+        values: list[Any] | None,
+        packed: Postings | None = None,
+    ) -> None:
         self.ids = ids
         self.weights = weights
         self.values = values
+        self.packed = packed
+        self._positions: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def positions(self, fmt: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """How many positions each of `rows` holds, and all of them in a row."""
+        packed = self.packed
+        if packed is None or packed.mode >> 2 != V_POS:
+            if self.values is None:
+                self.values = packed.values() if packed is not None else []
+            return _positions(fmt, _pick(self.values, rows))
+        if self._positions is None:
+            counts, flat = packed.positions()
+            self._positions = (counts, flat, np.cumsum(counts) - counts)
+        counts, flat, starts = self._positions
+        picked = counts[rows]
+        within = np.arange(int(picked.sum()), dtype=np.int64) - np.repeat(
+            np.cumsum(picked) - picked, picked
+        )
+        return picked, flat[np.repeat(starts[rows], picked) + within]
+
+
+def _segment_postings(sub: Any, fieldname: str, text: str, values: bool = False) -> Any:
+    """A term's postings in one segment (None: not there): arrays straight from a packed
+    segment (indexer.packed), block by block from a W3 one."""
+    reader = sub.reader()
+    terms = getattr(reader, "_terms", None)
+    if isinstance(terms, PackedTermsReader):
+        if fieldname not in reader.schema:
+            return None
+        field = reader.schema[fieldname]
+        tbytes = field.to_bytes(text)
+        if (fieldname, tbytes) not in terms:
+            return None
+        post = terms.postings(fieldname, tbytes, field.format)
+        return _Postings(post.ids, post.weights, None, post)
+    if (fieldname, text) not in reader:
+        return None
+    return _postings(sub.postings(fieldname, text), values=values)
 
 
 def _postings(m: Any, values: bool = False) -> _Postings:
@@ -245,8 +290,8 @@ class TopK:
         score = np.zeros(self.size, dtype=np.float64)
         ids_parts, w_parts = [], []
         for sub, offset in self.leaves:
-            if (fieldname, text) in sub.reader():
-                p = _postings(sub.postings(fieldname, text))
+            p = _segment_postings(sub, fieldname, text)
+            if p is not None:
                 ids_parts.append(p.ids + offset)
                 w_parts.append(p.weights)
         if not ids_parts:
@@ -276,10 +321,10 @@ class TopK:
         score = np.zeros(self.size, dtype=np.float64)
         distinct = list(dict.fromkeys(words))
         for sub, offset in self.leaves:
-            reader = sub.reader()
-            if any((fieldname, w) not in reader for w in distinct):
+            got = [_segment_postings(sub, fieldname, w, values=True) for w in distinct]
+            if any(p is None for p in got):
                 continue  # Whoosh: a NullMatcher in this segment
-            post = {w: _postings(sub.postings(fieldname, w), values=True) for w in distinct}
+            post = dict(zip(distinct, got, strict=True))
             common = post[distinct[0]].ids
             for w in distinct[1:]:
                 common = np.intersect1d(common, post[w].ids, assume_unique=True)
@@ -294,7 +339,7 @@ class TopK:
                 p = post[w]
                 if w not in rows:
                     rows[w] = np.searchsorted(p.ids, common)
-                counts, flat = _positions(fmt, _pick(p.values or [], rows[w]))
+                counts, flat = p.positions(fmt, rows[w])
                 keys = np.repeat(np.arange(common.size, dtype=np.int64), counts) << 32
                 keys += flat - k
                 keys = np.unique(keys)
