@@ -51,8 +51,7 @@ def cap_rate_bucket(low: str) -> str:
     return "?" if cl is None else cl[3]
 
 
-@lru_cache(maxsize=200_000)
-def word_features(word: str, cased: bool) -> tuple[list[str], dict[str, list[str]]]:
+def word_features_uncached(word: str, cased: bool) -> tuple[list[str], dict[str, list[str]]]:
     """(the word's own features, its features as seen from each neighbour offset).
 
     `cased=False` is for text with no capitals at all (NER-P, lower-cased input): shape
@@ -93,6 +92,11 @@ def word_features(word: str, cased: bool) -> tuple[list[str], dict[str, list[str
         for _, prefix in WINDOW
     }
     return own, views
+
+
+# Training and evaluation see each word type many times. The tagger scores a type once and
+# keeps the scores, so it calls the uncached function: ~35 strings a type add up in a cache.
+word_features = lru_cache(maxsize=200_000)(word_features_uncached)
 
 
 def is_cased(words: list[str]) -> bool:

@@ -11,7 +11,7 @@ from itertools import repeat
 import numpy as np
 import pycrfsuite
 
-from indexer.ner.features import WINDOW, is_cased, word_features
+from indexer.ner.features import WINDOW, is_cased, word_features, word_features_uncached
 
 MODEL_RESOURCE = "model.crfsuite"
 _MAX_TYPES = 300_000  # word types scored and kept; past that the cache starts again
@@ -76,7 +76,7 @@ class Tagger:
         flat: list[int] = []
         bounds: list[int] = []
         for word in new:
-            own, views = word_features(word, cased)
+            own, views = word_features_uncached(word, cased)
             for feats in (own, *(views[prefix] for _, prefix in WINDOW)):
                 bounds.append(len(flat))
                 flat += map(get, feats, repeat(-1))
