@@ -5,8 +5,9 @@ posting blocks; at 22k articles that was 70 MB of dictionary and postings for 39
 
 Postings file (`.pkp`), one record per term, in term order:
     varint len(ids) | varint len(second) | [varint len(lengths), V_RAW only]
-    ids:     document-number gaps as LEB128 varints (the first from 0)
+    ids:     document-number gaps as LEB128 varints (the first from 0), raw-deflated if long
     second:  the weights (see W_*): nothing, varint ints, float32, or varint frequencies
+             (varints raw-deflated if long)
     values:  the postings' encoded values (see V_*), last, so scoring never reads them
 Term file (`.pkt`): per field, blocks of BLOCK_TERMS sorted terms, each zlib-compressed:
     u2 count | u4 df[n] | f4 weight[n] | f4 maxweight[n] | u4 record size[n]
@@ -48,6 +49,10 @@ W_ONE, W_INT, W_F32, W_FREQ = 0, 1, 2, 3
 # Values: none | varint positions, as many as the frequency | varint lengths then bytes |
 # Whoosh's Frequency format (pack_uint of the frequency).
 V_NONE, V_POS, V_RAW, V_FREQ = 0, 1, 2, 3
+# Mode bits: the ids / second stream is raw-deflated (long streams of small gaps and
+# frequencies, mostly 1s, deflate to ~0.8 / ~0.45 of their size).
+IDS_DEFLATED, SECOND_DEFLATED = 16, 32
+_DEFLATE_MIN = 64  # bytes: shorter streams are kept as they are
 _SMALL = 24  # below this many postings, Python loops beat numpy's per-call overhead
 _BLOCK_CACHE = 64
 _CONTINUED = bytes(range(128, 256))
@@ -121,6 +126,15 @@ def decode_varints(raw: np.ndarray) -> np.ndarray:
     vals = (raw & 0x7F).astype(np.int64) << shift
     decoded: np.ndarray = np.add.reduceat(vals, starts)
     return decoded
+
+
+def _deflate(data: bytes) -> bytes | None:
+    """data raw-deflated (no zlib header), or None when that does not save a tenth."""
+    if len(data) < _DEFLATE_MIN:
+        return None
+    co = zlib.compressobj(1, zlib.DEFLATED, -15)
+    packed = co.compress(data) + co.flush()
+    return packed if len(packed) * 10 < len(data) * 9 else None
 
 
 def _header(buf: bytes, count: int) -> tuple[list[int], int]:
@@ -209,9 +223,16 @@ def encode_term(
         else:
             wmode = W_F32
             second = w32.astype("<f4").tobytes()
+    mode = wmode | vmode << 2
+    deflated = _deflate(idbytes)
+    if deflated is not None:
+        idbytes, mode = deflated, mode | IDS_DEFLATED
+    deflated = _deflate(second) if wmode != W_F32 else None
+    if deflated is not None:
+        second, mode = deflated, mode | SECOND_DEFLATED
     head = [len(idbytes), len(second)] + ([len(lens)] if vmode == V_RAW else [])
     record = b"".join((_py_varints(head), idbytes, second, lens, valbytes))
-    return record, (n, total, maxw, minlen, maxlen, wmode | vmode << 2)
+    return record, (n, total, maxw, minlen, maxlen, mode)
 
 
 # -- the term dictionary file --------------------------------------------------------------
@@ -384,20 +405,22 @@ class PackedTermInfo(TermInfo):  # type: ignore[misc]
 class Postings:
     """One term's postings as arrays; values (positions) decoded only when asked."""
 
-    __slots__ = ("_buf", "_n", "_vstart", "fmt", "ids", "mode", "weights")
+    __slots__ = ("_buf", "_freqs", "_n", "_vstart", "fmt", "ids", "vmode", "weights", "wmode")
 
     def __init__(self, buf: bytes, n: int, mode: int, fmt: Any) -> None:
         self._buf = buf
         self._n = n
-        self.mode = mode
         self.fmt = fmt
-        vmode = mode >> 2
-        wmode = mode & 3
+        self.vmode = vmode = mode >> 2 & 3
+        self.wmode = wmode = mode & 3
+        self._freqs: np.ndarray | None = None
         head, pos = _header(buf, 3 if vmode == V_RAW else 2)
         a, b = head[0], head[1]
-        if n < _SMALL:
-            gaps = _py_decode(buf[pos : pos + a])
-            ids = np.cumsum(np.asarray(gaps, dtype=np.int64))
+        if mode & IDS_DEFLATED:
+            raw = np.frombuffer(zlib.decompress(buf[pos : pos + a], -15), np.uint8)
+            ids = np.cumsum(decode_varints(raw))
+        elif n < _SMALL:
+            ids = np.cumsum(np.asarray(_py_decode(buf[pos : pos + a]), dtype=np.int64))
         else:
             ids = np.cumsum(decode_varints(np.frombuffer(buf, np.uint8, a, pos)))
         self.ids = ids
@@ -407,19 +430,27 @@ class Postings:
         elif wmode == W_F32:
             self.weights = np.frombuffer(buf, "<f4", n, pos).astype(np.float64)
         else:
-            ints = decode_varints(np.frombuffer(buf, np.uint8, b, pos)).astype(np.float64)
-            # (no format: document numbers only, for TermInfo.min_id/max_id)
-            boost = fmt.field_boost if fmt is not None else 1.0
-            self.weights = ints * boost if wmode == W_FREQ else ints
+            if mode & SECOND_DEFLATED:
+                raw = np.frombuffer(zlib.decompress(buf[pos : pos + b], -15), np.uint8)
+            else:
+                raw = np.frombuffer(buf, np.uint8, b, pos)
+            ints = decode_varints(raw)
+            if wmode == W_FREQ:
+                self._freqs = ints
+                # (no format: document numbers only, for TermInfo.min_id/max_id)
+                self.weights = ints * (fmt.field_boost if fmt is not None else 1.0)
+            else:
+                self.weights = ints.astype(np.float64)
         self._vstart = pos + b
 
     def freqs(self) -> np.ndarray:
-        """The frequencies (V_POS, V_FREQ): weight ÷ field boost, exact by construction."""
-        return np.rint(self.weights / self.fmt.field_boost).astype(np.int64)
+        """The frequencies (V_POS, V_FREQ: weight = frequency × field boost)."""
+        assert self._freqs is not None
+        return self._freqs
 
     def positions(self) -> tuple[np.ndarray, np.ndarray]:
         """V_POS only: each posting's number of positions, and all positions in a row."""
-        assert self.mode >> 2 == V_POS
+        assert self.vmode == V_POS
         counts = self.freqs()
         gaps = decode_varints(np.frombuffer(self._buf, np.uint8, offset=self._vstart))
         total = np.cumsum(gaps)
@@ -430,7 +461,7 @@ class Postings:
     def values(self) -> list[Any]:
         """Each posting's value as the field format encodes it (None: no values)."""
         n = self._n
-        vmode = self.mode >> 2
+        vmode = self.vmode
         buf = self._buf
         if vmode == V_NONE:
             empty = None if self.fmt.fixed_value_size() == 0 else b""
@@ -470,10 +501,9 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
     def __init__(
         self, post: Postings, fmt: Any, scorer: Any, term: Any, terminfo: Any, i: int = 0
     ) -> None:
-        wmode = post.mode & 3
         super().__init__(
             post.ids.tolist(),
-            None if wmode == W_ONE else post.weights.tolist(),
+            None if post.wmode == W_ONE else post.weights.tolist(),
             None,
             fmt,
             scorer=scorer,

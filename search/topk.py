@@ -120,7 +120,7 @@ class _Postings:
     def positions(self, fmt: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """How many positions each of `rows` holds, and all of them in a row."""
         packed = self.packed
-        if packed is None or packed.mode >> 2 != V_POS:
+        if packed is None or packed.vmode != V_POS:
             if self.values is None:
                 self.values = packed.values() if packed is not None else []
             return _positions(fmt, _pick(self.values, rows))
