@@ -22,6 +22,7 @@ import threading
 from typing import Any
 
 import zstandard
+from whoosh.codec.whoosh3 import STORED_COLUMN as W3_STORED
 from whoosh.codec.whoosh3 import W3PerDocReader, W3PerDocWriter
 from whoosh.columns import Column, ColumnReader, ColumnWriter, VarBytesColumn
 
@@ -59,8 +60,12 @@ class DictStoredColumn(Column):  # type: ignore[misc]
     def writer(self, dbfile: Any) -> _Writer:
         return _Writer(dbfile, self.level, self.dict_size, self.sample_bytes)
 
-    def reader(self, dbfile: Any, basepos: int, length: int, doccount: int) -> _Reader:
-        return _Reader(dbfile, basepos, length, doccount)
+    def reader(self, dbfile: Any, basepos: int, length: int, doccount: int) -> Any:
+        if length >= _TRAILER.size and dbfile.get(basepos + length - 4, 4) == _MAGIC:
+            return _Reader(dbfile, basepos, length, doccount)
+        # Written by W3's writer: a codec class that gained the mixin still reads the segments
+        # it wrote before. W3's column ends with an array typecode or "X", never our magic.
+        return W3_STORED.reader(dbfile, basepos, length, doccount)
 
 
 def train(samples: list[Any], level: int, dict_size: int) -> bytes:
@@ -202,8 +207,7 @@ class StoredPerDocReader(W3PerDocReader):  # type: ignore[misc]
     """W3's per-document reader whose stored fields come from `DictStoredColumn`."""
 
     def stored_fields(self, docnum: int) -> dict[str, Any]:
-        reader = self._cached_reader("_stored", STORED_COLUMN)
-        value = reader[docnum] if reader is not None else None
+        value = self._cached_reader("_stored", STORED_COLUMN)[docnum]
         return {} if value is None else value
 
 

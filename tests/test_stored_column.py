@@ -26,6 +26,7 @@ from indexer.storedcol import (
     STORED_COLUMN,
     DictStoredColumn,
     StoredCodecMixin,
+    StoredPerDocReader,
 )
 from tests.conftest import NEWS, REPO
 
@@ -229,6 +230,19 @@ def test_old_w3_segments_still_read_beside_and_merged_with_ours(
             isinstance(codec, StoredCodecMixin)
         ]
         assert _stored_everyway(ix) == expected
+
+
+def test_reads_w3_stored_columns_too(tmp_path: Path, docs: list[dict[str, Any]]) -> None:
+    """A codec class that gains the mixin still reads the segments it wrote before it had it
+    (their codec is pickled by class name, so its new reader gets them)."""
+    ix = _build(tmp_path / "w3", docs, W3Codec(), commits=2)
+    expected = _stored_everyway(ix)
+    got = []
+    with ix.reader() as r:
+        for leaf, _ in r.leaf_readers():
+            perdoc = StoredPerDocReader(leaf._storage, leaf.segment())  # the compound file
+            got += [perdoc.stored_fields(d) for d in range(leaf.doc_count_all())]
+    assert got == expected
 
 
 def test_smaller_than_w3(tmp_path: Path, docs: list[dict[str, Any]]) -> None:
