@@ -107,6 +107,7 @@ def _places() -> frozenset[str]:
     return frozenset(name_key(w) for w in lines.splitlines() if w and not w.startswith("#"))
 
 
+@lru_cache(maxsize=100_000)
 def is_known_place(word: str) -> bool:
     """Is `word` one of the packaged places (places.txt)?"""
     return name_key(word) in _places()

@@ -54,6 +54,7 @@ class Tagger:
         self._trans = np.zeros((n, n))
         for (a, b), weight in info.transitions.items():
             self._trans[index[a], index[b]] = weight
+        self._trans_t = np.ascontiguousarray(self._trans.T)  # [to, from], for the Viterbi
         self._bias = self._w[self._attr.get("bias", -1)]
         self._edge_before = self._w[self._attr.get("-1=EDGE", -1)]
         self._edge_after = self._w[self._attr.get("+1=EDGE", -1)]
@@ -164,20 +165,21 @@ class Tagger:
         back = np.empty((int(offset[-1]), n_labels), dtype=np.int8)
         last = np.empty(n_sent, dtype=np.intp)  # each sentence's best final label, by rank
         ks, offs = active.tolist(), offset.tolist()
-        # cand.ravel()[flat + n_labels * best] is cand.max(axis=1), faster than a reduction
-        # over an axis this short (the same floats: the maximum's own element).
-        flat = np.arange(n_sent)[:, None] * n_labels * n_labels + np.arange(n_labels)
-        trans = self._trans
+        # cand[s, j, i]: sentence s's score of label j after label i. Reducing over the last,
+        # contiguous axis and gathering the maximum's own element (cand.ravel()[flat + best])
+        # is faster than max and argmax over a middle axis this short; the same floats.
+        flat = (np.arange(n_sent) * n_labels)[:, None] + np.arange(n_labels)
+        flat *= n_labels
+        trans = self._trans_t
         score = steps[: ks[0]]
         for t in range(1, width):
             k, ended = ks[t], ks[t - 1]
             if k < ended:  # sentences that ended at step t - 1
                 last[k:ended] = score[k:].argmax(axis=1)
                 score = score[:k]
-            cand = score[:, :, None] + trans
-            best = cand.argmax(axis=1)
+            cand = score[:, None, :] + trans
+            best = cand.argmax(axis=2)
             back[offs[t] : offs[t] + k] = best
-            best *= n_labels
             best += flat[:k]
             score = cand.ravel()[best]
             score += steps[offs[t] : offs[t] + k]

@@ -19,6 +19,8 @@ def _is_title_case(words: list[str]) -> bool:
 def truecase(words: list[str]) -> list[str]:
     """Words as they would be written in running text, where the corpus knows better."""
     headline = _is_title_case(words)
+    if not headline and not any(map(str.isupper, words)):
+        return list(words)  # most sentences: nothing shouted, no headline
     out: list[str] = []
     for i, w in enumerate(words):
         if w.isupper() and len(w) >= 5 and w.replace("-", "").isalpha():
