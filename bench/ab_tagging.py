@@ -74,7 +74,7 @@ def summarise(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for side, rs in runs.items():
         out[side] = {
-            k: statistics.median(r[k] for r in rs)
+            k: round(statistics.median(r[k] for r in rs), 2)
             for k in ("cpu_seconds", "seconds", "articles_per_s", "cpu_ms_per_article")
         }
     for side in runs:
