@@ -199,13 +199,15 @@ def encode_term(
     if not any(values):
         vmode = V_NONE
     elif getattr(fmt, "varint_positions", False):
-        joined = b"".join(values)
+        # Splittable by the frequencies: each value holds as many varints as its frequency.
         freqs = _freqs_of(fmt, wlist)
-        if freqs is not None and all(values):
-            counted = [len(v.translate(None, _CONTINUED)) for v in values]
-            if counted == freqs and joined[-1] < 128:
-                vmode, wmode, valbytes = V_POS, W_FREQ, joined
-                second = _varints(freqs)
+        if (
+            freqs is not None
+            and all(v and v[-1] < 128 for v in values)
+            and [len(v.translate(None, _CONTINUED)) for v in values] == freqs
+        ):
+            vmode, wmode, valbytes = V_POS, W_FREQ, b"".join(values)
+            second = _varints(freqs)
     elif type(fmt) is Frequency:
         freqs = _freqs_of(fmt, wlist)
         if freqs is not None and all(v == pack_uint(k) for v, k in zip(values, freqs, strict=True)):
@@ -239,7 +241,6 @@ def encode_term(
 
 
 _STATS = (("df", "<u4"), ("weight", "<f4"), ("maxweight", "<f4"), ("size", "<u4"))
-_BYTES = ("minlen", "maxlen", "mode")
 
 
 class _TermsWriter:
@@ -258,6 +259,8 @@ class _TermsWriter:
         self._rows = []
 
     def add(self, tbytes: bytes, stats: Any, postoffset: int, size: int) -> None:
+        if len(tbytes) > 65535:  # lengths are kept as u2
+            raise ValueError(f"term too long for the packed codec: {tbytes[:40]!r}...")
         self._rows.append((tbytes, stats, size, postoffset))
         if len(self._rows) == BLOCK_TERMS:
             self._flush()
@@ -316,43 +319,47 @@ class _Block:
     """One decoded block of a field's term dictionary."""
 
     __slots__ = (
+        "_base",
+        "_ends",
         "_weight",
         "df",
         "maxlen",
         "maxweight",
         "minlen",
         "mode",
-        "offsets",
         "sizes",
         "terms",
     )
 
     def __init__(self, data: bytes, postbase: int) -> None:
         (n,) = struct.unpack_from("<H", data)
-        pos = 2
-        cols = []
-        for _, dtype in _STATS:
-            cols.append(np.frombuffer(data, dtype=dtype, count=n, offset=pos))
-            pos += 4 * n
-        self.df, weight, self.maxweight, sizes = cols
-        self.sizes = sizes
+        self.df, self._weight, self.maxweight, self.sizes = (
+            np.frombuffer(data, dtype=dtype, count=n, offset=2 + 4 * n * k)
+            for k, (_, dtype) in enumerate(_STATS)
+        )
+        pos = 2 + 16 * n
         self.minlen = data[pos : pos + n]
         self.maxlen = data[pos + n : pos + 2 * n]
         self.mode = data[pos + 2 * n : pos + 3 * n]
         pos += 3 * n
-        prefixes = np.frombuffer(data, dtype="<u2", count=n, offset=pos).tolist()
-        lens = np.frombuffer(data, dtype="<u2", count=n, offset=pos + 2 * n).tolist()
+        lens = struct.unpack_from(f"<{2 * n}H", data, pos)  # prefix lengths, suffix lengths
         pos += 4 * n
         terms = []
         prev = b""
-        for p, length in zip(prefixes, lens, strict=True):
+        for p, length in zip(lens[:n], lens[n:], strict=True):
             prev = prev[:p] + data[pos : pos + length]
             pos += length
             terms.append(prev)
         self.terms = terms
-        ends = np.cumsum(sizes, dtype=np.int64)
-        self.offsets = (ends - sizes + postbase).tolist()
-        self._weight = weight
+        self._base = postbase
+        self._ends: np.ndarray | None = None
+
+    def extent(self, i: int) -> tuple[int, int]:
+        """Where term i's postings record starts in the postings file, and its size."""
+        if self._ends is None:
+            self._ends = np.cumsum(self.sizes, dtype=np.int64) + self._base
+        size = int(self.sizes[i])
+        return int(self._ends[i]) - size, size
 
     def info(self, i: int, reader: Any = None, key: Any = None) -> PackedTermInfo:
         return PackedTermInfo(
@@ -649,7 +656,7 @@ class PackedTermsReader(base.TermsReader):  # type: ignore[misc]
     def postings(self, fieldname: str, tbytes: bytes, fmt: Any = None) -> Postings:
         """A term's postings as arrays (deleted documents included)."""
         block, i = self._get(fieldname, tbytes)
-        buf = self._postfile.get(block.offsets[i], int(block.sizes[i]))
+        buf = self._postfile.get(*block.extent(i))
         return Postings(buf, int(block.df[i]), block.mode[i], fmt)
 
     def matcher(self, fieldname: str, tbytes: bytes, format_: Any, scorer: Any = None) -> Any:
