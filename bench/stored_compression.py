@@ -2,7 +2,7 @@
 
 Each candidate writes every segment's stored-field dicts through its Whoosh column writer (into
 memory) and reads them back through its column reader, as a segment does. Reads are random
-documents, the candidates interleaved round by round; the figures are medians over rounds.
+documents, the candidates interleaved round by round (shuffled); figures are medians of rounds.
 
     .venv/bin/python -m bench.stored_compression                      # the bench's 22k index
     .venv/bin/python -m bench.stored_compression --index DIR          # any built index
@@ -211,7 +211,9 @@ def main() -> None:
             (s, rng.randrange(len(segments[s])))
             for s in (rng.randrange(len(segments)) for _ in range(args.reads))
         ]
-        for name in columns:  # the same documents for every candidate, in turn
+        order = list(columns)
+        rng.shuffle(order)  # the same documents for every candidate, in a new order each round
+        for name in order:
             samples[name].append(timed_reads(written[name][0], picks))
 
     base_read = statistics.median(samples["W3 (pickle 2, zlib 3 per doc)"])
