@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 
 import pycrfsuite
 import pytest
 
-from indexer.ner.features import sequence_features
+from indexer.ner.features import WINDOW, FeatureIds, sequence_features, word_features
 from indexer.ner.scoring import score
 from indexer.ner.tagger import MODEL_RESOURCE, packaged_tagger
+from indexer.ner.tokenize import words_and_starts
 
 TEXTS = (
     "Presiden Joko Widodo meresmikan Bendungan Sei Gong di Batam , Kepulauan Riau .",
@@ -51,3 +53,23 @@ def test_scorer_counts_exact_spans_only(
     gold: list[list[str]], pred: list[list[str]], f1: float
 ) -> None:
     assert score(gold, pred).prf()[2] == pytest.approx(f1)
+
+
+def test_feature_ids_are_the_ids_of_word_features() -> None:
+    """The tagger scores new words through FeatureIds; it must name exactly the features
+    word_features builds (the model was trained on those), in the same order."""
+    tagger = packaged_tagger()
+    attr = tagger._attr
+    fast = FeatureIds(attr)
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    words = {w for s in SENTENCES for w in s}
+    for path in sorted(seeds.glob("*.txt")):
+        words.update(words_and_starts(path.read_text(encoding="utf-8"))[0])
+    # Odd ones: "=" inside a word, one letter, non-ASCII shapes and digits, hyphens, shouting.
+    words.update(["=", "a=b", "x", "A", "ÉCOLE", "İstanbul", "٣٣", "Kassym-Jomart", "COVID-19"])
+    for cased in (True, False):
+        for word in sorted(words):
+            own, views = word_features(word, cased)
+            groups = [own, *(views[prefix] for _, prefix in WINDOW)]
+            expected = [[attr.get(f, -1) for f in group] for group in groups]
+            assert list(fast(word, cased)) == expected, (word, cased)

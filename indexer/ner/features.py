@@ -124,3 +124,94 @@ def sequence_features(
                 feats.append(f"{prefix}=EDGE")
         out.append(feats)
     return out
+
+
+# word_features_uncached's features by family: the names before "=" that share the value after
+# it, in the order FeatureIds keeps their ids. C and U are the cased/uncased copies; -2 ... +2
+# what a neighbour contributes.
+_FAMILIES = {
+    "w": ("w", "Cw", "Uw", "-2w", "-1w", "+1w", "+2w"),
+    "p2": ("p2", "Cp2", "Up2"),
+    "p3": ("p3", "Cp3", "Up3"),
+    "s2": ("s2", "Cs2", "Us2"),
+    "s3": ("s3", "Cs3", "Us3", "-1s3", "+1s3"),
+    "s4": ("s4", "Cs4", "Us4"),
+    "c64": ("c64", "Cc64", "Uc64", "-2c64", "+2c64"),
+    "c256": ("c256", "-1c256", "+1c256"),
+    "c1k": ("c1k",),
+    "cr": ("cr", "-1cr", "+1cr"),
+    "sh": ("sh", "-2sh", "-1sh", "+1sh", "+2sh"),
+    "len": ("len",),
+}
+
+
+class FeatureIds:
+    """The ids, in a model's attribute table, of `word_features_uncached(word, cased)`:
+    the own features, then each WINDOW view's, in the same order, as five lists.
+
+    No feature string is built: one lookup per family by the value after "=" gives, say, a
+    word's w=, Cw=, -2w=, -1w=, +1w= and +2w= ids at once. Several times faster than the
+    strings for the tagger's new word types; tests check the two agree word for word.
+    """
+
+    def __init__(self, attr: dict[str, int], missing: int = -1) -> None:
+        slot = {name: (fam, i) for fam, names in _FAMILIES.items() for i, name in enumerate(names)}
+        tables: dict[str, dict[str, list[int]]] = {fam: {} for fam in _FAMILIES}
+        for feature, k in attr.items():
+            name, sep, value = feature.partition("=")
+            if sep and name in slot:
+                fam, i = slot[name]
+                row = tables[fam].get(value)
+                if row is None:
+                    row = tables[fam][value] = [missing] * len(_FAMILIES[fam])
+                row[i] = k
+        self._tables = tables
+        self._none = {fam: [missing] * len(names) for fam, names in _FAMILIES.items()}
+        self._oov = [attr.get(f, missing) for f in ("oov", "Coov", "Uoov")]
+        self._title, self._upper, self._hyphen, self._digit = (
+            attr.get(f, missing) for f in ("title", "upper", "hyphen", "digit")
+        )
+
+    def __call__(self, word: str, cased: bool) -> tuple[list[int], ...]:
+        t, none = self._tables, self._none
+        low = word.lower()
+        w = t["w"].get(low, none["w"])
+        p2 = t["p2"].get(low[:2], none["p2"])
+        p3 = t["p3"].get(low[:3], none["p3"])
+        s2 = t["s2"].get(low[-2:], none["s2"])
+        s3 = t["s3"].get(low[-3:], none["s3"])
+        s4 = t["s4"].get(low[-4:], none["s4"])
+        m = 1 if cased else 2  # the slot of the C or U copy
+        own = [w[0], p2[0], p3[0], s2[0], s3[0], s4[0]]
+        far_m2, near_m1, near_p1, far_p2 = [w[3]], [w[4], s3[3]], [w[5], s3[4]], [w[6]]
+        cl = _clusters().get(low)
+        if cl is not None:
+            c64 = t["c64"].get(cl[0], none["c64"])
+            c256 = t["c256"].get(cl[1], none["c256"])
+            cr = t["cr"].get(cl[3], none["cr"])
+            own += [c64[0], c256[0], t["c1k"].get(cl[2], none["c1k"])[0], cr[0]]
+            seventh = c64[m]
+            far_m2.append(c64[3])
+            near_m1 += [c256[1], cr[1]]
+            near_p1 += [c256[2], cr[2]]
+            far_p2.append(c64[4])
+        else:
+            own.append(self._oov[0])
+            seventh = self._oov[m]
+        if cased:
+            sh = t["sh"].get(_shape(word), none["sh"])
+            own += [sh[0], t["len"].get(str(min(len(word), 8)), none["len"])[0]]
+            if word[0].isupper():
+                own.append(self._title)
+            if word.isupper() and len(word) > 1:
+                own.append(self._upper)
+            far_m2.append(sh[1])
+            near_m1.append(sh[2])
+            near_p1.append(sh[3])
+            far_p2.append(sh[4])
+        own += [w[m], p2[m], p3[m], s2[m], s3[m], s4[m], seventh]
+        if "-" in word:
+            own.append(self._hyphen)
+        if any(c.isdigit() for c in word):
+            own.append(self._digit)
+        return own, far_m2, near_m1, near_p1, far_p2

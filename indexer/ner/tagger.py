@@ -6,12 +6,11 @@ import os
 import tempfile
 from functools import lru_cache
 from importlib import resources
-from itertools import repeat
 
 import numpy as np
 import pycrfsuite
 
-from indexer.ner.features import WINDOW, is_cased, word_features, word_features_uncached
+from indexer.ner.features import WINDOW, FeatureIds, is_cased, word_features
 
 MODEL_RESOURCE = "model.crfsuite"
 _MAX_TYPES = 300_000  # word types scored and kept; past that the cache starts again
@@ -55,6 +54,7 @@ class Tagger:
         for (a, b), weight in info.transitions.items():
             self._trans[index[a], index[b]] = weight
         self._trans_t = np.ascontiguousarray(self._trans.T)  # [to, from], for the Viterbi
+        self._feature_ids = FeatureIds(self._attr)  # word_features as ids, no strings
         self._bias = self._w[self._attr.get("bias", -1)]
         self._edge_before = self._w[self._attr.get("-1=EDGE", -1)]
         self._edge_after = self._w[self._attr.get("+1=EDGE", -1)]
@@ -68,7 +68,6 @@ class Tagger:
         """Give each new word a row of `_typemat`: its own label scores and what it adds to
         each neighbour (one row per WINDOW offset)."""
         table = self._types[cased]
-        get = self._attr.get
         new = list(dict.fromkeys(w for w in words if w not in table))
         if not new:
             return
@@ -76,11 +75,11 @@ class Tagger:
         # unknown features hit the zero row (-1). No group is empty (the word is in each).
         flat: list[int] = []
         bounds: list[int] = []
+        feature_ids = self._feature_ids
         for word in new:
-            own, views = word_features_uncached(word, cased)
-            for feats in (own, *(views[prefix] for _, prefix in WINDOW)):
+            for group in feature_ids(word, cased):
                 bounds.append(len(flat))
-                flat += map(get, feats, repeat(-1))
+                flat += group
         scores = np.add.reduceat(self._w[flat], bounds, axis=0)
         first = self._n_types
         self._n_types += len(new)
