@@ -92,7 +92,7 @@ def _entities(
                 tagged.append(
                     (label, starts[a + first], starts[a + last - 1] + len(words[a + last - 1]))
                 )
-        if places:
+        if places and not places.isdisjoint(words[a:b]):
             # A packaged place the tagger left out, as in "ibu kota, Nur-Sultan."
             for i in range(a, b):
                 if words[i] in places and tags[i - a] == "O":

@@ -12,8 +12,8 @@ _LOWER_BUCKETS = frozenset({"0", "lo"})
 
 
 def _is_title_case(words: list[str]) -> bool:
-    alpha = [w for w in words if w[0].isalpha() and len(w) > 3]
-    return len(alpha) >= 3 and sum(w[0].isupper() for w in alpha) >= 0.75 * len(alpha)
+    initials = [w[0] for w in words if len(w) > 3 and w[0].isalpha()]
+    return len(initials) >= 3 and sum(map(str.isupper, initials)) >= 0.75 * len(initials)
 
 
 def truecase(words: list[str]) -> list[str]:
