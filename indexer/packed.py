@@ -35,7 +35,7 @@ import numpy as np
 from whoosh.codec import base
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.formats import Frequency
-from whoosh.matching import ListMatcher, NullMatcher
+from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
 from whoosh.reading import TermInfo, TermNotFound
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -534,10 +534,12 @@ class Postings:
 
 
 class PackedMatcher(ListMatcher):  # type: ignore[misc]
-    """A term's postings as Whoosh's ListMatcher, skipping by bisection; values decoded on
-    first use."""
+    """A term's postings as Whoosh's ListMatcher over the decoded arrays (no Python list per
+    posting: re-scoring a few documents of a common term stays cheap), skipping by binary
+    search; values decoded on first use."""
 
-    _ids: list[int]
+    _ids: np.ndarray
+    _weights: np.ndarray | None
     _i: int
     _values: list[Any] | None
 
@@ -545,8 +547,8 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
         self, post: Postings, fmt: Any, scorer: Any, term: Any, terminfo: Any, i: int = 0
     ) -> None:
         super().__init__(
-            post.ids.tolist(),
-            None if post.wmode == W_ONE else post.weights.tolist(),
+            post.ids,
+            None if post.wmode == W_ONE else post.weights,
             None,
             fmt,
             scorer=scorer,
@@ -555,6 +557,19 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
             terminfo=terminfo,
         )
         self.post = post
+        self._n = len(post.ids)
+
+    def is_active(self) -> bool:
+        return self._i < self._n
+
+    def id(self) -> int:
+        return int(self._ids[self._i])
+
+    def all_ids(self) -> Iterator[int]:
+        return iter(self._ids.tolist())
+
+    def weight(self) -> float:
+        return 1.0 if self._weights is None else float(self._weights[self._i])
 
     def _load(self) -> list[Any]:
         if self._values is None:
@@ -565,7 +580,7 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
         return self._load()[self._i]
 
     def all_items(self) -> Iterator[tuple[int, Any]]:
-        return zip(self._ids, self._load(), strict=True)
+        return zip(self._ids.tolist(), self._load(), strict=True)
 
     def copy(self) -> PackedMatcher:
         return PackedMatcher(
@@ -574,11 +589,9 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
 
     def skip_to(self, id_: int) -> None:
         if not self.is_active():
-            from whoosh.matching import ReadTooFar
-
             raise ReadTooFar
         if id_ > self._ids[self._i]:
-            self._i = bisect_left(self._ids, id_, self._i)
+            self._i = int(np.searchsorted(self._ids, id_))
 
     def block_max_weight(self) -> float:
         return self._terminfo.max_weight()  # type: ignore[no-any-return]
@@ -586,7 +599,7 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
     def skip_to_quality(self, minquality: float) -> int:
         # One block: past the end when it cannot beat minquality.
         if self.block_quality() <= minquality:
-            self._i = len(self._ids)
+            self._i = self._n
         return 0
 
 

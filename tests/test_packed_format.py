@@ -170,3 +170,26 @@ def test_searches_walk_the_dictionary_as_whoosh_does(ix: Any, q: Any) -> None:
         ours = [(h["id"], h.score) for h in s.search(q, limit=None)]
         assert ours
         assert ours == [(h["id"], h.score) for h in t.search(q, limit=None)]
+
+
+def test_matcher_skips_like_whoosh(ix: Any) -> None:
+    """PackedMatcher over arrays: plain ints, skip_to to the first id >= target, copies that
+    keep their place."""
+    theirs = _index(W3Codec())
+    with ix.reader() as r, theirs.reader() as t:
+        for target in (0, 1, 5, 17, 30, 59, 60):
+            ms = [x.postings("tag", "kata0003") for x in (r, t)]
+            for m in ms:
+                m.skip_to(target) if m.is_active() else None
+            got = [(m.is_active(), m.is_active() and m.id()) for m in ms]
+            assert got[0] == got[1]
+            assert isinstance(ms[0].id() if ms[0].is_active() else 0, int)
+        m = r.postings("text", "kata0060")
+        m.next()
+        c = m.copy()
+        assert (c.id(), c.weight(), c.value_as("positions")) == (
+            m.id(),
+            m.weight(),
+            m.value_as("positions"),
+        )
+        assert list(m.all_ids()) == list(t.postings("text", "kata0060").all_ids())
