@@ -312,6 +312,20 @@ def remove_old_generations(index_dir: Path, grace_seconds: float = GRACE_SECONDS
     return removed
 
 
+TAG_CHUNK = 32  # articles tagged together by write_articles (as a build worker's chunk)
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def write_articles(
     writer: Any,
     records: Iterable[RawRecord | Skipped],
@@ -322,23 +336,35 @@ def write_articles(
     progress: Callable[[int], None] | None = None,
 ) -> None:
     """Add each record to the writer; `keep` returns a reason to skip a record, or None."""
-    for item in records:
-        if isinstance(item, Skipped):
-            summary.skipped.append(item)
-            continue
-        if progress:
-            progress(1)
-        reason = keep(item)
-        if reason:
-            summary.skipped.append(Skipped(item.source, item.line, reason))
-            continue
-        try:
-            article = prepare_article(item, today)
-        except Exception as e:  # an extraction bug must cost one article, not the build
-            summary.skipped.append(Skipped(item.source, item.line, f"extraction failed: {e!r}"))
-            continue
-        writer.add_document(**to_document(article))
-        summary.indexed += 1
+    for chunk in _chunks(records, TAG_CHUNK):
+        prepared: list[tuple[RawRecord, Article]] = []
+        # The chunk's articles are tagged together as the block ends (as in the build workers).
+        with tagging_batch() as failed:
+            for item in chunk:
+                if isinstance(item, Skipped):
+                    summary.skipped.append(item)
+                    continue
+                if progress:
+                    progress(1)
+                reason = keep(item)
+                if reason:
+                    summary.skipped.append(Skipped(item.source, item.line, reason))
+                    continue
+                try:
+                    prepared.append((item, prepare_article(item, today)))
+                except Exception as e:  # an extraction bug must cost one article, not the build
+                    summary.skipped.append(
+                        Skipped(item.source, item.line, f"extraction failed: {e!r}")
+                    )
+        for item, article in prepared:
+            error = failed.get(id(article))
+            if error is not None:
+                summary.skipped.append(
+                    Skipped(item.source, item.line, f"extraction failed: {error!r}")
+                )
+                continue
+            writer.add_document(**to_document(article))
+            summary.indexed += 1
 
 
 def rebuild_index(

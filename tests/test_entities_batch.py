@@ -7,9 +7,17 @@ from pathlib import Path
 import pytest
 
 import indexer.build
-from indexer.build import tag_entities, tag_entities_many, tagging_batch
+from indexer.build import (
+    BuildSummary,
+    prepare_article,
+    tag_entities,
+    tag_entities_many,
+    tagging_batch,
+    write_articles,
+)
 from indexer.entities import extract_entities, extract_entities_many
-from indexer.models import Article
+from indexer.models import Article, RawRecord
+from indexer.schema import to_document
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -93,3 +101,53 @@ def test_an_article_whose_tagging_fails_costs_only_itself(monkeypatch: pytest.Mo
     assert _facets([a for a in articles if a not in bad]) == [
         f for a, f in zip(articles, expected, strict=True) if a not in bad
     ]
+
+
+def test_the_one_process_build_tags_in_chunks_and_skips_only_the_failing_article(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """write_articles (rebuilds without workers) tags a chunk at a time, like the workers:
+    the same entities as one article at a time, and an article whose tagging fails is skipped
+    with its reason while the rest of its chunk is indexed."""
+    real = indexer.build.extract_entities_many
+    records = [
+        RawRecord(doc_id=f"r{n}", source="t.jsonl", line=n, fields={"title": f"T {n}", "body": t})
+        for k in range(3)
+        for n, t in enumerate(TEXTS, k * len(TEXTS))
+        if t.strip(". ")
+    ]
+    monkeypatch.setattr(indexer.build, "TAG_CHUNK", 4)  # several chunks, the last one short
+    assert len(records) % 4
+
+    class Writer:
+        def __init__(self) -> None:
+            self.docs: dict[str, dict[str, object]] = {}
+
+        def add_document(self, **doc: object) -> None:
+            self.docs[str(doc["id"])] = doc
+
+    def build() -> tuple[Writer, BuildSummary]:
+        writer, summary = Writer(), BuildSummary()
+        write_articles(writer, records, summary)
+        return writer, summary
+
+    clean, summary = build()
+    assert summary.indexed == len(records) and not summary.skipped
+    alone = {r.doc_id: prepare_article(r) for r in records}
+    assert {i: d.get("person") for i, d in clean.docs.items()} == {
+        i: to_document(a).get("person") for i, a in alone.items()
+    }
+    assert any(d.get("person") for d in clean.docs.values())
+
+    def flaky(texts: list[str], **kw: object) -> object:
+        if any("blinken" in t for t in texts):
+            raise ValueError("boom")
+        return real(texts, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indexer.build, "extract_entities_many", flaky)
+    writer, summary = build()
+    bad = {r.line for r in records if "blinken" in str(r.fields["body"])}
+    assert sorted(s.line for s in summary.skipped) == sorted(bad)
+    assert all("extraction failed" in s.reason and "boom" in s.reason for s in summary.skipped)
+    assert set(writer.docs) == {r.doc_id for r in records if r.line not in bad}
+    assert all(writer.docs[i] == clean.docs[i] for i in writer.docs)
