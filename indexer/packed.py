@@ -40,7 +40,9 @@ from whoosh.reading import TermInfo, TermNotFound
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-MAGIC = b"TPK1"
+# The format's version: TPK1 was written only by this module's first commits (every record
+# with a header, no deflated streams), which read differently; rebuild such an index.
+MAGIC = b"TPK2"
 BLOCK_TERMS = 64
 _FOOTER = struct.Struct("<Q4s")
 # Weights: all 1.0 | whole numbers | float32 | frequency × field boost (the second stream
@@ -610,7 +612,7 @@ class PackedTermsReader(base.TermsReader):  # type: ignore[misc]
         self._postfile = postfile
         diroff, magic = _FOOTER.unpack(tfile.get(tlen - _FOOTER.size, _FOOTER.size))
         if magic != MAGIC:
-            raise ValueError("not a packed term file")
+            raise ValueError(f"term file of another format ({magic!r}, not {MAGIC!r}): rebuild")
         self._dir = pickle.loads(tfile.get(diroff, tlen - _FOOTER.size - diroff))
         self._fieldnames = sorted(self._dir)
         self._cache: OrderedDict[tuple[str, int], _Block] = OrderedDict()

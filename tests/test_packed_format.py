@@ -193,3 +193,22 @@ def test_matcher_skips_like_whoosh(ix: Any) -> None:
             m.value_as("positions"),
         )
         assert list(m.all_ids()) == list(t.postings("text", "kata0060").all_ids())
+
+
+def test_another_format_version_is_refused() -> None:
+    """A term file of another version of the format fails to open instead of misreading."""
+    storage = RamStorage()
+    f = storage.create_file("x.pkt")
+    w = packed._TermsWriter(f)
+    w.start_field("f")
+    w.add(b"a", (1, 1.0, 1.0, 0, 0, 0), 0, 2)
+    w.finish_field()
+    w.close()
+    data = storage.open_file("x.pkt").read()
+    reader = packed.PackedTermsReader(None, storage.open_file("x.pkt"), len(data), None)
+    assert ("f", b"a") in reader
+    g = storage.create_file("y.pkt")
+    g.write(data[:-4] + b"TPK1")
+    g.close()
+    with pytest.raises(ValueError, match="rebuild"):
+        packed.PackedTermsReader(None, storage.open_file("y.pkt"), len(data), None)
