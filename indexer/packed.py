@@ -40,6 +40,8 @@ from whoosh.reading import TermInfo, TermNotFound
 from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from indexer.storedcol import StoredCodecMixin
+
 # The format's version: TPK1 was written only by this module's first commits (every record
 # with a header, no deflated streams), which read differently; rebuild such an index.
 MAGIC = b"TPK2"
@@ -859,9 +861,10 @@ class PackedFieldWriter(base.FieldWriter):  # type: ignore[misc]
         self.is_closed = True
 
 
-class PackedCodec(W3Codec):  # type: ignore[misc]
-    """W3's per-document files (stored fields, lengths, columns) with our term dictionary and
-    postings. Segments name this class, so opening them imports this module."""
+class PackedCodec(StoredCodecMixin, W3Codec):  # type: ignore[misc]
+    """Our term dictionary and postings, stored fields compressed with a dictionary trained
+    per segment (indexer.storedcol), W3's other per-document files (lengths, columns).
+    Segments name this class, so opening them imports this module."""
 
     PTERMS_EXT = ".pkt"
     PPOSTS_EXT = ".pkp"
