@@ -59,6 +59,7 @@ IDS_DEFLATED, SECOND_DEFLATED = 16, 32
 _DEFLATE_MIN = 64  # bytes: shorter streams are kept as they are
 _SMALL = 24  # below this many postings, Python loops beat numpy's per-call overhead
 _BLOCK_CACHE = 64
+_POSTINGS_CACHE = 1 << 18  # postings of recently read terms kept per segment (~16 bytes each)
 _CONTINUED = bytes(range(128, 256))
 _UINT32 = 1 << 32
 
@@ -419,7 +420,9 @@ class PackedTermInfo(TermInfo):  # type: ignore[misc]
         self._reader = reader
         self._key = key
         self._ends: list[int | None] | None = None
-        super().__init__(weight, df, minlength, maxlength, maxweight)
+        # minid/maxid None: TermInfo's default maxid=0 would go through the setter and decode
+        # the postings of every term looked up.
+        super().__init__(weight, df, minlength, maxlength, maxweight, None, None)
 
     def _end(self, k: int) -> int | None:
         if self._ends is None:
@@ -446,6 +449,7 @@ class Postings:
         "_freqs",
         "_mode",
         "_n",
+        "_vends",
         "_vstart",
         "fmt",
         "ids",
@@ -489,6 +493,7 @@ class Postings:
             else:
                 self.weights = ints.astype(np.float64)
         self._vstart = pos + b
+        self._vends: np.ndarray | None = None
 
     def freqs(self) -> np.ndarray:
         """The frequencies (V_POS, V_FREQ: weight = frequency × field boost)."""
@@ -504,6 +509,15 @@ class Postings:
         starts = np.cumsum(counts) - counts
         before = np.where(starts > 0, total[np.maximum(starts - 1, 0)], 0)
         return counts, total - np.repeat(before, counts)
+
+    def value_at(self, i: int) -> bytes:
+        """V_POS only: posting i's value, without slicing every posting's (a proximity or
+        phrase matcher reads a few documents of a common term)."""
+        if self._vends is None:
+            raw = np.frombuffer(self._buf, np.uint8, offset=self._vstart)
+            ends = np.flatnonzero(raw < 128)[np.cumsum(self.freqs()) - 1] + 1 + self._vstart
+            self._vends = np.concatenate(([self._vstart], ends))
+        return self._buf[int(self._vends[i]) : int(self._vends[i + 1])]
 
     def values(self) -> list[Any]:
         """Each posting's value as the field format encodes it (None: no values)."""
@@ -581,6 +595,8 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
         return self._values
 
     def value(self) -> Any:
+        if self.post.vmode == V_POS and self._values is None:
+            return self.post.value_at(self._i)
         return self._load()[self._i]
 
     def all_items(self) -> Iterator[tuple[int, Any]]:
@@ -618,6 +634,8 @@ class PackedTermsReader(base.TermsReader):  # type: ignore[misc]
         self._dir = pickle.loads(tfile.get(diroff, tlen - _FOOTER.size - diroff))
         self._fieldnames = sorted(self._dir)
         self._cache: OrderedDict[tuple[str, int], _Block] = OrderedDict()
+        self._postings: OrderedDict[tuple[str, bytes, Any], Postings] = OrderedDict()
+        self._cached = 0  # postings held in self._postings
 
     # -- blocks --
 
@@ -707,10 +725,27 @@ class PackedTermsReader(base.TermsReader):  # type: ignore[misc]
         return 0 if found is None else int(found[0].df[found[1]])
 
     def postings(self, fieldname: str, tbytes: bytes, fmt: Any = None) -> Postings:
-        """A term's postings as arrays (deleted documents included)."""
+        """A term's postings as arrays (deleted documents included).
+
+        Recently decoded terms are kept (up to _POSTINGS_CACHE postings a segment): a query's
+        proximity re-rank and phrases make a matcher per term and candidate, each of which
+        would decode the whole term again.
+        """
+        key = (fieldname, tbytes, None if fmt is None else fmt.field_boost)
+        post = self._postings.get(key)
+        if post is not None:
+            self._postings.move_to_end(key)
+            return post
         block, i = self._get(fieldname, tbytes)
         buf = self._postfile.get(*block.extent(i))
-        return Postings(buf, int(block.df[i]), block.mode[i], fmt)
+        post = Postings(buf, int(block.df[i]), block.mode[i], fmt)
+        n = len(post.ids)
+        if n <= _POSTINGS_CACHE:
+            self._postings[key] = post
+            self._cached += n
+            while self._cached > _POSTINGS_CACHE:
+                self._cached -= len(self._postings.popitem(last=False)[1].ids)
+        return post
 
     def matcher(self, fieldname: str, tbytes: bytes, format_: Any, scorer: Any = None) -> Any:
         found = self._find(fieldname, tbytes)
