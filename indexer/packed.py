@@ -921,12 +921,20 @@ class PackedCodec(StoredCodecMixin, W3Codec):  # type: ignore[misc]
         return W3Segment(self, indexname)
 
 
-def packed_postings(reader: Any, fieldname: str, tbytes: bytes) -> Postings | None:
-    """A segment reader's postings of a term as arrays, when the segment is ours (None
-    otherwise, or when the term is absent)."""
-    terms = getattr(reader, "_terms", None)
-    if not isinstance(terms, PackedTermsReader):
+def is_packed(reader: Any) -> bool:
+    """Whether a segment reader's terms and postings are in this format."""
+    return isinstance(getattr(reader, "_terms", None), PackedTermsReader)
+
+
+def packed_postings(reader: Any, fieldname: str, text: Any) -> Postings | None:
+    """A term's postings as arrays from a packed segment's reader (None: the term is not
+    there); call it only when `is_packed(reader)`."""
+    if fieldname not in reader.schema:
         return None
-    if terms._find(fieldname, tbytes) is None:
+    field = reader.schema[fieldname]
+    tbytes = field.to_bytes(text)
+    terms = reader._terms
+    if (fieldname, tbytes) not in terms:
         return None
-    return terms.postings(fieldname, tbytes, reader.schema[fieldname].format)
+    post: Postings = terms.postings(fieldname, tbytes, field.format)
+    return post

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.packed import PackedTermsReader
+from indexer.packed import is_packed, packed_postings
 from indexer.schema import FACET_FIELDS, GROUP_SEP, VALUE_SEP
 from search.models import FacetValue
 
@@ -226,15 +226,9 @@ def query_mask(searcher: Any, q: Any, live: np.ndarray) -> np.ndarray:
 def _term_ids(sub: Any, fieldname: str, text: Any) -> np.ndarray | None:
     """A term's document numbers in one segment, deleted ones included (None: not there)."""
     reader = sub.reader()
-    terms = getattr(reader, "_terms", None)
-    if isinstance(terms, PackedTermsReader):  # arrays straight from the packed postings
-        if fieldname not in reader.schema:
-            return None
-        field = reader.schema[fieldname]
-        tbytes = field.to_bytes(text)
-        if (fieldname, tbytes) not in terms:
-            return None
-        return terms.postings(fieldname, tbytes, field.format).ids
+    if is_packed(reader):  # arrays straight from the packed postings
+        post = packed_postings(reader, fieldname, text)
+        return None if post is None else post.ids
     if (fieldname, text) not in reader:
         return None
     return _posting_ids(sub.postings(fieldname, text))

@@ -36,7 +36,7 @@ from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from indexer.packed import V_POS, PackedTermsReader, Postings
+from indexer.packed import V_POS, Postings, is_packed, packed_postings
 from indexer.postings import IndonesianPositions
 
 # Documents whose approximate score is within this share of the k-th score are re-scored
@@ -139,16 +139,9 @@ def _segment_postings(sub: Any, fieldname: str, text: str, values: bool = False)
     """A term's postings in one segment (None: not there): arrays straight from a packed
     segment (indexer.packed), block by block from a W3 one."""
     reader = sub.reader()
-    terms = getattr(reader, "_terms", None)
-    if isinstance(terms, PackedTermsReader):
-        if fieldname not in reader.schema:
-            return None
-        field = reader.schema[fieldname]
-        tbytes = field.to_bytes(text)
-        if (fieldname, tbytes) not in terms:
-            return None
-        post = terms.postings(fieldname, tbytes, field.format)
-        return _Postings(post.ids, post.weights, None, post)
+    if is_packed(reader):
+        post = packed_postings(reader, fieldname, text)
+        return None if post is None else _Postings(post.ids, post.weights, None, post)
     if (fieldname, text) not in reader:
         return None
     return _postings(sub.postings(fieldname, text), values=values)
