@@ -28,7 +28,7 @@ from typing import Any
 
 from whoosh.writing import SegmentWriter
 
-from indexer.models import Article, RawRecord, Skipped
+from indexer.models import RawRecord, Skipped
 from indexer.postings import CompactCodec, build_writer
 
 CHUNK = 32  # records per job: big enough to amortise the queue, small enough to balance load
@@ -91,11 +91,7 @@ def _work(
 ) -> None:
     """A worker: prepare and write each job's records into a segment, and hand it back when
     its postings pass `limitmb` of memory and at the end."""
-    from indexer.build import prepare_article, tagging_batch
-    from indexer.schema import to_document
-
-    def _failed(record: RawRecord, e: Exception) -> Skipped:
-        return Skipped(record.source, record.line, f"extraction failed: {e!r}")
+    from indexer.build import prepare_documents
 
     try:
         ix = storage.open_index(indexname)
@@ -105,27 +101,10 @@ def _work(
                 results.put(("segment", writer._finalize_segment()))
                 writer = build_writer(ix, _lk=False)
             today, records = job
-            skipped: list[Skipped] = []
-            prepared: list[tuple[RawRecord, Article]] = []
-            # The chunk's articles are tagged together as the block ends: a third cheaper.
-            with tagging_batch() as failed:
-                for record in records:
-                    try:
-                        prepared.append((record, prepare_article(record, today)))
-                    except Exception as e:  # an extraction bug costs one article, not the build
-                        skipped.append(_failed(record, e))
-            indexed = 0
-            for record, article in prepared:
-                try:
-                    if id(article) in failed:
-                        raise failed[id(article)]
-                    doc = to_document(article)
-                except Exception as e:
-                    skipped.append(_failed(record, e))
-                    continue
+            docs, skipped = prepare_documents(records, today)
+            for doc in docs:
                 writer.add_document(**doc)
-                indexed += 1
-            results.put(("chunk", len(records), indexed, skipped))
+            results.put(("chunk", len(records), len(docs), skipped))
         if writer.docnum:
             results.put(("done", writer._finalize_segment()))
         else:  # not cancel(): that would delete the temp folder the others still write to
