@@ -28,6 +28,7 @@ import zlib
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
@@ -79,21 +80,27 @@ def _py_varints(values: Any) -> bytes:
 
 def _np_varints(a: np.ndarray) -> bytes:
     """LEB128 of non-negative integers (below 2**35), vectorised."""
+    return _leb128(a)[0]
+
+
+def _leb128(a: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """LEB128 of non-negative integers (below 2**35), vectorised, and where each value's
+    bytes start (the total at the end). One pass per byte, over the values that have it."""
     a = a.astype(np.uint64, copy=False)
-    if a.size == 0:
-        return b""
-    if int(a.max()) < 128:
-        return a.astype(np.uint8).tobytes()
-    nbytes = np.ones(a.size, dtype=np.int64)
+    sizes = np.ones(a.size, dtype=np.uint8)
     for bits in (7, 14, 21, 28):
-        nbytes += a >= (1 << bits)
-    total = int(nbytes.sum())
-    starts = np.cumsum(nbytes) - nbytes
-    k = np.arange(total, dtype=np.int64) - np.repeat(starts, nbytes)
-    vals = np.repeat(a, nbytes) >> (7 * k).astype(np.uint64)
-    out = (vals & 0x7F).astype(np.uint8)
-    out |= ((k < np.repeat(nbytes, nbytes) - 1) * 128).astype(np.uint8)
-    return out.tobytes()
+        sizes += a >= (1 << bits)
+    offsets = np.zeros(a.size + 1, dtype=np.int64)
+    np.cumsum(sizes, dtype=np.int64, out=offsets[1:])
+    if offsets[-1] == a.size:  # every value below 128
+        return a.astype(np.uint8).tobytes(), offsets
+    out = np.empty(int(offsets[-1]), dtype=np.uint8)
+    at, rest, left = offsets[:-1], a, sizes
+    while rest.size:
+        more = left > 1
+        out[at] = (rest & 0x7F).astype(np.uint8) | (more.astype(np.uint8) << 7)
+        at, rest, left = at[more] + 1, rest[more] >> np.uint64(7), left[more] - 1
+    return out.tobytes(), offsets
 
 
 def _varints(values: Any) -> bytes:
@@ -253,6 +260,14 @@ def encode_term(
         else:
             wmode = W_F32
             second = w32.astype("<f4").tobytes()
+    record, mode = _record(n, idbytes, wmode, second, vmode, lens, valbytes)
+    return record, (n, total, maxw, minlen, maxlen, mode)
+
+
+def _record(
+    n: int, idbytes: bytes, wmode: int, second: bytes, vmode: int, lens: bytes, valbytes: bytes
+) -> tuple[bytes, int]:
+    """A term's postings record from its streams (long ones deflated), and its mode."""
     mode = wmode | vmode << 2
     deflated = _deflate(idbytes)
     if deflated is not None:
@@ -263,8 +278,104 @@ def encode_term(
     head = b""
     if n >= _SMALL or mode & (IDS_DEFLATED | SECOND_DEFLATED):  # else: see _layout
         head = _py_varints([len(idbytes), len(second)] + ([len(lens)] if vmode == V_RAW else []))
-    record = b"".join((head, idbytes, second, lens, valbytes))
-    return record, (n, total, maxw, minlen, maxlen, mode)
+    return b"".join((head, idbytes, second, lens, valbytes)), mode
+
+
+# -- encoding a whole field's postings at once ---------------------------------------------
+
+
+@dataclass
+class PostingColumns:
+    """One positions field's postings as arrays, sorted by term, then document: how a build's
+    term pool (indexer.postings.TermPool) hands them over, so that the writer encodes the
+    ids, frequencies and positions of all terms with a few numpy calls instead of Python
+    loops per posting. Weights are frequency × field boost × document boost."""
+
+    terms: list[bytes]  # sorted
+    starts: np.ndarray  # int64, len(terms) + 1: where each term's postings start
+    docs: np.ndarray  # int64 per posting
+    freqs: np.ndarray  # int64 per posting: how many positions it has
+    weights: np.ndarray  # float64 per posting
+    positions: np.ndarray  # int64: each posting's positions, ascending, postings in order
+
+
+def encode_columns(
+    fmt: Any, cols: PostingColumns, lengths: list[int] | None
+) -> Iterator[tuple[bytes, bytes, tuple[int, float, float, int, int, int]]]:
+    """(term, postings record, stats) of each term of `cols`, byte for byte what encode_term
+    gives for the same postings (tests/test_packed_format.py). `lengths` are the documents'
+    lengths of this field (None: unknown).
+
+    Terms whose weights are frequency × field boost, as the rebuild writes them, take the
+    vectorised path: their ids, frequencies and positions are three LEB128 streams of the
+    whole field, sliced per term. Any other term goes through encode_term.
+    """
+    starts, docs, freqs, positions = cols.starts, cols.docs, cols.freqs, cols.positions
+    if not cols.terms:
+        return
+    first = starts[:-1]
+    w64 = cols.weights.astype(np.float32).astype(np.float64)  # as encode_term rounds them
+    k = w64 / fmt.field_boost
+    ok = (k == np.floor(k)) & (k * fmt.field_boost == w64) & (k == freqs) & (freqs >= 1)
+    term_ok = np.minimum.reduceat(ok.astype(np.int8), first).tolist()
+    del k, ok
+
+    gaps = np.diff(docs, prepend=0)
+    gaps[first] = docs[first]  # each term's first id counts from 0
+    idbuf, id_offsets = _leb128(gaps)
+    idoff = id_offsets[starts].tolist()
+    freqbuf, freq_offsets = _leb128(freqs)
+    freqoff = freq_offsets[starts].tolist()
+    del gaps, id_offsets, freq_offsets
+    pos_first = np.zeros(freqs.size + 1, dtype=np.int64)
+    np.cumsum(freqs, out=pos_first[1:])  # each posting's first position
+    pgaps = np.diff(positions, prepend=0)
+    pgaps[pos_first[:-1]] = positions[pos_first[:-1]]  # each posting's first from 0
+    posbuf, pos_offsets = _leb128(pgaps)
+    del pgaps
+    posoff = pos_offsets[pos_first[starts]].tolist()
+
+    # Sums of whole numbers are exact in any order; others are summed as encode_term does.
+    whole = bool(np.all(w64 == np.floor(w64))) and float(np.abs(w64).sum()) < 2.0**53
+    totals = (
+        np.add.reduceat(w64, first).astype(np.float32).astype(np.float64).tolist()
+        if whole
+        else None
+    )
+    maxw = np.maximum.reduceat(w64, first).tolist()
+    if lengths is None:
+        minlen = maxlen = [0] * len(cols.terms)
+    else:
+        flen = np.asarray(lengths, dtype=np.int64)[docs]
+        lows = np.minimum.reduceat(np.where(flen > 0, flen, _UINT32), first)
+        lows[lows == _UINT32] = 0  # no known length
+        highs = np.maximum.reduceat(flen, first)
+        to_byte = {v: length_to_byte(v) if v else 0 for v in np.unique([lows, highs]).tolist()}
+        minlen = [to_byte[v] for v in lows.tolist()]
+        maxlen = [to_byte[v] for v in highs.tolist()]
+
+    bounds = starts.tolist()
+    for t, tbytes in enumerate(cols.terms):
+        a, b = bounds[t], bounds[t + 1]
+        if not term_ok[t]:
+            ends = pos_offsets[pos_first[a : b + 1]].tolist()
+            values = [posbuf[ends[i] : ends[i + 1]] for i in range(b - a)]
+            ids = docs[a:b].tolist()
+            lens = [lengths[i] for i in ids] if lengths is not None else [0] * len(ids)
+            record, stats = encode_term(fmt, ids, cols.weights[a:b].tolist(), values, lens)
+            yield tbytes, record, stats
+            continue
+        total = totals[t] if totals is not None else float(np.float32(sum(w64[a:b].tolist())))
+        record, mode = _record(
+            b - a,
+            idbuf[idoff[t] : idoff[t + 1]],
+            W_FREQ,
+            freqbuf[freqoff[t] : freqoff[t + 1]],
+            V_POS,
+            b"",
+            posbuf[posoff[t] : posoff[t + 1]],
+        )
+        yield tbytes, record, (b - a, total, maxw[t], minlen[t], maxlen[t], mode)
 
 
 # -- the term dictionary file --------------------------------------------------------------
@@ -881,14 +992,28 @@ class PackedFieldWriter(base.FieldWriter):  # type: ignore[misc]
         if not hasattr(items, "terms"):  # Whoosh's postings, one tuple each
             super().add_postings(schema, lengths, items)
             return
-        # A TermPool's postings (indexer.postings): a term at a time, already in order.
+        # A TermPool's postings (indexer.postings), already in order: a positions field's
+        # as columns, the others a term at a time.
         for fieldname, terms in items.terms():
             self.start_field(fieldname, schema[fieldname])
             flen = lengths.of(fieldname) if lengths else None
-            for tbytes, (ids, weights, values) in terms:
-                lens = [flen[i] for i in ids] if flen is not None else [0] * len(ids)
-                self._write(tbytes, ids, weights, values, lens)
+            if isinstance(terms, PostingColumns):
+                self._write_columns(fieldname, terms, flen)
+            else:
+                for tbytes, (ids, weights, values) in terms:
+                    lens = [flen[i] for i in ids] if flen is not None else [0] * len(ids)
+                    self._write(tbytes, ids, weights, values, lens)
             self.finish_field()
+
+    def _write_columns(self, fieldname: str, cols: PostingColumns, flen: Any) -> None:
+        offset = self._postfile.tell()
+        records = []
+        add = self._terms.add
+        for tbytes, record, stats in encode_columns(self._fieldobj.format, cols, flen):
+            add(tbytes, stats, offset, len(record))
+            offset += len(record)
+            records.append(record)
+        self._postfile.write(b"".join(records))
 
     def close(self) -> None:
         self._terms.close()

@@ -16,9 +16,10 @@ import pickle
 import zlib
 from array import array
 from collections.abc import Iterator
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Any
 
+import numpy as np
 from whoosh.codec.whoosh3 import (
     LENGTHS_COLUMN,
     WHOOSH3_HEADER_MAGIC,
@@ -33,7 +34,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import index_terms
-from indexer.packed import PackedCodec
+from indexer.packed import PackedCodec, PostingColumns
 
 _CONTINUED = bytes(range(128, 256))  # varint bytes that another byte follows
 _ONE_BYTE = [bytes([n]) for n in range(128)]
@@ -177,30 +178,6 @@ class _PostingsWriter(W3PostingsWriter):
             if length > self._maxlength:
                 self._maxlength = length
 
-    def add_term(
-        self,
-        ids: array[int],
-        weights: array[float],
-        values: list[bytes],
-        lengths: list[int | None] | None,
-    ) -> None:
-        """All of a term's postings (in docnum order) as add_posting() would add them one by
-        one: full blocks are written, the last one stays for finish_postings()."""
-        size = self._blocklimit
-        for start in range(0, len(ids), size):
-            if self._ids:
-                self._write_block()
-            chunk = weights[start : start + size]
-            self._ids = ids[start : start + size]
-            self._weights = array("f", chunk)
-            self._maxweight = max(0, max(chunk))
-            self._values = [v for v in values[start : start + size] if v]
-            if lengths is not None:
-                known = [n for n in (lengths[i] for i in self._ids) if n]
-                if known:
-                    self._minlength = min(known)
-                    self._maxlength = max(known)
-
     def _mini_weights(self) -> Any:
         return _compact_weights(self._weights)
 
@@ -281,19 +258,7 @@ class _FieldWriter(W3FieldWriter):
         self._postwriter.start_postings(self._fieldobj.format, _TermInfo())
 
     def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
-        lengths = _Lengths(lengths) if lengths else None
-        if not isinstance(items, _PoolPostings):
-            super().add_postings(schema, lengths, items)
-            return
-        # A TermPool's postings: a term at a time, a block at a time.
-        for fieldname, terms in items.terms():
-            self.start_field(fieldname, schema[fieldname])
-            field_lengths = lengths.of(fieldname) if lengths else None
-            for tbytes, (ids, weights, values) in terms:
-                self.start_term(tbytes)
-                self._postwriter.add_term(ids, weights, values, field_lengths)
-                self.finish_term()
-            self.finish_field()
+        super().add_postings(schema, _Lengths(lengths) if lengths else None, items)
 
 
 class W3CompactCodec(W3Codec):  # type: ignore[misc]
@@ -332,23 +297,75 @@ class W3CompactCodec(W3Codec):  # type: ignore[misc]
 CompactCodec = PackedCodec
 
 
+class _Columns:
+    """A positions field's postings in arrival order (documents in docnum order): per posting
+    a term id and a frequency, the positions one after another, per document its number,
+    boost and count of postings. `TermPool.iter_postings` sorts them by term."""
+
+    __slots__ = ("boosts", "counts", "docs", "field_boost", "positions", "sizes", "tids", "vocab")
+
+    def __init__(self, field_boost: float) -> None:
+        self.field_boost = field_boost
+        self.vocab: dict[str, int] = {}  # term → id, in order of first use
+        self.tids = array("i")
+        self.counts = array("i")
+        self.positions = array("i")
+        self.docs = array("i")
+        self.sizes = array("i")
+        self.boosts = array("d")
+
+    def sorted(self) -> PostingColumns:
+        """The postings sorted by term (str order is UTF-8 order), then document."""
+        terms = list(self.vocab)
+        order = sorted(range(len(terms)), key=terms.__getitem__)
+        rank = np.empty(len(terms), dtype=np.int32)
+        rank[order] = np.arange(len(terms), dtype=np.int32)
+        by_term = rank[np.frombuffer(self.tids, dtype=np.int32)]
+        o = np.argsort(by_term, kind="stable")  # documents stay in order within a term
+        starts = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(by_term, minlength=len(terms)), out=starts[1:])
+        del by_term
+        sizes = np.frombuffer(self.sizes, dtype=np.int32)
+        counts = np.frombuffer(self.counts, dtype=np.int32)
+        freqs = counts[o]
+        boosts = np.repeat(np.frombuffer(self.boosts), sizes)[o]
+        # Each posting's positions, gathered in the sorted postings' order.
+        shift = (np.cumsum(counts, dtype=np.int64) - counts)[o]
+        shift -= np.cumsum(freqs, dtype=np.int64) - freqs
+        gather = np.repeat(shift.astype(np.int32), freqs)
+        del shift
+        gather += np.arange(gather.size, dtype=np.int32)
+        return PostingColumns(
+            terms=[terms[i].encode("utf-8") for i in order],
+            starts=starts,
+            docs=np.repeat(np.frombuffer(self.docs, dtype=np.int32), sizes)[o],
+            freqs=freqs,
+            weights=freqs * self.field_boost * boosts,
+            positions=np.frombuffer(self.positions, dtype=np.int32)[gather],
+        )
+
+
 class TermPool:
-    """A segment's postings in memory, term by term: what build writers use instead of
-    Whoosh's PostingPool.
+    """A segment's postings in memory: what build writers use instead of Whoosh's
+    PostingPool.
 
     Whoosh keeps one tuple per posting, sorts them all at the end and spills sorted runs to
     disk past `limitmb` (at 11,000 articles a worker spilled twice, then merged the runs in
-    Python). Documents arrive in docnum order, so each term's postings are already sorted:
-    here only the terms are sorted, and postings go to the codec a block at a time. `size`
-    estimates the bytes held; the writer's owner starts a new segment past its budget.
+    Python). Here the text fields' postings (`add_terms`) go into flat arrays, a few bulk
+    appends per document, and are sorted by term with numpy when the segment is written;
+    other fields' postings are kept term by term. `size` estimates the bytes held; the
+    writer's owner starts a new segment past its budget.
     """
 
     def __init__(self) -> None:
         self._fields: dict[str, dict[bytes, tuple[array[int], array[float], list[bytes]]]] = {}
+        self._columns: dict[str, _Columns] = {}
         self.size = 0
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         fieldname, tbytes, docnum, weight, vbytes = item
+        if fieldname in self._columns:
+            raise ValueError(f"{fieldname}: postings added both ways")
         terms = self._fields.get(fieldname)
         if terms is None:
             terms = self._fields[fieldname] = {}
@@ -365,54 +382,58 @@ class TermPool:
         self, fieldname: str, docnum: int, terms: dict[str, list[int]], fmt: Any, boost: float
     ) -> int:
         """A document's postings of one field from `index_terms` (what fmt.word_values would
-        yield, each weight times `boost`), in one loop; returns the field's length."""
-        fielddict = self._fields.get(fieldname)
-        if fielddict is None:
-            fielddict = self._fields[fieldname] = {}
-        encode = fmt.encode
-        fb = fmt.field_boost
-        length = size = 0
-        for term, poslist in terms.items():
-            tbytes = term.encode("utf-8")
-            entry = fielddict.get(tbytes)
-            if entry is None:
-                entry = fielddict[tbytes] = (array("I"), array("d"), [])
-                size += 450 + len(tbytes)
-            freq = len(poslist)
-            value = encode(poslist)
-            entry[0].append(docnum)
-            entry[1].append(freq * fb * boost)
-            entry[2].append(value)
-            length += freq
-            size += 60 + len(value)
-        self.size += size
+        yield, each weight times `boost`); returns the field's length."""
+        cols = self._columns.get(fieldname)
+        if cols is None:
+            if fieldname in self._fields:
+                raise ValueError(f"{fieldname}: postings added both ways")
+            cols = self._columns[fieldname] = _Columns(fmt.field_boost)
+        vocab = cols.vocab
+        get = vocab.get
+        tids = [get(term, -1) for term in terms]
+        if -1 in tids:
+            for i, term in enumerate(terms):
+                if tids[i] < 0:
+                    tids[i] = vocab[term] = len(vocab)
+                    self.size += 360 + len(term)  # see below
+        counts = list(map(len, terms.values()))
+        cols.tids.extend(tids)
+        cols.counts.extend(counts)
+        cols.positions.extend(chain.from_iterable(terms.values()))
+        cols.docs.append(docnum)
+        cols.sizes.append(len(tids))
+        cols.boosts.append(boost)
+        length = sum(counts)
+        # Held: 8 bytes a posting, 4 a position, ~120 a new term; writing the segment sorts
+        # and encodes them in numpy arrays that need about twice that again (measured: peak
+        # RSS of a worker), so the budget counts three times what is held.
+        self.size += 24 * len(tids) + 12 * length
         return length
 
     def iter_postings(self) -> _PoolPostings:
-        return _PoolPostings(self._fields)
+        return _PoolPostings(self._fields, self._columns)
 
     def cleanup(self) -> None:
         self._fields = {}
+        self._columns = {}
         self.size = 0
 
 
 class _PoolPostings:
-    """A TermPool's postings in (field, term, docnum) order: Whoosh's iter_postings() tuples
-    for any consumer, term by term for ours (`_FieldWriter.add_postings`)."""
+    """A TermPool's postings for our codec's writer (indexer.packed), field by field in order:
+    a text field's as PostingColumns, the others' term by term."""
 
-    def __init__(self, fields: dict[str, dict[bytes, Any]]) -> None:
+    def __init__(self, fields: dict[str, dict[bytes, Any]], columns: dict[str, _Columns]):
         self.fields = fields
+        self.columns = columns
 
-    def terms(self) -> Iterator[tuple[str, Iterator[tuple[bytes, Any]]]]:
-        for fieldname in sorted(self.fields):
-            terms = self.fields[fieldname]
-            yield fieldname, ((t, terms[t]) for t in sorted(terms))
-
-    def __iter__(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
-        for fieldname, terms in self.terms():
-            for tbytes, (docnums, weights, values) in terms:
-                for docnum, weight, value in zip(docnums, weights, values, strict=True):
-                    yield fieldname, tbytes, docnum, weight, value
+    def terms(self) -> Iterator[tuple[str, PostingColumns | Iterator[tuple[bytes, Any]]]]:
+        for fieldname in sorted([*self.fields, *self.columns]):
+            if fieldname in self.columns:
+                yield fieldname, self.columns.pop(fieldname).sorted()  # one at a time
+            else:
+                terms = self.fields[fieldname]
+                yield fieldname, ((t, terms[t]) for t in sorted(terms))
 
 
 class _BuildWriter(SegmentWriter):  # type: ignore[misc]
