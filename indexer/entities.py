@@ -6,12 +6,14 @@ so that "Presiden Tokayev", "Tokayev" and "Kassym-Jomart Tokayev" count as one f
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from indexer.ner.aliases import AliasTable, load_aliases
 from indexer.ner.merge import is_known_place, merge
-from indexer.ner.scoring import spans
 from indexer.ner.tagger import packaged_tagger
 from indexer.ner.tokenize import sentence_bounds, words_and_starts
 from indexer.ner.truecase import truecase
@@ -27,6 +29,7 @@ __all__ = [
 ]
 
 LABEL_TO_FACET = {"PER": "person", "ORG": "organisation", "LOC": "place"}
+_START = itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -58,50 +61,65 @@ def extract_entities_many(
     because the tagger runs one Viterbi pass over the sentences of all the texts."""
     table = _default_aliases() if aliases is None else aliases
     tokens = [words_and_starts(text) for text in texts]
-    bounds = [
-        sentence_bounds(text, words, starts)
+    sentences = [
+        truecase(words[a:b])
         for text, (words, starts) in zip(texts, tokens, strict=True)
+        for a, b in sentence_bounds(text, words, starts)
     ]
-    all_tags = packaged_tagger().tag_sentences(
-        [truecase(words[a:b]) for (words, _), bs in zip(tokens, bounds, strict=True) for a, b in bs]
-    )
+    # The texts' sentences cover their tokens in order, so the tagged entities, in token
+    # positions over all texts, fall to each text in turn.
+    labels, firsts, ends, outside = packaged_tagger().spans(sentences)
     out: list[list[Entity]] = []
-    at = 0
-    for text, (words, starts), bs in zip(texts, tokens, bounds, strict=True):
-        tags = all_tags[at : at + len(bs)]
-        at += len(bs)
-        out.append(_entities(text, words, starts, bs, tags, table))
+    at = 0  # the text's first token over all texts
+    k = 0  # its first entity
+    for text, (words, starts) in zip(texts, tokens, strict=True):
+        upto = at + len(words)
+        k_end = bisect_left(firsts, upto, k)
+        tagged = [
+            (label, starts[first - at], starts[end - at - 1] + len(words[end - at - 1]))
+            for label, first, end in zip(
+                labels[k:k_end], firsts[k:k_end], ends[k:k_end], strict=True
+            )
+        ]
+        # A packaged place the tagger left out, as in "ibu kota, Nur-Sultan."
+        for word in _place_words(words):
+            i = -1
+            with suppress(ValueError):
+                while True:
+                    i = words.index(word, i + 1)
+                    if outside[at + i]:
+                        tagged.append(("LOC", starts[i], starts[i] + len(word)))
+        tagged.sort(key=_START)
+        out.append(
+            [
+                Entity(text[m.start : m.end], m.label, m.start, m.end, m.canonical)
+                for m in merge(text, tagged, table)
+            ]
+        )
+        at, k = upto, k_end
     return out
 
 
-def _entities(
-    text: str,
-    words: list[str],
-    starts: list[int],
-    bounds: list[tuple[int, int]],
-    all_tags: list[list[str]],
-    table: AliasTable,
-) -> list[Entity]:
-    """One text's entities from its tokens, sentences and the tagger's tags."""
-    tagged: list[tuple[str, int, int]] = []
-    # Capitalised words of this text that are packaged places (places.txt), checked per type.
-    places = {w for w in set(words) if w[0].isupper() and is_known_place(w)}
-    for (a, b), tags in zip(bounds, all_tags, strict=True):
-        if tags.count("O") < len(tags):
-            for label, first, last in sorted(spans(tags), key=lambda s: s[1]):
-                tagged.append(
-                    (label, starts[a + first], starts[a + last - 1] + len(words[a + last - 1]))
-                )
-        if places and not places.isdisjoint(words[a:b]):
-            # A packaged place the tagger left out, as in "ibu kota, Nur-Sultan."
-            for i in range(a, b):
-                if words[i] in places and tags[i - a] == "O":
-                    tagged.append(("LOC", starts[i], starts[i] + len(words[i])))
-    tagged.sort(key=lambda t: t[1])
-    return [
-        Entity(text[m.start : m.end], m.label, m.start, m.end, m.canonical)
-        for m in merge(text, tagged, table)
-    ]
+# Word types known not to be packaged places (checked once each), and those that are.
+_NOT_PLACES: set[str] = set()
+_PLACES: set[str] = set()
+_MAX_NOT_PLACES = 500_000  # past that the set starts again
+
+
+def _place_words(words: list[str]) -> set[str]:
+    """The capitalised words among `words` that are packaged places (places.txt)."""
+    types = set(words).difference(_NOT_PLACES)  # iterates over the text's types only
+    found = types & _PLACES
+    if len(types) > len(found):
+        if len(_NOT_PLACES) > _MAX_NOT_PLACES:
+            _NOT_PLACES.clear()
+        for w in types - found:
+            if w[0].isupper() and is_known_place(w):
+                _PLACES.add(w)
+                found.add(w)
+            else:
+                _NOT_PLACES.add(w)
+    return found
 
 
 def entity_facets(entities: list[Entity]) -> dict[str, list[str]]:

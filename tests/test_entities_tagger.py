@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import random
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pycrfsuite
 import pytest
 
 from indexer.ner.features import WINDOW, FeatureIds, sequence_features, word_features
-from indexer.ner.scoring import score
+from indexer.ner.scoring import score, spans
 from indexer.ner.tagger import MODEL_RESOURCE, packaged_tagger
 from indexer.ner.tokenize import words_and_starts
 
@@ -73,3 +75,24 @@ def test_feature_ids_are_the_ids_of_word_features() -> None:
             groups = [own, *(views[prefix] for _, prefix in WINDOW)]
             expected = [[attr.get(f, -1) for f in group] for group in groups]
             assert list(fast(word, cased)) == expected, (word, cased)
+
+
+def test_spans_read_the_tags_as_the_scorer_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tagger.spans (what extract_entities uses) finds, over many sentences at once, the
+    entities scoring.spans finds in each: stray I- tags, type changes, sentence ends."""
+    tagger = packaged_tagger()
+    rng = random.Random(7)
+    lengths = [rng.choice((0, 1, 2, 5, 9)) for _ in range(300)]
+    ids = [rng.randrange(len(tagger.labels)) for _ in range(sum(lengths))]
+    monkeypatch.setattr(tagger, "label_ids", lambda sentences: np.array(ids, dtype=np.intp))
+    sentences = [["w"] * n for n in lengths]
+    labels, firsts, ends, outside = tagger.spans(sentences)
+    expected: list[tuple[str, int, int]] = []
+    at = 0
+    for n in lengths:
+        tags = [tagger.labels[i] for i in ids[at : at + n]]
+        expected += sorted(((lab, at + a, at + b) for lab, a, b in spans(tags)), key=lambda s: s[1])
+        at += n
+    assert list(zip(labels, firsts, ends, strict=True)) == expected
+    assert any(tagger.labels[ids[f]].startswith("I-") for f in firsts)  # stray I- tags met
+    assert outside.tolist() == [tagger.labels[i] == "O" for i in ids]

@@ -9,7 +9,8 @@ normalise the canonical name's case and spacing.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -18,7 +19,7 @@ from indexer.ner.aliases import AliasTable, name_key
 from indexer.ner.features import cap_rate_bucket
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     label: str
     start: int
@@ -45,6 +46,7 @@ _TITLE_WORDS = (
     r"Prof\.?|Dr\.?|dr\.|Drs\.?|Dra\.?|Ir\.|H\.|Hj\.|KH\.?|K\.H\.",
 )
 _TITLES = re.compile(rf"^(?:(?:{'|'.join(_TITLE_WORDS)})(?:\s+|$))+")
+_TITLES_AT = re.compile(_TITLES.pattern[1:])  # the same at match(text, start, end): no slice
 _LOWER_LEAD = re.compile(r"(?:[^A-Z\s]\S*\s+)+(?=[A-Z])")  # disjoint parts: linear time
 _TITLE_WORD = re.compile("|".join(_TITLE_WORDS))
 # Every letter run in the title patterns: a title ends in one of them (a superset is safe).
@@ -65,6 +67,7 @@ _NOT_NAMES = frozenset(
 )  # fmt: skip
 _QUOTES = frozenset('"“”«»')
 _DASHED = re.compile(r"\S+(?:\s+(?![-–—|]\s)\S+)*")
+_DASH_GAP = re.compile(r"\s[-–—|]\s")  # where _DASHED splits a span
 _TIE_ORDER = {"LOC": 2, "ORG": 1, "PER": 0}  # a name seen once as a place, once as a person
 _CITY = re.compile(r"^Kota\s+(?=[A-Z])")  # "Kota Almaty" is Almaty; Kabupaten X is not X
 _ACRONYM_AFTER = re.compile(r"\s*\((?:[^()]*?[/\s])?([A-Z][A-Za-z]*[A-Z])\)")
@@ -80,6 +83,9 @@ _POSITION = (
 )
 _CAP_WORD = r"[A-Z][\w'’-]*"
 _POSITION_RUN = re.compile(rf"{_POSITION}\s+((?:{_CAP_WORD}\s+){{2,}}{_CAP_WORD})")
+# Where a run can start: a word of _POSITION (a superset of its first words). A search for
+# these literals skips ahead fast; a search for the run itself tries it at every character.
+_POSITION_WORDS = re.compile("|".join(sorted(set(re.findall(r"[A-Z][a-z]+", _POSITION)))))
 _ORDINARY = frozenset({"0", "lo"})  # news writes these words in lower case (clusters.tsv)
 _UPPER_WORD = r"[A-Z][A-Z-]*[A-Z]"
 _ACRONYM_LEAD = re.compile(rf"((?:{_UPPER_WORD}\s+){{0,2}}{_UPPER_WORD})\s+(?=[A-Z][a-z])")
@@ -107,28 +113,41 @@ def _places() -> frozenset[str]:
     return frozenset(name_key(w) for w in lines.splitlines() if w and not w.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def _places_last() -> frozenset[str]:
+    """The last word of each packaged place's key."""
+    return frozenset(key.rpartition(" ")[2] for key in _places())
+
+
 @lru_cache(maxsize=100_000)
 def is_known_place(word: str) -> bool:
     """Is `word` one of the packaged places (places.txt)?"""
     return name_key(word) in _places()
 
 
-def _place_before(before: str, known: set[str]) -> int:
-    """Length of a place name (or other known name) that `before` ends with, else 0."""
-    words = before.split()
+def _place_before(before: str, known: Set[str], known_last: Set[str]) -> int:
+    """Length of a place name (or other known name) that `before` ends with, else 0.
+
+    `known_last` holds the last word of each key of `known`: a key that `before` ends with
+    ends with the key of its last word, so most calls end after one lookup.
+    """
+    words = before.rsplit(None, 3)[-3:]  # before.split()[-3:]
+    last = name_key(words[-1]) if words else ""
+    if last and last.rpartition(" ")[2] not in known_last:
+        return 0
     for n in (3, 2, 1):
         if len(words) >= n and name_key(" ".join(words[-n:])) in known:
             return len(" ".join(words[-n:]))
     return 0
 
 
-def _after_title(text: str, start: int, known: set[str]) -> bool:
+def _after_title(text: str, start: int, known: Set[str], known_last: Set[str]) -> bool:
     """Is text[start:] the name after a title, as in "Presiden Rusia, Vladimir Putin"?"""
     before = text[max(0, start - 80) : start].rstrip().rstrip(",").rstrip()
     last = before.rsplit(None, 1)[-1] if before else ""
     if last.islower() or not last:
         return False  # titles are capitalised: a name after "di" or "kata" ends here
-    before = before[: len(before) - _place_before(before, known)].rstrip()
+    before = before[: len(before) - _place_before(before, known, known_last)].rstrip()
     # A title ends in one of its literal words (and maybe a dot): most names fail this at once.
     if not before or not before.rsplit(None, 1)[-1].rstrip(".").endswith(_TITLE_FINALS):
         return False
@@ -139,7 +158,7 @@ def _after_title(text: str, start: int, known: set[str]) -> bool:
     )
 
 
-def _split_known_prefix(text: str, start: int, end: int, known: set[str]) -> tuple[int, int] | None:
+def _split_known_prefix(text: str, start: int, end: int, known: Set[str]) -> tuple[int, int] | None:
     """(end of a leading known name, start of the rest) inside [start, end), if any."""
     words = list(re.finditer(r"\S+", text[start:end]))
     for n in (3, 2, 1):
@@ -153,12 +172,13 @@ def _split_known_prefix(text: str, start: int, end: int, known: set[str]) -> tup
 def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) past leading titles and surrounding punctuation."""
     # Lower-case debris before a name ("maiwanews- Presiden ...") is not part of it.
-    lead = _LOWER_LEAD.match(text, start, end)
-    if lead and lead.end() < end:
-        start = lead.end()
-    m = _TITLES.match(text[start:end])
+    if start < end and not "A" <= text[start] <= "Z":  # else no [^A-Z\s] to start it
+        lead = _LOWER_LEAD.match(text, start, end)
+        if lead and lead.end() < end:
+            start = lead.end()
+    m = _TITLES_AT.match(text, start, end)
     if m:
-        start += m.end()
+        start = m.end()
     while start < end and not text[start].isalnum():
         start += 1
     while end > start and not (text[end - 1].isalnum() or text[end - 1] == "."):
@@ -207,11 +227,34 @@ def _is_name(text: str, label: str) -> bool:
 
 def _split_dashes(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
     """A spaced dash separates names (datelines: "KONTAN.CO.ID - NUR-SULTAN"), never joins them."""
+    gaps = _DASH_GAP.search(text) is not None
     out: list[tuple[str, int, int]] = []
     for label, s, e in tagged:
+        # A span with no space at either end and no spaced dash inside is one piece.
+        if (
+            s < e
+            and not text[s].isspace()
+            and not text[e - 1].isspace()
+            and not (gaps and _DASH_GAP.search(text, s, e))
+        ):
+            out.append((label, s, e))
+            continue
         for m in _DASHED.finditer(text, s, e):
             out.append((label, m.start(), m.end()))
     return out
+
+
+def _position_runs(text: str) -> list[re.Match[str]]:
+    """_POSITION_RUN.finditer(text), tried only where a position's word is."""
+    runs: list[re.Match[str]] = []
+    end = 0
+    for word in _POSITION_WORDS.finditer(text):
+        if word.start() >= end:
+            run = _POSITION_RUN.match(text, word.start())
+            if run:
+                runs.append(run)
+                end = run.end()
+    return runs
 
 
 def _untagged_position_holders(
@@ -219,7 +262,7 @@ def _untagged_position_holders(
 ) -> list[tuple[str, int, int]]:
     """PER spans for names after "position + body" runs that no tagged span touches."""
     out: list[tuple[str, int, int]] = []
-    for run in _POSITION_RUN.finditer(text):
+    for run in _position_runs(text):
         words = list(re.finditer(r"\S+", run.group(1)))
         ordinary = [cap_rate_bucket(w.group(0).lower()) in _ORDINARY for w in words]
         if True not in ordinary:
@@ -280,17 +323,19 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     ]
     # Names that stand alone somewhere in the article, with the packaged places, are what a
     # run like "Presiden Kazakhstan Kassym-Jomart Tokayev" is split at.
-    known = set(_places()) | {
+    own = {
         name_key(text[s:e])
         for label, s, e, _ in stripped
         if label != "PER" and " " not in text[s:e]
     }
+    known = _places() | own
+    known_last = _places_last() | {key.rpartition(" ")[2] for key in own}
     mentions: list[Mention] = []
     for label, s, e, raw_start in stripped:
         if not _is_name(text[s:e], label):
             continue
-        titled = (s != raw_start and bool(_TITLES.match(text[raw_start:e]))) or _after_title(
-            text, s, known
+        titled = (s != raw_start and bool(_TITLES_AT.match(text, raw_start, e))) or _after_title(
+            text, s, known, known_last
         )
         split = _split_known_prefix(text, s, e, known) if titled else None
         if split is not None:
@@ -355,31 +400,46 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
                 aliases.lookup(surface, m.label) or expansions.get(name_key(surface)) or surface
             )
 
-    # Short person names join the one full name they are the start or end of.
+    # Short person names join the one full name they are the start or end of: of those, the
+    # one most mentioned, then the first seen.
     full = Counter(m.canonical for m in mentions if m.label == "PER")
-    full_parts = [(name, name.split()) for name in full]
+    ends = _full_names_by_end(list(full))
     for m in mentions:
         parts = m.canonical.split()
         if m.label != "PER" and not (len(parts) == 1 and m.canonical[0].isupper()):
             continue
-        k = len(parts)
-        candidates = [
-            name
-            for name, words in full_parts
-            if len(words) > k and (words[-k:] == parts or words[:k] == parts)
-        ]
+        # (An empty name, if an alias gave one, starts every name.)
+        candidates = ends.get(tuple(parts)) if parts else [n for n in full if n.split()]
         if candidates:
             best = max(candidates, key=lambda n: (full[n], -candidates.index(n)))
             m.canonical, m.label = best, "PER"
 
     # One name, one label within an article: the label most of its mentions got.
-    labels: defaultdict[str, Counter[str]] = defaultdict(Counter)
     keys = [name_key(m.canonical) for m in mentions]
+    votes: Counter[tuple[str, str]] = Counter(zip(keys, [m.label for m in mentions], strict=True))
+    winner: dict[str, tuple[int, int, str]] = {}
+    for (key, label), n in votes.items():
+        rank = (n, _TIE_ORDER[label], label)
+        if key not in winner or rank > winner[key]:
+            winner[key] = rank
+    final: dict[tuple[str, str], str] = {}  # (canonical, label) → the displayed canonical
     for m, key in zip(mentions, keys, strict=True):
-        labels[key][m.label] += 1
-    for m, key in zip(mentions, keys, strict=True):
-        votes = labels[key]
-        m.label = max(votes, key=lambda lab: (votes[lab], _TIE_ORDER[lab]))
-        alias = aliases.lookup(m.canonical, m.label)
-        m.canonical = display_form(alias or m.canonical)
+        m.label = winner[key][2]
+        shown = final.get((m.canonical, m.label))
+        if shown is None:
+            alias = aliases.lookup(m.canonical, m.label)
+            shown = final[m.canonical, m.label] = display_form(alias or m.canonical)
+        m.canonical = shown
     return mentions
+
+
+def _full_names_by_end(names: list[str]) -> dict[tuple[str, ...], list[str]]:
+    """For each run of words that some of `names` start or end with and are longer than, those
+    names in their order."""
+    out: dict[tuple[str, ...], list[str]] = {}
+    for name in names:
+        words = name.split()
+        for k in range(1, len(words)):
+            for part in {tuple(words[:k]), tuple(words[-k:])}:
+                out.setdefault(part, []).append(name)
+    return out

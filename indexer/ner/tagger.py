@@ -14,6 +14,8 @@ from indexer.ner.features import WINDOW, FeatureIds, is_cased, word_features
 
 MODEL_RESOURCE = "model.crfsuite"
 _MAX_TYPES = 300_000  # word types scored and kept; past that the cache starts again
+_OUTSIDE, _BEGIN, _INSIDE = 0, 1, 2
+_KINDS = {"O": _OUTSIDE, "B": _BEGIN, "I": _INSIDE}
 
 
 class Tagger:
@@ -63,6 +65,14 @@ class Tagger:
         self._n_types = 1  # row 0 stays zero: the padding between sentences
         self._typemat = np.zeros((4096, 1 + len(WINDOW), n))
         self._names = np.array(self.labels, dtype=object)
+        # Per label: B, I or O, and its type as a code (0 for O) with the type names by code.
+        self._kind = np.array([_KINDS[label[0]] for label in self.labels], dtype=np.int8)
+        types = sorted({label[2:] for label in self.labels if label != "O"})
+        self._type_names = np.array(["", *types], dtype=object)
+        self._kind_type = np.array(
+            [0 if label == "O" else 1 + types.index(label[2:]) for label in self.labels],
+            dtype=np.int8,
+        )
 
     def _score_types(self, words: list[str], cased: bool) -> None:
         """Give each new word a row of `_typemat`: its own label scores and what it adds to
@@ -123,10 +133,44 @@ class Tagger:
     def tag_sentences(self, sentences: list[list[str]]) -> list[list[str]]:
         """Tags for each sentence; all of them share one batched Viterbi pass, so a caller
         with many texts (a rebuild worker's chunk) should pass all their sentences at once."""
+        names = self._names[self.label_ids(sentences)].tolist()
+        out: list[list[str]] = []
+        at = 0
+        for words in sentences:
+            out.append(names[at : at + len(words)])
+            at += len(words)
+        return out
+
+    def spans(
+        self, sentences: list[list[str]]
+    ) -> tuple[list[str], list[int], list[int], np.ndarray]:
+        """The entities of the sentences' BIO tags, as `scoring.spans` reads them (a stray I-
+        opens one), in reading order over all the sentences' tokens taken as one sequence:
+        (labels, first tokens, last tokens + 1, and which tokens are tagged O)."""
+        ids = self.label_ids(sentences)
+        kind, kind_type = self._kind[ids], self._kind_type[ids]
+        # A token's type code: 0 for O; an I- continues the previous token's entity when that
+        # token is in the same sentence and has the same type.
+        prev = np.zeros_like(kind_type)
+        prev[1:] = kind_type[:-1]
+        lens = np.fromiter(map(len, sentences), dtype=np.intp, count=len(sentences))
+        firsts = np.cumsum(lens) - lens
+        prev[firsts[lens > 0]] = 0
+        inside = kind == _INSIDE
+        opens = (kind == _BEGIN) | (inside & (prev != kind_type))
+        goes_on = inside & ~opens  # the token continues the entity before it
+        closes = kind != _OUTSIDE
+        closes[:-1] &= ~goes_on[1:]
+        first = np.flatnonzero(opens)
+        labels = self._type_names[kind_type[first]].tolist()
+        return labels, first.tolist(), (np.flatnonzero(closes) + 1).tolist(), kind == _OUTSIDE
+
+    def label_ids(self, sentences: list[list[str]]) -> np.ndarray:
+        """Each token's tag as an index into `labels`, the sentences' tokens in one array."""
         lengths = [len(words) for words in sentences]
         width = max(lengths, default=0)
         if width == 0:
-            return [[] for _ in sentences]
+            return np.zeros(0, dtype=np.intp)
         if self._n_types >= _MAX_TYPES:  # between calls: ids below stay valid in this one
             self.clear_cache()
         type_ids = self._type_ids(sentences)
@@ -190,13 +234,8 @@ class Tagger:
             k, here, before = ks[t], offs[t], offs[t - 1]
             path[before : before + k] = back[here : here + k][rows[:k], path[here : here + k]]
             path[before + k : here] = last[k : ks[t - 1]]
-        names = self._names[path[row]].tolist()
-        out: list[list[str]] = []
-        at = 0
-        for n in lengths:
-            out.append(names[at : at + n])
-            at += n
-        return out
+        ids: np.ndarray = path[row]
+        return ids
 
 
 @lru_cache(maxsize=1)

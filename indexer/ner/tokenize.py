@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import pairwise
+from itertools import accumulate, chain, pairwise
+from operator import itemgetter
 from typing import NamedTuple
 
 
@@ -18,15 +19,17 @@ class Token(NamedTuple):
     end: int
 
 
-# Every non-space character belongs to exactly one token. The first two alternatives are a
-# fast path: a plain word followed by neither a word character nor . ' ’ - (most tokens), and
-# one punctuation character. Each matches exactly where the full rules below would, so they
-# change speed only. In the full rules order matters: web addresses (KONTAN.CO.ID, bbc.com)
-# are one token; abbreviations and initials keep their dot so "Dr." or "H." stay one token;
-# words may carry inner hyphens and apostrophes (Kassym-Jomart, Ma'ruf); numbers keep . , / :.
+# Every non-space character belongs to exactly one token. The first three alternatives are a
+# fast path: a plain (ASCII, then any) word followed by neither a word character nor . ' ’ -
+# (most tokens), and one punctuation character. Each matches exactly where the full rules
+# below would, so they change speed only. In the full rules order matters: web addresses
+# (KONTAN.CO.ID, bbc.com) are one token; abbreviations and initials keep their dot so "Dr." or
+# "H." stay one token; words may carry inner hyphens and apostrophes (Kassym-Jomart, Ma'ruf);
+# numbers keep . , / :.
 _TOKEN = re.compile(
     r"""
-    [^\W\d_]++(?![\w.'’-])
+    [A-Za-z]++(?![\w.'’-])
+  | [^\W\d_]++(?![\w.'’-])
   | [^\w\s]
   | (?i:[a-z][\w-]*(?:\.[a-z][\w-]*)*\.(?:com|id|net|org|co)\b)
   | (?:Dr|Drs|Dra|Hj|Ir|Prof|KH|Jl|No|St|Sdr|Tn|Ny|Mr|Mrs|Ms|dr)\.(?=\s)
@@ -38,6 +41,11 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE,
 )
+# Each token with the whitespace before it, as (space, token) pairs: findall builds no match
+# objects, and the lengths of both give every token's start. No token starts with a space, so
+# the leading \s* never changes which token matches.
+_SPACED_TOKEN = re.compile(rf"(\s*)({_TOKEN.pattern})", re.VERBOSE)
+_SECOND = itemgetter(1)
 # Scraped text loses spaces before links: "diKazakhstan", "membuatPresiden".
 _GLUED = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
 # The same points, searched from their capital: much faster over a whole text.
@@ -50,9 +58,10 @@ def words_and_starts(text: str) -> tuple[list[str], list[int]]:
 
     A word that starts lower-case and has a glued capitalised word in it is split there.
     """
-    matches = list(_TOKEN.finditer(text))
-    words = [m.group() for m in matches]
-    starts = [m.start() for m in matches]
+    pairs = _SPACED_TOKEN.findall(text)
+    words = list(map(_SECOND, pairs))
+    # Running lengths of space, token, space, token...: every other one is a token's start.
+    starts = list(accumulate(map(len, chain.from_iterable(pairs))))[::2]
     # Glue points are rare: find them in the whole text, then split only the words holding one.
     glued = sorted(
         {bisect_right(starts, g.start()) - 1 for g in _GLUED_CAPITAL.finditer(text)}, reverse=True
@@ -72,18 +81,26 @@ def sentence_bounds(text: str, words: list[str], starts: list[int]) -> list[tupl
     """[first, last + 1) token ranges of the sentences: a break after . ! ? (unless a
     lower-case word follows) and at line breaks."""
     n = len(words)
-    breaks = {
-        i + 1
-        for i in [i for i, w in enumerate(words) if w in _LINE_SENT_END]
-        if i + 1 == n or not words[i + 1][0].islower()
-    }
+    if not n:
+        return []
+    breaks: set[int] = set()
+    for mark in _LINE_SENT_END:  # list.index finds the few marks without a loop per word
+        i = -1
+        try:
+            while True:
+                i = words.index(mark, i + 1)
+                if i + 1 == n or not words[i + 1][0].islower():
+                    breaks.add(i + 1)
+        except ValueError:
+            pass
     # A line break between two tokens; whitespace is all that lies between tokens.
     pos = text.find("\n")
     while pos >= 0:
         breaks.add(bisect_right(starts, pos))
         pos = text.find("\n", pos + 1)
-    cuts = sorted(b for b in breaks if 0 < b < n)
-    return [(a, b) for a, b in pairwise([0, *cuts, n])] if n else []
+    breaks.discard(0)
+    breaks.discard(n)
+    return list(pairwise([0, *sorted(breaks), n]))
 
 
 def tokenize(text: str) -> list[Token]:
