@@ -119,6 +119,7 @@ def configure_stem_exceptions(extra_file: Path | None = None) -> dict[str, str]:
     _exceptions.update(table)
     _exceptions_loaded = True
     stem.cache_clear()
+    _word_infos.clear()
     return dict(table)
 
 
@@ -132,7 +133,7 @@ def stem_exceptions() -> dict[str, str]:
 def _stemmer() -> Any:
     from indexer.stemmer import Stemmer, sastrawi_words
 
-    # Our port of PySastrawi's Stemmer (same results, ~20x faster; tests/test_stemmer.py),
+    # Our port of PySastrawi's Stemmer (same results, ~30x faster; tests/test_stemmer.py),
     # on its dictionary. No cache inside: `stem` has a bounded one.
     return Stemmer(sastrawi_words())
 
@@ -295,8 +296,8 @@ def stemmed_analyzer() -> Any:
     )
 
 
-def _sentences(text: str) -> Iterator[tuple[list[str], list[bool]]]:
-    """Each sentence's words and whether each is a name, as IndonesianTokenizer flags them."""
+def _sentences(text: str) -> Iterator[tuple[list[str], list[bool] | None]]:
+    """Each sentence's words, and which of them carry NAME_MARK (None: none do)."""
     has_marks = NAME_MARK in text
     sent_start = 0
     for sentence_end in [*(m.end() for m in _SENTENCE_BREAK.finditer(text)), len(text)]:
@@ -308,15 +309,31 @@ def _sentences(text: str) -> Iterator[tuple[list[str], list[bool]]]:
             continue
         if has_marks:
             marked = [w[0] == NAME_MARK for w in words]
-            words = [w[1:] if m else w for w, m in zip(words, marked, strict=True)]
+            yield [w[1:] if m else w for w, m in zip(words, marked, strict=True)], marked
         else:
-            marked = [False] * len(words)
-        capitals_count = not _title_case(words)
-        names = [
-            m or (i > 0 and capitals_count and w[:1].isupper())
-            for i, (w, m) in enumerate(zip(words, marked, strict=True))
-        ]
-        yield words, names
+            yield words, None
+
+
+# What index_terms needs of a word as typed, kept per process (news repeats its words):
+# (lowercase form, or None for a stopword; its stem; counts for Title Case; capitalised).
+_WordInfo = tuple[str | None, str, bool, bool]
+_word_infos: dict[str, _WordInfo] = {}
+_WORD_INFOS_MAX = 300_000
+
+
+def _word_info(word: str) -> _WordInfo:
+    if len(_word_infos) >= _WORD_INFOS_MAX:
+        _word_infos.clear()
+    low = word.lower()
+    stop = low in STOPWORDS
+    info = (
+        None if stop else low,
+        low if stop else stem(low),
+        len(word) >= 4 and word[:1].isalpha(),  # as _title_case counts
+        _capitalised(word),
+    )
+    _word_infos[word] = info
+    return info
 
 
 def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
@@ -338,12 +355,23 @@ def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
     # StopFilter renumbers: the first kept word keeps its position, the next ones follow it.
     pos = 0
     kept = -1
-    for words, names in _sentences(text):
-        for word, name in zip(words, names, strict=True):
-            low = word.lower()
-            if low not in STOPWORDS:
+    get = _word_infos.get
+    for words, marked in _sentences(text):
+        infos = [get(w) or _word_info(w) for w in words]
+        # _title_case, from the infos: a headline's capitals say nothing about names.
+        long = capitals = 0
+        for info in infos[1:]:
+            if info[2]:
+                long += 1
+                capitals += info[3]
+        capitals_count = long < _TITLE_CASE_MIN_WORDS or capitals < _TITLE_CASE_SHARE * long
+        for i, (low, stemmed_form, _, capital) in enumerate(infos):
+            if low is not None:
                 kept = pos if kept < 0 else kept + 1
-                term = low if name else stem(low)
+                if (marked is not None and marked[i]) or (i and capitals_count and capital):
+                    term = low  # a name: unstemmed
+                else:
+                    term = stemmed_form
                 if term in terms:
                     terms[term].append(kept)
                 else:
