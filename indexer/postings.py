@@ -16,6 +16,7 @@ import pickle
 import zlib
 from array import array
 from collections.abc import Iterator
+from datetime import datetime
 from itertools import accumulate, chain
 from typing import Any
 
@@ -37,6 +38,7 @@ from indexer.analysis import index_terms
 from indexer.packed import PackedCodec, PostingColumns
 
 _CONTINUED = bytes(range(128, 256))  # varint bytes that another byte follows
+_INDEXED_MAX = 50_000  # keyword and date values whose postings a build writer remembers
 _ONE_BYTE = [bytes([n]) for n in range(128)]
 
 
@@ -442,6 +444,7 @@ class _BuildWriter(SegmentWriter):  # type: ignore[misc]
     posting. Other fields go Whoosh's way; the rest is SegmentWriter.add_document's code."""
 
     pool: TermPool
+    _indexed: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]]
 
     def add_document(self, **fields: Any) -> None:
         self._check_state()
@@ -469,7 +472,7 @@ class _BuildWriter(SegmentWriter):  # type: ignore[misc]
                         terms = index_terms(value, fmt.stemmed)
                         length = pool.add_terms(fieldname, docnum, terms, fmt, boost)
                     else:
-                        for tbytes, freq, weight, vbytes in field.index(value):
+                        for tbytes, freq, weight, vbytes in self._index(field, fieldname, value):
                             if field.scorable:
                                 length += freq
                             pool.add((fieldname, tbytes, docnum, weight * boost, vbytes))
@@ -488,6 +491,19 @@ class _BuildWriter(SegmentWriter):  # type: ignore[misc]
         self._added = True
         self.docnum += 1
 
+    def _index(self, field: Any, fieldname: str, value: Any) -> Any:
+        """field.index(value), remembered for values that recur (outlets, days, names):
+        Whoosh analyses each keyword and expands each date into several range terms."""
+        if field.unique or not isinstance(value, str | datetime):
+            return field.index(value)
+        key = (fieldname, value)
+        items = self._indexed.get(key)
+        if items is None:
+            if len(self._indexed) >= _INDEXED_MAX:
+                self._indexed.clear()
+            items = self._indexed[key] = list(field.index(value))
+        return items
+
 
 def build_writer(ix: Any, **kwargs: Any) -> Any:
     """A SegmentWriter for building: our codec, the term pool (no spilled runs) and the
@@ -497,4 +513,5 @@ def build_writer(ix: Any, **kwargs: Any) -> Any:
     """
     writer = _BuildWriter(ix, codec=CompactCodec(), **kwargs)
     writer.pool = TermPool()
+    writer._indexed = {}
     return writer
