@@ -1,9 +1,10 @@
 """A fast port of PySastrawi's Indonesian stemmer (github.com/har07/PySastrawi, MIT licence).
 
 Same algorithm, same results: Nazief-Adriani with the CS, ECS and improved-ECS rules, exactly
-as PySastrawi 1.2 implements them, quirks included (see the comments marked "Quirk").
-tests/test_stemmer.py holds it equal to PySastrawi's `Stemmer.stem` on every dictionary
-root with the affixes of every rule and on every word of the CLICK-ID news corpus.
+as PySastrawi 1.2.1 implements them, quirks included (see the comments marked "Quirk").
+tests/test_stemmer.py holds it equal to the installed PySastrawi's `Stemmer.stem` on every
+dictionary root with the affixes of every rule, and on CLICK-ID news words; bench/ab_stem.py
+checks all 106,600 distinct CLICK-ID words (0 differences) and measures the speed.
 
 Why a port: PySastrawi spends ~90 µs on a new word, mostly in the `re` module's cache lookups
 (~90 `re.match(<string>, word)` calls per word, plus `re.sub(result, ...)`, which compiles
@@ -48,6 +49,7 @@ def _pelajar(word: str) -> str | None:
 
 # Rules 2, 8, 23 and 34 refuse a remainder matching r'^er(.*)$': `startswith("er")`, as no
 # word here holds a newline (PySastrawi's normalisation turns them into spaces).
+
 # PySastrawi's VisitorProvider.prefix_visitors after RemovePlainPrefix, in its order, each
 # with its literal prefix (the guard: the rule cannot match a word without it). The patterns
 # are copied from Sastrawi/Morphology/Disambiguator/DisambiguatorPrefixRule*.py.
@@ -148,7 +150,7 @@ _INFIX_KEYS = frozenset(c + v for c in _C for v in "ei")
 
 def _rules_by_key() -> dict[str, tuple[tuple[str, PrefixRule], ...]]:
     """Word[:2] -> the prefix rules that can match such a word, in PySastrawi's order."""
-    keys = {rule_guard[:2] for rule_guard, _ in _PREFIX_RULES if rule_guard} | _INFIX_KEYS
+    keys = {guard[:2] for guard, _ in _PREFIX_RULES if guard} | _INFIX_KEYS
     return {
         key: tuple(
             (guard, rule)
