@@ -10,7 +10,14 @@ import numpy as np
 import pycrfsuite
 import pytest
 
-from indexer.ner.features import WINDOW, FeatureIds, sequence_features, word_features
+from indexer.ner.features import (
+    WINDOW,
+    FeatureIds,
+    _shape,
+    is_cased,
+    sequence_features,
+    word_features,
+)
 from indexer.ner.scoring import score, spans
 from indexer.ner.tagger import MODEL_RESOURCE, packaged_tagger
 from indexer.ner.tokenize import words_and_starts
@@ -96,3 +103,40 @@ def test_spans_read_the_tags_as_the_scorer_does(monkeypatch: pytest.MonkeyPatch)
     assert list(zip(labels, firsts, ends, strict=True)) == expected
     assert any(tagger.labels[ids[f]].startswith("I-") for f in firsts)  # stray I- tags met
     assert outside.tolist() == [tagger.labels[i] == "O" for i in ids]
+
+
+@pytest.mark.parametrize(
+    ("word", "shape"),
+    [
+        ("jakarta", "x"),
+        ("Jakarta", "Xx"),
+        ("KPK", "X"),
+        ("A", "X"),
+        ("a", "x"),
+        ("iPhone", "xXx"),
+        ("McDonald", "XxXx"),
+        ("COVID-19", "X-d"),
+        ("Kassym-Jomart", "Xx-Xx"),
+        ("aBcDeFgH", "xXxXxX"),  # at most 6 long
+        ("ÉCOLE", "ÉX"),  # non-ASCII letters keep themselves, as the regexes had it
+        ("12/9", "d/d"),
+    ],
+)
+def test_word_shape(word: str, shape: str) -> None:
+    assert _shape(word) == shape
+
+
+@pytest.mark.parametrize(
+    ("words", "cased"),
+    [
+        ([], False),
+        (["menteri", "luar", "negeri"], False),
+        (["menteri", "Luar"], True),
+        (["12/9", "-", "."], False),
+        (["ς"], False),  # a final small sigma lower-cases to itself
+        (["ΑΣ"], True),
+        (["σ", "Σ"], True),
+    ],
+)
+def test_a_sentence_is_cased_when_a_word_has_a_capital(words: list[str], cased: bool) -> None:
+    assert is_cased(words) is cased

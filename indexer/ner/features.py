@@ -23,6 +23,13 @@ WINDOW = ((-2, "-2"), (-1, "-1"), (1, "+1"), (2, "+2"))
 
 def _shape(word: str) -> str:
     """X for capitals, x for small letters, d for digits; runs squeezed; at most 6 long."""
+    if word.isascii() and word.isalpha():  # most words: "x", "Xx" or "X" at once
+        if word.islower():
+            return "x"
+        if word.isupper():
+            return "X"
+        if word[0].isupper() and word[1:].islower():
+            return "Xx"
     if word.isascii() and "\n" not in word:
         # translate + groupby give what the regexes below give, five times faster.
         return "".join(islice((c for c, _ in groupby(word.translate(_ASCII_SHAPE))), 6))
@@ -100,7 +107,10 @@ word_features = lru_cache(maxsize=200_000)(word_features_uncached)
 
 
 def is_cased(words: list[str]) -> bool:
-    return any(w != w.lower() for w in words)
+    """Does any word change when lower-cased? (Asked of the words joined: only a capital sigma
+    lower-cases by its context, and it changes in every context.)"""
+    joined = "".join(words)
+    return joined != joined.lower()
 
 
 def sequence_features(
@@ -167,51 +177,83 @@ class FeatureIds:
                 row[i] = k
         self._tables = tables
         self._none = {fam: [missing] * len(names) for fam, names in _FAMILIES.items()}
+        # The same tables and rows in the order __call__ reads them, and the clusters.
+        self._word_tables = tuple(tables[f] for f in ("w", "p2", "p3", "s2", "s3", "s4"))
+        self._word_none = tuple(self._none[f] for f in ("w", "p2", "p3", "s2", "s3", "s4"))
+        self._cluster_tables = tuple(tables[f] for f in ("c64", "c256", "c1k", "cr"))
+        self._cluster_none = tuple(self._none[f] for f in ("c64", "c256", "c1k", "cr"))
+        self._shape_table, self._len_table = tables["sh"], tables["len"]
+        self._clusters = _clusters()
         self._oov = [attr.get(f, missing) for f in ("oov", "Coov", "Uoov")]
         self._title, self._upper, self._hyphen, self._digit = (
             attr.get(f, missing) for f in ("title", "upper", "hyphen", "digit")
         )
 
     def __call__(self, word: str, cased: bool) -> tuple[list[int], ...]:
-        t, none = self._tables, self._none
+        flat: list[int] = []
+        sizes = self.extend(flat, word, cased)
+        out: list[list[int]] = []
+        at = 0
+        for n in sizes:
+            out.append(flat[at : at + n])
+            at += n
+        return tuple(out)
+
+    def extend(self, flat: list[int], word: str, cased: bool) -> tuple[int, int, int, int, int]:
+        """Append what __call__ returns to `flat`, as one run; return the five lists' sizes.
+        (The tagger collects the ids of many words in one list: no lists per word to keep.)"""
+        tw, tp2, tp3, ts2, ts3, ts4 = self._word_tables
+        nw, np2, np3, ns2, ns3, ns4 = self._word_none
         low = word.lower()
-        w = t["w"].get(low, none["w"])
-        p2 = t["p2"].get(low[:2], none["p2"])
-        p3 = t["p3"].get(low[:3], none["p3"])
-        s2 = t["s2"].get(low[-2:], none["s2"])
-        s3 = t["s3"].get(low[-3:], none["s3"])
-        s4 = t["s4"].get(low[-4:], none["s4"])
+        w = tw.get(low, nw)
+        p2 = tp2.get(low[:2], np2)
+        p3 = tp3.get(low[:3], np3)
+        s2 = ts2.get(low[-2:], ns2)
+        s3 = ts3.get(low[-3:], ns3)
+        s4 = ts4.get(low[-4:], ns4)
         m = 1 if cased else 2  # the slot of the C or U copy
-        own = [w[0], p2[0], p3[0], s2[0], s3[0], s4[0]]
-        far_m2, near_m1, near_p1, far_p2 = [w[3]], [w[4], s3[3]], [w[5], s3[4]], [w[6]]
-        cl = _clusters().get(low)
+        start = len(flat)
+        cl = self._clusters.get(low)
+        far_m2: tuple[int, ...]
+        near_m1: tuple[int, ...]
+        near_p1: tuple[int, ...]
+        far_p2: tuple[int, ...]
         if cl is not None:
-            c64 = t["c64"].get(cl[0], none["c64"])
-            c256 = t["c256"].get(cl[1], none["c256"])
-            cr = t["cr"].get(cl[3], none["cr"])
-            own += [c64[0], c256[0], t["c1k"].get(cl[2], none["c1k"])[0], cr[0]]
+            t64, t256, t1k, tcr = self._cluster_tables
+            n64, n256, n1k, ncr = self._cluster_none
+            c64 = t64.get(cl[0], n64)
+            c256 = t256.get(cl[1], n256)
+            cr = tcr.get(cl[3], ncr)
+            flat += (w[0], p2[0], p3[0], s2[0], s3[0], s4[0], c64[0], c256[0])
+            flat += (t1k.get(cl[2], n1k)[0], cr[0])
             seventh = c64[m]
-            far_m2.append(c64[3])
-            near_m1 += [c256[1], cr[1]]
-            near_p1 += [c256[2], cr[2]]
-            far_p2.append(c64[4])
+            far_m2, far_p2 = (w[3], c64[3]), (w[6], c64[4])
+            near_m1 = (w[4], s3[3], c256[1], cr[1])
+            near_p1 = (w[5], s3[4], c256[2], cr[2])
         else:
-            own.append(self._oov[0])
+            flat += (w[0], p2[0], p3[0], s2[0], s3[0], s4[0], self._oov[0])
             seventh = self._oov[m]
+            far_m2, near_m1, near_p1, far_p2 = (w[3],), (w[4], s3[3]), (w[5], s3[4]), (w[6],)
         if cased:
-            sh = t["sh"].get(_shape(word), none["sh"])
-            own += [sh[0], t["len"].get(str(min(len(word), 8)), none["len"])[0]]
+            sh = self._shape_table.get(_shape(word), self._none["sh"])
+            flat += (sh[0], self._len_table.get(str(min(len(word), 8)), self._none["len"])[0])
             if word[0].isupper():
-                own.append(self._title)
+                flat.append(self._title)
             if word.isupper() and len(word) > 1:
-                own.append(self._upper)
-            far_m2.append(sh[1])
-            near_m1.append(sh[2])
-            near_p1.append(sh[3])
-            far_p2.append(sh[4])
-        own += [w[m], p2[m], p3[m], s2[m], s3[m], s4[m], seventh]
+                flat.append(self._upper)
+            far_m2 += (sh[1],)
+            near_m1 += (sh[2],)
+            near_p1 += (sh[3],)
+            far_p2 += (sh[4],)
+        flat += (w[m], p2[m], p3[m], s2[m], s3[m], s4[m], seventh)
         if "-" in word:
-            own.append(self._hyphen)
-        if any(c.isdigit() for c in word):
-            own.append(self._digit)
-        return own, far_m2, near_m1, near_p1, far_p2
+            flat.append(self._hyphen)
+        # A letter is never a digit: most words need no look at each character.
+        if not word.isalpha() and any(c.isdigit() for c in word):
+            flat.append(self._digit)
+        own = len(flat) - start
+        flat += far_m2
+        flat += near_m1
+        flat += near_p1
+        flat += far_p2
+        return own, len(far_m2), len(near_m1), len(near_p1), len(far_p2)

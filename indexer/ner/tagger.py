@@ -6,6 +6,8 @@ import os
 import tempfile
 from functools import lru_cache
 from importlib import resources
+from itertools import accumulate
+from typing import cast
 
 import numpy as np
 import pycrfsuite
@@ -60,10 +62,12 @@ class Tagger:
         self._bias = self._w[self._attr.get("bias", -1)]
         self._edge_before = self._w[self._attr.get("-1=EDGE", -1)]
         self._edge_after = self._w[self._attr.get("+1=EDGE", -1)]
-        # Scored word types, one table per casing: {word: row of _typemat}.
+        # Scored word types, one table per casing: {word: row of _typemat}. _typemat[0] holds
+        # each type's own label scores, _typemat[1 + j] what it adds to the token at WINDOW[j]
+        # from it: a contiguous table per offset, so each is gathered with one take().
         self._types: dict[bool, dict[str, int]] = {True: {}, False: {}}
         self._n_types = 1  # row 0 stays zero: the padding between sentences
-        self._typemat = np.zeros((4096, 1 + len(WINDOW), n))
+        self._typemat = np.zeros((1 + len(WINDOW), 4096, n))
         self._names = np.array(self.labels, dtype=object)
         # Per label: B, I or O, and its type as a code (0 for O) with the type names by code.
         self._kind = np.array([_KINDS[label[0]] for label in self.labels], dtype=np.int8)
@@ -83,21 +87,23 @@ class Tagger:
             return
         # Feature ids of all new words in one flat list, one gather and one segmented sum;
         # unknown features hit the zero row (-1). No group is empty (the word is in each).
+        extend = self._feature_ids.extend
         flat: list[int] = []
-        bounds: list[int] = []
-        feature_ids = self._feature_ids
+        sizes: list[int] = []
         for word in new:
-            for group in feature_ids(word, cased):
-                bounds.append(len(flat))
-                flat += group
-        scores = np.add.reduceat(self._w[flat], bounds, axis=0)
+            sizes += extend(flat, word, cased)
+        bounds = list(accumulate(sizes, initial=0))
+        bounds.pop()
+        scores = np.add.reduceat(self._w.take(flat, axis=0), bounds, axis=0)
         first = self._n_types
         self._n_types += len(new)
-        while self._n_types > len(self._typemat):
-            grown = np.zeros((2 * len(self._typemat), *self._typemat.shape[1:]))
-            grown[:first] = self._typemat[:first]
+        while self._n_types > self._typemat.shape[1]:
+            rows, capacity, n = self._typemat.shape
+            grown = np.zeros((rows, 2 * capacity, n))
+            grown[:, :first] = self._typemat[:, :first]
             self._typemat = grown
-        self._typemat[first : self._n_types] = scores.reshape(len(new), 1 + len(WINDOW), -1)
+        by_offset = scores.reshape(len(new), 1 + len(WINDOW), -1).transpose(1, 0, 2)
+        self._typemat[:, first : self._n_types] = by_offset
         for k, word in enumerate(new, first):
             table[word] = k
 
@@ -116,17 +122,24 @@ class Tagger:
         rows so that neighbour scores never cross a sentence end. New word types of all the
         sentences are scored together, one call per casing."""
         casings = [is_cased(words) for words in sentences]
+        tables = self._types
+        # One lookup per token; a sentence with a new word is looked up again once scored.
+        rows = [
+            list(map(tables[cased].get, words))
+            for words, cased in zip(sentences, casings, strict=True)
+        ]
         new: dict[bool, dict[str, None]] = {True: {}, False: {}}
-        for words, cased in zip(sentences, casings, strict=True):
-            table = self._types[cased]
-            if not all(map(table.__contains__, words)):
-                new[cased].update(dict.fromkeys(words))
+        again = [i for i, ids in enumerate(rows) if None in ids]
+        for i in again:
+            new[casings[i]].update(dict.fromkeys(sentences[i]))
         for cased, fresh in new.items():
             if fresh:
                 self._score_types(list(fresh), cased)
+        for i in again:
+            rows[i] = list(map(tables[casings[i]].__getitem__, sentences[i]))
         type_ids: list[int] = []
-        for words, cased in zip(sentences, casings, strict=True):
-            type_ids += map(self._types[cased].__getitem__, words)
+        for ids in cast(list[list[int]], rows):  # no None left
+            type_ids += ids
             type_ids += (0, 0)
         return type_ids
 
@@ -173,14 +186,16 @@ class Tagger:
             return np.zeros(0, dtype=np.intp)
         if self._n_types >= _MAX_TYPES:  # between calls: ids below stay valid in this one
             self.clear_cache()
-        type_ids = self._type_ids(sentences)
-        v = self._typemat[type_ids]
-        # WINDOW is (-2, -1, +1, +2): word j's row r scores the token at j - offset.
-        emit = v[:, 0] + self._bias
-        emit[2:] += v[:-2, 1]
-        emit[1:] += v[:-1, 2]
-        emit[:-1] += v[1:, 3]
-        emit[:-2] += v[2:, 4]
+        type_ids = np.array(self._type_ids(sentences), dtype=np.intp)
+        # WINDOW is (-2, -1, +1, +2): word j's table for an offset scores the token at
+        # j - offset, the token that has word j as its previous-but-one word, and so on.
+        own, as_prev2, as_prev1, as_next1, as_next2 = self._typemat
+        emit = own.take(type_ids, axis=0)
+        emit += self._bias
+        emit[2:] += as_prev2.take(type_ids[:-2], axis=0)
+        emit[1:] += as_prev1.take(type_ids[:-1], axis=0)
+        emit[:-1] += as_next1.take(type_ids[1:], axis=0)
+        emit[:-2] += as_next2.take(type_ids[2:], axis=0)
         lens = np.array(lengths)
         first = np.cumsum(lens + 2) - lens - 2  # each sentence's first token in the row
         real = lens > 0
