@@ -18,6 +18,7 @@ so the workers share those pages until they write to them.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import queue
@@ -93,6 +94,10 @@ def _work(
     its postings pass `limitmb` of memory and at the end."""
     from indexer.build import prepare_documents
 
+    # A worker allocates millions of small objects that live until its segment is written;
+    # at the default threshold (700) the cyclic collector keeps re-scanning them (~6% of a
+    # worker's CPU, measured on 11,000 articles).
+    gc.set_threshold(50_000, 50, 100)
     try:
         ix = storage.open_index(indexname)
         writer = build_writer(ix, _lk=False)
@@ -146,8 +151,12 @@ class ParallelWriter(SegmentWriter):
             )
             for _ in range(self.procs)
         ]
-        for task in self._tasks:
-            task.start()
+        gc.freeze()  # what the workers inherit stays out of their collections (and shared)
+        try:
+            for task in self._tasks:
+                task.start()
+        finally:
+            gc.unfreeze()
 
         def handle(message: tuple[Any, ...]) -> None:
             kind = message[0]
