@@ -328,7 +328,8 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
         for label, s, e, _ in stripped
         if label != "PER" and " " not in text[s:e]
     }
-    known = _places() | own
+    places = _places()
+    known = places | own
     known_last = _places_last() | {key.rpartition(" ")[2] for key in own}
     mentions: list[Mention] = []
     for label, s, e, raw_start in stripped:
@@ -340,7 +341,7 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
         split = _split_known_prefix(text, s, e, known) if titled else None
         if split is not None:
             mentions.append(
-                Mention("LOC" if name_key(text[s : split[0]]) in _places() else label, s, split[0])
+                Mention("LOC" if name_key(text[s : split[0]]) in places else label, s, split[0])
             )
             s = split[1]
         elif label == "PER" or titled:
@@ -358,11 +359,13 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
         if (
             titled
             and _looks_like_person(surface)
-            and name_key(surface) not in _places()
+            and name_key(surface) not in places
             and not (label == "ORG" and _is_body(surface))
         ):
             label = "PER"
-        if name_key(surface) in _places() or _is_place_acronym(surface, label, aliases):
+        if name_key(surface) in places or (
+            len(surface) <= 4 and _is_place_acronym(surface, label, aliases)
+        ):
             label = "LOC"
         prev = mentions[-1] if mentions else None
         if prev and prev.label == label == "PER" and not text[prev.end : s].strip():
@@ -384,7 +387,7 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     expansions: dict[str, str] = {}
     for m in mentions:
         surface = text[m.start : m.end]
-        tail = _ACRONYM_TAIL.match(surface)
+        tail = _ACRONYM_TAIL.match(surface) if "/" in surface else None
         after = _ACRONYM_AFTER.match(text, m.end)
         if tail:
             expansions[name_key(tail.group(1))] = tail.group(2)
