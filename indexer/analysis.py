@@ -318,7 +318,7 @@ def _sentences(text: str) -> Iterator[tuple[list[str], list[bool] | None]]:
 # (lowercase form, or None for a stopword; its stem; counts for Title Case; capitalised).
 _WordInfo = tuple[str | None, str, bool, bool]
 _word_infos: dict[str, _WordInfo] = {}
-_WORD_INFOS_MAX = 300_000
+_WORD_INFOS_MAX = 200_000  # as many as stem() keeps (both: ~33 MB per 100,000 words)
 
 
 def _word_info(word: str) -> _WordInfo:
