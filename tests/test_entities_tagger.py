@@ -19,7 +19,7 @@ from indexer.ner.features import (
     word_features,
 )
 from indexer.ner.scoring import score, spans
-from indexer.ner.tagger import MODEL_RESOURCE, packaged_tagger
+from indexer.ner.tagger import MODEL_RESOURCE, dump_weights, packaged_tagger
 from indexer.ner.tokenize import words_and_starts
 
 TEXTS = (
@@ -140,3 +140,20 @@ def test_word_shape(word: str, shape: str) -> None:
 )
 def test_a_sentence_is_cased_when_a_word_has_a_capital(words: list[str], cased: bool) -> None:
     assert is_cased(words) is cased
+
+
+def test_model_weights_are_read_as_pycrfsuite_reads_them(tmp_path: Path) -> None:
+    """The tagger parses crfsuite's model dump itself (faster); it must read the same weights,
+    in the same order, as pycrfsuite's own parser."""
+    path = tmp_path / "model.crfsuite"
+    path.write_bytes((resources.files("indexer.ner") / MODEL_RESOURCE).read_bytes())
+    crf = pycrfsuite.Tagger()
+    crf.open(str(path))
+    try:
+        info = crf.info()
+        transitions, state_features = dump_weights(crf)
+    finally:
+        crf.close()
+    assert len(state_features) > 10_000
+    assert [((a, b), w) for a, b, w in transitions] == list(info.transitions.items())
+    assert [((a, b), w) for a, b, w in state_features] == list(info.state_features.items())
