@@ -9,7 +9,6 @@ normalise the canonical name's case and spacing.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
@@ -407,7 +406,10 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
 
     # Short person names join the one full name they are the start or end of: of those, the
     # one most mentioned, then the first seen.
-    full = Counter(m.canonical for m in mentions if m.label == "PER")
+    full: dict[str, int] = {}  # (a plain dict: a Counter costs more to build than it saves)
+    for m in mentions:
+        if m.label == "PER":
+            full[m.canonical] = full.get(m.canonical, 0) + 1
     ends = _full_names_by_end(list(full))
     for m in mentions:
         parts = m.canonical.split()
@@ -421,7 +423,9 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
 
     # One name, one label within an article: the label most of its mentions got.
     keys = [name_key(m.canonical) for m in mentions]
-    votes: Counter[tuple[str, str]] = Counter(zip(keys, [m.label for m in mentions], strict=True))
+    votes: dict[tuple[str, str], int] = {}
+    for m, key in zip(mentions, keys, strict=True):
+        votes[key, m.label] = votes.get((key, m.label), 0) + 1
     winner: dict[str, tuple[int, int, str]] = {}
     for (key, label), n in votes.items():
         rank = (n, _TIE_ORDER[label], label)
