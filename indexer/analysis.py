@@ -314,9 +314,10 @@ def _sentences(text: str) -> Iterator[tuple[list[str], list[bool] | None]]:
             yield words, None
 
 
-# What index_terms needs of a word as typed, kept per process (news repeats its words):
-# (lowercase form, or None for a stopword; its stem; counts for Title Case; capitalised).
-_WordInfo = tuple[str | None, str, bool, bool]
+# What index_terms needs of a word as typed, kept per process (news repeats its words, and
+# the postings keep these strings rather than a copy per occurrence): (lowercase form; its
+# stem, None for a stopword; counts for Title Case; capitalised).
+_WordInfo = tuple[str, str | None, bool, bool]
 _word_infos: dict[str, _WordInfo] = {}
 _WORD_INFOS_MAX = 200_000  # as many as stem() keeps (both: ~33 MB per 100,000 words)
 
@@ -325,10 +326,9 @@ def _word_info(word: str) -> _WordInfo:
     if len(_word_infos) >= _WORD_INFOS_MAX:
         _word_infos.clear()
     low = word.lower()
-    stop = low in STOPWORDS
     info = (
-        None if stop else low,
-        low if stop else stem(low),
+        low,
+        None if low in STOPWORDS else stem(low),
         len(word) >= 4 and word[:1].isalpha(),  # as _title_case counts
         _capitalised(word),
     )
@@ -344,9 +344,13 @@ def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
     to the analyzers.
     """
     terms: dict[str, list[int]] = {}
+    get = _word_infos.get
     if not stemmed:
-        for pos, word in enumerate(_MARKED_TOKEN.findall(text)):
-            low = word.lstrip(NAME_MARK).lower()
+        words = _MARKED_TOKEN.findall(text)
+        if NAME_MARK in text:
+            words = [w.lstrip(NAME_MARK) for w in words]
+        for pos, word in enumerate(words):
+            low = (get(word) or _word_info(word))[0]
             if low in terms:
                 terms[low].append(pos)
             else:
@@ -355,7 +359,6 @@ def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
     # StopFilter renumbers: the first kept word keeps its position, the next ones follow it.
     pos = 0
     kept = -1
-    get = _word_infos.get
     for words, marked in _sentences(text):
         infos = [get(w) or _word_info(w) for w in words]
         # _title_case, from the infos: a headline's capitals say nothing about names.
@@ -366,7 +369,7 @@ def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
                 capitals += info[3]
         capitals_count = long < _TITLE_CASE_MIN_WORDS or capitals < _TITLE_CASE_SHARE * long
         for i, (low, stemmed_form, _, capital) in enumerate(infos):
-            if low is not None:
+            if stemmed_form is not None:  # not a stopword
                 kept = pos if kept < 0 else kept + 1
                 if (marked is not None and marked[i]) or (i and capitals_count and capital):
                     term = low  # a name: unstemmed

@@ -301,15 +301,14 @@ CompactCodec = PackedCodec
 
 class _Columns:
     """A positions field's postings in arrival order (documents in docnum order): per posting
-    a term id and a frequency, the positions one after another, per document its number,
-    boost and count of postings. `TermPool.iter_postings` sorts them by term."""
+    its term and frequency, the positions one after another, per document its number, boost
+    and count of postings. `TermPool.iter_postings` sorts them by term."""
 
-    __slots__ = ("boosts", "counts", "docs", "field_boost", "positions", "sizes", "tids", "vocab")
+    __slots__ = ("boosts", "counts", "docs", "field_boost", "positions", "sizes", "terms")
 
     def __init__(self, field_boost: float) -> None:
         self.field_boost = field_boost
-        self.vocab: dict[str, int] = {}  # term → id, in order of first use
-        self.tids = array("i")
+        self.terms: list[str] = []
         self.counts = array("i")
         self.positions = array("i")
         self.docs = array("i")
@@ -318,11 +317,12 @@ class _Columns:
 
     def sorted(self) -> PostingColumns:
         """The postings sorted by term (str order is UTF-8 order), then document."""
-        terms = list(self.vocab)
+        # Term ids without a Python loop per posting: dict.fromkeys and map run in C.
+        terms = list(dict.fromkeys(self.terms))
         order = sorted(range(len(terms)), key=terms.__getitem__)
-        rank = np.empty(len(terms), dtype=np.int32)
-        rank[order] = np.arange(len(terms), dtype=np.int32)
-        by_term = rank[np.frombuffer(self.tids, dtype=np.int32)]
+        rank = dict(zip([terms[i] for i in order], range(len(terms)), strict=True))
+        by_term = np.array(list(map(rank.__getitem__, self.terms)), dtype=np.int32)
+        self.terms = []
         o = np.argsort(by_term, kind="stable")  # documents stay in order within a term
         starts = np.zeros(len(terms) + 1, dtype=np.int64)
         np.cumsum(np.bincount(by_term, minlength=len(terms)), out=starts[1:])
@@ -390,26 +390,18 @@ class TermPool:
             if fieldname in self._fields:
                 raise ValueError(f"{fieldname}: postings added both ways")
             cols = self._columns[fieldname] = _Columns(fmt.field_boost)
-        vocab = cols.vocab
-        get = vocab.get
-        tids = [get(term, -1) for term in terms]
-        if -1 in tids:
-            for i, term in enumerate(terms):
-                if tids[i] < 0:
-                    tids[i] = vocab[term] = len(vocab)
-                    self.size += 360 + len(term)  # see below
         counts = list(map(len, terms.values()))
-        cols.tids.extend(tids)
+        cols.terms.extend(terms)
         cols.counts.extend(counts)
         cols.positions.extend(chain.from_iterable(terms.values()))
         cols.docs.append(docnum)
-        cols.sizes.append(len(tids))
+        cols.sizes.append(len(counts))
         cols.boosts.append(boost)
         length = sum(counts)
-        # Held: 8 bytes a posting, 4 a position, ~120 a new term; writing the segment sorts
-        # and encodes them in numpy arrays that need about twice that again (measured: peak
-        # RSS of a worker), so the budget counts three times what is held.
-        self.size += 24 * len(tids) + 12 * length
+        # Held: 12 bytes a posting (terms are shared strings), 4 a position; writing the
+        # segment sorts and encodes them in numpy arrays that need about twice that again
+        # (measured: peak RSS of a worker), so the budget counts three times what is held.
+        self.size += 36 * len(counts) + 12 * length
         return length
 
     def iter_postings(self) -> _PoolPostings:
