@@ -31,6 +31,7 @@ def _split_comma_joins(line: str) -> list[str]:
         return [line]
     parts: list[str] = []
     start = 0
+    junk = "loading" in line or "_x000D_" in line  # else _GLUED_JUNK_RE cannot match
     for m in _COMMA_RUN_RE.finditer(line):
         i, j = m.span()
         before = line[max(0, i - 12) : i].rstrip()
@@ -38,7 +39,7 @@ def _split_comma_joins(line: str) -> list[str]:
         if (
             (before[-1:] in _JOIN_AFTER and before and after and not after.isspace())
             or before[-9:].lower() == "baca juga"
-            or _GLUED_JUNK_RE.match(line, j)
+            or (junk and _GLUED_JUNK_RE.match(line, j))
         ):
             parts.append(line[start:i])
             start = j
