@@ -9,7 +9,6 @@ Layout of an index directory (TELUSUR_INDEX_DIR, default index_data/):
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import secrets
 import shutil
@@ -217,20 +216,6 @@ def _last_occurrences(paths: list[Path]) -> tuple[int, dict[str, tuple[str, int 
     return count, last
 
 
-def _scan_while_warming_up(paths: list[Path]) -> tuple[int, dict[str, tuple[str, int | None]]]:
-    """_last_occurrences, read by a forked process while this one loads the models that the
-    parallel build's workers inherit: the two are a second of a rebuild's start-up that
-    nothing else can overlap. With one core, just _last_occurrences."""
-    from indexer.parallel import warm_up, worker_count
-
-    if worker_count() < 2:
-        return _last_occurrences(paths)
-    with multiprocessing.get_context("fork").Pool(1) as pool:
-        scan = pool.apply_async(_last_occurrences, (paths,))
-        warm_up()
-        return scan.get()
-
-
 def superseded(record: RawRecord, last: dict[str, tuple[str, int | None]]) -> str | None:
     """Why `record` is not indexed when a later record has its id (from _last_occurrences)."""
     # A file that appeared or changed between the two reads: its records count as the last.
@@ -423,7 +408,7 @@ def rebuild_index(
     index_dir.mkdir(parents=True, exist_ok=True)
     summary = BuildSummary()
 
-    total, last = _scan_while_warming_up(paths)
+    total, last = _last_occurrences(paths)
     if on_total:
         on_total(total)
 

@@ -67,7 +67,7 @@ def write_records(
     write_articles(writer, records, summary, keep=keep, today=today, progress=progress)
 
 
-def warm_up() -> None:
+def _warm_up() -> None:
     """Load the tagger, aliases and stemmer once in the parent, before forking."""
     from indexer.build import prepare_article
     from indexer.schema import to_document
@@ -142,7 +142,7 @@ class ParallelWriter(SegmentWriter):
         progress: Callable[[int], None] | None,
     ) -> None:
         """Send every kept record to the workers and wait until all of them are written."""
-        warm_up()  # already done by rebuild_index: then a few cached calls
+        _warm_up()
         jobs = self._ctx.Queue(self.procs * 3)
         results = self._ctx.Queue()
         self._tasks = [
