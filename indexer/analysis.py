@@ -36,6 +36,7 @@ _MARKED_TOKEN = re.compile(NAME_MARK + r"?" + TOKEN_PATTERN)
 _TOKEN = re.compile(TOKEN_PATTERN)
 # A token right after one of these is part of something else ("x-Bekasi", ".Bekasi").
 _GLUED = NAME_MARK + "'’.-"
+_JOINERS = "-.'’"  # join words into one token (TOKEN_PATTERN)
 # Where a sentence starts: the text's start, or after . ! ? : a newline or an opening quote.
 _SENTENCE_BREAK = re.compile(r"[.!?:;]['\"”’)]*\s+|\n|[\"“(]")
 # A sentence with at least this many long words, this share of them capitalised, is Title Case
@@ -267,19 +268,38 @@ def mark_names(text: str, names: Iterable[str]) -> str:
     }
     if not words:
         return text
-    # Scanning tokens, not a regex of the names: that compiled one pattern per article and
-    # pushed Sastrawi's patterns out of the `re` cache.
+    # Each word's occurrences found with str.find, kept where they are a whole token: cheaper
+    # than walking every token of the text for a handful of words.
+    starts = []
+    for word in words:
+        i = text.find(word)
+        while i >= 0:
+            if (i == 0 or (not _word_char(text[i - 1]) and text[i - 1] not in _GLUED)) and not (
+                _token_goes_on(text, i + len(word))
+            ):
+                starts.append(i)
+            i = text.find(word, i + 1)
+    if not starts:
+        return text
     parts: list[str] = []
     last = 0
-    for m in _TOKEN.finditer(text):
-        start = m.start()
-        if m.group() in words and (start == 0 or text[start - 1] not in _GLUED):
-            parts += (text[last:start], NAME_MARK)
-            last = start
-    if not parts:
-        return text
+    for start in sorted(starts):
+        parts += (text[last:start], NAME_MARK)
+        last = start
     parts.append(text[last:])
     return "".join(parts)
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"  # what \w matches
+
+
+def _token_goes_on(text: str, end: int) -> bool:
+    """Whether a TOKEN_PATTERN token reaching `end` would go on past it."""
+    if end >= len(text):
+        return False
+    c = text[end]
+    return _word_char(c) or (c in _JOINERS and end + 1 < len(text) and _word_char(text[end + 1]))
 
 
 def exact_analyzer() -> Any:

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.analysis import (
     NAME_MARK,
@@ -168,5 +170,44 @@ def _mark_names_by_regex(text: str, names: list[str]) -> str:
     ],
 )
 def test_mark_names_marks_the_same_occurrences_as_a_regex_would(text: str) -> None:
+    names = ["Pakatan Harapan", "Nur-Sultan", "Bekasi", "Kerusuhan", "Nur Sultan", "Harapan2"]
+    assert mark_names(text, names) == _mark_names_by_regex(text, names)
+
+
+# Texts pieced together from name words, their near misses and what may glue to them.
+_PIECES = st.sampled_from(
+    [
+        "Bekasi",
+        "Harapan",
+        "Nur-Sultan",
+        "Nur",
+        "Sultan",
+        "Kerusuhan",
+        "bekasi",
+        "Harapan2",
+        "é",
+        "x",
+        "_",
+        "2",
+        " ",
+        "  ",
+        "\n",
+        "-",
+        ".",
+        "'",
+        "’",
+        ",",
+        "(",
+        ")",
+        '"',
+        "—",
+        NAME_MARK,
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_mark_names_agrees_with_the_regex_on_any_text(text: str) -> None:
     names = ["Pakatan Harapan", "Nur-Sultan", "Bekasi", "Kerusuhan", "Nur Sultan", "Harapan2"]
     assert mark_names(text, names) == _mark_names_by_regex(text, names)
