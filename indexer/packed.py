@@ -292,18 +292,18 @@ class PostingColumns:
     loops per posting. Weights are frequency × field boost × document boost."""
 
     terms: list[bytes]  # sorted
-    starts: np.ndarray  # int64, len(terms) + 1: where each term's postings start
-    docs: np.ndarray  # int64 per posting
-    freqs: np.ndarray  # int64 per posting: how many positions it has
-    weights: np.ndarray  # float64 per posting
-    positions: np.ndarray  # int64: each posting's positions, ascending, postings in order
+    starts: np.ndarray  # len(terms) + 1 integers: where each term's postings start
+    docs: np.ndarray  # an integer per posting
+    freqs: np.ndarray  # an integer per posting: how many positions it has
+    weights: np.ndarray  # a float64 per posting
+    positions: np.ndarray  # integers: each posting's positions, ascending, postings in order
 
 
 def encode_columns(
     fmt: Any, cols: PostingColumns, lengths: list[int] | None
 ) -> Iterator[tuple[bytes, bytes, tuple[int, float, float, int, int, int]]]:
     """(term, postings record, stats) of each term of `cols`, byte for byte what encode_term
-    gives for the same postings (tests/test_packed_format.py). `lengths` are the documents'
+    gives for the same postings (tests/test_index_codec.py). `lengths` are the documents'
     lengths of this field (None: unknown).
 
     Terms whose weights are frequency × field boost, as the rebuild writes them, take the
@@ -998,14 +998,14 @@ class PackedFieldWriter(base.FieldWriter):  # type: ignore[misc]
             self.start_field(fieldname, schema[fieldname])
             flen = lengths.of(fieldname) if lengths else None
             if isinstance(terms, PostingColumns):
-                self._write_columns(fieldname, terms, flen)
+                self._write_columns(terms, flen)
             else:
                 for tbytes, (ids, weights, values) in terms:
                     lens = [flen[i] for i in ids] if flen is not None else [0] * len(ids)
                     self._write(tbytes, ids, weights, values, lens)
             self.finish_field()
 
-    def _write_columns(self, fieldname: str, cols: PostingColumns, flen: Any) -> None:
+    def _write_columns(self, cols: PostingColumns, flen: Any) -> None:
         offset = self._postfile.tell()
         records = []
         add = self._terms.add

@@ -302,7 +302,7 @@ CompactCodec = PackedCodec
 class _Columns:
     """A positions field's postings in arrival order (documents in docnum order): per posting
     its term and frequency, the positions one after another, per document its number, boost
-    and count of postings. `TermPool.iter_postings` sorts them by term."""
+    and count of postings. `by_term` sorts them when the segment is written."""
 
     __slots__ = ("boosts", "counts", "docs", "field_boost", "positions", "sizes", "terms")
 
@@ -315,7 +315,7 @@ class _Columns:
         self.sizes = array("i")
         self.boosts = array("d")
 
-    def sorted(self) -> PostingColumns:
+    def by_term(self) -> PostingColumns:
         """The postings sorted by term (str order is UTF-8 order), then document."""
         # Term ids without a Python loop per posting: dict.fromkeys and map run in C.
         terms = list(dict.fromkeys(self.terms))
@@ -425,7 +425,7 @@ class _PoolPostings:
     def terms(self) -> Iterator[tuple[str, PostingColumns | Iterator[tuple[bytes, Any]]]]:
         for fieldname in sorted([*self.fields, *self.columns]):
             if fieldname in self.columns:
-                yield fieldname, self.columns.pop(fieldname).sorted()  # one at a time
+                yield fieldname, self.columns.pop(fieldname).by_term()  # one at a time
             else:
                 terms = self.fields[fieldname]
                 yield fieldname, ((t, terms[t]) for t in sorted(terms))
