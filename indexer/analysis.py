@@ -160,9 +160,12 @@ def _capitalised(word: str) -> bool:
 
 def _title_case(words: list[str]) -> bool:
     long = [w for w in words[1:] if len(w) >= 4 and w[:1].isalpha()]
-    if len(long) < _TITLE_CASE_MIN_WORDS:
-        return False
-    return sum(_capitalised(w) for w in long) >= _TITLE_CASE_SHARE * len(long)
+    return _headline(len(long), sum(_capitalised(w) for w in long))
+
+
+def _headline(long: int, capitals: int) -> bool:
+    """Title Case: enough long words after the first, and enough of them capitalised."""
+    return long >= _TITLE_CASE_MIN_WORDS and capitals >= _TITLE_CASE_SHARE * long
 
 
 class IndonesianTokenizer(Tokenizer):
@@ -387,7 +390,7 @@ def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
             if info[2]:
                 long += 1
                 capitals += info[3]
-        capitals_count = long < _TITLE_CASE_MIN_WORDS or capitals < _TITLE_CASE_SHARE * long
+        capitals_count = not _headline(long, capitals)
         for i, (low, stemmed_form, _, capital) in enumerate(infos):
             if stemmed_form is not None:  # not a stopword
                 kept = pos if kept < 0 else kept + 1
