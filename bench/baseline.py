@@ -33,6 +33,7 @@ from search.models import FacetValue, SearchRequest
 from search.query import ParsedQuery
 
 BOUNDS_FILE = "bench-bounds.json"
+Merged = dict[str, dict[str, str]]  # facet → variant → canonical name (FacetData.merged)
 FACET_LIMIT = 20
 
 
@@ -186,12 +187,21 @@ class BaselineSearch:
             groups["published"] = sorting.DateRangeFacet("published", start, end, gap=_MonthGap())
         return groups
 
-    def filter_query(self, req: SearchRequest, but: str | None = None) -> wq.Query | None:
+    def filter_query(
+        self, req: SearchRequest, but: str | None = None, merged: Merged | None = None
+    ) -> wq.Query | None:
+        """The filters of `req` as a query; with `merged` (FacetData.merged) a value also
+        matches the names merged with it."""
         parts: list[wq.Query] = []
         for f, values in req.filters().items():
             if f == but:
                 continue
-            terms = [wq.Term(f, v) for v in values]
+            names = list(values)
+            if merged and merged.get(f):
+                merges = merged[f]
+                wanted = {merges.get(v, v) for v in values}
+                names += [*wanted, *(n for n, c in merges.items() if c in wanted)]
+            terms = [wq.Term(f, v) for v in dict.fromkeys(names)]
             parts.append(wq.Or(terms) if len(terms) > 1 else terms[0])
         if (req.date_from or req.date_to) and but != "published":
             start = datetime.combine(req.date_from, datetime.min.time()) if req.date_from else None
@@ -242,9 +252,12 @@ class BaselineSearch:
                 facets[name] = [FacetValue(k, c) for k, c in counts[:FACET_LIMIT]]
         return {"total": len(results), "hits": hits, "facets": facets}
 
-    def counts(self, q: wq.Query | None, req: SearchRequest) -> dict[str, Any]:
+    def counts(
+        self, q: wq.Query | None, req: SearchRequest, merged: Merged | None = None
+    ) -> dict[str, Any]:
         """The guard's reference: hit set and full facet counts, each facet under every *other*
-        filter (as Telusur counts them), all with groupedby."""
+        filter (as Telusur counts them), all with groupedby. `merged` (FacetData.merged): the
+        variants to count as their canonical name, each document once."""
         q = q if q is not None else wq.Every()
         # An exclusion goes in `mask=`: Whoosh's AndNot matcher let an excluded document
         # through on a two-segment index (found by this guard; see docs in bench/README.md).
@@ -252,7 +265,11 @@ class BaselineSearch:
         if isinstance(q, wq.AndNot):
             q, mask = q.a, q.b
         final = self.searcher.search(
-            q, filter=self.filter_query(req), mask=mask, groupedby=self.facets(), limit=None
+            q,
+            filter=self.filter_query(req, merged=merged),
+            mask=mask,
+            groupedby=self.facets(),
+            limit=None,
         )
         out: dict[str, Any] = {"hits": {final.fields(i)["id"] for i in range(len(final))}}
         for name in (*FACET_FIELDS, "published"):
@@ -260,7 +277,7 @@ class BaselineSearch:
             res = (
                 self.searcher.search(
                     q,
-                    filter=self.filter_query(req, but=name),
+                    filter=self.filter_query(req, but=name, merged=merged),
                     mask=mask,
                     groupedby={name: self.facets()[name]},
                     limit=None,
@@ -275,7 +292,12 @@ class BaselineSearch:
             if name == "published":
                 out[name] = {k[0].strftime("%Y-%m"): len(v) for k, v in groups.items() if k}
             else:
-                out[name] = {k: len(v) for k, v in groups.items() if k is not None}
+                merges = (merged or {}).get(name, {})
+                docs: dict[str, set[int]] = {}
+                for k, v in groups.items():
+                    if k is not None:
+                        docs.setdefault(merges.get(k, k), set()).update(v)
+                out[name] = {k: len(v) for k, v in docs.items()}
         return out
 
 

@@ -25,7 +25,13 @@ from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 
 from indexer.analysis import configure_stem_exceptions
-from indexer.entities import AliasTable, entity_facets, extract_entities_many, load_aliases
+from indexer.entities import (
+    AliasTable,
+    entity_facets,
+    entity_variants,
+    extract_entities_many,
+    load_aliases,
+)
 from indexer.extract import extract_article
 from indexer.models import Article, RawRecord, Skipped
 from indexer.outlets import OutletRegistry, load_registry
@@ -139,6 +145,7 @@ def tag_entities_many(articles: list[Article]) -> list[Article]:
         article.person = facets["person"]
         article.organisation = facets["organisation"]
         article.place = facets["place"]
+        article.variants = entity_variants(entities)
     return articles
 
 

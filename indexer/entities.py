@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
-from indexer.ner.aliases import AliasTable, load_aliases
+from indexer.ner.aliases import AliasTable, load_aliases, name_key
 from indexer.ner.merge import is_known_place, merge
 from indexer.ner.tagger import packaged_tagger
 from indexer.ner.tokenize import sentence_bounds, words_and_starts
@@ -23,6 +23,7 @@ __all__ = [
     "AliasTable",
     "Entity",
     "entity_facets",
+    "entity_variants",
     "extract_entities",
     "extract_entities_many",
     "load_aliases",
@@ -130,3 +131,15 @@ def entity_facets(entities: list[Entity]) -> dict[str, list[str]]:
         if ent.canonical not in names:
             names.append(ent.canonical)
     return out
+
+
+def entity_variants(entities: list[Entity]) -> list[tuple[str, str, str]]:
+    """(facet, name as written, canonical name) for each name that merging gave another
+    canonical name (not just another case or spacing), in first-seen order: what the article
+    itself says is one entity, for merging the same names across the archive."""
+    out: dict[tuple[str, str, str], None] = {}
+    for ent in entities:
+        written = " ".join(ent.text.split())
+        if name_key(written) != name_key(ent.canonical):
+            out[LABEL_TO_FACET[ent.label], written, ent.canonical] = None
+    return list(out)

@@ -51,3 +51,7 @@ class Article:
     person: list[str] = field(default_factory=list)  # canonical entity names
     organisation: list[str] = field(default_factory=list)
     place: list[str] = field(default_factory=list)
+    # (facet, name as written, canonical name) for each name this article merged into another
+    # ("Komisi Pemberantasan Korupsi" → KPK, "Tokayev" → "Kassym-Jomart Tokayev"): the
+    # evidence search.entity_merge uses to merge the same names across the archive.
+    variants: list[tuple[str, str, str]] = field(default_factory=list)

@@ -14,9 +14,12 @@ from indexer.postings import IndonesianPositions
 
 FACET_FIELDS = ("outlet", "person", "organisation", "place")
 ENTITY_FIELDS = ("person", "organisation", "place")
-# Separators inside the `facets` column: groups, then values within a group.
+# Separators inside the `facets` column: groups, then values within a group, then the parts
+# of one name variant (facet, name as written, canonical name). facet_value() turns all three
+# into spaces inside names (str.split() counts them as whitespace).
 GROUP_SEP = "\x1f"
 VALUE_SEP = "\x1e"
+PART_SEP = "\x1d"
 
 
 def _text(stemmed: bool, *, stored: bool = False, field_boost: float = 1.0) -> TEXT:
@@ -65,10 +68,16 @@ def _keywords(values: list[str]) -> str:
 
 
 def encode_facets(article: Article) -> bytes:
+    """Day, outlet, the three entity facets and, last, the article's name variants."""
+    variants = (
+        (facet, facet_value(written), facet_value(canonical))
+        for facet, written, canonical in article.variants
+    )
     groups = [
         article.published.isoformat() if article.published else "",
         article.outlet or "",
         *(VALUE_SEP.join(_facet_values(getattr(article, f))) for f in ENTITY_FIELDS),
+        VALUE_SEP.join(PART_SEP.join(parts) for parts in variants if all(parts)),
     ]
     return GROUP_SEP.join(g.replace(GROUP_SEP, " ") for g in groups).encode("utf-8")
 

@@ -3,19 +3,23 @@
 For each index generation we read the `facets` column once into arrays:
   day[doc]                  days since 0001-01-01 (-1: no date)
   pairs[field] = (doc, val) one row per (document, value) of outlet/person/organisation/place
-Counting a facet for a set of matching documents is then one bincount.
+Counting a facet for a set of matching documents is then one bincount. Entity values that the
+archive shows to be variants of another value (search.entity_merge) share that value's id.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 
+from indexer.ner.aliases import name_key
 from indexer.packed import is_packed, packed_postings
-from indexer.schema import FACET_FIELDS, GROUP_SEP, VALUE_SEP
+from indexer.schema import ENTITY_FIELDS, FACET_FIELDS, GROUP_SEP, PART_SEP, VALUE_SEP
+from search.entity_merge import archive_merges, may_merge
 from search.models import FacetValue
 
 # The published facet's bucket size follows the span of the matching dates.
@@ -34,7 +38,7 @@ class _Values:
     doc: np.ndarray  # int32 document numbers, ascending
     val: np.ndarray  # int32 value ids
     names: list[str]
-    ids: dict[str, int]
+    ids: dict[str, int]  # a merged variant has its canonical name's id
     start: np.ndarray  # the rows of document d are start[d]:start[d + 1]
 
     def matching(self, mask: np.ndarray) -> np.ndarray:
@@ -66,6 +70,10 @@ class FacetData:
         raws = list(column) if column is not None else []  # one pass: much cheaper than [i]
         days: dict[str, int] = {}  # a few hundred distinct days: parse each once
         lists = [(docs[f], vals[f], ids[f]) for f in FACET_FIELDS]
+        # Per entity facet, per variant (name_key): the canonical names articles merged it into.
+        evidence: dict[str, dict[str, Counter[str]]] = {f: {} for f in ENTITY_FIELDS}
+        n_groups = 1 + len(FACET_FIELDS)  # the day, then the facets; then the variants
+        variant_groups: list[str] = []
         for docnum, raw in enumerate(raws):
             if not raw or not live[docnum]:
                 continue
@@ -84,14 +92,24 @@ class FacetData:
                         vid = table[value] = len(table)
                     dlist.append(docnum)
                     vlist.append(vid)
+            if len(groups) >= n_groups and groups[n_groups - 1]:
+                variant_groups.append(groups[n_groups - 1])
+        # Each distinct (facet, written, canonical) once: most recur in many documents.
+        for variant, times in Counter(VALUE_SEP.join(variant_groups).split(VALUE_SEP)).items():
+            if variant:
+                facet, written, canonical = variant.split(PART_SEP)
+                evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
         self.live = live
         self.values = {}
+        # Per entity facet: each merged variant → the value it is counted as.
+        self.merged: dict[str, dict[str, str]] = {}
         for f in FACET_FIELDS:
             doc = np.asarray(docs[f], dtype=np.int32)
+            val = np.asarray(vals[f], dtype=np.int32)
+            if f in evidence:
+                doc, val = self._merge(f, doc, val, ids[f], evidence[f])
             start = np.searchsorted(doc, np.arange(n + 1)).astype(np.int64)
-            self.values[f] = _Values(
-                doc, np.asarray(vals[f], dtype=np.int32), list(ids[f]), ids[f], start
-            )
+            self.values[f] = _Values(doc, val, list(ids[f]), ids[f], start)
         # The distinct days, each with its month (year * 12 + month - 1) and year: a histogram
         # then counts days with one bincount and buckets the few distinct ones.
         self._days = np.unique(self.day[self.day >= 0])
@@ -100,6 +118,39 @@ class FacetData:
         self._year = np.array([d.year for d in dates], dtype=np.int64)
         self.min_date = dates[0] if dates else None
         self.max_date = dates[-1] if dates else None
+
+    def _merge(
+        self,
+        fname: str,
+        doc: np.ndarray,
+        val: np.ndarray,
+        ids: dict[str, int],
+        evidence: dict[str, Counter[str]],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Give each merged variant its canonical value's id (in `ids` too, so a filter on
+        either name selects both) and keep one row per document and value."""
+        counts = np.bincount(val, minlength=len(ids))
+        names = may_merge(ids, evidence)
+        merges = archive_merges({name: int(counts[ids[name]]) for name in names}, evidence)
+        self.merged[fname] = merges
+        if not merges:
+            return doc, val
+        remap = np.arange(len(ids), dtype=np.int64)
+        for variant, canonical in merges.items():
+            remap[ids[variant]] = ids[canonical]
+        # Rows are in document order: the sorted unique (document, value) keys keep it.
+        keys = np.unique(doc.astype(np.int64) * len(ids) + remap[val])
+        for variant, canonical in merges.items():
+            ids[variant] = ids[canonical]
+        return (keys // len(ids)).astype(np.int32), (keys % len(ids)).astype(np.int32)
+
+    def canonical(self, fname: str, names: list[str]) -> list[str]:
+        """`names` (one document's values of an entity facet) as the facet counts them: merged
+        variants replaced by their canonical value, each once, in order."""
+        merges = self.merged.get(fname)
+        if not merges:
+            return names
+        return list(dict.fromkeys(merges.get(name, name) for name in names))
 
     def value_mask(self, fname: str, selected: tuple[str, ...]) -> np.ndarray:
         """Documents having any of the selected values (values within one facet are OR)."""
@@ -121,8 +172,10 @@ class FacetData:
     def count(
         self, fname: str, mask: np.ndarray, selected: tuple[str, ...] = (), limit: int = 20
     ) -> list[FacetValue]:
-        """The top values among the masked documents; selected values always stay listed."""
+        """The top values among the masked documents; selected values always stay listed
+        (a selected merged variant as its canonical value)."""
         v = self.values[fname]
+        selected = tuple(self.canonical(fname, list(selected)))
         counts = np.bincount(v.matching(mask), minlength=len(v.names))
         nonzero = np.flatnonzero(counts)
         if limit > 0 and nonzero.size > limit:

@@ -65,8 +65,9 @@ def _docset(mask: np.ndarray) -> set[int]:
     return set(np.flatnonzero(mask).tolist())
 
 
-def _entities(fields: dict[str, Any]) -> dict[str, list[str]]:
-    return {f: split_keywords(fields.get(f)) for f in ENTITY_FIELDS}
+def _entities(fields: dict[str, Any], facets: FacetData) -> dict[str, list[str]]:
+    """A document's entities as the facets count them (variants merged across the archive)."""
+    return {f: facets.canonical(f, split_keywords(fields.get(f))) for f in ENTITY_FIELDS}
 
 
 class SearchService:
@@ -297,7 +298,7 @@ class SearchService:
             own = gen.searcher
         try:
             for docnum in docnums:
-                yield _view(own.stored_fields(docnum))
+                yield _view(own.stored_fields(docnum), gen.facets)
         finally:
             if own is not gen.searcher:
                 own.close()
@@ -420,7 +421,7 @@ class SearchService:
             outlet=fields.get("outlet"),
             published=stored_date(fields.get("published")),
             snippet=snippet,
-            entities=_entities(fields),
+            entities=_entities(fields, gen.facets),
             score=score,
         )
 
@@ -434,11 +435,11 @@ class SearchService:
             raise ArticleNotFound(f"Artikel '{doc_id}' tidak ditemukan.")
         fields = gen.searcher.stored_fields(docnum)
         terms = self.parse(q).highlight if q else frozenset()
-        view = _view(fields)
+        view = _view(fields, gen.facets)
         return view, highlight_full(view.body, terms)
 
 
-def _view(fields: dict[str, Any]) -> ArticleView:
+def _view(fields: dict[str, Any], facets: FacetData) -> ArticleView:
     return ArticleView(
         id=fields["id"],
         title=fields.get("title") or "",
@@ -448,5 +449,5 @@ def _view(fields: dict[str, Any]) -> ArticleView:
         date_source=fields.get("date_source") or "none",
         outlet_source=fields.get("outlet_source") or "none",
         body=fields.get("body") or "",
-        entities=_entities(fields),
+        entities=_entities(fields, facets),
     )

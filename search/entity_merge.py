@@ -1,0 +1,77 @@
+"""Names the archive itself shows to be one entity, merged into one facet value.
+
+Each article merges its own variants at index time: "Komisi Pemberantasan Korupsi (KPK)"
+makes the expansion KPK, "Anies Baswedan ... Anies" makes the short name Anies Baswedan, and
+the index keeps those pairs (indexer.entities.entity_variants). An article that writes only
+"Komisi Pemberantasan Korupsi", or only "Anies", has nothing to merge with, so across the
+archive the facet would split. Here the pairs of all articles vote: a facet value that other
+articles clearly and often merge into one canonical name is counted, filtered and shown as that
+name. The rules are strict because a wrong merge hides an entity; on 21,938 CLICK-ID articles
+they merge 648 names (3,418 article-values), and hold back, among others:
+
+- "Joko Widodo" → "Iriana Joko Widodo" (7 articles against 1,600 that name him alone:
+  `MIN_COVER`; and the target is rarer than the name: `doc_counts`),
+- "Amerika Serikat" → USD and "Surabaya" → SUB ("dolar Amerika Serikat (USD)", airport codes),
+- "Agus" → any one Agus (no name gets `MIN_SHARE` of its merges).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from indexer.ner.aliases import name_key
+
+# A name is merged when at least MIN_EVIDENCE articles merged it, MIN_SHARE of them into the
+# same canonical name, those articles number at least MIN_COVER times the articles where the
+# name stands alone, and the canonical name is a facet value of at least as many articles.
+MIN_EVIDENCE = 3
+MIN_SHARE = 0.8
+MIN_COVER = 0.5
+# name_key without its spaces: a cheap first test of whether a name can have evidence (facet
+# values hold single spaces only; name_key's regex costs several times more).
+
+
+def loose_key(name: str) -> str:
+    return name.casefold().replace(" ", "").replace("-", "").replace("‐", "").replace("–", "")
+
+
+def may_merge(names: dict[str, int], evidence: dict[str, Counter[str]]) -> set[str]:
+    """The names that `archive_merges` may use (merge or merge into), found without name_key."""
+    keys = {loose_key(variant) for variant in evidence}
+    targets = {target for votes in evidence.values() for target in votes}
+    return {name for name in names if name in targets or loose_key(name) in keys}
+
+
+def archive_merges(doc_counts: dict[str, int], evidence: dict[str, Counter[str]]) -> dict[str, str]:
+    """For one facet: each facet value the archive merges → the facet value it becomes.
+
+    `doc_counts`: articles per facet value. `evidence`: per variant (by `name_key`), the
+    canonical names articles merged it into, with how many articles did.
+    """
+    direct: dict[str, str] = {}
+    for name, alone in doc_counts.items():
+        votes = evidence.get(name_key(name))
+        if not votes:
+            continue
+        target, agree = votes.most_common(1)[0]
+        total = sum(votes.values())
+        if (
+            total >= MIN_EVIDENCE
+            and agree >= MIN_SHARE * total
+            and agree >= MIN_COVER * alone
+            and doc_counts.get(target, 0) >= alone
+            and name_key(target) != name_key(name)
+        ):
+            direct[name] = target
+    # A target may itself be merged (A → B → C): follow to the end; a cycle (equal counts
+    # both ways) merges none of its names.
+    out: dict[str, str] = {}
+    for name in direct:
+        seen = {name}
+        target = direct[name]
+        while target in direct and target not in seen:
+            seen.add(target)
+            target = direct[target]
+        if target not in seen:
+            out[name] = target
+    return out
