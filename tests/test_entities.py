@@ -157,6 +157,74 @@ MERGING = [
         [("LOC", "Amerika Serikat"), ("PER", "Mike Pence"), ("LOC", "Indonesia")],
         id="place-acronyms-are-places",
     ),
+    pytest.param(
+        "Menhub Budi Karya Sumadi dan Menko Polhukam Wiranto hadir. Menhub menolak.",
+        [("PER", "Menhub Budi Karya Sumadi"), ("PER", "Menko Polhukam Wiranto"), ("PER", "Menhub")],
+        [("PER", "Budi Karya Sumadi"), ("PER", "Wiranto")],
+        id="ministers-abbreviated-titles",
+    ),
+    pytest.param(
+        "Kasubdit Gakkum Ditlantas Polda Metro Jaya AKBP Fahri Siregar dan Kapolda Sumatera Utara"
+        " Irjen Pol Agus Andrianto hadir.",
+        [
+            ("ORG", "Ditlantas Polda Metro Jaya AKBP"),
+            ("PER", "Fahri Siregar"),
+            ("PER", "Sumatera Utara"),
+            ("PER", "Irjen Pol Agus Andrianto"),
+        ],
+        [
+            ("ORG", "Ditlantas Polda Metro Jaya"),
+            ("PER", "Fahri Siregar"),
+            ("LOC", "Sumatera Utara"),
+            ("PER", "Agus Andrianto"),
+        ],
+        id="ranks-belong-to-the-person-after-them",
+    ),
+    pytest.param(
+        "Gubernur Jawa Barat Ridwan Kamil dan Wali Kota Jakarta Selatan Marullah Matali hadir.",
+        [
+            ("PER", "Jawa Barat Ridwan Kamil"),
+            ("LOC", "Jakarta Selatan"),
+            ("PER", "Marullah Matali"),
+        ],
+        [
+            ("LOC", "Jawa Barat"),
+            ("PER", "Ridwan Kamil"),
+            ("LOC", "Jakarta Selatan"),
+            ("PER", "Marullah Matali"),
+        ],
+        id="a-province-before-a-name-is-a-place",
+    ),
+    pytest.param(
+        "Di Stadion itu, PT Jasa Marga (Persero menaikkan tarif; Persero) Tbk dan Kementerian diam.",
+        [
+            ("LOC", "Stadion"),
+            ("PER", "PT Jasa Marga (Persero"),
+            ("ORG", "Persero) Tbk"),
+            ("ORG", "Kementerian"),
+        ],
+        [("ORG", "PT Jasa Marga")],
+        id="head-words-alone-and-half-parentheses-are-no-names",
+    ),
+    pytest.param(
+        "Kerusuhan di Kazakhstan\n\nPresiden Kazakhstan, Kassym-Jomart Tokayev berkata. Pesta di"
+        " Gedung Wisma Menpora, Senayan, meriah.",
+        [
+            ("LOC", "Kazakhstan"),
+            ("LOC", "Kazakhstan"),
+            ("LOC", "Kassym-Jomart"),
+            ("LOC", "Gedung Wisma Menpora"),
+            ("LOC", "Senayan"),
+        ],
+        [
+            ("LOC", "Kazakhstan"),
+            ("LOC", "Kazakhstan"),
+            ("PER", "Kassym-Jomart"),
+            ("LOC", "Gedung Wisma Menpora"),
+            ("LOC", "Senayan"),
+        ],
+        id="a-title-starts-its-line-or-follows-no-name",
+    ),
 ]
 
 

@@ -30,24 +30,42 @@ _MINISTRIES = (
     "Luar Negeri|Dalam Negeri|Pertahanan|Keuangan|Kesehatan|Agama|Perdagangan|Perindustrian"
     "|BUMN|Sosial|Pendidikan|Hukum dan HAM|Koordinator|Sekretaris Negara|Pertanian|Perhubungan"
 )
+# Ranks written as abbreviations, never a name's own word (unlike Laksamana or Jenderal, which
+# are also surnames and only titles when they lead).
+_RANK_ABBREVIATIONS = (
+    "Letjen|Mayjen|Brigjen|Letkol|Kombes|Irjen|Komjen|AKBP|Kompol|AKP|Iptu|Ipda|Aiptu|Aipda"
+    "|Bripka|Brigpol|Briptu|Bripda"
+)
+_RANKS = f"Jenderal|Kolonel|Laksamana|Marsekal|{_RANK_ABBREVIATIONS}"
 _TITLE_WORDS = (
     rf"(?:Wakil\s+)?(?:Perdana\s+)?Menteri(?:\s+(?:{_MINISTRIES}))?",
     r"(?:Wakil\s+)?Presiden(?:\s+Direktur)?",
     r"(?:Wakil\s+)?Sekretaris(?:\s+Jenderal)?",
     r"(?:Wakil\s+)?Ketua(?:\s+Umum)?",
     r"(?:Wakil\s+)?(?:Gubernur|Bupati|Wali\s*[Kk]ota|Wapres)",
-    r"Sekjen|Menlu|Mendagri|Menhan|Menkeu|Menkes|PM|Kanselir|Raja|Ratu|Pangeran|Jenderal",
+    r"Sekjen|Menlu|Mendagri|Menhan|Menkeu|Menkes|PM|Kanselir|Raja|Ratu|Pangeran",
     r"Direktur(?:\s+Utama)?|Dirut|Juru\s+Bicara|Jubir|Kapolri|Kapolda|Kapolres|Panglima",
-    r"Letjen|Mayjen|Brigjen|Kolonel|AKBP|Kompol|Kiai|Ustaz|Ustad|Habib|Syekh|Sir",
-    # Police and military ranks, as news writes them before names ("Kombes Argo Yuwono").
-    r"Kombes|Irjen|Komjen|AKP|Iptu|Ipda|Aiptu|Aipda|Bripka|Brigpol|Briptu|Bripda|Letkol|Laksamana|Marsekal",
+    # Ministers as news abbreviates them ("Menhub Budi Karya Sumadi", "Menko Polhukam Wiranto").
+    r"Menhub|Mendikbud(?:ristek)?|Menpar(?:ekraf)?|Menag|Menpan(?:[\s-]*RB)?|Mentan|Menaker"
+    r"|Menkominfo|Menkumham|Menpora|Mensos|Menperin|Mendag|Menristek(?:dikti)?|Mensesneg"
+    r"|Menlhk|Menkop(?:UKM)?|Mendes(?:\s+PDTT)?|Menteri\s+ESDM|Menteri\s+PUPR"
+    r"|Menko(?:\s+(?:Polhukam|Perekonomian|Maritim|Kemaritiman|PMK|Marves))?",
+    r"Kiai|Ustaz|Ustad|Habib|Syekh|Sir",
+    # Police and military ranks, as news writes them before names ("Kombes Argo Yuwono",
+    # "Irjen Pol Agus Andrianto").
+    rf"(?:{_RANKS})(?:\s+Pol\.?)?",
     r"Bapak|Ibu|Pak|Bu|Saudara|Saudari|Tuan|Nyonya|Mr\.?|Mrs\.?|Ms\.?|Sdr\.?|Ny\.?|Tn\.?",
     r"Prof\.?|Dr\.?|dr\.|Drs\.?|Dra\.?|Ir\.|H\.|Hj\.|KH\.?|K\.H\.",
 )
+# A rank after a body's name belongs to the person who follows: "Ditlantas Polda Metro Jaya
+# AKBP" (Fahri Siregar) is the directorate.
+_TRAILING_RANK = re.compile(rf"\s+(?:{_RANK_ABBREVIATIONS})(?:\s+Pol\.?)?$")
 _TITLES = re.compile(rf"^(?:(?:{'|'.join(_TITLE_WORDS)})(?:\s+|$))+")
 _TITLES_AT = re.compile(_TITLES.pattern[1:])  # the same at match(text, start, end): no slice
 _LOWER_LEAD = re.compile(r"(?:[^A-Z\s]\S*\s+)+(?=[A-Z])")  # disjoint parts: linear time
 _TITLE_WORD = re.compile("|".join(_TITLE_WORDS))
+# A capitalised word just before, on the same line and with no punctuation after it.
+_CAPITALISED_END = re.compile(r"[A-Z][\w'’-]*[ \t]+$")
 # Every letter run in the title patterns: a title ends in one of them (a superset is safe).
 _TITLE_FINALS = tuple(
     sorted({w for p in _TITLE_WORDS for w in re.findall(r"[A-Za-z]+", re.sub(r"\\[sS]", " ", p))})
@@ -62,6 +80,17 @@ _NOT_NAMES = frozenset(
         "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu", "Ahad",
         "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
         "September", "Oktober", "November", "Desember", "Presiden", "Menteri",
+    )
+)  # fmt: skip
+# A body's or place's head word alone names nothing: "PT", "Stadion", "Kementerian".
+_GENERIC = frozenset(
+    name_key(w)
+    for w in (
+        "PT", "Persero", "Tbk", "CV", "Stadion", "Gedung", "Jalan", "Jalan Raya", "Kota",
+        "Kabupaten", "Provinsi", "Kecamatan", "Kelurahan", "Desa", "Kampung", "Rumah Sakit", "RS",
+        "RSUD", "Universitas", "Bandara", "Pelabuhan", "Kementerian", "Kejaksaan", "Pengadilan",
+        "Pemerintah", "Pemprov", "Pemkot", "Pemkab", "Polda", "Polres", "Polsek", "Dinas",
+        "Partai", "Komisi", "Badan", "Dewan", "Lembaga",
     )
 )  # fmt: skip
 _QUOTES = frozenset('"“”«»')
@@ -152,15 +181,19 @@ def _after_title(text: str, start: int, known: Set[str], known_last: Set[str]) -
     # A title ends in one of its literal words (and maybe a dot): most names fail this at once.
     if not before or not before.rsplit(None, 1)[-1].rstrip(".").endswith(_TITLE_FINALS):
         return False
-    # Anchored tries at the last few word starts: a search over the alternation was slow.
+    # Anchored tries at the last few word starts: a search over the alternation was slow. A
+    # title inside a longer name ("Gedung Wisma Menpora, Senayan") is no title.
     return any(
         _TITLE_WORD.fullmatch(before, m.start())
+        and not _CAPITALISED_END.search(before, 0, m.start())
         for m in _TITLE_STARTS.finditer(before, max(0, len(before) - 48))
     )
 
 
 def _split_known_prefix(text: str, start: int, end: int, known: Set[str]) -> tuple[int, int] | None:
     """(end of a leading known name, start of the rest) inside [start, end), if any."""
+    if name_key(text[start:end]) in known:
+        return None  # "Wali Kota Jakarta Selatan": the whole span is the place
     words = list(re.finditer(r"\S+", text[start:end]))
     for n in (3, 2, 1):
         if len(words) > n and name_key(" ".join(w.group(0) for w in words[:n])) in known:
@@ -184,6 +217,16 @@ def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and not (text[end - 1].isalnum() or text[end - 1] == "."):
         end -= 1
+    # Half a parenthesis is scraping debris or a cut: "Persero) Tbk", "PT Jasa Marga (Persero".
+    close = text.find(")", start, end)
+    if close >= 0 and text.find("(", start, close) < 0:
+        return strip_titles(text, close + 1, end)
+    opened = text.rfind("(", start, end)
+    if opened >= 0 and text.find(")", opened, end) < 0:
+        return strip_titles(text, start, opened)
+    rank = _TRAILING_RANK.search(text, start, end)
+    if rank:
+        end = rank.start()
     # A trailing dot belongs to an initial or title (H.), not to a name ending a sentence.
     if end - start > 2 and text[end - 1] == "." and text[end - 3] != ".":
         end -= 1
@@ -215,7 +258,10 @@ def display_form(name: str) -> str:
 
 @lru_cache(maxsize=50_000)
 def _is_name(text: str, label: str) -> bool:
-    if not text or not any(c.isalpha() for c in text) or name_key(text) in _NOT_NAMES:
+    if not text or not any(c.isalpha() for c in text):
+        return False
+    key = name_key(text)
+    if key in _NOT_NAMES or key in _GENERIC:
         return False
     if any(c in _QUOTES for c in text) or _WEB_ADDRESS.fullmatch(text):
         return False
@@ -348,7 +394,9 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
         elif label == "PER" or titled:
             # "Ketua DPR RI Puan Maharani", "Presiden AS Joe Biden": the acronyms lead the name.
             lead = _ACRONYM_LEAD.match(text, s, e)
-            if (
+            if lead and name_key(lead.group(1)) in _GENERIC:
+                label = "ORG"  # "PT Jasa Marga": a company, whatever the tagger said
+            elif (
                 lead
                 and _looks_like_person(text[lead.end() : e])
                 and not _initials(lead.group(1), aliases)
