@@ -225,6 +225,23 @@ MERGING = [
         ],
         id="a-title-starts-its-line-or-follows-no-name",
     ),
+    pytest.param(
+        "Ketua Umum PDI Perjuangan Megawati Soekarnoputri dan Presiden pertama Kazakhstan"
+        " Nursultan Nazarbayev hadir.",
+        [
+            ("ORG", "PDI Perjuangan"),
+            ("PER", "Megawati Soekarnoputri"),
+            ("LOC", "Kazakhstan"),
+            ("PER", "Nursultan Nazarbayev"),
+        ],
+        [
+            ("ORG", "PDIP"),
+            ("PER", "Megawati Soekarnoputri"),
+            ("LOC", "Kazakhstan"),
+            ("PER", "Nursultan Nazarbayev"),
+        ],
+        id="a-listed-body-after-a-title-stays-a-body",
+    ),
 ]
 
 

@@ -27,13 +27,23 @@ class AliasTable:
     """variant → canonical, per label; a label of None matches any label."""
 
     _by_label: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    _keys: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict, repr=False)
 
     def add(self, variant: str, canonical: str, label: str | None = None) -> None:
         self._by_label[(name_key(variant), label)] = canonical
+        self._keys.clear()
 
     def lookup(self, name: str, label: str) -> str | None:
         key = name_key(name)
         return self._by_label.get((key, label)) or self._by_label.get((key, None))
+
+    def keys_with_labels(self, labels: tuple[str, ...]) -> frozenset[str]:
+        """The name keys of the variants listed with one of `labels` (kept until a change)."""
+        cached = self._keys.get(labels)
+        if cached is None:
+            cached = frozenset(key for key, label in self._by_label if label in labels)
+            self._keys[labels] = cached
+        return cached
 
     def has(self, name: str, label: str) -> bool:
         """Is there a line for `name` with exactly this label?"""

@@ -326,6 +326,13 @@ def _untagged_position_holders(
     return out
 
 
+def _known_label(name: str, label: str, aliases: AliasTable) -> str:
+    """The label of a known name split off the front of a span tagged `label`."""
+    if name_key(name) in _places():
+        return "LOC"
+    return "ORG" if aliases.has(name, "ORG") else label
+
+
 def _acronym_label(acronym: str, aliases: AliasTable) -> str:
     """A place if it is a packaged place or a place alias (AS, RI), else an organisation."""
     if name_key(acronym) in _places() or aliases.lookup(acronym, "LOC"):
@@ -376,8 +383,12 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
         if label != "PER" and " " not in text[s:e]
     }
     places = _places()
-    known = places | own
-    known_last = _places_last() | {key.rpartition(" ")[2] for key in own}
+    # Bodies of the alias file split such runs too: "Ketua Umum PDI Perjuangan Megawati". (Not
+    # its people or places: "Prabowo" would split "Prabowo Subianto", the place "Nursultan"
+    # "Nursultan Nazarbayev"; places.txt holds the places to split at.)
+    bodies = aliases.keys_with_labels(("ORG",))
+    known = places | own | bodies
+    known_last = _places_last() | {key.rpartition(" ")[2] for key in own | bodies}
     mentions: list[Mention] = []
     for label, s, e, raw_start in stripped:
         if not _is_name(text[s:e], label):
@@ -386,12 +397,12 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
             text, s, known, known_last
         )
         split = _split_known_prefix(text, s, e, known) if titled else None
+        # A body of the alias file keeps its name and label ("PDI Perjuangan").
+        listed_body = split is None and name_key(text[s:e]) in bodies
         if split is not None:
-            mentions.append(
-                Mention("LOC" if name_key(text[s : split[0]]) in places else label, s, split[0])
-            )
+            mentions.append(Mention(_known_label(text[s : split[0]], label, aliases), s, split[0]))
             s = split[1]
-        elif label == "PER" or titled:
+        elif (label == "PER" or titled) and not listed_body:
             # "Ketua DPR RI Puan Maharani", "Presiden AS Joe Biden": the acronyms lead the name.
             lead = _ACRONYM_LEAD.match(text, s, e)
             if lead and name_key(lead.group(1)) in _GENERIC:
@@ -407,6 +418,7 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
         surface = text[s:e]
         if (
             titled
+            and not listed_body
             and _looks_like_person(surface)
             and name_key(surface) not in places
             and not (label == "ORG" and _is_body(surface))
