@@ -7,7 +7,7 @@ the index keeps those pairs (indexer.entities.entity_variants). An article that 
 archive the facet would split. Here the pairs of all articles vote: a facet value that other
 articles clearly and often merge into one canonical name is counted, filtered and shown as that
 name. The rules are strict because a wrong merge hides an entity; on 21,938 CLICK-ID articles
-they merge 648 names (3,418 article-values), and hold back, among others:
+they merge about 650 names (3,300 article-values), and hold back, among others:
 
 - "Joko Widodo" → "Iriana Joko Widodo" (7 articles against 1,600 that name him alone:
   `MIN_COVER`; and the target is rarer than the name: `doc_counts`),
@@ -27,11 +27,11 @@ from indexer.ner.aliases import name_key
 MIN_EVIDENCE = 3
 MIN_SHARE = 0.8
 MIN_COVER = 0.5
-# name_key without its spaces: a cheap first test of whether a name can have evidence (facet
-# values hold single spaces only; name_key's regex costs several times more).
 
 
 def loose_key(name: str) -> str:
+    """name_key without its spaces: a cheap first test of whether a name can have evidence
+    (name_key's regex costs several times more, and most names have none)."""
     return name.casefold().replace(" ", "").replace("-", "").replace("‐", "").replace("–", "")
 
 

@@ -73,7 +73,7 @@ class FacetData:
         # Per entity facet, per variant (name_key): the canonical names articles merged it into.
         evidence: dict[str, dict[str, Counter[str]]] = {f: {} for f in ENTITY_FIELDS}
         n_groups = 1 + len(FACET_FIELDS)  # the day, then the facets; then the variants
-        variant_groups: list[str] = []
+        variants: Counter[str] = Counter()  # each (facet, written, canonical) once: they recur
         for docnum, raw in enumerate(raws):
             if not raw or not live[docnum]:
                 continue
@@ -93,12 +93,10 @@ class FacetData:
                     dlist.append(docnum)
                     vlist.append(vid)
             if len(groups) >= n_groups and groups[n_groups - 1]:
-                variant_groups.append(groups[n_groups - 1])
-        # Each distinct (facet, written, canonical) once: most recur in many documents.
-        for variant, times in Counter(VALUE_SEP.join(variant_groups).split(VALUE_SEP)).items():
-            if variant:
-                facet, written, canonical = variant.split(PART_SEP)
-                evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
+                variants.update(groups[n_groups - 1].split(VALUE_SEP))
+        for variant, times in variants.items():
+            facet, written, canonical = variant.split(PART_SEP)
+            evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
         self.live = live
         self.values = {}
         # Per entity facet: each merged variant → the value it is counted as.
@@ -135,14 +133,20 @@ class FacetData:
         self.merged[fname] = merges
         if not merges:
             return doc, val
-        remap = np.arange(len(ids), dtype=np.int64)
+        remap = np.arange(len(ids), dtype=np.int32)
         for variant, canonical in merges.items():
             remap[ids[variant]] = ids[canonical]
-        # Rows are in document order: the sorted unique (document, value) keys keep it.
-        keys = np.unique(doc.astype(np.int64) * len(ids) + remap[val])
-        for variant, canonical in merges.items():
             ids[variant] = ids[canonical]
-        return (keys // len(ids)).astype(np.int32), (keys % len(ids)).astype(np.int32)
+        merged = remap[val]
+        # Only a document with a merged variant can now hold a value twice: keep the first
+        # row of each (document, value) there, and every other row as it is (in order).
+        touched = np.isin(doc, doc[merged != val])
+        rows = np.flatnonzero(touched)
+        keys = doc[rows].astype(np.int64) * len(ids) + merged[rows]
+        keep = np.ones(doc.size, dtype=bool)
+        keep[rows] = False
+        keep[rows[np.unique(keys, return_index=True)[1]]] = True
+        return doc[keep], merged[keep]
 
     def canonical(self, fname: str, names: list[str]) -> list[str]:
         """`names` (one document's values of an entity facet) as the facet counts them: merged
