@@ -27,7 +27,7 @@ class AliasTable:
     """variant → canonical, per label; a label of None matches any label."""
 
     _by_label: dict[tuple[str, str | None], str] = field(default_factory=dict)
-    _keys: dict[tuple[str, ...], frozenset[str]] = field(default_factory=dict, repr=False)
+    _keys: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def add(self, variant: str, canonical: str, label: str | None = None) -> None:
         self._by_label[(name_key(variant), label)] = canonical
@@ -37,12 +37,11 @@ class AliasTable:
         key = name_key(name)
         return self._by_label.get((key, label)) or self._by_label.get((key, None))
 
-    def keys_with_labels(self, labels: tuple[str, ...]) -> frozenset[str]:
-        """The name keys of the variants listed with one of `labels` (kept until a change)."""
-        cached = self._keys.get(labels)
+    def keys_with_label(self, label: str) -> frozenset[str]:
+        """The name keys of the variants listed with `label` (kept until the next `add`)."""
+        cached = self._keys.get(label)
         if cached is None:
-            cached = frozenset(key for key, label in self._by_label if label in labels)
-            self._keys[labels] = cached
+            cached = self._keys[label] = frozenset(k for k, lbl in self._by_label if lbl == label)
         return cached
 
     def has(self, name: str, label: str) -> bool:

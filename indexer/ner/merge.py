@@ -386,7 +386,7 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     # Bodies of the alias file split such runs too: "Ketua Umum PDI Perjuangan Megawati". (Not
     # its people or places: "Prabowo" would split "Prabowo Subianto", the place "Nursultan"
     # "Nursultan Nazarbayev"; places.txt holds the places to split at.)
-    bodies = aliases.keys_with_labels(("ORG",))
+    bodies = aliases.keys_with_label("ORG")
     known = places | own | bodies
     known_last = _places_last() | {key.rpartition(" ")[2] for key in own | bodies}
     mentions: list[Mention] = []
