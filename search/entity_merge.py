@@ -18,6 +18,7 @@ they merge about 650 names (3,300 article-values), and hold back, among others:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from indexer.ner.aliases import name_key
 
@@ -35,7 +36,7 @@ def loose_key(name: str) -> str:
     return name.casefold().replace(" ", "").replace("-", "").replace("‐", "").replace("–", "")
 
 
-def may_merge(names: dict[str, int], evidence: dict[str, Counter[str]]) -> set[str]:
+def may_merge(names: Iterable[str], evidence: dict[str, Counter[str]]) -> set[str]:
     """The names that `archive_merges` may use (merge or merge into), found without name_key."""
     keys = {loose_key(variant) for variant in evidence}
     targets = {target for votes in evidence.values() for target in votes}
