@@ -444,8 +444,22 @@ def scores_of(searcher: Any, q: Any, docs: list[int]) -> dict[int, float]:
     return out
 
 
+def _unwrap(m: Any) -> Any:
+    """The matcher under plain wrappers. A segment with deletions wraps each term's matcher in
+    a FilterMatcher that drops deleted documents: the evaluated leaves already leave them out
+    (they are masked with the live documents), so the wrapper changes no score."""
+    while isinstance(m, WrappingMatcher) and getattr(m, "boost", 1.0) == 1.0:
+        if type(m) not in (WrappingMatcher, FilterMatcher):
+            break
+        m = m.child
+    return m
+
+
 def _leaf_key(m: Any) -> tuple[str, str]:
-    fieldname, text = m.term()
+    term = _unwrap(m).term()
+    if term is None:
+        raise ScoreUnsupported(f"a leaf without a term ({type(m).__name__})")
+    fieldname, text = term
     return fieldname, text.decode("utf-8") if isinstance(text, bytes) else text
 
 
