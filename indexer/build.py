@@ -45,6 +45,9 @@ GRACE_SECONDS = 600
 # How long a rebuild or an update waits for another one to finish before giving up.
 LOCK_WAIT_SECONDS = 600.0
 REPORT_NAME = "last-build-report.json"
+# Each build worker holds up to this many MB of postings before starting a new segment
+# (~11,000 articles of CLICK-ID take ~270 MB: 22k articles stay two segments).
+SEGMENT_MB = 384
 WRITELOCK = "MAIN_WRITELOCK"  # the file Whoosh's ix.lock("WRITELOCK") uses
 
 
@@ -431,9 +434,7 @@ def rebuild_index(
         # Worker processes extract, tag and write segments when there are cores to use.
         from indexer.parallel import open_writer, write_records
 
-        # Each worker holds up to this many MB of postings before starting a new segment
-        # (~11,000 articles of CLICK-ID take ~270 MB: 22k articles stay two segments).
-        writer = open_writer(ix, limitmb=384)
+        writer = open_writer(ix, limitmb=SEGMENT_MB)
         try:
             write_records(
                 writer, read_archive(paths), summary, keep=keep, today=today, progress=progress

@@ -1,4 +1,5 @@
-"""Shared fixtures: hand-built indexes (every count known), the app, its client and the CLI."""
+"""Shared fixtures: indexes built as production builds them (every count known, in each
+history: tests/indexes.py), the app, its client and the CLI."""
 
 from __future__ import annotations
 
@@ -10,12 +11,10 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
-from whoosh import index
 
-from indexer.build import current_path, swap_current
 from indexer.models import Article
-from indexer.schema import build_schema, to_document
 from search.service import SearchService
+from tests.indexes import HISTORIES, build_index
 from webui import create_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,17 +52,10 @@ def article(
     )
 
 
-def write_index(index_dir: Path, articles: list[Article]) -> Path:
-    """Write `articles` as the current generation of `index_dir`, bypassing extraction/tagging."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    gen = index_dir / f"gen-test-{len(list(index_dir.glob('gen-*')))}"
-    gen.mkdir()
-    ix = index.create_in(gen, build_schema())
-    with ix.writer() as w:
-        for a in articles:
-            w.add_document(**to_document(a))
-    swap_current(index_dir, gen)
-    return current_path(index_dir)
+def write_index(index_dir: Path, articles: list[Article], history: str = "fresh") -> Path:
+    """Index `articles` into `index_dir` as `telusur rebuild-index` does (entities given rather
+    than tagged), with the given history (tests/indexes.py); returns `current`."""
+    return build_index(index_dir, articles, history)
 
 
 # The small corpus of the service, API and page tests: every facet count below is known.
@@ -132,21 +124,23 @@ SMALL_CORPUS = [
 
 
 @pytest.fixture
-def make_index(tmp_path: Path) -> Callable[[list[Article]], Path]:
-    """Factory: a fresh index directory holding the given articles."""
+def make_index(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: a new index directory holding the given articles (history: fresh unless
+    given)."""
 
-    def make(articles: list[Article]) -> Path:
+    def make(articles: list[Article], history: str = "fresh") -> Path:
         index_dir = tmp_path / f"index-{len(list(tmp_path.glob('index-*')))}"
-        write_index(index_dir, articles)
+        write_index(index_dir, articles, history)
         return index_dir
 
     return make
 
 
-@pytest.fixture(scope="session")
-def small_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    index_dir = tmp_path_factory.mktemp("small") / "index"
-    write_index(index_dir, SMALL_CORPUS)
+@pytest.fixture(scope="session", params=HISTORIES)
+def small_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """SMALL_CORPUS in each history an index can have: fresh, several segments, updated."""
+    index_dir = tmp_path_factory.mktemp(f"small-{request.param}") / "index"
+    write_index(index_dir, SMALL_CORPUS, request.param)
     return index_dir
 
 

@@ -10,6 +10,7 @@ import pytest
 from whoosh import index
 from whoosh import query as wq
 
+from indexer.update import delete_articles
 from search.facets import FacetData, query_mask
 from search.query import parse_query
 from tests.conftest import SMALL_CORPUS
@@ -43,10 +44,11 @@ def test_mask_equals_docs_for_query(small_index: Path, text: str) -> None:
 
 
 def test_deleted_documents_never_match(make_index: Callable[..., Path]) -> None:
-    ix = index.open_dir(str(make_index(SMALL_CORPUS) / "current"))
-    with ix.writer() as w:
-        w.delete_by_term("id", "a1")
+    index_dir = make_index(SMALL_CORPUS, "segments")
+    assert delete_articles(["a1"], index_dir, grace_seconds=0).deleted == 1
+    ix = index.open_dir(str(index_dir / "current"))
     with ix.searcher() as s:
+        assert s.reader().has_deletions()
         fd = FacetData(s.reader())
         q = parse_query("banjir").query
         mask = query_mask(s, q, fd.live)

@@ -1,5 +1,5 @@
 """Relevance ranking through numpy (search/topk.py): the same documents, scores and order as
-Whoosh's scorer finds when it scores every match, on a two-segment index."""
+Whoosh's scorer finds when it scores every match, on indexes in every history."""
 
 from __future__ import annotations
 
@@ -10,18 +10,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from whoosh import index
 from whoosh import query as wq
 
-from indexer.build import current_path, swap_current
 from indexer.models import Article
 from indexer.postings import IndonesianPositions
-from indexer.schema import build_schema, to_document
 from search.models import SearchRequest
 from search.query import RERANK_DEPTH, rerank_by_proximity
 from search.service import SearchService
 from search.topk import ScoreUnsupported, _positions
 from tests.conftest import article
+from tests.indexes import HISTORIES, build_index
 
 VOCABULARY = "banjir rob kapal nelayan pasar gempa bumi hujan deras warga pompa listrik jalan"
 WORDS = VOCABULARY.split(" ")
@@ -46,27 +44,19 @@ def _corpus(n: int, seed: int) -> list[Article]:
     return out
 
 
-@pytest.fixture(scope="module")
-def two_segments(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An index of two segments (as after an update), where each segment's matchers are built
-    separately but scored with the whole index's statistics."""
-    index_dir = tmp_path_factory.mktemp("topk") / "index"
-    gen = index_dir / "gen-1"
-    gen.mkdir(parents=True)
-    ix = index.create_in(gen, build_schema())
-    for seed in (1, 2):
-        with ix.writer() as w:
-            w.merge = False
-            for a in _corpus(90, seed):
-                w.add_document(**to_document(a))
-    swap_current(index_dir, gen)
-    assert len(index.open_dir(current_path(index_dir)).searcher().leaf_searchers()) == 2
+@pytest.fixture(scope="module", params=HISTORIES)
+def ranked_index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """180 articles in each history: one segment, several (each segment's matchers built
+    separately but scored with the whole index's statistics), and after updates and deletes
+    (Whoosh wraps each term's matcher to drop deleted documents)."""
+    index_dir = tmp_path_factory.mktemp(f"topk-{request.param}") / "index"
+    build_index(index_dir, _corpus(90, 1) + _corpus(90, 2), request.param)
     return index_dir
 
 
 @pytest.fixture
-def svc(two_segments: Path) -> Iterator[SearchService]:
-    s = SearchService(two_segments)
+def svc(ranked_index: Path) -> Iterator[SearchService]:
+    s = SearchService(ranked_index)
     yield s
     s.close()
 
