@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 from whoosh.codec import base
-from whoosh.codec.whoosh3 import W3Codec, W3Segment
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3Segment
 from whoosh.formats import Frequency
 from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
 from whoosh.reading import TermInfo, TermNotFound
@@ -926,23 +926,39 @@ class PackedCursor(base.FieldCursor):  # type: ignore[misc]
 
 
 class _Lengths:
-    """A segment's field lengths read once per field."""
+    """A segment's field lengths for the postings writer (each term's min and max length).
+
+    W3's per-document reader (what SegmentWriter passes) has its length columns read whole,
+    once per field: its doc_field_length looks each posting's length up in the column file,
+    which a rebuild would feel. Any other reader Whoosh's API allows (MpWriter's
+    MultiPerDocumentReader, a test's stand-in) is asked through doc_field_length.
+    """
 
     def __init__(self, perdoc: Any) -> None:
         self._perdoc = perdoc
+        self._columns = isinstance(perdoc, W3PerDocReader)
         self._fields: dict[str, list[int] | None] = {}
 
     def of(self, fieldname: str) -> list[int] | None:
+        """Each document's length of `fieldname` (0: none), or None when not known."""
         if fieldname not in self._fields:
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-
-            reader = self._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-            self._fields[fieldname] = (
-                None if reader is None else [byte_to_length(b) for b in reader.load()]
-            )
+            self._fields[fieldname] = self._read(fieldname)
         return self._fields[fieldname]
 
+    def _read(self, fieldname: str) -> list[int] | None:
+        perdoc = self._perdoc
+        if self._columns:
+            reader = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+            return None if reader is None else [byte_to_length(b) for b in reader.load()]
+        doc_count_all = getattr(perdoc, "doc_count_all", None)  # PerDocumentReader's
+        if doc_count_all is None:
+            return None
+        return [perdoc.doc_field_length(d, fieldname) or 0 for d in range(doc_count_all())]
+
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        if not self._columns:
+            # Two arguments: all that Whoosh's own FieldWriter.add_postings passes.
+            return int(self._perdoc.doc_field_length(docnum, fieldname) or default)
         lengths = self.of(fieldname)
         return default if lengths is None else lengths[docnum] or default
 

@@ -12,6 +12,7 @@ from whoosh import fields, formats
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import FuzzyTerm, Prefix, Term, Wildcard
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer import packed
 from indexer.packed import BLOCK_TERMS, PackedCodec, Postings, decode_varints, encode_term
@@ -212,3 +213,109 @@ def test_another_format_version_is_refused() -> None:
     g.close()
     with pytest.raises(ValueError, match="rebuild"):
         packed.PackedTermsReader(None, storage.open_file("y.pkt"), len(data), None)
+
+
+# -- what Whoosh's API allows beyond W3's own objects ----------------------------------------
+
+
+class _LengthsOnly:
+    """A per-document reader with nothing but Whoosh's generic length lookup (like Whoosh's
+    own test_codecs FakeLengths; MpWriter passes a MultiPerDocumentReader)."""
+
+    def __init__(self, **lengths: list[int]) -> None:
+        self._lengths = lengths
+
+    def doc_field_length(self, docnum: int, fieldname: str) -> int:
+        return self._lengths[fieldname][docnum]
+
+
+class _PerDocLengths(_LengthsOnly):
+    def doc_count_all(self) -> int:
+        return len(next(iter(self._lengths.values())))
+
+
+class _Pool:
+    """Postings handed over as indexer.postings' TermPool does: a field's terms at a time."""
+
+    def __init__(self, **fields: list[tuple[bytes, Any]]) -> None:
+        self._fields = fields
+
+    def terms(self) -> Any:
+        return ((name, iter(terms)) for name, terms in sorted(self._fields.items()))
+
+
+@pytest.mark.parametrize("pool", [False, True])
+def test_postings_take_lengths_from_any_per_document_reader(pool: bool) -> None:
+    storage = RamStorage()
+    codec = PackedCodec()
+    segment = codec.new_segment(storage, "t")
+    writer = codec.field_writer(storage, segment)
+    schema = fields.Schema(text=fields.TEXT())
+    if pool:
+        items: Any = _Pool(
+            text=[(b"aa", ([0, 2], [1.0, 2.0], [b"", b""])), (b"bb", ([1], [1.0], [b""]))]
+        )
+        lengths: Any = _PerDocLengths(text=[3, 40, 7])
+    else:
+        items = iter(
+            [
+                ("text", b"aa", 0, 1.0, b""),
+                ("text", b"aa", 2, 2.0, b""),
+                ("text", b"bb", 1, 1.0, b""),
+            ]
+        )
+        lengths = _LengthsOnly(text=[3, 40, 7])
+    writer.add_postings(schema, lengths, items)
+    writer.close()
+    reader = codec.terms_reader(storage, segment)
+    info = reader.term_info("text", b"aa")
+    assert (info.min_length(), info.max_length(), info.max_weight()) == (3, 7, 2.0)
+    assert reader.term_info("text", b"bb").max_length() == byte_to_length(length_to_byte(40))
+
+
+def test_w3_lengths_are_read_a_column_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SegmentWriter hands over W3's per-document reader: its length columns are read whole,
+    not looked up a posting at a time (which a rebuild would feel)."""
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    calls = []
+    lookup = W3PerDocReader.doc_field_length
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return lookup(self, *args, **kwargs)
+
+    monkeypatch.setattr(W3PerDocReader, "doc_field_length", counted)
+    ix = _index(PackedCodec())
+    assert calls == []
+    with ix.reader() as r:
+        assert r.term_info("text", "kata0060").max_length() == 40
+
+
+def test_multiprocess_writer_merges_into_packed_segments(tmp_path: Any) -> None:
+    """Whoosh's MpWriter (serial here: the same merge without forking) hands the postings
+    writer a MultiPerDocumentReader over its sub-segments' lengths."""
+    from whoosh import index
+    from whoosh.multiproc import SerialMpWriter
+
+    schema = fields.Schema(id=fields.ID(stored=True), text=fields.TEXT())
+    docs = [" ".join(WORDS[d : d + 1 + d % 9]) for d in range(40)]
+    hits = []
+    for codec in (PackedCodec(), W3Codec()):
+        folder = tmp_path / type(codec).__name__
+        folder.mkdir()
+        ix = index.create_in(folder, schema)
+        with SerialMpWriter(ix, procs=3, batchsize=7, codec=codec) as w:
+            for d, text in enumerate(docs):
+                w.add_document(id=f"d{d}", text=text)
+        with ix.searcher() as s:
+            assert s.reader().doc_count() == len(docs)
+            info = s.reader().term_info("text", WORDS[5])
+            hits.append(
+                (
+                    info.min_length(),
+                    info.max_length(),
+                    [(h["id"], h.score) for h in s.search(Term("text", WORDS[5]), limit=None)],
+                )
+            )
+    assert hits[0] == hits[1]
