@@ -727,6 +727,21 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
     def block_max_weight(self) -> float:
         return self._terminfo.max_weight()  # type: ignore[no-any-return]
 
+    def replace(self, minquality: float = 0) -> Any:
+        # ListMatcher's asks any scorer for a quality; Whoosh's leaf matchers never ask one
+        # that has none (FunctionWeighting's: NotImplementedError once the top N are full).
+        if not self.is_active():
+            return NullMatcher()
+        if minquality and self.supports_block_quality() and self.max_quality() < minquality:
+            return NullMatcher()
+        return self
+
+    def max_quality(self) -> float:
+        if self._scorer is None or self.supports_block_quality():
+            return float(super().max_quality())  # one block: the whole list
+        # As Whoosh's LeafMatcher: the scorer's bound, if it has one (compound matchers ask).
+        return float(self._scorer.max_quality())
+
     def skip_to_quality(self, minquality: float) -> int:
         # One block: past the end when it cannot beat minquality.
         if self.block_quality() <= minquality:

@@ -319,3 +319,20 @@ def test_multiprocess_writer_merges_into_packed_segments(tmp_path: Any) -> None:
                 )
             )
     assert hits[0] == hits[1]
+
+
+def test_scorer_without_block_quality_searches_with_a_limit(ix: Any) -> None:
+    """Whoosh's leaf matchers never ask such a scorer for a quality; ListMatcher.replace did
+    (NotImplementedError once the top N were full)."""
+    from whoosh.scoring import FunctionWeighting
+
+    first = FunctionWeighting(lambda s, fieldname, text, m: 1.0 / (m.spans()[0].start + 1))
+    theirs = _index(W3Codec())
+    q = Term("text", "kata0060")
+    with ix.searcher(weighting=first) as s, theirs.searcher(weighting=first) as t:
+        got = [(h["id"], h.score) for h in s.search(q, limit=3)]
+        assert got == [(h["id"], h.score) for h in t.search(q, limit=3)]
+        assert len(got) == 3 and got[0][1] == 1.0
+        m = s.reader().postings("text", "kata0060", scorer=first.scorer(s, "text", "kata0060"))
+        assert not m.supports_block_quality()
+        assert m.replace(0.5) is m
