@@ -691,14 +691,22 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
     def is_active(self) -> bool:
         return self._i < self._n
 
+    # Past the end, id(), weight() and value() answer for the last posting instead of
+    # indexing past the arrays: Whoosh's AndNotMatcher.skip_to_quality asks its exhausted
+    # positive side for an id, which W3's leaf answers from the posting it stopped at.
+
     def id(self) -> int:
-        return int(self._ids[self._i])
+        i = self._i
+        return int(self._ids[i if i < self._n else self._n - 1])
 
     def all_ids(self) -> Iterator[int]:
         return iter(self._ids.tolist())
 
     def weight(self) -> float:
-        return 1.0 if self._weights is None else float(self._weights[self._i])
+        if self._weights is None:
+            return 1.0
+        i = self._i
+        return float(self._weights[i if i < self._n else self._n - 1])
 
     def _load(self) -> list[Any]:
         if self._values is None:
@@ -706,9 +714,10 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
         return self._values
 
     def value(self) -> Any:
+        i = min(self._i, self._n - 1)  # see id()
         if self.post.vmode == V_POS and self._values is None:
-            return self.post.value_at(self._i)
-        return self._load()[self._i]
+            return self.post.value_at(i)
+        return self._load()[i]
 
     def all_items(self) -> Iterator[tuple[int, Any]]:
         return zip(self._ids.tolist(), self._load(), strict=True)

@@ -11,7 +11,7 @@ import pytest
 from whoosh import fields, formats
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import RamStorage
-from whoosh.query import FuzzyTerm, Prefix, Term, Wildcard
+from whoosh.query import AndNot, FuzzyTerm, Or, Prefix, Term, Wildcard
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer import packed
@@ -336,3 +336,35 @@ def test_scorer_without_block_quality_searches_with_a_limit(ix: Any) -> None:
         m = s.reader().postings("text", "kata0060", scorer=first.scorer(s, "text", "kata0060"))
         assert not m.supports_block_quality()
         assert m.replace(0.5) is m
+
+
+def test_exhausted_matcher_keeps_answering_like_whoosh() -> None:
+    """AndNotMatcher.skip_to_quality asks its (exhausted) positive side for an id; W3's leaf
+    answers with one it had, PackedMatcher indexed past its arrays (IndexError)."""
+    docs = ["bb aa", "cc", "bb", "aa", "aa bb", "bb dd", "bb", "bb cc"]
+    q = AndNot(Or([Term("t", "aa"), Term("t", "bb")]), Term("t", "cc"))
+    got = []
+    for codec in (PackedCodec(), W3Codec()):
+        ix = RamStorage().create_index(fields.Schema(id=fields.ID(stored=True), t=fields.TEXT()))
+        with ix.writer(codec=codec) as w:
+            for d, text in enumerate(docs):
+                w.add_document(id=f"d{d}", t=text)
+        with ix.searcher() as s:
+            top = [(h["id"], h.score) for h in s.search(q, limit=3)]
+            assert top == [(h["id"], h.score) for h in s.search(q, limit=None)][:3]
+            got.append(top)
+            ids = list(s.reader().postings("t", "bb").all_ids())  # (W3's: walks it)
+            m = s.reader().postings("t", "bb", scorer=s.weighting.scorer(s, "t", "bb"))
+            m.skip_to(ids[2])
+            m.skip_to_quality(1e9)  # no posting scores that much
+            assert not m.is_active()
+            ours = isinstance(codec, PackedCodec)
+            assert m.id() == (ids[-1] if ours else ids[2])  # W3's: the one it stopped at
+            assert m.weight() == 1.0
+            assert m.value_as("positions") == [docs[m.id()].split().index("bb")]
+            if ours:  # (W3's: IndexError once next() walked off its end)
+                m = s.reader().postings("t", "bb")
+                while m.is_active():
+                    m.next()
+                assert (m.id(), m.weight(), m.value_as("positions")) == (ids[-1], 1.0, [0])
+    assert got[0] == got[1]
