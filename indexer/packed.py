@@ -195,6 +195,8 @@ def _header(buf: bytes, count: int) -> tuple[list[int], int]:
 def _freqs_of(fmt: Any, weights: list[float]) -> list[int] | None:
     """The postings' frequencies when every weight is frequency × field boost, exactly."""
     fb = fmt.field_boost
+    if not fb:  # Whoosh allows a field boost of 0: every weight 0, no frequency in them
+        return None
     freqs = []
     for w in weights:
         k = w / fb
@@ -315,10 +317,13 @@ def encode_columns(
         return
     first = starts[:-1]
     w64 = cols.weights.astype(np.float32).astype(np.float64)  # as encode_term rounds them
-    k = w64 / fmt.field_boost
-    ok = (k == np.floor(k)) & (k * fmt.field_boost == w64) & (k == freqs) & (freqs >= 1)
-    term_ok = np.minimum.reduceat(ok.astype(np.int8), first).tolist()
-    del k, ok
+    if fmt.field_boost:
+        k = w64 / fmt.field_boost
+        ok = (k == np.floor(k)) & (k * fmt.field_boost == w64) & (k == freqs) & (freqs >= 1)
+        term_ok = np.minimum.reduceat(ok.astype(np.int8), first).tolist()
+        del k, ok
+    else:  # a field boost of 0: the weights hold no frequencies (see _freqs_of)
+        term_ok = [0] * len(cols.terms)
 
     gaps = np.diff(docs, prepend=0)
     gaps[first] = docs[first]  # each term's first id counts from 0

@@ -93,6 +93,12 @@ def test_weights_that_are_not_frequencies_are_kept_as_float32() -> None:
         (formats.Existence(), [b"", b""], [1.0, 1.0], packed.W_ONE),
         (formats.Frequency(), [formats.pack_uint(2), formats.pack_uint(1)], [2.0, 1.0], 15),
         (formats.Frequency(), [b"x", b"yz"], [2.0, 5.0], packed.W_INT | packed.V_RAW << 2),
+        (  # a field boost of 0: no frequencies in the weights
+            formats.Frequency(field_boost=0.0),
+            [formats.pack_uint(2), formats.pack_uint(1)],
+            [0.0, 0.0],
+            packed.W_INT | packed.V_RAW << 2,
+        ),
     ],
 )
 def test_other_formats_round_trip(
@@ -104,6 +110,38 @@ def test_other_formats_round_trip(
     assert post.weights.tolist() == weights
     expected = [None, None] if fmt.fixed_value_size() == 0 else values
     assert post.values() == expected
+
+
+@pytest.mark.parametrize("boost", [1.0, 2.0, 0.0])
+def test_columns_encode_as_encode_term(boost: float) -> None:
+    """A field's postings as columns encode as term by term; a field boost of 0 (which Whoosh
+    allows) leaves no frequency in the weights, and no division by it."""
+    fmt = IndonesianPositions(stemmed=True, field_boost=boost)
+    postings = {  # term: (document, positions, document boost)
+        b"a": [(0, [1, 5], 1.0), (3, [2], 1.0), (7, [0, 4, 9], 1.0)],
+        b"b": [(1, [3], 1.0), (3, [6, 8], 1.5)],
+    }
+    rows = [(d, p, w) for t in sorted(postings) for d, p, w in postings[t]]
+    cols = packed.PostingColumns(
+        terms=sorted(postings),
+        starts=np.array([0, 3, 5]),
+        docs=np.array([d for d, _, _ in rows]),
+        freqs=np.array([len(p) for _, p, _ in rows]),
+        weights=np.array([len(p) * boost * w for _, p, w in rows]),
+        positions=np.array([x for _, p, _ in rows for x in p]),
+    )
+    lengths = [10, 11, 12, 13, 14, 15, 16, 17]
+    got = list(packed.encode_columns(fmt, cols, lengths))
+    for (tbytes, record, stats), t in zip(got, sorted(postings), strict=True):
+        ids = [d for d, _, _ in postings[t]]
+        expected = encode_term(
+            fmt,
+            ids,
+            [len(p) * boost * w for _, p, w in postings[t]],
+            [fmt.encode(p) for _, p, _ in postings[t]],
+            [lengths[d] for d in ids],
+        )
+        assert (tbytes, record, stats) == (t, *expected)
 
 
 def _index(codec: Any) -> Any:
