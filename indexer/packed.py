@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 from whoosh.codec import base
-from whoosh.codec.whoosh3 import W3Codec, W3Segment
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3Segment
 from whoosh.formats import Frequency
 from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
 from whoosh.reading import TermInfo, TermNotFound
@@ -195,6 +195,8 @@ def _header(buf: bytes, count: int) -> tuple[list[int], int]:
 def _freqs_of(fmt: Any, weights: list[float]) -> list[int] | None:
     """The postings' frequencies when every weight is frequency × field boost, exactly."""
     fb = fmt.field_boost
+    if not fb:  # Whoosh allows a field boost of 0: every weight 0, no frequency in them
+        return None
     freqs = []
     for w in weights:
         k = w / fb
@@ -315,10 +317,13 @@ def encode_columns(
         return
     first = starts[:-1]
     w64 = cols.weights.astype(np.float32).astype(np.float64)  # as encode_term rounds them
-    k = w64 / fmt.field_boost
-    ok = (k == np.floor(k)) & (k * fmt.field_boost == w64) & (k == freqs) & (freqs >= 1)
-    term_ok = np.minimum.reduceat(ok.astype(np.int8), first).tolist()
-    del k, ok
+    if fmt.field_boost:
+        k = w64 / fmt.field_boost
+        ok = (k == np.floor(k)) & (k * fmt.field_boost == w64) & (k == freqs) & (freqs >= 1)
+        term_ok = np.minimum.reduceat(ok.astype(np.int8), first).tolist()
+        del k, ok
+    else:  # a field boost of 0: the weights hold no frequencies (see _freqs_of)
+        term_ok = [0] * len(cols.terms)
 
     gaps = np.diff(docs, prepend=0)
     gaps[first] = docs[first]  # each term's first id counts from 0
@@ -691,14 +696,22 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
     def is_active(self) -> bool:
         return self._i < self._n
 
+    # Past the end, id(), weight() and value() answer for the last posting instead of
+    # indexing past the arrays: Whoosh's AndNotMatcher.skip_to_quality asks its exhausted
+    # positive side for an id, which W3's leaf answers from the posting it stopped at.
+
     def id(self) -> int:
-        return int(self._ids[self._i])
+        i = self._i
+        return int(self._ids[i if i < self._n else self._n - 1])
 
     def all_ids(self) -> Iterator[int]:
         return iter(self._ids.tolist())
 
     def weight(self) -> float:
-        return 1.0 if self._weights is None else float(self._weights[self._i])
+        if self._weights is None:
+            return 1.0
+        i = self._i
+        return float(self._weights[i if i < self._n else self._n - 1])
 
     def _load(self) -> list[Any]:
         if self._values is None:
@@ -706,9 +719,10 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
         return self._values
 
     def value(self) -> Any:
+        i = min(self._i, self._n - 1)  # see id()
         if self.post.vmode == V_POS and self._values is None:
-            return self.post.value_at(self._i)
-        return self._load()[self._i]
+            return self.post.value_at(i)
+        return self._load()[i]
 
     def all_items(self) -> Iterator[tuple[int, Any]]:
         return zip(self._ids.tolist(), self._load(), strict=True)
@@ -726,6 +740,21 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
 
     def block_max_weight(self) -> float:
         return self._terminfo.max_weight()  # type: ignore[no-any-return]
+
+    def replace(self, minquality: float = 0) -> Any:
+        # ListMatcher's asks any scorer for a quality; Whoosh's leaf matchers never ask one
+        # that has none (FunctionWeighting's: NotImplementedError once the top N are full).
+        if not self.is_active():
+            return NullMatcher()
+        if minquality and self.supports_block_quality() and self.max_quality() < minquality:
+            return NullMatcher()
+        return self
+
+    def max_quality(self) -> float:
+        if self._scorer is None or self.supports_block_quality():
+            return float(super().max_quality())  # one block: the whole list
+        # As Whoosh's LeafMatcher: the scorer's bound, if it has one (compound matchers ask).
+        return float(self._scorer.max_quality())
 
     def skip_to_quality(self, minquality: float) -> int:
         # One block: past the end when it cannot beat minquality.
@@ -926,23 +955,39 @@ class PackedCursor(base.FieldCursor):  # type: ignore[misc]
 
 
 class _Lengths:
-    """A segment's field lengths read once per field."""
+    """A segment's field lengths for the postings writer (each term's min and max length).
+
+    W3's per-document reader (what SegmentWriter passes) has its length columns read whole,
+    once per field: its doc_field_length looks each posting's length up in the column file,
+    which a rebuild would feel. Any other reader Whoosh's API allows (MpWriter's
+    MultiPerDocumentReader, a test's stand-in) is asked through doc_field_length.
+    """
 
     def __init__(self, perdoc: Any) -> None:
         self._perdoc = perdoc
+        self._columns = isinstance(perdoc, W3PerDocReader)
         self._fields: dict[str, list[int] | None] = {}
 
     def of(self, fieldname: str) -> list[int] | None:
+        """Each document's length of `fieldname` (0: none), or None when not known."""
         if fieldname not in self._fields:
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-
-            reader = self._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-            self._fields[fieldname] = (
-                None if reader is None else [byte_to_length(b) for b in reader.load()]
-            )
+            self._fields[fieldname] = self._read(fieldname)
         return self._fields[fieldname]
 
+    def _read(self, fieldname: str) -> list[int] | None:
+        perdoc = self._perdoc
+        if self._columns:
+            reader = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+            return None if reader is None else [byte_to_length(b) for b in reader.load()]
+        doc_count_all = getattr(perdoc, "doc_count_all", None)  # PerDocumentReader's
+        if doc_count_all is None:
+            return None
+        return [perdoc.doc_field_length(d, fieldname) or 0 for d in range(doc_count_all())]
+
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        if not self._columns:
+            # Two arguments: all that Whoosh's own FieldWriter.add_postings passes.
+            return int(self._perdoc.doc_field_length(docnum, fieldname) or default)
         lengths = self.of(fieldname)
         return default if lengths is None else lengths[docnum] or default
 

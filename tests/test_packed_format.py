@@ -11,7 +11,8 @@ import pytest
 from whoosh import fields, formats
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import RamStorage
-from whoosh.query import FuzzyTerm, Prefix, Term, Wildcard
+from whoosh.query import AndNot, FuzzyTerm, Or, Prefix, Term, Wildcard
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from indexer import packed
 from indexer.packed import BLOCK_TERMS, PackedCodec, Postings, decode_varints, encode_term
@@ -92,6 +93,12 @@ def test_weights_that_are_not_frequencies_are_kept_as_float32() -> None:
         (formats.Existence(), [b"", b""], [1.0, 1.0], packed.W_ONE),
         (formats.Frequency(), [formats.pack_uint(2), formats.pack_uint(1)], [2.0, 1.0], 15),
         (formats.Frequency(), [b"x", b"yz"], [2.0, 5.0], packed.W_INT | packed.V_RAW << 2),
+        (  # a field boost of 0: no frequencies in the weights
+            formats.Frequency(field_boost=0.0),
+            [formats.pack_uint(2), formats.pack_uint(1)],
+            [0.0, 0.0],
+            packed.W_INT | packed.V_RAW << 2,
+        ),
     ],
 )
 def test_other_formats_round_trip(
@@ -103,6 +110,38 @@ def test_other_formats_round_trip(
     assert post.weights.tolist() == weights
     expected = [None, None] if fmt.fixed_value_size() == 0 else values
     assert post.values() == expected
+
+
+@pytest.mark.parametrize("boost", [1.0, 2.0, 0.0])
+def test_columns_encode_as_encode_term(boost: float) -> None:
+    """A field's postings as columns encode as term by term; a field boost of 0 (which Whoosh
+    allows) leaves no frequency in the weights, and no division by it."""
+    fmt = IndonesianPositions(stemmed=True, field_boost=boost)
+    postings = {  # term: (document, positions, document boost)
+        b"a": [(0, [1, 5], 1.0), (3, [2], 1.0), (7, [0, 4, 9], 1.0)],
+        b"b": [(1, [3], 1.0), (3, [6, 8], 1.5)],
+    }
+    rows = [(d, p, w) for t in sorted(postings) for d, p, w in postings[t]]
+    cols = packed.PostingColumns(
+        terms=sorted(postings),
+        starts=np.array([0, 3, 5]),
+        docs=np.array([d for d, _, _ in rows]),
+        freqs=np.array([len(p) for _, p, _ in rows]),
+        weights=np.array([len(p) * boost * w for _, p, w in rows]),
+        positions=np.array([x for _, p, _ in rows for x in p]),
+    )
+    lengths = [10, 11, 12, 13, 14, 15, 16, 17]
+    got = list(packed.encode_columns(fmt, cols, lengths))
+    for (tbytes, record, stats), t in zip(got, sorted(postings), strict=True):
+        ids = [d for d, _, _ in postings[t]]
+        expected = encode_term(
+            fmt,
+            ids,
+            [len(p) * boost * w for _, p, w in postings[t]],
+            [fmt.encode(p) for _, p, _ in postings[t]],
+            [lengths[d] for d in ids],
+        )
+        assert (tbytes, record, stats) == (t, *expected)
 
 
 def _index(codec: Any) -> Any:
@@ -212,3 +251,158 @@ def test_another_format_version_is_refused() -> None:
     g.close()
     with pytest.raises(ValueError, match="rebuild"):
         packed.PackedTermsReader(None, storage.open_file("y.pkt"), len(data), None)
+
+
+# -- what Whoosh's API allows beyond W3's own objects ----------------------------------------
+
+
+class _LengthsOnly:
+    """A per-document reader with nothing but Whoosh's generic length lookup (like Whoosh's
+    own test_codecs FakeLengths; MpWriter passes a MultiPerDocumentReader)."""
+
+    def __init__(self, **lengths: list[int]) -> None:
+        self._lengths = lengths
+
+    def doc_field_length(self, docnum: int, fieldname: str) -> int:
+        return self._lengths[fieldname][docnum]
+
+
+class _PerDocLengths(_LengthsOnly):
+    def doc_count_all(self) -> int:
+        return len(next(iter(self._lengths.values())))
+
+
+class _Pool:
+    """Postings handed over as indexer.postings' TermPool does: a field's terms at a time."""
+
+    def __init__(self, **fields: list[tuple[bytes, Any]]) -> None:
+        self._fields = fields
+
+    def terms(self) -> Any:
+        return ((name, iter(terms)) for name, terms in sorted(self._fields.items()))
+
+
+@pytest.mark.parametrize("pool", [False, True])
+def test_postings_take_lengths_from_any_per_document_reader(pool: bool) -> None:
+    storage = RamStorage()
+    codec = PackedCodec()
+    segment = codec.new_segment(storage, "t")
+    writer = codec.field_writer(storage, segment)
+    schema = fields.Schema(text=fields.TEXT())
+    if pool:
+        items: Any = _Pool(
+            text=[(b"aa", ([0, 2], [1.0, 2.0], [b"", b""])), (b"bb", ([1], [1.0], [b""]))]
+        )
+        lengths: Any = _PerDocLengths(text=[3, 40, 7])
+    else:
+        items = iter(
+            [
+                ("text", b"aa", 0, 1.0, b""),
+                ("text", b"aa", 2, 2.0, b""),
+                ("text", b"bb", 1, 1.0, b""),
+            ]
+        )
+        lengths = _LengthsOnly(text=[3, 40, 7])
+    writer.add_postings(schema, lengths, items)
+    writer.close()
+    reader = codec.terms_reader(storage, segment)
+    info = reader.term_info("text", b"aa")
+    assert (info.min_length(), info.max_length(), info.max_weight()) == (3, 7, 2.0)
+    assert reader.term_info("text", b"bb").max_length() == byte_to_length(length_to_byte(40))
+
+
+def test_w3_lengths_are_read_a_column_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SegmentWriter hands over W3's per-document reader: its length columns are read whole,
+    not looked up a posting at a time (which a rebuild would feel)."""
+    from whoosh.codec.whoosh3 import W3PerDocReader
+
+    calls = []
+    lookup = W3PerDocReader.doc_field_length
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return lookup(self, *args, **kwargs)
+
+    monkeypatch.setattr(W3PerDocReader, "doc_field_length", counted)
+    ix = _index(PackedCodec())
+    assert calls == []
+    with ix.reader() as r:
+        assert r.term_info("text", "kata0060").max_length() == 40
+
+
+def test_multiprocess_writer_merges_into_packed_segments(tmp_path: Any) -> None:
+    """Whoosh's MpWriter (serial here: the same merge without forking) hands the postings
+    writer a MultiPerDocumentReader over its sub-segments' lengths."""
+    from whoosh import index
+    from whoosh.multiproc import SerialMpWriter
+
+    schema = fields.Schema(id=fields.ID(stored=True), text=fields.TEXT())
+    docs = [" ".join(WORDS[d : d + 1 + d % 9]) for d in range(40)]
+    hits = []
+    for codec in (PackedCodec(), W3Codec()):
+        folder = tmp_path / type(codec).__name__
+        folder.mkdir()
+        ix = index.create_in(folder, schema)
+        with SerialMpWriter(ix, procs=3, batchsize=7, codec=codec) as w:
+            for d, text in enumerate(docs):
+                w.add_document(id=f"d{d}", text=text)
+        with ix.searcher() as s:
+            assert s.reader().doc_count() == len(docs)
+            info = s.reader().term_info("text", WORDS[5])
+            hits.append(
+                (
+                    info.min_length(),
+                    info.max_length(),
+                    [(h["id"], h.score) for h in s.search(Term("text", WORDS[5]), limit=None)],
+                )
+            )
+    assert hits[0] == hits[1]
+
+
+def test_scorer_without_block_quality_searches_with_a_limit(ix: Any) -> None:
+    """Whoosh's leaf matchers never ask such a scorer for a quality; ListMatcher.replace did
+    (NotImplementedError once the top N were full)."""
+    from whoosh.scoring import FunctionWeighting
+
+    first = FunctionWeighting(lambda s, fieldname, text, m: 1.0 / (m.spans()[0].start + 1))
+    theirs = _index(W3Codec())
+    q = Term("text", "kata0060")
+    with ix.searcher(weighting=first) as s, theirs.searcher(weighting=first) as t:
+        got = [(h["id"], h.score) for h in s.search(q, limit=3)]
+        assert got == [(h["id"], h.score) for h in t.search(q, limit=3)]
+        assert len(got) == 3 and got[0][1] == 1.0
+        m = s.reader().postings("text", "kata0060", scorer=first.scorer(s, "text", "kata0060"))
+        assert not m.supports_block_quality()
+        assert m.replace(0.5) is m
+
+
+def test_exhausted_matcher_keeps_answering_like_whoosh() -> None:
+    """AndNotMatcher.skip_to_quality asks its (exhausted) positive side for an id; W3's leaf
+    answers with one it had, PackedMatcher indexed past its arrays (IndexError)."""
+    docs = ["bb aa", "cc", "bb", "aa", "aa bb", "bb dd", "bb", "bb cc"]
+    q = AndNot(Or([Term("t", "aa"), Term("t", "bb")]), Term("t", "cc"))
+    got = []
+    for codec in (PackedCodec(), W3Codec()):
+        ix = RamStorage().create_index(fields.Schema(id=fields.ID(stored=True), t=fields.TEXT()))
+        with ix.writer(codec=codec) as w:
+            for d, text in enumerate(docs):
+                w.add_document(id=f"d{d}", t=text)
+        with ix.searcher() as s:
+            top = [(h["id"], h.score) for h in s.search(q, limit=3)]
+            assert top == [(h["id"], h.score) for h in s.search(q, limit=None)][:3]
+            got.append(top)
+            ids = list(s.reader().postings("t", "bb").all_ids())  # (W3's: walks it)
+            m = s.reader().postings("t", "bb", scorer=s.weighting.scorer(s, "t", "bb"))
+            m.skip_to(ids[2])
+            m.skip_to_quality(1e9)  # no posting scores that much
+            assert not m.is_active()
+            ours = isinstance(codec, PackedCodec)
+            assert m.id() == (ids[-1] if ours else ids[2])  # W3's: the one it stopped at
+            assert m.weight() == 1.0
+            assert m.value_as("positions") == [docs[m.id()].split().index("bb")]
+            if ours:  # (W3's: IndexError once next() walked off its end)
+                m = s.reader().postings("t", "bb")
+                while m.is_active():
+                    m.next()
+                assert (m.id(), m.weight(), m.value_as("positions")) == (ids[-1], 1.0, [0])
+    assert got[0] == got[1]
