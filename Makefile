@@ -31,7 +31,8 @@ run: index
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy indexer search webui wsgi.py
+	$(BIN)/mypy index_format indexer search webui wsgi.py
+	$(BIN)/lint-imports
 
 # The browser tests drive Debian's chromium (never `playwright install`: no browser downloads).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -1,4 +1,4 @@
-"""indexer.stemmer against PySastrawi: equal on every CLICK-ID word, and how much faster.
+"""index_format.stemmer against PySastrawi: equal on every CLICK-ID word, and how much faster.
 
     python -m bench.ab_stem [--words 40000] [--rounds 3]
 
@@ -6,7 +6,7 @@
    of ../shared/data/news-clickid.jsonl.gz through both `stem()`s; prints the count and every
    difference (exit status 1 if any).
 2. Speed: CPU µs per new word (no cache on either side) on the first `--words` distinct tokens
-   `indexer.analysis.stem` hands to the stemmer (stemmable, 4+ letters, not in the exception
+   `index_format.analysis.stem` hands to the stemmer (stemmable, 4+ letters, not in the exception
    table), the two sides alternating in each round; medians of `--rounds` rounds.
 Needs ../shared; without it the bench says so and exits 0.
 """
@@ -23,8 +23,8 @@ import time
 from collections.abc import Callable
 
 from bench.run import NEWS
-from indexer.analysis import _STEMMABLE, TOKEN_PATTERN, stem_exceptions
-from indexer.stemmer import Stemmer, sastrawi_words
+from index_format.analysis import _STEMMABLE, TOKEN_PATTERN, stem_exceptions
+from index_format.stemmer import Stemmer, sastrawi_words
 
 
 def clickid_words() -> list[str]:

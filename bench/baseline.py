@@ -24,10 +24,10 @@ from whoosh import query as wq
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from indexer.analysis import STOPWORDS, TOKEN_PATTERN
+from index_format.analysis import STOPWORDS, TOKEN_PATTERN
+from index_format.schema import ENTITY_FIELDS, FACET_FIELDS
 from indexer.build import prepare_article
 from indexer.models import Article, RawRecord
-from indexer.schema import ENTITY_FIELDS, FACET_FIELDS
 from indexer.sources import read_archive
 from search.models import FacetValue, SearchRequest
 from search.query import ParsedQuery

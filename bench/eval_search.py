@@ -25,10 +25,12 @@ from pathlib import Path
 
 from whoosh import index
 
-from indexer.analysis import STOPWORDS, TOKEN_PATTERN, _stemmer
-from indexer.build import swap_current, tag_entities
+from index_format.analysis import STOPWORDS, TOKEN_PATTERN, _stemmer
+from index_format.generations import swap_current
+from index_format.schema import build_schema
+from indexer.build import tag_entities
+from indexer.document import to_document
 from indexer.models import Article
-from indexer.schema import build_schema, to_document
 from search.errors import InvalidQuery
 from search.models import SearchRequest
 from search.query import QUESTION_WORDS

@@ -19,7 +19,7 @@ from whoosh import query as wq
 
 from bench.baseline import BaselineSearch
 from bench.common import load_mix, to_request
-from indexer.schema import FACET_FIELDS
+from index_format.schema import FACET_FIELDS
 from search.models import SearchRequest
 from search.service import SearchService
 

@@ -26,7 +26,7 @@ from whoosh.codec.whoosh3 import STORED_COLUMN as W3_STORED
 from whoosh.columns import Column, ColumnReader, ColumnWriter, VarBytesColumn
 from whoosh.filedb.filestore import RamStorage
 
-from indexer.storedcol import SAMPLE_BYTES, DictStoredColumn
+from index_format.codec.storedcol import SAMPLE_BYTES, DictStoredColumn
 
 DEFAULT_INDEX = Path("/tmp/telusur-bench/ours-22k/current")
 DEFAULT_ARCHIVE = Path(__file__).resolve().parents[2] / "shared/data/news-clickid.jsonl.gz"
@@ -123,9 +123,10 @@ def segments_from_index(path: Path) -> list[list[dict[str, Any]]]:
 
 def segments_from_archive(path: Path) -> list[list[dict[str, Any]]]:
     """The stored fields of the archive's articles as the indexer writes them, untagged."""
+    from index_format.schema import build_schema
     from indexer.build import extract
+    from indexer.document import to_document
     from indexer.models import RawRecord
-    from indexer.schema import build_schema, to_document
     from indexer.sources import read_archive
 
     schema = build_schema()

@@ -22,9 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index
-from whoosh.filedb.filestore import FileStorage
 
-from indexer.analysis import configure_stem_exceptions
+from index_format.analysis import configure_stem_exceptions
+from index_format.generations import (
+    GRACE_SECONDS,
+    LOCK_WAIT_SECONDS,
+    fsync_tree,
+    lock_current,
+    remove_old_generations,
+    swap_current,
+)
+from index_format.schema import build_schema
+from index_format.settings import Settings
+from indexer.document import to_document
 from indexer.entities import (
     AliasTable,
     entity_facets,
@@ -35,24 +45,12 @@ from indexer.entities import (
 from indexer.extract import extract_article
 from indexer.models import Article, RawRecord, Skipped
 from indexer.outlets import OutletRegistry, load_registry
-from indexer.schema import build_schema, to_document
-from indexer.settings import Settings
 from indexer.sources import read_archive
 
-CURRENT = "current"
-# Old generations stay this long after a swap, so searchers still reading them finish.
-GRACE_SECONDS = 600
-# How long a rebuild or an update waits for another one to finish before giving up.
-LOCK_WAIT_SECONDS = 600.0
 REPORT_NAME = "last-build-report.json"
 # Each build worker holds up to this many MB of postings before starting a new segment
 # (~11,000 articles of CLICK-ID take ~270 MB: 22k articles stay two segments).
 SEGMENT_MB = 384
-WRITELOCK = "MAIN_WRITELOCK"  # the file Whoosh's ix.lock("WRITELOCK") uses
-
-
-class IndexBusy(Exception):
-    """Another rebuild or update held the writer lock for longer than we could wait."""
 
 
 class BuildError(Exception):
@@ -88,10 +86,6 @@ def write_report(path: Path, report: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
     tmp.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, path)
-
-
-def current_path(index_dir: Path) -> Path:
-    return Path(index_dir) / CURRENT
 
 
 @dataclass(frozen=True)
@@ -236,121 +230,6 @@ def superseded(record: RawRecord, last: dict[str, tuple[str, int | None]]) -> st
     return f"duplicate id {record.doc_id!r}: a later record wins ({where})"
 
 
-def _fsync_tree(path: Path) -> None:
-    for dirpath, _dirs, files in os.walk(path):
-        for name in files:
-            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        fd = os.open(dirpath, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def swap_current(index_dir: Path, target: Path) -> None:
-    """Point index_dir/current at target atomically (readers see the old or the new, never none).
-
-    The generation it replaces gets its mtime set to now: the grace period counts from the
-    moment it stopped being current, not from when it was built.
-    """
-    index_dir = Path(index_dir)
-    link = index_dir / CURRENT
-    retired = os.path.realpath(link) if link.is_symlink() else None
-    tmp = index_dir / f".current-{secrets.token_hex(4)}"
-    os.symlink(target.name, tmp)
-    os.replace(tmp, link)
-    fd = os.open(index_dir, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    if retired and retired != os.path.realpath(target) and os.path.isdir(retired):
-        os.utime(retired)
-
-
-def _try_lock(path: Path) -> Any | None:
-    """Whoosh's writer lock of the index in `path`, acquired without waiting, or None."""
-    lock = FileStorage(str(path)).lock(WRITELOCK)
-    try:
-        return lock if lock.acquire(blocking=False) else None
-    except OSError:  # the directory vanished or is read-only
-        return None
-
-
-@contextmanager
-def lock_current(
-    index_dir: Path,
-    *,
-    wait: float = LOCK_WAIT_SECONDS,
-    on_wait: Callable[[], None] | None = None,
-    poll: float = 0.1,
-) -> Iterator[Path | None]:
-    """Hold the writer lock of the current generation; yields its real path (None: no index).
-
-    Every process that swaps `current` holds this lock, so while it is held `current` does
-    not move. `on_wait` is called once when another process holds the lock; IndexBusy is
-    raised after `wait` seconds.
-    """
-    link = current_path(index_dir)
-    deadline = time.monotonic() + wait
-    waited = False
-    while True:
-        if not link.is_symlink():
-            yield None
-            return
-        real = Path(os.path.realpath(link))
-        lock = _try_lock(real)
-        if lock is not None:
-            if os.path.realpath(link) == str(real):
-                break
-            lock.release()  # it was swapped while we locked: lock the new one
-            continue
-        if not waited and on_wait:
-            on_wait()
-        waited = True
-        if time.monotonic() >= deadline:
-            raise IndexBusy(f"another update or rebuild is still running after {wait:g} s")
-        time.sleep(poll)
-    try:
-        yield real
-    finally:
-        lock.release()
-
-
-def remove_old_generations(index_dir: Path, grace_seconds: float = GRACE_SECONDS) -> list[Path]:
-    """Delete generations and abandoned builds that are not current and older than the grace."""
-    link = index_dir / CURRENT
-    keep = os.path.realpath(link) if link.exists() else None
-    removed = []
-    now = time.time()
-    for child in index_dir.iterdir():
-        if child.name.startswith(".current-") and child.is_symlink():
-            # A swap killed between symlink() and replace(); a live swap takes microseconds.
-            if now - child.lstat().st_mtime > 60:
-                child.unlink(missing_ok=True)
-            continue
-        if not (child.name.startswith("gen-") or child.name.startswith(".building-")):
-            continue
-        if os.path.realpath(child) == keep or child.is_symlink():
-            continue
-        try:
-            if now - child.stat().st_mtime < grace_seconds:
-                continue
-        except FileNotFoundError:
-            continue
-        lock = _try_lock(child)
-        if lock is None:  # a build still writing there (or a reader of an old one)
-            continue
-        lock.release()
-        shutil.rmtree(child, ignore_errors=True)
-        removed.append(child)
-    return removed
-
-
 TAG_CHUNK = 32  # articles tagged together by write_articles (as a build worker's chunk)
 
 
@@ -447,7 +326,7 @@ def rebuild_index(
             raise BuildError("no article could be indexed")
         writer.commit()
         ix.close()
-        _fsync_tree(building)
+        fsync_tree(building)
         final = index_dir / name
         # Swap while holding the current generation's writer lock: an update running now
         # finishes first (and is replaced by this rebuild) instead of swapping over it.

@@ -10,18 +10,10 @@ from typing import Any
 
 import click
 
-from indexer.build import (
-    GRACE_SECONDS,
-    LOCK_WAIT_SECONDS,
-    REPORT_NAME,
-    BuildError,
-    IndexBusy,
-    configure,
-    rebuild_index,
-    write_report,
-)
+from index_format.generations import GRACE_SECONDS, LOCK_WAIT_SECONDS, IndexBusy
+from index_format.settings import Settings
+from indexer.build import REPORT_NAME, BuildError, configure, rebuild_index, write_report
 from indexer.models import Skipped
-from indexer.settings import Settings
 from indexer.update import UPDATE_REPORT_NAME, UpdateError, delete_articles, update_index
 
 WAITING = "Waiting for another update to finish…"

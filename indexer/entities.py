@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
-from indexer.ner.aliases import AliasTable, load_aliases, name_key
+from index_format.names import name_key
+from indexer.ner.aliases import AliasTable, load_aliases
 from indexer.ner.merge import is_known_place, merge
 from indexer.ner.tagger import packaged_tagger
 from indexer.ner.tokenize import sentence_bounds, words_and_starts

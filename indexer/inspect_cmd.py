@@ -10,10 +10,10 @@ from typing import Any
 
 import click
 
+from index_format.settings import Settings
 from indexer.extract import extract_article
 from indexer.models import Article, RawRecord, Skipped
 from indexer.outlets import OutletRegistry, RegistryError, load_registry
-from indexer.settings import Settings
 
 
 def inspect_records(

@@ -4,7 +4,7 @@ Extraction and entity tagging are pure Python and cost several milliseconds per 
 one writer process cannot go faster than one core. Here the parent reads the archive (cheap),
 drops duplicates and sends chunks of raw records to `procs` forked workers. Each worker runs
 `prepare_article` → `to_document` → its own Whoosh `SegmentWriter` (unlocked: the parent holds
-the index lock; indexer.postings' codec and in-memory term pool) and hands back each finished
+the index lock; index_format's packed codec and build writer pool) and hands back each finished
 segment: one at the end, and one more each time its postings fill `limitmb` of memory. The
 parent commits all the segments at once without merging them, as Whoosh's
 `MpWriter(multisegment=True)` does: our measurements found the multisegment commit, not
@@ -29,8 +29,9 @@ from typing import Any
 
 from whoosh.writing import SegmentWriter
 
+from index_format.codec.packed import PackedCodec
+from index_format.pool import build_writer
 from indexer.models import RawRecord, Skipped
-from indexer.postings import CompactCodec, build_writer
 
 CHUNK = 32  # records per job: big enough to amortise the queue, small enough to balance load
 _POLL_SECONDS = 0.5
@@ -45,7 +46,7 @@ def open_writer(ix: Any, *, procs: int | None = None, limitmb: int = 256) -> Any
     """A writer for a fresh index: the parallel one when there are cores to use."""
     procs = worker_count() if procs is None else procs
     if procs < 2:
-        return ix.writer(limitmb=limitmb, codec=CompactCodec())
+        return ix.writer(limitmb=limitmb, codec=PackedCodec())
     return ParallelWriter(ix, procs=procs, limitmb=limitmb)
 
 
@@ -70,7 +71,7 @@ def write_records(
 def _warm_up() -> None:
     """Load the tagger, aliases and stemmer once in the parent, before forking."""
     from indexer.build import prepare_article
-    from indexer.schema import to_document
+    from indexer.document import to_document
 
     probe = RawRecord(
         doc_id="warm-up",
@@ -125,7 +126,7 @@ class ParallelWriter(SegmentWriter):
     """The parent's writer: holds the lock, feeds the workers, commits their segments."""
 
     def __init__(self, ix: Any, *, procs: int, limitmb: int = 256) -> None:
-        super().__init__(ix, limitmb=limitmb, codec=CompactCodec())
+        super().__init__(ix, limitmb=limitmb, codec=PackedCodec())
         self.procs = procs
         self.worker_limitmb = limitmb
         self._ctx = multiprocessing.get_context("fork")  # workers inherit the loaded models

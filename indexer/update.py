@@ -30,21 +30,18 @@ from typing import Any
 
 from whoosh import index
 
-from indexer.build import (
+from index_format.codec.packed import PackedCodec
+from index_format.generations import (
     GRACE_SECONDS,
     LOCK_WAIT_SECONDS,
-    _fsync_tree,
-    _last_occurrences,
-    extract,
+    fsync_tree,
     lock_current,
     remove_old_generations,
-    superseded,
     swap_current,
-    tag_entities,
 )
+from indexer.build import _last_occurrences, extract, superseded, tag_entities
+from indexer.document import content_hash, to_document
 from indexer.models import RawRecord, Skipped
-from indexer.postings import CompactCodec
-from indexer.schema import content_hash, to_document
 from indexer.sources import read_archive
 
 UPDATE_REPORT_NAME = "last-update-report.json"
@@ -120,7 +117,7 @@ def apply_change(
         try:
             copy_generation(source, building)
             ix = index.open_dir(str(building))
-            writer = ix.writer(codec=CompactCodec())  # merged segments come out compact too
+            writer = ix.writer(codec=PackedCodec())  # merged segments come out compact too
             try:
                 with ix.searcher() as searcher:
                     change(writer, searcher)
@@ -135,7 +132,7 @@ def apply_change(
             else:
                 writer.commit()
                 ix.close()
-                _fsync_tree(building)
+                fsync_tree(building)
                 final = index_dir / name
                 os.rename(building, final)
                 swap_current(index_dir, final)

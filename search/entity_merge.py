@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from indexer.ner.aliases import name_key
+from index_format.names import name_key
 
 # A name is merged when at least MIN_EVIDENCE articles merged it, MIN_SHARE of them into the
 # same canonical name, those articles number at least MIN_COVER times the articles where the

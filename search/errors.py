@@ -5,15 +5,15 @@ The web app turns every one of them into the same JSON error shape in one place.
 
 from __future__ import annotations
 
+from index_format.errors import RebuildNeeded, TelusurError
 
-class TelusurError(Exception):
-    status = 500
-    code = "internal_error"
-
-    def __init__(self, message: str, *, errors: dict[str, list[str]] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+__all__ = [
+    "ArticleNotFound",
+    "IndexUnavailable",
+    "InvalidQuery",
+    "RebuildNeeded",
+    "TelusurError",
+]
 
 
 class InvalidQuery(TelusurError):

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from indexer.ner.aliases import name_key
-from indexer.packed import is_packed, packed_postings
-from indexer.schema import ENTITY_FIELDS, FACET_FIELDS, GROUP_SEP, PART_SEP, VALUE_SEP
+from index_format.codec.packed import packed_postings
+from index_format.names import name_key
+from index_format.schema import ENTITY_FIELDS, FACET_FIELDS, GROUP_SEP, PART_SEP, VALUE_SEP
 from search.entity_merge import archive_merges, may_merge
 from search.models import FacetValue
 
@@ -282,22 +282,5 @@ def query_mask(searcher: Any, q: Any, live: np.ndarray) -> np.ndarray:
 
 def _term_ids(sub: Any, fieldname: str, text: Any) -> np.ndarray | None:
     """A term's document numbers in one segment, deleted ones included (None: not there)."""
-    reader = sub.reader()
-    if is_packed(reader):  # arrays straight from the packed postings
-        post = packed_postings(reader, fieldname, text)
-        return None if post is None else post.ids
-    if (fieldname, text) not in reader:
-        return None
-    return _posting_ids(sub.postings(fieldname, text))
-
-
-def _posting_ids(m: Any) -> np.ndarray:
-    """All document numbers of one term's postings, block by block where the codec allows."""
-    if not all(hasattr(m, a) for a in ("_read_ids", "_next_block", "_blocklength", "_atend")):
-        return np.fromiter(m.all_ids(), dtype=np.int64)
-    parts = []
-    while m.is_active():
-        m._read_ids()
-        parts.append(np.asarray(m._ids[m._i :], dtype=np.int64))
-        m._next_block()
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    post = packed_postings(sub.reader(), fieldname, text)
+    return None if post is None else post.ids

@@ -11,7 +11,7 @@ Syntax (documented in the README and the page's help):
 Beyond the syntax (docs/query-syntax.md):
 * question words (siapa, apa, kapan, ...) and stopwords are never required;
 * names are not stemmed: a capitalised word that Sastrawi would change (Bekasi) is searched as
-  written when the index knows it as a name (see indexer.analysis); a lowercase word the index
+  written when the index knows it as a name (see index_format.analysis); a lowercase word the index
   knows as a name finds both the name and the stem;
 * abbreviations and synonyms (search/data/synonyms.tsv) are expanded: DPR ↔ Dewan Perwakilan
   Rakyat;
@@ -31,7 +31,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from indexer.analysis import STOPWORDS, TOKEN_PATTERN, exact_analyzer, stem, stemmed_analyzer
+from index_format.analysis import STOPWORDS, TOKEN_PATTERN, exact_analyzer, stem, stemmed_analyzer
 from search.synonyms import SynonymTable, default_synonyms
 from search.topk import scores_of
 

@@ -19,11 +19,10 @@ from typing import Any
 import numpy as np
 from whoosh import index
 from whoosh import query as wq
-from whoosh.filedb.filestore import FileStorage
 
-from indexer.build import current_path
-from indexer.schema import ENTITY_FIELDS, split_keywords, stored_date
-from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery
+from index_format.generations import current_path, open_index
+from index_format.schema import ENTITY_FIELDS, split_keywords, stored_date
+from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
 from search.facets import FacetData, query_mask
 from search.models import ArticleView, FacetValue, Hit, SearchRequest, SearchResult
 from search.query import (
@@ -95,14 +94,13 @@ class SearchService:
                     raise IndexUnavailable(
                         "Indeks belum dibuat. Jalankan `telusur rebuild-index PATH` terlebih dahulu."
                     )
-                # No mmap: Whoosh copies every mapped part of a compound segment into a private
-                # buffer (BytesIO), so a worker's RSS grew with the whole index (900 MB at 40k
-                # articles); plain reads keep it ~60 MB for ~13% more CPU per search.
-                ix = FileStorage(real, supports_mmap=False).open_index()
+                ix = open_index(real)
                 searcher = ix.searcher()
-            except (OSError, index.EmptyIndexError) as e:
+            except (OSError, index.EmptyIndexError, RebuildNeeded) as e:
                 if gen is not None and os.path.exists(gen.realpath):
                     return gen  # keep serving the generation we have
+                if isinstance(e, RebuildNeeded):
+                    raise
                 raise IndexUnavailable(f"Indeks tidak dapat dibuka: {e}") from e
             facets = FacetData(searcher.reader())
             new = _Generation(

@@ -10,7 +10,7 @@ from html import escape
 from whoosh import highlight
 from whoosh.analysis import Token
 
-from indexer.analysis import TOKEN_PATTERN, stem, stemmed_analyzer
+from index_format.analysis import TOKEN_PATTERN, stem, stemmed_analyzer
 
 SNIPPET_CHARS = 240
 # Highlighting runs the full analyzer (the costly part of a search page): it sees at most

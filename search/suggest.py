@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.analysis import exact_analyzer, stem
+from index_format.analysis import exact_analyzer, stem
 
 SPELL_FIELD = "exact"
 # A word found in at most this many documents is "rare" and may be corrected...

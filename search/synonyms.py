@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.analysis import TOKEN_PATTERN
+from index_format.analysis import TOKEN_PATTERN
 
 BUILTIN_SYNONYMS = Path(__file__).resolve().parent / "data" / "synonyms.tsv"
 # Longest spelling (in words) that a run of typed words is compared against.

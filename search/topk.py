@@ -36,8 +36,9 @@ from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-from indexer.packed import V_POS, Postings, is_packed, packed_postings
-from indexer.postings import IndonesianPositions
+from index_format.codec.packed import packed_postings
+from index_format.codec.positions import IndonesianPositions
+from index_format.codec.postings import V_POS, Postings
 
 # Documents whose approximate score is within this share of the k-th score are re-scored
 # exactly (the approximation differs from Whoosh's by a few units in the last place).
@@ -135,57 +136,11 @@ class _Postings:
         return picked, flat[np.repeat(starts[rows], picked) + within]
 
 
-def _segment_postings(sub: Any, fieldname: str, text: str, values: bool = False) -> Any:
-    """A term's postings in one segment (None: not there): arrays straight from a packed
-    segment (indexer.packed), block by block from a W3 one."""
-    reader = sub.reader()
-    if is_packed(reader):
-        post = packed_postings(reader, fieldname, text)
-        return None if post is None else _Postings(post.ids, post.weights, None, post)
-    if (fieldname, text) not in reader:
-        return None
-    return _postings(sub.postings(fieldname, text), values=values)
-
-
-def _postings(m: Any, values: bool = False) -> _Postings:
-    """Read a term's postings a block at a time (deleted documents included: the caller masks
-    them with the live documents)."""
-    if isinstance(m, FilterMatcher):  # a segment with deletions wraps its postings
-        m = m.child
-    if not all(hasattr(m, a) for a in ("_read_data", "_next_block", "_blocklength", "_atend")):
-        ids, weights, vals = [], [], []
-        while m.is_active():  # inlined postings (rare terms): a few items
-            ids.append(m.id())
-            weights.append(m.weight())
-            if values:
-                vals.append(m.value())
-            m.next()
-        return _Postings(
-            np.asarray(ids, dtype=np.int64),
-            np.asarray(weights, dtype=np.float64),
-            vals if values else None,
-        )
-    id_parts, w_parts = [], []
-    v_parts: list[Any] = []
-    while m.is_active():
-        if m._data is None:
-            m._read_data()
-        deltas, weights = m._data[0], m._data[1]
-        id_parts.append(np.cumsum(np.asarray(deltas, dtype=np.int64)))
-        n = m._blocklength
-        if weights is None:
-            w_parts.append(np.ones(n, dtype=np.float64))
-        elif isinstance(weights, float):  # Whoosh widens a constant weight through float32
-            w_parts.append(np.full(n, np.float32(weights), dtype=np.float64))
-        else:
-            w_parts.append(np.asarray(weights, dtype=np.float64))
-        if values:
-            m._read_values()
-            v_parts.extend(m._values)
-        m._next_block()
-    if not id_parts:
-        return _Postings(np.zeros(0, dtype=np.int64), np.zeros(0), [] if values else None)
-    return _Postings(np.concatenate(id_parts), np.concatenate(w_parts), v_parts if values else None)
+def _segment_postings(sub: Any, fieldname: str, text: str) -> _Postings | None:
+    """A term's postings in one segment as arrays (None: not there). Every segment is in the
+    packed format (index_format.generations.open_index refuses others)."""
+    post = packed_postings(sub.reader(), fieldname, text)
+    return None if post is None else _Postings(post.ids, post.weights, None, post)
 
 
 class TopK:
@@ -314,7 +269,7 @@ class TopK:
         score = np.zeros(self.size, dtype=np.float64)
         distinct = list(dict.fromkeys(words))
         for sub, offset in self.leaves:
-            got = [_segment_postings(sub, fieldname, w, values=True) for w in distinct]
+            got = [_segment_postings(sub, fieldname, w) for w in distinct]
             if any(p is None for p in got):
                 continue  # Whoosh: a NullMatcher in this segment
             post = dict(zip(distinct, got, strict=True))

@@ -25,8 +25,9 @@ from pathlib import Path
 import pytest
 from whoosh import index
 
+from index_format.generations import current_path
 from indexer import build, parallel
-from indexer.build import current_path, rebuild_index
+from indexer.build import rebuild_index
 from indexer.models import Article
 from indexer.update import delete_articles, update_index
 

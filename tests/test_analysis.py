@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.analysis import (
+from index_format.analysis import (
     NAME_MARK,
     configure_stem_exceptions,
     exact_analyzer,
@@ -138,7 +138,7 @@ def _mark_names_by_regex(text: str, names: list[str]) -> str:
     """The first implementation of mark_names: one regex of the words, for reference."""
     import re
 
-    from indexer.analysis import TOKEN_PATTERN
+    from index_format.analysis import TOKEN_PATTERN
 
     words = {
         w

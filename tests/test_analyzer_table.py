@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.analysis import exact_analyzer, stem, stemmed_analyzer
+from index_format.analysis import exact_analyzer, stem, stemmed_analyzer
 
 
 @pytest.mark.parametrize(

@@ -9,14 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import (
-    IndexBusy,
-    lock_current,
-    rebuild_index,
-    remove_old_generations,
-    swap_current,
-    write_report,
-)
+from index_format.generations import IndexBusy, lock_current, remove_old_generations, swap_current
+from indexer.build import rebuild_index, write_report
 
 
 def archive(path: Path, *ids: str) -> Path:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from whoosh import index
 
+import index_format.generations as generations
 import indexer.build as build
 from indexer.build import rebuild_index
 from search.models import SearchRequest
@@ -169,15 +170,15 @@ def test_stale_building_directories_are_removed_after_the_grace(tmp_path: Path) 
     stale = index_dir / ".building-gen-killed"
     stale.mkdir()
     (stale / "MAIN_x.seg").write_bytes(b"half")
-    build.remove_old_generations(index_dir, grace_seconds=600)
+    generations.remove_old_generations(index_dir, grace_seconds=600)
     assert stale.exists()  # younger than the grace: maybe a build in progress
     # A build still writing holds the writer lock there: never removed under it.
-    lock = build._try_lock(stale)
+    lock = generations._try_lock(stale)
     assert lock is not None
     old = time.time() - 700
     os.utime(stale, (old, old))
-    build.remove_old_generations(index_dir, grace_seconds=600)
+    generations.remove_old_generations(index_dir, grace_seconds=600)
     assert stale.exists()
     lock.release()
-    assert build.remove_old_generations(index_dir, grace_seconds=600) == [stale]
+    assert generations.remove_old_generations(index_dir, grace_seconds=600) == [stale]
     assert not stale.exists()

@@ -15,9 +15,9 @@ from indexer.build import (
     tagging_batch,
     write_articles,
 )
+from indexer.document import to_document
 from indexer.entities import extract_entities, extract_entities_many
 from indexer.models import Article, RawRecord
-from indexer.schema import to_document
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

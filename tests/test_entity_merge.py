@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bench.guard import compare
+from index_format.names import name_key
 from indexer.build import rebuild_index
 from indexer.models import Article
-from indexer.ner.aliases import name_key
 from search.entity_merge import archive_merges, may_merge
 from search.models import SearchRequest, SearchResult
 from search.service import SearchService

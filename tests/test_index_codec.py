@@ -1,4 +1,4 @@
-"""Segments written by CompactCodec (indexer.packed) read back exactly as Whoosh's own W3Codec
+"""Segments written by PackedCodec (index_format.codec) read back exactly as Whoosh's own W3Codec
 writes them: same terms, postings, weights, positions, statistics, stored fields and search
 results; merged either way, with deletions; and old W3 segments still open beside them."""
 
@@ -18,11 +18,12 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.query import And, DateRange, FuzzyTerm, Or, Phrase, Prefix, Term, Wildcard
 from whoosh.writing import OPTIMIZE
 
+from index_format.codec.packed import PackedCodec
+from index_format.pool import build_writer
+from index_format.schema import build_schema
 from indexer.build import extract
+from indexer.document import to_document
 from indexer.models import RawRecord
-from indexer.packed import PackedCodec
-from indexer.postings import CompactCodec, W3CompactCodec, build_writer
-from indexer.schema import build_schema, to_document
 from indexer.sources import read_archive
 from tests.conftest import NEWS, REPO
 
@@ -133,12 +134,7 @@ def results(ix: Any) -> list[list[tuple[int, float]]]:
         return [[(h.docnum, h.score) for h in s.search(q, limit=None)] for q in QUERIES]
 
 
-def test_compact_codec_is_the_packed_one() -> None:
-    """Rebuilds (build_writer) and updates (indexer.update) write the packed format."""
-    assert CompactCodec is PackedCodec
-
-
-@pytest.mark.parametrize("codec", [CompactCodec(), "pool"])
+@pytest.mark.parametrize("codec", [PackedCodec(), "pool"])
 def test_same_index_as_whoosh_codec(tmp_path: Path, docs: list[dict[str, Any]], codec: Any) -> None:
     ours = build(tmp_path / "ours", docs, codec)
     theirs = build(tmp_path / "theirs", docs, W3Codec())
@@ -174,7 +170,7 @@ def test_rebuild_pool_writes_what_whoosh_writer_writes(
     ]
     for name, batch in (("plain", docs), ("boosted", boosted)):
         pool = segment_files(build(tmp_path / f"pool-{name}", batch, "pool"))
-        whoosh = segment_files(build(tmp_path / f"whoosh-{name}", batch, CompactCodec()))
+        whoosh = segment_files(build(tmp_path / f"whoosh-{name}", batch, PackedCodec()))
         assert {".pkt", ".pkp", "._stored.col"} <= set(pool)
         assert pool == whoosh, name
 
@@ -193,14 +189,13 @@ def delete_some(ix: Any, docs: list[dict[str, Any]]) -> None:
     w.commit(merge=False)
 
 
-@pytest.mark.parametrize("built", ["pool", W3CompactCodec()], ids=["packed", "old"])
-@pytest.mark.parametrize("merger", [CompactCodec(), W3Codec()], ids=["by-packed", "by-w3"])
+@pytest.mark.parametrize("merger", [PackedCodec(), W3Codec()], ids=["by-packed", "by-w3"])
 def test_merged_segments_are_the_same_index(
-    tmp_path: Path, docs: list[dict[str, Any]], built: Any, merger: Any
+    tmp_path: Path, docs: list[dict[str, Any]], merger: Any
 ) -> None:
-    """Updates merge segments, some documents deleted: ours or old ones, by our codec or
-    Whoosh's, read back as Whoosh merges its own."""
-    ours = build(tmp_path / "ours", docs, built, commits=3)
+    """Updates merge segments, some documents deleted: ours, merged by our codec or Whoosh's,
+    read back as Whoosh merges its own."""
+    ours = build(tmp_path / "ours", docs, "pool", commits=3)
     theirs = build(tmp_path / "theirs", docs, W3Codec(), commits=3)
     for ix in (ours, theirs):
         delete_some(ix, docs)
@@ -217,53 +212,22 @@ def test_segments_name_the_packed_codec(tmp_path: Path, docs: list[dict[str, Any
     assert {type(seg.codec()) for seg in ix._segments()} == {PackedCodec}
 
 
-def test_old_segments_beside_new_ones(tmp_path: Path, docs: list[dict[str, Any]]) -> None:
-    """An index from before the packed codec (segments naming W3Codec), updated with new
-    segments and deletions, reads and searches as one written by Whoosh alone."""
-    half = len(docs) // 2
-    ours = build(tmp_path / "ours", docs[:half], W3CompactCodec(), commits=2)
-    theirs = build(tmp_path / "theirs", docs[:half], W3Codec(), commits=2)
-    assert {type(seg.codec()) for seg in ours._segments()} == {W3Codec}
-    add(ours, docs[half:], CompactCodec(), commits=2)
-    add(theirs, docs[half:], W3Codec(), commits=2)
-    for ix in (ours, theirs):
-        delete_some(ix, docs)
-    assert {type(seg.codec()) for seg in ours._segments()} == {W3Codec, PackedCodec}
-    assert contents(ours) == contents(theirs)
-    assert results(ours) == results(theirs)
-
-
-def test_search_service_answers_the_bench_mix_the_same(
+def test_search_refuses_an_index_of_another_format(
     tmp_path: Path, docs: list[dict[str, Any]]
 ) -> None:
-    """The search side reads posting blocks itself (search.topk): same pages, scores, totals
-    and facets on an index written by either codec."""
-    from bench.common import load_mix, to_request
-    from indexer.build import swap_current
+    """An index with segments Whoosh's own codec wrote (an older Telusur's format, or another
+    tool's) is not searched through fallbacks: the service says a rebuild is needed."""
+    from index_format.errors import RebuildNeeded
+    from index_format.generations import swap_current
+    from search.models import SearchRequest
     from search.service import SearchService
 
-    answers = []
-    half = len(docs) // 2
-    for name, old, new in (
-        ("ours", "pool", "pool"),
-        ("mixed", W3CompactCodec(), CompactCodec()),
-        ("theirs", W3Codec(), W3Codec()),
-    ):
-        index_dir = tmp_path / name
-        index_dir.mkdir()
-        ix = build(index_dir / "gen-1", docs[:half], old)
-        add(ix, docs[half:], new)
-        swap_current(index_dir, index_dir / "gen-1")
-        svc = SearchService(index_dir)
-        try:
-            answers.append(
-                [
-                    (r.total, [(h.id, h.score) for h in r.hits], r.facets, r.suggestion)
-                    for r in (svc.search(to_request(item)) for item in load_mix())
-                ]
-            )
-        finally:
-            svc.close()
-    assert sum(total > 0 for total, *_ in answers[0]) > 20
-    assert answers[0] == answers[2]
-    assert answers[1] == answers[2]
+    index_dir = tmp_path / "old"
+    index_dir.mkdir()
+    ix = build(index_dir / "gen-1", docs[:20], "pool")
+    add(ix, docs[20:40], W3Codec())
+    swap_current(index_dir, index_dir / "gen-1")
+    svc = SearchService(index_dir)
+    with pytest.raises(RebuildNeeded):
+        svc.search(SearchRequest(q="banjir"))
+    svc.close()

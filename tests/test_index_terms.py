@@ -11,15 +11,16 @@ from itertools import islice
 import pytest
 from whoosh.formats import Positions
 
-from indexer.analysis import (
+from index_format.analysis import (
     NAME_MARK,
     exact_analyzer,
     index_terms,
     mark_names,
     stemmed_analyzer,
 )
+from index_format.schema import build_schema
+from indexer.document import to_document
 from indexer.models import RawRecord
-from indexer.schema import build_schema, to_document
 from indexer.sources import read_archive
 from tests.conftest import NEWS, REPO, SEEDS, article
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.analysis import STOPWORDS, TOKEN_PATTERN, stem, stemmed_analyzer
+from index_format.analysis import STOPWORDS, TOKEN_PATTERN, stem, stemmed_analyzer
 
 NAMES_FILE = Path(__file__).resolve().parent / "data" / "names.txt"
 

@@ -1,4 +1,4 @@
-"""The packed codec's pieces (indexer.packed): varints, a term's postings record, the term
+"""The packed codec's pieces (index_format.codec): varints, a term's postings record, the term
 dictionary's blocks and lookups."""
 
 from __future__ import annotations
@@ -14,9 +14,13 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.query import AndNot, FuzzyTerm, Or, Prefix, Term, Wildcard
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from indexer import packed
-from indexer.packed import BLOCK_TERMS, PackedCodec, Postings, decode_varints, encode_term
-from indexer.postings import IndonesianPositions
+from index_format.codec import postings as records
+from index_format.codec import termdict, varints
+from index_format.codec.packed import PackedCodec
+from index_format.codec.positions import IndonesianPositions
+from index_format.codec.postings import Postings, encode_term
+from index_format.codec.termdict import BLOCK_TERMS
+from index_format.codec.varints import decode_varints
 
 
 @pytest.mark.parametrize("size", [0, 1, 5, 23, 24, 200])
@@ -24,10 +28,10 @@ def test_varints_round_trip(size: int) -> None:
     rng = random.Random(size)
     values = [rng.choice([0, 1, 127, 128, 16383, 16384, 2**21, 2**34 - 1]) for _ in range(size)]
     values += [rng.randrange(300) for _ in range(size)]
-    encoded = packed._varints(values)
-    assert encoded == packed._py_varints(values)  # numpy and Python encoders agree
+    encoded = varints.varints(values)
+    assert encoded == varints.py_varints(values)  # numpy and Python encoders agree
     assert decode_varints(np.frombuffer(encoded, np.uint8)).tolist() == values
-    assert packed._py_decode(encoded) == values
+    assert varints.py_decode(encoded) == values
 
 
 def _positions(fmt: IndonesianPositions, n: int, seed: int) -> list[list[int]]:
@@ -45,7 +49,7 @@ def test_positions_postings_round_trip(n: int, boost: float) -> None:
     weights = [len(p) * boost for p in poslists]
     record, stats = encode_term(fmt, ids, weights, values, [50] * n)
     # No weights nor value lengths kept: the frequencies give both.
-    assert stats[5] & 15 == packed.W_FREQ | packed.V_POS << 2
+    assert stats[5] & 15 == records.W_FREQ | records.V_POS << 2
     post = Postings(record, n, stats[5], fmt)
     assert post.ids.tolist() == ids
     assert post.weights.tolist() == weights
@@ -64,7 +68,7 @@ def test_long_streams_are_deflated_and_read_back() -> None:
     values = [fmt.encode(p) for p in poslists]
     weights = [float(len(p)) for p in poslists]
     record, stats = encode_term(fmt, ids, weights, values, [10] * len(ids))
-    assert stats[5] & packed.IDS_DEFLATED and stats[5] & packed.SECOND_DEFLATED
+    assert stats[5] & records.IDS_DEFLATED and stats[5] & records.SECOND_DEFLATED
     assert len(record) < len(b"".join(values)) + len(ids) // 2
     post = Postings(record, len(ids), stats[5], fmt)
     assert post.ids.tolist() == ids
@@ -80,7 +84,7 @@ def test_weights_that_are_not_frequencies_are_kept_as_float32() -> None:
     values = [fmt.encode([3]), fmt.encode([1, 9])]
     weights = [1.0, 2 * 0.3]
     record, stats = encode_term(fmt, [4, 8], weights, values, [0, 0])
-    assert stats[5] == packed.W_F32 | packed.V_RAW << 2
+    assert stats[5] == records.W_F32 | records.V_RAW << 2
     post = Postings(record, 2, stats[5], fmt)
     assert post.weights.tolist() == [1.0, float(np.float32(0.6))]
     assert post.values() == values
@@ -90,14 +94,14 @@ def test_weights_that_are_not_frequencies_are_kept_as_float32() -> None:
 @pytest.mark.parametrize(
     ("fmt", "values", "weights", "mode"),
     [
-        (formats.Existence(), [b"", b""], [1.0, 1.0], packed.W_ONE),
+        (formats.Existence(), [b"", b""], [1.0, 1.0], records.W_ONE),
         (formats.Frequency(), [formats.pack_uint(2), formats.pack_uint(1)], [2.0, 1.0], 15),
-        (formats.Frequency(), [b"x", b"yz"], [2.0, 5.0], packed.W_INT | packed.V_RAW << 2),
+        (formats.Frequency(), [b"x", b"yz"], [2.0, 5.0], records.W_INT | records.V_RAW << 2),
         (  # a field boost of 0: no frequencies in the weights
             formats.Frequency(field_boost=0.0),
             [formats.pack_uint(2), formats.pack_uint(1)],
             [0.0, 0.0],
-            packed.W_INT | packed.V_RAW << 2,
+            records.W_INT | records.V_RAW << 2,
         ),
     ],
 )
@@ -122,7 +126,7 @@ def test_columns_encode_as_encode_term(boost: float) -> None:
         b"b": [(1, [3], 1.0), (3, [6, 8], 1.5)],
     }
     rows = [(d, p, w) for t in sorted(postings) for d, p, w in postings[t]]
-    cols = packed.PostingColumns(
+    cols = records.PostingColumns(
         terms=sorted(postings),
         starts=np.array([0, 3, 5]),
         docs=np.array([d for d, _, _ in rows]),
@@ -131,7 +135,7 @@ def test_columns_encode_as_encode_term(boost: float) -> None:
         positions=np.array([x for _, p, _ in rows for x in p]),
     )
     lengths = [10, 11, 12, 13, 14, 15, 16, 17]
-    got = list(packed.encode_columns(fmt, cols, lengths))
+    got = list(records.encode_columns(fmt, cols, lengths))
     for (tbytes, record, stats), t in zip(got, sorted(postings), strict=True):
         ids = [d for d, _, _ in postings[t]]
         expected = encode_term(
@@ -186,7 +190,7 @@ def test_dictionary_lookups(ix: Any) -> None:
             t for t in tags if t.startswith(b"kata01")
         ]
         assert list(r.indexed_field_names()) == ["id", "tag", "text"]
-        assert len(r._terms._cache) <= packed._BLOCK_CACHE  # never the whole dictionary
+        assert len(r._terms._cache) <= termdict._BLOCK_CACHE  # never the whole dictionary
         cursor = r.cursor("text")
         assert cursor.find("kata0990") == "kata0990"
         assert cursor.next() == "kata0993"
@@ -238,19 +242,19 @@ def test_another_format_version_is_refused() -> None:
     """A term file of another version of the format fails to open instead of misreading."""
     storage = RamStorage()
     f = storage.create_file("x.pkt")
-    w = packed._TermsWriter(f)
+    w = termdict.TermsWriter(f)
     w.start_field("f")
     w.add(b"a", (1, 1.0, 1.0, 0, 0, 0), 0, 2)
     w.finish_field()
     w.close()
     data = storage.open_file("x.pkt").read()
-    reader = packed.PackedTermsReader(None, storage.open_file("x.pkt"), len(data), None)
+    reader = termdict.PackedTermsReader(None, storage.open_file("x.pkt"), len(data), None)
     assert ("f", b"a") in reader
     g = storage.create_file("y.pkt")
     g.write(data[:-4] + b"TPK1")
     g.close()
     with pytest.raises(ValueError, match="rebuild"):
-        packed.PackedTermsReader(None, storage.open_file("y.pkt"), len(data), None)
+        termdict.PackedTermsReader(None, storage.open_file("y.pkt"), len(data), None)
 
 
 # -- what Whoosh's API allows beyond W3's own objects ----------------------------------------
@@ -273,7 +277,7 @@ class _PerDocLengths(_LengthsOnly):
 
 
 class _Pool:
-    """Postings handed over as indexer.postings' TermPool does: a field's terms at a time."""
+    """Postings handed over as index_format.pool's TermPool does: a field's terms at a time."""
 
     def __init__(self, **fields: list[tuple[bytes, Any]]) -> None:
         self._fields = fields

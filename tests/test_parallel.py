@@ -11,9 +11,9 @@ from whoosh.query import Term
 
 import indexer.build
 import indexer.parallel
+from index_format.schema import build_schema
 from indexer.build import BuildSummary
 from indexer.parallel import ParallelWriter, open_writer, write_records
-from indexer.schema import build_schema
 from indexer.sources import read_archive
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from whoosh import index
 
-from indexer.build import current_path
-from indexer.schema import FACET_FIELDS
+from index_format.generations import current_path
+from index_format.schema import FACET_FIELDS
 from search.facets import FacetData
 
 

@@ -12,7 +12,7 @@ import pytest
 from whoosh import highlight
 from whoosh.analysis import Token
 
-from indexer.analysis import TOKEN_PATTERN, stem
+from index_format.analysis import TOKEN_PATTERN, stem
 from search.snippets import SNIPPET_CHARS, _window, make_snippet
 
 _WORD = re.compile(TOKEN_PATTERN)

@@ -12,7 +12,7 @@ import pytest
 from whoosh import index
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from indexer.build import current_path
+from index_format.generations import current_path
 from indexer.models import Article
 from search.models import SearchRequest
 from search.service import SearchService

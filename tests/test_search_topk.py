@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
+from index_format.codec.positions import IndonesianPositions
 from indexer.models import Article
-from indexer.postings import IndonesianPositions
 from search.models import SearchRequest
 from search.query import RERANK_DEPTH, rerank_by_proximity
 from search.service import SearchService

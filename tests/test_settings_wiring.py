@@ -7,10 +7,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from indexer.analysis import configure_stem_exceptions
+from index_format.analysis import configure_stem_exceptions
+from index_format.settings import Settings
 from indexer.build import configure
 from indexer.cli import main
-from indexer.settings import Settings
 from search.models import SearchRequest
 from search.service import SearchService
 

@@ -1,4 +1,4 @@
-"""indexer.stemmer returns exactly what PySastrawi's Stemmer returns.
+"""index_format.stemmer returns exactly what PySastrawi's Stemmer returns.
 
 Compared word by word with `Stemmer(ArrayDictionary(words)).stem` from the installed PySastrawi
 on (1) dictionary roots with the affixes of every rule, plurals and non-words, (2) the words of
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-import indexer.stemmer as fast
-from indexer.analysis import TOKEN_PATTERN, _stemmer, stem
+import index_format.stemmer as fast
+from index_format.analysis import TOKEN_PATTERN, _stemmer, stem
 from tests.conftest import DATA, NEWS, REPO
 
 VOWELS = "aiueo"

@@ -1,4 +1,4 @@
-"""Stored fields kept by indexer.storedcol (a zstd dictionary trained per segment) read back
+"""Stored fields kept by index_format.codec.storedcol (a zstd dictionary trained per segment) read back
 exactly as written and as Whoosh's own W3 codec gives them: before and after the dictionary
 exists, in small segments, merged, with deletions, beside old W3 segments; and smaller."""
 
@@ -18,9 +18,7 @@ from whoosh.codec.whoosh3 import STORED_COLUMN as W3_STORED
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.fields import ID, STORED, TEXT, Schema
 
-from indexer.models import RawRecord
-from indexer.sources import read_archive
-from indexer.storedcol import (
+from index_format.codec.storedcol import (
     MIN_SAMPLES,
     PICKLE_PROTOCOL,
     STORED_COLUMN,
@@ -28,6 +26,8 @@ from indexer.storedcol import (
     StoredCodecMixin,
     StoredPerDocReader,
 )
+from indexer.models import RawRecord
+from indexer.sources import read_archive
 from tests.conftest import NEWS, REPO
 
 SMALL_SAMPLE = 64 * 1024

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from indexer.build import IndexBusy, lock_current, rebuild_index
+from index_format.generations import IndexBusy, lock_current
+from indexer.build import rebuild_index
 from indexer.cli import WAITING, main
 from indexer.update import UpdateError, delete_articles, update_index
 from search.models import SearchRequest
@@ -232,14 +233,15 @@ def test_service_reopens_when_the_generation_changes_in_place(index_dir: Path) -
     normal one) is seen on the next request too: the service compares ix.latest_generation()."""
     from whoosh import index as windex
 
-    from indexer.schema import to_document
+    from index_format.codec import PackedCodec
+    from indexer.document import to_document
     from tests.conftest import article
 
     client = create_app({"INDEX_DIR": index_dir, "TESTING": True}).test_client()
     assert client.get("/api/search?q=trenggiling").get_json()["total"] == 0
     real = os.path.realpath(index_dir / "current")
     ix = windex.open_dir(real)
-    with ix.writer() as w:
+    with ix.writer(codec=PackedCodec()) as w:
         w.add_document(**to_document(article("t1", "Trenggiling", "Trenggiling ditemukan.")))
     assert os.path.realpath(index_dir / "current") == real  # same directory, new generation
     assert client.get("/api/search?q=trenggiling").get_json()["total"] == 1

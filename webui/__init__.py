@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask, Response
 
-from indexer.settings import Settings
+from index_format.settings import Settings
 
 SECURITY_HEADERS = {
     # No inline script anywhere: article text can never run as code.
@@ -24,7 +24,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then settings from the environment, then `config` overrides."""
     from flask_smorest import Api
 
-    from indexer.analysis import configure_stem_exceptions
+    from index_format.analysis import configure_stem_exceptions
     from search.service import SearchService
     from webui import api, export, views
     from webui.errors import register_error_handlers

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from index_format.names import name_key
+
 LABELS = frozenset({"PER", "ORG", "LOC"})
-_SPACES = re.compile(r"[\s\-‐–]+")
-
-
-@lru_cache(maxsize=100_000)
-def name_key(name: str) -> str:
-    """How names are compared: case, runs of spaces and hyphen-vs-space do not matter."""
-    return _SPACES.sub(" ", name).strip().casefold()
 
 
 class AliasFileError(ValueError):

@@ -8,9 +8,9 @@ from typing import TextIO
 
 import click
 
+from index_format.settings import Settings
 from indexer.entities import extract_entities
 from indexer.ner.aliases import AliasFileError, load_aliases
-from indexer.settings import Settings
 
 
 @click.command("entities")

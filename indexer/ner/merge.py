@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from indexer.ner.aliases import AliasTable, name_key
+from index_format.names import name_key
+from indexer.ner.aliases import AliasTable
 from indexer.ner.features import cap_rate_bucket
 
 

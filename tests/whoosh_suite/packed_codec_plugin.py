@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import whoosh.codec
 
-from indexer.packed import PackedCodec
+from index_format.codec.packed import PackedCodec
 
 # Tests that check W3's internals rather than a codec's behaviour, deselected, one line each
 # with why ("path::name": "reason"). None so far: fix the codec rather than add one here.

@@ -132,7 +132,7 @@ def stem_exceptions() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
-    from indexer.stemmer import Stemmer, sastrawi_words
+    from index_format.stemmer import Stemmer, sastrawi_words
 
     # Our port of PySastrawi's Stemmer (same results, ~30x faster; tests/test_stemmer.py),
     # on its dictionary. No cache inside: `stem` has a bounded one.
@@ -261,7 +261,7 @@ def mark_names(text: str, names: Iterable[str]) -> str:
     Only words whose stem would change are marked (the others index the same either way).
     An occurrence is a whole token (TOKEN_PATTERN) not glued to a mark or to ' ’ . - before
     it. The indexer passes the entity names tagged in the article; the marks never reach the
-    stored text (see indexer.schema.to_document).
+    stored text (see indexer.document.to_document).
     """
     words = {
         w
@@ -362,7 +362,7 @@ def _word_info(word: str) -> _WordInfo:
 def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
     """Term → positions, exactly as `stemmed_analyzer()` (or `exact_analyzer()`) index `text`.
 
-    The indexer's fast path (indexer.postings): one regex pass and plain dicts instead of a
+    The indexer's fast path (index_format.pool): one regex pass and plain dicts instead of a
     Token per word through a chain of generators. tests/test_index_terms.py holds it equal
     to the analyzers.
     """

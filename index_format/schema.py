@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime
 from typing import Any
 
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from indexer.analysis import exact_analyzer, mark_names, stemmed_analyzer
-from indexer.models import Article
-from indexer.postings import IndonesianPositions
+from index_format.analysis import exact_analyzer, stemmed_analyzer
+from index_format.codec.positions import IndonesianPositions
 
 FACET_FIELDS = ("outlet", "person", "organisation", "place")
 ENTITY_FIELDS = ("person", "organisation", "place")
@@ -23,7 +21,7 @@ PART_SEP = "\x1d"
 
 
 def _text(stemmed: bool, *, stored: bool = False, field_boost: float = 1.0) -> TEXT:
-    """A text field whose postings come from the fast analysis pass (indexer.postings) that
+    """A text field whose postings come from the fast analysis pass (index_format.pool) that
     matches its analyzer; queries use the analyzer."""
     analyzer = stemmed_analyzer() if stemmed else exact_analyzer()
     field = TEXT(analyzer=analyzer, stored=stored, field_boost=field_boost, phrase=True)
@@ -59,64 +57,9 @@ def facet_value(value: str) -> str:
     return " ".join(value.replace(",", " ").split())
 
 
-def _facet_values(values: list[str]) -> list[str]:
+def facet_values(values: list[str]) -> list[str]:
+    """The non-empty facet values of `values`, each as facet_value gives it."""
     return [fv for fv in (facet_value(v) for v in values) if fv]
-
-
-def _keywords(values: list[str]) -> str:
-    return ",".join(_facet_values(values))
-
-
-def encode_facets(article: Article) -> bytes:
-    """Day, outlet, the three entity facets and, last, the article's name variants."""
-    variants = (
-        (facet, facet_value(written), facet_value(canonical))
-        for facet, written, canonical in article.variants
-    )
-    groups = [
-        article.published.isoformat() if article.published else "",
-        article.outlet or "",
-        *(VALUE_SEP.join(_facet_values(getattr(article, f))) for f in ENTITY_FIELDS),
-        VALUE_SEP.join(PART_SEP.join(parts) for parts in variants if all(parts)),
-    ]
-    return GROUP_SEP.join(g.replace(GROUP_SEP, " ") for g in groups).encode("utf-8")
-
-
-def content_hash(article: Article) -> str:
-    h = hashlib.sha256()
-    for part in (article.title, article.body, article.url or "", article.outlet or ""):
-        h.update(part.encode("utf-8", "replace"))
-        h.update(b"\0")
-    h.update((article.published.isoformat() if article.published else "").encode())
-    return h.hexdigest()[:20]
-
-
-def to_document(article: Article) -> dict[str, Any]:
-    # Words of the tagged entities stay unstemmed in title and body (indexer.analysis): the
-    # marked text is indexed, the original stored.
-    names = [n for f in ENTITY_FIELDS for n in getattr(article, f)]
-    doc: dict[str, Any] = {
-        "id": article.id,
-        "url": article.url,
-        "title": mark_names(article.title, names),
-        "_stored_title": article.title,
-        "body": mark_names(article.body, names),
-        "_stored_body": article.body,
-        "exact": f"{article.title}\n{article.body}",
-        "date_source": article.date_source,
-        "outlet_source": article.outlet_source,
-        "facets": encode_facets(article),
-        "content_hash": content_hash(article),
-    }
-    if article.outlet:
-        doc["outlet"] = article.outlet
-    if article.published:
-        doc["published"] = datetime.combine(article.published, datetime.min.time())
-    for f in ENTITY_FIELDS:
-        values = _keywords(getattr(article, f))
-        if values:
-            doc[f] = values
-    return doc
 
 
 def split_keywords(stored: str | None) -> list[str]:

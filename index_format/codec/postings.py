@@ -1,0 +1,366 @@
+"""A term's postings record: how ids, weights and values are encoded, and decoded as arrays.
+
+A record, one per term, in the postings file (`.pkp`), in term order:
+    varint len(ids) | varint len(second) | [varint len(lengths), V_RAW only]
+    ids:     document-number gaps as LEB128 varints (the first from 0), raw-deflated if long
+    second:  the weights (see W_*): nothing, varint ints, float32, or varint frequencies
+             (varints raw-deflated if long)
+    values:  the postings' encoded values (see V_*), last, so scoring never reads them
+Records of fewer than SMALL postings, none deflated, have no header.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+from whoosh.formats import Frequency
+from whoosh.system import pack_uint
+from whoosh.util.numeric import length_to_byte
+
+from index_format.codec.varints import (
+    SMALL,
+    decode_varints,
+    deflate,
+    leb128,
+    np_varints,
+    py_decode,
+    py_varints,
+    read_header,
+    skip_varints,
+    varints,
+)
+
+# Weights: all 1.0 | whole numbers | float32 | frequency × field boost (the second stream
+# holds the frequencies).
+W_ONE, W_INT, W_F32, W_FREQ = 0, 1, 2, 3
+# Values: none | varint positions, as many as the frequency | varint lengths then bytes |
+# Whoosh's Frequency format (pack_uint of the frequency).
+V_NONE, V_POS, V_RAW, V_FREQ = 0, 1, 2, 3
+# Mode bits: the ids / second stream is raw-deflated (long streams of small gaps and
+# frequencies, mostly 1s, deflate to ~0.8 / ~0.45 of their size).
+IDS_DEFLATED, SECOND_DEFLATED = 16, 32
+CONTINUED = bytes(range(128, 256))  # varint bytes that another byte follows
+_UINT32 = 1 << 32
+
+
+def layout(buf: bytes, n: int, mode: int) -> tuple[int, int, int, int]:
+    """Where a record's ids stream starts, and the sizes of its ids, second and value-length
+    streams. Records of few postings, none deflated, have no header: their plain varint
+    streams are walked (2 bytes saved on most terms)."""
+    vmode, wmode = mode >> 2 & 3, mode & 3
+    if n >= SMALL or mode & (IDS_DEFLATED | SECOND_DEFLATED):
+        head, pos = read_header(buf, 3 if vmode == V_RAW else 2)
+        return pos, head[0], head[1], head[2] if vmode == V_RAW else 0
+    a = skip_varints(buf, 0, n)
+    b = 0 if wmode == W_ONE else 4 * n if wmode == W_F32 else skip_varints(buf, a, n) - a
+    c = skip_varints(buf, a + b, n) - a - b if vmode == V_RAW else 0
+    return 0, a, b, c
+
+
+# -- encoding a term's postings ----------------------------------------------------------
+
+
+def _freqs_of(fmt: Any, weights: list[float]) -> list[int] | None:
+    """The postings' frequencies when every weight is frequency × field boost, exactly."""
+    fb = fmt.field_boost
+    if not fb:  # Whoosh allows a field boost of 0: every weight 0, no frequency in them
+        return None
+    freqs = []
+    for w in weights:
+        k = w / fb
+        if not k.is_integer() or k < 1 or k * fb != w:
+            return None
+        freqs.append(int(k))
+    return freqs
+
+
+def encode_term(
+    fmt: Any, ids: Any, weights: Any, values: list[bytes], lengths: list[int]
+) -> tuple[bytes, tuple[int, float, float, int, int, int]]:
+    """One term's postings record and its stats (df, total weight, max weight, min and max
+    length bytes, mode). `weights` are rounded to float32 as Whoosh stores them; `lengths`
+    are the postings' documents' field lengths (0: none)."""
+    n = len(ids)
+    w32 = np.asarray(weights, dtype=np.float32)
+    wlist: list[float] = w32.astype(np.float64).tolist()
+    total = float(np.float32(sum(wlist)))
+    maxw = max(wlist) if wlist else 0.0
+    known = [x for x in lengths if x]
+    minlen = length_to_byte(min(known)) if known else 0
+    maxlen = length_to_byte(max(known)) if known else 0
+    idl = list(ids) if n < SMALL else ids
+    if n < SMALL:
+        gaps = [idl[0]] + [b - a for a, b in pairwise(idl)]
+        idbytes = py_varints(gaps)
+    else:
+        a = np.asarray(ids, dtype=np.int64)
+        idbytes = np_varints(np.diff(a, prepend=0))
+
+    vmode = V_RAW
+    wmode = -1
+    second = b""
+    valbytes = b""
+    lens = b""
+    if not any(values):
+        vmode = V_NONE
+    elif getattr(fmt, "varint_positions", False):
+        # Splittable by the frequencies: each value holds as many varints as its frequency.
+        freqs = _freqs_of(fmt, wlist)
+        if (
+            freqs is not None
+            and all(v and v[-1] < 128 for v in values)
+            and [len(v.translate(None, CONTINUED)) for v in values] == freqs
+        ):
+            vmode, wmode, valbytes = V_POS, W_FREQ, b"".join(values)
+            second = varints(freqs)
+    elif type(fmt) is Frequency:
+        freqs = _freqs_of(fmt, wlist)
+        if freqs is not None and all(v == pack_uint(k) for v, k in zip(values, freqs, strict=True)):
+            vmode, wmode = V_FREQ, W_FREQ
+            second = varints(freqs)
+    if vmode == V_RAW:
+        lens = varints([len(v) for v in values])
+        valbytes = b"".join(values)
+    if wmode < 0:
+        if all(w == 1.0 for w in wlist):
+            wmode = W_ONE
+        elif all(w.is_integer() and 0 <= w < _UINT32 for w in wlist):
+            wmode = W_INT
+            second = varints([int(w) for w in wlist])
+        else:
+            wmode = W_F32
+            second = w32.astype("<f4").tobytes()
+    record, mode = _record(n, idbytes, wmode, second, vmode, lens, valbytes)
+    return record, (n, total, maxw, minlen, maxlen, mode)
+
+
+def _record(
+    n: int, idbytes: bytes, wmode: int, second: bytes, vmode: int, lens: bytes, valbytes: bytes
+) -> tuple[bytes, int]:
+    """A term's postings record from its streams (long ones deflated), and its mode."""
+    mode = wmode | vmode << 2
+    deflated = deflate(idbytes)
+    if deflated is not None:
+        idbytes, mode = deflated, mode | IDS_DEFLATED
+    deflated = deflate(second) if wmode != W_F32 else None
+    if deflated is not None:
+        second, mode = deflated, mode | SECOND_DEFLATED
+    head = b""
+    if n >= SMALL or mode & (IDS_DEFLATED | SECOND_DEFLATED):  # else: see layout
+        head = py_varints([len(idbytes), len(second)] + ([len(lens)] if vmode == V_RAW else []))
+    return b"".join((head, idbytes, second, lens, valbytes)), mode
+
+
+# -- encoding a whole field's postings at once ---------------------------------------------
+
+
+@dataclass
+class PostingColumns:
+    """One positions field's postings as arrays, sorted by term, then document: how a build's
+    term pool (index_format.pool.TermPool) hands them over, so that the writer encodes the
+    ids, frequencies and positions of all terms with a few numpy calls instead of Python
+    loops per posting. Weights are frequency × field boost × document boost."""
+
+    terms: list[bytes]  # sorted
+    starts: np.ndarray  # len(terms) + 1 integers: where each term's postings start
+    docs: np.ndarray  # an integer per posting
+    freqs: np.ndarray  # an integer per posting: how many positions it has
+    weights: np.ndarray  # a float64 per posting
+    positions: np.ndarray  # integers: each posting's positions, ascending, postings in order
+
+
+def encode_columns(
+    fmt: Any, cols: PostingColumns, lengths: list[int] | None
+) -> Iterator[tuple[bytes, bytes, tuple[int, float, float, int, int, int]]]:
+    """(term, postings record, stats) of each term of `cols`, byte for byte what encode_term
+    gives for the same postings (tests/test_index_codec.py). `lengths` are the documents'
+    lengths of this field (None: unknown).
+
+    Terms whose weights are frequency × field boost, as the rebuild writes them, take the
+    vectorised path: their ids, frequencies and positions are three LEB128 streams of the
+    whole field, sliced per term. Any other term goes through encode_term.
+    """
+    starts, docs, freqs, positions = cols.starts, cols.docs, cols.freqs, cols.positions
+    if not cols.terms:
+        return
+    first = starts[:-1]
+    w64 = cols.weights.astype(np.float32).astype(np.float64)  # as encode_term rounds them
+    if fmt.field_boost:
+        k = w64 / fmt.field_boost
+        ok = (k == np.floor(k)) & (k * fmt.field_boost == w64) & (k == freqs) & (freqs >= 1)
+        term_ok = np.minimum.reduceat(ok.astype(np.int8), first).tolist()
+        del k, ok
+    else:  # a field boost of 0: the weights hold no frequencies (see _freqs_of)
+        term_ok = [0] * len(cols.terms)
+
+    gaps = np.diff(docs, prepend=0)
+    gaps[first] = docs[first]  # each term's first id counts from 0
+    idbuf, id_offsets = leb128(gaps)
+    idoff = id_offsets[starts].tolist()
+    freqbuf, freq_offsets = leb128(freqs)
+    freqoff = freq_offsets[starts].tolist()
+    del gaps, id_offsets, freq_offsets
+    pos_first = np.zeros(freqs.size + 1, dtype=np.int64)
+    np.cumsum(freqs, out=pos_first[1:])  # each posting's first position
+    pgaps = np.diff(positions, prepend=0)
+    pgaps[pos_first[:-1]] = positions[pos_first[:-1]]  # each posting's first from 0
+    posbuf, pos_offsets = leb128(pgaps)
+    del pgaps
+    posoff = pos_offsets[pos_first[starts]].tolist()
+
+    # Sums of whole numbers are exact in any order; others are summed as encode_term does.
+    whole = bool(np.all(w64 == np.floor(w64))) and float(np.abs(w64).sum()) < 2.0**53
+    totals = (
+        np.add.reduceat(w64, first).astype(np.float32).astype(np.float64).tolist()
+        if whole
+        else None
+    )
+    maxw = np.maximum.reduceat(w64, first).tolist()
+    if lengths is None:
+        minlen = maxlen = [0] * len(cols.terms)
+    else:
+        flen = np.asarray(lengths, dtype=np.int64)[docs]
+        lows = np.minimum.reduceat(np.where(flen > 0, flen, _UINT32), first)
+        lows[lows == _UINT32] = 0  # no known length
+        highs = np.maximum.reduceat(flen, first)
+        to_byte = {v: length_to_byte(v) if v else 0 for v in np.unique([lows, highs]).tolist()}
+        minlen = [to_byte[v] for v in lows.tolist()]
+        maxlen = [to_byte[v] for v in highs.tolist()]
+
+    bounds = starts.tolist()
+    for t, tbytes in enumerate(cols.terms):
+        a, b = bounds[t], bounds[t + 1]
+        if not term_ok[t]:
+            ends = pos_offsets[pos_first[a : b + 1]].tolist()
+            values = [posbuf[ends[i] : ends[i + 1]] for i in range(b - a)]
+            ids = docs[a:b].tolist()
+            lens = [lengths[i] for i in ids] if lengths is not None else [0] * len(ids)
+            record, stats = encode_term(fmt, ids, cols.weights[a:b].tolist(), values, lens)
+            yield tbytes, record, stats
+            continue
+        total = totals[t] if totals is not None else float(np.float32(sum(w64[a:b].tolist())))
+        record, mode = _record(
+            b - a,
+            idbuf[idoff[t] : idoff[t + 1]],
+            W_FREQ,
+            freqbuf[freqoff[t] : freqoff[t + 1]],
+            V_POS,
+            b"",
+            posbuf[posoff[t] : posoff[t + 1]],
+        )
+        yield tbytes, record, (b - a, total, maxw[t], minlen[t], maxlen[t], mode)
+
+
+class Postings:
+    """One term's postings as arrays; values (positions) decoded only when asked."""
+
+    __slots__ = (
+        "_buf",
+        "_freqs",
+        "_mode",
+        "_n",
+        "_vends",
+        "_vstart",
+        "fmt",
+        "ids",
+        "vmode",
+        "weights",
+        "wmode",
+    )
+
+    def __init__(self, buf: bytes, n: int, mode: int, fmt: Any) -> None:
+        self._buf = buf
+        self._n = n
+        self._mode = mode
+        self.fmt = fmt
+        self.vmode = mode >> 2 & 3
+        self.wmode = wmode = mode & 3
+        self._freqs: np.ndarray | None = None
+        pos, a, b, _ = layout(buf, n, mode)
+        if mode & IDS_DEFLATED:
+            raw = np.frombuffer(zlib.decompress(buf[pos : pos + a], -15), np.uint8)
+            ids = np.cumsum(decode_varints(raw))
+        elif n < SMALL:
+            ids = np.cumsum(np.asarray(py_decode(buf[pos : pos + a]), dtype=np.int64))
+        else:
+            ids = np.cumsum(decode_varints(np.frombuffer(buf, np.uint8, a, pos)))
+        self.ids = ids
+        pos += a
+        if wmode == W_ONE:
+            self.weights = np.ones(n, dtype=np.float64)
+        elif wmode == W_F32:
+            self.weights = np.frombuffer(buf, "<f4", n, pos).astype(np.float64)
+        else:
+            if mode & SECOND_DEFLATED:
+                raw = np.frombuffer(zlib.decompress(buf[pos : pos + b], -15), np.uint8)
+            else:
+                raw = np.frombuffer(buf, np.uint8, b, pos)
+            ints = decode_varints(raw)
+            if wmode == W_FREQ:
+                self._freqs = ints
+                # (no format: document numbers only, for TermInfo.min_id/max_id)
+                self.weights = ints * (fmt.field_boost if fmt is not None else 1.0)
+            else:
+                self.weights = ints.astype(np.float64)
+        self._vstart = pos + b
+        self._vends: np.ndarray | None = None
+
+    def freqs(self) -> np.ndarray:
+        """The frequencies (V_POS, V_FREQ: weight = frequency × field boost)."""
+        assert self._freqs is not None
+        return self._freqs
+
+    def positions(self) -> tuple[np.ndarray, np.ndarray]:
+        """V_POS only: each posting's number of positions, and all positions in a row."""
+        assert self.vmode == V_POS
+        counts = self.freqs()
+        gaps = decode_varints(np.frombuffer(self._buf, np.uint8, offset=self._vstart))
+        total = np.cumsum(gaps)
+        starts = np.cumsum(counts) - counts
+        before = np.where(starts > 0, total[np.maximum(starts - 1, 0)], 0)
+        return counts, total - np.repeat(before, counts)
+
+    def value_at(self, i: int) -> bytes:
+        """V_POS only: posting i's value, without slicing every posting's (a proximity or
+        phrase matcher reads a few documents of a common term)."""
+        if self._vends is None:
+            raw = np.frombuffer(self._buf, np.uint8, offset=self._vstart)
+            ends = np.flatnonzero(raw < 128)[np.cumsum(self.freqs()) - 1] + 1 + self._vstart
+            self._vends = np.concatenate(([self._vstart], ends))
+        return self._buf[int(self._vends[i]) : int(self._vends[i + 1])]
+
+    def values(self) -> list[Any]:
+        """Each posting's value as the field format encodes it (None: no values)."""
+        n = self._n
+        vmode = self.vmode
+        buf = self._buf
+        if vmode == V_NONE:
+            empty = None if self.fmt.fixed_value_size() == 0 else b""
+            return [empty] * n
+        if vmode == V_FREQ:
+            return [pack_uint(k) for k in self.freqs().tolist()]
+        if vmode == V_POS:
+            raw = np.frombuffer(buf, np.uint8, offset=self._vstart)
+            ends = (np.flatnonzero(raw < 128)[np.cumsum(self.freqs()) - 1] + 1).tolist()
+            data = buf[self._vstart :]
+            out = []
+            start = 0
+            for end in ends:
+                out.append(data[start:end])
+                start = end
+            return out
+        pos, a, b, c = layout(buf, n, self._mode)
+        lstart = pos + a + b
+        lens = py_decode(buf[lstart : lstart + c])
+        data = buf[lstart + c :]
+        out = []
+        start = 0
+        for length in lens:
+            out.append(data[start : start + length])
+            start += length
+        return out

@@ -1,0 +1,398 @@
+"""The term dictionary file (`.pkt`): per field, blocks of BLOCK_TERMS sorted terms, each
+zlib-compressed:
+    u2 count | u4 df[n] | f4 weight[n] | f4 maxweight[n] | u4 record size[n]
+    | u1 minlength byte[n] | u1 maxlength byte[n] | u1 mode[n] | u2 prefix[n] | u2 suffix[n]
+    | the terms' suffixes (front coding against the previous term of the block)
+then a pickled directory (per field: each block's first term, file offset and postings
+offset) and a footer (u8 directory offset, magic). Readers keep only the directory in memory
+and decode a block per lookup (bisect on the first terms), a few blocks cached.
+"""
+
+from __future__ import annotations
+
+import pickle
+import struct
+import zlib
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+from whoosh.codec import base
+from whoosh.matching import NullMatcher
+from whoosh.reading import TermInfo, TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+from index_format.codec.matcher import PackedMatcher
+from index_format.codec.postings import Postings
+
+# The format's version: TPK1 was written only by the first commits of this format (every
+# record with a header, no deflated streams), which read differently; rebuild such an index.
+MAGIC = b"TPK2"
+BLOCK_TERMS = 64
+_FOOTER = struct.Struct("<Q4s")
+_BLOCK_CACHE = 64
+_POSTINGS_CACHE = 1 << 18  # postings of recently read terms kept per segment (~16 bytes each)
+
+
+# -- the term dictionary file --------------------------------------------------------------
+
+
+_STATS = (("df", "<u4"), ("weight", "<f4"), ("maxweight", "<f4"), ("size", "<u4"))
+
+
+class TermsWriter:
+    def __init__(self, dbfile: Any) -> None:
+        self._f = dbfile
+        self._dir: dict[str, tuple[list[bytes], list[int], list[int]]] = {}
+        self._field: str | None = None
+        # (term, stats, record size, record offset) of the block being filled
+        self._rows: list[tuple[bytes, tuple[int, float, float, int, int, int], int, int]] = []
+
+    def start_field(self, fieldname: str) -> None:
+        if fieldname in self._dir:
+            raise ValueError(f"field {fieldname!r} written twice")
+        self._field = fieldname
+        self._dir[fieldname] = ([], [], [])
+        self._rows = []
+
+    def add(self, tbytes: bytes, stats: Any, postoffset: int, size: int) -> None:
+        if len(tbytes) > 65535:  # lengths are kept as u2
+            raise ValueError(f"term too long for the packed codec: {tbytes[:40]!r}...")
+        self._rows.append((tbytes, stats, size, postoffset))
+        if len(self._rows) == BLOCK_TERMS:
+            self._flush()
+
+    def _flush(self) -> None:
+        rows = self._rows
+        if not rows:
+            return
+        assert self._field is not None
+        firsts, offsets, bases = self._dir[self._field]
+        firsts.append(rows[0][0])
+        offsets.append(self._f.tell())
+        bases.append(rows[0][3])
+        stats = [r[1] for r in rows]
+        parts = [struct.pack("<H", len(rows))]
+        parts.append(np.array([s[0] for s in stats], dtype="<u4").tobytes())
+        parts.append(np.array([s[1] for s in stats], dtype="<f4").tobytes())
+        parts.append(np.array([s[2] for s in stats], dtype="<f4").tobytes())
+        parts.append(np.array([r[2] for r in rows], dtype="<u4").tobytes())
+        for k in (3, 4, 5):
+            parts.append(bytes(int(s[k]) for s in stats))
+        prefixes, suffixes = [], []
+        prev = b""
+        for tbytes, *_ in rows:
+            p = 0
+            limit = min(len(prev), len(tbytes), 65535)
+            while p < limit and prev[p] == tbytes[p]:
+                p += 1
+            prefixes.append(p)
+            suffixes.append(tbytes[p:])
+            prev = tbytes
+        parts.append(np.array(prefixes, dtype="<u2").tobytes())
+        parts.append(np.array([len(s) for s in suffixes], dtype="<u2").tobytes())
+        parts.extend(suffixes)
+        self._f.write(zlib.compress(b"".join(parts), 6))
+        self._rows = []
+
+    def finish_field(self) -> None:
+        assert self._field is not None
+        self._flush()
+        self._dir[self._field][1].append(self._f.tell())  # the last block's end
+        self._field = None
+
+    def close(self) -> None:
+        diroff = self._f.tell()
+        directory = {
+            name: (firsts, np.array(offs, dtype="<u8"), np.array(bases, dtype="<u8"))
+            for name, (firsts, offs, bases) in self._dir.items()
+        }
+        self._f.write(pickle.dumps(directory, protocol=4))
+        self._f.write(_FOOTER.pack(diroff, MAGIC))
+        self._f.close()
+
+
+class TermBlock:
+    """One decoded block of a field's term dictionary."""
+
+    __slots__ = (
+        "_base",
+        "_ends",
+        "_weight",
+        "df",
+        "maxlen",
+        "maxweight",
+        "minlen",
+        "mode",
+        "sizes",
+        "terms",
+    )
+
+    def __init__(self, data: bytes, postbase: int) -> None:
+        (n,) = struct.unpack_from("<H", data)
+        self.df, self._weight, self.maxweight, self.sizes = (
+            np.frombuffer(data, dtype=dtype, count=n, offset=2 + 4 * n * k)
+            for k, (_, dtype) in enumerate(_STATS)
+        )
+        pos = 2 + 16 * n
+        self.minlen = data[pos : pos + n]
+        self.maxlen = data[pos + n : pos + 2 * n]
+        self.mode = data[pos + 2 * n : pos + 3 * n]
+        pos += 3 * n
+        lens = struct.unpack_from(f"<{2 * n}H", data, pos)  # prefix lengths, suffix lengths
+        pos += 4 * n
+        terms = []
+        prev = b""
+        for p, length in zip(lens[:n], lens[n:], strict=True):
+            prev = prev[:p] + data[pos : pos + length]
+            pos += length
+            terms.append(prev)
+        self.terms = terms
+        self._base = postbase
+        self._ends: np.ndarray | None = None
+
+    def extent(self, i: int) -> tuple[int, int]:
+        """Where term i's postings record starts in the postings file, and its size."""
+        if self._ends is None:
+            self._ends = np.cumsum(self.sizes, dtype=np.int64) + self._base
+        size = int(self.sizes[i])
+        return int(self._ends[i]) - size, size
+
+    def info(self, i: int, reader: Any = None, key: Any = None) -> PackedTermInfo:
+        return PackedTermInfo(
+            float(self._weight[i]),
+            int(self.df[i]),
+            byte_to_length(self.minlen[i]),
+            byte_to_length(self.maxlen[i]),
+            float(self.maxweight[i]),
+            reader,
+            key,
+        )
+
+
+class PackedTermInfo(TermInfo):  # type: ignore[misc]
+    """Whoosh's TermInfo; the first and last document numbers (which only MultiReader's
+    combine_terminfos reads, as attributes) come from the postings when asked."""
+
+    def __init__(
+        self,
+        weight: float,
+        df: int,
+        minlength: int,
+        maxlength: int,
+        maxweight: float,
+        reader: Any = None,
+        key: Any = None,
+    ) -> None:
+        self._reader = reader
+        self._key = key
+        self._ends: list[int | None] | None = None
+        # minid/maxid None: TermInfo's default maxid=0 would go through the setter and decode
+        # the postings of every term looked up.
+        super().__init__(weight, df, minlength, maxlength, maxweight, None, None)
+
+    def _end(self, k: int) -> int | None:
+        if self._ends is None:
+            ids = [] if self._reader is None else self._reader.postings(*self._key).ids
+            self._ends = [int(ids[0]), int(ids[-1])] if len(ids) else [None, None]
+        return self._ends[k]
+
+    def _set(self, k: int, value: int | None) -> None:
+        if value is not None or self._ends is not None:
+            if self._ends is None:
+                self._end(k)
+            assert self._ends is not None
+            self._ends[k] = value
+
+    _minid = property(lambda self: self._end(0), lambda self, v: self._set(0, v))
+    _maxid = property(lambda self: self._end(1), lambda self, v: self._set(1, v))
+
+
+class PackedTermsReader(base.TermsReader):  # type: ignore[misc]
+    def __init__(self, codec: Any, tfile: Any, tlen: int, postfile: Any) -> None:
+        self._codec = codec
+        self._tfile = tfile
+        self._postfile = postfile
+        diroff, magic = _FOOTER.unpack(tfile.get(tlen - _FOOTER.size, _FOOTER.size))
+        if magic != MAGIC:
+            raise ValueError(f"term file of another format ({magic!r}, not {MAGIC!r}): rebuild")
+        self._dir = pickle.loads(tfile.get(diroff, tlen - _FOOTER.size - diroff))
+        self._fieldnames = sorted(self._dir)
+        self._cache: OrderedDict[tuple[str, int], TermBlock] = OrderedDict()
+        self._postings: OrderedDict[tuple[str, bytes, Any], Postings] = OrderedDict()
+        self._cached = 0  # postings held in self._postings
+
+    # -- blocks --
+
+    def _block(self, fieldname: str, b: int) -> TermBlock:
+        key = (fieldname, b)
+        block = self._cache.get(key)
+        if block is not None:
+            self._cache.move_to_end(key)
+            return block
+        _, offs, bases = self._dir[fieldname]
+        start, end = int(offs[b]), int(offs[b + 1])
+        block = TermBlock(zlib.decompress(self._tfile.get(start, end - start)), int(bases[b]))
+        self._cache[key] = block
+        if len(self._cache) > _BLOCK_CACHE:
+            self._cache.popitem(last=False)
+        return block
+
+    def _find(self, fieldname: str, tbytes: bytes) -> tuple[TermBlock, int] | None:
+        entry = self._dir.get(fieldname)
+        if entry is None:
+            return None
+        b = bisect_right(entry[0], tbytes) - 1
+        if b < 0:
+            return None
+        block = self._block(fieldname, b)
+        i = bisect_left(block.terms, tbytes)
+        if i < len(block.terms) and block.terms[i] == tbytes:
+            return block, i
+        return None
+
+    def _get(self, fieldname: str, tbytes: bytes) -> tuple[TermBlock, int]:
+        found = self._find(fieldname, tbytes)
+        if found is None:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+        return found
+
+    def _iter_from(self, fieldname: str, prefix: bytes) -> Iterator[tuple[str, TermBlock, int]]:
+        """(field, block, row) from the first term >= (fieldname, prefix), in field order."""
+        k = bisect_left(self._fieldnames, fieldname)
+        for fname in self._fieldnames[k:]:
+            firsts = self._dir[fname][0]
+            b, i = 0, 0
+            if fname == fieldname and prefix:
+                b = max(bisect_right(firsts, prefix) - 1, 0)
+                if firsts:
+                    i = bisect_left(self._block(fname, b).terms, prefix)
+            for bb in range(b, len(firsts)):
+                block = self._block(fname, bb)
+                for row in range(i if bb == b else 0, len(block.terms)):
+                    yield fname, block, row
+
+    # -- Whoosh's TermsReader API --
+
+    def __contains__(self, term: tuple[str, bytes]) -> bool:
+        return self._find(*term) is not None
+
+    def cursor(self, fieldname: str, fieldobj: Any) -> PackedCursor:
+        return PackedCursor(self, fieldname, fieldobj)
+
+    def terms(self) -> Iterator[tuple[str, bytes]]:
+        return self.terms_from("", b"")
+
+    def terms_from(self, fieldname: str, prefix: bytes) -> Iterator[tuple[str, bytes]]:
+        for fname, block, row in self._iter_from(fieldname, prefix):
+            yield fname, block.terms[row]
+
+    def items(self) -> Iterator[tuple[tuple[str, bytes], PackedTermInfo]]:
+        return self.items_from("", b"")
+
+    def items_from(
+        self, fieldname: str, prefix: bytes
+    ) -> Iterator[tuple[tuple[str, bytes], PackedTermInfo]]:
+        for fname, block, row in self._iter_from(fieldname, prefix):
+            t = block.terms[row]
+            yield (fname, t), block.info(row, self, (fname, t))
+
+    def term_info(self, fieldname: str, tbytes: bytes) -> PackedTermInfo:
+        block, i = self._get(fieldname, tbytes)
+        return block.info(i, self, (fieldname, tbytes))
+
+    def frequency(self, fieldname: str, tbytes: bytes) -> float:
+        found = self._find(fieldname, tbytes)
+        return 0 if found is None else float(found[0]._weight[found[1]])
+
+    def doc_frequency(self, fieldname: str, tbytes: bytes) -> int:
+        found = self._find(fieldname, tbytes)
+        return 0 if found is None else int(found[0].df[found[1]])
+
+    def postings(self, fieldname: str, tbytes: bytes, fmt: Any = None) -> Postings:
+        """A term's postings as arrays (deleted documents included).
+
+        Recently decoded terms are kept (up to _POSTINGS_CACHE postings a segment): a query's
+        proximity re-rank and phrases make a matcher per term and candidate, each of which
+        would decode the whole term again.
+        """
+        key = (fieldname, tbytes, None if fmt is None else fmt.field_boost)
+        post = self._postings.get(key)
+        if post is not None:
+            self._postings.move_to_end(key)
+            return post
+        block, i = self._get(fieldname, tbytes)
+        buf = self._postfile.get(*block.extent(i))
+        post = Postings(buf, int(block.df[i]), block.mode[i], fmt)
+        n = len(post.ids)
+        if n <= _POSTINGS_CACHE:
+            self._postings[key] = post
+            self._cached += n
+            while self._cached > _POSTINGS_CACHE:
+                self._cached -= len(self._postings.popitem(last=False)[1].ids)
+        return post
+
+    def matcher(self, fieldname: str, tbytes: bytes, format_: Any, scorer: Any = None) -> Any:
+        found = self._find(fieldname, tbytes)
+        if found is None:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}")
+        block, i = found
+        post = self.postings(fieldname, tbytes, format_)
+        info = block.info(i, self, (fieldname, tbytes))
+        if not len(post.ids):
+            return NullMatcher()
+        return PackedMatcher(post, format_, scorer, (fieldname, tbytes), info)
+
+    def indexed_field_names(self) -> list[str]:
+        return list(self._fieldnames)
+
+    def close(self) -> None:
+        self._tfile.close()
+        self._postfile.close()
+
+
+class PackedCursor(base.FieldCursor):  # type: ignore[misc]
+    """A field's terms in order (Whoosh's automata walk them with find/next)."""
+
+    def __init__(self, reader: PackedTermsReader, fieldname: str, fieldobj: Any) -> None:
+        self._reader = reader
+        self._fieldname = fieldname
+        self._fieldobj = fieldobj
+        self._it: Iterator[tuple[str, TermBlock, int]] = iter(())
+        self._text: Any = None
+        self._info: tuple[TermBlock, int] | None = None
+        self.first()
+
+    def first(self) -> Any:
+        return self.find(b"")
+
+    def find(self, term: Any) -> Any:
+        if not isinstance(term, bytes):
+            term = self._fieldobj.to_bytes(term)
+        self._it = self._reader._iter_from(self._fieldname, term)
+        return self.next()
+
+    def next(self) -> Any:
+        for fname, block, row in self._it:
+            if fname != self._fieldname:
+                break
+            self._info = (block, row)
+            self._text = self._fieldobj.from_bytes(block.terms[row])
+            return self._text
+        self._text = self._info = None
+        return None
+
+    def text(self) -> Any:
+        return self._text
+
+    def term_info(self) -> PackedTermInfo | None:
+        if self._info is None:
+            return None
+        block, row = self._info
+        t = block.terms[row]
+        return block.info(row, self._reader, (self._fieldname, t))
+
+    def is_valid(self) -> bool:
+        return self._text is not None

@@ -1,0 +1,232 @@
+"""The build writer: a segment's postings held in memory as flat arrays (the TermPool) and
+handed to the packed codec sorted, and the SegmentWriter that feeds it straight from analysis.
+What `telusur rebuild-index`'s workers write with."""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator
+from datetime import datetime
+from itertools import chain
+from typing import Any
+
+import numpy as np
+from whoosh.writing import SegmentWriter
+
+from index_format.analysis import index_terms
+from index_format.codec import PackedCodec
+from index_format.codec.positions import IndonesianPositions
+from index_format.codec.postings import PostingColumns
+
+_INDEXED_MAX = 50_000  # keyword and date values whose postings a build writer remembers
+
+
+class _Columns:
+    """A positions field's postings in arrival order (documents in docnum order): per posting
+    its term and frequency, the positions one after another, per document its number, boost
+    and count of postings. `by_term` sorts them when the segment is written."""
+
+    __slots__ = ("boosts", "counts", "docs", "field_boost", "positions", "sizes", "terms")
+
+    def __init__(self, field_boost: float) -> None:
+        self.field_boost = field_boost
+        self.terms: list[str] = []
+        self.counts = array("i")
+        self.positions = array("i")
+        self.docs = array("i")
+        self.sizes = array("i")
+        self.boosts = array("d")
+
+    def by_term(self) -> PostingColumns:
+        """The postings sorted by term (str order is UTF-8 order), then document."""
+        # Term ids without a Python loop per posting: dict.fromkeys and map run in C.
+        terms = list(dict.fromkeys(self.terms))
+        order = sorted(range(len(terms)), key=terms.__getitem__)
+        rank = dict(zip([terms[i] for i in order], range(len(terms)), strict=True))
+        by_term = np.array(list(map(rank.__getitem__, self.terms)), dtype=np.int32)
+        self.terms = []
+        o = np.argsort(by_term, kind="stable")  # documents stay in order within a term
+        starts = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(by_term, minlength=len(terms)), out=starts[1:])
+        del by_term
+        sizes = np.frombuffer(self.sizes, dtype=np.int32)
+        counts = np.frombuffer(self.counts, dtype=np.int32)
+        freqs = counts[o]
+        boosts = np.repeat(np.frombuffer(self.boosts), sizes)[o]
+        # Each posting's positions, gathered in the sorted postings' order.
+        shift = (np.cumsum(counts, dtype=np.int64) - counts)[o]
+        shift -= np.cumsum(freqs, dtype=np.int64) - freqs
+        gather = np.repeat(shift.astype(np.int32), freqs)
+        del shift
+        gather += np.arange(gather.size, dtype=np.int32)
+        return PostingColumns(
+            terms=[terms[i].encode("utf-8") for i in order],
+            starts=starts,
+            docs=np.repeat(np.frombuffer(self.docs, dtype=np.int32), sizes)[o],
+            freqs=freqs,
+            weights=freqs * self.field_boost * boosts,
+            positions=np.frombuffer(self.positions, dtype=np.int32)[gather],
+        )
+
+
+class TermPool:
+    """A segment's postings in memory: what build writers use instead of Whoosh's
+    PostingPool.
+
+    Whoosh keeps one tuple per posting, sorts them all at the end and spills sorted runs to
+    disk past `limitmb` (at 11,000 articles a worker spilled twice, then merged the runs in
+    Python). Here the text fields' postings (`add_terms`) go into flat arrays, a few bulk
+    appends per document, and are sorted by term with numpy when the segment is written;
+    other fields' postings are kept term by term. `size` estimates the bytes held; the
+    writer's owner starts a new segment past its budget.
+    """
+
+    def __init__(self) -> None:
+        self._fields: dict[str, dict[bytes, tuple[array[int], array[float], list[bytes]]]] = {}
+        self._columns: dict[str, _Columns] = {}
+        self.size = 0
+
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        fieldname, tbytes, docnum, weight, vbytes = item
+        if fieldname in self._columns:
+            raise ValueError(f"{fieldname}: postings added both ways")
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+        entry = terms.get(tbytes)
+        if entry is None:
+            entry = terms[tbytes] = (array("I"), array("d"), [])
+            self.size += 450 + len(tbytes)  # measured: a term's key, tuple, arrays, list
+        entry[0].append(docnum)
+        entry[1].append(weight)
+        entry[2].append(vbytes or b"")
+        self.size += 60 + len(vbytes or b"")  # measured: ~60 bytes a posting besides its value
+
+    def add_terms(
+        self, fieldname: str, docnum: int, terms: dict[str, list[int]], fmt: Any, boost: float
+    ) -> int:
+        """A document's postings of one field from `index_terms` (what fmt.word_values would
+        yield, each weight times `boost`); returns the field's length."""
+        cols = self._columns.get(fieldname)
+        if cols is None:
+            if fieldname in self._fields:
+                raise ValueError(f"{fieldname}: postings added both ways")
+            cols = self._columns[fieldname] = _Columns(fmt.field_boost)
+        counts = list(map(len, terms.values()))
+        cols.terms.extend(terms)
+        cols.counts.extend(counts)
+        cols.positions.extend(chain.from_iterable(terms.values()))
+        cols.docs.append(docnum)
+        cols.sizes.append(len(counts))
+        cols.boosts.append(boost)
+        length = sum(counts)
+        # Held: 12 bytes a posting (terms are shared strings), 4 a position. Writing the
+        # segment sorts and encodes them in numpy arrays: a build worker's peak RSS grew by
+        # ~40 KB an article of its segment (485 MB at 11,000 CLICK-ID articles, 850 MB at
+        # ~18,000), so the budget counts about four times what is held.
+        self.size += 52 * len(counts) + 17 * length
+        return length
+
+    def iter_postings(self) -> _PoolPostings:
+        return _PoolPostings(self._fields, self._columns)
+
+    def cleanup(self) -> None:
+        self._fields = {}
+        self._columns = {}
+        self.size = 0
+
+
+class _PoolPostings:
+    """A TermPool's postings for our codec's writer (index_format.codec), field by field in order:
+    a text field's as PostingColumns, the others' term by term."""
+
+    def __init__(self, fields: dict[str, dict[bytes, Any]], columns: dict[str, _Columns]):
+        self.fields = fields
+        self.columns = columns
+
+    def terms(self) -> Iterator[tuple[str, PostingColumns | Iterator[tuple[bytes, Any]]]]:
+        for fieldname in sorted([*self.fields, *self.columns]):
+            if fieldname in self.columns:
+                yield fieldname, self.columns.pop(fieldname).by_term()  # one at a time
+            else:
+                terms = self.fields[fieldname]
+                yield fieldname, ((t, terms[t]) for t in sorted(terms))
+
+
+class _BuildWriter(SegmentWriter):  # type: ignore[misc]
+    """Whoosh's SegmentWriter whose add_document hands IndonesianPositions fields straight
+    from `index_terms` to the TermPool: no generator per field, no tuple and call per
+    posting. Other fields go Whoosh's way; the rest is SegmentWriter.add_document's code."""
+
+    pool: TermPool
+    _indexed: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]]
+
+    def add_document(self, **fields: Any) -> None:
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        pool = self.pool
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                if field.vector or field.separate_spelling():
+                    raise ValueError(f"{fieldname}: vectors and spelling are not supported here")
+                length = 0
+                if field.indexed:
+                    boost = self._field_boost(fields, fieldname, docboost)
+                    fmt = field.format
+                    if isinstance(fmt, IndonesianPositions) and isinstance(value, str):
+                        terms = index_terms(value, fmt.stemmed)
+                        length = pool.add_terms(fieldname, docnum, terms, fmt, boost)
+                    else:
+                        for tbytes, freq, weight, vbytes in self._index(field, fieldname, value):
+                            if field.scorable:
+                                length += freq
+                            pool.add((fieldname, tbytes, docnum, weight * boost, vbytes))
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(
+                    fieldname, field, customval if field.stored else None, length
+                )
+                column = field.column_type
+                if column and customval is not None:
+                    cv = field.to_column_value(customval)
+                    perdocwriter.add_column_value(fieldname, column, cv)
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _index(self, field: Any, fieldname: str, value: Any) -> Any:
+        """field.index(value), remembered for values that recur (outlets, days, names):
+        Whoosh analyses each keyword and expands each date into several range terms."""
+        if field.unique or not isinstance(value, str | datetime):
+            return field.index(value)
+        key = (fieldname, value)
+        items = self._indexed.get(key)
+        if items is None:
+            if len(self._indexed) >= _INDEXED_MAX:
+                self._indexed.clear()
+            items = self._indexed[key] = list(field.index(value))
+        return items
+
+
+def build_writer(ix: Any, **kwargs: Any) -> Any:
+    """A SegmentWriter for building: our codec, the term pool (no spilled runs) and the
+    direct path from analysis to pool.
+
+    Takes SegmentWriter's arguments (`_lk=False` for a worker under its parent's lock).
+    """
+    writer = _BuildWriter(ix, codec=PackedCodec(), **kwargs)
+    writer.pool = TermPool()
+    writer._indexed = {}
+    return writer
