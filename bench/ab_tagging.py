@@ -5,7 +5,7 @@
 
 Rebuilds the first `--sample` CLICK-ID articles with the real CLI (its parallel workers
 included), once with tagging and once with it switched off, in alternating order each round.
-"Without" replaces the tagging entry points of indexer.build (`tag_entities`, and where the
+"Without" replaces the tagging entry points of indexer.prepare (`tag_entities`, and where the
 tree has them `tag_entities_many` and `warm_tagger`) by no-ops before the CLI starts: articles
 keep empty person/organisation/place lists and the tagger is never loaded. CPU is user + sys of
 the whole process tree (bench.measure: the CLI and the workers it waits for).
@@ -35,7 +35,7 @@ from bench.run import NEWS, REPO, RESULTS, _head, log, rebuild_figures
 # Runs the CLI with tagging switched off when its first argument is "off".
 _CLI = """\
 import sys
-import indexer.build as b
+import indexer.prepare as b
 if sys.argv.pop(1) == "off":
     b.tag_entities = lambda article: article
     if hasattr(b, "tag_entities_many"):

@@ -26,8 +26,8 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from index_format.analysis import STOPWORDS, TOKEN_PATTERN
 from index_format.schema import ENTITY_FIELDS, FACET_FIELDS
-from indexer.build import prepare_article
 from indexer.models import Article, RawRecord
+from indexer.prepare import prepare_article
 from indexer.sources import read_archive
 from search.models import FacetValue, SearchRequest
 from search.query import ParsedQuery

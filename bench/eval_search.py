@@ -27,10 +27,11 @@ from whoosh import index
 
 from index_format.analysis import STOPWORDS, TOKEN_PATTERN, _stemmer
 from index_format.generations import swap_current
+from index_format.pool import build_writer
 from index_format.schema import build_schema
-from indexer.build import tag_entities
 from indexer.document import to_document
 from indexer.models import Article
+from indexer.prepare import tag_entities
 from search.errors import InvalidQuery
 from search.models import SearchRequest
 from search.query import QUESTION_WORDS
@@ -75,11 +76,12 @@ def build(passages: dict[str, str], index_dir: Path) -> None:
     gen = index_dir / "gen-facqa"
     gen.mkdir(parents=True)
     ix = index.create_in(gen, build_schema())
-    with ix.writer(limitmb=256) as w:
-        for pid, text in passages.items():
-            # As rebuild-index does: tagged names are indexed unstemmed.
-            article = Article(id=pid, title="", body=text, url=None, outlet=None, published=None)
-            w.add_document(**to_document(tag_entities(article)))
+    w = build_writer(ix)  # rebuild-index's writer: the packed codec, as production serves
+    for pid, text in passages.items():
+        # As rebuild-index does: tagged names are indexed unstemmed.
+        article = Article(id=pid, title="", body=text, url=None, outlet=None, published=None)
+        w.add_document(**to_document(tag_entities(article)))
+    w.commit()
     swap_current(index_dir, gen)
 
 

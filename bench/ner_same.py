@@ -19,12 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench.run import NEWS
-from indexer.build import extract
 from indexer.entities import Entity, extract_entities, extract_entities_many
 from indexer.models import RawRecord
+from indexer.prepare import extract
 from indexer.sources import read_archive
 
-CHUNK = 32  # as indexer.parallel sends to a worker
+CHUNK = 32  # as indexer.pipeline sends to a worker
 
 
 def texts(n: int) -> Iterator[str]:

@@ -124,9 +124,9 @@ def segments_from_index(path: Path) -> list[list[dict[str, Any]]]:
 def segments_from_archive(path: Path) -> list[list[dict[str, Any]]]:
     """The stored fields of the archive's articles as the indexer writes them, untagged."""
     from index_format.schema import build_schema
-    from indexer.build import extract
     from indexer.document import to_document
     from indexer.models import RawRecord
+    from indexer.prepare import extract
     from indexer.sources import read_archive
 
     schema = build_schema()

@@ -11,7 +11,7 @@ stemmed analyzer keeps a token's unstemmed, lowercased surface form when the tok
   `mark_names`), or
 * it is capitalised in mid-sentence, in a sentence that is not written in Title Case.
 
-Independently of that, the stem exception table (indexer/data/stem_exceptions.tsv, extendable
+Independently of that, the stem exception table (index_format/data/stem_exceptions.tsv, extendable
 with `configure_stem_exceptions`) corrects the stems Sastrawi gets wrong for common words
 (relawan→rawan) and keeps well-known names whole wherever they stand ("bekasi", "maluku").
 The query side (search.query) applies the same rules with `is_name_candidate` and `stem`.
@@ -29,6 +29,10 @@ from whoosh.analysis import Filter, LowercaseFilter, StopFilter, Token, Tokenize
 
 # Words joined by hyphens, dots or apostrophes stay one token: "kota-kota", "Nur-Sultan", "2.030".
 TOKEN_PATTERN = r"\w+(?:[-.'’]\w+)*"
+# A longer token is indexed and searched by its first MAX_TERM_CHARS characters (`clip`): the
+# longest Indonesian words have ~30; a scraped blob of 70,000 letters must not become a term
+# the codec cannot hold (2 bytes of length) nor one per distinct blob.
+MAX_TERM_CHARS = 100
 # Put in front of a word by the indexer: "this word belongs to a tagged entity".
 # A private-use character: never in real text, and not a word character.
 NAME_MARK = "\ue000"
@@ -163,6 +167,12 @@ def _title_case(words: list[str]) -> bool:
     return _headline(len(long), sum(_capitalised(w) for w in long))
 
 
+def clip(word: str) -> str:
+    """`word` as the index holds it: its first MAX_TERM_CHARS characters (the text keeps it
+    whole). The tokenizer, index_terms and the query parser all clip the same way."""
+    return word[:MAX_TERM_CHARS]
+
+
 def _headline(long: int, capitals: int) -> bool:
     """Title Case: enough long words after the first, and enough of them capitalised."""
     return long >= _TITLE_CASE_MIN_WORDS and capitals >= _TITLE_CASE_SHARE * long
@@ -216,7 +226,7 @@ class IndonesianTokenizer(Tokenizer):
             headline = _title_case(words)
             for i, (m, word) in enumerate(zip(matches, words, strict=True)):
                 marked = m.group(0)[0] == NAME_MARK
-                t.text = word
+                t.text = clip(word)
                 t.name = marked or (i > 0 and not headline and _capitalised(word))
                 t.boost = 1.0
                 t.stopped = False
@@ -348,7 +358,7 @@ _WORD_INFOS_MAX = 200_000  # as many as stem() keeps (both: ~33 MB per 100,000 w
 def _word_info(word: str) -> _WordInfo:
     if len(_word_infos) >= _WORD_INFOS_MAX:
         _word_infos.clear()
-    low = word.lower()
+    low = clip(word).lower()
     info = (
         low,
         None if low in STOPWORDS else stem(low),

@@ -18,6 +18,8 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +184,63 @@ def open_index(path: str | Path) -> Any:
             f"the index in {path} holds segments of an older format", params={"path": str(path)}
         )
     return ix
+
+
+@dataclass
+class NewGeneration:
+    """A generation being written: `building` until published, then `final`."""
+
+    building: Path
+    final: Path
+    abandoned: bool = False
+
+    def abandon(self) -> None:
+        """Publish nothing: the directory is removed when the block ends."""
+        self.abandoned = True
+
+
+@contextmanager
+def new_generation(
+    index_dir: Path,
+    *,
+    locked: Path | None = None,
+    lock_wait: float = LOCK_WAIT_SECONDS,
+    on_wait: Callable[[], None] | None = None,
+    before_swap: Callable[[Path, Path | None], None] | None = None,
+) -> Iterator[NewGeneration]:
+    """A new generation directory to write in; when the block ends without error, its files
+    are fsynced, it is renamed `gen-…` and `current` is swapped to it. When the block raises
+    (or abandons it), the directory is removed and `current` does not move.
+
+    Publishing holds the current generation's writer lock, so no other writer swaps in
+    between: `locked` is that generation when the caller already holds its lock (an update
+    writing a copy of it), else the lock is taken for the swap (a rebuild), waiting up to
+    `lock_wait` seconds (IndexBusy). `before_swap(building, current)` runs under the lock,
+    before the files are fsynced: the last chance to write what happened meanwhile.
+    """
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    name = f"gen-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+    gen = NewGeneration(index_dir / f".building-{name}", index_dir / name)
+    gen.building.mkdir()
+    try:
+        yield gen
+        if gen.abandoned:
+            shutil.rmtree(gen.building, ignore_errors=True)
+            return
+
+        def publish(current: Path | None) -> None:
+            if before_swap is not None:
+                before_swap(gen.building, current)
+            fsync_tree(gen.building)
+            os.rename(gen.building, gen.final)
+            swap_current(index_dir, gen.final)
+
+        if locked is not None:
+            publish(locked)
+        else:
+            with lock_current(index_dir, wait=lock_wait, on_wait=on_wait) as current:
+                publish(current)
+    except BaseException:
+        shutil.rmtree(gen.building, ignore_errors=True)
+        raise

@@ -17,6 +17,7 @@ from index_format.analysis import index_terms
 from index_format.codec import PackedCodec
 from index_format.codec.positions import IndonesianPositions
 from index_format.codec.postings import PostingColumns
+from index_format.codec.termdict import MAX_TERM_BYTES
 
 _INDEXED_MAX = 50_000  # keyword and date values whose postings a build writer remembers
 
@@ -153,6 +154,16 @@ class _PoolPostings:
                 yield fieldname, ((t, terms[t]) for t in sorted(terms))
 
 
+class _Terms:
+    """A text field's term → positions (index_terms) and its boost, ready for the pool."""
+
+    __slots__ = ("boost", "terms")
+
+    def __init__(self, terms: dict[str, list[int]], boost: float) -> None:
+        self.terms = terms
+        self.boost = boost
+
+
 class _BuildWriter(SegmentWriter):  # type: ignore[misc]
     """Whoosh's SegmentWriter whose add_document hands IndonesianPositions fields straight
     from `index_terms` to the TermPool: no generator per field, no tuple and call per
@@ -162,49 +173,72 @@ class _BuildWriter(SegmentWriter):  # type: ignore[misc]
     _indexed: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]]
 
     def add_document(self, **fields: Any) -> None:
+        """Add one document. Everything that can fail on a document's content (analysis, a
+        term the codec cannot hold, a column value) runs before anything is added, so a bad
+        document raises and leaves the segment as it was: the caller skips it and goes on."""
         self._check_state()
-        perdocwriter = self.perdocwriter
-        schema = self.schema
         docnum = self.docnum
-        pool = self.pool
-        docboost = self._doc_boost(fields)
-        fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, fieldnames)
+        prepared = self._prepare(fields)
+        perdocwriter = self.perdocwriter
         perdocwriter.start_doc(docnum)
         try:
-            for fieldname in fieldnames:
-                value = fields.get(fieldname)
-                if value is None:
-                    continue
-                field = schema[fieldname]
-                if field.vector or field.separate_spelling():
-                    raise ValueError(f"{fieldname}: vectors and spelling are not supported here")
+            for fieldname, field, postings, stored, column_value in prepared:
                 length = 0
-                if field.indexed:
-                    boost = self._field_boost(fields, fieldname, docboost)
-                    fmt = field.format
-                    if isinstance(fmt, IndonesianPositions) and isinstance(value, str):
-                        terms = index_terms(value, fmt.stemmed)
-                        length = pool.add_terms(fieldname, docnum, terms, fmt, boost)
-                    else:
-                        for tbytes, freq, weight, vbytes in self._index(field, fieldname, value):
-                            if field.scorable:
-                                length += freq
-                            pool.add((fieldname, tbytes, docnum, weight * boost, vbytes))
-                customval = fields.get(f"_stored_{fieldname}", value)
-                perdocwriter.add_field(
-                    fieldname, field, customval if field.stored else None, length
-                )
-                column = field.column_type
-                if column and customval is not None:
-                    cv = field.to_column_value(customval)
-                    perdocwriter.add_column_value(fieldname, column, cv)
-        except Exception:
+                if isinstance(postings, _Terms):
+                    length = self.pool.add_terms(
+                        fieldname, docnum, postings.terms, field.format, postings.boost
+                    )
+                else:
+                    for tbytes, freq, weight, vbytes in postings:
+                        if field.scorable:
+                            length += freq
+                        self.pool.add((fieldname, tbytes, docnum, weight, vbytes))
+                perdocwriter.add_field(fieldname, field, stored, length)
+                if column_value is not None:
+                    perdocwriter.add_column_value(fieldname, field.column_type, column_value)
+        except Exception:  # not the document's content: the segment cannot be trusted
             perdocwriter.cancel_doc()
             raise
         perdocwriter.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _prepare(self, fields: dict[str, Any]) -> list[tuple[str, Any, Any, Any, Any]]:
+        """Per field: (name, field, postings, stored value, column value), where postings are
+        `_Terms` for the fast text path, else (term bytes, frequency, weight, value) tuples."""
+        schema = self.schema
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        out = []
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            if field.vector or field.separate_spelling():
+                raise ValueError(f"{fieldname}: vectors and spelling are not supported here")
+            postings: Any = ()
+            if field.indexed:
+                boost = self._field_boost(fields, fieldname, docboost)
+                fmt = field.format
+                if isinstance(fmt, IndonesianPositions) and isinstance(value, str):
+                    postings = _Terms(index_terms(value, fmt.stemmed), boost)
+                else:
+                    postings = [
+                        (tbytes, freq, weight * boost, vbytes)
+                        for tbytes, freq, weight, vbytes in self._index(field, fieldname, value)
+                    ]
+                    if any(len(p[0]) > MAX_TERM_BYTES for p in postings):
+                        raise ValueError(f"{fieldname}: a value too long to index")
+            customval = fields.get(f"_stored_{fieldname}", value)
+            column_value = None
+            if field.column_type and customval is not None:
+                column_value = field.to_column_value(customval)
+            out.append(
+                (fieldname, field, postings, customval if field.stored else None, column_value)
+            )
+        return out
 
     def _index(self, field: Any, fieldname: str, value: Any) -> Any:
         """field.index(value), remembered for values that recur (outlets, days, names):

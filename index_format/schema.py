@@ -20,6 +20,9 @@ VALUE_SEP = "\x1e"
 PART_SEP = "\x1d"
 
 
+MAX_FACET_CHARS = 200
+
+
 def _text(stemmed: bool, *, stored: bool = False, field_boost: float = 1.0) -> TEXT:
     """A text field whose postings come from the fast analysis pass (index_format.pool) that
     matches its analyzer; queries use the analyzer."""
@@ -53,8 +56,10 @@ def build_schema() -> Schema:
 
 def facet_value(value: str) -> str:
     """A facet value as both the keyword field and the facets column hold it: commas separate
-    keywords, so a name must not contain one ("Dian, Hesti" → "Dian Hesti")."""
-    return " ".join(value.replace(",", " ").split())
+    keywords, so a name must not contain one ("Dian, Hesti" → "Dian Hesti"); at most
+    MAX_FACET_CHARS characters (a metadata outlet of 70,000 letters is no outlet name, and the
+    codec keeps a term's length in 2 bytes)."""
+    return " ".join(value.replace(",", " ").split())[:MAX_FACET_CHARS].strip()
 
 
 def facet_values(values: list[str]) -> list[str]:

@@ -1,50 +1,31 @@
-"""Build the index: rebuild into a new directory, then swap it in atomically.
-
-Layout of an index directory (TELUSUR_INDEX_DIR, default index_data/):
-    current -> gen-20261121T101500-1a2b   (symlink the app reads through)
-    gen-...                               (complete, fsynced indexes)
-    .building-...                         (a build in progress; never served)
-"""
+"""`telusur rebuild-index`: index an archive into a new generation, then swap it in
+atomically (index_format.generations), through the write pipeline (indexer.pipeline)."""
 
 from __future__ import annotations
 
 import json
 import os
 import secrets
-import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from whoosh import index
 
-from index_format.analysis import configure_stem_exceptions
 from index_format.generations import (
     GRACE_SECONDS,
     LOCK_WAIT_SECONDS,
-    fsync_tree,
-    lock_current,
+    new_generation,
     remove_old_generations,
-    swap_current,
 )
 from index_format.schema import build_schema
-from index_format.settings import Settings
-from indexer.document import to_document
-from indexer.entities import (
-    AliasTable,
-    entity_facets,
-    entity_variants,
-    extract_entities_many,
-    load_aliases,
-)
-from indexer.extract import extract_article
-from indexer.models import Article, RawRecord, Skipped
-from indexer.outlets import OutletRegistry, load_registry
+from indexer.journal import changed_since, replay
+from indexer.models import RawRecord, Skipped
+from indexer.pipeline import WriteFailed, failure_reason, open_writer
 from indexer.sources import read_archive
 
 REPORT_NAME = "last-build-report.json"
@@ -63,6 +44,8 @@ class BuildSummary:
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     index_path: Path | None = None
+    # Articles changed by updates and deletes while the rebuild ran: (copied, removed).
+    replayed: tuple[int, int] = (0, 0)
 
     def skipped_by_reason(self) -> Counter[str]:
         # Group "invalid JSON: Expecting value: line 1 column 2" under "invalid JSON".
@@ -74,6 +57,7 @@ class BuildSummary:
             "skipped_count": len(self.skipped),
             "skipped_by_reason": dict(self.skipped_by_reason().most_common()),
             "skipped": [asdict(s) for s in self.skipped],
+            "replayed": {"updated": self.replayed[0], "deleted": self.replayed[1]},
             "seconds": round(self.seconds, 3),
             "index": str(self.index_path) if self.index_path else None,
         }
@@ -86,127 +70,6 @@ def write_report(path: Path, report: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
     tmp.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(tmp, path)
-
-
-@dataclass(frozen=True)
-class _Resources:
-    """The user's data files the settings name, loaded once per process (before any fork)."""
-
-    registry: OutletRegistry | None = None  # None: the packaged outlet registry
-    aliases: AliasTable | None = None  # None: the packaged alias file
-
-
-_resources = _Resources()
-
-
-def configure(settings: Settings) -> None:
-    """Load the outlet registry, entity aliases and stem exceptions that `settings` name.
-
-    Call once at start-up; forked build workers inherit what is loaded here.
-    """
-    global _resources
-    configure_stem_exceptions(settings.stem_exceptions_file)
-    _resources = _Resources(
-        registry=load_registry(settings.outlets_file) if settings.outlets_file else None,
-        aliases=load_aliases(settings.aliases_file) if settings.aliases_file else None,
-    )
-
-
-def extract(record: RawRecord, today: date | None = None) -> Article:
-    """The article of `record`, with the configured outlet registry; entities not yet tagged."""
-    return extract_article(record, today=today, registry=_resources.registry)
-
-
-# Articles whose tagging is put off to the end of a `tagging_batch` block, when one is open.
-_queued: list[Article] | None = None
-
-
-def tag_entities(article: Article) -> Article:
-    """Fill the article's person, organisation and place lists (canonical names).
-
-    Inside a `tagging_batch` block the lists are filled when the block ends.
-    """
-    if _queued is not None:
-        _queued.append(article)
-        return article
-    return tag_entities_many([article])[0]
-
-
-def tag_entities_many(articles: list[Article]) -> list[Article]:
-    """`tag_entities` of each article, all tagged together (cheaper per article)."""
-    texts = [f"{a.title}\n\n{a.body}" for a in articles]
-    for article, entities in zip(
-        articles, extract_entities_many(texts, aliases=_resources.aliases), strict=True
-    ):
-        facets = entity_facets(entities)
-        article.person = facets["person"]
-        article.organisation = facets["organisation"]
-        article.place = facets["place"]
-        article.variants = entity_variants(entities)
-    return articles
-
-
-@contextmanager
-def tagging_batch() -> Iterator[dict[int, Exception]]:
-    """Tag the articles that `tag_entities` (so `prepare_article`) sees in this block all at
-    once when the block ends: the tagger's Viterbi then runs once over the sentences of all
-    of them, which for a rebuild worker's chunk of a few dozen costs a third less.
-
-    Until the block ends those articles have empty entity lists. If tagging one of them
-    raises, it stays untagged and the yielded dict maps `id(article)` to the exception; the
-    others are tagged. Nothing is tagged when the block itself raises.
-    """
-    global _queued
-    outer = _queued
-    queued: list[Article] = []
-    errors: dict[int, Exception] = {}
-    _queued = queued
-    try:
-        yield errors
-    finally:
-        _queued = outer
-    try:
-        tag_entities_many(queued)
-    except Exception:  # find the article at fault; tag the others
-        for article in queued:
-            try:
-                tag_entities_many([article])
-            except Exception as e:
-                errors[id(article)] = e
-
-
-def prepare_article(record: RawRecord, today: date | None = None) -> Article:
-    """Extract the article and tag its entities: everything but writing it."""
-    return tag_entities(extract(record, today))
-
-
-def prepare_documents(
-    records: list[RawRecord], today: date | None = None
-) -> tuple[list[dict[str, Any]], list[Skipped]]:
-    """The index documents of `records`, tagged together (a third cheaper than one at a
-    time), and the records skipped with their reason: an extraction or tagging bug costs one
-    article, not the build. What rebuild workers and `write_articles` index per chunk."""
-    skipped: list[Skipped] = []
-    prepared: list[tuple[RawRecord, Article]] = []
-    with tagging_batch() as failed:
-        for record in records:
-            try:
-                prepared.append((record, prepare_article(record, today)))
-            except Exception as e:
-                skipped.append(_failed(record, e))
-    docs: list[dict[str, Any]] = []
-    for record, article in prepared:
-        try:
-            if id(article) in failed:
-                raise failed[id(article)]
-            docs.append(to_document(article))
-        except Exception as e:
-            skipped.append(_failed(record, e))
-    return docs, skipped
-
-
-def _failed(record: RawRecord, e: Exception) -> Skipped:
-    return Skipped(record.source, record.line, f"extraction failed: {e!r}")
 
 
 def _last_occurrences(paths: list[Path]) -> tuple[int, dict[str, tuple[str, int | None]]]:
@@ -230,50 +93,6 @@ def superseded(record: RawRecord, last: dict[str, tuple[str, int | None]]) -> st
     return f"duplicate id {record.doc_id!r}: a later record wins ({where})"
 
 
-TAG_CHUNK = 32  # articles tagged together by write_articles (as a build worker's chunk)
-
-
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    chunk: list[Any] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
-def write_articles(
-    writer: Any,
-    records: Iterable[RawRecord | Skipped],
-    summary: BuildSummary,
-    *,
-    keep: Callable[[RawRecord], str | None] = lambda r: None,
-    today: date | None = None,
-    progress: Callable[[int], None] | None = None,
-) -> None:
-    """Add each record to the writer; `keep` returns a reason to skip a record, or None."""
-    for chunk in _chunks(records, TAG_CHUNK):
-        todo: list[RawRecord] = []
-        for item in chunk:
-            if isinstance(item, Skipped):
-                summary.skipped.append(item)
-                continue
-            if progress:
-                progress(1)
-            reason = keep(item)
-            if reason:
-                summary.skipped.append(Skipped(item.source, item.line, reason))
-                continue
-            todo.append(item)
-        docs, skipped = prepare_documents(todo, today)
-        summary.skipped += skipped
-        for doc in docs:
-            writer.add_document(**doc)
-        summary.indexed += len(docs)
-
-
 def rebuild_index(
     paths: Iterable[Path],
     index_dir: Path,
@@ -287,56 +106,51 @@ def rebuild_index(
 ) -> BuildSummary:
     """Index every article in `paths` into a fresh generation and make it current.
 
-    Raises BuildError when nothing could be indexed or writing failed, and IndexBusy when an
-    update held the writer lock longer than `lock_wait`; the previous generation keeps
-    serving in both cases.
+    Updates and deletes acknowledged while it ran are replayed before the swap (see
+    indexer.journal), so none of them is undone. Raises BuildError when nothing could be
+    indexed or writing failed, and IndexBusy when an update held the writer lock longer than
+    `lock_wait`; the previous generation keeps serving in both cases.
     """
     started = time.perf_counter()
+    started_ns = time.time_ns()
     paths = [Path(p) for p in paths]
     index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
     summary = BuildSummary()
-
     total, last = _last_occurrences(paths)
     if on_total:
         on_total(total)
 
-    def keep(record: RawRecord) -> str | None:
-        return superseded(record, last)
+    def catch_up(building: Path, current: Path | None) -> None:
+        ids = changed_since(index_dir, started_ns) if current is not None else []
+        if ids:
+            assert current is not None
+            summary.replayed = replay(building, current, ids)
 
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    name = f"gen-{stamp}-{secrets.token_hex(3)}"
-    building = index_dir / f".building-{name}"
-    building.mkdir()
     try:
-        ix = index.create_in(building, build_schema())
-        # Worker processes extract, tag and write segments when there are cores to use.
-        from indexer.parallel import open_writer, write_records
-
-        writer = open_writer(ix, limitmb=SEGMENT_MB)
-        try:
-            write_records(
-                writer, read_archive(paths), summary, keep=keep, today=today, progress=progress
-            )
-        except BaseException:
-            writer.cancel()
-            raise
-        if summary.indexed == 0:
-            writer.cancel()
-            raise BuildError("no article could be indexed")
-        writer.commit()
-        ix.close()
-        fsync_tree(building)
-        final = index_dir / name
-        # Swap while holding the current generation's writer lock: an update running now
-        # finishes first (and is replaced by this rebuild) instead of swapping over it.
-        with lock_current(index_dir, wait=lock_wait, on_wait=on_wait):
-            os.rename(building, final)
-            swap_current(index_dir, final)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
+        with new_generation(
+            index_dir, lock_wait=lock_wait, on_wait=on_wait, before_swap=catch_up
+        ) as gen:
+            ix = index.create_in(gen.building, build_schema())
+            writer = open_writer(ix, limitmb=SEGMENT_MB)
+            try:
+                writer.feed(
+                    read_archive(paths),
+                    summary,
+                    keep=lambda record: superseded(record, last),
+                    today=today,
+                    progress=progress,
+                )
+            except BaseException:
+                writer.cancel()
+                raise
+            if summary.indexed == 0:
+                writer.cancel()
+                raise BuildError("no article could be indexed")
+            writer.commit()
+            ix.close()
+    except (WriteFailed, OSError, MemoryError) as e:
+        raise BuildError(failure_reason(e)) from e
     remove_old_generations(index_dir, grace_seconds)
-    summary.index_path = final
+    summary.index_path = gen.final
     summary.seconds = time.perf_counter() - started
     return summary

@@ -10,10 +10,15 @@ from typing import Any
 
 import click
 
+from index_format.errors import RebuildNeeded
 from index_format.generations import GRACE_SECONDS, LOCK_WAIT_SECONDS, IndexBusy
 from index_format.settings import Settings
-from indexer.build import REPORT_NAME, BuildError, configure, rebuild_index, write_report
+from indexer.build import REPORT_NAME, BuildError, rebuild_index, write_report
+from indexer.inspect_cmd import inspect_command
 from indexer.models import Skipped
+from indexer.ner.cli import entities_command
+from indexer.pipeline import failure_reason
+from indexer.prepare import configure
 from indexer.update import UPDATE_REPORT_NAME, UpdateError, delete_articles, update_index
 
 WAITING = "Waiting for another update to finish…"
@@ -73,6 +78,12 @@ wait_option = click.option(
 )
 
 
+def _reason(e: Exception) -> str:
+    if isinstance(e, RebuildNeeded):
+        return f"{e}: run `telusur rebuild-index` first"
+    return failure_reason(e) if isinstance(e, OSError) else str(e)
+
+
 def _on_wait() -> None:
     click.echo(WAITING, err=True)
 
@@ -113,6 +124,15 @@ def _report(command: str, path: Path, body: dict[str, Any]) -> None:
     write_report(path, {"command": command, "finished": datetime.now().isoformat(), **body})
 
 
+def _failed_report(command: str, path: Path, paths: tuple[Path, ...], e: Exception) -> None:
+    """Replace the last report by one that says this run failed and why (best effort: on a
+    full disk even that may not fit)."""
+    try:
+        _report(command, path, {"paths": [str(p) for p in paths], "failed": str(e)})
+    except OSError as err:
+        click.echo(f"(could not write the report {path}: {err.strerror or err})", err=True)
+
+
 @main.command("rebuild-index")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_dir_option
@@ -130,6 +150,7 @@ def rebuild_index_command(
 ) -> None:
     """Index the archive at PATHS (files or folders) into a new index and swap it in."""
     settings = _settings(ctx, index_dir)
+    report = report or settings.index_dir / REPORT_NAME
     bar = _Bar("Indexing")
     try:
         summary = rebuild_index(
@@ -142,15 +163,22 @@ def rebuild_index_command(
             on_wait=_on_wait,
         )
     except (BuildError, IndexBusy) as e:
+        bar.close()
+        _failed_report("rebuild-index", report, paths, e)
         raise click.ClickException(f"{e}; the previous index is still serving") from e
     finally:
         bar.close()
-    report = report or settings.index_dir / REPORT_NAME
     _report("rebuild-index", report, {"paths": [str(p) for p in paths], **summary.to_dict()})
     click.echo(
         f"Indexed {summary.indexed:,} articles, skipped {len(summary.skipped):,} "
         f"in {summary.seconds:.1f} s → {summary.index_path}"
     )
+    updated, deleted = summary.replayed
+    if updated or deleted:
+        click.echo(
+            f"  kept {updated + deleted:,} changes made while it ran "
+            f"({updated:,} updated, {deleted:,} deleted)"
+        )
     _echo_skipped(summary.skipped)
     click.echo(f"Report: {report}")
 
@@ -183,8 +211,8 @@ def update_index_command(
             lock_wait=wait,
             on_wait=_on_wait,
         )
-    except (UpdateError, IndexBusy) as e:
-        raise click.ClickException(f"{e}; the index is unchanged") from e
+    except (UpdateError, IndexBusy, RebuildNeeded, OSError) as e:
+        raise click.ClickException(f"{_reason(e)}; the index is unchanged") from e
     finally:
         bar.close()
     report = report or settings.index_dir / UPDATE_REPORT_NAME
@@ -212,8 +240,8 @@ def delete_command(
         summary = delete_articles(
             ids, settings.index_dir, grace_seconds=grace, lock_wait=wait, on_wait=_on_wait
         )
-    except (UpdateError, IndexBusy) as e:
-        raise click.ClickException(f"{e}; the index is unchanged") from e
+    except (UpdateError, IndexBusy, RebuildNeeded, OSError) as e:
+        raise click.ClickException(f"{_reason(e)}; the index is unchanged") from e
     click.echo(f"Deleted {summary.deleted:,} articles → {summary.index_path}")
     for doc_id in summary.not_found:
         click.echo(f"  not found: {doc_id}", err=True)
@@ -221,14 +249,10 @@ def delete_command(
         raise click.ClickException("no article with these ids")
 
 
-# Commands owned by other modules; registered here so `telusur --help` lists them all.
-_COMMANDS: list[tuple[str, str]] = [
-    # ("module", "attribute")
-    ("indexer.inspect_cmd", "inspect_command"),
-    ("indexer.ner.cli", "entities_command"),
-]
-for _module, _attr in _COMMANDS:
-    main.add_command(getattr(__import__(_module, fromlist=[_attr]), _attr))
+# Commands whose code lives beside what they show; registered here so `telusur --help` lists
+# them all.
+main.add_command(inspect_command)
+main.add_command(entities_command)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from index_format.analysis import mark_names
 from index_format.schema import (
     ENTITY_FIELDS,
     GROUP_SEP,
+    MAX_FACET_CHARS,
     PART_SEP,
     VALUE_SEP,
     facet_value,
@@ -22,6 +23,12 @@ def _keywords(values: list[str]) -> str:
     return ",".join(facet_values(values))
 
 
+def _outlet(article: Article) -> str:
+    # Clipped as facet values are (index_format.schema.MAX_FACET_CHARS); commas are no
+    # separator in the outlet's field, so they stay.
+    return (article.outlet or "")[:MAX_FACET_CHARS].strip()
+
+
 def encode_facets(article: Article) -> bytes:
     """Day, outlet, the three entity facets and, last, the article's name variants."""
     variants = (
@@ -30,7 +37,7 @@ def encode_facets(article: Article) -> bytes:
     )
     groups = [
         article.published.isoformat() if article.published else "",
-        article.outlet or "",
+        _outlet(article),
         *(VALUE_SEP.join(facet_values(getattr(article, f))) for f in ENTITY_FIELDS),
         VALUE_SEP.join(PART_SEP.join(parts) for parts in variants if all(parts)),
     ]
@@ -63,8 +70,8 @@ def to_document(article: Article) -> dict[str, Any]:
         "facets": encode_facets(article),
         "content_hash": content_hash(article),
     }
-    if article.outlet:
-        doc["outlet"] = article.outlet
+    if outlet := _outlet(article):
+        doc["outlet"] = outlet
     if article.published:
         doc["published"] = datetime.combine(article.published, datetime.min.time())
     for f in ENTITY_FIELDS:

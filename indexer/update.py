@@ -19,29 +19,30 @@ id found to delete) means no new generation at all.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from whoosh import index
 
-from index_format.codec.packed import PackedCodec
+from index_format.codec import PackedCodec
 from index_format.generations import (
     GRACE_SECONDS,
     LOCK_WAIT_SECONDS,
-    fsync_tree,
     lock_current,
+    new_generation,
+    open_index,
     remove_old_generations,
-    swap_current,
 )
-from indexer.build import _last_occurrences, extract, superseded, tag_entities
+from indexer import journal
+from indexer.build import _last_occurrences, superseded
 from indexer.document import content_hash, to_document
 from indexer.models import RawRecord, Skipped
+from indexer.prepare import extract, tag_entities
 from indexer.sources import read_archive
 
 UPDATE_REPORT_NAME = "last-update-report.json"
@@ -58,6 +59,7 @@ class UpdateSummary:
     unchanged: int = 0
     deleted: int = 0
     not_found: list[str] = field(default_factory=list)
+    changed_ids: list[str] = field(default_factory=list)  # added, replaced or deleted
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     index_path: Path | None = None  # the generation serving afterwards
@@ -82,7 +84,6 @@ class UpdateSummary:
 
 def copy_generation(source: Path, target: Path) -> None:
     """Hard-link (or copy, where links are impossible) an index's files; never its locks."""
-    target.mkdir()
     for entry in os.scandir(source):
         if not entry.is_file(follow_symlinks=False) or entry.name.endswith("LOCK"):
             continue
@@ -100,24 +101,24 @@ def apply_change(
     change: Change,
     summary: UpdateSummary,
     *,
+    command: str,
     lock_wait: float = LOCK_WAIT_SECONDS,
     on_wait: Callable[[], None] | None = None,
     grace_seconds: float = GRACE_SECONDS,
 ) -> None:
     """Run `change` against a copy of the current generation and swap the copy in if it
-    changed anything (`summary.changed`). Raises UpdateError or build.IndexBusy."""
+    changed anything (`summary.changed`); the ids it changed go to the journal, for a rebuild
+    running meanwhile to replay. Raises UpdateError or IndexBusy."""
     index_dir = Path(index_dir)
     with lock_current(index_dir, wait=lock_wait, on_wait=on_wait) as source:
         if source is None or not index.exists_in(source):
             raise UpdateError(f"no index in {index_dir}: run `telusur rebuild-index` first")
-        stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-        name = f"gen-{stamp}-{secrets.token_hex(3)}"
-        building = index_dir / f".building-{name}"
+        open_index(source).close()  # another format: RebuildNeeded, before any work
         before = summary.changed
-        try:
-            copy_generation(source, building)
-            ix = index.open_dir(str(building))
-            writer = ix.writer(codec=PackedCodec())  # merged segments come out compact too
+        with new_generation(index_dir, locked=source) as gen:
+            copy_generation(source, gen.building)
+            ix = index.open_dir(str(gen.building))
+            writer = ix.writer(codec=PackedCodec())  # merged segments come out packed too
             try:
                 with ix.searcher() as searcher:
                     change(writer, searcher)
@@ -126,20 +127,13 @@ def apply_change(
                 raise
             if summary.changed == before:  # nothing to swap in: keep serving the source
                 writer.cancel()
-                ix.close()
-                shutil.rmtree(building, ignore_errors=True)
-                summary.index_path = source
+                gen.abandon()
             else:
                 writer.commit()
-                ix.close()
-                fsync_tree(building)
-                final = index_dir / name
-                os.rename(building, final)
-                swap_current(index_dir, final)
-                summary.index_path = final
-        except BaseException:
-            shutil.rmtree(building, ignore_errors=True)
-            raise
+            ix.close()
+        summary.index_path = source if gen.abandoned else gen.final
+        if summary.changed_ids:
+            journal.record(index_dir, command, summary.changed_ids)
     # Also after a no-op run: it clears what a killed run left behind.
     remove_old_generations(index_dir, grace_seconds)
 
@@ -182,6 +176,7 @@ def update_index(
         index_dir,
         change,
         summary,
+        command="update-index",
         lock_wait=lock_wait,
         on_wait=on_wait,
         grace_seconds=grace_seconds,
@@ -206,6 +201,7 @@ def _upsert(
         summary.skipped.append(Skipped(record.source, record.line, f"extraction failed: {e!r}"))
         return
     writer.update_document(**to_document(article))
+    summary.changed_ids.append(record.doc_id)
     if docnum is None:
         summary.added += 1
     else:
@@ -232,11 +228,13 @@ def delete_articles(
                 continue
             writer.delete_by_term("id", doc_id)
             summary.deleted += 1
+            summary.changed_ids.append(doc_id)
 
     apply_change(
         index_dir,
         change,
         summary,
+        command="delete",
         lock_wait=lock_wait,
         on_wait=on_wait,
         grace_seconds=grace_seconds,

@@ -31,7 +31,14 @@ from typing import Any
 
 from whoosh import query as wq
 
-from index_format.analysis import STOPWORDS, TOKEN_PATTERN, exact_analyzer, stem, stemmed_analyzer
+from index_format.analysis import (
+    STOPWORDS,
+    TOKEN_PATTERN,
+    clip,
+    exact_analyzer,
+    stem,
+    stemmed_analyzer,
+)
 from search.synonyms import SynonymTable, default_synonyms
 from search.topk import scores_of
 
@@ -299,7 +306,7 @@ class _Parser:
 
     def index_terms(self, word: str) -> list[str]:
         """The index terms one typed word is looked up by: its stem, or itself if a name."""
-        low = word.lower()
+        low = clip(word).lower()
         stemmed = stem(low)
         if stemmed == low:
             return [low]

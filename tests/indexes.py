@@ -26,7 +26,7 @@ import pytest
 from whoosh import index
 
 from index_format.generations import current_path
-from indexer import build, parallel
+from indexer import build, pipeline, prepare
 from indexer.build import rebuild_index
 from indexer.models import Article
 from indexer.update import delete_articles, update_index
@@ -69,7 +69,7 @@ def given_entities(articles: Iterable[Article]) -> Iterator[None]:
         return batch
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(build, "tag_entities_many", tag)
+        mp.setattr(prepare, "tag_entities_many", tag)
         yield
 
 
@@ -78,11 +78,11 @@ def _writers(history: str, count: int) -> Iterator[None]:
     """The serial writer (one segment), or the parallel one writing three segments."""
     with pytest.MonkeyPatch.context() as mp:
         if history == "fresh":
-            mp.setattr(parallel, "worker_count", lambda: 1)
+            mp.setattr(pipeline, "worker_count", lambda: 1)
         else:
-            mp.setattr(parallel, "worker_count", lambda: 2)
-            mp.setattr(parallel, "CHUNK", max(1, math.ceil(count / 3)))
-            mp.setattr(build, "SEGMENT_MB", 0)  # a worker starts a new segment at each job
+            mp.setattr(pipeline, "worker_count", lambda: 2)
+            mp.setattr(pipeline, "CHUNK", max(1, math.ceil(count / 3)))
+            mp.setattr(build, "SEGMENT_MB", 0)  # a writer starts a new segment at each chunk
         yield
 
 

@@ -134,7 +134,7 @@ def test_every_file_is_fsynced_before_the_swap(
         real_fsync(fd)
 
     checked: list[Path] = []
-    real_swap = build.swap_current
+    real_swap = generations.swap_current
 
     def checking_swap(index_dir: Path, target: Path) -> None:
         for entry in target.iterdir():
@@ -144,8 +144,8 @@ def test_every_file_is_fsynced_before_the_swap(
         checked.append(target)
         real_swap(index_dir, target)
 
-    monkeypatch.setattr(build.os, "fsync", recording_fsync)
-    monkeypatch.setattr(build, "swap_current", checking_swap)
+    monkeypatch.setattr(generations.os, "fsync", recording_fsync)
+    monkeypatch.setattr(generations, "swap_current", checking_swap)
     rebuild_index([archive(tmp_path / "a.jsonl", 3, "a")], tmp_path / "ix")
     assert checked
 

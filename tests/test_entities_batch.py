@@ -6,18 +6,13 @@ from pathlib import Path
 
 import pytest
 
-import indexer.build
-from indexer.build import (
-    BuildSummary,
-    prepare_article,
-    tag_entities,
-    tag_entities_many,
-    tagging_batch,
-    write_articles,
-)
+import indexer.prepare
+from indexer.build import BuildSummary
 from indexer.document import to_document
 from indexer.entities import extract_entities, extract_entities_many
 from indexer.models import Article, RawRecord
+from indexer.pipeline import write_chunk
+from indexer.prepare import prepare_article, tag_entities, tag_entities_many, tagging_batch
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -83,7 +78,7 @@ def test_a_tagging_batch_tags_its_articles_when_it_ends() -> None:
 
 
 def test_an_article_whose_tagging_fails_costs_only_itself(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = indexer.build.extract_entities_many
+    real = indexer.prepare.extract_entities_many
 
     def flaky(texts: list[str], **kw: object) -> object:
         if any("Blinken" in t or "blinken" in t for t in texts):
@@ -91,7 +86,7 @@ def test_an_article_whose_tagging_fails_costs_only_itself(monkeypatch: pytest.Mo
         return real(texts, **kw)  # type: ignore[arg-type]
 
     expected = _facets([tag_entities(a) for a in _articles()])
-    monkeypatch.setattr(indexer.build, "extract_entities_many", flaky)
+    monkeypatch.setattr(indexer.prepare, "extract_entities_many", flaky)
     articles = _articles()
     with tagging_batch() as failed:
         for article in articles:
@@ -106,17 +101,17 @@ def test_an_article_whose_tagging_fails_costs_only_itself(monkeypatch: pytest.Mo
 def test_the_one_process_build_tags_in_chunks_and_skips_only_the_failing_article(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """write_articles (rebuilds without workers) tags a chunk at a time, like the workers:
-    the same entities as one article at a time, and an article whose tagging fails is skipped
-    with its reason while the rest of its chunk is indexed."""
-    real = indexer.build.extract_entities_many
+    """write_chunk (what every writer of the pipeline runs) tags a chunk at a time: the same
+    entities as one article at a time, and an article whose tagging fails is skipped with its
+    reason while the rest of its chunk is indexed."""
+    real = indexer.prepare.extract_entities_many
     records = [
         RawRecord(doc_id=f"r{n}", source="t.jsonl", line=n, fields={"title": f"T {n}", "body": t})
         for k in range(3)
         for n, t in enumerate(TEXTS, k * len(TEXTS))
         if t.strip(". ")
     ]
-    monkeypatch.setattr(indexer.build, "TAG_CHUNK", 4)  # several chunks, the last one short
+    chunks = [records[i : i + 4] for i in range(0, len(records), 4)]  # the last one short
     assert len(records) % 4
 
     class Writer:
@@ -128,7 +123,9 @@ def test_the_one_process_build_tags_in_chunks_and_skips_only_the_failing_article
 
     def build() -> tuple[Writer, BuildSummary]:
         writer, summary = Writer(), BuildSummary()
-        write_articles(writer, records, summary)
+        for chunk in chunks:
+            summary.skipped += write_chunk(writer, chunk, None)
+        summary.indexed = len(writer.docs)
         return writer, summary
 
     clean, summary = build()
@@ -144,7 +141,7 @@ def test_the_one_process_build_tags_in_chunks_and_skips_only_the_failing_article
             raise ValueError("boom")
         return real(texts, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(indexer.build, "extract_entities_many", flaky)
+    monkeypatch.setattr(indexer.prepare, "extract_entities_many", flaky)
     writer, summary = build()
     bad = {r.line for r in records if "blinken" in str(r.fields["body"])}
     assert sorted(s.line for s in summary.skipped) == sorted(bad)

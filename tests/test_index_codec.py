@@ -21,9 +21,9 @@ from whoosh.writing import OPTIMIZE
 from index_format.codec.packed import PackedCodec
 from index_format.pool import build_writer
 from index_format.schema import build_schema
-from indexer.build import extract
 from indexer.document import to_document
 from indexer.models import RawRecord
+from indexer.prepare import extract
 from indexer.sources import read_archive
 from tests.conftest import NEWS, REPO
 

@@ -67,7 +67,7 @@ def test_varied_texts(text: str, stemmed: bool) -> None:
 def _corpus_documents() -> list[dict[str, object]]:
     """Documents as the indexer builds them from the sample archive, the seeds and the first
     400 CLICK-ID articles; each article's capitalised title words stand in for tagged names."""
-    from indexer.build import extract
+    from indexer.prepare import extract
 
     # ../shared (seeds, CLICK-ID) may be absent: then the sample archive alone.
     paths = [REPO / "sample_archive", *([SEEDS] if SEEDS.exists() else [])]

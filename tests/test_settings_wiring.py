@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from index_format.analysis import configure_stem_exceptions
 from index_format.settings import Settings
-from indexer.build import configure
 from indexer.cli import main
+from indexer.prepare import configure
 from search.models import SearchRequest
 from search.service import SearchService
 

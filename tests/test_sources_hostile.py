@@ -186,7 +186,7 @@ def test_pathological_article_text_is_prepared_in_bounded_time() -> None:
     """Bodies that made the entity merger backtrack for minutes (fixed in b93d329) must not
     hang the indexer: many one-letter words, long lower-case runs, punctuation runs."""
     code = (
-        "from indexer.build import prepare_article\n"
+        "from indexer.prepare import prepare_article\n"
         "from indexer.models import RawRecord\n"
         "for body in ('x ' * 400, 'abcdefghij' * 40 + ' 1', '!' * 400 + ' a', 'x. ' * 300):\n"
         "    prepare_article(RawRecord('p', 's', 1, {'title': 'Judul', 'body': body}))\n"

@@ -31,6 +31,7 @@ from index_format.codec.postings import Postings
 # record with a header, no deflated streams), which read differently; rebuild such an index.
 MAGIC = b"TPK2"
 BLOCK_TERMS = 64
+MAX_TERM_BYTES = 65535  # a term's length is kept in 2 bytes
 _FOOTER = struct.Struct("<Q4s")
 _BLOCK_CACHE = 64
 _POSTINGS_CACHE = 1 << 18  # postings of recently read terms kept per segment (~16 bytes each)
@@ -58,7 +59,7 @@ class TermsWriter:
         self._rows = []
 
     def add(self, tbytes: bytes, stats: Any, postoffset: int, size: int) -> None:
-        if len(tbytes) > 65535:  # lengths are kept as u2
+        if len(tbytes) > MAX_TERM_BYTES:
             raise ValueError(f"term too long for the packed codec: {tbytes[:40]!r}...")
         self._rows.append((tbytes, stats, size, postoffset))
         if len(self._rows) == BLOCK_TERMS:
