@@ -24,13 +24,15 @@ from whoosh import query as wq
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
+from index_format import facets
 from index_format.analysis import STOPWORDS, TOKEN_PATTERN
-from index_format.schema import ENTITY_FIELDS, FACET_FIELDS
 from indexer.models import Article, RawRecord
 from indexer.prepare import prepare_article
 from indexer.sources import read_archive
 from search.models import FacetValue, SearchRequest
 from search.query import ParsedQuery
+
+ENTITY_FIELDS, FACET_FIELDS = facets.entity_names(), facets.names()
 
 BOUNDS_FILE = "bench-bounds.json"
 Merged = dict[str, dict[str, str]]  # facet → variant → canonical name (FacetData.merged)
@@ -193,7 +195,7 @@ class BaselineSearch:
         """The filters of `req` as a query; with `merged` (FacetData.merged) a value also
         matches the names merged with it."""
         parts: list[wq.Query] = []
-        for f, values in req.filters().items():
+        for f, values in req.filters.items():
             if f == but:
                 continue
             names = list(values)
@@ -273,7 +275,7 @@ class BaselineSearch:
         )
         out: dict[str, Any] = {"hits": {final.fields(i)["id"] for i in range(len(final))}}
         for name in (*FACET_FIELDS, "published"):
-            own = name in req.filters() or (name == "published" and (req.date_from or req.date_to))
+            own = name in req.filters or (name == "published" and (req.date_from or req.date_to))
             res = (
                 self.searcher.search(
                     q,

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
+from index_format import facets
 from search.models import SearchRequest
 
 BENCH = Path(__file__).resolve().parent
@@ -28,10 +29,7 @@ def to_request(item: dict[str, Any]) -> SearchRequest:
 
     return SearchRequest(
         q=item.get("q", ""),
-        outlet=tuple(item.get("outlet", ())),
-        person=tuple(item.get("person", ())),
-        organisation=tuple(item.get("organisation", ())),
-        place=tuple(item.get("place", ())),
+        filters={name: tuple(item.get(name, ())) for name in facets.names()},
         date_from=d("from"),
         date_to=d("to"),
         sort=item.get("sort", "relevance"),

@@ -169,6 +169,7 @@ def open_index(path: str | Path) -> Any:
     whoosh.index.EmptyIndexError or OSError when there is no index.
     """
     from index_format.codec import PackedCodec
+    from index_format.schema import check_facets_column
 
     try:
         ix = FileStorage(str(path), supports_mmap=False).open_index()
@@ -178,6 +179,11 @@ def open_index(path: str | Path) -> Any:
             f"the index in {path} was written by another version of Telusur ({e})",
             params={"path": str(path)},
         ) from e
+    try:
+        check_facets_column(ix.schema)
+    except RebuildNeeded:
+        ix.close()
+        raise
     if not all(isinstance(seg.codec(), PackedCodec) for seg in segments):
         ix.close()
         raise RebuildNeeded(

@@ -1,26 +1,44 @@
-"""The Whoosh schema, in one place, and how an Article becomes a Whoosh document."""
+"""The Whoosh schema, in one place, and the `facets` column's encoding.
+
+Facet fields come from the registry (index_format.facets): a single-valued facet is an ID
+field, a multi-valued one a comma-separated KEYWORD field, both stored. The `facets` column
+holds, per document, its day, each facet's values and its name variants, so that search
+counts facets with numpy without touching stored fields or postings. The column's field
+records the encoding's version and the facets in order: an index whose column says otherwise
+is refused with RebuildNeeded instead of misread.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
+from index_format import facets
 from index_format.analysis import exact_analyzer, stemmed_analyzer
 from index_format.codec.positions import IndonesianPositions
+from index_format.errors import RebuildNeeded
 
-FACET_FIELDS = ("outlet", "person", "organisation", "place")
-ENTITY_FIELDS = ("person", "organisation", "place")
 # Separators inside the `facets` column: groups, then values within a group, then the parts
 # of one name variant (facet, name as written, canonical name). facet_value() turns all three
 # into spaces inside names (str.split() counts them as whitespace).
 GROUP_SEP = "\x1f"
 VALUE_SEP = "\x1e"
 PART_SEP = "\x1d"
-
-
+# A facet value keeps at most this many characters (a metadata outlet of 70,000 letters is no
+# outlet name, and the codec keeps a term's length in 2 bytes).
 MAX_FACET_CHARS = 200
+
+
+class FacetsColumn(COLUMN):  # type: ignore[misc]
+    """The `facets` column, which says how it is encoded: pickled with the schema."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.version = facets.FACETS_VERSION
+        self.layout = facets.names()
 
 
 def _text(stemmed: bool, *, stored: bool = False, field_boost: float = 1.0) -> TEXT:
@@ -33,38 +51,73 @@ def _text(stemmed: bool, *, stored: bool = False, field_boost: float = 1.0) -> T
 
 
 def build_schema() -> Schema:
-    return Schema(
-        id=ID(unique=True, stored=True),
-        url=STORED(),
-        title=_text(True, stored=True, field_boost=2.0),
-        body=_text(True, stored=True),
+    fields: dict[str, Any] = {
+        "id": ID(unique=True, stored=True),
+        "url": STORED(),
+        "title": _text(True, stored=True, field_boost=2.0),
+        "body": _text(True, stored=True),
         # Title and body unstemmed: "quoted phrases" match the exact words.
-        exact=_text(False),
-        outlet=ID(stored=True),
-        published=DATETIME(stored=True),
-        date_source=STORED(),
-        outlet_source=STORED(),
-        person=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
-        organisation=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
-        place=KEYWORD(stored=True, commas=True, lowercase=False, scorable=False),
-        # Day, outlet and entities of each document in one column: facets are counted
-        # from it with numpy, without touching stored fields or postings.
-        facets=COLUMN(),
-        content_hash=STORED(),
-    )
+        "exact": _text(False),
+        "published": DATETIME(stored=True),
+        "date_source": STORED(),
+        "outlet_source": STORED(),
+        "facets": FacetsColumn(),
+        "content_hash": STORED(),
+    }
+    for f in facets.FACETS:
+        fields[f.name] = (
+            ID(stored=True)
+            if f.single
+            else KEYWORD(stored=True, commas=True, lowercase=False, scorable=False)
+        )
+    return Schema(**fields)
+
+
+def check_facets_column(schema: Schema) -> None:
+    """Raise RebuildNeeded unless the index's facets column is encoded as this version
+    encodes it, for the facets the registry has."""
+    field = dict(schema.items()).get("facets")
+    version, layout = getattr(field, "version", None), getattr(field, "layout", None)
+    if version != facets.FACETS_VERSION or tuple(layout or ()) != facets.names():
+        raise RebuildNeeded(
+            f"the index's facets (version {version}: {', '.join(layout or ()) or 'none'}) are "
+            f"not this version's (version {facets.FACETS_VERSION}: {', '.join(facets.names())})"
+        )
 
 
 def facet_value(value: str) -> str:
-    """A facet value as both the keyword field and the facets column hold it: commas separate
-    keywords, so a name must not contain one ("Dian, Hesti" → "Dian Hesti"); at most
-    MAX_FACET_CHARS characters (a metadata outlet of 70,000 letters is no outlet name, and the
-    codec keeps a term's length in 2 bytes)."""
+    """A facet value as both its field and the facets column hold it: one line, at most
+    MAX_FACET_CHARS characters, and no comma (commas separate keywords: "Dian, Hesti" →
+    "Dian Hesti")."""
     return " ".join(value.replace(",", " ").split())[:MAX_FACET_CHARS].strip()
 
 
-def facet_values(values: list[str]) -> list[str]:
-    """The non-empty facet values of `values`, each as facet_value gives it."""
-    return [fv for fv in (facet_value(v) for v in values) if fv]
+def facet_values(values: Iterable[str]) -> list[str]:
+    """The non-empty facet values of `values`, each as facet_value gives it, each once."""
+    return list(dict.fromkeys(fv for fv in (facet_value(v) for v in values) if fv))
+
+
+def encode_facets(
+    day: date | None, values: dict[str, list[str]], variants: Iterable[tuple[str, str, str]]
+) -> bytes:
+    """The facets column of one document: its day, each facet's values (facet_values) in the
+    registry's order, then its name variants (facet, name as written, canonical name)."""
+    groups = [
+        day.isoformat() if day else "",
+        *(VALUE_SEP.join(values.get(name, ())) for name in facets.names()),
+        VALUE_SEP.join(PART_SEP.join(parts) for parts in variants),
+    ]
+    return GROUP_SEP.join(g.replace(GROUP_SEP, " ") for g in groups).encode("utf-8")
+
+
+def decode_facets(raw: bytes) -> tuple[dict[str, list[str]], list[tuple[str, str, str]]]:
+    """The facet values and name variants encode_facets wrote (the day is the stored field's)."""
+    _, *groups = raw.decode("utf-8").split(GROUP_SEP) if raw else [""]
+    names = facets.names()
+    values = {n: g.split(VALUE_SEP) for n, g in zip(names, groups, strict=False) if g}
+    rest = groups[len(names)] if len(groups) > len(names) else ""
+    variants = [tuple(v.split(PART_SEP)) for v in rest.split(VALUE_SEP) if v]
+    return values, variants  # type: ignore[return-value]
 
 
 def split_keywords(stored: str | None) -> list[str]:

@@ -6,42 +6,10 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
+from index_format import facets
 from index_format.analysis import mark_names
-from index_format.schema import (
-    ENTITY_FIELDS,
-    GROUP_SEP,
-    MAX_FACET_CHARS,
-    PART_SEP,
-    VALUE_SEP,
-    facet_value,
-    facet_values,
-)
+from index_format.schema import encode_facets, facet_value, facet_values
 from indexer.models import Article
-
-
-def _keywords(values: list[str]) -> str:
-    return ",".join(facet_values(values))
-
-
-def _outlet(article: Article) -> str:
-    # Clipped as facet values are (index_format.schema.MAX_FACET_CHARS); commas are no
-    # separator in the outlet's field, so they stay.
-    return (article.outlet or "")[:MAX_FACET_CHARS].strip()
-
-
-def encode_facets(article: Article) -> bytes:
-    """Day, outlet, the three entity facets and, last, the article's name variants."""
-    variants = (
-        (facet, facet_value(written), facet_value(canonical))
-        for facet, written, canonical in article.variants
-    )
-    groups = [
-        article.published.isoformat() if article.published else "",
-        _outlet(article),
-        *(VALUE_SEP.join(facet_values(getattr(article, f))) for f in ENTITY_FIELDS),
-        VALUE_SEP.join(PART_SEP.join(parts) for parts in variants if all(parts)),
-    ]
-    return GROUP_SEP.join(g.replace(GROUP_SEP, " ") for g in groups).encode("utf-8")
 
 
 def content_hash(article: Article) -> str:
@@ -53,10 +21,24 @@ def content_hash(article: Article) -> str:
     return h.hexdigest()[:20]
 
 
+def facet_values_of(article: Article) -> dict[str, list[str]]:
+    """Each registry facet's values of `article`, as the index holds them."""
+    out = {}
+    for f in facets.FACETS:
+        values = facet_values(f.values(article))
+        out[f.name] = values[:1] if f.single else values
+    return out
+
+
 def to_document(article: Article) -> dict[str, Any]:
-    # Words of the tagged entities stay unstemmed in title and body (indexer.analysis): the
-    # marked text is indexed, the original stored.
-    names = [n for f in ENTITY_FIELDS for n in getattr(article, f)]
+    values = facet_values_of(article)
+    # Words of the tagged entities stay unstemmed in title and body (index_format.analysis):
+    # the marked text is indexed, the original stored.
+    names = [n for f in facets.entity_names() for n in values[f]]
+    variants = [
+        (facet, facet_value(written), facet_value(canonical))
+        for facet, written, canonical in article.variants
+    ]
     doc: dict[str, Any] = {
         "id": article.id,
         "url": article.url,
@@ -67,15 +49,12 @@ def to_document(article: Article) -> dict[str, Any]:
         "exact": f"{article.title}\n{article.body}",
         "date_source": article.date_source,
         "outlet_source": article.outlet_source,
-        "facets": encode_facets(article),
+        "facets": encode_facets(article.published, values, [v for v in variants if all(v)]),
         "content_hash": content_hash(article),
     }
-    if outlet := _outlet(article):
-        doc["outlet"] = outlet
     if article.published:
         doc["published"] = datetime.combine(article.published, datetime.min.time())
-    for f in ENTITY_FIELDS:
-        values = _keywords(getattr(article, f))
-        if values:
-            doc[f] = values
+    for name, found in values.items():
+        if found:
+            doc[name] = ",".join(found)
     return doc

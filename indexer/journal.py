@@ -20,14 +20,7 @@ from typing import Any
 from whoosh import index
 
 from index_format.codec import PackedCodec
-from index_format.schema import (
-    ENTITY_FIELDS,
-    GROUP_SEP,
-    PART_SEP,
-    VALUE_SEP,
-    split_keywords,
-    stored_date,
-)
+from index_format.schema import decode_facets, stored_date
 from indexer.document import to_document
 from indexer.models import Article
 
@@ -96,14 +89,9 @@ def replay(building: Path, current: Path, ids: list[str]) -> tuple[int, int]:
     return copied, removed
 
 
-def article_of(fields: dict[str, Any], facets: bytes) -> Article:
+def article_of(fields: dict[str, Any], column: bytes) -> Article:
     """The Article an index document was made from (its stored fields and facets column)."""
-    groups = facets.decode("utf-8").split(GROUP_SEP) if facets else []
-    variants = []
-    if len(groups) > 1 + 1 + len(ENTITY_FIELDS) and groups[-1]:
-        for value in groups[-1].split(VALUE_SEP):
-            facet, written, canonical = value.split(PART_SEP)
-            variants.append((facet, written, canonical))
+    values, variants = decode_facets(column)
     return Article(
         id=fields["id"],
         title=fields.get("title") or "",
@@ -113,8 +101,8 @@ def article_of(fields: dict[str, Any], facets: bytes) -> Article:
         outlet_source=fields.get("outlet_source") or "none",
         published=stored_date(fields.get("published")),
         date_source=fields.get("date_source") or "none",
-        person=split_keywords(fields.get("person")),
-        organisation=split_keywords(fields.get("organisation")),
-        place=split_keywords(fields.get("place")),
+        person=values.get("person", []),
+        organisation=values.get("organisation", []),
+        place=values.get("place", []),
         variants=variants,
     )

@@ -96,6 +96,13 @@ class _Segments:
             self.writer._close_segment()
         return self.done
 
+    def close(self) -> None:
+        """Close the segment being written, whatever state it is in (after a failure)."""
+        try:
+            self.writer._close_segment()
+        except Exception:  # already closed, or half-written: its directory is removed anyway
+            return
+
 
 class PipelineWriter(SegmentWriter):  # type: ignore[misc]
     """Holds the index's lock, feeds the chunks to the segment writers (in this process or
@@ -108,6 +115,7 @@ class PipelineWriter(SegmentWriter):  # type: ignore[misc]
         self.segment_mb = limitmb
         self._segments: list[Any] = []
         self._tasks: list[Any] = []
+        self._here: _Segments | None = None  # the in-process writer, when there are no workers
 
     def feed(
         self,
@@ -121,7 +129,7 @@ class PipelineWriter(SegmentWriter):  # type: ignore[misc]
         """Write every kept record; skipped ones go to `summary.skipped` with their reason,
         and `progress(n)` counts each record once it is judged or written."""
         sink = _Workers(self, summary, progress) if self.procs > 1 else None
-        here = _Segments(self.ix, self.segment_mb) if sink is None else None
+        here = self._here = _Segments(self.ix, self.segment_mb) if sink is None else None
 
         def send(chunk: list[RawRecord]) -> None:
             if sink is not None:
@@ -154,6 +162,8 @@ class PipelineWriter(SegmentWriter):  # type: ignore[misc]
 
     def cancel(self) -> None:
         try:
+            if self._here is not None:
+                self._here.close()
             for task in self._tasks:
                 if task.is_alive():
                     task.terminate()

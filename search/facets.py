@@ -16,9 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from index_format import facets
 from index_format.codec.packed import packed_postings
 from index_format.names import name_key
-from index_format.schema import ENTITY_FIELDS, FACET_FIELDS, GROUP_SEP, PART_SEP, VALUE_SEP
+from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
 from search.entity_merge import archive_merges, may_merge
 from search.models import FacetValue
 
@@ -61,18 +62,19 @@ class FacetData:
         n = reader.doc_count_all()
         self.size = n
         self.day = np.full(n, -1, dtype=np.int32)
-        docs: dict[str, list[int]] = {f: [] for f in FACET_FIELDS}
-        vals: dict[str, list[int]] = {f: [] for f in FACET_FIELDS}
-        ids: dict[str, dict[str, int]] = {f: {} for f in FACET_FIELDS}
+        facet_names, entity_names = facets.names(), facets.entity_names()
+        docs: dict[str, list[int]] = {f: [] for f in facet_names}
+        vals: dict[str, list[int]] = {f: [] for f in facet_names}
+        ids: dict[str, dict[str, int]] = {f: {} for f in facet_names}
         live = np.zeros(n, dtype=bool)
         live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         column = reader.column_reader("facets") if reader.has_column("facets") else None
         raws = list(column) if column is not None else []  # one pass: much cheaper than [i]
         days: dict[str, int] = {}  # a few hundred distinct days: parse each once
-        lists = [(docs[f], vals[f], ids[f]) for f in FACET_FIELDS]
+        lists = [(docs[f], vals[f], ids[f]) for f in facet_names]
         # Per entity facet, per variant (name_key): the canonical names articles merged it into.
-        evidence: dict[str, dict[str, Counter[str]]] = {f: {} for f in ENTITY_FIELDS}
-        n_groups = 1 + len(FACET_FIELDS)  # the day, then the facets; then the variants
+        evidence: dict[str, dict[str, Counter[str]]] = {f: {} for f in entity_names}
+        n_groups = 1 + len(facet_names)  # the day, then the facets; then the variants
         variants: Counter[str] = Counter()  # each (facet, written, canonical) once: they recur
         for docnum, raw in enumerate(raws):
             if not raw or not live[docnum]:
@@ -101,7 +103,7 @@ class FacetData:
         self.values = {}
         # Per entity facet: each merged variant → the value it is counted as.
         self.merged: dict[str, dict[str, str]] = {}
-        for f in FACET_FIELDS:
+        for f in facet_names:
             doc = np.asarray(docs[f], dtype=np.int32)
             val = np.asarray(vals[f], dtype=np.int32)
             if f in evidence:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 SORTS = ("relevance", "newest", "oldest")
-FILTER_FIELDS = ("outlet", "person", "organisation", "place")
 
 
 @dataclass(frozen=True)
 class SearchRequest:
     q: str = ""
-    outlet: tuple[str, ...] = ()
-    person: tuple[str, ...] = ()
-    organisation: tuple[str, ...] = ()
-    place: tuple[str, ...] = ()
+    # Facet (index_format.facets) → the values asked for: values of one facet are OR-ed,
+    # facets AND-ed. Facets without values are dropped.
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
@@ -23,12 +22,17 @@ class SearchRequest:
     per_page: int = 10
     facet_size: int = 20  # values listed per facet (selected values always listed as well)
 
-    def filters(self) -> dict[str, tuple[str, ...]]:
-        return {f: getattr(self, f) for f in FILTER_FIELDS if getattr(self, f)}
+    def __post_init__(self) -> None:
+        kept = {name: tuple(values) for name, values in self.filters.items() if values}
+        object.__setattr__(self, "filters", kept)
+
+    def selected(self, facet: str) -> tuple[str, ...]:
+        """The values of `facet` asked for (none: an empty tuple)."""
+        return self.filters.get(facet, ())
 
     def is_empty(self) -> bool:
         """No query and no filter: nothing was asked."""
-        return not self.q.strip() and not self.filters() and not self.date_from and not self.date_to
+        return not self.q.strip() and not self.filters and not self.date_from and not self.date_to
 
 
 @dataclass
@@ -39,7 +43,8 @@ class Hit:
     outlet: str | None
     published: date | None
     snippet: str  # HTML: escaped text with <mark> around matches
-    entities: dict[str, list[str]]
+    entities: dict[str, list[str]]  # the entity facets' values (facets holds them too)
+    facets: dict[str, list[str]]  # every facet's values, entities by their canonical names
     score: float | None = None
 
 
@@ -74,3 +79,4 @@ class ArticleView:
     outlet_source: str
     body: str
     entities: dict[str, list[str]]
+    facets: dict[str, list[str]]

@@ -20,8 +20,9 @@ import numpy as np
 from whoosh import index
 from whoosh import query as wq
 
+from index_format import facets as registry
 from index_format.generations import current_path, open_index
-from index_format.schema import ENTITY_FIELDS, split_keywords, stored_date
+from index_format.schema import split_keywords, stored_date
 from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
 from search.facets import FacetData, query_mask
 from search.models import ArticleView, FacetValue, Hit, SearchRequest, SearchResult
@@ -64,9 +65,19 @@ def _docset(mask: np.ndarray) -> set[int]:
     return set(np.flatnonzero(mask).tolist())
 
 
-def _entities(fields: dict[str, Any], facets: FacetData) -> dict[str, list[str]]:
-    """A document's entities as the facets count them (variants merged across the archive)."""
-    return {f: facets.canonical(f, split_keywords(fields.get(f))) for f in ENTITY_FIELDS}
+def _facet_values(fields: dict[str, Any], facet_data: FacetData) -> dict[str, list[str]]:
+    """A document's values of every facet as the facets count them (entity variants merged
+    across the archive into their canonical names)."""
+    out = {}
+    for f in registry.FACETS:
+        stored = fields.get(f.name)
+        values = ([stored] if stored else []) if f.single else split_keywords(stored)
+        out[f.name] = facet_data.canonical(f.name, values) if f.entity else values
+    return out
+
+
+def _entities(values: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {name: values[name] for name in registry.entity_names()}
 
 
 class SearchService:
@@ -212,7 +223,7 @@ class SearchService:
         if base is None:
             base = self._matching(gen, parsed.query)
         filter_masks: dict[str, np.ndarray] = {
-            f: fd.value_mask(f, values) for f, values in req.filters().items()
+            f: fd.value_mask(f, values) for f, values in req.filters.items()
         }
         if req.date_from or req.date_to:
             filter_masks["published"] = fd.date_mask(req.date_from, req.date_to)
@@ -243,9 +254,9 @@ class SearchService:
 
         # Each facet counts under the query and every *other* filter.
         facets: dict[str, list[FacetValue]] = {}
-        for fname in ("outlet", *ENTITY_FIELDS):
+        for fname in registry.names():
             mask = facet_masks.get(fname, final)
-            facets[fname] = fd.count(fname, mask, getattr(req, fname), limit=req.facet_size)
+            facets[fname] = fd.count(fname, mask, req.selected(fname), limit=req.facet_size)
         interval, facets["published"] = fd.histogram(facet_masks.get("published", final))
 
         start = (req.page - 1) * req.per_page
@@ -410,6 +421,7 @@ class SearchService:
     def _hit(self, gen: _Generation, docnum: int, score: float | None, parsed: ParsedQuery) -> Hit:
         fields = gen.searcher.stored_fields(docnum)
         snippet = make_snippet(fields.get("body") or "", parsed.highlight)
+        values = _facet_values(fields, gen.facets)
         return Hit(
             id=fields["id"],
             title=fields.get("title") or "",
@@ -417,7 +429,8 @@ class SearchService:
             outlet=fields.get("outlet"),
             published=stored_date(fields.get("published")),
             snippet=snippet,
-            entities=_entities(fields, gen.facets),
+            entities=_entities(values),
+            facets=values,
             score=score,
         )
 
@@ -435,7 +448,8 @@ class SearchService:
         return view, highlight_full(view.body, terms)
 
 
-def _view(fields: dict[str, Any], facets: FacetData) -> ArticleView:
+def _view(fields: dict[str, Any], facet_data: FacetData) -> ArticleView:
+    values = _facet_values(fields, facet_data)
     return ArticleView(
         id=fields["id"],
         title=fields.get("title") or "",
@@ -445,5 +459,6 @@ def _view(fields: dict[str, Any], facets: FacetData) -> ArticleView:
         date_source=fields.get("date_source") or "none",
         outlet_source=fields.get("outlet_source") or "none",
         body=fields.get("body") or "",
-        entities=_entities(fields, facets),
+        entities=_entities(values),
+        facets=values,
     )

@@ -20,19 +20,19 @@ REQUESTS = [
     SearchRequest(q="banjir -jakarta"),
     SearchRequest(q="judul:banjir"),
     SearchRequest(q="pelabuhan kapal nelayan"),  # few hits: the service relaxes to most words
-    SearchRequest(q="banjir", outlet=("Warta Timur",)),
-    SearchRequest(q="banjir", outlet=("Warta Timur", "Suara Pesisir")),
-    SearchRequest(q="banjir", person=("Rahmat Hidayat",), place=("Bekasi",)),
-    SearchRequest(q="banjir", organisation=("BPBD",), sort="newest"),
-    SearchRequest(q="", place=("Jakarta",)),
+    SearchRequest(q="banjir", filters={"outlet": ("Warta Timur",)}),
+    SearchRequest(q="banjir", filters={"outlet": ("Warta Timur", "Suara Pesisir")}),
+    SearchRequest(q="banjir", filters={"person": ("Rahmat Hidayat",), "place": ("Bekasi",)}),
+    SearchRequest(q="banjir", sort="newest", filters={"organisation": ("BPBD",)}),
+    SearchRequest(q="", filters={"place": ("Jakarta",)}),
     SearchRequest(q="", date_from=date(2025, 8, 1), date_to=date(2025, 9, 30)),
-    SearchRequest(q="banjir", date_from=date(2025, 8, 5), outlet=("Kabar Nusantara",)),
+    SearchRequest(q="banjir", date_from=date(2025, 8, 5), filters={"outlet": ("Kabar Nusantara",)}),
     SearchRequest(q="", sort="oldest", page=2, per_page=3),
     SearchRequest(q="tidakada"),
 ]
 
 
-@pytest.mark.parametrize("req", REQUESTS, ids=lambda r: f"{r.q or '-'}|{r.filters()}")
+@pytest.mark.parametrize("req", REQUESTS, ids=lambda r: f"{r.q or '-'}|{r.filters}")
 def test_fast_path_equals_groupedby(small_index: Path, req: SearchRequest) -> None:
     assert compare(small_index, [req]) == []
 

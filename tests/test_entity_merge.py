@@ -149,7 +149,7 @@ def test_a_filter_on_either_name_finds_every_article_of_the_entity(
     merged_service: SearchService,
 ) -> None:
     for name in ("KPK", "Komisi Pemberantasan Korupsi"):
-        r = merged_service.search(SearchRequest(q="", organisation=(name,)))
+        r = merged_service.search(SearchRequest(q="", filters={"organisation": (name,)}))
         assert {h.id for h in r.hits} == {"k1", "k2", "k3", "k4", "k5"}, name
         selected = [(fv.value, fv.count) for fv in r.facets["organisation"] if fv.selected]
         assert selected == [("KPK", 5)], name
@@ -168,8 +168,8 @@ def test_guard_folds_merged_names_like_the_service(tmp_path: Path) -> None:
     requests = [
         SearchRequest(q=""),
         SearchRequest(q="saksi"),
-        SearchRequest(q="", organisation=("KPK",)),
-        SearchRequest(q="", organisation=("Komisi Pemberantasan Korupsi", "BPBD")),
+        SearchRequest(q="", filters={"organisation": ("KPK",)}),
+        SearchRequest(q="", filters={"organisation": ("Komisi Pemberantasan Korupsi", "BPBD")}),
     ]
     assert compare(index_dir, requests) == []
 
@@ -194,7 +194,7 @@ def test_rebuild_merges_a_name_the_tagged_articles_define(tmp_path: Path) -> Non
     rebuild_index([archive], index_dir)
     svc = SearchService(index_dir)
     try:
-        plain = svc.search(SearchRequest(q="", organisation=("KPK",)))
+        plain = svc.search(SearchRequest(q="", filters={"organisation": ("KPK",)}))
         assert {h.id for h in plain.hits} == {"d0", "d1", "d2", "plain"}
         assert orgs(plain)["KPK"] == 4
         assert "Komisi Pemberantasan Korupsi" not in orgs(plain)

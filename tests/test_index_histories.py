@@ -149,8 +149,10 @@ def _request(rng: random.Random) -> SearchRequest:
         q = rng.choice(WORDS) + " " + q
     return SearchRequest(
         q=q,
-        outlet=tuple(rng.sample(OUTLETS, rng.randint(1, 2))) if rng.random() < 0.2 else (),
-        person=(rng.choice(PEOPLE),) if rng.random() < 0.1 else (),
+        filters={
+            "outlet": tuple(rng.sample(OUTLETS, rng.randint(1, 2))) if rng.random() < 0.2 else (),
+            "person": (rng.choice(PEOPLE),) if rng.random() < 0.1 else (),
+        },
         date_from=date(2025, rng.randint(1, 6), 1) if rng.random() < 0.15 else None,
         date_to=date(2025, rng.randint(7, 12), 1) if rng.random() < 0.15 else None,
         sort=rng.choice(("relevance", "relevance", "relevance", "newest", "oldest")),

@@ -11,9 +11,11 @@ import numpy as np
 import pytest
 from whoosh import index
 
+from index_format import facets
 from index_format.generations import current_path
-from index_format.schema import FACET_FIELDS
 from search.facets import FacetData
+
+FACET_FIELDS = facets.names()
 
 
 @pytest.mark.parametrize("share", [0.0, 0.05, 0.15, 0.5, 1.0])

@@ -84,14 +84,14 @@ REQUESTS = [
     SearchRequest(q='"hujan deras"'),
     SearchRequest(q='"hujan deras" warga'),
     SearchRequest(q="judul:kapal"),
-    SearchRequest(q="banjir", outlet=("Warta Timur",)),
+    SearchRequest(q="banjir", filters={"outlet": ("Warta Timur",)}),
     SearchRequest(q="warga", date_from=date(2025, 3, 1), date_to=date(2025, 6, 30)),
     SearchRequest(q="banjir", page=3),
     SearchRequest(q="jalan", per_page=50),
 ]
 
 
-@pytest.mark.parametrize("req", REQUESTS, ids=lambda r: f"{r.q}|{r.filters()}|p{r.page}")
+@pytest.mark.parametrize("req", REQUESTS, ids=lambda r: f"{r.q}|{r.filters}|p{r.page}")
 def test_ranking_equals_whoosh_scoring_every_match(svc: SearchService, req: SearchRequest) -> None:
     got = [(h.id, h.score) for h in svc.search(req).hits]
     assert got, "the corpus should match every request"

@@ -38,17 +38,23 @@ def test_query_counts_and_facets(service: SearchService) -> None:
 
 
 def test_values_within_a_facet_are_or_and_facets_are_and(service: SearchService) -> None:
-    r = service.search(SearchRequest(q="banjir", outlet=("Warta Timur", "Suara Pesisir")))
+    r = service.search(
+        SearchRequest(q="banjir", filters={"outlet": ("Warta Timur", "Suara Pesisir")})
+    )
     assert set(ids(r)) == {"a2", "a6"}
     r = service.search(
-        SearchRequest(q="banjir", outlet=("Warta Timur", "Suara Pesisir"), place=("Bekasi",))
+        SearchRequest(
+            q="banjir", filters={"outlet": ("Warta Timur", "Suara Pesisir"), "place": ("Bekasi",)}
+        )
     )
     assert ids(r) == ["a2"]
 
 
 def test_each_facet_counts_under_the_other_filters_only(service: SearchService) -> None:
     r = service.search(
-        SearchRequest(q="banjir", outlet=("Warta Timur", "Suara Pesisir"), place=("Bekasi",))
+        SearchRequest(
+            q="banjir", filters={"outlet": ("Warta Timur", "Suara Pesisir"), "place": ("Bekasi",)}
+        )
     )
     # Outlet counts ignore the outlet filter but apply the place filter (a1, a2 are in Bekasi).
     assert facet(r, "outlet") == {"Kabar Nusantara": 1, "Warta Timur": 1, "Suara Pesisir": 0}
@@ -59,7 +65,7 @@ def test_each_facet_counts_under_the_other_filters_only(service: SearchService) 
 
 
 def test_a_selected_value_stays_listed_at_zero(service: SearchService) -> None:
-    r = service.search(SearchRequest(q="banjir", place=("Makassar",)))
+    r = service.search(SearchRequest(q="banjir", filters={"place": ("Makassar",)}))
     assert r.total == 0
     assert r.hits == []
     [makassar] = [fv for fv in r.facets["place"] if fv.value == "Makassar"]

@@ -17,13 +17,23 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from index_format import facets as registry
 from search.models import ArticleView, SearchRequest
 from webui.api import service
 from webui.schemas import ApiErrorSchema, SearchArgsSchema
 
 blp = Blueprint("export", __name__, url_prefix="/api", description="Export every matching article")
 
-COLUMNS = ("id", "title", "outlet", "published", "url", "person", "organisation", "place", "body")
+# Single-valued facets (the outlet) after the title, the others (lists) after the url.
+COLUMNS = (
+    "id",
+    "title",
+    *(f.name for f in registry.FACETS if f.single),
+    "published",
+    "url",
+    *(f.name for f in registry.FACETS if not f.single),
+    "body",
+)
 ENTITY_SEP = "; "
 ROWS_PER_CHUNK = 200
 # A cell starting with one of these is a formula to spreadsheet programs: neutralise it.
@@ -31,17 +41,20 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _record(a: ArticleView) -> dict[str, Any]:
-    return {
+    values: dict[str, Any] = {
+        f.name: (a.facets[f.name][0] if a.facets[f.name] else None)
+        if f.single
+        else a.facets[f.name]
+        for f in registry.FACETS
+    }
+    fixed = {
         "id": a.id,
         "title": a.title,
-        "outlet": a.outlet,
         "published": a.published.isoformat() if a.published else None,
         "url": a.url,
-        "person": a.entities.get("person", []),
-        "organisation": a.entities.get("organisation", []),
-        "place": a.entities.get("place", []),
         "body": a.body,
     }
+    return {c: fixed[c] if c in fixed else values[c] for c in COLUMNS}
 
 
 def _cell(value: Any) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from index_format import facets as registry
+
 LANGS = ("id", "en")
 DEFAULT_LANG = "id"
 COOKIE = "lang"
@@ -134,6 +136,12 @@ def pick_lang(param: str | None, cookie: str | None) -> str:
         if value in LANGS:
             return value
     return DEFAULT_LANG
+
+
+# Every facet of the registry has a heading: a facet added without words of its own is headed
+# by its name.
+for _name in registry.names():
+    STRINGS.setdefault(f"facet_{_name}", (_name.capitalize(), _name.capitalize()))
 
 
 def translator(lang: str) -> Callable[..., str]:

@@ -7,6 +7,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
 from marshmallow.validate import Length, OneOf, Range
 
+from index_format import facets as registry
 from search.models import SORTS, SearchRequest
 from search.query import MAX_QUERY_LENGTH
 
@@ -14,7 +15,8 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
 MAX_VALUES_PER_FILTER = 20
 MAX_FACET_SIZE = 200
-LIST_ARGS = ("outlet", "person", "organisation", "place")
+# The repeatable parameters: one per facet of the registry, named as the facet.
+LIST_ARGS = registry.names()
 
 
 def _values_field() -> fields.List:
@@ -26,8 +28,9 @@ def _values_field() -> fields.List:
     )
 
 
-class SearchArgsSchema(Schema):
-    """Query parameters of GET /api/search, the export endpoints and the search page."""
+class _SearchArgs(Schema):
+    """Query parameters of GET /api/search, the export endpoints and the search page; the
+    facet filters are added from the registry (SearchArgsSchema)."""
 
     class Meta:
         unknown = RAISE
@@ -37,10 +40,6 @@ class SearchArgsSchema(Schema):
         validate=Length(max=MAX_QUERY_LENGTH),
         metadata={"description": 'Words (all must match), "exact phrase", -exclude, OR, judul:'},
     )
-    outlet = _values_field()
-    person = _values_field()
-    organisation = _values_field()
-    place = _values_field()
     date_from = fields.Date(
         data_key="from", load_default=None, metadata={"description": "YYYY-MM-DD, inclusive"}
     )
@@ -63,9 +62,14 @@ class SearchArgsSchema(Schema):
 
     @post_load
     def _to_request(self, data: dict[str, Any], **_: Any) -> SearchRequest:
-        for name in LIST_ARGS:
-            data[name] = tuple(dict.fromkeys(data[name]))  # repeated values count once
-        return SearchRequest(**data)
+        # Repeated values count once.
+        filters = {name: tuple(dict.fromkeys(data.pop(name))) for name in LIST_ARGS}
+        return SearchRequest(filters=filters, **data)
+
+
+SearchArgsSchema = type(
+    "SearchArgsSchema", (_SearchArgs,), {name: _values_field() for name in LIST_ARGS}
+)
 
 
 def load_search_args(args: Any) -> SearchRequest:
@@ -89,10 +93,14 @@ class FacetValueSchema(Schema):
     selected = fields.Boolean()
 
 
-class EntitiesSchema(Schema):
-    person = fields.List(fields.String())
-    organisation = fields.List(fields.String())
-    place = fields.List(fields.String())
+EntitiesSchema = Schema.from_dict(
+    {name: fields.List(fields.String()) for name in registry.entity_names()},
+    name="EntitiesSchema",
+)
+# Every facet's values of one article (entities by their canonical names).
+ValuesSchema = Schema.from_dict(
+    {name: fields.List(fields.String()) for name in LIST_ARGS}, name="FacetValuesSchema"
+)
 
 
 class HitSchema(Schema):
@@ -105,15 +113,14 @@ class HitSchema(Schema):
         metadata={"description": "HTML-escaped text with <mark> around matches"}
     )
     entities = fields.Nested(EntitiesSchema)
+    facets = fields.Nested(ValuesSchema)
     score = fields.Float(allow_none=True)
 
 
-class FacetsSchema(Schema):
-    outlet = fields.List(fields.Nested(FacetValueSchema))
-    published = fields.List(fields.Nested(FacetValueSchema))
-    person = fields.List(fields.Nested(FacetValueSchema))
-    organisation = fields.List(fields.Nested(FacetValueSchema))
-    place = fields.List(fields.Nested(FacetValueSchema))
+FacetsSchema = Schema.from_dict(
+    {name: fields.List(fields.Nested(FacetValueSchema)) for name in ("published", *LIST_ARGS)},
+    name="FacetsSchema",
+)
 
 
 class SearchResponseSchema(Schema):
@@ -140,6 +147,7 @@ class ArticleSchema(Schema):
     date_source = fields.String()
     body = fields.String()
     entities = fields.Nested(EntitiesSchema)
+    facets = fields.Nested(ValuesSchema)
 
 
 class ApiErrorSchema(Schema):

@@ -1,7 +1,7 @@
 """HTML pages: the search page and the article page. Same parameter names as the API.
 
-The whole state of a search lives in the URL (q, outlet, person, organisation, place, from,
-to, sort, page, per_page, facet_size), so a page can be shared and reloaded. The page is one
+The whole state of a search lives in the URL (q, one parameter per facet of the registry,
+from, to, sort, page, per_page, facet_size), so a page can be shared and reloaded. The page is one
 GET form: it works without JavaScript; static/app.js only submits it as soon as something
 changes, and adds the keyboard shortcuts and the histogram's drag-to-select.
 """
@@ -26,8 +26,6 @@ from webui.timeline import bars
 
 bp = Blueprint("views", __name__)
 
-FACETS = ("outlet", "person", "organisation", "place")
-ENTITY_FACETS = ("person", "organisation", "place")
 SHOWN_VALUES = 8  # values shown before "show more"
 FULL_LIST = 200  # facet_size asked by "full list"
 PAGE_ONLY_ARGS = ("lang",)  # understood by the pages, never by the API
@@ -72,7 +70,7 @@ def _query_items(req: SearchRequest) -> list[tuple[str, str]]:
     if req.q:
         items.append(("q", req.q))
     for name in LIST_ARGS:
-        items.extend((name, v) for v in getattr(req, name))
+        items.extend((name, v) for v in req.selected(name))
     if req.date_from:
         items.append(("from", req.date_from.isoformat()))
     if req.date_to:
@@ -128,7 +126,7 @@ def _state(args: MultiDict[str, str]) -> SearchRequest | None:
 
 def _facet_groups(req: SearchRequest, result: SearchResult, items: list) -> list[dict[str, Any]]:
     groups = []
-    for name in FACETS:
+    for name in LIST_ARGS:
         values = result.facets.get(name, [])
         groups.append(
             {
@@ -136,7 +134,7 @@ def _facet_groups(req: SearchRequest, result: SearchResult, items: list) -> list
                 "values": values,
                 "shown": values[:SHOWN_VALUES],
                 "more": values[SHOWN_VALUES:],
-                "clear_url": _url(_without(items, name, "page")) if getattr(req, name) else None,
+                "clear_url": _url(_without(items, name, "page")) if req.selected(name) else None,
                 # The service lists the top facet_size values: there may be more to see.
                 "full_url": (
                     _url(items, facet_size=str(FULL_LIST), page="")
