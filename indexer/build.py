@@ -215,11 +215,13 @@ def _failed(record: RawRecord, e: Exception) -> Skipped:
     return Skipped(record.source, record.line, f"extraction failed: {e!r}")
 
 
-def _last_occurrences(paths: list[Path]) -> tuple[int, dict[str, tuple[str, int | None]]]:
+def _last_occurrences(
+    paths: list[Path], *, follow_links: bool = False
+) -> tuple[int, dict[str, tuple[str, int | None]]]:
     """Count the records and find where each id last occurs: a later duplicate wins."""
     last: dict[str, tuple[str, int | None]] = {}
     count = 0
-    for item in read_archive(paths):
+    for item in read_archive(paths, follow_links=follow_links):
         if isinstance(item, RawRecord):
             count += 1
             last[item.doc_id] = (item.source, item.line)
@@ -405,12 +407,14 @@ def rebuild_index(
     grace_seconds: float = GRACE_SECONDS,
     lock_wait: float = LOCK_WAIT_SECONDS,
     on_wait: Callable[[], None] | None = None,
+    follow_links: bool = False,
 ) -> BuildSummary:
     """Index every article in `paths` into a fresh generation and make it current.
 
     Raises BuildError when nothing could be indexed or writing failed, and IndexBusy when an
     update held the writer lock longer than `lock_wait`; the previous generation keeps
-    serving in both cases.
+    serving in both cases. Symlinks that lead out of the archive are read only with
+    `follow_links`.
     """
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
@@ -418,9 +422,10 @@ def rebuild_index(
     index_dir.mkdir(parents=True, exist_ok=True)
     summary = BuildSummary()
 
-    total, last = _last_occurrences(paths)
+    total, last = _last_occurrences(paths, follow_links=follow_links)
     if on_total:
         on_total(total)
+    archive = read_archive(paths, follow_links=follow_links)  # read again, while writing
 
     def keep(record: RawRecord) -> str | None:
         return superseded(record, last)
@@ -436,9 +441,7 @@ def rebuild_index(
 
         writer = open_writer(ix, limitmb=SEGMENT_MB)
         try:
-            write_records(
-                writer, read_archive(paths), summary, keep=keep, today=today, progress=progress
-            )
+            write_records(writer, archive, summary, keep=keep, today=today, progress=progress)
         except BaseException:
             writer.cancel()
             raise

@@ -80,6 +80,14 @@ wait_option = click.option(
     help="Seconds to wait for another update or rebuild to finish.",
 )
 
+follow_links_option = click.option(
+    "--follow-links",
+    "follow_links",
+    is_flag=True,
+    help="Also read symlinks in the archive whose target lies outside it "
+    "(refused and reported by default).",
+)
+
 
 def _on_wait() -> None:
     click.echo(WAITING, err=True)
@@ -127,6 +135,7 @@ def _report(command: str, path: Path, body: dict[str, Any]) -> None:
 @report_option
 @grace_option
 @wait_option
+@follow_links_option
 @click.pass_context
 def rebuild_index_command(
     ctx: click.Context,
@@ -135,6 +144,7 @@ def rebuild_index_command(
     report: Path | None,
     grace: float,
     wait: float,
+    follow_links: bool,
 ) -> None:
     """Index the archive at PATHS (files or folders) into a new index and swap it in."""
     settings = _settings(ctx, index_dir)
@@ -148,6 +158,7 @@ def rebuild_index_command(
             grace_seconds=grace,
             lock_wait=wait,
             on_wait=_on_wait,
+            follow_links=follow_links,
         )
     except (BuildError, IndexBusy) as e:
         raise click.ClickException(f"{e}; the previous index is still serving") from e
@@ -169,6 +180,7 @@ def rebuild_index_command(
 @report_option
 @grace_option
 @wait_option
+@follow_links_option
 @click.pass_context
 def update_index_command(
     ctx: click.Context,
@@ -177,6 +189,7 @@ def update_index_command(
     report: Path | None,
     grace: float,
     wait: float,
+    follow_links: bool,
 ) -> None:
     """Add the new articles in PATHS and replace the changed ones, without a full rebuild."""
     settings = _settings(ctx, index_dir)
@@ -190,6 +203,7 @@ def update_index_command(
             grace_seconds=grace,
             lock_wait=wait,
             on_wait=_on_wait,
+            follow_links=follow_links,
         )
     except (UpdateError, IndexBusy) as e:
         raise click.ClickException(f"{e}; the index is unchanged") from e

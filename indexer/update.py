@@ -157,20 +157,22 @@ def update_index(
     lock_wait: float = LOCK_WAIT_SECONDS,
     on_wait: Callable[[], None] | None = None,
     grace_seconds: float = GRACE_SECONDS,
+    follow_links: bool = False,
 ) -> UpdateSummary:
     """Add the articles in `paths` that are new, replace those whose content hash changed.
 
     Within `paths` a later record with the same id wins (the earlier one is reported).
+    Symlinks in the archive that lead outside it are read only with `follow_links`.
     """
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
     summary = UpdateSummary()
-    total, last = _last_occurrences(paths)
+    total, last = _last_occurrences(paths, follow_links=follow_links)
     if on_total:
         on_total(total)
 
     def change(writer: Any, searcher: Any) -> None:
-        for item in read_archive(paths):
+        for item in read_archive(paths, follow_links=follow_links):
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
                 continue
