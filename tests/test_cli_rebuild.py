@@ -136,3 +136,8 @@ def test_inspect_refuses_links_out_and_survives_deep_json(
     followed = runner.invoke(main, ["inspect", "--json", "--follow-links", str(archive)])
     assert [json.loads(line)["id"] for line in followed.stdout.splitlines()] == ["a-1", "luar-1"]
 
+
+def test_entities_on_invalid_utf8_is_a_one_line_error(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["entities", "-"], input=b"Presiden \xff Joko Widodo")
+    assert result.exit_code == 1
+    assert result.output == "Error: standard input is not UTF-8 text (invalid byte at 9)\n"
