@@ -70,7 +70,10 @@ DERIVED_ID_PREFIX = "id-sha1-"
 
 
 class _Unreadable(Exception):
-    """Why a file (or one record in it) cannot be read: reported, and reading goes on."""
+    """Why a file (or one record in it) cannot be read: reported, and reading goes on.
+
+    Reasons read "kind: detail"; the build summary counts them by the part before the colon.
+    """
 
 
 def _suffix(path: Path) -> str:
@@ -117,8 +120,8 @@ def _refused_link(path: Path, target: str, what: str) -> Skipped:
     return Skipped(
         display(path),
         None,
-        f"symlink to a {what} outside the archive ({display(target)}); "
-        "not read without --follow-links",
+        f"symlink to a {what} outside the archive: {display(target)} "
+        "(read only with --follow-links)",
     )
 
 
@@ -207,7 +210,7 @@ _KINDS = {
 
 
 def _not_regular(mode: int) -> str:
-    return f"not a regular file ({_KINDS.get(stat.S_IFMT(mode), 'special file')})"
+    return f"not a regular file: {_KINDS.get(stat.S_IFMT(mode), 'special file')}"
 
 
 def _open(path: Path) -> io.BufferedReader:
@@ -242,7 +245,7 @@ def _read_capped(fh: io.BufferedIOBase, limit: int) -> bytes:
     size = os.fstat(fh.fileno()).st_size
     data = fh.read(limit + 1) if size <= limit else b""
     if size > limit or len(data) > limit:
-        raise _Unreadable(f"file too large ({max(size, len(data)):,} bytes; limit {limit:,})")
+        raise _Unreadable(f"file too large: {max(size, len(data)):,} bytes (limit {limit:,})")
     return data
 
 
@@ -250,7 +253,7 @@ def _read_capped(fh: io.BufferedIOBase, limit: int) -> bytes:
 
 
 def _too_large(source: str, line: int, size: int, what: str) -> Skipped:
-    return Skipped(source, line, f"{what} too large ({size:,} bytes; limit {MAX_LINE_BYTES:,})")
+    return Skipped(source, line, f"{what} too large: {size:,} bytes (limit {MAX_LINE_BYTES:,})")
 
 
 def _stopped(source: str, line: int) -> Skipped:
@@ -321,7 +324,7 @@ def _load_json(data: bytes) -> Any:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise _Unreadable(f"invalid UTF-8 at byte {e.start}") from None
+        raise _Unreadable(f"invalid UTF-8: at byte {e.start}") from None
     deep = f"JSON nested deeper than {MAX_JSON_DEPTH}"
     if _too_deep(data):
         raise _Unreadable(deep)
@@ -339,7 +342,7 @@ def _decode_text(data: bytes) -> str:
         try:  # lone surrogates are kept here and replaced, counted, with the other fields'
             text = data.decode("utf-16", "surrogatepass")
         except UnicodeDecodeError as e:
-            raise _Unreadable(f"invalid UTF-16 at byte {e.start}") from None
+            raise _Unreadable(f"invalid UTF-16: at byte {e.start}") from None
         if "\x00" in text[:8192]:  # UTF-32 also starts with the UTF-16 LE BOM
             raise _Unreadable("binary file, not text")
         return text
@@ -348,7 +351,7 @@ def _decode_text(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise _Unreadable(f"invalid UTF-8 at byte {e.start}") from None
+        raise _Unreadable(f"invalid UTF-8: at byte {e.start}") from None
 
 
 # -- records --------------------------------------------------------------------------------
@@ -376,7 +379,7 @@ def _check(fields: dict[str, str | None]) -> str | None:
         return "no title and no body"
     size = sum(len(v) for v in fields.values() if v)
     if size > MAX_ARTICLE_BYTES:
-        return f"article too large ({size:,} characters; limit {MAX_ARTICLE_BYTES:,})"
+        return f"article too large: {size:,} characters (limit {MAX_ARTICLE_BYTES:,})"
     return None
 
 
@@ -633,7 +636,7 @@ def _csv_rows(unit: bytes, encoding: str = "utf-8") -> list[list[str]]:
         text = unit.decode(encoding)
         return [row for row in csv.reader(io.StringIO(text, newline="")) if row]
     except UnicodeDecodeError as e:
-        raise _Unreadable(f"invalid UTF-8 at byte {e.start}") from None
+        raise _Unreadable(f"invalid UTF-8: at byte {e.start}") from None
     except csv.Error as e:
         raise _Unreadable(f"invalid CSV: {e}") from None
 
@@ -712,7 +715,7 @@ def _guarded(source: str, items: Iterator[RawRecord | Skipped]) -> Iterator[RawR
         yield Skipped(
             source,
             None if last is None else last + 1,
-            f"stopped reading{after}: unexpected error: {e!r}",
+            f"stopped reading: unexpected error{after}: {e!r}",
         )
 
 

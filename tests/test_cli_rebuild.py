@@ -106,7 +106,7 @@ def test_links_out_of_the_archive_need_follow_links(runner: CliRunner, tmp_path:
     assert refused.exit_code == 0, refused.output
     assert "Indexed 1 articles, skipped 1" in refused.output
     assert "skipped 1: symlink to a file outside the archive" in refused.output
-    assert "not read without --follow-links" in refused.output
+    assert "(read only with --follow-links)" in refused.output
 
     updated = runner.invoke(main, ["update-index", str(archive), *ix, "--follow-links"])
     assert updated.exit_code == 0, updated.output

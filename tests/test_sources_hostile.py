@@ -361,9 +361,9 @@ def make_hostile_archive(tmp: Path) -> Hostile:
 
     # Files that are not regular: a device, a FIFO.
     os.symlink("/dev/zero", a / "nol.jsonl")
-    h.bad.append(("nol.jsonl", None, "not a regular file (a character device)"))
+    h.bad.append(("nol.jsonl", None, "not a regular file: a character device"))
     os.mkfifo(a / "pipa.jsonl")
-    h.bad.append(("pipa.jsonl", None, "not a regular file (a FIFO)"))
+    h.bad.append(("pipa.jsonl", None, "not a regular file: a FIFO"))
 
     # Symlinks out of the archive, to a file and to a folder.
     (out / "rahasia.txt").write_text("RAHASIA\nIsi di luar arsip.", encoding="utf-8")
@@ -704,9 +704,9 @@ def test_sidecar_and_manifest_problems_are_reported_and_the_article_kept(tmp_pat
     assert [(r.doc_id, r.sidecar) for r in records] == [("a.txt", {}), ("b.txt", {})]
     reasons = {(Path(s.source).name, s.reason.split(" (")[0]) for s in skipped}
     assert reasons == {
-        ("manifest.csv", "manifest ignored: not a regular file"),
+        ("manifest.csv", "manifest ignored: not a regular file: a FIFO"),
         ("a.json", "sidecar ignored: symlink outside the archive"),
-        ("b.json", "sidecar ignored: invalid UTF-8 at byte 13"),
+        ("b.json", "sidecar ignored: invalid UTF-8: at byte 13"),
     }
 
 
@@ -721,7 +721,7 @@ def test_utf16_with_a_lone_surrogate_is_repaired_and_broken_utf16_reported(
     [record], [skip] = read(tmp_path)
     assert record.fields["body"] == "Isi \ufffd berita."
     assert record.repairs == ("1 unencodable character replaced (body)",)
-    assert (Path(skip.source).name, skip.reason) == ("b.txt", "invalid UTF-16 at byte 12")
+    assert (Path(skip.source).name, skip.reason) == ("b.txt", "invalid UTF-16: at byte 12")
 
 
 def test_a_file_over_the_size_limit_stops_with_a_reason(
