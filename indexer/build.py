@@ -46,6 +46,8 @@ class BuildSummary:
     index_path: Path | None = None
     # Articles changed by updates and deletes while the rebuild ran: (copied, removed).
     replayed: tuple[int, int] = (0, 0)
+    # What the reader changed so a record could be indexed (RawRecord.repairs), one each.
+    repaired: list[Skipped] = field(default_factory=list)
 
     def skipped_by_reason(self) -> Counter[str]:
         # Group "invalid JSON: Expecting value: line 1 column 2" under "invalid JSON".
@@ -57,6 +59,8 @@ class BuildSummary:
             "skipped_count": len(self.skipped),
             "skipped_by_reason": dict(self.skipped_by_reason().most_common()),
             "skipped": [asdict(s) for s in self.skipped],
+            "repaired_count": len(self.repaired),
+            "repaired": [asdict(r) for r in self.repaired],
             "replayed": {"updated": self.replayed[0], "deleted": self.replayed[1]},
             "seconds": round(self.seconds, 3),
             "index": str(self.index_path) if self.index_path else None,
@@ -72,11 +76,13 @@ def write_report(path: Path, report: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def _last_occurrences(paths: list[Path]) -> tuple[int, dict[str, tuple[str, int | None]]]:
+def _last_occurrences(
+    paths: list[Path], *, follow_links: bool = False
+) -> tuple[int, dict[str, tuple[str, int | None]]]:
     """Count the records and find where each id last occurs: a later duplicate wins."""
     last: dict[str, tuple[str, int | None]] = {}
     count = 0
-    for item in read_archive(paths):
+    for item in read_archive(paths, follow_links=follow_links):
         if isinstance(item, RawRecord):
             count += 1
             last[item.doc_id] = (item.source, item.line)
@@ -103,20 +109,22 @@ def rebuild_index(
     grace_seconds: float = GRACE_SECONDS,
     lock_wait: float = LOCK_WAIT_SECONDS,
     on_wait: Callable[[], None] | None = None,
+    follow_links: bool = False,
 ) -> BuildSummary:
     """Index every article in `paths` into a fresh generation and make it current.
 
     Updates and deletes acknowledged while it ran are replayed before the swap (see
     indexer.journal), so none of them is undone. Raises BuildError when nothing could be
     indexed or writing failed, and IndexBusy when an update held the writer lock longer than
-    `lock_wait`; the previous generation keeps serving in both cases.
+    `lock_wait`; the previous generation keeps serving in both cases. Symlinks that lead out
+    of the archive are read only with `follow_links`.
     """
     started = time.perf_counter()
     started_ns = time.time_ns()
     paths = [Path(p) for p in paths]
     index_dir = Path(index_dir)
     summary = BuildSummary()
-    total, last = _last_occurrences(paths)
+    total, last = _last_occurrences(paths, follow_links=follow_links)
     if on_total:
         on_total(total)
 
@@ -134,7 +142,7 @@ def rebuild_index(
             writer = open_writer(ix, limitmb=SEGMENT_MB)
             try:
                 writer.feed(
-                    read_archive(paths),
+                    read_archive(paths, follow_links=follow_links),
                     summary,
                     keep=lambda record: superseded(record, last),
                     today=today,

@@ -77,6 +77,14 @@ wait_option = click.option(
     help="Seconds to wait for another update or rebuild to finish.",
 )
 
+follow_links_option = click.option(
+    "--follow-links",
+    "follow_links",
+    is_flag=True,
+    help="Also read symlinks in the archive whose target lies outside it "
+    "(refused and reported by default).",
+)
+
 
 def _reason(e: Exception) -> str:
     if isinstance(e, RebuildNeeded):
@@ -109,10 +117,10 @@ class _Bar:
             self.bar = None
 
 
-def _echo_skipped(skipped: list[Skipped]) -> None:
+def _echo_skipped(skipped: list[Skipped], what: str = "skipped") -> None:
     counts = Counter(s.reason.split(":")[0] for s in skipped)
     for reason, count in counts.most_common():
-        click.echo(f"  skipped {count:,}: {reason}")
+        click.echo(f"  {what} {count:,}: {reason}")
     for s in skipped[:20]:
         where = f"{s.source}:{s.line}" if s.line else s.source
         click.echo(f"    {where}: {s.reason}", err=True)
@@ -139,6 +147,7 @@ def _failed_report(command: str, path: Path, paths: tuple[Path, ...], e: Excepti
 @report_option
 @grace_option
 @wait_option
+@follow_links_option
 @click.pass_context
 def rebuild_index_command(
     ctx: click.Context,
@@ -147,6 +156,7 @@ def rebuild_index_command(
     report: Path | None,
     grace: float,
     wait: float,
+    follow_links: bool,
 ) -> None:
     """Index the archive at PATHS (files or folders) into a new index and swap it in."""
     settings = _settings(ctx, index_dir)
@@ -161,6 +171,7 @@ def rebuild_index_command(
             grace_seconds=grace,
             lock_wait=wait,
             on_wait=_on_wait,
+            follow_links=follow_links,
         )
     except (BuildError, IndexBusy) as e:
         bar.close()
@@ -180,6 +191,7 @@ def rebuild_index_command(
             f"({updated:,} updated, {deleted:,} deleted)"
         )
     _echo_skipped(summary.skipped)
+    _echo_skipped(summary.repaired, "indexed after a repair")
     click.echo(f"Report: {report}")
 
 
@@ -189,6 +201,7 @@ def rebuild_index_command(
 @report_option
 @grace_option
 @wait_option
+@follow_links_option
 @click.pass_context
 def update_index_command(
     ctx: click.Context,
@@ -197,6 +210,7 @@ def update_index_command(
     report: Path | None,
     grace: float,
     wait: float,
+    follow_links: bool,
 ) -> None:
     """Add the new articles in PATHS and replace the changed ones, without a full rebuild."""
     settings = _settings(ctx, index_dir)
@@ -210,6 +224,7 @@ def update_index_command(
             grace_seconds=grace,
             lock_wait=wait,
             on_wait=_on_wait,
+            follow_links=follow_links,
         )
     except (UpdateError, IndexBusy, RebuildNeeded, OSError) as e:
         raise click.ClickException(f"{_reason(e)}; the index is unchanged") from e
@@ -223,6 +238,7 @@ def update_index_command(
         f" → {summary.index_path}"
     )
     _echo_skipped(summary.skipped)
+    _echo_skipped(summary.repaired, "indexed after a repair")
 
 
 @main.command("delete")

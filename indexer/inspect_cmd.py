@@ -71,9 +71,19 @@ def _show(record: RawRecord, article: Article) -> None:
     default=None,
     help="Ingestion date for partial dates (default: today).",
 )
+@click.option(
+    "--follow-links",
+    "follow_links",
+    is_flag=True,
+    help="Also read symlinks in the archive whose target lies outside it.",
+)
 @click.pass_context
 def inspect_command(
-    ctx: click.Context, paths: tuple[Path, ...], as_json: bool, today: Any | None
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    as_json: bool,
+    today: Any | None,
+    follow_links: bool,
 ) -> None:
     """Show what extraction reads from the archives at PATHS: title, outlet, date, body.
 
@@ -89,7 +99,8 @@ def inspect_command(
         raise click.ClickException(str(e)) from e
     ingestion = today.date() if today is not None else None
     articles = skipped = 0
-    for item in inspect_records(read_archive(list(paths)), today=ingestion, registry=registry):
+    items = read_archive(list(paths), follow_links=follow_links)
+    for item in inspect_records(items, today=ingestion, registry=registry):
         if isinstance(item, Skipped):
             skipped += 1
             click.echo(f"skipped {_where(item.source, item.line)}: {item.reason}", err=True)

@@ -17,6 +17,8 @@ class RawRecord:
     (the first non-empty line and the rest); for JSON/CSV the record's own
     columns (id, url, title, outlet, published, body), each possibly missing.
     `sidecar` holds metadata from a NAME.json or manifest.csv next to a .txt file.
+    `repairs` says, one short reason each, what the reader changed so the record could be
+    indexed ("2 unencodable characters replaced (title)", "id replaced: …"); empty for most.
     """
 
     doc_id: str
@@ -24,6 +26,7 @@ class RawRecord:
     line: int | None  # 1-based line (jsonl/csv) or list index (json); None for .txt
     fields: dict[str, str | None]
     sidecar: dict[str, str | None] = field(default_factory=dict)
+    repairs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

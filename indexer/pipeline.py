@@ -152,6 +152,7 @@ class PipelineWriter(SegmentWriter):  # type: ignore[misc]
                 if progress:
                     progress(1)
                 continue
+            summary.repaired += [Skipped(item.source, item.line, r) for r in item.repairs]
             chunk.append(item)
             if len(chunk) >= CHUNK:
                 send(chunk)

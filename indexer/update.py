@@ -60,6 +60,7 @@ class UpdateSummary:
     deleted: int = 0
     not_found: list[str] = field(default_factory=list)
     changed_ids: list[str] = field(default_factory=list)  # added, replaced or deleted
+    repaired: list[Skipped] = field(default_factory=list)  # as BuildSummary.repaired
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
     index_path: Path | None = None  # the generation serving afterwards
@@ -77,6 +78,8 @@ class UpdateSummary:
             "not_found": self.not_found,
             "skipped_count": len(self.skipped),
             "skipped": [asdict(s) for s in self.skipped],
+            "repaired_count": len(self.repaired),
+            "repaired": [asdict(r) for r in self.repaired],
             "seconds": round(self.seconds, 3),
             "index": str(self.index_path) if self.index_path else None,
         }
@@ -148,20 +151,22 @@ def update_index(
     lock_wait: float = LOCK_WAIT_SECONDS,
     on_wait: Callable[[], None] | None = None,
     grace_seconds: float = GRACE_SECONDS,
+    follow_links: bool = False,
 ) -> UpdateSummary:
     """Add the articles in `paths` that are new, replace those whose content hash changed.
 
     Within `paths` a later record with the same id wins (the earlier one is reported).
+    Symlinks in the archive that lead outside it are read only with `follow_links`.
     """
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
     summary = UpdateSummary()
-    total, last = _last_occurrences(paths)
+    total, last = _last_occurrences(paths, follow_links=follow_links)
     if on_total:
         on_total(total)
 
     def change(writer: Any, searcher: Any) -> None:
-        for item in read_archive(paths):
+        for item in read_archive(paths, follow_links=follow_links):
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
                 continue
@@ -170,6 +175,7 @@ def update_index(
             if reason := superseded(item, last):
                 summary.skipped.append(Skipped(item.source, item.line, reason))
                 continue
+            summary.repaired += [Skipped(item.source, item.line, r) for r in item.repairs]
             _upsert(writer, searcher, item, summary, today)
 
     apply_change(
