@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask
 
 from indexer.settings import Settings
 
@@ -55,12 +55,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     smorest.register_blueprint(export.blp)
     app.register_blueprint(views.bp)
     register_error_handlers(app)
-    register_ops(app)
-
-    @app.after_request
-    def _security_headers(resp: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
-            resp.headers.setdefault(name, value)
-        return resp
-
+    register_ops(app, SECURITY_HEADERS)  # request ids and these headers on every response
     return app
