@@ -29,8 +29,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui import api, export, views
     from webui.errors import register_error_handlers
     from webui.ops import register_ops
+    from webui.responses import TelusurResponse
 
     app = Flask(__name__)
+    app.response_class = TelusurResponse
     settings = Settings.from_env(index_dir=(config or {}).get("INDEX_DIR"))
     app.config.update(
         API_TITLE="Telusur",
@@ -43,6 +45,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    # Text as UTF-8, not \u escapes: the response class can then show a lone surrogate as U+FFFD.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     # One service per process; it opens the index lazily on the first request.
     configure_stem_exceptions(settings.stem_exceptions_file)  # queries stem as the index did
