@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import webui.errors
+import webui.export
 from indexer.update import delete_articles
 from tests.conftest import SMALL_CORPUS
 from webui import SECURITY_HEADERS, create_app
@@ -196,6 +197,7 @@ def test_export_failing_midway_keeps_its_headers_and_is_logged_cut_off(
         raise OSError("disk gone")
 
     monkeypatch.setattr(svc, "iter_all", failing)
+    monkeypatch.setattr(webui.export, "CHUNK_CHARS", 1)  # the first article is sent at once
     with caplog.at_level(logging.INFO, logger="telusur.access"):
         r = app.test_client().get("/api/export.jsonl?q=banjir", headers={"X-Request-Id": "cut-2"})
         assert r.status_code == 200
