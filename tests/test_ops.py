@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -239,3 +240,13 @@ def test_redirects_are_relative(client: FlaskClient, path: str, target: str) -> 
 )
 def test_relative_location(location: str, relative: str) -> None:
     assert relative_location(location) == relative
+
+
+def test_the_nginx_sample_sends_the_apps_security_headers() -> None:
+    """docs/nginx.conf hides the app's copies and adds its own on every response: the same."""
+    conf = (Path(__file__).resolve().parents[1] / "docs" / "nginx.conf").read_text()
+    added = dict(re.findall(r'^\s*add_header ([\w-]+) "([^"]*)" always;', conf, re.M))
+    hidden = set(re.findall(r"^\s*proxy_hide_header ([\w-]+);", conf, re.M))
+    assert added == SECURITY_HEADERS
+    assert hidden == {*SECURITY_HEADERS, "X-Request-Id"}
+    assert re.search(r"^\s*add_header X-Request-Id \$\w+ always;", conf, re.M)
