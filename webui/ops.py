@@ -15,6 +15,7 @@ the bytes it accepted, the time to the end and ``"complete"``; a failure mid-str
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -144,7 +145,10 @@ def _failure(path: str) -> tuple[bytes, str]:
     if path.startswith("/api/"):
         body = json.dumps(error_body(500, "internal_error", SERVER_ERROR_MESSAGE))
         return body.encode(), "application/json"
-    page = f'<!doctype html><html lang="id"><meta charset="utf-8"><title>500</title><p>{SERVER_ERROR_MESSAGE}</p></html>'
+    page = (
+        '<!doctype html><html lang="id"><meta charset="utf-8"><title>500</title>'
+        f"<p>{SERVER_ERROR_MESSAGE}</p></html>"
+    )
     return page.encode(), "text/html; charset=utf-8"
 
 
@@ -157,12 +161,13 @@ class _Body:
         first: bytes,
         rest: Iterator[bytes],
         body: Iterable[bytes],
-        log: dict[str, Any] | None,
+        request_id: str,
         started: float,
+        log: dict[str, Any] | None,
     ) -> None:
         self._first, self._rest, self._body = first, rest, body
+        self._request_id, self._started = request_id, started
         self._log = log  # None: logged already (the length was known)
-        self._started = started
         self.sent = 0
         self.complete = False
         self.error: str | None = None
@@ -177,8 +182,9 @@ class _Body:
                 self.sent += len(chunk)
         except Exception as e:
             self.error = repr(e)
-            rid = self._log["request_id"] if self._log else "?"
-            raise StreamCut(f"body cut off after {self.sent} bytes (request {rid})") from e
+            raise StreamCut(
+                f"body cut off after {self.sent} bytes (request {self._request_id})"
+            ) from e
         self.complete = True
 
     def close(self) -> None:
@@ -234,7 +240,8 @@ class RequestGuard:
         except Exception:
             self.logger.exception("unhandled error (request %s)", request_id)
             if body is not None and hasattr(body, "close"):
-                body.close()
+                with contextlib.suppress(Exception):  # the 500 below matters more
+                    body.close()
             first, ctype = _failure(path)
             given[:] = [
                 "500 INTERNAL SERVER ERROR",
@@ -256,10 +263,10 @@ class RequestGuard:
         }
         length = next((v for k, v in headers if k.lower() == "content-length"), None)
         if length is None:  # streamed: logged when the server closes the body
-            return _Body(first, rest, body, fields, started)
+            return _Body(first, rest, body, request_id, started, fields)
         fields["bytes"] = int(length)
         log_request(fields)
-        return _Body(first, rest, body, None, started)
+        return _Body(first, rest, body, request_id, started, None)
 
     def _headers(self, headers: list[tuple[str, str]], request_id: str) -> list[tuple[str, str]]:
         out = [

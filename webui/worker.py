@@ -55,7 +55,7 @@ def with_headers(response: bytes, request_id: str) -> bytes:
     return status_line + sep + added + rest
 
 
-class ThreadWorker(GunicornThreadWorker):  # type: ignore[misc]
+class ThreadWorker(GunicornThreadWorker):
     """gunicorn's gthread worker: a slow client holds one thread, not the whole worker."""
 
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
