@@ -141,6 +141,15 @@ def _has_app_headers(r: Any) -> None:
     assert r.headers["X-Request-Id"]
 
 
+@pytest.mark.parametrize("method", ["POST", "HEAD", "OPTIONS"])
+def test_other_methods_get_request_id_and_headers(client: FlaskClient, method: str) -> None:
+    for url in ("/api/search?q=banjir", "/", "/api/export.jsonl"):
+        r = client.open(url, method=method)
+        r.close()
+        assert r.status_code in (200, 405), (method, url)
+        _has_app_headers(r)
+
+
 @pytest.mark.parametrize("url", ["/api/search?q=banjir", "/?q=banjir", "/api/export.csv"])
 def test_a_failing_view_is_a_500_with_request_id_and_headers(
     app: Flask, monkeypatch: pytest.MonkeyPatch, url: str
