@@ -1,4 +1,8 @@
-"""gunicorn settings for Telusur. No preload: each worker opens the index itself, lazily."""
+"""gunicorn settings for Telusur. No preload: each worker opens the index itself, lazily.
+
+In production a buffering proxy (nginx, docs/nginx.conf) belongs in front: it reads whole
+requests before passing them on, which no worker setting here can guarantee (README, Serving).
+"""
 
 import multiprocessing
 import os
@@ -6,10 +10,24 @@ import os
 bind = os.environ.get("TELUSUR_BIND", "127.0.0.1:8000")
 # Search is CPU-bound pure Python: one worker per core, plus one to cover I/O waits.
 workers = int(os.environ.get("TELUSUR_WORKERS", multiprocessing.cpu_count() + 1))
-worker_class = "sync"
+# Threads, so that a client that sends its request slowly (or reads a long export slowly) holds
+# one thread and not a whole worker: three such clients took all three sync workers, and
+# /healthz timed out. Searches in one worker still run one at a time (search/service.py), so
+# threads add no CPU, only room for waiting clients. The worker class is gunicorn's gthread
+# with the app's headers on the error responses gunicorn writes itself (webui/worker.py).
+worker_class = "webui.worker.ThreadWorker"
+threads = int(os.environ.get("TELUSUR_THREADS", 8))
 preload_app = False
+# With threads the arbiter's timeout only catches a worker whose main loop is stuck: a long
+# export to a slow reader is not killed mid-stream (a sync worker was, after `timeout`).
 timeout = 60
 graceful_timeout = 20
+keepalive = 5
+# gunicorn's defaults, spelled out: longer request lines get 414, more or larger header fields
+# 431 (webui/worker.py adds X-Request-Id and the security headers to both).
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
 # The app logs each request as one JSON line with its request id and timing (webui/ops.py);
 # gunicorn's own access log would only repeat it.
 accesslog = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -121,6 +122,23 @@ SMALL_CORPUS = [
         "Artikel arsip tanpa media dan tanpa tanggal tentang banjir lama.",
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _close_services(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Close every SearchService a test opened (the apps it created hold one each): left to
+    the garbage collector, their segment files were finalised in a later test and warned."""
+    opened: list[SearchService] = []
+    real_init = SearchService.__init__
+
+    def tracking_init(self: SearchService, *args: Any, **kwargs: Any) -> None:
+        real_init(self, *args, **kwargs)
+        opened.append(self)
+
+    monkeypatch.setattr(SearchService, "__init__", tracking_init)
+    yield
+    for svc in opened:
+        svc.close()
 
 
 @pytest.fixture

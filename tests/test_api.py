@@ -98,3 +98,19 @@ def test_unknown_route_gets_json_404(client: FlaskClient) -> None:
     resp = client.get("/api/nothing-here")
     assert resp.status_code == 404
     assert resp.get_json()["status"] == 404
+
+
+# ٣ ARABIC-INDIC and ३ DEVANAGARI digit three, ３ FULLWIDTH three, "+3" (a space), a trailing
+# space, an underscore: int() reads them all.
+NOT_ASCII_INTEGERS = ["%D9%A3", "%E0%A5%A9", "%EF%BC%93", "+3", "3%20", "1_0"]
+
+
+def test_integer_parameters_take_ascii_digits_only(client: FlaskClient) -> None:
+    for name in ("page", "per_page", "facet_size"):
+        for value in NOT_ASCII_INTEGERS:
+            for url in (f"/api/search?{name}={value}", f"/api/export.csv?{name}={value}"):
+                resp = client.get(url)
+                assert resp.status_code == 400, url
+                assert name in resp.get_json()["errors"], url
+            assert client.get(f"/?q=banjir&{name}={value}").status_code == 400, (name, value)
+        assert client.get(f"/api/search?q=banjir&{name}=03").status_code == 200

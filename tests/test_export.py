@@ -5,13 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.test import EnvironBuilder
 
+import search.service
+import webui.export
 from indexer.models import Article
+from search.models import ArticleView
 from tests.conftest import article
 from webui import create_app
 from webui.export import COLUMNS
@@ -135,3 +141,54 @@ def test_export_is_in_the_openapi_document(client: FlaskClient) -> None:
     for path in ("/api/export.csv", "/api/export.jsonl"):
         params = {p["name"] for p in paths[path]["get"]["parameters"]}
         assert {"q", "outlet", "from", "to", "sort"} <= params
+
+
+MANY = [
+    article(f"m{i:02d}", f"Banjir nomor {i}", " ".join([f"Banjir ke-{i} melanda kota."] * 20))
+    for i in range(40)
+]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_export_streams_from_the_first_row(
+    make_index: Callable[[list[Article]], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    fmt: str,
+) -> None:
+    """The first bytes leave before the rest of the articles are read, with no Content-Length
+    (nothing buffers the whole export), and the access log counts the bytes actually sent."""
+    app = create_app({"INDEX_DIR": make_index(MANY), "TESTING": True})
+    monkeypatch.setattr(webui.export, "CHUNK_CHARS", 1)  # a chunk per row: 40 chunks
+    read = []
+    view = search.service._view
+
+    def counted(*args: Any) -> ArticleView:
+        read.append(1)
+        return view(*args)
+
+    monkeypatch.setattr(search.service, "_view", counted)
+    started: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        started.update(status=status, headers=dict(headers))
+
+    environ = EnvironBuilder(
+        path=f"/api/export.{fmt}", query_string="q=banjir", headers={"X-Request-Id": "exp-1"}
+    ).get_environ()
+    with caplog.at_level(logging.INFO, logger="telusur.access"):
+        body = app(environ, start_response)
+        chunks = iter(body)
+        first = next(chunks)
+        assert started["status"].startswith("200")
+        assert "Content-Length" not in started["headers"]
+        assert started["headers"]["X-Request-Id"] == "exp-1"
+        assert 1 <= len(read) <= 2, "articles read before the first byte left"
+        data = first + b"".join(chunks)
+        body.close()  # type: ignore[attr-defined]
+    assert len(read) == len(MANY)
+    lines = data.decode().splitlines()
+    assert len(lines) == len(MANY) + (fmt == "csv")
+    (record,) = [r for r in caplog.records if r.name == "telusur.access"]
+    fields = record.fields  # type: ignore[attr-defined]
+    assert (fields["request_id"], fields["bytes"], fields["complete"]) == ("exp-1", len(data), True)

@@ -53,9 +53,16 @@ def test_schemathesis_no_server_errors_and_responses_conform(app: Flask, mode) -
         @given(case=op.as_strategy(generation_mode=mode))
         def run(case) -> None:  # type: ignore[no-untyped-def]
             # Schema-valid input may still be refused with a documented 400: the schema cannot
-            # say "from <= to" or what query syntax is valid. Every other check runs.
+            # say "from <= to" or what query syntax is valid. And "invalid" input may reach us
+            # valid: in a query string the integer 0 generated for `place` (an array of
+            # strings) is the string "0", and an invalid null `from` is simply left out, so
+            # accepting it is right (a flaky false failure, seen once in ~20 runs). Every other
+            # check runs; tests/test_hostile_queries.py holds each invalid input to its 400.
             response = case.call_and_validate(
-                excluded_checks=[schemathesis.checks.positive_data_acceptance]
+                excluded_checks=[
+                    schemathesis.checks.positive_data_acceptance,
+                    schemathesis.checks.negative_data_rejection,
+                ]
             )
             assert response.status_code < 500
 

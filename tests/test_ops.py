@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+import webui.errors
+import webui.export
 from indexer.update import delete_articles
 from tests.conftest import SMALL_CORPUS
 from webui import SECURITY_HEADERS, create_app
+from webui.ops import StreamCut, relative_location
 
 # One URL of each kind of endpoint: page, article page, API, API error, page error, docs, static.
 ENDPOINTS = [
@@ -128,3 +133,129 @@ def test_healthz_age_grows(client: FlaskClient) -> None:
     first = client.get("/healthz").get_json()["age_seconds"]
     time.sleep(0.2)
     assert client.get("/healthz").get_json()["age_seconds"] >= first
+
+
+def _has_app_headers(r: Any) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        assert r.headers.get(name) == value, name
+    assert r.headers["X-Request-Id"]
+
+
+@pytest.mark.parametrize("method", ["POST", "HEAD", "OPTIONS"])
+def test_other_methods_get_request_id_and_headers(client: FlaskClient, method: str) -> None:
+    for url in ("/api/search?q=banjir", "/", "/api/export.jsonl"):
+        r = client.open(url, method=method)
+        r.close()
+        assert r.status_code in (200, 405), (method, url)
+        _has_app_headers(r)
+
+
+@pytest.mark.parametrize("url", ["/api/search?q=banjir", "/?q=banjir", "/api/export.csv"])
+def test_a_failing_view_is_a_500_with_request_id_and_headers(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("index read failed")
+
+    svc = app.extensions["telusur.search"]
+    monkeypatch.setattr(svc, "search", broken)
+    monkeypatch.setattr(svc, "iter_all", broken)
+    r = app.test_client().get(url)
+    assert r.status_code == 500
+    _has_app_headers(r)
+
+
+@pytest.mark.parametrize(
+    ("url", "mimetype"), [("/api/search?q=banjir", "application/json"), ("/?q=banjir", "text/html")]
+)
+def test_a_failing_error_handler_still_answers_500_with_request_id_and_headers(
+    app: Flask,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    url: str,
+    mimetype: str,
+) -> None:
+    """Even when the error page itself fails, the answer is the app's, not the server's raw 500."""
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("index read failed")
+
+    monkeypatch.setattr(app.extensions["telusur.search"], "search", broken)
+    monkeypatch.setattr(webui.errors, "_respond", broken)
+    with caplog.at_level(logging.INFO):
+        r = app.test_client().get(url, headers={"X-Request-Id": "fail-2"})
+    assert r.status_code == 500
+    assert r.mimetype == mimetype
+    _has_app_headers(r)
+    assert r.headers["X-Request-Id"] == "fail-2"
+    if mimetype == "application/json":
+        assert r.get_json()["code"] == "internal_error"
+    assert any("request fail-2" in rec.getMessage() for rec in caplog.records)
+    logged = [rec.fields for rec in caplog.records if rec.name == "telusur.access"]  # type: ignore[attr-defined]
+    assert [(f["request_id"], f["status"]) for f in logged] == [("fail-2", 500)]
+
+
+def test_export_failing_midway_keeps_its_headers_and_is_logged_cut_off(
+    app: Flask, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    svc = app.extensions["telusur.search"]
+    iter_all = svc.iter_all
+
+    def failing(req: Any) -> Any:
+        articles = iter_all(req)
+        yield next(articles)
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(svc, "iter_all", failing)
+    monkeypatch.setattr(webui.export, "CHUNK_CHARS", 1)  # the first article is sent at once
+    with caplog.at_level(logging.INFO, logger="telusur.access"):
+        r = app.test_client().get("/api/export.jsonl?q=banjir", headers={"X-Request-Id": "cut-2"})
+        assert r.status_code == 200
+        _has_app_headers(r)
+        with pytest.raises(StreamCut, match="request cut-2"):
+            r.get_data()
+        r.close()
+    (record,) = [rec for rec in caplog.records if rec.name == "telusur.access"]
+    fields = record.fields  # type: ignore[attr-defined]
+    assert fields["request_id"] == "cut-2" and fields["complete"] is False
+    assert "disk gone" in fields["error"] and fields["bytes"] > 0
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("/api//search", "/api/search"),
+        ("//api//search", "/api/search"),
+        ("/articles//a1", "/articles/a1"),
+    ],
+)
+def test_redirects_are_relative(client: FlaskClient, path: str, target: str) -> None:
+    """Werkzeug's own redirects named the Host header's host: `//x` must never lead elsewhere."""
+    r = client.get("/", environ_overrides={"PATH_INFO": path}, headers={"Host": "evil.example"})
+    assert r.status_code == 308
+    assert r.headers["Location"] == target
+    _has_app_headers(r)
+
+
+@pytest.mark.parametrize(
+    ("location", "relative"),
+    [
+        ("http://evil.example/x?q=1", "/x?q=1"),
+        ("//evil.example/x", "/x"),
+        ("/\\evil.example/x", "/evil.example/x"),
+        ("https://evil.example", "/"),
+        ("/?q=banjir", "/?q=banjir"),
+    ],
+)
+def test_relative_location(location: str, relative: str) -> None:
+    assert relative_location(location) == relative
+
+
+def test_the_nginx_sample_sends_the_apps_security_headers() -> None:
+    """docs/nginx.conf hides the app's copies and adds its own on every response: the same."""
+    conf = (Path(__file__).resolve().parents[1] / "docs" / "nginx.conf").read_text()
+    added = dict(re.findall(r'^\s*add_header ([\w-]+) "([^"]*)" always;', conf, re.M))
+    hidden = set(re.findall(r"^\s*proxy_hide_header ([\w-]+);", conf, re.M))
+    assert added == SECURITY_HEADERS
+    assert hidden == {*SECURITY_HEADERS, "X-Request-Id"}
+    assert re.search(r"^\s*add_header X-Request-Id \$\w+ always;", conf, re.M)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask
 
 from index_format.settings import Settings
 
@@ -29,8 +29,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui import api, export, views
     from webui.errors import register_error_handlers
     from webui.ops import register_ops
+    from webui.responses import TelusurResponse
 
     app = Flask(__name__)
+    app.response_class = TelusurResponse
     settings = Settings.from_env(index_dir=(config or {}).get("INDEX_DIR"))
     app.config.update(
         API_TITLE="Telusur",
@@ -43,6 +45,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    # Text as UTF-8, not \u escapes: the response class can then show a lone surrogate as U+FFFD.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
     # One service per process; it opens the index lazily on the first request.
     configure_stem_exceptions(settings.stem_exceptions_file)  # queries stem as the index did
@@ -55,12 +59,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     smorest.register_blueprint(export.blp)
     app.register_blueprint(views.bp)
     register_error_handlers(app)
-    register_ops(app)
-
-    @app.after_request
-    def _security_headers(resp: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
-            resp.headers.setdefault(name, value)
-        return resp
-
+    register_ops(app, SECURITY_HEADERS)  # request ids and these headers on every response
     return app

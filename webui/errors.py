@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -18,11 +18,12 @@ class InvalidEncoding(TelusurError):
     code = "invalid_encoding"
 
 
+SERVER_ERROR_MESSAGE = "Terjadi kesalahan pada server."
 _HTTP_MESSAGES = {
     400: "Permintaan tidak valid.",
     404: "Halaman tidak ditemukan.",
     405: "Metode tidak diizinkan.",
-    500: "Terjadi kesalahan pada server.",
+    500: SERVER_ERROR_MESSAGE,
 }
 
 
@@ -96,5 +97,5 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception) -> Any:
-        app.logger.exception("unhandled error")
+        app.logger.exception("unhandled error (request %s)", g.get("request_id"))
         return _respond(500, error_body(500, "internal_error", _HTTP_MESSAGES[500]))

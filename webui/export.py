@@ -35,7 +35,9 @@ COLUMNS = (
     "body",
 )
 ENTITY_SEP = "; "
-ROWS_PER_CHUNK = 200
+# Rows are sent in chunks of about this many characters: one write per article cost ~30% more
+# time on a 45 MB export (22k chunks), and bigger chunks only hold more memory.
+CHUNK_CHARS = 64 * 1024
 # A cell starting with one of these is a formula to spreadsheet programs: neutralise it.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -69,10 +71,10 @@ def csv_lines(articles: Iterable[ArticleView]) -> Iterator[str]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for n, article in enumerate(articles, 1):
+    for article in articles:
         record = _record(article)
         writer.writerow([_cell(record[c]) for c in COLUMNS])
-        if n % ROWS_PER_CHUNK == 0:
+        if buf.tell() >= CHUNK_CHARS:
             yield buf.getvalue()
             buf.seek(0)
             buf.truncate()
@@ -80,9 +82,16 @@ def csv_lines(articles: Iterable[ArticleView]) -> Iterator[str]:
 
 
 def jsonl_lines(articles: Iterable[ArticleView]) -> Iterator[str]:
-    """One JSON object per line and per article."""
+    """One JSON object per line and per article, in chunks."""
+    lines: list[str] = []
+    size = 0
     for article in articles:
-        yield json.dumps(_record(article), ensure_ascii=False) + "\n"
+        lines.append(json.dumps(_record(article), ensure_ascii=False) + "\n")
+        size += len(lines[-1])
+        if size >= CHUNK_CHARS:
+            yield "".join(lines)
+            lines, size = [], 0
+    yield "".join(lines)
 
 
 def _download(body: Iterator[str], mimetype: str, filename: str) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
@@ -17,6 +18,18 @@ MAX_VALUES_PER_FILTER = 20
 MAX_FACET_SIZE = 200
 # The repeatable parameters: one per facet of the registry, named as the facet.
 LIST_ARGS = registry.names()
+
+
+class AsciiInteger(fields.Integer):
+    """An integer written in ASCII digits only: int() also takes "٣", "５", " 3" and "1_0"."""
+
+    _DIGITS = re.compile(r"-?[0-9]+")
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, str) and not self._DIGITS.fullmatch(value):
+            raise self.make_error("invalid")
+        result: int = super()._deserialize(value, attr, data, **kwargs)
+        return result
 
 
 def _values_field() -> fields.List:
@@ -47,9 +60,9 @@ class _SearchArgs(Schema):
         data_key="to", load_default=None, metadata={"description": "YYYY-MM-DD, inclusive"}
     )
     sort = fields.String(load_default="relevance", validate=OneOf(SORTS))
-    page = fields.Integer(load_default=1, validate=Range(min=1, max=MAX_PAGE))
-    per_page = fields.Integer(load_default=10, validate=Range(min=1, max=MAX_PER_PAGE))
-    facet_size = fields.Integer(
+    page = AsciiInteger(load_default=1, validate=Range(min=1, max=MAX_PAGE))
+    per_page = AsciiInteger(load_default=10, validate=Range(min=1, max=MAX_PER_PAGE))
+    facet_size = AsciiInteger(
         load_default=20,
         validate=Range(min=1, max=MAX_FACET_SIZE),
         metadata={"description": "Values listed per facet (selected ones are always listed)"},
