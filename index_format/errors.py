@@ -2,7 +2,7 @@
 
 The message a person reads is not here: the web app turns `code` and `params` into a message
 in the reader's language (webui.i18n), so the same error reads well on the Indonesian page, the
-English page and the API. `str(error)` is an English fallback for logs and the CLI.
+English page and the API. `str(error)` is an English fallback for logs and the command line.
 """
 
 from __future__ import annotations
@@ -13,18 +13,15 @@ from typing import Any
 class TelusurError(Exception):
     status = 500
     code = "internal_error"
+    field: str | None = None  # the request parameter at fault, if one is
 
     def __init__(
-        self,
-        message: str = "",
-        *,
-        params: dict[str, Any] | None = None,
-        errors: dict[str, list[str]] | None = None,
+        self, detail: str = "", *, code: str | None = None, params: dict[str, Any] | None = None
     ) -> None:
-        super().__init__(message or self.code)
-        self.message = message or self.code
+        if code is not None:
+            self.code = code
         self.params = params or {}
-        self.errors = errors or {}
+        super().__init__(detail or self.code)
 
 
 class RebuildNeeded(TelusurError):

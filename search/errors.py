@@ -1,9 +1,9 @@
-"""Domain errors: each carries an HTTP status, a machine code and a message a person can read.
-
-The web app turns every one of them into the same JSON error shape in one place.
-"""
+"""Domain errors of search: each carries an HTTP status, a machine code and its parameters
+(index_format.errors); the web app words them in the reader's language in one place."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from index_format.errors import RebuildNeeded, TelusurError
 
@@ -17,22 +17,23 @@ __all__ = [
 
 
 class InvalidQuery(TelusurError):
-    """The user's query text cannot be searched as written."""
+    """The user's query text cannot be searched as written (codes invalid_query.*)."""
 
     status = 400
     code = "invalid_query"
+    field = "q"
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message, errors={"q": [message]})
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(f"{code} {params}" if params else code, code=code, params=params)
 
 
 class ArticleNotFound(TelusurError):
     status = 404
-    code = "not_found"
+    code = "article_not_found"
 
 
 class IndexUnavailable(TelusurError):
-    """No index has been built yet at the configured location."""
+    """No index has been built yet at the configured location, or it cannot be opened."""
 
     status = 503
     code = "index_unavailable"

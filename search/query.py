@@ -104,7 +104,13 @@ _WORD = re.compile(TOKEN_PATTERN)
 
 
 class QuerySyntaxError(ValueError):
-    """Why the text cannot be searched, in words for the person who typed it."""
+    """Why the text cannot be searched: a code (webui.i18n words it for the person who typed
+    it) and the values its message needs."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(f"{code} {params}" if params else code)
+        self.code = code
+        self.params = params
 
 
 @dataclass
@@ -149,7 +155,7 @@ def _lex(text: str) -> list[_Tok]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            raise QuerySyntaxError("Kueri tidak dapat dibaca.")
+            raise QuerySyntaxError("invalid_query.unreadable")
         pos = m.end()
         if m["lp"]:
             toks.append(_Tok("lp", neg=bool(m["neg"])))
@@ -158,17 +164,15 @@ def _lex(text: str) -> list[_Tok]:
         elif m["or"]:
             toks.append(_Tok("or"))
         elif m["quote"]:
-            raise QuerySyntaxError('Tanda kutip (") tidak berpasangan.')
+            raise QuerySyntaxError("invalid_query.unbalanced_quote")
         else:
             fname = m["field"]
             if fname is not None and fname.lower() not in USER_FIELDS:
-                raise QuerySyntaxError(
-                    f"Kolom '{fname}:' tidak dikenal; yang bisa dipakai hanya 'judul:'."
-                )
+                raise QuerySyntaxError("invalid_query.unknown_field", field=fname)
             is_phrase = m["phrase"] is not None
             word = m["phrase"] if is_phrase else m["word"]
             if not is_phrase and "*" in word:
-                raise QuerySyntaxError("Tanda bintang (*) tidak didukung; ketik kata lengkapnya.")
+                raise QuerySyntaxError("invalid_query.wildcard")
             toks.append(
                 _Tok(
                     "term",
@@ -241,7 +245,7 @@ class _Parser:
     def parse(self) -> wq.Query | None:
         q = self.sequence(depth=0)
         if self.peek() is not None:
-            raise QuerySyntaxError("Tanda kurung tutup ')' tanpa pasangan.")
+            raise QuerySyntaxError("invalid_query.unbalanced_close")
         return q
 
     def sequence(self, depth: int) -> wq.Query | None:
@@ -290,18 +294,18 @@ class _Parser:
         self.i += 1
         self.clauses += 1
         if self.clauses > MAX_CLAUSES:
-            raise QuerySyntaxError(f"Kueri terlalu rumit (lebih dari {MAX_CLAUSES} bagian).")
+            raise QuerySyntaxError("invalid_query.too_many_clauses", max=MAX_CLAUSES)
         if tok.kind == "lp":
             if depth + 1 > MAX_DEPTH:
-                raise QuerySyntaxError(f"Tanda kurung bersarang lebih dari {MAX_DEPTH} tingkat.")
+                raise QuerySyntaxError("invalid_query.too_deep", max=MAX_DEPTH)
             inner = self.sequence(depth + 1)
             close = self.peek()
             if close is None or close.kind != "rp":
-                raise QuerySyntaxError("Tanda kurung buka '(' tanpa pasangan.")
+                raise QuerySyntaxError("invalid_query.unbalanced_open")
             self.i += 1
             return tok.neg, inner
         if tok.kind == "rp":  # pragma: no cover - sequence() stops before ')'
-            raise QuerySyntaxError("Tanda kurung tutup ')' tanpa pasangan.")
+            raise QuerySyntaxError("invalid_query.unbalanced_close")
         return tok.neg, self.term(tok)
 
     def index_terms(self, word: str) -> list[str]:
@@ -409,11 +413,9 @@ def parse_query(
     `synonyms` defaults to the built-in table.
     """
     if len(text) > MAX_QUERY_LENGTH:
-        raise QuerySyntaxError(f"Kueri terlalu panjang (maksimal {MAX_QUERY_LENGTH} karakter).")
+        raise QuerySyntaxError("invalid_query.too_long", max=MAX_QUERY_LENGTH)
     if text.strip() in ("*", "*:*"):
-        raise QuerySyntaxError(
-            "Tanda bintang (*) tidak didukung; kosongkan kueri untuk semua berita."
-        )
+        raise QuerySyntaxError("invalid_query.match_all")
     table = default_synonyms() if synonyms is None else synonyms
     parser = _Parser(_merge_synonym_runs(_lex(text), table), known, table)
     q = parser.parse()

@@ -131,9 +131,7 @@ class SearchService:
                 ):
                     return gen
                 if not index.exists_in(real):
-                    raise IndexUnavailable(
-                        "Indeks belum dibuat. Jalankan `telusur rebuild-index PATH` terlebih dahulu."
-                    )
+                    raise IndexUnavailable(f"no index in {self.index_dir}: run rebuild-index")
                 ix = open_index(real)
                 searcher = ix.searcher()
             except (OSError, index.EmptyIndexError, RebuildNeeded) as e:
@@ -141,7 +139,11 @@ class SearchService:
                     return gen  # keep serving the generation we have
                 if isinstance(e, RebuildNeeded):
                     raise
-                raise IndexUnavailable(f"Indeks tidak dapat dibuka: {e}") from e
+                raise IndexUnavailable(
+                    f"the index cannot be opened: {e}",
+                    code="index_unreadable",
+                    params={"reason": str(e)},
+                ) from e
             facets = FacetData(searcher.reader())
             new = _Generation(
                 real, ix.latest_generation(), ix, searcher, facets, TopK(searcher, facets.live)
@@ -191,9 +193,9 @@ class SearchService:
         try:
             return parse_query(text, known=self._knows_name, synonyms=self.synonyms)
         except QuerySyntaxError as e:
-            raise InvalidQuery(str(e)) from e
+            raise InvalidQuery(e.code, **e.params) from e
         except RecursionError as e:  # belt and braces: the parser caps depth itself
-            raise InvalidQuery("Kueri terlalu rumit.") from e
+            raise InvalidQuery("invalid_query.too_complex") from e
 
     @_one_at_a_time
     def _knows_name(self, word: str) -> bool:
@@ -358,7 +360,7 @@ class SearchService:
         gen = self._current()
         docnum = gen.searcher.document_number(id=doc_id)
         if docnum is None:
-            raise ArticleNotFound(f"Artikel '{doc_id}' tidak ditemukan.")
+            raise ArticleNotFound(f"no article {doc_id!r}", params={"id": doc_id})
         results = gen.searcher.more_like(docnum, "body", top=limit, numterms=12)
         empty = ParsedQuery(None)
         return [self._hit(gen, hit.docnum, hit.score, empty) for hit in results]
@@ -483,7 +485,7 @@ class SearchService:
         gen = self._current()
         docnum = gen.searcher.document_number(id=doc_id)
         if docnum is None:
-            raise ArticleNotFound(f"Artikel '{doc_id}' tidak ditemukan.")
+            raise ArticleNotFound(f"no article {doc_id!r}", params={"id": doc_id})
         fields = gen.searcher.stored_fields(docnum)
         terms = self.parse(q).highlight if q else frozenset()
         view = _view(fields, gen.facets)

@@ -111,7 +111,7 @@ def test_export_validates_like_search(
 def test_export_bad_query_is_400_before_streaming(client: FlaskClient, fmt: str) -> None:
     resp = client.get(f"/api/export.{fmt}?q=%22unbalanced")
     assert resp.status_code == 400
-    assert resp.get_json()["code"] == "invalid_query"
+    assert resp.get_json()["code"] == "invalid_query.unbalanced_quote"
 
 
 def test_csv_cells_cannot_become_formulas(make_index: Callable[[list[Article]], Path]) -> None:

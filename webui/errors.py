@@ -1,4 +1,8 @@
-"""One error shape for every API error, built by one function; pages show the same message."""
+"""One error shape for every API error, built by one function; pages show the same message.
+
+Every error is a code and its parameters (index_format.errors.TelusurError, marshmallow's
+validation, Werkzeug's HTTP errors); webui.messages words it in the reader's language.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +12,20 @@ from flask import Flask, Response, g, jsonify, render_template, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from search.errors import TelusurError
+from index_format.errors import TelusurError
+from webui.messages import error_message, field_message, request_lang
 
 
 class InvalidEncoding(TelusurError):
-    """The query string is not valid percent-encoded UTF-8."""
+    """The query string is not valid percent-encoded UTF-8 (codes invalid_encoding.*)."""
 
     status = 400
     code = "invalid_encoding"
 
 
-SERVER_ERROR_MESSAGE = "Terjadi kesalahan pada server."
-_HTTP_MESSAGES = {
-    400: "Permintaan tidak valid.",
-    404: "Halaman tidak ditemukan.",
-    405: "Metode tidak diizinkan.",
-    500: SERVER_ERROR_MESSAGE,
-}
+# What a 500 says when even the app could not answer (webui.ops); English and Indonesian.
+SERVER_ERROR_MESSAGE = "Terjadi kesalahan pada server. / Something went wrong on the server."
+_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
 
 
 def _flatten(messages: Any) -> dict[str, list[str]]:
@@ -54,17 +55,24 @@ def error_body(
     return {"status": status, "code": code, "message": message, "errors": errors or {}}
 
 
-def validation_message(errors: dict[str, list[str]]) -> str:
-    parts = [f"{field}: {' '.join(msgs)}" for field, msgs in errors.items()]
-    return "Parameter tidak valid — " + "; ".join(parts)
+def validation_body(messages: Any, lang: str) -> dict[str, Any]:
+    """The error body of invalid parameters: each field's messages in `lang`."""
+    errors = {
+        field: [field_message(m, lang) for m in msgs] for field, msgs in _flatten(messages).items()
+    }
+    details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
+    message = error_message("invalid_parameters", {"details": details}, lang)
+    return error_body(400, "invalid_parameters", message, errors)
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+def domain_body(e: TelusurError, lang: str) -> dict[str, Any]:
+    """The error body of a domain error: its code's message in `lang`."""
+    message = error_message(e.code, e.params, lang)
+    return error_body(e.status, e.code, message, {e.field: [message]} if e.field else None)
 
 
 def _respond(status: int, body: dict[str, Any]) -> Response | tuple[str, int]:
-    if _wants_json():
+    if request.path.startswith("/api/"):
         resp = jsonify(body)
         resp.status_code = status
         return resp
@@ -74,28 +82,26 @@ def _respond(status: int, body: dict[str, Any]) -> Response | tuple[str, int]:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(TelusurError)
     def _domain(e: TelusurError) -> Any:
-        return _respond(e.status, error_body(e.status, e.code, e.message, e.errors))
+        return _respond(e.status, domain_body(e, request_lang()))
 
     @app.errorhandler(ValidationError)
     def _validation(e: ValidationError) -> Any:
-        errors = _flatten(e.messages)
-        return _respond(
-            400, error_body(400, "invalid_parameters", validation_message(errors), errors)
-        )
+        return _respond(400, validation_body(e.messages, request_lang()))
 
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException) -> Any:
         status = e.code or 500
         data = getattr(e, "data", None) or {}
         if "messages" in data:  # webargs validation failure
-            errors = _flatten(data["messages"])
-            return _respond(
-                400, error_body(400, "invalid_parameters", validation_message(errors), errors)
-            )
-        message = _HTTP_MESSAGES.get(status, e.description or e.name)
-        return _respond(status, error_body(status, e.name.lower().replace(" ", "_"), message))
+            return _respond(400, validation_body(data["messages"], request_lang()))
+        code = _HTTP_CODES.get(status, e.name.lower().replace(" ", "_"))
+        message = error_message(code, {}, request_lang()) if code in _HTTP_CODES.values() else ""
+        return _respond(status, error_body(status, code, message or e.description or e.name))
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception) -> Any:
         app.logger.exception("unhandled error (request %s)", g.get("request_id"))
-        return _respond(500, error_body(500, "internal_error", _HTTP_MESSAGES[500]))
+        lang = request_lang()
+        return _respond(
+            500, error_body(500, "internal_error", error_message("internal_error", {}, lang))
+        )

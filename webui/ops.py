@@ -51,17 +51,15 @@ def check_query_string() -> None:
     if not raw:
         return
     if _BAD_PERCENT.search(raw):
-        raise InvalidEncoding("URL tidak valid: tanda % harus diikuti dua digit heksadesimal.")
+        raise InvalidEncoding("broken percent-encoding", code="invalid_encoding.percent")
     try:
         unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError as e:
-        raise InvalidEncoding("URL tidak valid: parameter bukan teks UTF-8.") from e
+        raise InvalidEncoding("not UTF-8", code="invalid_encoding.utf8") from e
     args = request.args
     count = sum(len(v) for v in args.listvalues())
     if count > MAX_PARAMS:
-        raise ValidationError(
-            {"_": [f"Terlalu banyak parameter ({count}; maksimal {MAX_PARAMS})."]}
-        )
+        raise ValidationError({"_": [f"Too many parameters ({count}; at most {MAX_PARAMS})."]})
     repeated = {
         k: ["Given more than once."]
         for k in args
@@ -92,7 +90,7 @@ def _healthz() -> Response:
     try:
         stats = svc.stats()
     except IndexUnavailable as e:
-        resp = jsonify({"status": "unavailable", "message": e.message})
+        resp = jsonify({"status": "unavailable", "code": e.code, "message": str(e)})
         resp.status_code = 503
         return resp
     built = float(stats["built_at"])

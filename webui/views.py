@@ -20,7 +20,7 @@ from search.errors import InvalidQuery, TelusurError
 from search.models import SearchRequest, SearchResult
 from webui import i18n
 from webui.api import service
-from webui.errors import _flatten, validation_message
+from webui.errors import domain_body, validation_body
 from webui.schemas import LIST_ARGS, load_search_args
 from webui.timeline import bars
 
@@ -176,8 +176,8 @@ def search_page() -> Any:
     try:
         req = load_search_args(args)
     except ValidationError as e:
-        errors = _flatten(e.messages)
-        return render_template("search.html", error=validation_message(errors), req=None), 400
+        body = validation_body(e.messages, g.lang)
+        return render_template("search.html", error=body["message"], req=None), 400
 
     items = _query_items(req)
     items_with_page = [*items, ("page", str(req.page))] if req.page > 1 else items
@@ -198,7 +198,8 @@ def search_page() -> Any:
     try:
         result = service().search(req)
     except InvalidQuery as e:  # keep the typed query in the box, with the reason beside it
-        return render_template("search.html", error=e.message, req=req, stats=stats), e.status
+        message = domain_body(e, g.lang)["message"]
+        return render_template("search.html", error=message, req=req, stats=stats), e.status
 
     pages = -(-result.total // req.per_page) if result.total else 0
     timeline = bars(result.facets.get("published", []), result.date_interval, *_dates(req))
