@@ -15,7 +15,8 @@ Beyond the syntax (docs/query-syntax.md):
   knows as a name finds both the name and the stem;
 * abbreviations and synonyms (search/data/synonyms.tsv) are expanded: DPR ↔ Dewan Perwakilan
   Rakyat;
-* consecutive words found near each other rank higher (`rerank_by_proximity`);
+* consecutive words found near each other rank higher (search.ranking.rerank_by_proximity,
+  from `ParsedQuery.near`);
 * `ParsedQuery.relaxed()` is the "most words" query the service falls back on when all words
   find too little.
 """
@@ -40,7 +41,6 @@ from index_format.analysis import (
     stemmed_analyzer,
 )
 from search.synonyms import SynonymTable, default_synonyms
-from search.topk import scores_of
 
 MAX_QUERY_LENGTH = 500
 MAX_DEPTH = 8
@@ -78,14 +78,6 @@ QUESTION_WORDS = frozenset(
 QUESTION_FILLERS = frozenset(["nama", "jumlah", "julukan", "sebutan", "istilah", "judul"])
 # "Most words": when all words find too little, a document needs this share of them.
 RELAX_SHARE = 0.01
-# Phrase proximity: the best RERANK_DEPTH results are re-ranked by adding PROXIMITY_WEIGHT times
-# the score of each pair of consecutive query words found within PROXIMITY_SLOP positions
-# (`rerank_by_proximity`). Not as an optional clause of the query itself: in Whoosh 2.7.5 an Or
-# or AndMaybe holding Phrase queries drops and mis-scores documents (measured on FacQA: the best
-# passage, 126 points with limit=None, was missing from limit=5). FacQA MRR@10: +0.009.
-PROXIMITY_SLOP = 3
-PROXIMITY_WEIGHT = 0.5
-RERANK_DEPTH = 30
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -378,26 +370,6 @@ def _phrase(fieldname: str, words: list[str]) -> wq.Query | None:
     if len(words) == 1:
         return wq.Term(fieldname, words[0])
     return wq.Phrase(fieldname, words)
-
-
-def rerank_by_proximity(
-    searcher: Any, parsed: ParsedQuery, ranked: list[tuple[int, float | None]]
-) -> list[tuple[int, float | None]]:
-    """`ranked` (docnum, score), best first, with its first RERANK_DEPTH re-ordered by the
-    proximity of consecutive query words (title or body) added to their scores."""
-    head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
-    if not parsed.near or len(head) < 2:
-        return ranked
-    bonus = dict.fromkeys((d for d, _ in head), 0.0)
-    candidates = set(bonus)
-    for a, b in parsed.near:
-        for f in ("title", "body"):
-            near = wq.Phrase(f, [a, b], slop=PROXIMITY_SLOP)
-            # Only the candidates: a search would step through every document with both words.
-            for docnum, score in scores_of(searcher, near, list(candidates)).items():
-                bonus[docnum] += PROXIMITY_WEIGHT * score
-    head.sort(key=lambda ds: -((ds[1] or 0.0) + bonus[ds[0]]))  # stable: ties keep order
-    return [(d, (s or 0.0) + bonus[d]) for d, s in head] + tail
 
 
 def parse_query(

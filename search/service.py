@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
@@ -29,19 +29,13 @@ from index_format.schema import split_keywords, stored_date
 from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
 from search.facets import FacetData, query_mask
 from search.models import ArticleView, FacetValue, Hit, SearchRequest, SearchResult
-from search.query import (
-    RERANK_DEPTH,
-    ParsedQuery,
-    QuerySyntaxError,
-    parse_query,
-    rerank_by_proximity,
-)
+from search.query import ParsedQuery, QuerySyntaxError, parse_query
+from search.ranking import Ranking
 from search.snippets import highlight_full, make_snippet
 from search.suggest import SpellIndex, suggest
 from search.synonyms import load_synonyms
 from search.topk import Scored, ScoreUnsupported, TopK
 
-FACET_LIMIT = 20
 # When all words find fewer articles than this, the query relaxes to "most words".
 RELAX_BELOW = 10
 
@@ -56,6 +50,7 @@ class _Generation:
     searcher: Any
     facets: FacetData
     topk: TopK
+    ranking: Ranking
     spell: SpellIndex | None = None  # built by warm(), or for the first word to correct
 
     def spelling(self) -> SpellIndex:
@@ -87,10 +82,6 @@ def _one_at_a_time(
             return method(self, *args, **kwargs)
 
     return locked
-
-
-def _docset(mask: np.ndarray) -> set[int]:
-    return set(np.flatnonzero(mask).tolist())
 
 
 def _facet_values(fields: dict[str, Any], facet_data: FacetData) -> dict[str, list[str]]:
@@ -145,9 +136,9 @@ class SearchService:
                     params={"reason": str(e)},
                 ) from e
             facets = FacetData(searcher.reader())
-            new = _Generation(
-                real, ix.latest_generation(), ix, searcher, facets, TopK(searcher, facets.live)
-            )
+            topk = TopK(searcher, facets.live)
+            ranking = Ranking(searcher, topk, facets.day)
+            new = _Generation(real, ix.latest_generation(), ix, searcher, facets, topk, ranking)
             self._gen = new
         if gen is not None:
             gen.searcher.close()
@@ -296,7 +287,8 @@ class SearchService:
         interval, facets["published"] = fd.histogram(facet_masks.get("published", final))
 
         start = (req.page - 1) * req.per_page
-        docnums_scores = self._page(gen, parsed, req, final, start, total, strict, scored)
+        end = min(start + req.per_page, total)
+        docnums_scores = gen.ranking.page(parsed, req.sort, final, start, end, strict, scored)
         hits = [self._hit(gen, d, s, parsed) for d, s in docnums_scores]
         suggestion = None
         if parsed.words:
@@ -333,8 +325,7 @@ class SearchService:
             gen, parsed, req, base=scored.mask.copy() if scored is not None else None
         )
         total = int(final.sum())
-        every = replace(req, per_page=max(total, 1))
-        order = self._page(gen, parsed, every, final, 0, total, scored=scored)
+        order = gen.ranking.page(parsed, req.sort, final, 0, total, scored=scored)
         return self._stream(gen, [d for d, _ in order])
 
     def _stream(self, gen: _Generation, docnums: list[int]) -> Iterator[ArticleView]:
@@ -364,102 +355,6 @@ class SearchService:
         results = gen.searcher.more_like(docnum, "body", top=limit, numterms=12)
         empty = ParsedQuery(None)
         return [self._hit(gen, hit.docnum, hit.score, empty) for hit in results]
-
-    def _page(
-        self,
-        gen: _Generation,
-        parsed: ParsedQuery,
-        req: SearchRequest,
-        final: np.ndarray,
-        start: int,
-        total: int,
-        strict: np.ndarray | None = None,
-        scored: Scored | None = None,
-    ) -> list[tuple[int, float | None]]:
-        if start >= total:
-            return []
-        end = min(start + req.per_page, total)
-        sort = req.sort
-        if parsed.query is None and sort == "relevance":
-            sort = "newest"  # nothing to rank by: show the latest first
-        if sort == "relevance" and strict is not None and scored is not None:
-            try:
-                return self._relaxed_page(gen, parsed, scored, final, strict, end)[start:end]
-            except ScoreUnsupported:
-                pass  # Whoosh's collector below
-        if sort == "relevance" and strict is not None:  # relaxed: all words first, then most
-            ranked = self._whoosh_ranked(gen, parsed, parsed.query, strict, total)
-            if len(ranked) < end:
-                more, limit = final & ~strict, max(end, RERANK_DEPTH) - len(ranked)
-                ranked += self._whoosh_ranked(gen, parsed, parsed.relaxed(), more, limit)
-            return ranked[start:end]
-        if sort == "relevance" and scored is not None:
-            try:
-                top = gen.topk.top(parsed.query, scored, final, max(end, RERANK_DEPTH))
-            except ScoreUnsupported:
-                pass  # Whoosh's collector below
-            else:
-                ranked_top: list[tuple[int, float | None]] = list(top)
-                return rerank_by_proximity(gen.searcher, parsed, ranked_top)[start:end]
-        if sort == "relevance":
-            limit = max(end, RERANK_DEPTH)
-            return self._whoosh_ranked(gen, parsed, parsed.query, final, limit)[start:end]
-        docs = np.flatnonzero(final)
-        days = gen.facets.day[docs]
-        # Undated articles go last in both orders; ties keep index order.
-        key = np.where(days < 0, np.iinfo(np.int32).max, days if sort == "oldest" else -days)
-        # One int64 per document (day, then document number), and only the first `end` sorted.
-        combined = key.astype(np.int64) * gen.facets.size + docs
-        if end < combined.size:
-            first = np.argpartition(combined, end - 1)[:end]
-            order = first[np.argsort(combined[first])]
-        else:
-            order = np.argsort(combined)
-        return [(int(d), None) for d in docs[order[start:end]]]
-
-    def _whoosh_ranked(
-        self, gen: _Generation, parsed: ParsedQuery, q: Any, allow: np.ndarray, limit: int
-    ) -> list[tuple[int, float | None]]:
-        """q's best `limit` `allow`ed documents ranked by Whoosh's collector, re-ranked by
-        proximity (as TopK.top and the re-rank rank them): the path for queries the numpy
-        scorer does not model. Always filtered by the exact mask
-        (Whoosh's AndNot let excluded documents through on a multi-segment index), and
-        unlimited: with a limit, Whoosh's block-quality skipping dropped a document of an Or
-        holding a phrase (score 12.4, ranked 3rd; tests/test_index_histories.py). An empty
-        filter set means no filter to Whoosh, so none allowed finds nothing here."""
-        if not allow.any():
-            return []
-        results = gen.searcher.search(q, filter=_docset(allow), limit=None)
-        ranked: list[tuple[int, float | None]] = [(h.docnum, h.score) for h in results[:limit]]
-        return rerank_by_proximity(gen.searcher, parsed, ranked)
-
-    def _relaxed_page(
-        self,
-        gen: _Generation,
-        parsed: ParsedQuery,
-        scored: Scored,
-        final: np.ndarray,
-        strict: np.ndarray,
-        end: int,
-    ) -> list[tuple[int, float | None]]:
-        """A relaxed query's ranking with numpy: the documents with all words first, then those
-        with most words, each part ranked by its own query (as the Whoosh path below)."""
-        first: list[tuple[int, float | None]] = list(
-            gen.topk.top(parsed.query, scored, strict, int(strict.sum()))
-        )
-        ranked = rerank_by_proximity(gen.searcher, parsed, first)
-        if len(ranked) < end:
-            relaxed = parsed.relaxed()
-            more: list[tuple[int, float | None]] = list(
-                gen.topk.top(
-                    relaxed,
-                    gen.topk.evaluate(relaxed),
-                    final & ~strict,
-                    max(end, RERANK_DEPTH) - len(ranked),
-                )
-            )
-            ranked += rerank_by_proximity(gen.searcher, parsed, more)
-        return ranked
 
     def _hit(self, gen: _Generation, docnum: int, score: float | None, parsed: ParsedQuery) -> Hit:
         fields = gen.searcher.stored_fields(docnum)

@@ -28,7 +28,7 @@ from flask.testing import FlaskClient
 from indexer.cli import main
 from indexer.models import Article
 from search.models import SearchRequest, SearchResult
-from search.query import rerank_by_proximity
+from search.ranking import rerank_by_proximity
 from search.service import SearchService
 from search.synonyms import BUILTIN_SYNONYMS
 from tests.conftest import REPO, article

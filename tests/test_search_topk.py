@@ -15,7 +15,7 @@ from whoosh import query as wq
 from index_format.codec.positions import IndonesianPositions
 from indexer.models import Article
 from search.models import SearchRequest
-from search.query import RERANK_DEPTH, rerank_by_proximity
+from search.ranking import RERANK_DEPTH, rerank_by_proximity
 from search.service import SearchService
 from search.topk import ScoreUnsupported, _positions
 from tests.conftest import article

@@ -1,0 +1,153 @@
+"""How a page of results is ordered: every ranking strategy, its constants, in one place.
+
+The rule that holds every strategy together: **the numpy scores are Whoosh's scores.** TopK
+(search.topk) computes BM25F for every matching document with the same operations in the same
+order as `whoosh.scoring`, and re-scores with Whoosh's own matchers whatever could differ in the
+last bit; so a page ranked here is the page Whoosh's collector would give scoring every match.
+tests/test_search_topk.py and tests/test_index_histories.py hold it so, in every index state.
+
+The strategies, chosen by `Ranking.page`:
+  relevance          numpy top-k, then the proximity re-rank of its head;
+  relaxed relevance  when all words find too few: the all-words documents first, then the
+                     most-words ones, each part ranked by its own query;
+  Whoosh's collector what numpy does not model (ScoreUnsupported), scored over every match;
+  newest / oldest    by day, undated last, ties in index order; also relevance without a query.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+
+from search.query import ParsedQuery
+from search.topk import Scored, ScoreUnsupported, TopK, scores_of
+
+# Phrase proximity: the best RERANK_DEPTH results are re-ranked by adding PROXIMITY_WEIGHT times
+# the score of each pair of consecutive query words found within PROXIMITY_SLOP positions
+# (`rerank_by_proximity`). Not as an optional clause of the query itself: in Whoosh 2.7.5 an Or
+# or AndMaybe holding Phrase queries drops and mis-scores documents (measured on FacQA: the best
+# passage, 126 points with limit=None, was missing from limit=5). FacQA MRR@10: +0.009.
+PROXIMITY_SLOP = 3
+PROXIMITY_WEIGHT = 0.5
+RERANK_DEPTH = 30
+
+Ranked = list[tuple[int, float | None]]  # (document number, score), best first
+
+
+def rerank_by_proximity(searcher: Any, parsed: ParsedQuery, ranked: Ranked) -> Ranked:
+    """`ranked` with its first RERANK_DEPTH re-ordered by the proximity of consecutive query
+    words (title or body) added to their scores."""
+    head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
+    if not parsed.near or len(head) < 2:
+        return ranked
+    bonus = dict.fromkeys((d for d, _ in head), 0.0)
+    candidates = set(bonus)
+    for a, b in parsed.near:
+        for f in ("title", "body"):
+            near = wq.Phrase(f, [a, b], slop=PROXIMITY_SLOP)
+            # Only the candidates: a search would step through every document with both words.
+            for docnum, score in scores_of(searcher, near, list(candidates)).items():
+                bonus[docnum] += PROXIMITY_WEIGHT * score
+    head.sort(key=lambda ds: -((ds[1] or 0.0) + bonus[ds[0]]))  # stable: ties keep order
+    return [(d, (s or 0.0) + bonus[d]) for d, s in head] + tail
+
+
+class Ranking:
+    """The ranking of one open index generation."""
+
+    def __init__(self, searcher: Any, topk: TopK, day: np.ndarray) -> None:
+        self.searcher = searcher
+        self.topk = topk
+        self.day = day  # each document's day (facets), -1 when undated
+
+    def page(
+        self,
+        parsed: ParsedQuery,
+        sort: str,
+        final: np.ndarray,
+        start: int,
+        end: int,
+        strict: np.ndarray | None = None,
+        scored: Scored | None = None,
+    ) -> Ranked:
+        """Results start..end of the `final` documents in `sort` order. `strict` (relaxed
+        queries) marks the documents with all words; `scored` is the query's numpy evaluation
+        (None: not modelled, or not asked for)."""
+        if start >= end:
+            return []
+        if parsed.query is None and sort == "relevance":
+            sort = "newest"  # nothing to rank by: show the latest first
+        if sort != "relevance":
+            return self._by_date(final, start, end, sort)
+        if strict is not None:
+            return self._relaxed(parsed, final, strict, end, scored)[start:end]
+        if scored is not None:
+            try:
+                top: Ranked = list(
+                    self.topk.top(parsed.query, scored, final, max(end, RERANK_DEPTH))
+                )
+            except ScoreUnsupported:
+                pass  # Whoosh's collector below
+            else:
+                return rerank_by_proximity(self.searcher, parsed, top)[start:end]
+        return self._whoosh(parsed, parsed.query, final, max(end, RERANK_DEPTH))[start:end]
+
+    def _relaxed(
+        self,
+        parsed: ParsedQuery,
+        final: np.ndarray,
+        strict: np.ndarray,
+        end: int,
+        scored: Scored | None,
+    ) -> Ranked:
+        """The documents with all words first, then those with most words, each part ranked
+        by its own query."""
+        relaxed = parsed.relaxed()
+        more = final & ~strict
+        if scored is not None:
+            try:
+                first: Ranked = list(self.topk.top(parsed.query, scored, strict, int(strict.sum())))
+                ranked = rerank_by_proximity(self.searcher, parsed, first)
+                if len(ranked) < end:
+                    limit = max(end, RERANK_DEPTH) - len(ranked)
+                    rest: Ranked = list(
+                        self.topk.top(relaxed, self.topk.evaluate(relaxed), more, limit)
+                    )
+                    ranked += rerank_by_proximity(self.searcher, parsed, rest)
+                return ranked
+            except ScoreUnsupported:
+                pass  # Whoosh's collector below
+        ranked = self._whoosh(parsed, parsed.query, strict, int(strict.sum()))
+        if len(ranked) < end:
+            ranked += self._whoosh(parsed, relaxed, more, max(end, RERANK_DEPTH) - len(ranked))
+        return ranked
+
+    def _whoosh(self, parsed: ParsedQuery, q: Any, allow: np.ndarray, limit: int) -> Ranked:
+        """q's best `limit` `allow`ed documents ranked by Whoosh's collector, re-ranked by
+        proximity (as TopK.top and the re-rank rank them). Always filtered by the exact mask
+        (Whoosh's AndNot let excluded documents through on a multi-segment index), and
+        unlimited: with a limit, Whoosh's block-quality skipping dropped a document of an Or
+        holding a phrase (score 12.4, ranked 3rd; tests/test_index_histories.py). An empty
+        filter set means no filter to Whoosh, so none allowed finds nothing here."""
+        if not allow.any():
+            return []
+        allowed = set(np.flatnonzero(allow).tolist())
+        results = self.searcher.search(q, filter=allowed, limit=None)
+        ranked: Ranked = [(h.docnum, h.score) for h in results[:limit]]
+        return rerank_by_proximity(self.searcher, parsed, ranked)
+
+    def _by_date(self, final: np.ndarray, start: int, end: int, sort: str) -> Ranked:
+        """Newest or oldest first; undated articles last in both orders; ties in index order."""
+        docs = np.flatnonzero(final)
+        days = self.day[docs]
+        key = np.where(days < 0, np.iinfo(np.int32).max, days if sort == "oldest" else -days)
+        # One int64 per document (day, then document number), and only the first `end` sorted.
+        combined = key.astype(np.int64) * final.size + docs
+        if end < combined.size:
+            first = np.argpartition(combined, end - 1)[:end]
+            order = first[np.argsort(combined[first])]
+        else:
+            order = np.argsort(combined)
+        return [(int(d), None) for d in docs[order[start:end]]]
