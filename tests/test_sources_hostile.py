@@ -24,6 +24,7 @@ import indexer.sources as sources
 from indexer.build import rebuild_index
 from indexer.cli import main
 from indexer.models import RawRecord, Skipped
+from indexer.sources import bounded, formats
 from search.models import SearchRequest
 from search.service import SearchService
 from webui import create_app
@@ -750,7 +751,7 @@ def test_utf16_with_a_lone_surrogate_is_repaired_and_broken_utf16_reported(
 def test_a_file_over_the_size_limit_stops_with_a_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sources, "MAX_FILE_BYTES", 2_000)
+    monkeypatch.setattr(bounded, "MAX_FILE_BYTES", 2_000)
     (tmp_path / "a.jsonl.gz").write_bytes(
         gzip.compress(b"".join(rec(f"r{i}") for i in range(100)))  # ~6 KB inflated
     )
@@ -768,7 +769,7 @@ def test_a_file_over_the_size_limit_stops_with_a_reason(
 def test_a_bug_reading_one_record_or_file_costs_only_that(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_clean, real_decode = sources._clean_fields, sources._decode_text
+    real_clean, real_decode = formats.clean_fields, formats.decode_text
 
     def clean(obj: dict[str, Any]) -> dict[str, str | None]:
         if obj.get("id") == "boom":
@@ -780,8 +781,8 @@ def test_a_bug_reading_one_record_or_file_costs_only_that(
             raise KeyError("bug in one file")
         return real_decode(data)
 
-    monkeypatch.setattr(sources, "_clean_fields", clean)
-    monkeypatch.setattr(sources, "_decode_text", decode)
+    monkeypatch.setattr(formats, "clean_fields", clean)
+    monkeypatch.setattr(formats, "decode_text", decode)
     (tmp_path / "a.jsonl").write_bytes(rec("a1") + rec("boom") + rec("a2"))
     (tmp_path / "b.txt").write_bytes(b"BOOM\nisi")
     (tmp_path / "c.txt").write_bytes(b"Judul C\nisi")
