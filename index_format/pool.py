@@ -164,7 +164,7 @@ class _Terms:
         self.boost = boost
 
 
-class _BuildWriter(SegmentWriter):  # type: ignore[misc]
+class _BuildWriter(SegmentWriter):
     """Whoosh's SegmentWriter whose add_document hands IndonesianPositions fields straight
     from `index_terms` to the TermPool: no generator per field, no tuple and call per
     posting. Other fields go Whoosh's way; the rest is SegmentWriter.add_document's code."""

@@ -32,7 +32,7 @@ PART_SEP = "\x1d"
 MAX_FACET_CHARS = 200
 
 
-class FacetsColumn(COLUMN):  # type: ignore[misc]
+class FacetsColumn(COLUMN):
     """The `facets` column, which says how it is encoded: pickled with the schema."""
 
     def __init__(self) -> None:

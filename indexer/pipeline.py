@@ -104,7 +104,7 @@ class _Segments:
             return
 
 
-class PipelineWriter(SegmentWriter):  # type: ignore[misc]
+class PipelineWriter(SegmentWriter):
     """Holds the index's lock, feeds the chunks to the segment writers (in this process or
     in workers), and commits their segments at once."""
 

@@ -134,6 +134,7 @@ def results(ix: Any) -> list[list[tuple[int, float]]]:
         return [[(h.docnum, h.score) for h in s.search(q, limit=None)] for q in QUERIES]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("codec", [PackedCodec(), "pool"])
 def test_same_index_as_whoosh_codec(tmp_path: Path, docs: list[dict[str, Any]], codec: Any) -> None:
     ours = build(tmp_path / "ours", docs, codec)
@@ -189,6 +190,7 @@ def delete_some(ix: Any, docs: list[dict[str, Any]]) -> None:
     w.commit(merge=False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("merger", [PackedCodec(), W3Codec()], ids=["by-packed", "by-w3"])
 def test_merged_segments_are_the_same_index(
     tmp_path: Path, docs: list[dict[str, Any]], merger: Any

@@ -159,6 +159,7 @@ def generated_words(roots: list[str]) -> list[str]:
     return sorted(words)
 
 
+@pytest.mark.slow
 def test_generated_words_stem_as_pysastrawi(stemmers, roots: list[str]) -> None:
     words = generated_words(roots)
     assert len(words) > 30_000

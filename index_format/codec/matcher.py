@@ -11,7 +11,7 @@ from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
 from index_format.codec.postings import V_POS, W_ONE, Postings
 
 
-class PackedMatcher(ListMatcher):  # type: ignore[misc]
+class PackedMatcher(ListMatcher):
     """A term's postings as Whoosh's ListMatcher over the decoded arrays (no Python list per
     posting: re-scoring a few documents of a common term stays cheap), skipping by binary
     search; values decoded on first use."""
@@ -83,7 +83,7 @@ class PackedMatcher(ListMatcher):  # type: ignore[misc]
             self._i = int(np.searchsorted(self._ids, id_))
 
     def block_max_weight(self) -> float:
-        return self._terminfo.max_weight()  # type: ignore[no-any-return]
+        return self._terminfo.max_weight()
 
     def replace(self, minquality: float = 0) -> Any:
         # ListMatcher's asks any scorer for a quality; Whoosh's leaf matchers never ask one

@@ -52,7 +52,7 @@ class _Lengths:
         return default if lengths is None else lengths[docnum] or default
 
 
-class PackedFieldWriter(base.FieldWriter):  # type: ignore[misc]
+class PackedFieldWriter(base.FieldWriter):
     def __init__(self, codec: Any, storage: Any, segment: Any) -> None:
         self._codec = codec
         self._terms = TermsWriter(segment.create_file(storage, codec.PTERMS_EXT))
@@ -126,7 +126,7 @@ class PackedFieldWriter(base.FieldWriter):  # type: ignore[misc]
         self.is_closed = True
 
 
-class PackedCodec(StoredCodecMixin, W3Codec):  # type: ignore[misc]
+class PackedCodec(StoredCodecMixin, W3Codec):
     """Our term dictionary and postings, stored fields compressed with a dictionary trained
     per segment (index_format.codec.storedcol), W3's other per-document files (lengths, columns).
     Segments name this class, so opening them imports this module."""

@@ -46,7 +46,7 @@ class IndonesianPositions(Positions):
         for term, poslist in index_terms(value, self.stemmed).items():
             yield term, len(poslist), len(poslist) * fb, encode(poslist)
 
-    def encode(self, poslist: list[int]) -> bytes:  # type: ignore[override]
+    def encode(self, poslist: list[int]) -> bytes:
         """The gaps between sorted positions (the first from 0), as LEB128 varints."""
         if len(poslist) == 1:  # most postings: a word once in the field
             pos = poslist[0]
@@ -65,7 +65,7 @@ class IndonesianPositions(Positions):
             out.append(gap)
         return bytes(out)
 
-    def decode_positions(self, valuestring: bytes) -> list[int]:  # type: ignore[override]
+    def decode_positions(self, valuestring: bytes) -> list[int]:
         if valuestring.isascii():  # every gap below 128: one byte each
             return list(accumulate(valuestring))
         positions = []
@@ -80,5 +80,5 @@ class IndonesianPositions(Positions):
                 gap = shift = 0
         return positions
 
-    def decode_frequency(self, valuestring: bytes) -> int:  # type: ignore[override]
+    def decode_frequency(self, valuestring: bytes) -> int:
         return len(valuestring.translate(None, CONTINUED))

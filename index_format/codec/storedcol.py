@@ -49,7 +49,7 @@ _MAGIC = b"TZD1"
 _TRAILER = struct.Struct("<I4s")
 
 
-class DictStoredColumn(Column):  # type: ignore[misc]
+class DictStoredColumn(Column):
     """Pickled objects (stored-field dicts), each a zstd frame compressed with the segment's
     trained dictionary; `None` (no stored fields) reads back as `None`."""
 
@@ -93,7 +93,7 @@ def _compressor(zdict: bytes, level: int) -> zstandard.ZstdCompressor:
     return zstandard.ZstdCompressor(level=level, **options)
 
 
-class _Writer(ColumnWriter):  # type: ignore[misc]
+class _Writer(ColumnWriter):
     def __init__(self, dbfile: Any, level: int, dict_size: int, sample_bytes: int) -> None:
         self._dbfile = dbfile
         self._frames = VarBytesColumn().writer(dbfile)
@@ -146,7 +146,7 @@ class _Writer(ColumnWriter):  # type: ignore[misc]
         self._dbfile.write(_TRAILER.pack(len(zdict), _MAGIC))
 
 
-class _Reader(ColumnReader):  # type: ignore[misc]
+class _Reader(ColumnReader):
     def __init__(self, dbfile: Any, basepos: int, length: int, doccount: int) -> None:
         self._dbfile = dbfile
         self._basepos = basepos
@@ -188,7 +188,7 @@ class _Reader(ColumnReader):  # type: ignore[misc]
 STORED_COLUMN = DictStoredColumn()
 
 
-class StoredPerDocWriter(W3PerDocWriter):  # type: ignore[misc]
+class StoredPerDocWriter(W3PerDocWriter):
     """W3's per-document writer with `DictStoredColumn` as its "_stored" column."""
 
     def __init__(self, codec: Any, storage: Any, segment: Any) -> None:
@@ -206,7 +206,7 @@ class StoredPerDocWriter(W3PerDocWriter):  # type: ignore[misc]
         super()._create_column(fieldname, column)
 
 
-class StoredPerDocReader(W3PerDocReader):  # type: ignore[misc]
+class StoredPerDocReader(W3PerDocReader):
     """W3's per-document reader whose stored fields come from `DictStoredColumn`."""
 
     def stored_fields(self, docnum: int) -> dict[str, Any]:

@@ -173,7 +173,7 @@ class TermBlock:
         )
 
 
-class PackedTermInfo(TermInfo):  # type: ignore[misc]
+class PackedTermInfo(TermInfo):
     """Whoosh's TermInfo; the first and last document numbers (which only MultiReader's
     combine_terminfos reads, as attributes) come from the postings when asked."""
 
@@ -211,7 +211,7 @@ class PackedTermInfo(TermInfo):  # type: ignore[misc]
     _maxid = property(lambda self: self._end(1), lambda self, v: self._set(1, v))
 
 
-class PackedTermsReader(base.TermsReader):  # type: ignore[misc]
+class PackedTermsReader(base.TermsReader):
     def __init__(self, codec: Any, tfile: Any, tlen: int, postfile: Any) -> None:
         self._codec = codec
         self._tfile = tfile
@@ -354,7 +354,7 @@ class PackedTermsReader(base.TermsReader):  # type: ignore[misc]
         self._postfile.close()
 
 
-class PackedCursor(base.FieldCursor):  # type: ignore[misc]
+class PackedCursor(base.FieldCursor):
     """A field's terms in order (Whoosh's automata walk them with find/next)."""
 
     def __init__(self, reader: PackedTermsReader, fieldname: str, fieldobj: Any) -> None:
