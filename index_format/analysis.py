@@ -138,7 +138,7 @@ def stem_exceptions() -> dict[str, str]:
 def _stemmer() -> Any:
     from index_format.stemmer import Stemmer, sastrawi_words
 
-    # Our port of PySastrawi's Stemmer (same results, ~30x faster; tests/test_stemmer.py),
+    # Our port of PySastrawi's Stemmer (same results, ~30x faster; tests/index_format/test_stemmer.py),
     # on its dictionary. No cache inside: `stem` has a bounded one.
     return Stemmer(sastrawi_words())
 
@@ -373,7 +373,7 @@ def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
     """Term → positions, exactly as `stemmed_analyzer()` (or `exact_analyzer()`) index `text`.
 
     The indexer's fast path (index_format.pool): one regex pass and plain dicts instead of a
-    Token per word through a chain of generators. tests/test_index_terms.py holds it equal
+    Token per word through a chain of generators. tests/index_format/test_index_terms.py holds it equal
     to the analyzers.
     """
     terms: dict[str, list[int]] = {}

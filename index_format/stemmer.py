@@ -2,7 +2,7 @@
 
 Same algorithm, same results: Nazief-Adriani with the CS, ECS and improved-ECS rules, exactly
 as PySastrawi 1.2.1 implements them, quirks included (see the comments marked "Quirk").
-tests/test_stemmer.py holds it equal to the installed PySastrawi's `Stemmer.stem` on every
+tests/index_format/test_stemmer.py holds it equal to the installed PySastrawi's `Stemmer.stem` on every
 dictionary root with the affixes of every rule, and on CLICK-ID news words; bench/ab_stem.py
 checks all 106,600 distinct CLICK-ID words (0 differences) and measures the speed.
 

@@ -4,7 +4,7 @@ The rule that holds every strategy together: **the numpy scores are Whoosh's sco
 (search.topk) computes BM25F for every matching document with the same operations in the same
 order as `whoosh.scoring`, and re-scores with Whoosh's own matchers whatever could differ in the
 last bit; so a page ranked here is the page Whoosh's collector would give scoring every match.
-tests/test_search_topk.py and tests/test_index_histories.py hold it so, in every index state.
+tests/search/test_search_topk.py and tests/test_index_histories.py hold it so, in every index state.
 
 The strategies, chosen by `Ranking.page`:
   relevance          numpy top-k, then the proximity re-rank of its head;

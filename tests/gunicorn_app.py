@@ -1,4 +1,4 @@
-"""What tests/test_serving.py serves with gunicorn: wsgi.py's app, plus one fault to inject.
+"""What tests/webui/test_serving.py serves with gunicorn: wsgi.py's app, plus one fault to inject.
 
 A request with `X-Test-Fail-After: N` gets an export whose article iterator raises after N
 articles (N=0: before the first byte). Exports are sent a chunk per article (the test corpus is

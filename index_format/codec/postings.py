@@ -178,7 +178,7 @@ def encode_columns(
     fmt: Any, cols: PostingColumns, lengths: list[int] | None
 ) -> Iterator[tuple[bytes, bytes, tuple[int, float, float, int, int, int]]]:
     """(term, postings record, stats) of each term of `cols`, byte for byte what encode_term
-    gives for the same postings (tests/test_index_codec.py). `lengths` are the documents'
+    gives for the same postings (tests/index_format/test_index_codec.py). `lengths` are the documents'
     lengths of this field (None: unknown).
 
     Terms whose weights are frequency × field boost, as the rebuild writes them, take the

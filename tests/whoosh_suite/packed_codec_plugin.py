@@ -1,4 +1,4 @@
-"""A pytest plugin for Whoosh's own test suite (tests/test_whoosh_suite.py runs it with
+"""A pytest plugin for Whoosh's own test suite (tests/index_format/test_whoosh_suite.py runs it with
 `-p packed_codec_plugin`): PackedCodec becomes Whoosh's default codec, so every index the
 suite writes without naming a codec is ours.
 
@@ -46,5 +46,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    # tests/test_whoosh_suite.py reads this line: proof the swap took effect.
+    # tests/index_format/test_whoosh_suite.py reads this line: proof the swap took effect.
     terminalreporter.write_line(f"packed_codec_plugin: PackedCodec made {_made} times")

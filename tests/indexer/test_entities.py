@@ -15,7 +15,7 @@ from indexer.ner.merge import display_form, merge
 from indexer.ner.scoring import spans
 from indexer.ner.tokenize import tokenize
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def _tag(text: str, marked: list[tuple[str, str]]) -> list[tuple[str, int, int]]:

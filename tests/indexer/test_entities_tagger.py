@@ -70,7 +70,7 @@ def test_feature_ids_are_the_ids_of_word_features() -> None:
     tagger = packaged_tagger()
     attr = tagger._attr
     fast = FeatureIds(attr)
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    seeds = Path(__file__).resolve().parents[3] / "shared" / "seeds"
     words = {w for s in SENTENCES for w in s}
     for path in sorted(seeds.glob("*.txt")):
         words.update(words_and_starts(path.read_text(encoding="utf-8"))[0])

@@ -21,8 +21,8 @@ from indexer.models import RawRecord
 from indexer.outlets import load_registry
 
 TODAY = date(2026, 5, 1)
-RAW = Path(__file__).parent / "data" / "raw"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+RAW = Path(__file__).parents[1] / "data" / "raw"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 SEEDS = SHARED / "seeds"
 CLICKID = SHARED / "data" / "news-clickid.jsonl.gz"
 

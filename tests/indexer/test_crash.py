@@ -24,7 +24,7 @@ from indexer.build import rebuild_index
 from search.models import SearchRequest
 from search.service import SearchService
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 TELUSUR = [sys.executable, "-c", "from indexer.cli import main; main()"]
 KILLS = 4
 

@@ -9,7 +9,7 @@ import pytest
 
 from index_format.analysis import STOPWORDS, TOKEN_PATTERN, stem, stemmed_analyzer
 
-NAMES_FILE = Path(__file__).resolve().parent / "data" / "names.txt"
+NAMES_FILE = Path(__file__).resolve().parents[1] / "data" / "names.txt"
 
 # Ordinary words inside organisation names, stemmed correctly: "Kementerian Kesehatan" should
 # match "kesehatan" in any form, so these are meant to stem.

@@ -253,7 +253,7 @@ def test_relative_location(location: str, relative: str) -> None:
 
 def test_the_nginx_sample_sends_the_apps_security_headers() -> None:
     """docs/nginx.conf hides the app's copies and adds its own on every response: the same."""
-    conf = (Path(__file__).resolve().parents[1] / "docs" / "nginx.conf").read_text()
+    conf = (Path(__file__).resolve().parents[2] / "docs" / "nginx.conf").read_text()
     added = dict(re.findall(r'^\s*add_header ([\w-]+) "([^"]*)" always;', conf, re.M))
     hidden = set(re.findall(r"^\s*proxy_hide_header ([\w-]+);", conf, re.M))
     assert added == SECURITY_HEADERS

@@ -30,7 +30,7 @@ from search.service import SearchService
 from webui import create_app
 
 FIFTY_MB = 50 * 1024 * 1024
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def rec(id: str, title: str = "Judul", body: str = "Isi berita yang biasa saja.") -> bytes:

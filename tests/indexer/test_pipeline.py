@@ -23,7 +23,7 @@ from indexer.build import BuildSummary
 from indexer.pipeline import WriteFailed, open_writer
 from indexer.sources import read_archive
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SAMPLE = [REPO / "sample_archive" / "nasional.jsonl", REPO / "sample_archive" / "daerah.csv"]
 
 

@@ -19,7 +19,7 @@ from search.service import SearchService
 from webui import create_app
 from webui.messages import ERRORS, FIELD_MESSAGES, error_message
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 EN = {"Accept-Language": "en-GB,en;q=0.9"}
 ID = {"Accept-Language": "id"}
 

@@ -22,7 +22,7 @@ from search.models import SearchRequest
 from search.service import SearchService
 from webui import create_app
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def record(id: str, title: str, body: str, **extra: Any) -> dict[str, Any]:

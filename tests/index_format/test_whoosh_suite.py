@@ -28,7 +28,7 @@ VERSION = "2.7.5"
 # The sdist this check was written against (what PyPI serves for 2.7.5).
 SDIST_SHA256 = "39ed7dfbd1fec97af33933107bdf78110728375ed0f2abb25dec6dbfdcb279d8"
 CACHE = REPO / ".cache" / "whoosh-sdist"
-PLUGIN = Path(__file__).resolve().parent / "whoosh_suite"
+PLUGIN = Path(__file__).resolve().parents[1] / "whoosh_suite"
 
 
 def _sdist_tree() -> Path:

@@ -57,7 +57,7 @@ def test_schemathesis_no_server_errors_and_responses_conform(app: Flask, mode) -
             # valid: in a query string the integer 0 generated for `place` (an array of
             # strings) is the string "0", and an invalid null `from` is simply left out, so
             # accepting it is right (a flaky false failure, seen once in ~20 runs). Every other
-            # check runs; tests/test_hostile_queries.py holds each invalid input to its 400.
+            # check runs; tests/webui/test_hostile_queries.py holds each invalid input to its 400.
             response = case.call_and_validate(
                 excluded_checks=[
                     schemathesis.checks.positive_data_acceptance,

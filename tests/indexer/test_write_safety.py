@@ -30,7 +30,7 @@ from indexer.update import delete_articles, update_index
 from search.models import SearchRequest
 from search.service import SearchService
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _jsonl(path: Path, records: list[dict[str, Any]]) -> Path:

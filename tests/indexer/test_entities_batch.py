@@ -14,7 +14,7 @@ from indexer.models import Article, RawRecord
 from indexer.pipeline import write_chunk
 from indexer.prepare import prepare_article, tag_entities, tag_entities_many, tagging_batch
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 TEXTS = [
     "Presiden Joko Widodo meresmikan Bendungan Sei Gong di Batam, Kepulauan Riau.",
