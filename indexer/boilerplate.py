@@ -223,8 +223,3 @@ def clean_paragraphs(
                 in_teasers = True
             out.removed.append(p)
     return out
-
-
-def clean_body(text: str) -> Cleaned:
-    """`clean_paragraphs` over the paragraphs of `text`."""
-    return clean_paragraphs(split_paragraphs(text))

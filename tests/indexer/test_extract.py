@@ -14,13 +14,20 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.boilerplate import clean_body, normalise, split_paragraphs
+from indexer.boilerplate import Cleaned, clean_paragraphs, normalise, split_paragraphs
 from indexer.extract import extract_article, strip_title_suffix
 from indexer.inspect_cmd import inspect_command
 from indexer.models import RawRecord
 from indexer.outlets import load_registry
 
 TODAY = date(2026, 5, 1)
+
+
+def clean_body(text: str) -> Cleaned:
+    """`clean_paragraphs` over the paragraphs of `text` (as extraction cleans a body)."""
+    return clean_paragraphs(split_paragraphs(text))
+
+
 RAW = Path(__file__).parents[1] / "data" / "raw"
 SHARED = Path(__file__).resolve().parents[3] / "shared"
 SEEDS = SHARED / "seeds"
