@@ -199,10 +199,20 @@ class BaselineSearch:
             if f == but:
                 continue
             names = list(values)
+            merges: dict[str, str] = {}
             if merged and merged.get(f):
                 merges = merged[f]
                 wanted = {merges.get(v, v) for v in values}
                 names += [*wanted, *(n for n, c in merges.items() if c in wanted)]
+            if f in ENTITY_FIELDS:  # every value (each with the names merged with it)
+                for v in values:
+                    canonical = merges.get(v, v) if merged and merged.get(f) else v
+                    same = [
+                        canonical,
+                        *(n for n, c in (merged or {}).get(f, {}).items() if c == canonical),
+                    ]
+                    parts.append(wq.Or([wq.Term(f, n) for n in dict.fromkeys([v, *same])]))
+                continue
             terms = [wq.Term(f, v) for v in dict.fromkeys(names)]
             parts.append(wq.Or(terms) if len(terms) > 1 else terms[0])
         if (req.date_from or req.date_to) and but != "published":
@@ -257,8 +267,9 @@ class BaselineSearch:
     def counts(
         self, q: wq.Query | None, req: SearchRequest, merged: Merged | None = None
     ) -> dict[str, Any]:
-        """The guard's reference: hit set and full facet counts, each facet under every *other*
-        filter (as Telusur counts them), all with groupedby. `merged` (FacetData.merged): the
+        """The guard's reference: hit set and full facet counts, the outlet and the dates each
+        under every *other* filter and the entity facets under all of them (as Telusur counts
+        them), all with groupedby. `merged` (FacetData.merged): the
         variants to count as their canonical name, each document once."""
         q = q if q is not None else wq.Every()
         # An exclusion goes in `mask=`: Whoosh's AndNot matcher let an excluded document
@@ -275,7 +286,9 @@ class BaselineSearch:
         )
         out: dict[str, Any] = {"hits": {final.fields(i)["id"] for i in range(len(final))}}
         for name in (*FACET_FIELDS, "published"):
-            own = name in req.filters or (name == "published" and (req.date_from or req.date_to))
+            own = (name in req.filters and name not in ENTITY_FIELDS) or (
+                name == "published" and bool(req.date_from or req.date_to)
+            )
             res = (
                 self.searcher.search(
                     q,

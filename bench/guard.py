@@ -12,7 +12,6 @@ import argparse
 import json
 from itertools import combinations
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from whoosh import query as wq
@@ -26,24 +25,19 @@ from search.service import SearchService
 FACET_FIELDS = facets.names()
 
 
-def _relaxed_base(svc: SearchService, gen: Any, parsed: Any, req: SearchRequest) -> Any:
-    strict, _ = svc._masks(gen, parsed, req)
-    relaxed = svc._relax(gen, parsed, strict)
-    return None if relaxed is None else relaxed[1]
-
-
 def check(svc: SearchService, ref: BaselineSearch, req: SearchRequest) -> list[str]:
     """Differences between the service and groupedby for one request (empty: identical)."""
     problems: list[str] = []
     parsed = svc.parse(req.q)
     result = svc.search(req)
     gen = svc._current()
-    final, date_masks = svc._masks(gen, parsed, req, base=_relaxed_base(svc, gen, parsed, req))
+    matched = gen.matcher.match(parsed, req)
+    final = matched.final
     ours_ids = {gen.searcher.stored_fields(int(d))["id"] for d in np.flatnonzero(final)}
     q = parsed.query
-    if result.relaxed:  # "most words": the fewest required clauses any relaxed hit has
-        matched = sum(svc._matching(gen, c).astype(np.int32) for c in parsed.required)
-        need = int(np.asarray(matched)[final].min()) if final.any() else len(parsed.required)
+    if req.match != "all" and parsed.relaxable:  # at least `need` of the required clauses
+        n = len(parsed.required)
+        need = 1 if req.match == "any" else max(1, n - 1)
         q = wq.Or([wq.And(list(c)) for c in combinations(parsed.required, need)])
         if parsed.excluded is not None:
             q = wq.AndNot(q, parsed.excluded)
@@ -68,7 +62,7 @@ def check(svc: SearchService, ref: BaselineSearch, req: SearchRequest) -> list[s
             problems.append(f"{fname}: top counts differ")
     # The date histogram: the same arrays and code, bucketed by month like DateRangeFacet;
     # and the buckets the service chose must hold the same documents in all.
-    date_mask = date_masks.get("published", final)
+    date_mask = matched.counted_under["published"]
     _, by_month = gen.facets.histogram(date_mask, interval="month")
     months = {fv.value: fv.count for fv in by_month}
     if months != want["published"]:

@@ -22,6 +22,9 @@ class Settings:
     """Extra query-time abbreviations and synonyms (TELUSUR_SYNONYMS_FILE)."""
     stem_exceptions_file: Path | None = None
     """Extra words Sastrawi must not stem, or must stem differently (TELUSUR_STEM_EXCEPTIONS_FILE)."""
+    cors_origins: tuple[str, ...] = ()
+    """Web origins whose pages may call the API from a browser, comma-separated
+    (TELUSUR_CORS_ORIGINS, e.g. https://newsroom.example). None by default."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -30,6 +33,13 @@ class Settings:
         for f in fields(cls):
             raw = env.get(f"TELUSUR_{f.name.upper()}")
             if raw:
-                values[f.name] = Path(raw)
+                values[f.name] = _parse(f.name, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _parse(name: str, raw: str) -> object:
+    """An environment variable's text as the setting's type."""
+    if name == "cors_origins":
+        return tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    return Path(raw)

@@ -9,6 +9,7 @@ archive shows to be variants of another value (search.entity_merge) share that v
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -41,6 +42,7 @@ class _Values:
     names: list[str]
     ids: dict[str, int]  # a merged variant has its canonical name's id
     start: np.ndarray  # the rows of document d are start[d]:start[d + 1]
+    blind: dict[str, int] | None = None  # case- and accent-blind name → id, built when asked
 
     def matching(self, mask: np.ndarray) -> np.ndarray:
         """The value ids of the masked documents, one per (document, value) row."""
@@ -158,14 +160,38 @@ class FacetData:
             return names
         return list(dict.fromkeys(merges.get(name, name) for name in names))
 
-    def value_mask(self, fname: str, selected: tuple[str, ...]) -> np.ndarray:
-        """Documents having any of the selected values (values within one facet are OR)."""
+    def resolve(self, fname: str, value: str) -> int | None:
+        """The id of the facet value `value` names: its exact name, else the one name that
+        matches it case- and accent-blind (`kompas.com` → Kompas.com); None when none does."""
         v = self.values[fname]
-        wanted = [v.ids[s] for s in selected if s in v.ids]
+        if value in v.ids:
+            return v.ids[value]
+        if v.blind is None:
+            v.blind = {}
+            for name, vid in v.ids.items():
+                v.blind.setdefault(_blind(name), vid)
+        return v.blind.get(_blind(value))
+
+    def value_mask(
+        self, fname: str, selected: tuple[str, ...], every: bool = False
+    ) -> tuple[np.ndarray, list[str]]:
+        """Documents having any (or, `every`, all) of the selected values, and the selected
+        values that name no value of the facet."""
+        v = self.values[fname]
+        found = {s: self.resolve(fname, s) for s in selected}
+        unknown = [s for s, vid in found.items() if vid is None]
+        wanted = sorted({vid for vid in found.values() if vid is not None})
+        if every:
+            if unknown:  # a value nobody has: no document has them all
+                return np.zeros(self.size, dtype=bool), unknown
+            hits = np.zeros(self.size, dtype=np.int32)
+            for vid in wanted:
+                hits[v.doc[v.val == vid]] += 1
+            return hits == len(wanted), unknown
         mask = np.zeros(self.size, dtype=bool)
         if wanted:
             mask[v.doc[np.isin(v.val, wanted)]] = True
-        return mask
+        return mask, unknown
 
     def date_mask(self, date_from: date | None, date_to: date | None) -> np.ndarray:
         mask = self.day >= 0
@@ -178,28 +204,30 @@ class FacetData:
     def count(
         self, fname: str, mask: np.ndarray, selected: tuple[str, ...] = (), limit: int = 20
     ) -> list[FacetValue]:
-        """The top values among the masked documents; selected values always stay listed
-        (a selected merged variant as its canonical value)."""
+        """The top values among the masked documents, the selected ones first (pinned, as the
+        facet names them: a merged variant as its canonical value, `kompas.com` as
+        Kompas.com)."""
         v = self.values[fname]
-        selected = tuple(self.canonical(fname, list(selected)))
         counts = np.bincount(v.matching(mask), minlength=len(v.names))
+        pinned: dict[str, FacetValue] = {}
+        for s in selected:
+            vid = self.resolve(fname, s)
+            name = v.names[vid] if vid is not None else s
+            name = self.canonical(fname, [name])[0]
+            pinned.setdefault(
+                name, FacetValue(name, int(counts[vid]) if vid is not None else 0, True)
+            )
         nonzero = np.flatnonzero(counts)
-        if limit > 0 and nonzero.size > limit:
-            # Only values counted at least as often as the limit-th largest can be listed:
+        want = limit + len(pinned)  # the pinned ones may be among the top
+        if limit > 0 and nonzero.size > want:
+            # Only values counted at least as often as the want-th largest can be listed:
             # a partition in numpy instead of sorting thousands of names in Python.
-            kth = np.partition(counts[nonzero], nonzero.size - limit)[nonzero.size - limit]
+            kth = np.partition(counts[nonzero], nonzero.size - want)[nonzero.size - want]
             nonzero = nonzero[counts[nonzero] >= kth]
         # Highest count first, then by name for a stable order.
         order = sorted(nonzero.tolist(), key=lambda i: (-int(counts[i]), v.names[i]))
-        out = [
-            FacetValue(v.names[i], int(counts[i]), v.names[i] in selected) for i in order[:limit]
-        ]
-        listed = {fv.value for fv in out}
-        for s in selected:
-            if s not in listed:
-                count = int(counts[v.ids[s]]) if s in v.ids else 0
-                out.append(FacetValue(s, count, True))
-        return out
+        rest = [FacetValue(v.names[i], int(counts[i])) for i in order if v.names[i] not in pinned]
+        return [*pinned.values(), *(rest[:limit] if limit > 0 else rest)]
 
     def histogram(
         self, mask: np.ndarray, interval: str | None = None
@@ -245,6 +273,12 @@ class FacetData:
         else:
             labels = [f"{k:04d}" for k in keys.tolist()]
         return interval, [FacetValue(lbl, int(c)) for lbl, c in zip(labels, counts, strict=True)]
+
+
+def _blind(name: str) -> str:
+    """A name compared case- and accent-blind: casefolded, accents dropped, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
 def query_mask(searcher: Any, q: Any, live: np.ndarray) -> np.ndarray:

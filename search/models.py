@@ -15,16 +15,27 @@ class SearchRequest:
     # Facet (index_format.facets) → the values asked for: values of one facet are OR-ed,
     # facets AND-ed. Facets without values are dropped.
     filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Facet → values no article may have (`outlet_not=`).
+    exclude: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
+    # Which articles count: all the words (the query as written), most of them, or any one
+    # (search.matching).
+    match: str = "all"
     page: int = 1
     per_page: int = 10
     facet_size: int = 20  # values listed per facet (selected values always listed as well)
+    facets: tuple[str, ...] | None = None  # the facet lists to compute (None: every one)
 
     def __post_init__(self) -> None:
-        kept = {name: tuple(values) for name, values in self.filters.items() if values}
-        object.__setattr__(self, "filters", kept)
+        for name in ("filters", "exclude"):
+            kept = {f: tuple(values) for f, values in getattr(self, name).items() if values}
+            object.__setattr__(self, name, kept)
+
+    def wants(self, facet: str) -> bool:
+        """Whether the facet list `facet` ("published" too) is asked for."""
+        return self.facets is None or facet in self.facets
 
     def selected(self, facet: str) -> tuple[str, ...]:
         """The values of `facet` asked for (none: an empty tuple)."""
@@ -32,7 +43,8 @@ class SearchRequest:
 
     def is_empty(self) -> bool:
         """No query and no filter: nothing was asked."""
-        return not self.q.strip() and not self.filters and not self.date_from and not self.date_to
+        asked = self.q.strip() or self.filters or self.exclude or self.date_from or self.date_to
+        return not asked
 
 
 @dataclass
@@ -56,6 +68,15 @@ class FacetValue:
 
 
 @dataclass
+class Partial:
+    """Under match=all, when few articles have every word: the ones most words find, apart."""
+
+    match: str  # the mode that finds them ("most")
+    total: int  # how many more articles it finds (never counted in the result's total)
+    hits: list[Hit]  # the best of them
+
+
+@dataclass
 class SearchResult:
     total: int
     page: int
@@ -64,8 +85,11 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]]
     date_interval: str = "month"  # facets["published"] bucket: day | week | month | year
-    relaxed: bool = False  # all words found too little: ranked by how many words match
+    match: str = "all"  # which articles count (SearchRequest.match)
+    partial: Partial | None = None  # match=all found few: what most words find, apart
     suggestion: str | None = None  # did-you-mean, from the index's own vocabulary
+    # Filter values that name no value of their facet: {"facet": ..., "value": ...}.
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
 
 @dataclass

@@ -8,8 +8,8 @@ tests/search/test_search_topk.py and tests/test_index_histories.py hold it so, i
 
 The strategies, chosen by `Ranking.page`:
   relevance          numpy top-k, then the proximity re-rank of its head;
-  relaxed relevance  when all words find too few: the all-words documents first, then the
-                     most-words ones, each part ranked by its own query;
+  most / any words   (search.matching's match modes) the all-words documents first, then
+                     the others, each part ranked by its own query;
   Whoosh's collector what numpy does not model (ScoreUnsupported), scored over every match;
   newest / oldest    by day, undated last, ties in index order; also relevance without a query.
 """
@@ -72,8 +72,8 @@ class Ranking:
         strict: np.ndarray | None = None,
         scored: Scored | None = None,
     ) -> Ranked:
-        """Results start..end of the `final` documents in `sort` order. `strict` (relaxed
-        queries) marks the documents with all words; `scored` is the query's numpy evaluation
+        """Results start..end of the `final` documents in `sort` order. `strict` (match modes
+        most and any) marks the documents with all words; `scored` is the query's numpy evaluation
         (None: not modelled, or not asked for)."""
         if start >= end:
             return []
@@ -102,27 +102,30 @@ class Ranking:
         end: int,
         scored: Scored | None,
     ) -> Ranked:
-        """The documents with all words first, then those with most words, each part ranked
-        by its own query."""
-        relaxed = parsed.relaxed()
-        more = final & ~strict
+        """The documents with all words first, then the others, each part ranked by its own
+        query (the second by the most-words query)."""
+        ranked: Ranked | None = None
         if scored is not None:
             try:
                 first: Ranked = list(self.topk.top(parsed.query, scored, strict, int(strict.sum())))
                 ranked = rerank_by_proximity(self.searcher, parsed, first)
-                if len(ranked) < end:
-                    limit = max(end, RERANK_DEPTH) - len(ranked)
-                    rest: Ranked = list(
-                        self.topk.top(relaxed, self.topk.evaluate(relaxed), more, limit)
-                    )
-                    ranked += rerank_by_proximity(self.searcher, parsed, rest)
-                return ranked
             except ScoreUnsupported:
                 pass  # Whoosh's collector below
-        ranked = self._whoosh(parsed, parsed.query, strict, int(strict.sum()))
+        if ranked is None:
+            ranked = self._whoosh(parsed, parsed.query, strict, int(strict.sum()))
         if len(ranked) < end:
-            ranked += self._whoosh(parsed, relaxed, more, max(end, RERANK_DEPTH) - len(ranked))
+            limit = max(end, RERANK_DEPTH) - len(ranked)
+            ranked += self.best_of_most(parsed, final & ~strict, limit)
         return ranked
+
+    def best_of_most(self, parsed: ParsedQuery, allow: np.ndarray, limit: int) -> Ranked:
+        """The best `limit` of the `allow`ed documents by the most-words query."""
+        relaxed = parsed.relaxed()
+        try:
+            best: Ranked = list(self.topk.top(relaxed, self.topk.evaluate(relaxed), allow, limit))
+        except ScoreUnsupported:
+            return self._whoosh(parsed, relaxed, allow, limit)
+        return rerank_by_proximity(self.searcher, parsed, best)
 
     def _whoosh(self, parsed: ParsedQuery, q: Any, allow: np.ndarray, limit: int) -> Ranked:
         """q's best `limit` `allow`ed documents ranked by Whoosh's collector, re-ranked by

@@ -19,25 +19,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-import numpy as np
 from whoosh import index
-from whoosh import query as wq
 
 from index_format import facets as registry
 from index_format.generations import current_path, open_index
 from index_format.schema import split_keywords, stored_date
 from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
-from search.facets import FacetData, query_mask
-from search.models import ArticleView, FacetValue, Hit, SearchRequest, SearchResult
+from search.facets import FacetData
+from search.matching import Matched, Matcher
+from search.models import ArticleView, FacetValue, Hit, Partial, SearchRequest, SearchResult
 from search.query import ParsedQuery, QuerySyntaxError, parse_query
 from search.ranking import Ranking
 from search.snippets import highlight_full, make_snippet
 from search.suggest import SpellIndex, suggest
 from search.synonyms import load_synonyms
-from search.topk import Scored, ScoreUnsupported, TopK
+from search.topk import TopK
 
-# When all words find fewer articles than this, the query relaxes to "most words".
-RELAX_BELOW = 10
+# The best articles of the "most words" section, when all words find few.
+PARTIAL_HITS = 10
 
 
 @dataclass
@@ -50,6 +49,7 @@ class _Generation:
     searcher: Any
     facets: FacetData
     topk: TopK
+    matcher: Matcher
     ranking: Ranking
     spell: SpellIndex | None = None  # built by warm(), or for the first word to correct
 
@@ -137,8 +137,11 @@ class SearchService:
                 ) from e
             facets = FacetData(searcher.reader())
             topk = TopK(searcher, facets.live)
+            matcher = Matcher(searcher, topk, facets)
             ranking = Ranking(searcher, topk, facets.day)
-            new = _Generation(real, ix.latest_generation(), ix, searcher, facets, topk, ranking)
+            new = _Generation(
+                real, ix.latest_generation(), ix, searcher, facets, topk, matcher, ranking
+            )
             self._gen = new
         if gen is not None:
             gen.searcher.close()
@@ -197,119 +200,63 @@ class SearchService:
             return False
         return bool(reader.doc_frequency("body", word) or reader.doc_frequency("title", word))
 
-    def _relax(
-        self, gen: _Generation, parsed: ParsedQuery, final: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray] | None:
-        """When all words find fewer than RELAX_BELOW articles: (strict final, most-words base)."""
-        if not parsed.relaxable or int(final.sum()) >= RELAX_BELOW:
-            return None
-        counts = np.zeros(gen.facets.size, dtype=np.int32)
-        for clause in parsed.required:
-            counts += self._matching(gen, clause)
-        if parsed.excluded is not None:
-            counts[self._matching(gen, parsed.excluded)] = 0
-        # As many words as it takes to find RELAX_BELOW articles, down to parsed.min_match.
-        for need in range(len(parsed.required) - 1, parsed.min_match - 1, -1):
-            most = counts >= need
-            if int(most.sum()) >= RELAX_BELOW:
-                break
-        return (final, most) if int(most.sum()) > int(final.sum()) else None
-
-    def _scored(self, gen: _Generation, parsed: ParsedQuery, req: SearchRequest) -> Scored | None:
-        """For a relevance-sorted query: its matching mask and numpy scores in one pass over the
-        postings (None when the numpy scorer does not model the query: Whoosh ranks it)."""
-        if parsed.query is None or req.sort != "relevance":
-            return None
-        try:
-            return gen.topk.evaluate(parsed.query)
-        except ScoreUnsupported:
-            return None
-
-    def _matching(self, gen: _Generation, q: wq.Query | None) -> np.ndarray:
-        """A boolean mask of the documents matching q (unscored: counting needs no scores)."""
-        if q is None:
-            return gen.facets.live.copy()
-        # Block-wise postings into numpy: broad terms cost microseconds per block, not per hit
-        # (the scorer's reading: ids decoded with numpy, phrases from positions).
-        try:
-            return gen.topk.evaluate(q).mask
-        except ScoreUnsupported:
-            return query_mask(gen.searcher, q, gen.facets.live)
-
-    def _masks(
-        self,
-        gen: _Generation,
-        parsed: ParsedQuery,
-        req: SearchRequest,
-        base: np.ndarray | None = None,
-    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """The matching documents, and for each filtered facet the documents matching the query
-        and every *other* filter (what that facet counts under). The bench guard checks both."""
-        fd = gen.facets
-        if base is None:
-            base = self._matching(gen, parsed.query)
-        filter_masks: dict[str, np.ndarray] = {
-            f: fd.value_mask(f, values) for f, values in req.filters.items()
-        }
-        if req.date_from or req.date_to:
-            filter_masks["published"] = fd.date_mask(req.date_from, req.date_to)
-
-        def all_but(name: str | None) -> np.ndarray:
-            m = base.copy()
-            for other, fm in filter_masks.items():
-                if other != name:
-                    m &= fm
-            return m
-
-        return all_but(None), {name: all_but(name) for name in filter_masks}
-
     @_one_at_a_time
     def search(self, req: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         parsed = self.parse(req.q)
         gen = self._current()
-        fd = gen.facets
-        scored = self._scored(gen, parsed, req)
-        final, facet_masks = self._masks(
-            gen, parsed, req, base=scored.mask.copy() if scored is not None else None
-        )
-        strict = None
-        if (relaxed := self._relax(gen, parsed, final)) is not None:
-            strict = relaxed[0]
-            final, facet_masks = self._masks(gen, parsed, req, base=relaxed[1])
+        matched = gen.matcher.match(parsed, req)
+        final = matched.final
         total = int(final.sum())
-
-        # Each facet counts under the query and every *other* filter.
         facets: dict[str, list[FacetValue]] = {}
         for fname in registry.names():
-            mask = facet_masks.get(fname, final)
-            facets[fname] = fd.count(fname, mask, req.selected(fname), limit=req.facet_size)
-        interval, facets["published"] = fd.histogram(facet_masks.get("published", final))
-
+            if req.wants(fname):
+                counted = matched.counted_under[fname]
+                selected = req.selected(fname)
+                facets[fname] = gen.facets.count(fname, counted, selected, limit=req.facet_size)
+        interval = "month"
+        if req.wants("published"):
+            interval, facets["published"] = gen.facets.histogram(matched.counted_under["published"])
         start = (req.page - 1) * req.per_page
         end = min(start + req.per_page, total)
-        docnums_scores = gen.ranking.page(parsed, req.sort, final, start, end, strict, scored)
-        hits = [self._hit(gen, d, s, parsed) for d, s in docnums_scores]
-        suggestion = None
-        if parsed.words:
-
-            def spelling() -> SpellIndex:  # only when a word is rare enough to correct
-                with self._lock:
-                    return gen.spelling()
-
-            suggestion = suggest(gen.searcher.reader(), req.q, parsed.words, spelling)
+        ranked = gen.ranking.page(
+            parsed, req.sort, final, start, end, matched.strict, matched.scored
+        )
         took = (time.perf_counter() - started) * 1000
         return SearchResult(
             total,
             req.page,
             req.per_page,
             round(took, 2),
-            hits,
+            [self._hit(gen, d, s, parsed) for d, s in ranked],
             facets,
             interval,
-            strict is not None,
-            suggestion,
+            req.match,
+            self._partial(gen, parsed, req, matched),
+            self._suggestion(gen, parsed, req),
+            matched.warnings,
         )
+
+    def _partial(
+        self, gen: _Generation, parsed: ParsedQuery, req: SearchRequest, matched: Matched
+    ) -> Partial | None:
+        """Under match=all, when few articles have every word: the best of what most words
+        find, apart from the result (never in its counts)."""
+        more = gen.matcher.partial(parsed, req, matched)
+        if not more.any():
+            return None
+        best = gen.ranking.best_of_most(parsed, more, PARTIAL_HITS)
+        return Partial("most", int(more.sum()), [self._hit(gen, d, s, parsed) for d, s in best])
+
+    def _suggestion(self, gen: _Generation, parsed: ParsedQuery, req: SearchRequest) -> str | None:
+        if not parsed.words:
+            return None
+
+        def spelling() -> SpellIndex:  # only when a word is rare enough to correct
+            with self._lock:
+                return gen.spelling()
+
+        return suggest(gen.searcher.reader(), req.q, parsed.words, spelling)
 
     @_one_at_a_time
     def iter_all(self, req: SearchRequest) -> Iterator[ArticleView]:
@@ -320,12 +267,11 @@ class SearchService:
         """
         parsed = self.parse(req.q)
         gen = self._current()
-        scored = self._scored(gen, parsed, req)
-        final, _ = self._masks(
-            gen, parsed, req, base=scored.mask.copy() if scored is not None else None
+        matched = gen.matcher.match(parsed, req)
+        total = int(matched.final.sum())
+        order = gen.ranking.page(
+            parsed, req.sort, matched.final, 0, total, matched.strict, matched.scored
         )
-        total = int(final.sum())
-        order = gen.ranking.page(parsed, req.sort, final, 0, total, scored=scored)
         return self._stream(gen, [d for d, _ in order])
 
     def _stream(self, gen: _Generation, docnums: list[int]) -> Iterator[ArticleView]:

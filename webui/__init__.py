@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, request
 
 from index_format.settings import Settings
 
@@ -60,4 +60,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(views.bp)
     register_error_handlers(app)
     register_ops(app, SECURITY_HEADERS)  # request ids and these headers on every response
+    _allow_origins(app, settings.cors_origins)
     return app
+
+
+def _allow_origins(app: Flask, origins: tuple[str, ...]) -> None:
+    """Let pages of the configured origins call the API from a browser (CORS); no origin is
+    allowed unless configured (settings.cors_origins)."""
+    if not origins:
+        return
+
+    @app.after_request
+    def _cors(resp: Response) -> Response:
+        origin = request.headers.get("Origin", "")
+        if request.path.startswith("/api/") and origin.rstrip("/") in origins:
+            resp.headers["Access-Control-Allow-Origin"] = origin
+            resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            resp.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept-Language"
+            resp.headers["Access-Control-Expose-Headers"] = "X-Request-Id"
+            resp.headers["Vary"] = "Origin"
+        return resp

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE
+from marshmallow import RAISE, ValidationError
 
 from search.models import SearchRequest, SearchResult
 from search.service import SearchService
@@ -30,10 +30,28 @@ class SearchResource(MethodView):
     def get(self, req: SearchRequest) -> SearchResult:
         """Search articles: ranked hits with snippets, and facet counts.
 
-        Facet counts reflect the query and every *other* filter: values within one facet
-        are OR-ed, filters across facets are AND-ed.
+        `total`, the facets, the pages and the exports count the same articles: those that
+        match the query under `match` and every filter. An outlet filter ORs its values and
+        its own list counts as if it were not set; an entity filter (person, organisation,
+        place) ANDs its values and its list counts within the results (who appears with them).
         """
         return service().search(req)
+
+    @blp.arguments(SearchArgsSchema, location="json", unknown=RAISE, error_status_code=400)
+    @blp.response(200, SearchResponseSchema)
+    @blp.alt_response(400, schema=ApiErrorSchema, description="Invalid parameters or query")
+    @blp.alt_response(503, schema=ApiErrorSchema, description="No index has been built yet")
+    def post(self, req: SearchRequest) -> SearchResult:
+        """The same search with its parameters as a JSON object (lists for repeatable ones)."""
+        return service().search(req)
+
+
+@blp.before_request
+def _json_body_or_nothing() -> None:
+    """A POSTed search must say what it asks as a JSON object: anything else is refused, not
+    read as an empty search of everything."""
+    if request.method == "POST" and not isinstance(request.get_json(silent=True), dict):
+        raise ValidationError({"_json": ["Expected a JSON object."]})
 
 
 @blp.route("/articles/<path:doc_id>")

@@ -36,13 +36,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Kata dicari dalam bentuk apa pun (kerusuhan juga menemukan rusuh), tetapi nama tidak "
         "dipotong: Bekasi tidak menemukan barang bekas. Pertanyaan boleh diketik langsung; "
         "siapa, apa, kapan, berapa tidak wajib ada. Singkatan ikut dicari: DPR = Dewan Perwakilan "
-        "Rakyat, Jokowi = Joko Widodo. Jika semua kata menemukan kurang dari 10 berita, kami "
-        "tampilkan juga berita yang memuat sebagian besar kata, yang memuat semua kata di atas.",
+        "Rakyat, Jokowi = Joko Widodo. Jumlah berita hanya menghitung berita yang memuat semua "
+        "kata; jika kurang dari 10, berita yang memuat sebagian besar kata ditampilkan terpisah.",
         "Words match in any inflection (kerusuhan also finds rusuh), but names are never cut: "
         "Bekasi does not find barang bekas. Questions can be typed as they are; siapa, apa, "
         "kapan, berapa need not appear. Abbreviations are expanded: DPR = Dewan Perwakilan "
-        "Rakyat, Jokowi = Joko Widodo. When all words find fewer than 10 articles, articles with "
-        "most of the words are shown too, those with all words first.",
+        "Rakyat, Jokowi = Joko Widodo. Counts count only the articles with every word; when "
+        "fewer than 10 have them all, the articles with most of the words are shown apart.",
     ),
     "intro_archive": (
         "Arsip memuat {n} berita dari {start} sampai {end}.",
@@ -93,10 +93,24 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sort_oldest": ("Terlama", "Oldest"),
     "export": ("Unduh semua hasil", "Download all results"),
     "did_you_mean": ("Mungkin maksud Anda:", "Did you mean:"),
-    "relaxed": (
-        "Tidak ada berita yang memuat semua kata. Ditampilkan berita yang memuat kata terbanyak.",
-        "No article has all the words. Showing the articles that match the most words.",
+    "match_most": (
+        "Ditampilkan berita yang memuat semua kata kecuali satu; yang memuat semua kata lebih dulu.",
+        "Showing the articles with all the words but one; those with every word come first.",
     ),
+    "match_any": (
+        "Ditampilkan berita yang memuat salah satu kata; yang memuat semua kata lebih dulu.",
+        "Showing the articles with any of the words; those with every word come first.",
+    ),
+    "match_back": ("Hanya yang memuat semua kata", "Only those with every word"),
+    "partial_title": (
+        "{n} berita lain memuat sebagian besar kata",
+        "{n} more articles have most of the words",
+    ),
+    "partial_help": (
+        "Tidak dihitung dalam jumlah, grafik, dan unduhan di atas.",
+        "They are not counted in the total, the charts or the downloads above.",
+    ),
+    "partial_all": ("Tampilkan semua {n} berita", "Show all {n} articles"),
     "no_results": (
         "Tidak ada berita yang cocok. Coba kata lain, atau hapus sebagian filter.",
         "No matching articles. Try other words, or clear some filters.",

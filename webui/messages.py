@@ -103,6 +103,7 @@ _FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("unknown_field", re.compile(r"Unknown field\.")),
     ("repeated", re.compile(r"Given more than once\.")),
     ("from_after_to", re.compile(r"'from' must not be after 'to'\.")),
+    ("not_json", re.compile(r"Expected a JSON object\.")),
     (
         "too_many_parameters",
         re.compile(r"Too many parameters \((?P<count>\d+); at most (?P<max>\d+)\)\."),
@@ -131,6 +132,7 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
         "'from' tidak boleh sesudah 'to'.",
         "'from' must not be after 'to'.",
     ),
+    "not_json": ("Harus berupa objek JSON.", "Expected a JSON object."),
     "too_many_parameters": (
         "Terlalu banyak parameter ({count}; maksimal {max}).",
         "Too many parameters ({count}; at most {max}).",

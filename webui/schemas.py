@@ -9,6 +9,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 from marshmallow.validate import Length, OneOf, Range
 
 from index_format import facets as registry
+from search.matching import MATCHES
 from search.models import SORTS, SearchRequest
 from search.query import MAX_QUERY_LENGTH
 
@@ -16,8 +17,11 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
 MAX_VALUES_PER_FILTER = 20
 MAX_FACET_SIZE = 200
-# The repeatable parameters: one per facet of the registry, named as the facet.
-LIST_ARGS = registry.names()
+# The repeatable parameters: per facet of the registry, its values (`person=`) and the values
+# to leave out (`person_not=`).
+FACET_NAMES = registry.names()  # as the registry was when the API's schemas were made
+LIST_ARGS = (*FACET_NAMES, *(f"{name}_not" for name in FACET_NAMES))
+FACET_LISTS = (*FACET_NAMES, "published")  # what `facets=` may name
 
 
 class AsciiInteger(fields.Integer):
@@ -60,6 +64,23 @@ class _SearchArgs(Schema):
         data_key="to", load_default=None, metadata={"description": "YYYY-MM-DD, inclusive"}
     )
     sort = fields.String(load_default="relevance", validate=OneOf(SORTS))
+    match = fields.String(
+        load_default="all",
+        validate=OneOf(MATCHES),
+        metadata={
+            "description": "Which articles count: all the words (default), most of them (all "
+            "but one), or any one"
+        },
+    )
+    facets = fields.String(
+        load_default=None,
+        validate=Length(max=200),
+        metadata={
+            "description": "Comma-separated facet lists to compute, of "
+            + ", ".join(FACET_LISTS)
+            + " (default: all)"
+        },
+    )
     page = AsciiInteger(load_default=1, validate=Range(min=1, max=MAX_PAGE))
     per_page = AsciiInteger(load_default=10, validate=Range(min=1, max=MAX_PER_PAGE))
     facet_size = AsciiInteger(
@@ -73,11 +94,29 @@ class _SearchArgs(Schema):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             raise ValidationError("'from' must not be after 'to'.", field_name="from")
 
+    @validates_schema
+    def _known_facet_lists(self, data: dict[str, Any], **_: Any) -> None:
+        unknown = [f for f in _facet_lists(data.get("facets")) or () if f not in FACET_LISTS]
+        if unknown:
+            choices = ", ".join(FACET_LISTS)
+            raise ValidationError(f"Must be one of: {choices}.", field_name="facets")
+
     @post_load
     def _to_request(self, data: dict[str, Any], **_: Any) -> SearchRequest:
         # Repeated values count once.
-        filters = {name: tuple(dict.fromkeys(data.pop(name))) for name in LIST_ARGS}
-        return SearchRequest(filters=filters, **data)
+        values = {name: tuple(dict.fromkeys(data.pop(name))) for name in LIST_ARGS}
+        return SearchRequest(
+            filters={name: values[name] for name in FACET_NAMES},
+            exclude={name: values[f"{name}_not"] for name in FACET_NAMES},
+            facets=_facet_lists(data.pop("facets")),
+            **data,
+        )
+
+
+def _facet_lists(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    return tuple(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
 
 
 SearchArgsSchema = type(
@@ -136,16 +175,42 @@ FacetsSchema = Schema.from_dict(
 )
 
 
+class PartialSchema(Schema):
+    match = fields.String(metadata={"description": "The match mode that finds them: most"})
+    total = fields.Integer(
+        metadata={"description": "How many more articles it finds (not counted in total)"}
+    )
+
+
+class WarningSchema(Schema):
+    facet = fields.String(metadata={"description": "The parameter, e.g. outlet or person_not"})
+    value = fields.String(metadata={"description": "The value that names nothing in it"})
+
+
 class SearchResponseSchema(Schema):
-    total = fields.Integer(required=True)
+    total = fields.Integer(
+        required=True, metadata={"description": "Articles counted, under `match`"}
+    )
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     took_ms = fields.Float(required=True)
     date_interval = fields.String(metadata={"description": "Bucket of facets.published"})
-    relaxed = fields.Boolean(
-        metadata={"description": "True when too few articles had all words: most words first"}
+    match = fields.String(metadata={"description": "Which articles count: all, most or any"})
+    partial_matches = fields.Nested(
+        PartialSchema,
+        data_key="partial",
+        attribute="partial",
+        allow_none=True,
+        metadata={
+            "description": "With match=all and fewer than 10 articles: how many more most "
+            "words find (ask again with match=most)"
+        },
     )
     suggestion = fields.String(allow_none=True, metadata={"description": "Did you mean"})
+    warnings = fields.List(
+        fields.Nested(WarningSchema),
+        metadata={"description": "Filter values that name no value of their facet"},
+    )
     hits = fields.List(fields.Nested(HitSchema), required=True)
     facets = fields.Nested(FacetsSchema, required=True)
 

@@ -16,12 +16,13 @@ from flask import Blueprint, Response, g, redirect, render_template, request, ur
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
+from index_format import facets as registry
 from search.errors import InvalidQuery, TelusurError
 from search.models import SearchRequest, SearchResult
 from webui import i18n
 from webui.api import service
 from webui.errors import domain_body, validation_body
-from webui.schemas import LIST_ARGS, load_search_args
+from webui.schemas import load_search_args
 from webui.timeline import bars
 
 bp = Blueprint("views", __name__)
@@ -69,14 +70,19 @@ def _query_items(req: SearchRequest) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = []
     if req.q:
         items.append(("q", req.q))
-    for name in LIST_ARGS:
+    for name in registry.names():
         items.extend((name, v) for v in req.selected(name))
+        items.extend((f"{name}_not", v) for v in req.exclude.get(name, ()))
     if req.date_from:
         items.append(("from", req.date_from.isoformat()))
     if req.date_to:
         items.append(("to", req.date_to.isoformat()))
     if req.sort != "relevance":
         items.append(("sort", req.sort))
+    if req.match != "all":
+        items.append(("match", req.match))
+    if req.facets is not None:
+        items.append(("facets", ",".join(req.facets)))
     if req.per_page != 10:
         items.append(("per_page", str(req.per_page)))
     if req.facet_size != 20:
@@ -126,7 +132,9 @@ def _state(args: MultiDict[str, str]) -> SearchRequest | None:
 
 def _facet_groups(req: SearchRequest, result: SearchResult, items: list) -> list[dict[str, Any]]:
     groups = []
-    for name in LIST_ARGS:
+    for name in registry.names():
+        if name not in result.facets:
+            continue
         values = result.facets.get(name, [])
         groups.append(
             {
@@ -216,6 +224,8 @@ def search_page() -> Any:
         bar_url=lambda bar: _url(items, **{"from": str(bar.start)}, to=str(bar.end), page=""),
         page_url=lambda page: _url(items, page=str(page) if page > 1 else ""),
         suggestion_url=_url(items, q=result.suggestion or "", page=""),
+        partial_url=_url(items, match="most", page=""),
+        match_all_url=_url(items, match="", page=""),
         article_url=lambda doc_id: _article_url(doc_id, items_with_page),
         export_csv=_export_url("/api/export.csv", items),
         export_jsonl=_export_url("/api/export.jsonl", items),

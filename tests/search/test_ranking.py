@@ -10,8 +10,9 @@ import pytest
 
 from indexer.build import rebuild_index
 from indexer.models import Article
+from search.matching import RELAX_BELOW
 from search.models import SearchRequest
-from search.service import RELAX_BELOW, SearchService
+from search.service import SearchService
 from tests.conftest import DATA, SEEDS, article
 
 RANKING = DATA / "ranking"
@@ -31,11 +32,23 @@ def bekasi(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchService]:
     service.close()
 
 
-@pytest.mark.parametrize("q", ["Bekasi", "bekasi", "Kota Bekasi"])
-def test_bekasi_finds_the_city_and_no_barang_bekas(bekasi: SearchService, q: str) -> None:
-    found = ids(bekasi, q)
+@pytest.mark.parametrize(
+    ("q", "match"), [("Bekasi", "all"), ("bekasi", "all"), ("Kota Bekasi", "any")]
+)
+def test_bekasi_finds_the_city_and_no_barang_bekas(
+    bekasi: SearchService, q: str, match: str
+) -> None:
+    found = [h.id for h in bekasi.search(SearchRequest(q=q, match=match, per_page=50)).hits]
     assert {f for f in found if f.startswith("bks-")} >= {"bks-1", "bks-2", "bks-3", "bks-4"}
     assert not [f for f in found if f.startswith("bekas-")]
+
+
+def test_kota_bekasi_counts_the_articles_with_both_words(bekasi: SearchService) -> None:
+    found = ids(bekasi, "Kota Bekasi")
+    assert found and all(f.startswith("bks-") for f in found)
+    for doc_id in found:
+        view, _ = bekasi.article(doc_id)
+        assert "kota" in _normalised(f"{view.title} {view.body}")
 
 
 @pytest.mark.parametrize("q", ["bekas", "barang bekas", "bekasnya"])
@@ -90,31 +103,49 @@ def relax_index(make_index: Callable[[list[Article]], Path]) -> Iterator[SearchS
     service.close()
 
 
-def test_too_few_results_relax_to_most_words_with_all_words_first(
-    relax_index: SearchService,
-) -> None:
-    result = relax_index.search(SearchRequest(q="gempa lombok pengungsi relawan"))
-    assert result.relaxed is True
+def test_counts_are_strict_and_most_words_are_offered_apart(relax_index: SearchService) -> None:
+    """Under match=all (the default) only articles with every word count; when they are few,
+    those with all words but one are offered apart, never counted in."""
+    result = relax_index.search(SearchRequest(q="gempa lombok pengungsi"))
+    assert (result.total, [h.id for h in result.hits]) == (1, ["all"])
+    assert result.partial is not None
+    assert (result.partial.match, result.partial.total) == ("most", 1)
+    assert [h.id for h in result.partial.hits] == ["two"]  # gempa, pengungsi: 2 of 3
+
+
+def test_match_most_counts_them_all_words_first(relax_index: SearchService) -> None:
+    result = relax_index.search(SearchRequest(q="gempa lombok pengungsi", match="most"))
+    assert [h.id for h in result.hits] == ["all", "two"]
+    assert result.total == 2 and result.partial is None
+
+
+def test_match_any_counts_every_article_with_a_word(relax_index: SearchService) -> None:
+    result = relax_index.search(SearchRequest(q="gempa lombok pengungsi", match="any"))
     assert result.hits[0].id == "all"
-    assert {"two", "one"} <= {h.id for h in result.hits}
-    assert result.total == len(result.hits)
+    assert {h.id for h in result.hits} == {"all", "two", "one"}
+    assert result.total == 3
 
 
-def test_enough_results_do_not_relax(relax_index: SearchService) -> None:
+def test_enough_results_offer_nothing_apart(relax_index: SearchService) -> None:
     result = relax_index.search(SearchRequest(q="pasar ikan"))
     assert result.total >= RELAX_BELOW
-    assert result.relaxed is False
+    assert result.partial is None
 
 
-def test_excluded_words_stay_excluded_when_relaxed(relax_index: SearchService) -> None:
-    result = relax_index.search(SearchRequest(q="gempa lombok pengungsi -sumbawa"))
-    assert result.relaxed is True
-    assert "two" not in {h.id for h in result.hits}
+def test_excluded_words_stay_excluded_in_every_mode(relax_index: SearchService) -> None:
+    for match in ("all", "most", "any"):
+        result = relax_index.search(SearchRequest(q="gempa lombok pengungsi -sumbawa", match=match))
+        shown = [h.id for h in result.hits] + [
+            h.id for h in (result.partial.hits if result.partial else [])
+        ]
+        assert "two" not in shown, match
 
 
 def test_questions_do_not_require_question_words(service: SearchService) -> None:
     assert ids(service, "Siapa yang memeriksa pejabat pelabuhan?")[0] == "a3"
-    assert ids(service, "Apakah ada banjir di Maluku?")  # relaxed: something, not nothing
+    # No article says there was a flood in Maluku: none counts, the near ones are offered.
+    asked = service.search(SearchRequest(q="Apakah ada banjir di Maluku?"))
+    assert asked.total == 0 and asked.partial is not None and asked.partial.hits
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def _reference(svc: SearchService, req: SearchRequest) -> list[tuple[str, float 
     """What the service shows, ranked by Whoosh scoring every match (no top-k shortcut)."""
     parsed = svc.parse(req.q)
     gen = svc._current()
-    final, _ = svc._masks(gen, parsed, req)
+    final = gen.matcher.match(parsed, req).final
     allow = set(np.flatnonzero(final).tolist())
     results = gen.searcher.search(parsed.query, filter=allow, limit=None)
     ranked: list[tuple[int, float | None]] = [(h.docnum, h.score) for h in results]
@@ -164,13 +165,16 @@ def test_phrases_match_and_score_as_whoosh(
     assert scored.exact
 
 
-def test_relaxed_ranking_equals_the_whoosh_path(
-    svc: SearchService, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("match", ["most", "any"])
+def test_most_and_any_words_rank_as_the_whoosh_path(
+    svc: SearchService, monkeypatch: pytest.MonkeyPatch, match: str
 ) -> None:
-    req = SearchRequest(q="judul:pompa judul:listrik judul:kapal", per_page=20)
+    req = SearchRequest(q="judul:pompa judul:listrik judul:kapal", per_page=20, match=match)
     fast = svc.search(req)
-    assert fast.relaxed, "all three title words should find too little"
-    monkeypatch.setattr(svc, "_scored", lambda *_: None)  # Whoosh's collectors rank
+    strict = svc.search(replace(req, match="all"))
+    assert fast.total > strict.total, "all three title words should find fewer"
+    gen = svc._current()
+    monkeypatch.setattr(gen.matcher, "scored", lambda *_: None)  # Whoosh's collectors rank
     slow = svc.search(req)
     assert [(h.id, h.score) for h in fast.hits] == [(h.id, h.score) for h in slow.hits]
     assert fast.total == slow.total
@@ -193,7 +197,7 @@ def test_positions_decoded_in_bulk_as_the_format_decodes_them() -> None:
 def test_date_order_pages_through_ties_by_document_number(svc: SearchService, sort: str) -> None:
     gen = svc._current()
     day = gen.facets.day
-    docs = np.flatnonzero(svc._matching(gen, svc.parse("banjir").query))
+    docs = np.flatnonzero(gen.matcher.mask(svc.parse("banjir").query))
     undated = np.iinfo(np.int32).max
 
     def key(d: int) -> tuple[int, int]:

@@ -50,18 +50,34 @@ def test_values_within_a_facet_are_or_and_facets_are_and(service: SearchService)
     assert ids(r) == ["a2"]
 
 
-def test_each_facet_counts_under_the_other_filters_only(service: SearchService) -> None:
+def test_outlets_count_apart_from_their_filter_entities_within_the_results(
+    service: SearchService,
+) -> None:
     r = service.search(
         SearchRequest(
             q="banjir", filters={"outlet": ("Warta Timur", "Suara Pesisir"), "place": ("Bekasi",)}
         )
     )
+    assert [h.id for h in r.hits] == ["a2"]  # Warta Timur or Suara Pesisir, and in Bekasi
     # Outlet counts ignore the outlet filter but apply the place filter (a1, a2 are in Bekasi).
     assert facet(r, "outlet") == {"Kabar Nusantara": 1, "Warta Timur": 1, "Suara Pesisir": 0}
-    selected = {fv.value for fv in r.facets["outlet"] if fv.selected}
-    assert selected == {"Warta Timur", "Suara Pesisir"}
-    # Place counts apply the outlet filter (a2, a6) but not the place filter.
-    assert facet(r, "place") == {"Bekasi": 1, "Jakarta": 2}
+    selected = [fv.value for fv in r.facets["outlet"] if fv.selected]
+    assert selected == ["Warta Timur", "Suara Pesisir"]  # pinned first, in the order asked
+    assert [fv.value for fv in r.facets["outlet"][:2]] == selected
+    # Place counts are within the results (a2), the place filter included: who appears with.
+    assert facet(r, "place") == {"Bekasi": 1, "Jakarta": 1}
+    assert r.facets["place"][0].value == "Bekasi" and r.facets["place"][0].selected
+
+
+def test_entity_values_are_and_ed(service: SearchService) -> None:
+    """Ticking two people finds the articles that name both (a2), not either."""
+    both = service.search(
+        SearchRequest(q="", filters={"person": ("Rahmat Hidayat", "Sari Wulandari")})
+    )
+    assert [h.id for h in both.hits] == ["a2"]
+    people = facet(both, "person")
+    assert people == {"Rahmat Hidayat": 1, "Sari Wulandari": 1}
+    assert all(count <= both.total for count in people.values())
 
 
 def test_a_selected_value_stays_listed_at_zero(service: SearchService) -> None:

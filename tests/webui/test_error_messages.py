@@ -79,7 +79,7 @@ CASES: dict[str, tuple[str, Breakage]] = {
     "index_unreadable": ("/api/search?q=banjir", _unreadable),
     "rebuild_needed": ("/api/search?q=banjir", _old_format),
     "not_found": ("/api/tidak-ada", None),
-    "method_not_allowed": ("/api/search", None),  # POSTed below
+    "method_not_allowed": ("/api/search", None),  # PUT below
     "internal_error": ("/api/search?q=banjir", _bug),
 }
 # Codes no request can produce on their own; worded here all the same.
@@ -95,7 +95,7 @@ UNREACHABLE = {
 
 def _get(client: FlaskClient, code: str, path: str, headers: dict[str, str]) -> Any:
     if code == "method_not_allowed":
-        return client.post(path, headers=headers)
+        return client.put(path, headers=headers)
     return client.get(path, headers=headers)
 
 

@@ -3,14 +3,12 @@ did-you-mean, the relaxed label, language, and the article page's links."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
 from flask.testing import FlaskClient
 
 from search.models import FacetValue
@@ -158,18 +156,32 @@ def test_deep_page_past_the_end(client: FlaskClient) -> None:
     assert last is None or "page" not in qs(last["href"])
 
 
-def test_suggestion_and_relaxed_label(client: FlaskClient, app: Flask, monkeypatch: Any) -> None:
+def test_suggestion(client: FlaskClient) -> None:
     soup = soup_of(client, "/?q=banjr&outlet=Warta+Timur")
     link = soup.select_one("#suggestion a")
     assert link.get_text() == "banjir"
     assert qs(link["href"]) == {"q": ["banjir"], "outlet": ["Warta Timur"]}
-    assert soup.select_one("#relaxed") is None
 
-    svc = app.extensions["telusur.search"]
-    real = svc.search
-    monkeypatch.setattr(svc, "search", lambda req: replace(real(req), relaxed=True))
-    soup = soup_of(client, "/?q=banjir+zzz")
-    assert "memuat kata terbanyak" in soup.select_one("#relaxed").get_text()
+
+def test_few_all_words_matches_show_most_words_apart(client: FlaskClient) -> None:
+    """`banjir bekasi warga` has one article with all three words (a1); the articles with two
+    of them are listed apart, labelled, and not in the count, the facets or the export."""
+    soup = soup_of(client, "/?q=banjir+bekasi+warga&lang=en")
+    assert soup.select_one("#total")["data-total"] == "1"
+    assert [a["href"].split("?")[0] for a in soup.select("#hits h3 a")] == ["/articles/a1"]
+    partial = soup.select_one("#partial")
+    assert "more articles have most of the words" in partial.select_one("h2").get_text()
+    apart = [a["href"].split("?")[0] for a in partial.select("h3 a")]
+    assert apart and "/articles/a1" not in apart and "/articles/a2" in apart
+    assert "not counted" in partial.get_text()
+    assert qs(partial.select_one("#partial-all")["href"])["match"] == ["most"]
+    outlets = sum(int(li.select_one(".count").get_text()) for li in soup.select("#facet-outlet li"))
+    assert outlets == 1
+    export = client.get("/api/export.jsonl?q=banjir+bekasi+warga").get_data(as_text=True)
+    assert len(export.splitlines()) == 1
+    most = soup_of(client, "/?q=banjir+bekasi+warga&match=most&lang=en")
+    assert int(most.select_one("#total")["data-total"]) == 1 + len(apart)
+    assert most.select_one("#match-mode") is not None and most.select_one("#partial") is None
 
 
 def test_english_by_parameter_then_cookie(client: FlaskClient) -> None:

@@ -1,0 +1,151 @@
+"""Which articles a request counts: its query under a match mode, and its filters.
+
+One set of articles per request (`Matched.final`) is what the total, the facets, the timeline,
+the sort, the pages and the exports all count: a number an analyst quotes means one thing.
+
+Match modes (`SearchRequest.match`):
+  all   every required word or phrase (the default: the query as written);
+  most  all of them but one (either, for two);
+  any   at least one.
+Under `most` and `any` the all-words articles rank first. Under `all`, when fewer than
+RELAX_BELOW articles have every word, the articles that `most` would add are offered apart
+(`partial`), never counted in.
+
+Filters: an outlet filter ORs its values (this outlet or that one) and its list counts as if it
+were not set, so ticking a second outlet shows what it adds. An entity filter (person,
+organisation, place) ANDs its values (articles that name both) and its list counts within the
+filtered results: ticking a person lists who appears with them. `<facet>_not` excludes values.
+Values match case- and accent-blind; a value that matches nothing is reported, not dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+
+from index_format import facets as registry
+from search.facets import FacetData, query_mask
+from search.models import SearchRequest
+from search.query import ParsedQuery
+from search.topk import Scored, ScoreUnsupported, TopK
+
+MATCHES = ("all", "most", "any")
+# Below this many all-words articles, the articles most words find are offered apart.
+RELAX_BELOW = 10
+
+
+@dataclass
+class Matched:
+    final: np.ndarray  # the articles the request counts
+    counted_under: dict[str, np.ndarray]  # per facet list ("published" too): what it counts
+    strict: np.ndarray | None = None  # most/any: the all-words articles (ranked first)
+    scored: Scored | None = None  # the all-words query's numpy evaluation, when relevance
+    warnings: list[dict[str, str]] = field(default_factory=list)
+
+
+class Matcher:
+    """Matching on one open index generation."""
+
+    def __init__(self, searcher: Any, topk: TopK, facets: FacetData) -> None:
+        self.searcher = searcher
+        self.topk = topk
+        self.facets = facets
+
+    def mask(self, q: wq.Query | None) -> np.ndarray:
+        """The documents matching q (unscored: counting needs no scores)."""
+        if q is None:
+            return self.facets.live.copy()
+        # Block-wise postings into numpy: broad terms cost microseconds per block, not per
+        # hit (the scorer's reading: ids decoded with numpy, phrases from positions).
+        try:
+            return self.topk.evaluate(q).mask
+        except ScoreUnsupported:
+            return query_mask(self.searcher, q, self.facets.live)
+
+    def scored(self, parsed: ParsedQuery, sort: str) -> Scored | None:
+        """For a relevance-sorted query: its matching mask and numpy scores in one pass over
+        the postings (None when numpy does not model the query: Whoosh ranks it)."""
+        if parsed.query is None or sort != "relevance":
+            return None
+        try:
+            return self.topk.evaluate(parsed.query)
+        except ScoreUnsupported:
+            return None
+
+    def words(self, parsed: ParsedQuery, match: str) -> np.ndarray:
+        """The documents with at least the words `match` asks for (most: all but one, or
+        either of two; any: one), excluded words left out."""
+        counts = np.zeros(self.facets.size, dtype=np.int32)
+        for clause in parsed.required:
+            counts += self.mask(clause)
+        need = 1 if match == "any" else max(1, len(parsed.required) - 1)
+        found = counts >= need
+        if parsed.excluded is not None:
+            found &= ~self.mask(parsed.excluded)
+        return found & self.facets.live
+
+    def match(self, parsed: ParsedQuery, req: SearchRequest) -> Matched:
+        scored = self.scored(parsed, req.sort)
+        every = scored.mask.copy() if scored is not None else self.mask(parsed.query)
+        strict = None
+        base = every
+        if req.match != "all" and parsed.relaxable:
+            base = self.words(parsed, req.match) | every
+            strict = every
+        filters, warnings = self.filters(req)
+        final = base & _all(filters, self.facets.size)
+        counted = {}
+        for name in (*registry.names(), "published"):
+            own = {k for k in filters if k in (name, f"{name}_not")}
+            if name != "published" and registry.facet(name).entity:
+                own = set()  # within the results, its own filter included: who appears with
+            counted[name] = final if not own else base & _all(filters, self.facets.size, own)
+        return Matched(
+            final,
+            counted,
+            strict & final if strict is not None else None,
+            scored,
+            warnings,
+        )
+
+    def partial(self, parsed: ParsedQuery, req: SearchRequest, matched: Matched) -> np.ndarray:
+        """Under `all`, when fewer than RELAX_BELOW articles have every word: the articles
+        that `most` adds (filters applied); else none."""
+        empty = np.zeros(self.facets.size, dtype=bool)
+        if req.match != "all" or not parsed.relaxable:
+            return empty
+        if int(matched.final.sum()) >= RELAX_BELOW:
+            return empty
+        filters, _ = self.filters(req)
+        return self.words(parsed, "most") & _all(filters, self.facets.size) & ~matched.final
+
+    def filters(self, req: SearchRequest) -> tuple[dict[str, np.ndarray], list[dict[str, str]]]:
+        """Each filter's documents ("<facet>", "<facet>_not", "published"), and the values
+        that match nothing."""
+        fd = self.facets
+        masks: dict[str, np.ndarray] = {}
+        warnings: list[dict[str, str]] = []
+        for name, values in req.filters.items():
+            entity = registry.facet(name).entity
+            mask, unknown = fd.value_mask(name, values, every=entity)
+            masks[name] = mask
+            warnings += [{"facet": name, "value": v} for v in unknown]
+        for name, values in req.exclude.items():
+            mask, unknown = fd.value_mask(name, values, every=False)
+            masks[f"{name}_not"] = ~mask
+            warnings += [{"facet": f"{name}_not", "value": v} for v in unknown]
+        if req.date_from or req.date_to:
+            masks["published"] = fd.date_mask(req.date_from, req.date_to)
+        return masks, warnings
+
+
+def _all(masks: dict[str, np.ndarray], size: int, leave_out: set[str] | None = None) -> np.ndarray:
+    """The documents every filter keeps (but those left out)."""
+    kept = np.ones(size, dtype=bool)
+    for name, mask in masks.items():
+        if not leave_out or name not in leave_out:
+            kept &= mask
+    return kept
