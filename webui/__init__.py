@@ -54,7 +54,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         settings.index_dir, synonyms_file=settings.synonyms_file
     )
 
-    smorest = Api(app)
+    from webui.schemas import ApiErrorSchema
+
+    class TelusurApi(Api):
+        # The error every endpoint documents by default is the one it answers with (status
+        # an integer, code a string), not flask-smorest's own (code an integer).
+        ERROR_SCHEMA = ApiErrorSchema
+
+    smorest = TelusurApi(app)
     smorest.register_blueprint(api.blp)
     smorest.register_blueprint(export.blp)
     app.register_blueprint(views.bp)
