@@ -1,10 +1,12 @@
 """Dates the production way: `rebuild-index` and `update-index` read the archive once for the
 years its articles state, `--dates-between` bounds the rest, and the report counts how
-articles got their dates and why some have none."""
+articles got their dates and why some have none; the article page says where an inferred
+date came from."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +16,8 @@ from indexer.build import REPORT_NAME, rebuild_index
 from indexer.cli import main
 from search.models import SearchRequest
 from search.service import SearchService
-from tests.conftest import DATA
+from tests.conftest import DATA, article
+from webui import create_app
 
 TODAY = date(2026, 5, 1)
 DATES = DATA / "dates"
@@ -96,3 +99,20 @@ def test_an_update_takes_the_years_of_the_index_when_it_brings_too_few(
     second = runner.invoke(main, [*update, "--dates-between", "2016-01-01..2017-12-31"])
     assert "Added 0, replaced 1, unchanged 3" in second.output, second.output
     assert _dates_in(index_dir)["print-valentine.txt"] == "2017-02-14"
+
+
+def test_the_article_page_says_where_an_inferred_date_came_from(tmp_path: Path) -> None:
+    rebuild_index([DATES / "batch2016"], tmp_path / "ix", today=TODAY)
+    client = create_app({"INDEX_DIR": tmp_path / "ix", "TESTING": True}).test_client()
+    weekday = client.get("/articles/kontan-ekspor.txt?lang=en").get_data(as_text=True)
+    assert "21 Aug 2016" in weekday
+    assert "year inferred from the weekday and the archive&#39;s other years" in weekday
+    text = client.get("/articles/detik-tarif.txt?lang=id").get_data(as_text=True)
+    assert "tanggal dibaca dari teks berita" in text
+
+
+def test_a_metadata_date_says_nothing_more(make_index: Callable[..., Path]) -> None:
+    index_dir = make_index([article("m1", "Judul", "Isi berita.", published="2020-05-01")])
+    client = create_app({"INDEX_DIR": index_dir, "TESTING": True}).test_client()
+    html = client.get("/articles/m1?lang=en").get_data(as_text=True)
+    assert "1 May 2020" in html and 'class="date-source"' not in html
