@@ -6,8 +6,8 @@ nobody sees it. So each date written in the article becomes a candidate; a parti
 (indexer.date_evidence); and the publication date is chosen by the part the date plays:
 
 - a line that is only a date, or the date in the dateline ("Jakarta, Senin (10/1) -");
-- a reporting date: "…," kata Rusli, Rabu (11/9/2019)." (a reporting verb before it, or it
-  ends the sentence), with a weekday, in the lead paragraphs;
+- a reporting date: "…," kata Rusli, Rabu (11/9/2019)." (a reporting verb before it, less
+  so when it only ends the sentence), with a weekday, in the lead paragraphs;
 - any other past date, less so;
 - never a date in a plan, a schedule or a range ("akan digelar pada…", "hingga 30 Desember",
   "14-22 September"), nor history ("…2015 silam"), nor one after the ingestion day.
@@ -198,8 +198,10 @@ def _cues(text: str, m: DateMention, unit: int, lead: int | None) -> tuple[str, 
         cues.append("dateline")
     if unit <= 3 or unit == lead:
         cues.append("lead")
-    if _REPORT_RE.search(before) or _ENDS_SENTENCE_RE.match(after):
+    if _REPORT_RE.search(before):
         cues.append("report")
+    elif _ENDS_SENTENCE_RE.match(after):  # "…di Istana, Senin (16/9/2019)." weaker than a verb
+        cues.append("sentence-end")
     if _RANGE_RE.search(before):
         cues.append("range")
     elif _PLAN_RE.search(before) or _FUTURE_RE.match(after):
@@ -222,7 +224,7 @@ def _score(cues: tuple[str, ...]) -> int:
     if "plan" in cues or "range" in cues:
         return 1
     has = set(cues).__contains__
-    score = 2 + 2 * has("weekday") + 2 * has("report") + has("lead")
+    score = 2 + 2 * has("weekday") + 2 * has("report") + has("sentence-end") + has("lead")
     score += 2 * has("dateline-paragraph")
     score -= 3 * has("history") + has("weekday-mismatch")
     score -= 4 * has("outside-span") + has("latest-of-all")
@@ -262,7 +264,7 @@ def _judge(found: list[Candidate], anchors: _Anchors) -> list[Candidate]:
             # A bare date after every other one is a plan more often than the day of writing
             # (a weekday or a reporting verb says it is a report; measured on CLICK-ID).
             later = bool(others) and c.when > max(others) + timedelta(days=2)
-            if later and not {"report", "weekday"} & set(cues):
+            if later and not {"report", "sentence-end", "weekday"} & set(cues):
                 cues += ("latest-of-all",)
         judged.append(replace(c, cues=cues, rejected=rejected, score=_score(cues)))
     return judged
