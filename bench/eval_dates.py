@@ -9,7 +9,11 @@ inferred date is compared with the metadata date (articles without one are left 
 - ±1 / ±2 days: among dated articles, the share within that many days;
 - exact: among dated articles, the share on the very day.
 
-    python -m bench.eval_dates [--jsonl PATH] [--today YYYY-MM-DD] [--limit N]
+The archive is read as a rebuild reads it: a first pass gathers the years its articles state
+(one file: one batch), then each article is dated. `--alone` dates each article on its own
+evidence only, to show what that first pass is worth.
+
+    python -m bench.eval_dates [--jsonl PATH] [--today YYYY-MM-DD] [--limit N] [--alone]
 
 Skips (exit status 0) when the file is absent.
 """
@@ -27,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from indexer.date_evidence import ArchiveYears
 from indexer.extract import extract_article
 from indexer.models import Article, RawRecord
 from indexer.outlets import load_registry
@@ -46,6 +51,7 @@ class Score:
     within_1: int = 0
     within_2: int = 0
     by_source: Counter[str] = field(default_factory=Counter)
+    abstained: Counter[str] = field(default_factory=Counter)
     wrong_by_source: Counter[str] = field(default_factory=Counter)
 
     def add(self, truth: date, article: Article) -> None:
@@ -53,6 +59,7 @@ class Score:
         self.by_source[article.date_source] += 1
         found = article.published
         if found is None:
+            self.abstained[article.dating.reason if article.dating else "?"] += 1
             return
         self.dated += 1
         days = abs((found - truth).days)
@@ -73,6 +80,7 @@ class Score:
             "within_2_days": round(self.within_2 / dated, 4),
             "exact": round(self.exact / dated, 4),
             "date_source": dict(self.by_source.most_common()),
+            "no_date_because": dict(self.abstained.most_common()),
             "off_by_more_than_2_days": dict(self.wrong_by_source.most_common()),
         }
 
@@ -97,12 +105,20 @@ def as_scraped(n: int, fields: dict[str, str], with_url: bool) -> RawRecord:
     return RawRecord(f"article-{n:05d}", "news-clickid.jsonl", n + 1, dict(kept))
 
 
-def evaluate(rows: list[tuple[date, dict[str, str]]], *, with_url: bool, today: date) -> Score:
+def evaluate(
+    rows: list[tuple[date, dict[str, str]]], *, with_url: bool, today: date, alone: bool = False
+) -> Score:
+    """Infer as a rebuild does: one pass gathers the years the archive states, then each
+    article is extracted with them (`alone`: without that pass)."""
     registry = load_registry()
     records = [as_scraped(n, fields, with_url) for n, (_, fields) in enumerate(rows)]
+    years = ArchiveYears(today)
+    if not alone:
+        years.observe_all(records)
+    hint = years.hint()
     score = Score()
     for (truth, _), record in zip(rows, records, strict=True):
-        score.add(truth, extract_article(record, today=today, registry=registry))
+        score.add(truth, extract_article(record, today=today, registry=registry, dates=hint))
     return score
 
 
@@ -111,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jsonl", type=Path, default=DEFAULT_JSONL)
     parser.add_argument("--today", type=date.fromisoformat, default=date.today())
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--alone", action="store_true", help="no first pass over the archive")
     args = parser.parse_args(argv)
     if not args.jsonl.is_file():
         print(f"skipped: {args.jsonl} is not here")
@@ -119,9 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(rows):,} articles with a metadata date; ingestion date {args.today}")
     for with_url in (True, False):
         started = time.perf_counter()
-        score = evaluate(rows, with_url=with_url, today=args.today)
+        score = evaluate(rows, with_url=with_url, today=args.today, alone=args.alone)
         took = time.perf_counter() - started
-        label = "with URL" if with_url else "without URL"
+        label = ("with URL" if with_url else "without URL") + (", alone" if args.alone else "")
         print(json.dumps({"run": label, **score.as_dict(), "seconds": round(took, 1)}))
     return 0
 
