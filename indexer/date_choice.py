@@ -120,7 +120,7 @@ class DateChoice:
 ABSTAIN = {
     "no-date": "no date written in the text",
     "no-year": "day and month only, and nothing fixes the year",
-    "ambiguous-year": "the weekday leaves two or more years open",
+    "ambiguous-year": "the evidence leaves two or more years open",
     "weekday-conflict": "no year the evidence allows falls on the weekday written",
     "only-events": "only dates of plans, schedules, ranges or history",
     "weak": "only bare dates deep in the body",

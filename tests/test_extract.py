@@ -595,7 +595,7 @@ def test_inspect_text() -> None:
     assert "published: 2022-01-10  (weekday-inferred)" in result.stdout
     plain = CliRunner().invoke(inspect_command, [str(RAW / "kontan_partial_date.txt")])
     assert "published: -  (none)" in plain.stdout
-    assert "the weekday leaves two or more years open" in plain.stdout
+    assert "the evidence leaves two or more years open" in plain.stdout
     assert "  - Baca Juga: Harga Emas Turun Tipis Pagi Ini" in result.stdout
 
 
