@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
@@ -216,11 +216,11 @@ class ArchiveDates:
     def batch_span(self, record: RawRecord) -> DateSpan | None:
         return self.spans.get(group_of(record), self.whole)
 
-    def or_whole(self, years: Counter[int], why: str) -> ArchiveDates:
-        """These dates, with `years` as the whole archive's when it states too few itself."""
+    def or_whole(self, years: Callable[[], Counter[int]], why: str) -> ArchiveDates:
+        """These dates, with `years()` as the whole archive's when it states too few itself."""
         if self.whole is not None:
             return self
-        return replace(self, whole=span_of(years, why))
+        return replace(self, whole=span_of(years(), why))
 
     def for_records(self, records: Iterable[RawRecord]) -> ArchiveDates:
         """Only what `records` need: an archive of many folders sends little with a chunk."""

@@ -177,7 +177,7 @@ def update_index(
     def change(writer: Any, searcher: Any) -> None:
         # An update often brings too few articles to say which years the archive spans: the
         # years of the index's own dates stand in for them.
-        archive = dates.or_whole(index_years(searcher), "the years of the index's dates")
+        archive = dates.or_whole(lambda: index_years(searcher), "the years of the index's dates")
         for item in read_archive(paths, follow_links=follow_links):
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
