@@ -79,7 +79,6 @@ wait_option = click.option(
     help="Seconds to wait for another update or rebuild to finish.",
 )
 
-
 follow_links_option = click.option(
     "--follow-links",
     "follow_links",
