@@ -65,3 +65,9 @@ bench-quick: install
 .PHONY: eval-search
 eval-search: install
 	$(BIN)/python -m bench.eval_search
+
+# Date inference on CLICK-ID with its metadata hidden, with and without the URL: coverage,
+# wrong-year rate, share within ±1/±2 days (bench/eval_dates.py). Skips when the file is absent.
+.PHONY: eval-dates
+eval-dates: install
+	$(BIN)/python -m bench.eval_dates

@@ -23,6 +23,7 @@ from index_format.generations import (
     remove_old_generations,
 )
 from index_format.schema import build_schema
+from indexer.date_evidence import ArchiveYears, DateSpan
 from indexer.journal import changed_since, replay
 from indexer.models import RawRecord, Skipped
 from indexer.pipeline import WriteFailed, failure_reason, open_writer
@@ -48,6 +49,8 @@ class BuildSummary:
     replayed: tuple[int, int] = (0, 0)
     # What the reader changed so a record could be indexed (RawRecord.repairs), one each.
     repaired: list[Skipped] = field(default_factory=list)
+    # How the indexed articles got their dates: date_source, or "none:<why>" (date_report).
+    dates: Counter[str] = field(default_factory=Counter)
 
     def skipped_by_reason(self) -> Counter[str]:
         # Group "invalid JSON: Expecting value: line 1 column 2" under "invalid JSON".
@@ -62,6 +65,7 @@ class BuildSummary:
             "repaired_count": len(self.repaired),
             "repaired": [asdict(r) for r in self.repaired],
             "replayed": {"updated": self.replayed[0], "deleted": self.replayed[1]},
+            "dates": date_report(self.dates),
             "seconds": round(self.seconds, 3),
             "index": str(self.index_path) if self.index_path else None,
         }
@@ -76,16 +80,32 @@ def write_report(path: Path, report: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
+def date_report(outcomes: Counter[str]) -> dict[str, dict[str, int]]:
+    """The report's "dates": articles by date_source, and those without a date by why."""
+    by_source: Counter[str] = Counter()
+    why: Counter[str] = Counter()
+    for outcome, n in outcomes.items():
+        source, _, reason = outcome.partition(":")
+        by_source[source] += n
+        if reason:
+            why[reason] += n
+    return {"by_source": dict(by_source.most_common()), "no_date_because": dict(why.most_common())}
+
+
 def _last_occurrences(
-    paths: list[Path], *, follow_links: bool = False
+    paths: list[Path], *, follow_links: bool = False, years: ArchiveYears | None = None
 ) -> tuple[int, dict[str, tuple[str, int | None]]]:
-    """Count the records and find where each id last occurs: a later duplicate wins."""
+    """Count the records and find where each id last occurs: a later duplicate wins.
+
+    The same read gathers the years the archive's articles state into `years`."""
     last: dict[str, tuple[str, int | None]] = {}
     count = 0
     for item in read_archive(paths, follow_links=follow_links):
         if isinstance(item, RawRecord):
             count += 1
             last[item.doc_id] = (item.source, item.line)
+            if years is not None:
+                years.observe(item)
     return count, last
 
 
@@ -110,6 +130,8 @@ def rebuild_index(
     lock_wait: float = LOCK_WAIT_SECONDS,
     on_wait: Callable[[], None] | None = None,
     follow_links: bool = False,
+    dates_between: DateSpan | None = None,
+    trust_mtime: bool = False,
 ) -> BuildSummary:
     """Index every article in `paths` into a fresh generation and make it current.
 
@@ -117,14 +139,18 @@ def rebuild_index(
     indexer.journal), so none of them is undone. Raises BuildError when nothing could be
     indexed or writing failed, and IndexBusy when an update held the writer lock longer than
     `lock_wait`; the previous generation keeps serving in both cases. Symlinks that lead out
-    of the archive are read only with `follow_links`.
+    of the archive are read only with `follow_links`. Partial dates take their year from the
+    years the archive states, `dates_between` (the user's span) and, with `trust_mtime`, the
+    files' modification times (indexer.date_evidence).
     """
     started = time.perf_counter()
     started_ns = time.time_ns()
     paths = [Path(p) for p in paths]
     index_dir = Path(index_dir)
     summary = BuildSummary()
-    total, last = _last_occurrences(paths, follow_links=follow_links)
+    years = ArchiveYears(today)
+    total, last = _last_occurrences(paths, follow_links=follow_links, years=years)
+    dates = years.hint(between=dates_between, trust_mtime=trust_mtime)
     if on_total:
         on_total(total)
 
@@ -146,6 +172,7 @@ def rebuild_index(
                     summary,
                     keep=lambda record: superseded(record, last),
                     today=today,
+                    dates=dates,
                     progress=progress,
                 )
             except BaseException:

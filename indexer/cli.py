@@ -13,10 +13,12 @@ import click
 from index_format.errors import RebuildNeeded
 from index_format.generations import GRACE_SECONDS, LOCK_WAIT_SECONDS, IndexBusy
 from index_format.settings import Settings
-from indexer.build import REPORT_NAME, BuildError, rebuild_index, write_report
+from indexer.build import REPORT_NAME, BuildError, date_report, rebuild_index, write_report
+from indexer.date_evidence import DateSpan
 from indexer.inspect_cmd import inspect_command
 from indexer.models import Skipped
 from indexer.ner.cli import entities_command
+from indexer.options import dates_between_option, trust_mtime_option
 from indexer.pipeline import failure_reason
 from indexer.prepare import configure
 from indexer.update import UPDATE_REPORT_NAME, UpdateError, delete_articles, update_index
@@ -128,6 +130,18 @@ def _echo_skipped(skipped: list[Skipped], what: str = "skipped") -> None:
         click.echo(f"    … and {len(skipped) - 20:,} more (see the report)", err=True)
 
 
+def _echo_dates(outcomes: Counter[str]) -> None:
+    """One line: how the articles got their dates, and why some have none."""
+    report = date_report(outcomes)
+    if not report["by_source"]:
+        return
+    sources = ", ".join(f"{n:,} {source}" for source, n in report["by_source"].items())
+    click.echo(f"  dates: {sources}")
+    if report["no_date_because"]:
+        why = ", ".join(f"{n:,} {reason}" for reason, n in report["no_date_because"].items())
+        click.echo(f"  no date ({why}): see `telusur inspect` for why, article by article")
+
+
 def _report(command: str, path: Path, body: dict[str, Any]) -> None:
     write_report(path, {"command": command, "finished": datetime.now().isoformat(), **body})
 
@@ -148,6 +162,8 @@ def _failed_report(command: str, path: Path, paths: tuple[Path, ...], e: Excepti
 @grace_option
 @wait_option
 @follow_links_option
+@dates_between_option
+@trust_mtime_option
 @click.pass_context
 def rebuild_index_command(
     ctx: click.Context,
@@ -157,6 +173,8 @@ def rebuild_index_command(
     grace: float,
     wait: float,
     follow_links: bool,
+    dates_between: DateSpan | None,
+    trust_mtime: bool,
 ) -> None:
     """Index the archive at PATHS (files or folders) into a new index and swap it in."""
     settings = _settings(ctx, index_dir)
@@ -172,6 +190,8 @@ def rebuild_index_command(
             lock_wait=wait,
             on_wait=_on_wait,
             follow_links=follow_links,
+            dates_between=dates_between,
+            trust_mtime=trust_mtime,
         )
     except (BuildError, IndexBusy) as e:
         bar.close()
@@ -192,6 +212,7 @@ def rebuild_index_command(
         )
     _echo_skipped(summary.skipped)
     _echo_skipped(summary.repaired, "indexed after a repair")
+    _echo_dates(summary.dates)
     click.echo(f"Report: {report}")
 
 
@@ -202,6 +223,8 @@ def rebuild_index_command(
 @grace_option
 @wait_option
 @follow_links_option
+@dates_between_option
+@trust_mtime_option
 @click.pass_context
 def update_index_command(
     ctx: click.Context,
@@ -211,6 +234,8 @@ def update_index_command(
     grace: float,
     wait: float,
     follow_links: bool,
+    dates_between: DateSpan | None,
+    trust_mtime: bool,
 ) -> None:
     """Add the new articles in PATHS and replace the changed ones, without a full rebuild."""
     settings = _settings(ctx, index_dir)
@@ -225,6 +250,8 @@ def update_index_command(
             lock_wait=wait,
             on_wait=_on_wait,
             follow_links=follow_links,
+            dates_between=dates_between,
+            trust_mtime=trust_mtime,
         )
     except (UpdateError, IndexBusy, RebuildNeeded, OSError) as e:
         raise click.ClickException(f"{_reason(e)}; the index is unchanged") from e
@@ -239,6 +266,7 @@ def update_index_command(
     )
     _echo_skipped(summary.skipped)
     _echo_skipped(summary.repaired, "indexed after a repair")
+    _echo_dates(summary.dates)
 
 
 @main.command("delete")

@@ -1,4 +1,4 @@
-"""Dates in Indonesian news text, and which of them is the publication date.
+"""Dates written in Indonesian news text: where they are, and metadata dates.
 
 A focused regex parser rather than dateparser: news dates come in a handful of shapes
 (`Selasa (11/1/2022)`, `Senin (10/1)`, `Selasa, 11 Januari 2022`, `10 Jan 2022`, ISO) and
@@ -8,7 +8,6 @@ indexing must cost well under a millisecond per article.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -126,16 +125,9 @@ class DateMention:
     start: int
     end: int
 
-    def resolve(self, today: date, hint_years: Iterable[int] = ()) -> date | None:
-        """The date meant: the written one, or for a partial one the year from its weekday."""
-        if self.year is not None:
-            return _safe_date(self.year, self.month, self.day)
-        if self.weekday is None:
-            return None
-        return infer_year(self.day, self.month, self.weekday, today, hint_years)
 
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
+def safe_date(year: int, month: int, day: int) -> date | None:
+    """The date, or None when there is no such day (31 February)."""
     try:
         return date(year, month, day)
     except ValueError:
@@ -175,29 +167,6 @@ def find_dates(text: str) -> list[DateMention]:
     return found
 
 
-def infer_year(
-    day: int, month: int, weekday: int, today: date, hint_years: Iterable[int] = ()
-) -> date | None:
-    """The date `day`/`month` that falls on `weekday`, not after `today`.
-
-    With `hint_years` (years of full dates in the same article), a year within one of a hint
-    wins; otherwise the most recent such year. Looks back at most 60 years.
-    """
-    hints = sorted(set(hint_years), reverse=True)
-    candidates = [
-        d
-        for y in range(today.year, today.year - 61, -1)
-        if (d := _safe_date(y, month, day)) is not None and d <= today and d.weekday() == weekday
-    ]
-    if not candidates:
-        return None
-    for hint in hints:
-        near = [d for d in candidates if abs(d.year - hint) <= 1]
-        if near:
-            return min(near, key=lambda d: (abs(d.year - hint), -d.year))
-    return candidates[0]
-
-
 def parse_date(value: str | None) -> date | None:
     """A metadata date: ISO (with or without time), `10/01/2022`, `Selasa, 11 Januari 2022`."""
     if not value or not value.strip():
@@ -209,7 +178,7 @@ def parse_date(value: str | None) -> date | None:
         pass
     for mention in find_dates(text):
         if mention.year is not None:
-            resolved = _safe_date(mention.year, mention.month, mention.day)
+            resolved = safe_date(mention.year, mention.month, mention.day)
             if resolved is not None:
                 return resolved
     return None
@@ -227,44 +196,3 @@ def is_date_line(text: str) -> bool:
         rest = rest[: m.start] + " " + rest[m.end :]
     rest = _TIME_RE.sub(" ", rest)
     return not _DATE_LINE_FILLER_RE.sub("", rest)
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    when: date
-    rank: int  # 3 date line, 2 with weekday, 1 full date without weekday
-    inferred: bool
-
-
-def publication_date(
-    paragraphs: Iterable[str],
-    *,
-    today: date,
-    date_lines: Iterable[str] = (),
-) -> tuple[date | None, str]:
-    """The reporting date of an article and how it was found ("text", "weekday-inferred", "none").
-
-    News reports date what happened "pada Senin (10/1)"; events recalled from earlier carry
-    bare dates ("dimulai pada 2 Januari 2022"). So: a line that is only a date wins; then
-    dates written with a weekday; then other full dates. Among equals the latest one not
-    after `today` wins, since a report comes after what it reports.
-    """
-    dated: list[tuple[DateMention, int]] = []
-    for line in date_lines:
-        dated.extend((m, 3) for m in find_dates(line))
-    for text in paragraphs:
-        for m in find_dates(text):
-            dated.append((m, 2 if m.weekday is not None else 1))
-    hint_years = [m.year for m, _ in dated if m.year is not None]
-    candidates: list[_Candidate] = []
-    for m, rank in dated:
-        if m.year is None and m.weekday is None:
-            continue  # "(10/1)" alone: no year and nothing to infer it from
-        when = m.resolve(today, hint_years)
-        if when is None or when > today:
-            continue
-        candidates.append(_Candidate(when, rank, m.year is None))
-    if not candidates:
-        return None, "none"
-    best = max(candidates, key=lambda c: (c.rank, c.when, not c.inferred))
-    return best.when, "weekday-inferred" if best.inferred else "text"

@@ -6,7 +6,8 @@ read from the text:
   "MATA INDONESIA, ALMATY –"), then a self-reference ("Follow Berita WowKeren.com di Google News").
   A quoted source ("seperti dikutip Reuters") is never the publisher: agencies are not matched,
   and outlet names count only in those positions.
-- published: see indexer.dates.publication_date.
+- published: the metadata's, else indexer.date_choice.choose_date (text, URL, file name, and
+  the archive's years passed in as `dates`).
 - body: boilerplate paragraphs out (indexer.boilerplate), the outlet's dateline cut from the start.
 `extract_article` never raises and never drops an article: what cannot be read stays None/"none".
 """
@@ -19,8 +20,10 @@ from datetime import date
 from functools import lru_cache
 
 from indexer.boilerplate import clean_paragraphs, normalise, split_paragraphs
-from indexer.dates import parse_date, publication_date
-from indexer.models import Article, RawRecord
+from indexer.date_choice import choose_date
+from indexer.date_evidence import ArchiveDates
+from indexer.dates import parse_date
+from indexer.models import Article, DateSource, RawRecord
 from indexer.outlets import Outlet, OutletRegistry, load_registry
 
 __all__ = ["Dateline", "extract_article", "find_dateline", "strip_title_suffix"]
@@ -126,15 +129,18 @@ def extract_article(
     *,
     today: date | None = None,
     registry: OutletRegistry | None = None,
+    dates: ArchiveDates | None = None,
 ) -> Article:
     """Build an Article from a raw record; fields in `record.sidecar` win over inference.
 
-    `today` is the ingestion date (default: today): no publication date after it is accepted,
-    and partial dates take their year from it. `registry` defaults to the packaged one.
-    Never raises: a record that cannot be interpreted still becomes an Article.
+    `today` is the ingestion date (default: today): no publication date after it is accepted.
+    `dates` is what the archive and the user say about its dates (the years its articles
+    state, --dates-between), which partial dates need for their year. `registry` defaults to
+    the packaged one. Never raises: a record that cannot be interpreted still becomes an
+    Article.
     """
     try:
-        return _extract(record, today or date.today(), registry or load_registry())
+        return _extract(record, today or date.today(), registry or load_registry(), dates)
     except Exception:
         fields = {**record.fields, **{k: v for k, v in record.sidecar.items() if v}}
         return Article(
@@ -144,7 +150,9 @@ def extract_article(
         )
 
 
-def _extract(record: RawRecord, today: date, registry: OutletRegistry) -> Article:
+def _extract(
+    record: RawRecord, today: date, registry: OutletRegistry, dates: ArchiveDates | None
+) -> Article:
     fields = {**record.fields, **{k: v for k, v in record.sidecar.items() if v and v.strip()}}
     url = _field(fields, "url")
     title = _one_line(fields.get("title") or "")
@@ -190,11 +198,21 @@ def _extract(record: RawRecord, today: date, registry: OutletRegistry) -> Articl
 
     # Publication date.
     published = parse_date(_field(fields, "published"))
-    date_source = "metadata" if published else "none"
+    date_source: DateSource = "metadata" if published else "none"
+    dating = None
     if published is None:
-        published, date_source = publication_date(
-            [title, *cleaned.kept], today=today, date_lines=cleaned.date_lines
+        units = [title, *cleaned.kept]
+        lead = next((i for i, u in enumerate(units) if u is dateline_unit), None)
+        dating = choose_date(
+            units,
+            record=record,
+            url=url,
+            today=today,
+            date_lines=cleaned.date_lines,
+            lead=lead,
+            hint=dates,
         )
+        published, date_source = dating.published, dating.source
 
     title = strip_title_suffix(title, registry) or _fallback_title(cleaned.kept)
     return Article(
@@ -207,4 +225,5 @@ def _extract(record: RawRecord, today: date, registry: OutletRegistry) -> Articl
         published=published,
         date_source=date_source,
         removed=removed,
+        dating=dating,
     )

@@ -11,8 +11,11 @@ from typing import Any
 import click
 
 from index_format.settings import Settings
+from indexer.date_choice import ABSTAIN
+from indexer.date_evidence import ArchiveDates, ArchiveYears, DateSpan
 from indexer.extract import extract_article
 from indexer.models import Article, RawRecord, Skipped
+from indexer.options import dates_between_option, trust_mtime_option
 from indexer.outlets import OutletRegistry, RegistryError, load_registry
 
 
@@ -21,13 +24,14 @@ def inspect_records(
     *,
     today: date | None = None,
     registry: OutletRegistry | None = None,
+    dates: ArchiveDates | None = None,
 ) -> Iterator[tuple[RawRecord, Article] | Skipped]:
     """Each readable record with its extracted Article; skipped ones passed through."""
     for item in items:
         if isinstance(item, Skipped):
             yield item
         else:
-            yield item, extract_article(item, today=today, registry=registry)
+            yield item, extract_article(item, today=today, registry=registry, dates=dates)
 
 
 def article_json(article: Article) -> dict[str, Any]:
@@ -39,6 +43,8 @@ def article_json(article: Article) -> dict[str, Any]:
         "outlet_source": article.outlet_source,
         "published": article.published.isoformat() if article.published else None,
         "date_source": article.date_source,
+        # How the date was inferred, or why there is none: candidates and evidence.
+        "dating": article.dating.as_json() if article.dating else None,
         "body": article.body,
         "removed": article.removed,
     }
@@ -55,11 +61,30 @@ def _show(record: RawRecord, article: Article) -> None:
     click.echo(f"title:     {article.title}")
     click.echo(f"outlet:    {article.outlet or '-'}  ({article.outlet_source})")
     click.echo(f"published: {published}  ({article.date_source})")
+    _show_dating(article)
     click.echo(f"body:      {len(article.body):,} characters, {paragraphs} paragraphs")
     click.echo(f"removed:   {len(article.removed)} lines")
     for line in article.removed:
         click.echo(f"  - {line if len(line) <= 120 else line[:119] + '…'}")
     click.echo()
+
+
+def _show_dating(article: Article) -> None:
+    """Why the date is what it is: the evidence, then every date the text holds."""
+    dating = article.dating
+    if dating is None:
+        return
+    why = [ABSTAIN.get(dating.reason, dating.reason)] if dating.reason else []
+    dates = []
+    for c in dating.candidates:
+        notes = [", ".join(c.cues) or "-"]
+        notes += [f"year from {c.year_from}"] if c.year_from else []
+        notes += [c.rejected] if c.rejected else []
+        when = c.when.isoformat() if c.when else "?"
+        dates.append(f"{c.written!r} → {when} ({'; '.join(notes)})")
+    for label, lines in (("why:", [*why, *dating.evidence]), ("dates:", dates)):
+        for i, line in enumerate(lines):
+            click.echo(f"  {label if i == 0 else '':<9} {line}")
 
 
 @click.command("inspect")
@@ -77,6 +102,8 @@ def _show(record: RawRecord, article: Article) -> None:
     is_flag=True,
     help="Also read symlinks in the archive whose target lies outside it.",
 )
+@dates_between_option
+@trust_mtime_option
 @click.pass_context
 def inspect_command(
     ctx: click.Context,
@@ -84,11 +111,15 @@ def inspect_command(
     as_json: bool,
     today: Any | None,
     follow_links: bool,
+    dates_between: DateSpan | None,
+    trust_mtime: bool,
 ) -> None:
     """Show what extraction reads from the archives at PATHS: title, outlet, date, body.
 
-    Lists the boilerplate lines taken out of each body, so an operator can check the
-    extraction before indexing. Skipped files and records are reported on stderr.
+    Lists the boilerplate lines taken out of each body, and how each date was found (or why
+    there is none), so an operator can check the extraction before indexing. Like a
+    rebuild, it reads the archive twice: first for the years its articles state. Skipped
+    files and records are reported on stderr.
     """
     from indexer.sources import read_archive  # the archive reader is the lead's module
 
@@ -98,9 +129,12 @@ def inspect_command(
     except RegistryError as e:
         raise click.ClickException(str(e)) from e
     ingestion = today.date() if today is not None else None
+    years = ArchiveYears(ingestion)
+    years.observe_all(read_archive(list(paths), follow_links=follow_links))
+    dates = years.hint(between=dates_between, trust_mtime=trust_mtime)
     articles = skipped = 0
     items = read_archive(list(paths), follow_links=follow_links)
-    for item in inspect_records(items, today=ingestion, registry=registry):
+    for item in inspect_records(items, today=ingestion, registry=registry, dates=dates):
         if isinstance(item, Skipped):
             skipped += 1
             click.echo(f"skipped {_where(item.source, item.line)}: {item.reason}", err=True)

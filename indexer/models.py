@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Literal
 
-# How an article's date was found (issue: ingest scraped article text).
-DATE_SOURCES = ("metadata", "text", "weekday-inferred", "none")
+if TYPE_CHECKING:
+    from indexer.date_choice import DateChoice
+
+# How an article's date was found: its metadata; written in full in its text; in its URL or
+# file name; day and month from the text with the year from the weekday and the evidence
+# (indexer.date_evidence), or from the evidence alone; none.
+DateSource = Literal[
+    "metadata", "text", "url", "filename", "weekday-inferred", "year-inferred", "none"
+]
 
 
 @dataclass(frozen=True)
@@ -49,8 +57,10 @@ class Article:
     outlet: str | None = None
     outlet_source: str = "none"  # metadata | url | dateline | self-reference | none
     published: date | None = None
-    date_source: str = "none"  # one of DATE_SOURCES
+    date_source: DateSource = "none"
     removed: list[str] = field(default_factory=list)  # boilerplate lines taken out of the body
+    # How the date was inferred from the text, or why there is none (None for metadata dates).
+    dating: DateChoice | None = None
     person: list[str] = field(default_factory=list)  # canonical entity names
     organisation: list[str] = field(default_factory=list)
     place: list[str] = field(default_factory=list)

@@ -24,6 +24,7 @@ import os
 import queue
 import signal
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -32,6 +33,7 @@ from whoosh.writing import SegmentWriter
 
 from index_format.codec import PackedCodec
 from index_format.pool import build_writer
+from indexer.date_evidence import ArchiveDates
 from indexer.models import RawRecord, Skipped
 from indexer.prepare import prepare_article, prepare_documents
 
@@ -51,14 +53,24 @@ def worker_count() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def write_chunk(writer: Any, records: list[RawRecord], today: date | None) -> list[Skipped]:
-    """Prepare and add `records`; returns the ones skipped, each with its reason."""
-    prepared, skipped = prepare_documents(records, today)
-    for record, doc in prepared:
+def write_chunk(
+    writer: Any,
+    records: list[RawRecord],
+    today: date | None,
+    dates: ArchiveDates | None = None,
+    tally: Counter[str] | None = None,
+) -> list[Skipped]:
+    """Prepare and add `records`; returns the ones skipped, each with its reason. `tally`
+    counts how each added article got its date (indexer.prepare.date_outcome)."""
+    prepared, skipped = prepare_documents(records, today, dates)
+    for record, doc, outcome in prepared:
         try:
             writer.add_document(**doc)
         except Exception as e:  # the writer added nothing of it (index_format.pool)
             skipped.append(Skipped(record.source, record.line, f"cannot be indexed: {e}"))
+            continue
+        if tally is not None:
+            tally[outcome] += 1
     return skipped
 
 
@@ -81,13 +93,16 @@ class _Segments:
         self.writer = build_writer(ix, _lk=False)  # the feeding writer holds the lock
         self.done: list[Any] = []
 
-    def write(self, records: list[RawRecord], today: date | None) -> tuple[int, list[Skipped]]:
+    def write(
+        self, records: list[RawRecord], today: date | None, dates: ArchiveDates | None
+    ) -> tuple[int, list[Skipped], Counter[str]]:
         if self.writer.docnum and self.writer.pool.size > self.limit:
             self.done.append(self.writer._finalize_segment())
             self.writer = build_writer(self.ix, _lk=False)
         before = self.writer.docnum
-        skipped = write_chunk(self.writer, records, today)
-        return self.writer.docnum - before, skipped
+        tally: Counter[str] = Counter()
+        skipped = write_chunk(self.writer, records, today, dates, tally)
+        return self.writer.docnum - before, skipped, tally
 
     def finish(self) -> list[Any]:
         if self.writer.docnum:
@@ -124,21 +139,25 @@ class PipelineWriter(SegmentWriter):
         *,
         keep: Callable[[RawRecord], str | None] = lambda r: None,
         today: date | None = None,
+        dates: ArchiveDates | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> None:
         """Write every kept record; skipped ones go to `summary.skipped` with their reason,
-        and `progress(n)` counts each record once it is judged or written."""
+        how each article got its date to `summary.dates`, and `progress(n)` counts each
+        record once it is judged or written. `dates` travels with each chunk, as `today`."""
         sink = _Workers(self, summary, progress) if self.procs > 1 else None
         here = self._here = _Segments(self.ix, self.segment_mb) if sink is None else None
 
         def send(chunk: list[RawRecord]) -> None:
+            hint = dates.for_records(chunk) if dates is not None else None
             if sink is not None:
-                sink.put((today, chunk))
+                sink.put((today, hint, chunk))
                 return
             assert here is not None
-            indexed, skipped = here.write(chunk, today)
+            indexed, skipped, tally = here.write(chunk, today, hint)
             summary.indexed += indexed
             summary.skipped.extend(skipped)
+            summary.dates.update(tally)
             if progress:
                 progress(len(chunk))
 
@@ -230,9 +249,9 @@ def _work(storage: Any, indexname: str, parent: int, jobs: Any, results: Any, mb
     try:
         segments = _Segments(storage.open_index(indexname), mb)
         while (job := jobs.get()) is not None:
-            today, records = job
-            indexed, skipped = segments.write(records, today)
-            results.put(("chunk", len(records), indexed, skipped))
+            today, dates, records = job
+            indexed, skipped, tally = segments.write(records, today, dates)
+            results.put(("chunk", len(records), indexed, skipped, tally))
         results.put(("done", segments.finish()))
     except BaseException as e:
         results.put(("error", failure_reason(e), traceback.format_exc()))
@@ -262,9 +281,10 @@ class _Workers:
     def _handle(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
         if kind == "chunk":
-            _, done, indexed, skipped = message
+            _, done, indexed, skipped, tally = message
             self.summary.indexed += indexed
             self.summary.skipped.extend(skipped)
+            self.summary.dates.update(tally)
             if self.progress:
                 self.progress(done)
         elif kind == "done":

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from index_format.analysis import configure_stem_exceptions
 from index_format.settings import Settings
+from indexer.date_evidence import ArchiveDates
 from indexer.document import to_document
 from indexer.entities import (
     AliasTable,
@@ -49,9 +50,21 @@ def configure(settings: Settings) -> None:
     )
 
 
-def extract(record: RawRecord, today: date | None = None) -> Article:
-    """The article of `record`, with the configured outlet registry; entities not yet tagged."""
-    return extract_article(record, today=today, registry=_resources.registry)
+def extract(
+    record: RawRecord, today: date | None = None, dates: ArchiveDates | None = None
+) -> Article:
+    """The article of `record`, with the configured outlet registry; entities not yet tagged.
+
+    `dates`: what the archive and the user say about dates (indexer.date_evidence)."""
+    return extract_article(record, today=today, registry=_resources.registry, dates=dates)
+
+
+def date_outcome(article: Article) -> str:
+    """How the article got its date, as the build report counts it: its date_source, or
+    `none:<why>` (indexer.date_choice.ABSTAIN) when it has none."""
+    if article.published is None and article.dating is not None and article.dating.reason:
+        return f"none:{article.dating.reason}"
+    return article.date_source
 
 
 # Articles whose tagging is put off to the end of a `tagging_batch` block, when one is open.
@@ -112,14 +125,22 @@ def tagging_batch() -> Iterator[dict[int, Exception]]:
                 errors[id(article)] = e
 
 
-def prepare_article(record: RawRecord, today: date | None = None) -> Article:
+def prepare_article(
+    record: RawRecord, today: date | None = None, dates: ArchiveDates | None = None
+) -> Article:
     """Extract the article and tag its entities: everything but writing it."""
-    return tag_entities(extract(record, today))
+    return tag_entities(extract(record, today, dates))
+
+
+class Prepared(NamedTuple):
+    record: RawRecord
+    doc: dict[str, Any]  # the index document
+    date_outcome: str  # date_outcome(article), for the build report
 
 
 def prepare_documents(
-    records: list[RawRecord], today: date | None = None
-) -> tuple[list[tuple[RawRecord, dict[str, Any]]], list[Skipped]]:
+    records: list[RawRecord], today: date | None = None, dates: ArchiveDates | None = None
+) -> tuple[list[Prepared], list[Skipped]]:
     """Each record with its index document, tagged together (a third cheaper than one at a
     time), and the records skipped with their reason: an extraction or tagging bug costs one
     article, not the build. What the write pipeline (indexer.pipeline) writes per chunk."""
@@ -128,15 +149,15 @@ def prepare_documents(
     with tagging_batch() as failed:
         for record in records:
             try:
-                prepared.append((record, prepare_article(record, today)))
+                prepared.append((record, prepare_article(record, today, dates)))
             except Exception as e:
                 skipped.append(_failed(record, e))
-    docs: list[tuple[RawRecord, dict[str, Any]]] = []
+    docs: list[Prepared] = []
     for record, article in prepared:
         try:
             if id(article) in failed:
                 raise failed[id(article)]
-            docs.append((record, to_document(article)))
+            docs.append(Prepared(record, to_document(article), date_outcome(article)))
         except Exception as e:
             skipped.append(_failed(record, e))
     return docs, skipped

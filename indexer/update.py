@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -39,10 +40,11 @@ from index_format.generations import (
     remove_old_generations,
 )
 from indexer import journal
-from indexer.build import _last_occurrences, superseded
+from indexer.build import _last_occurrences, date_report, superseded
+from indexer.date_evidence import ArchiveDates, ArchiveYears, DateSpan
 from indexer.document import content_hash, to_document
 from indexer.models import RawRecord, Skipped
-from indexer.prepare import extract, tag_entities
+from indexer.prepare import date_outcome, extract, tag_entities
 from indexer.sources import read_archive
 
 UPDATE_REPORT_NAME = "last-update-report.json"
@@ -62,6 +64,7 @@ class UpdateSummary:
     changed_ids: list[str] = field(default_factory=list)  # added, replaced or deleted
     repaired: list[Skipped] = field(default_factory=list)  # as BuildSummary.repaired
     skipped: list[Skipped] = field(default_factory=list)
+    dates: Counter[str] = field(default_factory=Counter)  # added and replaced, as BuildSummary's
     seconds: float = 0.0
     index_path: Path | None = None  # the generation serving afterwards
 
@@ -80,6 +83,7 @@ class UpdateSummary:
             "skipped": [asdict(s) for s in self.skipped],
             "repaired_count": len(self.repaired),
             "repaired": [asdict(r) for r in self.repaired],
+            "dates": date_report(self.dates),
             "seconds": round(self.seconds, 3),
             "index": str(self.index_path) if self.index_path else None,
         }
@@ -152,20 +156,28 @@ def update_index(
     on_wait: Callable[[], None] | None = None,
     grace_seconds: float = GRACE_SECONDS,
     follow_links: bool = False,
+    dates_between: DateSpan | None = None,
+    trust_mtime: bool = False,
 ) -> UpdateSummary:
     """Add the articles in `paths` that are new, replace those whose content hash changed.
 
     Within `paths` a later record with the same id wins (the earlier one is reported).
-    Symlinks in the archive that lead outside it are read only with `follow_links`.
+    Symlinks in the archive that lead outside it are read only with `follow_links`. Dates
+    are inferred as by rebuild_index, from the years the articles in `paths` state.
     """
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
     summary = UpdateSummary()
-    total, last = _last_occurrences(paths, follow_links=follow_links)
+    years = ArchiveYears(today)
+    total, last = _last_occurrences(paths, follow_links=follow_links, years=years)
+    dates = years.hint(between=dates_between, trust_mtime=trust_mtime)
     if on_total:
         on_total(total)
 
     def change(writer: Any, searcher: Any) -> None:
+        # An update often brings too few articles to say which years the archive spans: the
+        # years of the index's own dates stand in for them.
+        archive = dates.or_whole(lambda: index_years(searcher), "the years of the index's dates")
         for item in read_archive(paths, follow_links=follow_links):
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
@@ -176,7 +188,7 @@ def update_index(
                 summary.skipped.append(Skipped(item.source, item.line, reason))
                 continue
             summary.repaired += [Skipped(item.source, item.line, r) for r in item.repairs]
-            _upsert(writer, searcher, item, summary, today)
+            _upsert(writer, searcher, item, summary, today, archive)
 
     apply_change(
         index_dir,
@@ -191,12 +203,28 @@ def update_index(
     return summary
 
 
+def index_years(searcher: Any) -> Counter[int]:
+    """How many of the index's articles fall in each year (from the published field's terms:
+    a few thousand distinct days, not the documents)."""
+    field = searcher.schema["published"]
+    reader = searcher.reader()
+    years: Counter[int] = Counter()
+    for term in field.sortable_terms(reader, "published"):
+        years[field.from_bytes(term).year] += reader.doc_frequency("published", term)
+    return years
+
+
 def _upsert(
-    writer: Any, searcher: Any, record: RawRecord, summary: UpdateSummary, today: date | None
+    writer: Any,
+    searcher: Any,
+    record: RawRecord,
+    summary: UpdateSummary,
+    today: date | None,
+    dates: ArchiveDates | None = None,
 ) -> None:
     try:
         # The hash needs only the extracted text; tag entities only when something changed.
-        article = extract(record, today)
+        article = extract(record, today, dates)
         docnum = searcher.document_number(id=record.doc_id)
         stored = searcher.stored_fields(docnum) if docnum is not None else {}
         if stored.get("content_hash") == content_hash(article):
@@ -207,6 +235,7 @@ def _upsert(
         summary.skipped.append(Skipped(record.source, record.line, f"extraction failed: {e!r}"))
         return
     writer.update_document(**to_document(article))
+    summary.dates[date_outcome(article)] += 1
     summary.changed_ids.append(record.doc_id)
     if docnum is None:
         summary.added += 1

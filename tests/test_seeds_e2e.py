@@ -32,3 +32,12 @@ def test_kerusuhan_kazakhstan_on_the_page(seeds_client: FlaskClient) -> None:
     html = seeds_client.get("/?q=kerusuhan+kazakhstan").get_data(as_text=True)
     assert html.count('class="hit"') == 5
     assert "<mark" in html
+
+
+def test_kontan_and_wowkeren_keep_their_dates(seeds_client: FlaskClient) -> None:
+    """Both write only "Senin (10/1)": the weekday and the years the other seeds state give
+    2022 (Monday 10 January fell in 2011 and 2005 too)."""
+    for seed in ("000_", "003_"):
+        [doc_id] = [i for i in SEED_IDS if i.startswith(seed)]
+        body = seeds_client.get(f"/api/articles/{doc_id}").get_json()
+        assert (body["published"], body["date_source"]) == ("2022-01-10", "weekday-inferred")

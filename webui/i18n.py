@@ -137,6 +137,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_related": ("Tidak ada berita terkait.", "No related articles."),
     "back_to_search": ("Kembali ke pencarian", "Back to search"),
     "error_title": ("Kesalahan", "Error"),
+    # Where an article's date came from when its metadata had none (indexer.models.DateSource).
+    "date_source_text": ("tanggal dibaca dari teks berita", "date read from the article's text"),
+    "date_source_url": ("tanggal dibaca dari URL berita", "date read from the article's URL"),
+    "date_source_filename": ("tanggal dibaca dari nama berkas", "date read from the file name"),
+    "date_source_weekday-inferred": (
+        "tahun disimpulkan dari nama hari dan tahun-tahun lain dalam arsip",
+        "year inferred from the weekday and the archive's other years",
+    ),
+    "date_source_year-inferred": (
+        "tahun disimpulkan dari URL, nama berkas atau tahun-tahun lain dalam arsip",
+        "year inferred from the URL, the file name or the archive's other years",
+    ),
 }
 
 MONTHS = {

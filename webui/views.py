@@ -276,4 +276,12 @@ def article_page(doc_id: str) -> Any:
         source_url=(
             view.url if view.url and view.url.lower().startswith(("http://", "https://")) else None
         ),
+        date_source_key=_date_source_key(view.published, view.date_source),
     )
+
+
+def _date_source_key(published: date | None, date_source: str) -> str | None:
+    """The words saying where an inferred date came from; None for a metadata date (or a
+    date_source this version has no words for)."""
+    key = f"date_source_{date_source}"
+    return key if published is not None and key in i18n.STRINGS else None

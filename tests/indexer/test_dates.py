@@ -1,4 +1,5 @@
-"""Dates in Indonesian news text, and which of them is the publication date."""
+"""Dates written in Indonesian news text (indexer.dates); which of them is the publication
+date is tests/test_date_choice.py."""
 
 from __future__ import annotations
 
@@ -6,9 +7,7 @@ from datetime import date
 
 import pytest
 
-from indexer.dates import find_dates, infer_year, is_date_line, parse_date, publication_date
-
-TODAY = date(2026, 5, 1)
+from indexer.dates import find_dates, is_date_line, parse_date
 
 
 @pytest.mark.parametrize(
@@ -51,24 +50,6 @@ def test_not_dates(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("day", "month", "weekday", "today", "hints", "expected"),
-    [
-        (10, 1, 0, date(2026, 5, 1), (), date(2022, 1, 10)),  # Monday 10 Jan: 2022, next 2028
-        (10, 1, 0, date(2022, 1, 10), (), date(2022, 1, 10)),  # the ingestion day itself
-        (10, 1, 0, date(2022, 1, 9), (), date(2011, 1, 10)),  # not after the ingestion date
-        (16, 9, 0, date(2026, 5, 1), (), date(2024, 9, 16)),
-        (16, 9, 0, date(2026, 5, 1), (2019,), date(2019, 9, 16)),  # a full date elsewhere
-        (16, 9, 0, date(2026, 5, 1), (2020,), date(2019, 9, 16)),  # within a year of the hint
-        (29, 2, 1, date(2026, 5, 1), (), date(2000, 2, 29)),  # leap days are rare
-    ],
-)
-def test_infer_year(
-    day: int, month: int, weekday: int, today: date, hints: tuple[int, ...], expected: date
-) -> None:
-    assert infer_year(day, month, weekday, today, hints) == expected
-
-
-@pytest.mark.parametrize(
     ("value", "expected"),
     [
         ("2022-01-10", date(2022, 1, 10)),
@@ -85,43 +66,6 @@ def test_infer_year(
 )
 def test_parse_date(value: str | None, expected: date | None) -> None:
     assert parse_date(value) == expected
-
-
-@pytest.mark.parametrize(
-    ("paragraphs", "expected", "source"),
-    [
-        # The reporting date (with weekday), not the event recalled with a bare date.
-        (
-            [
-                "Dilansir dari bbc.com pada Selasa (11/1/2022), protes dimulai pada "
-                "2 Januari 2022 terjadi karena ketidakpuasan."
-            ],
-            date(2022, 1, 11),
-            "text",
-        ),
-        # A full date elsewhere beats an inferred partial one of the day before.
-        (
-            ["pada Senin (10/1).", "melansir Tass, Selasa, 11 Januari 2022."],
-            date(2022, 1, 11),
-            "text",
-        ),
-        (["pada Senin (10/1) waktu setempat."], date(2022, 1, 10), "weekday-inferred"),
-        (["Hanya tanggal (10/1) tanpa hari."], None, "none"),
-        (["Tidak ada tanggal sama sekali."], None, "none"),
-        (["Acara akan digelar Senin (10/1/2030)."], None, "none"),  # after ingestion
-        (["Peristiwa itu terjadi pada 12 Mei 1998."], date(1998, 5, 12), "text"),
-    ],
-)
-def test_publication_date(paragraphs: list[str], expected: date | None, source: str) -> None:
-    assert publication_date(paragraphs, today=TODAY) == (expected, source)
-
-
-def test_date_line_wins() -> None:
-    paragraphs = ["Rapat digelar Kamis (6/1/2022) pekan lalu."]
-    found = publication_date(
-        paragraphs, today=TODAY, date_lines=["Senin, 3 Januari 2022 | 10:05 WIB"]
-    )
-    assert found == (date(2022, 1, 3), "text")
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.boilerplate import Cleaned, clean_paragraphs, normalise, split_paragraphs
+from indexer.date_evidence import ArchiveYears
 from indexer.extract import extract_article, strip_title_suffix
 from indexer.inspect_cmd import inspect_command
 from indexer.models import RawRecord
@@ -181,10 +182,10 @@ CASES: dict[str, Case] = {
         published=date(2022, 1, 10),
         date_source="text",
     ),
-    "partial date weekday-inferred": Case(
+    # Monday 10 January: 2022, 2011, 2005…; nothing here says which (the archive's years,
+    # tests/test_date_choice.py, would).
+    "partial date alone: no date rather than a guess": Case(
         txt("Judul", f"Tokayev berbicara pada Senin (10/1). {SENT}"),
-        published=date(2022, 1, 10),
-        date_source="weekday-inferred",
     ),
     "partial date uses the year of another full date": Case(
         txt("Judul", f"Aksi dimulai 2 September 2019. Polisi bertindak Senin (16/9). {SENT}"),
@@ -496,9 +497,13 @@ def _sentences(text: str) -> list[str]:
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the user's seeds are not here")
 @pytest.mark.parametrize("seed", sorted(SEED_EXPECTED))
 def test_seed_acceptance(seed: str) -> None:
+    # Kontan and WowKeren write only "Senin (10/1)": the year comes from the weekday and the
+    # years the other seeds state, gathered as a rebuild gathers them.
+    years = ArchiveYears(TODAY)
+    years.observe_all(_seed_record(p) for p in SEEDS.glob("*.txt"))
     [path] = SEEDS.glob(f"{seed}_*.txt")
     record = _seed_record(path)
-    article = extract_article(record, today=TODAY)
+    article = extract_article(record, today=TODAY, dates=years.hint())
     outlet, published, source = SEED_EXPECTED[seed]
     assert (article.outlet, article.published, article.date_source) == (outlet, published, source)
     for junk in LISTED_BOILERPLATE:
@@ -558,7 +563,11 @@ def test_inspect_json() -> None:
         "Kontan",
         "dateline",
     )
-    assert (kontan["published"], kontan["date_source"]) == ("2022-01-10", "weekday-inferred")
+    # Only "Senin (10/1)", and two articles of the archive state a year: no date, and why.
+    assert (kontan["published"], kontan["date_source"]) == (None, "none")
+    assert kontan["dating"]["no_date_because"] == "ambiguous-year"
+    [candidate] = kontan["dating"]["candidates"]
+    assert candidate["written"] == "Senin (10/1)" and "2022, 2011" in candidate["rejected"]
     assert "Baca Juga: Harga Emas Turun Tipis Pagi Ini" in kontan["removed"]
     wow = rows["wowkeren_selfref.txt"]
     assert (wow["outlet"], wow["outlet_source"]) == ("WowKeren", "self-reference")
@@ -568,11 +577,32 @@ def test_inspect_json() -> None:
     assert rows["j1"]["outlet"] == "Okezone" and rows["j1"]["title"] == "Judul Pertama"
 
 
+def test_inspect_json_with_the_users_span() -> None:
+    result = CliRunner().invoke(
+        inspect_command,
+        [
+            "--json",
+            "--dates-between",
+            "2022-01-01..2022-12-31",
+            str(RAW / "kontan_partial_date.txt"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    [kontan] = map(json.loads, result.stdout.splitlines())
+    assert (kontan["published"], kontan["date_source"]) == ("2022-01-10", "weekday-inferred")
+    assert any("--dates-between" in line for line in kontan["dating"]["evidence"])
+
+
 def test_inspect_text() -> None:
-    result = CliRunner().invoke(inspect_command, [str(RAW / "kontan_partial_date.txt")])
+    result = CliRunner().invoke(
+        inspect_command, ["--dates-between", "2022", str(RAW / "kontan_partial_date.txt")]
+    )
     assert result.exit_code == 0, result.output
     assert "outlet:    Kontan  (dateline)" in result.stdout
-    assert "weekday-inferred" in result.stdout
+    assert "published: 2022-01-10  (weekday-inferred)" in result.stdout
+    plain = CliRunner().invoke(inspect_command, [str(RAW / "kontan_partial_date.txt")])
+    assert "published: -  (none)" in plain.stdout
+    assert "the evidence leaves two or more years open" in plain.stdout
     assert "  - Baca Juga: Harga Emas Turun Tipis Pagi Ini" in result.stdout
 
 

@@ -81,10 +81,10 @@ def test_an_extraction_error_costs_one_article(
 ) -> None:
     real = indexer.prepare.prepare_article
 
-    def flaky(record: Any, today: Any = None) -> Any:
+    def flaky(record: Any, *args: Any) -> Any:
         if record.doc_id.endswith("3"):
             raise ValueError("boom")
-        return real(record, today)
+        return real(record, *args)
 
     monkeypatch.setattr(indexer.prepare, "prepare_article", flaky)  # forked workers inherit it
     summary, docs = _build(tmp_path, procs=procs)
@@ -131,10 +131,10 @@ def test_a_dead_worker_stops_the_build_with_a_reason(
 ) -> None:
     real = indexer.prepare.prepare_article
 
-    def dies(record: Any, today: Any = None) -> Any:
+    def dies(record: Any, *args: Any) -> Any:
         if record.doc_id.endswith("7") and os.getpid() != parent:
             os._exit(3)  # as the kernel's OOM killer would
-        return real(record, today)
+        return real(record, *args)
 
     parent = os.getpid()
     monkeypatch.setattr(indexer.prepare, "prepare_article", dies)
