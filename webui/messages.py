@@ -22,10 +22,6 @@ ERRORS: dict[str, tuple[str, str]] = {
         'Tanda kutip (") tidak berpasangan.',
         'A quotation mark (") has no partner.',
     ),
-    "invalid_query.unknown_field": (
-        "Kolom '{field}:' tidak dikenal; yang bisa dipakai hanya 'judul:'.",
-        "The field '{field}:' is unknown; only 'judul:' (title) can be used.",
-    ),
     "invalid_query.wildcard": (
         "Tanda bintang (*) tidak didukung; ketik kata lengkapnya.",
         "The asterisk (*) is not supported; type the whole word.",

@@ -61,7 +61,6 @@ def _bug(mp: pytest.MonkeyPatch) -> None:
 
 CASES: dict[str, tuple[str, Breakage]] = {
     "invalid_query.unbalanced_quote": ('/api/search?q="banjir', None),
-    "invalid_query.unknown_field": ("/api/search?q=rahasia:x", None),
     "invalid_query.wildcard": ("/api/search?q=banj*", None),
     "invalid_query.match_all": ("/api/search?q=*", None),
     "invalid_query.unbalanced_open": ("/api/search?q=(banjir", None),
