@@ -21,6 +21,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10
     facet_size: int = 20  # values listed per facet (selected values always listed as well)
+    as_typed: bool = False  # no correction of a query that finds nothing (SearchResult.corrected)
 
     def __post_init__(self) -> None:
         kept = {name: tuple(values) for name, values in self.filters.items() if values}
@@ -66,6 +67,8 @@ class SearchResult:
     date_interval: str = "month"  # facets["published"] bucket: day | week | month | year
     relaxed: bool = False  # all words found too little: ranked by how many words match
     suggestion: str | None = None  # did-you-mean, from the index's own vocabulary
+    # The query whose results these are, when the query as typed found nothing.
+    corrected: str | None = None
 
 
 @dataclass

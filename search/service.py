@@ -10,6 +10,7 @@ A worker's threads share the service: one search reads the index at a time (see 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import threading
@@ -29,6 +30,7 @@ from index_format.schema import split_keywords, stored_date
 from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
 from search.facets import FacetData, query_mask
 from search.models import ArticleView, FacetValue, Hit, SearchRequest, SearchResult
+from search.names import KnownNames, name_share
 from search.query import ParsedQuery, QuerySyntaxError, parse_query
 from search.ranking import Ranking
 from search.snippets import highlight_full, make_snippet
@@ -52,11 +54,17 @@ class _Generation:
     topk: TopK
     ranking: Ranking
     spell: SpellIndex | None = None  # built by warm(), or for the first word to correct
+    names: KnownNames | None = None  # built by warm(), or for the first query of two words
 
     def spelling(self) -> SpellIndex:
         if self.spell is None:
             self.spell = SpellIndex(self.searcher.reader())
         return self.spell
+
+    def known_names(self) -> KnownNames:
+        if self.names is None:
+            self.names = KnownNames(self.facets)
+        return self.names
 
 
 _P = ParamSpec("_P")
@@ -153,6 +161,7 @@ class SearchService:
             gen.topk.lengths(fieldname)
         with self._lock:
             gen.spelling()
+            gen.known_names()
 
     @_one_at_a_time
     def close(self) -> None:
@@ -182,20 +191,32 @@ class SearchService:
 
     def parse(self, text: str) -> ParsedQuery:
         try:
-            return parse_query(text, known=self._knows_name, synonyms=self.synonyms)
+            return parse_query(
+                text, known=self._name_share, synonyms=self.synonyms, is_name=self._is_name
+            )
         except QuerySyntaxError as e:
             raise InvalidQuery(e.code, **e.params) from e
         except RecursionError as e:  # belt and braces: the parser caps depth itself
             raise InvalidQuery("invalid_query.too_complex") from e
 
     @_one_at_a_time
-    def _knows_name(self, word: str) -> bool:
-        """Whether the index holds `word` unstemmed in title or body, i.e. as a name."""
+    def _name_share(self, word: str) -> float:
+        """The share of the articles holding `word` that hold it as a name (search.names)."""
         try:
-            reader = self._current().searcher.reader()
+            gen = self._current()
+        except IndexUnavailable:
+            return 0.0
+        return name_share(gen.topk, word)
+
+    @_one_at_a_time
+    def _is_name(self, words: str) -> bool:
+        """Whether lowercase words are an entity name of the index (several words)."""
+        try:
+            gen = self._current()
         except IndexUnavailable:
             return False
-        return bool(reader.doc_frequency("body", word) or reader.doc_frequency("title", word))
+        with self._lock:
+            return words in gen.known_names()
 
     def _relax(
         self, gen: _Generation, parsed: ParsedQuery, final: np.ndarray
@@ -290,15 +311,10 @@ class SearchService:
         end = min(start + req.per_page, total)
         docnums_scores = gen.ranking.page(parsed, req.sort, final, start, end, strict, scored)
         hits = [self._hit(gen, d, s, parsed) for d, s in docnums_scores]
-        suggestion = None
-        if parsed.words:
-
-            def spelling() -> SpellIndex:  # only when a word is rare enough to correct
-                with self._lock:
-                    return gen.spelling()
-
-            suggestion = suggest(gen.searcher.reader(), req.q, parsed.words, spelling)
+        suggestion = self._suggestion(gen, req, parsed)
         took = (time.perf_counter() - started) * 1000
+        if total == 0 and suggestion is not None and not req.as_typed:
+            return self._corrected(req, suggestion, took)
         return SearchResult(
             total,
             req.page,
@@ -310,6 +326,29 @@ class SearchService:
             strict is not None,
             suggestion,
         )
+
+    def _suggestion(self, gen: _Generation, req: SearchRequest, parsed: ParsedQuery) -> str | None:
+        """Did-you-mean: the query with its words that find few articles corrected (None when
+        none needs it)."""
+        if not parsed.words:
+            return None
+
+        def spelling() -> SpellIndex:  # only when a word is rare enough to correct
+            with self._lock:
+                return gen.spelling()
+
+        def count(fieldname: str, text: str) -> int:  # live articles: alike in every history
+            return gen.topk.count(wq.Term(fieldname, text))
+
+        return suggest(gen.searcher.reader(), req.q, parsed.words, spelling, count)
+
+    def _corrected(self, req: SearchRequest, suggestion: str, took: float) -> SearchResult:
+        """The query as typed found nothing: the results of its correction, which say so
+        (`corrected`; the request's `as_typed` asks for the query as typed instead)."""
+        result = self.search(dataclasses.replace(req, q=suggestion, as_typed=True))
+        result.corrected = suggestion
+        result.took_ms = round(result.took_ms + took, 2)
+        return result
 
     @_one_at_a_time
     def iter_all(self, req: SearchRequest) -> Iterator[ArticleView]:
@@ -325,6 +364,10 @@ class SearchService:
             gen, parsed, req, base=scored.mask.copy() if scored is not None else None
         )
         total = int(final.sum())
+        if total == 0 and not req.as_typed:  # what the page shows: maybe its correction's
+            shown = self.search(dataclasses.replace(req, page=1, per_page=1)).corrected
+            if shown is not None:
+                return self.iter_all(dataclasses.replace(req, q=shown, as_typed=True))
         order = gen.ranking.page(parsed, req.sort, final, 0, total, scored=scored)
         return self._stream(gen, [d for d, _ in order])
 

@@ -123,6 +123,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_related": ("Tidak ada berita terkait.", "No related articles."),
     "back_to_search": ("Kembali ke pencarian", "Back to search"),
     "error_title": ("Kesalahan", "Error"),
+    "showing_results_for": ("Menampilkan hasil untuk", "Showing results for"),
+    "search_as_typed": ("Cari sesuai ketikan:", "Search instead for"),
 }
 
 MONTHS = {

@@ -81,6 +81,8 @@ def _query_items(req: SearchRequest) -> list[tuple[str, str]]:
         items.append(("per_page", str(req.per_page)))
     if req.facet_size != 20:
         items.append(("facet_size", str(req.facet_size)))
+    if req.as_typed:
+        items.append(("as_typed", "1"))
     return items
 
 
@@ -216,6 +218,8 @@ def search_page() -> Any:
         bar_url=lambda bar: _url(items, **{"from": str(bar.start)}, to=str(bar.end), page=""),
         page_url=lambda page: _url(items, page=str(page) if page > 1 else ""),
         suggestion_url=_url(items, q=result.suggestion or "", page=""),
+        as_typed_url=_url(items, as_typed="1", page=""),
+        corrected_url=_url(items, q=result.corrected or "", page="", as_typed=""),
         article_url=lambda doc_id: _article_url(doc_id, items_with_page),
         export_csv=_export_url("/api/export.csv", items),
         export_jsonl=_export_url("/api/export.jsonl", items),
