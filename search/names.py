@@ -22,7 +22,12 @@ def name_share(topk: TopK, word: str) -> float:
     named = topk.count(wq.Or([wq.Term("body", word), wq.Term("title", word)]))
     if not named:
         return 0.0
-    return named / max(named, topk.count(wq.Term("exact", word)))
+    reader = topk.searcher.reader()
+    if reader.has_deletions():
+        written = topk.count(wq.Term("exact", word))
+    else:  # then the document frequency is exact, and costs nothing
+        written = int(reader.doc_frequency("exact", word))
+    return float(named / max(named, written))
 
 
 class KnownNames:

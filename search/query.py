@@ -30,6 +30,7 @@ Beyond the syntax:
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -99,6 +100,9 @@ _WORD = re.compile(TOKEN_PATTERN)
 NAME_SHARE = 0.8
 # The longest run of typed words looked up as a name.
 MAX_NAME_WORDS = 6
+# A name's spelling is looked for in the title in at most this many forms (name or stem of
+# each word).
+MAX_TITLE_FORMS = 8
 
 # The share of a lowercase word's articles that hold it as a name (the service's index).
 NameShare = Callable[[str], float]
@@ -341,19 +345,21 @@ def _spelling(words: tuple[str, ...], fields: list[str]) -> wq.Query:
 
 def _name_tiers(text: str, synonyms: SynonymTable) -> list[wq.Query]:
     """What ranks the articles of a query that is a name: the name written together (an exact
-    phrase, or another spelling: Jokowi), and the name in the title. An article matching both
-    ranks above one matching one, above one holding the words apart ("Joko Anwar" and, further
-    on, "Widodo"; its title's "Joko" scored it first for `joko widodo`)."""
+    phrase, or another spelling: Jokowi), and written together in the title. An article
+    matching both ranks above one matching one, above one holding the words apart ("Joko
+    Anwar" and, further on, "Widodo"; its title's "Joko" scored it first for `joko widodo`)."""
     spellings = [tuple(t.text for t in _exact(text)), *synonyms.expansions(text)]
-    together = [_phrase("exact", list(words)) for words in spellings]
+    together = [_phrase("exact", list(words)) for words in spellings if words]
+    # The title is stemmed except where a word reads as a name: either form of each word.
+    forms = [[list(dict.fromkeys((w, stem(w)))) for w in words] for words in spellings if words]
     in_title = [
-        _all_of(
-            [_any_of([wq.Term("title", t) for t in dict.fromkeys((w, stem(w)))]) for w in words]
-        )
-        for words in spellings
-        if words
+        _phrase("title", list(choice))
+        for words in forms
+        if math.prod(map(len, words)) <= MAX_TITLE_FORMS
+        for choice in itertools.product(*words)
     ]
-    return [_any_of([q for q in together if q is not None]), _any_of(in_title)]
+    tiers = [[q for q in together if q is not None], [q for q in in_title if q is not None]]
+    return [_any_of(t) for t in tiers if t]
 
 
 def _url(text: str) -> wq.Query:
@@ -412,8 +418,10 @@ def parse_query(
     # Only a query that is nothing but names asks for them so strictly; in a longer one
     # ("Siapa nama suku yang dibantai Saddam Hussein"), an article may shorten the name
     # ("Saddam"): there the names' words only rank higher for standing close (`near`).
-    is_names = bool(name_runs) and covered == len(lexed)
-    names = [q for r in dict.fromkeys(name_runs) for q in _name_tiers(r, table)] if is_names else []
+    names: list[wq.Query] = []
+    if name_runs and covered == len(lexed):
+        names = [q for r in dict.fromkeys(name_runs) for q in _name_tiers(r, table)]
+        near = []  # the tiers say it already: every article of the first holds the words together
     return ParsedQuery(
         q,
         frozenset(parser.highlight),

@@ -51,14 +51,20 @@ def name_tiers(searcher: Any, parsed: ParsedQuery, docs: list[int]) -> dict[int,
     return tiers
 
 
-def rerank_by_proximity(searcher: Any, parsed: ParsedQuery, ranked: Ranked) -> Ranked:
+def rerank_by_proximity(
+    searcher: Any, parsed: ParsedQuery, ranked: Ranked, tiers: np.ndarray | None = None
+) -> Ranked:
     """`ranked` with the documents holding more of the query's names written together first
     (a stable partition: within a tier, `ranked`'s order), then its first RERANK_DEPTH
     re-ordered within their tiers by the proximity of consecutive query words (title or body)
-    added to their scores."""
+    added to their scores. `tiers`: each document's tier when known (Ranking.tiers), else
+    found here by Whoosh's matchers."""
     tier: dict[int, int] = {}
     if parsed.names and ranked:
-        tier = name_tiers(searcher, parsed, [d for d, _ in ranked])
+        if tiers is not None:
+            tier = {d: int(tiers[d]) for d, _ in ranked}
+        else:
+            tier = name_tiers(searcher, parsed, [d for d, _ in ranked])
         ranked = sorted(ranked, key=lambda ds: -tier[ds[0]])  # stable
     head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
     if not parsed.near or len(head) < 2:
@@ -103,16 +109,19 @@ class Ranking:
             sort = "newest"  # nothing to rank by: show the latest first
         if sort != "relevance":
             return self._by_date(final, start, end, sort)
+        tiers = self.tiers(parsed)
         if strict is not None:
-            return self._relaxed(parsed, final, strict, end, scored)[start:end]
+            return self._relaxed(parsed, final, strict, end, scored, tiers)[start:end]
         if scored is not None:
             try:
-                top = self._top(parsed, parsed.query, scored, final, max(end, RERANK_DEPTH))
+                k = max(end, RERANK_DEPTH)
+                top = self._top(parsed.query, scored, final, k, tiers)
             except ScoreUnsupported:
                 pass  # Whoosh's collector below
             else:
-                return rerank_by_proximity(self.searcher, parsed, top)[start:end]
-        return self._whoosh(parsed, parsed.query, final, max(end, RERANK_DEPTH))[start:end]
+                return rerank_by_proximity(self.searcher, parsed, top, tiers)[start:end]
+        k = max(end, RERANK_DEPTH)
+        return self._whoosh(parsed, parsed.query, final, k, tiers)[start:end]
 
     def _relaxed(
         self,
@@ -121,6 +130,7 @@ class Ranking:
         strict: np.ndarray,
         end: int,
         scored: Scored | None,
+        tiers: np.ndarray | None,
     ) -> Ranked:
         """The documents with all words first, then those with most words, each part ranked
         by its own query."""
@@ -129,20 +139,28 @@ class Ranking:
         if scored is not None:
             try:
                 first: Ranked = list(self.topk.top(parsed.query, scored, strict, int(strict.sum())))
-                ranked = rerank_by_proximity(self.searcher, parsed, first)
+                ranked = rerank_by_proximity(self.searcher, parsed, first, tiers)
                 if len(ranked) < end:
                     limit = max(end, RERANK_DEPTH) - len(ranked)
-                    rest = self._top(parsed, relaxed, self.topk.evaluate(relaxed), more, limit)
-                    ranked += rerank_by_proximity(self.searcher, parsed, rest)
+                    rest = self._top(relaxed, self.topk.evaluate(relaxed), more, limit, tiers)
+                    ranked += rerank_by_proximity(self.searcher, parsed, rest, tiers)
                 return ranked
             except ScoreUnsupported:
                 pass  # Whoosh's collector below
-        ranked = self._whoosh(parsed, parsed.query, strict, int(strict.sum()))
+        ranked = self._whoosh(parsed, parsed.query, strict, int(strict.sum()), tiers)
         if len(ranked) < end:
-            ranked += self._whoosh(parsed, relaxed, more, max(end, RERANK_DEPTH) - len(ranked))
+            limit = max(end, RERANK_DEPTH) - len(ranked)
+            ranked += self._whoosh(parsed, relaxed, more, limit, tiers)
         return ranked
 
-    def _whoosh(self, parsed: ParsedQuery, q: Any, allow: np.ndarray, limit: int) -> Ranked:
+    def _whoosh(
+        self,
+        parsed: ParsedQuery,
+        q: Any,
+        allow: np.ndarray,
+        limit: int,
+        tiers: np.ndarray | None,
+    ) -> Ranked:
         """q's best `limit` `allow`ed documents ranked by Whoosh's collector, re-ranked by
         proximity (as TopK.top and the re-rank rank them). Always filtered by the exact mask
         (Whoosh's AndNot let excluded documents through on a multi-segment index), and
@@ -154,19 +172,17 @@ class Ranking:
         allowed = set(np.flatnonzero(allow).tolist())
         results = self.searcher.search(q, filter=allowed, limit=None)
         ranked: Ranked = [(h.docnum, h.score) for h in results]
-        if parsed.names:  # as rerank_by_proximity orders them, before the cut
-            tiers = self._tiers(parsed)
+        if tiers is not None:  # as rerank_by_proximity orders them, before the cut
             ranked.sort(key=lambda ds: -int(tiers[ds[0]]))
-        return rerank_by_proximity(self.searcher, parsed, ranked[:limit])
+        return rerank_by_proximity(self.searcher, parsed, ranked[:limit], tiers)
 
     def _top(
-        self, parsed: ParsedQuery, q: Any, scored: Scored, allow: np.ndarray, k: int
+        self, q: Any, scored: Scored, allow: np.ndarray, k: int, tiers: np.ndarray | None
     ) -> Ranked:
         """The best k `allow`ed documents of q by numpy, those holding more of the query's names
         first: the first k that rerank_by_proximity's partition of the whole ranking holds."""
-        if not parsed.names:
+        if tiers is None:
             return list(self.topk.top(q, scored, allow, k))
-        tiers = self._tiers(parsed)
         out: Ranked = []
         for t in sorted(set(tiers[allow].tolist()), reverse=True):
             if len(out) >= k:
@@ -174,8 +190,10 @@ class Ranking:
             out += self.topk.top(q, scored, allow & (tiers == t), k - len(out))
         return out
 
-    def _tiers(self, parsed: ParsedQuery) -> np.ndarray:
-        """Per document, how many of the query's names it holds written together."""
+    def tiers(self, parsed: ParsedQuery) -> np.ndarray | None:
+        """Per document, how many of the query's name tiers it reaches (None: no names)."""
+        if not parsed.names:
+            return None
         tiers = np.zeros(self.topk.size, dtype=np.int32)
         for name in parsed.names:
             try:

@@ -337,10 +337,15 @@ class SearchService:
             with self._lock:
                 return gen.spelling()
 
+        reader = gen.searcher.reader()
+        deletions = reader.has_deletions()
+
         def count(fieldname: str, text: str) -> int:  # live articles: alike in every history
+            if not deletions:
+                return int(reader.doc_frequency(fieldname, text))
             return gen.topk.count(wq.Term(fieldname, text))
 
-        return suggest(gen.searcher.reader(), req.q, parsed.words, spelling, count)
+        return suggest(reader, req.q, parsed.words, spelling, count)
 
     def _corrected(self, req: SearchRequest, suggestion: str, took: float) -> SearchResult:
         """The query as typed found nothing: the results of its correction, which say so

@@ -36,6 +36,7 @@ MIN_CANDIDATE_DF = 2
 MIN_WORD_LENGTH = 4  # short words have too many neighbours to guess well
 MAX_DISTANCE = 2
 SHORT_WORD = 5  # up to this many letters, one edit at most
+MAX_CORRECTIONS = 10_000  # corrections kept per generation
 
 _exact = exact_analyzer()
 
@@ -82,6 +83,9 @@ class SpellIndex:
             if word.isalpha():
                 groups[(word[0], len(word))].append(word)
         self.groups = {key: (words, _codes(words, key[1])) for key, words in groups.items()}
+        # Each rare word's correction, once worked out (the generation's counts do not change):
+        # a query is repeated as its pages and filters are clicked.
+        self.corrections: dict[str, str | None] = {}
 
     def near(self, word: str, distance: int) -> list[tuple[str, int]]:
         """(candidate, edits) for the words sharing the first letter of `word` within `distance`
@@ -140,6 +144,15 @@ def correct_word(
         spell = SpellIndex(reader)
     elif not isinstance(spell, SpellIndex):
         spell = spell()
+    if word not in spell.corrections:
+        if len(spell.corrections) >= MAX_CORRECTIONS:
+            spell.corrections.clear()
+        spell.corrections[word] = _best(spell, word, floor, count)
+    return spell.corrections[word]
+
+
+def _best(spell: SpellIndex, word: str, floor: int, count: Counter) -> str | None:
+    """The candidate found in the most documents (at least `floor`) at the fewest edits."""
     most = 1 if len(word) <= SHORT_WORD else MAX_DISTANCE
     near = spell.near(word, most)
     for distance in range(1, most + 1):
