@@ -51,7 +51,7 @@ from index_format.schema import url_key
 from search.lexer import QuerySyntaxError, Tok, lex
 from search.synonyms import SynonymTable, default_synonyms
 
-__all__ = ["ParsedQuery", "QuerySyntaxError", "parse_query"]
+__all__ = ["IsName", "NameShare", "ParsedQuery", "QuerySyntaxError", "parse_query"]
 
 MAX_QUERY_LENGTH = 500
 MAX_DEPTH = 8
@@ -118,8 +118,8 @@ class ParsedQuery:
     required: list[wq.Query] = field(default_factory=list)  # the top-level clauses, ANDed
     excluded: wq.Query | None = None  # -words and -(groups), never matched
     near: list[tuple[str, str]] = field(default_factory=list)  # consecutive words' index terms
-    # Known names typed as consecutive words, each as the query matching it written so (an
-    # exact phrase): articles holding more of them rank first.
+    # A query that is nothing but known names: what ranks its articles (search.ranking's
+    # tiers): each name written together, and written together in the title.
     names: list[wq.Query] = field(default_factory=list)
 
     @property
@@ -187,6 +187,7 @@ class _Parser:
         self.toks = toks
         self.i = 0
         self.share = share
+        self.shares: dict[str, float] = {}
         self.synonyms = synonyms
         self.highlight: set[str] = set()
         self.words: list[str] = []
@@ -287,7 +288,9 @@ class _Parser:
         stemmed = stem(low)
         if stemmed == low:
             return [low]
-        share = self.share(low) if self.share is not None else 0.0
+        if low not in self.shares:  # asked once per word: the index counts its articles
+            self.shares[low] = self.share(low) if self.share is not None else 0.0
+        share = self.shares[low]
         if share <= 0.0:
             return [stemmed]
         return [low] if share >= NAME_SHARE else [low, stemmed]

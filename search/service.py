@@ -31,7 +31,7 @@ from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, Rebui
 from search.facets import FacetData, query_mask
 from search.models import ArticleView, FacetValue, Hit, SearchRequest, SearchResult
 from search.names import KnownNames, name_share
-from search.query import ParsedQuery, QuerySyntaxError, parse_query
+from search.query import IsName, NameShare, ParsedQuery, QuerySyntaxError, parse_query
 from search.ranking import Ranking
 from search.snippets import highlight_full, make_snippet
 from search.suggest import SpellIndex, suggest
@@ -190,33 +190,30 @@ class SearchService:
     # -- search ---------------------------------------------------------------------------
 
     def parse(self, text: str) -> ParsedQuery:
+        known, is_name = self._name_lookups()
         try:
-            return parse_query(
-                text, known=self._name_share, synonyms=self.synonyms, is_name=self._is_name
-            )
+            return parse_query(text, known=known, synonyms=self.synonyms, is_name=is_name)
         except QuerySyntaxError as e:
             raise InvalidQuery(e.code, **e.params) from e
         except RecursionError as e:  # belt and braces: the parser caps depth itself
             raise InvalidQuery("invalid_query.too_complex") from e
 
     @_one_at_a_time
-    def _name_share(self, word: str) -> float:
-        """The share of the articles holding `word` that hold it as a name (search.names)."""
+    def _name_lookups(self) -> tuple[NameShare | None, IsName | None]:
+        """What the parser asks the current generation (search.names): the share of a word's
+        articles that hold it as a name, and whether words are an entity's name. None, None
+        without an index (words are then searched by their stems)."""
         try:
             gen = self._current()
         except IndexUnavailable:
-            return 0.0
-        return name_share(gen.topk, word)
+            return None, None
 
-    @_one_at_a_time
-    def _is_name(self, words: str) -> bool:
-        """Whether lowercase words are an entity name of the index (several words)."""
-        try:
-            gen = self._current()
-        except IndexUnavailable:
-            return False
-        with self._lock:
-            return words in gen.known_names()
+        def is_name(words: str) -> bool:
+            with self._lock:
+                names = gen.known_names()
+            return words in names
+
+        return functools.partial(name_share, gen.topk), is_name
 
     def _relax(
         self, gen: _Generation, parsed: ParsedQuery, final: np.ndarray

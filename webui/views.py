@@ -217,7 +217,7 @@ def search_page() -> Any:
         clear_dates_url=_url(_without(items, "from", "to", "page")),
         bar_url=lambda bar: _url(items, **{"from": str(bar.start)}, to=str(bar.end), page=""),
         page_url=lambda page: _url(items, page=str(page) if page > 1 else ""),
-        suggestion_url=_url(items, q=result.suggestion or "", page=""),
+        suggestion_url=_url(items, q=result.suggestion or "", page="", as_typed=""),
         as_typed_url=_url(items, as_typed="1", page=""),
         corrected_url=_url(items, q=result.corrected or "", page="", as_typed=""),
         article_url=lambda doc_id: _article_url(doc_id, items_with_page),

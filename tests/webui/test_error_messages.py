@@ -150,6 +150,7 @@ def test_each_error_reads_in_the_readers_language(
         "page=%D9%A3",
         "from=kemarin",
         "sort=acak",
+        "as_typed=mungkin",
         "from=2025-02-01&to=2025-01-01",
         "outlet=" + "x" * 201,
         "page=1&page=2",

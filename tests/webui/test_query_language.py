@@ -46,15 +46,13 @@ def _corpus() -> list[Article]:
         article("pst", "Jadwal siaran", "Siaran dimulai pukul 10:30 menurut sumber Antara."),
         article("mk0", "Raja mangkat", "Raja itu mangkat pada usia 90 tahun. Rakyat berduka."),
         article("mk1", "Sultan mangkat", "Sultan mangkat kemarin. Warga berduka."),
-        # "Sri" and "Mulyani" apart, in a short title and body: BM25 favours it.
-        article(
-            "sx1",
-            "Sri Sultan sapa pedagang Mulyani",
-            "Sri Sultan menyapa Mulyani. Mulyani dan pedagang lain menyambut Sri Sultan.",
-            person=("Sri Sultan", "Mulyani"),
-        ),
     ]
-    out += [
+    return out
+
+
+def _kpk() -> list[Article]:
+    """Articles naming KPK, and articles spelling it out (no "KPK" in them)."""
+    out = [
         article(
             f"kp{i}",
             f"Revisi UU KPK disahkan {i}",
@@ -71,9 +69,14 @@ def _corpus() -> list[Article]:
         )
         for i in range(4)
     ]
+    return out
+
+
+def _names() -> list[Article]:
+    """Names written together, and their words apart in articles BM25 favours."""
     # The name once, in long articles (as news names a person once, then shortens).
     filler = " ".join(["Pemerintah menyiapkan anggaran tambahan untuk daerah."] * 6)
-    out += [
+    out = [
         article(
             f"sm{i}",
             f"Menkeu bicara pajak {i}",
@@ -111,6 +114,15 @@ def _corpus() -> list[Article]:
             for i in (1, 2)
         ),
     ]
+    out.append(
+        # "Sri" and "Mulyani" apart, in a short title and body: BM25 favours it.
+        article(
+            "sx1",
+            "Sri Sultan sapa pedagang Mulyani",
+            "Sri Sultan menyapa Mulyani. Mulyani dan pedagang lain menyambut Sri Sultan.",
+            person=("Sri Sultan", "Mulyani"),
+        )
+    )
     out += [
         article(
             f"pm{i}",
@@ -123,7 +135,7 @@ def _corpus() -> list[Article]:
     return out
 
 
-CORPUS = _corpus()
+CORPUS = _corpus() + _kpk() + _names()
 TEXT = {a.id: f"{a.title}\n{a.body}" for a in CORPUS}
 
 
