@@ -183,8 +183,11 @@ def _run_at(
 
 
 class _Parser:
-    def __init__(self, toks: list[Tok], share: NameShare | None, synonyms: SynonymTable) -> None:
+    def __init__(
+        self, toks: list[Tok], share: NameShare | None, synonyms: SynonymTable, urls: bool
+    ) -> None:
         self.toks = toks
+        self.urls = urls
         self.i = 0
         self.share = share
         self.shares: dict[str, float] = {}
@@ -278,7 +281,7 @@ class _Parser:
         if tok.kind == "rp":  # pragma: no cover - sequence() stops before ')'
             raise QuerySyntaxError("invalid_query.unbalanced_close")
         if tok.kind == "url":
-            return tok.neg, _url(tok.text)
+            return tok.neg, _url(tok.text, self.urls)
         return tok.neg, self.term(tok)
 
     def index_terms(self, word: str) -> list[str]:
@@ -365,9 +368,10 @@ def _name_tiers(text: str, synonyms: SynonymTable) -> list[wq.Query]:
     return [_any_of(t) for t in tiers if t]
 
 
-def _url(text: str) -> wq.Query:
+def _url(text: str, urls: bool) -> wq.Query:
     """The article with this URL: its id (ids are often the URL) or its indexed URL key."""
-    return wq.Or([wq.Term("id", text), wq.Term("url", url_key(text))])
+    by_id = wq.Term("id", text)
+    return wq.Or([by_id, wq.Term("url", url_key(text))]) if urls else by_id
 
 
 def _any_of(queries: list[wq.Query]) -> wq.Query:
@@ -392,12 +396,14 @@ def parse_query(
     known: NameShare | None = None,
     synonyms: SynonymTable | None = None,
     is_name: IsName | None = None,
+    urls: bool = True,
 ) -> ParsedQuery:
     """Parse the user's text; raises QuerySyntaxError with a message for the user.
 
     `known(word)`: the share of the articles holding the lowercase `word` that hold it as a
     name (the service asks its index; without it, words are searched by their stems).
     `is_name(words)`: whether lowercase words are a name the index knows (for ranking).
+    `urls`: whether the index's `url` field is indexed (else a URL is looked up by id only).
     `synonyms` defaults to the built-in table.
     """
     if len(text) > MAX_QUERY_LENGTH:
@@ -407,7 +413,7 @@ def parse_query(
     table = default_synonyms() if synonyms is None else synonyms
     lexed = lex(text)
     toks, name_runs, covered = _runs(lexed, table, is_name)
-    parser = _Parser(toks, known, table)
+    parser = _Parser(toks, known, table, urls)
     q = parser.parse()
     if q is None and text.strip():
         q = wq.NullQuery  # only stopwords or punctuation: nothing to find, not everything

@@ -190,30 +190,35 @@ class SearchService:
     # -- search ---------------------------------------------------------------------------
 
     def parse(self, text: str) -> ParsedQuery:
-        known, is_name = self._name_lookups()
+        known, is_name, urls = self._index_facts()
         try:
-            return parse_query(text, known=known, synonyms=self.synonyms, is_name=is_name)
+            return parse_query(
+                text, known=known, synonyms=self.synonyms, is_name=is_name, urls=urls
+            )
         except QuerySyntaxError as e:
             raise InvalidQuery(e.code, **e.params) from e
         except RecursionError as e:  # belt and braces: the parser caps depth itself
             raise InvalidQuery("invalid_query.too_complex") from e
 
     @_one_at_a_time
-    def _name_lookups(self) -> tuple[NameShare | None, IsName | None]:
-        """What the parser asks the current generation (search.names): the share of a word's
-        articles that hold it as a name, and whether words are an entity's name. None, None
-        without an index (words are then searched by their stems)."""
+    def _index_facts(self) -> tuple[NameShare | None, IsName | None, bool]:
+        """What the parser asks the current generation: the share of a word's articles that
+        hold it as a name, whether words are an entity's name (search.names), and whether it
+        indexes URLs (an index written before #18 only stores them). Without an index: words
+        by their stems, no names."""
         try:
             gen = self._current()
         except IndexUnavailable:
-            return None, None
+            return None, None, True
+        schema = gen.searcher.schema
 
         def is_name(words: str) -> bool:
             with self._lock:
                 names = gen.known_names()
             return words in names
 
-        return functools.partial(name_share, gen.topk), is_name
+        urls = "url" in schema and schema["url"].indexed
+        return functools.partial(name_share, gen.topk), is_name, urls
 
     def _relax(
         self, gen: _Generation, parsed: ParsedQuery, final: np.ndarray

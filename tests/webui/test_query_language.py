@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -269,3 +270,29 @@ def test_an_entity_name_ranks_articles_holding_it_first(client: FlaskClient) -> 
     ids = both(client, "sri mulyani")
     assert set(ids[:10]) == {f"sm{i}" for i in range(10)}
     assert ids[10:] == ["sx1"]  # "Sri Sultan … Mulyani": the words apart, last
+
+
+def test_an_index_of_the_previous_format_finds_urls_by_id_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index built before the url field was indexed (url only STORED) answers a pasted URL
+    without an error: by id when the id is the URL, else nothing (a rebuild indexes URLs)."""
+    from whoosh.fields import STORED
+
+    from index_format import schema
+    from indexer import build
+
+    def old_schema() -> Any:
+        s = schema.build_schema()
+        s.remove("url")
+        s.add("url", STORED())
+        return s
+
+    with monkeypatch.context() as mp:
+        mp.setattr(build, "build_schema", old_schema)
+        build_index(tmp_path / "index", CORPUS)
+    app = create_app({"INDEX_DIR": tmp_path / "index", "TESTING": True})
+    old = app.test_client()
+    assert api(old, WOWKEREN)["total"] == 1
+    assert api(old, KOMPAS)["total"] == 0
+    app.extensions["telusur.search"].close()
