@@ -10,9 +10,11 @@ is refused with RebuildNeeded instead of misread.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
@@ -27,6 +29,10 @@ from index_format.errors import RebuildNeeded
 GROUP_SEP = "\x1f"
 VALUE_SEP = "\x1e"
 PART_SEP = "\x1d"
+# A URL key longer than this is kept as its hash (a term must fit the codec's 2-byte length).
+MAX_URL_KEY_CHARS = 300
+# Query parameters that say where a link was shared, not which article it is.
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_", "ref=", "amp=")
 # A facet value keeps at most this many characters (a metadata outlet of 70,000 letters is no
 # outlet name, and the codec keeps a term's length in 2 bytes).
 MAX_FACET_CHARS = 200
@@ -53,7 +59,9 @@ def _text(stemmed: bool, *, stored: bool = False, field_boost: float = 1.0) -> T
 def build_schema() -> Schema:
     fields: dict[str, Any] = {
         "id": ID(unique=True, stored=True),
-        "url": STORED(),
+        # Indexed by url_key (the document stores the URL as written): a pasted URL finds its
+        # article even when the archive's ids are not URLs.
+        "url": ID(stored=True),
         "title": _text(True, stored=True, field_boost=2.0),
         "body": _text(True, stored=True),
         # Title and body unstemmed: "quoted phrases" match the exact words.
@@ -118,6 +126,21 @@ def decode_facets(raw: bytes) -> tuple[dict[str, list[str]], list[tuple[str, str
     rest = groups[len(names)] if len(groups) > len(names) else ""
     variants = [tuple(v.split(PART_SEP)) for v in rest.split(VALUE_SEP) if v]
     return values, variants  # type: ignore[return-value]
+
+
+def url_key(url: str) -> str:
+    """An article's URL as the `url` field indexes it and a pasted URL is looked up: the
+    scheme, `www.`, the host's case, a fragment, tracking parameters (utm_…) and a trailing
+    slash do not matter; a very long key is kept as its SHA-1."""
+    text = url.strip()
+    parts = urlsplit(text if "://" in text else "//" + text)
+    host = parts.netloc.lower().removeprefix("www.")
+    query = "&".join(p for p in parts.query.split("&") if p and not p.lower().startswith(_TRACKING))
+    key = host + unquote(parts.path).rstrip("/") + ("?" + query if query else "")
+    if len(key) > MAX_URL_KEY_CHARS:
+        digest = hashlib.sha1(key.encode("utf-8", "replace"), usedforsecurity=False)
+        return "sha1:" + digest.hexdigest()
+    return key
 
 
 def split_keywords(stored: str | None) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from index_format import facets
 from index_format.analysis import mark_names
-from index_format.schema import encode_facets, facet_value, facet_values
+from index_format.schema import encode_facets, facet_value, facet_values, url_key
 from indexer.models import Article
 
 
@@ -41,7 +41,8 @@ def to_document(article: Article) -> dict[str, Any]:
     ]
     doc: dict[str, Any] = {
         "id": article.id,
-        "url": article.url,
+        "url": url_key(article.url) if article.url else None,  # indexed; stored as written
+        "_stored_url": article.url,
         "title": mark_names(article.title, names),
         "_stored_title": article.title,
         "body": mark_names(article.body, names),

@@ -27,6 +27,7 @@ class SearchRequest:
     per_page: int = 10
     facet_size: int = 20  # values listed per facet (selected values always listed as well)
     facets: tuple[str, ...] | None = None  # the facet lists to compute (None: every one)
+    as_typed: bool = False  # no correction of a query that finds nothing (SearchResult.corrected)
 
     def __post_init__(self) -> None:
         for name in ("filters", "exclude"):
@@ -90,6 +91,8 @@ class SearchResult:
     suggestion: str | None = None  # did-you-mean, from the index's own vocabulary
     # Filter values that name no value of their facet: {"facet": ..., "value": ...}.
     warnings: list[dict[str, str]] = field(default_factory=list)
+    # The query whose results these are, when the query as typed found nothing.
+    corrected: str | None = None
 
 
 @dataclass

@@ -6,8 +6,13 @@ order as `whoosh.scoring`, and re-scores with Whoosh's own matchers whatever cou
 last bit; so a page ranked here is the page Whoosh's collector would give scoring every match.
 tests/search/test_search_topk.py and tests/test_index_histories.py hold it so, in every index state.
 
+Known names typed as consecutive words (`ParsedQuery.names`: `joko widodo`, `sri mulyani`)
+come first in every relevance strategy: the documents holding more of them written together
+(or spelled otherwise: Jokowi), then the others; each tier in score order. Before, `joko
+widodo` ranked "Joko Anwar 'Perang' dengan Rachel Maryam" (both words, apart) first.
+
 The strategies, chosen by `Ranking.page`:
-  relevance          numpy top-k, then the proximity re-rank of its head;
+  relevance          numpy top-k (by name tier), then the proximity re-rank of its head;
   most / any words   (search.matching's match modes) the all-words documents first, then
                      the others, each part ranked by its own query;
   Whoosh's collector what numpy does not model (ScoreUnsupported), scored over every match;
@@ -36,9 +41,31 @@ RERANK_DEPTH = 30
 Ranked = list[tuple[int, float | None]]  # (document number, score), best first
 
 
-def rerank_by_proximity(searcher: Any, parsed: ParsedQuery, ranked: Ranked) -> Ranked:
-    """`ranked` with its first RERANK_DEPTH re-ordered by the proximity of consecutive query
-    words (title or body) added to their scores."""
+def name_tiers(searcher: Any, parsed: ParsedQuery, docs: list[int]) -> dict[int, int]:
+    """How many of the query's names (`ParsedQuery.names`) each of `docs` holds written
+    together."""
+    tiers = dict.fromkeys(docs, 0)
+    for name in parsed.names:
+        for docnum in scores_of(searcher, name, docs):
+            tiers[docnum] += 1
+    return tiers
+
+
+def rerank_by_proximity(
+    searcher: Any, parsed: ParsedQuery, ranked: Ranked, tiers: np.ndarray | None = None
+) -> Ranked:
+    """`ranked` with the documents holding more of the query's names written together first
+    (a stable partition: within a tier, `ranked`'s order), then its first RERANK_DEPTH
+    re-ordered within their tiers by the proximity of consecutive query words (title or body)
+    added to their scores. `tiers`: each document's tier when known (Ranking.tiers), else
+    found here by Whoosh's matchers."""
+    tier: dict[int, int] = {}
+    if parsed.names and ranked:
+        if tiers is not None:
+            tier = {d: int(tiers[d]) for d, _ in ranked}
+        else:
+            tier = name_tiers(searcher, parsed, [d for d, _ in ranked])
+        ranked = sorted(ranked, key=lambda ds: -tier[ds[0]])  # stable
     head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
     if not parsed.near or len(head) < 2:
         return ranked
@@ -50,7 +77,8 @@ def rerank_by_proximity(searcher: Any, parsed: ParsedQuery, ranked: Ranked) -> R
             # Only the candidates: a search would step through every document with both words.
             for docnum, score in scores_of(searcher, near, list(candidates)).items():
                 bonus[docnum] += PROXIMITY_WEIGHT * score
-    head.sort(key=lambda ds: -((ds[1] or 0.0) + bonus[ds[0]]))  # stable: ties keep order
+    # Stable: ties keep their order.
+    head.sort(key=lambda ds: (-tier.get(ds[0], 0), -((ds[1] or 0.0) + bonus[ds[0]])))
     return [(d, (s or 0.0) + bonus[d]) for d, s in head] + tail
 
 
@@ -81,18 +109,19 @@ class Ranking:
             sort = "newest"  # nothing to rank by: show the latest first
         if sort != "relevance":
             return self._by_date(final, start, end, sort)
+        tiers = self.tiers(parsed)
         if strict is not None:
-            return self._relaxed(parsed, final, strict, end, scored)[start:end]
+            return self._relaxed(parsed, final, strict, end, scored, tiers)[start:end]
         if scored is not None:
             try:
-                top: Ranked = list(
-                    self.topk.top(parsed.query, scored, final, max(end, RERANK_DEPTH))
-                )
+                k = max(end, RERANK_DEPTH)
+                top = self._top(parsed.query, scored, final, k, tiers)
             except ScoreUnsupported:
                 pass  # Whoosh's collector below
             else:
-                return rerank_by_proximity(self.searcher, parsed, top)[start:end]
-        return self._whoosh(parsed, parsed.query, final, max(end, RERANK_DEPTH))[start:end]
+                return rerank_by_proximity(self.searcher, parsed, top, tiers)[start:end]
+        k = max(end, RERANK_DEPTH)
+        return self._whoosh(parsed, parsed.query, final, k, tiers)[start:end]
 
     def _relaxed(
         self,
@@ -101,6 +130,7 @@ class Ranking:
         strict: np.ndarray,
         end: int,
         scored: Scored | None,
+        tiers: np.ndarray | None,
     ) -> Ranked:
         """The documents with all words first, then the others, each part ranked by its own
         query (the second by the most-words query)."""
@@ -108,26 +138,35 @@ class Ranking:
         if scored is not None:
             try:
                 first: Ranked = list(self.topk.top(parsed.query, scored, strict, int(strict.sum())))
-                ranked = rerank_by_proximity(self.searcher, parsed, first)
+                ranked = rerank_by_proximity(self.searcher, parsed, first, tiers)
             except ScoreUnsupported:
                 pass  # Whoosh's collector below
         if ranked is None:
-            ranked = self._whoosh(parsed, parsed.query, strict, int(strict.sum()))
+            ranked = self._whoosh(parsed, parsed.query, strict, int(strict.sum()), tiers)
         if len(ranked) < end:
             limit = max(end, RERANK_DEPTH) - len(ranked)
-            ranked += self.best_of_most(parsed, final & ~strict, limit)
+            ranked += self.best_of_most(parsed, final & ~strict, limit, tiers)
         return ranked
 
-    def best_of_most(self, parsed: ParsedQuery, allow: np.ndarray, limit: int) -> Ranked:
+    def best_of_most(
+        self, parsed: ParsedQuery, allow: np.ndarray, limit: int, tiers: np.ndarray | None
+    ) -> Ranked:
         """The best `limit` of the `allow`ed documents by the most-words query."""
         relaxed = parsed.relaxed()
         try:
-            best: Ranked = list(self.topk.top(relaxed, self.topk.evaluate(relaxed), allow, limit))
+            best = self._top(relaxed, self.topk.evaluate(relaxed), allow, limit, tiers)
         except ScoreUnsupported:
-            return self._whoosh(parsed, relaxed, allow, limit)
-        return rerank_by_proximity(self.searcher, parsed, best)
+            return self._whoosh(parsed, relaxed, allow, limit, tiers)
+        return rerank_by_proximity(self.searcher, parsed, best, tiers)
 
-    def _whoosh(self, parsed: ParsedQuery, q: Any, allow: np.ndarray, limit: int) -> Ranked:
+    def _whoosh(
+        self,
+        parsed: ParsedQuery,
+        q: Any,
+        allow: np.ndarray,
+        limit: int,
+        tiers: np.ndarray | None,
+    ) -> Ranked:
         """q's best `limit` `allow`ed documents ranked by Whoosh's collector, re-ranked by
         proximity (as TopK.top and the re-rank rank them). Always filtered by the exact mask
         (Whoosh's AndNot let excluded documents through on a multi-segment index), and
@@ -138,8 +177,36 @@ class Ranking:
             return []
         allowed = set(np.flatnonzero(allow).tolist())
         results = self.searcher.search(q, filter=allowed, limit=None)
-        ranked: Ranked = [(h.docnum, h.score) for h in results[:limit]]
-        return rerank_by_proximity(self.searcher, parsed, ranked)
+        ranked: Ranked = [(h.docnum, h.score) for h in results]
+        if tiers is not None:  # as rerank_by_proximity orders them, before the cut
+            ranked.sort(key=lambda ds: -int(tiers[ds[0]]))
+        return rerank_by_proximity(self.searcher, parsed, ranked[:limit], tiers)
+
+    def _top(
+        self, q: Any, scored: Scored, allow: np.ndarray, k: int, tiers: np.ndarray | None
+    ) -> Ranked:
+        """The best k `allow`ed documents of q by numpy, those holding more of the query's names
+        first: the first k that rerank_by_proximity's partition of the whole ranking holds."""
+        if tiers is None:
+            return list(self.topk.top(q, scored, allow, k))
+        out: Ranked = []
+        for t in sorted(set(tiers[allow].tolist()), reverse=True):
+            if len(out) >= k:
+                break
+            out += self.topk.top(q, scored, allow & (tiers == t), k - len(out))
+        return out
+
+    def tiers(self, parsed: ParsedQuery) -> np.ndarray | None:
+        """Per document, how many of the query's name tiers it reaches (None: no names)."""
+        if not parsed.names:
+            return None
+        tiers = np.zeros(self.topk.size, dtype=np.int32)
+        for name in parsed.names:
+            try:
+                tiers += self.topk.evaluate(name).mask
+            except ScoreUnsupported:  # (another weighting): Whoosh finds them
+                tiers[list(self.searcher.docs_for_query(name))] += 1
+        return tiers
 
     def _by_date(self, final: np.ndarray, start: int, end: int, sort: str) -> Ranked:
         """Newest or oldest first; undated articles last in both orders; ties in index order."""

@@ -10,6 +10,7 @@ A worker's threads share the service: one search reads the index at a time (see 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import threading
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from whoosh import index
+from whoosh import query as wq
 
 from index_format import facets as registry
 from index_format.generations import current_path, open_index
@@ -28,7 +30,8 @@ from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, Rebui
 from search.facets import FacetData
 from search.matching import Matched, Matcher
 from search.models import ArticleView, FacetValue, Hit, Partial, SearchRequest, SearchResult
-from search.query import ParsedQuery, QuerySyntaxError, parse_query
+from search.names import KnownNames, name_share
+from search.query import IsName, NameShare, ParsedQuery, QuerySyntaxError, parse_query
 from search.ranking import Ranking
 from search.snippets import highlight_full, make_snippet
 from search.suggest import SpellIndex, suggest
@@ -52,11 +55,17 @@ class _Generation:
     matcher: Matcher
     ranking: Ranking
     spell: SpellIndex | None = None  # built by warm(), or for the first word to correct
+    names: KnownNames | None = None  # built by warm(), or for the first query of two words
 
     def spelling(self) -> SpellIndex:
         if self.spell is None:
             self.spell = SpellIndex(self.searcher.reader())
         return self.spell
+
+    def known_names(self) -> KnownNames:
+        if self.names is None:
+            self.names = KnownNames(self.facets)
+        return self.names
 
 
 _P = ParamSpec("_P")
@@ -156,6 +165,7 @@ class SearchService:
             gen.topk.lengths(fieldname)
         with self._lock:
             gen.spelling()
+            gen.known_names()
 
     @_one_at_a_time
     def close(self) -> None:
@@ -184,21 +194,35 @@ class SearchService:
     # -- search ---------------------------------------------------------------------------
 
     def parse(self, text: str) -> ParsedQuery:
+        known, is_name, urls = self._index_facts()
         try:
-            return parse_query(text, known=self._knows_name, synonyms=self.synonyms)
+            return parse_query(
+                text, known=known, synonyms=self.synonyms, is_name=is_name, urls=urls
+            )
         except QuerySyntaxError as e:
             raise InvalidQuery(e.code, **e.params) from e
         except RecursionError as e:  # belt and braces: the parser caps depth itself
             raise InvalidQuery("invalid_query.too_complex") from e
 
     @_one_at_a_time
-    def _knows_name(self, word: str) -> bool:
-        """Whether the index holds `word` unstemmed in title or body, i.e. as a name."""
+    def _index_facts(self) -> tuple[NameShare | None, IsName | None, bool]:
+        """What the parser asks the current generation: the share of a word's articles that
+        hold it as a name, whether words are an entity's name (search.names), and whether it
+        indexes URLs (an index written before #18 only stores them). Without an index: words
+        by their stems, no names."""
         try:
-            reader = self._current().searcher.reader()
+            gen = self._current()
         except IndexUnavailable:
-            return False
-        return bool(reader.doc_frequency("body", word) or reader.doc_frequency("title", word))
+            return None, None, True
+        schema = gen.searcher.schema
+
+        def is_name(words: str) -> bool:
+            with self._lock:
+                names = gen.known_names()
+            return words in names
+
+        urls = "url" in schema and schema["url"].indexed
+        return functools.partial(name_share, gen.topk), is_name, urls
 
     @_one_at_a_time
     def search(self, req: SearchRequest) -> SearchResult:
@@ -222,7 +246,10 @@ class SearchService:
         ranked = gen.ranking.page(
             parsed, req.sort, final, start, end, matched.strict, matched.scored
         )
+        suggestion = self._suggestion(gen, req, parsed)
         took = (time.perf_counter() - started) * 1000
+        if total == 0 and suggestion is not None and not req.as_typed:
+            return self._corrected(req, suggestion, took)
         return SearchResult(
             total,
             req.page,
@@ -233,7 +260,7 @@ class SearchService:
             interval,
             req.match,
             self._partial(gen, parsed, req, matched),
-            self._suggestion(gen, parsed, req),
+            suggestion,
             matched.warnings,
         )
 
@@ -245,10 +272,13 @@ class SearchService:
         more = gen.matcher.partial(parsed, req, matched)
         if not more.any():
             return None
-        best = gen.ranking.best_of_most(parsed, more, PARTIAL_HITS)
+        tiers = gen.ranking.tiers(parsed)
+        best = gen.ranking.best_of_most(parsed, more, PARTIAL_HITS, tiers)
         return Partial("most", int(more.sum()), [self._hit(gen, d, s, parsed) for d, s in best])
 
-    def _suggestion(self, gen: _Generation, parsed: ParsedQuery, req: SearchRequest) -> str | None:
+    def _suggestion(self, gen: _Generation, req: SearchRequest, parsed: ParsedQuery) -> str | None:
+        """Did-you-mean: the query with its words that find few articles corrected (None when
+        none needs it)."""
         if not parsed.words:
             return None
 
@@ -256,7 +286,23 @@ class SearchService:
             with self._lock:
                 return gen.spelling()
 
-        return suggest(gen.searcher.reader(), req.q, parsed.words, spelling)
+        reader = gen.searcher.reader()
+        deletions = reader.has_deletions()
+
+        def count(fieldname: str, text: str) -> int:  # live articles: alike in every history
+            if not deletions:
+                return int(reader.doc_frequency(fieldname, text))
+            return gen.topk.count(wq.Term(fieldname, text))
+
+        return suggest(reader, req.q, parsed.words, spelling, count)
+
+    def _corrected(self, req: SearchRequest, suggestion: str, took: float) -> SearchResult:
+        """The query as typed found nothing: the results of its correction, which say so
+        (`corrected`; the request's `as_typed` asks for the query as typed instead)."""
+        result = self.search(dataclasses.replace(req, q=suggestion, as_typed=True))
+        result.corrected = suggestion
+        result.took_ms = round(result.took_ms + took, 2)
+        return result
 
     @_one_at_a_time
     def iter_all(self, req: SearchRequest) -> Iterator[ArticleView]:
@@ -272,6 +318,10 @@ class SearchService:
         order = gen.ranking.page(
             parsed, req.sort, matched.final, 0, total, matched.strict, matched.scored
         )
+        if total == 0 and not req.as_typed:  # what the page shows: maybe its correction's
+            shown = self.search(dataclasses.replace(req, page=1, per_page=1)).corrected
+            if shown is not None:
+                return self.iter_all(dataclasses.replace(req, q=shown, as_typed=True))
         return self._stream(gen, [d for d, _ in order])
 
     def _stream(self, gen: _Generation, docnums: list[int]) -> Iterator[ArticleView]:

@@ -1,8 +1,11 @@
 """Did-you-mean from the index's own vocabulary: `kerusuhn` → `kerusuhan`, `tokayef` → `tokayev`.
 
-Only words the index does not know (or barely knows) are corrected, and only to words it knows
-much better. Candidates come from the unstemmed `exact` field (title and body as written), so a
-suggestion is always a real word or name from the archive, never a Sastrawi stem.
+Only words that find few articles are corrected (`habibi`: 7 at 22k, not only those that find
+none), and only to a word that finds far more (`habibie`: 817), within one edit for a word of
+up to five letters and two for longer ones: `covid` (five letters, none in a 2019 archive) is
+two edits from `cover`, which is another word, not a correction. Candidates come from the
+unstemmed `exact` field (title and body as written), so a suggestion is always a real word or
+name from the archive, never a Sastrawi stem.
 
 Candidates within two edits are found with `SpellIndex`, built once per index generation: the
 field's alphabetic words grouped by first letter and length, each group a numpy array of code
@@ -23,13 +26,17 @@ import numpy as np
 from index_format.analysis import exact_analyzer, stem
 
 SPELL_FIELD = "exact"
-# A word found in at most this many documents is "rare" and may be corrected...
-RARE_DF = 1
+# A word found in at most this many documents (or this share of the archive, if more) finds
+# few and may be corrected...
+RARE_DF = 10
+RARE_SHARE = 0.0005
 # ...to a word found in at least this many times as many documents (and MIN_CANDIDATE_DF).
-BETTER_BY = 3
+BETTER_BY = 5
 MIN_CANDIDATE_DF = 2
 MIN_WORD_LENGTH = 4  # short words have too many neighbours to guess well
 MAX_DISTANCE = 2
+SHORT_WORD = 5  # up to this many letters, one edit at most
+MAX_CORRECTIONS = 10_000  # corrections kept per generation
 
 _exact = exact_analyzer()
 
@@ -76,6 +83,9 @@ class SpellIndex:
             if word.isalpha():
                 groups[(word[0], len(word))].append(word)
         self.groups = {key: (words, _codes(words, key[1])) for key, words in groups.items()}
+        # Each rare word's correction, once worked out (the generation's counts do not change):
+        # a query is repeated as its pages and filters are clicked.
+        self.corrections: dict[str, str | None] = {}
 
     def near(self, word: str, distance: int) -> list[tuple[str, int]]:
         """(candidate, edits) for the words sharing the first letter of `word` within `distance`
@@ -91,59 +101,81 @@ class SpellIndex:
         return out
 
 
-def _doc_frequency(reader: Any, fieldname: str, text: str) -> int:
-    try:
-        return int(reader.doc_frequency(fieldname, text))
-    except KeyError:  # pragma: no cover - a field missing from an old index
-        return 0
+# How many live documents hold a term (field, text): TopK.count, or the reader's document
+# frequency (which counts deleted documents until a merge).
+Counter = Callable[[str, str], int]
 
 
-def _known(reader: Any, word: str) -> int:
+def _frequency(reader: Any) -> Counter:
+    def count(fieldname: str, text: str) -> int:
+        try:
+            return int(reader.doc_frequency(fieldname, text))
+        except KeyError:  # pragma: no cover - a field missing from an old index
+            return 0
+
+    return count
+
+
+def _known(count: Counter, word: str) -> int:
     """How many documents hold the word as written, or its stem in the title or body."""
-    df = _doc_frequency(reader, SPELL_FIELD, word)
     stemmed = stem(word)
-    return max(
-        df, _doc_frequency(reader, "body", stemmed), _doc_frequency(reader, "title", stemmed)
-    )
+    return max(count(SPELL_FIELD, word), count("body", stemmed), count("title", stemmed))
 
 
 Spelling = SpellIndex | Callable[[], SpellIndex] | None
 
 
-def correct_word(reader: Any, word: str, spell: Spelling = None) -> str | None:
-    """A better-known word of the index within two edits of `word` (lowercase), or None.
+def correct_word(
+    reader: Any, word: str, spell: Spelling = None, count: Counter | None = None
+) -> str | None:
+    """A word of the index that finds far more articles within one or two edits of `word`
+    (lowercase), when `word` finds few; or None.
 
     `spell`: the generation's SpellIndex, or a function that gives it (asked only when a word
-    is rare enough to correct), or None to build one here."""
+    is rare enough to correct), or None to build one here. `count`: see Counter."""
     if len(word) < MIN_WORD_LENGTH or not word.isalpha():
         return None
-    df = _known(reader, word)
-    if df > RARE_DF:
+    count = count or _frequency(reader)
+    df = _known(count, word)
+    if df > max(RARE_DF, RARE_SHARE * reader.doc_count()):
         return None
     floor = max(MIN_CANDIDATE_DF if df else 1, df * BETTER_BY)
     if spell is None:
         spell = SpellIndex(reader)
     elif not isinstance(spell, SpellIndex):
         spell = spell()
-    near = spell.near(word, MAX_DISTANCE)
-    for distance in range(1, MAX_DISTANCE + 1):
+    if word not in spell.corrections:
+        if len(spell.corrections) >= MAX_CORRECTIONS:
+            spell.corrections.clear()
+        spell.corrections[word] = _best(spell, word, floor, count)
+    return spell.corrections[word]
+
+
+def _best(spell: SpellIndex, word: str, floor: int, count: Counter) -> str | None:
+    """The candidate found in the most documents (at least `floor`) at the fewest edits."""
+    most = 1 if len(word) <= SHORT_WORD else MAX_DISTANCE
+    near = spell.near(word, most)
+    for distance in range(1, most + 1):
         # The first letter is rarely the typo (and sharing it keeps the candidates few).
-        candidates = [
-            (_doc_frequency(reader, SPELL_FIELD, c), c)
-            for c, d in near
-            if d <= distance and c != word
-        ]
+        candidates = [(count(SPELL_FIELD, c), c) for c, d in near if d <= distance and c != word]
         good = [(f, c) for f, c in candidates if f >= floor]
         if good:
             return min(good, key=lambda fc: (-fc[0], fc[1]))[1]  # most documents, then a-z
     return None
 
 
-def suggest(reader: Any, text: str, words: list[str], spell: Spelling = None) -> str | None:
+def suggest(
+    reader: Any,
+    text: str,
+    words: list[str],
+    spell: Spelling = None,
+    count: Counter | None = None,
+) -> str | None:
     """The query text with its misspelled words corrected, or None when nothing needs it.
 
     `words` are the plain (unquoted, not excluded) words of the parsed query; the rest of the
-    text (operators, quotes, other words) is kept as typed. `spell`: as for `correct_word`.
+    text (operators, quotes, other words) is kept as typed. `spell`, `count`: as for
+    `correct_word`.
     """
     corrected = text
     changed = False
@@ -151,7 +183,7 @@ def suggest(reader: Any, text: str, words: list[str], spell: Spelling = None) ->
         tokens = [t.text for t in _exact(word)]
         if len(tokens) != 1:
             continue
-        better = correct_word(reader, tokens[0], spell)
+        better = correct_word(reader, tokens[0], spell, count)
         if better is None:
             continue
         pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)

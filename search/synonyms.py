@@ -3,8 +3,10 @@
 The table (search/data/synonyms.tsv, extendable with settings.synonyms_file) holds one concept a
 line, its spellings separated by tabs. Spellings are compared case-insensitively, word by word
 (punctuation between words is ignored), so "dewan perwakilan rakyat" and "Dewan  Perwakilan
-Rakyat" are the same spelling. A spelling written in capitals of at most three letters (MA, AS,
-BIN) is matched only when typed in capitals: "bin", "pan" and "as" are also ordinary words.
+Rakyat" are the same spelling, and `kpk` is `KPK`: matching is case-blind everywhere. (Short
+abbreviations used to expand only when typed in capitals, so `uu kpk` found 5 fewer articles
+than `UU KPK` at 22k; the price of case-blindness is that `bin salman` also finds BIN, the
+Badan Intelijen Negara, next to Salman.)
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from index_format.analysis import TOKEN_PATTERN
 BUILTIN_SYNONYMS = Path(__file__).resolve().parent / "data" / "synonyms.tsv"
 # Longest spelling (in words) that a run of typed words is compared against.
 MAX_WORDS = 8
-CAPS_ONLY_LENGTH = 3
 
 
 def spelling_key(text: str) -> tuple[str, ...]:
@@ -31,15 +32,9 @@ def spelling_key(text: str) -> tuple[str, ...]:
 class SynonymTable:
     groups: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     """Each spelling → every spelling of its concept (itself included)."""
-    caps_only: set[tuple[str, ...]] = field(default_factory=set)
-    """Short all-capital spellings, matched only when typed in capitals."""
 
     def add_group(self, spellings: list[str]) -> None:
         keys = [k for k in dict.fromkeys(spelling_key(s) for s in spellings) if k]
-        for s in spellings:
-            s = s.strip()
-            if s.isupper() and len(s) <= CAPS_ONLY_LENGTH and len(spelling_key(s)) == 1:
-                self.caps_only.add(spelling_key(s))
         if len(keys) < 2:
             return
         # A spelling in two lines joins their concepts.
@@ -52,8 +47,6 @@ class SynonymTable:
     def expansions(self, typed: str) -> list[tuple[str, ...]]:
         """The other spellings of the `typed` words, or [] when the table does not know them."""
         words = spelling_key(typed)
-        if words in self.caps_only and not typed.isupper():
-            return []
         return [g for g in self.groups.get(words, ()) if g != words]
 
     def __len__(self) -> int:

@@ -174,6 +174,14 @@ class TopK:
             self._lengths[fieldname] = got
         return got
 
+    def count(self, q: Any) -> int:
+        """How many live documents match q (a postings list's document frequency counts the
+        deleted ones too, until a merge)."""
+        try:
+            return int(self.evaluate(q).mask.sum())
+        except ScoreUnsupported:  # another weighting: Whoosh finds them
+            return len(set(self.searcher.docs_for_query(q)))
+
     # -- approximate scores --------------------------------------------------------------
 
     def evaluate(self, q: Any) -> Scored:

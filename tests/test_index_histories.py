@@ -14,6 +14,7 @@ documents until a merge, as Lucene's do.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from collections.abc import Iterator
@@ -199,12 +200,15 @@ def _check(services: dict[str, SearchService], req: SearchRequest) -> None:
         if req.sort != "relevance":
             continue
         got = [(h.id, h.score) for h in res.hits]
-        if req.match != "all":  # all words first, then the rest: Whoosh's collectors rank
+        ranked = req
+        if res.corrected is not None:  # nothing found as typed: the correction's results
+            ranked = dataclasses.replace(req, q=res.corrected, as_typed=True)
+        if ranked.match != "all":  # all words first, then the rest: Whoosh's collectors rank
             with pytest.MonkeyPatch.context() as mp:
                 mp.setattr(svc._current().matcher, "scored", lambda *_: None)
-                want = [(h.id, h.score) for h in svc.search(req).hits]
+                want = [(h.id, h.score) for h in svc.search(ranked).hits]
         else:
-            want = _whoosh_ranking(svc, req)
+            want = _whoosh_ranking(svc, ranked)
         assert got == want, where
 
 

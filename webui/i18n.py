@@ -149,6 +149,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "tahun disimpulkan dari URL, nama berkas atau tahun-tahun lain dalam arsip",
         "year inferred from the URL, the file name or the archive's other years",
     ),
+    "showing_results_for": ("Menampilkan hasil untuk", "Showing results for"),
+    "search_as_typed": ("Cari sesuai ketikan:", "Search instead for"),
 }
 
 MONTHS = {

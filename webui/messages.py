@@ -22,10 +22,6 @@ ERRORS: dict[str, tuple[str, str]] = {
         'Tanda kutip (") tidak berpasangan.',
         'A quotation mark (") has no partner.',
     ),
-    "invalid_query.unknown_field": (
-        "Kolom '{field}:' tidak dikenal; yang bisa dipakai hanya 'judul:'.",
-        "The field '{field}:' is unknown; only 'judul:' (title) can be used.",
-    ),
     "invalid_query.wildcard": (
         "Tanda bintang (*) tidak didukung; ketik kata lengkapnya.",
         "The asterisk (*) is not supported; type the whole word.",
@@ -97,6 +93,7 @@ _FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("one_of", re.compile(r"Must be one of: (?P<choices>.*)\.")),
     ("not_integer", re.compile(r"Not a valid integer\.")),
     ("not_date", re.compile(r"Not a valid date\.")),
+    ("not_boolean", re.compile(r"Not a valid boolean\.")),
     ("not_string", re.compile(r"Not a valid string\.")),
     ("not_list", re.compile(r"Not a valid list\.")),
     ("not_null", re.compile(r"Field may not be null\.")),
@@ -123,6 +120,7 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "one_of": ("Harus salah satu dari: {choices}.", "Must be one of: {choices}."),
     "not_integer": ("Bukan bilangan bulat.", "Not a valid integer."),
     "not_date": ("Bukan tanggal yang valid (YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD)."),
+    "not_boolean": ("Harus 1/0 atau true/false.", "Must be 1/0 or true/false."),
     "not_string": ("Bukan teks.", "Not a valid string."),
     "not_list": ("Bukan daftar.", "Not a valid list."),
     "not_null": ("Tidak boleh kosong.", "Field may not be null."),

@@ -55,7 +55,10 @@ class _SearchArgs(Schema):
     q = fields.String(
         load_default="",
         validate=Length(max=MAX_QUERY_LENGTH),
-        metadata={"description": 'Words (all must match), "exact phrase", -exclude, OR, judul:'},
+        metadata={
+            "description": 'Words (all must match), "exact phrase", -exclude or NOT, OR, AND, '
+            "judul: or title:, (groups), a pasted article URL"
+        },
     )
     date_from = fields.Date(
         data_key="from", load_default=None, metadata={"description": "YYYY-MM-DD, inclusive"}
@@ -87,6 +90,13 @@ class _SearchArgs(Schema):
         load_default=20,
         validate=Range(min=1, max=MAX_FACET_SIZE),
         metadata={"description": "Values listed per facet (selected ones are always listed)"},
+    )
+    as_typed = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Search the query as typed even when it finds nothing (otherwise "
+            "its correction's results are shown: `corrected`)"
+        },
     )
 
     @validates_schema
@@ -207,6 +217,13 @@ class SearchResponseSchema(Schema):
         },
     )
     suggestion = fields.String(allow_none=True, metadata={"description": "Did you mean"})
+    corrected = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The query whose results these are, when the query as typed found "
+            "nothing (as_typed=true asks for the query as typed)"
+        },
+    )
     warnings = fields.List(
         fields.Nested(WarningSchema),
         metadata={"description": "Filter values that name no value of their facet"},

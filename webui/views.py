@@ -87,6 +87,8 @@ def _query_items(req: SearchRequest) -> list[tuple[str, str]]:
         items.append(("per_page", str(req.per_page)))
     if req.facet_size != 20:
         items.append(("facet_size", str(req.facet_size)))
+    if req.as_typed:
+        items.append(("as_typed", "1"))
     return items
 
 
@@ -223,7 +225,9 @@ def search_page() -> Any:
         clear_dates_url=_url(_without(items, "from", "to", "page")),
         bar_url=lambda bar: _url(items, **{"from": str(bar.start)}, to=str(bar.end), page=""),
         page_url=lambda page: _url(items, page=str(page) if page > 1 else ""),
-        suggestion_url=_url(items, q=result.suggestion or "", page=""),
+        suggestion_url=_url(items, q=result.suggestion or "", page="", as_typed=""),
+        as_typed_url=_url(items, as_typed="1", page=""),
+        corrected_url=_url(items, q=result.corrected or "", page="", as_typed=""),
         partial_url=_url(items, match="most", page=""),
         match_all_url=_url(items, match="", page=""),
         article_url=lambda doc_id: _article_url(doc_id, items_with_page),

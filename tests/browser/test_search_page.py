@@ -199,7 +199,13 @@ def test_english_toggle(page: Any, site: LiveServer) -> None:
 
 
 def test_did_you_mean(page: Any, site: LiveServer) -> None:
-    page.goto(site.url + "/?q=banjr")
+    page.goto(site.url + "/?q=banjr")  # finds nothing: the correction's results at once
+    assert page.locator("#corrected a").first.inner_text() == "banjir"
+    assert shown_total(page) > 0
+    with page.expect_navigation():
+        page.locator("#as-typed").click()
+    assert params(page) == {"q": ["banjr"], "as_typed": ["1"]}
+    assert shown_total(page) == 0
     suggestion = page.locator("#suggestion a")
     assert suggestion.inner_text() == "banjir"
     with page.expect_navigation():

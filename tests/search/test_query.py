@@ -60,28 +60,41 @@ def test_only_question_words_find_nothing() -> None:
     assert parse_query("siapa?").query is wq.NullQuery
 
 
-def test_capitalised_words_that_sastrawi_would_change_are_names() -> None:
-    assert texts(parse_query("banjir Bekasi").query) == {"banjir", "bekasi"}
-    assert texts(parse_query("koalisi Harapan").query) == {"koalisi", "harapan"}
-    assert texts(parse_query("koalisi harapan").query) == {"koalisi", "harap"}
+@pytest.mark.parametrize(
+    ("typed", "lower"),
+    [
+        ("koalisi Harapan", "koalisi harapan"),
+        ("Harapan koalisi", "harapan koalisi"),
+        ("UU KPK", "uu kpk"),  # KPK expands to Komisi Pemberantasan Korupsi in any case
+        ("BIN", "bin"),
+        ("Banjir BEKASI", "banjir bekasi"),
+        ("Dewan Perwakilan Rakyat", "dewan perwakilan rakyat"),
+    ],
+)
+def test_case_changes_nothing_that_is_searched(typed: str, lower: str) -> None:
+    def share(word: str) -> float:
+        return {"harapan": 0.3, "bekasi": 1.0}.get(word, 0.0)
 
-
-def test_the_first_word_is_capitalised_like_a_sentence_start() -> None:
-    # Keyboards capitalise the first letter: that alone does not make a name.
-    assert texts(parse_query("Harapan koalisi").query) == {"harap", "koalisi"}
-    assert texts(parse_query("Bekasi").query) == {"bekasi"}  # in the exception table
+    assert parse_query(typed, known=share).query == parse_query(lower, known=share).query
 
 
 def test_the_index_decides_which_words_are_names() -> None:
-    def known(word: str) -> bool:
-        return word == "harapan"
+    def share(word: str) -> float:  # of the articles holding the word, those naming it
+        return {"harapan": 0.1, "pemangkat": 0.95}.get(word, 0.0)
 
-    assert texts(parse_query("koalisi Harapan", known=known).query) == {"koalisi", "harapan"}
-    # Lowercase, or first: the name and the ordinary word.
-    assert texts(parse_query("harapan", known=known).query) == {"harapan", "harap"}
-    assert texts(parse_query("Harapan", known=known).query) == {"harapan", "harap"}
-    # Capitalised but never indexed as a name: the stem, so ordinary words still match.
-    assert texts(parse_query("koalisi Kerusuhan", known=known).query) == {"koalisi", "rusuh"}
+    # Mostly written as a name (the town): only the name, never "mangkat" (to die).
+    assert texts(parse_query("Pemangkat", known=share).query) == {"pemangkat"}
+    assert texts(parse_query("banjir pemangkat", known=share).query) == {"banjir", "pemangkat"}
+    # Mostly an ordinary word, sometimes a name: both.
+    assert texts(parse_query("koalisi Harapan", known=share).query) == {
+        "koalisi",
+        "harapan",
+        "harap",
+    }
+    # Never indexed as a name, or no index to ask: the stem.
+    assert texts(parse_query("koalisi Kerusuhan", known=share).query) == {"koalisi", "rusuh"}
+    assert texts(parse_query("Harapan").query) == {"harap"}
+    assert texts(parse_query("Bekasi").query) == {"bekasi"}  # in the exception table
 
 
 def test_abbreviations_expand_to_their_spelling_and_back() -> None:
@@ -93,9 +106,9 @@ def test_abbreviations_expand_to_their_spelling_and_back() -> None:
     assert len(full.required) == 2  # the three words count as one clause
 
 
-def test_short_capital_abbreviations_expand_only_when_typed_in_capitals() -> None:
+def test_short_abbreviations_expand_in_any_case() -> None:
     assert ("exact", "intelijen") in terms(parse_query("BIN").query)
-    assert texts(parse_query("bin").query) == {"bin"}
+    assert ("exact", "intelijen") in terms(parse_query("bin").query)
 
 
 def test_quoted_phrases_are_not_expanded() -> None:
@@ -121,7 +134,85 @@ def test_users_extend_the_synonym_table(tmp_path: Path) -> None:
     assert not read_synonyms(path).expansions("KPK")
 
 
-@pytest.mark.parametrize("q", ['"upaya kudeta', "(a b", "a b)", "sumber:x", "*"])
+@pytest.mark.parametrize("q", ['"upaya kudeta', "(a b", "a b)", "*", "banj*"])
 def test_syntax_errors_say_what_is_wrong(q: str) -> None:
     with pytest.raises(QuerySyntaxError):
         parse_query(q)
+
+
+@pytest.mark.parametrize(
+    ("typed", "same_as"),
+    [
+        ("sri AND mulyani", "sri mulyani"),
+        ("kudeta NOT rusia", "kudeta -rusia"),
+        ("kudeta NOT (rusia OR ukraina)", "kudeta -(rusia OR ukraina)"),
+        ('kudeta NOT "upaya kudeta"', 'kudeta -"upaya kudeta"'),
+        ("title:kudeta", "judul:kudeta"),
+        ("TITLE:kudeta", "judul:kudeta"),
+        ('title:"upaya kudeta"', 'judul:"upaya kudeta"'),
+        ("judul:(kpk OR dpr)", "(judul:kpk OR judul:dpr)"),
+        ("judul:(kpk -dpr) banjir", "(judul:kpk -judul:dpr) banjir"),
+        ("-judul:(kpk OR dpr) banjir", "banjir -(judul:kpk OR judul:dpr)"),
+        ("banjir NOT", "banjir"),  # nothing to exclude
+        ("AND banjir", "banjir"),
+    ],
+)
+def test_capital_operators_and_the_title_field(typed: str, same_as: str) -> None:
+    assert parse_query(typed).query == parse_query(same_as).query
+
+
+def test_lowercase_and_or_not_are_words() -> None:
+    assert texts(parse_query("rock and roll").query) == {"rock", "and", "roll"}
+    assert texts(parse_query("not").query) == {"not"}
+
+
+def test_a_field_group_never_searches_the_field_name() -> None:
+    q = parse_query("judul:(kpk OR dpr)").query
+    assert terms(q) == {("title", "kpk"), ("title", "dpr")}
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("sumber:antara", {"sumber", "antara"}),
+        ("banjir pukul 10:30", {"banjir", "pukul", "10", "30"}),
+        ("rahasia:(banjir OR rob)", {"rahasia", "banjir", "rob"}),
+    ],
+)
+def test_other_field_names_are_words(typed: str, words: set[str]) -> None:
+    assert texts(parse_query(typed).query) == words
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://regional.kompas.com/read/2019/09/10/21485171/diduga-pasok-sabu",
+        "https://regional.kompas.com/read/2019/09/10/21485171/diduga-pasok-sabu/",
+        "http://regional.kompas.com/read/2019/09/10/21485171/diduga-pasok-sabu?utm_source=wa",
+        "regional.kompas.com/read/2019/09/10/21485171/diduga-pasok-sabu#komentar",
+    ],
+)
+def test_a_pasted_url_looks_up_the_article_by_id_or_url(url: str) -> None:
+    q = parse_query(url if "://" in url else "https://" + url).query
+    assert ("url", "regional.kompas.com/read/2019/09/10/21485171/diduga-pasok-sabu") in terms(q)
+    assert {f for f, _ in terms(q)} == {"id", "url"}  # no words of the URL
+
+
+def test_punctuation_after_a_pasted_url_is_not_part_of_it() -> None:
+    q = parse_query("lihat https://www.wowkeren.com/berita/tampil/00276207.html.").query
+    assert ("url", "wowkeren.com/berita/tampil/00276207.html") in terms(q)
+    assert ("body", "lihat") in terms(q)
+
+
+def test_names_typed_as_the_whole_query_rank_by_the_name() -> None:
+    def is_name(words: str) -> bool:
+        return words == "sri mulyani"
+
+    parsed = parse_query("Sri Mulyani", is_name=is_name)
+    assert parsed.names[0] == wq.Phrase("exact", ["sri", "mulyani"])
+    # A synonym spelling is a known name too; its other spellings count as the name.
+    jokowi = parse_query("joko widodo").names
+    assert jokowi[0] == wq.Or([wq.Phrase("exact", ["joko", "widodo"]), wq.Term("exact", "jokowi")])
+    # In a longer query, names only add to the proximity of consecutive words.
+    longer = parse_query("Sri Mulyani pajak", is_name=is_name)
+    assert longer.names == [] and ("sri", "mulyani") in longer.near

@@ -17,7 +17,7 @@ from indexer.models import Article
 from search.models import SearchRequest
 from search.service import SearchService
 from search.suggest import SPELL_FIELD, SpellIndex, correct_word, edit_distances
-from tests.conftest import SMALL_CORPUS
+from tests.conftest import SMALL_CORPUS, article
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_warm_builds_what_first_searches_would_wait_for(
     gen = svc._current()
     assert gen.spell is not None
     assert set(gen.topk._lengths) >= {"title", "body"}
-    assert svc.search(SearchRequest(q="pelabuhna")).suggestion == "pelabuhan"
+    assert svc.search(SearchRequest(q="pelabuhna", as_typed=True)).suggestion == "pelabuhan"
     assert svc._current().spell is gen.spell  # built once per generation
     svc.close()
 
@@ -94,9 +94,10 @@ def test_warm_builds_what_first_searches_would_wait_for(
 def test_spelling_index_waits_for_a_word_to_correct(
     make_index: Callable[[list[Article]], Path],
 ) -> None:
-    svc = SearchService(make_index(SMALL_CORPUS))  # not warmed: as after a new generation
-    assert svc.search(SearchRequest(q="banjir bekasi")).suggestion is None
-    assert svc._current().spell is None  # known words: nothing to build
-    assert svc.search(SearchRequest(q="pelabuhna")).suggestion == "pelabuhan"
+    floods = [article(f"f{i}", "Banjir lagi", "Banjir merendam kota.") for i in range(12)]
+    svc = SearchService(make_index(SMALL_CORPUS + floods))  # not warmed: as after a new generation
+    assert svc.search(SearchRequest(q="banjir")).suggestion is None
+    assert svc._current().spell is None  # a word that finds many: nothing to build
+    assert svc.search(SearchRequest(q="pelabuhna", as_typed=True)).suggestion == "pelabuhan"
     assert svc._current().spell is not None
     svc.close()

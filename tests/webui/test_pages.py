@@ -157,7 +157,7 @@ def test_deep_page_past_the_end(client: FlaskClient) -> None:
 
 
 def test_suggestion(client: FlaskClient) -> None:
-    soup = soup_of(client, "/?q=banjr&outlet=Warta+Timur")
+    soup = soup_of(client, "/?q=banjr&outlet=Warta+Timur&as_typed=1")
     link = soup.select_one("#suggestion a")
     assert link.get_text() == "banjir"
     assert qs(link["href"]) == {"q": ["banjir"], "outlet": ["Warta Timur"]}
