@@ -5,7 +5,8 @@ the sort, the pages and the exports all count: a number an analyst quotes means 
 
 Match modes (`SearchRequest.match`):
   all   every required word or phrase (the default: the query as written);
-  most  all of them but one (either, for two);
+  most  as many of them as it takes to find RELAX_BELOW articles: all but one, or fewer down
+        to the query's minimum (either, for two words); the result says how many (`words`);
   any   at least one.
 Under `most` and `any` the all-words articles rank first. Under `all`, when fewer than
 RELAX_BELOW articles have every word, the articles that `most` would add are offered apart
@@ -44,6 +45,7 @@ class Matched:
     strict: np.ndarray | None = None  # most/any: the all-words articles (ranked first)
     scored: Scored | None = None  # the all-words query's numpy evaluation, when relevance
     warnings: list[dict[str, str]] = field(default_factory=list)
+    words: int = 0  # the fewest required words (or phrases) a counted article holds
 
 
 class Matcher:
@@ -75,25 +77,32 @@ class Matcher:
         except ScoreUnsupported:
             return None
 
-    def words(self, parsed: ParsedQuery, match: str) -> np.ndarray:
-        """The documents with at least the words `match` asks for (most: all but one, or
-        either of two; any: one), excluded words left out."""
+    def words(self, parsed: ParsedQuery, match: str) -> tuple[np.ndarray, int]:
+        """The documents with enough of the required words for `match`, excluded words left
+        out, and how many words that is. any: one. most: as many as it takes to find
+        RELAX_BELOW articles, from all but one down to `parsed.min_match`."""
         counts = np.zeros(self.facets.size, dtype=np.int32)
         for clause in parsed.required:
             counts += self.mask(clause)
-        need = 1 if match == "any" else max(1, len(parsed.required) - 1)
-        found = counts >= need
         if parsed.excluded is not None:
-            found &= ~self.mask(parsed.excluded)
-        return found & self.facets.live
+            counts[self.mask(parsed.excluded)] = 0
+        counts[~self.facets.live] = 0
+        if match == "any":
+            return counts >= 1, 1
+        need = max(1, len(parsed.required) - 1)
+        while need > parsed.min_match and int((counts >= need).sum()) < RELAX_BELOW:
+            need -= 1
+        return counts >= need, need
 
     def match(self, parsed: ParsedQuery, req: SearchRequest) -> Matched:
         scored = self.scored(parsed, req.sort)
         every = scored.mask.copy() if scored is not None else self.mask(parsed.query)
         strict = None
         base = every
+        words = len(parsed.required)
         if req.match != "all" and parsed.relaxable:
-            base = self.words(parsed, req.match) | every
+            found, words = self.words(parsed, req.match)
+            base = found | every
             strict = every
         filters, warnings = self.filters(req)
         final = base & _all(filters, self.facets.size)
@@ -109,18 +118,22 @@ class Matcher:
             strict & final if strict is not None else None,
             scored,
             warnings,
+            words,
         )
 
-    def partial(self, parsed: ParsedQuery, req: SearchRequest, matched: Matched) -> np.ndarray:
+    def partial(
+        self, parsed: ParsedQuery, req: SearchRequest, matched: Matched
+    ) -> tuple[np.ndarray, int]:
         """Under `all`, when fewer than RELAX_BELOW articles have every word: the articles
-        that `most` adds (filters applied); else none."""
+        that `most` adds (filters applied) and how many words they hold at least; else none."""
         empty = np.zeros(self.facets.size, dtype=bool)
         if req.match != "all" or not parsed.relaxable:
-            return empty
+            return empty, 0
         if int(matched.final.sum()) >= RELAX_BELOW:
-            return empty
+            return empty, 0
         filters, _ = self.filters(req)
-        return self.words(parsed, "most") & _all(filters, self.facets.size) & ~matched.final
+        found, words = self.words(parsed, "most")
+        return found & _all(filters, self.facets.size) & ~matched.final, words
 
     def filters(self, req: SearchRequest) -> tuple[dict[str, np.ndarray], list[dict[str, str]]]:
         """Each filter's documents ("<facet>", "<facet>_not", "published"), and the values

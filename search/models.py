@@ -74,6 +74,7 @@ class Partial:
 
     match: str  # the mode that finds them ("most")
     total: int  # how many more articles it finds (never counted in the result's total)
+    words: int  # each holds at least this many of the query's words (or phrases)
     hits: list[Hit]  # the best of them
 
 
@@ -87,6 +88,7 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     date_interval: str = "month"  # facets["published"] bucket: day | week | month | year
     match: str = "all"  # which articles count (SearchRequest.match)
+    words: int = 0  # the fewest of the query's words (or phrases) a counted article holds
     partial: Partial | None = None  # match=all found few: what most words find, apart
     suggestion: str | None = None  # did-you-mean, from the index's own vocabulary
     # Filter values that name no value of their facet: {"facet": ..., "value": ...}.

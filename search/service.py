@@ -247,8 +247,10 @@ class SearchService:
             parsed, req.sort, final, start, end, matched.strict, matched.scored
         )
         suggestion = self._suggestion(gen, req, parsed)
+        partial = self._partial(gen, parsed, req, matched)
         took = (time.perf_counter() - started) * 1000
-        if total == 0 and suggestion is not None and not req.as_typed:
+        # Nothing at all to show (not even most of the words): the correction's results.
+        if total == 0 and partial is None and suggestion is not None and not req.as_typed:
             return self._corrected(req, suggestion, took)
         return SearchResult(
             total,
@@ -257,11 +259,12 @@ class SearchService:
             round(took, 2),
             [self._hit(gen, d, s, parsed) for d, s in ranked],
             facets,
-            interval,
-            req.match,
-            self._partial(gen, parsed, req, matched),
-            suggestion,
-            matched.warnings,
+            date_interval=interval,
+            match=req.match,
+            words=matched.words,
+            partial=partial,
+            suggestion=suggestion,
+            warnings=matched.warnings,
         )
 
     def _partial(
@@ -269,12 +272,13 @@ class SearchService:
     ) -> Partial | None:
         """Under match=all, when few articles have every word: the best of what most words
         find, apart from the result (never in its counts)."""
-        more = gen.matcher.partial(parsed, req, matched)
+        more, words = gen.matcher.partial(parsed, req, matched)
         if not more.any():
             return None
         tiers = gen.ranking.tiers(parsed)
         best = gen.ranking.best_of_most(parsed, more, PARTIAL_HITS, tiers)
-        return Partial("most", int(more.sum()), [self._hit(gen, d, s, parsed) for d, s in best])
+        hits = [self._hit(gen, d, s, parsed) for d, s in best]
+        return Partial("most", int(more.sum()), words, hits)
 
     def _suggestion(self, gen: _Generation, req: SearchRequest, parsed: ParsedQuery) -> str | None:
         """Did-you-mean: the query with its words that find few articles corrected (None when

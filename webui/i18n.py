@@ -94,8 +94,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export": ("Unduh semua hasil", "Download all results"),
     "did_you_mean": ("Mungkin maksud Anda:", "Did you mean:"),
     "match_most": (
-        "Ditampilkan berita yang memuat semua kata kecuali satu; yang memuat semua kata lebih dulu.",
-        "Showing the articles with all the words but one; those with every word come first.",
+        "Ditampilkan berita yang memuat sebagian besar kata; yang memuat semua kata lebih dulu.",
+        "Showing the articles with most of the words; those with every word come first.",
     ),
     "match_any": (
         "Ditampilkan berita yang memuat salah satu kata; yang memuat semua kata lebih dulu.",

@@ -71,8 +71,9 @@ class _SearchArgs(Schema):
         load_default="all",
         validate=OneOf(MATCHES),
         metadata={
-            "description": "Which articles count: all the words (default), most of them (all "
-            "but one), or any one"
+            "description": "Which articles count: all the words (default), most of them (as "
+            "many as it takes to find 10 articles, from all but one down; `words` says how "
+            "many), or any one"
         },
     )
     facets = fields.String(
@@ -190,6 +191,9 @@ class PartialSchema(Schema):
     total = fields.Integer(
         metadata={"description": "How many more articles it finds (not counted in total)"}
     )
+    words = fields.Integer(
+        metadata={"description": "Each holds at least this many of the query's words"}
+    )
 
 
 class WarningSchema(Schema):
@@ -206,6 +210,9 @@ class SearchResponseSchema(Schema):
     took_ms = fields.Float(required=True)
     date_interval = fields.String(metadata={"description": "Bucket of facets.published"})
     match = fields.String(metadata={"description": "Which articles count: all, most or any"})
+    words = fields.Integer(
+        metadata={"description": "The fewest of the query's words a counted article holds"}
+    )
     partial_matches = fields.Nested(
         PartialSchema,
         data_key="partial",

@@ -55,9 +55,11 @@ def test_only_the_facet_lists_asked_for(client: FlaskClient) -> None:
 def test_match_modes_and_the_partial_count(client: FlaskClient) -> None:
     strict = client.get("/api/search?q=banjir+bekasi+warga").get_json()
     assert strict["match"] == "all" and _ids(strict) == ["a1"]
-    assert strict["partial"] == {"match": "most", "total": 1}  # a2: banjir and bekasi
+    # Two of the words find one more (a2): too few, so most words means one of them here.
+    assert strict["partial"] == {"match": "most", "total": 3, "words": 1}  # a2, a6, a7
     most = client.get("/api/search?q=banjir+bekasi+warga&match=most").get_json()
     assert most["total"] == strict["total"] + strict["partial"]["total"]
+    assert most["words"] == 1 and strict["words"] == 3
     assert most["hits"][0]["id"] == "a1" and most["partial"] is None
     export = client.get("/api/export.jsonl?q=banjir+bekasi+warga&match=most")
     assert len(export.get_data(as_text=True).splitlines()) == most["total"]
