@@ -44,7 +44,7 @@ from indexer.build import _last_occurrences, date_report, superseded
 from indexer.date_evidence import ArchiveDates, ArchiveYears, DateSpan
 from indexer.document import content_hash, to_document
 from indexer.models import RawRecord, Skipped
-from indexer.prepare import date_outcome, extract, tag_entities
+from indexer.prepare import date_outcome, extract, skipped_for, tag_entities
 from indexer.sources import read_archive
 
 UPDATE_REPORT_NAME = "last-update-report.json"
@@ -232,7 +232,7 @@ def _upsert(
             return
         tag_entities(article)
     except Exception as e:  # an extraction bug must cost one article, not the update
-        summary.skipped.append(Skipped(record.source, record.line, f"extraction failed: {e!r}"))
+        summary.skipped.append(skipped_for(record, e))
         return
     writer.update_document(**to_document(article))
     summary.dates[date_outcome(article)] += 1
