@@ -214,8 +214,8 @@ def page_date(
     if not found:
         return None
     day = date.fromisoformat(found)
-    where = next((w for w, d in _markup_dates(tree) if d == day), None)
-    return (day, f"htmldate: {where}") if where else None
+    backed = next((w for w, d in _markup_dates(tree) if d == day), None)
+    return (day, f"htmldate: {backed}") if backed else None
 
 
 def _strip_site(title: str, site: str | None) -> str:

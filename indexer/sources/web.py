@@ -57,8 +57,8 @@ def declared_charset(data: bytes, header: str | None = None) -> str | None:
     """The charset the HTTP header's Content-Type names, else the page's <meta>."""
     if header and (m := _CHARSET_PARAM.search(header)):
         return m.group(1)
-    if m := _META_CHARSET.search(data[:4096]):
-        return m.group(1).decode("ascii")
+    if meta := _META_CHARSET.search(data[:4096]):
+        return meta.group(1).decode("ascii")
     return None
 
 
