@@ -30,6 +30,9 @@ for _name in ("trafilatura", "htmldate", "courlan"):
 
 # Dates before the web are mis-parsed numbers, not publication dates.
 MIN_DATE = date(1995, 1, 1)
+# Main text needs one sentence of this many words: a list of links is no article.
+MIN_SENTENCE_WORDS = 8
+_SENTENCE_END = re.compile(r"[.!?\"”’)]\s*$")
 # JSON-LD blocks larger than this are data dumps, not an article's description.
 MAX_JSON_LD = 1_000_000
 
@@ -290,7 +293,7 @@ def read_page(html: str, url: str | None, today: date) -> Page:
     if page.title and lines and " ".join(lines[0].split()) == page.title:
         lines = lines[1:]  # trafilatura keeps the headline as the text's first line
     page.body = "\n".join(lines).strip()
-    if not page.body:
-        raise NotAnArticle("no main text: the page holds no article text")
+    if not any(len(x.split()) >= MIN_SENTENCE_WORDS and _SENTENCE_END.search(x) for x in lines):
+        raise NotAnArticle("no main text: not one sentence found on the page")
     page.found["body"] = "trafilatura"
     return page

@@ -95,12 +95,13 @@ def write_warc(path: Path, captures: Iterable[Capture], *, gzip: bool = True) ->
                 "WARC-Date": c.date,
                 "WARC-Record-ID": f"<urn:uuid:00000000-0000-4000-8000-{n:012d}>",
             }
+            get = f"GET / HTTP/1.1\r\nHost: {c.url.split('/')[2]}\r\n\r\n".encode()
+            # With its length given, warcio buffers no payload in a temporary file.
             request = writer.create_warc_record(
                 c.url,
                 "request",
-                payload=io.BytesIO(
-                    f"GET / HTTP/1.1\r\nHost: {c.url.split('/')[2]}\r\n\r\n".encode()
-                ),
+                payload=io.BytesIO(get),
+                length=len(get),
                 warc_headers_dict=headers,
             )
             writer.write_record(request)
@@ -120,6 +121,7 @@ def write_warc(path: Path, captures: Iterable[Capture], *, gzip: bool = True) ->
                     c.url,
                     "response",
                     payload=io.BytesIO(c.body),
+                    length=len(c.body),
                     http_headers=http,
                     warc_headers_dict=headers,
                 )

@@ -156,6 +156,8 @@ def _warc_item(rec: Any, source: str, n: int, rel: str) -> RawRecord | Skipped |
     try:
         if len(data) > MAX_PAGE_BYTES:
             raise _too_large(f"over {MAX_PAGE_BYTES:,}")
+        if (missing := getattr(rec.raw_stream, "limit", 0)) > 0:  # the file ended inside it
+            raise Unreadable(f"file damaged: record cut short, {missing:,} bytes missing")
         return _page_record(source, n, data, uri or None, f"{rel}#{n}", content_type)
     except Unreadable as e:
         return Skipped(source, n, f"{e} ({uri})")
@@ -171,6 +173,8 @@ def read_warc(path: Path, root: Path, ctx: ReadContext) -> Iterator[RawRecord | 
         try:
             for rec in ArchiveIterator(fh):
                 n += 1
+                if n == 1 and rec.format != "warc":  # warcio reads other text as old ARC
+                    raise Unreadable("not a WARC file: no WARC record at its start")
                 # Each record's declared length is what reading past it costs: bounded in all.
                 total += int(rec.rec_headers.get_header("Content-Length") or 0)
                 if total > MAX_WARC_BYTES:
