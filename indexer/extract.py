@@ -192,10 +192,11 @@ def _outlet(
     page: Page | None,
 ) -> tuple[str | None, str]:
     """The outlet and how it was found, in order of trust: the record's metadata, a page's
-    site name the registry knows, the URL, the dateline, a self-reference, and last a
-    page's site name as it is written."""
-    site = page.site_name if page is not None else None
-    how = page.found.get("site_name", "") if page is not None else ""
+    (or a feed's) site name the registry knows, the URL, the dateline, a self-reference, and
+    last that site name as it is written."""
+    site, how = _field(fields, "site_name"), "feed title"  # the feed's, for its entries
+    if page is not None and page.site_name:
+        site, how = page.site_name, page.found.get("site_name", "")
     known = registry.lookup(site)
     if meta_outlet := registry.canonical(_field(fields, "outlet")):
         return meta_outlet, "metadata"

@@ -86,17 +86,18 @@ def _guarded(source: str, items: Iterator[RawRecord | Skipped]) -> Iterator[RawR
 
 
 def read_archive(
-    paths: Iterable[Path], *, follow_links: bool = False
+    paths: Iterable[Path], *, follow_links: bool = False, base: Path | None = None
 ) -> Iterator[RawRecord | Skipped]:
     """Every article in `paths`, or why it was skipped.
 
     Symlinks found in a folder that lead outside the archive (the folders and files in
-    `paths`) are refused unless `follow_links`.
+    `paths`) are refused unless `follow_links`. Files inside `base` get the ids they have
+    when `base` itself is read (paths relative to it).
     """
     paths = [Path(p) for p in paths]
-    ctx = ReadContext(archive_roots(paths), follow_links)
+    ctx = ReadContext(archive_roots([*paths, base] if base is not None else paths), follow_links)
     named = set(paths)
-    for item in iter_files(paths, follow_links=follow_links):
+    for item in iter_files(paths, follow_links=follow_links, base=base):
         if isinstance(item, Skipped):
             yield item
             continue
