@@ -26,6 +26,8 @@ from indexer.sources.records import check_fields, record_of
 
 # Elements after which the text of an entry's content starts a new paragraph.
 _BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "br")
+# What feedparser notes but reads correctly: a charset the HTTP header and the XML disagree on.
+_BENIGN = (feedparser.CharacterEncodingOverride,)
 _TITLE_TAIL = re.compile(r"\s+[-–—|:]\s+.*$")
 
 
@@ -122,12 +124,14 @@ def read_feed(data: bytes, source: str, content_type: str = "") -> Feed:
         headers["content-type"] = content_type
     parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
     if not parsed.entries:
-        problem = parsed.get("bozo_exception")
-        if problem is not None:
-            raise Unreadable(f"malformed feed: {problem}")
         if not parsed.get("version"):
             raise Unreadable("not an RSS or Atom feed")
+        if (problem := parsed.get("bozo_exception")) is not None:
+            raise Unreadable(f"malformed feed: {problem}")
     feed = Feed(source, parsed.feed.get("title"))
+    if parsed.get("bozo") and not isinstance(parsed.get("bozo_exception"), _BENIGN):
+        why = f"malformed feed: {parsed.get('bozo_exception')} (its entries read as far as it goes)"
+        feed.skipped.append(Skipped(source, None, why))
     for n, entry in enumerate(parsed.entries, start=1):
         try:
             _entry(feed, n, entry)
