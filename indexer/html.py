@@ -32,7 +32,7 @@ for _name in ("trafilatura", "htmldate", "courlan"):
 MIN_DATE = date(1995, 1, 1)
 # Main text needs one sentence of this many words: a list of links is no article.
 MIN_SENTENCE_WORDS = 8
-_SENTENCE_END = re.compile(r"[.!?\"”’)]\s*$")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?(?:\s|,|$)")
 # JSON-LD blocks larger than this are data dumps, not an article's description.
 MAX_JSON_LD = 1_000_000
 
