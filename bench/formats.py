@@ -7,7 +7,7 @@ pages (.html.gz) and as one web archive (.warc.gz), each read (indexer.sources) 
 Prints, and returns to bench.run, ms per article for each format: `read` (the archive reader,
 in the rebuild's parent process) and `extract` (in the build workers). The pages are those of
 bench.formats.page: a news page's usual furniture (menus, JSON-LD, scripts, related links)
-around the article, ~40 KB, as saved pages are.
+around the article, ~70 KB (news sites' pages are 50-300 KB, mostly scripts).
 """
 
 from __future__ import annotations
@@ -31,12 +31,15 @@ NEWS = BENCH.parent.parent / "shared" / "data" / "news-clickid.jsonl.gz"
 SAMPLE = BENCH.parent / "sample_archive" / "nasional.jsonl"
 TODAY = date(2026, 12, 1)
 
-_MENU = "".join(f'<li><a href="/kanal/{i}">Kanal {i}</a></li>' for i in range(40))
-_SCRIPT = "var _cfg = " + json.dumps({f"k{i}": "x" * 40 for i in range(200)}) + ";"
+_MENU = "".join(
+    f'<li class="menu__item"><a class="menu__link" href="/kanal/{i}">Kanal {i}</a></li>'
+    for i in range(150)
+)
+_SCRIPT = "var _cfg = " + json.dumps({f"k{i}": "x" * 40 for i in range(800)}) + ";"
 _RELATED = "".join(
     f'<li><a href="/berita/{i}">Judul berita terkait nomor {i} tentang kota</a>'
     f'<time datetime="2019-01-{1 + i % 28:02d}">{1 + i % 28} Januari 2019</time></li>'
-    for i in range(30)
+    for i in range(60)
 )
 
 

@@ -329,6 +329,14 @@ def _every(ctx: click.Context, param: click.Parameter, value: str | None) -> flo
     metavar="15m",
     help="Read the feeds again every so often (s, m, h), until interrupted.",
 )
+@click.option(
+    "--save",
+    "save_to",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also keep each new or changed entry in this folder (a .json per entry, a .warc.gz "
+    "per fetched page): a rebuild-index that reads it keeps them.",
+)
 @index_dir_option
 @report_option
 @wait_option
@@ -338,6 +346,7 @@ def follow_command(
     feeds: tuple[str, ...],
     fetch_pages: bool,
     every_seconds: float | None,
+    save_to: Path | None,
     index_dir: Path | None,
     report: Path | None,
     wait: float,
@@ -352,6 +361,7 @@ def follow_command(
                 feeds,
                 settings.index_dir,
                 fetch_pages=fetch_pages,
+                save_to=save_to,
                 lock_wait=wait,
                 on_wait=_on_wait,
             )

@@ -151,6 +151,9 @@ def extract_article(
     web page without an article raises NotAnArticle (the reason to report).
     """
     today = today or date.today()
+    # A page captured by a crawler (a WARC's WARC-Date) was published by then: no later date.
+    if (captured := parse_date(record.fields.get("captured"))) is not None:
+        today = min(today, captured)
     page = None
     if record.fields.get("html") is not None:
         page, record = _read_page(record, today)

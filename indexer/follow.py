@@ -9,13 +9,21 @@ again every run). New entries are added, changed ones replaced, unchanged ones l
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import os
 import re
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from index_format.generations import current_path, open_index
 from indexer.feeds import entries, page_record, read_feed
@@ -121,16 +129,62 @@ def gather(
     return out
 
 
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _page_warc(url: str, html: str) -> bytes:
+    """One fetched page as a WARC response record: read back with the same url and id."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    body = html.encode("utf-8")
+    http = StatusAndHeaders(
+        "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+    )
+    writer.write_record(
+        writer.create_warc_record(
+            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=http
+        )
+    )
+    return out.getvalue()
+
+
+def save(records: Iterable[RawRecord], folder: Path) -> list[Path]:
+    """Keep each record in `folder` as a file a rebuild reads back with the same id: an
+    entry's text as HOST/NAME.json, a fetched page as HOST/NAME.warc.gz (NAME from the id,
+    so a changed entry replaces its file)."""
+    written = []
+    for record in records:
+        fields = record.fields
+        host = urlsplit(str(fields.get("url") or "")).hostname or "feed"
+        name = hashlib.sha1(record.doc_id.encode("utf-8", "replace")).hexdigest()[:16]
+        if fields.get("html") is not None:
+            path = folder / host / f"{name}.warc.gz"
+            _write_atomically(path, _page_warc(record.doc_id, str(fields["html"])))
+        else:
+            keep = {k: fields.get(k) for k in ("url", "title", "published", "body")}
+            keep.update(id=record.doc_id, outlet=fields.get("site_name"))
+            path = folder / host / f"{name}.json"
+            _write_atomically(path, json.dumps(keep, ensure_ascii=False, indent=1).encode())
+        written.append(path)
+    return written
+
+
 def follow_once(
     sources: Iterable[str],
     index_dir: Path,
     *,
     fetch_pages: bool = False,
     fetcher: PoliteFetcher | None = None,
+    save_to: Path | None = None,
     **update_options: Any,
 ) -> tuple[Gathered, UpdateSummary]:
-    """Read the feeds once and update the index with their new and changed entries. Raises
-    as update_records does (no index, another update holding the lock too long)."""
+    """Read the feeds once and update the index with their new and changed entries; with
+    `save_to`, keep those entries there too. Raises as update_records does (no index,
+    another update holding the lock too long)."""
     gathered = gather(
         list(sources),
         fetch_pages=fetch_pages,
@@ -140,6 +194,11 @@ def follow_once(
     summary = update_records(
         lambda: iter(gathered.items), index_dir, command="follow", **update_options
     )
+    if save_to is not None:
+        changed = set(summary.changed_ids)
+        save(
+            (r for r in gathered.items if isinstance(r, RawRecord) and r.doc_id in changed), save_to
+        )
     return gathered, summary
 
 

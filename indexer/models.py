@@ -33,7 +33,8 @@ class RawRecord:
     (the first non-empty line and the rest); for JSON/CSV the record's own
     columns (id, url, title, outlet, published, body), each possibly missing; for a
     web page (.html, a WARC record, a fetched link) the decoded page as `html`, and its
-    `url` when known: the page is read in the build workers (indexer.html). A feed's entries
+    `url` when known (a WARC record's also `captured`, its WARC-Date): the page is read in
+    the build workers (indexer.html). A feed's entries
     carry the outlet the feed's title names as `site_name` (indexer.feeds).
     `sidecar` holds metadata from a NAME.json or manifest.csv next to a .txt file.
     `repairs` says, one short reason each, what the reader changed so the record could be

@@ -103,11 +103,13 @@ def _page_record(
     url: str | None,
     fallback_id: str,
     content_type: str | None = None,
+    captured: str | None = None,
 ) -> RawRecord:
     if not data.strip():
         raise Unreadable("empty page")
     text, note = decode_page(data, declared_charset(data, content_type))
-    record = record_of(source, line, {"html": text, "url": url}, {}, fallback_id)
+    fields = {"html": text, "url": url, "captured": captured}
+    record = record_of(source, line, fields, {}, fallback_id)
     return replace(record, repairs=(*record.repairs, note)) if note else record
 
 
@@ -158,7 +160,8 @@ def _warc_item(rec: Any, source: str, n: int, rel: str) -> RawRecord | Skipped |
             raise _too_large(f"over {MAX_PAGE_BYTES:,}")
         if (missing := getattr(rec.raw_stream, "limit", 0)) > 0:  # the file ended inside it
             raise Unreadable(f"file damaged: record cut short, {missing:,} bytes missing")
-        return _page_record(source, n, data, uri or None, f"{rel}#{n}", content_type)
+        captured = rec.rec_headers.get_header("WARC-Date")
+        return _page_record(source, n, data, uri or None, f"{rel}#{n}", content_type, captured)
     except Unreadable as e:
         return Skipped(source, n, f"{e} ({uri})")
 

@@ -226,3 +226,36 @@ def test_the_cli_rejects_a_bad_interval(runner: CliRunner, index_dir: Path) -> N
     assert result.exit_code == 2
     assert "not a duration" in result.output
     assert not os.path.exists(index_dir / "last-update-report.json")
+
+
+def test_saved_entries_come_back_in_a_rebuild(
+    site: Site, index_dir: Path, runner: CliRunner, tmp_path: Path
+) -> None:
+    page = site.put("/kalbar/kabut-asap", HAZE)
+    items = [
+        item(
+            site.base + "/budaya/lomba-kora-kora",
+            "Lomba Kora-kora",
+            "Sun, 02 Nov 2025 06:30:00 +0900",
+            PARAGRAPHS,
+        ),
+        item(page, "Kabut Asap", "Thu, 18 Sep 2025 07:45:00 +0700"),
+    ]
+    feed = site.put("/feed", rss("Suara Pesisir", items), "application/rss+xml")
+    kept = tmp_path / "umpan"
+    result = runner.invoke(
+        main, ["follow", feed, "--fetch", "--save", str(kept), "--index-dir", str(index_dir)]
+    )
+    assert "Added 2," in result.output, result.output
+    followed = create_app({"INDEX_DIR": index_dir, "TESTING": True}).test_client()
+    items_ids = [site.base + "/budaya/lomba-kora-kora", page]
+    before = {i: followed.get("/api/articles/" + i).get_json() for i in items_ids}
+
+    rebuilt = tmp_path / "ix2"
+    again = runner.invoke(main, ["rebuild-index", str(kept), "--index-dir", str(rebuilt)])
+    assert "Indexed 2 articles, skipped 0" in again.output, again.output
+    client = create_app({"INDEX_DIR": rebuilt, "TESTING": True}).test_client()
+    for doc_id in items_ids:
+        after = client.get("/api/articles/" + doc_id).get_json()
+        for key in ("title", "published", "body", "outlet"):
+            assert after[key] == before[doc_id][key], (doc_id, key)

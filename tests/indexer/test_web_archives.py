@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from index_format.settings import Settings
 from indexer.cli import main
+from indexer.extract import extract_article
 from indexer.prepare import configure
 from indexer.sources import read_archive
 from search.service import SearchService
@@ -295,3 +296,26 @@ def test_a_warc_is_read_in_memory_flat_in_its_size(tmp_path: Path) -> None:
 
     small, large = peak(100), peak(2000)
     assert large < small * 1.5 + 200_000, (small, large)
+
+
+def test_a_crawled_page_was_published_by_the_day_it_was_captured(tmp_path: Path) -> None:
+    text = (
+        "<p>Ambon, Senin (23/9/2019) – Nelayan di Teluk Ambon kembali melaut setelah "
+        "cuaca buruk mereda selama sepekan terakhir.</p>"
+        "<p>Harga ikan di pasar tradisional mulai turun karena pasokan kembali normal.</p>"
+    )
+    html = f"<html><head><title>Nelayan melaut</title></head><body><article>{text}</article></body></html>"
+    warc = write_warc(
+        tmp_path / "c.warc.gz",
+        [
+            Capture("https://a.example/later", html.encode(), date="2019-09-30T01:00:00Z"),
+            Capture("https://a.example/before", html.encode(), date="2019-09-20T01:00:00Z"),
+        ],
+    )
+    later, before = [
+        extract_article(r)  # today: the real day, years after the crawl
+        for r in read_archive([warc])
+        if not hasattr(r, "reason")
+    ]
+    assert (str(later.published), later.date_source) == ("2019-09-23", "text")
+    assert before.published is None  # a date after its capture is not its publication
