@@ -21,7 +21,7 @@ import htmldate
 import trafilatura
 from lxml.html import HtmlElement
 
-from indexer.dates import parse_date
+from indexer.dates import parse_date, safe_date
 
 # trafilatura and htmldate log every page they find too short or undated; the build report
 # says what matters, once per article.
@@ -56,6 +56,7 @@ _PUBLISHED_META = (
     "dc.date",
     "date",
 )
+_NUMERIC_DAY = re.compile(r"((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _ARTICLE_TYPES = re.compile(r"(?i)article|posting|report|blog|webpage")
 _SEPARATORS = " -–—|:•»"
 
@@ -176,20 +177,31 @@ def _published_candidates(
         )
         if marked:
             yield "<time>", elem.get("datetime") or elem.text_content()
+    # A byline's <time> comes before the text; those of related articles come after it.
+    for elem in tree.iter("time", "p"):
+        if elem.tag == "p" and len(elem.text_content().split()) >= MIN_SENTENCE_WORDS:
+            break
+        if elem.tag == "time" and elem.get("datetime"):
+            yield "<time> before the text", elem.get("datetime")
+            break
 
 
-def _markup_dates(tree: HtmlElement) -> Iterator[tuple[str, date]]:
-    """Every date written in a meta tag's content or a <time>'s datetime: the markup that
-    may back htmldate's answer."""
+def _day_of(value: str | None) -> date | None:
+    """The day a metadata value names: ISO, `2025/10/02`, or as indexer.dates reads it."""
+    if m := _NUMERIC_DAY.match((value or "").strip()):
+        return safe_date(int(m[1]), int(m[2]), int(m[3]))
+    return parse_date(value)
+
+
+def _meta_dates(tree: HtmlElement) -> Iterator[tuple[str, date]]:
+    """Every date written in a meta tag's content: what may back htmldate's answer (not a
+    <time> of the page: those of related articles are dates too)."""
     for elem in tree.iterfind(".//meta"):
         name = elem.get("property") or elem.get("name") or elem.get("itemprop") or ""
         if "copyright" in name.lower():  # a copyright year is no publication day
             continue
-        if (day := parse_date(elem.get("content"))) is not None:
+        if (day := _day_of(elem.get("content"))) is not None:
             yield f"<meta {name.lower()}>", day
-    for elem in tree.iterfind(".//time"):
-        if (day := parse_date(elem.get("datetime"))) is not None:
-            yield "<time>", day
 
 
 def page_date(
@@ -198,12 +210,13 @@ def page_date(
     """The publication date the page's metadata gives, and where, or None.
 
     The named places first (JSON-LD datePublished, article:published_time and its kin, a
-    <time> marked as the publication's); then htmldate, which knows many more meta tags, but
-    only for a date the markup itself carries: past the markup htmldate reads the text and a
-    copyright year, and dating from the text is Telusur's own job (indexer.date_choice).
+    <time> marked as the publication's, else one before the text); then htmldate, which
+    knows many more meta tags, but only for a date a meta tag carries: past them htmldate
+    reads the page's other <time>s, its text and a copyright year, and dating from the text
+    is Telusur's own job (indexer.date_choice).
     """
     for where, written in _published_candidates(tree, meta, ld):
-        day = parse_date(written)
+        day = _day_of(written)
         if day is not None and MIN_DATE <= day <= today:
             return day, where
     found = htmldate.find_date(
@@ -217,7 +230,7 @@ def page_date(
     if not found:
         return None
     day = date.fromisoformat(found)
-    backed = next((w for w, d in _markup_dates(tree) if d == day), None)
+    backed = next((w for w, d in _meta_dates(tree) if d == day), None)
     return (day, f"htmldate: {backed}") if backed else None
 
 
