@@ -3,7 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INDEX_DIR ?= index_data
-SAMPLE := sample_archive/nasional.jsonl sample_archive/daerah.csv sample_archive/kliping
+SAMPLE := sample_archive/nasional.jsonl sample_archive/daerah.csv sample_archive/kliping \
+	sample_archive/halaman sample_archive/web/arsip-2025-11.warc.gz
+# The sample's fictional outlets, so their pages' URLs and datelines name them.
+SAMPLE_OUTLETS := TELUSUR_OUTLETS_FILE=sample_archive/outlets.json
 export TELUSUR_INDEX_DIR ?= $(INDEX_DIR)
 
 .PHONY: install run index rebuild test lint bench browser
@@ -19,10 +22,10 @@ install: $(VENV)/.installed
 # Build the index from the sample archive only when there is none yet.
 index: install
 	@if [ -e "$(INDEX_DIR)/current" ]; then echo "Index present in $(INDEX_DIR)/ (make rebuild to rebuild it)"; \
-	else $(BIN)/telusur rebuild-index $(SAMPLE); fi
+	else $(SAMPLE_OUTLETS) $(BIN)/telusur rebuild-index $(SAMPLE); fi
 
 rebuild: install
-	$(BIN)/telusur rebuild-index $(SAMPLE)
+	$(SAMPLE_OUTLETS) $(BIN)/telusur rebuild-index $(SAMPLE)
 
 run: index
 	@echo "Telusur on http://127.0.0.1:8000"

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bench import formats
 from bench.common import BENCH, load_mix, rss_split_mb, to_path
 from bench.gen_corpus import replicate
 
@@ -394,7 +395,24 @@ def markdown(result: dict[str, Any]) -> str:
                 f"Baseline rebuild at {lb} reused the entity tags of {rb['tags_reused']:,} "
                 "identical texts from the 22k run (its rate excludes most tagging)."
             )
-    return "\n".join(lines + notes) + "\n"
+    return "\n".join(lines + notes + _formats_table(result.get("formats"))) + "\n"
+
+
+def _formats_table(found: dict[str, Any] | None) -> list[str]:
+    """Extraction speed per format (bench.formats): the same articles as .txt, .html.gz, .warc.gz."""
+    if not found:
+        return []
+    rows = [
+        "",
+        "| format | articles | read ms/article (parent) | extract ms/article (workers) | total |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for kind, f in found.items():
+        rows.append(
+            f"| {kind} | {f['articles']:,} | {f['read_ms']} | {f['extract_ms']} | "
+            f"{f['ms_per_article']} |"
+        )
+    return rows
 
 
 def main() -> None:
@@ -415,6 +433,12 @@ def main() -> None:
     )
     ap.add_argument("--archive", type=Path, default=NEWS)
     ap.add_argument("--label", default="22k", help="the name of the --archive scale in the table")
+    ap.add_argument(
+        "--formats-articles",
+        type=int,
+        default=1000,
+        help="articles per format for extraction speed (.txt, .html.gz, .warc.gz)",
+    )
     args = ap.parse_args()
     work = args.workdir
     work.mkdir(parents=True, exist_ok=True)
@@ -431,6 +455,8 @@ def main() -> None:
         "scales": {},
     }
     result["scales"][args.label] = scale(args.label, args.archive, work, args)
+    log(f"extraction per format ({args.formats_articles:,} articles)")
+    result["formats"] = formats.run(args.formats_articles, work / "formats")
     if not args.quick:
         big = work / "news-220k.jsonl.gz"
         if not big.exists():

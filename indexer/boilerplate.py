@@ -120,6 +120,8 @@ _ADS = _any(
 )
 _CREDITS = _any(
     r"(?:editor|penulis|reporter|pewarta|penyunting|redaktur|kontributor|sumber|foto)\s*:.{0,80}",
+    # A saved page's byline whose date the extractor took out: "Diterbitkan", "Diperbarui: …".
+    r"(?:diterbitkan|dipublikasikan|diperbarui|diunggah|published|updated)\b[^.!?]{0,60}",
     # "(wk/elva)", "(Kremlin/z)", "(kmp)": not "(b)", an item of a list.
     r"\(\s*(?:[A-Za-z][\w.]{0,19}\s*/\s*)+[A-Za-z][\w.]{0,19}\s*\)|\([A-Za-z]{2,6}\)",
 )
@@ -147,6 +149,9 @@ _TEASER_HEADING = _any(
     r"rekomendasi(?:\s+artikel|\s+berita)?|terpopuler|tinggalkan\s+komentar",
     r"baca\s+berita\s+yang\s+ini|(?:more|related)\s+(?:stories|news|articles)",
 )
+# A table row as a page's extractor writes it ("| KABAR | Politik | Hukum |"): before the
+# article starts, a layout table's menu.
+_TABLE_ROW = re.compile(r"\|.*\|")
 _SENTENCE_END = re.compile(r"[.!?\"”’)]$")
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)$")
 
@@ -205,6 +210,8 @@ def clean_paragraphs(
             kind = "date-line"
         if kind is None and in_header and _SECTION_LABEL.fullmatch(p):
             kind = "section-label"
+        if kind is None and in_header and _TABLE_ROW.fullmatch(p) and not _is_sentence_paragraph(p):
+            kind = "navigation"
         if kind is None and after_image and len(p) <= 250:
             kind = "caption"
         # Teaser titles have no full stop; teaser texts end cut off with "...".

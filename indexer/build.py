@@ -98,9 +98,16 @@ def _last_occurrences(
     """Count the records and find where each id last occurs: a later duplicate wins.
 
     The same read gathers the years the archive's articles state into `years`."""
+    return last_occurrences(read_archive(paths, follow_links=follow_links), years)
+
+
+def last_occurrences(
+    items: Iterable[RawRecord | Skipped], years: ArchiveYears | None = None
+) -> tuple[int, dict[str, tuple[str, int | None]]]:
+    """_last_occurrences of records read by any reader (a feed's entries)."""
     last: dict[str, tuple[str, int | None]] = {}
     count = 0
-    for item in read_archive(paths, follow_links=follow_links):
+    for item in items:
         if isinstance(item, RawRecord):
             count += 1
             last[item.doc_id] = (item.source, item.line)

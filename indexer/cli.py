@@ -15,13 +15,21 @@ from index_format.generations import GRACE_SECONDS, LOCK_WAIT_SECONDS, IndexBusy
 from index_format.settings import Settings
 from indexer.build import REPORT_NAME, BuildError, date_report, rebuild_index, write_report
 from indexer.date_evidence import DateSpan
+from indexer.follow import every, follow_once, parse_every
 from indexer.inspect_cmd import inspect_command
 from indexer.models import Skipped
 from indexer.ner.cli import entities_command
 from indexer.options import dates_between_option, trust_mtime_option
 from indexer.pipeline import failure_reason
 from indexer.prepare import configure
-from indexer.update import UPDATE_REPORT_NAME, UpdateError, delete_articles, update_index
+from indexer.update import (
+    UPDATE_REPORT_NAME,
+    UpdateError,
+    UpdateSummary,
+    delete_articles,
+    update_index,
+)
+from indexer.watch import SETTLE_SECONDS, watch
 
 WAITING = "Waiting for another update to finish…"
 
@@ -259,6 +267,10 @@ def update_index_command(
         bar.close()
     report = report or settings.index_dir / UPDATE_REPORT_NAME
     _report("update-index", report, {"paths": [str(p) for p in paths], **summary.to_dict()})
+    _echo_update(summary)
+
+
+def _echo_update(summary: UpdateSummary) -> None:
     click.echo(
         f"Added {summary.added:,}, replaced {summary.replaced:,}, unchanged "
         f"{summary.unchanged:,}, skipped {len(summary.skipped):,} in {summary.seconds:.1f} s"
@@ -291,6 +303,137 @@ def delete_command(
         click.echo(f"  not found: {doc_id}", err=True)
     if summary.not_found and not summary.deleted:
         raise click.ClickException("no article with these ids")
+
+
+def _every(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    try:
+        return None if value is None else parse_every(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from e
+
+
+@main.command("follow")
+@click.argument("feeds", nargs=-1, required=True)
+@click.option(
+    "--fetch",
+    "fetch_pages",
+    is_flag=True,
+    help="Fetch the page of an entry that "
+    "has only a link (politely: robots.txt, one request per host per second).",
+)
+@click.option(
+    "--every",
+    "every_seconds",
+    callback=_every,
+    default=None,
+    metavar="15m",
+    help="Read the feeds again every so often (s, m, h), until interrupted.",
+)
+@click.option(
+    "--save",
+    "save_to",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also keep each new or changed entry in this folder (a .json per entry, a .warc.gz "
+    "per fetched page): a rebuild-index that reads it keeps them.",
+)
+@index_dir_option
+@report_option
+@wait_option
+@click.pass_context
+def follow_command(
+    ctx: click.Context,
+    feeds: tuple[str, ...],
+    fetch_pages: bool,
+    every_seconds: float | None,
+    save_to: Path | None,
+    index_dir: Path | None,
+    report: Path | None,
+    wait: float,
+) -> None:
+    """Add the new and changed entries of the RSS or Atom FEEDS (URLs or files) to the index."""
+    settings = _settings(ctx, index_dir)
+    report = report or settings.index_dir / UPDATE_REPORT_NAME
+
+    def once() -> None:
+        try:
+            got, summary = follow_once(
+                feeds,
+                settings.index_dir,
+                fetch_pages=fetch_pages,
+                save_to=save_to,
+                lock_wait=wait,
+                on_wait=_on_wait,
+            )
+        except (UpdateError, IndexBusy, RebuildNeeded, OSError) as e:
+            if every_seconds is None:
+                raise click.ClickException(f"{_reason(e)}; the index is unchanged") from e
+            click.echo(f"{datetime.now():%H:%M:%S} {_reason(e)}; trying again later", err=True)
+            return
+        _report("follow", report, {"feeds": list(feeds), **summary.to_dict()})
+        fetched = f", fetched {got.fetched:,} pages" if fetch_pages else ""
+        click.echo(f"{datetime.now():%H:%M:%S} read {got.feeds:,} of {len(feeds):,} feeds{fetched}")
+        _echo_update(summary)
+        if got.already:
+            click.echo(f"  not fetched again: {got.already:,} links already indexed")
+        if every_seconds is None and got.feeds == 0:
+            raise click.ClickException("no feed could be read")
+
+    try:
+        every(every_seconds or 0, once, runs=None if every_seconds else 1)
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+
+
+@main.command("watch")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--new-only", is_flag=True, help="Leave the files already there when it starts.")
+@click.option(
+    "--settle",
+    type=click.FloatRange(min=0),
+    default=SETTLE_SECONDS,
+    show_default=True,
+    help="Seconds a file must stay unchanged before it is read.",
+)
+@index_dir_option
+@wait_option
+@follow_links_option
+@click.pass_context
+def watch_command(
+    ctx: click.Context,
+    folder: Path,
+    new_only: bool,
+    settle: float,
+    index_dir: Path | None,
+    wait: float,
+    follow_links: bool,
+) -> None:
+    """Add new and changed files in FOLDER (any supported format) to the index as they come,
+    until interrupted."""
+    settings = _settings(ctx, index_dir)
+
+    def update(paths: list[Path]) -> None:
+        click.echo(f"{datetime.now():%H:%M:%S} {len(paths):,} new or changed files")
+        try:
+            _echo_update(
+                update_index(
+                    paths,
+                    settings.index_dir,
+                    base=folder,
+                    follow_links=follow_links,
+                    lock_wait=wait,
+                    on_wait=_on_wait,
+                )
+            )
+        except (UpdateError, IndexBusy, RebuildNeeded, OSError) as e:
+            click.echo(f"  {_reason(e)}; the index is unchanged", err=True)
+
+    click.echo(f"Watching {folder} (Ctrl-C stops)", err=True)
+    try:
+        for _batch in watch(folder, update, settle=settle, new_only=new_only):
+            pass
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
 
 
 # Commands whose code lives beside what they show; registered here so `telusur --help` lists

@@ -9,13 +9,16 @@ read from the text:
 - published: the metadata's, else indexer.date_choice.choose_date (text, URL, file name, and
   the archive's years passed in as `dates`).
 - body: boilerplate paragraphs out (indexer.boilerplate), the outlet's dateline cut from the start.
-`extract_article` never raises and never drops an article: what cannot be read stays None/"none".
+`extract_article` never drops an article: what cannot be read stays None/"none". A web page
+(`html` in the record's fields) is first read by indexer.html: its metadata date comes before
+any inference, its site name (og:site_name) before the URL when the registry knows it; a page
+without main text raises NotAnArticle, the one thing that is not an article.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -23,10 +26,18 @@ from indexer.boilerplate import clean_paragraphs, normalise, split_paragraphs
 from indexer.date_choice import choose_date
 from indexer.date_evidence import ArchiveDates
 from indexer.dates import parse_date
+from indexer.html import NotAnArticle, Page, read_page
 from indexer.models import Article, DateSource, RawRecord
 from indexer.outlets import Outlet, OutletRegistry, load_registry
+from indexer.sources.common import MAX_ARTICLE_BYTES
 
-__all__ = ["Dateline", "extract_article", "find_dateline", "strip_title_suffix"]
+__all__ = [
+    "Dateline",
+    "NotAnArticle",
+    "extract_article",
+    "find_dateline",
+    "strip_title_suffix",
+]
 
 # How far into the body a dateline may appear: after a photo credit, a section label, a
 # caption or a lead paragraph, but not in the middle of the article.
@@ -136,11 +147,18 @@ def extract_article(
     `today` is the ingestion date (default: today): no publication date after it is accepted.
     `dates` is what the archive and the user say about its dates (the years its articles
     state, --dates-between), which partial dates need for their year. `registry` defaults to
-    the packaged one. Never raises: a record that cannot be interpreted still becomes an
-    Article.
+    the packaged one. A record that cannot be interpreted still becomes an Article; only a
+    web page without an article raises NotAnArticle (the reason to report).
     """
+    today = today or date.today()
+    # A page captured by a crawler (a WARC's WARC-Date) was published by then: no later date.
+    if (captured := parse_date(record.fields.get("captured"))) is not None:
+        today = min(today, captured)
+    page = None
+    if record.fields.get("html") is not None:
+        page, record = _read_page(record, today)
     try:
-        return _extract(record, today or date.today(), registry or load_registry(), dates)
+        return _extract(record, today, registry or load_registry(), dates, page)
     except Exception:
         fields = {**record.fields, **{k: v for k, v in record.sidecar.items() if v}}
         return Article(
@@ -150,8 +168,60 @@ def extract_article(
         )
 
 
+def _read_page(record: RawRecord, today: date) -> tuple[Page, RawRecord]:
+    """The page in `record` read (indexer.html), and the record with the fields it gave; the
+    record's own fields (a feed's title and date) fill what the page leaves out."""
+    try:
+        page = read_page(str(record.fields["html"]), _field(record.fields, "url"), today)
+    except NotAnArticle:
+        raise
+    except Exception as e:  # a bug in a parser costs this page, with its reason
+        raise NotAnArticle(f"page cannot be read: {e!r}") from e
+    if (size := len(page.body) + len(page.title or "")) > MAX_ARTICLE_BYTES:
+        raise NotAnArticle(f"article too large: {size:,} characters (limit {MAX_ARTICLE_BYTES:,})")
+    fields = {k: v for k, v in record.fields.items() if k != "html"}
+    own = {"title": page.title, "body": page.body, "url": page.url}
+    own["published"] = page.published.isoformat() if page.published else None
+    fields.update({k: v for k, v in own.items() if v})
+    return page, replace(record, fields=fields)
+
+
+def _outlet(
+    fields: dict[str, str | None],
+    registry: OutletRegistry,
+    url: str | None,
+    dateline: Dateline | None,
+    units: list[str],
+    page: Page | None,
+) -> tuple[str | None, str]:
+    """The outlet and how it was found, in order of trust: the record's metadata, a page's
+    (or a feed's) site name the registry knows, the URL, the dateline, a self-reference, and
+    last that site name as it is written."""
+    site, how = _field(fields, "site_name"), "feed title"  # the feed's, for its entries
+    if page is not None and page.site_name:
+        site, how = page.site_name, page.found.get("site_name", "")
+    known = registry.lookup(site)
+    if meta_outlet := registry.canonical(_field(fields, "outlet")):
+        return meta_outlet, "metadata"
+    if known is not None and not known.is_agency:
+        return known.name, how
+    if (by_url := registry.from_url(url)) is not None:
+        return by_url.name, "url"
+    if dateline is not None:
+        return dateline.outlet.name, "dateline"
+    if (by_ref := _self_reference(units, registry)) is not None:
+        return by_ref.name, "self-reference"
+    if site:
+        return site, how
+    return None, "none"
+
+
 def _extract(
-    record: RawRecord, today: date, registry: OutletRegistry, dates: ArchiveDates | None
+    record: RawRecord,
+    today: date,
+    registry: OutletRegistry,
+    dates: ArchiveDates | None,
+    page: Page | None = None,
 ) -> Article:
     fields = {**record.fields, **{k: v for k, v in record.sidecar.items() if v and v.strip()}}
     url = _field(fields, "url")
@@ -183,22 +253,13 @@ def _extract(
     )
     removed.extend(cleaned.removed)
 
-    # Outlet, in order of trust.
-    outlet: str | None = None
-    outlet_source = "none"
-    meta_outlet = registry.canonical(_field(fields, "outlet"))
-    if meta_outlet:
-        outlet, outlet_source = meta_outlet, "metadata"
-    elif (by_url := registry.from_url(url)) is not None:
-        outlet, outlet_source = by_url.name, "url"
-    elif dateline is not None:
-        outlet, outlet_source = dateline.outlet.name, "dateline"
-    elif (by_ref := _self_reference(units, registry)) is not None:
-        outlet, outlet_source = by_ref.name, "self-reference"
+    outlet, outlet_source = _outlet(fields, registry, url, dateline, units, page)
 
-    # Publication date.
+    # Publication date: the metadata's (a page's own before the record's), else inferred.
     published = parse_date(_field(fields, "published"))
     date_source: DateSource = "metadata" if published else "none"
+    if page is not None and published is not None and published == page.published:
+        date_source = "html-metadata"
     dating = None
     if published is None:
         units = [title, *cleaned.kept]
@@ -226,4 +287,5 @@ def _extract(
         date_source=date_source,
         removed=removed,
         dating=dating,
+        found=dict(page.found) if page is not None else {},
     )

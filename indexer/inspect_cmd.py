@@ -13,7 +13,7 @@ import click
 from index_format.settings import Settings
 from indexer.date_choice import ABSTAIN
 from indexer.date_evidence import ArchiveDates, ArchiveYears, DateSpan
-from indexer.extract import extract_article
+from indexer.extract import NotAnArticle, extract_article
 from indexer.models import Article, RawRecord, Skipped
 from indexer.options import dates_between_option, trust_mtime_option
 from indexer.outlets import OutletRegistry, RegistryError, load_registry
@@ -26,12 +26,16 @@ def inspect_records(
     registry: OutletRegistry | None = None,
     dates: ArchiveDates | None = None,
 ) -> Iterator[tuple[RawRecord, Article] | Skipped]:
-    """Each readable record with its extracted Article; skipped ones passed through."""
+    """Each readable record with its extracted Article; skipped ones passed through, and
+    pages without an article reported as skipped."""
     for item in items:
         if isinstance(item, Skipped):
             yield item
-        else:
+            continue
+        try:
             yield item, extract_article(item, today=today, registry=registry, dates=dates)
+        except NotAnArticle as e:
+            yield Skipped(item.source, item.line, str(e))
 
 
 def article_json(article: Article) -> dict[str, Any]:
@@ -47,6 +51,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "dating": article.dating.as_json() if article.dating else None,
         "body": article.body,
         "removed": article.removed,
+        "found": article.found,
     }
 
 
@@ -58,11 +63,22 @@ def _show(record: RawRecord, article: Article) -> None:
     published = article.published.isoformat() if article.published else "-"
     paragraphs = article.body.count("\n") + 1 if article.body else 0
     click.secho(f"== {article.id}  ({_where(record.source, record.line)})", bold=True)
-    click.echo(f"title:     {article.title}")
+    found = article.found
+    click.echo(
+        f"title:     {article.title}" + (f"  ({found['title']})" if "title" in found else "")
+    )
+    if article.url:
+        click.echo(f"url:       {article.url}" + (f"  ({found['url']})" if "url" in found else ""))
     click.echo(f"outlet:    {article.outlet or '-'}  ({article.outlet_source})")
-    click.echo(f"published: {published}  ({article.date_source})")
+    how = (
+        f"{article.date_source}: {found['published']}"
+        if article.date_source == "html-metadata"
+        else article.date_source
+    )
+    click.echo(f"published: {published}  ({how})")
     _show_dating(article)
-    click.echo(f"body:      {len(article.body):,} characters, {paragraphs} paragraphs")
+    by = f" ({found['body']})" if "body" in found else ""
+    click.echo(f"body:      {len(article.body):,} characters, {paragraphs} paragraphs{by}")
     click.echo(f"removed:   {len(article.removed)} lines")
     for line in article.removed:
         click.echo(f"  - {line if len(line) <= 120 else line[:119] + '…'}")

@@ -12,8 +12,16 @@ if TYPE_CHECKING:
 # How an article's date was found: its metadata; written in full in its text; in its URL or
 # file name; day and month from the text with the year from the weekday and the evidence
 # (indexer.date_evidence), or from the evidence alone; none.
+# A saved web page's own metadata (JSON-LD, meta tags, <time>: indexer.html) is "html-metadata".
 DateSource = Literal[
-    "metadata", "text", "url", "filename", "weekday-inferred", "year-inferred", "none"
+    "metadata",
+    "html-metadata",
+    "text",
+    "url",
+    "filename",
+    "weekday-inferred",
+    "year-inferred",
+    "none",
 ]
 
 
@@ -23,7 +31,11 @@ class RawRecord:
 
     `fields` holds what the file gave: for .txt files only `title` and `body`
     (the first non-empty line and the rest); for JSON/CSV the record's own
-    columns (id, url, title, outlet, published, body), each possibly missing.
+    columns (id, url, title, outlet, published, body), each possibly missing; for a
+    web page (.html, a WARC record, a fetched link) the decoded page as `html`, and its
+    `url` when known (a WARC record's also `captured`, its WARC-Date): the page is read in
+    the build workers (indexer.html). A feed's entries
+    carry the outlet the feed's title names as `site_name` (indexer.feeds).
     `sidecar` holds metadata from a NAME.json or manifest.csv next to a .txt file.
     `repairs` says, one short reason each, what the reader changed so the record could be
     indexed ("2 unencodable characters replaced (title)", "id replaced: …"); empty for most.
@@ -55,7 +67,8 @@ class Article:
     body: str
     url: str | None = None
     outlet: str | None = None
-    outlet_source: str = "none"  # metadata | url | dateline | self-reference | none
+    # metadata | og:site_name | JSON-LD publisher | url | dateline | self-reference | none
+    outlet_source: str = "none"
     published: date | None = None
     date_source: DateSource = "none"
     removed: list[str] = field(default_factory=list)  # boilerplate lines taken out of the body
@@ -68,3 +81,6 @@ class Article:
     # ("Komisi Pemberantasan Korupsi" → KPK, "Tokayev" → "Kassym-Jomart Tokayev"): the
     # evidence search.entity_merge uses to merge the same names across the archive.
     variants: list[tuple[str, str, str]] = field(default_factory=list)
+    # For a web page: where each field was found ("title": "og:title", "published":
+    # "JSON-LD datePublished", "body": "trafilatura"), for `telusur inspect`; not indexed.
+    found: dict[str, str] = field(default_factory=dict)

@@ -21,7 +21,7 @@ from indexer.entities import (
     extract_entities_many,
     load_aliases,
 )
-from indexer.extract import extract_article
+from indexer.extract import NotAnArticle, extract_article
 from indexer.models import Article, RawRecord, Skipped
 from indexer.outlets import OutletRegistry, load_registry
 
@@ -151,7 +151,7 @@ def prepare_documents(
             try:
                 prepared.append((record, prepare_article(record, today, dates)))
             except Exception as e:
-                skipped.append(_failed(record, e))
+                skipped.append(skipped_for(record, e))
     docs: list[Prepared] = []
     for record, article in prepared:
         try:
@@ -159,9 +159,12 @@ def prepare_documents(
                 raise failed[id(article)]
             docs.append(Prepared(record, to_document(article), date_outcome(article)))
         except Exception as e:
-            skipped.append(_failed(record, e))
+            skipped.append(skipped_for(record, e))
     return docs, skipped
 
 
-def _failed(record: RawRecord, e: Exception) -> Skipped:
+def skipped_for(record: RawRecord, e: Exception) -> Skipped:
+    """The report's entry for a record whose extraction or tagging raised `e`."""
+    if isinstance(e, NotAnArticle):  # a page without an article: its own reason
+        return Skipped(record.source, record.line, str(e))
     return Skipped(record.source, record.line, f"extraction failed: {e!r}")

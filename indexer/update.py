@@ -22,7 +22,7 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -40,11 +40,11 @@ from index_format.generations import (
     remove_old_generations,
 )
 from indexer import journal
-from indexer.build import _last_occurrences, date_report, superseded
+from indexer.build import date_report, last_occurrences, superseded
 from indexer.date_evidence import ArchiveDates, ArchiveYears, DateSpan
 from indexer.document import content_hash, to_document
 from indexer.models import RawRecord, Skipped
-from indexer.prepare import date_outcome, extract, tag_entities
+from indexer.prepare import date_outcome, extract, skipped_for, tag_entities
 from indexer.sources import read_archive
 
 UPDATE_REPORT_NAME = "last-update-report.json"
@@ -145,8 +145,34 @@ def apply_change(
     remove_old_generations(index_dir, grace_seconds)
 
 
+# Reads the records of an update, from the start, each time it is called: an update reads
+# them twice (first for their ids and years, then to write them), as a rebuild does.
+Records = Callable[[], Iterator[RawRecord | Skipped]]
+
+
 def update_index(
     paths: Iterable[Path],
+    index_dir: Path,
+    *,
+    follow_links: bool = False,
+    base: Path | None = None,
+    **options: Any,
+) -> UpdateSummary:
+    """Add the articles in `paths` that are new, replace those whose content hash changed.
+
+    Symlinks in the archive that lead outside it are read only with `follow_links`; files
+    inside `base` get the ids a read of `base` gives them. The other `options` are
+    update_records'."""
+    paths = [Path(p) for p in paths]
+
+    def read() -> Iterator[RawRecord | Skipped]:
+        return read_archive(paths, follow_links=follow_links, base=base)
+
+    return update_records(read, index_dir, **options)
+
+
+def update_records(
+    read: Records,
     index_dir: Path,
     *,
     today: date | None = None,
@@ -155,21 +181,20 @@ def update_index(
     lock_wait: float = LOCK_WAIT_SECONDS,
     on_wait: Callable[[], None] | None = None,
     grace_seconds: float = GRACE_SECONDS,
-    follow_links: bool = False,
     dates_between: DateSpan | None = None,
     trust_mtime: bool = False,
+    command: str = "update-index",
 ) -> UpdateSummary:
-    """Add the articles in `paths` that are new, replace those whose content hash changed.
+    """Add the records `read()` yields that are new, replace those whose content changed: the
+    one upsert path of update-index, follow and watch.
 
-    Within `paths` a later record with the same id wins (the earlier one is reported).
-    Symlinks in the archive that lead outside it are read only with `follow_links`. Dates
-    are inferred as by rebuild_index, from the years the articles in `paths` state.
+    Within them a later record with the same id wins (the earlier one is reported). Dates
+    are inferred as by rebuild_index, from the years the records state.
     """
     started = time.perf_counter()
-    paths = [Path(p) for p in paths]
     summary = UpdateSummary()
     years = ArchiveYears(today)
-    total, last = _last_occurrences(paths, follow_links=follow_links, years=years)
+    total, last = last_occurrences(read(), years)
     dates = years.hint(between=dates_between, trust_mtime=trust_mtime)
     if on_total:
         on_total(total)
@@ -178,7 +203,7 @@ def update_index(
         # An update often brings too few articles to say which years the archive spans: the
         # years of the index's own dates stand in for them.
         archive = dates.or_whole(lambda: index_years(searcher), "the years of the index's dates")
-        for item in read_archive(paths, follow_links=follow_links):
+        for item in read():
             if isinstance(item, Skipped):
                 summary.skipped.append(item)
                 continue
@@ -194,7 +219,7 @@ def update_index(
         index_dir,
         change,
         summary,
-        command="update-index",
+        command=command,
         lock_wait=lock_wait,
         on_wait=on_wait,
         grace_seconds=grace_seconds,
@@ -232,7 +257,7 @@ def _upsert(
             return
         tag_entities(article)
     except Exception as e:  # an extraction bug must cost one article, not the update
-        summary.skipped.append(Skipped(record.source, record.line, f"extraction failed: {e!r}"))
+        summary.skipped.append(skipped_for(record, e))
         return
     writer.update_document(**to_document(article))
     summary.dates[date_outcome(article)] += 1

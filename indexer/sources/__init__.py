@@ -1,4 +1,5 @@
-"""Read an archive: files or folders of .txt, .jsonl, .jsonl.gz, .json and .csv articles.
+"""Read an archive: files or folders of .txt, .jsonl, .jsonl.gz, .json and .csv articles, saved
+web pages (.html, .htm, .html.gz) and web archives (.warc, .warc.gz).
 
 `read_archive` yields a RawRecord for each article it can read and a Skipped (file, line,
 reason) for each it cannot; it never raises for bad input, so one bad file or record loses
@@ -31,6 +32,7 @@ from indexer.sources.files import archive_roots, is_sidecar, is_special, iter_fi
 from indexer.sources.formats import read_csv, read_json, read_jsonl, read_txt
 from indexer.sources.records import derived_id
 from indexer.sources.sidecars import ReadContext
+from indexer.sources.web import read_html, read_warc
 
 __all__ = [
     "DERIVED_ID_PREFIX",
@@ -52,6 +54,12 @@ _READERS = {
     ".jsonl.gz": read_jsonl,
     ".json": read_json,
     ".csv": read_csv,
+    ".html": read_html,
+    ".htm": read_html,
+    ".html.gz": read_html,
+    ".htm.gz": read_html,
+    ".warc": read_warc,
+    ".warc.gz": read_warc,
 }
 
 
@@ -78,17 +86,18 @@ def _guarded(source: str, items: Iterator[RawRecord | Skipped]) -> Iterator[RawR
 
 
 def read_archive(
-    paths: Iterable[Path], *, follow_links: bool = False
+    paths: Iterable[Path], *, follow_links: bool = False, base: Path | None = None
 ) -> Iterator[RawRecord | Skipped]:
     """Every article in `paths`, or why it was skipped.
 
     Symlinks found in a folder that lead outside the archive (the folders and files in
-    `paths`) are refused unless `follow_links`.
+    `paths`) are refused unless `follow_links`. Files inside `base` get the ids they have
+    when `base` itself is read (paths relative to it).
     """
     paths = [Path(p) for p in paths]
-    ctx = ReadContext(archive_roots(paths), follow_links)
+    ctx = ReadContext(archive_roots([*paths, base] if base is not None else paths), follow_links)
     named = set(paths)
-    for item in iter_files(paths, follow_links=follow_links):
+    for item in iter_files(paths, follow_links=follow_links, base=base):
         if isinstance(item, Skipped):
             yield item
             continue

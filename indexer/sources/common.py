@@ -31,6 +31,12 @@ MAX_JSON_DEPTH = 100
 # characters percent-encoded, well inside gunicorn's 4,094-byte request line with the search
 # carried in the query string.
 MAX_ID_BYTES = 512
+# A saved web page: its markup, scripts and styles around the article take several times the
+# article's text; a page larger than this is a mis-save (a whole site, a video).
+MAX_PAGE_BYTES = 2 * MAX_ARTICLE_BYTES
+# Bytes read through one WARC (the sum of its records' lengths, decompressed): a crawl's WARC is
+# ~1 GB compressed, ~5 GB of records; a gzip bomb stops after a minute of inflating.
+MAX_WARC_BYTES = 4 * MAX_FILE_BYTES
 # NAME.json sidecars hold one article's metadata.
 MAX_SIDECAR_BYTES = 1_000_000
 # Piece size for reading lines; also what an over-long line costs in memory while skipped.
@@ -40,7 +46,20 @@ READ_CHUNK = 1024 * 1024
 # MAX_LINE_BYTES before they reach it, so it only needs to be at least that.
 csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))
 
-SUPPORTED = (".txt", ".jsonl", ".jsonl.gz", ".json", ".csv")
+SUPPORTED = (
+    ".txt",
+    ".jsonl",
+    ".jsonl.gz",
+    ".json",
+    ".csv",
+    ".html",
+    ".htm",
+    ".html.gz",
+    ".htm.gz",
+    ".warc",
+    ".warc.gz",
+)
+_COMPOUND = tuple(s for s in SUPPORTED if s.count(".") > 1)
 # Prefix of the ids that replace ids which cannot serve as one.
 DERIVED_ID_PREFIX = "id-sha1-"
 
@@ -54,8 +73,9 @@ class Unreadable(Exception):
 
 def suffix(path: Path) -> str:
     name = path.name.lower()
-    if name.endswith(".jsonl.gz"):
-        return ".jsonl.gz"
+    for compound in _COMPOUND:
+        if name.endswith(compound):
+            return compound
     return path.suffix.lower()
 
 

@@ -49,16 +49,18 @@ def refused_link(path: Path, target: str, what: str) -> Skipped:
 
 
 def iter_files(
-    paths: Iterable[Path], *, follow_links: bool = False
+    paths: Iterable[Path], *, follow_links: bool = False, base: Path | None = None
 ) -> Iterator[tuple[Path, Path] | Skipped]:
     """Each archive file as (file, root), in a stable order; folders are read recursively.
 
     Symlinked folders are followed once: a link loop is reported, not walked forever. A
     symlinked folder outside the archive is reported and not walked, unless `follow_links`.
-    Folders that cannot be read are reported.
+    Folders that cannot be read are reported. A file named in `paths` has its own folder as
+    root, or `base` when it lies inside it (a watched folder's file keeps the id a rebuild
+    of the folder gives it).
     """
     paths = [Path(p) for p in paths]
-    roots = archive_roots(paths)
+    roots = archive_roots([*paths, base] if base is not None else paths)
     for root in paths:
         try:
             is_dir = stat.S_ISDIR(os.stat(root).st_mode)
@@ -70,6 +72,8 @@ def iter_files(
             continue
         if is_dir:
             yield from _walk(root, roots, follow_links)
+        elif base is not None and root.is_relative_to(base):
+            yield root, base
         else:  # a file the user named is read wherever it is (read_archive checks its type)
             yield root, root.parent
 
