@@ -12,11 +12,46 @@ import re
 from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
 from indexer.ner.features import cap_rate_bucket
+from indexer.ner.lexicon import (
+    _ACRONYM,
+    _ACRONYM_AFTER,
+    _ACRONYM_LEAD,
+    _ACRONYM_MAX,
+    _ACRONYM_TAIL,
+    _BODY_HEADS,
+    _CAPITALISED_END,
+    _CITY,
+    _GENERIC,
+    _LETTER_RUN,
+    _LOWER_LEAD,
+    _NOT_NAMES,
+    _ORDINARY,
+    _QUOTES,
+    _TIE_ORDER,
+    _TITLE_FINALS,
+    _TITLE_STARTS,
+    _TITLE_WORD,
+    _TITLES_AT,
+    _TRAILING_RANK,
+    _UPPER_RUN,
+    _WEB_ADDRESS,
+    _places,
+)
+from indexer.ner.refine import (
+    body_then_person,
+    comma_bodies,
+    not_entities,
+    place_keys,
+    place_name,
+    premises,
+    trim,
+)
+from indexer.ner.regions import regions
+from indexer.ner.spans import split_dashes, untagged_position_holders
 
 
 @dataclass(slots=True)
@@ -25,135 +60,7 @@ class Mention:
     start: int
     end: int
     canonical: str = ""
-
-
-_MINISTRIES = (
-    "Luar Negeri|Dalam Negeri|Pertahanan|Keuangan|Kesehatan|Agama|Perdagangan|Perindustrian"
-    "|BUMN|Sosial|Pendidikan|Hukum dan HAM|Koordinator|Sekretaris Negara|Pertanian|Perhubungan"
-)
-# Ranks written as abbreviations, never a name's own word (unlike Laksamana or Jenderal, which
-# are also surnames and only titles when they lead).
-_RANK_ABBREVIATIONS = (
-    "Letjen|Mayjen|Brigjen|Letkol|Kombes|Irjen|Komjen|AKBP|Kompol|AKP|Iptu|Ipda|Aiptu|Aipda"
-    "|Bripka|Brigpol|Briptu|Bripda"
-)
-_RANKS = f"Jenderal|Kolonel|Laksamana|Marsekal|{_RANK_ABBREVIATIONS}"
-_TITLE_WORDS = (
-    rf"(?:Wakil\s+)?(?:Perdana\s+)?Menteri(?:\s+(?:{_MINISTRIES}))?",
-    r"(?:Wakil\s+)?Presiden(?:\s+Direktur)?",
-    r"(?:Wakil\s+)?Sekretaris(?:\s+Jenderal)?",
-    r"(?:Wakil\s+)?Ketua(?:\s+Umum)?",
-    r"(?:Wakil\s+)?(?:Gubernur|Bupati|Wali\s*[Kk]ota|Wapres)",
-    r"Sekjen|Menlu|Mendagri|Menhan|Menkeu|Menkes|PM|Kanselir|Raja|Ratu|Pangeran",
-    r"Direktur(?:\s+Utama)?|Dirut|Juru\s+Bicara|Jubir|Kapolri|Kapolda|Kapolres|Panglima",
-    # Ministers as news abbreviates them ("Menhub Budi Karya Sumadi", "Menko Polhukam Wiranto").
-    r"Menhub|Mendikbud(?:ristek)?|Menpar(?:ekraf)?|Menag|Menpan(?:[\s-]*RB)?|Mentan|Menaker"
-    r"|Menkominfo|Menkumham|Menpora|Mensos|Menperin|Mendag|Menristek(?:dikti)?|Mensesneg"
-    r"|Menlhk|Menkop(?:UKM)?|Mendes(?:\s+PDTT)?|Menteri\s+ESDM|Menteri\s+PUPR"
-    r"|Menko(?:\s+(?:Polhukam|Perekonomian|Maritim|Kemaritiman|PMK|Marves))?",
-    r"Kiai|Ustaz|Ustad|Habib|Syekh|Sir",
-    # Police and military ranks, as news writes them before names ("Kombes Argo Yuwono",
-    # "Irjen Pol Agus Andrianto").
-    rf"(?:{_RANKS})(?:\s+Pol\.?)?",
-    r"Bapak|Ibu|Pak|Bu|Saudara|Saudari|Tuan|Nyonya|Mr\.?|Mrs\.?|Ms\.?|Sdr\.?|Ny\.?|Tn\.?",
-    r"Prof\.?|Dr\.?|dr\.|Drs\.?|Dra\.?|Ir\.|H\.|Hj\.|KH\.?|K\.H\.",
-)
-# A rank after a body's name belongs to the person who follows: "Ditlantas Polda Metro Jaya
-# AKBP" (Fahri Siregar) is the directorate.
-_TRAILING_RANK = re.compile(rf"\s+(?:{_RANK_ABBREVIATIONS})(?:\s+Pol\.?)?$")
-_TITLES = re.compile(rf"^(?:(?:{'|'.join(_TITLE_WORDS)})(?:\s+|$))+")
-_TITLES_AT = re.compile(_TITLES.pattern[1:])  # the same at match(text, start, end): no slice
-_LOWER_LEAD = re.compile(r"(?:[^A-Z\s]\S*\s+)+(?=[A-Z])")  # disjoint parts: linear time
-_TITLE_WORD = re.compile("|".join(_TITLE_WORDS))
-# A capitalised word just before, on the same line and with no punctuation after it.
-_CAPITALISED_END = re.compile(r"[A-Z][\w'’-]*[ \t]+$")
-# Every letter run in the title patterns: a title ends in one of them (a superset is safe).
-_TITLE_FINALS = tuple(
-    sorted({w for p in _TITLE_WORDS for w in re.findall(r"[A-Za-z]+", re.sub(r"\\[sS]", " ", p))})
-)
-# Where a title ending a text could start: a word's start, or a capital glued to a word.
-_TITLE_STARTS = re.compile(r"(?<![^\s(])\S|(?<=[a-z])[A-Z]")
-# Names that are never entities on their own: scraping debris and calendar words.
-_NOT_NAMES = frozenset(
-    name_key(w)
-    for w in (
-        "Baca", "Baca Juga", "Lihat", "Simak", "Klik", "Foto", "Video", "Advertisement",
-        "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu", "Ahad",
-        "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-        "September", "Oktober", "November", "Desember", "Presiden", "Menteri",
-    )
-)  # fmt: skip
-# A body's or place's head word alone names nothing: "PT", "Stadion", "Kementerian".
-_GENERIC = frozenset(
-    name_key(w)
-    for w in (
-        "PT", "Persero", "Tbk", "CV", "Stadion", "Gedung", "Jalan", "Jalan Raya", "Kota",
-        "Kabupaten", "Provinsi", "Kecamatan", "Kelurahan", "Desa", "Kampung", "Rumah Sakit", "RS",
-        "RSUD", "Universitas", "Bandara", "Pelabuhan", "Kementerian", "Kejaksaan", "Pengadilan",
-        "Pemerintah", "Pemprov", "Pemkot", "Pemkab", "Polda", "Polres", "Polsek", "Dinas",
-        "Partai", "Komisi", "Badan", "Dewan", "Lembaga",
-    )
-)  # fmt: skip
-_QUOTES = frozenset('"“”«»')
-_DASHED = re.compile(r"\S+(?:\s+(?![-–—|]\s)\S+)*")
-# Where _DASHED splits a span: a dash between spaces. Searched from the dash (a fast scan for a
-# few characters); its look-behind may see just before a span, which only costs a slow path.
-_DASH_GAP = re.compile(r"[-–—|](?<=\s[-–—|])(?=\s)")
-_TIE_ORDER = {"LOC": 2, "ORG": 1, "PER": 0}  # a name seen once as a place, once as a person
-_CITY = re.compile(r"^Kota\s+(?=[A-Z])")  # "Kota Almaty" is Almaty; Kabupaten X is not X
-_ACRONYM_AFTER = re.compile(r"\s*\((?:[^()]*?[/\s])?([A-Z][A-Za-z]*[A-Z])\)")
-_ACRONYM_TAIL = re.compile(r"^(.*\S)\s*/\s*([A-Z][A-Za-z]*[A-Z])$")
-_ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z]$")
-# "Sekretaris Jenderal Organisasi Perjanjian Keamanan Kolektif Stanislav Zas": a position,
-# the body it belongs to, then the holder's name, all capitalised. The tagger can miss the
-# whole run; the name is the capitalised tail after the body's last ordinary word.
-_POSITION = (
-    r"(?<![\w-])(?:Sekretaris\s+Jenderal|Sekjen|Ketua(?:\s+Umum)?|Presiden|Wakil\s+Presiden"
-    r"|Direktur(?:\s+(?:Utama|Jenderal|Eksekutif))?|Kepala|Juru\s+Bicara|Panglima|Gubernur"
-    r"|(?:Perdana\s+)?Menteri|Duta\s+Besar|Komisaris|Rektor|Dekan|Pemimpin|Kanselir)"
-)
-_CAP_WORD = r"[A-Z][\w'’-]*"
-_POSITION_RUN = re.compile(rf"{_POSITION}\s+((?:{_CAP_WORD}\s+){{2,}}{_CAP_WORD})")
-# Where a run can start: a word of _POSITION (a superset of its first words). A search for
-# these literals skips ahead fast; a search for the run itself tries it at every character.
-_POSITION_WORDS = re.compile("|".join(sorted(set(re.findall(r"[A-Z][a-z]+", _POSITION)))))
-_ORDINARY = frozenset({"0", "lo"})  # news writes these words in lower case (clusters.tsv)
-_UPPER_WORD = r"[A-Z][A-Z-]*[A-Z]"
-_ACRONYM_LEAD = re.compile(rf"((?:{_UPPER_WORD}\s+){{0,2}}{_UPPER_WORD})\s+(?=[A-Z][a-z])")
-_UPPER_RUN = re.compile(rf"(?:{_UPPER_WORD}\s+){{0,2}}{_UPPER_WORD}")
-_BODY_HEADS = frozenset(
-    {
-        "Komisi", "Badan", "Kementerian", "Partai", "Dewan", "Majelis", "Mahkamah",
-        "Pengadilan", "Kejaksaan", "Kepolisian", "Polda", "Polres", "Dinas", "Lembaga", "Bank",
-        "Universitas", "Institut", "Sekolah", "Rumah", "Pemerintah", "PT", "Perum", "Yayasan",
-        "Asosiasi", "Ikatan", "Persatuan", "Perhimpunan", "Gerakan", "Front", "Tim", "Klub",
-    }
-)  # fmt: skip
-_LETTER_RUN = re.compile(r"[^\W\d_]+")
-_ACRONYM_MAX = 4  # letters in each word of a shouted name that is kept as acronyms: DPR RI
-# A web address names an outlet (the outlet facet has those), not an organisation or person.
-_WEB_ADDRESS = re.compile(
-    r"(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|id|co|tv|info|news|io)(?:\.[a-z]{2,3})?/?",
-    re.IGNORECASE,
-)
-
-
-@lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    lines = (resources.files("indexer.ner") / "places.txt").read_text(encoding="utf-8")
-    return frozenset(name_key(w) for w in lines.splitlines() if w and not w.startswith("#"))
-
-
-@lru_cache(maxsize=1)
-def _places_last() -> frozenset[str]:
-    """The last word of each packaged place's key."""
-    return frozenset(key.rpartition(" ")[2] for key in _places())
-
-
-@lru_cache(maxsize=100_000)
-def is_known_place(word: str) -> bool:
-    """Is `word` one of the packaged places (places.txt)?"""
-    return name_key(word) in _places()
+    namesake: bool = False  # an alias was held back: the article's context is another person's
 
 
 def _place_before(before: str, known: Set[str], known_last: Set[str]) -> int:
@@ -196,7 +103,7 @@ def _split_known_prefix(text: str, start: int, end: int, known: Set[str]) -> tup
     if name_key(text[start:end]) in known:
         return None  # "Wali Kota Jakarta Selatan": the whole span is the place
     words = list(re.finditer(r"\S+", text[start:end]))
-    for n in (3, 2, 1):
+    for n in (4, 3, 2, 1):
         if len(words) > n and name_key(" ".join(w.group(0) for w in words[:n])) in known:
             rest = words[n]
             if rest.group(0)[0].isupper():
@@ -273,63 +180,9 @@ def _is_name(text: str, label: str) -> bool:
     return len(words) <= 10
 
 
-def _split_dashes(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """A spaced dash separates names (datelines: "KONTAN.CO.ID - NUR-SULTAN"), never joins them."""
-    gaps = _DASH_GAP.search(text) is not None
-    out: list[tuple[str, int, int]] = []
-    for label, s, e in tagged:
-        # A span with no space at either end and no spaced dash inside is one piece.
-        if (
-            s < e
-            and not text[s].isspace()
-            and not text[e - 1].isspace()
-            and not (gaps and _DASH_GAP.search(text, s, e))
-        ):
-            out.append((label, s, e))
-            continue
-        for m in _DASHED.finditer(text, s, e):
-            out.append((label, m.start(), m.end()))
-    return out
-
-
-def _position_runs(text: str) -> list[re.Match[str]]:
-    """_POSITION_RUN.finditer(text), tried only where a position's word is."""
-    runs: list[re.Match[str]] = []
-    end = 0
-    for word in _POSITION_WORDS.finditer(text):
-        if word.start() >= end:
-            run = _POSITION_RUN.match(text, word.start())
-            if run:
-                runs.append(run)
-                end = run.end()
-    return runs
-
-
-def _untagged_position_holders(
-    text: str, tagged: list[tuple[str, int, int]]
-) -> list[tuple[str, int, int]]:
-    """PER spans for names after "position + body" runs that no tagged span touches."""
-    out: list[tuple[str, int, int]] = []
-    for run in _position_runs(text):
-        words = list(re.finditer(r"\S+", run.group(1)))
-        ordinary = [cap_rate_bucket(w.group(0).lower()) in _ORDINARY for w in words]
-        if True not in ordinary:
-            continue  # "Presiden Kazakhstan Kassym-Jomart Tokayev": places split that run
-        last = len(ordinary) - 1 - ordinary[::-1].index(True)
-        name = words[last + 1 :]
-        if not 2 <= len(name) <= 4:
-            continue
-        start, end = run.start(1) + name[0].start(), run.start(1) + name[-1].end()
-        if any(name_key(w.group(0)) in _places() for w in name):
-            continue
-        if not any(s < end and start < e for _, s, e in tagged):
-            out.append(("PER", start, end))
-    return out
-
-
 def _known_label(name: str, label: str, aliases: AliasTable) -> str:
     """The label of a known name split off the front of a span tagged `label`."""
-    if name_key(name) in _places():
+    if name_key(name) in place_keys():
         return "LOC"
     return "ORG" if aliases.has(name, "ORG") else label
 
@@ -370,39 +223,60 @@ def _looks_like_person(name: str) -> bool:
 
 def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) -> list[Mention]:
     """Mentions with canonical names, from (label, start, end) spans tagged in `text`."""
-    extra = _untagged_position_holders(text, tagged)
+    extra = untagged_position_holders(text, tagged)
     if extra:
         tagged = sorted([*tagged, *extra], key=lambda t: t[1])
-    stripped = [
-        (label, *strip_titles(text, a, b), a) for label, a, b in _split_dashes(text, tagged)
-    ]
-    # Names that stand alone somewhere in the article, with the packaged places, are what a
-    # run like "Presiden Kazakhstan Kassym-Jomart Tokayev" is split at.
+    tagged = comma_bodies(text, tagged, aliases)
+    stripped = []
+    for label, a, b in split_dashes(text, tagged):
+        s, e = strip_titles(text, a, b)
+        if s != a and place_name(text[a:b]):
+            s, e = a, b  # "Raja Ampat", "Kota Baru": a title word opening a region's name
+        stripped.append((label, *trim(text, s, e, label), a))
+    mentions = _mentions(text, stripped, aliases)
+    mentions = _canonical_names(text, mentions, aliases)
+    _join_short_names(mentions)
+    return _one_label_per_name(text, mentions, aliases)
+
+
+def _mentions(
+    text: str, stripped: list[tuple[str, int, int, int]], aliases: AliasTable
+) -> list[Mention]:
+    """One mention per name of the stripped spans: titles' places and bodies split off."""
+    # Names that stand alone somewhere in the article, with the packaged places and regions,
+    # are what a run like "Presiden Kazakhstan Kassym-Jomart Tokayev" is split at.
     own = {
         name_key(text[s:e])
         for label, s, e, _ in stripped
         if label != "PER" and " " not in text[s:e]
     }
-    places = _places()
+    places = place_keys()
     # Bodies of the alias file split such runs too: "Ketua Umum PDI Perjuangan Megawati". (Not
     # its people or places: "Prabowo" would split "Prabowo Subianto", the place "Nursultan"
-    # "Nursultan Nazarbayev"; places.txt holds the places to split at.)
+    # "Nursultan Nazarbayev"; places.txt and regions.tsv hold the places to split at.)
     bodies = aliases.keys_with_label("ORG")
     known = places | own | bodies
-    known_last = _places_last() | {key.rpartition(" ")[2] for key in own | bodies}
+    known_last = _known_last(places) | {key.rpartition(" ")[2] for key in own | bodies}
     mentions: list[Mention] = []
-    for label, s, e, raw_start in stripped:
+    for i, (label, s, e, raw_start) in enumerate(stripped):
         if not _is_name(text[s:e], label):
             continue
         titled = (s != raw_start and bool(_TITLES_AT.match(text, raw_start, e))) or _after_title(
             text, s, known, known_last
         )
-        split = _split_known_prefix(text, s, e, known) if titled else None
+        split = _split_known_prefix(text, s, e, known if titled else _multiword(label))
+        if split is None and label == "LOC" and _person_next(text, e, stripped[i + 1 : i + 2]):
+            # "Kabupaten Bekasi Neneng" + "Rahmi Nurlaili": a region, then a person's name
+            split = _split_known_prefix(text, s, e, places)
         # A body of the alias file keeps its name and label ("PDI Perjuangan").
         listed_body = split is None and name_key(text[s:e]) in bodies
+        person = None if split or listed_body else body_then_person(text, s, e, aliases)
         if split is not None:
             mentions.append(Mention(_known_label(text[s : split[0]], label, aliases), s, split[0]))
-            s = split[1]
+            s, label = split[1], "PER" if label == "LOC" else label
+        elif person is not None:
+            mentions.append(Mention("ORG", s, s + len(text[s:person].rstrip())))
+            s, label = person, "PER"
         elif (label == "PER" or titled) and not listed_body:
             # "Ketua DPR RI Puan Maharani", "Presiden AS Joe Biden": the acronyms lead the name.
             lead = _ACRONYM_LEAD.match(text, s, e)
@@ -416,35 +290,73 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
                 label_of = _acronym_label(lead.group(1), aliases)
                 mentions.append(Mention(label_of, s, lead.end(1)))
                 s, label = lead.end(), "PER"
-        surface = text[s:e]
-        if (
-            titled
-            and not listed_body
-            and _looks_like_person(surface)
-            and name_key(surface) not in places
-            and not (label == "ORG" and _is_body(surface))
-        ):
-            label = "PER"
-        if name_key(surface) in places or (
-            len(surface) <= 4 and _is_place_acronym(surface, label, aliases)
-        ):
-            label = "LOC"
-        prev = mentions[-1] if mentions else None
-        if prev and prev.label == label == "PER" and not text[prev.end : s].strip():
-            acronym = text[prev.start : prev.end]
-            if (
-                _UPPER_RUN.fullmatch(acronym)
-                and not text[s:e].isupper()
-                and not _initials(acronym, aliases)
-            ):
-                # "Presiden RI" + "Joko Widodo": the acronym before a name is not part of it.
-                prev.label = _acronym_label(text[prev.start : prev.end], aliases)
-                mentions.append(Mention(label, s, e))
-            else:
-                prev.end = e  # the tagger split one name in two: "Kassym-Jomart" "Tokayev"
-        else:
-            mentions.append(Mention(label, s, e))
+        label = _label_of(text[s:e], label, titled and not listed_body, places, aliases)
+        _append(text, mentions, Mention(label, s, e), aliases)
+    return mentions
 
+
+def _person_next(text: str, end: int, following: list[tuple[str, int, int, int]]) -> bool:
+    """Does a person's name tagged on its own follow at once (only spaces between)?"""
+    return bool(following) and following[0][0] == "PER" and not text[end : following[0][1]].strip()
+
+
+def _multiword(label: str) -> Set[str]:
+    """What an untitled person's name is split at: "Papua Lukas Enembe" (no title before it)
+    is Papua and Lukas Enembe; a one-word regency ("Bima") may be a person's first name."""
+    return _multiword_places() if label == "PER" else frozenset()
+
+
+@lru_cache(maxsize=1)
+def _multiword_places() -> frozenset[str]:
+    return frozenset(k for k in place_keys() if " " in k or k in _places()) | frozenset(
+        name_key(r.name) for r in regions().values() if r.kind == "provinsi"
+    )
+
+
+@lru_cache(maxsize=1)
+def _known_last(places: frozenset[str]) -> frozenset[str]:
+    return frozenset(key.rpartition(" ")[2] for key in places)
+
+
+def _label_of(surface: str, label: str, titled: bool, places: Set[str], aliases: AliasTable) -> str:
+    """The label a name gets whatever the tagger said: a place if it is one, a person after a
+    title, a body's acronym as a body."""
+    if (
+        titled
+        and _looks_like_person(surface)
+        and name_key(surface) not in places
+        and not (label == "ORG" and _is_body(surface))
+    ):
+        label = "PER"
+    if name_key(surface) in places or (
+        len(surface) <= 4 and _is_place_acronym(surface, label, aliases)
+    ):
+        label = "LOC"
+    return label
+
+
+def _append(text: str, mentions: list[Mention], m: Mention, aliases: AliasTable) -> None:
+    """Add `m`, or join it to the person just before when the tagger split one name in two."""
+    prev = mentions[-1] if mentions else None
+    if not (prev and prev.label == m.label == "PER" and not text[prev.end : m.start].strip()):
+        mentions.append(m)
+        return
+    acronym = text[prev.start : prev.end]
+    if (
+        _UPPER_RUN.fullmatch(acronym)
+        and not text[m.start : m.end].isupper()
+        and not _initials(acronym, aliases)
+    ):
+        # "Presiden RI" + "Joko Widodo": the acronym before a name is not part of it.
+        prev.label = _acronym_label(acronym, aliases)
+        mentions.append(m)
+    else:
+        prev.end = m.end  # the tagger split one name in two: "Kassym-Jomart" "Tokayev"
+
+
+def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) -> list[Mention]:
+    """Give each mention its canonical name: acronyms and their expansions, aliases (context
+    permitting), a body's building, a region's name; drop names that are no entity."""
     # Acronyms: "Expansion (ACR)", "Expansion/ACR" and a bare "ACR" share the acronym.
     expansions: dict[str, str] = {}
     for m in mentions:
@@ -456,17 +368,41 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
             m.canonical = tail.group(2)
         elif after and not _ACRONYM.match(surface):
             expansions[name_key(surface)] = after.group(1)
+    drop = not_entities()
+    kept: list[Mention] = []
     for m in mentions:
         if not m.canonical:
             surface = " ".join(text[m.start : m.end].split())
             if m.label == "LOC":
                 surface = _CITY.sub("", surface)
-            m.canonical = (
-                aliases.lookup(surface, m.label) or expansions.get(name_key(surface)) or surface
-            )
+            _name(text, m, surface, aliases, expansions.get(name_key(surface)))
+        if m.canonical not in drop:
+            kept.append(m)
+    return kept
 
-    # Short person names join the one full name they are the start or end of: of those, the
-    # one most mentioned, then the first seen.
+
+def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: str | None) -> None:
+    """Set m.canonical (and m.label where the name decides it) from its surface."""
+    alias = aliases.lookup(surface, m.label, text)
+    if alias is None and "," in surface:  # "Badan Meteorologi, Klimatologi dan Geofisika"
+        alias = aliases.lookup(surface.replace(",", ""), m.label, text)
+    if alias is None and (other := aliases.only_label(surface)) not in (None, m.label):
+        alias = aliases.lookup(surface, other, text)  # "Tass" is an agency, not a place
+        if alias is not None:
+            m.label = other
+    if alias is None and aliases.lookup(surface, m.label) is not None:
+        m.namesake = True  # "Sri Mulyani" of Klaten, not the minister
+    building = premises(surface, m.label, aliases, text) if alias is None else None
+    place = place_name(surface) if alias is None and m.label != "PER" else None
+    if place is not None:
+        m.label, m.canonical = "LOC", place.name
+    else:
+        m.canonical = alias or building or expansion or surface
+
+
+def _join_short_names(mentions: list[Mention]) -> None:
+    """Short person names join the one full name they are the start or end of: of those, the
+    one most mentioned, then the first seen. A region left alone is a place."""
     full: dict[str, int] = {}  # (a plain dict: a Counter costs more to build than it saves)
     for m in mentions:
         if m.label == "PER":
@@ -476,13 +412,19 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
         parts = m.canonical.split()
         if m.label != "PER" and not (len(parts) == 1 and m.canonical[0].isupper()):
             continue
+        if m.label != "PER" and place_name(m.canonical):
+            continue  # "Papua" is no person's first name
         # (An empty name, if an alias gave one, starts every name.)
         candidates = ends.get(tuple(parts)) if parts else [n for n in full if n.split()]
         if candidates:
             best = max(candidates, key=lambda n: (full[n], -candidates.index(n)))
             m.canonical, m.label = best, "PER"
+        elif m.label == "PER" and (place := place_name(m.canonical)) is not None:
+            m.canonical, m.label = place.name, "LOC"  # "Boven Digoel", "Supiori"
 
-    # One name, one label within an article: the label most of its mentions got.
+
+def _one_label_per_name(text: str, mentions: list[Mention], aliases: AliasTable) -> list[Mention]:
+    """One name, one label within an article: the label most of its mentions got."""
     keys = [name_key(m.canonical) for m in mentions]
     votes: dict[tuple[str, str], int] = {}
     for m, key in zip(mentions, keys, strict=True):
@@ -497,7 +439,7 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
         m.label = winner[key][2]
         shown = final.get((m.canonical, m.label))
         if shown is None:
-            alias = aliases.lookup(m.canonical, m.label)
+            alias = None if m.namesake else aliases.lookup(m.canonical, m.label, text)
             shown = final[m.canonical, m.label] = display_form(alias or m.canonical)
         m.canonical = shown
     return mentions

@@ -1,0 +1,217 @@
+"""Rules that make a tagged name a name an analyst can cite (issue #20), used by merge.py.
+
+- Names end where names end: a connective before a name ("Kemudian Tolikara") and a headline
+  verb after a person ("Jokowi Tinjau", "Sri Mulyani Siap") are not part of it.
+- A comma inside a known body's name does not split it ("Badan Meteorologi, Klimatologi, dan
+  Geofisika"): the alias file's bodies with commas are found in the text first.
+- A known body before a person is split off ("Kementerian Komunikasi dan Informatika
+  Ferdinandus Setu").
+- "Gedung X" and "Kantor X" of a body X are X's building (a place) or X itself, never a new
+  organisation.
+- A known region (regions.tsv) is a place, named as the gazetteer names it.
+- Acronyms that are no entity in news use (indexer/data/not_entities.tsv) are no facet value.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from index_format.names import name_key
+from indexer.ner.aliases import AliasTable
+from indexer.ner.features import cap_rate_bucket
+from indexer.ner.lexicon import _BODY_HEADS, _UPPER_RUN, _places
+from indexer.ner.regions import Region, region, regions
+
+# Capitalised at a sentence's start, never a name's first word.
+_CONNECTIVES = frozenset(
+    [
+        "Adapun",
+        "Akan",
+        "Apalagi",
+        "Bagi",
+        "Bahkan",
+        "Bersama",
+        "Dalam",
+        "Dari",
+        "Demikian",
+        "Dengan",
+        "Di",
+        "Hingga",
+        "Ini",
+        "Itu",
+        "Jika",
+        "Juga",
+        "Kata",
+        "Kemudian",
+        "Kepada",
+        "Ketika",
+        "Lalu",
+        "Maka",
+        "Meski",
+        "Meskipun",
+        "Menurut",
+        "Namun",
+        "Oleh",
+        "Pada",
+        "Para",
+        "Saat",
+        "Sedangkan",
+        "Sejak",
+        "Selain",
+        "Selama",
+        "Sementara",
+        "Semua",
+        "Setelah",
+        "Sebelum",
+        "Soal",
+        "Tapi",
+        "Terkait",
+        "Tetapi",
+        "Untuk",
+        "Walaupun",
+        "Yakni",
+        "Yaitu",
+        "Yang",
+    ]
+)
+# Title Case headline words news writes in lower case elsewhere but capitalised often enough
+# that clusters.tsv does not say so ("Jokowi Tinjau Penanganan Karhutla").
+_HEADLINE_WORDS = frozenset(
+    [
+        "tinjau",
+        "tolak",
+        "desak",
+        "kerek",
+        "bolehkan",
+        "resmikan",
+        "jadi",
+        "terima",
+        "pimpin",
+        "tunjuk",
+        "lantik",
+        "copot",
+        "senin",
+        "selasa",
+        "rabu",
+        "kamis",
+        "jumat",
+        "sabtu",
+        "minggu",
+    ]
+)
+_WORD_AT_START = re.compile(r"(\S+)\s+")
+_LAST_WORD = re.compile(r"\s+(\S+)$")
+# "Gedung KPK", "Gedung Merah Putih KPK", "Kantor Kemenkominfo": a body's building.
+_PREMISES = re.compile(r"(?:Gedung|Kantor|Kompleks)(?:\s+Merah[\s-]+Putih)?\s+(\S.*)")
+
+
+def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    """[start, end) without connectives before the name and, for a person, without headline
+    verbs and other words news writes in lower case after it."""
+    while (m := _WORD_AT_START.match(text, start, end)) and (
+        m.group(1) in _CONNECTIVES or (m.group(1)[0].isupper() and _lower_word(m.group(1)))
+    ):
+        start = m.end()
+    if label == "PER":
+        while (m := _LAST_WORD.search(text, start, end)) and _lower_word(m.group(1)):
+            end = m.start()
+    return start, end
+
+
+@lru_cache(maxsize=50_000)
+def _lower_word(word: str) -> bool:
+    low = word.lower()
+    if low in _HEADLINE_WORDS:
+        return True
+    if not low.isalpha() or low[0] == word[0] or word.isupper():
+        return False  # a lower-case word inside a name ("dan"), or an acronym
+    return cap_rate_bucket(low) == "0" and low not in _BODY_HEADS_LOWER
+
+
+_BODY_HEADS_LOWER = frozenset(h.lower() for h in _BODY_HEADS)
+
+
+def comma_bodies(
+    text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable
+) -> list[tuple[str, int, int]]:
+    """The tagged spans with each known body whose name holds commas as one ORG span."""
+    found = [m for lit, pattern in _comma_patterns(aliases) if lit in text
+             for m in pattern.finditer(text)]  # fmt: skip
+    found = [m for i, m in enumerate(found) if not any(
+        o.start() <= m.start() and m.end() <= o.end() and (o.end() - o.start() > m.end() - m.start() or j < i)
+        for j, o in enumerate(found) if o is not m)]  # fmt: skip
+    if not found:
+        return tagged
+    out = [t for t in tagged if not any(t[1] < m.end() and m.start() < t[2] for m in found)]
+    out += [("ORG", m.start(), m.end()) for m in found]
+    return sorted(out, key=lambda t: t[1])
+
+
+def _comma_patterns(aliases: AliasTable) -> list[tuple[str, re.Pattern[str]]]:
+    cached = aliases.derived.get("comma_bodies")
+    if cached is None:
+        cached = []
+        for name in aliases.names_with_label("ORG"):
+            if "," not in name:
+                continue
+            words = re.findall(r"[^\s,]+", name)
+            body = r"\s*,?\s+".join(re.escape(w) for w in words if w.lower() != "dan")
+            # "dan" may stand before the last word, with or without a comma.
+            body = body.replace(re.escape(words[-1]), rf"(?:,?\s*dan\s+)?{re.escape(words[-1])}")
+            literal = max(words, key=len).capitalize()  # as news writes it, mostly
+            cached.append((literal, re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)))
+        aliases.derived["comma_bodies"] = cached
+    return cached
+
+
+def known_body(name: str, aliases: AliasTable) -> bool:
+    """A body the alias file lists, by any of its names, or an acronym run (KPK, DPR RI)."""
+    return bool(_UPPER_RUN.fullmatch(name)) or name_key(name) in aliases.body_keys()
+
+
+def body_then_person(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
+    """Where the person starts in "Kementerian Komunikasi dan Informatika Ferdinandus Setu":
+    a known body of at least two words, then two to four capitalised words (None: no such)."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for n in range(len(words) - 2, 1, -1):
+        rest = words[n:]
+        if len(rest) > 4 or not all(w.group(0)[0].isupper() for w in rest):
+            continue
+        head = text[start : start + words[n - 1].end()]
+        if name_key(head) in aliases.body_keys() and not any(
+            w.group(0) in _BODY_HEADS or region(w.group(0)) for w in rest
+        ):
+            return start + rest[0].start()
+    return None
+
+
+def premises(surface: str, label: str, aliases: AliasTable, text: str) -> str | None:
+    """The canonical name of "Gedung X" / "Kantor X" when X is a body: X itself for an
+    organisation, "Gedung <X's canonical name>" for a place (None: not a body's building)."""
+    m = _PREMISES.fullmatch(surface)
+    if m is None or not known_body(m.group(1), aliases):
+        return None
+    body = aliases.lookup(m.group(1), "ORG", text) or m.group(1)
+    return body if label == "ORG" else f"Gedung {body}"
+
+
+def place_name(name: str) -> Region | None:
+    """The region `name` names, from the gazetteer."""
+    return region(name)
+
+
+@lru_cache(maxsize=1)
+def place_keys() -> frozenset[str]:
+    """Packaged places and every form of every region: what a name after a title is split at."""
+    return _places() | frozenset(regions())
+
+
+@lru_cache(maxsize=1)
+def not_entities() -> frozenset[str]:
+    """The names of indexer/data/not_entities.tsv, as written (case matters: SARA, not Sara)."""
+    text = (resources.files("indexer") / "data" / "not_entities.tsv").read_text(encoding="utf-8")
+    return frozenset(
+        line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
+    )
