@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from index_format.corrections import CORRECTIONS_NAME
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -22,6 +24,17 @@ class Settings:
     """Extra query-time abbreviations and synonyms (TELUSUR_SYNONYMS_FILE)."""
     stem_exceptions_file: Path | None = None
     """Extra words Sastrawi must not stem, or must stem differently (TELUSUR_STEM_EXCEPTIONS_FILE)."""
+    corrections_file: Path | None = None
+    """The user's corrections of entity facet values, applied at search time
+    (TELUSUR_CORRECTIONS_FILE; default INDEX_DIR/corrections.jsonl)."""
+    allow_corrections: bool = False
+    """Whether the search page may write corrections (TELUSUR_ALLOW_CORRECTIONS=1); off: the
+    app is read-only."""
+
+    @property
+    def corrections_path(self) -> Path:
+        """Where corrections are read and written."""
+        return self.corrections_file or self.index_dir / CORRECTIONS_NAME
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -29,7 +42,9 @@ class Settings:
         values: dict[str, object] = {}
         for f in fields(cls):
             raw = env.get(f"TELUSUR_{f.name.upper()}")
-            if raw:
+            if raw and f.type in (bool, "bool"):
+                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+            elif raw:
                 values[f.name] = Path(raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

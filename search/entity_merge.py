@@ -76,3 +76,42 @@ def archive_merges(doc_counts: dict[str, int], evidence: dict[str, Counter[str]]
         if target not in seen:
             out[name] = target
     return out
+
+
+def case_candidates(names: Iterable[str]) -> set[str]:
+    """The names that share their `loose_key` with another name: case or spacing variants."""
+    seen: dict[str, str] = {}
+    out: set[str] = set()
+    for name in names:
+        key = loose_key(name)
+        other = seen.setdefault(key, name)
+        if other != name:
+            out.update((other, name))
+    return out
+
+
+def case_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """`merges` with the names that differ only in case or spacing ("WhatsApp", "Whatsapp")
+    merged into the one most articles write (ties: the first seen), itself merged on as
+    `merges` says."""
+    groups: dict[str, list[str]] = {}
+    for name in case_candidates(doc_counts):
+        groups.setdefault(name_key(name), []).append(name)
+    out = dict(merges)
+    order = {name: i for i, name in enumerate(doc_counts)}
+    for names in groups.values():
+        if len(names) < 2:
+            continue
+        best = max(names, key=lambda n: (doc_counts[n], -order[n]))
+        best = out.get(best, best)
+        for name in names:
+            if name != best and name not in out:
+                out[name] = best
+    # A name merged into one now merged on goes to the end of the chain.
+    for name, target in out.items():
+        seen = {name}
+        while target in out and target not in seen:
+            seen.add(target)
+            target = out[target]
+        out[name] = target
+    return {name: target for name, target in out.items() if target != name}

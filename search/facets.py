@@ -12,15 +12,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from index_format import facets
 from index_format.codec.packed import packed_postings
+from index_format.corrections import file_state, read_corrections
 from index_format.names import name_key
 from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
-from search.entity_merge import archive_merges, may_merge
+from search import corrections as user
+from search.entity_merge import archive_merges, case_merges, may_merge
 from search.models import FacetValue
 
 # The published facet's bucket size follows the span of the matching dates.
@@ -56,9 +59,10 @@ class _Values:
 
 
 class FacetData:
-    """The facet arrays of one index generation (read-only once built)."""
+    """The facet arrays of one index generation (read-only once built, but for the user's
+    corrections: `check_corrections` applies the file anew when it changed)."""
 
-    def __init__(self, reader: Any) -> None:
+    def __init__(self, reader: Any, corrections: Path | None = None) -> None:
         n = reader.doc_count_all()
         self.size = n
         self.day = np.full(n, -1, dtype=np.int32)
@@ -76,6 +80,7 @@ class FacetData:
         evidence: dict[str, dict[str, Counter[str]]] = {f: {} for f in entity_names}
         n_groups = 1 + len(facet_names)  # the day, then the facets; then the variants
         variants: Counter[str] = Counter()  # each (facet, written, canonical) once: they recur
+        apart: list[tuple[int, str, str]] = []  # (document, facet, name) of namesakes kept apart
         for docnum, raw in enumerate(raws):
             if not raw or not live[docnum]:
                 continue
@@ -95,21 +100,32 @@ class FacetData:
                     dlist.append(docnum)
                     vlist.append(vid)
             if len(groups) >= n_groups and groups[n_groups - 1]:
-                variants.update(groups[n_groups - 1].split(VALUE_SEP))
+                group = groups[n_groups - 1]
+                variants.update(group.split(VALUE_SEP))
+                if PART_SEP + VALUE_SEP in group or group.endswith(PART_SEP):
+                    apart.extend(_namesakes(docnum, group))
         for variant, times in variants.items():
             facet, written, canonical = variant.split(PART_SEP)
-            evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
+            if canonical:  # (none: a namesake the article kept apart)
+                evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
         self.live = live
         self.values = {}
         # Per entity facet: each merged variant → the value it is counted as.
         self.merged: dict[str, dict[str, str]] = {}
+        self._held: dict[str, set[str]] = {}  # merged names some articles kept apart
+        self._entity_rows: dict[str, user.FacetRows] = {}
         for f in facet_names:
             doc = np.asarray(docs[f], dtype=np.int32)
             val = np.asarray(vals[f], dtype=np.int32)
             if f in evidence:
-                doc, val = self._merge(f, doc, val, ids[f], evidence[f])
-            start = np.searchsorted(doc, np.arange(n + 1)).astype(np.int64)
-            self.values[f] = _Values(doc, val, list(ids[f]), ids[f], start)
+                kept = [(d, name) for d, facet, name in apart if facet == f]
+                doc, val = self._merge(f, doc, val, ids[f], evidence[f], kept)
+                self._entity_rows[f] = user.FacetRows(doc, val, list(ids[f]), ids[f])
+            self.values[f] = _values(doc, val, list(ids[f]), ids[f], n)
+        self._corrections = corrections
+        self._state: tuple[int, int] | None = None
+        self._outcome = user.Outcome()
+        self.check_corrections()
         # The distinct days, each with its month (year * 12 + month - 1) and year: a histogram
         # then counts days with one bincount and buckets the few distinct ones.
         self._days = np.unique(self.day[self.day >= 0])
@@ -126,20 +142,32 @@ class FacetData:
         val: np.ndarray,
         ids: dict[str, int],
         evidence: dict[str, Counter[str]],
+        apart: list[tuple[int, str]],
     ) -> tuple[np.ndarray, np.ndarray]:
         """Give each merged variant its canonical value's id (in `ids` too, so a filter on
-        either name selects both) and keep one row per document and value."""
+        either name selects both) and keep one row per document and value. A namesake an
+        article kept apart ("Sri Mulyani" of Klaten) keeps its own id in that article, and its
+        name then filters its own articles only."""
         counts = np.bincount(val, minlength=len(ids))
         names = may_merge(ids, evidence)
         merges = archive_merges({name: int(counts[ids[name]]) for name in names}, evidence)
+        per_name = counts.tolist()
+        merges = case_merges({n: per_name[i] for n, i in ids.items()}, merges)
         self.merged[fname] = merges
         if not merges:
             return doc, val
         remap = np.arange(len(ids), dtype=np.int32)
+        held = self._held[fname] = {name for _, name in apart if name in merges}
         for variant, canonical in merges.items():
             remap[ids[variant]] = ids[canonical]
-            ids[variant] = ids[canonical]
+            if variant not in held:
+                ids[variant] = ids[canonical]
         merged = remap[val]
+        for d, name in apart:
+            if name in held:
+                rows = np.arange(*np.searchsorted(doc, [d, d + 1]))
+                own = rows[val[rows] == ids[name]]
+                merged[own] = val[own]
         # Only a document with a merged variant can now hold a value twice: keep the first
         # row of each (document, value) there, and every other row as it is (in order).
         touched = np.isin(doc, doc[merged != val])
@@ -150,13 +178,47 @@ class FacetData:
         keep[rows[np.unique(keys, return_index=True)[1]]] = True
         return doc[keep], merged[keep]
 
+    def check_corrections(self) -> None:
+        """Apply the user's corrections file anew if it changed since it was last read (a stat
+        per call: the service calls this before each request)."""
+        state = file_state(self._corrections)
+        if state == self._state:
+            return
+        corrections = read_corrections(self._corrections)
+        rows, self._outcome = user.apply(self._entity_rows, corrections)
+        for f, r in rows.items():
+            self.values[f] = _values(r.doc, r.val, r.names, r.ids, self.size)
+        self._state = state
+
     def canonical(self, fname: str, names: list[str]) -> list[str]:
         """`names` (one document's values of an entity facet) as the facet counts them: merged
-        variants replaced by their canonical value, each once, in order."""
+        variants replaced by their canonical value, each once, in order (the user's
+        corrections aside: see `entity_values`)."""
         merges = self.merged.get(fname)
         if not merges:
             return names
-        return list(dict.fromkeys(merges.get(name, name) for name in names))
+        held = self._held.get(fname, set())
+        return list(
+            dict.fromkeys(name if name in held else merges.get(name, name) for name in names)
+        )
+
+    def entity_values(self, values: dict[str, list[str]]) -> dict[str, list[str]]:
+        """One document's entity facet values (as stored) as the facets count them: merged
+        across the archive, then corrected (renamed, excluded, moved to another facet)."""
+        out: dict[str, list[str]] = {f: [] for f in values}
+        for f, names in values.items():
+            shown, moved = self._outcome.shown.get(f, {}), self._outcome.moved.get(f, {})
+            for name in self.canonical(f, names):
+                key = name_key(name)
+                target = moved.get(key, f)
+                final: str | None = name
+                for _ in range(len(shown)):  # A → B, then B → C: A shows as C
+                    if final is None or (key := name_key(final)) not in shown:
+                        break
+                    final = shown[key]
+                if final is not None and target in out and final not in out[target]:
+                    out[target].append(final)
+        return out
 
     def value_mask(self, fname: str, selected: tuple[str, ...]) -> np.ndarray:
         """Documents having any of the selected values (values within one facet are OR)."""
@@ -245,6 +307,23 @@ class FacetData:
         else:
             labels = [f"{k:04d}" for k in keys.tolist()]
         return interval, [FacetValue(lbl, int(c)) for lbl, c in zip(labels, counts, strict=True)]
+
+
+def _values(
+    doc: np.ndarray, val: np.ndarray, names: list[str], ids: dict[str, int], n: int
+) -> _Values:
+    start = np.searchsorted(doc, np.arange(n + 1)).astype(np.int64)
+    return _Values(doc, val, names, ids, start)
+
+
+def _namesakes(docnum: int, group: str) -> list[tuple[int, str, str]]:
+    """(document, facet, name) of each namesake this document's variants keep apart."""
+    out = []
+    for variant in group.split(VALUE_SEP):
+        facet, written, canonical = variant.split(PART_SEP)
+        if not canonical:
+            out.append((docnum, facet, written))
+    return out
 
 
 def query_mask(searcher: Any, q: Any, live: np.ndarray) -> np.ndarray:

@@ -24,6 +24,7 @@ from whoosh import index
 from whoosh import query as wq
 
 from index_format import facets as registry
+from index_format.corrections import CORRECTIONS_NAME
 from index_format.generations import current_path, open_index
 from index_format.schema import split_keywords, stored_date
 from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
@@ -99,9 +100,8 @@ def _facet_values(fields: dict[str, Any], facet_data: FacetData) -> dict[str, li
     out = {}
     for f in registry.FACETS:
         stored = fields.get(f.name)
-        values = ([stored] if stored else []) if f.single else split_keywords(stored)
-        out[f.name] = facet_data.canonical(f.name, values) if f.entity else values
-    return out
+        out[f.name] = ([stored] if stored else []) if f.single else split_keywords(stored)
+    return out | facet_data.entity_values({f: out[f] for f in registry.entity_names()})
 
 
 def _entities(values: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -109,9 +109,16 @@ def _entities(values: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 class SearchService:
-    def __init__(self, index_dir: Path, synonyms_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        synonyms_file: Path | None = None,
+        corrections_file: Path | None = None,
+    ) -> None:
         self.index_dir = Path(index_dir)
         self.synonyms = load_synonyms(synonyms_file)  # settings.synonyms_file
+        # The user's corrections of entity values, applied to every generation (no rebuild).
+        self.corrections_file = corrections_file or self.index_dir / CORRECTIONS_NAME
         self._gen: _Generation | None = None
         self._lock = threading.Lock()
         self._reading = threading.RLock()  # held by every method that reads the index
@@ -129,6 +136,7 @@ class SearchService:
                     and gen.realpath == real
                     and gen.ix.latest_generation() == gen.generation
                 ):
+                    gen.facets.check_corrections()
                     return gen
                 if not index.exists_in(real):
                     raise IndexUnavailable(
@@ -142,7 +150,7 @@ class SearchService:
                 if isinstance(e, RebuildNeeded):
                     raise
                 raise IndexUnavailable(f"Indeks tidak dapat dibuka: {e}") from e
-            facets = FacetData(searcher.reader())
+            facets = FacetData(searcher.reader(), self.corrections_file)
             new = _Generation(
                 real, ix.latest_generation(), ix, searcher, facets, TopK(searcher, facets.live)
             )
