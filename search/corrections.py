@@ -49,12 +49,13 @@ def apply(
             vid = out[f].ids.get(c.name, keys[f].get(name_key(c.name)))
             if vid is None or remap[f][vid] < 0:
                 continue  # no such value (any more) in this facet
+            if c.op in ("merge", "rename"):
+                assert c.target is not None
+                tid = _id_for(out[f], keys[f], c.target, remap, f)  # (may grow remap[f])
             now = remap[f] == remap[f][vid]  # every id that counts as this value now
             # Documents list the value by its shown name, or by the name typed.
             names = {name_key(c.name), name_key(out[f].names[int(remap[f][vid])])}
             if c.op in ("merge", "rename"):
-                assert c.target is not None
-                tid = _id_for(out[f], keys[f], c.target, remap, f)
                 remap[f][now] = tid
                 out[f].ids[c.name] = tid
                 outcome.shown[f].update(dict.fromkeys(names, c.target))

@@ -243,7 +243,8 @@ class FacetData:
         """The top values among the masked documents; selected values always stay listed
         (a selected merged variant as its canonical value)."""
         v = self.values[fname]
-        selected = tuple(self.canonical(fname, list(selected)))
+        # A selected variant, merged or corrected, is listed as the value it counts as.
+        selected = tuple(dict.fromkeys(v.names[v.ids[s]] if s in v.ids else s for s in selected))
         counts = np.bincount(v.matching(mask), minlength=len(v.names))
         nonzero = np.flatnonzero(counts)
         if limit > 0 and nonzero.size > limit:

@@ -62,6 +62,15 @@ class AliasTable:
                 return canonical
         return None
 
+    def agrees(self, name: str, label: str, text: str) -> bool:
+        """Does `text` hold the context the line for `name` asks for (true without any)?"""
+        if not self._cues:
+            return True
+        key = name_key(name)
+        lbl = label if (key, label) in self._by_label else None
+        cues = self._cues.get((key, lbl))
+        return cues is None or cues.search(text) is not None
+
     def only_label(self, name: str) -> str | None:
         """The one label the table lists `name` with (None: unlisted, any label, or several):
         "Tass" is an organisation whatever the tagger said."""

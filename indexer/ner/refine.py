@@ -174,6 +174,10 @@ def known_body(name: str, aliases: AliasTable) -> bool:
 def body_then_person(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
     """Where the person starts in "Kementerian Komunikasi dan Informatika Ferdinandus Setu":
     a known body of at least two words, then two to four capitalised words (None: no such)."""
+    if text.count(" ", start, end) < 3 or (
+        name_key(text[start:end].split(" ", 1)[0]) not in _body_first_words(aliases)
+    ):
+        return None
     words = list(re.finditer(r"\S+", text[start:end]))
     for n in range(len(words) - 2, 1, -1):
         rest = words[n:]
@@ -185,6 +189,15 @@ def body_then_person(text: str, start: int, end: int, aliases: AliasTable) -> in
         ):
             return start + rest[0].start()
     return None
+
+
+def _body_first_words(aliases: AliasTable) -> frozenset[str]:
+    cached = aliases.derived.get("body_first_words")
+    if cached is None:
+        cached = aliases.derived["body_first_words"] = frozenset(
+            k.split(" ", 1)[0] for k in aliases.body_keys() if " " in k
+        )
+    return cached  # type: ignore[no-any-return]
 
 
 def premises(surface: str, label: str, aliases: AliasTable, text: str) -> str | None:
