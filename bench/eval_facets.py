@@ -46,7 +46,9 @@ def read_labels(path: Path) -> dict[tuple[str, str, str], str]:
             continue
         cols = line.split("\t")
         if len(cols) < 4 or cols[1] not in ENTITY_FACETS or cols[3] not in KINDS:
-            raise SystemExit(f"{path}:{lineno}: expected query, facet, value, label (one of {KINDS})")
+            raise SystemExit(
+                f"{path}:{lineno}: expected query, facet, value, label (one of {KINDS})"
+            )
         out[cols[0], cols[1], cols[2]] = cols[3]
     return out
 

@@ -9,7 +9,7 @@ name keeps pointing at the rows, so a filter on either name finds every article.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,21 +25,10 @@ class FacetRows:
     ids: dict[str, int]  # any name the facet answers to → id
 
 
-@dataclass
-class Outcome:
-    """What the corrections did, for documents' own value lists (hits, article pages)."""
-
-    shown: dict[str, dict[str, str | None]] = field(default_factory=dict)  # facet → key → name
-    moved: dict[str, dict[str, str]] = field(default_factory=dict)  # facet → key → facet
-
-
-def apply(
-    rows: dict[str, FacetRows], corrections: list[Correction]
-) -> tuple[dict[str, FacetRows], Outcome]:
+def apply(rows: dict[str, FacetRows], corrections: list[Correction]) -> dict[str, FacetRows]:
     """The entity facets' rows with `corrections` applied in order (the input is not changed)."""
     out = {f: FacetRows(r.doc, r.val, list(r.names), dict(r.ids)) for f, r in rows.items()}
     keys = {f: _keys(r) for f, r in out.items()}
-    outcome = Outcome({f: {} for f in rows}, {f: {} for f in rows})
     remap = {f: np.arange(len(r.names), dtype=np.int32) for f, r in out.items()}
     moved_rows: dict[str, list[tuple[np.ndarray, str]]] = {f: [] for f in rows}
     for c in corrections:
@@ -53,35 +42,30 @@ def apply(
                 assert c.target is not None
                 tid = _id_for(out[f], keys[f], c.target, remap, f)  # (may grow remap[f])
             now = remap[f] == remap[f][vid]  # every id that counts as this value now
-            # Documents list the value by its shown name, or by the name typed.
-            names = {name_key(c.name), name_key(out[f].names[int(remap[f][vid])])}
             if c.op in ("merge", "rename"):
                 remap[f][now] = tid
                 out[f].ids[c.name] = tid
-                outcome.shown[f].update(dict.fromkeys(names, c.target))
             elif c.op == "exclude":
                 remap[f][now] = -1
                 out[f].ids.pop(c.name, None)
-                outcome.shown[f].update(dict.fromkeys(names))
             elif c.op == "retype" and c.target != f and c.target in out:
                 docs = out[f].doc[np.isin(out[f].val, np.flatnonzero(now))]
                 moved_rows[c.target].append((np.unique(docs), out[f].names[remap[f][vid]]))
                 remap[f][now] = -1
                 out[f].ids.pop(c.name, None)
-                outcome.moved[f].update(dict.fromkeys(names, c.target))
     for f, r in out.items():
         for docs, name in moved_rows[f]:
             tid = _id_for(r, keys[f], name, remap, f)
             r.doc = np.concatenate([r.doc, docs.astype(np.int32)])
             r.val = np.concatenate([r.val, np.full(docs.size, tid, dtype=np.int32)])
             remap[f] = np.append(remap[f], np.arange(remap[f].size, len(r.names), dtype=np.int32))
-        r.doc, r.val = _rows(r.doc, remap[f][r.val], len(r.names))
+        r.doc, r.val = dedupe(r.doc, remap[f][r.val])
         for name, vid in list(r.ids.items()):  # names of values merged away follow them
             if remap[f][vid] < 0:
                 del r.ids[name]
             else:
                 r.ids[name] = int(remap[f][vid])
-    return out, outcome
+    return out
 
 
 def _keys(r: FacetRows) -> dict[str, int]:
@@ -103,9 +87,12 @@ def _id_for(
     return vid
 
 
-def _rows(doc: np.ndarray, val: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rows without dropped values (-1), one per (document, value), ordered by document."""
-    keep = val >= 0
-    key = doc[keep].astype(np.int64) * max(n, 1) + val[keep]
-    key = np.unique(key)
-    return (key // max(n, 1)).astype(np.int32), (key % max(n, 1)).astype(np.int32)
+def dedupe(doc: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows without dropped values (-1), one per (document, value), ordered by document and
+    within a document as they were (a document lists its values in the order it names them)."""
+    keep = np.flatnonzero(val >= 0)
+    width = int(val.max()) + 1 if val.size else 1
+    _, first = np.unique(doc[keep].astype(np.int64) * width + val[keep], return_index=True)
+    rows = keep[np.sort(first)]
+    rows = rows[np.argsort(doc[rows], kind="stable")]
+    return doc[rows].astype(np.int32), val[rows].astype(np.int32)

@@ -23,6 +23,7 @@ from index_format.corrections import file_state, read_corrections
 from index_format.names import name_key
 from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
 from search import corrections as user
+from search import namesakes
 from search.entity_merge import archive_merges, case_merges, may_merge
 from search.models import FacetValue
 
@@ -122,9 +123,9 @@ class FacetData:
                 doc, val = self._merge(f, doc, val, ids[f], evidence[f], kept)
                 self._entity_rows[f] = user.FacetRows(doc, val, list(ids[f]), ids[f])
             self.values[f] = _values(doc, val, list(ids[f]), ids[f], n)
+        self.joined = self._join_short_names(entity_names)
         self._corrections = corrections
         self._state: tuple[int, int] | None = None
-        self._outcome = user.Outcome()
         self.check_corrections()
         # The distinct days, each with its month (year * 12 + month - 1) and year: a histogram
         # then counts days with one bincount and buckets the few distinct ones.
@@ -184,16 +185,33 @@ class FacetData:
         state = file_state(self._corrections)
         if state == self._state:
             return
-        corrections = read_corrections(self._corrections)
-        rows, self._outcome = user.apply(self._entity_rows, corrections)
+        rows = user.apply(self._entity_rows, read_corrections(self._corrections))
         for f, r in rows.items():
             self.values[f] = _values(r.doc, r.val, r.names, r.ids, self.size)
         self._state = state
 
+    def _join_short_names(self, entity_names: tuple[str, ...]) -> int:
+        """Join short person names to the full name the article's context agrees on
+        (search.namesakes); returns how many article-values were joined."""
+        if "person" not in self._entity_rows:
+            return 0
+        rows = [self.values[f] for f in ("person", *(f for f in entity_names if f != "person"))]
+        joined = namesakes.joins(
+            [namesakes.Rows(v.doc, v.val, v.start, v.names) for v in rows], self.size
+        )
+        if not joined:
+            return 0
+        person = self._entity_rows["person"]
+        val = person.val.copy()
+        at, full = zip(*joined, strict=True)
+        val[list(at)] = list(full)
+        person.doc, person.val = user.dedupe(person.doc, val)
+        self.values["person"] = _values(person.doc, person.val, person.names, person.ids, self.size)
+        return len(joined)
+
     def canonical(self, fname: str, names: list[str]) -> list[str]:
-        """`names` (one document's values of an entity facet) as the facet counts them: merged
-        variants replaced by their canonical value, each once, in order (the user's
-        corrections aside: see `entity_values`)."""
+        """`names` (values of an entity facet as stored) with the archive's merges (not the
+        per-article joins nor the user's corrections: `entity_values` has those)."""
         merges = self.merged.get(fname)
         if not merges:
             return names
@@ -202,22 +220,13 @@ class FacetData:
             dict.fromkeys(name if name in held else merges.get(name, name) for name in names)
         )
 
-    def entity_values(self, values: dict[str, list[str]]) -> dict[str, list[str]]:
-        """One document's entity facet values (as stored) as the facets count them: merged
-        across the archive, then corrected (renamed, excluded, moved to another facet)."""
-        out: dict[str, list[str]] = {f: [] for f in values}
-        for f, names in values.items():
-            shown, moved = self._outcome.shown.get(f, {}), self._outcome.moved.get(f, {})
-            for name in self.canonical(f, names):
-                key = name_key(name)
-                target = moved.get(key, f)
-                final: str | None = name
-                for _ in range(len(shown)):  # A → B, then B → C: A shows as C
-                    if final is None or (key := name_key(final)) not in shown:
-                        break
-                    final = shown[key]
-                if final is not None and target in out and final not in out[target]:
-                    out[target].append(final)
+    def entity_values(self, docnum: int) -> dict[str, list[str]]:
+        """Document `docnum`'s entity facet values exactly as the facets count them: merged,
+        joined and corrected."""
+        out = {}
+        for f in self._entity_rows:
+            v = self.values[f]
+            out[f] = [v.names[i] for i in v.val[v.start[docnum] : v.start[docnum + 1]].tolist()]
         return out
 
     def value_mask(self, fname: str, selected: tuple[str, ...]) -> np.ndarray:

@@ -94,14 +94,16 @@ def _docset(mask: np.ndarray) -> set[int]:
     return set(np.flatnonzero(mask).tolist())
 
 
-def _facet_values(fields: dict[str, Any], facet_data: FacetData) -> dict[str, list[str]]:
-    """A document's values of every facet as the facets count them (entity variants merged
-    across the archive into their canonical names)."""
+def _facet_values(
+    fields: dict[str, Any], facet_data: FacetData, docnum: int
+) -> dict[str, list[str]]:
+    """A document's values of every facet as the facets count them (entity values merged,
+    joined and corrected as search.facets counts them)."""
     out = {}
     for f in registry.FACETS:
         stored = fields.get(f.name)
         out[f.name] = ([stored] if stored else []) if f.single else split_keywords(stored)
-    return out | facet_data.entity_values({f: out[f] for f in registry.entity_names()})
+    return out | facet_data.entity_values(docnum)
 
 
 def _entities(values: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -355,7 +357,7 @@ class SearchService:
                         fields = own.stored_fields(docnum)
                 else:
                     fields = own.stored_fields(docnum)
-                yield _view(fields, gen.facets)
+                yield _view(fields, gen.facets, docnum)
         finally:
             if own is not gen.searcher:
                 own.close()
@@ -470,7 +472,7 @@ class SearchService:
     def _hit(self, gen: _Generation, docnum: int, score: float | None, parsed: ParsedQuery) -> Hit:
         fields = gen.searcher.stored_fields(docnum)
         snippet = make_snippet(fields.get("body") or "", parsed.highlight)
-        values = _facet_values(fields, gen.facets)
+        values = _facet_values(fields, gen.facets, docnum)
         return Hit(
             id=fields["id"],
             title=fields.get("title") or "",
@@ -494,12 +496,12 @@ class SearchService:
             raise ArticleNotFound(f"Artikel '{doc_id}' tidak ditemukan.")
         fields = gen.searcher.stored_fields(docnum)
         terms = self.parse(q).highlight if q else frozenset()
-        view = _view(fields, gen.facets)
+        view = _view(fields, gen.facets, docnum)
         return view, highlight_full(view.body, terms)
 
 
-def _view(fields: dict[str, Any], facet_data: FacetData) -> ArticleView:
-    values = _facet_values(fields, facet_data)
+def _view(fields: dict[str, Any], facet_data: FacetData, docnum: int) -> ArticleView:
+    values = _facet_values(fields, facet_data, docnum)
     return ArticleView(
         id=fields["id"],
         title=fields.get("title") or "",
