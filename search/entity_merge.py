@@ -91,12 +91,13 @@ def case_candidates(names: Iterable[str]) -> set[str]:
 
 
 def case_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
-    """`merges` with the names that differ only in case or spacing ("WhatsApp", "Whatsapp")
+    """`merges` with the names that differ only in case or spacing ("WhatsApp", "Whatsapp",
+    "Pare Pare", "Parepare")
     merged into the one most articles write (ties: the first seen), itself merged on as
     `merges` says."""
     groups: dict[str, list[str]] = {}
     for name in case_candidates(doc_counts):
-        groups.setdefault(name_key(name), []).append(name)
+        groups.setdefault(loose_key(name), []).append(name)  # "Pare Pare" is "Parepare"
     out = dict(merges)
     order = {name: i for i, name in enumerate(doc_counts)}
     for names in groups.values():
@@ -115,3 +116,22 @@ def case_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str,
             target = out[target]
         out[name] = target
     return {name: target for name, target in out.items() if target != name}
+
+
+# A place's kind before its name: "Distrik Abepura" and "Pulau Sumatera" are Abepura and
+# Sumatera where the archive names them so more often. (Not Kabupaten or Kota: a regency and
+# a city of one name are two places, and the tagger's merging already names them.)
+PLACE_KINDS = ("Kecamatan ", "Distrik ", "Kelurahan ", "Desa ", "Pulau ", "Sungai ", "Kali ")
+
+
+def place_kind_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """`merges` with each "<kind> X" place merged into X (or what X merges into) when X is a
+    place value of at least as many articles."""
+    out = dict(merges)
+    for name, count in doc_counts.items():
+        if name in out or not name.startswith(PLACE_KINDS):
+            continue
+        bare = name.split(" ", 1)[1]
+        if doc_counts.get(bare, 0) >= count:
+            out[name] = out.get(bare, bare)
+    return out

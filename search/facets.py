@@ -24,7 +24,7 @@ from index_format.names import name_key
 from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
 from search import corrections as user
 from search import namesakes
-from search.entity_merge import archive_merges, case_merges, may_merge
+from search.entity_merge import archive_merges, case_merges, may_merge, place_kind_merges
 from search.models import FacetValue
 
 # The published facet's bucket size follows the span of the matching dates.
@@ -124,6 +124,11 @@ class FacetData:
                 self._entity_rows[f] = user.FacetRows(doc, val, list(ids[f]), ids[f])
             self.values[f] = _values(doc, val, list(ids[f]), ids[f], n)
         self.joined = self._join_short_names(entity_names)
+        # A name every article merged (into one name, mostly) → that name, for filters.
+        self._variant_names = {
+            f: {key: votes.most_common(1)[0][0] for key, votes in evidence[f].items()}
+            for f in entity_names
+        }
         self._corrections = corrections
         self._state: tuple[int, int] | None = None
         self.check_corrections()
@@ -153,7 +158,10 @@ class FacetData:
         names = may_merge(ids, evidence)
         merges = archive_merges({name: int(counts[ids[name]]) for name in names}, evidence)
         per_name = counts.tolist()
-        merges = case_merges({n: per_name[i] for n, i in ids.items()}, merges)
+        named = {n: per_name[i] for n, i in ids.items()}
+        merges = case_merges(named, merges)
+        if fname == "place":
+            merges = place_kind_merges(named, merges)
         self.merged[fname] = merges
         if not merges:
             return doc, val
@@ -229,10 +237,18 @@ class FacetData:
             out[f] = [v.names[i] for i in v.val[v.start[docnum] : v.start[docnum + 1]].tolist()]
         return out
 
+    def _value_name(self, fname: str, name: str) -> str:
+        """The value `name` stands for: itself, or, for a name no article keeps as a value
+        because every one merged it ("Kemenkeu" → Kementerian Keuangan, by the alias file),
+        the name they merged it into."""
+        if name in self.values[fname].ids:
+            return name
+        return self._variant_names.get(fname, {}).get(name_key(name), name)
+
     def value_mask(self, fname: str, selected: tuple[str, ...]) -> np.ndarray:
         """Documents having any of the selected values (values within one facet are OR)."""
         v = self.values[fname]
-        wanted = [v.ids[s] for s in selected if s in v.ids]
+        wanted = [v.ids[n] for n in (self._value_name(fname, s) for s in selected) if n in v.ids]
         mask = np.zeros(self.size, dtype=bool)
         if wanted:
             mask[v.doc[np.isin(v.val, wanted)]] = True
@@ -253,7 +269,12 @@ class FacetData:
         (a selected merged variant as its canonical value)."""
         v = self.values[fname]
         # A selected variant, merged or corrected, is listed as the value it counts as.
-        selected = tuple(dict.fromkeys(v.names[v.ids[s]] if s in v.ids else s for s in selected))
+        selected = tuple(
+            dict.fromkeys(
+                v.names[v.ids[n]] if (n := self._value_name(fname, s)) in v.ids else s
+                for s in selected
+            )
+        )
         counts = np.bincount(v.matching(mask), minlength=len(v.names))
         nonzero = np.flatnonzero(counts)
         if limit > 0 and nonzero.size > limit:

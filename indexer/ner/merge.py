@@ -44,6 +44,8 @@ from indexer.ner.lexicon import (
 from indexer.ner.refine import (
     body_then_person,
     comma_bodies,
+    looks_like_debris,
+    not_a_person,
     not_entities,
     place_keys,
     place_name,
@@ -177,7 +179,7 @@ def _is_name(text: str, label: str) -> bool:
     # A person's name is short and capitalised; a long lower-case run is a sentence.
     if label == "PER" and (len(words) > 5 or sum(w[0].islower() for w in words) > 1):
         return False
-    return len(words) <= 10
+    return len(words) <= 10 and not looks_like_debris(text, words)
 
 
 def _known_label(name: str, label: str, aliases: AliasTable) -> str:
@@ -436,6 +438,8 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
     if alias is not None:
         m.canonical = alias
         return
+    if m.label == "PER" and not_a_person(surface):
+        m.label = "ORG"  # "APJII", "Leibniz Supercomputing Center"
     place = place_name(surface) if m.label != "PER" else None
     if place is not None:
         m.label, m.canonical = "LOC", place.name

@@ -21,7 +21,7 @@ from importlib import resources
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
 from indexer.ner.features import cap_rate_bucket
-from indexer.ner.lexicon import _BODY_HEADS, _UPPER_RUN, _places
+from indexer.ner.lexicon import _ACRONYM_TAIL, _BODY_HEADS, _UPPER_RUN, _places
 from indexer.ner.regions import Region, region, regions
 
 # Capitalised at a sentence's start, never a name's first word.
@@ -131,6 +131,89 @@ def _lower_word(word: str) -> bool:
 
 
 _BODY_HEADS_LOWER = frozenset(h.lower() for h in _BODY_HEADS)
+
+
+# Lower-case words a body's or place's name may hold ("Kementerian Hukum dan HAM", "Bank of
+# America", "RSU dr Soetomo", "Lapas kelas 1 Surabaya"); any other is a sentence's.
+_NAME_LOWER = frozenset(
+    [
+        "dan",
+        "atau",
+        "untuk",
+        "bagi",
+        "of",
+        "the",
+        "and",
+        "for",
+        "de",
+        "di",
+        "dari",
+        "der",
+        "van",
+        "von",
+        "bin",
+        "binti",
+        "al",
+        "el",
+        "la",
+        "le",
+        "du",
+        "da",
+        "dos",
+        "y",
+        "und",
+        "dr",
+        "kelas",
+    ]
+)
+# A product or firmware code ("A520Fxxubcsi1", "N250"), not a name.
+_CODE = re.compile(r"[A-Za-z]+\d+[A-Za-z]+|[A-Z]\d{3,}")
+
+
+def looks_like_debris(text: str, words: list[str]) -> bool:
+    """A span that is no name: a lower-case word a name does not hold ("Majelis hakim
+    Pengadilan..."), a colon ("Astana: Eric"), a list written with a slash ("DPR/DPD RI";
+    "Expansion/ACR" is read before), a code, or a run of digits ("M 6 1 dan M 6 0")."""
+    if ":" in text or _CODE.search(text):
+        return True
+    if "/" in text and not _ACRONYM_TAIL.match(text):
+        return True
+    if sum(w.isdigit() for w in words) > 1:
+        return True
+    return any(w[0].islower() and w not in _NAME_LOWER for w in words[1:])
+
+
+# The last word of a body's name in English or sport: a name that ends so is no person's.
+_ORG_TAILS = frozenset(
+    [
+        "Center",
+        "Centre",
+        "Institute",
+        "University",
+        "College",
+        "Group",
+        "Foundation",
+        "Corporation",
+        "Company",
+        "Inc",
+        "Ltd",
+        "FC",
+        "United",
+        "Club",
+        "Association",
+        "Agency",
+        "Council",
+        "Committee",
+    ]
+)
+
+
+def not_a_person(name: str) -> bool:
+    """A name tagged as a person's that is a body's: an acronym of three letters or more (a
+    person's initials are in the alias file: SBY, JK), or an English body's last word."""
+    return (len(name) >= 3 and name.isupper() and name.isalpha()) or name.rsplit(None, 1)[
+        -1
+    ] in _ORG_TAILS
 
 
 def comma_bodies(
