@@ -161,6 +161,12 @@ def test_the_page_form_writes_the_same_file_only_when_allowed(index_dir: Path) -
 
     app = create_app({"INDEX_DIR": index_dir, "TESTING": True, "TELUSUR_ALLOW_CORRECTIONS": True})
     client = app.test_client()
+    writes = {
+        r.rule
+        for r in app.url_map.iter_rules()
+        if (r.methods or set()) - {"GET", "HEAD", "OPTIONS"}
+    }
+    assert writes == {"/corrections"}  # and nothing else writes
     assert 'action="/corrections"' in client.get("/?q=ahok").get_data(as_text=True)
     assert client.post("/corrections", data=form).status_code == 403  # no origin: refused
     resp = client.post(

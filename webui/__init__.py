@@ -60,7 +60,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     smorest.register_blueprint(api.blp)
     smorest.register_blueprint(export.blp)
     app.register_blueprint(views.bp)
-    app.register_blueprint(corrections.bp)  # answers 404 unless corrections are allowed
+    if corrections.allowed(app):  # otherwise the app stays read-only: no route writes
+        app.register_blueprint(corrections.bp)
     register_error_handlers(app)
     register_ops(app, SECURITY_HEADERS)  # request ids and these headers on every response
     return app

@@ -1,7 +1,7 @@
 """POST /corrections: the search page's "report or correct" form for entity facet values.
 
 Off unless the settings allow it (TELUSUR_ALLOW_CORRECTIONS=1): the app is then read-only and
-this route answers 404. A correction is appended to the same file `telusur entities merge|
+this route is not registered at all. A correction is appended to the same file `telusur entities merge|
 rename|exclude|retype` writes (index_format.corrections), with who sent it (the name typed,
 and the client's address) and when; search applies it at the next request, without a rebuild.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request
 
 from index_format.corrections import Correction, CorrectionError, append_correction
 from index_format.settings import Settings
@@ -19,9 +19,12 @@ from index_format.settings import Settings
 bp = Blueprint("corrections", __name__)
 
 
-def allowed() -> bool:
-    settings: Settings = current_app.config["TELUSUR_SETTINGS"]
-    return bool(current_app.config.get("TELUSUR_ALLOW_CORRECTIONS", settings.allow_corrections))
+def allowed(app: Flask | None = None) -> bool:
+    """Whether this app may write corrections (its settings, or TELUSUR_ALLOW_CORRECTIONS in
+    its config)."""
+    config = (app or current_app).config
+    settings: Settings = config["TELUSUR_SETTINGS"]
+    return bool(config.get("TELUSUR_ALLOW_CORRECTIONS", settings.allow_corrections))
 
 
 def _same_origin() -> bool:

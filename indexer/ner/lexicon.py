@@ -72,7 +72,8 @@ _GENERIC = frozenset(
         "Kabupaten", "Provinsi", "Kecamatan", "Kelurahan", "Desa", "Kampung", "Rumah Sakit", "RS",
         "RSUD", "Universitas", "Bandara", "Pelabuhan", "Kementerian", "Kejaksaan", "Pengadilan",
         "Pemerintah", "Pemprov", "Pemkot", "Pemkab", "Polda", "Polres", "Polsek", "Dinas",
-        "Partai", "Komisi", "Badan", "Dewan", "Lembaga",
+        "Partai", "Komisi", "Badan", "Dewan", "Lembaga", "Group", "Grup", "Rumah Susun", "Rusun",
+        "Pelaksana Tugas", "Plt", "Sekda",
     )
 )  # fmt: skip
 _QUOTES = frozenset('"“”«»')

@@ -44,12 +44,14 @@ from indexer.ner.lexicon import (
 from indexer.ner.refine import (
     body_then_person,
     comma_bodies,
+    looks_like_body,
     looks_like_debris,
     not_a_person,
     not_entities,
     place_keys,
     place_name,
     premises,
+    split_regions,
     trim,
 )
 from indexer.ner.regions import regions
@@ -228,7 +230,7 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     extra = untagged_position_holders(text, tagged)
     if extra:
         tagged = sorted([*tagged, *extra], key=lambda t: t[1])
-    tagged = comma_bodies(text, tagged, aliases)
+    tagged = split_regions(text, comma_bodies(text, tagged, aliases))
     stripped = []
     for label, a, b in split_dashes(text, tagged):
         s, e = strip_titles(text, a, b)
@@ -438,8 +440,10 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
     if alias is not None:
         m.canonical = alias
         return
-    if m.label == "PER" and not_a_person(surface):
-        m.label = "ORG"  # "APJII", "Leibniz Supercomputing Center"
+    if (m.label == "PER" and not_a_person(surface)) or (
+        m.label == "LOC" and looks_like_body(surface)
+    ):
+        m.label = "ORG"  # "APJII", "Leibniz Supercomputing Center", "Dinas Bina Marga"
     place = place_name(surface) if m.label != "PER" else None
     if place is not None:
         m.label, m.canonical = "LOC", place.name

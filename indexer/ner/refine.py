@@ -166,6 +166,98 @@ _NAME_LOWER = frozenset(
         "kelas",
     ]
 )
+# First words of what is no person, body or place: an event or a document ("Liga Europa",
+# "Munas Golkar", "Surat Perintah Penghentian Penyidikan").
+_NOT_NAME_HEADS = frozenset(
+    [
+        "Liga",
+        "Munas",
+        "Musyawarah",
+        "Kongres",
+        "Piala",
+        "Festival",
+        "Konferensi",
+        "KTT",
+        "Pilkada",
+        "Pilpres",
+        "Pileg",
+        "Pemilu",
+        "Olimpiade",
+        "Rakernas",
+        "Rapimnas",
+        "Rakornas",
+        "Surat",
+        "Undang-Undang",
+        "UU",
+        "RUU",
+        "Perppu",
+    ]
+)
+# The head of a body's name: a span that starts so is an organisation, even tagged a place
+# ("Dinas Bina Marga DKI Jakarta", "DPP NasDem"). (Not Rumah or Sekolah: hospitals and
+# schools are places too.)
+_BODY_FIRST = frozenset(
+    [
+        "Komisi",
+        "Badan",
+        "Kementerian",
+        "Partai",
+        "Dewan",
+        "Majelis",
+        "Mahkamah",
+        "Kejaksaan",
+        "Kepolisian",
+        "Polda",
+        "Polres",
+        "Dinas",
+        "Lembaga",
+        "Bank",
+        "Universitas",
+        "Institut",
+        "Pemerintah",
+        "PT",
+        "Perum",
+        "Yayasan",
+        "Asosiasi",
+        "Divisi",
+        "Direktorat",
+        "Ditjen",
+        "Biro",
+        "DPP",
+        "DPD",
+        "DPW",
+        "DPC",
+        "Pemprov",
+        "Pemkot",
+        "Pemkab",
+    ]
+)
+# Inner heads a place's span is split at: "Kecamatan Samboja Kabupaten Kutai Kartanegara".
+_INNER_REGION = re.compile(r"\s(?=(?:Kabupaten|Provinsi|Kecamatan|Kelurahan|Desa|Distrik)\s+[A-Z])")
+
+
+def looks_like_body(name: str) -> bool:
+    """A name tagged as a place that is a body's by its first word."""
+    return name.split(None, 1)[0] in _BODY_FIRST
+
+
+def split_regions(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Places run together split at an inner region head: "Kecamatan Samboja Kabupaten Kutai
+    Kartanegara" is two places."""
+    out: list[tuple[str, int, int]] = []
+    for label, s, e in tagged:
+        if (
+            label == "LOC"
+            and text.count(" ", s, e) >= 2
+            and (cuts := [m.start() for m in _INNER_REGION.finditer(text, s, e)])
+        ):
+            for a, b in zip([s, *(c + 1 for c in cuts)], [*cuts, e], strict=True):
+                out.append((label, a, b))
+        else:
+            out.append((label, s, e))
+    return out
+
+
 # A product or firmware code ("A520Fxxubcsi1", "N250"), not a name.
 _CODE = re.compile(r"[A-Za-z]+\d+[A-Za-z]+|[A-Z]\d{3,}")
 
@@ -174,8 +266,10 @@ def looks_like_debris(text: str, words: list[str]) -> bool:
     """A span that is no name: a lower-case word a name does not hold ("Majelis hakim
     Pengadilan..."), a colon ("Astana: Eric"), a list written with a slash ("DPR/DPD RI";
     "Expansion/ACR" is read before), a code, or a run of digits ("M 6 1 dan M 6 0")."""
-    if ":" in text or _CODE.search(text):
+    if ":" in text or _CODE.search(text) or words[0] in _NOT_NAME_HEADS:
         return True
+    if sum(c.isalpha() for c in text) < 2:
+        return True  # "F."
     if "/" in text and not _ACRONYM_TAIL.match(text):
         return True
     if sum(w.isdigit() for w in words) > 1:
@@ -237,8 +331,8 @@ def _comma_patterns(aliases: AliasTable) -> list[tuple[str, re.Pattern[str]]]:
     if cached is None:
         cached = []
         for name in aliases.names_with_label("ORG"):
-            if "," not in name:
-                continue
+            if "," not in name and " dan " not in name:
+                continue  # (the tagger cuts a name at a comma or at "dan")
             words = re.findall(r"[^\s,]+", name)
             body = r"\s*,?\s+".join(re.escape(w) for w in words if w.lower() != "dan")
             # "dan" may stand before the last word, with or without a comma.
