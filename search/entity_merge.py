@@ -135,3 +135,13 @@ def place_kind_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dic
         if doc_counts.get(bare, 0) >= count:
             out[name] = out.get(bare, bare)
     return out
+
+
+def company_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """`merges` with each acronym X merged into the company "PT X" the archive also names
+    ("IHM" into "PT IHM"): news drops the PT after the first mention."""
+    out = dict(merges)
+    for name in doc_counts:
+        if name.startswith("PT ") and name[3:].isupper() and name[3:] in doc_counts:
+            out.setdefault(name[3:], out.get(name, name))
+    return out

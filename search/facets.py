@@ -24,7 +24,13 @@ from index_format.names import name_key
 from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
 from search import corrections as user
 from search import namesakes
-from search.entity_merge import archive_merges, case_merges, may_merge, place_kind_merges
+from search.entity_merge import (
+    archive_merges,
+    case_merges,
+    company_merges,
+    may_merge,
+    place_kind_merges,
+)
 from search.models import FacetValue
 
 # The published facet's bucket size follows the span of the matching dates.
@@ -162,6 +168,8 @@ class FacetData:
         merges = case_merges(named, merges)
         if fname == "place":
             merges = place_kind_merges(named, merges)
+        elif fname == "organisation":
+            merges = company_merges(named, merges)
         self.merged[fname] = merges
         if not merges:
             return doc, val

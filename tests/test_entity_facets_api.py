@@ -13,7 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from indexer.build import rebuild_index
-from search.entity_merge import case_merges, place_kind_merges
+from search.entity_merge import case_merges, company_merges, place_kind_merges
 from search.namesakes import Rows, joins
 from tests.conftest import article, write_index
 from webui import create_app
@@ -95,6 +95,7 @@ def test_case_spacing_and_place_kind_variants_are_one_value() -> None:
     assert merged == {"Whatsapp": "WhatsApp", "Pare Pare": "Parepare"}
     kinds = place_kind_merges({**counts, "Distrik Abepura": 2, "Pulau Komodo": 3}, merged)
     assert kinds["Distrik Abepura"] == "Abepura" and "Pulau Komodo" not in kinds
+    assert company_merges({"PT IHM": 3, "IHM": 5, "Garuda": 2}, {}) == {"IHM": "PT IHM"}
 
 
 def _rows(per_doc: list[list[str]]) -> Rows:

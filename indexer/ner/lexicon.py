@@ -11,6 +11,12 @@ from index_format.names import name_key
 _MINISTRIES = (
     "Luar Negeri|Dalam Negeri|Pertahanan|Keuangan|Kesehatan|Agama|Perdagangan|Perindustrian"
     "|BUMN|Sosial|Pendidikan|Hukum dan HAM|Koordinator|Sekretaris Negara|Pertanian|Perhubungan"
+    # (longest first: "Pendidikan dan Kebudayaan" before "Pendidikan")
+    "|Komunikasi dan Informatika|Kominfo|Pekerjaan Umum dan Perumahan Rakyat|PUPR"
+    "|Energi dan Sumber Daya Mineral|ESDM|Lingkungan Hidup dan Kehutanan|LHK"
+    "|Kelautan dan Perikanan|Pariwisata|Ketenagakerjaan|Pemuda dan Olahraga"
+    "|Agraria dan Tata Ruang|Perencanaan Pembangunan Nasional|PPN|Riset dan Teknologi"
+    "|Desa|Koperasi dan UKM|Sekretaris Kabinet"
 )
 # Ranks written as abbreviations, never a name's own word (unlike Laksamana or Jenderal, which
 # are also surnames and only titles when they lead).

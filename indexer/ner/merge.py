@@ -46,11 +46,14 @@ from indexer.ner.refine import (
     comma_bodies,
     looks_like_body,
     looks_like_debris,
+    named_after,
     not_a_person,
+    not_a_place,
     not_entities,
     place_keys,
     place_name,
     premises,
+    split_pairs,
     split_regions,
     trim,
 )
@@ -230,13 +233,15 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     extra = untagged_position_holders(text, tagged)
     if extra:
         tagged = sorted([*tagged, *extra], key=lambda t: t[1])
-    tagged = split_regions(text, comma_bodies(text, tagged, aliases))
+    tagged = split_pairs(text, split_regions(text, comma_bodies(text, tagged, aliases)), aliases)
     stripped = []
     for label, a, b in split_dashes(text, tagged):
+        if label == "PER" and (after := named_after(text, a)) is not None:
+            label, a = after  # "Jalan Gatot Subroto": a street named after him
         s, e = strip_titles(text, a, b)
         if s != a and place_name(text[a:b]):
             s, e = a, b  # "Raja Ampat", "Kota Baru": a title word opening a region's name
-        if text.find(" ", s, e) > 0:  # (one word: nothing to trim)
+        if text.find(" ", s, e) > 0 or label == "PER":  # (one word: nothing to trim)
             s, e = trim(text, s, e, label)
         stripped.append((label, s, e, a))
     mentions = _mentions(text, stripped, aliases)
@@ -441,14 +446,18 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
         m.canonical = alias
         return
     if (m.label == "PER" and not_a_person(surface)) or (
-        m.label == "LOC" and looks_like_body(surface)
+        m.label == "LOC" and (looks_like_body(surface) or not_a_place(surface, aliases))
     ):
-        m.label = "ORG"  # "APJII", "Leibniz Supercomputing Center", "Dinas Bina Marga"
+        m.label = "ORG"  # "APJII", "Leibniz Supercomputing Center", "Dinas Bina Marga", "ICJR"
     place = place_name(surface) if m.label != "PER" else None
     if place is not None:
         m.label, m.canonical = "LOC", place.name
     else:
-        m.canonical = premises(surface, m.label, aliases, text) or expansion or surface
+        # A body the alias file names keeps that name over the article's own acronym for it.
+        listed = name_key(surface) in aliases.body_keys()
+        m.canonical = (
+            premises(surface, m.label, aliases, text) or (None if listed else expansion) or surface
+        )
 
 
 def _join_short_names(mentions: list[Mention]) -> None:

@@ -107,6 +107,95 @@ _LAST_WORD = re.compile(r"\s+(\S+)$")
 _PREMISES = re.compile(r"(?:Gedung|Kantor|Kompleks)(?:\s+Merah[\s-]+Putih)?\s+(\S.*)")
 
 
+# The last word of a ministry's name after "dan" (lexicon._MINISTRIES): a title's, not a name's.
+_TITLE_TAILS = frozenset(
+    [
+        "Informatika",
+        "Rakyat",
+        "Mineral",
+        "Kehutanan",
+        "Perikanan",
+        "Olahraga",
+        "Ruang",
+        "Kebudayaan",
+        "Teknologi",
+        "HAM",
+        "UKM",
+    ]
+)
+# A flight number after an airline ("Wings Air IW 1296"): no part of the name.
+_FLIGHT = re.compile(r"\s+[A-Z][A-Z0-9]\s?-?\s?\d{2,4}$")
+# Words before a person's name that make it a place's or a body's named after them ("Jalan
+# Gatot Subroto", "Bandara Soekarno-Hatta", "Universitas Cenderawasih").
+_NAMED_AFTER = {
+    **dict.fromkeys(
+        [
+            "Jalan",
+            "Jl.",
+            "Jl",
+            "Jln.",
+            "Jln",
+            "Bandara",
+            "Stadion",
+            "Taman",
+            "Lapangan",
+            "Masjid",
+            "Museum",
+            "Monumen",
+            "Tol",
+            "Pelabuhan",
+            "Terminal",
+            "Stasiun",
+            "Gedung",
+            "Kampus",
+        ],
+        "LOC",
+    ),
+    **dict.fromkeys(
+        ["Universitas", "Institut", "Yayasan", "Kodam", "Korem", "Kodim", "Polres", "Polda"], "ORG"
+    ),
+}
+
+
+def named_after(text: str, start: int) -> tuple[str, int] | None:
+    """(label, start of the head word) when the name at `start` follows a place's or body's
+    head word on the same line ("Jalan Gatot Subroto")."""
+    before = text[max(0, start - 12) : start]
+    head = before.rstrip(" ").rsplit(None, 1)[-1] if before.strip() else ""
+    label = _NAMED_AFTER.get(head)
+    if label is None or "\n" in before[before.rfind(head) :]:
+        return None
+    return label, start - len(before) + before.rfind(head)
+
+
+def split_pairs(
+    text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable
+) -> list[tuple[str, int, int]]:
+    """Two bodies written as one ("TNI-Polri") are two."""
+    out: list[tuple[str, int, int]] = []
+    for label, s, e in tagged:
+        dash = text.find("-", s, e)
+        if (
+            label == "ORG"
+            and dash > s
+            and text.find(" ", s, e) < 0
+            and not known_body_name(text[s:e], aliases)
+            and known_body_name(text[s:dash], aliases)
+            and known_body_name(text[dash + 1 : e], aliases)
+        ):
+            out += [(label, s, dash), (label, dash + 1, e)]
+        else:
+            out.append((label, s, e))
+    return out
+
+
+def known_body_name(name: str, aliases: AliasTable) -> bool:
+    """An acronym of two letters or more, or a body the alias file names."""
+    return (len(name) >= 2 and name.isupper() and name.isalpha()) or name_key(
+        name
+    ) in aliases.body_keys()
+
+
 def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     """[start, end) without connectives before the name and, for a person, without headline
     verbs and other words news writes in lower case after it."""
@@ -115,8 +204,17 @@ def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     ):
         start = m.end()
     if label == "PER":
+        # "Menteri Komunikasi dan Informatika Rudiantara": the tagger took the title's last word.
+        if (
+            text.endswith("dan ", 0, start)
+            and (m := _WORD_AT_START.match(text, start, end))
+            and m.group(1) in _TITLE_TAILS
+        ):
+            start = m.end()
         while (m := _LAST_WORD.search(text, start, end)) and _lower_word(m.group(1)):
             end = m.start()
+    elif label == "ORG" and (m := _FLIGHT.search(text, start, end)):
+        end = m.start()
     return start, end
 
 
@@ -302,6 +400,19 @@ _ORG_TAILS = frozenset(
 )
 
 
+def not_a_place(name: str, aliases: AliasTable) -> bool:
+    """An acronym tagged as a place that no gazetteer or alias line knows as one ("ICJR"):
+    places are rarely written as acronyms, bodies mostly are."""
+    return (
+        len(name) >= 3
+        and name.isupper()
+        and name.isalpha()
+        and region(name) is None
+        and name_key(name) not in _places()
+        and aliases.lookup(name, "LOC") is None
+    )
+
+
 def not_a_person(name: str) -> bool:
     """A name tagged as a person's that is a body's: an acronym of three letters or more (a
     person's initials are in the alias file: SBY, JK), or an English body's last word."""
@@ -334,9 +445,16 @@ def _comma_patterns(aliases: AliasTable) -> list[tuple[str, re.Pattern[str]]]:
             if "," not in name and " dan " not in name:
                 continue  # (the tagger cuts a name at a comma or at "dan")
             words = re.findall(r"[^\s,]+", name)
-            body = r"\s*,?\s+".join(re.escape(w) for w in words if w.lower() != "dan")
-            # "dan" may stand before the last word, with or without a comma.
-            body = body.replace(re.escape(words[-1]), rf"(?:,?\s*dan\s+)?{re.escape(words[-1])}")
+            # "dan" as the name has it; in a list with commas news may leave it out.
+            dan = r"(?:\s*,?\s+dan)?" if "," in name else r"\s*,?\s+dan"
+            body, after_dan = "", False
+            for w in words:
+                if w.lower() == "dan":
+                    after_dan = True
+                    continue
+                sep = "" if not body else dan + r"\s+" if after_dan else r"\s*,?\s+"
+                body += sep + re.escape(w)
+                after_dan = False
             literal = max(words, key=len).capitalize()  # as news writes it, mostly
             cached.append((literal, re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)))
         aliases.derived["comma_bodies"] = cached
