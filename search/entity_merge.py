@@ -139,9 +139,19 @@ def place_kind_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dic
 
 def company_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
     """`merges` with each acronym X merged into the company "PT X" the archive also names
-    ("IHM" into "PT IHM"): news drops the PT after the first mention."""
+    ("IHM" into "PT IHM"): news drops the PT after the first mention. Not when X is far more
+    often named alone: "PT PBB" is some company, PBB the United Nations."""
     out = dict(merges)
-    for name in doc_counts:
-        if name.startswith("PT ") and name[3:].isupper() and name[3:] in doc_counts:
-            out.setdefault(name[3:], out.get(name, name))
+    for name, count in doc_counts.items():
+        bare = name[3:]
+        if (
+            name.startswith("PT ")
+            and bare.isupper()
+            and bare in doc_counts
+            and count >= COMPANY_SHARE * doc_counts[bare]
+        ):
+            out.setdefault(bare, out.get(name, name))
     return out
+
+
+COMPANY_SHARE = 0.25

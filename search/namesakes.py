@@ -1,8 +1,8 @@
 """Short person names joined to a full name across the archive, article by article, when the
 article's context agrees (issue #20: namesakes stay apart).
 
-An article that writes only "Lukas", "Siti Nurbaya" or "Gibran" (a value that is the start, the
-end, or the first and last words of longer person values) has nothing of its own to join it
+An article that writes only "Lukas", "Siti Nurbaya" or "Fickar" (a value that is the start, the
+end, a middle word, or the first and last words of longer person values) has nothing of its own to join it
 with. Its other entities decide: the full name F whose company it keeps (the organisations,
 places and people that come with F across the archive far more often than with any article,
 `profile`) takes the short name in that article, and only there. With no such agreement, or
@@ -24,6 +24,9 @@ MIN_TOGETHER = 2
 LIFT = 4.0
 MAX_CANDIDATES = 8
 MIN_FULL_ARTICLES = 2
+# A full name as rare as "Cucu BJ Habibie" (2 articles, against 773 for BJ Habibie) is a
+# glued or stray value, not the entity the short name stands for.
+MIN_SHARE = 0.2
 
 
 @dataclass
@@ -44,15 +47,34 @@ def _parts(name: str) -> list[tuple[str, ...]]:
     out |= {tuple(words[-k:]) for k in range(1, len(words))}
     if len(words) > 2:
         out.add((words[0], words[-1]))
+        out.update((w,) for w in words[1:-1])  # "Fickar" of Abdul Fickar Hadjar
     return list(out)
+
+
+def _glued(name: str, count: int, by_name: dict[str, int], counts: np.ndarray) -> bool:
+    """A name that is another person value with a word glued before it ("Besar Harry
+    Kurniawan", "Udara Polana B Pramesti": its end, of two words or more, is a value at least
+    as common). Such a value takes no short name. (A word after a name is more often its
+    own: Siti Nurbaya Bakar.)"""
+    words = name.split()
+    for k in range(2, len(words)):
+        other = by_name.get(" ".join(words[-k:]))
+        if other is not None and counts[other] >= count:
+            return True
+    return False
 
 
 def candidates(person: Rows, counts: np.ndarray) -> dict[int, list[int]]:
     """Short person value id → the ids of the full names it can stand for."""
     live = {i for i in np.flatnonzero(counts).tolist() if person.names[i]}
+    by_name = {person.names[i]: i for i in live}
     by_part: dict[tuple[str, ...], list[int]] = {}
     for i in live:
-        if counts[i] >= MIN_FULL_ARTICLES and " " in person.names[i]:
+        if (
+            counts[i] >= MIN_FULL_ARTICLES
+            and " " in person.names[i]
+            and not _glued(person.names[i], counts[i], by_name, counts)
+        ):
             for part in _parts(person.names[i]):
                 by_part.setdefault(part, []).append(i)
     out: dict[int, list[int]] = {}
@@ -85,7 +107,8 @@ def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
     person = facets[0]
     counts = np.bincount(person.val, minlength=len(person.names))
     short = {
-        p: [f for f in fs if counts[f] >= counts[p]] for p, fs in candidates(person, counts).items()
+        p: [f for f in fs if counts[f] >= MIN_SHARE * counts[p]]
+        for p, fs in candidates(person, counts).items()
     }
     short = {p: fs for p, fs in short.items() if fs}
     if not short:

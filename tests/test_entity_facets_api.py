@@ -95,7 +95,8 @@ def test_case_spacing_and_place_kind_variants_are_one_value() -> None:
     assert merged == {"Whatsapp": "WhatsApp", "Pare Pare": "Parepare"}
     kinds = place_kind_merges({**counts, "Distrik Abepura": 2, "Pulau Komodo": 3}, merged)
     assert kinds["Distrik Abepura"] == "Abepura" and "Pulau Komodo" not in kinds
-    assert company_merges({"PT IHM": 3, "IHM": 5, "Garuda": 2}, {}) == {"IHM": "PT IHM"}
+    companies = {"PT IHM": 3, "IHM": 5, "PT PBB": 1, "PBB": 90}
+    assert company_merges(companies, {}) == {"IHM": "PT IHM"}
 
 
 def _rows(per_doc: list[list[str]]) -> Rows:

@@ -22,7 +22,8 @@ _MINISTRIES = (
 # are also surnames and only titles when they lead).
 _RANK_ABBREVIATIONS = (
     "Letjen|Mayjen|Brigjen|Letkol|Kombes|Irjen|Komjen|AKBP|Kompol|AKP|Iptu|Ipda|Aiptu|Aipda"
-    "|Bripka|Brigpol|Briptu|Bripda"
+    "|Bripka|Brigpol|Briptu|Bripda|Bharada|Bharatu|Bharaka|Praka|Pratu|Prada|Kopda|Koptu"
+    "|Kopka|Serda|Sertu|Serka|Serma|Pelda|Peltu|Letda|Lettu|Marsda|Marsdya|Laksda|Laksdya"
 )
 _RANKS = f"Jenderal|Kolonel|Laksamana|Marsekal|{_RANK_ABBREVIATIONS}"
 _TITLE_WORDS = (
@@ -79,7 +80,7 @@ _GENERIC = frozenset(
         "RSUD", "Universitas", "Bandara", "Pelabuhan", "Kementerian", "Kejaksaan", "Pengadilan",
         "Pemerintah", "Pemprov", "Pemkot", "Pemkab", "Polda", "Polres", "Polsek", "Dinas",
         "Partai", "Komisi", "Badan", "Dewan", "Lembaga", "Group", "Grup", "Rumah Susun", "Rusun",
-        "Pelaksana Tugas", "Plt", "Sekda",
+        "Pelaksana Tugas", "Plt", "Sekda", "Pemerintah Daerah", "Pemda",
     )
 )  # fmt: skip
 _QUOTES = frozenset('"“”«»')

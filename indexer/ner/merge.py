@@ -44,6 +44,7 @@ from indexer.ner.lexicon import (
 from indexer.ner.refine import (
     body_then_person,
     comma_bodies,
+    flight_or_stray_code,
     looks_like_body,
     looks_like_debris,
     named_after,
@@ -273,7 +274,9 @@ def _mentions(
     )
     mentions: list[Mention] = []
     for i, (label, s, e, raw_start) in enumerate(stripped):
-        if not _is_name(text[s:e], label):
+        if not _is_name(text[s:e], label) or (
+            label == "ORG" and e - s == 2 and flight_or_stray_code(text, s, e, aliases)
+        ):
             continue
         titled = (s != raw_start and bool(_TITLES_AT.match(text, raw_start, e))) or _after_title(
             text, s, known, known_last

@@ -199,8 +199,10 @@ def known_body_name(name: str, aliases: AliasTable) -> bool:
 def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     """[start, end) without connectives before the name and, for a person, without headline
     verbs and other words news writes in lower case after it."""
+    # (A body's or place's name may start with a common noun: Kamar Dagang, Pasar Baru.)
     while (m := _WORD_AT_START.match(text, start, end)) and (
-        m.group(1) in _CONNECTIVES or (m.group(1)[0].isupper() and _lower_word(m.group(1)))
+        m.group(1) in _CONNECTIVES
+        or (label == "PER" and m.group(1)[0].isupper() and _lower_word(m.group(1)))
     ):
         start = m.end()
     if label == "PER":
@@ -358,6 +360,18 @@ def split_regions(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple[s
 
 # A product or firmware code ("A520Fxxubcsi1", "N250"), not a name.
 _CODE = re.compile(r"[A-Za-z]+\d+[A-Za-z]+|[A-Z]\d{3,}")
+
+
+def flight_or_stray_code(text: str, start: int, end: int, aliases: AliasTable) -> bool:
+    """A two-letter acronym tagged as a body that no alias line knows and the article does not
+    define: a flight number's airline code ("JT 610"), initials, a unit. Too ambiguous to be
+    a facet value (BI, MK, UI are in the alias file)."""
+    name = text[start:end]
+    if len(name) != 2 or not name.isupper() or not name.isalpha():
+        return False
+    if aliases.lookup(name, "ORG") or aliases.only_label(name):
+        return False
+    return f"({name})" not in text
 
 
 def looks_like_debris(text: str, words: list[str]) -> bool:
