@@ -120,6 +120,10 @@ class FacetData:
         # Per entity facet: each merged variant → the value it is counted as.
         self.merged: dict[str, dict[str, str]] = {}
         self._held: dict[str, set[str]] = {}  # merged names some articles kept apart
+        self._held_rows: list[tuple[int, str]] = []
+        # Per entity facet, (document, name) → the name it counts as in that document only:
+        # namesakes kept apart, short names joined by their company (the bench guard's fold).
+        self.per_doc: dict[str, dict[tuple[int, str], str]] = {f: {} for f in entity_names}
         self._entity_rows: dict[str, user.FacetRows] = {}
         for f in facet_names:
             doc = np.asarray(docs[f], dtype=np.int32)
@@ -175,6 +179,11 @@ class FacetData:
             return doc, val
         remap = np.arange(len(ids), dtype=np.int32)
         held = self._held[fname] = {name for _, name in apart if name in merges}
+        if fname == "person":
+            self._held_rows = [(d, name) for d, name in apart]
+        for d, name in apart:
+            if name in held:
+                self.per_doc[fname][d, name] = name
         for variant, canonical in merges.items():
             remap[ids[variant]] = ids[canonical]
             if variant not in held:
@@ -212,15 +221,24 @@ class FacetData:
         if "person" not in self._entity_rows:
             return 0
         rows = [self.values[f] for f in ("person", *(f for f in entity_names if f != "person"))]
-        joined = namesakes.joins(
-            [namesakes.Rows(v.doc, v.val, v.start, v.names) for v in rows], self.size
-        )
+        person = self._entity_rows["person"]
+        # A namesake the article itself kept apart is not joined by its company either.
+        held = {(d, person.ids[name]) for d, name in self._held_rows if name in person.ids}
+        joined = [
+            (row, full)
+            for row, full in namesakes.joins(
+                [namesakes.Rows(v.doc, v.val, v.start, v.names) for v in rows], self.size
+            )
+            if (int(person.doc[row]), int(person.val[row])) not in held
+        ]
+        for row, full in joined:  # for the bench guard's reference: per-document names
+            name = person.names[int(person.val[row])]
+            self.per_doc["person"][int(person.doc[row]), name] = person.names[full]
         if not joined:
             return 0
-        person = self._entity_rows["person"]
         val = person.val.copy()
-        at, full = zip(*joined, strict=True)
-        val[list(at)] = list(full)
+        at, full_ids = zip(*joined, strict=True)
+        val[list(at)] = list(full_ids)
         person.doc, person.val = user.dedupe(person.doc, val)
         self.values["person"] = _values(person.doc, person.val, person.names, person.ids, self.size)
         return len(joined)
