@@ -33,7 +33,10 @@ MIN_COVER = 0.5
 def loose_key(name: str) -> str:
     """name_key without its spaces: a cheap first test of whether a name can have evidence
     (name_key's regex costs several times more, and most names have none)."""
-    return name.casefold().replace(" ", "").replace("-", "").replace("‐", "").replace("–", "")
+    return name.casefold().translate(_LOOSE)
+
+
+_LOOSE = str.maketrans("", "", " -‐–")
 
 
 def may_merge(names: Iterable[str], evidence: dict[str, Counter[str]]) -> set[str]:
@@ -79,15 +82,13 @@ def archive_merges(doc_counts: dict[str, int], evidence: dict[str, Counter[str]]
 
 
 def case_candidates(names: Iterable[str]) -> set[str]:
-    """The names that share their `loose_key` with another name: case or spacing variants."""
-    seen: dict[str, str] = {}
-    out: set[str] = set()
-    for name in names:
-        key = loose_key(name)
-        other = seen.setdefault(key, name)
-        if other != name:
-            out.update((other, name))
-    return out
+    """The names that share their `loose_key` with another name: case or spacing variants.
+    (Most names are lower-cased and unspaced by the same key as themselves: only those whose
+    key another name has are looked at twice.)"""
+    names = list(names)
+    keys = [loose_key(n) for n in names]
+    counts = Counter(keys)
+    return {n for n, k in zip(names, keys, strict=True) if counts[k] > 1}
 
 
 def case_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
