@@ -115,6 +115,31 @@ CASES = [
         ["Gedung Merah Putih KPK", "Gedung Merah Putih", "Kantor KPK", "Gedung Merah-Putih KPK"],
         id="five-forms-of-gedung-kpk",
     ),
+    # Found while measuring the facets (bench/eval_facets.py): the same rules, other cases.
+    pytest.param(
+        "konferensi pers di kantor LIPI, Jalan Gatot Subroto, Jakarta Selatan, Selasa.",
+        "place", ["Jalan Gatot Subroto"], ["Gatot Subroto"], id="a-street-named-after-a-hero",
+    ),
+    pytest.param(
+        "dirawat di Rumah Sakit Pusat Angkatan Darat (RSPAD) Gatot Subroto. Namun kondisinya",
+        "place", ["RSPAD"], ["Gatot Subroto"], id="a-hospital-around-its-acronym",
+    ),
+    pytest.param(
+        "Personel TNI-Polri dikerahkan ke Wamena. Kepala Badan Pengkajian dan Penerapan "
+        "Teknologi Hammam Riza hadir.",
+        "organisation", ["TNI", "Polri", "BPPT"], ["TNI-Polri", "Badan Pengkajian"],
+        id="two-bodies-written-as-one-and-a-body-cut-at-dan",
+    ),
+    pytest.param(
+        "anggaran Kementerian/Lembaga (K/L) naik. Pesawat Lion Air JT 610 dan Wings Air IW 1296.",
+        "organisation", [], ["Kementerian/Lembaga", "K/L", "JT", "IW", "Wings Air IW 1296"],
+        id="slashed-lists-and-flight-codes",
+    ),
+    pytest.param(
+        "Menteri Komunikasi dan Informatika Rudiantara dan Praka Zulkifli hadir.",
+        "person", ["Rudiantara", "Zulkifli"], ["Informatika Rudiantara", "Praka Zulkifli"],
+        id="titles-and-ranks-are-no-part-of-names",
+    ),
 ]  # fmt: skip
 
 

@@ -153,6 +153,8 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     for label, a, b in split_dashes(text, tagged):
         if label == "PER" and (after := named_after(text, a)) is not None:
             label, a = after  # "Jalan Gatot Subroto": a street named after him
+            if not label:
+                continue
         s, e = strip_titles(text, a, b)
         if s != a and place_name(text[a:b]):
             s, e = a, b  # "Raja Ampat", "Kota Baru": a title word opening a region's name

@@ -64,31 +64,17 @@ _FLIGHT = re.compile(r"\s+[A-Z][A-Z0-9]\s?-?\s?\d{2,4}$")
 _NAMED_AFTER = {
     **dict.fromkeys(
         (
-            "Jalan",
-            "Jl.",
-            "Jl",
-            "Jln.",
-            "Jln",
-            "Bandara",
-            "Stadion",
-            "Taman",
-            "Lapangan",
-            "Masjid",
-            "Museum",
-            "Monumen",
-            "Tol",
-            "Pelabuhan",
-            "Terminal",
-            "Stasiun",
-            "Gedung",
-            "Kampus",
+            "Jalan", "Jl.", "Jl", "Jln.", "Jln", "Bandara", "Stadion", "Taman", "Lapangan",
+            "Masjid", "Museum", "Monumen", "Tol", "Pelabuhan", "Terminal", "Stasiun", "Gedung",
+            "Kampus", "RSPAD", "RSUD", "RSUP", "RS",
         ),
         "LOC",
     ),
     **dict.fromkeys(
-        ["Universitas", "Institut", "Yayasan", "Kodam", "Korem", "Kodim", "Polres", "Polda"], "ORG"
+        ("Universitas", "Institut", "Yayasan", "Kodam", "Korem", "Kodim", "Polres", "Polda"),
+        "ORG",
     ),
-}
+}  # fmt: skip
 
 
 _NAMED_AFTER_WORDS = tuple(_NAMED_AFTER)
@@ -98,12 +84,17 @@ def named_after(text: str, start: int) -> tuple[str, int] | None:
     """(label, start of the head word) when the name at `start` follows a place's or body's
     head word on the same line ("Jalan Gatot Subroto")."""
     before = text[max(0, start - 12) : start].rstrip(" ")
+    bracketed = before.endswith(")")  # "Rumah Sakit Pusat Angkatan Darat (RSPAD) Gatot Subroto"
+    if bracketed:
+        before = before[:-1]
     if not before.endswith(_NAMED_AFTER_WORDS):  # (most names: one C-level test)
         return None
-    head = before.rsplit(None, 1)[-1] if before.strip() else ""
+    head = before.rsplit(None, 1)[-1].lstrip("(") if before.strip() else ""
     label = _NAMED_AFTER.get(head)
     if label is None:
         return None
+    if bracketed:
+        return "", start  # the rest of a name written around its acronym: no name of its own
     return label, max(0, start - 12) + before.rfind(head)
 
 
@@ -252,6 +243,7 @@ def looks_like_debris(text: str, words: list[str]) -> bool:
         return (
             word in _NOT_NAME_HEADS
             or ":" in word
+            or ("/" in word and not _ACRONYM_TAIL.match(word))  # "Kementerian/Lembaga", "K/L"
             or (
                 len(word) < 3 and sum(c.isalpha() for c in word) < 2  # "F."
             )
