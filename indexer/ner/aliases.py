@@ -71,6 +71,13 @@ class AliasTable:
         cues = self._cues.get((key, lbl))
         return cues is None or cues.search(text) is not None
 
+    def cued_keys(self) -> frozenset[str]:
+        """The name keys of the lines that ask for context words."""
+        cached = self.derived.get("cued_keys")
+        if cached is None:
+            cached = self.derived["cued_keys"] = frozenset(k for k, _ in self._cues)
+        return cached  # type: ignore[no-any-return]
+
     def only_label(self, name: str) -> str | None:
         """The one label the table lists `name` with (None: unlisted, any label, or several):
         "Tass" is an organisation whatever the tagger said."""

@@ -340,22 +340,35 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
             expansions[name_key(surface)] = after.group(1)
     drop = not_entities()
     kept: list[Mention] = []
-    named: dict[tuple[str, str], tuple[str, str, bool]] = {}  # a name recurs in an article
+    # A name's canonical name depends on the article only through an alias's context words
+    # or the article's own acronyms: others are worked out once for all articles.
+    named: dict[tuple[str, str, str | None], tuple[str, str, bool]] = aliases.derived.setdefault(
+        "named", {}
+    )
+    if len(named) > _NAMED_MAX:
+        named.clear()
+    cued = aliases.cued_keys()
     for m in mentions:
         if not m.canonical:
             surface = " ".join(text[m.start : m.end].split())
             if m.label == "LOC":
                 surface = _CITY.sub("", surface)
-            done = named.get((surface, m.label))
+            expansion = expansions.get(name_key(surface)) if expansions else None
+            key = (surface, m.label, expansion)
+            done = named.get(key)
             if done is None:
-                label = m.label
-                _name(text, m, surface, aliases, expansions.get(name_key(surface)))
-                named[surface, label] = (m.canonical, m.label, m.namesake)
+                _name(text, m, surface, aliases, expansion)
+                if name_key(surface) not in cued and not surface.startswith(_PREMISE_HEADS):
+                    named[key] = (m.canonical, m.label, m.namesake)
             else:
                 m.canonical, m.label, m.namesake = done
         if m.canonical not in drop:
             kept.append(m)
     return kept
+
+
+_NAMED_MAX = 200_000  # names remembered across articles before starting again
+_PREMISE_HEADS = ("Gedung ", "Kantor ", "Kompleks ")
 
 
 def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: str | None) -> None:
