@@ -35,6 +35,7 @@ from indexer.ner.lexicon import (
     _places,
 )
 from indexer.ner.refine import (
+    NAMED_AFTER_ENDS,
     body_then_person,
     flight_or_stray_code,
     looks_like_body,
@@ -151,7 +152,11 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     tagged = repair_spans(text, tagged, aliases)
     stripped = []
     for label, a, b in split_dashes(text, tagged):
-        if label == "PER" and (after := named_after(text, a)) is not None:
+        if (
+            label == "PER"
+            and text.endswith(NAMED_AFTER_ENDS, 0, a)
+            and (after := named_after(text, a)) is not None
+        ):
             label, a = after  # "Jalan Gatot Subroto": a street named after him
             if not label:
                 continue
@@ -202,7 +207,7 @@ def _mentions(
             split_known_prefix(text, s, e, known)
             if titled
             else _split_place_lead(text, s, e)
-            if label == "PER"
+            if label == "PER" and text.find(" ", s, e) > 0
             else None
         )
         if split is None and label == "LOC" and _person_next(text, e, stripped[i + 1 : i + 2]):

@@ -78,6 +78,8 @@ _NAMED_AFTER = {
 
 
 _NAMED_AFTER_WORDS = tuple(_NAMED_AFTER)
+# What the text before such a name ends with: one C-level test before named_after.
+NAMED_AFTER_ENDS = (*(f"{w} " for w in _NAMED_AFTER), ") ")
 
 
 def named_after(text: str, start: int) -> tuple[str, int] | None:
