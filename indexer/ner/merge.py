@@ -240,7 +240,10 @@ def _mentions(
                 mentions.append(Mention(label_of, s, lead.end(1)))
                 s, label = lead.end(), "PER"
         label = _label_of(text[s:e], label, titled and not listed_body, places, aliases)
-        _append(text, mentions, Mention(label, s, e), aliases)
+        if label == "PER" and mentions and mentions[-1].label == "PER":
+            _append(text, mentions, Mention(label, s, e), aliases)  # maybe one name in two
+        else:
+            mentions.append(Mention(label, s, e))
     return mentions
 
 

@@ -36,13 +36,6 @@ def _place_before(before: str, known: Set[str], known_last: Set[str]) -> int:
 
 def after_title(text: str, start: int, known: Set[str], known_last: Set[str]) -> bool:
     """Is text[start:] the name after a title, as in "Presiden Rusia, Vladimir Putin"?"""
-    # Most names follow a lower-case word ("kata", "di"): seen from that word alone (titles are
-    # capitalised, "membuatPresiden" too).
-    i = start - 1
-    while i >= 0 and text[i] in " \t,":
-        i -= 1
-    if i < 0 or text[max(text.rfind(" ", 0, i), text.rfind("\n", 0, i)) + 1 : i + 1].islower():
-        return False
     before = text[max(0, start - 80) : start].rstrip().rstrip(",").rstrip()
     last = before.rsplit(None, 1)[-1] if before else ""
     if last.islower() or not last:
