@@ -79,6 +79,11 @@ CASES = [
         "place", ["Uni Soviet"], [], id="the-soviet-union-was-a-country",
     ),
     pytest.param(
+        "Presiden Kazakh juga berbicara tentang tindakan kejam dan kekerasan teroris dan bandit "
+        "yang berusaha untuk merusak tatanan Konstitusi di negaranya dan melakukan kudeta.",
+        "place", ["Kazakhstan"], ["Kazakh"], id="kazakh-is-no-person",
+    ),
+    pytest.param(
         "Isu SARA dan netralitas ASN dibahas, begitu pula 85 Laporan Keuangan Kementerian dan "
         "Lembaga (LKKL) tahun 2018.",
         "organisation", [], ["ASN", "SARA", "LKKL"], id="acronyms-that-are-no-entity",
