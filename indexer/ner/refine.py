@@ -123,7 +123,7 @@ def repair_spans(
     tagged = comma_bodies(text, tagged, aliases)
     out: list[tuple[str, int, int]] = []
     for label, s, e in tagged:
-        if label == "ORG" and (dash := _pair(text, s, e, aliases)) is not None:
+        if label == "ORG" and text.find("-", s, e) > s and (dash := _pair(text, s, e, aliases)):
             out += [(label, s, dash), (label, dash + 1, e)]
         elif (
             label == "LOC"
