@@ -116,29 +116,7 @@ class FacetData:
             if canonical:  # (none: a namesake the article kept apart)
                 evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
         self.live = live
-        self.values = {}
-        # Per entity facet: each merged variant → the value it is counted as.
-        self.merged: dict[str, dict[str, str]] = {}
-        self._held: dict[str, set[str]] = {}  # merged names some articles kept apart
-        self._held_rows: list[tuple[int, str]] = []
-        # Per entity facet, (document, name) → the name it counts as in that document only:
-        # namesakes kept apart, short names joined by their company (the bench guard's fold).
-        self.per_doc: dict[str, dict[tuple[int, str], str]] = {f: {} for f in entity_names}
-        self._entity_rows: dict[str, user.FacetRows] = {}
-        for f in facet_names:
-            doc = np.asarray(docs[f], dtype=np.int32)
-            val = np.asarray(vals[f], dtype=np.int32)
-            if f in evidence:
-                kept = [(d, name) for d, facet, name in apart if facet == f]
-                doc, val = self._merge(f, doc, val, ids[f], evidence[f], kept)
-                self._entity_rows[f] = user.FacetRows(doc, val, list(ids[f]), ids[f])
-            self.values[f] = _values(doc, val, list(ids[f]), ids[f], n)
-        self.joined = self._join_short_names(entity_names)
-        # A name every article merged (into one name, mostly) → that name, for filters.
-        self._variant_names = {
-            f: {key: votes.most_common(1)[0][0] for key, votes in evidence[f].items()}
-            for f in entity_names
-        }
+        self._build_values(docs, vals, ids, evidence, apart)
         self._corrections = corrections
         self._state: tuple[int, int] | None = None
         self.check_corrections()
@@ -150,6 +128,40 @@ class FacetData:
         self._year = np.array([d.year for d in dates], dtype=np.int64)
         self.min_date = dates[0] if dates else None
         self.max_date = dates[-1] if dates else None
+
+    def _build_values(
+        self,
+        docs: dict[str, list[int]],
+        vals: dict[str, list[int]],
+        ids: dict[str, dict[str, int]],
+        evidence: dict[str, dict[str, Counter[str]]],
+        apart: list[tuple[int, str, str]],
+    ) -> None:
+        """Each facet's rows, entity facets merged across the archive, short names joined."""
+        entity_names = tuple(evidence)
+        self.values = {}
+        # Per entity facet: each merged variant → the value it is counted as.
+        self.merged: dict[str, dict[str, str]] = {}
+        self._held: dict[str, set[str]] = {}  # merged names some articles kept apart
+        self._held_rows: list[tuple[int, str]] = []
+        # Per entity facet, (document, name) → the name it counts as in that document only:
+        # namesakes kept apart, short names joined by their company (the bench guard's fold).
+        self.per_doc: dict[str, dict[tuple[int, str], str]] = {f: {} for f in entity_names}
+        self._entity_rows: dict[str, user.FacetRows] = {}
+        for f in docs:
+            doc = np.asarray(docs[f], dtype=np.int32)
+            val = np.asarray(vals[f], dtype=np.int32)
+            if f in evidence:
+                kept = [(d, name) for d, facet, name in apart if facet == f]
+                doc, val = self._merge(f, doc, val, ids[f], evidence[f], kept)
+                self._entity_rows[f] = user.FacetRows(doc, val, list(ids[f]), ids[f])
+            self.values[f] = _values(doc, val, list(ids[f]), ids[f], self.size)
+        self.joined = self._join_short_names(entity_names)
+        # A name every article merged (into one name, mostly) → that name, for filters.
+        self._variant_names = {
+            f: {key: votes.most_common(1)[0][0] for key, votes in evidence[f].items()}
+            for f in entity_names
+        }
 
     def _merge(
         self,
