@@ -74,3 +74,8 @@ eval-search: install
 .PHONY: eval-dates
 eval-dates: install
 	$(BIN)/python -m bench.eval_dates
+# Entity facet precision on hand labels (bench/facet_labels.tsv): the top 30 values of each entity
+# facet for the 20 queries of bench/facet_queries.json on CLICK-ID + seeds. Skips without ../shared.
+.PHONY: eval-facets
+eval-facets: install
+	$(BIN)/python -m bench.eval_facets

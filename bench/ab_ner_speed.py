@@ -28,7 +28,10 @@ _CHILD = """\
 import json, sys, time
 from indexer.entities import _default_aliases, extract_entities_many
 from indexer.ner.features import _clusters
-from indexer.ner.merge import _places
+try:
+    from indexer.ner.lexicon import _places
+except ImportError:  # trees before the lexicon was split out of merge.py
+    from indexer.ner.merge import _places
 from indexer.ner.tagger import packaged_tagger
 texts = json.load(open(sys.argv[1], encoding="utf-8"))
 packaged_tagger(); _default_aliases(); _clusters(); _places()

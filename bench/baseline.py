@@ -36,6 +36,8 @@ ENTITY_FIELDS, FACET_FIELDS = facets.entity_names(), facets.names()
 
 BOUNDS_FILE = "bench-bounds.json"
 Merged = dict[str, dict[str, str]]  # facet → variant → canonical name (FacetData.merged)
+# facet → (document, name) → the name it counts as there (FacetData.per_doc)
+PerDoc = dict[str, dict[tuple[int, str], str]]
 FACET_LIMIT = 20
 
 
@@ -264,13 +266,56 @@ class BaselineSearch:
                 facets[name] = [FacetValue(k, c) for k, c in counts[:FACET_LIMIT]]
         return {"total": len(results), "hits": hits, "facets": facets}
 
+    def _per_doc_filter(
+        self, req: SearchRequest, but: str | None, merged: Merged | None, per_doc: PerDoc
+    ) -> Any:
+        """The filters as a set of document numbers, the person filter folded per document
+        (a short name joined in one article only, a namesake kept apart)."""
+        rest = SearchRequest(filters={f: v for f, v in req.filters.items() if not per_doc.get(f)},
+                             date_from=req.date_from, date_to=req.date_to)  # fmt: skip
+        query = self.filter_query(rest, but=but, merged=merged)
+        docs = set(self.searcher.docs_for_query(query if query is not None else wq.Every()))
+        for f, values in req.filters.items():
+            if f == but or not per_doc.get(f):
+                continue
+            merges = (merged or {}).get(f, {})
+            grouped = self.searcher.search(wq.Every(), groupedby={f: self.facets()[f]}, limit=None)
+            for wanted in {merges.get(v, v) for v in values}:  # an entity's values: every one
+                docs &= {
+                    d
+                    for k, ds in grouped.groups(f).items()
+                    if k is not None
+                    for d in ds
+                    if _fold(d, k, merges, per_doc[f]) == wanted
+                }
+        return docs or {-1}  # (an empty set is no filter at all to Whoosh)
+
     def counts(
-        self, q: wq.Query | None, req: SearchRequest, merged: Merged | None = None
+        self,
+        q: wq.Query | None,
+        req: SearchRequest,
+        merged: Merged | None = None,
+        per_doc: PerDoc | None = None,
     ) -> dict[str, Any]:
         """The guard's reference: hit set and full facet counts, the outlet and the dates each
         under every *other* filter and the entity facets under all of them (as Telusur counts
-        them), all with groupedby. `merged` (FacetData.merged): the
-        variants to count as their canonical name, each document once."""
+        them), all with groupedby. `merged` (FacetData.merged): the variants to count as their
+        canonical name, each document once; `per_doc` (FacetData.per_doc): person names that
+        count as another in one document only."""
+        if per_doc:
+            return self._counts(q, req, merged, per_doc)
+        return self._counts(q, req, merged, {})
+
+    def _filter(
+        self, req: SearchRequest, but: str | None, merged: Merged | None, per_doc: PerDoc
+    ) -> Any:
+        if any(per_doc.get(f) for f in req.filters):
+            return self._per_doc_filter(req, but, merged, per_doc)
+        return self.filter_query(req, but=but, merged=merged)
+
+    def _counts(
+        self, q: wq.Query | None, req: SearchRequest, merged: Merged | None, per_doc: PerDoc
+    ) -> dict[str, Any]:
         q = q if q is not None else wq.Every()
         # An exclusion goes in `mask=`: Whoosh's AndNot matcher let an excluded document
         # through on a two-segment index (found by this guard; see docs in bench/README.md).
@@ -279,7 +324,7 @@ class BaselineSearch:
             q, mask = q.a, q.b
         final = self.searcher.search(
             q,
-            filter=self.filter_query(req, merged=merged),
+            filter=self._filter(req, None, merged, per_doc),
             mask=mask,
             groupedby=self.facets(),
             limit=None,
@@ -292,7 +337,7 @@ class BaselineSearch:
             res = (
                 self.searcher.search(
                     q,
-                    filter=self.filter_query(req, but=name, merged=merged),
+                    filter=self._filter(req, name, merged, per_doc),
                     mask=mask,
                     groupedby={name: self.facets()[name]},
                     limit=None,
@@ -310,10 +355,25 @@ class BaselineSearch:
                 merges = (merged or {}).get(name, {})
                 docs: dict[str, set[int]] = {}
                 for k, v in groups.items():
-                    if k is not None:
+                    if k is None:
+                        continue
+                    if per_doc.get(name):
+                        for d in v:
+                            docs.setdefault(_fold(d, k, merges, per_doc[name]), set()).add(d)
+                    else:
                         docs.setdefault(merges.get(k, k), set()).update(v)
                 out[name] = {k: len(v) for k, v in docs.items()}
         return out
+
+
+def _fold(doc: int, name: str, merges: dict[str, str], per_doc: dict[tuple[int, str], str]) -> str:
+    """The value `name` counts as in document `doc`: kept apart there, else merged across the
+    archive, then joined to a full name there."""
+    kept = per_doc.get((doc, name))
+    if kept is not None:
+        return kept
+    merged = merges.get(name, name)
+    return per_doc.get((doc, merged), merged)
 
 
 class _MonthGap:

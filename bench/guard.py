@@ -41,7 +41,7 @@ def check(svc: SearchService, ref: BaselineSearch, req: SearchRequest) -> list[s
         q = wq.Or([wq.And(list(c)) for c in combinations(parsed.required, need)])
         if parsed.excluded is not None:
             q = wq.AndNot(q, parsed.excluded)
-    want = ref.counts(q, req, merged=gen.facets.merged)
+    want = ref.counts(q, req, merged=gen.facets.merged, per_doc=gen.facets.per_doc)
     if ours_ids != want["hits"]:
         problems.append(
             f"hits: {len(ours_ids - want['hits'])} extra, {len(want['hits'] - ours_ids)} missing"

@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from index_format.corrections import CORRECTIONS_NAME
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -25,6 +27,17 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     """Web origins whose pages may call the API from a browser, comma-separated
     (TELUSUR_CORS_ORIGINS, e.g. https://newsroom.example). None by default."""
+    corrections_file: Path | None = None
+    """The user's corrections of entity facet values, applied at search time
+    (TELUSUR_CORRECTIONS_FILE; default INDEX_DIR/corrections.jsonl)."""
+    allow_corrections: bool = False
+    """Whether the search page may write corrections (TELUSUR_ALLOW_CORRECTIONS=1); off: the
+    app is read-only."""
+
+    @property
+    def corrections_path(self) -> Path:
+        """Where corrections are read and written."""
+        return self.corrections_file or self.index_dir / CORRECTIONS_NAME
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -32,7 +45,9 @@ class Settings:
         values: dict[str, object] = {}
         for f in fields(cls):
             raw = env.get(f"TELUSUR_{f.name.upper()}")
-            if raw:
+            if raw and f.type in (bool, "bool"):
+                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+            elif raw:
                 values[f.name] = _parse(f.name, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

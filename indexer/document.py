@@ -50,7 +50,8 @@ def to_document(article: Article) -> dict[str, Any]:
         "exact": f"{article.title}\n{article.body}",
         "date_source": article.date_source,
         "outlet_source": article.outlet_source,
-        "facets": encode_facets(article.published, values, [v for v in variants if all(v)]),
+        # (An empty canonical name marks a namesake the article kept apart.)
+        "facets": encode_facets(article.published, values, [v for v in variants if v[0] and v[1]]),
         "content_hash": content_hash(article),
     }
     if article.published:

@@ -14,7 +14,8 @@ from operator import itemgetter
 
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable, load_aliases
-from indexer.ner.merge import is_known_place, merge
+from indexer.ner.lexicon import is_known_place
+from indexer.ner.merge import merge
 from indexer.ner.tagger import packaged_tagger
 from indexer.ner.tokenize import sentence_bounds, words_and_starts
 from indexer.ner.truecase import truecase
@@ -41,6 +42,7 @@ class Entity:
     start: int
     end: int
     canonical: str  # the merged, normalised name used for facets
+    namesake: bool = False  # an alias was held back: another person of the same short name
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +96,7 @@ def extract_entities_many(
         tagged.sort(key=_START)
         out.append(
             [
-                Entity(text[m.start : m.end], m.label, m.start, m.end, m.canonical)
+                Entity(text[m.start : m.end], m.label, m.start, m.end, m.canonical, m.namesake)
                 for m in merge(text, tagged, table)
             ]
         )
@@ -137,10 +139,13 @@ def entity_facets(entities: list[Entity]) -> dict[str, list[str]]:
 def entity_variants(entities: list[Entity]) -> list[tuple[str, str, str]]:
     """(facet, name as written, canonical name) for each name that merging gave another
     canonical name (not just another case or spacing), in first-seen order: what the article
-    itself says is one entity, for merging the same names across the archive."""
+    itself says is one entity, for merging the same names across the archive. A namesake kept
+    apart ("Sri Mulyani" of Klaten) is (facet, name, ""): the archive must not merge it either."""
     out: dict[tuple[str, str, str], None] = {}
     for ent in entities:
         written = " ".join(ent.text.split())
-        if name_key(written) != name_key(ent.canonical):
+        if ent.namesake:
+            out[LABEL_TO_FACET[ent.label], ent.canonical, ""] = None
+        elif name_key(written) != name_key(ent.canonical):
             out[LABEL_TO_FACET[ent.label], written, ent.canonical] = None
     return list(out)

@@ -33,7 +33,10 @@ MIN_COVER = 0.5
 def loose_key(name: str) -> str:
     """name_key without its spaces: a cheap first test of whether a name can have evidence
     (name_key's regex costs several times more, and most names have none)."""
-    return name.casefold().replace(" ", "").replace("-", "").replace("‐", "").replace("–", "")
+    return name.casefold().translate(_LOOSE)
+
+
+_LOOSE = str.maketrans("", "", " -‐–")
 
 
 def may_merge(names: Iterable[str], evidence: dict[str, Counter[str]]) -> set[str]:
@@ -76,3 +79,80 @@ def archive_merges(doc_counts: dict[str, int], evidence: dict[str, Counter[str]]
         if target not in seen:
             out[name] = target
     return out
+
+
+def case_candidates(names: Iterable[str]) -> set[str]:
+    """The names that share their `loose_key` with another name: case or spacing variants.
+    (Most names are lower-cased and unspaced by the same key as themselves: only those whose
+    key another name has are looked at twice.)"""
+    names = list(names)
+    keys = [loose_key(n) for n in names]
+    counts = Counter(keys)
+    return {n for n, k in zip(names, keys, strict=True) if counts[k] > 1}
+
+
+def case_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """`merges` with the names that differ only in case or spacing ("WhatsApp", "Whatsapp",
+    "Pare Pare", "Parepare")
+    merged into the one most articles write (ties: the first seen), itself merged on as
+    `merges` says."""
+    groups: dict[str, list[str]] = {}
+    for name in case_candidates(doc_counts):
+        groups.setdefault(loose_key(name), []).append(name)  # "Pare Pare" is "Parepare"
+    out = dict(merges)
+    order = {name: i for i, name in enumerate(doc_counts)}
+    for names in groups.values():
+        if len(names) < 2:
+            continue
+        best = max(names, key=lambda n: (doc_counts[n], -order[n]))
+        best = out.get(best, best)
+        for name in names:
+            if name != best and name not in out:
+                out[name] = best
+    # A name merged into one now merged on goes to the end of the chain.
+    for name, target in out.items():
+        seen = {name}
+        while target in out and target not in seen:
+            seen.add(target)
+            target = out[target]
+        out[name] = target
+    return {name: target for name, target in out.items() if target != name}
+
+
+# A place's kind before its name: "Distrik Abepura" and "Pulau Sumatera" are Abepura and
+# Sumatera where the archive names them so more often. (Not Kabupaten or Kota: a regency and
+# a city of one name are two places, and the tagger's merging already names them.)
+PLACE_KINDS = ("Kecamatan ", "Distrik ", "Kelurahan ", "Desa ", "Pulau ", "Sungai ", "Kali ")
+
+
+def place_kind_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """`merges` with each "<kind> X" place merged into X (or what X merges into) when X is a
+    place value of at least as many articles."""
+    out = dict(merges)
+    for name, count in doc_counts.items():
+        if name in out or not name.startswith(PLACE_KINDS):
+            continue
+        bare = name.split(" ", 1)[1]
+        if doc_counts.get(bare, 0) >= count:
+            out[name] = out.get(bare, bare)
+    return out
+
+
+def company_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """`merges` with each acronym X merged into the company "PT X" the archive also names
+    ("IHM" into "PT IHM"): news drops the PT after the first mention. Not when X is far more
+    often named alone: "PT PBB" is some company, PBB the United Nations."""
+    out = dict(merges)
+    for name, count in doc_counts.items():
+        bare = name[3:]
+        if (
+            name.startswith("PT ")
+            and bare.isupper()
+            and bare in doc_counts
+            and count >= COMPANY_SHARE * doc_counts[bare]
+        ):
+            out.setdefault(bare, out.get(name, name))
+    return out
+
+
+COMPANY_SHARE = 0.25

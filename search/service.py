@@ -24,6 +24,7 @@ from whoosh import index
 from whoosh import query as wq
 
 from index_format import facets as registry
+from index_format.corrections import CORRECTIONS_NAME
 from index_format.generations import current_path, open_index
 from index_format.schema import split_keywords, stored_date
 from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
@@ -93,15 +94,16 @@ def _one_at_a_time(
     return locked
 
 
-def _facet_values(fields: dict[str, Any], facet_data: FacetData) -> dict[str, list[str]]:
-    """A document's values of every facet as the facets count them (entity variants merged
-    across the archive into their canonical names)."""
+def _facet_values(
+    fields: dict[str, Any], facet_data: FacetData, docnum: int
+) -> dict[str, list[str]]:
+    """A document's values of every facet as the facets count them (entity values merged,
+    joined and corrected as search.facets counts them)."""
     out = {}
     for f in registry.FACETS:
         stored = fields.get(f.name)
-        values = ([stored] if stored else []) if f.single else split_keywords(stored)
-        out[f.name] = facet_data.canonical(f.name, values) if f.entity else values
-    return out
+        out[f.name] = ([stored] if stored else []) if f.single else split_keywords(stored)
+    return out | facet_data.entity_values(docnum)
 
 
 def _entities(values: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -109,9 +111,16 @@ def _entities(values: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 class SearchService:
-    def __init__(self, index_dir: Path, synonyms_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        index_dir: Path,
+        synonyms_file: Path | None = None,
+        corrections_file: Path | None = None,
+    ) -> None:
         self.index_dir = Path(index_dir)
         self.synonyms = load_synonyms(synonyms_file)  # settings.synonyms_file
+        # The user's corrections of entity values, applied to every generation (no rebuild).
+        self.corrections_file = corrections_file or self.index_dir / CORRECTIONS_NAME
         self._gen: _Generation | None = None
         self._lock = threading.Lock()
         self._reading = threading.RLock()  # held by every method that reads the index
@@ -129,6 +138,7 @@ class SearchService:
                     and gen.realpath == real
                     and gen.ix.latest_generation() == gen.generation
                 ):
+                    gen.facets.check_corrections()
                     return gen
                 if not index.exists_in(real):
                     raise IndexUnavailable(f"no index in {self.index_dir}: run rebuild-index")
@@ -144,7 +154,7 @@ class SearchService:
                     code="index_unreadable",
                     params={"reason": str(e)},
                 ) from e
-            facets = FacetData(searcher.reader())
+            facets = FacetData(searcher.reader(), self.corrections_file)
             topk = TopK(searcher, facets.live)
             matcher = Matcher(searcher, topk, facets)
             ranking = Ranking(searcher, topk, facets.day)
@@ -340,7 +350,7 @@ class SearchService:
                         fields = own.stored_fields(docnum)
                 else:
                     fields = own.stored_fields(docnum)
-                yield _view(fields, gen.facets)
+                yield _view(fields, gen.facets, docnum)
         finally:
             if own is not gen.searcher:
                 own.close()
@@ -359,7 +369,7 @@ class SearchService:
     def _hit(self, gen: _Generation, docnum: int, score: float | None, parsed: ParsedQuery) -> Hit:
         fields = gen.searcher.stored_fields(docnum)
         snippet = make_snippet(fields.get("body") or "", parsed.highlight)
-        values = _facet_values(fields, gen.facets)
+        values = _facet_values(fields, gen.facets, docnum)
         return Hit(
             id=fields["id"],
             title=fields.get("title") or "",
@@ -383,12 +393,12 @@ class SearchService:
             raise ArticleNotFound(f"no article {doc_id!r}", params={"id": doc_id})
         fields = gen.searcher.stored_fields(docnum)
         terms = self.parse(q).highlight if q else frozenset()
-        view = _view(fields, gen.facets)
+        view = _view(fields, gen.facets, docnum)
         return view, highlight_full(view.body, terms)
 
 
-def _view(fields: dict[str, Any], facet_data: FacetData) -> ArticleView:
-    values = _facet_values(fields, facet_data)
+def _view(fields: dict[str, Any], facet_data: FacetData, docnum: int) -> ArticleView:
+    values = _facet_values(fields, facet_data, docnum)
     return ArticleView(
         id=fields["id"],
         title=fields.get("title") or "",

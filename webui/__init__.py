@@ -26,7 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from index_format.analysis import configure_stem_exceptions
     from search.service import SearchService
-    from webui import api, export, views
+    from webui import api, corrections, export, views
     from webui.errors import register_error_handlers
     from webui.ops import register_ops
     from webui.responses import TelusurResponse
@@ -51,7 +51,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # One service per process; it opens the index lazily on the first request.
     configure_stem_exceptions(settings.stem_exceptions_file)  # queries stem as the index did
     app.extensions["telusur.search"] = SearchService(
-        settings.index_dir, synonyms_file=settings.synonyms_file
+        settings.index_dir,
+        synonyms_file=settings.synonyms_file,
+        corrections_file=settings.corrections_path,
     )
 
     from webui.schemas import ApiErrorSchema
@@ -65,6 +67,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     smorest.register_blueprint(api.blp)
     smorest.register_blueprint(export.blp)
     app.register_blueprint(views.bp)
+    if corrections.allowed(app):  # otherwise the app stays read-only: no route writes
+        app.register_blueprint(corrections.bp)
     register_error_handlers(app)
     register_ops(app, SECURITY_HEADERS)  # request ids and these headers on every response
     _allow_origins(app, settings.cors_origins)

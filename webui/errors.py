@@ -25,7 +25,7 @@ class InvalidEncoding(TelusurError):
 
 # What a 500 says when even the app could not answer (webui.ops); English and Indonesian.
 SERVER_ERROR_MESSAGE = "Terjadi kesalahan pada server. / Something went wrong on the server."
-_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}
+_HTTP_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
 
 
 def _flatten(messages: Any) -> dict[str, list[str]]:

@@ -151,6 +151,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "showing_results_for": ("Menampilkan hasil untuk", "Showing results for"),
     "search_as_typed": ("Cari sesuai ketikan:", "Search instead for"),
+    "correct_summary": ("Laporkan atau koreksi", "Report or correct"),
+    "correct_value": ("Nilai", "Value"),
+    "correct_op": ("Tindakan", "Action"),
+    "correct_op_report": ("laporkan (tanpa mengubah)", "report (change nothing)"),
+    "correct_op_merge": ("gabungkan ke…", "merge into…"),
+    "correct_op_rename": ("ganti nama menjadi…", "rename to…"),
+    "correct_op_exclude": ("bukan entitas: sembunyikan", "not an entity: hide"),
+    "correct_op_retype": (
+        "pindahkan ke (person, organisation, place)…",
+        "move to (person, organisation, place)…",
+    ),
+    "correct_target": ("Menjadi", "Becomes"),
+    "correct_note": ("Catatan", "Note"),
+    "correct_by": ("Nama Anda", "Your name"),
+    "correct_send": ("Kirim", "Send"),
 }
 
 MONTHS = {

@@ -60,6 +60,22 @@ ERRORS: dict[str, tuple[str, str]] = {
         "URL tidak valid: parameter bukan teks UTF-8.",
         "Invalid URL: a parameter is not UTF-8 text.",
     ),
+    "invalid_correction.op": (
+        "Koreksi '{op}' tidak dikenal; pilih salah satu: {choices}.",
+        "Unknown correction '{op}'; choose one of: {choices}.",
+    ),
+    "invalid_correction.name": (
+        "Koreksi harus menyebut nilai sepanjang 1 sampai {max} karakter.",
+        "A correction names a value of 1 to {max} characters.",
+    ),
+    "invalid_correction.target": (
+        "Sebutkan nama barunya (1 sampai {max} karakter).",
+        "Say the name it becomes (1 to {max} characters).",
+    ),
+    "invalid_correction.facet": (
+        "Jenisnya harus salah satu dari: {choices}.",
+        "The type must be one of: {choices}.",
+    ),
     "article_not_found": ("Artikel '{id}' tidak ditemukan.", "No article '{id}'."),
     "index_unavailable": (
         "Indeks belum dibuat. Jalankan `telusur rebuild-index PATH` terlebih dahulu.",
@@ -74,6 +90,10 @@ ERRORS: dict[str, tuple[str, str]] = {
         "This index was written by another version of Telusur. Run `telusur rebuild-index PATH`.",
     ),
     "bad_request": ("Permintaan tidak valid.", "Bad request."),
+    "forbidden": (
+        "Permintaan ini hanya boleh dikirim dari halaman Telusur sendiri.",
+        "This request may only come from Telusur's own pages.",
+    ),
     "not_found": ("Halaman tidak ditemukan.", "Page not found."),
     "method_not_allowed": ("Metode tidak diizinkan.", "Method not allowed."),
     "internal_error": ("Terjadi kesalahan pada server.", "Something went wrong on the server."),

@@ -21,6 +21,7 @@ from search.errors import InvalidQuery, TelusurError
 from search.models import SearchRequest, SearchResult
 from webui import i18n
 from webui.api import service
+from webui.corrections import allowed as corrections_allowed
 from webui.errors import domain_body, validation_body
 from webui.schemas import load_search_args
 from webui.timeline import bars
@@ -235,6 +236,9 @@ def search_page() -> Any:
         export_jsonl=_export_url("/api/export.jsonl", items),
         pages=pages,
         hidden=[(k, v) for k, v in items if k in ("per_page", "facet_size")],
+        # The "report or correct" form under each entity facet, when the app may write.
+        correctable=registry.entity_names() if corrections_allowed() else (),
+        here=_url(items_with_page),
     )
 
 

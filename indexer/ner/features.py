@@ -52,6 +52,53 @@ def _clusters() -> dict[str, tuple[str, str, str, str]]:
     return out
 
 
+# Words of region names that also name directions, kinds and common things: no evidence.
+_GAZETTEER_COMMON = frozenset(
+    [
+        "kabupaten",
+        "kab",
+        "kab.",
+        "kota",
+        "provinsi",
+        "prov",
+        "prov.",
+        "administrasi",
+        "dan",
+        "utara",
+        "selatan",
+        "barat",
+        "timur",
+        "tengah",
+        "daya",
+        "raya",
+        "baru",
+        "jaya",
+        "kepulauan",
+        "pulau",
+        "laut",
+        "besar",
+        "kecil",
+        "hulu",
+        "hilir",
+        "pesisir",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_words() -> frozenset[str]:
+    """Lower-cased words of the names of Indonesian regions (regions.tsv) that news writes
+    capitalised: a feature of the word and its neighbours ("Boven" "Digoel", "Supiori")."""
+    from indexer.ner.regions import regions  # (regions.tsv is read only by the tagger's users)
+
+    words = {w for key in regions() for w in key.split()}
+    return frozenset(
+        w
+        for w in words - _GAZETTEER_COMMON
+        if len(w) > 2 and w.isalpha() and cap_rate_bucket(w) not in ("0", "lo")
+    )
+
+
 def cap_rate_bucket(low: str) -> str:
     """How often news writes this (lower-cased) word capitalised: 0, lo, hi, 1 or ? (unknown)."""
     cl = _clusters().get(low)
@@ -94,6 +141,8 @@ def word_features_uncached(word: str, cased: bool) -> tuple[list[str], dict[str,
         own.append("hyphen")
     if any(c.isdigit() for c in word):
         own.append("digit")
+    if low in _gazetteer_words():
+        own.append("gz=1")
     views = {
         prefix: [f"{prefix}{f}" for f in (ctx_near if prefix in ("-1", "+1") else ctx_far)]
         for _, prefix in WINDOW
@@ -152,6 +201,7 @@ _FAMILIES = {
     "cr": ("cr", "-1cr", "+1cr"),
     "sh": ("sh", "-2sh", "-1sh", "+1sh", "+2sh"),
     "len": ("len",),
+    "gz": ("gz", "-1gz", "+1gz"),
 }
 
 
@@ -188,6 +238,8 @@ class FeatureIds:
         self._title, self._upper, self._hyphen, self._digit = (
             attr.get(f, missing) for f in ("title", "upper", "hyphen", "digit")
         )
+        self._gz = tables["gz"].get("1", self._none["gz"])
+        self._gazetteer = _gazetteer_words()
 
     def __call__(self, word: str, cased: bool) -> tuple[list[int], ...]:
         flat: list[int] = []
@@ -251,6 +303,8 @@ class FeatureIds:
         # A letter is never a digit: most words need no look at each character.
         if not word.isalpha() and any(c.isdigit() for c in word):
             flat.append(self._digit)
+        if low in self._gazetteer:
+            flat.append(self._gz[0])
         own = len(flat) - start
         flat += far_m2
         flat += near_m1

@@ -143,12 +143,7 @@ MERGING = [
             ("ORG", "Komisi Pemberantasan Korupsi"),
             ("PER", "Agus Rahardjo"),
         ],
-        [
-            ("ORG", "TNI"),
-            ("PER", "Hadi Tjahjanto"),
-            ("ORG", "Komisi Pemberantasan Korupsi"),
-            ("PER", "Agus Rahardjo"),
-        ],
+        [("ORG", "TNI"), ("PER", "Hadi Tjahjanto"), ("ORG", "KPK"), ("PER", "Agus Rahardjo")],
         id="a-body-after-a-title-is-not-a-person",
     ),
     pytest.param(

@@ -4,6 +4,7 @@ parameter can get, read in Indonesian by default and in English on the English p
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -84,6 +85,14 @@ CASES: dict[str, tuple[str, Breakage]] = {
 # Codes no request can produce on their own; worded here all the same.
 # (The parser's own length cap is the schema's: the schema answers first.)
 # (The lexer's pattern matches any text; the parser caps depth before recursion does.)
+# Reached through the corrections form (tested below), not the API.
+FORM_CODES = {
+    "invalid_correction.op",
+    "invalid_correction.name",
+    "invalid_correction.target",
+    "invalid_correction.facet",
+    "forbidden",
+}
 UNREACHABLE = {
     "invalid_query.unreadable",
     "invalid_query.too_complex",
@@ -99,7 +108,7 @@ def _get(client: FlaskClient, code: str, path: str, headers: dict[str, str]) -> 
 
 
 def test_every_code_has_words_in_both_languages_and_a_case() -> None:
-    assert set(ERRORS) == set(CASES) | UNREACHABLE
+    assert set(ERRORS) == set(CASES) | UNREACHABLE | FORM_CODES
     for code, (indonesian, english) in ERRORS.items():
         assert indonesian and english and indonesian != english, code
 
@@ -111,7 +120,8 @@ def test_every_code_raised_in_the_code_is_worded() -> None:
     for package in ("index_format", "search", "webui"):
         for path in (REPO / package).rglob("*.py"):
             raised |= set(pattern.findall(path.read_text(encoding="utf-8")))
-    raised -= {"invalid_query", "invalid_encoding"}  # class defaults, always given a detail
+    # Class defaults, always given a more precise code where raised.
+    raised -= {"invalid_query", "invalid_encoding", "invalid_correction"}
     assert raised and raised <= set(ERRORS), sorted(raised - set(ERRORS))
 
 
@@ -189,3 +199,32 @@ def test_english_page_shows_english_query_errors(client: FlaskClient) -> None:
 def test_a_message_missing_a_parameter_still_reads() -> None:
     assert error_message("invalid_query.too_long", {}, "en").startswith("The query is too long")
     assert error_message("no_such_code", {}, "en") == ERRORS["internal_error"][1]
+
+
+@pytest.mark.parametrize(
+    ("form", "code"),
+    [
+        ({"op": "melt", "name": "Ahok"}, "invalid_correction.op"),
+        ({"op": "exclude", "name": ""}, "invalid_correction.name"),
+        ({"op": "merge", "name": "Ahok"}, "invalid_correction.target"),
+        ({"op": "retype", "name": "Ahok", "target": "colour"}, "invalid_correction.facet"),
+    ],
+)
+def test_correction_errors_read_in_the_readers_language(
+    small_index: Path, tmp_path: Path, form: dict[str, str], code: str
+) -> None:
+    app = create_app({"INDEX_DIR": small_index, "TESTING": True, "TELUSUR_ALLOW_CORRECTIONS": True})
+    app.config["TELUSUR_SETTINGS"] = dataclasses.replace(
+        app.config["TELUSUR_SETTINGS"], corrections_file=tmp_path / "c.jsonl"
+    )
+    client = app.test_client()
+    origin = {"Origin": "http://localhost"}
+    for lang, i in (("id", 0), ("en", 1)):
+        resp = client.post(f"/corrections?lang={lang}", data=form, headers=origin)
+        assert resp.status_code == 400
+        text = BeautifulSoup(resp.get_data(as_text=True), "html.parser").get_text(" ")
+        assert ERRORS[code][i].split("{")[0].strip() in text, (lang, text[:200])
+    refused = client.post("/corrections?lang=en", data=form)  # no origin: another site's form
+    assert refused.status_code == 403
+    shown = BeautifulSoup(refused.get_data(as_text=True), "html.parser").get_text(" ")
+    assert ERRORS["forbidden"][1] in shown

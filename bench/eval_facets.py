@@ -1,0 +1,149 @@
+"""Facet precision on hand labels: are the entity facets' top values right?
+
+    python -m bench.eval_facets [--index-dir DIR] [--no-rebuild] [--dump FILE] [--top 30]
+
+Indexes CLICK-ID (../shared/data/news-clickid.jsonl.gz) and the seeds (../shared/seeds) with
+this tree's code (`rebuild_index`, as `telusur rebuild-index` does; ~30 s), runs the queries of
+`bench/facet_queries.json` through SearchService and judges the top `--top` values of each
+entity facet by the labels of `bench/facet_labels.tsv`:
+
+    right       one entity, named as the facet should name it, of the facet's type
+    dup         a variant of another value's entity (Ahok beside Basuki Tjahaja Purnama)
+    type        an entity, but of another facet (a regency as a person)
+    junk        not an entity (ASN, "Jokowi Tinjau")
+
+A label row is `query<TAB>facet<TAB>value<TAB>label<TAB>note`; a query of `*` labels the value
+for every query (most values mean the same thing whatever was searched). A value without a
+label counts as wrong and is listed, to be labelled by hand. Reports precision at 10 and at
+`--top` per facet (right ÷ values listed, over all queries) and every duplicate in a top 10.
+Writes bench/results/<date>-eval-facets.json. Without ../shared the bench says so and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SHARED = REPO.parent / "shared"
+QUERIES = HERE / "facet_queries.json"
+LABELS = HERE / "facet_labels.tsv"
+ENTITY_FACETS = ("person", "organisation", "place")
+KINDS = ("right", "dup", "type", "junk")
+
+
+def read_labels(path: Path) -> dict[tuple[str, str, str], str]:
+    """(query or "*", facet, value) → label."""
+    out: dict[tuple[str, str, str], str] = {}
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) < 4 or cols[1] not in ENTITY_FACETS or cols[3] not in KINDS:
+            raise SystemExit(
+                f"{path}:{lineno}: expected query, facet, value, label (one of {KINDS})"
+            )
+        out[cols[0], cols[1], cols[2]] = cols[3]
+    return out
+
+
+def label_of(labels: dict[tuple[str, str, str], str], query: str, facet: str, value: str) -> str:
+    return labels.get((query, facet, value)) or labels.get(("*", facet, value)) or "unlabelled"
+
+
+def top_values(index_dir: Path, queries: list[str], top: int) -> dict[str, dict[str, list[str]]]:
+    """Per query, per entity facet, its top `top` values as the API lists them."""
+    from search.models import SearchRequest
+    from search.service import SearchService
+
+    svc = SearchService(index_dir)
+    try:
+        out: dict[str, dict[str, list[str]]] = {}
+        for q in queries:
+            result = svc.search(SearchRequest(q=q, facet_size=top, per_page=1))
+            out[q] = {f: [fv.value for fv in result.facets[f]][:top] for f in ENTITY_FACETS}
+        return out
+    finally:
+        svc.close()
+
+
+def score(
+    tops: dict[str, dict[str, list[str]]], labels: dict[tuple[str, str, str], str], top: int
+) -> dict[str, Any]:
+    """Precision at 10 and at `top` per facet, the duplicates of each top 10, the unlabelled."""
+    report: dict[str, Any] = {"facets": {}, "dups_in_top10": [], "unlabelled": [], "wrong": []}
+    for facet in ENTITY_FACETS:
+        at: dict[int, Counter[str]] = {10: Counter(), top: Counter()}
+        for q, per_facet in tops.items():
+            for rank, value in enumerate(per_facet[facet], 1):
+                kind = label_of(labels, q, facet, value)
+                for k, counter in at.items():
+                    if rank <= k:
+                        counter[kind] += 1
+                if kind == "dup" and rank <= 10:
+                    report["dups_in_top10"].append([q, facet, rank, value])
+                if kind == "unlabelled":
+                    report["unlabelled"].append([q, facet, value])
+                elif kind != "right":
+                    report["wrong"].append([q, facet, rank, value, kind])
+        report["facets"][facet] = {
+            f"p@{k}": round(c["right"] / max(1, sum(c.values())), 3) for k, c in at.items()
+        } | {f"kinds@{top}": dict(at[top]), "listed@10": sum(at[10].values())}
+    return report
+
+
+def build(index_dir: Path, shared: Path) -> None:
+    from indexer.build import rebuild_index
+
+    shutil.rmtree(index_dir, ignore_errors=True)
+    archive = [shared / "data" / "news-clickid.jsonl.gz", shared / "seeds"]
+    summary = rebuild_index(archive, index_dir, grace_seconds=0)
+    print(f"indexed {summary.indexed:,} articles in {summary.seconds:.1f} s → {index_dir}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--index-dir", type=Path, default=Path("/tmp/telusur-eval-facets/ix"))
+    ap.add_argument("--no-rebuild", action="store_true", help="use the index already there")
+    ap.add_argument("--dump", type=Path, help="also write the top values as JSON here")
+    ap.add_argument("--labels", type=Path, default=LABELS)
+    ap.add_argument("--top", type=int, default=30)
+    ap.add_argument("--shared", type=Path, default=SHARED, help="where data/ and seeds/ are")
+    args = ap.parse_args(argv)
+    if not (args.shared / "data" / "news-clickid.jsonl.gz").exists():
+        print(f"{args.shared}/data/news-clickid.jsonl.gz is missing: nothing to evaluate")
+        return 0
+    if not args.no_rebuild or not args.index_dir.exists():
+        build(args.index_dir, args.shared)
+    queries = json.loads(QUERIES.read_text(encoding="utf-8"))
+    tops = top_values(args.index_dir, queries, args.top)
+    if args.dump:
+        args.dump.write_text(json.dumps(tops, ensure_ascii=False, indent=1), encoding="utf-8")
+    labels = read_labels(args.labels) if args.labels.exists() else {}
+    report = score(tops, labels, args.top)
+    print(f"{len(queries)} queries, top {args.top} of each entity facet ({args.labels.name})")
+    print(f"{'facet':<14}{'p@10':>7}{'p@' + str(args.top):>7}   kinds in the top {args.top}")
+    for facet, r in report["facets"].items():
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(r[f"kinds@{args.top}"].items()))
+        print(f"{facet:<14}{r['p@10']:>7.3f}{r[f'p@{args.top}']:>7.3f}   {kinds}")
+    print(f"duplicate variants in a top 10: {len(report['dups_in_top10'])}")
+    for q, facet, rank, value in report["dups_in_top10"]:
+        print(f"  {q!r} {facet} #{rank}: {value}")
+    if report["unlabelled"]:
+        print(f"unlabelled values (counted wrong): {len(report['unlabelled'])}")
+        for q, facet, value in report["unlabelled"][:40]:
+            print(f"  {q}\t{facet}\t{value}")
+    out = REPO / "bench" / "results" / f"{datetime.now():%Y-%m-%d}-eval-facets.json"
+    out.write_text(json.dumps({"top": args.top, **report}, ensure_ascii=False, indent=1) + "\n")
+    print(f"→ {out.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

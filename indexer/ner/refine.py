@@ -1,0 +1,414 @@
+"""Rules that make a tagged name a name an analyst can cite (issue #20), used by merge.py.
+
+- Names end where names end: a connective before a name ("Kemudian Tolikara") and a headline
+  verb after a person ("Jokowi Tinjau", "Sri Mulyani Siap") are not part of it.
+- A comma inside a known body's name does not split it ("Badan Meteorologi, Klimatologi, dan
+  Geofisika"): the alias file's bodies with commas are found in the text first.
+- A known body before a person is split off ("Kementerian Komunikasi dan Informatika
+  Ferdinandus Setu").
+- "Gedung X" and "Kantor X" of a body X are X's building (a place) or X itself, never a new
+  organisation.
+- A known region (regions.tsv) is a place, named as the gazetteer names it.
+- Acronyms that are no entity in news use (indexer/data/not_entities.tsv) are no facet value.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from index_format.names import name_key
+from indexer.ner.aliases import AliasTable
+from indexer.ner.features import cap_rate_bucket
+from indexer.ner.lexicon import _ACRONYM_TAIL, _BODY_HEADS, _UPPER_RUN, _places
+from indexer.ner.regions import Region, region, regions
+
+# Capitalised at a sentence's start, never a name's first word.
+_CONNECTIVES = frozenset(
+    (
+        "Adapun", "Akan", "Apalagi", "Bagi", "Bahkan", "Bersama", "Dalam", "Dari",
+        "Demikian", "Dengan", "Di", "Hingga", "Ini", "Itu", "Jika", "Juga", "Kata",
+        "Kemudian", "Kepada", "Ketika", "Lalu", "Maka", "Meski", "Meskipun", "Menurut",
+        "Namun", "Oleh", "Pada", "Para", "Saat", "Sedangkan", "Sejak", "Selain",
+        "Selama", "Sementara", "Semua", "Setelah", "Sebelum", "Soal", "Tapi", "Terkait",
+        "Tetapi", "Untuk", "Walaupun", "Yakni", "Yaitu", "Yang"
+    )
+)  # fmt: skip
+# Title Case headline words news writes in lower case elsewhere but capitalised often enough
+# that clusters.tsv does not say so ("Jokowi Tinjau Penanganan Karhutla").
+_HEADLINE_WORDS = frozenset(
+    (
+        "tinjau", "tolak", "desak", "kerek", "bolehkan", "resmikan", "jadi", "terima",
+        "pimpin", "tunjuk", "lantik", "copot", "senin", "selasa", "rabu", "kamis",
+        "jumat", "sabtu", "minggu"
+    )
+)  # fmt: skip
+_WORD_AT_START = re.compile(r"(\S+)\s+")
+_LAST_WORD = re.compile(r"\s+(\S+)$")
+# "Gedung KPK", "Gedung Merah Putih KPK", "Kantor Kemenkominfo": a body's building.
+_PREMISES = re.compile(r"(?:Gedung|Kantor|Kompleks)(?:\s+Merah[\s-]+Putih)?\s+(\S.*)")
+
+
+# The last word of a ministry's name after "dan" (lexicon._MINISTRIES): a title's, not a name's.
+_TITLE_TAILS = frozenset(
+    (
+        "Informatika", "Rakyat", "Mineral", "Kehutanan", "Perikanan", "Olahraga",
+        "Ruang", "Kebudayaan", "Teknologi", "HAM", "UKM"
+    )
+)  # fmt: skip
+# A flight number after an airline ("Wings Air IW 1296"): no part of the name.
+_FLIGHT = re.compile(r"\s+[A-Z][A-Z0-9]\s?-?\s?\d{2,4}$")
+# Words before a person's name that make it a place's or a body's named after them ("Jalan
+# Gatot Subroto", "Bandara Soekarno-Hatta", "Universitas Cenderawasih").
+_NAMED_AFTER = {
+    **dict.fromkeys(
+        (
+            "Jalan", "Jl.", "Jl", "Jln.", "Jln", "Bandara", "Stadion", "Taman", "Lapangan",
+            "Masjid", "Museum", "Monumen", "Tol", "Pelabuhan", "Terminal", "Stasiun", "Gedung",
+            "Kampus", "RSPAD", "RSUD", "RSUP", "RS",
+        ),
+        "LOC",
+    ),
+    **dict.fromkeys(
+        ("Universitas", "Institut", "Yayasan", "Kodam", "Korem", "Kodim", "Polres", "Polda"),
+        "ORG",
+    ),
+}  # fmt: skip
+
+
+_NAMED_AFTER_WORDS = tuple(_NAMED_AFTER)
+# What the text before such a name ends with: one C-level test before named_after.
+NAMED_AFTER_ENDS = (*(f"{w} " for w in _NAMED_AFTER), ") ")
+
+
+def named_after(text: str, start: int) -> tuple[str, int] | None:
+    """(label, start of the head word) when the name at `start` follows a place's or body's
+    head word on the same line ("Jalan Gatot Subroto")."""
+    before = text[max(0, start - 12) : start].rstrip(" ")
+    bracketed = before.endswith(")")  # "Rumah Sakit Pusat Angkatan Darat (RSPAD) Gatot Subroto"
+    if bracketed:
+        before = before[:-1]
+    if not before.endswith(_NAMED_AFTER_WORDS):  # (most names: one C-level test)
+        return None
+    head = before.rsplit(None, 1)[-1].lstrip("(") if before.strip() else ""
+    label = _NAMED_AFTER.get(head)
+    if label is None:
+        return None
+    if bracketed:
+        return "", start  # the rest of a name written around its acronym: no name of its own
+    return label, max(0, start - 12) + before.rfind(head)
+
+
+def _pair(text: str, s: int, e: int, aliases: AliasTable) -> int | None:
+    """Where "TNI-Polri" (two bodies written as one) splits, if it is such a pair."""
+    dash = text.find("-", s, e)
+    if (
+        dash > s
+        and text.find(" ", s, e) < 0
+        and not known_body_name(text[s:e], aliases)
+        and known_body_name(text[s:dash], aliases)
+        and known_body_name(text[dash + 1 : e], aliases)
+    ):
+        return dash
+    return None
+
+
+def repair_spans(
+    text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable
+) -> list[tuple[str, int, int]]:
+    """The tagged spans with a known body cut at a comma or "dan" made whole again, two bodies
+    written as one ("TNI-Polri") made two, and places run together ("Kecamatan Samboja
+    Kabupaten Kutai Kartanegara") split at the inner region head. One pass, cheap tests first."""
+    tagged = comma_bodies(text, tagged, aliases)
+    out: list[tuple[str, int, int]] = []
+    for label, s, e in tagged:
+        if label == "ORG" and text.find("-", s, e) > s and (dash := _pair(text, s, e, aliases)):
+            out += [(label, s, dash), (label, dash + 1, e)]
+        elif (
+            label == "LOC"
+            and text.count(" ", s, e) >= 2
+            and (cuts := [m.start() for m in _INNER_REGION.finditer(text, s, e)])
+        ):
+            for a, b in zip([s, *(c + 1 for c in cuts)], [*cuts, e], strict=True):
+                out.append((label, a, b))
+        else:
+            out.append((label, s, e))
+    return out
+
+
+def known_body_name(name: str, aliases: AliasTable) -> bool:
+    """An acronym of two letters or more, or a body the alias file names."""
+    return (len(name) >= 2 and name.isupper() and name.isalpha()) or name_key(
+        name
+    ) in aliases.body_keys()
+
+
+def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    """[start, end) without connectives before the name and, for a person, without headline
+    verbs and other words news writes in lower case after it."""
+    # (A body's or place's name may start with a common noun: Kamar Dagang, Pasar Baru.)
+    while (m := _WORD_AT_START.match(text, start, end)) and (
+        m.group(1) in _CONNECTIVES
+        or (label == "PER" and m.group(1)[0].isupper() and _lower_word(m.group(1)))
+    ):
+        start = m.end()
+    if label == "PER":
+        # "Menteri Komunikasi dan Informatika Rudiantara": the tagger took the title's last word.
+        if (
+            text.endswith("dan ", 0, start)
+            and (m := _WORD_AT_START.match(text, start, end))
+            and m.group(1) in _TITLE_TAILS
+        ):
+            start = m.end()
+        while (m := _LAST_WORD.search(text, start, end)) and _lower_word(m.group(1)):
+            end = m.start()
+    elif label == "ORG" and (m := _FLIGHT.search(text, start, end)):
+        end = m.start()
+    return start, end
+
+
+@lru_cache(maxsize=50_000)
+def _lower_word(word: str) -> bool:
+    low = word.lower()
+    if low in _HEADLINE_WORDS:
+        return True
+    if not low.isalpha() or low[0] == word[0] or word.isupper():
+        return False  # a lower-case word inside a name ("dan"), or an acronym
+    return cap_rate_bucket(low) == "0" and low not in _BODY_HEADS_LOWER
+
+
+_BODY_HEADS_LOWER = frozenset(h.lower() for h in _BODY_HEADS)
+
+
+# Lower-case words a body's or place's name may hold ("Kementerian Hukum dan HAM", "Bank of
+# America", "RSU dr Soetomo", "Lapas kelas 1 Surabaya"); any other is a sentence's.
+_NAME_LOWER = frozenset(
+    (
+        "dan", "atau", "untuk", "bagi", "of", "the", "and", "for", "de", "di", "dari",
+        "der", "van", "von", "bin", "binti", "al", "el", "la", "le", "du", "da", "dos",
+        "y", "und", "dr", "kelas"
+    )
+)  # fmt: skip
+# First words of what is no person, body or place: an event or a document ("Liga Europa",
+# "Munas Golkar", "Surat Perintah Penghentian Penyidikan").
+_NOT_NAME_HEADS = frozenset(
+    (
+        "Liga", "Munas", "Musyawarah", "Kongres", "Piala", "Festival", "Konferensi",
+        "KTT", "Pilkada", "Pilpres", "Pileg", "Pemilu", "Olimpiade", "Rakernas",
+        "Rapimnas", "Rakornas", "Surat", "Undang-Undang", "UU", "RUU", "Perppu"
+    )
+)  # fmt: skip
+# The head of a body's name: a span that starts so is an organisation, even tagged a place
+# ("Dinas Bina Marga DKI Jakarta", "DPP NasDem"). (Not Rumah or Sekolah: hospitals and
+# schools are places too.)
+_BODY_FIRST = frozenset(
+    (
+        "Komisi", "Badan", "Kementerian", "Partai", "Dewan", "Majelis", "Mahkamah",
+        "Kejaksaan", "Kepolisian", "Polda", "Polres", "Dinas", "Lembaga", "Bank",
+        "Universitas", "Institut", "Pemerintah", "PT", "Perum", "Yayasan", "Asosiasi",
+        "Divisi", "Direktorat", "Ditjen", "Biro", "DPP", "DPD", "DPW", "DPC", "Pemprov",
+        "Pemkot", "Pemkab"
+    )
+)  # fmt: skip
+# Inner heads a place's span is split at: "Kecamatan Samboja Kabupaten Kutai Kartanegara".
+_INNER_REGION = re.compile(r"\s(?=(?:Kabupaten|Provinsi|Kecamatan|Kelurahan|Desa|Distrik)\s+[A-Z])")
+
+
+def looks_like_body(name: str) -> bool:
+    """A name tagged as a place that is a body's by its first word."""
+    return name.split(None, 1)[0] in _BODY_FIRST
+
+
+# A product or firmware code ("A520Fxxubcsi1", "N250"), not a name.
+_CODE = re.compile(r"[A-Za-z]+\d+[A-Za-z]+|[A-Z]\d{3,}")
+
+
+def flight_or_stray_code(text: str, start: int, end: int, aliases: AliasTable) -> bool:
+    """A two-letter acronym tagged as a body that no alias line knows and the article does not
+    define: a flight number's airline code ("JT 610"), initials, a unit. Too ambiguous to be
+    a facet value (BI, MK, UI are in the alias file)."""
+    name = text[start:end]
+    if len(name) != 2 or not name.isupper() or not name.isalpha():
+        return False
+    if aliases.lookup(name, "ORG") or aliases.only_label(name):
+        return False
+    return f"({name})" not in text
+
+
+def looks_like_debris(text: str, words: list[str]) -> bool:
+    """A span that is no name: a lower-case word a name does not hold ("Majelis hakim
+    Pengadilan..."), a colon ("Astana: Eric"), a list written with a slash ("DPR/DPD RI";
+    "Expansion/ACR" is read before), a code, or a run of digits ("M 6 1 dan M 6 0")."""
+    if len(words) == 1:  # most names: a word, checked cheaply
+        word = words[0]
+        return (
+            word in _NOT_NAME_HEADS
+            or ":" in word
+            or ("/" in word and not _ACRONYM_TAIL.match(word))  # "Kementerian/Lembaga", "K/L"
+            or (
+                len(word) < 3 and sum(c.isalpha() for c in word) < 2  # "F."
+            )
+            or (not word.isalpha() and _CODE.search(word) is not None)
+        )
+    if ":" in text or _CODE.search(text) or words[0] in _NOT_NAME_HEADS:
+        return True
+    if "/" in text and not _ACRONYM_TAIL.match(text):
+        return True
+    digits = 0
+    for w in words[1:]:
+        if w[0].islower() and w not in _NAME_LOWER:
+            return True
+        digits += w.isdigit()
+    return digits > 1
+
+
+# The last word of a body's name in English or sport: a name that ends so is no person's.
+_ORG_TAILS = frozenset(
+    (
+        "Center", "Centre", "Institute", "University", "College", "Group", "Foundation",
+        "Corporation", "Company", "Inc", "Ltd", "FC", "United", "Club", "Association",
+        "Agency", "Council", "Committee"
+    )
+)  # fmt: skip
+
+
+def not_a_place(name: str, aliases: AliasTable) -> bool:
+    """An acronym tagged as a place that no gazetteer or alias line knows as one ("ICJR"):
+    places are rarely written as acronyms, bodies mostly are."""
+    return (
+        len(name) >= 3
+        and name.isupper()
+        and name.isalpha()
+        and region(name) is None
+        and name_key(name) not in _places()
+        and aliases.lookup(name, "LOC") is None
+    )
+
+
+def not_a_person(name: str) -> bool:
+    """A name tagged as a person's that is a body's: an acronym of three letters or more (a
+    person's initials are in the alias file: SBY, JK), or an English body's last word."""
+    return (len(name) >= 3 and name.isupper() and name.isalpha()) or name.rsplit(None, 1)[
+        -1
+    ] in _ORG_TAILS
+
+
+def comma_bodies(
+    text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable
+) -> list[tuple[str, int, int]]:
+    """The tagged spans with each known body whose name holds a comma or "dan" as one ORG
+    span. Tried only where a tagged span stops at a comma or "dan" (where the tagger cuts),
+    with the names that start with the span's first word."""
+    patterns = _comma_patterns(aliases)
+    found: list[re.Match[str]] = []
+    for _, s, e in tagged:
+        if not text.startswith(_CUT_STARTS, e) or _CUT.match(text, e) is None:
+            continue
+        first = text[s:e].split(None, 1)[0].lower() if s < e else ""
+        for pattern in patterns.get(first, ()):
+            m = pattern.match(text, s)
+            if m is not None and m.end() > e:
+                found.append(m)
+                break
+    if not found:
+        return tagged
+    out = [t for t in tagged if not any(t[1] < m.end() and m.start() < t[2] for m in found)]
+    out += [("ORG", m.start(), m.end()) for m in found]
+    return sorted(out, key=lambda t: t[1])
+
+
+_CUT = re.compile(r"\s*,|\s+dan\s")
+_CUT_STARTS = (",", " ,", " dan ", "  ")  # what _CUT can match at, tested in C first
+
+
+def _comma_patterns(aliases: AliasTable) -> dict[str, list[re.Pattern[str]]]:
+    """First word (lower case) → patterns of the known bodies whose names hold a comma or
+    "dan" and start with it, longest name first."""
+    cached = aliases.derived.get("comma_bodies")
+    if cached is None:
+        cached = {}
+        for name in sorted(aliases.names_with_label("ORG"), key=len, reverse=True):
+            if "," not in name and " dan " not in name:
+                continue  # (the tagger cuts a name at a comma or at "dan")
+            words = re.findall(r"[^\s,]+", name)
+            # "dan" as the name has it; in a list with commas news may leave it out.
+            dan = r"(?:\s*,?\s+dan)?" if "," in name else r"\s*,?\s+dan"
+            body, after_dan = "", False
+            for w in words:
+                if w.lower() == "dan":
+                    after_dan = True
+                    continue
+                sep = "" if not body else dan + r"\s+" if after_dan else r"\s*,?\s+"
+                body += sep + re.escape(w)
+                after_dan = False
+            pattern = re.compile(rf"{body}(?!\w)", re.IGNORECASE)
+            cached.setdefault(words[0].lower(), []).append(pattern)
+        aliases.derived["comma_bodies"] = cached
+    return cached
+
+
+def known_body(name: str, aliases: AliasTable) -> bool:
+    """A body the alias file lists, by any of its names, or an acronym run (KPK, DPR RI)."""
+    return bool(_UPPER_RUN.fullmatch(name)) or name_key(name) in aliases.body_keys()
+
+
+def body_then_person(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
+    """Where the person starts in "Kementerian Komunikasi dan Informatika Ferdinandus Setu":
+    a known body of at least two words, then two to four capitalised words (None: no such)."""
+    if text.count(" ", start, end) < 3 or (
+        name_key(text[start:end].split(" ", 1)[0]) not in _body_first_words(aliases)
+    ):
+        return None
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for n in range(len(words) - 2, 1, -1):
+        rest = words[n:]
+        if len(rest) > 4 or not all(w.group(0)[0].isupper() for w in rest):
+            continue
+        head = text[start : start + words[n - 1].end()]
+        if name_key(head) in aliases.body_keys() and not any(
+            w.group(0) in _BODY_HEADS or region(w.group(0)) for w in rest
+        ):
+            return start + rest[0].start()
+    return None
+
+
+def _body_first_words(aliases: AliasTable) -> frozenset[str]:
+    cached = aliases.derived.get("body_first_words")
+    if cached is None:
+        cached = aliases.derived["body_first_words"] = frozenset(
+            k.split(" ", 1)[0] for k in aliases.body_keys() if " " in k
+        )
+    return cached
+
+
+def premises(surface: str, label: str, aliases: AliasTable, text: str) -> str | None:
+    """The canonical name of "Gedung X" / "Kantor X" when X is a body: X itself for an
+    organisation, "Gedung <X's canonical name>" for a place (None: not a body's building)."""
+    if not surface.startswith(("Gedung ", "Kantor ", "Kompleks ")):
+        return None
+    m = _PREMISES.fullmatch(surface)
+    if m is None or not known_body(m.group(1), aliases):
+        return None
+    body = aliases.lookup(m.group(1), "ORG", text) or m.group(1)
+    return body if label == "ORG" else f"Gedung {body}"
+
+
+def place_name(name: str) -> Region | None:
+    """The region `name` names, from the gazetteer."""
+    return region(name)
+
+
+@lru_cache(maxsize=1)
+def place_keys() -> frozenset[str]:
+    """Packaged places and every form of every region: what a name after a title is split at."""
+    return _places() | frozenset(regions())
+
+
+@lru_cache(maxsize=1)
+def not_entities() -> frozenset[str]:
+    """The names of indexer/data/not_entities.tsv, as written (case matters: SARA, not Sara)."""
+    text = (resources.files("indexer") / "data" / "not_entities.tsv").read_text(encoding="utf-8")
+    return frozenset(
+        line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
+    )

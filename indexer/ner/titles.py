@@ -1,0 +1,96 @@
+"""Titles before names: where a name after "Presiden Kazakhstan" starts, and what a span
+keeps once its titles and debris are stripped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set
+
+from index_format.names import name_key
+from indexer.ner.lexicon import (
+    _CAPITALISED_END,
+    _LOWER_LEAD,
+    _TITLE_FINALS,
+    _TITLE_STARTS,
+    _TITLE_WORD,
+    _TITLES_AT,
+    _TRAILING_RANK,
+)
+
+
+def _place_before(before: str, known: Set[str], known_last: Set[str]) -> int:
+    """Length of a place name (or other known name) that `before` ends with, else 0.
+
+    `known_last` holds the last word of each key of `known`: a key that `before` ends with
+    ends with the key of its last word, so most calls end after one lookup.
+    """
+    words = before.rsplit(None, 3)[-3:]  # before.split()[-3:]
+    last = name_key(words[-1]) if words else ""
+    if last and last.rpartition(" ")[2] not in known_last:
+        return 0
+    for n in (3, 2, 1):
+        if len(words) >= n and name_key(" ".join(words[-n:])) in known:
+            return len(" ".join(words[-n:]))
+    return 0
+
+
+def after_title(text: str, start: int, known: Set[str], known_last: Set[str]) -> bool:
+    """Is text[start:] the name after a title, as in "Presiden Rusia, Vladimir Putin"?"""
+    before = text[max(0, start - 80) : start].rstrip().rstrip(",").rstrip()
+    last = before.rsplit(None, 1)[-1] if before else ""
+    if last.islower() or not last:
+        return False  # titles are capitalised: a name after "di" or "kata" ends here
+    before = before[: len(before) - _place_before(before, known, known_last)].rstrip()
+    # A title ends in one of its literal words (and maybe a dot): most names fail this at once.
+    if not before or not before.rsplit(None, 1)[-1].rstrip(".").endswith(_TITLE_FINALS):
+        return False
+    # Anchored tries at the last few word starts: a search over the alternation was slow. A
+    # title inside a longer name ("Gedung Wisma Menpora, Senayan") is no title.
+    return any(
+        _TITLE_WORD.fullmatch(before, m.start())
+        and not _CAPITALISED_END.search(before, 0, m.start())
+        for m in _TITLE_STARTS.finditer(before, max(0, len(before) - 48))
+    )
+
+
+def split_known_prefix(text: str, start: int, end: int, known: Set[str]) -> tuple[int, int] | None:
+    """(end of a leading known name, start of the rest) inside [start, end), if any."""
+    if name_key(text[start:end]) in known:
+        return None  # "Wali Kota Jakarta Selatan": the whole span is the place
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for n in (4, 3, 2, 1):
+        if len(words) > n and name_key(" ".join(w.group(0) for w in words[:n])) in known:
+            rest = words[n]
+            if rest.group(0)[0].isupper():
+                return start + words[n - 1].end(), start + rest.start()
+    return None
+
+
+def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) past leading titles and surrounding punctuation."""
+    # Lower-case debris before a name ("maiwanews- Presiden ...") is not part of it.
+    if start < end and not "A" <= text[start] <= "Z":  # else no [^A-Z\s] to start it
+        lead = _LOWER_LEAD.match(text, start, end)
+        if lead and lead.end() < end:
+            start = lead.end()
+    m = _TITLES_AT.match(text, start, end)
+    if m:
+        start = m.end()
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] == "."):
+        end -= 1
+    # Half a parenthesis is scraping debris or a cut: "Persero) Tbk", "PT Jasa Marga (Persero".
+    close = text.find(")", start, end)
+    if close >= 0 and text.find("(", start, close) < 0:
+        return strip_titles(text, close + 1, end)
+    opened = text.rfind("(", start, end)
+    if opened >= 0 and text.find(")", opened, end) < 0:
+        return strip_titles(text, start, opened)
+    rank = _TRAILING_RANK.search(text, start, end)
+    if rank:
+        end = rank.start()
+    # A trailing dot belongs to an initial or title (H.), not to a name ending a sentence.
+    if end - start > 2 and text[end - 1] == "." and text[end - 3] != ".":
+        end -= 1
+    return start, end

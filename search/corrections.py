@@ -1,0 +1,98 @@
+"""The user's corrections (index_format.corrections) applied to one generation's entity facets.
+
+Works on the (document, value id) rows that search.facets counts with, after the archive's own
+merges: a merged or renamed value's rows take the target's id (a new value when the facet has
+none of that name), an excluded value's rows go, a retyped value's rows move to the other
+facet. Names are matched as `name_key` matches them (case and spacing do not matter). The old
+name keeps pointing at the rows, so a filter on either name finds every article.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index_format.corrections import Correction
+from index_format.names import name_key
+
+
+@dataclass
+class FacetRows:
+    doc: np.ndarray  # int32 document numbers, ascending
+    val: np.ndarray  # int32 value ids
+    names: list[str]  # id → name shown
+    ids: dict[str, int]  # any name the facet answers to → id
+
+
+def apply(rows: dict[str, FacetRows], corrections: list[Correction]) -> dict[str, FacetRows]:
+    """The entity facets' rows with `corrections` applied in order (the input is not changed)."""
+    out = {f: FacetRows(r.doc, r.val, list(r.names), dict(r.ids)) for f, r in rows.items()}
+    keys = {f: _keys(r) for f, r in out.items()}
+    remap = {f: np.arange(len(r.names), dtype=np.int32) for f, r in out.items()}
+    moved_rows: dict[str, list[tuple[np.ndarray, str]]] = {f: [] for f in rows}
+    for c in corrections:
+        for f in [c.facet] if c.facet else list(rows):
+            if c.op == "report" or f not in out:
+                continue
+            vid = out[f].ids.get(c.name, keys[f].get(name_key(c.name)))
+            if vid is None or remap[f][vid] < 0:
+                continue  # no such value (any more) in this facet
+            if c.op in ("merge", "rename"):
+                assert c.target is not None
+                tid = _id_for(out[f], keys[f], c.target, remap, f)  # (may grow remap[f])
+            now = remap[f] == remap[f][vid]  # every id that counts as this value now
+            if c.op in ("merge", "rename"):
+                remap[f][now] = tid
+                out[f].ids[c.name] = tid
+            elif c.op == "exclude":
+                remap[f][now] = -1
+                out[f].ids.pop(c.name, None)
+            elif c.op == "retype" and c.target != f and c.target in out:
+                docs = out[f].doc[np.isin(out[f].val, np.flatnonzero(now))]
+                moved_rows[c.target].append((np.unique(docs), out[f].names[remap[f][vid]]))
+                remap[f][now] = -1
+                out[f].ids.pop(c.name, None)
+    for f, r in out.items():
+        for docs, name in moved_rows[f]:
+            tid = _id_for(r, keys[f], name, remap, f)
+            r.doc = np.concatenate([r.doc, docs.astype(np.int32)])
+            r.val = np.concatenate([r.val, np.full(docs.size, tid, dtype=np.int32)])
+            remap[f] = np.append(remap[f], np.arange(remap[f].size, len(r.names), dtype=np.int32))
+        r.doc, r.val = dedupe(r.doc, remap[f][r.val])
+        for name, vid in list(r.ids.items()):  # names of values merged away follow them
+            if remap[f][vid] < 0:
+                del r.ids[name]
+            else:
+                r.ids[name] = int(remap[f][vid])
+    return out
+
+
+def _keys(r: FacetRows) -> dict[str, int]:
+    """name_key → id, for names typed in another case or spacing."""
+    return {name_key(name): vid for name, vid in r.ids.items()}
+
+
+def _id_for(
+    r: FacetRows, keys: dict[str, int], name: str, remap: dict[str, np.ndarray], f: str
+) -> int:
+    """The id `name` counts as in this facet, a new one if the facet has no such name."""
+    vid = r.ids.get(name, keys.get(name_key(name)))
+    if vid is not None and remap[f][vid] >= 0:
+        return int(remap[f][vid])
+    vid = len(r.names)
+    r.names.append(name)
+    r.ids[name] = keys[name_key(name)] = vid
+    remap[f] = np.append(remap[f], np.int32(vid))
+    return vid
+
+
+def dedupe(doc: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows without dropped values (-1), one per (document, value), ordered by document and
+    within a document as they were (a document lists its values in the order it names them)."""
+    keep = np.flatnonzero(val >= 0)
+    width = int(val.max()) + 1 if val.size else 1
+    _, first = np.unique(doc[keep].astype(np.int64) * width + val[keep], return_index=True)
+    rows = keep[np.sort(first)]
+    rows = rows[np.argsort(doc[rows], kind="stable")]
+    return doc[rows].astype(np.int32), val[rows].astype(np.int32)

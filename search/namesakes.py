@@ -1,0 +1,153 @@
+"""Short person names joined to a full name across the archive, article by article, when the
+article's context agrees (issue #20: namesakes stay apart).
+
+An article that writes only "Lukas", "Siti Nurbaya" or "Fickar" (a value that is the start, the
+end, a middle word, or the first and last words of longer person values) has nothing of its own to join it
+with. Its other entities decide: the full name F whose company it keeps (the organisations,
+places and people that come with F across the archive far more often than with any article,
+`profile`) takes the short name in that article, and only there. With no such agreement, or
+two full names agreeing as well, the article keeps its own value: "Sri Mulyani" beside Klaten
+and PDIP is not the finance minister.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# A value v is in F's company when at least MIN_TOGETHER articles name both and v is LIFT
+# times likelier beside F than in any article. At most MAX_CANDIDATES full names per short
+# name ("Agus" has hundreds): more is a common first name, not a short name.
+MIN_TOGETHER = 2
+LIFT = 4.0
+MAX_CANDIDATES = 8
+MIN_FULL_ARTICLES = 2
+# A full name as rare as "Cucu BJ Habibie" (2 articles, against 773 for BJ Habibie) is a
+# glued or stray value, not the entity the short name stands for.
+MIN_SHARE = 0.2
+
+
+@dataclass
+class Rows:
+    """One facet's (document, value id) rows, by document: rows of d are start[d]:start[d+1]."""
+
+    doc: np.ndarray
+    val: np.ndarray
+    start: np.ndarray
+    names: list[str]
+
+
+def _parts(name: str) -> list[tuple[str, ...]]:
+    """The shorter names that can stand for `name`: its first and last words, runs from its
+    start or end, its first and last word together."""
+    words = name.split()
+    out = {tuple(words[:k]) for k in range(1, len(words))}
+    out |= {tuple(words[-k:]) for k in range(1, len(words))}
+    if len(words) > 2:
+        out.add((words[0], words[-1]))
+        out.update((w,) for w in words[1:-1])  # "Fickar" of Abdul Fickar Hadjar
+    return list(out)
+
+
+def _glued(name: str, count: int, by_name: dict[str, int], counts: np.ndarray) -> bool:
+    """A name that is another person value with a word glued before it ("Besar Harry
+    Kurniawan", "Udara Polana B Pramesti": its end, of two words or more, is a value at least
+    as common). Such a value takes no short name. (A word after a name is more often its
+    own: Siti Nurbaya Bakar.)"""
+    words = name.split()
+    for k in range(2, len(words)):
+        other = by_name.get(" ".join(words[-k:]))
+        if other is not None and counts[other] >= count:
+            return True
+    return False
+
+
+def candidates(person: Rows, counts: np.ndarray) -> dict[int, list[int]]:
+    """Short person value id → the ids of the full names it can stand for."""
+    live = {i for i in np.flatnonzero(counts).tolist() if person.names[i]}
+    by_name = {person.names[i]: i for i in live}
+    by_part: dict[tuple[str, ...], list[int]] = {}
+    for i in live:
+        if (
+            counts[i] >= MIN_FULL_ARTICLES
+            and " " in person.names[i]
+            and not _glued(person.names[i], counts[i], by_name, counts)
+        ):
+            for part in _parts(person.names[i]):
+                by_part.setdefault(part, []).append(i)
+    out: dict[int, list[int]] = {}
+    for i in live:
+        full = by_part.get(tuple(person.names[i].split()))
+        if full and len(full) <= MAX_CANDIDATES:
+            out[i] = full
+    return out
+
+
+def _gather(
+    facets: Sequence[Rows], offsets: Sequence[int], docs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(i, value) for every value of every document docs[i], over all entity facets (each
+    facet's ids shifted by its offset), without a Python loop over documents."""
+    owners, values = [], []
+    for f, off in zip(facets, offsets, strict=True):
+        first, last = f.start[docs], f.start[docs + 1]
+        counts = last - first
+        total = int(counts.sum())
+        rows = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(total)
+        owners.append(np.repeat(np.arange(docs.size), counts))
+        values.append(f.val[rows].astype(np.int64) + off)
+    return np.concatenate(owners), np.concatenate(values)
+
+
+def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
+    """(row of the person facet, the full name's id) for each short name an article's context
+    joins to one full name. `facets[0]` is the person facet."""
+    person = facets[0]
+    counts = np.bincount(person.val, minlength=len(person.names))
+    short = {
+        p: [f for f in fs if counts[f] >= MIN_SHARE * counts[p]]
+        for p, fs in candidates(person, counts).items()
+    }
+    short = {p: fs for p, fs in short.items() if fs}
+    if not short:
+        return []
+    offsets = np.cumsum([0, *(len(f.names) for f in facets[:-1])]).tolist()
+    width = int(offsets[-1] + len(facets[-1].names))
+    df = np.concatenate([np.bincount(f.val, minlength=len(f.names)) for f in facets])
+    # Each full name's company: (full, value) pairs by key full * width + value.
+    fulls = np.array(sorted({f for fs in short.values() for f in fs}), dtype=np.int64)
+    full_rows = np.flatnonzero(np.isin(person.val, fulls))
+    owner, value = _gather(facets, offsets, person.doc[full_rows])
+    full_of = person.val[full_rows].astype(np.int64)[owner]
+    keys, together = np.unique(full_of * width + value, return_counts=True)
+    f_of, v_of = keys // width, keys % width
+    lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
+    company = keys[(together >= MIN_TOGETHER) & (lift >= LIFT) & (v_of != f_of)]
+    # Each short name's row against each of its full names: shared company, per row.
+    rows = np.flatnonzero(np.isin(person.val, list(short)))
+    pairs = [(r, f) for r, p in zip(rows.tolist(), person.val[rows].tolist(), strict=True)
+             for f in short[p]]  # fmt: skip
+    if not pairs or company.size == 0:
+        return []
+    pair_row = np.array([r for r, _ in pairs], dtype=np.int64)
+    pair_full = np.array([f for _, f in pairs], dtype=np.int64)
+    owner, value = _gather(facets, offsets, person.doc[pair_row])
+    shared = np.isin(pair_full[owner] * width + value, company)
+    score = np.bincount(owner[shared], minlength=len(pairs))
+    return _best(pair_row, pair_full, score)
+
+
+def _best(pair_row: np.ndarray, pair_full: np.ndarray, score: np.ndarray) -> list[tuple[int, int]]:
+    """Per row, the full name with the highest score, if above 0 and above every other."""
+    best: dict[int, tuple[int, int, int]] = {}  # row -> (score, full, runner-up score)
+    for r, f, sc in zip(pair_row.tolist(), pair_full.tolist(), score.tolist(), strict=True):
+        top = best.get(r)
+        if top is None:
+            best[r] = (sc, f, -1)
+        elif sc > top[0]:
+            best[r] = (sc, f, top[0])
+        else:
+            best[r] = (top[0], top[1], max(top[2], sc))
+    return [(r, f) for r, (sc, f, second) in best.items() if sc > 0 and sc > second]
