@@ -113,10 +113,13 @@ class FacetData:
                 variants.update(group.split(VALUE_SEP))
                 if PART_SEP + VALUE_SEP in group or group.endswith(PART_SEP):
                     apart.extend(_namesakes(docnum, group))
+        # Per entity facet: the names articles wrote → what they merged them into (entity pages).
+        self.written: dict[str, dict[str, str]] = {f: {} for f in entity_names}
         for variant, times in variants.items():
             facet, written, canonical = variant.split(PART_SEP)
             if canonical:  # (none: a namesake the article kept apart)
                 evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
+                self.written[facet].setdefault(written, canonical)
         self.live = live
         self._build_values(docs, vals, ids, evidence, apart)
         self._corrections = corrections

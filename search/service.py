@@ -27,6 +27,7 @@ from index_format import facets as registry
 from index_format.corrections import CORRECTIONS_NAME
 from index_format.generations import current_path, open_index
 from index_format.schema import split_keywords, stored_date
+from search import cooccurrence, entity_page
 from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
 from search.facets import FacetData
 from search.matching import Matched, Matcher
@@ -381,6 +382,27 @@ class SearchService:
             facets=values,
             score=score,
         )
+
+    # -- analyses (search.entity_page, search.cooccurrence) -------------------------------
+
+    @_one_at_a_time
+    def entity(
+        self, etype: str, name: str, *, latest: int = 10, **options: Any
+    ) -> entity_page.EntityPage:
+        """An entity's page (search.entity_page): raises EntityNotFound for an unknown one."""
+        gen = self._current()
+        page, mask = entity_page.entity_page(gen.facets, etype, name, **options)
+        ranked = gen.ranking.page(ParsedQuery(None), "newest", mask, 0, min(latest, page.count))
+        empty = ParsedQuery(None)
+        page.latest = [self._hit(gen, d, None, empty) for d, _ in ranked]
+        return page
+
+    @_one_at_a_time
+    def cooccurrence(self, req: SearchRequest, **options: Any) -> cooccurrence.CoGraph:
+        """The co-occurrence graph of the articles `req` counts (search.cooccurrence)."""
+        gen = self._current()
+        matched = gen.matcher.match(self.parse(req.q), req)
+        return cooccurrence.cooccurrence(gen.facets, matched.final, **options)
 
     # -- articles -------------------------------------------------------------------------
 

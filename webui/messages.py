@@ -77,6 +77,14 @@ ERRORS: dict[str, tuple[str, str]] = {
         "The type must be one of: {choices}.",
     ),
     "article_not_found": ("Artikel '{id}' tidak ditemukan.", "No article '{id}'."),
+    "entity_not_found": (
+        "Entitas {type} '{name}' tidak ditemukan dalam arsip.",
+        "No {type} '{name}' in the archive.",
+    ),
+    "entity_not_found.type": (
+        "Jenis entitas '{type}' tidak dikenal; pilih salah satu: {choices}.",
+        "Unknown entity type '{type}'; choose one of: {choices}.",
+    ),
     "index_unavailable": (
         "Indeks belum dibuat. Jalankan `telusur rebuild-index PATH` terlebih dahulu.",
         "No index has been built yet. Run `telusur rebuild-index PATH` first.",
