@@ -28,6 +28,7 @@ from index_format.corrections import CORRECTIONS_NAME
 from index_format.generations import current_path, open_index
 from index_format.schema import split_keywords, stored_date
 from search import cooccurrence, entity_page
+from search import series as coverage
 from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
 from search.facets import FacetData
 from search.matching import Matched, Matcher
@@ -403,6 +404,35 @@ class SearchService:
         gen = self._current()
         matched = gen.matcher.match(self.parse(req.q), req)
         return cooccurrence.cooccurrence(gen.facets, matched.final, **options)
+
+    @_one_at_a_time
+    def series(
+        self,
+        req: SearchRequest,
+        queries: tuple[str, ...] = (),
+        entities: tuple[tuple[str, str], ...] = (),
+        split: str | None = None,
+        top: int = 5,
+        interval: str | None = None,
+    ) -> coverage.SeriesResult:
+        """Coverage over time (search.series): each query, or each entity within `req`'s
+        search, or `req`'s search split by its top outlets; `req`'s filters and dates apply to
+        all. Raises EntityNotFound for an entity the index does not know."""
+        gen = self._current()
+        masks: list[tuple[str, Any]] = []
+        if split == "outlet":
+            base = gen.matcher.match(self.parse(req.q), req).final
+            masks = coverage.outlet_masks(gen.facets, base, top)
+        for text in queries or ((req.q,) if not entities and split is None else ()):
+            one = dataclasses.replace(req, q=text)
+            masks.append((text, gen.matcher.match(self.parse(text), one).final))
+        for etype, name in entities:
+            canonical, _ = entity_page.entity_mask(gen.facets, etype, name)
+            filters = {**req.filters, etype: (*req.selected(etype), canonical)}
+            one = dataclasses.replace(req, filters=filters)
+            masks.append((f"{etype}:{canonical}", gen.matcher.match(self.parse(req.q), one).final))
+        everything = gen.facets.live & gen.facets.date_mask(req.date_from, req.date_to)
+        return coverage.series(gen.facets, masks, everything, interval)
 
     # -- articles -------------------------------------------------------------------------
 

@@ -55,3 +55,22 @@ def test_the_map_of_kerusuhan_kazakhstan_draws_and_opens_in_networkx(
     assert g.graph["total"] == 6  # the six articles with both words
     assert g.edges["person:Kassym-Jomart Tokayev", "organisation:CSTO"]["weight"] == 5
     assert max(w for _, _, w in g.edges(data="weight")) <= 6
+
+
+def test_two_queries_compared_over_time_sum_to_their_totals(
+    kazakhstan: FlaskClient,  # noqa: F811
+) -> None:
+    body = kazakhstan.get("/api/series?compare=kerusuhan+kazakhstan&compare=demo+mahasiswa").json
+    assert len(body["series"]) == 2
+    for s in body["series"]:
+        search = kazakhstan.get("/api/search", query_string={"q": s["label"]}).json
+        assert s["total"] == search["total"] > 0
+        assert sum(s["counts"]) + s["undated"] == s["total"]
+        assert all(c <= a for c, a in zip(s["counts"], body["all"], strict=True))
+    # The same search as one series: the timeline the results page draws, bucket for bucket.
+    search = kazakhstan.get("/api/search?q=kerusuhan+kazakhstan").json
+    interval = search["date_interval"]
+    one = kazakhstan.get(f"/api/series?compare=kerusuhan+kazakhstan&interval={interval}").json
+    drawn = dict(zip(one["buckets"], one["series"][0]["counts"], strict=True))
+    timeline = {v["value"]: v["count"] for v in search["facets"]["published"]}
+    assert timeline == {b: c for b, c in drawn.items() if c}

@@ -13,13 +13,16 @@ from flask_smorest import Blueprint as ApiBlueprint
 from marshmallow import RAISE
 
 from index_format import facets as registry
-from webui import cograph
+from webui import cograph, coverage
 from webui.analysis_schemas import (
     CoGraphSchema,
     EntityArgsSchema,
     EntityPageSchema,
     MapArgsSchema,
     MapRequest,
+    SeriesArgsSchema,
+    SeriesRequest,
+    SeriesResponseSchema,
     load_args,
 )
 from webui.api import service
@@ -33,6 +36,21 @@ blp = ApiBlueprint(
 pages = Blueprint("analysis_pages", __name__)
 
 MAP_TYPES = {"graphml": "application/graphml+xml", "csv": "text/csv"}
+# The 200 of /api/cooccurrence: JSON, or a download with format=graphml|csv.
+MAP_RESPONSE = {
+    "description": "The graph (JSON), or GraphML, or its edges as CSV (`format`)",
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/CoGraph"}},
+        **{t: {"schema": {"type": "string"}} for t in MAP_TYPES.values()},
+    },
+}
+SERIES_RESPONSE = {
+    "description": "The series (JSON), or CSV with a column per series (`format`)",
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/SeriesResponse"}},
+        "text/csv": {"schema": {"type": "string"}},
+    },
+}
 
 
 def entity_page_url(etype: str, name: str) -> str:
@@ -65,6 +83,7 @@ class EntityResource(MethodView):
 class CooccurrenceResource(MethodView):
     @blp.arguments(MapArgsSchema, location="query", unknown=RAISE, error_status_code=400)
     @blp.response(200, CoGraphSchema)
+    @blp.doc(responses={"200": MAP_RESPONSE})
     @blp.alt_response(400, schema=ApiErrorSchema, description="Invalid parameters or query")
     def get(self, args: MapRequest) -> Any:
         """Who appears with whom in a search's articles (the search's parameters): the most
@@ -78,6 +97,38 @@ class CooccurrenceResource(MethodView):
         name = "telusur-peta." + ("graphml" if args.format == "graphml" else "csv")
         resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return resp
+
+
+@blp.route("/series")
+class SeriesResource(MethodView):
+    @blp.arguments(SeriesArgsSchema, location="query", unknown=RAISE, error_status_code=400)
+    @blp.response(200, SeriesResponseSchema)
+    @blp.doc(responses={"200": SERIES_RESPONSE})
+    @blp.alt_response(400, schema=ApiErrorSchema, description="Invalid parameters or query")
+    @blp.alt_response(404, schema=ApiErrorSchema, description="An entity the index lacks")
+    def get(self, args: SeriesRequest) -> Any:
+        """Coverage over time: up to five queries (`compare`) or entities (`entity=type:name`)
+        on one axis, or the search split by its top outlets (`split=outlet`), as counts or as
+        shares of all articles per interval (`normalize=share`). The search's filters and
+        dates apply to every series; each series' counts plus its `undated` add up to its
+        `total`. `format=csv` downloads it."""
+        result = _series(args)
+        if args.format == "csv":
+            resp = Response(coverage.series_csv(result, args.normalize), mimetype="text/csv")
+            resp.headers["Content-Disposition"] = 'attachment; filename="telusur-tren.csv"'
+            return resp
+        return coverage.as_json(result, args.normalize)
+
+
+def _series(args: SeriesRequest) -> Any:
+    return service().series(
+        args.search,
+        queries=args.compare,
+        entities=args.entity,
+        split=args.split,
+        top=args.top,
+        interval=args.interval,
+    )
 
 
 # -- pages --------------------------------------------------------------------------------
@@ -125,3 +176,27 @@ def map_view() -> Any:
 
 def _encode(items: list[tuple[str, str]]) -> str:
     return urlencode(items)
+
+
+@pages.get("/tren")
+def series_view() -> Any:
+    args: SeriesRequest = load_args(SeriesArgsSchema(), _page_args(request.args))
+    result = _series(args) if (args.compare or args.entity or args.search.q) else None
+    stacked = args.split == "outlet"
+    lines, top = coverage.chart(result, args.normalize, stacked) if result else ([], 0.0)
+    export = [(k, v) for k, v in request.args.items(multi=True) if k not in ("format", "lang")]
+    return render_template(
+        "series.html",
+        req=args.search,
+        args=args,
+        result=result,
+        lines=lines,
+        top=top,
+        stacked=stacked,
+        width=coverage.WIDTH,
+        height=coverage.HEIGHT,
+        pad=coverage.PAD,
+        slots=list(range(5)),
+        csv_url="/api/series?" + _encode([*export, ("format", "csv")]),
+        json_url="/api/series?" + _encode(export),
+    )

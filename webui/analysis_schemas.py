@@ -6,12 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load
-from marshmallow.validate import OneOf, Range
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
+from marshmallow.validate import Length, OneOf, Range
 
+from index_format import facets as registry
 from search.cooccurrence import MAX_NODES
 from search.entity_page import CO_SORTS, MIN_CO_COUNT
 from search.models import SearchRequest
+from search.query import MAX_QUERY_LENGTH
+from search.series import MAX_SERIES
+from webui.ops import SERIES_LISTS
 from webui.schemas import LIST_ARGS, AsciiInteger, FacetValueSchema, HitSchema, SearchArgsSchema
 
 INTERVALS = ("day", "week", "month", "year")
@@ -119,7 +123,7 @@ def load_args(schema: Schema, args: Any) -> Any:
     data: dict[str, Any] = {}
     for key in args:
         values = args.getlist(key)
-        if key in LIST_ARGS:
+        if key in LIST_ARGS or key in SERIES_LISTS:
             data[key] = values
         elif len(values) > 1:
             raise ValidationError({key: ["Given more than once."]})
@@ -146,3 +150,105 @@ class CoGraphSchema(Schema):
     total = fields.Integer(required=True, metadata={"description": "Articles the search counts"})
     nodes = fields.List(fields.Nested(NodeSchema), required=True)
     edges = fields.List(fields.Nested(EdgeSchema), required=True)
+
+
+# -- coverage over time (search.series) -----------------------------------------------------
+
+
+@dataclass
+class SeriesRequest:
+    search: SearchRequest
+    compare: tuple[str, ...] = ()
+    entity: tuple[tuple[str, str], ...] = ()
+    split: str | None = None
+    top: int = 5
+    interval: str | None = None
+    normalize: str = "count"
+    format: str = "json"
+
+
+def _entity_value(text: str) -> None:
+    etype, sep, name = text.partition(":")
+    if not sep or etype not in registry.entity_names() or not name.strip():
+        raise ValidationError(
+            f"Must be type:name, type one of: {', '.join(registry.entity_names())}."
+        )
+
+
+class _SeriesArgs(SearchArgsSchema):
+    compare = fields.List(
+        fields.String(validate=Length(min=1, max=MAX_QUERY_LENGTH)),
+        load_default=list,
+        validate=Length(max=MAX_SERIES),
+        metadata={"description": "Repeatable: a query per series (the filters apply to each)"},
+    )
+    entity = fields.List(
+        fields.String(validate=[Length(min=3, max=210), _entity_value]),
+        load_default=list,
+        validate=Length(max=MAX_SERIES),
+        metadata={"description": "Repeatable: type:name, an entity per series (within `q`)"},
+    )
+    split = fields.String(
+        load_default=None,
+        validate=OneOf(["outlet"]),
+        metadata={"description": "outlet: the search split by its top outlets (stacked)"},
+    )
+    top = AsciiInteger(
+        load_default=5,
+        validate=Range(min=1, max=MAX_SERIES),
+        metadata={"description": "Outlets of split=outlet (the rest is one more series)"},
+    )
+    interval = fields.String(load_default=None, validate=OneOf(INTERVALS))
+    normalize = fields.String(
+        load_default="count",
+        validate=OneOf(["count", "share"]),
+        metadata={"description": "share: of all the archive's articles in each interval"},
+    )
+    format = fields.String(load_default="json", validate=OneOf(["json", "csv"]))
+
+    @validates_schema
+    def _at_most_five(self, data: dict[str, Any], **_: Any) -> None:
+        n = len(data.get("compare") or ()) + len(data.get("entity") or ())
+        if n > MAX_SERIES:
+            raise ValidationError(f"Longer than maximum length {MAX_SERIES}.", field_name="compare")
+        if data.get("split") and n:
+            raise ValidationError("Not with compare or entity.", field_name="split")
+
+    @post_load
+    def _to_request(self, data: dict[str, Any], **kwargs: Any) -> SeriesRequest:
+        extra = {k: data.pop(k) for k in ("split", "top", "interval", "normalize", "format")}
+        compare = tuple(dict.fromkeys(data.pop("compare")))
+        entity = tuple(
+            (t, n.strip())
+            for t, _, n in (e.partition(":") for e in dict.fromkeys(data.pop("entity")))
+        )
+        return SeriesRequest(super()._to_request(data, **kwargs), compare, entity, **extra)
+
+
+SeriesArgsSchema = _SeriesArgs
+
+
+class SeriesSchema(Schema):
+    label = fields.String(
+        required=True, metadata={"description": "The query, type:name, or the outlet"}
+    )
+    total = fields.Integer(required=True, metadata={"description": "Articles its search counts"})
+    undated = fields.Integer(
+        required=True, metadata={"description": "Of them, without a date: on no interval"}
+    )
+    values = fields.List(
+        fields.Float(),
+        required=True,
+        metadata={"description": "Per bucket: counts, or shares with normalize=share"},
+    )
+    counts = fields.List(fields.Integer(), required=True)
+
+
+class SeriesResponseSchema(Schema):
+    interval = fields.String(required=True)
+    normalize = fields.String(required=True)
+    buckets = fields.List(fields.String(), required=True)
+    all = fields.List(
+        fields.Integer(), metadata={"description": "Every article of the archive per bucket"}
+    )
+    series = fields.List(fields.Nested(SeriesSchema), required=True)

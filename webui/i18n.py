@@ -196,6 +196,21 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Line width = articles naming both. Click an entity to filter.",
     ),
     "map_empty": ("Tidak ada entitas dalam berita ini.", "No entity in these articles."),
+    "series_title": ("Tren pemberitaan", "Coverage over time"),
+    "series_query": ("Kueri {n}", "Query {n}"),
+    "series_normalize": ("Tampilkan", "Show"),
+    "series_count": ("jumlah berita", "article counts"),
+    "series_share": ("porsi dari semua berita", "share of all articles"),
+    "series_interval": ("Per", "Per"),
+    "series_auto": ("otomatis", "automatic"),
+    "series_others": ("media lainnya", "other outlets"),
+    "series_undated": ("{n} tanpa tanggal", "{n} undated"),
+    "series_help": (
+        "Bandingkan sampai lima kueri dari waktu ke waktu.",
+        "Compare up to five queries over time.",
+    ),
+    "series_link": ("Tren", "Over time"),
+    "series_by_outlet": ("Tren per media", "Over time by outlet"),
 }
 
 MONTHS = {

@@ -129,6 +129,8 @@ _FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("repeated", re.compile(r"Given more than once\.")),
     ("from_after_to", re.compile(r"'from' must not be after 'to'\.")),
     ("not_json", re.compile(r"Expected a JSON object\.")),
+    ("not_with", re.compile(r"Not with (?P<other>.+)\.")),
+    ("entity_value", re.compile(r"Must be type:name, type one of: (?P<choices>.*)\.")),
     (
         "too_many_parameters",
         re.compile(r"Too many parameters \((?P<count>\d+); at most (?P<max>\d+)\)\."),
@@ -159,6 +161,11 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
         "'from' must not be after 'to'.",
     ),
     "not_json": ("Harus berupa objek JSON.", "Expected a JSON object."),
+    "not_with": ("Tidak bisa bersama {other}.", "Not with {other}."),
+    "entity_value": (
+        "Tulis jenis:nama, jenis salah satu dari: {choices}.",
+        "Must be type:name, type one of: {choices}.",
+    ),
     "too_many_parameters": (
         "Terlalu banyak parameter ({count}; maksimal {max}).",
         "Too many parameters ({count}; at most {max}).",

@@ -191,3 +191,13 @@ def test_a_merged_variant_opens_the_canonical_entity_and_is_listed(kemenkeu: Fla
         body = kemenkeu.get(f"/api/entities/organisation/{quote(name)}").json
         assert body["name"] == "Kementerian Keuangan" and body["count"] == 4, name
         assert "Kemenkeu" in body["variants"]
+
+
+def test_the_results_page_links_to_its_map_and_its_outlets_over_time(client: FlaskClient) -> None:
+    page = BeautifulSoup(client.get("/?q=banjir&outlet=Warta+Timur").text, "html.parser")
+    map_url = page.select_one("#map-link")["href"]
+    assert map_url == "/peta?q=banjir&outlet=Warta+Timur"
+    drawn = BeautifulSoup(client.get(map_url).text, "html.parser")
+    assert drawn.select_one("#map")["data-total"] == "1"  # a2: the search's own articles
+    series = client.get(page.select_one("#series-link")["href"])
+    assert series.status_code == 200 and "series-chart" in series.text
