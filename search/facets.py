@@ -25,6 +25,7 @@ from index_format.names import name_key
 from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
 from search import corrections as user
 from search import namesakes
+from search.added import added_times
 from search.entity_merge import (
     archive_merges,
     case_merges,
@@ -121,6 +122,7 @@ class FacetData:
                 evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
                 self.written[facet].setdefault(written, canonical)
         self.live = live
+        self.added = added_times(reader, n)  # when each entered the index (since=, feeds)
         self._build_values(docs, vals, ids, evidence, apart)
         self._corrections = corrections
         self._state: tuple[int, int] | None = None

@@ -29,6 +29,7 @@ from index_format.generations import current_path, open_index
 from index_format.schema import split_keywords, stored_date
 from search import cooccurrence, entity_page
 from search import series as coverage
+from search.added import as_datetime, newest_first
 from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
 from search.facets import FacetData
 from search.matching import Matched, Matcher
@@ -382,6 +383,7 @@ class SearchService:
             entities=_entities(values),
             facets=values,
             score=score,
+            added=as_datetime(fields.get("added")),
         )
 
     # -- analyses (search.entity_page, search.cooccurrence) -------------------------------
@@ -433,6 +435,15 @@ class SearchService:
             masks.append((f"{etype}:{canonical}", gen.matcher.match(self.parse(req.q), one).final))
         everything = gen.facets.live & gen.facets.date_mask(req.date_from, req.date_to)
         return coverage.series(gen.facets, masks, everything, interval)
+
+    @_one_at_a_time
+    def newest(self, req: SearchRequest, limit: int) -> list[Hit]:
+        """The articles `req` counts, the most recently added to the index first (a feed)."""
+        gen = self._current()
+        parsed = self.parse(req.q)
+        final = gen.matcher.match(parsed, req).final
+        docs = newest_first(gen.facets.added, gen.facets.day, final, limit)
+        return [self._hit(gen, d, None, parsed) for d in docs]
 
     # -- articles -------------------------------------------------------------------------
 

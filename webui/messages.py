@@ -121,6 +121,7 @@ _FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("one_of", re.compile(r"Must be one of: (?P<choices>.*)\.")),
     ("not_integer", re.compile(r"Not a valid integer\.")),
     ("not_date", re.compile(r"Not a valid date\.")),
+    ("not_datetime", re.compile(r"Not a valid datetime\.")),
     ("not_boolean", re.compile(r"Not a valid boolean\.")),
     ("not_string", re.compile(r"Not a valid string\.")),
     ("not_list", re.compile(r"Not a valid list\.")),
@@ -150,6 +151,10 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "one_of": ("Harus salah satu dari: {choices}.", "Must be one of: {choices}."),
     "not_integer": ("Bukan bilangan bulat.", "Not a valid integer."),
     "not_date": ("Bukan tanggal yang valid (YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD)."),
+    "not_datetime": (
+        "Bukan waktu yang valid (ISO 8601, mis. 2026-12-06T04:00:00Z).",
+        "Not a valid time (ISO 8601, e.g. 2026-12-06T04:00:00Z).",
+    ),
     "not_boolean": ("Harus 1/0 atau true/false.", "Must be 1/0 or true/false."),
     "not_string": ("Bukan teks.", "Not a valid string."),
     "not_list": ("Bukan daftar.", "Not a valid list."),
