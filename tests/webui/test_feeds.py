@@ -150,12 +150,13 @@ def test_the_results_page_marks_what_is_new_since(updated: FlaskClient) -> None:
     assert plain.select_one("#feed-link")["href"] == "/feeds/search.atom?q=banjir"
 
 
+@pytest.mark.parametrize("history", HISTORIES)
 def test_a_rebuild_keeps_when_each_article_was_added(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history: str
 ) -> None:
     index_dir = tmp_path / "index"
     _at(monkeypatch, BUILT)
-    build_index(index_dir, SMALL_CORPUS)
+    build_index(index_dir, SMALL_CORPUS, history)  # segments, deletions: each id found once
     _at(monkeypatch, UPDATED)
     build_index(index_dir, [*SMALL_CORPUS, NEW])  # the archive with one more article
     hits = _client(index_dir).get("/api/search?per_page=50").json["hits"]
