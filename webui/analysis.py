@@ -146,6 +146,7 @@ def entity_view(etype: str, name: str) -> Any:
         timeline=bars(page.timeline, page.interval),
         bar_url=lambda bar: _url([(etype, page.name)], **{"from": str(bar.start)}, to=str(bar.end)),
         map_url="/peta?" + _encode([(etype, page.name)]),
+        series_url="/tren?" + _encode([(etype, page.name), ("split", "outlet")]),
         filter_url=lambda t, n: _url([(etype, page.name), (t, n)]),
         article_url=lambda doc_id: f"/articles/{quote(doc_id, safe='')}",
     )

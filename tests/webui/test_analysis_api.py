@@ -88,6 +88,9 @@ def test_the_entity_page_shows_what_the_api_counts(client: FlaskClient) -> None:
     assert soup.select_one("#entity")["data-count"] == "2"
     links = {a.get_text(): a["href"] for a in soup.select("#cooccurring a.entity-link")}
     assert links["BPBD"] == "/entitas/organisation/BPBD"
+    for link in ("#entity-search", "#entity-map", "#entity-series"):  # each opens
+        href = soup.select_one(link)["href"]
+        assert "person=Rahmat+Hidayat" in href and client.get(href).status_code == 200, href
     assert [a.get_text() for a in soup.select("#latest h3 a")] == [
         "Banjir susulan di Bekasi",
         "Banjir melanda Bekasi",
