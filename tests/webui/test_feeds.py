@@ -148,6 +148,8 @@ def test_the_results_page_marks_what_is_new_since(updated: FlaskClient) -> None:
     plain = BeautifulSoup(updated.get("/?q=banjir").text, "html.parser")
     assert not plain.select(".new-since")
     assert plain.select_one("#feed-link")["href"] == "/feeds/search.atom?q=banjir"
+    found = plain.select_one("head link[rel=alternate][type='application/atom+xml']")
+    assert found["href"] == "/feeds/search.atom?q=banjir"  # readers discover it themselves
 
 
 @pytest.mark.parametrize("history", HISTORIES)
