@@ -11,9 +11,13 @@ import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
+from tests.conftest import NEWS, SEEDS
 from tests.test_counts_clickid import kazakhstan  # noqa: F401 (the fixture)
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not NEWS.exists() or not SEEDS.exists(), reason="needs ../shared"),
+]
 
 
 def test_tokayev_appears_with_putin_and_the_csto(kazakhstan: FlaskClient) -> None:  # noqa: F811
