@@ -23,6 +23,7 @@ from index_format.generations import (
     remove_old_generations,
 )
 from index_format.schema import build_schema
+from indexer.added import previous_added, with_added
 from indexer.date_evidence import ArchiveYears, DateSpan
 from indexer.journal import changed_since, replay
 from indexer.models import RawRecord, Skipped
@@ -168,14 +169,17 @@ def rebuild_index(
             summary.replayed = replay(building, current, ids)
 
     try:
-        with new_generation(
-            index_dir, lock_wait=lock_wait, on_wait=on_wait, before_swap=catch_up
-        ) as gen:
+        with (
+            previous_added(index_dir) as first_added,
+            new_generation(
+                index_dir, lock_wait=lock_wait, on_wait=on_wait, before_swap=catch_up
+            ) as gen,
+        ):
             ix = index.create_in(gen.building, build_schema())
             writer = open_writer(ix, limitmb=SEGMENT_MB)
             try:
                 writer.feed(
-                    read_archive(paths, follow_links=follow_links),
+                    with_added(read_archive(paths, follow_links=follow_links), first_added),
                     summary,
                     keep=lambda record: superseded(record, last),
                     today=today,

@@ -259,7 +259,11 @@ def _upsert(
     except Exception as e:  # an extraction bug must cost one article, not the update
         summary.skipped.append(skipped_for(record, e))
         return
-    writer.update_document(**to_document(article))
+    article.added = stored.get("added")  # a replaced article keeps when it first came in
+    doc = to_document(article)
+    if "added" not in writer.schema:  # an index written before the field: as it was
+        del doc["added"]
+    writer.update_document(**doc)
     summary.dates[date_outcome(article)] += 1
     summary.changed_ids.append(record.doc_id)
     if docnum is None:

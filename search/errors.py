@@ -9,6 +9,7 @@ from index_format.errors import RebuildNeeded, TelusurError
 
 __all__ = [
     "ArticleNotFound",
+    "EntityNotFound",
     "IndexUnavailable",
     "InvalidQuery",
     "RebuildNeeded",
@@ -37,3 +38,10 @@ class IndexUnavailable(TelusurError):
 
     status = 503
     code = "index_unavailable"
+
+
+class EntityNotFound(TelusurError):
+    """No entity of that type and name in the index (codes entity_not_found.*)."""
+
+    status = 404
+    code = "entity_not_found"

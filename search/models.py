@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -28,6 +28,7 @@ class SearchRequest:
     facet_size: int = 20  # values listed per facet (selected values always listed as well)
     facets: tuple[str, ...] | None = None  # the facet lists to compute (None: every one)
     as_typed: bool = False  # no correction of a query that finds nothing (SearchResult.corrected)
+    since: datetime | None = None  # only articles added to the index after it (search.added)
 
     def __post_init__(self) -> None:
         for name in ("filters", "exclude"):
@@ -45,6 +46,7 @@ class SearchRequest:
     def is_empty(self) -> bool:
         """No query and no filter: nothing was asked."""
         asked = self.q.strip() or self.filters or self.exclude or self.date_from or self.date_to
+        asked = asked or self.since
         return not asked
 
 
@@ -59,6 +61,7 @@ class Hit:
     entities: dict[str, list[str]]  # the entity facets' values (facets holds them too)
     facets: dict[str, list[str]]  # every facet's values, entities by their canonical names
     score: float | None = None
+    added: datetime | None = None  # when it entered the index (None: not recorded)
 
 
 @dataclass

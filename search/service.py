@@ -27,6 +27,9 @@ from index_format import facets as registry
 from index_format.corrections import CORRECTIONS_NAME
 from index_format.generations import current_path, open_index
 from index_format.schema import split_keywords, stored_date
+from search import cooccurrence, entity_page
+from search import series as coverage
+from search.added import as_datetime, newest_first
 from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
 from search.facets import FacetData
 from search.matching import Matched, Matcher
@@ -380,7 +383,67 @@ class SearchService:
             entities=_entities(values),
             facets=values,
             score=score,
+            added=as_datetime(fields.get("added")),
         )
+
+    # -- analyses (search.entity_page, search.cooccurrence) -------------------------------
+
+    @_one_at_a_time
+    def entity(
+        self, etype: str, name: str, *, latest: int = 10, **options: Any
+    ) -> entity_page.EntityPage:
+        """An entity's page (search.entity_page): raises EntityNotFound for an unknown one."""
+        gen = self._current()
+        page, mask = entity_page.entity_page(gen.facets, etype, name, **options)
+        ranked = gen.ranking.page(ParsedQuery(None), "newest", mask, 0, min(latest, page.count))
+        empty = ParsedQuery(None)
+        page.latest = [self._hit(gen, d, None, empty) for d, _ in ranked]
+        return page
+
+    @_one_at_a_time
+    def cooccurrence(self, req: SearchRequest, **options: Any) -> cooccurrence.CoGraph:
+        """The co-occurrence graph of the articles `req` counts (search.cooccurrence)."""
+        gen = self._current()
+        matched = gen.matcher.match(self.parse(req.q), req)
+        return cooccurrence.cooccurrence(gen.facets, matched.final, **options)
+
+    @_one_at_a_time
+    def series(
+        self,
+        req: SearchRequest,
+        queries: tuple[str, ...] = (),
+        entities: tuple[tuple[str, str], ...] = (),
+        split: str | None = None,
+        top: int = 5,
+        interval: str | None = None,
+    ) -> coverage.SeriesResult:
+        """Coverage over time (search.series): each query, or each entity within `req`'s
+        search, or `req`'s search split by its top outlets; `req`'s filters and dates apply to
+        all. Raises EntityNotFound for an entity the index does not know."""
+        gen = self._current()
+        masks: list[tuple[str, Any]] = []
+        if split == "outlet":
+            base = gen.matcher.match(self.parse(req.q), req).final
+            masks = coverage.outlet_masks(gen.facets, base, top)
+        for text in queries or ((req.q,) if not entities and split is None else ()):
+            one = dataclasses.replace(req, q=text)
+            masks.append((text, gen.matcher.match(self.parse(text), one).final))
+        for etype, name in entities:
+            canonical, _ = entity_page.entity_mask(gen.facets, etype, name)
+            filters = {**req.filters, etype: (*req.selected(etype), canonical)}
+            one = dataclasses.replace(req, filters=filters)
+            masks.append((f"{etype}:{canonical}", gen.matcher.match(self.parse(req.q), one).final))
+        everything = gen.facets.live & gen.facets.date_mask(req.date_from, req.date_to)
+        return coverage.series(gen.facets, masks, everything, interval)
+
+    @_one_at_a_time
+    def newest(self, req: SearchRequest, limit: int) -> list[Hit]:
+        """The articles `req` counts, the most recently added to the index first (a feed)."""
+        gen = self._current()
+        parsed = self.parse(req.q)
+        final = gen.matcher.match(parsed, req).final
+        docs = newest_first(gen.facets.added, gen.facets.day, final, limit)
+        return [self._hit(gen, d, None, parsed) for d in docs]
 
     # -- articles -------------------------------------------------------------------------
 

@@ -166,6 +166,60 @@ STRINGS: dict[str, tuple[str, str]] = {
     "correct_note": ("Catatan", "Note"),
     "correct_by": ("Nama Anda", "Your name"),
     "correct_send": ("Kirim", "Send"),
+    # Analyses (webui/analysis.py): entity pages, the co-occurrence map, feeds.
+    "entity_page_link": ("Halaman {name}", "The page of {name}"),
+    "entity_variants": ("Juga ditulis", "Also written"),
+    "entity_all_articles": ("Semua beritanya", "All its articles"),
+    "entity_outlets": ("Media yang paling sering menyebut", "Outlets naming it most"),
+    "entity_latest": ("Berita terbaru", "Latest articles"),
+    "entity_name": ("Nama", "Name"),
+    "entity_together": ("Berita bersama", "Articles together"),
+    "entity_together_link": ("Berita yang menyebut {a} dan {b}", "Articles naming {a} and {b}"),
+    "entity_lift": ("Kekhasan", "Lift"),
+    "cooccurring": ("Sering disebut bersama", "Named together with"),
+    "cooccurring_help": (
+        "Diurutkan menurut seberapa khas pasangan itu (jumlah berita bersama × log2 kekhasan). "
+        "Kekhasan 10× berarti keduanya muncul bersama sepuluh kali lebih sering daripada "
+        "kebetulan; nama yang ada di mana-mana mendekati 1×.",
+        "Ranked by how specific the pair is (articles together × log2 lift). A lift of 10× "
+        "means the two appear together ten times more often than chance would have it; a "
+        "name found everywhere is close to 1×.",
+    ),
+    "map_link": ("Peta keterkaitan", "Co-occurrence map"),
+    "map_title": ("Peta keterkaitan", "Who appears with whom"),
+    "map_summary": (
+        "{n} berita · {nodes} entitas · {edges} hubungan",
+        "{n} articles · {nodes} entities · {edges} links",
+    ),
+    "map_help": (
+        "Tebal garis = jumlah berita yang menyebut keduanya. Klik entitas untuk menyaring.",
+        "Line width = articles naming both. Click an entity to filter.",
+    ),
+    "map_empty": ("Tidak ada entitas dalam berita ini.", "No entity in these articles."),
+    "new_since": ("baru", "new"),
+    "new_since_title": ("Masuk arsip {time}", "Added to the archive {time}"),
+    "new_since_note": (
+        "Hanya berita yang masuk arsip sesudah {time}.",
+        "Only the articles added to the archive after {time}.",
+    ),
+    "feed_link": ("Ikuti (Atom)", "Follow (Atom feed)"),
+    "feed_title": ("Telusur: {q}", "Telusur: {q}"),
+    "feed_all": ("semua berita", "every article"),
+    "series_title": ("Tren pemberitaan", "Coverage over time"),
+    "series_query": ("Kueri {n}", "Query {n}"),
+    "series_normalize": ("Tampilkan", "Show"),
+    "series_count": ("jumlah berita", "article counts"),
+    "series_share": ("porsi dari semua berita", "share of all articles"),
+    "series_interval": ("Per", "Per"),
+    "series_auto": ("otomatis", "automatic"),
+    "series_others": ("media lainnya", "other outlets"),
+    "series_undated": ("{n} tanpa tanggal", "{n} undated"),
+    "series_help": (
+        "Bandingkan sampai lima kueri dari waktu ke waktu.",
+        "Compare up to five queries over time.",
+    ),
+    "series_link": ("Tren", "Over time"),
+    "series_by_outlet": ("Tren per media", "Over time by outlet"),
 }
 
 MONTHS = {

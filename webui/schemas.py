@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
@@ -92,6 +93,14 @@ class _SearchArgs(Schema):
         validate=Range(min=1, max=MAX_FACET_SIZE),
         metadata={"description": "Values listed per facet (selected ones are always listed)"},
     )
+    since = fields.AwareDateTime(
+        default_timezone=UTC,
+        load_default=None,
+        metadata={
+            "description": "ISO 8601 time (UTC unless it gives a zone): only the articles "
+            "added to the index after it (what a feed reader has not seen)"
+        },
+    )
     as_typed = fields.Boolean(
         load_default=False,
         metadata={
@@ -178,6 +187,9 @@ class HitSchema(Schema):
     entities = fields.Nested(EntitiesSchema)
     facets = fields.Nested(ValuesSchema)
     score = fields.Float(allow_none=True)
+    added = fields.DateTime(
+        allow_none=True, metadata={"description": "When it was added to the index (UTC)"}
+    )
 
 
 FacetsSchema = Schema.from_dict(

@@ -90,6 +90,8 @@ def _query_items(req: SearchRequest) -> list[tuple[str, str]]:
         items.append(("facet_size", str(req.facet_size)))
     if req.as_typed:
         items.append(("as_typed", "1"))
+    if req.since is not None:
+        items.append(("since", req.since.isoformat()))
     return items
 
 
