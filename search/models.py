@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from search.stories import StoryHit
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -28,6 +32,7 @@ class SearchRequest:
     facet_size: int = 20  # values listed per facet (selected values always listed as well)
     facets: tuple[str, ...] | None = None  # the facet lists to compute (None: every one)
     as_typed: bool = False  # no correction of a query that finds nothing (SearchResult.corrected)
+    collapse: str | None = None  # "story": one row per story (search.stories)
 
     def __post_init__(self) -> None:
         for name in ("filters", "exclude"):
@@ -59,6 +64,7 @@ class Hit:
     entities: dict[str, list[str]]  # the entity facets' values (facets holds them too)
     facets: dict[str, list[str]]  # every facet's values, entities by their canonical names
     score: float | None = None
+    story: StoryHit | None = None  # its story, in results collapsed to stories
 
 
 @dataclass
@@ -95,6 +101,9 @@ class SearchResult:
     warnings: list[dict[str, str]] = field(default_factory=list)
     # The query whose results these are, when the query as typed found nothing.
     corrected: str | None = None
+    # Collapsed to stories (collapse=story): how many stories the `total` articles make; the
+    # pages count stories then.
+    stories: int | None = None
 
 
 @dataclass

@@ -77,6 +77,7 @@ ERRORS: dict[str, tuple[str, str]] = {
         "The type must be one of: {choices}.",
     ),
     "article_not_found": ("Artikel '{id}' tidak ditemukan.", "No article '{id}'."),
+    "story_not_found": ("Cerita '{id}' tidak ditemukan.", "No story '{id}'."),
     "index_unavailable": (
         "Indeks belum dibuat. Jalankan `telusur rebuild-index PATH` terlebih dahulu.",
         "No index has been built yet. Run `telusur rebuild-index PATH` first.",

@@ -12,6 +12,7 @@ from index_format import facets as registry
 from search.matching import MATCHES
 from search.models import SORTS, SearchRequest
 from search.query import MAX_QUERY_LENGTH
+from webui.story_schemas import COLLAPSES, StoryHitSchema
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
@@ -91,6 +92,14 @@ class _SearchArgs(Schema):
         load_default=20,
         validate=Range(min=1, max=MAX_FACET_SIZE),
         metadata={"description": "Values listed per facet (selected ones are always listed)"},
+    )
+    collapse = fields.String(
+        load_default=None,
+        validate=OneOf(COLLAPSES),
+        metadata={
+            "description": "story: one row per story (copies of one article grouped), its "
+            "best-ranked copy; `total` still counts articles, `stories` counts stories"
+        },
     )
     as_typed = fields.Boolean(
         load_default=False,
@@ -178,6 +187,11 @@ class HitSchema(Schema):
     entities = fields.Nested(EntitiesSchema)
     facets = fields.Nested(ValuesSchema)
     score = fields.Float(allow_none=True)
+    story = fields.Nested(
+        StoryHitSchema,
+        allow_none=True,
+        metadata={"description": "With collapse=story: the story this row stands for"},
+    )
 
 
 FacetsSchema = Schema.from_dict(
@@ -234,6 +248,10 @@ class SearchResponseSchema(Schema):
     warnings = fields.List(
         fields.Nested(WarningSchema),
         metadata={"description": "Filter values that name no value of their facet"},
+    )
+    stories = fields.Integer(
+        allow_none=True,
+        metadata={"description": "With collapse=story: the stories the articles make (pages)"},
     )
     hits = fields.List(fields.Nested(HitSchema), required=True)
     facets = fields.Nested(FacetsSchema, required=True)

@@ -75,6 +75,7 @@ CASES: dict[str, tuple[str, Breakage]] = {
     "invalid_encoding.percent": ("/api/search?q=%zz", None),
     "invalid_encoding.utf8": ("/api/search?q=%ff", None),
     "article_not_found": ("/api/articles/tidak-ada", None),
+    "story_not_found": ("/api/stories/tidak-ada", None),
     "index_unavailable": ("/api/search?q=banjir", _no_index),
     "index_unreadable": ("/api/search?q=banjir", _unreadable),
     "rebuild_needed": ("/api/search?q=banjir", _old_format),
