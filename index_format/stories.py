@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import secrets
 import zlib
 from collections.abc import Iterable
@@ -28,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+from datasketch.minhash import _fmix
 
 STORIES_NAME = "stories.npz"
 # Measured on CLICK-ID (bench/syndication.py, README "Syndication"): 5-word shingles and 128
@@ -44,7 +44,6 @@ MIN_SHINGLES = 12
 LSH_THRESHOLD = 0.4
 FORMAT_VERSION = 1
 
-_WORD = re.compile(r"\w+")
 _MIX = np.uint64(0x9E3779B1)  # combines word hashes into a shingle hash (a polynomial)
 _MASK32 = np.uint64(0xFFFFFFFF)
 _EMPTY = np.zeros(NUM_PERM, dtype=np.uint32)
@@ -56,25 +55,53 @@ def _same(value: int) -> int:
 
 
 _proto = MinHash(num_perm=NUM_PERM, hashfunc=_same, scheme="affine32")
+_A, _B = (np.asarray(p, dtype=np.uint32) for p in _proto.permutations)
+# Punctuation and symbols separate words, as \w+ would: ASCII and the common Unicode ones.
+_SEPARATORS = str.maketrans(
+    dict.fromkeys(
+        map(ord, "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u2018\u2019\u201c\u201d\u2013\u2014\u2026"),
+        " ",
+    )
+)
+
+
+def words(text: str) -> list[str]:
+    """The text's words, lowercased, punctuation and symbols apart (str.translate and split:
+    twice as fast as a \\w+ regular expression)."""
+    return text.lower().translate(_SEPARATORS).split()
 
 
 def shingle_hashes(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
-    """The distinct 32-bit hashes of the text's k-word shingles (lowercased words), computed
-    with numpy from one CRC32 per word: hashing each shingle's string costs twice as much."""
-    words = _WORD.findall(text.lower())
-    if len(words) < k:
-        return np.zeros(0, dtype=np.uint64)
-    hw = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), np.uint64, len(words))
-    n = len(words) - k + 1
+    """The 32-bit hashes of the text's k-word shingles (repeats kept: they change no minimum),
+    computed with numpy from one CRC32 per word: hashing each shingle's string costs twice as
+    much."""
+    found = words(text)
+    if len(found) < k:
+        return np.zeros(0, dtype=np.uint32)
+    hw = np.array([zlib.crc32(w.encode("utf-8", "replace")) for w in found], dtype=np.uint64)
+    n = len(found) - k + 1
     h = np.zeros(n, dtype=np.uint64)
     for j in range(k):
         h = (h * _MIX + hw[j : j + n]) & _MASK32
-    return np.unique(h)
+    return h.astype(np.uint32)
 
 
 def signature(text: str) -> np.ndarray:
     """The MinHash signature (NUM_PERM uint32) of a body; all zeros when it is too short to
-    tell a copy (MIN_SHINGLES), which joins nothing."""
+    tell a copy (MIN_SHINGLES), which joins nothing.
+
+    The values are datasketch's MinHash.update_batch of the shingle hashes (its affine32
+    permutations after the MurmurHash3 finalizer; tests/stories hold the two equal), computed
+    on the array directly: update_batch first makes a Python list of the hashes."""
+    hashes = shingle_hashes(text)
+    if hashes.size < MIN_SHINGLES:
+        return _EMPTY.copy()
+    mixed = _fmix(hashes.reshape(-1, 1), 32)
+    return np.asarray((mixed * _A + _B).min(axis=0), dtype=np.uint32)
+
+
+def reference_signature(text: str) -> np.ndarray:
+    """`signature` through datasketch's public MinHash.update_batch (slower; for tests)."""
     hashes = shingle_hashes(text)
     if hashes.size < MIN_SHINGLES:
         return _EMPTY.copy()

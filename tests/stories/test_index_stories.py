@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from index_format.generations import current_path
-from index_format.stories import load_stories, signature, similarity
+from index_format.stories import load_stories, reference_signature, signature, similarity
 from indexer.update import delete_articles, update_index
 from tests.indexes import HISTORIES, _write_jsonl, given_entities
 from tests.stories.corpus import COPY_1, COPY_2, COPY_3, ORIGINAL, SYNDICATED
@@ -59,3 +59,9 @@ def test_a_short_body_joins_nothing() -> None:
     assert not signature("Banjir lagi.").any()
     assert similarity(signature("Banjir lagi."), signature("Banjir lagi.")) == 0.0
     assert similarity(signature(ORIGINAL.body), signature(COPY_1.body)) >= 0.5
+
+
+@pytest.mark.parametrize("body", [ORIGINAL.body, COPY_2.body, SYNDICATED[3].body])
+def test_signature_is_datasketch_minhash(body: str) -> None:
+    # The vectorised signature equals datasketch's own MinHash.update_batch of the shingles.
+    assert (signature(body) == reference_signature(body)).all()
