@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import os
 import secrets
+import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -252,24 +253,25 @@ class StoryTable:
 
 def load_stories(directory: Path) -> StoryTable | None:
     """The generation's stories, or None when it has none (written before this version, or
-    with other shingles): every article is then its own story."""
+    with other shingles) or the file cannot be read: every article is then its own story."""
     path = Path(directory) / STORIES_NAME
-    try:
-        data = np.load(path)
-    except (OSError, ValueError):
+    try:  # opened here: np.load leaves a file it cannot read open
+        with open(path, "rb") as f, np.load(f) as data:
+            if list(data["version"]) != [FORMAT_VERSION, SHINGLE_WORDS, NUM_PERM]:
+                return None
+            ids, story = _texts(data["ids"]), _texts(data["story"])
+            days, sigs = data["days"], data["sigs"]
+            if not len(ids) == len(story) == len(days) == len(sigs):
+                return None
+            return StoryTable(
+                ids=ids,
+                days=[int(d) for d in days],
+                sigs=list(sigs.astype(np.uint32)),
+                story=story,
+                index={d: i for i, d in enumerate(ids)},
+            )
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
-    with data:
-        if list(data["version"]) != [FORMAT_VERSION, SHINGLE_WORDS, NUM_PERM]:
-            return None
-        ids = _texts(data["ids"])
-        table = StoryTable(
-            ids=ids,
-            days=[int(d) for d in data["days"]],
-            sigs=list(data["sigs"]),
-            story=_texts(data["story"]),
-            index={d: i for i, d in enumerate(ids)},
-        )
-    return table
 
 
 def _text_array(texts: list[str]) -> np.ndarray:

@@ -13,7 +13,7 @@ import difflib
 import html
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,8 @@ from index_format.stories import load_stories
 
 # Unchanged words between two changes of a copy: longer runs show their ends around "…".
 KEEP_CONTEXT = 8
+# A collapsed row lists at most this many of its story's other copies (the story page, all).
+LISTED_COPIES = 20
 _TOKENS = re.compile(r"\S+|\s+")
 
 
@@ -62,6 +64,16 @@ def load_story_data(directory: str | Path, searcher: Any) -> StoryData:
 
 
 @dataclass
+class StoryMember:
+    """Another copy of a collapsed row's story."""
+
+    id: str
+    title: str
+    outlet: str | None
+    published: date | None
+
+
+@dataclass
 class StoryHit:
     """What a collapsed row says about its story."""
 
@@ -71,6 +83,8 @@ class StoryHit:
     other_outlets: int  # outlets other than this row's that carried it
     first_outlet: str | None  # where and when it first appeared
     first_published: date | None
+    # Its other copies, first published first (at most LISTED_COPIES).
+    others: list[StoryMember] = field(default_factory=list)
 
 
 @dataclass
@@ -123,16 +137,14 @@ def collapsed_page(
         k = min(total, k * 4)
 
 
+def _first_key(f: dict[str, Any]) -> tuple[bool, date, str]:
+    day = stored_date(f.get("published"))
+    return day is None, day or date.min, f["id"]
+
+
 def _first(fields: list[dict[str, Any]]) -> dict[str, Any]:
     """The copy that appeared first (earliest date, then id), as stories are labelled."""
-    return min(
-        fields,
-        key=lambda f: (
-            stored_date(f.get("published")) is None,
-            stored_date(f.get("published")) or date.min,
-            f["id"],
-        ),
-    )
+    return min(fields, key=_first_key)
 
 
 def story_hit(
@@ -141,8 +153,9 @@ def story_hit(
     """The row of the story `number` shown as its document `docnum`."""
     fields = [stored(d) for d in data.docs_of(number).tolist()]
     first = _first(fields)
-    mine = stored(docnum).get("outlet")
-    outlets = {f.get("outlet") for f in fields} - {mine, None}
+    me = stored(docnum)
+    outlets = {f.get("outlet") for f in fields} - {me.get("outlet"), None}
+    others = sorted((f for f in fields if f["id"] != me["id"]), key=_first_key)
     return StoryHit(
         id=data.labels.get(number, first["id"]),
         matched=matched,
@@ -150,6 +163,12 @@ def story_hit(
         other_outlets=len(outlets),
         first_outlet=first.get("outlet"),
         first_published=stored_date(first.get("published")),
+        others=[
+            StoryMember(
+                f["id"], f.get("title") or "", f.get("outlet"), stored_date(f.get("published"))
+            )
+            for f in others[:LISTED_COPIES]
+        ],
     )
 
 
@@ -169,14 +188,7 @@ def story_view(story_id: str, fields: Iterable[dict[str, Any]]) -> StoryView:
     """Every copy, first one first, then by date, with what each changed against the first."""
     copies = list(fields)
     first = _first(copies)
-    copies.sort(
-        key=lambda f: (
-            f is not first,
-            stored_date(f.get("published")) is None,
-            stored_date(f.get("published")) or date.min,
-            f["id"],
-        )
-    )
+    copies.sort(key=lambda f: (f is not first, *_first_key(f)))
     out = []
     for f in copies:
         changed, diff = word_diff(first.get("body") or "", f.get("body") or "")

@@ -109,7 +109,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "added words underlined, removed ones struck through.",
     ),
     "story_first_copy": ("Terbit pertama", "First published"),
+    "story_all_copies": (
+        "Semua {n} salinan dan perbedaannya",
+        "All {n} copies and what each changed",
+    ),
     "story_changed": ("{n} kata berbeda", "{n} words differ"),
+    "story_changed_one": ("1 kata berbeda", "1 word differs"),
     "story_same": ("sama persis", "identical"),
     "sort": ("Urutkan", "Sort"),
     "sort_relevance": ("Relevansi", "Relevance"),

@@ -7,6 +7,13 @@ from marshmallow import Schema, fields
 COLLAPSES = ("story",)  # what `collapse=` may name
 
 
+class StoryMemberSchema(Schema):
+    id = fields.String(required=True)
+    title = fields.String()
+    outlet = fields.String(allow_none=True)
+    published = fields.Date(allow_none=True)
+
+
 class StoryHitSchema(Schema):
     id = fields.String(metadata={"description": "The story's id (GET /api/stories/<id>)"})
     matched = fields.Integer(
@@ -21,6 +28,10 @@ class StoryHitSchema(Schema):
     )
     first_published = fields.Date(
         allow_none=True, metadata={"description": "When it appeared first"}
+    )
+    others = fields.List(
+        fields.Nested(StoryMemberSchema),
+        metadata={"description": "Its other copies, first published first (at most 20)"},
     )
 
 

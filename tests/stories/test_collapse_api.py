@@ -51,6 +51,11 @@ def test_collapsing_banjir_gives_one_row_per_story(
     assert flood["id"] == min((ORIGINAL.id, COPY_1.id, COPY_2.id), key=flat_ids.index)
     others = {"Antara", "Kabar Kota", "Warta Harian"} - {flood["outlet"]}
     assert flood["story"]["other_outlets"] == len(others)
+    # Its other copies, first published first: what the row expands to.
+    listed = flood["story"]["others"]
+    assert {o["id"] for o in listed} == {ORIGINAL.id, COPY_1.id, COPY_2.id} - {flood["id"]}
+    assert {o["outlet"] for o in listed} == others
+    assert [o["published"] for o in listed] == sorted(o["published"] for o in listed)
     alone = next(h for h in rows if h["id"] == OTHER_FLOOD.id)
     assert alone["story"] == {
         "id": OTHER_FLOOD.id,
@@ -59,6 +64,7 @@ def test_collapsing_banjir_gives_one_row_per_story(
         "other_outlets": 0,
         "first_outlet": "Kabar Kota",
         "first_published": "2024-01-07",
+        "others": [],
     }
 
 
@@ -159,3 +165,15 @@ def test_the_results_page_toggles_collapse(make_index: Callable[..., Path]) -> N
     assert 'name="collapse" value="story"' in page
     resp = client.get("/api/search?q=banjir&collapse=outlet")
     assert resp.status_code == 400 and "collapse" in resp.get_json()["errors"]
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a numpy file", b"PK\x03\x04 broken zip"])
+def test_an_unreadable_stories_file_leaves_every_article_its_own(
+    make_index: Callable[..., Path], damage: bytes
+) -> None:
+    index_dir = make_index(SYNDICATED)
+    path = current_path(index_dir) / STORIES_NAME
+    path.unlink()  # the generation's files are hard links of nothing else here; replace it
+    path.write_bytes(damage)
+    collapsed = _search(_client(index_dir), q="banjir", collapse="story")
+    assert collapsed["stories"] == collapsed["total"] == 5
