@@ -9,6 +9,7 @@ import pytest
 
 from index_format.generations import current_path
 from index_format.stories import load_stories, reference_signature, signature, similarity
+from indexer.build import rebuild_index
 from indexer.update import delete_articles, update_index
 from tests.indexes import HISTORIES, _write_jsonl, given_entities
 from tests.stories.corpus import COPY_1, COPY_2, COPY_3, ORIGINAL, SYNDICATED
@@ -65,3 +66,26 @@ def test_a_short_body_joins_nothing() -> None:
 def test_signature_is_datasketch_minhash(body: str) -> None:
     # The vectorised signature equals datasketch's own MinHash.update_batch of the shingles.
     assert (signature(body) == reference_signature(body)).all()
+
+
+def test_a_rebuild_replays_stories_changed_while_it_ran(tmp_path: Path) -> None:
+    # A copy added and the first copy deleted while a rebuild runs: the rebuilt index's stories
+    # hold the copy and not the deleted article, as its documents do (indexer.journal).
+    index_dir = tmp_path / "ix"
+    archive = _write_jsonl(tmp_path / "a.jsonl", SYNDICATED)
+    update = _write_jsonl(tmp_path / "u.jsonl", [COPY_3])
+    done: list[str] = []
+
+    def meanwhile(_: int) -> None:
+        if not done:
+            done.append("x")
+            update_index([update], index_dir, grace_seconds=0)
+            delete_articles([ORIGINAL.id], index_dir, grace_seconds=0)
+
+    with given_entities([*SYNDICATED, COPY_3]):
+        rebuild_index([archive], index_dir, grace_seconds=0)
+        summary = rebuild_index([archive], index_dir, progress=meanwhile, grace_seconds=0)
+    assert summary.replayed == (1, 1)
+    stories = _stories(index_dir)
+    assert ORIGINAL.id not in stories
+    assert stories[COPY_3.id] == stories[COPY_1.id] == stories[COPY_2.id] == COPY_1.id
