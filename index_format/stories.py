@@ -254,14 +254,28 @@ class StoryTable:
 def load_stories(directory: Path) -> StoryTable | None:
     """The generation's stories, or None when it has none (written before this version, or
     with other shingles) or the file cannot be read: every article is then its own story."""
+    return _read(directory, signatures=True)  # type: ignore[return-value]
+
+
+def load_story_ids(directory: Path) -> tuple[list[str], list[str]] | None:
+    """(article ids, their story ids) of the generation, as load_stories reads them, without
+    the signatures (what search needs: a tenth of the file)."""
+    return _read(directory, signatures=False)  # type: ignore[return-value]
+
+
+def _read(directory: Path, *, signatures: bool) -> StoryTable | tuple[list[str], list[str]] | None:
     path = Path(directory) / STORIES_NAME
     try:  # opened here: np.load leaves a file it cannot read open
         with open(path, "rb") as f, np.load(f) as data:
             if list(data["version"]) != [FORMAT_VERSION, SHINGLE_WORDS, NUM_PERM]:
                 return None
             ids, story = _texts(data["ids"]), _texts(data["story"])
+            if len(ids) != len(story):
+                return None
+            if not signatures:
+                return ids, story
             days, sigs = data["days"], data["sigs"]
-            if not len(ids) == len(story) == len(days) == len(sigs):
+            if not len(ids) == len(days) == len(sigs):
                 return None
             return StoryTable(
                 ids=ids,

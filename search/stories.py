@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from index_format.schema import stored_date
-from index_format.stories import load_stories
+from index_format.stories import load_story_ids
 
 # Unchanged words between two changes of a copy: longer runs show their ends around "…".
 KEEP_CONTEXT = 8
@@ -50,8 +50,13 @@ def load_story_data(directory: str | Path, searcher: Any) -> StoryData:
     story_of = np.arange(n, dtype=np.int64)
     labels: dict[int, str] = {}
     members: dict[int, np.ndarray] = {}
-    table = load_stories(Path(directory))
-    for label, ids in (table.members() if table is not None else {}).items():
+    stored = load_story_ids(Path(directory))
+    grouped: dict[str, list[str]] = {}
+    for doc_id, story in zip(*(stored or ((), ())), strict=True):
+        grouped.setdefault(story, []).append(doc_id)
+    for label, ids in grouped.items():
+        if len(ids) < 2:
+            continue
         found = (searcher.document_number(id=doc_id) for doc_id in ids)
         docs = np.array(sorted(d for d in found if d is not None), dtype=np.int64)
         if docs.size < 2:
