@@ -184,7 +184,7 @@ def write_pairs(path: Path, table: stories.StoryTable, archive: Path) -> None:
 @contextlib.contextmanager
 def without_stories() -> Iterator[None]:
     """A rebuild that computes no signature and groups nothing (the forked workers inherit)."""
-    empty = np.zeros(stories.NUM_PERM, dtype=np.uint32)
+    empty = np.zeros(stories.NUM_PERM, dtype=stories.SIG_DTYPE)
     sign, cluster, save = pipeline.sign, stories.StoryTable.cluster, stories.StoryTable.save
     pipeline.sign = lambda doc: (doc["id"], -1, empty)  # type: ignore[assignment]
     stories.StoryTable.cluster = lambda self: None  # type: ignore[method-assign]
