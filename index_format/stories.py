@@ -25,10 +25,9 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
-from datasketch.minhash import _fmix
 
 STORIES_NAME = "stories.npz"
 # Measured on CLICK-ID (bench/syndication.py, README "Syndication"): 5-word shingles and 128
@@ -59,8 +58,20 @@ def _same(value: int) -> int:
     return value
 
 
-_proto = MinHash(num_perm=NUM_PERM, hashfunc=_same, scheme="affine32")
-_A, _B = (np.asarray(p, dtype=np.uint32) for p in _proto.permutations)
+@functools.cache
+def minhash() -> tuple[Any, np.ndarray, np.ndarray, Any]:
+    """datasketch's MinHash for the signatures: (its prototype, the permutations' a and b,
+    its MurmurHash3 finalizer). Imported on first use: datasketch imports scipy (0.5 to 1 s),
+    which search, and commands that make no signature, never need. The build loads it before
+    forking its workers (indexer.pipeline)."""
+    from datasketch import MinHash
+    from datasketch.minhash import _fmix
+
+    proto = MinHash(num_perm=NUM_PERM, hashfunc=_same, scheme="affine32")
+    a, b = (np.asarray(p, dtype=np.uint32) for p in proto.permutations)
+    return proto, a, b, _fmix
+
+
 # Punctuation and symbols separate words, as \w+ would: ASCII and the common Unicode ones.
 _SEPARATORS = str.maketrans(
     dict.fromkeys(
@@ -101,8 +112,9 @@ def signature(text: str) -> np.ndarray:
     hashes = shingle_hashes(text)
     if hashes.size < MIN_SHINGLES:
         return _EMPTY.copy()
-    mixed = _fmix(hashes.reshape(-1, 1), 32)
-    return ((mixed * _A + _B).min(axis=0) & 0xFFFF).astype(SIG_DTYPE)
+    _, a, b, fmix = minhash()
+    mixed = fmix(hashes.reshape(-1, 1), 32)
+    return ((mixed * a + b).min(axis=0) & 0xFFFF).astype(SIG_DTYPE)
 
 
 def reference_signature(text: str) -> np.ndarray:
@@ -110,7 +122,7 @@ def reference_signature(text: str) -> np.ndarray:
     hashes = shingle_hashes(text)
     if hashes.size < MIN_SHINGLES:
         return _EMPTY.copy()
-    m = _proto.copy()
+    m = minhash()[0].copy()
     m.update_batch(hashes.tolist())
     return (np.asarray(m.hashvalues) & 0xFFFF).astype(SIG_DTYPE)
 
@@ -125,7 +137,10 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 @functools.cache
 def lsh_bands(threshold: float = LSH_THRESHOLD) -> tuple[int, int]:
     """(bands, rows per band) that datasketch's MinHashLSH chooses for `threshold` and
-    NUM_PERM (the fewest false positives and negatives, weighted alike)."""
+    NUM_PERM (the fewest false positives and negatives, weighted alike). A table read from
+    its file has them already (StoryTable.bands): a delete needs no datasketch."""
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     return lsh.b, lsh.r
 
@@ -162,9 +177,9 @@ def candidate_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> n
     return np.unique(np.concatenate(found), axis=0)
 
 
-def joined_pairs(sigs: np.ndarray) -> np.ndarray:
+def joined_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> np.ndarray:
     """The candidate pairs whose signatures estimate a Jaccard of THRESHOLD or more."""
-    pairs = candidate_pairs(sigs)
+    pairs = candidate_pairs(sigs, bands)
     if not len(pairs):
         return pairs
     agree = (sigs[pairs[:, 0]] == sigs[pairs[:, 1]]).mean(axis=1)
@@ -181,6 +196,7 @@ class StoryTable:
     sigs: list[np.ndarray] = field(default_factory=list)
     story: list[str] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
+    bands: tuple[int, int] | None = None  # lsh_bands(), kept in the file
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -225,7 +241,8 @@ class StoryTable:
         n = len(self.ids)
         sigs = np.stack(self.sigs) if n else np.zeros((0, NUM_PERM), SIG_DTYPE)
         parent = list(range(n))
-        for a, b in joined_pairs(sigs):
+        self.bands = self.bands or lsh_bands()
+        for a, b in joined_pairs(sigs, self.bands):
             _union(parent, int(a), int(b))
         groups: dict[int, list[int]] = {}
         for r in range(n):
@@ -249,6 +266,7 @@ class StoryTable:
             days=np.array(self.days, dtype=np.int32),
             sigs=sigs,
             story=_text_array(self.story),
+            bands=np.array(self.bands or lsh_bands()),
         )
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
@@ -287,6 +305,7 @@ def _read(directory: Path, *, signatures: bool) -> StoryTable | tuple[list[str],
                 sigs=list(sigs.astype(SIG_DTYPE)),
                 story=story,
                 index={d: i for i, d in enumerate(ids)},
+                bands=(int(data["bands"][0]), int(data["bands"][1])),
             )
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -89,3 +91,14 @@ def test_a_rebuild_replays_stories_changed_while_it_ran(tmp_path: Path) -> None:
     stories = _stories(index_dir)
     assert ORIGINAL.id not in stories
     assert stories[COPY_3.id] == stories[COPY_1.id] == stories[COPY_2.id] == COPY_1.id
+
+
+def test_commands_and_the_app_start_without_datasketch() -> None:
+    # datasketch imports scipy (0.5 to 1 s): the CLI, the app and search load it only to make
+    # signatures or to choose the LSH bands, never at start-up.
+    code = (
+        "import sys, indexer.cli, webui, search.service; "
+        "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
