@@ -83,3 +83,9 @@ eval-dates: install
 .PHONY: eval-facets
 eval-facets: install
 	$(BIN)/python -m bench.eval_facets
+# Syndication stories on CLICK-ID (bench/syndication.py): story sizes, precision on hand labels
+# (bench/syndication_labels.tsv), the rebuild cost with and without stories, search latency with
+# collapse=story and without. Skips without ../shared.
+.PHONY: eval-syndication
+eval-syndication: install
+	$(BIN)/python -m bench.syndication

@@ -29,6 +29,7 @@ from indexer.journal import changed_since, replay
 from indexer.models import RawRecord, Skipped
 from indexer.pipeline import WriteFailed, failure_reason, open_writer
 from indexer.sources import read_archive
+from indexer.syndication import update_stories
 
 REPORT_NAME = "last-build-report.json"
 # Each build worker holds up to this many MB of postings before starting a new segment
@@ -167,6 +168,7 @@ def rebuild_index(
         if ids:
             assert current is not None
             summary.replayed = replay(building, current, ids)
+            update_stories(building, ids)
 
     try:
         with (

@@ -46,6 +46,7 @@ from indexer.document import content_hash, to_document
 from indexer.models import RawRecord, Skipped
 from indexer.prepare import date_outcome, extract, skipped_for, tag_entities
 from indexer.sources import read_archive
+from indexer.syndication import update_stories
 
 UPDATE_REPORT_NAME = "last-update-report.json"
 
@@ -138,6 +139,8 @@ def apply_change(
             else:
                 writer.commit()
             ix.close()
+            if not gen.abandoned:  # new copies join their stories; changed ones may leave
+                update_stories(gen.building, summary.changed_ids)
         summary.index_path = source if gen.abandoned else gen.final
         if summary.changed_ids:
             journal.record(index_dir, command, summary.changed_ids)

@@ -13,6 +13,7 @@ __all__ = [
     "IndexUnavailable",
     "InvalidQuery",
     "RebuildNeeded",
+    "StoryNotFound",
     "TelusurError",
 ]
 
@@ -31,6 +32,11 @@ class InvalidQuery(TelusurError):
 class ArticleNotFound(TelusurError):
     status = 404
     code = "article_not_found"
+
+
+class StoryNotFound(TelusurError):
+    status = 404
+    code = "story_not_found"
 
 
 class IndexUnavailable(TelusurError):

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from search.stories import StoryHit
 
 SORTS = ("relevance", "newest", "oldest")
 
@@ -29,6 +33,7 @@ class SearchRequest:
     facets: tuple[str, ...] | None = None  # the facet lists to compute (None: every one)
     as_typed: bool = False  # no correction of a query that finds nothing (SearchResult.corrected)
     since: datetime | None = None  # only articles added to the index after it (search.added)
+    collapse: str | None = None  # "story": one row per story (search.stories)
 
     def __post_init__(self) -> None:
         for name in ("filters", "exclude"):
@@ -62,6 +67,7 @@ class Hit:
     facets: dict[str, list[str]]  # every facet's values, entities by their canonical names
     score: float | None = None
     added: datetime | None = None  # when it entered the index (None: not recorded)
+    story: StoryHit | None = None  # its story, in results collapsed to stories
 
 
 @dataclass
@@ -98,6 +104,9 @@ class SearchResult:
     warnings: list[dict[str, str]] = field(default_factory=list)
     # The query whose results these are, when the query as typed found nothing.
     corrected: str | None = None
+    # Collapsed to stories (collapse=story): how many stories the `total` articles make; the
+    # pages count stories then.
+    stories: int | None = None
 
 
 @dataclass

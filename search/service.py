@@ -30,7 +30,13 @@ from index_format.schema import split_keywords, stored_date
 from search import cooccurrence, entity_page
 from search import series as coverage
 from search.added import as_datetime, newest_first
-from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
+from search.errors import (
+    ArticleNotFound,
+    IndexUnavailable,
+    InvalidQuery,
+    RebuildNeeded,
+    StoryNotFound,
+)
 from search.facets import FacetData
 from search.matching import Matched, Matcher
 from search.models import ArticleView, FacetValue, Hit, Partial, SearchRequest, SearchResult
@@ -38,6 +44,16 @@ from search.names import KnownNames, name_share
 from search.query import IsName, NameShare, ParsedQuery, QuerySyntaxError, parse_query
 from search.ranking import Ranking
 from search.snippets import highlight_full, make_snippet
+from search.stories import (
+    StoryData,
+    StoryView,
+    collapsed_page,
+    load_story_data,
+    story_count,
+    story_docs,
+    story_hit,
+    story_view,
+)
 from search.suggest import SpellIndex, suggest
 from search.synonyms import load_synonyms
 from search.topk import TopK
@@ -60,11 +76,17 @@ class _Generation:
     ranking: Ranking
     spell: SpellIndex | None = None  # built by warm(), or for the first word to correct
     names: KnownNames | None = None  # built by warm(), or for the first query of two words
+    stories: StoryData | None = None  # built for the first search collapsed to stories
 
     def spelling(self) -> SpellIndex:
         if self.spell is None:
             self.spell = SpellIndex(self.searcher.reader())
         return self.spell
+
+    def story_data(self) -> StoryData:
+        if self.stories is None:
+            self.stories = load_story_data(self.realpath, self.searcher)
+        return self.stories
 
     def known_names(self) -> KnownNames:
         if self.names is None:
@@ -256,21 +278,28 @@ class SearchService:
             interval, facets["published"] = gen.facets.histogram(matched.counted_under["published"])
         start = (req.page - 1) * req.per_page
         end = min(start + req.per_page, total)
-        ranked = gen.ranking.page(
-            parsed, req.sort, final, start, end, matched.strict, matched.scored
-        )
+        if req.collapse == "story":
+            stories, ranked, annotate = self._collapsed(gen, parsed, req, matched)
+        else:
+            stories, annotate = None, None
+            ranked = gen.ranking.page(
+                parsed, req.sort, final, start, end, matched.strict, matched.scored
+            )
         suggestion = self._suggestion(gen, req, parsed)
         partial = self._partial(gen, parsed, req, matched)
         took = (time.perf_counter() - started) * 1000
         # Nothing at all to show (not even most of the words): the correction's results.
         if total == 0 and partial is None and suggestion is not None and not req.as_typed:
             return self._corrected(req, suggestion, took)
+        hits = [self._hit(gen, d, s, parsed) for d, s in ranked]
+        if annotate is not None:
+            annotate(hits, [d for d, _ in ranked])
         return SearchResult(
             total,
             req.page,
             req.per_page,
             round(took, 2),
-            [self._hit(gen, d, s, parsed) for d, s in ranked],
+            hits,
             facets,
             date_interval=interval,
             match=req.match,
@@ -278,7 +307,44 @@ class SearchService:
             partial=partial,
             suggestion=suggestion,
             warnings=matched.warnings,
+            stories=stories,
         )
+
+    def _collapsed(
+        self, gen: _Generation, parsed: ParsedQuery, req: SearchRequest, matched: Matched
+    ) -> tuple[int, list[tuple[int, Any]], Callable[[list[Hit], list[int]], None]]:
+        """The page of the result collapsed to stories: the story count, the rows (each
+        story's best-ranked article), and what gives each row's hit its story."""
+        with self._lock:
+            data = gen.story_data()
+        final = matched.final
+        count, sizes = story_count(data, final)
+        start = (req.page - 1) * req.per_page
+        end = min(start + req.per_page, count)
+
+        def ranked(k: int) -> list[tuple[int, Any]]:
+            return gen.ranking.page(parsed, req.sort, final, 0, k, matched.strict, matched.scored)
+
+        rows = collapsed_page(data, ranked, int(final.sum()), start, end)
+
+        def annotate(hits: list[Hit], docnums: list[int]) -> None:
+            for hit, docnum in zip(hits, docnums, strict=True):
+                number = int(data.story_of[docnum])
+                stored = gen.searcher.stored_fields
+                hit.story = story_hit(data, number, docnum, sizes[number], stored)
+
+        return count, rows, annotate
+
+    @_one_at_a_time
+    def story(self, story_id: str) -> StoryView:
+        """Every copy of a story, with what each changed against the first."""
+        gen = self._current()
+        with self._lock:
+            data = gen.story_data()
+        docs = story_docs(data, story_id, lambda i: gen.searcher.document_number(id=i))
+        if docs is None:
+            raise StoryNotFound(f"no story {story_id!r}", params={"id": story_id})
+        return story_view(story_id, [gen.searcher.stored_fields(d) for d in docs.tolist()])
 
     def _partial(
         self, gen: _Generation, parsed: ParsedQuery, req: SearchRequest, matched: Matched

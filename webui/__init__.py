@@ -26,7 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from index_format.analysis import configure_stem_exceptions
     from search.service import SearchService
-    from webui import analysis, api, corrections, export, feeds, views
+    from webui import analysis, api, corrections, export, feeds, stories, views
     from webui.errors import register_error_handlers
     from webui.ops import register_ops
     from webui.responses import TelusurResponse
@@ -70,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(analysis.pages)
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(stories.bp)
     if corrections.allowed(app):  # otherwise the app stays read-only: no route writes
         app.register_blueprint(corrections.bp)
     register_error_handlers(app)

@@ -87,6 +87,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     "count_one": ("1 berita", "1 article"),
     "took": ("{ms} ms", "{ms} ms"),
     "showing": ("menampilkan {a}–{b}", "showing {a}–{b}"),
+    # Syndication: results collapsed to stories, and the story page.
+    "story_count": ("dalam {n} cerita", "in {n} stories"),
+    "story_count_one": ("dalam 1 cerita", "in 1 story"),
+    "collapse_on": ("Gabungkan salinan", "Group copies"),
+    "collapse_help": (
+        "Satu baris per cerita: berita yang dimuat ulang media lain digabung.",
+        "One row per story: articles re-published by other outlets are grouped.",
+    ),
+    "story_others": (
+        "+ {n} media lain memuat cerita ini",
+        "+ {n} other outlets carried this story",
+    ),
+    "story_copies": ("{n} salinan di hasil ini", "{n} copies in these results"),
+    "story_first": ("pertama: {outlet}, {day}", "first: {outlet}, {day}"),
+    "story_title": ("Cerita: {title}", "Story: {title}"),
+    "story_intro": (
+        "{n} berita memuat cerita ini. Salinan dibandingkan dengan yang pertama terbit: "
+        "tambahan bergaris bawah, yang dihapus dicoret.",
+        "{n} articles carry this story. Each copy is compared with the first one published: "
+        "added words underlined, removed ones struck through.",
+    ),
+    "story_first_copy": ("Terbit pertama", "First published"),
+    "story_all_copies": (
+        "Semua {n} salinan dan perbedaannya",
+        "All {n} copies and what each changed",
+    ),
+    "story_changed": ("{n} kata berbeda", "{n} words differ"),
+    "story_changed_one": ("1 kata berbeda", "1 word differs"),
+    "story_same": ("sama persis", "identical"),
     "sort": ("Urutkan", "Sort"),
     "sort_relevance": ("Relevansi", "Relevance"),
     "sort_newest": ("Terbaru", "Newest"),

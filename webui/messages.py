@@ -85,6 +85,7 @@ ERRORS: dict[str, tuple[str, str]] = {
         "Jenis entitas '{type}' tidak dikenal; pilih salah satu: {choices}.",
         "Unknown entity type '{type}'; choose one of: {choices}.",
     ),
+    "story_not_found": ("Cerita '{id}' tidak ditemukan.", "No story '{id}'."),
     "index_unavailable": (
         "Indeks belum dibuat. Jalankan `telusur rebuild-index PATH` terlebih dahulu.",
         "No index has been built yet. Run `telusur rebuild-index PATH` first.",

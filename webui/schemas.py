@@ -13,6 +13,7 @@ from index_format import facets as registry
 from search.matching import MATCHES
 from search.models import SORTS, SearchRequest
 from search.query import MAX_QUERY_LENGTH
+from webui.story_schemas import COLLAPSES, StoryHitSchema
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
@@ -99,6 +100,14 @@ class _SearchArgs(Schema):
         metadata={
             "description": "ISO 8601 time (UTC unless it gives a zone): only the articles "
             "added to the index after it (what a feed reader has not seen)"
+        },
+    )
+    collapse = fields.String(
+        load_default=None,
+        validate=OneOf(COLLAPSES),
+        metadata={
+            "description": "story: one row per story (copies of one article grouped), its "
+            "best-ranked copy; `total` still counts articles, `stories` counts stories"
         },
     )
     as_typed = fields.Boolean(
@@ -190,6 +199,11 @@ class HitSchema(Schema):
     added = fields.DateTime(
         allow_none=True, metadata={"description": "When it was added to the index (UTC)"}
     )
+    story = fields.Nested(
+        StoryHitSchema,
+        allow_none=True,
+        metadata={"description": "With collapse=story: the story this row stands for"},
+    )
 
 
 FacetsSchema = Schema.from_dict(
@@ -246,6 +260,10 @@ class SearchResponseSchema(Schema):
     warnings = fields.List(
         fields.Nested(WarningSchema),
         metadata={"description": "Filter values that name no value of their facet"},
+    )
+    stories = fields.Integer(
+        allow_none=True,
+        metadata={"description": "With collapse=story: the stories the articles make (pages)"},
     )
     hits = fields.List(fields.Nested(HitSchema), required=True)
     facets = fields.Nested(FacetsSchema, required=True)

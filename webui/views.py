@@ -92,6 +92,8 @@ def _query_items(req: SearchRequest) -> list[tuple[str, str]]:
         items.append(("as_typed", "1"))
     if req.since is not None:
         items.append(("since", req.since.isoformat()))
+    if req.collapse:
+        items.append(("collapse", req.collapse))
     return items
 
 
@@ -214,7 +216,8 @@ def search_page() -> Any:
         message = domain_body(e, g.lang)["message"]
         return render_template("search.html", error=message, req=req, stats=stats), e.status
 
-    pages = -(-result.total // req.per_page) if result.total else 0
+    rows = result.total if result.stories is None else result.stories  # collapse=story
+    pages = -(-rows // req.per_page) if rows else 0
     timeline = bars(result.facets.get("published", []), result.date_interval, *_dates(req))
     return render_template(
         "search.html",
@@ -237,10 +240,12 @@ def search_page() -> Any:
         export_csv=_export_url("/api/export.csv", items),
         export_jsonl=_export_url("/api/export.jsonl", items),
         pages=pages,
-        hidden=[(k, v) for k, v in items if k in ("per_page", "facet_size")],
+        hidden=[(k, v) for k, v in items if k in ("per_page", "facet_size", "collapse")],
         # The "report or correct" form under each entity facet, when the app may write.
         correctable=registry.entity_names() if corrections_allowed() else (),
         here=_url(items_with_page),
+        collapse_url=_url(items, collapse="" if req.collapse else "story", page=""),
+        story_url=lambda story_id: url_for("stories.story_page", story_id=story_id),
     )
 
 
@@ -249,7 +254,7 @@ def _dates(req: SearchRequest) -> tuple[date | None, date | None]:
 
 
 def _export_url(path: str, items: list[tuple[str, str]]) -> str:
-    exportable = _without(items, "page", "per_page", "facet_size")
+    exportable = _without(items, "page", "per_page", "facet_size", "collapse")
     return path + ("?" + urlencode(exportable) if exportable else "")
 
 

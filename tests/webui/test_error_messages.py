@@ -77,6 +77,7 @@ CASES: dict[str, tuple[str, Breakage]] = {
     "article_not_found": ("/api/articles/tidak-ada", None),
     "entity_not_found": ("/api/entities/person/tidak-ada", None),
     "entity_not_found.type": ("/api/entities/tidak-ada/Jakarta", None),
+    "story_not_found": ("/api/stories/tidak-ada", None),
     "index_unavailable": ("/api/search?q=banjir", _no_index),
     "index_unreadable": ("/api/search?q=banjir", _unreadable),
     "rebuild_needed": ("/api/search?q=banjir", _old_format),
