@@ -13,9 +13,11 @@ import networkx as nx
 
 from search.cooccurrence import CoGraph
 
-WIDTH = 800
+WIDTH = 960
 HEIGHT = 560
-MARGIN = 60  # room for the labels around the drawing
+MARGIN_X = 170  # room for a long label beside a node at the edge
+MARGIN_Y = 30
+LABEL_CHARS = 24  # a longer name is shortened on the drawing: it would cover its neighbours
 TYPE_CLASSES = ("person", "organisation", "place")  # a colour each (style.css .node-<type>)
 
 
@@ -68,6 +70,11 @@ class PlacedNode:
     r: float
     anchor: str  # the label's text-anchor: away from the centre
 
+    @property
+    def label(self) -> str:
+        """The name as drawn: a long one shortened (the node's title gives it whole)."""
+        return self.name if len(self.name) <= LABEL_CHARS else self.name[: LABEL_CHARS - 1] + "…"
+
 
 @dataclass
 class PlacedEdge:
@@ -86,7 +93,10 @@ def layout(graph: CoGraph) -> tuple[list[PlacedNode], list[PlacedEdge]]:
     if not graph.nodes:
         return [], []
     g = to_networkx(graph)
-    pos = nx.spring_layout(g, seed=21, weight="weight", iterations=100)
+    # Twice networkx's default spacing (1/sqrt(n)): labels of a dense core overlap less.
+    pos = nx.spring_layout(
+        g, seed=21, weight="weight", iterations=100, k=2 / math.sqrt(len(graph.nodes))
+    )
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     span_x = (max(xs) - min(xs)) or 1.0
@@ -96,8 +106,8 @@ def layout(graph: CoGraph) -> tuple[list[PlacedNode], list[PlacedEdge]]:
     placed: dict[str, PlacedNode] = {}
     for n in graph.nodes:
         px, py = pos[n.key]
-        x = MARGIN + (px - min(xs)) / span_x * (WIDTH - 2 * MARGIN)
-        y = MARGIN / 2 + (py - min(ys)) / span_y * (HEIGHT - MARGIN)
+        x = MARGIN_X + (px - min(xs)) / span_x * (WIDTH - 2 * MARGIN_X)
+        y = MARGIN_Y + (py - min(ys)) / span_y * (HEIGHT - 2 * MARGIN_Y)
         placed[n.key] = PlacedNode(
             n.key,
             n.type,
