@@ -331,7 +331,7 @@ class SearchService:
             for hit, docnum in zip(hits, docnums, strict=True):
                 number = int(data.story_of[docnum])
                 stored = gen.searcher.stored_fields
-                hit.story = story_hit(data, number, docnum, sizes[number], stored)
+                hit.story = story_hit(data, number, docnum, sizes[number], stored, gen.facets)
 
         return count, rows, annotate
 
