@@ -9,20 +9,11 @@ name keeps pointing at the rows, so a filter on either name finds every article.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from index_format.corrections import Correction
+from index_format.facet_arrays import FacetRows, dedupe
 from index_format.names import name_key
-
-
-@dataclass
-class FacetRows:
-    doc: np.ndarray  # int32 document numbers, ascending
-    val: np.ndarray  # int32 value ids
-    names: list[str]  # id → name shown
-    ids: dict[str, int]  # any name the facet answers to → id
 
 
 def apply(rows: dict[str, FacetRows], corrections: list[Correction]) -> dict[str, FacetRows]:
@@ -85,14 +76,3 @@ def _id_for(
     r.ids[name] = keys[name_key(name)] = vid
     remap[f] = np.append(remap[f], np.int32(vid))
     return vid
-
-
-def dedupe(doc: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows without dropped values (-1), one per (document, value), ordered by document and
-    within a document as they were (a document lists its values in the order it names them)."""
-    keep = np.flatnonzero(val >= 0)
-    width = int(val.max()) + 1 if val.size else 1
-    _, first = np.unique(doc[keep].astype(np.int64) * width + val[keep], return_index=True)
-    rows = keep[np.sort(first)]
-    rows = rows[np.argsort(doc[rows], kind="stable")]
-    return doc[rows].astype(np.int32), val[rows].astype(np.int32)

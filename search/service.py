@@ -25,6 +25,7 @@ from whoosh import query as wq
 
 from index_format import facets as registry
 from index_format.corrections import CORRECTIONS_NAME
+from index_format.derived import read as read_derived
 from index_format.generations import current_path, open_index
 from index_format.schema import split_keywords, stored_date
 from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
@@ -154,7 +155,11 @@ class SearchService:
                     code="index_unreadable",
                     params={"reason": str(e)},
                 ) from e
-            facets = FacetData(searcher.reader(), self.corrections_file)
+            # Built with the generation (index_format.derived); else computed here.
+            derived = read_derived(real, ix)
+            facets = FacetData(
+                searcher.reader(), self.corrections_file, derived.facets if derived else None
+            )
             topk = TopK(searcher, facets.live)
             matcher = Matcher(searcher, topk, facets)
             ranking = Ranking(searcher, topk, facets.day)

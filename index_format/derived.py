@@ -1,0 +1,198 @@
+"""What a search worker needs to open a generation, written once when the generation is
+published, so that every worker maps the same files instead of computing them at open.
+
+`write(gen_dir)` (called by index_format.generations.new_generation for rebuild, update-index
+and delete alike) writes them into gen_dir/derived/; `read(gen_dir, ix)` maps them read-only
+(numpy mmap: the workers share one copy through the page cache) or returns None when they are
+missing or were written for another state of the index (an index written before they existed,
+another format version): the caller then derives them at open, as before.
+
+The directory is not copied into an update's new generation (indexer.update.copy_generation
+copies files only): each generation writes its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from index_format import facet_arrays
+from index_format.facet_arrays import FacetArrays, FacetRows
+
+DERIVED = "derived"
+MANIFEST = "manifest.json"
+# Bump when what is derived changes (merge rules, layouts): older files are then ignored.
+FORMAT = 1
+_V = TypeVar("_V")
+_SEP = "\x00"  # between names in a blob; a name holding it is not written (derived at open)
+
+
+@dataclass
+class Derived:
+    """The parts found; each None when it must be derived at open."""
+
+    facets: FacetArrays | None
+
+
+def state_key(ix: Any) -> dict[str, Any]:
+    """What the files were derived from: the index's TOC generation and its segments with
+    their deletions (any write changes one of them)."""
+    return {
+        "format": FORMAT,
+        "generation": int(ix.latest_generation()),
+        "segments": [[s.segment_id(), int(s.deleted_count())] for s in ix._segments()],
+    }
+
+
+def write(gen_dir: Path) -> None:
+    """Derive and write the files of the index in `gen_dir` (replacing any there)."""
+    from index_format.generations import open_index
+
+    gen_dir = Path(gen_dir)
+    ix = open_index(gen_dir)
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            tmp = gen_dir / f".{DERIVED}-{secrets.token_hex(4)}"
+            tmp.mkdir()
+            try:
+                _write_facets(tmp, facet_arrays.derive(reader))
+                (tmp / MANIFEST).write_text(json.dumps(state_key(ix)), encoding="utf-8")
+                target = gen_dir / DERIVED
+                if target.exists():
+                    shutil.rmtree(target)
+                os.rename(tmp, target)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+    finally:
+        ix.close()
+
+
+def read(gen_dir: Path | str, ix: Any) -> Derived | None:
+    """The files of generation `gen_dir` (whose open index is `ix`), mapped read-only; None
+    when there are none for this state of the index."""
+    where = Path(gen_dir) / DERIVED
+    try:
+        manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest != state_key(ix):
+        return None
+    try:
+        return Derived(facets=_read_facets(where))
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+# -- facets -----------------------------------------------------------------------------------
+
+
+def _save(path: Path, array: np.ndarray) -> None:
+    np.save(path, np.ascontiguousarray(array), allow_pickle=False)
+
+
+def _load(path: Path) -> np.ndarray:
+    return np.load(path, mmap_mode="r", allow_pickle=False)
+
+
+def _write_facets(where: Path, a: FacetArrays) -> None:
+    if any(_SEP in name for r in a.rows.values() for name in r.names):
+        return  # (no facet files: derived at open)
+    _save(where / "facets-day.npy", a.day)
+    _save(where / "facets-live.npy", a.live)
+    _save(where / "facets-days.npy", a.days)
+    extra: dict[str, Any] = {
+        "size": a.size,
+        "joined": a.joined,
+        "facets": list(a.rows),
+        "counts": {f: len(r.names) for f, r in a.rows.items()},
+    }
+    aliases: dict[str, dict[str, int]] = {}
+    for f, r in a.rows.items():
+        _save(where / f"facets-{f}-doc.npy", r.doc)
+        _save(where / f"facets-{f}-val.npy", r.val)
+        _save(where / f"facets-{f}-start.npy", a.starts[f])
+        blob = _SEP.join(r.names).encode("utf-8")
+        (where / f"facets-{f}-names.txt").write_bytes(blob)
+        # The names that answer for another value's id (merged variants).
+        aliases[f] = {name: vid for name, vid in r.ids.items() if r.names[vid] != name}
+    extra["aliases"] = aliases
+    _dump(where / "facets.json", extra)
+    # Read on first use only (filters by a merged name, pinned values, the bench's guard).
+    _dump(where / "facets-merged.json", a.merged)
+    _dump(where / "facets-held.json", {f: sorted(names) for f, names in a.held.items()})
+    per_doc = {
+        f: [[d, name, to] for (d, name), to in rows.items()] for f, rows in a.per_doc.items()
+    }
+    _dump(where / "facets-per-doc.json", per_doc)
+    _dump(where / "facets-variants.json", a.variant_names)
+
+
+def _dump(path: Path, value: Any) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+
+
+class _Lazy(Mapping[str, _V]):
+    """A JSON file's mapping, read when first asked (`convert` turns each value)."""
+
+    def __init__(self, path: Path, convert: Callable[[Any], _V]) -> None:
+        self._path = path
+        self._convert = convert
+        self._data: dict[str, _V] | None = None
+
+    def _get(self) -> dict[str, _V]:
+        if self._data is None:
+            raw = json.loads(self._path.read_text(encoding="utf-8"))
+            self._data = {k: self._convert(v) for k, v in raw.items()}
+        return self._data
+
+    def __getitem__(self, key: str) -> _V:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+def _read_facets(where: Path) -> FacetArrays | None:
+    if not (where / "facets.json").exists():
+        return None
+    extra = json.loads((where / "facets.json").read_text(encoding="utf-8"))
+    rows: dict[str, FacetRows] = {}
+    starts: dict[str, np.ndarray] = {}
+    for f in extra["facets"]:
+        blob = (where / f"facets-{f}-names.txt").read_bytes().decode("utf-8")
+        names = blob.split(_SEP) if blob else []
+        if len(names) != extra["counts"][f]:
+            return None
+        ids = {name: vid for vid, name in enumerate(names)}
+        ids.update(extra["aliases"][f])
+        doc = _load(where / f"facets-{f}-doc.npy")
+        rows[f] = FacetRows(doc, _load(where / f"facets-{f}-val.npy"), names, ids)
+        starts[f] = _load(where / f"facets-{f}-start.npy")
+    return FacetArrays(
+        size=int(extra["size"]),
+        day=_load(where / "facets-day.npy"),
+        live=_load(where / "facets-live.npy"),
+        days=_load(where / "facets-days.npy"),
+        rows=rows,
+        starts=starts,
+        merged=_Lazy(where / "facets-merged.json", dict),
+        held=_Lazy(where / "facets-held.json", set),
+        per_doc=_Lazy(
+            where / "facets-per-doc.json", lambda rows: {(int(d), n): to for d, n, to in rows}
+        ),
+        variant_names=_Lazy(where / "facets-variants.json", dict),
+        joined=int(extra["joined"]),
+    )
