@@ -24,8 +24,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from index_format import facet_arrays
+from index_format import facet_arrays, facets, field_lengths, name_runs, spelling_arrays
 from index_format.facet_arrays import FacetArrays, FacetRows
+from index_format.name_runs import NameRuns
 
 DERIVED = "derived"
 MANIFEST = "manifest.json"
@@ -37,9 +38,12 @@ _SEP = "\x00"  # between names in a blob; a name holding it is not written (deri
 
 @dataclass
 class Derived:
-    """The parts found; each None when it must be derived at open."""
+    """The parts found; each None (or missing) when it must be derived at open."""
 
     facets: FacetArrays | None
+    spelling: spelling_arrays.Groups | None
+    lengths: dict[str, np.ndarray]  # field → lengths (index_format.field_lengths)
+    names: NameRuns | None
 
 
 def state_key(ix: Any) -> dict[str, Any]:
@@ -64,7 +68,16 @@ def write(gen_dir: Path) -> None:
             tmp = gen_dir / f".{DERIVED}-{secrets.token_hex(4)}"
             tmp.mkdir()
             try:
-                _write_facets(tmp, facet_arrays.derive(reader))
+                arrays = facet_arrays.derive(reader)
+                _write_facets(tmp, arrays)
+                _write_names(tmp, arrays)
+                flat, table = spelling_arrays.flatten(spelling_arrays.derive(reader))
+                _save(tmp / "spelling-codes.npy", flat)
+                _save(tmp / "spelling-groups.npy", table)
+                for fieldname in field_lengths.SCORED_FIELDS:
+                    _save(
+                        tmp / f"lengths-{fieldname}.npy", field_lengths.derive(searcher, fieldname)
+                    )
                 (tmp / MANIFEST).write_text(json.dumps(state_key(ix)), encoding="utf-8")
                 target = gen_dir / DERIVED
                 if target.exists():
@@ -88,9 +101,30 @@ def read(gen_dir: Path | str, ix: Any) -> Derived | None:
     if manifest != state_key(ix):
         return None
     try:
-        return Derived(facets=_read_facets(where))
+        return Derived(
+            facets=_read_facets(where),
+            spelling=_read_spelling(where),
+            lengths={
+                f: _load(where / f"lengths-{f}.npy")
+                for f in field_lengths.SCORED_FIELDS
+                if (where / f"lengths-{f}.npy").exists()
+            },
+            names=NameRuns(_load(where / "names.npy")) if (where / "names.npy").exists() else None,
+        )
     except (OSError, ValueError, KeyError):
         return None
+
+
+def _read_spelling(where: Path) -> spelling_arrays.Groups | None:
+    if not (where / "spelling-groups.npy").exists():
+        return None
+    flat = _load(where / "spelling-codes.npy")
+    return spelling_arrays.unflatten(flat, np.load(where / "spelling-groups.npy"))
+
+
+def _write_names(where: Path, a: FacetArrays) -> None:
+    names = (name for f in facets.entity_names() if f in a.rows for name in a.rows[f].names)
+    _save(where / "names.npy", name_runs.hashes(name_runs.runs(names)))
 
 
 # -- facets -----------------------------------------------------------------------------------

@@ -104,6 +104,14 @@ class FacetData:
             self.values[f] = _values(r.doc, r.val, r.names, r.ids, self.size)
         self._state = state
 
+    def added_names(self) -> list[str]:
+        """The entity values the user's corrections added (as a merge's or rename's target)."""
+        return [
+            name
+            for f, r in self._entity_rows.items()
+            for name in self.values[f].names[len(r.names) :]
+        ]
+
     def canonical(self, fname: str, names: list[str]) -> list[str]:
         """`names` (values of an entity facet as stored) with the archive's merges (not the
         per-article joins nor the user's corrections: `entity_values` has those)."""
