@@ -24,16 +24,23 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from index_format import facet_arrays, facets, field_lengths, name_runs, spelling_arrays
+from index_format import (
+    facet_arrays,
+    facets,
+    field_lengths,
+    name_runs,
+    name_table,
+    spelling_arrays,
+)
 from index_format.facet_arrays import FacetArrays, FacetRows
 from index_format.name_runs import NameRuns
+from index_format.name_table import NameIds, NameTable
 
 DERIVED = "derived"
 MANIFEST = "manifest.json"
 # Bump when what is derived changes (merge rules, layouts): older files are then ignored.
-FORMAT = 1
+FORMAT = 2
 _V = TypeVar("_V")
-_SEP = "\x00"  # between names in a blob; a name holding it is not written (derived at open)
 
 
 @dataclass
@@ -139,8 +146,6 @@ def _load(path: Path) -> np.ndarray:
 
 
 def _write_facets(where: Path, a: FacetArrays) -> None:
-    if any(_SEP in name for r in a.rows.values() for name in r.names):
-        return  # (no facet files: derived at open)
     _save(where / "facets-day.npy", a.day)
     _save(where / "facets-live.npy", a.live)
     _save(where / "facets-days.npy", a.days)
@@ -155,8 +160,7 @@ def _write_facets(where: Path, a: FacetArrays) -> None:
         _save(where / f"facets-{f}-doc.npy", r.doc)
         _save(where / f"facets-{f}-val.npy", r.val)
         _save(where / f"facets-{f}-start.npy", a.starts[f])
-        blob = _SEP.join(r.names).encode("utf-8")
-        (where / f"facets-{f}-names.txt").write_bytes(blob)
+        name_table.write(where / f"facets-{f}", list(r.names))
         # The names that answer for another value's id (merged variants).
         aliases[f] = {name: vid for name, vid in r.ids.items() if r.names[vid] != name}
     extra["aliases"] = aliases
@@ -206,12 +210,10 @@ def _read_facets(where: Path) -> FacetArrays | None:
     rows: dict[str, FacetRows] = {}
     starts: dict[str, np.ndarray] = {}
     for f in extra["facets"]:
-        blob = (where / f"facets-{f}-names.txt").read_bytes().decode("utf-8")
-        names = blob.split(_SEP) if blob else []
+        names = NameTable(where / f"facets-{f}")
         if len(names) != extra["counts"][f]:
             return None
-        ids = {name: vid for vid, name in enumerate(names)}
-        ids.update(extra["aliases"][f])
+        ids = NameIds(names, extra["aliases"][f])
         doc = _load(where / f"facets-{f}-doc.npy")
         rows[f] = FacetRows(doc, _load(where / f"facets-{f}-val.npy"), names, ids)
         starts[f] = _load(where / f"facets-{f}-start.npy")

@@ -15,7 +15,7 @@ search applies those at search time, when the corrections file changes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,8 +38,8 @@ from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
 class FacetRows:
     doc: np.ndarray  # int32 document numbers, ascending
     val: np.ndarray  # int32 value ids
-    names: list[str]  # id → name shown
-    ids: dict[str, int]  # any name the facet answers to → id
+    names: Sequence[str]  # id → name shown
+    ids: Mapping[str, int]  # any name the facet answers to → id
 
 
 @dataclass

@@ -9,6 +9,8 @@ name keeps pointing at the rows, so a filter on either name finds every article.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from index_format.corrections import Correction
@@ -18,7 +20,7 @@ from index_format.names import name_key
 
 def apply(rows: dict[str, FacetRows], corrections: list[Correction]) -> dict[str, FacetRows]:
     """The entity facets' rows with `corrections` applied in order (the input is not changed)."""
-    out = {f: FacetRows(r.doc, r.val, list(r.names), dict(r.ids)) for f, r in rows.items()}
+    out = {f: _Editable(r.doc, r.val, list(r.names), dict(r.ids.items())) for f, r in rows.items()}
     keys = {f: _keys(r) for f, r in out.items()}
     remap = {f: np.arange(len(r.names), dtype=np.int32) for f, r in out.items()}
     moved_rows: dict[str, list[tuple[np.ndarray, str]]] = {f: [] for f in rows}
@@ -56,7 +58,15 @@ def apply(rows: dict[str, FacetRows], corrections: list[Correction]) -> dict[str
                 del r.ids[name]
             else:
                 r.ids[name] = int(remap[f][vid])
-    return out
+    return dict(out)
+
+
+@dataclass
+class _Editable(FacetRows):
+    """Rows being corrected: their names and ids in memory (the generation's are mapped)."""
+
+    names: list[str]
+    ids: dict[str, int]
 
 
 def _keys(r: FacetRows) -> dict[str, int]:
@@ -65,7 +75,7 @@ def _keys(r: FacetRows) -> dict[str, int]:
 
 
 def _id_for(
-    r: FacetRows, keys: dict[str, int], name: str, remap: dict[str, np.ndarray], f: str
+    r: _Editable, keys: dict[str, int], name: str, remap: dict[str, np.ndarray], f: str
 ) -> int:
     """The id `name` counts as in this facet, a new one if the facet has no such name."""
     vid = r.ids.get(name, keys.get(name_key(name)))

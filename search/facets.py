@@ -11,6 +11,7 @@ archive shows to be variants of another value (index_format.entity_merge) share 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -41,8 +42,8 @@ SPARSE_SHARE = 0.2
 class _Values:
     doc: np.ndarray  # int32 document numbers, ascending
     val: np.ndarray  # int32 value ids
-    names: list[str]
-    ids: dict[str, int]  # a merged variant has its canonical name's id
+    names: Sequence[str]
+    ids: Mapping[str, int]  # a merged variant has its canonical name's id
     start: np.ndarray  # the rows of document d are start[d]:start[d + 1]
     blind: dict[str, int] | None = None  # case- and accent-blind name → id, built when asked
 
@@ -263,7 +264,7 @@ def _blind(name: str) -> str:
 
 
 def _values(
-    doc: np.ndarray, val: np.ndarray, names: list[str], ids: dict[str, int], n: int
+    doc: np.ndarray, val: np.ndarray, names: Sequence[str], ids: Mapping[str, int], n: int
 ) -> _Values:
     return _Values(doc, val, names, ids, starts_of(doc, n))
 
