@@ -81,7 +81,7 @@ def write(gen_dir: Path) -> None:
                 flat, table = spelling_arrays.flatten(spelling_arrays.derive(reader))
                 _save(tmp / "spelling-codes.npy", flat)
                 _save(tmp / "spelling-groups.npy", table)
-                for fieldname in field_lengths.SCORED_FIELDS:
+                for fieldname in searcher.schema.scorable_names():
                     _save(
                         tmp / f"lengths-{fieldname}.npy", field_lengths.derive(searcher, fieldname)
                     )
@@ -112,9 +112,8 @@ def read(gen_dir: Path | str, ix: Any) -> Derived | None:
             facets=_read_facets(where),
             spelling=_read_spelling(where),
             lengths={
-                f: _load(where / f"lengths-{f}.npy")
-                for f in field_lengths.SCORED_FIELDS
-                if (where / f"lengths-{f}.npy").exists()
+                path.name[len("lengths-") : -len(".npy")]: _load(path)
+                for path in where.glob("lengths-*.npy")
             },
             names=NameRuns(_load(where / "names.npy")) if (where / "names.npy").exists() else None,
         )
@@ -142,7 +141,9 @@ def _save(path: Path, array: np.ndarray) -> None:
 
 
 def _load(path: Path) -> np.ndarray:
-    return np.load(path, mmap_mode="r", allow_pickle=False)
+    """The array in `path`, mapped read-only: an ndarray over the map (a np.memmap's slices
+    are memmaps too, several times slower to make)."""
+    return np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
 
 
 def _write_facets(where: Path, a: FacetArrays) -> None:

@@ -1,6 +1,7 @@
 """Each document's field length as Whoosh's BM25F scorer sees it (byte-quantised), for the
 numpy scorer (search.topk). Derived once when a generation is published (index_format.derived)
-or, for an index without it, when a search first needs a field's lengths."""
+or, for an index without it, when a search first needs a field's lengths: every scorable field
+(title and body, and `exact`, which names and phrases score on)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,6 @@ from typing import Any
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
-
-# The fields the scorer weighs (search.topk); their lengths are written with the generation.
-SCORED_FIELDS = ("title", "body")
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 

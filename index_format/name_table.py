@@ -18,6 +18,7 @@ import numpy as np
 BLOB = "names.bin"  # suffixes of a facet's files
 OFFSETS = "offsets.bin"
 ORDER = "order.bin"
+RECENT = 20_000  # decoded names kept per table
 
 
 def write(prefix: Path, names: list[str]) -> None:
@@ -46,11 +47,15 @@ class NameTable(Sequence[str]):
         self._blob = _map(Path(f"{prefix}-{BLOB}"))
         self._offsets = memoryview(_map(Path(f"{prefix}-{OFFSETS}"))).cast("q")
         self._order = memoryview(_map(Path(f"{prefix}-{ORDER}"))).cast("i")
-        if len(self._offsets) < 1 or len(self._order) != len(self._offsets) - 1:
+        self._n = len(self._offsets) - 1
+        if self._n < 0 or len(self._order) != self._n:
             raise ValueError(f"damaged name table {prefix}")
+        # The names decoded lately (the top values of the facets recur in every search),
+        # bounded so that a worker's memory does not grow with the archive's names.
+        self._recent: dict[int, str] = {}
 
     def __len__(self) -> int:
-        return len(self._offsets) - 1
+        return self._n
 
     @overload
     def __getitem__(self, i: int) -> str: ...
@@ -59,13 +64,20 @@ class NameTable(Sequence[str]):
     def __getitem__(self, i: slice) -> list[str]: ...
 
     def __getitem__(self, i: int | slice) -> str | list[str]:
+        name = self._recent.get(i) if type(i) is int else None  # (a slice is not hashable)
+        if name is not None:
+            return name
         if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
+            return [self[j] for j in range(*i.indices(self._n))]
         if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
+            i += self._n
+        if not 0 <= i < self._n:
             raise IndexError(i)
-        return self._blob[self._offsets[i] : self._offsets[i + 1]].decode("utf-8")
+        name = self._blob[self._offsets[i] : self._offsets[i + 1]].decode("utf-8")
+        if len(self._recent) >= RECENT:
+            self._recent.clear()
+        self._recent[i] = name
+        return name
 
     def __iter__(self) -> Iterator[str]:
         return (self[i] for i in range(len(self)))
