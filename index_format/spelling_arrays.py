@@ -26,7 +26,7 @@ def codes_of(words: list[str], length: int) -> np.ndarray:
 
 def word_at(codes: np.ndarray, row: int) -> str:
     """The word of one row of a group."""
-    return np.ascontiguousarray(codes[row]).tobytes().decode("utf-32-le")
+    return codes[row].astype(np.uint32).tobytes().decode("utf-32-le")
 
 
 def derive(reader: Any) -> Groups:
@@ -39,7 +39,7 @@ def derive(reader: Any) -> Groups:
 
 
 def flatten(groups: Groups) -> tuple[np.ndarray, np.ndarray]:
-    """Every group's codes in one flat array, and a table of (first letter, length, offset,
+    """Every group's codes in one flat array (of the narrowest unsigned type), and a table of (first letter, length, offset,
     words) rows to find them again (`unflatten`)."""
     table = np.zeros((len(groups), 4), dtype=np.int64)
     parts = []
@@ -49,7 +49,10 @@ def flatten(groups: Groups) -> tuple[np.ndarray, np.ndarray]:
         parts.append(codes.reshape(-1))
         offset += codes.size
     flat = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
-    return flat.astype(np.uint32, copy=False), table
+    # The narrowest type that holds every code point (most archives: one byte a letter).
+    top = int(flat.max()) if flat.size else 0
+    narrow = np.uint8 if top < 1 << 8 else np.uint16 if top < 1 << 16 else np.uint32
+    return flat.astype(narrow), table
 
 
 def unflatten(flat: np.ndarray, table: np.ndarray) -> Groups:
