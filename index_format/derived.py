@@ -39,7 +39,7 @@ from index_format.name_table import NameIds, NameTable
 DERIVED = "derived"
 MANIFEST = "manifest.json"
 # Bump when what is derived changes (merge rules, layouts): older files are then ignored.
-FORMAT = 3
+FORMAT = 4
 _V = TypeVar("_V")
 
 
@@ -150,6 +150,7 @@ def _write_facets(where: Path, a: FacetArrays) -> None:
     _save(where / "facets-day.npy", a.day)
     _save(where / "facets-live.npy", a.live)
     _save(where / "facets-days.npy", a.days)
+    _save(where / "facets-added.npy", a.added)
     extra: dict[str, Any] = {
         "size": a.size,
         "joined": a.joined,
@@ -224,6 +225,7 @@ def _read_facets(where: Path) -> FacetArrays | None:
         day=_load(where / "facets-day.npy"),
         live=_load(where / "facets-live.npy"),
         days=_load(where / "facets-days.npy"),
+        added=_load(where / "facets-added.npy"),
         rows=rows,
         starts=starts,
         merged=_Lazy(where / "facets-merged.json", dict),

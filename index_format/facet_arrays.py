@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from index_format import facets, namesakes
+from index_format.added import added_times
 from index_format.entity_merge import (
     archive_merges,
     case_merges,
@@ -62,6 +63,8 @@ class FacetArrays:
     # Per entity facet, each name articles wrote and merged → the name they merged it into
     # (an entity page lists them as its variants).
     written: Mapping[str, dict[str, str]] = field(default_factory=dict)
+    # When each document entered the index (index_format.added; UNKNOWN: not recorded).
+    added: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     joined: int = 0  # article-values joined to a full name
 
 
@@ -129,6 +132,7 @@ def derive(reader: Any) -> FacetArrays:
             evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
             written_as[facet].setdefault(written, canonical)
     out = FacetArrays(n, day, live, np.unique(day[day >= 0]), {}, {}, written=written_as)
+    out.added = added_times(reader, n)
     _Merger(out).build(docs, vals, ids, evidence, apart)
     return out
 

@@ -25,7 +25,6 @@ from index_format.corrections import file_state, read_corrections
 from index_format.facet_arrays import FacetArrays, starts_of
 from index_format.names import name_key
 from search import corrections as user
-from search.added import added_times
 from search.models import FacetValue
 
 # The published facet's bucket size follows the span of the matching dates.
@@ -85,7 +84,7 @@ class FacetData:
         self._variant_names = a.variant_names
         # Per entity facet: the names articles wrote → what they merged them into (entity pages).
         self.written = a.written
-        self.added = added_times(reader, self.size)  # when each entered the index (since=, feeds)
+        self.added = a.added  # when each entered the index (since=, feeds)
         self._corrections = corrections
         self._state: tuple[int, int] | None = None
         self.check_corrections()
