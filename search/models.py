@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 SORTS = ("relevance", "newest", "oldest")
+INTERVALS = ("day", "week", "month", "year")  # buckets of the published histogram
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class SearchRequest:
     facet_size: int = 20  # values listed per facet (selected values always listed as well)
     facets: tuple[str, ...] | None = None  # the facet lists to compute (None: every one)
     as_typed: bool = False  # no correction of a query that finds nothing (SearchResult.corrected)
+    interval: str | None = None  # the histogram's bucket (INTERVALS); None: suits the span
 
     def __post_init__(self) -> None:
         for name in ("filters", "exclude"):

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 
 from index_format import facets as registry
+from webui.page_words import PAGE_STRINGS
 
 LANGS = ("id", "en")
 DEFAULT_LANG = "id"
@@ -167,6 +168,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "correct_by": ("Nama Anda", "Your name"),
     "correct_send": ("Kirim", "Send"),
 }
+
+STRINGS.update(PAGE_STRINGS)
 
 MONTHS = {
     "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],
