@@ -78,22 +78,28 @@
       void facets.offsetWidth; // apply the open state before transitions come back
       facets.style.transition = "";
     }
-    window.scrollTo(0, saved.y || 0);
-    var target = null;
-    if (saved.focus && saved.focus.id) target = document.getElementById(saved.focus.id);
-    if (saved.focus && saved.focus.name) {
-      var boxes = document.querySelectorAll("input[type=checkbox][form=searchform]");
-      for (var i = 0; i < boxes.length; i++) {
-        if (boxes[i].name === saved.focus.name && boxes[i].value === saved.focus.value) {
-          target = boxes[i];
-          break;
+    // After the stylesheet and layout are done: earlier, the page may still be too short.
+    function restore() {
+      window.scrollTo(0, saved.y || 0);
+      if (saved.drawer && facets) facets.scrollTop = saved.drawerY || 0;
+      var target = null;
+      if (saved.focus && saved.focus.id) target = document.getElementById(saved.focus.id);
+      if (saved.focus && saved.focus.name) {
+        var boxes = document.querySelectorAll("input[type=checkbox][form=searchform]");
+        for (var i = 0; i < boxes.length; i++) {
+          if (boxes[i].name === saved.focus.name && boxes[i].value === saved.focus.value) {
+            target = boxes[i];
+            break;
+          }
         }
       }
+      if (target) {
+        var holder = target.closest("details");
+        if (holder) holder.open = true;
+        target.focus({ preventScroll: true });
+      }
     }
-    if (target) {
-      var holder = target.closest("details");
-      if (holder) holder.open = true;
-      target.focus({ preventScroll: true });
-    }
+    if (document.readyState === "complete") restore();
+    else window.addEventListener("load", restore);
   });
 })();
