@@ -11,7 +11,7 @@ PAGE_STRINGS: dict[str, tuple[str, str]] = {
     "results_title_filtered": ("Hasil dengan filter", "Filtered results"),
     "hits_title": ("Daftar berita", "Articles"),
     "active_filters": ("Filter aktif", "Active filters"),
-    "remove_filter": ("Hapus filter {facet}: {value}", "Remove the {facet} filter: {value}"),
+    "remove_filter": ("Hapus filter", "Remove filter"),  # said before a chip's words
     "not_prefix": ("bukan", "not"),
     "clear_all": ("Hapus semua filter", "Clear all filters"),
     "open_filters": ("Filter", "Filter"),
