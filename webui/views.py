@@ -250,7 +250,7 @@ def search_page() -> Any:
         export_csv=_export_url("/api/export.csv", items),
         export_jsonl=_export_url("/api/export.jsonl", items),
         pages=pages,
-        hidden=[(k, v) for k, v in items if k in ("per_page", "facet_size")],
+        hidden=[(k, v) for k, v in items if k in ("per_page", "facet_size", "interval")],
         # The "report or correct" form under each entity facet, when the app may write.
         correctable=registry.entity_names() if corrections_allowed() else (),
         here=_url(items_with_page),

@@ -137,10 +137,14 @@ def test_chips_remove_filters(page: Any, years_site: LiveServer) -> None:
     click(page, page.locator("#chips a.chip", has_text="Warta Timur"))
     assert params(page) == {"q": ["banjir"], "place": ["Bekasi"]}
     assert total(page) >= narrowed
+    # The chip removed is gone: the focus is on the chips left.
+    page.wait_for_function("() => document.activeElement.classList.contains('chip')")
+    assert "Bekasi" in page.evaluate("document.activeElement.innerText")
     assert not page.locator("#facet-outlet input[value='Warta Timur']").is_checked()
     click(page, page.locator("#facet-outlet input[value='Kabar Nusantara']"))
     click(page, page.locator("#clear-all"))
     assert params(page) == {"q": ["banjir"]}
+    page.wait_for_function("() => document.activeElement.id === 'results'")
     assert total(page) == len(DAYS)
     assert not page.errors, page.errors
 

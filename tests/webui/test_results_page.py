@@ -146,6 +146,9 @@ def test_zero_result_page_shows_no_empty_facet_headings(client: FlaskClient) -> 
     soup = soup_of(client, "/?q=gempabumizzz&as_typed=1")
     assert soup.select_one("#total")["data-total"] == "0"
     assert not soup.select(".facet h2")  # no group and no time section with nothing in it
+    # Nothing to filter: no drawer, no Filter button, the results take the whole width.
+    assert not soup.select("#facets, #filter-toggle")
+    assert "no-facets" in soup.select_one(".layout")["class"]
     assert len(soup.select("h1")) == 1
     # A filter value that matched nothing keeps its group: its box unticks it.
     soup = soup_of(client, "/?q=banjir&outlet=Tidak+Ada")

@@ -39,6 +39,8 @@
     // What to give back after the reload: where the page was, and which control was used.
     function describe(el) {
       if (!el) return null;
+      // A removed chip is gone: the focus goes to the chips left, or to the results.
+      if (el.classList && el.classList.contains("chip")) return { chip: true };
       if (el.type === "checkbox" && el.name) return { name: el.name, value: el.value };
       if (el.id) return { id: el.id };
       return null;
@@ -84,6 +86,9 @@
       if (saved.drawer && facets) facets.scrollTop = saved.drawerY || 0;
       var target = null;
       if (saved.focus && saved.focus.id) target = document.getElementById(saved.focus.id);
+      if (saved.focus && saved.focus.chip) {
+        target = document.querySelector("#chips a.chip") || document.getElementById("results");
+      }
       if (saved.focus && saved.focus.name) {
         var boxes = document.querySelectorAll("input[type=checkbox][form=searchform]");
         for (var i = 0; i < boxes.length; i++) {
