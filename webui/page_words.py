@@ -21,7 +21,7 @@ PAGE_STRINGS: dict[str, tuple[str, str]] = {
     "date_until": ("sampai {end}", "until {end}"),
     "zoom_out": ("‹ Perkecil ke {label}", "‹ Zoom out to {label}"),
     "zoom_out_all": ("‹ Seluruh rentang", "‹ Whole range"),
-    "bar_range": ("{label} ({range}): {n} berita", "{label} ({range}): {n} articles"),
+    "bar_title_one": ("{label}: 1 berita", "{label}: 1 article"),
     "last_7": ("7 hari terakhir yang berisi berita", "Last 7 days with articles"),
     "last_30_days": ("30 hari terakhir yang berisi berita", "Last 30 days with articles"),
     "last_365_days": ("365 hari terakhir yang berisi berita", "Last 365 days with articles"),

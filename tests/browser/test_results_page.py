@@ -107,7 +107,7 @@ def test_timeline_zooms_from_years_to_days_and_back(page: Any, years_site: LiveS
     # Focusing a bar says its range and count (keyboard users get what hovering shows).
     days.first.focus()
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
-        "9 Sep 2019: 1 articles"
+        "9 Sep 2019: 1 article"
     )
     # Zoom out, one click a level: the month, the year, the whole archive.
     click(page, page.locator("#zoom-out"))

@@ -220,7 +220,7 @@ def test_timeline_zooms_year_month_week_day_and_back(years_client: FlaskClient) 
     days = bars_of(soup)
     assert [d[0] for d in days] == ["2019-09-09", "2019-09-10", "2019-09-11", "2019-09-14"]
     assert len(soup.select("#histogram .slot")) == 7
-    assert days[0][2] == "9 Sep 2019: 1 articles"
+    assert days[0][2] == "9 Sep 2019: 1 article"
     assert qs(soup.select_one("#zoom-out")["href"])["from"] == ["2019-09-01"]
     assert "Sep 2019" in soup.select_one("#zoom-out").get_text()
 
