@@ -85,6 +85,8 @@ def test_timeline_zooms_from_years_to_days_and_back(page: Any, years_site: LiveS
     click(page, year_2019)
     assert params(page)["from"] == ["2019-01-01"] and params(page)["to"] == ["2019-12-31"]
     assert interval(page) == "month"
+    # The keyboard stays in the chart: on the new chart's first bar.
+    page.wait_for_function("() => !!document.activeElement.closest('#histogram')")
     september = page.locator("#histogram a.slot").first
     assert september.get_attribute("aria-label") == "1–30 Sep 2019: 18 articles"
     click(page, september)
@@ -112,6 +114,7 @@ def test_timeline_zooms_from_years_to_days_and_back(page: Any, years_site: LiveS
     # Zoom out, one click a level: the month, the year, the whole archive.
     click(page, page.locator("#zoom-out"))
     assert params(page)["from"] == ["2019-09-01"] and interval(page) == "week"
+    page.wait_for_function("() => document.activeElement.id === 'zoom-out'")  # Enter again
     click(page, page.locator("#zoom-out"))
     assert params(page)["from"] == ["2019-01-01"] and interval(page) == "month"
     click(page, page.locator("#zoom-out"))
@@ -200,12 +203,25 @@ def test_focus_stays_on_the_checkbox_used(page: Any, years_site: LiveServer) -> 
         "Jakarta",
     ]
     assert page.evaluate("document.activeElement.checked")
+    # The sort too keeps the focus.
+    page.locator("#sort").select_option("newest")
+    page.wait_for_url("**sort=newest**")
+    page.wait_for_function("() => document.activeElement.id === 'sort'")
+    box = page.locator("#facet-place input[value='Jakarta']")
+    box.focus()
     # Space again unticks it, and the focus is still there.
     with page.expect_navigation():
         page.keyboard.press("Space")
     page.wait_for_function(FOCUSED_BOX)
     assert "place" not in params(page)
     assert page.evaluate("document.activeElement.value") == "Jakarta"
+    # A group's "Clear" link leaves the focus on that group's heading.
+    click(page, page.locator("#facet-place input[value='Bandung']"))
+    page.locator("#facet-place a.clear").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "place" not in params(page)
+    page.wait_for_function("() => !!document.activeElement.closest('#facet-place summary')")
     assert not page.errors, page.errors
 
 

@@ -39,10 +39,17 @@
     // What to give back after the reload: where the page was, and which control was used.
     function describe(el) {
       if (!el) return null;
+      if (el.type === "checkbox" && el.name) return { name: el.name, value: el.value };
       // A removed chip is gone: the focus goes to the chips left, or to the results.
       if (el.classList && el.classList.contains("chip")) return { chip: true };
-      if (el.type === "checkbox" && el.name) return { name: el.name, value: el.value };
       if (el.id) return { id: el.id };
+      // A bar of the timeline: the new chart's first bar. A link of a facet group ("Clear",
+      // a quick range): its group's heading, or the dates of the time facet.
+      if (el.closest && el.closest("#histogram")) return { sel: "#histogram a.slot" };
+      var section = el.closest ? el.closest(".facet") : null;
+      if (section && section.id) {
+        return { sel: "#" + section.id + " summary, #" + section.id + " #date-from" };
+      }
       return null;
     }
     function keep(el) {
@@ -86,6 +93,7 @@
       if (saved.drawer && facets) facets.scrollTop = saved.drawerY || 0;
       var target = null;
       if (saved.focus && saved.focus.id) target = document.getElementById(saved.focus.id);
+      if (saved.focus && saved.focus.sel) target = document.querySelector(saved.focus.sel);
       if (saved.focus && saved.focus.chip) {
         target = document.querySelector("#chips a.chip") || document.getElementById("results");
       }
