@@ -26,7 +26,6 @@ SHOTS = [
     ("results-desktop.png", DESKTOP, RESULTS + "&lang=en", False),
     ("results-phone.png", PHONE, RESULTS + "&lang=en", False),
     ("filters-phone.png", PHONE, RESULTS + "&lang=en", True),
-    ("results-desktop-id.png", DESKTOP, "/?q=banjir", False),
 ]
 
 

@@ -181,6 +181,11 @@ def test_phone_drawer_keeps_the_place_and_the_focus(page: Any, years_site: LiveS
         "Kabar Nusantara",
     ]
     assert abs(page.evaluate("window.scrollY") - scrolled) <= 2
+    # Tab stays in the open drawer: from the last stop back to its Close button.
+    page.locator("#facets summary").last.focus()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        assert page.evaluate("!!document.activeElement.closest('#facets')")
     page.keyboard.press("Escape")
     assert not facets.is_visible()
     assert page.evaluate("document.activeElement.id") == "filter-toggle"

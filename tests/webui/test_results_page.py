@@ -202,7 +202,7 @@ def test_timeline_zooms_year_month_week_day_and_back(years_client: FlaskClient) 
     assert [m[:2] for m in months] == [("2019-09-01", "2019-09-30"), ("2019-10-01", "2019-10-31")]
     assert months[0][2] == "1–30 Sep 2019: 9 articles"
     # The year as far as the archive goes: Sep–Dec 2019.
-    assert [t.get_text() for t in soup.select("#histogram .tick")] == ["Sep 2019", "Dec 2019"]
+    assert [t.get_text() for t in soup.select(".timeline .tick")] == ["Sep 2019", "Dec 2019"]
     assert qs(soup.select_one("#zoom-out")["href"]) == {"q": ["banjir"]}
 
     # September by week...

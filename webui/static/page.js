@@ -33,7 +33,27 @@
     }
     if (close) close.addEventListener("click", function () { setDrawer(false, true); });
     document.addEventListener("keydown", function (e) {
-      if (e.key === "Escape" && drawerOpen()) setDrawer(false, true);
+      if (!drawerOpen()) return;
+      if (e.key === "Escape") {
+        setDrawer(false, true);
+        return;
+      }
+      // Tab stays inside the open drawer, as in any dialog over the page.
+      if (e.key !== "Tab") return;
+      var stops = Array.prototype.filter.call(
+        facets.querySelectorAll("a[href], button, input, select, summary"),
+        function (el) { return !el.disabled && el.tabIndex >= 0 && el.offsetParent !== null; }
+      );
+      if (!stops.length) return;
+      var first = stops[0];
+      var last = stops[stops.length - 1];
+      if (e.shiftKey && (document.activeElement === first || !facets.contains(document.activeElement))) {
+        e.preventDefault();
+        last.focus();
+      } else if (!e.shiftKey && (document.activeElement === last || !facets.contains(document.activeElement))) {
+        e.preventDefault();
+        first.focus();
+      }
     });
 
     // What to give back after the reload: where the page was, and which control was used.
