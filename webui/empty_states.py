@@ -32,6 +32,7 @@ def explain(
     facet_title: Callable[[str], str],
     remove_url: Callable[[str, str], str],
     clear_dates_url: str,
+    num: Callable[[int], str] = str,
 ) -> list[EmptyReason]:
     """The reasons a result with no article has none (empty when none of them applies)."""
     if result.total or result.partial or result.corrected:
@@ -58,7 +59,7 @@ def explain(
                 {
                     "start": day_label(req.date_from) if req.date_from else "…",
                     "end": day_label(req.date_to) if req.date_to else "…",
-                    "n": str(outside),
+                    "n": num(outside),
                 },
                 "empty_range_link",
                 clear_dates_url,

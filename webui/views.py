@@ -208,6 +208,7 @@ def search_page() -> Any:
         facet_title=lambda name: t(f"facet_{name}"),
         remove_url=lambda name, value: _toggle_url(items, name, value),
         clear_dates_url=_url(_without(items, "from", "to", "page")),
+        num=lambda n: i18n.number(n, g.lang),
     )
     within = _zoomed_range(req, stats)
     timeline = bars(
