@@ -61,11 +61,15 @@ eval-ner: install
 
 # Benchmarks (bench/): rebuild, search latency, HTTP through gunicorn+wrk, 22k and 220k, against
 # the straightforward baseline. Data goes to /tmp/telusur-bench; results to bench/results/.
-.PHONY: bench bench-quick
-bench: install
+.PHONY: bench bench-quick bench-tools
+# wrk drives the HTTP part, from Debian's package.
+bench-tools:
+	@command -v wrk >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y wrk)
+
+bench: install bench-tools
 	$(BIN)/python -m bench.run
 
-bench-quick: install
+bench-quick: install bench-tools
 	$(BIN)/python -m bench.run --quick
 
 # Ranking quality on FacQA (../shared/data/facqa-train.csv): MRR@10 and Recall@10 through
@@ -84,3 +88,9 @@ eval-dates: install
 .PHONY: eval-facets
 eval-facets: install
 	$(BIN)/python -m bench.eval_facets
+# Syndication stories on CLICK-ID (bench/syndication.py): story sizes, precision on hand labels
+# (bench/syndication_labels.tsv), the rebuild cost with and without stories, search latency with
+# collapse=story and without. Skips without ../shared.
+.PHONY: eval-syndication
+eval-syndication: install
+	$(BIN)/python -m bench.syndication

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from index_format import facets
@@ -47,6 +48,16 @@ class FacetsColumn(COLUMN):
         self.layout = facets.names()
 
 
+class AddedColumn(COLUMN):
+    """When the article first entered the index (UTC seconds since the epoch): stored, and a
+    column that search reads into an array for `since=` and the feeds. An index written
+    before this field has neither: search then knows no article's time (search.added)."""
+
+    def __init__(self) -> None:
+        super().__init__(NumericColumn("q", default=0))
+        self.stored = True
+
+
 def _text(stemmed: bool, *, stored: bool = False, field_boost: float = 1.0) -> TEXT:
     """A text field whose postings come from the fast analysis pass (index_format.pool) that
     matches its analyzer; queries use the analyzer."""
@@ -71,6 +82,7 @@ def build_schema() -> Schema:
         "outlet_source": STORED(),
         "facets": FacetsColumn(),
         "content_hash": STORED(),
+        "added": AddedColumn(),
     }
     for f in facets.FACETS:
         fields[f.name] = (

@@ -23,11 +23,13 @@ from index_format.generations import (
     remove_old_generations,
 )
 from index_format.schema import build_schema
+from indexer.added import previous_added, with_added
 from indexer.date_evidence import ArchiveYears, DateSpan
 from indexer.journal import changed_since, replay
 from indexer.models import RawRecord, Skipped
 from indexer.pipeline import WriteFailed, failure_reason, open_writer
 from indexer.sources import read_archive
+from indexer.syndication import update_stories
 
 REPORT_NAME = "last-build-report.json"
 # Each build worker holds up to this many MB of postings before starting a new segment
@@ -166,16 +168,20 @@ def rebuild_index(
         if ids:
             assert current is not None
             summary.replayed = replay(building, current, ids)
+            update_stories(building, ids)
 
     try:
-        with new_generation(
-            index_dir, lock_wait=lock_wait, on_wait=on_wait, before_swap=catch_up
-        ) as gen:
+        with (
+            previous_added(index_dir) as first_added,
+            new_generation(
+                index_dir, lock_wait=lock_wait, on_wait=on_wait, before_swap=catch_up
+            ) as gen,
+        ):
             ix = index.create_in(gen.building, build_schema())
             writer = open_writer(ix, limitmb=SEGMENT_MB)
             try:
                 writer.feed(
-                    read_archive(paths, follow_links=follow_links),
+                    with_added(read_archive(paths, follow_links=follow_links), first_added),
                     summary,
                     keep=lambda record: superseded(record, last),
                     today=today,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +31,11 @@ def facet_values_of(article: Article) -> dict[str, list[str]]:
     return out
 
 
+def now() -> int:
+    """The time an article is added at (UTC epoch seconds)."""
+    return int(time.time())
+
+
 def to_document(article: Article) -> dict[str, Any]:
     values = facet_values_of(article)
     # Words of the tagged entities stay unstemmed in title and body (index_format.analysis):
@@ -53,6 +59,7 @@ def to_document(article: Article) -> dict[str, Any]:
         # (An empty canonical name marks a namesake the article kept apart.)
         "facets": encode_facets(article.published, values, [v for v in variants if v[0] and v[1]]),
         "content_hash": content_hash(article),
+        "added": article.added or now(),
     }
     if article.published:
         doc["published"] = datetime.combine(article.published, datetime.min.time())

@@ -105,4 +105,5 @@ def article_of(fields: dict[str, Any], column: bytes) -> Article:
         organisation=values.get("organisation", []),
         place=values.get("place", []),
         variants=variants,
+        added=fields.get("added"),
     )

@@ -47,6 +47,9 @@ class RawRecord:
     fields: dict[str, str | None]
     sidecar: dict[str, str | None] = field(default_factory=dict)
     repairs: tuple[str, ...] = ()
+    # When the article first entered the index (UTC epoch seconds), when a rebuild found it
+    # in the generation it replaces: it keeps that time (index_format.schema.AddedColumn).
+    added: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,3 +87,5 @@ class Article:
     # For a web page: where each field was found ("title": "og:title", "published":
     # "JSON-LD datePublished", "body": "trafilatura"), for `telusur inspect`; not indexed.
     found: dict[str, str] = field(default_factory=dict)
+    # When it first entered the index (UTC epoch seconds); None: now, as it is written.
+    added: int | None = None

@@ -27,15 +27,18 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from whoosh.writing import SegmentWriter
 
 from index_format.codec import PackedCodec
 from index_format.pool import build_writer
+from index_format.stories import StoryTable, minhash
 from indexer.date_evidence import ArchiveDates
 from indexer.models import RawRecord, Skipped
 from indexer.prepare import prepare_article, prepare_documents
+from indexer.syndication import Signed, add_signed, sign
 
 # Records per chunk: tagged together (a third cheaper than one at a time), and one job for a
 # worker (big enough to amortise the queue, small enough to balance the load).
@@ -59,9 +62,11 @@ def write_chunk(
     today: date | None,
     dates: ArchiveDates | None = None,
     tally: Counter[str] | None = None,
+    signed: list[Signed] | None = None,
 ) -> list[Skipped]:
     """Prepare and add `records`; returns the ones skipped, each with its reason. `tally`
-    counts how each added article got its date (indexer.prepare.date_outcome)."""
+    counts how each added article got its date (indexer.prepare.date_outcome); `signed` gets
+    each added article's syndication signature (indexer.syndication)."""
     prepared, skipped = prepare_documents(records, today, dates)
     for record, doc, outcome in prepared:
         try:
@@ -71,6 +76,8 @@ def write_chunk(
             continue
         if tally is not None:
             tally[outcome] += 1
+        if signed is not None:
+            signed.append(sign(doc))
     return skipped
 
 
@@ -95,14 +102,15 @@ class _Segments:
 
     def write(
         self, records: list[RawRecord], today: date | None, dates: ArchiveDates | None
-    ) -> tuple[int, list[Skipped], Counter[str]]:
+    ) -> tuple[int, list[Skipped], Counter[str], list[Signed]]:
         if self.writer.docnum and self.writer.pool.size > self.limit:
             self.done.append(self.writer._finalize_segment())
             self.writer = build_writer(self.ix, _lk=False)
         before = self.writer.docnum
         tally: Counter[str] = Counter()
-        skipped = write_chunk(self.writer, records, today, dates, tally)
-        return self.writer.docnum - before, skipped, tally
+        signed: list[Signed] = []
+        skipped = write_chunk(self.writer, records, today, dates, tally, signed)
+        return self.writer.docnum - before, skipped, tally, signed
 
     def finish(self) -> list[Any]:
         if self.writer.docnum:
@@ -131,6 +139,7 @@ class PipelineWriter(SegmentWriter):
         self._segments: list[Any] = []
         self._tasks: list[Any] = []
         self._here: _Segments | None = None  # the in-process writer, when there are no workers
+        self.stories = StoryTable()  # every written article's signature, grouped at commit
 
     def feed(
         self,
@@ -154,7 +163,8 @@ class PipelineWriter(SegmentWriter):
                 sink.put((today, hint, chunk))
                 return
             assert here is not None
-            indexed, skipped, tally = here.write(chunk, today, hint)
+            indexed, skipped, tally, signed = here.write(chunk, today, hint)
+            add_signed(self.stories, signed)
             summary.indexed += indexed
             summary.skipped.extend(skipped)
             summary.dates.update(tally)
@@ -192,7 +202,10 @@ class PipelineWriter(SegmentWriter):
             super().cancel()
 
     def commit(self, mergetype: Any = None, optimize: bool = False, merge: bool = True) -> None:
-        """Add the written segments to the index as they are (no merge), then unlock."""
+        """Add the written segments to the index as they are (no merge), with their stories
+        (index_format.stories), then unlock."""
+        self.stories.cluster()
+        self.stories.save(Path(self.storage.folder))
         finalsegments = self._merge_segments(mergetype, optimize, merge)
         finalsegments += self._segments
         if self._added:
@@ -224,7 +237,8 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _warm_up() -> None:
-    """Load the tagger, aliases and stemmer once in the parent, before forking."""
+    """Load the tagger, aliases, stemmer and MinHash once in the parent, before forking."""
+    minhash()
     probe = RawRecord(
         doc_id="warm-up",
         source="<warm-up>",
@@ -250,8 +264,8 @@ def _work(storage: Any, indexname: str, parent: int, jobs: Any, results: Any, mb
         segments = _Segments(storage.open_index(indexname), mb)
         while (job := jobs.get()) is not None:
             today, dates, records = job
-            indexed, skipped, tally = segments.write(records, today, dates)
-            results.put(("chunk", len(records), indexed, skipped, tally))
+            indexed, skipped, tally, signed = segments.write(records, today, dates)
+            results.put(("chunk", len(records), indexed, skipped, tally, signed))
         results.put(("done", segments.finish()))
     except BaseException as e:
         results.put(("error", failure_reason(e), traceback.format_exc()))
@@ -266,6 +280,7 @@ class _Workers:
         self.jobs = ctx.Queue(owner.procs * 3)
         self.results = ctx.Queue()
         self.summary = summary
+        self.stories = owner.stories
         self.progress = progress
         self.segments: list[Any] = []
         self.finished = 0
@@ -281,7 +296,8 @@ class _Workers:
     def _handle(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
         if kind == "chunk":
-            _, done, indexed, skipped, tally = message
+            _, done, indexed, skipped, tally, signed = message
+            add_signed(self.stories, signed)
             self.summary.indexed += indexed
             self.summary.skipped.extend(skipped)
             self.summary.dates.update(tally)

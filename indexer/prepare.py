@@ -149,7 +149,9 @@ def prepare_documents(
     with tagging_batch() as failed:
         for record in records:
             try:
-                prepared.append((record, prepare_article(record, today, dates)))
+                article = prepare_article(record, today, dates)
+                article.added = record.added  # a rebuild keeps when it first came in
+                prepared.append((record, article))
             except Exception as e:
                 skipped.append(skipped_for(record, e))
     docs: list[Prepared] = []

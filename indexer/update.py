@@ -46,6 +46,7 @@ from indexer.document import content_hash, to_document
 from indexer.models import RawRecord, Skipped
 from indexer.prepare import date_outcome, extract, skipped_for, tag_entities
 from indexer.sources import read_archive
+from indexer.syndication import update_stories
 
 UPDATE_REPORT_NAME = "last-update-report.json"
 
@@ -138,6 +139,8 @@ def apply_change(
             else:
                 writer.commit()
             ix.close()
+            if not gen.abandoned:  # new copies join their stories; changed ones may leave
+                update_stories(gen.building, summary.changed_ids)
         summary.index_path = source if gen.abandoned else gen.final
         if summary.changed_ids:
             journal.record(index_dir, command, summary.changed_ids)
@@ -259,7 +262,11 @@ def _upsert(
     except Exception as e:  # an extraction bug must cost one article, not the update
         summary.skipped.append(skipped_for(record, e))
         return
-    writer.update_document(**to_document(article))
+    article.added = stored.get("added")  # a replaced article keeps when it first came in
+    doc = to_document(article)
+    if "added" not in writer.schema:  # an index written before the field: as it was
+        del doc["added"]
+    writer.update_document(**doc)
     summary.dates[date_outcome(article)] += 1
     summary.changed_ids.append(record.doc_id)
     if docnum is None:

@@ -9,9 +9,11 @@ from index_format.errors import RebuildNeeded, TelusurError
 
 __all__ = [
     "ArticleNotFound",
+    "EntityNotFound",
     "IndexUnavailable",
     "InvalidQuery",
     "RebuildNeeded",
+    "StoryNotFound",
     "TelusurError",
 ]
 
@@ -32,8 +34,20 @@ class ArticleNotFound(TelusurError):
     code = "article_not_found"
 
 
+class StoryNotFound(TelusurError):
+    status = 404
+    code = "story_not_found"
+
+
 class IndexUnavailable(TelusurError):
     """No index has been built yet at the configured location, or it cannot be opened."""
 
     status = 503
     code = "index_unavailable"
+
+
+class EntityNotFound(TelusurError):
+    """No entity of that type and name in the index (codes entity_not_found.*)."""
+
+    status = 404
+    code = "entity_not_found"

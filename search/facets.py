@@ -25,6 +25,7 @@ from index_format.names import name_key
 from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
 from search import corrections as user
 from search import namesakes
+from search.added import added_times
 from search.entity_merge import (
     archive_merges,
     case_merges,
@@ -113,11 +114,15 @@ class FacetData:
                 variants.update(group.split(VALUE_SEP))
                 if PART_SEP + VALUE_SEP in group or group.endswith(PART_SEP):
                     apart.extend(_namesakes(docnum, group))
+        # Per entity facet: the names articles wrote → what they merged them into (entity pages).
+        self.written: dict[str, dict[str, str]] = {f: {} for f in entity_names}
         for variant, times in variants.items():
             facet, written, canonical = variant.split(PART_SEP)
             if canonical:  # (none: a namesake the article kept apart)
                 evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
+                self.written[facet].setdefault(written, canonical)
         self.live = live
+        self.added = added_times(reader, n)  # when each entered the index (since=, feeds)
         self._build_values(docs, vals, ids, evidence, apart)
         self._corrections = corrections
         self._state: tuple[int, int] | None = None

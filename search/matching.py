@@ -28,6 +28,7 @@ import numpy as np
 from whoosh import query as wq
 
 from index_format import facets as registry
+from search.added import epoch
 from search.facets import FacetData, query_mask
 from search.models import SearchRequest
 from search.query import ParsedQuery
@@ -152,6 +153,8 @@ class Matcher:
             warnings += [{"facet": f"{name}_not", "value": v} for v in unknown]
         if req.date_from or req.date_to:
             masks["published"] = fd.date_mask(req.date_from, req.date_to)
+        if req.since is not None:  # added to the index after it (search.added)
+            masks["since"] = fd.added > epoch(req.since)
         return masks, warnings
 
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from search.stories import StoryHit
 
 SORTS = ("relevance", "newest", "oldest")
 INTERVALS = ("day", "week", "month", "year")  # buckets of the published histogram
@@ -29,6 +33,8 @@ class SearchRequest:
     facet_size: int = 20  # values listed per facet (selected values always listed as well)
     facets: tuple[str, ...] | None = None  # the facet lists to compute (None: every one)
     as_typed: bool = False  # no correction of a query that finds nothing (SearchResult.corrected)
+    since: datetime | None = None  # only articles added to the index after it (search.added)
+    collapse: str | None = None  # "story": one row per story (search.stories)
     interval: str | None = None  # the histogram's bucket (INTERVALS); None: suits the span
 
     def __post_init__(self) -> None:
@@ -47,6 +53,7 @@ class SearchRequest:
     def is_empty(self) -> bool:
         """No query and no filter: nothing was asked."""
         asked = self.q.strip() or self.filters or self.exclude or self.date_from or self.date_to
+        asked = asked or self.since
         return not asked
 
 
@@ -61,6 +68,8 @@ class Hit:
     entities: dict[str, list[str]]  # the entity facets' values (facets holds them too)
     facets: dict[str, list[str]]  # every facet's values, entities by their canonical names
     score: float | None = None
+    added: datetime | None = None  # when it entered the index (None: not recorded)
+    story: StoryHit | None = None  # its story, in results collapsed to stories
 
 
 @dataclass
@@ -97,6 +106,9 @@ class SearchResult:
     warnings: list[dict[str, str]] = field(default_factory=list)
     # The query whose results these are, when the query as typed found nothing.
     corrected: str | None = None
+    # Collapsed to stories (collapse=story): how many stories the `total` articles make; the
+    # pages count stories then.
+    stories: int | None = None
 
 
 @dataclass

@@ -27,7 +27,16 @@ from index_format import facets as registry
 from index_format.corrections import CORRECTIONS_NAME
 from index_format.generations import current_path, open_index
 from index_format.schema import split_keywords, stored_date
-from search.errors import ArticleNotFound, IndexUnavailable, InvalidQuery, RebuildNeeded
+from search import cooccurrence, entity_page
+from search import series as coverage
+from search.added import as_datetime, newest_first
+from search.errors import (
+    ArticleNotFound,
+    IndexUnavailable,
+    InvalidQuery,
+    RebuildNeeded,
+    StoryNotFound,
+)
 from search.facets import FacetData
 from search.matching import Matched, Matcher
 from search.models import ArticleView, FacetValue, Hit, Partial, SearchRequest, SearchResult
@@ -35,6 +44,16 @@ from search.names import KnownNames, name_share
 from search.query import IsName, NameShare, ParsedQuery, QuerySyntaxError, parse_query
 from search.ranking import Ranking
 from search.snippets import highlight_full, make_snippet
+from search.stories import (
+    StoryData,
+    StoryView,
+    collapsed_page,
+    load_story_data,
+    story_count,
+    story_docs,
+    story_hit,
+    story_view,
+)
 from search.suggest import SpellIndex, suggest
 from search.synonyms import load_synonyms
 from search.topk import TopK
@@ -57,11 +76,17 @@ class _Generation:
     ranking: Ranking
     spell: SpellIndex | None = None  # built by warm(), or for the first word to correct
     names: KnownNames | None = None  # built by warm(), or for the first query of two words
+    stories: StoryData | None = None  # built for the first search collapsed to stories
 
     def spelling(self) -> SpellIndex:
         if self.spell is None:
             self.spell = SpellIndex(self.searcher.reader())
         return self.spell
+
+    def story_data(self) -> StoryData:
+        if self.stories is None:
+            self.stories = load_story_data(self.realpath, self.searcher)
+        return self.stories
 
     def known_names(self) -> KnownNames:
         if self.names is None:
@@ -258,21 +283,28 @@ class SearchService:
             )
         start = (req.page - 1) * req.per_page
         end = min(start + req.per_page, total)
-        ranked = gen.ranking.page(
-            parsed, req.sort, final, start, end, matched.strict, matched.scored
-        )
+        if req.collapse == "story":
+            stories, ranked, annotate = self._collapsed(gen, parsed, req, matched)
+        else:
+            stories, annotate = None, None
+            ranked = gen.ranking.page(
+                parsed, req.sort, final, start, end, matched.strict, matched.scored
+            )
         suggestion = self._suggestion(gen, req, parsed)
         partial = self._partial(gen, parsed, req, matched)
         took = (time.perf_counter() - started) * 1000
         # Nothing at all to show (not even most of the words): the correction's results.
         if total == 0 and partial is None and suggestion is not None and not req.as_typed:
             return self._corrected(req, suggestion, took)
+        hits = [self._hit(gen, d, s, parsed) for d, s in ranked]
+        if annotate is not None:
+            annotate(hits, [d for d, _ in ranked])
         return SearchResult(
             total,
             req.page,
             req.per_page,
             round(took, 2),
-            [self._hit(gen, d, s, parsed) for d, s in ranked],
+            hits,
             facets,
             date_interval=interval,
             match=req.match,
@@ -280,7 +312,44 @@ class SearchService:
             partial=partial,
             suggestion=suggestion,
             warnings=matched.warnings,
+            stories=stories,
         )
+
+    def _collapsed(
+        self, gen: _Generation, parsed: ParsedQuery, req: SearchRequest, matched: Matched
+    ) -> tuple[int, list[tuple[int, Any]], Callable[[list[Hit], list[int]], None]]:
+        """The page of the result collapsed to stories: the story count, the rows (each
+        story's best-ranked article), and what gives each row's hit its story."""
+        with self._lock:
+            data = gen.story_data()
+        final = matched.final
+        count, sizes = story_count(data, final)
+        start = (req.page - 1) * req.per_page
+        end = min(start + req.per_page, count)
+
+        def ranked(k: int) -> list[tuple[int, Any]]:
+            return gen.ranking.page(parsed, req.sort, final, 0, k, matched.strict, matched.scored)
+
+        rows = collapsed_page(data, ranked, int(final.sum()), start, end)
+
+        def annotate(hits: list[Hit], docnums: list[int]) -> None:
+            for hit, docnum in zip(hits, docnums, strict=True):
+                number = int(data.story_of[docnum])
+                stored = gen.searcher.stored_fields
+                hit.story = story_hit(data, number, docnum, sizes[number], stored)
+
+        return count, rows, annotate
+
+    @_one_at_a_time
+    def story(self, story_id: str) -> StoryView:
+        """Every copy of a story, with what each changed against the first."""
+        gen = self._current()
+        with self._lock:
+            data = gen.story_data()
+        docs = story_docs(data, story_id, lambda i: gen.searcher.document_number(id=i))
+        if docs is None:
+            raise StoryNotFound(f"no story {story_id!r}", params={"id": story_id})
+        return story_view(story_id, [gen.searcher.stored_fields(d) for d in docs.tolist()])
 
     def _partial(
         self, gen: _Generation, parsed: ParsedQuery, req: SearchRequest, matched: Matched
@@ -385,7 +454,67 @@ class SearchService:
             entities=_entities(values),
             facets=values,
             score=score,
+            added=as_datetime(fields.get("added")),
         )
+
+    # -- analyses (search.entity_page, search.cooccurrence) -------------------------------
+
+    @_one_at_a_time
+    def entity(
+        self, etype: str, name: str, *, latest: int = 10, **options: Any
+    ) -> entity_page.EntityPage:
+        """An entity's page (search.entity_page): raises EntityNotFound for an unknown one."""
+        gen = self._current()
+        page, mask = entity_page.entity_page(gen.facets, etype, name, **options)
+        ranked = gen.ranking.page(ParsedQuery(None), "newest", mask, 0, min(latest, page.count))
+        empty = ParsedQuery(None)
+        page.latest = [self._hit(gen, d, None, empty) for d, _ in ranked]
+        return page
+
+    @_one_at_a_time
+    def cooccurrence(self, req: SearchRequest, **options: Any) -> cooccurrence.CoGraph:
+        """The co-occurrence graph of the articles `req` counts (search.cooccurrence)."""
+        gen = self._current()
+        matched = gen.matcher.match(self.parse(req.q), req)
+        return cooccurrence.cooccurrence(gen.facets, matched.final, **options)
+
+    @_one_at_a_time
+    def series(
+        self,
+        req: SearchRequest,
+        queries: tuple[str, ...] = (),
+        entities: tuple[tuple[str, str], ...] = (),
+        split: str | None = None,
+        top: int = 5,
+        interval: str | None = None,
+    ) -> coverage.SeriesResult:
+        """Coverage over time (search.series): each query, or each entity within `req`'s
+        search, or `req`'s search split by its top outlets; `req`'s filters and dates apply to
+        all. Raises EntityNotFound for an entity the index does not know."""
+        gen = self._current()
+        masks: list[tuple[str, Any]] = []
+        if split == "outlet":
+            base = gen.matcher.match(self.parse(req.q), req).final
+            masks = coverage.outlet_masks(gen.facets, base, top)
+        for text in queries or ((req.q,) if not entities and split is None else ()):
+            one = dataclasses.replace(req, q=text)
+            masks.append((text, gen.matcher.match(self.parse(text), one).final))
+        for etype, name in entities:
+            canonical, _ = entity_page.entity_mask(gen.facets, etype, name)
+            filters = {**req.filters, etype: (*req.selected(etype), canonical)}
+            one = dataclasses.replace(req, filters=filters)
+            masks.append((f"{etype}:{canonical}", gen.matcher.match(self.parse(req.q), one).final))
+        everything = gen.facets.live & gen.facets.date_mask(req.date_from, req.date_to)
+        return coverage.series(gen.facets, masks, everything, interval)
+
+    @_one_at_a_time
+    def newest(self, req: SearchRequest, limit: int) -> list[Hit]:
+        """The articles `req` counts, the most recently added to the index first (a feed)."""
+        gen = self._current()
+        parsed = self.parse(req.q)
+        final = gen.matcher.match(parsed, req).final
+        docs = newest_first(gen.facets.added, gen.facets.day, final, limit)
+        return [self._hit(gen, d, None, parsed) for d in docs]
 
     # -- articles -------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
+from indexer import document
 from indexer.models import Article
 from search.service import SearchService
 from tests.indexes import HISTORIES, build_index
@@ -23,6 +24,7 @@ SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "seeds"
 NEWS = SHARED / "data" / "news-clickid.jsonl.gz"
 DATA = Path(__file__).resolve().parent / "data"
+ADDED_AT = 1_767_225_600  # 2026-01-01T00:00:00Z: when every test article enters its index
 
 
 def article(
@@ -139,6 +141,13 @@ def _close_services(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     for svc in opened:
         svc.close()
+
+
+@pytest.fixture(autouse=True)
+def _one_added_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every article written in a test is added at one time (index_format.schema's `added`):
+    two builds of one archive then store the same fields. Tests of `added` set their own."""
+    monkeypatch.setattr(document, "now", lambda: ADDED_AT)
 
 
 @pytest.fixture

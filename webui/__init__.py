@@ -26,7 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from index_format.analysis import configure_stem_exceptions
     from search.service import SearchService
-    from webui import api, corrections, export, views
+    from webui import analysis, api, corrections, export, feeds, stories, views
     from webui.compression import register_compression
     from webui.errors import register_error_handlers
     from webui.ops import register_ops
@@ -67,7 +67,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     smorest = TelusurApi(app)
     smorest.register_blueprint(api.blp)
     smorest.register_blueprint(export.blp)
+    smorest.register_blueprint(analysis.blp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(analysis.pages)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(stories.bp)
     if corrections.allowed(app):  # otherwise the app stays read-only: no route writes
         app.register_blueprint(corrections.bp)
     register_error_handlers(app)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from index_format import facets as registry
 from search.models import SearchRequest
 
-FILTER_ARGS = ("from", "to", "page")  # removed by "clear all", with every facet parameter
+FILTER_ARGS = ("from", "to", "since", "page")  # removed by "clear all", with every facet's
 
 
 @dataclass
@@ -47,8 +47,12 @@ def chips(
             label = t("date_since", start=day_label(req.date_from))
         else:
             label = t("date_until", end=day_label(req.date_to))
-        kept = [(k, v) for k, v in items if k not in FILTER_ARGS]
+        kept = [(k, v) for k, v in items if k not in ("from", "to", "page")]
         out.append(Chip("published", label, url(kept)))
+    since = getattr(req, "since", None)  # added to the index after it (issue 21's since=)
+    if since is not None:
+        kept = [(k, v) for k, v in items if k not in ("since", "page")]
+        out.append(Chip("since", since.strftime("%Y-%m-%d %H:%M UTC"), url(kept)))
     return out
 
 

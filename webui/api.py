@@ -12,6 +12,7 @@ from marshmallow import RAISE, ValidationError
 from search.models import SearchRequest, SearchResult
 from search.service import SearchService
 from webui.schemas import ApiErrorSchema, ArticleSchema, SearchArgsSchema, SearchResponseSchema
+from webui.story_schemas import StorySchema
 
 blp = Blueprint("api", __name__, url_prefix="/api", description="Search Indonesian news")
 
@@ -62,3 +63,13 @@ class ArticleResource(MethodView):
         """One article with its clean body, metadata and entities."""
         view, _html = service().article(doc_id)
         return view
+
+
+@blp.route("/stories/<path:story_id>")
+class StoryResource(MethodView):
+    @blp.response(200, StorySchema)
+    @blp.alt_response(404, schema=ApiErrorSchema, description="No story with that id")
+    def get(self, story_id: str) -> Any:
+        """Every copy of a story (articles re-published with small edits), first one first,
+        each with its outlet, date and the words it changed against the first."""
+        return service().story(story_id)

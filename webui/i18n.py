@@ -88,6 +88,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     "count_one": ("1 berita", "1 article"),
     "took": ("{ms} ms", "{ms} ms"),
     "showing": ("menampilkan {a}–{b}", "showing {a}–{b}"),
+    # Syndication: results collapsed to stories, and the story page.
+    "story_count": ("dalam {n} cerita", "in {n} stories"),
+    "story_count_one": ("dalam 1 cerita", "in 1 story"),
+    "collapse_on": ("Gabungkan salinan", "Group copies"),
+    "collapse_help": (
+        "Satu baris per cerita: berita yang dimuat ulang media lain digabung.",
+        "One row per story: articles re-published by other outlets are grouped.",
+    ),
+    "story_others": (
+        "+ {n} media lain memuat cerita ini",
+        "+ {n} other outlets carried this story",
+    ),
+    "story_copies": ("{n} salinan di hasil ini", "{n} copies in these results"),
+    "story_first": ("pertama: {outlet}, {day}", "first: {outlet}, {day}"),
+    "story_title": ("Cerita: {title}", "Story: {title}"),
+    "story_intro": (
+        "{n} berita memuat cerita ini. Salinan dibandingkan dengan yang pertama terbit: "
+        "tambahan bergaris bawah, yang dihapus dicoret.",
+        "{n} articles carry this story. Each copy is compared with the first one published: "
+        "added words underlined, removed ones struck through.",
+    ),
+    "story_first_copy": ("Terbit pertama", "First published"),
+    "story_all_copies": (
+        "Semua {n} salinan dan perbedaannya",
+        "All {n} copies and what each changed",
+    ),
+    "story_changed": ("{n} kata berbeda", "{n} words differ"),
+    "story_changed_one": ("1 kata berbeda", "1 word differs"),
+    "story_same": ("sama persis", "identical"),
     "sort": ("Urutkan", "Sort"),
     "sort_relevance": ("Relevansi", "Relevance"),
     "sort_newest": ("Terbaru", "Newest"),
@@ -167,6 +196,60 @@ STRINGS: dict[str, tuple[str, str]] = {
     "correct_note": ("Catatan", "Note"),
     "correct_by": ("Nama Anda", "Your name"),
     "correct_send": ("Kirim", "Send"),
+    # Analyses (webui/analysis.py): entity pages, the co-occurrence map, feeds.
+    "entity_page_link": ("Halaman {name}", "The page of {name}"),
+    "entity_variants": ("Juga ditulis", "Also written"),
+    "entity_all_articles": ("Semua beritanya", "All its articles"),
+    "entity_outlets": ("Media yang paling sering menyebut", "Outlets naming it most"),
+    "entity_latest": ("Berita terbaru", "Latest articles"),
+    "entity_name": ("Nama", "Name"),
+    "entity_together": ("Berita bersama", "Articles together"),
+    "entity_together_link": ("Berita yang menyebut {a} dan {b}", "Articles naming {a} and {b}"),
+    "entity_lift": ("Kekhasan", "Lift"),
+    "cooccurring": ("Sering disebut bersama", "Named together with"),
+    "cooccurring_help": (
+        "Diurutkan menurut seberapa khas pasangan itu (jumlah berita bersama × log2 kekhasan). "
+        "Kekhasan 10× berarti keduanya muncul bersama sepuluh kali lebih sering daripada "
+        "kebetulan; nama yang ada di mana-mana mendekati 1×.",
+        "Ranked by how specific the pair is (articles together × log2 lift). A lift of 10× "
+        "means the two appear together ten times more often than chance would have it; a "
+        "name found everywhere is close to 1×.",
+    ),
+    "map_link": ("Peta keterkaitan", "Co-occurrence map"),
+    "map_title": ("Peta keterkaitan", "Who appears with whom"),
+    "map_summary": (
+        "{n} berita · {nodes} entitas · {edges} hubungan",
+        "{n} articles · {nodes} entities · {edges} links",
+    ),
+    "map_help": (
+        "Tebal garis = jumlah berita yang menyebut keduanya. Klik entitas untuk menyaring.",
+        "Line width = articles naming both. Click an entity to filter.",
+    ),
+    "map_empty": ("Tidak ada entitas dalam berita ini.", "No entity in these articles."),
+    "new_since": ("baru", "new"),
+    "new_since_title": ("Masuk arsip {time}", "Added to the archive {time}"),
+    "new_since_note": (
+        "Hanya berita yang masuk arsip sesudah {time}.",
+        "Only the articles added to the archive after {time}.",
+    ),
+    "feed_link": ("Ikuti (Atom)", "Follow (Atom feed)"),
+    "feed_title": ("Telusur: {q}", "Telusur: {q}"),
+    "feed_all": ("semua berita", "every article"),
+    "series_title": ("Tren pemberitaan", "Coverage over time"),
+    "series_query": ("Kueri {n}", "Query {n}"),
+    "series_normalize": ("Tampilkan", "Show"),
+    "series_count": ("jumlah berita", "article counts"),
+    "series_share": ("porsi dari semua berita", "share of all articles"),
+    "series_interval": ("Per", "Per"),
+    "series_auto": ("otomatis", "automatic"),
+    "series_others": ("media lainnya", "other outlets"),
+    "series_undated": ("{n} tanpa tanggal", "{n} undated"),
+    "series_help": (
+        "Bandingkan sampai lima kueri dari waktu ke waktu.",
+        "Compare up to five queries over time.",
+    ),
+    "series_link": ("Tren", "Over time"),
+    "series_by_outlet": ("Tren per media", "Over time by outlet"),
 }
 
 STRINGS.update(PAGE_STRINGS)

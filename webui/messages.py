@@ -77,6 +77,15 @@ ERRORS: dict[str, tuple[str, str]] = {
         "The type must be one of: {choices}.",
     ),
     "article_not_found": ("Artikel '{id}' tidak ditemukan.", "No article '{id}'."),
+    "entity_not_found": (
+        "Entitas {type} '{name}' tidak ditemukan dalam arsip.",
+        "No {type} '{name}' in the archive.",
+    ),
+    "entity_not_found.type": (
+        "Jenis entitas '{type}' tidak dikenal; pilih salah satu: {choices}.",
+        "Unknown entity type '{type}'; choose one of: {choices}.",
+    ),
+    "story_not_found": ("Cerita '{id}' tidak ditemukan.", "No story '{id}'."),
     "index_unavailable": (
         "Indeks belum dibuat. Jalankan `telusur rebuild-index PATH` terlebih dahulu.",
         "No index has been built yet. Run `telusur rebuild-index PATH` first.",
@@ -113,6 +122,7 @@ _FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("one_of", re.compile(r"Must be one of: (?P<choices>.*)\.")),
     ("not_integer", re.compile(r"Not a valid integer\.")),
     ("not_date", re.compile(r"Not a valid date\.")),
+    ("not_datetime", re.compile(r"Not a valid datetime\.")),
     ("not_boolean", re.compile(r"Not a valid boolean\.")),
     ("not_string", re.compile(r"Not a valid string\.")),
     ("not_list", re.compile(r"Not a valid list\.")),
@@ -121,6 +131,8 @@ _FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("repeated", re.compile(r"Given more than once\.")),
     ("from_after_to", re.compile(r"'from' must not be after 'to'\.")),
     ("not_json", re.compile(r"Expected a JSON object\.")),
+    ("not_with", re.compile(r"Not with (?P<other>.+)\.")),
+    ("entity_value", re.compile(r"Must be type:name, type one of: (?P<choices>.*)\.")),
     (
         "too_many_parameters",
         re.compile(r"Too many parameters \((?P<count>\d+); at most (?P<max>\d+)\)\."),
@@ -140,6 +152,10 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
     "one_of": ("Harus salah satu dari: {choices}.", "Must be one of: {choices}."),
     "not_integer": ("Bukan bilangan bulat.", "Not a valid integer."),
     "not_date": ("Bukan tanggal yang valid (YYYY-MM-DD).", "Not a valid date (YYYY-MM-DD)."),
+    "not_datetime": (
+        "Bukan waktu yang valid (ISO 8601, mis. 2026-12-06T04:00:00Z).",
+        "Not a valid time (ISO 8601, e.g. 2026-12-06T04:00:00Z).",
+    ),
     "not_boolean": ("Harus 1/0 atau true/false.", "Must be 1/0 or true/false."),
     "not_string": ("Bukan teks.", "Not a valid string."),
     "not_list": ("Bukan daftar.", "Not a valid list."),
@@ -151,6 +167,11 @@ FIELD_MESSAGES: dict[str, tuple[str, str]] = {
         "'from' must not be after 'to'.",
     ),
     "not_json": ("Harus berupa objek JSON.", "Expected a JSON object."),
+    "not_with": ("Tidak bisa bersama {other}.", "Not with {other}."),
+    "entity_value": (
+        "Tulis jenis:nama, jenis salah satu dari: {choices}.",
+        "Must be type:name, type one of: {choices}.",
+    ),
     "too_many_parameters": (
         "Terlalu banyak parameter ({count}; maksimal {max}).",
         "Too many parameters ({count}; at most {max}).",

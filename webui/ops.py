@@ -34,6 +34,8 @@ from search.errors import IndexUnavailable
 from webui.errors import SERVER_ERROR_MESSAGE, InvalidEncoding, error_body
 from webui.schemas import LIST_ARGS, MAX_VALUES_PER_FILTER
 
+SERIES_LISTS = ("compare", "entity")  # /api/series and /tren repeat these (webui.analysis)
+
 access_log = logging.getLogger("telusur.access")
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 REQUEST_ID_KEY = "telusur.request_id"  # the WSGI environ key RequestGuard puts the id under
@@ -63,7 +65,7 @@ def check_query_string() -> None:
     repeated = {
         k: ["Given more than once."]
         for k in args
-        if k not in LIST_ARGS and len(args.getlist(k)) > 1
+        if k not in LIST_ARGS and k not in SERIES_LISTS and len(args.getlist(k)) > 1
     }
     if repeated:
         raise ValidationError(repeated)

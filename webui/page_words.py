@@ -14,6 +14,7 @@ PAGE_STRINGS: dict[str, tuple[str, str]] = {
     "remove_filter": ("Hapus filter", "Remove filter"),  # said before a chip's words
     "not_prefix": ("bukan", "not"),
     "clear_all": ("Hapus semua filter", "Clear all filters"),
+    "facet_since": ("Masuk arsip setelah", "Added after"),
     "open_filters": ("Filter", "Filter"),
     "close_filters": ("Tutup", "Close"),
     "date_range_value": ("{start} – {end}", "{start} – {end}"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
@@ -12,6 +13,7 @@ from index_format import facets as registry
 from search.matching import MATCHES
 from search.models import INTERVALS, SORTS, SearchRequest
 from search.query import MAX_QUERY_LENGTH
+from webui.story_schemas import COLLAPSES, StoryHitSchema
 
 MAX_PER_PAGE = 100
 MAX_PAGE = 100_000
@@ -100,6 +102,22 @@ class _SearchArgs(Schema):
             "whichever suits the span of the matching dates)"
         },
     )
+    since = fields.AwareDateTime(
+        default_timezone=UTC,
+        load_default=None,
+        metadata={
+            "description": "ISO 8601 time (UTC unless it gives a zone): only the articles "
+            "added to the index after it (what a feed reader has not seen)"
+        },
+    )
+    collapse = fields.String(
+        load_default=None,
+        validate=OneOf(COLLAPSES),
+        metadata={
+            "description": "story: one row per story (copies of one article grouped), its "
+            "best-ranked copy; `total` still counts articles, `stories` counts stories"
+        },
+    )
     as_typed = fields.Boolean(
         load_default=False,
         metadata={
@@ -186,6 +204,14 @@ class HitSchema(Schema):
     entities = fields.Nested(EntitiesSchema)
     facets = fields.Nested(ValuesSchema)
     score = fields.Float(allow_none=True)
+    added = fields.DateTime(
+        allow_none=True, metadata={"description": "When it was added to the index (UTC)"}
+    )
+    story = fields.Nested(
+        StoryHitSchema,
+        allow_none=True,
+        metadata={"description": "With collapse=story: the story this row stands for"},
+    )
 
 
 FacetsSchema = Schema.from_dict(
@@ -242,6 +268,10 @@ class SearchResponseSchema(Schema):
     warnings = fields.List(
         fields.Nested(WarningSchema),
         metadata={"description": "Filter values that name no value of their facet"},
+    )
+    stories = fields.Integer(
+        allow_none=True,
+        metadata={"description": "With collapse=story: the stories the articles make (pages)"},
     )
     hits = fields.List(fields.Nested(HitSchema), required=True)
     facets = fields.Nested(FacetsSchema, required=True)

@@ -92,6 +92,10 @@ def _query_items(req: SearchRequest) -> list[tuple[str, str]]:
         items.append(("facet_size", str(req.facet_size)))
     if req.as_typed:
         items.append(("as_typed", "1"))
+    if req.since is not None:
+        items.append(("since", req.since.isoformat()))
+    if req.collapse:
+        items.append(("collapse", req.collapse))
     if req.interval:
         items.append(("interval", req.interval))
     return items
@@ -197,7 +201,8 @@ def search_page() -> Any:
         message = domain_body(e, g.lang)["message"]
         return render_template("search.html", error=message, req=req, stats=stats), e.status
 
-    pages = -(-result.total // req.per_page) if result.total else 0
+    rows = result.total if result.stories is None else result.stories  # collapse=story
+    pages = -(-rows // req.per_page) if rows else 0
     t = i18n.translator(g.lang)
     day = lambda d: i18n.day_label(d, g.lang)  # noqa: E731
     empty = empty_states.explain(
@@ -251,10 +256,14 @@ def search_page() -> Any:
         export_csv=_export_url("/api/export.csv", items),
         export_jsonl=_export_url("/api/export.jsonl", items),
         pages=pages,
-        hidden=[(k, v) for k, v in items if k in ("per_page", "facet_size", "interval")],
+        hidden=[
+            (k, v) for k, v in items if k in ("per_page", "facet_size", "collapse", "interval")
+        ],
         # The "report or correct" form under each entity facet, when the app may write.
         correctable=registry.entity_names() if corrections_allowed() else (),
         here=_url(items_with_page),
+        collapse_url=_url(items, collapse="" if req.collapse else "story", page=""),
+        story_url=lambda story_id: url_for("stories.story_page", story_id=story_id),
         empty_reasons=empty,
         chips=active_filters.chips(req, items, _url, t, day),
         clear_all_url=active_filters.clear_all_url(items, _url),
@@ -282,7 +291,7 @@ def _dates(req: SearchRequest) -> tuple[date | None, date | None]:
 
 
 def _export_url(path: str, items: list[tuple[str, str]]) -> str:
-    exportable = _without(items, "page", "per_page", "facet_size")
+    exportable = _without(items, "page", "per_page", "facet_size", "collapse")
     return path + ("?" + urlencode(exportable) if exportable else "")
 
 

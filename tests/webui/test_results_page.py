@@ -289,3 +289,13 @@ def test_facet_groups_collapse(client: FlaskClient) -> None:
     for section in soup.select(".facet:not(.facet-time)"):
         group = section.select_one("details.group")
         assert group.has_attr("open") and group.select_one("summary h2")
+
+
+def test_since_is_a_chip_too(years_client: FlaskClient) -> None:
+    soup = soup_of(
+        years_client, "/?q=banjir&since=2020-01-01T00:00:00%2B00:00&place=Bekasi&lang=en"
+    )
+    chip = soup.select_one("#chips a.chip[data-facet=since]")
+    assert "Added after: 2020-01-01 00:00 UTC" in chip.get_text(" ", strip=True)
+    assert qs(chip["href"]) == {"q": ["banjir"], "place": ["Bekasi"]}
+    assert qs(soup.select_one("#clear-all")["href"]) == {"q": ["banjir"]}

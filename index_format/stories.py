@@ -1,0 +1,335 @@
+"""Syndication: articles that are copies of one another (wire stories re-published with small
+edits) share a story id. What the indexer writes and search reads, in one place.
+
+Each article's body becomes a MinHash signature over its word shingles (datasketch), computed
+where the article is prepared (in the build workers). Two articles are joined when they share
+an LSH band and their signatures estimate a Jaccard similarity of at least THRESHOLD; a story is
+a connected group of joined articles. Its id is the id of its first copy (earliest published,
+then smallest id): a story's id is always one of its live articles, and a singleton is its own
+story.
+
+Whoosh documents cannot be changed once written, and a story is only known once every article
+is, so the stories live beside the segments, in STORIES_NAME in the generation's directory:
+per article its id, day, signature and story. A generation without the file (written before
+this version) has every article as its own story. The file is replaced, never written in
+place: update-index hard-links the previous generation's files (index_format.generations).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+STORIES_NAME = "stories.npz"
+# Measured on CLICK-ID (bench/syndication.py, README "Syndication"): 5-word shingles and 128
+# permutations; pairs at 0.5 estimated Jaccard and above were copies or one story rewritten.
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+THRESHOLD = 0.5
+# A body with fewer shingles than this (a caption, a stub) joins no story: a few shared
+# boilerplate words would make it a copy of anything.
+MIN_SHINGLES = 12
+# The LSH buckets are cut for this lower similarity, so that pairs at THRESHOLD are nearly
+# always candidates (cut at THRESHOLD, only half of the pairs at 0.5 would be): checking a
+# candidate's signature costs little.
+LSH_THRESHOLD = 0.4
+FORMAT_VERSION = 2
+# A signature keeps the low 16 bits of each minimum (b-bit minwise hashing, Li and König
+# 2010): two values agree by chance once in 65,536, which moves no estimate that matters here,
+# and a signature takes 256 bytes instead of 512 (56 MB in a rebuild of 220,000 articles).
+SIG_DTYPE = np.uint16
+
+_MIX = np.uint64(0x9E3779B1)  # combines word hashes into a shingle hash (a polynomial)
+_MASK32 = np.uint64(0xFFFFFFFF)
+_EMPTY = np.zeros(NUM_PERM, dtype=SIG_DTYPE)
+
+
+def _same(value: int) -> int:
+    """MinHash's hash function: shingles arrive already hashed (vectorised, below)."""
+    return value
+
+
+@functools.cache
+def minhash() -> tuple[Any, np.ndarray, np.ndarray, Any]:
+    """datasketch's MinHash for the signatures: (its prototype, the permutations' a and b,
+    its MurmurHash3 finalizer). Imported on first use: datasketch imports scipy (0.5 to 1 s),
+    which search, and commands that make no signature, never need. The build loads it before
+    forking its workers (indexer.pipeline)."""
+    from datasketch import MinHash
+    from datasketch.minhash import _fmix
+
+    proto = MinHash(num_perm=NUM_PERM, hashfunc=_same, scheme="affine32")
+    a, b = (np.asarray(p, dtype=np.uint32) for p in proto.permutations)
+    return proto, a, b, _fmix
+
+
+# Punctuation and symbols separate words, as \w+ would: ASCII and the common Unicode ones.
+_SEPARATORS = str.maketrans(
+    dict.fromkeys(
+        map(ord, "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u2018\u2019\u201c\u201d\u2013\u2014\u2026"),
+        " ",
+    )
+)
+
+
+def words(text: str) -> list[str]:
+    """The text's words, lowercased, punctuation and symbols apart (str.translate and split:
+    twice as fast as a \\w+ regular expression)."""
+    return text.lower().translate(_SEPARATORS).split()
+
+
+def shingle_hashes(text: str, k: int = SHINGLE_WORDS) -> np.ndarray:
+    """The 32-bit hashes of the text's k-word shingles (repeats kept: they change no minimum),
+    computed with numpy from one CRC32 per word: hashing each shingle's string costs twice as
+    much."""
+    found = words(text)
+    if len(found) < k:
+        return np.zeros(0, dtype=np.uint32)
+    hw = np.array([zlib.crc32(w.encode("utf-8", "replace")) for w in found], dtype=np.uint64)
+    n = len(found) - k + 1
+    h = np.zeros(n, dtype=np.uint64)
+    for j in range(k):
+        h = (h * _MIX + hw[j : j + n]) & _MASK32
+    return h.astype(np.uint32)
+
+
+def signature(text: str) -> np.ndarray:
+    """The MinHash signature of a body (NUM_PERM values of SIG_DTYPE); all zeros when it is
+    too short to tell a copy (MIN_SHINGLES), which joins nothing.
+
+    The values are the low bits of datasketch's MinHash.update_batch of the shingle hashes
+    (its affine32 permutations after the MurmurHash3 finalizer; tests/stories hold the two
+    equal), computed on the array directly: update_batch first makes a Python list of them."""
+    hashes = shingle_hashes(text)
+    if hashes.size < MIN_SHINGLES:
+        return _EMPTY.copy()
+    _, a, b, fmix = minhash()
+    mixed = fmix(hashes.reshape(-1, 1), 32)
+    return ((mixed * a + b).min(axis=0) & 0xFFFF).astype(SIG_DTYPE)
+
+
+def reference_signature(text: str) -> np.ndarray:
+    """`signature` through datasketch's public MinHash.update_batch (slower; for tests)."""
+    hashes = shingle_hashes(text)
+    if hashes.size < MIN_SHINGLES:
+        return _EMPTY.copy()
+    m = minhash()[0].copy()
+    m.update_batch(hashes.tolist())
+    return (np.asarray(m.hashvalues) & 0xFFFF).astype(SIG_DTYPE)
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """The Jaccard similarity two signatures estimate (0 when either is empty)."""
+    if not a.any() or not b.any():
+        return 0.0
+    return float(np.mean(a == b))
+
+
+@functools.cache
+def lsh_bands(threshold: float = LSH_THRESHOLD) -> tuple[int, int]:
+    """(bands, rows per band) that datasketch's MinHashLSH chooses for `threshold` and
+    NUM_PERM (the fewest false positives and negatives, weighted alike). A table read from
+    its file has them already (StoryTable.bands): a delete needs no datasketch."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def band_keys(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> np.ndarray:
+    """One 64-bit key per (article, band) of MinHashLSH's banding, computed with numpy:
+    articles share a bucket where a key is equal (hashing each band's bytes in Python, as
+    MinHashLSH.insert does, took 1.3 s for 22,000 articles)."""
+    b, r = bands or lsh_bands()
+    keys = np.zeros((sigs.shape[0], b), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(r):
+            col = sigs[:, j : b * r : r].astype(np.uint64)
+            keys = keys * np.uint64(0x100000001B3) + col
+    return keys
+
+
+def candidate_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> np.ndarray:
+    """The (a, b) rows, a < b, that share an LSH bucket; empty signatures share none."""
+    live = np.flatnonzero(sigs.any(axis=1))
+    keys = band_keys(sigs[live], bands)
+    found = []
+    for band in range(keys.shape[1]):
+        order = np.argsort(keys[:, band], kind="stable")
+        k = keys[order, band]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        sizes = np.diff(np.r_[starts, k.size])
+        for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
+            rows = np.sort(live[order[start : start + size]])
+            a, b = np.triu_indices(size, 1)
+            found.append(np.stack([rows[a], rows[b]], axis=1))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
+
+
+def joined_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> np.ndarray:
+    """The candidate pairs whose signatures estimate a Jaccard of THRESHOLD or more."""
+    pairs = candidate_pairs(sigs, bands)
+    if not len(pairs):
+        return pairs
+    agree = (sigs[pairs[:, 0]] == sigs[pairs[:, 1]]).mean(axis=1)
+    return pairs[agree >= THRESHOLD]
+
+
+@dataclass
+class StoryTable:
+    """The stories of one generation: per article (row) its id, day (-1: none), signature and
+    story id. `index[id]` is the article's row."""
+
+    ids: list[str] = field(default_factory=list)
+    days: list[int] = field(default_factory=list)
+    sigs: list[np.ndarray] = field(default_factory=list)
+    story: list[str] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+    bands: tuple[int, int] | None = None  # lsh_bands(), kept in the file
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, doc_id: str, day: int, sig: np.ndarray) -> None:
+        """Add (or replace) an article, as its own story until `cluster` joins it."""
+        row = self.index.get(doc_id)
+        if row is not None:
+            self.days[row], self.sigs[row], self.story[row] = day, sig, doc_id
+            return
+        self.index[doc_id] = len(self.ids)
+        self.ids.append(doc_id)
+        self.days.append(day)
+        self.sigs.append(sig)
+        self.story.append(doc_id)
+
+    def remove(self, doc_ids: Iterable[str]) -> None:
+        gone = {d for d in doc_ids if d in self.index}
+        if not gone:
+            return
+        keep = [i for i, d in enumerate(self.ids) if d not in gone]
+        self.ids = [self.ids[i] for i in keep]
+        self.days = [self.days[i] for i in keep]
+        self.sigs = [self.sigs[i] for i in keep]
+        self.story = [self.story[i] for i in keep]
+        self.index = {d: i for i, d in enumerate(self.ids)}
+
+    def members(self) -> dict[str, list[str]]:
+        """Story id → its articles' ids, for stories of two or more."""
+        out: dict[str, list[str]] = {}
+        for doc_id, story in zip(self.ids, self.story, strict=True):
+            out.setdefault(story, []).append(doc_id)
+        return {s: m for s, m in out.items() if len(m) > 1}
+
+    # -- clustering -------------------------------------------------------------------------
+
+    def cluster(self) -> None:
+        """Group the articles: a rebuild, and after every update (from the stored signatures,
+        a fraction of a second for 22,000 articles), so that an update gives the stories a
+        rebuild would give: a new copy joins its story, a changed or deleted one leaves it
+        (and a story it held together splits)."""
+        n = len(self.ids)
+        sigs = np.stack(self.sigs) if n else np.zeros((0, NUM_PERM), SIG_DTYPE)
+        parent = list(range(n))
+        self.bands = self.bands or lsh_bands()
+        for a, b in joined_pairs(sigs, self.bands):
+            _union(parent, int(a), int(b))
+        groups: dict[int, list[int]] = {}
+        for r in range(n):
+            groups.setdefault(_find(parent, r), []).append(r)
+        for rows in groups.values():  # the id of its first copy: earliest day, then id
+            first = min(rows, key=lambda r: (self.days[r] < 0, self.days[r], self.ids[r]))
+            for r in rows:
+                self.story[r] = self.ids[first]
+
+    # -- the file ---------------------------------------------------------------------------
+
+    def save(self, directory: Path) -> None:
+        """Write STORIES_NAME into `directory`, replacing (never rewriting) the file."""
+        path = Path(directory) / STORIES_NAME
+        tmp = path.with_name(f".{STORIES_NAME}.{secrets.token_hex(4)}.npz")
+        sigs = np.stack(self.sigs) if self.sigs else np.zeros((0, NUM_PERM), SIG_DTYPE)
+        np.savez(
+            tmp,
+            version=np.array([FORMAT_VERSION, SHINGLE_WORDS, NUM_PERM]),
+            ids=_text_array(self.ids),
+            days=np.array(self.days, dtype=np.int32),
+            sigs=sigs,
+            story=_text_array(self.story),
+            bands=np.array(self.bands or lsh_bands()),
+        )
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+
+
+def load_stories(directory: Path) -> StoryTable | None:
+    """The generation's stories, or None when it has none (written before this version, or
+    with other shingles) or the file cannot be read: every article is then its own story."""
+    return _read(directory, signatures=True)  # type: ignore[return-value]
+
+
+def load_story_ids(directory: Path) -> tuple[list[str], list[str]] | None:
+    """(article ids, their story ids) of the generation, as load_stories reads them, without
+    the signatures (what search needs: a tenth of the file)."""
+    return _read(directory, signatures=False)  # type: ignore[return-value]
+
+
+def _read(directory: Path, *, signatures: bool) -> StoryTable | tuple[list[str], list[str]] | None:
+    path = Path(directory) / STORIES_NAME
+    try:  # opened here: np.load leaves a file it cannot read open
+        with open(path, "rb") as f, np.load(f) as data:
+            if list(data["version"]) != [FORMAT_VERSION, SHINGLE_WORDS, NUM_PERM]:
+                return None
+            ids, story = _texts(data["ids"]), _texts(data["story"])
+            if len(ids) != len(story):
+                return None
+            if not signatures:
+                return ids, story
+            days, sigs = data["days"], data["sigs"]
+            if not len(ids) == len(days) == len(sigs):
+                return None
+            return StoryTable(
+                ids=ids,
+                days=[int(d) for d in days],
+                sigs=list(sigs.astype(SIG_DTYPE)),
+                story=story,
+                index={d: i for i, d in enumerate(ids)},
+                bands=(int(data["bands"][0]), int(data["bands"][1])),
+            )
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None
+
+
+def _text_array(texts: list[str]) -> np.ndarray:
+    """Ids as one UTF-8 array, newline-separated (an id is printable: no newline), so that
+    the file needs no pickle to read."""
+    return np.frombuffer("\n".join(texts).encode("utf-8"), dtype=np.uint8)
+
+
+def _texts(array: np.ndarray) -> list[str]:
+    text = array.tobytes().decode("utf-8")
+    return text.split("\n") if text else []
+
+
+def _find(parent: dict[int, int] | list[int], x: int) -> int:
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+def _union(parent: dict[int, int] | list[int], a: int, b: int) -> None:
+    ra, rb = _find(parent, a), _find(parent, b)
+    if ra != rb:
+        parent[max(ra, rb)] = min(ra, rb)

@@ -1,0 +1,111 @@
+"""Coverage over time: several searches (or one split by outlet) counted per day, week, month
+or year on one shared axis, as counts or as a share of all the archive's articles in each
+interval (the archive's volume changes: a count alone can mislead).
+
+Each series counts the articles its search counts (Matched.final): the sum of its counts plus
+its undated articles is its search's total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+
+from search.facets import FacetData
+
+INTERVALS = ("day", "week", "month", "year")
+MAX_SERIES = 5
+MAX_BUCKETS = 5000  # 13 years of days
+
+
+@dataclass
+class Series:
+    label: str
+    total: int  # articles the search counts
+    undated: int  # of them, without a date (on no interval)
+    counts: list[int] = field(default_factory=list)
+    share: list[float] = field(default_factory=list)  # of all articles in the interval
+
+
+@dataclass
+class SeriesResult:
+    interval: str
+    buckets: list[str]
+    all: list[int]  # every article of the archive per interval (the share's denominator)
+    series: list[Series]
+
+
+def _start(label: str) -> date:
+    parts = [int(p) for p in label.split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def _label(d: date, interval: str) -> str:
+    if interval in ("day", "week"):
+        return d.isoformat()
+    return f"{d.year:04d}-{d.month:02d}" if interval == "month" else f"{d.year:04d}"
+
+
+def _next(d: date, interval: str) -> date:
+    if interval == "day":
+        return d + timedelta(days=1)
+    if interval == "week":
+        return d + timedelta(days=7)
+    if interval == "month":
+        return date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    return date(d.year + 1, 1, 1)
+
+
+def labels_between(first: str, last: str, interval: str) -> list[str]:
+    """Every bucket label from `first` to `last` (as FacetData.histogram labels them)."""
+    out: list[str] = []
+    d, end = _start(first), _start(last)
+    while d <= end and len(out) < MAX_BUCKETS:
+        out.append(_label(d, interval))
+        d = _next(d, interval)
+    return out
+
+
+def series(
+    data: FacetData,
+    masks: list[tuple[str, np.ndarray]],
+    everything: np.ndarray,
+    interval: str | None = None,
+) -> SeriesResult:
+    """The series of the labelled `masks` on one axis; `everything` is what a share is a share
+    of (the archive's articles in the requested dates)."""
+    union = np.logical_or.reduce([m for _, m in masks]) if masks else everything
+    chosen, _ = data.histogram(union, interval)
+    counted = [(label, m, dict(_pairs(data, m, chosen))) for label, m in masks]
+    all_counts = dict(_pairs(data, everything, chosen))
+    present = sorted({k for _, _, c in counted for k in c}, key=_start)
+    buckets = labels_between(present[0], present[-1], chosen) if present else []
+    alls = [all_counts.get(b, 0) for b in buckets]
+    out: list[Series] = []
+    for label, m, per in counted:
+        total = int(m.sum())
+        s = Series(label, total, total - int((m & (data.day >= 0)).sum()))
+        s.counts = [per.get(b, 0) for b in buckets]
+        s.share = [round(c / a, 6) if a else 0.0 for c, a in zip(s.counts, alls, strict=True)]
+        out.append(s)
+    return SeriesResult(chosen, buckets, alls, out)
+
+
+def _pairs(data: FacetData, mask: np.ndarray, interval: str) -> list[tuple[str, int]]:
+    return [(fv.value, fv.count) for fv in data.histogram(mask, interval)[1]]
+
+
+def outlet_masks(data: FacetData, mask: np.ndarray, top: int) -> list[tuple[str, np.ndarray]]:
+    """`mask` split by its `top` outlets, and the rest (other outlets, or none) as one more
+    series: stacked, they add up to `mask`."""
+    out = []
+    rest = mask.copy()
+    for fv in data.count("outlet", mask, limit=top):
+        part = mask & data.value_mask("outlet", (fv.value,))[0]
+        out.append((fv.value, part))
+        rest &= ~part
+    if rest.any():
+        out.append(("", rest))  # the others: the page and the CSV name it
+    return out

@@ -1,0 +1,104 @@
+"""Stories as rebuild-index writes them and update-index / delete keep them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from index_format.generations import current_path
+from index_format.stories import load_stories, reference_signature, signature, similarity
+from indexer.build import rebuild_index
+from indexer.update import delete_articles, update_index
+from tests.indexes import HISTORIES, _write_jsonl, given_entities
+from tests.stories.corpus import COPY_1, COPY_2, COPY_3, ORIGINAL, SYNDICATED
+
+FLOOD = {ORIGINAL.id, COPY_1.id, COPY_2.id}
+
+
+def _stories(index_dir: Path) -> dict[str, str]:
+    table = load_stories(current_path(index_dir))
+    assert table is not None
+    return dict(zip(table.ids, table.story, strict=True))
+
+
+@pytest.mark.parametrize("history", HISTORIES)
+def test_rebuild_groups_copies_under_the_first(
+    make_index: Callable[..., Path], history: str
+) -> None:
+    stories = _stories(make_index(SYNDICATED, history))
+    assert sorted(stories) == sorted(a.id for a in SYNDICATED)  # deleted extras are gone
+    # The three copies share the story of the first one published; the rest stand alone.
+    assert {d: s for d, s in stories.items() if d in FLOOD} == dict.fromkeys(FLOOD, ORIGINAL.id)
+    assert all(stories[d] == d for d in stories if d not in FLOOD)
+
+
+def test_update_joins_a_new_copy_and_a_changed_one_leaves(
+    make_index: Callable[..., Path], tmp_path: Path
+) -> None:
+    index_dir = make_index(SYNDICATED)
+    with given_entities([*SYNDICATED, COPY_3]):
+        update_index([_write_jsonl(tmp_path / "new.jsonl", [COPY_3])], index_dir, grace_seconds=0)
+        assert _stories(index_dir)[COPY_3.id] == ORIGINAL.id
+        # The first copy rewritten into another story: it leaves, the story keeps the others
+        # and takes the id of its next first copy.
+        rewritten = type(ORIGINAL)(**{**ORIGINAL.__dict__, "body": SYNDICATED[4].body})
+        update_index(
+            [_write_jsonl(tmp_path / "changed.jsonl", [rewritten])], index_dir, grace_seconds=0
+        )
+    stories = _stories(index_dir)
+    assert stories[ORIGINAL.id] == SYNDICATED[4].id  # now a copy of the election article
+    assert {stories[COPY_1.id], stories[COPY_2.id], stories[COPY_3.id]} == {COPY_1.id}
+    delete_articles([COPY_1.id], index_dir, grace_seconds=0)
+    stories = _stories(index_dir)
+    assert COPY_1.id not in stories
+    assert stories[COPY_2.id] == stories[COPY_3.id] == COPY_2.id
+
+
+def test_a_short_body_joins_nothing() -> None:
+    assert not signature("Banjir lagi.").any()
+    assert similarity(signature("Banjir lagi."), signature("Banjir lagi.")) == 0.0
+    assert similarity(signature(ORIGINAL.body), signature(COPY_1.body)) >= 0.5
+
+
+@pytest.mark.parametrize("body", [ORIGINAL.body, COPY_2.body, SYNDICATED[3].body])
+def test_signature_is_datasketch_minhash(body: str) -> None:
+    # The vectorised signature equals datasketch's own MinHash.update_batch of the shingles.
+    assert (signature(body) == reference_signature(body)).all()
+
+
+def test_a_rebuild_replays_stories_changed_while_it_ran(tmp_path: Path) -> None:
+    # A copy added and the first copy deleted while a rebuild runs: the rebuilt index's stories
+    # hold the copy and not the deleted article, as its documents do (indexer.journal).
+    index_dir = tmp_path / "ix"
+    archive = _write_jsonl(tmp_path / "a.jsonl", SYNDICATED)
+    update = _write_jsonl(tmp_path / "u.jsonl", [COPY_3])
+    done: list[str] = []
+
+    def meanwhile(_: int) -> None:
+        if not done:
+            done.append("x")
+            update_index([update], index_dir, grace_seconds=0)
+            delete_articles([ORIGINAL.id], index_dir, grace_seconds=0)
+
+    with given_entities([*SYNDICATED, COPY_3]):
+        rebuild_index([archive], index_dir, grace_seconds=0)
+        summary = rebuild_index([archive], index_dir, progress=meanwhile, grace_seconds=0)
+    assert summary.replayed == (1, 1)
+    stories = _stories(index_dir)
+    assert ORIGINAL.id not in stories
+    assert stories[COPY_3.id] == stories[COPY_1.id] == stories[COPY_2.id] == COPY_1.id
+
+
+def test_commands_and_the_app_start_without_datasketch() -> None:
+    # datasketch imports scipy (0.5 to 1 s): the CLI, the app and search load it only to make
+    # signatures or to choose the LSH bands, never at start-up.
+    code = (
+        "import sys, indexer.cli, webui, search.service; "
+        "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
