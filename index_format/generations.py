@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import exists_in
 
 from index_format.errors import RebuildNeeded
 
@@ -238,6 +239,10 @@ def new_generation(
         def publish(current: Path | None) -> None:
             if before_swap is not None:
                 before_swap(gen.building, current)
+            if exists_in(str(gen.building)):  # what workers would compute at open
+                from index_format import derived
+
+                derived.write(gen.building)
             fsync_tree(gen.building)
             os.rename(gen.building, gen.final)
             swap_current(index_dir, gen.final)

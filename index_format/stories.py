@@ -42,6 +42,9 @@ MIN_SHINGLES = 12
 # always candidates (cut at THRESHOLD, only half of the pairs at 0.5 would be): checking a
 # candidate's signature costs little.
 LSH_THRESHOLD = 0.4
+# A bucket of more articles than this (an archive holding one page thousands of times) pairs
+# each with the next only: all pairs of 10,000 articles would take 50 million rows.
+MAX_BUCKET = 200
 FORMAT_VERSION = 2
 # A signature keeps the low 16 bits of each minimum (b-bit minwise hashing, Li and König
 # 2010): two values agree by chance once in 65,536, which moves no estimate that matters here,
@@ -170,6 +173,9 @@ def candidate_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> n
         sizes = np.diff(np.r_[starts, k.size])
         for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
             rows = np.sort(live[order[start : start + size]])
+            if size > MAX_BUCKET:  # each with its neighbour, not every pair of thousands
+                found.append(np.stack([rows[:-1], rows[1:]], axis=1))
+                continue
             a, b = np.triu_indices(size, 1)
             found.append(np.stack([rows[a], rows[b]], axis=1))
     if not found:

@@ -14,20 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from index_format.corrections import Correction
+from index_format.facet_arrays import FacetRows, dedupe
 from index_format.names import name_key
-
-
-@dataclass
-class FacetRows:
-    doc: np.ndarray  # int32 document numbers, ascending
-    val: np.ndarray  # int32 value ids
-    names: list[str]  # id → name shown
-    ids: dict[str, int]  # any name the facet answers to → id
 
 
 def apply(rows: dict[str, FacetRows], corrections: list[Correction]) -> dict[str, FacetRows]:
     """The entity facets' rows with `corrections` applied in order (the input is not changed)."""
-    out = {f: FacetRows(r.doc, r.val, list(r.names), dict(r.ids)) for f, r in rows.items()}
+    out = {f: _Editable(r.doc, r.val, list(r.names), dict(r.ids.items())) for f, r in rows.items()}
     keys = {f: _keys(r) for f, r in out.items()}
     remap = {f: np.arange(len(r.names), dtype=np.int32) for f, r in out.items()}
     moved_rows: dict[str, list[tuple[np.ndarray, str]]] = {f: [] for f in rows}
@@ -65,7 +58,15 @@ def apply(rows: dict[str, FacetRows], corrections: list[Correction]) -> dict[str
                 del r.ids[name]
             else:
                 r.ids[name] = int(remap[f][vid])
-    return out
+    return dict(out)
+
+
+@dataclass
+class _Editable(FacetRows):
+    """Rows being corrected: their names and ids in memory (the generation's are mapped)."""
+
+    names: list[str]
+    ids: dict[str, int]
 
 
 def _keys(r: FacetRows) -> dict[str, int]:
@@ -74,7 +75,7 @@ def _keys(r: FacetRows) -> dict[str, int]:
 
 
 def _id_for(
-    r: FacetRows, keys: dict[str, int], name: str, remap: dict[str, np.ndarray], f: str
+    r: _Editable, keys: dict[str, int], name: str, remap: dict[str, np.ndarray], f: str
 ) -> int:
     """The id `name` counts as in this facet, a new one if the facet has no such name."""
     vid = r.ids.get(name, keys.get(name_key(name)))
@@ -85,14 +86,3 @@ def _id_for(
     r.ids[name] = keys[name_key(name)] = vid
     remap[f] = np.append(remap[f], np.int32(vid))
     return vid
-
-
-def dedupe(doc: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows without dropped values (-1), one per (document, value), ordered by document and
-    within a document as they were (a document lists its values in the order it names them)."""
-    keep = np.flatnonzero(val >= 0)
-    width = int(val.max()) + 1 if val.size else 1
-    _, first = np.unique(doc[keep].astype(np.int64) * width + val[keep], return_index=True)
-    rows = keep[np.sort(first)]
-    rows = rows[np.argsort(doc[rows], kind="stable")]
-    return doc[rows].astype(np.int32), val[rows].astype(np.int32)

@@ -1,16 +1,17 @@
 """Facet counting over per-generation numpy arrays, never with Whoosh's groupedby.
 
-For each index generation we read the `facets` column once into arrays:
+Each index generation's `facets` column gives arrays (index_format.facet_arrays, written at
+build time beside the segments, or derived at open for an older index):
   day[doc]                  days since 0001-01-01 (-1: no date)
   pairs[field] = (doc, val) one row per (document, value) of outlet/person/organisation/place
 Counting a facet for a set of matching documents is then one bincount. Entity values that the
-archive shows to be variants of another value (search.entity_merge) share that value's id.
+archive shows to be variants of another value (index_format.entity_merge) share that value's id.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,21 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from index_format import facets
+from index_format import facet_arrays, facets
 from index_format.codec.packed import packed_postings
 from index_format.corrections import file_state, read_corrections
+from index_format.facet_arrays import FacetArrays, starts_of
 from index_format.names import name_key
-from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
 from search import corrections as user
-from search import namesakes
 from search.added import added_times
-from search.entity_merge import (
-    archive_merges,
-    case_merges,
-    company_merges,
-    may_merge,
-    place_kind_merges,
-)
 from search.models import FacetValue
 
 # The published facet's bucket size follows the span of the matching dates.
@@ -50,8 +43,8 @@ SPARSE_SHARE = 0.2
 class _Values:
     doc: np.ndarray  # int32 document numbers, ascending
     val: np.ndarray  # int32 value ids
-    names: list[str]
-    ids: dict[str, int]  # a merged variant has its canonical name's id
+    names: Sequence[str]
+    ids: Mapping[str, int]  # a merged variant has its canonical name's id
     start: np.ndarray  # the rows of document d are start[d]:start[d + 1]
     blind: dict[str, int] | None = None  # case- and accent-blind name → id, built when asked
 
@@ -72,156 +65,38 @@ class FacetData:
     """The facet arrays of one index generation (read-only once built, but for the user's
     corrections: `check_corrections` applies the file anew when it changed)."""
 
-    def __init__(self, reader: Any, corrections: Path | None = None) -> None:
-        n = reader.doc_count_all()
-        self.size = n
-        self.day = np.full(n, -1, dtype=np.int32)
-        facet_names, entity_names = facets.names(), facets.entity_names()
-        docs: dict[str, list[int]] = {f: [] for f in facet_names}
-        vals: dict[str, list[int]] = {f: [] for f in facet_names}
-        ids: dict[str, dict[str, int]] = {f: {} for f in facet_names}
-        live = np.zeros(n, dtype=bool)
-        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        column = reader.column_reader("facets") if reader.has_column("facets") else None
-        raws = list(column) if column is not None else []  # one pass: much cheaper than [i]
-        days: dict[str, int] = {}  # a few hundred distinct days: parse each once
-        lists = [(docs[f], vals[f], ids[f]) for f in facet_names]
-        # Per entity facet, per variant (name_key): the canonical names articles merged it into.
-        evidence: dict[str, dict[str, Counter[str]]] = {f: {} for f in entity_names}
-        n_groups = 1 + len(facet_names)  # the day, then the facets; then the variants
-        variants: Counter[str] = Counter()  # each (facet, written, canonical) once: they recur
-        apart: list[tuple[int, str, str]] = []  # (document, facet, name) of namesakes kept apart
-        for docnum, raw in enumerate(raws):
-            if not raw or not live[docnum]:
-                continue
-            day, *groups = raw.decode("utf-8").split(GROUP_SEP)
-            if day:
-                ordinal = days.get(day)
-                if ordinal is None:
-                    ordinal = days[day] = date.fromisoformat(day).toordinal()
-                self.day[docnum] = ordinal
-            for (dlist, vlist, table), group in zip(lists, groups, strict=False):
-                if not group:
-                    continue
-                for value in group.split(VALUE_SEP):
-                    vid = table.get(value)
-                    if vid is None:
-                        vid = table[value] = len(table)
-                    dlist.append(docnum)
-                    vlist.append(vid)
-            if len(groups) >= n_groups and groups[n_groups - 1]:
-                group = groups[n_groups - 1]
-                variants.update(group.split(VALUE_SEP))
-                if PART_SEP + VALUE_SEP in group or group.endswith(PART_SEP):
-                    apart.extend(_namesakes(docnum, group))
+    def __init__(
+        self, reader: Any, corrections: Path | None = None, arrays: FacetArrays | None = None
+    ) -> None:
+        # `arrays`: as the generation's build wrote them (index_format.derived); else derived
+        # here from the facets column (an index written before they were).
+        a = arrays if arrays is not None else facet_arrays.derive(reader)
+        self.size = a.size
+        self.day = a.day
+        self.live = a.live
+        self.values = {
+            f: _Values(r.doc, r.val, r.names, r.ids, a.starts[f]) for f, r in a.rows.items()
+        }
+        self._entity_rows = {f: a.rows[f] for f in facets.entity_names() if f in a.rows}
+        self.merged = a.merged
+        self._held = a.held
+        self.per_doc = a.per_doc
+        self.joined = a.joined
+        self._variant_names = a.variant_names
         # Per entity facet: the names articles wrote → what they merged them into (entity pages).
-        self.written: dict[str, dict[str, str]] = {f: {} for f in entity_names}
-        for variant, times in variants.items():
-            facet, written, canonical = variant.split(PART_SEP)
-            if canonical:  # (none: a namesake the article kept apart)
-                evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
-                self.written[facet].setdefault(written, canonical)
-        self.live = live
-        self.added = added_times(reader, n)  # when each entered the index (since=, feeds)
-        self._build_values(docs, vals, ids, evidence, apart)
+        self.written = a.written
+        self.added = added_times(reader, self.size)  # when each entered the index (since=, feeds)
         self._corrections = corrections
         self._state: tuple[int, int] | None = None
         self.check_corrections()
         # The distinct days, each with its month (year * 12 + month - 1) and year: a histogram
         # then counts days with one bincount and buckets the few distinct ones.
-        self._days = np.unique(self.day[self.day >= 0])
+        self._days = a.days
         dates = [date.fromordinal(int(o)) for o in self._days]
         self._month = np.array([d.year * 12 + d.month - 1 for d in dates], dtype=np.int64)
         self._year = np.array([d.year for d in dates], dtype=np.int64)
         self.min_date = dates[0] if dates else None
         self.max_date = dates[-1] if dates else None
-
-    def _build_values(
-        self,
-        docs: dict[str, list[int]],
-        vals: dict[str, list[int]],
-        ids: dict[str, dict[str, int]],
-        evidence: dict[str, dict[str, Counter[str]]],
-        apart: list[tuple[int, str, str]],
-    ) -> None:
-        """Each facet's rows, entity facets merged across the archive, short names joined."""
-        entity_names = tuple(evidence)
-        self.values = {}
-        # Per entity facet: each merged variant → the value it is counted as.
-        self.merged: dict[str, dict[str, str]] = {}
-        self._held: dict[str, set[str]] = {}  # merged names some articles kept apart
-        self._held_rows: list[tuple[int, str]] = []
-        # Per entity facet, (document, name) → the name it counts as in that document only:
-        # namesakes kept apart, short names joined by their company (the bench guard's fold).
-        self.per_doc: dict[str, dict[tuple[int, str], str]] = {f: {} for f in entity_names}
-        self._entity_rows: dict[str, user.FacetRows] = {}
-        for f in docs:
-            doc = np.asarray(docs[f], dtype=np.int32)
-            val = np.asarray(vals[f], dtype=np.int32)
-            if f in evidence:
-                kept = [(d, name) for d, facet, name in apart if facet == f]
-                doc, val = self._merge(f, doc, val, ids[f], evidence[f], kept)
-                self._entity_rows[f] = user.FacetRows(doc, val, list(ids[f]), ids[f])
-            self.values[f] = _values(doc, val, list(ids[f]), ids[f], self.size)
-        self.joined = self._join_short_names(entity_names)
-        # A name every article merged (into one name, mostly) → that name, for filters.
-        self._variant_names = {
-            f: {key: votes.most_common(1)[0][0] for key, votes in evidence[f].items()}
-            for f in entity_names
-        }
-
-    def _merge(
-        self,
-        fname: str,
-        doc: np.ndarray,
-        val: np.ndarray,
-        ids: dict[str, int],
-        evidence: dict[str, Counter[str]],
-        apart: list[tuple[int, str]],
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Give each merged variant its canonical value's id (in `ids` too, so a filter on
-        either name selects both) and keep one row per document and value. A namesake an
-        article kept apart ("Sri Mulyani" of Klaten) keeps its own id in that article, and its
-        name then filters its own articles only."""
-        counts = np.bincount(val, minlength=len(ids))
-        names = may_merge(ids, evidence)
-        merges = archive_merges({name: int(counts[ids[name]]) for name in names}, evidence)
-        per_name = counts.tolist()
-        named = {n: per_name[i] for n, i in ids.items()}
-        merges = case_merges(named, merges)
-        if fname == "place":
-            merges = place_kind_merges(named, merges)
-        elif fname == "organisation":
-            merges = company_merges(named, merges)
-        self.merged[fname] = merges
-        if not merges:
-            return doc, val
-        remap = np.arange(len(ids), dtype=np.int32)
-        held = self._held[fname] = {name for _, name in apart if name in merges}
-        if fname == "person":
-            self._held_rows = [(d, name) for d, name in apart]
-        for d, name in apart:
-            if name in held:
-                self.per_doc[fname][d, name] = name
-        for variant, canonical in merges.items():
-            remap[ids[variant]] = ids[canonical]
-            if variant not in held:
-                ids[variant] = ids[canonical]
-        merged = remap[val]
-        for d, name in apart:
-            if name in held:
-                rows = np.arange(*np.searchsorted(doc, [d, d + 1]))
-                own = rows[val[rows] == ids[name]]
-                merged[own] = val[own]
-        # Only a document with a merged variant can now hold a value twice: keep the first
-        # row of each (document, value) there, and every other row as it is (in order).
-        touched = np.isin(doc, doc[merged != val])
-        rows = np.flatnonzero(touched)
-        keys = doc[rows].astype(np.int64) * len(ids) + merged[rows]
-        keep = np.ones(doc.size, dtype=bool)
-        keep[rows] = False
-        keep[rows[np.unique(keys, return_index=True)[1]]] = True
-        return doc[keep], merged[keep]
 
     def check_corrections(self) -> None:
         """Apply the user's corrections file anew if it changed since it was last read (a stat
@@ -234,33 +109,13 @@ class FacetData:
             self.values[f] = _values(r.doc, r.val, r.names, r.ids, self.size)
         self._state = state
 
-    def _join_short_names(self, entity_names: tuple[str, ...]) -> int:
-        """Join short person names to the full name the article's context agrees on
-        (search.namesakes); returns how many article-values were joined."""
-        if "person" not in self._entity_rows:
-            return 0
-        rows = [self.values[f] for f in ("person", *(f for f in entity_names if f != "person"))]
-        person = self._entity_rows["person"]
-        # A namesake the article itself kept apart is not joined by its company either.
-        held = {(d, person.ids[name]) for d, name in self._held_rows if name in person.ids}
-        joined = [
-            (row, full)
-            for row, full in namesakes.joins(
-                [namesakes.Rows(v.doc, v.val, v.start, v.names) for v in rows], self.size
-            )
-            if (int(person.doc[row]), int(person.val[row])) not in held
+    def added_names(self) -> list[str]:
+        """The entity values the user's corrections added (as a merge's or rename's target)."""
+        return [
+            name
+            for f, r in self._entity_rows.items()
+            for name in self.values[f].names[len(r.names) :]
         ]
-        for row, full in joined:  # for the bench guard's reference: per-document names
-            name = person.names[int(person.val[row])]
-            self.per_doc["person"][int(person.doc[row]), name] = person.names[full]
-        if not joined:
-            return 0
-        val = person.val.copy()
-        at, full_ids = zip(*joined, strict=True)
-        val[list(at)] = list(full_ids)
-        person.doc, person.val = user.dedupe(person.doc, val)
-        self.values["person"] = _values(person.doc, person.val, person.names, person.ids, self.size)
-        return len(joined)
 
     def canonical(self, fname: str, names: list[str]) -> list[str]:
         """`names` (values of an entity facet as stored) with the archive's merges (not the
@@ -424,20 +279,9 @@ def _blind(name: str) -> str:
 
 
 def _values(
-    doc: np.ndarray, val: np.ndarray, names: list[str], ids: dict[str, int], n: int
+    doc: np.ndarray, val: np.ndarray, names: Sequence[str], ids: Mapping[str, int], n: int
 ) -> _Values:
-    start = np.searchsorted(doc, np.arange(n + 1)).astype(np.int64)
-    return _Values(doc, val, names, ids, start)
-
-
-def _namesakes(docnum: int, group: str) -> list[tuple[int, str, str]]:
-    """(document, facet, name) of each namesake this document's variants keep apart."""
-    out = []
-    for variant in group.split(VALUE_SEP):
-        facet, written, canonical = variant.split(PART_SEP)
-        if not canonical:
-            out.append((docnum, facet, written))
-    return out
+    return _Values(doc, val, names, ids, starts_of(doc, n))
 
 
 def query_mask(searcher: Any, q: Any, live: np.ndarray) -> np.ndarray:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from whoosh import query as wq
 
 from index_format import facets as registry
+from index_format import name_runs
+from index_format.name_runs import NameRuns
 from index_format.names import name_key
 from search.facets import FacetData
 from search.topk import TopK
@@ -33,19 +35,23 @@ def name_share(topk: TopK, word: str) -> float:
 class KnownNames:
     """The entity names of one index generation, and every run of two or more consecutive
     words of them (name_key form): "Sri Mulyani", as articles shorten "Sri Mulyani Indrawati",
-    and "Joko Widodo" of "Iriana Joko Widodo"."""
+    and "Joko Widodo" of "Iriana Joko Widodo" (index_format.name_runs).
 
-    def __init__(self, facets: FacetData) -> None:
-        names = {name_key(v) for f in registry.entity_names() for v in facets.values[f].names}
-        self.keys: set[str] = set()
-        for name in names:
-            if " " not in name:
-                continue
-            words = name.split()
-            n = len(words)
-            self.keys.update(
-                " ".join(words[i:j]) for i in range(n - 1) for j in range(i + 2, n + 1)
+    `written`: the runs of the generation's names as its build wrote them (index_format.
+    derived); the names the user's corrections added are then the only ones to split here."""
+
+    def __init__(self, facets: FacetData, written: NameRuns | None = None) -> None:
+        if written is None:
+            self.keys = name_runs.runs(
+                v for f in registry.entity_names() for v in facets.values[f].names
             )
+            self.runs: NameRuns | None = None
+        else:
+            added = facets.added_names()
+            self.keys = name_runs.runs(added) if added else set()
+            self.runs = NameRuns(written.hashed, self.keys)
 
     def __contains__(self, words: str) -> bool:
+        if self.runs is not None:
+            return words in self.runs
         return name_key(words) in self.keys

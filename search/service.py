@@ -25,6 +25,8 @@ from whoosh import query as wq
 
 from index_format import facets as registry
 from index_format.corrections import CORRECTIONS_NAME
+from index_format.derived import Derived
+from index_format.derived import read as read_derived
 from index_format.generations import current_path, open_index
 from index_format.schema import split_keywords, stored_date
 from search import cooccurrence, entity_page
@@ -77,10 +79,12 @@ class _Generation:
     spell: SpellIndex | None = None  # built by warm(), or for the first word to correct
     names: KnownNames | None = None  # built by warm(), or for the first query of two words
     stories: StoryData | None = None  # built for the first search collapsed to stories
+    derived: Derived | None = None  # what the generation's build wrote for workers to map
 
     def spelling(self) -> SpellIndex:
         if self.spell is None:
-            self.spell = SpellIndex(self.searcher.reader())
+            groups = self.derived.spelling if self.derived else None
+            self.spell = SpellIndex(self.searcher.reader(), groups)
         return self.spell
 
     def story_data(self) -> StoryData:
@@ -90,7 +94,7 @@ class _Generation:
 
     def known_names(self) -> KnownNames:
         if self.names is None:
-            self.names = KnownNames(self.facets)
+            self.names = KnownNames(self.facets, self.derived.names if self.derived else None)
         return self.names
 
 
@@ -179,13 +183,20 @@ class SearchService:
                     code="index_unreadable",
                     params={"reason": str(e)},
                 ) from e
-            facets = FacetData(searcher.reader(), self.corrections_file)
+            # Built with the generation (index_format.derived); else computed here.
+            derived = read_derived(real, ix)
+            facets = FacetData(
+                searcher.reader(), self.corrections_file, derived.facets if derived else None
+            )
             topk = TopK(searcher, facets.live)
+            if derived is not None:
+                topk.use_lengths(derived.lengths)
             matcher = Matcher(searcher, topk, facets)
             ranking = Ranking(searcher, topk, facets.day)
             new = _Generation(
                 real, ix.latest_generation(), ix, searcher, facets, topk, matcher, ranking
             )
+            new.derived = derived
             self._gen = new
         if gen is not None:
             gen.searcher.close()
@@ -336,7 +347,7 @@ class SearchService:
             for hit, docnum in zip(hits, docnums, strict=True):
                 number = int(data.story_of[docnum])
                 stored = gen.searcher.stored_fields
-                hit.story = story_hit(data, number, docnum, sizes[number], stored)
+                hit.story = story_hit(data, number, docnum, sizes[number], stored, gen.facets)
 
         return count, rows, annotate
 

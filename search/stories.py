@@ -27,6 +27,10 @@ from index_format.stories import load_story_ids
 KEEP_CONTEXT = 8
 # A collapsed row lists at most this many of its story's other copies (the story page, all).
 LISTED_COPIES = 20
+# A row of a story with more copies than this reads the stored fields of the copies it lists
+# only; its outlets and dates come from the facet arrays (an archive may hold one page
+# thousands of times).
+READ_ALL_UP_TO = 64
 _TOKENS = re.compile(r"\S+|\s+")
 
 
@@ -38,6 +42,7 @@ class StoryData:
     labels: dict[int, str]  # story number (of two or more) → story id
     numbers: dict[str, int]  # story id → story number (stories of two or more)
     members: dict[int, np.ndarray]  # story number → its live documents, ascending
+    firsts: dict[int, int] = field(default_factory=dict)  # story number → its first copy
 
     def docs_of(self, number: int) -> np.ndarray:
         return self.members.get(number, np.array([number], dtype=np.int64))
@@ -50,6 +55,7 @@ def load_story_data(directory: str | Path, searcher: Any) -> StoryData:
     story_of = np.arange(n, dtype=np.int64)
     labels: dict[int, str] = {}
     members: dict[int, np.ndarray] = {}
+    firsts: dict[int, int] = {}
     stored = load_story_ids(Path(directory))
     grouped: dict[str, list[str]] = {}
     for doc_id, story in zip(*(stored or ((), ())), strict=True):
@@ -57,15 +63,18 @@ def load_story_data(directory: str | Path, searcher: Any) -> StoryData:
     for label, ids in grouped.items():
         if len(ids) < 2:
             continue
-        found = (searcher.document_number(id=doc_id) for doc_id in ids)
-        docs = np.array(sorted(d for d in found if d is not None), dtype=np.int64)
+        found = {doc_id: searcher.document_number(id=doc_id) for doc_id in ids}
+        docs = np.array(sorted(d for d in found.values() if d is not None), dtype=np.int64)
         if docs.size < 2:
             continue
         number = n + len(labels)
         story_of[docs] = number
         labels[number] = label
         members[number] = docs
-    return StoryData(story_of, labels, {v: k for k, v in labels.items()}, members)
+        if found.get(label) is not None:
+            firsts[number] = found[label]
+    numbers = {v: k for k, v in labels.items()}
+    return StoryData(story_of, labels, numbers, members, firsts)
 
 
 @dataclass
@@ -153,19 +162,37 @@ def _first(fields: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def story_hit(
-    data: StoryData, number: int, docnum: int, matched: int, stored: Callable[[int], Any]
+    data: StoryData,
+    number: int,
+    docnum: int,
+    matched: int,
+    stored: Callable[[int], Any],
+    facets: Any,
 ) -> StoryHit:
-    """The row of the story `number` shown as its document `docnum`."""
-    fields = [stored(d) for d in data.docs_of(number).tolist()]
-    first = _first(fields)
+    """The row of the story `number` shown as its document `docnum`; `facets` is the
+    generation's search.facets.FacetData (days and outlets of a story's many copies)."""
+    docs = data.docs_of(number)
     me = stored(docnum)
-    outlets = {f.get("outlet") for f in fields} - {me.get("outlet"), None}
-    others = sorted((f for f in fields if f["id"] != me["id"]), key=_first_key)
+    if docs.size <= READ_ALL_UP_TO:
+        fields = [stored(d) for d in docs.tolist()]
+        first = _first(fields)
+        outlets = {f.get("outlet") for f in fields} - {None}
+        others = sorted((f for f in fields if f["id"] != me["id"]), key=_first_key)
+    else:  # the earliest copies only, by the day the facet arrays hold
+        day = facets.day[docs].astype(np.int64)
+        order = np.lexsort((docs, day, day < 0))
+        listed = [int(d) for d in docs[order][: LISTED_COPIES + 1] if d != docnum]
+        others = sorted((stored(d) for d in listed[:LISTED_COPIES]), key=_first_key)
+        first = stored(data.firsts.get(number, int(docs[order][0])))
+        mask = np.zeros(facets.size, dtype=bool)
+        mask[docs] = True
+        names = facets.values["outlet"].names
+        outlets = {names[v] for v in np.unique(facets.values["outlet"].matching(mask))}
     return StoryHit(
         id=data.labels.get(number, first["id"]),
         matched=matched,
-        articles=len(fields),
-        other_outlets=len(outlets),
+        articles=int(docs.size),
+        other_outlets=len(outlets - {me.get("outlet")}),
         first_outlet=first.get("outlet"),
         first_published=stored_date(first.get("published")),
         others=[
@@ -215,6 +242,8 @@ def story_view(story_id: str, fields: Iterable[dict[str, Any]]) -> StoryView:
 def word_diff(before: str, after: str) -> tuple[int, str]:
     """(words added or removed, `after` as escaped HTML with <ins> for what it added and
     <del> for what it dropped), unchanged stretches shortened around "…"."""
+    if before == after:  # a page archived many times over: no diff to make
+        return 0, _shortened(_TOKENS.findall(after), first=True, last=True)
     a, b = _TOKENS.findall(before), _TOKENS.findall(after)
     parts: list[str] = []
     changed = 0

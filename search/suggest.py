@@ -17,15 +17,15 @@ unknown word at 22k articles).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from index_format import spelling_arrays
 from index_format.analysis import exact_analyzer, stem
+from index_format.spelling_arrays import SPELL_FIELD, word_at
 
-SPELL_FIELD = "exact"
 # A word found in at most this many documents (or this share of the archive, if more) finds
 # few and may be corrected...
 RARE_DF = 10
@@ -39,12 +39,6 @@ SHORT_WORD = 5  # up to this many letters, one edit at most
 MAX_CORRECTIONS = 10_000  # corrections kept per generation
 
 _exact = exact_analyzer()
-
-
-def _codes(words: list[str], length: int) -> np.ndarray:
-    """Words of one length as a (len(words), length) array of code points."""
-    flat = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
-    return flat.reshape(len(words), length)
 
 
 def edit_distances(word: str, codes: np.ndarray, cap: int) -> np.ndarray:
@@ -75,14 +69,11 @@ def edit_distances(word: str, codes: np.ndarray, cap: int) -> np.ndarray:
 
 
 class SpellIndex:
-    """The alphabetic words of SPELL_FIELD by (first letter, length), for one index generation."""
+    """The alphabetic words of SPELL_FIELD by (first letter, length), for one index generation
+    (`groups`: as the generation's build wrote them, index_format.derived; else derived here)."""
 
-    def __init__(self, reader: Any) -> None:
-        groups: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for word in reader.field_terms(SPELL_FIELD) if SPELL_FIELD in reader.schema else ():
-            if word.isalpha():
-                groups[(word[0], len(word))].append(word)
-        self.groups = {key: (words, _codes(words, key[1])) for key, words in groups.items()}
+    def __init__(self, reader: Any, groups: spelling_arrays.Groups | None = None) -> None:
+        self.groups = groups if groups is not None else spelling_arrays.derive(reader)
         # Each rare word's correction, once worked out (the generation's counts do not change):
         # a query is repeated as its pages and filters are clicked.
         self.corrections: dict[str, str | None] = {}
@@ -95,9 +86,10 @@ class SpellIndex:
             group = self.groups.get((word[0], length))
             if group is None:
                 continue
-            words, codes = group
-            dist = edit_distances(word, codes, distance)
-            out.extend((words[i], int(dist[i])) for i in np.flatnonzero(dist <= distance).tolist())
+            dist = edit_distances(word, group, distance)
+            out.extend(
+                (word_at(group, i), int(dist[i])) for i in np.flatnonzero(dist <= distance).tolist()
+            )
         return out
 
 

@@ -22,7 +22,6 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.matching.binary import (
     AndMaybeMatcher,
     AndNotMatcher,
@@ -34,8 +33,8 @@ from whoosh.matching.mcore import LeafMatcher, ListMatcher, NullMatcherClass
 from whoosh.matching.wrappers import FilterMatcher, WrappingMatcher
 from whoosh.query.spans import SpanNear2
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length
 
+from index_format import field_lengths
 from index_format.codec.packed import packed_postings
 from index_format.codec.positions import IndonesianPositions
 from index_format.codec.postings import V_POS, Postings
@@ -43,8 +42,6 @@ from index_format.codec.postings import V_POS, Postings
 # Documents whose approximate score is within this share of the k-th score are re-scored
 # exactly (the approximation differs from Whoosh's by a few units in the last place).
 BAND = 1e-9
-
-_BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
 def _pick(values: list[Any], rows: np.ndarray) -> list[Any]:
@@ -162,17 +159,12 @@ class TopK:
         """Each document's field length as Whoosh's scorer sees it (byte-quantised)."""
         got = self._lengths.get(fieldname)
         if got is None:
-            got = np.ones(self.size, dtype=np.float64)  # doc_field_length's default
-            for sub, offset in self.leaves:
-                perdoc = sub.reader()._perdoc
-                col = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                if col is None:
-                    continue
-                n = sub.reader().doc_count_all()
-                raw = np.fromiter(col, dtype=np.uint8, count=n)
-                got[offset : offset + n] = _BYTE_TO_LENGTH[raw]
-            self._lengths[fieldname] = got
+            got = self._lengths[fieldname] = field_lengths.derive(self.searcher, fieldname)
         return got
+
+    def use_lengths(self, lengths: dict[str, np.ndarray]) -> None:
+        """Take fields' lengths as the generation's build wrote them (index_format.derived)."""
+        self._lengths.update(lengths)
 
     def count(self, q: Any) -> int:
         """How many live documents match q (a postings list's document frequency counts the

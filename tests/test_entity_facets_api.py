@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from flask.testing import FlaskClient
 
+from index_format.entity_merge import case_merges, company_merges, place_kind_merges
+from index_format.namesakes import Rows, joins
 from indexer.build import rebuild_index
-from search.entity_merge import case_merges, company_merges, place_kind_merges
-from search.namesakes import Rows, joins
 from tests.conftest import article, write_index
 from webui import create_app
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from bench.guard import compare
+from index_format.entity_merge import archive_merges, may_merge
 from index_format.names import name_key
 from indexer.build import rebuild_index
 from indexer.models import Article
-from search.entity_merge import archive_merges, may_merge
 from search.models import SearchRequest, SearchResult
 from search.service import SearchService
 from tests.conftest import article, write_index

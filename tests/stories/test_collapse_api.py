@@ -177,3 +177,36 @@ def test_an_unreadable_stories_file_leaves_every_article_its_own(
     path.write_bytes(damage)
     collapsed = _search(_client(index_dir), q="banjir", collapse="story")
     assert collapsed["stories"] == collapsed["total"] == 5
+
+
+def test_a_story_of_hundreds_of_copies(make_index: Callable[..., Path]) -> None:
+    # One page archived 150 times (the copies dated over five days, from two outlets) beside
+    # the flood stories: a row reads only the copies it lists, and counts stay exact.
+    copies = [
+        type(ORIGINAL)(
+            **{
+                **ORIGINAL.__dict__,
+                "id": f"ulang-{i:03d}",
+                "outlet": ("Antara", "Kabar Kota")[i % 2],
+                "published": ORIGINAL.published.replace(day=10 + i % 5),  # type: ignore[union-attr]
+            }
+        )
+        for i in range(150)
+    ]
+    client = _client(make_index([*SYNDICATED, *copies]))
+    collapsed = _search(client, q="banjir", collapse="story")
+    assert (collapsed["total"], collapsed["stories"]) == (155, 3)
+    assert sum(h["story"]["matched"] for h in collapsed["hits"]) == 155
+    flood = next(h for h in collapsed["hits"] if h["story"]["id"] == ORIGINAL.id)
+    story = flood["story"]
+    assert story["articles"] == 153 and story["first_outlet"] == "Antara"
+    assert story["other_outlets"] == len(
+        {"Antara", "Kabar Kota", "Warta Harian"} - {flood["outlet"]}
+    )
+    assert len(story["others"]) == 20
+    assert story["others"][0]["id"] == ORIGINAL.id or flood["id"] == ORIGINAL.id
+    days = [o["published"] for o in story["others"]]
+    assert days == sorted(days)
+    page = client.get(f"/api/stories/{ORIGINAL.id}").get_json()
+    assert page["articles"] == 153
+    assert sum(c["changed_words"] == 0 for c in page["copies"]) == 151  # the first and 150 copies

@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from index_format.generations import current_path
-from index_format.stories import load_stories, reference_signature, signature, similarity
+from index_format.stories import (
+    StoryTable,
+    load_stories,
+    reference_signature,
+    signature,
+    similarity,
+)
 from indexer.build import rebuild_index
 from indexer.update import delete_articles, update_index
 from tests.indexes import HISTORIES, _write_jsonl, given_entities
@@ -102,3 +108,14 @@ def test_commands_and_the_app_start_without_datasketch() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_thousands_of_identical_copies_make_one_story_quickly() -> None:
+    table = StoryTable()
+    sig = signature(ORIGINAL.body)
+    for i in range(5000):
+        table.add(f"copy-{i:04d}", 738000 + i, sig)
+    table.add("other", 738000, signature(SYNDICATED[4].body))
+    table.cluster()
+    assert set(table.story[:5000]) == {"copy-0000"}
+    assert table.story[5000] == "other"

@@ -36,7 +36,7 @@ class Rows:
     doc: np.ndarray
     val: np.ndarray
     start: np.ndarray
-    names: list[str]
+    names: Sequence[str]
 
 
 def _parts(name: str) -> list[tuple[str, ...]]:

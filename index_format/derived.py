@@ -1,0 +1,237 @@
+"""What a search worker needs to open a generation, written once when the generation is
+published, so that every worker maps the same files instead of computing them at open.
+
+`write(gen_dir)` (called by index_format.generations.new_generation for rebuild, update-index
+and delete alike) writes them into gen_dir/derived/; `read(gen_dir, ix)` maps them read-only
+(numpy mmap: the workers share one copy through the page cache) or returns None when they are
+missing or were written for another state of the index (an index written before they existed,
+another format version): the caller then derives them at open, as before.
+
+The directory is not copied into an update's new generation (indexer.update.copy_generation
+copies files only): each generation writes its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from index_format import (
+    facet_arrays,
+    facets,
+    field_lengths,
+    name_runs,
+    name_table,
+    spelling_arrays,
+)
+from index_format.facet_arrays import FacetArrays, FacetRows
+from index_format.name_runs import NameRuns
+from index_format.name_table import NameIds, NameTable
+
+DERIVED = "derived"
+MANIFEST = "manifest.json"
+# Bump when what is derived changes (merge rules, layouts): older files are then ignored.
+FORMAT = 3
+_V = TypeVar("_V")
+
+
+@dataclass
+class Derived:
+    """The parts found; each None (or missing) when it must be derived at open."""
+
+    facets: FacetArrays | None
+    spelling: spelling_arrays.Groups | None
+    lengths: dict[str, np.ndarray]  # field → lengths (index_format.field_lengths)
+    names: NameRuns | None
+
+
+def state_key(ix: Any) -> dict[str, Any]:
+    """What the files were derived from: the index's TOC generation and its segments with
+    their deletions (any write changes one of them)."""
+    return {
+        "format": FORMAT,
+        "generation": int(ix.latest_generation()),
+        "segments": [[s.segment_id(), int(s.deleted_count())] for s in ix._segments()],
+    }
+
+
+def write(gen_dir: Path) -> None:
+    """Derive and write the files of the index in `gen_dir` (replacing any there)."""
+    from index_format.generations import open_index
+
+    gen_dir = Path(gen_dir)
+    ix = open_index(gen_dir)
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            tmp = gen_dir / f".{DERIVED}-{secrets.token_hex(4)}"
+            tmp.mkdir()
+            try:
+                arrays = facet_arrays.derive(reader)
+                _write_facets(tmp, arrays)
+                _write_names(tmp, arrays)
+                flat, table = spelling_arrays.flatten(spelling_arrays.derive(reader))
+                _save(tmp / "spelling-codes.npy", flat)
+                _save(tmp / "spelling-groups.npy", table)
+                for fieldname in searcher.schema.scorable_names():
+                    _save(
+                        tmp / f"lengths-{fieldname}.npy", field_lengths.derive(searcher, fieldname)
+                    )
+                (tmp / MANIFEST).write_text(json.dumps(state_key(ix)), encoding="utf-8")
+                target = gen_dir / DERIVED
+                if target.exists():
+                    shutil.rmtree(target)
+                os.rename(tmp, target)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+    finally:
+        ix.close()
+
+
+def read(gen_dir: Path | str, ix: Any) -> Derived | None:
+    """The files of generation `gen_dir` (whose open index is `ix`), mapped read-only; None
+    when there are none for this state of the index."""
+    where = Path(gen_dir) / DERIVED
+    try:
+        manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest != state_key(ix):
+        return None
+    try:
+        return Derived(
+            facets=_read_facets(where),
+            spelling=_read_spelling(where),
+            lengths={
+                path.name[len("lengths-") : -len(".npy")]: _load(path)
+                for path in where.glob("lengths-*.npy")
+            },
+            names=NameRuns(_load(where / "names.npy")) if (where / "names.npy").exists() else None,
+        )
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _read_spelling(where: Path) -> spelling_arrays.Groups | None:
+    if not (where / "spelling-groups.npy").exists():
+        return None
+    flat = _load(where / "spelling-codes.npy")
+    return spelling_arrays.unflatten(flat, np.load(where / "spelling-groups.npy"))
+
+
+def _write_names(where: Path, a: FacetArrays) -> None:
+    names = (name for f in facets.entity_names() if f in a.rows for name in a.rows[f].names)
+    _save(where / "names.npy", name_runs.hashes(name_runs.runs(names)))
+
+
+# -- facets -----------------------------------------------------------------------------------
+
+
+def _save(path: Path, array: np.ndarray) -> None:
+    np.save(path, np.ascontiguousarray(array), allow_pickle=False)
+
+
+def _load(path: Path) -> np.ndarray:
+    """The array in `path`, mapped read-only: an ndarray over the map (a np.memmap's slices
+    are memmaps too, several times slower to make)."""
+    return np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
+
+
+def _write_facets(where: Path, a: FacetArrays) -> None:
+    _save(where / "facets-day.npy", a.day)
+    _save(where / "facets-live.npy", a.live)
+    _save(where / "facets-days.npy", a.days)
+    extra: dict[str, Any] = {
+        "size": a.size,
+        "joined": a.joined,
+        "facets": list(a.rows),
+        "counts": {f: len(r.names) for f, r in a.rows.items()},
+    }
+    aliases: dict[str, dict[str, int]] = {}
+    for f, r in a.rows.items():
+        _save(where / f"facets-{f}-doc.npy", r.doc)
+        _save(where / f"facets-{f}-val.npy", r.val)
+        _save(where / f"facets-{f}-start.npy", a.starts[f])
+        name_table.write(where / f"facets-{f}", list(r.names))
+        # The names that answer for another value's id (merged variants).
+        aliases[f] = {name: vid for name, vid in r.ids.items() if r.names[vid] != name}
+    extra["aliases"] = aliases
+    _dump(where / "facets.json", extra)
+    # Read on first use only (filters by a merged name, pinned values, the bench's guard).
+    _dump(where / "facets-merged.json", a.merged)
+    _dump(where / "facets-held.json", {f: sorted(names) for f, names in a.held.items()})
+    per_doc = {
+        f: [[d, name, to] for (d, name), to in rows.items()] for f, rows in a.per_doc.items()
+    }
+    _dump(where / "facets-per-doc.json", per_doc)
+    _dump(where / "facets-variants.json", a.variant_names)
+    _dump(where / "facets-written.json", a.written)
+
+
+def _dump(path: Path, value: Any) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+
+
+class _Lazy(Mapping[str, _V]):
+    """A JSON file's mapping, read when first asked (`convert` turns each value)."""
+
+    def __init__(self, path: Path, convert: Callable[[Any], _V]) -> None:
+        self._path = path
+        self._convert = convert
+        self._data: dict[str, _V] | None = None
+
+    def _get(self) -> dict[str, _V]:
+        if self._data is None:
+            raw = json.loads(self._path.read_text(encoding="utf-8"))
+            self._data = {k: self._convert(v) for k, v in raw.items()}
+        return self._data
+
+    def __getitem__(self, key: str) -> _V:
+        return self._get()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+def _read_facets(where: Path) -> FacetArrays | None:
+    if not (where / "facets.json").exists():
+        return None
+    extra = json.loads((where / "facets.json").read_text(encoding="utf-8"))
+    rows: dict[str, FacetRows] = {}
+    starts: dict[str, np.ndarray] = {}
+    for f in extra["facets"]:
+        names = NameTable(where / f"facets-{f}")
+        if len(names) != extra["counts"][f]:
+            return None
+        ids = NameIds(names, extra["aliases"][f])
+        doc = _load(where / f"facets-{f}-doc.npy")
+        rows[f] = FacetRows(doc, _load(where / f"facets-{f}-val.npy"), names, ids)
+        starts[f] = _load(where / f"facets-{f}-start.npy")
+    return FacetArrays(
+        size=int(extra["size"]),
+        day=_load(where / "facets-day.npy"),
+        live=_load(where / "facets-live.npy"),
+        days=_load(where / "facets-days.npy"),
+        rows=rows,
+        starts=starts,
+        merged=_Lazy(where / "facets-merged.json", dict),
+        held=_Lazy(where / "facets-held.json", set),
+        per_doc=_Lazy(
+            where / "facets-per-doc.json", lambda rows: {(int(d), n): to for d, n, to in rows}
+        ),
+        variant_names=_Lazy(where / "facets-variants.json", dict),
+        written=_Lazy(where / "facets-written.json", dict),
+        joined=int(extra["joined"]),
+    )

@@ -1,0 +1,268 @@
+"""The facet arrays of one index generation, derived from its `facets` column.
+
+Derived once when a generation is published (index_format.derived writes them beside the
+segments) and read by search.facets.FacetData; an index without them derives them at open.
+
+  day[doc]                  days since 0001-01-01 (-1: no date)
+  rows[field] = (doc, val)  one row per (document, value) of outlet/person/organisation/place
+
+Entity values that the archive shows to be variants of another value (index_format.
+entity_merge) share that value's id; short person names are joined to the full name the
+article's context agrees on (index_format.namesakes). The user's corrections are not in them:
+search applies those at search time, when the corrections file changes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from index_format import facets, namesakes
+from index_format.entity_merge import (
+    archive_merges,
+    case_merges,
+    company_merges,
+    may_merge,
+    place_kind_merges,
+)
+from index_format.names import name_key
+from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
+
+
+@dataclass
+class FacetRows:
+    doc: np.ndarray  # int32 document numbers, ascending
+    val: np.ndarray  # int32 value ids
+    names: Sequence[str]  # id → name shown
+    ids: Mapping[str, int]  # any name the facet answers to → id
+
+
+@dataclass
+class FacetArrays:
+    """What FacetData counts with, before the user's corrections."""
+
+    size: int  # documents, deleted ones included
+    day: np.ndarray  # int32 per document
+    live: np.ndarray  # bool per document
+    days: np.ndarray  # the distinct days, ascending
+    rows: dict[str, FacetRows]  # every facet, entity facets merged and joined
+    starts: dict[str, np.ndarray]  # the rows of document d are start[d]:start[d + 1]
+    # Per entity facet: each merged variant → the value it is counted as.
+    merged: Mapping[str, dict[str, str]] = field(default_factory=dict)
+    held: Mapping[str, set[str]] = field(default_factory=dict)  # merged names some kept apart
+    # Per entity facet, (document, name) → the name it counts as in that document only.
+    per_doc: Mapping[str, dict[tuple[int, str], str]] = field(default_factory=dict)
+    # A name every article merged (into one name, mostly) → that name, for filters.
+    variant_names: Mapping[str, dict[str, str]] = field(default_factory=dict)
+    # Per entity facet, each name articles wrote and merged → the name they merged it into
+    # (an entity page lists them as its variants).
+    written: Mapping[str, dict[str, str]] = field(default_factory=dict)
+    joined: int = 0  # article-values joined to a full name
+
+
+def starts_of(doc: np.ndarray, n: int) -> np.ndarray:
+    return np.searchsorted(doc, np.arange(n + 1)).astype(np.int64)
+
+
+def dedupe(doc: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows without dropped values (-1), one per (document, value), ordered by document and
+    within a document as they were (a document lists its values in the order it names them)."""
+    keep = np.flatnonzero(val >= 0)
+    width = int(val.max()) + 1 if val.size else 1
+    _, first = np.unique(doc[keep].astype(np.int64) * width + val[keep], return_index=True)
+    rows = keep[np.sort(first)]
+    rows = rows[np.argsort(doc[rows], kind="stable")]
+    return doc[rows].astype(np.int32), val[rows].astype(np.int32)
+
+
+def derive(reader: Any) -> FacetArrays:
+    """The facet arrays of the generation `reader` reads (one pass over the facets column)."""
+    n = reader.doc_count_all()
+    day = np.full(n, -1, dtype=np.int32)
+    facet_names, entity_names = facets.names(), facets.entity_names()
+    docs: dict[str, list[int]] = {f: [] for f in facet_names}
+    vals: dict[str, list[int]] = {f: [] for f in facet_names}
+    ids: dict[str, dict[str, int]] = {f: {} for f in facet_names}
+    live = np.zeros(n, dtype=bool)
+    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    column = reader.column_reader("facets") if reader.has_column("facets") else None
+    raws = list(column) if column is not None else []  # one pass: much cheaper than [i]
+    days: dict[str, int] = {}  # a few hundred distinct days: parse each once
+    lists = [(docs[f], vals[f], ids[f]) for f in facet_names]
+    # Per entity facet, per variant (name_key): the canonical names articles merged it into.
+    evidence: dict[str, dict[str, Counter[str]]] = {f: {} for f in entity_names}
+    n_groups = 1 + len(facet_names)  # the day, then the facets; then the variants
+    variants: Counter[str] = Counter()  # each (facet, written, canonical) once: they recur
+    apart: list[tuple[int, str, str]] = []  # (document, facet, name) of namesakes kept apart
+    for docnum, raw in enumerate(raws):
+        if not raw or not live[docnum]:
+            continue
+        first, *groups = raw.decode("utf-8").split(GROUP_SEP)
+        if first:
+            ordinal = days.get(first)
+            if ordinal is None:
+                ordinal = days[first] = date.fromisoformat(first).toordinal()
+            day[docnum] = ordinal
+        for (dlist, vlist, table), group in zip(lists, groups, strict=False):
+            if not group:
+                continue
+            for value in group.split(VALUE_SEP):
+                vid = table.get(value)
+                if vid is None:
+                    vid = table[value] = len(table)
+                dlist.append(docnum)
+                vlist.append(vid)
+        if len(groups) >= n_groups and groups[n_groups - 1]:
+            group = groups[n_groups - 1]
+            variants.update(group.split(VALUE_SEP))
+            if PART_SEP + VALUE_SEP in group or group.endswith(PART_SEP):
+                apart.extend(_namesakes(docnum, group))
+    written_as: dict[str, dict[str, str]] = {f: {} for f in entity_names}
+    for variant, times in variants.items():
+        facet, written, canonical = variant.split(PART_SEP)
+        if canonical:  # (none: a namesake the article kept apart)
+            evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
+            written_as[facet].setdefault(written, canonical)
+    out = FacetArrays(n, day, live, np.unique(day[day >= 0]), {}, {}, written=written_as)
+    _Merger(out).build(docs, vals, ids, evidence, apart)
+    return out
+
+
+class _Merger:
+    """Each facet's rows, entity facets merged across the archive, short names joined."""
+
+    def __init__(self, out: FacetArrays) -> None:
+        self.out = out
+        self.merged: dict[str, dict[str, str]] = {}
+        self.held: dict[str, set[str]] = {}
+        self.held_rows: list[tuple[int, str]] = []  # (document, person) kept apart
+        self.per_doc: dict[str, dict[tuple[int, str], str]] = {}
+
+    def build(
+        self,
+        docs: dict[str, list[int]],
+        vals: dict[str, list[int]],
+        ids: dict[str, dict[str, int]],
+        evidence: dict[str, dict[str, Counter[str]]],
+        apart: list[tuple[int, str, str]],
+    ) -> None:
+        out = self.out
+        entity_names = tuple(evidence)
+        self.per_doc = {f: {} for f in entity_names}
+        for f in docs:
+            doc = np.asarray(docs[f], dtype=np.int32)
+            val = np.asarray(vals[f], dtype=np.int32)
+            if f in evidence:
+                kept = [(d, name) for d, facet, name in apart if facet == f]
+                doc, val = self._merge(f, doc, val, ids[f], evidence[f], kept)
+            out.rows[f] = FacetRows(doc, val, list(ids[f]), ids[f])
+            out.starts[f] = starts_of(doc, out.size)
+        out.joined = self._join_short_names(entity_names)
+        out.merged, out.held, out.per_doc = self.merged, self.held, self.per_doc
+        out.variant_names = {
+            f: {key: votes.most_common(1)[0][0] for key, votes in evidence[f].items()}
+            for f in entity_names
+        }
+
+    def _merge(
+        self,
+        fname: str,
+        doc: np.ndarray,
+        val: np.ndarray,
+        ids: dict[str, int],
+        evidence: dict[str, Counter[str]],
+        apart: list[tuple[int, str]],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Give each merged variant its canonical value's id (in `ids` too, so a filter on
+        either name selects both) and keep one row per document and value. A namesake an
+        article kept apart ("Sri Mulyani" of Klaten) keeps its own id in that article, and its
+        name then filters its own articles only."""
+        counts = np.bincount(val, minlength=len(ids))
+        names = may_merge(ids, evidence)
+        merges = archive_merges({name: int(counts[ids[name]]) for name in names}, evidence)
+        per_name = counts.tolist()
+        named = {n: per_name[i] for n, i in ids.items()}
+        merges = case_merges(named, merges)
+        if fname == "place":
+            merges = place_kind_merges(named, merges)
+        elif fname == "organisation":
+            merges = company_merges(named, merges)
+        self.merged[fname] = merges
+        if not merges:
+            return doc, val
+        remap = np.arange(len(ids), dtype=np.int32)
+        held = self.held[fname] = {name for _, name in apart if name in merges}
+        if fname == "person":
+            self.held_rows = [(d, name) for d, name in apart]
+        for d, name in apart:
+            if name in held:
+                self.per_doc[fname][d, name] = name
+        for variant, canonical in merges.items():
+            remap[ids[variant]] = ids[canonical]
+            if variant not in held:
+                ids[variant] = ids[canonical]
+        merged = remap[val]
+        for d, name in apart:
+            if name in held:
+                rows = np.arange(*np.searchsorted(doc, [d, d + 1]))
+                own = rows[val[rows] == ids[name]]
+                merged[own] = val[own]
+        # Only a document with a merged variant can now hold a value twice: keep the first
+        # row of each (document, value) there, and every other row as it is (in order).
+        touched = np.isin(doc, doc[merged != val])
+        rows = np.flatnonzero(touched)
+        keys = doc[rows].astype(np.int64) * len(ids) + merged[rows]
+        keep = np.ones(doc.size, dtype=bool)
+        keep[rows] = False
+        keep[rows[np.unique(keys, return_index=True)[1]]] = True
+        return doc[keep], merged[keep]
+
+    def _join_short_names(self, entity_names: tuple[str, ...]) -> int:
+        """Join short person names to the full name the article's context agrees on
+        (index_format.namesakes); returns how many article-values were joined."""
+        out = self.out
+        if "person" not in entity_names:
+            return 0
+        order = ("person", *(f for f in entity_names if f != "person"))
+        person = out.rows["person"]
+        # A namesake the article itself kept apart is not joined by its company either.
+        held = {(d, person.ids[name]) for d, name in self.held_rows if name in person.ids}
+        joined = [
+            (row, full)
+            for row, full in namesakes.joins(
+                [
+                    namesakes.Rows(
+                        out.rows[f].doc, out.rows[f].val, out.starts[f], out.rows[f].names
+                    )
+                    for f in order
+                ],
+                out.size,
+            )
+            if (int(person.doc[row]), int(person.val[row])) not in held
+        ]
+        for row, full in joined:  # for the bench guard's reference: per-document names
+            name = person.names[int(person.val[row])]
+            self.per_doc["person"][int(person.doc[row]), name] = person.names[full]
+        if not joined:
+            return 0
+        val = person.val.copy()
+        at, full_ids = zip(*joined, strict=True)
+        val[list(at)] = list(full_ids)
+        person.doc, person.val = dedupe(person.doc, val)
+        out.starts["person"] = starts_of(person.doc, out.size)
+        return len(joined)
+
+
+def _namesakes(docnum: int, group: str) -> list[tuple[int, str, str]]:
+    """(document, facet, name) of each namesake this document's variants keep apart."""
+    out = []
+    for variant in group.split(VALUE_SEP):
+        facet, written, canonical = variant.split(PART_SEP)
+        if not canonical:
+            out.append((docnum, facet, written))
+    return out

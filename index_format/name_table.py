@@ -1,0 +1,149 @@
+"""A facet's value names as the generation's build wrote them: one UTF-8 blob and an offsets
+array, memory-mapped, so that a worker holds no Python string per name (a list and a dict of
+them cost ~10 MB per worker at 22k articles, and grow with the archive's names).
+
+`NameTable` is the id → name sequence, `NameIds` the name → id mapping (a binary search over
+the names in byte order, plus the merged variants that answer for another value's id).
+"""
+
+from __future__ import annotations
+
+import mmap
+from collections.abc import ItemsView, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import overload
+
+import numpy as np
+
+BLOB = "names.bin"  # suffixes of a facet's files
+OFFSETS = "offsets.bin"
+ORDER = "order.bin"
+RECENT = 20_000  # decoded names kept per table
+
+
+def write(prefix: Path, names: list[str]) -> None:
+    """Write `names` (id order) as prefix-names.bin, prefix-offsets.bin (int64, one more than
+    names) and prefix-order.bin (int32 ids in the names' UTF-8 byte order)."""
+    encoded = [n.encode("utf-8") for n in names]
+    offsets = np.zeros(len(encoded) + 1, dtype="<i8")
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    order = np.array(sorted(range(len(encoded)), key=encoded.__getitem__), dtype="<i4")
+    Path(f"{prefix}-{BLOB}").write_bytes(b"".join(encoded))
+    Path(f"{prefix}-{OFFSETS}").write_bytes(offsets.tobytes())
+    Path(f"{prefix}-{ORDER}").write_bytes(order.tobytes())
+
+
+def _map(path: Path) -> mmap.mmap | bytes:
+    with open(path, "rb") as f:
+        if f.seek(0, 2) == 0:
+            return b""  # an empty file cannot be mapped
+        return mmap.mmap(f.fileno(), 0, prot=mmap.PROT_READ)
+
+
+class NameTable(Sequence[str]):
+    """Names by id, decoded when asked."""
+
+    def __init__(self, prefix: Path) -> None:
+        self._blob = _map(Path(f"{prefix}-{BLOB}"))
+        self._offsets = memoryview(_map(Path(f"{prefix}-{OFFSETS}"))).cast("q")
+        self._order = memoryview(_map(Path(f"{prefix}-{ORDER}"))).cast("i")
+        self._n = len(self._offsets) - 1
+        if self._n < 0 or len(self._order) != self._n:
+            raise ValueError(f"damaged name table {prefix}")
+        # The names decoded lately (the top values of the facets recur in every search),
+        # bounded so that a worker's memory does not grow with the archive's names.
+        self._recent: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        name = self._recent.get(i) if type(i) is int else None  # (a slice is not hashable)
+        if name is not None:
+            return name
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._n))]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        name = self._blob[self._offsets[i] : self._offsets[i + 1]].decode("utf-8")
+        if len(self._recent) >= RECENT:
+            self._recent.clear()
+        self._recent[i] = name
+        return name
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def find(self, name: str) -> int | None:
+        """The id of `name`, or None (a binary search over the names in byte order)."""
+        key = name.encode("utf-8")
+        blob, offsets, order = self._blob, self._offsets, self._order
+        lo, hi = 0, len(order)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            i = order[mid]
+            if blob[offsets[i] : offsets[i + 1]] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(order):
+            i = order[lo]
+            if blob[offsets[i] : offsets[i + 1]] == key:
+                return i
+        return None
+
+
+class NameIds(Mapping[str, int]):
+    """Name → id for a NameTable: each name its own id, but the merged variants (`aliases`),
+    which answer for their canonical value's id. Iterates in id order, as the dict it
+    replaces."""
+
+    def __init__(self, names: NameTable, aliases: dict[str, int]) -> None:
+        self.names = names
+        self.aliases = aliases
+
+    def __getitem__(self, name: str) -> int:
+        vid = self.aliases.get(name)
+        if vid is not None:
+            return vid
+        if not isinstance(name, str):
+            raise KeyError(name)
+        found = self.names.find(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def items(self) -> ItemsView[str, int]:
+        return _Items(self)
+
+
+class _Items(ItemsView[str, int]):
+    """(name, id) in id order without a search per name."""
+
+    _mapping: NameIds
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        aliases = self._mapping.aliases
+        for i, name in enumerate(self._mapping.names):
+            yield name, aliases.get(name, i)
