@@ -42,6 +42,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
 
+# The README's screenshots (docs/screenshots/), desktop and phone, from the browser tests' set-up.
+.PHONY: screenshots
+screenshots: install browser
+	$(BIN)/python -m tests.browser.screenshots
+
 test: install lint browser
 	$(BIN)/pytest -q
 

@@ -214,6 +214,17 @@ class FacetData:
         rest = [FacetValue(v.names[i], int(counts[i])) for i in order if v.names[i] not in pinned]
         return [*pinned.values(), *(rest[:limit] if limit > 0 else rest)]
 
+    def recent_from(self, n: int) -> date | None:
+        """The first of the archive's last `n` days that hold articles (the archive's first day
+        when fewer days hold any): "the last 30 days" of an archive with gaps."""
+        if self._days.size == 0:
+            return None
+        return date.fromordinal(int(self._days[max(0, self._days.size - n)]))
+
+    def years(self) -> list[int]:
+        """The years that hold articles, in order."""
+        return [int(y) for y in np.unique(self._year)]
+
     def histogram(
         self, mask: np.ndarray, interval: str | None = None
     ) -> tuple[str, list[FacetValue]]:

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from search.stories import StoryHit
 
 SORTS = ("relevance", "newest", "oldest")
+INTERVALS = ("day", "week", "month", "year")  # buckets of the published histogram
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class SearchRequest:
     as_typed: bool = False  # no correction of a query that finds nothing (SearchResult.corrected)
     since: datetime | None = None  # only articles added to the index after it (search.added)
     collapse: str | None = None  # "story": one row per story (search.stories)
+    interval: str | None = None  # the histogram's bucket (INTERVALS); None: suits the span
 
     def __post_init__(self) -> None:
         for name in ("filters", "exclude"):

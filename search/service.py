@@ -235,6 +235,9 @@ class SearchService:
             "built_at": os.path.getmtime(gen.realpath),
             "min_date": gen.facets.min_date,
             "max_date": gen.facets.max_date,
+            # Presets of the page: ranges of days that hold articles, and the years present.
+            "recent_from": {n: gen.facets.recent_from(n) for n in (7, 30, 365)},
+            "years": gen.facets.years(),
         }
 
     # -- search ---------------------------------------------------------------------------
@@ -286,7 +289,9 @@ class SearchService:
                 facets[fname] = gen.facets.count(fname, counted, selected, limit=req.facet_size)
         interval = "month"
         if req.wants("published"):
-            interval, facets["published"] = gen.facets.histogram(matched.counted_under["published"])
+            interval, facets["published"] = gen.facets.histogram(
+                matched.counted_under["published"], req.interval
+            )
         start = (req.page - 1) * req.per_page
         end = min(start + req.per_page, total)
         if req.collapse == "story":

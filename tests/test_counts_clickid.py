@@ -45,7 +45,7 @@ def test_kerusuhan_kazakhstan_counts_the_six_articles_with_both_words(
     assert sum(v["count"] for v in body["facets"]["published"]) == 6  # the timeline
     people = {v["value"]: v["count"] for v in body["facets"]["person"]}
     assert people["Kassym-Jomart Tokayev"] == max(people.values()) <= 6
-    export = kazakhstan.get("/api/export.csv?q=kerusuhan+kazakhstan").get_data(as_text=True)
+    export = kazakhstan.get("/api/export.csv?q=kerusuhan+kazakhstan").get_data().decode("utf-8-sig")
     assert len(list(csv.reader(io.StringIO(export)))) == 1 + 6
     page = kazakhstan.get("/?q=kerusuhan+kazakhstan").get_data(as_text=True)
     assert 'data-total="6"' in page and 'id="partial"' in page

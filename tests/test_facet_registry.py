@@ -60,7 +60,7 @@ TOY = textwrap.dedent(
     page = client.get("/?q=banjir&lang=en").get_data(as_text=True)
     out["page_heading"] = 'id="facet-section-title">Section</h2>' in page
     out["page_value"] = 'name="section" value="banjir"' in page
-    csv_text = client.get("/api/export.csv?q=banjir").get_data(as_text=True)
+    csv_text = client.get("/api/export.csv?q=banjir").get_data().decode("utf-8-sig")
     out["csv_header"] = csv_text.splitlines()[0]
     article_page = client.get("/articles/a1").get_data(as_text=True)
     out["article_link"] = 'data-facet="section" href="/?section=banjir"' in article_page

@@ -27,6 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from index_format.analysis import configure_stem_exceptions
     from search.service import SearchService
     from webui import analysis, api, corrections, export, feeds, stories, views
+    from webui.compression import register_compression
     from webui.errors import register_error_handlers
     from webui.ops import register_ops
     from webui.responses import TelusurResponse
@@ -76,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_ops(app, SECURITY_HEADERS)  # request ids and these headers on every response
     _allow_origins(app, settings.cors_origins)
+    register_compression(app)
     return app
 
 

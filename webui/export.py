@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
 from flask import Response, stream_with_context
@@ -20,6 +21,7 @@ from marshmallow import RAISE
 from index_format import facets as registry
 from search.models import ArticleView, SearchRequest
 from webui.api import service
+from webui.filenames import download_name
 from webui.schemas import ApiErrorSchema, SearchArgsSchema
 
 blp = Blueprint("export", __name__, url_prefix="/api", description="Export every matching article")
@@ -94,6 +96,16 @@ def jsonl_lines(articles: Iterable[ArticleView]) -> Iterator[str]:
     yield "".join(lines)
 
 
+def with_bom(chunks: Iterator[str]) -> Iterator[str]:
+    """The chunks with a UTF-8 byte order mark before the first: without it Excel on Windows
+    reads the file as ANSI and garbles — – “ ”. In the first chunk, not one of its own, so the
+    first byte still leaves with the first rows."""
+    first = True
+    for chunk in chunks:
+        yield "\ufeff" + chunk if first else chunk
+        first = False
+
+
 def _download(body: Iterator[str], mimetype: str, filename: str) -> Response:
     return Response(
         stream_with_context(body),
@@ -106,14 +118,17 @@ def _download(body: Iterator[str], mimetype: str, filename: str) -> Response:
 class CsvExport(MethodView):
     @blp.arguments(SearchArgsSchema, location="query", unknown=RAISE, error_status_code=400)
     @blp.response(
-        200, description="CSV, UTF-8; the first row names the columns", content_type="text/csv"
+        200,
+        description="CSV, UTF-8 with a byte order mark; the first row names the columns",
+        content_type="text/csv",
     )
     @blp.alt_response(400, schema=ApiErrorSchema, description="Invalid parameters or query")
     @blp.alt_response(503, schema=ApiErrorSchema, description="No index has been built yet")
     def get(self, req: SearchRequest) -> Response:
         """Every matching article as CSV (entities joined with "; "), streamed."""
         articles = service().iter_all(req)  # a bad query raises here, before streaming
-        return _download(csv_lines(articles), "text/csv", "telusur.csv")
+        name = download_name(req.q, date.today(), "csv")
+        return _download(with_bom(csv_lines(articles)), "text/csv", name)
 
 
 @blp.route("/export.jsonl")
@@ -129,4 +144,5 @@ class JsonlExport(MethodView):
     def get(self, req: SearchRequest) -> Response:
         """Every matching article as JSON Lines, streamed."""
         articles = service().iter_all(req)
-        return _download(jsonl_lines(articles), "application/x-ndjson", "telusur.jsonl")
+        name = download_name(req.q, date.today(), "jsonl")
+        return _download(jsonl_lines(articles), "application/x-ndjson", name)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 
 from index_format import facets as registry
+from webui.page_words import PAGE_STRINGS
 
 LANGS = ("id", "en")
 DEFAULT_LANG = "id"
@@ -250,6 +251,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "series_link": ("Tren", "Over time"),
     "series_by_outlet": ("Tren per media", "Over time by outlet"),
 }
+
+STRINGS.update(PAGE_STRINGS)
 
 MONTHS = {
     "id": ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"],

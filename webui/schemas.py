@@ -11,7 +11,7 @@ from marshmallow.validate import Length, OneOf, Range
 
 from index_format import facets as registry
 from search.matching import MATCHES
-from search.models import SORTS, SearchRequest
+from search.models import INTERVALS, SORTS, SearchRequest
 from search.query import MAX_QUERY_LENGTH
 from webui.story_schemas import COLLAPSES, StoryHitSchema
 
@@ -93,6 +93,14 @@ class _SearchArgs(Schema):
         load_default=20,
         validate=Range(min=1, max=MAX_FACET_SIZE),
         metadata={"description": "Values listed per facet (selected ones are always listed)"},
+    )
+    interval = fields.String(
+        load_default=None,
+        validate=OneOf(INTERVALS),
+        metadata={
+            "description": "Bucket of facets.published: day, week, month or year (default: "
+            "whichever suits the span of the matching dates)"
+        },
     )
     since = fields.AwareDateTime(
         default_timezone=UTC,

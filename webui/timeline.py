@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from search.models import FacetValue
+from webui.timeline_labels import short_label, span_label
 
 WIDTH = 600
 HEIGHT = 120
@@ -30,6 +31,8 @@ class Bar:
     y: float
     height: float
     selected: bool
+    text: str = ""  # the bucket in the page's language: Sep 2019, 9–15 Sep
+    span: str = ""  # the dates it covers, with the year: 9–15 Sep 2019
 
 
 def bucket_range(value: str, interval: str) -> tuple[date, date]:
@@ -54,6 +57,17 @@ def _next(start: date, interval: str) -> date:
     return date(start.year + 1, 1, 1)
 
 
+def _bucket_start(d: date, interval: str) -> date:
+    """The first day of the bucket holding `d` (weeks start on Monday, as the service's)."""
+    if interval == "week":
+        return d - timedelta(days=d.weekday())
+    if interval == "month":
+        return d.replace(day=1)
+    if interval == "year":
+        return date(d.year, 1, 1)
+    return d
+
+
 def _label(start: date, interval: str) -> str:
     if interval in ("day", "week"):
         return start.isoformat()
@@ -67,13 +81,26 @@ def bars(
     interval: str,
     date_from: date | None = None,
     date_to: date | None = None,
+    lang: str = "id",
+    within: tuple[date, date] | None = None,
 ) -> list[Bar]:
-    """Every bucket from the first to the last non-empty one, laid out in a WIDTH×HEIGHT box."""
+    """Every bucket from the first to the last non-empty one, laid out in a WIDTH×HEIGHT box.
+    `within` (a zoomed view): only the buckets that overlap that range."""
+    if within:
+        buckets = [
+            fv
+            for fv in buckets
+            if bucket_range(fv.value, interval)[1] >= within[0]
+            and bucket_range(fv.value, interval)[0] <= within[1]
+        ]
     if not buckets:
         return []
     counts = {fv.value: fv.count for fv in buckets}
     start = bucket_range(buckets[0].value, interval)[0]
     last = bucket_range(buckets[-1].value, interval)[0]
+    if within:  # the whole range is drawn, the empty days at its ends too
+        start = min(start, _bucket_start(within[0], interval))
+        last = max(last, _bucket_start(within[1], interval))
     slots: list[tuple[str, date, date]] = []
     while start <= last and len(slots) < MAX_BUCKETS:
         label = _label(start, interval)
@@ -104,6 +131,8 @@ def bars(
                 round(room - height, 2),
                 round(height, 2),
                 selected,
+                short_label(lo, hi, interval, lang),
+                span_label(lo, hi, lang),
             )
         )
     return out

@@ -8,7 +8,8 @@ changes, and adds the keyboard shortcuts and the histogram's drag-to-select.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,12 +20,13 @@ from werkzeug.datastructures import MultiDict
 from index_format import facets as registry
 from search.errors import InvalidQuery, TelusurError
 from search.models import SearchRequest, SearchResult
-from webui import i18n
+from webui import active_filters, empty_states, i18n, presets, zoom
 from webui.api import service
 from webui.corrections import allowed as corrections_allowed
 from webui.errors import domain_body, validation_body
 from webui.schemas import load_search_args
 from webui.timeline import bars
+from webui.timeline_labels import short_label
 
 bp = Blueprint("views", __name__)
 
@@ -94,6 +96,8 @@ def _query_items(req: SearchRequest) -> list[tuple[str, str]]:
         items.append(("since", req.since.isoformat()))
     if req.collapse:
         items.append(("collapse", req.collapse))
+    if req.interval:
+        items.append(("interval", req.interval))
     return items
 
 
@@ -162,29 +166,6 @@ def _facet_groups(req: SearchRequest, result: SearchResult, items: list) -> list
     return groups
 
 
-def _presets(items: list, stats: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(key or year, label, url): ranges that follow the archive's own first and last dates."""
-    lo: date | None = stats.get("min_date")
-    hi: date | None = stats.get("max_date")
-    if not lo or not hi:
-        return []
-    base = _without(items, "from", "to", "page")
-    out = [("whole_archive", "", _url(base))]
-    span = (hi - lo).days
-    if span > 30:
-        out.append(
-            ("last_30", "", _url(base, **{"from": str(hi - timedelta(days=29))}, to=str(hi)))
-        )
-    if span > 365:
-        out.append(
-            ("last_365", "", _url(base, **{"from": str(hi - timedelta(days=364))}, to=str(hi)))
-        )
-    if lo.year != hi.year:
-        for year in range(max(lo.year, hi.year - 9), hi.year + 1):
-            out.append(("", str(year), _url(base, **{"from": f"{year}-01-01"}, to=f"{year}-12-31")))
-    return out
-
-
 @bp.get("/")
 def search_page() -> Any:
     args = _page_args(request.args)
@@ -211,14 +192,38 @@ def search_page() -> Any:
     if req.is_empty():
         return render_template("search.html", req=req, result=None, stats=stats)
     try:
-        result = service().search(req)
+        # A chosen range is drawn one interval finer (a year by months, a month by weeks...).
+        finer = zoom.interval_for(
+            req.date_from, req.date_to, stats.get("min_date"), stats.get("max_date")
+        )
+        result = service().search(replace(req, interval=req.interval or finer))
     except InvalidQuery as e:  # keep the typed query in the box, with the reason beside it
         message = domain_body(e, g.lang)["message"]
         return render_template("search.html", error=message, req=req, stats=stats), e.status
 
     rows = result.total if result.stories is None else result.stories  # collapse=story
     pages = -(-rows // req.per_page) if rows else 0
-    timeline = bars(result.facets.get("published", []), result.date_interval, *_dates(req))
+    t = i18n.translator(g.lang)
+    day = lambda d: i18n.day_label(d, g.lang)  # noqa: E731
+    empty = empty_states.explain(
+        req,
+        result,
+        _parsed_or_none(req.q) if not result.total else None,
+        day_label=day,
+        facet_title=lambda name: t(f"facet_{name}"),
+        remove_url=lambda name, value: _toggle_url(items, name, value),
+        clear_dates_url=_url(_without(items, "from", "to", "page")),
+        num=lambda n: i18n.number(n, g.lang),
+    )
+    within = _zoomed_range(req, stats)
+    timeline = bars(
+        result.facets.get("published", []),
+        result.date_interval,
+        *_dates(req),
+        lang=g.lang,
+        within=within,
+    )
+    out = zoom.zoom_out(*within) if within else None
     return render_template(
         "search.html",
         req=req,
@@ -226,10 +231,21 @@ def search_page() -> Any:
         stats=stats,
         groups=_facet_groups(req, result, items),
         timeline=timeline,
-        presets=_presets(items, stats),
+        presets=presets.ranges(_without(items, "from", "to", "page"), stats, _url),
         toggle_url=lambda name, value: _toggle_url(items, name, value),
         clear_dates_url=_url(_without(items, "from", "to", "page")),
         bar_url=lambda bar: _url(items, **{"from": str(bar.start)}, to=str(bar.end), page=""),
+        zoomed=within is not None,
+        zoom_out_url=(
+            _url(items, **{"from": str(out[0])}, to=str(out[1]), page="")
+            if out
+            else _url(_without(items, "from", "to", "page"))
+        ),
+        zoom_out_label=(
+            short_label(out[0], out[1], "year" if out[0].month != out[1].month else "month", g.lang)
+            if out
+            else None
+        ),
         page_url=lambda page: _url(items, page=str(page) if page > 1 else ""),
         suggestion_url=_url(items, q=result.suggestion or "", page="", as_typed=""),
         as_typed_url=_url(items, as_typed="1", page=""),
@@ -240,13 +256,34 @@ def search_page() -> Any:
         export_csv=_export_url("/api/export.csv", items),
         export_jsonl=_export_url("/api/export.jsonl", items),
         pages=pages,
-        hidden=[(k, v) for k, v in items if k in ("per_page", "facet_size", "collapse")],
+        hidden=[
+            (k, v) for k, v in items if k in ("per_page", "facet_size", "collapse", "interval")
+        ],
         # The "report or correct" form under each entity facet, when the app may write.
         correctable=registry.entity_names() if corrections_allowed() else (),
         here=_url(items_with_page),
         collapse_url=_url(items, collapse="" if req.collapse else "story", page=""),
         story_url=lambda story_id: url_for("stories.story_page", story_id=story_id),
+        empty_reasons=empty,
+        chips=active_filters.chips(req, items, _url, t, day),
+        clear_all_url=active_filters.clear_all_url(items, _url),
     )
+
+
+def _parsed_or_none(q: str) -> Any:
+    try:
+        return service().parse(q) if q.strip() else None
+    except InvalidQuery:
+        return None
+
+
+def _zoomed_range(req: SearchRequest, stats: dict[str, Any]) -> tuple[date, date] | None:
+    """The range the timeline zooms into: the chosen dates, within the archive's own."""
+    lo, hi = stats.get("min_date"), stats.get("max_date")
+    if not (req.date_from or req.date_to) or lo is None or hi is None:
+        return None
+    start, end = max(req.date_from or lo, lo), min(req.date_to or hi, hi)
+    return (start, end) if start <= end else None
 
 
 def _dates(req: SearchRequest) -> tuple[date | None, date | None]:
@@ -270,6 +307,8 @@ def _article_url(doc_id: str, items: list[tuple[str, str]]) -> str:
 def article_page(doc_id: str) -> Any:
     state = _state(request.args)
     items = _query_items(state) if state else []
+    if state and state.page > 1:  # "back to results" lands on the page the reader came from
+        items.append(("page", str(state.page)))
     q = state.q if state else ""
     try:
         view, body_html = service().article(doc_id, q)

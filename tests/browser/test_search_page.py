@@ -169,7 +169,8 @@ def test_export_csv_has_every_result(page: Any, site: LiveServer, tmp_path: Path
         page.locator("#export-csv").click()
     target = tmp_path / "export.csv"
     info.value.save_as(target)
-    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # the BOM Excel needs
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     assert rows[0][:4] == ["id", "title", "outlet", "published"]
     assert len(rows) - 1 == total
     assert {r[2] for r in rows[1:]} == {"Kabar Nusantara", "Media Khatulistiwa"}

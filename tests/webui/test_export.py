@@ -28,7 +28,8 @@ def csv_rows(client: FlaskClient, query: str) -> list[list[str]]:
     assert resp.status_code == 200, resp.get_data(as_text=True)
     assert resp.mimetype == "text/csv"
     assert "attachment" in resp.headers["Content-Disposition"]
-    return list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+    assert resp.get_data().startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    return list(csv.reader(io.StringIO(resp.get_data().decode("utf-8-sig"))))
 
 
 def jsonl(client: FlaskClient, query: str) -> list[dict]:
@@ -187,7 +188,7 @@ def test_export_streams_from_the_first_row(
         data = first + b"".join(chunks)
         body.close()  # type: ignore[attr-defined]
     assert len(read) == len(MANY)
-    lines = data.decode().splitlines()
+    lines = data.decode("utf-8-sig").splitlines()
     assert len(lines) == len(MANY) + (fmt == "csv")
     (record,) = [r for r in caplog.records if r.name == "telusur.access"]
     fields = record.fields  # type: ignore[attr-defined]

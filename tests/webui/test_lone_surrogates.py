@@ -106,7 +106,9 @@ def test_api_returns_replacement_character(surrogate_client: FlaskClient) -> Non
 
 
 def test_exports_return_replacement_character(surrogate_client: FlaskClient) -> None:
-    rows = list(csv.DictReader(io.StringIO(_text(surrogate_client, "/api/export.csv?q=banjir"))))
+    exported = _text(surrogate_client, "/api/export.csv?q=banjir")
+    assert exported.startswith("\ufeff")  # the BOM spreadsheets need
+    rows = list(csv.DictReader(io.StringIO(exported.removeprefix("\ufeff"))))
     assert {r["id"] for r in rows} == {"s1", "s2"}
     s1 = next(r for r in rows if r["id"] == "s1")
     assert s1["title"] == f"Banjir {SHOWN} judul"
