@@ -1,6 +1,6 @@
-"""axe-core in Chromium on every kind of page (issue 22): home, results, zero results, errors
-and an article, in both languages, at phone and desktop sizes, with the phone's filter drawer
-open too. Every rule axe runs by default (WCAG 2.0–2.2 A/AA and best practices): 0 violations.
+"""axe-core in Chromium on every kind of page (issue 22): home, results, zero results, errors,
+an article and the analyses' pages (entity, map, series, story), in both languages, at phone
+and desktop sizes, with the phone's filter drawer open too. Every rule axe runs by default (WCAG 2.0–2.2 A/AA and best practices): 0 violations.
 
 axe-core is vendored (tests/browser/vendor/axe-core, MPL-2.0) and evaluated into the page
 through the browser's devtools protocol, which the page's CSP does not govern; nothing is
@@ -29,6 +29,12 @@ PAGES = {
     "bad-query": ('/?q="', 400),
     "not-found": ("/articles/no-such-article", 404),
     "article": ("/articles/kn-2025-0001?q=banjir&page=2", 200),
+    # The analyses (issue 21): an entity page, the co-occurrence map, coverage over time and
+    # a story page.
+    "entity": ("/entitas/place/Bekasi", 200),
+    "map": ("/peta?q=banjir", 200),
+    "series": ("/tren?compare=banjir&compare=gempa", 200),
+    "story": ("/cerita/kn-2025-0008", 200),
 }
 RUN_AXE = """async () => {
   const result = await axe.run(document, {
