@@ -1,6 +1,7 @@
 """axe-core in Chromium on every kind of page (issue 22): home, results, zero results, errors,
 an article and the analyses' pages (entity, map, series, story), in both languages, at phone
-and desktop sizes, with the phone's filter drawer open too. Every rule axe runs by default (WCAG 2.0–2.2 A/AA and best practices): 0 violations.
+and desktop sizes, with the phone's filter drawer open too. Every rule axe runs by default
+(WCAG 2.0–2.2 A/AA and best practices): 0 violations.
 
 axe-core is vendored (tests/browser/vendor/axe-core, MPL-2.0) and evaluated into the page
 through the browser's devtools protocol, which the page's CSP does not govern; nothing is
