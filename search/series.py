@@ -9,10 +9,10 @@ its undated articles is its search's total.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
 import numpy as np
 
+from search.buckets import bucket_label, bucket_range, starts_between
 from search.facets import FacetData
 
 INTERVALS = ("day", "week", "month", "year")
@@ -37,35 +37,12 @@ class SeriesResult:
     series: list[Series]
 
 
-def _start(label: str) -> date:
-    parts = [int(p) for p in label.split("-")]
-    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-
-
-def _label(d: date, interval: str) -> str:
-    if interval in ("day", "week"):
-        return d.isoformat()
-    return f"{d.year:04d}-{d.month:02d}" if interval == "month" else f"{d.year:04d}"
-
-
-def _next(d: date, interval: str) -> date:
-    if interval == "day":
-        return d + timedelta(days=1)
-    if interval == "week":
-        return d + timedelta(days=7)
-    if interval == "month":
-        return date(d.year + d.month // 12, d.month % 12 + 1, 1)
-    return date(d.year + 1, 1, 1)
-
-
 def labels_between(first: str, last: str, interval: str) -> list[str]:
     """Every bucket label from `first` to `last` (as FacetData.histogram labels them)."""
-    out: list[str] = []
-    d, end = _start(first), _start(last)
-    while d <= end and len(out) < MAX_BUCKETS:
-        out.append(_label(d, interval))
-        d = _next(d, interval)
-    return out
+    starts = starts_between(
+        bucket_range(first, interval)[0], bucket_range(last, interval)[0], interval, MAX_BUCKETS
+    )
+    return [bucket_label(d, interval) for d in starts]
 
 
 def series(
@@ -80,7 +57,9 @@ def series(
     chosen, _ = data.histogram(union, interval)
     counted = [(label, m, dict(_pairs(data, m, chosen))) for label, m in masks]
     all_counts = dict(_pairs(data, everything, chosen))
-    present = sorted({k for _, _, c in counted for k in c}, key=_start)
+    present = sorted(
+        {k for _, _, c in counted for k in c}, key=lambda v: bucket_range(v, chosen)[0]
+    )
     buckets = labels_between(present[0], present[-1], chosen) if present else []
     alls = [all_counts.get(b, 0) for b in buckets]
     out: list[Series] = []

@@ -7,10 +7,10 @@ it stands for (a click on its bar filters to that range).
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
+from search.buckets import bucket_label, bucket_range, bucket_start, starts_between
 from search.models import FacetValue
 from webui.timeline_labels import short_label, span_label
 
@@ -33,47 +33,6 @@ class Bar:
     selected: bool
     text: str = ""  # the bucket in the page's language: Sep 2019, 9–15 Sep
     span: str = ""  # the dates it covers, with the year: 9–15 Sep 2019
-
-
-def bucket_range(value: str, interval: str) -> tuple[date, date]:
-    """A bucket label (YYYY, YYYY-MM or YYYY-MM-DD) as the inclusive dates it covers."""
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 3:
-        start = date(*parts)
-        return start, start + timedelta(days=6 if interval == "week" else 0)
-    if len(parts) == 2:
-        y, m = parts
-        return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
-    return date(parts[0], 1, 1), date(parts[0], 12, 31)
-
-
-def _next(start: date, interval: str) -> date:
-    if interval == "day":
-        return start + timedelta(days=1)
-    if interval == "week":
-        return start + timedelta(days=7)
-    if interval == "month":
-        return date(start.year + start.month // 12, start.month % 12 + 1, 1)
-    return date(start.year + 1, 1, 1)
-
-
-def _bucket_start(d: date, interval: str) -> date:
-    """The first day of the bucket holding `d` (weeks start on Monday, as the service's)."""
-    if interval == "week":
-        return d - timedelta(days=d.weekday())
-    if interval == "month":
-        return d.replace(day=1)
-    if interval == "year":
-        return date(d.year, 1, 1)
-    return d
-
-
-def _label(start: date, interval: str) -> str:
-    if interval in ("day", "week"):
-        return start.isoformat()
-    if interval == "month":
-        return f"{start.year:04d}-{start.month:02d}"
-    return f"{start.year:04d}"
 
 
 def bars(
@@ -99,13 +58,14 @@ def bars(
     start = bucket_range(buckets[0].value, interval)[0]
     last = bucket_range(buckets[-1].value, interval)[0]
     if within:  # the whole range is drawn, the empty days at its ends too
-        start = min(start, _bucket_start(within[0], interval))
-        last = max(last, _bucket_start(within[1], interval))
-    slots: list[tuple[str, date, date]] = []
-    while start <= last and len(slots) < MAX_BUCKETS:
-        label = _label(start, interval)
-        slots.append((label, *bucket_range(label, interval)))
-        start = _next(start, interval)
+        start = min(start, bucket_start(within[0], interval))
+        last = max(last, bucket_start(within[1], interval))
+    slots = [
+        (name, *bucket_range(name, interval))
+        for name in (
+            bucket_label(s, interval) for s in starts_between(start, last, interval, MAX_BUCKETS)
+        )
+    ]
     top = max(counts.values()) or 1
     width = WIDTH / len(slots)
     room = HEIGHT - AXIS
