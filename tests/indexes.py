@@ -47,7 +47,7 @@ def _record(a: Article) -> dict[str, str | None]:
     }
 
 
-def _write_jsonl(path: Path, articles: Iterable[Article]) -> Path:
+def write_jsonl(path: Path, articles: Iterable[Article]) -> Path:
     with path.open("w", encoding="utf-8") as f:
         for a in articles:
             f.write(json.dumps(_record(a), ensure_ascii=False) + "\n")
@@ -110,10 +110,10 @@ def build_index(index_dir: Path, articles: list[Article], history: str = "fresh"
         first += extras
     tagged = [*articles, *extras]
     with given_entities(tagged), _writers(history, len(first)):
-        rebuild_index([_write_jsonl(work / "archive.jsonl", first)], index_dir, grace_seconds=0)
+        rebuild_index([write_jsonl(work / "archive.jsonl", first)], index_dir, grace_seconds=0)
         if history == "updated":
             summary = update_index(
-                [_write_jsonl(work / "update.jsonl", replaced)], index_dir, grace_seconds=0
+                [write_jsonl(work / "update.jsonl", replaced)], index_dir, grace_seconds=0
             )
             assert summary.replaced == len(replaced), summary.to_dict()
             deleted = delete_articles([a.id for a in extras], index_dir, grace_seconds=0)

@@ -32,7 +32,7 @@ from search.names import KnownNames
 from search.service import SearchService
 from search.suggest import SpellIndex, suggest
 from tests.conftest import NEWS, article
-from tests.indexes import HISTORIES, build_index, given_entities
+from tests.indexes import HISTORIES, build_index, given_entities, write_jsonl
 
 WORDS = [
     "banjir",
@@ -258,26 +258,6 @@ NEW = article(
 )
 
 
-def _jsonl(path: Path, articles: list[Article]) -> Path:
-    path.write_text(
-        "".join(
-            json.dumps(
-                {
-                    "id": a.id,
-                    "title": a.title,
-                    "body": a.body,
-                    "outlet": a.outlet,
-                    "published": a.published.isoformat() if a.published else None,
-                }
-            )
-            + "\n"
-            for a in articles
-        ),
-        encoding="utf-8",
-    )
-    return path
-
-
 def _counts(svc: SearchService, facet: str) -> dict[str, int]:
     got = svc.search(SearchRequest(q="", facet_size=1000)).facets[facet]
     return {v.value: v.count for v in got}
@@ -298,7 +278,7 @@ def test_update_and_delete_write_the_files_anew(tmp_path: Path) -> None:
     assert "Budi Santoso" not in _counts(svc, "person")
     assert _correction(svc, "cibadk") is None
     with given_entities([*corpus, NEW]):
-        update_index([_jsonl(tmp_path / "new.jsonl", [NEW])], index_dir, grace_seconds=0)
+        update_index([write_jsonl(tmp_path / "new.jsonl", [NEW])], index_dir, grace_seconds=0)
     # The service already open moves to the new generation, and its files count the article.
     assert svc.search(SearchRequest(q="")).total == total + 1
     assert _counts(svc, "person")["Budi Santoso"] == 1
@@ -326,7 +306,7 @@ def test_files_written_for_another_state_are_not_used(tmp_path: Path) -> None:
     first = current_path(index_dir).resolve()
     shutil.copytree(first / DERIVED, tmp_path / "stale")
     with given_entities([*corpus, NEW]):
-        update_index([_jsonl(tmp_path / "new.jsonl", [NEW])], index_dir, grace_seconds=0)
+        update_index([write_jsonl(tmp_path / "new.jsonl", [NEW])], index_dir, grace_seconds=0)
     now = current_path(index_dir).resolve()
     assert now != first
     shutil.rmtree(now / DERIVED)

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from index_format.generations import current_path
 from index_format.stories import STORIES_NAME
 from indexer.update import update_index
-from tests.indexes import HISTORIES, _write_jsonl, given_entities
+from tests.indexes import HISTORIES, given_entities, write_jsonl
 from tests.stories.corpus import COPY_1, COPY_2, COPY_3, ORIGINAL, OTHER_FLOOD, SYNDICATED
 from webui import create_app
 
@@ -88,7 +88,7 @@ def test_update_index_joins_a_new_copy_to_its_story(
 ) -> None:
     index_dir = make_index(SYNDICATED, "segments")
     with given_entities([*SYNDICATED, COPY_3]):
-        update_index([_write_jsonl(tmp_path / "new.jsonl", [COPY_3])], index_dir, grace_seconds=0)
+        update_index([write_jsonl(tmp_path / "new.jsonl", [COPY_3])], index_dir, grace_seconds=0)
     client = _client(index_dir)
     collapsed = _search(client, q="banjir", collapse="story")
     assert (collapsed["total"], collapsed["stories"]) == (6, 3)

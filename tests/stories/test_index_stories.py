@@ -19,7 +19,7 @@ from index_format.stories import (
 )
 from indexer.build import rebuild_index
 from indexer.update import delete_articles, update_index
-from tests.indexes import HISTORIES, _write_jsonl, given_entities
+from tests.indexes import HISTORIES, given_entities, write_jsonl
 from tests.stories.corpus import COPY_1, COPY_2, COPY_3, ORIGINAL, SYNDICATED
 
 FLOOD = {ORIGINAL.id, COPY_1.id, COPY_2.id}
@@ -47,13 +47,13 @@ def test_update_joins_a_new_copy_and_a_changed_one_leaves(
 ) -> None:
     index_dir = make_index(SYNDICATED)
     with given_entities([*SYNDICATED, COPY_3]):
-        update_index([_write_jsonl(tmp_path / "new.jsonl", [COPY_3])], index_dir, grace_seconds=0)
+        update_index([write_jsonl(tmp_path / "new.jsonl", [COPY_3])], index_dir, grace_seconds=0)
         assert _stories(index_dir)[COPY_3.id] == ORIGINAL.id
         # The first copy rewritten into another story: it leaves, the story keeps the others
         # and takes the id of its next first copy.
         rewritten = type(ORIGINAL)(**{**ORIGINAL.__dict__, "body": SYNDICATED[4].body})
         update_index(
-            [_write_jsonl(tmp_path / "changed.jsonl", [rewritten])], index_dir, grace_seconds=0
+            [write_jsonl(tmp_path / "changed.jsonl", [rewritten])], index_dir, grace_seconds=0
         )
     stories = _stories(index_dir)
     assert stories[ORIGINAL.id] == SYNDICATED[4].id  # now a copy of the election article
@@ -80,8 +80,8 @@ def test_a_rebuild_replays_stories_changed_while_it_ran(tmp_path: Path) -> None:
     # A copy added and the first copy deleted while a rebuild runs: the rebuilt index's stories
     # hold the copy and not the deleted article, as its documents do (indexer.journal).
     index_dir = tmp_path / "ix"
-    archive = _write_jsonl(tmp_path / "a.jsonl", SYNDICATED)
-    update = _write_jsonl(tmp_path / "u.jsonl", [COPY_3])
+    archive = write_jsonl(tmp_path / "a.jsonl", SYNDICATED)
+    update = write_jsonl(tmp_path / "u.jsonl", [COPY_3])
     done: list[str] = []
 
     def meanwhile(_: int) -> None:

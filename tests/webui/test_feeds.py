@@ -4,7 +4,6 @@ reads as a valid Atom feed, most recently added first, with ids that never chang
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ from indexer.build import rebuild_index
 from indexer.models import Article
 from indexer.update import update_index
 from tests.conftest import SMALL_CORPUS, article
-from tests.indexes import HISTORIES, build_index, given_entities
+from tests.indexes import HISTORIES, build_index, given_entities, write_jsonl
 from webui import create_app
 
 BUILT = 1_780_000_000  # the rebuild's time
@@ -47,22 +46,7 @@ def _at(monkeypatch: pytest.MonkeyPatch, seconds: int) -> None:
 
 def _update(index_dir: Path, articles: list[Article]) -> None:
     archive = index_dir.parent / f"update-{len(articles)}-{articles[0].id}.jsonl"
-    archive.write_text(
-        "".join(
-            json.dumps(
-                {
-                    "id": a.id,
-                    "title": a.title,
-                    "body": a.body,
-                    "outlet": a.outlet,
-                    "published": a.published.isoformat() if a.published else None,
-                }
-            )
-            + "\n"
-            for a in articles
-        ),
-        encoding="utf-8",
-    )
+    write_jsonl(archive, articles)
     with given_entities([*SMALL_CORPUS, *articles]):
         update_index([archive], index_dir, grace_seconds=0)
 
