@@ -15,7 +15,6 @@ import numpy as np
 from search.buckets import bucket_label, bucket_range, starts_between
 from search.facets import FacetData
 
-INTERVALS = ("day", "week", "month", "year")
 MAX_SERIES = 5
 MAX_BUCKETS = 5000  # 13 years of days
 

@@ -12,13 +12,12 @@ from marshmallow.validate import Length, OneOf, Range
 from index_format import facets as registry
 from search.cooccurrence import MAX_NODES
 from search.entity_page import CO_SORTS, MIN_CO_COUNT
-from search.models import SearchRequest
+from search.models import INTERVALS, SearchRequest
 from search.query import MAX_QUERY_LENGTH
 from search.series import MAX_SERIES
 from webui.ops import SERIES_LISTS
 from webui.schemas import LIST_ARGS, AsciiInteger, FacetValueSchema, HitSchema, SearchArgsSchema
 
-INTERVALS = ("day", "week", "month", "year")
 MAP_FORMATS = ("json", "graphml", "csv")
 
 

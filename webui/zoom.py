@@ -6,7 +6,6 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-INTERVALS = ("day", "week", "month", "year")
 # A range of up to this many days is drawn by day, week, month; longer ones by year.
 DAY_MAX = 14  # a week (or two) → its days
 WEEK_MAX = 62  # a month (or two) → its weeks
