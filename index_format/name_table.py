@@ -137,6 +137,15 @@ class NameIds(Mapping[str, int]):
     def items(self) -> ItemsView[str, int]:
         return _Items(self)
 
+    def names_of(self, vid: int) -> set[str]:
+        """Every name that answers for `vid` (its own unless merged away, and its aliases),
+        without decoding the whole table."""
+        own = self.names[vid]
+        found = {name for name, i in self.aliases.items() if i == vid}
+        if self.aliases.get(own, vid) == vid:
+            found.add(own)
+        return found
+
 
 class _Items(ItemsView[str, int]):
     """(name, id) in id order without a search per name."""

@@ -85,11 +85,10 @@ def variants(data: FacetData, etype: str, canonical: str) -> list[str]:
     """The names merged into `canonical` (as the index holds them), in name order."""
     v = data.values[etype]
     vid = v.ids.get(canonical)
-    names = {n for n, i in v.ids.items() if i == vid}
-    # Names that articles wrote and merged themselves ("Kemenkeu" beside its expansion), when
-    # what they merged them into is this entity.
-    written = getattr(data, "written", {}).get(etype, {})
-    names.update(w for w, c in written.items() if c in names or data.resolve(etype, c) == vid)
+    if vid is None:
+        return []
+    # Its merged variants, and the names articles wrote and merged into it themselves.
+    names = v.names_of(vid) | set(data.written_names(etype, vid))
     names.discard(canonical)
     return sorted(names)
 

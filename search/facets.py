@@ -23,6 +23,7 @@ from index_format import facet_arrays, facets
 from index_format.codec.packed import packed_postings
 from index_format.corrections import file_state, read_corrections
 from index_format.facet_arrays import FacetArrays, starts_of
+from index_format.name_table import NameIds
 from index_format.names import name_key
 from search import corrections as user
 from search.models import FacetValue
@@ -46,6 +47,12 @@ class _Values:
     ids: Mapping[str, int]  # a merged variant has its canonical name's id
     start: np.ndarray  # the rows of document d are start[d]:start[d + 1]
     blind: dict[str, int] | None = None  # case- and accent-blind name → id, built when asked
+
+    def names_of(self, vid: int) -> set[str]:
+        """Every name that answers for the value `vid` (its own and its merged variants)."""
+        if isinstance(self.ids, NameIds):  # as mapped: no pass over every name
+            return self.ids.names_of(vid)
+        return {name for name, i in self.ids.items() if i == vid}
 
     def matching(self, mask: np.ndarray) -> np.ndarray:
         """The value ids of the masked documents, one per (document, value) row."""
@@ -87,6 +94,7 @@ class FacetData:
         self.added = a.added  # when each entered the index (since=, feeds)
         self._corrections = corrections
         self._state: tuple[int, int] | None = None
+        self._written_ids: dict[str, dict[int, list[str]]] = {}  # built by written_names()
         self.check_corrections()
         # The distinct days, each with its month (year * 12 + month - 1) and year: a histogram
         # then counts days with one bincount and buckets the few distinct ones.
@@ -106,7 +114,21 @@ class FacetData:
         rows = user.apply(self._entity_rows, read_corrections(self._corrections))
         for f, r in rows.items():
             self.values[f] = _values(r.doc, r.val, r.names, r.ids, self.size)
+        self._written_ids = {}  # what the written names resolve to may have changed
         self._state = state
+
+    def written_names(self, fname: str, vid: int) -> list[str]:
+        """The names articles wrote and merged into what is now the value `vid` ("Kemenkeu"
+        beside its expansion), from a table built once per state of the corrections."""
+        by_id = self._written_ids.get(fname)
+        if by_id is None:
+            by_id = {}
+            for written, canonical in self.written.get(fname, {}).items():
+                target = self.resolve(fname, canonical)
+                if target is not None:
+                    by_id.setdefault(target, []).append(written)
+            self._written_ids[fname] = by_id
+        return by_id.get(vid, [])
 
     def added_names(self) -> list[str]:
         """The entity values the user's corrections added (as a merge's or rename's target)."""
