@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -26,6 +27,7 @@ from webui.analysis_schemas import (
     load_args,
 )
 from webui.api import service
+from webui.filenames import download_name
 from webui.schemas import ApiErrorSchema
 from webui.timeline import bars
 from webui.views import _page_args, _query_items, _url
@@ -94,7 +96,7 @@ class CooccurrenceResource(MethodView):
             return cograph.as_json(graph)
         body = cograph.graphml(graph) if args.format == "graphml" else cograph.edges_csv(graph)
         resp = Response(body, mimetype=MAP_TYPES[args.format])
-        name = "telusur-peta." + ("graphml" if args.format == "graphml" else "csv")
+        name = download_name(f"peta {args.search.q}", date.today(), args.format)
         resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return resp
 
@@ -115,7 +117,10 @@ class SeriesResource(MethodView):
         result = _series(args)
         if args.format == "csv":
             resp = Response(coverage.series_csv(result, args.normalize), mimetype="text/csv")
-            resp.headers["Content-Disposition"] = 'attachment; filename="telusur-tren.csv"'
+            name = download_name(
+                f"tren {' '.join(args.compare) or args.search.q}", date.today(), "csv"
+            )
+            resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
             return resp
         return coverage.as_json(result, args.normalize)
 
