@@ -113,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-rebuild", action="store_true", help="use the index already there")
     ap.add_argument("--dump", type=Path, help="also write the top values as JSON here")
     ap.add_argument("--labels", type=Path, default=LABELS)
+    ap.add_argument("--queries", type=Path, default=QUERIES, help="a JSON list of queries")
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--shared", type=Path, default=SHARED, help="where data/ and seeds/ are")
     args = ap.parse_args(argv)
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.no_rebuild or not args.index_dir.exists():
         build(args.index_dir, args.shared)
-    queries = json.loads(QUERIES.read_text(encoding="utf-8"))
+    queries = json.loads(args.queries.read_text(encoding="utf-8"))
     tops = top_values(args.index_dir, queries, args.top)
     if args.dump:
         args.dump.write_text(json.dumps(tops, ensure_ascii=False, indent=1), encoding="utf-8")
