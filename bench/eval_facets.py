@@ -39,7 +39,7 @@ KINDS = ("right", "dup", "type", "junk")
 
 
 def read_labels(path: Path) -> dict[tuple[str, str, str], str]:
-    """(query or "*", facet, value) → label."""
+    """(query or "*", facet, value) → label; a dup's label is `dup:<the value it duplicates>`."""
     out: dict[tuple[str, str, str], str] = {}
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -49,16 +49,34 @@ def read_labels(path: Path) -> dict[tuple[str, str, str], str]:
             raise SystemExit(
                 f"{path}:{lineno}: expected query, facet, value, label (one of {KINDS})"
             )
-        out[cols[0], cols[1], cols[2]] = cols[3]
+        note = cols[4].strip() if len(cols) > 4 else ""
+        out[cols[0], cols[1], cols[2]] = f"dup:{note}" if cols[3] == "dup" and note else cols[3]
     return out
 
 
-def label_of(labels: dict[tuple[str, str, str], str], query: str, facet: str, value: str) -> str:
-    return labels.get((query, facet, value)) or labels.get(("*", facet, value)) or "unlabelled"
+def label_of(
+    labels: dict[tuple[str, str, str], str],
+    query: str,
+    facet: str,
+    value: str,
+    listed: frozenset[str] | None = None,
+) -> str:
+    """The value's kind. A duplicate is one only while the value it duplicates is still a value
+    of its own in the facet (`listed`: all of the query's values of that facet, at any rank):
+    once a merge joined the two, the one left is the entity's name."""
+    label = labels.get((query, facet, value)) or labels.get(("*", facet, value)) or "unlabelled"
+    kind, _, other = label.partition(":")
+    if kind == "dup" and other and listed is not None and other not in listed:
+        return "right"
+    return kind
 
 
-def top_values(index_dir: Path, queries: list[str], top: int) -> dict[str, dict[str, list[str]]]:
-    """Per query, per entity facet, its top `top` values as the API lists them."""
+# Values fetched per facet to tell whether a duplicate's other value is still listed.
+ALL_VALUES = 100_000
+
+
+def top_values(index_dir: Path, queries: list[str]) -> dict[str, dict[str, list[str]]]:
+    """Per query, per entity facet, all its values in the order the API lists them."""
     from search.models import SearchRequest
     from search.service import SearchService
 
@@ -66,8 +84,8 @@ def top_values(index_dir: Path, queries: list[str], top: int) -> dict[str, dict[
     try:
         out: dict[str, dict[str, list[str]]] = {}
         for q in queries:
-            result = svc.search(SearchRequest(q=q, facet_size=top, per_page=1))
-            out[q] = {f: [fv.value for fv in result.facets[f]][:top] for f in ENTITY_FACETS}
+            result = svc.search(SearchRequest(q=q, facet_size=ALL_VALUES, per_page=1))
+            out[q] = {f: [fv.value for fv in result.facets[f]] for f in ENTITY_FACETS}
         return out
     finally:
         svc.close()
@@ -76,13 +94,15 @@ def top_values(index_dir: Path, queries: list[str], top: int) -> dict[str, dict[
 def score(
     tops: dict[str, dict[str, list[str]]], labels: dict[tuple[str, str, str], str], top: int
 ) -> dict[str, Any]:
-    """Precision at 10 and at `top` per facet, the duplicates of each top 10, the unlabelled."""
+    """Precision at 10 and at `top` per facet, the duplicates of each top 10, the unlabelled.
+    `tops`: every value of each query's facets, in order (top_values)."""
     report: dict[str, Any] = {"facets": {}, "dups_in_top10": [], "unlabelled": [], "wrong": []}
     for facet in ENTITY_FACETS:
         at: dict[int, Counter[str]] = {10: Counter(), top: Counter()}
         for q, per_facet in tops.items():
-            for rank, value in enumerate(per_facet[facet], 1):
-                kind = label_of(labels, q, facet, value)
+            listed = frozenset(per_facet[facet])
+            for rank, value in enumerate(per_facet[facet][:top], 1):
+                kind = label_of(labels, q, facet, value, listed)
                 for k, counter in at.items():
                     if rank <= k:
                         counter[kind] += 1
@@ -123,9 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_rebuild or not args.index_dir.exists():
         build(args.index_dir, args.shared)
     queries = json.loads(args.queries.read_text(encoding="utf-8"))
-    tops = top_values(args.index_dir, queries, args.top)
+    tops = top_values(args.index_dir, queries)
     if args.dump:
-        args.dump.write_text(json.dumps(tops, ensure_ascii=False, indent=1), encoding="utf-8")
+        shown = {q: {f: v[: args.top] for f, v in per.items()} for q, per in tops.items()}
+        args.dump.write_text(json.dumps(shown, ensure_ascii=False, indent=1), encoding="utf-8")
     labels = read_labels(args.labels) if args.labels.exists() else {}
     report = score(tops, labels, args.top)
     print(f"{len(queries)} queries, top {args.top} of each entity facet ({args.labels.name})")

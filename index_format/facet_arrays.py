@@ -31,6 +31,7 @@ from index_format.entity_merge import (
     may_merge,
     place_kind_merges,
 )
+from index_format.name_forms import initial_merges, organisation_form_merges, spelling_merges
 from index_format.names import name_key
 from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
 
@@ -195,7 +196,9 @@ class _Merger:
         if fname == "place":
             merges = place_kind_merges(named, merges)
         elif fname == "organisation":
-            merges = company_merges(named, merges)
+            merges = organisation_form_merges(named, company_merges(named, merges))
+        elif fname == "person":
+            merges = spelling_merges(named, initial_merges(named, merges))
         self.merged[fname] = merges
         if not merges:
             return doc, val

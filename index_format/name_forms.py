@@ -1,0 +1,207 @@
+"""Merges read from the form of names alone, where no article states the pair.
+
+Each takes the facet's values with their article counts and the merges found so far, and
+returns those merges with its own added; a name already merged is left as it is. A variant
+always joins the form more articles use, so the facet shows the name most of the archive
+writes.
+
+- Organisations: a legal or office form around one name ("PT Pertamina" / "Pertamina",
+  "Semen Padang FC" / "Semen Padang", "Pertamina Energy Services Pte" / "… Service Pte" is
+  spelling, below) and the usual short forms of a body's kind ("PN Jakarta Selatan" /
+  "Pengadilan Negeri Jakarta Selatan", "Bank BRI" / "BRI").
+- People: a name with initials whose full words match one other name only ("Rini M. Soemarno"
+  / "Rini Soemarno", "Basuki T Purnama" / "Basuki Tjahaja Purnama"), and a name one letter
+  away from a name written at least SPELLING_SHARE times as often, in one word of five
+  letters or more ("Bambang Brojonegoro" / "Bambang Brodjonegoro", "Aziz Syamsudin" /
+  "Aziz Syamsuddin"). A namesake the article keeps apart (index_format.namesakes) is not
+  concerned: these merge facet values, and such an article's own value stays its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+# A spelling variant merges into a name written at least this many times as often: of two
+# names as common as each other, neither is a misspelling.
+SPELLING_SHARE = 2.0
+_MIN_SPELLED = 5  # letters a word needs before a one-letter difference is a misspelling
+
+# Words around an organisation's name that say its legal form, not which body it is.
+_LEGAL_HEADS = ("PT ", "PT. ")
+_LEGAL_TAILS = re.compile(r"(?:\s*,?\s*(?:Tbk\.?|\(Persero\)|Persero|Pte\.?|Ltd\.?|Inc\.?|FC))+$")
+# A body's kind, written out or short: one body either way.
+_KIND_SHORT = {
+    "Pengadilan Negeri ": "PN ",
+    "Pengadilan Tinggi ": "PT ",
+    "Kejaksaan Negeri ": "Kejari ",
+    "Kejaksaan Tinggi ": "Kejati ",
+    "Pemerintah Provinsi ": "Pemprov ",
+    "Pemerintah Kabupaten ": "Pemkab ",
+    "Pemerintah Kota ": "Pemkot ",
+}
+_INITIAL = re.compile(r"^[A-Z]\.?$")
+
+
+def _follow(out: dict[str, str], name: str) -> str:
+    seen = {name}
+    while name in out and out[name] not in seen:
+        name = out[name]
+        seen.add(name)
+    return name
+
+
+def _join_groups(
+    doc_counts: dict[str, int], merges: dict[str, str], groups: Iterable[list[str]]
+) -> dict[str, str]:
+    """Each group's names merged into the one most articles name (ties: the first seen)."""
+    out = dict(merges)
+    order = {name: i for i, name in enumerate(doc_counts)}
+    for names in groups:
+        if len(names) < 2:
+            continue
+        best = max(names, key=lambda n: (doc_counts[n], -order[n]))
+        target = _follow(out, best)
+        for name in names:
+            if name != best and name not in out and name != target:
+                out[name] = target
+    return out
+
+
+def organisation_key(name: str) -> str:
+    """The name without its legal form, its body's kind in its short form, casefolded."""
+    for full, short in _KIND_SHORT.items():
+        if name.startswith(full):
+            name = short + name[len(full) :]
+            break
+    if name.startswith(_LEGAL_HEADS):
+        bare = name.split(" ", 1)[1]
+        if not bare.isupper():  # "PT IHM" and IHM: company_merges weighs those
+            name = bare
+    name = _LEGAL_TAILS.sub("", name).strip() or name
+    if name.startswith("Bank ") and name[5:].isupper():  # "Bank BRI" is BRI
+        name = name[5:]
+    return name.casefold()
+
+
+def organisation_form_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in doc_counts:
+        groups[organisation_key(name)].append(name)
+    return _join_groups(doc_counts, merges, groups.values())
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """One letter inserted, deleted, replaced, or two neighbours swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    if a[i + 1 :] == b[i + 1 :]:
+        return True
+    return a[i + 2 :] == b[i + 2 :] and a[i] == b[i + 1] and a[i + 1] == b[i]
+
+
+def spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """Person names one letter apart in one long word, the rarer into the far commoner."""
+    out = dict(merges)
+    by_rest: dict[tuple[int, tuple[str, ...]], list[str]] = defaultdict(list)
+    for name in doc_counts:
+        words = name.casefold().split()
+        if len(words) < 2:
+            continue
+        for i, word in enumerate(words):
+            if len(word) >= _MIN_SPELLED - 1:
+                by_rest[i, (*words[:i], "*", *words[i + 1 :])].append(name)
+    for (i, _), names in by_rest.items():
+        if len(names) < 2:
+            continue
+        for name in names:
+            if name in out:
+                continue
+            word = name.casefold().split()[i]
+            near = [
+                other
+                for other in names
+                if other != name
+                and doc_counts[other] >= SPELLING_SHARE * doc_counts[name]
+                and max(len(word), len(other.split()[i])) >= _MIN_SPELLED
+                and _one_letter_apart(word, other.casefold().split()[i])
+            ]
+            if len(near) == 1:
+                out[name] = _follow(out, near[0])
+    return out
+
+
+def _matches(short: list[str], full: list[str]) -> bool:
+    """`short` is `full` written with initials: the same first word, the same last word or its
+    initial, and between them each initial of `short` stands for a word of `full` it begins or
+    for none, each full word for itself; `full` may hold middle words `short` leaves out."""
+    if short[0] != full[0] or len(full) < 2:
+        return False
+    last, end = short[-1], full[-1]
+    if not (last == end or (_INITIAL.match(last) and end[0] == last[0])):
+        return False
+    return _fits(short[1:-1], full[1:-1])
+
+
+def _fits(short: list[str], full: list[str]) -> bool:
+    if not short:
+        return True
+    word, rest = short[0], short[1:]
+    if _INITIAL.match(word):
+        if _fits(rest, full):  # an initial of a middle name the full form leaves out
+            return True
+        return any(w[0] == word[0] and _fits(rest, full[i + 1 :]) for i, w in enumerate(full))
+    return any(w == word and _fits(rest, full[i + 1 :]) for i, w in enumerate(full))
+
+
+def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """A person name written with initials and the one full name it fits, merged into the one
+    more articles name; none when several fit ("Agus R": Agus Rahardjo or Agus Riyanto).
+    "Rini M Soemarno" and "Rini M. Soemarno" are one name first."""
+    out = _join_groups(doc_counts, merges, _dot_groups(doc_counts))
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for name in doc_counts:
+        by_first[name.split(" ", 1)[0]].append(name)
+    for name, count in doc_counts.items():
+        words = name.split()
+        if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
+            continue
+        if _INITIAL.match(words[0]):  # "J. Habibie": no first word to look by
+            continue
+        fits = {
+            _follow(out, other)
+            for other in by_first[words[0]]
+            if other != name
+            and not any(_INITIAL.match(w) for w in other.split())
+            and _matches(words, other.split())
+        }
+        if len(fits) != 1:
+            continue
+        full = fits.pop()
+        if full == name or full in out:
+            continue
+        if doc_counts.get(full, 0) >= count:
+            out[name] = full
+        else:  # the initials are how the archive writes the name
+            out[full] = name
+            for variant, target in out.items():
+                if target == full:
+                    out[variant] = name
+    return out
+
+
+def _dot_groups(doc_counts: dict[str, int]) -> Iterable[list[str]]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in doc_counts:
+        if "." in name:
+            groups[name.replace(".", "")].append(name)
+    for bare, names in groups.items():
+        yield [bare, *names] if bare in doc_counts else names

@@ -1,0 +1,144 @@
+"""Issue #20: names merged by their form alone (index_format.name_forms): an organisation's
+legal and office forms, a person's initials and misspellings; and what must stay apart."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from flask.testing import FlaskClient
+
+from index_format.name_forms import (
+    initial_merges,
+    organisation_form_merges,
+    organisation_key,
+    spelling_merges,
+)
+from indexer.build import rebuild_index
+from webui import create_app
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ({"PT Pertamina": 30, "Pertamina": 200}, {"PT Pertamina": "Pertamina"}),
+        ({"Semen Padang FC": 3, "Semen Padang": 20}, {"Semen Padang FC": "Semen Padang"}),
+        (
+            {"PT Astra International Tbk": 9, "PT Astra International": 2},
+            {"PT Astra International": "PT Astra International Tbk"},
+        ),
+        (
+            {"PN Jakarta Selatan": 10, "Pengadilan Negeri Jakarta Selatan": 30},
+            {"PN Jakarta Selatan": "Pengadilan Negeri Jakarta Selatan"},
+        ),
+        ({"Bank BRI": 10, "BRI": 33}, {"Bank BRI": "BRI"}),
+        # An acronym after PT is left to company_merges: "PT PBB" is some company, not the UN.
+        ({"PT PBB": 2, "PBB": 190}, {}),
+        # "Bank Indonesia" is not the country.
+        ({"Bank Indonesia": 300, "Indonesia": 40}, {}),
+    ],
+)
+def test_organisation_forms(counts: dict[str, int], expected: dict[str, str]) -> None:
+    assert organisation_form_merges(counts, {}) == expected
+
+
+def test_organisation_form_joins_what_the_name_is_merged_into() -> None:
+    counts = {"PT Pertamina": 3, "Pertamina": 20, "Pertamina (Persero)": 1}
+    merges = organisation_form_merges(counts, {"Pertamina": "PT Pertamina (Persero)"})
+    assert merges["PT Pertamina"] == merges["Pertamina (Persero)"] == "PT Pertamina (Persero)"
+    assert organisation_key("Pengadilan Negeri Jakarta Selatan") == "pn jakarta selatan"
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        (
+            {"Basuki Tjahaja Purnama": 40, "Basuki T Purnama": 3},
+            {"Basuki T Purnama": "Basuki Tjahaja Purnama"},
+        ),
+        # The archive writes the initial more often: the full form joins it.
+        (
+            {"Rini M. Soemarno": 35, "Rini Soemarno": 4, "Rini M Soemarno": 3},
+            {"Rini Soemarno": "Rini M. Soemarno", "Rini M Soemarno": "Rini M. Soemarno"},
+        ),
+        # Two full names fit "Agus R": neither is chosen, whatever their counts.
+        ({"Agus Rahardjo": 30, "Agus Riyanto": 3, "Agus R": 2}, {}),
+        # Another first name is another person.
+        ({"Bambang Soesatyo": 50, "Bamsoet S": 2}, {}),
+    ],
+)
+def test_initials(counts: dict[str, int], expected: dict[str, str]) -> None:
+    assert initial_merges(counts, {}) == expected
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        (
+            {"Bambang Brodjonegoro": 60, "Bambang Brojonegoro": 5},
+            {"Bambang Brojonegoro": "Bambang Brodjonegoro"},
+        ),
+        ({"Aziz Syamsuddin": 20, "Aziz Syamsudin": 6}, {"Aziz Syamsudin": "Aziz Syamsuddin"}),
+        # As common as each other: two people, or no telling which is the misspelling.
+        ({"Rudi Hartono": 10, "Rudy Hartono": 8}, {}),
+        # Short words differ by a letter between different people.
+        ({"Ade Putra": 30, "Ari Putra": 2}, {}),
+        # One-word names are the short-name rule's (index_format.namesakes), not spelling's.
+        ({"Suharto": 90, "Soeharto": 10}, {}),
+    ],
+)
+def test_spellings(counts: dict[str, int], expected: dict[str, str]) -> None:
+    assert spelling_merges(counts, {}) == expected
+
+
+def _article(doc_id: str, body: str) -> dict[str, str]:
+    return {"id": doc_id, "title": f"Berita {doc_id}", "body": body, "outlet": "Kompas.com"}
+
+
+ARCHIVE = [
+    *(
+        _article(f"p{i}", "Pertamina menaikkan harga BBM nonsubsidi mulai hari ini.")
+        for i in range(3)
+    ),
+    _article("pt", "PT Pertamina menaikkan harga avtur di Jakarta."),
+    *(
+        _article(f"b{i}", "Menteri PPN Bambang Brodjonegoro menjelaskan rencana ibu kota baru.")
+        for i in range(3)
+    ),
+    _article("typo", "Menteri PPN Bambang Brojonegoro meninjau lokasi ibu kota baru."),
+]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    tmp = tmp_path_factory.mktemp("forms")
+    archive = tmp / "a.jsonl"
+    archive.write_text("".join(json.dumps(r) + "\n" for r in ARCHIVE), encoding="utf-8")
+    rebuild_index([archive], tmp / "index", grace_seconds=0)
+    app = create_app({"INDEX_DIR": tmp / "index", "TESTING": True})
+    yield app.test_client()
+    app.extensions["telusur.search"].close()
+
+
+def _facet(client: FlaskClient, name: str, **params: str) -> tuple[dict[str, int], set[str]]:
+    body = client.get("/api/search", query_string={"q": "", "per_page": "50", **params}).json
+    assert body is not None
+    return {v["value"]: v["count"] for v in body["facets"][name]}, {h["id"] for h in body["hits"]}
+
+
+@pytest.mark.parametrize(
+    ("facet", "name", "variant", "ids"),
+    [
+        ("organisation", "Pertamina", "PT Pertamina", {"p0", "p1", "p2", "pt"}),
+        ("person", "Bambang Brodjonegoro", "Bambang Brojonegoro", {"b0", "b1", "b2", "typo"}),
+    ],
+)
+def test_one_value_and_either_name_finds_every_article(
+    client: FlaskClient, facet: str, name: str, variant: str, ids: set[str]
+) -> None:
+    values, _ = _facet(client, facet)
+    assert values.get(name) == len(ids) and variant not in values, values
+    for filtered in (name, variant):
+        _, hits = _facet(client, facet, **{facet: filtered})
+        assert hits == ids, filtered
