@@ -108,34 +108,46 @@ def _one_letter_apart(a: str, b: str) -> bool:
     return a[i + 2 :] == b[i + 2 :] and a[i] == b[i + 1] and a[i + 1] == b[i]
 
 
+def _deletions(word: str) -> set[str]:
+    """The word and the word less each one letter: two words one letter apart share one."""
+    return {word, *(word[:k] + word[k + 1 :] for k in range(len(word)))}
+
+
 def spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
-    """Person names one letter apart in one long word, the rarer into the far commoner."""
+    """Person names one letter apart in one long word, the rarer into the far commoner.
+
+    Names are grouped by their other words, then within a group by the long word less a
+    letter (so a group of hundreds of "Muhammad X" is not compared pair by pair)."""
     out = dict(merges)
-    by_rest: dict[tuple[int, tuple[str, ...]], list[str]] = defaultdict(list)
+    by_rest: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = defaultdict(list)
     for name in doc_counts:
         words = name.casefold().split()
         if len(words) < 2:
             continue
         for i, word in enumerate(words):
             if len(word) >= _MIN_SPELLED - 1:
-                by_rest[i, (*words[:i], "*", *words[i + 1 :])].append(name)
-    for (i, _), names in by_rest.items():
-        if len(names) < 2:
+                by_rest[i, (*words[:i], "*", *words[i + 1 :])].append((name, word))
+    for group in by_rest.values():
+        if len(group) < 2:
             continue
-        for name in names:
+        near: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for name, word in group:
+            for key in _deletions(word):
+                near[key].append((name, word))
+        for name, word in group:
             if name in out:
                 continue
-            word = name.casefold().split()[i]
-            near = [
+            found = {
                 other
-                for other in names
+                for key in _deletions(word)
+                for other, theirs in near[key]
                 if other != name
                 and doc_counts[other] >= SPELLING_SHARE * doc_counts[name]
-                and max(len(word), len(other.split()[i])) >= _MIN_SPELLED
-                and _one_letter_apart(word, other.casefold().split()[i])
-            ]
-            if len(near) == 1:
-                out[name] = _follow(out, near[0])
+                and max(len(word), len(theirs)) >= _MIN_SPELLED
+                and _one_letter_apart(word, theirs)
+            }
+            if len(found) == 1:
+                out[name] = _follow(out, found.pop())
     return out
 
 
