@@ -145,6 +145,13 @@ CASES = [
         "person", ["Rudiantara", "Zulkifli"], ["Informatika Rudiantara", "Praka Zulkifli"],
         id="titles-and-ranks-are-no-part-of-names",
     ),
+    pytest.param(
+        "Masing-masing tersangka berinisial RUD, ZUL, WAN, LIS, TK, MIN, BUS, JOEL. Kepala "
+        "Bidang Humas Polda Metro Jaya mengatakan, tersangka yang diamankan pertama kali adalah "
+        "RUD dan ZUL di sebuah hotel di kawasan Tanjung Priok. BNN juga hadir.",
+        "organisation", ["BNN"], ["RUD", "ZUL", "JOEL", "ZUL, WAN"],
+        id="suspects-named-by-their-initials-are-no-entity",
+    ),
 ]  # fmt: skip
 
 

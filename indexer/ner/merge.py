@@ -8,6 +8,7 @@ normalise the canonical name's case and spacing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from functools import lru_cache
@@ -169,7 +170,29 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     mentions = _mentions(text, stripped, aliases)
     mentions = _canonical_names(text, mentions, aliases)
     _join_short_names(mentions)
-    return _one_label_per_name(text, mentions, aliases)
+    mentions = _one_label_per_name(text, mentions, aliases)
+    if "inisial" in text:
+        initials = _declared_initials(text)
+        mentions = [m for m in mentions if not _only_initials(m.canonical, initials)]
+    return mentions
+
+
+# "tersangka berinisial RUD, ZUL dan JOEL": people the article names by their initials only,
+# which name no one across the archive (and the tagger reads as organisations).
+_INITIALS_RUN = re.compile(
+    r"inisial\s+((?:[A-Z]{1,5}(?:\s*\(\d+\))?(?:\s*,\s*|\s+dan\s+))*[A-Z]{1,5})\b"
+)
+_CAPS = re.compile(r"[A-Z]{1,5}")
+_WORD = re.compile(r"\w+")
+
+
+def _declared_initials(text: str) -> set[str]:
+    return {w for run in _INITIALS_RUN.findall(text) for w in _CAPS.findall(run)}
+
+
+def _only_initials(name: str, initials: set[str]) -> bool:
+    words = set(_WORD.findall(name))
+    return bool(words) and words <= initials
 
 
 def _mentions(
