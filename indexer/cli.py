@@ -19,6 +19,7 @@ from indexer.follow import every, follow_once, parse_every
 from indexer.inspect_cmd import inspect_command
 from indexer.models import Skipped
 from indexer.ner.cli import entities_command
+from indexer.optimize import optimize_index
 from indexer.options import dates_between_option, trust_mtime_option
 from indexer.pipeline import failure_reason
 from indexer.prepare import configure
@@ -303,6 +304,31 @@ def delete_command(
         click.echo(f"  not found: {doc_id}", err=True)
     if summary.not_found and not summary.deleted:
         raise click.ClickException("no article with these ids")
+
+
+@main.command("optimize")
+@index_dir_option
+@grace_option
+@wait_option
+@click.pass_context
+def optimize_command(ctx: click.Context, index_dir: Path | None, grace: float, wait: float) -> None:
+    """Merge the index's segments into one (searches go on meanwhile), dropping what updates
+    and deletes left behind. Worth it after many updates: fewer segments to search."""
+    settings = _settings(ctx, index_dir)
+    try:
+        summary = optimize_index(
+            settings.index_dir, grace_seconds=grace, lock_wait=wait, on_wait=_on_wait
+        )
+    except (UpdateError, IndexBusy, RebuildNeeded, OSError) as e:
+        raise click.ClickException(f"{_reason(e)}; the index is unchanged") from e
+    if not summary.changed:
+        click.echo(f"Nothing to merge: one segment, no deleted articles → {summary.index_path}")
+        return
+    click.echo(
+        f"Merged {summary.segments_before:,} segments into {summary.segments_after:,}, "
+        f"dropping {summary.deleted_before:,} deleted or replaced articles, "
+        f"in {summary.seconds:.1f} s → {summary.index_path}"
+    )
 
 
 def _every(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
