@@ -130,12 +130,17 @@ def spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[
     for group in by_rest.values():
         if len(group) < 2:
             continue
+        least = min(doc_counts[name] for name, _ in group)
+        most = max(doc_counts[name] for name, _ in group)
+        if most < SPELLING_SHARE * least:  # (most groups: names of one article each)
+            continue
         near: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for name, word in group:
-            for key in _deletions(word):
-                near[key].append((name, word))
+            if doc_counts[name] >= SPELLING_SHARE * least:  # could be a variant's target
+                for key in _deletions(word):
+                    near[key].append((name, word))
         for name, word in group:
-            if name in out:
+            if name in out or doc_counts[name] * SPELLING_SHARE > most:
                 continue
             found = {
                 other
