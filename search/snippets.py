@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections import deque
-from collections.abc import Iterator
+from bisect import bisect_left
+from dataclasses import dataclass
+from heapq import nlargest
 from html import escape
+from itertools import accumulate, compress, count
 
 from whoosh import highlight
-from whoosh.analysis import Token
 
-from index_format.analysis import TOKEN_PATTERN, stem, stemmed_analyzer
+from index_format.analysis import TOKEN_PATTERN, stem, stem_exceptions, stemmed_analyzer
 
 SNIPPET_CHARS = 240
 # Highlighting runs the full analyzer (the costly part of a search page): it sees at most
@@ -22,62 +23,132 @@ ANALYSED_CHARS = 3_000
 LEAD_CHARS = 200
 
 _analyzer = stemmed_analyzer()
-_WORD = re.compile(TOKEN_PATTERN)
+# The window cut into [gap, word, gap, word, ..., gap]: words as the analyzer's tokenizer finds
+# them, every offset from the parts' lengths, without a Match object per word.
+_WORDS_AND_GAPS = re.compile(f"({TOKEN_PATTERN})")
+VOCABULARY_WORDS = 100_000  # a process's vocabulary starts afresh past this many surface words
+
+
+class _Vocabulary:
+    """The surface words (as written) met in snippet windows, each filed under the two keys by
+    which it matches a term: its lowercase form (names are indexed unstemmed) and its stem. The
+    words of a window that match a query are then found by set operations, without a stem
+    look-up per word; only words never met before are stemmed."""
+
+    def __init__(self) -> None:
+        self.exceptions = dict(stem_exceptions())  # the table the stems were made with
+        self.keys: dict[str, tuple[str, str]] = {}  # word -> (lowercase, stem of lowercase)
+        self.words_of: dict[str, set[str]] = {}  # lowercase form or stem -> words
+
+    def learn(self, words: set[str]) -> None:
+        for word in words.difference(self.keys):
+            low = word.lower()
+            stemmed = stem(low)
+            self.keys[word] = (low, stemmed)
+            self.words_of.setdefault(low, set()).add(word)
+            if stemmed != low:
+                self.words_of.setdefault(stemmed, set()).add(word)
+
+    def matching(self, words: set[str], terms: frozenset[str]) -> set[str]:
+        """Those of `words` (all learnt) that match one of `terms`."""
+        found: set[str] = set()
+        for term in terms:
+            found |= self.words_of.get(term, _NONE)
+        return found & words
+
+    def term_of(self, word: str, terms: frozenset[str]) -> str:
+        """The term a matching word stands for: as written when that is a term, else its stem."""
+        low, stemmed = self.keys[word]
+        return low if low in terms else stemmed
+
+
+_NONE: frozenset[str] = frozenset()
+_vocabulary: _Vocabulary | None = None  # made on first use, after the app set the exceptions
+
+
+def _current_vocabulary() -> _Vocabulary:
+    """This process's vocabulary; a new one when it grew too big or the stem exceptions changed
+    (configure_stem_exceptions). Replaced, never cleared: a thread holding the old one goes on."""
+    global _vocabulary
+    vocabulary = _vocabulary
+    if (
+        vocabulary is None
+        or len(vocabulary.keys) > VOCABULARY_WORDS
+        or vocabulary.exceptions != stem_exceptions()
+    ):
+        vocabulary = _vocabulary = _Vocabulary()
+    return vocabulary
+
+
+@dataclass(slots=True)
+class _Fragment:
+    start: int  # character offsets in the window
+    end: int
+    matches: list[int]  # the matched words' numbers
+    score: float
 
 
 def _context_fragments(
-    text: str, terms: frozenset[str], maxchars: int, surround: int
-) -> Iterator[highlight.Fragment]:
-    """Whoosh's ContextFragmenter, step for step, without a Token object per word: only matched
-    words become Tokens (the fragments hold nothing else); same fragments, several times cheaper.
+    words: list[str],
+    starts: list[int],
+    ends: list[int],
+    matched: set[str],
+    term_of: dict[str, str],
+    maxchars: int,
+    surround: int,
+) -> list[_Fragment]:
+    """The fragments Whoosh's ContextFragmenter(maxchars, surround) cuts from the window's
+    words, scored by its BasicFragmentScorer (matches x distinct terms x 100). `term_of`: the
+    term each `matched` word stands for.
 
-    A light stand-in for the analyzer: each word matches a term as written (names are indexed
-    unstemmed) or by its cached stem. The full analyzer's name detection decides nothing here:
-    a term is marked either way."""
-    charlimit = highlight.DEFAULT_CHARLIMIT
-    first: int | None = None
-    firsts: deque[int] = deque()
-    countdown = -1
-    tks: list[Token] = []
-    endchar = 0
-    currentlen = 0
-    for pos, m in enumerate(_WORD.finditer(text)):
-        startchar, endchar = m.span()
-        tlength = endchar - startchar
-        if endchar > charlimit:
-            break
-        low = m.group().lower()
-        word = low if low in terms else stem(low)
-        matched = word in terms
-        if countdown < 0 and not matched:
-            firsts.append(startchar)
-            while firsts and endchar - firsts[0] > surround:
-                firsts.popleft()
-        elif currentlen + tlength > maxchars:
-            countdown = 0
-        elif matched:
-            countdown = surround
-            if first is None:
-                if firsts:
-                    first = firsts[0]
-                else:
-                    first = startchar
-                    countdown += surround
-            t = Token(positions=False, chars=True, removestops=False, mode="query")
-            t.text, t.startchar, t.endchar, t.pos = word, startchar, endchar, pos
-            t.stopped, t.matched = False, True
-            tks.append(t)
-        if countdown >= 0:
-            currentlen += tlength
-            countdown -= tlength
-            if countdown <= 0:
-                yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
-                tks = []
-                firsts = deque()
-                first = None
-                currentlen = 0
-    if tks:
-        yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
+    The fragmenter walks every word; between fragments it only remembers the unmatched words
+    within `surround` characters (by their ends) of the latest one, so a fragment opened by word
+    j starts at the first unmatched word since the last fragment starting no earlier than
+    ends[j-1] - surround. Here only the words inside fragments are walked: the next fragment
+    opens at the next matched word, found by a scan of the matched words' numbers."""
+    fragments: list[_Fragment] = []
+    n = len(words)
+    opening = list(compress(count(), map(matched.__contains__, words)))
+    low = 0  # the first word after the last fragment
+    for j in opening:
+        if j < low:
+            continue  # inside a fragment already cut
+        length = ends[j] - starts[j]
+        if length > maxchars:  # too long for any fragment: Whoosh cuts one without matches
+            low = j + 1
+            continue
+        countdown = surround
+        k = bisect_left(starts, ends[j - 1] - surround, low, j) if j > low else j
+        if k < j:
+            first = starts[k]
+        else:
+            first = starts[j]
+            countdown += surround
+        matches = [j]
+        currentlen = length
+        countdown -= length
+        p = j
+        while countdown > 0:
+            p += 1
+            if p == n:  # the window ends inside the fragment
+                p = n - 1
+                break
+            length = ends[p] - starts[p]
+            if currentlen + length > maxchars:
+                countdown = 0
+            elif words[p] in matched:
+                countdown = surround
+                matches.append(p)
+            currentlen += length
+            countdown -= length
+        distinct = len({term_of[words[m]] for m in matches})
+        fragments.append(_Fragment(first, ends[p], matches, float(len(matches) * distinct * 100)))
+        low = p + 1
+        if countdown == 0 and low < n and words[low] not in matched:
+            # Whoosh's quirk: a countdown ending at exactly 0 still counts as inside a fragment
+            # for the next word, which, unmatched, closes an empty one and is not looked back at.
+            low += 1
+    return fragments
 
 
 def _plain(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -101,25 +172,54 @@ def _window(text: str, terms: frozenset[str]) -> str:
     return text[start : start + ANALYSED_CHARS]
 
 
+def _format(window: str, fragments: list[_Fragment], starts: list[int], ends: list[int]) -> str:
+    """Whoosh's HtmlFormatter(tagname="mark", between=" … ", classname="hl", termclass="t"):
+    escaped text, each matched word in a <mark> whose class t0..t4 follows the order in which
+    the words (as written) first appear."""
+    classes: dict[str, int] = {}
+    out: list[str] = []
+    for f in fragments:
+        pieces: list[str] = []
+        at = f.start
+        for m in f.matches:
+            word = escape(window[starts[m] : ends[m]], quote=False)
+            cls = classes.setdefault(word, len(classes) % 5)
+            pieces.append(escape(window[at : starts[m]], quote=False))
+            pieces.append(f'<mark class="hl t{cls}">{word}</mark>')
+            at = ends[m]
+        pieces.append(escape(window[at : f.end], quote=False))
+        out.append("".join(pieces))
+    return " … ".join(out)
+
+
 def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHARS) -> str:
     """Up to two fragments of `text` around the matched stems, or its opening when none match.
 
-    Only Whoosh's HtmlFormatter escapes the text around a highlight; a new one per call, since
-    it keeps state between fragments.
+    The bytes of Whoosh's highlight() with a ContextFragmenter(max_chars // 2 + 40,
+    max_chars // 4), top=2, BasicFragmentScorer and HtmlFormatter, fed a token per word (the
+    word as written when it is a term, else its stem); tests/search/test_snippets_same.py holds
+    it so against that algorithm.
     """
     if not terms:
         return _plain(text, max_chars)
-    formatter = highlight.HtmlFormatter(
-        tagname="mark", between=" … ", classname="hl", termclass="t"
-    )
     window = " ".join(_window(text, terms).split())
-    # highlight.highlight() with a ContextFragmenter(maxchars, surround), top=2, basic scorer.
-    fragments = _context_fragments(window, terms, max_chars // 2 + 40, max_chars // 4)
-    best = highlight.top_fragments(
-        fragments, 2, highlight.BasicFragmentScorer(), highlight.FIRST, minscore=1
+    parts = _WORDS_AND_GAPS.split(window)
+    words = parts[1::2]
+    unique = set(words)
+    vocabulary = _current_vocabulary()
+    vocabulary.learn(unique)
+    matched = vocabulary.matching(unique, terms)
+    if not matched:
+        return _plain(text, max_chars)
+    offsets = list(accumulate(map(len, parts)))
+    starts, ends = offsets[0:-1:2], offsets[1::2]
+    term_of = {w: vocabulary.term_of(w, terms) for w in matched}
+    fragments = _context_fragments(
+        words, starts, ends, matched, term_of, max_chars // 2 + 40, max_chars // 4
     )
-    out = formatter(window, best)
-    return out or _plain(text, max_chars)
+    best = nlargest(2, (f for f in fragments if f.score >= 1), key=lambda f: (f.score, f.start))
+    best.sort(key=lambda f: f.start)
+    return _format(window, best, starts, ends) or _plain(text, max_chars)
 
 
 def highlight_full(text: str, terms: frozenset[str]) -> str:
