@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from heapq import nlargest
 from html import escape
-from itertools import accumulate, compress, count
 
 from whoosh import highlight
 
-from index_format.analysis import TOKEN_PATTERN, stem, stem_exceptions, stemmed_analyzer
+from index_format.analysis import stemmed_analyzer
+from search.snippet_words import Match, Words, current_vocabulary
 
 SNIPPET_CHARS = 240
 # Highlighting runs the full analyzer (the costly part of a search page): it sees at most
@@ -23,131 +21,100 @@ ANALYSED_CHARS = 3_000
 LEAD_CHARS = 200
 
 _analyzer = stemmed_analyzer()
-# The window cut into [gap, word, gap, word, ..., gap]: words as the analyzer's tokenizer finds
-# them, every offset from the parts' lengths, without a Match object per word.
-_WORDS_AND_GAPS = re.compile(f"({TOKEN_PATTERN})")
-VOCABULARY_WORDS = 100_000  # a process's vocabulary starts afresh past this many surface words
-
-
-class _Vocabulary:
-    """The surface words (as written) met in snippet windows, each filed under the two keys by
-    which it matches a term: its lowercase form (names are indexed unstemmed) and its stem. The
-    words of a window that match a query are then found by set operations, without a stem
-    look-up per word; only words never met before are stemmed."""
-
-    def __init__(self) -> None:
-        self.exceptions = dict(stem_exceptions())  # the table the stems were made with
-        self.keys: dict[str, tuple[str, str]] = {}  # word -> (lowercase, stem of lowercase)
-        self.words_of: dict[str, set[str]] = {}  # lowercase form or stem -> words
-
-    def learn(self, words: set[str]) -> None:
-        for word in words.difference(self.keys):
-            low = word.lower()
-            stemmed = stem(low)
-            self.keys[word] = (low, stemmed)
-            self.words_of.setdefault(low, set()).add(word)
-            if stemmed != low:
-                self.words_of.setdefault(stemmed, set()).add(word)
-
-    def matching(self, words: set[str], terms: frozenset[str]) -> set[str]:
-        """Those of `words` (all learnt) that match one of `terms`."""
-        found: set[str] = set()
-        for term in terms:
-            found |= self.words_of.get(term, _NONE)
-        return found & words
-
-    def term_of(self, word: str, terms: frozenset[str]) -> str:
-        """The term a matching word stands for: as written when that is a term, else its stem."""
-        low, stemmed = self.keys[word]
-        return low if low in terms else stemmed
-
-
-_NONE: frozenset[str] = frozenset()
-_vocabulary: _Vocabulary | None = None  # made on first use, after the app set the exceptions
-
-
-def _current_vocabulary() -> _Vocabulary:
-    """This process's vocabulary; a new one when it grew too big or the stem exceptions changed
-    (configure_stem_exceptions). Replaced, never cleared: a thread holding the old one goes on."""
-    global _vocabulary
-    vocabulary = _vocabulary
-    if (
-        vocabulary is None
-        or len(vocabulary.keys) > VOCABULARY_WORDS
-        or vocabulary.exceptions != stem_exceptions()
-    ):
-        vocabulary = _vocabulary = _Vocabulary()
-    return vocabulary
 
 
 @dataclass(slots=True)
 class _Fragment:
     start: int  # character offsets in the window
     end: int
-    matches: list[int]  # the matched words' numbers
+    matches: list[Match]
     score: float
 
 
 def _context_fragments(
-    words: list[str],
-    starts: list[int],
-    ends: list[int],
-    matched: set[str],
+    words: Words,
+    matched: list[Match],
     term_of: dict[str, str],
     maxchars: int,
     surround: int,
 ) -> list[_Fragment]:
-    """The fragments Whoosh's ContextFragmenter(maxchars, surround) cuts from the window's
-    words, scored by its BasicFragmentScorer (matches x distinct terms x 100). `term_of`: the
-    term each `matched` word stands for.
+    """The fragments Whoosh's ContextFragmenter(maxchars, surround) cuts, word by word, from the
+    window, with the score its BasicFragmentScorer gives them (matches x distinct terms x 100).
+    `matched`: the words that match, in order; `term_of`: the term each stands for.
 
-    The fragmenter walks every word; between fragments it only remembers the unmatched words
-    within `surround` characters (by their ends) of the latest one, so a fragment opened by word
-    j starts at the first unmatched word since the last fragment starting no earlier than
-    ends[j-1] - surround. Here only the words inside fragments are walked: the next fragment
-    opens at the next matched word, found by a scan of the matched words' numbers."""
+    The fragmenter's walk, worked out from the matched words alone. Between fragments it only
+    remembers the unmatched words within `surround` characters (start to the latest word's end),
+    so a fragment opened by word j starts at the first word since the last fragment starting no
+    earlier than end(j-1) - surround (or at j, with twice the countdown, when there is none).
+    Inside, a countdown set to `surround` at each match loses each word's length; the fragment
+    closes on the word that brings it to 0 or below, or on the word that makes the fragment's
+    words longer than `maxchars` together: both found from the running total of the words'
+    lengths (`Words.total`)."""
     fragments: list[_Fragment] = []
-    n = len(words)
-    opening = list(compress(count(), map(matched.__contains__, words)))
-    low = 0  # the first word after the last fragment
-    for j in opening:
+    is_match = {m.at for m in matched}
+    low = (0, 0)  # the first word after the last fragment (or before it)
+    i = 0  # in `matched`
+    while i < len(matched):
+        opening = matched[i]
+        i += 1
+        j = opening.at
         if j < low:
-            continue  # inside a fragment already cut
-        length = ends[j] - starts[j]
-        if length > maxchars:  # too long for any fragment: Whoosh cuts one without matches
-            low = j + 1
+            continue
+        length = opening.end - opening.start
+        if length > maxchars:  # too long for any fragment: Whoosh closes an empty one
+            low = words.after(j)
             continue
         countdown = surround
-        k = bisect_left(starts, ends[j - 1] - surround, low, j) if j > low else j
+        previous = words.previous(j)
+        k = j
+        if previous is not None and previous >= low:
+            k = words.first_starting(words.span(previous)[1] - surround, low, j)
         if k < j:
-            first = starts[k]
+            first = words.span(k)[0]
         else:
-            first = starts[j]
+            first = opening.start
             countdown += surround
-        matches = [j]
-        currentlen = length
+        limit = opening.total - length + maxchars  # the total the fragment's words may reach
+        last = opening  # the latest match
+        matches = [opening]
         countdown -= length
-        p = j
         while countdown > 0:
-            p += 1
-            if p == n:  # the window ends inside the fragment
-                p = n - 1
-                break
-            length = ends[p] - starts[p]
-            if currentlen + length > maxchars:
-                countdown = 0
-            elif words[p] in matched:
-                countdown = surround
-                matches.append(p)
-            currentlen += length
-            countdown -= length
-        distinct = len({term_of[words[m]] for m in matches})
-        fragments.append(_Fragment(first, ends[p], matches, float(len(matches) * distinct * 100)))
-        low = p + 1
-        if countdown == 0 and low < n and words[low] not in matched:
+            following = matched[i] if i < len(matched) else None
+            if (
+                following is not None
+                and following.total <= limit  # within maxchars
+                # reached before the countdown runs out: the words between are shorter
+                and following.total - (following.end - following.start) - last.total < countdown
+            ):
+                i += 1
+                matches.append(following)
+                last = following
+                countdown = surround - (following.end - following.start)
+                continue
+            after = words.after(last.at)
+            by_countdown = words.first_total(last.total + countdown, after)
+            by_length = words.first_total_over(limit, after)
+            if by_length <= by_countdown:
+                close, countdown = by_length, -1
+            else:
+                close = by_countdown
+                if close != words.end:
+                    countdown -= words.total(close) - last.total
+            break
+        else:
+            close = last.at
+        if close == words.end:  # the window ends the fragment, at its last word
+            end = words.span(words.previous(close) or close)[1]
+            low = close
+        else:
+            end = words.span(close)[1]
+            low = words.after(close)
+        score = float(len(matches) * len({term_of[m.text] for m in matches}) * 100)
+        fragments.append(_Fragment(first, end, matches, score))
+        if countdown == 0 and low != words.end and low not in is_match:
             # Whoosh's quirk: a countdown ending at exactly 0 still counts as inside a fragment
             # for the next word, which, unmatched, closes an empty one and is not looked back at.
-            low += 1
+            low = words.after(low)
     return fragments
 
 
@@ -172,7 +139,7 @@ def _window(text: str, terms: frozenset[str]) -> str:
     return text[start : start + ANALYSED_CHARS]
 
 
-def _format(window: str, fragments: list[_Fragment], starts: list[int], ends: list[int]) -> str:
+def _format(window: str, fragments: list[_Fragment], words: Words) -> str:
     """Whoosh's HtmlFormatter(tagname="mark", between=" … ", classname="hl", termclass="t"):
     escaped text, each matched word in a <mark> whose class t0..t4 follows the order in which
     the words (as written) first appear."""
@@ -182,11 +149,12 @@ def _format(window: str, fragments: list[_Fragment], starts: list[int], ends: li
         pieces: list[str] = []
         at = f.start
         for m in f.matches:
-            word = escape(window[starts[m] : ends[m]], quote=False)
+            start, end = m.start, m.end
+            word = escape(window[start:end], quote=False)
             cls = classes.setdefault(word, len(classes) % 5)
-            pieces.append(escape(window[at : starts[m]], quote=False))
+            pieces.append(escape(window[at:start], quote=False))
             pieces.append(f'<mark class="hl t{cls}">{word}</mark>')
-            at = ends[m]
+            at = end
         pieces.append(escape(window[at : f.end], quote=False))
         out.append("".join(pieces))
     return " … ".join(out)
@@ -202,24 +170,18 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
     """
     if not terms:
         return _plain(text, max_chars)
-    window = " ".join(_window(text, terms).split())
-    parts = _WORDS_AND_GAPS.split(window)
-    words = parts[1::2]
-    unique = set(words)
-    vocabulary = _current_vocabulary()
-    vocabulary.learn(unique)
-    matched = vocabulary.matching(unique, terms)
+    chunks = _window(text, terms).split()
+    vocabulary = current_vocabulary()
+    words = Words(chunks, vocabulary)
+    found, holding = vocabulary.matching(terms)
+    matched = words.matching(found, holding)
     if not matched:
         return _plain(text, max_chars)
-    offsets = list(accumulate(map(len, parts)))
-    starts, ends = offsets[0:-1:2], offsets[1::2]
-    term_of = {w: vocabulary.term_of(w, terms) for w in matched}
-    fragments = _context_fragments(
-        words, starts, ends, matched, term_of, max_chars // 2 + 40, max_chars // 4
-    )
+    term_of = {w: vocabulary.term_of(w, terms) for w in found}
+    fragments = _context_fragments(words, matched, term_of, max_chars // 2 + 40, max_chars // 4)
     best = nlargest(2, (f for f in fragments if f.score >= 1), key=lambda f: (f.score, f.start))
     best.sort(key=lambda f: f.start)
-    return _format(window, best, starts, ends) or _plain(text, max_chars)
+    return _format(" ".join(chunks), best, words) or _plain(text, max_chars)
 
 
 def highlight_full(text: str, terms: frozenset[str]) -> str:

@@ -1,0 +1,231 @@
+"""The words of a snippet window, found without a regular expression or a stem look-up per word.
+
+A window (whitespace collapsed) is cut by `str.split` into chunks; a word (TOKEN_PATTERN) never
+spans a space, so a chunk's words are found once per process and kept (`Vocabulary`), with each
+word's lowercase form and stem. A window then costs a handful of C-level passes over its chunks
+(split, dict look-ups, one running sum), and a word's offsets, text and running length total are
+worked out on demand (`Words`) for the few words the fragmenter looks at.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import accumulate, compress, count
+from operator import not_
+from typing import NamedTuple
+
+from index_format.analysis import TOKEN_PATTERN, stem, stem_exceptions
+
+_WORD = re.compile(TOKEN_PATTERN)
+VOCABULARY_CHUNKS = 100_000  # a process's vocabulary starts afresh past this many chunks
+# Two running sums in one int per chunk, so one `accumulate` gives both: the chunk's characters
+# with the space after it, and its words' characters on top (bisected without a key).
+_BITS = 20  # up to 1M characters a window (ANALYSED_CHARS is 3,000)
+_MASK = (1 << _BITS) - 1
+_NONE: frozenset[str] = frozenset()
+
+
+def _chars(packed: int) -> int:
+    return packed & _MASK
+
+
+def _word_chars(packed: int) -> int:
+    return packed >> _BITS
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """The words of a chunk of text between spaces, with offsets relative to the chunk."""
+
+    words: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    totals: tuple[int, ...]  # running total of the words' lengths, this word included
+
+    @classmethod
+    def of(cls, chunk: str) -> Chunk:
+        spans = [m.span() for m in _WORD.finditer(chunk)]
+        starts = tuple(s for s, _ in spans)
+        ends = tuple(e for _, e in spans)
+        return cls(
+            tuple(chunk[s:e] for s, e in spans),
+            starts,
+            ends,
+            tuple(accumulate(e - s for s, e in spans)),
+        )
+
+    def packed(self, chunk: str) -> int:
+        chars = self.totals[-1] if self.totals else 0
+        return (len(chunk) + 1) | chars << _BITS
+
+
+class Vocabulary:
+    """The chunks and words (as written) met in snippet windows by this process. A word is
+    filed under the two keys by which it matches a term: its lowercase form (names are indexed
+    unstemmed) and its stem; a chunk under the keys of its words."""
+
+    def __init__(self) -> None:
+        self.exceptions = dict(stem_exceptions())  # the table the stems were made with
+        self.chunks: dict[str, Chunk] = {}
+        self.packed: dict[str, int] = {}
+        self.keys: dict[str, tuple[str, str]] = {}  # word -> (lowercase, stem of lowercase)
+        self.words_of: dict[str, set[str]] = {}  # lowercase form or stem -> words
+        self.chunks_of: dict[str, set[str]] = {}  # lowercase form or stem -> chunks
+
+    def packed_of(self, chunks: list[str]) -> list[int]:
+        """Each chunk's three sizes in one int (see _BITS), learning the chunks not met yet."""
+        packed = list(map(self.packed.get, chunks))
+        if None in packed:
+            for new in set(compress(chunks, map(not_, packed))):
+                self._learn(new)
+            packed = list(map(self.packed.__getitem__, chunks))
+        return packed  # type: ignore[return-value]  # no None left
+
+    def _learn(self, text: str) -> None:
+        chunk = self.chunks[text] = Chunk.of(text)
+        self.packed[text] = chunk.packed(text)
+        for word in chunk.words:
+            keys = self.keys.get(word)
+            if keys is None:
+                low = word.lower()
+                keys = self.keys[word] = (low, stem(low))
+                for key in set(keys):
+                    self.words_of.setdefault(key, set()).add(word)
+            for key in keys:
+                self.chunks_of.setdefault(key, set()).add(text)
+
+    def matching(self, terms: frozenset[str]) -> tuple[set[str], set[str]]:
+        """The words and the chunks met so far that match one of `terms`."""
+        words: set[str] = set()
+        chunks: set[str] = set()
+        for term in terms:
+            words |= self.words_of.get(term, _NONE)
+            chunks |= self.chunks_of.get(term, _NONE)
+        return words, chunks
+
+    def term_of(self, word: str, terms: frozenset[str]) -> str:
+        """The term a matching word stands for: as written when that is a term, else its stem."""
+        low, stemmed = self.keys[word]
+        return low if low in terms else stemmed
+
+
+_vocabulary: Vocabulary | None = None  # made on first use, after the app set the exceptions
+
+
+def current_vocabulary() -> Vocabulary:
+    """This process's vocabulary; a new one when it grew too big or the stem exceptions changed
+    (configure_stem_exceptions). Replaced, never cleared: a thread holding the old one goes on."""
+    global _vocabulary
+    vocabulary = _vocabulary
+    if (
+        vocabulary is None
+        or len(vocabulary.chunks) > VOCABULARY_CHUNKS
+        or vocabulary.exceptions != stem_exceptions()
+    ):
+        vocabulary = _vocabulary = Vocabulary()
+    return vocabulary
+
+
+Position = tuple[int, int]  # a word's chunk, and its number in the chunk
+
+
+class Match(NamedTuple):
+    """A matched word: where it is, its start and end in the window, the length of the words up
+    to it together (`Words.total`), its text."""
+
+    at: Position
+    start: int
+    end: int
+    total: int
+    text: str
+
+
+class Words:
+    """The words of `" ".join(chunks)`, as TOKEN_PATTERN finds them, each at a Position; END
+    after the last."""
+
+    def __init__(self, chunks: list[str], vocabulary: Vocabulary) -> None:
+        self.chunks = chunks
+        self.info = vocabulary.chunks
+        # before[c]: chunk c's start, and its words' characters before it.
+        self.before = list(accumulate(vocabulary.packed_of(chunks), initial=0))
+        self.end = (len(chunks), 0)
+
+    def matching(self, words: set[str], chunks: set[str]) -> list[Match]:
+        """The words in `words` (which only `chunks` hold), in order."""
+        out: list[Match] = []
+        for c in compress(count(), map(chunks.__contains__, self.chunks)):
+            packed = self.before[c]
+            at, chars = _chars(packed), _word_chars(packed)
+            chunk = self.info[self.chunks[c]]
+            for q, word in enumerate(chunk.words):
+                if word in words:
+                    start, end = at + chunk.starts[q], at + chunk.ends[q]
+                    out.append(Match((c, q), start, end, chars + chunk.totals[q], word))
+        return out
+
+    def span(self, at: Position) -> tuple[int, int]:
+        """The start and end of the word at `at`."""
+        c, q = at
+        chunk = self.info[self.chunks[c]]
+        offset = _chars(self.before[c])
+        return offset + chunk.starts[q], offset + chunk.ends[q]
+
+    def total(self, at: Position) -> int:
+        """The length of the words up to `at` (included) together."""
+        c, q = at
+        return _word_chars(self.before[c]) + self.info[self.chunks[c]].totals[q]
+
+    def after(self, at: Position) -> Position:
+        """The word after `at`, or END."""
+        c, q = at
+        if q + 1 < len(self.info[self.chunks[c]].words):
+            return c, q + 1
+        return self._first_from(c + 1)
+
+    def previous(self, at: Position) -> Position | None:
+        """The word before `at` (which may be END), or None."""
+        c, q = at
+        if q > 0:
+            return c, q - 1
+        for b in range(c - 1, -1, -1):
+            words = len(self.info[self.chunks[b]].words)
+            if words:
+                return b, words - 1
+        return None
+
+    def _first_from(self, chunk: int) -> Position:
+        """The first word of `chunk` or a later one, or END."""
+        for c in range(chunk, len(self.chunks)):
+            if self.info[self.chunks[c]].words:
+                return c, 0
+        return self.end
+
+    def first_total(self, at_least: int, lo: Position) -> Position:
+        """The first word from lo on whose total (`total`) is at least `at_least`, or END."""
+        c = bisect_left(self.before, at_least << _BITS) - 1
+        if c < 0:
+            return lo
+        if c == len(self.chunks):
+            return self.end
+        chunk = self.info[self.chunks[c]]
+        q = bisect_left(chunk.totals, at_least - _word_chars(self.before[c]))
+        return max(lo, (c, q))
+
+    def first_total_over(self, limit: int, lo: Position) -> Position:
+        """The first word from lo on whose total exceeds `limit`, or END."""
+        return self.first_total(limit + 1, lo)
+
+    def first_starting(self, at: int, lo: Position, hi: Position) -> Position:
+        """The first word from lo to before hi starting at or after character `at`; hi when
+        none."""
+        c = bisect_left(self.before, at, key=_chars)  # the first chunk starting at or after it
+        first = self._first_from(c)
+        if c > 0:  # or a word of the chunk before, past its start
+            chunk = self.info[self.chunks[c - 1]]
+            q = bisect_left(chunk.starts, at - _chars(self.before[c - 1]))
+            if q < len(chunk.starts):
+                first = (c - 1, q)
+        return min(max(lo, first), hi)
