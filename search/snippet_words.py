@@ -19,12 +19,12 @@ from typing import NamedTuple
 from index_format.analysis import TOKEN_PATTERN, stem, stem_exceptions
 
 _WORD = re.compile(TOKEN_PATTERN)
-VOCABULARY_CHUNKS = 100_000  # a process's vocabulary starts afresh past this many chunks
+VOCABULARY_CHUNKS = 50_000  # a process's vocabulary (~25 MB) starts afresh past this many chunks
 # Two running sums in one int per chunk, so one `accumulate` gives both: the chunk's characters
 # with the space after it, and its words' characters on top (bisected without a key).
 _BITS = 20  # up to 1M characters a window (ANALYSED_CHARS is 3,000)
 _MASK = (1 << _BITS) - 1
-_NONE: frozenset[str] = frozenset()
+_NONE: tuple[str, ...] = ()
 
 
 def _chars(packed: int) -> int:
@@ -33,6 +33,14 @@ def _chars(packed: int) -> int:
 
 def _word_chars(packed: int) -> int:
     return packed >> _BITS
+
+
+_TUPLES: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+
+def _shared(offsets: tuple[int, ...]) -> tuple[int, ...]:
+    """One tuple for all equal offsets (most chunks are one word: (0,), (n,), (n,))."""
+    return _TUPLES.setdefault(offsets, offsets) if len(offsets) < 3 else offsets
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +55,11 @@ class Chunk:
     @classmethod
     def of(cls, chunk: str) -> Chunk:
         spans = [m.span() for m in _WORD.finditer(chunk)]
-        starts = tuple(s for s, _ in spans)
-        ends = tuple(e for _, e in spans)
         return cls(
             tuple(chunk[s:e] for s, e in spans),
-            starts,
-            ends,
-            tuple(accumulate(e - s for s, e in spans)),
+            _shared(tuple(s for s, _ in spans)),
+            _shared(tuple(e for _, e in spans)),
+            _shared(tuple(accumulate(e - s for s, e in spans))),
         )
 
     def packed(self, chunk: str) -> int:
@@ -71,8 +77,9 @@ class Vocabulary:
         self.chunks: dict[str, Chunk] = {}
         self.packed: dict[str, int] = {}
         self.keys: dict[str, tuple[str, str]] = {}  # word -> (lowercase, stem of lowercase)
-        self.words_of: dict[str, set[str]] = {}  # lowercase form or stem -> words
-        self.chunks_of: dict[str, set[str]] = {}  # lowercase form or stem -> chunks
+        # lowercase form or stem -> words, chunks (lists: most keys have one; ~200 bytes less)
+        self.words_of: dict[str, list[str]] = {}
+        self.chunks_of: dict[str, list[str]] = {}
 
     def packed_of(self, chunks: list[str]) -> list[int]:
         """Each chunk's three sizes in one int (see _BITS), learning the chunks not met yet."""
@@ -92,17 +99,17 @@ class Vocabulary:
                 low = word.lower()
                 keys = self.keys[word] = (low, stem(low))
                 for key in set(keys):
-                    self.words_of.setdefault(key, set()).add(word)
-            for key in keys:
-                self.chunks_of.setdefault(key, set()).add(text)
+                    self.words_of.setdefault(key, []).append(word)
+            for key in set(keys):
+                self.chunks_of.setdefault(key, []).append(text)
 
     def matching(self, terms: frozenset[str]) -> tuple[set[str], set[str]]:
         """The words and the chunks met so far that match one of `terms`."""
         words: set[str] = set()
         chunks: set[str] = set()
         for term in terms:
-            words |= self.words_of.get(term, _NONE)
-            chunks |= self.chunks_of.get(term, _NONE)
+            words.update(self.words_of.get(term, _NONE))
+            chunks.update(self.chunks_of.get(term, _NONE))
         return words, chunks
 
     def term_of(self, word: str, terms: frozenset[str]) -> str:
@@ -133,13 +140,15 @@ Position = tuple[int, int]  # a word's chunk, and its number in the chunk
 
 class Match(NamedTuple):
     """A matched word: where it is, its start and end in the window, the length of the words up
-    to it together (`Words.total`), its text."""
+    to it together (`Words.total`), its text, and the length of the word before it (0 for the
+    first word)."""
 
     at: Position
     start: int
     end: int
     total: int
     text: str
+    previous: int
 
 
 class Words:
@@ -163,8 +172,21 @@ class Words:
             for q, word in enumerate(chunk.words):
                 if word in words:
                     start, end = at + chunk.starts[q], at + chunk.ends[q]
-                    out.append(Match((c, q), start, end, chars + chunk.totals[q], word))
+                    total = chars + chunk.totals[q]
+                    if q:
+                        length = chunk.ends[q - 1] - chunk.starts[q - 1]
+                    else:
+                        length = self._last_length_before(c)
+                    out.append(Match((c, q), start, end, total, word, length))
         return out
+
+    def _last_length_before(self, chunk: int) -> int:
+        """The length of the last word before `chunk` (0: none)."""
+        for c in range(chunk - 1, -1, -1):
+            before = self.info[self.chunks[c]]
+            if before.words:
+                return before.ends[-1] - before.starts[-1]
+        return 0
 
     def span(self, at: Position) -> tuple[int, int]:
         """The start and end of the word at `at`."""

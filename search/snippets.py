@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from heapq import nlargest
 from html import escape
+from operator import itemgetter
 
 from whoosh import highlight
 
@@ -25,97 +26,102 @@ _analyzer = stemmed_analyzer()
 
 @dataclass(slots=True)
 class _Fragment:
-    start: int  # character offsets in the window
-    end: int
+    """A fragment as Whoosh's ContextFragmenter cuts it, known by its matches; where it starts
+    and ends is worked out for the fragments shown only (`_place`)."""
+
     matches: list[Match]
-    score: float
+    score: float  # BasicFragmentScorer's: matches x distinct terms x 100
+    looks_back: bool  # starts before its first match
+    close: int  # it ends on the first word whose running total (Words.total) reaches this
+    zero: bool  # ... where the countdown may end at exactly 0 (see _group)
 
 
-def _context_fragments(
-    words: Words,
-    matched: list[Match],
-    term_of: dict[str, str],
-    maxchars: int,
-    surround: int,
+def _group(
+    matched: list[Match], term_of: dict[str, str], maxchars: int, surround: int
 ) -> list[_Fragment]:
     """The fragments Whoosh's ContextFragmenter(maxchars, surround) cuts, word by word, from the
-    window, with the score its BasicFragmentScorer gives them (matches x distinct terms x 100).
-    `matched`: the words that match, in order; `term_of`: the term each stands for.
+    window, worked out from the matched words alone: from their lengths, the running total of
+    the words' lengths at each (Words.total) and the length of the word before each.
 
-    The fragmenter's walk, worked out from the matched words alone. Between fragments it only
-    remembers the unmatched words within `surround` characters (start to the latest word's end),
-    so a fragment opened by word j starts at the first word since the last fragment starting no
-    earlier than end(j-1) - surround (or at j, with twice the countdown, when there is none).
-    Inside, a countdown set to `surround` at each match loses each word's length; the fragment
-    closes on the word that brings it to 0 or below, or on the word that makes the fragment's
-    words longer than `maxchars` together: both found from the running total of the words'
-    lengths (`Words.total`)."""
+    The fragmenter, between fragments, remembers the unmatched words within `surround`
+    characters (start to the latest word's end): a fragment opened by a match starts before it
+    when the word before it is unmatched, after the last fragment, and at most `surround` long;
+    else the countdown starts at twice `surround`. Inside, a countdown set to `surround` at each
+    match loses each word's length; the fragment closes on the word that brings it to 0 or
+    below, or on the word that makes its words longer than `maxchars` together (that word is not
+    marked, nor looked back at, even when it matches). A countdown ending at exactly 0 still
+    counts as inside a fragment for the next word, which, unmatched, closes an empty one and is
+    not looked back at either."""
     fragments: list[_Fragment] = []
-    is_match = {m.at for m in matched}
-    low = (0, 0)  # the first word after the last fragment (or before it)
-    i = 0  # in `matched`
+    close, zero = -1, False  # how the last fragment ended (-1: none yet)
+    i = 0
     while i < len(matched):
         opening = matched[i]
         i += 1
-        j = opening.at
-        if j < low:
-            continue
         length = opening.end - opening.start
-        if length > maxchars:  # too long for any fragment: Whoosh closes an empty one
-            low = words.after(j)
-            continue
-        countdown = surround
-        previous = words.previous(j)
-        k = j
-        if previous is not None and previous >= low:
-            k = words.first_starting(words.span(previous)[1] - surround, low, j)
-        if k < j:
-            first = words.span(k)[0]
-        else:
-            first = opening.start
-            countdown += surround
-        limit = opening.total - length + maxchars  # the total the fragment's words may reach
-        last = opening  # the latest match
-        matches = [opening]
-        countdown -= length
-        while countdown > 0:
-            following = matched[i] if i < len(matched) else None
-            if (
-                following is not None
-                and following.total <= limit  # within maxchars
-                # reached before the countdown runs out: the words between are shorter
-                and following.total - (following.end - following.start) - last.total < countdown
-            ):
-                i += 1
-                matches.append(following)
-                last = following
-                countdown = surround - (following.end - following.start)
+        before = opening.total - length  # the total before it
+        if close >= 0:
+            if before < close <= opening.total:  # it closed the last fragment
+                close, zero = opening.total, False
                 continue
-            after = words.after(last.at)
-            by_countdown = words.first_total(last.total + countdown, after)
-            by_length = words.first_total_over(limit, after)
-            if by_length <= by_countdown:
-                close, countdown = by_length, -1
-            else:
-                close = by_countdown
-                if close != words.end:
-                    countdown -= words.total(close) - last.total
-            break
+            # The last fragment closed on the word before it, or on the one before that with
+            # the countdown at exactly 0: nothing to look back at.
+            fresh = before - opening.previous < close <= before or (
+                zero and before - opening.previous == close
+            )
         else:
-            close = last.at
-        if close == words.end:  # the window ends the fragment, at its last word
-            end = words.span(words.previous(close) or close)[1]
-            low = close
-        else:
-            end = words.span(close)[1]
-            low = words.after(close)
+            fresh = before == 0  # the first word
+        if length > maxchars:  # too long for any fragment: Whoosh closes an empty one
+            close, zero = opening.total, False
+            continue
+        looks_back = not fresh and opening.previous <= surround
+        countdown = (surround if looks_back else 2 * surround) - length
+        limit = before + maxchars  # the total the fragment's words may reach
+        last = opening
+        matches = [opening]
+        while countdown > 0 and i < len(matched):
+            following = matched[i]
+            length = following.end - following.start
+            # Within maxchars, and reached before the countdown runs out.
+            if following.total > limit or following.total - length - last.total >= countdown:
+                break
+            i += 1
+            matches.append(following)
+            last = following
+            countdown = surround - length
+        if countdown <= 0:  # closes on its last match
+            close, zero = last.total, countdown == 0
+        else:  # on the word where the countdown runs out, or past maxchars, or the window ends
+            countdown_ends = last.total + countdown
+            close = min(countdown_ends, limit + 1)
+            zero = countdown_ends <= limit  # (the countdown's, when that word's total is close)
         score = float(len(matches) * len({term_of[m.text] for m in matches}) * 100)
-        fragments.append(_Fragment(first, end, matches, score))
-        if countdown == 0 and low != words.end and low not in is_match:
-            # Whoosh's quirk: a countdown ending at exactly 0 still counts as inside a fragment
-            # for the next word, which, unmatched, closes an empty one and is not looked back at.
-            low = words.after(low)
+        fragments.append(_Fragment(matches, score, looks_back, close, zero))
     return fragments
+
+
+def _place(
+    words: Words, fragment: _Fragment, last: _Fragment | None, surround: int
+) -> tuple[int, int]:
+    """Where `fragment` (after `last`) starts and ends in the window."""
+    opening = fragment.matches[0].at
+    start = fragment.matches[0].start
+    if fragment.looks_back:
+        low = (0, 0)  # the first word after the last fragment
+        if last is not None:
+            closing = words.first_total(last.close, (0, 0))
+            low = words.after(closing)
+            if last.zero and words.total(closing) == last.close and low != words.end:
+                low = words.after(low)  # the word that closed an empty fragment
+        previous = words.previous(opening)
+        assert previous is not None  # looks_back says there is an unmatched word before
+        start = words.span(words.first_starting(words.span(previous)[1] - surround, low, opening))[
+            0
+        ]
+    closing = words.first_total(fragment.close, (0, 0))
+    if closing == words.end:  # the window ends the fragment, at its last word
+        closing = words.previous(closing) or closing
+    return start, words.span(closing)[1]
 
 
 def _plain(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -139,23 +145,22 @@ def _window(text: str, terms: frozenset[str]) -> str:
     return text[start : start + ANALYSED_CHARS]
 
 
-def _format(window: str, fragments: list[_Fragment], words: Words) -> str:
+def _format(window: str, fragments: list[tuple[int, int, list[Match]]]) -> str:
     """Whoosh's HtmlFormatter(tagname="mark", between=" … ", classname="hl", termclass="t"):
     escaped text, each matched word in a <mark> whose class t0..t4 follows the order in which
     the words (as written) first appear."""
     classes: dict[str, int] = {}
     out: list[str] = []
-    for f in fragments:
+    for start, end, matches in fragments:
         pieces: list[str] = []
-        at = f.start
-        for m in f.matches:
-            start, end = m.start, m.end
-            word = escape(window[start:end], quote=False)
+        at = start
+        for m in matches:
+            word = window[m.start : m.end]  # (a word holds no & < >: nothing to escape)
             cls = classes.setdefault(word, len(classes) % 5)
-            pieces.append(escape(window[at:start], quote=False))
+            pieces.append(escape(window[at : m.start], quote=False))
             pieces.append(f'<mark class="hl t{cls}">{word}</mark>')
-            at = end
-        pieces.append(escape(window[at : f.end], quote=False))
+            at = m.end
+        pieces.append(escape(window[at:end], quote=False))
         out.append("".join(pieces))
     return " … ".join(out)
 
@@ -177,11 +182,16 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
     matched = words.matching(found, holding)
     if not matched:
         return _plain(text, max_chars)
-    term_of = {w: vocabulary.term_of(w, terms) for w in found}
-    fragments = _context_fragments(words, matched, term_of, max_chars // 2 + 40, max_chars // 4)
-    best = nlargest(2, (f for f in fragments if f.score >= 1), key=lambda f: (f.score, f.start))
-    best.sort(key=lambda f: f.start)
-    return _format(" ".join(chunks), best, words) or _plain(text, max_chars)
+    term_of = {m.text: vocabulary.term_of(m.text, terms) for m in matched}
+    maxchars, surround = max_chars // 2 + 40, max_chars // 4
+    fragments = _group(matched, term_of, maxchars, surround)
+    # highlight.top_fragments: the best two with a score of at least 1, ties to the later one.
+    best = nlargest(2, ((f.score, i) for i, f in enumerate(fragments) if f.score >= 1))
+    shown = []
+    for _, i in sorted(best, key=itemgetter(1)):
+        start, end = _place(words, fragments[i], fragments[i - 1] if i else None, surround)
+        shown.append((start, end, fragments[i].matches))
+    return _format(" ".join(chunks), shown) or _plain(text, max_chars)
 
 
 def highlight_full(text: str, terms: frozenset[str]) -> str:
