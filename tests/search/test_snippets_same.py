@@ -5,6 +5,7 @@ with words drawn from them, and generated text full of what a tokenizer trips on
 
 from __future__ import annotations
 
+import csv
 import gzip
 import itertools
 import json
@@ -230,6 +231,43 @@ def test_new_stem_exceptions_take_effect_in_snippets(tmp_path: Path) -> None:
     assert "<mark" not in make_snippet(text, frozenset({"kumpul-kumpul"}))
 
 
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_archive"
+
+
+def _sample_texts() -> list[str]:
+    """The repository's sample archive: JSON Lines and CSV bodies, clippings as text."""
+    texts = [
+        json.loads(line)["body"] for line in (SAMPLE / "nasional.jsonl").open(encoding="utf-8")
+    ]
+    with (SAMPLE / "daerah.csv").open(encoding="utf-8", newline="") as f:
+        texts += [row["body"] for row in csv.DictReader(f)]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((SAMPLE / "kliping").glob("*.txt"))]
+    return texts
+
+
+def _query_terms(rng: random.Random, body: str, others: list[str]) -> frozenset[str]:
+    """Terms as a query gives them: stems of words of the article itself (some as written:
+    names), now and then a word of another article or one found nowhere."""
+    words = _WORD.findall(body) or ["kosong"]
+    terms = set()
+    for w in rng.sample(words, min(len(words), rng.randint(1, 4))):
+        low = w.lower()
+        terms.add(low if w[:1].isupper() and rng.random() < 0.5 else stem(low))
+    if rng.random() < 0.3:
+        terms.add(stem(rng.choice(_WORD.findall(rng.choice(others)) or ["x"]).lower()))
+    if rng.random() < 0.1:
+        terms = {"tidakada"}
+    return frozenset(terms)
+
+
+def test_sample_archive_articles_give_the_same_snippets() -> None:
+    rng = random.Random(7)
+    texts = _sample_texts()
+    assert len(texts) > 20
+    pairs = ((t, _query_terms(rng, t, texts)) for t in texts for _ in range(40))
+    assert _assert_same(pairs) == 40 * len(texts)
+
+
 def _articles(n: int) -> list[str]:
     with gzip.open(NEWS, "rt", encoding="utf-8") as f:
         return [json.loads(line).get("body") or "" for line in itertools.islice(f, n)]
@@ -237,23 +275,7 @@ def _articles(n: int) -> list[str]:
 
 @pytest.mark.skipif(not NEWS.exists(), reason="needs ../shared/data/news-clickid.jsonl.gz")
 def test_archive_articles_give_the_same_snippets() -> None:
-    """Terms as a query gives them: stems of words of the article itself (some as written:
-    names), now and then a word of another article or one found nowhere."""
     rng = random.Random(2019)
     bodies = _articles(1500)
-
-    def pairs() -> Iterator[tuple[str, frozenset[str]]]:
-        for body in bodies:
-            words = _WORD.findall(body) or ["kosong"]
-            for _ in range(2):
-                terms = set()
-                for w in rng.sample(words, min(len(words), rng.randint(1, 4))):
-                    low = w.lower()
-                    terms.add(low if w[:1].isupper() and rng.random() < 0.5 else stem(low))
-                if rng.random() < 0.3:
-                    terms.add(stem(rng.choice(_WORD.findall(rng.choice(bodies)) or ["x"]).lower()))
-                if rng.random() < 0.1:
-                    terms = {"tidakada"}
-                yield body, frozenset(terms)
-
-    assert _assert_same(pairs()) == 3000
+    pairs = ((body, _query_terms(rng, body, bodies)) for body in bodies for _ in range(2))
+    assert _assert_same(pairs) == 3000
