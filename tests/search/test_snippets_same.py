@@ -236,9 +236,8 @@ SAMPLE = Path(__file__).resolve().parents[2] / "sample_archive"
 
 def _sample_texts() -> list[str]:
     """The repository's sample archive: JSON Lines and CSV bodies, clippings as text."""
-    texts = [
-        json.loads(line)["body"] for line in (SAMPLE / "nasional.jsonl").open(encoding="utf-8")
-    ]
+    lines = (SAMPLE / "nasional.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["body"] for line in lines if line.strip()]
     with (SAMPLE / "daerah.csv").open(encoding="utf-8", newline="") as f:
         texts += [row["body"] for row in csv.DictReader(f)]
     texts += [p.read_text(encoding="utf-8") for p in sorted((SAMPLE / "kliping").glob("*.txt"))]
