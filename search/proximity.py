@@ -59,8 +59,11 @@ class Proximity:
             raise ScoreUnsupported(f"proximity in {fieldname}")
         if not schema[fieldname].format.supports("positions"):
             raise ScoreUnsupported(f"no positions in {fieldname}")
-        ha, hb = self._word(fieldname, a), self._word(fieldname, b)
-        if ha is None or hb is None:
+        ha = self._word(fieldname, a)
+        if ha is None or ha.rows.size == 0:
+            return {}
+        hb = self._word(fieldname, b)
+        if hb is None:
             return {}
         # The first b at or after each a + 1: near when it is at most a + slop. (A segment
         # without one of the words is Whoosh's NullMatcher there: no keys of its candidates.)
