@@ -13,7 +13,6 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate, compress, count
-from operator import not_
 from typing import NamedTuple
 
 from index_format.analysis import TOKEN_PATTERN, stem, stem_exceptions
@@ -81,14 +80,15 @@ class Vocabulary:
         self.words_of: dict[str, list[str]] = {}
         self.chunks_of: dict[str, list[str]] = {}
 
-    def packed_of(self, chunks: list[str]) -> list[int]:
-        """Each chunk's three sizes in one int (see _BITS), learning the chunks not met yet."""
-        packed = list(map(self.packed.get, chunks))
-        if None in packed:
-            for new in set(compress(chunks, map(not_, packed))):
+    def running_sizes(self, chunks: list[str]) -> list[int]:
+        """The running sums of the chunks' sizes (packed, see _BITS) before each chunk and
+        after the last, learning the chunks not met yet."""
+        try:  # one pass when every chunk is known (a None fails the first sum after it)
+            return list(accumulate(map(self.packed.get, chunks), initial=0))  # type: ignore[arg-type]
+        except TypeError:
+            for new in set(chunks).difference(self.packed):
                 self._learn(new)
-            packed = list(map(self.packed.__getitem__, chunks))
-        return packed  # type: ignore[return-value]  # no None left
+            return list(accumulate(map(self.packed.__getitem__, chunks), initial=0))
 
     def _learn(self, text: str) -> None:
         chunk = self.chunks[text] = Chunk.of(text)
@@ -159,7 +159,7 @@ class Words:
         self.chunks = chunks
         self.info = vocabulary.chunks
         # before[c]: chunk c's start, and its words' characters before it.
-        self.before = list(accumulate(vocabulary.packed_of(chunks), initial=0))
+        self.before = vocabulary.running_sizes(chunks)
         self.end = (len(chunks), 0)
 
     def matching(self, words: set[str], chunks: set[str]) -> list[Match]:
