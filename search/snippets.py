@@ -34,6 +34,7 @@ class _Fragment:
     looks_back: bool  # starts before its first match
     close: int  # it ends on the first word whose running total (Words.total) reaches this
     zero: bool  # ... where the countdown may end at exactly 0 (see _group)
+    after: tuple[int, bool]  # (close, zero) of what closed before it ((-1, False): nothing)
 
 
 def _group(
@@ -74,6 +75,7 @@ def _group(
         if length > maxchars:  # too long for any fragment: Whoosh closes an empty one
             close, zero = opening.total, False
             continue
+        after = (close, zero)
         looks_back = not fresh and opening.previous <= surround
         countdown = (surround if looks_back else 2 * surround) - length
         limit = before + maxchars  # the total the fragment's words may reach
@@ -96,22 +98,21 @@ def _group(
             close = min(countdown_ends, limit + 1)
             zero = countdown_ends <= limit  # (the countdown's, when that word's total is close)
         score = float(len(matches) * len({term_of[m.text] for m in matches}) * 100)
-        fragments.append(_Fragment(matches, score, looks_back, close, zero))
+        fragments.append(_Fragment(matches, score, looks_back, close, zero, after))
     return fragments
 
 
-def _place(
-    words: Words, fragment: _Fragment, last: _Fragment | None, surround: int
-) -> tuple[int, int]:
-    """Where `fragment` (after `last`) starts and ends in the window."""
+def _place(words: Words, fragment: _Fragment, surround: int) -> tuple[int, int]:
+    """Where `fragment` starts and ends in the window."""
     opening = fragment.matches[0].at
     start = fragment.matches[0].start
     if fragment.looks_back:
-        low = (0, 0)  # the first word after the last fragment
-        if last is not None:
-            closing = words.first_total(last.close, (0, 0))
+        low = (0, 0)  # the first word after what closed before
+        close, zero = fragment.after
+        if close >= 0:
+            closing = words.first_total(close, (0, 0))
             low = words.after(closing)
-            if last.zero and words.total(closing) == last.close and low != words.end:
+            if zero and words.total(closing) == close and low != words.end:
                 low = words.after(low)  # the word that closed an empty fragment
         previous = words.previous(opening)
         assert previous is not None  # looks_back says there is an unmatched word before
@@ -189,7 +190,7 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
     best = nlargest(2, ((f.score, i) for i, f in enumerate(fragments) if f.score >= 1))
     shown = []
     for _, i in sorted(best, key=itemgetter(1)):
-        start, end = _place(words, fragments[i], fragments[i - 1] if i else None, surround)
+        start, end = _place(words, fragments[i], surround)
         shown.append((start, end, fragments[i].matches))
     return _format(" ".join(chunks), shown) or _plain(text, max_chars)
 

@@ -201,6 +201,9 @@ def test_matches_past_the_window_and_far_into_long_texts() -> None:
         ("Hutan \ufffd terbakar \ufffd\ufffd di Riau. " * 60, frozenset({"bakar", "riau"})),
         ("g" * 161 + " kebakaran " + "g" * 161, frozenset({"bakar", "g" * 161})),
         ("e" * 120 + " kebakaran " + "b" * 60 + " hutan", frozenset({"bakar", "hutan"})),
+        # The 33rd match makes the fragment longer than maxchars: it closes it unmarked.
+        ("bakar " * 40 + "aa bakar" + " zz" * 30, frozenset({"bakar"})),
+        ("Asap, asap! " * 30 + "riau " * 30, frozenset({"asap", "riau"})),
     ],
 )
 def test_edge_cases_give_the_same_snippets(text: str, terms: frozenset[str]) -> None:
