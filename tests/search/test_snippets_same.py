@@ -22,6 +22,7 @@ from whoosh.analysis import Token
 
 from index_format.analysis import TOKEN_PATTERN, configure_stem_exceptions, stem
 from search import snippet_words
+from search.snippet_words import MAX_WINDOW
 from search.snippets import ANALYSED_CHARS, SNIPPET_CHARS, WINDOW_CHARS, make_snippet
 from tests.conftest import NEWS
 
@@ -208,6 +209,11 @@ def test_matches_past_the_window_and_far_into_long_texts() -> None:
 )
 def test_edge_cases_give_the_same_snippets(text: str, terms: frozenset[str]) -> None:
     assert make_snippet(text, terms) == old_snippet(text, terms)
+
+
+def test_a_window_fits_the_words_running_sizes() -> None:
+    """snippet_words packs two running sums of a window's sizes into one small int."""
+    assert ANALYSED_CHARS <= MAX_WINDOW
 
 
 def test_a_small_vocabulary_starting_afresh_changes_nothing(
