@@ -1,12 +1,13 @@
 """Side-by-side snippet time: the working tree's make_snippet against a git revision's.
 
-    python -m bench.ab_snippets INDEX_DIR [--base HEAD~3] [--passes 7]
+    python -m bench.ab_snippets INDEX_DIR [--base HEAD~3] [--passes 7] [--cpu]
 
 The snippets of every results page of bench/queries.json (the bodies and terms SearchService
 hands to make_snippet for its 10 hits) are made by both versions in one process, which side
 first alternating, after a warm-up pass (each side's per-process caches as in a warm worker).
 Per page: µs for its snippets, median over the passes; then median and p95 over the pages,
-and their ratio. Both sides' snippets are compared byte for byte.
+and their ratio (`--cpu`: by the process's CPU time, steadier on a busy machine). Both sides'
+snippets are compared byte for byte.
 """
 
 from __future__ import annotations
@@ -68,17 +69,20 @@ def old_module(rev: str) -> types.ModuleType:
     return module
 
 
-def _time(make: Any, page: Page) -> float:
-    started = time.perf_counter()
+def _time(make: Any, page: Page, clock: Any) -> float:
+    started = clock()
     for text, terms in page:
         make(text, terms)
-    return (time.perf_counter() - started) * 1e6
+    return float((clock() - started) * 1e6)
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("index_dir", type=Path)
     ap.add_argument("--base", default="main")
+    ap.add_argument(
+        "--cpu", action="store_true", help="time by the process's CPU time (a busy machine)"
+    )
     ap.add_argument("--passes", type=int, default=7)
     args = ap.parse_args(argv)
 
@@ -97,10 +101,11 @@ def main(argv: list[str] | None = None) -> None:
         for i, page in enumerate(pages):
             sides = [("old", old), ("new", new)]
             for name, make in sides if (p + i) % 2 else sides[::-1]:
-                us = _time(make, page)
+                us = _time(make, page, time.process_time if args.cpu else time.perf_counter)
                 if p:
                     per_page[name][i].append(us)
-    print(f"{len(pages)} pages, {sum(map(len, pages))} snippets, base {args.base}")
+    clock = "CPU" if args.cpu else "wall"
+    print(f"{len(pages)} pages, {sum(map(len, pages))} snippets, base {args.base}, {clock} time")
     result: dict[str, tuple[float, float]] = {}
     for name in ("old", "new"):
         medians = np.array([statistics.median(times) for times in per_page[name]])
