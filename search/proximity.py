@@ -60,7 +60,7 @@ class Proximity:
         if not schema[fieldname].format.supports("positions"):
             raise ScoreUnsupported(f"no positions in {fieldname}")
         ha = self._word(fieldname, a)
-        if ha is None or ha.rows.size == 0:
+        if ha is None:
             return {}
         hb = self._word(fieldname, b)
         if hb is None:
@@ -92,24 +92,25 @@ class Proximity:
             packed = post.packed
             if packed is None or packed.vmode != V_POS:
                 raise ScoreUnsupported("postings without positions")
-            local = self.docs[first:last] - offset
-            at = np.searchsorted(post.ids, local)
-            found = at < post.ids.size
-            found[found] = post.ids[at[found]] == local[found]
-            at = at[found]
-            rows.append(np.flatnonzero(found) + first)
+            ids, local = post.ids, self.docs[first:last] - offset
+            at = np.searchsorted(ids, local)
+            hit = np.flatnonzero(ids[np.minimum(at, ids.size - 1)] == local)
+            if hit.size == 0:
+                continue
+            at = at[hit]
+            rows.append(hit + first)
             values += [packed.value_at(i) for i in at.tolist()]
             counts.append(packed.freqs()[at])
             weights.append(post.weights[at])
         if not rows:
-            return None
-        held = np.concatenate(rows)
-        count = np.concatenate(counts)
-        # Each posting's value: its position gaps (the first from 0) as LEB128 varints.
-        raw = np.frombuffer(b"".join(values), dtype=np.uint8)
-        total = np.cumsum(decode_varints(raw))
-        ends = np.cumsum(count)
-        before = np.where(ends > count, total[np.maximum(ends - count - 1, 0)], 0)
-        keys = (np.repeat(held, count) << 32) + total - np.repeat(before, count)
-        scores = self.topk._bm25(fieldname, text, self.docs[held], np.concatenate(weights))
-        return _Held(held, keys, scores)
+            return None  # (no candidate holds it: no pair with it is near)
+        held = np.concatenate(rows) if len(rows) > 1 else rows[0]
+        count = np.concatenate(counts) if len(counts) > 1 else counts[0]
+        # Each posting's value: its position gaps (the first from 0) as LEB128 varints; the
+        # running total, less the total before each posting, is its positions.
+        total = np.cumsum(decode_varints(np.frombuffer(b"".join(values), dtype=np.uint8)))
+        before = np.zeros(count.size, dtype=np.int64)
+        before[1:] = total[np.cumsum(count)[:-1] - 1]
+        keys = np.repeat((held << 32) - before, count) + total
+        tf = np.concatenate(weights) if len(weights) > 1 else weights[0]
+        return _Held(held, keys, self.topk._bm25(fieldname, text, self.docs[held], tf))
