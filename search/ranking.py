@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
+from search.proximity import Proximity
 from search.query import ParsedQuery
 from search.topk import Scored, ScoreUnsupported, TopK, scores_of
 
@@ -52,13 +53,19 @@ def name_tiers(searcher: Any, parsed: ParsedQuery, docs: list[int]) -> dict[int,
 
 
 def rerank_by_proximity(
-    searcher: Any, parsed: ParsedQuery, ranked: Ranked, tiers: np.ndarray | None = None
+    searcher: Any,
+    parsed: ParsedQuery,
+    ranked: Ranked,
+    tiers: np.ndarray | None = None,
+    topk: TopK | None = None,
 ) -> Ranked:
     """`ranked` with the documents holding more of the query's names written together first
     (a stable partition: within a tier, `ranked`'s order), then its first RERANK_DEPTH
     re-ordered within their tiers by the proximity of consecutive query words (title or body)
     added to their scores. `tiers`: each document's tier when known (Ranking.tiers), else
-    found here by Whoosh's matchers."""
+    found here by Whoosh's matchers. `topk`: the generation's numpy scoring, which finds the
+    words' proximity from their postings (search.proximity); without it, Whoosh's Phrase
+    matchers do (the same scores: tests/search/test_ranking_proximity.py)."""
     tier: dict[int, int] = {}
     if parsed.names and ranked:
         if tiers is not None:
@@ -70,16 +77,35 @@ def rerank_by_proximity(
     if not parsed.near or len(head) < 2:
         return ranked
     bonus = dict.fromkeys((d for d, _ in head), 0.0)
-    candidates = set(bonus)
+    candidates = list(bonus)
+    proximity = None if topk is None else Proximity(topk, candidates, PROXIMITY_SLOP)
     for a, b in parsed.near:
         for f in ("title", "body"):
-            near = wq.Phrase(f, [a, b], slop=PROXIMITY_SLOP)
-            # Only the candidates: a search would step through every document with both words.
-            for docnum, score in scores_of(searcher, near, list(candidates)).items():
+            for docnum, score in _near(searcher, proximity, f, a, b, candidates).items():
                 bonus[docnum] += PROXIMITY_WEIGHT * score
     # Stable: ties keep their order.
     head.sort(key=lambda ds: (-tier.get(ds[0], 0), -((ds[1] or 0.0) + bonus[ds[0]])))
     return [(d, (s or 0.0) + bonus[d]) for d, s in head] + tail
+
+
+def _near(
+    searcher: Any,
+    proximity: Proximity | None,
+    fieldname: str,
+    a: str,
+    b: str,
+    candidates: list[int],
+) -> dict[int, float]:
+    """Whoosh's score for Phrase(fieldname, [a, b], slop=PROXIMITY_SLOP) of each candidate it
+    matches."""
+    if proximity is not None:
+        try:
+            return proximity.scores(fieldname, a, b)
+        except ScoreUnsupported:
+            pass  # Whoosh's matchers below
+    near = wq.Phrase(fieldname, [a, b], slop=PROXIMITY_SLOP)
+    # Only the candidates: a search would step through every document with both words.
+    return scores_of(searcher, near, candidates)
 
 
 class Ranking:
@@ -119,7 +145,7 @@ class Ranking:
             except ScoreUnsupported:
                 pass  # Whoosh's collector below
             else:
-                return rerank_by_proximity(self.searcher, parsed, top, tiers)[start:end]
+                return rerank_by_proximity(self.searcher, parsed, top, tiers, self.topk)[start:end]
         k = max(end, RERANK_DEPTH)
         return self._whoosh(parsed, parsed.query, final, k, tiers)[start:end]
 
@@ -138,7 +164,7 @@ class Ranking:
         if scored is not None:
             try:
                 first: Ranked = list(self.topk.top(parsed.query, scored, strict, int(strict.sum())))
-                ranked = rerank_by_proximity(self.searcher, parsed, first, tiers)
+                ranked = rerank_by_proximity(self.searcher, parsed, first, tiers, self.topk)
             except ScoreUnsupported:
                 pass  # Whoosh's collector below
         if ranked is None:
@@ -157,7 +183,7 @@ class Ranking:
             best = self._top(relaxed, self.topk.evaluate(relaxed), allow, limit, tiers)
         except ScoreUnsupported:
             return self._whoosh(parsed, relaxed, allow, limit, tiers)
-        return rerank_by_proximity(self.searcher, parsed, best, tiers)
+        return rerank_by_proximity(self.searcher, parsed, best, tiers, self.topk)
 
     def _whoosh(
         self,
@@ -180,7 +206,7 @@ class Ranking:
         ranked: Ranked = [(h.docnum, h.score) for h in results]
         if tiers is not None:  # as rerank_by_proximity orders them, before the cut
             ranked.sort(key=lambda ds: -int(tiers[ds[0]]))
-        return rerank_by_proximity(self.searcher, parsed, ranked[:limit], tiers)
+        return rerank_by_proximity(self.searcher, parsed, ranked[:limit], tiers, self.topk)
 
     def _top(
         self, q: Any, scored: Scored, allow: np.ndarray, k: int, tiers: np.ndarray | None

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
-from collections import deque
-from collections.abc import Iterator
+from dataclasses import dataclass
+from heapq import nlargest
 from html import escape
+from operator import itemgetter
 
 from whoosh import highlight
-from whoosh.analysis import Token
 
-from index_format.analysis import TOKEN_PATTERN, stem, stemmed_analyzer
+from index_format.analysis import stemmed_analyzer
+from search.snippet_words import Match, Words, current_vocabulary
 
 SNIPPET_CHARS = 240
 # Highlighting runs the full analyzer (the costly part of a search page): it sees at most
@@ -22,62 +22,107 @@ ANALYSED_CHARS = 3_000
 LEAD_CHARS = 200
 
 _analyzer = stemmed_analyzer()
-_WORD = re.compile(TOKEN_PATTERN)
 
 
-def _context_fragments(
-    text: str, terms: frozenset[str], maxchars: int, surround: int
-) -> Iterator[highlight.Fragment]:
-    """Whoosh's ContextFragmenter, step for step, without a Token object per word: only matched
-    words become Tokens (the fragments hold nothing else); same fragments, several times cheaper.
+@dataclass(slots=True)
+class _Fragment:
+    """A fragment as Whoosh's ContextFragmenter cuts it, known by its matches; where it starts
+    and ends is worked out for the fragments shown only (`_place`)."""
 
-    A light stand-in for the analyzer: each word matches a term as written (names are indexed
-    unstemmed) or by its cached stem. The full analyzer's name detection decides nothing here:
-    a term is marked either way."""
-    charlimit = highlight.DEFAULT_CHARLIMIT
-    first: int | None = None
-    firsts: deque[int] = deque()
-    countdown = -1
-    tks: list[Token] = []
-    endchar = 0
-    currentlen = 0
-    for pos, m in enumerate(_WORD.finditer(text)):
-        startchar, endchar = m.span()
-        tlength = endchar - startchar
-        if endchar > charlimit:
-            break
-        low = m.group().lower()
-        word = low if low in terms else stem(low)
-        matched = word in terms
-        if countdown < 0 and not matched:
-            firsts.append(startchar)
-            while firsts and endchar - firsts[0] > surround:
-                firsts.popleft()
-        elif currentlen + tlength > maxchars:
-            countdown = 0
-        elif matched:
-            countdown = surround
-            if first is None:
-                if firsts:
-                    first = firsts[0]
-                else:
-                    first = startchar
-                    countdown += surround
-            t = Token(positions=False, chars=True, removestops=False, mode="query")
-            t.text, t.startchar, t.endchar, t.pos = word, startchar, endchar, pos
-            t.stopped, t.matched = False, True
-            tks.append(t)
-        if countdown >= 0:
-            currentlen += tlength
-            countdown -= tlength
-            if countdown <= 0:
-                yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
-                tks = []
-                firsts = deque()
-                first = None
-                currentlen = 0
-    if tks:
-        yield highlight.mkfrag(text, tks, startchar=first, endchar=endchar)
+    matches: list[Match]
+    score: float  # BasicFragmentScorer's: matches x distinct terms x 100
+    looks_back: bool  # starts before its first match
+    close: int  # it ends on the first word whose running total (Words.total) reaches this
+    zero: bool  # ... where the countdown may end at exactly 0 (see _group)
+    after: tuple[int, bool]  # (close, zero) of what closed before it ((-1, False): nothing)
+
+
+def _group(
+    matched: list[Match], term_of: dict[str, str], maxchars: int, surround: int
+) -> list[_Fragment]:
+    """The fragments Whoosh's ContextFragmenter(maxchars, surround) cuts, word by word, from the
+    window, worked out from the matched words alone: from their lengths, the running total of
+    the words' lengths at each (Words.total) and the length of the word before each.
+
+    The fragmenter, between fragments, remembers the unmatched words within `surround`
+    characters (start to the latest word's end): a fragment opened by a match starts before it
+    when the word before it is unmatched, after the last fragment, and at most `surround` long;
+    else the countdown starts at twice `surround`. Inside, a countdown set to `surround` at each
+    match loses each word's length; the fragment closes on the word that brings it to 0 or
+    below, or on the word that makes its words longer than `maxchars` together (that word is not
+    marked, nor looked back at, even when it matches). A countdown ending at exactly 0 still
+    counts as inside a fragment for the next word, which, unmatched, closes an empty one and is
+    not looked back at either."""
+    fragments: list[_Fragment] = []
+    close, zero = -1, False  # how the last fragment ended (-1: none yet)
+    i = 0
+    while i < len(matched):
+        opening = matched[i]
+        i += 1
+        length = opening.end - opening.start
+        before = opening.total - length  # the total before it
+        if close >= 0:
+            if before < close <= opening.total:  # it closed the last fragment
+                close, zero = opening.total, False
+                continue
+            # The last fragment closed on the word before it, or on the one before that with
+            # the countdown at exactly 0: nothing to look back at.
+            fresh = before - opening.previous < close <= before or (
+                zero and before - opening.previous == close
+            )
+        else:
+            fresh = before == 0  # the first word
+        if length > maxchars:  # too long for any fragment: Whoosh closes an empty one
+            close, zero = opening.total, False
+            continue
+        after = (close, zero)
+        looks_back = not fresh and opening.previous <= surround
+        countdown = (surround if looks_back else 2 * surround) - length
+        limit = before + maxchars  # the total the fragment's words may reach
+        last = opening
+        matches = [opening]
+        while countdown > 0 and i < len(matched):
+            following = matched[i]
+            length = following.end - following.start
+            # Within maxchars, and reached before the countdown runs out.
+            if following.total > limit or following.total - length - last.total >= countdown:
+                break
+            i += 1
+            matches.append(following)
+            last = following
+            countdown = surround - length
+        if countdown <= 0:  # closes on its last match
+            close, zero = last.total, countdown == 0
+        else:  # on the word where the countdown runs out, or past maxchars, or the window ends
+            countdown_ends = last.total + countdown
+            close = min(countdown_ends, limit + 1)
+            zero = countdown_ends <= limit  # (the countdown's, when that word's total is close)
+        score = float(len(matches) * len({term_of[m.text] for m in matches}) * 100)
+        fragments.append(_Fragment(matches, score, looks_back, close, zero, after))
+    return fragments
+
+
+def _place(words: Words, fragment: _Fragment, surround: int) -> tuple[int, int]:
+    """Where `fragment` starts and ends in the window."""
+    opening = fragment.matches[0].at
+    start = fragment.matches[0].start
+    if fragment.looks_back:
+        low = (0, 0)  # the first word after what closed before
+        close, zero = fragment.after
+        if close >= 0:
+            closing = words.first_total(close, (0, 0))
+            low = words.after(closing)
+            if zero and words.total(closing) == close and low != words.end:
+                low = words.after(low)  # the word that closed an empty fragment
+        previous = words.previous(opening)
+        assert previous is not None  # looks_back says there is an unmatched word before
+        start = words.span(words.first_starting(words.span(previous)[1] - surround, low, opening))[
+            0
+        ]
+    closing = words.first_total(fragment.close, (0, 0))
+    if closing == words.end:  # the window ends the fragment, at its last word
+        closing = words.previous(closing) or closing
+    return start, words.span(closing)[1]
 
 
 def _plain(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -101,25 +146,53 @@ def _window(text: str, terms: frozenset[str]) -> str:
     return text[start : start + ANALYSED_CHARS]
 
 
+def _format(window: str, fragments: list[tuple[int, int, list[Match]]]) -> str:
+    """Whoosh's HtmlFormatter(tagname="mark", between=" … ", classname="hl", termclass="t"):
+    escaped text, each matched word in a <mark> whose class t0..t4 follows the order in which
+    the words (as written) first appear."""
+    classes: dict[str, int] = {}
+    out: list[str] = []
+    for start, end, matches in fragments:
+        pieces: list[str] = []
+        at = start
+        for m in matches:
+            word = window[m.start : m.end]  # (a word holds no & < >: nothing to escape)
+            cls = classes.setdefault(word, len(classes) % 5)
+            pieces.append(escape(window[at : m.start], quote=False))
+            pieces.append(f'<mark class="hl t{cls}">{word}</mark>')
+            at = m.end
+        pieces.append(escape(window[at:end], quote=False))
+        out.append("".join(pieces))
+    return " … ".join(out)
+
+
 def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHARS) -> str:
     """Up to two fragments of `text` around the matched stems, or its opening when none match.
 
-    Only Whoosh's HtmlFormatter escapes the text around a highlight; a new one per call, since
-    it keeps state between fragments.
+    The bytes of Whoosh's highlight() with a ContextFragmenter(max_chars // 2 + 40,
+    max_chars // 4), top=2, BasicFragmentScorer and HtmlFormatter, fed a token per word (the
+    word as written when it is a term, else its stem); tests/search/test_snippets_same.py holds
+    it so against that algorithm.
     """
     if not terms:
         return _plain(text, max_chars)
-    formatter = highlight.HtmlFormatter(
-        tagname="mark", between=" … ", classname="hl", termclass="t"
-    )
-    window = " ".join(_window(text, terms).split())
-    # highlight.highlight() with a ContextFragmenter(maxchars, surround), top=2, basic scorer.
-    fragments = _context_fragments(window, terms, max_chars // 2 + 40, max_chars // 4)
-    best = highlight.top_fragments(
-        fragments, 2, highlight.BasicFragmentScorer(), highlight.FIRST, minscore=1
-    )
-    out = formatter(window, best)
-    return out or _plain(text, max_chars)
+    chunks = _window(text, terms).split()
+    vocabulary = current_vocabulary()
+    words = Words(chunks, vocabulary)
+    found, holding = vocabulary.matching(terms)
+    matched = words.matching(found, holding)
+    if not matched:
+        return _plain(text, max_chars)
+    term_of = {m.text: vocabulary.term_of(m.text, terms) for m in matched}
+    maxchars, surround = max_chars // 2 + 40, max_chars // 4
+    fragments = _group(matched, term_of, maxchars, surround)
+    # highlight.top_fragments: the best two with a score of at least 1, ties to the later one.
+    best = nlargest(2, ((f.score, i) for i, f in enumerate(fragments) if f.score >= 1))
+    shown = []
+    for _, i in sorted(best, key=itemgetter(1)):
+        start, end = _place(words, fragments[i], surround)
+        shown.append((start, end, fragments[i].matches))
+    return _format(" ".join(chunks), shown) or _plain(text, max_chars)
 
 
 def highlight_full(text: str, terms: frozenset[str]) -> str:

@@ -1,0 +1,126 @@
+"""Side-by-side snippet time: the working tree's make_snippet against a git revision's.
+
+    python -m bench.ab_snippets INDEX_DIR [--base HEAD~3] [--passes 7] [--cpu]
+
+The snippets of every results page of bench/queries.json (the bodies and terms SearchService
+hands to make_snippet for its 10 hits) are made by both versions in one process, which side
+first alternating, after a warm-up pass (each side's per-process caches as in a warm worker).
+Per page: µs for its snippets, median over the passes; then median and p95 over the pages,
+and their ratio (`--cpu`: by the process's CPU time, steadier on a busy machine). Both sides'
+snippets are compared byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.common import BENCH, load_mix, to_request
+
+REPO = BENCH.parent
+
+Page = list[tuple[str, frozenset[str]]]
+
+
+def pages_of(index_dir: Path) -> list[Page]:
+    """The (body, terms) pairs of each page of the mix, as the service asks for them."""
+    import search.service as service
+
+    calls: Page = []
+    made = service.make_snippet
+
+    def spy(text: str, terms: frozenset[str], *args: Any) -> str:
+        calls.append((text, terms))
+        return made(text, terms, *args)
+
+    svc = service.SearchService(index_dir)
+    service.make_snippet = spy  # type: ignore[assignment]
+    try:
+        pages: list[Page] = []
+        for item in load_mix():
+            calls.clear()
+            svc.search(to_request(item))
+            if calls:
+                pages.append(list(calls))
+    finally:
+        service.make_snippet = made
+    return pages
+
+
+def old_module(rev: str) -> types.ModuleType:
+    """search/snippets.py as it was at `rev`, as a module of its own."""
+    source = subprocess.run(
+        ["git", "show", f"{rev}:search/snippets.py"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    module = types.ModuleType("snippets_at_" + rev.replace("~", "_"))
+    exec(compile(source, f"{rev}:search/snippets.py", "exec"), module.__dict__)
+    return module
+
+
+def _time(make: Any, page: Page, clock: Any) -> float:
+    started = clock()
+    for text, terms in page:
+        make(text, terms)
+    return float((clock() - started) * 1e6)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("index_dir", type=Path)
+    ap.add_argument("--base", default="main")
+    ap.add_argument(
+        "--cpu", action="store_true", help="time by the process's CPU time (a busy machine)"
+    )
+    ap.add_argument("--passes", type=int, default=7)
+    args = ap.parse_args(argv)
+
+    from search.snippets import make_snippet as new
+
+    old = old_module(args.base).make_snippet
+    pages = pages_of(args.index_dir)
+    differ = [
+        terms for page in pages for text, terms in page if old(text, terms) != new(text, terms)
+    ]
+    per_page: dict[str, list[list[float]]] = {
+        "old": [[] for _ in pages],
+        "new": [[] for _ in pages],
+    }
+    for p in range(args.passes + 1):  # the first pass warms
+        for i, page in enumerate(pages):
+            sides = [("old", old), ("new", new)]
+            for name, make in sides if (p + i) % 2 else sides[::-1]:
+                us = _time(make, page, time.process_time if args.cpu else time.perf_counter)
+                if p:
+                    per_page[name][i].append(us)
+    clock = "CPU" if args.cpu else "wall"
+    print(f"{len(pages)} pages, {sum(map(len, pages))} snippets, base {args.base}, {clock} time")
+    result: dict[str, tuple[float, float]] = {}
+    for name in ("old", "new"):
+        medians = np.array([statistics.median(times) for times in per_page[name]])
+        result[name] = (float(np.percentile(medians, 50)), float(np.percentile(medians, 95)))
+        print(
+            f"{name}: µs per page of snippets  p50 {result[name][0]:8.0f}  p95 {result[name][1]:8.0f}"
+        )
+    print(
+        f"ratio old/new: p50 {result['old'][0] / result['new'][0]:.1f}x  "
+        f"p95 {result['old'][1] / result['new'][1]:.1f}x"
+    )
+    print(f"snippets differing: {len(differ)}" + (f" (terms {differ[:5]})" if differ else ""))
+    if differ:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

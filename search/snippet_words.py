@@ -1,0 +1,261 @@
+"""The words of a snippet window, found without a regular expression or a stem look-up per word.
+
+A window (whitespace collapsed) is cut by `str.split` into chunks; a word (TOKEN_PATTERN) never
+spans a space, so a chunk's words are found once per process and kept (`Vocabulary`), with each
+word's lowercase form and stem. A window then costs a handful of C-level passes over its chunks
+(split, dict look-ups, one running sum), and a word's offsets, text and running length total are
+worked out on demand (`Words`) for the few words the fragmenter looks at.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import accumulate, compress, count
+from typing import NamedTuple
+
+from index_format.analysis import TOKEN_PATTERN, stem, stem_exceptions
+
+_WORD = re.compile(TOKEN_PATTERN)
+VOCABULARY_CHUNKS = 50_000  # a process's vocabulary (~25 MB) starts afresh past this many chunks
+# Two running sums in one int per chunk, so one `accumulate` gives both: the chunk's characters
+# with the space after it, and its words' characters on top (bisected without a key).
+# 13 bits: windows up to 8,190 characters (ANALYSED_CHARS is 3,000), and both sums in one
+# 30-bit digit, which Python adds fastest.
+_BITS = 13
+MAX_WINDOW = (1 << _BITS) - 2
+_MASK = (1 << _BITS) - 1
+_NONE: tuple[str, ...] = ()
+
+
+def _chars(packed: int) -> int:
+    return packed & _MASK
+
+
+def _word_chars(packed: int) -> int:
+    return packed >> _BITS
+
+
+_TUPLES: dict[tuple[int, ...], tuple[int, ...]] = {}
+
+
+def _shared(offsets: tuple[int, ...]) -> tuple[int, ...]:
+    """One tuple for all equal offsets (most chunks are one word: (0,), (n,), (n,))."""
+    return _TUPLES.setdefault(offsets, offsets) if len(offsets) < 3 else offsets
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """The words of a chunk of text between spaces, with offsets relative to the chunk."""
+
+    words: tuple[str, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    totals: tuple[int, ...]  # running total of the words' lengths, this word included
+
+    @classmethod
+    def of(cls, chunk: str) -> Chunk:
+        spans = [m.span() for m in _WORD.finditer(chunk)]
+        return cls(
+            tuple(chunk[s:e] for s, e in spans),
+            _shared(tuple(s for s, _ in spans)),
+            _shared(tuple(e for _, e in spans)),
+            _shared(tuple(accumulate(e - s for s, e in spans))),
+        )
+
+    def packed(self, chunk: str) -> int:
+        chars = self.totals[-1] if self.totals else 0
+        return (len(chunk) + 1) | chars << _BITS
+
+
+class Vocabulary:
+    """The chunks and words (as written) met in snippet windows by this process. A word is
+    filed under the two keys by which it matches a term: its lowercase form (names are indexed
+    unstemmed) and its stem; a chunk under the keys of its words."""
+
+    def __init__(self) -> None:
+        self.exceptions = dict(stem_exceptions())  # the table the stems were made with
+        self.chunks: dict[str, Chunk] = {}
+        self.packed: dict[str, int] = {}
+        self.keys: dict[str, tuple[str, str]] = {}  # word -> (lowercase, stem of lowercase)
+        # lowercase form or stem -> words, chunks (lists: most keys have one; ~200 bytes less)
+        self.words_of: dict[str, list[str]] = {}
+        self.chunks_of: dict[str, list[str]] = {}
+
+    def running_sizes(self, chunks: list[str]) -> list[int]:
+        """The running sums of the chunks' sizes (packed, see _BITS) before each chunk and
+        after the last, learning the chunks not met yet."""
+        try:  # one pass when every chunk is known (a None fails the first sum after it)
+            return list(accumulate(map(self.packed.get, chunks), initial=0))  # type: ignore[arg-type]
+        except TypeError:
+            for new in set(chunks).difference(self.packed):
+                self._learn(new)
+            return list(accumulate(map(self.packed.__getitem__, chunks), initial=0))
+
+    def _learn(self, text: str) -> None:
+        chunk = self.chunks[text] = Chunk.of(text)
+        self.packed[text] = chunk.packed(text)
+        for word in chunk.words:
+            keys = self.keys.get(word)
+            if keys is None:
+                low = word.lower()
+                keys = self.keys[word] = (low, stem(low))
+                for key in set(keys):
+                    self.words_of.setdefault(key, []).append(word)
+            for key in set(keys):
+                self.chunks_of.setdefault(key, []).append(text)
+
+    def matching(self, terms: frozenset[str]) -> tuple[set[str], set[str]]:
+        """The words and the chunks met so far that match one of `terms`."""
+        words: set[str] = set()
+        chunks: set[str] = set()
+        for term in terms:
+            words.update(self.words_of.get(term, _NONE))
+            chunks.update(self.chunks_of.get(term, _NONE))
+        return words, chunks
+
+    def term_of(self, word: str, terms: frozenset[str]) -> str:
+        """The term a matching word stands for: as written when that is a term, else its stem."""
+        low, stemmed = self.keys[word]
+        return low if low in terms else stemmed
+
+
+_vocabulary: Vocabulary | None = None  # made on first use, after the app set the exceptions
+
+
+def current_vocabulary() -> Vocabulary:
+    """This process's vocabulary; a new one when it grew too big or the stem exceptions changed
+    (configure_stem_exceptions). Replaced, never cleared: a thread holding the old one goes on."""
+    global _vocabulary
+    vocabulary = _vocabulary
+    if (
+        vocabulary is None
+        or len(vocabulary.chunks) > VOCABULARY_CHUNKS
+        or vocabulary.exceptions != stem_exceptions()
+    ):
+        vocabulary = _vocabulary = Vocabulary()
+    return vocabulary
+
+
+Position = tuple[int, int]  # a word's chunk, and its number in the chunk
+
+
+class Match(NamedTuple):
+    """A matched word: where it is, its start and end in the window, the length of the words up
+    to it together (`Words.total`), its text, and the length of the word before it (0 for the
+    first word)."""
+
+    at: Position
+    start: int
+    end: int
+    total: int
+    text: str
+    previous: int
+
+
+class Words:
+    """The words of `" ".join(chunks)`, as TOKEN_PATTERN finds them, each at a Position; END
+    after the last."""
+
+    def __init__(self, chunks: list[str], vocabulary: Vocabulary) -> None:
+        self.chunks = chunks
+        self.info = vocabulary.chunks
+        # before[c]: chunk c's start, and its words' characters before it.
+        self.before = vocabulary.running_sizes(chunks)
+        self.end = (len(chunks), 0)
+
+    def matching(self, words: set[str], chunks: set[str]) -> list[Match]:
+        """The words in `words` (which only `chunks` hold), in order."""
+        out: list[Match] = []
+        new = tuple.__new__  # (a NamedTuple's own __new__ parses arguments: twice as slow)
+        before, info, texts = self.before, self.info, self.chunks
+        for c in compress(count(), map(chunks.__contains__, texts)):
+            packed = before[c]
+            at, chars = packed & _MASK, packed >> _BITS
+            chunk = info[texts[c]]
+            for q, word in enumerate(chunk.words):
+                if word in words:
+                    if q:
+                        length = chunk.ends[q - 1] - chunk.starts[q - 1]
+                    else:
+                        length = self._last_length_before(c)
+                    start, end = at + chunk.starts[q], at + chunk.ends[q]
+                    out.append(
+                        new(Match, ((c, q), start, end, chars + chunk.totals[q], word, length))
+                    )
+        return out
+
+    def _last_length_before(self, chunk: int) -> int:
+        """The length of the last word before `chunk` (0: none)."""
+        if chunk and (before := self.info[self.chunks[chunk - 1]]).words:
+            return before.ends[-1] - before.starts[-1]
+        for c in range(chunk - 2, -1, -1):
+            before = self.info[self.chunks[c]]
+            if before.words:
+                return before.ends[-1] - before.starts[-1]
+        return 0
+
+    def span(self, at: Position) -> tuple[int, int]:
+        """The start and end of the word at `at`."""
+        c, q = at
+        chunk = self.info[self.chunks[c]]
+        offset = _chars(self.before[c])
+        return offset + chunk.starts[q], offset + chunk.ends[q]
+
+    def total(self, at: Position) -> int:
+        """The length of the words up to `at` (included) together."""
+        c, q = at
+        return _word_chars(self.before[c]) + self.info[self.chunks[c]].totals[q]
+
+    def after(self, at: Position) -> Position:
+        """The word after `at`, or END."""
+        c, q = at
+        if q + 1 < len(self.info[self.chunks[c]].words):
+            return c, q + 1
+        return self._first_from(c + 1)
+
+    def previous(self, at: Position) -> Position | None:
+        """The word before `at` (which may be END), or None."""
+        c, q = at
+        if q > 0:
+            return c, q - 1
+        for b in range(c - 1, -1, -1):
+            words = len(self.info[self.chunks[b]].words)
+            if words:
+                return b, words - 1
+        return None
+
+    def _first_from(self, chunk: int) -> Position:
+        """The first word of `chunk` or a later one, or END."""
+        for c in range(chunk, len(self.chunks)):
+            if self.info[self.chunks[c]].words:
+                return c, 0
+        return self.end
+
+    def first_total(self, at_least: int, lo: Position) -> Position:
+        """The first word from lo on whose total (`total`) is at least `at_least`, or END."""
+        c = bisect_left(self.before, at_least << _BITS) - 1
+        if c < 0:
+            return lo
+        if c == len(self.chunks):
+            return self.end
+        chunk = self.info[self.chunks[c]]
+        q = bisect_left(chunk.totals, at_least - _word_chars(self.before[c]))
+        return max(lo, (c, q))
+
+    def first_total_over(self, limit: int, lo: Position) -> Position:
+        """The first word from lo on whose total exceeds `limit`, or END."""
+        return self.first_total(limit + 1, lo)
+
+    def first_starting(self, at: int, lo: Position, hi: Position) -> Position:
+        """The first word from lo to before hi starting at or after character `at`; hi when
+        none."""
+        c = bisect_left(self.before, at, key=_chars)  # the first chunk starting at or after it
+        first = self._first_from(c)
+        if c > 0:  # or a word of the chunk before, past its start
+            chunk = self.info[self.chunks[c - 1]]
+            q = bisect_left(chunk.starts, at - _chars(self.before[c - 1]))
+            if q < len(chunk.starts):
+                first = (c - 1, q)
+        return min(max(lo, first), hi)
