@@ -81,7 +81,8 @@ class Engine:
 
     def _top(self, q: Any) -> tuple[int, list[Any]]:
         result = self.searcher.search(q, limit=SNIPPETS, count=True)
-        return result.count, [self.searcher.doc(addr) for _, addr in result.hits]
+        count: int = result.count  # type: ignore[attr-defined]  # missing from its stub
+        return count, [self.searcher.doc(addr) for _, addr in result.hits]
 
     def top(self, item: dict[str, Any]) -> tuple[int, list[str]]:
         total, docs = self._top(self.query(item["tree"]))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import xapian  # type: ignore[import-not-found]
+import xapian
 
 PREFIX = {"body": "", "title": "S", "exact": "XE"}
 TITLE_BOOST = 2.0

@@ -165,6 +165,7 @@ def summary(runs: list[dict[str, Any]], built: dict[str, Any]) -> dict[str, Any]
         "search_peak_rss_mb": max(r["search_peak_rss_mb"] for r in runs),
         "a": percentiles(a),
         "b": percentiles(b),
+        "totals": [answer["total"] for answer in runs[0]["a"]],
         "a_per_query_ms": [round(t, 3) for t in a],
         "b_per_query_ms": [round(t, 3) for t in b],
     }
@@ -287,12 +288,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--passes", type=int, default=2)
     ap.add_argument("--label", default="", help="suffix of the result files' names")
     ap.add_argument("--results", type=Path, default=BENCH / "results", help="where results go")
+    ap.add_argument("--no-save", action="store_true", help="print the table, write no results")
     args = ap.parse_args(argv)
     if not args.index and not args.archive.exists():
         sys.exit(f"no archive at {args.archive} (--archive PATH, or --index DIR)")
     result = run(args)
     suffix = f"-{args.label}" if args.label else ""
-    if args.results:
+    if not args.no_save:
         args.results.mkdir(parents=True, exist_ok=True)
         (args.results / f"{result['date']}-peers{suffix}.json").write_text(
             json.dumps(result, indent=1, ensure_ascii=False)
