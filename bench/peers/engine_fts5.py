@@ -20,22 +20,35 @@ TOKENIZE = "unicode61 remove_diacritics 0 tokenchars '-.''’_'"
 _RANK = f"bm25(docs, {TITLE_BOOST}, 1.0, 1.0)"
 
 
-def build(docs: list[dict[str, Any]], workdir: Path) -> None:
-    db = sqlite3.connect(workdir / DB)
-    db.execute(f'CREATE VIRTUAL TABLE docs USING fts5(title, body, exact, tokenize="{TOKENIZE}")')
-    db.execute("CREATE TABLE meta (id INTEGER PRIMARY KEY, key TEXT, outlet TEXT, month TEXT)")
-    with db:
-        for rowid, d in enumerate(docs, 1):
-            db.execute(
-                "INSERT INTO docs (rowid, title, body, exact) VALUES (?, ?, ?, ?)",
-                (rowid, " ".join(d["title"]), " ".join(d["body"]), " ".join(d["exact"])),
-            )
-            db.execute(
-                "INSERT INTO meta VALUES (?, ?, ?, ?)", (rowid, d["key"], d["outlet"], d["month"])
-            )
-    db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
-    db.commit()
-    db.close()
+class Builder:
+    """One transaction for the whole build, then FTS5's `optimize` (one b-tree, as the other
+    engines end with their segments merged or committed)."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.db = sqlite3.connect(workdir / DB, isolation_level=None)  # BEGIN/COMMIT below
+        self.db.execute(
+            f'CREATE VIRTUAL TABLE docs USING fts5(title, body, exact, tokenize="{TOKENIZE}")'
+        )
+        self.db.execute(
+            "CREATE TABLE meta (id INTEGER PRIMARY KEY, key TEXT, outlet TEXT, month TEXT)"
+        )
+        self.db.execute("BEGIN")
+        self.rowid = 0
+
+    def add(self, d: dict[str, Any]) -> None:
+        self.rowid += 1
+        self.db.execute(
+            "INSERT INTO docs (rowid, title, body, exact) VALUES (?, ?, ?, ?)",
+            (self.rowid, " ".join(d["title"]), " ".join(d["body"]), " ".join(d["exact"])),
+        )
+        self.db.execute(
+            "INSERT INTO meta VALUES (?, ?, ?, ?)", (self.rowid, d["key"], d["outlet"], d["month"])
+        )
+
+    def finish(self) -> None:
+        self.db.execute("COMMIT")
+        self.db.execute("INSERT INTO docs(docs) VALUES ('optimize')")
+        self.db.close()
 
 
 def _quoted(word: str) -> str:

@@ -32,11 +32,12 @@ def schema() -> Any:
     return b.build()
 
 
-def build(docs: list[dict[str, Any]], workdir: Path) -> None:
-    index = tantivy.Index(schema(), path=str(workdir), reuse=False)
-    writer = index.writer()
-    for d in docs:
-        writer.add_document(
+class Builder:
+    def __init__(self, workdir: Path) -> None:
+        self.writer = tantivy.Index(schema(), path=str(workdir), reuse=False).writer()
+
+    def add(self, d: dict[str, Any]) -> None:
+        self.writer.add_document(
             tantivy.Document(
                 key=d["key"],
                 title=" ".join(d["title"]),
@@ -46,8 +47,10 @@ def build(docs: list[dict[str, Any]], workdir: Path) -> None:
                 month=d["month"],
             )
         )
-    writer.commit()
-    writer.wait_merging_threads()
+
+    def finish(self) -> None:
+        self.writer.commit()
+        self.writer.wait_merging_threads()
 
 
 class Engine:

@@ -22,9 +22,11 @@ OUTLET, MONTH = 0, 1
 MAX_TERM_BYTES = 245
 
 
-def build(docs: list[dict[str, Any]], workdir: Path) -> None:
-    db = xapian.WritableDatabase(str(workdir), xapian.DB_CREATE_OR_OVERWRITE)
-    for d in docs:
+class Builder:
+    def __init__(self, workdir: Path) -> None:
+        self.db = xapian.WritableDatabase(str(workdir), xapian.DB_CREATE_OR_OVERWRITE)
+
+    def add(self, d: dict[str, Any]) -> None:
         doc = xapian.Document()
         for field, prefix in PREFIX.items():
             for pos, token in enumerate(d[field], 1):
@@ -34,9 +36,11 @@ def build(docs: list[dict[str, Any]], workdir: Path) -> None:
         doc.add_value(OUTLET, d["outlet"])
         doc.add_value(MONTH, d["month"])
         doc.set_data(d["key"] + "\n" + " ".join(d["body"]))
-        db.add_document(doc)
-    db.commit()
-    db.close()
+        self.db.add_document(doc)
+
+    def finish(self) -> None:
+        self.db.commit()
+        self.db.close()
 
 
 class Engine:
