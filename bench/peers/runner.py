@@ -24,6 +24,7 @@ import argparse
 import gzip
 import importlib.util
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -174,6 +175,7 @@ def summary(runs: list[dict[str, Any]], built: dict[str, Any]) -> dict[str, Any]
 def run(args: argparse.Namespace) -> dict[str, Any]:
     workdir: Path = args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()[1]  # the shared machine's load: timings are only as quiet
     telusur_build: dict[str, Any] = {}
     if args.index:
         index_dir = args.index
@@ -228,6 +230,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "passes": args.passes,
         "skipped": skipped,
         "engines": results,
+        "load_avg_5min": [round(load_before, 2), round(os.getloadavg()[1], 2)],
         "telusur_rev": subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO
         ).stdout.strip(),
@@ -242,7 +245,9 @@ def table(result: dict[str, Any]) -> str:
     lines = [
         f"Peers on {result['docs']:,} articles, {len(result['queries'])} queries "
         f"(bench/queries.json's distinct query strings), {result['rounds']} rounds × "
-        f"{result['passes']} passes, Telusur at {result['telusur_rev']}, {result['date']}.",
+        f"{result['passes']} passes, Telusur at {result['telusur_rev']}, {result['date']}; "
+        f"load average (5 min) {result['load_avg_5min'][0]} before, "
+        f"{result['load_avg_5min'][1]} after, on {os.cpu_count()} cores.",
         "",
         "| engine | build docs/s | index MB | peak RSS MB build / search | A p50 / p95 ms "
         "| B p50 / p95 ms | open ms | totals = Telusur's | top-10 overlap |",
