@@ -105,12 +105,13 @@ def timed(
 def search(name: str, queries: Path, workdir: Path, passes: int) -> dict[str, Any]:
     """Open the index (timed up to the first answer of workload A), then workloads A and B."""
     items = json.loads(queries.read_text(encoding="utf-8"))
+    module = engine_module(name)  # imported before the clock starts: open time is the index's
     started = time.perf_counter()
-    engine = engine_module(name).open(workdir)
+    engine = module.open(workdir)
     engine.top(items[0])
     open_ms = (time.perf_counter() - started) * 1000
     a_answers, a_times = timed(engine.top, items, passes)
-    version = engine_module(name).version()
+    version = module.version()
     b_answers, b_times = timed(engine.page, items, passes)
     return {
         "version": version,
