@@ -72,6 +72,18 @@ bench: install bench-tools
 bench-quick: install bench-tools
 	$(BIN)/python -m bench.run --quick
 
+# Telusur's SearchService beside tantivy-py, SQLite FTS5 and Xapian (bench/peers/): the same tokens
+# and query trees, workloads A (top 10 + total) and B (a results page), agreement checks; 22k by
+# default, PEERS_ARGS="--archive A.jsonl.gz --sample N" for another archive. tantivy comes from the
+# `bench` extra, Xapian from Debian's python3-xapian; either is skipped with a message if missing.
+.PHONY: bench-peers
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[dev,bench]' && touch $@ || echo "tantivy unavailable: skipped"
+
+bench-peers: install $(VENV)/.bench-installed
+	@/usr/bin/python3 -c 'import xapian' 2>/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y python3-xapian) || echo "python3-xapian unavailable: Xapian skipped"
+	$(BIN)/python -m bench.peers $(PEERS_ARGS)
+
 # Ranking quality on FacQA (../shared/data/facqa-train.csv): MRR@10 and Recall@10 through
 # SearchService, against plain BM25 + Sastrawi with OR semantics. Skips when the file is absent.
 .PHONY: eval-search
