@@ -29,11 +29,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui import analysis, api, corrections, export, feeds, stories, views
     from webui.compression import register_compression
     from webui.errors import register_error_handlers
+    from webui.json_provider import OrjsonProvider
     from webui.ops import register_ops
     from webui.responses import TelusurResponse
 
     app = Flask(__name__)
     app.response_class = TelusurResponse
+    app.json = OrjsonProvider(app)
     settings = Settings.from_env(index_dir=(config or {}).get("INDEX_DIR"))
     app.config.update(
         API_TITLE="Telusur",

@@ -1,0 +1,285 @@
+"""Where a request's time goes outside SearchService: the bench's query mix through the WSGI app
+in process, each layer timed apart, for GET /api/search and for the search page.
+
+    .venv/bin/python -m bench.http_layers --index /tmp/http-22k [--passes 7] [--rounds 3] [--ref main]
+
+Each request is one WSGI call (environ built beforehand, body read to the end, closed), as
+gunicorn makes it, minus the socket. Probes wrap the layers and time each one *exclusively* (a
+layer's time excludes the layers inside it), so the rows add up to the total:
+
+- guard + access log: webui.ops.RequestGuard (request id, headers, the JSON access log line);
+- flask: routing, request and app contexts, dispatch, the response object, what no row names;
+- before_request / after_request hooks (compression apart, as `compress`);
+- args: webargs' parsing and marshmallow's load of the parameters;
+- view: the view function's own code (the page's URLs, timeline, facet groups...);
+- search service: SearchService.search/stats/parse, the part this bench leaves to bench.ab_search;
+- dump: marshmallow's dump of the result; json: the JSON provider's dumps;
+- template: Jinja rendering (context processors included).
+
+Each side (this tree, and `--ref`'s code from `git archive`, first on PYTHONPATH) runs in fresh
+processes that alternate, `--rounds` each; a process runs `--passes` passes over the mix after
+one warm-up pass; a layer's µs per request is its mean over a pass, the median over all passes.
+The probes themselves cost ~1 µs per layer entered (the same on both sides).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+# A browser's Accept-Encoding (the page is compressed; wrk sends none, so the HTTP bench is not).
+BROWSER_ENCODING = "gzip, deflate, br, zstd"
+LAYERS = (
+    "guard + access log",
+    "flask",
+    "before_request hooks",
+    "args",
+    "view",
+    "search service",
+    "dump",
+    "json",
+    "template",
+    "after_request hooks",
+    "compress",
+)
+
+
+class Probes:
+    """Exclusive timers: a stack of open layers; a layer's time excludes its children's."""
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = defaultdict(float)
+        self._stack: list[list[Any]] = []  # [name, start, time spent in children]
+
+    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        stack, totals, clock = self._stack, self.totals, time.perf_counter
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if stack and stack[-1][0] == name:  # re-entered (nested dumps): one region
+                return fn(*args, **kwargs)
+            frame = [name, clock(), 0.0]
+            stack.append(frame)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                elapsed = clock() - frame[1]
+                stack.pop()
+                totals[name] += elapsed - frame[2]
+                if stack:
+                    stack[-1][2] += elapsed
+
+        return timed
+
+    def patch(self, owner: Any, attr: str, name: str) -> None:
+        setattr(owner, attr, self.wrap(name, getattr(owner, attr)))
+
+
+def _instrument(app: Any, probes: Probes) -> None:
+    """Put probes around every layer of `app` (whichever version of the code built it)."""
+    import flask.templating
+    import marshmallow
+    import webargs.core
+
+    import search.service
+    import webui.ops
+
+    for method in ("search", "stats", "parse"):
+        probes.patch(search.service.SearchService, method, "search service")
+    probes.patch(webargs.core.Parser, "parse", "args")
+    probes.patch(marshmallow.Schema, "load", "args")
+    probes.patch(marshmallow.Schema, "dump", "dump")
+    for method in ("dumps", "dumpb"):  # the app's provider, whatever its class
+        if hasattr(app.json, method):
+            probes.patch(app.json, method, "json")
+    probes.patch(flask.templating, "_render", "template")
+    probes.patch(webui.ops, "log_request", "guard + access log")
+    for funcs, label in ((app.before_request_funcs, "before"), (app.after_request_funcs, "after")):
+        for key, hooks in funcs.items():
+            funcs[key] = [
+                probes.wrap(
+                    "compress"
+                    if getattr(hook, "__self__", None).__class__.__name__ == "Compress"
+                    else f"{label}_request hooks",
+                    hook,
+                )
+                for hook in hooks
+            ]
+    for endpoint, view in list(app.view_functions.items()):
+        app.view_functions[endpoint] = probes.wrap("view", view)
+    guard = app.wsgi_app  # webui.ops.RequestGuard around Flask's own wsgi_app
+    guard.app = probes.wrap("flask", guard.app)
+    app.wsgi_app = probes.wrap("guard + access log", guard)
+
+
+def _environs(app: Any, paths: list[str], encoding: str) -> list[dict[str, Any]]:
+    """A WSGI environ per path; a page URL the app redirects (not canonical) is followed once."""
+    from werkzeug.test import EnvironBuilder
+
+    def build(path: str) -> dict[str, Any]:
+        headers = {"Accept-Encoding": encoding} if encoding else {}
+        env: dict[str, Any] = EnvironBuilder(path=path, headers=headers).get_environ()
+        return env
+
+    out = []
+    client = app.test_client()
+    for path in paths:
+        resp = client.get(path)
+        if resp.status_code in (301, 302, 303, 308):
+            path = resp.headers["Location"]
+            resp = client.get(path)
+        if resp.status_code != 200:
+            raise SystemExit(f"{path}: status {resp.status_code}")
+        out.append(build(path))
+    return out
+
+
+def _call(app: Any, environ: dict[str, Any]) -> int:
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        return None
+
+    body = app(dict(environ), start_response)
+    size = sum(len(chunk) for chunk in body)
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()
+    return size
+
+
+def worker(index_dir: Path, passes: int, encoding: str) -> dict[str, Any]:
+    """Measure in this process: for the API and the page, µs per request per layer, per pass."""
+    import webui
+    from bench.common import load_mix, to_path
+
+    app = webui.create_app({"INDEX_DIR": index_dir})
+    app.extensions["telusur.search"].warm()
+    api_paths = [to_path(item) for item in load_mix()]
+    targets = {
+        "api": _environs(app, api_paths, encoding),
+        "page": _environs(app, ["/" + p.removeprefix("/api/search") for p in api_paths], encoding),
+    }
+    probes = Probes()
+    _instrument(app, probes)
+    out: dict[str, Any] = {"code": str(Path(webui.__file__).resolve().parents[1])}
+    for name, environs in targets.items():
+        for env in environs:  # warm-up pass
+            _call(app, env)
+        per_pass: list[dict[str, float]] = []
+        sizes = 0
+        for _ in range(passes):
+            probes.totals.clear()
+            for env in environs:
+                sizes += _call(app, env)
+            per_pass.append({k: v * 1e6 / len(environs) for k, v in probes.totals.items()})
+        out[name] = {
+            "passes": per_pass,
+            "bytes": sizes / (passes * len(environs)),
+            "requests": len(environs),
+        }
+    return out
+
+
+def _export(ref: str, dest: Path) -> Path:
+    archive = dest / "code.tar"
+    with archive.open("wb") as out:
+        subprocess.run(["git", "-C", str(REPO), "archive", ref], stdout=out, check=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(dest / "code", filter="data")
+    return dest / "code"
+
+
+def _run(code: Path, args: argparse.Namespace) -> dict[str, Any]:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.http_layers",
+            "--worker",
+            "--index",
+            str(args.index),
+            "--passes",
+            str(args.passes),
+            "--encoding",
+            args.encoding,
+        ],
+        # This script runs from this tree; the worker puts the measured tree first on sys.path
+        # before it imports anything of Telusur's.
+        env={**os.environ, "HTTP_LAYERS": str(code)},
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    if Path(result["code"]) != code.resolve():
+        raise RuntimeError(f"measured {result['code']}, not {code}")
+    return result
+
+
+def _summary(runs: list[dict[str, Any]], target: str) -> dict[str, float]:
+    passes = [p for run in runs for p in run[target]["passes"]]
+    rows = {layer: statistics.median(p.get(layer, 0.0) for p in passes) for layer in LAYERS}
+    totals = [sum(p.values()) for p in passes]
+    outside = [sum(v for k, v in p.items() if k != "search service") for p in passes]
+    rows["total"] = statistics.median(totals)
+    rows["outside search service"] = statistics.median(outside)
+    rows["bytes"] = statistics.median(run[target]["bytes"] for run in runs)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--index", type=Path, required=True, help="an index directory (with current)")
+    ap.add_argument("--passes", type=int, default=7, help="passes over the mix per process")
+    ap.add_argument("--rounds", type=int, default=3, help="processes per side, alternating")
+    ap.add_argument("--ref", default="main", help="the commit to compare with ('' for none)")
+    ap.add_argument("--encoding", default=BROWSER_ENCODING, help="the Accept-Encoding sent")
+    ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        sys.path.insert(0, os.environ.get("HTTP_LAYERS", str(REPO)))
+        print(json.dumps(worker(args.index, args.passes, args.encoding)))
+        return
+    with tempfile.TemporaryDirectory(prefix="http-layers-") as tmp:
+        codes = {"this tree": REPO}
+        if args.ref:
+            codes = {args.ref: _export(args.ref, Path(tmp)), **codes}
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in codes}
+        for _ in range(args.rounds):
+            for name, code in codes.items():
+                runs[name].append(_run(code, args))
+    results = {
+        target: {name: _summary(r, target) for name, r in runs.items()}
+        for target in ("api", "page")
+    }
+    names = list(codes)
+    for target, by_side in results.items():
+        print(f"\n{target}: µs per request (median over {args.rounds}×{args.passes} passes of "
+              f"{runs[names[0]][0][target]['requests']} queries; Accept-Encoding: {args.encoding!r})")
+        header = f"{'layer':<24}" + "".join(f"{n:>14}" for n in names)
+        print(header + ("    ratio" if len(names) == 2 else ""))
+        for layer in (*LAYERS, "outside search service", "total", "bytes"):
+            vals = [by_side[n][layer] for n in names]
+            line = f"{layer:<24}" + "".join(f"{v:>14.1f}" for v in vals)
+            if len(vals) == 2 and vals[1]:
+                line += f"{vals[0] / vals[1]:>8.2f}×"
+            print(line)
+    if args.json:
+        args.json.write_text(json.dumps({"args": vars(args) | {"index": str(args.index),
+                                         "json": str(args.json)}, "results": results}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
