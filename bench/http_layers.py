@@ -99,7 +99,9 @@ def _instrument(app: Any, probes: Probes) -> None:
         probes.patch(search.service.SearchService, method, "search service")
     probes.patch(webargs.core.Parser, "parse", "args")
     probes.patch(marshmallow.Schema, "load", "args")
-    probes.patch(marshmallow.Schema, "dump", "dump")
+    for schema_class in (marshmallow.Schema, *_subclasses(marshmallow.Schema)):
+        if "dump" in vars(schema_class):  # marshmallow's, and any schema's own (compiled)
+            probes.patch(schema_class, "dump", "dump")
     for method in ("dumps", "dumpb"):  # the app's provider, whatever its class
         if hasattr(app.json, method):
             probes.patch(app.json, method, "json")
@@ -121,6 +123,10 @@ def _instrument(app: Any, probes: Probes) -> None:
     guard = app.wsgi_app  # webui.ops.RequestGuard around Flask's own wsgi_app
     guard.app = probes.wrap("flask", guard.app)
     app.wsgi_app = probes.wrap("guard + access log", guard)
+
+
+def _subclasses(cls: type) -> list[type]:
+    return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
 
 
 def _environs(app: Any, paths: list[str], encoding: str) -> list[dict[str, Any]]:

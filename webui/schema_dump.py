@@ -47,22 +47,32 @@ def _compile_one(schema: Schema, depth: int) -> Dump:
         or schema.dict_class is not dict
     ):
         return lambda obj: schema.dump(obj, many=False)
-    plan: list[tuple[str, Callable[[Any], Any], Format | None]] = []
+    # Per field: its key, the attribute read, the type a value keeps as it is (str for a
+    # String...: the formatter is called only for other values), and the formatter. A field
+    # left to marshmallow has no attribute: its formatter takes the whole object.
+    plan: list[tuple[str, str | None, type | None, Format]] = []
     for attr, field in schema.dump_fields.items():
         key = field.data_key if field.data_key is not None else attr
         fmt = _formatter(field, depth) if _plain_getter(field) else None
-        if fmt is None:  # marshmallow's own, getter included (may return missing)
-            plan.append((key, _marshmallow_field(field, attr, schema), None))
+        name = field.attribute or attr
+        if fmt is None or "." in name:  # marshmallow's own, getter included (may be missing)
+            plan.append((key, None, None, _marshmallow_field(field, attr, schema)))
         else:
-            plan.append((key, _getter(field.attribute or attr), fmt))
+            plan.append((key, name, _KEPT.get(type(field)), fmt))
 
     def dump(obj: Any) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key, get, fmt in plan:
-            value = get(obj)
-            if value is missing:
-                continue
-            out[key] = value if fmt is None else fmt(value)
+        if type(obj) is dict or hasattr(obj, "__getitem__"):
+            read = _from_dict if type(obj) is dict else _from_any
+            for key, name, kept, fmt in plan:
+                value = fmt(obj) if name is None else read(obj, name)
+                if value is not missing:
+                    out[key] = value if type(value) is kept or name is None else fmt(value)
+            return out
+        for key, name, kept, fmt in plan:  # dataclasses and other plain objects: getattr
+            value = fmt(obj) if name is None else getattr(obj, name, missing)
+            if value is not missing:
+                out[key] = value if type(value) is kept or name is None else fmt(value)
         return out
 
     return dump
@@ -82,20 +92,13 @@ def _marshmallow_field(field: fields.Field, attr: str, schema: Schema) -> Callab
     return lambda obj: field.serialize(attr, obj, accessor=accessor)
 
 
-def _getter(key: str) -> Callable[[Any], Any]:
-    """marshmallow.utils.get_value(obj, key, missing), with its common cases inlined."""
-    if "." in key:
-        return lambda obj: get_value(obj, key, missing)
+def _from_dict(obj: dict[str, Any], key: str) -> Any:
+    value = obj.get(key, missing)  # obj[key], else getattr as marshmallow falls back to
+    return value if value is not missing else getattr(obj, key, missing)
 
-    def get(obj: Any) -> Any:
-        if type(obj) is dict:  # obj[key], else getattr as marshmallow falls back to
-            value = obj.get(key, missing)
-            return value if value is not missing else getattr(obj, key, missing)
-        if not hasattr(obj, "__getitem__"):  # dataclasses and other plain objects
-            return getattr(obj, key, missing)
-        return get_value(obj, key, missing)
 
-    return get
+def _from_any(obj: Any, key: str) -> Any:
+    return get_value(obj, key, missing)
 
 
 def _formatter(field: fields.Field, depth: int) -> Format | None:
@@ -116,7 +119,8 @@ def _formatter(field: fields.Field, depth: int) -> Format | None:
         inner = _formatter(field.inner, depth)
         if inner is None:
             return None
-        return lambda v: None if v is None else [inner(x) for x in v]
+        kept = _KEPT.get(type(field.inner))
+        return lambda v: None if v is None else [x if type(x) is kept else inner(x) for x in v]
     if kind is fields.Nested:
         nested = field.schema
         one = _compile_one(nested, depth + 1)
@@ -151,6 +155,15 @@ def _boolean(field: fields.Field) -> Format:
         return field._serialize(value, None, None)
 
     return fmt
+
+
+# The value each compiled field type dumps unchanged (marshmallow's formatter returns it as is).
+_KEPT: dict[type, type] = {
+    fields.String: str,
+    fields.Integer: int,
+    fields.Float: float,
+    fields.Boolean: bool,
+}
 
 
 class CompiledDump(Schema):
