@@ -272,8 +272,10 @@ def main() -> None:
     }
     names = list(codes)
     for target, by_side in results.items():
-        print(f"\n{target}: µs per request (median over {args.rounds}×{args.passes} passes of "
-              f"{runs[names[0]][0][target]['requests']} queries; Accept-Encoding: {args.encoding!r})")
+        print(
+            f"\n{target}: µs per request (median over {args.rounds}×{args.passes} passes of "
+            f"{runs[names[0]][0][target]['requests']} queries; Accept-Encoding: {args.encoding!r})"
+        )
         header = f"{'layer':<24}" + "".join(f"{n:>14}" for n in names)
         print(header + ("    ratio" if len(names) == 2 else ""))
         for layer in (*LAYERS, "outside search service", "total", "bytes"):
@@ -283,8 +285,15 @@ def main() -> None:
                 line += f"{vals[0] / vals[1]:>8.2f}×"
             print(line)
     if args.json:
-        args.json.write_text(json.dumps({"args": vars(args) | {"index": str(args.index),
-                                         "json": str(args.json)}, "results": results}, indent=1))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "args": vars(args) | {"index": str(args.index), "json": str(args.json)},
+                    "results": results,
+                },
+                indent=1,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -47,9 +47,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         TELUSUR_SETTINGS=settings,
     )
     app.config.update(config or {})
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False
     # Text as UTF-8, not \u escapes: the response class can then show a lone surrogate as U+FFFD.
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False
 
     # One service per process; it opens the index lazily on the first request.
     configure_stem_exceptions(settings.stem_exceptions_file)  # queries stem as the index did

@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from flask import Response
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.sansio.response import Response
 
 # Dates and dataclasses go to `default` (Flask writes a date as an HTTP date, orjson as ISO).
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
@@ -43,5 +43,7 @@ class OrjsonProvider(DefaultJSONProvider):
         if compact:
             body = self.dumpb(self._prepare_response_obj(args, kwargs))
             if body is not None:
-                return self._app.response_class(body + b"\n", mimetype=self.mimetype)
+                # Flask's response class (body first), typed as Werkzeug's sans-IO one here.
+                response_class = self._app.response_class
+                return response_class(body + b"\n", mimetype=self.mimetype)  # type: ignore[arg-type]
         return super().response(*args, **kwargs)

@@ -103,25 +103,25 @@ def _from_any(obj: Any, key: str) -> Any:
 
 def _formatter(field: fields.Field, depth: int) -> Format | None:
     """The field's `_serialize` for one value, or None when it is not compiled."""
-    kind = type(field)
+    kind = type(field)  # exact classes: a subclass may format otherwise
     if kind is fields.String:
         return _string
-    if kind is fields.Integer and not field.as_string:
+    if isinstance(field, fields.Integer) and kind is fields.Integer and not field.as_string:
         return _integer
-    if kind is fields.Float and not field.as_string:
+    if isinstance(field, fields.Float) and kind is fields.Float and not field.as_string:
         return _float
     if kind is fields.Boolean:
         return _boolean(field)
-    if kind in (fields.Date, fields.DateTime):
+    if isinstance(field, fields.Date | fields.DateTime) and kind in (fields.Date, fields.DateTime):
         func = field.SERIALIZATION_FUNCS.get(field.format or field.DEFAULT_FORMAT)
         return None if func is None else (lambda v: None if v is None else func(v))
-    if kind is fields.List:
+    if isinstance(field, fields.List) and kind is fields.List:
         inner = _formatter(field.inner, depth)
         if inner is None:
             return None
         kept = _KEPT.get(type(field.inner))
         return lambda v: None if v is None else [x if type(x) is kept else inner(x) for x in v]
-    if kind is fields.Nested:
+    if isinstance(field, fields.Nested) and kind is fields.Nested:
         nested = field.schema
         one = _compile_one(nested, depth + 1)
         if nested.many or field.many:
