@@ -20,6 +20,13 @@ Each side (this tree, and `--ref`'s code from `git archive`, first on PYTHONPATH
 processes that alternate, `--rounds` each; a process runs `--passes` passes over the mix after
 one warm-up pass; a layer's µs per request is its mean over a pass, the median over all passes.
 The probes themselves cost ~1 µs per layer entered (the same on both sides).
+
+    .venv/bin/python -m bench.http_layers --index /tmp/http-22k --http [--rounds 3] [--seconds 10]
+
+measures instead requests per second through gunicorn (the tree's own gunicorn.conf.py and
+wsgi.py, run from the tree) driven by wrk (`make bench-tools`; bench/wrk.lua, 1 thread,
+4 connections, no Accept-Encoding, as bench.run does), for the API mix and the same searches as
+pages, the two sides alternating, `--rounds` servers each; medians.
 """
 
 from __future__ import annotations
@@ -27,12 +34,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
 import time
+import urllib.request
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -129,17 +138,10 @@ def _subclasses(cls: type) -> list[type]:
     return [sub for direct in cls.__subclasses__() for sub in (direct, *_subclasses(direct))]
 
 
-def _environs(app: Any, paths: list[str], encoding: str) -> list[dict[str, Any]]:
-    """A WSGI environ per path; a page URL the app redirects (not canonical) is followed once."""
-    from werkzeug.test import EnvironBuilder
-
-    def build(path: str) -> dict[str, Any]:
-        headers = {"Accept-Encoding": encoding} if encoding else {}
-        env: dict[str, Any] = EnvironBuilder(path=path, headers=headers).get_environ()
-        return env
-
-    out = []
+def _canonical(app: Any, paths: list[str]) -> list[str]:
+    """The paths, each page URL the app redirects (not canonical) replaced by its target."""
     client = app.test_client()
+    out = []
     for path in paths:
         resp = client.get(path)
         if resp.status_code in (301, 302, 303, 308):
@@ -147,8 +149,18 @@ def _environs(app: Any, paths: list[str], encoding: str) -> list[dict[str, Any]]
             resp = client.get(path)
         if resp.status_code != 200:
             raise SystemExit(f"{path}: status {resp.status_code}")
-        out.append(build(path))
+        out.append(path)
     return out
+
+
+def _environs(app: Any, paths: list[str], encoding: str) -> list[dict[str, Any]]:
+    """A WSGI environ per path (canonical)."""
+    from werkzeug.test import EnvironBuilder
+
+    headers = {"Accept-Encoding": encoding} if encoding else {}
+    return [
+        EnvironBuilder(path=path, headers=headers).get_environ() for path in _canonical(app, paths)
+    ]
 
 
 def _call(app: Any, environ: dict[str, Any]) -> int:
@@ -244,6 +256,91 @@ def _summary(runs: list[dict[str, Any]], target: str) -> dict[str, float]:
     return rows
 
 
+def _serve(code: Path, args: argparse.Namespace, paths: Path, log: Path) -> dict[str, Any]:
+    """Start gunicorn on `code`'s tree, drive it with wrk through `paths`, stop it."""
+    from bench.run import BIN, _free_port, _wrk
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(code),  # before the editable install's finder
+        "TELUSUR_INDEX_DIR": str(args.index),
+        "TELUSUR_BIND": f"127.0.0.1:{port}",
+    }
+    with log.open("a") as err:
+        master = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=code,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                urllib.request.urlopen(url + "/healthz", timeout=60).read()
+                break
+            except OSError:
+                if time.time() > deadline or master.poll() is not None:
+                    raise SystemExit(f"gunicorn did not come up (see {log})") from None
+                time.sleep(0.3)
+        _wrk(url, paths, args.warmup, 10**6, 3)  # every worker opens the index
+        result: dict[str, Any] = _wrk(url, paths, args.seconds, 10**6, 4)
+        return result
+    finally:
+        master.send_signal(signal.SIGTERM)
+        try:
+            master.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            master.kill()
+
+
+def http(codes: dict[str, Path], args: argparse.Namespace, tmp: Path) -> None:
+    """req/s and latency through gunicorn + wrk, the sides alternating; medians printed."""
+    import webui
+    from bench.common import load_mix, to_path
+
+    api = [to_path(item) for item in load_mix()]
+    app = webui.create_app({"INDEX_DIR": args.index})
+    pages = _canonical(app, ["/" + p.removeprefix("/api/search") for p in api])
+    app.extensions["telusur.search"].close()
+    mixes = {"api": api, "page": pages}
+    files = {}
+    for name, paths in mixes.items():
+        files[name] = tmp / f"{name}-paths.txt"
+        files[name].write_text("\n".join(paths) + "\n")
+    runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for _ in range(args.rounds):
+        for target, paths_file in files.items():
+            for side, code in codes.items():
+                res = _serve(code, args, paths_file, tmp / "gunicorn.log")
+                runs.setdefault((target, side), []).append(res)
+                print(
+                    f"{target:<5} {side:<10} {res['rps']:8.1f} req/s  p50 {res['p50_ms']:.2f} ms"
+                    f"  p99 {res['p99_ms']:.2f} ms  non-2xx {res['errors_status']}",
+                    flush=True,
+                )
+    print(f"\nmedians of {args.rounds} runs (wrk {args.seconds} s, 4 connections):")
+    for target in files:
+        row = []
+        for side in codes:
+            r = runs[(target, side)]
+            row.append({k: statistics.median(x[k] for x in r) for k in ("rps", "p50_ms", "p99_ms")})
+            print(
+                f"{target:<5} {side:<10} {row[-1]['rps']:8.1f} req/s  p50 {row[-1]['p50_ms']:.2f}"
+                f" ms  p99 {row[-1]['p99_ms']:.2f} ms"
+            )
+        if len(row) == 2:
+            print(
+                f"{target:<5} ratio {row[1]['rps'] / row[0]['rps']:.2f}× req/s (this tree ÷ "
+                f"{next(iter(codes))})"
+            )
+    if args.json:
+        args.json.write_text(json.dumps({f"{t}/{s}": r for (t, s), r in runs.items()}, indent=1))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--index", type=Path, required=True, help="an index directory (with current)")
@@ -252,6 +349,9 @@ def main() -> None:
     ap.add_argument("--ref", default="main", help="the commit to compare with ('' for none)")
     ap.add_argument("--encoding", default=BROWSER_ENCODING, help="the Accept-Encoding sent")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--http", action="store_true", help="req/s through gunicorn + wrk instead")
+    ap.add_argument("--seconds", type=int, default=10, help="wrk's run (--http)")
+    ap.add_argument("--warmup", type=int, default=3, help="wrk's warm-up run (--http)")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -262,6 +362,9 @@ def main() -> None:
         codes = {"this tree": REPO}
         if args.ref:
             codes = {args.ref: _export(args.ref, Path(tmp)), **codes}
+        if args.http:
+            http(codes, args, Path(tmp))
+            return
         runs: dict[str, list[dict[str, Any]]] = {name: [] for name in codes}
         for _ in range(args.rounds):
             for name, code in codes.items():
