@@ -19,7 +19,9 @@ layer's time excludes the layers inside it), so the rows add up to the total:
 Each side (this tree, and `--ref`'s code from `git archive`, first on PYTHONPATH) runs in fresh
 processes that alternate, `--rounds` each; a process runs `--passes` passes over the mix after
 one warm-up pass; a layer's µs per request is its mean over a pass, the median over all passes.
-The probes themselves cost ~1 µs per layer entered (the same on both sides).
+Layers are timed in the thread's CPU time by default (`--clock cpu`: other processes on a
+shared machine do not count; each probe read costs ~1–2 µs, ~15 layers entered per request, the
+same on both sides), or in elapsed time (`--clock wall`).
 
     .venv/bin/python -m bench.http_layers --index /tmp/http-22k --http [--rounds 3] [--seconds 10]
 
@@ -68,12 +70,13 @@ LAYERS = (
 class Probes:
     """Exclusive timers: a stack of open layers; a layer's time excludes its children's."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.clock = clock
         self.totals: dict[str, float] = defaultdict(float)
         self._stack: list[list[Any]] = []  # [name, start, time spent in children]
 
     def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        stack, totals, clock = self._stack, self.totals, time.perf_counter
+        stack, totals, clock = self._stack, self.totals, self.clock
 
         def timed(*args: Any, **kwargs: Any) -> Any:
             if stack and stack[-1][0] == name:  # re-entered (nested dumps): one region
@@ -175,7 +178,10 @@ def _call(app: Any, environ: dict[str, Any]) -> int:
     return size
 
 
-def worker(index_dir: Path, passes: int, encoding: str) -> dict[str, Any]:
+CLOCKS = {"cpu": time.thread_time, "wall": time.perf_counter}
+
+
+def worker(index_dir: Path, passes: int, encoding: str, clock: str) -> dict[str, Any]:
     """Measure in this process: for the API and the page, µs per request per layer, per pass."""
     import webui
     from bench.common import load_mix, to_path
@@ -187,7 +193,7 @@ def worker(index_dir: Path, passes: int, encoding: str) -> dict[str, Any]:
         "api": _environs(app, api_paths, encoding),
         "page": _environs(app, ["/" + p.removeprefix("/api/search") for p in api_paths], encoding),
     }
-    probes = Probes()
+    probes = Probes(CLOCKS[clock])
     _instrument(app, probes)
     out: dict[str, Any] = {"code": str(Path(webui.__file__).resolve().parents[1])}
     for name, environs in targets.items():
@@ -230,6 +236,8 @@ def _run(code: Path, args: argparse.Namespace) -> dict[str, Any]:
             str(args.passes),
             "--encoding",
             args.encoding,
+            "--clock",
+            args.clock,
         ],
         # This script runs from this tree; the worker puts the measured tree first on sys.path
         # before it imports anything of Telusur's.
@@ -348,6 +356,13 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="processes per side, alternating")
     ap.add_argument("--ref", default="main", help="the commit to compare with ('' for none)")
     ap.add_argument("--encoding", default=BROWSER_ENCODING, help="the Accept-Encoding sent")
+    ap.add_argument(
+        "--clock",
+        choices=sorted(CLOCKS),
+        default="cpu",
+        help="cpu: the thread's CPU time (steady on a busy machine; ~2 µs per probe read); "
+        "wall: elapsed time",
+    )
     ap.add_argument("--json", type=Path, help="also write the results here")
     ap.add_argument("--http", action="store_true", help="req/s through gunicorn + wrk instead")
     ap.add_argument("--seconds", type=int, default=10, help="wrk's run (--http)")
@@ -356,7 +371,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.worker:
         sys.path.insert(0, os.environ.get("HTTP_LAYERS", str(REPO)))
-        print(json.dumps(worker(args.index, args.passes, args.encoding)))
+        print(json.dumps(worker(args.index, args.passes, args.encoding, args.clock)))
         return
     with tempfile.TemporaryDirectory(prefix="http-layers-") as tmp:
         codes = {"this tree": REPO}
