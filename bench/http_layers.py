@@ -28,13 +28,16 @@ same on both sides), or in elapsed time (`--clock wall`).
 measures instead requests per second through gunicorn (the tree's own gunicorn.conf.py and
 wsgi.py, run from the tree) driven by wrk (`make bench-tools`; bench/wrk.lua, 1 thread,
 4 connections, no Accept-Encoding, as bench.run does), for the API mix and the same searches as
-pages, the two sides alternating, `--rounds` servers each; medians.
+pages, the two sides alternating, `--rounds` servers each; medians. It reports also the CPU
+time the workers spent per request (user + system, /proc), which other load on a shared
+machine barely moves, unlike req/s.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import signal
 import statistics
@@ -264,9 +267,19 @@ def _summary(runs: list[dict[str, Any]], target: str) -> dict[str, float]:
     return rows
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of the processes (Linux /proc; clock ticks)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def _serve(code: Path, args: argparse.Namespace, paths: Path, log: Path) -> dict[str, Any]:
     """Start gunicorn on `code`'s tree, drive it with wrk through `paths`, stop it."""
-    from bench.run import BIN, _free_port, _wrk
+    from bench.run import BIN, _children, _free_port, _wrk
 
     port = _free_port()
     env = {
@@ -295,7 +308,12 @@ def _serve(code: Path, args: argparse.Namespace, paths: Path, log: Path) -> dict
                     raise SystemExit(f"gunicorn did not come up (see {log})") from None
                 time.sleep(0.3)
         _wrk(url, paths, args.warmup, 10**6, 3)  # every worker opens the index
+        workers = _children(master.pid)
+        cpu_before = _cpu_seconds(workers)
         result: dict[str, Any] = _wrk(url, paths, args.seconds, 10**6, 4)
+        # The workers' CPU per request: steady where req/s follows the machine's other load.
+        cpu = _cpu_seconds(workers) - cpu_before
+        result["cpu_ms_per_request"] = cpu * 1000 / max(result["requests"], 1)
         return result
     finally:
         master.send_signal(signal.SIGTERM)
@@ -305,13 +323,26 @@ def _serve(code: Path, args: argparse.Namespace, paths: Path, log: Path) -> dict
             master.kill()
 
 
+HTTP_KEYS = ("rps", "p50_ms", "p99_ms", "cpu_ms_per_request")
+
+
+def _line(res: dict[str, Any]) -> str:
+    return (
+        f"{res['rps']:8.1f} req/s  p50 {res['p50_ms']:6.2f} ms  p99 {res['p99_ms']:7.2f} ms  "
+        f"workers' CPU {res['cpu_ms_per_request']:5.2f} ms/request"
+        + (f"  non-2xx {res['errors_status']}" if res.get("errors_status") else "")
+    )
+
+
 def http(codes: dict[str, Path], args: argparse.Namespace, tmp: Path) -> None:
-    """req/s and latency through gunicorn + wrk, the sides alternating; medians printed."""
+    """req/s, latency and the workers' CPU per request through gunicorn + wrk, the sides
+    alternating; medians printed."""
     import webui
     from bench.common import load_mix, to_path
 
     api = [to_path(item) for item in load_mix()]
     app = webui.create_app({"INDEX_DIR": args.index})
+    logging.getLogger("telusur.access").setLevel(logging.WARNING)  # this process's requests
     pages = _canonical(app, ["/" + p.removeprefix("/api/search") for p in api])
     app.extensions["telusur.search"].close()
     mixes = {"api": api, "page": pages}
@@ -325,25 +356,19 @@ def http(codes: dict[str, Path], args: argparse.Namespace, tmp: Path) -> None:
             for side, code in codes.items():
                 res = _serve(code, args, paths_file, tmp / "gunicorn.log")
                 runs.setdefault((target, side), []).append(res)
-                print(
-                    f"{target:<5} {side:<10} {res['rps']:8.1f} req/s  p50 {res['p50_ms']:.2f} ms"
-                    f"  p99 {res['p99_ms']:.2f} ms  non-2xx {res['errors_status']}",
-                    flush=True,
-                )
+                print(f"{target:<5} {side:<10} {_line(res)}", flush=True)
     print(f"\nmedians of {args.rounds} runs (wrk {args.seconds} s, 4 connections):")
     for target in files:
-        row = []
+        rows = {}
         for side in codes:
             r = runs[(target, side)]
-            row.append({k: statistics.median(x[k] for x in r) for k in ("rps", "p50_ms", "p99_ms")})
+            rows[side] = {k: statistics.median(x[k] for x in r) for k in HTTP_KEYS}
+            print(f"{target:<5} {side:<10} {_line(rows[side])}")
+        if len(rows) == 2:
+            old, new = rows.values()
             print(
-                f"{target:<5} {side:<10} {row[-1]['rps']:8.1f} req/s  p50 {row[-1]['p50_ms']:.2f}"
-                f" ms  p99 {row[-1]['p99_ms']:.2f} ms"
-            )
-        if len(row) == 2:
-            print(
-                f"{target:<5} ratio {row[1]['rps'] / row[0]['rps']:.2f}× req/s (this tree ÷ "
-                f"{next(iter(codes))})"
+                f"{target:<5} this tree ÷ {next(iter(codes))}: req/s {new['rps'] / old['rps']:.2f}×,"
+                f" CPU per request {new['cpu_ms_per_request'] / old['cpu_ms_per_request']:.2f}×"
             )
     if args.json:
         args.json.write_text(json.dumps({f"{t}/{s}": r for (t, s), r in runs.items()}, indent=1))
