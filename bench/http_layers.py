@@ -28,7 +28,8 @@ same on both sides), or in elapsed time (`--clock wall`).
 measures instead requests per second through gunicorn (the tree's own gunicorn.conf.py and
 wsgi.py, run from the tree) driven by wrk (`make bench-tools`; bench/wrk.lua, 1 thread,
 4 connections, no Accept-Encoding, as bench.run does), for the API mix and the same searches as
-pages, the two sides alternating, `--rounds` servers each; medians. It reports also the CPU
+pages, the two sides alternating (which goes first alternates too), `--rounds` servers each;
+medians. It reports also the CPU
 time the workers spent per request (user + system, /proc), which other load on a shared
 machine barely moves, unlike req/s.
 """
@@ -351,9 +352,10 @@ def http(codes: dict[str, Path], args: argparse.Namespace, tmp: Path) -> None:
         files[name] = tmp / f"{name}-paths.txt"
         files[name].write_text("\n".join(paths) + "\n")
     runs: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for _ in range(args.rounds):
+    for round_ in range(args.rounds):
         for target, paths_file in files.items():
-            for side, code in codes.items():
+            order = list(codes.items())
+            for side, code in order if round_ % 2 == 0 else order[::-1]:  # who goes first
                 res = _serve(code, args, paths_file, tmp / "gunicorn.log")
                 runs.setdefault((target, side), []).append(res)
                 print(f"{target:<5} {side:<10} {_line(res)}", flush=True)
