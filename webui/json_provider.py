@@ -1,16 +1,17 @@
 """JSON responses encoded by orjson: the same bytes as Flask's provider, several times faster.
 
 Flask's DefaultJSONProvider encodes with the standard library (`json.dumps`, then the str encoded
-again as UTF-8 by the response): ~0.2 ms for a search response. orjson writes UTF-8 bytes at
-once. The output is the same: compact separators, keys in the order given (sorted only when
+again as UTF-8 by the response): ~0.27 ms for a search response, against ~0.035 ms for orjson,
+which writes UTF-8 bytes at once. The output is the same: compact separators, keys in the order given (sorted only when
 `sort_keys` is set), text as UTF-8 rather than \\u escapes, a newline at the end; dates,
 dataclasses and other types go through Flask's own `default` as before.
 
 Where orjson would differ or refuses, the standard library encodes instead, as before: a lone
 surrogate (the response then shows U+FFFD, webui.responses), a non-string key, an integer
 beyond 64 bits, a number type orjson does not know, indented output (debug), ASCII output.
-The one difference left is a float's spelling in exponent form (1e-05 is written 1e-5), the same
-number.
+Two differences are left: a float in exponent form is spelled otherwise (1e-05 is written
+1e-5), the same number; NaN and the infinities would be written null, where the standard library
+writes NaN, which is not JSON (no response holds one: scores and times are finite).
 """
 
 from __future__ import annotations

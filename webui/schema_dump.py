@@ -2,10 +2,11 @@
 
 marshmallow's `Schema.dump` resolves each field's getter, default and formatter anew for every
 object it meets: a search response (10 hits, 8 facet lists of 20 values) is ~480 field calls and
-took ~0.6 ms, more than the JSON encoding. `compile_dump` reads the same declarations once per
+took ~0.85 ms, three times the JSON encoding. `compile_dump` reads the same declarations once per
 schema instance and returns a function that builds the same dict (keys in the same order, the
-same values) with a loop over precomputed (key, getter, formatter) triples. The schema stays the
-one source of truth: the OpenAPI document and the loads are untouched.
+same values) with a loop over precomputed (key, attribute, formatter) entries: ~4× faster
+(bench/http_layers.py). The schema stays the one source of truth: the OpenAPI document and the
+loads are untouched.
 
 Only the field types the response schemas use are compiled, each by its exact class (String,
 Integer, Float, Boolean, Date, DateTime, List, Nested); any other field, a subclass, a field with
