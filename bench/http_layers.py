@@ -27,11 +27,10 @@ same on both sides), or in elapsed time (`--clock wall`).
 
 measures instead requests per second through gunicorn (the tree's own gunicorn.conf.py and
 wsgi.py, run from the tree) driven by wrk (`make bench-tools`; bench/wrk.lua, 1 thread,
-4 connections, no Accept-Encoding, as bench.run does), for the API mix and the same searches as
-pages, the two sides alternating (which goes first alternates too), `--rounds` servers each;
-medians. It reports also the CPU
-time the workers spent per request (user + system, /proc), which other load on a shared
-machine barely moves, unlike req/s.
+4 connections unless --connections, no Accept-Encoding, as bench.run does), for the API mix
+and the same searches as pages, the two sides alternating (which goes first alternates too),
+`--rounds` servers each; medians. It reports also the CPU time the workers spent per request
+(user + system, /proc), which other load on a shared machine barely moves, unlike req/s.
 """
 
 from __future__ import annotations
@@ -311,7 +310,7 @@ def _serve(code: Path, args: argparse.Namespace, paths: Path, log: Path) -> dict
         _wrk(url, paths, args.warmup, 10**6, 3)  # every worker opens the index
         workers = _children(master.pid)
         cpu_before = _cpu_seconds(workers)
-        result: dict[str, Any] = _wrk(url, paths, args.seconds, 10**6, 4)
+        result: dict[str, Any] = _wrk(url, paths, args.seconds, 10**6, args.connections)
         # The workers' CPU per request: steady where req/s follows the machine's other load.
         cpu = _cpu_seconds(workers) - cpu_before
         result["cpu_ms_per_request"] = cpu * 1000 / max(result["requests"], 1)
@@ -359,7 +358,9 @@ def http(codes: dict[str, Path], args: argparse.Namespace, tmp: Path) -> None:
                 res = _serve(code, args, paths_file, tmp / "gunicorn.log")
                 runs.setdefault((target, side), []).append(res)
                 print(f"{target:<5} {side:<10} {_line(res)}", flush=True)
-    print(f"\nmedians of {args.rounds} runs (wrk {args.seconds} s, 4 connections):")
+    print(
+        f"\nmedians of {args.rounds} runs (wrk {args.seconds} s, {args.connections} connections):"
+    )
     for target in files:
         rows = {}
         for side in codes:
@@ -394,6 +395,13 @@ def main() -> None:
     ap.add_argument("--http", action="store_true", help="req/s through gunicorn + wrk instead")
     ap.add_argument("--seconds", type=int, default=10, help="wrk's run (--http)")
     ap.add_argument("--warmup", type=int, default=3, help="wrk's warm-up run (--http)")
+    ap.add_argument(
+        "--connections",
+        type=int,
+        default=4,
+        help="wrk's connections (--http; 4 as bench.run: a keep-alive connection stays on the "
+        "worker that accepted it, so 4 over 3 workers share them unevenly, run to run)",
+    )
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
