@@ -29,11 +29,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from webui import analysis, api, corrections, export, feeds, stories, views
     from webui.compression import register_compression
     from webui.errors import register_error_handlers
+    from webui.json_provider import OrjsonProvider
     from webui.ops import register_ops
     from webui.responses import TelusurResponse
 
     app = Flask(__name__)
     app.response_class = TelusurResponse
+    app.json = OrjsonProvider(app)
     settings = Settings.from_env(index_dir=(config or {}).get("INDEX_DIR"))
     app.config.update(
         API_TITLE="Telusur",
@@ -45,9 +47,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         TELUSUR_SETTINGS=settings,
     )
     app.config.update(config or {})
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False
     # Text as UTF-8, not \u escapes: the response class can then show a lone surrogate as U+FFFD.
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False
 
     # One service per process; it opens the index lazily on the first request.
     configure_stem_exceptions(settings.stem_exceptions_file)  # queries stem as the index did

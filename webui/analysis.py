@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -55,6 +56,7 @@ SERIES_RESPONSE = {
 }
 
 
+@lru_cache(maxsize=8192)  # a results page links each entity value it lists: quoted once
 def entity_page_url(etype: str, name: str) -> str:
     """The page of an entity (any name of it: the page shows its canonical name)."""
     return f"/entitas/{quote(etype, safe='')}/{quote(name, safe='')}"

@@ -11,7 +11,7 @@ from marshmallow import RAISE, ValidationError
 
 from search.models import SearchRequest, SearchResult
 from search.service import SearchService
-from webui.schemas import ApiErrorSchema, ArticleSchema, SearchArgsSchema, SearchResponseSchema
+from webui.schemas import SEARCH_ARGS, ApiErrorSchema, ArticleSchema, SearchResponseSchema
 from webui.story_schemas import StorySchema
 
 blp = Blueprint("api", __name__, url_prefix="/api", description="Search Indonesian news")
@@ -24,7 +24,7 @@ def service() -> SearchService:
 
 @blp.route("/search")
 class SearchResource(MethodView):
-    @blp.arguments(SearchArgsSchema, location="query", unknown=RAISE, error_status_code=400)
+    @blp.arguments(SEARCH_ARGS, location="query", unknown=RAISE, error_status_code=400)
     @blp.response(200, SearchResponseSchema)
     @blp.alt_response(400, schema=ApiErrorSchema, description="Invalid parameters or query")
     @blp.alt_response(503, schema=ApiErrorSchema, description="No index has been built yet")
@@ -38,7 +38,7 @@ class SearchResource(MethodView):
         """
         return service().search(req)
 
-    @blp.arguments(SearchArgsSchema, location="json", unknown=RAISE, error_status_code=400)
+    @blp.arguments(SEARCH_ARGS, location="json", unknown=RAISE, error_status_code=400)
     @blp.response(200, SearchResponseSchema)
     @blp.alt_response(400, schema=ApiErrorSchema, description="Invalid parameters or query")
     @blp.alt_response(503, schema=ApiErrorSchema, description="No index has been built yet")

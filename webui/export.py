@@ -22,7 +22,7 @@ from index_format import facets as registry
 from search.models import ArticleView, SearchRequest
 from webui.api import service
 from webui.filenames import download_name
-from webui.schemas import ApiErrorSchema, SearchArgsSchema
+from webui.schemas import SEARCH_ARGS, ApiErrorSchema
 
 blp = Blueprint("export", __name__, url_prefix="/api", description="Export every matching article")
 
@@ -116,7 +116,7 @@ def _download(body: Iterator[str], mimetype: str, filename: str) -> Response:
 
 @blp.route("/export.csv")
 class CsvExport(MethodView):
-    @blp.arguments(SearchArgsSchema, location="query", unknown=RAISE, error_status_code=400)
+    @blp.arguments(SEARCH_ARGS, location="query", unknown=RAISE, error_status_code=400)
     @blp.response(
         200,
         description="CSV, UTF-8 with a byte order mark; the first row names the columns",
@@ -133,7 +133,7 @@ class CsvExport(MethodView):
 
 @blp.route("/export.jsonl")
 class JsonlExport(MethodView):
-    @blp.arguments(SearchArgsSchema, location="query", unknown=RAISE, error_status_code=400)
+    @blp.arguments(SEARCH_ARGS, location="query", unknown=RAISE, error_status_code=400)
     @blp.response(
         200,
         description="JSON Lines: one article object per line",
