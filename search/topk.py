@@ -77,6 +77,51 @@ def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
     return total
 
 
+def _leading(keys: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array (np.unique without its sort)."""
+    if keys.size < 2:
+        return keys
+    first = np.empty(keys.size, dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    return keys[first]
+
+
+def _within(found: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The values of `found` that `keys` holds, both sorted and distinct (np.intersect1d
+    without sorting both together)."""
+    at = np.searchsorted(keys, found)
+    ok = at < keys.size
+    ok[ok] = keys[at[ok]] == found[ok]
+    return found[ok]
+
+
+def _phrase_starts(
+    fmt: Any, words: list[str], post: dict[str, _Postings], common: np.ndarray
+) -> np.ndarray:
+    """Keys (document's number in `common` << 32) + position of the first word, sorted, for
+    each place where the phrase's words stand one after another.
+
+    The rarest word goes first and each next word decodes the positions of the documents still
+    in the running only: a phrase of common words (`uu kpk`) then reads a few documents'
+    positions, not every document holding all its words."""
+    order = sorted(range(len(words)), key=lambda k: post[words[k]].ids.size)
+    cand = np.arange(common.size, dtype=np.int64)
+    found: np.ndarray | None = None
+    for k in order:
+        p = post[words[k]]
+        counts, flat = p.positions(fmt, np.searchsorted(p.ids, common[cand]))
+        keys = (np.repeat(cand, counts) << 32) + flat - k
+        if keys.size > 1 and not bool((keys[1:] > keys[:-1]).all()):
+            keys = np.unique(keys)  # (positions repeated within a document)
+        found = keys if found is None else _within(found, keys)
+        if found.size == 0:
+            break
+        cand = _leading(found >> 32)
+    assert found is not None
+    return found
+
+
 class ScoreUnsupported(Exception):
     """The query holds something the numpy scorer does not model."""
 
@@ -273,35 +318,19 @@ class TopK:
             if any(p is None for p in got):
                 continue  # Whoosh: a NullMatcher in this segment
             post = dict(zip(distinct, got, strict=True))
-            common = post[distinct[0]].ids
-            for w in distinct[1:]:
-                common = np.intersect1d(common, post[w].ids, assume_unique=True)
+            by_size = sorted((p.ids for p in post.values()), key=len)
+            common = by_size[0]
+            for ids in by_size[1:]:
+                common = _within(common, ids)
             common = common[self.live[common + offset]]
             if common.size == 0:
                 continue
-            # Keys (document, start of phrase): a document holds the phrase where one key is
-            # found for every word.
-            found: np.ndarray | None = None
-            rows: dict[str, np.ndarray] = {}
-            for k, w in enumerate(words):
-                p = post[w]
-                if w not in rows:
-                    rows[w] = np.searchsorted(p.ids, common)
-                counts, flat = p.positions(fmt, rows[w])
-                keys = np.repeat(np.arange(common.size, dtype=np.int64), counts) << 32
-                keys += flat - k
-                keys = np.unique(keys)
-                found = keys if found is None else np.intersect1d(found, keys, assume_unique=True)
-                if found.size == 0:
-                    break
-            if found is None or found.size == 0:
+            found = _phrase_starts(fmt, words, post, common)
+            if found.size == 0:
                 continue
-            hit = np.unique(found >> 32)
-            docs = common[hit]
-            parts = [
-                self._bm25(fieldname, w, docs + offset, post[w].weights[rows[w][hit]])
-                for w in words
-            ]
+            docs = common[_leading(found >> 32)]
+            weights = {w: post[w].weights[np.searchsorted(post[w].ids, docs)] for w in distinct}
+            parts = [self._bm25(fieldname, w, docs + offset, weights[w]) for w in words]
             mask[docs + offset] = True
             score[docs + offset] = _tree_sum(parts)
         return Scored(mask, score)

@@ -165,6 +165,25 @@ def test_phrases_match_and_score_as_whoosh(
     assert scored.exact
 
 
+def test_random_phrases_match_and_score_as_whoosh(svc: SearchService) -> None:
+    """Runs of 2-4 words cut from the articles (so most are found), some with a word twice:
+    the numpy phrase search narrows by its rarest word first and must find every place."""
+    gen = svc._current()
+    rng = random.Random(25)
+    found = 0
+    for _ in range(60):
+        words = rng.choice(_corpus(90, 1) + _corpus(90, 2)).body.rstrip(".").split(" ")
+        k = min(len(words), rng.randint(2, 4))
+        start = rng.randrange(len(words) - k + 1)
+        q = wq.Phrase("exact", words[start : start + k])
+        scored = gen.topk.evaluate(q)
+        whoosh = {h.docnum: h.score for h in gen.searcher.search(q, limit=None)}
+        assert set(np.flatnonzero(scored.mask).tolist()) == set(whoosh), q
+        assert {d: float(scored.score[d]) for d in whoosh} == whoosh, q
+        found += bool(whoosh)
+    assert found > 30  # the phrases were mostly found: the comparison compared something
+
+
 @pytest.mark.parametrize("match", ["most", "any"])
 def test_most_and_any_words_rank_as_the_whoosh_path(
     svc: SearchService, monkeypatch: pytest.MonkeyPatch, match: str
