@@ -370,8 +370,9 @@ class SearchService:
         more, words = gen.matcher.partial(parsed, req, matched)
         if not more.any():
             return None
-        tiers = gen.ranking.tiers(parsed)
-        best = gen.ranking.best_of_most(parsed, more, PARTIAL_HITS, tiers)
+        known = matched.scored.leaves if matched.scored is not None else None
+        tiers = gen.ranking.tiers(parsed, known)
+        best = gen.ranking.best_of_most(parsed, more, PARTIAL_HITS, tiers, known)
         hits = [self._hit(gen, d, s, parsed) for d, s in best]
         return Partial("most", int(more.sum()), words, hits)
 

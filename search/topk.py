@@ -135,10 +135,14 @@ class Scored:
         self.mask = mask
         self.score = score
         # The query's terms and phrases, each Scored (exact), for re-adding in Whoosh's order.
-        self.leaves: dict[tuple[Any, ...], Scored] = {}
+        self.leaves: Leaves = {}
         # Bit for bit Whoosh's score: a leaf, or a sum of two exact parts (a + b rounds the same
         # in either order; three or more parts may be added in another order by Whoosh's tree).
         self.exact = exact
+
+
+# A query's terms ("t", field, text) and phrases ("p", field, words), each evaluated (Scored).
+Leaves = dict[tuple[Any, ...], Scored]
 
 
 class _Postings:
@@ -221,14 +225,19 @@ class TopK:
 
     # -- approximate scores --------------------------------------------------------------
 
-    def evaluate(self, q: Any) -> Scored:
-        """q's matching documents and approximate scores (exact where `Scored.exact`)."""
-        leaves: dict[tuple[Any, ...], Scored] = {}
+    def evaluate(self, q: Any, known: Leaves | None = None) -> Scored:
+        """q's matching documents and approximate scores (exact where `Scored.exact`).
+
+        `known`: the terms and phrases a request already evaluated on this generation (an
+        earlier `Scored.leaves`); they are taken from it, and q's new ones added to it, so a
+        request's later queries (its relaxed query, its names, its words one by one) read
+        each term's postings once."""
+        leaves: Leaves = {} if known is None else known
         out = self._eval(q, leaves)
         out.leaves = leaves
         return out
 
-    def _eval(self, q: Any, leaves: dict[tuple[Any, ...], Scored]) -> Scored:
+    def _eval(self, q: Any, leaves: Leaves) -> Scored:
         if not self.supported:
             raise ScoreUnsupported("weighting")
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
@@ -237,7 +246,10 @@ class TopK:
         if getattr(q, "boost", 1.0) != 1.0:
             raise ScoreUnsupported("boost")
         if isinstance(q, wq.Term):
-            got = leaves[("t", q.fieldname, q.text)] = self._term(q.fieldname, q.text)
+            key = ("t", q.fieldname, q.text)
+            got = leaves.get(key)
+            if got is None:
+                got = leaves[key] = self._term(q.fieldname, q.text)
             return got
         if isinstance(q, (wq.And, wq.Or)) and q.subqueries:
             parts = [self._eval(sq, leaves) for sq in q.subqueries]
@@ -258,7 +270,12 @@ class TopK:
             a, b = self._eval(q.a, leaves), self._eval(q.b, leaves)
             return Scored(a.mask, a.score + np.where(a.mask, b.score, 0.0), a.exact and b.exact)
         if isinstance(q, wq.Phrase):
-            got = leaves[("p", q.fieldname, tuple(q.words))] = self._phrase(q)
+            key = ("p", q.fieldname, tuple(q.words))
+            if q.slop != 1:  # (keyed without the slop: only Phrase's own slop is kept)
+                return self._phrase(q)
+            got = leaves.get(key)
+            if got is None:
+                got = leaves[key] = self._phrase(q)
             return got
         raise ScoreUnsupported(type(q).__name__)
 
@@ -372,9 +389,7 @@ class TopK:
         order = sorted(range(len(docs)), key=lambda i: (-exact[i], int(docs[i])))
         return [(int(docs[i]), exact[i]) for i in order[:k]]
 
-    def tree_scores(
-        self, q: Any, docs: np.ndarray, leaves: dict[tuple[Any, ...], Scored]
-    ) -> list[float]:
+    def tree_scores(self, q: Any, docs: np.ndarray, leaves: Leaves) -> list[float]:
         """Whoosh's score of each of `docs`: the leaves' exact scores added in the order of the
         matcher tree its collector builds in each segment (built, never moved: moving it
         decodes posting blocks again)."""
@@ -447,9 +462,7 @@ def _leaf_key(m: Any) -> tuple[str, str]:
     return fieldname, text.decode("utf-8") if isinstance(text, bytes) else text
 
 
-def _tree(
-    m: Any, docs: np.ndarray, leaves: dict[tuple[Any, ...], Scored]
-) -> tuple[np.ndarray, np.ndarray]:
+def _tree(m: Any, docs: np.ndarray, leaves: Leaves) -> tuple[np.ndarray, np.ndarray]:
     """(matches, score) of a Whoosh matcher tree at `docs` (global numbers), adding the leaves'
     scores exactly as each matcher class's score() does."""
     kind = type(m)

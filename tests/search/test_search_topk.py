@@ -184,6 +184,24 @@ def test_random_phrases_match_and_score_as_whoosh(svc: SearchService) -> None:
     assert found > 30  # the phrases were mostly found: the comparison compared something
 
 
+def test_terms_a_request_evaluated_already_give_the_same_scores(svc: SearchService) -> None:
+    """A request evaluates its query, then its words one by one, its names and its relaxed
+    query, taking the terms and phrases read so far (TopK.evaluate's `known`): each must
+    match and score as evaluated afresh."""
+    gen = svc._current()
+    parsed = svc.parse("hujan deras pompa listrik")
+    known = gen.topk.evaluate(parsed.query).leaves
+    later = [*parsed.required, parsed.relaxed(), wq.Phrase("exact", ["hujan", "deras"])]
+    later += [wq.Phrase("exact", ["hujan", "deras"]), wq.Or([wq.Term("body", "hujan")])]
+    for q in later:
+        fresh = gen.topk.evaluate(q)
+        reused = gen.topk.evaluate(q, known)
+        assert np.array_equal(reused.mask, fresh.mask), q
+        assert np.array_equal(reused.score, fresh.score), q
+        assert reused.mask.any(), q
+    assert ("p", "exact", ("hujan", "deras")) in known  # kept for the request's next queries
+
+
 @pytest.mark.parametrize("match", ["most", "any"])
 def test_most_and_any_words_rank_as_the_whoosh_path(
     svc: SearchService, monkeypatch: pytest.MonkeyPatch, match: str
