@@ -32,7 +32,7 @@ from search.added import epoch
 from search.facets import FacetData, query_mask
 from search.models import SearchRequest
 from search.query import ParsedQuery
-from search.topk import Scored, ScoreUnsupported, TopK
+from search.topk import Leaves, Scored, ScoreUnsupported, TopK
 
 MATCHES = ("all", "most", "any")
 # Below this many all-words articles, the articles most words find are offered apart.
@@ -57,14 +57,15 @@ class Matcher:
         self.topk = topk
         self.facets = facets
 
-    def mask(self, q: wq.Query | None) -> np.ndarray:
-        """The documents matching q (unscored: counting needs no scores)."""
+    def mask(self, q: wq.Query | None, known: Leaves | None = None) -> np.ndarray:
+        """The documents matching q (unscored: counting needs no scores). `known`: the terms
+        the request evaluated already (TopK.evaluate)."""
         if q is None:
             return self.facets.live.copy()
         # Block-wise postings into numpy: broad terms cost microseconds per block, not per
         # hit (the scorer's reading: ids decoded with numpy, phrases from positions).
         try:
-            return self.topk.evaluate(q).mask
+            return self.topk.evaluate(q, known).mask
         except ScoreUnsupported:
             return query_mask(self.searcher, q, self.facets.live)
 
@@ -78,15 +79,17 @@ class Matcher:
         except ScoreUnsupported:
             return None
 
-    def words(self, parsed: ParsedQuery, match: str) -> tuple[np.ndarray, int]:
+    def words(
+        self, parsed: ParsedQuery, match: str, known: Leaves | None = None
+    ) -> tuple[np.ndarray, int]:
         """The documents with enough of the required words for `match`, excluded words left
         out, and how many words that is. any: one. most: as many as it takes to find
         RELAX_BELOW articles, from all but one down to `parsed.min_match`."""
         counts = np.zeros(self.facets.size, dtype=np.int32)
         for clause in parsed.required:
-            counts += self.mask(clause)
+            counts += self.mask(clause, known)
         if parsed.excluded is not None:
-            counts[self.mask(parsed.excluded)] = 0
+            counts[self.mask(parsed.excluded, known)] = 0
         counts[~self.facets.live] = 0
         if match == "any":
             return counts >= 1, 1
@@ -102,7 +105,7 @@ class Matcher:
         base = every
         words = len(parsed.required)
         if req.match != "all" and parsed.relaxable:
-            found, words = self.words(parsed, req.match)
+            found, words = self.words(parsed, req.match, _leaves(scored))
             base = found | every
             strict = every
         filters, warnings = self.filters(req)
@@ -133,7 +136,7 @@ class Matcher:
         if int(matched.final.sum()) >= RELAX_BELOW:
             return empty, 0
         filters, _ = self.filters(req)
-        found, words = self.words(parsed, "most")
+        found, words = self.words(parsed, "most", _leaves(matched.scored))
         return found & _all(filters, self.facets.size) & ~matched.final, words
 
     def filters(self, req: SearchRequest) -> tuple[dict[str, np.ndarray], list[dict[str, str]]]:
@@ -156,6 +159,11 @@ class Matcher:
         if req.since is not None:  # added to the index after it (search.added)
             masks["since"] = fd.added > epoch(req.since)
         return masks, warnings
+
+
+def _leaves(scored: Scored | None) -> Leaves | None:
+    """What the request's evaluation of its query read (None: nothing yet)."""
+    return None if scored is None else scored.leaves
 
 
 def _all(masks: dict[str, np.ndarray], size: int, leave_out: set[str] | None = None) -> np.ndarray:

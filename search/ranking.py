@@ -28,7 +28,7 @@ from whoosh import query as wq
 
 from search.proximity import Proximity
 from search.query import ParsedQuery
-from search.topk import Scored, ScoreUnsupported, TopK, scores_of
+from search.topk import Leaves, Scored, ScoreUnsupported, TopK, scores_of
 
 # Phrase proximity: the best RERANK_DEPTH results are re-ranked by adding PROXIMITY_WEIGHT times
 # the score of each pair of consecutive query words found within PROXIMITY_SLOP positions
@@ -135,7 +135,8 @@ class Ranking:
             sort = "newest"  # nothing to rank by: show the latest first
         if sort != "relevance":
             return self._by_date(final, start, end, sort)
-        tiers = self.tiers(parsed)
+        known = scored.leaves if scored is not None else None
+        tiers = self.tiers(parsed, known)
         if strict is not None:
             return self._relaxed(parsed, final, strict, end, scored, tiers)[start:end]
         if scored is not None:
@@ -171,16 +172,23 @@ class Ranking:
             ranked = self._whoosh(parsed, parsed.query, strict, int(strict.sum()), tiers)
         if len(ranked) < end:
             limit = max(end, RERANK_DEPTH) - len(ranked)
-            ranked += self.best_of_most(parsed, final & ~strict, limit, tiers)
+            known = scored.leaves if scored is not None else None
+            ranked += self.best_of_most(parsed, final & ~strict, limit, tiers, known)
         return ranked
 
     def best_of_most(
-        self, parsed: ParsedQuery, allow: np.ndarray, limit: int, tiers: np.ndarray | None
+        self,
+        parsed: ParsedQuery,
+        allow: np.ndarray,
+        limit: int,
+        tiers: np.ndarray | None,
+        known: Leaves | None = None,
     ) -> Ranked:
-        """The best `limit` of the `allow`ed documents by the most-words query."""
+        """The best `limit` of the `allow`ed documents by the most-words query. `known`: the
+        terms the request evaluated already (TopK.evaluate)."""
         relaxed = parsed.relaxed()
         try:
-            best = self._top(relaxed, self.topk.evaluate(relaxed), allow, limit, tiers)
+            best = self._top(relaxed, self.topk.evaluate(relaxed, known), allow, limit, tiers)
         except ScoreUnsupported:
             return self._whoosh(parsed, relaxed, allow, limit, tiers)
         return rerank_by_proximity(self.searcher, parsed, best, tiers, self.topk)
@@ -222,14 +230,15 @@ class Ranking:
             out += self.topk.top(q, scored, allow & (tiers == t), k - len(out))
         return out
 
-    def tiers(self, parsed: ParsedQuery) -> np.ndarray | None:
-        """Per document, how many of the query's name tiers it reaches (None: no names)."""
+    def tiers(self, parsed: ParsedQuery, known: Leaves | None = None) -> np.ndarray | None:
+        """Per document, how many of the query's name tiers it reaches (None: no names).
+        `known`: the terms and phrases the request evaluated already (TopK.evaluate)."""
         if not parsed.names:
             return None
         tiers = np.zeros(self.topk.size, dtype=np.int32)
         for name in parsed.names:
             try:
-                tiers += self.topk.evaluate(name).mask
+                tiers += self.topk.evaluate(name, known).mask
             except ScoreUnsupported:  # (another weighting): Whoosh finds them
                 tiers[list(self.searcher.docs_for_query(name))] += 1
         return tiers

@@ -242,8 +242,10 @@ class SearchService:
 
     # -- search ---------------------------------------------------------------------------
 
-    def parse(self, text: str) -> ParsedQuery:
-        known, is_name, urls = self._index_facts()
+    def parse(self, text: str, gen: _Generation | None = None) -> ParsedQuery:
+        """`text` parsed with what the index knows (`gen`: the generation the caller holds
+        already, else the current one)."""
+        known, is_name, urls = self._index_facts(gen)
         try:
             return parse_query(
                 text, known=known, synonyms=self.synonyms, is_name=is_name, urls=urls
@@ -254,15 +256,18 @@ class SearchService:
             raise InvalidQuery("invalid_query.too_complex") from e
 
     @_one_at_a_time
-    def _index_facts(self) -> tuple[NameShare | None, IsName | None, bool]:
+    def _index_facts(
+        self, gen: _Generation | None = None
+    ) -> tuple[NameShare | None, IsName | None, bool]:
         """What the parser asks the current generation: the share of a word's articles that
         hold it as a name, whether words are an entity's name (search.names), and whether it
         indexes URLs (an index written before #18 only stores them). Without an index: words
         by their stems, no names."""
-        try:
-            gen = self._current()
-        except IndexUnavailable:
-            return None, None, True
+        if gen is None:
+            try:
+                gen = self._current()
+            except IndexUnavailable:
+                return None, None, True
         schema = gen.searcher.schema
 
         def is_name(words: str) -> bool:
@@ -276,8 +281,12 @@ class SearchService:
     @_one_at_a_time
     def search(self, req: SearchRequest) -> SearchResult:
         started = time.perf_counter()
-        parsed = self.parse(req.q)
-        gen = self._current()
+        try:
+            gen = self._current()
+        except IndexUnavailable:
+            self.parse(req.q)  # an invalid query says so first, as without an index
+            raise
+        parsed = self.parse(req.q, gen)  # (one look at the index directory a request)
         matched = gen.matcher.match(parsed, req)
         final = matched.final
         total = int(final.sum())
@@ -370,8 +379,9 @@ class SearchService:
         more, words = gen.matcher.partial(parsed, req, matched)
         if not more.any():
             return None
-        tiers = gen.ranking.tiers(parsed)
-        best = gen.ranking.best_of_most(parsed, more, PARTIAL_HITS, tiers)
+        known = matched.scored.leaves if matched.scored is not None else None
+        tiers = gen.ranking.tiers(parsed, known)
+        best = gen.ranking.best_of_most(parsed, more, PARTIAL_HITS, tiers, known)
         hits = [self._hit(gen, d, s, parsed) for d, s in best]
         return Partial("most", int(more.sum()), words, hits)
 

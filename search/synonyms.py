@@ -32,6 +32,11 @@ def spelling_key(text: str) -> tuple[str, ...]:
 class SynonymTable:
     groups: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     """Each spelling → every spelling of its concept (itself included)."""
+    longest: int = field(default=0, init=False)
+    """The most words of a spelling (kept by add_group: the parser asks on every query)."""
+
+    def __post_init__(self) -> None:
+        self.longest = max((len(k) for k in self.groups), default=0)
 
     def add_group(self, spellings: list[str]) -> None:
         keys = [k for k in dict.fromkeys(spelling_key(s) for s in spellings) if k]
@@ -43,6 +48,7 @@ class SynonymTable:
         group = tuple(merged)
         for k in group:
             self.groups[k] = group
+        self.longest = max(self.longest, *(len(k) for k in group))
 
     def expansions(self, typed: str) -> list[tuple[str, ...]]:
         """The other spellings of the `typed` words, or [] when the table does not know them."""
@@ -54,7 +60,7 @@ class SynonymTable:
 
     @property
     def max_words(self) -> int:
-        return min(MAX_WORDS, max((len(k) for k in self.groups), default=1))
+        return min(MAX_WORDS, self.longest or 1)
 
 
 def read_synonyms(path: Path, table: SynonymTable | None = None) -> SynonymTable:

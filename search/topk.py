@@ -77,6 +77,51 @@ def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
     return total
 
 
+def _leading(keys: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array (np.unique without its sort)."""
+    if keys.size < 2:
+        return keys
+    first = np.empty(keys.size, dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    return keys[first]
+
+
+def _within(found: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The values of `found` that `keys` holds, both sorted and distinct (np.intersect1d
+    without sorting both together)."""
+    at = np.searchsorted(keys, found)
+    ok = at < keys.size
+    ok[ok] = keys[at[ok]] == found[ok]
+    return found[ok]
+
+
+def _phrase_starts(
+    fmt: Any, words: list[str], post: dict[str, _Postings], common: np.ndarray
+) -> np.ndarray:
+    """Keys (document's number in `common` << 32) + position of the first word, sorted, for
+    each place where the phrase's words stand one after another.
+
+    The rarest word goes first and each next word decodes the positions of the documents still
+    in the running only: a phrase of common words (`uu kpk`) then reads a few documents'
+    positions, not every document holding all its words."""
+    order = sorted(range(len(words)), key=lambda k: post[words[k]].ids.size)
+    cand = np.arange(common.size, dtype=np.int64)
+    found: np.ndarray | None = None
+    for k in order:
+        p = post[words[k]]
+        counts, flat = p.positions(fmt, np.searchsorted(p.ids, common[cand]))
+        keys = (np.repeat(cand, counts) << 32) + flat - k
+        if keys.size > 1 and not bool((keys[1:] > keys[:-1]).all()):
+            keys = np.unique(keys)  # (positions repeated within a document)
+        found = keys if found is None else _within(found, keys)
+        if found.size == 0:
+            break
+        cand = _leading(found >> 32)
+    assert found is not None
+    return found
+
+
 class ScoreUnsupported(Exception):
     """The query holds something the numpy scorer does not model."""
 
@@ -90,10 +135,14 @@ class Scored:
         self.mask = mask
         self.score = score
         # The query's terms and phrases, each Scored (exact), for re-adding in Whoosh's order.
-        self.leaves: dict[tuple[Any, ...], Scored] = {}
+        self.leaves: Leaves = {}
         # Bit for bit Whoosh's score: a leaf, or a sum of two exact parts (a + b rounds the same
         # in either order; three or more parts may be added in another order by Whoosh's tree).
         self.exact = exact
+
+
+# A query's terms ("t", field, text) and phrases ("p", field, words), each evaluated (Scored).
+Leaves = dict[tuple[Any, ...], Scored]
 
 
 class _Postings:
@@ -176,14 +225,19 @@ class TopK:
 
     # -- approximate scores --------------------------------------------------------------
 
-    def evaluate(self, q: Any) -> Scored:
-        """q's matching documents and approximate scores (exact where `Scored.exact`)."""
-        leaves: dict[tuple[Any, ...], Scored] = {}
+    def evaluate(self, q: Any, known: Leaves | None = None) -> Scored:
+        """q's matching documents and approximate scores (exact where `Scored.exact`).
+
+        `known`: the terms and phrases a request already evaluated on this generation (an
+        earlier `Scored.leaves`); they are taken from it, and q's new ones added to it, so a
+        request's later queries (its relaxed query, its names, its words one by one) read
+        each term's postings once."""
+        leaves: Leaves = {} if known is None else known
         out = self._eval(q, leaves)
         out.leaves = leaves
         return out
 
-    def _eval(self, q: Any, leaves: dict[tuple[Any, ...], Scored]) -> Scored:
+    def _eval(self, q: Any, leaves: Leaves) -> Scored:
         if not self.supported:
             raise ScoreUnsupported("weighting")
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
@@ -192,7 +246,10 @@ class TopK:
         if getattr(q, "boost", 1.0) != 1.0:
             raise ScoreUnsupported("boost")
         if isinstance(q, wq.Term):
-            got = leaves[("t", q.fieldname, q.text)] = self._term(q.fieldname, q.text)
+            key = ("t", q.fieldname, q.text)
+            got = leaves.get(key)
+            if got is None:
+                got = leaves[key] = self._term(q.fieldname, q.text)
             return got
         if isinstance(q, (wq.And, wq.Or)) and q.subqueries:
             parts = [self._eval(sq, leaves) for sq in q.subqueries]
@@ -213,7 +270,12 @@ class TopK:
             a, b = self._eval(q.a, leaves), self._eval(q.b, leaves)
             return Scored(a.mask, a.score + np.where(a.mask, b.score, 0.0), a.exact and b.exact)
         if isinstance(q, wq.Phrase):
-            got = leaves[("p", q.fieldname, tuple(q.words))] = self._phrase(q)
+            key = ("p", q.fieldname, tuple(q.words))
+            if q.slop != 1:  # (keyed without the slop: only Phrase's own slop is kept)
+                return self._phrase(q)
+            got = leaves.get(key)
+            if got is None:
+                got = leaves[key] = self._phrase(q)
             return got
         raise ScoreUnsupported(type(q).__name__)
 
@@ -273,35 +335,19 @@ class TopK:
             if any(p is None for p in got):
                 continue  # Whoosh: a NullMatcher in this segment
             post = dict(zip(distinct, got, strict=True))
-            common = post[distinct[0]].ids
-            for w in distinct[1:]:
-                common = np.intersect1d(common, post[w].ids, assume_unique=True)
+            by_size = sorted((p.ids for p in post.values()), key=len)
+            common = by_size[0]
+            for ids in by_size[1:]:
+                common = _within(common, ids)
             common = common[self.live[common + offset]]
             if common.size == 0:
                 continue
-            # Keys (document, start of phrase): a document holds the phrase where one key is
-            # found for every word.
-            found: np.ndarray | None = None
-            rows: dict[str, np.ndarray] = {}
-            for k, w in enumerate(words):
-                p = post[w]
-                if w not in rows:
-                    rows[w] = np.searchsorted(p.ids, common)
-                counts, flat = p.positions(fmt, rows[w])
-                keys = np.repeat(np.arange(common.size, dtype=np.int64), counts) << 32
-                keys += flat - k
-                keys = np.unique(keys)
-                found = keys if found is None else np.intersect1d(found, keys, assume_unique=True)
-                if found.size == 0:
-                    break
-            if found is None or found.size == 0:
+            found = _phrase_starts(fmt, words, post, common)
+            if found.size == 0:
                 continue
-            hit = np.unique(found >> 32)
-            docs = common[hit]
-            parts = [
-                self._bm25(fieldname, w, docs + offset, post[w].weights[rows[w][hit]])
-                for w in words
-            ]
+            docs = common[_leading(found >> 32)]
+            weights = {w: post[w].weights[np.searchsorted(post[w].ids, docs)] for w in distinct}
+            parts = [self._bm25(fieldname, w, docs + offset, weights[w]) for w in words]
             mask[docs + offset] = True
             score[docs + offset] = _tree_sum(parts)
         return Scored(mask, score)
@@ -343,9 +389,7 @@ class TopK:
         order = sorted(range(len(docs)), key=lambda i: (-exact[i], int(docs[i])))
         return [(int(docs[i]), exact[i]) for i in order[:k]]
 
-    def tree_scores(
-        self, q: Any, docs: np.ndarray, leaves: dict[tuple[Any, ...], Scored]
-    ) -> list[float]:
+    def tree_scores(self, q: Any, docs: np.ndarray, leaves: Leaves) -> list[float]:
         """Whoosh's score of each of `docs`: the leaves' exact scores added in the order of the
         matcher tree its collector builds in each segment (built, never moved: moving it
         decodes posting blocks again)."""
@@ -418,9 +462,7 @@ def _leaf_key(m: Any) -> tuple[str, str]:
     return fieldname, text.decode("utf-8") if isinstance(text, bytes) else text
 
 
-def _tree(
-    m: Any, docs: np.ndarray, leaves: dict[tuple[Any, ...], Scored]
-) -> tuple[np.ndarray, np.ndarray]:
+def _tree(m: Any, docs: np.ndarray, leaves: Leaves) -> tuple[np.ndarray, np.ndarray]:
     """(matches, score) of a Whoosh matcher tree at `docs` (global numbers), adding the leaves'
     scores exactly as each matcher class's score() does."""
     kind = type(m)

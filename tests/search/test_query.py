@@ -134,6 +134,15 @@ def test_users_extend_the_synonym_table(tmp_path: Path) -> None:
     assert not read_synonyms(path).expansions("KPK")
 
 
+def test_a_users_spelling_longer_than_the_builtin_ones_is_recognised(tmp_path: Path) -> None:
+    path = tmp_path / "mine.tsv"
+    longest = "badan koordinasi nasional penanggulangan bencana alam kabupaten"  # 7 words
+    path.write_text(f"BKNPBAK\t{longest}\n", encoding="utf-8")
+    table = load_synonyms(path)
+    assert texts(parse_query(longest, synonyms=table).query) >= {"bknpbak"}
+    assert "bknpbak" not in texts(parse_query(longest).query)
+
+
 @pytest.mark.parametrize("q", ['"upaya kudeta', "(a b", "a b)", "*", "banj*"])
 def test_syntax_errors_say_what_is_wrong(q: str) -> None:
     with pytest.raises(QuerySyntaxError):

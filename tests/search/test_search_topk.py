@@ -165,6 +165,43 @@ def test_phrases_match_and_score_as_whoosh(
     assert scored.exact
 
 
+def test_random_phrases_match_and_score_as_whoosh(svc: SearchService) -> None:
+    """Runs of 2-4 words cut from the articles (so most are found), some with a word twice:
+    the numpy phrase search narrows by its rarest word first and must find every place."""
+    gen = svc._current()
+    rng = random.Random(25)
+    found = 0
+    for _ in range(60):
+        words = rng.choice(_corpus(90, 1) + _corpus(90, 2)).body.rstrip(".").split(" ")
+        k = min(len(words), rng.randint(2, 4))
+        start = rng.randrange(len(words) - k + 1)
+        q = wq.Phrase("exact", words[start : start + k])
+        scored = gen.topk.evaluate(q)
+        whoosh = {h.docnum: h.score for h in gen.searcher.search(q, limit=None)}
+        assert set(np.flatnonzero(scored.mask).tolist()) == set(whoosh), q
+        assert {d: float(scored.score[d]) for d in whoosh} == whoosh, q
+        found += bool(whoosh)
+    assert found > 30  # the phrases were mostly found: the comparison compared something
+
+
+def test_terms_a_request_evaluated_already_give_the_same_scores(svc: SearchService) -> None:
+    """A request evaluates its query, then its words one by one, its names and its relaxed
+    query, taking the terms and phrases read so far (TopK.evaluate's `known`): each must
+    match and score as evaluated afresh."""
+    gen = svc._current()
+    parsed = svc.parse("hujan deras pompa listrik")
+    known = gen.topk.evaluate(parsed.query).leaves
+    later = [*parsed.required, parsed.relaxed(), wq.Phrase("exact", ["hujan", "deras"])]
+    later += [wq.Phrase("exact", ["hujan", "deras"]), wq.Or([wq.Term("body", "hujan")])]
+    for q in later:
+        fresh = gen.topk.evaluate(q)
+        reused = gen.topk.evaluate(q, known)
+        assert np.array_equal(reused.mask, fresh.mask), q
+        assert np.array_equal(reused.score, fresh.score), q
+        assert reused.mask.any(), q
+    assert ("p", "exact", ("hujan", "deras")) in known  # kept for the request's next queries
+
+
 @pytest.mark.parametrize("match", ["most", "any"])
 def test_most_and_any_words_rank_as_the_whoosh_path(
     svc: SearchService, monkeypatch: pytest.MonkeyPatch, match: str

@@ -192,6 +192,11 @@ def test_missing_index_is_reported(tmp_path: Path) -> None:
         SearchService(tmp_path / "kosong").search(SearchRequest(q="banjir"))
 
 
+def test_an_invalid_query_says_so_before_a_missing_index(tmp_path: Path) -> None:
+    with pytest.raises(InvalidQuery):
+        SearchService(tmp_path / "kosong").search(SearchRequest(q='"kutip tanpa pasangan'))
+
+
 def test_a_new_generation_is_picked_up_without_restart(tmp_path: Path) -> None:
     index_dir = tmp_path / "ix"
     write_index(index_dir, [article("old", "Lama", "banjir")])
