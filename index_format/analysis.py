@@ -342,12 +342,10 @@ def stemmed_analyzer() -> Any:
 def _sentences(text: str) -> Iterator[tuple[list[str], list[bool] | None]]:
     """Each sentence's words, and which of them carry NAME_MARK (None: none do)."""
     has_marks = NAME_MARK in text
-    sent_start = 0
-    for sentence_end in [*(m.end() for m in _SENTENCE_BREAK.finditer(text)), len(text)]:
-        if sentence_end <= sent_start:
-            continue
-        words = _MARKED_TOKEN.findall(text, sent_start, sentence_end)
-        sent_start = sentence_end
+    # No token holds a break's characters, so the pieces between breaks (re.split, in C) hold
+    # the same tokens as the sentences with their breaks.
+    for sentence in _SENTENCE_BREAK.split(text):
+        words = _MARKED_TOKEN.findall(sentence)
         if not words:
             continue
         if has_marks:
