@@ -3,22 +3,38 @@ to change speed only must pass this.
 
     python -m bench.same_index INDEX_DIR_A INDEX_DIR_B
 
-Compared by article id (docnums depend on which worker wrote which chunk): every stored field,
-every term of every field with its postings (id, frequency, weight, positions), field lengths,
-the stories file (signature and story per id), and, byte for byte, the derived files when both
-builds put the documents in the same order (build both on one core, e.g. `taskset -c 0`, to
-compare those too). Prints the first differences; exits 1 when there is any.
+Compared by article id (docnums depend on which worker wrote which chunk): every stored field
+but `added` (the build's clock when a record has no earlier index), every term of every field
+with its postings (id, frequency, weight, positions), field lengths, the stories file
+(signature and story per id), and the derived files (JSON parsed, others byte for byte) when
+both builds put the documents in the same order: build both on one core (`taskset -c 0`) to
+compare those too. Prints the first differences; exits 1 when there is any.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from index_format.generations import current_path, open_index
 from index_format.stories import load_stories
+
+CLOCK_FIELDS = {"added"}  # when the build ran, not what the archive holds
+CLOCK_FILES = {"facets-added.npy"}  # the same, as a derived file
+
+
+def _derived_content(f: Path) -> Any:
+    """A derived file's content: JSON parsed (key order follows set order, which changes from
+    run to run; a manifest's segment names are random), anything else as its bytes' hash."""
+    if f.suffix != ".json":
+        return hashlib.sha256(f.read_bytes()).hexdigest()
+    data = json.loads(f.read_text())
+    if isinstance(data, dict):
+        data.pop("segments", None)
+    return data
 
 
 def _postings_digest(reader: Any, fieldname: str, term: bytes, ids: list[str]) -> str:
@@ -43,7 +59,7 @@ def snapshot(index_dir: Path) -> dict[str, Any]:
         stored: dict[str, dict[str, Any]] = {}
         for docnum, fields in reader.iter_docs():
             ids[docnum] = fields["id"]
-            stored[fields["id"]] = fields
+            stored[fields["id"]] = {k: v for k, v in fields.items() if k not in CLOCK_FIELDS}
         lengths = {
             (ids[d], name): reader.doc_field_length(d, name)
             for name in reader.schema.scorable_names()
@@ -63,9 +79,9 @@ def snapshot(index_dir: Path) -> dict[str, Any]:
             )
         }
     derived = {
-        str(f.relative_to(path)): hashlib.sha256(f.read_bytes()).hexdigest()
+        str(f.relative_to(path)): _derived_content(f)
         for f in sorted((path / "derived").rglob("*"))
-        if f.is_file()
+        if f.is_file() and f.name not in CLOCK_FILES
     }
     order = ids
     return {
@@ -83,8 +99,12 @@ def differences(a: dict[str, Any], b: dict[str, Any], limit: int = 10) -> list[s
     for part in ("stored", "lengths", "terms", "stories"):
         x, y = a[part], b[part]
         for key in sorted(set(x) | set(y), key=repr):
-            if x.get(key) != y.get(key):
-                out.append(f"{part} {key!r}: {x.get(key)!r:.200} != {y.get(key)!r:.200}")
+            u, v = x.get(key), y.get(key)
+            if u != v:
+                if isinstance(u, dict) and isinstance(v, dict):
+                    names = sorted(k for k in set(u) | set(v) if u.get(k) != v.get(k))
+                    u, v = ({k: d.get(k) for k in names} for d in (u, v))
+                out.append(f"{part} {key!r}: {u!r:.300} != {v!r:.300}")
                 if len(out) >= limit:
                     return out
     if a["order"] == b["order"] and a["derived"] != b["derived"]:
