@@ -21,9 +21,9 @@ from lxml.html import HtmlElement
 
 from indexer.dates import parse_date, safe_date
 
-# trafilatura and htmldate are imported where a page is read (0.2 s of CPU that a rebuild of
-# JSON Lines or text never needs). They log every page they find too short or undated; the build report
-# says what matters, once per article.
+# trafilatura and htmldate are imported where a page is read (0.1 s of CPU that a rebuild of
+# JSON Lines or text never needs). They log every page they find too short or undated; the
+# build report says what matters, once per article.
 for _name in ("trafilatura", "htmldate", "courlan"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
 
