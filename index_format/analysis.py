@@ -20,7 +20,7 @@ The query side (search.query) applies the same rules with `is_name_candidate` an
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -273,12 +273,22 @@ def mark_names(text: str, names: Iterable[str]) -> str:
     it. The indexer passes the entity names tagged in the article; the marks never reach the
     stored text (see indexer.document.to_document).
     """
-    words = {
+    return mark_words(text, name_words(names))
+
+
+def name_words(names: Iterable[str]) -> frozenset[str]:
+    """The words of `names` that `mark_names` marks: capitalised, and changed by the stemmer.
+    An article's title and body share them: the indexer finds them once (`mark_words`)."""
+    return frozenset(
         w
         for name in names
         for w in _TOKEN.findall(name)
         if _capitalised(w) and stem(w.lower()) != w.lower()
-    }
+    )
+
+
+def mark_words(text: str, words: Collection[str]) -> str:
+    """`mark_names` for the words `name_words` found."""
     if not words:
         return text
     # Each word's occurrences found with str.find, kept where they are a whole token: cheaper
@@ -332,12 +342,10 @@ def stemmed_analyzer() -> Any:
 def _sentences(text: str) -> Iterator[tuple[list[str], list[bool] | None]]:
     """Each sentence's words, and which of them carry NAME_MARK (None: none do)."""
     has_marks = NAME_MARK in text
-    sent_start = 0
-    for sentence_end in [*(m.end() for m in _SENTENCE_BREAK.finditer(text)), len(text)]:
-        if sentence_end <= sent_start:
-            continue
-        words = _MARKED_TOKEN.findall(text, sent_start, sentence_end)
-        sent_start = sentence_end
+    # No token holds a break's characters, so the pieces between breaks (re.split, in C) hold
+    # the same tokens as the sentences with their breaks.
+    for sentence in _SENTENCE_BREAK.split(text):
+        words = _MARKED_TOKEN.findall(sentence)
         if not words:
             continue
         if has_marks:

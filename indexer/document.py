@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from index_format import facets
-from index_format.analysis import mark_names
+from index_format.analysis import mark_words, name_words
 from index_format.schema import encode_facets, facet_value, facet_values, url_key
 from indexer.models import Article
 
@@ -40,7 +40,7 @@ def to_document(article: Article) -> dict[str, Any]:
     values = facet_values_of(article)
     # Words of the tagged entities stay unstemmed in title and body (index_format.analysis):
     # the marked text is indexed, the original stored.
-    names = [n for f in facets.entity_names() for n in values[f]]
+    words = name_words(n for f in facets.entity_names() for n in values[f])
     variants = [
         (facet, facet_value(written), facet_value(canonical))
         for facet, written, canonical in article.variants
@@ -49,9 +49,9 @@ def to_document(article: Article) -> dict[str, Any]:
         "id": article.id,
         "url": url_key(article.url) if article.url else None,  # indexed; stored as written
         "_stored_url": article.url,
-        "title": mark_names(article.title, names),
+        "title": mark_words(article.title, words),
         "_stored_title": article.title,
-        "body": mark_names(article.body, names),
+        "body": mark_words(article.body, words),
         "_stored_body": article.body,
         "exact": f"{article.title}\n{article.body}",
         "date_source": article.date_source,
