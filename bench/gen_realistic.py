@@ -33,6 +33,7 @@ reading back what it wrote, which costs about as long again as writing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import math
@@ -40,13 +41,13 @@ import random
 import re
 import sys
 import time
-from collections import Counter, defaultdict
 from bisect import bisect
+from collections import Counter, defaultdict
 from collections.abc import Iterator
-from itertools import accumulate
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,11 @@ from index_format.stemmer import sastrawi_words
 NEWS = Path(__file__).resolve().parents[2] / "shared" / "data" / "news-clickid.jsonl.gz"
 # Rewrites of a real word into a new form made before, tried per article: new words recur.
 REUSES = 1
+# Heaps' law is fitted from this many articles on (and held from there): below, the curve
+# is not a power law yet.
+FIT_FROM = 1000
+# New words written into one article at most (~1 a article is needed at 220k, ~0.5 at 2.2M).
+MAX_NEW = 10
 ARTICLES_PER_YEAR = 220_000  # CLICK-ID's ~600 articles a day, from nine outlets
 TOKEN = re.compile(TOKEN_PATTERN)
 # CLICK-ID joins a body's paragraphs with a comma right after the sentence's end.
@@ -88,7 +94,20 @@ ORG = re.compile(rf"\b({ORG_HEADS})\s+({_NAME})")
 _NASAL = (("bfv", "m", False), ("p", "m", True), ("dcjz", "n", False), ("t", "n", True))
 _NASAL2 = (("ghaiueoq", "ng", False), ("k", "ng", True), ("s", "ny", True))
 _PREFIXES = ("", "meN", "ber", "di", "ter", "peN", "ke", "se", "memper", "diper", "per")
-_SUFFIXES = ("", "kan", "an", "i", "nya", "kannya", "annya", "inya", "lah", "kah", "pun", "ku")
+_SUFFIXES: tuple[str, ...] = (
+    "",
+    "kan",
+    "an",
+    "i",
+    "nya",
+    "kannya",
+    "annya",
+    "inya",
+    "lah",
+    "kah",
+    "pun",
+    "ku",
+)
 _SUFFIXES += ("mu", "kanlah", "nyalah", "kanku", "kanmu")
 PATTERNS = [(p, s) for p in _PREFIXES for s in _SUFFIXES if p or s] + [("", "-R"), ("ber", "-R")]
 
@@ -129,6 +148,7 @@ class HeapsFit:
     beta: float
     tokens_per_article: float
     max_residual: float  # largest |log V - log fit| over the fitted points
+    from_tokens: int  # the fit's first point: below it Heaps' law is not held (nor fitted)
 
     def vocabulary(self, tokens: float) -> float:
         return self.k * tokens**self.beta
@@ -185,13 +205,9 @@ def find_names(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _roots(records: list[dict[str, Any]]) -> dict[str, str]:
+def _roots(words: dict[str, int], dictionary: set[str]) -> dict[str, str]:
     """word → its root, for CLICK-ID's words whose stem is a root of Sastrawi's dictionary that
     CLICK-ID also holds (a word whose stem is not in the dictionary takes no affix back)."""
-    words: set[str] = set()
-    for rec in records:
-        words.update(TOKEN.findall(f"{rec.get('title') or ''} {rec.get('body') or ''}".lower()))
-    dictionary = set(sastrawi_words())
     roots: dict[str, str] = {}
     for w in words:
         if len(w) >= 4 and w.isascii() and w.isalpha() and w not in STOPWORDS:
@@ -205,51 +221,55 @@ def load_corpus(path: Path = NEWS, seed: int = 0) -> Corpus:
     with gzip.open(path, "rt", encoding="utf-8") as f:
         records = [json.loads(line) for line in f if line.strip()]
     words: dict[str, int] = {}
-    roots = _roots(records)
     units: list[Paragraph] = []
     paragraphs: list[list[int]] = []
     token_counts: list[int] = []
-    seen_words: list[list[str]] = []
+    article_words: list[set[str]] = []
+    unit_words: list[set[str]] = []
     for rec in records:
         texts = [rec.get("title") or ""]
         texts += [p for p in PARAGRAPH_BREAK.split(rec.get("body") or "") if p.strip()]
         mine = []
-        article_words: list[str] = []
+        mine_words: set[str] = set()
+        tokens = 0
         for text in texts:
             toks = TOKEN.findall(text.lower())
-            article_words += toks
+            tokens += len(toks)
             distinct = set(toks)
+            mine_words |= distinct
+            unit_words.append(distinct)
             ids = np.fromiter(
                 (words.setdefault(w, len(words)) for w in distinct), np.int32, len(distinct)
             )
             mine.append(len(units))
             esc = json.dumps(text, ensure_ascii=False)[1:-1]
-            cands = sorted(w for w in distinct if w in roots)
-            units.append(Paragraph(esc, ids, len(toks), cands, find_names(text)))
+            units.append(Paragraph(esc, ids, len(toks), [], find_names(text)))
         paragraphs.append(mine)
-        token_counts.append(len(article_words))
-        seen_words.append(article_words)
+        token_counts.append(tokens)
+        article_words.append(mine_words)
+    dictionary = set(sastrawi_words())
+    roots = _roots(words, dictionary)
+    for unit, distinct in zip(units, unit_words, strict=True):
+        unit.candidates = sorted(w for w in distinct if w in roots)
     # Heaps' law on CLICK-ID in a seeded random order (the file is grouped by outlet).
     order = list(range(len(records)))
     random.Random(seed).shuffle(order)
-    distinct: set[str] = set()
+    vocabulary: set[str] = set()
     tokens = 0
     points = []
     for i, r in enumerate(order, 1):
-        distinct.update(seen_words[r])
+        vocabulary |= article_words[r]
         tokens += token_counts[r]
-        if i >= 1000 and (i & (i - 1) == 0 or i % 1000 == 0 or i == len(order)):
-            points.append((tokens, len(distinct)))
+        if i >= FIT_FROM and (i & (i - 1) == 0 or i % 1000 == 0 or i == len(order)):
+            points.append((tokens, len(vocabulary)))
     k, beta, residual = fit_heaps(points)
-    fit = HeapsFit(k, beta, tokens / len(records), residual)
+    fit = HeapsFit(k, beta, tokens / len(records), residual, points[0][0])
     by_outlet: dict[str, list[int]] = defaultdict(list)
-    weekdays = Counter()
+    weekdays: Counter[int] = Counter()
     for i, rec in enumerate(records):
         by_outlet[rec.get("outlet") or ""].append(i)
-        try:
+        with contextlib.suppress(ValueError):
             weekdays[date.fromisoformat((rec.get("published") or "")[:10]).weekday()] += 1
-        except ValueError:
-            pass
     total = sum(weekdays.values()) or 1
     meta = []
     for rec in records:
@@ -269,12 +289,15 @@ def load_corpus(path: Path = NEWS, seed: int = 0) -> Corpus:
         meta,
         [weekdays[d] / total for d in range(7)],
     )
-    _name_parts(corpus)
+    _name_parts(corpus, dictionary)
     return corpus
 
 
-def _name_parts(corpus: Corpus) -> None:
-    first, last, places = set(), set(), set()
+def _name_parts(corpus: Corpus, dictionary: set[str]) -> None:
+    """The parts new names are made of. A person's part must not be a word of Sastrawi's
+    dictionary nor part of a place or organisation: "Menteri Energi", "Wali Kota Pontianak"
+    match the person patterns too."""
+    first, last, places, others = set(), set(), set(), set()
     orgs: dict[str, set[str]] = defaultdict(set)
     for unit in corpus.units:
         for kind, name in unit.names:
@@ -287,8 +310,13 @@ def _name_parts(corpus: Corpus) -> None:
                 places.update(parts)
             else:
                 orgs[kind].add(name)
-    corpus.person_first = sorted(first)
-    corpus.person_last = sorted(last)
+                others.update(parts)
+
+    def personal(part: str) -> bool:
+        return part.lower() not in dictionary and part not in places and part not in others
+
+    corpus.person_first = sorted(filter(personal, first))
+    corpus.person_last = sorted(filter(personal, last))
     corpus.place_parts = sorted(places)
     corpus.org_tails = {k: sorted(v) for k, v in sorted(orgs.items())}
 
@@ -336,6 +364,7 @@ class NewNames:
         self.rng = rng
         self.made: dict[str, list[str]] = defaultdict(list)
         self.distinct: set[str] = set()
+        self.new_words = 0  # places written as one new word ("Tanjung" + "pinang")
 
     def replacement(self, kind: str, name: str) -> str:
         pool = self.made[kind]
@@ -358,17 +387,23 @@ class NewNames:
             return " ".join([rng.choice(c.person_first), *middle, rng.choice(c.person_last)])
         if kind in c.org_tails:
             tails = c.org_tails[kind]
-            a, b = rng.choice(tails).split(), rng.choice(tails).split()
-            return " ".join(a[:1] + b[1:] if len(b) > 1 else a[:1] + b)
-        a, b = rng.choice(c.place_parts), rng.choice(c.place_parts)
-        return f"{a} {b}" if rng.random() < 0.5 else a + b.lower()
+            head, tail = rng.choice(tails).split(), rng.choice(tails).split()
+            return " ".join(head[:1] + tail[1:] if len(tail) > 1 else head[:1] + tail)
+        one, two = rng.choice(c.place_parts), rng.choice(c.place_parts)
+        if rng.random() < 0.7:
+            return f"{one} {two}"
+        word = one + two.lower()
+        if word.lower() not in c.words and word not in self.distinct:
+            self.new_words += 1
+        return word
 
 
 def day_counts(
-    n: int, end: date, years: int, growth: float, weekday: list[float], rng: random.Random
+    n: int, end: date, days: int, growth: float, weekday: list[float], rng: random.Random
 ) -> Iterator[tuple[date, int]]:
-    """Articles per day summing to n: CLICK-ID's weekday shares, growth a year, noise."""
-    days = max(1, round(365.25 * years))
+    """Articles per day over `days` days up to `end`, summing to n: CLICK-ID's weekday shares,
+    growing `growth` a year, with day-to-day noise."""
+    days = max(1, days)
     weights = []
     for i in range(days):
         d = end - timedelta(days=days - 1 - i)
@@ -448,8 +483,11 @@ class Generator:
                 seen[fresh] = True
                 st.real_words += len(fresh)
         # New words for the shortfall against Heaps' law, then a few reuses of new words.
-        short = int(c.fit.vocabulary(st.tokens)) - st.real_words - st.new_words
-        for _ in range(min(short, 40)):
+        short = 0
+        if st.tokens >= c.fit.from_tokens:
+            have = st.real_words + st.new_words + self.names.new_words
+            short = int(c.fit.vocabulary(st.tokens)) - have
+        for _ in range(min(short, MAX_NEW)):
             if self._mutate(paras, texts, new=True):
                 st.new_words += 1
         if st.new_words:
@@ -518,6 +556,7 @@ def generate(
     end: date = date(2026, 10, 31),
     years: int | None = None,
     growth: float = 0.08,
+    days: int | None = None,
 ) -> tuple[Generator, Corpus]:
     """Write `articles` realistic articles to `out` (.jsonl.gz); returns the generator (stats)."""
     corpus = corpus or load_corpus()
@@ -533,8 +572,9 @@ def generate(
     ):
         pending = None
         batch: list[str] = []
+        span = days or round(365.25 * years)
         for day, count in day_counts(
-            articles, end, years, growth, corpus.weekday_share, random.Random(seed + 3)
+            articles, end, span, growth, corpus.weekday_share, random.Random(seed + 3)
         ):
             for _ in range(count):
                 batch.append(gen.article(i, day))
@@ -574,6 +614,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--years", type=int, default=None, help="default: 1 per 220k, 1 to 10")
     ap.add_argument("--end", type=date.fromisoformat, default=date(2026, 10, 31))
+    ap.add_argument("--days", type=int, default=None, help="the span in days (overrides --years)")
     ap.add_argument("--growth", type=float, default=0.08, help="yearly growth of the volume")
     ap.add_argument("--no-measure", action="store_true", help="do not read the output back")
     args = ap.parse_args(argv)
@@ -588,15 +629,21 @@ def main(argv: list[str] | None = None) -> None:
     )
     for n in (21_938, 220_000, 2_200_000):
         print(f"  predicted vocabulary at {n:>9,} articles: {fit.at_articles(n):>11,.0f}")
-    gen, _ = generate(args.out, args.articles, args.seed, corpus, args.end, args.years, args.growth)
+    gen, _ = generate(
+        args.out, args.articles, args.seed, corpus, args.end, args.years, args.growth, args.days
+    )
     st = gen.stats
     print(
         f"Wrote {st.articles:,} articles to {args.out} in {st.seconds:.1f} s "
-        f"({st.articles / st.seconds:,.0f} articles/s; loading CLICK-ID took {load_s:.1f} s)"
+        f"({st.articles / st.seconds:,.0f} articles/s; its thread's CPU "
+        f"{st.cpu_seconds * 1e6 / st.articles:.0f} µs per article; loading CLICK-ID took "
+        f"{load_s:.1f} s)"
     )
     print(
-        f"  tokens {st.tokens:,}; vocabulary tracked {st.real_words + st.new_words:,} "
-        f"(CLICK-ID words {st.real_words:,}, new affixed forms {st.new_words:,}, "
+        f"  tokens {st.tokens:,}; vocabulary tracked "
+        f"{st.real_words + st.new_words + gen.names.new_words:,} (CLICK-ID words "
+        f"{st.real_words:,}, new place names {gen.names.new_words:,}, new affixed forms "
+        f"{st.new_words:,}, "
         f"reused {st.reused_words:,}); fit predicts {fit.vocabulary(st.tokens):,.0f}"
     )
     print(

@@ -22,12 +22,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bench import open_time
-from bench.common import BENCH
 from bench.gen_corpus import replicate
 from bench.run import (
     BIN,
@@ -66,11 +65,9 @@ def archive_of(scale: str, work: Path) -> Path:
     tmp = path.with_suffix(".tmp")
     if kind == "realistic":
         log(f"{scale}: generating {n:,} realistic articles")
+        gen = ["-m", "bench.gen_realistic", str(tmp), "--articles", str(n)]
         subprocess.run(
-            [sys.executable, "-m", "bench.gen_realistic", str(tmp), "--articles", str(n)]
-            + ["--seed", str(GEN_SEED), "--no-measure"],
-            check=True,
-            cwd=REPO,
+            [sys.executable, *gen, "--seed", str(GEN_SEED), "--no-measure"], check=True, cwd=REPO
         )
     else:
         log(f"{scale}: replicating CLICK-ID 10×")
@@ -97,8 +94,98 @@ def part_build(scale: str, work: Path) -> dict[str, Any]:
     return out
 
 
+def part_search(work: Path, passes: int, starts: int) -> dict[str, Any]:
+    """The query mix through SearchService (bench.latency: all facets, 10 snippets), and a
+    worker's start (bench.open_time's child, `starts` fresh processes, medians)."""
+    index = work / "index"
+    out = latency("ours", index, work, passes)
+    out.pop("per_query_ms", None)
+    out.pop("totals", None)
+    runs = [open_time.run_child(index, REPO) for _ in range(starts)]
+    start = {k: round(statistics.median(r[k] for r in runs), 1) for k in runs[0] if k != "code"}
+    # From the worker's first import to its first answer (the interpreter's own start aside).
+    start["first_answer_ms"] = round(
+        statistics.median(r["import_ms"] + r["open_ms"] + r["first_ms"] for r in runs), 1
+    )
+    out["worker_start"] = {**start, "runs": starts}
+    return out
+
+
+def part_http(work: Path, seconds: int) -> dict[str, Any]:
+    """req/s through gunicorn (the repo's config), driven by wrk with the query mix."""
+    return http("wsgi:app", {"TELUSUR_INDEX_DIR": str(work / "index")}, work, seconds, 20)
+
+
+def part_update(work: Path) -> dict[str, Any]:
+    """`telusur update-index` with UPDATE_ARTICLES new realistic articles, dated the day after
+    the archive's last: seconds from its start until a worker that had the index open finds the
+    last of them."""
+    from search.errors import ArticleNotFound
+    from search.service import SearchService
+
+    index = work / "index"
+    svc = SearchService(index)
+    svc.warm()
+    before = svc.stats()
+    runs = len(list(work.glob("update-*.jsonl.gz")))
+    seed = 1000 + runs  # new articles at each run (the same ones again would be unchanged)
+    batch = work / f"update-{runs}.jsonl.gz"
+    day = (before["max_date"] or date.today()) + timedelta(days=1)
+    gen = [str(batch), "--articles", str(UPDATE_ARTICLES), "--seed", str(seed), "--no-measure"]
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.gen_realistic",
+            *gen,
+            "--end",
+            day.isoformat(),
+            "--days",
+            "1",
+        ],
+        check=True,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+    )
+    last = f"g{seed}-{UPDATE_ARTICLES - 1:08d}"
+    cmd = [str(BIN / "telusur"), "update-index", "--index-dir", str(index), str(batch)]
+    m_out = work / "m-update.json"
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.measure", str(m_out), "--", *cmd], cwd=REPO
+    )
+    searchable = None
+    while True:
+        exited = proc.poll() is not None  # before the look: a published index is then seen
+        try:
+            svc.article(last)
+            searchable = time.perf_counter() - t0
+            break
+        except ArticleNotFound:
+            if exited:
+                break
+            time.sleep(0.2)
+    proc.wait()
+    res = json.loads(m_out.read_text())
+    if res["rc"] != 0:
+        raise SystemExit(f"update-index failed:\n{res['stdout']}\n{res['stderr']}")
+    after = svc.stats()
+    return {
+        "articles_before": before["articles"],
+        "added": after["articles"] - before["articles"],
+        "searchable_s": None if searchable is None else round(searchable, 2),
+        "command_s": res["seconds"],
+        "cpu_s": res["cpu_seconds"],
+        "peak_rss_mb": res["peak_rss_mb"],
+        "summary": res["stdout"].strip().splitlines()[-1:],
+    }
+
+
 PART_FUNCS: dict[str, Callable[[str, Path, argparse.Namespace], dict[str, Any]]] = {
     "build": lambda scale, work, args: part_build(scale, work),
+    "search": lambda scale, work, args: part_search(work, args.passes, args.starts),
+    "http": lambda scale, work, args: part_http(work, args.http_seconds),
+    "update": lambda scale, work, args: part_update(work),
 }
 
 
@@ -128,8 +215,66 @@ def save(root: Path) -> None:
     print(table)
 
 
+# label, issue #23's target, part, key (a dotted path into the part's JSON)
+ROWS: list[tuple[str, str, str, str]] = [
+    ("articles indexed", "", "build", "indexed"),
+    ("rebuild, articles/s (tagging incl.)", "≥ 1,000", "build", "articles_per_s"),
+    ("rebuild, CPU ms per article (all processes)", "", "build", "cpu_ms_per_article"),
+    ("rebuild, peak RSS of largest process (MB)", "≤ 2,048", "build", "peak_rss_mb"),
+    ("index size ÷ raw text", "≤ 1.3", "build", "index_vs_raw"),
+    ("… of which open-time files (derived/)", "", "build", "derived_vs_raw"),
+    ("search p50 (ms)", "≤ 30 (2.2M)", "search", "p50"),
+    ("search p95 (ms)", "≤ 150 (2.2M)", "search", "p95"),
+    ("search p99 (ms)", "", "search", "p99"),
+    ("search process private RSS (RssAnon, MB)", "", "search", "rss_anon_mb"),
+    ("worker start: first answer (ms)", "< 1,000", "search", "worker_start.first_answer_ms"),
+    ("… of which open (warm(), ms)", "", "search", "worker_start.open_ms"),
+    ("worker private RSS after 3 answers (MB)", "≤ 300", "search", "worker_start.rss_anon_mb"),
+    ("HTTP req/s", "≥ 150 (220k), ≥ 80 (2.2M)", "http", "rps"),
+    ("HTTP p50 / p99 (ms)", "", "http", "p50_ms|p99_ms"),
+    ("HTTP worker private RSS (RssAnon, MB)", "≤ 300", "http", "worker_rss_anon_mb"),
+    ("update 1,000 articles: searchable after (s)", "≤ 30 (2.2M)", "update", "searchable_s"),
+    ("… update-index command (s) / peak RSS (MB)", "", "update", "command_s|peak_rss_mb"),
+]
+
+
+def _cell(part: dict[str, Any] | None, key: str) -> str:
+    if part is None:
+        return "–"
+    shown = []
+    for one in key.split("|"):
+        value: Any = part
+        for step in one.split("."):
+            value = value.get(step) if isinstance(value, dict) else None
+        shown.append(
+            "–" if value is None else f"{value:,}" if isinstance(value, int) else str(value)
+        )
+    return " / ".join(shown)
+
+
 def markdown(results: dict[str, dict[str, Any]]) -> str:
-    return json.dumps(results, indent=1)
+    scales = list(results)
+    lines = [
+        "| measure | target | " + " | ".join(f"{s} ({SCALES[s][1]})" for s in scales) + " |",
+        "|---|---|" + "---:|" * len(scales),
+    ]
+    for label, target, part, key in ROWS:
+        cells = [_cell(results[s].get(part), key) for s in scales]
+        lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
+    lines.append("")
+    for s in scales:
+        when = ", ".join(
+            f"{part} {got['started']} ({got['git']})" for part, got in results[s].items()
+        )
+        lines.append(f"- {s}: {when}.")
+    lines.append(
+        "\nSearch: bench.latency (median of the passes per query, percentiles over the mix); "
+        "worker start: bench.open_time's child in fresh processes, medians (import + warm() + "
+        "first query `banjir`); HTTP: wrk -t1 -c4 through gunicorn.conf.py; update: "
+        "`telusur update-index` of 1,000 new realistic articles, timed until an open "
+        "SearchService finds the last one. Machine: 2 cores shared with other work."
+    )
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
@@ -137,6 +282,9 @@ def main() -> None:
     ap.add_argument("--scale", choices=list(SCALES), action="append", default=[])
     ap.add_argument("--part", choices=[*PARTS, "all"], default="all")
     ap.add_argument("--workdir", type=Path, default=WORKDIR)
+    ap.add_argument("--passes", type=int, default=3, help="measured passes of the query mix")
+    ap.add_argument("--starts", type=int, default=3, help="fresh worker starts to time")
+    ap.add_argument("--http-seconds", type=int, default=20)
     ap.add_argument("--report", action="store_true", help="only write the table")
     args = ap.parse_args()
     for scale in args.scale:
