@@ -365,6 +365,7 @@ class NewNames:
         self.made: dict[str, list[str]] = defaultdict(list)
         self.distinct: set[str] = set()
         self.new_words = 0  # places written as one new word ("Tanjung" + "pinang")
+        self.fresh: list[str] = []  # names made since the generator last looked
 
     def replacement(self, kind: str, name: str) -> str:
         pool = self.made[kind]
@@ -377,6 +378,7 @@ class NewNames:
         if made not in self.distinct:
             self.distinct.add(made)
             pool.append(made)
+            self.fresh.append(made)
         return made
 
     def compose(self, kind: str, name: str) -> str:
@@ -502,6 +504,8 @@ class Generator:
                 new = self.names.replacement(kind, name)
                 old = name if kind == "person" else f"{kind} {name}"
                 new = new if kind == "person" else f"{kind} {new}"
+                if self.names.fresh:
+                    self._count_words(self.names.fresh)
                 title = title.replace(old, new)
                 body = body.replace(old, new)
                 st.names_replaced += 1
@@ -513,6 +517,16 @@ class Generator:
             f'"title": "{title}", "outlet": {outlet_json}, "published": "{day.isoformat()}", '
             f'"category": {category_json}, "body": "{body}"}}'
         )
+
+    def _count_words(self, names: list[str]) -> None:
+        """A new name's parts are CLICK-ID words, perhaps not written yet: count them."""
+        for name in names:
+            for w in TOKEN.findall(name.lower()):
+                at = self.c.words.get(w)
+                if at is not None and not self.seen[at]:
+                    self.seen[at] = True
+                    self.stats.real_words += 1
+        names.clear()
 
     def _mutate(self, paras: list[Paragraph], texts: list[str], new: bool) -> bool:
         """Rewrite one real word of the article into a form of its root: a new one (a few
