@@ -59,6 +59,8 @@ from index_format.stemmer import sastrawi_words
 NEWS = Path(__file__).resolve().parents[2] / "shared" / "data" / "news-clickid.jsonl.gz"
 # Rewrites of a real word into a new form made before, tried per article: new words recur.
 REUSES = 1
+# The share of an article's paragraphs (past its first) taken from other articles of its outlet.
+MIX = 0.5
 # Heaps' law is fitted from this many articles on (and held from there): below, the curve
 # is not a power law yet.
 FIT_FROM = 1000
@@ -466,16 +468,22 @@ class Generator:
         base = self._next_base(outlet)
         own = c.paragraphs[base]
         pool = c.by_outlet[outlet]
+        st = self.stats
+        # Paragraphs of other articles bring more new words than an article's own (another
+        # topic): mix only where the curve holds (past its first point) and the vocabulary is
+        # under it.
+        have = st.real_words + st.new_words + self.names.new_words
+        held = st.tokens >= c.fit.from_tokens
+        mix = MIX if held and have < c.fit.vocabulary(st.tokens) else 0.0
         units = own[:2]
         for p in own[2:]:
-            if rnd() < 0.5:
+            if rnd() >= mix:
                 units.append(p)
             else:
                 other = c.paragraphs[pool[int(rnd() * len(pool))]]
                 units.append(other[1 + int(rnd() * (len(other) - 1))] if len(other) > 1 else p)
         paras = [c.units[u] for u in units]
         texts = [unit.text for unit in paras]
-        st = self.stats
         used, seen = self.used, self.seen
         for u, unit in zip(units, paras, strict=True):
             st.tokens += unit.tokens
@@ -581,7 +589,7 @@ def generate(
     i = 0
     with (
         open(out, "wb") as raw,
-        gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1, mtime=0) as gz,
+        gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=1, mtime=0) as gz,
         ThreadPoolExecutor(1) as pool,  # zlib lets go of the GIL: compress on the other core
     ):
         pending = None

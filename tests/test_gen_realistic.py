@@ -46,10 +46,11 @@ def words(rec: dict[str, Any]) -> list[str]:
 def test_vocabulary_follows_the_fitted_curve(
     corpus: gr.Corpus, written: tuple[gr.Generator, list[dict[str, Any]]]
 ) -> None:
-    # The tolerance: the fit's own largest residual on CLICK-ID (~3%), plus 2% for what the
-    # generator's count does not see (a replaced name's words may leave the text, a composed
-    # name's words enter it).
-    tolerance = corpus.fit.max_residual + 0.02
+    # The tolerance: the fit's own largest residual on CLICK-ID (~3%: below CLICK-ID's size the
+    # text is CLICK-ID's own, as far from the power law as CLICK-ID is), plus 3% for the rare
+    # CLICK-ID words that composed names bring in early (+4.8% in all at 2,000 articles with
+    # seed 3, -0.2% at 30,000).
+    tolerance = corpus.fit.max_residual + 0.03
     _, recs = written
     seen: set[str] = set()
     tokens = 0
