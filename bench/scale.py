@@ -177,7 +177,7 @@ def part_update(work: Path) -> dict[str, Any]:
         "command_s": res["seconds"],
         "cpu_s": res["cpu_seconds"],
         "peak_rss_mb": res["peak_rss_mb"],
-        "summary": res["stdout"].strip().splitlines()[-1:],
+        "summary": [x for x in res["stdout"].splitlines() if x.startswith("Added")],
     }
 
 
