@@ -293,11 +293,12 @@ def main() -> None:
         for part in PARTS if args.part == "all" else (args.part,):
             log(f"{scale}: {part}")
             started = datetime.now()
-            res = PART_FUNCS[part](scale, work, args)
-            res["started"] = started.isoformat(timespec="seconds")
-            res["git"] = subprocess.run(
+            git = subprocess.run(
                 ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO
             ).stdout.strip()
+            res = PART_FUNCS[part](scale, work, args)
+            res["started"] = started.isoformat(timespec="seconds")
+            res["git"] = git  # the code that ran (HEAD may move during a long build)
             (work / f"{part}.json").write_text(json.dumps(res, indent=1) + "\n")
             log(f"{scale}: {part}: {json.dumps(res)[:400]}")
     save(args.workdir)
