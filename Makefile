@@ -84,6 +84,12 @@ bench-peers: install $(VENV)/.bench-installed
 	@/usr/bin/python3 -c 'import xapian' 2>/dev/null || ($(SUDO) apt-get update && $(SUDO) apt-get install -y python3-xapian) || echo "python3-xapian unavailable: Xapian skipped"
 	$(BIN)/python -m bench.peers $(PEERS_ARGS)
 
+# Issue #23's scales (bench/scale.py): 22k, 220k of the realistic archive (bench/gen_realistic.py)
+# and the 10x copy; 2.2M runs in parts: python -m bench.scale --scale 2.2M --part build|search|...
+.PHONY: bench-scale
+bench-scale: install bench-tools
+	$(BIN)/python -m bench.scale --scale 22k --scale 220k --scale copy-220k
+
 # Ranking quality on FacQA (../shared/data/facqa-train.csv): MRR@10 and Recall@10 through
 # SearchService, against plain BM25 + Sastrawi with OR semantics. Skips when the file is absent.
 .PHONY: eval-search
