@@ -161,7 +161,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"unlabelled values (counted wrong): {len(report['unlabelled'])}")
         for q, facet, value in report["unlabelled"][:40]:
             print(f"  {q}\t{facet}\t{value}")
-    out = REPO / "bench" / "results" / f"{datetime.now():%Y-%m-%d}-eval-facets.json"
+    suffix = (
+        "" if args.queries == QUERIES else f"-{args.queries.stem.removeprefix('facet_queries_')}"
+    )
+    out = REPO / "bench" / "results" / f"{datetime.now():%Y-%m-%d}-eval-facets{suffix}.json"
     out.write_text(json.dumps({"top": args.top, **report}, ensure_ascii=False, indent=1) + "\n")
     print(f"→ {out.relative_to(REPO)}")
     return 0
