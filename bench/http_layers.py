@@ -43,10 +43,8 @@ import signal
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-import urllib.request
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -217,15 +215,6 @@ def worker(index_dir: Path, passes: int, encoding: str, clock: str) -> dict[str,
     return out
 
 
-def _export(ref: str, dest: Path) -> Path:
-    archive = dest / "code.tar"
-    with archive.open("wb") as out:
-        subprocess.run(["git", "-C", str(REPO), "archive", ref], stdout=out, check=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(dest / "code", filter="data")
-    return dest / "code"
-
-
 def _run(code: Path, args: argparse.Namespace) -> dict[str, Any]:
     proc = subprocess.run(
         [
@@ -279,7 +268,7 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 def _serve(code: Path, args: argparse.Namespace, paths: Path, log: Path) -> dict[str, Any]:
     """Start gunicorn on `code`'s tree, drive it with wrk through `paths`, stop it."""
-    from bench.run import BIN, _children, _free_port, _wrk
+    from bench.run import BIN, _children, _free_port, _wrk, wait_served
 
     port = _free_port()
     env = {
@@ -298,15 +287,7 @@ def _serve(code: Path, args: argparse.Namespace, paths: Path, log: Path) -> dict
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                urllib.request.urlopen(url + "/healthz", timeout=60).read()
-                break
-            except OSError:
-                if time.time() > deadline or master.poll() is not None:
-                    raise SystemExit(f"gunicorn did not come up (see {log})") from None
-                time.sleep(0.3)
+        wait_served(url + "/healthz", master, 120, f" (see {log})")
         _wrk(url, paths, args.warmup, 10**6, 3)  # every worker opens the index
         workers = _children(master.pid)
         cpu_before = _cpu_seconds(workers)
@@ -411,7 +392,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="http-layers-") as tmp:
         codes = {"this tree": REPO}
         if args.ref:
-            codes = {args.ref: _export(args.ref, Path(tmp)), **codes}
+            from bench.open_time import export
+
+            codes = {args.ref: export(args.ref, Path(tmp)), **codes}
         if args.http:
             http(codes, args, Path(tmp))
             return

@@ -213,6 +213,19 @@ def _wrk(url: str, paths: Path, seconds: int, max_requests: int, conns: int) -> 
     return res
 
 
+def wait_served(url: str, master: subprocess.Popen[bytes], seconds: float, log: str = "") -> None:
+    """Wait until `url` answers (gunicorn `master` up and a worker serving), or exit saying so."""
+    deadline = time.time() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=seconds).read()
+            return
+        except OSError:
+            if time.time() > deadline or master.poll() is not None:
+                raise SystemExit(f"gunicorn did not come up{log}") from None
+            time.sleep(0.5)
+
+
 def http(app: str, env: dict[str, str], work: Path, seconds: int, warmup: int) -> dict[str, Any]:
     """Serve `app` with gunicorn (the repo's config) and drive it with wrk from another process."""
     port = _free_port()
@@ -227,15 +240,7 @@ def http(app: str, env: dict[str, str], work: Path, seconds: int, warmup: int) -
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + 300
-        while True:
-            try:
-                urllib.request.urlopen(url + "/api/search?q=banjir", timeout=300).read()
-                break
-            except OSError:
-                if time.time() > deadline or master.poll() is not None:
-                    raise SystemExit("gunicorn did not come up") from None
-                time.sleep(0.5)
+        wait_served(url + "/api/search?q=banjir", master, 300)
         _wrk(url, paths, warmup, 10**6, 3)  # every worker opens its index generation
         res = _wrk(url, paths, seconds, 10**6, 4)
         workers = _children(master.pid)
