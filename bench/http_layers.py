@@ -39,7 +39,6 @@ import argparse
 import json
 import logging
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -268,7 +267,7 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 def _serve(code: Path, args: argparse.Namespace, paths: Path, log: Path) -> dict[str, Any]:
     """Start gunicorn on `code`'s tree, drive it with wrk through `paths`, stop it."""
-    from bench.run import BIN, _children, _free_port, _wrk, wait_served
+    from bench.run import BIN, _children, _free_port, _wrk, stop_served, wait_served
 
     port = _free_port()
     env = {
@@ -297,11 +296,7 @@ def _serve(code: Path, args: argparse.Namespace, paths: Path, log: Path) -> dict
         result["cpu_ms_per_request"] = cpu * 1000 / max(result["requests"], 1)
         return result
     finally:
-        master.send_signal(signal.SIGTERM)
-        try:
-            master.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            master.kill()
+        stop_served(master)
 
 
 HTTP_KEYS = ("rps", "p50_ms", "p99_ms", "cpu_ms_per_request")

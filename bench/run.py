@@ -213,6 +213,15 @@ def _wrk(url: str, paths: Path, seconds: int, max_requests: int, conns: int) -> 
     return res
 
 
+def stop_served(master: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn `master` (and so its workers), killing it after 30 s."""
+    master.send_signal(signal.SIGTERM)
+    try:
+        master.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        master.kill()
+
+
 def wait_served(url: str, master: subprocess.Popen[bytes], seconds: float, log: str = "") -> None:
     """Wait until `url` answers (gunicorn `master` up and a worker serving), or exit saying so."""
     deadline = time.time() + seconds
@@ -251,11 +260,7 @@ def http(app: str, env: dict[str, str], work: Path, seconds: int, warmup: int) -
         )
         return res
     finally:
-        master.send_signal(signal.SIGTERM)
-        try:
-            master.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            master.kill()
+        stop_served(master)
 
 
 # -- one scale ----------------------------------------------------------------------------
