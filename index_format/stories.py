@@ -25,7 +25,6 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -65,18 +64,33 @@ def _same(value: int) -> int:
     return value
 
 
-@functools.cache
-def minhash() -> tuple[Any, np.ndarray, np.ndarray, Any]:
-    """datasketch's MinHash for the signatures: (its prototype, the permutations' a and b,
-    its MurmurHash3 finalizer). Imported on first use: datasketch imports scipy (0.5 to 1 s),
-    which search, and commands that make no signature, never need. The build loads it before
-    forking its workers (indexer.pipeline)."""
-    from datasketch import MinHash
-    from datasketch.minhash import _fmix
+# datasketch's MinHash(num_perm=NUM_PERM, scheme="affine32") with its default seed, computed here
+# with numpy as datasketch computes it: importing datasketch imports scipy (0.35 s of CPU, and
+# memory, in every build and every update). tests/stories hold the two equal, value for value.
+_SEED = 1
+_FMIX32 = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
+# (bands, rows per band) datasketch's MinHashLSH chooses for LSH_THRESHOLD and NUM_PERM (a test
+# asks it).
+LSH_BANDS = (32, 4)
 
-    proto = MinHash(num_perm=NUM_PERM, hashfunc=_same, scheme="affine32")
-    a, b = (np.asarray(p, dtype=np.uint32) for p in proto.permutations)
-    return proto, a, b, _fmix
+
+@functools.cache
+def permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutations' a (odd) and b, as datasketch's MinHash draws them."""
+    gen = np.random.RandomState(_SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def fmix32(h: np.ndarray) -> np.ndarray:
+    """The MurmurHash3 finalizer on uint32 values (wrapping multiplication)."""
+    s1, m1, s2, m2, s3 = _FMIX32
+    h = h ^ (h >> s1)
+    h = h * m1
+    h = h ^ (h >> s2)
+    h = h * m2
+    return h ^ (h >> s3)
 
 
 # Punctuation and symbols separate words, as \w+ would: ASCII and the common Unicode ones.
@@ -119,8 +133,8 @@ def signature(text: str) -> np.ndarray:
     hashes = shingle_hashes(text)
     if hashes.size < MIN_SHINGLES:
         return _EMPTY.copy()
-    _, a, b, fmix = minhash()
-    mixed = fmix(hashes.reshape(-1, 1), 32)
+    a, b = permutations()
+    mixed = fmix32(hashes.reshape(-1, 1))
     return ((mixed * a + b).min(axis=0) & _SIG_MASK).astype(SIG_DTYPE)
 
 
@@ -129,7 +143,9 @@ def reference_signature(text: str) -> np.ndarray:
     hashes = shingle_hashes(text)
     if hashes.size < MIN_SHINGLES:
         return _EMPTY.copy()
-    m = minhash()[0].copy()
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=NUM_PERM, hashfunc=_same, scheme="affine32")
     m.update_batch(hashes.tolist())
     return (np.asarray(m.hashvalues) & _SIG_MASK).astype(SIG_DTYPE)
 
@@ -144,8 +160,10 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 @functools.cache
 def lsh_bands(threshold: float = LSH_THRESHOLD) -> tuple[int, int]:
     """(bands, rows per band) that datasketch's MinHashLSH chooses for `threshold` and
-    NUM_PERM (the fewest false positives and negatives, weighted alike). A table read from
-    its file has them already (StoryTable.bands): a delete needs no datasketch."""
+    NUM_PERM (the fewest false positives and negatives, weighted alike); LSH_BANDS for
+    LSH_THRESHOLD, without importing it."""
+    if threshold == LSH_THRESHOLD:
+        return LSH_BANDS
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)

@@ -34,7 +34,7 @@ from whoosh.writing import SegmentWriter
 
 from index_format.codec import PackedCodec
 from index_format.pool import build_writer
-from index_format.stories import StoryTable, minhash
+from index_format.stories import StoryTable, permutations
 from indexer.date_evidence import ArchiveDates
 from indexer.models import RawRecord, Skipped
 from indexer.prepare import prepare_article, prepare_documents
@@ -238,7 +238,7 @@ def _die_with_parent(parent: int) -> None:
 
 def _warm_up() -> None:
     """Load the tagger, aliases, stemmer and MinHash once in the parent, before forking."""
-    minhash()
+    permutations()
     probe = RawRecord(
         doc_id="warm-up",
         source="<warm-up>",

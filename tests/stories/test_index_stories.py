@@ -7,12 +7,19 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index_format.generations import current_path
 from index_format.stories import (
+    LSH_BANDS,
+    LSH_THRESHOLD,
+    NUM_PERM,
     StoryTable,
+    fmix32,
     load_stories,
+    lsh_bands,
+    permutations,
     reference_signature,
     signature,
     similarity,
@@ -74,6 +81,31 @@ def test_a_short_body_joins_nothing() -> None:
 def test_signature_is_datasketch_minhash(body: str) -> None:
     # The vectorised signature equals datasketch's own MinHash.update_batch of the shingles.
     assert (signature(body) == reference_signature(body)).all()
+
+
+def test_the_permutations_and_bands_are_datasketchs() -> None:
+    # Computed without importing datasketch (it imports scipy), held equal to it here.
+    from datasketch import MinHash, MinHashLSH
+    from datasketch.minhash import _fmix
+
+    proto = MinHash(num_perm=NUM_PERM, scheme="affine32")
+    a, b = permutations()
+    assert (a == proto.permutations[0]).all() and (b == proto.permutations[1]).all()
+    values = np.random.default_rng(7).integers(0, 1 << 32, 10_000, dtype=np.uint32)
+    assert (fmix32(values) == _fmix(values, 32)).all()
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    assert lsh_bands() == LSH_BANDS == (lsh.b, lsh.r)
+
+
+def test_signatures_need_no_datasketch() -> None:
+    code = (
+        "import sys; from index_format.stories import signature, lsh_bands; "
+        "from tests.stories.corpus import ORIGINAL; "
+        "assert signature(ORIGINAL.body).any() and lsh_bands(); "
+        "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
 def test_a_rebuild_replays_stories_changed_while_it_ran(tmp_path: Path) -> None:
