@@ -5,29 +5,18 @@ years offered are the years present, and the timeline zooms into September 2019.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
-
 import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
 from tests.conftest import NEWS, SEEDS
 from tests.test_counts_clickid import kazakhstan  # noqa: F401 (the module's index, built again)
+from tests.webui.pages import qs, soup_of
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not NEWS.exists() or not SEEDS.exists(), reason="needs ../shared"),
 ]
-
-
-def soup_of(client: FlaskClient, url: str) -> BeautifulSoup:
-    resp = client.get(url)
-    assert resp.status_code == 200
-    return BeautifulSoup(resp.get_data(as_text=True), "html.parser")
-
-
-def qs(url: str) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(url).query)
 
 
 def total(soup: BeautifulSoup) -> int:

@@ -5,24 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
 from search.models import FacetValue
+from tests.webui.pages import qs, soup_of
 from webui.timeline import bars, bucket_range
-
-
-def soup_of(client: FlaskClient, url: str, status: int = 200) -> BeautifulSoup:
-    resp = client.get(url)
-    assert resp.status_code == status, resp.get_data(as_text=True)[:500]
-    return BeautifulSoup(resp.get_data(as_text=True), "html.parser")
-
-
-def qs(url: str) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(url).query)
 
 
 def boxes(soup: BeautifulSoup, facet: str) -> dict[str, tuple[bool, str]]:

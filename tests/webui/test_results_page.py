@@ -7,13 +7,13 @@ from __future__ import annotations
 import gzip
 import re
 from datetime import date
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 
 from tests.conftest import article
+from tests.webui.pages import qs, soup_of
 from webui import create_app
 from webui.filenames import download_name, slug
 from webui.timeline_labels import short_label, span_label
@@ -43,16 +43,6 @@ def years_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     index_dir = tmp_path_factory.mktemp("years") / "index"
     write_index(index_dir, docs)
     return create_app({"INDEX_DIR": index_dir, "TESTING": True}).test_client()
-
-
-def soup_of(client: FlaskClient, url: str, status: int = 200) -> BeautifulSoup:
-    resp = client.get(url)
-    assert resp.status_code == status, resp.get_data(as_text=True)[:500]
-    return BeautifulSoup(resp.get_data(as_text=True), "html.parser")
-
-
-def qs(url: str) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(url).query)
 
 
 # -- compression ----------------------------------------------------------------------------
