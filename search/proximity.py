@@ -8,7 +8,7 @@ searched for the candidates once, and only the candidates' positions are decoded
 
 Whoosh's Phrase with a slop is SpanNear2(ordered=True, mindist=1) over the words' Term matchers:
 a document matches where b stands 1 to `slop` positions after a, and scores as its
-IntersectionMatcher, a's BM25F score plus b's; TopK._bm25 computes each the way Whoosh does,
+IntersectionMatcher, a's BM25F score plus b's; TopK.bm25 computes each the way Whoosh does,
 bit for bit (tests/search/test_ranking_proximity.py holds the two equal).
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from index_format.codec.postings import V_POS
 from index_format.codec.varints import decode_varints
-from search.topk import ScoreUnsupported, TopK, _segment_postings
+from search.topk import ScoreUnsupported, TopK, segment_postings
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ class Proximity:
     def _read(self, fieldname: str, text: str) -> _Held | None:
         rows, values, counts, weights = [], [], [], []
         for sub, offset, first, last in self.segments:
-            post = _segment_postings(sub, fieldname, text)
+            post = segment_postings(sub, fieldname, text)
             if post is None:
                 continue
             packed = post.packed
@@ -113,4 +113,4 @@ class Proximity:
         before[1:] = total[np.cumsum(count)[:-1] - 1]
         keys = np.repeat((held << 32) - before, count) + total
         tf = np.concatenate(weights) if len(weights) > 1 else weights[0]
-        return _Held(held, keys, self.topk._bm25(fieldname, text, self.docs[held], tf))
+        return _Held(held, keys, self.topk.bm25(fieldname, text, self.docs[held], tf))

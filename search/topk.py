@@ -182,7 +182,7 @@ class _Postings:
         return picked, flat[np.repeat(starts[rows], picked) + within]
 
 
-def _segment_postings(sub: Any, fieldname: str, text: str) -> _Postings | None:
+def segment_postings(sub: Any, fieldname: str, text: str) -> _Postings | None:
     """A term's postings in one segment as arrays (None: not there). Every segment is in the
     packed format (index_format.generations.open_index refuses others)."""
     post = packed_postings(sub.reader(), fieldname, text)
@@ -279,7 +279,7 @@ class TopK:
             return got
         raise ScoreUnsupported(type(q).__name__)
 
-    def _bm25(self, fieldname: str, text: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+    def bm25(self, fieldname: str, text: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
         """whoosh.scoring.bm25 for one term's postings, operation for operation."""
         searcher = self.searcher
         idf = searcher.idf(fieldname, text)
@@ -300,14 +300,14 @@ class TopK:
         score = np.zeros(self.size, dtype=np.float64)
         ids_parts, w_parts = [], []
         for sub, offset in self.leaves:
-            p = _segment_postings(sub, fieldname, text)
+            p = segment_postings(sub, fieldname, text)
             if p is not None:
                 ids_parts.append(p.ids + offset)
                 w_parts.append(p.weights)
         if not ids_parts:
             return Scored(mask, score)
         ids = np.concatenate(ids_parts)
-        s = self._bm25(fieldname, text, ids, np.concatenate(w_parts))
+        s = self.bm25(fieldname, text, ids, np.concatenate(w_parts))
         live = self.live[ids]
         mask[ids[live]] = True
         score[ids[live]] = s[live]
@@ -331,7 +331,7 @@ class TopK:
         score = np.zeros(self.size, dtype=np.float64)
         distinct = list(dict.fromkeys(words))
         for sub, offset in self.leaves:
-            got = [_segment_postings(sub, fieldname, w) for w in distinct]
+            got = [segment_postings(sub, fieldname, w) for w in distinct]
             if any(p is None for p in got):
                 continue  # Whoosh: a NullMatcher in this segment
             post = dict(zip(distinct, got, strict=True))
@@ -347,7 +347,7 @@ class TopK:
                 continue
             docs = common[_leading(found >> 32)]
             weights = {w: post[w].weights[np.searchsorted(post[w].ids, docs)] for w in distinct}
-            parts = [self._bm25(fieldname, w, docs + offset, weights[w]) for w in words]
+            parts = [self.bm25(fieldname, w, docs + offset, weights[w]) for w in words]
             mask[docs + offset] = True
             score[docs + offset] = _tree_sum(parts)
         return Scored(mask, score)
