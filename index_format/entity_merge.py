@@ -99,9 +99,17 @@ def case_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str,
     groups: dict[str, list[str]] = {}
     for name in case_candidates(doc_counts):
         groups.setdefault(loose_key(name), []).append(name)  # "Pare Pare" is "Parepare"
+    return join_groups(doc_counts, merges, groups.values())
+
+
+def join_groups(
+    doc_counts: dict[str, int], merges: dict[str, str], groups: Iterable[list[str]]
+) -> dict[str, str]:
+    """`merges` with each group's names merged into the one most articles name (ties: the
+    first seen), itself merged on as `merges` says; a name already merged stays so."""
     out = dict(merges)
     order = {name: i for i, name in enumerate(doc_counts)}
-    for names in groups.values():
+    for names in groups:
         if len(names) < 2:
             continue
         best = max(names, key=lambda n: (doc_counts[n], -order[n]))
@@ -109,7 +117,13 @@ def case_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str,
         for name in names:
             if name != best and name not in out:
                 out[name] = best
-    # A name merged into one now merged on goes to the end of the chain.
+    return resolved(out)
+
+
+def resolved(merges: dict[str, str]) -> dict[str, str]:
+    """`merges` with each name mapped to the end of its chain (A → B → C: A → C), so that a
+    name merged into one merged on is counted with the last; none mapped to itself."""
+    out = dict(merges)
     for name, target in out.items():
         seen = {name}
         while target in out and target not in seen:

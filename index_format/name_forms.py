@@ -23,6 +23,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from index_format.entity_merge import join_groups, resolved
+
 # A spelling variant merges into a name written at least this many times as often: of two
 # names as common as each other, neither is a misspelling.
 SPELLING_SHARE = 2.0
@@ -52,23 +54,6 @@ def _follow(out: dict[str, str], name: str) -> str:
     return name
 
 
-def _join_groups(
-    doc_counts: dict[str, int], merges: dict[str, str], groups: Iterable[list[str]]
-) -> dict[str, str]:
-    """Each group's names merged into the one most articles name (ties: the first seen)."""
-    out = dict(merges)
-    order = {name: i for i, name in enumerate(doc_counts)}
-    for names in groups:
-        if len(names) < 2:
-            continue
-        best = max(names, key=lambda n: (doc_counts[n], -order[n]))
-        target = _follow(out, best)
-        for name in names:
-            if name != best and name not in out and name != target:
-                out[name] = target
-    return out
-
-
 def organisation_key(name: str) -> str:
     """The name without its legal form, its body's kind in its short form, casefolded."""
     for full, short in _KIND_SHORT.items():
@@ -89,7 +74,7 @@ def organisation_form_merges(doc_counts: dict[str, int], merges: dict[str, str])
     groups: dict[str, list[str]] = defaultdict(list)
     for name in doc_counts:
         groups[organisation_key(name)].append(name)
-    return _join_groups(doc_counts, merges, groups.values())
+    return join_groups(doc_counts, merges, groups.values())
 
 
 def _one_letter_apart(a: str, b: str) -> bool:
@@ -152,8 +137,8 @@ def spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[
                 and _one_letter_apart(word, theirs)
             }
             if len(found) == 1:
-                out[name] = _follow(out, found.pop())
-    return out
+                out[name] = found.pop()
+    return resolved(out)
 
 
 def _matches(short: list[str], full: list[str]) -> bool:
@@ -183,7 +168,7 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
     """A person name written with initials and the one full name it fits, merged into the one
     more articles name; none when several fit ("Agus R": Agus Rahardjo or Agus Riyanto).
     "Rini M Soemarno" and "Rini M. Soemarno" are one name first."""
-    out = _join_groups(doc_counts, merges, _dot_groups(doc_counts))
+    out = join_groups(doc_counts, merges, _dot_groups(doc_counts))
     by_first: dict[str, list[str]] = defaultdict(list)
     for name in doc_counts:
         by_first[name.split(" ", 1)[0]].append(name)
@@ -209,10 +194,7 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
             out[name] = full
         else:  # the initials are how the archive writes the name
             out[full] = name
-            for variant, target in out.items():
-                if target == full:
-                    out[variant] = name
-    return out
+    return resolved(out)
 
 
 def _dot_groups(doc_counts: dict[str, int]) -> Iterable[list[str]]:

@@ -142,3 +142,14 @@ def test_one_value_and_either_name_finds_every_article(
     for filtered in (name, variant):
         _, hits = _facet(client, facet, **{facet: filtered})
         assert hits == ids, filtered
+
+
+def test_a_name_merged_into_a_variant_follows_it() -> None:
+    # "Bambang B" was merged into the misspelling before: it must end where the misspelling
+    # goes, or its articles would be counted under a name the facet no longer lists.
+    counts = {"Bambang Brodjonegoro": 60, "Bambang Brojonegoro": 5, "Menteri Bambang": 1}
+    merges = spelling_merges(counts, {"Menteri Bambang": "Bambang Brojonegoro"})
+    assert merges == {
+        "Bambang Brojonegoro": "Bambang Brodjonegoro",
+        "Menteri Bambang": "Bambang Brodjonegoro",
+    }
