@@ -454,9 +454,11 @@ def watch_command(
         except (UpdateError, IndexBusy, RebuildNeeded, OSError) as e:
             click.echo(f"  {_reason(e)}; the index is unchanged", err=True)
 
-    click.echo(f"Watching {folder} (Ctrl-C stops)", err=True)
+    def ready() -> None:  # after the files already there were taken stock of
+        click.echo(f"Watching {folder} (Ctrl-C stops)", err=True)
+
     try:
-        for _batch in watch(folder, update, settle=settle, new_only=new_only):
+        for _batch in watch(folder, update, settle=settle, new_only=new_only, on_ready=ready):
             pass
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)

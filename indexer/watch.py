@@ -106,13 +106,16 @@ def watch(
     new_only: bool = False,
     sleep: Callable[[float], None] = time.sleep,
     stop: Callable[[], bool] = lambda: False,
+    on_ready: Callable[[], None] = lambda: None,
 ) -> Iterator[list[Path]]:
     """Poll `folder` every `poll` seconds until `stop()`; hand each batch of settled files to
     `update` and yield it. The files present at the start are read first, unless
-    `new_only`."""
+    `new_only`. `on_ready` is called once the files present have been taken stock of: a file
+    dropped after it is new."""
     watcher = Watcher(Path(folder), settle)
     if new_only:
         watcher.skip_present()
+    on_ready()
     while not stop():
         if batch := watcher.poll():
             update(batch)

@@ -113,7 +113,9 @@ def test_watch_picks_up_a_dropped_file(tmp_path: Path) -> None:
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     try:
-        time.sleep(1.5)  # started and took stock of the (empty) folder
+        assert watch.stdout is not None
+        first = watch.stdout.readline()  # printed once it took stock of the (empty) folder
+        assert first.startswith(f"Watching {folder}"), first
         dropped = folder / "kliping" / "kabut.html.gz"
         part = dropped.with_name(dropped.name + ".part")
         part.write_bytes(gzip.compress(HAZE.encode()))
