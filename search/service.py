@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import numpy as np
 from whoosh import index
 from whoosh import query as wq
 
@@ -310,7 +311,7 @@ class SearchService:
             ranked = gen.ranking.page(
                 parsed, req.sort, final, start, end, matched.strict, matched.scored
             )
-        suggestion = self._suggestion(gen, req, parsed)
+        suggestion = self._suggestion(gen, req, parsed, matched)
         partial = self._partial(gen, parsed, req, matched)
         took = (time.perf_counter() - started) * 1000
         # Nothing at all to show (not even most of the words): the correction's results.
@@ -385,7 +386,9 @@ class SearchService:
         hits = [self._hit(gen, d, s, parsed) for d, s in best]
         return Partial("most", int(more.sum()), words, hits)
 
-    def _suggestion(self, gen: _Generation, req: SearchRequest, parsed: ParsedQuery) -> str | None:
+    def _suggestion(
+        self, gen: _Generation, req: SearchRequest, parsed: ParsedQuery, matched: Matched
+    ) -> str | None:
         """Did-you-mean: the query with its words that find few articles corrected (None when
         none needs it)."""
         if not parsed.words:
@@ -397,8 +400,12 @@ class SearchService:
 
         reader = gen.searcher.reader()
         deletions = reader.has_deletions()
+        # The terms the request's evaluation read: their live articles are counted already.
+        known = matched.scored.leaves if matched.scored is not None else None
 
         def count(fieldname: str, text: str) -> int:  # live articles: alike in every history
+            if known is not None and (scored := known.get(("t", fieldname, text))) is not None:
+                return int(np.count_nonzero(scored.mask))
             if not deletions:
                 return int(reader.doc_frequency(fieldname, text))
             return gen.topk.count(wq.Term(fieldname, text))
