@@ -47,6 +47,7 @@ from search.names import KnownNames, name_share
 from search.query import IsName, NameShare, ParsedQuery, QuerySyntaxError, parse_query
 from search.ranking import Ranking
 from search.snippets import highlight_full, make_snippet
+from search.stored import StoredFields
 from search.stories import (
     StoryData,
     StoryView,
@@ -81,6 +82,12 @@ class _Generation:
     names: KnownNames | None = None  # built by warm(), or for the first query of two words
     stories: StoryData | None = None  # built for the first search collapsed to stories
     derived: Derived | None = None  # what the generation's build wrote for workers to map
+    stored: StoredFields | None = None  # made for the first hit shown
+
+    def stored_fields(self, docnum: int) -> dict[str, Any]:
+        if self.stored is None:
+            self.stored = StoredFields(self.searcher)
+        return self.stored(docnum)
 
     def spelling(self) -> SpellIndex:
         if self.spell is None:
@@ -469,7 +476,7 @@ class SearchService:
         return [self._hit(gen, hit.docnum, hit.score, empty) for hit in results]
 
     def _hit(self, gen: _Generation, docnum: int, score: float | None, parsed: ParsedQuery) -> Hit:
-        fields = gen.searcher.stored_fields(docnum)
+        fields = gen.stored_fields(docnum)
         snippet = make_snippet(fields.get("body") or "", parsed.highlight)
         values = _facet_values(fields, gen.facets, docnum)
         return Hit(
