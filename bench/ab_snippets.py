@@ -55,17 +55,35 @@ def pages_of(index_dir: Path) -> list[Page]:
     return pages
 
 
+def _module_at(rev: str, path: str) -> types.ModuleType | None:
+    """The module at `path` as it was at `rev`, as a module of its own (None: not there)."""
+    shown = subprocess.run(
+        ["git", "show", f"{rev}:{path}"], cwd=REPO, capture_output=True, text=True
+    )
+    if shown.returncode:
+        return None
+    name = path.removesuffix(".py").replace("/", "_") + "_at_" + rev.replace("~", "_")
+    module = types.ModuleType(name)
+    sys.modules[name] = module  # (dataclasses look their module up)
+    exec(compile(shown.stdout, f"{rev}:{path}", "exec"), module.__dict__)
+    return module
+
+
 def old_module(rev: str) -> types.ModuleType:
-    """search/snippets.py as it was at `rev`, as a module of its own."""
-    source = subprocess.run(
-        ["git", "show", f"{rev}:search/snippets.py"],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    module = types.ModuleType("snippets_at_" + rev.replace("~", "_"))
-    exec(compile(source, f"{rev}:search/snippets.py", "exec"), module.__dict__)
+    """search/snippets.py as it was at `rev`, as a module of its own, with the
+    search/snippet_words.py of then (when it had one) in place of today's."""
+    words = _module_at(rev, "search/snippet_words.py")
+    today = sys.modules.get("search.snippet_words")
+    if words is not None:
+        sys.modules["search.snippet_words"] = words
+    try:
+        module = _module_at(rev, "search/snippets.py")
+    finally:
+        if today is not None:
+            sys.modules["search.snippet_words"] = today
+        else:
+            sys.modules.pop("search.snippet_words", None)
+    assert module is not None, f"no search/snippets.py at {rev}"
     return module
 
 
