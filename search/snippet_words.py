@@ -10,8 +10,8 @@ worked out on demand (`Words`) for the few words the fragmenter looks at.
 from __future__ import annotations
 
 import re
+import string
 from bisect import bisect_left
-from dataclasses import dataclass
 from itertools import accumulate, compress, count
 from typing import NamedTuple
 
@@ -45,8 +45,14 @@ def _shared(offsets: tuple[int, ...]) -> tuple[int, ...]:
     return _TUPLES.setdefault(offsets, offsets) if len(offsets) < 3 else offsets
 
 
-@dataclass(frozen=True, slots=True)
-class Chunk:
+# Characters that are no word character (\w) and so never start or end a word: a chunk that
+# is one run of word characters between some of these holds that one word (TOKEN_PATTERN
+# finds no other), found without the regular expression.
+_EDGES = "".join(c for c in string.punctuation if c != "_") + "“”‘’«»–—…•·"
+assert not re.search(r"\w", _EDGES)
+
+
+class Chunk(NamedTuple):
     """The words of a chunk of text between spaces, with offsets relative to the chunk."""
 
     words: tuple[str, ...]
@@ -56,12 +62,21 @@ class Chunk:
 
     @classmethod
     def of(cls, chunk: str) -> Chunk:
+        core = chunk.strip(_EDGES)
+        if core.isalnum():  # all word characters (\w: what isalnum says, and "_")
+            start = len(chunk) - len(chunk.lstrip(_EDGES))
+            length = len(core)
+            offsets = (_shared((start,)), _shared((start + length,)), _shared((length,)))
+            return tuple.__new__(cls, ((core,), *offsets))
         spans = [m.span() for m in _WORD.finditer(chunk)]
-        return cls(
-            tuple(chunk[s:e] for s, e in spans),
-            _shared(tuple(s for s, _ in spans)),
-            _shared(tuple(e for _, e in spans)),
-            _shared(tuple(accumulate(e - s for s, e in spans))),
+        return tuple.__new__(
+            cls,
+            (
+                tuple(chunk[s:e] for s, e in spans),
+                _shared(tuple(s for s, _ in spans)),
+                _shared(tuple(e for _, e in spans)),
+                _shared(tuple(accumulate(e - s for s, e in spans))),
+            ),
         )
 
     def packed(self, chunk: str) -> int:
@@ -96,15 +111,19 @@ class Vocabulary:
     def _learn(self, text: str) -> None:
         chunk = self.chunks[text] = Chunk.of(text)
         self.packed[text] = chunk.packed(text)
+        words_of, chunks_of = self.words_of, self.chunks_of
         for word in chunk.words:
             keys = self.keys.get(word)
             if keys is None:
                 low = word.lower()
                 keys = self.keys[word] = (low, stem(low))
-                for key in set(keys):
-                    self.words_of.setdefault(key, []).append(word)
-            for key in set(keys):
-                self.chunks_of.setdefault(key, []).append(text)
+                words_of.setdefault(low, []).append(word)
+                if keys[1] != low:
+                    words_of.setdefault(keys[1], []).append(word)
+            low, stemmed = keys
+            chunks_of.setdefault(low, []).append(text)
+            if stemmed != low:
+                chunks_of.setdefault(stemmed, []).append(text)
 
     def matching(self, terms: frozenset[str]) -> tuple[set[str], set[str]]:
         """The words and the chunks met so far that match one of `terms`."""
