@@ -84,6 +84,14 @@ class Chunk(NamedTuple):
         return (len(chunk) + 1) | chars << _BITS
 
 
+class _Chunks(dict[str, Chunk]):
+    """Chunks by their text, each worked out when first asked for."""
+
+    def __missing__(self, text: str) -> Chunk:
+        chunk = self[text] = Chunk.of(text)
+        return chunk
+
+
 class Vocabulary:
     """The chunks and words (as written) met in snippet windows by this process. A word is
     filed under the two keys by which it matches a term: its lowercase form (names are indexed
@@ -91,7 +99,7 @@ class Vocabulary:
 
     def __init__(self) -> None:
         self.exceptions = dict(stem_exceptions())  # the table the stems were made with
-        self.chunks: dict[str, Chunk] = {}
+        self.chunks = _Chunks()  # (a chunk's words worked out when first asked for)
         self.packed: dict[str, int] = {}
         self.keys: dict[str, tuple[str, str]] = {}  # word -> (lowercase, stem of lowercase)
         # lowercase form or stem -> words, chunks (lists: most keys have one; ~200 bytes less)
@@ -109,10 +117,16 @@ class Vocabulary:
             return list(accumulate(map(self.packed.__getitem__, chunks), initial=0))
 
     def _learn(self, text: str) -> None:
-        chunk = self.chunks[text] = Chunk.of(text)
-        self.packed[text] = chunk.packed(text)
+        core = text.strip(_EDGES)
+        if core.isalnum():  # one word (see Chunk.of): its sizes without a Chunk
+            self.packed[text] = (len(text) + 1) | len(core) << _BITS
+            words: tuple[str, ...] = (core,)
+        else:
+            chunk = self.chunks[text] = Chunk.of(text)
+            self.packed[text] = chunk.packed(text)
+            words = chunk.words
         words_of, chunks_of = self.words_of, self.chunks_of
-        for word in chunk.words:
+        for word in words:
             keys = self.keys.get(word)
             if keys is None:
                 low = word.lower()
@@ -150,7 +164,7 @@ def current_vocabulary() -> Vocabulary:
     vocabulary = _vocabulary
     if (
         vocabulary is None
-        or len(vocabulary.chunks) > VOCABULARY_CHUNKS
+        or len(vocabulary.packed) > VOCABULARY_CHUNKS
         or vocabulary.exceptions != stem_exceptions()
     ):
         vocabulary = _vocabulary = Vocabulary()
