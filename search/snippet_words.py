@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import string
+import threading
 from bisect import bisect_left
 from itertools import accumulate, compress, count
 from typing import NamedTuple
@@ -117,6 +118,7 @@ class Vocabulary:
         # through ~100,000 lists, a quarter of the time of windows with chunks to learn).
         self.words_of: dict[str, tuple[str, ...]] = {}
         self.chunks_of: dict[str, tuple[str, ...]] = {}
+        self._learning = threading.Lock()
 
     def running_sizes(self, chunks: list[str]) -> list[int]:
         """The running sums of the chunks' sizes (packed, see _BITS) before each chunk and
@@ -124,8 +126,9 @@ class Vocabulary:
         try:  # one pass when every chunk is known (a None fails the first sum after it)
             return list(accumulate(map(self.packed.get, chunks), initial=0))  # type: ignore[arg-type]
         except TypeError:
-            for new in set(chunks).difference(self.packed):
-                self._learn(new)
+            with self._learning:  # (filing a chunk under its keys is no single operation)
+                for new in set(chunks).difference(self.packed):
+                    self._learn(new)
             return list(accumulate(map(self.packed.__getitem__, chunks), initial=0))
 
     def _learn(self, text: str) -> None:
