@@ -132,13 +132,15 @@ class Vocabulary:
             return list(accumulate(map(self.packed.__getitem__, chunks), initial=0))
 
     def _learn(self, text: str) -> None:
+        """File `text` under its words' keys, then (last: a chunk in `packed` is known to
+        other threads, which do not wait for the lock) its sizes."""
         core = text.strip(_EDGES)
         if core.isalnum():  # one word (see Chunk.of): its sizes without a Chunk
-            self.packed[text] = (len(text) + 1) | len(core) << _BITS
+            packed = (len(text) + 1) | len(core) << _BITS
             words: tuple[str, ...] = (core,)
         else:
             chunk = self.chunks[text] = Chunk.of(text)
-            self.packed[text] = chunk.packed(text)
+            packed = chunk.packed(text)
             words = chunk.words
         words_of, chunks_of = self.words_of, self.chunks_of
         for word in words:
@@ -153,6 +155,7 @@ class Vocabulary:
             _file(chunks_of, low, text)
             if stemmed != low:
                 _file(chunks_of, stemmed, text)
+        self.packed[text] = packed
 
     def matching(self, terms: frozenset[str]) -> tuple[set[str], set[str]]:
         """The words and the chunks met so far that match one of `terms`."""
