@@ -7,10 +7,10 @@ word's lowercase form and stem. A window then costs a handful of C-level passes 
 worked out on demand (`Words`) for the few words the fragmenter looks at.
 
 The vocabulary is bounded (VOCABULARY_CHUNKS), so a worker serving varied searches keeps
-meeting chunks it does not hold (~36 a window at 22k articles, `bench.ab_snippets --distinct`):
-learning one is kept cheap. Most chunks are one word between punctuation, learnt as their sizes
-and keys without the regular expression; a chunk's `Chunk` is made when a window's fragments
-first ask for it.
+meeting chunks it does not hold (`bench.ab_snippets --distinct`): learning one is kept cheap
+(most chunks are one word between punctuation, learnt as their sizes and keys without the
+regular expression; a chunk's `Chunk` is made when a window's fragments first ask for it), and
+once the vocabulary is full a window's other chunks are worked out for it alone.
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ import re
 import string
 import threading
 from bisect import bisect_left
-from itertools import accumulate, compress, count
-from typing import NamedTuple
+from itertools import accumulate, compress, count, repeat
+from operator import is_
+from typing import Any, NamedTuple
 
 from index_format.analysis import TOKEN_PATTERN, stem, stem_exceptions
 
 _WORD = re.compile(TOKEN_PATTERN)
-VOCABULARY_CHUNKS = 50_000  # a process's vocabulary (~25 MB) starts afresh past this many chunks
+VOCABULARY_CHUNKS = 50_000  # chunks a process's vocabulary holds (~25 MB)
 # Two running sums in one int per chunk, so one `accumulate` gives both: the chunk's characters
 # with the space after it, and its words' characters on top (bisected without a key).
 # 13 bits: windows up to 8,190 characters (ANALYSED_CHARS is 3,000), and both sums in one
@@ -95,23 +96,50 @@ def _file(index: dict[str, tuple[str, ...]], key: str, value: str) -> None:
     index[key] = (*index.get(key, _NONE), value)
 
 
+def _sizes_and_words(text: str) -> tuple[int, tuple[str, ...], Chunk | None]:
+    """A chunk's sizes (packed, see _BITS) and words, and its Chunk when one was worked out."""
+    core = text.strip(_EDGES)
+    if core.isalnum():  # one word (see Chunk.of): no Chunk needed
+        return (len(text) + 1) | len(core) << _BITS, (core,), None
+    chunk = Chunk.of(text)
+    return chunk.packed(text), chunk.words, chunk
+
+
 class _Chunks(dict[str, Chunk]):
-    """Chunks by their text, each worked out when first asked for."""
+    """Chunks by their text, each worked out when first asked for; kept for the chunks of the
+    vocabulary (`known`) only."""
+
+    def __init__(self, known: dict[str, int]) -> None:
+        super().__init__()
+        self.known = known
 
     def __missing__(self, text: str) -> Chunk:
-        chunk = self[text] = Chunk.of(text)
+        chunk = Chunk.of(text)
+        if text in self.known:
+            self[text] = chunk
         return chunk
 
 
+# A window's chunks that a full vocabulary does not hold: their sizes and words.
+Unknown = dict[str, tuple[int, tuple[str, ...]]]
+_NO_UNKNOWN: Unknown = {}
+
+
 class Vocabulary:
-    """The chunks and words (as written) met in snippet windows by this process. A word is
-    filed under the two keys by which it matches a term: its lowercase form (names are indexed
-    unstemmed) and its stem; a chunk under the keys of its words."""
+    """The chunks and words (as written) met in snippet windows by this process, up to
+    VOCABULARY_CHUNKS chunks. A word is filed under the two keys by which it matches a term:
+    its lowercase form (names are indexed unstemmed) and its stem; a chunk under the keys of
+    its words.
+
+    Once full, the vocabulary keeps what it holds (the chunks a worker meets first are mostly
+    the frequent ones) and a window's other chunks are worked out for that window alone
+    (`Unknown`): ~2 µs a chunk, where filing one costs ~6 µs, and starting afresh had a worker
+    serving varied searches file ~36 chunks a window, ~29 unknown now (22k articles)."""
 
     def __init__(self) -> None:
         self.exceptions = dict(stem_exceptions())  # the table the stems were made with
-        self.chunks = _Chunks()  # (a chunk's words worked out when first asked for)
-        self.packed: dict[str, int] = {}
+        self.packed: dict[str, int] = {}  # chunk -> its sizes (packed, see _BITS)
+        self.chunks = _Chunks(self.packed)  # (a chunk's words worked out when first asked for)
         self.keys: dict[str, tuple[str, str]] = {}  # word -> (lowercase, stem of lowercase)
         # lowercase form or stem -> words, chunks. Tuples, not lists: most keys have one, and
         # the garbage collector stops visiting a tuple of strings (a worker's collections went
@@ -120,28 +148,34 @@ class Vocabulary:
         self.chunks_of: dict[str, tuple[str, ...]] = {}
         self._learning = threading.Lock()
 
-    def running_sizes(self, chunks: list[str]) -> list[int]:
+    def running_sizes(self, chunks: list[str]) -> tuple[list[int], Unknown]:
         """The running sums of the chunks' sizes (packed, see _BITS) before each chunk and
-        after the last, learning the chunks not met yet."""
+        after the last, learning the chunks not met yet while there is room; and the chunks
+        there was no room for."""
+        get = self.packed.get
         try:  # one pass when every chunk is known (a None fails the first sum after it)
-            return list(accumulate(map(self.packed.get, chunks), initial=0))  # type: ignore[arg-type]
+            return list(accumulate(map(get, chunks), initial=0)), _NO_UNKNOWN  # type: ignore[arg-type]
         except TypeError:
-            with self._learning:  # (filing a chunk under its keys is no single operation)
-                for new in set(chunks).difference(self.packed):
+            pass
+        unknown: Unknown = {}
+        with self._learning:  # (filing a chunk under its keys is no single operation)
+            for new in set(chunks).difference(self.packed):
+                if len(self.packed) < VOCABULARY_CHUNKS:
                     self._learn(new)
-            return list(accumulate(map(self.packed.__getitem__, chunks), initial=0))
+                else:
+                    packed, words, _ = _sizes_and_words(new)
+                    unknown[new] = (packed, words)
+        sizes: list[Any] = list(map(get, chunks))
+        for i in compress(count(), map(is_, sizes, repeat(None))):
+            sizes[i] = unknown[chunks[i]][0]
+        return list(accumulate(sizes, initial=0)), unknown
 
     def _learn(self, text: str) -> None:
         """File `text` under its words' keys, then (last: a chunk in `packed` is known to
         other threads, which do not wait for the lock) its sizes."""
-        core = text.strip(_EDGES)
-        if core.isalnum():  # one word (see Chunk.of): its sizes without a Chunk
-            packed = (len(text) + 1) | len(core) << _BITS
-            words: tuple[str, ...] = (core,)
-        else:
-            chunk = self.chunks[text] = Chunk.of(text)
-            packed = chunk.packed(text)
-            words = chunk.words
+        packed, words, chunk = _sizes_and_words(text)
+        if chunk is not None:
+            self.chunks[text] = chunk
         words_of, chunks_of = self.words_of, self.chunks_of
         for word in words:
             keys = self.keys.get(word)
@@ -157,18 +191,33 @@ class Vocabulary:
                 _file(chunks_of, stemmed, text)
         self.packed[text] = packed
 
-    def matching(self, terms: frozenset[str]) -> tuple[set[str], set[str]]:
-        """The words and the chunks met so far that match one of `terms`."""
+    def matching(
+        self, terms: frozenset[str], unknown: Unknown = _NO_UNKNOWN
+    ) -> tuple[set[str], set[str]]:
+        """The words and the chunks met so far, or `unknown`, that match one of `terms`."""
         words: set[str] = set()
         chunks: set[str] = set()
         for term in terms:
             words.update(self.words_of.get(term, _NONE))
             chunks.update(self.chunks_of.get(term, _NONE))
+        for text, (_, held) in unknown.items():
+            for word in held:
+                low, stemmed = self._keys(word)
+                if low in terms or stemmed in terms:
+                    words.add(word)
+                    chunks.add(text)
         return words, chunks
+
+    def _keys(self, word: str) -> tuple[str, str]:
+        keys = self.keys.get(word)
+        if keys is None:
+            low = word.lower()
+            keys = (low, stem(low))
+        return keys
 
     def term_of(self, word: str, terms: frozenset[str]) -> str:
         """The term a matching word stands for: as written when that is a term, else its stem."""
-        low, stemmed = self.keys[word]
+        low, stemmed = self._keys(word)
         return low if low in terms else stemmed
 
 
@@ -176,15 +225,11 @@ _vocabulary: Vocabulary | None = None  # made on first use, after the app set th
 
 
 def current_vocabulary() -> Vocabulary:
-    """This process's vocabulary; a new one when it grew too big or the stem exceptions changed
+    """This process's vocabulary; a new one when the stem exceptions changed
     (configure_stem_exceptions). Replaced, never cleared: a thread holding the old one goes on."""
     global _vocabulary
     vocabulary = _vocabulary
-    if (
-        vocabulary is None
-        or len(vocabulary.packed) > VOCABULARY_CHUNKS
-        or vocabulary.exceptions != stem_exceptions()
-    ):
+    if vocabulary is None or vocabulary.exceptions != stem_exceptions():
         vocabulary = _vocabulary = Vocabulary()
     return vocabulary
 
@@ -213,7 +258,7 @@ class Words:
         self.chunks = chunks
         self.info = vocabulary.chunks
         # before[c]: chunk c's start, and its words' characters before it.
-        self.before = vocabulary.running_sizes(chunks)
+        self.before, self.unknown = vocabulary.running_sizes(chunks)
         self.end = (len(chunks), 0)
 
     def matching(self, words: set[str], chunks: set[str]) -> list[Match]:

@@ -60,3 +60,17 @@ def test_threads_learning_at_once_make_the_snippets_one_thread_makes(
     assert made == alone
     marked = sum("<mark" in s for row in alone for s in row)
     assert marked > 0.9 * sum(map(len, alone))
+
+
+def test_a_full_vocabulary_keeps_its_size_and_makes_the_same_snippets(
+    fresh_vocabulary: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pairs = _pairs(7, 200)
+    roomy = [make_snippet(text, terms) for text, terms in pairs]
+    monkeypatch.setattr(snippet_words, "VOCABULARY_CHUNKS", 300)
+    monkeypatch.setattr(snippet_words, "_vocabulary", None)
+    full = [make_snippet(text, terms) for text, terms in pairs]
+    vocabulary = snippet_words.current_vocabulary()
+    assert full == roomy
+    assert len(vocabulary.packed) == 300  # full, and no bigger: the rest was worked out apart
+    assert len(vocabulary.chunks) <= 300
