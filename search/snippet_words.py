@@ -157,14 +157,14 @@ class Vocabulary:
             return list(accumulate(map(get, chunks), initial=0)), _NO_UNKNOWN  # type: ignore[arg-type]
         except TypeError:
             pass
-        unknown: Unknown = {}
         with self._learning:  # (filing a chunk under its keys is no single operation)
-            for new in set(chunks).difference(self.packed):
-                if len(self.packed) < VOCABULARY_CHUNKS:
-                    self._learn(new)
-                else:
-                    packed, words, _ = _sizes_and_words(new)
-                    unknown[new] = (packed, words)
+            new = set(chunks).difference(self.packed)
+            while new and len(self.packed) < VOCABULARY_CHUNKS:
+                self._learn(new.pop())
+        unknown: Unknown = {}
+        for text in new:  # no room for them
+            packed, words, _ = _sizes_and_words(text)
+            unknown[text] = (packed, words)
         sizes: list[Any] = list(map(get, chunks))
         for i in compress(count(), map(is_, sizes, repeat(None))):
             sizes[i] = unknown[chunks[i]][0]
