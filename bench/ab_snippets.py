@@ -1,6 +1,6 @@
 """Side-by-side snippet time: the working tree's make_snippet against a git revision's.
 
-    python -m bench.ab_snippets INDEX_DIR [--base HEAD~3] [--passes 7] [--cpu]
+    python -m bench.ab_snippets INDEX_DIR [--base HEAD~3] [--passes 7] [--cpu] [--distinct 600]
 
 The snippets of every results page of bench/queries.json (the bodies and terms SearchService
 hands to make_snippet for its 10 hits) are made by both versions in one process, which side
@@ -8,11 +8,17 @@ first alternating, after a warm-up pass (each side's per-process caches as in a 
 Per page: µs for its snippets, median over the passes; then median and p95 over the pages,
 and their ratio (`--cpu`: by the process's CPU time, steadier on a busy machine). Both sides'
 snippets are compared byte for byte.
+
+The mix's pages repeat, so each side's per-process caches (search.snippet_words) hold every
+word they meet: a worker serving the same few searches. `--distinct N` times instead N pages of
+10 articles drawn from the whole index, each article once, with the terms of a page of the mix
+(after WARM_PAGES such pages, not timed): a worker serving varied searches.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import subprocess
 import sys
@@ -55,18 +61,62 @@ def pages_of(index_dir: Path) -> list[Page]:
     return pages
 
 
-def old_module(rev: str) -> types.ModuleType:
-    """search/snippets.py as it was at `rev`, as a module of its own."""
-    source = subprocess.run(
-        ["git", "show", f"{rev}:search/snippets.py"],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    module = types.ModuleType("snippets_at_" + rev.replace("~", "_"))
-    exec(compile(source, f"{rev}:search/snippets.py", "exec"), module.__dict__)
+def _module_at(rev: str, path: str) -> types.ModuleType | None:
+    """The module at `path` as it was at `rev`, as a module of its own (None: not there)."""
+    shown = subprocess.run(
+        ["git", "show", f"{rev}:{path}"], cwd=REPO, capture_output=True, text=True
+    )
+    if shown.returncode:
+        return None
+    name = path.removesuffix(".py").replace("/", "_") + "_at_" + rev.replace("~", "_")
+    module = types.ModuleType(name)
+    sys.modules[name] = module  # (dataclasses look their module up)
+    exec(compile(shown.stdout, f"{rev}:{path}", "exec"), module.__dict__)
     return module
+
+
+def old_module(rev: str) -> types.ModuleType:
+    """search/snippets.py as it was at `rev`, as a module of its own, with the
+    search/snippet_words.py of then (when it had one) in place of today's."""
+    words = _module_at(rev, "search/snippet_words.py")
+    today = sys.modules.get("search.snippet_words")
+    if words is not None:
+        sys.modules["search.snippet_words"] = words
+    try:
+        module = _module_at(rev, "search/snippets.py")
+    finally:
+        if today is not None:
+            sys.modules["search.snippet_words"] = today
+        else:
+            sys.modules.pop("search.snippet_words", None)
+    assert module is not None, f"no search/snippets.py at {rev}"
+    return module
+
+
+WARM_PAGES = 300
+
+
+def distinct_pages(index_dir: Path, pages: list[Page], count: int, seed: int = 25) -> list[Page]:
+    """`count` pages of 10 articles of the index, no article twice, each page with the terms
+    of one page of the mix."""
+    from whoosh import index
+
+    from index_format.generations import current_path
+
+    rng = random.Random(seed)
+    terms = [page[0][1] for page in pages if page[0][1]]
+    ix = index.open_dir(str(current_path(index_dir)))
+    with ix.searcher() as searcher:
+        docnums = rng.sample(
+            range(searcher.doc_count_all()), min(count * 10, searcher.doc_count_all())
+        )
+        bodies = [searcher.stored_fields(d).get("body") or "" for d in docnums]
+    ix.close()
+    out: list[Page] = []
+    for i in range(0, len(bodies), 10):
+        chosen = rng.choice(terms)
+        out.append([(body, chosen) for body in bodies[i : i + 10]])
+    return out
 
 
 def _time(make: Any, page: Page, clock: Any) -> float:
@@ -84,12 +134,17 @@ def main(argv: list[str] | None = None) -> None:
         "--cpu", action="store_true", help="time by the process's CPU time (a busy machine)"
     )
     ap.add_argument("--passes", type=int, default=7)
+    ap.add_argument("--distinct", type=int, default=0, help="pages of distinct articles")
     args = ap.parse_args(argv)
 
     from search.snippets import make_snippet as new
 
     old = old_module(args.base).make_snippet
     pages = pages_of(args.index_dir)
+    if args.distinct:
+        pages = distinct_pages(args.index_dir, pages, WARM_PAGES + args.distinct)
+        _distinct(pages, old, new, time.process_time if args.cpu else time.perf_counter)
+        return
     differ = [
         terms for page in pages for text, terms in page if old(text, terms) != new(text, terms)
     ]
@@ -118,6 +173,33 @@ def main(argv: list[str] | None = None) -> None:
         f"p95 {result['old'][1] / result['new'][1]:.1f}x"
     )
     print(f"snippets differing: {len(differ)}" + (f" (terms {differ[:5]})" if differ else ""))
+    if differ:
+        sys.exit(1)
+
+
+def _distinct(pages: list[Page], old: Any, new: Any, clock: Any) -> None:
+    """Each page made once by each side, which side first alternating; the first WARM_PAGES
+    not counted."""
+    times: dict[str, list[float]] = {"old": [], "new": []}
+    differ = 0
+    for i, page in enumerate(pages):
+        sides = [("old", old), ("new", new)]
+        for name, make in sides if i % 2 else sides[::-1]:
+            us = _time(make, page, clock)
+            if i >= WARM_PAGES:
+                times[name].append(us)
+        differ += sum(old(text, terms) != new(text, terms) for text, terms in page)
+    counted = len(pages) - WARM_PAGES
+    print(f"{counted} pages of 10 distinct articles after {WARM_PAGES} not counted")
+    for name in ("old", "new"):
+        a = np.array(times[name])
+        print(
+            f"{name}: µs per page of snippets  p50 {np.percentile(a, 50):8.0f}  "
+            f"p95 {np.percentile(a, 95):8.0f}  mean {a.mean():8.0f}"
+        )
+    o, n = np.array(times["old"]), np.array(times["new"])
+    print(f"ratio old/new: p50 {np.median(o) / np.median(n):.1f}x  mean {o.mean() / n.mean():.1f}x")
+    print(f"snippets differing: {differ}")
     if differ:
         sys.exit(1)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+import numpy as np
 from whoosh import index
 from whoosh import query as wq
 
@@ -46,6 +47,7 @@ from search.names import KnownNames, name_share
 from search.query import IsName, NameShare, ParsedQuery, QuerySyntaxError, parse_query
 from search.ranking import Ranking
 from search.snippets import highlight_full, make_snippet
+from search.stored import StoredFields
 from search.stories import (
     StoryData,
     StoryView,
@@ -80,6 +82,12 @@ class _Generation:
     names: KnownNames | None = None  # built by warm(), or for the first query of two words
     stories: StoryData | None = None  # built for the first search collapsed to stories
     derived: Derived | None = None  # what the generation's build wrote for workers to map
+    stored: StoredFields | None = None  # made for the first hit shown
+
+    def stored_fields(self, docnum: int) -> dict[str, Any]:
+        if self.stored is None:
+            self.stored = StoredFields(self.searcher)
+        return self.stored(docnum)
 
     def spelling(self) -> SpellIndex:
         if self.spell is None:
@@ -310,7 +318,7 @@ class SearchService:
             ranked = gen.ranking.page(
                 parsed, req.sort, final, start, end, matched.strict, matched.scored
             )
-        suggestion = self._suggestion(gen, req, parsed)
+        suggestion = self._suggestion(gen, req, parsed, matched)
         partial = self._partial(gen, parsed, req, matched)
         took = (time.perf_counter() - started) * 1000
         # Nothing at all to show (not even most of the words): the correction's results.
@@ -385,7 +393,9 @@ class SearchService:
         hits = [self._hit(gen, d, s, parsed) for d, s in best]
         return Partial("most", int(more.sum()), words, hits)
 
-    def _suggestion(self, gen: _Generation, req: SearchRequest, parsed: ParsedQuery) -> str | None:
+    def _suggestion(
+        self, gen: _Generation, req: SearchRequest, parsed: ParsedQuery, matched: Matched
+    ) -> str | None:
         """Did-you-mean: the query with its words that find few articles corrected (None when
         none needs it)."""
         if not parsed.words:
@@ -397,8 +407,12 @@ class SearchService:
 
         reader = gen.searcher.reader()
         deletions = reader.has_deletions()
+        # The terms the request's evaluation read: their live articles are counted already.
+        known = matched.scored.leaves if matched.scored is not None else None
 
         def count(fieldname: str, text: str) -> int:  # live articles: alike in every history
+            if known is not None and (scored := known.get(("t", fieldname, text))) is not None:
+                return int(np.count_nonzero(scored.mask))
             if not deletions:
                 return int(reader.doc_frequency(fieldname, text))
             return gen.topk.count(wq.Term(fieldname, text))
@@ -462,7 +476,7 @@ class SearchService:
         return [self._hit(gen, hit.docnum, hit.score, empty) for hit in results]
 
     def _hit(self, gen: _Generation, docnum: int, score: float | None, parsed: ParsedQuery) -> Hit:
-        fields = gen.searcher.stored_fields(docnum)
+        fields = gen.stored_fields(docnum)
         snippet = make_snippet(fields.get("body") or "", parsed.highlight)
         values = _facet_values(fields, gen.facets, docnum)
         return Hit(

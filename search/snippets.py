@@ -179,7 +179,7 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
     chunks = _window(text, terms).split()
     vocabulary = current_vocabulary()
     words = Words(chunks, vocabulary)
-    found, holding = vocabulary.matching(terms)
+    found, holding = vocabulary.matching(terms, words.unknown)
     matched = words.matching(found, holding)
     if not matched:
         return _plain(text, max_chars)

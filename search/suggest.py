@@ -108,10 +108,18 @@ def _frequency(reader: Any) -> Counter:
     return count
 
 
-def _known(count: Counter, word: str) -> int:
-    """How many documents hold the word as written, or its stem in the title or body."""
+def _known(count: Counter, word: str, enough: int) -> int:
+    """How many documents hold the word as written, or its stem in the title or body: the
+    most of the three counts, or the first found above `enough` (a word that common is not
+    corrected, whatever the others say). The body's stem first: most words typed are common
+    there, and the request's own evaluation has often counted it (SearchService)."""
     stemmed = stem(word)
-    return max(count(SPELL_FIELD, word), count("body", stemmed), count("title", stemmed))
+    most = 0
+    for fieldname, text in (("body", stemmed), ("title", stemmed), (SPELL_FIELD, word)):
+        most = max(most, count(fieldname, text))
+        if most > enough:
+            break
+    return most
 
 
 Spelling = SpellIndex | Callable[[], SpellIndex] | None
@@ -128,8 +136,9 @@ def correct_word(
     if len(word) < MIN_WORD_LENGTH or not word.isalpha():
         return None
     count = count or _frequency(reader)
-    df = _known(count, word)
-    if df > max(RARE_DF, RARE_SHARE * reader.doc_count()):
+    rare = max(RARE_DF, RARE_SHARE * reader.doc_count())
+    df = _known(count, word, int(rare))
+    if df > rare:
         return None
     floor = max(MIN_CANDIDATE_DF if df else 1, df * BETTER_BY)
     if spell is None:
