@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from index_format.codec.postings import V_POS
-from index_format.codec.varints import decode_varints
 from search.topk import ScoreUnsupported, TopK, segment_postings
 
 
@@ -84,7 +83,7 @@ class Proximity:
         return self._held[key]
 
     def _read(self, fieldname: str, text: str) -> _Held | None:
-        rows, values, counts, weights = [], [], [], []
+        rows, counts, positions, weights = [], [], [], []
         for sub, offset, first, last in self.segments:
             post = segment_postings(sub, fieldname, text)
             if post is None:
@@ -98,19 +97,16 @@ class Proximity:
             if hit.size == 0:
                 continue
             at = at[hit]
+            count, flat = packed.positions_of(at)
             rows.append(hit + first)
-            values += [packed.value_at(i) for i in at.tolist()]
-            counts.append(packed.freqs()[at])
+            counts.append(count)
+            positions.append(flat)
             weights.append(post.weights[at])
         if not rows:
             return None  # (no candidate holds it: no pair with it is near)
         held = np.concatenate(rows) if len(rows) > 1 else rows[0]
         count = np.concatenate(counts) if len(counts) > 1 else counts[0]
-        # Each posting's value: its position gaps (the first from 0) as LEB128 varints; the
-        # running total, less the total before each posting, is its positions.
-        total = np.cumsum(decode_varints(np.frombuffer(b"".join(values), dtype=np.uint8)))
-        before = np.zeros(count.size, dtype=np.int64)
-        before[1:] = total[np.cumsum(count)[:-1] - 1]
-        keys = np.repeat((held << 32) - before, count) + total
+        flat = np.concatenate(positions) if len(positions) > 1 else positions[0]
+        keys = np.repeat(held << 32, count) + flat
         tf = np.concatenate(weights) if len(weights) > 1 else weights[0]
         return _Held(held, keys, self.topk.bm25(fieldname, text, self.docs[held], tf))

@@ -149,7 +149,7 @@ class _Postings:
     """One term's postings in one segment: document numbers, weights and (when asked for) the
     encoded values (positions), or the packed postings that decode them."""
 
-    __slots__ = ("_positions", "ids", "packed", "values", "weights")
+    __slots__ = ("ids", "packed", "values", "weights")
 
     def __init__(
         self,
@@ -162,24 +162,15 @@ class _Postings:
         self.weights = weights
         self.values = values
         self.packed = packed
-        self._positions: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def positions(self, fmt: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """How many positions each of `rows` holds, and all of them in a row."""
+        """How many positions each of `rows` (sorted) holds, and all of them in a row."""
         packed = self.packed
         if packed is None or packed.vmode != V_POS:
             if self.values is None:
                 self.values = packed.values() if packed is not None else []
             return _positions(fmt, _pick(self.values, rows))
-        if self._positions is None:
-            counts, flat = packed.positions()
-            self._positions = (counts, flat, np.cumsum(counts) - counts)
-        counts, flat, starts = self._positions
-        picked = counts[rows]
-        within = np.arange(int(picked.sum()), dtype=np.int64) - np.repeat(
-            np.cumsum(picked) - picked, picked
-        )
-        return picked, flat[np.repeat(starts[rows], picked) + within]
+        return packed.positions_of(rows)
 
 
 def segment_postings(sub: Any, fieldname: str, text: str) -> _Postings | None:
@@ -203,6 +194,7 @@ class TopK:
         self.B: float = w.B if self.supported else 0.0
         self.K1: float = w.K1 if self.supported else 0.0
         self._lengths: dict[str, np.ndarray] = {}
+        self._avgfl: dict[str, float] = {}
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's field length as Whoosh's scorer sees it (byte-quantised)."""
@@ -281,9 +273,10 @@ class TopK:
 
     def bm25(self, fieldname: str, text: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
         """whoosh.scoring.bm25 for one term's postings, operation for operation."""
-        searcher = self.searcher
-        idf = searcher.idf(fieldname, text)
-        avgfl = searcher.avg_field_length(fieldname) or 1
+        idf = self.searcher.idf(fieldname, text)
+        avgfl = self._avgfl.get(fieldname)
+        if avgfl is None:  # (Whoosh sums it over the segments at every call)
+            avgfl = self._avgfl[fieldname] = self.searcher.avg_field_length(fieldname) or 1
         fl = self.lengths(fieldname)[ids]
         B, K1 = self.B, self.K1
         scores: np.ndarray = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))

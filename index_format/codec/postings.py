@@ -325,14 +325,38 @@ class Postings:
         before = np.where(starts > 0, total[np.maximum(starts - 1, 0)], 0)
         return counts, total - np.repeat(before, counts)
 
-    def value_at(self, i: int) -> bytes:
-        """V_POS only: posting i's value, without slicing every posting's (a proximity or
-        phrase matcher reads a few documents of a common term)."""
+    def _value_ends(self) -> np.ndarray:
+        """V_POS only: where each posting's value starts in the record, and the end."""
         if self._vends is None:
             raw = np.frombuffer(self._buf, np.uint8, offset=self._vstart)
             ends = np.flatnonzero(raw < 128)[np.cumsum(self.freqs()) - 1] + 1 + self._vstart
             self._vends = np.concatenate(([self._vstart], ends))
-        return self._buf[int(self._vends[i]) : int(self._vends[i + 1])]
+        return self._vends
+
+    def value_at(self, i: int) -> bytes:
+        """V_POS only: posting i's value, without slicing every posting's (a proximity or
+        phrase matcher reads a few documents of a common term)."""
+        ends = self._value_ends()
+        return self._buf[int(ends[i]) : int(ends[i + 1])]
+
+    def positions_of(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """V_POS only: positions() of the postings `rows` (sorted) only: a phrase or the
+        proximity re-rank reads the documents that hold every word, and the bytes of the
+        others' positions are never decoded."""
+        counts = self.freqs()[rows]
+        if rows.size == 0:
+            return counts, np.zeros(0, dtype=np.int64)
+        ends = self._value_ends()
+        starts = ends[rows]
+        sizes = ends[rows + 1] - starts
+        # Each picked byte's offset in the record: the rows' byte ranges end to end.
+        shift = starts - (np.cumsum(sizes) - sizes)
+        at = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(shift, sizes)
+        raw = np.frombuffer(self._buf, np.uint8)[at]
+        total = np.cumsum(decode_varints(raw))  # (each value's gaps start from 0)
+        first = np.cumsum(counts) - counts
+        before = np.where(first > 0, total[np.maximum(first - 1, 0)], 0)
+        return counts, total - np.repeat(before, counts)
 
     def values(self) -> list[Any]:
         """Each posting's value as the field format encodes it (None: no values)."""
