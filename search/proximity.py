@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index_format.codec.postings import V_POS
+from index_format.codec.postings import V_POS, decode_positions
 from search.topk import ScoreUnsupported, TopK, segment_postings
 
 
@@ -83,7 +83,7 @@ class Proximity:
         return self._held[key]
 
     def _read(self, fieldname: str, text: str) -> _Held | None:
-        rows, counts, positions, weights = [], [], [], []
+        rows, counts, encoded, weights = [], [], [], []
         for sub, offset, first, last in self.segments:
             post = segment_postings(sub, fieldname, text)
             if post is None:
@@ -97,16 +97,15 @@ class Proximity:
             if hit.size == 0:
                 continue
             at = at[hit]
-            count, flat = packed.positions_of(at)
+            count, raw = packed.position_bytes(at)
             rows.append(hit + first)
             counts.append(count)
-            positions.append(flat)
+            encoded.append(raw)
             weights.append(post.weights[at])
         if not rows:
             return None  # (no candidate holds it: no pair with it is near)
         held = np.concatenate(rows) if len(rows) > 1 else rows[0]
         count = np.concatenate(counts) if len(counts) > 1 else counts[0]
-        flat = np.concatenate(positions) if len(positions) > 1 else positions[0]
-        keys = np.repeat(held << 32, count) + flat
+        keys = np.repeat(held << 32, count) + decode_positions(count, np.concatenate(encoded))
         tf = np.concatenate(weights) if len(weights) > 1 else weights[0]
         return _Held(held, keys, self.topk.bm25(fieldname, text, self.docs[held], tf))

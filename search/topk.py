@@ -37,7 +37,7 @@ from whoosh.scoring import BM25F
 from index_format import field_lengths
 from index_format.codec.packed import packed_postings
 from index_format.codec.positions import IndonesianPositions
-from index_format.codec.postings import V_POS, Postings
+from index_format.codec.postings import V_POS, Postings, decode_positions
 
 # Documents whose approximate score is within this share of the k-th score are re-scored
 # exactly (the approximation differs from Whoosh's by a few units in the last place).
@@ -193,17 +193,20 @@ class _Spread:
     def positions(self, fmt: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """How many positions each of `rows` (sorted) holds, and all of them in a row."""
         cuts = np.searchsorted(rows, self.starts).tolist()
-        counts, flat = [], []
-        for k, part in enumerate(self.parts):
-            if cuts[k + 1] > cuts[k]:
-                c, f = part.positions(fmt, rows[cuts[k] : cuts[k + 1]] - self.starts[k])
-                counts.append(c)
-                flat.append(f)
-        if len(counts) == 1:
-            return counts[0], flat[0]
-        if not counts:
+        picked = [
+            (part, rows[cuts[k] : cuts[k + 1]] - self.starts[k])
+            for k, part in enumerate(self.parts)
+            if cuts[k + 1] > cuts[k]
+        ]
+        if not picked:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return np.concatenate(counts), np.concatenate(flat)
+        if all(part.packed is not None and part.packed.vmode == V_POS for part, _ in picked):
+            # The segments' encoded positions end to end, decoded in one go.
+            got = [part.packed.position_bytes(r) for part, r in picked]  # type: ignore[union-attr]
+            counts = np.concatenate([c for c, _ in got])
+            return counts, decode_positions(counts, np.concatenate([b for _, b in got]))
+        pairs = [part.positions(fmt, r) for part, r in picked]
+        return np.concatenate([c for c, _ in pairs]), np.concatenate([f for _, f in pairs])
 
 
 def segment_postings(sub: Any, fieldname: str, text: str) -> _Postings | None:

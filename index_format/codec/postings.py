@@ -319,11 +319,8 @@ class Postings:
         """V_POS only: each posting's number of positions, and all positions in a row."""
         assert self.vmode == V_POS
         counts = self.freqs()
-        gaps = decode_varints(np.frombuffer(self._buf, np.uint8, offset=self._vstart))
-        total = np.cumsum(gaps)
-        starts = np.cumsum(counts) - counts
-        before = np.where(starts > 0, total[np.maximum(starts - 1, 0)], 0)
-        return counts, total - np.repeat(before, counts)
+        raw = np.frombuffer(self._buf, np.uint8, offset=self._vstart)
+        return counts, decode_positions(counts, raw)
 
     def _value_ends(self) -> np.ndarray:
         """V_POS only: where each posting's value starts in the record, and the end."""
@@ -343,20 +340,23 @@ class Postings:
         """V_POS only: positions() of the postings `rows` (sorted) only: a phrase or the
         proximity re-rank reads the documents that hold every word, and the bytes of the
         others' positions are never decoded."""
+        counts, raw = self.position_bytes(rows)
+        return counts, decode_positions(counts, raw)
+
+    def position_bytes(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """V_POS only: how many positions each of `rows` (sorted) holds, and their encoded
+        bytes end to end (decode_positions decodes them; bytes of several terms or segments
+        joined decode in one call)."""
         counts = self.freqs()[rows]
         if rows.size == 0:
-            return counts, np.zeros(0, dtype=np.int64)
+            return counts, np.zeros(0, dtype=np.uint8)
         ends = self._value_ends()
         starts = ends[rows]
         sizes = ends[rows + 1] - starts
         # Each picked byte's offset in the record: the rows' byte ranges end to end.
         shift = starts - (np.cumsum(sizes) - sizes)
         at = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(shift, sizes)
-        raw = np.frombuffer(self._buf, np.uint8)[at]
-        total = np.cumsum(decode_varints(raw))  # (each value's gaps start from 0)
-        first = np.cumsum(counts) - counts
-        before = np.where(first > 0, total[np.maximum(first - 1, 0)], 0)
-        return counts, total - np.repeat(before, counts)
+        return counts, np.frombuffer(self._buf, np.uint8)[at]
 
     def values(self) -> list[Any]:
         """Each posting's value as the field format encodes it (None: no values)."""
@@ -388,3 +388,15 @@ class Postings:
             out.append(data[start : start + length])
             start += length
         return out
+
+
+def decode_positions(counts: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """The positions of postings holding `counts` positions each, from their values' bytes
+    end to end (each value LEB128 gaps, the first from 0)."""
+    if raw.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    total = np.cumsum(decode_varints(raw))
+    first = np.cumsum(counts) - counts
+    before = np.where(first > 0, total[np.maximum(first - 1, 0)], 0)
+    positions: np.ndarray = total - np.repeat(before, counts)
+    return positions
