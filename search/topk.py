@@ -38,6 +38,7 @@ from index_format import field_lengths
 from index_format.codec.packed import packed_postings
 from index_format.codec.positions import IndonesianPositions
 from index_format.codec.postings import V_POS, Postings, decode_positions
+from search import score_tree
 
 # Documents whose approximate score is within this share of the k-th score are re-scored
 # exactly (the approximation differs from Whoosh's by a few units in the last place).
@@ -422,16 +423,22 @@ class TopK:
 
     def tree_scores(self, q: Any, docs: np.ndarray, leaves: Leaves) -> list[float]:
         """Whoosh's score of each of `docs`: the leaves' exact scores added in the order of the
-        matcher tree its collector builds in each segment (built, never moved: moving it
-        decodes posting blocks again)."""
-        context = self.searcher.context()
+        matcher tree its collector builds in each segment (search.score_tree works the tree
+        out from the terms' document frequencies; for what it does not mirror, Whoosh's
+        matchers are built, never moved: moving them decodes posting blocks again)."""
+        context = None
         out = np.zeros(docs.size, dtype=np.float64)
         bounds = [offset for _, offset in self.leaves[1:]] + [self.size]
         start = 0
         for (sub, _offset), end in zip(self.leaves, bounds, strict=True):
             stop = int(np.searchsorted(docs, end))
             if stop > start:
-                present, score = _tree(q.matcher(sub, context), docs[start:stop], leaves)
+                try:
+                    node = score_tree.shape(q, sub.reader(), sub.doc_count_all())
+                    present, score = score_tree.sums(node, docs[start:stop], leaves)
+                except score_tree.ShapeUnsupported:
+                    context = context or self.searcher.context()
+                    present, score = _tree(q.matcher(sub, context), docs[start:stop], leaves)
                 if not present.all():
                     raise ScoreUnsupported("matcher tree disagrees with the mask")
                 out[start:stop] = score
