@@ -224,7 +224,7 @@ class Ranking:
         if tiers is None:
             return list(self.topk.top(q, scored, allow, k))
         out: Ranked = []
-        for t in sorted(set(tiers[allow].tolist()), reverse=True):
+        for t in np.unique(tiers[allow])[::-1].tolist():
             if len(out) >= k:
                 break
             out += self.topk.top(q, scored, allow & (tiers == t), k - len(out))

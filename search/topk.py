@@ -16,6 +16,7 @@ search per phrase) and combined like any other leaf.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -130,18 +131,39 @@ class ScoreUnsupported(Exception):
 
 
 class Scored:
-    """A query's matching documents (mask) and their approximate scores (0 elsewhere)."""
+    """A query's matching documents (mask) and their approximate scores (0 elsewhere).
 
-    __slots__ = ("exact", "leaves", "mask", "score")
+    The scores are worked out when first asked for: counting (totals, facets, a date sort,
+    a name's tier, a match mode's word counts) reads the mask only, and the BM25F arithmetic
+    over every posting is then never done."""
 
-    def __init__(self, mask: np.ndarray, score: np.ndarray, exact: bool = True) -> None:
+    __slots__ = ("_make", "_score", "exact", "leaves", "mask")
+
+    def __init__(
+        self,
+        mask: np.ndarray,
+        score: np.ndarray | Callable[[], np.ndarray],
+        exact: bool = True,
+    ) -> None:
         self.mask = mask
-        self.score = score
+        self._score: np.ndarray | None = None
+        self._make: Callable[[], np.ndarray] | None = None
+        if isinstance(score, np.ndarray):
+            self._score = score
+        else:
+            self._make = score
         # The query's terms and phrases, each Scored (exact), for re-adding in Whoosh's order.
         self.leaves: Leaves = {}
         # Bit for bit Whoosh's score: a leaf, or a sum of two exact parts (a + b rounds the same
         # in either order; three or more parts may be added in another order by Whoosh's tree).
         self.exact = exact
+
+    @property
+    def score(self) -> np.ndarray:
+        if self._score is None:
+            assert self._make is not None
+            self._score, self._make = self._make(), None
+        return self._score
 
 
 # A query's terms ("t", field, text) and phrases ("p", field, words), each evaluated (Scored).
@@ -282,22 +304,29 @@ class TopK:
             return got
         if isinstance(q, (wq.And, wq.Or)) and q.subqueries:
             parts = [self._eval(sq, leaves) for sq in q.subqueries]
-            score = parts[0].score.copy()
-            for p in parts[1:]:
-                score += p.score
-            if isinstance(q, wq.And):
-                mask = np.logical_and.reduce([p.mask for p in parts])
-                score[~mask] = 0.0
-            else:
-                mask = np.logical_or.reduce([p.mask for p in parts])
-            return Scored(mask, score, len(parts) <= 2 and all(p.exact for p in parts))
+            both = isinstance(q, wq.And)
+            mask = (np.logical_and if both else np.logical_or).reduce([p.mask for p in parts])
+
+            def added() -> np.ndarray:
+                score = parts[0].score.copy()
+                for p in parts[1:]:
+                    score += p.score
+                if both:
+                    score[~mask] = 0.0
+                return score
+
+            return Scored(mask, added, len(parts) <= 2 and all(p.exact for p in parts))
         if isinstance(q, wq.AndNot):
             a, b = self._eval(q.a, leaves), self._eval(q.b, leaves)
-            mask = a.mask & ~b.mask
-            return Scored(mask, np.where(mask, a.score, 0.0), a.exact)
+            kept = a.mask & ~b.mask
+            return Scored(kept, lambda: np.where(kept, a.score, 0.0), a.exact)
         if isinstance(q, wq.AndMaybe):
             a, b = self._eval(q.a, leaves), self._eval(q.b, leaves)
-            return Scored(a.mask, a.score + np.where(a.mask, b.score, 0.0), a.exact and b.exact)
+
+            def maybe() -> np.ndarray:
+                return a.score + np.where(a.mask, b.score, 0.0)
+
+            return Scored(a.mask, maybe, a.exact and b.exact)
         if isinstance(q, wq.Phrase):
             key = ("p", q.fieldname, tuple(q.words))
             if q.slop != 1:  # (keyed without the slop: only Phrase's own slop is kept)
@@ -327,7 +356,6 @@ class TopK:
     def _term(self, fieldname: str, text: str) -> Scored:
         self._scorable(fieldname)
         mask = np.zeros(self.size, dtype=bool)
-        score = np.zeros(self.size, dtype=np.float64)
         ids_parts, w_parts = [], []
         for sub, offset in self.leaves:
             p = segment_postings(sub, fieldname, text)
@@ -335,13 +363,18 @@ class TopK:
                 ids_parts.append(p.ids + offset)
                 w_parts.append(p.weights)
         if not ids_parts:
-            return Scored(mask, score)
+            return Scored(mask, np.zeros(self.size, dtype=np.float64))
         ids = np.concatenate(ids_parts)
-        s = self.bm25(fieldname, text, ids, np.concatenate(w_parts))
-        live = self.live[ids]
-        mask[ids[live]] = True
-        score[ids[live]] = s[live]
-        return Scored(mask, score)
+        ids = ids[self.live[ids]]
+        mask[ids] = True
+
+        def scores() -> np.ndarray:
+            weights = np.concatenate(w_parts)[self.live[np.concatenate(ids_parts)]]
+            score = np.zeros(self.size, dtype=np.float64)
+            score[ids] = self.bm25(fieldname, text, ids, weights)
+            return score
+
+        return Scored(mask, scores)
 
     def _phrase(self, q: Any) -> Scored:
         """Words at consecutive positions (Whoosh's Phrase: SpanNear2 with slop 1), scored as
@@ -365,7 +398,7 @@ class TopK:
             parts = [(offset, segment_postings(sub, fieldname, w)) for sub, offset in self.leaves]
             held = [(offset, p) for offset, p in parts if p is not None and p.ids.size]
             if not held:
-                return Scored(mask, score)  # (a segment without a word: Whoosh's NullMatcher)
+                return Scored(mask, score)  # (a word no segment holds: nothing)
             post[w] = _Spread(held)
         # The live documents holding every word, counted on the index's documents (a gather
         # per word, where intersecting sorted lists took a binary search per document).
@@ -379,10 +412,16 @@ class TopK:
         if found.size == 0:
             return Scored(mask, score)
         docs = common[_leading(found >> 32)]
-        weights = {w: post[w].weights[np.searchsorted(post[w].ids, docs)] for w in distinct}
         mask[docs] = True
-        score[docs] = _tree_sum([self.bm25(fieldname, w, docs, weights[w]) for w in words])
-        return Scored(mask, score)
+
+        def scores() -> np.ndarray:
+            at = {w: np.searchsorted(post[w].ids, docs) for w in distinct}
+            parts = [self.bm25(fieldname, w, docs, post[w].weights[at[w]]) for w in words]
+            score = np.zeros(self.size, dtype=np.float64)
+            score[docs] = _tree_sum(parts)
+            return score
+
+        return Scored(mask, scores)
 
     def _whoosh_leaf(self, q: Any) -> Scored:
         """A phrase: Whoosh finds and scores it (one pass, every match)."""
