@@ -78,7 +78,8 @@ def rerank_by_proximity(
         return ranked
     bonus = dict.fromkeys((d for d, _ in head), 0.0)
     candidates = list(bonus)
-    proximity = None if topk is None else Proximity(topk, candidates, PROXIMITY_SLOP)
+    words = [w for pair in parsed.near for w in pair]
+    proximity = None if topk is None else Proximity(topk, candidates, PROXIMITY_SLOP, words)
     for a, b in parsed.near:
         for f in ("title", "body"):
             for docnum, score in _near(searcher, proximity, f, a, b, candidates).items():
