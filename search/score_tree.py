@@ -42,71 +42,86 @@ class ShapeUnsupported(Exception):
 
 def shape(q: Any, reader: Any, doc_count_all: int) -> Node:
     """The matcher tree Whoosh builds for q in the segment of `reader`."""
-    kind = type(q)
-    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-        return _NULL
-    if getattr(q, "boost", 1.0) != 1.0:
-        raise ShapeUnsupported("boost")
-    if kind is wq.Term:
-        btext = _bytes(reader, q.fieldname, q.text)
-        if btext is None or (q.fieldname, btext) not in reader:
+    return _Segment(reader, doc_count_all).shape(q)
+
+
+class _Segment:
+    """One segment's terms as the shape of a query asks for them: each term's document
+    frequency looked up once (a term is in the segment when it has one: Whoosh's `in`
+    test), however often the nested And and Or weigh it."""
+
+    def __init__(self, reader: Any, doc_count_all: int) -> None:
+        self.reader = reader
+        self.doc_count_all = doc_count_all
+        self._df: dict[tuple[str, Any], int] = {}
+        self._live: int | None = None
+
+    def df(self, fieldname: str, text: Any) -> int:
+        key = (fieldname, text)
+        got = self._df.get(key)
+        if got is None:
+            reader = self.reader
+            got = 0
+            if fieldname in reader.schema:
+                try:
+                    btext = reader.schema[fieldname].to_bytes(text)
+                except ValueError:
+                    btext = None
+                if btext is not None:
+                    got = int(reader.doc_frequency(fieldname, btext))
+            self._df[key] = got
+        return got
+
+    def shape(self, q: Any) -> Node:
+        kind = type(q)
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return _NULL
-        return ("leaf", ("t", q.fieldname, q.text))
-    if kind is wq.Phrase:
-        if q.slop != 1:
-            raise ShapeUnsupported("phrase slop")
-        for word in q.words:
-            btext = _bytes(reader, q.fieldname, word)
-            if btext is None or (q.fieldname, btext) not in reader:
+        if getattr(q, "boost", 1.0) != 1.0:
+            raise ShapeUnsupported("boost")
+        if kind is wq.Term:
+            return ("leaf", ("t", q.fieldname, q.text)) if self.df(q.fieldname, q.text) else _NULL
+        if kind is wq.Phrase:
+            if q.slop != 1:
+                raise ShapeUnsupported("phrase slop")
+            if not all(self.df(q.fieldname, w) for w in q.words):
+                return _NULL  # (Whoosh's shortcut when a word is not in the segment)
+            return ("leaf", ("p", q.fieldname, tuple(q.words)))
+        if kind in (wq.And, wq.Or):
+            subs = q.subqueries
+            if not subs:
                 return _NULL
-        return ("leaf", ("p", q.fieldname, tuple(q.words)))
-    if kind in (wq.And, wq.Or):
-        subs = q.subqueries
-        if not subs:
-            return _NULL
-        if len(subs) == 1:
-            return shape(subs[0], reader, doc_count_all)
-        nodes = [shape(sub, reader, doc_count_all) for sub in subs]
+            if len(subs) == 1:
+                return self.shape(subs[0])
+            nodes = [self.shape(sub) for sub in subs]
+            if kind is wq.And:
+                return _weighted("and", [-self.size(sub) for sub in subs], nodes)
+            if q.matcher_type != wq.Or.AUTO_MATCHER or q.scale:
+                raise ShapeUnsupported("Or matcher type")
+            many = len(subs) == 2 or self.doc_count_all > _ARRAY_BELOW_DOCS
+            if len(subs) < _TOO_MANY_CLAUSES and many:
+                return _weighted("or", [self.size(sub) for sub in subs], nodes)
+            return ("array", nodes)
+        if kind in (wq.AndNot, wq.AndMaybe):
+            a, b = self.shape(q.a), self.shape(q.b)
+            return ("andnot" if kind is wq.AndNot else "andmaybe", a, b)
+        raise ShapeUnsupported(kind.__name__)
+
+    def size(self, q: Any) -> int:
+        """q.estimate_size(reader)."""
+        kind = type(q)
+        if kind is wq.Term:
+            return self.df(q.fieldname, q.text)
+        if kind is wq.Phrase:  # its And of terms
+            return min(self.df(q.fieldname, w) for w in q.words)
         if kind is wq.And:
-            sizes = [-estimate_size(sub, reader) for sub in subs]
-            return _weighted("and", sizes, nodes)
-        if q.matcher_type != wq.Or.AUTO_MATCHER or q.scale:
-            raise ShapeUnsupported("Or matcher type")
-        if len(subs) < _TOO_MANY_CLAUSES and (len(subs) == 2 or doc_count_all > _ARRAY_BELOW_DOCS):
-            return _weighted("or", [estimate_size(sub, reader) for sub in subs], nodes)
-        return ("array", nodes)
-    if kind in (wq.AndNot, wq.AndMaybe):
-        a, b = shape(q.a, reader, doc_count_all), shape(q.b, reader, doc_count_all)
-        return ("andnot" if kind is wq.AndNot else "andmaybe", a, b)
-    raise ShapeUnsupported(kind.__name__)
-
-
-def estimate_size(q: Any, reader: Any) -> int:
-    """q.estimate_size(reader), as Whoosh's query classes compute it."""
-    kind = type(q)
-    if kind is wq.Term:
-        btext = _bytes(reader, q.fieldname, q.text)
-        return 0 if btext is None else int(reader.doc_frequency(q.fieldname, btext))
-    if kind is wq.Phrase:  # its And of terms
-        return min(estimate_size(wq.Term(q.fieldname, w), reader) for w in q.words)
-    if kind is wq.And:
-        return min(estimate_size(sub, reader) for sub in q.subqueries)
-    if kind in (wq.Or, wq.AndNot, wq.AndMaybe):  # CompoundQuery's: the sum, at most the live
-        total = sum(estimate_size(sub, reader) for sub in q.subqueries)
-        return int(min(total, reader.doc_count()))
-    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-        return 0
-    raise ShapeUnsupported(kind.__name__)
-
-
-def _bytes(reader: Any, fieldname: str, text: Any) -> bytes | None:
-    if fieldname not in reader.schema:
-        return None
-    try:
-        btext: bytes = reader.schema[fieldname].to_bytes(text)
-    except ValueError:
-        return None
-    return btext
+            return min(self.size(sub) for sub in q.subqueries)
+        if kind in (wq.Or, wq.AndNot, wq.AndMaybe):  # CompoundQuery's: the sum, at most the live
+            if self._live is None:
+                self._live = int(self.reader.doc_count())
+            return min(sum(self.size(sub) for sub in q.subqueries), self._live)
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return 0
+        raise ShapeUnsupported(kind.__name__)
 
 
 def _weighted(kind: str, weights: list[int], nodes: list[Node]) -> Node:
