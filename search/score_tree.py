@@ -152,7 +152,7 @@ def sums(
         got = leaves.get(node[1])
         if got is None:
             raise ShapeUnsupported("a leaf the evaluation did not score")
-        return got.mask[docs], got.score[docs]
+        return got.mask[docs], got.at(docs)
     if kind == "null":
         return np.zeros(docs.size, dtype=bool), np.zeros(docs.size)
     if kind == "array":

@@ -41,6 +41,9 @@ from index_format.codec.positions import IndonesianPositions
 from index_format.codec.postings import V_POS, Postings, decode_positions
 from search import score_tree
 
+# A term's scores at some documents are computed for those alone when they are fewer than
+# its postings by this factor (a binary search each); else all its postings are scored.
+_LOOKUP_SHARE = 4
 # Documents whose approximate score is within this share of the k-th score are re-scored
 # exactly (the approximation differs from Whoosh's by a few units in the last place).
 BAND = 1e-9
@@ -137,13 +140,14 @@ class Scored:
     a name's tier, a match mode's word counts) reads the mask only, and the BM25F arithmetic
     over every posting is then never done."""
 
-    __slots__ = ("_make", "_score", "exact", "leaves", "mask")
+    __slots__ = ("_at", "_make", "_score", "exact", "leaves", "mask")
 
     def __init__(
         self,
         mask: np.ndarray,
         score: np.ndarray | Callable[[], np.ndarray],
         exact: bool = True,
+        at: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> None:
         self.mask = mask
         self._score: np.ndarray | None = None
@@ -152,6 +156,7 @@ class Scored:
             self._score = score
         else:
             self._make = score
+        self._at = at
         # The query's terms and phrases, each Scored (exact), for re-adding in Whoosh's order.
         self.leaves: Leaves = {}
         # Bit for bit Whoosh's score: a leaf, or a sum of two exact parts (a + b rounds the same
@@ -164,6 +169,14 @@ class Scored:
             assert self._make is not None
             self._score, self._make = self._make(), None
         return self._score
+
+    def at(self, docs: np.ndarray) -> np.ndarray:
+        """score[docs] (`docs` sorted, distinct), bit for bit, computed for those documents
+        only when that is cheaper: an And of a rare and a common word scores the common
+        word's postings in the documents holding both, not in all of its documents."""
+        if self._score is not None or self._at is None:
+            return self.score[docs]
+        return self._at(docs)
 
 
 # A query's terms ("t", field, text) and phrases ("p", field, words), each evaluated (Scored).
@@ -315,18 +328,39 @@ class TopK:
                     score[~mask] = 0.0
                 return score
 
-            return Scored(mask, added, len(parts) <= 2 and all(p.exact for p in parts))
+            def added_at(docs: np.ndarray) -> np.ndarray:
+                # (an And's documents are the first part's: only they are looked up after)
+                held = docs[mask[docs]] if both else docs
+                score = parts[0].at(held).copy()
+                for p in parts[1:]:
+                    score += p.at(held)
+                if not both:
+                    return score
+                out = np.zeros(docs.size, dtype=np.float64)
+                out[mask[docs]] = score
+                return out
+
+            exact = len(parts) <= 2 and all(p.exact for p in parts)
+            return Scored(mask, added, exact, added_at)
         if isinstance(q, wq.AndNot):
             a, b = self._eval(q.a, leaves), self._eval(q.b, leaves)
             kept = a.mask & ~b.mask
-            return Scored(kept, lambda: np.where(kept, a.score, 0.0), a.exact)
+            return Scored(
+                kept,
+                lambda: np.where(kept, a.score, 0.0),
+                a.exact,
+                lambda docs: np.where(kept[docs], a.at(docs), 0.0),
+            )
         if isinstance(q, wq.AndMaybe):
             a, b = self._eval(q.a, leaves), self._eval(q.b, leaves)
 
             def maybe() -> np.ndarray:
                 return a.score + np.where(a.mask, b.score, 0.0)
 
-            return Scored(a.mask, maybe, a.exact and b.exact)
+            def maybe_at(docs: np.ndarray) -> np.ndarray:
+                return a.at(docs) + np.where(a.mask[docs], b.at(docs), 0.0)
+
+            return Scored(a.mask, maybe, a.exact and b.exact, maybe_at)
         if isinstance(q, wq.Phrase):
             key = ("p", q.fieldname, tuple(q.words))
             if q.slop != 1:  # (keyed without the slop: only Phrase's own slop is kept)
@@ -368,13 +402,29 @@ class TopK:
         ids = ids[self.live[ids]]
         mask[ids] = True
 
+        weights: list[np.ndarray] = []  # (the live postings' weights, once asked for)
+
+        def live_weights() -> np.ndarray:
+            if not weights:
+                weights.append(np.concatenate(w_parts)[self.live[np.concatenate(ids_parts)]])
+            return weights[0]
+
         def scores() -> np.ndarray:
-            weights = np.concatenate(w_parts)[self.live[np.concatenate(ids_parts)]]
             score = np.zeros(self.size, dtype=np.float64)
-            score[ids] = self.bm25(fieldname, text, ids, weights)
+            score[ids] = self.bm25(fieldname, text, ids, live_weights())
             return score
 
-        return Scored(mask, scores)
+        def scores_at(docs: np.ndarray) -> np.ndarray:
+            if docs.size * _LOOKUP_SHARE > ids.size:  # most postings: score them all
+                return got.score[docs]
+            rows = np.searchsorted(ids, docs)
+            hit = mask[docs]
+            out = np.zeros(docs.size, dtype=np.float64)
+            out[hit] = self.bm25(fieldname, text, docs[hit], live_weights()[rows[hit]])
+            return out
+
+        got = Scored(mask, scores, True, scores_at)
+        return got
 
     def _phrase(self, q: Any) -> Scored:
         """Words at consecutive positions (Whoosh's Phrase: SpanNear2 with slop 1), scored as
@@ -445,13 +495,13 @@ class TopK:
         docs = np.flatnonzero(allow)
         if docs.size == 0:
             return []
-        approx = scored.score[docs]
+        approx = scored.at(docs)
         if docs.size > k:
             kth = np.partition(approx, docs.size - k)[docs.size - k]
             band = BAND * max(abs(float(kth)), float(approx.max()), 1.0)
             docs = docs[approx >= kth - band]
         if scored.exact:
-            exact = scored.score[docs].tolist()
+            exact = scored.at(docs).tolist()
         else:
             try:
                 exact = self.tree_scores(q, docs, scored.leaves)
@@ -547,13 +597,13 @@ def _tree(m: Any, docs: np.ndarray, leaves: Leaves) -> tuple[np.ndarray, np.ndar
         got = leaves.get(("t", *_leaf_key(m)))
         if got is None:
             raise ScoreUnsupported("a leaf the evaluation did not score")
-        return got.mask[docs], got.score[docs]
+        return got.mask[docs], got.at(docs)
     if kind is SpanNear2.SpanNear2Matcher:
         key = [_leaf_key(sub) for sub in m.ms]
         got = leaves.get(("p", key[0][0], tuple(w for _, w in key)))
         if got is None or m.slop != 1:
             raise ScoreUnsupported("a phrase the evaluation did not score")
-        return got.mask[docs], got.score[docs]
+        return got.mask[docs], got.at(docs)
     if kind in (IntersectionMatcher, UnionMatcher, AndMaybeMatcher, AndNotMatcher):
         pa, sa = _tree(m.a, docs, leaves)
         pb, sb = _tree(m.b, docs, leaves)

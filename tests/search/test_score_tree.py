@@ -139,3 +139,23 @@ def test_what_is_not_mirrored_is_said(svc: SearchService) -> None:
         score_tree.shape(
             wq.Or([wq.Term("body", "rob"), wq.Term("body", "x")], scale=0.5), reader, 10
         )
+
+
+def test_scores_at_a_few_documents_equal_the_scores_of_all(svc: SearchService) -> None:
+    """Scored.at computes an And's common word only where the others are (TopK's top-k and
+    tree sums read it): the same floats as scoring every posting, for random queries."""
+    gen = svc._current()
+    rng = random.Random(5)
+    looked_up = 0
+    for _ in range(120):
+        q = _random_query(rng, binary=True).normalize()
+        matched = np.flatnonzero(gen.topk.evaluate(q).mask)
+        if not matched.size:
+            continue
+        docs = np.unique(
+            [*rng.sample(matched.tolist(), min(matched.size, 3)), 0, gen.topk.size - 1]
+        )
+        fresh = gen.topk.evaluate(q)  # (nothing scored yet: the lookups are taken)
+        looked_up += docs.size * 4 < matched.size
+        assert fresh.at(docs).tolist() == gen.topk.evaluate(q).score[docs].tolist(), q
+    assert looked_up > 20
