@@ -34,6 +34,15 @@ def test_varints_round_trip(size: int) -> None:
     assert varints.py_decode(encoded) == values
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_one_and_two_byte_varints_decode_as_any(seed: int) -> None:
+    """Positions' gaps are nearly all under 16,384: one or two bytes each, decoded apart."""
+    rng = random.Random(seed)
+    values = [rng.choice([0, 5, 127, 128, 129, 300, 16383]) for _ in range(rng.randint(1, 400))]
+    encoded = np.frombuffer(varints.varints(values), np.uint8)
+    assert decode_varints(encoded).tolist() == values == varints.py_decode(encoded.tobytes())
+
+
 def _positions(fmt: IndonesianPositions, n: int, seed: int) -> list[list[int]]:
     rng = random.Random(seed)
     return [sorted(rng.sample(range(400), rng.randint(1, 4))) for _ in range(n)]
