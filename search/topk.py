@@ -82,7 +82,7 @@ def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
     return total
 
 
-def _leading(keys: np.ndarray) -> np.ndarray:
+def sorted_distinct(keys: np.ndarray) -> np.ndarray:
     """The distinct values of a sorted array (np.unique without its sort)."""
     if keys.size < 2:
         return keys
@@ -124,7 +124,7 @@ def _phrase_starts(
         found = keys if found is None else _within(found, keys)
         if found.size == 0:
             break
-        cand = _leading(found >> 32)
+        cand = sorted_distinct(found >> 32)
     assert found is not None
     return found
 
@@ -461,7 +461,7 @@ class TopK:
         found = _phrase_starts(fmt, words, post, common)
         if found.size == 0:
             return Scored(mask, score)
-        docs = common[_leading(found >> 32)]
+        docs = common[sorted_distinct(found >> 32)]
         mask[docs] = True
 
         def scores() -> np.ndarray:
