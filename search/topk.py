@@ -452,7 +452,7 @@ class TopK:
             post[w] = _Spread(held)
         # The live documents holding every word, counted on the index's documents (a gather
         # per word, where intersecting sorted lists took a binary search per document).
-        holding = np.zeros(self.size, dtype=np.int8)
+        holding = np.zeros(self.size, dtype=np.int8 if len(distinct) < 127 else np.int32)
         for p in post.values():
             holding[p.ids] += 1
         common = np.flatnonzero((holding == len(distinct)) & self.live)
