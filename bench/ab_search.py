@@ -1,6 +1,7 @@
 """Side-by-side search latency: the working tree against a git revision, on one index.
 
     python -m bench.ab_search INDEX_DIR [--base HEAD~3] [--passes 3] [--only search/a.py ...]
+                              [--cpu] [--score-path]
 
 Each side runs SearchService in a process of its own (the base from `git archive REV`, so its
 whole search path is the old one). Every query of bench/queries.json goes to both sides in
@@ -8,7 +9,10 @@ turn, which side first alternating, for `--passes` passes after one warm-up pass
 time is its median over the passes, then p50/p95/p99 over the mix, as `bench.latency` reports.
 With `--only`, the base side is HEAD with just those files as they were at
 `--base` (e.g. the search path of then on today's index format).
-On a shared machine compare the two columns of one run (and their ratio), not runs.
+On a shared machine compare the two columns of one run (and their ratio), not runs, and
+time by CPU (`--cpu`: each worker's process time). `--score-path` times what matches and
+ranks a query only (Matcher.match and Ranking.page: the mask, the scores, the top-k, the
+name tiers and the proximity re-rank), not its facets, snippets and suggestions.
 
 The sides' results are compared too (totals, facet counts, hit ids and scores): a difference
 is printed, with the queries it concerns.
@@ -42,12 +46,29 @@ from search.service import SearchService
 svc = SearchService(Path(sys.argv[2]))
 getattr(svc, "warm", svc.stats)()
 reqs = [to_request(item) for item in load_mix(Path(sys.argv[3]))]
+clock = time.process_time if sys.argv[4] == "cpu" else time.perf_counter
+score_path = sys.argv[5] == "score"
 print(json.dumps({"ready": True}), flush=True)
 for line in sys.stdin:
     req = reqs[int(line)]
-    t = time.perf_counter()
+    if score_path:  # what matches and ranks: the query's mask and scores, then the page
+        gen = svc._current()
+        parsed = svc.parse(req.q, gen)
+        t = clock()
+        matched = gen.matcher.match(parsed, req)
+        total = int(matched.final.sum())
+        start = (req.page - 1) * req.per_page
+        end = min(start + req.per_page, total)
+        ranked = gen.ranking.page(
+            parsed, req.sort, matched.final, start, end, matched.strict, matched.scored
+        )
+        ms = (clock() - t) * 1000
+        hits = [(gen.searcher.stored_fields(d)["id"], s) for d, s in ranked]
+        print(json.dumps({"ms": ms, "total": total, "hits": hits}), flush=True)
+        continue
+    t = clock()
     r = svc.search(req)
-    ms = (time.perf_counter() - t) * 1000
+    ms = (clock() - t) * 1000
     facets = {k: [(v.value, v.count) for v in vs] for k, vs in r.facets.items()}
     hits = [(h.id, h.score) for h in r.hits]
     print(json.dumps({"ms": ms, "total": r.total, "hits": hits, "facets": facets}), flush=True)
@@ -71,10 +92,19 @@ def _snapshot(rev: str, dest: Path, only: list[str]) -> Path:
 
 
 class _Side:
-    def __init__(self, name: str, tree: Path, index_dir: Path) -> None:
+    def __init__(self, name: str, tree: Path, index_dir: Path, clock: str, path: str) -> None:
         self.name = name
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(tree), str(index_dir), str(BENCH / "queries.json")],
+            [
+                sys.executable,
+                "-c",
+                WORKER,
+                str(tree),
+                str(index_dir),
+                str(BENCH / "queries.json"),
+                clock,
+                path,
+            ],
             cwd=tree,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -102,12 +132,23 @@ def main() -> None:
     ap.add_argument("--base", default="HEAD", help="the git revision to compare against")
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--only", nargs="*", default=[], help="paths to take from --base")
+    ap.add_argument(
+        "--cpu", action="store_true", help="time by the worker's CPU time (a busy machine)"
+    )
+    ap.add_argument(
+        "--score-path",
+        action="store_true",
+        help="time matching and ranking only (no facets, snippets, suggestions)",
+    )
     args = ap.parse_args()
     mix = load_mix()
+    clock = "cpu" if args.cpu else "wall"
+    path = "score" if args.score_path else "search"
     with tempfile.TemporaryDirectory(prefix="ab-search-") as tmp:
+        tree = _snapshot(args.base, Path(tmp), args.only)
         sides = [
-            _Side("base", _snapshot(args.base, Path(tmp), args.only), args.index_dir),
-            _Side("ours", REPO, args.index_dir),
+            _Side("base", tree, args.index_dir, clock, path),
+            _Side("ours", REPO, args.index_dir, clock, path),
         ]
         try:
             times: dict[str, list[list[float]]] = {s.name: [[] for _ in mix] for s in sides}
@@ -133,6 +174,8 @@ def main() -> None:
         "base_only": args.only,
         "index": str(args.index_dir),
         "passes": args.passes,
+        "clock": clock,
+        "timed": path,
         **stats,
         "ratio": {
             k: round(stats["ours"][k] / stats["base"][k], 3) for k in ("p50", "p95", "p99", "mean")

@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index_format.codec.postings import V_POS
-from index_format.codec.varints import decode_varints
-from search.topk import ScoreUnsupported, TopK, segment_postings
+from index_format.codec.postings import V_POS, decode_positions
+from search.topk import ScoreUnsupported, TopK, segment_postings, sorted_distinct
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +35,13 @@ class Proximity:
     """Phrase scores of word pairs for a fixed set of candidate documents; each word's
     postings, positions and scores looked up once, for all the pairs it is in."""
 
-    def __init__(self, topk: TopK, docs: list[int], slop: int) -> None:
+    def __init__(
+        self, topk: TopK, docs: list[int], slop: int, words: list[str] | None = None
+    ) -> None:
         self.topk = topk
         self.slop = slop
+        # The words the pairs will ask for: read together, a field at a time.
+        self.words = list(dict.fromkeys(words or []))
         self.docs = np.unique(np.asarray(docs, dtype=np.int64))
         bounds = [offset for _, offset in topk.leaves[1:]] + [topk.size]
         cuts = np.searchsorted(self.docs, bounds).tolist()
@@ -67,50 +70,64 @@ class Proximity:
             return {}
         # The first b at or after each a + 1: near when it is at most a + slop. (A segment
         # without one of the words is Whoosh's NullMatcher there: no keys of its candidates.)
-        after = np.searchsorted(hb.keys, ha.keys + 1)
+        # (array methods, not numpy's functions: a 4-word query makes ~200 calls here)
+        after = hb.keys.searchsorted(ha.keys + 1)
         ok = after < hb.keys.size
         ok[ok] = hb.keys[after[ok]] <= ha.keys[ok] + self.slop
-        rows = np.unique(ha.keys[ok] >> 32)
+        rows = sorted_distinct(ha.keys[ok] >> 32)
         if rows.size == 0:
             return {}
-        sa = ha.scores[np.searchsorted(ha.rows, rows)]
-        sb = hb.scores[np.searchsorted(hb.rows, rows)]
+        sa = ha.scores[ha.rows.searchsorted(rows)]
+        sb = hb.scores[hb.rows.searchsorted(rows)]
         return dict(zip(self.docs[rows].tolist(), (sa + sb).tolist(), strict=True))
 
     def _word(self, fieldname: str, text: str) -> _Held | None:
         key = (fieldname, text)
         if key not in self._held:
-            self._held[key] = self._read(fieldname, text)
+            wanted = [w for w in self.words if (fieldname, w) not in self._held]
+            self._read(fieldname, wanted if text in wanted else [text])
         return self._held[key]
 
-    def _read(self, fieldname: str, text: str) -> _Held | None:
-        rows, values, counts, weights = [], [], [], []
-        for sub, offset, first, last in self.segments:
-            post = segment_postings(sub, fieldname, text)
-            if post is None:
+    def _read(self, fieldname: str, words: list[str]) -> None:
+        """Each word's postings for the candidates; their positions decoded in one call."""
+        found: list[tuple[str, np.ndarray, np.ndarray]] = []  # word, its rows, weights
+        counts, encoded = [], []
+        for text in words:
+            rows, weights = [], []
+            for sub, offset, first, last in self.segments:
+                post = segment_postings(sub, fieldname, text)
+                if post is None:
+                    continue
+                packed = post.packed
+                if packed is None or packed.vmode != V_POS:
+                    raise ScoreUnsupported("postings without positions")
+                ids, local = post.ids, self.docs[first:last] - offset
+                at = ids.searchsorted(local)
+                hit = (ids[at.clip(max=ids.size - 1)] == local).nonzero()[0]
+                if hit.size == 0:
+                    continue
+                at = at[hit]
+                count, raw = packed.position_bytes(at)
+                rows.append(hit + first)
+                counts.append(count)
+                encoded.append(raw)
+                weights.append(post.weights[at])
+            if not rows:
+                self._held[(fieldname, text)] = None  # (no candidate holds it: none is near)
                 continue
-            packed = post.packed
-            if packed is None or packed.vmode != V_POS:
-                raise ScoreUnsupported("postings without positions")
-            ids, local = post.ids, self.docs[first:last] - offset
-            at = np.searchsorted(ids, local)
-            hit = np.flatnonzero(ids[np.minimum(at, ids.size - 1)] == local)
-            if hit.size == 0:
-                continue
-            at = at[hit]
-            rows.append(hit + first)
-            values += [packed.value_at(i) for i in at.tolist()]
-            counts.append(packed.freqs()[at])
-            weights.append(post.weights[at])
-        if not rows:
-            return None  # (no candidate holds it: no pair with it is near)
-        held = np.concatenate(rows) if len(rows) > 1 else rows[0]
-        count = np.concatenate(counts) if len(counts) > 1 else counts[0]
-        # Each posting's value: its position gaps (the first from 0) as LEB128 varints; the
-        # running total, less the total before each posting, is its positions.
-        total = np.cumsum(decode_varints(np.frombuffer(b"".join(values), dtype=np.uint8)))
-        before = np.zeros(count.size, dtype=np.int64)
-        before[1:] = total[np.cumsum(count)[:-1] - 1]
-        keys = np.repeat((held << 32) - before, count) + total
-        tf = np.concatenate(weights) if len(weights) > 1 else weights[0]
-        return _Held(held, keys, self.topk.bm25(fieldname, text, self.docs[held], tf))
+            held = np.concatenate(rows) if len(rows) > 1 else rows[0]
+            found.append((text, held, np.concatenate(weights) if len(weights) > 1 else weights[0]))
+        if not found:
+            return
+        count = np.concatenate(counts)
+        flat = decode_positions(count, np.concatenate(encoded))
+        ends = np.cumsum(count).tolist()
+        k = n = 0
+        for text, held, tf in found:
+            keys = (
+                np.repeat(held << 32, count[k : k + held.size]) + flat[n : ends[k + held.size - 1]]
+            )
+            n = ends[k + held.size - 1]
+            k += held.size
+            scores = self.topk.bm25(fieldname, text, self.docs[held], tf)
+            self._held[(fieldname, text)] = _Held(held, keys, scores)

@@ -78,7 +78,8 @@ def rerank_by_proximity(
         return ranked
     bonus = dict.fromkeys((d for d, _ in head), 0.0)
     candidates = list(bonus)
-    proximity = None if topk is None else Proximity(topk, candidates, PROXIMITY_SLOP)
+    words = [w for pair in parsed.near for w in pair]
+    proximity = None if topk is None else Proximity(topk, candidates, PROXIMITY_SLOP, words)
     for a, b in parsed.near:
         for f in ("title", "body"):
             for docnum, score in _near(searcher, proximity, f, a, b, candidates).items():
@@ -224,7 +225,7 @@ class Ranking:
         if tiers is None:
             return list(self.topk.top(q, scored, allow, k))
         out: Ranked = []
-        for t in sorted(set(tiers[allow].tolist()), reverse=True):
+        for t in np.unique(tiers[allow])[::-1].tolist():
             if len(out) >= k:
                 break
             out += self.topk.top(q, scored, allow & (tiers == t), k - len(out))

@@ -16,6 +16,7 @@ search per phrase) and combined like any other leaf.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -37,8 +38,12 @@ from whoosh.scoring import BM25F
 from index_format import field_lengths
 from index_format.codec.packed import packed_postings
 from index_format.codec.positions import IndonesianPositions
-from index_format.codec.postings import V_POS, Postings
+from index_format.codec.postings import V_POS, Postings, decode_positions
+from search import score_tree
 
+# A term's scores at some documents are computed for those alone when they are fewer than
+# its postings by this factor (a binary search each); else all its postings are scored.
+_LOOKUP_SHARE = 4
 # Documents whose approximate score is within this share of the k-th score are re-scored
 # exactly (the approximation differs from Whoosh's by a few units in the last place).
 BAND = 1e-9
@@ -77,7 +82,7 @@ def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
     return total
 
 
-def _leading(keys: np.ndarray) -> np.ndarray:
+def sorted_distinct(keys: np.ndarray) -> np.ndarray:
     """The distinct values of a sorted array (np.unique without its sort)."""
     if keys.size < 2:
         return keys
@@ -97,7 +102,7 @@ def _within(found: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 
 def _phrase_starts(
-    fmt: Any, words: list[str], post: dict[str, _Postings], common: np.ndarray
+    fmt: Any, words: list[str], post: dict[str, _Spread], common: np.ndarray
 ) -> np.ndarray:
     """Keys (document's number in `common` << 32) + position of the first word, sorted, for
     each place where the phrase's words stand one after another.
@@ -112,12 +117,14 @@ def _phrase_starts(
         p = post[words[k]]
         counts, flat = p.positions(fmt, np.searchsorted(p.ids, common[cand]))
         keys = (np.repeat(cand, counts) << 32) + flat - k
+        if k:  # the k-th word before position k starts no phrase (and its key would be
+            keys = keys[flat >= k]  # another document's)
         if keys.size > 1 and not bool((keys[1:] > keys[:-1]).all()):
             keys = np.unique(keys)  # (positions repeated within a document)
         found = keys if found is None else _within(found, keys)
         if found.size == 0:
             break
-        cand = _leading(found >> 32)
+        cand = sorted_distinct(found >> 32)
     assert found is not None
     return found
 
@@ -127,18 +134,49 @@ class ScoreUnsupported(Exception):
 
 
 class Scored:
-    """A query's matching documents (mask) and their approximate scores (0 elsewhere)."""
+    """A query's matching documents (mask) and their approximate scores (0 elsewhere).
 
-    __slots__ = ("exact", "leaves", "mask", "score")
+    The scores are worked out when first asked for: counting (totals, facets, a date sort,
+    a name's tier, a match mode's word counts) reads the mask only, and the BM25F arithmetic
+    over every posting is then never done."""
 
-    def __init__(self, mask: np.ndarray, score: np.ndarray, exact: bool = True) -> None:
+    __slots__ = ("_at", "_make", "_score", "exact", "leaves", "mask")
+
+    def __init__(
+        self,
+        mask: np.ndarray,
+        score: np.ndarray | Callable[[], np.ndarray],
+        exact: bool = True,
+        at: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> None:
         self.mask = mask
-        self.score = score
+        self._score: np.ndarray | None = None
+        self._make: Callable[[], np.ndarray] | None = None
+        if isinstance(score, np.ndarray):
+            self._score = score
+        else:
+            self._make = score
+        self._at = at
         # The query's terms and phrases, each Scored (exact), for re-adding in Whoosh's order.
         self.leaves: Leaves = {}
         # Bit for bit Whoosh's score: a leaf, or a sum of two exact parts (a + b rounds the same
         # in either order; three or more parts may be added in another order by Whoosh's tree).
         self.exact = exact
+
+    @property
+    def score(self) -> np.ndarray:
+        if self._score is None:
+            assert self._make is not None
+            self._score, self._make = self._make(), None
+        return self._score
+
+    def at(self, docs: np.ndarray) -> np.ndarray:
+        """score[docs] (`docs` sorted, distinct), bit for bit, computed for those documents
+        only when that is cheaper: an And of a rare and a common word scores the common
+        word's postings in the documents holding both, not in all of its documents."""
+        if self._score is not None or self._at is None:
+            return self.score[docs]
+        return self._at(docs)
 
 
 # A query's terms ("t", field, text) and phrases ("p", field, words), each evaluated (Scored).
@@ -149,7 +187,7 @@ class _Postings:
     """One term's postings in one segment: document numbers, weights and (when asked for) the
     encoded values (positions), or the packed postings that decode them."""
 
-    __slots__ = ("_positions", "ids", "packed", "values", "weights")
+    __slots__ = ("ids", "packed", "values", "weights")
 
     def __init__(
         self,
@@ -162,24 +200,49 @@ class _Postings:
         self.weights = weights
         self.values = values
         self.packed = packed
-        self._positions: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def positions(self, fmt: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """How many positions each of `rows` holds, and all of them in a row."""
+        """How many positions each of `rows` (sorted) holds, and all of them in a row."""
         packed = self.packed
         if packed is None or packed.vmode != V_POS:
             if self.values is None:
                 self.values = packed.values() if packed is not None else []
             return _positions(fmt, _pick(self.values, rows))
-        if self._positions is None:
-            counts, flat = packed.positions()
-            self._positions = (counts, flat, np.cumsum(counts) - counts)
-        counts, flat, starts = self._positions
-        picked = counts[rows]
-        within = np.arange(int(picked.sum()), dtype=np.int64) - np.repeat(
-            np.cumsum(picked) - picked, picked
-        )
-        return picked, flat[np.repeat(starts[rows], picked) + within]
+        return packed.positions_of(rows)
+
+
+class _Spread:
+    """One word's postings in every segment, end to end: global document numbers (sorted, as
+    the segments' offsets are), weights, and positions read from each segment's postings. A
+    phrase is then searched once over the index, not once per segment (at 220k articles in 19
+    segments, the per-segment calls cost more than the search)."""
+
+    __slots__ = ("ids", "parts", "starts", "weights")
+
+    def __init__(self, parts: list[tuple[int, _Postings]]) -> None:
+        self.parts = [p for _, p in parts]
+        sizes = [p.ids.size for p in self.parts]
+        self.starts = np.cumsum([0, *sizes])  # each part's first row
+        self.ids = np.concatenate([p.ids + offset for offset, p in parts])
+        self.weights = np.concatenate([p.weights for p in self.parts])
+
+    def positions(self, fmt: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """How many positions each of `rows` (sorted) holds, and all of them in a row."""
+        cuts = np.searchsorted(rows, self.starts).tolist()
+        picked = [
+            (part, rows[cuts[k] : cuts[k + 1]] - self.starts[k])
+            for k, part in enumerate(self.parts)
+            if cuts[k + 1] > cuts[k]
+        ]
+        if not picked:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if all(part.packed is not None and part.packed.vmode == V_POS for part, _ in picked):
+            # The segments' encoded positions end to end, decoded in one go.
+            got = [part.packed.position_bytes(r) for part, r in picked]  # type: ignore[union-attr]
+            counts = np.concatenate([c for c, _ in got])
+            return counts, decode_positions(counts, np.concatenate([b for _, b in got]))
+        pairs = [part.positions(fmt, r) for part, r in picked]
+        return np.concatenate([c for c, _ in pairs]), np.concatenate([f for _, f in pairs])
 
 
 def segment_postings(sub: Any, fieldname: str, text: str) -> _Postings | None:
@@ -203,6 +266,7 @@ class TopK:
         self.B: float = w.B if self.supported else 0.0
         self.K1: float = w.K1 if self.supported else 0.0
         self._lengths: dict[str, np.ndarray] = {}
+        self._avgfl: dict[str, float] = {}
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's field length as Whoosh's scorer sees it (byte-quantised)."""
@@ -253,22 +317,50 @@ class TopK:
             return got
         if isinstance(q, (wq.And, wq.Or)) and q.subqueries:
             parts = [self._eval(sq, leaves) for sq in q.subqueries]
-            score = parts[0].score.copy()
-            for p in parts[1:]:
-                score += p.score
-            if isinstance(q, wq.And):
-                mask = np.logical_and.reduce([p.mask for p in parts])
-                score[~mask] = 0.0
-            else:
-                mask = np.logical_or.reduce([p.mask for p in parts])
-            return Scored(mask, score, len(parts) <= 2 and all(p.exact for p in parts))
+            both = isinstance(q, wq.And)
+            mask = (np.logical_and if both else np.logical_or).reduce([p.mask for p in parts])
+
+            def added() -> np.ndarray:
+                score = parts[0].score.copy()
+                for p in parts[1:]:
+                    score += p.score
+                if both:
+                    score[~mask] = 0.0
+                return score
+
+            def added_at(docs: np.ndarray) -> np.ndarray:
+                # (an And's documents are the first part's: only they are looked up after)
+                held = docs[mask[docs]] if both else docs
+                score = parts[0].at(held).copy()
+                for p in parts[1:]:
+                    score += p.at(held)
+                if not both:
+                    return score
+                out = np.zeros(docs.size, dtype=np.float64)
+                out[mask[docs]] = score
+                return out
+
+            exact = len(parts) <= 2 and all(p.exact for p in parts)
+            return Scored(mask, added, exact, added_at)
         if isinstance(q, wq.AndNot):
             a, b = self._eval(q.a, leaves), self._eval(q.b, leaves)
-            mask = a.mask & ~b.mask
-            return Scored(mask, np.where(mask, a.score, 0.0), a.exact)
+            kept = a.mask & ~b.mask
+            return Scored(
+                kept,
+                lambda: np.where(kept, a.score, 0.0),
+                a.exact,
+                lambda docs: np.where(kept[docs], a.at(docs), 0.0),
+            )
         if isinstance(q, wq.AndMaybe):
             a, b = self._eval(q.a, leaves), self._eval(q.b, leaves)
-            return Scored(a.mask, a.score + np.where(a.mask, b.score, 0.0), a.exact and b.exact)
+
+            def maybe() -> np.ndarray:
+                return a.score + np.where(a.mask, b.score, 0.0)
+
+            def maybe_at(docs: np.ndarray) -> np.ndarray:
+                return a.at(docs) + np.where(a.mask[docs], b.at(docs), 0.0)
+
+            return Scored(a.mask, maybe, a.exact and b.exact, maybe_at)
         if isinstance(q, wq.Phrase):
             key = ("p", q.fieldname, tuple(q.words))
             if q.slop != 1:  # (keyed without the slop: only Phrase's own slop is kept)
@@ -281,9 +373,10 @@ class TopK:
 
     def bm25(self, fieldname: str, text: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
         """whoosh.scoring.bm25 for one term's postings, operation for operation."""
-        searcher = self.searcher
-        idf = searcher.idf(fieldname, text)
-        avgfl = searcher.avg_field_length(fieldname) or 1
+        idf = self.searcher.idf(fieldname, text)
+        avgfl = self._avgfl.get(fieldname)
+        if avgfl is None:  # (Whoosh sums it over the segments at every call)
+            avgfl = self._avgfl[fieldname] = self.searcher.avg_field_length(fieldname) or 1
         fl = self.lengths(fieldname)[ids]
         B, K1 = self.B, self.K1
         scores: np.ndarray = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
@@ -297,7 +390,6 @@ class TopK:
     def _term(self, fieldname: str, text: str) -> Scored:
         self._scorable(fieldname)
         mask = np.zeros(self.size, dtype=bool)
-        score = np.zeros(self.size, dtype=np.float64)
         ids_parts, w_parts = [], []
         for sub, offset in self.leaves:
             p = segment_postings(sub, fieldname, text)
@@ -305,13 +397,34 @@ class TopK:
                 ids_parts.append(p.ids + offset)
                 w_parts.append(p.weights)
         if not ids_parts:
-            return Scored(mask, score)
+            return Scored(mask, np.zeros(self.size, dtype=np.float64))
         ids = np.concatenate(ids_parts)
-        s = self.bm25(fieldname, text, ids, np.concatenate(w_parts))
-        live = self.live[ids]
-        mask[ids[live]] = True
-        score[ids[live]] = s[live]
-        return Scored(mask, score)
+        ids = ids[self.live[ids]]
+        mask[ids] = True
+
+        weights: list[np.ndarray] = []  # (the live postings' weights, once asked for)
+
+        def live_weights() -> np.ndarray:
+            if not weights:
+                weights.append(np.concatenate(w_parts)[self.live[np.concatenate(ids_parts)]])
+            return weights[0]
+
+        def scores() -> np.ndarray:
+            score = np.zeros(self.size, dtype=np.float64)
+            score[ids] = self.bm25(fieldname, text, ids, live_weights())
+            return score
+
+        def scores_at(docs: np.ndarray) -> np.ndarray:
+            if docs.size * _LOOKUP_SHARE > ids.size:  # most postings: score them all
+                return got.score[docs]
+            rows = np.searchsorted(ids, docs)
+            hit = mask[docs]
+            out = np.zeros(docs.size, dtype=np.float64)
+            out[hit] = self.bm25(fieldname, text, docs[hit], live_weights()[rows[hit]])
+            return out
+
+        got = Scored(mask, scores, True, scores_at)
+        return got
 
     def _phrase(self, q: Any) -> Scored:
         """Words at consecutive positions (Whoosh's Phrase: SpanNear2 with slop 1), scored as
@@ -330,27 +443,35 @@ class TopK:
         mask = np.zeros(self.size, dtype=bool)
         score = np.zeros(self.size, dtype=np.float64)
         distinct = list(dict.fromkeys(words))
-        for sub, offset in self.leaves:
-            got = [segment_postings(sub, fieldname, w) for w in distinct]
-            if any(p is None for p in got):
-                continue  # Whoosh: a NullMatcher in this segment
-            post = dict(zip(distinct, got, strict=True))
-            by_size = sorted((p.ids for p in post.values()), key=len)
-            common = by_size[0]
-            for ids in by_size[1:]:
-                common = _within(common, ids)
-            common = common[self.live[common + offset]]
-            if common.size == 0:
-                continue
-            found = _phrase_starts(fmt, words, post, common)
-            if found.size == 0:
-                continue
-            docs = common[_leading(found >> 32)]
-            weights = {w: post[w].weights[np.searchsorted(post[w].ids, docs)] for w in distinct}
-            parts = [self.bm25(fieldname, w, docs + offset, weights[w]) for w in words]
-            mask[docs + offset] = True
-            score[docs + offset] = _tree_sum(parts)
-        return Scored(mask, score)
+        post: dict[str, _Spread] = {}
+        for w in distinct:
+            parts = [(offset, segment_postings(sub, fieldname, w)) for sub, offset in self.leaves]
+            held = [(offset, p) for offset, p in parts if p is not None and p.ids.size]
+            if not held:
+                return Scored(mask, score)  # (a word no segment holds: nothing)
+            post[w] = _Spread(held)
+        # The live documents holding every word, counted on the index's documents (a gather
+        # per word, where intersecting sorted lists took a binary search per document).
+        holding = np.zeros(self.size, dtype=np.int8 if len(distinct) < 127 else np.int32)
+        for p in post.values():
+            holding[p.ids] += 1
+        common = np.flatnonzero((holding == len(distinct)) & self.live)
+        if common.size == 0:
+            return Scored(mask, score)
+        found = _phrase_starts(fmt, words, post, common)
+        if found.size == 0:
+            return Scored(mask, score)
+        docs = common[sorted_distinct(found >> 32)]
+        mask[docs] = True
+
+        def scores() -> np.ndarray:
+            at = {w: np.searchsorted(post[w].ids, docs) for w in distinct}
+            parts = [self.bm25(fieldname, w, docs, post[w].weights[at[w]]) for w in words]
+            score = np.zeros(self.size, dtype=np.float64)
+            score[docs] = _tree_sum(parts)
+            return score
+
+        return Scored(mask, scores)
 
     def _whoosh_leaf(self, q: Any) -> Scored:
         """A phrase: Whoosh finds and scores it (one pass, every match)."""
@@ -374,13 +495,13 @@ class TopK:
         docs = np.flatnonzero(allow)
         if docs.size == 0:
             return []
-        approx = scored.score[docs]
+        approx = scored.at(docs)
         if docs.size > k:
             kth = np.partition(approx, docs.size - k)[docs.size - k]
             band = BAND * max(abs(float(kth)), float(approx.max()), 1.0)
             docs = docs[approx >= kth - band]
         if scored.exact:
-            exact = scored.score[docs].tolist()
+            exact = scored.at(docs).tolist()
         else:
             try:
                 exact = self.tree_scores(q, docs, scored.leaves)
@@ -391,16 +512,22 @@ class TopK:
 
     def tree_scores(self, q: Any, docs: np.ndarray, leaves: Leaves) -> list[float]:
         """Whoosh's score of each of `docs`: the leaves' exact scores added in the order of the
-        matcher tree its collector builds in each segment (built, never moved: moving it
-        decodes posting blocks again)."""
-        context = self.searcher.context()
+        matcher tree its collector builds in each segment (search.score_tree works the tree
+        out from the terms' document frequencies; for what it does not mirror, Whoosh's
+        matchers are built, never moved: moving them decodes posting blocks again)."""
+        context = None
         out = np.zeros(docs.size, dtype=np.float64)
         bounds = [offset for _, offset in self.leaves[1:]] + [self.size]
         start = 0
         for (sub, _offset), end in zip(self.leaves, bounds, strict=True):
             stop = int(np.searchsorted(docs, end))
             if stop > start:
-                present, score = _tree(q.matcher(sub, context), docs[start:stop], leaves)
+                try:
+                    node = score_tree.shape(q, sub.reader(), sub.doc_count_all())
+                    present, score = score_tree.sums(node, docs[start:stop], leaves)
+                except score_tree.ShapeUnsupported:
+                    context = context or self.searcher.context()
+                    present, score = _tree(q.matcher(sub, context), docs[start:stop], leaves)
                 if not present.all():
                     raise ScoreUnsupported("matcher tree disagrees with the mask")
                 out[start:stop] = score
@@ -470,13 +597,13 @@ def _tree(m: Any, docs: np.ndarray, leaves: Leaves) -> tuple[np.ndarray, np.ndar
         got = leaves.get(("t", *_leaf_key(m)))
         if got is None:
             raise ScoreUnsupported("a leaf the evaluation did not score")
-        return got.mask[docs], got.score[docs]
+        return got.mask[docs], got.at(docs)
     if kind is SpanNear2.SpanNear2Matcher:
         key = [_leaf_key(sub) for sub in m.ms]
         got = leaves.get(("p", key[0][0], tuple(w for _, w in key)))
         if got is None or m.slop != 1:
             raise ScoreUnsupported("a phrase the evaluation did not score")
-        return got.mask[docs], got.score[docs]
+        return got.mask[docs], got.at(docs)
     if kind in (IntersectionMatcher, UnionMatcher, AndMaybeMatcher, AndNotMatcher):
         pa, sa = _tree(m.a, docs, leaves)
         pb, sb = _tree(m.b, docs, leaves)

@@ -162,9 +162,5 @@ def packed_postings(reader: Any, fieldname: str, text: Any) -> Postings | None:
     if fieldname not in reader.schema:
         return None
     field = reader.schema[fieldname]
-    tbytes = field.to_bytes(text)
-    terms = reader._terms
-    if (fieldname, tbytes) not in terms:
-        return None
-    post: Postings = terms.postings(fieldname, tbytes, field.format)
-    return post
+    terms: PackedTermsReader = reader._terms
+    return terms.find_postings(fieldname, field.to_bytes(text), field.format)

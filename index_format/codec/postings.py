@@ -44,6 +44,8 @@ V_NONE, V_POS, V_RAW, V_FREQ = 0, 1, 2, 3
 # Mode bits: the ids / second stream is raw-deflated (long streams of small gaps and
 # frequencies, mostly 1s, deflate to ~0.8 / ~0.45 of their size).
 IDS_DEFLATED, SECOND_DEFLATED = 16, 32
+# Below this many postings, position_bytes slices their values in Python.
+_FEW_ROWS = 48
 CONTINUED = bytes(range(128, 256))  # varint bytes that another byte follows
 _UINT32 = 1 << 32
 
@@ -319,20 +321,48 @@ class Postings:
         """V_POS only: each posting's number of positions, and all positions in a row."""
         assert self.vmode == V_POS
         counts = self.freqs()
-        gaps = decode_varints(np.frombuffer(self._buf, np.uint8, offset=self._vstart))
-        total = np.cumsum(gaps)
-        starts = np.cumsum(counts) - counts
-        before = np.where(starts > 0, total[np.maximum(starts - 1, 0)], 0)
-        return counts, total - np.repeat(before, counts)
+        raw = np.frombuffer(self._buf, np.uint8, offset=self._vstart)
+        return counts, decode_positions(counts, raw)
 
-    def value_at(self, i: int) -> bytes:
-        """V_POS only: posting i's value, without slicing every posting's (a proximity or
-        phrase matcher reads a few documents of a common term)."""
+    def _value_ends(self) -> np.ndarray:
+        """V_POS only: where each posting's value starts in the record, and the end."""
         if self._vends is None:
             raw = np.frombuffer(self._buf, np.uint8, offset=self._vstart)
             ends = np.flatnonzero(raw < 128)[np.cumsum(self.freqs()) - 1] + 1 + self._vstart
             self._vends = np.concatenate(([self._vstart], ends))
-        return self._buf[int(self._vends[i]) : int(self._vends[i + 1])]
+        return self._vends
+
+    def value_at(self, i: int) -> bytes:
+        """V_POS only: posting i's value, without slicing every posting's (a proximity or
+        phrase matcher reads a few documents of a common term)."""
+        ends = self._value_ends()
+        return self._buf[int(ends[i]) : int(ends[i + 1])]
+
+    def positions_of(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """V_POS only: positions() of the postings `rows` (sorted) only: a phrase or the
+        proximity re-rank reads the documents that hold every word, and the bytes of the
+        others' positions are never decoded."""
+        counts, raw = self.position_bytes(rows)
+        return counts, decode_positions(counts, raw)
+
+    def position_bytes(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """V_POS only: how many positions each of `rows` (sorted) holds, and their encoded
+        bytes end to end (decode_positions decodes them; bytes of several terms or segments
+        joined decode in one call)."""
+        counts = self.freqs()[rows]
+        if rows.size == 0:
+            return counts, np.zeros(0, dtype=np.uint8)
+        ends = self._value_ends()
+        if rows.size <= _FEW_ROWS:  # (slicing beats five array operations for a few)
+            buf = self._buf
+            spans = zip(ends[rows].tolist(), ends[rows + 1].tolist(), strict=True)
+            return counts, np.frombuffer(b"".join([buf[a:b] for a, b in spans]), np.uint8)
+        starts = ends[rows]
+        sizes = ends[rows + 1] - starts
+        # Each picked byte's offset in the record: the rows' byte ranges end to end.
+        shift = starts - (np.cumsum(sizes) - sizes)
+        at = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(shift, sizes)
+        return counts, np.frombuffer(self._buf, np.uint8)[at]
 
     def values(self) -> list[Any]:
         """Each posting's value as the field format encodes it (None: no values)."""
@@ -364,3 +394,15 @@ class Postings:
             out.append(data[start : start + length])
             start += length
         return out
+
+
+def decode_positions(counts: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """The positions of postings holding `counts` positions each, from their values' bytes
+    end to end (each value LEB128 gaps, the first from 0)."""
+    if raw.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    total = np.cumsum(decode_varints(raw))
+    first = np.cumsum(counts) - counts
+    before = np.where(first > 0, total[np.maximum(first - 1, 0)], 0)
+    positions: np.ndarray = total - np.repeat(before, counts)
+    return positions

@@ -34,6 +34,15 @@ def test_varints_round_trip(size: int) -> None:
     assert varints.py_decode(encoded) == values
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_one_and_two_byte_varints_decode_as_any(seed: int) -> None:
+    """Positions' gaps are nearly all under 16,384: one or two bytes each, decoded apart."""
+    rng = random.Random(seed)
+    values = [rng.choice([0, 5, 127, 128, 129, 300, 16383]) for _ in range(rng.randint(1, 400))]
+    encoded = np.frombuffer(varints.varints(values), np.uint8)
+    assert decode_varints(encoded).tolist() == values == varints.py_decode(encoded.tobytes())
+
+
 def _positions(fmt: IndonesianPositions, n: int, seed: int) -> list[list[int]]:
     rng = random.Random(seed)
     return [sorted(rng.sample(range(400), rng.randint(1, 4))) for _ in range(n)]
@@ -58,6 +67,13 @@ def test_positions_postings_round_trip(n: int, boost: float) -> None:
     assert counts.tolist() == [len(p) for p in poslists]
     assert flat.tolist() == [x for p in poslists for x in p]
     assert stats[:3] == (n, sum(weights), max(weights))
+    # A few postings' positions (a phrase's candidates), positions past 127 included.
+    rng = random.Random(n + 1)
+    few = sorted(rng.sample(range(n), min(n, 5)))  # (sliced in Python)
+    for rows in ([], [0], [n - 1], few, sorted(rng.sample(range(n), max(1, n // 3))), range(n)):
+        counts, flat = post.positions_of(np.asarray(rows, dtype=np.int64))
+        assert counts.tolist() == [len(poslists[r]) for r in rows]
+        assert flat.tolist() == [x for r in rows for x in poslists[r]]
 
 
 def test_long_streams_are_deflated_and_read_back() -> None:
