@@ -34,6 +34,8 @@ _TITLE_WORDS = (
     r"(?:Wakil\s+)?(?:Gubernur|Bupati|Wali\s*[Kk]ota|Wapres)",
     r"Sekjen|Menlu|Mendagri|Menhan|Menkeu|Menkes|PM|Kanselir|Raja|Ratu|Pangeran",
     r"Direktur(?:\s+Utama)?|Dirut|Juru\s+Bicara|Jubir|Kapolri|Kapolda|Kapolres|Panglima",
+    # Commanders by their command ("Danrem 045/Gaya Kolonel Inf Dadang", "Pangdam, Danrem").
+    r"Danrem|Dandim|Danramil|Pangdam|Kasdam|Danlanud|Danlantamal|Danyon|Kapolsek",
     # Ministers as news abbreviates them ("Menhub Budi Karya Sumadi", "Menko Polhukam Wiranto").
     r"Menhub|Mendikbud(?:ristek)?|Menpar(?:ekraf)?|Menag|Menpan(?:[\s-]*RB)?|Mentan|Menaker"
     r"|Menkominfo|Menkumham|Menpora|Mensos|Menperin|Mendag|Menristek(?:dikti)?|Mensesneg"
@@ -90,7 +92,9 @@ _DASHED = re.compile(r"\S+(?:\s+(?![-–—|]\s)\S+)*")
 _DASH_GAP = re.compile(r"[-–—|](?<=\s[-–—|])(?=\s)")
 _TIE_ORDER = {"LOC": 2, "ORG": 1, "PER": 0}  # a name seen once as a place, once as a person
 _CITY = re.compile(r"^Kota\s+(?=[A-Z])")  # "Kota Almaty" is Almaty; Kabupaten X is not X
-_ACRONYM_AFTER = re.compile(r"\s*\((?:[^()]*?[/\s])?([A-Z][A-Za-z]*[A-Z])\)")
+# "Expansion (ACR)", "Expansion (PT/ACR)"; not "Batik Air (kode penerbangan ID)": a word in
+# lower case before the acronym says what it is (a flight code), not that it is this name's.
+_ACRONYM_AFTER = re.compile(r"\s*\(\s*(?:[^()\s/a-z][^()\s/]*[/\s]+)*([A-Z][A-Za-z]*[A-Z])\)")
 _ACRONYM_TAIL = re.compile(r"^(.*\S)\s*/\s*([A-Z][A-Za-z]*[A-Z])$")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z]$")
 # "Sekretaris Jenderal Organisasi Perjanjian Keamanan Kolektif Stanislav Zas": a position,

@@ -37,8 +37,11 @@ from indexer.ner.lexicon import (
 )
 from indexer.ner.refine import (
     NAMED_AFTER_ENDS,
+    body_at_end,
     body_then_person,
+    common_acronyms,
     flight_or_stray_code,
+    law_title,
     looks_like_body,
     looks_like_debris,
     named_after,
@@ -50,6 +53,9 @@ from indexer.ner.refine import (
     premises,
     repair_spans,
     trim,
+    trim_post,
+    two_bodies,
+    word_list,
 )
 from indexer.ner.regions import regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
@@ -166,6 +172,8 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
             s, e = a, b  # "Raja Ampat", "Kota Baru": a title word opening a region's name
         if text.find(" ", s, e) > 0:  # (one word: nothing to trim)
             s, e = trim(text, s, e, label)
+            if label == "ORG":
+                s = trim_post(text, s, e)
         stripped.append((label, s, e, a))
     mentions = _mentions(text, stripped, aliases)
     mentions = _canonical_names(text, mentions, aliases)
@@ -220,9 +228,23 @@ def _mentions(
     mentions: list[Mention] = []
     for i, (label, s, e, raw_start) in enumerate(stripped):
         if not _is_name(text[s:e], label) or (
-            label == "ORG" and e - s == 2 and flight_or_stray_code(text, s, e, aliases)
+            label == "ORG"
+            and (
+                (e - s == 2 and flight_or_stray_code(text, s, e, aliases))
+                or law_title(text, s, e, aliases)
+                or word_list(text, s, e, aliases)
+            )
         ):
             continue
+        if label == "PER" and (body := body_at_end(text, s, e, aliases)) is not None:
+            s, label = body, "ORG"  # "Perhubungan Udara Kemenhub": a unit of Kemenhub
+        elif (
+            label == "ORG"
+            and text.find(" ", s, e) > 0
+            and (second := two_bodies(text, s, e, aliases))
+        ):
+            mentions.append(Mention("ORG", s, s + len(text[s:second].rstrip())))
+            s = second  # "Fraksi Partai Golkar DPR": Partai Golkar, DPR
         titled = (s != raw_start and bool(_TITLES_AT.match(text, raw_start, e))) or after_title(
             text, s, known, known_last
         )
@@ -370,6 +392,8 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
         elif after and not _ACRONYM.match(surface):
             expansions[name_key(surface)] = after.group(1)
     drop = not_entities()
+    if "(" in text and (common := common_acronyms(text)):
+        drop = drop | common  # "harga jual eceran (HEJ)": no body's name in this article
     kept: list[Mention] = []
     # A name's canonical name depends on the article only through an alias's context words
     # or the article's own acronyms: others are worked out once for all articles.

@@ -199,6 +199,9 @@ _NOT_NAME_HEADS = frozenset(
         "Rapimnas", "Rakornas", "Surat", "Undang-Undang", "UU", "RUU", "Perppu"
     )
 )  # fmt: skip
+# Last words of a product's, a feature's or a measure's name, never a body's or a person's
+# ("Instagram Story", "Link Live", "Doel The Movie", "Jakarta Composite Index").
+_NOT_NAME_TAILS = frozenset(("Story", "Stories", "Live", "Streaming", "Movie", "Index", "Rate"))
 # The head of a body's name: a span that starts so is an organisation, even tagged a place
 # ("Dinas Bina Marga DKI Jakarta", "DPP NasDem"). (Not Rumah or Sekolah: hospitals and
 # schools are places too.)
@@ -238,7 +241,7 @@ def flight_or_stray_code(text: str, start: int, end: int, aliases: AliasTable) -
 
 def looks_like_debris(text: str, words: list[str]) -> bool:
     """A span that is no name: a lower-case word a name does not hold ("Majelis hakim
-    Pengadilan..."), a colon ("Astana: Eric"), a list written with a slash ("DPR/DPD RI";
+    Pengadilan..."), a product's or a measure's last word ("Instagram Story"), a colon ("Astana: Eric"), a list written with a slash ("DPR/DPD RI";
     "Expansion/ACR" is read before), a code, or a run of digits ("M 6 1 dan M 6 0")."""
     if len(words) == 1:  # most names: a word, checked cheaply
         word = words[0]
@@ -252,6 +255,8 @@ def looks_like_debris(text: str, words: list[str]) -> bool:
             or (not word.isalpha() and _CODE.search(word) is not None)
         )
     if ":" in text or _CODE.search(text) or words[0] in _NOT_NAME_HEADS:
+        return True
+    if words[-1] in _NOT_NAME_TAILS:
         return True
     if "/" in text and not _ACRONYM_TAIL.match(text):
         return True
@@ -412,3 +417,106 @@ def not_entities() -> frozenset[str]:
     return frozenset(
         line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
     )
+
+
+# Words for a member or a post of a body, before the body's name: the span names the body
+# ("Aktivis Indonesia Corruption Watch", "Corporate Communications Strategic of Lion Air").
+_MEMBER_WORDS = frozenset(
+    (
+        "Aktivis", "Anggota", "Kader", "Koordinator", "Kordinator", "Pegiat", "Peneliti",
+        "Relawan", "Simpatisan", "Staf"
+    )
+)  # fmt: skip
+_ENGLISH_POST = re.compile(
+    r"(?:Vice\s+President|(?:Corporate\s+)?Communications?(?:\s+Strategic)?)(?:\s+(?:of\s+)?|$)"
+)
+
+
+def trim_post(text: str, start: int, end: int) -> int:
+    """Where a body's name starts once the member or post words before it are left out (`end`
+    when the span is a post only)."""
+    while True:
+        m = _WORD_AT_START.match(text, start, end)
+        if m is not None and m.group(1) in _MEMBER_WORDS:
+            start = m.end()
+        elif (p := _ENGLISH_POST.match(text, start, end)) is not None and p.end() > start:
+            start = p.end()
+        else:
+            return start
+
+
+# A law's or a regulation's number before "tentang": its title follows, no body's name
+# ("Undang-Undang Nomor 20 Tahun 2001 tentang Pemberantasan Tindak Pidana Korupsi").
+_LAW_BEFORE = re.compile(
+    r"(?:\b(?:R?UU|Undang-[Uu]ndang|Perppu|Perpres|Permen\w*|Peraturan|PP|Keppres|Inpres)\b"
+    r"|\bTahun\s+\d{4})[^.\n]{0,60}$"
+)
+
+
+def law_title(text: str, start: int, end: int, aliases: AliasTable) -> bool:
+    """Is text[start:end] (tagged as a body) the title of a law, not a body the alias file
+    knows ("tentang KPK" names KPK)?"""
+    return (
+        text.endswith(("tentang ", "Tentang "), 0, start)
+        and _LAW_BEFORE.search(text, max(0, start - 90), start - 8) is not None
+        and not known_body(text[start:end], aliases)
+    )
+
+
+def word_list(text: str, start: int, end: int, aliases: AliasTable) -> bool:
+    """ "IOS dan Android", "AG dan FBK": two words joined by "dan" that no alias line knows as
+    one body's name are a list of two, no name."""
+    name = text[start:end]
+    parts = name.split()
+    return len(parts) == 3 and parts[1] == "dan" and name_key(name) not in aliases.body_keys()
+
+
+def body_at_end(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
+    """Where the body starts in a span tagged as a person that ends with one the alias file
+    knows by a single word: "(Direktur Jenderal) Perhubungan Udara Kemenhub" is no person."""
+    space = text.rfind(" ", start, end)
+    if space < 0:
+        return None
+    last = text[space + 1 : end]
+    if (
+        len(last) >= 3
+        and last[0].isupper()
+        and name_key(last) in aliases.keys_with_label("ORG")
+        and not aliases.has(text[start:end], "PER")
+    ):
+        return space + 1
+    return None
+
+
+def two_bodies(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
+    """Where the second body starts in a span of two bodies the alias file knows, written one
+    after the other ("Fraksi Partai Golkar DPR": Partai Golkar, DPR); None if it is not so."""
+    bodies = aliases.keys_with_label("ORG")
+    if name_key(text[start:end]) in bodies:
+        return None
+    at = text.find(" ", start, end)
+    while at > 0:
+        if name_key(text[start:at]) in bodies and name_key(text[at + 1 : end]) in bodies:
+            return at + 1
+        at = text.find(" ", at + 1, end)
+    return None
+
+
+_DEFINED = re.compile(r"\(\s*([A-Z]{2,6})\s*\)")
+
+
+def common_acronyms(text: str) -> set[str]:
+    """Acronyms the article defines with words in lower case: "harga jual eceran (HEJ)",
+    "pejabat pimpinan tinggi (PPT)" shorten common nouns, no body's name (bodies are written
+    capitalised). The letters must be the words' initials, in any order (news misspells)."""
+    out: set[str] = set()
+    for m in _DEFINED.finditer(text):
+        acronym = m.group(1)
+        words = text[max(0, m.start() - 80) : m.start()].split()[-len(acronym) :]
+        if (
+            len(words) == len(acronym)
+            and all(w.isalpha() and w.islower() for w in words)
+            and sorted(w[0] for w in words) == sorted(acronym.lower())
+        ):
+            out.add(acronym)
+    return out
