@@ -34,8 +34,6 @@ _TITLE_WORDS = (
     r"(?:Wakil\s+)?(?:Gubernur|Bupati|Wali\s*[Kk]ota|Wapres)",
     r"Sekjen|Menlu|Mendagri|Menhan|Menkeu|Menkes|PM|Kanselir|Raja|Ratu|Pangeran",
     r"Direktur(?:\s+Utama)?|Dirut|Juru\s+Bicara|Jubir|Kapolri|Kapolda|Kapolres|Panglima",
-    # Commanders by their command ("Danrem 045/Gaya Kolonel Inf Dadang", "Pangdam, Danrem").
-    r"Danrem|Dandim|Danramil|Pangdam|Kasdam|Danlanud|Danlantamal|Danyon|Kapolsek",
     # Ministers as news abbreviates them ("Menhub Budi Karya Sumadi", "Menko Polhukam Wiranto").
     r"Menhub|Mendikbud(?:ristek)?|Menpar(?:ekraf)?|Menag|Menpan(?:[\s-]*RB)?|Mentan|Menaker"
     r"|Menkominfo|Menkumham|Menpora|Mensos|Menperin|Mendag|Menristek(?:dikti)?|Mensesneg"
@@ -71,6 +69,10 @@ _NOT_NAMES = frozenset(
         "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu", "Ahad",
         "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
         "September", "Oktober", "November", "Desember", "Presiden", "Menteri",
+        # Commanders named by their command alone ("Pangdam, Danrem dan Kapolres"); with a
+        # command after them ("Danrem 044 Gapo") they stay as they were.
+        "Danrem", "Dandim", "Danramil", "Pangdam", "Kasdam", "Danlanud", "Danlantamal",
+        "Danyon", "Kapolsek", "Kapolres", "Kapolda",
     )
 )  # fmt: skip
 # A body's or place's head word alone names nothing: "PT", "Stadion", "Kementerian".

@@ -232,13 +232,15 @@ def _mentions(
             and (
                 (e - s == 2 and flight_or_stray_code(text, s, e, aliases))
                 or law_title(text, s, e, aliases)
-                or word_list(text, s, e, aliases)
             )
         ):
             continue
-        if label == "PER" and (body := body_at_end(text, s, e, aliases)) is not None:
-            s, label = body, "ORG"  # "Perhubungan Udara Kemenhub": a unit of Kemenhub
-        elif (
+        if label == "ORG" and " dan " in text[s:e] and (second := word_list(text, s, e, aliases)):
+            if second < 0:
+                continue  # "IOS dan Android": a list, not a name
+            mentions.append(Mention("ORG", s, s + len(text[s:second].split()[0])))
+            s = second  # "FIFA dan AFC": two bodies
+        if (
             label == "ORG"
             and text.find(" ", s, e) > 0
             and (second := two_bodies(text, s, e, aliases))
@@ -285,6 +287,8 @@ def _mentions(
                 mentions.append(Mention(label_of, s, lead.end(1)))
                 s, label = lead.end(), "PER"
         label = _label_of(text[s:e], label, titled and not listed_body, places, aliases)
+        if label == "PER" and (body := body_at_end(text, s, e, aliases)) is not None:
+            s, label = body, "ORG"  # "Perhubungan Udara Kemenhub": a unit of Kemenhub
         if label == "PER" and mentions and mentions[-1].label == "PER":
             _append(text, mentions, Mention(label, s, e), aliases)  # maybe one name in two
         else:

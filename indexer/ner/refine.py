@@ -424,11 +424,12 @@ def not_entities() -> frozenset[str]:
 _MEMBER_WORDS = frozenset(
     (
         "Aktivis", "Anggota", "Kader", "Koordinator", "Kordinator", "Pegiat", "Peneliti",
-        "Relawan", "Simpatisan", "Staf"
+        "Relawan", "Simpatisan"
     )
 )  # fmt: skip
 _ENGLISH_POST = re.compile(
-    r"(?:Vice\s+President|(?:Corporate\s+)?Communications?(?:\s+Strategic)?)(?:\s+(?:of\s+)?|$)"
+    r"(?:Vice\s+President|Corporate|Communications?)(?:\s+(?:Secretary|Communications?|Strategic"
+    r"|Relations|Affairs|Manager|Community|Development|Group|Head|and|&|of))*(?:\s+|$)"
 )
 
 
@@ -463,12 +464,25 @@ def law_title(text: str, start: int, end: int, aliases: AliasTable) -> bool:
     )
 
 
-def word_list(text: str, start: int, end: int, aliases: AliasTable) -> bool:
-    """ "IOS dan Android", "AG dan FBK": two words joined by "dan" that no alias line knows as
-    one body's name are a list of two, no name."""
+def word_list(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
+    """ "FIFA dan AFC", "IOS dan Android": two words joined by "dan" that no alias line knows as
+    one body's name are a list of two, no name. Where the second starts when both are bodies
+    (known or acronyms), -1 when they are not (the span names nothing), None: no such list."""
     name = text[start:end]
     parts = name.split()
-    return len(parts) == 3 and parts[1] == "dan" and name_key(name) not in aliases.body_keys()
+    if len(parts) != 3 or parts[1] != "dan" or name_key(name) in aliases.body_keys():
+        return None
+    if _listed_or_acronym(parts[0], aliases) and _listed_or_acronym(parts[2], aliases):
+        return end - len(parts[2])
+    return -1
+
+
+def _listed_or_acronym(word: str, aliases: AliasTable) -> bool:
+    """A body the alias file lists, or an acronym of three letters or more (two letters are
+    initials as often: "AG dan FBK")."""
+    return (len(word) >= 3 and word.isupper() and word.isalpha()) or name_key(
+        word
+    ) in aliases.body_keys()
 
 
 def body_at_end(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
