@@ -152,6 +152,58 @@ CASES = [
         "organisation", ["BNN"], ["RUD", "ZUL", "JOEL", "ZUL, WAN"],
         id="suspects-named-by-their-initials-are-no-entity",
     ),
+    # Round 7 (orgprec): the organisation facet's junk and wrong types, as CLICK-ID writes them.
+    pytest.param(
+        "Lion Air (kode penerbangan JT), Wings Air (kode penerbangan IW), Batik Air (kode "
+        "penerbangan ID) dan Malindo Air (kode penerbangan OD) menunda penerbangan.",
+        "organisation", ["Lion Air", "Wings Air", "Batik Air", "Malindo Air"],
+        ["JT", "IW", "ID", "OD"], id="a-flight-code-in-brackets-is-no-airline-acronym",
+    ),
+    pytest.param(
+        "Pasal 13 Undang-Undang Nomor 20 Tahun 2001 tentang Pemberantasan Tindak Pidana Korupsi. "
+        "UU No 4 Tahun 2016 tentang Tabungan Perumahan Rakyat (Tapera) dan UU tentang KPK.",
+        "organisation", ["KPK"],
+        ["Pemberantasan Tindak Pidana Korupsi", "Tabungan Perumahan Rakyat"],
+        id="a-law-title-after-tentang-is-no-body",
+    ),
+    pytest.param(
+        "Pemerintah memutuskan kenaikan harga jual eceran (HEJ) rokok. HEJ naik 35 persen. "
+        "Ia melantik pejabat pimpinan tinggi (PPT) pratama. Komisi Pemberantasan Korupsi (KPK) "
+        "hadir.",
+        "organisation", ["KPK"], ["HEJ", "PPT"],
+        id="an-acronym-defined-in-lower-case-is-no-body",
+    ),
+    pytest.param(
+        "Dalam serangkaian Instagram Story, ia meminta bantuan. Ini Link Live Streaming Timnas. "
+        "Bloomberg Dollar Index melemah.",
+        "organisation", [], ["Instagram Story", "Link Live", "Bloomberg Dollar Index"],
+        id="features-products-and-measures-are-no-bodies",
+    ),
+    pytest.param(
+        '"Iya," kata Corporate Communications Strategic of Lion Air Group, Danang Mandala '
+        "Prihantoro. Aktivis Indonesia Corruption Watch (ICW) Ade Irawan akan maju.",
+        "organisation", ["Lion Air Group", "ICW"],
+        ["Corporate Communications Strategic", "Aktivis Indonesia Corruption Watch"],
+        id="a-post-or-member-before-a-body-is-no-part-of-it",
+    ),
+    pytest.param(
+        "Pimpinan Fraksi Partai Golkar DPR merotasi anggota. FIFA dan AFC hadir. Aplikasi "
+        "tersedia di Mobile Apps (IOS dan Android).",
+        "organisation", ["Golkar", "DPR", "FIFA", "AFC"],
+        ["Partai Golkar DPR", "FIFA dan AFC", "IOS dan Android"],
+        id="two-bodies-written-together-are-two",
+    ),
+    pytest.param(
+        "Direktur Jenderal Perhubungan Udara Kemenhub, Polana B Pramesti mengatakan, data masuk.",
+        "organisation", ["Kementerian Perhubungan"], ["Perhubungan Udara Kemenhub"],
+        id="a-person-span-ending-in-a-body-is-the-body",
+    ),
+    pytest.param(
+        "Saya ingatkan Pangdam, Danrem, Kapolda, Kapolres. Fenomena El Nino memperparah "
+        "kekeringan. Ia memberikan yang terbaik untuk Merah Putih.",
+        "person", [], ["Danrem", "Pangdam", "El Nino", "Merah Putih"],
+        id="commanders-alone-and-phenomena-are-no-people",
+    ),
 ]  # fmt: skip
 
 
