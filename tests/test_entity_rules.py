@@ -204,6 +204,13 @@ CASES = [
         "person", [], ["Danrem", "Pangdam", "El Nino", "Merah Putih"],
         id="commanders-alone-and-phenomena-are-no-people",
     ),
+    pytest.param(
+        "Presiden ke-3 RI BJ Habibie wafat. Kontrak Perjanjian Karya Pengusahaan Pertambangan "
+        "Batubara (PKP2B) diputus. Pasukan Korem dikerahkan.",
+        "person", ["BJ Habibie"],
+        ["RI BJ", "Perjanjian Karya Pengusahaan Pertambangan Batubara", "Korem"],
+        id="initials-after-a-country-are-the-person-s",
+    ),
 ]  # fmt: skip
 
 

@@ -84,7 +84,8 @@ _GENERIC = frozenset(
         "RSUD", "Universitas", "Bandara", "Pelabuhan", "Kementerian", "Kejaksaan", "Pengadilan",
         "Pemerintah", "Pemprov", "Pemkot", "Pemkab", "Polda", "Polres", "Polsek", "Dinas",
         "Partai", "Komisi", "Badan", "Dewan", "Lembaga", "Group", "Grup", "Rumah Susun", "Rusun",
-        "Pelaksana Tugas", "Plt", "Sekda", "Pemerintah Daerah", "Pemda",
+        "Pelaksana Tugas", "Plt", "Sekda", "Pemerintah Daerah", "Pemda", "Kodam", "Korem",
+        "Kodim", "Koramil",
     )
 )  # fmt: skip
 _QUOTES = frozenset('"“”«»')
@@ -96,7 +97,7 @@ _TIE_ORDER = {"LOC": 2, "ORG": 1, "PER": 0}  # a name seen once as a place, once
 _CITY = re.compile(r"^Kota\s+(?=[A-Z])")  # "Kota Almaty" is Almaty; Kabupaten X is not X
 # "Expansion (ACR)", "Expansion (PT/ACR)"; not "Batik Air (kode penerbangan ID)": a word in
 # lower case before the acronym says what it is (a flight code), not that it is this name's.
-_ACRONYM_AFTER = re.compile(r"\s*\(\s*(?:[^()\s/a-z][^()\s/]*[/\s]+)*([A-Z][A-Za-z]*[A-Z])\)")
+_ACRONYM_AFTER = re.compile(r"\s*\(\s*(?:[^()\s/a-z][^()\s/]*[/\s]+)*([A-Z][A-Za-z0-9]*[A-Z])\)")
 _ACRONYM_TAIL = re.compile(r"^(.*\S)\s*/\s*([A-Z][A-Za-z]*[A-Z])$")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z]$")
 # "Sekretaris Jenderal Organisasi Perjanjian Keamanan Kolektif Stanislav Zas": a position,

@@ -283,9 +283,14 @@ def _mentions(
                 and _looks_like_person(text[lead.end() : e])
                 and not _initials(lead.group(1), aliases)
             ):
-                label_of = _acronym_label(lead.group(1), aliases)
-                mentions.append(Mention(label_of, s, lead.end(1)))
-                s, label = lead.end(), "PER"
+                acronyms, person = lead.group(1), lead.end()
+                head, _, last = acronyms.rpartition(" ")
+                if head and _initials(last, aliases):
+                    # "Presiden ke-3 RI BJ Habibie": the last two capitals are his initials.
+                    acronyms, person = head.rstrip(), lead.start(1) + len(acronyms) - len(last)
+                label_of = _acronym_label(acronyms, aliases)
+                mentions.append(Mention(label_of, s, s + len(acronyms)))
+                s, label = person, "PER"
         label = _label_of(text[s:e], label, titled and not listed_body, places, aliases)
         if label == "PER" and (body := body_at_end(text, s, e, aliases)) is not None:
             s, label = body, "ORG"  # "Perhubungan Udara Kemenhub": a unit of Kemenhub
