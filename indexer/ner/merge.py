@@ -391,6 +391,7 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     permitting), a body's building, a region's name; drop names that are no entity."""
     # Acronyms: "Expansion (ACR)", "Expansion/ACR" and a bare "ACR" share the acronym.
     expansions: dict[str, str] = {}
+    initials: dict[str, Mention] = {}  # "Iwa Karniwa (IWK)": a person's initials → the person
     for m in mentions:
         surface = text[m.start : m.end]
         tail = _ACRONYM_TAIL.match(surface) if "/" in surface else None
@@ -398,8 +399,15 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
         if tail:
             expansions[name_key(tail.group(1))] = tail.group(2)
             m.canonical = tail.group(2)
+        elif after and m.label == "PER" and " " in surface:
+            initials[after.group(1)] = m
         elif after and not _ACRONYM.match(surface):
             expansions[name_key(surface)] = after.group(1)
+    if initials:
+        for m in mentions:
+            person = initials.get(text[m.start : m.end])
+            if person is not None:  # "tersangka IWK": the person, whatever the tagger said
+                m.label, m.start, m.end = "PER", person.start, person.end
     drop = not_entities()
     if "(" in text and (common := common_acronyms(text)):
         drop = drop | common  # "harga jual eceran (HEJ)": no body's name in this article

@@ -256,7 +256,7 @@ def looks_like_debris(text: str, words: list[str]) -> bool:
         )
     if ":" in text or _CODE.search(text) or words[0] in _NOT_NAME_HEADS:
         return True
-    if words[-1] in _NOT_NAME_TAILS:
+    if words[-1].capitalize() in _NOT_NAME_TAILS:  # (also "DOEL THE MOVIE")
         return True
     if "/" in text and not _ACRONYM_TAIL.match(text):
         return True
@@ -412,10 +412,14 @@ def place_keys() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def not_entities() -> frozenset[str]:
-    """The names of indexer/data/not_entities.tsv, as written (case matters: SARA, not Sara)."""
-    text = (resources.files("indexer") / "data" / "not_entities.tsv").read_text(encoding="utf-8")
+    """The names of indexer/data/not_entities.tsv and common_acronyms.tsv, as written (case
+    matters: SARA, not Sara)."""
+    data = resources.files("indexer") / "data"
     return frozenset(
-        line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
+        line.split("\t", 1)[0]
+        for name in ("not_entities.tsv", "common_acronyms.tsv")
+        for line in (data / name).read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
     )
 
 
@@ -516,21 +520,24 @@ def two_bodies(text: str, start: int, end: int, aliases: AliasTable) -> int | No
     return None
 
 
-_DEFINED = re.compile(r"\(\s*([A-Z]{2,6})\s*\)")
+_DEFINED = re.compile(r"\(\s*([A-Z][A-Z0-9-]{1,7})\s*\)")
+
+
+def definition_case(text: str, m: re.Match[str]) -> str | None:
+    """How the words before an acronym in brackets (a _DEFINED match) define it: "lower"
+    ("harga jual eceran (HJE)"), "upper" ("Komisi Pemberantasan Korupsi (KPK)") or None (they do
+    not spell it). The letters must be the words' initials, in any order (news misspells)."""
+    letters = sorted(c.lower() for c in m.group(1) if c.isalpha())
+    words = text[max(0, m.start() - 100) : m.start()].split()[-len(letters) :]
+    if len(words) != len(letters) or sorted(w[0].lower() for w in words) != letters:
+        return None
+    if all(w.isalpha() and w.islower() for w in words):
+        return "lower"
+    return "upper" if all(w[0].isupper() for w in words) else None
 
 
 def common_acronyms(text: str) -> set[str]:
     """Acronyms the article defines with words in lower case: "harga jual eceran (HEJ)",
     "pejabat pimpinan tinggi (PPT)" shorten common nouns, no body's name (bodies are written
-    capitalised). The letters must be the words' initials, in any order (news misspells)."""
-    out: set[str] = set()
-    for m in _DEFINED.finditer(text):
-        acronym = m.group(1)
-        words = text[max(0, m.start() - 80) : m.start()].split()[-len(acronym) :]
-        if (
-            len(words) == len(acronym)
-            and all(w.isalpha() and w.islower() for w in words)
-            and sorted(w[0] for w in words) == sorted(acronym.lower())
-        ):
-            out.add(acronym)
-    return out
+    capitalised). indexer/data/common_acronyms.tsv lists those CLICK-ID defines so."""
+    return {m.group(1) for m in _DEFINED.finditer(text) if definition_case(text, m) == "lower"}
