@@ -212,10 +212,20 @@ CASES = [
         id="initials-after-a-country-are-the-person-s",
     ),
     pytest.param(
-        "KPK menahan Bupati Bekasi Neneng Hasanah Yasin (NHY) kemarin. Penyidik memeriksa NHY "
-        "di Gedung KPK. Polisi memasang garis di tempat kejadian perkara (TKP). TKP dijaga.",
-        "person", ["Neneng Hasanah Yasin"], ["NHY", "TKP"],
-        id="a-person-s-initials-are-the-person",
+        "Polisi memasang garis polisi di TKP. Pedagang mengeluh soal PHK. Satelit Terra Aqua "
+        "mendeteksi titik panas. Robot Sophia hadir. RUU Minerba ditunda. Pesawat Hercules "
+        "mendarat. Wakil Gubernur Jawa Barat Uu Ruzhanul Ulum hadir.",
+        "person", ["Uu Ruzhanul Ulum"],
+        ["TKP", "PHK", "Terra Aqua", "Robot Sophia", "Sophia", "Minerba", "Hercules"],
+        id="common-acronyms-and-things-named-are-no-entities",
+    ),
+    pytest.param(
+        "Anak Lulung Bandingkan Penataan Tanah Abang Versi Anies dan Ahok\n\nGuruh Tirta "
+        "Lunggana membandingkan cara Gubernur Anies Baswedan. Direktur Jenderal Perhubungan "
+        "Udara mengatakan, Asap menebal.",
+        "person", ["Guruh Tirta Lunggana", "Basuki Tjahaja Purnama"],
+        ["Ahok Guruh Tirta Lunggana", "Asap"],
+        id="a-name-ends-at-a-line-break",
     ),
 ]  # fmt: skip
 

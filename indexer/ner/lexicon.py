@@ -97,7 +97,9 @@ _TIE_ORDER = {"LOC": 2, "ORG": 1, "PER": 0}  # a name seen once as a place, once
 _CITY = re.compile(r"^Kota\s+(?=[A-Z])")  # "Kota Almaty" is Almaty; Kabupaten X is not X
 # "Expansion (ACR)", "Expansion (PT/ACR)"; not "Batik Air (kode penerbangan ID)": a word in
 # lower case before the acronym says what it is (a flight code), not that it is this name's.
-_ACRONYM_AFTER = re.compile(r"\s*\(\s*(?:[^()\s/a-z][^()\s/]*[/\s]+)*([A-Z][A-Za-z0-9]*[A-Z])\)")
+_ACRONYM_AFTER = re.compile(
+    r"\s*\(\s*(?:[^()\s/a-z][^()\s/]*[/\s]+)*([A-Z][A-Za-z]*[0-9]?[A-Za-z]*[A-Z])\)"
+)
 _ACRONYM_TAIL = re.compile(r"^(.*\S)\s*/\s*([A-Z][A-Za-z]*[A-Z])$")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z]$")
 # "Sekretaris Jenderal Organisasi Perjanjian Keamanan Kolektif Stanislav Zas": a position,

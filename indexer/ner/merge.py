@@ -52,6 +52,7 @@ from indexer.ner.refine import (
     place_name,
     premises,
     repair_spans,
+    thing_named,
     trim,
     trim_post,
     two_bodies,
@@ -106,6 +107,14 @@ def _is_name(text: str, label: str) -> bool:
     words = text.split()
     # A person's name is short and capitalised; a long lower-case run is a sentence.
     if label == "PER" and (len(words) > 5 or sum(w[0].islower() for w in words) > 1):
+        return False
+    # Words news writes in lower case, capitalised after a title or at a sentence's start
+    # ("Direktur Jenderal Perhubungan Udara", "Tsunami"), make no person's name.
+    if label == "PER" and (
+        cap_rate_bucket(text.lower()) == "0"
+        if len(words) == 1  # (one word: only if never capitalised; Anggun and Via are names)
+        else all(cap_rate_bucket(w.lower()) in _ORDINARY for w in words)
+    ):
         return False
     return len(words) <= 10 and not looks_like_debris(text, words)
 
@@ -227,12 +236,16 @@ def _mentions(
     known_last = _Either(_known_last(static), {k.rpartition(" ")[2] for k in own})
     mentions: list[Mention] = []
     for i, (label, s, e, raw_start) in enumerate(stripped):
-        if not _is_name(text[s:e], label) or (
-            label == "ORG"
-            and (
-                (e - s == 2 and flight_or_stray_code(text, s, e, aliases))
-                or law_title(text, s, e, aliases)
+        if (
+            not _is_name(text[s:e], label)
+            or (
+                label == "ORG"
+                and (
+                    (e - s == 2 and flight_or_stray_code(text, s, e, aliases))
+                    or law_title(text, s, e, aliases)
+                )
             )
+            or (label != "LOC" and thing_named(text, s, e, label))
         ):
             continue
         if label == "ORG" and " dan " in text[s:e] and (second := word_list(text, s, e, aliases)):
@@ -370,7 +383,12 @@ def _label_of(surface: str, label: str, titled: bool, places: Set[str], aliases:
 def _append(text: str, mentions: list[Mention], m: Mention, aliases: AliasTable) -> None:
     """Add `m`, or join it to the person just before when the tagger split one name in two."""
     prev = mentions[-1] if mentions else None
-    if not (prev and prev.label == m.label == "PER" and not text[prev.end : m.start].strip()):
+    if not (
+        prev
+        and prev.label == m.label == "PER"
+        and not text[prev.end : m.start].strip()
+        and "\n" not in text[prev.end : m.start]  # (a headline's last name, the body's first)
+    ):
         mentions.append(m)
         return
     acronym = text[prev.start : prev.end]
@@ -391,7 +409,6 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     permitting), a body's building, a region's name; drop names that are no entity."""
     # Acronyms: "Expansion (ACR)", "Expansion/ACR" and a bare "ACR" share the acronym.
     expansions: dict[str, str] = {}
-    initials: dict[str, Mention] = {}  # "Iwa Karniwa (IWK)": a person's initials → the person
     for m in mentions:
         surface = text[m.start : m.end]
         tail = _ACRONYM_TAIL.match(surface) if "/" in surface else None
@@ -399,15 +416,8 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
         if tail:
             expansions[name_key(tail.group(1))] = tail.group(2)
             m.canonical = tail.group(2)
-        elif after and m.label == "PER" and " " in surface:
-            initials[after.group(1)] = m
         elif after and not _ACRONYM.match(surface):
             expansions[name_key(surface)] = after.group(1)
-    if initials:
-        for m in mentions:
-            person = initials.get(text[m.start : m.end])
-            if person is not None:  # "tersangka IWK": the person, whatever the tagger said
-                m.label, m.start, m.end = "PER", person.start, person.end
     drop = not_entities()
     if "(" in text and (common := common_acronyms(text)):
         drop = drop | common  # "harga jual eceran (HEJ)": no body's name in this article

@@ -541,3 +541,29 @@ def common_acronyms(text: str) -> set[str]:
     "pejabat pimpinan tinggi (PPT)" shorten common nouns, no body's name (bodies are written
     capitalised). indexer/data/common_acronyms.tsv lists those CLICK-ID defines so."""
     return {m.group(1) for m in _DEFINED.finditer(text) if definition_case(text, m) == "lower"}
+
+
+# Nouns before a capitalised name that make it a thing's name, never a body's or a person's:
+# "Robot Sophia", "fenomena El Nino", "badai Dorian".
+_THING_NOUNS = frozenset(("robot", "topan", "badai", "siklon", "fenomena"))
+# ... and never a person's: "satelit Terra Aqua", "pesawat Hercules", "drone Emprit", "RUU
+# Minerba" (a law's); a body's may follow ("pembalap satelit Yamaha", "pesawat Lion Air",
+# "teknologi Huawei", "UU KPK").
+_THING_NOUNS_PER = _THING_NOUNS | frozenset(
+    (
+        "satelit", "pesawat", "helikopter", "kapal", "drone", "aplikasi", "teknologi", "uu",
+        "ruu", "perppu", "undang-undang"
+    )
+)  # fmt: skip
+_WORD_BEFORE = re.compile(r"(\S+)[ \t]+$")
+
+
+def thing_named(text: str, start: int, end: int, label: str) -> bool:
+    """Is the span tagged `label` (a person or a body) a thing's name, by the noun before it or
+    its first word?"""
+    nouns = _THING_NOUNS_PER if label == "PER" else _THING_NOUNS
+    m = _WORD_BEFORE.search(text, max(0, start - 16), start)
+    if m is not None and (low := m.group(1).lower()) in nouns:
+        return low not in ("uu", "ruu") or m.group(1).isupper()  # (Uu Ruzhanul Ulum: a person)
+    space = text.find(" ", start, end)  # "Robot Sophia" (not "Uu Ruzhanul Ulum", a person)
+    return space > 0 and text[start:space].lower() in _THING_NOUNS
