@@ -227,6 +227,13 @@ CASES = [
         ["Ahok Guruh Tirta Lunggana", "Asap"],
         id="a-name-ends-at-a-line-break",
     ),
+    pytest.param(
+        "Luhut menyebut sosok B.J. Habibie sebagai teladan. Massa lewat Jl. Jenderal Gatot "
+        "Subroto dan memadati ruas jalan Gatot Subroto. Kapendam XVII/Cenderawasih Letkol CPL "
+        "Eko Daryanto mengatakan.",
+        "person", ["BJ Habibie", "Eko Daryanto"], ["J. Habibie", "Gatot Subroto", "Cenderawasih"],
+        id="dotted-initials-streets-of-heroes-and-units",
+    ),
 ]  # fmt: skip
 
 

@@ -176,6 +176,12 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
             label, a = after  # "Jalan Gatot Subroto": a street named after him
             if not label:
                 continue
+        if label == "PER" and a >= 2 and text[a - 1] == "/" and not text[a - 2].isspace():
+            continue  # "Pangdam XVII/Cenderawasih", "Korem 045/Gaya": a unit's name, no person
+        while label == "PER" and a >= 2 and text[a - 1] == "." and text[a - 2].isupper():
+            if a > 2 and text[a - 3].isalnum():
+                break
+            a -= 2  # "B.J. Habibie": initials written with dots are the person's
         s, e = strip_titles(text, a, b)
         if s != a and place_name(text[a:b]):
             s, e = a, b  # "Raja Ampat", "Kota Baru": a title word opening a region's name

@@ -78,14 +78,31 @@ _NAMED_AFTER = {
 
 
 _NAMED_AFTER_WORDS = tuple(_NAMED_AFTER)
+# A hero's rank or title between the head word and the name ("Jl. Jenderal Gatot Subroto").
+_HERO_TITLES = ("Jenderal", "Jend.", "Letjen", "Mayjen", "Brigjen", "Kolonel", "Laksamana",
+                "Marsekal", "Pahlawan", "Dr.", "Prof.", "Ir.", "KH", "KH.", "H.")  # fmt: skip
+# A street written in lower case ("ruas jalan Gatot Subroto"): no person, and no value either.
+_LOWER_STREET = (" jalan", " jl.", " jln.", " ruas", " tol")
 # What the text before such a name ends with: one C-level test before named_after.
-NAMED_AFTER_ENDS = (*(f"{w} " for w in _NAMED_AFTER), ") ")
+NAMED_AFTER_ENDS = (
+    *(f"{w} " for w in (*_NAMED_AFTER, *_HERO_TITLES)),
+    *(f"{w} " for w in _LOWER_STREET),
+    ") ",
+)
 
 
 def named_after(text: str, start: int) -> tuple[str, int] | None:
     """(label, start of the head word) when the name at `start` follows a place's or body's
-    head word on the same line ("Jalan Gatot Subroto")."""
-    before = text[max(0, start - 12) : start].rstrip(" ")
+    head word on the same line ("Jalan Gatot Subroto", "Jl. Jenderal Gatot Subroto"); ("",
+    start) when it is such a name with no value of its own."""
+    at = max(0, start - 24)
+    before = text[at:start].rstrip(" ")
+    if before.endswith(_LOWER_STREET):
+        return "", start
+    for title in _HERO_TITLES:
+        if before.endswith(f" {title}"):
+            before = before[: -len(title)].rstrip(" ")
+            break
     bracketed = before.endswith(")")  # "Rumah Sakit Pusat Angkatan Darat (RSPAD) Gatot Subroto"
     if bracketed:
         before = before[:-1]
@@ -97,7 +114,7 @@ def named_after(text: str, start: int) -> tuple[str, int] | None:
         return None
     if bracketed:
         return "", start  # the rest of a name written around its acronym: no name of its own
-    return label, max(0, start - 12) + before.rfind(head)
+    return label, at + before.rfind(head)
 
 
 def _pair(text: str, s: int, e: int, aliases: AliasTable) -> int | None:
