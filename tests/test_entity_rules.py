@@ -234,6 +234,15 @@ CASES = [
         "person", ["BJ Habibie", "Eko Daryanto"], ["J. Habibie", "Gatot Subroto", "Cenderawasih"],
         id="dotted-initials-streets-of-heroes-and-units",
     ),
+    pytest.param(
+        "Habibie wafat di RSPAD, Gatot Subroto, Jakarta Pusat. Melanie ketemu Eyang Ainun. "
+        "Direktur Jenderal Perhubungan Udara, Polana B Pramesti, mengatakan. Pesawat dengan "
+        "nomor registrasi PK-CDC hilang. Grup C,Basel 5 - 0 FC Krasnodar. Gempa M 6,1 dan M 6,0.",
+        "organisation", ["Basel", "FC Krasnodar"],
+        ["Gatot Subroto", "Eyang Ainun", "Perhubungan Udara", "CDC", "Basel 5",
+         "M 6,1 dan M 6,0"],
+        id="hospitals-elders-directorates-registrations-scores-magnitudes",
+    ),
 ]  # fmt: skip
 
 

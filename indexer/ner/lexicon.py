@@ -44,6 +44,7 @@ _TITLE_WORDS = (
     # "Irjen Pol Agus Andrianto").
     rf"(?:{_RANKS})(?:\s+Pol\.?)?",
     r"Bapak|Ibu|Pak|Bu|Saudara|Saudari|Tuan|Nyonya|Mr\.?|Mrs\.?|Ms\.?|Sdr\.?|Ny\.?|Tn\.?",
+    r"Eyang|Mbah|Opa|Oma|Kakek|Nenek",  # elders, by their grandchildren ("Eyang Ainun")
     r"Prof\.?|Dr\.?|dr\.|Drs\.?|Dra\.?|Ir\.|H\.|Hj\.|KH\.?|K\.H\.",
 )
 # A rank after a body's name belongs to the person who follows: "Ditlantas Polda Metro Jaya

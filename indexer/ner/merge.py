@@ -40,6 +40,7 @@ from indexer.ner.refine import (
     body_at_end,
     body_then_person,
     common_acronyms,
+    directorate_name,
     flight_or_stray_code,
     law_title,
     looks_like_body,
@@ -51,6 +52,7 @@ from indexer.ner.refine import (
     place_keys,
     place_name,
     premises,
+    registration_code,
     repair_spans,
     thing_named,
     trim,
@@ -252,6 +254,7 @@ def _mentions(
                 )
             )
             or (label != "LOC" and thing_named(text, s, e, label))
+            or (label == "ORG" and registration_code(text, s))
         ):
             continue
         if label == "ORG" and " dan " in text[s:e] and (second := word_list(text, s, e, aliases)):
@@ -313,6 +316,8 @@ def _mentions(
         label = _label_of(text[s:e], label, titled and not listed_body, places, aliases)
         if label == "PER" and (body := body_at_end(text, s, e, aliases)) is not None:
             s, label = body, "ORG"  # "Perhubungan Udara Kemenhub": a unit of Kemenhub
+        elif label == "PER" and directorate_name(text, s, e):
+            continue  # "Direktur Jenderal Perhubungan Udara, Polana B Pramesti"
         if label == "PER" and mentions and mentions[-1].label == "PER":
             _append(text, mentions, Mention(label, s, e), aliases)  # maybe one name in two
         else:

@@ -83,10 +83,12 @@ _HERO_TITLES = ("Jenderal", "Jend.", "Letjen", "Mayjen", "Brigjen", "Kolonel", "
                 "Marsekal", "Pahlawan", "Dr.", "Prof.", "Ir.", "KH", "KH.", "H.")  # fmt: skip
 # A street written in lower case ("ruas jalan Gatot Subroto"): no person, and no value either.
 _LOWER_STREET = (" jalan", " jl.", " jln.", " ruas", " tol")
+_HOSPITAL_COMMA = ("RSPAD,", "RSUD,", "RSUP,", "(RSPAD),")
 # What the text before such a name ends with: one C-level test before named_after.
 NAMED_AFTER_ENDS = (
     *(f"{w} " for w in (*_NAMED_AFTER, *_HERO_TITLES)),
     *(f"{w} " for w in _LOWER_STREET),
+    *(f"{w} " for w in _HOSPITAL_COMMA),
     ") ",
 )
 
@@ -103,6 +105,8 @@ def named_after(text: str, start: int) -> tuple[str, int] | None:
         if before.endswith(f" {title}"):
             before = before[: -len(title)].rstrip(" ")
             break
+    if before.endswith(_HOSPITAL_COMMA):  # "RSPAD, Gatot Subroto": one hospital's name
+        before = before[:-1]
     bracketed = before.endswith(")")  # "Rumah Sakit Pusat Angkatan Darat (RSPAD) Gatot Subroto"
     if bracketed:
         before = before[:-1]
@@ -182,6 +186,10 @@ def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
             end = m.start()
     elif label == "ORG" and (m := _FLIGHT.search(text, start, end)):
         end = m.start()
+    elif (
+        label == "ORG" and (m := _SCORE.search(text, start, end)) and _SCORE_AFTER.match(text, end)
+    ):
+        end = m.start()  # "Basel 5 - 0": the club, then its score
     return start, end
 
 
@@ -240,6 +248,10 @@ def looks_like_body(name: str) -> bool:
     return name.split(None, 1)[0] in _BODY_FIRST
 
 
+_DECIMAL = re.compile(r"\d+[.,]\d+")  # "M 6,1 dan M 6,0": magnitudes, no name
+# A score after a club's name in a results list ("Basel 5 - 0 FC Krasnodar").
+_SCORE = re.compile(r"\s+\d{1,2}$")
+_SCORE_AFTER = re.compile(r"\s*[-–]\s*\d")
 # A product or firmware code ("A520Fxxubcsi1", "N250"), not a name.
 _CODE = re.compile(r"[A-Za-z]+\d+[A-Za-z]+|[A-Z]\d{3,}")
 
@@ -281,7 +293,7 @@ def looks_like_debris(text: str, words: list[str]) -> bool:
     for w in words[1:]:
         if w[0].islower() and w not in _NAME_LOWER:
             return True
-        digits += w.isdigit()
+        digits += w.isdigit() or _DECIMAL.fullmatch(w) is not None
     return digits > 1
 
 
@@ -584,3 +596,27 @@ def thing_named(text: str, start: int, end: int, label: str) -> bool:
         return low not in ("uu", "ruu") or m.group(1).isupper()  # (Uu Ruzhanul Ulum: a person)
     space = text.find(" ", start, end)  # "Robot Sophia" (not "Uu Ruzhanul Ulum", a person)
     return space > 0 and text[start:space].lower() in _THING_NOUNS
+
+
+# "Direktur Jenderal Perhubungan Udara, Polana B Pramesti": after such a title, a name followed
+# by a comma and another name is the directorate's, not a person's.
+_DIRECTORATE_BEFORE = ("Direktur Jenderal ", "Dirjen ")
+_NAME_AFTER_COMMA = re.compile(r",\s*[A-Z][a-z]")
+
+
+def directorate_name(text: str, start: int, end: int) -> bool:
+    """Is the span tagged as a person, after "Direktur Jenderal", a directorate's name?"""
+    return text.endswith(_DIRECTORATE_BEFORE, 0, start) and bool(_NAME_AFTER_COMMA.match(text, end))
+
+
+_REGISTRATION = re.compile(r"(?<![\w-])[A-Z0-9]{1,2}-$")
+
+
+def registration_code(text: str, start: int) -> bool:
+    """An acronym glued after a one- or two-letter prefix and a hyphen: an aircraft's
+    registration ("PK-CDC"), no body (unlike "TNI-Polri", two bodies)."""
+    return (
+        start > 1
+        and text[start - 1] == "-"
+        and bool(_REGISTRATION.search(text, max(0, start - 4), start))
+    )
