@@ -161,9 +161,10 @@ CASES = [
     ),
     pytest.param(
         "Pasal 13 Undang-Undang Nomor 20 Tahun 2001 tentang Pemberantasan Tindak Pidana Korupsi. "
-        "UU No 4 Tahun 2016 tentang Tabungan Perumahan Rakyat (Tapera) dan UU tentang KPK.",
+        "UU No 4 Tahun 2016 tentang Tabungan Perumahan Rakyat (Tapera) dan UU tentang KPK. "
+        "UU Informasi dan Transaksi Elektronik (ITE) direvisi.",
         "organisation", ["KPK"],
-        ["Pemberantasan Tindak Pidana Korupsi", "Tabungan Perumahan Rakyat"],
+        ["Pemberantasan Tindak Pidana Korupsi", "Tabungan Perumahan Rakyat", "Transaksi Elektronik"],
         id="a-law-title-after-tentang-is-no-body",
     ),
     pytest.param(
@@ -175,8 +176,8 @@ CASES = [
     ),
     pytest.param(
         "Dalam serangkaian Instagram Story, ia meminta bantuan. Ini Link Live Streaming Timnas. "
-        "Bloomberg Dollar Index melemah.",
-        "organisation", [], ["Instagram Story", "Link Live", "Bloomberg Dollar Index"],
+        "Bloomberg Dollar Index melemah. Ia mengunggah InstaStory.",
+        "organisation", [], ["Instagram Story", "Link Live", "Bloomberg Dollar Index", "InstaStory"],
         id="features-products-and-measures-are-no-bodies",
     ),
     pytest.param(

@@ -276,6 +276,7 @@ def looks_like_debris(text: str, words: list[str]) -> bool:
         word = words[0]
         return (
             word in _NOT_NAME_HEADS
+            or word.endswith(("Story", "Stories"))  # "InstaStory"
             or ":" in word
             or ("/" in word and not _ACRONYM_TAIL.match(word))  # "Kementerian/Lembaga", "K/L"
             or (
@@ -490,11 +491,16 @@ _LAW_BEFORE = re.compile(
 def law_title(text: str, start: int, end: int, aliases: AliasTable) -> bool:
     """Is text[start:end] (tagged as a body) the title of a law, not a body the alias file
     knows ("tentang KPK" names KPK)?"""
-    return (
-        text.endswith(("tentang ", "Tentang "), 0, start)
-        and _LAW_BEFORE.search(text, max(0, start - 90), start - 8) is not None
-        and not known_body(text[start:end], aliases)
-    )
+    if text.endswith(("tentang ", "Tentang "), 0, start):
+        law = _LAW_BEFORE.search(text, max(0, start - 90), start - 8) is not None
+    else:  # "UU Informasi dan Transaksi Elektronik", cut at "dan": the law's short title
+        law = text.endswith(" dan ", 0, start) and bool(
+            _LAW_NAMED.search(text, max(0, start - 60), start)
+        )
+    return law and not known_body(text[start:end], aliases)
+
+
+_LAW_NAMED = re.compile(r"\b(?:R?UU|Undang-[Uu]ndang|Perppu)\s+(?:[A-Z]\w*\s+){1,3}dan\s+$")
 
 
 def word_list(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
