@@ -37,6 +37,13 @@ from webui import create_app
         ({"PT PBB": 2, "PBB": 190}, {}),
         # "Bank Indonesia" is not the country.
         ({"Bank Indonesia": 300, "Indonesia": 40}, {}),
+        # A club with or without its town or its "PS"; not a body named "Persatuan …".
+        (
+            {"Persebaya Surabaya": 9, "Persebaya": 40, "PSIS Semarang": 5, "PSIS": 3},
+            {"Persebaya Surabaya": "Persebaya", "PSIS": "PSIS Semarang"},
+        ),
+        ({"PS Tira Persikabo": 4, "Tira Persikabo": 12}, {"PS Tira Persikabo": "Tira Persikabo"}),
+        ({"Persatuan Wartawan Indonesia": 5, "Persatuan": 2, "PSSI": 50}, {}),
     ],
 )
 def test_organisation_forms(counts: dict[str, int], expected: dict[str, str]) -> None:
