@@ -500,7 +500,9 @@ def law_title(text: str, start: int, end: int, aliases: AliasTable) -> bool:
     return law and not known_body(text[start:end], aliases)
 
 
-_LAW_NAMED = re.compile(r"\b(?:R?UU|Undang-[Uu]ndang|Perppu)\s+(?:[A-Z]\w*\s+){1,3}dan\s+$")
+_LAW_NAMED = re.compile(
+    r"\b(?:R?UU|Undang-[Uu]ndang|Perppu)\b(?:[^.\n]{0,30}?\s[Tt]entang)?\s+(?:[A-Z]\w*\s+){1,3}dan\s+$"
+)
 
 
 def word_list(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
