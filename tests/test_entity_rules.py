@@ -244,6 +244,11 @@ CASES = [
          "M 6,1 dan M 6,0"],
         id="hospitals-elders-directorates-registrations-scores-magnitudes",
     ),
+    pytest.param(
+        "Pelatih timnas U-16, Bima Sakti, optimistis. Indonesia menang atas Brunei.,IRSYAN HASYIM",
+        "person", ["Bima Sakti"], ["U-16", "Irsyan Hasyim", "HASYIM", "Hasyim"],
+        id="age-groups-and-bylines-are-no-entities",
+    ),
 ]  # fmt: skip
 
 

@@ -39,6 +39,7 @@ from indexer.ner.refine import (
     NAMED_AFTER_ENDS,
     body_at_end,
     body_then_person,
+    byline_start,
     common_acronyms,
     directorate_name,
     flight_or_stray_code,
@@ -168,6 +169,8 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     if extra:
         tagged = sorted([*tagged, *extra], key=lambda t: t[1])
     tagged = repair_spans(text, tagged, aliases)
+    if tagged and text[-1:].isupper() and tagged[-1][2] > (byline := byline_start(text)):
+        tagged = [t for t in tagged if t[2] <= byline]  # "…,IRSYAN HASYIM": the reporter
     stripped = []
     for label, a, b in split_dashes(text, tagged):
         if (

@@ -249,6 +249,7 @@ def looks_like_body(name: str) -> bool:
 
 
 _DECIMAL = re.compile(r"\d+[.,]\d+")  # "M 6,1 dan M 6,0": magnitudes, no name
+_AGE_GROUP = re.compile(r"U-?\d{2}")  # "timnas U-16": a team's age group, no name of its own
 # A score after a club's name in a results list ("Basel 5 - 0 FC Krasnodar").
 _SCORE = re.compile(r"\s+\d{1,2}$")
 _SCORE_AFTER = re.compile(r"\s*[-–]\s*\d")
@@ -277,6 +278,7 @@ def looks_like_debris(text: str, words: list[str]) -> bool:
         return (
             word in _NOT_NAME_HEADS
             or word.endswith(("Story", "Stories"))  # "InstaStory"
+            or _AGE_GROUP.fullmatch(word) is not None
             or ":" in word
             or ("/" in word and not _ACRONYM_TAIL.match(word))  # "Kementerian/Lembaga", "K/L"
             or (
@@ -628,3 +630,19 @@ def registration_code(text: str, start: int) -> bool:
         and text[start - 1] == "-"
         and bool(_REGISTRATION.search(text, max(0, start - 4), start))
     )
+
+
+# A reporter's name in capitals closing an article ("…dikunjungi.,SUPRIYANTHO KHAFID"): a
+# byline, no entity of the article.
+_BYLINE = re.compile(r"(?:^|[.,;\n])\s*([A-Z]{3,}(?:[ \t]+[A-Z]{2,}){1,3})\W*$")
+
+
+def byline_start(text: str) -> int:
+    """Where a byline in capitals at the text's end starts (len(text): there is none)."""
+    m = _BYLINE.search(text, max(0, len(text) - 60))
+    if m is None or not _MEDIA_WORDS.isdisjoint(m.group(1).split()):
+        return len(text)  # (a source credit: "ANTARA, KOMPAS TV")
+    return m.start(1)
+
+
+_MEDIA_WORDS = frozenset(("TV", "NEWS", "POST", "TIMES", "FM", "RADIO", "PRESS", "COM", "ID"))
