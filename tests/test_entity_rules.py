@@ -162,7 +162,8 @@ CASES = [
     pytest.param(
         "Pasal 13 Undang-Undang Nomor 20 Tahun 2001 tentang Pemberantasan Tindak Pidana Korupsi. "
         "UU No 4 Tahun 2016 tentang Tabungan Perumahan Rakyat (Tapera) dan UU tentang KPK. "
-        "UU Informasi dan Transaksi Elektronik (ITE) direvisi.",
+        "UU Informasi dan Transaksi Elektronik (ITE) direvisi. Peraturan Pemerintah Nomor 82 "
+        "Tahun 2012 tentang Penyelenggaraan Sistem dan Transaksi Elektronik berlaku.",
         "organisation", ["KPK"],
         ["Pemberantasan Tindak Pidana Korupsi", "Tabungan Perumahan Rakyat", "Transaksi Elektronik"],
         id="a-law-title-after-tentang-is-no-body",
@@ -206,7 +207,8 @@ CASES = [
         id="commanders-alone-and-phenomena-are-no-people",
     ),
     pytest.param(
-        "Presiden ke-3 RI BJ Habibie wafat. Kontrak Perjanjian Karya Pengusahaan Pertambangan "
+        "Presiden ke-3 RI BJ Habibie wafat. Presiden ketiga RI BJ , wafat di Jakarta. Kontrak "
+        "Perjanjian Karya Pengusahaan Pertambangan "
         "Batubara (PKP2B) diputus. Pasukan Korem dikerahkan.",
         "person", ["BJ Habibie"],
         ["RI BJ", "Perjanjian Karya Pengusahaan Pertambangan Batubara", "Korem"],

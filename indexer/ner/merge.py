@@ -260,6 +260,10 @@ def _mentions(
             or (label == "ORG" and registration_code(text, s))
         ):
             continue
+        if label == "ORG" and text.find(" ", s, e) > 0 and _UPPER_RUN.fullmatch(text, s, e):
+            head, _, last = text[s:e].rpartition(" ")
+            if len(last) <= 2 and _acronym_label(head, aliases) == "LOC":
+                e = s + len(head)  # "Presiden ketiga RI BJ ,": BJ is the (cut) person's
         if label == "ORG" and " dan " in text[s:e] and (second := word_list(text, s, e, aliases)):
             if second < 0:
                 continue  # "IOS dan Android": a list, not a name

@@ -503,7 +503,8 @@ def law_title(text: str, start: int, end: int, aliases: AliasTable) -> bool:
 
 
 _LAW_NAMED = re.compile(
-    r"\b(?:R?UU|Undang-[Uu]ndang|Perppu)\b(?:[^.\n]{0,30}?\s[Tt]entang)?\s+(?:[A-Z]\w*\s+){1,3}dan\s+$"
+    r"(?:\b(?:R?UU|Undang-[Uu]ndang|Perppu|Peraturan|Perpres|PP)\b|\bTahun\s+\d{4})"
+    r"(?:[^.\n]{0,30}?\s[Tt]entang)?\s+(?:[A-Z]\w*\s+){1,3}dan\s+$"
 )
 
 
