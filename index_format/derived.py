@@ -39,7 +39,7 @@ from index_format.name_table import NameIds, NameTable
 DERIVED = "derived"
 MANIFEST = "manifest.json"
 # Bump when what is derived changes (merge rules, layouts): older files are then ignored.
-FORMAT = 6
+FORMAT = 7
 _V = TypeVar("_V")
 
 

@@ -166,7 +166,38 @@ def company_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
             and count >= COMPANY_SHARE * doc_counts[bare]
         ):
             out.setdefault(bare, out.get(name, name))
-    return out
+    return _spelled_out_companies(doc_counts, out)
 
 
 COMPANY_SHARE = 0.25
+_NOT_INITIALS = frozenset(("PT", "Tbk", "Persero", "(Persero)"))
+_CLEAR_SHARE = 3  # of two companies that spell an acronym, one named this many times as often
+
+
+def _clear_first(companies: list[str], doc_counts: dict[str, int]) -> str | None:
+    """The one company of `companies`, or the one named _CLEAR_SHARE times as often as any
+    other (a misspelling beside it: "PT Dirgantara Indoensia"); None when it is unclear."""
+    ranked = sorted(companies, key=lambda n: -doc_counts[n])
+    if len(ranked) == 1 or doc_counts[ranked[0]] >= _CLEAR_SHARE * doc_counts[ranked[1]]:
+        return ranked[0]
+    return None
+
+
+def _spelled_out_companies(doc_counts: dict[str, int], out: dict[str, str]) -> dict[str, str]:
+    """Each acronym X and "PT X" joined with the one "PT …" company whose words' initials
+    spell X ("PT DI", "DI", "PT Dirgantara Indonesia"), when only one company does (or one far
+    more often than any other): into the form most articles use."""
+    spelled: dict[str, list[str]] = {}
+    for name in doc_counts:
+        if name.startswith("PT ") and not name[3:].isupper():
+            words = [w for w in name.split() if w not in _NOT_INITIALS]
+            if len(words) >= 2 and all(w[0].isupper() for w in words):
+                spelled.setdefault("".join(w[0] for w in words), []).append(name)
+    groups: dict[str, list[str]] = {}
+    for name in doc_counts:
+        bare = name[3:] if name.upper().startswith("PT ") else name
+        full = spelled.get(bare.upper()) if 2 <= len(bare) <= 5 and bare.isalpha() else None
+        company = _clear_first(full, doc_counts) if full else None
+        if company is not None and company != name:
+            groups.setdefault(company, [company]).append(name)
+    return join_groups(doc_counts, out, groups.values()) if groups else out

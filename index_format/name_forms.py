@@ -8,7 +8,8 @@ writes.
 - Organisations: a legal or office form around one name ("PT Pertamina" / "Pertamina",
   "Semen Padang FC" / "Semen Padang", "Pertamina Energy Services Pte" / "… Service Pte" is
   spelling, below) and the usual short forms of a body's kind ("PN Jakarta Selatan" /
-  "Pengadilan Negeri Jakarta Selatan", "Bank BRI" / "BRI").
+  "Pengadilan Negeri Jakarta Selatan", "Bank BRI" / "BRI"), a football club with or without
+  its town ("Persebaya Surabaya" / "Persebaya", "PS Tira Persikabo" / "Tira Persikabo").
 - People: a name with initials whose full words match one other name only ("Rini M. Soemarno"
   / "Rini Soemarno", "Basuki T Purnama" / "Basuki Tjahaja Purnama"), and a name one letter
   away from a name written at least SPELLING_SHARE times as often, in one word of five
@@ -44,6 +45,13 @@ _KIND_SHORT = {
     "Pemerintah Kota ": "Pemkot ",
 }
 _INITIAL = re.compile(r"^[A-Z]\.?$")
+# Football clubs named "Pers…" or "PS…" (Persatuan Sepak Bola) and their home town: one club
+# whether the town is written or not ("Persebaya Surabaya" / "Persebaya", "PSIS Semarang"); a
+# club's "PS" before its name is its legal form ("PS Tira Persikabo" / "Tira Persikabo").
+_CLUB_TOWN = re.compile(
+    r"^((?:Pers(?!atuan|ekutuan|erikatan|ero)[a-z]{2,8}|PS[A-Z]{1,3})) [A-Z][a-z]+(?: [A-Z][a-z]+)?$"
+)
+_CLUB_HEAD = "PS "
 
 
 def _follow(out: dict[str, str], name: str) -> str:
@@ -65,6 +73,10 @@ def organisation_key(name: str) -> str:
         if not bare.isupper():  # "PT IHM" and IHM: company_merges weighs those
             name = bare
     name = _LEGAL_TAILS.sub("", name).strip() or name
+    if name.startswith(_CLUB_HEAD) and name[3:4].isupper() and not name[3:].isupper():
+        name = name[3:]
+    if (club := _CLUB_TOWN.match(name)) is not None:
+        name = club.group(1)
     if name.startswith("Bank ") and name[5:].isupper():  # "Bank BRI" is BRI
         name = name[5:]
     return name.casefold()

@@ -37,6 +37,13 @@ from webui import create_app
         ({"PT PBB": 2, "PBB": 190}, {}),
         # "Bank Indonesia" is not the country.
         ({"Bank Indonesia": 300, "Indonesia": 40}, {}),
+        # A club with or without its town or its "PS"; not a body named "Persatuan …".
+        (
+            {"Persebaya Surabaya": 9, "Persebaya": 40, "PSIS Semarang": 5, "PSIS": 3},
+            {"Persebaya Surabaya": "Persebaya", "PSIS": "PSIS Semarang"},
+        ),
+        ({"PS Tira Persikabo": 4, "Tira Persikabo": 12}, {"PS Tira Persikabo": "Tira Persikabo"}),
+        ({"Persatuan Wartawan Indonesia": 5, "Persatuan": 2, "PSSI": 50}, {}),
     ],
 )
 def test_organisation_forms(counts: dict[str, int], expected: dict[str, str]) -> None:
@@ -153,3 +160,14 @@ def test_a_name_merged_into_a_variant_follows_it() -> None:
         "Bambang Brojonegoro": "Bambang Brodjonegoro",
         "Menteri Bambang": "Bambang Brodjonegoro",
     }
+
+
+def test_an_acronym_joins_the_one_company_it_spells() -> None:
+    from index_format.entity_merge import company_merges
+
+    counts = {"PT Dirgantara Indonesia": 20, "PT DI": 5, "DI": 4, "BNI": 90}
+    counts |= {"PT Bank Negara Indonesia": 10, "PT Sinar Mas": 3, "PT Sumber Makmur": 3, "SM": 5}
+    merges = company_merges(counts, {})
+    assert merges["PT DI"] == merges["DI"] == "PT Dirgantara Indonesia"
+    assert merges["PT Bank Negara Indonesia"] == "BNI"  # into the form most articles use
+    assert "SM" not in merges  # two companies spell it: neither

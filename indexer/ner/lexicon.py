@@ -44,6 +44,7 @@ _TITLE_WORDS = (
     # "Irjen Pol Agus Andrianto").
     rf"(?:{_RANKS})(?:\s+Pol\.?)?",
     r"Bapak|Ibu|Pak|Bu|Saudara|Saudari|Tuan|Nyonya|Mr\.?|Mrs\.?|Ms\.?|Sdr\.?|Ny\.?|Tn\.?",
+    r"Eyang|Mbah|Opa|Oma|Kakek|Nenek",  # elders, by their grandchildren ("Eyang Ainun")
     r"Prof\.?|Dr\.?|dr\.|Drs\.?|Dra\.?|Ir\.|H\.|Hj\.|KH\.?|K\.H\.",
 )
 # A rank after a body's name belongs to the person who follows: "Ditlantas Polda Metro Jaya
@@ -69,6 +70,10 @@ _NOT_NAMES = frozenset(
         "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu", "Ahad",
         "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
         "September", "Oktober", "November", "Desember", "Presiden", "Menteri",
+        # Commanders named by their command alone ("Pangdam, Danrem dan Kapolres"); with a
+        # command after them ("Danrem 044 Gapo") they stay as they were.
+        "Danrem", "Dandim", "Danramil", "Pangdam", "Kasdam", "Danlanud", "Danlantamal",
+        "Danyon", "Kapolsek", "Kapolres", "Kapolda",
     )
 )  # fmt: skip
 # A body's or place's head word alone names nothing: "PT", "Stadion", "Kementerian".
@@ -80,7 +85,8 @@ _GENERIC = frozenset(
         "RSUD", "Universitas", "Bandara", "Pelabuhan", "Kementerian", "Kejaksaan", "Pengadilan",
         "Pemerintah", "Pemprov", "Pemkot", "Pemkab", "Polda", "Polres", "Polsek", "Dinas",
         "Partai", "Komisi", "Badan", "Dewan", "Lembaga", "Group", "Grup", "Rumah Susun", "Rusun",
-        "Pelaksana Tugas", "Plt", "Sekda", "Pemerintah Daerah", "Pemda",
+        "Pelaksana Tugas", "Plt", "Sekda", "Pemerintah Daerah", "Pemda", "Kodam", "Korem",
+        "Kodim", "Koramil", "News",
     )
 )  # fmt: skip
 _QUOTES = frozenset('"“”«»')
@@ -90,7 +96,11 @@ _DASHED = re.compile(r"\S+(?:\s+(?![-–—|]\s)\S+)*")
 _DASH_GAP = re.compile(r"[-–—|](?<=\s[-–—|])(?=\s)")
 _TIE_ORDER = {"LOC": 2, "ORG": 1, "PER": 0}  # a name seen once as a place, once as a person
 _CITY = re.compile(r"^Kota\s+(?=[A-Z])")  # "Kota Almaty" is Almaty; Kabupaten X is not X
-_ACRONYM_AFTER = re.compile(r"\s*\((?:[^()]*?[/\s])?([A-Z][A-Za-z]*[A-Z])\)")
+# "Expansion (ACR)", "Expansion (PT/ACR)"; not "Batik Air (kode penerbangan ID)": a word in
+# lower case before the acronym says what it is (a flight code), not that it is this name's.
+_ACRONYM_AFTER = re.compile(
+    r"\s*\(\s*(?:[^()\s/a-z][^()\s/]*[/\s]+)*([A-Z][A-Za-z]*[0-9]?[A-Za-z]*[A-Z])\)"
+)
 _ACRONYM_TAIL = re.compile(r"^(.*\S)\s*/\s*([A-Z][A-Za-z]*[A-Z])$")
 _ACRONYM = re.compile(r"^[A-Z][A-Za-z]*[A-Z]$")
 # "Sekretaris Jenderal Organisasi Perjanjian Keamanan Kolektif Stanislav Zas": a position,

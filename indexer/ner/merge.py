@@ -37,8 +37,13 @@ from indexer.ner.lexicon import (
 )
 from indexer.ner.refine import (
     NAMED_AFTER_ENDS,
+    body_at_end,
     body_then_person,
+    byline_start,
+    common_acronyms,
+    directorate_name,
     flight_or_stray_code,
+    law_title,
     looks_like_body,
     looks_like_debris,
     named_after,
@@ -48,8 +53,13 @@ from indexer.ner.refine import (
     place_keys,
     place_name,
     premises,
+    registration_code,
     repair_spans,
+    thing_named,
     trim,
+    trim_post,
+    two_bodies,
+    word_list,
 )
 from indexer.ner.regions import regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
@@ -101,6 +111,14 @@ def _is_name(text: str, label: str) -> bool:
     # A person's name is short and capitalised; a long lower-case run is a sentence.
     if label == "PER" and (len(words) > 5 or sum(w[0].islower() for w in words) > 1):
         return False
+    # Words news writes in lower case, capitalised after a title or at a sentence's start
+    # ("Direktur Jenderal Perhubungan Udara", "Tsunami"), make no person's name.
+    if label == "PER" and (
+        cap_rate_bucket(text.lower()) == "0"
+        if len(words) == 1  # (one word: only if never capitalised; Anggun and Via are names)
+        else all(cap_rate_bucket(w.lower()) in _ORDINARY for w in words)
+    ):
+        return False
     return len(words) <= 10 and not looks_like_debris(text, words)
 
 
@@ -151,6 +169,8 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     if extra:
         tagged = sorted([*tagged, *extra], key=lambda t: t[1])
     tagged = repair_spans(text, tagged, aliases)
+    if tagged and text[-1:].isupper() and tagged[-1][2] > (byline := byline_start(text)):
+        tagged = [t for t in tagged if t[2] <= byline]  # "…,IRSYAN HASYIM": the reporter
     stripped = []
     for label, a, b in split_dashes(text, tagged):
         if (
@@ -161,11 +181,19 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
             label, a = after  # "Jalan Gatot Subroto": a street named after him
             if not label:
                 continue
+        if label == "PER" and a >= 2 and text[a - 1] == "/" and not text[a - 2].isspace():
+            continue  # "Pangdam XVII/Cenderawasih", "Korem 045/Gaya": a unit's name, no person
+        while label == "PER" and a >= 2 and text[a - 1] == "." and text[a - 2].isupper():
+            if a > 2 and text[a - 3].isalnum():
+                break
+            a -= 2  # "B.J. Habibie": initials written with dots are the person's
         s, e = strip_titles(text, a, b)
         if s != a and place_name(text[a:b]):
             s, e = a, b  # "Raja Ampat", "Kota Baru": a title word opening a region's name
         if text.find(" ", s, e) > 0:  # (one word: nothing to trim)
             s, e = trim(text, s, e, label)
+            if label == "ORG":
+                s = trim_post(text, s, e)
         stripped.append((label, s, e, a))
     mentions = _mentions(text, stripped, aliases)
     mentions = _canonical_names(text, mentions, aliases)
@@ -219,10 +247,35 @@ def _mentions(
     known_last = _Either(_known_last(static), {k.rpartition(" ")[2] for k in own})
     mentions: list[Mention] = []
     for i, (label, s, e, raw_start) in enumerate(stripped):
-        if not _is_name(text[s:e], label) or (
-            label == "ORG" and e - s == 2 and flight_or_stray_code(text, s, e, aliases)
+        if (
+            not _is_name(text[s:e], label)
+            or (
+                label == "ORG"
+                and (
+                    (e - s == 2 and flight_or_stray_code(text, s, e, aliases))
+                    or law_title(text, s, e, aliases)
+                )
+            )
+            or (label != "LOC" and thing_named(text, s, e, label))
+            or (label == "ORG" and registration_code(text, s))
         ):
             continue
+        if label == "ORG" and text.find(" ", s, e) > 0 and _UPPER_RUN.fullmatch(text, s, e):
+            head, _, last = text[s:e].rpartition(" ")
+            if len(last) <= 2 and _acronym_label(head, aliases) == "LOC":
+                e = s + len(head)  # "Presiden ketiga RI BJ ,": BJ is the (cut) person's
+        if label == "ORG" and " dan " in text[s:e] and (second := word_list(text, s, e, aliases)):
+            if second < 0:
+                continue  # "IOS dan Android": a list, not a name
+            mentions.append(Mention("ORG", s, s + len(text[s:second].split()[0])))
+            s = second  # "FIFA dan AFC": two bodies
+        if (
+            label == "ORG"
+            and text.find(" ", s, e) > 0
+            and (second := two_bodies(text, s, e, aliases))
+        ):
+            mentions.append(Mention("ORG", s, s + len(text[s:second].rstrip())))
+            s = second  # "Fraksi Partai Golkar DPR": Partai Golkar, DPR
         titled = (s != raw_start and bool(_TITLES_AT.match(text, raw_start, e))) or after_title(
             text, s, known, known_last
         )
@@ -259,10 +312,19 @@ def _mentions(
                 and _looks_like_person(text[lead.end() : e])
                 and not _initials(lead.group(1), aliases)
             ):
-                label_of = _acronym_label(lead.group(1), aliases)
-                mentions.append(Mention(label_of, s, lead.end(1)))
-                s, label = lead.end(), "PER"
+                acronyms, person = lead.group(1), lead.end()
+                head, _, last = acronyms.rpartition(" ")
+                if head and _initials(last, aliases):
+                    # "Presiden ke-3 RI BJ Habibie": the last two capitals are his initials.
+                    acronyms, person = head.rstrip(), lead.start(1) + len(acronyms) - len(last)
+                label_of = _acronym_label(acronyms, aliases)
+                mentions.append(Mention(label_of, s, s + len(acronyms)))
+                s, label = person, "PER"
         label = _label_of(text[s:e], label, titled and not listed_body, places, aliases)
+        if label == "PER" and (body := body_at_end(text, s, e, aliases)) is not None:
+            s, label = body, "ORG"  # "Perhubungan Udara Kemenhub": a unit of Kemenhub
+        elif label == "PER" and directorate_name(text, s, e):
+            continue  # "Direktur Jenderal Perhubungan Udara, Polana B Pramesti"
         if label == "PER" and mentions and mentions[-1].label == "PER":
             _append(text, mentions, Mention(label, s, e), aliases)  # maybe one name in two
         else:
@@ -339,7 +401,12 @@ def _label_of(surface: str, label: str, titled: bool, places: Set[str], aliases:
 def _append(text: str, mentions: list[Mention], m: Mention, aliases: AliasTable) -> None:
     """Add `m`, or join it to the person just before when the tagger split one name in two."""
     prev = mentions[-1] if mentions else None
-    if not (prev and prev.label == m.label == "PER" and not text[prev.end : m.start].strip()):
+    if not (
+        prev
+        and prev.label == m.label == "PER"
+        and not text[prev.end : m.start].strip()
+        and "\n" not in text[prev.end : m.start]  # (a headline's last name, the body's first)
+    ):
         mentions.append(m)
         return
     acronym = text[prev.start : prev.end]
@@ -370,6 +437,8 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
         elif after and not _ACRONYM.match(surface):
             expansions[name_key(surface)] = after.group(1)
     drop = not_entities()
+    if "(" in text and (common := common_acronyms(text)):
+        drop = drop | common  # "harga jual eceran (HEJ)": no body's name in this article
     kept: list[Mention] = []
     # A name's canonical name depends on the article only through an alias's context words
     # or the article's own acronyms: others are worked out once for all articles.

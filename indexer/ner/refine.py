@@ -78,14 +78,35 @@ _NAMED_AFTER = {
 
 
 _NAMED_AFTER_WORDS = tuple(_NAMED_AFTER)
+# A hero's rank or title between the head word and the name ("Jl. Jenderal Gatot Subroto").
+_HERO_TITLES = ("Jenderal", "Jend.", "Letjen", "Mayjen", "Brigjen", "Kolonel", "Laksamana",
+                "Marsekal", "Pahlawan", "Dr.", "Prof.", "Ir.", "KH", "KH.", "H.")  # fmt: skip
+# A street written in lower case ("ruas jalan Gatot Subroto"): no person, and no value either.
+_LOWER_STREET = (" jalan", " jl.", " jln.", " ruas", " tol")
+_HOSPITAL_COMMA = ("RSPAD,", "RSUD,", "RSUP,", "(RSPAD),")
 # What the text before such a name ends with: one C-level test before named_after.
-NAMED_AFTER_ENDS = (*(f"{w} " for w in _NAMED_AFTER), ") ")
+NAMED_AFTER_ENDS = (
+    *(f"{w} " for w in (*_NAMED_AFTER, *_HERO_TITLES)),
+    *(f"{w} " for w in _LOWER_STREET),
+    *(f"{w} " for w in _HOSPITAL_COMMA),
+    ") ",
+)
 
 
 def named_after(text: str, start: int) -> tuple[str, int] | None:
     """(label, start of the head word) when the name at `start` follows a place's or body's
-    head word on the same line ("Jalan Gatot Subroto")."""
-    before = text[max(0, start - 12) : start].rstrip(" ")
+    head word on the same line ("Jalan Gatot Subroto", "Jl. Jenderal Gatot Subroto"); ("",
+    start) when it is such a name with no value of its own."""
+    at = max(0, start - 24)
+    before = text[at:start].rstrip(" ")
+    if before.endswith(_LOWER_STREET):
+        return "", start
+    for title in _HERO_TITLES:
+        if before.endswith(f" {title}"):
+            before = before[: -len(title)].rstrip(" ")
+            break
+    if before.endswith(_HOSPITAL_COMMA):  # "RSPAD, Gatot Subroto": one hospital's name
+        before = before[:-1]
     bracketed = before.endswith(")")  # "Rumah Sakit Pusat Angkatan Darat (RSPAD) Gatot Subroto"
     if bracketed:
         before = before[:-1]
@@ -97,7 +118,7 @@ def named_after(text: str, start: int) -> tuple[str, int] | None:
         return None
     if bracketed:
         return "", start  # the rest of a name written around its acronym: no name of its own
-    return label, max(0, start - 12) + before.rfind(head)
+    return label, at + before.rfind(head)
 
 
 def _pair(text: str, s: int, e: int, aliases: AliasTable) -> int | None:
@@ -165,6 +186,10 @@ def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
             end = m.start()
     elif label == "ORG" and (m := _FLIGHT.search(text, start, end)):
         end = m.start()
+    elif (
+        label == "ORG" and (m := _SCORE.search(text, start, end)) and _SCORE_AFTER.match(text, end)
+    ):
+        end = m.start()  # "Basel 5 - 0": the club, then its score
     return start, end
 
 
@@ -199,6 +224,9 @@ _NOT_NAME_HEADS = frozenset(
         "Rapimnas", "Rakornas", "Surat", "Undang-Undang", "UU", "RUU", "Perppu"
     )
 )  # fmt: skip
+# Last words of a product's, a feature's or a measure's name, never a body's or a person's
+# ("Instagram Story", "Link Live", "Doel The Movie", "Jakarta Composite Index").
+_NOT_NAME_TAILS = frozenset(("Story", "Stories", "Live", "Streaming", "Movie", "Index", "Rate"))
 # The head of a body's name: a span that starts so is an organisation, even tagged a place
 # ("Dinas Bina Marga DKI Jakarta", "DPP NasDem"). (Not Rumah or Sekolah: hospitals and
 # schools are places too.)
@@ -220,6 +248,11 @@ def looks_like_body(name: str) -> bool:
     return name.split(None, 1)[0] in _BODY_FIRST
 
 
+_DECIMAL = re.compile(r"\d+[.,]\d+")  # "M 6,1 dan M 6,0": magnitudes, no name
+_AGE_GROUP = re.compile(r"U-?\d{2}")  # "timnas U-16": a team's age group, no name of its own
+# A score after a club's name in a results list ("Basel 5 - 0 FC Krasnodar").
+_SCORE = re.compile(r"\s+\d{1,2}$")
+_SCORE_AFTER = re.compile(r"\s*[-–]\s*\d")
 # A product or firmware code ("A520Fxxubcsi1", "N250"), not a name.
 _CODE = re.compile(r"[A-Za-z]+\d+[A-Za-z]+|[A-Z]\d{3,}")
 
@@ -238,12 +271,14 @@ def flight_or_stray_code(text: str, start: int, end: int, aliases: AliasTable) -
 
 def looks_like_debris(text: str, words: list[str]) -> bool:
     """A span that is no name: a lower-case word a name does not hold ("Majelis hakim
-    Pengadilan..."), a colon ("Astana: Eric"), a list written with a slash ("DPR/DPD RI";
+    Pengadilan..."), a product's or a measure's last word ("Instagram Story"), a colon ("Astana: Eric"), a list written with a slash ("DPR/DPD RI";
     "Expansion/ACR" is read before), a code, or a run of digits ("M 6 1 dan M 6 0")."""
     if len(words) == 1:  # most names: a word, checked cheaply
         word = words[0]
         return (
             word in _NOT_NAME_HEADS
+            or word.endswith(("Story", "Stories"))  # "InstaStory"
+            or _AGE_GROUP.fullmatch(word) is not None
             or ":" in word
             or ("/" in word and not _ACRONYM_TAIL.match(word))  # "Kementerian/Lembaga", "K/L"
             or (
@@ -253,13 +288,15 @@ def looks_like_debris(text: str, words: list[str]) -> bool:
         )
     if ":" in text or _CODE.search(text) or words[0] in _NOT_NAME_HEADS:
         return True
+    if words[-1].capitalize() in _NOT_NAME_TAILS:  # (also "DOEL THE MOVIE")
+        return True
     if "/" in text and not _ACRONYM_TAIL.match(text):
         return True
     digits = 0
     for w in words[1:]:
         if w[0].islower() and w not in _NAME_LOWER:
             return True
-        digits += w.isdigit()
+        digits += w.isdigit() or _DECIMAL.fullmatch(w) is not None
     return digits > 1
 
 
@@ -407,8 +444,206 @@ def place_keys() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def not_entities() -> frozenset[str]:
-    """The names of indexer/data/not_entities.tsv, as written (case matters: SARA, not Sara)."""
-    text = (resources.files("indexer") / "data" / "not_entities.tsv").read_text(encoding="utf-8")
+    """The names of indexer/data/not_entities.tsv and common_acronyms.tsv, as written (case
+    matters: SARA, not Sara)."""
+    data = resources.files("indexer") / "data"
     return frozenset(
-        line.split("\t", 1)[0] for line in text.splitlines() if line and not line.startswith("#")
+        line.split("\t", 1)[0]
+        for name in ("not_entities.tsv", "common_acronyms.tsv")
+        for line in (data / name).read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
     )
+
+
+# Words for a member or a post of a body, before the body's name: the span names the body
+# ("Aktivis Indonesia Corruption Watch", "Corporate Communications Strategic of Lion Air").
+_MEMBER_WORDS = frozenset(
+    (
+        "Aktivis", "Anggota", "Kader", "Koordinator", "Kordinator", "Pegiat", "Peneliti",
+        "Relawan", "Simpatisan"
+    )
+)  # fmt: skip
+_ENGLISH_POST = re.compile(
+    r"(?:Vice\s+President|Corporate|Communications?)(?:\s+(?:Secretary|Communications?|Strategic"
+    r"|Relations|Affairs|Manager|Community|Development|Group|Head|and|&|of))*(?:\s+|$)"
+)
+
+
+def trim_post(text: str, start: int, end: int) -> int:
+    """Where a body's name starts once the member or post words before it are left out (`end`
+    when the span is a post only)."""
+    while True:
+        m = _WORD_AT_START.match(text, start, end)
+        if m is not None and m.group(1) in _MEMBER_WORDS:
+            start = m.end()
+        elif (p := _ENGLISH_POST.match(text, start, end)) is not None and p.end() > start:
+            start = p.end()
+        else:
+            return start
+
+
+# A law's or a regulation's number before "tentang": its title follows, no body's name
+# ("Undang-Undang Nomor 20 Tahun 2001 tentang Pemberantasan Tindak Pidana Korupsi").
+_LAW_BEFORE = re.compile(
+    r"(?:\b(?:R?UU|Undang-[Uu]ndang|Perppu|Perpres|Permen\w*|Peraturan|PP|Keppres|Inpres)\b"
+    r"|\bTahun\s+\d{4})[^.\n]{0,60}$"
+)
+
+
+def law_title(text: str, start: int, end: int, aliases: AliasTable) -> bool:
+    """Is text[start:end] (tagged as a body) the title of a law, not a body the alias file
+    knows ("tentang KPK" names KPK)?"""
+    if text.endswith(("tentang ", "Tentang "), 0, start):
+        law = _LAW_BEFORE.search(text, max(0, start - 90), start - 8) is not None
+    else:  # "UU Informasi dan Transaksi Elektronik", cut at "dan": the law's short title
+        law = text.endswith(" dan ", 0, start) and bool(
+            _LAW_NAMED.search(text, max(0, start - 60), start)
+        )
+    return law and not known_body(text[start:end], aliases)
+
+
+_LAW_NAMED = re.compile(
+    r"(?:\b(?:R?UU|Undang-[Uu]ndang|Perppu|Peraturan|Perpres|PP)\b|\bTahun\s+\d{4})"
+    r"(?:[^.\n]{0,30}?\s[Tt]entang)?\s+(?:[A-Z]\w*\s+){1,3}dan\s+$"
+)
+
+
+def word_list(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
+    """ "FIFA dan AFC", "IOS dan Android": two words joined by "dan" that no alias line knows as
+    one body's name are a list of two, no name. Where the second starts when both are bodies
+    (known or acronyms), -1 when they are not (the span names nothing), None: no such list."""
+    name = text[start:end]
+    parts = name.split()
+    if len(parts) != 3 or parts[1] != "dan" or name_key(name) in aliases.body_keys():
+        return None
+    if _listed_or_acronym(parts[0], aliases) and _listed_or_acronym(parts[2], aliases):
+        return end - len(parts[2])
+    return -1
+
+
+def _listed_or_acronym(word: str, aliases: AliasTable) -> bool:
+    """A body the alias file lists, or an acronym of three letters or more (two letters are
+    initials as often: "AG dan FBK")."""
+    return (len(word) >= 3 and word.isupper() and word.isalpha()) or name_key(
+        word
+    ) in aliases.body_keys()
+
+
+def body_at_end(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
+    """Where the body starts in a span tagged as a person that ends with one the alias file
+    knows by a single word: "(Direktur Jenderal) Perhubungan Udara Kemenhub" is no person."""
+    space = text.rfind(" ", start, end)
+    if space < 0:
+        return None
+    last = text[space + 1 : end]
+    if (
+        len(last) >= 3
+        and last[0].isupper()
+        and name_key(last) in aliases.keys_with_label("ORG")
+        and not aliases.has(text[start:end], "PER")
+    ):
+        return space + 1
+    return None
+
+
+def two_bodies(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
+    """Where the second body starts in a span of two bodies the alias file knows, written one
+    after the other ("Fraksi Partai Golkar DPR": Partai Golkar, DPR); None if it is not so."""
+    bodies = aliases.keys_with_label("ORG")
+    if name_key(text[start:end]) in bodies:
+        return None
+    at = text.find(" ", start, end)
+    while at > 0:
+        if name_key(text[start:at]) in bodies and name_key(text[at + 1 : end]) in bodies:
+            return at + 1
+        at = text.find(" ", at + 1, end)
+    return None
+
+
+_DEFINED = re.compile(r"\(\s*([A-Z][A-Z0-9-]{1,7})\s*\)")
+
+
+def definition_case(text: str, m: re.Match[str]) -> str | None:
+    """How the words before an acronym in brackets (a _DEFINED match) define it: "lower"
+    ("harga jual eceran (HJE)"), "upper" ("Komisi Pemberantasan Korupsi (KPK)") or None (they do
+    not spell it). The letters must be the words' initials, in any order (news misspells)."""
+    letters = sorted(c.lower() for c in m.group(1) if c.isalpha())
+    words = text[max(0, m.start() - 100) : m.start()].split()[-len(letters) :]
+    if len(words) != len(letters) or sorted(w[0].lower() for w in words) != letters:
+        return None
+    if all(w.isalpha() and w.islower() for w in words):
+        return "lower"
+    return "upper" if all(w[0].isupper() for w in words) else None
+
+
+def common_acronyms(text: str) -> set[str]:
+    """Acronyms the article defines with words in lower case: "harga jual eceran (HEJ)",
+    "pejabat pimpinan tinggi (PPT)" shorten common nouns, no body's name (bodies are written
+    capitalised). indexer/data/common_acronyms.tsv lists those CLICK-ID defines so."""
+    return {m.group(1) for m in _DEFINED.finditer(text) if definition_case(text, m) == "lower"}
+
+
+# Nouns before a capitalised name that make it a thing's name, never a body's or a person's:
+# "Robot Sophia", "fenomena El Nino", "badai Dorian".
+_THING_NOUNS = frozenset(("robot", "topan", "badai", "siklon", "fenomena"))
+# ... and never a person's: "satelit Terra Aqua", "pesawat Hercules", "drone Emprit", "RUU
+# Minerba" (a law's); a body's may follow ("pembalap satelit Yamaha", "pesawat Lion Air",
+# "teknologi Huawei", "UU KPK").
+_THING_NOUNS_PER = _THING_NOUNS | frozenset(
+    (
+        "satelit", "pesawat", "helikopter", "kapal", "drone", "aplikasi", "teknologi", "uu",
+        "ruu", "perppu", "undang-undang"
+    )
+)  # fmt: skip
+_WORD_BEFORE = re.compile(r"(\S+)[ \t]+$")
+
+
+def thing_named(text: str, start: int, end: int, label: str) -> bool:
+    """Is the span tagged `label` (a person or a body) a thing's name, by the noun before it or
+    its first word?"""
+    nouns = _THING_NOUNS_PER if label == "PER" else _THING_NOUNS
+    m = _WORD_BEFORE.search(text, max(0, start - 16), start)
+    if m is not None and (low := m.group(1).lower()) in nouns:
+        return low not in ("uu", "ruu") or m.group(1).isupper()  # (Uu Ruzhanul Ulum: a person)
+    space = text.find(" ", start, end)  # "Robot Sophia" (not "Uu Ruzhanul Ulum", a person)
+    return space > 0 and text[start:space].lower() in _THING_NOUNS
+
+
+# "Direktur Jenderal Perhubungan Udara, Polana B Pramesti": after such a title, a name followed
+# by a comma and another name is the directorate's, not a person's.
+_DIRECTORATE_BEFORE = ("Direktur Jenderal ", "Dirjen ")
+_NAME_AFTER_COMMA = re.compile(r",\s*[A-Z][a-z]")
+
+
+def directorate_name(text: str, start: int, end: int) -> bool:
+    """Is the span tagged as a person, after "Direktur Jenderal", a directorate's name?"""
+    return text.endswith(_DIRECTORATE_BEFORE, 0, start) and bool(_NAME_AFTER_COMMA.match(text, end))
+
+
+_REGISTRATION = re.compile(r"(?<![\w-])[A-Z0-9]{1,2}-$")
+
+
+def registration_code(text: str, start: int) -> bool:
+    """An acronym glued after a one- or two-letter prefix and a hyphen: an aircraft's
+    registration ("PK-CDC"), no body (unlike "TNI-Polri", two bodies)."""
+    return (
+        start > 1
+        and text[start - 1] == "-"
+        and bool(_REGISTRATION.search(text, max(0, start - 4), start))
+    )
+
+
+# A reporter's name in capitals closing an article ("…dikunjungi.,SUPRIYANTHO KHAFID"): a
+# byline, no entity of the article.
+_BYLINE = re.compile(r"(?:^|[.,;\n])\s*([A-Z]{3,}(?:[ \t]+[A-Z]{2,}){1,3})\W*$")
+
+
+def byline_start(text: str) -> int:
+    """Where a byline in capitals at the text's end starts (len(text): there is none)."""
+    m = _BYLINE.search(text, max(0, len(text) - 60))
+    if m is None or not _MEDIA_WORDS.isdisjoint(m.group(1).split()):
+        return len(text)  # (a source credit: "ANTARA, KOMPAS TV")
+    return m.start(1)
+
+
+_MEDIA_WORDS = frozenset(("TV", "NEWS", "POST", "TIMES", "FM", "RADIO", "PRESS", "COM", "ID"))
