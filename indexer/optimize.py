@@ -72,7 +72,7 @@ def optimize_index(
         open_index(source).close()  # another format: RebuildNeeded, before any work
         with new_generation(index_dir, locked=source) as gen:
             copy_generation(source, gen.building)
-            ix = index.open_dir(str(gen.building))
+            ix = open_index(gen.building)  # plain reads: a map is copied into private memory
             try:
                 segments = ix._segments()
                 summary.segments_before = len(segments)

@@ -125,7 +125,7 @@ def apply_change(
         before = summary.changed
         with new_generation(index_dir, locked=source) as gen:
             copy_generation(source, gen.building)
-            ix = index.open_dir(str(gen.building))
+            ix = open_index(gen.building)  # plain reads: a map is copied into private memory
             writer = ix.writer(codec=PackedCodec())  # merged segments come out packed too
             try:
                 with ix.searcher() as searcher:
