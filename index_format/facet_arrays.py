@@ -157,16 +157,16 @@ def parse(reader: Any) -> Part:
 
 def live_rows(
     part: Part, key: str, live: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray, list[int]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The rows of `key` in the part's live documents, and the ids of the values they name
     in order of first occurrence."""
     doc, val, names = part.rows[key]
     if live is None:  # the ids are already in that order
-        return doc, val, list(range(len(names)))
+        return doc, val, np.arange(len(names))
     keep = live[doc]
     doc, val = doc[keep], val[keep]
     present, first = np.unique(val, return_index=True)
-    return doc, val, present[np.argsort(first, kind="stable")].tolist()
+    return doc, val, present[np.argsort(first, kind="stable")]
 
 
 def _joined_rows(
@@ -175,14 +175,21 @@ def _joined_rows(
     """The rows of `key` over all parts in one numbering: documents after the parts before,
     value ids in order of first occurrence in a live document (as one pass over the whole
     index gives them)."""
-    table: dict[str, int] = {}
-    docs, vals = [], []
-    offset = 0
-    for part, live in parts:
-        doc, val, order = live_rows(part, key, live)
+    rows = [(part, live, *live_rows(part, key, live)) for part, live in parts]
+    # Every part's names in its order of first occurrence, one after the other: the first
+    # occurrence of each in this list gives its id (dict.fromkeys keeps it, in C).
+    listed: list[str] = []
+    for part, live, _doc, _val, order in rows:
         names = part.rows[key][2]
-        lut = np.full(len(names), -1, dtype=np.int32)
-        lut[order] = [table.setdefault(names[i], len(table)) for i in order]
+        listed += names if live is None else [names[i] for i in order.tolist()]
+    table = {name: i for i, name in enumerate(dict.fromkeys(listed))}
+    gids = np.fromiter(map(table.__getitem__, listed), dtype=np.int32, count=len(listed))
+    docs, vals = [], []
+    offset = at = 0
+    for part, _live, doc, val, order in rows:
+        lut = np.full(len(part.rows[key][2]), -1, dtype=np.int32)
+        lut[order] = gids[at : at + len(order)]
+        at += len(order)
         docs.append(doc.astype(np.int32) + np.int32(offset))
         vals.append(lut[val])
         offset += part.size
@@ -311,11 +318,12 @@ class _Merger:
             if variant not in held:
                 ids[variant] = ids[canonical]
         merged = remap[val]
-        for d, name in apart:
-            if name in held:
-                rows = np.arange(*np.searchsorted(doc, [d, d + 1]))
-                own = rows[val[rows] == ids[name]]
-                merged[own] = val[own]
+        kept = [(d, ids[name]) for d, name in apart if name in held]
+        if kept:  # each kept-apart namesake keeps its own id in its own document
+            width = np.int64(len(ids))
+            pairs = np.array(kept, dtype=np.int64)
+            own = np.isin(doc.astype(np.int64) * width + val, pairs[:, 0] * width + pairs[:, 1])
+            merged[own] = val[own]
         # Only a document with a merged variant can now hold a value twice: keep the first
         # row of each (document, value) there, and every other row as it is (in order).
         touched = np.isin(doc, doc[merged != val])

@@ -66,7 +66,7 @@ def entity_names(part: Part, live: np.ndarray | None) -> Iterable[str]:
         if f in part.rows:
             _, _, order = facet_arrays.live_rows(part, f, live)
             names = part.rows[f][2]
-            yield from (names[i] for i in order)
+            yield from (names[i] for i in order.tolist())
 
 
 def write(path: Path, parts: SegmentParts) -> None:
