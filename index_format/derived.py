@@ -7,8 +7,14 @@ and delete alike) writes them into gen_dir/derived/; `read(gen_dir, ix)` maps th
 missing or were written for another state of the index (an index written before they existed,
 another format version): the caller then derives them at open, as before.
 
-The directory is not copied into an update's new generation (indexer.update.copy_generation
-copies files only): each generation writes its own.
+They are combined from each segment's parts (index_format.segment_parts, files beside the
+segments that an update's copy of the generation links): a publish derives only the segments
+that are new, applies deletions as a mask and recomputes what spans the archive (value ids,
+the entity merges, the short-name joins). `from_whole` derives them in one pass over the whole
+index instead; the two give the same files, byte for byte (tests/test_derived_segments.py).
+
+The derived/ directory is not copied into an update's new generation (indexer.update.
+copy_generation copies files only): each generation writes its own.
 """
 
 from __future__ import annotations
