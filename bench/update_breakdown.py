@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import multiprocessing.process
 import resource
 import time
 from collections.abc import Callable
@@ -57,7 +58,8 @@ def main() -> None:
     args = parser.parse_args()
     timed(indexer.update, "_upsert", "extract, tag and add each article")
     timed(whoosh.writing.SegmentWriter, "commit", "Whoosh commit")
-    timed(indexer.update, "update_stories", "stories")
+    # The stories are grouped in a child process while the derived files are written.
+    timed(multiprocessing.process.BaseProcess, "join", "waiting for the stories process")
     timed(index_format.derived, "write", "derived files")
     timed(index_format.segment_parts, "collect", "  segment parts read (or derived)")
     timed(index_format.facet_arrays._Merger, "build", "  archive-wide merges and joins")

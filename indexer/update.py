@@ -18,11 +18,13 @@ id found to delete) means no new generation at all.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,6 +32,7 @@ from typing import Any
 
 from whoosh import index
 
+from index_format import derived
 from index_format.codec import PackedCodec
 from index_format.generations import (
     GRACE_SECONDS,
@@ -101,6 +104,21 @@ def copy_generation(source: Path, target: Path) -> None:
             shutil.copy2(entry.path, target / entry.name)
 
 
+@contextmanager
+def _meanwhile(fn: Callable[..., None], *args: Any) -> Iterator[None]:
+    """Run fn(*args) in a child process while the block runs (the stories and the derived
+    files of a generation are independent work: two cores do both in the time of the
+    longer); UpdateError when it fails, after the block."""
+    child = multiprocessing.get_context("fork").Process(target=fn, args=args, daemon=True)
+    child.start()
+    try:
+        yield
+    finally:
+        child.join()
+    if child.exitcode != 0:
+        raise UpdateError(f"{fn.__name__} failed in its process (exit status {child.exitcode})")
+
+
 Change = Callable[[Any, Any], None]  # (writer, searcher of the generation being changed)
 
 
@@ -140,7 +158,9 @@ def apply_change(
                 writer.commit()
             ix.close()
             if not gen.abandoned:  # new copies join their stories; changed ones may leave
-                update_stories(gen.building, summary.changed_ids)
+                with _meanwhile(update_stories, gen.building, summary.changed_ids):
+                    derived.write(gen.building)  # on the other core
+                gen.derived = True
         summary.index_path = source if gen.abandoned else gen.final
         if summary.changed_ids:
             journal.record(index_dir, command, summary.changed_ids)
