@@ -119,6 +119,30 @@ def _meanwhile(fn: Callable[..., None], *args: Any) -> Iterator[None]:
         raise UpdateError(f"{fn.__name__} failed in its process (exit status {child.exitcode})")
 
 
+# An update merges only segments of at most SMALL_DOCS documents, once there are more than
+# MAX_SMALL of them, so that its commit rewrites a few thousand articles at most. Whoosh's
+# default policy (MERGE_SMALL) merges every segment once their count passes a Fibonacci bound
+# of the total: the 24th segment of a 220k index made one update rewrite all 220k (minutes).
+# `telusur optimize` merges the rest, in a generation of its own (indexer.optimize).
+SMALL_DOCS = 5_000
+MAX_SMALL = 4
+
+
+def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
+    """A Whoosh merge policy (commit(mergetype=...)): the small segments into the one being
+    written when there are more than MAX_SMALL of them; returns the segments kept as they are."""
+    from whoosh.reading import SegmentReader
+
+    small = [seg for seg in segments if seg.doc_count_all() <= SMALL_DOCS]
+    if len(small) <= MAX_SMALL:
+        return segments
+    for seg in small:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return [seg for seg in segments if seg not in small]
+
+
 Change = Callable[[Any, Any], None]  # (writer, searcher of the generation being changed)
 
 
@@ -155,7 +179,7 @@ def apply_change(
                 writer.cancel()
                 gen.abandon()
             else:
-                writer.commit()
+                writer.commit(mergetype=merge_small)
             ix.close()
             if not gen.abandoned:  # new copies join their stories; changed ones may leave
                 with _meanwhile(update_stories, gen.building, summary.changed_ids):
