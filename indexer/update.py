@@ -119,13 +119,21 @@ def _meanwhile(fn: Callable[..., None], *args: Any) -> Iterator[None]:
         raise UpdateError(f"{fn.__name__} failed in its process (exit status {child.exitcode})")
 
 
-# An update merges only segments of at most SMALL_DOCS documents, once there are more than
-# MAX_SMALL of them, so that its commit rewrites a few thousand articles at most. Whoosh's
+# An update's commit merges nothing, so that its articles are searchable at once: Whoosh's
 # default policy (MERGE_SMALL) merges every segment once their count passes a Fibonacci bound
-# of the total: the 24th segment of a 220k index made one update rewrite all 220k (minutes).
-# `telusur optimize` merges the rest, in a generation of its own (indexer.optimize).
+# of the total (the 24th segment of a 220k index made one update rewrite all 220k: minutes),
+# and merging even 10,000 articles takes a minute. Once published, the update merges the
+# segments of at most SMALL_DOCS documents, when there are more than MAX_SMALL of them, in a
+# generation of its own (searches go on meanwhile); `telusur optimize` merges the rest.
 SMALL_DOCS = 5_000
 MAX_SMALL = 4
+
+
+def small_segments(segments: list[Any]) -> list[Any]:
+    """The segments merge_small merges: those of at most SMALL_DOCS documents, when there are
+    more than MAX_SMALL of them (else none)."""
+    small = [seg for seg in segments if seg.doc_count_all() <= SMALL_DOCS]
+    return small if len(small) > MAX_SMALL else []
 
 
 def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
@@ -133,8 +141,8 @@ def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
     written when there are more than MAX_SMALL of them; returns the segments kept as they are."""
     from whoosh.reading import SegmentReader
 
-    small = [seg for seg in segments if seg.doc_count_all() <= SMALL_DOCS]
-    if len(small) <= MAX_SMALL:
+    small = small_segments(segments)
+    if not small:
         return segments
     for seg in small:
         reader = SegmentReader(writer.storage, writer.schema, seg)
@@ -179,7 +187,7 @@ def apply_change(
                 writer.cancel()
                 gen.abandon()
             else:
-                writer.commit(mergetype=merge_small)
+                writer.commit(merge=False)
             ix.close()
             if not gen.abandoned:  # new copies join their stories; changed ones may leave
                 with _meanwhile(update_stories, gen.building, summary.changed_ids):
@@ -271,6 +279,16 @@ def update_records(
         on_wait=on_wait,
         grace_seconds=grace_seconds,
     )
+    if summary.added or summary.replaced:  # (imported here: optimize builds on this module)
+        from indexer.optimize import optimize_index
+
+        optimize_index(
+            index_dir,
+            lock_wait=lock_wait,
+            on_wait=on_wait,
+            grace_seconds=grace_seconds,
+            small_only=True,
+        )
     summary.seconds = time.perf_counter() - started
     return summary
 
