@@ -5,7 +5,8 @@ articles of BATCH and prints each phase's seconds and the peak RSS after it.
 
 It changes the index (an update is published): run it on a copy. The phases are timed by
 wrapping the functions that do them, so they nest (the global merges are part of
-derived.write); `bench.scale --part update` measures the command as a user runs it.
+the derived files; the merge of small segments after publishing has its own commit and
+derived files, counted in both); `bench.scale --part update` measures the command as a user runs it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import index_format.derived
 import index_format.facet_arrays
 import index_format.generations
 import index_format.segment_parts
+import indexer.optimize
 import indexer.update
 
 SECONDS: dict[str, float] = {}
@@ -64,6 +66,7 @@ def main() -> None:
     timed(index_format.segment_parts, "collect", "  segment parts read (or derived)")
     timed(index_format.facet_arrays._Merger, "build", "  archive-wide merges and joins")
     timed(index_format.generations, "fsync_tree", "fsync")
+    timed(indexer.optimize, "optimize_index", "merge of small segments, after publishing")
     started = time.perf_counter()
     summary = indexer.update.update_index([args.batch], args.index_dir, grace_seconds=10**6)
     total = time.perf_counter() - started
