@@ -16,6 +16,7 @@ from search.service import SearchService
 from tests.conftest import article
 from tests.indexes import build_index, given_entities, write_jsonl
 from tests.test_derived_open import _corpus
+from tests.test_derived_segments import assert_as_whole
 
 
 def _segments(index_dir: Path) -> dict[str, int]:
@@ -48,6 +49,8 @@ def test_updates_merge_their_small_segments_and_leave_the_large_ones(
         assert len(small) <= MAX_SMALL + 1
     # The small ones were merged (into one no longer small), not left to pile up.
     assert len(_segments(index_dir)) < len(large) + len(new)
+    (tmp_path / "w").mkdir()
+    assert_as_whole(index_dir, tmp_path / "w")  # the merged generation's derived files
     svc = SearchService(index_dir)
     assert svc.search(SearchRequest(q="")).total == len(corpus) + len(new)
     assert {h.id for h in svc.search(SearchRequest(q="rob", per_page=50)).hits} >= {
