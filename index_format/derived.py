@@ -7,8 +7,14 @@ and delete alike) writes them into gen_dir/derived/; `read(gen_dir, ix)` maps th
 missing or were written for another state of the index (an index written before they existed,
 another format version): the caller then derives them at open, as before.
 
-The directory is not copied into an update's new generation (indexer.update.copy_generation
-copies files only): each generation writes its own.
+They are combined from each segment's parts (index_format.segment_parts, files beside the
+segments that an update's copy of the generation links): a publish derives only the segments
+that are new, applies deletions as a mask and recomputes what spans the archive (value ids,
+the entity merges, the short-name joins). `from_whole` derives them in one pass over the whole
+index instead; the two give the same files, byte for byte (tests/test_derived_segments.py).
+
+The derived/ directory is not copied into an update's new generation (indexer.update.
+copy_generation copies files only): each generation writes its own.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from index_format import (
     field_lengths,
     name_runs,
     name_table,
+    segment_parts,
     spelling_arrays,
 )
 from index_format.facet_arrays import FacetArrays, FacetRows
@@ -63,7 +70,46 @@ def state_key(ix: Any) -> dict[str, Any]:
     }
 
 
-def write(gen_dir: Path) -> None:
+@dataclass
+class Computed:
+    """What `write` saves: each part as one pass over the whole index gives it."""
+
+    facets: FacetArrays
+    spelling: spelling_arrays.Groups
+    lengths: dict[str, np.ndarray]
+    runs: np.ndarray  # name_runs.hashes of the runs of the entity names
+
+
+def from_segments(gen_dir: Path, searcher: Any) -> Computed:
+    """The files' contents combined from each segment's parts (index_format.segment_parts):
+    only segments new since the last generation are derived; what spans the archive (value
+    ids, entity merges, joins) is recomputed from them."""
+    parts = segment_parts.collect(gen_dir, searcher.reader())
+    return Computed(
+        facets=facet_arrays.from_parts([(p.facets, live) for p, live in parts]),
+        spelling=spelling_arrays.merge([p.spelling for p, _ in parts]),
+        lengths={f: segment_parts.lengths(parts, f) for f in searcher.schema.scorable_names()},
+        runs=segment_parts.runs(parts),
+    )
+
+
+def from_whole(searcher: Any) -> Computed:
+    """The files' contents derived in one pass over the whole index (as a worker does at
+    open for a generation without them)."""
+    reader = searcher.reader()
+    arrays = facet_arrays.derive(reader)
+    names = (
+        name for f in facets.entity_names() if f in arrays.rows for name in arrays.rows[f].names
+    )
+    return Computed(
+        facets=arrays,
+        spelling=spelling_arrays.derive(reader),
+        lengths={f: field_lengths.derive(searcher, f) for f in searcher.schema.scorable_names()},
+        runs=name_runs.hashes(name_runs.runs(names)),
+    )
+
+
+def write(gen_dir: Path, compute: Callable[[Path, Any], Computed] = from_segments) -> None:
     """Derive and write the files of the index in `gen_dir` (replacing any there)."""
     from index_format.generations import open_index
 
@@ -71,20 +117,17 @@ def write(gen_dir: Path) -> None:
     ix = open_index(gen_dir)
     try:
         with ix.searcher() as searcher:
-            reader = searcher.reader()
+            got = compute(gen_dir, searcher)
             tmp = gen_dir / f".{DERIVED}-{secrets.token_hex(4)}"
             tmp.mkdir()
             try:
-                arrays = facet_arrays.derive(reader)
-                _write_facets(tmp, arrays)
-                _write_names(tmp, arrays)
-                flat, table = spelling_arrays.flatten(spelling_arrays.derive(reader))
+                _write_facets(tmp, got.facets)
+                _save(tmp / "names.npy", got.runs)
+                flat, table = spelling_arrays.flatten(got.spelling)
                 _save(tmp / "spelling-codes.npy", flat)
                 _save(tmp / "spelling-groups.npy", table)
-                for fieldname in searcher.schema.scorable_names():
-                    _save(
-                        tmp / f"lengths-{fieldname}.npy", field_lengths.derive(searcher, fieldname)
-                    )
+                for fieldname, lengths in got.lengths.items():
+                    _save(tmp / f"lengths-{fieldname}.npy", lengths)
                 (tmp / MANIFEST).write_text(json.dumps(state_key(ix)), encoding="utf-8")
                 target = gen_dir / DERIVED
                 if target.exists():
@@ -126,11 +169,6 @@ def _read_spelling(where: Path) -> spelling_arrays.Groups | None:
         return None
     flat = _load(where / "spelling-codes.npy")
     return spelling_arrays.unflatten(flat, np.load(where / "spelling-groups.npy"))
-
-
-def _write_names(where: Path, a: FacetArrays) -> None:
-    names = (name for f in facets.entity_names() if f in a.rows for name in a.rows[f].names)
-    _save(where / "names.npy", name_runs.hashes(name_runs.runs(names)))
 
 
 # -- facets -----------------------------------------------------------------------------------

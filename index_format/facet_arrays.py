@@ -84,27 +84,54 @@ def dedupe(doc: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return doc[rows].astype(np.int32), val[rows].astype(np.int32)
 
 
+# The rows key of the variants group (each (facet, written, canonical) an article merged):
+# not a facet's name.
+VARIANTS = "\x00variants"
+
+
+@dataclass
+class Part:
+    """What the facets column of a part of the index (a segment, or the whole) holds, in its
+    own document numbers and value ids, deleted documents included: a segment's part never
+    changes, so it is written once beside the segment (index_format.segment_parts)."""
+
+    size: int  # documents
+    day: np.ndarray  # int32 per document (-1: no date)
+    added: np.ndarray  # int64 per document (index_format.added)
+    # Per facet and VARIANTS: (doc, val) rows in document order, each document's values in
+    # the order it names them, and the value names by id in order of first occurrence.
+    rows: dict[str, tuple[np.ndarray, np.ndarray, list[str]]]
+
+
 def derive(reader: Any) -> FacetArrays:
     """The facet arrays of the generation `reader` reads (one pass over the facets column)."""
+    return from_parts([(parse(reader), live_of(reader))])
+
+
+def live_of(reader: Any) -> np.ndarray | None:
+    """Which documents of `reader` are not deleted; None when none is."""
+    if not reader.has_deletions():
+        return None
+    live = np.zeros(reader.doc_count_all(), dtype=bool)
+    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    return live
+
+
+def parse(reader: Any) -> Part:
+    """The facets column of `reader` (a segment's, or the whole index's) as a Part."""
     n = reader.doc_count_all()
     day = np.full(n, -1, dtype=np.int32)
-    facet_names, entity_names = facets.names(), facets.entity_names()
-    docs: dict[str, list[int]] = {f: [] for f in facet_names}
-    vals: dict[str, list[int]] = {f: [] for f in facet_names}
-    ids: dict[str, dict[str, int]] = {f: {} for f in facet_names}
-    live = np.zeros(n, dtype=bool)
-    live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+    keys = (*facets.names(), VARIANTS)
+    docs: dict[str, list[int]] = {f: [] for f in keys}
+    vals: dict[str, list[int]] = {f: [] for f in keys}
+    ids: dict[str, dict[str, int]] = {f: {} for f in keys}
     column = reader.column_reader("facets") if reader.has_column("facets") else None
     raws = list(column) if column is not None else []  # one pass: much cheaper than [i]
     days: dict[str, int] = {}  # a few hundred distinct days: parse each once
-    lists = [(docs[f], vals[f], ids[f]) for f in facet_names]
-    # Per entity facet, per variant (name_key): the canonical names articles merged it into.
-    evidence: dict[str, dict[str, Counter[str]]] = {f: {} for f in entity_names}
-    n_groups = 1 + len(facet_names)  # the day, then the facets; then the variants
-    variants: Counter[str] = Counter()  # each (facet, written, canonical) once: they recur
-    apart: list[tuple[int, str, str]] = []  # (document, facet, name) of namesakes kept apart
+    # The day, then the facets, then the variants.
+    lists = [(docs[f], vals[f], ids[f]) for f in keys]
     for docnum, raw in enumerate(raws):
-        if not raw or not live[docnum]:
+        if not raw:
             continue
         first, *groups = raw.decode("utf-8").split(GROUP_SEP)
         if first:
@@ -121,11 +148,88 @@ def derive(reader: Any) -> FacetArrays:
                     vid = table[value] = len(table)
                 dlist.append(docnum)
                 vlist.append(vid)
-        if len(groups) >= n_groups and groups[n_groups - 1]:
-            group = groups[n_groups - 1]
-            variants.update(group.split(VALUE_SEP))
-            if PART_SEP + VALUE_SEP in group or group.endswith(PART_SEP):
-                apart.extend(_namesakes(docnum, group))
+    rows = {
+        f: (np.asarray(docs[f], dtype=np.int32), np.asarray(vals[f], dtype=np.int32), list(ids[f]))
+        for f in keys
+    }
+    return Part(n, day, added_times(reader, n), rows)
+
+
+def live_rows(
+    part: Part, key: str, live: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of `key` in the part's live documents, and the ids of the values they name
+    in order of first occurrence."""
+    doc, val, names = part.rows[key]
+    if live is None:  # the ids are already in that order
+        return doc, val, np.arange(len(names))
+    keep = live[doc]
+    doc, val = doc[keep], val[keep]
+    present, first = np.unique(val, return_index=True)
+    return doc, val, present[np.argsort(first, kind="stable")]
+
+
+def _joined_rows(
+    parts: Sequence[tuple[Part, np.ndarray | None]], key: str
+) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+    """The rows of `key` over all parts in one numbering: documents after the parts before,
+    value ids in order of first occurrence in a live document (as one pass over the whole
+    index gives them)."""
+    rows = [(part, live, *live_rows(part, key, live)) for part, live in parts]
+    # Every part's names in its order of first occurrence, one after the other: the first
+    # occurrence of each in this list gives its id (dict.fromkeys keeps it, in C).
+    listed: list[str] = []
+    for part, live, _doc, _val, order in rows:
+        names = part.rows[key][2]
+        listed += names if live is None else [names[i] for i in order.tolist()]
+    table = {name: i for i, name in enumerate(dict.fromkeys(listed))}
+    gids = np.fromiter(map(table.__getitem__, listed), dtype=np.int32, count=len(listed))
+    docs, vals = [], []
+    offset = at = 0
+    for part, _live, doc, val, order in rows:
+        lut = np.full(len(part.rows[key][2]), -1, dtype=np.int32)
+        lut[order] = gids[at : at + len(order)]
+        at += len(order)
+        docs.append(doc.astype(np.int32) + np.int32(offset))
+        vals.append(lut[val])
+        offset += part.size
+    empty = np.zeros(0, dtype=np.int32)
+    return (
+        np.concatenate(docs) if docs else empty,
+        np.concatenate(vals) if vals else empty,
+        table,
+    )
+
+
+def from_parts(parts: Sequence[tuple[Part, np.ndarray | None]]) -> FacetArrays:
+    """The facet arrays of an index made of `parts` (in document order, each with its live
+    documents, None: all): the same as one pass over the whole index gives."""
+    n = sum(part.size for part, _ in parts)
+    live = np.concatenate(
+        [np.ones(p.size, dtype=bool) if lv is None else lv for p, lv in parts]
+        or [np.zeros(0, dtype=bool)]
+    )
+    day = np.concatenate([p.day for p, _ in parts] or [np.zeros(0, dtype=np.int32)])
+    day = np.where(live, day, np.int32(-1)).astype(np.int32)
+    facet_names, entity_names = facets.names(), facets.entity_names()
+    docs: dict[str, np.ndarray] = {}
+    vals: dict[str, np.ndarray] = {}
+    ids: dict[str, dict[str, int]] = {}
+    for f in facet_names:
+        docs[f], vals[f], ids[f] = _joined_rows(parts, f)
+    # Per entity facet, per variant (name_key): the canonical names articles merged it into.
+    evidence: dict[str, dict[str, Counter[str]]] = {f: {} for f in entity_names}
+    v_doc, v_val, v_ids = _joined_rows(parts, VARIANTS)
+    counts = np.bincount(v_val, minlength=len(v_ids)).tolist()
+    variants = Counter(dict(zip(v_ids, counts, strict=True)))  # each once: they recur
+    # (document, facet, name) of each namesake an article kept apart (no canonical name).
+    kept = np.array([v.endswith(PART_SEP) for v in v_ids], dtype=bool)
+    names = list(v_ids)
+    at = np.flatnonzero(kept[v_val]) if v_val.size else np.zeros(0, dtype=np.int64)
+    apart = []
+    for d, vid in zip(v_doc[at].tolist(), v_val[at].tolist(), strict=True):
+        facet, written, _ = names[vid].split(PART_SEP)
+        apart.append((d, facet, written))
     written_as: dict[str, dict[str, str]] = {f: {} for f in entity_names}
     for variant, times in variants.items():
         facet, written, canonical = variant.split(PART_SEP)
@@ -133,7 +237,7 @@ def derive(reader: Any) -> FacetArrays:
             evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
             written_as[facet].setdefault(written, canonical)
     out = FacetArrays(n, day, live, np.unique(day[day >= 0]), {}, {}, written=written_as)
-    out.added = added_times(reader, n)
+    out.added = np.concatenate([p.added for p, _ in parts] or [np.zeros(0, dtype=np.int64)])
     _Merger(out).build(docs, vals, ids, evidence, apart)
     return out
 
@@ -150,8 +254,8 @@ class _Merger:
 
     def build(
         self,
-        docs: dict[str, list[int]],
-        vals: dict[str, list[int]],
+        docs: dict[str, np.ndarray],
+        vals: dict[str, np.ndarray],
         ids: dict[str, dict[str, int]],
         evidence: dict[str, dict[str, Counter[str]]],
         apart: list[tuple[int, str, str]],
@@ -214,11 +318,12 @@ class _Merger:
             if variant not in held:
                 ids[variant] = ids[canonical]
         merged = remap[val]
-        for d, name in apart:
-            if name in held:
-                rows = np.arange(*np.searchsorted(doc, [d, d + 1]))
-                own = rows[val[rows] == ids[name]]
-                merged[own] = val[own]
+        kept = [(d, ids[name]) for d, name in apart if name in held]
+        if kept:  # each kept-apart namesake keeps its own id in its own document
+            width = np.int64(len(ids))
+            pairs = np.array(kept, dtype=np.int64)
+            own = np.isin(doc.astype(np.int64) * width + val, pairs[:, 0] * width + pairs[:, 1])
+            merged[own] = val[own]
         # Only a document with a merged variant can now hold a value twice: keep the first
         # row of each (document, value) there, and every other row as it is (in order).
         touched = np.isin(doc, doc[merged != val])
@@ -263,13 +368,3 @@ class _Merger:
         person.doc, person.val = dedupe(person.doc, val)
         out.starts["person"] = starts_of(person.doc, out.size)
         return len(joined)
-
-
-def _namesakes(docnum: int, group: str) -> list[tuple[int, str, str]]:
-    """(document, facet, name) of each namesake this document's variants keep apart."""
-    out = []
-    for variant in group.split(VALUE_SEP):
-        facet, written, canonical = variant.split(PART_SEP)
-        if not canonical:
-            out.append((docnum, facet, written))
-    return out

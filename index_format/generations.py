@@ -200,6 +200,7 @@ class NewGeneration:
     building: Path
     final: Path
     abandoned: bool = False
+    derived: bool = False  # its derived files are written (else publishing writes them)
 
     def abandon(self) -> None:
         """Publish nothing: the directory is removed when the block ends."""
@@ -239,7 +240,7 @@ def new_generation(
         def publish(current: Path | None) -> None:
             if before_swap is not None:
                 before_swap(gen.building, current)
-            if exists_in(str(gen.building)):  # what workers would compute at open
+            if not gen.derived and exists_in(str(gen.building)):  # what workers compute at open
                 from index_format import derived
 
                 derived.write(gen.building)

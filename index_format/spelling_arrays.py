@@ -9,6 +9,7 @@ flat array, memory-mapped by the workers) or, for an index without it, at open.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,24 @@ def derive(reader: Any) -> Groups:
         if word.isalpha():
             groups[(word[0], len(word))].append(word)
     return {key: codes_of(words, key[1]) for key, words in groups.items()}
+
+
+def merge(parts: Sequence[Groups]) -> Groups:
+    """The groups of an index whose segments have the groups `parts`, as `derive` gives them
+    for the whole index: each group's words of every part once, sorted by code point (the
+    field's order: UTF-8 byte order is code point order), groups in order of their first word."""
+    found: dict[tuple[str, int], list[np.ndarray]] = defaultdict(list)
+    for groups in parts:
+        for key, codes in groups.items():
+            found[key].append(codes)
+    out: Groups = {}
+    for key, arrays in found.items():
+        length = key[1]
+        codes = np.ascontiguousarray(np.concatenate([a.astype(np.uint32) for a in arrays]))
+        # A row of code points is a fixed-width string to numpy: unique sorts and dedupes.
+        words = np.unique(codes.view(f"<U{length}").reshape(-1))
+        out[key] = words.view(np.uint32).reshape(-1, length)
+    return dict(sorted(out.items(), key=lambda item: word_at(item[1], 0)))
 
 
 def flatten(groups: Groups) -> tuple[np.ndarray, np.ndarray]:

@@ -205,9 +205,58 @@ def candidate_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> n
     return np.unique(np.concatenate(found), axis=0)
 
 
+def _band_key(sigs: np.ndarray, band: int, rows: int) -> np.ndarray:
+    """band_keys(sigs)[:, band], without the other bands' keys."""
+    key = np.zeros(sigs.shape[0], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(rows):
+            key = key * np.uint64(0x100000001B3) + sigs[:, band * rows + j].astype(np.uint64)
+    return key
+
+
+def appended_pairs(sigs: np.ndarray, start: int, bands: tuple[int, int]) -> np.ndarray | None:
+    """The candidate pairs (a, b) with b >= start: what candidate_pairs(sigs) holds beyond
+    candidate_pairs(sigs[:start]), in a time that grows with the rows from `start`, not with
+    the rows before. None when a pair of the rows before is no longer a candidate (a bucket
+    of all pairs grew past MAX_BUCKET, which pairs only neighbours)."""
+    live = np.flatnonzero(sigs.any(axis=1))
+    old, new = live[live < start], live[live >= start]
+    if new.size == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    old_sigs, new_sigs = sigs[old], sigs[new]
+    found = []
+    for band in range(bands[0]):
+        k_old, k_new = _band_key(old_sigs, band, bands[1]), _band_key(new_sigs, band, bands[1])
+        hit = np.isin(k_old, k_new)
+        rows = np.concatenate([old[hit], new])  # ascending: old rows come before new ones
+        keys = np.concatenate([k_old[hit], k_new])
+        order = np.argsort(keys, kind="stable")  # a bucket's rows stay ascending
+        k = keys[order]
+        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        sizes = np.diff(np.r_[starts, k.size])
+        for first, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
+            bucket = rows[order[first : first + size]]
+            n_old = int(np.count_nonzero(bucket < start))
+            if size > MAX_BUCKET:
+                if 3 <= n_old <= MAX_BUCKET:
+                    return None
+                at = np.arange(max(n_old, 1), size)
+                found.append(np.stack([bucket[at - 1], bucket[at]], axis=1))
+                continue
+            a, b = np.triu_indices(size, 1)
+            added = b >= n_old
+            found.append(np.stack([bucket[a[added]], bucket[b[added]]], axis=1))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
+
+
 def joined_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> np.ndarray:
     """The candidate pairs whose signatures estimate a Jaccard of THRESHOLD or more."""
-    pairs = candidate_pairs(sigs, bands)
+    return _joined(sigs, candidate_pairs(sigs, bands))
+
+
+def _joined(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     if not len(pairs):
         return pairs
     agree = (sigs[pairs[:, 0]] == sigs[pairs[:, 1]]).mean(axis=1)
@@ -225,6 +274,9 @@ class StoryTable:
     story: list[str] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     bands: tuple[int, int] | None = None  # lsh_bands(), kept in the file
+    # The rows before this one are grouped as `cluster` groups them and unchanged since: an
+    # update that only adds articles then groups only what they join.
+    clustered: int = 0
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -233,6 +285,7 @@ class StoryTable:
         """Add (or replace) an article, as its own story until `cluster` joins it."""
         row = self.index.get(doc_id)
         if row is not None:
+            self.clustered = 0  # its story may have held others together: group anew
             self.days[row], self.sigs[row], self.story[row] = day, sig, doc_id
             return
         self.index[doc_id] = len(self.ids)
@@ -245,6 +298,7 @@ class StoryTable:
         gone = {d for d in doc_ids if d in self.index}
         if not gone:
             return
+        self.clustered = 0
         keep = [i for i, d in enumerate(self.ids) if d not in gone]
         self.ids = [self.ids[i] for i in keep]
         self.days = [self.days[i] for i in keep]
@@ -268,8 +322,11 @@ class StoryTable:
         (and a story it held together splits)."""
         n = len(self.ids)
         sigs = np.stack(self.sigs) if n else np.zeros((0, NUM_PERM), SIG_DTYPE)
-        parent = list(range(n))
         self.bands = self.bands or lsh_bands()
+        if 0 < self.clustered < n and self._cluster_appended(sigs):
+            self.clustered = n
+            return
+        parent = list(range(n))
         for a, b in joined_pairs(sigs, self.bands):
             _union(parent, int(a), int(b))
         groups: dict[int, list[int]] = {}
@@ -279,6 +336,43 @@ class StoryTable:
             first = min(rows, key=lambda r: (self.days[r] < 0, self.days[r], self.ids[r]))
             for r in rows:
                 self.story[r] = self.ids[first]
+        self.clustered = n
+
+    def _cluster_appended(self, sigs: np.ndarray) -> bool:
+        """Group the rows added since the last `cluster` (from `clustered` on) as `cluster`
+        would, joining them and the stories they meet; False when that needs a full `cluster`
+        (appended_pairs). The stories before stay connected groups of their pairs, so joining
+        them by the new pairs gives the groups of all pairs."""
+        start = self.clustered
+        if any(self.index.get(self.story[r], start) >= start for r in range(start)):
+            return False  # (stories not grouped by `cluster`: a file of another version)
+        pairs = appended_pairs(sigs, start, self.bands or lsh_bands())
+        if pairs is None:
+            return False
+        # A row before `start` stands for its whole story: the row of the story's id.
+        parent: dict[int, int] = {}
+
+        def node(r: int) -> int:
+            return self.index[self.story[r]] if r < start else r
+
+        for a, b in _joined(sigs, pairs).tolist():
+            na, nb = node(a), node(b)
+            parent.setdefault(na, na)
+            parent.setdefault(nb, nb)
+            _union(parent, na, nb)
+        if not parent:
+            return True
+        met = {self.story[r] for r in parent if r < start}
+        groups: dict[int, list[int]] = {}
+        for r in [*(r for r in range(start) if self.story[r] in met), *range(start, len(self))]:
+            top = node(r)
+            if top in parent:
+                groups.setdefault(_find(parent, top), []).append(r)
+        for rows in groups.values():
+            first = min(rows, key=lambda r: (self.days[r] < 0, self.days[r], self.ids[r]))
+            for r in rows:
+                self.story[r] = self.ids[first]
+        return True
 
     # -- the file ---------------------------------------------------------------------------
 
@@ -334,6 +428,7 @@ def _read(directory: Path, *, signatures: bool) -> StoryTable | tuple[list[str],
                 story=story,
                 index={d: i for i, d in enumerate(ids)},
                 bands=(int(data["bands"][0]), int(data["bands"][1])),
+                clustered=len(ids),
             )
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None

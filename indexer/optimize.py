@@ -29,7 +29,7 @@ from index_format.generations import (
     open_index,
     remove_old_generations,
 )
-from indexer.update import UpdateError, copy_generation
+from indexer.update import UpdateError, copy_generation, merge_small, small_segments
 
 
 @dataclass
@@ -60,9 +60,12 @@ def optimize_index(
     lock_wait: float = LOCK_WAIT_SECONDS,
     on_wait: Callable[[], None] | None = None,
     grace_seconds: float = GRACE_SECONDS,
+    small_only: bool = False,
 ) -> OptimizeSummary:
     """Merge the serving generation's segments into one and swap it in; nothing to merge (one
-    segment without deletions) swaps nothing. Raises UpdateError, IndexBusy, RebuildNeeded."""
+    segment without deletions) swaps nothing. `small_only`: merge only its small segments,
+    when there are more than MAX_SMALL (indexer.update.merge_small), as update-index does
+    after it published its articles. Raises UpdateError, IndexBusy, RebuildNeeded."""
     started = time.perf_counter()
     summary = OptimizeSummary()
     index_dir = Path(index_dir)
@@ -72,12 +75,18 @@ def optimize_index(
         open_index(source).close()  # another format: RebuildNeeded, before any work
         with new_generation(index_dir, locked=source) as gen:
             copy_generation(source, gen.building)
-            ix = index.open_dir(str(gen.building))
+            ix = open_index(gen.building)  # plain reads: a map is copied into private memory
             try:
                 segments = ix._segments()
                 summary.segments_before = len(segments)
                 summary.deleted_before = sum(s.deleted_count() for s in segments)
-                if len(segments) <= 1 and not summary.deleted_before:
+                if small_only:
+                    if small_segments(segments):
+                        ix.writer(codec=PackedCodec()).commit(mergetype=merge_small)
+                    else:
+                        gen.abandon()
+                    summary.segments_after = len(ix._segments())
+                elif len(segments) <= 1 and not summary.deleted_before:
                     summary.segments_after = len(segments)
                     gen.abandon()
                 else:

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import index
 
+from index_format.generations import open_index
 from index_format.schema import stored_date
 from index_format.stories import StoryTable, load_stories, signature
 
@@ -39,7 +39,7 @@ def update_stories(directory: Path, ids: Iterable[str]) -> None:
     table = load_stories(directory)
     if table is None or not wanted:
         return
-    ix = index.open_dir(str(directory))
+    ix = open_index(directory)  # plain reads: a map is copied into private memory
     try:
         with ix.searcher() as searcher:
             gone = []

@@ -18,11 +18,13 @@ id found to delete) means no new generation at all.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,6 +32,7 @@ from typing import Any
 
 from whoosh import index
 
+from index_format import derived
 from index_format.codec import PackedCodec
 from index_format.generations import (
     GRACE_SECONDS,
@@ -101,6 +104,53 @@ def copy_generation(source: Path, target: Path) -> None:
             shutil.copy2(entry.path, target / entry.name)
 
 
+@contextmanager
+def _meanwhile(fn: Callable[..., None], *args: Any) -> Iterator[None]:
+    """Run fn(*args) in a child process while the block runs (the stories and the derived
+    files of a generation are independent work: two cores do both in the time of the
+    longer); UpdateError when it fails, after the block."""
+    child = multiprocessing.get_context("fork").Process(target=fn, args=args, daemon=True)
+    child.start()
+    try:
+        yield
+    finally:
+        child.join()
+    if child.exitcode != 0:
+        raise UpdateError(f"{fn.__name__} failed in its process (exit status {child.exitcode})")
+
+
+# An update's commit merges nothing, so that its articles are searchable at once: Whoosh's
+# default policy (MERGE_SMALL) merges every segment once their count passes a Fibonacci bound
+# of the total (the 24th segment of a 220k index made one update rewrite all 220k: minutes),
+# and merging even 10,000 articles takes a minute. Once published, the update merges the
+# segments of at most SMALL_DOCS documents, when there are more than MAX_SMALL of them, in a
+# generation of its own (searches go on meanwhile); `telusur optimize` merges the rest.
+SMALL_DOCS = 5_000
+MAX_SMALL = 4
+
+
+def small_segments(segments: list[Any]) -> list[Any]:
+    """The segments merge_small merges: those of at most SMALL_DOCS documents, when there are
+    more than MAX_SMALL of them (else none)."""
+    small = [seg for seg in segments if seg.doc_count_all() <= SMALL_DOCS]
+    return small if len(small) > MAX_SMALL else []
+
+
+def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
+    """A Whoosh merge policy (commit(mergetype=...)): the small segments into the one being
+    written when there are more than MAX_SMALL of them; returns the segments kept as they are."""
+    from whoosh.reading import SegmentReader
+
+    small = small_segments(segments)
+    if not small:
+        return segments
+    for seg in small:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return [seg for seg in segments if seg not in small]
+
+
 Change = Callable[[Any, Any], None]  # (writer, searcher of the generation being changed)
 
 
@@ -125,7 +175,7 @@ def apply_change(
         before = summary.changed
         with new_generation(index_dir, locked=source) as gen:
             copy_generation(source, gen.building)
-            ix = index.open_dir(str(gen.building))
+            ix = open_index(gen.building)  # plain reads: a map is copied into private memory
             writer = ix.writer(codec=PackedCodec())  # merged segments come out packed too
             try:
                 with ix.searcher() as searcher:
@@ -137,10 +187,12 @@ def apply_change(
                 writer.cancel()
                 gen.abandon()
             else:
-                writer.commit()
+                writer.commit(merge=False)
             ix.close()
             if not gen.abandoned:  # new copies join their stories; changed ones may leave
-                update_stories(gen.building, summary.changed_ids)
+                with _meanwhile(update_stories, gen.building, summary.changed_ids):
+                    derived.write(gen.building)  # on the other core
+                gen.derived = True
         summary.index_path = source if gen.abandoned else gen.final
         if summary.changed_ids:
             journal.record(index_dir, command, summary.changed_ids)
@@ -227,6 +279,16 @@ def update_records(
         on_wait=on_wait,
         grace_seconds=grace_seconds,
     )
+    if summary.added or summary.replaced:  # (imported here: optimize builds on this module)
+        from indexer.optimize import optimize_index
+
+        optimize_index(
+            index_dir,
+            lock_wait=lock_wait,
+            on_wait=on_wait,
+            grace_seconds=grace_seconds,
+            small_only=True,
+        )
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -1,0 +1,80 @@
+"""Where the time of one `update-index` goes: runs it in this process on INDEX with the
+articles of BATCH and prints each phase's seconds and the peak RSS after it.
+
+    python -m bench.update_breakdown INDEX_DIR BATCH.jsonl.gz
+
+It changes the index (an update is published): run it on a copy. The phases are timed by
+wrapping the functions that do them, so they nest (the global merges are part of
+the derived files; the merge of small segments after publishing has its own commit and
+derived files, counted in both); `bench.scale --part update` measures the command as a user runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import multiprocessing.process
+import resource
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import whoosh.writing
+
+import index_format.derived
+import index_format.facet_arrays
+import index_format.generations
+import index_format.segment_parts
+import indexer.optimize
+import indexer.update
+
+SECONDS: dict[str, float] = {}
+PEAK_MB: dict[str, float] = {}
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(owner: Any, name: str, label: str) -> None:
+    """Add the time of every call of owner.name to SECONDS[label]."""
+    fn: Callable[..., Any] = getattr(owner, name)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            SECONDS[label] = SECONDS.get(label, 0.0) + time.perf_counter() - started
+            PEAK_MB[label] = _peak_mb()
+
+    setattr(owner, name, wrapper)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("index_dir", type=Path)
+    parser.add_argument("batch", type=Path)
+    args = parser.parse_args()
+    timed(indexer.update, "_upsert", "extract, tag and add each article")
+    timed(whoosh.writing.SegmentWriter, "commit", "Whoosh commit")
+    # The stories are grouped in a child process while the derived files are written.
+    timed(multiprocessing.process.BaseProcess, "join", "waiting for the stories process")
+    timed(index_format.derived, "write", "derived files")
+    timed(index_format.segment_parts, "collect", "  segment parts read (or derived)")
+    timed(index_format.facet_arrays._Merger, "build", "  archive-wide merges and joins")
+    timed(index_format.generations, "fsync_tree", "fsync")
+    timed(indexer.optimize, "optimize_index", "merge of small segments, after publishing")
+    started = time.perf_counter()
+    summary = indexer.update.update_index([args.batch], args.index_dir, grace_seconds=10**6)
+    total = time.perf_counter() - started
+    print(f"added {summary.added}, replaced {summary.replaced}: {total:.2f} s in all")
+    for label, seconds in SECONDS.items():
+        print(f"  {label}: {seconds:.2f} s (peak RSS so far {PEAK_MB[label]:.0f} MB)")
+    print(f"peak RSS {_peak_mb():.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

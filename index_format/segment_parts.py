@@ -1,0 +1,171 @@
+"""What each segment adds to a generation's derived files (index_format.derived), written once
+beside the segment, so that publishing a generation costs what its new segments hold, not what
+the archive holds.
+
+A Whoosh segment never changes after it is written (a merge writes a new one; a deletion only
+marks documents), so what is per document can be derived from the segment alone: its facets
+column parsed (facet_arrays.Part), its field lengths, the words of its spelling field and the
+runs of its entity names. The file `<segment id>.derived.npz` sits beside the segment's files:
+an update's hard-linked copy of the generation (indexer.update.copy_generation) carries it
+over, and it is removed with the segment (Whoosh removes every `<segment id>.*` file of a
+segment a commit merged away; `write_missing` removes any left over). Deletions are applied
+when the parts are combined, from the segment's deletion marks, so the combined arrays are
+exactly what one pass over the whole index gives.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index_format import facet_arrays, facets, name_runs, spelling_arrays
+from index_format.facet_arrays import Part
+from index_format.field_lengths import of_segment
+from index_format.schema import VALUE_SEP
+
+SUFFIX = ".derived.npz"
+# Bump when what a segment's file holds changes: files of another version are derived anew.
+VERSION = 1
+
+
+@dataclass
+class SegmentParts:
+    """One segment's share of the derived files, in the segment's own document numbers."""
+
+    facets: Part
+    lengths: dict[str, np.ndarray]  # scorable field → float64 per document
+    spelling: spelling_arrays.Groups  # the words of the spelling field (all its documents)
+    runs: np.ndarray  # name_runs.hashes of the runs of its entity names (all its documents)
+
+
+def path_of(gen_dir: Path, segment_id: str) -> Path:
+    return Path(gen_dir) / f"{segment_id}{SUFFIX}"
+
+
+def derive(reader: Any) -> SegmentParts:
+    """The parts of the segment an atomic `reader` reads."""
+    part = facet_arrays.parse(reader)
+    return SegmentParts(
+        facets=part,
+        lengths={f: of_segment(reader, f) for f in reader.schema.scorable_names()},
+        spelling=spelling_arrays.derive(reader),
+        runs=name_runs.hashes(name_runs.runs(entity_names(part, None))),
+    )
+
+
+def entity_names(part: Part, live: np.ndarray | None) -> Iterable[str]:
+    """The entity names the part's live documents (None: all) name."""
+    for f in facets.entity_names():
+        if f in part.rows:
+            _, _, order = facet_arrays.live_rows(part, f, live)
+            names = part.rows[f][2]
+            yield from (names[i] for i in order.tolist())
+
+
+def write(path: Path, parts: SegmentParts) -> None:
+    """Save `parts` as `path`, by a rename (a hard-linked file is never rewritten)."""
+    arrays: dict[str, np.ndarray] = {
+        "version": np.array([VERSION, parts.facets.size]),
+        "day": parts.facets.day,
+        "added": parts.facets.added,
+        "runs": parts.runs,
+    }
+    keys = list(parts.facets.rows)
+    arrays["keys"] = _text(keys)
+    for i, (doc, val, names) in enumerate(parts.facets.rows.values()):
+        arrays[f"doc{i}"], arrays[f"val{i}"] = doc, val
+        arrays[f"names{i}"] = _text(names)
+    fields = list(parts.lengths)
+    arrays["fields"] = _text(fields)
+    for i, f in enumerate(fields):
+        arrays[f"len{i}"] = parts.lengths[f]
+    codes, table = spelling_arrays.flatten(parts.spelling)
+    arrays["spell_codes"], arrays["spell_table"] = codes, table
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.npz")
+    try:
+        np.savez(tmp, allow_pickle=False, **arrays)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def read(path: Path) -> SegmentParts | None:
+    """The parts saved in `path`; None when there are none of this version, or damaged."""
+    try:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
+            version, size = (int(x) for x in data["version"])
+            if version != VERSION:
+                return None
+            keys = _texts(data["keys"])
+            rows = {
+                key: (data[f"doc{i}"], data[f"val{i}"], _texts(data[f"names{i}"]))
+                for i, key in enumerate(keys)
+            }
+            fields = _texts(data["fields"])
+            part = Part(size, data["day"], data["added"], rows)
+            spelling = spelling_arrays.unflatten(data["spell_codes"], data["spell_table"])
+            return SegmentParts(
+                facets=part,
+                lengths={f: data[f"len{i}"] for i, f in enumerate(fields)},
+                spelling=spelling,
+                runs=data["runs"],
+            )
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None
+
+
+def _text(names: list[str]) -> np.ndarray:
+    """Names as one UTF-8 array: a value never holds VALUE_SEP (the facets column splits on
+    it). The count comes first, so that no names and one empty name differ."""
+    blob = f"{len(names)}{VALUE_SEP}{VALUE_SEP.join(names)}".encode()
+    return np.frombuffer(blob, dtype=np.uint8)
+
+
+def _texts(array: np.ndarray) -> list[str]:
+    count, _, rest = array.tobytes().decode("utf-8").partition(VALUE_SEP)
+    return rest.split(VALUE_SEP) if int(count) else []
+
+
+def collect(gen_dir: Path, reader: Any) -> list[tuple[SegmentParts, np.ndarray | None]]:
+    """Each segment's parts (read from its file, or derived and written when it has none) with
+    its live documents (None: none deleted), in document order; files of segments no longer
+    in the index are removed."""
+    gen_dir = Path(gen_dir)
+    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+    out = []
+    current = set()
+    for leaf, _offset in leaves:
+        path = path_of(gen_dir, leaf.segment().segment_id())
+        current.add(path.name)
+        parts = read(path) if path.exists() else None
+        if parts is None or parts.facets.size != leaf.doc_count_all():
+            parts = derive(leaf)
+            write(path, parts)
+        out.append((parts, facet_arrays.live_of(leaf)))
+    for old in gen_dir.glob(f"*{SUFFIX}"):
+        if old.name not in current:
+            old.unlink(missing_ok=True)
+    return out
+
+
+def lengths(parts: list[tuple[SegmentParts, np.ndarray | None]], field: str) -> np.ndarray:
+    """The lengths of `field` over the whole index (field_lengths.derive's array)."""
+    return np.concatenate(
+        [p.lengths.get(field, np.ones(p.facets.size)) for p, _ in parts] or [np.zeros(0)]
+    )
+
+
+def runs(parts: list[tuple[SegmentParts, np.ndarray | None]]) -> np.ndarray:
+    """The hashed runs of the entity names of the live documents (name_runs.hashes)."""
+    found = [
+        p.runs if live is None else name_runs.hashes(name_runs.runs(entity_names(p.facets, live)))
+        for p, live in parts
+    ]
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.uint64)

@@ -1,0 +1,125 @@
+"""An update that only adds articles groups only what they join (StoryTable.cluster from the
+rows it had clustered): the stories must be exactly those a full grouping of every article
+gives, whatever buckets the new articles fall in, and a table that changed otherwise (a
+replaced or deleted article) is grouped in full."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index_format import stories
+from index_format.stories import NUM_PERM, SIG_DTYPE, StoryTable, load_stories
+
+
+def _articles(n: int, seed: int, families: int = 12) -> list[tuple[str, int, np.ndarray]]:
+    """(id, day, signature): copies of a few families (each copy changes some values, so
+    some join their family and some only through another copy), unrelated articles and
+    short ones (empty signatures)."""
+    rnd = np.random.default_rng(seed)
+    bases = rnd.integers(0, 256, (families, NUM_PERM), dtype=np.uint16).astype(SIG_DTYPE)
+    out = []
+    for i in range(n):
+        kind = rnd.random()
+        if kind < 0.6:
+            sig = bases[rnd.integers(families)].copy()
+            changed = rnd.random(NUM_PERM) < rnd.choice([0.05, 0.3, 0.6])
+            sig[changed] = rnd.integers(0, 256, int(changed.sum()))
+        elif kind < 0.9:
+            sig = rnd.integers(0, 256, NUM_PERM, dtype=np.uint16).astype(SIG_DTYPE)
+        else:
+            sig = np.zeros(NUM_PERM, dtype=SIG_DTYPE)
+        day = int(rnd.integers(-1, 30)) if rnd.random() < 0.9 else -1
+        out.append((f"a{seed}-{i:04d}", day, sig))
+    return out
+
+
+def _full(articles: list[tuple[str, int, np.ndarray]]) -> dict[str, str]:
+    table = StoryTable()
+    for a in articles:
+        table.add(*a)
+    table.cluster()
+    return dict(zip(table.ids, table.story, strict=True))
+
+
+def _in_batches(batches: list[list[tuple[str, int, np.ndarray]]], tmp: Path) -> StoryTable:
+    """Each batch added to the table saved after the one before (as update-index does)."""
+    table = StoryTable()
+    for batch in batches:
+        for a in batch:
+            table.add(*a)
+        table.cluster()
+        table.save(tmp)
+        loaded = load_stories(tmp)
+        assert loaded is not None
+        table = loaded
+    return table
+
+
+@pytest.mark.parametrize("max_bucket", [200, 6, 2])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_adding_gives_the_stories_of_a_full_grouping(
+    max_bucket: int, seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stories, "MAX_BUCKET", max_bucket)
+    articles = _articles(400, seed)
+    batches = [articles[:250], articles[250:260], articles[260:261], articles[261:]]
+    incremental = []
+    real = StoryTable._cluster_appended
+
+    def spy(self: StoryTable, sigs: np.ndarray) -> bool:
+        done = real(self, sigs)
+        incremental.append(done)
+        return done
+
+    monkeypatch.setattr(StoryTable, "_cluster_appended", spy)
+    table = _in_batches(batches, tmp_path)
+    assert dict(zip(table.ids, table.story, strict=True)) == _full(articles)
+    assert len(set(table.story)) < len(table.ids), "some articles are copies"
+    if max_bucket == 200:
+        assert incremental == [True, True, True]  # grouped from the new articles only
+
+
+def test_a_bucket_grown_past_the_limit_is_grouped_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All pairs of a bucket of 5 articles, then neighbours only once it holds more: pairs
+    among the old articles are lost, so the stories are grouped anew (and still equal)."""
+    monkeypatch.setattr(stories, "MAX_BUCKET", 5)
+    rnd = np.random.default_rng(0)
+    sigs = rnd.integers(0, 256, (8, NUM_PERM), dtype=np.uint16).astype(SIG_DTYPE)
+    sigs[:, :4] = 9  # one band in common: one bucket
+    sigs[2] = sigs[0]
+    sigs[2, 4::4] += 1  # a copy of the first that shares no other band
+    articles = [(f"c{i}", i, sigs[i]) for i in range(8)]
+    before = _in_batches([articles[:5]], tmp_path)
+    assert before.story[2] == "c0"  # a pair while the bucket held 5
+    table = _in_batches([articles[:5], articles[5:]], tmp_path)
+    assert table.story[2] == "c2"  # not neighbours once it holds 8
+    assert dict(zip(table.ids, table.story, strict=True)) == _full(articles)
+
+
+@pytest.mark.parametrize("change", ["replace", "delete"])
+def test_a_changed_or_deleted_article_regroups_its_story(change: str) -> None:
+    articles = _articles(200, 5)
+    table = StoryTable()
+    for a in articles:
+        table.add(*a)
+    table.cluster()
+    copies = [r for r in range(len(table)) if table.story[r] != table.ids[r]]
+    assert copies
+    first = table.index[table.story[copies[0]]]
+    if change == "replace":  # the story's first copy rewritten: it leaves the story
+        other = np.full(NUM_PERM, 7, dtype=SIG_DTYPE)
+        table.add(table.ids[first], table.days[first], other)
+        articles[first] = (table.ids[first], table.days[first], other)
+    else:
+        gone = table.ids[first]
+        table.remove([gone])
+        articles = [a for a in articles if a[0] != gone]
+    table.add("late", 3, articles[copies[0] if change == "replace" else 0][2].copy())
+    table.cluster()
+    articles.append(("late", 3, table.sigs[table.index["late"]]))
+    assert dict(zip(table.ids, table.story, strict=True)) == _full(articles)

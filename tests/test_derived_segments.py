@@ -1,0 +1,136 @@
+"""A generation's derived files are combined from each segment's parts (index_format.
+segment_parts), written once beside the segment and reused by every later generation: the
+combined files must be byte for byte what one pass over the whole index writes, in every
+history and after update-index, delete and optimize, and an update must derive only the
+segments it wrote."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index_format import derived, segment_parts
+from index_format.derived import DERIVED
+from index_format.generations import current_path, open_index
+from indexer import update
+from indexer.optimize import optimize_index
+from indexer.update import delete_articles, update_index
+from search.models import SearchRequest
+from search.service import SearchService
+from tests.conftest import article
+from tests.indexes import HISTORIES, build_index, given_entities, write_jsonl
+from tests.test_derived_open import _corpus
+
+
+def _segment_ids(gen: Path) -> list[str]:
+    ix = open_index(gen)
+    try:
+        return [s.segment_id() for s in ix._segments()]
+    finally:
+        ix.close()
+
+
+def _parts_files(gen: Path) -> dict[str, int]:
+    """Each segment's parts file in `gen` → its inode."""
+    return {p.name: p.stat().st_ino for p in gen.glob(f"*{segment_parts.SUFFIX}")}
+
+
+def assert_as_whole(index_dir: Path, tmp: Path) -> None:
+    """The serving generation's files equal those a pass over the whole index writes, and
+    it holds the parts of its segments, no others."""
+    gen = current_path(index_dir).resolve()
+    assert sorted(_parts_files(gen)) == sorted(
+        segment_parts.path_of(gen, s).name for s in _segment_ids(gen)
+    )
+    whole = tmp / f"whole-{len(list(tmp.iterdir()))}"
+    shutil.copytree(gen, whole)
+    shutil.rmtree(whole / DERIVED)
+    for path in whole.glob(f"*{segment_parts.SUFFIX}"):
+        path.unlink()
+    derived.write(whole, lambda _gen, searcher: derived.from_whole(searcher))
+    written = sorted(p.name for p in (gen / DERIVED).iterdir())
+    assert written == sorted(p.name for p in (whole / DERIVED).iterdir())
+    assert len(written) > 20
+    for name in written:
+        assert (gen / DERIVED / name).read_bytes() == (whole / DERIVED / name).read_bytes(), name
+
+
+NEW = [
+    article(
+        f"new{i}",
+        f"Longsor menimpa desa Cibadak {i}",
+        "Longsor menimpa desa Cibadak. Budi Santoso memimpin evakuasi warga. Anies hadir.",
+        outlet="Warta Timur",
+        published="2025-06-01",
+        person=("Budi Santoso", "Anies", *(("Cahya Purnama Sari",) if i == 0 else ())),
+        place=("Cibadak", "jakarta"),
+    )
+    for i in range(3)
+]
+
+
+@pytest.mark.parametrize("history", HISTORIES)
+def test_files_from_segments_equal_a_pass_over_the_whole(
+    history: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(update, "MAX_SMALL", 1_000)  # no merge of small segments: kept as they are
+    index_dir = tmp_path / "index"
+    corpus = _corpus()
+    build_index(index_dir, corpus, history)
+    (tmp_path / "w").mkdir()
+    assert_as_whole(index_dir, tmp_path / "w")
+
+    before = current_path(index_dir).resolve()
+    kept = _parts_files(before)
+    with given_entities([*corpus, *NEW]):
+        changed = [
+            article(a.id, a.title, a.body + " Diperbarui.", person=a.person, place=a.place)
+            for a in corpus[:2]
+        ]
+        update_index([write_jsonl(tmp_path / "u.jsonl", [*NEW, *changed])], index_dir)
+    after = current_path(index_dir).resolve()
+    assert after != before
+    assert_as_whole(index_dir, tmp_path / "w")
+    # The segments the update kept keep their parts: linked, not derived again.
+    reused = {n: i for n, i in _parts_files(after).items() if n in kept}
+    assert reused and all(kept[n] == i for n, i in reused.items())
+    assert len(_parts_files(after)) > len(reused)  # and the update's own segment has its own
+
+    assert delete_articles([NEW[0].id, corpus[5].id], index_dir).deleted == 2
+    assert_as_whole(index_dir, tmp_path / "w")
+    svc = SearchService(index_dir)
+    people = {v.value: v.count for v in svc.search(SearchRequest(q="")).facets["person"]}
+    assert people["Budi Santoso"] == 2
+    assert svc._gen is not None and "purnama sari" not in svc._gen.known_names()  # deleted
+    svc.close()
+
+    assert optimize_index(index_dir).segments_after == 1
+    assert_as_whole(index_dir, tmp_path / "w")
+    assert len(_parts_files(current_path(index_dir).resolve())) == 1
+
+
+def test_a_generation_without_parts_gets_them_at_its_next_update(tmp_path: Path) -> None:
+    """An index written before the parts (or with parts of another version) still opens and
+    updates: the update derives every segment once."""
+    index_dir = tmp_path / "index"
+    corpus = _corpus()
+    build_index(index_dir, corpus, "segments")
+    gen = current_path(index_dir).resolve()
+    files = list(gen.glob(f"*{segment_parts.SUFFIX}"))
+    assert len(files) >= 2
+    files[0].unlink()
+    for path in files[1:]:  # parts of another version: derived again
+        os.chmod(path, 0o644)
+        path.write_bytes(b"not a parts file")
+    shutil.rmtree(gen / DERIVED)
+    svc = SearchService(index_dir)
+    total = svc.search(SearchRequest(q="")).total
+    with given_entities([*corpus, *NEW]):
+        update_index([write_jsonl(tmp_path / "u.jsonl", NEW)], index_dir)
+    assert svc.search(SearchRequest(q="")).total == total + len(NEW)
+    svc.close()
+    (tmp_path / "w").mkdir()
+    assert_as_whole(index_dir, tmp_path / "w")
