@@ -90,7 +90,10 @@ def write(path: Path, parts: SegmentParts) -> None:
     arrays["spell_codes"], arrays["spell_table"] = codes, table
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.npz")
     try:
-        np.savez(tmp, allow_pickle=False, **arrays)
+        # Deflated: ~0.38 of the plain size (3.7 -> 1.4 MB a CLICK-ID segment of 11k articles)
+        # for ~20 µs of CPU an article at write and twice the (small) read time; the files
+        # count in the index's size on disk.
+        np.savez_compressed(tmp, allow_pickle=False, **arrays)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
