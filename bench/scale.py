@@ -116,6 +116,16 @@ def part_http(work: Path, seconds: int) -> dict[str, Any]:
     return http("wsgi:app", {"TELUSUR_INDEX_DIR": str(work / "index")}, work, seconds, 20)
 
 
+def _holds(svc: Any, doc_id: str) -> bool:
+    from search.errors import ArticleNotFound
+
+    try:
+        svc.article(doc_id)
+    except ArticleNotFound:
+        return False
+    return True
+
+
 def part_update(work: Path) -> dict[str, Any]:
     """`telusur update-index` with UPDATE_ARTICLES new realistic articles, dated the day after
     the archive's last: seconds from its start until a worker that had the index open finds the
@@ -129,7 +139,10 @@ def part_update(work: Path) -> dict[str, Any]:
     before = svc.stats()
     runs = len(list(work.glob("update-*.jsonl.gz")))
     seed = 1000 + runs  # new articles at each run (the same ones again would be unchanged)
-    batch = work / f"update-{runs}.jsonl.gz"
+    # An index copied from another workdir may hold that seed's articles already.
+    while _holds(svc, f"g{seed}-{UPDATE_ARTICLES - 1:08d}"):
+        seed += 1
+    batch = work / f"update-{seed - 1000}.jsonl.gz"
     day = (before["max_date"] or date.today()) + timedelta(days=1)
     gen = [str(batch), "--articles", str(UPDATE_ARTICLES), "--seed", str(seed), "--no-measure"]
     subprocess.run(
