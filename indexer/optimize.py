@@ -72,29 +72,34 @@ def optimize_index(
     with lock_current(index_dir, wait=lock_wait, on_wait=on_wait) as source:
         if source is None or not index.exists_in(source):
             raise UpdateError(f"no index in {index_dir}: run `telusur rebuild-index` first")
-        open_index(source).close()  # another format: RebuildNeeded, before any work
-        with new_generation(index_dir, locked=source) as gen:
-            copy_generation(source, gen.building)
-            ix = open_index(gen.building)  # plain reads: a map is copied into private memory
-            try:
-                segments = ix._segments()
-                summary.segments_before = len(segments)
-                summary.deleted_before = sum(s.deleted_count() for s in segments)
-                if small_only:
-                    if small_segments(segments):
-                        ix.writer(codec=PackedCodec()).commit(mergetype=merge_small)
+        ix = open_index(source)  # another format: RebuildNeeded, before any work
+        try:
+            segments = ix._segments()
+        finally:
+            ix.close()
+        summary.segments_before = len(segments)
+        summary.deleted_before = sum(s.deleted_count() for s in segments)
+        if small_only:
+            needed = bool(small_segments(segments))
+        else:
+            needed = len(segments) > 1 or summary.deleted_before > 0
+        if not needed:  # decided on the serving generation: no new one to link and drop
+            summary.segments_after = len(segments)
+            summary.index_path = source
+        else:
+            with new_generation(index_dir, locked=source) as gen:
+                copy_generation(source, gen.building)
+                ix = open_index(gen.building)  # plain reads: a map copies into private memory
+                try:
+                    writer = ix.writer(codec=PackedCodec())
+                    if small_only:
+                        writer.commit(mergetype=merge_small)
                     else:
-                        gen.abandon()
+                        writer.commit(optimize=True)
                     summary.segments_after = len(ix._segments())
-                elif len(segments) <= 1 and not summary.deleted_before:
-                    summary.segments_after = len(segments)
-                    gen.abandon()
-                else:
-                    ix.writer(codec=PackedCodec()).commit(optimize=True)
-                    summary.segments_after = len(ix._segments())
-            finally:
-                ix.close()
-        summary.index_path = source if gen.abandoned else gen.final
+                finally:
+                    ix.close()
+            summary.index_path = gen.final
     remove_old_generations(index_dir, grace_seconds)
     summary.seconds = time.perf_counter() - started
     return summary
