@@ -205,15 +205,6 @@ def candidate_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> n
     return np.unique(np.concatenate(found), axis=0)
 
 
-def _band_key(sigs: np.ndarray, band: int, rows: int) -> np.ndarray:
-    """band_keys(sigs)[:, band], without the other bands' keys."""
-    key = np.zeros(sigs.shape[0], dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(rows):
-            key = key * np.uint64(0x100000001B3) + sigs[:, band * rows + j].astype(np.uint64)
-    return key
-
-
 def appended_pairs(sigs: np.ndarray, start: int, bands: tuple[int, int]) -> np.ndarray | None:
     """The candidate pairs (a, b) with b >= start: what candidate_pairs(sigs) holds beyond
     candidate_pairs(sigs[:start]), in a time that grows with the rows from `start`, not with
@@ -223,10 +214,10 @@ def appended_pairs(sigs: np.ndarray, start: int, bands: tuple[int, int]) -> np.n
     old, new = live[live < start], live[live >= start]
     if new.size == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    old_sigs, new_sigs = sigs[old], sigs[new]
+    keys_old, keys_new = band_keys(sigs[old], bands), band_keys(sigs[new], bands)
     found = []
     for band in range(bands[0]):
-        k_old, k_new = _band_key(old_sigs, band, bands[1]), _band_key(new_sigs, band, bands[1])
+        k_old, k_new = keys_old[:, band], keys_new[:, band]
         hit = np.isin(k_old, k_new)
         rows = np.concatenate([old[hit], new])  # ascending: old rows come before new ones
         keys = np.concatenate([k_old[hit], k_new])
