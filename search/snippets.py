@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from heapq import nlargest
 from html import escape
@@ -10,6 +11,8 @@ from operator import itemgetter
 from whoosh import highlight
 
 from index_format.analysis import stemmed_analyzer
+from search.snippet_scan import Keys, Marks, collapsed, current_keys
+from search.snippet_scan import matching as scan_matching
 from search.snippet_words import Match, Words, current_vocabulary
 
 SNIPPET_CHARS = 240
@@ -172,11 +175,18 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
     The bytes of Whoosh's highlight() with a ContextFragmenter(max_chars // 2 + 40,
     max_chars // 4), top=2, BasicFragmentScorer and HtmlFormatter, fed a token per word (the
     word as written when it is a term, else its stem); tests/search/test_snippets_same.py holds
-    it so against that algorithm.
+    it so against that algorithm. An ASCII window's words are found by search.snippet_scan,
+    any other's by search.snippet_words.
     """
     if not terms:
         return _plain(text, max_chars)
-    chunks = _window(text, terms).split()
+    window = _window(text, terms)
+    if window.isascii():
+        keys = current_keys()
+        needles = keys.needles(terms)
+        if needles is not None:
+            return _scanned(text, collapsed(window), terms, needles, keys, max_chars)
+    chunks = window.split()
     vocabulary = current_vocabulary()
     words = Words(chunks, vocabulary)
     found, holding = vocabulary.matching(terms, words.unknown)
@@ -185,14 +195,69 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
         return _plain(text, max_chars)
     term_of = {m.text: vocabulary.term_of(m.text, terms) for m in matched}
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
-    fragments = _group(matched, term_of, maxchars, surround)
-    # highlight.top_fragments: the best two with a score of at least 1, ties to the later one.
-    best = nlargest(2, ((f.score, i) for i, f in enumerate(fragments) if f.score >= 1))
     shown = []
-    for _, i in sorted(best, key=itemgetter(1)):
-        start, end = _place(words, fragments[i], surround)
-        shown.append((start, end, fragments[i].matches))
+    for fragment in _best(_group(matched, term_of, maxchars, surround)):
+        start, end = _place(words, fragment, surround)
+        shown.append((start, end, fragment.matches))
     return _format(" ".join(chunks), shown) or _plain(text, max_chars)
+
+
+def _best(fragments: list[_Fragment]) -> list[_Fragment]:
+    """highlight.top_fragments: the best two with a score of at least 1, ties to the later
+    one, in their order."""
+    best = nlargest(2, ((f.score, i) for i, f in enumerate(fragments) if f.score >= 1))
+    return [fragments[i] for _, i in sorted(best, key=itemgetter(1))]
+
+
+def _scanned(
+    text: str, window: str, terms: frozenset[str], needles: set[str], keys: Keys, max_chars: int
+) -> str:
+    """make_snippet for an ASCII window (whitespace collapsed), by search.snippet_scan."""
+    marks = Marks(window)
+    matched = scan_matching(window, marks, needles, terms, keys)
+    if not matched:
+        return _plain(text, max_chars)
+    term_of = {m.text: keys.term_of(m.text, terms) for m in matched}
+    maxchars, surround = max_chars // 2 + 40, max_chars // 4
+    totals = [m.total for m in matched]
+    shown = []
+    for fragment in _best(_group(matched, term_of, maxchars, surround)):
+        start, end = _place_marked(marks, matched, totals, fragment, surround)
+        shown.append((start, end, fragment.matches))
+    return _format(window, shown) or _plain(text, max_chars)
+
+
+def _reaching(
+    marks: Marks, matched: list[Match], totals: list[int], total: int
+) -> tuple[int, int, int] | None:
+    """The first word whose running total reaches `total` (start, end, its total), counted on
+    from the last matched word before it; None when the window ends first."""
+    i = bisect_left(totals, total) - 1
+    if i < 0:
+        return marks.reaching(total, 0, 0)
+    return marks.reaching(total, matched[i].end, totals[i])
+
+
+def _place_marked(
+    marks: Marks, matched: list[Match], totals: list[int], fragment: _Fragment, surround: int
+) -> tuple[int, int]:
+    """_place, by character offsets into an ASCII window."""
+    start = fragment.matches[0].start
+    if fragment.looks_back:
+        low = 0  # the first word after what closed before
+        close, zero = fragment.after
+        if close >= 0:
+            closing = _reaching(marks, matched, totals, close)
+            following = marks.word_after(closing[1]) if closing else None
+            low = following[0] if following else marks.end
+            if closing and following and zero and closing[2] == close:
+                following = marks.word_after(following[1])  # it closed an empty fragment
+                low = following[0] if following else marks.end
+        previous = marks.word_before(start)
+        assert previous is not None  # looks_back says there is an unmatched word before
+        start = min(marks.first_starting(max(previous[1] - surround, low)), start)
+    closing = _reaching(marks, matched, totals, fragment.close)
+    return start, closing[1] if closing else marks.last_end()
 
 
 def highlight_full(text: str, terms: frozenset[str]) -> str:

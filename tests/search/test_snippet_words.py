@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from search import snippet_words
+from search import snippet_scan, snippet_words
 from search.snippets import make_snippet
 
 _STEMS = ("bakar", "hutan", "asap", "banjir", "warga", "kota", "desa", "polisi", "harga", "jalan")
@@ -35,6 +35,8 @@ def _pairs(seed: int, count: int) -> list[tuple[str, frozenset[str]]]:
 @pytest.fixture
 def fresh_vocabulary(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(snippet_words, "_vocabulary", None)
+    # Every window by the vocabulary (an ASCII window's words are else found by snippet_scan).
+    monkeypatch.setattr(snippet_scan, "MIN_NEEDLE", sys.maxsize)
     switch = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # threads take turns between a few bytecodes
     yield

@@ -1,0 +1,193 @@
+"""The words of an ASCII snippet window found by C-level string operations, not word by word.
+
+A word (TOKEN_PATTERN) of an ASCII window is a run of word characters, with a `-`, `.` or `'`
+inside it between two of them. `Marks` translates the window into one byte per character, b"w"
+for a character of a word and b" " for any other, so that every question the fragmenter asks
+is a `find`, `rfind` or `count` over those bytes: where the word holding a character starts and
+ends, the word before, and the length of the words up to a place together (the running total
+the fragmenter counts in, `Match.total`).
+
+A window's matched words are found from their surface forms: a word matches a term when its
+lowercase form is the term, or its stem is (the exception table aside, Sastrawi only strips
+affixes and recodes the root's first letter: the stem less its first letter is part of the
+word; held for all 106,600 distinct words of the CLICK-ID archive, tests). So `needles(terms)`
+are the parts every matching word holds, looked for in the lowercase window, and only the words
+holding one are looked up (`Keys`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from index_format.analysis import stem, stem_exceptions
+from search.snippet_words import Match
+
+# A needle shorter than this is in too many words to be worth looking for: such terms go the
+# general way (search.snippet_words).
+MIN_NEEDLE = 2
+WORD, OTHER = b"w", b" "
+_SEPARATORS = b"-.'"  # inside a word between two word characters (TOKEN_PATTERN; ’ is not ASCII)
+_CLASSES = bytes.maketrans(
+    bytes(range(128)),
+    b"".join(
+        WORD if re.fullmatch(r"\w", chr(c)) else b"s" if c in _SEPARATORS else OTHER
+        for c in range(128)
+    ),
+)
+_RUN = re.compile(rb"w+")
+
+
+class Keys:
+    """Each word's lowercase form and the stem of it, worked out once per process (up to
+    MAX_WORDS words, then afresh), and the exception table's words by their stems."""
+
+    MAX_WORDS = 200_000
+
+    def __init__(self) -> None:
+        self.exceptions = dict(stem_exceptions())
+        self.by_stem: dict[str, list[str]] = {}
+        for word, stemmed in self.exceptions.items():
+            self.by_stem.setdefault(stemmed, []).append(word)
+        self.keys: dict[str, tuple[str, str]] = {}
+
+    def of(self, word: str) -> tuple[str, str]:
+        keys = self.keys.get(word)
+        if keys is None:
+            if len(self.keys) >= self.MAX_WORDS:
+                self.keys = {}
+            low = word.lower()
+            keys = self.keys[word] = (low, stem(low))
+        return keys
+
+    def term_of(self, word: str, terms: frozenset[str]) -> str:
+        """The term a matching word stands for: as written when that is a term, else its stem."""
+        low, stemmed = self.of(word)
+        return low if low in terms else stemmed
+
+    def needles(self, terms: Iterable[str]) -> set[str] | None:
+        """What every word matching one of `terms` holds, lowercase; None when some term is
+        too short for it."""
+        out: set[str] = set()
+        for term in terms:
+            if len(term) <= MIN_NEEDLE:
+                return None
+            out.add(term[1:])
+            out.update(self.by_stem.get(term, ()))
+        return out
+
+
+_keys: Keys | None = None
+
+
+def current_keys() -> Keys:
+    """This process's Keys; new ones when the stem exceptions changed."""
+    global _keys
+    keys = _keys
+    if keys is None or keys.exceptions != stem_exceptions():
+        keys = _keys = Keys()
+    return keys
+
+
+def collapsed(window: str) -> str:
+    """`" ".join(window.split())`, without splitting the usual window: single spaces and
+    newlines."""
+    flat = window.replace("\n", " ") if "\n" in window else window
+    if flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " ":
+        return flat
+    return " ".join(window.split())
+
+
+class Marks:
+    """The words of an ASCII window (see the module's docstring)."""
+
+    def __init__(self, window: str) -> None:
+        marks = window.encode("ascii").translate(_CLASSES)
+        if b"s" in marks:  # a separator between word characters joins them (twice: "w-w-w")
+            marks = marks.replace(b"wsw", b"www").replace(b"wsw", b"www").replace(b"s", OTHER)
+        self.marks = marks
+        self.end = len(marks)
+
+    def word_at(self, at: int) -> tuple[int, int]:
+        """The start and end of the word holding character `at`."""
+        marks = self.marks
+        end = marks.find(OTHER, at)
+        return marks.rfind(OTHER, 0, at) + 1, end if end >= 0 else self.end
+
+    def holds_word(self, start: int, end: int) -> bool:
+        """Whether characters start..end are all in one word."""
+        return self.marks.find(OTHER, start, end) < 0
+
+    def word_before(self, at: int) -> tuple[int, int] | None:
+        """The start and end of the last word ending at or before `at`."""
+        last = self.marks.rfind(WORD, 0, at)
+        if last < 0:
+            return None
+        return self.marks.rfind(OTHER, 0, last) + 1, last + 1
+
+    def word_after(self, at: int) -> tuple[int, int] | None:
+        """The first word starting at or after `at`, which is no word's inside."""
+        found = _RUN.search(self.marks, at)
+        return found.span() if found else None
+
+    def first_starting(self, at: int) -> int:
+        """Where the first word starting at or after `at` starts (`end`: none)."""
+        marks = self.marks
+        if at <= 0 or marks[at - 1 : at] == OTHER:
+            found = marks.find(WORD, at)
+        else:  # inside a word, or at its end
+            found = marks.find(b" w", at)
+            found = found + 1 if found >= 0 else -1
+        return found if found >= 0 else self.end
+
+    def chars(self, start: int, end: int) -> int:
+        """The characters of words between `start` and `end`."""
+        return self.marks.count(WORD, start, end)
+
+    def reaching(self, total: int, start: int, before: int) -> tuple[int, int, int] | None:
+        """From the word starting at `start`, with `before` characters of words before it: the
+        first word whose running total reaches `total`, as (start, end, its total); None when
+        the window ends first."""
+        for found in _RUN.finditer(self.marks, start):
+            word_start, word_end = found.span()
+            before += word_end - word_start
+            if before >= total:
+                return word_start, word_end, before
+        return None
+
+    def last_end(self) -> int:
+        """Where the window's last word ends (0: no word)."""
+        return self.marks.rfind(WORD) + 1
+
+
+def matching(
+    window: str, marks: Marks, needles: set[str], terms: frozenset[str], keys: Keys
+) -> list[Match]:
+    """The window's words that match `terms`, in order, as search.snippets groups them."""
+    low = window.lower()
+    spans: dict[int, int] = {}
+    for needle in needles:
+        size = len(needle)
+        at = low.find(needle)
+        while at >= 0:
+            if marks.holds_word(at, at + size):
+                start, end = marks.word_at(at)
+                spans[start] = end
+                at = low.find(needle, end)
+            else:
+                at = low.find(needle, at + 1)
+    out: list[Match] = []
+    new = tuple.__new__  # (a NamedTuple's own __new__ parses arguments)
+    total, counted = 0, 0  # the words' characters before `counted`
+    of = keys.of
+    for start in sorted(spans):
+        end = spans[start]
+        word = window[start:end]
+        low_word, stemmed = of(word)
+        if low_word in terms or stemmed in terms:
+            total += marks.chars(counted, end)
+            counted = end
+            before = marks.word_before(start)
+            previous = before[1] - before[0] if before else 0
+            out.append(new(Match, (start, start, end, total, word, previous)))
+    return out
