@@ -35,6 +35,7 @@ _CLASSES = bytes.maketrans(
         for c in range(128)
     ),
 )
+_SEPARATOR_TO_OTHER = bytes.maketrans(b"s", OTHER)
 _RUN = re.compile(rb"w+")
 
 
@@ -90,12 +91,14 @@ def current_keys() -> Keys:
 
 
 def collapsed(window: str) -> str:
-    """`" ".join(window.split())`, without splitting the usual window: single spaces and
-    newlines."""
-    flat = window.replace("\n", " ") if "\n" in window else window
-    if flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " ":
-        return flat
-    return " ".join(window.split())
+    """`" ".join(window.split())`, without splitting the usual window, whose only spaces are
+    spaces and newlines (no other character that `isprintable` accepts is a space)."""
+    flat = window.replace("\n\n", " ").replace("\n", " ") if "\n" in window else window
+    if not flat.isprintable():
+        return " ".join(window.split())
+    while "  " in flat:
+        flat = flat.replace("  ", " ")
+    return flat.strip(" ")
 
 
 class Marks:
@@ -103,9 +106,14 @@ class Marks:
 
     def __init__(self, window: str) -> None:
         marks = window.encode("ascii").translate(_CLASSES)
-        if b"s" in marks:  # a separator between word characters joins them (twice: "w-w-w")
-            marks = marks.replace(b"wsw", b"www").replace(b"wsw", b"www").replace(b"s", OTHER)
-        self.marks = marks
+        inside = marks.find(b"wsw")
+        if inside >= 0:  # a separator between two word characters is part of a word
+            joined = bytearray(marks)
+            while inside >= 0:
+                joined[inside + 1] = WORD[0]
+                inside = marks.find(b"wsw", inside + 2)
+            marks = bytes(joined)
+        self.marks = marks.translate(_SEPARATOR_TO_OTHER)
         self.end = len(marks)
 
     def word_at(self, at: int) -> tuple[int, int]:
@@ -145,15 +153,20 @@ class Marks:
         return self.marks.count(WORD, start, end)
 
     def reaching(self, total: int, start: int, before: int) -> tuple[int, int, int] | None:
-        """From the word starting at `start`, with `before` characters of words before it: the
+        """From `start` (no word's inside), with `before` characters of words before it: the
         first word whose running total reaches `total`, as (start, end, its total); None when
         the window ends first."""
-        for found in _RUN.finditer(self.marks, start):
-            word_start, word_end = found.span()
-            before += word_end - word_start
-            if before >= total:
-                return word_start, word_end, before
-        return None
+        count = self.marks.count
+        wanted = total - before  # the wanted word holds the wanted-th word character from start
+        at, seen = start, 0
+        while seen < wanted:  # each step reads at least as far as the characters still wanted
+            if at >= self.end:
+                return None
+            step = wanted - seen
+            seen += count(WORD, at, at + step)
+            at += step
+        word_start, word_end = self.word_at(at - 1)  # (the wanted one is at - 1)
+        return word_start, word_end, before + seen + count(WORD, at, word_end)
 
     def last_end(self) -> int:
         """Where the window's last word ends (0: no word)."""
@@ -165,29 +178,32 @@ def matching(
 ) -> list[Match]:
     """The window's words that match `terms`, in order, as search.snippets groups them."""
     low = window.lower()
-    spans: dict[int, int] = {}
+    find, rfind, count = marks.marks.find, marks.marks.rfind, marks.marks.count
+    spans: dict[int, int] = {}  # the words holding a needle: start -> end
     for needle in needles:
         size = len(needle)
         at = low.find(needle)
         while at >= 0:
-            if marks.holds_word(at, at + size):
-                start, end = marks.word_at(at)
-                spans[start] = end
+            if find(OTHER, at, at + size) < 0:  # inside one word
+                end = find(OTHER, at)
+                if end < 0:
+                    end = marks.end
+                spans[rfind(OTHER, 0, at) + 1] = end
                 at = low.find(needle, end)
             else:
                 at = low.find(needle, at + 1)
     out: list[Match] = []
     new = tuple.__new__  # (a NamedTuple's own __new__ parses arguments)
     total, counted = 0, 0  # the words' characters before `counted`
-    of = keys.of
+    known = keys.keys
     for start in sorted(spans):
         end = spans[start]
         word = window[start:end]
-        low_word, stemmed = of(word)
+        low_word, stemmed = known.get(word) or keys.of(word)
         if low_word in terms or stemmed in terms:
-            total += marks.chars(counted, end)
+            total += count(WORD, counted, end)
             counted = end
-            before = marks.word_before(start)
-            previous = before[1] - before[0] if before else 0
+            last = rfind(WORD, 0, start)  # the word before ends at last + 1
+            previous = last - rfind(OTHER, 0, last) if last >= 0 else 0
             out.append(new(Match, (start, start, end, total, word, previous)))
     return out

@@ -205,6 +205,8 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
 def _best(fragments: list[_Fragment]) -> list[_Fragment]:
     """highlight.top_fragments: the best two with a score of at least 1, ties to the later
     one, in their order."""
+    if len(fragments) <= 2:
+        return [f for f in fragments if f.score >= 1]
     best = nlargest(2, ((f.score, i) for i, f in enumerate(fragments) if f.score >= 1))
     return [fragments[i] for _, i in sorted(best, key=itemgetter(1))]
 
