@@ -17,6 +17,7 @@ holding one are looked up (`Keys`).
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterable
 
@@ -36,6 +37,18 @@ _CLASSES = bytes.maketrans(
     ),
 )
 _SEPARATOR_TO_OTHER = bytes.maketrans(b"s", OTHER)
+_STAND_INS = "telusur-snippet-stand-ins"
+
+
+def _stand_ins(error: UnicodeError) -> tuple[str, int]:
+    """An ASCII character of the same kind for each other character: a word character (\\w:
+    what isalnum says), the one separator (’), or neither."""
+    assert isinstance(error, UnicodeEncodeError)
+    chars = error.object[error.start : error.end]
+    return "".join("a" if c.isalnum() else "'" if c == "’" else "#" for c in chars), error.end
+
+
+codecs.register_error(_STAND_INS, _stand_ins)
 _RUN = re.compile(rb"w+")
 
 
@@ -102,10 +115,11 @@ def collapsed(window: str) -> str:
 
 
 class Marks:
-    """The words of an ASCII window (see the module's docstring)."""
+    """The words of a window (see the module's docstring): a byte per character, the ASCII
+    ones by their kind, the others by that of an ASCII stand-in."""
 
     def __init__(self, window: str) -> None:
-        marks = window.encode("ascii").translate(_CLASSES)
+        marks = window.encode("ascii", _STAND_INS).translate(_CLASSES)
         inside = marks.find(b"wsw")
         if inside >= 0:  # a separator between two word characters is part of a word
             joined = bytearray(marks)
@@ -174,10 +188,10 @@ class Marks:
 
 
 def matching(
-    window: str, marks: Marks, needles: set[str], terms: frozenset[str], keys: Keys
+    window: str, low: str, marks: Marks, needles: set[str], terms: frozenset[str], keys: Keys
 ) -> list[Match]:
-    """The window's words that match `terms`, in order, as search.snippets groups them."""
-    low = window.lower()
+    """The window's words that match `terms`, in order, as search.snippets groups them; `low`
+    is the window in lowercase, as long as the window."""
     find, rfind, count = marks.marks.find, marks.marks.rfind, marks.marks.count
     spans: dict[int, int] = {}  # the words holding a needle: start -> end
     for needle in needles:

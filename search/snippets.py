@@ -175,17 +175,19 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
     The bytes of Whoosh's highlight() with a ContextFragmenter(max_chars // 2 + 40,
     max_chars // 4), top=2, BasicFragmentScorer and HtmlFormatter, fed a token per word (the
     word as written when it is a term, else its stem); tests/search/test_snippets_same.py holds
-    it so against that algorithm. An ASCII window's words are found by search.snippet_scan,
-    any other's by search.snippet_words.
+    it so against that algorithm. A window's words are found by search.snippet_scan,
+    a few others' by search.snippet_words.
     """
     if not terms:
         return _plain(text, max_chars)
     window = _window(text, terms)
-    if window.isascii():
-        keys = current_keys()
-        needles = keys.needles(terms)
-        if needles is not None:
-            return _scanned(text, collapsed(window), terms, needles, keys, max_chars)
+    keys = current_keys()
+    needles = keys.needles(terms)
+    if needles is not None:
+        flat = collapsed(window)
+        low = flat.lower()
+        if len(low) == len(flat):  # (a few characters lowercase to two)
+            return _scanned(text, flat, low, terms, needles, keys, max_chars)
     chunks = window.split()
     vocabulary = current_vocabulary()
     words = Words(chunks, vocabulary)
@@ -212,11 +214,17 @@ def _best(fragments: list[_Fragment]) -> list[_Fragment]:
 
 
 def _scanned(
-    text: str, window: str, terms: frozenset[str], needles: set[str], keys: Keys, max_chars: int
+    text: str,
+    window: str,
+    low: str,
+    terms: frozenset[str],
+    needles: set[str],
+    keys: Keys,
+    max_chars: int,
 ) -> str:
-    """make_snippet for an ASCII window (whitespace collapsed), by search.snippet_scan."""
+    """make_snippet by search.snippet_scan (`window`: whitespace collapsed; `low`: lowercase)."""
     marks = Marks(window)
-    matched = scan_matching(window, marks, needles, terms, keys)
+    matched = scan_matching(window, low, marks, needles, terms, keys)
     if not matched:
         return _plain(text, max_chars)
     term_of = {m.text: keys.term_of(m.text, terms) for m in matched}
@@ -243,7 +251,7 @@ def _reaching(
 def _place_marked(
     marks: Marks, matched: list[Match], totals: list[int], fragment: _Fragment, surround: int
 ) -> tuple[int, int]:
-    """_place, by character offsets into an ASCII window."""
+    """_place, by character offsets into the window."""
     start = fragment.matches[0].start
     if fragment.looks_back:
         low = 0  # the first word after what closed before
