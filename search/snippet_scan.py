@@ -8,20 +8,23 @@ ends, the word before, and the length of the words up to a place together (the r
 the fragmenter counts in, `Match.total`).
 
 A window's matched words are found from their surface forms: a word matches a term when its
-lowercase form is the term, or its stem is (the exception table aside, Sastrawi only strips
-affixes and recodes the root's first letter: the stem less its first letter is part of the
-word; held for all 106,600 distinct words of the CLICK-ID archive, tests). So `needles(terms)`
-are the parts every matching word holds, looked for in the lowercase window, and only the words
-holding one are looked up (`Keys`).
+lowercase form is the term, or its stem is. The exception table aside, Sastrawi's stem of a
+word is the word, or a root word of its dictionary found by stripping affixes and recoding the
+root's first letter (the root less its first letter is part of the word), or the first part of
+a plural (part of the word): held for all 106,600 distinct words of the CLICK-ID archive
+(tests). So `needles(terms)` are the parts every matching word holds, looked for in the
+lowercase window, and only the words holding one are looked up (`Keys`).
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from collections.abc import Iterable
 
 from index_format.analysis import stem, stem_exceptions
+from index_format.stemmer import sastrawi_words
 from search.snippet_words import Match
 
 # A needle shorter than this is in too many words to be worth looking for: such terms go the
@@ -80,15 +83,23 @@ class Keys:
         return low if low in terms else stemmed
 
     def needles(self, terms: Iterable[str]) -> set[str] | None:
-        """What every word matching one of `terms` holds, lowercase; None when some term is
-        too short for it."""
+        """What every word matching one of `terms` holds, lowercase; None when that is too
+        short to look for."""
         out: set[str] = set()
+        roots = root_words()
         for term in terms:
-            if len(term) <= MIN_NEEDLE:
+            needle = term[1:] if term in roots else term
+            if len(needle) < MIN_NEEDLE:
                 return None
-            out.add(term[1:])
+            out.add(needle)
             out.update(self.by_stem.get(term, ()))
         return out
+
+
+@functools.cache
+def root_words() -> frozenset[str]:
+    """Sastrawi's root words: the stems it gives that are not part of the word as written."""
+    return frozenset(sastrawi_words())
 
 
 _keys: Keys | None = None
