@@ -209,10 +209,10 @@ def matching(
         size = len(needle)
         at = low.find(needle)
         while at >= 0:
-            if find(OTHER, at, at + size) < 0:  # inside one word
-                end = find(OTHER, at)
-                if end < 0:
-                    end = marks.end
+            end = find(OTHER, at)
+            if end < 0:
+                end = marks.end
+            if end >= at + size:  # inside one word
                 spans[rfind(OTHER, 0, at) + 1] = end
                 at = low.find(needle, end)
             else:

@@ -156,17 +156,25 @@ def _format(window: str, fragments: list[tuple[int, int, list[Match]]]) -> str:
     classes: dict[str, int] = {}
     out: list[str] = []
     for start, end, matches in fragments:
+        text = window[start:end]
+        plain = "&" not in text and "<" not in text and ">" not in text  # nothing to escape
         pieces: list[str] = []
         at = start
         for m in matches:
-            word = window[m.start : m.end]  # (a word holds no & < >: nothing to escape)
-            cls = classes.setdefault(word, len(classes) % 5)
-            pieces.append(escape(window[at : m.start], quote=False))
-            pieces.append(f'<mark class="hl t{cls}">{word}</mark>')
+            word = m.text  # (a word holds no & < >)
+            between = window[at : m.start]
+            pieces.append(between if plain else escape(between, quote=False))
+            pieces.append(_OPENING[classes.setdefault(word, len(classes) % 5)])
+            pieces.append(word)
+            pieces.append("</mark>")
             at = m.end
-        pieces.append(escape(window[at:end], quote=False))
+        between = window[at:end]
+        pieces.append(between if plain else escape(between, quote=False))
         out.append("".join(pieces))
     return " … ".join(out)
+
+
+_OPENING = tuple(f'<mark class="hl t{i}">' for i in range(5))
 
 
 def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHARS) -> str:
