@@ -114,17 +114,6 @@ def current_keys() -> Keys:
     return keys
 
 
-def collapsed(window: str) -> str:
-    """`" ".join(window.split())`, without splitting the usual window, whose only spaces are
-    spaces and newlines (no other character that `isprintable` accepts is a space)."""
-    flat = window.replace("\n\n", " ").replace("\n", " ") if "\n" in window else window
-    if not flat.isprintable():
-        return " ".join(window.split())
-    while "  " in flat:
-        flat = flat.replace("  ", " ")
-    return flat.strip(" ")
-
-
 class Marks:
     """The words of a window (see the module's docstring): a byte per character, the ASCII
     ones by their kind, the others by that of an ASCII stand-in."""

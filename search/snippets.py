@@ -11,7 +11,7 @@ from operator import itemgetter
 from whoosh import highlight
 
 from index_format.analysis import stemmed_analyzer
-from search.snippet_scan import Keys, Marks, collapsed, current_keys
+from search.snippet_scan import Keys, Marks, current_keys
 from search.snippet_scan import matching as scan_matching
 from search.snippet_words import Match, Words, current_vocabulary
 
@@ -149,10 +149,13 @@ def _window(text: str, terms: frozenset[str]) -> str:
     return text[start : start + ANALYSED_CHARS]
 
 
-def _format(window: str, fragments: list[tuple[int, int, list[Match]]]) -> str:
+def _format(
+    window: str, fragments: list[tuple[int, int, list[Match]]], collapse: bool = False
+) -> str:
     """Whoosh's HtmlFormatter(tagname="mark", between=" … ", classname="hl", termclass="t"):
     escaped text, each matched word in a <mark> whose class t0..t4 follows the order in which
-    the words (as written) first appear."""
+    the words (as written) first appear. `collapse`: each run of spaces in the fragments
+    becomes one space (a fragment starts and ends with a word; a tag holds single spaces)."""
     classes: dict[str, int] = {}
     out: list[str] = []
     for start, end, matches in fragments:
@@ -170,7 +173,8 @@ def _format(window: str, fragments: list[tuple[int, int, list[Match]]]) -> str:
             at = m.end
         between = window[at:end]
         pieces.append(between if plain else escape(between, quote=False))
-        out.append("".join(pieces))
+        fragment = "".join(pieces)
+        out.append(" ".join(fragment.split()) if collapse else fragment)
     return " … ".join(out)
 
 
@@ -192,10 +196,9 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
     keys = current_keys()
     needles = keys.needles(terms)
     if needles is not None:
-        flat = collapsed(window)
-        low = flat.lower()
-        if len(low) == len(flat):  # (a few characters lowercase to two)
-            return _scanned(text, flat, low, terms, needles, keys, max_chars)
+        low = window.lower()
+        if len(low) == len(window):  # (a few characters lowercase to two)
+            return _scanned(text, window, low, terms, needles, keys, max_chars)
     chunks = window.split()
     vocabulary = current_vocabulary()
     words = Words(chunks, vocabulary)
@@ -230,7 +233,9 @@ def _scanned(
     keys: Keys,
     max_chars: int,
 ) -> str:
-    """make_snippet by search.snippet_scan (`window`: whitespace collapsed; `low`: lowercase)."""
+    """make_snippet by search.snippet_scan, on the window as it is (`low`: lowercase): the
+    fragmenter counts in words' lengths, which runs of spaces do not change, but for how far
+    it looks back (`_looking_back`); the fragments shown are collapsed."""
     marks = Marks(window)
     matched = scan_matching(window, low, marks, needles, terms, keys)
     if not matched:
@@ -240,9 +245,9 @@ def _scanned(
     totals = [m.total for m in matched]
     shown = []
     for fragment in _best(_group(matched, term_of, maxchars, surround)):
-        start, end = _place_marked(marks, matched, totals, fragment, surround)
+        start, end = _place_marked(window, marks, matched, totals, fragment, surround)
         shown.append((start, end, fragment.matches))
-    return _format(window, shown) or _plain(text, max_chars)
+    return _format(window, shown, collapse=True) or _plain(text, max_chars)
 
 
 def _reaching(
@@ -256,8 +261,28 @@ def _reaching(
     return marks.reaching(total, matched[i].end, totals[i])
 
 
+def _looking_back(
+    window: str, marks: Marks, low: int, end: int, opening: int, surround: int
+) -> int:
+    """Where the first word from `low` on starts that starts at most `surround` characters
+    before `end` in the window with its whitespace collapsed (`opening` when none is before
+    `opening`): the first word at most `surround` characters before in the window as it is, or
+    one before it when runs of spaces make up the difference."""
+    at = min(marks.first_starting(max(end - surround, low)), opening)
+    while (before := marks.word_before(at)) is not None and before[0] >= low:
+        if len(" ".join(window[before[0] : end].split())) > surround:
+            break
+        at = before[0]
+    return at
+
+
 def _place_marked(
-    marks: Marks, matched: list[Match], totals: list[int], fragment: _Fragment, surround: int
+    window: str,
+    marks: Marks,
+    matched: list[Match],
+    totals: list[int],
+    fragment: _Fragment,
+    surround: int,
 ) -> tuple[int, int]:
     """_place, by character offsets into the window."""
     start = fragment.matches[0].start
@@ -273,7 +298,7 @@ def _place_marked(
                 low = following[0] if following else marks.end
         previous = marks.word_before(start)
         assert previous is not None  # looks_back says there is an unmatched word before
-        start = min(marks.first_starting(max(previous[1] - surround, low)), start)
+        start = _looking_back(window, marks, low, previous[1], start, surround)
     closing = _reaching(marks, matched, totals, fragment.close)
     return start, closing[1] if closing else marks.last_end()
 
