@@ -59,7 +59,7 @@ class Keys:
     """Each word's lowercase form and the stem of it, worked out once per process (up to
     MAX_WORDS words, then afresh), and the exception table's words by their stems."""
 
-    MAX_WORDS = 200_000
+    MAX_WORDS = 100_000
 
     def __init__(self) -> None:
         self.exceptions = dict(stem_exceptions())
