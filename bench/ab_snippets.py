@@ -75,20 +75,28 @@ def _module_at(rev: str, path: str) -> types.ModuleType | None:
     return module
 
 
+# The modules search/snippets.py imports its words from, swapped for a revision's own.
+HELPERS = ("search/snippet_words.py", "search/snippet_scan.py")
+
+
 def old_module(rev: str) -> types.ModuleType:
-    """search/snippets.py as it was at `rev`, as a module of its own, with the
-    search/snippet_words.py of then (when it had one) in place of today's."""
-    words = _module_at(rev, "search/snippet_words.py")
-    today = sys.modules.get("search.snippet_words")
-    if words is not None:
-        sys.modules["search.snippet_words"] = words
+    """search/snippets.py as it was at `rev`, as a module of its own, with the helper modules
+    of then (HELPERS, those it had) in place of today's."""
+    today = {}
+    for path in HELPERS:
+        name = path.removesuffix(".py").replace("/", ".")
+        helper = _module_at(rev, path)
+        if helper is not None:
+            today[name] = sys.modules.get(name)
+            sys.modules[name] = helper
     try:
         module = _module_at(rev, "search/snippets.py")
     finally:
-        if today is not None:
-            sys.modules["search.snippet_words"] = today
-        else:
-            sys.modules.pop("search.snippet_words", None)
+        for name, module_today in today.items():
+            if module_today is not None:
+                sys.modules[name] = module_today
+            else:
+                sys.modules.pop(name, None)
     assert module is not None, f"no search/snippets.py at {rev}"
     return module
 

@@ -1,5 +1,8 @@
 """The words of a snippet window, found without a regular expression or a stem look-up per word.
 
+search.snippet_scan finds the words of most windows; this is the way for the rest (a term too
+short to look for as a needle, or a window whose lowercase is longer than it).
+
 A window (whitespace collapsed) is cut by `str.split` into chunks; a word (TOKEN_PATTERN) never
 spans a space, so a chunk's words are found once per process and kept (`Vocabulary`), with each
 word's lowercase form and stem. A window then costs a handful of C-level passes over its chunks
