@@ -135,12 +135,16 @@ def _facet_values(
     fields: dict[str, Any], facet_data: FacetData, docnum: int
 ) -> dict[str, list[str]]:
     """A document's values of every facet as the facets count them (entity values merged,
-    joined and corrected as search.facets counts them)."""
+    joined and corrected as search.facets counts them, not the stored ones)."""
+    entities = facet_data.entity_values(docnum)
     out = {}
     for f in registry.FACETS:
+        if f.name in entities:
+            out[f.name] = entities[f.name]
+            continue
         stored = fields.get(f.name)
         out[f.name] = ([stored] if stored else []) if f.single else split_keywords(stored)
-    return out | facet_data.entity_values(docnum)
+    return out
 
 
 def _entities(values: dict[str, list[str]]) -> dict[str, list[str]]:
