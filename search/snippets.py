@@ -197,7 +197,9 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
     needles = keys.needles(terms)
     if needles is not None:
         low = window.lower()
-        if len(low) == len(window):  # (a few characters lowercase to two)
+        # Each word lowercases alone as it does in the window: no character lowercases to two
+        # (İ), and no capital sigma (it lowercases by what follows it, beyond the word).
+        if len(low) == len(window) and (window.isascii() or "Σ" not in window):
             return _scanned(text, window, low, terms, needles, keys, max_chars)
     chunks = window.split()
     vocabulary = current_vocabulary()

@@ -87,6 +87,8 @@ def test_a_look_back_over_runs_of_spaces_counts_them_as_one(gap: int, space: str
         ("Rapat UU KPK: revisi UU disahkan.", frozenset({"uu", "kpk"})),  # short, no root word
         ("Ini mu dan es batu.", frozenset({"mu", "es"})),  # short root words: the vocabulary
         ("İstanbul dan kebakaran hutan", frozenset({"bakar"})),  # İ lowercases to two characters
+        # Σ lowercases to ς at a word's end, unless a letter follows past a : (in the window)
+        ("Jalan ΟΔΟΣ:Α dan kebakaran", frozenset({"οδος", "bakar"})),
         ("a-b-c-d-e bakar x--bakar--y bakar.", frozenset({"bakar"})),
         ("", frozenset({"bakar"})),
     ],
