@@ -77,11 +77,6 @@ class Keys:
             keys = self.keys[word] = (low, stem(low))
         return keys
 
-    def term_of(self, word: str, terms: frozenset[str]) -> str:
-        """The term a matching word stands for: as written when that is a term, else its stem."""
-        low, stemmed = self.of(word)
-        return low if low in terms else stemmed
-
     def needles(self, terms: Iterable[str]) -> set[str] | None:
         """What every word matching one of `terms` holds, lowercase; None when that is too
         short to look for."""
@@ -189,9 +184,10 @@ class Marks:
 
 def matching(
     window: str, low: str, marks: Marks, needles: set[str], terms: frozenset[str], keys: Keys
-) -> list[Match]:
-    """The window's words that match `terms`, in order, as search.snippets groups them; `low`
-    is the window in lowercase, as long as the window."""
+) -> tuple[list[Match], dict[str, str]]:
+    """The window's words that match `terms`, in order, as search.snippets groups them, and
+    the term each stands for (as written when that is a term, else its stem); `low` is the window in lowercase, as long as
+    the window."""
     find, rfind, count = marks.marks.find, marks.marks.rfind, marks.marks.count
     spans: dict[int, int] = {}  # the words holding a needle: start -> end
     for needle in needles:
@@ -207,6 +203,7 @@ def matching(
             else:
                 at = low.find(needle, at + 1)
     out: list[Match] = []
+    term_of: dict[str, str] = {}
     new = tuple.__new__  # (a NamedTuple's own __new__ parses arguments)
     total, counted = 0, 0  # the words' characters before `counted`
     known = keys.keys
@@ -215,9 +212,10 @@ def matching(
         word = window[start:end]
         low_word, stemmed = known.get(word) or keys.of(word)
         if low_word in terms or stemmed in terms:
+            term_of[word] = low_word if low_word in terms else stemmed
             total += count(WORD, counted, end)
             counted = end
             last = rfind(WORD, 0, start)  # the word before ends at last + 1
             previous = last - rfind(OTHER, 0, last) if last >= 0 else 0
             out.append(new(Match, (start, start, end, total, word, previous)))
-    return out
+    return out, term_of

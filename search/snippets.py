@@ -239,10 +239,9 @@ def _scanned(
     fragmenter counts in words' lengths, which runs of spaces do not change, but for how far
     it looks back (`_looking_back`); the fragments shown are collapsed."""
     marks = Marks(window)
-    matched = scan_matching(window, low, marks, needles, terms, keys)
+    matched, term_of = scan_matching(window, low, marks, needles, terms, keys)
     if not matched:
         return _plain(text, max_chars)
-    term_of = {m.text: keys.term_of(m.text, terms) for m in matched}
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
     totals = [m.total for m in matched]
     shown = []
