@@ -1,11 +1,11 @@
-"""The words of an ASCII snippet window found by C-level string operations, not word by word.
+"""The words of a snippet window found by C-level string operations, not word by word.
 
-A word (TOKEN_PATTERN) of an ASCII window is a run of word characters, with a `-`, `.` or `'`
-inside it between two of them. `Marks` translates the window into one byte per character, b"w"
-for a character of a word and b" " for any other, so that every question the fragmenter asks
-is a `find`, `rfind` or `count` over those bytes: where the word holding a character starts and
-ends, the word before, and the length of the words up to a place together (the running total
-the fragmenter counts in, `Match.total`).
+A word (TOKEN_PATTERN) is a run of word characters, with a `-`, `.`, `'` or `’` inside it
+between two of them. `Marks` translates the window into one byte per character (any other than
+ASCII by an ASCII stand-in of its kind), b"w" for a character of a word and b" " for any other,
+so that every question the fragmenter asks is a `find`, `rfind` or `count` over those bytes:
+where the word holding a character starts and ends, the word before, and the length of the
+words up to a place together (the running total the fragmenter counts in, `Match.total`).
 
 A window's matched words are found from their surface forms: a word matches a term when its
 lowercase form is the term, or its stem is. The exception table aside, Sastrawi's stem of a
@@ -131,10 +131,6 @@ class Marks:
         end = marks.find(OTHER, at)
         return marks.rfind(OTHER, 0, at) + 1, end if end >= 0 else self.end
 
-    def holds_word(self, start: int, end: int) -> bool:
-        """Whether characters start..end are all in one word."""
-        return self.marks.find(OTHER, start, end) < 0
-
     def word_before(self, at: int) -> tuple[int, int] | None:
         """The start and end of the last word ending at or before `at`."""
         last = self.marks.rfind(WORD, 0, at)
@@ -156,10 +152,6 @@ class Marks:
             found = marks.find(b" w", at)
             found = found + 1 if found >= 0 else -1
         return found if found >= 0 else self.end
-
-    def chars(self, start: int, end: int) -> int:
-        """The characters of words between `start` and `end`."""
-        return self.marks.count(WORD, start, end)
 
     def reaching(self, total: int, start: int, before: int) -> tuple[int, int, int] | None:
         """From `start` (no word's inside), with `before` characters of words before it: the
@@ -186,8 +178,8 @@ def matching(
     window: str, low: str, marks: Marks, needles: set[str], terms: frozenset[str], keys: Keys
 ) -> tuple[list[Match], dict[str, str]]:
     """The window's words that match `terms`, in order, as search.snippets groups them, and
-    the term each stands for (as written when that is a term, else its stem); `low` is the window in lowercase, as long as
-    the window."""
+    the term each stands for (as written when that is a term, else its stem); `low` is the
+    window in lowercase, as long as the window."""
     find, rfind, count = marks.marks.find, marks.marks.rfind, marks.marks.count
     spans: dict[int, int] = {}  # the words holding a needle: start -> end
     for needle in needles:
