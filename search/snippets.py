@@ -174,7 +174,9 @@ def _format(
         between = window[at:end]
         pieces.append(between if plain else escape(between, quote=False))
         fragment = "".join(pieces)
-        out.append(" ".join(fragment.split()) if collapse else fragment)
+        if collapse and (not fragment.isprintable() or "  " in fragment):  # (" " is printable)
+            fragment = " ".join(fragment.split())
+        out.append(fragment)
     return " … ".join(out)
 
 
