@@ -95,12 +95,13 @@ def audit(gen: Path) -> dict[str, int]:
         elif path.name.endswith(".derived.npz"):
             sizes["segment parts (.derived.npz)"] += path.stat().st_size
         elif path.suffix == ".seg":
-            with open(path, "rb") as f:
-                storage = CompoundStorage(FileStorage(str(gen)).open_file(path.name), False)
-                for name, entry in storage._dir.items():
-                    sizes[_category(name)] += entry["length"]
-                storage.close()
-                del f
+            storage = CompoundStorage(FileStorage(str(gen)).open_file(path.name), False)
+            members = 0
+            for name, entry in storage._dir.items():
+                sizes[_category(name)] += entry["length"]
+                members += entry["length"]
+            storage.close()
+            sizes["segment files' directories"] += path.stat().st_size - members
         elif path.name.startswith("stories"):
             sizes["stories"] += path.stat().st_size
         else:
