@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import struct
 import threading
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any
@@ -58,7 +59,7 @@ class _Writer(ColumnWriter):
         self._dbfile = dbfile
         self._compress = zstandard.ZstdCompressor(level=level, write_checksum=False).compress
         self._block_bytes = block_bytes
-        self._lengths: list[int] = []  # one per document so far
+        self._lengths = array("I")  # one per document so far (4 bytes each, not a list's 8+)
         self._pending: list[bytes] = []
         self._pending_bytes = 0
         self._firsts: list[int] = []  # each block's first document
@@ -70,7 +71,7 @@ class _Writer(ColumnWriter):
     def add(self, docnum: int, value: bytes) -> None:
         if docnum < len(self._lengths):
             raise ValueError(f"document {docnum} added after document {len(self._lengths) - 1}")
-        self._lengths.extend([0] * (docnum - len(self._lengths)))
+        self._pad(docnum)
         self._lengths.append(len(value))
         if not value:
             return
@@ -81,6 +82,12 @@ class _Writer(ColumnWriter):
         if self._pending_bytes >= self._block_bytes:
             self._emit()
 
+    def _pad(self, doccount: int) -> None:
+        """Length 0 (no value) for the documents not added up to `doccount`."""
+        missing = doccount - len(self._lengths)
+        if missing > 0:
+            self._lengths.frombytes(bytes(missing * self._lengths.itemsize))
+
     def _emit(self) -> None:
         frame = self._compress(b"".join(self._pending))
         self._dbfile.write(frame)
@@ -90,7 +97,7 @@ class _Writer(ColumnWriter):
     def finish(self, doccount: int) -> None:
         if self._pending:
             self._emit()
-        self._lengths.extend([0] * (doccount - len(self._lengths)))
+        self._pad(doccount)
         lengths = self._compress(np.asarray(self._lengths, dtype="<u4").tobytes())
         self._dbfile.write(lengths)
         self._dbfile.write(np.asarray(self._firsts, dtype="<u4").tobytes())
