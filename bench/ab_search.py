@@ -133,6 +133,12 @@ def main() -> None:
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--only", nargs="*", default=[], help="paths to take from --base")
     ap.add_argument(
+        "--base-index",
+        type=Path,
+        help="the index the base side reads (default: index_dir): the same archive built by "
+        "--base, when the two versions write different index formats",
+    )
+    ap.add_argument(
         "--cpu", action="store_true", help="time by the worker's CPU time (a busy machine)"
     )
     ap.add_argument(
@@ -147,7 +153,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ab-search-") as tmp:
         tree = _snapshot(args.base, Path(tmp), args.only)
         sides = [
-            _Side("base", tree, args.index_dir, clock, path),
+            _Side("base", tree, args.base_index or args.index_dir, clock, path),
             _Side("ours", REPO, args.index_dir, clock, path),
         ]
         try:
@@ -173,6 +179,7 @@ def main() -> None:
         "base_rev": args.base,
         "base_only": args.only,
         "index": str(args.index_dir),
+        "base_index": str(args.base_index or args.index_dir),
         "passes": args.passes,
         "clock": clock,
         "timed": path,

@@ -21,6 +21,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from index_format import facets
 from index_format.analysis import exact_analyzer, stemmed_analyzer
+from index_format.codec.blockcol import ZstdBlockColumn
 from index_format.codec.positions import IndonesianPositions
 from index_format.errors import RebuildNeeded
 
@@ -40,10 +41,12 @@ MAX_FACET_CHARS = 200
 
 
 class FacetsColumn(COLUMN):
-    """The `facets` column, which says how it is encoded: pickled with the schema."""
+    """The `facets` column, which says how it is encoded: pickled with the schema. Its bytes
+    are compressed in blocks (ZstdBlockColumn); an index written before keeps the plain
+    column its pickled schema names, and still serves and updates."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(ZstdBlockColumn())
         self.version = facets.FACETS_VERSION
         self.layout = facets.names()
 

@@ -9,6 +9,10 @@ from typing import Any
 import numpy as np
 
 _DEFLATE_MIN = 64  # bytes: shorter streams are kept as they are
+# On the ids and frequencies streams of the 22k CLICK-ID index (10.5 MB of varints), level 1
+# gives 5.71 MB in 0.37 s of CPU, level 6 5.45 MB in 0.55 s (bench/index_bytes.py; a reader
+# inflates any level at the same speed).
+DEFLATE_LEVEL = 6
 SMALL = 24  # below this many values, Python loops beat numpy's per-call overhead
 
 
@@ -94,7 +98,7 @@ def deflate(data: bytes) -> bytes | None:
     """data raw-deflated (no zlib header), or None when that does not save a tenth."""
     if len(data) < _DEFLATE_MIN:
         return None
-    co = zlib.compressobj(1, zlib.DEFLATED, -15)
+    co = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
     packed = co.compress(data) + co.flush()
     return packed if len(packed) * 10 < len(data) * 9 else None
 

@@ -1,0 +1,25 @@
+"""bench/index_bytes.py accounts for every byte of a generation: its categories add up to the
+generation's size, and the postings split by field and stream add up to the postings files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.index_bytes import audit, generation_dir, postings_streams
+from tests.indexes import build_index
+from tests.test_derived_open import _corpus
+
+
+@pytest.mark.parametrize("history", ["fresh", "updated"])
+def test_categories_add_up_to_the_generation(tmp_path: Path, history: str) -> None:
+    build_index(tmp_path / "ix", _corpus(30), history)
+    gen = generation_dir(tmp_path / "ix")
+    sizes = audit(gen)
+    assert sum(sizes.values()) == sum(p.stat().st_size for p in gen.rglob("*") if p.is_file())
+    for category in ("postings", "stored fields", "term dictionary", "column facets", "stories"):
+        assert sizes[category] > 0, category
+    streams = postings_streams(gen)
+    assert sum(streams.values()) == sizes["postings"]
+    assert streams["exact: positions"] > 0 and streams["body: ids"] > 0
