@@ -26,6 +26,7 @@ import index_format.derived
 import index_format.facet_arrays
 import index_format.generations
 import index_format.segment_parts
+import index_format.spelling_arrays
 import indexer.optimize
 import indexer.update
 
@@ -65,6 +66,19 @@ def main() -> None:
     timed(index_format.derived, "write", "derived files")
     timed(index_format.segment_parts, "collect", "  segment parts read (or derived)")
     timed(index_format.facet_arrays._Merger, "build", "  archive-wide merges and joins")
+    timed(index_format.facet_arrays, "_joined_rows", "    value ids joined over segments")
+    timed(index_format.facet_arrays, "may_merge", "    may_merge")
+    timed(index_format.facet_arrays, "archive_merges", "    archive_merges")
+    timed(index_format.facet_arrays, "case_merges", "    case_merges")
+    timed(index_format.facet_arrays, "company_merges", "    company_merges")
+    timed(index_format.facet_arrays, "organisation_form_merges", "    organisation_form_merges")
+    timed(index_format.facet_arrays, "place_kind_merges", "    place_kind_merges")
+    timed(index_format.facet_arrays, "initial_merges", "    initial_merges")
+    timed(index_format.facet_arrays, "spelling_merges", "    spelling_merges")
+    timed(index_format.facet_arrays._Merger, "_join_short_names", "    short names joined")
+    timed(index_format.spelling_arrays, "merge", "  spelling words merged")
+    timed(index_format.segment_parts, "runs", "  name runs")
+    timed(index_format.derived, "_write_facets", "  facet files written")
     timed(index_format.generations, "fsync_tree", "fsync")
     timed(indexer.optimize, "optimize_index", "merge of small segments, after publishing")
     started = time.perf_counter()
