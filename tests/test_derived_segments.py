@@ -20,6 +20,7 @@ from indexer.optimize import optimize_index
 from indexer.update import delete_articles, update_index
 from search.models import SearchRequest
 from search.service import SearchService
+from indexer.models import Article
 from tests.conftest import article
 from tests.indexes import HISTORIES, build_index, given_entities, write_jsonl
 from tests.test_derived_open import _corpus
@@ -133,4 +134,48 @@ def test_a_generation_without_parts_gets_them_at_its_next_update(tmp_path: Path)
     assert svc.search(SearchRequest(q="")).total == total + len(NEW)
     svc.close()
     (tmp_path / "w").mkdir()
+    assert_as_whole(index_dir, tmp_path / "w")
+
+
+def _batch(seed: int) -> list[Article]:
+    """Articles new to the index (their own ids) whose names shift the archive's counts."""
+    return [
+        Article(**{**a.__dict__, "id": f"s{seed}-{a.id}"})
+        for a in _corpus(n=15 + seed % 7, seed=seed)
+    ]
+
+
+@pytest.mark.parametrize("history", HISTORIES)
+def test_updates_that_only_add_combine_with_the_previous_generation(
+    history: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update that only adds articles reads no old segment's parts (the previous
+    generation's files stand for them), and its files still equal a pass over the whole,
+    update after update; a replaced article makes the next update combine every segment."""
+    monkeypatch.setattr(update, "MAX_SMALL", 1_000)
+    index_dir = tmp_path / "index"
+    corpus = _corpus()
+    build_index(index_dir, corpus, history)
+    (tmp_path / "w").mkdir()
+    read = segment_parts.read
+    reads: list[Path] = []
+    monkeypatch.setattr(segment_parts, "read", lambda path: reads.append(path) or read(path))
+    everything = list(corpus)
+    for seed in (11, 12, 13):
+        batch = _batch(seed)
+        everything += batch
+        reads.clear()
+        with given_entities(everything):
+            summary = update_index([write_jsonl(tmp_path / f"{seed}.jsonl", batch)], index_dir)
+        assert summary.added == len(batch) and reads == []
+        assert_as_whole(index_dir, tmp_path / "w")
+    svc = SearchService(index_dir)
+    assert svc.search(SearchRequest(q="")).total == len(everything)
+    svc.close()
+
+    reads.clear()
+    changed = [article(a.id, a.title, a.body + " Diperbarui.", person=a.person) for a in corpus[:2]]
+    with given_entities(everything):
+        assert update_index([write_jsonl(tmp_path / "c.jsonl", changed)], index_dir).replaced == 2
+    assert reads  # an old segment lost a document: every segment's parts combined again
     assert_as_whole(index_dir, tmp_path / "w")
