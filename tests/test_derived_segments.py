@@ -16,11 +16,11 @@ from index_format import derived, segment_parts
 from index_format.derived import DERIVED
 from index_format.generations import current_path, open_index
 from indexer import update
+from indexer.models import Article
 from indexer.optimize import optimize_index
 from indexer.update import delete_articles, update_index
 from search.models import SearchRequest
 from search.service import SearchService
-from indexer.models import Article
 from tests.conftest import article
 from tests.indexes import HISTORIES, build_index, given_entities, write_jsonl
 from tests.test_derived_open import _corpus
