@@ -1,0 +1,96 @@
+"""The merge steps as they were written before they were made faster (spelling_merges with a
+dict of every group, namesakes.joins with isin and a Python loop per pair): the oracles that
+tests/index_format/test_merge_speed_equal.py holds the faster ones equal to."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from index_format.entity_merge import resolved
+from index_format.name_forms import _MIN_SPELLED, SPELLING_SHARE, _deletions, _one_letter_apart
+from index_format.namesakes import LIFT, MIN_SHARE, MIN_TOGETHER, Rows, _gather, candidates
+
+
+def spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    out = dict(merges)
+    by_rest: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = defaultdict(list)
+    for name in doc_counts:
+        words = name.casefold().split()
+        if len(words) < 2:
+            continue
+        for i, word in enumerate(words):
+            if len(word) >= _MIN_SPELLED - 1:
+                by_rest[i, (*words[:i], "*", *words[i + 1 :])].append((name, word))
+    for group in by_rest.values():
+        if len(group) < 2:
+            continue
+        least = min(doc_counts[name] for name, _ in group)
+        most = max(doc_counts[name] for name, _ in group)
+        if most < SPELLING_SHARE * least:
+            continue
+        near: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for name, word in group:
+            if doc_counts[name] >= SPELLING_SHARE * least:
+                for key in _deletions(word):
+                    near[key].append((name, word))
+        for name, word in group:
+            if name in out or doc_counts[name] * SPELLING_SHARE > most:
+                continue
+            found = {
+                other
+                for key in _deletions(word)
+                for other, theirs in near[key]
+                if other != name
+                and doc_counts[other] >= SPELLING_SHARE * doc_counts[name]
+                and max(len(word), len(theirs)) >= _MIN_SPELLED
+                and _one_letter_apart(word, theirs)
+            }
+            if len(found) == 1:
+                out[name] = found.pop()
+    return resolved(out)
+
+
+def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
+    person = facets[0]
+    counts = np.bincount(person.val, minlength=len(person.names))
+    short = {
+        p: [f for f in fs if counts[f] >= MIN_SHARE * counts[p]]
+        for p, fs in candidates(person, counts).items()
+    }
+    short = {p: fs for p, fs in short.items() if fs}
+    if not short:
+        return []
+    offsets = np.cumsum([0, *(len(f.names) for f in facets[:-1])]).tolist()
+    width = int(offsets[-1] + len(facets[-1].names))
+    df = np.concatenate([np.bincount(f.val, minlength=len(f.names)) for f in facets])
+    fulls = np.array(sorted({f for fs in short.values() for f in fs}), dtype=np.int64)
+    full_rows = np.flatnonzero(np.isin(person.val, fulls))
+    owner, value = _gather(facets, offsets, person.doc[full_rows])
+    full_of = person.val[full_rows].astype(np.int64)[owner]
+    keys, together = np.unique(full_of * width + value, return_counts=True)
+    f_of, v_of = keys // width, keys % width
+    lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
+    company = keys[(together >= MIN_TOGETHER) & (lift >= LIFT) & (v_of != f_of)]
+    rows = np.flatnonzero(np.isin(person.val, list(short)))
+    pairs = [(r, f) for r, p in zip(rows.tolist(), person.val[rows].tolist(), strict=True)
+             for f in short[p]]  # fmt: skip
+    if not pairs or company.size == 0:
+        return []
+    pair_row = np.array([r for r, _ in pairs], dtype=np.int64)
+    pair_full = np.array([f for _, f in pairs], dtype=np.int64)
+    owner, value = _gather(facets, offsets, person.doc[pair_row])
+    shared = np.isin(pair_full[owner] * width + value, company)
+    score = np.bincount(owner[shared], minlength=len(pairs))
+    best: dict[int, tuple[int, int, int]] = {}
+    for r, f, sc in zip(pair_row.tolist(), pair_full.tolist(), score.tolist(), strict=True):
+        top = best.get(r)
+        if top is None:
+            best[r] = (sc, f, -1)
+        elif sc > top[0]:
+            best[r] = (sc, f, top[0])
+        else:
+            best[r] = (top[0], top[1], max(top[2], sc))
+    return [(r, f) for r, (sc, f, second) in best.items() if sc > 0 and sc > second]
