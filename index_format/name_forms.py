@@ -229,28 +229,40 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
     more articles name; none when several fit ("Agus R": Agus Rahardjo or Agus Riyanto).
     "Rini M Soemarno" and "Rini M. Soemarno" are one name first."""
     out = join_groups(doc_counts, merges, _dot_groups(doc_counts))
-    by_first: dict[str, list[str]] = defaultdict(list)
+    # The full names (no initial, two words or more) with their last word, by first word.
+    by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    with_initials = []
     for name in doc_counts:
-        by_first[name.split(" ", 1)[0]].append(name)
-    for name, count in doc_counts.items():
         words = name.split()
-        if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
+        if any(len(w) <= 2 and _INITIAL.match(w) for w in words):
+            with_initials.append(name)
+        elif len(words) >= 2:
+            by_first[name.split(" ", 1)[0]].append((name, words[-1]))
+    for name in with_initials:
+        words = name.split()
+        if name in out or len(words) < 2:
             continue
         if _INITIAL.match(words[0]):  # "J. Habibie": no first word to look by
             continue
+        last = words[-1]
+        initial = _INITIAL.match(last) is not None
+        # _matches' test of the last word first: cheap, and most names fail it.
+        pool = [
+            other
+            for other, end in by_first.get(words[0], ())
+            if end == last or (initial and end[0] == last[0])
+        ]
         fits = {
             _follow(out, other)
-            for other in by_first[words[0]]
-            if other != name
-            and not any(_INITIAL.match(w) for w in other.split())
-            and _matches(words, other.split())
+            for other in pool
+            if other != name and _matches(words, other.split())
         }
         if len(fits) != 1:
             continue
         full = fits.pop()
         if full == name or full in out:
             continue
-        if doc_counts.get(full, 0) >= count:
+        if doc_counts.get(full, 0) >= doc_counts[name]:
             out[name] = full
         else:  # the initials are how the archive writes the name
             out[full] = name
