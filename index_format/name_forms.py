@@ -34,6 +34,9 @@ _MIN_SPELLED = 5  # letters a word needs before a one-letter difference is a mis
 # Words around an organisation's name that say its legal form, not which body it is.
 _LEGAL_HEADS = ("PT ", "PT. ")
 _LEGAL_TAILS = re.compile(r"(?:\s*,?\s*(?:Tbk\.?|\(Persero\)|Persero|Pte\.?|Ltd\.?|Inc\.?|FC))+$")
+# What a name ends with when _LEGAL_TAILS can match ($ also matches before a last newline).
+_TAIL_ENDS = ("Tbk", "Tbk.", "(Persero)", "Persero", "Pte", "Pte.", "Ltd", "Ltd.", "Inc", "Inc.")
+_TAIL_ENDS += ("FC", "\n")
 # A body's kind, written out or short: one body either way.
 _KIND_SHORT = {
     "Pengadilan Negeri ": "PN ",
@@ -72,7 +75,9 @@ def organisation_key(name: str) -> str:
         bare = name.split(" ", 1)[1]
         if not bare.isupper():  # "PT IHM" and IHM: company_merges weighs those
             name = bare
-    name = _LEGAL_TAILS.sub("", name).strip() or name
+    # (The regex only where a tail can be: most names end otherwise.)
+    bare = _LEGAL_TAILS.sub("", name) if name.endswith(_TAIL_ENDS) else name
+    name = bare.strip() or name
     if name.startswith(_CLUB_HEAD) and name[3:4].isupper() and not name[3:].isupper():
         name = name[3:]
     if (club := _CLUB_TOWN.match(name)) is not None:

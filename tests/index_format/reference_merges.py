@@ -1,5 +1,5 @@
-"""The merge steps as they were written before they were made faster (spelling_merges with a
-dict of every group, initial_merges looking through every name of the first word,
+"""The merge steps as they were written before they were made faster (organisation_key with its
+tail regex on every name, spelling_merges with a dict of every group, initial_merges looking through every name of the first word,
 namesakes.joins with isin and a Python loop per pair): the oracles that
 tests/index_format/test_merge_speed_equal.py holds the faster ones equal to."""
 
@@ -12,7 +12,12 @@ import numpy as np
 
 from index_format.entity_merge import join_groups, resolved
 from index_format.name_forms import (
+    _CLUB_HEAD,
+    _CLUB_TOWN,
     _INITIAL,
+    _KIND_SHORT,
+    _LEGAL_HEADS,
+    _LEGAL_TAILS,
     _MIN_SPELLED,
     SPELLING_SHARE,
     _deletions,
@@ -22,6 +27,25 @@ from index_format.name_forms import (
     _one_letter_apart,
 )
 from index_format.namesakes import LIFT, MIN_SHARE, MIN_TOGETHER, Rows, _gather, candidates
+
+
+def organisation_key(name: str) -> str:
+    for full, short in _KIND_SHORT.items():
+        if name.startswith(full):
+            name = short + name[len(full) :]
+            break
+    if name.startswith(_LEGAL_HEADS):
+        bare = name.split(" ", 1)[1]
+        if not bare.isupper():
+            name = bare
+    name = _LEGAL_TAILS.sub("", name).strip() or name
+    if name.startswith(_CLUB_HEAD) and name[3:4].isupper() and not name[3:].isupper():
+        name = name[3:]
+    if (club := _CLUB_TOWN.match(name)) is not None:
+        name = club.group(1)
+    if name.startswith("Bank ") and name[5:].isupper():
+        name = name[5:]
+    return name.casefold()
 
 
 def spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:

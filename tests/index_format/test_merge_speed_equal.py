@@ -11,10 +11,12 @@ import numpy as np
 import pytest
 
 from index_format import namesakes
+from index_format.entity_merge import loose_key
 from index_format.facet_arrays import starts_of
-from index_format.name_forms import initial_merges, spelling_merges
+from index_format.name_forms import initial_merges, organisation_key, spelling_merges
 from tests.index_format import reference_merges
 
+_LOOSE = str.maketrans("", "", " -‐–")  # loose_key as it was written first
 FIRST = ["Muhammad", "Siti", "Bambang", "Agus", "Sri", "Joko", "Budi", "Dewi", "Anies"]
 LAST = ["Brodjonegoro", "Syamsuddin", "Widodo", "Mulyani", "Baswedan", "Santoso", "Purnama"]
 
@@ -105,3 +107,20 @@ def test_joins_as_before(seed: int) -> None:
     ]
     want = reference_merges.joins(facets, n_docs)
     assert namesakes.joins(facets, n_docs) == want
+
+
+_PIECES = ["PT", "Bank", "BRI", "Semen", "Padang", "Tbk", "Tbk.", "(Persero)", "Persero", "Pte."]
+_PIECES += ["Ltd", "Inc.", "FC", ",", "Persebaya", "Surabaya", "Pengadilan Negeri", "İstanbul"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_name_keys_as_before(seed: int) -> None:
+    """loose_key without str.translate, organisation_key's tail regex only where a tail can
+    be: the same keys, spaces, dashes, case, tails and stray newlines included."""
+    rnd = random.Random(seed)
+    for _ in range(300):
+        words = rnd.choices(_PIECES, k=rnd.randint(1, 5))
+        name = "".join(w + rnd.choice((" ", " ", "-", "‐", "–", "  ", "")) for w in words)
+        name = name.strip() + rnd.choice(("", "", "\n", " FC", "Tbk"))
+        assert loose_key(name) == name.casefold().translate(_LOOSE)
+        assert organisation_key(name) == reference_merges.organisation_key(name)
