@@ -10,8 +10,11 @@ another format version): the caller then derives them at open, as before.
 They are combined from each segment's parts (index_format.segment_parts, files beside the
 segments that an update's copy of the generation links): a publish derives only the segments
 that are new, applies deletions as a mask and recomputes what spans the archive (value ids,
-the entity merges, the short-name joins). `from_whole` derives them in one pass over the whole
-index instead; the two give the same files, byte for byte (tests/test_derived_segments.py).
+the entity merges, the short-name joins). An update that only adds articles does less: the
+previous generation's files (index_format.carry, the facets column's rows combined before the
+merges, and the lengths, name runs and spelling words) stand for its segments, so only the
+update's own segments' parts are read. `from_whole` derives them in one pass over the whole
+index instead; all give the same files, byte for byte (tests/test_derived_segments.py).
 
 The derived/ directory is not copied into an update's new generation (indexer.update.
 copy_generation copies files only): each generation writes its own.
