@@ -153,10 +153,14 @@ def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
     company = keys[(together >= MIN_TOGETHER) & (lift >= LIFT) & (v_of != f_of)]
     if company.size == 0:
         return []
-    # Shared company, per pair: a sorted search instead of isin's sort of every key.
-    key = pair_full[owner] * width + value
+    # Shared company, per pair: a sorted search (not isin's sort of every key) of the pairs
+    # whose value is in some full name's company.
+    in_company = np.zeros(width, dtype=bool)
+    in_company[company % width] = True
+    look = np.flatnonzero(in_company[value])
+    key = pair_full[owner[look]] * width + value[look]
     at = np.minimum(np.searchsorted(company, key), company.size - 1)
-    shared = company[at] == key
+    shared = look[company[at] == key]
     score = np.bincount(owner[shared], minlength=pair_row.size)
     return _best(pair_row, pair_full, score)
 
