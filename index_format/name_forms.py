@@ -35,7 +35,10 @@ _MIN_SPELLED = 5  # letters a word needs before a one-letter difference is a mis
 _LEGAL_HEADS = ("PT ", "PT. ")
 _LEGAL_TAILS = re.compile(r"(?:\s*,?\s*(?:Tbk\.?|\(Persero\)|Persero|Pte\.?|Ltd\.?|Inc\.?|FC))+$")
 # What a name ends with when _LEGAL_TAILS can match ($ also matches before a last newline).
-_TAIL_ENDS = tuple("Tbk Tbk. (Persero) Persero Pte Pte. Ltd Ltd. Inc Inc. FC \n".split(" "))
+_TAIL_ENDS = (
+    *("Tbk", "Tbk.", "(Persero)", "Persero", "Pte", "Pte.", "Ltd", "Ltd.", "Inc", "Inc."),
+    *("FC", "\n"),
+)
 # A body's kind, written out or short: one body either way.
 _KIND_SHORT = {
     "Pengadilan Negeri ": "PN ",
