@@ -6,13 +6,14 @@ segments it wrote."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from index_format import derived, segment_parts
+from index_format import carry, derived, segment_parts
 from index_format.derived import DERIVED
 from index_format.generations import current_path, open_index
 from indexer import update
@@ -178,4 +179,33 @@ def test_updates_that_only_add_combine_with_the_previous_generation(
     with given_entities(everything):
         assert update_index([write_jsonl(tmp_path / "c.jsonl", changed)], index_dir).replaced == 2
     assert reads  # an old segment lost a document: every segment's parts combined again
+    assert_as_whole(index_dir, tmp_path / "w")
+
+
+@pytest.mark.parametrize("damage", ["missing", "damaged", "other format"])
+def test_an_update_without_usable_previous_files_combines_every_segment(
+    damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Previous files missing (an index written before them), damaged or of another format:
+    the update reads every segment's parts, as before, and its files are still right."""
+    monkeypatch.setattr(update, "MAX_SMALL", 1_000)
+    index_dir = tmp_path / "index"
+    corpus = _corpus()
+    build_index(index_dir, corpus, "segments")
+    where = current_path(index_dir).resolve() / DERIVED
+    if damage == "missing":
+        (where / carry.INDEX).unlink()
+    elif damage == "damaged":
+        (where / "carry-0-val.npy").write_bytes(b"not an array")
+    else:
+        manifest = json.loads((where / derived.MANIFEST).read_text())
+        (where / derived.MANIFEST).write_text(json.dumps({**manifest, "format": -1}))
+    read = segment_parts.read
+    reads: list[Path] = []
+    monkeypatch.setattr(segment_parts, "read", lambda path: reads.append(path) or read(path))
+    batch = _batch(21)
+    with given_entities([*corpus, *batch]):
+        assert update_index([write_jsonl(tmp_path / "b.jsonl", batch)], index_dir).added
+    assert len(reads) >= 2
+    (tmp_path / "w").mkdir()
     assert_as_whole(index_dir, tmp_path / "w")
