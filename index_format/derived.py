@@ -10,8 +10,11 @@ another format version): the caller then derives them at open, as before.
 They are combined from each segment's parts (index_format.segment_parts, files beside the
 segments that an update's copy of the generation links): a publish derives only the segments
 that are new, applies deletions as a mask and recomputes what spans the archive (value ids,
-the entity merges, the short-name joins). `from_whole` derives them in one pass over the whole
-index instead; the two give the same files, byte for byte (tests/test_derived_segments.py).
+the entity merges, the short-name joins). An update that only adds articles does less: the
+previous generation's files (index_format.carry, the facets column's rows combined before the
+merges, and the lengths, name runs and spelling words) stand for its segments, so only the
+update's own segments' parts are read. `from_whole` derives them in one pass over the whole
+index instead; all give the same files, byte for byte (tests/test_derived_segments.py).
 
 The derived/ directory is not copied into an update's new generation (indexer.update.
 copy_generation copies files only): each generation writes its own.
@@ -31,6 +34,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from index_format import (
+    carry,
     facet_arrays,
     facets,
     field_lengths,
@@ -39,7 +43,7 @@ from index_format import (
     segment_parts,
     spelling_arrays,
 )
-from index_format.facet_arrays import FacetArrays, FacetRows
+from index_format.facet_arrays import FacetArrays, FacetRows, Part
 from index_format.name_runs import NameRuns
 from index_format.name_table import NameIds, NameTable
 
@@ -78,18 +82,83 @@ class Computed:
     spelling: spelling_arrays.Groups
     lengths: dict[str, np.ndarray]
     runs: np.ndarray  # name_runs.hashes of the runs of the entity names
+    joined: Part  # the facets column's live rows before the merges (index_format.carry)
 
 
-def from_segments(gen_dir: Path, searcher: Any) -> Computed:
+@dataclass
+class _Before:
+    """What the previous generation's files hold for the segments it shares with this one."""
+
+    segments: int  # this generation's first `segments` segments, unchanged
+    facets: Part
+    live: np.ndarray
+    spelling: spelling_arrays.Groups
+    lengths: dict[str, np.ndarray]
+    runs: np.ndarray
+
+
+def _segments(reader: Any) -> list[list[Any]]:
+    """The reader's segments with their deletions, as `state_key` lists them."""
+    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+    return [
+        [leaf.segment().segment_id(), int(leaf.segment().deleted_count())] for leaf, _ in leaves
+    ]
+
+
+def _before(previous: Path, reader: Any, fields: list[str]) -> _Before | None:
+    """The previous generation's files, when its segments, with the same deletions, are the
+    first of `reader`'s (an update that only added articles); else None."""
+    where = Path(previous) / DERIVED
+    try:
+        manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT:
+            return None
+        segments = _segments(reader)
+        shared = manifest["segments"]
+        if not shared or segments[: len(shared)] != shared:
+            return None
+        day, live = _load(where / "facets-day.npy"), _load(where / "facets-live.npy")
+        part = carry.read(where, day, _load(where / "facets-added.npy"))
+        spelling = _read_spelling(where)
+        lengths = {f: _load(where / f"lengths-{f}.npy") for f in fields}
+        if part is None or spelling is None or live.size != part.size:
+            return None
+        if any(array.size != part.size for array in lengths.values()):
+            return None
+        runs = _load(where / "names.npy")
+        return _Before(len(shared), part, np.asarray(live), spelling, lengths, runs)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def from_segments(gen_dir: Path, searcher: Any, previous: Path | None = None) -> Computed:
     """The files' contents combined from each segment's parts (index_format.segment_parts):
     only segments new since the last generation are derived; what spans the archive (value
-    ids, entity merges, joins) is recomputed from them."""
-    parts = segment_parts.collect(gen_dir, searcher.reader())
+    ids, entity merges, joins) is recomputed from them. When `previous` (the generation this
+    one was copied from) holds the same segments with the same deletions, followed by new
+    ones, its files stand for its segments and only the new segments' parts are read."""
+    fields = list(searcher.schema.scorable_names())
+    reader = searcher.reader()
+    before = _before(previous, reader, fields) if previous is not None else None
+    parts = segment_parts.collect(gen_dir, reader, skip=before.segments if before else 0)
+    facet_parts = [(p.facets, live) for p, live in parts]
+    spelling = [p.spelling for p, _ in parts]
+    lengths = {f: segment_parts.lengths(parts, f) for f in fields}
+    runs = segment_parts.runs(parts)
+    if before is not None:  # its rows are live rows with ids in order: a part with live None
+        facet_parts.insert(0, (before.facets, None))
+        spelling.insert(0, before.spelling)
+        lengths = {f: np.concatenate([before.lengths[f], lengths[f]]) for f in fields}
+        runs = np.unique(np.concatenate([before.runs, runs]))
+    joined, live = facet_arrays.combine(facet_parts)
+    if before is not None:
+        live[: before.live.size] = before.live
     return Computed(
-        facets=facet_arrays.from_parts([(p.facets, live) for p, live in parts]),
-        spelling=spelling_arrays.merge([p.spelling for p, _ in parts]),
-        lengths={f: segment_parts.lengths(parts, f) for f in searcher.schema.scorable_names()},
-        runs=segment_parts.runs(parts),
+        facets=facet_arrays.from_combined(joined, live),
+        spelling=spelling_arrays.merge(spelling),
+        lengths=lengths,
+        runs=runs,
+        joined=joined,
     )
 
 
@@ -97,7 +166,10 @@ def from_whole(searcher: Any) -> Computed:
     """The files' contents derived in one pass over the whole index (as a worker does at
     open for a generation without them)."""
     reader = searcher.reader()
-    arrays = facet_arrays.derive(reader)
+    joined, live = facet_arrays.combine(
+        [(facet_arrays.parse(reader), facet_arrays.live_of(reader))]
+    )
+    arrays = facet_arrays.from_combined(joined, live)
     names = (
         name for f in facets.entity_names() if f in arrays.rows for name in arrays.rows[f].names
     )
@@ -106,22 +178,33 @@ def from_whole(searcher: Any) -> Computed:
         spelling=spelling_arrays.derive(reader),
         lengths={f: field_lengths.derive(searcher, f) for f in searcher.schema.scorable_names()},
         runs=name_runs.hashes(name_runs.runs(names)),
+        joined=joined,
     )
 
 
-def write(gen_dir: Path, compute: Callable[[Path, Any], Computed] = from_segments) -> None:
-    """Derive and write the files of the index in `gen_dir` (replacing any there)."""
+def write(
+    gen_dir: Path,
+    compute: Callable[[Path, Any], Computed] | None = None,
+    *,
+    previous: Path | None = None,
+) -> None:
+    """Derive and write the files of the index in `gen_dir` (replacing any there): by
+    `compute`, else from the segments' parts and the files of the `previous` generation."""
     from index_format.generations import open_index
 
     gen_dir = Path(gen_dir)
     ix = open_index(gen_dir)
     try:
         with ix.searcher() as searcher:
-            got = compute(gen_dir, searcher)
+            if compute is None:
+                got = from_segments(gen_dir, searcher, previous)
+            else:
+                got = compute(gen_dir, searcher)
             tmp = gen_dir / f".{DERIVED}-{secrets.token_hex(4)}"
             tmp.mkdir()
             try:
                 _write_facets(tmp, got.facets)
+                carry.write(tmp, got.joined)
                 _save(tmp / "names.npy", got.runs)
                 flat, table = spelling_arrays.flatten(got.spelling)
                 _save(tmp / "spelling-codes.npy", flat)

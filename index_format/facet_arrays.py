@@ -204,22 +204,42 @@ def _joined_rows(
 def from_parts(parts: Sequence[tuple[Part, np.ndarray | None]]) -> FacetArrays:
     """The facet arrays of an index made of `parts` (in document order, each with its live
     documents, None: all): the same as one pass over the whole index gives."""
+    return from_combined(*combine(parts))
+
+
+def combine(parts: Sequence[tuple[Part, np.ndarray | None]]) -> tuple[Part, np.ndarray]:
+    """`parts` (in document order, each with its live documents, None: all) as one Part of
+    their live rows, value ids in order of first occurrence in a live document, and the live
+    documents. That Part with live None is a valid part again: a later generation that only
+    appends segments combines it with theirs (index_format.carry) to the same result."""
     n = sum(part.size for part, _ in parts)
     live = np.concatenate(
         [np.ones(p.size, dtype=bool) if lv is None else lv for p, lv in parts]
         or [np.zeros(0, dtype=bool)]
     )
     day = np.concatenate([p.day for p, _ in parts] or [np.zeros(0, dtype=np.int32)])
-    day = np.where(live, day, np.int32(-1)).astype(np.int32)
+    added = np.concatenate([p.added for p, _ in parts] or [np.zeros(0, dtype=np.int64)])
+    rows: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
+    for key in (*facets.names(), VARIANTS):
+        doc, val, table = _joined_rows(parts, key)
+        rows[key] = (doc, val, list(table))
+    return Part(n, day, added, rows), live
+
+
+def from_combined(joined: Part, live: np.ndarray) -> FacetArrays:
+    """The facet arrays of the index whose live rows `combine` gave as `joined`."""
+    n = joined.size
+    day = np.where(live, joined.day, np.int32(-1)).astype(np.int32)
     facet_names, entity_names = facets.names(), facets.entity_names()
     docs: dict[str, np.ndarray] = {}
     vals: dict[str, np.ndarray] = {}
     ids: dict[str, dict[str, int]] = {}
     for f in facet_names:
-        docs[f], vals[f], ids[f] = _joined_rows(parts, f)
+        docs[f], vals[f], names = joined.rows[f]
+        ids[f] = {name: i for i, name in enumerate(names)}
     # Per entity facet, per variant (name_key): the canonical names articles merged it into.
     evidence: dict[str, dict[str, Counter[str]]] = {f: {} for f in entity_names}
-    v_doc, v_val, v_ids = _joined_rows(parts, VARIANTS)
+    v_doc, v_val, v_ids = joined.rows[VARIANTS]
     counts = np.bincount(v_val, minlength=len(v_ids)).tolist()
     variants = Counter(dict(zip(v_ids, counts, strict=True)))  # each once: they recur
     # (document, facet, name) of each namesake an article kept apart (no canonical name).
@@ -237,7 +257,7 @@ def from_parts(parts: Sequence[tuple[Part, np.ndarray | None]]) -> FacetArrays:
             evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
             written_as[facet].setdefault(written, canonical)
     out = FacetArrays(n, day, live, np.unique(day[day >= 0]), {}, {}, written=written_as)
-    out.added = np.concatenate([p.added for p, _ in parts] or [np.zeros(0, dtype=np.int64)])
+    out.added = joined.added
     _Merger(out).build(docs, vals, ids, evidence, apart)
     return out
 
@@ -322,17 +342,28 @@ class _Merger:
         if kept:  # each kept-apart namesake keeps its own id in its own document
             width = np.int64(len(ids))
             pairs = np.array(kept, dtype=np.int64)
-            own = np.isin(doc.astype(np.int64) * width + val, pairs[:, 0] * width + pairs[:, 1])
+            # Only rows of those documents can be one: a sorted search among them (isin's
+            # sort of every row grew faster than the archive).
+            near = np.flatnonzero(self._documents(pairs[:, 0])[doc])
+            wanted = np.unique(pairs[:, 0] * width + pairs[:, 1])
+            keys = doc[near].astype(np.int64) * width + val[near]
+            at = np.minimum(np.searchsorted(wanted, keys), wanted.size - 1)
+            own = near[wanted[at] == keys]
             merged[own] = val[own]
         # Only a document with a merged variant can now hold a value twice: keep the first
         # row of each (document, value) there, and every other row as it is (in order).
-        touched = np.isin(doc, doc[merged != val])
-        rows = np.flatnonzero(touched)
+        rows = np.flatnonzero(self._documents(doc[merged != val])[doc])
         keys = doc[rows].astype(np.int64) * len(ids) + merged[rows]
         keep = np.ones(doc.size, dtype=bool)
         keep[rows] = False
         keep[rows[np.unique(keys, return_index=True)[1]]] = True
         return doc[keep], merged[keep]
+
+    def _documents(self, docs: np.ndarray) -> np.ndarray:
+        """A mask over the documents, True at `docs` (a lookup table, not isin's sort)."""
+        mask = np.zeros(self.out.size, dtype=bool)
+        mask[docs] = True
+        return mask
 
     def _join_short_names(self, entity_names: tuple[str, ...]) -> int:
         """Join short person names to the full name the article's context agrees on

@@ -34,6 +34,11 @@ _MIN_SPELLED = 5  # letters a word needs before a one-letter difference is a mis
 # Words around an organisation's name that say its legal form, not which body it is.
 _LEGAL_HEADS = ("PT ", "PT. ")
 _LEGAL_TAILS = re.compile(r"(?:\s*,?\s*(?:Tbk\.?|\(Persero\)|Persero|Pte\.?|Ltd\.?|Inc\.?|FC))+$")
+# What a name ends with when _LEGAL_TAILS can match ($ also matches before a last newline).
+_TAIL_ENDS = (
+    *("Tbk", "Tbk.", "(Persero)", "Persero", "Pte", "Pte.", "Ltd", "Ltd.", "Inc", "Inc."),
+    *("FC", "\n"),
+)
 # A body's kind, written out or short: one body either way.
 _KIND_SHORT = {
     "Pengadilan Negeri ": "PN ",
@@ -72,7 +77,9 @@ def organisation_key(name: str) -> str:
         bare = name.split(" ", 1)[1]
         if not bare.isupper():  # "PT IHM" and IHM: company_merges weighs those
             name = bare
-    name = _LEGAL_TAILS.sub("", name).strip() or name
+    # (The regex only where a tail can be: most names end otherwise.)
+    bare = _LEGAL_TAILS.sub("", name) if name.endswith(_TAIL_ENDS) else name
+    name = bare.strip() or name
     if name.startswith(_CLUB_HEAD) and name[3:4].isupper() and not name[3:].isupper():
         name = name[3:]
     if (club := _CLUB_TOWN.match(name)) is not None:
@@ -110,47 +117,95 @@ def _deletions(word: str) -> set[str]:
     return {word, *(word[:k] + word[k + 1 :] for k in range(len(word)))}
 
 
+def _spelling_groups(doc_counts: dict[str, int]) -> Iterable[list[tuple[str, str]]]:
+    """(name, its long word) of the names of two words or more that differ in that word only
+    ("Bambang Brojonegoro", "Bambang Brodjonegoro"), in groups of two or more, in order of
+    their first name; a group whose names are all of one article is left out (no name in it
+    is twice as common as another).
+
+    A group's key is the word's position and the text before and after it (one per
+    list of the other words). Most keys are one name's only: they are listed first, and
+    grouped only when a name not of one article has them, since building a dict of every
+    key costs several times more."""
+    keys: list[tuple[int, str, str]] = []
+    owners: list[str] = []
+    long_words: list[str] = []
+    for name in doc_counts:
+        words = name.casefold().split()
+        if len(words) < 2:
+            continue
+        line = " ".join(words)
+        at = 0
+        for i, word in enumerate(words):
+            end = at + len(word)
+            if end - at >= _MIN_SPELLED - 1:
+                keys.append((i, line[:at], line[end:]))
+                owners.append(name)
+                long_words.append(word)
+            at = end + 1
+    hot = {key for key, name in zip(keys, owners, strict=True) if doc_counts[name] != 1}
+    groups: dict[tuple[int, str, str], list[tuple[str, str]]] = {}
+    for key, name, word in zip(keys, owners, long_words, strict=True):
+        if key in hot:
+            groups.setdefault(key, []).append((name, word))
+    return [group for group in groups.values() if len(group) >= 2]
+
+
 def spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
     """Person names one letter apart in one long word, the rarer into the far commoner.
 
     Names are grouped by their other words, then within a group by the long word less a
     letter (so a group of hundreds of "Muhammad X" is not compared pair by pair)."""
     out = dict(merges)
-    by_rest: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = defaultdict(list)
-    for name in doc_counts:
-        words = name.casefold().split()
-        if len(words) < 2:
-            continue
-        for i, word in enumerate(words):
-            if len(word) >= _MIN_SPELLED - 1:
-                by_rest[i, (*words[:i], "*", *words[i + 1 :])].append((name, word))
-    for group in by_rest.values():
-        if len(group) < 2:
-            continue
-        least = min(doc_counts[name] for name, _ in group)
-        most = max(doc_counts[name] for name, _ in group)
+    deletions: dict[str, set[str]] = {}  # each word's, computed once
+    for group in _spelling_groups(doc_counts):
+        counts = [doc_counts[name] for name, _ in group]
+        least, most = min(counts), max(counts)
         if most < SPELLING_SHARE * least:  # (most groups: names of one article each)
             continue
-        near: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for name, word in group:
-            if doc_counts[name] >= SPELLING_SHARE * least:  # could be a variant's target
-                for key in _deletions(word):
-                    near[key].append((name, word))
-        for name, word in group:
-            if name in out or doc_counts[name] * SPELLING_SHARE > most:
-                continue
+        variants = [
+            (name, word, count)
+            for (name, word), count in zip(group, counts, strict=True)
+            if name not in out and count * SPELLING_SHARE <= most
+        ]
+        if not variants:
+            continue
+        targets = [
+            (name, word, count)
+            for (name, word), count in zip(group, counts, strict=True)
+            if count >= SPELLING_SHARE * least  # could be a variant's target
+        ]
+        # Few pairs: each variant against each target; many: only the targets that share
+        # a word less a letter with the variant's (two words one letter apart always do).
+        near: dict[str, list[tuple[str, str, int]]] | None = None
+        if len(variants) * len(targets) > 64:
+            near = defaultdict(list)
+            for target in targets:
+                for key in _deletions_of(target[1], deletions):
+                    near[key].append(target)
+        for name, word, count in variants:
+            if near is None:
+                look = targets
+            else:
+                look = [t for key in _deletions_of(word, deletions) for t in near.get(key, ())]
             found = {
                 other
-                for key in _deletions(word)
-                for other, theirs in near[key]
+                for other, theirs, times in look
                 if other != name
-                and doc_counts[other] >= SPELLING_SHARE * doc_counts[name]
+                and times >= SPELLING_SHARE * count
                 and max(len(word), len(theirs)) >= _MIN_SPELLED
                 and _one_letter_apart(word, theirs)
             }
             if len(found) == 1:
                 out[name] = found.pop()
     return resolved(out)
+
+
+def _deletions_of(word: str, known: dict[str, set[str]]) -> set[str]:
+    found = known.get(word)
+    if found is None:
+        found = known[word] = _deletions(word)
+    return found
 
 
 def _matches(short: list[str], full: list[str]) -> bool:
@@ -181,28 +236,40 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
     more articles name; none when several fit ("Agus R": Agus Rahardjo or Agus Riyanto).
     "Rini M Soemarno" and "Rini M. Soemarno" are one name first."""
     out = join_groups(doc_counts, merges, _dot_groups(doc_counts))
-    by_first: dict[str, list[str]] = defaultdict(list)
+    # The full names (no initial, two words or more) with their last word, by first word.
+    by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    with_initials = []
     for name in doc_counts:
-        by_first[name.split(" ", 1)[0]].append(name)
-    for name, count in doc_counts.items():
         words = name.split()
-        if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
+        if any(len(w) <= 2 and _INITIAL.match(w) for w in words):
+            with_initials.append(name)
+        elif len(words) >= 2:
+            by_first[name.split(" ", 1)[0]].append((name, words[-1]))
+    for name in with_initials:
+        words = name.split()
+        if name in out or len(words) < 2:
             continue
         if _INITIAL.match(words[0]):  # "J. Habibie": no first word to look by
             continue
+        last = words[-1]
+        initial = _INITIAL.match(last) is not None
+        # _matches' test of the last word first: cheap, and most names fail it.
+        pool = [
+            other
+            for other, end in by_first.get(words[0], ())
+            if end == last or (initial and end[0] == last[0])
+        ]
         fits = {
             _follow(out, other)
-            for other in by_first[words[0]]
-            if other != name
-            and not any(_INITIAL.match(w) for w in other.split())
-            and _matches(words, other.split())
+            for other in pool
+            if other != name and _matches(words, other.split())
         }
         if len(fits) != 1:
             continue
         full = fits.pop()
         if full == name or full in out:
             continue
-        if doc_counts.get(full, 0) >= count:
+        if doc_counts.get(full, 0) >= doc_counts[name]:
             out[name] = full
         else:  # the initials are how the archive writes the name
             out[full] = name

@@ -101,6 +101,13 @@ def _gather(
     return np.concatenate(owners), np.concatenate(values)
 
 
+def _member(values: np.ndarray, ids: Sequence[int] | np.ndarray, size: int) -> np.ndarray:
+    """Which of `values` (ids below `size`) are in `ids`: a lookup table, not a sort."""
+    table = np.zeros(size, dtype=bool)
+    table[np.asarray(ids, dtype=np.int64)] = True
+    return table[values]
+
+
 def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
     """(row of the person facet, the full name's id) for each short name an article's context
     joins to one full name. `facets[0]` is the person facet."""
@@ -116,38 +123,60 @@ def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
     offsets = np.cumsum([0, *(len(f.names) for f in facets[:-1])]).tolist()
     width = int(offsets[-1] + len(facets[-1].names))
     df = np.concatenate([np.bincount(f.val, minlength=len(f.names)) for f in facets])
-    # Each full name's company: (full, value) pairs by key full * width + value.
-    fulls = np.array(sorted({f for fs in short.values() for f in fs}), dtype=np.int64)
-    full_rows = np.flatnonzero(np.isin(person.val, fulls))
-    owner, value = _gather(facets, offsets, person.doc[full_rows])
-    full_of = person.val[full_rows].astype(np.int64)[owner]
-    keys, together = np.unique(full_of * width + value, return_counts=True)
+    # Each short name's row against each of its full names (rows in order, each row's full
+    # names in the order `short` lists them), and the values of the rows' articles.
+    rows = np.flatnonzero(_member(person.val, list(short), len(person.names)))
+    if rows.size == 0:
+        return []
+    fulls_of = [short[p] for p in person.val[rows].tolist()]
+    per_row = np.fromiter(map(len, fulls_of), dtype=np.int64, count=len(fulls_of))
+    pair_row = np.repeat(rows, per_row)
+    pair_full = np.fromiter(
+        (f for fs in fulls_of for f in fs), dtype=np.int64, count=int(per_row.sum())
+    )
+    owner, value = _gather(facets, offsets, person.doc[pair_row])
+    # Each full name's company: (full, value) pairs by key full * width + value. Only values
+    # beside a short name matter, and only those that can pass the thresholds: named in
+    # MIN_TOGETHER articles at least, and rare enough for LIFT (together <= the full name's
+    # articles, so lift <= n_docs / df).
+    wanted = np.zeros(width, dtype=bool)
+    wanted[value] = True
+    wanted &= (df >= MIN_TOGETHER) & (df * LIFT <= n_docs)
+    fulls = np.unique(pair_full)
+    full_rows = np.flatnonzero(_member(person.val, fulls, len(person.names)))
+    f_owner, f_value = _gather(facets, offsets, person.doc[full_rows])
+    keep = wanted[f_value]
+    full_of = person.val[full_rows].astype(np.int64)[f_owner[keep]]
+    keys, together = np.unique(full_of * width + f_value[keep], return_counts=True)
     f_of, v_of = keys // width, keys % width
     lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
     company = keys[(together >= MIN_TOGETHER) & (lift >= LIFT) & (v_of != f_of)]
-    # Each short name's row against each of its full names: shared company, per row.
-    rows = np.flatnonzero(np.isin(person.val, list(short)))
-    pairs = [(r, f) for r, p in zip(rows.tolist(), person.val[rows].tolist(), strict=True)
-             for f in short[p]]  # fmt: skip
-    if not pairs or company.size == 0:
+    if company.size == 0:
         return []
-    pair_row = np.array([r for r, _ in pairs], dtype=np.int64)
-    pair_full = np.array([f for _, f in pairs], dtype=np.int64)
-    owner, value = _gather(facets, offsets, person.doc[pair_row])
-    shared = np.isin(pair_full[owner] * width + value, company)
-    score = np.bincount(owner[shared], minlength=len(pairs))
+    # Shared company, per pair: a sorted search (not isin's sort of every key) of the pairs
+    # whose value is in some full name's company.
+    in_company = np.zeros(width, dtype=bool)
+    in_company[company % width] = True
+    look = np.flatnonzero(in_company[value])
+    key = pair_full[owner[look]] * width + value[look]
+    at = np.minimum(np.searchsorted(company, key), company.size - 1)
+    shared = look[company[at] == key]
+    score = np.bincount(owner[shared], minlength=pair_row.size)
     return _best(pair_row, pair_full, score)
 
 
 def _best(pair_row: np.ndarray, pair_full: np.ndarray, score: np.ndarray) -> list[tuple[int, int]]:
-    """Per row, the full name with the highest score, if above 0 and above every other."""
-    best: dict[int, tuple[int, int, int]] = {}  # row -> (score, full, runner-up score)
-    for r, f, sc in zip(pair_row.tolist(), pair_full.tolist(), score.tolist(), strict=True):
-        top = best.get(r)
-        if top is None:
-            best[r] = (sc, f, -1)
-        elif sc > top[0]:
-            best[r] = (sc, f, top[0])
-        else:
-            best[r] = (top[0], top[1], max(top[2], sc))
-    return [(r, f) for r, (sc, f, second) in best.items() if sc > 0 and sc > second]
+    """Per row (pairs of a row are adjacent, rows ascending), the full name with the highest
+    score, if above 0 and above every other."""
+    if pair_row.size == 0:
+        return []
+    first = np.flatnonzero(np.r_[True, pair_row[1:] != pair_row[:-1]])
+    top = np.maximum.reduceat(score, first)
+    group = np.repeat(np.arange(first.size), np.diff(np.r_[first, pair_row.size]))
+    at_top = score == top[group]
+    ties = np.bincount(group[at_top], minlength=first.size)
+    # The first pair of each row at its top score (the only one where there is no tie).
+    best = np.flatnonzero(at_top)
+    best = best[np.r_[True, group[best][1:] != group[best][:-1]]]
+    ok = (top > 0) & (ties == 1)
+    return list(zip(pair_row[best[ok]].tolist(), pair_full[best[ok]].tolist(), strict=True))

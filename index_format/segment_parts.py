@@ -78,12 +78,12 @@ def write(path: Path, parts: SegmentParts) -> None:
         "runs": parts.runs,
     }
     keys = list(parts.facets.rows)
-    arrays["keys"] = _text(keys)
+    arrays["keys"] = text_array(keys)
     for i, (doc, val, names) in enumerate(parts.facets.rows.values()):
         arrays[f"doc{i}"], arrays[f"val{i}"] = doc, val
-        arrays[f"names{i}"] = _text(names)
+        arrays[f"names{i}"] = text_array(names)
     fields = list(parts.lengths)
-    arrays["fields"] = _text(fields)
+    arrays["fields"] = text_array(fields)
     for i, f in enumerate(fields):
         arrays[f"len{i}"] = parts.lengths[f]
     codes, table = spelling_arrays.flatten(parts.spelling)
@@ -106,12 +106,12 @@ def read(path: Path) -> SegmentParts | None:
             version, size = (int(x) for x in data["version"])
             if version != VERSION:
                 return None
-            keys = _texts(data["keys"])
+            keys = texts_of(data["keys"])
             rows = {
-                key: (data[f"doc{i}"], data[f"val{i}"], _texts(data[f"names{i}"]))
+                key: (data[f"doc{i}"], data[f"val{i}"], texts_of(data[f"names{i}"]))
                 for i, key in enumerate(keys)
             }
-            fields = _texts(data["fields"])
+            fields = texts_of(data["fields"])
             part = Part(size, data["day"], data["added"], rows)
             spelling = spelling_arrays.unflatten(data["spell_codes"], data["spell_table"])
             return SegmentParts(
@@ -124,29 +124,34 @@ def read(path: Path) -> SegmentParts | None:
         return None
 
 
-def _text(names: list[str]) -> np.ndarray:
+def text_array(names: list[str]) -> np.ndarray:
     """Names as one UTF-8 array: a value never holds VALUE_SEP (the facets column splits on
     it). The count comes first, so that no names and one empty name differ."""
     blob = f"{len(names)}{VALUE_SEP}{VALUE_SEP.join(names)}".encode()
     return np.frombuffer(blob, dtype=np.uint8)
 
 
-def _texts(array: np.ndarray) -> list[str]:
+def texts_of(array: np.ndarray) -> list[str]:
     count, _, rest = array.tobytes().decode("utf-8").partition(VALUE_SEP)
     return rest.split(VALUE_SEP) if int(count) else []
 
 
-def collect(gen_dir: Path, reader: Any) -> list[tuple[SegmentParts, np.ndarray | None]]:
+def collect(
+    gen_dir: Path, reader: Any, *, skip: int = 0
+) -> list[tuple[SegmentParts, np.ndarray | None]]:
     """Each segment's parts (read from its file, or derived and written when it has none) with
-    its live documents (None: none deleted), in document order; files of segments no longer
-    in the index are removed."""
+    its live documents (None: none deleted), in document order, but for the first `skip`
+    segments (their files are kept; index_format.carry stands for them); files of segments no
+    longer in the index are removed."""
     gen_dir = Path(gen_dir)
     leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
     out = []
     current = set()
-    for leaf, _offset in leaves:
+    for at, (leaf, _offset) in enumerate(leaves):
         path = path_of(gen_dir, leaf.segment().segment_id())
         current.add(path.name)
+        if at < skip:
+            continue
         parts = read(path) if path.exists() else None
         if parts is None or parts.facets.size != leaf.doc_count_all():
             parts = derive(leaf)

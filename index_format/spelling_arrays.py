@@ -50,6 +50,9 @@ def merge(parts: Sequence[Groups]) -> Groups:
     out: Groups = {}
     for key, arrays in found.items():
         length = key[1]
+        if len(arrays) == 1:  # one part's group is sorted and distinct already
+            out[key] = np.ascontiguousarray(arrays[0].astype(np.uint32))
+            continue
         codes = np.ascontiguousarray(np.concatenate([a.astype(np.uint32) for a in arrays]))
         # A row of code points is a fixed-width string to numpy: unique sorts and dedupes.
         words = np.unique(codes.view(f"<U{length}").reshape(-1))

@@ -191,7 +191,7 @@ def apply_change(
             ix.close()
             if not gen.abandoned:  # new copies join their stories; changed ones may leave
                 with _meanwhile(update_stories, gen.building, summary.changed_ids):
-                    derived.write(gen.building)  # on the other core
+                    derived.write(gen.building, previous=source)  # on the other core
                 gen.derived = True
         summary.index_path = source if gen.abandoned else gen.final
         if summary.changed_ids:

@@ -6,16 +6,18 @@ segments it wrote."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from index_format import derived, segment_parts
+from index_format import carry, derived, segment_parts
 from index_format.derived import DERIVED
 from index_format.generations import current_path, open_index
 from indexer import update
+from indexer.models import Article
 from indexer.optimize import optimize_index
 from indexer.update import delete_articles, update_index
 from search.models import SearchRequest
@@ -132,5 +134,78 @@ def test_a_generation_without_parts_gets_them_at_its_next_update(tmp_path: Path)
         update_index([write_jsonl(tmp_path / "u.jsonl", NEW)], index_dir)
     assert svc.search(SearchRequest(q="")).total == total + len(NEW)
     svc.close()
+    (tmp_path / "w").mkdir()
+    assert_as_whole(index_dir, tmp_path / "w")
+
+
+def _batch(seed: int) -> list[Article]:
+    """Articles new to the index (their own ids) whose names shift the archive's counts."""
+    return [
+        Article(**{**a.__dict__, "id": f"s{seed}-{a.id}"})
+        for a in _corpus(n=15 + seed % 7, seed=seed)
+    ]
+
+
+@pytest.mark.parametrize("history", HISTORIES)
+def test_updates_that_only_add_combine_with_the_previous_generation(
+    history: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update that only adds articles reads no old segment's parts (the previous
+    generation's files stand for them), and its files still equal a pass over the whole,
+    update after update; a replaced article makes the next update combine every segment."""
+    monkeypatch.setattr(update, "MAX_SMALL", 1_000)
+    index_dir = tmp_path / "index"
+    corpus = _corpus()
+    build_index(index_dir, corpus, history)
+    (tmp_path / "w").mkdir()
+    read = segment_parts.read
+    reads: list[Path] = []
+    monkeypatch.setattr(segment_parts, "read", lambda path: reads.append(path) or read(path))
+    everything = list(corpus)
+    for seed in (11, 12, 13):
+        batch = _batch(seed)
+        everything += batch
+        reads.clear()
+        with given_entities(everything):
+            summary = update_index([write_jsonl(tmp_path / f"{seed}.jsonl", batch)], index_dir)
+        assert summary.added == len(batch) and reads == []
+        assert_as_whole(index_dir, tmp_path / "w")
+    svc = SearchService(index_dir)
+    assert svc.search(SearchRequest(q="")).total == len(everything)
+    svc.close()
+
+    reads.clear()
+    changed = [article(a.id, a.title, a.body + " Diperbarui.", person=a.person) for a in corpus[:2]]
+    with given_entities(everything):
+        assert update_index([write_jsonl(tmp_path / "c.jsonl", changed)], index_dir).replaced == 2
+    assert reads  # an old segment lost a document: every segment's parts combined again
+    assert_as_whole(index_dir, tmp_path / "w")
+
+
+@pytest.mark.parametrize("damage", ["missing", "damaged", "other format"])
+def test_an_update_without_usable_previous_files_combines_every_segment(
+    damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Previous files missing (an index written before them), damaged or of another format:
+    the update reads every segment's parts, as before, and its files are still right."""
+    monkeypatch.setattr(update, "MAX_SMALL", 1_000)
+    index_dir = tmp_path / "index"
+    corpus = _corpus()
+    build_index(index_dir, corpus, "segments")
+    where = current_path(index_dir).resolve() / DERIVED
+    if damage == "missing":
+        (where / carry.INDEX).unlink()
+    elif damage == "damaged":
+        (where / "carry-0-val.npy").write_bytes(b"not an array")
+    else:
+        manifest = json.loads((where / derived.MANIFEST).read_text())
+        (where / derived.MANIFEST).write_text(json.dumps({**manifest, "format": -1}))
+    read = segment_parts.read
+    reads: list[Path] = []
+    monkeypatch.setattr(segment_parts, "read", lambda path: reads.append(path) or read(path))
+    batch = _batch(21)
+    with given_entities([*corpus, *batch]):
+        assert update_index([write_jsonl(tmp_path / "b.jsonl", batch)], index_dir).added
+    assert len(reads) >= 2
     (tmp_path / "w").mkdir()
     assert_as_whole(index_dir, tmp_path / "w")

@@ -1,0 +1,160 @@
+"""The merge steps as they were written before they were made faster (organisation_key with its
+tail regex on every name, spelling_merges with a dict of every group, initial_merges looking through every name of the first word,
+namesakes.joins with isin and a Python loop per pair): the oracles that
+tests/index_format/test_merge_speed_equal.py holds the faster ones equal to."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from index_format.entity_merge import join_groups, resolved
+from index_format.name_forms import (
+    _CLUB_HEAD,
+    _CLUB_TOWN,
+    _INITIAL,
+    _KIND_SHORT,
+    _LEGAL_HEADS,
+    _LEGAL_TAILS,
+    _MIN_SPELLED,
+    SPELLING_SHARE,
+    _deletions,
+    _dot_groups,
+    _follow,
+    _matches,
+    _one_letter_apart,
+)
+from index_format.namesakes import LIFT, MIN_SHARE, MIN_TOGETHER, Rows, _gather, candidates
+
+
+def organisation_key(name: str) -> str:
+    for full, short in _KIND_SHORT.items():
+        if name.startswith(full):
+            name = short + name[len(full) :]
+            break
+    if name.startswith(_LEGAL_HEADS):
+        bare = name.split(" ", 1)[1]
+        if not bare.isupper():
+            name = bare
+    name = _LEGAL_TAILS.sub("", name).strip() or name
+    if name.startswith(_CLUB_HEAD) and name[3:4].isupper() and not name[3:].isupper():
+        name = name[3:]
+    if (club := _CLUB_TOWN.match(name)) is not None:
+        name = club.group(1)
+    if name.startswith("Bank ") and name[5:].isupper():
+        name = name[5:]
+    return name.casefold()
+
+
+def spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    out = dict(merges)
+    by_rest: dict[tuple[int, tuple[str, ...]], list[tuple[str, str]]] = defaultdict(list)
+    for name in doc_counts:
+        words = name.casefold().split()
+        if len(words) < 2:
+            continue
+        for i, word in enumerate(words):
+            if len(word) >= _MIN_SPELLED - 1:
+                by_rest[i, (*words[:i], "*", *words[i + 1 :])].append((name, word))
+    for group in by_rest.values():
+        if len(group) < 2:
+            continue
+        least = min(doc_counts[name] for name, _ in group)
+        most = max(doc_counts[name] for name, _ in group)
+        if most < SPELLING_SHARE * least:
+            continue
+        near: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for name, word in group:
+            if doc_counts[name] >= SPELLING_SHARE * least:
+                for key in _deletions(word):
+                    near[key].append((name, word))
+        for name, word in group:
+            if name in out or doc_counts[name] * SPELLING_SHARE > most:
+                continue
+            found = {
+                other
+                for key in _deletions(word)
+                for other, theirs in near[key]
+                if other != name
+                and doc_counts[other] >= SPELLING_SHARE * doc_counts[name]
+                and max(len(word), len(theirs)) >= _MIN_SPELLED
+                and _one_letter_apart(word, theirs)
+            }
+            if len(found) == 1:
+                out[name] = found.pop()
+    return resolved(out)
+
+
+def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    out = join_groups(doc_counts, merges, _dot_groups(doc_counts))
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for name in doc_counts:
+        by_first[name.split(" ", 1)[0]].append(name)
+    for name, count in doc_counts.items():
+        words = name.split()
+        if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
+            continue
+        if _INITIAL.match(words[0]):
+            continue
+        fits = {
+            _follow(out, other)
+            for other in by_first[words[0]]
+            if other != name
+            and not any(_INITIAL.match(w) for w in other.split())
+            and _matches(words, other.split())
+        }
+        if len(fits) != 1:
+            continue
+        full = fits.pop()
+        if full == name or full in out:
+            continue
+        if doc_counts.get(full, 0) >= count:
+            out[name] = full
+        else:
+            out[full] = name
+    return resolved(out)
+
+
+def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
+    person = facets[0]
+    counts = np.bincount(person.val, minlength=len(person.names))
+    short = {
+        p: [f for f in fs if counts[f] >= MIN_SHARE * counts[p]]
+        for p, fs in candidates(person, counts).items()
+    }
+    short = {p: fs for p, fs in short.items() if fs}
+    if not short:
+        return []
+    offsets = np.cumsum([0, *(len(f.names) for f in facets[:-1])]).tolist()
+    width = int(offsets[-1] + len(facets[-1].names))
+    df = np.concatenate([np.bincount(f.val, minlength=len(f.names)) for f in facets])
+    fulls = np.array(sorted({f for fs in short.values() for f in fs}), dtype=np.int64)
+    full_rows = np.flatnonzero(np.isin(person.val, fulls))
+    owner, value = _gather(facets, offsets, person.doc[full_rows])
+    full_of = person.val[full_rows].astype(np.int64)[owner]
+    keys, together = np.unique(full_of * width + value, return_counts=True)
+    f_of, v_of = keys // width, keys % width
+    lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
+    company = keys[(together >= MIN_TOGETHER) & (lift >= LIFT) & (v_of != f_of)]
+    rows = np.flatnonzero(np.isin(person.val, list(short)))
+    pairs = [(r, f) for r, p in zip(rows.tolist(), person.val[rows].tolist(), strict=True)
+             for f in short[p]]  # fmt: skip
+    if not pairs or company.size == 0:
+        return []
+    pair_row = np.array([r for r, _ in pairs], dtype=np.int64)
+    pair_full = np.array([f for _, f in pairs], dtype=np.int64)
+    owner, value = _gather(facets, offsets, person.doc[pair_row])
+    shared = np.isin(pair_full[owner] * width + value, company)
+    score = np.bincount(owner[shared], minlength=len(pairs))
+    best: dict[int, tuple[int, int, int]] = {}
+    for r, f, sc in zip(pair_row.tolist(), pair_full.tolist(), score.tolist(), strict=True):
+        top = best.get(r)
+        if top is None:
+            best[r] = (sc, f, -1)
+        elif sc > top[0]:
+            best[r] = (sc, f, top[0])
+        else:
+            best[r] = (top[0], top[1], max(top[2], sc))
+    return [(r, f) for r, (sc, f, second) in best.items() if sc > 0 and sc > second]

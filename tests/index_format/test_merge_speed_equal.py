@@ -1,0 +1,126 @@
+"""The faster spelling_merges, initial_merges and namesakes.joins give what the earlier ones gave
+(tests/index_format/reference_merges.py), on random archives built to hit every branch:
+misspellings one letter apart, names of one article, groups of many names, short names
+beside the full name's company or another's, ties."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from index_format import namesakes
+from index_format.entity_merge import loose_key
+from index_format.facet_arrays import starts_of
+from index_format.name_forms import initial_merges, organisation_key, spelling_merges
+from tests.index_format import reference_merges
+
+_LOOSE = str.maketrans("", "", " -‐–")  # loose_key as it was written first
+FIRST = ["Muhammad", "Siti", "Bambang", "Agus", "Sri", "Joko", "Budi", "Dewi", "Anies"]
+LAST = ["Brodjonegoro", "Syamsuddin", "Widodo", "Mulyani", "Baswedan", "Santoso", "Purnama"]
+
+
+def _typo(word: str, rnd: random.Random) -> str:
+    i = rnd.randrange(len(word))
+    kind = rnd.randrange(4)
+    if kind == 0:
+        return word[:i] + word[i + 1 :]
+    if kind == 1:
+        return word[:i] + rnd.choice("aeiouhdj") + word[i:]
+    if kind == 2:
+        return word[:i] + rnd.choice("aeiouhdj") + word[i + 1 :]
+    return word[:i] + word[i + 1 : i + 2] + word[i : i + 1] + word[i + 2 :]
+
+
+def _names(rnd: random.Random, n: int) -> list[str]:
+    out = []
+    for _ in range(n):
+        words = [rnd.choice(FIRST)]
+        words += [rnd.choice(LAST) for _ in range(rnd.choice((0, 1, 1, 1, 2)))]
+        if rnd.random() < 0.4:
+            at = rnd.randrange(len(words))
+            words[at] = _typo(words[at], rnd)
+        if rnd.random() < 0.1:
+            words = [w.lower() for w in words]
+        out.append(" ".join(words))
+    return list(dict.fromkeys(out))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_spelling_merges_as_before(seed: int) -> None:
+    rnd = random.Random(seed)
+    names = _names(rnd, rnd.choice((20, 80, 300)))
+    counts = {n: rnd.choice((0, 1, 1, 1, 1, 2, 3, 5, 8, 40)) for n in names}
+    merges = {n: rnd.choice(names) for n in rnd.sample(names, len(names) // 10)}
+    want = reference_merges.spelling_merges(counts, merges)
+    got = spelling_merges(counts, merges)
+    assert got == want and list(got) == list(want)
+
+
+def _with_initials(rnd: random.Random, names: list[str]) -> list[str]:
+    """Some names again with a word as an initial, dotted or not, and a few stray ones."""
+    out = list(names)
+    for name in rnd.sample(names, len(names) // 3):
+        words = name.split()
+        at = rnd.randrange(1, len(words)) if len(words) > 1 else 0
+        words[at] = words[at][0] + rnd.choice((".", ""))
+        if rnd.random() < 0.2:
+            words.insert(1, rnd.choice("ABMRT") + ".")
+        out.append(" ".join(words))
+    out += ["J. Habibie", "Agus R", "Sri M", "Joko  Widodo", "A"]
+    return list(dict.fromkeys(out))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_initial_merges_as_before(seed: int) -> None:
+    rnd = random.Random(seed)
+    names = _with_initials(rnd, _names(rnd, rnd.choice((20, 80, 300))))
+    counts = {n: rnd.choice((0, 1, 1, 2, 3, 5, 8, 40)) for n in names}
+    merges = {n: rnd.choice(names) for n in rnd.sample(names, len(names) // 10)}
+    want = reference_merges.initial_merges(counts, merges)
+    got = initial_merges(counts, merges)
+    assert got == want and list(got) == list(want)
+
+
+def _facet(rnd: random.Random, n_docs: int, names: list[str], per_doc: int) -> namesakes.Rows:
+    docs, vals = [], []
+    weights = [1 / (i + 1) for i in range(len(names))]
+    for d in range(n_docs):
+        chosen = set(rnd.choices(range(len(names)), weights, k=rnd.randint(0, per_doc)))
+        docs += [d] * len(chosen)
+        vals += sorted(chosen, key=lambda _: rnd.random())
+    doc, val = np.array(docs, dtype=np.int32), np.array(vals, dtype=np.int32)
+    return namesakes.Rows(doc, val, starts_of(doc, n_docs), names)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_joins_as_before(seed: int) -> None:
+    rnd = random.Random(seed)
+    people = _names(rnd, 60) + FIRST + LAST + ["Sri Mulyani", "Joko"]
+    people = list(dict.fromkeys(people))
+    n_docs = rnd.choice((50, 200, 600))
+    facets = [
+        _facet(rnd, n_docs, people, 4),
+        _facet(rnd, n_docs, [f"Org {i}" for i in range(rnd.choice((5, 30)))], 3),
+        _facet(rnd, n_docs, [f"Kota {i}" for i in range(rnd.choice((5, 30)))], 3),
+    ]
+    want = reference_merges.joins(facets, n_docs)
+    assert namesakes.joins(facets, n_docs) == want
+
+
+_PIECES = ["PT", "Bank", "BRI", "Semen", "Padang", "Tbk", "Tbk.", "(Persero)", "Persero", "Pte."]
+_PIECES += ["Ltd", "Inc.", "FC", ",", "Persebaya", "Surabaya", "Pengadilan Negeri", "İstanbul"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_name_keys_as_before(seed: int) -> None:
+    """loose_key without str.translate, organisation_key's tail regex only where a tail can
+    be: the same keys, spaces, dashes, case, tails and stray newlines included."""
+    rnd = random.Random(seed)
+    for _ in range(300):
+        words = rnd.choices(_PIECES, k=rnd.randint(1, 5))
+        name = "".join(w + rnd.choice((" ", " ", "-", "‐", "–", "  ", "")) for w in words)
+        name = name.strip() + rnd.choice(("", "", "\n", " FC", "Tbk"))
+        assert loose_key(name) == name.casefold().translate(_LOOSE)
+        assert organisation_key(name) == reference_merges.organisation_key(name)
