@@ -36,7 +36,9 @@ from indexer.ner.lexicon import (
     _places,
 )
 from indexer.ner.refine import (
+    BODY_LAST_WORDS,
     NAMED_AFTER_ENDS,
+    ORG_TAILS,
     body_at_end,
     body_then_person,
     byline_start,
@@ -61,7 +63,7 @@ from indexer.ner.refine import (
     two_bodies,
     word_list,
 )
-from indexer.ner.regions import regions
+from indexer.ner.regions import districts, regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
 from indexer.ner.titles import after_title, split_known_prefix, strip_titles
 
@@ -108,6 +110,10 @@ def _is_name(text: str, label: str) -> bool:
     if any(c in _QUOTES for c in text) or _WEB_ADDRESS.fullmatch(text):
         return False
     words = text.split()
+    if label == "PER" and len(words) == 1 and (text in BODY_LAST_WORDS or text in ORG_TAILS):
+        return False  # "Korupsi" of a cut "Komisi Pemberantasan Korupsi", "FC" of a club's
+    if len(words) == 2 and _WEB_ADDRESS.fullmatch(words[1]):
+        return False  # an outlet's section ("Tekno Tempo.co"): the outlet facet has it
     # A person's name is short and capitalised; a long lower-case run is a sentence.
     if label == "PER" and (len(words) > 5 or sum(w[0].islower() for w in words) > 1):
         return False
@@ -427,6 +433,7 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     permitting), a body's building, a region's name; drop names that are no entity."""
     # Acronyms: "Expansion (ACR)", "Expansion/ACR" and a bare "ACR" share the acronym.
     expansions: dict[str, str] = {}
+    places_named = _place_acronyms(text) if "(" in text else frozenset()
     for m in mentions:
         surface = text[m.start : m.end]
         tail = _ACRONYM_TAIL.match(surface) if "/" in surface else None
@@ -462,11 +469,29 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
                     named[key] = (m.canonical, m.label, m.namesake)
             else:
                 m.canonical, m.label, m.namesake = done
+        if places_named and m.canonical in places_named:
+            m.label = "LOC"
         if m.canonical not in drop:
             kept.append(m)
     return kept
 
 
+# An airport's or a stadium's name and the acronym it defines are a place's.
+_PLACE_LAST = (" Airport", " Stadium", " Stadion", " Sport Complex", " Sports Complex")
+_PLACE_ACRONYM = re.compile(
+    r"(?:\b(?:Bandara|Bandar Udara|Stadion)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,5}"
+    r"|\b(?:Airport|Stadium|Sports? Complex))\s+\(([A-Z]{2,6})\)"
+)
+
+
+def _place_acronyms(text: str) -> frozenset[str]:
+    """Acronyms the article defines for an airport or a stadium ("Jakarta International
+    Stadium (JIS)", "Bandara Internasional New Yogyakarta (NYIA)")."""
+    return frozenset(m.group(1) for m in _PLACE_ACRONYM.finditer(text))
+
+
+# First words of a geographical feature's name: what they open is a place.
+_GEOGRAPHY_HEADS = frozenset(("Kepulauan", "Pulau", "Gunung", "Danau", "Selat", "Teluk", "Lembah"))
 _NAMED_MAX = 200_000  # names remembered across articles before starting again
 _PREMISE_HEADS = ("Gedung ", "Kantor ", "Kompleks ")
 
@@ -490,6 +515,11 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
         m.label == "LOC" and (looks_like_body(surface) or not_a_place(surface, aliases))
     ):
         m.label = "ORG"  # "APJII", "Leibniz Supercomputing Center", "Dinas Bina Marga", "ICJR"
+    elif m.label != "LOC" and (
+        (surface.split(None, 1)[0] in _GEOGRAPHY_HEADS and " " in surface)
+        or surface.endswith(_PLACE_LAST)
+    ):
+        m.label = "LOC"  # "Kepulauan Mariana", "Azadi Sport Complex": islands, venues
     place = place_name(surface) if m.label != "PER" else None
     if place is not None:
         m.label, m.canonical = "LOC", place.name
@@ -522,6 +552,27 @@ def _join_short_names(mentions: list[Mention]) -> None:
             m.canonical, m.label = best, "PER"
         elif m.label == "PER" and (place := place_name(m.canonical)) is not None:
             m.canonical, m.label = place.name, "LOC"  # "Boven Digoel", "Supiori"
+        elif m.label == "PER" and district_in(m.canonical, mentions):
+            m.label = "LOC"  # "Tulung Selapan" in an article about Ogan Komering Ilir
+
+
+def district_in(name: str, mentions: list[Mention]) -> bool:
+    """`name` is a district or village of a regency the article names, or a district named so
+    in one regency only, of the province the article names or names a region of
+    (regions.districts)."""
+    where = districts().get(name_key(name))
+    if where is None:
+        return False
+    # (Only a name found in one regency: Gading, Kamal, Mayang are districts in several.)
+    one_province = len(where.district_provinces) == 1 and len(where.regencies) == 1
+    for m in mentions:
+        place = place_name(m.canonical) if m.label == "LOC" else None
+        if place is not None and (
+            place.code in where.regencies
+            or (one_province and place.code[:2] in where.district_provinces)
+        ):
+            return True
+    return False
 
 
 def _one_label_per_name(text: str, mentions: list[Mention], aliases: AliasTable) -> list[Mention]:

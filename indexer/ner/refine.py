@@ -21,7 +21,7 @@ from importlib import resources
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
 from indexer.ner.features import cap_rate_bucket
-from indexer.ner.lexicon import _ACRONYM_TAIL, _BODY_HEADS, _UPPER_RUN, _places
+from indexer.ner.lexicon import _ACRONYM_TAIL, _BODY_HEADS, _MINISTRIES, _UPPER_RUN, _places
 from indexer.ner.regions import Region, region, regions
 
 # Capitalised at a sentence's start, never a name's first word.
@@ -45,6 +45,15 @@ _HEADLINE_WORDS = frozenset(
     )
 )  # fmt: skip
 _WORD_AT_START = re.compile(r"(\S+)\s+")
+# Last words of ministries' names (lexicon._MINISTRIES) and of bodies news names before their
+# people: KPK (Komisi Pemberantasan Korupsi), a coordinating minister's field (Kemaritiman,
+# Maritim, Investasi), a directorate general (Perhubungan Udara, Perdagangan Luar Negeri).
+BODY_LAST_WORDS = frozenset(
+    {w.split()[-1] for w in _MINISTRIES.split("|") if " " in w and not w.split()[-1].isupper()}
+    | {"Keuangan", "Kesehatan", "Pertahanan", "Perdagangan", "Perindustrian", "Pertanian",
+       "Perhubungan", "Pariwisata", "Ketenagakerjaan", "Korupsi", "Kemaritiman", "Maritim",
+       "Investasi", "Udara", "Polhukam", "Perekonomian"}
+)  # fmt: skip
 _LAST_WORD = re.compile(r"\s+(\S+)$")
 # "Gedung KPK", "Gedung Merah Putih KPK", "Kantor Kemenkominfo": a body's building.
 _PREMISES = re.compile(r"(?:Gedung|Kantor|Kompleks)(?:\s+Merah[\s-]+Putih)?\s+(\S.*)")
@@ -71,7 +80,8 @@ _NAMED_AFTER = {
         "LOC",
     ),
     **dict.fromkeys(
-        ("Universitas", "Institut", "Yayasan", "Kodam", "Korem", "Kodim", "Polres", "Polda"),
+        ("Universitas", "Institut", "UIN", "IAIN", "Yayasan", "Kodam", "Korem", "Kodim",
+         "Polres", "Polda"),
         "ORG",
     ),
 }  # fmt: skip
@@ -175,6 +185,16 @@ def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     ):
         start = m.end()
     if label == "PER":
+        # "Wakil Ketua Komisi Pemberantasan Korupsi Laode M. Syarif", "Menko Kemaritiman Luhut
+        # Binsar Panjaitan": the tagger took the last word of the body or title before the name.
+        if (
+            (m := _WORD_AT_START.match(text, start, end))
+            and m.group(1) in BODY_LAST_WORDS
+            and text.count(" ", m.end(), end) >= 1
+            and (prev := _LAST_WORD.search(text, max(0, start - 30), start - 1))
+            and prev.group(1)[:1].isupper()
+        ):
+            start = m.end()
         # "Menteri Komunikasi dan Informatika Rudiantara": the tagger took the title's last word.
         if (
             text.endswith("dan ", 0, start)
@@ -301,7 +321,7 @@ def looks_like_debris(text: str, words: list[str]) -> bool:
 
 
 # The last word of a body's name in English or sport: a name that ends so is no person's.
-_ORG_TAILS = frozenset(
+ORG_TAILS = frozenset(
     (
         "Center", "Centre", "Institute", "University", "College", "Group", "Foundation",
         "Corporation", "Company", "Inc", "Ltd", "FC", "United", "Club", "Association",
@@ -328,7 +348,7 @@ def not_a_person(name: str) -> bool:
     person's initials are in the alias file: SBY, JK), or an English body's last word."""
     return (len(name) >= 3 and name.isupper() and name.isalpha()) or name.rsplit(None, 1)[
         -1
-    ] in _ORG_TAILS
+    ] in ORG_TAILS
 
 
 def comma_bodies(

