@@ -109,8 +109,9 @@ def organisation_form_merges(doc_counts: dict[str, int], merges: dict[str, str])
 
 
 # A regional government's office ("Dinas Bina Marga"): written without its region, it is the
-# one office of that name the archive knows with one ("Dinas Bina Marga DKI Jakarta"), and
-# none when it knows several (Dinas Pendidikan Jawa Barat, Dinas Pendidikan Kota Bandung).
+# office of that name the archive knows with one ("Dinas Bina Marga DKI Jakarta"), or far more
+# often than any other, and none when it knows several (Dinas Pendidikan Jawa Barat, Dinas
+# Pendidikan Kota Bandung).
 _REGIONAL_HEAD = "Dinas "
 
 
@@ -124,8 +125,9 @@ def _regional_offices(doc_counts: dict[str, int], out: dict[str, str]) -> Iterab
             if (head := " ".join(words[:k])) in bare:
                 longer[head].add(name)
     for head, names in longer.items():
-        if len(names) == 1:
-            yield [head, *names]
+        first, *rest = sorted(names, key=lambda n: -doc_counts[n])
+        if not rest or doc_counts[first] >= SPELLING_SHARE * doc_counts[rest[0]]:
+            yield [head, first]  # (a person glued to it once is no other office)
 
 
 def _one_letter_apart(a: str, b: str) -> bool:

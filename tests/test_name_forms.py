@@ -61,6 +61,7 @@ from webui import create_app
             {
                 "Dinas Bina Marga": 28,
                 "Dinas Bina Marga DKI Jakarta": 33,
+                "Dinas Bina Marga Hari Nugroho": 1,
                 "Dinas Pendidikan": 9,
                 "Dinas Pendidikan Jawa Barat": 5,
                 "Dinas Pendidikan Kota Bandung": 4,

@@ -57,6 +57,7 @@ from indexer.ner.refine import (
     premises,
     registration_code,
     repair_spans,
+    suspect_initials,
     thing_named,
     trim,
     trim_post,
@@ -264,6 +265,7 @@ def _mentions(
             )
             or (label != "LOC" and thing_named(text, s, e, label))
             or (label == "ORG" and registration_code(text, s))
+            or (label != "LOC" and suspect_initials(text, s, e))
         ):
             continue
         if label == "ORG" and text.find(" ", s, e) > 0 and _UPPER_RUN.fullmatch(text, s, e):
@@ -446,6 +448,8 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     drop = not_entities()
     if "(" in text and (common := common_acronyms(text)):
         drop = drop | common  # "harga jual eceran (HEJ)": no body's name in this article
+    if "(" in text and (events := {m.group(1) for m in _EVENT_ACRONYM.finditer(text)}):
+        drop = drop | events
     kept: list[Mention] = []
     # A name's canonical name depends on the article only through an alias's context words
     # or the article's own acronyms: others are worked out once for all articles.
@@ -488,6 +492,14 @@ def _place_acronyms(text: str) -> frozenset[str]:
     """Acronyms the article defines for an airport or a stadium ("Jakarta International
     Stadium (JIS)", "Bandara Internasional New Yogyakarta (NYIA)")."""
     return frozenset(m.group(1) for m in _PLACE_ACRONYM.finditer(text))
+
+
+# An award's or an event's name and the acronym it defines name no body ("Anugerah Pandu Negeri
+# (APN) 2019").
+_EVENT_ACRONYM = re.compile(
+    r"\b(?:Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan)"
+    r"(?:\s+[A-Z][\w-]*){1,5}\s+\(([A-Z]{2,6})\)"
+)
 
 
 # First words of a geographical feature's name: what they open is a place.
@@ -545,6 +557,8 @@ def _join_short_names(mentions: list[Mention]) -> None:
             continue
         if m.label != "PER" and place_name(m.canonical):
             continue  # "Papua" is no person's first name
+        if m.canonical in BODY_LAST_WORDS or m.canonical in ORG_TAILS:
+            continue  # "FC", "Korupsi": the end of a body's name that ran into a person's
         # (An empty name, if an alias gave one, starts every name.)
         candidates = ends.get(tuple(parts)) if parts else [n for n in full if n.split()]
         if candidates:
@@ -557,14 +571,16 @@ def _join_short_names(mentions: list[Mention]) -> None:
 
 
 def district_in(name: str, mentions: list[Mention]) -> bool:
-    """`name` is a district or village of a regency the article names, or a district named so
-    in one regency only, of the province the article names or names a region of
+    """`name` is a district or village of a regency the article names, or a district whose
+    name is found in one province only, which the article names or names a region of
     (regions.districts)."""
     where = districts().get(name_key(name))
     if where is None:
         return False
-    # (Only a name found in one regency: Gading, Kamal, Mayang are districts in several.)
-    one_province = len(where.district_provinces) == 1 and len(where.regencies) == 1
+    # (Only a name found in one province: Gading, Kamal, Mayang are districts in several.)
+    one_province = len(where.district_provinces) == 1 and all(
+        code[:2] in where.district_provinces for code in where.regencies
+    )
     for m in mentions:
         place = place_name(m.canonical) if m.label == "LOC" else None
         if place is not None and (

@@ -604,8 +604,10 @@ def common_acronyms(text: str) -> set[str]:
 
 
 # Nouns before a capitalised name that make it a thing's name, never a body's or a person's:
-# "Robot Sophia", "fenomena El Nino", "badai Dorian".
-_THING_NOUNS = frozenset(("robot", "topan", "badai", "siklon", "fenomena"))
+# "Robot Sophia", "fenomena El Nino", "badai Dorian", "film Dilan 1990".
+_THING_NOUNS = frozenset(
+    ("robot", "topan", "badai", "siklon", "fenomena", "film", "sinetron", "novel", "serial")
+)  # (films and books: "film Dilan 1990", "film DILAN 1990")
 # ... and never a person's: "satelit Terra Aqua", "pesawat Hercules", "drone Emprit", "RUU
 # Minerba" (a law's); a body's may follow ("pembalap satelit Yamaha", "pesawat Lion Air",
 # "teknologi Huawei", "UU KPK").
@@ -616,6 +618,22 @@ _THING_NOUNS_PER = _THING_NOUNS | frozenset(
     )
 )  # fmt: skip
 _WORD_BEFORE = re.compile(r"(\S+)[ \t]+$")
+
+
+# A suspect, a defendant or a witness named by initials before their name in brackets
+# ("tersangka IWK (Sekretaris Daerah Jawa Barat nonaktif, Iwa Karniwa)").
+_SUSPECT_BEFORE = ("tersangka ", "terdakwa ", "saksi ", "terpidana ")
+
+
+def suspect_initials(text: str, start: int, end: int) -> bool:
+    """A run of 2-4 capitals after "tersangka", "terdakwa"… and before a bracket: a person's
+    initials, no body."""
+    return (
+        2 <= end - start <= 4
+        and text.endswith(_SUSPECT_BEFORE, max(0, start - 12), start)
+        and text.startswith(" (", end)
+        and text[start:end].isupper()
+    )
 
 
 def thing_named(text: str, start: int, end: int, label: str) -> bool:

@@ -56,6 +56,9 @@ SHORT_FORMS = {
     "Kutai Barat": ["Kubar"], "Tapanuli Tengah": ["Tapteng"], "Tapanuli Utara": ["Taput"],
     "Tapanuli Selatan": ["Tapsel"], "Musi Banyuasin": ["Muba"],
     "Kotawaringin Barat": ["Kobar"], "Kotawaringin Timur": ["Kotim"],
+    # The city's everyday name (id.wikipedia.org/wiki/Kota_Surakarta: "lebih dikenal dengan
+    # nama Solo").
+    "Surakarta": ["Solo"],
 }  # fmt: skip
 
 
