@@ -251,6 +251,52 @@ CASES = [
         "person", ["Bima Sakti"], ["U-16", "Irsyan Hasyim", "HASYIM", "Hasyim"],
         id="age-groups-and-bylines-are-no-entities",
     ),
+    # Round 8.
+    pytest.param(
+        "Gempa terasa di Halmahera Selatan, Maluku Utara. Adapun di Labuha, Maba, Kecamatan "
+        "Bacan Timur Tengah, dan Weda guncangan mencapai III MMI.",
+        "place", ["Weda"], [], id="a-district-of-the-province-the-article-names-is-a-place",
+    ),
+    pytest.param(
+        "Kebakaran lahan di Inhil meluas. Bupati Inhil meminta bantuan.",
+        "place", ["Indragiri Hilir"], ["Inhil"], id="a-regency-s-own-abbreviation",
+    ),
+    pytest.param(
+        "Wakil Ketua Komisi Pemberantasan Korupsi Laode M. Syarif mengatakan surat Presiden "
+        "Joko Widodo.",
+        "person", ["Laode M. Syarif"], ["Korupsi Laode M. Syarif", "Korupsi"],
+        id="a-body-s-last-word-before-a-person",
+    ),
+    pytest.param(
+        "PAN juga mendorong agar pembangunan Jakarta International Stadium (JIS) terus "
+        "berlanjut. Proyek Bandara Udara New Yogyakarta International Airport (NYIA) di Kulon "
+        "Progo. Timnas mengawali kiprah di Azadi Sport Complex, Teheran. Garuda Muda menang atas "
+        "Kepulauan Mariana.",
+        "place", ["JIS", "NYIA", "Azadi Sport Complex", "Kepulauan Mariana"], [],
+        id="stadiums-airports-and-islands-are-places",
+    ),
+    pytest.param(
+        "\"Yang bersangkutan akan diperiksa sebagai saksi untuk tersangka IWK (Sekretaris Daerah "
+        "Jawa Barat nonaktif, Iwa Karniwa),\" kata juru bicara KPK. Ridwan Kamil meraih "
+        "penghargaan dalam Anugerah Pandu Negeri (APN) 2019. Penghargaan APN 2019 diserahkan. "
+        "Ia dikenal sebagai Milea di film Dilan 1990. Baca juga: Tekno Tempo.co.",
+        "organisation", ["KPK"], ["IWK", "APN", "Dilan 1990", "Tekno Tempo.co"],
+        id="initials-awards-films-and-outlet-sections-are-no-bodies",
+    ),
+    pytest.param(
+        "Keluar: Bruno Matos (Bhayangkara FC), Steven Paulle. Masuk: Ardan Aras (Martapura FC).",
+        "person", ["Bruno Matos", "Ardan Aras"], ["FC"],
+        id="a-club-s-suffix-is-no-acronym-of-its-player",
+    ),
+    pytest.param(
+        "Gibran menemui Rudy di Loji Gandrung, Solo, Rabu. Rudy mengatakan Gibran bertanya soal "
+        "pencalonan.",
+        "person", ["Hadi Rudyatmo"], ["Rudy"], id="a-nickname-with-its-context",
+    ),
+    pytest.param(
+        "Wali Kota Solo FX Hadi Rudyatmo menerima Gibran di Loji Gandrung, Solo.",
+        "place", ["Surakarta"], ["FX", "Solo FX"], id="initials-after-a-city-are-no-place",
+    ),
 ]  # fmt: skip
 
 
@@ -267,6 +313,14 @@ def test_issue_examples(text: str, facet: str, present: list[str], absent: list[
 def test_a_region_is_never_a_person() -> None:
     got = facets_of("Kemudian Tolikara, Nduga, Supiori, Waropen, Merauke, Yapen dan Sarmi.")
     assert not set(got["person"]) & {"Supiori", "Waropen", "Yapen", "Tolikara", "Sarmi"}, got
+
+
+def test_a_district_s_name_alone_is_no_place() -> None:
+    # Bambang is a district in several provinces, Tulung Selapan in one: a person named so
+    # stays a person in an article about another region.
+    got = facets_of("Bambang hadir di Lampung Tengah kemarin. Rudy Hartono juara di Solo.")
+    assert "Bambang" in got["person"] and "Bambang" not in got["place"], got
+    assert "Rudy Hartono" in got["person"], got
 
 
 def test_kab_and_provinsi_forms_are_the_region() -> None:

@@ -306,6 +306,8 @@ def _mentions(
         )
         if split is not None:
             mentions.append(Mention(_known_label(text[s : split[0]], label, aliases), s, split[0]))
+            if label == "LOC" and e - split[1] <= 3 and text[split[1] : e].isupper():
+                continue  # "Wali Kota Solo FX" + "Hadi Rudyatmo": his initials, no name
             s, label = split[1], "PER" if label == "LOC" else label
         elif person is not None:
             mentions.append(Mention("ORG", s, s + len(text[s:person].rstrip())))
@@ -443,7 +445,8 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
         if tail:
             expansions[name_key(tail.group(1))] = tail.group(2)
             m.canonical = tail.group(2)
-        elif after and not _ACRONYM.match(surface):
+        elif after and not _ACRONYM.match(surface) and after.group(1) not in ORG_TAILS:
+            # ("Bruno Matos (Bhayangkara FC)": a club's suffix is no acronym of the name)
             expansions[name_key(surface)] = after.group(1)
     drop = not_entities()
     if "(" in text and (common := common_acronyms(text)):
