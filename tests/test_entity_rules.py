@@ -297,6 +297,26 @@ CASES = [
         "Wali Kota Solo FX Hadi Rudyatmo menerima Gibran di Loji Gandrung, Solo.",
         "place", ["Surakarta"], ["FX", "Solo FX"], id="initials-after-a-city-are-no-place",
     ),
+    pytest.param(
+        "Vino G. Bastian (WIRO "
+        "SABLENG: PENDEKAR KAPAK MAU NAGA GENI 212 - Produksi: Lifelike Pictures). Ada "
+        "'SUZZANNA' hingga 'DILAN 1990'. KPK dan BPJS hadir. Saksi untuk tersangka IWK, kata "
+        "Febri. Selama 2018, pemanfaatan layanan kesehatan melalui JKN mencapai 233,9 juta.",
+        "organisation", ["KPK", "BPJS"], ["GENI 212", "DILAN 1990", "DILAN", "IWK", "JKN"],
+        id="titles-in-capitals-suspects-initials-and-programmes-are-no-bodies",
+    ),
+    pytest.param(
+        "Pemain yang cedera itu adalah Paul Pogba, Aaron Wan-Bissaka, Jesse Lingard, Luke Shaw "
+        "dan Anthony Martial. Prabowo Subianto dan Persija Jakarta bertemu.",
+        "person", ["Anthony Martial", "Prabowo Subianto"], [],
+        id="a-name-in-a-list-of-people-is-a-person",
+    ),
+    pytest.param(
+        "Aliansi Masyarakat untuk Keadilan Demokrasi dan sejumlah masyarakat sipil menggelar "
+        "aksi unjuk rasa.",
+        "organisation", ["Aliansi Masyarakat untuk Keadilan Demokrasi"], ["Keadilan Demokrasi"],
+        id="a-body-s-name-holds-untuk",
+    ),
 ]  # fmt: skip
 
 
@@ -313,6 +333,11 @@ def test_issue_examples(text: str, facet: str, present: list[str], absent: list[
 def test_a_region_is_never_a_person() -> None:
     got = facets_of("Kemudian Tolikara, Nduga, Supiori, Waropen, Merauke, Yapen dan Sarmi.")
     assert not set(got["person"]) & {"Supiori", "Waropen", "Yapen", "Tolikara", "Sarmi"}, got
+
+
+def test_a_club_beside_a_person_stays_a_club() -> None:
+    got = facets_of("Prabowo Subianto dan Persija Jakarta bertemu. Luke Shaw, Manchester United.")
+    assert {"Persija Jakarta", "Manchester United"} <= set(got["organisation"]), got
 
 
 def test_a_district_s_name_alone_is_no_place() -> None:

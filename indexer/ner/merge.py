@@ -40,6 +40,7 @@ from indexer.ner.refine import (
     NAMED_AFTER_ENDS,
     ORG_TAILS,
     body_at_end,
+    body_before_for,
     body_then_person,
     byline_start,
     common_acronyms,
@@ -57,6 +58,7 @@ from indexer.ner.refine import (
     premises,
     registration_code,
     repair_spans,
+    shouted_title,
     suspect_initials,
     thing_named,
     trim,
@@ -201,6 +203,8 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
             s, e = trim(text, s, e, label)
             if label == "ORG":
                 s = trim_post(text, s, e)
+        if label == "ORG" and text.endswith(("untuk ", "bagi "), 0, s):
+            s = body_before_for(text, s)  # "Aliansi Masyarakat untuk Keadilan Demokrasi"
         stripped.append((label, s, e, a))
     mentions = _mentions(text, stripped, aliases)
     mentions = _canonical_names(text, mentions, aliases)
@@ -266,6 +270,7 @@ def _mentions(
             or (label != "LOC" and thing_named(text, s, e, label))
             or (label == "ORG" and registration_code(text, s))
             or (label != "LOC" and suspect_initials(text, s, e))
+            or (label == "ORG" and shouted_title(text, s, e))
         ):
             continue
         if label == "ORG" and text.find(" ", s, e) > 0 and _UPPER_RUN.fullmatch(text, s, e):
@@ -437,6 +442,7 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     permitting), a body's building, a region's name; drop names that are no entity."""
     # Acronyms: "Expansion (ACR)", "Expansion/ACR" and a bare "ACR" share the acronym.
     expansions: dict[str, str] = {}
+    initials: dict[str, str] = {}
     places_named = _place_acronyms(text) if "(" in text else frozenset()
     for m in mentions:
         surface = text[m.start : m.end]
@@ -447,7 +453,10 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
             m.canonical = tail.group(2)
         elif after and not _ACRONYM.match(surface) and after.group(1) not in ORG_TAILS:
             # ("Bruno Matos (Bhayangkara FC)": a club's suffix is no acronym of the name)
-            expansions[name_key(surface)] = after.group(1)
+            if m.label == "PER" and _looks_like_person(surface):
+                initials[after.group(1)] = surface  # "Iwa Karniwa (IWK)": his initials
+            else:
+                expansions[name_key(surface)] = after.group(1)
     drop = not_entities()
     if "(" in text and (common := common_acronyms(text)):
         drop = drop | common  # "harga jual eceran (HEJ)": no body's name in this article
@@ -478,6 +487,8 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
                 m.canonical, m.label, m.namesake = done
         if places_named and m.canonical in places_named:
             m.label = "LOC"
+        elif initials and m.canonical in initials and not aliases.lookup(m.canonical, "ORG"):
+            m.label, m.canonical = "PER", initials[m.canonical]
         if m.canonical not in drop:
             kept.append(m)
     return kept
@@ -594,8 +605,40 @@ def district_in(name: str, mentions: list[Mention]) -> bool:
     return False
 
 
+def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable) -> None:
+    """A name tagged as a body in a list of people is a person ("Paul Pogba, Aaron
+    Wan-Bissaka, Jesse Lingard, Luke Shaw dan Anthony Martial"): two or three words, each
+    capitalised, none a body's head or tail or a place, no acronym, no body the alias file
+    knows (clubs are named with their town or their FC)."""
+    for i, m in enumerate(mentions):
+        if m.label != "ORG" or not (
+            (i > 0 and _listed_with(text, mentions[i - 1], m))
+            or (i + 1 < len(mentions) and _listed_with(text, m, mentions[i + 1]))
+        ):
+            continue
+        words = m.canonical.split()
+        if (
+            2 <= len(words) <= 3
+            and all(w[:1].isupper() and not w.isupper() for w in words)
+            and not any(w in _BODY_FIRST_WORDS or w in ORG_TAILS for w in words)
+            and not any(name_key(w) in place_keys() for w in words)  # "Persija Jakarta"
+            and not aliases.has(m.canonical, "ORG")
+        ):
+            m.label = "PER"
+
+
+_LIST_JOINS = frozenset((", ", " dan ", ", dan ", " serta "))
+_BODY_FIRST_WORDS = frozenset(_BODY_HEADS) | {"Timnas", "Klub", "Tim", "Persatuan"}
+
+
+def _listed_with(text: str, a: Mention, b: Mention) -> bool:
+    """Are a and b next to each other in a list, one of them a person?"""
+    return (a.label == "PER" or b.label == "PER") and text[a.end : b.start] in _LIST_JOINS
+
+
 def _one_label_per_name(text: str, mentions: list[Mention], aliases: AliasTable) -> list[Mention]:
     """One name, one label within an article: the label most of its mentions got."""
+    _people_listed(text, mentions, aliases)
     keys = [name_key(m.canonical) for m in mentions]
     votes: dict[tuple[str, str], int] = {}
     for m, key in zip(mentions, keys, strict=True):

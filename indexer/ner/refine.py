@@ -175,6 +175,20 @@ def known_body_name(name: str, aliases: AliasTable) -> bool:
     ) in aliases.body_keys()
 
 
+# A civil society body whose name holds "untuk" or "bagi", cut there by the tagger ("Aliansi
+# Masyarakat untuk Keadilan Demokrasi").
+_FOR_BODY = re.compile(
+    r"(?:Aliansi|Koalisi|Gerakan|Forum|Komite|Lembaga|Yayasan|Asosiasi|Perhimpunan|Konsorsium"
+    r"|Jaringan|Solidaritas)(?:\s+[A-Z][\w-]*){0,3}\s+(?:untuk|bagi)\s+$"
+)
+
+
+def body_before_for(text: str, start: int) -> int:
+    """Where a body's name cut at "untuk" or "bagi" starts; `start` if it was not cut."""
+    m = _FOR_BODY.search(text, max(0, start - 60), start)
+    return m.start() if m is not None else start
+
+
 def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     """[start, end) without connectives before the name and, for a person, without headline
     verbs and other words news writes in lower case after it."""
@@ -620,20 +634,54 @@ _THING_NOUNS_PER = _THING_NOUNS | frozenset(
 _WORD_BEFORE = re.compile(r"(\S+)[ \t]+$")
 
 
-# A suspect, a defendant or a witness named by initials before their name in brackets
-# ("tersangka IWK (Sekretaris Daerah Jawa Barat nonaktif, Iwa Karniwa)").
+# A suspect, a defendant or a witness named by initials ("tersangka IWK (Sekretaris Daerah
+# Jawa Barat nonaktif, Iwa Karniwa)", "saksi untuk tersangka IWK,").
 _SUSPECT_BEFORE = ("tersangka ", "terdakwa ", "saksi ", "terpidana ")
 
 
 def suspect_initials(text: str, start: int, end: int) -> bool:
-    """A run of 2-4 capitals after "tersangka", "terdakwa"… and before a bracket: a person's
-    initials, no body."""
+    """A run of 2-4 capitals after "tersangka", "terdakwa"…: a person's initials, no body."""
     return (
         2 <= end - start <= 4
         and text.endswith(_SUSPECT_BEFORE, max(0, start - 12), start)
-        and text.startswith(" (", end)
+        and text[start:end].isalpha()
         and text[start:end].isupper()
     )
+
+
+# A title in capitals: a film's or a book's in a shouted list ("WIRO SABLENG: PENDEKAR KAPAK
+# MAU NAGA GENI 212 - Produksi: …", "MILLY & MAMET (INI BUKAN CINTA & RANGGA)") or in quotes
+# ("hingga 'DILAN 1990'"); short acronyms (KPK, BPJS) stay bodies even there.
+_QUOTE_MARKS = "'\"‘’“”"
+_SHOUTED_RUN = 5  # capitalised words in a row, the name's included
+
+
+def shouted_title(text: str, start: int, end: int) -> bool:
+    name = text[start:end]
+    if not name.isupper() or (" " not in name and len(name) < 5 and name.isalpha()):
+        return False
+    if _quoted_capitals(text, start, end):
+        return True
+    run = len(name.split())
+    for words in (reversed(text[max(0, start - 80) : start].split()), text[end : end + 80].split()):
+        for word in words:
+            bare = word.strip("()'\":,-–&")
+            if bare and not bare.isupper():
+                break
+            run += bool(bare)
+    return run >= _SHOUTED_RUN
+
+
+def _quoted_capitals(text: str, start: int, end: int) -> bool:
+    """Is the name inside quotes that hold only capitals, several words or digits?"""
+    opening = max(text.rfind(q, max(0, start - 40), start) for q in _QUOTE_MARKS)
+    if opening < 0:
+        return False
+    closing = [i for q in _QUOTE_MARKS if (i := text.find(q, end, end + 40)) >= 0]
+    if not closing:
+        return False
+    quoted = text[opening + 1 : min(closing)]
+    return quoted.isupper() and (" " in quoted.strip() or any(c.isdigit() for c in quoted))
 
 
 def thing_named(text: str, start: int, end: int, label: str) -> bool:
