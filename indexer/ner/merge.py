@@ -66,7 +66,7 @@ from indexer.ner.refine import (
     two_bodies,
     word_list,
 )
-from indexer.ner.regions import districts, regions
+from indexer.ner.regions import district, regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
 from indexer.ner.titles import after_title, split_known_prefix, strip_titles
 
@@ -588,7 +588,7 @@ def district_in(name: str, mentions: list[Mention]) -> bool:
     """`name` is a district or village of a regency the article names, or a district whose
     name is found in one province only, which the article names or names a region of
     (regions.districts)."""
-    where = districts().get(name_key(name))
+    where = district(name)
     if where is None:
         return False
     # (Only a name found in one province: Gading, Kamal, Mayang are districts in several.)

@@ -161,12 +161,17 @@ def build_districts(out: Path = HERE / DISTRICTS) -> int:
             regencies.setdefault(name, set()).add(code[:5])
             if code.count(".") == 2:
                 provinces.setdefault(name, set()).add(code[:2])
+    keyed: dict[str, tuple[set[str], set[str]]] = {}
+    for n, c in regencies.items():
+        codes, provs = keyed.setdefault(name_key(n), (set(), set()))
+        codes |= c
+        provs |= provinces.get(n, set())
     lines = [
         f"# Indonesian districts and villages. Built by `python -m indexer.ner.regions` from {SOURCE} and its villages (desa.json.gz)",
-        "# name<TAB>regency codes of its districts and villages (|)<TAB>province codes of its districts (|)",
+        "# name (as name_key compares it)<TAB>regency codes of its districts and villages (|)<TAB>province codes of its districts (|)",
         *(
-            f"{n}\t{'|'.join(sorted(c))}\t{'|'.join(sorted(provinces.get(n, ())))}"
-            for n, c in sorted(regencies.items())
+            f"{k}\t{'|'.join(sorted(c))}\t{'|'.join(sorted(p))}"
+            for k, (c, p) in sorted(keyed.items())
         ),
     ]
     out.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
@@ -174,17 +179,23 @@ def build_districts(out: Path = HERE / DISTRICTS) -> int:
 
 
 @lru_cache(maxsize=1)
-def districts() -> dict[str, District]:
-    """Each district's or village's name (by name_key) → where it lies."""
+def _district_lines() -> dict[str, str]:
+    """name_key → the rest of its line, read once (~40 ms); parsed only when asked for."""
     raw = (resources.files("indexer.ner") / DISTRICTS).read_bytes()
-    out: dict[str, District] = {}
-    for line in gzip.decompress(raw).decode("utf-8").splitlines():
-        if line and not line.startswith("#"):
-            name, regencies, provinces = line.split("\t")
-            out[name_key(name)] = District(
-                frozenset(regencies.split("|")), frozenset(filter(None, provinces.split("|")))
-            )
-    return out
+    return dict(
+        line.split("\t", 1)
+        for line in gzip.decompress(raw).decode("utf-8").splitlines()
+        if line and not line.startswith("#")
+    )
+
+
+def district(name: str) -> District | None:
+    """Where the district or village `name` lies, if one is named so."""
+    line = _district_lines().get(name_key(name))
+    if line is None:
+        return None
+    regencies, provinces = line.split("\t")
+    return District(frozenset(regencies.split("|")), frozenset(filter(None, provinces.split("|"))))
 
 
 if __name__ == "__main__":
