@@ -249,6 +249,8 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
         if glued and every and count >= SPELLING_SHARE * sum(doc_counts[f] for f in every):
             for full in every:
                 out.setdefault(full, name)
+            for given in _given_names(every, len(words) - 1, by_last, out):
+                out.setdefault(given, name)  # "Bacharuddin Jusuf", the family name left out
             continue
         fits = _widest(every, doc_counts)
         if len(fits) != 1:
@@ -318,6 +320,29 @@ def _written_words(name: str) -> list[str]:
         else:
             out.append(word)
     return out
+
+
+def _given_names(
+    fulls: set[str], k: int, by_last: dict[str, list[str]], out: dict[str, str]
+) -> set[str]:
+    """Names of the first `k` words of one of `fulls`, spelled alike (a letter apart at most
+    in each word): the given names that initials stand for, written alone."""
+    found = set()
+    for full in fulls:
+        given = full.casefold().split()[:k]
+        if len(given) < k or k < 2:
+            continue
+        for other in by_last.get(full.split()[k - 1], ()):
+            words = other.casefold().split()
+            if (
+                len(words) == k
+                and other not in out
+                and all(
+                    a == b or _one_letter_apart(a, b) for a, b in zip(words, given, strict=True)
+                )
+            ):
+                found.add(other)
+    return found
 
 
 def _glued_matches(short: list[str], full: list[str]) -> bool:

@@ -121,11 +121,16 @@ def test_organisation_form_joins_what_the_name_is_merged_into() -> None:
                 "Bachruddin Jusuf Habibie": 3,
                 "Ilham Akbar Habibie": 44,
                 "Baharuddin Jusuf BJ Habibie": 1,
+                "Bacharuddin Jusuf": 70,
+                "Baharuddin Jusuf": 10,
+                "Ilham Akbar": 3,
             },
             {
                 "Baharuddin Jusuf Habibie": "BJ Habibie",
                 "Bachruddin Jusuf Habibie": "BJ Habibie",
                 "Baharuddin Jusuf BJ Habibie": "BJ Habibie",
+                "Bacharuddin Jusuf": "BJ Habibie",
+                "Baharuddin Jusuf": "BJ Habibie",
             },
         ),
         # Two full names, neither far rarer than the initials: two people.
