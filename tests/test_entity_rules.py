@@ -317,6 +317,12 @@ CASES = [
         "organisation", ["Aliansi Masyarakat untuk Keadilan Demokrasi"], ["Keadilan Demokrasi"],
         id="a-body-s-name-holds-untuk",
     ),
+    pytest.param(
+        "Habibie, yang dikenal pula sebagai Bapak Teknologi dan Demokrasi Indonesia, meninggal "
+        "di RSPAD. BMKG Catat Gempa M 3.4 di Maluku.",
+        "organisation", ["BMKG"], ["Demokrasi Indonesia", "BMKG Catat Gempa M 3.4"],
+        id="epithets-and-headline-verbs-after-a-body",
+    ),
 ]  # fmt: skip
 
 

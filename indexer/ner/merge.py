@@ -45,6 +45,7 @@ from indexer.ner.refine import (
     byline_start,
     common_acronyms,
     directorate_name,
+    epithet,
     flight_or_stray_code,
     law_title,
     looks_like_body,
@@ -271,6 +272,7 @@ def _mentions(
             or (label == "ORG" and registration_code(text, s))
             or (label != "LOC" and suspect_initials(text, s, e))
             or (label == "ORG" and shouted_title(text, s, e))
+            or (label == "ORG" and epithet(text, s, e))
         ):
             continue
         if label == "ORG" and text.find(" ", s, e) > 0 and _UPPER_RUN.fullmatch(text, s, e):

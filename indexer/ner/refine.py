@@ -220,11 +220,40 @@ def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
             end = m.start()
     elif label == "ORG" and (m := _FLIGHT.search(text, start, end)):
         end = m.start()
+    elif label == "ORG" and (cut := _headline_cut(text, start, end)) is not None:
+        end = cut  # "BMKG Catat Gempa M 3.4": a headline's verb after the body
     elif (
         label == "ORG" and (m := _SCORE.search(text, start, end)) and _SCORE_AFTER.match(text, end)
     ):
         end = m.start()  # "Basel 5 - 0": the club, then its score
     return start, end
+
+
+def _headline_cut(text: str, start: int, end: int) -> int | None:
+    """Where a body's name ends before a word news writes in lower case (a headline's verb)."""
+    first = text.find(" ", start, end)
+    for m in _WORD_AT_START.finditer(text, first + 1, end) if first > 0 else ():
+        if _lower_word(m.group(1)):
+            return text.rfind(" ", start, m.start()) if m.start() > first + 1 else first
+    last = _LAST_WORD.search(text, start, end)
+    if last is not None and last.start() >= first and _lower_word(last.group(1)):
+        return last.start()
+    return None
+
+
+# An epithet ("Bapak Teknologi dan Demokrasi Indonesia", "Bapak Pembangunan"): no body.
+_EPITHET_BEFORE = re.compile(r"\bBapak\s+(?:[A-Z]\w+\s+dan\s+)?$")
+
+
+def epithet(text: str, start: int, end: int) -> bool:
+    """Is the span the rest of an epithet "Bapak X", its first word a common noun?"""
+    if (
+        not text.endswith(" ", 0, start)
+        or _EPITHET_BEFORE.search(text, max(0, start - 40), start) is None
+    ):
+        return False
+    first = text[start:end].split(None, 1)[0]
+    return cap_rate_bucket(first.lower()) in ("0", "lo")
 
 
 @lru_cache(maxsize=50_000)
