@@ -323,6 +323,13 @@ CASES = [
         "organisation", ["BMKG"], ["Demokrasi Indonesia", "BMKG Catat Gempa M 3.4"],
         id="epithets-and-headline-verbs-after-a-body",
     ),
+    pytest.param(
+        "Vanesha Prescilla (DILAN 1990 - Produksi: Max Pictures), Dulu Kita Masih Remaja "
+        "(DILAN 1990 - The Panasdalam Bank). Solskjaer memastikan empat pemain akan turun, "
+        "yakni bek Axel Tuanzebe, kiper Sergio Romero.",
+        "person", ["Axel Tuanzebe", "Sergio Romero"], ["DILAN 1990", "DILAN"],
+        id="a-title-with-its-year-and-a-player-after-his-position",
+    ),
 ]  # fmt: skip
 
 

@@ -608,7 +608,7 @@ def district_in(name: str, mentions: list[Mention]) -> bool:
 
 
 def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable) -> None:
-    """A name tagged as a body in a list of people is a person ("Paul Pogba, Aaron
+    """A name tagged as a body in a list of people or after a player's role is a person ("Paul Pogba, Aaron
     Wan-Bissaka, Jesse Lingard, Luke Shaw dan Anthony Martial"): two or three words, each
     capitalised, none a body's head or tail or a place, no acronym, no body the alias file
     knows (clubs are named with their town or their FC)."""
@@ -616,6 +616,7 @@ def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable) -> N
         if m.label != "ORG" or not (
             (i > 0 and _listed_with(text, mentions[i - 1], m))
             or (i + 1 < len(mentions) and _listed_with(text, m, mentions[i + 1]))
+            or text.endswith(_PLAYER_ROLES, max(0, m.start - 12), m.start)
         ):
             continue
         words = m.canonical.split()
@@ -630,6 +631,10 @@ def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable) -> N
 
 
 _LIST_JOINS = frozenset((", ", " dan ", ", dan ", " serta "))
+# A player's position or role before a name: "bek Axel Tuanzebe", "kiper Sergio Romero".
+_PLAYER_ROLES = tuple(
+    f"{w} " for w in ("bek", "kiper", "gelandang", "penyerang", "striker", "winger", "pemain")
+)
 _BODY_FIRST_WORDS = frozenset(_BODY_HEADS) | {"Timnas", "Klub", "Tim", "Persatuan"}
 
 

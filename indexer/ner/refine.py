@@ -683,6 +683,9 @@ def suspect_initials(text: str, start: int, end: int) -> bool:
 # ("hingga 'DILAN 1990'"); short acronyms (KPK, BPJS) stay bodies even there.
 _QUOTE_MARKS = "'\"‘’“”"
 _SHOUTED_RUN = 5  # capitalised words in a row, the name's included
+# A word of five capitals or more and a year: a film's or an event's title ("DILAN 1990").
+_YEAR_TITLE = re.compile(r"(?=[A-Z ]*[A-Z]{5})[A-Z][A-Z ]*[A-Z] (?:19|20)\d\d")
+_YEAR_AFTER = re.compile(r" (?:19|20)\d\d\b")
 
 
 def shouted_title(text: str, start: int, end: int) -> bool:
@@ -691,6 +694,11 @@ def shouted_title(text: str, start: int, end: int) -> bool:
         return False
     if _quoted_capitals(text, start, end):
         return True
+    titled = _YEAR_TITLE.fullmatch(name) or (
+        name.isalpha() and _YEAR_AFTER.match(text, end) is not None
+    )
+    if titled:
+        return True  # "DILAN 1990": a word in capitals and a year
     run = len(name.split())
     for words in (reversed(text[max(0, start - 80) : start].split()), text[end : end + 80].split()):
         for word in words:
