@@ -445,7 +445,11 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     # Acronyms: "Expansion (ACR)", "Expansion/ACR" and a bare "ACR" share the acronym.
     expansions: dict[str, str] = {}
     initials: dict[str, str] = {}
-    places_named = _place_acronyms(text) if "(" in text else frozenset()
+    places_named = (
+        _place_acronyms(text)
+        if "(" in text and any(w in text for w in _PLACE_ACRONYM_WORDS)
+        else frozenset()
+    )
     for m in mentions:
         surface = text[m.start : m.end]
         tail = _ACRONYM_TAIL.match(surface) if "/" in surface else None
@@ -462,7 +466,11 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     drop = not_entities()
     if "(" in text and (common := common_acronyms(text)):
         drop = drop | common  # "harga jual eceran (HEJ)": no body's name in this article
-    if "(" in text and (events := {m.group(1) for m in _EVENT_ACRONYM.finditer(text)}):
+    if (
+        "(" in text
+        and any(w in text for w in _EVENT_WORDS)
+        and (events := {m.group(1) for m in _EVENT_ACRONYM.finditer(text)})
+    ):
         drop = drop | events
     kept: list[Mention] = []
     # A name's canonical name depends on the article only through an alias's context words
@@ -504,6 +512,9 @@ _PLACE_ACRONYM = re.compile(
 )
 
 
+_PLACE_ACRONYM_WORDS = ("Bandara", "Bandar Udara", "Stadion", "Airport", "Stadium", "Complex")
+
+
 def _place_acronyms(text: str) -> frozenset[str]:
     """Acronyms the article defines for an airport or a stadium ("Jakarta International
     Stadium (JIS)", "Bandara Internasional New Yogyakarta (NYIA)")."""
@@ -512,6 +523,15 @@ def _place_acronyms(text: str) -> frozenset[str]:
 
 # An award's or an event's name and the acronym it defines name no body ("Anugerah Pandu Negeri
 # (APN) 2019").
+_EVENT_WORDS = (
+    "Anugerah",
+    "Festival",
+    "Kongres",
+    "Konferensi",
+    "Olimpiade",
+    "Pekan",
+    "Penghargaan",
+)
 _EVENT_ACRONYM = re.compile(
     r"\b(?:Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan)"
     r"(?:\s+[A-Z][\w-]*){1,5}\s+\(([A-Z]{2,6})\)"

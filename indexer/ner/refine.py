@@ -41,7 +41,7 @@ _HEADLINE_WORDS = frozenset(
     (
         "tinjau", "tolak", "desak", "kerek", "bolehkan", "resmikan", "jadi", "terima",
         "pimpin", "tunjuk", "lantik", "copot", "senin", "selasa", "rabu", "kamis",
-        "jumat", "sabtu", "minggu"
+        "jumat", "sabtu", "minggu", "catat"
     )
 )  # fmt: skip
 _WORD_AT_START = re.compile(r"(\S+)\s+")
@@ -230,14 +230,11 @@ def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
 
 
 def _headline_cut(text: str, start: int, end: int) -> int | None:
-    """Where a body's name ends before a word news writes in lower case (a headline's verb)."""
+    """Where a body's name ends before a headline's verb ("BMKG Catat Gempa M 3.4")."""
     first = text.find(" ", start, end)
     for m in _WORD_AT_START.finditer(text, first + 1, end) if first > 0 else ():
-        if _lower_word(m.group(1)):
-            return text.rfind(" ", start, m.start()) if m.start() > first + 1 else first
-    last = _LAST_WORD.search(text, start, end)
-    if last is not None and last.start() >= first and _lower_word(last.group(1)):
-        return last.start()
+        if m.group(1).lower() in _HEADLINE_WORDS and m.group(1)[0].isupper():
+            return start + len(text[start : m.start()].rstrip())
     return None
 
 
