@@ -445,9 +445,11 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     # Acronyms: "Expansion (ACR)", "Expansion/ACR" and a bare "ACR" share the acronym.
     expansions: dict[str, str] = {}
     initials: dict[str, str] = {}
+    # (Most articles name no airport, stadium or award: one scan tells.)
+    bracketed = _BRACKETED.findall(text) if "(" in text and _DEFINING.search(text) else ()
     places_named = (
-        _place_acronyms(text)
-        if "(" in text and any(w in text for w in _PLACE_ACRONYM_WORDS)
+        _defined_by(text, bracketed, _PLACE_ACRONYM)
+        if bracketed and _PLACE_WORD.search(text)
         else frozenset()
     )
     for m in mentions:
@@ -467,9 +469,9 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     if "(" in text and (common := common_acronyms(text)):
         drop = drop | common  # "harga jual eceran (HEJ)": no body's name in this article
     if (
-        "(" in text
-        and any(w in text for w in _EVENT_WORDS)
-        and (events := {m.group(1) for m in _EVENT_ACRONYM.finditer(text)})
+        bracketed
+        and _EVENT_WORD.search(text)
+        and (events := _defined_by(text, bracketed, _EVENT_ACRONYM))
     ):
         drop = drop | events
     kept: list[Mention] = []
@@ -504,38 +506,39 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     return kept
 
 
-# An airport's or a stadium's name and the acronym it defines are a place's.
+# An airport's or a stadium's name and the acronym it defines are a place's ("Jakarta
+# International Stadium (JIS)", "Bandara Internasional New Yogyakarta (NYIA)"); an award's or
+# an event's name and its acronym name no body ("Anugerah Pandu Negeri (APN) 2019").
 _PLACE_LAST = (" Airport", " Stadium", " Stadion", " Sport Complex", " Sports Complex")
+_BRACKETED = re.compile(r"(?<=\S )\(([A-Z]{2,6})\)")
+_PLACE_WORD = re.compile(r"Bandar|Stadion|Airport|Stadium|Complex")
+_DEFINING = re.compile(
+    r"Bandar|Stadion|Airport|Stadium|Complex|Anugerah|Festival|Kongres|Konferensi|Olimpiade"
+    r"|Pekan|Penghargaan"
+)
+_EVENT_WORD = re.compile(r"Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan")
 _PLACE_ACRONYM = re.compile(
     r"(?:\b(?:Bandara|Bandar Udara|Stadion)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,5}"
-    r"|\b(?:Airport|Stadium|Sports? Complex))\s+\(([A-Z]{2,6})\)"
-)
-
-
-_PLACE_ACRONYM_WORDS = ("Bandara", "Bandar Udara", "Stadion", "Airport", "Stadium", "Complex")
-
-
-def _place_acronyms(text: str) -> frozenset[str]:
-    """Acronyms the article defines for an airport or a stadium ("Jakarta International
-    Stadium (JIS)", "Bandara Internasional New Yogyakarta (NYIA)")."""
-    return frozenset(m.group(1) for m in _PLACE_ACRONYM.finditer(text))
-
-
-# An award's or an event's name and the acronym it defines name no body ("Anugerah Pandu Negeri
-# (APN) 2019").
-_EVENT_WORDS = (
-    "Anugerah",
-    "Festival",
-    "Kongres",
-    "Konferensi",
-    "Olimpiade",
-    "Pekan",
-    "Penghargaan",
+    r"|\b(?:Airport|Stadium|Sports? Complex))\s+$"
 )
 _EVENT_ACRONYM = re.compile(
     r"\b(?:Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan)"
-    r"(?:\s+[A-Z][\w-]*){1,5}\s+\(([A-Z]{2,6})\)"
+    r"(?:\s+[A-Z][\w-]*){1,5}\s+$"
 )
+
+
+def _defined_by(text: str, bracketed: list[str], before: re.Pattern[str]) -> frozenset[str]:
+    """The acronyms in brackets whose text before, on the same line, `before` matches."""
+    found = set()
+    for acronym in set(bracketed):
+        at = text.find(f" ({acronym})")
+        while at >= 0:
+            line_start = max(text.rfind("\n", 0, at) + 1, at - 80)
+            if before.search(text, line_start, at + 1):
+                found.add(acronym)
+                break
+            at = text.find(f" ({acronym})", at + 1)
+    return frozenset(found)
 
 
 # First words of a geographical feature's name: what they open is a place.

@@ -189,6 +189,7 @@ def _district_lines() -> dict[str, str]:
     )
 
 
+@lru_cache(maxsize=20_000)
 def district(name: str) -> District | None:
     """Where the district or village `name` lies, if one is named so."""
     line = _district_lines().get(name_key(name))
