@@ -86,14 +86,55 @@ def organisation_key(name: str) -> str:
         name = club.group(1)
     if name.startswith("Bank ") and name[5:].isupper():  # "Bank BRI" is BRI
         name = name[5:]
-    return name.casefold()
+    return _same_body(name).casefold()
+
+
+# One body however its party, region or airline is written: "Partai Gelora" / "Gelora",
+# "Pemprov DKI Jakarta" / "Pemprov DKI" (DKI is Jakarta's own short form), "WWF Indonesia" /
+# "WWF" (an acronym's Indonesian office), "Lion Air" / "Lion" (an airline named without "Air").
+_PARTY_HEAD = "Partai "
+_DKI = re.compile(r" DKI(?: Jakarta)?$")
+_ACRONYM_OFFICE = re.compile(r"^([A-Z]{2,6}) Indonesia$")
+_AIRLINE_TAIL = re.compile(r"(?<=[a-z]) Air$")
+
+
+def _same_body(name: str) -> str:
+    if name.startswith(_PARTY_HEAD) and name[7:8].isupper():
+        name = name[7:]
+    name = _DKI.sub(" DKI", name)
+    if (office := _ACRONYM_OFFICE.match(name)) is not None:
+        name = office.group(1)
+    return _AIRLINE_TAIL.sub("", name)
 
 
 def organisation_form_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
     groups: dict[str, list[str]] = defaultdict(list)
     for name in doc_counts:
         groups[organisation_key(name)].append(name)
-    return join_groups(doc_counts, merges, groups.values())
+    out = join_groups(doc_counts, merges, groups.values())
+    return join_groups(doc_counts, out, _regional_offices(doc_counts, out))
+
+
+# A regional government's office ("Dinas Bina Marga"): written without its region, it is the
+# office of that name the archive knows with one ("Dinas Bina Marga DKI Jakarta"), or far more
+# often than any other, and none when it knows several (Dinas Pendidikan Jawa Barat, Dinas
+# Pendidikan Kota Bandung).
+_REGIONAL_HEAD = "Dinas "
+
+
+def _regional_offices(doc_counts: dict[str, int], out: dict[str, str]) -> Iterable[list[str]]:
+    offices = [n for n in doc_counts if n.startswith(_REGIONAL_HEAD) and n not in out]
+    bare = set(offices)
+    longer: dict[str, set[str]] = defaultdict(set)
+    for name in offices:
+        words = name.split()
+        for k in range(2, len(words)):
+            if (head := " ".join(words[:k])) in bare:
+                longer[head].add(name)
+    for head, names in longer.items():
+        first, *rest = sorted(names, key=lambda n: -doc_counts[n])
+        if not rest or doc_counts[first] >= SPELLING_SHARE * doc_counts[rest[0]]:
+            yield [head, first]  # (a person glued to it once is no other office)
 
 
 def _one_letter_apart(a: str, b: str) -> bool:
@@ -233,47 +274,165 @@ def _fits(short: list[str], full: list[str]) -> bool:
 
 def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
     """A person name written with initials and the one full name it fits, merged into the one
-    more articles name; none when several fit ("Agus R": Agus Rahardjo or Agus Riyanto).
-    "Rini M Soemarno" and "Rini M. Soemarno" are one name first."""
+    more articles name; none when several fit ("Agus R": Agus Rahardjo or Agus Riyanto). A
+    fitting name that is a shorter form of another fitting one is that one ("Laode M Syarif":
+    Laode Muhammad Syarif, of which Laode Syarif is a short form). Initials run together
+    ("Bambang P.S. Brodjonegoro", "BJ Habibie") are initials too; the full names a name with
+    initials only before its last word fits join it when it is far the commonest form ("BJ
+    Habibie": Baharuddin / Bachruddin Jusuf Habibie). "Rini M Soemarno" and "Rini M.
+    Soemarno" are one name first."""
     out = join_groups(doc_counts, merges, _dot_groups(doc_counts))
-    # The full names (no initial, two words or more) with their last word, by first word.
-    by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    with_initials = []
+    by_first: dict[str, list[str]] = defaultdict(list)
+    by_last: dict[str, list[str]] = defaultdict(list)
     for name in doc_counts:
-        words = name.split()
-        if any(len(w) <= 2 and _INITIAL.match(w) for w in words):
-            with_initials.append(name)
-        elif len(words) >= 2:
-            by_first[name.split(" ", 1)[0]].append((name, words[-1]))
-    for name in with_initials:
-        words = name.split()
-        if name in out or len(words) < 2:
+        by_first[name.split(" ", 1)[0]].append(name)
+        by_last[name.rsplit(" ", 1)[-1]].append(name)
+    for name, count in doc_counts.items():
+        words = _written_words(name)
+        if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
             continue
-        if _INITIAL.match(words[0]):  # "J. Habibie": no first word to look by
+        glued = _INITIAL.match(words[0]) is not None
+        if glued and name.split(" ", 1)[0] == words[0]:  # "J. Habibie": one initial, too vague
             continue
-        last = words[-1]
-        initial = _INITIAL.match(last) is not None
-        # _matches' test of the last word first: cheap, and most names fail it.
-        pool = [
-            other
-            for other, end in by_first.get(words[0], ())
-            if end == last or (initial and end[0] == last[0])
-        ]
-        fits = {
+        every = {
             _follow(out, other)
-            for other in pool
-            if other != name and _matches(words, other.split())
-        }
+            for other in (by_last[words[-1]] if glued else by_first[words[0]])
+            if other != name
+            and not any(_INITIAL.match(w) for w in other.split())
+            and (_glued_matches if glued else _matches)(words, other.split())
+        } - {name}
+        if glued and every and count >= SPELLING_SHARE * sum(doc_counts[f] for f in every):
+            for full in every:
+                out.setdefault(full, name)
+            for given in _given_names(every, len(words) - 1, by_last, out):
+                out.setdefault(given, name)  # "Bacharuddin Jusuf", the family name left out
+            continue
+        fits = _widest(every, doc_counts)
         if len(fits) != 1:
             continue
         full = fits.pop()
         if full == name or full in out:
             continue
-        if doc_counts.get(full, 0) >= doc_counts[name]:
-            out[name] = full
+        if doc_counts.get(full, 0) >= count:
+            out[name] = target = full
         else:  # the initials are how the archive writes the name
-            out[full] = name
+            out[full] = target = name
+        for other in every - {full}:  # its rarer spellings go with it
+            if other not in out and _rarer_spelling(other, full, doc_counts):
+                out[other] = target
+    return written_out_merges(doc_counts, resolved(out))
+
+
+def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """A person's full name written out (three words or more) joins the one shorter name of
+    two words or more that keeps its words in order and its last word, when the archive
+    names that one at least SPELLING_SHARE times as often ("Hasri Ainun Besari Habibie" /
+    "Ainun Habibie"); never a short name into a full one, which namesakes may share."""
+    out = dict(merges)
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for name in doc_counts:
+        words = name.split()
+        if len(words) >= 2 and not any(_INITIAL.match(w) for w in words):
+            by_last[words[-1]].append(name)
+    for name, count in doc_counts.items():
+        words = name.split()
+        if name in out or len(words) < 3 or len(by_last.get(words[-1], ())) < 2:
+            continue
+        shorter = _widest(
+            {
+                _follow(out, other)
+                for other in by_last[words[-1]]
+                if len(other.split()) < len(words)
+                and doc_counts[other] >= SPELLING_SHARE * count
+                and _in_order(other.split()[:-1], words[:-1])
+            },
+            doc_counts,
+        )
+        if len(shorter) == 1 and (short := shorter.pop()) != name:
+            out[name] = short
     return resolved(out)
+
+
+def _in_order(part: list[str], words: list[str]) -> bool:
+    it = iter(words)
+    return all(w in it for w in part)
+
+
+# Initials written together: "P.S." in "Bambang P.S. Brodjonegoro", "BJ" opening "BJ Habibie".
+_DOTTED_RUN = re.compile(r"(?:[A-Z]\.){2,3}|(?:[A-Z]\.){1,2}[A-Z]")
+_GLUED_FIRST = re.compile(r"[A-Z]{2,3}")
+
+
+def _written_words(name: str) -> list[str]:
+    """The name's words with initials written together taken one by one."""
+    words = name.split()
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if _DOTTED_RUN.fullmatch(word) or (
+            i == 0 and len(words) == 2 and _GLUED_FIRST.fullmatch(word)
+        ):
+            out += [c for c in word if c != "."]
+        else:
+            out.append(word)
+    return out
+
+
+def _given_names(
+    fulls: set[str], k: int, by_last: dict[str, list[str]], out: dict[str, str]
+) -> set[str]:
+    """Names of the first `k` words of one of `fulls`, spelled alike (a letter apart at most
+    in each word): the given names that initials stand for, written alone."""
+    found = set()
+    for full in fulls:
+        given = full.casefold().split()[:k]
+        if len(given) < k or k < 2:
+            continue
+        for other in by_last.get(full.split()[k - 1], ()):
+            words = other.casefold().split()
+            if (
+                len(words) == k
+                and other not in out
+                and all(
+                    a == b or _one_letter_apart(a, b) for a, b in zip(words, given, strict=True)
+                )
+            ):
+                found.add(other)
+    return found
+
+
+def _glued_matches(short: list[str], full: list[str]) -> bool:
+    """`short` opens with initials ("B J Habibie"): the first stands for `full`'s first word,
+    the rest fit its middle words, and the last words are one."""
+    return (
+        len(full) >= 3
+        and short[-1] == full[-1]
+        and full[0][0] == short[0]
+        and _fits(short[1:-1], full[1:-1])
+        and all(_INITIAL.match(w) for w in short[:-1])
+    )
+
+
+def _widest(fits: set[str], doc_counts: dict[str, int]) -> set[str]:
+    """The fitting names less those that are a shorter form of another one or a rarer
+    spelling of one ("Laode Muhamad Syarif" beside "Laode Muhammad Syarif")."""
+    if len(fits) < 2:
+        return fits
+    return {
+        f
+        for f in fits
+        if not any(
+            g != f and (_matches(f.split(), g.split()) or _rarer_spelling(f, g, doc_counts))
+            for g in fits
+        )
+    }
+
+
+def _rarer_spelling(f: str, g: str, doc_counts: dict[str, int]) -> bool:
+    a, b = f.casefold().split(), g.casefold().split()
+    if len(a) != len(b) or (doc_counts.get(f, 0), f) > (doc_counts.get(g, 0), g):
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) == 1 and _one_letter_apart(*differ[0])
 
 
 def _dot_groups(doc_counts: dict[str, int]) -> Iterable[list[str]]:

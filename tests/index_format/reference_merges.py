@@ -1,5 +1,5 @@
 """The merge steps as they were written before they were made faster (organisation_key with its
-tail regex on every name, spelling_merges with a dict of every group, initial_merges looking through every name of the first word,
+tail regex on every name, spelling_merges with a dict of every group,
 namesakes.joins with isin and a Python loop per pair): the oracles that
 tests/index_format/test_merge_speed_equal.py holds the faster ones equal to."""
 
@@ -10,20 +10,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index_format.entity_merge import join_groups, resolved
+from index_format.entity_merge import resolved
 from index_format.name_forms import (
     _CLUB_HEAD,
     _CLUB_TOWN,
-    _INITIAL,
     _KIND_SHORT,
     _LEGAL_HEADS,
     _LEGAL_TAILS,
     _MIN_SPELLED,
     SPELLING_SHARE,
     _deletions,
-    _dot_groups,
-    _follow,
-    _matches,
     _one_letter_apart,
 )
 from index_format.namesakes import LIFT, MIN_SHARE, MIN_TOGETHER, Rows, _gather, candidates
@@ -84,36 +80,6 @@ def spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[
             }
             if len(found) == 1:
                 out[name] = found.pop()
-    return resolved(out)
-
-
-def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
-    out = join_groups(doc_counts, merges, _dot_groups(doc_counts))
-    by_first: dict[str, list[str]] = defaultdict(list)
-    for name in doc_counts:
-        by_first[name.split(" ", 1)[0]].append(name)
-    for name, count in doc_counts.items():
-        words = name.split()
-        if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
-            continue
-        if _INITIAL.match(words[0]):
-            continue
-        fits = {
-            _follow(out, other)
-            for other in by_first[words[0]]
-            if other != name
-            and not any(_INITIAL.match(w) for w in other.split())
-            and _matches(words, other.split())
-        }
-        if len(fits) != 1:
-            continue
-        full = fits.pop()
-        if full == name or full in out:
-            continue
-        if doc_counts.get(full, 0) >= count:
-            out[name] = full
-        else:
-            out[full] = name
     return resolved(out)
 
 

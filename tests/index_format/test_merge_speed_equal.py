@@ -1,4 +1,4 @@
-"""The faster spelling_merges, initial_merges and namesakes.joins give what the earlier ones gave
+"""The faster spelling_merges and namesakes.joins (and the name keys) give what the earlier ones gave
 (tests/index_format/reference_merges.py), on random archives built to hit every branch:
 misspellings one letter apart, names of one article, groups of many names, short names
 beside the full name's company or another's, ties."""
@@ -13,7 +13,7 @@ import pytest
 from index_format import namesakes
 from index_format.entity_merge import loose_key
 from index_format.facet_arrays import starts_of
-from index_format.name_forms import initial_merges, organisation_key, spelling_merges
+from index_format.name_forms import organisation_key, spelling_merges
 from tests.index_format import reference_merges
 
 _LOOSE = str.maketrans("", "", " -‐–")  # loose_key as it was written first
@@ -55,31 +55,6 @@ def test_spelling_merges_as_before(seed: int) -> None:
     merges = {n: rnd.choice(names) for n in rnd.sample(names, len(names) // 10)}
     want = reference_merges.spelling_merges(counts, merges)
     got = spelling_merges(counts, merges)
-    assert got == want and list(got) == list(want)
-
-
-def _with_initials(rnd: random.Random, names: list[str]) -> list[str]:
-    """Some names again with a word as an initial, dotted or not, and a few stray ones."""
-    out = list(names)
-    for name in rnd.sample(names, len(names) // 3):
-        words = name.split()
-        at = rnd.randrange(1, len(words)) if len(words) > 1 else 0
-        words[at] = words[at][0] + rnd.choice((".", ""))
-        if rnd.random() < 0.2:
-            words.insert(1, rnd.choice("ABMRT") + ".")
-        out.append(" ".join(words))
-    out += ["J. Habibie", "Agus R", "Sri M", "Joko  Widodo", "A"]
-    return list(dict.fromkeys(out))
-
-
-@pytest.mark.parametrize("seed", range(40))
-def test_initial_merges_as_before(seed: int) -> None:
-    rnd = random.Random(seed)
-    names = _with_initials(rnd, _names(rnd, rnd.choice((20, 80, 300))))
-    counts = {n: rnd.choice((0, 1, 1, 2, 3, 5, 8, 40)) for n in names}
-    merges = {n: rnd.choice(names) for n in rnd.sample(names, len(names) // 10)}
-    want = reference_merges.initial_merges(counts, merges)
-    got = initial_merges(counts, merges)
     assert got == want and list(got) == list(want)
 
 
