@@ -16,6 +16,7 @@ search per phrase) and combined like any other leaf.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from itertools import chain
 from operator import itemgetter
@@ -140,7 +141,7 @@ class Scored:
     a name's tier, a match mode's word counts) reads the mask only, and the BM25F arithmetic
     over every posting is then never done."""
 
-    __slots__ = ("_at", "_make", "_score", "exact", "leaves", "mask")
+    __slots__ = ("__weakref__", "_at", "_make", "_score", "exact", "leaves", "mask")
 
     def __init__(
         self,
@@ -416,7 +417,7 @@ class TopK:
 
         def scores_at(docs: np.ndarray) -> np.ndarray:
             if docs.size * _LOOKUP_SHARE > ids.size:  # most postings: score them all
-                return got.score[docs]
+                return owner().score[docs]  # type: ignore[union-attr]
             rows = np.searchsorted(ids, docs)
             hit = mask[docs]
             out = np.zeros(docs.size, dtype=np.float64)
@@ -424,6 +425,10 @@ class TopK:
             return out
 
         got = Scored(mask, scores, True, scores_at)
+        # A weak reference: a closure holding `got` would make a cycle that keeps its
+        # archive-sized score array alive until the cyclic GC happens to run (it counts
+        # objects, not bytes): ~90 MB more private memory per worker at 220k.
+        owner = weakref.ref(got)
         return got
 
     def _phrase(self, q: Any) -> Scored:
