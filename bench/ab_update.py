@@ -22,10 +22,11 @@ import statistics
 import subprocess
 import sys
 import tarfile
-import time
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+
+from bench.scale import timed_update
 
 REPO = Path(__file__).resolve().parent.parent
 CLI = "import sys; sys.path.insert(0, sys.argv.pop(1)); from indexer.cli import main; main()"
@@ -40,27 +41,10 @@ def last_id(batch: Path) -> str:
 def run_update(src: Path, index: Path, batch: Path, out: Path, svc: Any) -> dict[str, Any]:
     """One update-index with the code in `src`: seconds until `svc` finds the batch's last
     article, the command's seconds, CPU seconds (its children's included) and peak RSS."""
-    from search.errors import ArticleNotFound
-
     last = last_id(batch)
     cmd = [sys.executable, "-c", CLI, str(src), "update-index", "--index-dir", str(index)]
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.measure", str(out), "--", *cmd, str(batch)], cwd=REPO
-    )
-    searchable = None
-    while searchable is None:
-        exited = proc.poll() is not None  # before the look: a published index is then seen
-        try:
-            svc.article(last)
-            searchable = time.perf_counter() - started
-        except ArticleNotFound:
-            if exited:
-                break
-            time.sleep(0.1)
-    proc.wait()
-    res = json.loads(out.read_text())
-    if res["rc"] != 0 or searchable is None:
+    searchable, res = timed_update([*cmd, str(batch)], out, svc, last)
+    if searchable is None:
         raise SystemExit(f"update-index failed:\n{res['stdout']}\n{res['stderr']}")
     return {
         "searchable_s": round(searchable, 2),

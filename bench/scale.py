@@ -126,11 +126,35 @@ def _holds(svc: Any, doc_id: str) -> bool:
     return True
 
 
+def timed_update(
+    cmd: list[str], m_out: Path, svc: Any, last: str
+) -> tuple[float | None, dict[str, Any]]:
+    """Run the update command `cmd` under bench.measure (its figures written to `m_out`):
+    seconds until `svc` finds the article `last` (None if it never does), and the figures."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.measure", str(m_out), "--", *cmd], cwd=REPO
+    )
+    searchable = None
+    while searchable is None:
+        exited = proc.poll() is not None  # before the look: a published index is then seen
+        if _holds(svc, last):
+            searchable = time.perf_counter() - started
+        elif exited:
+            break
+        else:
+            time.sleep(0.1)
+    proc.wait()
+    res: dict[str, Any] = json.loads(m_out.read_text())
+    if res["rc"] != 0:
+        raise SystemExit(f"update-index failed:\n{res['stdout']}\n{res['stderr']}")
+    return searchable, res
+
+
 def part_update(work: Path) -> dict[str, Any]:
     """`telusur update-index` with UPDATE_ARTICLES new realistic articles, dated the day after
     the archive's last: seconds from its start until a worker that had the index open finds the
     last of them."""
-    from search.errors import ArticleNotFound
     from search.service import SearchService
 
     index = work / "index"
@@ -162,26 +186,7 @@ def part_update(work: Path) -> dict[str, Any]:
     )
     last = f"g{seed}-{UPDATE_ARTICLES - 1:08d}"
     cmd = [str(BIN / "telusur"), "update-index", "--index-dir", str(index), str(batch)]
-    m_out = work / "m-update.json"
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.measure", str(m_out), "--", *cmd], cwd=REPO
-    )
-    searchable = None
-    while True:
-        exited = proc.poll() is not None  # before the look: a published index is then seen
-        try:
-            svc.article(last)
-            searchable = time.perf_counter() - t0
-            break
-        except ArticleNotFound:
-            if exited:
-                break
-            time.sleep(0.2)
-    proc.wait()
-    res = json.loads(m_out.read_text())
-    if res["rc"] != 0:
-        raise SystemExit(f"update-index failed:\n{res['stdout']}\n{res['stderr']}")
+    searchable, res = timed_update(cmd, work / "m-update.json", svc, last)
     after = svc.stats()
     return {
         "articles_before": before["articles"],

@@ -20,7 +20,7 @@ from index_format.analysis import TOKEN_PATTERN, configure_stem_exceptions, stem
 from search import snippet_scan
 from search.snippets import make_snippet
 from tests.conftest import NEWS
-from tests.search.test_snippets_same import old_snippet
+from tests.search.test_snippets_same import _assert_same, old_snippet
 
 _WORD = re.compile(TOKEN_PATTERN)
 
@@ -44,14 +44,6 @@ def _text(rng: random.Random) -> str:
         out.append(rng.choice(_WORDS))
         out.append(rng.choice(_SPACES) if rng.random() < 0.9 else rng.choice((",", ".", "-")))
     return "".join(out)
-
-
-def _assert_same(pairs: Iterator[tuple[str, frozenset[str]]]) -> int:
-    n = 0
-    for text, terms in pairs:
-        assert make_snippet(text, terms) == old_snippet(text, terms), (text[:300], terms)
-        n += 1
-    return n
 
 
 def test_runs_of_spaces_recoded_roots_and_separators_give_the_same_snippets() -> None:
