@@ -12,11 +12,10 @@ import json
 import random
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from index_format.analysis import TOKEN_PATTERN, configure_stem_exceptions, stem, stem_exceptions
+from index_format.analysis import TOKEN_PATTERN, stem, stem_exceptions
 from search import snippet_scan
 from search.snippets import make_snippet
 from tests.conftest import NEWS
@@ -87,19 +86,6 @@ def test_a_look_back_over_runs_of_spaces_counts_them_as_one(gap: int, space: str
 )
 def test_edge_cases_give_the_same_snippets(text: str, terms: frozenset[str]) -> None:
     assert make_snippet(text, terms) == old_snippet(text, terms)
-
-
-def test_words_of_the_exception_table_are_found_by_their_stems(tmp_path: Path) -> None:
-    user = tmp_path / "stems.tsv"
-    user.write_text("berkumpul\tkumpul-kumpul\n", encoding="utf-8")
-    text = "Warga berkumpul di balai desa."
-    try:
-        configure_stem_exceptions(user)
-        out = make_snippet(text, frozenset({"kumpul-kumpul"}))
-        assert out == old_snippet(text, frozenset({"kumpul-kumpul"}))
-        assert '<mark class="hl t0">berkumpul</mark>' in out
-    finally:
-        configure_stem_exceptions(None)
 
 
 def _needle_misses(words: set[str]) -> list[tuple[str, str]]:
