@@ -282,6 +282,13 @@ class _Merger:
     ) -> None:
         out = self.out
         entity_names = tuple(evidence)
+        # The merges break ties by order ("the first seen"): let that be the names' order, not
+        # the documents' (set by the archive's file order and the parallel workers' schedule),
+        # so that two builds of one archive show the same names.
+        evidence = {
+            f: {key: Counter(dict(sorted(votes.items()))) for key, votes in sorted(ev.items())}
+            for f, ev in evidence.items()
+        }
         self.per_doc = {f: {} for f in entity_names}
         for f in docs:
             doc = np.asarray(docs[f], dtype=np.int32)
@@ -313,9 +320,9 @@ class _Merger:
         name then filters its own articles only."""
         counts = np.bincount(val, minlength=len(ids))
         names = may_merge(ids, evidence)
-        merges = archive_merges({name: int(counts[ids[name]]) for name in names}, evidence)
+        merges = archive_merges({name: int(counts[ids[name]]) for name in sorted(names)}, evidence)
         per_name = counts.tolist()
-        named = {n: per_name[i] for n, i in ids.items()}
+        named = {n: per_name[ids[n]] for n in sorted(ids)}  # (ties: see build)
         merges = case_merges(named, merges)
         if fname == "place":
             merges = place_kind_merges(named, merges)
