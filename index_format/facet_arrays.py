@@ -286,7 +286,10 @@ class _Merger:
         # the documents' (set by the archive's file order and the parallel workers' schedule),
         # so that two builds of one archive show the same names.
         evidence = {
-            f: {key: Counter(dict(sorted(votes.items()))) for key, votes in sorted(ev.items())}
+            f: {
+                key: votes if len(votes) < 2 else Counter(dict(sorted(votes.items())))
+                for key, votes in ev.items()
+            }
             for f, ev in evidence.items()
         }
         self.per_doc = {f: {} for f in entity_names}
