@@ -219,6 +219,13 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
     return _format(" ".join(chunks), shown) or _plain(text, max_chars)
 
 
+def make_snippets(
+    texts: list[str], terms: frozenset[str], max_chars: int = SNIPPET_CHARS
+) -> list[str]:
+    """make_snippet of each of `texts` (a page's hits) for one query's `terms`."""
+    return [make_snippet(text, terms, max_chars) for text in texts]
+
+
 def _best(fragments: list[_Fragment]) -> list[_Fragment]:
     """highlight.top_fragments: the best two with a score of at least 1, ties to the later
     one, in their order."""
