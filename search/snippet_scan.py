@@ -199,15 +199,20 @@ def matching(
     new = tuple.__new__  # (a NamedTuple's own __new__ parses arguments)
     total, counted = 0, 0  # the words' characters before `counted`
     known = keys.keys
-    for start in sorted(spans):
+    # One needle finds its words in order (a word is looked in once, from its end on).
+    for start in spans if len(needles) == 1 else sorted(spans):
         end = spans[start]
         word = window[start:end]
         low_word, stemmed = known.get(word) or keys.of(word)
-        if low_word in terms or stemmed in terms:
-            term_of[word] = low_word if low_word in terms else stemmed
-            total += count(WORD, counted, end)
-            counted = end
-            last = rfind(WORD, 0, start)  # the word before ends at last + 1
-            previous = last - rfind(OTHER, 0, last) if last >= 0 else 0
-            out.append(new(Match, (start, start, end, total, word, previous)))
+        if low_word in terms:
+            term_of[word] = low_word
+        elif stemmed in terms:
+            term_of[word] = stemmed
+        else:
+            continue
+        total += count(WORD, counted, end)
+        counted = end
+        last = rfind(WORD, 0, start)  # the word before ends at last + 1
+        previous = last - rfind(OTHER, 0, last) if last >= 0 else 0
+        out.append(new(Match, (start, start, end, total, word, previous)))
     return out, term_of

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from heapq import nlargest
 from html import escape
-from operator import itemgetter
 
 from whoosh import highlight
 
@@ -192,11 +190,25 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
     it so against that algorithm. A window's words are found by search.snippet_scan,
     a few others' by search.snippet_words.
     """
+    return make_snippets([text], terms, max_chars)[0]
+
+
+def make_snippets(
+    texts: list[str], terms: frozenset[str], max_chars: int = SNIPPET_CHARS
+) -> list[str]:
+    """make_snippet of each of `texts` (a page's hits) for one query's `terms`: what depends on
+    the terms alone is worked out once."""
     if not terms:
-        return _plain(text, max_chars)
-    window = _window(text, terms)
+        return [_plain(text, max_chars) for text in texts]
     keys = current_keys()
     needles = keys.needles(terms)
+    return [_snippet(text, terms, keys, needles, max_chars) for text in texts]
+
+
+def _snippet(
+    text: str, terms: frozenset[str], keys: Keys, needles: set[str] | None, max_chars: int
+) -> str:
+    window = _window(text, terms)
     if needles is not None:
         low = window.lower()
         # Each word lowercases alone as it does in the window: no character lowercases to two
@@ -219,20 +231,20 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
     return _format(" ".join(chunks), shown) or _plain(text, max_chars)
 
 
-def make_snippets(
-    texts: list[str], terms: frozenset[str], max_chars: int = SNIPPET_CHARS
-) -> list[str]:
-    """make_snippet of each of `texts` (a page's hits) for one query's `terms`."""
-    return [make_snippet(text, terms, max_chars) for text in texts]
-
-
 def _best(fragments: list[_Fragment]) -> list[_Fragment]:
     """highlight.top_fragments: the best two with a score of at least 1, ties to the later
     one, in their order."""
     if len(fragments) <= 2:
         return [f for f in fragments if f.score >= 1]
-    best = nlargest(2, ((f.score, i) for i, f in enumerate(fragments) if f.score >= 1))
-    return [fragments[i] for _, i in sorted(best, key=itemgetter(1))]
+    first = second = -1  # the best two's places
+    top = runner_up = 1.0  # their scores (at least 1)
+    for i, fragment in enumerate(fragments):
+        score = fragment.score
+        if score >= top:
+            first, second, top, runner_up = i, first, score, top
+        elif score >= runner_up:
+            second, runner_up = i, score
+    return [fragments[i] for i in sorted((first, second)) if i >= 0]
 
 
 def _scanned(
