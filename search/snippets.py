@@ -206,11 +206,17 @@ def make_snippets(
         return [_plain(text, max_chars) for text in texts]
     keys = current_keys()
     needles = keys.needles(terms)
-    return [_snippet(text, terms, keys, needles, max_chars) for text in texts]
+    seen: dict[str, str] = {}  # the term of each word met in the page ("": none)
+    return [_snippet(text, terms, keys, needles, seen, max_chars) for text in texts]
 
 
 def _snippet(
-    text: str, terms: frozenset[str], keys: Keys, needles: set[str] | None, max_chars: int
+    text: str,
+    terms: frozenset[str],
+    keys: Keys,
+    needles: set[str] | None,
+    seen: dict[str, str],
+    max_chars: int,
 ) -> str:
     window = _window(text, terms)
     if needles is not None:
@@ -218,7 +224,7 @@ def _snippet(
         # Each word lowercases alone as it does in the window: no character lowercases to two
         # (İ), and no capital sigma (it lowercases by what follows it, beyond the word).
         if len(low) == len(window) and (window.isascii() or "Σ" not in window):
-            return _scanned(text, window, low, terms, needles, keys, max_chars)
+            return _scanned(text, window, low, terms, needles, keys, seen, max_chars)
     chunks = window.split()
     vocabulary = current_vocabulary()
     words = Words(chunks, vocabulary)
@@ -258,13 +264,14 @@ def _scanned(
     terms: frozenset[str],
     needles: set[str],
     keys: Keys,
+    seen: dict[str, str],
     max_chars: int,
 ) -> str:
     """make_snippet by search.snippet_scan, on the window as it is (`low`: lowercase): the
     fragmenter counts in words' lengths, which runs of spaces do not change, but for how far
     it looks back (`_looking_back`); the fragments shown are collapsed."""
     marks = Marks(window)
-    matched, term_of = scan_matching(window, low, marks, needles, terms, keys)
+    matched, term_of = scan_matching(window, low, marks, needles, terms, keys, seen)
     if not matched:
         return _plain(text, max_chars)
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
