@@ -168,10 +168,8 @@ def _format(
         for m in matches:
             word = m.text  # (a word holds no & < >)
             between = window[at : m.start]
-            pieces.append(between if plain else escape(between, quote=False))
-            pieces.append(_OPENING[classes.setdefault(word, len(classes) % 5)])
-            pieces.append(word)
-            pieces.append("</mark>")
+            opening = _OPENING[classes.setdefault(word, len(classes) % 5)]
+            pieces += (between if plain else escape(between, quote=False), opening, word, "</mark>")
             at = m.end
         between = window[at:end]
         pieces.append(between if plain else escape(between, quote=False))
