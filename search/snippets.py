@@ -131,7 +131,13 @@ def _place(words: Words, fragment: _Fragment, surround: int) -> tuple[int, int]:
 
 
 def _plain(text: str, limit: int = SNIPPET_CHARS) -> str:
-    text = " ".join(text.split())
+    """The opening of `text`, its whitespace collapsed, cut at a space before `limit`
+    characters. Only its first `limit` + 1 words are collapsed: with their spaces they are
+    longer than `limit` already (a long article's whole text was, for ~240 characters)."""
+    words = text.split(None, limit + 1)
+    if len(words) > limit + 1:
+        words.pop()  # the rest of the text, unsplit: past the cut
+    text = " ".join(words)
     if len(text) <= limit:
         return escape(text)
     cut = text.rfind(" ", 0, limit)

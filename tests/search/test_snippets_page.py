@@ -36,3 +36,18 @@ def test_a_page_without_terms_shows_each_hits_opening() -> None:
     got = make_snippets(page, frozenset())
     assert got == [old_snippet(text, frozenset()) for text in page]
     assert got[2] == "Banjir &lt;Bekasi&gt;"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kata " * 50_000,  # a long article: its opening only
+        "a " * 240 + "b" * 300,  # the word past the first 240 is long
+        "a " * 239 + "\n\n\n" + "b c",
+        " \n ".join(["x"] * 241),
+        "x" * 500,  # no space to cut at
+        "Banjir & <Bekasi>\t\t" * 40,
+    ],
+)
+def test_an_opening_without_terms_is_the_oracles(text: str) -> None:
+    assert make_snippets([text], frozenset()) == [old_snippet(text, frozenset())]
