@@ -166,8 +166,13 @@ class Marks:
             step = wanted - seen
             seen += count(WORD, at, at + step)
             at += step
-        word_start, word_end = self.word_at(at - 1)  # (the wanted one is at - 1)
-        return word_start, word_end, before + seen + count(WORD, at, word_end)
+        # The wanted one is at - 1: its word goes on to the next other character, every one
+        # up to it a word's.
+        marks = self.marks
+        word_end = marks.find(OTHER, at)
+        if word_end < 0:
+            word_end = self.end
+        return marks.rfind(OTHER, 0, at - 1) + 1, word_end, before + seen + word_end - at
 
     def last_end(self) -> int:
         """Where the window's last word ends (0: no word)."""
