@@ -41,14 +41,14 @@ def pages_of(index_dir: Path) -> list[Page]:
     import search.service as service
 
     calls: Page = []
-    made = service.make_snippet
+    made = service.make_snippets
 
-    def spy(text: str, terms: frozenset[str], *args: Any) -> str:
-        calls.append((text, terms))
-        return made(text, terms, *args)
+    def spy(texts: list[str], terms: frozenset[str], *args: Any) -> list[str]:
+        calls.extend((text, terms) for text in texts)
+        return made(texts, terms, *args)
 
     svc = service.SearchService(index_dir)
-    service.make_snippet = spy  # type: ignore[assignment]
+    service.make_snippets = spy  # type: ignore[assignment]
     try:
         pages: list[Page] = []
         for item in load_mix():
@@ -57,7 +57,7 @@ def pages_of(index_dir: Path) -> list[Page]:
             if calls:
                 pages.append(list(calls))
     finally:
-        service.make_snippet = made
+        service.make_snippets = made
     return pages
 
 
@@ -127,10 +127,19 @@ def distinct_pages(index_dir: Path, pages: list[Page], count: int, seed: int = 2
     return out
 
 
+def page_maker(module: types.ModuleType) -> Any:
+    """A function making a page's snippets as `module` makes them: one call a page where it
+    has make_snippets (a page's hits share their terms), else one a hit."""
+    if hasattr(module, "make_snippets"):
+        many = module.make_snippets
+        return lambda page: many([text for text, _ in page], page[0][1])
+    one = module.make_snippet
+    return lambda page: [one(text, terms) for text, terms in page]
+
+
 def _time(make: Any, page: Page, clock: Any) -> float:
     started = clock()
-    for text, terms in page:
-        make(text, terms)
+    make(page)
     return float((clock() - started) * 1e6)
 
 
@@ -145,17 +154,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--distinct", type=int, default=0, help="pages of distinct articles")
     args = ap.parse_args(argv)
 
-    from search.snippets import make_snippet as new
+    import search.snippets
 
-    old = old_module(args.base).make_snippet
+    new = page_maker(search.snippets)
+    old = page_maker(old_module(args.base))
     pages = pages_of(args.index_dir)
     if args.distinct:
         pages = distinct_pages(args.index_dir, pages, WARM_PAGES + args.distinct)
         _distinct(pages, old, new, time.process_time if args.cpu else time.perf_counter)
         return
-    differ = [
-        terms for page in pages for text, terms in page if old(text, terms) != new(text, terms)
-    ]
+    differ = [page[0][1] for page in pages if old(page) != new(page)]
     per_page: dict[str, list[list[float]]] = {
         "old": [[] for _ in pages],
         "new": [[] for _ in pages],
@@ -180,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
         f"ratio old/new: p50 {result['old'][0] / result['new'][0]:.1f}x  "
         f"p95 {result['old'][1] / result['new'][1]:.1f}x"
     )
-    print(f"snippets differing: {len(differ)}" + (f" (terms {differ[:5]})" if differ else ""))
+    print(f"pages differing: {len(differ)}" + (f" (terms {differ[:5]})" if differ else ""))
     if differ:
         sys.exit(1)
 
@@ -196,7 +204,7 @@ def _distinct(pages: list[Page], old: Any, new: Any, clock: Any) -> None:
             us = _time(make, page, clock)
             if i >= WARM_PAGES:
                 times[name].append(us)
-        differ += sum(old(text, terms) != new(text, terms) for text, terms in page)
+        differ += sum(a != b for a, b in zip(old(page), new(page), strict=True))
     counted = len(pages) - WARM_PAGES
     print(f"{counted} pages of 10 distinct articles after {WARM_PAGES} not counted")
     for name in ("old", "new"):

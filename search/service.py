@@ -15,7 +15,7 @@ import functools
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -46,7 +46,7 @@ from search.models import ArticleView, FacetValue, Hit, Partial, SearchRequest, 
 from search.names import KnownNames, name_share
 from search.query import IsName, NameShare, ParsedQuery, QuerySyntaxError, parse_query
 from search.ranking import Ranking
-from search.snippets import highlight_full, make_snippet
+from search.snippets import highlight_full, make_snippets
 from search.stored import StoredFields
 from search.stories import (
     StoryData,
@@ -84,10 +84,10 @@ class _Generation:
     derived: Derived | None = None  # what the generation's build wrote for workers to map
     stored: StoredFields | None = None  # made for the first hit shown
 
-    def stored_fields(self, docnum: int) -> dict[str, Any]:
+    def stored_many(self, docnums: list[int]) -> list[dict[str, Any]]:
         if self.stored is None:
             self.stored = StoredFields(self.searcher)
-        return self.stored(docnum)
+        return self.stored.many(docnums)
 
     def spelling(self) -> SpellIndex:
         if self.spell is None:
@@ -328,7 +328,7 @@ class SearchService:
         # Nothing at all to show (not even most of the words): the correction's results.
         if total == 0 and partial is None and suggestion is not None and not req.as_typed:
             return self._corrected(req, suggestion, took)
-        hits = [self._hit(gen, d, s, parsed) for d, s in ranked]
+        hits = self._hits(gen, ranked, parsed)
         if annotate is not None:
             annotate(hits, [d for d, _ in ranked])
         return SearchResult(
@@ -394,7 +394,7 @@ class SearchService:
         known = matched.scored.leaves if matched.scored is not None else None
         tiers = gen.ranking.tiers(parsed, known)
         best = gen.ranking.best_of_most(parsed, more, PARTIAL_HITS, tiers, known)
-        hits = [self._hit(gen, d, s, parsed) for d, s in best]
+        hits = self._hits(gen, best, parsed)
         return Partial("most", int(more.sum()), words, hits)
 
     def _suggestion(
@@ -477,24 +477,19 @@ class SearchService:
             raise ArticleNotFound(f"no article {doc_id!r}", params={"id": doc_id})
         results = gen.searcher.more_like(docnum, "body", top=limit, numterms=12)
         empty = ParsedQuery(None)
-        return [self._hit(gen, hit.docnum, hit.score, empty) for hit in results]
+        return self._hits(gen, [(hit.docnum, hit.score) for hit in results], empty)
 
-    def _hit(self, gen: _Generation, docnum: int, score: float | None, parsed: ParsedQuery) -> Hit:
-        fields = gen.stored_fields(docnum)
-        snippet = make_snippet(fields.get("body") or "", parsed.highlight)
-        values = _facet_values(fields, gen.facets, docnum)
-        return Hit(
-            id=fields["id"],
-            title=fields.get("title") or "",
-            url=fields.get("url"),
-            outlet=fields.get("outlet"),
-            published=stored_date(fields.get("published")),
-            snippet=snippet,
-            entities=_entities(values),
-            facets=values,
-            score=score,
-            added=as_datetime(fields.get("added")),
-        )
+    def _hits(
+        self, gen: _Generation, ranked: Sequence[tuple[int, float | None]], parsed: ParsedQuery
+    ) -> list[Hit]:
+        """The hits of a page: their stored fields read first, together (StoredFields.many),
+        then their snippets, together (make_snippets)."""
+        pages = gen.stored_many([d for d, _ in ranked])
+        snippets = make_snippets([f.get("body") or "" for f in pages], parsed.highlight)
+        return [
+            _hit(gen, d, s, fields, snippet)
+            for (d, s), fields, snippet in zip(ranked, pages, snippets, strict=True)
+        ]
 
     # -- analyses (search.entity_page, search.cooccurrence) -------------------------------
 
@@ -507,7 +502,7 @@ class SearchService:
         page, mask = entity_page.entity_page(gen.facets, etype, name, **options)
         ranked = gen.ranking.page(ParsedQuery(None), "newest", mask, 0, min(latest, page.count))
         empty = ParsedQuery(None)
-        page.latest = [self._hit(gen, d, None, empty) for d, _ in ranked]
+        page.latest = self._hits(gen, [(d, None) for d, _ in ranked], empty)
         return page
 
     @_one_at_a_time
@@ -553,7 +548,7 @@ class SearchService:
         parsed = self.parse(req.q)
         final = gen.matcher.match(parsed, req).final
         docs = newest_first(gen.facets.added, gen.facets.day, final, limit)
-        return [self._hit(gen, d, None, parsed) for d in docs]
+        return self._hits(gen, [(d, None) for d in docs], parsed)
 
     # -- articles -------------------------------------------------------------------------
 
@@ -568,6 +563,24 @@ class SearchService:
         terms = self.parse(q).highlight if q else frozenset()
         view = _view(fields, gen.facets, docnum)
         return view, highlight_full(view.body, terms)
+
+
+def _hit(
+    gen: _Generation, docnum: int, score: float | None, fields: dict[str, Any], snippet: str
+) -> Hit:
+    values = _facet_values(fields, gen.facets, docnum)
+    return Hit(
+        id=fields["id"],
+        title=fields.get("title") or "",
+        url=fields.get("url"),
+        outlet=fields.get("outlet"),
+        published=stored_date(fields.get("published")),
+        snippet=snippet,
+        entities=_entities(values),
+        facets=values,
+        score=score,
+        added=as_datetime(fields.get("added")),
+    )
 
 
 def _view(fields: dict[str, Any], facet_data: FacetData, docnum: int) -> ArticleView:

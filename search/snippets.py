@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
-from heapq import nlargest
 from html import escape
-from operator import itemgetter
+from typing import NamedTuple
 
 from whoosh import highlight
 
@@ -27,10 +25,10 @@ LEAD_CHARS = 200
 _analyzer = stemmed_analyzer()
 
 
-@dataclass(slots=True)
-class _Fragment:
+class _Fragment(NamedTuple):
     """A fragment as Whoosh's ContextFragmenter cuts it, known by its matches; where it starts
-    and ends is worked out for the fragments shown only (`_place`)."""
+    and ends is worked out for the fragments shown only (`_place`). (A tuple: made for each
+    fragment of each hit, as a dataclass it cost ~0.5 µs.)"""
 
     matches: list[Match]
     score: float  # BasicFragmentScorer's: matches x distinct terms x 100
@@ -57,9 +55,10 @@ def _group(
     counts as inside a fragment for the next word, which, unmatched, closes an empty one and is
     not looked back at either."""
     fragments: list[_Fragment] = []
+    new = tuple.__new__  # (a NamedTuple's own __new__ parses arguments)
     close, zero = -1, False  # how the last fragment ended (-1: none yet)
-    i = 0
-    while i < len(matched):
+    i, n = 0, len(matched)
+    while i < n:
         opening = matched[i]
         i += 1
         length = opening.end - opening.start
@@ -84,7 +83,7 @@ def _group(
         limit = before + maxchars  # the total the fragment's words may reach
         last = opening
         matches = [opening]
-        while countdown > 0 and i < len(matched):
+        while countdown > 0 and i < n:
             following = matched[i]
             length = following.end - following.start
             # Within maxchars, and reached before the countdown runs out.
@@ -100,8 +99,11 @@ def _group(
             countdown_ends = last.total + countdown
             close = min(countdown_ends, limit + 1)
             zero = countdown_ends <= limit  # (the countdown's, when that word's total is close)
-        score = float(len(matches) * len({term_of[m.text] for m in matches}) * 100)
-        fragments.append(_Fragment(matches, score, looks_back, close, zero, after))
+        if len(matches) == 1:
+            score = 100.0
+        else:
+            score = float(len(matches) * len({term_of[m.text] for m in matches}) * 100)
+        fragments.append(new(_Fragment, (matches, score, looks_back, close, zero, after)))
     return fragments
 
 
@@ -129,7 +131,13 @@ def _place(words: Words, fragment: _Fragment, surround: int) -> tuple[int, int]:
 
 
 def _plain(text: str, limit: int = SNIPPET_CHARS) -> str:
-    text = " ".join(text.split())
+    """The opening of `text`, its whitespace collapsed, cut at a space before `limit`
+    characters. Only its first `limit` + 1 words are collapsed: with their spaces they are
+    longer than `limit` already (a long article's whole text was, for ~240 characters)."""
+    words = text.split(None, limit + 1)
+    if len(words) > limit + 1:
+        words.pop()  # the rest of the text, unsplit: past the cut
+    text = " ".join(words)
     if len(text) <= limit:
         return escape(text)
     cut = text.rfind(" ", 0, limit)
@@ -166,10 +174,8 @@ def _format(
         for m in matches:
             word = m.text  # (a word holds no & < >)
             between = window[at : m.start]
-            pieces.append(between if plain else escape(between, quote=False))
-            pieces.append(_OPENING[classes.setdefault(word, len(classes) % 5)])
-            pieces.append(word)
-            pieces.append("</mark>")
+            opening = _OPENING[classes.setdefault(word, len(classes) % 5)]
+            pieces += (between if plain else escape(between, quote=False), opening, word, "</mark>")
             at = m.end
         between = window[at:end]
         pieces.append(between if plain else escape(between, quote=False))
@@ -192,17 +198,37 @@ def make_snippet(text: str, terms: frozenset[str], max_chars: int = SNIPPET_CHAR
     it so against that algorithm. A window's words are found by search.snippet_scan,
     a few others' by search.snippet_words.
     """
+    return make_snippets([text], terms, max_chars)[0]
+
+
+def make_snippets(
+    texts: list[str], terms: frozenset[str], max_chars: int = SNIPPET_CHARS
+) -> list[str]:
+    """make_snippet of each of `texts` (a page's hits) for one query's `terms`: what depends on
+    the terms alone is worked out once."""
     if not terms:
-        return _plain(text, max_chars)
-    window = _window(text, terms)
+        return [_plain(text, max_chars) for text in texts]
     keys = current_keys()
     needles = keys.needles(terms)
+    seen: dict[str, str] = {}  # the term of each word met in the page ("": none)
+    return [_snippet(text, terms, keys, needles, seen, max_chars) for text in texts]
+
+
+def _snippet(
+    text: str,
+    terms: frozenset[str],
+    keys: Keys,
+    needles: set[str] | None,
+    seen: dict[str, str],
+    max_chars: int,
+) -> str:
+    window = _window(text, terms)
     if needles is not None:
         low = window.lower()
         # Each word lowercases alone as it does in the window: no character lowercases to two
         # (İ), and no capital sigma (it lowercases by what follows it, beyond the word).
         if len(low) == len(window) and (window.isascii() or "Σ" not in window):
-            return _scanned(text, window, low, terms, needles, keys, max_chars)
+            return _scanned(text, window, low, terms, needles, keys, seen, max_chars)
     chunks = window.split()
     vocabulary = current_vocabulary()
     words = Words(chunks, vocabulary)
@@ -224,8 +250,15 @@ def _best(fragments: list[_Fragment]) -> list[_Fragment]:
     one, in their order."""
     if len(fragments) <= 2:
         return [f for f in fragments if f.score >= 1]
-    best = nlargest(2, ((f.score, i) for i, f in enumerate(fragments) if f.score >= 1))
-    return [fragments[i] for _, i in sorted(best, key=itemgetter(1))]
+    first = second = -1  # the best two's places
+    top = runner_up = 1.0  # their scores (at least 1)
+    for i, fragment in enumerate(fragments):
+        score = fragment.score
+        if score >= top:
+            first, second, top, runner_up = i, first, score, top
+        elif score >= runner_up:
+            second, runner_up = i, score
+    return [fragments[i] for i in sorted((first, second)) if i >= 0]
 
 
 def _scanned(
@@ -235,13 +268,14 @@ def _scanned(
     terms: frozenset[str],
     needles: set[str],
     keys: Keys,
+    seen: dict[str, str],
     max_chars: int,
 ) -> str:
     """make_snippet by search.snippet_scan, on the window as it is (`low`: lowercase): the
     fragmenter counts in words' lengths, which runs of spaces do not change, but for how far
     it looks back (`_looking_back`); the fragments shown are collapsed."""
     marks = Marks(window)
-    matched, term_of = scan_matching(window, low, marks, needles, terms, keys)
+    matched, term_of = scan_matching(window, low, marks, needles, terms, keys, seen)
     if not matched:
         return _plain(text, max_chars)
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
