@@ -630,17 +630,22 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
 
 
 def _spouses(mentions: list[Mention], aliases: AliasTable) -> None:
-    """A given name before a person the alias file names ("Iriana Joko Widodo", "Iriana
-    Jokowi", "Mufidah Jusuf Kalla": wives named after their husbands) is another person: named
-    with the full form of his name, and kept apart from him (the archive merges neither)."""
+    """A given name before a person the alias file names is another person, a wife named
+    after her husband ("Iriana Joko Widodo", "Mufidah Jusuf Kalla"): named with the full
+    form of his name, and kept apart from him (the archive merges neither). Before his
+    nickname always ("Iriana Jokowi"); before his full name where the article names him too
+    (else it is more likely his name misspelt or run into hers: "Hapsari Ainun Habibie")."""
     known = _known_people(aliases)
+    people = {m.canonical for m in mentions if m.label == "PER"}
     for m in mentions:
         if m.label != "PER" or " " not in m.canonical:
             continue
         first, rest = m.canonical.split(" ", 1)
-        husband = known.get(name_key(rest))
+        key = name_key(rest)
+        husband = known.get(key)
         if (
             husband is not None
+            and (key != name_key(husband) or husband in people)
             and first.isalpha()
             and first.istitle()
             and not given_name_is_word(first)
