@@ -106,7 +106,8 @@ def join_groups(
     doc_counts: dict[str, int], merges: dict[str, str], groups: Iterable[list[str]]
 ) -> dict[str, str]:
     """`merges` with each group's names merged into the one most articles name (ties: the
-    first seen), itself merged on as `merges` says; a name already merged stays so."""
+    first seen), itself merged on as `merges` says, or into the one name `merges` already
+    merged some of them into; a name already merged stays so."""
     out = dict(merges)
     order = {name: i for i, name in enumerate(doc_counts)}
     for names in groups:
@@ -114,6 +115,11 @@ def join_groups(
             continue
         best = max(names, key=lambda n: (doc_counts[n], -order[n]))
         best = out.get(best, best)
+        # A form already merged (an acronym the articles define for it: "Pertamina Energy
+        # Service" → PES) takes its other forms with it, when it is the only target.
+        targets = {out[n] for n in names if n in out}
+        if len(targets) == 1 and best not in targets:
+            best = targets.pop()
         for name in names:
             if name != best and name not in out:
                 out[name] = best
@@ -149,7 +155,40 @@ def place_kind_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dic
         bare = name.split(" ", 1)[1]
         if doc_counts.get(bare, 0) >= count:
             out[name] = out.get(bare, bare)
-    return out
+    return _venue_merges(doc_counts, out)
+
+
+# A venue's kind before its name: "Stadion Patriot" is "Stadion Patriot Chandrabhaga" when the
+# archive names no other place that starts so ("Hotel Fairmont" / "Hotel Fairmont Senayan
+# Jakarta"), not when its name is a word any city's venue has ("Masjid Agung", "Jalan Raya").
+VENUE_HEADS = (
+    "Stadion ", "Hotel ", "Gedung ", "Jalan ", "Jl. ", "Masjid ", "Bandara ", "Rumah Sakit ",
+    "RS ", "RSU ", "RSUD ", "RSUP ", "Pelabuhan ", "Pasar ", "Taman ", "Apartemen ", "Gereja ",
+    "Lapas ", "Rutan ", "Istana ", "Kampus ", "Museum ", "Monumen ",
+)  # fmt: skip
+_COMMON_VENUE_WORDS = frozenset(
+    (
+        "Agung", "Raya", "Besar", "Nasional", "Utama", "Kecil", "Baru", "Lama", "Umum",
+        "Daerah", "Negeri", "Kota", "Pusat", "Induk", "Presiden", "Negara", "Madya",
+    )
+)  # fmt: skip
+
+
+def _venue_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    longer: dict[str, list[str]] = {}
+    names = [n for n in doc_counts if n.startswith(VENUE_HEADS)]
+    short = {
+        n
+        for n in names
+        if not set(n.split(" ", 1)[1].split()) <= _COMMON_VENUE_WORDS and n not in merges
+    }
+    for name in names:
+        words = name.split()
+        for k in range(2, len(words)):
+            if (head := " ".join(words[:k])) in short:
+                longer.setdefault(head, []).append(name)
+    groups = [[head, *names] for head, names in longer.items() if len(names) == 1]
+    return join_groups(doc_counts, merges, groups) if groups else merges
 
 
 def company_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
@@ -188,16 +227,27 @@ def _spelled_out_companies(doc_counts: dict[str, int], out: dict[str, str]) -> d
     spell X ("PT DI", "DI", "PT Dirgantara Indonesia"), when only one company does (or one far
     more often than any other): into the form most articles use."""
     spelled: dict[str, list[str]] = {}
+    # One company's legal forms ("PT Bank Tabungan Negara", "… Tbk"): one candidate, named
+    # by its commonest form, counted with all of them.
+    forms: dict[tuple[str, ...], list[str]] = {}
     for name in doc_counts:
         if name.startswith("PT ") and not name[3:].isupper():
-            words = [w for w in name.split() if w not in _NOT_INITIALS]
+            words = [w for w in name.split() if w.rstrip(".") not in _NOT_INITIALS]
             if len(words) >= 2 and all(w[0].isupper() for w in words):
-                spelled.setdefault("".join(w[0] for w in words), []).append(name)
+                forms.setdefault(tuple(words), []).append(name)
+    counts = dict(doc_counts)
+    for key, names in forms.items():
+        first = max(names, key=lambda n: doc_counts[n])
+        counts[first] = sum(doc_counts[n] for n in names)
+        spelled.setdefault("".join(w[0] for w in key), []).append(first)
     groups: dict[str, list[str]] = {}
     for name in doc_counts:
         bare = name[3:] if name.upper().startswith("PT ") else name
         full = spelled.get(bare.upper()) if 2 <= len(bare) <= 5 and bare.isalpha() else None
-        company = _clear_first(full, doc_counts) if full else None
+        company = _clear_first(full, counts) if full else None
         if company is not None and company != name:
-            groups.setdefault(company, [company]).append(name)
+            group = groups.setdefault(company, [company])
+            group.append(name)
+            key = tuple(w for w in company.split() if w.rstrip(".") not in _NOT_INITIALS)
+            group.extend(n for n in forms.get(key, ()) if n not in group)
     return join_groups(doc_counts, out, groups.values()) if groups else out

@@ -383,6 +383,19 @@ CASES = [
         "person", ["Iriana Joko Widodo", "Joko Widodo", "Edhy Prabowo", "Prabowo Subianto"],
         ["Iriana Jokowi", "Edhy Prabowo Subianto"], id="a-wife-named-after-her-husband",
     ),
+    pytest.param(
+        "Jadwal Persib: 23 Juni: Persib 1-1 Madura United ,30 Juni: Persib 12 Bhayangkara FC ,5 "
+        "Juli: Persebaya 4-0 Persib. Fadjroel Rachman, Komisaris Utama BUMN PT Adhi Karya, hadir.",
+        "organisation", ["Persib Bandung", "Bhayangkara FC", "PT Adhi Karya"],
+        ["Persib 12 Bhayangkara FC", "BUMN PT Adhi Karya"],
+        id="a-result-without-its-dash-and-a-company-s-category",
+    ),
+    pytest.param(
+        "Ketua Dewan Pimpinan Cabang Gerindra, anggota DPRD Kota, mengatakan. Keputusan Bank "
+        "Sentral Amerika Serikat atau Federal Reserve (Fed) ditunggu pasar.",
+        "organisation", ["The Fed"], ["DPRD Kota", "Fed", "Federal Reserve"],
+        id="a-name-cut-before-its-region-and-the-fed",
+    ),
 ]  # fmt: skip
 
 

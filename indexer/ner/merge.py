@@ -110,6 +110,11 @@ def display_form(name: str) -> str:
     return name
 
 
+_REGION_KINDS = frozenset(("Kota", "Kabupaten", "Provinsi", "Kecamatan", "Kelurahan", "Desa"))
+# A state company's category before its name: "Komisaris Utama BUMN PT Adhi Karya".
+_CATEGORY_BEFORE = ("BUMN PT ", "BUMD PT ")
+
+
 @lru_cache(maxsize=50_000)
 def _is_name(text: str, label: str) -> bool:
     if not text or not any(c.isalpha() for c in text):
@@ -120,6 +125,8 @@ def _is_name(text: str, label: str) -> bool:
     if any(c in _QUOTES for c in text) or _WEB_ADDRESS.fullmatch(text):
         return False
     words = text.split()
+    if len(words) > 1 and words[-1] in _REGION_KINDS:
+        return False  # "DPRD Kota": a name cut before its region's ("DPRD Kota Tasikmalaya")
     if label == "PER" and len(words) == 1 and (text in BODY_LAST_WORDS or text in ORG_TAILS):
         return False  # "Korupsi" of a cut "Komisi Pemberantasan Korupsi", "FC" of a club's
     if len(words) == 2 and _WEB_ADDRESS.fullmatch(words[1]):
@@ -185,8 +192,7 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     if extra:
         tagged = sorted([*tagged, *extra], key=lambda t: t[1])
     tagged = repair_spans(text, tagged, aliases)
-    if "-" in text:
-        tagged = split_scores(text, tagged)  # "Persib 2-2 Borneo FC"
+    tagged = split_scores(text, tagged, aliases)  # "Persib 2-2 Borneo FC"
     if tagged and text[-1:].isupper() and tagged[-1][2] > (byline := byline_start(text)):
         tagged = [t for t in tagged if t[2] <= byline]  # "…,IRSYAN HASYIM": the reporter
     stripped = []
@@ -214,6 +220,8 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
                 s = trim_post(text, s, e)
         if label == "ORG":
             e = legal_run_on(text, e)  # "Pertamina Energy Services Pte. Ltd"
+            if text.startswith(_CATEGORY_BEFORE, s):
+                s += 5  # "BUMN PT Adhi Karya": the company
         if label == "ORG" and text.endswith(("untuk ", "bagi "), 0, s):
             s = body_before_for(text, s)  # "Aliansi Masyarakat untuk Keadilan Demokrasi"
         stripped.append((label, s, e, a))

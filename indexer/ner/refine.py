@@ -840,16 +840,33 @@ def given_name_is_word(word: str) -> bool:
 
 
 # A match's score between two clubs ("Persib 2-2 Borneo FC", "Barito Putera 1-0 Persib" in a
-# list of results): two names, never one.
+# list of results), or its number where the dash was lost between two clubs the alias file
+# knows or named "… FC" ("Persib 12 Bhayangkara FC"): two names, never one.
 _INNER_SCORE = re.compile(r" \d{1,2}\s?[-–]\s?\d{1,2} (?=[A-Z])")
+_INNER_NUMBER = re.compile(r" \d{1,2} (?=[A-Z])")
 
 
-def split_scores(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+def split_scores(
+    text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable
+) -> list[tuple[str, int, int]]:
     """The tagged spans with each organisation's span that holds a score split in two."""
     out = []
     for label, start, end in tagged:
-        while label == "ORG" and (score := _INNER_SCORE.search(text, start, end)) is not None:
+        while label == "ORG" and (score := _score_in(text, start, end, aliases)) is not None:
             out.append((label, start, score.start()))
             start = score.end()
         out.append((label, start, end))
     return out
+
+
+def _score_in(text: str, start: int, end: int, aliases: AliasTable) -> re.Match[str] | None:
+    if (score := _INNER_SCORE.search(text, start, end)) is not None:
+        return score
+    number = _INNER_NUMBER.search(text, start, end)
+    if number is None:
+        return None
+    clubs = aliases.body_keys()
+    before, after = text[start : number.start()], text[number.end() : end]
+    if name_key(before) in clubs and (name_key(after) in clubs or after.endswith(" FC")):
+        return number
+    return None
