@@ -115,10 +115,11 @@ def join_groups(
             continue
         best = max(names, key=lambda n: (doc_counts[n], -order[n]))
         best = out.get(best, best)
-        # A form already merged (an acronym the articles define for it: "Pertamina Energy
-        # Service" → PES) takes its other forms with it, when it is the only target.
+        # A form already merged outside the group (an acronym the articles define for it:
+        # "Pertamina Energy Service" → PES) takes its other forms with it, when it is the only
+        # target.
         targets = {out[n] for n in names if n in out}
-        if len(targets) == 1 and best not in targets:
+        if len(targets) == 1 and best not in targets and not targets <= set(names):
             best = targets.pop()
         for name in names:
             if name != best and name not in out:
@@ -175,20 +176,70 @@ _COMMON_VENUE_WORDS = frozenset(
 
 
 def _venue_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
-    longer: dict[str, list[str]] = {}
+    out = _venue_spellings(doc_counts, merges)
     names = [n for n in doc_counts if n.startswith(VENUE_HEADS)]
     short = {
         n
         for n in names
-        if not set(n.split(" ", 1)[1].split()) <= _COMMON_VENUE_WORDS and n not in merges
+        if not set(n.split(" ", 1)[1].split()) <= _COMMON_VENUE_WORDS and n not in out
     }
+    longer: dict[str, Counter[str]] = {}
     for name in names:
         words = name.split()
         for k in range(2, len(words)):
             if (head := " ".join(words[:k])) in short:
-                longer.setdefault(head, []).append(name)
-    groups = [[head, *names] for head, names in longer.items() if len(names) == 1]
+                target = resolved_name(out, name)
+                longer.setdefault(head, Counter())[target] += doc_counts[name]
+    groups = []
+    for head, targets in longer.items():
+        (first, n), *rest = targets.most_common()
+        if not rest or n >= VENUE_SHARE * rest[0][1]:  # one, or one far commoner than any
+            groups.append([head, first])
+    return join_groups(doc_counts, out, groups) if groups else out
+
+
+VENUE_SHARE = 3  # of two longer names of a venue, the one meant is this many times as common
+
+
+def _venue_spellings(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """A venue's name one letter apart from one written at least twice as often, in one word
+    of five letters or more ("Stadion Patriot Chandrabhaga" / "… Candrabhaga"): a misspelling."""
+    from index_format.name_forms import SPELLING_SHARE, _one_letter_apart
+
+    by_shape: dict[tuple[str, int], list[str]] = {}
+    for name in doc_counts:
+        if name.startswith(VENUE_HEADS) and name not in merges:
+            words = name.split()
+            by_shape.setdefault((words[0], len(words)), []).append(name)
+    groups = []
+    for names in by_shape.values():
+        if len(names) < 2 or len(names) > 200:
+            continue
+        ranked = sorted(names, key=lambda n: -doc_counts[n])
+        for i, rare in enumerate(ranked):
+            for common in ranked[:i]:
+                if doc_counts[common] < SPELLING_SHARE * doc_counts[rare]:
+                    break
+                apart = [
+                    (a, b) for a, b in zip(rare.split(), common.split(), strict=True) if a != b
+                ]
+                if (
+                    len(apart) == 1
+                    and min(map(len, apart[0])) >= 5
+                    and _one_letter_apart(*apart[0])
+                ):
+                    groups.append([common, rare])
+                    break
     return join_groups(doc_counts, merges, groups) if groups else merges
+
+
+def resolved_name(merges: dict[str, str], name: str) -> str:
+    """What `name` is merged into, followed to the end."""
+    seen = {name}
+    while name in merges and merges[name] not in seen:
+        name = merges[name]
+        seen.add(name)
+    return name
 
 
 def company_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:

@@ -285,6 +285,19 @@ def test_a_company_s_legal_forms_are_one_company_its_acronym_spells() -> None:
             {"Hotel Fairmont Senayan Jakarta": 2, "Hotel Fairmont": 5},
             {"Hotel Fairmont Senayan Jakarta": "Hotel Fairmont"},
         ),
+        # Misspelt, and the one longer name far commoner than any other (CLICK-ID's forms).
+        (
+            {
+                "Stadion Patriot Chandrabhaga": 23,
+                "Stadion Patriot Candrabhaga": 50,
+                "Stadion Patriot": 18,
+                "Stadion Patriot Bekasi": 1,
+            },
+            {
+                "Stadion Patriot Chandrabhaga": "Stadion Patriot Candrabhaga",
+                "Stadion Patriot": "Stadion Patriot Candrabhaga",
+            },
+        ),
         # Two places start so: which one "Gereja Katedral" is, the name does not say.
         ({"Gereja Katedral": 3, "Gereja Katedral Jakarta": 2, "Gereja Katedral Semarang": 1}, {}),
         # A word any city's venue has names no venue of its own.
