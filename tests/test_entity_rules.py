@@ -396,6 +396,12 @@ CASES = [
         "organisation", ["The Fed"], ["DPRD Kota", "Fed", "Federal Reserve"],
         id="a-name-cut-before-its-region-and-the-fed",
     ),
+    pytest.param(
+        "Ketua DPW NasDem Kalbar hadir. Rapat pleno Gerindra Tasikmalaya digelar, KPU Bekasi "
+        "dan DPRD Jatim diundang.",
+        "organisation", ["NasDem", "Gerindra", "DPRD Jatim"],
+        ["NasDem Kalbar", "Gerindra Tasikmalaya", "DPRD"], id="a-party-s-regional-branch",
+    ),
 ]  # fmt: skip
 
 

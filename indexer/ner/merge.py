@@ -613,6 +613,8 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
             alias = aliases.lookup(surface, other, text)  # "Tass" is an agency, not a place
             if alias is not None:
                 m.label = other
+    if alias is None and (branch := _regional_branch(surface, aliases)) is not None:
+        alias, m.label = branch, "ORG"  # "NasDem Kalbar", "Gerindra Tasikmalaya"
     if alias is not None:
         m.canonical = alias
         return
@@ -683,6 +685,29 @@ def _known_people(aliases: AliasTable) -> dict[str, str]:
             cached.setdefault(name_key(full), full)
         aliases.derived["known_people"] = cached
     return cached
+
+
+# Parties of the 2019 general election (kpu.go.id) whose names are no other body's or word:
+# a party's regional branch is the party ("NasDem Kalbar"); a regional KPU, DPRD or Bawaslu is
+# a body of its own, so only parties.
+_PARTIES = frozenset(
+    name_key(p)
+    for p in (
+        "PDIP", "PDI-P", "Gerindra", "Golkar", "PKB", "NasDem", "PKS", "Demokrat", "PAN",
+        "PPP", "Hanura", "Perindo", "PSI", "Berkarya", "PKPI",
+    )
+)  # fmt: skip
+
+
+def _regional_branch(surface: str, aliases: AliasTable) -> str | None:
+    """A party, then a region ("NasDem Kalbar", "Gerindra Tasikmalaya"): the party's branch
+    there, counted as the party (never a person, never a body of its own)."""
+    body, _, region_name = surface.partition(" ")
+    if not region_name or name_key(body) not in _PARTIES:
+        return None
+    if place_name(region_name) is None:
+        return None
+    return aliases.lookup(body, "ORG") or body
 
 
 def _join_short_names(mentions: list[Mention]) -> None:
