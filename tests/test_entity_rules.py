@@ -402,6 +402,13 @@ CASES = [
         "organisation", ["NasDem", "Gerindra", "DPRD Jatim"],
         ["NasDem Kalbar", "Gerindra Tasikmalaya", "DPRD"], id="a-party-s-regional-branch",
     ),
+    pytest.param(
+        '"Tersangka BTO selaku VP Marketing PES membantu mengamankan jatah alokasi kargo," kata '
+        "Laode. KPK menetapkan BTO sebagai tersangka. Sidang digelar di Pengadilan Negeri "
+        "Jakarta Selatan, Senin. BNN hadir.",
+        "organisation", ["KPK", "BNN", "Pengadilan Negeri Jakarta Selatan"], ["BTO"],
+        id="a-suspect-s-initials-at-a-sentence-start-and-a-court",
+    ),
 ]  # fmt: skip
 
 

@@ -301,7 +301,7 @@ _NOT_NAME_TAILS = frozenset(("Story", "Stories", "Live", "Streaming", "Movie", "
 _BODY_FIRST = frozenset(
     (
         "Komisi", "Badan", "Kementerian", "Partai", "Dewan", "Majelis", "Mahkamah",
-        "Kejaksaan", "Kepolisian", "Polda", "Polres", "Dinas", "Lembaga", "Bank",
+        "Kejaksaan", "Pengadilan", "Kepolisian", "Polda", "Polres", "Dinas", "Lembaga", "Bank",
         "Universitas", "Institut", "Pemerintah", "PT", "Perum", "Yayasan", "Asosiasi",
         "Divisi", "Direktorat", "Ditjen", "Biro", "DPP", "DPD", "DPW", "DPC", "Pemprov",
         "Pemkot", "Pemkab"
@@ -673,13 +673,20 @@ _WORD_BEFORE = re.compile(r"(\S+)[ \t]+$")
 _SUSPECT_BEFORE = ("tersangka ", "terdakwa ", "saksi ", "terpidana ")
 
 
+_SUSPECT_AFTER = re.compile(r"\s+sebagai\s+(?:tersangka|terdakwa|terpidana)\b")
+
+
 def suspect_initials(text: str, start: int, end: int) -> bool:
-    """A run of 2-4 capitals after "tersangka", "terdakwa"…: a person's initials, no body."""
+    """A run of 2-4 capitals after "tersangka", "terdakwa"… (at a sentence's start too:
+    "Tersangka BTO selaku…"), or before "sebagai tersangka" ("menetapkan BTO sebagai
+    tersangka"): a person's initials, no body."""
+    if not (2 <= end - start <= 4 and text[start:end].isalpha() and text[start:end].isupper()):
+        return False
+    before = text[max(0, start - 12) : start]
     return (
-        2 <= end - start <= 4
-        and text.endswith(_SUSPECT_BEFORE, max(0, start - 12), start)
-        and text[start:end].isalpha()
-        and text[start:end].isupper()
+        before.endswith(_SUSPECT_BEFORE)
+        or before.lower().endswith(_SUSPECT_BEFORE)
+        or _SUSPECT_AFTER.match(text, end) is not None
     )
 
 
