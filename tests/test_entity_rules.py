@@ -409,6 +409,14 @@ CASES = [
         "organisation", ["KPK", "BNN", "Pengadilan Negeri Jakarta Selatan"], ["BTO"],
         id="a-suspect-s-initials-at-a-sentence-start-and-a-court",
     ),
+    pytest.param(
+        "Hal itu tercermin dari Indeks Penjualan Riil (IPR) Juli 2019 yang sebesar 221,2, "
+        "meningkat dari IPR pada bulan sebelumnya. Antam kembali membuka lowongan pekerjaan "
+        "melalui Antam Fresh Graduate Program (AFGP) Batch V. Pendaftaran AFGP dibuka. Pertamina "
+        "menyiapkan fasilitas pendukung Depot Pengisian Pesawat Udara (DPPU) untuk maskapai.",
+        "organisation", ["Antam", "Pertamina"], ["IPR", "AFGP", "DPPU"],
+        id="an-index-s-a-programme-s-and-a-depot-s-acronyms",
+    ),
 ]  # fmt: skip
 
 

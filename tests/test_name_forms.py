@@ -34,6 +34,14 @@ from webui import create_app
             {"PN Jakarta Selatan": "Pengadilan Negeri Jakarta Selatan"},
         ),
         ({"Bank BRI": 10, "BRI": 33}, {"Bank BRI": "BRI"}),
+        # A police directorate with or without "Reserse" (round 9).
+        (
+            {
+                "Direktorat Reserse Narkoba Polda Metro Jaya": 5,
+                "Direktorat Narkoba Polda Metro Jaya": 6,
+            },
+            {"Direktorat Reserse Narkoba Polda Metro Jaya": "Direktorat Narkoba Polda Metro Jaya"},
+        ),
         # An acronym after PT is left to company_merges: "PT PBB" is some company, not the UN.
         ({"PT PBB": 2, "PBB": 190}, {}),
         # "Bank Indonesia" is not the country.

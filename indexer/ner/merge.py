@@ -562,22 +562,27 @@ def _company_name(text: str, company: str, mentions: list[Mention]) -> str:
 
 # An airport's or a stadium's name and the acronym it defines are a place's ("Jakarta
 # International Stadium (JIS)", "Bandara Internasional New Yogyakarta (NYIA)"); an award's or
-# an event's name and its acronym name no body ("Anugerah Pandu Negeri (APN) 2019").
+# an event's name and its acronym name no body ("Anugerah Pandu Negeri (APN) 2019"), nor do an
+# index's, a programme's or a depot's ("Indeks Penjualan Riil (IPR)", "Antam Fresh Graduate
+# Program (AFGP)", "Depot Pengisian Pesawat Udara (DPPU)").
 _PLACE_LAST = (" Airport", " Stadium", " Stadion", " Sport Complex", " Sports Complex")
 _BRACKETED = re.compile(r"(?<=\S )\(([A-Z]{2,6})\)")
 _PLACE_WORD = re.compile(r"Bandar|Stadion|Airport|Stadium|Complex")
 _DEFINING = re.compile(
     r"Bandar|Stadion|Airport|Stadium|Complex|Anugerah|Festival|Kongres|Konferensi|Olimpiade"
-    r"|Pekan|Penghargaan"
+    r"|Pekan|Penghargaan|Indeks|Index|Program|Depot"
 )
-_EVENT_WORD = re.compile(r"Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan")
+_EVENT_WORD = re.compile(
+    r"Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan|Indeks|Index|Program"
+    r"|Depot"
+)
 _PLACE_ACRONYM = re.compile(
     r"(?:\b(?:Bandara|Bandar Udara|Stadion)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,5}"
     r"|\b(?:Airport|Stadium|Sports? Complex))\s+$"
 )
 _EVENT_ACRONYM = re.compile(
-    r"\b(?:Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan)"
-    r"(?:\s+[A-Z][\w-]*){1,5}\s+$"
+    r"(?:\b(?:Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan|Indeks|Index"
+    r"|Depot)(?:\s+[A-Z][\w-]*){1,5}|\b(?:[A-Z][\w-]*\s+){1,5}Program)\s+$"
 )
 
 
