@@ -16,6 +16,9 @@ A label row is `query<TAB>facet<TAB>value<TAB>label<TAB>note`; a query of `*` la
 for every query (most values mean the same thing whatever was searched). A value without a
 label counts as wrong and is listed, to be labelled by hand. Reports precision at 10 and at
 `--top` per facet (right ÷ values listed, over all queries) and every duplicate in a top 10.
+A dup is judged against what the page shows for the value its label names (that value, or the
+one the index merged it into; `--as-written`: the value as labelled, the scorer before round
+9): a dup while that is listed beside it for the query, right once it is not.
 Writes bench/results/<date>-eval-facets.json. Without ../shared the bench says so and exits 0.
 """
 
@@ -25,6 +28,7 @@ import argparse
 import json
 import shutil
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -60,14 +64,19 @@ def label_of(
     facet: str,
     value: str,
     listed: frozenset[str] | None = None,
+    shown: Mapping[str, str | None] | None = None,
 ) -> str:
-    """The value's kind. A duplicate is one only while the value it duplicates is still a value
-    of its own in the facet (`listed`: all of the query's values of that facet, at any rank):
-    once a merge joined the two, the one left is the entity's name."""
+    """The value's kind. A duplicate of X is judged against what the page shows for X
+    (`shown`: the value the index counts X as, following its merges; None: no value): it is
+    one while that value is listed beside it for the query (`listed`: all the query's values
+    of the facet, at any rank), and right once a merge joined X into this value or X is
+    listed nowhere (the entity has one value). Without `shown`, X is judged as written."""
     label = labels.get((query, facet, value)) or labels.get(("*", facet, value)) or "unlabelled"
     kind, _, other = label.partition(":")
-    if kind == "dup" and other and listed is not None and other not in listed:
-        return "right"
+    if kind == "dup" and other and listed is not None:
+        target = shown.get(other, other) if shown is not None else other
+        if target is None or target == value or target not in listed:
+            return "right"
     return kind
 
 
@@ -77,6 +86,18 @@ ALL_VALUES = 100_000
 
 def top_values(index_dir: Path, queries: list[str]) -> dict[str, dict[str, list[str]]]:
     """Per query, per entity facet, all its values in the order the API lists them."""
+    return read_index(index_dir, queries, {})[0]
+
+
+Shown = dict[str, dict[str, str | None]]  # per facet: a name → the value the page shows for it
+
+
+def read_index(
+    index_dir: Path, queries: list[str], names: Mapping[str, Iterable[str]]
+) -> tuple[dict[str, dict[str, list[str]]], Shown]:
+    """top_values, and per facet what the index shows for each of `names` (the values dups
+    name): the value it counts the name as after its merges and the user's corrections, as a
+    filter on the name resolves it; None when no value answers to it."""
     from search.models import SearchRequest
     from search.service import SearchService
 
@@ -86,23 +107,45 @@ def top_values(index_dir: Path, queries: list[str]) -> dict[str, dict[str, list[
         for q in queries:
             result = svc.search(SearchRequest(q=q, facet_size=ALL_VALUES, per_page=1))
             out[q] = {f: [fv.value for fv in result.facets[f]] for f in ENTITY_FACETS}
-        return out
+        data = svc._current().facets
+        shown: Shown = {}
+        for facet, wanted in names.items():
+            shown[facet] = {}
+            for name in wanted:
+                vid = data.resolve(facet, name)
+                shown[facet][name] = None if vid is None else data.values[facet].names[vid]
+        return out, shown
     finally:
         svc.close()
 
 
+def dup_targets(labels: dict[tuple[str, str, str], str]) -> dict[str, set[str]]:
+    """Per facet, the values the labels name as what a dup duplicates."""
+    out: dict[str, set[str]] = {f: set() for f in ENTITY_FACETS}
+    for (_, facet, _), label in labels.items():
+        kind, _, other = label.partition(":")
+        if kind == "dup" and other:
+            out[facet].add(other)
+    return out
+
+
 def score(
-    tops: dict[str, dict[str, list[str]]], labels: dict[tuple[str, str, str], str], top: int
+    tops: dict[str, dict[str, list[str]]],
+    labels: dict[tuple[str, str, str], str],
+    top: int,
+    shown: Shown | None = None,
 ) -> dict[str, Any]:
     """Precision at 10 and at `top` per facet, the duplicates of each top 10, the unlabelled.
-    `tops`: every value of each query's facets, in order (top_values)."""
+    `tops`: every value of each query's facets, in order (top_values); `shown`: what the index
+    shows for the values dups name (read_index; without it they are judged as written)."""
     report: dict[str, Any] = {"facets": {}, "dups_in_top10": [], "unlabelled": [], "wrong": []}
     for facet in ENTITY_FACETS:
+        by_name = shown.get(facet, {}) if shown is not None else None
         at: dict[int, Counter[str]] = {10: Counter(), top: Counter()}
         for q, per_facet in tops.items():
             listed = frozenset(per_facet[facet])
             for rank, value in enumerate(per_facet[facet][:top], 1):
-                kind = label_of(labels, q, facet, value, listed)
+                kind = label_of(labels, q, facet, value, listed, by_name)
                 for k, counter in at.items():
                     if rank <= k:
                         counter[kind] += 1
@@ -135,6 +178,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--labels", type=Path, default=LABELS)
     ap.add_argument("--queries", type=Path, default=QUERIES, help="a JSON list of queries")
     ap.add_argument("--top", type=int, default=30)
+    ap.add_argument(
+        "--as-written",
+        action="store_true",
+        help="judge a dup against the value its label names, not what the index shows for it"
+        " (the scorer before round 9, for comparison)",
+    )
     ap.add_argument("--shared", type=Path, default=SHARED, help="where data/ and seeds/ are")
     args = ap.parse_args(argv)
     if not (args.shared / "data" / "news-clickid.jsonl.gz").exists():
@@ -143,12 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_rebuild or not args.index_dir.exists():
         build(args.index_dir, args.shared)
     queries = json.loads(args.queries.read_text(encoding="utf-8"))
-    tops = top_values(args.index_dir, queries)
-    if args.dump:
-        shown = {q: {f: v[: args.top] for f, v in per.items()} for q, per in tops.items()}
-        args.dump.write_text(json.dumps(shown, ensure_ascii=False, indent=1), encoding="utf-8")
     labels = read_labels(args.labels) if args.labels.exists() else {}
-    report = score(tops, labels, args.top)
+    tops, shown = read_index(args.index_dir, queries, dup_targets(labels))
+    if args.dump:
+        listed = {q: {f: v[: args.top] for f, v in per.items()} for q, per in tops.items()}
+        args.dump.write_text(json.dumps(listed, ensure_ascii=False, indent=1), encoding="utf-8")
+    report = score(tops, labels, args.top, None if args.as_written else shown)
     print(f"{len(queries)} queries, top {args.top} of each entity facet ({args.labels.name})")
     print(f"{'facet':<14}{'p@10':>7}{'p@' + str(args.top):>7}   kinds in the top {args.top}")
     for facet, r in report["facets"].items():

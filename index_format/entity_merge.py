@@ -106,7 +106,8 @@ def join_groups(
     doc_counts: dict[str, int], merges: dict[str, str], groups: Iterable[list[str]]
 ) -> dict[str, str]:
     """`merges` with each group's names merged into the one most articles name (ties: the
-    first seen), itself merged on as `merges` says; a name already merged stays so."""
+    first seen), itself merged on as `merges` says, or into the one name `merges` already
+    merged some of them into; a name already merged stays so."""
     out = dict(merges)
     order = {name: i for i, name in enumerate(doc_counts)}
     for names in groups:
@@ -114,6 +115,12 @@ def join_groups(
             continue
         best = max(names, key=lambda n: (doc_counts[n], -order[n]))
         best = out.get(best, best)
+        # A form already merged outside the group (an acronym the articles define for it:
+        # "Pertamina Energy Service" → PES) takes its other forms with it, when it is the only
+        # target.
+        targets = {out[n] for n in names if n in out}
+        if len(targets) == 1 and best not in targets and not targets <= set(names):
+            best = targets.pop()
         for name in names:
             if name != best and name not in out:
                 out[name] = best
@@ -149,7 +156,90 @@ def place_kind_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dic
         bare = name.split(" ", 1)[1]
         if doc_counts.get(bare, 0) >= count:
             out[name] = out.get(bare, bare)
-    return out
+    return _venue_merges(doc_counts, out)
+
+
+# A venue's kind before its name: "Stadion Patriot" is "Stadion Patriot Chandrabhaga" when the
+# archive names no other place that starts so ("Hotel Fairmont" / "Hotel Fairmont Senayan
+# Jakarta"), not when its name is a word any city's venue has ("Masjid Agung", "Jalan Raya").
+VENUE_HEADS = (
+    "Stadion ", "Hotel ", "Gedung ", "Jalan ", "Jl. ", "Masjid ", "Bandara ", "Rumah Sakit ",
+    "RS ", "RSU ", "RSUD ", "RSUP ", "Pelabuhan ", "Pasar ", "Taman ", "Apartemen ", "Gereja ",
+    "Lapas ", "Rutan ", "Istana ", "Kampus ", "Museum ", "Monumen ",
+)  # fmt: skip
+_COMMON_VENUE_WORDS = frozenset(
+    (
+        "Agung", "Raya", "Besar", "Nasional", "Utama", "Kecil", "Baru", "Lama", "Umum",
+        "Daerah", "Negeri", "Kota", "Pusat", "Induk", "Presiden", "Negara", "Madya",
+    )
+)  # fmt: skip
+
+
+def _venue_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    out = _venue_spellings(doc_counts, merges)
+    names = [n for n in doc_counts if n.startswith(VENUE_HEADS)]
+    short = {
+        n
+        for n in names
+        if not set(n.split(" ", 1)[1].split()) <= _COMMON_VENUE_WORDS and n not in out
+    }
+    longer: dict[str, Counter[str]] = {}
+    for name in names:
+        words = name.split()
+        for k in range(2, len(words)):
+            if (head := " ".join(words[:k])) in short:
+                target = resolved_name(out, name)
+                longer.setdefault(head, Counter())[target] += doc_counts[name]
+    groups = []
+    for head, targets in longer.items():
+        (first, n), *rest = targets.most_common()
+        if not rest or n >= VENUE_SHARE * rest[0][1]:  # one, or one far commoner than any
+            groups.append([head, first])
+    return join_groups(doc_counts, out, groups) if groups else out
+
+
+VENUE_SHARE = 3  # of two longer names of a venue, the one meant is this many times as common
+
+
+def _venue_spellings(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """A venue's name one letter apart from one written at least twice as often, in one word
+    of five letters or more ("Stadion Patriot Chandrabhaga" / "… Candrabhaga"): a misspelling."""
+    from index_format.name_forms import SPELLING_SHARE, _one_letter_apart
+
+    by_shape: dict[tuple[str, int], list[str]] = {}
+    for name in doc_counts:
+        if name.startswith(VENUE_HEADS) and name not in merges:
+            words = name.split()
+            by_shape.setdefault((words[0], len(words)), []).append(name)
+    groups = []
+    for names in by_shape.values():
+        if len(names) < 2 or len(names) > 200:
+            continue
+        ranked = sorted(names, key=lambda n: -doc_counts[n])
+        for i, rare in enumerate(ranked):
+            for common in ranked[:i]:
+                if doc_counts[common] < SPELLING_SHARE * doc_counts[rare]:
+                    break
+                apart = [
+                    (a, b) for a, b in zip(rare.split(), common.split(), strict=True) if a != b
+                ]
+                if (
+                    len(apart) == 1
+                    and min(map(len, apart[0])) >= 5
+                    and _one_letter_apart(*apart[0])
+                ):
+                    groups.append([common, rare])
+                    break
+    return join_groups(doc_counts, merges, groups) if groups else merges
+
+
+def resolved_name(merges: dict[str, str], name: str) -> str:
+    """What `name` is merged into, followed to the end."""
+    seen = {name}
+    while name in merges and merges[name] not in seen:
+        name = merges[name]
+        seen.add(name)
+    return name
 
 
 def company_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
@@ -188,16 +278,27 @@ def _spelled_out_companies(doc_counts: dict[str, int], out: dict[str, str]) -> d
     spell X ("PT DI", "DI", "PT Dirgantara Indonesia"), when only one company does (or one far
     more often than any other): into the form most articles use."""
     spelled: dict[str, list[str]] = {}
+    # One company's legal forms ("PT Bank Tabungan Negara", "… Tbk"): one candidate, named
+    # by its commonest form, counted with all of them.
+    forms: dict[tuple[str, ...], list[str]] = {}
     for name in doc_counts:
         if name.startswith("PT ") and not name[3:].isupper():
-            words = [w for w in name.split() if w not in _NOT_INITIALS]
+            words = [w for w in name.split() if w.rstrip(".") not in _NOT_INITIALS]
             if len(words) >= 2 and all(w[0].isupper() for w in words):
-                spelled.setdefault("".join(w[0] for w in words), []).append(name)
+                forms.setdefault(tuple(words), []).append(name)
+    counts = dict(doc_counts)
+    for key, names in forms.items():
+        first = max(names, key=lambda n: doc_counts[n])
+        counts[first] = sum(doc_counts[n] for n in names)
+        spelled.setdefault("".join(w[0] for w in key), []).append(first)
     groups: dict[str, list[str]] = {}
     for name in doc_counts:
         bare = name[3:] if name.upper().startswith("PT ") else name
         full = spelled.get(bare.upper()) if 2 <= len(bare) <= 5 and bare.isalpha() else None
-        company = _clear_first(full, doc_counts) if full else None
+        company = _clear_first(full, counts) if full else None
         if company is not None and company != name:
-            groups.setdefault(company, [company]).append(name)
+            group = groups.setdefault(company, [company])
+            group.append(name)
+            key = tuple(w for w in company.split() if w.rstrip(".") not in _NOT_INITIALS)
+            group.extend(n for n in forms.get(key, ()) if n not in group)
     return join_groups(doc_counts, out, groups.values()) if groups else out

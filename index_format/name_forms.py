@@ -86,7 +86,14 @@ def organisation_key(name: str) -> str:
         name = club.group(1)
     if name.startswith("Bank ") and name[5:].isupper():  # "Bank BRI" is BRI
         name = name[5:]
+    if name.startswith(_DIRECTORATE_RESERSE):  # a police directorate with or without "Reserse"
+        name = "Direktorat " + name[len(_DIRECTORATE_RESERSE) :]
     return _same_body(name).casefold()
+
+
+# "Direktorat Reserse Narkoba Polda Metro Jaya" is "Direktorat Narkoba Polda Metro Jaya": the
+# police's investigation directorates are named with or without "Reserse" (investigation).
+_DIRECTORATE_RESERSE = "Direktorat Reserse "
 
 
 # One body however its party, region or airline is written: "Partai Gelora" / "Gelora",

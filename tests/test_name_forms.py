@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from flask.testing import FlaskClient
 
+from index_format.entity_merge import company_merges, place_kind_merges
 from index_format.name_forms import (
     initial_merges,
     organisation_form_merges,
@@ -33,6 +34,14 @@ from webui import create_app
             {"PN Jakarta Selatan": "Pengadilan Negeri Jakarta Selatan"},
         ),
         ({"Bank BRI": 10, "BRI": 33}, {"Bank BRI": "BRI"}),
+        # A police directorate with or without "Reserse" (round 9).
+        (
+            {
+                "Direktorat Reserse Narkoba Polda Metro Jaya": 5,
+                "Direktorat Narkoba Polda Metro Jaya": 6,
+            },
+            {"Direktorat Reserse Narkoba Polda Metro Jaya": "Direktorat Narkoba Polda Metro Jaya"},
+        ),
         # An acronym after PT is left to company_merges: "PT PBB" is some company, not the UN.
         ({"PT PBB": 2, "PBB": 190}, {}),
         # "Bank Indonesia" is not the country.
@@ -241,3 +250,67 @@ def test_an_acronym_joins_the_one_company_it_spells() -> None:
     assert merges["PT DI"] == merges["DI"] == "PT Dirgantara Indonesia"
     assert merges["PT Bank Negara Indonesia"] == "BNI"  # into the form most articles use
     assert "SM" not in merges  # two companies spell it: neither
+
+
+def test_the_forms_of_a_company_follow_the_acronym_its_articles_define() -> None:
+    """Round 9: "Pertamina Energy Service (PES)" made the archive merge that form into PES; its
+    other legal forms go with it, however often they are written."""
+    counts = {
+        "PES": 25,
+        "Pertamina Energy Service Pte. Ltd": 4,
+        "Pertamina Energy Service Pte": 3,
+        "Pertamina Energy Service": 1,
+    }
+    merged = organisation_form_merges(counts, {"Pertamina Energy Service": "PES"})
+    assert {name: merged.get(name) for name in counts if name != "PES"} == {
+        "Pertamina Energy Service Pte. Ltd": "PES",
+        "Pertamina Energy Service Pte": "PES",
+        "Pertamina Energy Service": "PES",
+    }
+
+
+def test_a_company_s_legal_forms_are_one_company_its_acronym_spells() -> None:
+    """Round 9: "PT Bank Tabungan Negara" and "… Tbk" are one company, not two that BTN could
+    spell (which would leave BTN apart)."""
+    counts = {"BTN": 9, "PT Bank Tabungan Negara": 4, "PT Bank Tabungan Negara Tbk": 2}
+    assert company_merges(counts, {}) == {
+        "PT Bank Tabungan Negara": "BTN",
+        "PT Bank Tabungan Negara Tbk": "BTN",
+    }
+    # Two companies that spell it as often as each other: neither.
+    two = {"BTN": 9, "PT Bank Tabungan Negara": 4, "PT Bumi Tirta Nusantara": 4}
+    assert company_merges(two, {}) == {}
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        (
+            {"Stadion Patriot": 10, "Stadion Patriot Chandrabhaga": 6},
+            {"Stadion Patriot Chandrabhaga": "Stadion Patriot"},
+        ),
+        (
+            {"Hotel Fairmont Senayan Jakarta": 2, "Hotel Fairmont": 5},
+            {"Hotel Fairmont Senayan Jakarta": "Hotel Fairmont"},
+        ),
+        # Misspelt, and the one longer name far commoner than any other (CLICK-ID's forms).
+        (
+            {
+                "Stadion Patriot Chandrabhaga": 23,
+                "Stadion Patriot Candrabhaga": 50,
+                "Stadion Patriot": 18,
+                "Stadion Patriot Bekasi": 1,
+            },
+            {
+                "Stadion Patriot Chandrabhaga": "Stadion Patriot Candrabhaga",
+                "Stadion Patriot": "Stadion Patriot Candrabhaga",
+            },
+        ),
+        # Two places start so: which one "Gereja Katedral" is, the name does not say.
+        ({"Gereja Katedral": 3, "Gereja Katedral Jakarta": 2, "Gereja Katedral Semarang": 1}, {}),
+        # A word any city's venue has names no venue of its own.
+        ({"Masjid Agung": 5, "Masjid Agung Semarang": 3}, {}),
+    ],
+)
+def test_a_venue_and_its_longer_name(counts: dict[str, int], expected: dict[str, str]) -> None:
+    assert place_kind_merges(counts, {}) == expected

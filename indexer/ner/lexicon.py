@@ -86,7 +86,8 @@ _GENERIC = frozenset(
         "Pemerintah", "Pemprov", "Pemkot", "Pemkab", "Polda", "Polres", "Polsek", "Dinas",
         "Partai", "Komisi", "Badan", "Dewan", "Lembaga", "Group", "Grup", "Rumah Susun", "Rusun",
         "Pelaksana Tugas", "Plt", "Sekda", "Pemerintah Daerah", "Pemda", "Kodam", "Korem",
-        "Kodim", "Koramil", "News",
+        "Kodim", "Koramil", "News", "Bank", "Pte", "Ltd", "Pte Ltd", "Pte. Ltd", "Limited", "Inc",
+        "Corp", "LLC",
     )
 )  # fmt: skip
 _QUOTES = frozenset('"“”«»')

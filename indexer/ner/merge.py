@@ -44,22 +44,28 @@ from indexer.ner.refine import (
     body_then_person,
     byline_start,
     common_acronyms,
+    company_form,
     directorate_name,
     epithet,
     flight_or_stray_code,
+    given_name_is_word,
     law_title,
+    legal_run_on,
     looks_like_body,
     looks_like_debris,
     named_after,
     not_a_person,
     not_a_place,
     not_entities,
+    not_entity,
     place_keys,
     place_name,
     premises,
     registration_code,
     repair_spans,
     shouted_title,
+    split_scores,
+    stock_ticker,
     suspect_initials,
     thing_named,
     trim,
@@ -104,6 +110,11 @@ def display_form(name: str) -> str:
     return name
 
 
+_REGION_KINDS = frozenset(("Kota", "Kabupaten", "Provinsi", "Kecamatan", "Kelurahan", "Desa"))
+# A state company's category before its name: "Komisaris Utama BUMN PT Adhi Karya".
+_CATEGORY_BEFORE = ("BUMN PT ", "BUMD PT ")
+
+
 @lru_cache(maxsize=50_000)
 def _is_name(text: str, label: str) -> bool:
     if not text or not any(c.isalpha() for c in text):
@@ -114,6 +125,8 @@ def _is_name(text: str, label: str) -> bool:
     if any(c in _QUOTES for c in text) or _WEB_ADDRESS.fullmatch(text):
         return False
     words = text.split()
+    if len(words) > 1 and words[-1] in _REGION_KINDS:
+        return False  # "DPRD Kota": a name cut before its region's ("DPRD Kota Tasikmalaya")
     if label == "PER" and len(words) == 1 and (text in BODY_LAST_WORDS or text in ORG_TAILS):
         return False  # "Korupsi" of a cut "Komisi Pemberantasan Korupsi", "FC" of a club's
     if len(words) == 2 and _WEB_ADDRESS.fullmatch(words[1]):
@@ -179,6 +192,7 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     if extra:
         tagged = sorted([*tagged, *extra], key=lambda t: t[1])
     tagged = repair_spans(text, tagged, aliases)
+    tagged = split_scores(text, tagged, aliases)  # "Persib 2-2 Borneo FC"
     if tagged and text[-1:].isupper() and tagged[-1][2] > (byline := byline_start(text)):
         tagged = [t for t in tagged if t[2] <= byline]  # "…,IRSYAN HASYIM": the reporter
     stripped = []
@@ -204,11 +218,16 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
             s, e = trim(text, s, e, label)
             if label == "ORG":
                 s = trim_post(text, s, e)
+        if label == "ORG":
+            e = legal_run_on(text, e)  # "Pertamina Energy Services Pte. Ltd"
+            if text.startswith(_CATEGORY_BEFORE, s):
+                s += 5  # "BUMN PT Adhi Karya": the company
         if label == "ORG" and text.endswith(("untuk ", "bagi "), 0, s):
             s = body_before_for(text, s)  # "Aliansi Masyarakat untuk Keadilan Demokrasi"
         stripped.append((label, s, e, a))
     mentions = _mentions(text, stripped, aliases)
     mentions = _canonical_names(text, mentions, aliases)
+    _spouses(mentions, aliases)
     _join_short_names(mentions)
     mentions = _one_label_per_name(text, mentions, aliases)
     if "inisial" in text:
@@ -445,6 +464,7 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     # Acronyms: "Expansion (ACR)", "Expansion/ACR" and a bare "ACR" share the acronym.
     expansions: dict[str, str] = {}
     initials: dict[str, str] = {}
+    tickers: dict[str, str] = {}  # a listed company's stock ticker → the company's name
     # (Most articles name no airport, stadium or award: one scan tells.)
     bracketed = _BRACKETED.findall(text) if "(" in text and _DEFINING.search(text) else ()
     places_named = (
@@ -463,8 +483,15 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
             # ("Bruno Matos (Bhayangkara FC)": a club's suffix is no acronym of the name)
             if m.label == "PER" and _looks_like_person(surface):
                 initials[after.group(1)] = surface  # "Iwa Karniwa (IWK)": his initials
-            else:
+            elif ticker := stock_ticker(text, m.end, surface):
+                tickers[ticker] = surface  # "PT Aneka Tambang Tbk (ANTM)"
+            elif not (after.group(1) in not_entities() and _known_name(surface, aliases)):
+                # ("dolar Amerika Serikat (USD)": the country is no currency's expansion)
                 expansions[name_key(surface)] = after.group(1)
+        elif ticker := stock_ticker(text, m.end, surface):
+            tickers[ticker] = surface  # "PT Bank Negara Indonesia (Persero) Tbk. (BBNI)"
+        elif surface.endswith(_LISTED_TAILS) and (short := _SHORT_AFTER.match(text, m.end)):
+            expansions[name_key(surface)] = short.group(1)  # "PT Aneka Tambang Tbk (Antam)"
     drop = not_entities()
     if "(" in text and (common := common_acronyms(text)):
         drop = drop | common  # "harga jual eceran (HEJ)": no body's name in this article
@@ -501,29 +528,61 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
             m.label = "LOC"
         elif initials and m.canonical in initials and not aliases.lookup(m.canonical, "ORG"):
             m.label, m.canonical = "PER", initials[m.canonical]
-        if m.canonical not in drop:
+        elif tickers and m.canonical in tickers:
+            m.label, m.canonical = "ORG", _company_name(text, tickers[m.canonical], mentions)
+        if not not_entity(m.canonical, drop):
             kept.append(m)
+    if tickers:  # the company itself: named as the article names it elsewhere
+        for m in kept:
+            if m.label == "ORG" and m.canonical in tickers.values():
+                m.canonical = _company_name(text, m.canonical, mentions)
     return kept
+
+
+# A listed or state company's name ends so; a capitalised word in brackets after it is the
+# short name news uses for it ("PT Aneka Tambang Tbk (Antam)", "PT Pertamina (Persero)").
+_LISTED_TAILS = ("Tbk", "Tbk.", "(Persero)", "Persero")
+_SHORT_AFTER = re.compile(r"\s*\((?!Persero\))([A-Z][a-z]{2,}[A-Za-z]*)\)")
+
+
+def _known_name(surface: str, aliases: AliasTable) -> bool:
+    """A place or body the packaged lists know (never renamed by the acronym after it)."""
+    key = name_key(surface)
+    return key in place_keys() or key in aliases.body_keys()
+
+
+def _company_name(text: str, company: str, mentions: list[Mention]) -> str:
+    """The company whose ticker an article gives: by the short name it defines for it, if
+    any ("PT Aneka Tambang Tbk (Antam) ... (ANTM)"), else as written."""
+    for m in mentions:
+        if m.label == "ORG" and text[m.start : m.end] == company and m.canonical != company:
+            return m.canonical
+    return company
 
 
 # An airport's or a stadium's name and the acronym it defines are a place's ("Jakarta
 # International Stadium (JIS)", "Bandara Internasional New Yogyakarta (NYIA)"); an award's or
-# an event's name and its acronym name no body ("Anugerah Pandu Negeri (APN) 2019").
+# an event's name and its acronym name no body ("Anugerah Pandu Negeri (APN) 2019"), nor do an
+# index's, a programme's or a depot's ("Indeks Penjualan Riil (IPR)", "Antam Fresh Graduate
+# Program (AFGP)", "Depot Pengisian Pesawat Udara (DPPU)").
 _PLACE_LAST = (" Airport", " Stadium", " Stadion", " Sport Complex", " Sports Complex")
 _BRACKETED = re.compile(r"(?<=\S )\(([A-Z]{2,6})\)")
 _PLACE_WORD = re.compile(r"Bandar|Stadion|Airport|Stadium|Complex")
 _DEFINING = re.compile(
     r"Bandar|Stadion|Airport|Stadium|Complex|Anugerah|Festival|Kongres|Konferensi|Olimpiade"
-    r"|Pekan|Penghargaan"
+    r"|Pekan|Penghargaan|Indeks|Index|Program|Depot"
 )
-_EVENT_WORD = re.compile(r"Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan")
+_EVENT_WORD = re.compile(
+    r"Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan|Indeks|Index|Program"
+    r"|Depot"
+)
 _PLACE_ACRONYM = re.compile(
     r"(?:\b(?:Bandara|Bandar Udara|Stadion)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,5}"
     r"|\b(?:Airport|Stadium|Sports? Complex))\s+$"
 )
 _EVENT_ACRONYM = re.compile(
-    r"\b(?:Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan)"
-    r"(?:\s+[A-Z][\w-]*){1,5}\s+$"
+    r"(?:\b(?:Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan|Indeks|Index"
+    r"|Depot)(?:\s+[A-Z][\w-]*){1,5}|\b(?:[A-Z][\w-]*\s+){1,5}Program)\s+$"
 )
 
 
@@ -559,11 +618,14 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
             alias = aliases.lookup(surface, other, text)  # "Tass" is an agency, not a place
             if alias is not None:
                 m.label = other
+    if alias is None and (branch := _regional_branch(surface, aliases)) is not None:
+        alias, m.label = branch, "ORG"  # "NasDem Kalbar", "Gerindra Tasikmalaya"
     if alias is not None:
         m.canonical = alias
         return
-    if (m.label == "PER" and not_a_person(surface)) or (
-        m.label == "LOC" and (looks_like_body(surface) or not_a_place(surface, aliases))
+    if (m.label == "PER" and (not_a_person(surface) or company_form(surface))) or (
+        m.label == "LOC"
+        and (looks_like_body(surface) or not_a_place(surface, aliases) or company_form(surface))
     ):
         m.label = "ORG"  # "APJII", "Leibniz Supercomputing Center", "Dinas Bina Marga", "ICJR"
     elif m.label != "LOC" and (
@@ -582,12 +644,84 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
         )
 
 
+def _spouses(mentions: list[Mention], aliases: AliasTable) -> None:
+    """A given name before a person the alias file names is another person, a wife named
+    after her husband ("Iriana Joko Widodo", "Mufidah Jusuf Kalla"): named with the full
+    form of his name, and kept apart from him (the archive merges neither). Before his
+    nickname always ("Iriana Jokowi"); before his full name where the article names him too
+    (else it is more likely his name misspelt or run into hers: "Hapsari Ainun Habibie")."""
+    known = _known_people(aliases)
+    people = {m.canonical for m in mentions if m.label == "PER"}
+    for m in mentions:
+        if m.label != "PER" or " " not in m.canonical:
+            continue
+        first, rest = m.canonical.split(" ", 1)
+        key = name_key(rest)
+        husband = known.get(key)
+        if (
+            husband is not None
+            and (key != name_key(husband) or husband in people)
+            and first.isalpha()
+            and first.istitle()
+            and not given_name_is_word(first)
+            and name_key(first) not in place_keys()
+            and name_key(first) not in aliases.body_keys()
+        ):
+            m.canonical, m.namesake = f"{first} {husband}", True
+
+
+def _known_people(aliases: AliasTable) -> dict[str, str]:
+    """name_key of each person's name or nickname in the alias file → the person's full name
+    (of two words or more), for lines that need no context words."""
+    cached = aliases.derived.get("known_people")
+    if cached is None:
+        cued = aliases.cued_keys()
+        # (A one-word short name is a word of his name, and other people's too: "Edhy Prabowo"
+        # is no wife of Prabowo Subianto; a nickname is not: "Iriana Jokowi".)
+        cached = {
+            key: full
+            for key in aliases.keys_with_label("PER")
+            if key not in cued
+            and (full := aliases.lookup(key, "PER")) is not None
+            and " " in full
+            and (" " in key or key not in name_key(full).split())
+        }
+        for full in set(cached.values()):
+            cached.setdefault(name_key(full), full)
+        aliases.derived["known_people"] = cached
+    return cached
+
+
+# Parties of the 2019 general election (kpu.go.id) whose names are no other body's or word:
+# a party's regional branch is the party ("NasDem Kalbar"); a regional KPU, DPRD or Bawaslu is
+# a body of its own, so only parties.
+_PARTIES = frozenset(
+    name_key(p)
+    for p in (
+        "PDIP", "PDI-P", "Gerindra", "Golkar", "PKB", "NasDem", "PKS", "Demokrat", "PAN",
+        "PPP", "Hanura", "Perindo", "PSI", "Berkarya", "PKPI",
+    )
+)  # fmt: skip
+
+
+def _regional_branch(surface: str, aliases: AliasTable) -> str | None:
+    """A party, then a region ("NasDem Kalbar", "Gerindra Tasikmalaya"): the party's branch
+    there, counted as the party (never a person, never a body of its own)."""
+    body, _, region_name = surface.partition(" ")
+    if not region_name or name_key(body) not in _PARTIES:
+        return None
+    if place_name(region_name) is None:
+        return None
+    return aliases.lookup(body, "ORG") or body
+
+
 def _join_short_names(mentions: list[Mention]) -> None:
     """Short person names join the one full name they are the start or end of: of those, the
-    one most mentioned, then the first seen. A region left alone is a place."""
+    one most mentioned, then the first seen. A region left alone is a place. A namesake kept
+    apart (a spouse named after her husband) takes no short name."""
     full: dict[str, int] = {}  # (a plain dict: a Counter costs more to build than it saves)
     for m in mentions:
-        if m.label == "PER":
+        if m.label == "PER" and not m.namesake:
             full[m.canonical] = full.get(m.canonical, 0) + 1
     ends = _full_names_by_end(list(full))
     for m in mentions:
@@ -669,6 +803,7 @@ def _listed_with(text: str, a: Mention, b: Mention) -> bool:
 def _one_label_per_name(text: str, mentions: list[Mention], aliases: AliasTable) -> list[Mention]:
     """One name, one label within an article: the label most of its mentions got."""
     _people_listed(text, mentions, aliases)
+    _companies_without_form(mentions)
     keys = [name_key(m.canonical) for m in mentions]
     votes: dict[tuple[str, str], int] = {}
     for m, key in zip(mentions, keys, strict=True):
@@ -687,6 +822,20 @@ def _one_label_per_name(text: str, mentions: list[Mention], aliases: AliasTable)
             shown = final[m.canonical, m.label] = display_form(alias or m.canonical)
         m.canonical = shown
     return mentions
+
+
+def _companies_without_form(mentions: list[Mention]) -> None:
+    """A name written elsewhere in the article with a company's legal form after it is that
+    company ("Kernel Oil Ltd" ... "pihak Kernel Oil"), whatever the tagger read it as."""
+    companies = {
+        name_key(m.canonical.rpartition(" ")[0]): m.canonical
+        for m in mentions
+        if m.label == "ORG" and company_form(m.canonical)
+    }
+    if companies:
+        for m in mentions:
+            if (company := companies.get(name_key(m.canonical))) is not None:
+                m.label, m.canonical = "ORG", company
 
 
 def _full_names_by_end(names: list[str]) -> dict[tuple[str, ...], list[str]]:

@@ -15,13 +15,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from functools import lru_cache
 from importlib import resources
 
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
 from indexer.ner.features import cap_rate_bucket
-from indexer.ner.lexicon import _ACRONYM_TAIL, _BODY_HEADS, _MINISTRIES, _UPPER_RUN, _places
+from indexer.ner.lexicon import (
+    _ACRONYM_TAIL,
+    _BODY_HEADS,
+    _MINISTRIES,
+    _ORDINARY,
+    _UPPER_RUN,
+    _places,
+)
 from indexer.ner.regions import Region, region, regions
 
 # Capitalised at a sentence's start, never a name's first word.
@@ -293,7 +301,7 @@ _NOT_NAME_TAILS = frozenset(("Story", "Stories", "Live", "Streaming", "Movie", "
 _BODY_FIRST = frozenset(
     (
         "Komisi", "Badan", "Kementerian", "Partai", "Dewan", "Majelis", "Mahkamah",
-        "Kejaksaan", "Kepolisian", "Polda", "Polres", "Dinas", "Lembaga", "Bank",
+        "Kejaksaan", "Pengadilan", "Kepolisian", "Polda", "Polres", "Dinas", "Lembaga", "Bank",
         "Universitas", "Institut", "Pemerintah", "PT", "Perum", "Yayasan", "Asosiasi",
         "Divisi", "Direktorat", "Ditjen", "Biro", "DPP", "DPD", "DPW", "DPC", "Pemprov",
         "Pemkot", "Pemkab"
@@ -665,13 +673,20 @@ _WORD_BEFORE = re.compile(r"(\S+)[ \t]+$")
 _SUSPECT_BEFORE = ("tersangka ", "terdakwa ", "saksi ", "terpidana ")
 
 
+_SUSPECT_AFTER = re.compile(r"\s+sebagai\s+(?:tersangka|terdakwa|terpidana)\b")
+
+
 def suspect_initials(text: str, start: int, end: int) -> bool:
-    """A run of 2-4 capitals after "tersangka", "terdakwa"…: a person's initials, no body."""
+    """A run of 2-4 capitals after "tersangka", "terdakwa"… (at a sentence's start too:
+    "Tersangka BTO selaku…"), or before "sebagai tersangka" ("menetapkan BTO sebagai
+    tersangka"): a person's initials, no body."""
+    if not (2 <= end - start <= 4 and text[start:end].isalpha() and text[start:end].isupper()):
+        return False
+    before = text[max(0, start - 12) : start]
     return (
-        2 <= end - start <= 4
-        and text.endswith(_SUSPECT_BEFORE, max(0, start - 12), start)
-        and text[start:end].isalpha()
-        and text[start:end].isupper()
+        before.endswith(_SUSPECT_BEFORE)
+        or before.lower().endswith(_SUSPECT_BEFORE)
+        or _SUSPECT_AFTER.match(text, end) is not None
     )
 
 
@@ -767,3 +782,98 @@ def byline_start(text: str) -> int:
 
 
 _MEDIA_WORDS = frozenset(("TV", "NEWS", "POST", "TIMES", "FM", "RADIO", "PRESS", "COM", "ID"))
+
+
+def not_entity(name: str, drop: Set[str]) -> bool:
+    """A name of `drop` (not_entities), or one of them qualified by a common word news writes
+    in lower case: "KUR Mikro", "ASN Pusat" name no more than KUR and ASN do."""
+    if name in drop:
+        return True
+    first, _, rest = name.partition(" ")
+    return (
+        bool(rest)
+        and first in drop
+        and all(w.isalpha() and cap_rate_bucket(w.lower()) in _ORDINARY for w in rest.split())
+    )
+
+
+# A company's legal form ending its name (English and Indonesian): the name is a company's,
+# never a person's or a place's ("Kernel Oil Ltd", "Pertamina Energy Trading Limited").
+LEGAL_TAILS = frozenset(
+    (
+        "Ltd", "Ltd.", "Limited", "Pte", "Pte.", "Tbk", "Tbk.", "Inc", "Inc.", "Corp",
+        "Corp.", "LLC", "GmbH", "Plc", "PLC", "Co.", "AG", "SA", "NV", "BV",
+    )
+)  # fmt: skip
+
+
+def company_form(name: str) -> bool:
+    """Does `name` end with a company's legal form (LEGAL_TAILS) after a name of its own?"""
+    head, _, last = name.rpartition(" ")
+    return bool(head) and last in LEGAL_TAILS and not head.isupper()
+
+
+# "Pertamina Energy Services Pte. Ltd (PES)": the tagger stops at the dot after "Pte"; the
+# company's name runs on to its "Ltd".
+_LEGAL_RUN_ON = re.compile(r"\.?\s?(?:Ltd|Limited)\b")
+
+
+def legal_run_on(text: str, end: int) -> int:
+    """Where a company's name that stops at "Pte" or "Co" really ends (its "Ltd")."""
+    if not text.endswith(("Pte", "Co"), 0, end):
+        return end
+    m = _LEGAL_RUN_ON.match(text, end)
+    return m.end() if m else end
+
+
+# A listed company's stock ticker in brackets after its name: four capitals after "Tbk" ("PT
+# Aneka Tambang Tbk (ANTM)", "PT Bank Negara Indonesia (Persero) Tbk. (BBNI)"): the ticker
+# names the company in stock lists, never instead of it.
+_TICKER_AFTER = re.compile(r"((?:\s*\(Persero\))?\s*Tbk)?\.?\s*\(([A-Z]{4})\)")
+
+
+def stock_ticker(text: str, end: int, surface: str) -> str | None:
+    """The ticker in brackets after the company name `surface` (ending at `end`), if any."""
+    m = _TICKER_AFTER.match(text, end)
+    if m is None or not (m.group(1) or surface.endswith("Tbk")):
+        return None
+    return m.group(2)
+
+
+def given_name_is_word(word: str) -> bool:
+    """Is `word`, capitalised before a name, a word news writes in lower case ("Cucu BJ
+    Habibie", "Almarhum BJ Habibie") rather than a given name?"""
+    return _lower_word(word)
+
+
+# A match's score between two clubs ("Persib 2-2 Borneo FC", "Barito Putera 1-0 Persib" in a
+# list of results), or its number where the dash was lost between two clubs the alias file
+# knows or named "… FC" ("Persib 12 Bhayangkara FC"): two names, never one.
+_INNER_SCORE = re.compile(r" \d{1,2}\s?[-–]\s?\d{1,2} (?=[A-Z])")
+_INNER_NUMBER = re.compile(r" \d{1,2} (?=[A-Z])")
+
+
+def split_scores(
+    text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable
+) -> list[tuple[str, int, int]]:
+    """The tagged spans with each organisation's span that holds a score split in two."""
+    out = []
+    for label, start, end in tagged:
+        while label == "ORG" and (score := _score_in(text, start, end, aliases)) is not None:
+            out.append((label, start, score.start()))
+            start = score.end()
+        out.append((label, start, end))
+    return out
+
+
+def _score_in(text: str, start: int, end: int, aliases: AliasTable) -> re.Match[str] | None:
+    if (score := _INNER_SCORE.search(text, start, end)) is not None:
+        return score
+    number = _INNER_NUMBER.search(text, start, end)
+    if number is None:
+        return None
+    clubs = aliases.body_keys()
+    before, after = text[start : number.start()], text[number.end() : end]
+    if name_key(before) in clubs and (name_key(after) in clubs or after.endswith(" FC")):
+        return number
+    return None
