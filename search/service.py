@@ -168,6 +168,19 @@ def _one_at_a_time(
     return locked
 
 
+class _DocsOf:
+    """Each mask's document numbers (np.flatnonzero), found once for a request."""
+
+    def __init__(self) -> None:
+        self._found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __call__(self, mask: np.ndarray) -> np.ndarray:
+        got = self._found.get(id(mask))
+        if got is None:  # (the mask is held beside its documents: its id stays its own)
+            got = self._found[id(mask)] = (mask, np.flatnonzero(mask))
+        return got[1]
+
+
 def _facet_values(
     fields: dict[str, Any], facet_data: FacetData, docnum: int
 ) -> dict[str, list[str]]:
@@ -327,9 +340,7 @@ class SearchService:
         except RecursionError as e:  # belt and braces: the parser caps depth itself
             raise InvalidQuery("invalid_query.too_complex") from e
 
-    def _index_facts(
-        self, gen: _Generation | None
-    ) -> tuple[NameShare | None, IsName | None, bool]:
+    def _index_facts(self, gen: _Generation | None) -> tuple[NameShare | None, IsName | None, bool]:
         """What the parser asks the generation: the share of a word's articles that hold it
         as a name, whether words are an entity's name (search.names), and whether it indexes
         URLs (an index written before #18 only stores them). Without an index: words by their
@@ -357,17 +368,21 @@ class SearchService:
         parsed = self.parse(req.q, gen)  # (one look at the index directory a request)
         matched = gen.matcher.match(parsed, req)
         final = matched.final
-        total = int(final.sum())
+        total = int(np.count_nonzero(final))
         facets: dict[str, list[FacetValue]] = {}
+        docs = _DocsOf()  # the lists count the same documents, mostly: found once
         for fname in registry.names():
             if req.wants(fname):
                 counted = matched.counted_under[fname]
                 selected = req.selected(fname)
-                facets[fname] = gen.facets.count(fname, counted, selected, limit=req.facet_size)
+                facets[fname] = gen.facets.count(
+                    fname, counted, selected, limit=req.facet_size, docs=docs(counted)
+                )
         interval = "month"
         if req.wants("published"):
+            counted = matched.counted_under["published"]
             interval, facets["published"] = gen.facets.histogram(
-                matched.counted_under["published"], req.interval
+                counted, req.interval, docs=docs(counted)
             )
         start = (req.page - 1) * req.per_page
         end = min(start + req.per_page, total)
