@@ -41,6 +41,7 @@ from index_format.codec.packed import packed_postings
 from index_format.codec.positions import IndonesianPositions
 from index_format.codec.postings import V_POS, Postings, decode_positions
 from search import score_tree
+from search.memo import Memo
 
 # A term's scores at some documents are computed for those alone when they are fewer than
 # its postings by this factor (a binary search each); else all its postings are scored.
@@ -48,6 +49,10 @@ _LOOKUP_SHARE = 4
 # Documents whose approximate score is within this share of the k-th score are re-scored
 # exactly (the approximation differs from Whoosh's by a few units in the last place).
 BAND = 1e-9
+# The phrases a generation found (their documents and words' frequencies there) are kept up
+# to this many bytes: a synonym's spelling ("komisi pemberantasan korupsi" for `kpk`) or a
+# name's comes back with every query that holds it, and finding it decodes positions.
+PHRASE_BYTES = 16 << 20
 
 
 def _pick(values: list[Any], rows: np.ndarray) -> list[Any]:
@@ -184,6 +189,20 @@ class Scored:
 Leaves = dict[tuple[Any, ...], Scored]
 
 
+class _PhraseHits:
+    """Where one phrase stands: its live documents, and each word's frequency in them."""
+
+    __slots__ = ("docs", "tf")
+
+    def __init__(self, docs: np.ndarray, tf: dict[str, np.ndarray]) -> None:
+        self.docs = docs
+        self.tf = tf
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.docs.nbytes + sum(a.nbytes for a in self.tf.values()))
+
+
 class _Postings:
     """One term's postings in one segment: document numbers, weights and (when asked for) the
     encoded values (positions), or the packed postings that decode them."""
@@ -268,6 +287,11 @@ class TopK:
         self.K1: float = w.K1 if self.supported else 0.0
         self._lengths: dict[str, np.ndarray] = {}
         self._avgfl: dict[str, float] = {}
+        # Worked out once per generation: queries' matcher-tree shapes by segment, phrases.
+        self._shapes: Memo[tuple[int, Any], score_tree.Node] = Memo()
+        self._phrases: Memo[tuple[str, tuple[str, ...]], _PhraseHits] = Memo(
+            4096, PHRASE_BYTES, lambda hits: hits.nbytes
+        )
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's field length as Whoosh's scorer sees it (byte-quantised)."""
@@ -444,16 +468,36 @@ class TopK:
         ):
             return self._whoosh_leaf(q)
         self._scorable(fieldname)
-        fmt = schema[fieldname].format
+        key = (fieldname, tuple(words))
+        hits = self._phrases.get(key)
+        if hits is None:
+            hits = self._phrase_hits(schema[fieldname].format, fieldname, words)
+            self._phrases.put(key, hits)
+        docs = hits.docs
         mask = np.zeros(self.size, dtype=bool)
-        score = np.zeros(self.size, dtype=np.float64)
+        if docs.size == 0:
+            return Scored(mask, np.zeros(self.size, dtype=np.float64))
+        mask[docs] = True
+
+        def scores() -> np.ndarray:
+            parts = [self.bm25(fieldname, w, docs, hits.tf[w]) for w in words]
+            score = np.zeros(self.size, dtype=np.float64)
+            score[docs] = _tree_sum(parts)
+            return score
+
+        return Scored(mask, scores)
+
+    def _phrase_hits(self, fmt: Any, fieldname: str, words: list[str]) -> _PhraseHits:
+        """The live documents where `words` stand one after another, and each word's
+        frequency in them."""
         distinct = list(dict.fromkeys(words))
+        none = _PhraseHits(np.zeros(0, dtype=np.int64), {})
         post: dict[str, _Spread] = {}
         for w in distinct:
             parts = [(offset, segment_postings(sub, fieldname, w)) for sub, offset in self.leaves]
             held = [(offset, p) for offset, p in parts if p is not None and p.ids.size]
             if not held:
-                return Scored(mask, score)  # (a word no segment holds: nothing)
+                return none  # (a word no segment holds: nothing)
             post[w] = _Spread(held)
         # The live documents holding every word, counted on the index's documents (a gather
         # per word, where intersecting sorted lists took a binary search per document).
@@ -462,21 +506,13 @@ class TopK:
             holding[p.ids] += 1
         common = np.flatnonzero((holding == len(distinct)) & self.live)
         if common.size == 0:
-            return Scored(mask, score)
+            return none
         found = _phrase_starts(fmt, words, post, common)
         if found.size == 0:
-            return Scored(mask, score)
+            return none
         docs = common[sorted_distinct(found >> 32)]
-        mask[docs] = True
-
-        def scores() -> np.ndarray:
-            at = {w: np.searchsorted(post[w].ids, docs) for w in distinct}
-            parts = [self.bm25(fieldname, w, docs, post[w].weights[at[w]]) for w in words]
-            score = np.zeros(self.size, dtype=np.float64)
-            score[docs] = _tree_sum(parts)
-            return score
-
-        return Scored(mask, scores)
+        tf = {w: post[w].weights[np.searchsorted(post[w].ids, docs)] for w in distinct}
+        return _PhraseHits(docs, tf)
 
     def _whoosh_leaf(self, q: Any) -> Scored:
         """A phrase: Whoosh finds and scores it (one pass, every match)."""
@@ -524,11 +560,11 @@ class TopK:
         out = np.zeros(docs.size, dtype=np.float64)
         bounds = [offset for _, offset in self.leaves[1:]] + [self.size]
         start = 0
-        for (sub, _offset), end in zip(self.leaves, bounds, strict=True):
+        for segment, ((sub, _offset), end) in enumerate(zip(self.leaves, bounds, strict=True)):
             stop = int(np.searchsorted(docs, end))
             if stop > start:
                 try:
-                    node = score_tree.shape(q, sub.reader(), sub.doc_count_all())
+                    node = self._shape(segment, q, sub)
                     present, score = score_tree.sums(node, docs[start:stop], leaves)
                 except score_tree.ShapeUnsupported:
                     context = context or self.searcher.context()
@@ -539,6 +575,15 @@ class TopK:
             start = stop
         scores: list[float] = out.tolist()
         return scores
+
+    def _shape(self, segment: int, q: Any, sub: Any) -> score_tree.Node:
+        """score_tree.shape of q in the generation's `segment`-th segment, worked out once."""
+        key = (segment, q)
+        node = self._shapes.get(key)
+        if node is None:
+            node = score_tree.shape(q, sub.reader(), sub.doc_count_all())
+            self._shapes.put(key, node)
+        return node
 
     def exact_scores(self, q: Any, docs: np.ndarray) -> list[float]:
         """Whoosh's score of each of `docs` for q; raises ScoreUnsupported if Whoosh's matcher
