@@ -53,6 +53,10 @@ BAND = 1e-9
 # to this many bytes: a synonym's spelling ("komisi pemberantasan korupsi" for `kpk`) or a
 # name's comes back with every query that holds it, and finding it decodes positions.
 PHRASE_BYTES = 16 << 20
+# Likewise a term's live postings (documents and weights), gathered from every segment (19
+# lookups a term at 220k articles): a query's words come back with its pages and filters,
+# and common words with other queries.
+TERM_BYTES = 32 << 20
 
 
 def _pick(values: list[Any], rows: np.ndarray) -> list[Any]:
@@ -292,6 +296,9 @@ class TopK:
         self._phrases: Memo[tuple[str, tuple[str, ...]], _PhraseHits] = Memo(
             4096, PHRASE_BYTES, lambda hits: hits.nbytes
         )
+        self._terms: Memo[tuple[str, str], tuple[np.ndarray, np.ndarray]] = Memo(
+            65536, TERM_BYTES, lambda held: held[0].nbytes + held[1].nbytes
+        )
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's field length as Whoosh's scorer sees it (byte-quantised)."""
@@ -415,24 +422,18 @@ class TopK:
     def _term(self, fieldname: str, text: str) -> Scored:
         self._scorable(fieldname)
         mask = np.zeros(self.size, dtype=bool)
-        ids_parts, w_parts = [], []
-        for sub, offset in self.leaves:
-            p = segment_postings(sub, fieldname, text)
-            if p is not None:
-                ids_parts.append(p.ids + offset)
-                w_parts.append(p.weights)
-        if not ids_parts:
+        key = (fieldname, text)
+        held = self._terms.get(key)
+        if held is None:
+            held = self._term_postings(fieldname, text)
+            self._terms.put(key, held)
+        ids, weights = held
+        if ids.size == 0:
             return Scored(mask, np.zeros(self.size, dtype=np.float64))
-        ids = np.concatenate(ids_parts)
-        ids = ids[self.live[ids]]
         mask[ids] = True
 
-        weights: list[np.ndarray] = []  # (the live postings' weights, once asked for)
-
         def live_weights() -> np.ndarray:
-            if not weights:
-                weights.append(np.concatenate(w_parts)[self.live[np.concatenate(ids_parts)]])
-            return weights[0]
+            return weights
 
         def scores() -> np.ndarray:
             score = np.zeros(self.size, dtype=np.float64)
@@ -454,6 +455,20 @@ class TopK:
         # objects, not bytes): ~90 MB more private memory per worker at 220k.
         owner = weakref.ref(got)
         return got
+
+    def _term_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """A term's live documents (global numbers, sorted) and its weights in them."""
+        ids_parts, w_parts = [], []
+        for sub, offset in self.leaves:
+            p = segment_postings(sub, fieldname, text)
+            if p is not None:
+                ids_parts.append(p.ids + offset)
+                w_parts.append(p.weights)
+        if not ids_parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        ids = np.concatenate(ids_parts)
+        live = self.live[ids]
+        return ids[live], np.concatenate(w_parts)[live]
 
     def _phrase(self, q: Any) -> Scored:
         """Words at consecutive positions (Whoosh's Phrase: SpanNear2 with slop 1), scored as
