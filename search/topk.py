@@ -57,6 +57,9 @@ PHRASE_BYTES = 16 << 20
 # lookups a term at 220k articles): a query's words come back with its pages and filters,
 # and common words with other queries.
 TERM_BYTES = 32 << 20
+# And a word's postings across the segments with their positions' readers, for the phrases
+# and the proximity re-rank of a page's head.
+SPREAD_BYTES = 16 << 20
 
 
 def _pick(values: list[Any], rows: np.ndarray) -> list[Any]:
@@ -193,6 +196,23 @@ class Scored:
 Leaves = dict[tuple[Any, ...], Scored]
 
 
+class _TermHits:
+    """One term's live postings in every segment: documents, weights, and (once asked for)
+    its BM25F score in each."""
+
+    __slots__ = ("ids", "scores", "weights")
+
+    def __init__(self, ids: np.ndarray, weights: np.ndarray) -> None:
+        self.ids = ids
+        self.weights = weights
+        self.scores: np.ndarray | None = None
+
+    @property
+    def nbytes(self) -> int:
+        """Its bytes, its scores' counted in before they are worked out."""
+        return int(self.ids.nbytes + self.weights.nbytes + 8 * self.ids.size)
+
+
 class _PhraseHits:
     """Where one phrase stands: its live documents, and each word's frequency in them."""
 
@@ -250,6 +270,30 @@ class _Spread:
         self.ids = np.concatenate([p.ids + offset for offset, p in parts])
         self.weights = np.concatenate([p.weights for p in self.parts])
 
+    @property
+    def nbytes(self) -> int:
+        return int(self.ids.nbytes + self.weights.nbytes)
+
+    def position_bytes(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """How many positions each of `rows` (sorted) holds, and their encoded bytes end to
+        end (index_format.codec.postings.decode_positions). Raises ScoreUnsupported for
+        postings without positions."""
+        cuts = np.searchsorted(rows, self.starts).tolist()
+        counts, encoded = [], []
+        for k, part in enumerate(self.parts):
+            if cuts[k + 1] > cuts[k]:
+                packed = part.packed
+                if packed is None or packed.vmode != V_POS:
+                    raise ScoreUnsupported("postings without positions")
+                c, raw = packed.position_bytes(rows[cuts[k] : cuts[k + 1]] - self.starts[k])
+                counts.append(c)
+                encoded.append(raw)
+        if len(counts) == 1:
+            return counts[0], encoded[0]
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+        return np.concatenate(counts), np.concatenate(encoded)
+
     def positions(self, fmt: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """How many positions each of `rows` (sorted) holds, and all of them in a row."""
         cuts = np.searchsorted(rows, self.starts).tolist()
@@ -296,8 +340,11 @@ class TopK:
         self._phrases: Memo[tuple[str, tuple[str, ...]], _PhraseHits] = Memo(
             4096, PHRASE_BYTES, lambda hits: hits.nbytes
         )
-        self._terms: Memo[tuple[str, str], tuple[np.ndarray, np.ndarray]] = Memo(
-            65536, TERM_BYTES, lambda held: held[0].nbytes + held[1].nbytes
+        self._terms: Memo[tuple[str, str], _TermHits] = Memo(
+            65536, TERM_BYTES, lambda held: held.nbytes
+        )
+        self._spreads: Memo[tuple[str, str], _Spread | None] = Memo(
+            4096, SPREAD_BYTES, lambda spread: spread.nbytes if spread is not None else 0
         )
 
     def lengths(self, fieldname: str) -> np.ndarray:
@@ -427,17 +474,16 @@ class TopK:
         if held is None:
             held = self._term_postings(fieldname, text)
             self._terms.put(key, held)
-        ids, weights = held
+        ids, weights = held.ids, held.weights
         if ids.size == 0:
             return Scored(mask, np.zeros(self.size, dtype=np.float64))
         mask[ids] = True
 
-        def live_weights() -> np.ndarray:
-            return weights
-
         def scores() -> np.ndarray:
+            if held.scores is None:
+                held.scores = self.bm25(fieldname, text, ids, weights)
             score = np.zeros(self.size, dtype=np.float64)
-            score[ids] = self.bm25(fieldname, text, ids, live_weights())
+            score[ids] = held.scores
             return score
 
         def scores_at(docs: np.ndarray) -> np.ndarray:
@@ -446,7 +492,10 @@ class TopK:
             rows = np.searchsorted(ids, docs)
             hit = mask[docs]
             out = np.zeros(docs.size, dtype=np.float64)
-            out[hit] = self.bm25(fieldname, text, docs[hit], live_weights()[rows[hit]])
+            if held.scores is not None:  # (the same bits: bm25 works element by element)
+                out[hit] = held.scores[rows[hit]]
+            else:
+                out[hit] = self.bm25(fieldname, text, docs[hit], weights[rows[hit]])
             return out
 
         got = Scored(mask, scores, True, scores_at)
@@ -456,7 +505,7 @@ class TopK:
         owner = weakref.ref(got)
         return got
 
-    def _term_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def _term_postings(self, fieldname: str, text: str) -> _TermHits:
         """A term's live documents (global numbers, sorted) and its weights in them."""
         ids_parts, w_parts = [], []
         for sub, offset in self.leaves:
@@ -465,10 +514,22 @@ class TopK:
                 ids_parts.append(p.ids + offset)
                 w_parts.append(p.weights)
         if not ids_parts:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+            return _TermHits(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
         ids = np.concatenate(ids_parts)
         live = self.live[ids]
-        return ids[live], np.concatenate(w_parts)[live]
+        return _TermHits(ids[live], np.concatenate(w_parts)[live])
+
+    def spread(self, fieldname: str, text: str) -> _Spread | None:
+        """A word's postings in every segment end to end (None: no segment holds it), once
+        per generation."""
+        key = (fieldname, text)
+        if key in self._spreads:
+            return self._spreads.get(key)
+        parts = [(offset, segment_postings(sub, fieldname, text)) for sub, offset in self.leaves]
+        held = [(offset, p) for offset, p in parts if p is not None and p.ids.size]
+        spread = _Spread(held) if held else None
+        self._spreads.put(key, spread)
+        return spread
 
     def _phrase(self, q: Any) -> Scored:
         """Words at consecutive positions (Whoosh's Phrase: SpanNear2 with slop 1), scored as
@@ -509,11 +570,10 @@ class TopK:
         none = _PhraseHits(np.zeros(0, dtype=np.int64), {})
         post: dict[str, _Spread] = {}
         for w in distinct:
-            parts = [(offset, segment_postings(sub, fieldname, w)) for sub, offset in self.leaves]
-            held = [(offset, p) for offset, p in parts if p is not None and p.ids.size]
-            if not held:
+            spread = self.spread(fieldname, w)
+            if spread is None:
                 return none  # (a word no segment holds: nothing)
-            post[w] = _Spread(held)
+            post[w] = spread
         # The live documents holding every word, counted on the index's documents (a gather
         # per word, where intersecting sorted lists took a binary search per document).
         holding = np.zeros(self.size, dtype=np.int8 if len(distinct) < 127 else np.int32)
