@@ -433,7 +433,7 @@ class SearchService:
         def ranked(k: int) -> list[tuple[int, Any]]:
             return gen.ranking.page(parsed, req.sort, final, 0, k, matched.strict, matched.scored)
 
-        rows = collapsed_page(data, ranked, int(final.sum()), start, end)
+        rows = collapsed_page(data, ranked, int(np.count_nonzero(final)), start, end)
 
         def annotate(hits: list[Hit], docnums: list[int]) -> None:
             for hit, docnum in zip(hits, docnums, strict=True):
@@ -466,7 +466,7 @@ class SearchService:
         tiers = gen.ranking.tiers(parsed, known)
         best = gen.ranking.best_of_most(parsed, more, PARTIAL_HITS, tiers, known)
         hits = [self._hit(gen, d, s, parsed) for d, s in best]
-        return Partial("most", int(more.sum()), words, hits)
+        return Partial("most", int(np.count_nonzero(more)), words, hits)
 
     def _suggestion(
         self, gen: _Generation, req: SearchRequest, parsed: ParsedQuery, matched: Matched
@@ -523,7 +523,7 @@ class SearchService:
         parsed = self.parse(req.q)
         gen = self._current()
         matched = gen.matcher.match(parsed, req)
-        total = int(matched.final.sum())
+        total = int(np.count_nonzero(matched.final))
         order = gen.ranking.page(
             parsed, req.sort, matched.final, 0, total, matched.strict, matched.scored
         )

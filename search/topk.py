@@ -200,31 +200,41 @@ class _TermHits:
     """One term's live postings in every segment: documents, weights, and (once asked for)
     its BM25F score in each."""
 
-    __slots__ = ("ids", "scores", "weights")
+    __slots__ = ("ids", "mask", "scores", "weights")
 
-    def __init__(self, ids: np.ndarray, weights: np.ndarray) -> None:
+    def __init__(self, ids: np.ndarray, weights: np.ndarray, mask: np.ndarray) -> None:
         self.ids = ids
         self.weights = weights
+        self.mask = mask  # read-only: shared by every request's Scored
         self.scores: np.ndarray | None = None
 
     @property
     def nbytes(self) -> int:
         """Its bytes, its scores' counted in before they are worked out."""
-        return int(self.ids.nbytes + self.weights.nbytes + 8 * self.ids.size)
+        return int(self.ids.nbytes + self.weights.nbytes + 8 * self.ids.size + self.mask.nbytes)
+
+
+def _mask(size: int, docs: np.ndarray) -> np.ndarray:
+    """A read-only mask of `docs` (kept for the generation: a request must not change it)."""
+    mask = np.zeros(size, dtype=bool)
+    mask[docs] = True
+    mask.flags.writeable = False
+    return mask
 
 
 class _PhraseHits:
     """Where one phrase stands: its live documents, and each word's frequency in them."""
 
-    __slots__ = ("docs", "tf")
+    __slots__ = ("docs", "mask", "tf")
 
-    def __init__(self, docs: np.ndarray, tf: dict[str, np.ndarray]) -> None:
+    def __init__(self, docs: np.ndarray, tf: dict[str, np.ndarray], mask: np.ndarray) -> None:
         self.docs = docs
         self.tf = tf
+        self.mask = mask  # read-only: shared by every request's Scored
 
     @property
     def nbytes(self) -> int:
-        return int(self.docs.nbytes + sum(a.nbytes for a in self.tf.values()))
+        return int(self.docs.nbytes + sum(a.nbytes for a in self.tf.values()) + self.mask.nbytes)
 
 
 class _Postings:
@@ -468,16 +478,14 @@ class TopK:
 
     def _term(self, fieldname: str, text: str) -> Scored:
         self._scorable(fieldname)
-        mask = np.zeros(self.size, dtype=bool)
         key = (fieldname, text)
         held = self._terms.get(key)
         if held is None:
             held = self._term_postings(fieldname, text)
             self._terms.put(key, held)
-        ids, weights = held.ids, held.weights
+        ids, weights, mask = held.ids, held.weights, held.mask
         if ids.size == 0:
             return Scored(mask, np.zeros(self.size, dtype=np.float64))
-        mask[ids] = True
 
         def scores() -> np.ndarray:
             if held.scores is None:
@@ -514,10 +522,11 @@ class TopK:
                 ids_parts.append(p.ids + offset)
                 w_parts.append(p.weights)
         if not ids_parts:
-            return _TermHits(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+            none = np.zeros(0, dtype=np.int64)
+            return _TermHits(none, np.zeros(0, dtype=np.float64), _mask(self.size, none))
         ids = np.concatenate(ids_parts)
         live = self.live[ids]
-        return _TermHits(ids[live], np.concatenate(w_parts)[live])
+        return _TermHits(ids[live], np.concatenate(w_parts)[live], _mask(self.size, ids[live]))
 
     def spread(self, fieldname: str, text: str) -> _Spread | None:
         """A word's postings in every segment end to end (None: no segment holds it), once
@@ -549,11 +558,9 @@ class TopK:
         if hits is None:
             hits = self._phrase_hits(schema[fieldname].format, fieldname, words)
             self._phrases.put(key, hits)
-        docs = hits.docs
-        mask = np.zeros(self.size, dtype=bool)
+        docs, mask = hits.docs, hits.mask
         if docs.size == 0:
             return Scored(mask, np.zeros(self.size, dtype=np.float64))
-        mask[docs] = True
 
         def scores() -> np.ndarray:
             parts = [self.bm25(fieldname, w, docs, hits.tf[w]) for w in words]
@@ -567,7 +574,8 @@ class TopK:
         """The live documents where `words` stand one after another, and each word's
         frequency in them."""
         distinct = list(dict.fromkeys(words))
-        none = _PhraseHits(np.zeros(0, dtype=np.int64), {})
+        nothing = np.zeros(0, dtype=np.int64)
+        none = _PhraseHits(nothing, {}, _mask(self.size, nothing))
         post: dict[str, _Spread] = {}
         for w in distinct:
             spread = self.spread(fieldname, w)
@@ -587,7 +595,7 @@ class TopK:
             return none
         docs = common[sorted_distinct(found >> 32)]
         tf = {w: post[w].weights[np.searchsorted(post[w].ids, docs)] for w in distinct}
-        return _PhraseHits(docs, tf)
+        return _PhraseHits(docs, tf, _mask(self.size, docs))
 
     def _whoosh_leaf(self, q: Any) -> Scored:
         """A phrase: Whoosh finds and scores it (one pass, every match)."""
