@@ -49,17 +49,18 @@ _LOOKUP_SHARE = 4
 # Documents whose approximate score is within this share of the k-th score are re-scored
 # exactly (the approximation differs from Whoosh's by a few units in the last place).
 BAND = 1e-9
-# The phrases a generation found (their documents and words' frequencies there) are kept up
-# to this many bytes: a synonym's spelling ("komisi pemberantasan korupsi" for `kpk`) or a
-# name's comes back with every query that holds it, and finding it decodes positions.
-PHRASE_BYTES = 16 << 20
-# Likewise a term's live postings (documents and weights), gathered from every segment (19
-# lookups a term at 220k articles): a query's words come back with its pages and filters,
-# and common words with other queries.
-TERM_BYTES = 32 << 20
-# And a word's postings across the segments with their positions' readers, for the phrases
-# and the proximity re-rank of a page's head.
-SPREAD_BYTES = 16 << 20
+# What a generation works out for a query's words is kept for the next request, within these
+# many bytes a worker (32 MB together at most): a query comes back with its pages, filters and
+# sorts, its words and synonyms with other queries.
+# - The phrases it found (their documents and words' frequencies there): a synonym's spelling
+#   ("komisi pemberantasan korupsi" for `kpk`) or a name's; finding one decodes positions.
+PHRASE_BYTES = 8 << 20
+# - A term's live postings (documents, weights, mask, scores), gathered from every segment
+#   (19 lookups a term at 220k articles).
+TERM_BYTES = 16 << 20
+# - A word's postings across the segments with their positions' readers, for the phrases and
+#   the proximity re-rank of a page's head.
+SPREAD_BYTES = 8 << 20
 
 
 def _pick(values: list[Any], rows: np.ndarray) -> list[Any]:
@@ -282,7 +283,9 @@ class _Spread:
 
     @property
     def nbytes(self) -> int:
-        return int(self.ids.nbytes + self.weights.nbytes)
+        """Its arrays' bytes and, roughly, those of the segments' postings it keeps alive
+        (their encoded bytes and decoded documents, frequencies and offsets)."""
+        return int(3 * (self.ids.nbytes + self.weights.nbytes))
 
     def position_bytes(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """How many positions each of `rows` (sorted) holds, and their encoded bytes end to
