@@ -349,7 +349,7 @@ class TopK:
         self._lengths: dict[str, np.ndarray] = {}
         self._avgfl: dict[str, float] = {}
         # Worked out once per generation: queries' matcher-tree shapes by segment, phrases.
-        self._shapes: Memo[tuple[int, Any], score_tree.Node] = Memo()
+        self._shapes: Memo[Any, dict[int, score_tree.Node]] = Memo()
         self._phrases: Memo[tuple[str, tuple[str, ...]], _PhraseHits] = Memo(
             4096, PHRASE_BYTES, lambda hits: hits.nbytes
         )
@@ -646,11 +646,15 @@ class TopK:
         out = np.zeros(docs.size, dtype=np.float64)
         bounds = [offset for _, offset in self.leaves[1:]] + [self.size]
         start = 0
+        shapes = self._shapes_of(q)
         for segment, ((sub, _offset), end) in enumerate(zip(self.leaves, bounds, strict=True)):
             stop = int(np.searchsorted(docs, end))
             if stop > start:
                 try:
-                    node = self._shape(segment, q, sub)
+                    node = shapes.get(segment)
+                    if node is None:
+                        node = score_tree.shape(q, sub.reader(), sub.doc_count_all())
+                        shapes[segment] = node
                     present, score = score_tree.sums(node, docs[start:stop], leaves)
                 except score_tree.ShapeUnsupported:
                     context = context or self.searcher.context()
@@ -662,14 +666,14 @@ class TopK:
         scores: list[float] = out.tolist()
         return scores
 
-    def _shape(self, segment: int, q: Any, sub: Any) -> score_tree.Node:
-        """score_tree.shape of q in the generation's `segment`-th segment, worked out once."""
-        key = (segment, q)
-        node = self._shapes.get(key)
-        if node is None:
-            node = score_tree.shape(q, sub.reader(), sub.doc_count_all())
-            self._shapes.put(key, node)
-        return node
+    def _shapes_of(self, q: Any) -> dict[int, score_tree.Node]:
+        """score_tree.shape of q by segment number, each worked out once per generation (q
+        looked up once a call: a query's hash walks its whole tree)."""
+        shapes = self._shapes.get(q)
+        if shapes is None:
+            shapes = {}
+            self._shapes.put(q, shapes)
+        return shapes
 
     def exact_scores(self, q: Any, docs: np.ndarray) -> list[float]:
         """Whoosh's score of each of `docs` for q; raises ScoreUnsupported if Whoosh's matcher
