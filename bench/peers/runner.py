@@ -247,7 +247,8 @@ def table(result: dict[str, Any]) -> str:
     lines = [
         f"Peers on {result['docs']:,} articles, {len(result['queries'])} queries "
         f"(bench/queries.json's distinct query strings), {result['rounds']} rounds × "
-        f"{result['passes']} passes ({result.get('clock', 'wall')} time), Telusur at {result['telusur_rev']}, {result['date']}; "
+        f"{result['passes']} passes ({result.get('clock', 'wall')} time), "
+        f"Telusur at {result['telusur_rev']}, {result['date']}; "
         f"load average (5 min) {result['load_avg_5min'][0]} before, "
         f"{result['load_avg_5min'][1]} after, on {os.cpu_count()} cores.",
         "",
