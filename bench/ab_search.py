@@ -1,7 +1,7 @@
 """Side-by-side search latency: the working tree against a git revision, on one index.
 
     python -m bench.ab_search INDEX_DIR [--base HEAD~3] [--passes 3] [--only search/a.py ...]
-                              [--cpu] [--score-path]
+                              [--cpu] [--score-path | --peers]
 
 Each side runs SearchService in a process of its own (the base from `git archive REV`, so its
 whole search path is the old one). Every query of bench/queries.json goes to both sides in
@@ -12,7 +12,9 @@ With `--only`, the base side is HEAD with just those files as they were at
 On a shared machine compare the two columns of one run (and their ratio), not runs, and
 time by CPU (`--cpu`: each worker's process time). `--score-path` times what matches and
 ranks a query only (Matcher.match and Ranking.page: the mask, the scores, the top-k, the
-name tiers and the proximity re-rank), not its facets, snippets and suggestions.
+name tiers and the proximity re-rank), not its facets, snippets and suggestions. `--peers` times
+bench.peers' workload B (engine_telusur.page: the mix's distinct query strings, each a page
+with the outlet list, the month histogram and 10 snippets).
 
 The sides' results are compared too (totals, facet counts, hit ids and scores): a difference
 is printed, with the queries it concerns.
@@ -45,7 +47,15 @@ from bench.common import load_mix, to_request
 from search.service import SearchService
 svc = SearchService(Path(sys.argv[2]))
 getattr(svc, "warm", svc.stats)()
+from search.models import SearchRequest
 reqs = [to_request(item) for item in load_mix(Path(sys.argv[3]))]
+if sys.argv[5] == "peers":  # bench.peers' workload B: its distinct queries, as its page asks
+    texts = dict.fromkeys(item.get("q", "") for item in load_mix(Path(sys.argv[3])))
+    reqs = [
+        SearchRequest(q=q, per_page=10, facets=("outlet", "published"), interval="month",
+                      as_typed=True)
+        for q in texts if q.strip()
+    ]
 clock = time.process_time if sys.argv[4] == "cpu" else time.perf_counter
 score_path = sys.argv[5] == "score"
 print(json.dumps({"ready": True}), flush=True)
@@ -146,10 +156,19 @@ def main() -> None:
         action="store_true",
         help="time matching and ranking only (no facets, snippets, suggestions)",
     )
+    ap.add_argument(
+        "--peers",
+        action="store_true",
+        help="time bench.peers' workload B: the mix's distinct queries as a page with the "
+        "outlet list, the month histogram and 10 snippets",
+    )
     args = ap.parse_args()
     mix = load_mix()
     clock = "cpu" if args.cpu else "wall"
-    path = "score" if args.score_path else "search"
+    path = "score" if args.score_path else "peers" if args.peers else "search"
+    if args.peers:
+        texts = dict.fromkeys(item.get("q", "") for item in mix)
+        mix = [{"q": q} for q in texts if q.strip()]
     with tempfile.TemporaryDirectory(prefix="ab-search-") as tmp:
         tree = _snapshot(args.base, Path(tmp), args.only)
         sides = [

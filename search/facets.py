@@ -11,7 +11,7 @@ archive shows to be variants of another value (index_format.entity_merge) share 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -47,12 +47,32 @@ class _Values:
     ids: Mapping[str, int]  # a merged variant has its canonical name's id
     start: np.ndarray  # the rows of document d are start[d]:start[d + 1]
     blind: dict[str, int] | None = None  # case- and accent-blind name → id, built when asked
+    # At most one value per document (the outlet): each document's value id, len(names) for
+    # none; built when first counted.
+    single: np.ndarray | None = None
+    several: bool = False  # some document has two values or more (no `single` array)
 
     def names_of(self, vid: int) -> set[str]:
         """Every name that answers for the value `vid` (its own and its merged variants)."""
         if isinstance(self.ids, NameIds):  # as mapped: no pass over every name
             return self.ids.names_of(vid)
         return {name for name, i in self.ids.items() if i == vid}
+
+    def counts(self, mask: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
+        """How many of the masked documents have each value, by value id. `docs`: the masked
+        documents' numbers, when the caller has them (np.flatnonzero(mask))."""
+        if self.single is None and not self.several:
+            if self.doc.size and bool((self.doc[1:] == self.doc[:-1]).any()):
+                self.several = True
+            else:
+                single = np.full(self.start.size - 1, len(self.names), dtype=np.intp)
+                single[self.doc] = self.val
+                self.single = single
+        if self.single is None:
+            return np.bincount(self.matching(mask), minlength=len(self.names))
+        # One gather and one bincount, whatever the share of documents matching.
+        docs = np.flatnonzero(mask) if docs is None else docs
+        return np.bincount(self.single[docs], minlength=len(self.names) + 1)[:-1]
 
     def matching(self, mask: np.ndarray) -> np.ndarray:
         """The value ids of the masked documents, one per (document, value) row."""
@@ -102,6 +122,16 @@ class FacetData:
         dates = [date.fromordinal(int(o)) for o in self._days]
         self._month = np.array([d.year * 12 + d.month - 1 for d in dates], dtype=np.int64)
         self._year = np.array([d.year for d in dates], dtype=np.int64)
+        # Each document's day as its position in self._days (self._days.size: undated), so a
+        # histogram gathers the matching documents' days once.
+        self._day_pos = np.searchsorted(self._days, self.day).astype(np.int32)
+        self._day_pos[self.day < 0] = self._days.size
+        # Per distinct day, its month's and year's position among the distinct ones, and
+        # their labels: a month or year histogram adds the days' counts with one bincount.
+        self._buckets = {
+            "month": _buckets(self._month, lambda k: f"{k // 12:04d}-{k % 12 + 1:02d}"),
+            "year": _buckets(self._year, lambda k: f"{k:04d}"),
+        }
         self.min_date = dates[0] if dates else None
         self.max_date = dates[-1] if dates else None
 
@@ -209,13 +239,18 @@ class FacetData:
         return mask
 
     def count(
-        self, fname: str, mask: np.ndarray, selected: tuple[str, ...] = (), limit: int = 20
+        self,
+        fname: str,
+        mask: np.ndarray,
+        selected: tuple[str, ...] = (),
+        limit: int = 20,
+        docs: np.ndarray | None = None,
     ) -> list[FacetValue]:
         """The top values among the masked documents, the selected ones first (pinned, as the
         facet names them: a merged variant as its canonical value, `kompas.com` as
-        Kompas.com)."""
+        Kompas.com). `docs`: np.flatnonzero(mask), when the caller has it."""
         v = self.values[fname]
-        counts = np.bincount(v.matching(mask), minlength=len(v.names))
+        counts = v.counts(mask, docs)
         pinned: dict[str, FacetValue] = {}
         for s in selected:
             vid = self.resolve(fname, s)
@@ -248,23 +283,21 @@ class FacetData:
         return [int(y) for y in np.unique(self._year)]
 
     def histogram(
-        self, mask: np.ndarray, interval: str | None = None
+        self, mask: np.ndarray, interval: str | None = None, docs: np.ndarray | None = None
     ) -> tuple[str, list[FacetValue]]:
         """Matching documents per day, week, month or year, whichever suits the span (or the
         `interval` asked for). In date order. A week is labelled with its Monday (YYYY-MM-DD),
-        a month YYYY-MM.
+        a month YYYY-MM. `docs`: np.flatnonzero(mask), when the caller has it.
         """
-        days = self.day[mask & (self.day >= 0)]
-        if days.size == 0:
-            return interval or "month", []
-        # Documents per distinct day of the generation (positions in self._days).
-        per_day = np.bincount(np.searchsorted(self._days, days), minlength=self._days.size)
+        docs = np.flatnonzero(mask) if docs is None else docs
+        n = self._days.size
+        # Documents per distinct day of the generation (the last bin: undated ones).
+        per_day = np.bincount(self._day_pos[docs], minlength=n + 1)[:n]
         present = np.flatnonzero(per_day)
-        day_counts = per_day[present]
-        ordinals = self._days[present]
-        lo, hi = int(ordinals[0]), int(ordinals[-1])
+        if present.size == 0:
+            return interval or "month", []
         if interval is None:
-            span = hi - lo
+            span = int(self._days[present[-1]]) - int(self._days[present[0]])
             interval = (
                 "day"
                 if span <= DAY_SPAN_MAX
@@ -274,23 +307,38 @@ class FacetData:
                 if span <= MONTH_SPAN_MAX
                 else "year"
             )
-        if interval == "day":
-            keys, counts = ordinals, day_counts
-        else:
-            if interval == "week":
-                # Ordinal 1 (0001-01-01) is a Monday: subtract the weekday to get the Monday.
-                bucket = ordinals - (ordinals - 1) % 7
-            else:
-                bucket = (self._month if interval == "month" else self._year)[present]
-            keys, inverse = np.unique(bucket, return_inverse=True)
-            counts = np.bincount(inverse, weights=day_counts).astype(np.int64)
-        if interval in ("day", "week"):
-            labels = [date.fromordinal(int(k)).isoformat() for k in keys]
-        elif interval == "month":
-            labels = [f"{k // 12:04d}-{k % 12 + 1:02d}" for k in keys.tolist()]
-        else:
-            labels = [f"{k:04d}" for k in keys.tolist()]
-        return interval, [FacetValue(lbl, int(c)) for lbl, c in zip(labels, counts, strict=True)]
+        if interval not in ("day", "week"):
+            b = self._buckets["month" if interval == "month" else "year"]
+            totals = np.bincount(b.pos, weights=per_day, minlength=len(b.labels))
+            hit = np.flatnonzero(totals)
+            counts = totals[hit].astype(np.int64).tolist()
+            return interval, [
+                FacetValue(b.labels[i], c) for i, c in zip(hit.tolist(), counts, strict=True)
+            ]
+        ordinals = self._days[present]
+        keys, day_counts = ordinals, per_day[present]
+        if interval == "week":
+            # Ordinal 1 (0001-01-01) is a Monday: subtract the weekday to get the Monday.
+            keys, inverse = np.unique(ordinals - (ordinals - 1) % 7, return_inverse=True)
+            day_counts = np.bincount(inverse, weights=day_counts).astype(np.int64)
+        labels = [date.fromordinal(k).isoformat() for k in keys.tolist()]
+        return interval, [
+            FacetValue(lbl, c) for lbl, c in zip(labels, day_counts.tolist(), strict=True)
+        ]
+
+
+@dataclass(frozen=True)
+class _Buckets:
+    """Months or years of one generation's distinct days."""
+
+    pos: np.ndarray  # per distinct day, the number of its bucket
+    labels: list[str]  # per bucket number, its label
+
+
+def _buckets(keys: np.ndarray, label: Callable[[int], str]) -> _Buckets:
+    """The buckets of the distinct days whose keys (months or years) are `keys`."""
+    distinct, pos = np.unique(keys, return_inverse=True)
+    return _Buckets(pos.astype(np.intp), [label(k) for k in distinct.tolist()])
 
 
 def _blind(name: str) -> str:

@@ -94,13 +94,14 @@ class Matcher:
         if match == "any":
             return counts >= 1, 1
         need = max(1, len(parsed.required) - 1)
-        while need > parsed.min_match and int((counts >= need).sum()) < RELAX_BELOW:
+        while need > parsed.min_match and np.count_nonzero(counts >= need) < RELAX_BELOW:
             need -= 1
         return counts >= need, need
 
     def match(self, parsed: ParsedQuery, req: SearchRequest) -> Matched:
         scored = self.scored(parsed, req.sort)
-        every = scored.mask.copy() if scored is not None else self.mask(parsed.query)
+        # (read-only where the generation keeps it: nothing below changes a mask in place)
+        every = scored.mask if scored is not None else self.mask(parsed.query)
         strict = None
         base = every
         words = len(parsed.required)
@@ -109,7 +110,7 @@ class Matcher:
             base = found | every
             strict = every
         filters, warnings = self.filters(req)
-        final = base & _all(filters, self.facets.size)
+        final = base & _all(filters, self.facets.size) if filters else base
         counted = {}
         for name in (*registry.names(), "published"):
             own = {k for k in filters if k in (name, f"{name}_not")}
@@ -133,7 +134,7 @@ class Matcher:
         empty = np.zeros(self.facets.size, dtype=bool)
         if req.match != "all" or not parsed.relaxable:
             return empty, 0
-        if int(matched.final.sum()) >= RELAX_BELOW:
+        if np.count_nonzero(matched.final) >= RELAX_BELOW:
             return empty, 0
         filters, _ = self.filters(req)
         found, words = self.words(parsed, "most", _leaves(matched.scored))

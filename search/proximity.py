@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index_format.codec.postings import V_POS, decode_positions
-from search.topk import ScoreUnsupported, TopK, segment_postings, sorted_distinct
+from index_format.codec.postings import decode_positions
+from search.topk import ScoreUnsupported, TopK, sorted_distinct
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +43,6 @@ class Proximity:
         # The words the pairs will ask for: read together, a field at a time.
         self.words = list(dict.fromkeys(words or []))
         self.docs = np.unique(np.asarray(docs, dtype=np.int64))
-        bounds = [offset for _, offset in topk.leaves[1:]] + [topk.size]
-        cuts = np.searchsorted(self.docs, bounds).tolist()
-        # Per segment: its searcher, offset, and the first and last+1 candidates in it.
-        self.segments = [
-            (sub, offset, first, last)
-            for (sub, offset), first, last in zip(topk.leaves, [0, *cuts[:-1]], cuts, strict=True)
-            if last > first
-        ]
         self._held: dict[tuple[str, str], _Held | None] = {}
 
     def scores(self, fieldname: str, a: str, b: str) -> dict[int, float]:
@@ -89,34 +81,25 @@ class Proximity:
         return self._held[key]
 
     def _read(self, fieldname: str, words: list[str]) -> None:
-        """Each word's postings for the candidates; their positions decoded in one call."""
+        """Each word's postings for the candidates (from its postings across the segments,
+        TopK.spread); their positions decoded in one call."""
         found: list[tuple[str, np.ndarray, np.ndarray]] = []  # word, its rows, weights
         counts, encoded = [], []
         for text in words:
-            rows, weights = [], []
-            for sub, offset, first, last in self.segments:
-                post = segment_postings(sub, fieldname, text)
-                if post is None:
-                    continue
-                packed = post.packed
-                if packed is None or packed.vmode != V_POS:
-                    raise ScoreUnsupported("postings without positions")
-                ids, local = post.ids, self.docs[first:last] - offset
-                at = ids.searchsorted(local)
-                hit = (ids[at.clip(max=ids.size - 1)] == local).nonzero()[0]
-                if hit.size == 0:
-                    continue
-                at = at[hit]
-                count, raw = packed.position_bytes(at)
-                rows.append(hit + first)
-                counts.append(count)
-                encoded.append(raw)
-                weights.append(post.weights[at])
-            if not rows:
+            spread = self.topk.spread(fieldname, text)
+            hit = np.zeros(0, dtype=np.int64)
+            if spread is not None:
+                ids = spread.ids
+                at = ids.searchsorted(self.docs)
+                hit = (ids[at.clip(max=ids.size - 1)] == self.docs).nonzero()[0]
+            if spread is None or hit.size == 0:
                 self._held[(fieldname, text)] = None  # (no candidate holds it: none is near)
                 continue
-            held = np.concatenate(rows) if len(rows) > 1 else rows[0]
-            found.append((text, held, np.concatenate(weights) if len(weights) > 1 else weights[0]))
+            at = at[hit]
+            count, raw = spread.position_bytes(at)
+            counts.append(count)
+            encoded.append(raw)
+            found.append((text, hit, spread.weights[at]))
         if not found:
             return
         count = np.concatenate(counts)

@@ -165,12 +165,16 @@ class Ranking:
         ranked: Ranked | None = None
         if scored is not None:
             try:
-                first: Ranked = list(self.topk.top(parsed.query, scored, strict, int(strict.sum())))
+                first: Ranked = list(
+                    self.topk.top(parsed.query, scored, strict, int(np.count_nonzero(strict)))
+                )
                 ranked = rerank_by_proximity(self.searcher, parsed, first, tiers, self.topk)
             except ScoreUnsupported:
                 pass  # Whoosh's collector below
         if ranked is None:
-            ranked = self._whoosh(parsed, parsed.query, strict, int(strict.sum()), tiers)
+            ranked = self._whoosh(
+                parsed, parsed.query, strict, int(np.count_nonzero(strict)), tiers
+            )
         if len(ranked) < end:
             limit = max(end, RERANK_DEPTH) - len(ranked)
             known = scored.leaves if scored is not None else None

@@ -42,6 +42,7 @@ from search.errors import (
 )
 from search.facets import FacetData
 from search.matching import Matched, Matcher
+from search.memo import Memo
 from search.models import ArticleView, FacetValue, Hit, Partial, SearchRequest, SearchResult
 from search.names import KnownNames, name_share
 from search.query import IsName, NameShare, ParsedQuery, QuerySyntaxError, parse_query
@@ -67,11 +68,21 @@ PARTIAL_HITS = 10
 
 
 @dataclass
+class _QueryFacts:
+    """What one generation worked out for a query text."""
+
+    parsed: ParsedQuery
+    suggested: bool = False  # whether `suggestion` has been worked out
+    suggestion: str | None = None
+
+
+@dataclass
 class _Generation:
     """An open index generation with its searcher and facet arrays."""
 
     realpath: str
     generation: int
+    seen: _DirState | None  # what `current` showed when this generation was last checked
     ix: Any
     searcher: Any
     facets: FacetData
@@ -83,6 +94,9 @@ class _Generation:
     stories: StoryData | None = None  # built for the first search collapsed to stories
     derived: Derived | None = None  # what the generation's build wrote for workers to map
     stored: StoredFields | None = None  # made for the first hit shown
+    # Query texts as this generation parsed them (its name shares and names), and their
+    # suggestions: a query comes back as its pages and filters are clicked.
+    queries: Memo[str, _QueryFacts] = dataclasses.field(default_factory=Memo)
 
     def stored_many(self, docnums: list[int]) -> list[dict[str, Any]]:
         if self.stored is None:
@@ -104,6 +118,29 @@ class _Generation:
         if self.names is None:
             self.names = KnownNames(self.facets, self.derived.names if self.derived else None)
         return self.names
+
+
+# The served directory's identity and last change: (st_dev, st_ino, st_mtime_ns) of what
+# `current` points to. A swap points it at another directory (another inode); a commit into the
+# directory itself (a new table of contents) changes its mtime.
+_DirState = tuple[int, int, int]
+# A directory changed less than this long ago may change again within the same tick of the
+# filesystem's clock, unseen in its mtime: it is then checked in full (realpath and Whoosh's
+# generation), as git re-reads files modified within a second of its index ("racy git").
+_RACY_NS = 1_000_000_000
+
+
+def _dir_state(link: str) -> _DirState | None:
+    try:
+        st = os.stat(link)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_mtime_ns
+
+
+def _settled(state: _DirState) -> bool:
+    """Whether a later change to the directory must show in its mtime."""
+    return time.time_ns() - state[2] > _RACY_NS
 
 
 _P = ParamSpec("_P")
@@ -129,6 +166,19 @@ def _one_at_a_time(
             return method(self, *args, **kwargs)
 
     return locked
+
+
+class _DocsOf:
+    """Each mask's document numbers (np.flatnonzero), found once for a request."""
+
+    def __init__(self) -> None:
+        self._found: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __call__(self, mask: np.ndarray) -> np.ndarray:
+        got = self._found.get(id(mask))
+        if got is None:  # (the mask is held beside its documents: its id stays its own)
+            got = self._found[id(mask)] = (mask, np.flatnonzero(mask))
+        return got[1]
 
 
 def _facet_values(
@@ -163,22 +213,33 @@ class SearchService:
         # The user's corrections of entity values, applied to every generation (no rebuild).
         self.corrections_file = corrections_file or self.index_dir / CORRECTIONS_NAME
         self._gen: _Generation | None = None
+        self._link = str(current_path(self.index_dir))
         self._lock = threading.Lock()
         self._reading = threading.RLock()  # held by every method that reads the index
 
     # -- index lifetime -------------------------------------------------------------------
 
     def _current(self) -> _Generation:
-        link = current_path(self.index_dir)
-        real = os.path.realpath(link)
+        """The generation `current` serves, opened anew when it changed since the last call.
+
+        One stat of the link answers most calls: the same directory, unchanged since it was
+        last checked in full (and not changed within the last second, which its mtime might
+        not show), serves the same generation. Otherwise the link's realpath and Whoosh's
+        latest generation in it say."""
+        seen = _dir_state(self._link)
         with self._lock:
             gen = self._gen
+            if gen is not None and seen is not None and seen == gen.seen and _settled(seen):
+                gen.facets.check_corrections()
+                return gen
+            real = os.path.realpath(self._link)
             try:
                 if (
                     gen is not None
                     and gen.realpath == real
                     and gen.ix.latest_generation() == gen.generation
                 ):
+                    gen.seen = seen
                     gen.facets.check_corrections()
                     return gen
                 if not index.exists_in(real):
@@ -206,7 +267,7 @@ class SearchService:
             matcher = Matcher(searcher, topk, facets)
             ranking = Ranking(searcher, topk, facets.day)
             new = _Generation(
-                real, ix.latest_generation(), ix, searcher, facets, topk, matcher, ranking
+                real, ix.latest_generation(), seen, ix, searcher, facets, topk, matcher, ranking
             )
             new.derived = derived
             self._gen = new
@@ -254,9 +315,21 @@ class SearchService:
 
     # -- search ---------------------------------------------------------------------------
 
+    @_one_at_a_time
     def parse(self, text: str, gen: _Generation | None = None) -> ParsedQuery:
         """`text` parsed with what the index knows (`gen`: the generation the caller holds
-        already, else the current one)."""
+        already, else the current one); once per generation."""
+        if gen is None:
+            with contextlib.suppress(IndexUnavailable):  # (then words by their stems)
+                gen = self._current()
+        facts = gen.queries.get(text) if gen is not None else None
+        if facts is None:
+            facts = _QueryFacts(self._parse(text, gen))
+            if gen is not None:
+                gen.queries.put(text, facts)
+        return facts.parsed
+
+    def _parse(self, text: str, gen: _Generation | None) -> ParsedQuery:
         known, is_name, urls = self._index_facts(gen)
         try:
             return parse_query(
@@ -267,19 +340,13 @@ class SearchService:
         except RecursionError as e:  # belt and braces: the parser caps depth itself
             raise InvalidQuery("invalid_query.too_complex") from e
 
-    @_one_at_a_time
-    def _index_facts(
-        self, gen: _Generation | None = None
-    ) -> tuple[NameShare | None, IsName | None, bool]:
-        """What the parser asks the current generation: the share of a word's articles that
-        hold it as a name, whether words are an entity's name (search.names), and whether it
-        indexes URLs (an index written before #18 only stores them). Without an index: words
-        by their stems, no names."""
+    def _index_facts(self, gen: _Generation | None) -> tuple[NameShare | None, IsName | None, bool]:
+        """What the parser asks the generation: the share of a word's articles that hold it
+        as a name, whether words are an entity's name (search.names), and whether it indexes
+        URLs (an index written before #18 only stores them). Without an index: words by their
+        stems, no names."""
         if gen is None:
-            try:
-                gen = self._current()
-            except IndexUnavailable:
-                return None, None, True
+            return None, None, True
         schema = gen.searcher.schema
 
         def is_name(words: str) -> bool:
@@ -301,17 +368,21 @@ class SearchService:
         parsed = self.parse(req.q, gen)  # (one look at the index directory a request)
         matched = gen.matcher.match(parsed, req)
         final = matched.final
-        total = int(final.sum())
+        total = int(np.count_nonzero(final))
         facets: dict[str, list[FacetValue]] = {}
+        docs = _DocsOf()  # the lists count the same documents, mostly: found once
         for fname in registry.names():
             if req.wants(fname):
                 counted = matched.counted_under[fname]
                 selected = req.selected(fname)
-                facets[fname] = gen.facets.count(fname, counted, selected, limit=req.facet_size)
+                facets[fname] = gen.facets.count(
+                    fname, counted, selected, limit=req.facet_size, docs=docs(counted)
+                )
         interval = "month"
         if req.wants("published"):
+            counted = matched.counted_under["published"]
             interval, facets["published"] = gen.facets.histogram(
-                matched.counted_under["published"], req.interval
+                counted, req.interval, docs=docs(counted)
             )
         start = (req.page - 1) * req.per_page
         end = min(start + req.per_page, total)
@@ -362,7 +433,7 @@ class SearchService:
         def ranked(k: int) -> list[tuple[int, Any]]:
             return gen.ranking.page(parsed, req.sort, final, 0, k, matched.strict, matched.scored)
 
-        rows = collapsed_page(data, ranked, int(final.sum()), start, end)
+        rows = collapsed_page(data, ranked, int(np.count_nonzero(final)), start, end)
 
         def annotate(hits: list[Hit], docnums: list[int]) -> None:
             for hit, docnum in zip(hits, docnums, strict=True):
@@ -395,15 +466,26 @@ class SearchService:
         tiers = gen.ranking.tiers(parsed, known)
         best = gen.ranking.best_of_most(parsed, more, PARTIAL_HITS, tiers, known)
         hits = self._hits(gen, best, parsed)
-        return Partial("most", int(more.sum()), words, hits)
+        return Partial("most", int(np.count_nonzero(more)), words, hits)
 
     def _suggestion(
         self, gen: _Generation, req: SearchRequest, parsed: ParsedQuery, matched: Matched
     ) -> str | None:
         """Did-you-mean: the query with its words that find few articles corrected (None when
-        none needs it)."""
+        none needs it); once per query text and generation."""
         if not parsed.words:
             return None
+        facts = gen.queries.get(req.q)
+        if facts is not None and facts.suggested:
+            return facts.suggestion
+        suggestion = self._suggest(gen, req, parsed, matched)
+        if facts is not None:
+            facts.suggestion, facts.suggested = suggestion, True
+        return suggestion
+
+    def _suggest(
+        self, gen: _Generation, req: SearchRequest, parsed: ParsedQuery, matched: Matched
+    ) -> str | None:
 
         def spelling() -> SpellIndex:  # only when a word is rare enough to correct
             with self._lock:
@@ -441,7 +523,7 @@ class SearchService:
         parsed = self.parse(req.q)
         gen = self._current()
         matched = gen.matcher.match(parsed, req)
-        total = int(matched.final.sum())
+        total = int(np.count_nonzero(matched.final))
         order = gen.ranking.page(
             parsed, req.sort, matched.final, 0, total, matched.strict, matched.scored
         )

@@ -41,6 +41,7 @@ from index_format.codec.packed import packed_postings
 from index_format.codec.positions import IndonesianPositions
 from index_format.codec.postings import V_POS, Postings, decode_positions
 from search import score_tree
+from search.memo import Memo
 
 # A term's scores at some documents are computed for those alone when they are fewer than
 # its postings by this factor (a binary search each); else all its postings are scored.
@@ -48,6 +49,18 @@ _LOOKUP_SHARE = 4
 # Documents whose approximate score is within this share of the k-th score are re-scored
 # exactly (the approximation differs from Whoosh's by a few units in the last place).
 BAND = 1e-9
+# What a generation works out for a query's words is kept for the next request, within these
+# many bytes a worker (32 MB together at most): a query comes back with its pages, filters and
+# sorts, its words and synonyms with other queries.
+# - The phrases it found (their documents and words' frequencies there): a synonym's spelling
+#   ("komisi pemberantasan korupsi" for `kpk`) or a name's; finding one decodes positions.
+PHRASE_BYTES = 8 << 20
+# - A term's live postings (documents, weights, mask, scores), gathered from every segment
+#   (19 lookups a term at 220k articles).
+TERM_BYTES = 16 << 20
+# - A word's postings across the segments with their positions' readers, for the phrases and
+#   the proximity re-rank of a page's head.
+SPREAD_BYTES = 8 << 20
 
 
 def _pick(values: list[Any], rows: np.ndarray) -> list[Any]:
@@ -184,6 +197,47 @@ class Scored:
 Leaves = dict[tuple[Any, ...], Scored]
 
 
+class _TermHits:
+    """One term's live postings in every segment: documents, weights, and (once asked for)
+    its BM25F score in each."""
+
+    __slots__ = ("ids", "mask", "scores", "weights")
+
+    def __init__(self, ids: np.ndarray, weights: np.ndarray, mask: np.ndarray) -> None:
+        self.ids = ids
+        self.weights = weights
+        self.mask = mask  # read-only: shared by every request's Scored
+        self.scores: np.ndarray | None = None
+
+    @property
+    def nbytes(self) -> int:
+        """Its bytes, its scores' counted in before they are worked out."""
+        return int(self.ids.nbytes + self.weights.nbytes + 8 * self.ids.size + self.mask.nbytes)
+
+
+def _mask(size: int, docs: np.ndarray) -> np.ndarray:
+    """A read-only mask of `docs` (kept for the generation: a request must not change it)."""
+    mask = np.zeros(size, dtype=bool)
+    mask[docs] = True
+    mask.flags.writeable = False
+    return mask
+
+
+class _PhraseHits:
+    """Where one phrase stands: its live documents, and each word's frequency in them."""
+
+    __slots__ = ("docs", "mask", "tf")
+
+    def __init__(self, docs: np.ndarray, tf: dict[str, np.ndarray], mask: np.ndarray) -> None:
+        self.docs = docs
+        self.tf = tf
+        self.mask = mask  # read-only: shared by every request's Scored
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.docs.nbytes + sum(a.nbytes for a in self.tf.values()) + self.mask.nbytes)
+
+
 class _Postings:
     """One term's postings in one segment: document numbers, weights and (when asked for) the
     encoded values (positions), or the packed postings that decode them."""
@@ -227,6 +281,32 @@ class _Spread:
         self.ids = np.concatenate([p.ids + offset for offset, p in parts])
         self.weights = np.concatenate([p.weights for p in self.parts])
 
+    @property
+    def nbytes(self) -> int:
+        """Its arrays' bytes and, roughly, those of the segments' postings it keeps alive
+        (their encoded bytes and decoded documents, frequencies and offsets)."""
+        return int(3 * (self.ids.nbytes + self.weights.nbytes))
+
+    def position_bytes(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """How many positions each of `rows` (sorted) holds, and their encoded bytes end to
+        end (index_format.codec.postings.decode_positions). Raises ScoreUnsupported for
+        postings without positions."""
+        cuts = np.searchsorted(rows, self.starts).tolist()
+        counts, encoded = [], []
+        for k, part in enumerate(self.parts):
+            if cuts[k + 1] > cuts[k]:
+                packed = part.packed
+                if packed is None or packed.vmode != V_POS:
+                    raise ScoreUnsupported("postings without positions")
+                c, raw = packed.position_bytes(rows[cuts[k] : cuts[k + 1]] - self.starts[k])
+                counts.append(c)
+                encoded.append(raw)
+        if len(counts) == 1:
+            return counts[0], encoded[0]
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+        return np.concatenate(counts), np.concatenate(encoded)
+
     def positions(self, fmt: Any, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """How many positions each of `rows` (sorted) holds, and all of them in a row."""
         cuts = np.searchsorted(rows, self.starts).tolist()
@@ -268,6 +348,17 @@ class TopK:
         self.K1: float = w.K1 if self.supported else 0.0
         self._lengths: dict[str, np.ndarray] = {}
         self._avgfl: dict[str, float] = {}
+        # Worked out once per generation: queries' matcher-tree shapes by segment, phrases.
+        self._shapes: Memo[Any, dict[int, score_tree.Node]] = Memo()
+        self._phrases: Memo[tuple[str, tuple[str, ...]], _PhraseHits] = Memo(
+            4096, PHRASE_BYTES, lambda hits: hits.nbytes
+        )
+        self._terms: Memo[tuple[str, str], _TermHits] = Memo(
+            65536, TERM_BYTES, lambda held: held.nbytes
+        )
+        self._spreads: Memo[tuple[str, str], _Spread | None] = Memo(
+            4096, SPREAD_BYTES, lambda spread: spread.nbytes if spread is not None else 0
+        )
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's field length as Whoosh's scorer sees it (byte-quantised)."""
@@ -390,29 +481,20 @@ class TopK:
 
     def _term(self, fieldname: str, text: str) -> Scored:
         self._scorable(fieldname)
-        mask = np.zeros(self.size, dtype=bool)
-        ids_parts, w_parts = [], []
-        for sub, offset in self.leaves:
-            p = segment_postings(sub, fieldname, text)
-            if p is not None:
-                ids_parts.append(p.ids + offset)
-                w_parts.append(p.weights)
-        if not ids_parts:
+        key = (fieldname, text)
+        held = self._terms.get(key)
+        if held is None:
+            held = self._term_postings(fieldname, text)
+            self._terms.put(key, held)
+        ids, weights, mask = held.ids, held.weights, held.mask
+        if ids.size == 0:
             return Scored(mask, np.zeros(self.size, dtype=np.float64))
-        ids = np.concatenate(ids_parts)
-        ids = ids[self.live[ids]]
-        mask[ids] = True
-
-        weights: list[np.ndarray] = []  # (the live postings' weights, once asked for)
-
-        def live_weights() -> np.ndarray:
-            if not weights:
-                weights.append(np.concatenate(w_parts)[self.live[np.concatenate(ids_parts)]])
-            return weights[0]
 
         def scores() -> np.ndarray:
+            if held.scores is None:
+                held.scores = self.bm25(fieldname, text, ids, weights)
             score = np.zeros(self.size, dtype=np.float64)
-            score[ids] = self.bm25(fieldname, text, ids, live_weights())
+            score[ids] = held.scores
             return score
 
         def scores_at(docs: np.ndarray) -> np.ndarray:
@@ -421,7 +503,10 @@ class TopK:
             rows = np.searchsorted(ids, docs)
             hit = mask[docs]
             out = np.zeros(docs.size, dtype=np.float64)
-            out[hit] = self.bm25(fieldname, text, docs[hit], live_weights()[rows[hit]])
+            if held.scores is not None:  # (the same bits: bm25 works element by element)
+                out[hit] = held.scores[rows[hit]]
+            else:
+                out[hit] = self.bm25(fieldname, text, docs[hit], weights[rows[hit]])
             return out
 
         got = Scored(mask, scores, True, scores_at)
@@ -430,6 +515,33 @@ class TopK:
         # objects, not bytes): ~90 MB more private memory per worker at 220k.
         owner = weakref.ref(got)
         return got
+
+    def _term_postings(self, fieldname: str, text: str) -> _TermHits:
+        """A term's live documents (global numbers, sorted) and its weights in them."""
+        ids_parts, w_parts = [], []
+        for sub, offset in self.leaves:
+            p = segment_postings(sub, fieldname, text)
+            if p is not None:
+                ids_parts.append(p.ids + offset)
+                w_parts.append(p.weights)
+        if not ids_parts:
+            none = np.zeros(0, dtype=np.int64)
+            return _TermHits(none, np.zeros(0, dtype=np.float64), _mask(self.size, none))
+        ids = np.concatenate(ids_parts)
+        live = self.live[ids]
+        return _TermHits(ids[live], np.concatenate(w_parts)[live], _mask(self.size, ids[live]))
+
+    def spread(self, fieldname: str, text: str) -> _Spread | None:
+        """A word's postings in every segment end to end (None: no segment holds it), once
+        per generation."""
+        key = (fieldname, text)
+        if key in self._spreads:
+            return self._spreads.get(key)
+        parts = [(offset, segment_postings(sub, fieldname, text)) for sub, offset in self.leaves]
+        held = [(offset, p) for offset, p in parts if p is not None and p.ids.size]
+        spread = _Spread(held) if held else None
+        self._spreads.put(key, spread)
+        return spread
 
     def _phrase(self, q: Any) -> Scored:
         """Words at consecutive positions (Whoosh's Phrase: SpanNear2 with slop 1), scored as
@@ -444,17 +556,35 @@ class TopK:
         ):
             return self._whoosh_leaf(q)
         self._scorable(fieldname)
-        fmt = schema[fieldname].format
-        mask = np.zeros(self.size, dtype=bool)
-        score = np.zeros(self.size, dtype=np.float64)
+        key = (fieldname, tuple(words))
+        hits = self._phrases.get(key)
+        if hits is None:
+            hits = self._phrase_hits(schema[fieldname].format, fieldname, words)
+            self._phrases.put(key, hits)
+        docs, mask = hits.docs, hits.mask
+        if docs.size == 0:
+            return Scored(mask, np.zeros(self.size, dtype=np.float64))
+
+        def scores() -> np.ndarray:
+            parts = [self.bm25(fieldname, w, docs, hits.tf[w]) for w in words]
+            score = np.zeros(self.size, dtype=np.float64)
+            score[docs] = _tree_sum(parts)
+            return score
+
+        return Scored(mask, scores)
+
+    def _phrase_hits(self, fmt: Any, fieldname: str, words: list[str]) -> _PhraseHits:
+        """The live documents where `words` stand one after another, and each word's
+        frequency in them."""
         distinct = list(dict.fromkeys(words))
+        nothing = np.zeros(0, dtype=np.int64)
+        none = _PhraseHits(nothing, {}, _mask(self.size, nothing))
         post: dict[str, _Spread] = {}
         for w in distinct:
-            parts = [(offset, segment_postings(sub, fieldname, w)) for sub, offset in self.leaves]
-            held = [(offset, p) for offset, p in parts if p is not None and p.ids.size]
-            if not held:
-                return Scored(mask, score)  # (a word no segment holds: nothing)
-            post[w] = _Spread(held)
+            spread = self.spread(fieldname, w)
+            if spread is None:
+                return none  # (a word no segment holds: nothing)
+            post[w] = spread
         # The live documents holding every word, counted on the index's documents (a gather
         # per word, where intersecting sorted lists took a binary search per document).
         holding = np.zeros(self.size, dtype=np.int8 if len(distinct) < 127 else np.int32)
@@ -462,21 +592,13 @@ class TopK:
             holding[p.ids] += 1
         common = np.flatnonzero((holding == len(distinct)) & self.live)
         if common.size == 0:
-            return Scored(mask, score)
+            return none
         found = _phrase_starts(fmt, words, post, common)
         if found.size == 0:
-            return Scored(mask, score)
+            return none
         docs = common[sorted_distinct(found >> 32)]
-        mask[docs] = True
-
-        def scores() -> np.ndarray:
-            at = {w: np.searchsorted(post[w].ids, docs) for w in distinct}
-            parts = [self.bm25(fieldname, w, docs, post[w].weights[at[w]]) for w in words]
-            score = np.zeros(self.size, dtype=np.float64)
-            score[docs] = _tree_sum(parts)
-            return score
-
-        return Scored(mask, scores)
+        tf = {w: post[w].weights[np.searchsorted(post[w].ids, docs)] for w in distinct}
+        return _PhraseHits(docs, tf, _mask(self.size, docs))
 
     def _whoosh_leaf(self, q: Any) -> Scored:
         """A phrase: Whoosh finds and scores it (one pass, every match)."""
@@ -524,11 +646,15 @@ class TopK:
         out = np.zeros(docs.size, dtype=np.float64)
         bounds = [offset for _, offset in self.leaves[1:]] + [self.size]
         start = 0
-        for (sub, _offset), end in zip(self.leaves, bounds, strict=True):
+        shapes = self._shapes_of(q)
+        for segment, ((sub, _offset), end) in enumerate(zip(self.leaves, bounds, strict=True)):
             stop = int(np.searchsorted(docs, end))
             if stop > start:
                 try:
-                    node = score_tree.shape(q, sub.reader(), sub.doc_count_all())
+                    node = shapes.get(segment)
+                    if node is None:
+                        node = score_tree.shape(q, sub.reader(), sub.doc_count_all())
+                        shapes[segment] = node
                     present, score = score_tree.sums(node, docs[start:stop], leaves)
                 except score_tree.ShapeUnsupported:
                     context = context or self.searcher.context()
@@ -539,6 +665,15 @@ class TopK:
             start = stop
         scores: list[float] = out.tolist()
         return scores
+
+    def _shapes_of(self, q: Any) -> dict[int, score_tree.Node]:
+        """score_tree.shape of q by segment number, each worked out once per generation (q
+        looked up once a call: a query's hash walks its whole tree)."""
+        shapes = self._shapes.get(q)
+        if shapes is None:
+            shapes = {}
+            self._shapes.put(q, shapes)
+        return shapes
 
     def exact_scores(self, q: Any, docs: np.ndarray) -> list[float]:
         """Whoosh's score of each of `docs` for q; raises ScoreUnsupported if Whoosh's matcher

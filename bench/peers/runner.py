@@ -121,12 +121,13 @@ def available(engine: str) -> str | None:
 
 
 def drive(
-    engine: str, mode: str, inp: Path, workdir: Path, out: Path, passes: int
+    engine: str, mode: str, inp: Path, workdir: Path, out: Path, passes: int, cpu: bool = False
 ) -> dict[str, Any]:
     """Run driver.py for one engine in a process of its own; its JSON answer."""
     python = SYSTEM_PYTHON if engine == "xapian" else sys.executable
     cmd = [python, "-m", "bench.peers.driver", mode, engine, str(inp), str(workdir), str(out)]
-    subprocess.run([*cmd, "--passes", str(passes)], check=True, cwd=REPO)
+    cmd += ["--passes", str(passes), *(["--cpu"] if cpu else [])]
+    subprocess.run(cmd, check=True, cwd=REPO)
     result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
     return result
 
@@ -214,7 +215,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             log(f"round {r + 1}/{args.rounds}: {engine}")
             where = index_dir if engine == "telusur" else workdir / engine
             out = workdir / f"{engine}-search.json"
-            runs[engine].append(drive(engine, "search", queries, where, out, args.passes))
+            runs[engine].append(drive(engine, "search", queries, where, out, args.passes, args.cpu))
     results = {e: summary(runs[e], built[e]) for e in engines}
     for engine in engines[1:]:
         results[engine]["agreement"] = agreement(items, runs["telusur"][0], runs[engine][0])
@@ -228,6 +229,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "untranslated": untranslated,
         "rounds": args.rounds,
         "passes": args.passes,
+        "clock": "cpu" if args.cpu else "wall",
         "skipped": skipped,
         "engines": results,
         "load_avg_5min": [round(load_before, 2), round(os.getloadavg()[1], 2)],
@@ -245,7 +247,8 @@ def table(result: dict[str, Any]) -> str:
     lines = [
         f"Peers on {result['docs']:,} articles, {len(result['queries'])} queries "
         f"(bench/queries.json's distinct query strings), {result['rounds']} rounds × "
-        f"{result['passes']} passes, Telusur at {result['telusur_rev']}, {result['date']}; "
+        f"{result['passes']} passes ({result.get('clock', 'wall')} time), "
+        f"Telusur at {result['telusur_rev']}, {result['date']}; "
         f"load average (5 min) {result['load_avg_5min'][0]} before, "
         f"{result['load_avg_5min'][1]} after, on {os.cpu_count()} cores.",
         "",
@@ -291,6 +294,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--queries", type=Path, default=QUERIES)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--passes", type=int, default=2)
+    ap.add_argument("--cpu", action="store_true", help="time searches by CPU time (a busy machine)")
     ap.add_argument("--label", default="", help="suffix of the result files' names")
     ap.add_argument("--results", type=Path, default=BENCH / "results", help="where results go")
     ap.add_argument("--no-save", action="store_true", help="print the table, write no results")

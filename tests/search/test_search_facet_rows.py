@@ -30,6 +30,9 @@ def test_sparse_and_dense_gathers_count_alike(small_index: Path, share: float) -
             v = fd.values[f]
             every_row = np.bincount(v.val[mask[v.doc]], minlength=len(v.names))
             assert np.array_equal(np.bincount(v.matching(mask), minlength=len(v.names)), every_row)
+            # What the facet lists count (a single-valued facet through its per-document ids).
+            assert np.array_equal(v.counts(mask), every_row)
+            assert np.array_equal(v.counts(mask, np.flatnonzero(mask)), every_row)
 
 
 def _reference(fd: FacetData, mask: np.ndarray, interval: str) -> list[tuple[str, int]]:
@@ -53,7 +56,9 @@ def test_histogram_counts_each_bucket(small_index: Path, interval: str) -> None:
     with ix.searcher() as searcher:
         fd = FacetData(searcher.reader())
     rng = np.random.default_rng(4)
-    for share in (0.3, 0.7, 1.0):
+    for share in (0.0, 0.01, 0.3, 0.7, 1.0):
         mask = rng.random(fd.size) < share
         _, got = fd.histogram(mask, interval)
         assert [(fv.value, fv.count) for fv in got] == _reference(fd, mask, interval)
+        chosen, by_span = fd.histogram(mask)  # the interval the span suits
+        assert [(fv.value, fv.count) for fv in by_span] == _reference(fd, mask, chosen)
