@@ -9,6 +9,7 @@ The index is built by the runner (rebuild-index); `build` is not this module's.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,20 @@ from search.models import SearchRequest
 from search.service import SearchService
 
 SNIPPETS = 10
+# `bench.peers --cold` (through the environment, to the engine's own process): every query as
+# if met for the first time in the generation. SearchService keeps what a generation worked out
+# per query and per word (search/memo.py); the bench repeats its queries, so its default
+# figures are those of a worker that has seen them, the peers keeping only the OS page cache.
+COLD = os.environ.get("TELUSUR_PEERS_COLD") == "1"
 
 
 class Engine:
     def __init__(self, index_dir: Path) -> None:
+        if COLD:
+            from search import memo
+
+            memo.Memo.get = lambda self, key: None  # type: ignore[method-assign]
+            memo.Memo.__contains__ = lambda self, key: False  # type: ignore[method-assign]
         self.svc = SearchService(index_dir)
 
     def top(self, item: dict[str, Any]) -> tuple[int, list[str]]:
@@ -56,4 +67,4 @@ def open(index_dir: Path) -> Engine:
 
 
 def version() -> str:
-    return "Telusur SearchService"
+    return "Telusur SearchService" + (" (memos off)" if COLD else "")

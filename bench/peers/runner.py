@@ -295,12 +295,19 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--passes", type=int, default=2)
     ap.add_argument("--cpu", action="store_true", help="time searches by CPU time (a busy machine)")
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="Telusur without its per-generation memos (every query as if new to the worker)",
+    )
     ap.add_argument("--label", default="", help="suffix of the result files' names")
     ap.add_argument("--results", type=Path, default=BENCH / "results", help="where results go")
     ap.add_argument("--no-save", action="store_true", help="print the table, write no results")
     args = ap.parse_args(argv)
     if not args.index and not args.archive.exists():
         sys.exit(f"no archive at {args.archive} (--archive PATH, or --index DIR)")
+    if args.cold:  # read by engine_telusur in the engine's own process
+        os.environ["TELUSUR_PEERS_COLD"] = "1"
     result = run(args)
     suffix = f"-{args.label}" if args.label else ""
     if not args.no_save:
