@@ -29,6 +29,7 @@ from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker as GunicornThreadWorker
 
 from webui import SECURITY_HEADERS
+from webui.allocator import limit_malloc_arenas
 
 
 class _Captured:
@@ -129,6 +130,10 @@ class ThreadWorker(GunicornThreadWorker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.accept_policy = AcceptPolicy()
+
+    def init_process(self) -> None:
+        limit_malloc_arenas(1)  # before the thread pool starts any thread (webui.allocator)
+        super().init_process()
 
     def accept(self, listener: Any) -> None:
         if self.accept_policy.takes(time.monotonic()):
