@@ -29,7 +29,7 @@ from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker as GunicornThreadWorker
 
 from webui import SECURITY_HEADERS
-from webui.allocator import limit_malloc_arenas
+from webui.allocator import limit_malloc_arenas, release_free_memory
 
 
 class _Captured:
@@ -69,6 +69,8 @@ def with_headers(response: bytes, request_id: str) -> bytes:
 # A search at 220k articles takes 12-30 ms (p99 ~100 ms under load): a busy worker leaves a new
 # connection this long to the idle ones, then takes it itself if it still waits.
 HOLD_SECONDS = 0.25
+# A worker this long without a request hands the memory its searches freed back (webui.allocator).
+IDLE_SECONDS = 1.0
 
 
 class AcceptPolicy:
@@ -130,6 +132,7 @@ class ThreadWorker(GunicornThreadWorker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.accept_policy = AcceptPolicy()
+        self.idle_since: float | None = None  # None: busy, or idle and memory handed back
 
     def init_process(self) -> None:
         limit_malloc_arenas(1)  # before the thread pool starts any thread (webui.allocator)
@@ -145,10 +148,13 @@ class ThreadWorker(GunicornThreadWorker):
 
     def enqueue_req(self, conn: Any) -> None:
         self.accept_policy.started()
+        self.idle_since = None
         super().enqueue_req(conn)
 
     def finish_request(self, conn: Any, fs: Any) -> None:
         self.accept_policy.finished()  # (a read-ahead request is enqueued again inside)
+        if self.accept_policy.in_flight == 0:
+            self.idle_since = time.monotonic()
         super().finish_request(conn, fs)
 
     def set_accept_enabled(self, enabled: bool) -> None:
@@ -157,7 +163,11 @@ class ThreadWorker(GunicornThreadWorker):
         super().set_accept_enabled(enabled and self.accept_policy.listens())
 
     def wait_for_and_dispatch_events(self, timeout: float) -> None:
-        left = self.accept_policy.hold_left(time.monotonic())
+        now = time.monotonic()
+        if self.idle_since is not None and now - self.idle_since >= IDLE_SECONDS:
+            self.idle_since = None
+            release_free_memory()  # the loop wakes at least once a second to get here
+        left = self.accept_policy.hold_left(now)
         if left == 0:  # the connection stepped back from waited long enough, if still there
             self.accept_policy.took()
             for listener in self.sockets:
