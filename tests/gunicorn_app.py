@@ -56,6 +56,6 @@ def _held_search(req: SearchRequest) -> object:
         return _search(req)
 
 
-_service.search = _held_search  # type: ignore[method-assign]
+_service.search = _held_search
 
 __all__ = ["app"]
