@@ -119,7 +119,10 @@ class AcceptPolicy:
 
 
 def _readable(listener: Any) -> bool:
-    return bool(select.select([listener], [], [], 0)[0])
+    """Whether a connection waits on `listener` now (poll: any descriptor number)."""
+    poller = select.poll()
+    poller.register(listener, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 class ThreadWorker(GunicornThreadWorker):
