@@ -376,7 +376,7 @@ def main() -> None:
         type=int,
         default=4,
         help="wrk's connections (--http; 4 as bench.run: a keep-alive connection stays on the "
-        "worker that accepted it, so 4 over 3 workers share them unevenly, run to run)",
+        "worker that accepted it; webui.worker leaves new ones to idle workers)",
     )
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()

@@ -181,6 +181,39 @@ def test_slow_clients_do_not_stop_healthz(server: Server) -> None:
             c.join(timeout=5)
 
 
+# -- connections go to idle workers ---------------------------------------------------------
+
+
+def test_a_long_search_does_not_hold_up_new_connections(server: Server, tmp_path: Path) -> None:
+    """A worker runs one search at a time: while one is busy with a long search, new
+    connections are answered by the idle workers, not queued behind it."""
+    release = tmp_path / "release"
+    held: dict[str, int] = {}
+
+    def long_search() -> None:
+        resp = server.get("/api/search?q=banjir", {"X-Test-Hold-Until": str(release)}, 40)
+        held["status"] = resp.status
+
+    thread = threading.Thread(target=long_search, daemon=True)
+    thread.start()
+    try:
+        for _ in range(100):
+            if Path(f"{release}.held").exists():
+                break
+            time.sleep(0.05)
+        assert Path(f"{release}.held").exists()
+        # Each on a new connection; one that landed on the busy worker would wait for it.
+        for _ in range(8):
+            resp = server.get("/api/search?q=banjir", timeout=10)
+            assert resp.status == 200
+            assert json.loads(resp.read())["total"] > 0
+            assert thread.is_alive()  # the long search still holds its worker
+    finally:
+        release.touch()
+        thread.join(timeout=35)
+    assert held["status"] == 200
+
+
 # -- exports ------------------------------------------------------------------------------
 
 
