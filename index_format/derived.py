@@ -223,6 +223,16 @@ def write(
         ix.close()
 
 
+def current(gen_dir: Path | str, ix: Any) -> bool:
+    """Whether generation `gen_dir` (whose open index is `ix`) has files for its state written
+    in this code's FORMAT (else each worker derives them in its own memory at open)."""
+    try:
+        manifest = json.loads((Path(gen_dir) / DERIVED / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(manifest == state_key(ix))
+
+
 def read(gen_dir: Path | str, ix: Any) -> Derived | None:
     """The files of generation `gen_dir` (whose open index is `ix`), mapped read-only; None
     when there are none for this state of the index."""

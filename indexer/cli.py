@@ -313,7 +313,9 @@ def delete_command(
 @click.pass_context
 def optimize_command(ctx: click.Context, index_dir: Path | None, grace: float, wait: float) -> None:
     """Merge the index's segments into one (searches go on meanwhile), dropping what updates
-    and deletes left behind. Worth it after many updates: fewer segments to search."""
+    and deletes left behind. Worth it after many updates: fewer segments to search. Also
+    writes again the files workers map at open when an older Telusur wrote them: run it after
+    an upgrade."""
     settings = _settings(ctx, index_dir)
     try:
         summary = optimize_index(
@@ -323,6 +325,12 @@ def optimize_command(ctx: click.Context, index_dir: Path | None, grace: float, w
         raise click.ClickException(f"{_reason(e)}; the index is unchanged") from e
     if not summary.changed:
         click.echo(f"Nothing to merge: one segment, no deleted articles → {summary.index_path}")
+        return
+    if summary.rederived:
+        click.echo(
+            "Nothing to merge; the files workers map at open were an older Telusur's: written "
+            f"again in {summary.seconds:.1f} s → {summary.index_path}"
+        )
         return
     click.echo(
         f"Merged {summary.segments_before:,} segments into {summary.segments_after:,}, "

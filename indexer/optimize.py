@@ -20,6 +20,7 @@ from typing import Any
 
 from whoosh import index
 
+from index_format import derived
 from index_format.codec import PackedCodec
 from index_format.generations import (
     GRACE_SECONDS,
@@ -39,16 +40,22 @@ class OptimizeSummary:
     segments_after: int = 0
     seconds: float = 0.0
     index_path: Path | None = None  # the generation serving afterwards
+    # Only the derived files were written again: the serving generation's were an older
+    # Telusur's (after an upgrade), which every worker would otherwise derive at open.
+    rederived: bool = False
 
     @property
     def changed(self) -> bool:
-        return self.segments_after != self.segments_before or self.deleted_before > 0
+        return (
+            self.segments_after != self.segments_before or self.deleted_before > 0 or self.rederived
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "segments_before": self.segments_before,
             "deleted_before": self.deleted_before,
             "segments_after": self.segments_after,
+            "rederived": self.rederived,
             "seconds": round(self.seconds, 3),
             "index": str(self.index_path) if self.index_path else None,
         }
@@ -75,6 +82,7 @@ def optimize_index(
         ix = open_index(source)  # another format: RebuildNeeded, before any work
         try:
             segments = ix._segments()
+            stale = not derived.current(source, ix)
         finally:
             ix.close()
         summary.segments_before = len(segments)
@@ -83,19 +91,21 @@ def optimize_index(
             needed = bool(small_segments(segments))
         else:
             needed = len(segments) > 1 or summary.deleted_before > 0
-        if not needed:  # decided on the serving generation: no new one to link and drop
+        summary.rederived = stale and not needed
+        if not needed and not stale:  # decided on the serving generation: nothing to do
             summary.segments_after = len(segments)
             summary.index_path = source
         else:
             with new_generation(index_dir, locked=source) as gen:
-                copy_generation(source, gen.building)
+                copy_generation(source, gen.building)  # (publishing writes the derived files)
                 ix = open_index(gen.building)  # plain reads: a map copies into private memory
                 try:
-                    writer = ix.writer(codec=PackedCodec())
-                    if small_only:
-                        writer.commit(mergetype=merge_small)
-                    else:
-                        writer.commit(optimize=True)
+                    if needed:
+                        writer = ix.writer(codec=PackedCodec())
+                        if small_only:
+                            writer.commit(mergetype=merge_small)
+                        else:
+                            writer.commit(optimize=True)
                     summary.segments_after = len(ix._segments())
                 finally:
                     ix.close()

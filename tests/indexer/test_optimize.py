@@ -3,6 +3,7 @@ serves, with the same articles found, counted and grouped as before."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from whoosh import index
 
+from index_format import derived
 from index_format.generations import current_path
 from indexer.cli import main
 from indexer.optimize import optimize_index
@@ -95,3 +97,34 @@ def test_no_index_is_a_clear_error(tmp_path: Path, runner: CliRunner) -> None:
     result = runner.invoke(main, ["optimize", "--index-dir", str(tmp_path / "none")])
     assert result.exit_code != 0
     assert "rebuild-index" in result.output and "unchanged" in result.output
+
+
+def test_after_an_upgrade_it_writes_the_files_workers_map_again(
+    make_index: Callable[..., Path], runner: CliRunner
+) -> None:
+    """An index whose derived files an older Telusur wrote (another FORMAT): every worker
+    would derive them in its own memory at open; `optimize` writes them again, and a worker
+    then maps them, with the same answers."""
+    index_dir = make_index(SMALL_CORPUS, "fresh")
+    serving = current_path(index_dir).resolve()
+    manifest = serving / derived.DERIVED / derived.MANIFEST
+    old = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**old, "format": derived.FORMAT - 1}), encoding="utf-8")
+    svc = SearchService(index_dir)
+    try:
+        before = _answers(svc, ordered=True)
+        assert svc._current().derived is None  # derived at open, in the worker's memory
+    finally:
+        svc.close()
+    result = runner.invoke(main, ["optimize", "--index-dir", str(index_dir), "--grace", "0"])
+    assert result.exit_code == 0, result.output
+    assert "older Telusur" in result.output, result.output
+    assert current_path(index_dir).resolve() != serving
+    svc = SearchService(index_dir)
+    try:
+        assert svc._current().derived is not None
+        assert _answers(svc, ordered=True) == before
+    finally:
+        svc.close()
+    again = runner.invoke(main, ["optimize", "--index-dir", str(index_dir)])
+    assert again.exit_code == 0 and "Nothing to merge: one segment" in again.output
