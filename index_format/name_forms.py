@@ -24,7 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from index_format.entity_merge import join_groups, resolved
+from index_format.entity_merge import join_groups, resolved, resolved_name
 
 # A spelling variant merges into a name written at least this many times as often: of two
 # names as common as each other, neither is a misspelling.
@@ -57,14 +57,6 @@ _CLUB_TOWN = re.compile(
     r"^((?:Pers(?!atuan|ekutuan|erikatan|ero)[a-z]{2,8}|PS[A-Z]{1,3})) [A-Z][a-z]+(?: [A-Z][a-z]+)?$"
 )
 _CLUB_HEAD = "PS "
-
-
-def _follow(out: dict[str, str], name: str) -> str:
-    seen = {name}
-    while name in out and out[name] not in seen:
-        name = out[name]
-        seen.add(name)
-    return name
 
 
 def organisation_key(name: str) -> str:
@@ -302,7 +294,7 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
         if glued and name.split(" ", 1)[0] == words[0]:  # "J. Habibie": one initial, too vague
             continue
         every = {
-            _follow(out, other)
+            resolved_name(out, other)
             for other in (by_last[words[-1]] if glued else by_first[words[0]])
             if other != name
             and not any(_INITIAL.match(w) for w in other.split())
@@ -347,7 +339,7 @@ def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> di
             continue
         shorter = _widest(
             {
-                _follow(out, other)
+                resolved_name(out, other)
                 for other in by_last[words[-1]]
                 if len(other.split()) < len(words)
                 and doc_counts[other] >= SPELLING_SHARE * count
