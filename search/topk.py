@@ -319,9 +319,8 @@ class _Spread:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         if all(part.packed is not None and part.packed.vmode == V_POS for part, _ in picked):
             # The segments' encoded positions end to end, decoded in one go.
-            got = [part.packed.position_bytes(r) for part, r in picked]  # type: ignore[union-attr]
-            counts = np.concatenate([c for c, _ in got])
-            return counts, decode_positions(counts, np.concatenate([b for _, b in got]))
+            counts, encoded = self.position_bytes(rows)
+            return counts, decode_positions(counts, encoded)
         pairs = [part.positions(fmt, r) for part, r in picked]
         return np.concatenate([c for c, _ in pairs]), np.concatenate([f for _, f in pairs])
 
