@@ -19,9 +19,11 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Build the index from the sample archive only when there is none yet.
+# Build the index from the sample archive only when there is none yet. An index an older
+# Telusur built gets its open-time files written again (else each worker derives its own copy).
 index: install
 	@if [ -e "$(INDEX_DIR)/current" ]; then echo "Index present in $(INDEX_DIR)/ (make rebuild to rebuild it)"; \
+	$(BIN)/telusur optimize --upgrade-only; \
 	else $(SAMPLE_OUTLETS) $(BIN)/telusur rebuild-index $(SAMPLE); fi
 
 rebuild: install

@@ -310,8 +310,16 @@ def delete_command(
 @index_dir_option
 @grace_option
 @wait_option
+@click.option(
+    "--upgrade-only",
+    is_flag=True,
+    help="Merge nothing; only write the files workers map at open again if an older "
+    "Telusur wrote them (cheap when they are current: `make run` runs it).",
+)
 @click.pass_context
-def optimize_command(ctx: click.Context, index_dir: Path | None, grace: float, wait: float) -> None:
+def optimize_command(
+    ctx: click.Context, index_dir: Path | None, grace: float, wait: float, upgrade_only: bool
+) -> None:
     """Merge the index's segments into one (searches go on meanwhile), dropping what updates
     and deletes left behind. Worth it after many updates: fewer segments to search. Also
     writes again the files workers map at open when an older Telusur wrote them: run it after
@@ -319,10 +327,17 @@ def optimize_command(ctx: click.Context, index_dir: Path | None, grace: float, w
     settings = _settings(ctx, index_dir)
     try:
         summary = optimize_index(
-            settings.index_dir, grace_seconds=grace, lock_wait=wait, on_wait=_on_wait
+            settings.index_dir,
+            grace_seconds=grace,
+            lock_wait=wait,
+            on_wait=_on_wait,
+            upgrade_only=upgrade_only,
         )
     except (UpdateError, IndexBusy, RebuildNeeded, OSError) as e:
         raise click.ClickException(f"{_reason(e)}; the index is unchanged") from e
+    if upgrade_only and not summary.changed:
+        click.echo(f"The files workers map at open are current → {summary.index_path}")
+        return
     if not summary.changed:
         click.echo(f"Nothing to merge: one segment, no deleted articles → {summary.index_path}")
         return

@@ -68,11 +68,14 @@ def optimize_index(
     on_wait: Callable[[], None] | None = None,
     grace_seconds: float = GRACE_SECONDS,
     small_only: bool = False,
+    upgrade_only: bool = False,
 ) -> OptimizeSummary:
     """Merge the serving generation's segments into one and swap it in; nothing to merge (one
     segment without deletions) swaps nothing. `small_only`: merge only its small segments,
     when there are more than MAX_SMALL (indexer.update.merge_small), as update-index does
-    after it published its articles. Raises UpdateError, IndexBusy, RebuildNeeded."""
+    after it published its articles. `upgrade_only`: merge nothing, only write the derived
+    files again when an older Telusur wrote them (`make run` does this at every start).
+    Raises UpdateError, IndexBusy, RebuildNeeded."""
     started = time.perf_counter()
     summary = OptimizeSummary()
     index_dir = Path(index_dir)
@@ -87,7 +90,9 @@ def optimize_index(
             ix.close()
         summary.segments_before = len(segments)
         summary.deleted_before = sum(s.deleted_count() for s in segments)
-        if small_only:
+        if upgrade_only:
+            needed = False
+        elif small_only:
             needed = bool(small_segments(segments))
         else:
             needed = len(segments) > 1 or summary.deleted_before > 0

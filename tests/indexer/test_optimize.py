@@ -128,3 +128,34 @@ def test_after_an_upgrade_it_writes_the_files_workers_map_again(
         svc.close()
     again = runner.invoke(main, ["optimize", "--index-dir", str(index_dir)])
     assert again.exit_code == 0 and "Nothing to merge: one segment" in again.output
+
+
+def test_upgrade_only_writes_the_open_files_again_and_merges_nothing(
+    make_index: Callable[..., Path], runner: CliRunner
+) -> None:
+    """`make run` runs `optimize --upgrade-only` at every start: on an index of several
+    segments whose derived files are current it changes nothing; after an upgrade it writes
+    them again, still without merging (a merge at 2.2M would hold `make run` for minutes)."""
+    index_dir = make_index(SMALL_CORPUS, "segments")
+    serving = current_path(index_dir).resolve()
+    before = _segments(index_dir)
+    assert before[0] > 1
+    args = ["optimize", "--upgrade-only", "--index-dir", str(index_dir), "--grace", "0"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "current" in result.output, result.output
+    assert current_path(index_dir).resolve() == serving
+
+    manifest = serving / derived.DERIVED / derived.MANIFEST
+    old = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**old, "format": derived.FORMAT - 1}), encoding="utf-8")
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "older Telusur" in result.output, result.output
+    assert current_path(index_dir).resolve() != serving
+    assert _segments(index_dir) == before
+    svc = SearchService(index_dir)
+    try:
+        assert svc._current().derived is not None
+    finally:
+        svc.close()
