@@ -377,29 +377,25 @@ def _word_info(word: str) -> _WordInfo:
     return info
 
 
-def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
-    """Term → positions, exactly as `stemmed_analyzer()` (or `exact_analyzer()`) index `text`.
+def index_tokens(text: str, stemmed: bool) -> tuple[list[str], int]:
+    """The terms `stemmed_analyzer()` (or `exact_analyzer()`) index `text` with, in position
+    order, and the first one's position: the positions follow one another from there (the
+    StopFilter renumbers the words it keeps).
 
-    The indexer's fast path (index_format.pool): one regex pass and plain dicts instead of a
-    Token per word through a chain of generators. tests/index_format/test_index_terms.py holds it equal
-    to the analyzers.
+    The indexer's fast path (index_format.pool): one regex pass, a cached tuple per word type
+    and a list comprehension per sentence instead of a Token per word through a chain of
+    generators; the pool groups the terms into postings with numpy.
+    tests/index_format/test_index_terms.py holds it equal to the analyzers.
     """
-    terms: dict[str, list[int]] = {}
     get = _word_infos.get
     if not stemmed:
         words = _MARKED_TOKEN.findall(text)
         if NAME_MARK in text:
             words = [w.lstrip(NAME_MARK) for w in words]
-        for pos, word in enumerate(words):
-            low = (get(word) or _word_info(word))[0]
-            if low in terms:
-                terms[low].append(pos)
-            else:
-                terms[low] = [pos]
-        return terms
-    # StopFilter renumbers: the first kept word keeps its position, the next ones follow it.
-    pos = 0
-    kept = -1
+        return [(get(w) or _word_info(w))[0] for w in words], 0
+    terms: list[str] = []
+    first = -1  # the position of the first word kept
+    pos = 0  # words before this sentence, stopwords included
     for words, marked in _sentences(text):
         infos = [get(w) or _word_info(w) for w in words]
         # _title_case, from the infos: a headline's capitals say nothing about names.
@@ -408,17 +404,37 @@ def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
             if info[2]:
                 long += 1
                 capitals += info[3]
-        capitals_count = not _headline(long, capitals)
-        for i, (low, stemmed_form, _, capital) in enumerate(infos):
-            if stemmed_form is not None:  # not a stopword
-                kept = pos if kept < 0 else kept + 1
-                if (marked is not None and marked[i]) or (i and capitals_count and capital):
-                    term = low  # a name: unstemmed
-                else:
-                    term = stemmed_form
-                if term in terms:
-                    terms[term].append(kept)
-                else:
-                    terms[term] = [kept]
-            pos += 1
+        names = not _headline(long, capitals)  # a capital in mid-sentence marks a name
+        if first < 0:
+            first = next((pos + i for i, info in enumerate(infos) if info[1] is not None), -1)
+        # A word's term: its stem; a name's (marked, or capitalised after the first word of
+        # a sentence that is not a headline) is its lowercase form. Stopwords (stem None) go.
+        if marked is not None:
+            terms += [
+                info[0] if mark or (i and names and info[3]) else info[1]
+                for i, (info, mark) in enumerate(zip(infos, marked, strict=True))
+                if info[1] is not None
+            ]
+        elif names:
+            terms += [
+                info[0] if i and info[3] else info[1]
+                for i, info in enumerate(infos)
+                if info[1] is not None
+            ]
+        else:
+            terms += [info[1] for info in infos if info[1] is not None]
+        pos += len(words)
+    return terms, max(first, 0)
+
+
+def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
+    """Term → positions, exactly as `stemmed_analyzer()` (or `exact_analyzer()`) index `text`:
+    `index_tokens` grouped by term."""
+    tokens, first = index_tokens(text, stemmed)
+    terms: dict[str, list[int]] = {}
+    for pos, term in enumerate(tokens, first):
+        if term in terms:
+            terms[term].append(pos)
+        else:
+            terms[term] = [pos]
     return terms

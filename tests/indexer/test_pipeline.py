@@ -99,15 +99,15 @@ def test_a_document_the_writer_refuses_costs_itself_only(
 ) -> None:
     """Analysis failing on one article's exact field (after its body's postings would have
     been added) leaves no stray postings: every other article reads back exactly."""
-    real = index_format.pool.index_terms
+    real = index_format.pool.index_tokens
 
-    def flaky(text: str, stemmed: bool) -> dict[str, list[int]]:
+    def flaky(text: str, stemmed: bool) -> tuple[list[str], int]:
         if "Rp290 miliar" in text and not stemmed:  # the exact field, after body's
             raise ValueError("analysis broke")
         return real(text, stemmed)
 
     _, clean = _build(tmp_path / "clean", procs=1)
-    monkeypatch.setattr(index_format.pool, "index_terms", flaky)
+    monkeypatch.setattr(index_format.pool, "index_tokens", flaky)
     summary, docs = _build(tmp_path / "flaky", procs=procs)
     refused = [s for s in summary.skipped if "analysis broke" in s.reason]
     assert len(refused) == 1 and refused[0].reason.startswith("cannot be indexed")
