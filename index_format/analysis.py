@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Iterator
-from functools import lru_cache
+from functools import lru_cache, partial
+from itertools import islice
+from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -348,77 +350,98 @@ def _sentences(text: str) -> Iterator[tuple[list[str], list[bool] | None]]:
         words = _MARKED_TOKEN.findall(sentence)
         if not words:
             continue
-        if has_marks:
+        if has_marks and NAME_MARK in sentence:
             marked = [w[0] == NAME_MARK for w in words]
             yield [w[1:] if m else w for w, m in zip(words, marked, strict=True)], marked
         else:
             yield words, None
 
 
-# What index_terms needs of a word as typed, kept per process (news repeats its words, and
+# What index_tokens needs of a word as typed, kept per process (news repeats its words, and
 # the postings keep these strings rather than a copy per occurrence): (lowercase form; its
-# stem, None for a stopword; counts for Title Case; capitalised).
-_WordInfo = tuple[str, str | None, bool, bool]
+# stem, None for a stopword; 1 if it counts for Title Case; capitalised; 1 if it counts and
+# is capitalised; its term after a sentence's first word where capitals mark names: the
+# lowercase form when capitalised, else the stem).
+_WordInfo = tuple[str, str | None, int, bool, int, str | None]
 _word_infos: dict[str, _WordInfo] = {}
 _WORD_INFOS_MAX = 200_000  # as many as stem() keeps (both: ~33 MB per 100,000 words)
+_LOW, _STEM, _LONG, _LONG_CAPITAL, _MID = (itemgetter(i) for i in (0, 1, 2, 4, 5))
+_is_term = partial(is_not, None)  # not a stopword's stem (None)
 
 
 def _word_info(word: str) -> _WordInfo:
     if len(_word_infos) >= _WORD_INFOS_MAX:
         _word_infos.clear()
     low = clip(word).lower()
-    info = (
-        low,
-        None if low in STOPWORDS else stem(low),
-        len(word) >= 4 and word[:1].isalpha(),  # as _title_case counts
-        _capitalised(word),
-    )
+    stemmed = None if low in STOPWORDS else stem(low)
+    long = int(len(word) >= 4 and word[:1].isalpha())  # as _title_case counts
+    capital = _capitalised(word)
+    mid = low if capital and stemmed is not None else stemmed
+    info = (low, stemmed, long, capital, long * capital, mid)
     _word_infos[word] = info
     return info
 
 
-def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
-    """Term → positions, exactly as `stemmed_analyzer()` (or `exact_analyzer()`) index `text`.
+def _infos(words: list[str]) -> list[_WordInfo]:
+    infos = list(map(_word_infos.get, words))
+    if None in infos:
+        return [info or _word_info(w) for info, w in zip(infos, words, strict=True)]
+    return infos  # type: ignore[return-value]  # no None in it
 
-    The indexer's fast path (index_format.pool): one regex pass and plain dicts instead of a
-    Token per word through a chain of generators. tests/index_format/test_index_terms.py holds it equal
-    to the analyzers.
+
+def index_tokens(text: str, stemmed: bool) -> tuple[list[str], int]:
+    """The terms `stemmed_analyzer()` (or `exact_analyzer()`) index `text` with, in position
+    order, and the first one's position: the positions follow one another from there (the
+    StopFilter renumbers the words it keeps).
+
+    The indexer's fast path (index_format.pool): one regex pass, a cached tuple per word type
+    and a few map() calls per sentence instead of a Token per word through a chain of
+    generators; the pool groups the terms into postings with numpy.
+    tests/index_format/test_index_terms.py holds it equal to the analyzers.
     """
-    terms: dict[str, list[int]] = {}
-    get = _word_infos.get
     if not stemmed:
         words = _MARKED_TOKEN.findall(text)
         if NAME_MARK in text:
             words = [w.lstrip(NAME_MARK) for w in words]
-        for pos, word in enumerate(words):
-            low = (get(word) or _word_info(word))[0]
-            if low in terms:
-                terms[low].append(pos)
-            else:
-                terms[low] = [pos]
-        return terms
-    # StopFilter renumbers: the first kept word keeps its position, the next ones follow it.
-    pos = 0
-    kept = -1
+        return list(map(_LOW, _infos(words))), 0
+    terms: list[str] = []
+    first = -1  # the position of the first word kept
+    pos = 0  # words before this sentence, stopwords included
     for words, marked in _sentences(text):
-        infos = [get(w) or _word_info(w) for w in words]
+        infos = _infos(words)
         # _title_case, from the infos: a headline's capitals say nothing about names.
-        long = capitals = 0
-        for info in infos[1:]:
-            if info[2]:
-                long += 1
-                capitals += info[3]
-        capitals_count = not _headline(long, capitals)
-        for i, (low, stemmed_form, _, capital) in enumerate(infos):
-            if stemmed_form is not None:  # not a stopword
-                kept = pos if kept < 0 else kept + 1
-                if (marked is not None and marked[i]) or (i and capitals_count and capital):
-                    term = low  # a name: unstemmed
-                else:
-                    term = stemmed_form
-                if term in terms:
-                    terms[term].append(kept)
-                else:
-                    terms[term] = [kept]
-            pos += 1
+        long = sum(map(_LONG, infos)) - infos[0][2]
+        names = long < _TITLE_CASE_MIN_WORDS or not _headline(
+            long, sum(map(_LONG_CAPITAL, infos)) - infos[0][4]
+        )  # a capital after the sentence's first word marks a name
+        if first < 0:
+            first = next((pos + i for i, info in enumerate(infos) if info[1] is not None), -1)
+        # A word's term: its stem; a name's (marked, or capitalised after the first word of
+        # a sentence that is not a headline) is its lowercase form. Stopwords (stem None) go.
+        if marked is not None:
+            terms += [
+                info[0] if mark or (i and names and info[3]) else info[1]
+                for i, (info, mark) in enumerate(zip(infos, marked, strict=True))
+                if info[1] is not None
+            ]
+        elif names:
+            if infos[0][1] is not None:
+                terms.append(infos[0][1])
+            terms += filter(_is_term, map(_MID, islice(infos, 1, None)))
+        else:
+            terms += filter(_is_term, map(_STEM, infos))
+        pos += len(words)
+    return terms, max(first, 0)
+
+
+def index_terms(text: str, stemmed: bool) -> dict[str, list[int]]:
+    """Term → positions, exactly as `stemmed_analyzer()` (or `exact_analyzer()`) index `text`:
+    `index_tokens` grouped by term."""
+    tokens, first = index_tokens(text, stemmed)
+    terms: dict[str, list[int]] = {}
+    for pos, term in enumerate(tokens, first):
+        if term in terms:
+            terms[term].append(pos)
+        else:
+            terms[term] = [pos]
     return terms

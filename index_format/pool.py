@@ -7,13 +7,12 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterator
 from datetime import datetime
-from itertools import chain
 from typing import Any
 
 import numpy as np
 from whoosh.writing import SegmentWriter
 
-from index_format.analysis import index_terms
+from index_format.analysis import index_tokens
 from index_format.codec import PackedCodec
 from index_format.codec.positions import IndonesianPositions
 from index_format.codec.postings import PostingColumns
@@ -23,50 +22,57 @@ _INDEXED_MAX = 50_000  # keyword and date values whose postings a build writer r
 
 
 class _Columns:
-    """A positions field's postings in arrival order (documents in docnum order): per posting
-    its term and frequency, the positions one after another, per document its number, boost
-    and count of postings. `by_term` sorts them when the segment is written."""
+    """A positions field's tokens in arrival order (documents in docnum order): each token's
+    term, and per document its number, boost, count of tokens and first position (the others
+    follow it one by one, as `index_tokens` gives them). `by_term` groups them into postings
+    when the segment is written."""
 
-    __slots__ = ("boosts", "counts", "docs", "field_boost", "positions", "sizes", "terms")
+    __slots__ = ("boosts", "docs", "field_boost", "firsts", "sizes", "terms")
 
     def __init__(self, field_boost: float) -> None:
         self.field_boost = field_boost
         self.terms: list[str] = []
-        self.counts = array("i")
-        self.positions = array("i")
         self.docs = array("i")
         self.sizes = array("i")
+        self.firsts = array("i")
         self.boosts = array("d")
 
     def by_term(self) -> PostingColumns:
-        """The postings sorted by term (str order is UTF-8 order), then document."""
-        # Term ids without a Python loop per posting: dict.fromkeys and map run in C.
+        """The postings sorted by term (str order is UTF-8 order), then document; a
+        posting's positions ascending."""
+        # Term ids without a Python loop per token: dict.fromkeys and map run in C.
         terms = list(dict.fromkeys(self.terms))
         order = sorted(range(len(terms)), key=terms.__getitem__)
         rank = dict(zip([terms[i] for i in order], range(len(terms)), strict=True))
-        by_term = np.array(list(map(rank.__getitem__, self.terms)), dtype=np.int32)
+        by_term = np.fromiter(map(rank.__getitem__, self.terms), np.int32, len(self.terms))
         self.terms = []
-        o = np.argsort(by_term, kind="stable")  # documents stay in order within a term
-        starts = np.zeros(len(terms) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(by_term, minlength=len(terms)), out=starts[1:])
-        del by_term
+        # A stable sort keeps documents in order within a term, positions within a document.
+        o = np.argsort(by_term, kind="stable")
         sizes = np.frombuffer(self.sizes, dtype=np.int32)
-        counts = np.frombuffer(self.counts, dtype=np.int32)
-        freqs = counts[o]
-        boosts = np.repeat(np.frombuffer(self.boosts), sizes)[o]
-        # Each posting's positions, gathered in the sorted postings' order.
-        shift = (np.cumsum(counts, dtype=np.int64) - counts)[o]
-        shift -= np.cumsum(freqs, dtype=np.int64) - freqs
-        gather = np.repeat(shift.astype(np.int32), freqs)
-        del shift
-        gather += np.arange(gather.size, dtype=np.int32)
+        doc_of = np.repeat(np.arange(sizes.size, dtype=np.int32), sizes)  # a document's index
+        positions = np.arange(by_term.size, dtype=np.int32)
+        positions -= np.repeat((np.cumsum(sizes) - sizes).astype(np.int32), sizes)
+        positions += np.repeat(np.frombuffer(self.firsts, dtype=np.int32), sizes)
+        term_sorted, doc_sorted = by_term[o], doc_of[o]
+        del by_term, doc_of
+        # A posting is a run of one term in one document.
+        new = np.empty(o.size, dtype=bool)
+        new[:1] = True
+        np.not_equal(term_sorted[1:], term_sorted[:-1], out=new[1:])
+        new[1:] |= doc_sorted[1:] != doc_sorted[:-1]
+        first = np.flatnonzero(new)
+        del new
+        freqs = np.diff(first, append=o.size).astype(np.int32)
+        docs = doc_sorted[first]
+        starts = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(term_sorted[first], minlength=len(terms)), out=starts[1:])
         return PostingColumns(
             terms=[terms[i].encode("utf-8") for i in order],
             starts=starts,
-            docs=np.repeat(np.frombuffer(self.docs, dtype=np.int32), sizes)[o],
+            docs=np.frombuffer(self.docs, dtype=np.int32)[docs],
             freqs=freqs,
-            weights=freqs * self.field_boost * boosts,
-            positions=np.frombuffer(self.positions, dtype=np.int32)[gather],
+            weights=freqs * self.field_boost * np.frombuffer(self.boosts)[docs],
+            positions=positions[o],
         )
 
 
@@ -76,7 +82,7 @@ class TermPool:
 
     Whoosh keeps one tuple per posting, sorts them all at the end and spills sorted runs to
     disk past `limitmb` (at 11,000 articles a worker spilled twice, then merged the runs in
-    Python). Here the text fields' postings (`add_terms`) go into flat arrays, a few bulk
+    Python). Here the text fields' tokens (`add_tokens`) go into flat arrays, a few bulk
     appends per document, and are sorted by term with numpy when the segment is written;
     other fields' postings are kept term by term. `size` estimates the bytes held; the
     writer's owner starts a new segment past its budget.
@@ -103,30 +109,28 @@ class TermPool:
         entry[2].append(vbytes or b"")
         self.size += 60 + len(vbytes or b"")  # measured: ~60 bytes a posting besides its value
 
-    def add_terms(
-        self, fieldname: str, docnum: int, terms: dict[str, list[int]], fmt: Any, boost: float
+    def add_tokens(
+        self, fieldname: str, docnum: int, tokens: list[str], first: int, fmt: Any, boost: float
     ) -> int:
-        """A document's postings of one field from `index_terms` (what fmt.word_values would
+        """A document's postings of one field from `index_tokens` (what fmt.word_values would
         yield, each weight times `boost`); returns the field's length."""
         cols = self._columns.get(fieldname)
         if cols is None:
             if fieldname in self._fields:
                 raise ValueError(f"{fieldname}: postings added both ways")
             cols = self._columns[fieldname] = _Columns(fmt.field_boost)
-        counts = list(map(len, terms.values()))
-        cols.terms.extend(terms)
-        cols.counts.extend(counts)
-        cols.positions.extend(chain.from_iterable(terms.values()))
+        cols.terms += tokens
         cols.docs.append(docnum)
-        cols.sizes.append(len(counts))
+        cols.sizes.append(len(tokens))
+        cols.firsts.append(first)
         cols.boosts.append(boost)
-        length = sum(counts)
-        # Held: 12 bytes a posting (terms are shared strings), 4 a position. Writing the
-        # segment sorts and encodes them in numpy arrays: a build worker's peak RSS grew by
-        # ~40 KB an article of its segment (485 MB at 11,000 CLICK-ID articles, 850 MB at
-        # ~18,000), so the budget counts about four times what is held.
-        self.size += 52 * len(counts) + 17 * length
-        return length
+        # Held: 8 bytes a token (terms are shared strings). Writing the segment groups and
+        # encodes them in numpy arrays: a build worker's peak RSS grew by ~40 KB an article
+        # of its segment (485 MB at 11,000 CLICK-ID articles, 850 MB at ~18,000), so the
+        # budget counts several times what is held (as 52 bytes a posting and 17 a position
+        # did, at CLICK-ID's ~1.6 tokens a posting).
+        self.size += 50 * len(tokens)
+        return len(tokens)
 
     def iter_postings(self) -> _PoolPostings:
         return _PoolPostings(self._fields, self._columns)
@@ -154,19 +158,20 @@ class _PoolPostings:
                 yield fieldname, ((t, terms[t]) for t in sorted(terms))
 
 
-class _Terms:
-    """A text field's term → positions (index_terms) and its boost, ready for the pool."""
+class _Tokens:
+    """A text field's terms in position order, the first one's position (index_tokens) and
+    the field's boost, ready for the pool."""
 
-    __slots__ = ("boost", "terms")
+    __slots__ = ("boost", "first", "terms")
 
-    def __init__(self, terms: dict[str, list[int]], boost: float) -> None:
-        self.terms = terms
+    def __init__(self, terms: tuple[list[str], int], boost: float) -> None:
+        self.terms, self.first = terms
         self.boost = boost
 
 
 class _BuildWriter(SegmentWriter):
     """Whoosh's SegmentWriter whose add_document hands IndonesianPositions fields straight
-    from `index_terms` to the TermPool: no generator per field, no tuple and call per
+    from `index_tokens` to the TermPool: no generator per field, no tuple and call per
     posting. Other fields go Whoosh's way; the rest is SegmentWriter.add_document's code."""
 
     pool: TermPool
@@ -184,9 +189,14 @@ class _BuildWriter(SegmentWriter):
         try:
             for fieldname, field, postings, stored, column_value in prepared:
                 length = 0
-                if isinstance(postings, _Terms):
-                    length = self.pool.add_terms(
-                        fieldname, docnum, postings.terms, field.format, postings.boost
+                if isinstance(postings, _Tokens):
+                    length = self.pool.add_tokens(
+                        fieldname,
+                        docnum,
+                        postings.terms,
+                        postings.first,
+                        field.format,
+                        postings.boost,
                     )
                 else:
                     for tbytes, freq, weight, vbytes in postings:
@@ -205,7 +215,7 @@ class _BuildWriter(SegmentWriter):
 
     def _prepare(self, fields: dict[str, Any]) -> list[tuple[str, Any, Any, Any, Any]]:
         """Per field: (name, field, postings, stored value, column value), where postings are
-        `_Terms` for the fast text path, else (term bytes, frequency, weight, value) tuples."""
+        `_Tokens` for the fast text path, else (term bytes, frequency, weight, value) tuples."""
         schema = self.schema
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
@@ -223,7 +233,7 @@ class _BuildWriter(SegmentWriter):
                 boost = self._field_boost(fields, fieldname, docboost)
                 fmt = field.format
                 if isinstance(fmt, IndonesianPositions) and isinstance(value, str):
-                    postings = _Terms(index_terms(value, fmt.stemmed), boost)
+                    postings = _Tokens(index_tokens(value, fmt.stemmed), boost)
                 else:
                     postings = [
                         (tbytes, freq, weight * boost, vbytes)

@@ -30,8 +30,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
+from index_format import segment_parts
 from index_format.codec import PackedCodec
 from index_format.pool import build_writer
 from index_format.stories import StoryTable, permutations
@@ -90,6 +92,20 @@ def failure_reason(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}"
 
 
+def finalize_segment(writer: Any) -> Any:
+    """Finish `writer`'s segment and write its share of the derived files beside it
+    (index_format.segment_parts), which publishing the generation would otherwise derive in
+    the parent, on one core, once every worker is done; returns the segment."""
+    segment = writer._finalize_segment()
+    reader = SegmentReader(writer.storage, writer.schema, segment)
+    try:
+        parts = segment_parts.derive(reader)
+    finally:
+        reader.close()
+    segment_parts.write(segment_parts.path_of(writer.storage.folder, segment.segment_id()), parts)
+    return segment
+
+
 class _Segments:
     """A process's build writer, starting a new segment when its postings in memory pass
     `limitmb`; `finish()` returns the segments written."""
@@ -104,7 +120,7 @@ class _Segments:
         self, records: list[RawRecord], today: date | None, dates: ArchiveDates | None
     ) -> tuple[int, list[Skipped], Counter[str], list[Signed]]:
         if self.writer.docnum and self.writer.pool.size > self.limit:
-            self.done.append(self.writer._finalize_segment())
+            self.done.append(finalize_segment(self.writer))
             self.writer = build_writer(self.ix, _lk=False)
         before = self.writer.docnum
         tally: Counter[str] = Counter()
@@ -114,7 +130,7 @@ class _Segments:
 
     def finish(self) -> list[Any]:
         if self.writer.docnum:
-            self.done.append(self.writer._finalize_segment())
+            self.done.append(finalize_segment(self.writer))
         else:  # not cancel(): that deletes the temporary folder other writers still use
             self.writer._close_segment()
         return self.done

@@ -18,6 +18,7 @@ from whoosh.query import Term
 import index_format.pool
 import indexer.pipeline
 import indexer.prepare
+from index_format import segment_parts
 from index_format.schema import build_schema
 from indexer.build import BuildSummary
 from indexer.pipeline import WriteFailed, open_writer
@@ -55,6 +56,24 @@ def test_parallel_rebuild_writes_what_the_serial_one_writes(tmp_path: Path) -> N
     parallel, parallel_docs = _build(tmp_path / "parallel", procs=2)
     assert parallel.indexed == serial.indexed > 30
     assert parallel_docs == serial_docs
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_each_segment_is_written_with_its_derived_parts(tmp_path: Path, procs: int) -> None:
+    """The writer of a segment (a worker, with several) derives its share of the derived
+    files as it finishes it: publishing reads them instead of deriving all on one core."""
+    ix = index.create_in(tmp_path, build_schema())
+    writer = open_writer(ix, procs=procs, limitmb=0)  # a new segment after every chunk
+    summary = BuildSummary()
+    writer.feed(read_archive(SAMPLE), summary)
+    writer.commit()
+    segments = index.open_dir(str(tmp_path))._segments()
+    assert len(segments) >= 2
+    for segment in segments:
+        parts = segment_parts.read(segment_parts.path_of(tmp_path, segment.segment_id()))
+        assert parts is not None
+        assert parts.facets.size == segment.doc_count_all()
+    assert sum(s.doc_count_all() for s in segments) == summary.indexed
 
 
 def test_segments_are_committed_unmerged(tmp_path: Path) -> None:
@@ -99,15 +118,15 @@ def test_a_document_the_writer_refuses_costs_itself_only(
 ) -> None:
     """Analysis failing on one article's exact field (after its body's postings would have
     been added) leaves no stray postings: every other article reads back exactly."""
-    real = index_format.pool.index_terms
+    real = index_format.pool.index_tokens
 
-    def flaky(text: str, stemmed: bool) -> dict[str, list[int]]:
+    def flaky(text: str, stemmed: bool) -> tuple[list[str], int]:
         if "Rp290 miliar" in text and not stemmed:  # the exact field, after body's
             raise ValueError("analysis broke")
         return real(text, stemmed)
 
     _, clean = _build(tmp_path / "clean", procs=1)
-    monkeypatch.setattr(index_format.pool, "index_terms", flaky)
+    monkeypatch.setattr(index_format.pool, "index_tokens", flaky)
     summary, docs = _build(tmp_path / "flaky", procs=procs)
     refused = [s for s in summary.skipped if "analysis broke" in s.reason]
     assert len(refused) == 1 and refused[0].reason.startswith("cannot be indexed")

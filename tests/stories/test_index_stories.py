@@ -23,6 +23,8 @@ from index_format.stories import (
     reference_signature,
     signature,
     similarity,
+    word_bytes,
+    words,
 )
 from indexer.build import rebuild_index
 from indexer.update import delete_articles, update_index
@@ -81,6 +83,25 @@ def test_a_short_body_joins_nothing() -> None:
 def test_signature_is_datasketch_minhash(body: str) -> None:
     # The vectorised signature equals datasketch's own MinHash.update_batch of the shingles.
     assert (signature(body) == reference_signature(body)).all()
+
+
+# Whitespace str.split() knows and bytes.split() does not, separators beyond ASCII, letters
+# whose lower case is longer, a lone surrogate (kept in its word as "?").
+HOSTILE_BODIES = [
+    "Banjir\xa0melanda\u3000Bekasi\x85lagi\x1cdan\u2028lagi\u202fsore",
+    "\u201cKami bekerja\u201d \u2014 kata \u2018Ketua\u2019\u2026 2019\u20132020",
+    "\u0130stanbul \u00c7ANAKKALE stra\u00dfe \u01c5 \u03a3\u0391\u03a3 Rp2.030,5 e-KTP",
+    "kata\ud800kata lain_nya (x) [y] {z} a/b@c#d",
+    "",
+]
+
+
+@pytest.mark.parametrize("body", [*HOSTILE_BODIES, ORIGINAL.body, SYNDICATED[3].body])
+def test_shingles_are_made_of_the_same_words(body: str) -> None:
+    # The bytes path splits exactly where `words` does, and hashes each word's UTF-8.
+    assert word_bytes(body) == [w.encode("utf-8", "replace") for w in words(body)]
+    long = f"{body} " * 20
+    assert (signature(long) == reference_signature(long)).all()
 
 
 def test_the_permutations_and_bands_are_datasketchs() -> None:
