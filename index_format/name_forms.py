@@ -48,6 +48,7 @@ _KIND_SHORT = {
     "Pemerintah Provinsi ": "Pemprov ",
     "Pemerintah Kabupaten ": "Pemkab ",
     "Pemerintah Kota ": "Pemkot ",
+    "Tim Nasional ": "Timnas ",
 }
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 # Football clubs named "Pers…" or "PS…" (Persatuan Sepak Bola) and their home town: one club
@@ -78,9 +79,16 @@ def organisation_key(name: str) -> str:
         name = club.group(1)
     if name.startswith("Bank ") and name[5:].isupper():  # "Bank BRI" is BRI
         name = name[5:]
+    if name.startswith(_TEAM_HEAD) and name[4:5].isupper():  # "Tim Repsol Honda" is the team
+        name = name[4:]
     if name.startswith(_DIRECTORATE_RESERSE):  # a police directorate with or without "Reserse"
         name = "Direktorat " + name[len(_DIRECTORATE_RESERSE) :]
     return _same_body(name).casefold()
+
+
+# "Tim Repsol Honda" is Repsol Honda, "Tim SAR" SAR: "Tim" (team) before a body's name is no
+# part of it (and joins nothing where the archive names no body without it: "Tim Hukum").
+_TEAM_HEAD = "Tim "
 
 
 # "Direktorat Reserse Narkoba Polda Metro Jaya" is "Direktorat Narkoba Polda Metro Jaya": the

@@ -1,0 +1,79 @@
+"""Names glued to what stands beside them, split apart (issue #20: names end where names end).
+
+- A results table writes a competitor's country code between his name and his team ("Cal
+  Crutchlow GBR LCR Honda (RC213V) 88", "ITA Petronas Yamaha"): the code is no part of either
+  name, and before it stands a person, after it a team.
+- Fan news names an idol with her group ("Jungkook BTS", "Lisa BLACKPINK"): where the article
+  names the group on its own too, the group is no part of her name ("Mahfud MD" and "Titi DJ",
+  whose capitals are their own, stay whole).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set
+from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple
+
+from index_format.names import name_key
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    """The codes of indexer/data/country_codes.tsv."""
+    data = resources.files("indexer") / "data" / "country_codes.tsv"
+    return frozenset(
+        line.split("\t", 1)[0]
+        for line in data.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    )
+
+
+_THREE_CAPITALS = re.compile(r"(?<!\S)[A-Z]{3}(?!\S)")
+
+
+class Parts(NamedTuple):
+    """A span cut at a country code: the name before it and the name after it, as (start,
+    end) pairs; None where the code opens or ends the span."""
+
+    before: tuple[int, int] | None
+    after: tuple[int, int] | None
+
+
+def cut_at_country_code(text: str, start: int, end: int) -> Parts | None:
+    """The span text[start:end] cut at the first country code inside it, or None without one.
+    A code alone gives Parts(None, None): a country's code, no body's or person's name."""
+    for m in _THREE_CAPITALS.finditer(text, start, end):
+        if m.group() in country_codes():
+            head = text[start : m.start()].rstrip()
+            tail_start = m.end() + (len(text[m.end() : end]) - len(text[m.end() : end].lstrip()))
+            return Parts(
+                (start, start + len(head)) if head else None,
+                (tail_start, end) if tail_start < end else None,
+            )
+    return None
+
+
+# A group's name: capitals (and digits), not a roman numeral ("Sultan Hamengku Buwono X").
+_GROUP = re.compile(r"[A-Z][A-Z0-9]+")
+_ROMAN = re.compile(r"[IVXLC]+")
+
+
+def group_after_name(
+    text: str, start: int, end: int, standalone: Set[str]
+) -> tuple[int, int] | None:
+    """The group's name glued after a person's ("Jungkook BTS Gila-Gilaan": BTS), when the
+    article names that group on its own (`standalone`: keys of its one-word non-person names).
+    What follows the group is a headline's words, no name."""
+    words = list(_WORD.finditer(text, start, end))
+    if len(words) < 2 or text[start:end].isupper():
+        return None
+    for m in words[1:]:
+        word = m.group()
+        if _GROUP.fullmatch(word) and not _ROMAN.fullmatch(word) and name_key(word) in standalone:
+            return m.start(), m.end()
+    return None
+
+
+_WORD = re.compile(r"\S+")
