@@ -119,7 +119,23 @@ def organisation_form_merges(doc_counts: dict[str, int], merges: dict[str, str])
     for name in doc_counts:
         groups[organisation_key(name)].append(name)
     out = join_groups(doc_counts, merges, groups.values())
+    out = join_groups(doc_counts, out, _business_groups(doc_counts))
     return join_groups(doc_counts, out, _regional_offices(doc_counts, out))
+
+
+# A company's business group ("Gojek Group", "Volvo Group") is the company where the archive
+# names the company GROUP_SHARE times as often: a rare way to write it. As common as the
+# company, the group is a body of its own ("Lion Air Group" owns Batik Air and Wings Air too).
+GROUP_SHARE = 3
+_GROUP_TAIL = " Group"
+
+
+def _business_groups(doc_counts: dict[str, int]) -> Iterable[list[str]]:
+    for name, count in doc_counts.items():
+        if name.endswith(_GROUP_TAIL):
+            company = name[: -len(_GROUP_TAIL)]
+            if doc_counts.get(company, 0) >= GROUP_SHARE * count:
+                yield [company, name]
 
 
 # A regional government's office ("Dinas Bina Marga"): written without its region, it is the

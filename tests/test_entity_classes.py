@@ -160,9 +160,11 @@ def test_no_country_code_is_a_known_body_or_place() -> None:
             {"Tim Nasional Indonesia": "Timnas Indonesia"},
         ),
         ({"Tim Hukum": 5, "Hukum": 0}, {}),  # no body named without "Tim": nothing to join
+        ({"Gojek": 35, "Gojek Group": 5}, {"Gojek Group": "Gojek"}),
+        ({"Lion Air": 84, "Lion Air Group": 54}, {}),  # as common: the group is a body
     ],
 )
-def test_a_team_s_tim_is_no_part_of_its_name(
+def test_a_team_s_tim_and_a_rare_group_are_no_part_of_the_name(
     counts: dict[str, int], expected: dict[str, str]
 ) -> None:
     counts = {n: c for n, c in counts.items() if c}
