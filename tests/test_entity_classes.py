@@ -105,6 +105,28 @@ CASES = [
         id="a-founder-s-post-is-no-part-of-a-body",
     ),
     pytest.param(
+        "Saksi Helmi Kurniawan menyerahkan uang itu.,Jaksa Fahtoni menyebut uang tersebut "
+        "dipakai untuk membeli senjata.",
+        "person",
+        ["Fahtoni", "Helmi Kurniawan"],
+        ["Jaksa Fahtoni"],
+        id="a-prosecutor-s-title-is-no-part-of-his-name",
+    ),
+    pytest.param(
+        '"Kami siap," ujar Presiden Gojek Group Andre Soelistyo di Jakarta. Gojek juga hadir.',
+        "person",
+        ["Andre Soelistyo"],
+        ["Group Andre Soelistyo", "Gojek Group Andre Soelistyo"],
+        id="a-company-s-group-is-no-part-of-its-president-s-name",
+    ),
+    pytest.param(
+        "CEO Lippo Group James Riady hadir dalam peresmian itu.",
+        "person",
+        ["James Riady"],
+        ["Lippo Group James Riady"],
+        id="nor-of-its-ceo-s",
+    ),
+    pytest.param(
         "Hadir pula Commissioner Royal Brunei Police Force dalam pertemuan di Jakarta itu.",
         "organisation",
         ["Royal Brunei Police Force"],

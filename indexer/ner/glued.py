@@ -3,6 +3,9 @@
 - A results table writes a competitor's country code between his name and his team ("Cal
   Crutchlow GBR LCR Honda (RC213V) 88", "ITA Petronas Yamaha"): the code is no part of either
   name, and before it stands a person, after it a team.
+- A title before a company and its head writes them as one run ("CEO Lippo Group James
+  Riady"): a body's closing word (Group, Foundation, Tbk) inside the run ends the body, and
+  the person follows.
 - Fan news names an idol with her group ("Jungkook BTS", "Lisa BLACKPINK"): where the article
   names the group on its own too, the group is no part of her name ("Mahfud MD" and "Titi DJ",
   whose capitals are their own, stay whole).
@@ -77,3 +80,19 @@ def group_after_name(
 
 
 _WORD = re.compile(r"\S+")
+
+
+# Words that close a body's name, never inside a person's.
+_BODY_CLOSERS = frozenset(
+    ("Group", "Grup", "Foundation", "Corporation", "Company", "Inc", "Inc.", "Ltd", "Tbk", "Tbk.")
+)
+
+
+def body_before_person(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(end of the body, start of the person) for a span that holds a body's closing word
+    after a name of its own and before a name of two words or more."""
+    words = list(_WORD.finditer(text, start, end))
+    for i in range(1, len(words) - 2):
+        if words[i].group() in _BODY_CLOSERS and words[i + 1].group()[:1].isupper():
+            return words[i].end(), words[i + 1].start()
+    return None

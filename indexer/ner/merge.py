@@ -16,7 +16,7 @@ from functools import lru_cache
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
 from indexer.ner.features import cap_rate_bucket
-from indexer.ner.glued import cut_at_country_code, group_after_name
+from indexer.ner.glued import body_before_person, cut_at_country_code, group_after_name
 from indexer.ner.lexicon import (
     _ACRONYM,
     _ACRONYM_AFTER,
@@ -168,9 +168,11 @@ def _initials(acronym: str, aliases: AliasTable) -> bool:
 
 
 def _is_body(name: str) -> bool:
-    """An organisation's name by its look: an acronym (TNI, KPK) or a body's head word
-    (Komisi Pemberantasan Korupsi); "Panglima TNI" names the body, not a person."""
-    return bool(_UPPER_RUN.fullmatch(name)) or name.split()[0] in _BODY_HEADS
+    """An organisation's name by its look: an acronym (TNI, KPK), a body's head word
+    (Komisi Pemberantasan Korupsi) or closing word (Gojek Group); "Panglima TNI" names the
+    body, not a person."""
+    words = name.split()
+    return bool(_UPPER_RUN.fullmatch(name)) or words[0] in _BODY_HEADS or words[-1] in ORG_TAILS
 
 
 def _is_place_acronym(name: str, label: str, aliases: AliasTable) -> bool:
@@ -376,6 +378,9 @@ def _mentions(
             s, label = body, "ORG"  # "Perhubungan Udara Kemenhub": a unit of Kemenhub
         elif label == "PER" and directorate_name(text, s, e):
             continue  # "Direktur Jenderal Perhubungan Udara, Polana B Pramesti"
+        if label != "LOC" and (cut := body_before_person(text, s, e)) is not None:
+            mentions.append(Mention("ORG", s, cut[0]))  # "Lippo Group" + "James Riady"
+            s, label = cut[1], "PER"
         group = group_after_name(text, s, e, own) if label == "PER" else None
         if group is not None:
             e = s + len(text[s : group[0]].rstrip())  # "Jungkook BTS": Jungkook, and BTS
