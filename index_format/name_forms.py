@@ -119,7 +119,7 @@ def organisation_form_merges(doc_counts: dict[str, int], merges: dict[str, str])
     for name in doc_counts:
         groups[organisation_key(name)].append(name)
     out = join_groups(doc_counts, merges, groups.values())
-    out = join_groups(doc_counts, out, _business_groups(doc_counts))
+    out = join_groups(doc_counts, out, _business_groups(doc_counts, out))
     return join_groups(doc_counts, out, _regional_offices(doc_counts, out))
 
 
@@ -130,12 +130,21 @@ GROUP_SHARE = 3
 _GROUP_TAIL = " Group"
 
 
-def _business_groups(doc_counts: dict[str, int]) -> Iterable[list[str]]:
+def _business_groups(doc_counts: dict[str, int], out: dict[str, str]) -> Iterable[list[str]]:
+    groups = [n for n in doc_counts if n.endswith(_GROUP_TAIL) and n[: -len(_GROUP_TAIL)]]
+    if not groups:
+        return
+    # Each name's articles with those of the forms merged into it ("GoJek" into Gojek).
+    total: dict[str, int] = defaultdict(int)
     for name, count in doc_counts.items():
-        if name.endswith(_GROUP_TAIL):
-            company = name[: -len(_GROUP_TAIL)]
-            if doc_counts.get(company, 0) >= GROUP_SHARE * count:
-                yield [company, name]
+        total[resolved_name(out, name)] += count
+    for name in groups:
+        company = name[: -len(_GROUP_TAIL)]
+        if (
+            company in doc_counts
+            and total[resolved_name(out, company)] >= GROUP_SHARE * total[resolved_name(out, name)]
+        ):
+            yield [company, name]
 
 
 # A regional government's office ("Dinas Bina Marga"): written without its region, it is the

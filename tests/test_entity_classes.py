@@ -183,6 +183,10 @@ def test_no_country_code_is_a_known_body_or_place() -> None:
         ),
         ({"Tim Hukum": 5, "Hukum": 0}, {}),  # no body named without "Tim": nothing to join
         ({"Gojek": 35, "Gojek Group": 5}, {"Gojek Group": "Gojek"}),
+        (  # the company's count is that of all its forms
+            {"Gojek": 20, "GoJek": 15, "Gojek Group": 10},
+            {"GoJek": "Gojek", "Gojek Group": "Gojek"},
+        ),
         ({"Lion Air": 84, "Lion Air Group": 54}, {}),  # as common: the group is a body
     ],
 )
