@@ -127,6 +127,13 @@ CASES = [
         id="nor-of-its-ceo-s",
     ),
     pytest.param(
+        "Bambang mendirikan perusahaan SIAM Group Holding Ltd yang berkedudukan di Hong Kong.",
+        "organisation",
+        [],
+        ["Holding Ltd"],
+        id="a-company-s-name-runs-on-after-group",
+    ),
+    pytest.param(
         "Hadir pula Commissioner Royal Brunei Police Force dalam pertemuan di Jakarta itu.",
         "organisation",
         ["Royal Brunei Police Force"],

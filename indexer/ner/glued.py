@@ -93,6 +93,12 @@ def body_before_person(text: str, start: int, end: int) -> tuple[int, int] | Non
     after a name of its own and before a name of two words or more."""
     words = list(_WORD.finditer(text, start, end))
     for i in range(1, len(words) - 2):
-        if words[i].group() in _BODY_CLOSERS and words[i + 1].group()[:1].isupper():
-            return words[i].end(), words[i + 1].start()
+        if words[i].group() in _BODY_CLOSERS:
+            rest = [w.group() for w in words[i + 1 :]]
+            if len(rest) <= 4 and all(w[:1].isupper() and w not in _NOT_IN_NAMES for w in rest):
+                return words[i].end(), words[i + 1].start()
+            return None  # "SIAM Group Holding Ltd": the body runs on
     return None
+
+
+_NOT_IN_NAMES = _BODY_CLOSERS | {"Holding", "Holdings", "Indonesia", "International"}
