@@ -33,7 +33,7 @@ def country_codes() -> frozenset[str]:
     )
 
 
-_THREE_CAPITALS = re.compile(r"(?<!\S)[A-Z]{3}(?!\S)")
+_THREE_CAPITALS = re.compile(r"\b[A-Z]{3}\b")
 
 
 class Parts(NamedTuple):
@@ -47,7 +47,7 @@ class Parts(NamedTuple):
 def cut_at_country_code(text: str, start: int, end: int) -> Parts | None:
     """The span text[start:end] cut at the first country code inside it, or None without one.
     A code alone gives Parts(None, None): a country's code, no body's or person's name."""
-    for m in _THREE_CAPITALS.finditer(text, start, end):
+    for m in _THREE_CAPITALS.finditer(text, start, end):  # (most names: none at all)
         if m.group() in country_codes():
             head = text[start : m.start()].rstrip()
             tail_start = m.end() + (len(text[m.end() : end]) - len(text[m.end() : end].lstrip()))
@@ -59,7 +59,6 @@ def cut_at_country_code(text: str, start: int, end: int) -> Parts | None:
 
 
 # A group's name: capitals (and digits), not a roman numeral ("Sultan Hamengku Buwono X").
-_GROUP = re.compile(r"[A-Z][A-Z0-9]+")
 _ROMAN = re.compile(r"[IVXLC]+")
 
 
@@ -69,17 +68,20 @@ def group_after_name(
     """The group's name glued after a person's ("Jungkook BTS Gila-Gilaan": BTS), when the
     article names that group on its own (`standalone`: keys of its one-word non-person names).
     What follows the group is a headline's words, no name."""
-    words = list(_WORD.finditer(text, start, end))
-    if len(words) < 2 or text[start:end].isupper():
+    if not standalone:
         return None
-    for m in words[1:]:
-        word = m.group()
-        if _GROUP.fullmatch(word) and not _ROMAN.fullmatch(word) and name_key(word) in standalone:
-            return m.start(), m.end()
+    for m in _GROUP_AFTER.finditer(text, start, end):  # (most names: none at all)
+        word = m.group(1)
+        if not _ROMAN.fullmatch(word) and name_key(word) in standalone:
+            if text[start:end].isupper():
+                return None
+            return m.start(1), m.end(1)
     return None
 
 
 _WORD = re.compile(r"\S+")
+# A group's name after a word: capitals (and digits) alone.
+_GROUP_AFTER = re.compile(r" ([A-Z][A-Z0-9]+)(?!\S)")
 
 
 # Words that close a body's name, never inside a person's.
@@ -91,6 +93,8 @@ _BODY_CLOSERS = frozenset(
 def body_before_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     """(end of the body, start of the person) for a span that holds a body's closing word
     after a name of its own and before a name of two words or more."""
+    if _CLOSER.search(text, start, end) is None:  # (most names: at once)
+        return None
     words = list(_WORD.finditer(text, start, end))
     for i in range(1, len(words) - 2):
         if words[i].group() in _BODY_CLOSERS:
@@ -101,4 +105,5 @@ def body_before_person(text: str, start: int, end: int) -> tuple[int, int] | Non
     return None
 
 
+_CLOSER = re.compile(r" (?:Group|Grup|Foundation|Corporation|Company|Inc|Ltd|Tbk)\b")
 _NOT_IN_NAMES = _BODY_CLOSERS | {"Holding", "Holdings", "Indonesia", "International"}

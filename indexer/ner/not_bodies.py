@@ -23,7 +23,12 @@ _NOT_A_MODEL = re.compile(r"U-?\d{2}|G\d{1,2}")  # an age group; G7, G20: forums
 
 def model_code(name: str) -> bool:
     """Does an organisation's name hold a product's model code?"""
+    if _DIGIT.search(name) is None:  # (most names have no digit)
+        return False
     return any(not _NOT_A_MODEL.fullmatch(m.group()) for m in _MODEL_CODE.finditer(name))
+
+
+_DIGIT = re.compile(r"\d")
 
 
 # A competition's name opens with its series (a race's adds the place) or ends with its kind.
@@ -33,6 +38,12 @@ _SERIES = re.compile(
     r"|(?:Serie A|Bundesliga|Premier League|La Liga|Liga Champions|Liga Europa|Copa America"
     r"|Piala Dunia|Piala AFF|Piala Asia|Piala Presiden|Asian Games|SEA Games)(?: .+)?"
 )
+_SERIES_FIRST = frozenset(
+    (
+        "MotoGP", "Moto2", "Moto3", "MotoE", "F1", "Formula", "Grand", "GP", "Serie",
+        "Bundesliga", "Premier", "La", "Liga", "Copa", "Piala", "Asian", "SEA",
+    )
+)  # fmt: skip
 _EVENT_KINDS = ("Open", "Masters", "Championship", "Championships", "E-Prix", "Grand Prix")
 
 
@@ -40,7 +51,8 @@ def competition(name: str, places: Set[str]) -> bool:
     """Is `name` a sporting competition's or a race's? A series alone or with more after it
     ("MotoGP Aragon"; "GP" only with a place: "GP Ansor" is a youth movement), or a name
     ending with an event's kind after a word of its own ("Hong Kong Open")."""
-    m = _SERIES.fullmatch(name)
+    first, _, _ = name.partition(" ")
+    m = _SERIES.fullmatch(name) if first in _SERIES_FIRST else None
     if m is not None:
         rest = m.group(1)
         return rest is None or not name.startswith("GP ") or name_key(rest) in places
