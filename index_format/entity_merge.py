@@ -17,6 +17,7 @@ they merge about 650 names (3,300 article-values), and hold back, among others:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -143,7 +144,10 @@ def resolved(merges: dict[str, str]) -> dict[str, str]:
 # A place's kind before its name: "Distrik Abepura" and "Pulau Sumatera" are Abepura and
 # Sumatera where the archive names them so more often. (Not Kabupaten or Kota: a regency and
 # a city of one name are two places, and the tagger's merging already names them.)
-PLACE_KINDS = ("Kecamatan ", "Distrik ", "Kelurahan ", "Desa ", "Pulau ", "Sungai ", "Kali ")
+PLACE_KINDS = (
+    *("Kecamatan ", "Distrik ", "Kelurahan ", "Desa ", "Pulau ", "Sungai ", "Kali "),
+    *("Kerajaan ", "Republik "),  # a country's state before its name: "Kerajaan Arab Saudi"
+)
 
 
 def place_kind_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
@@ -151,12 +155,22 @@ def place_kind_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dic
     place value of at least as many articles."""
     out = dict(merges)
     for name, count in doc_counts.items():
-        if name in out or not name.startswith(PLACE_KINDS):
+        if name in out:
             continue
-        bare = name.split(" ", 1)[1]
+        if name.startswith(PLACE_KINDS):
+            bare = name.split(" ", 1)[1]
+        elif (international := _INTERNATIONAL.match(name)) is not None:
+            bare = international.group(1) + name[international.end() :]
+        else:
+            continue
         if doc_counts.get(bare, 0) >= count:
             out[name] = out.get(bare, bare)
     return _venue_merges(doc_counts, out)
+
+
+# "Bandara Internasional Soekarno-Hatta" is "Bandara Soekarno-Hatta" where the archive names it
+# so more often: "international" is the port's class, not its name.
+_INTERNATIONAL = re.compile(r"(Bandara |Bandar Udara |Pelabuhan )Internasional ")
 
 
 # A venue's kind before its name: "Stadion Patriot" is "Stadion Patriot Chandrabhaga" when the

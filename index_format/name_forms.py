@@ -48,6 +48,7 @@ _KIND_SHORT = {
     "Pemerintah Provinsi ": "Pemprov ",
     "Pemerintah Kabupaten ": "Pemkab ",
     "Pemerintah Kota ": "Pemkot ",
+    "Tim Nasional ": "Timnas ",
 }
 _INITIAL = re.compile(r"^[A-Z]\.?$")
 # Football clubs named "Pers…" or "PS…" (Persatuan Sepak Bola) and their home town: one club
@@ -78,9 +79,16 @@ def organisation_key(name: str) -> str:
         name = club.group(1)
     if name.startswith("Bank ") and name[5:].isupper():  # "Bank BRI" is BRI
         name = name[5:]
+    if name.startswith(_TEAM_HEAD) and name[4:5].isupper():  # "Tim Repsol Honda" is the team
+        name = name[4:]
     if name.startswith(_DIRECTORATE_RESERSE):  # a police directorate with or without "Reserse"
         name = "Direktorat " + name[len(_DIRECTORATE_RESERSE) :]
     return _same_body(name).casefold()
+
+
+# "Tim Repsol Honda" is Repsol Honda, "Tim SAR" SAR: "Tim" (team) before a body's name is no
+# part of it (and joins nothing where the archive names no body without it: "Tim Hukum").
+_TEAM_HEAD = "Tim "
 
 
 # "Direktorat Reserse Narkoba Polda Metro Jaya" is "Direktorat Narkoba Polda Metro Jaya": the
@@ -111,7 +119,32 @@ def organisation_form_merges(doc_counts: dict[str, int], merges: dict[str, str])
     for name in doc_counts:
         groups[organisation_key(name)].append(name)
     out = join_groups(doc_counts, merges, groups.values())
+    out = join_groups(doc_counts, out, _business_groups(doc_counts, out))
     return join_groups(doc_counts, out, _regional_offices(doc_counts, out))
+
+
+# A company's business group ("Gojek Group", "Volvo Group") is the company where the archive
+# names the company GROUP_SHARE times as often: a rare way to write it. As common as the
+# company, the group is a body of its own ("Lion Air Group" owns Batik Air and Wings Air too).
+GROUP_SHARE = 3
+_GROUP_TAIL = " Group"
+
+
+def _business_groups(doc_counts: dict[str, int], out: dict[str, str]) -> Iterable[list[str]]:
+    groups = [n for n in doc_counts if n.endswith(_GROUP_TAIL) and n[: -len(_GROUP_TAIL)]]
+    if not groups:
+        return
+    # Each name's articles with those of the forms merged into it ("GoJek" into Gojek).
+    total: dict[str, int] = defaultdict(int)
+    for name, count in doc_counts.items():
+        total[resolved_name(out, name)] += count
+    for name in groups:
+        company = name[: -len(_GROUP_TAIL)]
+        if (
+            company in doc_counts
+            and total[resolved_name(out, company)] >= GROUP_SHARE * total[resolved_name(out, name)]
+        ):
+            yield [company, name]
 
 
 # A regional government's office ("Dinas Bina Marga"): written without its region, it is the

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 
 # A value v is in F's company when at least MIN_TOGETHER articles name both and v is LIFT
-# times likelier beside F than in any article. At most MAX_CANDIDATES full names per short
-# name ("Agus" has hundreds): more is a common first name, not a short name.
+# times likelier beside F than in any article. At most MAX_CANDIDATES full names of at least
+# MIN_SHARE of its articles per short name ("Agus" has hundreds): more is a common first name,
+# not a short name.
 MIN_TOGETHER = 2
 LIFT = 4.0
 MAX_CANDIDATES = 8
@@ -80,8 +81,13 @@ def candidates(person: Rows, counts: np.ndarray) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     for i in live:
         full = by_part.get(tuple(person.names[i].split()))
-        if full and len(full) <= MAX_CANDIDATES:
-            out[i] = full
+        if full:
+            # Only full names common enough to be what the short name stands for count
+            # towards the cap: rare glued or stray values ("Alex Sander", 2 articles) would
+            # otherwise undo the joins of "Alex" to Alex Rins.
+            full = [f for f in full if counts[f] >= MIN_SHARE * counts[i]]
+            if full and len(full) <= MAX_CANDIDATES:
+                out[i] = full
     return out
 
 
@@ -113,11 +119,7 @@ def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
     joins to one full name. `facets[0]` is the person facet."""
     person = facets[0]
     counts = np.bincount(person.val, minlength=len(person.names))
-    short = {
-        p: [f for f in fs if counts[f] >= MIN_SHARE * counts[p]]
-        for p, fs in candidates(person, counts).items()
-    }
-    short = {p: fs for p, fs in short.items() if fs}
+    short = candidates(person, counts)
     if not short:
         return []
     offsets = np.cumsum([0, *(len(f.names) for f in facets[:-1])]).tolist()

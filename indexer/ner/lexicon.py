@@ -40,6 +40,9 @@ _TITLE_WORDS = (
     r"|Menlhk|Menkop(?:UKM)?|Mendes(?:\s+PDTT)?|Menteri\s+ESDM|Menteri\s+PUPR"
     r"|Menko(?:\s+(?:Polhukam|Perekonomian|Maritim|Kemaritiman|PMK|Marves))?",
     r"Kiai|Ustaz|Ustad|Habib|Syekh|Sir",
+    # A court's roles ("Jaksa Fahtoni", "Majelis Hakim", "Hakim Ketua Kartim Haeruddin"); not
+    # "Hakim" alone, a given name too (Hakim Ziyech).
+    r"Jaksa(?:\s+Penuntut\s+Umum)?|JPU|Majelis\s+Hakim|Hakim\s+(?:Ketua|Anggota|Tunggal)",
     # Police and military ranks, as news writes them before names ("Kombes Argo Yuwono",
     # "Irjen Pol Agus Andrianto").
     rf"(?:{_RANKS})(?:\s+Pol\.?)?",

@@ -16,6 +16,7 @@ from functools import lru_cache
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
 from indexer.ner.features import cap_rate_bucket
+from indexer.ner.glued import body_before_person, cut_at_country_code, group_after_name
 from indexer.ner.lexicon import (
     _ACRONYM,
     _ACRONYM_AFTER,
@@ -35,6 +36,7 @@ from indexer.ner.lexicon import (
     _WEB_ADDRESS,
     _places,
 )
+from indexer.ner.not_bodies import competition, model_code
 from indexer.ner.refine import (
     BODY_LAST_WORDS,
     NAMED_AFTER_ENDS,
@@ -166,9 +168,11 @@ def _initials(acronym: str, aliases: AliasTable) -> bool:
 
 
 def _is_body(name: str) -> bool:
-    """An organisation's name by its look: an acronym (TNI, KPK) or a body's head word
-    (Komisi Pemberantasan Korupsi); "Panglima TNI" names the body, not a person."""
-    return bool(_UPPER_RUN.fullmatch(name)) or name.split()[0] in _BODY_HEADS
+    """An organisation's name by its look: an acronym (TNI, KPK), a body's head word
+    (Komisi Pemberantasan Korupsi) or closing word (Gojek Group); "Panglima TNI" names the
+    body, not a person."""
+    words = name.split()
+    return bool(_UPPER_RUN.fullmatch(name)) or words[0] in _BODY_HEADS or words[-1] in ORG_TAILS
 
 
 def _is_place_acronym(name: str, label: str, aliases: AliasTable) -> bool:
@@ -292,8 +296,21 @@ def _mentions(
             or (label != "LOC" and suspect_initials(text, s, e))
             or (label == "ORG" and shouted_title(text, s, e))
             or (label == "ORG" and epithet(text, s, e))
+            or (label == "ORG" and model_code(text[s:e]))  # "Oppo A9", "YZR-M1"
         ):
             continue
+        if label != "LOC" and (parts := cut_at_country_code(text, s, e)) is not None:
+            # A results table's row: "Cal Crutchlow GBR LCR Honda", "ITA Petronas Yamaha".
+            if parts.before is None and parts.after is None:
+                continue
+            if parts.before is not None:
+                if parts.after is None:
+                    s, e = parts.before  # "Anthony Sinisuka Ginting INA"
+                else:
+                    mentions.append(Mention("PER", *parts.before))
+                    (s, e), label = parts.after, "ORG"
+            elif parts.after is not None:
+                s, e = parts.after  # "ITA Petronas Yamaha"
         if label == "ORG" and text.find(" ", s, e) > 0 and _UPPER_RUN.fullmatch(text, s, e):
             head, _, last = text[s:e].rpartition(" ")
             if len(last) <= 2 and _acronym_label(head, aliases) == "LOC":
@@ -361,10 +378,18 @@ def _mentions(
             s, label = body, "ORG"  # "Perhubungan Udara Kemenhub": a unit of Kemenhub
         elif label == "PER" and directorate_name(text, s, e):
             continue  # "Direktur Jenderal Perhubungan Udara, Polana B Pramesti"
+        if label != "LOC" and (cut := body_before_person(text, s, e)) is not None:
+            mentions.append(Mention("ORG", s, cut[0]))  # "Lippo Group" + "James Riady"
+            s, label = cut[1], "PER"
+        group = group_after_name(text, s, e, own) if label == "PER" else None
+        if group is not None:
+            e = s + len(text[s : group[0]].rstrip())  # "Jungkook BTS": Jungkook, and BTS
         if label == "PER" and mentions and mentions[-1].label == "PER":
             _append(text, mentions, Mention(label, s, e), aliases)  # maybe one name in two
         else:
             mentions.append(Mention(label, s, e))
+        if group is not None:
+            mentions.append(Mention("ORG", *group))
     return mentions
 
 
@@ -530,7 +555,7 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
             m.label, m.canonical = "PER", initials[m.canonical]
         elif tickers and m.canonical in tickers:
             m.label, m.canonical = "ORG", _company_name(text, tickers[m.canonical], mentions)
-        if not not_entity(m.canonical, drop):
+        if not not_entity(m.canonical, drop) and not competition(m.canonical, place_keys()):
             kept.append(m)
     if tickers:  # the company itself: named as the article names it elsewhere
         for m in kept:

@@ -535,6 +535,12 @@ _ENGLISH_POST = re.compile(
     r"(?:Vice\s+President|Corporate|Communications?)(?:\s+(?:Secretary|Communications?|Strategic"
     r"|Relations|Affairs|Manager|Community|Development|Group|Head|and|&|of))*(?:\s+|$)"
 )
+# A post held in a body, before its name: "Co-Founder Gojek", "Chief Food Officer Gojek
+# Group", "Commissioner Royal Brunei Police Force", "Manajer Tim Repsol Honda".
+_POST_BEFORE = re.compile(
+    r"(?:Co-?[Ff]ounder|Founder|CEO|Chief(?:\s+[A-Z][a-z]+){0,3}\s+Officer|Commiss?ioner"
+    r"|Manajer(?:\s+Tim)?)(?:\s+of)?\s+(?=[A-Z])"
+)
 
 
 def trim_post(text: str, start: int, end: int) -> int:
@@ -544,10 +550,19 @@ def trim_post(text: str, start: int, end: int) -> int:
         m = _WORD_AT_START.match(text, start, end)
         if m is not None and m.group(1) in _MEMBER_WORDS:
             start = m.end()
-        elif (p := _ENGLISH_POST.match(text, start, end)) is not None and p.end() > start:
-            start = p.end()
+        elif (post := _post_end(text, start, end)) is not None:
+            start = post
         else:
             return start
+
+
+def _post_end(text: str, start: int, end: int) -> int | None:
+    """Where an English post ("Corporate Communications", "Co-Founder") at `start` ends."""
+    p = _ENGLISH_POST.match(text, start, end)
+    if p is not None and p.end() > start:
+        return p.end()
+    p = _POST_BEFORE.match(text, start, end)
+    return p.end() if p is not None else None
 
 
 # A law's or a regulation's number before "tentang": its title follows, no body's name

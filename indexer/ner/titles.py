@@ -60,10 +60,17 @@ def split_known_prefix(text: str, start: int, end: int, known: Set[str]) -> tupl
     words = list(re.finditer(r"\S+", text[start:end]))
     for n in (4, 3, 2, 1):
         if len(words) > n and name_key(" ".join(w.group(0) for w in words[:n])) in known:
+            if words[n].group(0) in _GROUP_WORDS:
+                if len(words) == n + 1:
+                    return None  # "Gojek Group": one body
+                n += 1  # "Presiden Gojek Group Andre Soelistyo": the group is the company's
             rest = words[n]
             if rest.group(0)[0].isupper():
                 return start + words[n - 1].end(), start + rest.start()
     return None
+
+
+_GROUP_WORDS = ("Group", "Grup")
 
 
 def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:

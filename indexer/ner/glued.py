@@ -1,0 +1,109 @@
+"""Names glued to what stands beside them, split apart (issue #20: names end where names end).
+
+- A results table writes a competitor's country code between his name and his team ("Cal
+  Crutchlow GBR LCR Honda (RC213V) 88", "ITA Petronas Yamaha"): the code is no part of either
+  name, and before it stands a person, after it a team.
+- A title before a company and its head writes them as one run ("CEO Lippo Group James
+  Riady"): a body's closing word (Group, Foundation, Tbk) inside the run ends the body, and
+  the person follows.
+- Fan news names an idol with her group ("Jungkook BTS", "Lisa BLACKPINK"): where the article
+  names the group on its own too, the group is no part of her name ("Mahfud MD" and "Titi DJ",
+  whose capitals are their own, stay whole).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set
+from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple
+
+from index_format.names import name_key
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    """The codes of indexer/data/country_codes.tsv."""
+    data = resources.files("indexer") / "data" / "country_codes.tsv"
+    return frozenset(
+        line.split("\t", 1)[0]
+        for line in data.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    )
+
+
+_THREE_CAPITALS = re.compile(r"\b[A-Z]{3}\b")
+
+
+class Parts(NamedTuple):
+    """A span cut at a country code: the name before it and the name after it, as (start,
+    end) pairs; None where the code opens or ends the span."""
+
+    before: tuple[int, int] | None
+    after: tuple[int, int] | None
+
+
+def cut_at_country_code(text: str, start: int, end: int) -> Parts | None:
+    """The span text[start:end] cut at the first country code inside it, or None without one.
+    A code alone gives Parts(None, None): a country's code, no body's or person's name."""
+    for m in _THREE_CAPITALS.finditer(text, start, end):  # (most names: none at all)
+        if m.group() in country_codes():
+            head = text[start : m.start()].rstrip()
+            tail_start = m.end() + (len(text[m.end() : end]) - len(text[m.end() : end].lstrip()))
+            return Parts(
+                (start, start + len(head)) if head else None,
+                (tail_start, end) if tail_start < end else None,
+            )
+    return None
+
+
+# A group's name: capitals (and digits), not a roman numeral ("Sultan Hamengku Buwono X").
+_ROMAN = re.compile(r"[IVXLC]+")
+
+
+def group_after_name(
+    text: str, start: int, end: int, standalone: Set[str]
+) -> tuple[int, int] | None:
+    """The group's name glued after a person's ("Jungkook BTS Gila-Gilaan": BTS), when the
+    article names that group on its own (`standalone`: keys of its one-word non-person names).
+    What follows the group is a headline's words, no name."""
+    if not standalone:
+        return None
+    for m in _GROUP_AFTER.finditer(text, start, end):  # (most names: none at all)
+        word = m.group(1)
+        if not _ROMAN.fullmatch(word) and name_key(word) in standalone:
+            if text[start:end].isupper():
+                return None
+            return m.start(1), m.end(1)
+    return None
+
+
+_WORD = re.compile(r"\S+")
+# A group's name after a word: capitals (and digits) alone.
+_GROUP_AFTER = re.compile(r" ([A-Z][A-Z0-9]+)(?!\S)")
+
+
+# Words that close a body's name, never inside a person's.
+_BODY_CLOSERS = frozenset(
+    ("Group", "Grup", "Foundation", "Corporation", "Company", "Inc", "Inc.", "Ltd", "Tbk", "Tbk.")
+)
+
+
+def body_before_person(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """(end of the body, start of the person) for a span that holds a body's closing word
+    after a name of its own and before a name of two words or more."""
+    if _CLOSER.search(text, start, end) is None:  # (most names: at once)
+        return None
+    words = list(_WORD.finditer(text, start, end))
+    for i in range(1, len(words) - 2):
+        if words[i].group() in _BODY_CLOSERS:
+            rest = [w.group() for w in words[i + 1 :]]
+            if len(rest) <= 4 and all(w[:1].isupper() and w not in _NOT_IN_NAMES for w in rest):
+                return words[i].end(), words[i + 1].start()
+            return None  # "SIAM Group Holding Ltd": the body runs on
+    return None
+
+
+_CLOSER = re.compile(r" (?:Group|Grup|Foundation|Corporation|Company|Inc|Ltd|Tbk)\b")
+_NOT_IN_NAMES = _BODY_CLOSERS | {"Holding", "Holdings", "Indonesia", "International"}
