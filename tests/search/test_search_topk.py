@@ -18,7 +18,7 @@ from indexer.models import Article
 from search.models import SearchRequest
 from search.ranking import RERANK_DEPTH, rerank_by_proximity
 from search.service import SearchService
-from search.topk import KTH_BLOCK, ScoreUnsupported, _positions, kth_largest
+from search.topk import KTH_BLOCKS, ScoreUnsupported, _positions, kth_largest
 from tests.conftest import article
 from tests.indexes import HISTORIES, build_index
 
@@ -255,7 +255,9 @@ def test_the_kth_score_is_numpys_partition(seed: int) -> None:
     below and above the block bound's (2 k blocks)."""
     rng = np.random.default_rng(seed)
     for _ in range(25):
-        n = int(rng.choice([1, 5, 63, 64, 2 * 30 * KTH_BLOCK - 1, 2 * 30 * KTH_BLOCK, 5_000]))
+        n = int(
+            rng.choice([1, 5, 63, 64, 2 * 30 * KTH_BLOCKS[-1] - 1, 2 * 30 * KTH_BLOCKS[0], 5_000])
+        )
         n = max(1, n + int(rng.integers(-3, 4)))
         k = int(rng.integers(1, min(n, 40) + 1))
         shape = seed % 4
