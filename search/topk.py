@@ -660,8 +660,10 @@ class TopK:
                 exact = self.tree_scores(q, docs, scored.leaves)
             except ScoreUnsupported:  # a matcher not modelled: move Whoosh's matchers instead
                 exact = self.exact_scores(q, docs)
-        order = sorted(range(len(docs)), key=lambda i: (-exact[i], int(docs[i])))
-        return [(int(docs[i]), exact[i]) for i in order[:k]]
+        # Best first, ties by document number (lexsort: the last key first).
+        order = np.lexsort((docs, -np.asarray(exact, dtype=np.float64)))[:k].tolist()
+        numbers = docs.tolist()
+        return [(numbers[i], exact[i]) for i in order]
 
     def tree_scores(self, q: Any, docs: np.ndarray, leaves: Leaves) -> list[float]:
         """Whoosh's score of each of `docs`: the leaves' exact scores added in the order of the
