@@ -63,7 +63,7 @@ class _Values:
         """`start` and `val` as memoryviews (an item or small slice of one costs a third of
         a numpy array's), made when first asked."""
         if self._views is None:
-            self._views = memoryview(self.start), memoryview(self.val)
+            self._views = self.start.data, self.val.data
         return self._views
 
     def name(self, vid: int) -> str:
