@@ -1,7 +1,7 @@
 """Side-by-side search latency: the working tree against a git revision, on one index.
 
     python -m bench.ab_search INDEX_DIR [--base HEAD~3] [--passes 3] [--only search/a.py ...]
-                              [--cpu] [--score-path | --peers]
+                              [--cpu] [--score-path | --peers] [--cold]
 
 Each side runs SearchService in a process of its own (the base from `git archive REV`, so its
 whole search path is the old one). Every query of bench/queries.json goes to both sides in
@@ -14,7 +14,8 @@ time by CPU (`--cpu`: each worker's process time). `--score-path` times what mat
 ranks a query only (Matcher.match and Ranking.page: the mask, the scores, the top-k, the
 name tiers and the proximity re-rank), not its facets, snippets and suggestions. `--peers` times
 bench.peers' workload B (engine_telusur.page: the mix's distinct query strings, each a page
-with the outlet list, the month histogram and 10 snippets).
+with the outlet list, the month histogram and 10 snippets). `--cold`: both sides without
+their per-generation memos (search/memo.py), every query as if new to the worker.
 
 The sides' results are compared too (totals, facet counts, hit ids and scores): a difference
 is printed, with the queries it concerns.
@@ -45,6 +46,10 @@ sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from bench.common import load_mix, to_request
 from search.service import SearchService
+if sys.argv[6] == "cold":  # every query as if new to the worker, as bench.peers --cold
+    from search import memo
+    memo.Memo.get = lambda self, key: None
+    memo.Memo.__contains__ = lambda self, key: False
 svc = SearchService(Path(sys.argv[2]))
 getattr(svc, "warm", svc.stats)()
 from search.models import SearchRequest
@@ -102,7 +107,9 @@ def _snapshot(rev: str, dest: Path, only: list[str]) -> Path:
 
 
 class _Side:
-    def __init__(self, name: str, tree: Path, index_dir: Path, clock: str, path: str) -> None:
+    def __init__(
+        self, name: str, tree: Path, index_dir: Path, clock: str, path: str, memos: str
+    ) -> None:
         self.name = name
         self.proc = subprocess.Popen(
             [
@@ -114,6 +121,7 @@ class _Side:
                 str(BENCH / "queries.json"),
                 clock,
                 path,
+                memos,
             ],
             cwd=tree,
             stdin=subprocess.PIPE,
@@ -162,7 +170,14 @@ def main() -> None:
         help="time bench.peers' workload B: the mix's distinct queries as a page with the "
         "outlet list, the month histogram and 10 snippets",
     )
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="both sides without their per-generation memos (search/memo.py): every query as "
+        "if new to the worker, as `bench.peers --cold`",
+    )
     args = ap.parse_args()
+    memos = "cold" if args.cold else "warm"
     mix = load_mix()
     clock = "cpu" if args.cpu else "wall"
     path = "score" if args.score_path else "peers" if args.peers else "search"
@@ -172,8 +187,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ab-search-") as tmp:
         tree = _snapshot(args.base, Path(tmp), args.only)
         sides = [
-            _Side("base", tree, args.base_index or args.index_dir, clock, path),
-            _Side("ours", REPO, args.index_dir, clock, path),
+            _Side("base", tree, args.base_index or args.index_dir, clock, path, memos),
+            _Side("ours", REPO, args.index_dir, clock, path, memos),
         ]
         try:
             times: dict[str, list[list[float]]] = {s.name: [[] for _ in mix] for s in sides}
@@ -202,6 +217,7 @@ def main() -> None:
         "passes": args.passes,
         "clock": clock,
         "timed": path,
+        "memos": memos,
         **stats,
         "ratio": {
             k: round(stats["ours"][k] / stats["base"][k], 3) for k in ("p50", "p95", "p99", "mean")

@@ -183,22 +183,22 @@ class _DocsOf:
 
 def _facet_values(
     fields: dict[str, Any], facet_data: FacetData, docnum: int
-) -> dict[str, list[str]]:
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """A document's values of every facet as the facets count them (entity values merged,
-    joined and corrected as search.facets counts them, not the stored ones)."""
+    joined and corrected as search.facets counts them, not the stored ones), and of its entity
+    facets alone (the same lists), each in the registry's order."""
     entities = facet_data.entity_values(docnum)
     out = {}
+    of_entities = {}
     for f in registry.FACETS:
-        if f.name in entities:
-            out[f.name] = entities[f.name]
-            continue
-        stored = fields.get(f.name)
-        out[f.name] = ([stored] if stored else []) if f.single else split_keywords(stored)
-    return out
-
-
-def _entities(values: dict[str, list[str]]) -> dict[str, list[str]]:
-    return {name: values[name] for name in registry.entity_names()}
+        values = entities.get(f.name)
+        if values is None:
+            stored = fields.get(f.name)
+            values = ([stored] if stored else []) if f.single else split_keywords(stored)
+        out[f.name] = values
+        if f.entity:
+            of_entities[f.name] = values
+    return out, of_entities
 
 
 class SearchService:
@@ -650,7 +650,7 @@ class SearchService:
 def _hit(
     gen: _Generation, docnum: int, score: float | None, fields: dict[str, Any], snippet: str
 ) -> Hit:
-    values = _facet_values(fields, gen.facets, docnum)
+    values, entities = _facet_values(fields, gen.facets, docnum)
     return Hit(
         id=fields["id"],
         title=fields.get("title") or "",
@@ -658,7 +658,7 @@ def _hit(
         outlet=fields.get("outlet"),
         published=stored_date(fields.get("published")),
         snippet=snippet,
-        entities=_entities(values),
+        entities=entities,
         facets=values,
         score=score,
         added=as_datetime(fields.get("added")),
@@ -666,7 +666,7 @@ def _hit(
 
 
 def _view(fields: dict[str, Any], facet_data: FacetData, docnum: int) -> ArticleView:
-    values = _facet_values(fields, facet_data, docnum)
+    values, entities = _facet_values(fields, facet_data, docnum)
     return ArticleView(
         id=fields["id"],
         title=fields.get("title") or "",
@@ -676,6 +676,6 @@ def _view(fields: dict[str, Any], facet_data: FacetData, docnum: int) -> Article
         date_source=fields.get("date_source") or "none",
         outlet_source=fields.get("outlet_source") or "none",
         body=fields.get("body") or "",
-        entities=_entities(values),
+        entities=entities,
         facets=values,
     )

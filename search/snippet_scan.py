@@ -174,6 +174,11 @@ class Marks:
             word_end = self.end
         return marks.rfind(OTHER, 0, at - 1) + 1, word_end, before + seen + word_end - at
 
+    def previous_length(self, start: int) -> int:
+        """The length of the word before the word starting at `start` (0: none)."""
+        last = self.marks.rfind(WORD, 0, start)  # the word before ends at last + 1
+        return last - self.marks.rfind(OTHER, 0, last) if last >= 0 else 0
+
     def last_end(self) -> int:
         """Where the window's last word ends (0: no word)."""
         return self.marks.rfind(WORD) + 1
@@ -188,7 +193,8 @@ def matching(
     keys: Keys,
     seen: dict[str, str] | None = None,
 ) -> tuple[list[Match], dict[str, str]]:
-    """The window's words that match `terms`, in order, as search.snippets groups them, and
+    """The window's words that match `terms`, in order, as search.snippets groups them (each
+    Match's `previous` -1: Marks.previous_length works it out for those that need it), and
     the term each stands for (as written when that is a term, else its stem); `low` is the
     window in lowercase, as long as the window. `seen`: the term of each word met before for
     these terms ("": none), kept across a page's windows."""
@@ -227,7 +233,6 @@ def matching(
         term_of[word] = term
         total += count(WORD, counted, end)
         counted = end
-        last = rfind(WORD, 0, start)  # the word before ends at last + 1
-        previous = last - rfind(OTHER, 0, last) if last >= 0 else 0
-        out.append(new(Match, (start, start, end, total, word, previous)))
+        # (previous: -1, worked out by Marks.previous_length for the fragments' openings)
+        out.append(new(Match, (start, start, end, total, word, -1)))
     return out, term_of

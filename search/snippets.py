@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from html import escape
 from typing import NamedTuple
 
@@ -39,7 +40,11 @@ class _Fragment(NamedTuple):
 
 
 def _group(
-    matched: list[Match], term_of: dict[str, str], maxchars: int, surround: int
+    matched: list[Match],
+    term_of: dict[str, str],
+    maxchars: int,
+    surround: int,
+    previous_of: Callable[[int], int] | None = None,
 ) -> list[_Fragment]:
     """The fragments Whoosh's ContextFragmenter(maxchars, surround) cuts, word by word, from the
     window, worked out from the matched words alone: from their lengths, the running total of
@@ -53,7 +58,10 @@ def _group(
     below, or on the word that makes its words longer than `maxchars` together (that word is not
     marked, nor looked back at, even when it matches). A countdown ending at exactly 0 still
     counts as inside a fragment for the next word, which, unmatched, closes an empty one and is
-    not looked back at either."""
+    not looked back at either.
+
+    `previous_of(start)`: the length of the word before the one starting at `start`, for the
+    matches whose `previous` is -1 (not worked out: only a fragment's opening needs it)."""
     fragments: list[_Fragment] = []
     new = tuple.__new__  # (a NamedTuple's own __new__ parses arguments)
     close, zero = -1, False  # how the last fragment ended (-1: none yet)
@@ -67,18 +75,22 @@ def _group(
             if before < close <= opening.total:  # it closed the last fragment
                 close, zero = opening.total, False
                 continue
+            previous = opening.previous
+            if previous < 0:
+                previous = previous_of(opening.start)  # type: ignore[misc]
             # The last fragment closed on the word before it, or on the one before that with
             # the countdown at exactly 0: nothing to look back at.
-            fresh = before - opening.previous < close <= before or (
-                zero and before - opening.previous == close
-            )
+            fresh = before - previous < close <= before or (zero and before - previous == close)
         else:
             fresh = before == 0  # the first word
+            previous = opening.previous
+            if not fresh and previous < 0:
+                previous = previous_of(opening.start)  # type: ignore[misc]
         if length > maxchars:  # too long for any fragment: Whoosh closes an empty one
             close, zero = opening.total, False
             continue
         after = (close, zero)
-        looks_back = not fresh and opening.previous <= surround
+        looks_back = not fresh and previous <= surround
         countdown = (surround if looks_back else 2 * surround) - length
         limit = before + maxchars  # the total the fragment's words may reach
         last = opening
@@ -281,7 +293,7 @@ def _scanned(
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
     totals = [m.total for m in matched]
     shown = []
-    for fragment in _best(_group(matched, term_of, maxchars, surround)):
+    for fragment in _best(_group(matched, term_of, maxchars, surround, marks.previous_length)):
         start, end = _place_marked(window, marks, matched, totals, fragment, surround)
         shown.append((start, end, fragment.matches))
     return _format(window, shown, collapse=True) or _plain(text, max_chars)

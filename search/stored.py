@@ -27,6 +27,10 @@ class StoredFields:
         self.fields = frozenset(searcher.schema.names())
         # Whoosh's own path where a segment reader is not the kind this reads (never, today).
         self.direct = all(hasattr(r, "_perdoc") for r in self.readers)
+        # Each segment's stored-field column where its per-document reader hands it out
+        # (index_format.codec.storedcol): a document is then that column's item, read without
+        # the three calls in between. None: the per-document reader's stored_fields.
+        self.columns: list[Any] = [None] * len(self.readers)
 
     def __call__(self, docnum: int) -> dict[str, Any]:
         if not self.direct:
@@ -38,7 +42,19 @@ class StoredFields:
         if reader.is_closed or local < 0:  # Whoosh's own errors
             fields = reader.stored_fields(local)
             return fields
-        fields = reader._perdoc.stored_fields(local)
+        column = self.columns[segment]
+        if column is None:
+            perdoc = reader._perdoc
+            column = self.columns[segment] = getattr(perdoc, "stored_column", lambda: None)()
+            if column is None:  # (W3's per-document reader: asked each time)
+                fields = perdoc.stored_fields(local)
+                return self._known(fields)
+        fields = column[local]
+        if fields is None:
+            return {}
+        return self._known(fields)
+
+    def _known(self, fields: dict[str, Any]) -> dict[str, Any]:
         if fields.keys() <= self.fields:
             return fields
         return {name: value for name, value in fields.items() if name in self.fields}

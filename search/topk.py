@@ -63,6 +63,33 @@ TERM_BYTES = 16 << 20
 SPREAD_BYTES = 8 << 20
 
 
+# `kth_largest` bounds the k-th score first by the maxima of blocks of these many scores, the
+# largest size that makes at least 2k blocks (fewer than 32 a block gained nothing measured).
+KTH_BLOCKS = (64, 32)
+
+
+def kth_largest(values: np.ndarray, k: int) -> float:
+    """The k-th largest of `values` (1 <= k <= values.size), as
+    np.partition(values, values.size - k)[values.size - k] finds it, in a fraction of its
+    time on many values (k = 30: 35 -> 13 µs on 4,000 scores, 150 -> 32 on 20,000): k blocks
+    whose maxima are the k largest maxima hold k values at least the smallest of those
+    maxima, so the k-th largest is at least that; only the values from there up are
+    partitioned."""
+    n = values.size
+    for size in KTH_BLOCKS:
+        blocks = n // size
+        if blocks < 2 * k:
+            continue
+        maxima = values[: blocks * size].reshape(blocks, size).max(axis=1)
+        low = np.partition(maxima, blocks - k)[blocks - k]
+        # (NaN, the largest to np.partition, fails every >=: then the whole partition)
+        if not (np.isnan(maxima).any() or np.isnan(values[blocks * size :]).any()):
+            values = values[values >= low]
+            n = values.size
+        break
+    return float(np.partition(values, n - k)[n - k])
+
+
 def _pick(values: list[Any], rows: np.ndarray) -> list[Any]:
     """values[i] for each i of rows."""
     if rows.size == 0:
@@ -623,7 +650,7 @@ class TopK:
             return []
         approx = scored.at(docs)
         if docs.size > k:
-            kth = np.partition(approx, docs.size - k)[docs.size - k]
+            kth = kth_largest(approx, k)
             band = BAND * max(abs(float(kth)), float(approx.max()), 1.0)
             docs = docs[approx >= kth - band]
         if scored.exact:
@@ -633,8 +660,10 @@ class TopK:
                 exact = self.tree_scores(q, docs, scored.leaves)
             except ScoreUnsupported:  # a matcher not modelled: move Whoosh's matchers instead
                 exact = self.exact_scores(q, docs)
-        order = sorted(range(len(docs)), key=lambda i: (-exact[i], int(docs[i])))
-        return [(int(docs[i]), exact[i]) for i in order[:k]]
+        # Best first, ties by document number (lexsort: the last key first).
+        order = np.lexsort((docs, -np.asarray(exact, dtype=np.float64)))[:k].tolist()
+        numbers = docs.tolist()
+        return [(numbers[i], exact[i]) for i in order]
 
     def tree_scores(self, q: Any, docs: np.ndarray, leaves: Leaves) -> list[float]:
         """Whoosh's score of each of `docs`: the leaves' exact scores added in the order of the

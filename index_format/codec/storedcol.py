@@ -16,6 +16,8 @@ must name a codec class that has it (its reader also reads W3's column).
 
 from __future__ import annotations
 
+import io
+import os
 import pickle
 import struct
 import threading
@@ -25,6 +27,7 @@ import zstandard
 from whoosh.codec.whoosh3 import STORED_COLUMN as W3_STORED
 from whoosh.codec.whoosh3 import W3PerDocReader, W3PerDocWriter
 from whoosh.columns import Column, ColumnReader, ColumnWriter, VarBytesColumn
+from whoosh.filedb.compound import SubFile
 
 # Protocol 4: strings and datetimes pickle ~5% smaller than W3's protocol 2.
 PICKLE_PROTOCOL = 4
@@ -158,6 +161,7 @@ class _Reader(ColumnReader):
             raise ValueError(f"not a DictStoredColumn (trailer {magic!r})")
         end -= dictlen
         self._frames = VarBytesColumn().reader(dbfile, basepos, end - basepos, doccount)
+        self._file, self._at = _os_file(dbfile, basepos)
         if dictlen:
             zdict = zstandard.ZstdCompressionDict(bytes(dbfile.get(end, dictlen)))
             self._dctx = zstandard.ZstdDecompressor(dict_data=zdict)
@@ -178,11 +182,40 @@ class _Reader(ColumnReader):
         return pickle.loads(data)
 
     def __getitem__(self, docnum: int) -> Any:
-        return self._load(self._frames[docnum])
+        return self._load(self._frame(docnum))
+
+    def _frame(self, docnum: int) -> bytes:
+        """Document `docnum`'s frame: one pread from the file at the column's place in it
+        where the column is read from an OS file, else through Whoosh's file objects (a
+        seek and a buffered read through the compound file's sub-file and two wrappers:
+        ~3.4 µs a frame against ~0.8)."""
+        file = self._file
+        if file is None or file.closed:  # (closed: Whoosh's reader raises its own error)
+            frame: bytes = self._frames[docnum]
+            return frame
+        frames = self._frames
+        length = frames._lengths[docnum]
+        if not length:
+            return b""
+        return os.pread(file.fileno(), length, self._at + frames._offsets[docnum])
 
     def __iter__(self) -> Any:
         for frame in self._frames:
             yield self._load(frame)
+
+
+def _os_file(dbfile: Any, basepos: int) -> tuple[Any, int]:
+    """The OS file under Whoosh's `dbfile` and where `basepos` of it is in that file: a
+    StructFile over a compound segment's SubFile, or over the file itself; (None, 0) for
+    anything else (an in-memory file)."""
+    inner = getattr(dbfile, "file", None)
+    if isinstance(inner, SubFile):
+        outer = inner._file
+        if isinstance(outer, io.BufferedReader):
+            return outer, inner._offset + basepos
+    elif isinstance(inner, io.BufferedReader):
+        return inner, basepos
+    return None, 0
 
 
 STORED_COLUMN = DictStoredColumn()
@@ -210,8 +243,12 @@ class StoredPerDocReader(W3PerDocReader):
     """W3's per-document reader whose stored fields come from `DictStoredColumn`."""
 
     def stored_fields(self, docnum: int) -> dict[str, Any]:
-        value = self._cached_reader("_stored", STORED_COLUMN)[docnum]
+        value = self.stored_column()[docnum]
         return {} if value is None else value
+
+    def stored_column(self) -> Any:
+        """The reader of the segment's stored-field column (indexed by document number)."""
+        return self._cached_reader("_stored", STORED_COLUMN)
 
 
 class StoredCodecMixin:

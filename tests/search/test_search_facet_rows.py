@@ -62,3 +62,30 @@ def test_histogram_counts_each_bucket(small_index: Path, interval: str) -> None:
         assert [(fv.value, fv.count) for fv in got] == _reference(fd, mask, interval)
         chosen, by_span = fd.histogram(mask)  # the interval the span suits
         assert [(fv.value, fv.count) for fv in by_span] == _reference(fd, mask, chosen)
+
+
+@pytest.mark.parametrize("kept", [1, 3, 10_000])
+def test_a_documents_entity_values_are_its_rows_names_however_few_are_kept(
+    small_index: Path, kept: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a hit shows of its entities (FacetData.entity_values, with the names of values
+    shown lately kept, NAMED_MAX a facet): its rows' values by name, in order, every time."""
+    import search.facets as search_facets
+
+    monkeypatch.setattr(search_facets, "NAMED_MAX", kept)
+    ix = index.open_dir(current_path(small_index))
+    with ix.searcher() as searcher:
+        fd = FacetData(searcher.reader())
+    entity_fields = [f for f in facets.entity_names() if f in fd.values]
+    assert entity_fields
+    want = [
+        {
+            f: [fd.values[f].names[i] for i in fd.values[f].val[fd.values[f].doc == d]]
+            for f in entity_fields
+        }
+        for d in range(fd.size)
+    ]
+    assert any(any(values.values()) for values in want)
+    for _ in range(2):  # the second time from the names kept
+        assert [fd.entity_values(d) for d in range(fd.size)] == want
+    assert all(len(fd.values[f].named) <= kept for f in entity_fields)

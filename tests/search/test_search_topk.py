@@ -18,7 +18,7 @@ from indexer.models import Article
 from search.models import SearchRequest
 from search.ranking import RERANK_DEPTH, rerank_by_proximity
 from search.service import SearchService
-from search.topk import ScoreUnsupported, _positions
+from search.topk import KTH_BLOCKS, ScoreUnsupported, _positions, kth_largest
 from tests.conftest import article
 from tests.indexes import HISTORIES, build_index
 
@@ -246,3 +246,31 @@ def test_date_order_pages_through_ties_by_document_number(svc: SearchService, so
     for page in range(1, 8):
         got += [h.id for h in svc.search(SearchRequest(q="banjir", sort=sort, page=page)).hits]
     assert got == want[: len(got)] and len(got) == min(70, len(want))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_kth_score_is_numpys_partition(seed: int) -> None:
+    """The k-th best score that bounds the re-scored band (TopK.top): np.partition's, on
+    scores with many ties, few distinct values, blocks of equal maxima, and NaN, at sizes
+    below and above the block bound's (2 k blocks)."""
+    rng = np.random.default_rng(seed)
+    for _ in range(25):
+        n = int(
+            rng.choice([1, 5, 63, 64, 2 * 30 * KTH_BLOCKS[-1] - 1, 2 * 30 * KTH_BLOCKS[0], 5_000])
+        )
+        n = max(1, n + int(rng.integers(-3, 4)))
+        k = int(rng.integers(1, min(n, 40) + 1))
+        shape = seed % 4
+        if shape == 0:
+            values = rng.gamma(2.0, 2.0, n)
+        elif shape == 1:
+            values = rng.gamma(2.0, 2.0, n).round(1)  # many ties
+        elif shape == 2:
+            values = rng.integers(0, 3, n).astype(np.float64)  # few distinct values
+        else:
+            values = np.sort(rng.gamma(2.0, 2.0, n))  # the best in the last blocks
+            if n > 10:
+                values[int(rng.integers(0, n))] = np.nan
+        want = np.partition(values, n - k)[n - k]
+        got = kth_largest(values, k)
+        assert got == want or (np.isnan(got) and np.isnan(want))
