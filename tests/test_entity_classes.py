@@ -9,19 +9,19 @@ from __future__ import annotations
 from collections import Counter
 from importlib import resources
 
-import numpy as np
 import pytest
 
 from index_format.entity_merge import place_kind_merges
 from index_format.name_forms import organisation_form_merges
 from index_format.names import name_key
-from index_format.namesakes import MAX_CANDIDATES, Rows, joins
+from index_format.namesakes import MAX_CANDIDATES, joins
 from indexer.entities import entity_facets, extract_entities
 from indexer.ner.aliases import load_aliases
 from indexer.ner.glued import country_codes
 from indexer.ner.not_bodies import competition
 from indexer.ner.refine import place_keys
 from indexer.ner.regions import region
+from tests.namesake_rows import rows
 
 
 def facets_of(text: str) -> dict[str, list[str]]:
@@ -223,18 +223,6 @@ def test_a_country_s_state_and_an_airport_s_class_are_no_part_of_the_name(
     assert place_kind_merges(counts, {}) == expected
 
 
-def _rows(per_doc: list[list[str]]) -> Rows:
-    names: dict[str, int] = {}
-    doc, val = [], []
-    for d, values in enumerate(per_doc):
-        for v in values:
-            doc.append(d)
-            val.append(names.setdefault(v, len(names)))
-    doc_a = np.array(doc, dtype=np.int32)
-    start = np.searchsorted(doc_a, np.arange(len(per_doc) + 1)).astype(np.int64)
-    return Rows(doc_a, np.array(val, dtype=np.int32), start, list(names))
-
-
 def test_rare_namesakes_do_not_undo_a_short_name_s_join() -> None:
     """ "Alex" stands for Alex Rins in a MotoGP article, though the archive also holds more
     than MAX_CANDIDATES rare "Alex …" values (two articles each): those are no candidates."""
@@ -242,8 +230,8 @@ def test_rare_namesakes_do_not_undo_a_short_name_s_join() -> None:
     people = [["Alex Rins"]] * 20 + [["Alex"]] * 20 + [[s] for s in strays for _ in range(2)]
     orgs = [["Suzuki Ecstar"]] * 40 + [[]] * (2 * len(strays))
     filler = 200  # articles naming neither: Suzuki Ecstar is rare elsewhere
-    p, o = _rows(people + [[]] * filler), _rows(orgs + [["Bank Indonesia"]] * filler)
-    places = _rows([[]] * (len(people) + filler))
+    p, o = rows(people + [[]] * filler), rows(orgs + [["Bank Indonesia"]] * filler)
+    places = rows([[]] * (len(people) + filler))
     joined = joins([p, o, places], len(people) + filler)
     by_doc = Counter(int(p.doc[row]) for row, _ in joined)
     assert set(by_doc) == set(range(20, 40)), joined

@@ -8,14 +8,14 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 from flask.testing import FlaskClient
 
 from index_format.entity_merge import case_merges, company_merges, place_kind_merges
-from index_format.namesakes import Rows, joins
+from index_format.namesakes import joins
 from indexer.build import rebuild_index
 from tests.conftest import article, write_index
+from tests.namesake_rows import rows
 from webui import create_app
 
 
@@ -99,26 +99,14 @@ def test_case_spacing_and_place_kind_variants_are_one_value() -> None:
     assert company_merges(companies, {}) == {"IHM": "PT IHM"}
 
 
-def _rows(per_doc: list[list[str]]) -> Rows:
-    names: dict[str, int] = {}
-    doc, val = [], []
-    for d, values in enumerate(per_doc):
-        for v in values:
-            doc.append(d)
-            val.append(names.setdefault(v, len(names)))
-    doc_a = np.array(doc, dtype=np.int32)
-    start = np.searchsorted(doc_a, np.arange(len(per_doc) + 1)).astype(np.int64)
-    return Rows(doc_a, np.array(val, dtype=np.int32), start, list(names))
-
-
 def test_a_short_name_joins_the_full_name_whose_company_it_keeps() -> None:
     # Lukas Enembe comes with Papua and Jayapura; another Lukas plays football in Madrid.
     # (Other articles name Bandung: a place beside Lukas Enembe is rare elsewhere.)
-    people = _rows([["Lukas Enembe"], ["Lukas Enembe"], ["Lukas"], ["Lukas"], ["Lukas"], [],
+    people = rows([["Lukas Enembe"], ["Lukas Enembe"], ["Lukas"], ["Lukas"], ["Lukas"], [],
                     ["Lukas Enembe"], *[[]] * 14])  # fmt: skip
-    places = _rows([["Papua", "Jayapura"], ["Papua", "Jayapura"], ["Papua"], ["Madrid"], [],
+    places = rows([["Papua", "Jayapura"], ["Papua", "Jayapura"], ["Papua"], ["Madrid"], [],
                     ["Madrid"], ["Jayapura"], *[["Bandung"]] * 14])  # fmt: skip
-    orgs = _rows([[], [], [], ["Real Madrid"], [], ["Real Madrid"], [], *[[]] * 14])
+    orgs = rows([[], [], [], ["Real Madrid"], [], ["Real Madrid"], [], *[[]] * 14])
     joined = joins([people, orgs, places], 21)
     by_doc = Counter(int(people.doc[row]) for row, _ in joined)
     assert set(by_doc) == {2}, joined  # the Madrid article and the one without context keep it
