@@ -361,25 +361,26 @@ def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> di
     names that one at least SPELLING_SHARE times as often ("Hasri Ainun Besari Habibie" /
     "Ainun Habibie"); never a short name into a full one, which namesakes may share."""
     out = dict(merges)
-    by_last: dict[str, list[str]] = defaultdict(list)
+    by_last: dict[str, list[tuple[int, list[str], str]]] = defaultdict(list)
     for name in doc_counts:
         words = name.split()
         if len(words) >= 2 and not any(_INITIAL.match(w) for w in words):
-            by_last[words[-1]].append(name)
+            by_last[words[-1]].append((doc_counts[name], words, name))
+    # Commonest first, so a name reads only the shorter names common enough to take it: a
+    # last name shared by thousands of names (2.2M articles) made this quadratic.
+    for group in by_last.values():
+        group.sort(key=lambda entry: -entry[0])
     for name, count in doc_counts.items():
         words = name.split()
         if name in out or len(words) < 3 or len(by_last.get(words[-1], ())) < 2:
             continue
-        shorter = _widest(
-            {
-                resolved_name(out, other)
-                for other in by_last[words[-1]]
-                if len(other.split()) < len(words)
-                and doc_counts[other] >= SPELLING_SHARE * count
-                and _in_order(other.split()[:-1], words[:-1])
-            },
-            doc_counts,
-        )
+        fits = set()
+        for other_count, other_words, other in by_last[words[-1]]:
+            if other_count < SPELLING_SHARE * count:
+                break
+            if len(other_words) < len(words) and _in_order(other_words[:-1], words[:-1]):
+                fits.add(resolved_name(out, other))
+        shorter = _widest(fits, doc_counts)
         if len(shorter) == 1 and (short := shorter.pop()) != name:
             out[name] = short
     return resolved(out)

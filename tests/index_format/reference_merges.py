@@ -1,6 +1,7 @@
 """The merge steps as they were written before they were made faster (organisation_key with its
 tail regex on every name, spelling_merges with a dict of every group,
-namesakes.joins with isin and a Python loop per pair): the oracles that
+namesakes.joins with isin and a Python loop per pair, written_out_merges reading every name of a
+last name): the oracles that
 tests/index_format/test_merge_speed_equal.py holds the faster ones equal to."""
 
 from __future__ import annotations
@@ -10,17 +11,20 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index_format.entity_merge import resolved
+from index_format.entity_merge import resolved, resolved_name
 from index_format.name_forms import (
     _CLUB_HEAD,
     _CLUB_TOWN,
+    _INITIAL,
     _KIND_SHORT,
     _LEGAL_HEADS,
     _LEGAL_TAILS,
     _MIN_SPELLED,
     SPELLING_SHARE,
     _deletions,
+    _in_order,
     _one_letter_apart,
+    _widest,
 )
 from index_format.namesakes import LIFT, MIN_SHARE, MIN_TOGETHER, Rows, _gather, candidates
 
@@ -124,3 +128,29 @@ def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
         else:
             best[r] = (top[0], top[1], max(top[2], sc))
     return [(r, f) for r, (sc, f, second) in best.items() if sc > 0 and sc > second]
+
+
+def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    out = dict(merges)
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for name in doc_counts:
+        words = name.split()
+        if len(words) >= 2 and not any(_INITIAL.match(w) for w in words):
+            by_last[words[-1]].append(name)
+    for name, count in doc_counts.items():
+        words = name.split()
+        if name in out or len(words) < 3 or len(by_last.get(words[-1], ())) < 2:
+            continue
+        shorter = _widest(
+            {
+                resolved_name(out, other)
+                for other in by_last[words[-1]]
+                if len(other.split()) < len(words)
+                and doc_counts[other] >= SPELLING_SHARE * count
+                and _in_order(other.split()[:-1], words[:-1])
+            },
+            doc_counts,
+        )
+        if len(shorter) == 1 and (short := shorter.pop()) != name:
+            out[name] = short
+    return resolved(out)

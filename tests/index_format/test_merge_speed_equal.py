@@ -13,7 +13,7 @@ import pytest
 from index_format import namesakes
 from index_format.entity_merge import loose_key
 from index_format.facet_arrays import starts_of
-from index_format.name_forms import organisation_key, spelling_merges
+from index_format.name_forms import organisation_key, spelling_merges, written_out_merges
 from tests.index_format import reference_merges
 
 _LOOSE = str.maketrans("", "", " -‐–")  # loose_key as it was written first
@@ -56,6 +56,19 @@ def test_spelling_merges_as_before(seed: int) -> None:
     want = reference_merges.spelling_merges(counts, merges)
     got = spelling_merges(counts, merges)
     assert got == want and list(got) == list(want)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_written_out_merges_as_before(seed: int) -> None:
+    """Full names written out join the one common shorter name as when every name of a last
+    name was read (ties of counts included: SPELLING_SHARE's boundary is where the loop stops)."""
+    rnd = random.Random(seed)
+    names = _names(rnd, rnd.choice((20, 80, 300)))
+    names += [f"{a} {b} {c}" for a, b, c in zip(FIRST, reversed(FIRST), LAST, strict=False)]
+    counts = {n: rnd.choice((0, 1, 1, 2, 3, 4, 5, 8, 10, 40)) for n in names}
+    merges = {n: rnd.choice(names) for n in rnd.sample(names, len(names) // 10)}
+    want = reference_merges.written_out_merges(counts, merges)
+    assert written_out_merges(counts, merges) == want
 
 
 def _facet(rnd: random.Random, n_docs: int, names: list[str], per_doc: int) -> namesakes.Rows:
