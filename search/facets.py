@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from index_format import facet_arrays, facets
 from index_format.codec.packed import packed_postings
 from index_format.corrections import file_state, read_corrections
 from index_format.facet_arrays import FacetArrays, starts_of
-from index_format.name_table import NameIds
+from index_format.name_table import NameIds, NameTable
 from index_format.names import name_key
 from search import corrections as user
 from search.models import FacetValue
@@ -33,9 +33,6 @@ DAY_SPAN_MAX = 62
 WEEK_SPAN_MAX = 62 * 7
 MONTH_SPAN_MAX = 3 * 366
 
-
-# The most names of values a facet keeps decoded for the hits (`_Values.named`): ~1 MB.
-NAMED_MAX = 10_000
 
 # Below this share of documents matching, a facet gathers the values of the matching documents
 # (through `start`) instead of testing every (document, value) row against the mask.
@@ -55,9 +52,6 @@ class _Values:
     single: np.ndarray | None = None
     several: bool = False  # some document has two values or more (no `single` array)
     _views: tuple[memoryview, memoryview] | None = None  # views(), made when first asked
-    # The names of values a hit showed (name()): a dict lookup where `names`, a NameTable,
-    # answers through a Python method (~0.3 µs a value, ~9 values an article).
-    named: dict[int, str] = field(default_factory=dict)
 
     def views(self) -> tuple[memoryview, memoryview]:
         """`start` and `val` as memoryviews (an item or small slice of one costs a third of
@@ -66,13 +60,12 @@ class _Values:
             self._views = self.start.data, self.val.data
         return self._views
 
-    def name(self, vid: int) -> str:
-        """names[vid], kept in `named` for the hits' values (NAMED_MAX of them at most)."""
-        name = self.names[vid]
-        if len(self.named) >= NAMED_MAX:
-            self.named.clear()
-        self.named[vid] = name
-        return name
+    def names_for(self, ids: list[int]) -> list[str]:
+        """The names of value ids `ids`, in order (a mapped NameTable in one call)."""
+        names = self.names
+        if isinstance(names, NameTable):
+            return names.many(ids)
+        return [names[i] for i in ids]
 
     def names_of(self, vid: int) -> set[str]:
         """Every name that answers for the value `vid` (its own and its merged variants)."""
@@ -208,9 +201,7 @@ class FacetData:
         for f in self._entity_rows:
             v = self.values[f]
             start, val = v.views()
-            named = v.named
-            ids = val[start[docnum] : start[docnum + 1]].tolist()
-            out[f] = [named.get(i) or v.name(i) for i in ids]
+            out[f] = v.names_for(val[start[docnum] : start[docnum + 1]].tolist())
         return out
 
     def _value_name(self, fname: str, name: str) -> str:

@@ -69,13 +69,16 @@ def test_a_documents_entity_values_are_its_rows_names_however_few_are_kept(
     small_index: Path, kept: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What a hit shows of its entities (FacetData.entity_values, with the names of values
-    shown lately kept, NAMED_MAX a facet): its rows' values by name, in order, every time."""
-    import search.facets as search_facets
+    shown lately kept, RECENT a name table): its rows' values by name, in order, every time."""
+    from index_format import derived, name_table
 
-    monkeypatch.setattr(search_facets, "NAMED_MAX", kept)
-    ix = index.open_dir(current_path(small_index))
+    monkeypatch.setattr(name_table, "RECENT", kept)
+    real = current_path(small_index)
+    ix = index.open_dir(real)
+    built = derived.read(real, ix)  # as a worker serves them: the build's files, mapped
+    assert built is not None
     with ix.searcher() as searcher:
-        fd = FacetData(searcher.reader())
+        fd = FacetData(searcher.reader(), arrays=built.facets)
     entity_fields = [f for f in facets.entity_names() if f in fd.values]
     assert entity_fields
     want = [
@@ -88,4 +91,6 @@ def test_a_documents_entity_values_are_its_rows_names_however_few_are_kept(
     assert any(any(values.values()) for values in want)
     for _ in range(2):  # the second time from the names kept
         assert [fd.entity_values(d) for d in range(fd.size)] == want
-    assert all(len(fd.values[f].named) <= kept for f in entity_fields)
+    tables = [fd.values[f].names for f in entity_fields]
+    assert all(isinstance(t, name_table.NameTable) for t in tables)  # as served: mapped
+    assert all(len(t._recent) <= kept for t in tables)
