@@ -530,10 +530,10 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
                 expansions[name_key(surface)] = after.group(1)
                 if m.label == "ORG" and name_key(surface) in aliases.body_keys():
                     listed_short[after.group(1)] = surface  # "Uni Eropa (UE)"
-        elif m.label == "ORG" and (short := contraction_after(text, m.end, surface)):
-            expansions[name_key(surface)] = short  # "Badan Pengawas Pemilu (Bawaslu)"
+        elif m.label == "ORG" and (contracted := contraction_after(text, m.end, surface)):
+            expansions[name_key(surface)] = contracted  # "Badan Pengawas Pemilu (Bawaslu)"
             if name_key(surface) in aliases.body_keys():
-                listed_short[short] = surface
+                listed_short[contracted] = surface
         elif ticker := stock_ticker(text, m.end, surface):
             tickers[ticker] = surface  # "PT Bank Negara Indonesia (Persero) Tbk. (BBNI)"
         elif surface.endswith(_LISTED_TAILS) and (short := _SHORT_AFTER.match(text, m.end)):
@@ -823,10 +823,12 @@ def district_in(name: str, mentions: list[Mention]) -> bool:
 
 
 def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable) -> None:
-    """A name tagged as a body in a list of people or after a player's role is a person ("Paul Pogba, Aaron
-    Wan-Bissaka, Jesse Lingard, Luke Shaw dan Anthony Martial"): two or three words, each
-    capitalised, none a body's head or tail or a place, no acronym, no body the alias file
-    knows (clubs are named with their town or their FC)."""
+    """A name tagged as a body in a list of people, after a player's role or an athlete's
+    event ("tunggal putra Indonesia, Jonatan Christie") or before a goal's minute is a person
+    ("Paul Pogba, Aaron Wan-Bissaka, Jesse Lingard, Luke Shaw dan Anthony Martial"): two or
+    three words, each capitalised, none a body's head or tail or a place, no acronym, no body
+    the alias file knows (clubs are named with their town or their FC). So is a name tagged as
+    a place there that no gazetteer knows (see below)."""
     for i, m in enumerate(mentions):
         # (A place only with "dan" or "serta": a comma often ends the clause a place ends,
         # "di Technische Hochschule of Aachen, Habibie belajar".)
