@@ -612,17 +612,20 @@ def _company_name(text: str, company: str, mentions: list[Mention]) -> str:
 # International Stadium (JIS)", "Bandara Internasional New Yogyakarta (NYIA)"); an award's or
 # an event's name and its acronym name no body ("Anugerah Pandu Negeri (APN) 2019"), nor do an
 # index's, a programme's or a depot's ("Indeks Penjualan Riil (IPR)", "Antam Fresh Graduate
-# Program (AFGP)", "Depot Pengisian Pesawat Udara (DPPU)").
+# Program (AFGP)", "Depot Pengisian Pesawat Udara (DPPU)"), nor, since round 11, a price's, a
+# report's, a kind of power plant's or of power line's ("Harga Batubara Acuan (HBA)", "Laporan
+# Hasil Pemeriksaan (LHP)", "Pembangkit Listrik Tenaga Diesel (PLTD)", "Saluran Udara
+# Tegangan Ekstra Tinggi (SUTET)").
 _PLACE_LAST = (" Airport", " Stadium", " Stadion", " Sport Complex", " Sports Complex")
 _BRACKETED = re.compile(r"(?<=\S )\(([A-Z]{2,6})\)")
 _PLACE_WORD = re.compile(r"Bandar|Stadion|Airport|Stadium|Complex")
 _DEFINING = re.compile(
     r"Bandar|Stadion|Airport|Stadium|Complex|Anugerah|Festival|Kongres|Konferensi|Olimpiade"
-    r"|Pekan|Penghargaan|Indeks|Index|Program|Depot"
+    r"|Pekan|Penghargaan|Indeks|Index|Program|Depot|Harga|Laporan|Pembangkit|Saluran"
 )
 _EVENT_WORD = re.compile(
     r"Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan|Indeks|Index|Program"
-    r"|Depot"
+    r"|Depot|Harga|Laporan|Pembangkit|Saluran"
 )
 _PLACE_ACRONYM = re.compile(
     r"(?:\b(?:Bandara|Bandar Udara|Stadion)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,5}"
@@ -630,7 +633,8 @@ _PLACE_ACRONYM = re.compile(
 )
 _EVENT_ACRONYM = re.compile(
     r"(?:\b(?:Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan|Indeks|Index"
-    r"|Depot)(?:\s+[A-Z][\w-]*){1,5}|\b(?:[A-Z][\w-]*\s+){1,5}Program)\s+$"
+    r"|Depot|Harga|Laporan|Pembangkit|Saluran)(?:\s+[A-Z][\w-]*){1,5}"
+    r"|\b(?:[A-Z][\w-]*\s+){1,5}Program)\s+$"
 )
 
 
