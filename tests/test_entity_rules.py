@@ -399,7 +399,8 @@ CASES = [
     pytest.param(
         "Ketua DPW NasDem Kalbar hadir. Rapat pleno Gerindra Tasikmalaya digelar, KPU Bekasi "
         "dan DPRD Jatim diundang.",
-        "organisation", ["NasDem", "Gerindra", "DPRD Jatim"],
+        # (DPRD Jatim is counted as DPRD Jawa Timur since round 11: the province in full)
+        "organisation", ["NasDem", "Gerindra", "DPRD Jawa Timur"],
         ["NasDem Kalbar", "Gerindra Tasikmalaya", "DPRD"], id="a-party-s-regional-branch",
     ),
     pytest.param(

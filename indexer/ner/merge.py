@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
+from indexer.ner.defined_acronyms import contraction_after, defines, whole_names
 from indexer.ner.features import cap_rate_bucket
 from indexer.ner.glued import body_before_person, cut_at_country_code, group_after_name
 from indexer.ner.lexicon import (
@@ -43,6 +44,7 @@ from indexer.ner.refine import (
     ORG_TAILS,
     body_at_end,
     body_before_for,
+    body_by_last_word,
     body_then_person,
     byline_start,
     common_acronyms,
@@ -75,6 +77,7 @@ from indexer.ner.refine import (
     two_bodies,
     word_list,
 )
+from indexer.ner.regional_bodies import full_province_form
 from indexer.ner.regions import district, regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
 from indexer.ner.titles import after_title, split_known_prefix, strip_titles
@@ -154,6 +157,10 @@ def _known_label(name: str, label: str, aliases: AliasTable) -> str:
     return "ORG" if aliases.has(name, "ORG") else label
 
 
+def _is_known_place(name: str) -> bool:
+    return name_key(name) in place_keys()
+
+
 def _acronym_label(acronym: str, aliases: AliasTable) -> str:
     """A place if it is a packaged place or a place alias (AS, RI), else an organisation."""
     if name_key(acronym) in _places() or aliases.lookup(acronym, "LOC"):
@@ -196,6 +203,8 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     if extra:
         tagged = sorted([*tagged, *extra], key=lambda t: t[1])
     tagged = repair_spans(text, tagged, aliases)
+    if " (" in text:  # "Uni Eropa (UE)" tagged as the place "Eropa": the body's whole name
+        tagged = whole_names(text, tagged, _is_known_place, lambda a: _acronym_label(a, aliases))
     tagged = split_scores(text, tagged, aliases)  # "Persib 2-2 Borneo FC"
     if tagged and text[-1:].isupper() and tagged[-1][2] > (byline := byline_start(text)):
         tagged = [t for t in tagged if t[2] <= byline]  # "…,IRSYAN HASYIM": the reporter
@@ -490,6 +499,9 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     expansions: dict[str, str] = {}
     initials: dict[str, str] = {}
     tickers: dict[str, str] = {}  # a listed company's stock ticker → the company's name
+    # The acronym an article defines for a body the alias file names → that body's name as
+    # written: the article's bare acronym is that body ("UE" after "Uni Eropa (UE)").
+    listed_short: dict[str, str] = {}
     # (Most articles name no airport, stadium or award: one scan tells.)
     bracketed = _BRACKETED.findall(text) if "(" in text and _DEFINING.search(text) else ()
     places_named = (
@@ -510,9 +522,18 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
                 initials[after.group(1)] = surface  # "Iwa Karniwa (IWK)": his initials
             elif ticker := stock_ticker(text, m.end, surface):
                 tickers[ticker] = surface  # "PT Aneka Tambang Tbk (ANTM)"
-            elif not (after.group(1) in not_entities() and _known_name(surface, aliases)):
-                # ("dolar Amerika Serikat (USD)": the country is no currency's expansion)
+            elif not (
+                after.group(1) in not_entities() and _known_name(surface, aliases)
+            ) and defines(surface, m.label, after.group(1), _is_known_place):
+                # ("dolar Amerika Serikat (USD)": the country is no currency's expansion;
+                # "Maskapai Inggris (BALPA)": nor is it the expansion of a body it ends)
                 expansions[name_key(surface)] = after.group(1)
+                if m.label == "ORG" and name_key(surface) in aliases.body_keys():
+                    listed_short[after.group(1)] = surface  # "Uni Eropa (UE)"
+        elif m.label == "ORG" and (contracted := contraction_after(text, m.end, surface)):
+            expansions[name_key(surface)] = contracted  # "Badan Pengawas Pemilu (Bawaslu)"
+            if name_key(surface) in aliases.body_keys():
+                listed_short[contracted] = surface
         elif ticker := stock_ticker(text, m.end, surface):
             tickers[ticker] = surface  # "PT Bank Negara Indonesia (Persero) Tbk. (BBNI)"
         elif surface.endswith(_LISTED_TAILS) and (short := _SHORT_AFTER.match(text, m.end)):
@@ -555,6 +576,8 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
             m.label, m.canonical = "PER", initials[m.canonical]
         elif tickers and m.canonical in tickers:
             m.label, m.canonical = "ORG", _company_name(text, tickers[m.canonical], mentions)
+        elif listed_short and m.label != "PER" and (body := listed_short.get(m.canonical)):
+            m.label, m.canonical = "ORG", aliases.lookup(body, "ORG", text) or body
         if not not_entity(m.canonical, drop) and not competition(m.canonical, place_keys()):
             kept.append(m)
     if tickers:  # the company itself: named as the article names it elsewhere
@@ -589,17 +612,20 @@ def _company_name(text: str, company: str, mentions: list[Mention]) -> str:
 # International Stadium (JIS)", "Bandara Internasional New Yogyakarta (NYIA)"); an award's or
 # an event's name and its acronym name no body ("Anugerah Pandu Negeri (APN) 2019"), nor do an
 # index's, a programme's or a depot's ("Indeks Penjualan Riil (IPR)", "Antam Fresh Graduate
-# Program (AFGP)", "Depot Pengisian Pesawat Udara (DPPU)").
+# Program (AFGP)", "Depot Pengisian Pesawat Udara (DPPU)"), nor, since round 11, a price's, a
+# report's, a kind of power plant's or of power line's ("Harga Batubara Acuan (HBA)", "Laporan
+# Hasil Pemeriksaan (LHP)", "Pembangkit Listrik Tenaga Diesel (PLTD)", "Saluran Udara
+# Tegangan Ekstra Tinggi (SUTET)").
 _PLACE_LAST = (" Airport", " Stadium", " Stadion", " Sport Complex", " Sports Complex")
 _BRACKETED = re.compile(r"(?<=\S )\(([A-Z]{2,6})\)")
 _PLACE_WORD = re.compile(r"Bandar|Stadion|Airport|Stadium|Complex")
 _DEFINING = re.compile(
     r"Bandar|Stadion|Airport|Stadium|Complex|Anugerah|Festival|Kongres|Konferensi|Olimpiade"
-    r"|Pekan|Penghargaan|Indeks|Index|Program|Depot"
+    r"|Pekan|Penghargaan|Indeks|Index|Program|Depot|Harga|Laporan|Pembangkit|Saluran"
 )
 _EVENT_WORD = re.compile(
     r"Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan|Indeks|Index|Program"
-    r"|Depot"
+    r"|Depot|Harga|Laporan|Pembangkit|Saluran"
 )
 _PLACE_ACRONYM = re.compile(
     r"(?:\b(?:Bandara|Bandar Udara|Stadion)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,5}"
@@ -607,7 +633,8 @@ _PLACE_ACRONYM = re.compile(
 )
 _EVENT_ACRONYM = re.compile(
     r"(?:\b(?:Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan|Indeks|Index"
-    r"|Depot)(?:\s+[A-Z][\w-]*){1,5}|\b(?:[A-Z][\w-]*\s+){1,5}Program)\s+$"
+    r"|Depot|Harga|Laporan|Pembangkit|Saluran)(?:\s+[A-Z][\w-]*){1,5}"
+    r"|\b(?:[A-Z][\w-]*\s+){1,5}Program)\s+$"
 )
 
 
@@ -628,7 +655,7 @@ def _defined_by(text: str, bracketed: list[str], before: re.Pattern[str]) -> fro
 # First words of a geographical feature's name: what they open is a place.
 _GEOGRAPHY_HEADS = frozenset(("Kepulauan", "Pulau", "Gunung", "Danau", "Selat", "Teluk", "Lembah"))
 _NAMED_MAX = 200_000  # names remembered across articles before starting again
-_PREMISE_HEADS = ("Gedung ", "Kantor ", "Kompleks ")
+_PREMISE_HEADS = ("Gedung ", "Kantor ", "Kompleks ", "Komplek ")
 
 
 def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: str | None) -> None:
@@ -648,9 +675,17 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
     if alias is not None:
         m.canonical = alias
         return
-    if (m.label == "PER" and (not_a_person(surface) or company_form(surface))) or (
+    if (
+        m.label == "PER"
+        and (not_a_person(surface) or company_form(surface) or body_by_last_word(surface))
+    ) or (
         m.label == "LOC"
-        and (looks_like_body(surface) or not_a_place(surface, aliases) or company_form(surface))
+        and (
+            looks_like_body(surface)
+            or not_a_place(surface, aliases)
+            or company_form(surface)
+            or body_by_last_word(surface)
+        )
     ):
         m.label = "ORG"  # "APJII", "Leibniz Supercomputing Center", "Dinas Bina Marga", "ICJR"
     elif m.label != "LOC" and (
@@ -667,6 +702,8 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
         m.canonical = (
             premises(surface, m.label, aliases, text) or (None if listed else expansion) or surface
         )
+        if m.label == "ORG" and m.canonical == surface:
+            m.canonical = full_province_form(surface) or surface  # "Kemenag Jatim"
 
 
 def _spouses(mentions: list[Mention], aliases: AliasTable) -> None:
@@ -790,18 +827,41 @@ def district_in(name: str, mentions: list[Mention]) -> bool:
 
 
 def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable) -> None:
-    """A name tagged as a body in a list of people or after a player's role is a person ("Paul Pogba, Aaron
-    Wan-Bissaka, Jesse Lingard, Luke Shaw dan Anthony Martial"): two or three words, each
-    capitalised, none a body's head or tail or a place, no acronym, no body the alias file
-    knows (clubs are named with their town or their FC)."""
+    """A name tagged as a body in a list of people, after a player's role or an athlete's
+    event ("tunggal putra Indonesia, Jonatan Christie") or before a goal's minute is a person
+    ("Paul Pogba, Aaron Wan-Bissaka, Jesse Lingard, Luke Shaw dan Anthony Martial"): two or
+    three words, each capitalised, none a body's head or tail or a place, no acronym, no body
+    the alias file knows (clubs are named with their town or their FC). So is a name tagged as
+    a place there that no gazetteer knows (see below)."""
     for i, m in enumerate(mentions):
-        if m.label != "ORG" or not (
-            (i > 0 and _listed_with(text, mentions[i - 1], m))
-            or (i + 1 < len(mentions) and _listed_with(text, m, mentions[i + 1]))
+        # (A place only with "dan" or "serta": a comma often ends the clause a place ends,
+        # "di Technische Hochschule of Aachen, Habibie belajar".)
+        joins = _LIST_JOINS if m.label == "ORG" else _AND_JOINS
+        if m.label == "PER" or not (
+            (i > 0 and _listed_with(text, mentions[i - 1], m, joins))
+            or (i + 1 < len(mentions) and _listed_with(text, m, mentions[i + 1], joins))
             or text.endswith(_PLAYER_ROLES, max(0, m.start - 12), m.start)
+            or _ATHLETE_BEFORE.search(text, max(0, m.start - 50), m.start) is not None
+            or _SCORER_AFTER.match(text, m.end) is not None
         ):
             continue
         words = m.canonical.split()
+        if m.label == "LOC":
+            # "senjata dari Asmaizulfi dan Adnil", "saksi Asmaizulfi": a name that no
+            # gazetteer (regions, districts, places.txt) or alias line knows as a place, beside
+            # a person or after a person's role, is a person too; not after "di" or "ke"
+            # ("di Abqaiq dan Khurais": the tagger read the other place as a person).
+            if (
+                len(words) <= 3
+                and not text.endswith(_PLACE_PREPOSITIONS, max(0, m.start - 4), m.start)
+                and all(w[:1].isupper() and not w.isupper() and w.isalpha() for w in words)
+                and name_key(m.canonical) not in place_keys()
+                and district(m.canonical) is None
+                and not aliases.has(m.canonical, "LOC")
+                and not aliases.has(m.canonical, "ORG")
+            ):
+                m.label = "PER"
+            continue
         if (
             2 <= len(words) <= 3
             and all(w[:1].isupper() and not w.isupper() for w in words)
@@ -813,22 +873,39 @@ def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable) -> N
 
 
 _LIST_JOINS = frozenset((", ", " dan ", ", dan ", " serta "))
+_AND_JOINS = frozenset((" dan ", ", dan ", " serta "))
+# A goal's minute after a name: "dikemas Boaz Solossa pada menit ke-70", "Simic (23')".
+_SCORER_AFTER = re.compile(r"\s+(?:pada|di)\s+menit\s+(?:ke-?)?\d|\s*\(\d{1,3}['’]\)")
+# An athlete's event or sport before a name, maybe with the country: "tunggal putra Indonesia,
+# Jonatan Christie", "pebulu tangkis Anthony Sinisuka Ginting" (the tagger read a team).
+_ATHLETE_BEFORE = re.compile(
+    r"(?i:\b(?:tunggal|ganda)\s+(?:putra|putri|campuran)|\b(?:pebulu\s?tangkis|pebulutangkis"
+    r"|petenis|pebalap|pegolf|perenang|lifter|atlet|pesepak\s?bola|pebasket|pecatur))"
+    r"(?:\s+[A-Z][\w-]*){0,2},?\s+$"
+)
+_PLACE_PREPOSITIONS = (" di ", " ke ", "\ndi ", "\nke ")
 # A player's position or role before a name: "bek Axel Tuanzebe", "kiper Sergio Romero".
 _PLAYER_ROLES = tuple(
-    f"{w} " for w in ("bek", "kiper", "gelandang", "penyerang", "striker", "winger", "pemain")
+    f"{w} "
+    for w in (
+        *("bek", "kiper", "gelandang", "penyerang", "striker", "winger", "pemain"),
+        *("saksi", "tersangka", "terdakwa"),  # a case's people: "saksi Asmaizulfi"
+    )
 )
 _BODY_FIRST_WORDS = frozenset(_BODY_HEADS) | {"Timnas", "Klub", "Tim", "Persatuan"}
 
 
-def _listed_with(text: str, a: Mention, b: Mention) -> bool:
-    """Are a and b next to each other in a list, one of them a person?"""
-    return (a.label == "PER" or b.label == "PER") and text[a.end : b.start] in _LIST_JOINS
+def _listed_with(text: str, a: Mention, b: Mention, joins: frozenset[str]) -> bool:
+    """Are a and b next to each other in a list (joined by one of `joins`), one of them a
+    person?"""
+    return (a.label == "PER" or b.label == "PER") and text[a.end : b.start] in joins
 
 
 def _one_label_per_name(text: str, mentions: list[Mention], aliases: AliasTable) -> list[Mention]:
     """One name, one label within an article: the label most of its mentions got."""
     _people_listed(text, mentions, aliases)
     _companies_without_form(mentions)
+    _short_body_names(mentions)
     keys = [name_key(m.canonical) for m in mentions]
     votes: dict[tuple[str, str], int] = {}
     for m, key in zip(mentions, keys, strict=True):
@@ -847,6 +924,28 @@ def _one_label_per_name(text: str, mentions: list[Mention], aliases: AliasTable)
             shown = final[m.canonical, m.label] = display_form(alias or m.canonical)
         m.canonical = shown
     return mentions
+
+
+def _short_body_names(mentions: list[Mention]) -> None:
+    """A word tagged as a place that no gazetteer knows, which starts the name of a body the
+    article names ("Barito" of "Barito Putera", "Tira" of "PS Tira Persikabo"), is that body:
+    a club's or a company's short name. (A known place stays one: "Bali" of "Bali United".)"""
+    starts: dict[str, str] = {}
+    for m in mentions:
+        if m.label == "ORG" and " " in m.canonical:
+            words = m.canonical.split()
+            if words[0].isupper() and len(words) > 2:
+                words = words[1:]  # "PS Tira Persikabo": the club's prefix
+            starts.setdefault(words[0], m.canonical)
+    if not starts:
+        return
+    for m in mentions:
+        if (
+            m.label == "LOC"
+            and (body := starts.get(m.canonical)) is not None
+            and name_key(m.canonical) not in place_keys()
+        ):
+            m.label, m.canonical = "ORG", body
 
 
 def _companies_without_form(mentions: list[Mention]) -> None:

@@ -64,7 +64,7 @@ BODY_LAST_WORDS = frozenset(
 )  # fmt: skip
 _LAST_WORD = re.compile(r"\s+(\S+)$")
 # "Gedung KPK", "Gedung Merah Putih KPK", "Kantor Kemenkominfo": a body's building.
-_PREMISES = re.compile(r"(?:Gedung|Kantor|Kompleks)(?:\s+Merah[\s-]+Putih)?\s+(\S.*)")
+_PREMISES = re.compile(r"(?:Gedung|Kantor|Kompleks|Komplek)(?:\s+Merah[\s-]+Putih)?\s+(\S.*)")
 
 
 # The last word of a ministry's name after "dan" (lexicon._MINISTRIES): a title's, not a name's.
@@ -97,8 +97,9 @@ _NAMED_AFTER = {
 
 _NAMED_AFTER_WORDS = tuple(_NAMED_AFTER)
 # A hero's rank or title between the head word and the name ("Jl. Jenderal Gatot Subroto").
+# ("Si": a legend's article, as in "Stadion Si Jalak Harupat", which titles strip.)
 _HERO_TITLES = ("Jenderal", "Jend.", "Letjen", "Mayjen", "Brigjen", "Kolonel", "Laksamana",
-                "Marsekal", "Pahlawan", "Dr.", "Prof.", "Ir.", "KH", "KH.", "H.")  # fmt: skip
+                "Marsekal", "Pahlawan", "Dr.", "Prof.", "Ir.", "KH", "KH.", "H.", "Si")  # fmt: skip
 # A street written in lower case ("ruas jalan Gatot Subroto"): no person, and no value either.
 _LOWER_STREET = (" jalan", " jl.", " jln.", " ruas", " tol")
 _HOSPITAL_COMMA = ("RSPAD,", "RSUD,", "RSUP,", "(RSPAD),")
@@ -391,6 +392,23 @@ def not_a_place(name: str, aliases: AliasTable) -> bool:
     )
 
 
+# Last words that make a name a body's even where the tagger read a place: an English
+# company's, bank's, airline's or party's ("Asian Development Bank", "British Airways",
+# "European People's Party"). Not Center or Club: venues ("Jakarta Convention Center").
+_BODY_LAST = frozenset(
+    (
+        "Bank", "Airways", "Airlines", "Party", "Association", "Corporation", "Company",
+        "Inc", "Ltd", "Agency", "Council", "Committee", "Foundation", "FC", "Group"
+    )
+)  # fmt: skip
+
+
+def body_by_last_word(name: str) -> bool:
+    """A name of several words whose last word is a body's (_BODY_LAST)."""
+    head, _, last = name.rpartition(" ")
+    return bool(head) and last in _BODY_LAST
+
+
 def not_a_person(name: str) -> bool:
     """A name tagged as a person's that is a body's: an acronym of three letters or more (a
     person's initials are in the alias file: SBY, JK), or an English body's last word."""
@@ -490,7 +508,7 @@ def _body_first_words(aliases: AliasTable) -> frozenset[str]:
 def premises(surface: str, label: str, aliases: AliasTable, text: str) -> str | None:
     """The canonical name of "Gedung X" / "Kantor X" when X is a body: X itself for an
     organisation, "Gedung <X's canonical name>" for a place (None: not a body's building)."""
-    if not surface.startswith(("Gedung ", "Kantor ", "Kompleks ")):
+    if not surface.startswith(("Gedung ", "Kantor ", "Kompleks ", "Komplek ")):
         return None
     m = _PREMISES.fullmatch(surface)
     if m is None or not known_body(m.group(1), aliases):
@@ -866,17 +884,34 @@ def given_name_is_word(word: str) -> bool:
 # knows or named "… FC" ("Persib 12 Bhayangkara FC"): two names, never one.
 _INNER_SCORE = re.compile(r" \d{1,2}\s?[-–]\s?\d{1,2} (?=[A-Z])")
 _INNER_NUMBER = re.compile(r" \d{1,2} (?=[A-Z])")
+_SCORE_BETWEEN = re.compile(r"\s+\d{1,2}\s?[-–]\s?\d{1,2}\s+")
 
 
 def split_scores(
     text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable
 ) -> list[tuple[str, int, int]]:
-    """The tagged spans with each organisation's span that holds a score split in two."""
-    out = []
+    """The tagged spans with each organisation's span that holds a score split in two, and a
+    name on the other side of a score from a club's a club's too, whatever it was tagged
+    ("Persib Bandung 3-0 Persipura Jayapura": the tagger read a place)."""
+    out: list[tuple[str, int, int]] = []
     for label, start, end in tagged:
         while label == "ORG" and (score := _score_in(text, start, end, aliases)) is not None:
             out.append((label, start, score.start()))
             start = score.end()
+        if (
+            out
+            and label != "ORG"
+            and out[-1][0] == "ORG"
+            and _SCORE_BETWEEN.fullmatch(text, out[-1][2], start)
+        ):
+            label = "ORG"
+        elif (
+            out
+            and label == "ORG"
+            and out[-1][0] != "ORG"
+            and _SCORE_BETWEEN.fullmatch(text, out[-1][2], start)
+        ):
+            out[-1] = ("ORG", *out[-1][1:])
         out.append((label, start, end))
     return out
 
