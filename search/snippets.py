@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 from html import escape
+from operator import itemgetter
 from typing import NamedTuple
 
 from whoosh import highlight
@@ -69,60 +70,63 @@ def _group(
     while i < n:
         opening = matched[i]
         i += 1
-        length = opening.end - opening.start
-        before = opening.total - length  # the total before it
+        _, start, end, total, _, previous = opening
+        length = end - start
+        before = total - length  # the total before it
         if close >= 0:
-            if before < close <= opening.total:  # it closed the last fragment
-                close, zero = opening.total, False
+            if before < close <= total:  # it closed the last fragment
+                close, zero = total, False
                 continue
-            previous = opening.previous
             if previous < 0:
-                previous = previous_of(opening.start)  # type: ignore[misc]
+                previous = previous_of(start)  # type: ignore[misc]
             # The last fragment closed on the word before it, or on the one before that with
             # the countdown at exactly 0: nothing to look back at.
             fresh = before - previous < close <= before or (zero and before - previous == close)
         else:
             fresh = before == 0  # the first word
-            previous = opening.previous
             if not fresh and previous < 0:
-                previous = previous_of(opening.start)  # type: ignore[misc]
+                previous = previous_of(start)  # type: ignore[misc]
         if length > maxchars:  # too long for any fragment: Whoosh closes an empty one
-            close, zero = opening.total, False
+            close, zero = total, False
             continue
         after = (close, zero)
         looks_back = not fresh and previous <= surround
         countdown = (surround if looks_back else 2 * surround) - length
         limit = before + maxchars  # the total the fragment's words may reach
-        last = opening
+        last = total  # the last match's total
         matches = [opening]
         while countdown > 0 and i < n:
             following = matched[i]
-            length = following.end - following.start
+            _, start, end, total, _, _ = following
+            length = end - start
             # Within maxchars, and reached before the countdown runs out.
-            if following.total > limit or following.total - length - last.total >= countdown:
+            if total > limit or total - length - last >= countdown:
                 break
             i += 1
             matches.append(following)
-            last = following
+            last = total
             countdown = surround - length
         if countdown <= 0:  # closes on its last match
-            close, zero = last.total, countdown == 0
+            close, zero = last, countdown == 0
         else:  # on the word where the countdown runs out, or past maxchars, or the window ends
-            countdown_ends = last.total + countdown
-            close = min(countdown_ends, limit + 1)
+            countdown_ends = last + countdown
+            close = limit + 1 if countdown_ends > limit else countdown_ends
             zero = countdown_ends <= limit  # (the countdown's, when that word's total is close)
         if len(matches) == 1:
             score = 100.0
-        else:
-            score = float(len(matches) * len({term_of[m.text] for m in matches}) * 100)
+        else:  # (the matches' texts, then their terms, by C-level maps)
+            distinct = len(set(map(term_of.__getitem__, map(_TEXT, matches))))
+            score = float(len(matches) * distinct * 100)
         fragments.append(new(_Fragment, (matches, score, looks_back, close, zero, after)))
     return fragments
 
 
+_TEXT = itemgetter(4)  # a Match's text
+
+
 def _place(words: Words, fragment: _Fragment, surround: int) -> tuple[int, int]:
     """Where `fragment` starts and ends in the window."""
-    opening = fragment.matches[0].at
-    start = fragment.matches[0].start
+    opening, start = fragment.matches[0][:2]
     if fragment.looks_back:
         low = (0, 0)  # the first word after what closed before
         close, zero = fragment.after
@@ -183,12 +187,11 @@ def _format(
         plain = "&" not in text and "<" not in text and ">" not in text  # nothing to escape
         pieces: list[str] = []
         at = start
-        for m in matches:
-            word = m.text  # (a word holds no & < >)
-            between = window[at : m.start]
+        for _, word_start, word_end, _, word, _ in matches:  # (a word holds no & < >)
+            between = window[at:word_start]
             opening = _OPENING[classes.setdefault(word, len(classes) % 5)]
             pieces += (between if plain else escape(between, quote=False), opening, word, "</mark>")
-            at = m.end
+            at = word_end
         between = window[at:end]
         pieces.append(between if plain else escape(between, quote=False))
         fragment = "".join(pieces)
@@ -248,7 +251,7 @@ def _snippet(
     matched = words.matching(found, holding)
     if not matched:
         return _plain(text, max_chars)
-    term_of = {m.text: vocabulary.term_of(m.text, terms) for m in matched}
+    term_of = {m[4]: vocabulary.term_of(m[4], terms) for m in matched}
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
     shown = []
     for fragment in _best(_group(matched, term_of, maxchars, surround)):
@@ -291,7 +294,7 @@ def _scanned(
     if not matched:
         return _plain(text, max_chars)
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
-    totals = [m.total for m in matched]
+    totals = [m[3] for m in matched]
     shown = []
     for fragment in _best(_group(matched, term_of, maxchars, surround, marks.previous_length)):
         start, end = _place_marked(window, marks, matched, totals, fragment, surround)
@@ -304,10 +307,13 @@ def _reaching(
 ) -> tuple[int, int, int] | None:
     """The first word whose running total reaches `total` (start, end, its total), counted on
     from the last matched word before it; None when the window ends first."""
-    i = bisect_left(totals, total) - 1
+    i = bisect_left(totals, total)
+    if i < len(totals) and totals[i] == total:  # a matched word (totals only grow)
+        return matched[i][1], matched[i][2], total
+    i -= 1
     if i < 0:
         return marks.reaching(total, 0, 0)
-    return marks.reaching(total, matched[i].end, totals[i])
+    return marks.reaching(total, matched[i][2], totals[i])
 
 
 def _looking_back(
@@ -334,7 +340,7 @@ def _place_marked(
     surround: int,
 ) -> tuple[int, int]:
     """_place, by character offsets into the window."""
-    start = fragment.matches[0].start
+    start = fragment.matches[0][1]
     if fragment.looks_back:
         low = 0  # the first word after what closed before
         close, zero = fragment.after
