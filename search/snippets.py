@@ -11,7 +11,7 @@ from typing import NamedTuple
 from whoosh import highlight
 
 from index_format.analysis import stemmed_analyzer
-from search.snippet_scan import Keys, Marks, current_keys
+from search.snippet_scan import WORD, Keys, Marks, current_keys
 from search.snippet_scan import matching as scan_matching
 from search.snippet_words import Match, Words, current_vocabulary
 
@@ -340,20 +340,26 @@ def _place_marked(
     surround: int,
 ) -> tuple[int, int]:
     """_place, by character offsets into the window."""
-    start = fragment.matches[0][1]
+    _, start, end, total, _, _ = fragment.matches[0]
     if fragment.looks_back:
-        low = 0  # the first word after what closed before
+        previous = marks.word_before(start)
+        assert previous is not None  # looks_back says there is an unmatched word before
+        # Looked back at as far as from the window's start: that is where it starts when what
+        # closed before (and the word after it when that closed an empty fragment) is before
+        # it. The words before it hold the words' characters before the opening but its own
+        # and those from it on.
+        back = _looking_back(window, marks, 0, previous[1], start, surround)
         close, zero = fragment.after
-        if close >= 0:
+        held = total - (end - start) - marks.marks.count(WORD, back, previous[1])
+        if close >= 0 and not (held > close or (held == close and not zero)):
             closing = _reaching(marks, matched, totals, close)
             following = marks.word_after(closing[1]) if closing else None
-            low = following[0] if following else marks.end
+            low = following[0] if following else marks.end  # the first word after it
             if closing and following and zero and closing[2] == close:
                 following = marks.word_after(following[1])  # it closed an empty fragment
                 low = following[0] if following else marks.end
-        previous = marks.word_before(start)
-        assert previous is not None  # looks_back says there is an unmatched word before
-        start = _looking_back(window, marks, low, previous[1], start, surround)
+            back = _looking_back(window, marks, low, previous[1], start, surround)
+        start = back
     closing = _reaching(marks, matched, totals, fragment.close)
     return start, closing[1] if closing else marks.last_end()
 
