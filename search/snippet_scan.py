@@ -175,11 +175,6 @@ class Marks:
             word_end = self.end
         return marks.rfind(OTHER, 0, at - 1) + 1, word_end, before + seen + word_end - at
 
-    def previous_length(self, start: int) -> int:
-        """The length of the word before the word starting at `start` (0: none)."""
-        last = self.marks.rfind(WORD, 0, start)  # the word before ends at last + 1
-        return last - self.marks.rfind(OTHER, 0, last) if last >= 0 else 0
-
     def last_end(self) -> int:
         """Where the window's last word ends (0: no word)."""
         return self.marks.rfind(WORD) + 1
@@ -195,10 +190,10 @@ def matching(
     seen: dict[str, str] | None = None,
 ) -> tuple[list[Match], dict[str, str]]:
     """The window's words that match `terms`, in order, as search.snippets groups them (each
-    Match's `previous` -1: Marks.previous_length works it out for those that need it), and
-    the term each stands for (as written when that is a term, else its stem); `low` is the
-    window in lowercase, as long as the window. `seen`: the term of each word met before for
-    these terms ("": none), kept across a page's windows."""
+    Match's `previous` -1: search.snippets works it out for those that need it),
+    and the term each word met stands for (as written when that is a term, else its stem; "":
+    none): `seen`, updated, kept across a page's windows. `low` is the window in lowercase,
+    as long as the window."""
     find, rfind, count = marks.marks.find, marks.marks.rfind, marks.marks.count
     spans: dict[int, int] = {}  # the words holding a needle: start -> end
     for needle in needles:
@@ -212,7 +207,6 @@ def matching(
             else:
                 at = low.find(needle, at + 1)
     out: list[Match] = []
-    term_of: dict[str, str] = {}
     total, counted = 0, 0  # the words' characters before `counted`
     known = keys.keys
     if seen is None:
@@ -227,9 +221,8 @@ def matching(
             seen[word] = term
         if not term:
             continue
-        term_of[word] = term
         total += count(WORD, counted, end)
         counted = end
-        # (previous: -1, worked out by Marks.previous_length for the fragments' openings)
+        # (previous: -1, worked out by search.snippets for the fragments' openings)
         out.append((start, start, end, total, word, -1))
-    return out, term_of
+    return out, seen

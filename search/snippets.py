@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
 from html import escape
 from operator import itemgetter
 from typing import NamedTuple
@@ -11,7 +10,7 @@ from typing import NamedTuple
 from whoosh import highlight
 
 from index_format.analysis import stemmed_analyzer
-from search.snippet_scan import WORD, Keys, Marks, current_keys
+from search.snippet_scan import OTHER, WORD, Keys, Marks, current_keys
 from search.snippet_scan import matching as scan_matching
 from search.snippet_words import Match, Words, current_vocabulary
 
@@ -45,7 +44,7 @@ def _group(
     term_of: dict[str, str],
     maxchars: int,
     surround: int,
-    previous_of: Callable[[int], int] | None = None,
+    marks: bytes = b"",
 ) -> list[_Fragment]:
     """The fragments Whoosh's ContextFragmenter(maxchars, surround) cuts, word by word, from the
     window, worked out from the matched words alone: from their lengths, the running total of
@@ -61,11 +60,13 @@ def _group(
     counts as inside a fragment for the next word, which, unmatched, closes an empty one and is
     not looked back at either.
 
-    `previous_of(start)`: the length of the word before the one starting at `start`, for the
-    matches whose `previous` is -1 (not worked out: only a fragment's opening needs it)."""
+    `marks`: the window's Marks.marks, where the length of the word before a match is found
+    for the matches whose `previous` is -1 (not worked out: only a fragment's opening needs
+    it)."""
     fragments: list[_Fragment] = []
     new = tuple.__new__  # (a NamedTuple's own __new__ parses arguments)
     close, zero = -1, False  # how the last fragment ended (-1: none yet)
+    rfind = marks.rfind
     i, n = 0, len(matched)
     while i < n:
         opening = matched[i]
@@ -77,15 +78,17 @@ def _group(
             if before < close <= total:  # it closed the last fragment
                 close, zero = total, False
                 continue
-            if previous < 0:
-                previous = previous_of(start)  # type: ignore[misc]
+            if previous < 0:  # (the word before ends at last + 1)
+                last = rfind(WORD, 0, start)
+                previous = last - rfind(OTHER, 0, last) if last >= 0 else 0
             # The last fragment closed on the word before it, or on the one before that with
             # the countdown at exactly 0: nothing to look back at.
             fresh = before - previous < close <= before or (zero and before - previous == close)
         else:
             fresh = before == 0  # the first word
             if not fresh and previous < 0:
-                previous = previous_of(start)  # type: ignore[misc]
+                last = rfind(WORD, 0, start)
+                previous = last - rfind(OTHER, 0, last) if last >= 0 else 0
         if length > maxchars:  # too long for any fragment: Whoosh closes an empty one
             close, zero = total, False
             continue
@@ -296,7 +299,7 @@ def _scanned(
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
     totals = [m[3] for m in matched]
     shown = []
-    for fragment in _best(_group(matched, term_of, maxchars, surround, marks.previous_length)):
+    for fragment in _best(_group(matched, term_of, maxchars, surround, marks.marks)):
         start, end = _place_marked(window, marks, matched, totals, fragment, surround)
         shown.append((start, end, fragment.matches))
     return _format(window, shown, collapse=True) or _plain(text, max_chars)
