@@ -53,6 +53,11 @@ def _stand_ins(error: UnicodeError) -> tuple[str, int]:
 
 codecs.register_error(_STAND_INS, _stand_ins)
 _RUN = re.compile(rb"w+")
+# A separator between two word characters (the lookbehind and lookahead see the marks as they
+# were: in "wswsw" both). Led by the separator, which is rare, so that the search for it is a
+# fast scan: a lookbehind first, or a search for b"wsw", looks at nearly every character (a
+# window's marks took ~2.5x the time so).
+_INSIDE = re.compile(rb"s(?<=ws)(?=w)")
 
 
 class Keys:
@@ -115,13 +120,7 @@ class Marks:
 
     def __init__(self, window: str) -> None:
         marks = window.encode("ascii", _STAND_INS).translate(_CLASSES)
-        inside = marks.find(b"wsw")
-        if inside >= 0:  # a separator between two word characters is part of a word
-            joined = bytearray(marks)
-            while inside >= 0:
-                joined[inside + 1] = WORD[0]
-                inside = marks.find(b"wsw", inside + 2)
-            marks = bytes(joined)
+        marks = _INSIDE.sub(WORD, marks)  # a separator between two word characters
         self.end = len(marks)
         # Ending with an other character: a word's end is always found.
         self.marks = marks.replace(_SEPARATOR, OTHER) + OTHER  # (replace: 1/3 of a translate)
