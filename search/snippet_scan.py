@@ -5,7 +5,7 @@ between two of them. `Marks` translates the window into one byte per character (
 ASCII by an ASCII stand-in of its kind), b"w" for a character of a word and b" " for any other,
 so that every question the fragmenter asks is a `find`, `rfind` or `count` over those bytes:
 where the word holding a character starts and ends, the word before, and the length of the
-words up to a place together (the running total the fragmenter counts in, `Match.total`).
+words up to a place together (the running total the fragmenter counts in, a Match's total).
 
 A window's matched words are found from their surface forms: a word matches a term when its
 lowercase form is the term, or its stem is. The exception table aside, Sastrawi's stem of a

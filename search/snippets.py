@@ -347,10 +347,11 @@ def _place_marked(
     if fragment.looks_back:
         previous = marks.word_before(start)
         assert previous is not None  # looks_back says there is an unmatched word before
-        # Looked back at as far as from the window's start: that is where it starts when what
-        # closed before (and the word after it when that closed an empty fragment) is before
-        # it. The words before it hold the words' characters before the opening but its own
-        # and those from it on.
+        # Looked back from the window's start first: the same start as from the first word
+        # after what closed before (`low`, below) when that word is not after it, which holds
+        # when the words before it (their characters: `held`) reach the total the last
+        # fragment closed on, or pass it when its countdown ended at exactly 0 (the word
+        # after the closing one then closed an empty fragment, and `low` is the next).
         back = _looking_back(window, marks, 0, previous[1], start, surround)
         close, zero = fragment.after
         held = total - (end - start) - marks.marks.count(WORD, back, previous[1])
