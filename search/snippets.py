@@ -292,6 +292,8 @@ def _scanned(
     """make_snippet by search.snippet_scan, on the window as it is (`low`: lowercase): the
     fragmenter counts in words' lengths, which runs of spaces do not change, but for how far
     it looks back (`_looking_back`); the fragments shown are collapsed."""
+    if not any(map(low.__contains__, needles)):  # no word can match: the opening
+        return _plain(text, max_chars)
     marks = Marks(window)
     matched, term_of = scan_matching(window, low, marks, needles, terms, keys, seen)
     if not matched:

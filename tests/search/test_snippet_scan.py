@@ -162,3 +162,20 @@ def test_a_look_back_that_meets_what_closed_before_gives_the_same_snippets(lengt
                 yield "  \n".join(text.split(" ")), frozenset({"bakar", "hutan"})
 
     assert _assert_same(pairs()) > 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Presiden meninjau lokasi banjir di Jakarta.",  # the query's words only in the title
+        "Warga &amp; petugas <b>berkumpul</b>,\n\ndi   balai desa. " * 80,  # longer than a window
+        "Kata ini ada sesudah jendela. " * 800 + "kebakaran hutan",  # past WINDOW_CHARS
+        "Jum'at e- mail, U.S. A., 北京 ba-kar",  # a needle's letters, never inside one word
+        "Para pakar menyebut akar masalah di Sutan.",  # words holding a needle, none a match
+    ],
+)
+def test_a_body_without_the_query_words_shows_its_opening(body: str) -> None:
+    for terms in (frozenset({"bakar"}), frozenset({"bakar", "e-mail", "hutan"})):
+        out = make_snippet(body, terms)
+        assert out == old_snippet(body, terms)
+        assert "<mark" not in out
