@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
 from html import escape
+from operator import itemgetter
 from typing import NamedTuple
 
 from whoosh import highlight
 
 from index_format.analysis import stemmed_analyzer
-from search.snippet_scan import Keys, Marks, current_keys
+from search.snippet_scan import OTHER, WORD, Keys, Marks, current_keys
 from search.snippet_scan import matching as scan_matching
 from search.snippet_words import Match, Words, current_vocabulary
 
@@ -44,7 +44,7 @@ def _group(
     term_of: dict[str, str],
     maxchars: int,
     surround: int,
-    previous_of: Callable[[int], int] | None = None,
+    marks: bytes = b"",
 ) -> list[_Fragment]:
     """The fragments Whoosh's ContextFragmenter(maxchars, surround) cuts, word by word, from the
     window, worked out from the matched words alone: from their lengths, the running total of
@@ -60,69 +60,76 @@ def _group(
     counts as inside a fragment for the next word, which, unmatched, closes an empty one and is
     not looked back at either.
 
-    `previous_of(start)`: the length of the word before the one starting at `start`, for the
-    matches whose `previous` is -1 (not worked out: only a fragment's opening needs it)."""
+    `marks`: the window's Marks.marks, where the length of the word before a match is found
+    for the matches whose `previous` is -1 (not worked out: only a fragment's opening needs
+    it)."""
     fragments: list[_Fragment] = []
     new = tuple.__new__  # (a NamedTuple's own __new__ parses arguments)
     close, zero = -1, False  # how the last fragment ended (-1: none yet)
+    rfind = marks.rfind
     i, n = 0, len(matched)
     while i < n:
         opening = matched[i]
         i += 1
-        length = opening.end - opening.start
-        before = opening.total - length  # the total before it
+        _, start, end, total, _, previous = opening
+        length = end - start
+        before = total - length  # the total before it
         if close >= 0:
-            if before < close <= opening.total:  # it closed the last fragment
-                close, zero = opening.total, False
+            if before < close <= total:  # it closed the last fragment
+                close, zero = total, False
                 continue
-            previous = opening.previous
-            if previous < 0:
-                previous = previous_of(opening.start)  # type: ignore[misc]
+            if previous < 0:  # (the word before ends at last + 1)
+                last = rfind(WORD, 0, start)
+                previous = last - rfind(OTHER, 0, last) if last >= 0 else 0
             # The last fragment closed on the word before it, or on the one before that with
             # the countdown at exactly 0: nothing to look back at.
             fresh = before - previous < close <= before or (zero and before - previous == close)
         else:
             fresh = before == 0  # the first word
-            previous = opening.previous
             if not fresh and previous < 0:
-                previous = previous_of(opening.start)  # type: ignore[misc]
+                last = rfind(WORD, 0, start)
+                previous = last - rfind(OTHER, 0, last) if last >= 0 else 0
         if length > maxchars:  # too long for any fragment: Whoosh closes an empty one
-            close, zero = opening.total, False
+            close, zero = total, False
             continue
         after = (close, zero)
         looks_back = not fresh and previous <= surround
         countdown = (surround if looks_back else 2 * surround) - length
         limit = before + maxchars  # the total the fragment's words may reach
-        last = opening
+        last = total  # the last match's total
         matches = [opening]
         while countdown > 0 and i < n:
             following = matched[i]
-            length = following.end - following.start
+            _, start, end, total, _, _ = following
+            length = end - start
             # Within maxchars, and reached before the countdown runs out.
-            if following.total > limit or following.total - length - last.total >= countdown:
+            if total > limit or total - length - last >= countdown:
                 break
             i += 1
             matches.append(following)
-            last = following
+            last = total
             countdown = surround - length
         if countdown <= 0:  # closes on its last match
-            close, zero = last.total, countdown == 0
+            close, zero = last, countdown == 0
         else:  # on the word where the countdown runs out, or past maxchars, or the window ends
-            countdown_ends = last.total + countdown
-            close = min(countdown_ends, limit + 1)
+            countdown_ends = last + countdown
+            close = limit + 1 if countdown_ends > limit else countdown_ends
             zero = countdown_ends <= limit  # (the countdown's, when that word's total is close)
         if len(matches) == 1:
             score = 100.0
-        else:
-            score = float(len(matches) * len({term_of[m.text] for m in matches}) * 100)
+        else:  # (the matches' texts, then their terms, by C-level maps)
+            distinct = len(set(map(term_of.__getitem__, map(_TEXT, matches))))
+            score = float(len(matches) * distinct * 100)
         fragments.append(new(_Fragment, (matches, score, looks_back, close, zero, after)))
     return fragments
 
 
+_TEXT = itemgetter(4)  # a Match's text
+
+
 def _place(words: Words, fragment: _Fragment, surround: int) -> tuple[int, int]:
     """Where `fragment` starts and ends in the window."""
-    opening = fragment.matches[0].at
-    start = fragment.matches[0].start
+    opening, start = fragment.matches[0][:2]
     if fragment.looks_back:
         low = (0, 0)  # the first word after what closed before
         close, zero = fragment.after
@@ -183,12 +190,11 @@ def _format(
         plain = "&" not in text and "<" not in text and ">" not in text  # nothing to escape
         pieces: list[str] = []
         at = start
-        for m in matches:
-            word = m.text  # (a word holds no & < >)
-            between = window[at : m.start]
+        for _, word_start, word_end, _, word, _ in matches:  # (a word holds no & < >)
+            between = window[at:word_start]
             opening = _OPENING[classes.setdefault(word, len(classes) % 5)]
             pieces += (between if plain else escape(between, quote=False), opening, word, "</mark>")
-            at = m.end
+            at = word_end
         between = window[at:end]
         pieces.append(between if plain else escape(between, quote=False))
         fragment = "".join(pieces)
@@ -248,7 +254,7 @@ def _snippet(
     matched = words.matching(found, holding)
     if not matched:
         return _plain(text, max_chars)
-    term_of = {m.text: vocabulary.term_of(m.text, terms) for m in matched}
+    term_of = {m[4]: vocabulary.term_of(m[4], terms) for m in matched}
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
     shown = []
     for fragment in _best(_group(matched, term_of, maxchars, surround)):
@@ -286,14 +292,16 @@ def _scanned(
     """make_snippet by search.snippet_scan, on the window as it is (`low`: lowercase): the
     fragmenter counts in words' lengths, which runs of spaces do not change, but for how far
     it looks back (`_looking_back`); the fragments shown are collapsed."""
+    if not any(map(low.__contains__, needles)):  # no word can match: the opening
+        return _plain(text, max_chars)
     marks = Marks(window)
     matched, term_of = scan_matching(window, low, marks, needles, terms, keys, seen)
     if not matched:
         return _plain(text, max_chars)
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
-    totals = [m.total for m in matched]
+    totals = [m[3] for m in matched]
     shown = []
-    for fragment in _best(_group(matched, term_of, maxchars, surround, marks.previous_length)):
+    for fragment in _best(_group(matched, term_of, maxchars, surround, marks.marks)):
         start, end = _place_marked(window, marks, matched, totals, fragment, surround)
         shown.append((start, end, fragment.matches))
     return _format(window, shown, collapse=True) or _plain(text, max_chars)
@@ -304,10 +312,13 @@ def _reaching(
 ) -> tuple[int, int, int] | None:
     """The first word whose running total reaches `total` (start, end, its total), counted on
     from the last matched word before it; None when the window ends first."""
-    i = bisect_left(totals, total) - 1
+    i = bisect_left(totals, total)
+    if i < len(totals) and totals[i] == total:  # a matched word (totals only grow)
+        return matched[i][1], matched[i][2], total
+    i -= 1
     if i < 0:
         return marks.reaching(total, 0, 0)
-    return marks.reaching(total, matched[i].end, totals[i])
+    return marks.reaching(total, matched[i][2], totals[i])
 
 
 def _looking_back(
@@ -334,20 +345,27 @@ def _place_marked(
     surround: int,
 ) -> tuple[int, int]:
     """_place, by character offsets into the window."""
-    start = fragment.matches[0].start
+    _, start, end, total, _, _ = fragment.matches[0]
     if fragment.looks_back:
-        low = 0  # the first word after what closed before
+        previous = marks.word_before(start)
+        assert previous is not None  # looks_back says there is an unmatched word before
+        # Looked back from the window's start first: the same start as from the first word
+        # after what closed before (`low`, below) when that word is not after it, which holds
+        # when the words before it (their characters: `held`) reach the total the last
+        # fragment closed on, or pass it when its countdown ended at exactly 0 (the word
+        # after the closing one then closed an empty fragment, and `low` is the next).
+        back = _looking_back(window, marks, 0, previous[1], start, surround)
         close, zero = fragment.after
-        if close >= 0:
+        held = total - (end - start) - marks.marks.count(WORD, back, previous[1])
+        if close >= 0 and not (held > close or (held == close and not zero)):
             closing = _reaching(marks, matched, totals, close)
             following = marks.word_after(closing[1]) if closing else None
-            low = following[0] if following else marks.end
+            low = following[0] if following else marks.end  # the first word after it
             if closing and following and zero and closing[2] == close:
                 following = marks.word_after(following[1])  # it closed an empty fragment
                 low = following[0] if following else marks.end
-        previous = marks.word_before(start)
-        assert previous is not None  # looks_back says there is an unmatched word before
-        start = _looking_back(window, marks, low, previous[1], start, surround)
+            back = _looking_back(window, marks, low, previous[1], start, surround)
+        start = back
     closing = _reaching(marks, matched, totals, fragment.close)
     return start, closing[1] if closing else marks.last_end()
 

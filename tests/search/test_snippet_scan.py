@@ -124,3 +124,58 @@ def test_affixed_forms_of_root_words_hold_the_needle_of_their_stem() -> None:
     }
     affixed |= {f"{root}-{root}nya" for root in roots[:500]}
     assert _needle_misses(affixed) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1.2.3.4 bakar 5.6",  # a separator every other character
+        "U.S.A.-bakar U.S.A. kebakaran",
+        "bakar-bakar-bakaran, a--b--bakar, x.-y bakar",
+        "-bakar- .bakar. 'bakar' ’bakar’ bakar’s bakar.'s",
+        "bakar.",  # the window ends on a separator
+        ".bakar",  # ... or starts on one
+        "Jum'at-Jum’at.bakar-北京-bakar 東京.都 bakar",
+        "&amp;bakar &lt;kebakaran&gt; a&b-bakar <b>bakar</b>",
+    ],
+)
+def test_separators_inside_and_beside_words_give_the_same_snippets(text: str) -> None:
+    for terms in (frozenset({"bakar"}), frozenset({"bakar", "u.s.a"}), frozenset({"bakar-bakar"})):
+        repeated = (text + " ") * 30  # the fragmenter's choices over many fragments
+        assert make_snippet(text, terms) == old_snippet(text, terms)
+        assert make_snippet(repeated, terms) == old_snippet(repeated, terms)
+
+
+@pytest.mark.parametrize("length", [1, 3, 7, 12])
+def test_a_look_back_that_meets_what_closed_before_gives_the_same_snippets(length: int) -> None:
+    """A fragment's look back stops at the word after the last fragment's closing word (or the
+    one after that, when that word closed an empty fragment): every gap between two fragments,
+    in words of each length, from touching to far apart."""
+    word = "x" * length
+
+    def pairs() -> Iterator[tuple[str, frozenset[str]]]:
+        for gap in range(0, 120 // (length + 1) + 4):
+            for tail in ("", " " + word * 2):
+                filler = " ".join([word] * gap)
+                text = f"awal kebakaran {filler} hutan{tail} {filler} bakar akhir kata"
+                yield text, frozenset({"bakar", "hutan"})
+                yield "  \n".join(text.split(" ")), frozenset({"bakar", "hutan"})
+
+    assert _assert_same(pairs()) > 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Presiden meninjau lokasi banjir di Jakarta.",  # the query's words only in the title
+        "Warga &amp; petugas <b>berkumpul</b>,\n\ndi   balai desa. " * 80,  # longer than a window
+        "Kata ini ada sesudah jendela. " * 800 + "kebakaran hutan",  # past WINDOW_CHARS
+        "Jum'at e- mail, U.S. A., 北京 ba-kar",  # a needle's letters, never inside one word
+        "Para pakar menyebut akar masalah di Sutan.",  # words holding a needle, none a match
+    ],
+)
+def test_a_body_without_the_query_words_shows_its_opening(body: str) -> None:
+    for terms in (frozenset({"bakar"}), frozenset({"bakar", "e-mail", "hutan"})):
+        out = make_snippet(body, terms)
+        assert out == old_snippet(body, terms)
+        assert "<mark" not in out
