@@ -438,7 +438,7 @@ def test_readers_share_one_budget_and_never_each_others_postings(
     monkeypatch.setattr(termdict, "_BLOCKS", termdict._Recent(3))
     a, b = _index(PackedCodec()), RamStorage().create_index(fields.Schema(tag=fields.KEYWORD()))
     w = b.writer(codec=PackedCodec())
-    for d in range(5):
+    for _ in range(5):
         w.add_document(tag="kata0000 kata0003")
     w.commit()
     with a.reader() as ra, b.reader() as rb:
