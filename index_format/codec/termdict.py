@@ -42,6 +42,11 @@ _FOOTER = struct.Struct("<Q4s")
 #   segment; at 220k articles (19 segments) 64 a segment were evicted within the bench's 70
 #   queries and decoded again (~45 µs each; 15% of the match time of the mix).
 _BLOCK_CACHE = 4096
+# - Where recently looked-up terms are (their postings' extent, document frequency and mode;
+#   or that a segment lacks them): ~300 bytes each where a block is ~6 KB, so a query's terms
+#   in every segment are found again without their blocks (the bench's mix looks up ~30k
+#   (term, segment) pairs at 169 segments, in ~20k distinct blocks).
+_LOCATED_CACHE = 1 << 16
 # - Postings of recently read terms (~26 bytes each with their encoded record), for the
 #   proximity re-rank and phrases, which read a term's postings again per candidate.
 _POSTINGS_CACHE = 1 << 21
@@ -85,6 +90,8 @@ class _Recent:
 
 _BLOCKS = _Recent(_BLOCK_CACHE)
 _POSTINGS = _Recent(_POSTINGS_CACHE)
+_LOCATED = _Recent(_LOCATED_CACHE)
+_ABSENT = (0, 0, 0, 0)  # a term the segment does not hold (document frequency 0)
 _TOKENS = itertools.count()  # a reader's token: distinct for the process's lifetime
 
 
@@ -355,8 +362,22 @@ class PackedTermsReader(base.TermsReader):
         return 0 if found is None else float(found[0]._weight[found[1]])
 
     def doc_frequency(self, fieldname: str, tbytes: bytes) -> int:
-        found = self._find(fieldname, tbytes)
-        return 0 if found is None else int(found[0].df[found[1]])
+        return self._located(fieldname, tbytes)[2]
+
+    def _located(self, fieldname: str, tbytes: bytes) -> tuple[int, int, int, int]:
+        """A term's postings record (offset, size), document frequency and mode; _ABSENT
+        when the segment does not hold it."""
+        key = (self._token, fieldname, tbytes)
+        got: tuple[int, int, int, int] | None = _LOCATED.get(key)
+        if got is None:
+            found = self._find(fieldname, tbytes)
+            if found is None:
+                got = _ABSENT
+            else:
+                block, i = found
+                got = (*block.extent(i), int(block.df[i]), block.mode[i])
+            _LOCATED.put(key, got)
+        return got
 
     def postings(self, fieldname: str, tbytes: bytes, fmt: Any = None) -> Postings:
         """A term's postings as arrays (deleted documents included).
@@ -377,12 +398,10 @@ class PackedTermsReader(base.TermsReader):
         post: Postings | None = _POSTINGS.get(key)
         if post is not None:
             return post
-        found = self._find(fieldname, tbytes)
-        if found is None:
+        offset, size, df, mode = self._located(fieldname, tbytes)
+        if not df:
             return None
-        block, i = found
-        buf = self._postfile.get(*block.extent(i))
-        post = Postings(buf, int(block.df[i]), block.mode[i], fmt)
+        post = Postings(self._postfile.get(offset, size), df, mode, fmt)
         _POSTINGS.put(key, post, len(post.ids))
         return post
 

@@ -436,6 +436,7 @@ def test_readers_share_one_budget_and_never_each_others_postings(
     index's postings of the same term from it."""
     monkeypatch.setattr(termdict, "_POSTINGS", termdict._Recent(40))
     monkeypatch.setattr(termdict, "_BLOCKS", termdict._Recent(3))
+    monkeypatch.setattr(termdict, "_LOCATED", termdict._Recent(5))
     a, b = _index(PackedCodec()), RamStorage().create_index(fields.Schema(tag=fields.KEYWORD()))
     w = b.writer(codec=PackedCodec())
     for _ in range(5):
@@ -448,7 +449,11 @@ def test_readers_share_one_budget_and_never_each_others_postings(
                 assert list(ra.postings("tag", t).all_ids()) == want_a
                 if t != b"zz":
                     assert list(rb.postings("tag", t).all_ids()) == list(range(5))
-        for t in (f"kata{n:04d}" for n in range(0, 1000, 3)):
-            ra.doc_frequency("tag", t.encode())
+        for _ in range(2):  # where each term is, found again or from what is kept
+            for t in [*(w.encode() for w in WORDS), b"kata0001", b"zzz"]:
+                want = sum(t.decode() in WORDS[d::7] for d in range(60))
+                assert ra.doc_frequency("tag", t) == want
+                assert rb.doc_frequency("tag", t) == 5 * (t in (b"kata0000", b"kata0003"))
         assert termdict._POSTINGS.weight <= 40
         assert len(termdict._BLOCKS) <= 3
+        assert len(termdict._LOCATED) <= 5
