@@ -279,7 +279,7 @@ class PackedTermsReader(base.TermsReader):
             raise ValueError(f"term file of another format ({magic!r}, not {MAGIC!r}): rebuild")
         self._dir = pickle.loads(tfile.get(diroff, tlen - _FOOTER.size - diroff))
         self._fieldnames = sorted(self._dir)
-        self._token = next(_TOKENS)  # its entries' keys in _BLOCKS and _POSTINGS
+        self._token = next(_TOKENS)  # its entries' keys in _BLOCKS, _LOCATED and _POSTINGS
 
     # -- blocks --
 
@@ -382,7 +382,7 @@ class PackedTermsReader(base.TermsReader):
     def postings(self, fieldname: str, tbytes: bytes, fmt: Any = None) -> Postings:
         """A term's postings as arrays (deleted documents included).
 
-        Recently decoded terms are kept (up to _POSTINGS_CACHE postings a segment): a query's
+        Recently decoded terms are kept (up to _POSTINGS_CACHE postings in the process): a query's
         proximity re-rank and phrases make a matcher per term and candidate, each of which
         would decode the whole term again.
         """
