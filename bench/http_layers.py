@@ -294,18 +294,23 @@ def _serve(code: Path, args: argparse.Namespace, paths: Path, log: Path) -> dict
         # The workers' CPU per request: steady where req/s follows the machine's other load.
         cpu = _cpu_seconds(workers) - cpu_before
         result["cpu_ms_per_request"] = cpu * 1000 / max(result["requests"], 1)
+        from bench.common import rss_split_mb
+
+        rss = [rss_split_mb(pid).get("RssAnon", 0.0) for pid in workers]
+        result["worker_rss_anon_mb"] = max(rss, default=0.0)  # the largest worker's, after
         return result
     finally:
         stop_served(master)
 
 
-HTTP_KEYS = ("rps", "p50_ms", "p99_ms", "cpu_ms_per_request")
+HTTP_KEYS = ("rps", "p50_ms", "p99_ms", "cpu_ms_per_request", "worker_rss_anon_mb")
 
 
 def _line(res: dict[str, Any]) -> str:
     return (
         f"{res['rps']:8.1f} req/s  p50 {res['p50_ms']:6.2f} ms  p99 {res['p99_ms']:7.2f} ms  "
         f"workers' CPU {res['cpu_ms_per_request']:5.2f} ms/request"
+        f"  worker RssAnon {res.get('worker_rss_anon_mb', 0.0):6.1f} MB"
         + (f"  non-2xx {res['errors_status']}" if res.get("errors_status") else "")
     )
 

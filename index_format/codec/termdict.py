@@ -10,8 +10,10 @@ and decode a block per lookup (bisect on the first terms), a few blocks cached.
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import struct
+import threading
 import zlib
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
@@ -33,11 +35,64 @@ MAGIC = b"TPK2"
 BLOCK_TERMS = 64
 MAX_TERM_BYTES = 65535  # a term's length is kept in 2 bytes
 _FOOTER = struct.Struct("<Q4s")
-# Decoded dictionary blocks kept per segment (~6 KB each): a query looks a term up in two or
-# three fields of every segment, so 64 blocks were evicted within the bench's 70 queries and
-# decoded again (~45 µs each; 15% of the match time of the mix at 220k articles).
-_BLOCK_CACHE = 256
-_POSTINGS_CACHE = 1 << 18  # postings of recently read terms kept per segment (~16 bytes each)
+# What the segments' readers keep decoded is held in one budget for the process, not one per
+# segment: a per-segment budget grows with the segments (169 at 2.2M articles held 21,636
+# blocks and 15.7M postings, ~1 GB of a worker's private memory after the bench's mix).
+# - Dictionary blocks (~6 KB each): a query looks a term up in two or three fields of every
+#   segment; at 220k articles (19 segments) 64 a segment were evicted within the bench's 70
+#   queries and decoded again (~45 µs each; 15% of the match time of the mix).
+_BLOCK_CACHE = 4096
+# - Where recently looked-up terms are (their postings' extent, document frequency and mode;
+#   or that a segment lacks them): ~300 bytes each where a block is ~6 KB, so a query's terms
+#   in every segment are found again without their blocks (the bench's mix looks up ~30k
+#   (term, segment) pairs at 169 segments, in ~20k distinct blocks).
+_LOCATED_CACHE = 1 << 16
+# - Postings of recently read terms (~26 bytes each with their encoded record), for the
+#   proximity re-rank and phrases, which read a term's postings again per candidate.
+_POSTINGS_CACHE = 1 << 21
+
+
+class _Recent:
+    """The most recently used entries of every reader, within `budget` of their weights
+    together (the least recently used dropped first). Keys start with the reader's token:
+    a closed reader's entries are never asked for again and age out. Locked: the readers of
+    several indexes (or threads) share it."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.weight = 0
+        self._items: OrderedDict[tuple[Any, ...], tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        with self._lock:
+            got = self._items.get(key)
+            if got is None:
+                return None
+            self._items.move_to_end(key)
+            return got[0]
+
+    def put(self, key: tuple[Any, ...], value: Any, weight: int = 1) -> None:
+        if weight > self.budget:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.weight -= old[1]
+            self._items[key] = (value, weight)
+            self.weight += weight
+            while self.weight > self.budget:
+                self.weight -= self._items.popitem(last=False)[1][1]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_BLOCKS = _Recent(_BLOCK_CACHE)
+_POSTINGS = _Recent(_POSTINGS_CACHE)
+_LOCATED = _Recent(_LOCATED_CACHE)
+_ABSENT = (0, 0, 0, 0)  # a term the segment does not hold (document frequency 0)
+_TOKENS = itertools.count()  # a reader's token: distinct for the process's lifetime
 
 
 # -- the term dictionary file --------------------------------------------------------------
@@ -224,24 +279,19 @@ class PackedTermsReader(base.TermsReader):
             raise ValueError(f"term file of another format ({magic!r}, not {MAGIC!r}): rebuild")
         self._dir = pickle.loads(tfile.get(diroff, tlen - _FOOTER.size - diroff))
         self._fieldnames = sorted(self._dir)
-        self._cache: OrderedDict[tuple[str, int], TermBlock] = OrderedDict()
-        self._postings: OrderedDict[tuple[str, bytes, Any], Postings] = OrderedDict()
-        self._cached = 0  # postings held in self._postings
+        self._token = next(_TOKENS)  # its entries' keys in _BLOCKS, _LOCATED and _POSTINGS
 
     # -- blocks --
 
     def _block(self, fieldname: str, b: int) -> TermBlock:
-        key = (fieldname, b)
-        block = self._cache.get(key)
+        key = (self._token, fieldname, b)
+        block: TermBlock | None = _BLOCKS.get(key)
         if block is not None:
-            self._cache.move_to_end(key)
             return block
         _, offs, bases = self._dir[fieldname]
         start, end = int(offs[b]), int(offs[b + 1])
         block = TermBlock(zlib.decompress(self._tfile.get(start, end - start)), int(bases[b]))
-        self._cache[key] = block
-        if len(self._cache) > _BLOCK_CACHE:
-            self._cache.popitem(last=False)
+        _BLOCKS.put(key, block)
         return block
 
     def _find(self, fieldname: str, tbytes: bytes) -> tuple[TermBlock, int] | None:
@@ -312,13 +362,27 @@ class PackedTermsReader(base.TermsReader):
         return 0 if found is None else float(found[0]._weight[found[1]])
 
     def doc_frequency(self, fieldname: str, tbytes: bytes) -> int:
-        found = self._find(fieldname, tbytes)
-        return 0 if found is None else int(found[0].df[found[1]])
+        return self._located(fieldname, tbytes)[2]
+
+    def _located(self, fieldname: str, tbytes: bytes) -> tuple[int, int, int, int]:
+        """A term's postings record (offset, size), document frequency and mode; _ABSENT
+        when the segment does not hold it."""
+        key = (self._token, fieldname, tbytes)
+        got: tuple[int, int, int, int] | None = _LOCATED.get(key)
+        if got is None:
+            found = self._find(fieldname, tbytes)
+            if found is None:
+                got = _ABSENT
+            else:
+                block, i = found
+                got = (*block.extent(i), int(block.df[i]), block.mode[i])
+            _LOCATED.put(key, got)
+        return got
 
     def postings(self, fieldname: str, tbytes: bytes, fmt: Any = None) -> Postings:
         """A term's postings as arrays (deleted documents included).
 
-        Recently decoded terms are kept (up to _POSTINGS_CACHE postings a segment): a query's
+        Recently decoded terms are kept (up to _POSTINGS_CACHE postings in the process): a query's
         proximity re-rank and phrases make a matcher per term and candidate, each of which
         would decode the whole term again.
         """
@@ -330,23 +394,15 @@ class PackedTermsReader(base.TermsReader):
     def find_postings(self, fieldname: str, tbytes: bytes, fmt: Any = None) -> Postings | None:
         """postings(), or None when the term is not in this segment: one dictionary lookup,
         none for a term whose postings are held."""
-        key = (fieldname, tbytes, None if fmt is None else fmt.field_boost)
-        post = self._postings.get(key)
+        key = (self._token, fieldname, tbytes, None if fmt is None else fmt.field_boost)
+        post: Postings | None = _POSTINGS.get(key)
         if post is not None:
-            self._postings.move_to_end(key)
             return post
-        found = self._find(fieldname, tbytes)
-        if found is None:
+        offset, size, df, mode = self._located(fieldname, tbytes)
+        if not df:
             return None
-        block, i = found
-        buf = self._postfile.get(*block.extent(i))
-        post = Postings(buf, int(block.df[i]), block.mode[i], fmt)
-        n = len(post.ids)
-        if n <= _POSTINGS_CACHE:
-            self._postings[key] = post
-            self._cached += n
-            while self._cached > _POSTINGS_CACHE:
-                self._cached -= len(self._postings.popitem(last=False)[1].ids)
+        post = Postings(self._postfile.get(offset, size), df, mode, fmt)
+        _POSTINGS.put(key, post, len(post.ids))
         return post
 
     def matcher(self, fieldname: str, tbytes: bytes, format_: Any, scorer: Any = None) -> Any:

@@ -206,7 +206,7 @@ def test_dictionary_lookups(ix: Any) -> None:
             t for t in tags if t.startswith(b"kata01")
         ]
         assert list(r.indexed_field_names()) == ["id", "tag", "text"]
-        assert len(r._terms._cache) <= termdict._BLOCK_CACHE  # never the whole dictionary
+        assert len(termdict._BLOCKS) <= termdict._BLOCK_CACHE  # within the process's budget
         cursor = r.cursor("text")
         assert cursor.find("kata0990") == "kata0990"
         assert cursor.next() == "kata0993"
@@ -426,3 +426,34 @@ def test_exhausted_matcher_keeps_answering_like_whoosh() -> None:
                     m.next()
                 assert (m.id(), m.weight(), m.value_as("positions")) == (ids[-1], 1.0, [0])
     assert got[0] == got[1]
+
+
+def test_readers_share_one_budget_and_never_each_others_postings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What every segment's reader keeps decoded stays within one budget for the process (a
+    budget per segment grew to ~1 GB at 169 segments), and a reader never gets another
+    index's postings of the same term from it."""
+    monkeypatch.setattr(termdict, "_POSTINGS", termdict._Recent(40))
+    monkeypatch.setattr(termdict, "_BLOCKS", termdict._Recent(3))
+    monkeypatch.setattr(termdict, "_LOCATED", termdict._Recent(5))
+    a, b = _index(PackedCodec()), RamStorage().create_index(fields.Schema(tag=fields.KEYWORD()))
+    w = b.writer(codec=PackedCodec())
+    for _ in range(5):
+        w.add_document(tag="kata0000 kata0003")
+    w.commit()
+    with a.reader() as ra, b.reader() as rb:
+        for _ in range(2):  # the second time from what is kept
+            for t in (b"kata0000", b"kata0003", b"zz"):
+                want_a = [d for d in range(60) if t.decode() in WORDS[d::7]]
+                assert list(ra.postings("tag", t).all_ids()) == want_a
+                if t != b"zz":
+                    assert list(rb.postings("tag", t).all_ids()) == list(range(5))
+        for _ in range(2):  # where each term is, found again or from what is kept
+            for t in [*(w.encode() for w in WORDS), b"kata0001", b"zzz"]:
+                want = sum(t.decode() in WORDS[d::7] for d in range(60))
+                assert ra.doc_frequency("tag", t) == want
+                assert rb.doc_frequency("tag", t) == 5 * (t in (b"kata0000", b"kata0003"))
+        assert termdict._POSTINGS.weight <= 40
+        assert len(termdict._BLOCKS) <= 3
+        assert len(termdict._LOCATED) <= 5
