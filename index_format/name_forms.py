@@ -314,11 +314,10 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
     Habibie": Baharuddin / Bachruddin Jusuf Habibie). "Rini M Soemarno" and "Rini M.
     Soemarno" are one name first."""
     out = join_groups(doc_counts, merges, _dot_groups(doc_counts))
-    by_first: dict[str, list[str]] = defaultdict(list)
     by_last: dict[str, list[str]] = defaultdict(list)
     for name in doc_counts:
-        by_first[name.split(" ", 1)[0]].append(name)
         by_last[name.rsplit(" ", 1)[-1]].append(name)
+    fitting = _FullNames(doc_counts)
     for name, count in doc_counts.items():
         words = _written_words(name)
         if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
@@ -328,10 +327,8 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
             continue
         every = {
             resolved_name(out, other)
-            for other in (by_last[words[-1]] if glued else by_first[words[0]])
-            if other != name
-            and not any(_INITIAL.match(w) for w in other.split())
-            and (_glued_matches if glued else _matches)(words, other.split())
+            for other, other_words in fitting.candidates(name, words, glued)
+            if other != name and (_glued_matches if glued else _matches)(words, other_words)
         } - {name}
         if glued and every and count >= SPELLING_SHARE * sum(doc_counts[f] for f in every):
             for full in every:
@@ -355,35 +352,84 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
     return written_out_merges(doc_counts, resolved(out))
 
 
+class _FullNames:
+    """The names without initials that a name with initials may fit, looked up by the words
+    `_matches` and `_glued_matches` require to be equal (its first word and its last word or
+    the last word's letter; its last word and its first letter), not among every name of its
+    first or last word: a first name such as "Muhammad" opens tens of thousands of names at
+    2.2M articles, and reading them all for each of its names with initials was quadratic."""
+
+    def __init__(self, doc_counts: dict[str, int]) -> None:
+        # Keyed as initial_merges once read them: the text before the first space (or after
+        # the last) with, for the narrowing, the words `_matches` compares.
+        self._first_last: dict[tuple[str, str], list[tuple[str, list[str]]]] = defaultdict(list)
+        self._first_letter: dict[tuple[str, str], list[tuple[str, list[str]]]] = defaultdict(list)
+        self._last_letter: dict[tuple[str, str], list[tuple[str, list[str]]]] = defaultdict(list)
+        for name in doc_counts:
+            words = name.split()
+            if len(words) < 2 or _has_initial(words):
+                continue
+            first, last = name.split(" ", 1)[0], name.rsplit(" ", 1)[-1]
+            entry = (name, words)
+            self._first_last[first, words[-1]].append(entry)
+            self._first_letter[first, words[-1][0]].append(entry)
+            if len(words) >= 3:
+                self._last_letter[last, words[0][0]].append(entry)
+
+    def candidates(self, name: str, words: list[str], glued: bool) -> list[tuple[str, list[str]]]:
+        """(name, its words) of every name without initials of two words or more that
+        `words` (the written words of `name`) can fit; a superset of those that do."""
+        if glued:
+            return self._last_letter.get((words[-1], words[0]), [])
+        first = words[0]
+        if _INITIAL.match(words[-1]):
+            return self._first_letter.get((first, words[-1][0]), [])
+        return self._first_last.get((first, words[-1]), [])
+
+
 def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
     """A person's full name written out (three words or more) joins the one shorter name of
     two words or more that keeps its words in order and its last word, when the archive
     names that one at least SPELLING_SHARE times as often ("Hasri Ainun Besari Habibie" /
     "Ainun Habibie"); never a short name into a full one, which namesakes may share."""
     out = dict(merges)
-    by_last: dict[str, list[tuple[int, list[str], str]]] = defaultdict(list)
+    per_last: dict[str, int] = defaultdict(int)
+    # By last and first word: a shorter name that keeps the full name's words in order opens
+    # with one of them, so a name reads only the buckets of its own words, not every name of
+    # its last name (thousands at 2.2M articles for a common one).
+    by_ends: dict[tuple[str, str], list[tuple[int, list[str], str]]] = defaultdict(list)
     for name in doc_counts:
         words = name.split()
-        if len(words) >= 2 and not any(_INITIAL.match(w) for w in words):
-            by_last[words[-1]].append((doc_counts[name], words, name))
-    # Commonest first, so a name reads only the shorter names common enough to take it: a
-    # last name shared by thousands of names (2.2M articles) made this quadratic.
-    for group in by_last.values():
+        if len(words) >= 2 and not _has_initial(words):
+            per_last[words[-1]] += 1
+            by_ends[words[-1], words[0]].append((doc_counts[name], words, name))
+    # Commonest first, so a name reads only the shorter names common enough to take it.
+    for group in by_ends.values():
         group.sort(key=lambda entry: -entry[0])
     for name, count in doc_counts.items():
         words = name.split()
-        if name in out or len(words) < 3 or len(by_last.get(words[-1], ())) < 2:
+        if name in out or len(words) < 3 or per_last.get(words[-1], 0) < 2:
             continue
         fits = set()
-        for other_count, other_words, other in by_last[words[-1]]:
-            if other_count < SPELLING_SHARE * count:
-                break
-            if len(other_words) < len(words) and _in_order(other_words[:-1], words[:-1]):
-                fits.add(resolved_name(out, other))
+        last, least = words[-1], SPELLING_SHARE * count
+        for first in set(words[:-1]):
+            for other_count, other_words, other in by_ends.get((last, first), ()):
+                if other_count < least:
+                    break
+                if len(other_words) < len(words) and _in_order(other_words[:-1], words[:-1]):
+                    fits.add(resolved_name(out, other))
         shorter = _widest(fits, doc_counts)
         if len(shorter) == 1 and (short := shorter.pop()) != name:
             out[name] = short
     return resolved(out)
+
+
+def _has_initial(words: list[str]) -> bool:
+    """Whether a word is an initial ("M", "M.") (the words' text searched once for one)."""
+    return _ANY_INITIAL.search(" ".join(words)) is not None
+
+
+_ANY_INITIAL = re.compile(r"(?<!\S)[A-Z]\.?(?!\S)")  # a word _INITIAL matches
 
 
 def _in_order(part: list[str], words: list[str]) -> bool:
