@@ -127,8 +127,12 @@ def _facet(rnd: random.Random, n_docs: int, names: list[str], per_doc: int) -> n
     return namesakes.Rows(doc, val, starts_of(doc, n_docs), names)
 
 
+@pytest.mark.parametrize("chunk", [namesakes.CHUNK, 7])
 @pytest.mark.parametrize("seed", range(40))
-def test_joins_as_before(seed: int) -> None:
+def test_joins_as_before(seed: int, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same joins whether the articles' values are gathered at once or a few rows at a
+    time (the company counts summed over chunks, the pairs scored chunk by chunk)."""
+    monkeypatch.setattr(namesakes, "CHUNK", chunk)
     rnd = random.Random(seed)
     people = _names(rnd, 60) + FIRST + LAST + ["Sri Mulyani", "Joko"]
     people = list(dict.fromkeys(people))
