@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from index_format.entity_merge import join_groups, resolved, resolved_name
 
@@ -200,28 +200,27 @@ def _spelling_groups(doc_counts: dict[str, int]) -> Iterable[list[tuple[str, str
     list of the other words). Most keys are one name's only: they are listed first, and
     grouped only when a name not of one article has them, since building a dict of every
     key costs several times more."""
-    keys: list[tuple[int, str, str]] = []
-    owners: list[str] = []
-    long_words: list[str] = []
-    for name in doc_counts:
-        words = name.casefold().split()
-        if len(words) < 2:
-            continue
-        line = " ".join(words)
-        at = 0
-        for i, word in enumerate(words):
-            end = at + len(word)
-            if end - at >= _MIN_SPELLED - 1:
-                keys.append((i, line[:at], line[end:]))
-                owners.append(name)
-                long_words.append(word)
-            at = end + 1
-    hot = {key for key, name in zip(keys, owners, strict=True) if doc_counts[name] != 1}
+    hot = {key for name, count in doc_counts.items() if count != 1 for key, _ in _word_keys(name)}
     groups: dict[tuple[int, str, str], list[tuple[str, str]]] = {}
-    for key, name, word in zip(keys, owners, long_words, strict=True):
-        if key in hot:
-            groups.setdefault(key, []).append((name, word))
+    for name in doc_counts:
+        for key, word in _word_keys(name):
+            if key in hot:
+                groups.setdefault(key, []).append((name, word))
     return [group for group in groups.values() if len(group) >= 2]
+
+
+def _word_keys(name: str) -> Iterator[tuple[tuple[int, str, str], str]]:
+    """(group key, word) of each long word of a name of two words or more (casefolded)."""
+    words = name.casefold().split()
+    if len(words) < 2:
+        return
+    line = " ".join(words)
+    at = 0
+    for i, word in enumerate(words):
+        end = at + len(word)
+        if end - at >= _MIN_SPELLED - 1:
+            yield (i, line[:at], line[end:]), word
+        at = end + 1
 
 
 def spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
