@@ -313,10 +313,12 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
     Habibie": Baharuddin / Bachruddin Jusuf Habibie). "Rini M Soemarno" and "Rini M.
     Soemarno" are one name first."""
     out = join_groups(doc_counts, merges, _dot_groups(doc_counts))
+    by_first: dict[str, list[str]] = defaultdict(list)
     by_last: dict[str, list[str]] = defaultdict(list)
     for name in doc_counts:
+        by_first[name.split(" ", 1)[0]].append(name)
         by_last[name.rsplit(" ", 1)[-1]].append(name)
-    fitting = _FullNames(doc_counts)
+    fitting = _FullNames(by_first, by_last)
     for name, count in doc_counts.items():
         words = _written_words(name)
         if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
@@ -356,34 +358,44 @@ class _FullNames:
     `_matches` and `_glued_matches` require to be equal (its first word and its last word or
     the last word's letter; its last word and its first letter), not among every name of its
     first or last word: a first name such as "Muhammad" opens tens of thousands of names at
-    2.2M articles, and reading them all for each of its names with initials was quadratic."""
+    2.2M articles, and reading them all for each of its names with initials was quadratic.
+    A first (or last) word's names are indexed so when a name first asks for them."""
 
-    def __init__(self, doc_counts: dict[str, int]) -> None:
-        # Keyed as initial_merges once read them: the text before the first space (or after
-        # the last) with, for the narrowing, the words `_matches` compares.
-        self._first_last: dict[tuple[str, str], list[tuple[str, list[str]]]] = defaultdict(list)
-        self._first_letter: dict[tuple[str, str], list[tuple[str, list[str]]]] = defaultdict(list)
-        self._last_letter: dict[tuple[str, str], list[tuple[str, list[str]]]] = defaultdict(list)
-        for name in doc_counts:
-            words = name.split()
-            if len(words) < 2 or _has_initial(words):
-                continue
-            first, last = name.split(" ", 1)[0], name.rsplit(" ", 1)[-1]
-            entry = (name, words)
-            self._first_last[first, words[-1]].append(entry)
-            self._first_letter[first, words[-1][0]].append(entry)
-            if len(words) >= 3:
-                self._last_letter[last, words[0][0]].append(entry)
+    Entries = list[tuple[str, list[str]]]
 
-    def candidates(self, name: str, words: list[str], glued: bool) -> list[tuple[str, list[str]]]:
+    def __init__(self, by_first: dict[str, list[str]], by_last: dict[str, list[str]]) -> None:
+        self._by_first, self._by_last = by_first, by_last
+        self._firsts: dict[str, tuple[dict[str, _FullNames.Entries], ...]] = {}
+        self._lasts: dict[str, dict[str, _FullNames.Entries]] = {}
+
+    def candidates(self, name: str, words: list[str], glued: bool) -> Entries:
         """(name, its words) of every name without initials of two words or more that
         `words` (the written words of `name`) can fit; a superset of those that do."""
         if glued:
-            return self._last_letter.get((words[-1], words[0]), [])
-        first = words[0]
+            by_letter = self._lasts.get(words[-1])
+            if by_letter is None:
+                by_letter = self._lasts[words[-1]] = defaultdict(list)
+                for other, other_words in self._plain(self._by_last.get(words[-1], ())):
+                    if len(other_words) >= 3:
+                        by_letter[other_words[0][0]].append((other, other_words))
+            return by_letter.get(words[0], [])
+        index = self._firsts.get(words[0])
+        if index is None:
+            by_end: dict[str, _FullNames.Entries] = defaultdict(list)
+            by_end_letter: dict[str, _FullNames.Entries] = defaultdict(list)
+            for entry in self._plain(self._by_first.get(words[0], ())):
+                by_end[entry[1][-1]].append(entry)
+                by_end_letter[entry[1][-1][0]].append(entry)
+            index = self._firsts[words[0]] = (by_end, by_end_letter)
         if _INITIAL.match(words[-1]):
-            return self._first_letter.get((first, words[-1][0]), [])
-        return self._first_last.get((first, words[-1]), [])
+            return index[1].get(words[-1][0], [])
+        return index[0].get(words[-1], [])
+
+    @staticmethod
+    def _plain(names: Iterable[str]) -> Entries:
+        """The names of two words or more without initials, with their words."""
+        split = ((name, name.split()) for name in names)
+        return [(n, w) for n, w in split if len(w) >= 2 and not _has_initial(w)]
 
 
 def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
