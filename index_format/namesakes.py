@@ -147,12 +147,7 @@ def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
     wanted &= (df >= MIN_TOGETHER) & (df * LIFT <= n_docs)
     fulls = np.unique(pair_full)
     full_rows = np.flatnonzero(_member(person.val, fulls, len(person.names)))
-    keys, together = _company_counts(
-        facets, offsets, person.doc[full_rows], person.val[full_rows], wanted, width
-    )
-    f_of, v_of = keys // width, keys % width
-    lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
-    company = keys[(together >= MIN_TOGETHER) & (lift >= LIFT) & (v_of != f_of)]
+    company = _company(facets, offsets, full_rows, wanted, width, df, counts, n_docs)
     if company.size == 0:
         return []
     score = _shared_company(facets, offsets, row_docs, per_row, pair_full, company, width)
@@ -173,32 +168,40 @@ def _gathered(
         yield owner + lo, value
 
 
-def _company_counts(
+def _company(
     facets: Sequence[Rows],
     offsets: Sequence[int],
-    docs: np.ndarray,
-    fulls: np.ndarray,
+    full_rows: np.ndarray,
     wanted: np.ndarray,
     width: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct keys full * width + value of the `wanted` values in the articles `docs`
-    of the rows of full names `fulls`, and how many rows name each."""
-    found: list[np.ndarray] = []
-    times: list[np.ndarray] = []
-    fulls = fulls.astype(np.int64)
-    for owner, value in _gathered(facets, offsets, docs):
+    df: np.ndarray,
+    counts: np.ndarray,
+    n_docs: int,
+) -> np.ndarray:
+    """The sorted keys full * width + value of each full name's company: the `wanted` values
+    that MIN_TOGETHER of the articles of its rows `full_rows` name, LIFT times likelier there
+    than in any article. The rows are read by full name, a chunk of whole full names at a
+    time, so that each chunk's counts are final and only its company is kept."""
+    person = facets[0]
+    full_of = person.val[full_rows].astype(np.int64)
+    by_full = np.argsort(full_of, kind="stable")
+    full_rows, full_of = full_rows[by_full], full_of[by_full]
+    found = []
+    lo = 0
+    while lo < full_rows.size:
+        hi = min(lo + CHUNK, full_rows.size)  # then on to the end of that full name's rows
+        hi = int(np.searchsorted(full_of, full_of[hi - 1], side="right"))
+        owner, value = _gather(facets, offsets, person.doc[full_rows[lo:hi]])
         keep = wanted[value]
-        keys, counts = np.unique(fulls[owner[keep]] * width + value[keep], return_counts=True)
-        found.append(keys)
-        times.append(counts)
-    if len(found) <= 1:
-        return (found[0], times[0]) if found else (np.zeros(0, np.int64), np.zeros(0, np.int64))
-    # Sorted runs, one a chunk: a stable sort (timsort) merges them.
-    keys, times_all = np.concatenate(found), np.concatenate(times)
-    order = np.argsort(keys, kind="stable")
-    keys, times_all = keys[order], times_all[order]
-    first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    return keys[first], np.add.reduceat(times_all, first).astype(np.int64)
+        keys, together = np.unique(
+            full_of[lo:hi][owner[keep]] * width + value[keep], return_counts=True
+        )
+        f_of, v_of = keys // width, keys % width
+        lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
+        found.append(keys[(together >= MIN_TOGETHER) & (lift >= LIFT) & (v_of != f_of)])
+        lo = hi
+    # (Chunks of ascending, distinct full names: their keys follow one another in order.)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def _shared_company(
