@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from index_format.entity_merge import join_groups, resolved, resolved_name
 
@@ -200,28 +200,27 @@ def _spelling_groups(doc_counts: dict[str, int]) -> Iterable[list[tuple[str, str
     list of the other words). Most keys are one name's only: they are listed first, and
     grouped only when a name not of one article has them, since building a dict of every
     key costs several times more."""
-    keys: list[tuple[int, str, str]] = []
-    owners: list[str] = []
-    long_words: list[str] = []
-    for name in doc_counts:
-        words = name.casefold().split()
-        if len(words) < 2:
-            continue
-        line = " ".join(words)
-        at = 0
-        for i, word in enumerate(words):
-            end = at + len(word)
-            if end - at >= _MIN_SPELLED - 1:
-                keys.append((i, line[:at], line[end:]))
-                owners.append(name)
-                long_words.append(word)
-            at = end + 1
-    hot = {key for key, name in zip(keys, owners, strict=True) if doc_counts[name] != 1}
+    hot = {key for name, count in doc_counts.items() if count != 1 for key, _ in _word_keys(name)}
     groups: dict[tuple[int, str, str], list[tuple[str, str]]] = {}
-    for key, name, word in zip(keys, owners, long_words, strict=True):
-        if key in hot:
-            groups.setdefault(key, []).append((name, word))
+    for name in doc_counts:
+        for key, word in _word_keys(name):
+            if key in hot:
+                groups.setdefault(key, []).append((name, word))
     return [group for group in groups.values() if len(group) >= 2]
+
+
+def _word_keys(name: str) -> Iterator[tuple[tuple[int, str, str], str]]:
+    """(group key, word) of each long word of a name of two words or more (casefolded)."""
+    words = name.casefold().split()
+    if len(words) < 2:
+        return
+    line = " ".join(words)
+    at = 0
+    for i, word in enumerate(words):
+        end = at + len(word)
+        if end - at >= _MIN_SPELLED - 1:
+            yield (i, line[:at], line[end:]), word
+        at = end + 1
 
 
 def spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
@@ -319,6 +318,7 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
     for name in doc_counts:
         by_first[name.split(" ", 1)[0]].append(name)
         by_last[name.rsplit(" ", 1)[-1]].append(name)
+    fitting = _FullNames(by_first, by_last)
     for name, count in doc_counts.items():
         words = _written_words(name)
         if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
@@ -328,10 +328,8 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
             continue
         every = {
             resolved_name(out, other)
-            for other in (by_last[words[-1]] if glued else by_first[words[0]])
-            if other != name
-            and not any(_INITIAL.match(w) for w in other.split())
-            and (_glued_matches if glued else _matches)(words, other.split())
+            for other, other_words in fitting.candidates(name, words, glued)
+            if other != name and (_glued_matches if glued else _matches)(words, other_words)
         } - {name}
         if glued and every and count >= SPELLING_SHARE * sum(doc_counts[f] for f in every):
             for full in every:
@@ -355,35 +353,94 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
     return written_out_merges(doc_counts, resolved(out))
 
 
+class _FullNames:
+    """The names without initials that a name with initials may fit, looked up by the words
+    `_matches` and `_glued_matches` require to be equal (its first word and its last word or
+    the last word's letter; its last word and its first letter), not among every name of its
+    first or last word: a first name such as "Muhammad" opens tens of thousands of names at
+    2.2M articles, and reading them all for each of its names with initials was quadratic.
+    A first (or last) word's names are indexed so when a name first asks for them."""
+
+    Entries = list[tuple[str, list[str]]]
+
+    def __init__(self, by_first: dict[str, list[str]], by_last: dict[str, list[str]]) -> None:
+        self._by_first, self._by_last = by_first, by_last
+        self._firsts: dict[str, tuple[dict[str, _FullNames.Entries], ...]] = {}
+        self._lasts: dict[str, dict[str, _FullNames.Entries]] = {}
+
+    def candidates(self, name: str, words: list[str], glued: bool) -> Entries:
+        """(name, its words) of every name without initials of two words or more that
+        `words` (the written words of `name`) can fit; a superset of those that do."""
+        if glued:
+            by_letter = self._lasts.get(words[-1])
+            if by_letter is None:
+                by_letter = self._lasts[words[-1]] = defaultdict(list)
+                for other, other_words in self._plain(self._by_last.get(words[-1], ())):
+                    if len(other_words) >= 3:
+                        by_letter[other_words[0][0]].append((other, other_words))
+            return by_letter.get(words[0], [])
+        index = self._firsts.get(words[0])
+        if index is None:
+            by_end: dict[str, _FullNames.Entries] = defaultdict(list)
+            by_end_letter: dict[str, _FullNames.Entries] = defaultdict(list)
+            for entry in self._plain(self._by_first.get(words[0], ())):
+                by_end[entry[1][-1]].append(entry)
+                by_end_letter[entry[1][-1][0]].append(entry)
+            index = self._firsts[words[0]] = (by_end, by_end_letter)
+        if _INITIAL.match(words[-1]):
+            return index[1].get(words[-1][0], [])
+        return index[0].get(words[-1], [])
+
+    @staticmethod
+    def _plain(names: Iterable[str]) -> Entries:
+        """The names of two words or more without initials, with their words."""
+        split = ((name, name.split()) for name in names)
+        return [(n, w) for n, w in split if len(w) >= 2 and not _has_initial(w)]
+
+
 def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
     """A person's full name written out (three words or more) joins the one shorter name of
     two words or more that keeps its words in order and its last word, when the archive
     names that one at least SPELLING_SHARE times as often ("Hasri Ainun Besari Habibie" /
     "Ainun Habibie"); never a short name into a full one, which namesakes may share."""
     out = dict(merges)
-    by_last: dict[str, list[tuple[int, list[str], str]]] = defaultdict(list)
+    per_last: dict[str, int] = defaultdict(int)
+    # By last and first word: a shorter name that keeps the full name's words in order opens
+    # with one of them, so a name reads only the buckets of its own words, not every name of
+    # its last name (thousands at 2.2M articles for a common one).
+    by_ends: dict[tuple[str, str], list[tuple[int, list[str], str]]] = defaultdict(list)
     for name in doc_counts:
         words = name.split()
-        if len(words) >= 2 and not any(_INITIAL.match(w) for w in words):
-            by_last[words[-1]].append((doc_counts[name], words, name))
-    # Commonest first, so a name reads only the shorter names common enough to take it: a
-    # last name shared by thousands of names (2.2M articles) made this quadratic.
-    for group in by_last.values():
+        if len(words) >= 2 and not _has_initial(words):
+            per_last[words[-1]] += 1
+            by_ends[words[-1], words[0]].append((doc_counts[name], words, name))
+    # Commonest first, so a name reads only the shorter names common enough to take it.
+    for group in by_ends.values():
         group.sort(key=lambda entry: -entry[0])
     for name, count in doc_counts.items():
         words = name.split()
-        if name in out or len(words) < 3 or len(by_last.get(words[-1], ())) < 2:
+        if name in out or len(words) < 3 or per_last.get(words[-1], 0) < 2:
             continue
         fits = set()
-        for other_count, other_words, other in by_last[words[-1]]:
-            if other_count < SPELLING_SHARE * count:
-                break
-            if len(other_words) < len(words) and _in_order(other_words[:-1], words[:-1]):
-                fits.add(resolved_name(out, other))
+        last, least = words[-1], SPELLING_SHARE * count
+        for first in set(words[:-1]):
+            for other_count, other_words, other in by_ends.get((last, first), ()):
+                if other_count < least:
+                    break
+                if len(other_words) < len(words) and _in_order(other_words[:-1], words[:-1]):
+                    fits.add(resolved_name(out, other))
         shorter = _widest(fits, doc_counts)
         if len(shorter) == 1 and (short := shorter.pop()) != name:
             out[name] = short
     return resolved(out)
+
+
+def _has_initial(words: list[str]) -> bool:
+    """Whether a word is an initial ("M", "M.") (the words' text searched once for one)."""
+    return _ANY_INITIAL.search(" ".join(words)) is not None
+
+
+_ANY_INITIAL = re.compile(r"(?<!\S)[A-Z]\.?(?!\S)")  # a word _INITIAL matches
 
 
 def _in_order(part: list[str], words: list[str]) -> bool:

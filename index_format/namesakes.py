@@ -12,7 +12,7 @@ and PDIP is not the finance minister.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -136,35 +136,113 @@ def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
     pair_full = np.fromiter(
         (f for fs in fulls_of for f in fs), dtype=np.int64, count=int(per_row.sum())
     )
-    owner, value = _gather(facets, offsets, person.doc[pair_row])
     # Each full name's company: (full, value) pairs by key full * width + value. Only values
     # beside a short name matter, and only those that can pass the thresholds: named in
     # MIN_TOGETHER articles at least, and rare enough for LIFT (together <= the full name's
     # articles, so lift <= n_docs / df).
+    row_docs = person.doc[rows]
     wanted = np.zeros(width, dtype=bool)
-    wanted[value] = True
+    for _, value in _gathered(facets, offsets, row_docs):
+        wanted[value] = True
     wanted &= (df >= MIN_TOGETHER) & (df * LIFT <= n_docs)
     fulls = np.unique(pair_full)
     full_rows = np.flatnonzero(_member(person.val, fulls, len(person.names)))
-    f_owner, f_value = _gather(facets, offsets, person.doc[full_rows])
-    keep = wanted[f_value]
-    full_of = person.val[full_rows].astype(np.int64)[f_owner[keep]]
-    keys, together = np.unique(full_of * width + f_value[keep], return_counts=True)
-    f_of, v_of = keys // width, keys % width
-    lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
-    company = keys[(together >= MIN_TOGETHER) & (lift >= LIFT) & (v_of != f_of)]
+    company = _company(facets, offsets, full_rows, wanted, width, df, counts, n_docs)
     if company.size == 0:
         return []
-    # Shared company, per pair: a sorted search (not isin's sort of every key) of the pairs
-    # whose value is in some full name's company.
+    score = _shared_company(facets, offsets, row_docs, per_row, pair_full, company, width)
+    return _best(pair_row, pair_full, score)
+
+
+# Rows whose articles' values are gathered at a time: the (row, value) arrays of every row
+# at once took gigabytes at 2.2M articles (~13 values an article, millions of rows).
+CHUNK = 1 << 19
+
+
+def _gathered(
+    facets: Sequence[Rows], offsets: Sequence[int], docs: np.ndarray
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """_gather's (i, value) pairs for `docs`, CHUNK documents at a time (i over all `docs`)."""
+    for lo in range(0, docs.size, CHUNK):
+        owner, value = _gather(facets, offsets, docs[lo : lo + CHUNK])
+        yield owner + lo, value
+
+
+def _company(
+    facets: Sequence[Rows],
+    offsets: Sequence[int],
+    full_rows: np.ndarray,
+    wanted: np.ndarray,
+    width: int,
+    df: np.ndarray,
+    counts: np.ndarray,
+    n_docs: int,
+) -> np.ndarray:
+    """The sorted keys full * width + value of each full name's company: the `wanted` values
+    that MIN_TOGETHER of the articles of its rows `full_rows` name, LIFT times likelier there
+    than in any article. The rows are read by full name, a chunk of whole full names at a
+    time, so that each chunk's counts are final and only its company is kept."""
+    person = facets[0]
+    full_of = person.val[full_rows].astype(np.int64)
+    by_full = np.argsort(full_of, kind="stable")
+    full_rows, full_of = full_rows[by_full], full_of[by_full]
+    found = []
+    lo = 0
+    while lo < full_rows.size:
+        hi = min(lo + CHUNK, full_rows.size)  # then on to the end of that full name's rows
+        hi = int(np.searchsorted(full_of, full_of[hi - 1], side="right"))
+        owner, value = _gather(facets, offsets, person.doc[full_rows[lo:hi]])
+        keep = wanted[value]
+        keys, together = np.unique(
+            full_of[lo:hi][owner[keep]] * width + value[keep], return_counts=True
+        )
+        f_of, v_of = keys // width, keys % width
+        lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
+        found.append(keys[(together >= MIN_TOGETHER) & (lift >= LIFT) & (v_of != f_of)])
+        lo = hi
+    # (Chunks of ascending, distinct full names: their keys follow one another in order.)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+def _shared_company(
+    facets: Sequence[Rows],
+    offsets: Sequence[int],
+    row_docs: np.ndarray,
+    per_row: np.ndarray,
+    pair_full: np.ndarray,
+    company: np.ndarray,
+    width: int,
+) -> np.ndarray:
+    """Per pair (each row's `per_row` pairs adjacent, with full names `pair_full`): how many
+    values of the row's article are in the pair's full name's `company` (sorted keys)."""
     in_company = np.zeros(width, dtype=bool)
     in_company[company % width] = True
-    look = np.flatnonzero(in_company[value])
-    key = pair_full[owner[look]] * width + value[look]
-    at = np.minimum(np.searchsorted(company, key), company.size - 1)
-    shared = look[company[at] == key]
-    score = np.bincount(owner[shared], minlength=pair_row.size)
-    return _best(pair_row, pair_full, score)
+    # A bit table of the keys' hashes passes few keys that are not in `company` on to the
+    # sorted search (a search of every key cost more than all the rest).
+    bits = min(max(int(company.size).bit_length() + 3, 16), 30)
+    table = np.zeros(1 << bits, dtype=bool)
+    table[_slot(company, bits)] = True
+    first_pair = np.cumsum(per_row) - per_row
+    score = np.zeros(pair_full.size, dtype=np.int64)
+    for owner, value in _gathered(facets, offsets, row_docs):
+        hit = in_company[value]
+        owner, value = owner[hit], value[hit]
+        # Each (row, value) once per pair of the row.
+        n = per_row[owner]
+        total = int(n.sum())
+        pair = np.repeat(first_pair[owner] - np.cumsum(n) + n, n) + np.arange(total)
+        key = pair_full[pair] * width + np.repeat(value, n)
+        maybe = table[_slot(key, bits)]
+        pair, key = pair[maybe], key[maybe]
+        at = np.minimum(np.searchsorted(company, key), company.size - 1)
+        score += np.bincount(pair[company[at] == key], minlength=score.size)
+    return score
+
+
+def _slot(keys: np.ndarray, bits: int) -> np.ndarray:
+    """A hash of each key in [0, 2**bits) (Fibonacci hashing)."""
+    mixed = keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    return (mixed >> np.uint64(64 - bits)).astype(np.int64)
 
 
 def _best(pair_row: np.ndarray, pair_full: np.ndarray, score: np.ndarray) -> list[tuple[int, int]]:

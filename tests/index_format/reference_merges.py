@@ -1,7 +1,7 @@
 """The merge steps as they were written before they were made faster (organisation_key with its
 tail regex on every name, spelling_merges with a dict of every group,
 namesakes.joins with isin and a Python loop per pair, written_out_merges reading every name of a
-last name): the oracles that
+last name, initial_merges reading every name of a first or last name): the oracles that
 tests/index_format/test_merge_speed_equal.py holds the faster ones equal to."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index_format.entity_merge import resolved, resolved_name
+from index_format.entity_merge import join_groups, resolved, resolved_name
 from index_format.name_forms import (
     _CLUB_HEAD,
     _CLUB_TOWN,
@@ -22,9 +22,18 @@ from index_format.name_forms import (
     _MIN_SPELLED,
     SPELLING_SHARE,
     _deletions,
+    _dot_groups,
+    _given_names,
+    _glued_matches,
     _in_order,
+    _matches,
     _one_letter_apart,
+    _rarer_spelling,
     _widest,
+    _written_words,
+)
+from index_format.name_forms import (
+    written_out_merges as current_written_out_merges,
 )
 from index_format.namesakes import LIFT, MIN_SHARE, MIN_TOGETHER, Rows, _gather, candidates
 
@@ -154,3 +163,46 @@ def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> di
         if len(shorter) == 1 and (short := shorter.pop()) != name:
             out[name] = short
     return resolved(out)
+
+
+def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    out = join_groups(doc_counts, merges, _dot_groups(doc_counts))
+    by_first: dict[str, list[str]] = defaultdict(list)
+    by_last: dict[str, list[str]] = defaultdict(list)
+    for name in doc_counts:
+        by_first[name.split(" ", 1)[0]].append(name)
+        by_last[name.rsplit(" ", 1)[-1]].append(name)
+    for name, count in doc_counts.items():
+        words = _written_words(name)
+        if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
+            continue
+        glued = _INITIAL.match(words[0]) is not None
+        if glued and name.split(" ", 1)[0] == words[0]:
+            continue
+        every = {
+            resolved_name(out, other)
+            for other in (by_last[words[-1]] if glued else by_first[words[0]])
+            if other != name
+            and not any(_INITIAL.match(w) for w in other.split())
+            and (_glued_matches if glued else _matches)(words, other.split())
+        } - {name}
+        if glued and every and count >= SPELLING_SHARE * sum(doc_counts[f] for f in every):
+            for full in every:
+                out.setdefault(full, name)
+            for given in _given_names(every, len(words) - 1, by_last, out):
+                out.setdefault(given, name)
+            continue
+        fits = _widest(every, doc_counts)
+        if len(fits) != 1:
+            continue
+        full = fits.pop()
+        if full == name or full in out:
+            continue
+        if doc_counts.get(full, 0) >= count:
+            out[name] = target = full
+        else:
+            out[full] = target = name
+        for other in every - {full}:
+            if other not in out and _rarer_spelling(other, full, doc_counts):
+                out[other] = target
+    return current_written_out_merges(doc_counts, resolved(out))

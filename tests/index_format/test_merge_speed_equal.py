@@ -13,7 +13,12 @@ import pytest
 from index_format import namesakes
 from index_format.entity_merge import loose_key
 from index_format.facet_arrays import starts_of
-from index_format.name_forms import organisation_key, spelling_merges, written_out_merges
+from index_format.name_forms import (
+    initial_merges,
+    organisation_key,
+    spelling_merges,
+    written_out_merges,
+)
 from tests.index_format import reference_merges
 
 _LOOSE = str.maketrans("", "", " -‐–")  # loose_key as it was written first
@@ -71,6 +76,46 @@ def test_written_out_merges_as_before(seed: int) -> None:
     assert written_out_merges(counts, merges) == want
 
 
+def _with_initials(rnd: random.Random, names: list[str]) -> list[str]:
+    """Names written with initials for some of `names`: a middle or last word as its letter
+    (dotted or not), glued initials before the last word ("BJ Habibie", "B.J. Habibie")."""
+    out = []
+    for name in names:
+        words = name.split()
+        if len(words) < 2:
+            continue
+        kind = rnd.randrange(4)
+        if kind == 0:
+            at = rnd.randrange(1, len(words))
+            words[at] = words[at][0] + rnd.choice(("", "."))
+        elif kind == 1 and len(words) >= 3:
+            words = [words[0], words[1][0] + ".", words[-1]]
+        elif kind == 2:
+            letters = [w[0] for w in words[:-1]] + [rnd.choice(FIRST)[0]]
+            glue = "".join(letters[:2]) if rnd.random() < 0.5 else ".".join(letters[:2]) + "."
+            words = [glue, words[-1]]
+        else:
+            words = [words[0], rnd.choice(FIRST)[0], *words[1:]]
+        out.append(" ".join(words))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_initial_merges_as_before(seed: int) -> None:
+    """Names with initials fit the full names found by their first and last words as when
+    every name of their first (or last) word was read: the one fit, none of several, glued
+    initials, rarer spellings along, a name already merged."""
+    rnd = random.Random(seed)
+    names = _names(rnd, rnd.choice((20, 80, 300)))
+    names += [f"{a} {b} {c}" for a, b, c in zip(FIRST, reversed(FIRST), LAST, strict=False)]
+    names = list(dict.fromkeys(names + _with_initials(rnd, rnd.sample(names, len(names) // 2))))
+    counts = {n: rnd.choice((0, 1, 1, 2, 3, 4, 5, 8, 10, 40)) for n in names}
+    merges = {n: rnd.choice(names) for n in rnd.sample(names, len(names) // 10)}
+    want = reference_merges.initial_merges(counts, merges)
+    got = initial_merges(counts, merges)
+    assert got == want and list(got) == list(want)  # (every seed adds merges of initials)
+
+
 def _facet(rnd: random.Random, n_docs: int, names: list[str], per_doc: int) -> namesakes.Rows:
     docs, vals = [], []
     weights = [1 / (i + 1) for i in range(len(names))]
@@ -82,8 +127,12 @@ def _facet(rnd: random.Random, n_docs: int, names: list[str], per_doc: int) -> n
     return namesakes.Rows(doc, val, starts_of(doc, n_docs), names)
 
 
+@pytest.mark.parametrize("chunk", [namesakes.CHUNK, 7])
 @pytest.mark.parametrize("seed", range(40))
-def test_joins_as_before(seed: int) -> None:
+def test_joins_as_before(seed: int, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same joins whether the articles' values are gathered at once or a few rows at a
+    time (the company counts summed over chunks, the pairs scored chunk by chunk)."""
+    monkeypatch.setattr(namesakes, "CHUNK", chunk)
     rnd = random.Random(seed)
     people = _names(rnd, 60) + FIRST + LAST + ["Sri Mulyani", "Joko"]
     people = list(dict.fromkeys(people))
