@@ -288,7 +288,8 @@ def markdown(results: dict[str, dict[str, Any]]) -> str:
     lines.append(
         "\nSearch: bench.latency (median of the passes per query, percentiles over the mix); "
         "worker start: bench.open_time's child in fresh processes, medians (import + warm() + "
-        "first query `banjir`); HTTP: wrk -t1 -c4 through gunicorn.conf.py; update: "
+        "first query `banjir`); HTTP: wrk -t1 -c4 through gunicorn.conf.py (the workers' memory read after "
+        "the mix served 3 more times, whatever the load); update: "
         "`telusur update-index` of 1,000 new realistic articles, timed until an open "
         "SearchService finds the last one. Machine: 2 cores shared with other work."
     )

@@ -1,5 +1,6 @@
--- Cycle through the query mix (one path per line in the file named by WRK_PATHS) and stop
--- after WRK_MAX requests per thread; print a JSON summary.
+-- Cycle through the query mix (one path per line in the file named by WRK_PATHS); print a JSON
+-- summary. After WRK_MAX requests a thread asks to stop, but wrk does not end the run for it
+-- (wg/wrk#281): a run is bounded by its -d, and a run bounded by requests needs another client.
 local paths = {}
 local max_requests = tonumber(os.getenv("WRK_MAX") or "5000")
 
