@@ -50,7 +50,7 @@ from index_format.name_table import NameIds, NameTable
 DERIVED = "derived"
 MANIFEST = "manifest.json"
 # Bump when what is derived changes (merge rules, layouts): older files are then ignored.
-FORMAT = 11
+FORMAT = 12
 _V = TypeVar("_V")
 
 

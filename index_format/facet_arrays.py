@@ -31,7 +31,12 @@ from index_format.entity_merge import (
     may_merge,
     place_kind_merges,
 )
-from index_format.name_forms import initial_merges, organisation_form_merges, spelling_merges
+from index_format.name_forms import (
+    initial_merges,
+    old_spelling_merges,
+    organisation_form_merges,
+    spelling_merges,
+)
 from index_format.names import name_key
 from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
 
@@ -332,7 +337,8 @@ class _Merger:
         elif fname == "organisation":
             merges = organisation_form_merges(named, company_merges(named, merges))
         elif fname == "person":
-            merges = spelling_merges(named, initial_merges(named, merges))
+            merges = initial_merges(named, merges)
+            merges = spelling_merges(named, old_spelling_merges(named, merges))
         self.merged[fname] = merges
         if not merges:
             return doc, val

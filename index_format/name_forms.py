@@ -273,6 +273,39 @@ def spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[
     return resolved(out)
 
 
+# Indonesian spelling before 1972 (Ejaan Soewandi) and after (EYD): news writes a person's
+# name both ways ("Luhut Binsar Pandjaitan", "Luhut Binsar Panjaitan"; "Moeldoko", "Muldoko").
+_OLD_SPELLING = (("dj", "j"), ("tj", "c"), ("oe", "u"), ("nj", "ny"), ("sj", "sy"))
+
+
+def _new_spelling(name: str) -> str:
+    key = name.lower()
+    for old, new in _OLD_SPELLING:
+        key = key.replace(old, new)
+    return key
+
+
+def old_spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """Person names of two words or more that are one name in the new spelling: each into the
+    commonest of them (ties: the first in sorted order). Unlike spelling_merges no share is
+    asked, both forms being common; one-word names are the short-name rule's (namesakes)."""
+    out = dict(merges)
+    keys = {name: _new_spelling(name) for name in sorted(doc_counts) if " " in name}
+    old = {key for name, key in keys.items() if key != name.lower()}  # (few names: fast)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name, key in keys.items():
+        if key in old and name not in out:
+            groups[key].append(name)
+    for names in groups.values():
+        if len(names) < 2:
+            continue
+        target = max(names, key=lambda n: doc_counts[n])  # (max keeps the first of ties)
+        for name in names:
+            if name != target:
+                out[name] = target
+    return resolved(out)
+
+
 def _deletions_of(word: str, known: dict[str, set[str]]) -> set[str]:
     found = known.get(word)
     if found is None:

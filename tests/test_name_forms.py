@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from index_format.entity_merge import company_merges, place_kind_merges
 from index_format.name_forms import (
     initial_merges,
+    old_spelling_merges,
     organisation_form_merges,
     organisation_key,
     spelling_merges,
@@ -193,6 +194,15 @@ ARCHIVE = [
         for i in range(3)
     ),
     _article("typo", "Menteri PPN Bambang Brojonegoro meninjau lokasi ibu kota baru."),
+    # Both spellings common (3 and 2 articles): no misspelling, the old and the new spelling.
+    *(
+        _article(f"l{i}", "Menko Maritim Luhut Binsar Pandjaitan meninjau pelabuhan Belawan.")
+        for i in range(3)
+    ),
+    *(
+        _article(f"n{i}", "Menko Maritim Luhut Binsar Panjaitan membuka rapat investasi.")
+        for i in range(2)
+    ),
 ]
 
 
@@ -218,6 +228,12 @@ def _facet(client: FlaskClient, name: str, **params: str) -> tuple[dict[str, int
     [
         ("organisation", "Pertamina", "PT Pertamina", {"p0", "p1", "p2", "pt"}),
         ("person", "Bambang Brodjonegoro", "Bambang Brojonegoro", {"b0", "b1", "b2", "typo"}),
+        (
+            "person",
+            "Luhut Binsar Pandjaitan",
+            "Luhut Binsar Panjaitan",
+            {"l0", "l1", "l2", "n0", "n1"},
+        ),
     ],
 )
 def test_one_value_and_either_name_finds_every_article(
@@ -228,6 +244,29 @@ def test_one_value_and_either_name_finds_every_article(
     for filtered in (name, variant):
         _, hits = _facet(client, facet, **{facet: filtered})
         assert hits == ids, filtered
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        (
+            {"Luhut Binsar Pandjaitan": 30, "Luhut Binsar Panjaitan": 20},
+            {"Luhut Binsar Panjaitan": "Luhut Binsar Pandjaitan"},
+        ),
+        # The new spelling sorts first and is the commoner: the old one goes into it. (The old
+        # j for y is not read: j is a letter of the new spelling too.)
+        (
+            {"Basuki Cahaya Purnama": 9, "Basuki Tjahaya Purnama": 2, "Basuki Tjahaja Purnama": 1},
+            {"Basuki Tjahaya Purnama": "Basuki Cahaya Purnama"},
+        ),
+        ({"Moeldoko Santoso": 4, "Muldoko Santoso": 4}, {"Muldoko Santoso": "Moeldoko Santoso"}),
+        # One-word names are the short-name rule's; other names stay apart.
+        ({"Soeharto": 10, "Suharto": 90}, {}),
+        ({"Djoko Susilo": 5, "Joko Santoso": 5, "Joko Widodo": 50}, {}),
+    ],
+)
+def test_old_and_new_spelling(counts: dict[str, int], expected: dict[str, str]) -> None:
+    assert old_spelling_merges(counts, {}) == expected
 
 
 def test_a_name_merged_into_a_variant_follows_it() -> None:
