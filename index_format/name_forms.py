@@ -286,24 +286,16 @@ def _new_spelling(name: str) -> str:
 
 
 def old_spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
-    """Person names of two words or more that are one name in the new spelling: each into the
-    commonest of them (ties: the first in sorted order). Unlike spelling_merges no share is
-    asked, both forms being common; one-word names are the short-name rule's (namesakes)."""
-    out = dict(merges)
-    keys = {name: _new_spelling(name) for name in sorted(doc_counts) if " " in name}
+    """Person names of two words or more that are one name in the new spelling, joined as
+    join_groups joins (into the commonest). Unlike spelling_merges no share is asked, both
+    forms being common; one-word names are the short-name rule's (namesakes)."""
+    keys = {name: _new_spelling(name) for name in doc_counts if " " in name}
     old = {key for name, key in keys.items() if key != name.lower()}  # (few names: fast)
     groups: dict[str, list[str]] = defaultdict(list)
     for name, key in keys.items():
-        if key in old and name not in out:
+        if key in old:
             groups[key].append(name)
-    for names in groups.values():
-        if len(names) < 2:
-            continue
-        target = max(names, key=lambda n: doc_counts[n])  # (max keeps the first of ties)
-        for name in names:
-            if name != target:
-                out[name] = target
-    return resolved(out)
+    return join_groups(doc_counts, merges, groups.values())
 
 
 def _deletions_of(word: str, known: dict[str, set[str]]) -> set[str]:
