@@ -152,12 +152,13 @@ def _is_name(text: str, label: str) -> bool:
 
 def _known_label(name: str, label: str, aliases: AliasTable) -> str:
     """The label of a known name split off the front of a span tagged `label`."""
-    if name_key(name) in place_keys():
+    if _is_known_place(name):
         return "LOC"
     return "ORG" if aliases.has(name, "ORG") else label
 
 
 def _is_known_place(name: str) -> bool:
+    """A packaged place or a form of a region (refine.place_keys)."""
     return name_key(name) in place_keys()
 
 
@@ -726,7 +727,7 @@ def _spouses(mentions: list[Mention], aliases: AliasTable) -> None:
             and first.isalpha()
             and first.istitle()
             and not given_name_is_word(first)
-            and name_key(first) not in place_keys()
+            and not _is_known_place(first)
             and name_key(first) not in aliases.body_keys()
         ):
             m.canonical, m.namesake = f"{first} {husband}", True
@@ -855,7 +856,7 @@ def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable) -> N
                 len(words) <= 3
                 and not text.endswith(_PLACE_PREPOSITIONS, max(0, m.start - 4), m.start)
                 and all(w[:1].isupper() and not w.isupper() and w.isalpha() for w in words)
-                and name_key(m.canonical) not in place_keys()
+                and not _is_known_place(m.canonical)
                 and district(m.canonical) is None
                 and not aliases.has(m.canonical, "LOC")
                 and not aliases.has(m.canonical, "ORG")
@@ -866,7 +867,7 @@ def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable) -> N
             2 <= len(words) <= 3
             and all(w[:1].isupper() and not w.isupper() for w in words)
             and not any(w in _BODY_FIRST_WORDS or w in ORG_TAILS for w in words)
-            and not any(name_key(w) in place_keys() for w in words)  # "Persija Jakarta"
+            and not any(_is_known_place(w) for w in words)  # "Persija Jakarta"
             and not aliases.has(m.canonical, "ORG")
         ):
             m.label = "PER"
@@ -943,7 +944,7 @@ def _short_body_names(mentions: list[Mention]) -> None:
         if (
             m.label == "LOC"
             and (body := starts.get(m.canonical)) is not None
-            and name_key(m.canonical) not in place_keys()
+            and not _is_known_place(m.canonical)
         ):
             m.label, m.canonical = "ORG", body
 
