@@ -680,9 +680,10 @@ class TopK:
         if docs.size > k:
             kth = kth_largest(approx, k)
             band = BAND * max(abs(float(kth)), float(approx.max()), 1.0)
-            docs = docs[approx >= kth - band]
-        if scored.exact:
-            exact = scored.at(docs).tolist()
+            near = approx >= kth - band
+            docs, approx = docs[near], approx[near]
+        if scored.exact:  # (`at` gives the same bits at any subset: the scores are these)
+            exact = approx.tolist()
         else:
             try:
                 exact = self.tree_scores(q, docs, scored.leaves)
