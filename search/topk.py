@@ -385,8 +385,9 @@ class TopK:
         self._spreads: Memo[tuple[str, str], _Spread | None] = Memo(
             4096, SPREAD_BYTES, lambda spread: spread.nbytes if spread is not None else 0
         )
-        # Per thread: an array of the index's size kept all zeros between uses (`_gather`).
-        self._scratch = threading.local()
+        # An array of the index's size kept all zeros between uses (`_gather`), and who uses it.
+        self._spread: np.ndarray | None = None
+        self._spreading = threading.Lock()
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's field length as Whoosh's scorer sees it (byte-quantised)."""
@@ -555,17 +556,27 @@ class TopK:
 
     def _gather(self, ids: np.ndarray, values: np.ndarray, docs: np.ndarray) -> np.ndarray:
         """`values` (one for each of `ids`) at `docs`, 0.0 where `ids` has none: spread over
-        the documents in an array kept all zeros for this (per thread), read, then zeroed
-        again. An array of the index's size made for each term (np.zeros, then filled) cost
-        its allocation, a page fault per 4 KB and the kernel's zeroing on every request
-        (176 KB at 22k articles, 1.8 MB at 220k), and pushed other data out of the caches."""
-        spread: np.ndarray | None = getattr(self._scratch, "spread", None)
-        if spread is None:
-            spread = self._scratch.spread = np.zeros(self.size, dtype=np.float64)
-        spread[ids] = values
-        out = spread[docs]
-        spread[ids] = 0.0
-        return out
+        the documents in an array kept all zeros for this, read, then zeroed again. An array
+        of the index's size made for each term (np.zeros, then filled) cost its allocation, a
+        page fault per 4 KB and the kernel's zeroing on every request (176 KB at 22k articles,
+        1.8 MB at 220k), and pushed other data out of the CPU's caches. One array for the
+        generation (the service searches one request at a time); a thread that finds it in use
+        makes its own."""
+        if not self._spreading.acquire(blocking=False):
+            spread = np.zeros(self.size, dtype=np.float64)
+            spread[ids] = values
+            return spread[docs]
+        try:
+            if self._spread is None:
+                self._spread = np.zeros(self.size, dtype=np.float64)
+            spread = self._spread
+            spread[ids] = values
+            try:
+                return spread[docs]
+            finally:
+                spread[ids] = 0.0
+        finally:
+            self._spreading.release()
 
     def _term_postings(self, fieldname: str, text: str) -> _TermHits:
         """A term's live documents (global numbers, sorted) and its weights in them."""
