@@ -128,14 +128,14 @@ class Matcher:
 
     def partial(
         self, parsed: ParsedQuery, req: SearchRequest, matched: Matched
-    ) -> tuple[np.ndarray, int]:
+    ) -> tuple[np.ndarray | None, int]:
         """Under `all`, when fewer than RELAX_BELOW articles have every word: the articles
-        that `most` adds (filters applied) and how many words they hold at least; else none."""
-        empty = np.zeros(self.facets.size, dtype=bool)
+        that `most` adds (filters applied) and how many words they hold at least; else None
+        (no mask of the index's size made to say so)."""
         if req.match != "all" or not parsed.relaxable:
-            return empty, 0
+            return None, 0
         if np.count_nonzero(matched.final) >= RELAX_BELOW:
-            return empty, 0
+            return None, 0
         filters, _ = self.filters(req)
         found, words = self.words(parsed, "most", _leaves(matched.scored))
         return found & _all(filters, self.facets.size) & ~matched.final, words

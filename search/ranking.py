@@ -126,16 +126,18 @@ class Ranking:
         end: int,
         strict: np.ndarray | None = None,
         scored: Scored | None = None,
+        docs: np.ndarray | None = None,
     ) -> Ranked:
         """Results start..end of the `final` documents in `sort` order. `strict` (match modes
         most and any) marks the documents with all words; `scored` is the query's numpy evaluation
-        (None: not modelled, or not asked for)."""
+        (None: not modelled, or not asked for); `docs`: np.flatnonzero(final), when the caller
+        has it (the facets counted them)."""
         if start >= end:
             return []
         if parsed.query is None and sort == "relevance":
             sort = "newest"  # nothing to rank by: show the latest first
         if sort != "relevance":
-            return self._by_date(final, start, end, sort)
+            return self._by_date(final, start, end, sort, docs)
         known = scored.leaves if scored is not None else None
         tiers = self.tiers(parsed, known)
         if strict is not None:
@@ -143,7 +145,7 @@ class Ranking:
         if scored is not None:
             try:
                 k = max(end, RERANK_DEPTH)
-                top = self._top(parsed.query, scored, final, k, tiers)
+                top = self._top(parsed.query, scored, final, k, tiers, docs)
             except ScoreUnsupported:
                 pass  # Whoosh's collector below
             else:
@@ -222,12 +224,19 @@ class Ranking:
         return rerank_by_proximity(self.searcher, parsed, ranked[:limit], tiers, self.topk)
 
     def _top(
-        self, q: Any, scored: Scored, allow: np.ndarray, k: int, tiers: np.ndarray | None
+        self,
+        q: Any,
+        scored: Scored,
+        allow: np.ndarray,
+        k: int,
+        tiers: np.ndarray | None,
+        docs: np.ndarray | None = None,
     ) -> Ranked:
         """The best k `allow`ed documents of q by numpy, those holding more of the query's names
-        first: the first k that rerank_by_proximity's partition of the whole ranking holds."""
+        first: the first k that rerank_by_proximity's partition of the whole ranking holds.
+        `docs`: np.flatnonzero(allow), when known."""
         if tiers is None:
-            return list(self.topk.top(q, scored, allow, k))
+            return list(self.topk.top(q, scored, allow, k, docs))
         out: Ranked = []
         for t in np.unique(tiers[allow])[::-1].tolist():
             if len(out) >= k:
@@ -248,9 +257,11 @@ class Ranking:
                 tiers[list(self.searcher.docs_for_query(name))] += 1
         return tiers
 
-    def _by_date(self, final: np.ndarray, start: int, end: int, sort: str) -> Ranked:
+    def _by_date(
+        self, final: np.ndarray, start: int, end: int, sort: str, docs: np.ndarray | None = None
+    ) -> Ranked:
         """Newest or oldest first; undated articles last in both orders; ties in index order."""
-        docs = np.flatnonzero(final)
+        docs = np.flatnonzero(final) if docs is None else docs
         days = self.day[docs]
         key = np.where(days < 0, np.iinfo(np.int32).max, days if sort == "oldest" else -days)
         # One int64 per document (day, then document number), and only the first `end` sorted.

@@ -390,8 +390,9 @@ class SearchService:
             stories, ranked, annotate = self._collapsed(gen, parsed, req, matched)
         else:
             stories, annotate = None, None
+            shown = docs(final) if start < end else None  # (found once: the facets' too)
             ranked = gen.ranking.page(
-                parsed, req.sort, final, start, end, matched.strict, matched.scored
+                parsed, req.sort, final, start, end, matched.strict, matched.scored, shown
             )
         suggestion = self._suggestion(gen, req, parsed, matched)
         partial = self._partial(gen, parsed, req, matched)
@@ -460,7 +461,7 @@ class SearchService:
         """Under match=all, when few articles have every word: the best of what most words
         find, apart from the result (never in its counts)."""
         more, words = gen.matcher.partial(parsed, req, matched)
-        if not more.any():
+        if more is None or not more.any():
             return None
         known = matched.scored.leaves if matched.scored is not None else None
         tiers = gen.ranking.tiers(parsed, known)

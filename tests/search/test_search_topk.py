@@ -204,6 +204,36 @@ def test_terms_a_request_evaluated_already_give_the_same_scores(svc: SearchServi
     assert ("p", "exact", ("hujan", "deras")) in known  # kept for the request's next queries
 
 
+@pytest.mark.parametrize("busy", [False, True], ids=["alone", "array-in-use"])
+def test_scores_at_some_documents_are_the_scores_there(svc: SearchService, busy: bool) -> None:
+    """A query's scores looked up at some of the documents (a term's at few of its postings
+    by a search, at most of them through the array kept zeroed for it: TopK._gather) are its
+    scores there, one lookup after another, and when another thread holds that array."""
+    gen = svc._current()
+    rng = random.Random(7)
+    texts = ["pompa", "hujan deras", "banjir OR rob", "gempa -bumi", "kapal nelayan pasar"]
+    queries = [svc.parse(t).query for t in texts]
+    if busy:
+        assert gen.topk._spreading.acquire(blocking=False)
+    try:
+        for _ in range(3):
+            for q in queries:
+                every = gen.topk.evaluate(q).score  # one array of the index's size
+                held = np.flatnonzero(gen.topk.evaluate(q).mask)
+                for size in (1, 3, held.size // 2, held.size):
+                    docs = np.array(sorted(rng.sample(held.tolist(), min(size, held.size))))
+                    docs = docs.astype(np.int64)
+                    at = gen.topk.evaluate(q).at(docs)
+                    assert at.tolist() == every[docs].tolist(), (q, size)
+                anywhere = np.arange(gen.topk.size)  # documents without the query's words too
+                assert gen.topk.evaluate(q).at(anywhere).tolist() == every.tolist(), q
+    finally:
+        if busy:
+            gen.topk._spreading.release()
+    if not busy:  # what was spread for a lookup is gone after it
+        assert gen.topk._spread is not None and not gen.topk._spread.any()
+
+
 @pytest.mark.parametrize("text", ["pompa", '"hujan deras"', "hujan deras"])
 def test_an_evaluated_query_is_freed_without_the_cyclic_gc(svc: SearchService, text: str) -> None:
     """A query's evaluation (its archive-sized mask and scores) is freed when the request
