@@ -39,6 +39,10 @@ MONTH_SPAN_MAX = 3 * 366
 # Below this share of documents matching, a facet gathers the values of the matching documents
 # (through `start`) instead of testing every (document, value) row against the mask.
 SPARSE_SHARE = 0.2
+# Fewer matching rows than this share of a facet's values: their distinct values are counted
+# by sorting the rows, not by a bincount as long as the facet's values and a scan of it (at
+# 2.2M articles, 687k person values: 50k rows sorted 1.0 ms, bincount and scan 4.2 ms).
+SORT_SHARE = 0.3
 
 
 @dataclass
@@ -92,7 +96,7 @@ class _Values:
                 single[self.doc] = self.val
                 self.single = single
         if self.single is None:
-            return np.bincount(self.matching(mask), minlength=len(self.names))
+            return np.bincount(self.matching(mask, docs), minlength=len(self.names))
         # One gather and one bincount, whatever the share of documents matching.
         docs = np.flatnonzero(mask) if docs is None else docs
         return np.bincount(self.single[docs], minlength=len(self.names) + 1)[:-1]
@@ -118,13 +122,21 @@ class _Values:
                     return known if known is not None else top_values.count_of(vm, mask, vid)
 
                 return got[0], got[1], count_of
-        counts = self.counts(mask, docs)
+        if self.ranked:  # (several values a document: counted from the rows)
+            vals = self.matching(mask, docs)
+            if vals.size < SORT_SHARE * len(self.names):
+                found, times = np.unique(vals, return_counts=True)
+                return found, times, lambda vid: _count_in(found, times, vid)
+            counts = np.bincount(vals, minlength=len(self.names))
+        else:
+            counts = self.counts(mask, docs)
         ids = np.flatnonzero(counts)
         return ids, counts[ids], lambda vid: int(counts[vid])
 
-    def matching(self, mask: np.ndarray) -> np.ndarray:
-        """The value ids of the masked documents, one per (document, value) row."""
-        docs = np.flatnonzero(mask)
+    def matching(self, mask: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
+        """The value ids of the masked documents, one per (document, value) row. `docs`:
+        np.flatnonzero(mask), when the caller has it."""
+        docs = np.flatnonzero(mask) if docs is None else docs
         if docs.size > SPARSE_SHARE * mask.size:
             return self.val[mask[self.doc]]
         first, last = self.start[docs], self.start[docs + 1]
@@ -408,6 +420,12 @@ def _buckets(keys: np.ndarray, label: Callable[[int], str]) -> _Buckets:
     """The buckets of the distinct days whose keys (months or years) are `keys`."""
     distinct, pos = np.unique(keys, return_inverse=True)
     return _Buckets(pos.astype(np.intp), [label(k) for k in distinct.tolist()])
+
+
+def _count_in(ids: np.ndarray, counts: np.ndarray, vid: int) -> int:
+    """The count of `vid` among distinct sorted `ids` and their `counts` (0: not among them)."""
+    at = int(np.searchsorted(ids, vid))
+    return int(counts[at]) if at < ids.size and ids[at] == vid else 0
 
 
 def _blind(name: str) -> str:

@@ -17,7 +17,7 @@ from whoosh import index
 from index_format import derived
 from index_format.corrections import Correction, append_correction
 from index_format.generations import current_path
-from search import top_values
+from search import facets, top_values
 from search.facets import FacetData
 from search.models import FacetValue
 from tests.conftest import article, write_index
@@ -136,15 +136,26 @@ def stops(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return seen
 
 
-@pytest.mark.parametrize("ratio", [0, 4, 10**9])
+# How the lists are counted: by value from the most frequent down (ROW_COST_RATIO huge), from
+# the matching documents' rows sorted or bincounted (ratio 0), or as served (either by size).
+WAYS = {
+    "by value": (10**9, facets.SORT_SHARE),
+    "rows sorted": (0, 10.0**9),
+    "rows bincounted": (0, 0.0),
+    "as served": (top_values.ROW_COST_RATIO, facets.SORT_SHARE),
+}
+
+
+@pytest.mark.parametrize("way", list(WAYS))
 def test_lists_equal_a_plain_count_in_every_history(
-    built: Path, stops: Counter[str], monkeypatch: pytest.MonkeyPatch, ratio: int
+    built: Path, stops: Counter[str], monkeypatch: pytest.MonkeyPatch, way: str
 ) -> None:
-    """ratio 0: always the matching documents' rows; 10**9: always by value; 4: as served."""
+    ratio, sort_share = WAYS[way]
     monkeypatch.setattr(top_values, "ROW_COST_RATIO", ratio)
+    monkeypatch.setattr(facets, "SORT_SHARE", sort_share)
     for fd in _served(built):
         _check_all(fd)
-    if ratio == 10**9:
+    if way == "by value":
         assert stops["early"] > 0  # it did stop before the last value
     if ratio == 0:
         assert stops["early"] == stops["all"] == 0
