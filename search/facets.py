@@ -102,6 +102,24 @@ class _Values:
         docs = np.flatnonzero(mask) if docs is None else docs
         return np.bincount(self.single[docs], minlength=len(self.names) + 1)[:-1]
 
+    def ranked_rows(self) -> ValueMajor:
+        """The facet's rows by value (an entity facet's): the build's, else built now."""
+        if self.by_value is None:
+            self.by_value = value_major.build(self.doc, self.val, len(self.names))
+        return self.by_value
+
+    def docs_of(self, vid: int) -> np.ndarray:
+        """The documents having the value `vid`, ascending (an entity facet's from its rows
+        by value: a slice, not a pass over every row)."""
+        if not self.ranked:
+            return self.doc[self.val == vid]
+        vm = self.ranked_rows()
+        rank = np.flatnonzero(vm.order == vid)
+        if rank.size == 0:  # no article has it
+            return np.zeros(0, dtype=np.int32)
+        r = int(rank[0])
+        return vm.docs[vm.offsets[r] : vm.offsets[r + 1]]
+
     def top(
         self, mask: np.ndarray, docs: np.ndarray, want: int
     ) -> tuple[np.ndarray, np.ndarray, Callable[[int], int]]:
@@ -109,9 +127,7 @@ class _Values:
         least once, or, `want` > 0, at least every value that could be among the `want` most
         counted (ties included); and a function giving any value's count."""
         if want > 0 and self.ranked:
-            if self.by_value is None:
-                self.by_value = value_major.build(self.doc, self.val, len(self.names))
-            vm = self.by_value
+            vm = self.ranked_rows()
             # The rows of the matching documents, as many as the average document has.
             rows = docs.size * self.doc.size / max(1, self.start.size - 1)
             got = top_values.top_values(vm, mask, want, top_values.ROW_COST_RATIO * rows)
@@ -120,7 +136,7 @@ class _Values:
 
                 def count_of(vid: int) -> int:
                     known = counted.get(vid)
-                    return known if known is not None else top_values.count_of(vm, mask, vid)
+                    return known if known is not None else int(mask[self.docs_of(vid)].sum())
 
                 return got[0], got[1], count_of
         if self.ranked:  # (several values a document: counted from the rows)
@@ -301,10 +317,13 @@ class FacetData:
                 return np.zeros(self.size, dtype=bool), unknown
             hits = np.zeros(self.size, dtype=np.int32)
             for vid in wanted:
-                hits[v.doc[v.val == vid]] += 1
+                hits[v.docs_of(vid)] += 1
             return hits == len(wanted), unknown
         mask = np.zeros(self.size, dtype=bool)
-        if wanted:
+        if wanted and v.ranked:
+            for vid in wanted:
+                mask[v.docs_of(vid)] = True
+        elif wanted:
             mask[v.doc[np.isin(v.val, wanted)]] = True
         return mask, unknown
 

@@ -46,12 +46,3 @@ def top_values(
                 break
     counts = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     return vm.order[: counts.size], counts
-
-
-def count_of(vm: ValueMajor, mask: np.ndarray, vid: int) -> int:
-    """How many of `mask`'s documents have the value `vid`."""
-    rank = np.flatnonzero(vm.order == vid)
-    if rank.size == 0:  # no article has it
-        return 0
-    r = int(rank[0])
-    return int(np.count_nonzero(mask[vm.docs[vm.offsets[r] : vm.offsets[r + 1]]]))

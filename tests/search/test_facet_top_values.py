@@ -177,3 +177,24 @@ def test_lists_equal_a_plain_count_after_the_users_corrections(
         assert "Dinas Pendidikan Kota" in fd.values["organisation"].ids  # applied
         _check_all(fd)
     assert stops["early"] > 0
+
+
+def test_filters_select_the_articles_that_name_the_values(built: Path, tmp_path: Path) -> None:
+    """An entity filter's articles (any of the values, or every one) read from the rows by
+    value are those whose values, as a hit shows them, hold the values; after corrections too."""
+    path = tmp_path / "corrections.jsonl"
+    append_correction(path, Correction("merge", "Citra Wijaya", "Andi Santoso", "person"))
+    rng = np.random.default_rng(11)
+    for corrections in (None, path):
+        for fd in _served(built, corrections):
+            shown = [fd.entity_values(d) for d in range(fd.size)]
+            for fname in ENTITY:
+                names = sorted(set(fd.values[fname].names))
+                for _ in range(12):
+                    picked = tuple(str(n) for n in rng.choice(names, 2, replace=False))
+                    for every in (False, True):
+                        mask, unknown = fd.value_mask(fname, picked, every)
+                        ids = [fd.values[fname].names[fd.resolve(fname, n)] for n in picked]  # type: ignore[index]
+                        holds = all if every else any
+                        want = [holds(i in s[fname] for i in ids) for s in shown]
+                        assert mask.tolist() == want and unknown == []
