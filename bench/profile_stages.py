@@ -31,6 +31,8 @@ STAGES = {
     "  phrases": ("search/topk.py", "_phrase_hits"),
     "  filters": ("search/matching.py", "filters"),
     "facets: entity/outlet lists": ("search/facets.py", "count"),
+    "  by value, most frequent first": ("search/top_values.py", "top_values"),
+    "  the matching documents' rows": ("search/facets.py", "counts"),
     "facets: timeline": ("search/facets.py", "histogram"),
     "ranking: page": ("search/ranking.py", "page"),
     "  top-k": ("search/topk.py", "top"),

@@ -27,7 +27,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,6 +42,7 @@ from index_format import (
     name_table,
     segment_parts,
     spelling_arrays,
+    value_major,
 )
 from index_format.facet_arrays import FacetArrays, FacetRows, Part
 from index_format.name_runs import NameRuns
@@ -50,7 +51,7 @@ from index_format.name_table import NameIds, NameTable
 DERIVED = "derived"
 MANIFEST = "manifest.json"
 # Bump when what is derived changes (merge rules, layouts): older files are then ignored.
-FORMAT = 12
+FORMAT = 13  # 13: the entity facets' rows by value (index_format.value_major)
 _V = TypeVar("_V")
 
 
@@ -62,6 +63,7 @@ class Derived:
     spelling: spelling_arrays.Groups | None
     lengths: dict[str, np.ndarray]  # field → lengths (index_format.field_lengths)
     names: NameRuns | None
+    by_value: dict[str, value_major.ValueMajor] = field(default_factory=dict)
 
 
 def state_key(ix: Any) -> dict[str, Any]:
@@ -204,6 +206,7 @@ def write(
             tmp.mkdir()
             try:
                 _write_facets(tmp, got.facets)
+                value_major.write(tmp, _entity_rows(got.facets))
                 carry.write(tmp, got.joined)
                 _save(tmp / "names.npy", got.runs)
                 flat, table = spelling_arrays.flatten(got.spelling)
@@ -252,6 +255,7 @@ def read(gen_dir: Path | str, ix: Any) -> Derived | None:
                 for path in where.glob("lengths-*.npy")
             },
             names=NameRuns(_load(where / "names.npy")) if (where / "names.npy").exists() else None,
+            by_value={f: vm for f in facets.entity_names() if (vm := value_major.read(where, f))},
         )
     except (OSError, ValueError, KeyError):
         return None
@@ -307,6 +311,12 @@ def _write_facets(where: Path, a: FacetArrays) -> None:
     _dump(where / "facets-per-doc.json", per_doc)
     _dump(where / "facets-variants.json", a.variant_names)
     _dump(where / "facets-written.json", a.written)
+
+
+def _entity_rows(a: FacetArrays) -> Iterator[tuple[str, np.ndarray, np.ndarray, int]]:
+    for f, r in a.rows.items():
+        if f in facets.entity_names():
+            yield f, r.doc, r.val, len(r.names)
 
 
 def _dump(path: Path, value: Any) -> None:

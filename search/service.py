@@ -259,7 +259,10 @@ class SearchService:
             # Built with the generation (index_format.derived); else computed here.
             derived = read_derived(real, ix)
             facets = FacetData(
-                searcher.reader(), self.corrections_file, derived.facets if derived else None
+                searcher.reader(),
+                self.corrections_file,
+                derived.facets if derived else None,
+                derived.by_value if derived else None,
             )
             topk = TopK(searcher, facets.live)
             if derived is not None:

@@ -1,0 +1,200 @@
+"""Facet lists counted from the most frequent values down (search/top_values.py over the rows
+by value the build writes, index_format/value_major.py) list exactly what counting every
+matching document's values lists: the same values, counts, order and pinned values, in every
+history of an index and after the user's corrections."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from whoosh import index
+
+from index_format import derived
+from index_format.corrections import Correction, append_correction
+from index_format.generations import current_path
+from search import facets, top_values
+from search.facets import FacetData
+from search.models import FacetValue
+from tests.conftest import article, write_index
+from tests.indexes import HISTORIES
+
+ENTITY = ("person", "organisation", "place")
+FIRST = ["Andi", "Budi", "Citra", "Dewi", "Eko", "Fajar", "Gita", "Hadi", "Indah", "Joko"]
+LAST = ["Santoso", "Wijaya", "Kusuma", "Pratama", "Lestari", "Nugroho", "Saputra", "Hidayat"]
+ORGS = [f"Dinas {w}" for w in ("Pendidikan", "Kesehatan", "Perhubungan", "Pertanian", "Sosial")]
+PLACES = ["Bekasi", "Bogor", "Depok", "Tangerang", "Cirebon", "Garut", "Sumedang", "Subang"]
+
+
+def _zipf(rng: np.random.Generator, pool: list[str], k: int) -> tuple[str, ...]:
+    """`k` distinct names, the first of the pool far more often than the last."""
+    weights = 1.0 / np.arange(1, len(pool) + 1) ** 1.1
+    picks = rng.choice(len(pool), size=min(k, len(pool)), replace=False, p=weights / weights.sum())
+    return tuple(pool[i] for i in picks)
+
+
+def _corpus(n: int = 240) -> list[Any]:
+    rng = np.random.default_rng(23)
+    people = [f"{f} {la}" for la in LAST for f in FIRST]
+    places = PLACES + [f"Desa {f}" for f in FIRST]
+    out = []
+    for i in range(n):
+        out.append(
+            article(
+                f"t{i}",
+                f"Berita nomor {i}",
+                f"Isi berita nomor {i} tentang warga.",
+                outlet=["Kabar", "Warta", "Suara"][i % 3],
+                published=f"2025-{1 + i % 12:02d}-{1 + i % 27:02d}",
+                person=_zipf(rng, people, int(rng.integers(0, 5))),
+                organisation=_zipf(
+                    rng, ORGS + [f"Yayasan {f}" for f in FIRST], int(rng.integers(0, 3))
+                ),
+                place=_zipf(rng, places, int(rng.integers(0, 4))),
+            )
+        )
+    return out
+
+
+@pytest.fixture(scope="module", params=HISTORIES)
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    index_dir = tmp_path_factory.mktemp(f"top-{request.param}") / "index"
+    write_index(index_dir, _corpus(), request.param)
+    return index_dir
+
+
+def _served(index_dir: Path, corrections: Path | None = None) -> Iterator[FacetData]:
+    """The facet data a worker serves: the build's files, mapped."""
+    real = current_path(index_dir)
+    ix = index.open_dir(str(real))
+    files = derived.read(real, ix)
+    assert files is not None and set(files.by_value) == set(ENTITY)  # the build wrote them
+    with ix.searcher() as searcher:
+        yield FacetData(searcher.reader(), corrections, files.facets, files.by_value)
+    ix.close()
+
+
+def _expected(
+    fd: FacetData, fname: str, mask: np.ndarray, selected: tuple[str, ...], limit: int
+) -> list[FacetValue]:
+    """The list from a plain count of each matching document's values."""
+    counts: Counter[str] = Counter()
+    for d in np.flatnonzero(mask).tolist():
+        counts.update(fd.entity_values(d)[fname])
+    v = fd.values[fname]
+    pinned: dict[str, FacetValue] = {}
+    for s in selected:
+        vid = fd.resolve(fname, s)
+        name = fd.canonical(fname, [v.names[vid] if vid is not None else s])[0]
+        count = counts[v.names[vid]] if vid is not None else 0
+        pinned.setdefault(name, FacetValue(name, count, True))
+    rest = sorted((-c, name) for name, c in counts.items() if name not in pinned)
+    return [*pinned.values(), *(FacetValue(name, -c) for c, name in rest[:limit])]
+
+
+def _masks(fd: FacetData) -> Iterator[np.ndarray]:
+    rng = np.random.default_rng(5)
+    for share in (0.0, 0.02, 0.1, 0.3, 0.6, 0.9, 1.0):
+        for _ in range(3):
+            yield (rng.random(fd.size) < share) & fd.live
+    for fname in ENTITY:  # the articles of one value: correlated with the others
+        v = fd.values[fname]
+        for vid in np.unique(v.val)[:4].tolist():
+            mask = np.zeros(fd.size, dtype=bool)
+            mask[v.doc[v.val == vid]] = True
+            yield mask
+
+
+def _check_all(fd: FacetData) -> None:
+    rng = np.random.default_rng(7)
+    for mask in _masks(fd):
+        for fname in ENTITY:
+            names = sorted(set(fd.values[fname].names))
+            for limit in (1, 2, 5, 20):
+                for selected in ((), (str(rng.choice(names)), "Nama Tak Ada")):
+                    got = fd.count(fname, mask, selected, limit)
+                    assert got == _expected(fd, fname, mask, selected, limit), (fname, limit)
+
+
+@pytest.fixture
+def stops(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Small tiers (so a small index stops early too), and how each count ended."""
+    monkeypatch.setattr(top_values, "FIRST_TIER", 2)
+    seen: Counter[str] = Counter()
+    real = top_values.top_values
+
+    def spy(vm: Any, mask: np.ndarray, want: int, budget: float) -> Any:
+        got = real(vm, mask, want, budget)
+        seen["rows" if got is None else "early" if got[0].size < vm.order.size else "all"] += 1
+        return got
+
+    monkeypatch.setattr(top_values, "top_values", spy)
+    return seen
+
+
+# How the lists are counted: by value from the most frequent down (ROW_COST_RATIO huge), from
+# the matching documents' rows sorted or bincounted (ratio 0), or as served (either by size).
+WAYS = {
+    "by value": (10**9, facets.SORT_SHARE),
+    "rows sorted": (0, 10.0**9),
+    "rows bincounted": (0, 0.0),
+    "as served": (top_values.ROW_COST_RATIO, facets.SORT_SHARE),
+}
+
+
+@pytest.mark.parametrize("way", list(WAYS))
+def test_lists_equal_a_plain_count_in_every_history(
+    built: Path, stops: Counter[str], monkeypatch: pytest.MonkeyPatch, way: str
+) -> None:
+    ratio, sort_share = WAYS[way]
+    monkeypatch.setattr(top_values, "ROW_COST_RATIO", ratio)
+    monkeypatch.setattr(facets, "SORT_SHARE", sort_share)
+    for fd in _served(built):
+        _check_all(fd)
+    if way == "by value":
+        assert stops["early"] > 0  # it did stop before the last value
+    if ratio == 0:
+        assert stops["early"] == stops["all"] == 0
+
+
+def test_lists_equal_a_plain_count_after_the_users_corrections(
+    built: Path, tmp_path: Path, stops: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(top_values, "ROW_COST_RATIO", 10**9)
+    path = tmp_path / "corrections.jsonl"
+    for c in (
+        Correction("merge", "Budi Santoso", "Andi Santoso", "person"),
+        Correction("rename", "Dinas Pendidikan", "Dinas Pendidikan Kota", "organisation"),
+        Correction("exclude", "Bogor", None, "place"),
+        Correction("retype", "Desa Andi", "person", "place"),
+    ):
+        append_correction(path, c)
+    for fd in _served(built, path):
+        assert "Dinas Pendidikan Kota" in fd.values["organisation"].ids  # applied
+        _check_all(fd)
+    assert stops["early"] > 0
+
+
+def test_filters_select_the_articles_that_name_the_values(built: Path, tmp_path: Path) -> None:
+    """An entity filter's articles (any of the values, or every one) read from the rows by
+    value are those whose values, as a hit shows them, hold the values; after corrections too."""
+    path = tmp_path / "corrections.jsonl"
+    append_correction(path, Correction("merge", "Citra Wijaya", "Andi Santoso", "person"))
+    rng = np.random.default_rng(11)
+    for corrections in (None, path):
+        for fd in _served(built, corrections):
+            shown = [fd.entity_values(d) for d in range(fd.size)]
+            for fname in ENTITY:
+                names = sorted(set(fd.values[fname].names))
+                for _ in range(12):
+                    picked = tuple(str(n) for n in rng.choice(names, 2, replace=False))
+                    for every in (False, True):
+                        mask, unknown = fd.value_mask(fname, picked, every)
+                        ids = [fd.values[fname].names[fd.resolve(fname, n)] for n in picked]  # type: ignore[index]
+                        holds = all if every else any
+                        want = [holds(i in s[fname] for i in ids) for s in shown]
+                        assert mask.tolist() == want and unknown == []
