@@ -107,3 +107,71 @@ def body_before_person(text: str, start: int, end: int) -> tuple[int, int] | Non
 
 _CLOSER = re.compile(r" (?:Group|Grup|Foundation|Corporation|Company|Inc|Ltd|Tbk)\b")
 _NOT_IN_NAMES = _BODY_CLOSERS | {"Holding", "Holdings", "Indonesia", "International"}
+
+
+# A body's name that names someone after the body's kind: "Universitas Gadjah Mada", "Yayasan
+# Habibie", "Rumah Sakit Fatmawati". A person the article names on its own may stand there.
+_NAMED_FOR = frozenset(
+    (
+        "Universitas", "Institut", "Sekolah", "Akademi", "Politeknik", "Yayasan", "Rumah", "Sakit",
+        "RS", "RSUD", "RSUP", "Museum", "Stadion", "Bandara", "Masjid", "Pesantren", "Ponpes",
+        "Piala", "Penghargaan", "Anugerah", "Taman", "Jalan", "Gedung", "Kampus", "Monumen",
+        "Makam", "Perpustakaan", "Balai", "Pusat", "Center", "Centre", "Foundation", "UIN",
+        "IAIN", "STAI", "Kodam", "Korem", "Lanud", "Kapal", "KRI", "Teater", "Pondok",
+    )
+)  # fmt: skip
+_MAX_PERSON_WORDS = 4
+
+
+def person_after_body(
+    text: str, start: int, end: int, people: Set[str], bodies: Set[str], other: Set[str]
+) -> int | None:
+    """Where the person starts in a body's span that runs on into a person's name: one the
+    article gives a person on its own (`people`: keys of its person spans), as in "Partai
+    Buruh Jeremy Corbyn", "WWF-Indonesia Lukas Adhyakso" (Lukas), "Partai Gerindra Daddy"
+    (Daddy, whose surname the tagger tagged apart); or two words or more after a body the
+    article or the alias file names on its own (`bodies`), none of them a body's or a place's
+    word (`other`: keys of known places and bodies). The longest such tail of one to four
+    capitalised words wins; the body keeps at least one word, not one that names bodies after
+    people."""
+    words = list(_WORD.finditer(text, start, end))
+    if len(words) < 2:
+        return None
+    for k in range(min(_MAX_PERSON_WORDS, len(words) - 1), 0, -1):
+        tail = words[len(words) - k :]
+        if not all(w.group()[:1].isupper() and not w.group().isupper() for w in tail):
+            continue
+        first = name_key(tail[0].group())
+        head_end = words[len(words) - k - 1].end()
+        if (
+            name_key(text[tail[0].start() : end]) in people
+            or (k >= 2 and first in people)
+            or (
+                k >= 2
+                and name_key(text[start:head_end]) in bodies
+                and not any(
+                    w.group() in _NAMED_FOR or name_key(w.group()) in other for w in tail
+                )
+            )
+        ):
+            head = [w.group() for w in words[: len(words) - k]]
+            if head[-1] in _NAMED_FOR or (len(head) == 1 and head[0] in _NAMED_FOR):
+                return None
+            if head[-1].lower() in ("dan", "of", "and", "untuk", "&"):
+                return None
+            return tail[0].start()
+    return None
+
+
+def body_before_person_named(text: str, start: int, end: int, bodies: Set[str]) -> int | None:
+    """Where the person starts in a person's span that opens with a body the article names on
+    its own (`bodies`: keys of its organisation spans): "Muhammadiyah Haedar Nashir" (Ketua
+    Umum PP, cut off before). The person keeps two words or more: a one-word rest may be the
+    body's own last word."""
+    words = list(_WORD.finditer(text, start, end))
+    for n in range(1, len(words) - 1):
+        if name_key(text[start : words[n - 1].end()]) in bodies:
+            if all(w.group()[:1].isupper() for w in words[n:]):
+                return words[n].start()
+            return None
+    return None
