@@ -12,7 +12,7 @@ import pytest
 from indexer.ner.glued import body_before_person_named, person_after_body
 from indexer.ner.regional_bodies import full_words
 from indexer.ner.regions import region
-from tests.entity_cases import check_case, facets_of
+from tests.entity_cases import check_case
 
 # text as news writes it, facet, values that must be there, values that must not (anywhere)
 CASES = [
@@ -50,7 +50,7 @@ CASES = [
     ),
     pytest.param(
         "Kiprah Habibie dirasakan oleh Ketua Umum PP Muhammadiyah Haedar Nashir. Keluarga "
-        "besar Muhammadiyah merasa kehilangan sosok intelektual itu.",
+        'besar Muhammadiyah merasa kehilangan. "Beliau teladan," jelas Haedar.',
         "person",
         ["Haedar Nashir"],
         ["Muhammadiyah Haedar Nashir"],
@@ -168,8 +168,7 @@ KEPT = [
         id="another-emil-is-not-ridwan-kamil",
     ),
     pytest.param(
-        "Mahasiswa Universitas Gadjah Mada berunjuk rasa. Gadjah Mada adalah mahapatih "
-        "Majapahit.",
+        "Mahasiswa Universitas Gadjah Mada berunjuk rasa. Gadjah Mada adalah mahapatih Majapahit.",
         "organisation",
         ["Universitas Gadjah Mada"],
         [],
@@ -203,7 +202,17 @@ def test_a_body_before_a_one_word_rest_stays_whole() -> None:
     """A person's span keeps a one-word rest after a body the article names: it may be the
     body's own last word."""
     text = "Garuda Indonesia"
-    assert body_before_person_named(text, 0, len(text), {"garuda"}) is None
+    assert body_before_person_named(text, 0, len(text), {"garuda"}, {"indonesia"}) is None
+
+
+def test_a_person_after_a_body_needs_the_person_named() -> None:
+    """A person's span that opens with a body stays whole unless the rest is a person the
+    article names too ("Pertamina Marketing Operation Region" names nobody)."""
+    text = "Pertamina Marketing Operation Region"
+    assert body_before_person_named(text, 0, len(text), {"pertamina"}, set()) is None
+    assert body_before_person_named(text, 0, len(text), {"pertamina"}, {"marketing"}) == len(
+        "Pertamina "
+    )
 
 
 def test_contracted_words_and_islands_leave_other_names_alone() -> None:

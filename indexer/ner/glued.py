@@ -110,7 +110,8 @@ _NOT_IN_NAMES = _BODY_CLOSERS | {"Holding", "Holdings", "Indonesia", "Internatio
 
 
 # A body's name that names someone after the body's kind: "Universitas Gadjah Mada", "Yayasan
-# Habibie", "Rumah Sakit Fatmawati". A person the article names on its own may stand there.
+# Habibie", "Rumah Sakit Fatmawati". A person the article names on its own may stand there. And
+# a company's legal form, which names no body alone ("PT" + "Toko Modal Mitra").
 _NAMED_FOR = frozenset(
     (
         "Universitas", "Institut", "Sekolah", "Akademi", "Politeknik", "Yayasan", "Rumah", "Sakit",
@@ -118,9 +119,23 @@ _NAMED_FOR = frozenset(
         "Piala", "Penghargaan", "Anugerah", "Taman", "Jalan", "Gedung", "Kampus", "Monumen",
         "Makam", "Perpustakaan", "Balai", "Pusat", "Center", "Centre", "Foundation", "UIN",
         "IAIN", "STAI", "Kodam", "Korem", "Lanud", "Kapal", "KRI", "Teater", "Pondok",
+        "PT", "CV", "UD", "Perum", "Persero", "Tbk", "Tbk.",
     )
 )  # fmt: skip
 _MAX_PERSON_WORDS = 4
+_MIN_ACRONYM = 3  # letters of a one-word body's name in capitals that is a body's on its own
+
+
+def _names_a_body(head: list[str]) -> bool:
+    """Can `head` (the words before a person's name) be a body's whole name? Two words or more,
+    or one acronym or hyphenated name ("WWF-Indonesia"): a single capitalised word is as likely
+    a person's first name (a player the tagger read as a club)."""
+    if head[-1] in _NAMED_FOR or head[0] in _NAMED_FOR:
+        return False
+    if head[-1].lower() in ("dan", "of", "and", "untuk", "&"):
+        return False
+    one = head[0]
+    return len(head) >= 2 or "-" in one or (one.isupper() and len(one) >= _MIN_ACRONYM)
 
 
 def person_after_body(
@@ -130,10 +145,10 @@ def person_after_body(
     article gives a person on its own (`people`: keys of its person spans), as in "Partai
     Buruh Jeremy Corbyn", "WWF-Indonesia Lukas Adhyakso" (Lukas), "Partai Gerindra Daddy"
     (Daddy, whose surname the tagger tagged apart); or two words or more after a body the
-    article or the alias file names on its own (`bodies`), none of them a body's or a place's
-    word (`other`: keys of known places and bodies). The longest such tail of one to four
-    capitalised words wins; the body keeps at least one word, not one that names bodies after
-    people."""
+    article names on its own (`bodies`: keys of its organisation spans). The person's words are
+    none of a known place's or body's (`other`: their keys) nor the article's bodies'. The
+    longest such tail of one to four capitalised words wins; the body keeps a name that can be
+    a body's whole name."""
     words = list(_WORD.finditer(text, start, end))
     if len(words) < 2:
         return None
@@ -141,37 +156,45 @@ def person_after_body(
         tail = words[len(words) - k :]
         if not all(w.group()[:1].isupper() and not w.group().isupper() for w in tail):
             continue
+        tail_key = name_key(text[tail[0].start() : end])
         first = name_key(tail[0].group())
         head_end = words[len(words) - k - 1].end()
-        if (
-            name_key(text[tail[0].start() : end]) in people
+        if not (
+            tail_key in people
             or (k >= 2 and first in people)
-            or (
-                k >= 2
-                and name_key(text[start:head_end]) in bodies
-                and not any(
-                    w.group() in _NAMED_FOR or name_key(w.group()) in other for w in tail
-                )
-            )
+            or (k >= 2 and name_key(text[start:head_end]) in bodies)
         ):
-            head = [w.group() for w in words[: len(words) - k]]
-            if head[-1] in _NAMED_FOR or (len(head) == 1 and head[0] in _NAMED_FOR):
-                return None
-            if head[-1].lower() in ("dan", "of", "and", "untuk", "&"):
-                return None
-            return tail[0].start()
+            continue
+        if tail_key in bodies or any(
+            w.group() in _NAMED_FOR or name_key(w.group()) in other or name_key(w.group()) in bodies
+            for w in tail
+        ):
+            return None
+        head = [w.group() for w in words[: len(words) - k]]
+        return tail[0].start() if _names_a_body(head) else None
     return None
 
 
-def body_before_person_named(text: str, start: int, end: int, bodies: Set[str]) -> int | None:
+def body_before_person_named(
+    text: str, start: int, end: int, bodies: Set[str], people: Set[str]
+) -> int | None:
     """Where the person starts in a person's span that opens with a body the article names on
-    its own (`bodies`: keys of its organisation spans): "Muhammadiyah Haedar Nashir" (Ketua
-    Umum PP, cut off before). The person keeps two words or more: a one-word rest may be the
-    body's own last word."""
+    its own (`bodies`: keys of its organisation spans) and ends with a person it names too
+    (`people`: keys of its person spans, the rest or its first word): "Muhammadiyah Haedar
+    Nashir" (Ketua Umum PP, cut off before; "Haedar" later). The person keeps two words or
+    more: a one-word rest may be the body's own last word."""
     words = list(_WORD.finditer(text, start, end))
     for n in range(1, len(words) - 1):
         if name_key(text[start : words[n - 1].end()]) in bodies:
-            if all(w.group()[:1].isupper() for w in words[n:]):
-                return words[n].start()
+            rest = words[n:]
+            if (
+                all(w.group()[:1].isupper() and not w.group().isupper() for w in rest)
+                and (
+                    name_key(text[rest[0].start() : end]) in people
+                    or name_key(rest[0].group()) in people
+                )
+                and words[0].group() not in _NAMED_FOR
+            ):
+                return rest[0].start()
             return None
     return None

@@ -367,15 +367,13 @@ def _mentions(
         if person is None and not (split or listed_body) and text.find(" ", s, e) > 0:
             if label == "ORG":
                 # "Partai Buruh Jeremy Corbyn": a person the article names on its own
-                person = person_after_body(
-                    text, s, e, spans.keys("PER"), _Either(bodies, spans.keys("ORG")), known
-                )
+                person = person_after_body(text, s, e, spans.keys("PER"), spans.keys("ORG"), known)
             elif label == "PER" and not titled:
                 # "Muhammadiyah Haedar Nashir": a body the article names on its own
-                cut = body_before_person_named(text, s, e, spans.keys("ORG"))
-                if cut is not None:
-                    mentions.append(Mention("ORG", s, s + len(text[s:cut].rstrip())))
-                    s = cut
+                opens = body_before_person_named(text, s, e, spans.keys("ORG"), spans.keys("PER"))
+                if opens is not None:
+                    mentions.append(Mention("ORG", s, s + len(text[s:opens].rstrip())))
+                    s = opens
         if split is not None:
             mentions.append(Mention(_known_label(text[s : split[0]], label, aliases), s, split[0]))
             if label == "LOC" and e - split[1] <= 3 and text[split[1] : e].isupper():
