@@ -49,6 +49,22 @@ CASES = [
         id="a-body-run-into-a-person-named-by-first-name-later",
     ),
     pytest.param(
+        "Kata Vice President Corporate Secretary Garuda Indonesia M Ikhsan Rosan di Jakarta. "
+        "Menurut Ikhsan Rosan, layanan itu dihentikan.",
+        "organisation",
+        ["Garuda Indonesia"],
+        ["Garuda Indonesia M", "Garuda Indonesia M Ikhsan Rosan"],
+        id="a-person-s-initial-after-a-body-is-the-person-s",
+    ),
+    pytest.param(
+        "Menurut Ekonom Bank Mandiri Andry Asmoro, inflasi terkendali. Andry menambahkan, harga "
+        "pangan stabil.",
+        "organisation",
+        ["Bank Mandiri"],
+        ["Ekonom Bank Mandiri", "Ekonom Bank Mandiri Andry Asmoro"],
+        id="an-economist-of-a-bank-is-no-part-of-its-name",
+    ),
+    pytest.param(
         "Kiprah Habibie dirasakan oleh Ketua Umum PP Muhammadiyah Haedar Nashir. Keluarga "
         'besar Muhammadiyah merasa kehilangan. "Beliau teladan," jelas Haedar.',
         "person",

@@ -171,8 +171,14 @@ def person_after_body(
         ):
             return None
         head = [w.group() for w in words[: len(words) - k]]
+        if len(head) > 1 and _INITIAL.fullmatch(head[-1]):
+            # "Garuda Indonesia M Ikhsan Rosan": the initial is the person's
+            head, tail = head[:-1], words[len(words) - k - 1 :]
         return tail[0].start() if _names_a_body(head) else None
     return None
+
+
+_INITIAL = re.compile(r"[A-Z]\.?")
 
 
 def body_before_person_named(
