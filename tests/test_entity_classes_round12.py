@@ -191,6 +191,14 @@ KEPT = [
         id="a-university-named-after-a-person-keeps-its-name",
     ),
     pytest.param(
+        "Pameran itu digelar di Indonesia Convention Exhibition (ICE), Tangerang. Tim KTM Red Bull "
+        "juga hadir. ICE ramai pengunjung.",
+        "place",
+        ["ICE"],
+        ["Red Bull"],
+        id="a-venue-named-convention-exhibition-and-a-sponsor-after-a-team",
+    ),
+    pytest.param(
         "Pengunjung memadati Jakarta Fair. Kementerian Perdagangan menyebut transaksi naik.",
         "organisation",
         ["Kementerian Perdagangan"],

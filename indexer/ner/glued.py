@@ -144,8 +144,9 @@ def person_after_body(
     """Where the person starts in a body's span that runs on into a person's name: one the
     article gives a person on its own (`people`: keys of its person spans), as in "Partai
     Buruh Jeremy Corbyn", "WWF-Indonesia Lukas Adhyakso" (Lukas), "Partai Gerindra Daddy"
-    (Daddy, whose surname the tagger tagged apart); or two words or more after a body the
-    article names on its own (`bodies`: keys of its organisation spans). The person's words are
+    (Daddy, whose surname the tagger tagged apart); or two words or more after a body of two
+    words or more the article names on its own (`bodies`: keys of its organisation spans; a
+    one-word body runs on into its sponsor or unit too: "KTM Red Bull"). The person's words are
     none of a known place's or body's (`other`: their keys) nor the article's bodies'. The
     longest such tail of one to four capitalised words wins; the body keeps a name that can be
     a body's whole name."""
@@ -162,7 +163,11 @@ def person_after_body(
         if not (
             tail_key in people
             or (k >= 2 and first in people)
-            or (k >= 2 and name_key(text[start:head_end]) in bodies)
+            or (
+                k >= 2
+                and text.count(" ", start, head_end) >= 1  # "Partai Buruh", not "KTM" (Red Bull)
+                and name_key(text[start:head_end]) in bodies
+            )
         ):
             continue
         if tail_key in bodies or any(

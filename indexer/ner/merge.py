@@ -654,10 +654,11 @@ _PLACE_LAST = (" Airport", " Stadium", " Stadion", " Sport Complex", " Sports Co
 _BRACKETED = re.compile(r"(?<=\S )\(([A-Z]{2,6})\)")
 _PLACE_WORD = re.compile(r"Bandar|Stadion|Airport|Stadium|Complex")
 # An event's kind after its name, in English ("Indonesia Human Resources Summit (IHRS)",
-# "Asia Junior Championships 2019 (AJC)", "Kompas Travel Fair (KTF)"), and a programme named
+# "Asia Junior Championships 2019 (AJC)", "Kompas Travel Fair (KTF)"; not Convention or
+# Exhibition: "Indonesia Convention Exhibition (ICE)" is a venue), and a programme named
 # "One X One Y" ("One Village One Company (OVOC)").
 _EVENT_KINDS_AFTER = (
-    r"Summit|Championships?|Fair|Expo|Exhibition|Show|Conference|Convention|Festival"
+    r"Summit|Championships?|Fair|Expo|Show|Conference|Festival"
     r"|Awards?|Games|Week"
 )
 _DEFINING = re.compile(

@@ -48,7 +48,7 @@ _SERIES_FIRST = frozenset(
 _EVENT_KINDS = (
     "Open", "Masters", "Championship", "Championships", "E-Prix", "Grand Prix",
     # Gatherings named in English ("Indonesia Human Resources Summit", "Kompas Travel Fair").
-    "Summit", "Fair", "Expo", "Exhibition", "Conference", "Convention",
+    "Summit", "Fair", "Expo", "Conference",
 )  # fmt: skip
 
 
