@@ -65,6 +65,14 @@ CASES = [
         id="an-economist-of-a-bank-is-no-part-of-its-name",
     ),
     pytest.param(
+        "Hal itu disampaikan Ketua Pimpinan Pusat Muhammadiyah di Yogyakarta. PP Muhammadiyah "
+        "meminta semua pihak menahan diri.",
+        "organisation",
+        ["PP Muhammadiyah"],
+        ["Pusat Muhammadiyah"],
+        id="a-central-board-cut-from-its-title-word",
+    ),
+    pytest.param(
         "Kiprah Habibie dirasakan oleh Ketua Umum PP Muhammadiyah Haedar Nashir. Keluarga "
         'besar Muhammadiyah merasa kehilangan. "Beliau teladan," jelas Haedar.',
         "person",
@@ -197,6 +205,14 @@ KEPT = [
         ["ICE"],
         ["Red Bull"],
         id="a-venue-named-convention-exhibition-and-a-sponsor-after-a-team",
+    ),
+    pytest.param(
+        "Sebanyak 81 penerbangan Lion Air Group dibatalkan. Group usaha itu menyiapkan "
+        "kompensasi, kata Danang.",
+        "organisation",
+        ["Lion Air Group"],
+        ["Group", "Lion Air"],
+        id="a-body-s-last-word-is-no-person",
     ),
     pytest.param(
         "Pengunjung memadati Jakarta Fair. Kementerian Perdagangan menyebut transaksi naik.",

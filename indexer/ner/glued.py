@@ -122,6 +122,12 @@ _NAMED_FOR = frozenset(
         "PT", "CV", "UD", "Perum", "Persero", "Tbk", "Tbk.",
     )
 )  # fmt: skip
+# Words that end or extend a body's name, never a person's, whatever the tagger called them
+# on their own: "Lion Air Group" is no "Group" after Lion Air.
+_BODY_WORDS = _NOT_IN_NAMES | {
+    "Air", "Airlines", "Airways", "Bank", "Club", "FC", "Racing", "Team", "United", "City",
+    "Media", "Party", "Energy", "Resources", "Capital", "Studios", "Peduli",
+}  # fmt: skip
 _MAX_PERSON_WORDS = 4
 _MIN_ACRONYM = 3  # letters of a one-word body's name in capitals that is a body's on its own
 
@@ -171,7 +177,10 @@ def person_after_body(
         ):
             continue
         if tail_key in bodies or any(
-            w.group() in _NAMED_FOR or name_key(w.group()) in other or name_key(w.group()) in bodies
+            w.group() in _NAMED_FOR
+            or w.group() in _BODY_WORDS
+            or name_key(w.group()) in other
+            or name_key(w.group()) in bodies
             for w in tail
         ):
             return None

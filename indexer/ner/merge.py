@@ -591,6 +591,15 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
         named.clear()
     cued = aliases.cued_keys()
     for m in mentions:
+        if (
+            not m.canonical
+            and m.label == "ORG"
+            and text.startswith("Pusat ", m.start)
+            and text.endswith(("Pimpinan ", "Pengurus "), 0, m.start)
+        ):
+            # "Pimpinan Pusat Muhammadiyah" with its title word cut off: the central board, as
+            # news writes it short (PP Muhammadiyah)
+            m.canonical = "PP " + " ".join(text[m.start + 6 : m.end].split())
         if not m.canonical:
             surface = " ".join(text[m.start : m.end].split())
             if m.label == "LOC":
