@@ -107,3 +107,114 @@ def body_before_person(text: str, start: int, end: int) -> tuple[int, int] | Non
 
 _CLOSER = re.compile(r" (?:Group|Grup|Foundation|Corporation|Company|Inc|Ltd|Tbk)\b")
 _NOT_IN_NAMES = _BODY_CLOSERS | {"Holding", "Holdings", "Indonesia", "International"}
+
+
+# A body's name that names someone after the body's kind: "Universitas Gadjah Mada", "Yayasan
+# Habibie", "Rumah Sakit Fatmawati". A person the article names on its own may stand there. And
+# a company's legal form, which names no body alone ("PT" + "Toko Modal Mitra").
+_NAMED_FOR = frozenset(
+    (
+        "Universitas", "Institut", "Sekolah", "Akademi", "Politeknik", "Yayasan", "Rumah", "Sakit",
+        "RS", "RSUD", "RSUP", "Museum", "Stadion", "Bandara", "Masjid", "Pesantren", "Ponpes",
+        "Piala", "Penghargaan", "Anugerah", "Taman", "Jalan", "Gedung", "Kampus", "Monumen",
+        "Makam", "Perpustakaan", "Balai", "Pusat", "Center", "Centre", "Foundation", "UIN",
+        "IAIN", "STAI", "Kodam", "Korem", "Lanud", "Kapal", "KRI", "Teater", "Pondok",
+        "PT", "CV", "UD", "Perum", "Persero", "Tbk", "Tbk.",
+    )
+)  # fmt: skip
+# Words that end or extend a body's name, never a person's, whatever the tagger called them
+# on their own: "Lion Air Group" is no "Group" after Lion Air.
+_BODY_WORDS = _NOT_IN_NAMES | {
+    "Air", "Airlines", "Airways", "Bank", "Club", "FC", "Racing", "Team", "United", "City",
+    "Media", "Party", "Energy", "Resources", "Capital", "Studios", "Peduli",
+}  # fmt: skip
+_MAX_PERSON_WORDS = 4
+_MIN_ACRONYM = 3  # letters of a one-word body's name in capitals that is a body's on its own
+
+
+def _names_a_body(head: list[str]) -> bool:
+    """Can `head` (the words before a person's name) be a body's whole name? Two words or more,
+    or one acronym or hyphenated name ("WWF-Indonesia"): a single capitalised word is as likely
+    a person's first name (a player the tagger read as a club)."""
+    if head[-1] in _NAMED_FOR or head[0] in _NAMED_FOR:
+        return False
+    if head[-1].lower() in ("dan", "of", "and", "untuk", "&"):
+        return False
+    one = head[0]
+    return len(head) >= 2 or "-" in one or (one.isupper() and len(one) >= _MIN_ACRONYM)
+
+
+def person_after_body(
+    text: str, start: int, end: int, people: Set[str], bodies: Set[str], other: Set[str]
+) -> int | None:
+    """Where the person starts in a body's span that runs on into a person's name: one the
+    article gives a person on its own (`people`: keys of its person spans), as in "Partai
+    Buruh Jeremy Corbyn", "WWF-Indonesia Lukas Adhyakso" (Lukas), "Partai Gerindra Daddy"
+    (Daddy, whose surname the tagger tagged apart); or two words or more after a body of two
+    words or more the article names on its own (`bodies`: keys of its organisation spans; a
+    one-word body runs on into its sponsor or unit too: "KTM Red Bull"). The person's words are
+    none of a known place's or body's (`other`: their keys) nor the article's bodies'. The
+    longest such tail of one to four capitalised words wins; the body keeps a name that can be
+    a body's whole name."""
+    words = list(_WORD.finditer(text, start, end))
+    if len(words) < 2:
+        return None
+    for k in range(min(_MAX_PERSON_WORDS, len(words) - 1), 0, -1):
+        tail = words[len(words) - k :]
+        if not all(w.group()[:1].isupper() and not w.group().isupper() for w in tail):
+            continue
+        tail_key = name_key(text[tail[0].start() : end])
+        first = name_key(tail[0].group())
+        head_end = words[len(words) - k - 1].end()
+        if not (
+            tail_key in people
+            or (k >= 2 and first in people)
+            or (
+                k >= 2
+                and text.count(" ", start, head_end) >= 1  # "Partai Buruh", not "KTM" (Red Bull)
+                and name_key(text[start:head_end]) in bodies
+            )
+        ):
+            continue
+        if tail_key in bodies or any(
+            w.group() in _NAMED_FOR
+            or w.group() in _BODY_WORDS
+            or name_key(w.group()) in other
+            or name_key(w.group()) in bodies
+            for w in tail
+        ):
+            return None
+        head = [w.group() for w in words[: len(words) - k]]
+        if len(head) > 1 and _INITIAL.fullmatch(head[-1]):
+            # "Garuda Indonesia M Ikhsan Rosan": the initial is the person's
+            head, tail = head[:-1], words[len(words) - k - 1 :]
+        return tail[0].start() if _names_a_body(head) else None
+    return None
+
+
+_INITIAL = re.compile(r"[A-Z]\.?")
+
+
+def body_before_person_named(
+    text: str, start: int, end: int, bodies: Set[str], people: Set[str]
+) -> int | None:
+    """Where the person starts in a person's span that opens with a body the article names on
+    its own (`bodies`: keys of its organisation spans) and ends with a person it names too
+    (`people`: keys of its person spans, the rest or its first word): "Muhammadiyah Haedar
+    Nashir" (Ketua Umum PP, cut off before; "Haedar" later). The person keeps two words or
+    more: a one-word rest may be the body's own last word."""
+    words = list(_WORD.finditer(text, start, end))
+    for n in range(1, len(words) - 1):
+        if name_key(text[start : words[n - 1].end()]) in bodies:
+            rest = words[n:]
+            if (
+                all(w.group()[:1].isupper() and not w.group().isupper() for w in rest)
+                and (
+                    name_key(text[rest[0].start() : end]) in people
+                    or name_key(rest[0].group()) in people
+                )
+                and words[0].group() not in _NAMED_FOR
+            ):
+                return rest[0].start()
+            return None
+    return None

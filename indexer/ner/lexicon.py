@@ -39,7 +39,8 @@ _TITLE_WORDS = (
     r"|Menkominfo|Menkumham|Menpora|Mensos|Menperin|Mendag|Menristek(?:dikti)?|Mensesneg"
     r"|Menlhk|Menkop(?:UKM)?|Mendes(?:\s+PDTT)?|Menteri\s+ESDM|Menteri\s+PUPR"
     r"|Menko(?:\s+(?:Polhukam|Perekonomian|Maritim|Kemaritiman|PMK|Marves))?",
-    r"Kiai|Ustaz|Ustad|Habib|Syekh|Sir",
+    # Honorifics of religious teachers ("Buya Syafii Maarif": Minangkabau, for an ulama).
+    r"Kiai|Ustaz|Ustad|Habib|Syekh|Sir|Buya",
     # A court's roles ("Jaksa Fahtoni", "Majelis Hakim", "Hakim Ketua Kartim Haeruddin"); not
     # "Hakim" alone, a given name too (Hakim Ziyech).
     r"Jaksa(?:\s+Penuntut\s+Umum)?|JPU|Majelis\s+Hakim|Hakim\s+(?:Ketua|Anggota|Tunggal)",

@@ -17,7 +17,13 @@ from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
 from indexer.ner.defined_acronyms import contraction_after, defines, whole_names
 from indexer.ner.features import cap_rate_bucket
-from indexer.ner.glued import body_before_person, cut_at_country_code, group_after_name
+from indexer.ner.glued import (
+    body_before_person,
+    body_before_person_named,
+    cut_at_country_code,
+    group_after_name,
+    person_after_body,
+)
 from indexer.ner.lexicon import (
     _ACRONYM,
     _ACRONYM_AFTER,
@@ -77,7 +83,7 @@ from indexer.ner.refine import (
     two_bodies,
     word_list,
 )
-from indexer.ner.regional_bodies import full_province_form
+from indexer.ner.regional_bodies import full_province_form, full_words
 from indexer.ner.regions import district, regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
 from indexer.ner.titles import after_title, split_known_prefix, strip_titles
@@ -290,6 +296,7 @@ def _mentions(
         static = aliases.derived["places_and_bodies"] = places | bodies
     known = _Either(static, own)
     known_last = _Either(_known_last(static), {k.rpartition(" ")[2] for k in own})
+    spans = _SpanKeys(text, stripped)
     mentions: list[Mention] = []
     for i, (label, s, e, raw_start) in enumerate(stripped):
         if (
@@ -357,6 +364,16 @@ def _mentions(
             if not (split or listed_body) and text.count(" ", s, e) >= 3
             else None
         )
+        if person is None and not (split or listed_body) and text.find(" ", s, e) > 0:
+            if label == "ORG":
+                # "Partai Buruh Jeremy Corbyn": a person the article names on its own
+                person = person_after_body(text, s, e, spans.keys("PER"), spans.keys("ORG"), known)
+            elif label == "PER" and not titled:
+                # "Muhammadiyah Haedar Nashir": a body the article names on its own
+                opens = body_before_person_named(text, s, e, spans.keys("ORG"), spans.keys("PER"))
+                if opens is not None:
+                    mentions.append(Mention("ORG", s, s + len(text[s:opens].rstrip())))
+                    s = opens
         if split is not None:
             mentions.append(Mention(_known_label(text[s : split[0]], label, aliases), s, split[0]))
             if label == "LOC" and e - split[1] <= 3 and text[split[1] : e].isupper():
@@ -401,6 +418,22 @@ def _mentions(
         if group is not None:
             mentions.append(Mention("ORG", *group))
     return mentions
+
+
+class _SpanKeys:
+    """The name keys of an article's tagged spans per label, worked out when first asked for."""
+
+    def __init__(self, text: str, stripped: list[tuple[str, int, int, int]]) -> None:
+        self.text, self.stripped = text, stripped
+        self.by_label: dict[str, frozenset[str]] = {}
+
+    def keys(self, label: str) -> frozenset[str]:
+        got = self.by_label.get(label)
+        if got is None:
+            got = self.by_label[label] = frozenset(
+                name_key(self.text[s:e]) for lbl, s, e, _ in self.stripped if lbl == label
+            )
+        return got
 
 
 def _person_next(text: str, end: int, following: list[tuple[str, int, int, int]]) -> bool:
@@ -558,6 +591,15 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
         named.clear()
     cued = aliases.cued_keys()
     for m in mentions:
+        if (
+            not m.canonical
+            and m.label == "ORG"
+            and text.startswith("Pusat ", m.start)
+            and text.endswith(("Pimpinan ", "Pengurus "), 0, m.start)
+        ):
+            # "Pimpinan Pusat Muhammadiyah" with its title word cut off: the central board, as
+            # news writes it short (PP Muhammadiyah)
+            m.canonical = "PP " + " ".join(text[m.start + 6 : m.end].split())
         if not m.canonical:
             surface = " ".join(text[m.start : m.end].split())
             if m.label == "LOC":
@@ -620,13 +662,22 @@ def _company_name(text: str, company: str, mentions: list[Mention]) -> str:
 _PLACE_LAST = (" Airport", " Stadium", " Stadion", " Sport Complex", " Sports Complex")
 _BRACKETED = re.compile(r"(?<=\S )\(([A-Z]{2,6})\)")
 _PLACE_WORD = re.compile(r"Bandar|Stadion|Airport|Stadium|Complex")
+# An event's kind after its name, in English ("Indonesia Human Resources Summit (IHRS)",
+# "Asia Junior Championships 2019 (AJC)", "Kompas Travel Fair (KTF)"; not Convention or
+# Exhibition: "Indonesia Convention Exhibition (ICE)" is a venue), and a programme named
+# "One X One Y" ("One Village One Company (OVOC)").
+_EVENT_KINDS_AFTER = (
+    r"Summit|Championships?|Fair|Expo|Show|Conference|Festival"
+    r"|Awards?|Games|Week"
+)
 _DEFINING = re.compile(
     r"Bandar|Stadion|Airport|Stadium|Complex|Anugerah|Festival|Kongres|Konferensi|Olimpiade"
     r"|Pekan|Penghargaan|Indeks|Index|Program|Depot|Harga|Laporan|Pembangkit|Saluran"
+    rf"|{_EVENT_KINDS_AFTER}|One "
 )
 _EVENT_WORD = re.compile(
     r"Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan|Indeks|Index|Program"
-    r"|Depot|Harga|Laporan|Pembangkit|Saluran"
+    rf"|Depot|Harga|Laporan|Pembangkit|Saluran|{_EVENT_KINDS_AFTER}|One "
 )
 _PLACE_ACRONYM = re.compile(
     r"(?:\b(?:Bandara|Bandar Udara|Stadion)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,5}"
@@ -635,7 +686,9 @@ _PLACE_ACRONYM = re.compile(
 _EVENT_ACRONYM = re.compile(
     r"(?:\b(?:Anugerah|Festival|Kongres|Konferensi|Olimpiade|Pekan|Penghargaan|Indeks|Index"
     r"|Depot|Harga|Laporan|Pembangkit|Saluran)(?:\s+[A-Z][\w-]*){1,5}"
-    r"|\b(?:[A-Z][\w-]*\s+){1,5}Program)\s+$"
+    r"|\b(?:[A-Z][\w-]*\s+){1,5}Program"
+    rf"|\b(?:[A-Z][\w&-]*\s+){{1,6}}(?:{_EVENT_KINDS_AFTER})(?:\s+\d{{4}})?"
+    r"|\bOne\s+[A-Z]\w*\s+One\s+[A-Z]\w*)\s+$"
 )
 
 
@@ -704,7 +757,8 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
             premises(surface, m.label, aliases, text) or (None if listed else expansion) or surface
         )
         if m.label == "ORG" and m.canonical == surface:
-            m.canonical = full_province_form(surface) or surface  # "Kemenag Jatim"
+            full = full_words(surface) or surface  # "Pengadilan Tipikor Jakarta"
+            m.canonical = full_province_form(full) or full  # "Kemenag Jatim"
 
 
 def _spouses(mentions: list[Mention], aliases: AliasTable) -> None:
@@ -723,6 +777,7 @@ def _spouses(mentions: list[Mention], aliases: AliasTable) -> None:
         husband = known.get(key)
         if (
             husband is not None
+            and name_key(m.canonical) != name_key(husband)  # his full name: him
             and (key != name_key(husband) or husband in people)
             and first.isalpha()
             and first.istitle()

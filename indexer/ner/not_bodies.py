@@ -5,7 +5,8 @@
   capitals, a hyphen and digits. A team's age group ("Timnas U-16") and the G20 forums are
   bodies; a band's name of three capitals ("JKT48", "GOT7") is not such a code.
 - A sporting competition or race ("MotoGP San Marino", "Formula E", "GP Aragon", "Hong Kong
-  Open", "Badminton Asia Championships"): an event, not a body, a person or a place.
+  Open", "Badminton Asia Championships") or a gathering named in English ("Indonesia Human
+  Resources Summit", "Kompas Travel Fair"): an event, not a body, a person or a place.
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ _SERIES_FIRST = frozenset(
         "Bundesliga", "Premier", "La", "Liga", "Copa", "Piala", "Asian", "SEA",
     )
 )  # fmt: skip
-_EVENT_KINDS = ("Open", "Masters", "Championship", "Championships", "E-Prix", "Grand Prix")
+_EVENT_KINDS = (
+    "Open", "Masters", "Championship", "Championships", "E-Prix", "Grand Prix",
+    # Gatherings named in English ("Indonesia Human Resources Summit", "Kompas Travel Fair").
+    "Summit", "Fair", "Expo", "Conference",
+)  # fmt: skip
 
 
 def competition(name: str, places: Set[str]) -> bool:

@@ -546,7 +546,7 @@ def not_entities() -> frozenset[str]:
 _MEMBER_WORDS = frozenset(
     (
         "Aktivis", "Anggota", "Kader", "Koordinator", "Kordinator", "Pegiat", "Peneliti",
-        "Relawan", "Simpatisan"
+        "Relawan", "Simpatisan", "Ekonom", "Analis"
     )
 )  # fmt: skip
 _ENGLISH_POST = re.compile(

@@ -47,3 +47,20 @@ def full_province_form(name: str) -> str | None:
 def _contraction(word: str) -> bool:
     """A short form news writes in mixed case ("Jatim", "Sumut"), not an acronym ("NTT")."""
     return word[:1].isupper() and not word.isupper() and word.isalpha()
+
+
+# Words a body's name contracts, written in full: news writes "Pengadilan Tipikor Jakarta" and
+# "Pengadilan Tindak Pidana Korupsi Jakarta" for one court; "Pemdaprov" (Pemerintah Daerah
+# Provinsi) and "Pemprov" (Pemerintah Provinsi) for one government. (UU 46/2009 names the
+# court in full; Pemprov is the form the alias file and the regional rule above use.)
+_CONTRACTED = {"Tipikor": "Tindak Pidana Korupsi", "Pemdaprov": "Pemprov"}
+
+
+def full_words(name: str) -> str | None:
+    """`name` with the contracted words of a body's name written as the facet writes them
+    ("Pengadilan Tipikor Jakarta" → "Pengadilan Tindak Pidana Korupsi Jakarta"), or None
+    when it holds none. A contraction alone ("Tipikor") is left as it is."""
+    words = name.split()
+    if len(words) < 2 or not any(w in _CONTRACTED for w in words):
+        return None
+    return " ".join(_CONTRACTED.get(w, w) for w in words)

@@ -128,8 +128,19 @@ def regions() -> dict[str, Region]:
 
 @lru_cache(maxsize=100_000)
 def region(name: str) -> Region | None:
-    """The region `name` names ("Kab. Boven Digoel", "Boven Digoel", "Kaltim"), if any."""
-    return regions().get(name_key(name))
+    """The region `name` names ("Kab. Boven Digoel", "Boven Digoel", "Kaltim"), if any; the
+    islands of a regency that no region of their own is named after, that regency
+    ("Kepulauan Nias" is Nias; "Kepulauan Riau", "Kepulauan Seribu" are regions)."""
+    key = name_key(name)
+    found = regions().get(key)
+    if found is None and key.startswith(_ISLANDS):
+        found = regions().get(key.partition(" ")[2])
+        if found is not None and found.kind != "kabupaten":
+            return None
+    return found
+
+
+_ISLANDS = "kepulauan "
 
 
 # Districts (kecamatan) and villages (desa, kelurahan) below the regions: too many of their names
