@@ -22,6 +22,7 @@ from whoosh import index
 
 from index_format import derived
 from index_format.codec import PackedCodec
+from index_format.codec.merge import merge_all
 from index_format.generations import (
     GRACE_SECONDS,
     LOCK_WAIT_SECONDS,
@@ -110,7 +111,7 @@ def optimize_index(
                         if small_only:
                             writer.commit(mergetype=merge_small)
                         else:
-                            writer.commit(optimize=True)
+                            writer.commit(mergetype=merge_all)
                     summary.segments_after = len(ix._segments())
                 finally:
                     ix.close()

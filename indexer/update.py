@@ -34,6 +34,7 @@ from whoosh import index
 
 from index_format import derived
 from index_format.codec import PackedCodec
+from index_format.codec.merge import merge_segments
 from index_format.generations import (
     GRACE_SECONDS,
     LOCK_WAIT_SECONDS,
@@ -138,17 +139,9 @@ def small_segments(segments: list[Any]) -> list[Any]:
 
 def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
     """A Whoosh merge policy (commit(mergetype=...)): the small segments into the one being
-    written when there are more than MAX_SMALL of them; returns the segments kept as they are."""
-    from whoosh.reading import SegmentReader
-
-    small = small_segments(segments)
-    if not small:
-        return segments
-    for seg in small:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
-        writer.add_reader(reader)
-        reader.close()
-    return [seg for seg in segments if seg not in small]
+    written when there are more than MAX_SMALL of them (index_format.codec.merge, postings
+    records joined); returns the segments kept as they are."""
+    return merge_segments(writer, segments, small_segments(segments))
 
 
 Change = Callable[[Any, Any], None]  # (writer, searcher of the generation being changed)
