@@ -26,12 +26,14 @@ import heapq
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from whoosh.util.numeric import length_to_byte
 
 from index_format.codec.postings import (
+    IDS_DEFLATED,
+    SECOND_DEFLATED,
     V_FREQ,
     V_NONE,
     V_POS,
@@ -42,11 +44,21 @@ from index_format.codec.postings import (
     Postings,
     _record,
     encode_term,
+    layout,
 )
 from index_format.codec.termdict import PackedTermsReader, TermBlock
-from index_format.codec.varints import np_varints, varints
+from index_format.codec.varints import (
+    SMALL,
+    decode_varints,
+    np_varints,
+    py_decode,
+    py_varints,
+    read_header,
+    varints,
+)
 
 _UINT32 = 1 << 32
+_EXACT_F32 = float(1 << 24)  # whole numbers below this are exact in float32
 Stats = tuple[int, float, float, int, int, int]
 
 
@@ -84,11 +96,24 @@ def sources_of(readers: Sequence[Any]) -> list[Source]:
     return out
 
 
-def _field_terms(
-    terms: PackedTermsReader, fieldname: str
-) -> Iterator[tuple[bytes, int, int, int, int]]:
-    """(term, offset, size, df, mode) of each term of a field, in order, each dictionary block
-    decoded once and not kept (a merge reads every block once: the search caches stay)."""
+class _Term(NamedTuple):
+    """A term's record in one segment, with its dictionary stats."""
+
+    term: bytes
+    k: int  # the segment's number (the heap's order after the term)
+    record: bytes
+    df: int
+    mode: int
+    weight: float
+    maxweight: float
+    minlen: int  # length bytes
+    maxlen: int
+
+
+def _field_terms(k: int, terms: PackedTermsReader, fieldname: str) -> Iterator[_Term]:
+    """The records of a field's terms in segment `k`, in order: each dictionary block
+    decoded once and not kept (a merge reads every block once: the search caches stay), its
+    terms' records read in one piece."""
     entry = terms._dir.get(fieldname)
     if entry is None:
         return
@@ -96,18 +121,16 @@ def _field_terms(
     for b in range(len(firsts)):
         start, end = int(offs[b]), int(offs[b + 1])
         block = TermBlock(zlib.decompress(terms._tfile.get(start, end - start)), int(bases[b]))
-        df = block.df.tolist()
+        ends = np.cumsum(block.sizes, dtype=np.int64).tolist()
+        data = terms._postfile.get(int(bases[b]), ends[-1]) if ends else b""
+        df, weight, maxweight = block.df.tolist(), block._weight.tolist(), block.maxweight.tolist()
+        at = 0
         for i, t in enumerate(block.terms):
-            offset, size = block.extent(i)
-            yield t, offset, size, df[i], block.mode[i]
-
-
-def _numbered(
-    k: int, terms: PackedTermsReader, fieldname: str
-) -> Iterator[tuple[bytes, int, int, int, int, int]]:
-    """_field_terms with the segment's number after the term (the heap's order)."""
-    for t, off, size, df, mode in _field_terms(terms, fieldname):
-        yield t, k, off, size, df, mode
+            yield _Term(
+                t, k, data[at : ends[i]], df[i], block.mode[i], weight[i], maxweight[i],
+                block.minlen[i], block.maxlen[i],
+            )  # fmt: skip
+            at = ends[i]
 
 
 def field_names(sources: Sequence[Source]) -> list[str]:
@@ -121,34 +144,34 @@ def merged_records(
     """(term, postings record, stats) of each term of `fieldname` over all `sources`, in term
     order; terms left without postings (every document deleted) are left out. `lengths`: each
     new document's length of the field (None: not known)."""
-    walks = [_numbered(k, s.terms, fieldname) for k, s in enumerate(sources)]
-    group: list[tuple[int, int, int, int, int]] = []
-    current: bytes | None = None
-    for t, k, off, size, df, mode in heapq.merge(*walks):
-        if t != current:
-            if current is not None:
-                got = _join(sources, group, fmt, lengths)
-                if got is not None:
-                    yield current, *got
-            current, group = t, []
-        group.append((k, off, size, df, mode))
-    if current is not None:
+    walks = [_field_terms(k, s.terms, fieldname) for k, s in enumerate(sources)]
+    group: list[_Term] = []
+    for rec in heapq.merge(*walks):
+        if group and rec.term != group[0].term:
+            got = _join(sources, group, fmt, lengths)
+            if got is not None:
+                yield group[0].term, *got
+            group = []
+        group.append(rec)
+    if group:
         got = _join(sources, group, fmt, lengths)
         if got is not None:
-            yield current, *got
+            yield group[0].term, *got
 
 
 def _join(
     sources: Sequence[Source],
-    group: list[tuple[int, int, int, int, int]],
+    group: list[_Term],
     fmt: Any,
     lengths: np.ndarray | None,
 ) -> tuple[bytes, Stats] | None:
     """One term's records in several segments as one record (None: no posting is left)."""
+    if _spliceable(sources, group):
+        return _splice(sources, group)
     parts = []
-    for k, off, size, df, mode in group:
-        src = sources[k]
-        post = Postings(src.terms._postfile.get(off, size), df, mode, fmt)
+    for rec in group:
+        src = sources[rec.k]
+        post = Postings(rec.record, rec.df, rec.mode, fmt)
         if src.docmap is None:
             parts.append((post, post.ids + src.base, None))
         else:
@@ -169,6 +192,65 @@ def _join(
         if vmode == V_NONE:
             return _join_weights(parts, lengths)
     return _join_any(parts, fmt, lengths)
+
+
+def _spliceable(sources: Sequence[Source], group: list[_Term]) -> bool:
+    """Whether the records join by their bytes (_splice): no deleted document, one encoding,
+    weights whose sums are exact (whole numbers below 2**24, which float32 holds)."""
+    mode = group[0].mode & 15
+    return all(
+        sources[r.k].docmap is None and r.mode & 15 == mode and r.weight < _EXACT_F32
+        for r in group
+    ) and (mode & 3) != W_F32
+
+
+def _streams(rec: _Term) -> tuple[bytes, bytes, bytes, bytes]:
+    """A record's ids, second, value-length and values streams (inflated)."""
+    buf, mode = rec.record, rec.mode
+    pos, a, b, c = layout(buf, rec.df, mode)
+    ids = buf[pos : pos + a]
+    if mode & IDS_DEFLATED:
+        ids = zlib.decompress(ids, -15)
+    second = buf[pos + a : pos + a + b]
+    if mode & SECOND_DEFLATED:
+        second = zlib.decompress(second, -15)
+    return ids, second, buf[pos + a + b : pos + a + b + c], buf[pos + a + b + c :]
+
+
+def _splice(sources: Sequence[Source], group: list[_Term]) -> tuple[bytes, Stats]:
+    """Records of one encoding joined by their bytes: each stream end to end, only the first
+    id gap of each record counted again (from the previous record's last document); the
+    dictionary stats summed (exact: whole weights, see _spliceable). What encode_term writes
+    for the same postings, without decoding them (tests/index_format/test_codec_merge.py)."""
+    ids_parts, seconds, lens, values = [], [], [], []
+    last = 0  # the new number of the previous record's last document
+    for j, rec in enumerate(group):
+        ids, second, length_bytes, value_bytes = _streams(rec)
+        (first,), at = read_header(ids, 1)
+        base = sources[rec.k].base
+        ids_parts += (py_varints((first + base - last,)), ids[at:])
+        if j + 1 < len(group):
+            gaps = py_decode(ids) if rec.df < SMALL else decode_varints(np.frombuffer(ids, np.uint8))
+            last = base + int(sum(gaps))
+        seconds.append(second)
+        lens.append(length_bytes)
+        values.append(value_bytes)
+    n = sum(r.df for r in group)
+    mode = group[0].mode
+    record, mode = _record(
+        n, b"".join(ids_parts), mode & 3, b"".join(seconds), mode >> 2 & 3, b"".join(lens),
+        b"".join(values),
+    )  # fmt: skip
+    known = [r.minlen for r in group if r.minlen]
+    stats = (
+        n,
+        float(np.float32(sum(r.weight for r in group))),
+        max(r.maxweight for r in group),
+        min(known) if known else 0,
+        max(r.maxlen for r in group),
+        mode,
+    )
+    return record, stats
 
 
 def _ids_bytes(ids: np.ndarray) -> bytes:

@@ -101,11 +101,8 @@ def _whole_segment(gen: Path) -> Iterator[tuple[str, Any]]:
                     yield f"column {f}", list(r.column_reader(f))
             terms = r._terms
             for f in sorted(terms.indexed_field_names()):
-                for t, off, size, df, mode in _field_terms(terms, f):
-                    info = terms.term_info(f, t)
-                    stats = (df, mode, info.weight(), info.max_weight(), info.min_length(),
-                             info.max_length())  # fmt: skip
-                    yield f"term {f} {t!r}", (stats, terms._postfile.get(off, size))
+                for rec in _field_terms(0, terms, f):
+                    yield f"term {f} {rec.term!r}", rec
     finally:
         ix.close()
 
