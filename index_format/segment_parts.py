@@ -217,20 +217,16 @@ def join(parts: list[SegmentParts]) -> SegmentParts | None:
     )
 
 
-def write_joined(gen_dir: Path, readers: list[Any], segment_id: str) -> bool:
-    """Write the parts of the segment `segment_id` that merges the segments `readers` read
-    (index_format.codec.merge), joined from theirs; False (nothing written: the segment's
-    parts are derived from it at publishing) when one has deletions or no parts file."""
+def joined_of(gen_dir: Path, readers: list[Any]) -> SegmentParts | None:
+    """The parts of a segment merging the segments `readers` read (index_format.codec.merge),
+    joined from theirs; None (the merged segment's parts are then derived from it when the
+    generation is published) when one has deletions or no parts file."""
     if not readers or any(r.has_deletions() for r in readers):
-        return False
+        return None
     parts = []
     for r in readers:
         got = read(path_of(gen_dir, r.segment().segment_id()))
         if got is None or got.facets.size != r.doc_count_all():
-            return False
+            return None
         parts.append(got)
-    joined = join(parts)
-    if joined is None:
-        return False
-    write(path_of(gen_dir, segment_id), joined)
-    return True
+    return join(parts)

@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import heapq
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from index_format.codec.postings import (
     IDS_DEFLATED,
@@ -198,10 +199,13 @@ def _spliceable(sources: Sequence[Source], group: list[_Term]) -> bool:
     """Whether the records join by their bytes (_splice): no deleted document, one encoding,
     weights whose sums are exact (whole numbers below 2**24, which float32 holds)."""
     mode = group[0].mode & 15
-    return all(
-        sources[r.k].docmap is None and r.mode & 15 == mode and r.weight < _EXACT_F32
-        for r in group
-    ) and (mode & 3) != W_F32
+    return (
+        all(
+            sources[r.k].docmap is None and r.mode & 15 == mode and r.weight < _EXACT_F32
+            for r in group
+        )
+        and (mode & 3) != W_F32
+    )
 
 
 def _streams(rec: _Term) -> tuple[bytes, bytes, bytes, bytes]:
@@ -230,7 +234,9 @@ def _splice(sources: Sequence[Source], group: list[_Term]) -> tuple[bytes, Stats
         base = sources[rec.k].base
         ids_parts += (py_varints((first + base - last,)), ids[at:])
         if j + 1 < len(group):
-            gaps = py_decode(ids) if rec.df < SMALL else decode_varints(np.frombuffer(ids, np.uint8))
+            gaps = (
+                py_decode(ids) if rec.df < SMALL else decode_varints(np.frombuffer(ids, np.uint8))
+            )
             last = base + int(sum(gaps))
         seconds.append(second)
         lens.append(length_bytes)
@@ -276,9 +282,7 @@ def _total(weights: np.ndarray) -> float:
     return float(np.float32(sum(weights.tolist())))
 
 
-def _stats(
-    ids: np.ndarray, weights: np.ndarray, mode: int, lengths: np.ndarray | None
-) -> Stats:
+def _stats(ids: np.ndarray, weights: np.ndarray, mode: int, lengths: np.ndarray | None) -> Stats:
     minlen, maxlen = _length_bytes(ids, lengths)
     return (int(ids.size), _total(weights), float(weights.max()), minlen, maxlen, mode)
 
@@ -356,10 +360,13 @@ def _join_any(
 
 class MergedPostings:
     """Stands in for a writer's posting pool: the merged segments' postings, which
-    PackedFieldWriter.add_postings writes a record at a time (merged_records)."""
+    PackedFieldWriter.add_postings writes a record at a time (merged_records), and the merged
+    segment's derived parts, written after the commit (a segment's compound file would
+    swallow any `<segment id>.*` file written before)."""
 
-    def __init__(self, sources: list[Source]) -> None:
+    def __init__(self, sources: list[Source], parts: Any = None) -> None:
         self.sources = sources
+        self.parts = parts  # segment_parts.SegmentParts, or None
 
     def iter_postings(self) -> MergedPostings:
         return self
@@ -382,7 +389,8 @@ def merge_into(writer: Any, segments: Sequence[Any]) -> None:
     a merge policy (commit(mergetype=...)) of a writer that was given no documents; the
     policy returns the segments it did not merge. The merged segment's derived parts
     (index_format.segment_parts) are joined from the segments' when all have theirs and none
-    has deletions (else they are derived from it when the generation is published)."""
+    has deletions (commit_merge writes them; else they are derived from the merged segment
+    when the generation is published)."""
     from whoosh.reading import SegmentReader
 
     from index_format import segment_parts
@@ -391,22 +399,86 @@ def merge_into(writer: Any, segments: Sequence[Any]) -> None:
         raise ValueError("merge_into needs a writer that was given no documents")
     readers = [SegmentReader(writer.storage, writer.schema, seg) for seg in segments]
     sources = sources_of(readers)
-    fieldnames = set(writer.schema.names()) | {
-        f for r in readers for f in r.indexed_field_names() if f in writer.schema
-    }
     totals = _length_totals(readers, writer.schema.scorable_names())
     for reader in readers:
-        writer.write_per_doc(fieldnames, reader)
-    # write_per_doc adds each document's length as its length byte reads back (a 1-byte
+        copy_per_doc(writer, reader)
+    # Each document's length is added as its length byte reads back (a 1-byte
     # approximation): the totals, which BM25's average length divides, would move (~0.4% of a
     # score at 360 articles). The segments' exact totals are kept instead.
     writer.perdocwriter._fieldlengths.update(totals)
     folder = getattr(writer.storage, "folder", None)
-    if folder is not None:
-        segment_parts.write_joined(folder, readers, writer.newsegment.segment_id())
+    parts = segment_parts.joined_of(Path(folder), readers) if folder is not None else None
     writer.pool.cleanup()
-    writer.pool = MergedPostings(sources)
+    writer.pool = MergedPostings(sources, parts)
     writer._added = True
+
+
+def copy_per_doc(writer: Any, reader: Any) -> None:
+    """The live documents of `reader` added to `writer`'s per-document writer: stored fields
+    (in their order), lengths and columns, as Whoosh's write_per_doc adds them, with each
+    column and length column read once for the segment (Whoosh's asks the storage whether
+    a length column exists for each field of each document: ~0.5 ms a document)."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+    from whoosh.columns import TranslatingColumnReader
+
+    schema = writer.schema
+    if any(schema[f].vector for f in schema.names()):  # (Telusur's schema has none)
+        fieldnames = set(schema.names()) | set(reader.indexed_field_names())
+        writer.write_per_doc(fieldnames, reader)
+        return
+    perdoc = reader._perdoc
+    lengths = {}
+    for f in schema.scorable_names():
+        column = perdoc._cached_reader(f"_{f}_len", LENGTHS_COLUMN)
+        if column is not None:
+            lengths[f] = [byte_to_length(b) for b in column.load()]
+    columns = {}
+    for f in schema.names():
+        coltype = schema[f].column_type
+        if coltype and reader.has_column(f):
+            creader = reader.column_reader(f, coltype)
+            if isinstance(creader, TranslatingColumnReader):
+                creader = creader.raw_column()
+            columns[f] = (coltype, creader)
+    pdw = writer.perdocwriter
+    for docnum, stored in reader.iter_docs():
+        pdw.start_doc(writer.docnum)
+        for f, value in stored.items():
+            if f in schema:
+                got = lengths.get(f)
+                pdw.add_field(f, schema[f], value, got[docnum] if got else 0)
+        for f, got in lengths.items():
+            if f not in stored and got[docnum]:
+                pdw.add_field(f, schema[f], None, got[docnum])
+        for f, (coltype, creader) in columns.items():
+            pdw.add_column_value(f, coltype, creader[docnum])
+        pdw.finish_doc()
+        writer.docnum += 1
+
+
+def commit_merge(ix: Any, choose: Callable[[list[Any]], list[Any]]) -> int:
+    """Merge the segments of `ix` that `choose` picks from its segments into one, in a commit
+    of their own (their derived parts joined and written beside it); returns how many were
+    merged (0: none picked, nothing written). Raises LockError when another writer holds
+    the index."""
+    from index_format import segment_parts
+    from index_format.codec.packed import PackedCodec
+
+    ids = {s.segment_id() for s in choose(ix._segments())}
+    if not ids:
+        return 0
+    writer = ix.writer(codec=PackedCodec())
+
+    def policy(w: Any, segments: list[Any]) -> list[Any]:
+        return merge_segments(w, segments, [s for s in segments if s.segment_id() in ids])
+
+    segment_id = writer.newsegment.segment_id()
+    writer.commit(mergetype=policy)
+    pool = writer.pool
+    folder = getattr(ix.storage, "folder", None)
+    if isinstance(pool, MergedPostings) and pool.parts is not None and folder is not None:
+        segment_parts.write(segment_parts.path_of(Path(folder), segment_id), pool.parts)
+    return len(ids)
 
 
 def _length_totals(readers: Sequence[Any], fields: Sequence[str]) -> dict[str, int]:

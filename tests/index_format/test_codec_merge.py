@@ -19,7 +19,7 @@ from whoosh.writing import OPTIMIZE
 
 from index_format import segment_parts
 from index_format.codec import PackedCodec
-from index_format.codec.merge import _field_terms, merge_all
+from index_format.codec.merge import _field_terms, commit_merge
 from index_format.generations import current_path
 from indexer import build, optimize, pipeline
 from indexer.build import rebuild_index
@@ -57,7 +57,7 @@ def _clickid_index(root: Path, history: str) -> Path:
             changed.append(json.dumps(record) + "\n")
         (root / "b.jsonl").write_text("".join(changed), encoding="utf-8")
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(optimize, "small_segments", lambda segments: [])  # keep its segments
+            mp.setattr(optimize, "tier_merge", lambda segments: [])  # keep its segments
             update_index([root / "b.jsonl"], index_dir, grace_seconds=0)
         ids = [json.loads(line)["id"] for line in lines[100:120]]
         assert delete_articles(ids, index_dir, grace_seconds=0).deleted == len(ids)
@@ -76,9 +76,16 @@ def _copy(index_dir: Path, to: Path) -> Path:
     return to
 
 
-def _merged_by(index_dir: Path, policy: Callable[..., Any], monkeypatch: Any) -> Path:
-    """`telusur optimize` of `index_dir`, merging with `policy`."""
-    monkeypatch.setattr(optimize, "merge_all", policy)
+def whoosh_merge(ix: Any, choose: Callable[..., Any]) -> int:
+    """commit_merge's stand-in: every segment merged by Whoosh's own merge."""
+    writer = ix.writer(codec=PackedCodec())
+    writer.commit(mergetype=OPTIMIZE)
+    return 1
+
+
+def _merged_by(index_dir: Path, merge: Callable[..., Any], monkeypatch: Any) -> Path:
+    """`telusur optimize` of `index_dir`, merging with `merge` (commit_merge's signature)."""
+    monkeypatch.setattr(optimize, "commit_merge", merge)
     summary = optimize_index(index_dir, grace_seconds=0)
     monkeypatch.undo()
     assert summary.segments_after == 1
@@ -112,8 +119,8 @@ def test_the_merged_segment_is_what_whooshs_merge_writes(
 ) -> None:
     """Every term's record and stats, stored fields, lengths and columns, deleted documents
     dropped and the others renumbered as Whoosh's own merge does."""
-    ours = _merged_by(_copy(clickid_index, tmp_path / "ours"), merge_all, monkeypatch)
-    theirs = _merged_by(_copy(clickid_index, tmp_path / "theirs"), OPTIMIZE, monkeypatch)
+    ours = _merged_by(_copy(clickid_index, tmp_path / "ours"), commit_merge, monkeypatch)
+    theirs = _merged_by(_copy(clickid_index, tmp_path / "theirs"), whoosh_merge, monkeypatch)
     got, want = dict(_whole_segment(ours)), dict(_whole_segment(theirs))
     # Field length totals differ: Whoosh's adds each document's length byte (approximate),
     # ours keeps the segments' exact totals (less deleted documents' length bytes).
@@ -183,12 +190,12 @@ def test_every_answer_is_the_same_after_the_merge(
     ours = _copy(clickid_index, tmp_path / "ours")
     updated = _has_deletions(clickid_index)
     before = _answers(clickid_index, queries, scores=not updated)
-    _merged_by(ours, merge_all, monkeypatch)
+    _merged_by(ours, commit_merge, monkeypatch)
     after = _answers(ours, queries, scores=not updated)
     assert after == before
     assert sum(1 for a in before if a[2]) > len(queries)  # most queries find articles
     if updated:
-        theirs = _merged_by(_copy(clickid_index, tmp_path / "theirs"), OPTIMIZE, monkeypatch)
+        theirs = _merged_by(_copy(clickid_index, tmp_path / "theirs"), whoosh_merge, monkeypatch)
         # The same articles, counts and snippets; scores differ slightly, as field length
         # totals do: Whoosh's adds each document's length byte, ours keeps the segments'.
         assert _answers(ours, queries, scores=False) == _answers(theirs, queries, scores=False)
@@ -220,7 +227,7 @@ def test_small_corpus_answers_and_facets(
     queries = ["", "banjir", "bekasi", "jokowi", '"banjir bekasi"', "korupsi OR banjir", "hujan"]
     ordered = history == "segments"
     before = _answers(index_dir, queries, scores=ordered)
-    _merged_by(index_dir, merge_all, monkeypatch)
+    _merged_by(index_dir, commit_merge, monkeypatch)
     assert _answers(index_dir, queries, scores=ordered) == before
 
 
