@@ -192,10 +192,18 @@ def test_every_answer_is_the_same_after_the_merge(
     before = _answers(clickid_index, queries, scores=not updated)
     _merged_by(ours, commit_merge, monkeypatch)
     after = _answers(ours, queries, scores=not updated)
-    assert after == before
+    if updated:
+        # Facet lists are compared with Whoosh's merge below: after any merge (Whoosh's too)
+        # an entity's count can differ from the unmerged index's derived files (a person
+        # 3 -> 2 for "kata" here; reported, derived.py is not this module's).
+        before = [a[:4] for a in before]
+        assert [a[:4] for a in after] == before
+    else:
+        assert after == before
     assert sum(1 for a in before if a[2]) > len(queries)  # most queries find articles
     if updated:
-        theirs = _merged_by(_copy(clickid_index, tmp_path / "theirs"), whoosh_merge, monkeypatch)
+        theirs = _copy(clickid_index, tmp_path / "theirs")
+        _merged_by(theirs, whoosh_merge, monkeypatch)
         # The same articles, counts and snippets; scores differ slightly, as field length
         # totals do: Whoosh's adds each document's length byte, ours keeps the segments'.
         assert _answers(ours, queries, scores=False) == _answers(theirs, queries, scores=False)
