@@ -61,6 +61,9 @@ from index_format.codec.varints import (
 _UINT32 = 1 << 32
 _EXACT_F32 = float(1 << 24)  # whole numbers below this are exact in float32
 Stats = tuple[int, float, float, int, int, int]
+# A term's postings in one segment, their new document numbers, and which rows are kept
+# (None: all).
+_Part = tuple[Postings, np.ndarray, np.ndarray | None]
 
 
 @dataclass
@@ -169,7 +172,7 @@ def _join(
     """One term's records in several segments as one record (None: no posting is left)."""
     if _spliceable(sources, group):
         return _splice(sources, group)
-    parts = []
+    parts: list[_Part] = []
     for rec in group:
         src = sources[rec.k]
         post = Postings(rec.record, rec.df, rec.mode, fmt)
@@ -226,7 +229,10 @@ def _splice(sources: Sequence[Source], group: list[_Term]) -> tuple[bytes, Stats
     id gap of each record counted again (from the previous record's last document); the
     dictionary stats summed (exact: whole weights, see _spliceable). What encode_term writes
     for the same postings, without decoding them (tests/index_format/test_codec_merge.py)."""
-    ids_parts, seconds, lens, values = [], [], [], []
+    ids_parts: list[bytes] = []
+    seconds: list[bytes] = []
+    lens: list[bytes] = []
+    values: list[bytes] = []
     last = 0  # the new number of the previous record's last document
     for j, rec in enumerate(group):
         ids, second, length_bytes, value_bytes = _streams(rec)
@@ -288,7 +294,7 @@ def _stats(ids: np.ndarray, weights: np.ndarray, mode: int, lengths: np.ndarray 
 
 
 def _join_freqs(
-    parts: list[tuple[Postings, np.ndarray, np.ndarray | None]],
+    parts: list[_Part],
     vmode: int,
     fmt: Any,
     lengths: np.ndarray | None,
@@ -314,9 +320,7 @@ def _join_freqs(
     return record, _stats(ids, weights, mode, lengths)
 
 
-def _join_weights(
-    parts: list[tuple[Postings, np.ndarray, np.ndarray | None]], lengths: np.ndarray | None
-) -> tuple[bytes, Stats]:
+def _join_weights(parts: list[_Part], lengths: np.ndarray | None) -> tuple[bytes, Stats]:
     """Records without values: ids and weights, the weights' encoding chosen as encode_term
     chooses it."""
     ids = np.concatenate([new for _, new, _ in parts])
@@ -335,7 +339,7 @@ def _join_weights(
 
 
 def _join_any(
-    parts: list[tuple[Postings, np.ndarray, np.ndarray | None]],
+    parts: list[_Part],
     fmt: Any,
     lengths: np.ndarray | None,
 ) -> tuple[bytes, Stats]:
