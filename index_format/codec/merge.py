@@ -2,18 +2,21 @@
 re-read posting by posting through Whoosh's matchers.
 
 Whoosh's own merge (`SegmentWriter.add_reader`) sends every posting of every segment through
-its matchers and a sorting pool: ~940 s of CPU for 220k articles, hours for 2.2M. Here the
-segments' sorted term dictionaries are walked together (a heap over one iterator a segment),
-and each term's records are decoded as arrays (index_format.codec.postings.Postings), their
-document numbers moved past the segments before and deleted documents dropped, and encoded
-again as one record, byte for byte what `encode_term` writes for the same postings. Positions
-are gaps counted from each posting's first, so their bytes are copied as they are.
+its matchers and a sorting pool: 939 s of CPU for 220k articles, hours for 2.2M. Here the
+segments' sorted term dictionaries are walked together (a heap over one iterator a segment)
+and each term's records become one, byte for byte what `encode_term` writes for the same
+postings (tests/index_format/test_codec_merge.py holds it to Whoosh's merge):
+- records of one encoding without deleted documents are joined by their bytes (_splice): a
+  stream of document-number gaps only has its first gap counted again, frequencies, weights
+  and positions (gaps from each posting's first) are copied, the dictionary stats summed;
+- any other (deletions, segments that chose different encodings) is decoded as arrays,
+  renumbered, deleted documents dropped, and encoded again.
+Per-document data (stored fields, lengths, columns) is copied a document at a time
+(copy_per_doc); stored fields are compressed again with the merged segment's dictionary.
+Field length totals (BM25's average length) are the segments' own, exact.
 
-Per-document data (stored fields, lengths, columns) goes through Whoosh's own
-`write_per_doc`: it is per document anyway, and keeps every column type Whoosh knows.
-
-Only one term's postings are held at a time (and one dictionary block of each segment), so
-memory does not grow with the index.
+Memory: one term's postings at a time, one dictionary block (and its records) a segment, and
+the segments' derived parts when they are joined (index_format.segment_parts.join).
 
 Documents are renumbered in segment order, deleted ones dropped. What is keyed by document
 number follows (postings, stored fields, lengths, columns, the derived parts); what is keyed
