@@ -177,3 +177,56 @@ def runs(parts: list[tuple[SegmentParts, np.ndarray | None]]) -> np.ndarray:
         for p, live in parts
     ]
     return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.uint64)
+
+
+def join(parts: list[SegmentParts]) -> SegmentParts | None:
+    """The parts of one segment holding the documents of segments with `parts` (none of them
+    deleted) one after the other, as `derive` gives them for it: documents moved past the
+    parts before, value ids in order of first occurrence. None when the parts do not hold
+    the same facets and fields (written by different versions)."""
+    keys = list(parts[0].facets.rows)
+    fields = list(parts[0].lengths)
+    if any(list(p.facets.rows) != keys or list(p.lengths) != fields for p in parts):
+        return None
+    starts = np.cumsum([0] + [p.facets.size for p in parts])
+    rows = {}
+    for key in keys:
+        # Every part's names in its order of first occurrence, one after the other: the
+        # first occurrence of each gives its id in the joined part.
+        ids: dict[str, int] = {}
+        for p in parts:
+            for name in p.facets.rows[key][2]:
+                ids.setdefault(name, len(ids))
+        docs, vals = [], []
+        for p, start in zip(parts, starts.tolist(), strict=False):
+            doc, val, names = p.facets.rows[key]
+            docs.append((doc + start).astype(doc.dtype))
+            to_new = np.array([ids[n] for n in names], dtype=val.dtype)
+            vals.append(to_new[val] if val.size else val)
+        rows[key] = (np.concatenate(docs), np.concatenate(vals), list(ids))
+    return SegmentParts(
+        facets=Part(
+            int(starts[-1]),
+            np.concatenate([p.facets.day for p in parts]),
+            np.concatenate([p.facets.added for p in parts]),
+            rows,
+        ),
+        lengths={f: np.concatenate([p.lengths[f] for p in parts]) for f in fields},
+        spelling=spelling_arrays.merge([p.spelling for p in parts]),
+        runs=np.unique(np.concatenate([p.runs for p in parts])),
+    )
+
+
+def joined_of(gen_dir: Path, readers: list[Any]) -> SegmentParts | None:
+    """The parts of a segment merging the segments `readers` read (index_format.codec.merge),
+    joined from theirs; None (the merged segment's parts are then derived from it when the
+    generation is published) when one has deletions or no parts file."""
+    if not readers or any(r.has_deletions() for r in readers):
+        return None
+    parts = []
+    for r in readers:
+        got = read(path_of(gen_dir, r.segment().segment_id()))
+        if got is None or got.facets.size != r.doc_count_all():
+            return None
+        parts.append(got)
+    return join(parts)

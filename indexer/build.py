@@ -195,6 +195,9 @@ def rebuild_index(
                 writer.cancel()
                 raise BuildError("no article could be indexed")
             writer.commit()
+            from indexer.update import merge_tiers  # (update builds on this module)
+
+            merge_tiers(ix)  # a build's many segments end as one (see TIER_WIDTH)
             ix.close()
     except (WriteFailed, OSError, MemoryError) as e:
         raise BuildError(failure_reason(e)) from e

@@ -21,7 +21,7 @@ from typing import Any
 from whoosh import index
 
 from index_format import derived
-from index_format.codec import PackedCodec
+from index_format.codec.merge import commit_merge
 from index_format.generations import (
     GRACE_SECONDS,
     LOCK_WAIT_SECONDS,
@@ -30,7 +30,7 @@ from index_format.generations import (
     open_index,
     remove_old_generations,
 )
-from indexer.update import UpdateError, copy_generation, merge_small, small_segments
+from indexer.update import UpdateError, copy_generation, merge_tiers, tier_merge
 
 
 @dataclass
@@ -71,8 +71,8 @@ def optimize_index(
     upgrade_only: bool = False,
 ) -> OptimizeSummary:
     """Merge the serving generation's segments into one and swap it in; nothing to merge (one
-    segment without deletions) swaps nothing. `small_only`: merge only its small segments,
-    when there are more than MAX_SMALL (indexer.update.merge_small), as update-index does
+    segment without deletions) swaps nothing. `small_only`: merge by tiers only
+    (indexer.update.tier_merge: small segments once ten of a size gather), as update-index does
     after it published its articles. `upgrade_only`: merge nothing, only write the derived
     files again when an older Telusur wrote them (`make run` does this at every start).
     Raises UpdateError, IndexBusy, RebuildNeeded."""
@@ -93,7 +93,7 @@ def optimize_index(
         if upgrade_only:
             needed = False
         elif small_only:
-            needed = bool(small_segments(segments))
+            needed = bool(tier_merge(segments))
         else:
             needed = len(segments) > 1 or summary.deleted_before > 0
         summary.rederived = stale and not needed
@@ -105,12 +105,10 @@ def optimize_index(
                 copy_generation(source, gen.building)  # (publishing writes the derived files)
                 ix = open_index(gen.building)  # plain reads: a map copies into private memory
                 try:
-                    if needed:
-                        writer = ix.writer(codec=PackedCodec())
-                        if small_only:
-                            writer.commit(mergetype=merge_small)
-                        else:
-                            writer.commit(optimize=True)
+                    if needed and small_only:
+                        merge_tiers(ix)
+                    elif needed:
+                        commit_merge(ix, list)  # every segment
                     summary.segments_after = len(ix._segments())
                 finally:
                     ix.close()

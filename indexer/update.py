@@ -34,6 +34,7 @@ from whoosh import index
 
 from index_format import derived
 from index_format.codec import PackedCodec
+from index_format.codec.merge import commit_merge
 from index_format.generations import (
     GRACE_SECONDS,
     LOCK_WAIT_SECONDS,
@@ -121,34 +122,49 @@ def _meanwhile(fn: Callable[..., None], *args: Any) -> Iterator[None]:
 
 # An update's commit merges nothing, so that its articles are searchable at once: Whoosh's
 # default policy (MERGE_SMALL) merges every segment once their count passes a Fibonacci bound
-# of the total (the 24th segment of a 220k index made one update rewrite all 220k: minutes),
-# and merging even 10,000 articles takes a minute. Once published, the update merges the
-# segments of at most SMALL_DOCS documents, when there are more than MAX_SMALL of them, in a
-# generation of its own (searches go on meanwhile); `telusur optimize` merges the rest.
-SMALL_DOCS = 5_000
-MAX_SMALL = 4
+# of the total (the 24th segment of a 220k index made one update rewrite all 220k: minutes).
+# Once published, segments are merged by tiers, in a generation of their own (searches go on
+# meanwhile), by joining their postings records (index_format.codec.merge):
+# - a segment's tier is how many times ten TIER_BASE documents it holds (0: under 10 × TIER_BASE,
+#   1: under 100 ×, ...);
+# - when a tier holds TIER_WIDTH segments or more (the lowest such tier first), they are
+#   merged into one (which lands in a higher tier, where it may fill that one in turn).
+# So updates of a thousand articles merge by tens (10k, then 100k, ...): each article is
+# rewritten about once per tier (log10 of the archive), and an index holds at most about
+# TIER_WIDTH segments a tier. A rebuild's ~13k-article segments (one per writer batch) are all
+# in tier 1, so a build of more than TIER_WIDTH of them ends as one segment (indexer.build):
+# at 2.2M, 169 segments that every search visited (~36k postings records a pass of the bench
+# mix, the fixed cost of each dominating). `telusur optimize` merges everything into one.
+TIER_BASE = 1_000
+TIER_WIDTH = 10
 
 
-def small_segments(segments: list[Any]) -> list[Any]:
-    """The segments merge_small merges: those of at most SMALL_DOCS documents, when there are
-    more than MAX_SMALL of them (else none)."""
-    small = [seg for seg in segments if seg.doc_count_all() <= SMALL_DOCS]
-    return small if len(small) > MAX_SMALL else []
+def tier(docs: int) -> int:
+    """The tier of a segment of `docs` documents."""
+    t, n = 0, docs // TIER_BASE
+    while n >= 10:
+        t, n = t + 1, n // 10
+    return t
 
 
-def merge_small(writer: Any, segments: list[Any]) -> list[Any]:
-    """A Whoosh merge policy (commit(mergetype=...)): the small segments into the one being
-    written when there are more than MAX_SMALL of them; returns the segments kept as they are."""
-    from whoosh.reading import SegmentReader
+def tier_merge(segments: list[Any]) -> list[Any]:
+    """The segments a tiered merge merges now (into one): those of the lowest tier that holds
+    TIER_WIDTH segments or more; none when no tier does."""
+    tiers = [tier(s.doc_count_all()) for s in segments]
+    for t in sorted(set(tiers)):
+        chosen = [s for s, st in zip(segments, tiers, strict=True) if st == t]
+        if len(chosen) >= TIER_WIDTH:
+            return chosen
+    return []
 
-    small = small_segments(segments)
-    if not small:
-        return segments
-    for seg in small:
-        reader = SegmentReader(writer.storage, writer.schema, seg)
-        writer.add_reader(reader)
-        reader.close()
-    return [seg for seg in segments if seg not in small]
+
+def merge_tiers(ix: Any) -> int:
+    """Merge `ix`'s segments by tiers (tier_merge) until no tier is full, each merge a commit;
+    returns how many merges."""
+    merges = 0
+    while commit_merge(ix, tier_merge):
+        merges += 1
+    return merges
 
 
 Change = Callable[[Any, Any], None]  # (writer, searcher of the generation being changed)

@@ -78,7 +78,7 @@ NEW = [
 def test_files_from_segments_equal_a_pass_over_the_whole(
     history: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(update, "MAX_SMALL", 1_000)  # no merge of small segments: kept as they are
+    monkeypatch.setattr(update, "TIER_WIDTH", 1_000)  # no merge by tiers: kept as they are
     index_dir = tmp_path / "index"
     corpus = _corpus()
     build_index(index_dir, corpus, history)
@@ -153,7 +153,7 @@ def test_updates_that_only_add_combine_with_the_previous_generation(
     """An update that only adds articles reads no old segment's parts (the previous
     generation's files stand for them), and its files still equal a pass over the whole,
     update after update; a replaced article makes the next update combine every segment."""
-    monkeypatch.setattr(update, "MAX_SMALL", 1_000)
+    monkeypatch.setattr(update, "TIER_WIDTH", 1_000)
     index_dir = tmp_path / "index"
     corpus = _corpus()
     build_index(index_dir, corpus, history)
@@ -188,7 +188,7 @@ def test_an_update_without_usable_previous_files_combines_every_segment(
 ) -> None:
     """Previous files missing (an index written before them), damaged or of another format:
     the update reads every segment's parts, as before, and its files are still right."""
-    monkeypatch.setattr(update, "MAX_SMALL", 1_000)
+    monkeypatch.setattr(update, "TIER_WIDTH", 1_000)
     index_dir = tmp_path / "index"
     corpus = _corpus()
     build_index(index_dir, corpus, "segments")

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from whoosh.codec import base
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader, W3Segment
 from whoosh.util.numeric import byte_to_length
 
+from index_format.codec.merge import MergedPostings
 from index_format.codec.postings import PostingColumns, Postings, encode_columns, encode_term
 from index_format.codec.storedcol import StoredCodecMixin
 from index_format.codec.termdict import PackedTermsReader, TermsWriter
@@ -94,6 +96,9 @@ class PackedFieldWriter(base.FieldWriter):
 
     def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
         lengths = _Lengths(lengths) if lengths else None
+        if isinstance(items, MergedPostings):
+            self._write_merged(schema, lengths, items)
+            return
         if not hasattr(items, "terms"):  # Whoosh's postings, one tuple each
             super().add_postings(schema, lengths, items)
             return
@@ -109,6 +114,26 @@ class PackedFieldWriter(base.FieldWriter):
                     lens = [flen[i] for i in ids] if flen is not None else [0] * len(ids)
                     self._write(tbytes, ids, weights, values, lens)
             self.finish_field()
+
+    def _write_merged(self, schema: Any, lengths: _Lengths | None, items: MergedPostings) -> None:
+        """Segments' postings merged a term at a time (index_format.codec.merge)."""
+        for fieldname in items.field_names():
+            if fieldname not in schema:
+                continue
+            fieldobj = schema[fieldname]
+            flen = lengths.of(fieldname) if lengths else None
+            arr = None if flen is None else np.asarray(flen, dtype=np.int64)
+            offset = self._postfile.tell()
+            started = False
+            for tbytes, record, stats in items.records(fieldname, fieldobj.format, arr):
+                if not started:  # a field whose every posting was deleted is left out
+                    self.start_field(fieldname, fieldobj)
+                    started = True
+                self._terms.add(tbytes, stats, offset, len(record))
+                self._postfile.write(record)
+                offset += len(record)
+            if started:
+                self.finish_field()
 
     def _write_columns(self, cols: PostingColumns, flen: Any) -> None:
         offset = self._postfile.tell()

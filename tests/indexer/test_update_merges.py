@@ -10,7 +10,7 @@ import pytest
 
 from index_format.generations import current_path, open_index
 from indexer import update
-from indexer.update import MAX_SMALL, update_index
+from indexer.update import update_index
 from search.models import SearchRequest
 from search.service import SearchService
 from tests.conftest import article
@@ -27,28 +27,32 @@ def _segments(index_dir: Path) -> dict[str, int]:
         ix.close()
 
 
-def test_updates_merge_their_small_segments_and_leave_the_large_ones(
+def test_updates_merge_by_tiers_and_leave_the_large_segments(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Each update adds a segment of one article; once TIER_WIDTH of one tier gather they
+    become one, and the build's larger segments (a tier above) are never rewritten."""
     index_dir = tmp_path / "index"
     corpus = _corpus()
     build_index(index_dir, corpus, "segments")
     large = _segments(index_dir)
-    small_docs = min(large.values()) - 1
-    assert len(large) >= 2 and small_docs >= 2
-    monkeypatch.setattr(update, "SMALL_DOCS", small_docs)
+    monkeypatch.setattr(update, "TIER_BASE", 1)  # tier 0: 1-9 articles, tier 1: 10-99
+    monkeypatch.setattr(update, "TIER_WIDTH", 4)
+    assert {update.tier(n) for n in large.values()} == {1} and len(large) == 3
     new = [
         article(f"n{i}", f"Banjir rob {i}", "Banjir rob merendam pesisir utara.") for i in range(8)
     ]
+    counts = []
     for i, a in enumerate(new):
         with given_entities([*corpus, *new]):
             update_index([write_jsonl(tmp_path / f"u{i}.jsonl", [a])], index_dir, grace_seconds=0)
         now = _segments(index_dir)
         assert large.items() <= now.items(), "a large segment was rewritten"
-        small = [n for n in now.values() if n <= small_docs]
-        assert len(small) <= MAX_SMALL + 1
-    # The small ones were merged (into one no longer small), not left to pile up.
-    assert len(_segments(index_dir)) < len(large) + len(new)
+        small = [n for n in now.values() if update.tier(n) == 0]
+        assert len(small) < 4
+        counts.append(len(now))
+    # The 4th update's segment and the 3 before became one, and the 7th's with it.
+    assert counts == [4, 5, 6, 4, 5, 6, 4, 5], counts
     (tmp_path / "w").mkdir()
     assert_as_whole(index_dir, tmp_path / "w")  # the merged generation's derived files
     svc = SearchService(index_dir)

@@ -1,0 +1,281 @@
+"""Segments merged at the codec level (index_format.codec.merge): what Whoosh's own merge
+writes, byte for byte, and every search answer the unmerged index gave."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from whoosh import index
+from whoosh.writing import OPTIMIZE
+
+from index_format import segment_parts
+from index_format.codec import PackedCodec
+from index_format.codec.merge import _field_terms, commit_merge
+from index_format.generations import current_path
+from indexer import build, optimize, pipeline
+from indexer.build import rebuild_index
+from indexer.optimize import optimize_index
+from indexer.update import delete_articles, update_index
+from search.models import SearchRequest
+from search.service import SearchService
+from tests.conftest import NEWS, SMALL_CORPUS
+
+CLICKID_ARTICLES = 360
+
+
+def _clickid_lines(count: int) -> list[str]:
+    with gzip.open(NEWS, "rt", encoding="utf-8") as news:
+        return [next(news) for _ in range(count)]
+
+
+def _clickid_index(root: Path, history: str) -> Path:
+    """CLICK-ID articles (the real tagger) in four segments; `updated`: then some replaced by
+    update-index and some deleted (segments with deleted documents)."""
+    lines = _clickid_lines(CLICKID_ARTICLES)
+    archive = root / "a.jsonl"
+    archive.write_text("".join(lines), encoding="utf-8")
+    index_dir = root / "index"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pipeline, "worker_count", lambda: 2)
+        mp.setattr(pipeline, "CHUNK", math.ceil(len(lines) / 4))
+        mp.setattr(build, "SEGMENT_MB", 0)  # a writer starts a new segment at each chunk
+        rebuild_index([archive], index_dir, grace_seconds=0)
+    if history == "updated":
+        changed = []
+        for line in lines[:30]:
+            record = json.loads(line)
+            record["body"] = record.get("body", "") + " Pembaruan redaksi banjir."
+            changed.append(json.dumps(record) + "\n")
+        (root / "b.jsonl").write_text("".join(changed), encoding="utf-8")
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(optimize, "tier_merge", lambda segments: [])  # keep its segments
+            update_index([root / "b.jsonl"], index_dir, grace_seconds=0)
+        ids = [json.loads(line)["id"] for line in lines[100:120]]
+        assert delete_articles(ids, index_dir, grace_seconds=0).deleted == len(ids)
+    return index_dir
+
+
+@pytest.fixture(scope="module", params=["segments", "updated"])
+def clickid_index(request: pytest.FixtureRequest, tmp_path_factory: Any) -> Path:
+    if not NEWS.exists():
+        pytest.skip("needs ../shared/data/news-clickid.jsonl.gz")
+    return _clickid_index(tmp_path_factory.mktemp(f"clickid-{request.param}"), request.param)
+
+
+def _copy(index_dir: Path, to: Path) -> Path:
+    shutil.copytree(index_dir, to, symlinks=True)
+    return to
+
+
+def whoosh_merge(ix: Any, choose: Callable[..., Any]) -> int:
+    """commit_merge's stand-in: every segment merged by Whoosh's own merge."""
+    writer = ix.writer(codec=PackedCodec())
+    writer.commit(mergetype=OPTIMIZE)
+    return 1
+
+
+def _merged_by(index_dir: Path, merge: Callable[..., Any], monkeypatch: Any) -> Path:
+    """`telusur optimize` of `index_dir`, merging with `merge` (commit_merge's signature)."""
+    monkeypatch.setattr(optimize, "commit_merge", merge)
+    summary = optimize_index(index_dir, grace_seconds=0)
+    monkeypatch.undo()
+    assert summary.segments_after == 1
+    return current_path(index_dir)
+
+
+def _whole_segment(gen: Path) -> Iterator[tuple[str, Any]]:
+    """Everything the one segment of the generation `gen` holds, as comparable values."""
+    ix = index.open_dir(str(gen))
+    try:
+        with ix.reader() as r:
+            assert r.is_atomic() and not r.has_deletions()
+            yield "docs", r.doc_count_all()
+            yield "stored", list(r.all_stored_fields())
+            yield "totals", {f: r.field_length(f) for f in r.schema.scorable_names()}
+            for f in r.schema.scorable_names():
+                yield f"len {f}", [r.doc_field_length(d, f) for d in range(r.doc_count_all())]
+            for f in r.schema.names():
+                if r.has_column(f):
+                    yield f"column {f}", list(r.column_reader(f))
+            terms = r._terms
+            for f in sorted(terms.indexed_field_names()):
+                for rec in _field_terms(0, terms, f):
+                    yield f"term {f} {rec.term!r}", rec
+    finally:
+        ix.close()
+
+
+def test_the_merged_segment_is_what_whooshs_merge_writes(
+    clickid_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every term's record and stats, stored fields, lengths and columns, deleted documents
+    dropped and the others renumbered as Whoosh's own merge does."""
+    ours = _merged_by(_copy(clickid_index, tmp_path / "ours"), commit_merge, monkeypatch)
+    theirs = _merged_by(_copy(clickid_index, tmp_path / "theirs"), whoosh_merge, monkeypatch)
+    got, want = dict(_whole_segment(ours)), dict(_whole_segment(theirs))
+    # Field length totals differ: Whoosh's adds each document's length byte (approximate),
+    # ours keeps the segments' exact totals (less deleted documents' length bytes).
+    totals, _ = got.pop("totals"), want.pop("totals")
+    if not _has_deletions(clickid_index):
+        assert totals == _totals(clickid_index)
+    assert got.keys() == want.keys()
+    differ = [k for k in want if got[k] != want[k]]
+    assert not differ, differ[:5]
+    assert sum(k.startswith("term body") for k in got) > 3_000
+
+
+def _queries(index_dir: Path) -> list[str]:
+    """Words of many frequencies (the commonest, middling, rare), pairs, phrases, OR, and
+    a word every article lacks."""
+    ix = index.open_dir(str(current_path(index_dir)))
+    with ix.searcher() as s:
+        words = Counter(
+            {
+                t.decode(): s.doc_frequency("exact", t)
+                for t in s.lexicon("exact")
+                if t.isalpha() and len(t) > 3
+            }
+        )
+    ix.close()
+    ranked = [w for w, _ in words.most_common()]
+    picked = ranked[:30] + ranked[len(ranked) // 3 :: max(1, len(ranked) // 40)][:40]
+    pairs = [f"{a} {b}" for a, b in zip(picked[:20], picked[5:25], strict=False)]
+    return [
+        "",
+        *picked,
+        *pairs,
+        *[f'"{p}"' for p in pairs[:8]],
+        *[f"{a} OR {b}" for a, b in zip(picked[::7], picked[3::7], strict=False)],
+        "zzzkatayangtidakada",
+    ]
+
+
+def _answers(index_dir: Path, queries: list[str], scores: bool) -> list[Any]:
+    svc = SearchService(index_dir)
+    out = []
+    try:
+        for q in queries:
+            for sort in ("relevance", "newest"):
+                r = svc.search(SearchRequest(q=q, per_page=50, sort=sort))
+                hits = [
+                    (h.id, h.snippet, round(h.score, 9) if scores and h.score else None)
+                    for h in r.hits
+                ]
+                if not scores:  # scores moved: only a whole answer is the same set
+                    hits = sorted(hits) if r.total <= len(r.hits) else []
+                facets = {f: [(v.value, v.count) for v in vs] for f, vs in r.facets.items()}
+                out.append((q, sort, r.total, hits, facets, r.suggestion))
+    finally:
+        svc.close()
+    return out
+
+
+def test_every_answer_is_the_same_after_the_merge(
+    clickid_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without deletions the merged index answers exactly as the segments did, scores
+    included (BM25's statistics are the same); with deletions, the same articles, counts and
+    snippets as before and as after Whoosh's own merge (dropped documents leave the
+    statistics, so scores move)."""
+    queries = _queries(clickid_index)
+    ours = _copy(clickid_index, tmp_path / "ours")
+    updated = _has_deletions(clickid_index)
+    before = _answers(clickid_index, queries, scores=not updated)
+    _merged_by(ours, commit_merge, monkeypatch)
+    after = _answers(ours, queries, scores=not updated)
+    if updated:
+        # Facet lists are compared with Whoosh's merge below: after any merge (Whoosh's too)
+        # an entity's count can differ from the unmerged index's derived files (a person
+        # 3 -> 2 for "kata" here; reported, derived.py is not this module's).
+        before = [a[:4] for a in before]
+        assert [a[:4] for a in after] == before
+    else:
+        assert after == before
+    assert sum(1 for a in before if a[2]) > len(queries)  # most queries find articles
+    if updated:
+        theirs = _copy(clickid_index, tmp_path / "theirs")
+        _merged_by(theirs, whoosh_merge, monkeypatch)
+        # The same articles, counts and snippets; scores differ slightly, as field length
+        # totals do: Whoosh's adds each document's length byte, ours keeps the segments'.
+        assert _answers(ours, queries, scores=False) == _answers(theirs, queries, scores=False)
+
+
+def _totals(index_dir: Path) -> dict[str, int]:
+    ix = index.open_dir(str(current_path(index_dir)))
+    try:
+        with ix.reader() as r:
+            return {f: r.field_length(f) for f in r.schema.scorable_names()}
+    finally:
+        ix.close()
+
+
+def _has_deletions(index_dir: Path) -> bool:
+    ix = index.open_dir(str(current_path(index_dir)))
+    try:
+        return any(s.deleted_count() for s in ix._segments())
+    finally:
+        ix.close()
+
+
+@pytest.mark.parametrize("history", ["segments", "updated"])
+def test_small_corpus_answers_and_facets(
+    make_index: Callable[..., Path], history: str, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The test corpus whose entities are given: facets with merged names stay as counted."""
+    index_dir = make_index(SMALL_CORPUS, history)
+    queries = ["", "banjir", "bekasi", "jokowi", '"banjir bekasi"', "korupsi OR banjir", "hujan"]
+    ordered = history == "segments"
+    before = _answers(index_dir, queries, scores=ordered)
+    _merged_by(index_dir, commit_merge, monkeypatch)
+    assert _answers(index_dir, queries, scores=ordered) == before
+
+
+def test_the_joined_derived_parts_are_what_the_merged_segment_derives(
+    make_index: Callable[..., Path], tmp_path: Path
+) -> None:
+    """segment_parts.join (the merge writes the merged segment's parts from the segments'
+    instead of parsing its facets column again) equals derive() of the merged segment."""
+    index_dir = make_index(SMALL_CORPUS, "segments")
+    gen = current_path(index_dir)
+    ix = index.open_dir(str(gen))
+    with ix.reader() as r:
+        leaves = [leaf for leaf, _ in r.leaf_readers()]
+        assert len(leaves) >= 2
+        ids = [leaf.segment().segment_id() for leaf in leaves]
+    ix.close()
+    parts = [segment_parts.read(segment_parts.path_of(gen, i)) for i in ids]
+    assert all(p is not None for p in parts)
+    joined = segment_parts.join([p for p in parts if p is not None])
+    assert joined is not None
+    ix = index.open_dir(str(gen))
+    w = ix.writer(codec=PackedCodec())
+    w.commit(mergetype=OPTIMIZE)  # Whoosh's own merge: its facets column parsed anew
+    with ix.reader() as r:
+        want = segment_parts.derive(r)
+    ix.close()
+    assert joined.facets.size == want.facets.size
+    assert np.array_equal(joined.facets.day, want.facets.day)
+    assert np.array_equal(joined.facets.added, want.facets.added)
+    assert joined.facets.rows.keys() == want.facets.rows.keys()
+    for key, (doc, val, names) in want.facets.rows.items():
+        jdoc, jval, jnames = joined.facets.rows[key]
+        assert jnames == names, key
+        assert np.array_equal(jdoc, doc) and np.array_equal(jval, val), key
+        assert jdoc.dtype == doc.dtype and jval.dtype == val.dtype
+    assert joined.lengths.keys() == want.lengths.keys()
+    for f, lengths in want.lengths.items():
+        assert np.array_equal(joined.lengths[f], lengths), f
+    assert joined.spelling.keys() == want.spelling.keys()
+    for key, codes in want.spelling.items():
+        assert np.array_equal(joined.spelling[key], codes), key
+    assert np.array_equal(joined.runs, want.runs)
+    assert sum(len(v[2]) for v in want.facets.rows.values()) > 5  # names to renumber
