@@ -1,0 +1,242 @@
+"""The stories after a change, regrouped only where the change can reach (index_format.stories).
+
+A story is a connected group of the graph whose edges are the joined candidate pairs: rows that
+share an LSH bucket (all pairs of a bucket of at most MAX_BUCKET rows, neighbours in row order
+of a bigger one) and whose signatures agree on THRESHOLD of their values. An update adds rows
+at the end, replaces rows in place and removes rows (the others keep their order), so the
+table before and after fit one order: the old rows by their old position, then the added ones.
+
+Only the buckets that hold a changed row (its new band key, or the old key of a replaced or
+removed row) can have other pairs than before. In each, the old pairs not there now are
+*lost*, the new ones not there before *gained*. Then:
+
+- an old story none of whose rows was changed, lost a pair or gained one is still a connected
+  group, and no edge leaves it: every edge it had is still one, and every new edge was gained
+  in a changed bucket, whose rows are all in the region below;
+- so the region R (the old stories of the changed rows and of the ends of lost and gained
+  pairs, and the added rows) is a union of whole stories of the new graph, and grouping R by
+  the candidate pairs among its own rows (the buckets read whole, for their size and order)
+  gives the stories a full grouping of every row gives. Nothing else changes.
+
+No case falls back to a full grouping: a bucket that grows past MAX_BUCKET, or shrinks below
+it, changes its pairs, and those are lost and gained pairs like any other. The cost grows with
+the changed rows and the stories they meet, plus a few vectorised passes over one band's keys.
+tests/stories/test_incremental_stories.py holds the result equal to a full grouping over
+random tables and random sequences of additions, replacements and deletions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+_PRIME = np.uint64(0x100000001B3)
+
+
+@dataclass
+class Grouped:
+    """What a story table held when it was last grouped, and what changed since.
+
+    The lists are the table's own (never copied): a removal gives the table new lists, and a
+    replacement notes a row's old values in `before` before it writes over them."""
+
+    ids: list[str]
+    days: list[int]
+    sigs: list[np.ndarray]
+    story: list[str]
+    index: dict[str, int]  # may gain rows added since: only positions below n are old
+    n: int
+    before: dict[str, tuple[int, np.ndarray, str]] = field(
+        default_factory=dict
+    )  # old rows replaced
+    gone: set[str] = field(default_factory=set)  # old rows removed
+
+    def old_row(self, doc_id: str) -> int | None:
+        """The old position of an old row still in the table; None for any other."""
+        row = self.index.get(doc_id, self.n)
+        return row if row < self.n and doc_id not in self.gone else None
+
+    def old(self, u: int) -> tuple[int, np.ndarray, str]:
+        """(day, signature, story) of old row `u` when it was grouped."""
+        noted = self.before.get(self.ids[u])
+        return noted if noted is not None else (self.days[u], self.sigs[u], self.story[u])
+
+
+def band_column(sigs: np.ndarray, band: int, rows: int) -> np.ndarray:
+    """stories.band_keys(sigs)[:, band], for one band only (1/32 of the memory)."""
+    key = np.zeros(sigs.shape[0], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(rows):
+            key = key * _PRIME + sigs[:, band * rows + j].astype(np.uint64)
+    return key
+
+
+def bucket_pairs(rows: np.ndarray, max_bucket: int) -> np.ndarray:
+    """The candidate pairs (a, b), a < b, of one bucket whose rows are `rows` (ascending)."""
+    if rows.size > max_bucket:
+        return np.stack([rows[:-1], rows[1:]], axis=1)
+    a, b = np.triu_indices(rows.size, 1)
+    return np.stack([rows[a], rows[b]], axis=1)
+
+
+def _buckets(keys: np.ndarray, rows: np.ndarray) -> list[np.ndarray]:
+    """`rows` (ascending) grouped by their `keys`: each bucket of two rows or more, ascending."""
+    order = np.argsort(keys, kind="stable")
+    k = keys[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    sizes = np.diff(np.r_[starts, k.size])
+    return [
+        rows[order[s : s + z]]
+        for s, z in zip(starts.tolist(), sizes.tolist(), strict=True)
+        if z > 1
+    ]
+
+
+def _in(values: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Which of `values` are in `wanted` (sorted, distinct): a search of the few, not a sort of
+    the many."""
+    if wanted.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    at = np.minimum(np.searchsorted(wanted, values), wanted.size - 1)
+    return wanted[at] == values
+
+
+def _agree(a: np.ndarray, b: np.ndarray, threshold: float) -> np.ndarray:
+    if a.shape[0] == 0:
+        return np.zeros(0, dtype=bool)
+    return np.asarray((a == b).mean(axis=1) >= threshold)
+
+
+class Change:
+    """The table now (`sigs` stacked, rows in order) against `grouped`, in one order (the
+    common order): row r of the first `kept` rows now is old row keep[r]; a row after them is
+    added, at grouped.n + r - kept."""
+
+    def __init__(
+        self, grouped: Grouped, sigs: np.ndarray, keep: np.ndarray, replaced: np.ndarray
+    ) -> None:
+        self.grouped, self.sigs, self.keep = grouped, sigs, keep
+        self.kept = int(keep.size)
+        self.replaced = replaced  # rows now replaced since
+        removed = np.setdiff1d(np.arange(grouped.n), keep, assume_unique=True)
+        # The old rows whose signature differs now (replaced, removed), in the common order.
+        self.old_common = np.concatenate([keep[replaced], removed]).astype(np.int64)
+        by = np.argsort(self.old_common, kind="stable")
+        self.old_common = self.old_common[by]
+        self.old_sigs = np.stack(
+            [grouped.old(int(u))[1] for u in self.old_common.tolist()]
+            or [np.zeros(sigs.shape[1], dtype=sigs.dtype)]
+        )[: self.old_common.size]
+        self.width = np.int64(grouped.n + sigs.shape[0] - self.kept + 1)
+
+    def common(self, rows: np.ndarray) -> np.ndarray:
+        """Rows now, in the common order."""
+        if self.kept == 0:
+            return self.grouped.n + rows - self.kept
+        old = self.keep[np.minimum(rows, self.kept - 1)]
+        return np.where(rows < self.kept, old, self.grouped.n + rows - self.kept)
+
+    def now_row(self, common: np.ndarray) -> np.ndarray:
+        """Common positions of rows in the table now: their rows now."""
+        old = np.searchsorted(self.keep, np.minimum(common, self.grouped.n))
+        return np.where(common < self.grouped.n, old, common - self.grouped.n + self.kept)
+
+    def now_sig(self, common: np.ndarray) -> np.ndarray:
+        return self.sigs[self.now_row(common)]
+
+    def old_sig(self, common: np.ndarray) -> np.ndarray:
+        """Signatures of old rows (common positions below grouped.n) when they were grouped."""
+        at = np.minimum(np.searchsorted(self.old_common, common), max(self.old_common.size - 1, 0))
+        noted = (
+            (self.old_common[at] == common) if self.old_common.size else np.zeros(common.size, bool)
+        )
+        out = np.empty((common.size, self.sigs.shape[1]), dtype=self.sigs.dtype)
+        out[noted] = self.old_sigs[at[noted]]
+        out[~noted] = self.sigs[self.now_row(common[~noted])]
+        return out
+
+
+def region(change: Change, bands: tuple[int, int], max_bucket: int, threshold: float) -> np.ndarray:
+    """The rows now whose story may differ from their old one: the region R (module doc),
+    ascending."""
+    g, sigs = change.grouped, change.sigs
+    n_now = sigs.shape[0]
+    live = np.asarray(sigs.any(axis=1))
+    added = np.arange(change.kept, n_now)
+    changed_now = np.concatenate([change.replaced, added]).astype(np.int64)
+    old_live = change.old_sigs.any(axis=1)
+    unchanged = np.ones(n_now, dtype=bool)
+    unchanged[changed_now] = False
+    ends: list[np.ndarray] = [change.old_common]
+    for band in range(bands[0]):
+        col = band_column(sigs, band, bands[1])
+        old_col = band_column(change.old_sigs, band, bands[1])
+        touched = np.unique(
+            np.concatenate([col[changed_now][live[changed_now]], old_col[old_live]])
+        )
+        if touched.size == 0:
+            continue
+        now = np.flatnonzero(_in(col, touched) & live)
+        now_common = change.common(now)
+        # Before: the unchanged rows with those keys, and the replaced and removed ones.
+        same = unchanged[now]
+        was = old_live & _in(old_col, touched)
+        before = _pair_keys(
+            np.concatenate([col[now[same]], old_col[was]]),
+            np.concatenate([now_common[same], change.old_common[was]]),
+            max_bucket,
+            change.width,
+        )
+        after = _pair_keys(col[now], now_common, max_bucket, change.width)
+        lost = np.setdiff1d(before, after, assume_unique=True)
+        gained = np.setdiff1d(after, before, assume_unique=True)
+        for pairs, sig in ((lost, change.old_sig), (gained, change.now_sig)):
+            a, b = pairs // change.width, pairs % change.width
+            ok = _agree(sig(a), sig(b), threshold)
+            ends += [a[ok], b[ok]]
+    reached = np.unique(np.concatenate(ends))
+    stories = {g.old(u)[2] for u in reached[reached < g.n].tolist()}
+    rows: list[int] = []
+    if stories:
+        replaced = set(change.replaced.tolist())
+        for r, u in enumerate(change.keep.tolist()):
+            story = g.old(u)[2] if r in replaced else g.story[u]
+            if story in stories:
+                rows.append(r)
+    return np.concatenate([np.asarray(rows, dtype=np.int64), added])
+
+
+def _pair_keys(
+    keys: np.ndarray, common: np.ndarray, max_bucket: int, width: np.int64
+) -> np.ndarray:
+    """The candidate pairs of the buckets of the rows at `common` (common order) with `keys`,
+    each as a * width + b, sorted and distinct."""
+    order = np.argsort(common, kind="stable")
+    found = [bucket_pairs(rows, max_bucket) for rows in _buckets(keys[order], common[order])]
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    pairs = np.concatenate(found).astype(np.int64)
+    return np.unique(pairs[:, 0] * width + pairs[:, 1])
+
+
+def region_pairs(
+    sigs: np.ndarray, rows: np.ndarray, bands: tuple[int, int], max_bucket: int, threshold: float
+) -> np.ndarray:
+    """The joined pairs (a, b) of a full grouping whose rows are both in `rows` (ascending):
+    each bucket that holds one of them read whole, for its size and order."""
+    live = np.asarray(sigs.any(axis=1))
+    inside = np.zeros(sigs.shape[0], dtype=bool)
+    inside[rows] = True
+    found = []
+    for band in range(bands[0]):
+        col = band_column(sigs, band, bands[1])
+        keys = np.unique(col[rows[live[rows]]])
+        now = np.flatnonzero(_in(col, keys) & live)
+        for bucket in _buckets(col[now], now):
+            pairs = bucket_pairs(bucket, max_bucket)
+            found.append(pairs[inside[pairs[:, 0]] & inside[pairs[:, 1]]])
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.unique(np.concatenate(found), axis=0)
+    return pairs[_agree(sigs[pairs[:, 0]], sigs[pairs[:, 1]], threshold)]
