@@ -314,25 +314,44 @@ class StoryTable:
         self.bands = self.bands or lsh_bands()
         change = self._change(sigs)
         if change is not None:
-            rows = story_changes.region(change, self.bands, MAX_BUCKET, THRESHOLD)
+            rows, links = story_changes.region(change, self.bands, MAX_BUCKET, THRESHOLD)
             pairs = story_changes.region_pairs(sigs, rows, self.bands, MAX_BUCKET, THRESHOLD)
+            self._group(rows.tolist(), np.concatenate([pairs, links]))
         else:
-            rows, pairs = np.arange(n), joined_pairs(sigs, self.bands)
-        self._group(rows.tolist(), pairs)
+            self._group(list(range(n)), joined_pairs(sigs, self.bands))
         self._mark_grouped()
 
     def _group(self, rows: list[int], pairs: np.ndarray) -> None:
-        """Give `rows` the stories the joined `pairs` among them make."""
+        """Give `rows` the stories the joined `pairs` make; a pair's row outside `rows` stands
+        for its whole story (one that keeps its rows together: story_changes), by the row
+        of the story's id, which is its first."""
+        inside = set(rows)
         parent = {r: r for r in rows}
+
+        def node(r: int) -> int:
+            if r in inside:
+                return r
+            top = self.index[self.story[r]]
+            parent.setdefault(top, top)
+            return top
+
         for a, b in pairs.tolist():
-            _union(parent, a, b)
+            _union(parent, node(a), node(b))
         groups: dict[int, list[int]] = {}
-        for r in rows:
+        for r in parent:
             groups.setdefault(_find(parent, r), []).append(r)
+        renamed: dict[str, str] = {}  # stories outside `rows` joined to another: new id
         for members in groups.values():  # the id of its first copy: earliest day, then id
             first = min(members, key=lambda r: (self.days[r] < 0, self.days[r], self.ids[r]))
             for r in members:
-                self.story[r] = self.ids[first]
+                if r in inside:
+                    self.story[r] = self.ids[first]
+                elif r != first:
+                    renamed[self.ids[r]] = self.ids[first]
+        if renamed:
+            for r, story in enumerate(self.story):
+                if story in renamed and r not in inside:
+                    self.story[r] = renamed[story]
 
     def _mark_grouped(self) -> None:
         self.grouped = Grouped(self.ids, self.days, self.sigs, self.story, self.index, len(self))

@@ -7,16 +7,18 @@ at the end, replaces rows in place and removes rows (the others keep their order
 table before and after fit one order: the old rows by their old position, then the added ones.
 
 Only the buckets that hold a changed row (its new band key, or the old key of a replaced or
-removed row) can have other pairs than before. In each, the old pairs not there now are
-*lost*, the new ones not there before *gained*. Then:
+removed row) can have other pairs than before. In each, a pair of one side only, or any pair
+of a changed row (a replaced row's pair can be a candidate on both sides, with another
+signature), is *lost* (before) or *gained* (after) when its signatures then agree. Then:
 
-- an old story none of whose rows was changed, lost a pair or gained one is still a connected
-  group, and no edge leaves it: every edge it had is still one, and every new edge was gained
-  in a changed bucket, whose rows are all in the region below;
-- so the region R (the old stories of the changed rows and of the ends of lost and gained
-  pairs, and the added rows) is a union of whole stories of the new graph, and grouping R by
-  the candidate pairs among its own rows (the buckets read whole, for their size and order)
-  gives the stories a full grouping of every row gives. Nothing else changes.
+- an old story none of whose rows was replaced or removed or lost a pair keeps every edge it
+  had, so it stays connected: it is one node below, whatever it gains;
+- every edge the new graph has that the old one had not is a gained pair, so the stories now
+  are the connected groups of: the region R (the rows of the old stories that may split, those
+  with a replaced or removed row or a lost pair, and the added rows) joined by their candidate
+  pairs among themselves (each bucket read whole, for its size and order), and the other old
+  stories as nodes, joined by the gained pairs. A story's id is its first row's, so an old
+  story joined to others is renamed only when another's first row comes before its own.
 
 No case falls back to a full grouping: a bucket that grows past MAX_BUCKET, or shrinks below
 it, changes its pairs, and those are lost and gained pairs like any other. The cost grows with
@@ -176,9 +178,11 @@ class Change:
         return out
 
 
-def region(change: Change, bands: tuple[int, int], max_bucket: int, threshold: float) -> np.ndarray:
-    """The rows now whose story may differ from their old one: the region R (module doc),
-    ascending."""
+def region(
+    change: Change, bands: tuple[int, int], max_bucket: int, threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rows now of the stories that may split and the added rows (the region R of the
+    module doc, ascending), and the gained joined pairs (a, b) (rows now)."""
     g, sigs = change.grouped, change.sigs
     n_now = sigs.shape[0]
     live = np.asarray(sigs.any(axis=1))
@@ -187,7 +191,14 @@ def region(change: Change, bands: tuple[int, int], max_bucket: int, threshold: f
     old_live = change.old_sigs.any(axis=1)
     unchanged = np.ones(n_now, dtype=bool)
     unchanged[changed_now] = False
+    # The rows whose signature differs, by common position: in the table before (replaced and
+    # removed) and now (replaced and added).
+    changed_before = np.zeros(int(change.width), dtype=bool)
+    changed_before[change.old_common] = True
+    changed_after = np.zeros(int(change.width), dtype=bool)
+    changed_after[change.common(changed_now)] = True
     ends: list[np.ndarray] = [change.old_common]
+    links: list[np.ndarray] = [np.zeros((0, 2), dtype=np.int64)]
     old_sigs = np.ascontiguousarray(change.old_sigs)
     for band in range(bands[0]):
         col = band_column(sigs, band, bands[1])
@@ -202,19 +213,19 @@ def region(change: Change, bands: tuple[int, int], max_bucket: int, threshold: f
         # Before: the unchanged rows with those keys, and the replaced and removed ones.
         same = unchanged[now]
         was = old_live & _in(old_col, touched)
-        before = _pair_keys(
-            np.concatenate([col[now[same]], old_col[was]]),
-            np.concatenate([now_common[same], change.old_common[was]]),
+        lost, gained = _changed_pairs(
+            (np.concatenate([col[now[same]], old_col[was]]), col[now]),
+            (np.concatenate([now_common[same], change.old_common[was]]), now_common),
+            (changed_before, changed_after),
             max_bucket,
             change.width,
         )
-        after = _pair_keys(col[now], now_common, max_bucket, change.width)
-        lost = np.setdiff1d(before, after, assume_unique=True)
-        gained = np.setdiff1d(after, before, assume_unique=True)
-        for pairs, sig in ((lost, change.old_sig), (gained, change.now_sig)):
-            a, b = pairs // change.width, pairs % change.width
-            ok = _agree(sig(a), sig(b), threshold)
-            ends += [a[ok], b[ok]]
+        a, b = lost // change.width, lost % change.width
+        ok = _agree(change.old_sig(a), change.old_sig(b), threshold)
+        ends += [a[ok], b[ok]]
+        a, b = gained // change.width, gained % change.width
+        ok = _agree(change.now_sig(a), change.now_sig(b), threshold)
+        links.append(np.stack([change.now_row(a[ok]), change.now_row(b[ok])], axis=1))
     reached = np.unique(np.concatenate(ends))
     stories = {g.old(u)[2] for u in reached[reached < g.n].tolist()}
     rows: list[int] = []
@@ -224,7 +235,68 @@ def region(change: Change, bands: tuple[int, int], max_bucket: int, threshold: f
             story = g.old(u)[2] if r in replaced else g.story[u]
             if story in stories:
                 rows.append(r)
-    return np.concatenate([np.asarray(rows, dtype=np.int64), added])
+    return np.concatenate([np.asarray(rows, dtype=np.int64), added]), np.concatenate(links)
+
+
+def _changed_pairs(
+    keys: tuple[np.ndarray, np.ndarray],
+    common: tuple[np.ndarray, np.ndarray],
+    changed: tuple[np.ndarray, np.ndarray],
+    max_bucket: int,
+    width: np.int64,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(lost, gained): the candidate pairs (a * width + b) of the buckets before and after
+    (rows at `common` with `keys`, each side) that may join otherwise now: those of one side
+    only, and every pair of a changed row (`changed`, each side's mask by common position; a
+    replaced row's pair may be a candidate on both sides, with another signature). In a
+    bucket of at most max_bucket rows on both sides the pairs of unchanged rows are on both
+    sides: only the changed rows' pairs are made there."""
+    sizes = [_bucket_sizes(k) for k in keys]
+    big = np.unique(np.concatenate([k[z > max_bucket] for k, z in zip(keys, sizes, strict=True)]))
+    in_big = [_in(k, big) for k in keys]
+    pairs = [
+        _pair_keys(k[i], c[i], max_bucket, width)
+        for k, c, i in zip(keys, common, in_big, strict=True)
+    ]
+    result = []
+    for side in (0, 1):
+        mine, theirs, mask = pairs[side], pairs[1 - side], changed[side]
+        small = ~in_big[side]
+        a, b = mine // width, mine % width
+        parts = [
+            np.setdiff1d(mine, theirs, assume_unique=True),
+            mine[mask[a] | mask[b]],
+            _star_pairs(keys[side][small], common[side][small], mask, width),
+        ]
+        result.append(np.unique(np.concatenate(parts)))
+    return result[0], result[1]
+
+
+def _bucket_sizes(keys: np.ndarray) -> np.ndarray:
+    """Per row, how many rows share its key."""
+    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    return np.asarray(counts[inverse])
+
+
+def _star_pairs(
+    keys: np.ndarray, common: np.ndarray, changed: np.ndarray, width: np.int64
+) -> np.ndarray:
+    """Every pair (a * width + b, a < b) of rows at `common` that share a key, one of them
+    `changed` (a mask by common position)."""
+    order = np.lexsort((common, keys))
+    k, c = keys[order], common[order]
+    starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    sizes = np.diff(np.r_[starts, k.size])
+    bucket = np.repeat(np.arange(starts.size), sizes)
+    centres = np.flatnonzero(changed[c]) if c.size else np.zeros(0, dtype=np.int64)
+    count = sizes[bucket[centres]]
+    total = int(count.sum())
+    first = np.cumsum(count) - count
+    other = np.repeat(starts[bucket[centres]], count) + np.arange(total) - np.repeat(first, count)
+    centre = np.repeat(centres, count)
+    keep = other != centre
+    x, y = c[centre[keep]].astype(np.int64), c[other[keep]].astype(np.int64)
+    return np.unique(np.minimum(x, y) * width + np.maximum(x, y))
 
 
 def _pair_keys(
@@ -252,5 +324,7 @@ def region_pairs(
         now = np.flatnonzero(_in(col, keys) & live)
         pairs = bucket_pairs(col[now], now, max_bucket)
         found.append(pairs[inside[pairs[:, 0]] & inside[pairs[:, 1]]])
-    pairs = np.unique(np.concatenate(found), axis=0)
+    width = np.int64(sigs.shape[0])
+    keys = np.unique(np.concatenate(found) @ np.array([width, 1], dtype=np.int64))
+    pairs = np.stack([keys // width, keys % width], axis=1)
     return pairs[_agree(sigs[pairs[:, 0]], sigs[pairs[:, 1]], threshold)]

@@ -198,3 +198,30 @@ def test_any_sequence_of_changes_gives_the_stories_of_a_full_grouping(
         full_groupings[0] = 0  # (_full's own)
         assert sorted(table.ids) == sorted(now)
         assert dict(zip(table.ids, table.story, strict=True)) == expected
+
+
+@pytest.mark.parametrize("max_bucket", [200, 2])
+def test_a_replaced_article_joins_a_copy_it_shared_a_bucket_with_before(
+    max_bucket: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pair (replaced article, other) was a candidate before and after (one band alike in
+    both versions; neighbours in a bucket past MAX_BUCKET too), but only the new version is a
+    copy: the other's story gains it."""
+    monkeypatch.setattr(stories, "MAX_BUCKET", max_bucket)
+    rnd = np.random.default_rng(3)
+    base = rnd.integers(0, 256, NUM_PERM, dtype=np.uint16).astype(SIG_DTYPE)
+    old = rnd.integers(0, 256, NUM_PERM, dtype=np.uint16).astype(SIG_DTYPE)
+    old[:4] = base[:4]  # band 0 alike: a candidate, far from a copy
+    new = base.copy()
+    new[4::4] += 1  # a copy of base (97 values of 128) alike in band 0 only
+    other = rnd.integers(0, 256, NUM_PERM, dtype=np.uint16).astype(SIG_DTYPE)
+    table = _in_batches(
+        [[("x", 1, base), ("y", 2, base.copy()), ("r", 3, old), ("o", 4, other)]], tmp_path
+    )
+    assert table.story == ["x", "x", "r", "o"]
+    table.add("r", 3, new)
+    table.cluster()
+    assert table.story == ["x", "x", "x", "o"]
+    assert dict(zip(table.ids, table.story, strict=True)) == _full(
+        [("x", 1, base), ("y", 2, base), ("r", 3, new), ("o", 4, other)]
+    )
