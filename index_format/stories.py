@@ -28,6 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
+from index_format import story_changes
+from index_format.story_changes import Grouped
+
 STORIES_NAME = "stories.npz"
 # Measured on CLICK-ID (bench/syndication.py, README "Syndication"): 5-word shingles and 128
 # permutations; pairs at 0.5 estimated Jaccard and above were copies or one story rewritten.
@@ -234,43 +237,6 @@ def candidate_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> n
     return np.unique(np.concatenate(found), axis=0)
 
 
-def appended_pairs(sigs: np.ndarray, start: int, bands: tuple[int, int]) -> np.ndarray | None:
-    """The candidate pairs (a, b) with b >= start: what candidate_pairs(sigs) holds beyond
-    candidate_pairs(sigs[:start]), in a time that grows with the rows from `start`, not with
-    the rows before. None when a pair of the rows before is no longer a candidate (a bucket
-    of all pairs grew past MAX_BUCKET, which pairs only neighbours)."""
-    live = np.flatnonzero(sigs.any(axis=1))
-    old, new = live[live < start], live[live >= start]
-    if new.size == 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    keys_old, keys_new = band_keys(sigs[old], bands), band_keys(sigs[new], bands)
-    found = []
-    for band in range(bands[0]):
-        k_old, k_new = keys_old[:, band], keys_new[:, band]
-        hit = np.isin(k_old, k_new)
-        rows = np.concatenate([old[hit], new])  # ascending: old rows come before new ones
-        keys = np.concatenate([k_old[hit], k_new])
-        order = np.argsort(keys, kind="stable")  # a bucket's rows stay ascending
-        k = keys[order]
-        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-        sizes = np.diff(np.r_[starts, k.size])
-        for first, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist(), strict=True):
-            bucket = rows[order[first : first + size]]
-            n_old = int(np.count_nonzero(bucket < start))
-            if size > MAX_BUCKET:
-                if 3 <= n_old <= MAX_BUCKET:
-                    return None
-                at = np.arange(max(n_old, 1), size)
-                found.append(np.stack([bucket[at - 1], bucket[at]], axis=1))
-                continue
-            a, b = np.triu_indices(size, 1)
-            added = b >= n_old
-            found.append(np.stack([bucket[a[added]], bucket[b[added]]], axis=1))
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0)
-
-
 def joined_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> np.ndarray:
     """The candidate pairs whose signatures estimate a Jaccard of THRESHOLD or more."""
     return _joined(sigs, candidate_pairs(sigs, bands))
@@ -294,9 +260,9 @@ class StoryTable:
     story: list[str] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     bands: tuple[int, int] | None = None  # lsh_bands(), kept in the file
-    # The rows before this one are grouped as `cluster` groups them and unchanged since: an
-    # update that only adds articles then groups only what they join.
-    clustered: int = 0
+    # What the table held when last grouped (by `cluster`, or as loaded): `cluster` then
+    # regroups only what the changes since can reach (index_format.story_changes).
+    grouped: Grouped | None = field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -305,7 +271,9 @@ class StoryTable:
         """Add (or replace) an article, as its own story until `cluster` joins it."""
         row = self.index.get(doc_id)
         if row is not None:
-            self.clustered = 0  # its story may have held others together: group anew
+            g = self.grouped
+            if g is not None and doc_id not in g.before and (u := g.old_row(doc_id)) is not None:
+                g.before[doc_id] = g.old(u)  # (before the lists, maybe its own, change)
             self.days[row], self.sigs[row], self.story[row] = day, sig, doc_id
             return
         self.index[doc_id] = len(self.ids)
@@ -318,7 +286,8 @@ class StoryTable:
         gone = {d for d in doc_ids if d in self.index}
         if not gone:
             return
-        self.clustered = 0
+        if self.grouped is not None:
+            self.grouped.gone |= {d for d in gone if self.grouped.old_row(d) is not None}
         keep = [i for i, d in enumerate(self.ids) if d not in gone]
         self.ids = [self.ids[i] for i in keep]
         self.days = [self.days[i] for i in keep]
@@ -336,63 +305,76 @@ class StoryTable:
     # -- clustering -------------------------------------------------------------------------
 
     def cluster(self) -> None:
-        """Group the articles: a rebuild, and after every update (from the stored signatures,
-        a fraction of a second for 22,000 articles), so that an update gives the stories a
-        rebuild would give: a new copy joins its story, a changed or deleted one leaves it
-        (and a story it held together splits)."""
+        """Group the articles: a rebuild, and after every update, so that an update gives the
+        stories a rebuild would give: a new copy joins its story, a changed or deleted one
+        leaves it (and a story it held together splits). After an update only the stories
+        its changes can reach are grouped again (index_format.story_changes)."""
         n = len(self.ids)
         sigs = np.stack(self.sigs) if n else np.zeros((0, NUM_PERM), SIG_DTYPE)
         self.bands = self.bands or lsh_bands()
-        if 0 < self.clustered < n and self._cluster_appended(sigs):
-            self.clustered = n
-            return
-        parent = list(range(n))
-        for a, b in joined_pairs(sigs, self.bands):
-            _union(parent, int(a), int(b))
-        groups: dict[int, list[int]] = {}
-        for r in range(n):
-            groups.setdefault(_find(parent, r), []).append(r)
-        for rows in groups.values():  # the id of its first copy: earliest day, then id
-            first = min(rows, key=lambda r: (self.days[r] < 0, self.days[r], self.ids[r]))
-            for r in rows:
-                self.story[r] = self.ids[first]
-        self.clustered = n
+        change = self._change(sigs)
+        if change is not None:
+            rows, links = story_changes.region(change, self.bands, MAX_BUCKET, THRESHOLD)
+            pairs = story_changes.region_pairs(sigs, rows, self.bands, MAX_BUCKET, THRESHOLD)
+            self._group(rows.tolist(), np.concatenate([pairs, links]))
+        else:
+            self._group(list(range(n)), joined_pairs(sigs, self.bands))
+        self._mark_grouped()
 
-    def _cluster_appended(self, sigs: np.ndarray) -> bool:
-        """Group the rows added since the last `cluster` (from `clustered` on) as `cluster`
-        would, joining them and the stories they meet; False when that needs a full `cluster`
-        (appended_pairs). The stories before stay connected groups of their pairs, so joining
-        them by the new pairs gives the groups of all pairs."""
-        start = self.clustered
-        if any(self.index.get(self.story[r], start) >= start for r in range(start)):
-            return False  # (stories not grouped by `cluster`: a file of another version)
-        pairs = appended_pairs(sigs, start, self.bands or lsh_bands())
-        if pairs is None:
-            return False
-        # A row before `start` stands for its whole story: the row of the story's id.
-        parent: dict[int, int] = {}
+    def _group(self, rows: list[int], pairs: np.ndarray) -> None:
+        """Give `rows` the stories the joined `pairs` make; a pair's row outside `rows` stands
+        for its whole story (one that keeps its rows together: story_changes), by the row
+        of the story's id, which is its first."""
+        inside = set(rows)
+        parent = {r: r for r in rows}
 
         def node(r: int) -> int:
-            return self.index[self.story[r]] if r < start else r
+            if r in inside:
+                return r
+            top = self.index[self.story[r]]
+            parent.setdefault(top, top)
+            return top
 
-        for a, b in _joined(sigs, pairs).tolist():
-            na, nb = node(a), node(b)
-            parent.setdefault(na, na)
-            parent.setdefault(nb, nb)
-            _union(parent, na, nb)
-        if not parent:
-            return True
-        met = {self.story[r] for r in parent if r < start}
+        for a, b in pairs.tolist():
+            _union(parent, node(a), node(b))
         groups: dict[int, list[int]] = {}
-        for r in [*(r for r in range(start) if self.story[r] in met), *range(start, len(self))]:
-            top = node(r)
-            if top in parent:
-                groups.setdefault(_find(parent, top), []).append(r)
-        for rows in groups.values():
-            first = min(rows, key=lambda r: (self.days[r] < 0, self.days[r], self.ids[r]))
-            for r in rows:
-                self.story[r] = self.ids[first]
-        return True
+        for r in parent:
+            groups.setdefault(_find(parent, r), []).append(r)
+        renamed: dict[str, str] = {}  # stories outside `rows` joined to another: new id
+        for members in groups.values():  # the id of its first copy: earliest day, then id
+            first = min(members, key=lambda r: (self.days[r] < 0, self.days[r], self.ids[r]))
+            for r in members:
+                if r in inside:
+                    self.story[r] = self.ids[first]
+                elif r != first:
+                    renamed[self.ids[r]] = self.ids[first]
+        if renamed:
+            for r, story in enumerate(self.story):
+                if story in renamed and r not in inside:
+                    self.story[r] = renamed[story]
+
+    def _mark_grouped(self) -> None:
+        self.grouped = Grouped(self.ids, self.days, self.sigs, self.story, self.index, len(self))
+
+    def _change(self, sigs: np.ndarray) -> story_changes.Change | None:
+        """The changes since the table was last grouped; None when it must be grouped in full
+        (never grouped, or grouped by another version's rules)."""
+        g = self.grouped
+        if g is None or g.n == 0:
+            return None
+        kept = g.n - len(g.gone)
+        # The old rows kept are the first ones, in their old order, then the added ones.
+        if kept > len(self) or any(g.old_row(d) is None for d in self.ids[kept - 1 : kept]):
+            return None
+        if any(g.old_row(d) is not None for d in self.ids[kept:]):
+            return None
+        if not {*g.story[: g.n]} <= g.index.keys():  # stories of a file of another version
+            return None
+        old = np.ones(g.n, dtype=bool)
+        old[[g.index[d] for d in g.gone]] = False
+        keep = np.flatnonzero(old)
+        replaced = np.array(sorted(self.index[d] for d in g.before if d not in g.gone), np.int64)
+        return story_changes.Change(g, sigs, keep, replaced)
 
     # -- the file ---------------------------------------------------------------------------
 
@@ -441,15 +423,16 @@ def _read(directory: Path, *, signatures: bool) -> StoryTable | tuple[list[str],
             days, sigs = data["days"], data["sigs"]
             if not len(ids) == len(days) == len(sigs):
                 return None
-            return StoryTable(
+            table = StoryTable(
                 ids=ids,
                 days=[int(d) for d in days],
                 sigs=list((sigs & _SIG_MASK).astype(SIG_DTYPE)),
                 story=story,
                 index={d: i for i, d in enumerate(ids)},
                 bands=(int(data["bands"][0]), int(data["bands"][1])),
-                clustered=len(ids),
             )
+            table._mark_grouped()
+            return table
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
 

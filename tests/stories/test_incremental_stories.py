@@ -1,7 +1,7 @@
-"""An update that only adds articles groups only what they join (StoryTable.cluster from the
-rows it had clustered): the stories must be exactly those a full grouping of every article
-gives, whatever buckets the new articles fall in, and a table that changed otherwise (a
-replaced or deleted article) is grouped in full."""
+"""An update groups again only the stories its changes can reach (index_format.story_changes):
+the stories must be exactly those a full grouping of every article gives, whatever buckets the
+new, replaced or deleted articles fall in or leave, and no update falls back to a full
+grouping."""
 
 from __future__ import annotations
 
@@ -66,27 +66,31 @@ def test_adding_gives_the_stories_of_a_full_grouping(
     monkeypatch.setattr(stories, "MAX_BUCKET", max_bucket)
     articles = _articles(400, seed)
     batches = [articles[:250], articles[250:260], articles[260:261], articles[261:]]
-    incremental = []
-    real = StoryTable._cluster_appended
-
-    def spy(self: StoryTable, sigs: np.ndarray) -> bool:
-        done = real(self, sigs)
-        incremental.append(done)
-        return done
-
-    monkeypatch.setattr(StoryTable, "_cluster_appended", spy)
+    full_groupings = _count_full_groupings(monkeypatch)
     table = _in_batches(batches, tmp_path)
+    assert full_groupings == [1]  # the first batch only: the others from what they reach
     assert dict(zip(table.ids, table.story, strict=True)) == _full(articles)
     assert len(set(table.story)) < len(table.ids), "some articles are copies"
-    if max_bucket == 200:
-        assert incremental == [True, True, True]  # grouped from the new articles only
 
 
-def test_a_bucket_grown_past_the_limit_is_grouped_in_full(
+def _count_full_groupings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A one-item list counting the full groupings (stories.joined_pairs) from now on."""
+    calls = [0]
+    real = stories.joined_pairs
+
+    def spy(*args: object) -> np.ndarray:
+        calls[0] += 1
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stories, "joined_pairs", spy)
+    return calls
+
+
+def test_a_bucket_grown_past_the_limit_regroups_what_it_held(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """All pairs of a bucket of 5 articles, then neighbours only once it holds more: pairs
-    among the old articles are lost, so the stories are grouped anew (and still equal)."""
+    among the old articles are lost, and the story they made splits."""
     monkeypatch.setattr(stories, "MAX_BUCKET", 5)
     rnd = np.random.default_rng(0)
     sigs = rnd.integers(0, 256, (8, NUM_PERM), dtype=np.uint16).astype(SIG_DTYPE)
@@ -123,3 +127,101 @@ def test_a_changed_or_deleted_article_regroups_its_story(change: str) -> None:
     table.cluster()
     articles.append(("late", 3, table.sigs[table.index["late"]]))
     assert dict(zip(table.ids, table.story, strict=True)) == _full(articles)
+
+
+def _mutated(sig: np.ndarray, rnd: np.random.Generator) -> np.ndarray:
+    """A replaced article's new signature: a copy nearly equal, one far from it, or empty."""
+    kind = rnd.random()
+    if kind < 0.5:
+        out = sig.copy()
+        changed = rnd.random(NUM_PERM) < rnd.choice([0.05, 0.4])
+        out[changed] = rnd.integers(0, 256, int(changed.sum()))
+        return out
+    if kind < 0.9:
+        return rnd.integers(0, 256, NUM_PERM, dtype=np.uint16).astype(SIG_DTYPE)
+    return np.zeros(NUM_PERM, dtype=SIG_DTYPE)
+
+
+@pytest.mark.parametrize("max_bucket", [200, 8, 3, 2])
+@pytest.mark.parametrize("seed", range(10))
+def test_any_sequence_of_changes_gives_the_stories_of_a_full_grouping(
+    max_bucket: int, seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Random updates (added copies and unrelated articles, replaced articles, deleted ones,
+    a deleted id added again), each saved and loaded as update-index does: after each, the
+    stories equal a full grouping of the articles then in the index, and no update grouped
+    in full."""
+    monkeypatch.setattr(stories, "MAX_BUCKET", max_bucket)
+    rnd = np.random.default_rng(seed)
+    pool = _articles(600, 100 + seed, families=int(rnd.integers(3, 15)))
+    now: dict[str, tuple[int, np.ndarray]] = {}  # what the index holds
+    table = StoryTable()
+    start = int(rnd.integers(20, 200))
+    for doc_id, day, sig in pool[:start]:
+        table.add(doc_id, day, sig)
+        now[doc_id] = (day, sig)
+    table.cluster()
+    full_groupings = _count_full_groupings(monkeypatch)
+    deleted: list[str] = []
+    at = start
+    for _ in range(8):
+        table.save(tmp_path)
+        loaded = load_stories(tmp_path)
+        assert loaded is not None
+        table = loaded
+        for _ in range(int(rnd.integers(0, 25))):  # added
+            if at < len(pool):
+                doc_id, day, sig = pool[at]
+                at += 1
+                table.add(doc_id, day, sig)
+                now[doc_id] = (day, sig)
+        ids = list(now)
+        for doc_id in rnd.choice(ids, int(rnd.integers(0, 8))).tolist():  # replaced
+            day = int(rnd.integers(-1, 30))
+            sig = _mutated(now[doc_id][1], rnd)
+            table.add(doc_id, day, sig)
+            now[doc_id] = (day, sig)
+        gone = rnd.choice(ids, int(rnd.integers(0, 6)), replace=False).tolist()  # deleted
+        table.remove(gone)
+        for doc_id in gone:
+            now.pop(doc_id, None)
+        deleted += gone
+        if deleted and rnd.random() < 0.3:  # a deleted id comes back, as another article
+            doc_id = deleted.pop()
+            if doc_id not in now:
+                sig = _mutated(pool[int(rnd.integers(len(pool)))][2], rnd)
+                table.add(doc_id, 5, sig)
+                now[doc_id] = (5, sig)
+        table.cluster()
+        assert full_groupings == [0]
+        expected = _full([(d, day, sig) for d, (day, sig) in now.items() if d in table.index])
+        full_groupings[0] = 0  # (_full's own)
+        assert sorted(table.ids) == sorted(now)
+        assert dict(zip(table.ids, table.story, strict=True)) == expected
+
+
+@pytest.mark.parametrize("max_bucket", [200, 2])
+def test_a_replaced_article_joins_a_copy_it_shared_a_bucket_with_before(
+    max_bucket: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pair (replaced article, other) was a candidate before and after (one band alike in
+    both versions; neighbours in a bucket past MAX_BUCKET too), but only the new version is a
+    copy: the other's story gains it."""
+    monkeypatch.setattr(stories, "MAX_BUCKET", max_bucket)
+    rnd = np.random.default_rng(3)
+    base = rnd.integers(0, 256, NUM_PERM, dtype=np.uint16).astype(SIG_DTYPE)
+    old = rnd.integers(0, 256, NUM_PERM, dtype=np.uint16).astype(SIG_DTYPE)
+    old[:4] = base[:4]  # band 0 alike: a candidate, far from a copy
+    new = base.copy()
+    new[4::4] += 1  # a copy of base (97 values of 128) alike in band 0 only
+    other = rnd.integers(0, 256, NUM_PERM, dtype=np.uint16).astype(SIG_DTYPE)
+    table = _in_batches(
+        [[("x", 1, base), ("y", 2, base.copy()), ("r", 3, old), ("o", 4, other)]], tmp_path
+    )
+    assert table.story == ["x", "x", "r", "o"]
+    table.add("r", 3, new)
+    table.cluster()
+    assert table.story == ["x", "x", "x", "o"]
+    assert dict(zip(table.ids, table.story, strict=True)) == _full(
+        [("x", 1, base), ("y", 2, base), ("r", 3, new), ("o", 4, other)]
+    )
