@@ -30,6 +30,7 @@ from indexer.models import RawRecord, Skipped
 from indexer.pipeline import WriteFailed, failure_reason, open_writer
 from indexer.sources import read_archive
 from indexer.syndication import update_stories
+from indexer.tiers import merge_tiers
 
 REPORT_NAME = "last-build-report.json"
 # Each build worker holds up to this many MB of postings before starting a new segment
@@ -195,8 +196,6 @@ def rebuild_index(
                 writer.cancel()
                 raise BuildError("no article could be indexed")
             writer.commit()
-            from indexer.update import merge_tiers  # (update builds on this module)
-
             merge_tiers(ix)  # a build's many segments end as one (see TIER_WIDTH)
             ix.close()
     except (WriteFailed, OSError, MemoryError) as e:

@@ -30,7 +30,8 @@ from index_format.generations import (
     open_index,
     remove_old_generations,
 )
-from indexer.update import UpdateError, copy_generation, merge_tiers, tier_merge
+from indexer.tiers import merge_tiers, tier_merge
+from indexer.update import UpdateError, copy_generation
 
 
 @dataclass
@@ -72,7 +73,7 @@ def optimize_index(
 ) -> OptimizeSummary:
     """Merge the serving generation's segments into one and swap it in; nothing to merge (one
     segment without deletions) swaps nothing. `small_only`: merge by tiers only
-    (indexer.update.tier_merge: small segments once ten of a size gather), as update-index does
+    (indexer.tiers.tier_merge: small segments once ten of a size gather), as update-index does
     after it published its articles. `upgrade_only`: merge nothing, only write the derived
     files again when an older Telusur wrote them (`make run` does this at every start).
     Raises UpdateError, IndexBusy, RebuildNeeded."""

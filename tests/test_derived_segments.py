@@ -16,7 +16,7 @@ import pytest
 from index_format import carry, derived, segment_parts
 from index_format.derived import DERIVED
 from index_format.generations import current_path, open_index
-from indexer import update
+from indexer import tiers
 from indexer.models import Article
 from indexer.optimize import optimize_index
 from indexer.update import delete_articles, update_index
@@ -78,7 +78,7 @@ NEW = [
 def test_files_from_segments_equal_a_pass_over_the_whole(
     history: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(update, "TIER_WIDTH", 1_000)  # no merge by tiers: kept as they are
+    monkeypatch.setattr(tiers, "TIER_WIDTH", 1_000)  # no merge by tiers: kept as they are
     index_dir = tmp_path / "index"
     corpus = _corpus()
     build_index(index_dir, corpus, history)
@@ -153,7 +153,7 @@ def test_updates_that_only_add_combine_with_the_previous_generation(
     """An update that only adds articles reads no old segment's parts (the previous
     generation's files stand for them), and its files still equal a pass over the whole,
     update after update; a replaced article makes the next update combine every segment."""
-    monkeypatch.setattr(update, "TIER_WIDTH", 1_000)
+    monkeypatch.setattr(tiers, "TIER_WIDTH", 1_000)
     index_dir = tmp_path / "index"
     corpus = _corpus()
     build_index(index_dir, corpus, history)
@@ -188,7 +188,7 @@ def test_an_update_without_usable_previous_files_combines_every_segment(
 ) -> None:
     """Previous files missing (an index written before them), damaged or of another format:
     the update reads every segment's parts, as before, and its files are still right."""
-    monkeypatch.setattr(update, "TIER_WIDTH", 1_000)
+    monkeypatch.setattr(tiers, "TIER_WIDTH", 1_000)
     index_dir = tmp_path / "index"
     corpus = _corpus()
     build_index(index_dir, corpus, "segments")

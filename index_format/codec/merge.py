@@ -406,7 +406,7 @@ def merge_into(writer: Any, segments: Sequence[Any]) -> None:
         raise ValueError("merge_into needs a writer that was given no documents")
     readers = [SegmentReader(writer.storage, writer.schema, seg) for seg in segments]
     sources = sources_of(readers)
-    totals = _length_totals(readers, writer.schema.scorable_names())
+    totals = _length_totals(sources, writer.schema.scorable_names())
     for reader in readers:
         copy_per_doc(writer, reader)
     # Each document's length is added as its length byte reads back (a 1-byte
@@ -488,18 +488,15 @@ def commit_merge(ix: Any, choose: Callable[[list[Any]], list[Any]]) -> int:
     return len(ids)
 
 
-def _length_totals(readers: Sequence[Any], fields: Sequence[str]) -> dict[str, int]:
+def _length_totals(sources: Sequence[Source], fields: Sequence[str]) -> dict[str, int]:
     """Each field's total length over the segments' live documents: a segment's total, less
     its deleted documents' lengths (which only their length bytes give, approximately)."""
+    dead = [[] if s.docmap is None else np.flatnonzero(s.docmap < 0).tolist() for s in sources]
     totals: dict[str, int] = {}
     for f in fields:
         total = 0
-        for r in readers:
-            total += r.field_length(f)
-            if r.has_deletions():
-                live = set(r.all_doc_ids())
-                dead = (d for d in range(r.doc_count_all()) if d not in live)
-                total -= sum(r.doc_field_length(d, f) for d in dead)
+        for s, gone in zip(sources, dead, strict=True):
+            total += s.reader.field_length(f) - sum(s.reader.doc_field_length(d, f) for d in gone)
         if total > 0:
             totals[f] = total
     return totals
@@ -527,9 +524,3 @@ def merge_segments(writer: Any, segments: list[Any], chosen: list[Any]) -> list[
             writer.add_reader(reader)
             reader.close()
     return [s for s in segments if s not in chosen]
-
-
-def merge_all(writer: Any, segments: list[Any]) -> list[Any]:
-    """A Whoosh merge policy (commit(mergetype=...)): every segment into one, as
-    commit(optimize=True) does, by merge_into."""
-    return merge_segments(writer, segments, list(segments))

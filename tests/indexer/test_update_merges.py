@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from index_format.generations import current_path, open_index
-from indexer import update
+from indexer import tiers
 from indexer.update import update_index
 from search.models import SearchRequest
 from search.service import SearchService
@@ -36,9 +36,9 @@ def test_updates_merge_by_tiers_and_leave_the_large_segments(
     corpus = _corpus()
     build_index(index_dir, corpus, "segments")
     large = _segments(index_dir)
-    monkeypatch.setattr(update, "TIER_BASE", 1)  # tier 0: 1-9 articles, tier 1: 10-99
-    monkeypatch.setattr(update, "TIER_WIDTH", 4)
-    assert {update.tier(n) for n in large.values()} == {1} and len(large) == 3
+    monkeypatch.setattr(tiers, "TIER_BASE", 1)  # tier 0: 1-9 articles, tier 1: 10-99
+    monkeypatch.setattr(tiers, "TIER_WIDTH", 4)
+    assert {tiers.tier(n) for n in large.values()} == {1} and len(large) == 3
     new = [
         article(f"n{i}", f"Banjir rob {i}", "Banjir rob merendam pesisir utara.") for i in range(8)
     ]
@@ -48,7 +48,7 @@ def test_updates_merge_by_tiers_and_leave_the_large_segments(
             update_index([write_jsonl(tmp_path / f"u{i}.jsonl", [a])], index_dir, grace_seconds=0)
         now = _segments(index_dir)
         assert large.items() <= now.items(), "a large segment was rewritten"
-        small = [n for n in now.values() if update.tier(n) == 0]
+        small = [n for n in now.values() if tiers.tier(n) == 0]
         assert len(small) < 4
         counts.append(len(now))
     # The 4th update's segment and the 3 before became one, and the 7th's with it.
