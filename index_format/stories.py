@@ -208,10 +208,8 @@ def band_keys(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> np.ndar
     MinHashLSH.insert does, took 1.3 s for 22,000 articles)."""
     b, r = bands or lsh_bands()
     keys = np.zeros((sigs.shape[0], b), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(r):
-            col = sigs[:, j : b * r : r].astype(np.uint64)
-            keys = keys * np.uint64(0x100000001B3) + col
+    for band in range(b):
+        keys[:, band] = story_changes.band_column(sigs, band, r)
     return keys
 
 
@@ -219,19 +217,9 @@ def candidate_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> n
     """The (a, b) rows, a < b, that share an LSH bucket; empty signatures share none."""
     live = np.flatnonzero(sigs.any(axis=1))
     keys = band_keys(sigs[live], bands)
-    found = []
-    for band in range(keys.shape[1]):
-        order = np.argsort(keys[:, band], kind="stable")
-        k = keys[order, band]
-        starts = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-        sizes = np.diff(np.r_[starts, k.size])
-        for start, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
-            rows = np.sort(live[order[start : start + size]])
-            if size > MAX_BUCKET:  # each with its neighbour, not every pair of thousands
-                found.append(np.stack([rows[:-1], rows[1:]], axis=1))
-                continue
-            a, b = np.triu_indices(size, 1)
-            found.append(np.stack([rows[a], rows[b]], axis=1))
+    found = [
+        story_changes.bucket_pairs(keys[:, band], live, MAX_BUCKET) for band in range(keys.shape[1])
+    ]
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
     return np.unique(np.concatenate(found), axis=0)
