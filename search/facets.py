@@ -63,6 +63,8 @@ class _Values:
     # else built when first counted (rows the user's corrections changed).
     ranked: bool = False
     by_value: ValueMajor | None = None
+    # Each value id's rank in by_value (-1: no article has it), built when first asked.
+    _rank: np.ndarray | None = None
 
     def views(self) -> tuple[memoryview, memoryview]:
         """`start` and `val` as memoryviews (an item or small slice of one costs a third of
@@ -114,10 +116,12 @@ class _Values:
         if not self.ranked:
             return self.doc[self.val == vid]
         vm = self.ranked_rows()
-        rank = np.flatnonzero(vm.order == vid)
-        if rank.size == 0:  # no article has it
+        if self._rank is None:  # (once a worker: a scan of every value cost each filter)
+            self._rank = np.full(len(self.names), -1, dtype=np.int32)
+            self._rank[vm.order] = np.arange(vm.order.size, dtype=np.int32)
+        r = int(self._rank[vid])
+        if r < 0:  # no article has it
             return np.zeros(0, dtype=np.int32)
-        r = int(rank[0])
         return vm.docs[vm.offsets[r] : vm.offsets[r + 1]]
 
     def top(
