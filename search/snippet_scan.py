@@ -194,6 +194,33 @@ def matching(
     none): `seen`, updated, kept across a page's windows. `low` is the window in lowercase,
     as long as the window."""
     find, rfind, count = marks.marks.find, marks.marks.rfind, marks.marks.count
+    known = keys.keys
+    if seen is None:
+        seen = {}
+    out: list[Match] = []
+    total, counted = 0, 0  # the words' characters before `counted`
+    if len(needles) == 1:  # its words found in order, each looked up as it is found
+        (needle,) = needles
+        size, search = len(needle), low.find
+        at = search(needle)
+        while at >= 0:
+            end = find(OTHER, at)  # (found: the marks end with one)
+            if end < at + size:  # not inside one word
+                at = search(needle, at + 1)
+                continue
+            start = rfind(OTHER, 0, at) + 1
+            at = search(needle, end)  # (a word is looked in once, from its end on)
+            word = window[start:end]
+            term = seen.get(word)
+            if term is None:
+                low_word, stemmed = known.get(word) or keys.of(word)
+                term = low_word if low_word in terms else stemmed if stemmed in terms else ""
+                seen[word] = term
+            if term:
+                total += count(WORD, counted, end)
+                counted = end
+                out.append((start, start, end, total, word, -1))
+        return out, seen
     spans: dict[int, int] = {}  # the words holding a needle: start -> end
     for needle in needles:
         size = len(needle)
@@ -205,13 +232,7 @@ def matching(
                 at = low.find(needle, end)
             else:
                 at = low.find(needle, at + 1)
-    out: list[Match] = []
-    total, counted = 0, 0  # the words' characters before `counted`
-    known = keys.keys
-    if seen is None:
-        seen = {}
-    # One needle finds its words in order (a word is looked in once, from its end on).
-    for start, end in spans.items() if len(needles) == 1 else sorted(spans.items()):
+    for start, end in sorted(spans.items()):
         word = window[start:end]
         term = seen.get(word)
         if term is None:

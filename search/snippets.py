@@ -327,13 +327,27 @@ def _looking_back(
     """Where the first word from `low` on starts that starts at most `surround` characters
     before `end` in the window with its whitespace collapsed (`opening` when none is before
     `opening`): the first word at most `surround` characters before in the window as it is, or
-    one before it when runs of spaces make up the difference."""
-    at = min(marks.first_starting(max(end - surround, low)), opening)
-    while (before := marks.word_before(at)) is not None and before[0] >= low:
-        if len(" ".join(window[before[0] : end].split())) > surround:
+    one before it when runs of spaces make up the difference. (Marks' questions asked of its
+    bytes here: a fragment shown asks them once or twice.)"""
+    m = marks.marks
+    at = max(end - surround, low)  # the first word starting there (Marks.first_starting)
+    if at <= 0 or m[at - 1] == _OTHER:
+        at = m.find(WORD, at)
+    else:  # inside a word, or at its end
+        at = m.find(b" w", at)
+        at = at + 1 if at >= 0 else -1
+    if at < 0 or at > opening:
+        at = opening
+    rfind = m.rfind
+    while (last := rfind(WORD, 0, at)) >= 0:  # the word before (Marks.word_before)
+        before = rfind(OTHER, 0, last) + 1
+        if before < low or len(" ".join(window[before:end].split())) > surround:
             break
-        at = before[0]
+        at = before
     return at
+
+
+_OTHER = OTHER[0]
 
 
 def _place_marked(
@@ -347,16 +361,17 @@ def _place_marked(
     """_place, by character offsets into the window."""
     _, start, end, total, _, _ = fragment.matches[0]
     if fragment.looks_back:
-        previous = marks.word_before(start)
-        assert previous is not None  # looks_back says there is an unmatched word before
+        m = marks.marks
+        # The end of the word before the opening (looks_back says there is one).
+        previous = m.rfind(WORD, 0, start) + 1
         # Looked back from the window's start first: the same start as from the first word
         # after what closed before (`low`, below) when that word is not after it, which holds
         # when the words before it (their characters: `held`) reach the total the last
         # fragment closed on, or pass it when its countdown ended at exactly 0 (the word
         # after the closing one then closed an empty fragment, and `low` is the next).
-        back = _looking_back(window, marks, 0, previous[1], start, surround)
+        back = _looking_back(window, marks, 0, previous, start, surround)
         close, zero = fragment.after
-        held = total - (end - start) - marks.marks.count(WORD, back, previous[1])
+        held = total - (end - start) - m.count(WORD, back, previous)
         if close >= 0 and not (held > close or (held == close and not zero)):
             closing = _reaching(marks, matched, totals, close)
             following = marks.word_after(closing[1]) if closing else None
@@ -364,7 +379,7 @@ def _place_marked(
             if closing and following and zero and closing[2] == close:
                 following = marks.word_after(following[1])  # it closed an empty fragment
                 low = following[0] if following else marks.end
-            back = _looking_back(window, marks, low, previous[1], start, surround)
+            back = _looking_back(window, marks, low, previous, start, surround)
         start = back
     closing = _reaching(marks, matched, totals, fragment.close)
     return start, closing[1] if closing else marks.last_end()
