@@ -5,7 +5,6 @@ in version 1 and updated since serves the same pages as one built anew."""
 
 from __future__ import annotations
 
-import mmap
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import pytest
 from whoosh import index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, STORED, Schema
-from whoosh.filedb.filestore import FileStorage, RamStorage
+from whoosh.filedb.filestore import RamStorage
 
 from index_format.codec.packed import PackedCodec
 from index_format.codec.storedcol import DictStoredColumn, StoredCodecMixin
@@ -107,26 +106,6 @@ def test_a_field_of_bytes_and_datetimes_is_refused() -> None:
         writer.add(0, {"extra": first})
         with pytest.raises(ValueError, match="bytes and datetimes"):
             writer.add(1, {"extra": second})
-
-
-def test_frames_read_without_a_map_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where the segment file cannot be mapped, frames are read by pread: the same dicts."""
-    docs = _docs(80)
-    ix = index.create_in(tmp_path, _schema())
-    with ix.writer(codec=_V2Codec()) as w:
-        for doc in docs:
-            w.add_document(**{k: v for k, v in doc.items() if v is not None})
-    served = FileStorage(str(tmp_path), supports_mmap=False).open_index()  # as open_index
-
-    def unmappable(*args: Any, **kwargs: Any) -> Any:
-        raise OSError("no map here")
-
-    monkeypatch.setattr(mmap, "mmap", unmappable)
-    with served.searcher() as s:
-        stored = StoredFields(s)
-        assert stored.many(list(range(len(docs)))) == _expected(docs)
-        assert stored.columns[0]._map is None
-    served.close()
 
 
 NEW = [

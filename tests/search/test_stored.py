@@ -43,9 +43,9 @@ def test_a_closed_searcher_is_not_read(small_index: Path) -> None:
 def test_the_served_index_reads_every_document_as_whoosh_mapped_reads_it(
     small_index: Path,
 ) -> None:
-    """The service opens indexes without Whoosh's mmap, and then reads a document's frame
-    from the segment file mapped by the stored column: the same dicts as Whoosh's own reads
-    of the mapped files, in every history."""
+    """The service opens indexes without mmap, and then reads a document's frame with one
+    pread at its place in the segment file: the same dicts as Whoosh's own reads of the
+    mapped files, in every history."""
     mapped = index.open_dir(str(current_path(small_index)))
     served = open_index(current_path(small_index))
     with mapped.searcher() as whooshs, served.searcher() as searcher:
@@ -54,7 +54,7 @@ def test_the_served_index_reads_every_document_as_whoosh_mapped_reads_it(
         got = stored.many(docnums[::-1])[::-1]
         by_whoosh = [searcher.stored_fields(d) for d in docnums]
         want = [whooshs.stored_fields(d) for d in docnums]
-        assert all(column is not None and column._map is not None for column in stored.columns)
+        assert all(column is not None and column._file is not None for column in stored.columns)
     assert got == by_whoosh == want
     assert [list(g) for g in got] == [list(w) for w in want]
 
