@@ -45,6 +45,7 @@ def _group(
     maxchars: int,
     surround: int,
     marks: bytes = b"",
+    one_term: bool = False,
 ) -> list[_Fragment]:
     """The fragments Whoosh's ContextFragmenter(maxchars, surround) cuts, word by word, from the
     window, worked out from the matched words alone: from their lengths, the running total of
@@ -62,7 +63,7 @@ def _group(
 
     `marks`: the window's Marks.marks, where the length of the word before a match is found
     for the matches whose `previous` is -1 (not worked out: only a fragment's opening needs
-    it)."""
+    it). `one_term`: the query has one term, so every fragment holds one distinct term."""
     fragments: list[_Fragment] = []
     new = tuple.__new__  # (a NamedTuple's own __new__ parses arguments)
     close, zero = -1, False  # how the last fragment ended (-1: none yet)
@@ -115,8 +116,8 @@ def _group(
             countdown_ends = last + countdown
             close = limit + 1 if countdown_ends > limit else countdown_ends
             zero = countdown_ends <= limit  # (the countdown's, when that word's total is close)
-        if len(matches) == 1:
-            score = 100.0
+        if len(matches) == 1 or one_term:
+            score = float(len(matches) * 100)
         else:  # (the matches' texts, then their terms, by C-level maps)
             distinct = len(set(map(term_of.__getitem__, map(_TEXT, matches))))
             score = float(len(matches) * distinct * 100)
@@ -257,7 +258,7 @@ def _snippet(
     term_of = {m[4]: vocabulary.term_of(m[4], terms) for m in matched}
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
     shown = []
-    for fragment in _best(_group(matched, term_of, maxchars, surround)):
+    for fragment in _best(_group(matched, term_of, maxchars, surround, one_term=len(terms) == 1)):
         start, end = _place(words, fragment, surround)
         shown.append((start, end, fragment.matches))
     return _format(" ".join(chunks), shown) or _plain(text, max_chars)
@@ -301,7 +302,8 @@ def _scanned(
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
     totals = [m[3] for m in matched]
     shown = []
-    for fragment in _best(_group(matched, term_of, maxchars, surround, marks.marks)):
+    fragments = _group(matched, term_of, maxchars, surround, marks.marks, len(terms) == 1)
+    for fragment in _best(fragments):
         start, end = _place_marked(window, marks, matched, totals, fragment, surround)
         shown.append((start, end, fragment.matches))
     return _format(window, shown, collapse=True) or _plain(text, max_chars)
