@@ -125,33 +125,10 @@ class Marks:
         # Ending with an other character: a word's end is always found.
         self.marks = marks.replace(_SEPARATOR, OTHER) + OTHER  # (replace: 1/3 of a translate)
 
-    def word_at(self, at: int) -> tuple[int, int]:
-        """The start and end of the word holding character `at`."""
-        marks = self.marks
-        end = marks.find(OTHER, at)
-        return marks.rfind(OTHER, 0, at) + 1, end if end >= 0 else self.end
-
-    def word_before(self, at: int) -> tuple[int, int] | None:
-        """The start and end of the last word ending at or before `at`."""
-        last = self.marks.rfind(WORD, 0, at)
-        if last < 0:
-            return None
-        return self.marks.rfind(OTHER, 0, last) + 1, last + 1
-
     def word_after(self, at: int) -> tuple[int, int] | None:
         """The first word starting at or after `at`, which is no word's inside."""
         found = _RUN.search(self.marks, at)
         return found.span() if found else None
-
-    def first_starting(self, at: int) -> int:
-        """Where the first word starting at or after `at` starts (`end`: none)."""
-        marks = self.marks
-        if at <= 0 or marks[at - 1 : at] == OTHER:
-            found = marks.find(WORD, at)
-        else:  # inside a word, or at its end
-            found = marks.find(b" w", at)
-            found = found + 1 if found >= 0 else -1
-        return found if found >= 0 else self.end
 
     def reaching(self, total: int, start: int, before: int) -> tuple[int, int, int] | None:
         """From `start` (no word's inside), with `before` characters of words before it: the

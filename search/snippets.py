@@ -329,19 +329,20 @@ def _looking_back(
     """Where the first word from `low` on starts that starts at most `surround` characters
     before `end` in the window with its whitespace collapsed (`opening` when none is before
     `opening`): the first word at most `surround` characters before in the window as it is, or
-    one before it when runs of spaces make up the difference. (Marks' questions asked of its
-    bytes here: a fragment shown asks them once or twice.)"""
+    one before it when runs of spaces make up the difference. (The marks' bytes asked here,
+    not through Marks' methods: a fragment shown asks this once or twice.)"""
     m = marks.marks
-    at = max(end - surround, low)  # the first word starting there (Marks.first_starting)
+    # The first word starting at or after `surround` before `end` (and `low`)...
+    at = max(end - surround, low)
     if at <= 0 or m[at - 1] == _OTHER:
         at = m.find(WORD, at)
-    else:  # inside a word, or at its end
+    else:  # (there inside a word, or at its end: the next word)
         at = m.find(b" w", at)
         at = at + 1 if at >= 0 else -1
-    if at < 0 or at > opening:
+    if at < 0 or at > opening:  # ... or the opening, when that is before it
         at = opening
     rfind = m.rfind
-    while (last := rfind(WORD, 0, at)) >= 0:  # the word before (Marks.word_before)
+    while (last := rfind(WORD, 0, at)) >= 0:  # the word before it
         before = rfind(OTHER, 0, last) + 1
         if before < low or len(" ".join(window[before:end].split())) > surround:
             break
