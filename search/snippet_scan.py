@@ -125,33 +125,10 @@ class Marks:
         # Ending with an other character: a word's end is always found.
         self.marks = marks.replace(_SEPARATOR, OTHER) + OTHER  # (replace: 1/3 of a translate)
 
-    def word_at(self, at: int) -> tuple[int, int]:
-        """The start and end of the word holding character `at`."""
-        marks = self.marks
-        end = marks.find(OTHER, at)
-        return marks.rfind(OTHER, 0, at) + 1, end if end >= 0 else self.end
-
-    def word_before(self, at: int) -> tuple[int, int] | None:
-        """The start and end of the last word ending at or before `at`."""
-        last = self.marks.rfind(WORD, 0, at)
-        if last < 0:
-            return None
-        return self.marks.rfind(OTHER, 0, last) + 1, last + 1
-
     def word_after(self, at: int) -> tuple[int, int] | None:
         """The first word starting at or after `at`, which is no word's inside."""
         found = _RUN.search(self.marks, at)
         return found.span() if found else None
-
-    def first_starting(self, at: int) -> int:
-        """Where the first word starting at or after `at` starts (`end`: none)."""
-        marks = self.marks
-        if at <= 0 or marks[at - 1 : at] == OTHER:
-            found = marks.find(WORD, at)
-        else:  # inside a word, or at its end
-            found = marks.find(b" w", at)
-            found = found + 1 if found >= 0 else -1
-        return found if found >= 0 else self.end
 
     def reaching(self, total: int, start: int, before: int) -> tuple[int, int, int] | None:
         """From `start` (no word's inside), with `before` characters of words before it: the
@@ -194,6 +171,33 @@ def matching(
     none): `seen`, updated, kept across a page's windows. `low` is the window in lowercase,
     as long as the window."""
     find, rfind, count = marks.marks.find, marks.marks.rfind, marks.marks.count
+    known = keys.keys
+    if seen is None:
+        seen = {}
+    out: list[Match] = []
+    total, counted = 0, 0  # the words' characters before `counted`
+    if len(needles) == 1:  # its words found in order, each looked up as it is found
+        (needle,) = needles
+        size, search = len(needle), low.find
+        at = search(needle)
+        while at >= 0:
+            end = find(OTHER, at)  # (found: the marks end with one)
+            if end < at + size:  # not inside one word
+                at = search(needle, at + 1)
+                continue
+            start = rfind(OTHER, 0, at) + 1
+            at = search(needle, end)  # (a word is looked in once, from its end on)
+            word = window[start:end]
+            term = seen.get(word)
+            if term is None:
+                low_word, stemmed = known.get(word) or keys.of(word)
+                term = low_word if low_word in terms else stemmed if stemmed in terms else ""
+                seen[word] = term
+            if term:
+                total += count(WORD, counted, end)
+                counted = end
+                out.append((start, start, end, total, word, -1))
+        return out, seen
     spans: dict[int, int] = {}  # the words holding a needle: start -> end
     for needle in needles:
         size = len(needle)
@@ -205,13 +209,7 @@ def matching(
                 at = low.find(needle, end)
             else:
                 at = low.find(needle, at + 1)
-    out: list[Match] = []
-    total, counted = 0, 0  # the words' characters before `counted`
-    known = keys.keys
-    if seen is None:
-        seen = {}
-    # One needle finds its words in order (a word is looked in once, from its end on).
-    for start, end in spans.items() if len(needles) == 1 else sorted(spans.items()):
+    for start, end in sorted(spans.items()):
         word = window[start:end]
         term = seen.get(word)
         if term is None:

@@ -45,6 +45,7 @@ def _group(
     maxchars: int,
     surround: int,
     marks: bytes = b"",
+    one_term: bool = False,
 ) -> list[_Fragment]:
     """The fragments Whoosh's ContextFragmenter(maxchars, surround) cuts, word by word, from the
     window, worked out from the matched words alone: from their lengths, the running total of
@@ -62,7 +63,7 @@ def _group(
 
     `marks`: the window's Marks.marks, where the length of the word before a match is found
     for the matches whose `previous` is -1 (not worked out: only a fragment's opening needs
-    it)."""
+    it). `one_term`: the query has one term, so every fragment holds one distinct term."""
     fragments: list[_Fragment] = []
     new = tuple.__new__  # (a NamedTuple's own __new__ parses arguments)
     close, zero = -1, False  # how the last fragment ended (-1: none yet)
@@ -115,8 +116,8 @@ def _group(
             countdown_ends = last + countdown
             close = limit + 1 if countdown_ends > limit else countdown_ends
             zero = countdown_ends <= limit  # (the countdown's, when that word's total is close)
-        if len(matches) == 1:
-            score = 100.0
+        if len(matches) == 1 or one_term:
+            score = float(len(matches) * 100)
         else:  # (the matches' texts, then their terms, by C-level maps)
             distinct = len(set(map(term_of.__getitem__, map(_TEXT, matches))))
             score = float(len(matches) * distinct * 100)
@@ -257,7 +258,7 @@ def _snippet(
     term_of = {m[4]: vocabulary.term_of(m[4], terms) for m in matched}
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
     shown = []
-    for fragment in _best(_group(matched, term_of, maxchars, surround)):
+    for fragment in _best(_group(matched, term_of, maxchars, surround, one_term=len(terms) == 1)):
         start, end = _place(words, fragment, surround)
         shown.append((start, end, fragment.matches))
     return _format(" ".join(chunks), shown) or _plain(text, max_chars)
@@ -301,7 +302,8 @@ def _scanned(
     maxchars, surround = max_chars // 2 + 40, max_chars // 4
     totals = [m[3] for m in matched]
     shown = []
-    for fragment in _best(_group(matched, term_of, maxchars, surround, marks.marks)):
+    fragments = _group(matched, term_of, maxchars, surround, marks.marks, len(terms) == 1)
+    for fragment in _best(fragments):
         start, end = _place_marked(window, marks, matched, totals, fragment, surround)
         shown.append((start, end, fragment.matches))
     return _format(window, shown, collapse=True) or _plain(text, max_chars)
@@ -327,13 +329,28 @@ def _looking_back(
     """Where the first word from `low` on starts that starts at most `surround` characters
     before `end` in the window with its whitespace collapsed (`opening` when none is before
     `opening`): the first word at most `surround` characters before in the window as it is, or
-    one before it when runs of spaces make up the difference."""
-    at = min(marks.first_starting(max(end - surround, low)), opening)
-    while (before := marks.word_before(at)) is not None and before[0] >= low:
-        if len(" ".join(window[before[0] : end].split())) > surround:
+    one before it when runs of spaces make up the difference. (The marks' bytes asked here,
+    not through Marks' methods: a fragment shown asks this once or twice.)"""
+    m = marks.marks
+    # The first word starting at or after `surround` before `end` (and `low`)...
+    at = max(end - surround, low)
+    if at <= 0 or m[at - 1] == _OTHER:
+        at = m.find(WORD, at)
+    else:  # (there inside a word, or at its end: the next word)
+        at = m.find(b" w", at)
+        at = at + 1 if at >= 0 else -1
+    if at < 0 or at > opening:  # ... or the opening, when that is before it
+        at = opening
+    rfind = m.rfind
+    while (last := rfind(WORD, 0, at)) >= 0:  # the word before it
+        before = rfind(OTHER, 0, last) + 1
+        if before < low or len(" ".join(window[before:end].split())) > surround:
             break
-        at = before[0]
+        at = before
     return at
+
+
+_OTHER = OTHER[0]
 
 
 def _place_marked(
@@ -347,16 +364,17 @@ def _place_marked(
     """_place, by character offsets into the window."""
     _, start, end, total, _, _ = fragment.matches[0]
     if fragment.looks_back:
-        previous = marks.word_before(start)
-        assert previous is not None  # looks_back says there is an unmatched word before
+        m = marks.marks
+        # The end of the word before the opening (looks_back says there is one).
+        previous = m.rfind(WORD, 0, start) + 1
         # Looked back from the window's start first: the same start as from the first word
         # after what closed before (`low`, below) when that word is not after it, which holds
         # when the words before it (their characters: `held`) reach the total the last
         # fragment closed on, or pass it when its countdown ended at exactly 0 (the word
         # after the closing one then closed an empty fragment, and `low` is the next).
-        back = _looking_back(window, marks, 0, previous[1], start, surround)
+        back = _looking_back(window, marks, 0, previous, start, surround)
         close, zero = fragment.after
-        held = total - (end - start) - marks.marks.count(WORD, back, previous[1])
+        held = total - (end - start) - m.count(WORD, back, previous)
         if close >= 0 and not (held > close or (held == close and not zero)):
             closing = _reaching(marks, matched, totals, close)
             following = marks.word_after(closing[1]) if closing else None
@@ -364,7 +382,7 @@ def _place_marked(
             if closing and following and zero and closing[2] == close:
                 following = marks.word_after(following[1])  # it closed an empty fragment
                 low = following[0] if following else marks.end
-            back = _looking_back(window, marks, low, previous[1], start, surround)
+            back = _looking_back(window, marks, low, previous, start, surround)
         start = back
     closing = _reaching(marks, matched, totals, fragment.close)
     return start, closing[1] if closing else marks.last_end()
