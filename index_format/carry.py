@@ -8,10 +8,10 @@ rows are those of live documents in one numbering, value ids in order of first o
 which is what combining the old segments again would give; tests/test_derived_segments.py
 holds the files of such an update equal to one pass over the whole index.
 
-Saved beside the other derived files (index_format.derived), uncompressed so that reading
-them is a copy, not a decompression: each key's value ids, its rows per document (narrowest
-unsigned type) and its names as one UTF-8 blob. The day, live, added arrays are the facet
-files'.
+Saved beside the other derived files (index_format.derived), compressed (index_format.
+zst_files: only an update reads them, and at 2.2M articles they took 210 MB, a fifth of the
+derived files, uncompressed): each key's value ids, its rows per document (narrowest unsigned
+type) and its names as one UTF-8 blob. The day, live, added arrays are the facet files'.
 """
 
 from __future__ import annotations
@@ -20,11 +20,14 @@ import json
 from pathlib import Path
 
 import numpy as np
+import zstandard
 
 from index_format.facet_arrays import Part
 from index_format.segment_parts import text_array, texts_of
+from index_format.zst_files import load_array, save_array
 
 INDEX = "carry.json"
+SUFFIX = ".npy.zst"
 
 
 def _narrow(counts: np.ndarray) -> np.ndarray:
@@ -32,17 +35,14 @@ def _narrow(counts: np.ndarray) -> np.ndarray:
     return counts.astype(np.uint8 if top < 1 << 8 else np.uint16 if top < 1 << 16 else np.uint32)
 
 
-def _save(path: Path, array: np.ndarray) -> None:
-    np.save(path, np.ascontiguousarray(array), allow_pickle=False)
-
-
 def write(where: Path, joined: Part) -> None:
     """Save the rows of `joined` (facet_arrays.combine's Part) in the directory `where`."""
     keys = list(joined.rows)
     for i, (doc, val, names) in enumerate(joined.rows.values()):
-        _save(where / f"carry-{i}-count.npy", _narrow(np.bincount(doc, minlength=joined.size)))
-        _save(where / f"carry-{i}-val.npy", val)
-        _save(where / f"carry-{i}-names.npy", text_array(names))
+        counts = _narrow(np.bincount(doc, minlength=joined.size))
+        save_array(where / f"carry-{i}-count{SUFFIX}", counts)
+        save_array(where / f"carry-{i}-val{SUFFIX}", val)
+        save_array(where / f"carry-{i}-names{SUFFIX}", text_array(names))
     (where / INDEX).write_text(
         json.dumps({"size": joined.size, "keys": keys}, ensure_ascii=False), encoding="utf-8"
     )
@@ -59,12 +59,12 @@ def read(where: Path, day: np.ndarray, added: np.ndarray) -> Part | None:
         every = np.arange(size, dtype=np.int32)
         rows = {}
         for i, key in enumerate(index["keys"]):
-            counts = np.load(where / f"carry-{i}-count.npy", allow_pickle=False)
-            val = np.load(where / f"carry-{i}-val.npy", allow_pickle=False)
-            names = texts_of(np.load(where / f"carry-{i}-names.npy", allow_pickle=False))
+            counts = load_array(where / f"carry-{i}-count{SUFFIX}")
+            val = load_array(where / f"carry-{i}-val{SUFFIX}")
+            names = texts_of(load_array(where / f"carry-{i}-names{SUFFIX}"))
             if counts.size != size or int(counts.sum()) != val.size:
                 return None
             rows[key] = (np.repeat(every, counts), val.astype(np.int32), names)
         return Part(size, np.asarray(day), np.asarray(added), rows)
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, zstandard.ZstdError):
         return None

@@ -1,0 +1,47 @@
+"""Derived files that no worker maps (what an update carries to the next generation, the
+facets' JSON tables read on first use), kept compressed with zstandard: a quarter to a half of
+their size for about a second of zstd per publish at 2.2M articles. What workers map at open
+stays plain .npy (a map needs the raw bytes)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import zstandard
+
+# Level 1: 2.5× smaller on the carry's value ids and names at 2.2M, ~100 MB/s on a loaded
+# core; level 3 saved 15% more for twice the time, paid by every update.
+LEVEL = 1
+
+
+def _pack(data: bytes | memoryview) -> bytes:
+    return zstandard.ZstdCompressor(level=LEVEL).compress(data)
+
+
+def _unpack(path: Path) -> bytes:
+    return zstandard.ZstdDecompressor().decompress(Path(path).read_bytes())
+
+
+def save_array(path: Path, array: np.ndarray) -> None:
+    """`array` as a compressed .npy file."""
+    buf = io.BytesIO()
+    np.save(buf, np.ascontiguousarray(array), allow_pickle=False)
+    Path(path).write_bytes(_pack(buf.getbuffer()))
+
+
+def load_array(path: Path) -> np.ndarray:
+    """The array `save_array` wrote (a copy in memory)."""
+    return np.load(io.BytesIO(_unpack(path)), allow_pickle=False)
+
+
+def dump_json(path: Path, value: Any) -> None:
+    """`value` as compressed JSON (UTF-8, non-ASCII kept)."""
+    Path(path).write_bytes(_pack(json.dumps(value, ensure_ascii=False).encode("utf-8")))
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(_unpack(path).decode("utf-8"))
