@@ -196,7 +196,7 @@ def test_an_update_without_usable_previous_files_combines_every_segment(
     if damage == "missing":
         (where / carry.INDEX).unlink()
     elif damage == "damaged":
-        (where / "carry-0-val.npy").write_bytes(b"not an array")
+        (where / f"carry-0-val{carry.SUFFIX}").write_bytes(b"not an array")
     else:
         manifest = json.loads((where / derived.MANIFEST).read_text())
         (where / derived.MANIFEST).write_text(json.dumps({**manifest, "format": -1}))
