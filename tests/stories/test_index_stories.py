@@ -185,7 +185,7 @@ def _as_version_2(gen: Path) -> None:
     with np.load(path) as data:
         members = {k: data[k] for k in data.files}
     ids = members["ids"].tobytes().decode("utf-8").split("\n")
-    story = [ids[r] for r in members.pop("story_rows").tolist()]
+    story = [ids[row + r] for row, r in enumerate(members.pop("story_rows").tolist())]
     members["story"] = np.frombuffer("\n".join(story).encode("utf-8"), dtype=np.uint8)
     members["version"] = np.array([2, members["version"][1], members["version"][2]])
     path.unlink()  # (a link to the previous generation's file: never written in place)
