@@ -54,9 +54,10 @@ LAZY = ".json.zst"  # the facets' tables read on first use
 MANIFEST = "manifest.json"
 # Bump when what is derived changes (merge rules, layouts): older files are then ignored.
 # 13: the entity facets' rows by value (index_format.value_major). 14: smaller (1.43× raw text
-# at 2.2M articles, issue 23): each document's row count instead of the rows' documents, starts
-# and lengths in the narrowest type that holds them, the carry and the JSON read on first use
-# compressed (index_format.zst_files).
+# at 2.2M articles, issue 23): an entity facet's row count per document instead of its rows'
+# documents, starts, lengths and times in the narrowest type that holds them, the carry and the
+# JSON read on first use compressed (index_format.zst_files), the carry without the rows of a
+# first segment that has no deletions (index_format.carry.Base).
 FORMAT = 14
 _V = TypeVar("_V")
 
@@ -348,7 +349,10 @@ def _write_facets(where: Path, a: FacetArrays) -> None:
     }
     aliases: dict[str, dict[str, int]] = {}
     for f, r in a.rows.items():
-        _save(where / f"facets-{f}-count.npy", row_counts(a.starts[f]))
+        if f in facets.entity_names():  # their documents by value: search needs no `doc`
+            _save(where / f"facets-{f}-count.npy", row_counts(a.starts[f]))
+        else:  # (the outlet: a filter gathers the documents of its rows)
+            _save(where / f"facets-{f}-doc.npy", r.doc)
         _save(where / f"facets-{f}-val.npy", r.val)
         _save(where / f"facets-{f}-start.npy", narrow_starts(a.starts[f]))
         name_table.write(where / f"facets-{f}", list(r.names))
@@ -413,8 +417,11 @@ def _read_facets(where: Path) -> FacetArrays | None:
         if len(names) != extra["counts"][f]:
             return None
         ids = NameIds(names, extra["aliases"][f])
-        counts = _load(where / f"facets-{f}-count.npy")
-        rows[f] = CountedRows(counts, _load(where / f"facets-{f}-val.npy"), names, ids)
+        val = _load(where / f"facets-{f}-val.npy")
+        if (where / f"facets-{f}-count.npy").exists():
+            rows[f] = CountedRows(_load(where / f"facets-{f}-count.npy"), val, names, ids)
+        else:
+            rows[f] = FacetRows(_load(where / f"facets-{f}-doc.npy"), val, names, ids)
         starts[f] = _load(where / f"facets-{f}-start.npy")
     return FacetArrays(
         size=int(extra["size"]),

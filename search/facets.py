@@ -78,7 +78,8 @@ class _Values:
         return self.docs
 
     def docs_of_rows(self, rows: np.ndarray) -> np.ndarray:
-        """The document numbers of rows `rows` (ascending row numbers), without `doc`."""
+        """The document numbers of rows `rows` (ascending row numbers), without `doc` (a
+        binary search a row: for the few rows of an entity facet outside search's paths)."""
         if self.docs is not None:
             return self.docs[rows]
         return (np.searchsorted(self.start, rows, side="right") - 1).astype(np.int32)
