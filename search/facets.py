@@ -48,8 +48,8 @@ SORT_SHARE = 0.03
 
 @dataclass
 class _Values:
-    # int32 document numbers, ascending; None when `row_counts` stands for them (the derived files,
-    # index_format.facet_arrays.CountedRows): `doc` then makes them when first asked.
+    # int32 document numbers, ascending; None when `start` stands for them (an entity facet's
+    # derived files, index_format.facet_arrays.CountedRows): `doc` makes them when first asked.
     docs: np.ndarray | None
     val: np.ndarray  # int32 value ids
     names: Sequence[str]
@@ -67,15 +67,22 @@ class _Values:
     by_value: ValueMajor | None = None
     # Each value id's rank in by_value (-1: no article has it), built when first asked.
     _rank: np.ndarray | None = None
-    row_counts: np.ndarray | None = None  # each document's row count, when `docs` is None
+    # Each document's row count (narrowest type), when `docs` is None: made when first asked.
+    _row_counts: np.ndarray | None = None
 
     @property
     def doc(self) -> np.ndarray:
-        """The rows' document numbers (made from `counts` when first asked)."""
+        """The rows' document numbers (made from `start` when first asked)."""
         if self.docs is None:
-            assert self.row_counts is not None
-            self.docs = facet_arrays.docs_of_counts(self.row_counts)
+            self.docs = facet_arrays.docs_of_counts(np.diff(self.start))
         return self.docs
+
+    def row_counts(self) -> np.ndarray:
+        if self._row_counts is None:
+            counts = np.diff(self.start)
+            top = int(counts.max()) if counts.size else 0
+            self._row_counts = counts.astype(np.min_scalar_type(top))
+        return self._row_counts
 
     def docs_of_rows(self, rows: np.ndarray) -> np.ndarray:
         """The document numbers of rows `rows` (ascending row numbers), without `doc` (a
@@ -87,8 +94,7 @@ class _Values:
     def rows_of(self, mask: np.ndarray) -> np.ndarray:
         """mask[doc]: which rows belong to masked documents."""
         if self.docs is None:
-            assert self.row_counts is not None
-            return np.repeat(mask, self.row_counts)
+            return np.repeat(mask, self.row_counts())
         return mask[self.docs]
 
     def views(self) -> tuple[memoryview, memoryview]:
@@ -115,7 +121,7 @@ class _Values:
         """How many of the masked documents have each value, by value id. `docs`: the masked
         documents' numbers, when the caller has them (np.flatnonzero(mask))."""
         if self.single is None and not self.several:
-            per_doc = self.row_counts if self.row_counts is not None else np.diff(self.start)
+            per_doc = self.row_counts() if self.docs is None else np.diff(self.start)
             if bool((per_doc > 1).any()):
                 self.several = True
             else:
@@ -223,7 +229,6 @@ class FacetData:
                 a.starts[f],
                 ranked=f in self._entity_rows,
                 by_value=by_value.get(f),
-                row_counts=r.counts if isinstance(r, CountedRows) else None,
             )
             for f, r in a.rows.items()
         }

@@ -165,7 +165,7 @@ def assert_files_equal_open(index_dir: Path, tmp: Path) -> None:
         assert set(found.lengths) == {"title", "body", "exact"}  # what BM25F scores
         person = found.facets.rows["person"]
         assert isinstance(person, CountedRows)  # its documents from its counts, when asked
-        for mapped in (found.facets.day, person.val, person.counts, found.lengths["body"]):
+        for mapped in (found.facets.day, person.val, person.start, found.lengths["body"]):
             assert isinstance(mapped.base, np.memmap) and not mapped.flags.writeable
         with ix.searcher() as searcher:
             reader = searcher.reader()
