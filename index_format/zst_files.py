@@ -38,6 +38,18 @@ def load_array(path: Path) -> np.ndarray:
     return np.load(io.BytesIO(_unpack(path)), allow_pickle=False)
 
 
+def packed(array: np.ndarray) -> np.ndarray:
+    """`array` as the bytes (uint8) of a compressed .npy: a member of a file saved otherwise
+    plain (np.savez), read back by `unpacked`."""
+    buf = io.BytesIO()
+    np.save(buf, np.ascontiguousarray(array), allow_pickle=False)
+    return np.frombuffer(_pack(buf.getbuffer()), dtype=np.uint8)
+
+
+def unpacked(blob: np.ndarray) -> np.ndarray:
+    return np.load(io.BytesIO(zstandard.ZstdDecompressor().decompress(blob.tobytes())))
+
+
 def dump_json(path: Path, value: Any) -> None:
     """`value` as compressed JSON (UTF-8, non-ASCII kept)."""
     Path(path).write_bytes(_pack(json.dumps(value, ensure_ascii=False).encode("utf-8")))

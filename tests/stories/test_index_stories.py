@@ -29,6 +29,7 @@ from index_format.stories import (
     word_bytes,
     words,
 )
+from index_format.zst_files import unpacked
 from indexer.build import rebuild_index
 from indexer.cli import main
 from indexer.update import delete_articles, update_index
@@ -184,8 +185,11 @@ def _as_version_2(gen: Path) -> None:
     path = gen / STORIES_NAME
     with np.load(path) as data:
         members = {k: data[k] for k in data.files}
-    ids = members["ids"].tobytes().decode("utf-8").split("\n")
-    story = [ids[row + r] for row, r in enumerate(members.pop("story_rows").tolist())]
+    ids = unpacked(members.pop("ids_zst")).tobytes().decode("utf-8").split("\n")
+    members["ids"] = np.frombuffer("\n".join(ids).encode("utf-8"), dtype=np.uint8)
+    members["days"] = unpacked(members.pop("days_zst"))
+    delta = unpacked(members.pop("story_zst"))
+    story = [ids[row + r] for row, r in enumerate(delta.tolist())]
     members["story"] = np.frombuffer("\n".join(story).encode("utf-8"), dtype=np.uint8)
     members["version"] = np.array([2, members["version"][1], members["version"][2]])
     path.unlink()  # (a link to the previous generation's file: never written in place)
@@ -207,6 +211,6 @@ def test_stories_of_version_2_read_the_same_and_optimize_upgrades_them(
     upgraded = current_path(index_dir).resolve()
     assert upgraded != serving and is_current(upgraded)
     with np.load(upgraded / STORIES_NAME) as data:
-        assert "story_rows" in data.files and "story" not in data.files
+        assert "story_zst" in data.files and "story" not in data.files
     assert _stories(index_dir) == before
     assert {d: s for d, s in before.items() if d in FLOOD} == dict.fromkeys(FLOOD, ORIGINAL.id)
