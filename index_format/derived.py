@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+import zstandard
 
 from index_format import (
     carry,
@@ -44,14 +45,21 @@ from index_format import (
     spelling_arrays,
     value_major,
 )
-from index_format.facet_arrays import FacetArrays, FacetRows, Part
+from index_format.facet_arrays import CountedRows, FacetArrays, FacetRows, Part
 from index_format.name_runs import NameRuns
 from index_format.name_table import NameIds, NameTable
+from index_format.zst_files import dump_json, load_json
 
 DERIVED = "derived"
+LAZY = ".json.zst"  # the facets' JSON (index_format.zst_files)
 MANIFEST = "manifest.json"
 # Bump when what is derived changes (merge rules, layouts): older files are then ignored.
-FORMAT = 13  # 13: the entity facets' rows by value (index_format.value_major)
+# 13: the entity facets' rows by value (index_format.value_major). 14: smaller (1.43× raw text
+# at 2.2M articles, issue 23): an entity facet's row count per document instead of its rows'
+# documents, starts, lengths and times in the narrowest type that holds them, the carry and the
+# JSON read on first use compressed (index_format.zst_files), the carry without the rows of a
+# first segment that has no deletions (index_format.carry.Base).
+FORMAT = 14
 _V = TypeVar("_V")
 
 
@@ -207,13 +215,13 @@ def write(
             try:
                 _write_facets(tmp, got.facets)
                 value_major.write(tmp, _entity_rows(got.facets))
-                carry.write(tmp, got.joined)
+                carry.write(tmp, got.joined, _carry_base(gen_dir, searcher.reader()))
                 _save(tmp / "names.npy", got.runs)
                 flat, table = spelling_arrays.flatten(got.spelling)
                 _save(tmp / "spelling-codes.npy", flat)
                 _save(tmp / "spelling-groups.npy", table)
                 for fieldname, lengths in got.lengths.items():
-                    _save(tmp / f"lengths-{fieldname}.npy", lengths)
+                    _save(tmp / f"lengths-{fieldname}.npy", narrow_lengths(lengths))
                 (tmp / MANIFEST).write_text(json.dumps(state_key(ix)), encoding="utf-8")
                 target = gen_dir / DERIVED
                 if target.exists():
@@ -224,6 +232,19 @@ def write(
                 raise
     finally:
         ix.close()
+
+
+def _carry_base(gen_dir: Path, reader: Any) -> carry.Base | None:
+    """The first segment, when the carry can leave its rows to the segment's file (it has no
+    deletions and the file is there)."""
+    leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+    if not leaves or leaves[0][0].has_deletions():
+        return None
+    first = leaves[0][0]
+    segment_id = first.segment().segment_id()
+    if not segment_parts.path_of(gen_dir, segment_id).exists():
+        return None
+    return carry.Base(segment_id, first.doc_count_all())
 
 
 def current(gen_dir: Path | str, ix: Any) -> bool:
@@ -257,7 +278,7 @@ def read(gen_dir: Path | str, ix: Any) -> Derived | None:
             names=NameRuns(_load(where / "names.npy")) if (where / "names.npy").exists() else None,
             by_value={f: vm for f in facets.entity_names() if (vm := value_major.read(where, f))},
         )
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, zstandard.ZstdError):
         return None
 
 
@@ -281,11 +302,45 @@ def _load(path: Path) -> np.ndarray:
     return np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
 
 
+def narrow_lengths(lengths: np.ndarray) -> np.ndarray:
+    """Field lengths (byte-quantised: whole numbers up to 106,374) as uint8, uint16 or uint32
+    when they fit (an eighth or a quarter of float64's bytes): numpy scores them as the same
+    float64."""
+    if not lengths.size:
+        return lengths
+    for kind in (np.uint8, np.uint16, np.uint32):
+        if lengths.min() >= 0 and lengths.max() <= np.iinfo(kind).max:
+            narrow = lengths.astype(kind)
+            if np.array_equal(narrow, lengths):
+                return narrow
+    return lengths
+
+
+def narrow_times(added: np.ndarray) -> np.ndarray:
+    """When documents were added (epoch seconds, index_format.added) as int32 while they fit
+    (until 2038): half the bytes, the same comparisons and order."""
+    fits = not added.size or (
+        int(added.min()) >= np.iinfo(np.int32).min and int(added.max()) <= np.iinfo(np.int32).max
+    )
+    return added.astype(np.int32) if fits else added
+
+
+def narrow_values(val: np.ndarray, values: int) -> np.ndarray:
+    """A facet's value ids as uint8 or uint16 when its `values` fit (the outlet's)."""
+    return val.astype(np.min_scalar_type(values)) if values <= 1 << 16 else val
+
+
+def narrow_starts(start: np.ndarray) -> np.ndarray:
+    """A facet's starts as int32 when its rows fit (half the bytes; they slice the same)."""
+    fits = not start.size or int(start[-1]) <= np.iinfo(np.int32).max
+    return start.astype(np.int32) if fits else start
+
+
 def _write_facets(where: Path, a: FacetArrays) -> None:
     _save(where / "facets-day.npy", a.day)
     _save(where / "facets-live.npy", a.live)
     _save(where / "facets-days.npy", a.days)
-    _save(where / "facets-added.npy", a.added)
+    _save(where / "facets-added.npy", narrow_times(a.added))
     extra: dict[str, Any] = {
         "size": a.size,
         "joined": a.joined,
@@ -294,33 +349,33 @@ def _write_facets(where: Path, a: FacetArrays) -> None:
     }
     aliases: dict[str, dict[str, int]] = {}
     for f, r in a.rows.items():
-        _save(where / f"facets-{f}-doc.npy", r.doc)
-        _save(where / f"facets-{f}-val.npy", r.val)
-        _save(where / f"facets-{f}-start.npy", a.starts[f])
+        if f in facets.entity_names():
+            _save(where / f"facets-{f}-val.npy", r.val)
+        else:  # (the outlet: a filter gathers the documents of its rows; a byte a value)
+            _save(where / f"facets-{f}-doc.npy", r.doc)
+            _save(where / f"facets-{f}-val.npy", narrow_values(r.val, len(r.names)))
+        _save(where / f"facets-{f}-start.npy", narrow_starts(a.starts[f]))
         name_table.write(where / f"facets-{f}", list(r.names))
         # The names that answer for another value's id (merged variants).
         aliases[f] = {name: vid for name, vid in r.ids.items() if r.names[vid] != name}
     extra["aliases"] = aliases
-    _dump(where / "facets.json", extra)
-    # Read on first use only (filters by a merged name, pinned values, the bench's guard).
-    _dump(where / "facets-merged.json", a.merged)
-    _dump(where / "facets-held.json", {f: sorted(names) for f, names in a.held.items()})
+    dump_json(where / f"facets{LAZY}", extra)  # (5 MB of JSON at 2.2M, 1.3 compressed)
+    # Read on first use only (filters by a merged name, pinned values, the bench's guard):
+    # compressed, 90 MB of JSON at 2.2M articles.
+    dump_json(where / f"facets-merged{LAZY}", a.merged)
+    dump_json(where / f"facets-held{LAZY}", {f: sorted(names) for f, names in a.held.items()})
     per_doc = {
         f: [[d, name, to] for (d, name), to in rows.items()] for f, rows in a.per_doc.items()
     }
-    _dump(where / "facets-per-doc.json", per_doc)
-    _dump(where / "facets-variants.json", a.variant_names)
-    _dump(where / "facets-written.json", a.written)
+    dump_json(where / f"facets-per-doc{LAZY}", per_doc)
+    dump_json(where / f"facets-variants{LAZY}", a.variant_names)
+    dump_json(where / f"facets-written{LAZY}", a.written)
 
 
 def _entity_rows(a: FacetArrays) -> Iterator[tuple[str, np.ndarray, np.ndarray, int]]:
     for f, r in a.rows.items():
         if f in facets.entity_names():
             yield f, r.doc, r.val, len(r.names)
-
-
-def _dump(path: Path, value: Any) -> None:
-    path.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
 
 
 class _Lazy(Mapping[str, _V]):
@@ -333,7 +388,7 @@ class _Lazy(Mapping[str, _V]):
 
     def _get(self) -> dict[str, _V]:
         if self._data is None:
-            raw = json.loads(self._path.read_text(encoding="utf-8"))
+            raw = load_json(self._path)
             self._data = {k: self._convert(v) for k, v in raw.items()}
         return self._data
 
@@ -348,9 +403,9 @@ class _Lazy(Mapping[str, _V]):
 
 
 def _read_facets(where: Path) -> FacetArrays | None:
-    if not (where / "facets.json").exists():
+    if not (where / f"facets{LAZY}").exists():
         return None
-    extra = json.loads((where / "facets.json").read_text(encoding="utf-8"))
+    extra = load_json(where / f"facets{LAZY}")
     rows: dict[str, FacetRows] = {}
     starts: dict[str, np.ndarray] = {}
     for f in extra["facets"]:
@@ -358,9 +413,12 @@ def _read_facets(where: Path) -> FacetArrays | None:
         if len(names) != extra["counts"][f]:
             return None
         ids = NameIds(names, extra["aliases"][f])
-        doc = _load(where / f"facets-{f}-doc.npy")
-        rows[f] = FacetRows(doc, _load(where / f"facets-{f}-val.npy"), names, ids)
+        val = _load(where / f"facets-{f}-val.npy")
         starts[f] = _load(where / f"facets-{f}-start.npy")
+        if (where / f"facets-{f}-doc.npy").exists():
+            rows[f] = FacetRows(_load(where / f"facets-{f}-doc.npy"), val, names, ids)
+        else:  # an entity facet's
+            rows[f] = CountedRows(starts[f], val, names, ids)
     return FacetArrays(
         size=int(extra["size"]),
         day=_load(where / "facets-day.npy"),
@@ -369,12 +427,12 @@ def _read_facets(where: Path) -> FacetArrays | None:
         added=_load(where / "facets-added.npy"),
         rows=rows,
         starts=starts,
-        merged=_Lazy(where / "facets-merged.json", dict),
-        held=_Lazy(where / "facets-held.json", set),
+        merged=_Lazy(where / f"facets-merged{LAZY}", dict),
+        held=_Lazy(where / f"facets-held{LAZY}", set),
         per_doc=_Lazy(
-            where / "facets-per-doc.json", lambda rows: {(int(d), n): to for d, n, to in rows}
+            where / f"facets-per-doc{LAZY}", lambda rows: {(int(d), n): to for d, n, to in rows}
         ),
-        variant_names=_Lazy(where / "facets-variants.json", dict),
-        written=_Lazy(where / "facets-written.json", dict),
+        variant_names=_Lazy(where / f"facets-variants{LAZY}", dict),
+        written=_Lazy(where / f"facets-written{LAZY}", dict),
         joined=int(extra["joined"]),
     )

@@ -49,6 +49,35 @@ class FacetRows:
     ids: Mapping[str, int]  # any name the facet answers to → id
 
 
+class CountedRows(FacetRows):
+    """FacetRows as the derived files hold an entity facet's: `doc` (an int32 a row: 45 MB
+    for the person facet at 2.2M articles) is not written but made from the facet's `start`
+    when first asked. search.facets counts through `start` (and the rows by value) and does
+    not ask on its paths (the user's corrections do)."""
+
+    def __init__(
+        self, start: np.ndarray, val: np.ndarray, names: Sequence[str], ids: Mapping[str, int]
+    ) -> None:
+        self.start = start
+        self._doc: np.ndarray | None = None
+        self.val, self.names, self.ids = val, names, ids
+
+    @property
+    def doc(self) -> np.ndarray:
+        if self._doc is None:
+            self._doc = docs_of_counts(np.diff(self.start))
+        return self._doc
+
+    @doc.setter
+    def doc(self, value: np.ndarray) -> None:
+        self._doc = value
+
+
+def docs_of_counts(counts: np.ndarray) -> np.ndarray:
+    """The rows' document numbers (FacetRows.doc) from each document's row count."""
+    return np.repeat(np.arange(counts.size, dtype=np.int32), counts)
+
+
 @dataclass
 class FacetArrays:
     """What FacetData counts with, before the user's corrections."""

@@ -22,11 +22,14 @@ RECENT = 20_000  # decoded names kept per table
 
 
 def write(prefix: Path, names: list[str]) -> None:
-    """Write `names` (id order) as prefix-names.bin, prefix-offsets.bin (int64, one more than
-    names) and prefix-order.bin (int32 ids in the names' UTF-8 byte order)."""
+    """Write `names` (id order) as prefix-names.bin, prefix-offsets.bin (int32, int64 for a
+    blob past 2 GB; one more than names) and prefix-order.bin (int32 ids in the names' UTF-8
+    byte order)."""
     encoded = [n.encode("utf-8") for n in names]
     offsets = np.zeros(len(encoded) + 1, dtype="<i8")
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    if offsets[-1] <= np.iinfo(np.int32).max:
+        offsets = offsets.astype("<i4")
     order = np.array(sorted(range(len(encoded)), key=encoded.__getitem__), dtype="<i4")
     Path(f"{prefix}-{BLOB}").write_bytes(b"".join(encoded))
     Path(f"{prefix}-{OFFSETS}").write_bytes(offsets.tobytes())
@@ -45,8 +48,10 @@ class NameTable(Sequence[str]):
 
     def __init__(self, prefix: Path) -> None:
         self._blob = _map(Path(f"{prefix}-{BLOB}"))
-        self._offsets = memoryview(_map(Path(f"{prefix}-{OFFSETS}"))).cast("q")
         self._order = memoryview(_map(Path(f"{prefix}-{ORDER}"))).cast("i")
+        # int32 or int64 offsets (older files): the width their count, len(order) + 1, gives.
+        offsets = memoryview(_map(Path(f"{prefix}-{OFFSETS}")))
+        self._offsets = offsets.cast("q" if len(offsets) == 8 * (len(self._order) + 1) else "i")
         self._n = len(self._offsets) - 1
         if self._n < 0 or len(self._order) != self._n:
             raise ValueError(f"damaged name table {prefix}")

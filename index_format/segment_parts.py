@@ -124,6 +124,29 @@ def read(path: Path) -> SegmentParts | None:
         return None
 
 
+def read_rows(
+    path: Path, keys: list[str], size: int
+) -> dict[str, tuple[np.ndarray, np.ndarray, list[str]]] | None:
+    """The facets column's rows of `keys` saved in `path` for a segment of `size` documents
+    (only those members: what index_format.carry takes from a segment's file); None as
+    `read` gives it, or when the file is of another size."""
+    try:
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
+            if [int(x) for x in data["version"]] != [VERSION, size]:
+                return None
+            at = {key: i for i, key in enumerate(texts_of(data["keys"]))}
+            return {
+                key: (
+                    data[f"doc{at[key]}"],
+                    data[f"val{at[key]}"],
+                    texts_of(data[f"names{at[key]}"]),
+                )
+                for key in keys
+            }
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return None
+
+
 def text_array(names: list[str]) -> np.ndarray:
     """Names as one UTF-8 array: a value never holds VALUE_SEP (the facets column splits on
     it). The count comes first, so that no names and one empty name differ."""

@@ -29,7 +29,7 @@ PREFIX = "by-value"
 @dataclass(frozen=True)
 class ValueMajor:
     order: np.ndarray  # int32 value ids by rank
-    offsets: np.ndarray  # int64, len(order) + 1
+    offsets: np.ndarray  # int32 (int64 past 2**31 rows), len(order) + 1
     docs: np.ndarray  # int32 document numbers, value by value
 
     def sizes(self) -> np.ndarray:
@@ -49,6 +49,8 @@ def build(doc: np.ndarray, val: np.ndarray, values: int) -> ValueMajor:
     rows = np.argsort(rank[val], kind="stable")
     offsets = np.zeros(order.size + 1, dtype=np.int64)
     np.cumsum(sizes[order], out=offsets[1:])
+    if offsets[-1] <= np.iinfo(np.int32).max:  # (half the bytes; slices read the same)
+        offsets = offsets.astype(np.int32)
     return ValueMajor(order.astype(np.int32), offsets, np.asarray(doc)[rows].astype(np.int32))
 
 

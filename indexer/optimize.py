@@ -20,7 +20,7 @@ from typing import Any
 
 from whoosh import index
 
-from index_format import derived
+from index_format import derived, stories
 from index_format.codec.merge import commit_merge
 from index_format.generations import (
     GRACE_SECONDS,
@@ -86,7 +86,7 @@ def optimize_index(
         ix = open_index(source)  # another format: RebuildNeeded, before any work
         try:
             segments = ix._segments()
-            stale = not derived.current(source, ix)
+            stale = not derived.current(source, ix) or not stories.is_current(source)
         finally:
             ix.close()
         summary.segments_before = len(segments)
@@ -104,6 +104,7 @@ def optimize_index(
         else:
             with new_generation(index_dir, locked=source) as gen:
                 copy_generation(source, gen.building)  # (publishing writes the derived files)
+                stories.upgrade(gen.building)
                 ix = open_index(gen.building)  # plain reads: a map copies into private memory
                 try:
                     if needed and small_only:

@@ -74,7 +74,7 @@ def cooccurrence(
     matrix = np.zeros((total, len(picked)), dtype=np.float32)
     for col, (node, vid) in enumerate(picked):
         v = data.values[node.type]
-        docs = v.doc[v.val == vid]
+        docs = v.docs_of(vid)
         docs = docs[mask[docs]]
         matrix[row_of[docs], col] = 1.0
     pairs = (matrix.T @ matrix).astype(np.int64)

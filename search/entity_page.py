@@ -70,7 +70,7 @@ def entity_mask(data: FacetData, etype: str, name: str) -> tuple[str, np.ndarray
         raise EntityNotFound(f"no {etype} {name!r}", params=_params(etype, name))
     v = data.values[etype]
     mask = np.zeros(data.size, dtype=bool)
-    mask[v.doc[v.val == vid]] = True
+    mask[v.docs_of(vid)] = True
     mask &= data.live
     if not mask.any():  # a name every correction moved away
         raise EntityNotFound(f"no {etype} {name!r}", params=_params(etype, name))

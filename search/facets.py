@@ -22,7 +22,7 @@ import numpy as np
 from index_format import facet_arrays, facets, value_major
 from index_format.codec.packed import packed_postings
 from index_format.corrections import file_state, read_corrections
-from index_format.facet_arrays import FacetArrays, starts_of
+from index_format.facet_arrays import CountedRows, FacetArrays, starts_of
 from index_format.name_table import NameIds, NameTable
 from index_format.names import name_key
 from index_format.value_major import ValueMajor
@@ -48,7 +48,9 @@ SORT_SHARE = 0.03
 
 @dataclass
 class _Values:
-    doc: np.ndarray  # int32 document numbers, ascending
+    # int32 document numbers, ascending; None when `start` stands for them (an entity facet's
+    # derived files, index_format.facet_arrays.CountedRows): `doc` makes them when first asked.
+    docs: np.ndarray | None
     val: np.ndarray  # int32 value ids
     names: Sequence[str]
     ids: Mapping[str, int]  # a merged variant has its canonical name's id
@@ -65,6 +67,35 @@ class _Values:
     by_value: ValueMajor | None = None
     # Each value id's rank in by_value (-1: no article has it), built when first asked.
     _rank: np.ndarray | None = None
+    # Each document's row count (narrowest type), when `docs` is None: made when first asked.
+    _row_counts: np.ndarray | None = None
+
+    @property
+    def doc(self) -> np.ndarray:
+        """The rows' document numbers (made from `start` when first asked)."""
+        if self.docs is None:
+            self.docs = facet_arrays.docs_of_counts(np.diff(self.start))
+        return self.docs
+
+    def row_counts(self) -> np.ndarray:
+        if self._row_counts is None:
+            counts = np.diff(self.start)
+            top = int(counts.max()) if counts.size else 0
+            self._row_counts = counts.astype(np.min_scalar_type(top))
+        return self._row_counts
+
+    def docs_of_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The document numbers of rows `rows` (ascending row numbers), without `doc` (a
+        binary search a row: for the few rows of an entity facet outside search's paths)."""
+        if self.docs is not None:
+            return self.docs[rows]
+        return (np.searchsorted(self.start, rows, side="right") - 1).astype(np.int32)
+
+    def rows_of(self, mask: np.ndarray) -> np.ndarray:
+        """mask[doc]: which rows belong to masked documents."""
+        if self.docs is None:
+            return np.repeat(mask, self.row_counts())
+        return mask[self.docs]
 
     def views(self) -> tuple[memoryview, memoryview]:
         """`start` and `val` as memoryviews (an item or small slice of one costs a third of
@@ -90,13 +121,14 @@ class _Values:
         """How many of the masked documents have each value, by value id. `docs`: the masked
         documents' numbers, when the caller has them (np.flatnonzero(mask))."""
         if self.single is None and not self.several:
-            if self.doc.size and bool((self.doc[1:] == self.doc[:-1]).any()):
+            per_doc = self.row_counts() if self.docs is None else np.diff(self.start)
+            if bool((per_doc > 1).any()):
                 self.several = True
             else:
                 # (the smallest integer that holds len(names): 2 MB, not 17, at 2.2M articles)
                 kind = np.min_scalar_type(len(self.names))
                 single = np.full(self.start.size - 1, len(self.names), dtype=kind)
-                single[self.doc] = self.val
+                single[np.flatnonzero(per_doc)] = self.val
                 self.single = single
         if self.single is None:
             return np.bincount(self.matching(mask, docs), minlength=len(self.names))
@@ -114,7 +146,7 @@ class _Values:
         """The documents having the value `vid`, ascending (an entity facet's from its rows
         by value: a slice, not a pass over every row)."""
         if not self.ranked:
-            return self.doc[self.val == vid]
+            return self.docs_of_rows(np.flatnonzero(self.val == vid))
         vm = self.ranked_rows()
         if self._rank is None:  # (once a worker: a scan of every value cost each filter)
             self._rank = np.full(len(self.names), -1, dtype=np.int32)
@@ -133,7 +165,7 @@ class _Values:
         if want > 0 and self.ranked:
             vm = self.ranked_rows()
             # The rows of the matching documents, as many as the average document has.
-            rows = docs.size * self.doc.size / max(1, self.start.size - 1)
+            rows = docs.size * self.val.size / max(1, self.start.size - 1)
             got = top_values.top_values(vm, mask, want, top_values.ROW_COST_RATIO * rows)
             if got is not None:
                 counted = dict(zip(got[0].tolist(), got[1].tolist(), strict=True))
@@ -159,7 +191,7 @@ class _Values:
         np.flatnonzero(mask), when the caller has it."""
         docs = np.flatnonzero(mask) if docs is None else docs
         if docs.size > SPARSE_SHARE * mask.size:
-            return self.val[mask[self.doc]]
+            return self.val[self.rows_of(mask)]
         first, last = self.start[docs], self.start[docs + 1]
         counts = last - first
         total = int(counts.sum())
@@ -190,7 +222,7 @@ class FacetData:
         by_value = by_value or {}
         self.values = {
             f: _Values(
-                r.doc,
+                None if isinstance(r, CountedRows) else r.doc,
                 r.val,
                 r.names,
                 r.ids,
@@ -328,7 +360,7 @@ class FacetData:
             for vid in wanted:
                 mask[v.docs_of(vid)] = True
         elif wanted:
-            mask[v.doc[np.isin(v.val, wanted)]] = True
+            mask[v.docs_of_rows(np.flatnonzero(np.isin(v.val, wanted)))] = True
         return mask, unknown
 
     def date_mask(self, date_from: date | None, date_to: date | None) -> np.ndarray:

@@ -21,6 +21,7 @@ import pytest
 from index_format import derived, field_lengths
 from index_format.corrections import Correction, append_correction
 from index_format.derived import DERIVED
+from index_format.facet_arrays import CountedRows
 from index_format.facets import entity_names
 from index_format.generations import current_path, open_index
 from indexer.build import rebuild_index
@@ -162,7 +163,9 @@ def assert_files_equal_open(index_dir: Path, tmp: Path) -> None:
         assert found is not None and found.facets is not None and found.spelling is not None
         assert found.names is not None
         assert set(found.lengths) == {"title", "body", "exact"}  # what BM25F scores
-        for mapped in (found.facets.day, found.facets.rows["person"].doc, found.lengths["body"]):
+        person = found.facets.rows["person"]
+        assert isinstance(person, CountedRows)  # its documents from its counts, when asked
+        for mapped in (found.facets.day, person.val, person.start, found.lengths["body"]):
             assert isinstance(mapped.base, np.memmap) and not mapped.flags.writeable
         with ix.searcher() as searcher:
             reader = searcher.reader()

@@ -11,9 +11,10 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from index_format import carry, derived, segment_parts
+from index_format import carry, derived, facet_arrays, segment_parts
 from index_format.derived import DERIVED
 from index_format.generations import current_path, open_index
 from indexer import tiers
@@ -57,7 +58,24 @@ def assert_as_whole(index_dir: Path, tmp: Path) -> None:
     assert written == sorted(p.name for p in (whole / DERIVED).iterdir())
     assert len(written) > 20
     for name in written:
-        assert (gen / DERIVED / name).read_bytes() == (whole / DERIVED / name).read_bytes(), name
+        if not name.startswith("carry"):
+            assert (gen / DERIVED / name).read_bytes() == (whole / DERIVED / name).read_bytes(), (
+                name
+            )
+    # The carry leaves the rows of a first segment without deletions to its parts file (the
+    # whole pass has none): what it reads back is the same.
+    carried, carried_whole = _carry(gen), _carry(whole)
+    assert carried.size == carried_whole.size and list(carried.rows) == list(carried_whole.rows)
+    for key, (doc, val, names) in carried.rows.items():
+        doc_w, val_w, names_w = carried_whole.rows[key]
+        assert np.array_equal(doc, doc_w) and np.array_equal(val, val_w) and names == names_w, key
+
+
+def _carry(gen: Path) -> facet_arrays.Part:
+    where = gen / DERIVED
+    got = carry.read(where, np.load(where / "facets-day.npy"), np.load(where / "facets-added.npy"))
+    assert got is not None
+    return got
 
 
 NEW = [
@@ -170,6 +188,15 @@ def test_updates_that_only_add_combine_with_the_previous_generation(
             summary = update_index([write_jsonl(tmp_path / f"{seed}.jsonl", batch)], index_dir)
         assert summary.added == len(batch) and reads == []
         assert_as_whole(index_dir, tmp_path / "w")
+        # A first segment without deletions: the carry leaves its rows to its parts file.
+        index = json.loads((current_path(index_dir) / DERIVED / carry.INDEX).read_text())
+        ix = open_index(current_path(index_dir).resolve())
+        first = ix._segments()[0]
+        ix.close()
+        if not first.deleted_count():
+            assert index["base"]["segment"] == first.segment_id()
+        else:
+            assert "base" not in index
     svc = SearchService(index_dir)
     assert svc.search(SearchRequest(q="")).total == len(everything)
     svc.close()
@@ -182,7 +209,7 @@ def test_updates_that_only_add_combine_with_the_previous_generation(
     assert_as_whole(index_dir, tmp_path / "w")
 
 
-@pytest.mark.parametrize("damage", ["missing", "damaged", "other format"])
+@pytest.mark.parametrize("damage", ["missing", "damaged", "first segment's file", "other format"])
 def test_an_update_without_usable_previous_files_combines_every_segment(
     damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -196,7 +223,12 @@ def test_an_update_without_usable_previous_files_combines_every_segment(
     if damage == "missing":
         (where / carry.INDEX).unlink()
     elif damage == "damaged":
-        (where / "carry-0-val.npy").write_bytes(b"not an array")
+        (where / f"carry-0-val{carry.SUFFIX}").write_bytes(b"not an array")
+    elif damage == "first segment's file":  # where the carry left its first rows
+        first = json.loads((where / carry.INDEX).read_text())["base"]["segment"]
+        path = segment_parts.path_of(where.parent, first)
+        path.unlink()  # (linked from the generation before: replaced, not written in place)
+        path.write_bytes(b"not an archive")
     else:
         manifest = json.loads((where / derived.MANIFEST).read_text())
         (where / derived.MANIFEST).write_text(json.dumps({**manifest, "format": -1}))

@@ -9,14 +9,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from index_format.generations import current_path
 from index_format.stories import (
     LSH_BANDS,
     LSH_THRESHOLD,
     NUM_PERM,
+    STORIES_NAME,
     StoryTable,
     fmix32,
+    is_current,
     load_stories,
     lsh_bands,
     permutations,
@@ -26,7 +29,9 @@ from index_format.stories import (
     word_bytes,
     words,
 )
+from index_format.zst_files import unpacked
 from indexer.build import rebuild_index
+from indexer.cli import main
 from indexer.update import delete_articles, update_index
 from tests.indexes import HISTORIES, given_entities, write_jsonl
 from tests.stories.corpus import COPY_1, COPY_2, COPY_3, ORIGINAL, SYNDICATED
@@ -172,3 +177,40 @@ def test_thousands_of_identical_copies_make_one_story_quickly() -> None:
     table.cluster()
     assert set(table.story[:5000]) == {"copy-0000"}
     assert table.story[5000] == "other"
+
+
+def _as_version_2(gen: Path) -> None:
+    """Write the generation's stories file as Telusur wrote it before version 3: each
+    article's story id as text."""
+    path = gen / STORIES_NAME
+    with np.load(path) as data:
+        members = {k: data[k] for k in data.files}
+    ids = unpacked(members.pop("ids_zst")).tobytes().decode("utf-8").split("\n")
+    members["ids"] = np.frombuffer("\n".join(ids).encode("utf-8"), dtype=np.uint8)
+    members["days"] = unpacked(members.pop("days_zst"))
+    delta = unpacked(members.pop("story_zst"))
+    story = [ids[row + r] for row, r in enumerate(delta.tolist())]
+    members["story"] = np.frombuffer("\n".join(story).encode("utf-8"), dtype=np.uint8)
+    members["version"] = np.array([2, members["version"][1], members["version"][2]])
+    path.unlink()  # (a link to the previous generation's file: never written in place)
+    np.savez(path, **members)
+
+
+def test_stories_of_version_2_read_the_same_and_optimize_upgrades_them(
+    make_index: Callable[..., Path], runner: CliRunner
+) -> None:
+    index_dir = make_index(SYNDICATED, "updated")
+    before = _stories(index_dir)
+    serving = current_path(index_dir).resolve()
+    _as_version_2(serving)
+    assert not is_current(serving)
+    assert _stories(index_dir) == before
+    args = ["optimize", "--upgrade-only", "--index-dir", str(index_dir), "--grace", "0"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    upgraded = current_path(index_dir).resolve()
+    assert upgraded != serving and is_current(upgraded)
+    with np.load(upgraded / STORIES_NAME) as data:
+        assert "story_zst" in data.files and "story" not in data.files
+    assert _stories(index_dir) == before
+    assert {d: s for d, s in before.items() if d in FLOOD} == dict.fromkeys(FLOOD, ORIGINAL.id)
