@@ -400,7 +400,9 @@ class _Merger:
                     )
                     for f in order
                 ],
-                out.size,
+                # Live articles only: a deleted one (until a merge drops it) must not move
+                # the lift of every pair, nor a join with it.
+                int(np.count_nonzero(out.live)),
             )
             if (int(person.doc[row]), int(person.val[row])) not in held
         ]
