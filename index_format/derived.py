@@ -39,6 +39,7 @@ from index_format import (
     facets,
     field_lengths,
     name_runs,
+    namesake_changes,
     name_table,
     segment_parts,
     spelling_arrays,
@@ -155,13 +156,45 @@ def from_segments(gen_dir: Path, searcher: Any, previous: Path | None = None) ->
     joined, live = facet_arrays.combine(facet_parts)
     if before is not None:
         live[: before.live.size] = before.live
+    prior = _join_prior(previous, reader) if previous is not None else None
     return Computed(
-        facets=facet_arrays.from_combined(joined, live),
+        facets=facet_arrays.from_combined(joined, live, prior),
         spelling=spelling_arrays.merge(spelling),
         lengths=lengths,
         runs=runs,
         joined=joined,
     )
+
+
+def _join_prior(previous: Path, reader: Any) -> namesake_changes.State | None:
+    """What the previous generation's joins left, when its segments are the first of
+    `reader`'s (their deletions may have grown: document numbers hold); else None."""
+    where = Path(previous) / DERIVED
+    try:
+        manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
+        shared = [s for s, _ in manifest["segments"]]
+        if manifest.get("format") != FORMAT or [s for s, _ in _segments(reader)][
+            : len(shared)
+        ] != shared:
+            return None
+        extra = json.loads((where / "facets.json").read_text(encoding="utf-8"))
+        merged = json.loads((where / "facets-merged.json").read_text(encoding="utf-8"))
+        keys = ("person", *(f for f in facets.entity_names() if f != "person"))
+        if not all(f in extra["facets"] for f in keys):
+            return None
+        return namesake_changes.load(
+            where,
+            size=int(extra["size"]),
+            live=np.asarray(_load(where / "facets-live.npy")),
+            names={f: list(NameTable(where / f"facets-{f}")) for f in keys},
+            merged={f: merged.get(f, {}) for f in keys},
+            rows={
+                f: (_load(where / f"facets-{f}-doc.npy"), _load(where / f"facets-{f}-val.npy"))
+                for f in keys
+            },
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def from_whole(searcher: Any) -> Computed:
@@ -311,6 +344,8 @@ def _write_facets(where: Path, a: FacetArrays) -> None:
     _dump(where / "facets-per-doc.json", per_doc)
     _dump(where / "facets-variants.json", a.variant_names)
     _dump(where / "facets-written.json", a.written)
+    if a.join_state is not None:
+        namesake_changes.save(where, a.join_state)
 
 
 def _entity_rows(a: FacetArrays) -> Iterator[tuple[str, np.ndarray, np.ndarray, int]]:
