@@ -66,12 +66,21 @@ def _article(rnd: random.Random) -> dict[str, list[str]]:
             person.append(SPELLED[full])
         else:
             short = rnd.choice(_short_forms(full))
-            person.append(short)
-            if rnd.random() < 0.15:  # the article merged it itself
+            if rnd.random() < 0.2:  # the article merged it itself: its value is the full name
+                person.append(full)
                 variants.append(("person", short, full))
-            elif rnd.random() < 0.05:  # kept apart: a namesake
-                variants.append(("person", short, ""))
-        org += rnd.sample(orgs, k=rnd.randint(0, len(orgs)))
+            else:
+                person.append(short)
+                if rnd.random() < 0.05:  # kept apart: a namesake
+                    variants.append(("person", short, ""))
+        for name in rnd.sample(orgs, k=rnd.randint(0, len(orgs))):
+            acronym = "L" + name[-1]
+            if rnd.random() < 0.2:  # written short: merged across the archive when others do
+                org.append(acronym)
+            else:
+                org.append(name)
+                if rnd.random() < 0.15:
+                    variants.append(("organisation", acronym, name))
         place += rnd.sample(places, k=rnd.randint(0, len(places)))
     for pool, out in ((NOISE_ORGS, org), (NOISE_PLACES, place), (NOISE_PEOPLE, person)):
         if rnd.random() < 0.4:
@@ -174,14 +183,32 @@ def _run(seed: int, tmp: Path, steps: int = 8) -> tuple[int, int]:
     return partial, carried
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(24))
 def test_incremental_joins_equal_a_full_computation(
     seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(namesake_changes, "FULL_SHARE", 2.0)  # never in full: test the rest
-    partial, carried = _run(seed, tmp_path)
+    partial, _ = _run(seed, tmp_path)
     assert partial == 8
-    assert carried > 0  # some rows' joins carried over, not decided afresh
+
+
+# Archives where a merge that changes moves a name of an article with a short name whose join
+# then changes (found by running seeds 100-249 with that handling dropped).
+@pytest.mark.parametrize("seed", [187, 207, 215, 233])
+def test_a_changed_merge_redoes_its_articles(
+    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(namesake_changes, "FULL_SHARE", 2.0)
+    partial, _ = _run(seed, tmp_path, steps=12)
+    assert partial == 12
+
+
+def test_most_updates_carry_joins_over(tmp_path: Path) -> None:
+    """With the default policy many steps recompute in part and carry joins over (these
+    archives are small: an update of 30 articles touches most of their names)."""
+    runs = [_run(seed, tmp_path) for seed in range(6)]
+    assert sum(carried for _, carried in runs) >= 2 * 6
+    assert sum(partial for partial, _ in runs) >= 2 * 6
 
 
 def test_the_random_archives_join_short_names(tmp_path: Path) -> None:
