@@ -39,8 +39,8 @@ from index_format import (
     facets,
     field_lengths,
     name_runs,
-    namesake_changes,
     name_table,
+    namesake_changes,
     segment_parts,
     spelling_arrays,
     value_major,
@@ -173,9 +173,10 @@ def _join_prior(previous: Path, reader: Any) -> namesake_changes.State | None:
     try:
         manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
         shared = [s for s, _ in manifest["segments"]]
-        if manifest.get("format") != FORMAT or [s for s, _ in _segments(reader)][
-            : len(shared)
-        ] != shared:
+        if (
+            manifest.get("format") != FORMAT
+            or [s for s, _ in _segments(reader)][: len(shared)] != shared
+        ):
             return None
         extra = json.loads((where / "facets.json").read_text(encoding="utf-8"))
         merged = json.loads((where / "facets-merged.json").read_text(encoding="utf-8"))

@@ -174,13 +174,13 @@ def _incremental(
     clean &= ~touched
     # Each value's pairs against its theta now, from the base's sides.
     below, above = np.full(width, -np.inf), np.full(width, np.inf)
-    at = 0
+    start = 0
     for i, f in enumerate(keys):
         m = maps[f]
         ok = m >= 0
-        below[offsets[i] + m[ok]] = prior.below[at : at + m.size][ok]
-        above[offsets[i] + m[ok]] = prior.above[at : at + m.size][ok]
-        at += m.size
+        below[offsets[i] + m[ok]] = prior.below[start : start + m.size][ok]
+        above[offsets[i] + m[ok]] = prior.above[start : start + m.size][ok]
+        start += m.size
     df = np.concatenate([np.bincount(r.val, minlength=len(r.names)) for r in facets])
     counts = df[:n_person]
     theta = LIFT * df / max(n_docs, 1)
@@ -194,18 +194,21 @@ def _incremental(
     redo = np.zeros(n_person, dtype=bool)  # short names whose every row is decided afresh
     before_c: dict[int, list[int]] = {}
     p_map = maps[keys[0]]
-    fulls = np.split(p_map[prior.cand_full.astype(np.int64)], prior.cand_start[1:-1])
-    for s, fs in zip(p_map[prior.cand.astype(np.int64)].tolist(), fulls, strict=True):
-        if s >= 0:
-            before_c[s] = fs.tolist()
+    if prior.cand.size:
+        lists = np.split(p_map[prior.cand_full.astype(np.int64)], prior.cand_start[1:-1])
+        for s, was_c in zip(p_map[prior.cand.astype(np.int64)].tolist(), lists, strict=True):
+            if s >= 0:
+                before_c[s] = was_c.tolist()
     for s in before_c.keys() ^ short.keys():
         redo[s] = True
-    for s, fs in short.items():
-        if before_c.get(s) != fs or not clean[fs].all():
+    for s, now_c in short.items():
+        if before_c.get(s) != now_c or not clean[now_c].all():
             redo[s] = True
-    only = (changed_docs[person.doc] | redo[person.val]) & _member(
-        person.val, list(short), n_person
-    ) if short else np.zeros(person.val.size, dtype=bool)
+    only = (
+        (changed_docs[person.doc] | redo[person.val]) & _member(person.val, list(short), n_person)
+        if short
+        else np.zeros(person.val.size, dtype=bool)
+    )
     n_short = int(np.count_nonzero(_member(person.val, list(short), n_person))) if short else 0
     redone = int(np.count_nonzero(only))
     if redone > FULL_SHARE * max(n_short, 1):
