@@ -348,12 +348,12 @@ class _Merger:
             merges = initial_merges(named, merges)
             merges = spelling_merges(named, old_spelling_merges(named, merges))
         self.merged[fname] = merges
+        if fname == "person":  # (also without merges: the joins skip them)
+            self.held_rows = [(d, name) for d, name in apart]
         if not merges:
             return doc, val
         remap = np.arange(len(ids), dtype=np.int32)
         held = self.held[fname] = {name for _, name in apart if name in merges}
-        if fname == "person":
-            self.held_rows = [(d, name) for d, name in apart]
         for d, name in apart:
             if name in held:
                 self.per_doc[fname][d, name] = name

@@ -193,8 +193,9 @@ def test_incremental_joins_equal_a_full_computation(
 
 
 # Archives where a merge that changes moves a name of an article with a short name whose join
-# then changes (found by running seeds 100-249 with that handling dropped).
-@pytest.mark.parametrize("seed", [187, 207, 215, 233])
+# then changes, or moves a name into or out of a full name whose company then changes (found
+# by running seeds 100-549 with either handling dropped).
+@pytest.mark.parametrize("seed", [187, 207, 215, 233, 432])
 def test_a_changed_merge_redoes_its_articles(
     seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
