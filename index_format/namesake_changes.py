@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -63,6 +63,7 @@ class State:
     below: np.ndarray  # per value of the facets in `names` order (namesakes.Found)
     above: np.ndarray
     clean: np.ndarray  # bool per person id: a full name whose company is the base's
+    company: np.ndarray  # sorted keys full * width + value of each candidate's company
 
 
 @dataclass
@@ -74,6 +75,7 @@ class Result:
     clean: np.ndarray
     full: bool  # computed in full (a new base)
     redone: int  # short-name rows decided afresh
+    company: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # The joins kept (the held rows dropped): document, short name id, full name id.
     kept: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
@@ -97,10 +99,13 @@ def join(
             return done
     found = namesakes.find(facets, n_docs, stats=True)
     assert found.below is not None and found.above is not None and found.fulls is not None
+    assert found.company is not None
     clean = np.zeros(len(facets[0].names), dtype=bool)
     clean[found.fulls] = True
     rows = int(np.count_nonzero(_member(facets[0].val, list(found.short), len(facets[0].names))))
-    return Result(found.joined, found.short, found.below, found.above, clean, True, rows)
+    return Result(
+        found.joined, found.short, found.below, found.above, clean, True, rows, found.company
+    )
 
 
 def _member(values: np.ndarray, ids: Sequence[int] | np.ndarray, size: int) -> np.ndarray:
@@ -202,18 +207,46 @@ def _incremental(
     for s in before_c.keys() ^ short.keys():
         redo[s] = True
     for s, now_c in short.items():
-        if before_c.get(s) != now_c or not clean[now_c].all():
+        if before_c.get(s) != now_c:
             redo[s] = True
-    only = (
-        (changed_docs[person.doc] | redo[person.val]) & _member(person.val, list(short), n_person)
+    # The companies now: a clean full name's is the base's (kept in the table); every other
+    # candidate's is counted again, and where it differs from the last generation's, the rows
+    # whose articles name a value that came or left are redone.
+    p_width = prior.below.size
+    v_map = np.concatenate(
+        [maps[f] + np.where(maps[f] >= 0, offsets[i], 0) for i, f in enumerate(keys)]
+    )
+    was_f = _mapped(prior.company // p_width, p_map)
+    was_v = _mapped(prior.company % p_width, v_map)
+    ok = (was_f >= 0) & (was_v >= 0)
+    table = np.sort(was_f[ok] * width + was_v[ok])
+    every = (
+        np.unique(np.fromiter((f for fs in short.values() for f in fs), dtype=np.int64))
+        if short
+        else np.zeros(0, dtype=np.int64)
+    )
+    dirty = every[~clean[every]]
+    is_dirty = np.zeros(n_person, dtype=bool)
+    is_dirty[dirty] = True
+    recounted = namesakes.pair_stats(facets, dirty, width, df, counts, n_docs)
+    in_every = np.zeros(n_person, dtype=bool)
+    in_every[every] = True
+    owner = table // width
+    delta = np.setxor1d(table[is_dirty[owner]], recounted, assume_unique=True)
+    table = np.sort(np.concatenate([table[in_every[owner] & ~is_dirty[owner]], recounted]))
+    is_short = (
+        _member(person.val, list(short), n_person)
         if short
         else np.zeros(person.val.size, dtype=bool)
     )
-    n_short = int(np.count_nonzero(_member(person.val, list(short), n_person))) if short else 0
+    only = (changed_docs[person.doc] | redo[person.val]) & is_short
+    if delta.size:
+        only |= _reached(facets, offsets, is_short & ~only, short, delta, width)
+    n_short = int(np.count_nonzero(is_short))
     redone = int(np.count_nonzero(only))
     if redone > FULL_SHARE * max(n_short, 1):
         return None
-    found = namesakes.find(facets, n_docs, only=only, short=short)
+    found = namesakes.find(facets, n_docs, only=only, short=short, company=table)
     # The last generation's joins of the rows not redone, at their rows now.
     j_doc = prior.doc.astype(np.int64)
     j_short = _mapped(prior.short.astype(np.int64), p_map)
@@ -224,8 +257,43 @@ def _incremental(
     rows = _rows_of(person, j_doc, j_short)
     if (rows < 0).any():  # (a row not redone is still there: else the state is not ours)
         return None
+    carried = ~only[rows]
+    rows, j_full = rows[carried], j_full[carried]
     joined = sorted(found.joined + list(zip(rows.tolist(), j_full.tolist(), strict=True)))
-    return Result(joined, short, below, above, clean, False, redone)
+    return Result(joined, short, below, above, clean, False, redone, table)
+
+
+def _reached(
+    facets: Sequence[Rows],
+    offsets: Sequence[int],
+    rows: np.ndarray,
+    short: dict[int, list[int]],
+    delta: np.ndarray,
+    width: int,
+) -> np.ndarray:
+    """Which person rows (of those where `rows` is True) have a full name whose company
+    gained or lost (`delta`, sorted keys) a value their article names."""
+    person = facets[0]
+    out = np.zeros(person.val.size, dtype=bool)
+    changed = np.zeros(len(person.names), dtype=bool)
+    changed[np.unique(delta // width)] = True
+    touched = [s for s, fs in short.items() if changed[fs].any()]
+    if not touched:
+        return out
+    at = np.flatnonzero(rows & _member(person.val, touched, len(person.names)))
+    if at.size == 0:
+        return out
+    fulls_of = [short[p] for p in person.val[at].tolist()]
+    per_row = np.fromiter(map(len, fulls_of), dtype=np.int64, count=len(fulls_of))
+    pair_full = np.fromiter(
+        (f for fs in fulls_of for f in fs), dtype=np.int64, count=int(per_row.sum())
+    )
+    score = namesakes._shared_company(
+        facets, offsets, person.doc[at], per_row, pair_full, delta, width
+    )
+    hit = np.add.reduceat(score, np.cumsum(per_row) - per_row) > 0
+    out[at[hit]] = True
+    return out
 
 
 def _rows_of(person: Rows, doc: np.ndarray, val: np.ndarray) -> np.ndarray:
@@ -326,6 +394,7 @@ def save(where: Path, result: Result) -> None:
     _save(where / f"{PREFIX}below.npy", result.below)
     _save(where / f"{PREFIX}above.npy", result.above)
     _save(where / f"{PREFIX}clean.npy", result.clean)
+    _save(where / f"{PREFIX}company.npy", result.company)
     (where / f"{PREFIX}state.json").write_text(
         json.dumps({"full": result.full, "redone": result.redone}), encoding="utf-8"
     )
@@ -361,6 +430,7 @@ def load(
             below=arr("below"),
             above=arr("above"),
             clean=arr("clean"),
+            company=arr("company"),
         )
     except (OSError, ValueError):
         return None
