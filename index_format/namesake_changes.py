@@ -1,28 +1,27 @@
 """The short-name joins of an update, recomputed only for the rows its changes can reach.
 
-`namesakes.find` decides each short-name row (document d, short name s) from: the full names
+`namesakes.find` decides each short-name row (document d, short name s) from the full names
 s can stand for (C(s), `namesakes.candidates`), the values of d, and each full name's company
-(pairs (f, v) that MIN_TOGETHER articles name, with lift together * n / (df[v] * count[f]) at
-least LIFT). A generation leaves its decisions and C(s) for the next (`State`); the next one
-carries a decision over unless one of those inputs may have changed:
+(the values v that MIN_TOGETHER articles name beside f, with lift together * n / (df[v] *
+count[f]) >= LIFT). A generation leaves the next its joins, C(s) and every candidate's whole
+company (`State`); the next one redoes a row only when one of those inputs may have changed:
 
-- d is new, or holds a name whose merge changed (its values changed);
-- C(s) differs (counts moved, names came or went: computed afresh each time and compared);
-- s can stand for a full name f whose company may differ from the last generation's.
+- d is new, or names a name whose merge changed (its values changed);
+- C(s) differs (computed afresh each time and compared);
+- the company of a full name of C(s) gained or lost a value that d names.
 
-f's company depends on together(f, v) and count[f], which change only when an article naming
-f changes or a merge moves a name of an article naming f (f is then *touched*), and on df[v]
-and n, which every update moves. For those, a full computation (the *base*) records per value
-v, over the pairs (f, v) of every candidate full name, the highest share together / count[f]
-among pairs out of f's company and the lowest among pairs in it (`Found.below`, `.above`).
-Membership is share >= LIFT * df[v] / n (= theta), so while theta stays strictly between them
-no pair of v changes side; a value whose theta crosses one of them has its pairs recounted,
-and the full names whose side differs from the base's lose their *clean* mark. A full name
-stays clean while neither happened since the base: its pairs are the base's and on the base's
-side, so its company is the same in every generation since. Every other full name is taken
-as changed (`dirty`), each generation, until the next full computation. The result equals
-a full computation's (tests/index_format/test_namesake_changes.py holds them equal over
-random archives and update sequences).
+A company is taken from the table when it provably did not change, else counted again.
+together(f, v) and count[f] change only when an article naming f changes or a merge moves a
+name of such an article (f is *touched*); df[v] and n change with every update. For those, a
+full computation (the *base*) records per value v, over its pairs (f, v) with every candidate
+f, the highest share together / count[f] out of f's company and the lowest in it (`below`,
+`above`): a pair is in when share >= theta = LIFT * df[v] / n, so while theta stays strictly
+between them no pair of v changes side. A value whose theta crosses one has its pairs counted
+again, and the full names whose side differs from the base's lose their *clean* mark, as do
+touched ones. A clean full name's company is the base's, in every generation since; every
+other candidate's is counted again each update until the next base, and compared with the
+table. The result equals a full computation (tests/index_format/test_namesake_changes.py:
+random archives and update sequences, each piece of this checked to matter).
 
 A full computation runs when there is no usable state, or when more than FULL_SHARE of the
 short-name rows would be redone anyway; it writes a new base.
