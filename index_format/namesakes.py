@@ -163,7 +163,7 @@ def find(
     if stats:
         found.below = np.full(width, -np.inf)
         found.above = np.full(width, np.inf)
-        found.fulls = np.zeros(0, dtype=np.int64)
+        found.fulls = found.company = np.zeros(0, dtype=np.int64)
     if not short:
         return found
     df = np.concatenate([np.bincount(f.val, minlength=len(f.names)) for f in facets])
