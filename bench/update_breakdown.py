@@ -27,6 +27,7 @@ import whoosh.writing
 import index_format.derived
 import index_format.facet_arrays
 import index_format.generations
+import index_format.namesake_changes
 import index_format.namesakes
 import index_format.segment_parts
 import index_format.spelling_arrays
@@ -81,7 +82,10 @@ def main() -> None:
     timed(index_format.facet_arrays, "initial_merges", "    initial_merges")
     timed(index_format.facet_arrays, "spelling_merges", "    spelling_merges")
     timed(index_format.facet_arrays._Merger, "_join_short_names", "    short names joined")
-    timed(index_format.namesakes, "joins", "      of which namesakes.joins")
+    timed(index_format.namesakes, "find", "      of which namesakes.find (joins decided)")
+    timed(
+        index_format.namesake_changes, "_incremental", "      of which the update's changes found"
+    )
     timed(index_format.spelling_arrays, "merge", "  spelling words merged")
     timed(index_format.segment_parts, "runs", "  name runs")
     timed(index_format.derived, "_write_facets", "  facet files written")

@@ -41,6 +41,7 @@ from index_format import (
     field_lengths,
     name_runs,
     name_table,
+    namesake_changes,
     segment_parts,
     spelling_arrays,
     value_major,
@@ -59,6 +60,8 @@ MANIFEST = "manifest.json"
 # documents, starts, lengths and times in the narrowest type that holds them, the carry and the
 # JSON read on first use compressed (index_format.zst_files), the carry without the rows of a
 # first segment that has no deletions (index_format.carry.Base).
+# Also in 14: short-name joins over live articles only, and their state for the next update
+# (index_format.namesake_changes).
 FORMAT = 14
 _V = TypeVar("_V")
 
@@ -163,13 +166,49 @@ def from_segments(gen_dir: Path, searcher: Any, previous: Path | None = None) ->
     joined, live = facet_arrays.combine(facet_parts)
     if before is not None:
         live[: before.live.size] = before.live
+    prior = _join_prior(previous, reader) if previous is not None else None
     return Computed(
-        facets=facet_arrays.from_combined(joined, live),
+        facets=facet_arrays.from_combined(joined, live, prior),
         spelling=spelling_arrays.merge(spelling),
         lengths=lengths,
         runs=runs,
         joined=joined,
     )
+
+
+def _join_prior(previous: Path, reader: Any) -> namesake_changes.State | None:
+    """What the previous generation's joins left, when its segments are the first of
+    `reader`'s (their deletions may have grown: document numbers hold); else None."""
+    where = Path(previous) / DERIVED
+    try:
+        manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
+        shared = [s for s, _ in manifest["segments"]]
+        if (
+            manifest.get("format") != FORMAT
+            or [s for s, _ in _segments(reader)][: len(shared)] != shared
+        ):
+            return None
+        extra = load_json(where / f"facets{LAZY}")
+        merged = load_json(where / f"facets-merged{LAZY}")
+        keys = ("person", *(f for f in facets.entity_names() if f != "person"))
+        if not all(f in extra["facets"] for f in keys):
+            return None
+        return namesake_changes.load(
+            where,
+            size=int(extra["size"]),
+            live=np.asarray(_load(where / "facets-live.npy")),
+            names={f: list(NameTable(where / f"facets-{f}")) for f in keys},
+            merged={f: merged.get(f, {}) for f in keys},
+            rows={
+                f: (
+                    facet_arrays.docs_of_counts(np.diff(_load(where / f"facets-{f}-start.npy"))),
+                    _load(where / f"facets-{f}-val.npy"),
+                )
+                for f in keys
+            },
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def from_whole(searcher: Any) -> Computed:
@@ -370,6 +409,8 @@ def _write_facets(where: Path, a: FacetArrays) -> None:
     dump_json(where / f"facets-per-doc{LAZY}", per_doc)
     dump_json(where / f"facets-variants{LAZY}", a.variant_names)
     dump_json(where / f"facets-written{LAZY}", a.written)
+    if a.join_state is not None:
+        namesake_changes.save(where, a.join_state)
 
 
 def _entity_rows(a: FacetArrays) -> Iterator[tuple[str, np.ndarray, np.ndarray, int]]:

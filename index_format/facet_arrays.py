@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from index_format import facets, namesakes
+from index_format import facets, namesake_changes, namesakes
 from index_format.added import added_times
 from index_format.entity_merge import (
     archive_merges,
@@ -101,6 +101,8 @@ class FacetArrays:
     # When each document entered the index (index_format.added; UNKNOWN: not recorded).
     added: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     joined: int = 0  # article-values joined to a full name
+    # How the joins were found, for the next generation (index_format.namesake_changes).
+    join_state: namesake_changes.Result | None = None
 
 
 def starts_of(doc: np.ndarray, n: int) -> np.ndarray:
@@ -260,8 +262,11 @@ def combine(parts: Sequence[tuple[Part, np.ndarray | None]]) -> tuple[Part, np.n
     return Part(n, day, added, rows), live
 
 
-def from_combined(joined: Part, live: np.ndarray) -> FacetArrays:
-    """The facet arrays of the index whose live rows `combine` gave as `joined`."""
+def from_combined(
+    joined: Part, live: np.ndarray, prior: namesake_changes.State | None = None
+) -> FacetArrays:
+    """The facet arrays of the index whose live rows `combine` gave as `joined` (the
+    short-name joins from `prior`'s where they provably stand)."""
     n = joined.size
     day = np.where(live, joined.day, np.int32(-1)).astype(np.int32)
     facet_names, entity_names = facets.names(), facets.entity_names()
@@ -292,15 +297,17 @@ def from_combined(joined: Part, live: np.ndarray) -> FacetArrays:
             written_as[facet].setdefault(written, canonical)
     out = FacetArrays(n, day, live, np.unique(day[day >= 0]), {}, {}, written=written_as)
     out.added = joined.added
-    _Merger(out).build(docs, vals, ids, evidence, apart)
+    _Merger(out, prior).build(docs, vals, ids, evidence, apart)
     return out
 
 
 class _Merger:
     """Each facet's rows, entity facets merged across the archive, short names joined."""
 
-    def __init__(self, out: FacetArrays) -> None:
+    def __init__(self, out: FacetArrays, prior: namesake_changes.State | None = None) -> None:
         self.out = out
+        self.prior = prior
+        self.raw: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # rows before the merges
         self.merged: dict[str, dict[str, str]] = {}
         self.held: dict[str, set[str]] = {}
         self.held_rows: list[tuple[int, str]] = []  # (document, person) kept apart
@@ -331,6 +338,7 @@ class _Merger:
             doc = np.asarray(docs[f], dtype=np.int32)
             val = np.asarray(vals[f], dtype=np.int32)
             if f in evidence:
+                self.raw[f] = (doc, val)
                 kept = [(d, name) for d, facet, name in apart if facet == f]
                 doc, val = self._merge(f, doc, val, ids[f], evidence[f], kept)
             out.rows[f] = FacetRows(doc, val, list(ids[f]), ids[f])
@@ -369,12 +377,12 @@ class _Merger:
             merges = initial_merges(named, merges)
             merges = spelling_merges(named, old_spelling_merges(named, merges))
         self.merged[fname] = merges
+        if fname == "person":  # (also without merges: the joins skip them)
+            self.held_rows = [(d, name) for d, name in apart]
         if not merges:
             return doc, val
         remap = np.arange(len(ids), dtype=np.int32)
         held = self.held[fname] = {name for _, name in apart if name in merges}
-        if fname == "person":
-            self.held_rows = [(d, name) for d, name in apart]
         for d, name in apart:
             if name in held:
                 self.per_doc[fname][d, name] = name
@@ -420,19 +428,32 @@ class _Merger:
         person = out.rows["person"]
         # A namesake the article itself kept apart is not joined by its company either.
         held = {(d, person.ids[name]) for d, name in self.held_rows if name in person.ids}
+        found = namesake_changes.join(
+            [
+                namesakes.Rows(out.rows[f].doc, out.rows[f].val, out.starts[f], out.rows[f].names)
+                for f in order
+            ],
+            # Live articles only: a deleted one (until a merge drops it) must not move the
+            # lift of every pair, nor a join with it.
+            int(np.count_nonzero(out.live)),
+            live=out.live,
+            raw=self.raw,
+            merged=self.merged,
+            keys=order,
+            prior=self.prior,
+        )
         joined = [
             (row, full)
-            for row, full in namesakes.joins(
-                [
-                    namesakes.Rows(
-                        out.rows[f].doc, out.rows[f].val, out.starts[f], out.rows[f].names
-                    )
-                    for f in order
-                ],
-                out.size,
-            )
+            for row, full in found.joined
             if (int(person.doc[row]), int(person.val[row])) not in held
         ]
+        rows = np.array([row for row, _ in joined], dtype=np.int64)
+        found.kept = (
+            person.doc[rows].astype(np.int64),
+            person.val[rows].astype(np.int64),
+            np.array([full for _, full in joined], dtype=np.int64),
+        )
+        out.join_state = found
         for row, full in joined:  # for the bench guard's reference: per-document names
             name = person.names[int(person.val[row])]
             self.per_doc["person"][int(person.doc[row]), name] = person.names[full]

@@ -114,22 +114,69 @@ def _member(values: np.ndarray, ids: Sequence[int] | np.ndarray, size: int) -> n
     return table[values]
 
 
+@dataclass
+class Found:
+    """What `find` found: the joins, each short name's candidates, and (asked for) where
+    each value's pairs stand against the lift threshold (index_format.namesake_changes)."""
+
+    joined: list[tuple[int, int]]  # (row of the person facet, the full name's id)
+    short: dict[int, list[int]]  # short person value id → its full names (`candidates`)
+    # Per value (ids shifted by facet, as `joins` numbers them), over every pair (full name
+    # of `fulls`, value) that MIN_TOGETHER articles name: the highest together / articles of
+    # the full name among pairs out of its company (-inf: none), the lowest among pairs in
+    # it (inf: none). Only with stats=True.
+    below: np.ndarray | None = None
+    above: np.ndarray | None = None
+    fulls: np.ndarray | None = None  # the full names those pairs are of
+    # The sorted keys full * width + value of every full name of `fulls`' whole company (not
+    # only the values beside a short name). Only with stats=True.
+    company: np.ndarray | None = None
+
+
 def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
     """(row of the person facet, the full name's id) for each short name an article's context
     joins to one full name. `facets[0]` is the person facet."""
+    return find(facets, n_docs).joined
+
+
+def find(
+    facets: Sequence[Rows],
+    n_docs: int,
+    *,
+    only: np.ndarray | None = None,
+    short: dict[int, list[int]] | None = None,
+    stats: bool = False,
+    company: np.ndarray | None = None,
+) -> Found:
+    """`joins`, for the person rows where `only` (a mask over them) is True, else all;
+    `short` when the candidates are known already, `company` (sorted keys full * width +
+    value, every pair of the rows' full names at least) when the companies are. A row's join
+    depends on its article's values and its full names' companies only, so a subset of rows
+    is joined as in a run over all of them."""
     person = facets[0]
     counts = np.bincount(person.val, minlength=len(person.names))
-    short = candidates(person, counts)
-    if not short:
-        return []
+    if short is None:
+        short = candidates(person, counts)
     offsets = np.cumsum([0, *(len(f.names) for f in facets[:-1])]).tolist()
     width = int(offsets[-1] + len(facets[-1].names))
+    found = Found([], short)
+    if stats:
+        found.below = np.full(width, -np.inf)
+        found.above = np.full(width, np.inf)
+        found.fulls = found.company = np.zeros(0, dtype=np.int64)
+    if not short:
+        return found
     df = np.concatenate([np.bincount(f.val, minlength=len(f.names)) for f in facets])
     # Each short name's row against each of its full names (rows in order, each row's full
     # names in the order `short` lists them), and the values of the rows' articles.
-    rows = np.flatnonzero(_member(person.val, list(short), len(person.names)))
+    is_short = _member(person.val, list(short), len(person.names))
+    rows = np.flatnonzero(is_short if only is None else is_short & only)
+    if stats:  # every full name's pairs, whichever rows are joined
+        every = np.unique(np.fromiter((f for fs in short.values() for f in fs), dtype=np.int64))
+        found.fulls = every
+        found.company = company = pair_stats(facets, every, width, df, counts, n_docs, found)
     if rows.size == 0:
-        return []
+        return found
     fulls_of = [short[p] for p in person.val[rows].tolist()]
     per_row = np.fromiter(map(len, fulls_of), dtype=np.int64, count=len(fulls_of))
     pair_row = np.repeat(rows, per_row)
@@ -141,6 +188,10 @@ def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
     # MIN_TOGETHER articles at least, and rare enough for LIFT (together <= the full name's
     # articles, so lift <= n_docs / df).
     row_docs = person.doc[rows]
+    if company is not None:
+        score = _shared_company(facets, offsets, row_docs, per_row, pair_full, company, width)
+        found.joined = _best(pair_row, pair_full, score)
+        return found
     wanted = np.zeros(width, dtype=bool)
     for _, value in _gathered(facets, offsets, row_docs):
         wanted[value] = True
@@ -149,9 +200,10 @@ def joins(facets: Sequence[Rows], n_docs: int) -> list[tuple[int, int]]:
     full_rows = np.flatnonzero(_member(person.val, fulls, len(person.names)))
     company = _company(facets, offsets, full_rows, wanted, width, df, counts, n_docs)
     if company.size == 0:
-        return []
+        return found
     score = _shared_company(facets, offsets, row_docs, per_row, pair_full, company, width)
-    return _best(pair_row, pair_full, score)
+    found.joined = _best(pair_row, pair_full, score)
+    return found
 
 
 # Rows whose articles' values are gathered at a time: the (row, value) arrays of every row
@@ -166,6 +218,47 @@ def _gathered(
     for lo in range(0, docs.size, CHUNK):
         owner, value = _gather(facets, offsets, docs[lo : lo + CHUNK])
         yield owner + lo, value
+
+
+def pair_stats(
+    facets: Sequence[Rows],
+    fulls: np.ndarray,
+    width: int,
+    df: np.ndarray,
+    counts: np.ndarray,
+    n_docs: int,
+    found: Found | None = None,
+) -> np.ndarray:
+    """The whole company of each full name of `fulls` (sorted keys full * width + value), and
+    (given `found`) its below and above over every pair that MIN_TOGETHER articles name, a
+    chunk of whole full names at a time (as `_company`)."""
+    person = facets[0]
+    offsets = np.cumsum([0, *(len(f.names) for f in facets[:-1])]).tolist()
+    full_rows = np.flatnonzero(_member(person.val, fulls, len(person.names)))
+    full_of = person.val[full_rows].astype(np.int64)
+    by_full = np.argsort(full_of, kind="stable")
+    full_rows, full_of = full_rows[by_full], full_of[by_full]
+    members = []
+    lo = 0
+    while lo < full_rows.size:
+        hi = min(lo + CHUNK, full_rows.size)
+        hi = int(np.searchsorted(full_of, full_of[hi - 1], side="right"))
+        owner, value = _gather(facets, offsets, person.doc[full_rows[lo:hi]])
+        keys, together = np.unique(full_of[lo:hi][owner] * width + value, return_counts=True)
+        f_of, v_of = keys // width, keys % width
+        ok = (together >= MIN_TOGETHER) & (v_of != f_of)
+        keys, f_of, v_of, together = keys[ok], f_of[ok], v_of[ok], together[ok]
+        lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
+        inside = lift >= LIFT
+        members.append(keys[inside])
+        if found is not None:
+            assert found.below is not None and found.above is not None
+            share = together / np.maximum(counts[f_of], 1)
+            np.maximum.at(found.below, v_of[~inside], share[~inside])
+            np.minimum.at(found.above, v_of[inside], share[inside])
+        lo = hi
+    # (Chunks of ascending, distinct full names: their keys follow one another in order.)
+    return np.concatenate(members) if members else np.zeros(0, dtype=np.int64)
 
 
 def _company(

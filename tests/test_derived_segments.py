@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index_format import carry, derived, facet_arrays, segment_parts
+from index_format import carry, derived, facet_arrays, namesake_changes, segment_parts
 from index_format.derived import DERIVED
 from index_format.generations import current_path, open_index
 from indexer import tiers
@@ -56,6 +56,9 @@ def assert_as_whole(index_dir: Path, tmp: Path) -> None:
     derived.write(whole, lambda _gen, searcher: derived.from_whole(searcher))
     written = sorted(p.name for p in (gen / DERIVED).iterdir())
     assert written == sorted(p.name for p in (whole / DERIVED).iterdir())
+    # The joins' state says how they were found (in full or from the last generation's):
+    # tests/index_format/test_namesake_changes.py holds what it gives equal to a full pass.
+    written = [name for name in written if not name.startswith(namesake_changes.PREFIX)]
     assert len(written) > 20
     for name in written:
         if not name.startswith("carry"):

@@ -192,12 +192,10 @@ def test_every_answer_is_the_same_after_the_merge(
     before = _answers(clickid_index, queries, scores=not updated)
     _merged_by(ours, commit_merge, monkeypatch)
     after = _answers(ours, queries, scores=not updated)
-    if updated:
-        # Facet lists are compared with Whoosh's merge below: after any merge (Whoosh's too)
-        # an entity's count can differ from the unmerged index's derived files (a person
-        # 3 -> 2 for "kata" here; reported, derived.py is not this module's).
-        before = [a[:4] for a in before]
-        assert [a[:4] for a in after] == before
+    if updated:  # scores move (dropped documents leave the statistics); facets do not
+        assert [a[:4] + a[5:] for a in after] == [a[:4] + a[5:] for a in before]
+        # Facet names depend on live articles only: the same lists after the merge.
+        assert [a[4] for a in after] == [a[4] for a in before]
     else:
         assert after == before
     assert sum(1 for a in before if a[2]) > len(queries)  # most queries find articles

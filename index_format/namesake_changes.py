@@ -1,0 +1,440 @@
+"""The short-name joins of an update, recomputed only for the rows its changes can reach.
+
+`namesakes.find` decides each short-name row (document d, short name s) from the full names
+s can stand for (C(s), `namesakes.candidates`), the values of d, and each full name's company
+(the values v that MIN_TOGETHER articles name beside f, with lift together * n / (df[v] *
+count[f]) >= LIFT). A generation leaves the next its joins, C(s) and every candidate's whole
+company (`State`); the next one redoes a row only when one of those inputs may have changed:
+
+- d is new, or names a name whose merge changed (its values changed);
+- C(s) differs (computed afresh each time and compared);
+- the company of a full name of C(s) gained or lost a value that d names.
+
+A company is taken from the table when it provably did not change, else counted again.
+together(f, v) and count[f] change only when an article naming f changes or a merge moves a
+name of such an article (f is *touched*); df[v] and n change with every update. For those, a
+full computation (the *base*) records per value v, over its pairs (f, v) with every candidate
+f, the highest share together / count[f] out of f's company and the lowest in it (`below`,
+`above`): a pair is in when share >= theta = LIFT * df[v] / n, so while theta stays strictly
+between them no pair of v changes side. A value whose theta crosses one has its pairs counted
+again, and the full names whose side differs from the base's lose their *clean* mark, as do
+touched ones. A clean full name's company is the base's, in every generation since; every
+other candidate's is counted again each update until the next base, and compared with the
+table. The result equals a full computation (tests/index_format/test_namesake_changes.py:
+random archives and update sequences, each piece of this checked to matter).
+
+A full computation runs when there is no usable state, or when more than FULL_SHARE of the
+short-name rows would be redone anyway; it writes a new base.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index_format import namesakes
+from index_format.namesakes import LIFT, MIN_TOGETHER, Rows
+
+FULL_SHARE = 0.5  # of the short-name rows: redoing more is no cheaper than all
+_EPS = 1e-9  # a relative margin for the float compare against theta (conservative)
+PREFIX = "joins-"
+
+
+@dataclass
+class State:
+    """What one generation's joins leave for the next, in its own value ids (`names`)."""
+
+    size: int  # documents, deleted ones included
+    live: np.ndarray  # bool per document
+    names: dict[str, Sequence[str]]  # per entity facet (person first), id → name
+    merged: dict[str, dict[str, str]]  # per entity facet, the merges (facet_arrays)
+    rows: dict[str, tuple[np.ndarray, np.ndarray]]  # per facet, the (doc, val) rows shown
+    doc: np.ndarray  # the joins: document, short name id, full name id
+    short: np.ndarray
+    full: np.ndarray
+    cand: np.ndarray  # C(s): short ids; their full names cand_full[cand_start[i]:...]
+    cand_start: np.ndarray
+    cand_full: np.ndarray
+    below: np.ndarray  # per value of the facets in `names` order (namesakes.Found)
+    above: np.ndarray
+    clean: np.ndarray  # bool per person id: a full name whose company is the base's
+    company: np.ndarray  # sorted keys full * width + value of each candidate's company
+
+
+@dataclass
+class Result:
+    joined: list[tuple[int, int]]  # (person row, full id), before the held rows are dropped
+    short: dict[int, list[int]]
+    below: np.ndarray
+    above: np.ndarray
+    clean: np.ndarray
+    full: bool  # computed in full (a new base)
+    redone: int  # short-name rows decided afresh
+    company: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # The joins kept (the held rows dropped): document, short name id, full name id.
+    kept: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+
+def join(
+    facets: Sequence[Rows],
+    n_docs: int,
+    *,
+    live: np.ndarray,
+    raw: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    merged: Mapping[str, Mapping[str, str]],
+    keys: Sequence[str],
+    prior: State | None,
+) -> Result:
+    """The joins of `facets` (entity facets `keys`, person first, after the merges `merged`),
+    from `prior`'s where it provably stands; `raw` holds each facet's rows before the merges
+    (value ids as `facets`' names)."""
+    if prior is not None:
+        done = _incremental(facets, n_docs, live, raw, merged, keys, prior)
+        if done is not None:
+            return done
+    found = namesakes.find(facets, n_docs, stats=True)
+    assert found.below is not None and found.above is not None and found.fulls is not None
+    assert found.company is not None
+    clean = np.zeros(len(facets[0].names), dtype=bool)
+    clean[found.fulls] = True
+    rows = int(np.count_nonzero(_member(facets[0].val, list(found.short), len(facets[0].names))))
+    return Result(
+        found.joined, found.short, found.below, found.above, clean, True, rows, found.company
+    )
+
+
+def _member(values: np.ndarray, ids: Sequence[int] | np.ndarray, size: int) -> np.ndarray:
+    table = np.zeros(size, dtype=bool)
+    table[np.asarray(ids, dtype=np.int64)] = True
+    return table[values]
+
+
+def _id_map(before: Sequence[str], now: Sequence[str]) -> np.ndarray:
+    """Per id of `before`, the id of the same name in `now` (-1: gone)."""
+    if len(now) >= len(before) and list(now[: len(before)]) == list(before):
+        return np.arange(len(before), dtype=np.int64)  # (an update that only added)
+    ids = {name: i for i, name in enumerate(now)}
+    return np.fromiter((ids.get(n, -1) for n in before), dtype=np.int64, count=len(before))
+
+
+def _mapped(ids: np.ndarray, table: np.ndarray) -> np.ndarray:
+    return table[ids] if ids.size else np.zeros(0, dtype=np.int64)
+
+
+def _incremental(
+    facets: Sequence[Rows],
+    n_docs: int,
+    live: np.ndarray,
+    raw: Mapping[str, tuple[np.ndarray, np.ndarray]],
+    merged: Mapping[str, Mapping[str, str]],
+    keys: Sequence[str],
+    prior: State,
+) -> Result | None:
+    person = facets[0]
+    n_person = len(person.names)
+    size = live.size
+    if list(prior.names) != list(keys) or prior.size > size:
+        return None
+    maps = {f: _id_map(prior.names[f], facets[i].names) for i, f in enumerate(keys)}
+    offsets = np.cumsum([0, *(len(f.names) for f in facets[:-1])]).tolist()
+    width = int(offsets[-1] + len(facets[-1].names))
+    touched = np.zeros(n_person, dtype=bool)  # full names whose articles or merges changed
+    changed_docs = np.zeros(size, dtype=bool)  # documents whose values may differ
+    changed_docs[prior.size :] = True
+    deleted = np.flatnonzero(prior.live & ~live[: prior.size])
+    # The articles added or deleted: every person they name, before and after.
+    gone = np.zeros(prior.size, dtype=bool)
+    gone[deleted] = True
+    doc, val = prior.rows[keys[0]]
+    was = _mapped(np.asarray(val[gone[doc]], dtype=np.int64), maps[keys[0]])
+    touched[was[was >= 0]] = True
+    was = _mapped(prior.short[gone[prior.doc]].astype(np.int64), maps[keys[0]])
+    touched[was[was >= 0]] = True
+    touched[person.val[changed_docs[person.doc]]] = True
+    # Names whose merge changed: their articles' values changed, and their targets' counts.
+    for i, f in enumerate(keys):
+        before, now = prior.merged.get(f, {}), merged.get(f, {})
+        moved = [n for n in before.keys() | now.keys() if before.get(n) != now.get(n)]
+        if not moved:
+            continue
+        ids = {name: j for j, name in enumerate(facets[i].names)}
+        at = [ids[n] for n in moved if n in ids]
+        doc, val = raw[f]
+        if at:
+            changed_docs[doc[_member(val, at, len(facets[i].names))]] = True
+        if i == 0:
+            for name in moved:
+                for target in (name, before.get(name), now.get(name)):
+                    if target is not None and target in ids:
+                        touched[ids[target]] = True
+    touched[person.val[changed_docs[person.doc]]] = True
+    clean = np.zeros(n_person, dtype=bool)
+    kept = maps[keys[0]] >= 0
+    clean[maps[keys[0]][kept]] = prior.clean[kept]
+    clean &= ~touched
+    # Each value's pairs against its theta now, from the base's sides.
+    below, above = np.full(width, -np.inf), np.full(width, np.inf)
+    start = 0
+    for i, f in enumerate(keys):
+        m = maps[f]
+        ok = m >= 0
+        below[offsets[i] + m[ok]] = prior.below[start : start + m.size][ok]
+        above[offsets[i] + m[ok]] = prior.above[start : start + m.size][ok]
+        start += m.size
+    df = np.concatenate([np.bincount(r.val, minlength=len(r.names)) for r in facets])
+    counts = df[:n_person]
+    theta = LIFT * df / max(n_docs, 1)
+    has_pairs = np.isfinite(below) | np.isfinite(above)
+    safe = (below < theta * (1 - _EPS)) & (theta * (1 + _EPS) <= above) & (below < above)
+    unsafe = np.flatnonzero(has_pairs & ~safe)
+    if unsafe.size:
+        clean &= ~_crossed(facets, offsets, unsafe, width, df, counts, n_docs, clean, below, above)
+    # C(s) now, against the last generation's.
+    short = namesakes.candidates(person, counts)
+    redo = np.zeros(n_person, dtype=bool)  # short names whose every row is decided afresh
+    before_c: dict[int, list[int]] = {}
+    p_map = maps[keys[0]]
+    if prior.cand.size:
+        lists = np.split(p_map[prior.cand_full.astype(np.int64)], prior.cand_start[1:-1])
+        for s, was_c in zip(p_map[prior.cand.astype(np.int64)].tolist(), lists, strict=True):
+            if s >= 0:
+                before_c[s] = was_c.tolist()
+    for s in before_c.keys() ^ short.keys():
+        redo[s] = True
+    for s, now_c in short.items():
+        if before_c.get(s) != now_c:
+            redo[s] = True
+    # The companies now: a clean full name's is the base's (kept in the table); every other
+    # candidate's is counted again, and where it differs from the last generation's, the rows
+    # whose articles name a value that came or left are redone.
+    p_width = prior.below.size
+    v_map = np.concatenate(
+        [maps[f] + np.where(maps[f] >= 0, offsets[i], 0) for i, f in enumerate(keys)]
+    )
+    was_f = _mapped(prior.company // p_width, p_map)
+    was_v = _mapped(prior.company % p_width, v_map)
+    ok = (was_f >= 0) & (was_v >= 0)
+    table = np.sort(was_f[ok] * width + was_v[ok])
+    every = (
+        np.unique(np.fromiter((f for fs in short.values() for f in fs), dtype=np.int64))
+        if short
+        else np.zeros(0, dtype=np.int64)
+    )
+    dirty = every[~clean[every]]
+    is_dirty = np.zeros(n_person, dtype=bool)
+    is_dirty[dirty] = True
+    recounted = namesakes.pair_stats(facets, dirty, width, df, counts, n_docs)
+    in_every = np.zeros(n_person, dtype=bool)
+    in_every[every] = True
+    owner = table // width
+    delta = np.setxor1d(table[is_dirty[owner]], recounted, assume_unique=True)
+    table = np.sort(np.concatenate([table[in_every[owner] & ~is_dirty[owner]], recounted]))
+    is_short = (
+        _member(person.val, list(short), n_person)
+        if short
+        else np.zeros(person.val.size, dtype=bool)
+    )
+    only = (changed_docs[person.doc] | redo[person.val]) & is_short
+    if delta.size:
+        only |= _reached(facets, offsets, is_short & ~only, short, delta, width)
+    n_short = int(np.count_nonzero(is_short))
+    redone = int(np.count_nonzero(only))
+    if redone > FULL_SHARE * max(n_short, 1):
+        return None
+    found = namesakes.find(facets, n_docs, only=only, short=short, company=table)
+    # The last generation's joins of the rows not redone, at their rows now.
+    j_doc = prior.doc.astype(np.int64)
+    j_short = _mapped(prior.short.astype(np.int64), p_map)
+    j_full = _mapped(prior.full.astype(np.int64), p_map)
+    keep = (j_short >= 0) & (j_full >= 0) & live[j_doc] & ~changed_docs[j_doc]
+    keep &= ~redo[np.maximum(j_short, 0)]
+    j_doc, j_short, j_full = j_doc[keep], j_short[keep], j_full[keep]
+    rows = _rows_of(person, j_doc, j_short)
+    if (rows < 0).any():  # (a row not redone is still there: else the state is not ours)
+        return None
+    carried = ~only[rows]
+    rows, j_full = rows[carried], j_full[carried]
+    joined = sorted(found.joined + list(zip(rows.tolist(), j_full.tolist(), strict=True)))
+    return Result(joined, short, below, above, clean, False, redone, table)
+
+
+def _reached(
+    facets: Sequence[Rows],
+    offsets: Sequence[int],
+    rows: np.ndarray,
+    short: dict[int, list[int]],
+    delta: np.ndarray,
+    width: int,
+) -> np.ndarray:
+    """Which person rows (of those where `rows` is True) have a full name whose company
+    gained or lost (`delta`, sorted keys) a value their article names."""
+    person = facets[0]
+    out = np.zeros(person.val.size, dtype=bool)
+    changed = np.zeros(len(person.names), dtype=bool)
+    changed[np.unique(delta // width)] = True
+    touched = [s for s, fs in short.items() if changed[fs].any()]
+    if not touched:
+        return out
+    at = np.flatnonzero(rows & _member(person.val, touched, len(person.names)))
+    if at.size == 0:
+        return out
+    fulls_of = [short[p] for p in person.val[at].tolist()]
+    per_row = np.fromiter(map(len, fulls_of), dtype=np.int64, count=len(fulls_of))
+    pair_full = np.fromiter(
+        (f for fs in fulls_of for f in fs), dtype=np.int64, count=int(per_row.sum())
+    )
+    score = namesakes._shared_company(
+        facets, offsets, person.doc[at], per_row, pair_full, delta, width
+    )
+    hit = np.add.reduceat(score, np.cumsum(per_row) - per_row) > 0
+    out[at[hit]] = True
+    return out
+
+
+def _rows_of(person: Rows, doc: np.ndarray, val: np.ndarray) -> np.ndarray:
+    """The person row of each (doc, val) pair (-1: none)."""
+    if doc.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    width = np.int64(len(person.names) + 1)
+    wanted = np.zeros(person.start.size, dtype=bool)
+    wanted[doc] = True
+    near = np.flatnonzero(wanted[person.doc])
+    keys = person.doc[near].astype(np.int64) * width + person.val[near]
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    want = doc * width + val
+    at = np.minimum(np.searchsorted(sorted_keys, want), max(sorted_keys.size - 1, 0))
+    found = sorted_keys.size > 0
+    hit = (sorted_keys[at] == want) if found else np.zeros(want.size, dtype=bool)
+    return np.where(hit, near[order[at]] if found else -1, -1)
+
+
+def _crossed(
+    facets: Sequence[Rows],
+    offsets: Sequence[int],
+    values: np.ndarray,
+    width: int,
+    df: np.ndarray,
+    counts: np.ndarray,
+    n_docs: int,
+    clean: np.ndarray,
+    below: np.ndarray,
+    above: np.ndarray,
+) -> np.ndarray:
+    """Per person id, whether a clean full name has a pair with one of `values` (ids shifted
+    by facet) on another side of the threshold than at the base (or not knowably the same)."""
+    person = facets[0]
+    out = np.zeros(len(person.names), dtype=bool)
+    wanted = np.zeros(width, dtype=bool)
+    wanted[values] = True
+    docs = []
+    for f, off in zip(facets, offsets, strict=True):
+        docs.append(f.doc[wanted[f.val.astype(np.int64) + off]])
+    docs_of = np.unique(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int64)
+    # Pairs (full, value) in each of those documents: a person and a crossed value.
+    p_first, p_last = person.start[docs_of], person.start[docs_of + 1]
+    owner_p, full = _expand(p_first, p_last, person.val)
+    v_owner, v_val = namesakes._gather(facets, offsets, docs_of)
+    pick = wanted[v_val]
+    v_owner, v_val = v_owner[pick], v_val[pick]
+    # Join on the document: each person of a document with each crossed value of it.
+    order = np.argsort(v_owner, kind="stable")
+    v_owner, v_val = v_owner[order], v_val[order]
+    lo = np.searchsorted(v_owner, owner_p, side="left")
+    hi = np.searchsorted(v_owner, owner_p, side="right")
+    n = hi - lo
+    f_rep = np.repeat(full.astype(np.int64), n)
+    idx = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
+    keys, together = np.unique(f_rep * width + v_val[idx], return_counts=True)
+    f_of, v_of = keys // width, keys % width
+    ok = (together >= MIN_TOGETHER) & (f_of != v_of) & clean[f_of]
+    f_of, v_of, together = f_of[ok], v_of[ok], together[ok]
+    cnt = np.maximum(counts[f_of], 1)
+    inside = together * n_docs / (np.maximum(df[v_of], 1) * cnt) >= LIFT
+    was_inside = together / cnt >= above[v_of]
+    unknowable = below[v_of] >= above[v_of]
+    out[f_of[(inside != was_inside) | unknowable]] = True
+    return out
+
+
+def _expand(first: np.ndarray, last: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(i, val[row]) for every row first[i]:last[i]."""
+    counts = last - first
+    total = int(counts.sum())
+    rows = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(total)
+    return np.repeat(np.arange(first.size), counts), val[rows]
+
+
+# -- files --------------------------------------------------------------------------------
+
+
+def _save(path: Path, array: np.ndarray) -> None:
+    np.save(path, np.ascontiguousarray(array), allow_pickle=False)
+
+
+def save(where: Path, result: Result) -> None:
+    """Save what the next generation needs beside the derived files in `where` (the names,
+    merges, rows and live documents are the facet files')."""
+    assert result.kept is not None
+    doc, short, full = result.kept
+    _save(where / f"{PREFIX}doc.npy", doc)
+    _save(where / f"{PREFIX}short.npy", short)
+    _save(where / f"{PREFIX}full.npy", full)
+    cand = sorted(result.short)
+    lengths = [len(result.short[s]) for s in cand]
+    _save(where / f"{PREFIX}cand.npy", np.array(cand, dtype=np.int64))
+    _save(where / f"{PREFIX}cand-start.npy", np.concatenate([[0], np.cumsum(lengths)]))
+    flat = [f for s in cand for f in result.short[s]]
+    _save(where / f"{PREFIX}cand-full.npy", np.array(flat, dtype=np.int64))
+    _save(where / f"{PREFIX}below.npy", result.below)
+    _save(where / f"{PREFIX}above.npy", result.above)
+    _save(where / f"{PREFIX}clean.npy", result.clean)
+    _save(where / f"{PREFIX}company.npy", result.company)
+    (where / f"{PREFIX}state.json").write_text(
+        json.dumps({"full": result.full, "redone": result.redone}), encoding="utf-8"
+    )
+
+
+def load(
+    where: Path,
+    *,
+    size: int,
+    live: np.ndarray,
+    names: dict[str, Sequence[str]],
+    merged: dict[str, dict[str, str]],
+    rows: dict[str, tuple[np.ndarray, np.ndarray]],
+) -> State | None:
+    """The State saved in `where` with the facet files' parts given; None without one."""
+
+    def arr(name: str) -> np.ndarray:
+        return np.load(where / f"{PREFIX}{name}.npy", allow_pickle=False)
+
+    try:
+        state = State(
+            size=size,
+            live=live,
+            names=names,
+            merged=merged,
+            rows=rows,
+            doc=arr("doc"),
+            short=arr("short"),
+            full=arr("full"),
+            cand=arr("cand"),
+            cand_start=arr("cand-start"),
+            cand_full=arr("cand-full"),
+            below=arr("below"),
+            above=arr("above"),
+            clean=arr("clean"),
+            company=arr("company"),
+        )
+    except (OSError, ValueError):
+        return None
+    width = sum(len(n) for n in names.values())
+    person = next(iter(names.values()), ())
+    if state.below.size != width or state.above.size != width or state.clean.size != len(person):
+        return None
+    return state
