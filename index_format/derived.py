@@ -51,7 +51,7 @@ from index_format.name_table import NameIds, NameTable
 DERIVED = "derived"
 MANIFEST = "manifest.json"
 # Bump when what is derived changes (merge rules, layouts): older files are then ignored.
-FORMAT = 13  # 13: the entity facets' rows by value (index_format.value_major)
+FORMAT = 14  # 14: entity names retyped by the archive's vote (index_format.type_vote)
 _V = TypeVar("_V")
 
 

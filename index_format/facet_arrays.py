@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from index_format import facets, namesakes
+from index_format import facets, namesakes, type_vote
 from index_format.added import added_times
 from index_format.entity_merge import (
     archive_merges,
@@ -261,6 +261,8 @@ def from_combined(joined: Part, live: np.ndarray) -> FacetArrays:
         if canonical:  # (none: a namesake the article kept apart)
             evidence[facet].setdefault(name_key(written), Counter())[canonical] += times
             written_as[facet].setdefault(written, canonical)
+    # The archive's vote on each name's type (index_format.type_vote), before its merges.
+    type_vote.move_rows(docs, vals, ids, entity_names)
     out = FacetArrays(n, day, live, np.unique(day[day >= 0]), {}, {}, written=written_as)
     out.added = joined.added
     _Merger(out).build(docs, vals, ids, evidence, apart)
