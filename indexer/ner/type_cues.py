@@ -1,0 +1,127 @@
+"""Words of the article that settle a name's type where the tagger read it wrongly.
+
+- **Individual sports.** In an article about badminton, tennis, golf or chess (it names a
+  "tunggal putra", "ganda campuran", a "pebulu tangkis", a "petenis"…), players are the
+  names: the tagger read "Jonatan Christie", "Anthony Sinisuka Ginting" and "Shesar Hiren
+  Rhustavito" as teams in results lists and headlines ("Shesar Singkirkan Jonatan Christie").
+  There a name of two to four capitalised words that no body, venue, event or place word marks
+  is a person, and so is one word of a person the article names ("Shesar").
+- **Companies by their kind.** A name written right after the kind of company it is
+  ("perusahaan e-commerce seperti Tokopedia", "startup Botika", "aplikasi Gojek") is a body in
+  the whole article, though "di Tokopedia" made the tagger read a place.
+
+Both leave alone what a gazetteer or the alias file knows (places, clubs, bodies).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from index_format.names import name_key
+from indexer.ner.aliases import AliasTable
+from indexer.ner.lexicon import _BODY_HEADS
+from indexer.ner.refine import ORG_TAILS, body_by_last_word, company_form, looks_like_body
+from indexer.ner.regions import district
+
+
+class _Mention(Protocol):
+    label: str
+    start: int
+    end: int
+    canonical: str
+
+
+_IsPlace = Callable[[str], bool]  # a packaged place or a form of a region (merge._is_known_place)
+
+# An individual sport's event or athlete, anywhere in the article.
+_SOLO_SPORT = re.compile(
+    r"(?i:\b(?:tunggal|ganda)\s+(?:putra|putri|campuran)\b|\bpebulu\s?tangkis\b"
+    r"|\bpebulutangkis\b|\bpetenis\b|\bpegolf\b|\bpecatur\b)"
+)
+# Words of venues, events, teams and bodies in such articles: what they are in is no person.
+_NOT_PERSON_WORDS = frozenset(
+    {
+        *_BODY_HEADS, *ORG_TAILS, "Timnas", "Persatuan", "Perkumpulan", "PB", "Djarum",
+        "Sports", "Sport", "Gymnasium", "Arena", "Hall", "Istora", "Stadion", "Stadium", "GOR",
+        "Open", "Masters", "Championship", "Championships", "Cup", "Piala", "Series", "Tour",
+        "Super", "World", "Final", "Finals", "Olympic", "Olimpiade", "Games", "Badminton",
+        "Tennis", "Golf", "Chess", "Federation", "Federasi", "League", "Liga", "Kejuaraan",
+        "Grand", "Prix", "Asian", "SEA", "International", "Internasional", "Indonesia",
+    }
+)  # fmt: skip
+
+
+def solo_sport_players(
+    text: str, mentions: Sequence[_Mention], aliases: AliasTable, is_place: _IsPlace
+) -> None:
+    """In an article about an individual sport, names tagged as bodies or places that look
+    like a person's are people (see the module's docstring)."""
+    if _SOLO_SPORT.search(text) is None:
+        return
+    for m in mentions:
+        words = m.canonical.split()
+        if m.label != "PER" and 2 <= len(words) <= 4 and _a_persons(m.canonical, aliases, is_place):
+            m.label = "PER"
+    people = {w for m in mentions if m.label == "PER" for w in m.canonical.split() if len(w) > 2}
+    for m in mentions:
+        if (
+            m.label != "PER"
+            and m.canonical in people
+            and _a_persons(m.canonical, aliases, is_place)
+        ):
+            m.label = "PER"  # "Shesar" beside "Shesar Hiren Rhustavito"
+
+
+def _a_persons(name: str, aliases: AliasTable, is_place: _IsPlace) -> bool:
+    """Could `name` be a person's: capitalised words of letters (no acronym), none a body's,
+    venue's or event's word or a place, no body or place the alias file or gazetteers know."""
+    words = name.split()
+    return (
+        all(
+            w[:1].isupper()
+            and not w.isupper()
+            and w.replace("-", "").replace("'", "").isalpha()
+            and w not in _NOT_PERSON_WORDS
+            and not is_place(w)
+            for w in words
+        )
+        and not is_place(name)
+        and district(name) is None
+        and not aliases.has(name, "ORG")
+        and not aliases.has(name, "LOC")
+        and not looks_like_body(name)
+        and not company_form(name)
+        and not body_by_last_word(name)
+    )
+
+
+# The kind of company right before its name, maybe with "seperti", "yakni" or "milik".
+_COMPANY_BEFORE = re.compile(
+    r"(?i:\b(?:perusahaan|e-?commerce|marketplace|start-?up|unicorn|decacorn|aplikasi"
+    r"|platform|situs)(?:\s+(?:rintisan|teknologi|digital|daring|online|e-?commerce"
+    r"|marketplace|seperti|yakni|yaitu|milik|asal\s+\w+))*,?\s+)$"
+)
+
+
+def companies_by_kind(
+    text: str, mentions: Sequence[_Mention], aliases: AliasTable, is_place: _IsPlace
+) -> None:
+    """A name tagged as a place or a person, written once right after the kind of company it
+    is, is a body in the whole article (see the module's docstring)."""
+    named: set[str] = set()
+    for m in mentions:
+        if (
+            m.label != "ORG"
+            and _COMPANY_BEFORE.search(text, max(0, m.start - 60), m.start) is not None
+            and not is_place(m.canonical)
+            and district(m.canonical) is None
+            and not aliases.has(m.canonical, "LOC")
+            and not aliases.has(m.canonical, "PER")
+        ):
+            named.add(name_key(m.canonical))
+    if named:
+        for m in mentions:
+            if m.label != "ORG" and name_key(m.canonical) in named:
+                m.label = "ORG"
