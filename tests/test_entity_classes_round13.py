@@ -47,9 +47,25 @@ CASES = [
         id="a-company-after-its-kind-is-a-body-in-the-whole-article",
     ),
     pytest.param(
-        "Perusahaan asal Jepang itu membuka pabrik di Karawang.",
+        "Kerja sama dengan 8 perusahaan rintisan (startup), yaitu Nodeflux, Botika, DuitHape, "
+        "Grab, Tokopedia, Bukalapak, Shopee dan Gojek, di Balai Kota.",
+        "organisation",
+        ["Botika", "Tokopedia", "Bukalapak", "Gojek"],
+        [],
+        id="companies-in-the-list-their-kind-opens",
+    ),
+    pytest.param(
+        "Rudiantara Sebut 100 Karyawan Bukalapak Kena PHK. Belanja di Bukalapak tetap ramai.",
+        "organisation",
+        ["Bukalapak"],
+        [],
+        id="a-place-with-employees-is-a-company",
+    ),
+    pytest.param(
+        "Karyawan Jakarta mulai mudik ke Semarang. Perusahaan asal Jepang itu membuka pabrik di "
+        "Karawang.",
         "place",
-        ["Jepang", "Karawang"],
+        ["Jakarta", "Semarang", "Jepang", "Karawang"],
         [],
         id="a-known-place-after-a-company-word-stays-a-place",
     ),

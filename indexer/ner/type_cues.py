@@ -7,8 +7,10 @@
   There a name of two to four capitalised words that no body, venue, event or place word marks
   is a person, and so is one word of a person the article names ("Shesar").
 - **Companies by their kind.** A name written right after the kind of company it is
-  ("perusahaan e-commerce seperti Tokopedia", "startup Botika", "aplikasi Gojek") is a body in
-  the whole article, though "di Tokopedia" made the tagger read a place.
+  ("perusahaan e-commerce seperti Tokopedia", "startup Botika", "aplikasi Gojek"), or in the
+  list such a kind opens ("unicorn dan decacorn yaitu Gojek, Tokopedia, Bukalapak"), or a
+  "place" after a company's people ("karyawan Bukalapak", "CEO Tokopedia"), is a body in the
+  whole article, though "di Tokopedia" made the tagger read a place.
 
 Both leave alone what a gazetteer or the alias file knows (places, clubs, bodies).
 """
@@ -43,7 +45,7 @@ _SOLO_SPORT = re.compile(
 # Words of venues, events, teams and bodies in such articles: what they are in is no person.
 _NOT_PERSON_WORDS = frozenset(
     {
-        *_BODY_HEADS, *ORG_TAILS, "Timnas", "Persatuan", "Perkumpulan", "PB", "Djarum",
+        *_BODY_HEADS, *ORG_TAILS, "Timnas", "Persatuan", "Perkumpulan", "PB",
         "Sports", "Sport", "Gymnasium", "Arena", "Hall", "Istora", "Stadion", "Stadium", "GOR",
         "Open", "Masters", "Championship", "Championships", "Cup", "Piala", "Series", "Tour",
         "Super", "World", "Final", "Finals", "Olympic", "Olimpiade", "Games", "Badminton",
@@ -97,31 +99,64 @@ def _a_persons(name: str, aliases: AliasTable, is_place: _IsPlace) -> bool:
     )
 
 
-# The kind of company right before its name, maybe with "seperti", "yakni" or "milik".
+# The kind of company right before its name, maybe qualified, maybe opening a list: "perusahaan
+# e-commerce seperti", "perusahaan rintisan (startup), yaitu", "unicorn dan decacorn yaitu".
+_KINDS = r"perusahaan|e-?commerce|marketplace|start-?up|unicorn|decacorn|aplikasi|platform|situs"
 _COMPANY_BEFORE = re.compile(
-    r"(?i:\b(?:perusahaan|e-?commerce|marketplace|start-?up|unicorn|decacorn|aplikasi"
-    r"|platform|situs)(?:\s+(?:rintisan|teknologi|digital|daring|online|e-?commerce"
-    r"|marketplace|seperti|yakni|yaitu|milik|asal\s+\w+))*,?\s+)$"
+    rf"(?i:\b(?:{_KINDS})(?:,?\s+(?:{_KINDS}|rintisan|teknologi|digital|daring|online|dan|atau"
+    r"|seperti|yakni|yaitu|antara\s+lain|milik|asal\s+\w+|\(\w+\)))*,?\s+"
+    # the names listed before this one: "yaitu Nodeflux, Botika, DuitHape, Grab, Tokopedia"
+    r"(?:[A-Z][\w-]*(?:\s[A-Z][\w-]*)?(?:,\s+|,?\s+dan\s+))*)$"
 )
+# A company's people right before its name (a place has no employees or founders): "karyawan
+# Bukalapak", "CEO Tokopedia", "AVP of Business Tokopedia". Not for a person: "pendiri X" is
+# as often a founder named after what he founded.
+_STAFF_BEFORE = re.compile(
+    r"(?:\b(?i:karyawan|pegawai|pendiri|co-?founder|founder)|\bCEO|\bCTO|\bCOO|\bVP"
+    r"|\bAVP|\bof Business|\bof Corporate Communications?)\s+$"
+)
+_LIST_JOINS = (", ", " dan ", ", dan ", " serta ")
 
 
 def companies_by_kind(
     text: str, mentions: Sequence[_Mention], aliases: AliasTable, is_place: _IsPlace
 ) -> None:
     """A name tagged as a place or a person, written once right after the kind of company it
-    is, is a body in the whole article (see the module's docstring)."""
+    is (or the list that kind opens), or a place after a company's people, is a body in the
+    whole article (see the module's docstring)."""
     named: set[str] = set()
-    for m in mentions:
-        if (
-            m.label != "ORG"
-            and _COMPANY_BEFORE.search(text, max(0, m.start - 60), m.start) is not None
-            and not is_place(m.canonical)
-            and district(m.canonical) is None
-            and not aliases.has(m.canonical, "LOC")
-            and not aliases.has(m.canonical, "PER")
-        ):
+    listed = False  # the mention before was such a company, in a list
+    for i, m in enumerate(mentions):
+        after_kind = _COMPANY_BEFORE.search(text, max(0, m.start - 160), m.start) is not None
+        in_list = listed and text[mentions[i - 1].end : m.start] in _LIST_JOINS
+        staff = m.label == "LOC" and _after_staff(text, m.canonical)
+        listed = False
+        if not (after_kind or in_list or staff) or not _may_be_company(m, aliases, is_place):
+            continue
+        listed = after_kind or in_list
+        if m.label != "ORG":
             named.add(name_key(m.canonical))
     if named:
         for m in mentions:
             if m.label != "ORG" and name_key(m.canonical) in named:
                 m.label = "ORG"
+
+
+def _after_staff(text: str, name: str) -> bool:
+    """Is `name` written somewhere in `text` right after a company's people (the tagger may
+    have left that mention out: "Karyawan Bukalapak Kena PHK")?"""
+    at = text.find(name)
+    while at >= 0:
+        if _STAFF_BEFORE.search(text, max(0, at - 40), at) is not None:
+            return True
+        at = text.find(name, at + len(name))
+    return False
+
+
+def _may_be_company(m: _Mention, aliases: AliasTable, is_place: _IsPlace) -> bool:
+    return (
+        not is_place(m.canonical)
+        and district(m.canonical) is None
+        and not aliases.has(m.canonical, "LOC")
+        and not aliases.has(m.canonical, "PER")
+    )
