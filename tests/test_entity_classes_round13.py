@@ -85,6 +85,21 @@ CASES = [
         ["Norwich", "Man City", "The Citizens"],
         id="short-names-and-nicknames-join-their-club",
     ),
+    pytest.param(
+        "Rizal Ramli juga mantan Kepala Bulog era Presiden Gus Dur. Direktur Utama Perum Bulog "
+        "Budi Waseso menolak impor; Buwas yakin stok cukup.",
+        "person",
+        ["Abdurrahman Wahid", "Budi Waseso"],
+        ["Gus Dur", "Buwas"],
+        id="nicknames-join-their-person",
+    ),
+    pytest.param(
+        "Pasien dirujuk ke IGD karena GERD dan TBC. Penerima PKH dan KIS bertambah.",
+        "organisation",
+        [],
+        ["IGD", "GERD", "TBC", "PKH", "KIS"],
+        id="diseases-wards-and-programmes-are-no-bodies",
+    ),
 ]
 
 
