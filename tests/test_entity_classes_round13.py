@@ -100,6 +100,14 @@ CASES = [
         ["IGD", "GERD", "TBC", "PKH", "KIS"],
         id="diseases-wards-and-programmes-are-no-bodies",
     ),
+    pytest.param(
+        "Korea Utara menembakkan rudal ke arah Korsel. Nyamuk dari Cuba dan Mexico dibawa ke "
+        "Brasil. Wisatawan ke Pulau Dewata lewat Bandara Soetta.",
+        "place",
+        ["Korea Utara", "Korea Selatan", "Kuba", "Meksiko", "Bali", "Bandara Soekarno-Hatta"],
+        ["Korsel", "Cuba", "Mexico", "Pulau Dewata", "Bandara Soetta"],
+        id="places-by-the-name-news-mostly-uses",
+    ),
 ]
 
 
