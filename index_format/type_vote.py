@@ -49,31 +49,43 @@ def move_rows(
     `docs`/`vals` are each facet's (document, value id) rows in document order, `ids` its
     names → ids (a name new to its target facet gets the next id there). A moved name keeps
     its id in its old facet, with no rows. Returns the moves (retypes)."""
+    # Only a name two facets hold can move: count those alone (set operations on the names, in
+    # C; at 2.2M articles the person facet alone holds ~690k names).
+    shared: set[str] = set()
+    for i, f in enumerate(entity_facets):
+        for g in entity_facets[i + 1 :]:
+            shared |= ids[f].keys() & ids[g].keys()
     counts: dict[str, dict[str, int]] = {}
     for f in entity_facets:
-        per_id = np.bincount(vals[f], minlength=len(ids[f])).tolist()
-        counts[f] = {name: per_id[i] for name, i in ids[f].items() if per_id[i]}
+        per_id = np.bincount(vals[f], minlength=len(ids[f]))
+        names = sorted(name for name in shared if name in ids[f])
+        held = per_id[[ids[f][name] for name in names]].tolist() if names else []
+        counts[f] = {name: n for name, n in zip(names, held, strict=True) if n}
     moves = retypes(counts)
-    arrivals: dict[str, list[tuple[np.ndarray, str]]] = {f: [] for f in entity_facets}
+    arrivals: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {f: [] for f in entity_facets}
     for f, moved in moves.items():
         if not moved:
             continue
+        # Per target facet, each moving id of f → its id there (names in sorted order, so that
+        # two builds of one archive give new names the same ids); -1: stays.
+        for g in sorted(set(moved.values())):
+            lut = np.full(len(ids[f]), -1, dtype=np.int32)
+            for name in sorted(n for n, target in moved.items() if target == g):
+                lut[ids[f][name]] = ids[g].setdefault(name, len(ids[g]))
+            there = lut[vals[f]]
+            going = there >= 0
+            arrivals[g].append((docs[f][going].astype(np.int32), there[going]))
         gone = np.zeros(len(ids[f]), dtype=bool)
         gone[[ids[f][name] for name in moved]] = True
-        rows = gone[vals[f]]
-        for name, target in moved.items():
-            arrivals[target].append((docs[f][vals[f] == ids[f][name]], name))
-        docs[f], vals[f] = docs[f][~rows], vals[f][~rows]
+        stay = ~gone[vals[f]]
+        docs[f], vals[f] = docs[f][stay], vals[f][stay]
     for g, arriving in arrivals.items():
-        if not arriving:
-            continue
-        new_docs, new_vals = [docs[g]], [vals[g]]
-        for moved_docs, name in arriving:
-            vid = ids[g].setdefault(name, len(ids[g]))
-            new_docs.append(moved_docs.astype(np.int32))
-            new_vals.append(np.full(moved_docs.size, vid, dtype=np.int32))
-        # In document order, each document's own values before the arrivals, once each.
-        docs[g], vals[g] = _in_order(np.concatenate(new_docs), np.concatenate(new_vals))
+        if arriving:
+            # In document order, each document's own values before the arrivals, once each.
+            docs[g], vals[g] = _in_order(
+                np.concatenate([docs[g], *(d for d, _ in arriving)]),
+                np.concatenate([vals[g], *(v for _, v in arriving)]),
+            )
     return moves
 
 
