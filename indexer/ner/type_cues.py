@@ -18,6 +18,7 @@ Both leave alone what a gazetteer or the alias file knows (places, clubs, bodies
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -42,6 +43,7 @@ _SOLO_SPORT = re.compile(
     r"(?i:\b(?:tunggal|ganda)\s+(?:putra|putri|campuran)\b|\bpebulu\s?tangkis\b"
     r"|\bpebulutangkis\b|\bpetenis\b|\bpegolf\b|\bpecatur\b)"
 )
+_SOLO_TAILS = ("utra", "utri", "ampuran", "angkis", "etenis", "egolf", "ecatur")
 # Words of venues, events, teams and bodies in such articles: what they are in is no person.
 _NOT_PERSON_WORDS = frozenset(
     {
@@ -60,7 +62,8 @@ def solo_sport_players(
 ) -> None:
     """In an article about an individual sport, names tagged as bodies or places that look
     like a person's are people (see the module's docstring)."""
-    if _SOLO_SPORT.search(text) is None:
+    # (The words' tails first, a plain substring test: most articles name no individual sport.)
+    if not any(tail in text for tail in _SOLO_TAILS) or _SOLO_SPORT.search(text) is None:
         return
     for m in mentions:
         words = m.canonical.split()
@@ -116,6 +119,11 @@ _STAFF_BEFORE = re.compile(
     r"|\bAVP|\bof Business|\bof Corporate Communications?)\s+$"
 )
 _LIST_JOINS = (", ", " dan ", ", dan ", " serta ")
+# Where to look at all: a kind's word, and any of a company's people's words.
+_KIND_WORD = re.compile(rf"(?i:{_KINDS})")
+_STAFF_WORD = re.compile(
+    r"(?i:karyawan|pegawai|pendiri|founder)|CEO|CTO|COO|VP|of Business|of Corporate"
+)
 
 
 def companies_by_kind(
@@ -124,16 +132,22 @@ def companies_by_kind(
     """A name tagged as a place or a person, written once right after the kind of company it
     is (or the list that kind opens), or a place after a company's people, is a body in the
     whole article (see the module's docstring)."""
+    kinds = [k.end() for k in _KIND_WORD.finditer(text)]
+    has_staff = _STAFF_WORD.search(text) is not None
+    if not kinds and not has_staff:
+        return  # (one scan of the text: most articles name no kind of company)
     named: set[str] = set()
     listed = False  # the mention before was such a company, in a list
     for i, m in enumerate(mentions):
-        after_kind = _COMPANY_BEFORE.search(text, max(0, m.start - 160), m.start) is not None
+        # Only where a kind's word ends in the 160 characters before the name.
+        near = bisect_left(kinds, m.start - 160) < bisect_left(kinds, m.start + 1)
+        after_kind = near and _COMPANY_BEFORE.search(text, max(0, m.start - 160), m.start)
         in_list = listed and text[mentions[i - 1].end : m.start] in _LIST_JOINS
-        staff = m.label == "LOC" and _after_staff(text, m.canonical)
+        staff = has_staff and m.label == "LOC" and _after_staff(text, m.canonical)
         listed = False
         if not (after_kind or in_list or staff) or not _may_be_company(m, aliases, is_place):
             continue
-        listed = after_kind or in_list
+        listed = bool(after_kind) or in_list
         if m.label != "ORG":
             named.add(name_key(m.canonical))
     if named:
