@@ -43,7 +43,7 @@ _SOLO_SPORT = re.compile(
     r"(?i:\b(?:tunggal|ganda)\s+(?:putra|putri|campuran)\b|\bpebulu\s?tangkis\b"
     r"|\bpebulutangkis\b|\bpetenis\b|\bpegolf\b|\bpecatur\b)"
 )
-_SOLO_TAILS = ("utra", "utri", "ampuran", "angkis", "etenis", "egolf", "ecatur")
+_SOLO_WORDS = ("tunggal", "ganda", "pebulu", "petenis", "pegolf", "pecatur")
 # Words of venues, events, teams and bodies in such articles: what they are in is no person.
 _NOT_PERSON_WORDS = frozenset(
     {
@@ -62,8 +62,9 @@ def solo_sport_players(
 ) -> None:
     """In an article about an individual sport, names tagged as bodies or places that look
     like a person's are people (see the module's docstring)."""
-    # (The words' tails first, a plain substring test: most articles name no individual sport.)
-    if not any(tail in text for tail in _SOLO_TAILS) or _SOLO_SPORT.search(text) is None:
+    # (A plain substring test first: most articles name no individual sport.)
+    low = text.lower()
+    if not any(word in low for word in _SOLO_WORDS) or _SOLO_SPORT.search(text) is None:
         return
     for m in mentions:
         words = m.canonical.split()
@@ -119,11 +120,22 @@ _STAFF_BEFORE = re.compile(
     r"|\bAVP|\bof Business|\bof Corporate Communications?)\s+$"
 )
 _LIST_JOINS = (", ", " dan ", ", dan ", " serta ")
-# Where to look at all: a kind's word, and any of a company's people's words.
-_KIND_WORD = re.compile(rf"(?i:{_KINDS})")
-_STAFF_WORD = re.compile(
-    r"(?i:karyawan|pegawai|pendiri|founder)|CEO|CTO|COO|VP|of Business|of Corporate"
+# Where to look at all: a kind's word (lower case), and any of a company's people's words.
+_KIND_WORDS = (
+    *("perusahaan", "commerce", "marketplace", "startup", "start-up", "unicorn", "decacorn"),
+    *("aplikasi", "platform", "situs"),
 )
+_STAFF_LOWER = ("karyawan", "pegawai", "pendiri", "founder")
+_STAFF_CASED = ("CEO", "CTO", "COO", "VP", "of Business", "of Corporate")
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    out = []
+    at = text.find(word)
+    while at >= 0:
+        out.append(at)
+        at = text.find(word, at + len(word))
+    return out
 
 
 def companies_by_kind(
@@ -132,10 +144,13 @@ def companies_by_kind(
     """A name tagged as a place or a person, written once right after the kind of company it
     is (or the list that kind opens), or a place after a company's people, is a body in the
     whole article (see the module's docstring)."""
-    kinds = [k.end() for k in _KIND_WORD.finditer(text)]
-    has_staff = _STAFF_WORD.search(text) is not None
+    # Where a kind's word ends, and whether any company's people are named: plain substring
+    # scans (a case-insensitive regex over every article cost ~0.3 ms of its ~1.5).
+    low = text.lower()
+    kinds = sorted(at + len(w) for w in _KIND_WORDS for at in _find_all(low, w))
+    has_staff = any(w in low for w in _STAFF_LOWER) or any(w in text for w in _STAFF_CASED)
     if not kinds and not has_staff:
-        return  # (one scan of the text: most articles name no kind of company)
+        return
     named: set[str] = set()
     listed = False  # the mention before was such a company, in a list
     for i, m in enumerate(mentions):
