@@ -87,6 +87,7 @@ from indexer.ner.regional_bodies import full_province_form, full_words
 from indexer.ner.regions import district, regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
 from indexer.ner.titles import after_title, split_known_prefix, strip_titles
+from indexer.ner.type_cues import companies_by_kind, solo_sport_players
 
 
 @dataclass(slots=True)
@@ -960,6 +961,8 @@ def _listed_with(text: str, a: Mention, b: Mention, joins: frozenset[str]) -> bo
 def _one_label_per_name(text: str, mentions: list[Mention], aliases: AliasTable) -> list[Mention]:
     """One name, one label within an article: the label most of its mentions got."""
     _people_listed(text, mentions, aliases)
+    solo_sport_players(text, mentions, aliases, _is_known_place)
+    companies_by_kind(text, mentions, aliases, _is_known_place)
     _companies_without_form(mentions)
     _short_body_names(mentions)
     keys = [name_key(m.canonical) for m in mentions]
