@@ -4,7 +4,7 @@ each held by a rule, not a name: in an article about an individual sport, player
 read as teams or places are people; a company written after the kind of company it is is a
 body however "di Tokopedia" read; football clubs of the 2019-20 Premier League and Champions
 League, their short names and nicknames, from curated alias lines that say where they come
-from. """
+from."""
 
 from __future__ import annotations
 
