@@ -136,13 +136,17 @@ def stops(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return seen
 
 
-# How the lists are counted: by value from the most frequent down (ROW_COST_RATIO huge), from
-# the matching documents' rows sorted or bincounted (ratio 0), or as served (either by size).
+# How the lists are counted: by value from the most frequent down (ROW_COST_RATIO huge; each
+# value's rows counted on their own from OWN_COUNT_ROWS rows up, the rest together), from the
+# matching documents' rows sorted or bincounted (ratio 0), or as served (either by size).
+OWN = top_values.OWN_COUNT_ROWS
 WAYS = {
-    "by value": (10**9, facets.SORT_SHARE),
-    "rows sorted": (0, 10.0**9),
-    "rows bincounted": (0, 0.0),
-    "as served": (top_values.ROW_COST_RATIO, facets.SORT_SHARE),
+    "by value": (10**9, facets.SORT_SHARE, OWN),
+    "by value, each value on its own": (10**9, facets.SORT_SHARE, 1),
+    "by value, the frequent ones on their own": (10**9, facets.SORT_SHARE, 4),
+    "rows sorted": (0, 10.0**9, OWN),
+    "rows bincounted": (0, 0.0, OWN),
+    "as served": (top_values.ROW_COST_RATIO, facets.SORT_SHARE, OWN),
 }
 
 
@@ -150,12 +154,13 @@ WAYS = {
 def test_lists_equal_a_plain_count_in_every_history(
     built: Path, stops: Counter[str], monkeypatch: pytest.MonkeyPatch, way: str
 ) -> None:
-    ratio, sort_share = WAYS[way]
+    ratio, sort_share, own = WAYS[way]
     monkeypatch.setattr(top_values, "ROW_COST_RATIO", ratio)
+    monkeypatch.setattr(top_values, "OWN_COUNT_ROWS", own)
     monkeypatch.setattr(facets, "SORT_SHARE", sort_share)
     for fd in _served(built):
         _check_all(fd)
-    if way == "by value":
+    if ratio > 1:
         assert stops["early"] > 0  # it did stop before the last value
     if ratio == 0:
         assert stops["early"] == stops["all"] == 0
