@@ -157,6 +157,7 @@ def test_lists_equal_a_plain_count_in_every_history(
     ratio, sort_share, own = WAYS[way]
     monkeypatch.setattr(top_values, "ROW_COST_RATIO", ratio)
     monkeypatch.setattr(top_values, "OWN_COUNT_ROWS", own)
+    monkeypatch.setattr(top_values, "GATHER_ROWS", 3)  # (a small index's rows, chunked too)
     monkeypatch.setattr(facets, "SORT_SHARE", sort_share)
     for fd in _served(built):
         _check_all(fd)
