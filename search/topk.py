@@ -684,13 +684,20 @@ class TopK:
     # -- exact top-k ---------------------------------------------------------------------
 
     def top(
-        self, q: Any, scored: Scored, allow: np.ndarray, k: int, docs: np.ndarray | None = None
+        self,
+        q: Any,
+        scored: Scored,
+        allow: np.ndarray | None,
+        k: int,
+        docs: np.ndarray | None = None,
     ) -> list[tuple[int, float]]:
         """The best k (docnum, score) of q among the `allow`ed documents, best first, ties by
         document number: Whoosh's scores and order. Raises ScoreUnsupported when Whoosh's
         matcher disagrees with the mask (the caller then asks Whoosh's collector). `docs`:
-        np.flatnonzero(allow), when the caller has it."""
-        docs = np.flatnonzero(allow) if docs is None else docs
+        np.flatnonzero(allow), when the caller has it (then `allow` may be None)."""
+        if docs is None:
+            assert allow is not None
+            docs = np.flatnonzero(allow)
         if docs.size == 0:
             return []
         approx = scored.at(docs)
