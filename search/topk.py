@@ -136,10 +136,23 @@ def sorted_distinct(keys: np.ndarray) -> np.ndarray:
 def _within(found: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """The values of `found` that `keys` holds, both sorted and distinct (np.intersect1d
     without sorting both together)."""
+    if found.size * MERGE_SHARE >= keys.size:
+        # Of like sizes: merged (a stable sort of two sorted runs is timsort's linear merge),
+        # a value held by both then stands twice in a row. A binary search per value went
+        # all over `keys` (300k in 500k: 10.3 -> 5.8 ms).
+        both = np.concatenate((found, keys))
+        both.sort(kind="stable")
+        twice = both[1:] == both[:-1]
+        return both[:-1][twice]
     at = np.searchsorted(keys, found)
     ok = at < keys.size
     ok[ok] = keys[at[ok]] == found[ok]
     return found[ok]
+
+
+# `_within` merges the two sorted arrays when the first holds at least 1 / MERGE_SHARE of the
+# second's values (50k in 800k: a binary search each 2.2 ms, merged 2.4).
+MERGE_SHARE = 8
 
 
 def _phrase_starts(
