@@ -325,7 +325,11 @@ class FacetData:
         if every:
             if unknown:  # a value nobody has: no document has them all
                 return np.zeros(self.size, dtype=bool), unknown
-            hits = np.zeros(self.size, dtype=np.int32)
+            if len(wanted) == 1:  # (the common case: one value, its documents)
+                mask = np.zeros(self.size, dtype=bool)
+                mask[v.docs_of(wanted[0])] = True
+                return mask, unknown
+            hits = np.zeros(self.size, dtype=np.int8 if len(wanted) < 127 else np.int32)
             for vid in wanted:
                 hits[v.docs_of(vid)] += 1
             return hits == len(wanted), unknown
@@ -334,7 +338,7 @@ class FacetData:
             for vid in wanted:
                 mask[v.docs_of(vid)] = True
         elif wanted:
-            mask[v.doc[np.isin(v.val, wanted)]] = True
+            mask[v.doc[_rows_of(v.val, wanted)]] = True
         return mask, unknown
 
     def date_mask(self, date_from: date | None, date_to: date | None) -> np.ndarray:
@@ -450,6 +454,21 @@ def _buckets(keys: np.ndarray, label: Callable[[int], str]) -> _Buckets:
     """The buckets of the distinct days whose keys (months or years) are `keys`."""
     distinct, pos = np.unique(keys, return_inverse=True)
     return _Buckets(pos.astype(np.intp), [label(k) for k in distinct.tolist()])
+
+
+# Up to this many values, a filter's rows are found by comparing every row with each value
+# (the outlet's 2.2M rows: 0.4 ms a value; np.isin 4.7 ms for one).
+FEW_VALUES = 8
+
+
+def _rows_of(val: np.ndarray, wanted: list[int]) -> np.ndarray:
+    """Whether each row's value is one of `wanted`."""
+    if len(wanted) > FEW_VALUES:
+        return np.isin(val, wanted)
+    hit = val == wanted[0]
+    for vid in wanted[1:]:
+        hit |= val == vid
+    return hit
 
 
 def _count_in(ids: np.ndarray, counts: np.ndarray, vid: int) -> int:

@@ -196,11 +196,28 @@ def test_filters_select_the_articles_that_name_the_values(built: Path, tmp_path:
             shown = [fd.entity_values(d) for d in range(fd.size)]
             for fname in ENTITY:
                 names = sorted(set(fd.values[fname].names))
-                for _ in range(12):
-                    picked = tuple(str(n) for n in rng.choice(names, 2, replace=False))
+                for k in range(12):
+                    picked = tuple(str(n) for n in rng.choice(names, 1 + k % 2, replace=False))
                     for every in (False, True):
                         mask, unknown = fd.value_mask(fname, picked, every)
                         ids = [fd.values[fname].names[fd.resolve(fname, n)] for n in picked]  # type: ignore[index]
                         holds = all if every else any
                         want = [holds(i in s[fname] for i in ids) for s in shown]
                         assert mask.tolist() == want and unknown == []
+
+
+@pytest.mark.parametrize("few", [facets.FEW_VALUES, 1])
+def test_outlet_filters_select_the_articles_of_the_outlets(
+    built: Path, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    """An outlet filter (one value an article; rows compared with each value, or np.isin past
+    FEW_VALUES) keeps exactly the articles whose outlet, as a hit shows it, is one of them."""
+    monkeypatch.setattr(facets, "FEW_VALUES", few)
+    for fd in _served(built):
+        v = fd.values["outlet"]
+        shown = [v.names_for(v.val[v.start[d] : v.start[d + 1]].tolist()) for d in range(fd.size)]
+        outlets = sorted(set(v.names))
+        for picked in [(o,) for o in outlets] + [tuple(outlets[:2]), tuple(outlets), ("Nope",)]:
+            mask, unknown = fd.value_mask("outlet", picked)
+            assert mask.tolist() == [any(o in s for o in picked) for s in shown]
+            assert unknown == [o for o in picked if o not in outlets]
