@@ -385,8 +385,7 @@ class TopK:
         # filtering then (a gather and two copies of a common term's ~1M postings at 2.2M).
         ends = [offset for _, offset in self.leaves[1:]] + [self.size]
         self._all_live = [
-            bool(live[offset:end].all())
-            for (_, offset), end in zip(self.leaves, ends, strict=True)
+            bool(live[offset:end].all()) for (_, offset), end in zip(self.leaves, ends, strict=True)
         ]
         w = searcher.weighting
         # Only the plain BM25F model (no per-field B, no final()) is modelled.
