@@ -254,8 +254,9 @@ class Ranking:
         if not parsed.names:
             return None
         # (int8 for the few names a query holds: a quarter of the bytes to clear and add to)
-        kind = np.int8 if len(parsed.names) < 127 else np.int32
-        tiers = np.zeros(self.topk.size, dtype=kind)
+        tiers: np.ndarray = np.zeros(
+            self.topk.size, dtype=np.int8 if len(parsed.names) < 127 else np.int32
+        )
         for name in parsed.names:
             try:
                 tiers += self.topk.evaluate(name, known).mask
