@@ -66,6 +66,9 @@ class _Values:
     by_value: ValueMajor | None = None
     # Each value id's rank in by_value (-1: no article has it), built when first asked.
     _rank: np.ndarray | None = None
+    # Bitmaps of the most frequent values' documents (top_values.DenseHead), built when first
+    # counted.
+    _dense: top_values.DenseHead | None = None
 
     def views(self) -> tuple[memoryview, memoryview]:
         """`start` and `val` as memoryviews (an item or small slice of one costs a third of
@@ -135,7 +138,10 @@ class _Values:
             vm = self.ranked_rows()
             # The rows of the matching documents, as many as the average document has.
             rows = docs.size * self.doc.size / max(1, self.start.size - 1)
-            got = top_values.top_values(vm, mask, want, top_values.ROW_COST_RATIO * rows)
+            if self._dense is None:
+                self._dense = top_values.DenseHead(vm, self.start.size - 1)
+            budget = top_values.ROW_COST_RATIO * rows
+            got = top_values.top_values(vm, mask, want, budget, self._dense)
             if got is not None:
                 counted = dict(zip(got[0].tolist(), got[1].tolist(), strict=True))
 

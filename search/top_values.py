@@ -32,23 +32,39 @@ ROW_COST_RATIO = 16
 OWN_COUNT_ROWS = 2048
 # The documents' mask is gathered this many rows at a time (masked()).
 GATHER_ROWS = 1 << 16
+# Values held by at least this share of the archive's documents are counted from bitmaps
+# (DenseHead): a popcount of N / 64 words costs what gathering ~N / 90 rows does.
+DENSE_SHARE = 1 / 32
 
 
 def top_values(
-    vm: ValueMajor, mask: np.ndarray, want: int, budget: float
+    vm: ValueMajor, mask: np.ndarray, want: int, budget: float, dense: DenseHead | None = None
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Value ids and their exact counts among `mask`'s documents, such that any value left
-    out counts fewer than the want-th largest of them; None when that would read more than
-    `budget` rows."""
+    out counts fewer than the want-th largest of them; None when that would gather more than
+    `budget` rows. `dense`: bitmaps of the most frequent values, which count those instead."""
     off, n = vm.offsets, vm.order.size
+    heads = dense.values if dense is not None else 0
     want = max(1, want)
     found: list[np.ndarray] = []
+    bits: np.ndarray | None = None  # the mask as bits, made when first needed
+
+    def gathered(upto: int) -> int:
+        """The rows gathered to count the values up to rank `upto` (not those of bitmaps)."""
+        return int(off[upto] - off[min(upto, heads)])
+
     a, b = 0, min(n, max(FIRST_TIER, 2 * want))
     while a < n:
-        if off[b] > budget:
+        if gathered(b) > budget:
             return None
-        seen = masked(mask, vm.docs[off[a] : off[b]])
-        found.append(counts_by_value(seen, off[a : b + 1] - off[a]))
+        if a < heads:
+            assert dense is not None
+            bits = packed(mask) if bits is None else bits
+            found.append(dense.counts(bits, a, min(b, heads)))
+        if b > heads:
+            start = max(a, heads)
+            seen = masked(mask, vm.docs[off[start] : off[b]])
+            found.append(counts_by_value(seen, off[start : b + 1] - off[start]))
         a, b = b, min(n, 2 * b)
         counted = np.concatenate(found) if len(found) > 1 else found[0]
         if a < n and counted.size >= want:
@@ -57,11 +73,51 @@ def top_values(
                 break
             # Every value down to the first held by fewer than kth articles must be counted.
             need = _first_below(off, a, kth)
-            if off[need] > budget:
+            if gathered(need) > budget:
                 return None
             b = min(b, need)  # (past it, kth may already stop the count)
     counts = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
     return vm.order[: counts.size], counts
+
+
+class DenseHead:
+    """Bitmaps of the documents of a facet's most frequent values, those held by at least
+    DENSE_SHARE of the archive's documents, built once a worker from the rows by value. Such a
+    value's count among a query's documents is then a popcount of two bitmaps' AND, ~34 µs at
+    2.2M articles, where gathering the mask at its 70k+ documents took ~100 µs (the 14 places
+    held by 1/32 of the archive or more hold 2.75M of the place facet's 10.9M rows); 5.3 MB a
+    worker for the three entity facets."""
+
+    def __init__(self, vm: ValueMajor, size: int) -> None:
+        off = vm.offsets
+        self.values = int(np.count_nonzero(vm.sizes() >= DENSE_SHARE * size))
+        self.bits = np.zeros((self.values, _words(size)), dtype=np.uint64)
+        mark = np.zeros(size, dtype=bool)
+        for r in range(self.values):
+            docs = vm.docs[off[r] : off[r + 1]]
+            mark[docs] = True
+            self.bits[r] = packed(mark)
+            mark[docs] = False
+
+    def counts(self, bits: np.ndarray, a: int, b: int) -> np.ndarray:
+        """The counts among the documents of `bits` (packed()) of the values ranked a..b-1."""
+        out = np.empty(b - a, dtype=np.int64)
+        both = np.empty(bits.size, dtype=np.uint64)  # (a call's own: threads may share self)
+        for i, r in enumerate(range(a, b)):
+            np.bitwise_and(self.bits[r], bits, out=both)
+            out[i] = int(np.bitwise_count(both).sum(dtype=np.int64))
+        return out
+
+
+def _words(size: int) -> int:
+    return (size + 63) // 64
+
+
+def packed(mask: np.ndarray) -> np.ndarray:
+    """A mask of documents as bits, little-endian, in 64-bit words (zero-padded)."""
+    out = np.zeros(_words(mask.size) * 8, dtype=np.uint8)
+    out[: (mask.size + 7) // 8] = np.packbits(mask, bitorder="little")
+    return out.view(np.uint64)
 
 
 def masked(mask: np.ndarray, docs: np.ndarray) -> np.ndarray:

@@ -127,8 +127,8 @@ def stops(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     seen: Counter[str] = Counter()
     real = top_values.top_values
 
-    def spy(vm: Any, mask: np.ndarray, want: int, budget: float) -> Any:
-        got = real(vm, mask, want, budget)
+    def spy(vm: Any, mask: np.ndarray, want: int, budget: float, dense: Any = None) -> Any:
+        got = real(vm, mask, want, budget, dense)
         seen["rows" if got is None else "early" if got[0].size < vm.order.size else "all"] += 1
         return got
 
@@ -139,14 +139,18 @@ def stops(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 # How the lists are counted: by value from the most frequent down (ROW_COST_RATIO huge; each
 # value's rows counted on their own from OWN_COUNT_ROWS rows up, the rest together), from the
 # matching documents' rows sorted or bincounted (ratio 0), or as served (either by size).
-OWN = top_values.OWN_COUNT_ROWS
+# The most frequent values are counted from bitmaps (DENSE_SHARE of the documents or more:
+# none, a few, every value).
+OWN, DENSE = top_values.OWN_COUNT_ROWS, top_values.DENSE_SHARE
 WAYS = {
-    "by value": (10**9, facets.SORT_SHARE, OWN),
-    "by value, each value on its own": (10**9, facets.SORT_SHARE, 1),
-    "by value, the frequent ones on their own": (10**9, facets.SORT_SHARE, 4),
-    "rows sorted": (0, 10.0**9, OWN),
-    "rows bincounted": (0, 0.0, OWN),
-    "as served": (top_values.ROW_COST_RATIO, facets.SORT_SHARE, OWN),
+    "by value": (10**9, facets.SORT_SHARE, OWN, DENSE),
+    "by value, each value on its own": (10**9, facets.SORT_SHARE, 1, 2.0),
+    "by value, the frequent ones on their own": (10**9, facets.SORT_SHARE, 4, 2.0),
+    "by value, the frequent ones from bitmaps": (10**9, facets.SORT_SHARE, OWN, 0.05),
+    "by value, every value from bitmaps": (10**9, facets.SORT_SHARE, OWN, 1e-9),
+    "rows sorted": (0, 10.0**9, OWN, 2.0),
+    "rows bincounted": (0, 0.0, OWN, 2.0),
+    "as served": (top_values.ROW_COST_RATIO, facets.SORT_SHARE, OWN, DENSE),
 }
 
 
@@ -154,9 +158,10 @@ WAYS = {
 def test_lists_equal_a_plain_count_in_every_history(
     built: Path, stops: Counter[str], monkeypatch: pytest.MonkeyPatch, way: str
 ) -> None:
-    ratio, sort_share, own = WAYS[way]
+    ratio, sort_share, own, dense = WAYS[way]
     monkeypatch.setattr(top_values, "ROW_COST_RATIO", ratio)
     monkeypatch.setattr(top_values, "OWN_COUNT_ROWS", own)
+    monkeypatch.setattr(top_values, "DENSE_SHARE", dense)
     monkeypatch.setattr(top_values, "GATHER_ROWS", 3)  # (a small index's rows, chunked too)
     monkeypatch.setattr(facets, "SORT_SHARE", sort_share)
     for fd in _served(built):
@@ -171,6 +176,7 @@ def test_lists_equal_a_plain_count_after_the_users_corrections(
     built: Path, tmp_path: Path, stops: Counter[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(top_values, "ROW_COST_RATIO", 10**9)
+    monkeypatch.setattr(top_values, "DENSE_SHARE", 0.05)  # (bitmaps of the corrected rows)
     path = tmp_path / "corrections.jsonl"
     for c in (
         Correction("merge", "Budi Santoso", "Andi Santoso", "person"),
