@@ -32,9 +32,12 @@ ROW_COST_RATIO = 16
 OWN_COUNT_ROWS = 2048
 # The documents' mask is gathered this many rows at a time (masked()).
 GATHER_ROWS = 1 << 16
-# Values held by at least this share of the archive's documents are counted from bitmaps
-# (DenseHead): a popcount of N / 64 words costs what gathering ~N / 90 rows does.
+# Values held by at least this share of the archive's documents, and by DENSE_MIN_DOCS at
+# least, are counted from bitmaps (DenseHead): a popcount of N / 64 words costs what gathering
+# ~N / 90 rows does, but three numpy calls a value cost more than a small gather (22k
+# articles: the mix's entity lists 32 -> 38 ms with bitmaps of the values of 687 articles).
 DENSE_SHARE = 1 / 32
+DENSE_MIN_DOCS = 1 << 15
 
 
 def top_values(
@@ -82,7 +85,7 @@ def top_values(
 
 class DenseHead:
     """Bitmaps of the documents of a facet's most frequent values, those held by at least
-    DENSE_SHARE of the archive's documents, built once a worker from the rows by value. Such a
+    DENSE_SHARE of the archive's documents (and DENSE_MIN_DOCS), built once a worker from the rows by value. Such a
     value's count among a query's documents is then a popcount of two bitmaps' AND, ~34 µs at
     2.2M articles, where gathering the mask at its 70k+ documents took ~100 µs (the 14 places
     held by 1/32 of the archive or more hold 2.75M of the place facet's 10.9M rows); 5.3 MB a
@@ -90,7 +93,8 @@ class DenseHead:
 
     def __init__(self, vm: ValueMajor, size: int) -> None:
         off = vm.offsets
-        self.values = int(np.count_nonzero(vm.sizes() >= DENSE_SHARE * size))
+        least = max(DENSE_SHARE * size, DENSE_MIN_DOCS)
+        self.values = int(np.count_nonzero(vm.sizes() >= least))
         self.bits = np.zeros((self.values, _words(size)), dtype=np.uint64)
         mark = np.zeros(size, dtype=bool)
         for r in range(self.values):

@@ -162,6 +162,7 @@ def test_lists_equal_a_plain_count_in_every_history(
     monkeypatch.setattr(top_values, "ROW_COST_RATIO", ratio)
     monkeypatch.setattr(top_values, "OWN_COUNT_ROWS", own)
     monkeypatch.setattr(top_values, "DENSE_SHARE", dense)
+    monkeypatch.setattr(top_values, "DENSE_MIN_DOCS", 0)  # (a small index's values too)
     monkeypatch.setattr(top_values, "GATHER_ROWS", 3)  # (a small index's rows, chunked too)
     monkeypatch.setattr(facets, "SORT_SHARE", sort_share)
     for fd in _served(built):
@@ -177,6 +178,7 @@ def test_lists_equal_a_plain_count_after_the_users_corrections(
 ) -> None:
     monkeypatch.setattr(top_values, "ROW_COST_RATIO", 10**9)
     monkeypatch.setattr(top_values, "DENSE_SHARE", 0.05)  # (bitmaps of the corrected rows)
+    monkeypatch.setattr(top_values, "DENSE_MIN_DOCS", 0)
     path = tmp_path / "corrections.jsonl"
     for c in (
         Correction("merge", "Budi Santoso", "Andi Santoso", "person"),
