@@ -29,7 +29,6 @@ from index_format.value_major import ValueMajor
 from search import corrections as user
 from search import top_values
 from search.models import FacetValue
-from search.topk import kth_largest
 
 # The published facet's bucket size follows the span of the matching dates.
 DAY_SPAN_MAX = 62
@@ -158,12 +157,7 @@ class _Values:
             counts = np.bincount(vals, minlength=len(self.names))
         else:
             counts = self.counts(mask, docs)
-        if 0 < want < counts.size:
-            # Only the values counted at least as often as the want-th most counted (at least
-            # once) can be listed: one pass over the counts, not all the counted values.
-            ids = np.flatnonzero(counts >= max(1, kth_largest(counts, want)))
-        else:
-            ids = np.flatnonzero(counts)
+        ids = np.flatnonzero(counts)
         return ids, counts[ids], lambda vid: int(counts[vid])
 
     def matching(self, mask: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
