@@ -139,6 +139,8 @@ def masked(mask: np.ndarray, docs: np.ndarray) -> np.ndarray:
 def counts_by_value(seen: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """How many of each value's rows are seen: value i's rows are seen[bounds[i]:bounds[i + 1]],
     values by non-increasing number of rows, none empty."""
+    if bounds[1] - bounds[0] < OWN_COUNT_ROWS:  # (the largest too small: none counted alone)
+        return np.add.reduceat(seen, bounds[:-1], dtype=np.int64)
     sizes = np.diff(bounds)
     # (sizes non-increasing: the values with OWN_COUNT_ROWS rows or more come first)
     own = int(np.searchsorted(-sizes, -OWN_COUNT_ROWS, side="right"))
@@ -152,9 +154,15 @@ def counts_by_value(seen: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 
 
 def _first_below(off: np.ndarray, a: int, kth: int) -> int:
-    """The first rank r >= a whose value has fewer than `kth` rows (len(off) - 1 if none),
-    by bisection: the values' row counts are non-increasing."""
-    lo, hi = a, off.size - 1
+    """The first rank r >= a whose value has fewer than `kth` rows (len(off) - 1 if none):
+    the values' row counts are non-increasing, so by galloping from a (it is mostly near),
+    then bisection."""
+    n = off.size - 1
+    lo, step = a, 1
+    hi = min(n, a + step)
+    while hi < n and int(off[hi + 1] - off[hi]) >= kth:
+        lo, step = hi + 1, 2 * step
+        hi = min(n, lo + step)
     while lo < hi:
         mid = (lo + hi) // 2
         if int(off[mid + 1] - off[mid]) < kth:

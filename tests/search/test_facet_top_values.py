@@ -229,3 +229,14 @@ def test_outlet_filters_select_the_articles_of_the_outlets(
             mask, unknown = fd.value_mask("outlet", picked)
             assert mask.tolist() == [any(o in s for o in picked) for s in shown]
             assert unknown == [o for o in picked if o not in outlets]
+
+
+def test_the_first_value_below_a_count_is_found_from_any_rank() -> None:
+    """_first_below (how far a count must go at least) equals a scan of the values' sizes."""
+    rng = np.random.default_rng(3)
+    for _ in range(2000):
+        sizes = np.sort(rng.integers(1, 50, size=int(rng.integers(1, 60))))[::-1]
+        off = np.concatenate(([0], np.cumsum(sizes)))
+        a, kth = int(rng.integers(0, sizes.size)), int(rng.integers(0, 55))
+        below = [r for r in range(a, sizes.size) if sizes[r] < kth]
+        assert top_values._first_below(off, a, kth) == (below[0] if below else sizes.size)
