@@ -562,6 +562,15 @@ class TopK:
             if docs.size * _LOOKUP_SHARE > ids.size:  # most postings: score them all
                 if held.scores is None:
                     held.scores = self.bm25(fieldname, text, ids, weights)
+                hit = mask[docs]
+                if np.count_nonzero(hit) == ids.size:
+                    # `docs` hold every posting (the documents of an Or of this term and
+                    # others, a one-word query's fields): its scores go where they stand in
+                    # order, without spreading them over the index and gathering them back
+                    # (`indonesia` at 2.2M: 10 -> ~3 ms).
+                    out = np.zeros(docs.size, dtype=np.float64)
+                    out[hit] = held.scores
+                    return out
                 return self._gather(ids, held.scores, docs)
             rows = np.searchsorted(ids, docs)
             hit = mask[docs]
