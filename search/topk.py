@@ -16,7 +16,6 @@ search per phrase) and combined like any other leaf.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from itertools import chain
 from operator import itemgetter
@@ -405,9 +404,6 @@ class TopK:
         self._spreads: Memo[tuple[str, str], _Spread | None] = Memo(
             4096, SPREAD_BYTES, lambda spread: spread.nbytes if spread is not None else 0
         )
-        # An array of the index's size kept all zeros between uses (`_gather`), and who uses it.
-        self._spread: np.ndarray | None = None
-        self._spreading = threading.Lock()
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's field length as Whoosh's scorer sees it (byte-quantised)."""
@@ -562,16 +558,18 @@ class TopK:
             if docs.size * _LOOKUP_SHARE > ids.size:  # most postings: score them all
                 if held.scores is None:
                     held.scores = self.bm25(fieldname, text, ids, weights)
+                # The documents holding the term, and their rows in its postings (both in
+                # order): marks over the index's documents (1 byte each) instead of spreading
+                # the scores over it (8 bytes each) and gathering them back.
                 hit = mask[docs]
-                if np.count_nonzero(hit) == ids.size:
-                    # `docs` hold every posting (the documents of an Or of this term and
-                    # others, a one-word query's fields): its scores go where they stand in
-                    # order, without spreading them over the index and gathering them back
-                    # (`indonesia` at 2.2M: 10 -> ~3 ms).
-                    out = np.zeros(docs.size, dtype=np.float64)
+                out = np.zeros(docs.size, dtype=np.float64)
+                if np.count_nonzero(hit) == ids.size:  # every posting (an Or: a word's fields)
                     out[hit] = held.scores
-                    return out
-                return self._gather(ids, held.scores, docs)
+                else:
+                    wanted = np.zeros(self.size, dtype=bool)
+                    wanted[docs] = True
+                    out[hit] = held.scores[wanted[ids]]
+                return out
             rows = np.searchsorted(ids, docs)
             hit = mask[docs]
             out = np.zeros(docs.size, dtype=np.float64)
@@ -582,30 +580,6 @@ class TopK:
             return out
 
         return Scored(mask, scores, True, scores_at)
-
-    def _gather(self, ids: np.ndarray, values: np.ndarray, docs: np.ndarray) -> np.ndarray:
-        """`values` (one for each of `ids`) at `docs`, 0.0 where `ids` has none: spread over
-        the documents in an array kept all zeros for this, read, then zeroed again. An array
-        of the index's size made for each term (np.zeros, then filled) cost its allocation, a
-        page fault per 4 KB and the kernel's zeroing on every request (176 KB at 22k articles,
-        1.8 MB at 220k), and pushed other data out of the CPU's caches. One array for the
-        generation (the service searches one request at a time); a thread that finds it in use
-        makes its own."""
-        if not self._spreading.acquire(blocking=False):
-            spread = np.zeros(self.size, dtype=np.float64)
-            spread[ids] = values
-            return spread[docs]
-        try:
-            if self._spread is None:
-                self._spread = np.zeros(self.size, dtype=np.float64)
-            spread = self._spread
-            spread[ids] = values
-            try:
-                return spread[docs]
-            finally:
-                spread[ids] = 0.0
-        finally:
-            self._spreading.release()
 
     def _term_postings(self, fieldname: str, text: str) -> _TermHits:
         """A term's live documents (global numbers, sorted) and its weights in them."""
