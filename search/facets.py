@@ -97,6 +97,10 @@ class _Values:
             return np.repeat(mask, self.row_counts())
         return mask[self.docs]
 
+    # Bitmaps of the most frequent values' documents (top_values.DenseHead), built when first
+    # counted.
+    _dense: top_values.DenseHead | None = None
+
     def views(self) -> tuple[memoryview, memoryview]:
         """`start` and `val` as memoryviews (an item or small slice of one costs a third of
         a numpy array's), made when first asked."""
@@ -166,7 +170,10 @@ class _Values:
             vm = self.ranked_rows()
             # The rows of the matching documents, as many as the average document has.
             rows = docs.size * self.val.size / max(1, self.start.size - 1)
-            got = top_values.top_values(vm, mask, want, top_values.ROW_COST_RATIO * rows)
+            if self._dense is None:
+                self._dense = top_values.DenseHead(vm, self.start.size - 1)
+            budget = top_values.ROW_COST_RATIO * rows
+            got = top_values.top_values(vm, mask, want, budget, self._dense)
             if got is not None:
                 counted = dict(zip(got[0].tolist(), got[1].tolist(), strict=True))
 
@@ -351,7 +358,11 @@ class FacetData:
         if every:
             if unknown:  # a value nobody has: no document has them all
                 return np.zeros(self.size, dtype=bool), unknown
-            hits = np.zeros(self.size, dtype=np.int32)
+            if len(wanted) == 1:  # (the common case: one value, its documents)
+                mask = np.zeros(self.size, dtype=bool)
+                mask[v.docs_of(wanted[0])] = True
+                return mask, unknown
+            hits = np.zeros(self.size, dtype=np.int8 if len(wanted) < 127 else np.int32)
             for vid in wanted:
                 hits[v.docs_of(vid)] += 1
             return hits == len(wanted), unknown
@@ -360,7 +371,7 @@ class FacetData:
             for vid in wanted:
                 mask[v.docs_of(vid)] = True
         elif wanted:
-            mask[v.docs_of_rows(np.flatnonzero(np.isin(v.val, wanted)))] = True
+            mask[v.docs_of_rows(np.flatnonzero(_rows_of(v.val, wanted)))] = True
         return mask, unknown
 
     def date_mask(self, date_from: date | None, date_to: date | None) -> np.ndarray:
@@ -476,6 +487,21 @@ def _buckets(keys: np.ndarray, label: Callable[[int], str]) -> _Buckets:
     """The buckets of the distinct days whose keys (months or years) are `keys`."""
     distinct, pos = np.unique(keys, return_inverse=True)
     return _Buckets(pos.astype(np.intp), [label(k) for k in distinct.tolist()])
+
+
+# Up to this many values, a filter's rows are found by comparing every row with each value
+# (the outlet's 2.2M rows: 0.4 ms a value; np.isin 4.7 ms for one).
+FEW_VALUES = 8
+
+
+def _rows_of(val: np.ndarray, wanted: list[int]) -> np.ndarray:
+    """Whether each row's value is one of `wanted`."""
+    if len(wanted) > FEW_VALUES:
+        return np.isin(val, wanted)
+    hit = val == wanted[0]
+    for vid in wanted[1:]:
+        hit |= val == vid
+    return hit
 
 
 def _count_in(ids: np.ndarray, counts: np.ndarray, vid: int) -> int:

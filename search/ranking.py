@@ -237,11 +237,15 @@ class Ranking:
         `docs`: np.flatnonzero(allow), when known."""
         if tiers is None:
             return list(self.topk.top(q, scored, allow, k, docs))
+        docs = np.flatnonzero(allow) if docs is None else docs
+        # Each allowed document's tier, and the tiers they reach, highest first (a count of
+        # the few tiers, not a sort of the documents' tiers).
+        held = tiers[docs]
         out: Ranked = []
-        for t in np.unique(tiers[allow])[::-1].tolist():
+        for t in np.flatnonzero(np.bincount(held))[::-1].tolist():
             if len(out) >= k:
                 break
-            out += self.topk.top(q, scored, allow & (tiers == t), k - len(out))
+            out += self.topk.top(q, scored, None, k - len(out), docs[held == t])
         return out
 
     def tiers(self, parsed: ParsedQuery, known: Leaves | None = None) -> np.ndarray | None:
@@ -249,7 +253,10 @@ class Ranking:
         `known`: the terms and phrases the request evaluated already (TopK.evaluate)."""
         if not parsed.names:
             return None
-        tiers = np.zeros(self.topk.size, dtype=np.int32)
+        # (int8 for the few names a query holds: a quarter of the bytes to clear and add to)
+        tiers: np.ndarray = np.zeros(
+            self.topk.size, dtype=np.int8 if len(parsed.names) < 127 else np.int32
+        )
         for name in parsed.names:
             try:
                 tiers += self.topk.evaluate(name, known).mask

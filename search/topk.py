@@ -16,7 +16,6 @@ search per phrase) and combined like any other leaf.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from itertools import chain
 from operator import itemgetter
@@ -136,27 +135,41 @@ def sorted_distinct(keys: np.ndarray) -> np.ndarray:
 def _within(found: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """The values of `found` that `keys` holds, both sorted and distinct (np.intersect1d
     without sorting both together)."""
+    if found.size * MERGE_SHARE >= keys.size:
+        # Of like sizes: merged (a stable sort of two sorted runs is timsort's linear merge),
+        # a value held by both then stands twice in a row. A binary search per value went
+        # all over `keys` (300k in 500k: 10.3 -> 5.8 ms).
+        both = np.concatenate((found, keys))
+        both.sort(kind="stable")
+        twice = both[1:] == both[:-1]
+        return both[:-1][twice]
     at = np.searchsorted(keys, found)
     ok = at < keys.size
     ok[ok] = keys[at[ok]] == found[ok]
     return found[ok]
 
 
+# `_within` merges the two sorted arrays when the first holds at least 1 / MERGE_SHARE of the
+# second's values (50k in 800k: a binary search each 2.2 ms, merged 2.4).
+MERGE_SHARE = 8
+
+
 def _phrase_starts(
-    fmt: Any, words: list[str], post: dict[str, _Spread], common: np.ndarray
+    fmt: Any, words: list[str], post: dict[str, _Spread], rows: dict[str, np.ndarray]
 ) -> np.ndarray:
-    """Keys (document's number in `common` << 32) + position of the first word, sorted, for
-    each place where the phrase's words stand one after another.
+    """Keys (document's number in the common documents << 32) + position of the first word,
+    sorted, for each place where the phrase's words stand one after another. `rows[w]`: each
+    common document's row in the postings of w.
 
     The rarest word goes first and each next word decodes the positions of the documents still
     in the running only: a phrase of common words (`uu kpk`) then reads a few documents'
     positions, not every document holding all its words."""
     order = sorted(range(len(words)), key=lambda k: post[words[k]].ids.size)
-    cand = np.arange(common.size, dtype=np.int64)
+    cand = np.arange(rows[words[0]].size, dtype=np.int64)
     found: np.ndarray | None = None
     for k in order:
         p = post[words[k]]
-        counts, flat = p.positions(fmt, np.searchsorted(p.ids, common[cand]))
+        counts, flat = p.positions(fmt, rows[words[k]][cand])
         keys = (np.repeat(cand, counts) << 32) + flat - k
         if k:  # the k-th word before position k starts no phrase (and its key would be
             keys = keys[flat >= k]  # another document's)
@@ -367,6 +380,12 @@ class TopK:
         self.live = live
         self.size = live.size
         self.leaves = list(searcher.leaf_searchers())
+        # Per segment, whether every one of its documents is live: its postings need no
+        # filtering then (a gather and two copies of a common term's ~1M postings at 2.2M).
+        ends = [offset for _, offset in self.leaves[1:]] + [self.size]
+        self._all_live = [
+            bool(live[offset:end].all()) for (_, offset), end in zip(self.leaves, ends, strict=True)
+        ]
         w = searcher.weighting
         # Only the plain BM25F model (no per-field B, no final()) is modelled.
         self.supported = type(w) is BM25F and not w._field_B and not w.use_final
@@ -385,9 +404,6 @@ class TopK:
         self._spreads: Memo[tuple[str, str], _Spread | None] = Memo(
             4096, SPREAD_BYTES, lambda spread: spread.nbytes if spread is not None else 0
         )
-        # An array of the index's size kept all zeros between uses (`_gather`), and who uses it.
-        self._spread: np.ndarray | None = None
-        self._spreading = threading.Lock()
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's field length as Whoosh's scorer sees it (byte-quantised)."""
@@ -542,7 +558,18 @@ class TopK:
             if docs.size * _LOOKUP_SHARE > ids.size:  # most postings: score them all
                 if held.scores is None:
                     held.scores = self.bm25(fieldname, text, ids, weights)
-                return self._gather(ids, held.scores, docs)
+                # The documents holding the term, and their rows in its postings (both in
+                # order): marks over the index's documents (1 byte each) instead of spreading
+                # the scores over it (8 bytes each) and gathering them back.
+                hit = mask[docs]
+                out = np.zeros(docs.size, dtype=np.float64)
+                if np.count_nonzero(hit) == ids.size:  # every posting (an Or: a word's fields)
+                    out[hit] = held.scores
+                else:
+                    wanted = np.zeros(self.size, dtype=bool)
+                    wanted[docs] = True
+                    out[hit] = held.scores[wanted[ids]]
+                return out
             rows = np.searchsorted(ids, docs)
             hit = mask[docs]
             out = np.zeros(docs.size, dtype=np.float64)
@@ -554,44 +581,24 @@ class TopK:
 
         return Scored(mask, scores, True, scores_at)
 
-    def _gather(self, ids: np.ndarray, values: np.ndarray, docs: np.ndarray) -> np.ndarray:
-        """`values` (one for each of `ids`) at `docs`, 0.0 where `ids` has none: spread over
-        the documents in an array kept all zeros for this, read, then zeroed again. An array
-        of the index's size made for each term (np.zeros, then filled) cost its allocation, a
-        page fault per 4 KB and the kernel's zeroing on every request (176 KB at 22k articles,
-        1.8 MB at 220k), and pushed other data out of the CPU's caches. One array for the
-        generation (the service searches one request at a time); a thread that finds it in use
-        makes its own."""
-        if not self._spreading.acquire(blocking=False):
-            spread = np.zeros(self.size, dtype=np.float64)
-            spread[ids] = values
-            return spread[docs]
-        try:
-            if self._spread is None:
-                self._spread = np.zeros(self.size, dtype=np.float64)
-            spread = self._spread
-            spread[ids] = values
-            try:
-                return spread[docs]
-            finally:
-                spread[ids] = 0.0
-        finally:
-            self._spreading.release()
-
     def _term_postings(self, fieldname: str, text: str) -> _TermHits:
         """A term's live documents (global numbers, sorted) and its weights in them."""
         ids_parts, w_parts = [], []
-        for sub, offset in self.leaves:
+        for (sub, offset), all_live in zip(self.leaves, self._all_live, strict=True):
             p = segment_postings(sub, fieldname, text)
             if p is not None:
-                ids_parts.append(p.ids + offset)
-                w_parts.append(p.weights)
+                ids, weights = p.ids + offset, p.weights
+                if not all_live:
+                    live = self.live[ids]
+                    ids, weights = ids[live], weights[live]
+                ids_parts.append(ids)
+                w_parts.append(weights)
         if not ids_parts:
             none = np.zeros(0, dtype=np.int64)
             return _TermHits(none, np.zeros(0, dtype=np.float64), _mask(self.size, none))
-        ids = np.concatenate(ids_parts)
-        live = self.live[ids]
-        return _TermHits(ids[live], np.concatenate(w_parts)[live], _mask(self.size, ids[live]))
+        ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
+        weights = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
+        return _TermHits(ids, weights, _mask(self.size, ids))
 
     def spread(self, fieldname: str, text: str) -> _Spread | None:
         """A word's postings in every segment end to end (None: no segment holds it), once
@@ -652,14 +659,19 @@ class TopK:
         holding = np.zeros(self.size, dtype=np.int8 if len(distinct) < 127 else np.int32)
         for p in post.values():
             holding[p.ids] += 1
-        common = np.flatnonzero((holding == len(distinct)) & self.live)
+        in_all = (holding == len(distinct)) & self.live
+        common = np.flatnonzero(in_all)
         if common.size == 0:
             return none
-        found = _phrase_starts(fmt, words, post, common)
+        # Each common document's row in each word's postings, in order: a gather of the mask
+        # over the postings (a binary search per document cost several times more at 2.2M).
+        rows = {w: np.flatnonzero(in_all[post[w].ids]) for w in distinct}
+        found = _phrase_starts(fmt, words, post, rows)
         if found.size == 0:
             return none
-        docs = common[sorted_distinct(found >> 32)]
-        tf = {w: post[w].weights[np.searchsorted(post[w].ids, docs)] for w in distinct}
+        at = sorted_distinct(found >> 32)
+        docs = common[at]
+        tf = {w: post[w].weights[rows[w][at]] for w in distinct}
         return _PhraseHits(docs, tf, _mask(self.size, docs))
 
     def _whoosh_leaf(self, q: Any) -> Scored:
@@ -678,13 +690,20 @@ class TopK:
     # -- exact top-k ---------------------------------------------------------------------
 
     def top(
-        self, q: Any, scored: Scored, allow: np.ndarray, k: int, docs: np.ndarray | None = None
+        self,
+        q: Any,
+        scored: Scored,
+        allow: np.ndarray | None,
+        k: int,
+        docs: np.ndarray | None = None,
     ) -> list[tuple[int, float]]:
         """The best k (docnum, score) of q among the `allow`ed documents, best first, ties by
         document number: Whoosh's scores and order. Raises ScoreUnsupported when Whoosh's
         matcher disagrees with the mask (the caller then asks Whoosh's collector). `docs`:
-        np.flatnonzero(allow), when the caller has it."""
-        docs = np.flatnonzero(allow) if docs is None else docs
+        np.flatnonzero(allow), when the caller has it (then `allow` may be None)."""
+        if docs is None:
+            assert allow is not None
+            docs = np.flatnonzero(allow)
         if docs.size == 0:
             return []
         approx = scored.at(docs)

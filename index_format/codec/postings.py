@@ -12,7 +12,7 @@ Records of fewer than SMALL postings, none deflated, have no header.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -259,13 +259,17 @@ def encode_columns(
 
 
 class Postings:
-    """One term's postings as arrays; values (positions) decoded only when asked."""
+    """One term's postings as arrays; values (positions) decoded only when asked.
+
+    `buf` is the whole record, or (`rest` given) its ids and weights only: `rest()` then
+    reads the whole record when the values are first asked for (read_postings)."""
 
     __slots__ = (
         "_buf",
         "_freqs",
         "_mode",
         "_n",
+        "_rest",
         "_vends",
         "_vstart",
         "fmt",
@@ -275,8 +279,11 @@ class Postings:
         "wmode",
     )
 
-    def __init__(self, buf: bytes, n: int, mode: int, fmt: Any) -> None:
+    def __init__(
+        self, buf: bytes, n: int, mode: int, fmt: Any, rest: Callable[[], bytes] | None = None
+    ) -> None:
         self._buf = buf
+        self._rest = rest
         self._n = n
         self._mode = mode
         self.fmt = fmt
@@ -312,6 +319,12 @@ class Postings:
         self._vstart = pos + b
         self._vends: np.ndarray | None = None
 
+    def _record(self) -> bytes:
+        """The whole record, read now if only its ids and weights were."""
+        if self._rest is not None:
+            self._buf, self._rest = self._rest(), None
+        return self._buf
+
     def freqs(self) -> np.ndarray:
         """The frequencies (V_POS, V_FREQ: weight = frequency × field boost)."""
         assert self._freqs is not None
@@ -321,13 +334,13 @@ class Postings:
         """V_POS only: each posting's number of positions, and all positions in a row."""
         assert self.vmode == V_POS
         counts = self.freqs()
-        raw = np.frombuffer(self._buf, np.uint8, offset=self._vstart)
+        raw = np.frombuffer(self._record(), np.uint8, offset=self._vstart)
         return counts, decode_positions(counts, raw)
 
     def _value_ends(self) -> np.ndarray:
         """V_POS only: where each posting's value starts in the record, and the end."""
         if self._vends is None:
-            raw = np.frombuffer(self._buf, np.uint8, offset=self._vstart)
+            raw = np.frombuffer(self._record(), np.uint8, offset=self._vstart)
             ends = np.flatnonzero(raw < 128)[np.cumsum(self.freqs()) - 1] + 1 + self._vstart
             self._vends = np.concatenate(([self._vstart], ends))
         return self._vends
@@ -336,7 +349,7 @@ class Postings:
         """V_POS only: posting i's value, without slicing every posting's (a proximity or
         phrase matcher reads a few documents of a common term)."""
         ends = self._value_ends()
-        return self._buf[int(ends[i]) : int(ends[i + 1])]
+        return self._record()[int(ends[i]) : int(ends[i + 1])]
 
     def positions_of(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """V_POS only: positions() of the postings `rows` (sorted) only: a phrase or the
@@ -354,7 +367,7 @@ class Postings:
             return counts, np.zeros(0, dtype=np.uint8)
         ends = self._value_ends()
         if rows.size <= _FEW_ROWS:  # (slicing beats five array operations for a few)
-            buf = self._buf
+            buf = self._record()
             spans = zip(ends[rows].tolist(), ends[rows + 1].tolist(), strict=True)
             return counts, np.frombuffer(b"".join([buf[a:b] for a, b in spans]), np.uint8)
         starts = ends[rows]
@@ -362,13 +375,13 @@ class Postings:
         # Each picked byte's offset in the record: the rows' byte ranges end to end.
         shift = starts - (np.cumsum(sizes) - sizes)
         at = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(shift, sizes)
-        return counts, np.frombuffer(self._buf, np.uint8)[at]
+        return counts, np.frombuffer(self._record(), np.uint8)[at]
 
     def values(self) -> list[Any]:
         """Each posting's value as the field format encodes it (None: no values)."""
         n = self._n
         vmode = self.vmode
-        buf = self._buf
+        buf = self._record()
         if vmode == V_NONE:
             empty = None if self.fmt.fixed_value_size() == 0 else b""
             return [empty] * n
@@ -394,6 +407,32 @@ class Postings:
             out.append(data[start : start + length])
             start += length
         return out
+
+
+# A record of at least this many bytes holding positions is read without them first
+# (read_postings); smaller ones whole, in one read.
+SPLIT_READ = 16384
+# The share of a record read first: its ids and weights when they are no more (they are
+# 0.2-0.3 of a common word's record at 2.2M articles), else the record is read whole.
+HEAD_SHARE = 0.4
+
+
+def read_postings(
+    get: Callable[[int, int], bytes], offset: int, size: int, n: int, mode: int, fmt: Any
+) -> Postings:
+    """The postings of the record at `offset` (`size` bytes) of a postings file read by
+    `get(offset, length)`. Positions come last in a record and scoring never reads them: a
+    large record's ids and weights are read alone, its positions when first asked for (at
+    2.2M articles they are ~70-80% of a common word's record: `indonesia` 2.95 MB, 0.65 MB
+    without)."""
+    headless = n < SMALL and not mode & (IDS_DEFLATED | SECOND_DEFLATED)  # (layout walks it)
+    if size < SPLIT_READ or mode >> 2 & 3 != V_POS or headless:
+        return Postings(get(offset, size), n, mode, fmt)
+    first = get(offset, int(size * HEAD_SHARE))
+    pos, a, b, _ = layout(first, n, mode)
+    if pos + a + b > len(first):  # (its positions are not most of it: read whole)
+        return Postings(get(offset, size), n, mode, fmt)
+    return Postings(first, n, mode, fmt, lambda: get(offset, size))
 
 
 def decode_positions(counts: np.ndarray, raw: np.ndarray) -> np.ndarray:

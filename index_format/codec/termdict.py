@@ -27,7 +27,7 @@ from whoosh.reading import TermInfo, TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from index_format.codec.matcher import PackedMatcher
-from index_format.codec.postings import Postings
+from index_format.codec.postings import Postings, read_postings
 
 # The format's version: TPK1 was written only by the first commits of this format (every
 # record with a header, no deflated streams), which read differently; rebuild such an index.
@@ -401,7 +401,7 @@ class PackedTermsReader(base.TermsReader):
         offset, size, df, mode = self._located(fieldname, tbytes)
         if not df:
             return None
-        post = Postings(self._postfile.get(offset, size), df, mode, fmt)
+        post = read_postings(self._postfile.get, offset, size, df, mode, fmt)
         _POSTINGS.put(key, post, len(post.ids))
         return post
 

@@ -76,6 +76,42 @@ def test_positions_postings_round_trip(n: int, boost: float) -> None:
         assert flat.tolist() == [x for r in rows for x in poslists[r]]
 
 
+@pytest.mark.parametrize("n", [1, 23, 30, 300, 3000])
+@pytest.mark.parametrize("split", [0, 1 << 40])
+def test_postings_read_without_their_positions_read_them_when_asked(
+    n: int, split: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large record is read as its ids and weights first (read_postings), its positions on
+    first use: every answer equals the whole record's, and the rest is read once, and only
+    when positions are asked for."""
+    monkeypatch.setattr(records, "SPLIT_READ", split)
+    fmt = IndonesianPositions(stemmed=True)
+    rng = random.Random(n)
+    poslists = [sorted(rng.sample(range(3000), rng.randint(1, 6))) for _ in range(n)]
+    ids = sorted(rng.sample(range(20 * n), n))
+    values = [fmt.encode(p) for p in poslists]
+    record, stats = encode_term(fmt, ids, [float(len(p)) for p in poslists], values, [50] * n)
+    file = b"junk" + record + b"more"
+    reads: list[tuple[int, int]] = []
+
+    def get(offset: int, size: int) -> bytes:
+        reads.append((offset, size))
+        return file[offset : offset + size]
+
+    whole = Postings(record, n, stats[5], fmt)
+    post = records.read_postings(get, 4, len(record), n, stats[5], fmt)
+    assert (
+        post.ids.tolist() == whole.ids.tolist() and post.weights.tolist() == whole.weights.tolist()
+    )
+    split_up = max(size for _, size in reads) < len(record)
+    assert split_up == (split == 0 and n >= 24)  # (fewer have no header to find the split)
+    rows = np.asarray(sorted(rng.sample(range(n), max(1, n // 3))), dtype=np.int64)
+    assert post.positions_of(rows)[1].tolist() == whole.positions_of(rows)[1].tolist()
+    assert post.positions()[1].tolist() == whole.positions()[1].tolist()
+    assert post.values() == values and post.value_at(n - 1) == values[-1]
+    assert sum(size == len(record) for _, size in reads) == 1  # the whole record read once
+
+
 def test_long_streams_are_deflated_and_read_back() -> None:
     """A common word: dense document numbers and mostly frequency 1 deflate well."""
     fmt = IndonesianPositions(stemmed=True)

@@ -127,8 +127,8 @@ def stops(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     seen: Counter[str] = Counter()
     real = top_values.top_values
 
-    def spy(vm: Any, mask: np.ndarray, want: int, budget: float) -> Any:
-        got = real(vm, mask, want, budget)
+    def spy(vm: Any, mask: np.ndarray, want: int, budget: float, dense: Any = None) -> Any:
+        got = real(vm, mask, want, budget, dense)
         seen["rows" if got is None else "early" if got[0].size < vm.order.size else "all"] += 1
         return got
 
@@ -136,13 +136,21 @@ def stops(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return seen
 
 
-# How the lists are counted: by value from the most frequent down (ROW_COST_RATIO huge), from
-# the matching documents' rows sorted or bincounted (ratio 0), or as served (either by size).
+# How the lists are counted: by value from the most frequent down (ROW_COST_RATIO huge; each
+# value's rows counted on their own from OWN_COUNT_ROWS rows up, the rest together), from the
+# matching documents' rows sorted or bincounted (ratio 0), or as served (either by size).
+# The most frequent values are counted from bitmaps (DENSE_SHARE of the documents or more:
+# none, a few, every value).
+OWN, DENSE = top_values.OWN_COUNT_ROWS, top_values.DENSE_SHARE
 WAYS = {
-    "by value": (10**9, facets.SORT_SHARE),
-    "rows sorted": (0, 10.0**9),
-    "rows bincounted": (0, 0.0),
-    "as served": (top_values.ROW_COST_RATIO, facets.SORT_SHARE),
+    "by value": (10**9, facets.SORT_SHARE, OWN, DENSE),
+    "by value, each value on its own": (10**9, facets.SORT_SHARE, 1, 2.0),
+    "by value, the frequent ones on their own": (10**9, facets.SORT_SHARE, 4, 2.0),
+    "by value, the frequent ones from bitmaps": (10**9, facets.SORT_SHARE, OWN, 0.05),
+    "by value, every value from bitmaps": (10**9, facets.SORT_SHARE, OWN, 1e-9),
+    "rows sorted": (0, 10.0**9, OWN, 2.0),
+    "rows bincounted": (0, 0.0, OWN, 2.0),
+    "as served": (top_values.ROW_COST_RATIO, facets.SORT_SHARE, OWN, DENSE),
 }
 
 
@@ -150,12 +158,16 @@ WAYS = {
 def test_lists_equal_a_plain_count_in_every_history(
     built: Path, stops: Counter[str], monkeypatch: pytest.MonkeyPatch, way: str
 ) -> None:
-    ratio, sort_share = WAYS[way]
+    ratio, sort_share, own, dense = WAYS[way]
     monkeypatch.setattr(top_values, "ROW_COST_RATIO", ratio)
+    monkeypatch.setattr(top_values, "OWN_COUNT_ROWS", own)
+    monkeypatch.setattr(top_values, "DENSE_SHARE", dense)
+    monkeypatch.setattr(top_values, "DENSE_MIN_DOCS", 0)  # (a small index's values too)
+    monkeypatch.setattr(top_values, "GATHER_ROWS", 3)  # (a small index's rows, chunked too)
     monkeypatch.setattr(facets, "SORT_SHARE", sort_share)
     for fd in _served(built):
         _check_all(fd)
-    if way == "by value":
+    if ratio > 1:
         assert stops["early"] > 0  # it did stop before the last value
     if ratio == 0:
         assert stops["early"] == stops["all"] == 0
@@ -165,6 +177,8 @@ def test_lists_equal_a_plain_count_after_the_users_corrections(
     built: Path, tmp_path: Path, stops: Counter[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(top_values, "ROW_COST_RATIO", 10**9)
+    monkeypatch.setattr(top_values, "DENSE_SHARE", 0.05)  # (bitmaps of the corrected rows)
+    monkeypatch.setattr(top_values, "DENSE_MIN_DOCS", 0)
     path = tmp_path / "corrections.jsonl"
     for c in (
         Correction("merge", "Budi Santoso", "Andi Santoso", "person"),
@@ -190,11 +204,39 @@ def test_filters_select_the_articles_that_name_the_values(built: Path, tmp_path:
             shown = [fd.entity_values(d) for d in range(fd.size)]
             for fname in ENTITY:
                 names = sorted(set(fd.values[fname].names))
-                for _ in range(12):
-                    picked = tuple(str(n) for n in rng.choice(names, 2, replace=False))
+                for k in range(12):
+                    picked = tuple(str(n) for n in rng.choice(names, 1 + k % 2, replace=False))
                     for every in (False, True):
                         mask, unknown = fd.value_mask(fname, picked, every)
                         ids = [fd.values[fname].names[fd.resolve(fname, n)] for n in picked]  # type: ignore[index]
                         holds = all if every else any
                         want = [holds(i in s[fname] for i in ids) for s in shown]
                         assert mask.tolist() == want and unknown == []
+
+
+@pytest.mark.parametrize("few", [facets.FEW_VALUES, 1])
+def test_outlet_filters_select_the_articles_of_the_outlets(
+    built: Path, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    """An outlet filter (one value an article; rows compared with each value, or np.isin past
+    FEW_VALUES) keeps exactly the articles whose outlet, as a hit shows it, is one of them."""
+    monkeypatch.setattr(facets, "FEW_VALUES", few)
+    for fd in _served(built):
+        v = fd.values["outlet"]
+        shown = [v.names_for(v.val[v.start[d] : v.start[d + 1]].tolist()) for d in range(fd.size)]
+        outlets = sorted(set(v.names))
+        for picked in [(o,) for o in outlets] + [tuple(outlets[:2]), tuple(outlets), ("Nope",)]:
+            mask, unknown = fd.value_mask("outlet", picked)
+            assert mask.tolist() == [any(o in s for o in picked) for s in shown]
+            assert unknown == [o for o in picked if o not in outlets]
+
+
+def test_the_first_value_below_a_count_is_found_from_any_rank() -> None:
+    """_first_below (how far a count must go at least) equals a scan of the values' sizes."""
+    rng = np.random.default_rng(3)
+    for _ in range(2000):
+        sizes = np.sort(rng.integers(1, 50, size=int(rng.integers(1, 60))))[::-1]
+        off = np.concatenate(([0], np.cumsum(sizes)))
+        a, kth = int(rng.integers(0, sizes.size)), int(rng.integers(0, 55))
+        below = [r for r in range(a, sizes.size) if sizes[r] < kth]
+        assert top_values._first_below(off, a, kth) == (below[0] if below else sizes.size)
