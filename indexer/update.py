@@ -108,13 +108,17 @@ def copy_generation(source: Path, target: Path) -> None:
 def _meanwhile(fn: Callable[..., None], *args: Any) -> Iterator[None]:
     """Run fn(*args) in a child process while the block runs (the stories and the derived
     files of a generation are independent work: two cores do both in the time of the
-    longer); UpdateError when it fails, after the block."""
+    longer); UpdateError when it fails, after the block. When the block fails (Ctrl-C
+    included) the child is stopped, not waited for: the generation it writes into is dropped."""
     child = multiprocessing.get_context("fork").Process(target=fn, args=args, daemon=True)
     child.start()
     try:
         yield
-    finally:
+    except BaseException:
+        child.terminate()
         child.join()
+        raise
+    child.join()
     if child.exitcode != 0:
         raise UpdateError(f"{fn.__name__} failed in its process (exit status {child.exitcode})")
 
