@@ -176,40 +176,33 @@ def matching(
         seen = {}
     out: list[Match] = []
     total, counted = 0, 0  # the words' characters before `counted`
-    if len(needles) == 1:  # its words found in order, each looked up as it is found
+    words: list[tuple[int, int]]  # (start, end) of each word holding a needle, in order
+    if len(needles) == 1:  # its words found in order: nothing to sort
         (needle,) = needles
         size, search = len(needle), low.find
+        words = []
         at = search(needle)
         while at >= 0:
             end = find(OTHER, at)  # (found: the marks end with one)
             if end < at + size:  # not inside one word
                 at = search(needle, at + 1)
                 continue
-            start = rfind(OTHER, 0, at) + 1
+            words.append((rfind(OTHER, 0, at) + 1, end))
             at = search(needle, end)  # (a word is looked in once, from its end on)
-            word = window[start:end]
-            term = seen.get(word)
-            if term is None:
-                low_word, stemmed = known.get(word) or keys.of(word)
-                term = low_word if low_word in terms else stemmed if stemmed in terms else ""
-                seen[word] = term
-            if term:
-                total += count(WORD, counted, end)
-                counted = end
-                out.append((start, start, end, total, word, -1))
-        return out, seen
-    spans: dict[int, int] = {}  # the words holding a needle: start -> end
-    for needle in needles:
-        size = len(needle)
-        at = low.find(needle)
-        while at >= 0:
-            end = find(OTHER, at)  # (found: the marks end with one)
-            if end >= at + size:  # inside one word
-                spans[rfind(OTHER, 0, at) + 1] = end
-                at = low.find(needle, end)
-            else:
-                at = low.find(needle, at + 1)
-    for start, end in sorted(spans.items()):
+    else:
+        spans: dict[int, int] = {}  # the words holding a needle: start -> end
+        for needle in needles:
+            size = len(needle)
+            at = low.find(needle)
+            while at >= 0:
+                end = find(OTHER, at)  # (found: the marks end with one)
+                if end >= at + size:  # inside one word
+                    spans[rfind(OTHER, 0, at) + 1] = end
+                    at = low.find(needle, end)
+                else:
+                    at = low.find(needle, at + 1)
+        words = sorted(spans.items())
+    for start, end in words:
         word = window[start:end]
         term = seen.get(word)
         if term is None:
