@@ -36,6 +36,7 @@ import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from index_format.codec.postings import (
+    FREQS_ONE,
     IDS_DEFLATED,
     SECOND_DEFLATED,
     V_FREQ,
@@ -223,6 +224,8 @@ def _streams(rec: _Term) -> tuple[bytes, bytes, bytes, bytes]:
     second = buf[pos + a : pos + a + b]
     if mode & SECOND_DEFLATED:
         second = zlib.decompress(second, -15)
+    elif mode & FREQS_ONE:  # (the joined stream is checked for all ones again: _record)
+        second = b"\x01" * rec.df
     return ids, second, buf[pos + a + b : pos + a + b + c], buf[pos + a + b + c :]
 
 

@@ -112,6 +112,36 @@ def test_postings_read_without_their_positions_read_them_when_asked(
     assert sum(size == len(record) for _, size in reads) == 1  # the whole record read once
 
 
+@pytest.mark.parametrize("n", [1, 7, 30, 3000])
+@pytest.mark.parametrize("boost", [1.0, 2.0])
+def test_postings_of_frequency_one_keep_no_frequencies(n: int, boost: float) -> None:
+    """A word once in each of its documents (most rare words): the record leaves the
+    frequencies out and reads back the same ids, weights, values and positions, also when
+    its positions are read after its ids (read_postings)."""
+    fmt = IndonesianPositions(stemmed=True, field_boost=boost)
+    rng = random.Random(n)
+    ids = sorted(rng.sample(range(20 * n), n))
+    poslists = [[rng.randrange(3000)] for _ in range(n)]
+    values = [fmt.encode(p) for p in poslists]
+    record, stats = encode_term(fmt, ids, [boost] * n, values, [50] * n)
+    assert stats[5] & records.FREQS_ONE and stats[5] & 15 == records.W_FREQ | records.V_POS << 2
+    twice = [[p[0], p[0] + 1] for p in poslists[:1]] + poslists[1:]
+    other, other_stats = encode_term(
+        fmt, ids, [len(p) * boost for p in twice], [fmt.encode(p) for p in twice], [50] * n
+    )
+    assert not other_stats[5] & records.FREQS_ONE
+    assert len(record) < len(other) - 1
+    for post in (
+        Postings(record, n, stats[5], fmt),
+        records.read_postings(lambda o, k: record[o : o + k], 0, len(record), n, stats[5], fmt),
+    ):
+        assert post.ids.tolist() == ids
+        assert post.weights.tolist() == [boost] * n
+        assert post.freqs().tolist() == [1] * n
+        assert post.positions()[1].tolist() == [p[0] for p in poslists]
+        assert post.values() == values
+
+
 def test_long_streams_are_deflated_and_read_back() -> None:
     """A common word: dense document numbers and mostly frequency 1 deflate well."""
     fmt = IndonesianPositions(stemmed=True)
