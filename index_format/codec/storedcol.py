@@ -42,12 +42,13 @@ from whoosh.filedb.compound import SubFile
 PICKLE_PROTOCOL = 4
 # Compressing 5,000 CLICK-ID stored dicts with a dictionary trained as below: level 3 gives
 # 0.379 of their pickled size at 9.9 µs a document, level 5 0.349 at 23.6 µs, level 9 0.341
-# at 67.6 µs (level 19: ~0.6-1 ms). Level 9 with a 256 KB dictionary trained on 8 MB (since
-# issue 23; was level 5, 128 KB on 4 MB): the 22k CLICK-ID index's first segment (11,104
-# articles) 0.4457 -> 0.4251 of raw title+body, ~+60 µs of CPU a document written (29 -> 91
-# µs on 4,000 documents, busy machine), reads as fast (~4.5 µs a frame); level 12 gives
-# 0.4207 at ~170 µs. Readers need no setting: the dictionary is in the column.
-LEVEL = 9
+# at 67.6 µs (level 19: ~0.6-1 ms). Since issue 23, level 6 with a 256 KB dictionary trained
+# on 8 MB (was level 5, 128 KB on 4 MB): the 22k CLICK-ID index's first segment (11,104
+# articles) 8.75 -> 8.47 MB, its write 76 -> 150 µs of CPU a document on a busy machine
+# (training included; level 7: 8.41 MB at 173 µs, level 9: 8.35 at 222;
+# /tmp/size3-tools/storedwrite.py); frames read as fast. Readers need no setting: the
+# dictionary is in the column.
+LEVEL = 6
 DICT_SIZE = 256 * 1024
 # The dictionary is trained on the first SAMPLE_BYTES of pickled documents of a segment.
 SAMPLE_BYTES = 8 * 1024 * 1024
