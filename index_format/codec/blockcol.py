@@ -34,10 +34,13 @@ from whoosh.columns import Column, ColumnReader, ColumnWriter
 # 64 KB blocks: 0.323 at twice a single document's read; level 19 costs 15x the write time
 # for 0.339): bench/index_bytes.py measures the column. 128 KB blocks since issue 23: the 22k
 # CLICK-ID index's column 1.53 -> 1.34 MB (256 KB: 1.26), a single document's read ~4x
-# (only a rebuild's journal replay reads single documents, a few; search never does). An
-# index keeps the block size its schema was written with; readers read any.
+# (only a rebuild's journal replay reads single documents, a few; search never does). Readers
+# read any block size.
 LEVEL = 9
 BLOCK_BYTES = 128 * 1024
+# The default before: a schema pickled then names it, and its segments written again (merge,
+# update) take today's blocks.
+_FORMER_DEFAULT = 32 * 1024
 _MAGIC = b"TZB1"
 _TRAILER = struct.Struct("<II4s")
 
@@ -52,7 +55,8 @@ class ZstdBlockColumn(Column):
         self.block_bytes = block_bytes
 
     def writer(self, dbfile: Any) -> _Writer:
-        return _Writer(dbfile, self.level, self.block_bytes)
+        size = BLOCK_BYTES if self.block_bytes == _FORMER_DEFAULT else self.block_bytes
+        return _Writer(dbfile, self.level, size)
 
     def reader(self, dbfile: Any, basepos: int, length: int, doccount: int) -> _Reader:
         return _Reader(dbfile, basepos, length, doccount)
