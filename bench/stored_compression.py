@@ -102,10 +102,14 @@ def candidates() -> dict[str, Column]:
         "zlib 9 + 32 KB zdict, pickle 4": ZlibDictColumn(),
         "zstd 9, no dictionary": DictStoredColumn(level=9, dict_size=0),
         "zstd 3 + 128 KB dict": DictStoredColumn(level=3),
+        "zstd 5 + 128 KB dict (chosen)": DictStoredColumn(),
         "zstd 9 + 64 KB dict": DictStoredColumn(level=9, dict_size=64 * 1024),
-        "zstd 9 + 128 KB dict (chosen)": DictStoredColumn(level=9),
+        "zstd 9 + 128 KB dict": DictStoredColumn(level=9),
         "zstd 9 + 256 KB dict, 8 MB sample": DictStoredColumn(
             level=9, dict_size=256 * 1024, sample_bytes=8 << 20
+        ),
+        "zstd 6 + 256 KB dict, 8 MB sample": DictStoredColumn(
+            level=6, dict_size=256 * 1024, sample_bytes=8 << 20
         ),
         "zstd 19 + 128 KB dict": DictStoredColumn(level=19),
         "W3 zlib 9 blocks of 32 KB (reference)": PickleColumn(

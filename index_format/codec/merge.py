@@ -36,6 +36,7 @@ import numpy as np
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from index_format.codec.postings import (
+    FREQS_ONE,
     IDS_DEFLATED,
     SECOND_DEFLATED,
     V_FREQ,
@@ -50,7 +51,7 @@ from index_format.codec.postings import (
     encode_term,
     layout,
 )
-from index_format.codec.termdict import PackedTermsReader, TermBlock
+from index_format.codec.termdict import PackedTermsReader
 from index_format.codec.varints import (
     SMALL,
     decode_varints,
@@ -124,10 +125,9 @@ def _field_terms(k: int, terms: PackedTermsReader, fieldname: str) -> Iterator[_
     entry = terms._dir.get(fieldname)
     if entry is None:
         return
-    firsts, offs, bases = entry
+    firsts, _, bases = entry
     for b in range(len(firsts)):
-        start, end = int(offs[b]), int(offs[b + 1])
-        block = TermBlock(zlib.decompress(terms._tfile.get(start, end - start)), int(bases[b]))
+        block = terms.read_block(fieldname, b)
         ends = np.cumsum(block.sizes, dtype=np.int64).tolist()
         data = terms._postfile.get(int(bases[b]), ends[-1]) if ends else b""
         df, weight, maxweight = block.df.tolist(), block._weight.tolist(), block.maxweight.tolist()
@@ -224,6 +224,8 @@ def _streams(rec: _Term) -> tuple[bytes, bytes, bytes, bytes]:
     second = buf[pos + a : pos + a + b]
     if mode & SECOND_DEFLATED:
         second = zlib.decompress(second, -15)
+    elif mode & FREQS_ONE:  # (the joined stream is checked for all ones again: _record)
+        second = b"\x01" * rec.df
     return ids, second, buf[pos + a + b : pos + a + b + c], buf[pos + a + b + c :]
 
 

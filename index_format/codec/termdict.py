@@ -1,11 +1,22 @@
 """The term dictionary file (`.pkt`): per field, blocks of BLOCK_TERMS sorted terms, each
-zlib-compressed:
+zlib-compressed, then a pickled directory (per field: each block's first term, file offset and
+postings offset) and a footer (u8 directory offset, magic). Readers keep only the directory in
+memory and decode a block per lookup (bisect on the first terms), a few blocks cached.
+
+Two versions of the blocks, told apart by the footer's magic; both read.
+Version 2 (TPK2), fixed widths, zlib level 6:
     u2 count | u4 df[n] | f4 weight[n] | f4 maxweight[n] | u4 record size[n]
     | u1 minlength byte[n] | u1 maxlength byte[n] | u1 mode[n] | u2 prefix[n] | u2 suffix[n]
     | the terms' suffixes (front coding against the previous term of the block)
-then a pickled directory (per field: each block's first term, file offset and postings
-offset) and a footer (u8 directory offset, magic). Readers keep only the directory in memory
-and decode a block per lookup (bisect on the first terms), a few blocks cached.
+Version 3 (TPK3, written since), each integer column in the narrowest of u1/u2/u4 that holds
+the block's values, zlib level 9:
+    u1 count | u1 flags | u2 widths (2 bits a column: 0 u1, 1 u2, 2 u4) | df[n] | size[n]
+    | [weight[n] | maxweight[n], whole] | prefix[n] | suffix[n] | [f4 weight[n] | f4
+    maxweight[n], not whole] | u1 minlength[n] | u1 maxlength[n] | u1 mode[n] | the suffixes
+The weights are integers when every one is a whole number (flags & WHOLE: frequencies times
+a whole field boost, as the text fields' are), else float32. On the 22k CLICK-ID index
+version 3 is 0.87 of version 2 (4.16 against 4.79 MB, 413k terms) and decodes as fast (~30
+µs a block; LEB128 varints instead: 4.01 MB, ~50 µs).
 """
 
 from __future__ import annotations
@@ -31,8 +42,16 @@ from index_format.codec.postings import Postings, read_postings
 
 # The format's version: TPK1 was written only by the first commits of this format (every
 # record with a header, no deflated streams), which read differently; rebuild such an index.
-MAGIC = b"TPK2"
+MAGIC_2 = b"TPK2"
+MAGIC = b"TPK3"
+VERSION = 3
+_MAGICS = {MAGIC_2: 2, MAGIC: 3}
 BLOCK_TERMS = 64
+# Version 3: the block's weights are integers (else float32).
+WHOLE = 1
+_WHOLE_MAX = float(1 << 32)
+_BLOCK_HEAD = struct.Struct("<BBH")  # count, flags, widths
+_WIDTHS = ("<u1", "<u2", "<u4")
 MAX_TERM_BYTES = 65535  # a term's length is kept in 2 bytes
 _FOOTER = struct.Struct("<Q4s")
 # What the segments' readers keep decoded is held in one budget for the process, not one per
@@ -101,8 +120,73 @@ _TOKENS = itertools.count()  # a reader's token: distinct for the process's life
 _STATS = (("df", "<u4"), ("weight", "<f4"), ("maxweight", "<f4"), ("size", "<u4"))
 
 
+_Row = tuple[bytes, tuple[int, float, float, int, int, int], int, int]
+
+
+def _front_coded(rows: list[_Row]) -> tuple[list[int], list[bytes]]:
+    """Each term's prefix length shared with the previous term of the block, and the rest."""
+    prefixes, suffixes = [], []
+    prev = b""
+    for tbytes, *_ in rows:
+        p = 0
+        limit = min(len(prev), len(tbytes), 65535)
+        while p < limit and prev[p] == tbytes[p]:
+            p += 1
+        prefixes.append(p)
+        suffixes.append(tbytes[p:])
+        prev = tbytes
+    return prefixes, suffixes
+
+
+def _block_v2(rows: list[_Row]) -> bytes:
+    stats = [r[1] for r in rows]
+    parts = [struct.pack("<H", len(rows))]
+    parts.append(np.array([s[0] for s in stats], dtype="<u4").tobytes())
+    parts.append(np.array([s[1] for s in stats], dtype="<f4").tobytes())
+    parts.append(np.array([s[2] for s in stats], dtype="<f4").tobytes())
+    parts.append(np.array([r[2] for r in rows], dtype="<u4").tobytes())
+    for k in (3, 4, 5):
+        parts.append(bytes(int(s[k]) for s in stats))
+    prefixes, suffixes = _front_coded(rows)
+    parts.append(np.array(prefixes, dtype="<u2").tobytes())
+    parts.append(np.array([len(s) for s in suffixes], dtype="<u2").tobytes())
+    parts.extend(suffixes)
+    return zlib.compress(b"".join(parts), 6)
+
+
+def _block_v3(rows: list[_Row]) -> bytes:
+    n = len(rows)
+    stats = [r[1] for r in rows]
+    # The weights as float32, as version 2 keeps them and readers give them.
+    weights = np.array([[s[1] for s in stats], [s[2] for s in stats]], dtype="<f4")
+    wide = weights.astype(np.float64)
+    whole = bool(np.all((wide == np.floor(wide)) & (wide >= 0) & (wide < _WHOLE_MAX)))
+    prefixes, suffixes = _front_coded(rows)
+    columns = [np.array([s[0] for s in stats], dtype=np.int64), np.array([r[2] for r in rows])]
+    if whole:
+        columns += list(wide.astype(np.int64))
+    columns += [np.array(prefixes), np.array([len(x) for x in suffixes])]
+    widths = 0
+    parts = [b""]
+    for k, column in enumerate(columns):
+        top = int(column.max())
+        w = 0 if top < 256 else 1 if top < 65536 else 2
+        widths |= w << 2 * k
+        parts.append(column.astype(_WIDTHS[w]).tobytes())
+    parts[0] = _BLOCK_HEAD.pack(n, WHOLE if whole else 0, widths)
+    if not whole:
+        parts.append(weights.tobytes())
+    for k in (3, 4, 5):
+        parts.append(bytes(int(s[k]) for s in stats))
+    parts.extend(suffixes)
+    return zlib.compress(b"".join(parts), 9)
+
+
 class TermsWriter:
-    def __init__(self, dbfile: Any) -> None:
+    def __init__(self, dbfile: Any, version: int = VERSION) -> None:
+        if version not in _MAGICS.values():
+            raise ValueError(f"no term dictionary version {version}")
+        self._version = version  # 2: as written before version 3 (for tests of old segments)
         self._f = dbfile
         self._dir: dict[str, tuple[list[bytes], list[int], list[int]]] = {}
         self._field: str | None = None
@@ -132,28 +216,8 @@ class TermsWriter:
         firsts.append(rows[0][0])
         offsets.append(self._f.tell())
         bases.append(rows[0][3])
-        stats = [r[1] for r in rows]
-        parts = [struct.pack("<H", len(rows))]
-        parts.append(np.array([s[0] for s in stats], dtype="<u4").tobytes())
-        parts.append(np.array([s[1] for s in stats], dtype="<f4").tobytes())
-        parts.append(np.array([s[2] for s in stats], dtype="<f4").tobytes())
-        parts.append(np.array([r[2] for r in rows], dtype="<u4").tobytes())
-        for k in (3, 4, 5):
-            parts.append(bytes(int(s[k]) for s in stats))
-        prefixes, suffixes = [], []
-        prev = b""
-        for tbytes, *_ in rows:
-            p = 0
-            limit = min(len(prev), len(tbytes), 65535)
-            while p < limit and prev[p] == tbytes[p]:
-                p += 1
-            prefixes.append(p)
-            suffixes.append(tbytes[p:])
-            prev = tbytes
-        parts.append(np.array(prefixes, dtype="<u2").tobytes())
-        parts.append(np.array([len(s) for s in suffixes], dtype="<u2").tobytes())
-        parts.extend(suffixes)
-        self._f.write(zlib.compress(b"".join(parts), 6))
+        encode = _block_v3 if self._version == 3 else _block_v2
+        self._f.write(encode(rows))
         self._rows = []
 
     def finish_field(self) -> None:
@@ -169,8 +233,20 @@ class TermsWriter:
             for name, (firsts, offs, bases) in self._dir.items()
         }
         self._f.write(pickle.dumps(directory, protocol=4))
-        self._f.write(_FOOTER.pack(diroff, MAGIC))
+        magic = MAGIC if self._version == 3 else MAGIC_2
+        self._f.write(_FOOTER.pack(diroff, magic))
         self._f.close()
+
+
+def _terms(data: bytes, pos: int, prefixes: Any, lengths: Any) -> list[bytes]:
+    """A block's terms from their front coding: prefix lengths and suffixes from `pos`."""
+    terms = []
+    prev = b""
+    for p, length in zip(prefixes, lengths, strict=True):
+        prev = prev[:p] + data[pos : pos + length]
+        pos += length
+        terms.append(prev)
+    return terms
 
 
 class TermBlock:
@@ -189,7 +265,15 @@ class TermBlock:
         "terms",
     )
 
-    def __init__(self, data: bytes, postbase: int) -> None:
+    def __init__(self, data: bytes, postbase: int, version: int = VERSION) -> None:
+        if version == 2:
+            self._v2(data)
+        else:
+            self._v3(data)
+        self._base = postbase
+        self._ends: np.ndarray | None = None
+
+    def _v2(self, data: bytes) -> None:
         (n,) = struct.unpack_from("<H", data)
         self.df, self._weight, self.maxweight, self.sizes = (
             np.frombuffer(data, dtype=dtype, count=n, offset=2 + 4 * n * k)
@@ -201,16 +285,28 @@ class TermBlock:
         self.mode = data[pos + 2 * n : pos + 3 * n]
         pos += 3 * n
         lens = struct.unpack_from(f"<{2 * n}H", data, pos)  # prefix lengths, suffix lengths
-        pos += 4 * n
-        terms = []
-        prev = b""
-        for p, length in zip(lens[:n], lens[n:], strict=True):
-            prev = prev[:p] + data[pos : pos + length]
-            pos += length
-            terms.append(prev)
-        self.terms = terms
-        self._base = postbase
-        self._ends: np.ndarray | None = None
+        self.terms = _terms(data, pos + 4 * n, lens[:n], lens[n:])
+
+    def _v3(self, data: bytes) -> None:
+        n, flags, widths = _BLOCK_HEAD.unpack_from(data)
+        pos = _BLOCK_HEAD.size
+        columns = []
+        for k in range(6 if flags & WHOLE else 4):
+            column = np.frombuffer(data, _WIDTHS[widths >> 2 * k & 3], n, pos)
+            pos += column.nbytes
+            columns.append(column)
+        self.df, self.sizes = columns[0], columns[1]
+        if flags & WHOLE:
+            self._weight = columns[2].astype(np.float32)
+            self.maxweight = columns[3].astype(np.float32)
+        else:
+            self._weight = np.frombuffer(data, "<f4", n, pos)
+            self.maxweight = np.frombuffer(data, "<f4", n, pos + 4 * n)
+            pos += 8 * n
+        self.minlen = data[pos : pos + n]
+        self.maxlen = data[pos + n : pos + 2 * n]
+        self.mode = data[pos + 2 * n : pos + 3 * n]
+        self.terms = _terms(data, pos + 3 * n, columns[-2].tolist(), columns[-1].tolist())
 
     def extent(self, i: int) -> tuple[int, int]:
         """Where term i's postings record starts in the postings file, and its size."""
@@ -275,8 +371,9 @@ class PackedTermsReader(base.TermsReader):
         self._tfile = tfile
         self._postfile = postfile
         diroff, magic = _FOOTER.unpack(tfile.get(tlen - _FOOTER.size, _FOOTER.size))
-        if magic != MAGIC:
+        if magic not in _MAGICS:
             raise ValueError(f"term file of another format ({magic!r}, not {MAGIC!r}): rebuild")
+        self.version = _MAGICS[magic]
         self._dir = pickle.loads(tfile.get(diroff, tlen - _FOOTER.size - diroff))
         self._fieldnames = sorted(self._dir)
         self._token = next(_TOKENS)  # its entries' keys in _BLOCKS, _LOCATED and _POSTINGS
@@ -288,11 +385,16 @@ class PackedTermsReader(base.TermsReader):
         block: TermBlock | None = _BLOCKS.get(key)
         if block is not None:
             return block
-        _, offs, bases = self._dir[fieldname]
-        start, end = int(offs[b]), int(offs[b + 1])
-        block = TermBlock(zlib.decompress(self._tfile.get(start, end - start)), int(bases[b]))
+        block = self.read_block(fieldname, b)
         _BLOCKS.put(key, block)
         return block
+
+    def read_block(self, fieldname: str, b: int) -> TermBlock:
+        """Block b of the field's dictionary, decoded (not cached)."""
+        _, offs, bases = self._dir[fieldname]
+        start, end = int(offs[b]), int(offs[b + 1])
+        data = zlib.decompress(self._tfile.get(start, end - start))
+        return TermBlock(data, int(bases[b]), self.version)
 
     def _find(self, fieldname: str, tbytes: bytes) -> tuple[TermBlock, int] | None:
         entry = self._dir.get(fieldname)

@@ -55,7 +55,7 @@ def _write(values: dict[int, bytes], doccount: int, column: ZstdBlockColumn) -> 
     return column.reader(storage.open_file("col"), 0, length, doccount)
 
 
-@pytest.mark.parametrize("block_bytes", [1, 200, 32 * 1024])
+@pytest.mark.parametrize("block_bytes", [1, 200, 32 * 1024, 128 * 1024])
 def test_reads_back_whole_and_document_by_document(block_bytes: int) -> None:
     values = _values(600)
     # Documents 0-4 and the last ten are never added: no value, as Whoosh fills them.
@@ -180,3 +180,19 @@ def test_index_opens_with_whoosh_too(tmp_path: Path) -> None:
         raws = list(s.reader().column_reader("facets"))
     ix.close()
     assert len(raws) == len(corpus) and all(raws)
+
+
+def test_a_schema_naming_the_former_default_writes_todays_blocks() -> None:
+    """A column pickled in a schema before issue 23 names 32 KB blocks, the default then: its
+    segments written again (a merge, an update) take today's larger blocks, and read back."""
+    from index_format.codec.blockcol import BLOCK_BYTES
+
+    values = [v * 40 for v in _values(2000)]  # ~1 MB of values
+    given = dict(enumerate(values))
+    former = _write(given, len(values), ZstdBlockColumn(block_bytes=32 * 1024))
+    today = _write(given, len(values), ZstdBlockColumn())
+    small = _write(given, len(values), ZstdBlockColumn(block_bytes=16 * 1024))
+    total = sum(map(len, values))
+    assert len(former._firsts) == len(today._firsts) <= total // BLOCK_BYTES + 1  # type: ignore[attr-defined]
+    assert len(small._firsts) > 2 * len(today._firsts)  # type: ignore[attr-defined]
+    assert list(former) == values  # type: ignore[call-overload]

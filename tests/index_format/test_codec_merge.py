@@ -277,3 +277,46 @@ def test_the_joined_derived_parts_are_what_the_merged_segment_derives(
         assert np.array_equal(joined.spelling[key], codes), key
     assert np.array_equal(joined.runs, want.runs)
     assert sum(len(v[2]) for v in want.facets.rows.values()) > 5  # names to renumber
+
+
+@pytest.mark.parametrize("split", [1, 3, 30])
+def test_records_of_frequency_one_join_with_others_as_encoded_anew(split: int) -> None:
+    """A term whose postings in one segment all hold it once (no frequency stream kept) and
+    in the next not: the records joined by their bytes are what encoding all the postings
+    at once writes, in either order."""
+    from index_format.codec.merge import Source, _splice, _Term
+    from index_format.codec.positions import IndonesianPositions
+    from index_format.codec.postings import FREQS_ONE, encode_term
+
+    fmt = IndonesianPositions(stemmed=True)
+    rng = np.random.default_rng(split)
+    n = 40
+    ids = sorted(rng.choice(5000, n, replace=False).tolist())
+    poslists = [[int(rng.integers(300))] for _ in range(n)]
+    for k in range(split, n, 4):  # some postings past the split hold the word twice
+        poslists[k] = sorted({poslists[k][0], poslists[k][0] + 3})
+    for first, second in ((slice(0, split), slice(split, n)), (slice(split, n), slice(0, split))):
+        parts = []
+        for k, rows in enumerate((first, second)):
+            base = 5000 * k  # the second segment's documents come after the first's
+            doc_ids = ids[rows]
+            plist = poslists[rows]
+            record, stats = encode_term(
+                fmt, doc_ids, [float(len(p)) for p in plist], [fmt.encode(p) for p in plist],
+                [0] * len(plist),
+            )  # fmt: skip
+            parts.append((record, stats, plist, [d + base for d in doc_ids]))
+        assert any(s[5] & FREQS_ONE for _, s, _, _ in parts)
+        sources = [Source(None, 0, None), Source(None, 5000, None)]
+        group = [
+            _Term(b"t", k, rec, s[0], s[5], s[1], s[2], s[3], s[4])
+            for k, (rec, s, _, _) in enumerate(parts)
+        ]
+        joined, stats = _splice(sources, group)
+        all_ids = parts[0][3] + parts[1][3]
+        plists = parts[0][2] + parts[1][2]
+        expected, expected_stats = encode_term(
+            fmt, all_ids, [float(len(p)) for p in plists], [fmt.encode(p) for p in plists],
+            [0] * len(plists),
+        )  # fmt: skip
+        assert joined == expected and stats == expected_stats

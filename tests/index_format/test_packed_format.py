@@ -112,6 +112,36 @@ def test_postings_read_without_their_positions_read_them_when_asked(
     assert sum(size == len(record) for _, size in reads) == 1  # the whole record read once
 
 
+@pytest.mark.parametrize("n", [1, 7, 30, 3000])
+@pytest.mark.parametrize("boost", [1.0, 2.0])
+def test_postings_of_frequency_one_keep_no_frequencies(n: int, boost: float) -> None:
+    """A word once in each of its documents (most rare words): the record leaves the
+    frequencies out and reads back the same ids, weights, values and positions, also when
+    its positions are read after its ids (read_postings)."""
+    fmt = IndonesianPositions(stemmed=True, field_boost=boost)
+    rng = random.Random(n)
+    ids = sorted(rng.sample(range(20 * n), n))
+    poslists = [[rng.randrange(3000)] for _ in range(n)]
+    values = [fmt.encode(p) for p in poslists]
+    record, stats = encode_term(fmt, ids, [boost] * n, values, [50] * n)
+    assert stats[5] & records.FREQS_ONE and stats[5] & 15 == records.W_FREQ | records.V_POS << 2
+    twice = [[p[0], p[0] + 1] for p in poslists[:1]] + poslists[1:]
+    other, other_stats = encode_term(
+        fmt, ids, [len(p) * boost for p in twice], [fmt.encode(p) for p in twice], [50] * n
+    )
+    assert not other_stats[5] & records.FREQS_ONE
+    assert len(record) < len(other) - 1
+    for post in (
+        Postings(record, n, stats[5], fmt),
+        records.read_postings(lambda o, k: record[o : o + k], 0, len(record), n, stats[5], fmt),
+    ):
+        assert post.ids.tolist() == ids
+        assert post.weights.tolist() == [boost] * n
+        assert post.freqs().tolist() == [1] * n
+        assert post.positions()[1].tolist() == [p[0] for p in poslists]
+        assert post.values() == values
+
+
 def test_long_streams_are_deflated_and_read_back() -> None:
     """A common word: dense document numbers and mostly frequency 1 deflate well."""
     fmt = IndonesianPositions(stemmed=True)
@@ -307,6 +337,63 @@ def test_another_format_version_is_refused() -> None:
     g.close()
     with pytest.raises(ValueError, match="rebuild"):
         termdict.PackedTermsReader(None, storage.open_file("y.pkt"), len(data), None)
+
+
+def _dictionary(version: int, rows: list[tuple[str, bytes, Any, int]]) -> tuple[Any, int]:
+    storage = RamStorage()
+    f = storage.create_file("x.pkt")
+    w = termdict.TermsWriter(f, version=version)
+    field = None
+    offset = 0
+    for fname, tbytes, stats, size in rows:
+        if fname != field:
+            if field is not None:
+                w.finish_field()
+            w.start_field(fname)
+            field = fname
+        w.add(tbytes, stats, offset, size)
+        offset += size
+    w.finish_field()
+    w.close()
+    length = storage.file_length("x.pkt")
+    return termdict.PackedTermsReader(None, storage.open_file("x.pkt"), length, None), length
+
+
+def test_dictionary_versions_read_the_same() -> None:
+    """A dictionary written as version 2 (before) and as version 3 (now) reads back the same
+    terms, statistics and postings extents: whole and fractional weights, long prefixes,
+    blocks of one term and full ones. Version 3 is the smaller."""
+    rng = random.Random(3)
+    rows = []
+    words = sorted({"".join(rng.choices("abcdeklmn", k=rng.randint(1, 12))) for _ in range(300)})
+    for k, word in enumerate(words):  # whole weights (frequency × 2.0), sizes up to 2**31
+        df = rng.choice([1, 1, 2, 7, 300, 70_000])
+        total = df * rng.randint(1, 5) * 2.0
+        stats = (df, total, 2.0 * rng.randint(1, 9), k % 200, (k + 5) % 256, rng.randint(0, 63))
+        rows.append(("body", word.encode(), stats, rng.choice([3, 600, 1 << 31])))
+    rows.append(("long", b"x" * 300, (1, 1.0, 1.0, 0, 0, 0), 5))
+    rows.append(("long", b"x" * 301, (2, 1.0, 1.0, 0, 0, 0), 5))
+    for k in range(70):  # fractional weights: float32 in both versions
+        stats = (3, float(np.float32(0.1 * k + 0.3)), float(np.float32(0.1 * k)), 1, 2, 10)
+        rows.append(("score", f"t{k:03d}".encode(), stats, 9))
+    (old, old_bytes), (new, new_bytes) = _dictionary(2, rows), _dictionary(3, rows)
+    assert (old.version, new.version) == (2, 3)
+    assert new_bytes < old_bytes
+    assert list(new.terms()) == list(old.terms()) == [(f, t) for f, t, _, _ in rows]
+    for fname, tbytes, stats, size in rows:
+        a, b = old.term_info(fname, tbytes), new.term_info(fname, tbytes)
+        got = (b.weight(), b.doc_frequency(), b.min_length(), b.max_length(), b.max_weight())
+        assert got == (
+            a.weight(),
+            a.doc_frequency(),
+            a.min_length(),
+            a.max_length(),
+            a.max_weight(),
+        )
+        assert b.weight() == float(np.float32(stats[1])) and b.doc_frequency() == stats[0]
+        assert new._located(fname, tbytes) == old._located(fname, tbytes)
+        assert new._located(fname, tbytes)[1:3] == (size, stats[0])
+    assert ("body", b"zzz") not in new
 
 
 # -- what Whoosh's API allows beyond W3's own objects ----------------------------------------
