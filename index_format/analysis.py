@@ -389,10 +389,12 @@ def _infos(words: list[str]) -> list[_WordInfo]:
     return infos  # type: ignore[return-value]  # no None in it
 
 
-def index_tokens(text: str, stemmed: bool) -> tuple[list[str], int]:
+def index_tokens(text: str, stemmed: bool, lows: list[str] | None = None) -> tuple[list[str], int]:
     """The terms `stemmed_analyzer()` (or `exact_analyzer()`) index `text` with, in position
     order, and the first one's position: the positions follow one another from there (the
-    StopFilter renumbers the words it keeps).
+    StopFilter renumbers the words it keeps). `lows`, if given, gets every word of `text` in
+    lower case, stopwords included: the terms `exact_analyzer()` indexes it with (the pool
+    reuses them for the exact field, whose text joins the title and body).
 
     The indexer's fast path (index_format.pool): one regex pass, a cached tuple per word type
     and a few map() calls per sentence instead of a Token per word through a chain of
@@ -403,12 +405,17 @@ def index_tokens(text: str, stemmed: bool) -> tuple[list[str], int]:
         words = _MARKED_TOKEN.findall(text)
         if NAME_MARK in text:
             words = [w.lstrip(NAME_MARK) for w in words]
-        return list(map(_LOW, _infos(words))), 0
+        terms = list(map(_LOW, _infos(words)))
+        if lows is not None:
+            lows += terms
+        return terms, 0
     terms: list[str] = []
     first = -1  # the position of the first word kept
     pos = 0  # words before this sentence, stopwords included
     for words, marked in _sentences(text):
         infos = _infos(words)
+        if lows is not None:
+            lows += map(_LOW, infos)
         # _title_case, from the infos: a headline's capitals say nothing about names.
         long = sum(map(_LONG, infos)) - infos[0][2]
         names = long < _TITLE_CASE_MIN_WORDS or not _headline(
