@@ -341,27 +341,23 @@ def stemmed_analyzer() -> Any:
     )
 
 
-def _sentences(text: str) -> Iterator[tuple[list[str], list[bool] | None]]:
-    """Each sentence's words, and which of them carry NAME_MARK (None: none do)."""
-    has_marks = NAME_MARK in text
+def _sentences(text: str) -> Iterator[list[str]]:
+    """Each sentence's words, a name's word with the NAME_MARK before it (see _word_info)."""
     # No token holds a break's characters, so the pieces between breaks (re.split, in C) hold
     # the same tokens as the sentences with their breaks.
     for sentence in _SENTENCE_BREAK.split(text):
         words = _MARKED_TOKEN.findall(sentence)
-        if not words:
-            continue
-        if has_marks and NAME_MARK in sentence:
-            marked = [w[0] == NAME_MARK for w in words]
-            yield [w[1:] if m else w for w, m in zip(words, marked, strict=True)], marked
-        else:
-            yield words, None
+        if words:
+            yield words
 
 
 # What index_tokens needs of a word as typed, kept per process (news repeats its words, and
 # the postings keep these strings rather than a copy per occurrence): (lowercase form; its
 # stem, None for a stopword; 1 if it counts for Title Case; capitalised; 1 if it counts and
 # is capitalised; its term after a sentence's first word where capitals mark names: the
-# lowercase form when capitalised, else the stem).
+# lowercase form when capitalised, else the stem). A word with NAME_MARK before it is a
+# name's: its own entry has the unmarked word's lowercase form as its term everywhere (the
+# stem's place and the name's), so the marks need no pass of their own.
 _WordInfo = tuple[str, str | None, int, bool, int, str | None]
 _word_infos: dict[str, _WordInfo] = {}
 _WORD_INFOS_MAX = 200_000  # as many as stem() keeps (both: ~33 MB per 100,000 words)
@@ -372,6 +368,13 @@ _is_term = partial(is_not, None)  # not a stopword's stem (None)
 def _word_info(word: str) -> _WordInfo:
     if len(_word_infos) >= _WORD_INFOS_MAX:
         _word_infos.clear()
+    if word[:1] == NAME_MARK:
+        plain = word[1:]
+        low, stemmed, long, capital, long_capital, _ = _word_infos.get(plain) or _word_info(plain)
+        term = None if stemmed is None else low
+        info = (low, term, long, capital, long_capital, term)
+        _word_infos[word] = info
+        return info
     low = clip(word).lower()
     stemmed = None if low in STOPWORDS else stem(low)
     long = int(len(word) >= 4 and word[:1].isalpha())  # as _title_case counts
@@ -402,17 +405,14 @@ def index_tokens(text: str, stemmed: bool, lows: list[str] | None = None) -> tup
     tests/index_format/test_index_terms.py holds it equal to the analyzers.
     """
     if not stemmed:
-        words = _MARKED_TOKEN.findall(text)
-        if NAME_MARK in text:
-            words = [w.lstrip(NAME_MARK) for w in words]
-        terms = list(map(_LOW, _infos(words)))
+        terms = list(map(_LOW, _infos(_MARKED_TOKEN.findall(text))))
         if lows is not None:
             lows += terms
         return terms, 0
     terms: list[str] = []
     first = -1  # the position of the first word kept
     pos = 0  # words before this sentence, stopwords included
-    for words, marked in _sentences(text):
+    for words in _sentences(text):
         infos = _infos(words)
         if lows is not None:
             lows += map(_LOW, infos)
@@ -425,13 +425,8 @@ def index_tokens(text: str, stemmed: bool, lows: list[str] | None = None) -> tup
             first = next((pos + i for i, info in enumerate(infos) if info[1] is not None), -1)
         # A word's term: its stem; a name's (marked, or capitalised after the first word of
         # a sentence that is not a headline) is its lowercase form. Stopwords (stem None) go.
-        if marked is not None:
-            terms += [
-                info[0] if mark or (i and names and info[3]) else info[1]
-                for i, (info, mark) in enumerate(zip(infos, marked, strict=True))
-                if info[1] is not None
-            ]
-        elif names:
+        # (A marked word's entry holds its lowercase form as both: _word_info.)
+        if names:
             if infos[0][1] is not None:
                 terms.append(infos[0][1])
             terms += filter(_is_term, map(_MID, islice(infos, 1, None)))
