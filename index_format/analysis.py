@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache, partial
-from itertools import islice
+from itertools import chain, islice
 from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Any
@@ -126,6 +126,7 @@ def configure_stem_exceptions(extra_file: Path | None = None) -> dict[str, str]:
     _exceptions.update(table)
     _exceptions_loaded = True
     stem.cache_clear()
+    _name_words.cache_clear()
     _word_infos.clear()
     return dict(table)
 
@@ -281,11 +282,14 @@ def mark_names(text: str, names: Iterable[str]) -> str:
 def name_words(names: Iterable[str]) -> frozenset[str]:
     """The words of `names` that `mark_names` marks: capitalised, and changed by the stemmer.
     An article's title and body share them: the indexer finds them once (`mark_words`)."""
-    return frozenset(
-        w
-        for name in names
-        for w in _TOKEN.findall(name)
-        if _capitalised(w) and stem(w.lower()) != w.lower()
+    return frozenset(chain.from_iterable(map(_name_words, names)))
+
+
+@lru_cache(maxsize=100_000)
+def _name_words(name: str) -> tuple[str, ...]:
+    """`name_words` of one name (names recur from article to article)."""
+    return tuple(
+        w for w in _TOKEN.findall(name) if _capitalised(w) and stem(w.lower()) != w.lower()
     )
 
 
@@ -404,12 +408,13 @@ def index_tokens(text: str, stemmed: bool, lows: list[str] | None = None) -> tup
     generators; the pool groups the terms into postings with numpy.
     tests/index_format/test_index_terms.py holds it equal to the analyzers.
     """
+    terms: list[str]
     if not stemmed:
         terms = list(map(_LOW, _infos(_MARKED_TOKEN.findall(text))))
         if lows is not None:
             lows += terms
         return terms, 0
-    terms: list[str] = []
+    terms = []
     first = -1  # the position of the first word kept
     pos = 0  # words before this sentence, stopwords included
     for words in _sentences(text):

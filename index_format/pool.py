@@ -220,7 +220,7 @@ class _BuildWriter(SegmentWriter):
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, fieldnames)
-        out = []
+        out: list[tuple[str, Any, Any, Any, Any]] = []
         # Each stemmed text's words in lower case, by its text without the marks of its names
         # (mark_words puts them at words' starts only), and the unstemmed texts, analysed
         # once the others are.
