@@ -5,6 +5,7 @@ What `telusur rebuild-index`'s workers write with."""
 from __future__ import annotations
 
 from array import array
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -23,29 +24,37 @@ _INDEXED_MAX = 50_000  # keyword and date values whose postings a build writer r
 
 class _Columns:
     """A positions field's tokens in arrival order (documents in docnum order): each token's
-    term, and per document its number, boost, count of tokens and first position (the others
-    follow it one by one, as `index_tokens` gives them). `by_term` groups them into postings
-    when the segment is written."""
+    term id (`ids`: a term's id is its number in order of first arrival), and per document
+    its number, boost, count of tokens and first position (the others follow it one by one,
+    as `index_tokens` gives them). `by_term` groups them into postings when the segment is
+    written."""
 
-    __slots__ = ("boosts", "docs", "field_boost", "firsts", "sizes", "terms")
+    __slots__ = ("boosts", "docs", "field_boost", "firsts", "ids", "sizes", "term_ids")
 
     def __init__(self, field_boost: float) -> None:
         self.field_boost = field_boost
-        self.terms: list[str] = []
+        # A new term gets the next id as it is looked up, in C: map(ids.__getitem__, tokens).
+        self.ids: defaultdict[str, int] = defaultdict()
+        self.ids.default_factory = self.ids.__len__
+        self.term_ids = array("i")  # 4 bytes a token
         self.docs = array("i")
         self.sizes = array("i")
         self.firsts = array("i")
         self.boosts = array("d")
 
+    def add(self, tokens: list[str]) -> None:
+        self.term_ids.extend(map(self.ids.__getitem__, tokens))
+
     def by_term(self) -> PostingColumns:
         """The postings sorted by term (str order is UTF-8 order), then document; a
         posting's positions ascending."""
-        # Term ids without a Python loop per token: dict.fromkeys and map run in C.
-        terms = list(dict.fromkeys(self.terms))
+        terms = list(self.ids)  # by id
         order = sorted(range(len(terms)), key=terms.__getitem__)
-        rank = dict(zip([terms[i] for i in order], range(len(terms)), strict=True))
-        by_term = np.fromiter(map(rank.__getitem__, self.terms), np.int32, len(self.terms))
-        self.terms = []
+        rank = np.empty(len(terms), dtype=np.int32)
+        rank[order] = np.arange(len(terms), dtype=np.int32)
+        by_term = rank[np.frombuffer(self.term_ids, dtype=np.int32)]
+        self.ids.clear()
+        self.term_ids = array("i")
         # A stable sort keeps documents in order within a term, positions within a document.
         o = np.argsort(by_term, kind="stable")
         sizes = np.frombuffer(self.sizes, dtype=np.int32)
@@ -119,7 +128,7 @@ class TermPool:
             if fieldname in self._fields:
                 raise ValueError(f"{fieldname}: postings added both ways")
             cols = self._columns[fieldname] = _Columns(fmt.field_boost)
-        cols.terms += tokens
+        cols.add(tokens)
         cols.docs.append(docnum)
         cols.sizes.append(len(tokens))
         cols.firsts.append(first)
