@@ -187,7 +187,6 @@ class _BuildWriter(SegmentWriter):
 
     pool: TermPool
     _indexed: dict[tuple[str, Any], list[tuple[bytes, int, float, bytes]]]
-    _by_name: dict[str, bool]  # per field name: _by_name(its field)
 
     def add_document(self, **fields: Any) -> None:
         """Add one document. Everything that can fail on a document's content (analysis, a
@@ -288,10 +287,7 @@ class _BuildWriter(SegmentWriter):
         its postings are those of its names, each remembered (see _by_name)."""
         if field.unique or not isinstance(value, str | datetime):
             return field.index(value)
-        by_name = self._by_name.get(fieldname)
-        if by_name is None:
-            by_name = self._by_name[fieldname] = _by_name(field)
-        if by_name and isinstance(value, str) and "," in value:
+        if isinstance(value, str) and "," in value and _by_name(field):
             found: dict[bytes, Any] = {}
             for name in value.split(","):
                 for item in self._index(field, fieldname, name):
@@ -340,5 +336,4 @@ def build_writer(ix: Any, **kwargs: Any) -> Any:
     writer = _BuildWriter(ix, codec=PackedCodec(), **kwargs)
     writer.pool = TermPool()
     writer._indexed = {}
-    writer._by_name = {}
     return writer
