@@ -11,8 +11,6 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from whoosh.analysis import KeywordAnalyzer
-from whoosh.formats import Frequency
 from whoosh.writing import SegmentWriter
 
 from index_format.analysis import NAME_MARK, index_tokens
@@ -282,19 +280,9 @@ class _BuildWriter(SegmentWriter):
 
     def _index(self, field: Any, fieldname: str, value: Any) -> Any:
         """field.index(value), remembered for values that recur (outlets, days, names):
-        Whoosh analyses each keyword and expands each date into several range terms. A
-        comma-separated list of names (person, place...) is seldom met twice, its names are:
-        its postings are those of its names, each remembered (see _by_name)."""
+        Whoosh analyses each keyword and expands each date into several range terms."""
         if field.unique or not isinstance(value, str | datetime):
             return field.index(value)
-        if isinstance(value, str) and "," in value and _by_name(field):
-            found: dict[bytes, Any] = {}
-            for name in value.split(","):
-                for item in self._index(field, fieldname, name):
-                    if item[0] in found:  # a name twice: its frequency is the sum
-                        return field.index(value)
-                    found[item[0]] = item
-            return list(found.values())
         key = (fieldname, value)
         items = self._indexed.get(key)
         if items is None:
@@ -302,16 +290,6 @@ class _BuildWriter(SegmentWriter):
                 self._indexed.clear()
             items = self._indexed[key] = list(field.index(value))
         return items
-
-
-# Comma-separated keywords (KEYWORD(commas=True)): the tokenizer takes each run between commas
-# as one token, so a list of distinct names has the postings of its names together.
-_COMMA_ANALYZERS = (KeywordAnalyzer(commas=True), KeywordAnalyzer(lowercase=True, commas=True))
-
-
-def _by_name(field: Any) -> bool:
-    """Whether `field` indexes a comma-separated list as its names' postings together."""
-    return type(field.format) is Frequency and field.analyzer in _COMMA_ANALYZERS
 
 
 def _exact_tokens(text: str, lows: dict[str, list[str]]) -> tuple[list[str], int]:
