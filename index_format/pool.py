@@ -24,37 +24,35 @@ _INDEXED_MAX = 50_000  # keyword and date values whose postings a build writer r
 
 class _Columns:
     """A positions field's tokens in arrival order (documents in docnum order): each token's
-    term id (`ids`: a term's id is its number in order of first arrival), and per document
-    its number, boost, count of tokens and first position (the others follow it one by one,
-    as `index_tokens` gives them). `by_term` groups them into postings when the segment is
-    written."""
+    term, and per document its number, boost, count of tokens and first position (the others
+    follow it one by one, as `index_tokens` gives them). `by_term` groups them into postings
+    when the segment is written."""
 
-    __slots__ = ("boosts", "docs", "field_boost", "firsts", "ids", "sizes", "term_ids")
+    __slots__ = ("boosts", "docs", "field_boost", "firsts", "sizes", "terms")
 
     def __init__(self, field_boost: float) -> None:
         self.field_boost = field_boost
-        # A new term gets the next id as it is looked up, in C: map(ids.__getitem__, tokens).
-        self.ids: defaultdict[str, int] = defaultdict()
-        self.ids.default_factory = self.ids.__len__
-        self.term_ids = array("i")  # 4 bytes a token
+        self.terms: list[str] = []
         self.docs = array("i")
         self.sizes = array("i")
         self.firsts = array("i")
         self.boosts = array("d")
 
-    def add(self, tokens: list[str]) -> None:
-        self.term_ids.extend(map(self.ids.__getitem__, tokens))
-
     def by_term(self) -> PostingColumns:
         """The postings sorted by term (str order is UTF-8 order), then document; a
         posting's positions ascending."""
-        terms = list(self.ids)  # by id
+        # Term ids in one pass without a Python loop per token: a new term gets the next id
+        # as map looks it up (a defaultdict's factory, in C); numpy ranks the distinct terms.
+        ids: defaultdict[str, int] = defaultdict()
+        ids.default_factory = ids.__len__
+        term_ids = np.fromiter(map(ids.__getitem__, self.terms), np.int32, len(self.terms))
+        self.terms = []
+        terms = list(ids)  # by id
         order = sorted(range(len(terms)), key=terms.__getitem__)
         rank = np.empty(len(terms), dtype=np.int32)
         rank[order] = np.arange(len(terms), dtype=np.int32)
-        by_term = rank[np.frombuffer(self.term_ids, dtype=np.int32)]
-        self.ids.clear()
-        self.term_ids = array("i")
+        by_term = rank[term_ids]
+        del ids, term_ids
         # A stable sort keeps documents in order within a term, positions within a document.
         o = np.argsort(by_term, kind="stable")
         sizes = np.frombuffer(self.sizes, dtype=np.int32)
@@ -128,7 +126,7 @@ class TermPool:
             if fieldname in self._fields:
                 raise ValueError(f"{fieldname}: postings added both ways")
             cols = self._columns[fieldname] = _Columns(fmt.field_boost)
-        cols.add(tokens)
+        cols.terms += tokens
         cols.docs.append(docnum)
         cols.sizes.append(len(tokens))
         cols.firsts.append(first)
