@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache, partial
-from itertools import islice
+from itertools import chain, islice
 from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Any
@@ -126,6 +126,7 @@ def configure_stem_exceptions(extra_file: Path | None = None) -> dict[str, str]:
     _exceptions.update(table)
     _exceptions_loaded = True
     stem.cache_clear()
+    _name_words.cache_clear()
     _word_infos.clear()
     return dict(table)
 
@@ -281,11 +282,14 @@ def mark_names(text: str, names: Iterable[str]) -> str:
 def name_words(names: Iterable[str]) -> frozenset[str]:
     """The words of `names` that `mark_names` marks: capitalised, and changed by the stemmer.
     An article's title and body share them: the indexer finds them once (`mark_words`)."""
-    return frozenset(
-        w
-        for name in names
-        for w in _TOKEN.findall(name)
-        if _capitalised(w) and stem(w.lower()) != w.lower()
+    return frozenset(chain.from_iterable(map(_name_words, names)))
+
+
+@lru_cache(maxsize=100_000)
+def _name_words(name: str) -> tuple[str, ...]:
+    """`name_words` of one name (names recur from article to article)."""
+    return tuple(
+        w for w in _TOKEN.findall(name) if _capitalised(w) and stem(w.lower()) != w.lower()
     )
 
 
@@ -341,27 +345,23 @@ def stemmed_analyzer() -> Any:
     )
 
 
-def _sentences(text: str) -> Iterator[tuple[list[str], list[bool] | None]]:
-    """Each sentence's words, and which of them carry NAME_MARK (None: none do)."""
-    has_marks = NAME_MARK in text
+def _sentences(text: str) -> Iterator[list[str]]:
+    """Each sentence's words, a name's word with the NAME_MARK before it (see _word_info)."""
     # No token holds a break's characters, so the pieces between breaks (re.split, in C) hold
     # the same tokens as the sentences with their breaks.
     for sentence in _SENTENCE_BREAK.split(text):
         words = _MARKED_TOKEN.findall(sentence)
-        if not words:
-            continue
-        if has_marks and NAME_MARK in sentence:
-            marked = [w[0] == NAME_MARK for w in words]
-            yield [w[1:] if m else w for w, m in zip(words, marked, strict=True)], marked
-        else:
-            yield words, None
+        if words:
+            yield words
 
 
 # What index_tokens needs of a word as typed, kept per process (news repeats its words, and
 # the postings keep these strings rather than a copy per occurrence): (lowercase form; its
 # stem, None for a stopword; 1 if it counts for Title Case; capitalised; 1 if it counts and
 # is capitalised; its term after a sentence's first word where capitals mark names: the
-# lowercase form when capitalised, else the stem).
+# lowercase form when capitalised, else the stem). A word with NAME_MARK before it is a
+# name's: its own entry has the unmarked word's lowercase form as its term everywhere (the
+# stem's place and the name's), so the marks need no pass of their own.
 _WordInfo = tuple[str, str | None, int, bool, int, str | None]
 _word_infos: dict[str, _WordInfo] = {}
 _WORD_INFOS_MAX = 200_000  # as many as stem() keeps (both: ~33 MB per 100,000 words)
@@ -372,6 +372,13 @@ _is_term = partial(is_not, None)  # not a stopword's stem (None)
 def _word_info(word: str) -> _WordInfo:
     if len(_word_infos) >= _WORD_INFOS_MAX:
         _word_infos.clear()
+    if word[:1] == NAME_MARK:
+        plain = word[1:]
+        low, stemmed, long, capital, long_capital, _ = _word_infos.get(plain) or _word_info(plain)
+        term = None if stemmed is None else low
+        info = (low, term, long, capital, long_capital, term)
+        _word_infos[word] = info
+        return info
     low = clip(word).lower()
     stemmed = None if low in STOPWORDS else stem(low)
     long = int(len(word) >= 4 and word[:1].isalpha())  # as _title_case counts
@@ -389,26 +396,31 @@ def _infos(words: list[str]) -> list[_WordInfo]:
     return infos  # type: ignore[return-value]  # no None in it
 
 
-def index_tokens(text: str, stemmed: bool) -> tuple[list[str], int]:
+def index_tokens(text: str, stemmed: bool, lows: list[str] | None = None) -> tuple[list[str], int]:
     """The terms `stemmed_analyzer()` (or `exact_analyzer()`) index `text` with, in position
     order, and the first one's position: the positions follow one another from there (the
-    StopFilter renumbers the words it keeps).
+    StopFilter renumbers the words it keeps). `lows`, if given, gets every word of `text` in
+    lower case, stopwords included: the terms `exact_analyzer()` indexes it with (the pool
+    reuses them for the exact field, whose text joins the title and body).
 
     The indexer's fast path (index_format.pool): one regex pass, a cached tuple per word type
     and a few map() calls per sentence instead of a Token per word through a chain of
     generators; the pool groups the terms into postings with numpy.
     tests/index_format/test_index_terms.py holds it equal to the analyzers.
     """
+    terms: list[str]
     if not stemmed:
-        words = _MARKED_TOKEN.findall(text)
-        if NAME_MARK in text:
-            words = [w.lstrip(NAME_MARK) for w in words]
-        return list(map(_LOW, _infos(words))), 0
-    terms: list[str] = []
+        terms = list(map(_LOW, _infos(_MARKED_TOKEN.findall(text))))
+        if lows is not None:
+            lows += terms
+        return terms, 0
+    terms = []
     first = -1  # the position of the first word kept
     pos = 0  # words before this sentence, stopwords included
-    for words, marked in _sentences(text):
+    for words in _sentences(text):
         infos = _infos(words)
+        if lows is not None:
+            lows += map(_LOW, infos)
         # _title_case, from the infos: a headline's capitals say nothing about names.
         long = sum(map(_LONG, infos)) - infos[0][2]
         names = long < _TITLE_CASE_MIN_WORDS or not _headline(
@@ -418,13 +430,8 @@ def index_tokens(text: str, stemmed: bool) -> tuple[list[str], int]:
             first = next((pos + i for i, info in enumerate(infos) if info[1] is not None), -1)
         # A word's term: its stem; a name's (marked, or capitalised after the first word of
         # a sentence that is not a headline) is its lowercase form. Stopwords (stem None) go.
-        if marked is not None:
-            terms += [
-                info[0] if mark or (i and names and info[3]) else info[1]
-                for i, (info, mark) in enumerate(zip(infos, marked, strict=True))
-                if info[1] is not None
-            ]
-        elif names:
+        # (A marked word's entry holds its lowercase form as both: _word_info.)
+        if names:
             if infos[0][1] is not None:
                 terms.append(infos[0][1])
             terms += filter(_is_term, map(_MID, islice(infos, 1, None)))
