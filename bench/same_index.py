@@ -21,20 +21,27 @@ from typing import Any
 
 from index_format.generations import current_path, open_index
 from index_format.stories import load_stories
+from index_format.zst_files import load_json
 
 CLOCK_FIELDS = {"added"}  # when the build ran, not what the archive holds
 CLOCK_FILES = {"facets-added.npy"}  # the same, as a derived file
 
 
-def _derived_content(f: Path) -> Any:
-    """A derived file's content: JSON parsed (key order follows set order, which changes from
-    run to run; a manifest's segment names are random), anything else as its bytes' hash."""
-    if f.suffix != ".json":
+def _derived_content(f: Path) -> str:
+    """A derived file's content as a digest: JSON (plain or zstd) parsed and dumped with sorted
+    keys (key order follows set order, which changes from run to run; segment names are random:
+    a manifest's list, the carry's base), anything else its bytes."""
+    if f.name.endswith(".json.zst"):
+        data = load_json(f)
+    elif f.suffix == ".json":
+        data = json.loads(f.read_text())
+    else:
         return hashlib.sha256(f.read_bytes()).hexdigest()
-    data = json.loads(f.read_text())
     if isinstance(data, dict):
         data.pop("segments", None)
-    return data
+        if isinstance(data.get("base"), dict):
+            data["base"].pop("segment", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def _postings_digest(reader: Any, fieldname: str, term: bytes, ids: list[str]) -> str:
@@ -108,8 +115,9 @@ def differences(a: dict[str, Any], b: dict[str, Any], limit: int = 10) -> list[s
                 if len(out) >= limit:
                     return out
     if a["order"] == b["order"] and a["derived"] != b["derived"]:
+        x, y = a["derived"], b["derived"]
         out.append(
-            f"derived files differ: {sorted(set(a['derived'].items()) ^ set(b['derived'].items()))}"
+            f"derived files differ: {sorted(k for k in set(x) | set(y) if x.get(k) != y.get(k))}"
         )
     return out
 
