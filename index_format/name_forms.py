@@ -20,6 +20,9 @@ writes.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -336,15 +339,16 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
     ("Bambang P.S. Brodjonegoro", "BJ Habibie") are initials too; the full names a name with
     initials only before its last word fits join it when it is far the commonest form ("BJ
     Habibie": Baharuddin / Bachruddin Jusuf Habibie). "Rini M Soemarno" and "Rini M.
-    Soemarno" are one name first."""
+    Soemarno" are one name first.
+
+    Only the names `_MAYBE_INITIAL` finds are read in Python (a few percent of them), and a
+    first word's names are looked up when asked (`_ByWord`): reading every name of the
+    archive in Python was most of the cost, and grew with the archive, not the update."""
     out = join_groups(doc_counts, merges, _dot_groups(doc_counts))
-    by_first: dict[str, list[str]] = defaultdict(list)
-    by_last: dict[str, list[str]] = defaultdict(list)
-    for name in doc_counts:
-        by_first[name.split(" ", 1)[0]].append(name)
-        by_last[name.rsplit(" ", 1)[-1]].append(name)
-    fitting = _FullNames(by_first, by_last)
-    for name, count in doc_counts.items():
+    by_word = _ByWord(list(doc_counts))
+    fitting = _FullNames(by_word)
+    for name in filter(_MAYBE_INITIAL.search, doc_counts):
+        count = doc_counts[name]
         words = _written_words(name)
         if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
             continue
@@ -359,7 +363,7 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
         if glued and every and count >= SPELLING_SHARE * sum(doc_counts[f] for f in every):
             for full in every:
                 out.setdefault(full, name)
-            for given in _given_names(every, len(words) - 1, by_last, out):
+            for given in _given_names(every, len(words) - 1, by_word.last(), out):
                 out.setdefault(given, name)  # "Bacharuddin Jusuf", the family name left out
             continue
         fits = _widest(every, doc_counts)
@@ -378,6 +382,45 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
     return written_out_merges(doc_counts, resolved(out))
 
 
+# A word that opens like an initial: a capital alone or before a dot or another capital. Every
+# name `_written_words` finds an initial in has one ("M", "M.", "P.S.", "BJ"), so the names
+# without one are skipped in C (filter) rather than split in Python.
+_MAYBE_INITIAL = re.compile(r"(?<!\S)[A-Z](?:[.A-Z]|(?!\S))")
+
+
+class _ByWord:
+    """The names by their first word (the text before the first space) and by their last
+    (after the last space), in the names' order. A first word's names are found by bisection
+    when the names come sorted (facet_arrays sorts them): they are the word and the run of
+    names that open with the word and a space. The last words' index is made on first use."""
+
+    def __init__(self, names: list[str]) -> None:
+        self._names = names
+        self._sorted = all(map(operator.lt, names, itertools.islice(names, 1, None)))
+        self._first: dict[str, list[str]] | None = None
+        self._last: dict[str, list[str]] | None = None
+
+    def first(self, word: str) -> list[str]:
+        names = self._names
+        if not self._sorted:
+            if self._first is None:
+                self._first = defaultdict(list)
+                for name in names:
+                    self._first[name.split(" ", 1)[0]].append(name)
+            return self._first.get(word, [])
+        at = bisect.bisect_left(names, word)
+        own = [word] if at < len(names) and names[at] == word else []
+        lo = bisect.bisect_left(names, word + " ", at)
+        return own + names[lo : bisect.bisect_left(names, word + "!", lo)]
+
+    def last(self) -> dict[str, list[str]]:
+        if self._last is None:
+            self._last = defaultdict(list)
+            for name in self._names:
+                self._last[name.rsplit(" ", 1)[-1]].append(name)
+        return self._last
+
+
 class _FullNames:
     """The names without initials that a name with initials may fit, looked up by the words
     `_matches` and `_glued_matches` require to be equal (its first word and its last word or
@@ -388,8 +431,8 @@ class _FullNames:
 
     Entries = list[tuple[str, list[str]]]
 
-    def __init__(self, by_first: dict[str, list[str]], by_last: dict[str, list[str]]) -> None:
-        self._by_first, self._by_last = by_first, by_last
+    def __init__(self, by_word: _ByWord) -> None:
+        self._by_word = by_word
         self._firsts: dict[str, tuple[dict[str, _FullNames.Entries], ...]] = {}
         self._lasts: dict[str, dict[str, _FullNames.Entries]] = {}
 
@@ -400,7 +443,7 @@ class _FullNames:
             by_letter = self._lasts.get(words[-1])
             if by_letter is None:
                 by_letter = self._lasts[words[-1]] = defaultdict(list)
-                for other, other_words in self._plain(self._by_last.get(words[-1], ())):
+                for other, other_words in self._plain(self._by_word.last().get(words[-1], ())):
                     if len(other_words) >= 3:
                         by_letter[other_words[0][0]].append((other, other_words))
             return by_letter.get(words[0], [])
@@ -408,7 +451,7 @@ class _FullNames:
         if index is None:
             by_end: dict[str, _FullNames.Entries] = defaultdict(list)
             by_end_letter: dict[str, _FullNames.Entries] = defaultdict(list)
-            for entry in self._plain(self._by_first.get(words[0], ())):
+            for entry in self._plain(self._by_word.first(words[0])):
                 by_end[entry[1][-1]].append(entry)
                 by_end_letter[entry[1][-1][0]].append(entry)
             index = self._firsts[words[0]] = (by_end, by_end_letter)
@@ -434,18 +477,20 @@ def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> di
     # with one of them, so a name reads only the buckets of its own words, not every name of
     # its last name (thousands at 2.2M articles for a common one).
     by_ends: dict[tuple[str, str], list[tuple[int, list[str], str]]] = defaultdict(list)
-    for name in doc_counts:
+    # (The names of one word, or with an initial, are skipped in C: filter with a regex.)
+    for name in itertools.filterfalse(_ANY_INITIAL.search, filter(_TWO_WORDS.search, doc_counts)):
         words = name.split()
-        if len(words) >= 2 and not _has_initial(words):
-            per_last[words[-1]] += 1
-            by_ends[words[-1], words[0]].append((doc_counts[name], words, name))
+        per_last[words[-1]] += 1
+        by_ends[words[-1], words[0]].append((doc_counts[name], words, name))
     # Commonest first, so a name reads only the shorter names common enough to take it.
     for group in by_ends.values():
-        group.sort(key=lambda entry: -entry[0])
-    for name, count in doc_counts.items():
+        if len(group) > 1:
+            group.sort(key=lambda entry: -entry[0])
+    for name in filter(_THREE_WORDS.search, doc_counts):
         words = name.split()
-        if name in out or len(words) < 3 or per_last.get(words[-1], 0) < 2:
+        if per_last.get(words[-1], 0) < 2 or name in out:
             continue
+        count = doc_counts[name]
         fits = set()
         last, least = words[-1], SPELLING_SHARE * count
         for first in set(words[:-1]):
@@ -466,6 +511,9 @@ def _has_initial(words: list[str]) -> bool:
 
 
 _ANY_INITIAL = re.compile(r"(?<!\S)[A-Z]\.?(?!\S)")  # a word _INITIAL matches
+# A name of two words or more, of three or more (words as str.split() finds them).
+_TWO_WORDS = re.compile(r"\S\s+\S")
+_THREE_WORDS = re.compile(r"\S\s+\S+\s+\S")
 
 
 def _in_order(part: list[str], words: list[str]) -> bool:

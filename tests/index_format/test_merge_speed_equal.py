@@ -14,6 +14,13 @@ from index_format import namesakes
 from index_format.entity_merge import loose_key
 from index_format.facet_arrays import starts_of
 from index_format.name_forms import (
+    _ANY_INITIAL,
+    _INITIAL,
+    _MAYBE_INITIAL,
+    _THREE_WORDS,
+    _TWO_WORDS,
+    _has_initial,
+    _written_words,
     initial_merges,
     organisation_key,
     spelling_merges,
@@ -100,15 +107,21 @@ def _with_initials(rnd: random.Random, names: list[str]) -> list[str]:
     return out
 
 
+@pytest.mark.parametrize("ordered", [False, True])
 @pytest.mark.parametrize("seed", range(40))
-def test_initial_merges_as_before(seed: int) -> None:
+def test_initial_merges_as_before(seed: int, ordered: bool) -> None:
     """Names with initials fit the full names found by their first and last words as when
     every name of their first (or last) word was read: the one fit, none of several, glued
-    initials, rarer spellings along, a name already merged."""
+    initials, rarer spellings along, a name already merged. The names in any order, and
+    sorted as facet_arrays gives them (a first word's names are then found by bisection),
+    with names that open with another's first word ("Agus", "Agus R", "Agusta")."""
     rnd = random.Random(seed)
     names = _names(rnd, rnd.choice((20, 80, 300)))
     names += [f"{a} {b} {c}" for a, b, c in zip(FIRST, reversed(FIRST), LAST, strict=False)]
+    names += [f"{rnd.choice(FIRST)}{rnd.choice(('a', 'ta', '-', '.'))} {rnd.choice(LAST)}"]
     names = list(dict.fromkeys(names + _with_initials(rnd, rnd.sample(names, len(names) // 2))))
+    names += [n.split()[0] for n in names[:5]]  # one-word names: a first word's own entry
+    names = list(dict.fromkeys(sorted(names) if ordered else names))
     counts = {n: rnd.choice((0, 1, 1, 2, 3, 4, 5, 8, 10, 40)) for n in names}
     merges = {n: rnd.choice(names) for n in rnd.sample(names, len(names) // 10)}
     want = reference_merges.initial_merges(counts, merges)
@@ -161,3 +174,26 @@ def test_name_keys_as_before(seed: int) -> None:
         name = name.strip() + rnd.choice(("", "", "\n", " FC", "Tbk"))
         assert loose_key(name) == name.casefold().translate(_LOOSE)
         assert organisation_key(name) == reference_merges.organisation_key(name)
+
+
+_WORDS = ["A", "A.", "AB", "ABC", "ABCD", "B.J.", "P.S.", "M.A", "a", "a.", "Agus", "Sri", "É"]
+_WORDS += ["M.Arif", "Ab.", "(A)", "A-B", "1", "JK.", "ÀB"]
+_SPACES = [" ", " ", "  ", "\t", "\u00a0", "\u2009", "\n"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_name_filters_as_the_words(seed: int) -> None:
+    """The regexes that skip names in C agree with the words Python would read: every name
+    with an initial `_written_words` finds is kept, and "two words or more", "three words or
+    more" and "a word is an initial" are as str.split() gives the words (any whitespace)."""
+    rnd = random.Random(seed)
+    for _ in range(400):
+        words = rnd.choices(_WORDS, k=rnd.randint(1, 4))
+        name = "".join(w + rnd.choice(_SPACES) for w in words)
+        name = name if rnd.random() < 0.3 else name.strip()
+        split = name.split()
+        if any(_INITIAL.match(w) for w in _written_words(name)):
+            assert _MAYBE_INITIAL.search(name), name
+        assert bool(_TWO_WORDS.search(name)) == (len(split) >= 2), name
+        assert bool(_THREE_WORDS.search(name)) == (len(split) >= 3), name
+        assert bool(_ANY_INITIAL.search(name)) == _has_initial(split), name
