@@ -197,7 +197,7 @@ def _join_prior(previous: Path, reader: Any) -> namesake_changes.State | None:
             where,
             size=int(extra["size"]),
             live=np.asarray(_load(where / "facets-live.npy")),
-            names={f: list(NameTable(where / f"facets-{f}")) for f in keys},
+            names={f: NameTable(where / f"facets-{f}") for f in keys},  # (not decoded)
             merged={f: merged.get(f, {}) for f in keys},
             rows={
                 f: (

@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index_format import facet_arrays, namesake_changes
+from index_format import facet_arrays, name_table, namesake_changes
 from index_format.facet_arrays import VARIANTS, FacetArrays, Part
+from index_format.name_table import NameTable
 from index_format.schema import PART_SEP
 
 # Full names and the companions (organisations, places) their articles name; short names are
@@ -129,12 +130,18 @@ def _state(a: FacetArrays, tmp: Path) -> namesake_changes.State:
         tmp,
         size=a.size,
         live=a.live.copy(),
-        names={f: list(a.rows[f].names) for f in keys},
+        names={f: _table(tmp / f"names-{f}", list(a.rows[f].names)) for f in keys},
         merged={f: dict(a.merged.get(f, {})) for f in keys},
         rows={f: (a.rows[f].doc.copy(), a.rows[f].val.copy()) for f in keys},
     )
     assert state is not None
     return state
+
+
+def _table(prefix: Path, names: list[str]) -> NameTable:
+    """The names as the next generation reads them (index_format.derived: the facet's table)."""
+    name_table.write(prefix, names)
+    return NameTable(prefix)
 
 
 def _shown(a: FacetArrays) -> dict[str, list[tuple[int, str]]]:
