@@ -206,3 +206,28 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
             if other not in out and _rarer_spelling(other, full, doc_counts):
                 out[other] = target
     return current_written_out_merges(doc_counts, resolved(out))
+
+
+def short_candidates(person: Rows, counts: np.ndarray) -> dict[int, list[int]]:
+    """namesakes.candidates as it was written first (numpy scalars, every live name tested)."""
+    from index_format.namesakes import MAX_CANDIDATES, MIN_FULL_ARTICLES, _glued, _parts
+
+    live = {i for i in np.flatnonzero(counts).tolist() if person.names[i]}
+    by_name = {person.names[i]: i for i in live}
+    by_part: dict[tuple[str, ...], list[int]] = {}
+    for i in live:
+        if (
+            counts[i] >= MIN_FULL_ARTICLES
+            and " " in person.names[i]
+            and not _glued(person.names[i], counts[i], by_name, counts)
+        ):
+            for part in _parts(person.names[i]):
+                by_part.setdefault(part, []).append(i)
+    out: dict[int, list[int]] = {}
+    for i in live:
+        full = by_part.get(tuple(person.names[i].split()))
+        if full:
+            full = [f for f in full if counts[f] >= MIN_SHARE * counts[i]]
+            if full and len(full) <= MAX_CANDIDATES:
+                out[i] = full
+    return out

@@ -197,3 +197,27 @@ def test_name_filters_as_the_words(seed: int) -> None:
         assert bool(_TWO_WORDS.search(name)) == (len(split) >= 2), name
         assert bool(_THREE_WORDS.search(name)) == (len(split) >= 3), name
         assert bool(_ANY_INITIAL.search(name)) == _has_initial(split), name
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_short_name_candidates_as_before(seed: int) -> None:
+    """Each short name's full names (and their order) as when every count was a numpy scalar:
+    names glued to a commoner one, full names too rare for their short name, more than
+    MAX_CANDIDATES, names of no live article, an empty name, odd spacing."""
+    rnd = random.Random(seed)
+    people = _names(rnd, rnd.choice((40, 150)))
+    people += [f"Besar {n}" for n in rnd.sample(people, 5)] + FIRST + LAST + [""]
+    people += [
+        f"{rnd.choice(FIRST)}  {rnd.choice(LAST)}",
+        f"{rnd.choice(FIRST)}\t{rnd.choice(LAST)}",
+    ]
+    people += [f"Agus {c}{w}" for c in "ABCDEFGHIJK" for w in ("ani", "ono")]  # many for "Agus"
+    people = list(dict.fromkeys(people))
+    counts = np.array([rnd.choice((0, 1, 2, 2, 3, 5, 8, 13, 40)) for _ in people], dtype=np.int64)
+    person = namesakes.Rows(
+        np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(1), people
+    )
+    want = reference_merges.short_candidates(person, counts)
+    got = namesakes.candidates(person, counts)
+    assert got == want and list(got) == list(want)
+    assert any(len(fulls) > 1 for fulls in want.values())  # (ties of order are tested)
