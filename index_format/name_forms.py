@@ -470,39 +470,60 @@ def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> di
     """A person's full name written out (three words or more) joins the one shorter name of
     two words or more that keeps its words in order and its last word, when the archive
     names that one at least SPELLING_SHARE times as often ("Hasri Ainun Besari Habibie" /
-    "Ainun Habibie"); never a short name into a full one, which namesakes may share."""
+    "Ainun Habibie"); never a short name into a full one, which namesakes may share.
+
+    The shorter names a name can join are its last word after each proper subsequence of its
+    other words: looked up, a few per name, rather than read among every name of its last
+    and first words (a bucket that grows with the archive: "Muhammad … Syahputra")."""
     out = dict(merges)
     per_last: dict[str, int] = defaultdict(int)
-    # By last and first word: a shorter name that keeps the full name's words in order opens
-    # with one of them, so a name reads only the buckets of its own words, not every name of
-    # its last name (thousands at 2.2M articles for a common one).
-    by_ends: dict[tuple[str, str], list[tuple[int, list[str], str]]] = defaultdict(list)
-    # (The names of one word, or with an initial, are skipped in C: filter with a regex.)
+    # The names of two words or more without an initial, by their words (names of one word,
+    # or with an initial, skipped in C: filter with a regex).
+    by_words: dict[tuple[str, ...], list[tuple[int, str]]] = defaultdict(list)
     for name in itertools.filterfalse(_ANY_INITIAL.search, filter(_TWO_WORDS.search, doc_counts)):
         words = name.split()
         per_last[words[-1]] += 1
-        by_ends[words[-1], words[0]].append((doc_counts[name], words, name))
-    # Commonest first, so a name reads only the shorter names common enough to take it.
-    for group in by_ends.values():
-        if len(group) > 1:
-            group.sort(key=lambda entry: -entry[0])
+        by_words[tuple(words)].append((doc_counts[name], name))
+    by_last = None
     for name in filter(_THREE_WORDS.search, doc_counts):
         words = name.split()
         if per_last.get(words[-1], 0) < 2 or name in out:
             continue
-        count = doc_counts[name]
+        last, least = words[-1], SPELLING_SHARE * doc_counts[name]
         fits = set()
-        last, least = words[-1], SPELLING_SHARE * count
-        for first in set(words[:-1]):
-            for other_count, other_words, other in by_ends.get((last, first), ()):
-                if other_count < least:
-                    break
+        if len(words) <= _MAX_SUBSEQUENCE_WORDS:
+            for head in _heads(words[:-1]):
+                for other_count, other in by_words.get((*head, last), ()):
+                    if other_count >= least:
+                        fits.add(resolved_name(out, other))
+        else:  # (a stray value of many words: its names of the same last word read instead)
+            by_last = by_last if by_last is not None else _by_last(by_words)
+            for other_words, entries in by_last.get(last, ()):
                 if len(other_words) < len(words) and _in_order(other_words[:-1], words[:-1]):
-                    fits.add(resolved_name(out, other))
+                    fits.update(resolved_name(out, o) for c, o in entries if c >= least)
         shorter = _widest(fits, doc_counts)
         if len(shorter) == 1 and (short := shorter.pop()) != name:
             out[name] = short
     return resolved(out)
+
+
+# Above this many words a name's subsequences (2 ** (words - 1)) outnumber its last word's
+# names: those are read instead.
+_MAX_SUBSEQUENCE_WORDS = 10
+
+
+def _by_last(
+    by_words: dict[tuple[str, ...], list[tuple[int, str]]],
+) -> dict[str, list[tuple[tuple[str, ...], list[tuple[int, str]]]]]:
+    index: dict[str, list[tuple[tuple[str, ...], list[tuple[int, str]]]]] = defaultdict(list)
+    for words, entries in by_words.items():
+        index[words[-1]].append((words, entries))
+    return index
+
+
+def _heads(words: list[str]) -> set[tuple[str, ...]]:
+    """Every subsequence of `words` (in order) of one word up to all but one."""
+    return {head for size in range(1, len(words)) for head in itertools.combinations(words, size)}
 
 
 def _has_initial(words: list[str]) -> bool:

@@ -77,6 +77,9 @@ def test_written_out_merges_as_before(seed: int) -> None:
     rnd = random.Random(seed)
     names = _names(rnd, rnd.choice((20, 80, 300)))
     names += [f"{a} {b} {c}" for a, b, c in zip(FIRST, reversed(FIRST), LAST, strict=False)]
+    # Names of many words (past the subsequences looked up: their last word's names read).
+    names += [" ".join([*rnd.choices(FIRST + LAST, k=rnd.randint(8, 13)), last]) for last in LAST]
+    names += [f"{rnd.choice(FIRST)}  {rnd.choice(FIRST)}\t{rnd.choice(LAST)}"]  # odd spacing
     counts = {n: rnd.choice((0, 1, 1, 2, 3, 4, 5, 8, 10, 40)) for n in names}
     merges = {n: rnd.choice(names) for n in rnd.sample(names, len(names) // 10)}
     want = reference_merges.written_out_merges(counts, merges)
