@@ -24,7 +24,7 @@ import bisect
 import itertools
 import operator
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from index_format.entity_merge import join_groups, resolved, resolved_name
@@ -475,15 +475,8 @@ def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> di
     other words: looked up, a few per name, rather than read among every name of its last
     and first words (a bucket that grows with the archive: "Muhammad … Syahputra")."""
     out = dict(merges)
-    per_last: dict[str, int] = defaultdict(int)
-    # The names of two words or more without an initial, by their words (names of one word,
-    # or with an initial, skipped in C: filter with a regex).
-    by_words: dict[tuple[str, ...], list[tuple[int, str]]] = defaultdict(list)
-    for name in itertools.filterfalse(_ANY_INITIAL.search, filter(_TWO_WORDS.search, doc_counts)):
-        words = name.split()
-        per_last[words[-1]] += 1
-        by_words[tuple(words)].append((doc_counts[name], name))
-    by_last = None
+    plain = _PlainNames(doc_counts)
+    per_last, even, odd = plain.per_last, plain.even, plain.odd
     for name in filter(_THREE_WORDS.search, doc_counts):
         words = name.split()
         if per_last.get(words[-1], 0) < 2 or name in out:
@@ -492,14 +485,20 @@ def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> di
         fits = set()
         if len(words) <= _MAX_SUBSEQUENCE_WORDS:
             for head in _heads(words[:-1]):
-                for other_count, other in by_words.get((*head, last), ()):
+                key = " ".join((*head, last))
+                if key in even and doc_counts[key] >= least:
+                    fits.add(resolved_name(out, key))
+                for other_count, other in odd.get(key, ()):
                     if other_count >= least:
                         fits.add(resolved_name(out, other))
         else:  # (a stray value of many words: its names of the same last word read instead)
-            by_last = by_last if by_last is not None else _by_last(by_words)
-            for other_words, entries in by_last.get(last, ()):
-                if len(other_words) < len(words) and _in_order(list(other_words[:-1]), words[:-1]):
-                    fits.update(resolved_name(out, o) for c, o in entries if c >= least)
+            for other_words, other_count, other in plain.by_last().get(last, ()):
+                if (
+                    other_count >= least
+                    and len(other_words) < len(words)
+                    and _in_order(other_words[:-1], words[:-1])
+                ):
+                    fits.add(resolved_name(out, other))
         short = _the_widest(fits, doc_counts)
         if short is not None and short != name:
             out[name] = short
@@ -511,13 +510,39 @@ def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> di
 _MAX_SUBSEQUENCE_WORDS = 10
 
 
-def _by_last(
-    by_words: dict[tuple[str, ...], list[tuple[int, str]]],
-) -> dict[str, list[tuple[tuple[str, ...], list[tuple[int, str]]]]]:
-    index: dict[str, list[tuple[tuple[str, ...], list[tuple[int, str]]]]] = defaultdict(list)
-    for words, entries in by_words.items():
-        index[words[-1]].append((words, entries))
-    return index
+class _PlainNames:
+    """The names of two words or more without an initial, found by their words joined with
+    single spaces. Most are written so: they are their own key (`even`, a set made in C, as
+    are their last words' counts); the few others (`odd`) are keyed by their words."""
+
+    def __init__(self, doc_counts: dict[str, int]) -> None:
+        plain = list(
+            itertools.filterfalse(_ANY_INITIAL.search, filter(_TWO_WORDS.search, doc_counts))
+        )
+        self.even = set(itertools.filterfalse(_ODD_SPACE.search, plain))
+        self.odd: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for name in filter(_ODD_SPACE.search, plain):
+            self.odd[" ".join(name.split())].append((doc_counts[name], name))
+        last_word = operator.itemgetter(2)
+        split_last = operator.methodcaller("rpartition", " ")
+        self.per_last: Counter[str] = Counter(map(last_word, map(split_last, self.even)))
+        for key, entries in self.odd.items():
+            self.per_last[key.rpartition(" ")[2]] += len(entries)
+        self._counts = doc_counts
+        self._by_last: dict[str, list[tuple[list[str], int, str]]] | None = None
+
+    def by_last(self) -> dict[str, list[tuple[list[str], int, str]]]:
+        """(words, count, name) of every plain name by its last word (made when first asked)."""
+        if self._by_last is None:
+            self._by_last = defaultdict(list)
+            for name in self.even:
+                words = name.split()
+                self._by_last[words[-1]].append((words, self._counts[name], name))
+            for key, entries in self.odd.items():
+                words = key.split()
+                for count, name in entries:
+                    self._by_last[words[-1]].append((words, count, name))
+        return self._by_last
 
 
 def _heads(words: list[str]) -> set[tuple[str, ...]]:
@@ -531,6 +556,8 @@ def _has_initial(words: list[str]) -> bool:
 
 
 _ANY_INITIAL = re.compile(r"(?<!\S)[A-Z]\.?(?!\S)")  # a word _INITIAL matches
+# A name not written as its words joined by single spaces.
+_ODD_SPACE = re.compile(r"\A\s|\s\Z|\s\s|[^\S ]")
 # A name of two words or more, of three or more (words as str.split() finds them).
 _TWO_WORDS = re.compile(r"\S\s+\S")
 _THREE_WORDS = re.compile(r"\S\s+\S+\s+\S")

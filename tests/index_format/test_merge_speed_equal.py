@@ -17,6 +17,7 @@ from index_format.name_forms import (
     _ANY_INITIAL,
     _INITIAL,
     _MAYBE_INITIAL,
+    _ODD_SPACE,
     _THREE_WORDS,
     _TWO_WORDS,
     _has_initial,
@@ -80,6 +81,7 @@ def test_written_out_merges_as_before(seed: int) -> None:
     # Names of many words (past the subsequences looked up: their last word's names read).
     names += [" ".join([*rnd.choices(FIRST + LAST, k=rnd.randint(8, 13)), last]) for last in LAST]
     names += [f"{rnd.choice(FIRST)}  {rnd.choice(FIRST)}\t{rnd.choice(LAST)}"]  # odd spacing
+    names += [f"{a}\u00a0{b}" for a, b in zip(FIRST, LAST, strict=False)]  # (shorter ones too)
     counts = {n: rnd.choice((0, 1, 1, 2, 3, 4, 5, 8, 10, 40)) for n in names}
     merges = {n: rnd.choice(names) for n in rnd.sample(names, len(names) // 10)}
     want = reference_merges.written_out_merges(counts, merges)
@@ -200,6 +202,7 @@ def test_name_filters_as_the_words(seed: int) -> None:
         assert bool(_TWO_WORDS.search(name)) == (len(split) >= 2), name
         assert bool(_THREE_WORDS.search(name)) == (len(split) >= 3), name
         assert bool(_ANY_INITIAL.search(name)) == _has_initial(split), name
+        assert bool(_ODD_SPACE.search(name)) == (name != " ".join(split)), name
 
 
 @pytest.mark.parametrize("seed", range(30))
