@@ -17,9 +17,12 @@ they merge about 650 names (3,300 article-values), and hold back, among others:
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from index_format.names import name_key
 
@@ -110,11 +113,11 @@ def join_groups(
     first seen), itself merged on as `merges` says, or into the one name `merges` already
     merged some of them into; a name already merged stays so."""
     out = dict(merges)
-    order = {name: i for i, name in enumerate(doc_counts)}
+    rank = _first_seen(doc_counts)
     for names in groups:
         if len(names) < 2:
             continue
-        best = max(names, key=lambda n: (doc_counts[n], -order[n]))
+        best = min(names, key=lambda n: (-doc_counts[n], rank(n)))
         best = out.get(best, best)
         # A form already merged outside the group (an acronym the articles define for it:
         # "Pertamina Energy Service" → PES) takes its other forms with it, when it is the only
@@ -126,6 +129,20 @@ def join_groups(
             if name != best and name not in out:
                 out[name] = best
     return resolved(out)
+
+
+def _first_seen(doc_counts: dict[str, int]) -> Callable[[str], Any]:
+    """A key that orders names as `doc_counts` lists them: the name itself when they come
+    sorted (facet_arrays sorts them; no dict of every name's position to make), else its
+    position."""
+    names = list(doc_counts)
+    if all(map(operator.lt, names, itertools.islice(names, 1, None))):
+        return _same
+    return {name: i for i, name in enumerate(names)}.__getitem__
+
+
+def _same(name: str) -> str:
+    return name
 
 
 def resolved(merges: dict[str, str]) -> dict[str, str]:

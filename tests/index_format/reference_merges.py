@@ -231,3 +231,23 @@ def short_candidates(person: Rows, counts: np.ndarray) -> dict[int, list[int]]:
             if full and len(full) <= MAX_CANDIDATES:
                 out[i] = full
     return out
+
+
+def first_join_groups(
+    doc_counts: dict[str, int], merges: dict[str, str], groups: list[list[str]]
+) -> dict[str, str]:
+    """entity_merge.join_groups as it was written first (a dict of every name's position)."""
+    out = dict(merges)
+    order = {name: i for i, name in enumerate(doc_counts)}
+    for names in groups:
+        if len(names) < 2:
+            continue
+        best = max(names, key=lambda n: (doc_counts[n], -order[n]))
+        best = out.get(best, best)
+        targets = {out[n] for n in names if n in out}
+        if len(targets) == 1 and best not in targets and not targets <= set(names):
+            best = targets.pop()
+        for name in names:
+            if name != best and name not in out:
+                out[name] = best
+    return resolved(out)

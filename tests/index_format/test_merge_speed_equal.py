@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from index_format import namesakes
-from index_format.entity_merge import loose_key
+from index_format.entity_merge import join_groups, loose_key
 from index_format.facet_arrays import starts_of
 from index_format.name_forms import (
     _ANY_INITIAL,
@@ -227,3 +227,20 @@ def test_short_name_candidates_as_before(seed: int) -> None:
     got = namesakes.candidates(person, counts)
     assert got == want and list(got) == list(want)
     assert any(len(fulls) > 1 for fulls in want.values())  # (ties of order are tested)
+
+
+@pytest.mark.parametrize("ordered", [False, True])
+@pytest.mark.parametrize("seed", range(20))
+def test_join_groups_ties_as_before(seed: int, ordered: bool) -> None:
+    """A group joins into its commonest name, ties to the first the counts list, whether the
+    names come sorted (compared as names) or not (by their position)."""
+    rnd = random.Random(seed)
+    names = _names(rnd, 60)
+    if ordered:
+        names.sort()
+    counts = {n: rnd.choice((1, 1, 2, 3)) for n in names}
+    groups = [rnd.sample(names, rnd.randint(1, 5)) for _ in range(15)]
+    merges = {n: rnd.choice(names) for n in rnd.sample(names, 5)}
+    want = reference_merges.first_join_groups(counts, merges, groups)
+    got = join_groups(counts, merges, groups)
+    assert got == want and list(got) == list(want)
