@@ -29,6 +29,7 @@ short-name rows would be redone anyway; it writes a new base.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -209,11 +210,15 @@ def _incremental(
     redo = np.zeros(n_person, dtype=bool)  # short names whose every row is decided afresh
     before_c: dict[int, list[int]] = {}
     p_map = maps[keys[0]]
-    if prior.cand.size:
-        lists = np.split(p_map[prior.cand_full.astype(np.int64)], prior.cand_start[1:-1])
-        for s, was_c in zip(p_map[prior.cand.astype(np.int64)].tolist(), lists, strict=True):
-            if s >= 0:
-                before_c[s] = was_c.tolist()
+    if prior.cand.size:  # (one list sliced per short name: not an array each)
+        fulls = p_map[prior.cand_full.astype(np.int64)].tolist()
+        bounds = prior.cand_start.tolist()
+        shorts = p_map[prior.cand.astype(np.int64)].tolist()
+        before_c = {
+            s: fulls[a:b]
+            for s, a, b in zip(shorts, bounds, itertools.islice(bounds, 1, None), strict=False)
+            if s >= 0
+        }
     for s in before_c.keys() ^ short.keys():
         redo[s] = True
     for s, now_c in short.items():
