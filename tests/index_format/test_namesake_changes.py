@@ -225,3 +225,30 @@ def test_the_random_archives_join_short_names(tmp_path: Path) -> None:
     articles = [_article(rnd) for _ in range(300)]
     a = _arrays(articles, np.ones(300, dtype=bool), None)
     assert a.joined > 10
+
+
+@pytest.mark.parametrize("incremental", [False, True])
+def test_a_short_name_the_article_kept_apart_is_not_joined(
+    tmp_path: Path, incremental: bool
+) -> None:
+    """Two articles name "Sri Mulyani" beside the minister's company; the one that kept its
+    "Sri Mulyani" apart (a namesake) keeps it, the other is joined to the full name, in a
+    full computation and after an update."""
+    full = {"person": ["Sri Mulyani Indrawati"], "organisation": ["Kemenkeu"], "place": ["Jakarta"]}
+    noise = [
+        {"person": [f"Orang {i}"], "organisation": [f"Lembaga {i}"], "place": [f"Kota {i}"]}
+        for i in range(30)
+    ]
+    short = {"person": ["Sri Mulyani"], "organisation": ["Kemenkeu"], "place": ["Jakarta"]}
+    apart = dict(short, **{VARIANTS: [PART_SEP.join(("person", "Sri Mulyani", ""))]})
+    articles: list[dict[str, list[str]]] = [full] * 6 + noise
+    prior = None
+    if incremental:
+        first = _arrays(articles, np.ones(len(articles), dtype=bool), None)
+        prior = _state(first, tmp_path)
+    articles = [*articles, short, apart]
+    got = _arrays(articles, np.ones(len(articles), dtype=bool), prior)
+    rows = got.rows["person"]
+    shown = {int(d): rows.names[int(v)] for d, v in zip(rows.doc, rows.val, strict=True)}
+    assert shown[len(articles) - 2] == "Sri Mulyani Indrawati"
+    assert shown[len(articles) - 1] == "Sri Mulyani"
