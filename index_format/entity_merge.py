@@ -43,11 +43,30 @@ def loose_key(name: str) -> str:
     return folded.replace(" ", "").replace("-", "").replace("‐", "").replace("–", "")
 
 
+_SEP = "\x00"  # (no name holds it; casefold and loose_key's replaces leave it as it is)
+
+
+def loose_keys(names: Iterable[str]) -> list[str]:
+    """loose_key of each name, made in C over the names joined (casefold maps each character
+    on its own: the keys of the joined text split are the names' keys)."""
+    names = list(names)
+    text = _SEP.join(names)
+    if text.count(_SEP) != max(len(names) - 1, 0):  # (a name holds the separator)
+        return [loose_key(n) for n in names]
+    keys = loose_key(text).split(_SEP) if names else []
+    return keys
+
+
 def may_merge(names: Iterable[str], evidence: dict[str, Counter[str]]) -> set[str]:
     """The names that `archive_merges` may use (merge or merge into), found without name_key."""
-    keys = {loose_key(variant) for variant in evidence}
+    keys = set(loose_keys(evidence))
     targets = {target for votes in evidence.values() for target in votes}
-    return {name for name in names if name in targets or loose_key(name) in keys}
+    names = list(names)
+    return {
+        name
+        for name, key in zip(names, loose_keys(names), strict=True)
+        if name in targets or key in keys
+    }
 
 
 def archive_merges(doc_counts: dict[str, int], evidence: dict[str, Counter[str]]) -> dict[str, str]:
@@ -90,7 +109,7 @@ def case_candidates(names: Iterable[str]) -> set[str]:
     (Most names are lower-cased and unspaced by the same key as themselves: only those whose
     key another name has are looked at twice.)"""
     names = list(names)
-    keys = [loose_key(n) for n in names]
+    keys = loose_keys(names)
     counts = Counter(keys)
     return {n for n, k in zip(names, keys, strict=True) if counts[k] > 1}
 

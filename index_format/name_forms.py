@@ -203,9 +203,11 @@ def _spelling_groups(doc_counts: dict[str, int]) -> Iterable[list[tuple[str, str
     list of the other words). Most keys are one name's only: they are listed first, and
     grouped only when a name not of one article has them, since building a dict of every
     key costs several times more."""
-    hot = {key for name, count in doc_counts.items() if count != 1 for key, _ in _word_keys(name)}
+    # (Names of one word have no keys: skipped in C. Casefolding makes no space.)
+    multi = list(filter(_TWO_WORDS.search, doc_counts))
+    hot = {key for name in multi if doc_counts[name] != 1 for key, _ in _word_keys(name)}
     groups: dict[tuple[int, str, str], list[tuple[str, str]]] = {}
-    for name in doc_counts:
+    for name in multi:
         for key, word in _word_keys(name):
             if key in hot:
                 groups.setdefault(key, []).append((name, word))

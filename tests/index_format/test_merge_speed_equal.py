@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from index_format import namesakes
-from index_format.entity_merge import join_groups, loose_key
+from index_format.entity_merge import join_groups, loose_key, loose_keys
 from index_format.facet_arrays import starts_of
 from index_format.name_forms import (
     _ANY_INITIAL,
@@ -244,3 +244,17 @@ def test_join_groups_ties_as_before(seed: int, ordered: bool) -> None:
     want = reference_merges.first_join_groups(counts, merges, groups)
     got = join_groups(counts, merges, groups)
     assert got == want and list(got) == list(want)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_loose_keys_as_each_name(seed: int) -> None:
+    """The keys made over the names joined are each name's loose_key: case folds that change
+    a name's length (ß, İ, ligatures), dashes and spaces, empty names, and a name holding the
+    separator (each then keyed alone)."""
+    rnd = random.Random(seed)
+    pool = [*_PIECES, "ß", "İ", "ΣΑΣ", "ﬁ", " ", "-", "‐", "–", "", "Ⅻ", "\u00a0"]
+    names = ["".join(rnd.choices(pool, k=rnd.randint(0, 4))) for _ in range(300)]
+    assert loose_keys(names) == [loose_key(n) for n in names]
+    names[rnd.randrange(len(names))] += "\x00x"
+    assert loose_keys(names) == [loose_key(n) for n in names]
+    assert loose_keys([]) == []
