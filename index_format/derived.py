@@ -150,6 +150,11 @@ def from_segments(gen_dir: Path, searcher: Any, previous: Path | None = None) ->
     ids, entity merges, joins) is recomputed from them. When `previous` (the generation this
     one was copied from) holds the same segments with the same deletions, followed by new
     ones, its files stand for its segments and only the new segments' parts are read."""
+    with facet_arrays.paused_gc():
+        return _from_segments(gen_dir, searcher, previous)
+
+
+def _from_segments(gen_dir: Path, searcher: Any, previous: Path | None) -> Computed:
     fields = list(searcher.schema.scorable_names())
     reader = searcher.reader()
     before = _before(previous, reader, fields) if previous is not None else None
@@ -197,7 +202,7 @@ def _join_prior(previous: Path, reader: Any) -> namesake_changes.State | None:
             where,
             size=int(extra["size"]),
             live=np.asarray(_load(where / "facets-live.npy")),
-            names={f: list(NameTable(where / f"facets-{f}")) for f in keys},
+            names={f: NameTable(where / f"facets-{f}") for f in keys},  # (not decoded)
             merged={f: merged.get(f, {}) for f in keys},
             rows={
                 f: (
@@ -376,6 +381,11 @@ def narrow_starts(start: np.ndarray) -> np.ndarray:
 
 
 def _write_facets(where: Path, a: FacetArrays) -> None:
+    with facet_arrays.paused_gc():  # (see there: dicts and JSON of every name)
+        _write_facet_files(where, a)
+
+
+def _write_facet_files(where: Path, a: FacetArrays) -> None:
     _save(where / "facets-day.npy", a.day)
     _save(where / "facets-live.npy", a.live)
     _save(where / "facets-days.npy", a.days)

@@ -17,9 +17,12 @@ they merge about 650 names (3,300 article-values), and hold back, among others:
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from index_format.names import name_key
 
@@ -40,11 +43,30 @@ def loose_key(name: str) -> str:
     return folded.replace(" ", "").replace("-", "").replace("‐", "").replace("–", "")
 
 
+_SEP = "\x00"  # (no name holds it; casefold and loose_key's replaces leave it as it is)
+
+
+def loose_keys(names: Iterable[str]) -> list[str]:
+    """loose_key of each name, made in C over the names joined (casefold maps each character
+    on its own: the keys of the joined text split are the names' keys)."""
+    names = list(names)
+    text = _SEP.join(names)
+    if text.count(_SEP) != max(len(names) - 1, 0):  # (a name holds the separator)
+        return [loose_key(n) for n in names]
+    keys = loose_key(text).split(_SEP) if names else []
+    return keys
+
+
 def may_merge(names: Iterable[str], evidence: dict[str, Counter[str]]) -> set[str]:
     """The names that `archive_merges` may use (merge or merge into), found without name_key."""
-    keys = {loose_key(variant) for variant in evidence}
+    keys = set(loose_keys(evidence))
     targets = {target for votes in evidence.values() for target in votes}
-    return {name for name in names if name in targets or loose_key(name) in keys}
+    names = list(names)
+    return {
+        name
+        for name, key in zip(names, loose_keys(names), strict=True)
+        if name in targets or key in keys
+    }
 
 
 def archive_merges(doc_counts: dict[str, int], evidence: dict[str, Counter[str]]) -> dict[str, str]:
@@ -87,7 +109,7 @@ def case_candidates(names: Iterable[str]) -> set[str]:
     (Most names are lower-cased and unspaced by the same key as themselves: only those whose
     key another name has are looked at twice.)"""
     names = list(names)
-    keys = [loose_key(n) for n in names]
+    keys = loose_keys(names)
     counts = Counter(keys)
     return {n for n, k in zip(names, keys, strict=True) if counts[k] > 1}
 
@@ -110,11 +132,11 @@ def join_groups(
     first seen), itself merged on as `merges` says, or into the one name `merges` already
     merged some of them into; a name already merged stays so."""
     out = dict(merges)
-    order = {name: i for i, name in enumerate(doc_counts)}
+    rank = _first_seen(doc_counts)
     for names in groups:
         if len(names) < 2:
             continue
-        best = max(names, key=lambda n: (doc_counts[n], -order[n]))
+        best = min(names, key=lambda n: (-doc_counts[n], rank(n)))
         best = out.get(best, best)
         # A form already merged outside the group (an acronym the articles define for it:
         # "Pertamina Energy Service" → PES) takes its other forms with it, when it is the only
@@ -126,6 +148,20 @@ def join_groups(
             if name != best and name not in out:
                 out[name] = best
     return resolved(out)
+
+
+def _first_seen(doc_counts: dict[str, int]) -> Callable[[str], Any]:
+    """A key that orders names as `doc_counts` lists them: the name itself when they come
+    sorted (facet_arrays sorts them; no dict of every name's position to make), else its
+    position."""
+    names = list(doc_counts)
+    if all(map(operator.lt, names, itertools.islice(names, 1, None))):
+        return _same
+    return {name: i for i, name in enumerate(names)}.__getitem__
+
+
+def _same(name: str) -> str:
+    return name
 
 
 def resolved(merges: dict[str, str]) -> dict[str, str]:

@@ -20,8 +20,11 @@ writes.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import operator
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from index_format.entity_merge import join_groups, resolved, resolved_name
@@ -200,9 +203,11 @@ def _spelling_groups(doc_counts: dict[str, int]) -> Iterable[list[tuple[str, str
     list of the other words). Most keys are one name's only: they are listed first, and
     grouped only when a name not of one article has them, since building a dict of every
     key costs several times more."""
-    hot = {key for name, count in doc_counts.items() if count != 1 for key, _ in _word_keys(name)}
+    # (Names of one word have no keys: skipped in C. Casefolding makes no space.)
+    multi = list(filter(_TWO_WORDS.search, doc_counts))
+    hot = {key for name in multi if doc_counts[name] != 1 for key, _ in _word_keys(name)}
     groups: dict[tuple[int, str, str], list[tuple[str, str]]] = {}
-    for name in doc_counts:
+    for name in multi:
         for key, word in _word_keys(name):
             if key in hot:
                 groups.setdefault(key, []).append((name, word))
@@ -336,15 +341,16 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
     ("Bambang P.S. Brodjonegoro", "BJ Habibie") are initials too; the full names a name with
     initials only before its last word fits join it when it is far the commonest form ("BJ
     Habibie": Baharuddin / Bachruddin Jusuf Habibie). "Rini M Soemarno" and "Rini M.
-    Soemarno" are one name first."""
+    Soemarno" are one name first.
+
+    Only the names `_MAYBE_INITIAL` finds are read in Python (a few percent of them), and a
+    first word's names are looked up when asked (`_ByWord`): reading every name of the
+    archive in Python was most of the cost, and grew with the archive, not the update."""
     out = join_groups(doc_counts, merges, _dot_groups(doc_counts))
-    by_first: dict[str, list[str]] = defaultdict(list)
-    by_last: dict[str, list[str]] = defaultdict(list)
-    for name in doc_counts:
-        by_first[name.split(" ", 1)[0]].append(name)
-        by_last[name.rsplit(" ", 1)[-1]].append(name)
-    fitting = _FullNames(by_first, by_last)
-    for name, count in doc_counts.items():
+    by_word = _ByWord(list(doc_counts))
+    fitting = _FullNames(by_word)
+    for name in filter(_MAYBE_INITIAL.search, doc_counts):
+        count = doc_counts[name]
         words = _written_words(name)
         if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
             continue
@@ -359,15 +365,13 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
         if glued and every and count >= SPELLING_SHARE * sum(doc_counts[f] for f in every):
             for full in every:
                 out.setdefault(full, name)
-            for given in _given_names(every, len(words) - 1, by_last, out):
+            for given in _given_names(every, len(words) - 1, by_word.last(), out):
                 out.setdefault(given, name)  # "Bacharuddin Jusuf", the family name left out
             continue
-        fits = _widest(every, doc_counts)
-        if len(fits) != 1:
+        widest = _the_widest(every, doc_counts)
+        if widest is None or widest == name or widest in out:
             continue
-        full = fits.pop()
-        if full == name or full in out:
-            continue
+        full = widest
         if doc_counts.get(full, 0) >= count:
             out[name] = target = full
         else:  # the initials are how the archive writes the name
@@ -376,6 +380,45 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
             if other not in out and _rarer_spelling(other, full, doc_counts):
                 out[other] = target
     return written_out_merges(doc_counts, resolved(out))
+
+
+# A word that opens like an initial: a capital alone or before a dot or another capital. Every
+# name `_written_words` finds an initial in has one ("M", "M.", "P.S.", "BJ"), so the names
+# without one are skipped in C (filter) rather than split in Python.
+_MAYBE_INITIAL = re.compile(r"(?<!\S)[A-Z](?:[.A-Z]|(?!\S))")
+
+
+class _ByWord:
+    """The names by their first word (the text before the first space) and by their last
+    (after the last space), in the names' order. A first word's names are found by bisection
+    when the names come sorted (facet_arrays sorts them): they are the word and the run of
+    names that open with the word and a space. The last words' index is made on first use."""
+
+    def __init__(self, names: list[str]) -> None:
+        self._names = names
+        self._sorted = all(map(operator.lt, names, itertools.islice(names, 1, None)))
+        self._first: dict[str, list[str]] | None = None
+        self._last: dict[str, list[str]] | None = None
+
+    def first(self, word: str) -> list[str]:
+        names = self._names
+        if not self._sorted:
+            if self._first is None:
+                self._first = defaultdict(list)
+                for name in names:
+                    self._first[name.split(" ", 1)[0]].append(name)
+            return self._first.get(word, [])
+        at = bisect.bisect_left(names, word)
+        own = [word] if at < len(names) and names[at] == word else []
+        lo = bisect.bisect_left(names, word + " ", at)
+        return own + names[lo : bisect.bisect_left(names, word + "!", lo)]
+
+    def last(self) -> dict[str, list[str]]:
+        if self._last is None:
+            self._last = defaultdict(list)
+            for name in self._names:
+                self._last[name.rsplit(" ", 1)[-1]].append(name)
+        return self._last
 
 
 class _FullNames:
@@ -388,8 +431,8 @@ class _FullNames:
 
     Entries = list[tuple[str, list[str]]]
 
-    def __init__(self, by_first: dict[str, list[str]], by_last: dict[str, list[str]]) -> None:
-        self._by_first, self._by_last = by_first, by_last
+    def __init__(self, by_word: _ByWord) -> None:
+        self._by_word = by_word
         self._firsts: dict[str, tuple[dict[str, _FullNames.Entries], ...]] = {}
         self._lasts: dict[str, dict[str, _FullNames.Entries]] = {}
 
@@ -400,7 +443,7 @@ class _FullNames:
             by_letter = self._lasts.get(words[-1])
             if by_letter is None:
                 by_letter = self._lasts[words[-1]] = defaultdict(list)
-                for other, other_words in self._plain(self._by_last.get(words[-1], ())):
+                for other, other_words in self._plain(self._by_word.last().get(words[-1], ())):
                     if len(other_words) >= 3:
                         by_letter[other_words[0][0]].append((other, other_words))
             return by_letter.get(words[0], [])
@@ -408,7 +451,7 @@ class _FullNames:
         if index is None:
             by_end: dict[str, _FullNames.Entries] = defaultdict(list)
             by_end_letter: dict[str, _FullNames.Entries] = defaultdict(list)
-            for entry in self._plain(self._by_first.get(words[0], ())):
+            for entry in self._plain(self._by_word.first(words[0])):
                 by_end[entry[1][-1]].append(entry)
                 by_end_letter[entry[1][-1][0]].append(entry)
             index = self._firsts[words[0]] = (by_end, by_end_letter)
@@ -418,46 +461,95 @@ class _FullNames:
 
     @staticmethod
     def _plain(names: Iterable[str]) -> Entries:
-        """The names of two words or more without initials, with their words."""
-        split = ((name, name.split()) for name in names)
-        return [(n, w) for n, w in split if len(w) >= 2 and not _has_initial(w)]
+        """The names of two words or more without initials, with their words (the others
+        skipped in C)."""
+        plain = itertools.filterfalse(_ANY_INITIAL.search, filter(_TWO_WORDS.search, names))
+        return [(n, n.split()) for n in plain]
 
 
 def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
     """A person's full name written out (three words or more) joins the one shorter name of
     two words or more that keeps its words in order and its last word, when the archive
     names that one at least SPELLING_SHARE times as often ("Hasri Ainun Besari Habibie" /
-    "Ainun Habibie"); never a short name into a full one, which namesakes may share."""
+    "Ainun Habibie"); never a short name into a full one, which namesakes may share.
+
+    The shorter names a name can join are its last word after each proper subsequence of its
+    other words: looked up, a few per name, rather than read among every name of its last
+    and first words (a bucket that grows with the archive: "Muhammad … Syahputra")."""
     out = dict(merges)
-    per_last: dict[str, int] = defaultdict(int)
-    # By last and first word: a shorter name that keeps the full name's words in order opens
-    # with one of them, so a name reads only the buckets of its own words, not every name of
-    # its last name (thousands at 2.2M articles for a common one).
-    by_ends: dict[tuple[str, str], list[tuple[int, list[str], str]]] = defaultdict(list)
-    for name in doc_counts:
+    plain = _PlainNames(doc_counts)
+    per_last, even, odd = plain.per_last, plain.even, plain.odd
+    for name in filter(_THREE_WORDS.search, doc_counts):
         words = name.split()
-        if len(words) >= 2 and not _has_initial(words):
-            per_last[words[-1]] += 1
-            by_ends[words[-1], words[0]].append((doc_counts[name], words, name))
-    # Commonest first, so a name reads only the shorter names common enough to take it.
-    for group in by_ends.values():
-        group.sort(key=lambda entry: -entry[0])
-    for name, count in doc_counts.items():
-        words = name.split()
-        if name in out or len(words) < 3 or per_last.get(words[-1], 0) < 2:
+        if per_last.get(words[-1], 0) < 2 or name in out:
             continue
+        last, least = words[-1], SPELLING_SHARE * doc_counts[name]
         fits = set()
-        last, least = words[-1], SPELLING_SHARE * count
-        for first in set(words[:-1]):
-            for other_count, other_words, other in by_ends.get((last, first), ()):
-                if other_count < least:
-                    break
-                if len(other_words) < len(words) and _in_order(other_words[:-1], words[:-1]):
+        if len(words) <= _MAX_SUBSEQUENCE_WORDS:
+            for head in _heads(words[:-1]):
+                key = " ".join((*head, last))
+                if key in even and doc_counts[key] >= least:
+                    fits.add(resolved_name(out, key))
+                for other_count, other in odd.get(key, ()):
+                    if other_count >= least:
+                        fits.add(resolved_name(out, other))
+        else:  # (a stray value of many words: its names of the same last word read instead)
+            for other_words, other_count, other in plain.by_last().get(last, ()):
+                if (
+                    other_count >= least
+                    and len(other_words) < len(words)
+                    and _in_order(other_words[:-1], words[:-1])
+                ):
                     fits.add(resolved_name(out, other))
-        shorter = _widest(fits, doc_counts)
-        if len(shorter) == 1 and (short := shorter.pop()) != name:
+        short = _the_widest(fits, doc_counts)
+        if short is not None and short != name:
             out[name] = short
     return resolved(out)
+
+
+# Above this many words a name's subsequences (2 ** (words - 1)) outnumber its last word's
+# names: those are read instead.
+_MAX_SUBSEQUENCE_WORDS = 10
+
+
+class _PlainNames:
+    """The names of two words or more without an initial, found by their words joined with
+    single spaces. Most are written so: they are their own key (`even`, a set made in C, as
+    are their last words' counts); the few others (`odd`) are keyed by their words."""
+
+    def __init__(self, doc_counts: dict[str, int]) -> None:
+        plain = list(
+            itertools.filterfalse(_ANY_INITIAL.search, filter(_TWO_WORDS.search, doc_counts))
+        )
+        self.even = set(itertools.filterfalse(_ODD_SPACE.search, plain))
+        self.odd: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for name in filter(_ODD_SPACE.search, plain):
+            self.odd[" ".join(name.split())].append((doc_counts[name], name))
+        last_word = operator.itemgetter(2)
+        split_last = operator.methodcaller("rpartition", " ")
+        self.per_last: Counter[str] = Counter(map(last_word, map(split_last, self.even)))
+        for key, entries in self.odd.items():
+            self.per_last[key.rpartition(" ")[2]] += len(entries)
+        self._counts = doc_counts
+        self._by_last: dict[str, list[tuple[list[str], int, str]]] | None = None
+
+    def by_last(self) -> dict[str, list[tuple[list[str], int, str]]]:
+        """(words, count, name) of every plain name by its last word (made when first asked)."""
+        if self._by_last is None:
+            self._by_last = defaultdict(list)
+            for name in self.even:
+                words = name.split()
+                self._by_last[words[-1]].append((words, self._counts[name], name))
+            for key, entries in self.odd.items():
+                words = key.split()
+                for count, name in entries:
+                    self._by_last[words[-1]].append((words, count, name))
+        return self._by_last
+
+
+def _heads(words: list[str]) -> set[tuple[str, ...]]:
+    """Every subsequence of `words` (in order) of one word up to all but one."""
+    return {head for size in range(1, len(words)) for head in itertools.combinations(words, size)}
 
 
 def _has_initial(words: list[str]) -> bool:
@@ -466,6 +558,11 @@ def _has_initial(words: list[str]) -> bool:
 
 
 _ANY_INITIAL = re.compile(r"(?<!\S)[A-Z]\.?(?!\S)")  # a word _INITIAL matches
+# A name not written as its words joined by single spaces.
+_ODD_SPACE = re.compile(r"\A\s|\s\Z|\s\s|[^\S ]")
+# A name of two words or more, of three or more (words as str.split() finds them).
+_TWO_WORDS = re.compile(r"\S\s+\S")
+_THREE_WORDS = re.compile(r"\S\s+\S+\s+\S")
 
 
 def _in_order(part: list[str], words: list[str]) -> bool:
@@ -540,6 +637,39 @@ def _widest(fits: set[str], doc_counts: dict[str, int]) -> set[str]:
             for g in fits
         )
     }
+
+
+def _the_widest(fits: set[str], doc_counts: dict[str, int]) -> str | None:
+    """The one name `_widest` leaves of `fits`, or None when it leaves none or several: each
+    name's words split once, and the search stops at a second name left (a common first name
+    with an initial fits hundreds of names at 2.2M articles, compared pair by pair)."""
+    if len(fits) < 2:
+        return next(iter(fits)) if fits else None
+    words = {f: f.split() for f in fits}
+    folded = {f: f.casefold().split() for f in fits}
+    ranks = {f: (doc_counts.get(f, 0), f) for f in fits}
+    found = None
+    for f in fits:
+        fw, ff, rank = words[f], folded[f], ranks[f]
+        if any(
+            g != f
+            and (
+                _matches(fw, words[g])
+                or (len(ff) == len(folded[g]) and rank <= ranks[g] and _one_apart(ff, folded[g]))
+            )
+            for g in fits
+        ):
+            continue
+        if found is not None:
+            return None
+        found = f
+    return found
+
+
+def _one_apart(a: list[str], b: list[str]) -> bool:
+    """Words of one length that differ in one word only, by one letter (`_rarer_spelling`)."""
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) == 1 and _one_letter_apart(*differ[0])
 
 
 def _rarer_spelling(f: str, g: str, doc_counts: dict[str, int]) -> bool:

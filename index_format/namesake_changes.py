@@ -29,6 +29,7 @@ short-name rows would be redone anyway; it writes a new base.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ import numpy as np
 import zstandard
 
 from index_format import namesakes, zst_files
+from index_format.name_table import NameTable
 from index_format.namesakes import LIFT, MIN_TOGETHER, Rows
 
 FULL_SHARE = 0.5  # of the short-name rows: redoing more is no cheaper than all
@@ -116,11 +118,18 @@ def _member(values: np.ndarray, ids: Sequence[int] | np.ndarray, size: int) -> n
 
 
 def _id_map(before: Sequence[str], now: Sequence[str]) -> np.ndarray:
-    """Per id of `before`, the id of the same name in `now` (-1: gone)."""
-    if len(now) >= len(before) and list(now[: len(before)]) == list(before):
-        return np.arange(len(before), dtype=np.int64)  # (an update that only added)
+    """Per id of `before`, the id of the same name in `now` (-1: gone). `before` may be the
+    last generation's NameTable: an update that only added keeps its names as the first of
+    `now`, which the table checks as bytes without decoding a name."""
+    n = len(before)
+    if len(now) >= n:
+        head = list(now[:n])
+        same = before.holds(head) if isinstance(before, NameTable) else list(before) == head
+        if same:
+            return np.arange(n, dtype=np.int64)  # (an update that only added)
     ids = {name: i for i, name in enumerate(now)}
-    return np.fromiter((ids.get(n, -1) for n in before), dtype=np.int64, count=len(before))
+    listed = before.decoded() if isinstance(before, NameTable) else before
+    return np.fromiter((ids.get(n, -1) for n in listed), dtype=np.int64, count=n)
 
 
 def _mapped(ids: np.ndarray, table: np.ndarray) -> np.ndarray:
@@ -160,7 +169,8 @@ def _incremental(
     # Names whose merge changed: their articles' values changed, and their targets' counts.
     for i, f in enumerate(keys):
         before, now = prior.merged.get(f, {}), merged.get(f, {})
-        moved = [n for n in before.keys() | now.keys() if before.get(n) != now.get(n)]
+        # (The pairs that differ, as sets of items in C: not a Python loop over every merge.)
+        moved = [] if before == now else list({n for n, _ in before.items() ^ now.items()})
         if not moved:
             continue
         ids = {name: j for j, name in enumerate(facets[i].names)}
@@ -200,11 +210,15 @@ def _incremental(
     redo = np.zeros(n_person, dtype=bool)  # short names whose every row is decided afresh
     before_c: dict[int, list[int]] = {}
     p_map = maps[keys[0]]
-    if prior.cand.size:
-        lists = np.split(p_map[prior.cand_full.astype(np.int64)], prior.cand_start[1:-1])
-        for s, was_c in zip(p_map[prior.cand.astype(np.int64)].tolist(), lists, strict=True):
-            if s >= 0:
-                before_c[s] = was_c.tolist()
+    if prior.cand.size:  # (one list sliced per short name: not an array each)
+        fulls = p_map[prior.cand_full.astype(np.int64)].tolist()
+        bounds = prior.cand_start.tolist()
+        shorts = p_map[prior.cand.astype(np.int64)].tolist()
+        before_c = {
+            s: fulls[a:b]
+            for s, a, b in zip(shorts, bounds, itertools.islice(bounds, 1, None), strict=False)
+            if s >= 0
+        }
     for s in before_c.keys() ^ short.keys():
         redo[s] = True
     for s, now_c in short.items():

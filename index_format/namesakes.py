@@ -52,7 +52,7 @@ def _parts(name: str) -> list[tuple[str, ...]]:
     return list(out)
 
 
-def _glued(name: str, count: int, by_name: dict[str, int], counts: np.ndarray) -> bool:
+def _glued(name: str, count: int, by_name: dict[str, int], counts: Sequence[int]) -> bool:
     """A name that is another person value with a word glued before it ("Besar Harry
     Kurniawan", "Udara Polana B Pramesti": its end, of two words or more, is a value at least
     as common). Such a value takes no short name. (A word after a name is more often its
@@ -66,26 +66,33 @@ def _glued(name: str, count: int, by_name: dict[str, int], counts: np.ndarray) -
 
 
 def candidates(person: Rows, counts: np.ndarray) -> dict[int, list[int]]:
-    """Short person value id → the ids of the full names it can stand for."""
-    live = {i for i in np.flatnonzero(counts).tolist() if person.names[i]}
-    by_name = {person.names[i]: i for i in live}
+    """Short person value id → the ids of the full names it can stand for.
+
+    (Every live name is read once in Python: the counts as a list, not numpy scalars, and
+    the full names' tests only for names of MIN_FULL_ARTICLES articles with a space.)"""
+    names = person.names
+    if not isinstance(names, list):
+        names = list(names)
+    count = counts.tolist()
+    live = {i for i in np.flatnonzero(counts).tolist() if names[i]}
+    by_name = {names[i]: i for i in live}
     by_part: dict[tuple[str, ...], list[int]] = {}
+    least_full = MIN_FULL_ARTICLES
     for i in live:
-        if (
-            counts[i] >= MIN_FULL_ARTICLES
-            and " " in person.names[i]
-            and not _glued(person.names[i], counts[i], by_name, counts)
-        ):
-            for part in _parts(person.names[i]):
+        name = names[i]
+        if count[i] >= least_full and " " in name and not _glued(name, count[i], by_name, count):
+            for part in _parts(name):
                 by_part.setdefault(part, []).append(i)
     out: dict[int, list[int]] = {}
+    get = by_part.get
     for i in live:
-        full = by_part.get(tuple(person.names[i].split()))
+        full = get(tuple(names[i].split()))
         if full:
             # Only full names common enough to be what the short name stands for count
             # towards the cap: rare glued or stray values ("Alex Sander", 2 articles) would
             # otherwise undo the joins of "Alex" to Alex Rins.
-            full = [f for f in full if counts[f] >= MIN_SHARE * counts[i]]
+            least = MIN_SHARE * count[i]
+            full = [f for f in full if count[f] >= least]
             if full and len(full) <= MAX_CANDIDATES:
                 out[i] = full
     return out

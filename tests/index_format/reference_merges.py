@@ -206,3 +206,48 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
             if other not in out and _rarer_spelling(other, full, doc_counts):
                 out[other] = target
     return current_written_out_merges(doc_counts, resolved(out))
+
+
+def short_candidates(person: Rows, counts: np.ndarray) -> dict[int, list[int]]:
+    """namesakes.candidates as it was written first (numpy scalars, every live name tested)."""
+    from index_format.namesakes import MAX_CANDIDATES, MIN_FULL_ARTICLES, _glued, _parts
+
+    live = {i for i in np.flatnonzero(counts).tolist() if person.names[i]}
+    by_name = {person.names[i]: i for i in live}
+    by_part: dict[tuple[str, ...], list[int]] = {}
+    for i in live:
+        if (
+            counts[i] >= MIN_FULL_ARTICLES
+            and " " in person.names[i]
+            and not _glued(person.names[i], counts[i], by_name, counts)
+        ):
+            for part in _parts(person.names[i]):
+                by_part.setdefault(part, []).append(i)
+    out: dict[int, list[int]] = {}
+    for i in live:
+        full = by_part.get(tuple(person.names[i].split()))
+        if full:
+            full = [f for f in full if counts[f] >= MIN_SHARE * counts[i]]
+            if full and len(full) <= MAX_CANDIDATES:
+                out[i] = full
+    return out
+
+
+def first_join_groups(
+    doc_counts: dict[str, int], merges: dict[str, str], groups: list[list[str]]
+) -> dict[str, str]:
+    """entity_merge.join_groups as it was written first (a dict of every name's position)."""
+    out = dict(merges)
+    order = {name: i for i, name in enumerate(doc_counts)}
+    for names in groups:
+        if len(names) < 2:
+            continue
+        best = max(names, key=lambda n: (doc_counts[n], -order[n]))
+        best = out.get(best, best)
+        targets = {out[n] for n in names if n in out}
+        if len(targets) == 1 and best not in targets and not targets <= set(names):
+            best = targets.pop()
+        for name in names:
+            if name != best and name not in out:
+                out[name] = best
+    return resolved(out)

@@ -11,9 +11,17 @@ import numpy as np
 import pytest
 
 from index_format import namesakes
-from index_format.entity_merge import loose_key
+from index_format.entity_merge import join_groups, loose_key, loose_keys
 from index_format.facet_arrays import starts_of
 from index_format.name_forms import (
+    _ANY_INITIAL,
+    _INITIAL,
+    _MAYBE_INITIAL,
+    _ODD_SPACE,
+    _THREE_WORDS,
+    _TWO_WORDS,
+    _has_initial,
+    _written_words,
     initial_merges,
     organisation_key,
     spelling_merges,
@@ -70,6 +78,10 @@ def test_written_out_merges_as_before(seed: int) -> None:
     rnd = random.Random(seed)
     names = _names(rnd, rnd.choice((20, 80, 300)))
     names += [f"{a} {b} {c}" for a, b, c in zip(FIRST, reversed(FIRST), LAST, strict=False)]
+    # Names of many words (past the subsequences looked up: their last word's names read).
+    names += [" ".join([*rnd.choices(FIRST + LAST, k=rnd.randint(8, 13)), last]) for last in LAST]
+    names += [f"{rnd.choice(FIRST)}  {rnd.choice(FIRST)}\t{rnd.choice(LAST)}"]  # odd spacing
+    names += [f"{a}\u00a0{b}" for a, b in zip(FIRST, LAST, strict=False)]  # (shorter ones too)
     counts = {n: rnd.choice((0, 1, 1, 2, 3, 4, 5, 8, 10, 40)) for n in names}
     merges = {n: rnd.choice(names) for n in rnd.sample(names, len(names) // 10)}
     want = reference_merges.written_out_merges(counts, merges)
@@ -100,15 +112,21 @@ def _with_initials(rnd: random.Random, names: list[str]) -> list[str]:
     return out
 
 
+@pytest.mark.parametrize("ordered", [False, True])
 @pytest.mark.parametrize("seed", range(40))
-def test_initial_merges_as_before(seed: int) -> None:
+def test_initial_merges_as_before(seed: int, ordered: bool) -> None:
     """Names with initials fit the full names found by their first and last words as when
     every name of their first (or last) word was read: the one fit, none of several, glued
-    initials, rarer spellings along, a name already merged."""
+    initials, rarer spellings along, a name already merged. The names in any order, and
+    sorted as facet_arrays gives them (a first word's names are then found by bisection),
+    with names that open with another's first word ("Agus", "Agus R", "Agusta")."""
     rnd = random.Random(seed)
     names = _names(rnd, rnd.choice((20, 80, 300)))
     names += [f"{a} {b} {c}" for a, b, c in zip(FIRST, reversed(FIRST), LAST, strict=False)]
+    names += [f"{rnd.choice(FIRST)}{rnd.choice(('a', 'ta', '-', '.'))} {rnd.choice(LAST)}"]
     names = list(dict.fromkeys(names + _with_initials(rnd, rnd.sample(names, len(names) // 2))))
+    names += [n.split()[0] for n in names[:5]]  # one-word names: a first word's own entry
+    names = list(dict.fromkeys(sorted(names) if ordered else names))
     counts = {n: rnd.choice((0, 1, 1, 2, 3, 4, 5, 8, 10, 40)) for n in names}
     merges = {n: rnd.choice(names) for n in rnd.sample(names, len(names) // 10)}
     want = reference_merges.initial_merges(counts, merges)
@@ -161,3 +179,82 @@ def test_name_keys_as_before(seed: int) -> None:
         name = name.strip() + rnd.choice(("", "", "\n", " FC", "Tbk"))
         assert loose_key(name) == name.casefold().translate(_LOOSE)
         assert organisation_key(name) == reference_merges.organisation_key(name)
+
+
+_WORDS = ["A", "A.", "AB", "ABC", "ABCD", "B.J.", "P.S.", "M.A", "a", "a.", "Agus", "Sri", "É"]
+_WORDS += ["M.Arif", "Ab.", "(A)", "A-B", "1", "JK.", "ÀB"]
+_SPACES = [" ", " ", "  ", "\t", "\u00a0", "\u2009", "\n"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_name_filters_as_the_words(seed: int) -> None:
+    """The regexes that skip names in C agree with the words Python would read: every name
+    with an initial `_written_words` finds is kept, and "two words or more", "three words or
+    more" and "a word is an initial" are as str.split() gives the words (any whitespace)."""
+    rnd = random.Random(seed)
+    for _ in range(400):
+        words = rnd.choices(_WORDS, k=rnd.randint(1, 4))
+        name = "".join(w + rnd.choice(_SPACES) for w in words)
+        name = name if rnd.random() < 0.3 else name.strip()
+        split = name.split()
+        if any(_INITIAL.match(w) for w in _written_words(name)):
+            assert _MAYBE_INITIAL.search(name), name
+        assert bool(_TWO_WORDS.search(name)) == (len(split) >= 2), name
+        assert bool(_THREE_WORDS.search(name)) == (len(split) >= 3), name
+        assert bool(_ANY_INITIAL.search(name)) == _has_initial(split), name
+        assert bool(_ODD_SPACE.search(name)) == (name != " ".join(split)), name
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_short_name_candidates_as_before(seed: int) -> None:
+    """Each short name's full names (and their order) as when every count was a numpy scalar:
+    names glued to a commoner one, full names too rare for their short name, more than
+    MAX_CANDIDATES, names of no live article, an empty name, odd spacing."""
+    rnd = random.Random(seed)
+    people = _names(rnd, rnd.choice((40, 150)))
+    people += [f"Besar {n}" for n in rnd.sample(people, 5)] + FIRST + LAST + [""]
+    people += [
+        f"{rnd.choice(FIRST)}  {rnd.choice(LAST)}",
+        f"{rnd.choice(FIRST)}\t{rnd.choice(LAST)}",
+    ]
+    people += [f"Agus {c}{w}" for c in "ABCDEFGHIJK" for w in ("ani", "ono")]  # many for "Agus"
+    people = list(dict.fromkeys(people))
+    counts = np.array([rnd.choice((0, 1, 2, 2, 3, 5, 8, 13, 40)) for _ in people], dtype=np.int64)
+    person = namesakes.Rows(
+        np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(1), people
+    )
+    want = reference_merges.short_candidates(person, counts)
+    got = namesakes.candidates(person, counts)
+    assert got == want and list(got) == list(want)
+    assert any(len(fulls) > 1 for fulls in want.values())  # (ties of order are tested)
+
+
+@pytest.mark.parametrize("ordered", [False, True])
+@pytest.mark.parametrize("seed", range(20))
+def test_join_groups_ties_as_before(seed: int, ordered: bool) -> None:
+    """A group joins into its commonest name, ties to the first the counts list, whether the
+    names come sorted (compared as names) or not (by their position)."""
+    rnd = random.Random(seed)
+    names = _names(rnd, 60)
+    if ordered:
+        names.sort()
+    counts = {n: rnd.choice((1, 1, 2, 3)) for n in names}
+    groups = [rnd.sample(names, rnd.randint(1, 5)) for _ in range(15)]
+    merges = {n: rnd.choice(names) for n in rnd.sample(names, 5)}
+    want = reference_merges.first_join_groups(counts, merges, groups)
+    got = join_groups(counts, merges, groups)
+    assert got == want and list(got) == list(want)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_loose_keys_as_each_name(seed: int) -> None:
+    """The keys made over the names joined are each name's loose_key: case folds that change
+    a name's length (ß, İ, ligatures), dashes and spaces, empty names, and a name holding the
+    separator (each then keyed alone)."""
+    rnd = random.Random(seed)
+    pool = [*_PIECES, "ß", "İ", "ΣΑΣ", "ﬁ", " ", "-", "‐", "–", "", "Ⅻ", "\u00a0"]
+    names = ["".join(rnd.choices(pool, k=rnd.randint(0, 4))) for _ in range(300)]
+    assert loose_keys(names) == [loose_key(n) for n in names]
+    names[rnd.randrange(len(names))] += "\x00x"
+    assert loose_keys(names) == [loose_key(n) for n in names]
+    assert loose_keys([]) == []

@@ -33,3 +33,21 @@ def test_no_names(tmp_path: Path) -> None:
     table = NameTable(tmp_path / "f")
     assert len(table) == 0 and list(table) == []
     assert NameIds(table, {}).get("Bekasi") is None
+
+
+@pytest.mark.parametrize("names", [NAMES, [n for n in NAMES if n.isascii()], []])
+def test_whole_table_decoded_and_compared(tmp_path: Path, names: list[str]) -> None:
+    """`decoded` lists every name as asking for each does (ASCII or not), and `holds` is
+    true for exactly the same names in the same order: not for names whose text joins the
+    same but splits elsewhere ("Jo" + "ko" against "Joko" + ""), one changed, reordered,
+    one more or fewer."""
+    write(tmp_path / "f", names)
+    table = NameTable(tmp_path / "f")
+    assert table.decoded() == list(table) == names
+    assert table.holds(names) and table.holds(tuple(names))
+    if len(names) >= 2:
+        moved = [names[0][:-1], names[0][-1:] + names[1], *names[2:]]
+        assert "".join(moved) == "".join(names) and not table.holds(moved)
+        assert not table.holds([names[1], names[0], *names[2:]])
+        assert not table.holds([*names[:-1], names[-1] + "x"])
+    assert not table.holds([*names, "Bekasi"]) and not table.holds(names[:-1] or ["x"])

@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index_format import facet_arrays, namesake_changes
+from index_format import facet_arrays, name_table, namesake_changes
 from index_format.facet_arrays import VARIANTS, FacetArrays, Part
+from index_format.name_table import NameTable
 from index_format.schema import PART_SEP
 
 # Full names and the companions (organisations, places) their articles name; short names are
@@ -129,12 +130,18 @@ def _state(a: FacetArrays, tmp: Path) -> namesake_changes.State:
         tmp,
         size=a.size,
         live=a.live.copy(),
-        names={f: list(a.rows[f].names) for f in keys},
+        names={f: _table(tmp / f"names-{f}", list(a.rows[f].names)) for f in keys},
         merged={f: dict(a.merged.get(f, {})) for f in keys},
         rows={f: (a.rows[f].doc.copy(), a.rows[f].val.copy()) for f in keys},
     )
     assert state is not None
     return state
+
+
+def _table(prefix: Path, names: list[str]) -> NameTable:
+    """The names as the next generation reads them (index_format.derived: the facet's table)."""
+    name_table.write(prefix, names)
+    return NameTable(prefix)
 
 
 def _shown(a: FacetArrays) -> dict[str, list[tuple[int, str]]]:
@@ -218,3 +225,30 @@ def test_the_random_archives_join_short_names(tmp_path: Path) -> None:
     articles = [_article(rnd) for _ in range(300)]
     a = _arrays(articles, np.ones(300, dtype=bool), None)
     assert a.joined > 10
+
+
+@pytest.mark.parametrize("incremental", [False, True])
+def test_a_short_name_the_article_kept_apart_is_not_joined(
+    tmp_path: Path, incremental: bool
+) -> None:
+    """Two articles name "Sri Mulyani" beside the minister's company; the one that kept its
+    "Sri Mulyani" apart (a namesake) keeps it, the other is joined to the full name, in a
+    full computation and after an update."""
+    full = {"person": ["Sri Mulyani Indrawati"], "organisation": ["Kemenkeu"], "place": ["Jakarta"]}
+    noise = [
+        {"person": [f"Orang {i}"], "organisation": [f"Lembaga {i}"], "place": [f"Kota {i}"]}
+        for i in range(30)
+    ]
+    short = {"person": ["Sri Mulyani"], "organisation": ["Kemenkeu"], "place": ["Jakarta"]}
+    apart = dict(short, **{VARIANTS: [PART_SEP.join(("person", "Sri Mulyani", ""))]})
+    articles: list[dict[str, list[str]]] = [full] * 6 + noise
+    prior = None
+    if incremental:
+        first = _arrays(articles, np.ones(len(articles), dtype=bool), None)
+        prior = _state(first, tmp_path)
+    articles = [*articles, short, apart]
+    got = _arrays(articles, np.ones(len(articles), dtype=bool), prior)
+    rows = got.rows["person"]
+    shown = {int(d): rows.names[int(v)] for d, v in zip(rows.doc, rows.val, strict=True)}
+    assert shown[len(articles) - 2] == "Sri Mulyani Indrawati"
+    assert shown[len(articles) - 1] == "Sri Mulyani"
