@@ -59,6 +59,7 @@ from indexer.ner.refine import (
     epithet,
     flight_or_stray_code,
     given_name_is_word,
+    index_names,
     law_title,
     legal_run_on,
     looks_like_body,
@@ -574,6 +575,8 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
         elif surface.endswith(_LISTED_TAILS) and (short := _SHORT_AFTER.match(text, m.end)):
             expansions[name_key(surface)] = short.group(1)  # "PT Aneka Tambang Tbk (Antam)"
     drop = not_entities()
+    if ("ndeks" in text or "Index (" in text) and (indexes := index_names(text)):
+        drop = drop | indexes  # "indeks Nikkei", "Jakarta Islamic Index (JII)": no entity
     if "(" in text and (common := common_acronyms(text)):
         drop = drop | common  # "harga jual eceran (HEJ)": no body's name in this article
     if (
