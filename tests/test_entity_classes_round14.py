@@ -5,7 +5,11 @@ is no entity wherever the article writes it as one ("indeks Nikkei", "Jakarta Is
 (JII)"); a brokerage or finance company is a body by its last word (Sekuritas, Investama) and
 ends where a person follows it; an association's or committee's first word (Komite,
 Konfederasi, Nahdlatul...) opens no person's name; Yogyakarta's everyday names (Jogja, Yogya)
-are Yogyakarta. The texts are the articles' own (CLICK-ID), cut to the sentences that matter."""
+are Yogyakarta; a vehicle's model after its maker ("Toyota Calya") and alone in that article is
+a product, as are vehicle classes (SUV, MPV, PHEV), but not a rider or a chief after his
+maker's name; a body's span the tagger ended early runs on to the name its bracketed acronym
+spells ("Badan Pengawasan Keuangan dan Pembangunan (BPKP)"). The texts are the articles' own
+(CLICK-ID), cut to the sentences that matter."""
 
 from __future__ import annotations
 
@@ -100,6 +104,46 @@ CASES = [
         id="tim-still-opens-a-persons-name",
     ),
     pytest.param(
+        "Harga Calya dan Sigra Bekas Mulai di Bawah Rp 100 Juta. Dalam tiga tahun kehadirannya, "
+        "Toyota Calya dan Daihatsu Sigra laris. Sapto Prayitno, Ketua Umum Komunitas Toyota Calya "
+        "Indonesia (KTCI), mengatakan PT Toyota Astra Motor puas.",
+        "organisation",
+        ["KTCI", "PT Toyota Astra Motor"],
+        ["Calya", "Sigra", "Toyota Calya", "Daihatsu Sigra"],
+        id="vehicle-models-are-products",
+    ),
+    pytest.param(
+        "Nissan Leaf dan Toyota Corolla Altis hybrid dipamerkan. Leaf memakai baterai. Mobil SUV "
+        "dan MPV masih laris, juga PHEV.",
+        "organisation",
+        [],
+        ["Nissan Leaf", "Leaf", "Corolla Altis", "Toyota Corolla Altis", "SUV", "MPV", "PHEV"],
+        id="vehicle-models-and-classes",
+    ),
+    pytest.param(
+        "Pembalap Monster Energy Yamaha Valentino Rossi finis keempat, rekan setimnya di Yamaha "
+        "Maverick Vinales kelima.",
+        "person",
+        ["Valentino Rossi", "Maverick Vinales"],
+        [],
+        id="a-rider-after-his-makers-team-is-a-person",
+    ),
+    pytest.param(
+        "Mantan bos Nissan Carlos Ghosn kabur dari Jepang. Ghosn memimpin Nissan dan Renault.",
+        "person",
+        ["Carlos Ghosn"],
+        [],
+        id="a-chief-after-his-company-is-a-person",
+    ),
+    pytest.param(
+        "Pertamina memastikan sudah sangat hati-hati memberikan kompensasi kepada warga. Bahkan "
+        "menggandeng Badan Pengawasan Keuangan dan Pembangunan (BPKP) dan Tim Kejaksaan Agung.",
+        "organisation",
+        ["BPKP"],
+        ["Badan Pengawasan Keuangan"],
+        id="a-body-cut-before-dan-runs-on-to-its-acronym",
+    ),
+    pytest.param(
         "Sah! Deddy Corbuzier Baca Dua Kalimat Syahadat Dibimbing Gus Miftah di Jogja. Proses ini "
         "digelar di Pondok Pesantren Ora Aji, Sleman, Yogyakarta.",
         "place",
@@ -139,3 +183,11 @@ def test_index_names_read_the_runs_after_indeks_and_skip_places() -> None:
     assert {"Hang Seng", "Hang Seng Hong Kong", "JII"} <= names
     assert "Jepang" not in names
     assert index_names("Presiden Joko Widodo meresmikan jalan tol.") == frozenset()
+
+
+def test_vehicle_models_keep_makers_companies() -> None:
+    from indexer.ner.not_bodies import vehicle_models
+
+    models = vehicle_models("PT Toyota Astra Motor dan Honda Prospect Motor menjual Toyota Rush.")
+    assert {"Rush", "Toyota Rush"} <= models
+    assert not {"Astra", "Astra Motor", "Prospect Motor", "Prospect"} & models

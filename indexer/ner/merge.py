@@ -15,7 +15,12 @@ from functools import lru_cache
 
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
-from indexer.ner.defined_acronyms import contraction_after, defines, whole_names
+from indexer.ner.defined_acronyms import (
+    contraction_after,
+    defines,
+    run_on_to_acronym,
+    whole_names,
+)
 from indexer.ner.features import cap_rate_bucket
 from indexer.ner.glued import (
     body_before_person,
@@ -43,7 +48,7 @@ from indexer.ner.lexicon import (
     _WEB_ADDRESS,
     _places,
 )
-from indexer.ner.not_bodies import competition, model_code
+from indexer.ner.not_bodies import competition, model_code, vehicle_models
 from indexer.ner.refine import (
     BODY_LAST_WORDS,
     NAMED_AFTER_ENDS,
@@ -214,6 +219,7 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     tagged = repair_spans(text, tagged, aliases)
     if " (" in text:  # "Uni Eropa (UE)" tagged as the place "Eropa": the body's whole name
         tagged = whole_names(text, tagged, _is_known_place, lambda a: _acronym_label(a, aliases))
+        tagged = run_on_to_acronym(text, tagged)  # "[Indonesia Corruption] Watch (ICW)"
     tagged = split_scores(text, tagged, aliases)  # "Persib 2-2 Borneo FC"
     if tagged and text[-1:].isupper() and tagged[-1][2] > (byline := byline_start(text)):
         tagged = [t for t in tagged if t[2] <= byline]  # "…,IRSYAN HASYIM": the reporter
@@ -577,6 +583,8 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
     drop = not_entities()
     if ("ndeks" in text or "Index (" in text) and (indexes := index_names(text)):
         drop = drop | indexes  # "indeks Nikkei", "Jakarta Islamic Index (JII)": no entity
+    if models := vehicle_models(text):
+        drop = drop | models  # "Toyota Calya", "Calya": a product
     if "(" in text and (common := common_acronyms(text)):
         drop = drop | common  # "harga jual eceran (HEJ)": no body's name in this article
     if (
