@@ -9,7 +9,9 @@ are Yogyakarta; a vehicle's model after its maker ("Toyota Calya") and alone in 
 a product, as are vehicle classes (SUV, MPV, PHEV), but not a rider or a chief after his
 maker's name; a body's span the tagger ended early runs on to the name its bracketed acronym
 spells ("Badan Pengawasan Keuangan dan Pembangunan (BPKP)"). The texts are the articles' own
-(CLICK-ID), cut to the sentences that matter."""
+(CLICK-ID), cut to the sentences that matter. Apps, systems, trainings and service counters
+("Aplikasi GoFood", "Gerai Samsat") name no body; a hospital's acronym (RSCM, RSMH), a power
+plant with its site (PLTU Cilacap) and an English hospital or gymnasium are places."""
 
 from __future__ import annotations
 
@@ -144,6 +146,37 @@ CASES = [
         id="a-body-cut-before-dan-runs-on-to-its-acronym",
     ),
     pytest.param(
+        "Kerja sama itu memungkinkan pembayaran di Aplikasi GoFood. Pengguna Aplikasi Bukalapak "
+        "bisa membayar pajak kendaraan di Gerai Samsat, kata Kepala Badan Pendapatan Daerah.",
+        "organisation",
+        [],
+        ["Aplikasi GoFood", "Aplikasi Bukalapak", "Gerai Samsat"],
+        id="apps-and-service-counters-are-no-bodies",
+    ),
+    pytest.param(
+        "Elsa sempat disarankan oleh dokter anak untuk segera dirujuk ke RSUP dr Mohammad Hoesin "
+        "(RSMH) Palembang.",
+        "place",
+        ["RSMH"],
+        [],
+        id="a-hospitals-acronym-is-a-place",
+    ),
+    pytest.param(
+        "Oleh karena itu, PT Transjakarta menanggung biaya perawatan PR selama di RSCM, Jakarta "
+        "Pusat. Terdakwa Tb. Fatullah sebagai PNS di RSDP Serang dituntut pidana penjara.",
+        "place",
+        ["RSCM", "RSDP Serang"],
+        [],
+        id="hospitals-read-as-bodies-are-places",
+    ),
+    pytest.param(
+        "Perusahaan sawit itu telah bersertifikat RSPO. Ketua RSPO Indonesia menyambut baik.",
+        "organisation",
+        ["RSPO"],
+        [],
+        id="rspo-is-no-hospital",
+    ),
+    pytest.param(
         "Sah! Deddy Corbuzier Baca Dua Kalimat Syahadat Dibimbing Gus Miftah di Jogja. Proses ini "
         "digelar di Pondok Pesantren Ora Aji, Sleman, Yogyakarta.",
         "place",
@@ -191,3 +224,11 @@ def test_vehicle_models_keep_makers_companies() -> None:
     models = vehicle_models("PT Toyota Astra Motor dan Honda Prospect Motor menjual Toyota Rush.")
     assert {"Rush", "Toyota Rush"} <= models
     assert not {"Astra", "Astra Motor", "Prospect Motor", "Prospect"} & models
+
+
+def test_facilities() -> None:
+    from indexer.ner.refine import facility
+
+    assert all(map(facility, ["RSCM", "RSUD Sidoarjo", "PLTU Cilacap", "PLTU Jawa 7"]))
+    assert facility("Women's College Hospital") and facility("Olympic Sports Center Gymnasium")
+    assert not any(map(facility, ["PLTU", "PLTD", "RSPO", "RSVP", "PLN", "Rusia"]))

@@ -62,6 +62,7 @@ from indexer.ner.refine import (
     company_form,
     directorate_name,
     epithet,
+    facility,
     flight_or_stray_code,
     given_name_is_word,
     index_names,
@@ -757,6 +758,7 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
     elif m.label != "LOC" and (
         (surface.split(None, 1)[0] in _GEOGRAPHY_HEADS and " " in surface)
         or surface.endswith(_PLACE_LAST)
+        or facility(surface)  # "RSCM", "PLTU Cilacap", "Women's College Hospital"
     ):
         m.label = "LOC"  # "Kepulauan Mariana", "Azadi Sport Complex": islands, venues
     place = place_name(surface) if m.label != "PER" else None

@@ -292,7 +292,11 @@ _NOT_NAME_HEADS = frozenset(
         "KTT", "Pilkada", "Pilpres", "Pileg", "Pemilu", "Olimpiade", "Rakernas",
         "Rapimnas", "Rakornas", "Surat", "Undang-Undang", "UU", "RUU", "Perppu",
         # a market index's ("Indeks Hang Seng", "Komposit Shanghai")
-        "Indeks", "Index", "Komposit"
+        "Indeks", "Index", "Komposit",
+        # an app's, a system's, a programme's or an event's ("Aplikasi GoFood", "Sistem
+        # Informasi Transaksi Nasabah", "Pelatihan Vokasi SDM", "Deklarasi Gerakan Pemuda
+        # Ansor", "Audisi Beasiswa Bulu Tangkis Djarum", "Gerai Samsat")
+        "Aplikasi", "Sistem", "Kurikulum", "Pelatihan", "Deklarasi", "Audisi", "Gerai"
     )
 )  # fmt: skip
 # Last words of a product's, a feature's or a measure's name, never a body's or a person's
@@ -386,11 +390,30 @@ ORG_TAILS = frozenset(
 )  # fmt: skip
 
 
+# A hospital's acronym ("RSCM", "RSMH", "RSUD Sidoarjo", "RSDP Serang") or a power plant's
+# with its site ("PLTU Cilacap", "PLTU Jawa 7"), and an English venue's or hospital's last
+# word ("Women's College Hospital", "Olympic Sports Center Xincheng Gymnasium"): a facility,
+# which the facets count as a place, like an airport or a stadium. (RSPO, RSVP, RSS: no
+# hospitals; a plant's kind alone, "PLTU", names no plant.)
+_FACILITY = re.compile(
+    r"RS(?!PO\b|VP\b|S\b)[A-Z]{1,4}(?: [A-Z][\w'-]*){0,3}|PLT[A-Z]{1,3} [A-Z0-9][\w-]*(?: [A-Z0-9][\w-]*)?"
+)
+_FACILITY_LAST = (" Hospital", " Gymnasium", " Arena")
+
+
+def facility(name: str) -> bool:
+    """Is `name` a hospital's, a power plant's or a venue's (see _FACILITY)?"""
+    if name.endswith(_FACILITY_LAST):
+        return True
+    return name[:2] in ("RS", "PL") and _FACILITY.fullmatch(name) is not None
+
+
 def not_a_place(name: str, aliases: AliasTable) -> bool:
     """An acronym tagged as a place that no gazetteer or alias line knows as one ("ICJR"):
-    places are rarely written as acronyms, bodies mostly are."""
+    places are rarely written as acronyms, bodies mostly are; a hospital's (RSCM) is one."""
     return (
-        len(name) >= 3
+        not facility(name)
+        and len(name) >= 3
         and name.isupper()
         and name.isalpha()
         and region(name) is None
