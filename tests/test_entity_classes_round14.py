@@ -177,6 +177,15 @@ CASES = [
         id="rspo-is-no-hospital",
     ),
     pytest.param(
+        "Hadir pula Direktur Hulu Pertamina Dharmawan Samsu, Direktur Utama Pertamina Hulu "
+        "Energi (PHE) Meida Wati. Tumpahan minyak berasal dari sumur milik PT Pertamina Hulu "
+        "Energi (PHE).",
+        "organisation",
+        ["PHE"],
+        ["Hulu Energi", "Pertamina Hulu Energi"],
+        id="a-parent-company-before-its-unit-is-not-run-on",
+    ),
+    pytest.param(
         "Sah! Deddy Corbuzier Baca Dua Kalimat Syahadat Dibimbing Gus Miftah di Jogja. Proses ini "
         "digelar di Pondok Pesantren Ora Aji, Sleman, Yogyakarta.",
         "place",

@@ -71,14 +71,21 @@ _REST_THEN_ACRONYM = re.compile(
 
 
 def run_on_to_acronym(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """The spans, each body's span that the capitalised words after it complete into the name
-    its bracketed acronym spells run on to those words, and the spans it swallows dropped."""
+    """The spans, each body's span of two words or more that the capitalised words after it
+    complete into the name its bracketed acronym spells run on to those words, and the spans it
+    swallows dropped."""
     out: list[tuple[str, int, int]] = []
     swallowed_to = -1
     for label, s, e in tagged:
         if s < swallowed_to:
             continue  # "Terorisme", tagged on its own
-        if label == "ORG" and (m := _REST_THEN_ACRONYM.match(text, e)) is not None:
+        # (A span of two words or more: a one-word span is mostly a whole body's name, a
+        # parent's before its unit's, "Pertamina Hulu Energi (PHE)", which titles split.)
+        if (
+            label == "ORG"
+            and text.find(" ", s, e) > 0
+            and (m := _REST_THEN_ACRONYM.match(text, e)) is not None
+        ):
             acronym = m.group(1)
             rest_end = text.rindex("(", e, m.end())
             whole_end = e + len(text[e:rest_end].rstrip())
