@@ -9,6 +9,9 @@ as the place's expansion, so every "Eropa" of the article became UE and UE a pla
   own or not, joins it), labelled as the acronym is (a body, unless a known place's: UEA, RI).
 - `contraction_after`: a body's short name in brackets written in mixed case, made of its
   name's syllables ("Badan Pengawas Pemilu (Bawaslu)", "Kementerian Keuangan (Kemenkeu)").
+- `run_on_to_acronym`: a body's span the tagger ended early, before the words that complete
+  the name its bracketed acronym spells ("[Badan Nasional Penanggulangan] Terorisme (BNPT)",
+  "[Indonesia Corruption] Watch (ICW)"), runs on to the acronym.
 - `defines`: otherwise an acronym after a place is that place's only when it spells it ("Amerika Serikat (AS)", "Nusa Tenggara Timur (NTT)"); BALPA is not
   Inggris.
 """
@@ -55,6 +58,40 @@ def whole_names(
                 while out and out[-1][1] >= start:
                     out.pop()  # "Uni", tagged on its own
                 out.append((acronym_label(_acronym(text, e)), start, e))
+                continue
+        out.append((label, s, e))
+    return out
+
+
+# One to three capitalised words (a joiner may stand before each) and an acronym in brackets,
+# right after a span: the rest of the body's name, then its acronym.
+_REST_THEN_ACRONYM = re.compile(
+    r"(?:[ \t]+(?:(?:dan|of|for|and|untuk)[ \t]+)?[A-Z][\w'-]*){1,3}[ \t]*\(([A-Z][A-Z0-9]{1,7})\)"
+)
+
+
+def run_on_to_acronym(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The spans, each body's span of two words or more that the capitalised words after it
+    complete into the name its bracketed acronym spells run on to those words, and the spans it
+    swallows dropped."""
+    out: list[tuple[str, int, int]] = []
+    swallowed_to = -1
+    for label, s, e in tagged:
+        if s < swallowed_to:
+            continue  # "Terorisme", tagged on its own
+        # (A span of two words or more: a one-word span is mostly a whole body's name, a
+        # parent's before its unit's, "Pertamina Hulu Energi (PHE)", which titles split.)
+        if (
+            label == "ORG"
+            and text.find(" ", s, e) > 0
+            and (m := _REST_THEN_ACRONYM.match(text, e)) is not None
+        ):
+            acronym = m.group(1)
+            rest_end = text.rindex("(", e, m.end())
+            whole_end = e + len(text[e:rest_end].rstrip())
+            if spells(text[s:whole_end], acronym) and not spells(text[s:e], acronym):
+                out.append((label, s, whole_end))
+                swallowed_to = whole_end
                 continue
         out.append((label, s, e))
     return out

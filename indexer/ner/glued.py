@@ -4,8 +4,8 @@
   Crutchlow GBR LCR Honda (RC213V) 88", "ITA Petronas Yamaha"): the code is no part of either
   name, and before it stands a person, after it a team.
 - A title before a company and its head writes them as one run ("CEO Lippo Group James
-  Riady"): a body's closing word (Group, Foundation, Tbk) inside the run ends the body, and
-  the person follows.
+  Riady", "Kepala Riset Reliance Sekuritas Lanjar Nafi"): a body's closing word (Group,
+  Foundation, Tbk, Sekuritas) inside the run ends the body, and the person follows.
 - Fan news names an idol with her group ("Jungkook BTS", "Lisa BLACKPINK"): where the article
   names the group on its own too, the group is no part of her name ("Mahfud MD" and "Titi DJ",
   whose capitals are their own, stay whole).
@@ -86,8 +86,11 @@ _GROUP_AFTER = re.compile(r" ([A-Z][A-Z0-9]+)(?!\S)")
 
 # Words that close a body's name, never inside a person's.
 _BODY_CLOSERS = frozenset(
-    ("Group", "Grup", "Foundation", "Corporation", "Company", "Inc", "Inc.", "Ltd", "Tbk", "Tbk.")
-)
+    (
+        "Group", "Grup", "Foundation", "Corporation", "Company", "Inc", "Inc.", "Ltd", "Tbk",
+        "Tbk.", "Sekuritas", "Securities",
+    )
+)  # fmt: skip
 
 
 def body_before_person(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -105,7 +108,9 @@ def body_before_person(text: str, start: int, end: int) -> tuple[int, int] | Non
     return None
 
 
-_CLOSER = re.compile(r" (?:Group|Grup|Foundation|Corporation|Company|Inc|Ltd|Tbk)\b")
+_CLOSER = re.compile(
+    r" (?:Group|Grup|Foundation|Corporation|Company|Inc|Ltd|Tbk|Sekuritas|Securities)\b"
+)
 _NOT_IN_NAMES = _BODY_CLOSERS | {"Holding", "Holdings", "Indonesia", "International"}
 
 

@@ -15,7 +15,12 @@ from functools import lru_cache
 
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
-from indexer.ner.defined_acronyms import contraction_after, defines, whole_names
+from indexer.ner.defined_acronyms import (
+    contraction_after,
+    defines,
+    run_on_to_acronym,
+    whole_names,
+)
 from indexer.ner.features import cap_rate_bucket
 from indexer.ner.glued import (
     body_before_person,
@@ -43,7 +48,7 @@ from indexer.ner.lexicon import (
     _WEB_ADDRESS,
     _places,
 )
-from indexer.ner.not_bodies import competition, model_code
+from indexer.ner.not_bodies import competition, model_code, vehicle_models
 from indexer.ner.refine import (
     BODY_LAST_WORDS,
     NAMED_AFTER_ENDS,
@@ -57,8 +62,10 @@ from indexer.ner.refine import (
     company_form,
     directorate_name,
     epithet,
+    facility,
     flight_or_stray_code,
     given_name_is_word,
+    index_names,
     law_title,
     legal_run_on,
     looks_like_body,
@@ -213,6 +220,7 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     tagged = repair_spans(text, tagged, aliases)
     if " (" in text:  # "Uni Eropa (UE)" tagged as the place "Eropa": the body's whole name
         tagged = whole_names(text, tagged, _is_known_place, lambda a: _acronym_label(a, aliases))
+        tagged = run_on_to_acronym(text, tagged)  # "[Indonesia Corruption] Watch (ICW)"
     tagged = split_scores(text, tagged, aliases)  # "Persib 2-2 Borneo FC"
     if tagged and text[-1:].isupper() and tagged[-1][2] > (byline := byline_start(text)):
         tagged = [t for t in tagged if t[2] <= byline]  # "…,IRSYAN HASYIM": the reporter
@@ -574,6 +582,10 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
         elif surface.endswith(_LISTED_TAILS) and (short := _SHORT_AFTER.match(text, m.end)):
             expansions[name_key(surface)] = short.group(1)  # "PT Aneka Tambang Tbk (Antam)"
     drop = not_entities()
+    if ("ndeks" in text or "Index (" in text) and (indexes := index_names(text)):
+        drop = drop | indexes  # "indeks Nikkei", "Jakarta Islamic Index (JII)": no entity
+    if models := vehicle_models(text):
+        drop = drop | models  # "Toyota Calya", "Calya": a product
     if "(" in text and (common := common_acronyms(text)):
         drop = drop | common  # "harga jual eceran (HEJ)": no body's name in this article
     if (
@@ -746,6 +758,7 @@ def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: s
     elif m.label != "LOC" and (
         (surface.split(None, 1)[0] in _GEOGRAPHY_HEADS and " " in surface)
         or surface.endswith(_PLACE_LAST)
+        or facility(surface)  # "RSCM", "PLTU Cilacap", "Women's College Hospital"
     ):
         m.label = "LOC"  # "Kepulauan Mariana", "Azadi Sport Complex": islands, venues
     place = place_name(surface) if m.label != "PER" else None

@@ -7,6 +7,10 @@
 - A sporting competition or race ("MotoGP San Marino", "Formula E", "GP Aragon", "Hong Kong
   Open", "Badminton Asia Championships") or a gathering named in English ("Indonesia Human
   Resources Summit", "Kompas Travel Fair"): an event, not a body, a person or a place.
+- A vehicle's model after its maker ("Toyota Calya", "Daihatsu Sigra", "Nissan Leaf",
+  "Toyota Corolla Altis", "Lamborghini Sian"): a product, and so is the model's name alone in
+  that article ("Calya dan Sigra"). The maker alone stays a company; a maker's company or team
+  ("Toyota Motor Manufacturing", "Yamaha Factory Racing", "Honda Indonesia") is no model.
 """
 
 from __future__ import annotations
@@ -63,3 +67,66 @@ def competition(name: str, places: Set[str]) -> bool:
         return rest is None or not name.startswith("GP ") or name_key(rest) in places
     head, _, last = name.rpartition(" ")
     return bool(head) and last in _EVENT_KINDS
+
+
+# Vehicle makers whose models Indonesian news names after them.
+_MAKERS = (
+    "Toyota", "Daihatsu", "Honda", "Suzuki", "Nissan", "Mitsubishi", "Hyundai", "Wuling",
+    "Mazda", "Datsun", "Isuzu", "Lexus", "BMW", "Mercedes-Benz", "Audi", "Volkswagen",
+    "Chevrolet", "Tesla", "Lamborghini", "Ferrari", "Porsche", "Renault", "Peugeot", "DFSK",
+    "Chery", "Volvo", "Subaru", "Kia", "Kawasaki", "Yamaha",
+)  # fmt: skip
+_MAKER_THEN_NAME = re.compile(
+    rf"(?<![\w-])(?:{'|'.join(_MAKERS)}) ([A-Z][\w-]*(?: [A-Z][\w-]*)?)"
+)  # fmt: skip
+# Words after a maker that name its company, its unit or its team, never a model.
+_MAKER_COMPANY_WORDS = frozenset(
+    (
+        "Motor", "Motors", "Indonesia", "Astra", "Prospect", "Indomobil", "Group", "Grup",
+        "Corporation", "Corp", "Company", "Co", "Tbk", "Financial", "Finance", "Foundation",
+        "Club", "Racing", "Team", "Factory", "Motorsport", "Motorsports", "Sport", "Sports",
+        "Ecstar", "Manufacturing", "Sales", "Auto", "Automobile", "Automotive", "International",
+        "Global", "Japan", "Jepang", "Asia", "Center", "Centre", "Dealer", "Mobil", "Marine",
+        "Engineering", "Research", "Academy", "Fans", "Owners", "Community", "Komunitas",
+        "Klub", "Museum", "Pusat", "Mandala", "Kalla", "Trans", "Daya", "Adira", "Bank",
+    )
+)  # fmt: skip
+_MAKER_WORDS = frozenset(_MAKERS)
+
+
+# Racing news writes a rider or a driver after his maker's team ("Yamaha Valentino Rossi",
+# "Ferrari Charles Leclerc"): there the words after a maker are no model.
+_RACING = ("pembalap", "pebalap", "motogp", "formula", "balapan", "rider", "sirkuit", "grand prix")
+
+
+# A post before the maker: the name after it is its holder's ("CEO Tesla Elon Musk", "bos
+# Nissan Carlos Ghosn", "Presiden Direktur Toyota Warih Andang").
+_POST_BEFORE = re.compile(
+    r"(?i:\b(?:ceo|cto|coo|cfo|direktur|dirut|bos|pendiri|founder|presiden|president|chairman"
+    r"|ketua|komisaris|manajer|manager|head|chief|pimpinan|petinggi|eksekutif|executive"
+    r"|utama|juru bicara|jubir|perwakilan|insinyur|desainer|pemilik|officer|of)(?: \w+)?)\s+$"
+)
+
+
+def vehicle_models(text: str) -> frozenset[str]:
+    """The vehicle products the article names: each maker's name with the model after it
+    ("Toyota Calya", "Toyota Corolla Altis") and the model alone ("Calya", "Corolla Altis").
+    None in a racing article (see _RACING)."""
+    found: set[str] = set()
+    if _MAKER_THEN_NAME.search(text) is None:  # (most articles: at once)
+        return frozenset()
+    low = text.lower()
+    if any(w in low for w in _RACING):
+        return frozenset()
+    for m in _MAKER_THEN_NAME.finditer(text):  # (most articles: none)
+        if _POST_BEFORE.search(text, max(0, m.start() - 40), m.start()) is not None:
+            continue  # "CEO Tesla Elon Musk": a person
+        words = m.group(1).split()
+        while words and words[-1] in _MAKER_COMPANY_WORDS | _MAKER_WORDS:
+            words.pop()  # "Toyota Calya Indonesia"? the model is what comes before
+        if not words or words[0] in _MAKER_COMPANY_WORDS or words[0] in _MAKER_WORDS:
+            continue
+        model = " ".join(words)
+        maker = m.group(0)[: m.start(1) - m.start()].rstrip()
+        found.update((model, f"{maker} {model}", f"{maker} {words[0]}", words[0]))
+    return frozenset(found)

@@ -60,7 +60,7 @@ BODY_LAST_WORDS = frozenset(
     {w.split()[-1] for w in _MINISTRIES.split("|") if " " in w and not w.split()[-1].isupper()}
     | {"Keuangan", "Kesehatan", "Pertahanan", "Perdagangan", "Perindustrian", "Pertanian",
        "Perhubungan", "Pariwisata", "Ketenagakerjaan", "Korupsi", "Kemaritiman", "Maritim",
-       "Investasi", "Udara", "Polhukam", "Perekonomian"}
+       "Investasi", "Udara", "Polhukam", "Perekonomian", "Sekuritas"}
 )  # fmt: skip
 _LAST_WORD = re.compile(r"\s+(\S+)$")
 # "Gedung KPK", "Gedung Merah Putih KPK", "Kantor Kemenkominfo": a body's building.
@@ -290,12 +290,20 @@ _NOT_NAME_HEADS = frozenset(
     (
         "Liga", "Munas", "Musyawarah", "Kongres", "Piala", "Festival", "Konferensi",
         "KTT", "Pilkada", "Pilpres", "Pileg", "Pemilu", "Olimpiade", "Rakernas",
-        "Rapimnas", "Rakornas", "Surat", "Undang-Undang", "UU", "RUU", "Perppu"
+        "Rapimnas", "Rakornas", "Surat", "Undang-Undang", "UU", "RUU", "Perppu",
+        # a market index's ("Indeks Hang Seng", "Komposit Shanghai")
+        "Indeks", "Index", "Komposit",
+        # an app's, a system's, a programme's or an event's ("Aplikasi GoFood", "Sistem
+        # Informasi Transaksi Nasabah", "Pelatihan Vokasi SDM", "Deklarasi Gerakan Pemuda
+        # Ansor", "Audisi Beasiswa Bulu Tangkis Djarum", "Gerai Samsat")
+        "Aplikasi", "Sistem", "Kurikulum", "Pelatihan", "Deklarasi", "Audisi", "Gerai"
     )
 )  # fmt: skip
 # Last words of a product's, a feature's or a measure's name, never a body's or a person's
 # ("Instagram Story", "Link Live", "Doel The Movie", "Jakarta Composite Index").
-_NOT_NAME_TAILS = frozenset(("Story", "Stories", "Live", "Streaming", "Movie", "Index", "Rate"))
+_NOT_NAME_TAILS = frozenset(
+    ("Story", "Stories", "Live", "Streaming", "Movie", "Index", "Rate", "Composite", "Average")
+)  # ("Nasdaq Composite", "Dow Jones Industrial Average": indexes too)
 # The head of a body's name: a span that starts so is an organisation, even tagged a place
 # ("Dinas Bina Marga DKI Jakarta", "DPP NasDem"). (Not Rumah or Sekolah: hospitals and
 # schools are places too.)
@@ -369,21 +377,43 @@ def looks_like_debris(text: str, words: list[str]) -> bool:
     return digits > 1
 
 
+# The last word of a brokerage's or a finance company's name, in Indonesian or English ("Panin
+# Sekuritas", "Avere Investama", "Mirae Asset Sekuritas", "Adira Finance"): no person's or place's.
+_FINANCE_LAST = ("Sekuritas", "Securities", "Investama", "Finance", "Multifinance")
 # The last word of a body's name in English or sport: a name that ends so is no person's.
 ORG_TAILS = frozenset(
     (
         "Center", "Centre", "Institute", "University", "College", "Group", "Foundation",
         "Corporation", "Company", "Inc", "Ltd", "FC", "United", "Club", "Association",
-        "Agency", "Council", "Committee"
+        "Agency", "Council", "Committee", *_FINANCE_LAST
     )
 )  # fmt: skip
 
 
+# A hospital's acronym ("RSCM", "RSMH", "RSUD Sidoarjo", "RSDP Serang") or a power plant's
+# with its site ("PLTU Cilacap", "PLTU Jawa 7"), and an English venue's or hospital's last
+# word ("Women's College Hospital", "Olympic Sports Center Xincheng Gymnasium"): a facility,
+# which the facets count as a place, like an airport or a stadium. (RSPO, RSVP, RSS: no
+# hospitals; a plant's kind alone, "PLTU", names no plant.)
+_FACILITY = re.compile(
+    r"RS(?!PO\b|VP\b|S\b)[A-Z]{1,4}(?: [A-Z][\w'-]*){0,3}|PLT[A-Z]{1,3} [A-Z0-9][\w-]*(?: [A-Z0-9][\w-]*)?"
+)
+_FACILITY_LAST = (" Hospital", " Gymnasium", " Arena")
+
+
+def facility(name: str) -> bool:
+    """Is `name` a hospital's, a power plant's or a venue's (see _FACILITY)?"""
+    if name.endswith(_FACILITY_LAST):
+        return True
+    return name[:2] in ("RS", "PL") and _FACILITY.fullmatch(name) is not None
+
+
 def not_a_place(name: str, aliases: AliasTable) -> bool:
     """An acronym tagged as a place that no gazetteer or alias line knows as one ("ICJR"):
-    places are rarely written as acronyms, bodies mostly are."""
+    places are rarely written as acronyms, bodies mostly are; a hospital's (RSCM) is one."""
     return (
-        len(name) >= 3
+        not facility(name)
+        and len(name) >= 3
         and name.isupper()
         and name.isalpha()
         and region(name) is None
@@ -398,7 +428,8 @@ def not_a_place(name: str, aliases: AliasTable) -> bool:
 _BODY_LAST = frozenset(
     (
         "Bank", "Airways", "Airlines", "Party", "Association", "Corporation", "Company",
-        "Inc", "Ltd", "Agency", "Council", "Committee", "Foundation", "FC", "Group"
+        "Inc", "Ltd", "Agency", "Council", "Committee", "Foundation", "FC", "Group",
+        *_FINANCE_LAST
     )
 )  # fmt: skip
 
@@ -409,12 +440,29 @@ def body_by_last_word(name: str) -> bool:
     return bool(head) and last in _BODY_LAST
 
 
+# First words of an association's, a committee's or a federation's name, never a person's
+# given name ("Komite Olimpiade Indonesia", "Konfederasi Serikat Pekerja Indonesia", "Ikatan
+# Mahasiswa Muhammadiyah"). (Not lexicon._BODY_HEADS whole: "Tim" opens Tim Cook's name.)
+_PERSON_NEVER_FIRST = frozenset(
+    (
+        "Komite", "Komisi", "Konfederasi", "Federasi", "Ikatan", "Persatuan", "Perkumpulan",
+        "Perhimpunan", "Himpunan", "Asosiasi", "Serikat", "Gabungan", "Paguyuban", "Koalisi",
+        "Aliansi", "Forum", "Lembaga", "Yayasan", "Badan", "Dewan", "Majelis", "Kementerian",
+        "Partai", "Nahdlatul", "Konsorsium", "Koperasi", "Kelompok", "Komunitas",
+    )
+)  # fmt: skip
+
+
 def not_a_person(name: str) -> bool:
     """A name tagged as a person's that is a body's: an acronym of three letters or more (a
-    person's initials are in the alias file: SBY, JK), or an English body's last word."""
-    return (len(name) >= 3 and name.isupper() and name.isalpha()) or name.rsplit(None, 1)[
-        -1
-    ] in ORG_TAILS
+    person's initials are in the alias file: SBY, JK), an English body's or a finance
+    company's last word, or an association's first word before more words."""
+    first, _, rest = name.partition(" ")
+    return (
+        (len(name) >= 3 and name.isupper() and name.isalpha())
+        or name.rsplit(None, 1)[-1] in ORG_TAILS
+        or (bool(rest) and first in _PERSON_NEVER_FIRST)
+    )
 
 
 def comma_bodies(
@@ -815,6 +863,29 @@ def byline_start(text: str) -> int:
 
 
 _MEDIA_WORDS = frozenset(("TV", "NEWS", "POST", "TIMES", "FM", "RADIO", "PRESS", "COM", "ID"))
+
+
+# A market index's name after "indeks" ("indeks Nikkei", "Indeks Kospi", "indeks Hang Seng
+# Hong Kong") and an index's acronym after its English name ("Jakarta Islamic Index (JII)").
+_INDEX_AFTER = re.compile(r"\b[Ii]ndeks\s+([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})")
+_INDEX_ACRONYM = re.compile(r"\bIndex\s+\(([A-Z][A-Z0-9]{1,6})\)")
+
+
+def index_names(text: str) -> frozenset[str]:
+    """The names the article writes as market indexes: each run of capitalised words after
+    "indeks" and its leading words ("Hang Seng" of "indeks Hang Seng Hong Kong"), and each
+    acronym defined by an English "… Index". No packaged place or region is one ("indeks
+    Jepang", "Indeks Persepsi Korupsi Indonesia" name no index "Jepang" or "Indonesia")."""
+    names: set[str] = set()
+    if "ndeks" in text:  # (most articles: no index at all)
+        for m in _INDEX_AFTER.finditer(text):
+            words = m.group(1).split()
+            for n in range(1, len(words) + 1):
+                names.add(" ".join(words[:n]))
+    if "Index (" in text:
+        names.update(_INDEX_ACRONYM.findall(text))
+    keys = place_keys()
+    return frozenset(n for n in names if name_key(n) not in keys and region(n) is None)
 
 
 def not_entity(name: str, drop: Set[str]) -> bool:

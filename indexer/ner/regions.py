@@ -39,7 +39,7 @@ SHORT_FORMS = {
     "Aceh": ["NAD"], "Sumatera Utara": ["Sumut"], "Sumatera Barat": ["Sumbar"],
     "Sumatera Selatan": ["Sumsel"], "Kepulauan Riau": ["Kepri"], "Bangka Belitung": ["Babel"],
     "Jakarta": ["DKI Jakarta", "DKI", "Provinsi DKI Jakarta"], "Jawa Barat": ["Jabar"],
-    "Jawa Tengah": ["Jateng"], "Yogyakarta": ["DIY", "DI Yogyakarta"], "Jawa Timur": ["Jatim"],
+    "Jawa Tengah": ["Jateng"], "Yogyakarta": ["DIY", "DI Yogyakarta", "Jogja", "Yogya", "Jogjakarta"], "Jawa Timur": ["Jatim"],
     "Nusa Tenggara Barat": ["NTB"], "Nusa Tenggara Timur": ["NTT"],
     "Kalimantan Barat": ["Kalbar"], "Kalimantan Tengah": ["Kalteng"],
     "Kalimantan Selatan": ["Kalsel"], "Kalimantan Timur": ["Kaltim"],
@@ -56,6 +56,8 @@ SHORT_FORMS = {
     "Kutai Barat": ["Kubar"], "Tapanuli Tengah": ["Tapteng"], "Tapanuli Utara": ["Taput"],
     "Tapanuli Selatan": ["Tapsel"], "Musi Banyuasin": ["Muba"],
     "Kotawaringin Barat": ["Kobar"], "Kotawaringin Timur": ["Kotim"],
+    # (Jogja, Yogya, Jogjakarta: Yogyakarta's everyday names, the city's and the province's,
+    # as its own government writes them in "Jogja Istimewa".)
     # The city's everyday name (id.wikipedia.org/wiki/Kota_Surakarta: "lebih dikenal dengan
     # nama Solo").
     "Surakarta": ["Solo"],
