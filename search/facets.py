@@ -65,8 +65,6 @@ class _Values:
     # else built when first counted (rows the user's corrections changed).
     ranked: bool = False
     by_value: ValueMajor | None = None
-    # Each value id's rank in by_value (-1: no article has it), built when first asked.
-    _rank: np.ndarray | None = None
     # Each document's row count (narrowest type), when `docs` is None: made when first asked.
     _row_counts: np.ndarray | None = None
 
@@ -152,10 +150,7 @@ class _Values:
         if not self.ranked:
             return self.docs_of_rows(np.flatnonzero(self.val == vid))
         vm = self.ranked_rows()
-        if self._rank is None:  # (once a worker: a scan of every value cost each filter)
-            self._rank = np.full(len(self.names), -1, dtype=np.int32)
-            self._rank[vm.order] = np.arange(vm.order.size, dtype=np.int32)
-        r = int(self._rank[vid])
+        r = int(vm.rank[vid]) if vid < vm.rank.size else -1
         if r < 0:  # no article has it
             return np.zeros(0, dtype=np.int32)
         return vm.docs[vm.offsets[r] : vm.offsets[r + 1]]
