@@ -293,7 +293,7 @@ def current(gen_dir: Path | str, ix: Any) -> bool:
         manifest = json.loads((Path(gen_dir) / DERIVED / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return bool(manifest == state_key(ix))
+    return bool(manifest == state_key(ix)) and value_major.complete(Path(gen_dir) / DERIVED)
 
 
 def read(gen_dir: Path | str, ix: Any) -> Derived | None:

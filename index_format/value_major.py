@@ -125,13 +125,30 @@ def _load(path: Path) -> np.ndarray:
 
 
 def read(where: Path, fname: str) -> ValueMajor | None:
-    """The layout of facet `fname` in `where`, mapped read-only (None when not written)."""
-    paths = [where / f"{PREFIX}-{fname}-{part}.npy" for part in (*_PARTS, "rank", "dense")]
+    """The layout of facet `fname` in `where`, mapped read-only (None when not written). The
+    ranks and bitmaps of an index written before them are made by whoever needs them."""
+    paths = [where / f"{PREFIX}-{fname}-{part}.npy" for part in _PARTS]
     if not all(p.exists() for p in paths):
         return None
-    order, offsets, docs, rank, dense = (_load(p) for p in paths)
+    order, offsets, docs = (_load(p) for p in paths)
     if offsets.size != order.size + 1 or int(offsets[-1]) != docs.size:
         return None
-    if dense.ndim != 2 or dense.shape[0] > order.size:
-        return None
-    return ValueMajor(order, offsets, docs, rank, dense)
+    rank_path, dense_path = (where / f"{PREFIX}-{fname}-{part}.npy" for part in ("rank", "dense"))
+    if rank_path.exists() and dense_path.exists():
+        rank, dense = _load(rank_path), _load(dense_path)
+        if dense.ndim == 2 and dense.shape[0] <= order.size and rank.size >= order.size:
+            return ValueMajor(order, offsets, docs, rank, dense)
+    values = int(order.max()) + 1 if order.size else 0  # (ids past it: no article, no rank)
+    rank = np.full(values, -1, dtype=np.int32)
+    rank[order] = np.arange(order.size, dtype=np.int32)
+    return ValueMajor(order, offsets, docs, rank)
+
+
+def complete(where: Path) -> bool:
+    """Whether every facet's layout in `where` has its ranks and bitmaps (an index published
+    before they were written lacks them: `telusur optimize --upgrade-only` writes them)."""
+    for order in where.glob(f"{PREFIX}-*-order.npy"):
+        stem = order.name[: -len("order.npy")]
+        if not all((where / f"{stem}{part}.npy").exists() for part in ("rank", "dense")):
+            return False
+    return True

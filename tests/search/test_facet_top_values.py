@@ -18,6 +18,7 @@ from whoosh import index
 from index_format import derived, value_major
 from index_format.corrections import Correction, append_correction
 from index_format.generations import current_path
+from indexer.optimize import optimize_index
 from search import facets, top_values
 from search.facets import FacetData
 from search.models import FacetValue
@@ -296,4 +297,39 @@ def test_a_worker_builds_the_bitmaps_the_build_did_not_write(
             assert vm.dense is not None and vm.dense.shape[0] == 0  # (too few articles)
             head = top_values.DenseHead(vm, fd.size)
             assert head.values > 0 and head.bits is not vm.dense
+        _check_all(fd)
+
+
+def test_an_index_published_before_ranks_and_bitmaps_counts_the_same_until_upgraded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A generation whose build wrote the rows by value but not their ranks and bitmaps (an
+    older Telusur) is served as before, and `telusur optimize --upgrade-only` writes them."""
+    index_dir = tmp_path / "index"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(value_major, "DENSE_SHARE", 0.05)
+        mp.setattr(value_major, "DENSE_MIN_DOCS", 0)
+        write_index(index_dir, _corpus(), "segments")
+        where = current_path(index_dir) / derived.DERIVED
+        for part in ("rank", "dense"):
+            for path in where.glob(f"{value_major.PREFIX}-*-{part}.npy"):
+                path.unlink()
+        ix = index.open_dir(str(current_path(index_dir)))
+        assert not derived.current(current_path(index_dir), ix)
+        ix.close()
+        monkeypatch.setattr(top_values, "ROW_COST_RATIO", 10**9)
+        monkeypatch.setattr(top_values, "DENSE_SHARE", 0.05)
+        monkeypatch.setattr(top_values, "DENSE_MIN_DOCS", 0)
+        for fd in _served(index_dir):
+            assert all(fd.values[f].ranked_rows().dense is None for f in ENTITY)
+            _check_all(fd)
+        assert optimize_index(index_dir, upgrade_only=True, grace_seconds=0).rederived
+    real = current_path(index_dir)
+    ix = index.open_dir(str(real))
+    assert derived.current(real, ix)
+    ix.close()
+    for fd in _served(index_dir):
+        for fname in ENTITY:
+            vm = fd.values[fname].ranked_rows()
+            assert vm.dense is not None and vm.dense.shape[0] > 0
         _check_all(fd)
