@@ -19,13 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from index_format import facet_arrays, facets, value_major
+from index_format import facet_arrays, facets, value_major, worker_maps
 from index_format.codec.packed import packed_postings
 from index_format.corrections import file_state, read_corrections
 from index_format.facet_arrays import CountedRows, FacetArrays, starts_of
 from index_format.name_table import NameIds, NameTable
 from index_format.names import name_key
 from index_format.value_major import ValueMajor
+from index_format.worker_maps import WorkerMaps
 from search import corrections as user
 from search import top_values
 from search.models import FacetValue
@@ -212,10 +213,13 @@ class FacetData:
         corrections: Path | None = None,
         arrays: FacetArrays | None = None,
         by_value: Mapping[str, ValueMajor] | None = None,
+        maps: WorkerMaps | None = None,
     ) -> None:
         # `arrays`: as the generation's build wrote them (index_format.derived); else derived
         # here from the facets column (an index written before they were). `by_value`: the
         # entity facets' rows by value the build wrote for `arrays` (else built when needed).
+        # `maps`: what the build worked out for the workers from `arrays` (else worked out
+        # here when first needed).
         a = arrays if arrays is not None else facet_arrays.derive(reader)
         self.size = a.size
         self.day = a.day
@@ -231,9 +235,12 @@ class FacetData:
                 a.starts[f],
                 ranked=f in self._entity_rows,
                 by_value=by_value.get(f),
+                single=maps.single.get(f) if maps is not None else None,
             )
             for f, r in a.rows.items()
         }
+        # Per entity facet, the id each value is listed as when pinned (worker_maps).
+        self._canonical_ids = maps.canonical if maps is not None else {}
         self.merged = a.merged
         self._held = a.held
         self.per_doc = a.per_doc
@@ -254,8 +261,10 @@ class FacetData:
         self._year = np.array([d.year for d in dates], dtype=np.int64)
         # Each document's day as its position in self._days (self._days.size: undated), so a
         # histogram gathers the matching documents' days once.
-        self._day_pos = np.searchsorted(self._days, self.day).astype(np.int32)
-        self._day_pos[self.day < 0] = self._days.size
+        if maps is not None and maps.day_pos is not None:
+            self._day_pos = maps.day_pos
+        else:
+            self._day_pos = worker_maps.day_positions(self._days, self.day)
         # Per distinct day, its month's and year's position among the distinct ones, and
         # their labels: a month or year histogram adds the days' counts with one bincount.
         self._buckets = {
@@ -309,6 +318,17 @@ class FacetData:
         return list(
             dict.fromkeys(name if name in held else merges.get(name, name) for name in names)
         )
+
+    def _listed_as(self, fname: str, vid: int) -> str | None:
+        """canonical(fname, [the name of value `vid`]) from the build's table, without reading
+        the archive's merges (None: not in the table)."""
+        ids = self._canonical_ids.get(fname)
+        if ids is None or vid >= ids.size:  # (a value the user's corrections added)
+            return None
+        to = int(ids[vid])
+        if to == worker_maps.ELSEWHERE:
+            return None
+        return self.values[fname].names[vid if to == worker_maps.ITSELF else to]
 
     def entity_values(self, docnum: int) -> dict[str, list[str]]:
         """Document `docnum`'s entity facet values exactly as the facets count them: merged,
@@ -395,8 +415,9 @@ class FacetData:
         pinned: dict[str, FacetValue] = {}
         for s in selected:
             vid = self.resolve(fname, s)
-            name = v.names[vid] if vid is not None else s
-            name = self.canonical(fname, [name])[0]
+            name = self._listed_as(fname, vid) if vid is not None else None
+            if name is None:
+                name = self.canonical(fname, [v.names[vid] if vid is not None else s])[0]
             if name not in pinned:
                 pinned[name] = FacetValue(name, count_of(vid) if vid is not None else 0, True)
         keep = counts > 0
