@@ -2,7 +2,7 @@
 requests, written when a generation is published (index_format.derived) and mapped read-only,
 so that the workers share one copy through the page cache instead of each holding its own:
 
-  canonical-{facet}.npy  int32 per value id of an entity facet: the id of the value a pinned
+  canonical-{facet}.npy  int32 per value id of a facet: the id of the value a pinned
                          value is listed as under the archive's merges (search.facets.FacetData.
                          canonical); -1: itself; -2: a name outside the table (then the merges
                          themselves are read). A pinned value otherwise read the whole merges
@@ -79,9 +79,8 @@ def single_values(start: np.ndarray, val: np.ndarray, values: int) -> np.ndarray
 def write(where: Path, a: FacetArrays) -> None:
     """Write the files of the facet arrays `a` into the directory `where`."""
     for f, r in a.rows.items():
-        if f in facets.entity_names():
-            _save(where / f"{CANONICAL}-{f}.npy", canonical_ids(a, f))
-        else:
+        _save(where / f"{CANONICAL}-{f}.npy", canonical_ids(a, f))
+        if f not in facets.entity_names():
             single = single_values(a.starts[f], r.val, len(r.names))
             if single is not None:
                 _save(where / f"{SINGLE}-{f}.npy", single)

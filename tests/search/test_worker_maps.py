@@ -72,7 +72,7 @@ def test_pinned_values_are_listed_as_without_the_merges(built: Path) -> None:
     it, and the served side does not read them (but for a name the index does not know)."""
     rng = np.random.default_rng(3)
     for served, own in _both(built):
-        for fname in ENTITY:
+        for fname in ("outlet", *ENTITY):
             names = list(dict.fromkeys([*own.values[fname].names, *own.values[fname].ids]))
             for name in names:
                 mask = (rng.random(served.size) < 0.5) & served.live
