@@ -171,11 +171,13 @@ class _Values:
             budget = top_values.ROW_COST_RATIO * rows
             got = top_values.top_values(vm, mask, want, budget, self._dense)
             if got is not None:
-                counted = dict(zip(got[0].tolist(), got[1].tolist(), strict=True))
+                found = got[1]  # (the counts of the values ranked 0..found.size - 1)
 
                 def count_of(vid: int) -> int:
-                    known = counted.get(vid)
-                    return known if known is not None else int(mask[self.docs_of(vid)].sum())
+                    r = int(vm.rank[vid]) if vid < vm.rank.size else -1
+                    if 0 <= r < found.size:
+                        return int(found[r])
+                    return int(mask[self.docs_of(vid)].sum())
 
                 return got[0], got[1], count_of
         if self.ranked:  # (several values a document: counted from the rows)
