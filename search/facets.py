@@ -428,7 +428,7 @@ class FacetData:
         if limit > 0 and ids.size > want:
             # Only values counted at least as often as the want-th largest can be listed:
             # a partition in numpy instead of sorting thousands of names in Python.
-            kth = np.partition(counts, ids.size - want)[ids.size - want]
+            kth = top_values.kth_count(counts, want)
             keep = counts >= kth
             ids, counts = ids[keep], counts[keep]
         # Highest count first, then by name for a stable order.

@@ -40,6 +40,11 @@ GATHER_ROWS = 1 << 16
 # (index_format.value_major writes the bitmaps at publish with the same thresholds.)
 DENSE_SHARE = value_major.DENSE_SHARE
 DENSE_MIN_DOCS = value_major.DENSE_MIN_DOCS
+# Up to this many counts, kth_count partitions them at once.
+KTH_DIRECT = 256
+# Bitmaps are ANDed with a query's this many 64-bit words at a time (a few values' at 2.2M
+# articles: 2 MB of temporary words).
+BITMAP_WORDS = 1 << 18
 
 
 def top_values(
@@ -73,7 +78,7 @@ def top_values(
         a, b = b, min(n, 2 * b)
         counted = np.concatenate(found) if len(found) > 1 else found[0]
         if a < n and counted.size >= want:
-            kth = int(np.partition(counted, counted.size - want)[counted.size - want])
+            kth = kth_count(counted, want)
             if kth > off[a + 1] - off[a]:  # the most any value left can count
                 break
             # Every value down to the first held by fewer than kth articles must be counted.
@@ -108,15 +113,37 @@ class DenseHead:
             self.bits = value_major.bitmaps(vm, size, self.values)
 
     def counts(self, bits: np.ndarray, a: int, b: int) -> np.ndarray:
-        """The counts among the documents of `bits` (packed()) of the values ranked a..b-1."""
+        """The counts among the documents of `bits` (packed()) of the values ranked a..b-1:
+        the bitmaps of a few values at a time ANDed with `bits` and popcounted in one call
+        each (not three calls a value)."""
         out = np.empty(b - a, dtype=np.int64)
         # (the written bitmaps may stop before the archive's last documents: none of theirs)
         bits = bits[: self.bits.shape[1]]
-        both = np.empty(bits.size, dtype=np.uint64)  # (a call's own: threads may share self)
-        for i, r in enumerate(range(a, b)):
-            np.bitwise_and(self.bits[r], bits, out=both)
-            out[i] = int(np.bitwise_count(both).sum(dtype=np.int64))
+        step = max(1, BITMAP_WORDS // max(1, bits.size))
+        for r in range(a, b, step):
+            both = np.bitwise_and(self.bits[r : min(b, r + step)], bits)
+            out[r - a : r - a + both.shape[0]] = np.bitwise_count(both).sum(axis=1, dtype=np.int64)
         return out
+
+
+def kth_count(counts: np.ndarray, k: int) -> int:
+    """The k-th largest of non-negative integer counts (1 <= k <= counts.size), as
+    np.partition(counts, counts.size - k)[counts.size - k] finds it. np.partition slows down
+    many times over when one value is most of the array, as facet counts are (most values
+    counted once: 1.3 ms for 5,000 counts 99% ones, 0.04 ms for as many spread out): while the
+    smallest count is most of them, only the counts above it are kept (k of them or more,
+    else the smallest is the k-th)."""
+    values = counts
+    while values.size > KTH_DIRECT:
+        least = values.min()
+        above = values[values > least]
+        if above.size < k:
+            return int(least)
+        dominant = 2 * above.size <= values.size
+        values = above  # (k of them or more: the k-th largest is theirs)
+        if not dominant:
+            break
+    return int(np.partition(values, values.size - k)[values.size - k])
 
 
 def masked(mask: np.ndarray, docs: np.ndarray) -> np.ndarray:

@@ -333,3 +333,21 @@ def test_an_index_published_before_ranks_and_bitmaps_counts_the_same_until_upgra
             vm = fd.values[fname].ranked_rows()
             assert vm.dense is not None and vm.dense.shape[0] > 0
         _check_all(fd)
+
+
+def test_the_kth_count_is_what_a_partition_finds() -> None:
+    """kth_count (the smallest count dropped while it is most of the counts) equals
+    np.partition's k-th largest, counts spread or mostly one value, every k."""
+    rng = np.random.default_rng(13)
+    for _ in range(400):
+        n = int(rng.integers(1, 3000))
+        kind = rng.integers(0, 3)
+        if kind == 0:  # most counted once, as a narrow query's values are
+            counts = np.where(rng.random(n) < 0.97, 1, rng.integers(1, 60, n))
+        elif kind == 1:  # Zipf-spread
+            counts = np.minimum(rng.zipf(1.5, n), 10**6)
+        else:  # a few distinct values, zeros among them
+            counts = rng.integers(0, 4, n)
+        counts = counts.astype(np.int64)
+        for k in {1, 2, min(n, 10), min(n, 31), n, int(rng.integers(1, n + 1))}:
+            assert top_values.kth_count(counts, k) == np.partition(counts, n - k)[n - k]
