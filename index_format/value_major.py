@@ -15,10 +15,12 @@ its list (search.top_values): an article count no value can exceed is its archiv
                               little-endian), for the values held by DENSE_SHARE of the
                               documents and DENSE_MIN_DOCS at least (search.top_values.DenseHead)
 
-Written at publish beside the facet arrays (index_format.derived: FORMAT 13, rank and dense
-FORMAT 15) and mapped by workers, so that no worker builds them in its own memory (the bitmaps
-cost ~125 ms and 5.3 MB a worker at 2.2M articles); built in memory from rows the user's
-corrections changed.
+Written at publish beside the facet arrays (index_format.derived, FORMAT 13; rank and dense
+added within FORMAT 14: a generation without them is served as before, its workers making
+them, and index_format.derived.current calls it stale so that `telusur optimize
+--upgrade-only` writes them) and mapped by workers, so that no worker builds them in its own
+memory (the bitmaps cost ~125 ms and 5.3 MB a worker at 2.2M articles); built in memory from
+rows the user's corrections changed.
 """
 
 from __future__ import annotations
