@@ -11,6 +11,11 @@ so that the workers share one copy through the page cache instead of each holdin
                          days (their count: undated), for the timeline (int32 a document).
   single-{facet}.npy     a facet with at most one value a document (the outlet): each
                          document's value id, the count of its names for none.
+  name-pos-{facet}.npy   int32 per value id: its name's place among the facet's names in
+                         sorted order (UTF-8 byte order, which is Python's order of the
+                         strings), from the name table's own order (index_format.name_table):
+                         a list breaks ties between equal counts by name without decoding and
+                         sorting every tied name.
 
 `read` returns what is there and fits the facet arrays; what is missing (an index published
 before these files) is worked out by the worker, as before.
@@ -23,12 +28,13 @@ from pathlib import Path
 
 import numpy as np
 
-from index_format import facets
+from index_format import facets, name_table
 from index_format.facet_arrays import FacetArrays
 
 CANONICAL = "canonical"
 DAY_POS = "day-pos.npy"
 SINGLE = "single"
+NAME_POS = "name-pos"
 ITSELF, ELSEWHERE = -1, -2  # canonical ids that name no other value of the table
 
 
@@ -39,6 +45,7 @@ class WorkerMaps:
     canonical: dict[str, np.ndarray] = field(default_factory=dict)
     day_pos: np.ndarray | None = None
     single: dict[str, np.ndarray] = field(default_factory=dict)
+    name_pos: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def canonical_ids(a: FacetArrays, fname: str) -> np.ndarray:
@@ -84,7 +91,20 @@ def write(where: Path, a: FacetArrays) -> None:
             single = single_values(a.starts[f], r.val, len(r.names))
             if single is not None:
                 _save(where / f"{SINGLE}-{f}.npy", single)
+        # (the name table's ids in sorted order, written before: index_format.derived)
+        order = where / f"facets-{f}-{name_table.ORDER}"
+        if order.exists():
+            _save(where / f"{NAME_POS}-{f}.npy", name_positions(order))
     _save(where / DAY_POS, day_positions(a.days, a.day))
+
+
+def name_positions(order_file: Path) -> np.ndarray:
+    """Each id's place in a name table's sorted order of names (its order file: int32 ids in
+    the names' UTF-8 byte order, index_format.name_table.write)."""
+    order = np.fromfile(order_file, dtype="<i4")
+    pos = np.empty(order.size, dtype=np.int32)
+    pos[order] = np.arange(order.size, dtype=np.int32)
+    return pos
 
 
 def complete(where: Path) -> bool:
@@ -105,6 +125,9 @@ def read(where: Path, a: FacetArrays) -> WorkerMaps:
         path = where / f"{SINGLE}-{f}.npy"
         if path.exists() and (single := _load(path)).size == a.size:
             out.single[f] = single
+        path = where / f"{NAME_POS}-{f}.npy"
+        if path.exists() and (pos := _load(path)).size == len(r.names):
+            out.name_pos[f] = pos
     return out
 
 

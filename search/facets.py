@@ -243,6 +243,8 @@ class FacetData:
         }
         # Per entity facet, the id each value is listed as when pinned (worker_maps).
         self._canonical_ids = maps.canonical if maps is not None else {}
+        # Per facet, each value's name's place in sorted order (worker_maps).
+        self._name_pos = maps.name_pos if maps is not None else {}
         self.merged = a.merged
         self._held = a.held
         self.per_doc = a.per_doc
@@ -431,6 +433,12 @@ class FacetData:
             kth = top_values.kth_count(counts, want)
             keep = counts >= kth
             ids, counts = ids[keep], counts[keep]
+            pos = self._name_pos.get(fname)
+            if pos is not None and ids.size > want and int(ids.max()) < pos.size:
+                # Ties at the want-th count: the first `want` by count, then by the names'
+                # sorted order (the build's), decode only their names.
+                first = np.lexsort((pos[ids], -counts))[:want]
+                ids, counts = ids[first], counts[first]
         # Highest count first, then by name for a stable order.
         names = v.names_for(ids.tolist())
         named = sorted(zip((-counts).tolist(), names, strict=True))

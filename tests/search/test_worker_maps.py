@@ -89,3 +89,20 @@ def test_a_merged_name_pinned_is_listed_as_its_canonical_name(tmp_path: Path) ->
     for served, _ in _both(tmp_path / "index"):
         pinned = served.count("organisation", served.live.copy(), ("Komisi Pemberantasan Korupsi",))
         assert [(v.value, v.count, v.selected) for v in pinned][:1] == [("KPK", 5, True)]
+
+
+def test_ties_are_broken_by_name_as_without_the_names_order(built: Path) -> None:
+    """Lists cut among many values of the same count (few articles: most values counted
+    once) list the same values as sorting every tied name does; the build's order of the
+    names is Python's order of the strings."""
+    rng = np.random.default_rng(9)
+    for served, own in _both(built):
+        for fname in ("outlet", *ENTITY):
+            pos = served._name_pos[fname]
+            names = list(own.values[fname].names)
+            assert pos.tolist() == np.argsort(np.argsort(np.array(names, dtype=object))).tolist()
+            for share in (0.01, 0.05, 0.2, 1.0):
+                mask = (rng.random(served.size) < share) & served.live
+                for limit in (1, 2, 5):
+                    got = served.count(fname, mask, limit=limit)
+                    assert got == own.count(fname, mask, limit=limit), (fname, share, limit)
