@@ -45,6 +45,7 @@ from index_format import (
     segment_parts,
     spelling_arrays,
     value_major,
+    worker_maps,
 )
 from index_format.facet_arrays import CountedRows, FacetArrays, FacetRows, Part
 from index_format.name_runs import NameRuns
@@ -259,6 +260,7 @@ def write(
             try:
                 _write_facets(tmp, got.facets)
                 value_major.write(tmp, _entity_rows(got.facets))
+                worker_maps.write(tmp, got.facets)
                 carry.write(tmp, got.joined, _carry_base(gen_dir, searcher.reader()))
                 _save(tmp / "names.npy", got.runs)
                 flat, table = spelling_arrays.flatten(got.spelling)
@@ -298,7 +300,9 @@ def current(gen_dir: Path | str, ix: Any) -> bool:
         manifest = json.loads((Path(gen_dir) / DERIVED / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return bool(manifest == state_key(ix))
+    where = Path(gen_dir) / DERIVED  # (and the files an older Telusur did not write)
+    current = bool(manifest == state_key(ix))
+    return current and value_major.complete(where) and worker_maps.complete(where)
 
 
 def read(gen_dir: Path | str, ix: Any) -> Derived | None:

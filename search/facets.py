@@ -19,13 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from index_format import facet_arrays, facets, value_major
+from index_format import facet_arrays, facets, value_major, worker_maps
 from index_format.codec.packed import packed_postings
 from index_format.corrections import file_state, read_corrections
 from index_format.facet_arrays import CountedRows, FacetArrays, starts_of
 from index_format.name_table import NameIds, NameTable
 from index_format.names import name_key
 from index_format.value_major import ValueMajor
+from index_format.worker_maps import WorkerMaps
 from search import corrections as user
 from search import top_values
 from search.models import FacetValue
@@ -65,8 +66,6 @@ class _Values:
     # else built when first counted (rows the user's corrections changed).
     ranked: bool = False
     by_value: ValueMajor | None = None
-    # Each value id's rank in by_value (-1: no article has it), built when first asked.
-    _rank: np.ndarray | None = None
     # Each document's row count (narrowest type), when `docs` is None: made when first asked.
     _row_counts: np.ndarray | None = None
 
@@ -152,10 +151,7 @@ class _Values:
         if not self.ranked:
             return self.docs_of_rows(np.flatnonzero(self.val == vid))
         vm = self.ranked_rows()
-        if self._rank is None:  # (once a worker: a scan of every value cost each filter)
-            self._rank = np.full(len(self.names), -1, dtype=np.int32)
-            self._rank[vm.order] = np.arange(vm.order.size, dtype=np.int32)
-        r = int(self._rank[vid])
+        r = int(vm.rank[vid]) if vid < vm.rank.size else -1
         if r < 0:  # no article has it
             return np.zeros(0, dtype=np.int32)
         return vm.docs[vm.offsets[r] : vm.offsets[r + 1]]
@@ -175,11 +171,13 @@ class _Values:
             budget = top_values.ROW_COST_RATIO * rows
             got = top_values.top_values(vm, mask, want, budget, self._dense)
             if got is not None:
-                counted = dict(zip(got[0].tolist(), got[1].tolist(), strict=True))
+                found = got[1]  # (the counts of the values ranked 0..found.size - 1)
 
                 def count_of(vid: int) -> int:
-                    known = counted.get(vid)
-                    return known if known is not None else int(mask[self.docs_of(vid)].sum())
+                    r = int(vm.rank[vid]) if vid < vm.rank.size else -1
+                    if 0 <= r < found.size:
+                        return int(found[r])
+                    return int(mask[self.docs_of(vid)].sum())
 
                 return got[0], got[1], count_of
         if self.ranked:  # (several values a document: counted from the rows)
@@ -217,10 +215,13 @@ class FacetData:
         corrections: Path | None = None,
         arrays: FacetArrays | None = None,
         by_value: Mapping[str, ValueMajor] | None = None,
+        maps: WorkerMaps | None = None,
     ) -> None:
         # `arrays`: as the generation's build wrote them (index_format.derived); else derived
         # here from the facets column (an index written before they were). `by_value`: the
         # entity facets' rows by value the build wrote for `arrays` (else built when needed).
+        # `maps`: what the build worked out for the workers from `arrays` (else worked out
+        # here when first needed).
         a = arrays if arrays is not None else facet_arrays.derive(reader)
         self.size = a.size
         self.day = a.day
@@ -236,9 +237,14 @@ class FacetData:
                 a.starts[f],
                 ranked=f in self._entity_rows,
                 by_value=by_value.get(f),
+                single=maps.single.get(f) if maps is not None else None,
             )
             for f, r in a.rows.items()
         }
+        # Per entity facet, the id each value is listed as when pinned (worker_maps).
+        self._canonical_ids = maps.canonical if maps is not None else {}
+        # Per facet, each value's name's place in sorted order (worker_maps).
+        self._name_pos = maps.name_pos if maps is not None else {}
         self.merged = a.merged
         self._held = a.held
         self.per_doc = a.per_doc
@@ -259,8 +265,10 @@ class FacetData:
         self._year = np.array([d.year for d in dates], dtype=np.int64)
         # Each document's day as its position in self._days (self._days.size: undated), so a
         # histogram gathers the matching documents' days once.
-        self._day_pos = np.searchsorted(self._days, self.day).astype(np.int32)
-        self._day_pos[self.day < 0] = self._days.size
+        if maps is not None and maps.day_pos is not None:
+            self._day_pos = maps.day_pos
+        else:
+            self._day_pos = worker_maps.day_positions(self._days, self.day)
         # Per distinct day, its month's and year's position among the distinct ones, and
         # their labels: a month or year histogram adds the days' counts with one bincount.
         self._buckets = {
@@ -314,6 +322,17 @@ class FacetData:
         return list(
             dict.fromkeys(name if name in held else merges.get(name, name) for name in names)
         )
+
+    def _listed_as(self, fname: str, vid: int) -> str | None:
+        """canonical(fname, [the name of value `vid`]) from the build's table, without reading
+        the archive's merges (None: not in the table)."""
+        ids = self._canonical_ids.get(fname)
+        if ids is None or vid >= ids.size:  # (a value the user's corrections added)
+            return None
+        to = int(ids[vid])
+        if to == worker_maps.ELSEWHERE:
+            return None
+        return self.values[fname].names[vid if to == worker_maps.ITSELF else to]
 
     def entity_values(self, docnum: int) -> dict[str, list[str]]:
         """Document `docnum`'s entity facet values exactly as the facets count them: merged,
@@ -400,8 +419,9 @@ class FacetData:
         pinned: dict[str, FacetValue] = {}
         for s in selected:
             vid = self.resolve(fname, s)
-            name = v.names[vid] if vid is not None else s
-            name = self.canonical(fname, [name])[0]
+            name = self._listed_as(fname, vid) if vid is not None else None
+            if name is None:
+                name = self.canonical(fname, [v.names[vid] if vid is not None else s])[0]
             if name not in pinned:
                 pinned[name] = FacetValue(name, count_of(vid) if vid is not None else 0, True)
         keep = counts > 0
@@ -410,9 +430,15 @@ class FacetData:
         if limit > 0 and ids.size > want:
             # Only values counted at least as often as the want-th largest can be listed:
             # a partition in numpy instead of sorting thousands of names in Python.
-            kth = np.partition(counts, ids.size - want)[ids.size - want]
+            kth = top_values.kth_count(counts, want)
             keep = counts >= kth
             ids, counts = ids[keep], counts[keep]
+            pos = self._name_pos.get(fname)
+            if pos is not None and ids.size > want and int(ids.max()) < pos.size:
+                # Ties at the want-th count: the first `want` by count, then by the names'
+                # sorted order (the build's), decode only their names.
+                first = np.lexsort((pos[ids], -counts))[:want]
+                ids, counts = ids[first], counts[first]
         # Highest count first, then by name for a stable order.
         names = v.names_for(ids.tolist())
         named = sorted(zip((-counts).tolist(), names, strict=True))

@@ -25,8 +25,9 @@ from whoosh import index
 from whoosh import query as wq
 
 from index_format import facets as registry
+from index_format import worker_maps
 from index_format.corrections import CORRECTIONS_NAME
-from index_format.derived import Derived
+from index_format.derived import DERIVED, Derived
 from index_format.derived import read as read_derived
 from index_format.generations import current_path, open_index
 from index_format.schema import split_keywords, stored_date
@@ -258,11 +259,15 @@ class SearchService:
                 ) from e
             # Built with the generation (index_format.derived); else computed here.
             derived = read_derived(real, ix)
+            maps = None
+            if derived is not None and derived.facets is not None:
+                maps = worker_maps.read(Path(real) / DERIVED, derived.facets)
             facets = FacetData(
                 searcher.reader(),
                 self.corrections_file,
                 derived.facets if derived else None,
                 derived.by_value if derived else None,
+                maps,
             )
             topk = TopK(searcher, facets.live)
             if derived is not None:

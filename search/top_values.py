@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from index_format.value_major import ValueMajor
+from index_format import value_major
+from index_format.value_major import ValueMajor, packed
 
 # Values counted in the first tier; each later tier doubles the values counted.
 FIRST_TIER = 64
@@ -36,8 +37,14 @@ GATHER_ROWS = 1 << 16
 # least, are counted from bitmaps (DenseHead): a popcount of N / 64 words costs what gathering
 # ~N / 90 rows does, but three numpy calls a value cost more than a small gather (22k
 # articles: the mix's entity lists 32 -> 38 ms with bitmaps of the values of 687 articles).
-DENSE_SHARE = 1 / 32
-DENSE_MIN_DOCS = 1 << 15
+# (index_format.value_major writes the bitmaps at publish with the same thresholds.)
+DENSE_SHARE = value_major.DENSE_SHARE
+DENSE_MIN_DOCS = value_major.DENSE_MIN_DOCS
+# Up to this many counts, kth_count partitions them at once.
+KTH_DIRECT = 256
+# Bitmaps are ANDed with a query's this many 64-bit words at a time (a few values' at 2.2M
+# articles: 2 MB of temporary words).
+BITMAP_WORDS = 1 << 18
 
 
 def top_values(
@@ -71,7 +78,7 @@ def top_values(
         a, b = b, min(n, 2 * b)
         counted = np.concatenate(found) if len(found) > 1 else found[0]
         if a < n and counted.size >= want:
-            kth = int(np.partition(counted, counted.size - want)[counted.size - want])
+            kth = kth_count(counted, want)
             if kth > off[a + 1] - off[a]:  # the most any value left can count
                 break
             # Every value down to the first held by fewer than kth articles must be counted.
@@ -85,43 +92,58 @@ def top_values(
 
 class DenseHead:
     """Bitmaps of the documents of a facet's most frequent values, those held by at least
-    DENSE_SHARE of the archive's documents (and DENSE_MIN_DOCS), built once a worker from the rows by value. Such a
-    value's count among a query's documents is then a popcount of two bitmaps' AND, ~34 µs at
-    2.2M articles, where gathering the mask at its 70k+ documents took ~100 µs (the 14 places
-    held by 1/32 of the archive or more hold 2.75M of the place facet's 10.9M rows); 5.3 MB a
-    worker for the three entity facets."""
+    DENSE_SHARE of the archive's documents (and DENSE_MIN_DOCS). Such a value's count among a
+    query's documents is then a popcount of two bitmaps' AND, ~34 µs at 2.2M articles, where
+    gathering the mask at its 70k+ documents took ~100 µs (the 14 places held by 1/32 of the
+    archive or more hold 2.75M of the place facet's 10.9M rows). The bitmaps the build wrote
+    (index_format.value_major, mapped: shared by the workers) when they cover these values,
+    else built here (~125 ms and 5.3 MB a worker for the three entity facets at 2.2M)."""
 
     def __init__(self, vm: ValueMajor, size: int) -> None:
-        off = vm.offsets
         least = max(DENSE_SHARE * size, DENSE_MIN_DOCS)
         self.values = int(np.count_nonzero(vm.sizes() >= least))
-        self.bits = np.zeros((self.values, _words(size)), dtype=np.uint64)
-        mark = np.zeros(size, dtype=bool)
-        for r in range(self.values):
-            docs = vm.docs[off[r] : off[r + 1]]
-            mark[docs] = True
-            self.bits[r] = packed(mark)
-            mark[docs] = False
+        written = vm.dense
+        if (
+            written is not None
+            and written.shape[0] >= self.values
+            and written.shape[1] <= value_major.words(size)
+        ):
+            self.bits = written
+        else:
+            self.bits = value_major.bitmaps(vm, size, self.values)
 
     def counts(self, bits: np.ndarray, a: int, b: int) -> np.ndarray:
-        """The counts among the documents of `bits` (packed()) of the values ranked a..b-1."""
+        """The counts among the documents of `bits` (packed()) of the values ranked a..b-1:
+        the bitmaps of a few values at a time ANDed with `bits` and popcounted in one call
+        each (not three calls a value)."""
         out = np.empty(b - a, dtype=np.int64)
-        both = np.empty(bits.size, dtype=np.uint64)  # (a call's own: threads may share self)
-        for i, r in enumerate(range(a, b)):
-            np.bitwise_and(self.bits[r], bits, out=both)
-            out[i] = int(np.bitwise_count(both).sum(dtype=np.int64))
+        # (the written bitmaps may stop before the archive's last documents: none of theirs)
+        bits = bits[: self.bits.shape[1]]
+        step = max(1, BITMAP_WORDS // max(1, bits.size))
+        for r in range(a, b, step):
+            both = np.bitwise_and(self.bits[r : min(b, r + step)], bits)
+            out[r - a : r - a + both.shape[0]] = np.bitwise_count(both).sum(axis=1, dtype=np.int64)
         return out
 
 
-def _words(size: int) -> int:
-    return (size + 63) // 64
-
-
-def packed(mask: np.ndarray) -> np.ndarray:
-    """A mask of documents as bits, little-endian, in 64-bit words (zero-padded)."""
-    out = np.zeros(_words(mask.size) * 8, dtype=np.uint8)
-    out[: (mask.size + 7) // 8] = np.packbits(mask, bitorder="little")
-    return out.view(np.uint64)
+def kth_count(counts: np.ndarray, k: int) -> int:
+    """The k-th largest of non-negative integer counts (1 <= k <= counts.size), as
+    np.partition(counts, counts.size - k)[counts.size - k] finds it. np.partition slows down
+    many times over when one value is most of the array, as facet counts are (most values
+    counted once: 1.3 ms for 5,000 counts 99% ones, 0.04 ms for as many spread out): while the
+    smallest count is most of them, only the counts above it are kept (k of them or more,
+    else the smallest is the k-th)."""
+    values = counts
+    while values.size > KTH_DIRECT:
+        least = values.min()
+        above = values[values > least]
+        if above.size < k:
+            return int(least)
+        dominant = 2 * above.size <= values.size
+        values = above  # (k of them or more: the k-th largest is theirs)
+        if not dominant:
+            break
+    return int(np.partition(values, values.size - k)[values.size - k])
 
 
 def masked(mask: np.ndarray, docs: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ history of an index and after the user's corrections."""
 
 from __future__ import annotations
 
+import mmap
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +15,10 @@ import numpy as np
 import pytest
 from whoosh import index
 
-from index_format import derived
+from index_format import derived, value_major
 from index_format.corrections import Correction, append_correction
 from index_format.generations import current_path
+from indexer.optimize import optimize_index
 from search import facets, top_values
 from search.facets import FacetData
 from search.models import FacetValue
@@ -240,3 +242,112 @@ def test_the_first_value_below_a_count_is_found_from_any_rank() -> None:
         a, kth = int(rng.integers(0, sizes.size)), int(rng.integers(0, 55))
         below = [r for r in range(a, sizes.size) if sizes[r] < kth]
         assert top_values._first_below(off, a, kth) == (below[0] if below else sizes.size)
+
+
+@pytest.fixture(scope="module", params=HISTORIES)
+def built_dense(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index whose build wrote bitmaps of the values of 5% of the articles or more."""
+    index_dir = tmp_path_factory.mktemp(f"dense-{request.param}") / "index"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(value_major, "DENSE_SHARE", 0.05)
+        mp.setattr(value_major, "DENSE_MIN_DOCS", 0)
+        write_index(index_dir, _corpus(), request.param)
+    return index_dir
+
+
+def test_workers_map_the_bitmaps_and_ranks_the_build_wrote(
+    built_dense: Path, stops: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bitmaps of the most frequent values and each value's rank, as the build wrote them,
+    are what a worker counts and filters with (mapped, not built in its memory), hold each
+    value's documents, and list what a plain count lists."""
+    monkeypatch.setattr(top_values, "ROW_COST_RATIO", 10**9)
+    monkeypatch.setattr(top_values, "DENSE_SHARE", 0.05)
+    monkeypatch.setattr(top_values, "DENSE_MIN_DOCS", 0)
+    for fd in _served(built_dense):
+        for fname in ENTITY:
+            v = fd.values[fname]
+            vm = v.ranked_rows()
+            assert vm.dense is not None and isinstance(vm.dense.base, np.memmap | mmap.mmap)
+            head = top_values.DenseHead(vm, fd.size)
+            assert head.bits is vm.dense and head.values > 0
+            for r in range(head.values):
+                held = np.zeros(fd.size, dtype=bool)
+                held[vm.docs[vm.offsets[r] : vm.offsets[r + 1]]] = True
+                bits = np.unpackbits(head.bits[r].view(np.uint8), bitorder="little")
+                assert np.array_equal(bits[: fd.size], held) and not bits[fd.size :].any()
+            assert vm.rank.tolist() == [
+                vm.order.tolist().index(i) if i in vm.order else -1 for i in range(len(v.names))
+            ]
+        _check_all(fd)
+    assert stops["early"] > 0
+
+
+def test_a_worker_builds_the_bitmaps_the_build_did_not_write(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked for more bitmaps than the build wrote (its thresholds changed since), a worker
+    builds them itself, and counts the same."""
+    monkeypatch.setattr(top_values, "ROW_COST_RATIO", 10**9)
+    monkeypatch.setattr(top_values, "DENSE_SHARE", 0.05)
+    monkeypatch.setattr(top_values, "DENSE_MIN_DOCS", 0)
+    for fd in _served(built):
+        for fname in ENTITY:
+            vm = fd.values[fname].ranked_rows()
+            assert vm.dense is not None and vm.dense.shape[0] == 0  # (too few articles)
+            head = top_values.DenseHead(vm, fd.size)
+            assert head.values > 0 and head.bits is not vm.dense
+        _check_all(fd)
+
+
+def test_an_index_published_before_ranks_and_bitmaps_counts_the_same_until_upgraded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A generation whose build wrote the rows by value but not their ranks and bitmaps (an
+    older Telusur) is served as before, and `telusur optimize --upgrade-only` writes them."""
+    index_dir = tmp_path / "index"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(value_major, "DENSE_SHARE", 0.05)
+        mp.setattr(value_major, "DENSE_MIN_DOCS", 0)
+        write_index(index_dir, _corpus(), "segments")
+        where = current_path(index_dir) / derived.DERIVED
+        for part in ("rank", "dense"):
+            for path in where.glob(f"{value_major.PREFIX}-*-{part}.npy"):
+                path.unlink()
+        ix = index.open_dir(str(current_path(index_dir)))
+        assert not derived.current(current_path(index_dir), ix)
+        ix.close()
+        monkeypatch.setattr(top_values, "ROW_COST_RATIO", 10**9)
+        monkeypatch.setattr(top_values, "DENSE_SHARE", 0.05)
+        monkeypatch.setattr(top_values, "DENSE_MIN_DOCS", 0)
+        for fd in _served(index_dir):
+            assert all(fd.values[f].ranked_rows().dense is None for f in ENTITY)
+            _check_all(fd)
+        assert optimize_index(index_dir, upgrade_only=True, grace_seconds=0).rederived
+    real = current_path(index_dir)
+    ix = index.open_dir(str(real))
+    assert derived.current(real, ix)
+    ix.close()
+    for fd in _served(index_dir):
+        for fname in ENTITY:
+            vm = fd.values[fname].ranked_rows()
+            assert vm.dense is not None and vm.dense.shape[0] > 0
+        _check_all(fd)
+
+
+def test_the_kth_count_is_what_a_partition_finds() -> None:
+    """kth_count (the smallest count dropped while it is most of the counts) equals
+    np.partition's k-th largest, counts spread or mostly one value, every k."""
+    rng = np.random.default_rng(13)
+    for _ in range(400):
+        n = int(rng.integers(1, 3000))
+        kind = rng.integers(0, 3)
+        if kind == 0:  # most counted once, as a narrow query's values are
+            counts = np.where(rng.random(n) < 0.97, 1, rng.integers(1, 60, n))
+        elif kind == 1:  # Zipf-spread
+            counts = np.minimum(rng.zipf(1.5, n), 10**6)
+        else:  # a few distinct values, zeros among them
+            counts = rng.integers(0, 4, n)
+        counts = counts.astype(np.int64)
+        for k in {1, 2, min(n, 10), min(n, 31), n, int(rng.integers(1, n + 1))}:
+            assert top_values.kth_count(counts, k) == np.partition(counts, n - k)[n - k]

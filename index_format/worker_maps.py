@@ -1,0 +1,139 @@
+"""What a search worker otherwise works out for itself from the facet arrays on its first
+requests, written when a generation is published (index_format.derived) and mapped read-only,
+so that the workers share one copy through the page cache instead of each holding its own:
+
+  canonical-{facet}.npy  int32 per value id of a facet: the id of the value a pinned
+                         value is listed as under the archive's merges (search.facets.FacetData.
+                         canonical); -1: itself; -2: a name outside the table (then the merges
+                         themselves are read). A pinned value otherwise read the whole merges
+                         and held names into the worker (~90 MB of JSON at 2.2M articles).
+  day-pos.npy            each document's day as its position among the generation's distinct
+                         days (their count: undated), for the timeline (int32 a document).
+  single-{facet}.npy     a facet with at most one value a document (the outlet): each
+                         document's value id, the count of its names for none.
+  name-pos-{facet}.npy   int32 per value id: its name's place among the facet's names in
+                         sorted order (UTF-8 byte order, which is Python's order of the
+                         strings), from the name table's own order (index_format.name_table):
+                         a list breaks ties between equal counts by name without decoding and
+                         sorting every tied name.
+
+`read` returns what is there and fits the facet arrays; what is missing (an index published
+before these files) is worked out by the worker, as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index_format import facets, name_table
+from index_format.facet_arrays import FacetArrays
+
+CANONICAL = "canonical"
+DAY_POS = "day-pos.npy"
+SINGLE = "single"
+NAME_POS = "name-pos"
+ITSELF, ELSEWHERE = -1, -2  # canonical ids that name no other value of the table
+
+
+@dataclass
+class WorkerMaps:
+    """The files of one generation, mapped (each None or missing when not written)."""
+
+    canonical: dict[str, np.ndarray] = field(default_factory=dict)
+    day_pos: np.ndarray | None = None
+    single: dict[str, np.ndarray] = field(default_factory=dict)
+    name_pos: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+def canonical_ids(a: FacetArrays, fname: str) -> np.ndarray:
+    """Per value id of entity facet `fname`, the id of the name it is listed as under the
+    archive's merges (a held name stays itself), ITSELF or ELSEWHERE."""
+    names = a.rows[fname].names
+    merges = a.merged.get(fname) or {}
+    held = a.held.get(fname, set())
+    out = np.full(len(names), ITSELF, dtype=np.int32)
+    if not merges:
+        return out
+    ids = {name: vid for vid, name in enumerate(names)}
+    for vid, name in enumerate(names):
+        listed = name if name in held else merges.get(name, name)
+        if listed != name:
+            out[vid] = ids.get(listed, ELSEWHERE)
+    return out
+
+
+def day_positions(days: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Each document's day as its position in `days` (days.size: undated)."""
+    pos = np.searchsorted(days, day).astype(np.int32)
+    pos[day < 0] = days.size
+    return pos
+
+
+def single_values(start: np.ndarray, val: np.ndarray, values: int) -> np.ndarray | None:
+    """Each document's one value id (`values`: none), in the narrowest type that holds them;
+    None when some document has two values or more."""
+    per_doc = np.diff(start)
+    if bool((per_doc > 1).any()):
+        return None
+    out = np.full(start.size - 1, values, dtype=np.min_scalar_type(values))
+    out[np.flatnonzero(per_doc)] = val
+    return out
+
+
+def write(where: Path, a: FacetArrays) -> None:
+    """Write the files of the facet arrays `a` into the directory `where`."""
+    for f, r in a.rows.items():
+        _save(where / f"{CANONICAL}-{f}.npy", canonical_ids(a, f))
+        if f not in facets.entity_names():
+            single = single_values(a.starts[f], r.val, len(r.names))
+            if single is not None:
+                _save(where / f"{SINGLE}-{f}.npy", single)
+        # (the name table's ids in sorted order, written before: index_format.derived)
+        order = where / f"facets-{f}-{name_table.ORDER}"
+        if order.exists():
+            _save(where / f"{NAME_POS}-{f}.npy", name_positions(order))
+    _save(where / DAY_POS, day_positions(a.days, a.day))
+
+
+def name_positions(order_file: Path) -> np.ndarray:
+    """Each id's place in a name table's sorted order of names (its order file: int32 ids in
+    the names' UTF-8 byte order, index_format.name_table.write)."""
+    order = np.fromfile(order_file, dtype="<i4")
+    pos = np.empty(order.size, dtype=np.int32)
+    pos[order] = np.arange(order.size, dtype=np.int32)
+    return pos
+
+
+def complete(where: Path) -> bool:
+    """Whether `where` holds the files (the day positions are written last)."""
+    return (where / DAY_POS).exists()
+
+
+def read(where: Path, a: FacetArrays) -> WorkerMaps:
+    """The files in `where` that fit the facet arrays `a`, mapped read-only."""
+    out = WorkerMaps()
+    path = where / DAY_POS
+    if path.exists() and (pos := _load(path)).size == a.size:
+        out.day_pos = pos
+    for f, r in a.rows.items():
+        path = where / f"{CANONICAL}-{f}.npy"
+        if path.exists() and (ids := _load(path)).size == len(r.names):
+            out.canonical[f] = ids
+        path = where / f"{SINGLE}-{f}.npy"
+        if path.exists() and (single := _load(path)).size == a.size:
+            out.single[f] = single
+        path = where / f"{NAME_POS}-{f}.npy"
+        if path.exists() and (pos := _load(path)).size == len(r.names):
+            out.name_pos[f] = pos
+    return out
+
+
+def _save(path: Path, array: np.ndarray) -> None:
+    np.save(path, np.ascontiguousarray(array), allow_pickle=False)
+
+
+def _load(path: Path) -> np.ndarray:
+    return np.load(path, mmap_mode="r", allow_pickle=False).view(np.ndarray)
