@@ -192,7 +192,8 @@ def whole_countries(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple
     """The spans, each packaged place of several words ("Pantai Gading", "San Marino") that no
     span holds whole made one place: the tagger, which never saw most of them, reads "Gading"
     as a person or leaves the name out; a span that runs on past the place ("Gading Alassane
-    Ouattara") keeps the rest. A span holding the place and more ("MotoGP San Marino") stays."""
+    Ouattara") keeps the rest, one that ends inside it runs on to its end ("Suku Dinas
+    Perhubungan Jakarta Timur"). A span holding the place and more ("MotoGP San Marino") stays."""
     found = [m for m in _several_word_places().finditer(text)]
     if not found:
         return tagged
@@ -202,18 +203,19 @@ def whole_countries(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple
         if any(s <= a and b <= e for _l, s, e in out):
             continue  # held whole by a span: the place itself, or a longer name
         kept: list[tuple[str, int, int]] = []
+        place = True
         for label, s, e in out:
             if e <= a or s >= b:
                 kept.append((label, s, e))
-            elif s >= a and e > b:  # "Gading Alassane Ouattara": the rest is the name
+            elif s < a:  # "Suku Dinas Perhubungan Jakarta| Timur": the name runs on to its end
+                kept.append((label, s, b))
+                place = False
+            elif e > b:  # "Gading Alassane Ouattara": the rest is the name
                 rest = b + len(text[b:e]) - len(text[b:e].lstrip())
                 if rest < e:
                     kept.append((label, rest, e))
-            elif s < a:  # a span that ends inside the place keeps what lies before it
-                head = text[s:a].rstrip()
-                if head:
-                    kept.append((label, s, s + len(head)))
-        kept.append(("LOC", a, b))
+        if place:
+            kept.append(("LOC", a, b))
         out = sorted(kept, key=lambda t: t[1])
     return out
 
