@@ -69,6 +69,13 @@ CASES = [
         [],
         id="one-word-countries",
     ),
+    pytest.param(
+        "Petugas gabungan dari Lintas Suku Dinas Perhubungan Jakarta Timur menertibkan parkir liar.",
+        "organisation",
+        ["Lintas Suku Dinas Perhubungan Jakarta Timur"],
+        ["Lintas Suku Dinas Perhubungan", "Lintas Suku Dinas Perhubungan Jakarta"],
+        id="a-body-ending-inside-a-place-runs-on",
+    ),
     # Guards: names people bear are read from the context, not forced to a place.
     pytest.param(
         "Jordan Henderson mencetak gol untuk Liverpool. Michael Jordan menonton dari tribun.",
