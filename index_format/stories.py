@@ -268,7 +268,7 @@ class Signatures:
         self._blocks: list[np.ndarray] = []  # then BLOCK rows each, the last one partly used
         self._n = 0
         if isinstance(rows, np.ndarray) and rows.ndim == 2:
-            self._base = np.ascontiguousarray(rows, dtype=SIG_DTYPE)
+            self._base = np.array(rows, dtype=SIG_DTYPE)  # its own: rows are written over
             self._n = len(self._base)
         else:
             for row in rows:
@@ -506,7 +506,7 @@ def _read(directory: Path, *, signatures: bool) -> StoryTable | tuple[list[str],
             table = StoryTable(
                 ids=ids,
                 days=[int(d) for d in days],
-                sigs=Signatures((sigs & _SIG_MASK).astype(SIG_DTYPE)),
+                sigs=Signatures(sigs & _SIG_MASK),
                 story=story,
                 index={d: i for i, d in enumerate(ids)},
                 bands=(int(data["bands"][0]), int(data["bands"][1])),
