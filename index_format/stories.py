@@ -22,7 +22,7 @@ import os
 import secrets
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -224,19 +224,29 @@ def band_keys(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> np.ndar
 
 def candidate_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> np.ndarray:
     """The (a, b) rows, a < b, that share an LSH bucket; empty signatures share none."""
-    live = np.flatnonzero(sigs.any(axis=1))
-    keys = band_keys(sigs[live], bands)
-    found = [
-        story_changes.bucket_pairs(keys[:, band], live, MAX_BUCKET) for band in range(keys.shape[1])
-    ]
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0)
+    return _pairs(sigs, bands, joined=False)
 
 
 def joined_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> np.ndarray:
     """The candidate pairs whose signatures estimate a Jaccard of THRESHOLD or more."""
-    return _joined(sigs, candidate_pairs(sigs, bands))
+    return _pairs(sigs, bands, joined=True)
+
+
+def _pairs(sigs: np.ndarray, bands: tuple[int, int] | None, *, joined: bool) -> np.ndarray:
+    """The candidate pairs, `joined` ones only, of every band: one band's keys at a time, and
+    a band's candidates checked before the next band's are found (all keys at once took
+    n × 32 × 8 bytes, 563 MB at 2.2M articles, and all candidates at once as much again)."""
+    b, r = bands or lsh_bands()
+    live = np.flatnonzero(sigs.any(axis=1))
+    every = live.size == sigs.shape[0]  # most are: no copy of the signatures then
+    found = []
+    for band in range(b):
+        keys = story_changes.band_column(sigs, band, r)
+        pairs = story_changes.bucket_pairs(keys if every else keys[live], live, MAX_BUCKET)
+        found.append(_joined(sigs, pairs) if joined else pairs)
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.unique(np.concatenate(found), axis=0)
 
 
 def _joined(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
@@ -246,6 +256,68 @@ def _joined(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     return pairs[agree >= THRESHOLD]
 
 
+class Signatures:
+    """The table's signatures, a row each, in blocks of BLOCK rows: one numpy array per
+    article took ~250 bytes where its signature is 128 (550 MB at 2.2M articles, and a copy
+    stacked to group them). Reads give copies: a row written over keeps what was read."""
+
+    BLOCK = 4096
+
+    def __init__(self, rows: Iterable[np.ndarray] | np.ndarray = ()) -> None:
+        self._base = np.zeros((0, NUM_PERM), SIG_DTYPE)  # the first rows, in one array
+        self._blocks: list[np.ndarray] = []  # then BLOCK rows each, the last one partly used
+        self._n = 0
+        if isinstance(rows, np.ndarray) and rows.ndim == 2:
+            self._base = np.array(rows, dtype=SIG_DTYPE)  # its own: rows are written over
+            self._n = len(self._base)
+        else:
+            for row in rows:
+                self.append(row)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _at(self, i: int) -> tuple[np.ndarray, int]:
+        if not -self._n <= i < self._n:
+            raise IndexError(i)
+        i %= self._n
+        if i < len(self._base):
+            return self._base, i
+        block, row = divmod(i - len(self._base), self.BLOCK)
+        return self._blocks[block], row
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        array, row = self._at(i)
+        return array[row].copy()
+
+    def __setitem__(self, i: int, sig: np.ndarray) -> None:
+        array, row = self._at(i)
+        array[row] = sig
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        for i in range(self._n):
+            yield self[i]
+
+    def append(self, sig: np.ndarray) -> None:
+        row = self._n - len(self._base)
+        if row == len(self._blocks) * self.BLOCK:
+            self._blocks.append(np.zeros((self.BLOCK, NUM_PERM), SIG_DTYPE))
+        self._blocks[-1][row % self.BLOCK] = sig
+        self._n += 1
+
+    def take(self, rows: list[int]) -> Signatures:
+        """A new store of `rows` (this one is left as it is)."""
+        return Signatures(self.stacked()[np.array(rows, dtype=np.int64)])
+
+    def stacked(self) -> np.ndarray:
+        """Every row in one (n, NUM_PERM) array: the store's own, kept as its first rows from
+        then on (rows written later show in it, as in any view)."""
+        if self._n > len(self._base):
+            self._base = np.concatenate([self._base, *self._blocks])[: self._n]
+            self._blocks = []
+        return self._base
+
+
 @dataclass
 class StoryTable:
     """The stories of one generation: per article (row) its id, day (-1: none), signature and
@@ -253,7 +325,7 @@ class StoryTable:
 
     ids: list[str] = field(default_factory=list)
     days: list[int] = field(default_factory=list)
-    sigs: list[np.ndarray] = field(default_factory=list)
+    sigs: Signatures = field(default_factory=Signatures)
     story: list[str] = field(default_factory=list)
     index: dict[str, int] = field(default_factory=dict)
     bands: tuple[int, int] | None = None  # lsh_bands(), kept in the file
@@ -288,7 +360,7 @@ class StoryTable:
         keep = [i for i, d in enumerate(self.ids) if d not in gone]
         self.ids = [self.ids[i] for i in keep]
         self.days = [self.days[i] for i in keep]
-        self.sigs = [self.sigs[i] for i in keep]
+        self.sigs = self.sigs.take(keep)
         self.story = [self.story[i] for i in keep]
         self.index = {d: i for i, d in enumerate(self.ids)}
 
@@ -307,7 +379,7 @@ class StoryTable:
         leaves it (and a story it held together splits). After an update only the stories
         its changes can reach are grouped again (index_format.story_changes)."""
         n = len(self.ids)
-        sigs = np.stack(self.sigs) if n else np.zeros((0, NUM_PERM), SIG_DTYPE)
+        sigs = self.sigs.stacked()
         self.bands = self.bands or lsh_bands()
         change = self._change(sigs)
         if change is not None:
@@ -379,7 +451,7 @@ class StoryTable:
         """Write STORIES_NAME into `directory`, replacing (never rewriting) the file."""
         path = Path(directory) / STORIES_NAME
         tmp = path.with_name(f".{STORIES_NAME}.{secrets.token_hex(4)}.npz")
-        sigs = np.stack(self.sigs) if self.sigs else np.zeros((0, NUM_PERM), SIG_DTYPE)
+        sigs = self.sigs.stacked()
         # A story's id is one of its articles' (its first copy): its row stands for it; the
         # text is kept for a table where it is not (none that `cluster` grouped).
         rows = [self.index.get(s, -1) for s in self.story]
@@ -434,7 +506,7 @@ def _read(directory: Path, *, signatures: bool) -> StoryTable | tuple[list[str],
             table = StoryTable(
                 ids=ids,
                 days=[int(d) for d in days],
-                sigs=list((sigs & _SIG_MASK).astype(SIG_DTYPE)),
+                sigs=Signatures(sigs & _SIG_MASK),
                 story=story,
                 index={d: i for i, d in enumerate(ids)},
                 bands=(int(data["bands"][0]), int(data["bands"][1])),

@@ -30,8 +30,12 @@ random tables and random sequences of additions, replacements and deletions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from index_format.stories import Signatures
 
 _PRIME = np.uint64(0x100000001B3)
 
@@ -45,7 +49,7 @@ class Grouped:
 
     ids: list[str]
     days: list[int]
-    sigs: list[np.ndarray]
+    sigs: Signatures
     story: list[str]
     index: dict[str, int]  # may gain rows added since: only positions below n are old
     n: int

@@ -95,9 +95,42 @@ def date_report(outcomes: Counter[str]) -> dict[str, dict[str, int]]:
     return {"by_source": dict(by_source.most_common()), "no_date_because": dict(why.most_common())}
 
 
+class LastOccurrences:
+    """Where each id last occurs: (source, line). The pair is kept as one int (the source's
+    position in `sources`, the line + 1, 0 for none), not a tuple: a rebuild holds one per
+    article for its whole length (196 bytes an id as tuples, ~140 as ints)."""
+
+    _LINES = 1 << 40
+
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+        self._source_at: dict[str, int] = {}
+        self._where: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._where
+
+    def note(self, doc_id: str, source: str, line: int | None) -> None:
+        at = self._source_at.get(source)
+        if at is None:
+            at = self._source_at[source] = len(self.sources)
+            self.sources.append(source)
+        self._where[doc_id] = at * self._LINES + (0 if line is None else line + 1)
+
+    def get(self, doc_id: str, default: tuple[str, int | None]) -> tuple[str, int | None]:
+        code = self._where.get(doc_id)
+        if code is None:
+            return default
+        at, line = divmod(code, self._LINES)
+        return self.sources[at], (None if line == 0 else line - 1)
+
+
 def _last_occurrences(
     paths: list[Path], *, follow_links: bool = False, years: ArchiveYears | None = None
-) -> tuple[int, dict[str, tuple[str, int | None]]]:
+) -> tuple[int, LastOccurrences]:
     """Count the records and find where each id last occurs: a later duplicate wins.
 
     The same read gathers the years the archive's articles state into `years`."""
@@ -106,20 +139,20 @@ def _last_occurrences(
 
 def last_occurrences(
     items: Iterable[RawRecord | Skipped], years: ArchiveYears | None = None
-) -> tuple[int, dict[str, tuple[str, int | None]]]:
+) -> tuple[int, LastOccurrences]:
     """_last_occurrences of records read by any reader (a feed's entries)."""
-    last: dict[str, tuple[str, int | None]] = {}
+    last = LastOccurrences()
     count = 0
     for item in items:
         if isinstance(item, RawRecord):
             count += 1
-            last[item.doc_id] = (item.source, item.line)
+            last.note(item.doc_id, item.source, item.line)
             if years is not None:
                 years.observe(item)
     return count, last
 
 
-def superseded(record: RawRecord, last: dict[str, tuple[str, int | None]]) -> str | None:
+def superseded(record: RawRecord, last: LastOccurrences) -> str | None:
     """Why `record` is not indexed when a later record has its id (from _last_occurrences)."""
     # A file that appeared or changed between the two reads: its records count as the last.
     source, line = last.get(record.doc_id, (record.source, record.line))
