@@ -161,7 +161,6 @@ def repair_spans(
     written as one ("TNI-Polri") made two, and places run together ("Kecamatan Samboja
     Kabupaten Kutai Kartanegara") split at the inner region head. One pass, cheap tests first."""
     tagged = comma_bodies(text, tagged, aliases)
-    tagged = whole_countries(text, tagged)
     out: list[tuple[str, int, int]] = []
     for label, s, e in tagged:
         if label == "ORG" and text.find("-", s, e) > s and (dash := _pair(text, s, e, aliases)):
@@ -175,55 +174,6 @@ def repair_spans(
                 out.append((label, a, b))
         else:
             out.append((label, s, e))
-    return out
-
-
-@lru_cache(maxsize=1)
-def _several_word_places() -> re.Pattern[str]:
-    """The packaged places of several words (places.txt), as written, longest first."""
-    lines = (resources.files("indexer.ner") / "places.txt").read_text(encoding="utf-8")
-    names = sorted(
-        {w for w in lines.splitlines() if " " in w and not w.startswith("#")}, key=len, reverse=True
-    )
-    by_first: dict[str, list[str]] = {}
-    for name in names:
-        first, rest = name.split(" ", 1)
-        by_first.setdefault(first, []).append(re.escape(rest))
-    # Grouped by first word, so that each capital the scan stops at tries a few words, not
-    # every name: 0.051 ms an article against a flat alternation's 0.066 (4,000 CLICK-ID).
-    groups = (f"{re.escape(f)} (?:{'|'.join(rests)})" for f, rests in by_first.items())
-    return re.compile(r"(?<![\w-])(?:" + "|".join(groups) + r")(?![\w-])")
-
-
-def whole_countries(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
-    """The spans, each packaged place of several words ("Pantai Gading", "San Marino") that no
-    span holds whole made one place: the tagger, which never saw most of them, reads "Gading"
-    as a person or leaves the name out; a span that runs on past the place ("Gading Alassane
-    Ouattara") keeps the rest, one that ends inside it runs on to its end ("Suku Dinas
-    Perhubungan Jakarta Timur"). A span holding the place and more ("MotoGP San Marino") stays."""
-    found = [m for m in _several_word_places().finditer(text)]
-    if not found:
-        return tagged
-    out = list(tagged)
-    for m in found:
-        a, b = m.span()
-        if any(s <= a and b <= e for _l, s, e in out):
-            continue  # held whole by a span: the place itself, or a longer name
-        kept: list[tuple[str, int, int]] = []
-        place = True
-        for label, s, e in out:
-            if e <= a or s >= b:
-                kept.append((label, s, e))
-            elif s < a:  # "Suku Dinas Perhubungan Jakarta| Timur": the name runs on to its end
-                kept.append((label, s, b))
-                place = False
-            elif e > b:  # "Gading Alassane Ouattara": the rest is the name
-                rest = b + len(text[b:e]) - len(text[b:e].lstrip())
-                if rest < e:
-                    kept.append((label, rest, e))
-        if place:
-            kept.append(("LOC", a, b))
-        out = sorted(kept, key=lambda t: t[1])
     return out
 
 
