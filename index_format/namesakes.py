@@ -227,6 +227,25 @@ def _gathered(
         yield owner + lo, value
 
 
+def _by_full_name(
+    facets: Sequence[Rows], offsets: Sequence[int], full_rows: np.ndarray
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(full name id, value) of every value of the articles of the person rows `full_rows`,
+    read by full name, a chunk of whole full names at a time (ascending), so that each chunk's
+    counts are final."""
+    person = facets[0]
+    full_of = person.val[full_rows].astype(np.int64)
+    by_full = np.argsort(full_of, kind="stable")
+    full_rows, full_of = full_rows[by_full], full_of[by_full]
+    lo = 0
+    while lo < full_rows.size:
+        hi = min(lo + CHUNK, full_rows.size)  # then on to the end of that full name's rows
+        hi = int(np.searchsorted(full_of, full_of[hi - 1], side="right"))
+        owner, value = _gather(facets, offsets, person.doc[full_rows[lo:hi]])
+        yield full_of[lo:hi][owner], value
+        lo = hi
+
+
 def pair_stats(
     facets: Sequence[Rows],
     fulls: np.ndarray,
@@ -242,16 +261,9 @@ def pair_stats(
     person = facets[0]
     offsets = np.cumsum([0, *(len(f.names) for f in facets[:-1])]).tolist()
     full_rows = np.flatnonzero(_member(person.val, fulls, len(person.names)))
-    full_of = person.val[full_rows].astype(np.int64)
-    by_full = np.argsort(full_of, kind="stable")
-    full_rows, full_of = full_rows[by_full], full_of[by_full]
     members = []
-    lo = 0
-    while lo < full_rows.size:
-        hi = min(lo + CHUNK, full_rows.size)
-        hi = int(np.searchsorted(full_of, full_of[hi - 1], side="right"))
-        owner, value = _gather(facets, offsets, person.doc[full_rows[lo:hi]])
-        keys, together = np.unique(full_of[lo:hi][owner] * width + value, return_counts=True)
+    for full, value in _by_full_name(facets, offsets, full_rows):
+        keys, together = np.unique(full * width + value, return_counts=True)
         f_of, v_of = keys // width, keys % width
         ok = (together >= MIN_TOGETHER) & (v_of != f_of)
         keys, f_of, v_of, together = keys[ok], f_of[ok], v_of[ok], together[ok]
@@ -263,7 +275,6 @@ def pair_stats(
             share = together / np.maximum(counts[f_of], 1)
             np.maximum.at(found.below, v_of[~inside], share[~inside])
             np.minimum.at(found.above, v_of[inside], share[inside])
-        lo = hi
     # (Chunks of ascending, distinct full names: their keys follow one another in order.)
     return np.concatenate(members) if members else np.zeros(0, dtype=np.int64)
 
@@ -282,24 +293,13 @@ def _company(
     that MIN_TOGETHER of the articles of its rows `full_rows` name, LIFT times likelier there
     than in any article. The rows are read by full name, a chunk of whole full names at a
     time, so that each chunk's counts are final and only its company is kept."""
-    person = facets[0]
-    full_of = person.val[full_rows].astype(np.int64)
-    by_full = np.argsort(full_of, kind="stable")
-    full_rows, full_of = full_rows[by_full], full_of[by_full]
     found = []
-    lo = 0
-    while lo < full_rows.size:
-        hi = min(lo + CHUNK, full_rows.size)  # then on to the end of that full name's rows
-        hi = int(np.searchsorted(full_of, full_of[hi - 1], side="right"))
-        owner, value = _gather(facets, offsets, person.doc[full_rows[lo:hi]])
+    for full, value in _by_full_name(facets, offsets, full_rows):
         keep = wanted[value]
-        keys, together = np.unique(
-            full_of[lo:hi][owner[keep]] * width + value[keep], return_counts=True
-        )
+        keys, together = np.unique(full[keep] * width + value[keep], return_counts=True)
         f_of, v_of = keys // width, keys % width
         lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
         found.append(keys[(together >= MIN_TOGETHER) & (lift >= LIFT) & (v_of != f_of)])
-        lo = hi
     # (Chunks of ascending, distinct full names: their keys follow one another in order.)
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
