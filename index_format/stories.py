@@ -211,17 +211,6 @@ def lsh_bands(threshold: float = LSH_THRESHOLD) -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def band_keys(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> np.ndarray:
-    """One 64-bit key per (article, band) of MinHashLSH's banding, computed with numpy:
-    articles share a bucket where a key is equal (hashing each band's bytes in Python, as
-    MinHashLSH.insert does, took 1.3 s for 22,000 articles)."""
-    b, r = bands or lsh_bands()
-    keys = np.zeros((sigs.shape[0], b), dtype=np.uint64)
-    for band in range(b):
-        keys[:, band] = story_changes.band_column(sigs, band, r)
-    return keys
-
-
 def candidate_pairs(sigs: np.ndarray, bands: tuple[int, int] | None = None) -> np.ndarray:
     """The (a, b) rows, a < b, that share an LSH bucket; empty signatures share none."""
     return _pairs(sigs, bands, joined=False)

@@ -70,7 +70,9 @@ class Grouped:
 
 
 def band_column(sigs: np.ndarray, band: int, rows: int) -> np.ndarray:
-    """stories.band_keys(sigs)[:, band], for one band only (1/32 of the memory)."""
+    """One 64-bit key per article for one band of MinHashLSH's banding (`rows` values a band),
+    computed with numpy: articles share the band's bucket where their keys are equal (hashing
+    each band's bytes in Python, as MinHashLSH.insert does, took 1.3 s for 22,000 articles)."""
     key = np.zeros(sigs.shape[0], dtype=np.uint64)
     if rows == 4 and sigs.dtype == np.uint8 and sigs.flags.c_contiguous:
         # A band's four values are four neighbouring bytes: read them as one word (a column

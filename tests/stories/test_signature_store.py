@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index_format import stories
+from index_format import stories, story_changes
 from index_format.stories import NUM_PERM, SIG_DTYPE, Signatures, StoryTable
 
 
@@ -72,9 +72,10 @@ def test_table_replace_and_remove_keep_each_articles_signature() -> None:
 def _all_bands_at_once(sigs: np.ndarray, joined: bool) -> np.ndarray:
     """The grouping's pairs as found before (every band's keys and candidates at once)."""
     live = np.flatnonzero(sigs.any(axis=1))
-    keys = stories.band_keys(sigs[live])
+    b, r = stories.lsh_bands()
+    keys = np.stack([story_changes.band_column(sigs[live], band, r) for band in range(b)], axis=1)
     found = [
-        stories.story_changes.bucket_pairs(keys[:, b], live, stories.MAX_BUCKET)
+        story_changes.bucket_pairs(keys[:, b], live, stories.MAX_BUCKET)
         for b in range(keys.shape[1])
     ]
     pairs = np.unique(np.concatenate(found), axis=0)
