@@ -632,8 +632,10 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
             m.label = "LOC"
         elif initials and m.canonical in initials and not aliases.lookup(m.canonical, "ORG"):
             m.label, m.canonical = "PER", initials[m.canonical]
-        elif tickers and m.canonical in tickers:
-            m.label, m.canonical = "ORG", _company_name(text, tickers[m.canonical], mentions)
+        elif tickers and (company := tickers.get(text[m.start : m.end], tickers.get(m.canonical))):
+            # (by its surface too: the alias file names codes, "PWON" → Pakuwon Jati, and the
+            # article's own "PT Pakuwon Jati Tbk (PWON)" wins)
+            m.label, m.canonical = "ORG", _company_name(text, company, mentions)
         elif listed_short and m.label != "PER" and (body := listed_short.get(m.canonical)):
             m.label, m.canonical = "ORG", aliases.lookup(body, "ORG", text) or body
         if not not_entity(m.canonical, drop) and not competition(m.canonical, place_keys()):
