@@ -100,9 +100,7 @@ def _royal_name_start(text: str, start: int, titles_end: int, end: int) -> int:
 def royal_lead(text: str, start: int, end: int) -> int:
     """The start of a person's span [start, end) the tagger began after an opening "Ratu" or
     "Raja" ("Bupati Serang Ratu [Tatu Chasanah]"): that word, when it is part of the name."""
-    if not text.endswith(("Ratu ", "Raja "), 0, start) or (
-        start > 5 and text[start - 6].isalnum()
-    ):
+    if not text.endswith(("Ratu ", "Raja "), 0, start) or (start > 5 and text[start - 6].isalnum()):
         return start
     lead = start - 5
     return lead if _royal_name_start(text, lead, start, end) == lead else start
