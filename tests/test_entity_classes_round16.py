@@ -3,7 +3,8 @@ written alone ("saham HMSP") is its listed company, from the alias file's IDX li
 market is the subject; "Ratu"/"Raja" opening a name of two or three words is the name's own
 (Ratu Tisha Destria, Ratu Atut Chosiyah, Raja Sapta Oktohari), a title before one name, a
 numeral or a country (Raja Salman, Ratu Elizabeth II, Raja Yordania); countries the places
-list lacked are places. The texts are the articles' own (CLICK-ID), cut to the sentences that
+list lacked are places; a toll road is one place under its names ("Jalan Tol X" is "Tol X",
+contractions from the alias file: Japek, Cipali). The texts are the articles' own (CLICK-ID), cut to the sentences that
 matter."""
 
 from __future__ import annotations
@@ -86,6 +87,23 @@ CASES = [
         ["Raja Ampat"],
         ["Raja Ampat Abdul Faris Umlati", "Ampat Abdul Faris Umlati"],
         id="raja-ampat-stays-a-regency",
+    ),
+    pytest.param(
+        "Progres pekerjaan konstruksi Jalan Tol Jakarta-Cikampek II (Elevated) mencapai 96,5%. "
+        "Jalan tol ini berfungsi untuk menambah kapasitas Jalan Tol Jakarta-Cikampek eksisting. "
+        "Kemacetan masih terjadi di Tol Japek arah Jakarta.",
+        "place",
+        ["Tol Jakarta-Cikampek", "Tol Layang Jakarta-Cikampek II"],
+        ["Jalan Tol Jakarta-Cikampek", "Tol Japek", "Jalan Tol Jakarta-Cikampek II"],
+        id="a-toll-road-under-its-names",
+    ),
+    pytest.param(
+        "Kecelakaan itu tepatnya terjadi di Jalan Tol Jagorawi dari arah Bogor. Arus mudik di "
+        "Tol Cikopo-Palimanan dan Tol Cipali padat.",
+        "place",
+        ["Tol Jagorawi", "Tol Cipali", "Bogor"],
+        ["Jalan Tol Jagorawi", "Tol Cikopo-Palimanan"],
+        id="jalan-tol-and-contractions",
     ),
     pytest.param(
         "Menteri BUMN Rini Soemarno melakukan pertemuan dengan Presiden Madagaskar Andry "
