@@ -4,7 +4,9 @@ market is the subject; "Ratu"/"Raja" opening a name of two or three words is the
 (Ratu Tisha Destria, Ratu Atut Chosiyah, Raja Sapta Oktohari), a title before one name, a
 numeral or a country (Raja Salman, Ratu Elizabeth II, Raja Yordania); countries the places
 list lacked are places; a toll road is one place under its names ("Jalan Tol X" is "Tol X",
-contractions from the alias file: Japek, Cipali). The texts are the articles' own (CLICK-ID), cut to the sentences that
+contractions from the alias file: Japek, Cipali); kinds of people, units and trains and
+market measures are no entity (CPNS, UMKM, KRL, WTI: indexer/data/not_entities.tsv, held by
+tests/test_entity_rules.py's honesty test). The texts are the articles' own (CLICK-ID), cut to the sentences that
 matter."""
 
 from __future__ import annotations
