@@ -93,7 +93,7 @@ from indexer.ner.refine import (
 from indexer.ner.regional_bodies import full_province_form, full_words
 from indexer.ner.regions import district, regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
-from indexer.ner.titles import after_title, split_known_prefix, strip_titles
+from indexer.ner.titles import after_title, royal_lead, split_known_prefix, strip_titles
 from indexer.ner.type_cues import companies_by_kind, solo_sport_players
 
 
@@ -240,6 +240,8 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
             if a > 2 and text[a - 3].isalnum():
                 break
             a -= 2  # "B.J. Habibie": initials written with dots are the person's
+        if label == "PER":
+            a = royal_lead(text, a, b)  # "Bupati Serang Ratu Tatu Chasanah": Ratu is hers
         s, e = strip_titles(text, a, b)
         if s != a and place_name(text[a:b]):
             s, e = a, b  # "Raja Ampat", "Kota Baru": a title word opening a region's name
@@ -630,8 +632,10 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
             m.label = "LOC"
         elif initials and m.canonical in initials and not aliases.lookup(m.canonical, "ORG"):
             m.label, m.canonical = "PER", initials[m.canonical]
-        elif tickers and m.canonical in tickers:
-            m.label, m.canonical = "ORG", _company_name(text, tickers[m.canonical], mentions)
+        elif tickers and (company := tickers.get(text[m.start : m.end], tickers.get(m.canonical))):
+            # (by its surface too: the alias file names codes, "PWON" → Pakuwon Jati, and the
+            # article's own "PT Pakuwon Jati Tbk (PWON)" wins)
+            m.label, m.canonical = "ORG", _company_name(text, company, mentions)
         elif listed_short and m.label != "PER" and (body := listed_short.get(m.canonical)):
             m.label, m.canonical = "ORG", aliases.lookup(body, "ORG", text) or body
         if not not_entity(m.canonical, drop) and not competition(m.canonical, place_keys()):

@@ -553,10 +553,17 @@ def _body_first_words(aliases: AliasTable) -> frozenset[str]:
     return cached
 
 
+_TOLL_ROAD = ("Jalan Tol ", "Jl. Tol ", "Jl Tol ", "Ruas Tol ", "Ruas Jalan Tol ")
+
+
 def premises(surface: str, label: str, aliases: AliasTable, text: str) -> str | None:
     """The canonical name of "Gedung X" / "Kantor X" when X is a body: X itself for an
-    organisation, "Gedung <X's canonical name>" for a place (None: not a body's building)."""
+    organisation, "Gedung <X's canonical name>" for a place (None: not a body's building). A
+    toll road is "Tol X" however news opens it ("Jalan Tol X", "Ruas Tol X")."""
     if not surface.startswith(("Gedung ", "Kantor ", "Kompleks ", "Komplek ")):
+        if label == "LOC" and surface.startswith(_TOLL_ROAD):
+            road = "Tol " + surface.split(" Tol ", 1)[1]  # "Jalan Tol Jagorawi": Tol Jagorawi
+            return aliases.lookup(road, "LOC") or road
         return None
     m = _PREMISES.fullmatch(surface)
     if m is None or not known_body(m.group(1), aliases):

@@ -15,7 +15,9 @@ from indexer.ner.lexicon import (
     _TITLE_WORD,
     _TITLES_AT,
     _TRAILING_RANK,
+    _places,
 )
+from indexer.ner.regions import regions
 
 
 def _place_before(before: str, known: Set[str], known_last: Set[str]) -> int:
@@ -73,6 +75,37 @@ def split_known_prefix(text: str, start: int, end: int, known: Set[str]) -> tupl
 _GROUP_WORDS = ("Group", "Grup")
 
 
+# "Ratu" and "Raja" open many Indonesian names (Ratu Tisha Destria, Ratu Atut Chosiyah, Raja
+# Sapta Oktohari), and title a monarch named by one name ("Raja Salman", "Ratu Elizabeth II").
+_NAME_WORD = re.compile(r"[A-Z][a-z'’-]+")
+
+
+def _royal_name_start(text: str, start: int, titles_end: int, end: int) -> int:
+    """Where the name starts after the titles [start, titles_end): at their last word when that
+    is "Ratu" or "Raja" opening two or three name words (no numeral, no place first), else
+    after them."""
+    head = text[start:titles_end].rstrip()
+    if not head.endswith(("Ratu", "Raja")):
+        return titles_end
+    at = start + len(head) - 4
+    words = text[titles_end:end].split()
+    if not 2 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) for w in words):
+        return titles_end  # "Ratu Elizabeth II", "Raja Abdul Aziz Ali Su'ud", "Raja Salman"
+    first = name_key(words[0])
+    if first in _places() or name_key(f"{head[-4:]} {words[0]}") in regions():
+        return titles_end  # "Raja Yordania Abdullah": the country's king; "Raja Ampat"
+    return at
+
+
+def royal_lead(text: str, start: int, end: int) -> int:
+    """The start of a person's span [start, end) the tagger began after an opening "Ratu" or
+    "Raja" ("Bupati Serang Ratu [Tatu Chasanah]"): that word, when it is part of the name."""
+    if not text.endswith(("Ratu ", "Raja "), 0, start) or (start > 5 and text[start - 6].isalnum()):
+        return start
+    lead = start - 5
+    return lead if _royal_name_start(text, lead, start, end) == lead else start
+
+
 def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) past leading titles and surrounding punctuation."""
     # Lower-case debris before a name ("maiwanews- Presiden ...") is not part of it.
@@ -82,7 +115,7 @@ def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
             start = lead.end()
     m = _TITLES_AT.match(text, start, end)
     if m:
-        start = m.end()
+        start = _royal_name_start(text, m.start(), m.end(), end)
     while start < end and not text[start].isalnum():
         start += 1
     while end > start and not (text[end - 1].isalnum() or text[end - 1] == "."):
