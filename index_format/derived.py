@@ -43,6 +43,7 @@ from index_format import (
     name_table,
     namesake_changes,
     segment_parts,
+    sorted_sets,
     spelling_arrays,
     value_major,
     worker_maps,
@@ -168,7 +169,13 @@ def _from_segments(gen_dir: Path, searcher: Any, previous: Path | None) -> Compu
         facet_parts.insert(0, (before.facets, None))
         spelling.insert(0, before.spelling)
         lengths = {f: np.concatenate([before.lengths[f], lengths[f]]) for f in fields}
-        runs = np.unique(np.concatenate([before.runs, runs]))
+        # (the last generation's runs are sorted and distinct: the update's merged in)
+        known = before.runs
+        runs = (
+            sorted_sets.union(known, runs)
+            if sorted_sets.is_distinct(known)
+            else sorted_sets.distinct(np.concatenate([known, runs]))
+        )
     joined, live = facet_arrays.combine(facet_parts)
     if before is not None:
         live[: before.live.size] = before.live
@@ -258,7 +265,7 @@ def write(
             tmp = gen_dir / f".{DERIVED}-{secrets.token_hex(4)}"
             tmp.mkdir()
             try:
-                _write_facets(tmp, got.facets)
+                _write_facets(tmp, got.facets, previous)
                 value_major.write(tmp, _entity_rows(got.facets))
                 worker_maps.write(tmp, got.facets)
                 carry.write(tmp, got.joined, _carry_base(gen_dir, searcher.reader()))
@@ -384,12 +391,14 @@ def narrow_starts(start: np.ndarray) -> np.ndarray:
     return start.astype(np.int32) if fits else start
 
 
-def _write_facets(where: Path, a: FacetArrays) -> None:
+def _write_facets(where: Path, a: FacetArrays, previous: Path | None = None) -> None:
     with facet_arrays.paused_gc():  # (see there: dicts and JSON of every name)
-        _write_facet_files(where, a)
+        _write_facet_files(where, a, previous)
 
 
-def _write_facet_files(where: Path, a: FacetArrays) -> None:
+def _write_facet_files(where: Path, a: FacetArrays, previous: Path | None = None) -> None:
+    """The facet files; the name tables keep the byte order of `previous` (the last
+    generation's directory) for the names it already held."""
     _save(where / "facets-day.npy", a.day)
     _save(where / "facets-live.npy", a.live)
     _save(where / "facets-days.npy", a.days)
@@ -408,7 +417,8 @@ def _write_facet_files(where: Path, a: FacetArrays) -> None:
             _save(where / f"facets-{f}-doc.npy", r.doc)
             _save(where / f"facets-{f}-val.npy", narrow_values(r.val, len(r.names)))
         _save(where / f"facets-{f}-start.npy", narrow_starts(a.starts[f]))
-        name_table.write(where / f"facets-{f}", list(r.names))
+        before = None if previous is None else Path(previous) / DERIVED / f"facets-{f}"
+        name_table.write(where / f"facets-{f}", list(r.names), before)
         # The names that answer for another value's id (merged variants).
         aliases[f] = {name: vid for name, vid in r.ids.items() if r.names[vid] != name}
     extra["aliases"] = aliases

@@ -41,6 +41,7 @@ from index_format.name_forms import (
 )
 from index_format.names import name_key
 from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
+from index_format.sorted_sets import distinct
 
 
 @dataclass
@@ -415,7 +416,7 @@ class _Merger:
             # Only rows of those documents can be one: a sorted search among them (isin's
             # sort of every row grew faster than the archive).
             near = np.flatnonzero(self._documents(pairs[:, 0])[doc])
-            wanted = np.unique(pairs[:, 0] * width + pairs[:, 1])
+            wanted = distinct(pairs[:, 0] * width + pairs[:, 1])
             keys = doc[near].astype(np.int64) * width + val[near]
             at = np.minimum(np.searchsorted(wanted, keys), wanted.size - 1)
             own = near[wanted[at] == keys]
