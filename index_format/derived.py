@@ -45,6 +45,7 @@ from index_format import (
     segment_parts,
     sorted_sets,
     spelling_arrays,
+    spelling_changes,
     value_major,
     worker_maps,
 )
@@ -180,8 +181,9 @@ def _from_segments(gen_dir: Path, searcher: Any, previous: Path | None) -> Compu
     if before is not None:
         live[: before.live.size] = before.live
     prior = _join_prior(previous, reader) if previous is not None else None
+    spelled = _spelling_prior(previous) if previous is not None else None
     return Computed(
-        facets=facet_arrays.from_combined(joined, live, prior),
+        facets=facet_arrays.from_combined(joined, live, prior, spelled),
         spelling=spelling_arrays.merge(spelling),
         lengths=lengths,
         runs=runs,
@@ -220,6 +222,20 @@ def _join_prior(previous: Path, reader: Any) -> namesake_changes.State | None:
                 for f in keys
             },
         )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _spelling_prior(previous: Path) -> facet_arrays.SpellingPrior | None:
+    """The person spelling groups the previous generation left (index_format.
+    spelling_changes, which checks its names against this one's), with its person names."""
+    where = Path(previous) / DERIVED
+    try:
+        manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT:
+            return None
+        state = spelling_changes.load(where)
+        return None if state is None else (state, NameTable(where / "facets-person"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -435,6 +451,8 @@ def _write_facet_files(where: Path, a: FacetArrays, previous: Path | None = None
     dump_json(where / f"facets-written{LAZY}", a.written)
     if a.join_state is not None:
         namesake_changes.save(where, a.join_state)
+    if a.spelling_state is not None:
+        spelling_changes.save(where, a.spelling_state)
 
 
 def _entity_rows(a: FacetArrays) -> Iterator[tuple[str, np.ndarray, np.ndarray, int]]:
