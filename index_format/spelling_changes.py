@@ -89,9 +89,15 @@ def full(
     return merged, State(np.asarray(counts, dtype=np.int64), key_hash, key_name, found)
 
 
+def _in_order(
+    found: dict[Key, tuple[str, dict[str, str]]],
+) -> list[tuple[Key, tuple[str, dict[str, str]]]]:
+    """The groups in spelling_merges' order: by their first name, then the word's position."""
+    return sorted(found.items(), key=lambda item: (item[1][0], item[0][0]))
+
+
 def _merges(merges: dict[str, str], found: dict[Key, tuple[str, dict[str, str]]]) -> dict[str, str]:
-    ordered = sorted(found.items(), key=lambda item: (item[1][0], item[0][0]))
-    return name_forms.first_found(merges, (got for _, (_, got) in ordered))
+    return name_forms.first_found(merges, (got for _, (_, got) in _in_order(found)))
 
 
 def incremental(
@@ -157,7 +163,8 @@ def save(where: Path, state: State) -> None:
     zst_files.save_array(where / f"{PREFIX}name.npy.zst", state.key_name)
     zst_files.dump_json(
         where / f"{PREFIX}found.json.zst",
-        [[*key, first, got] for key, (first, got) in state.found.items()],
+        # (in the groups' order: a full computation and an update's write the same bytes)
+        [[*key, first, got] for key, (first, got) in _in_order(state.found)],
     )
 
 

@@ -61,6 +61,7 @@ def _step(
     names: list[str], counts: dict[str, int], merges: dict[str, str], where: Path
 ) -> tuple[dict[str, str], bool]:
     """The merges from the state in `where` (None there: in full), the state saved back."""
+    where.mkdir(exist_ok=True)
     doc_counts = {n: counts[n] for n in sorted(names)}
     by_id = np.array([counts[n] for n in names], dtype=np.int64)
     got = None
@@ -90,6 +91,10 @@ def test_spelling_merges_of_updates_equal_a_full_computation(tmp_path: Path, see
         got, redone = _step(names, counts, merges, tmp_path)
         want = reference_merges.spelling_merges({n: counts[n] for n in sorted(names)}, merges)
         assert got == want, f"step {step}"
+        # The state kept is a full computation's, byte for byte.
+        _step(names, counts, merges, fresh := tmp_path / f"full-{step}")
+        for path in sorted(fresh.glob(f"{spelling_changes.PREFIX}*")):
+            assert path.read_bytes() == (tmp_path / path.name).read_bytes(), (step, path.name)
         incremental += redone
         merged_any += len(set(got) - set(merges)) > 0
         # The next update: new names after the old ones, counts moved (an article added or
