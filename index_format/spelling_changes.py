@@ -70,6 +70,17 @@ def _sorted(hashes: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return hashes[order], ids[order]
 
 
+def _inserted(
+    key_hash: np.ndarray, key_name: np.ndarray, new_hash: np.ndarray, new_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs sorted by (hash, id) with the new ones (sorted, their ids above every old
+    one) inserted: `_sorted` of both, without sorting the old again."""
+    combined = key_hash.astype(np.uint64) << np.uint64(32) | key_name.astype(np.uint64)
+    fresh = new_hash.astype(np.uint64) << np.uint64(32) | new_ids.astype(np.uint64)
+    at = np.searchsorted(combined, fresh)
+    return np.insert(key_hash, at, new_hash), np.insert(key_name, at, new_ids)
+
+
 def full(
     names: Sequence[str], doc_counts: dict[str, int], counts: np.ndarray, merges: dict[str, str]
 ) -> tuple[dict[str, str], State | None]:
@@ -128,16 +139,15 @@ def incremental(
     new_hash, new_ids = _pairs(names[n_old:], n_old)
     key_hash, key_name = prior.key_hash, prior.key_name
     if new_hash.size:
-        key_hash, key_name = _sorted(
-            np.concatenate([key_hash, new_hash]), np.concatenate([key_name, new_ids])
-        )
-    keys = {key for i in touched for key, _ in name_forms.word_keys(names[i])}
+        key_hash, key_name = _inserted(key_hash, key_name, *_sorted(new_hash, new_ids))
+    keys = list({key for i in touched for key, _ in name_forms.word_keys(names[i])})
+    wanted = np.array([_hash(key) for key in keys], dtype=np.uint32)
+    los = np.searchsorted(key_hash, wanted, "left").tolist()
+    his = np.searchsorted(key_hash, wanted, "right").tolist()
     found = dict(prior.found)
     deletions: dict[str, set[str]] = {}
-    for key in keys:
+    for key, lo, hi in zip(keys, los, his, strict=True):
         found.pop(key, None)
-        h = np.uint32(_hash(key))
-        lo, hi = np.searchsorted(key_hash, h, "left"), np.searchsorted(key_hash, h, "right")
         members = sorted({names[i] for i in key_name[lo:hi].tolist()})
         group = [
             (name, word) for name in members for k, word in name_forms.word_keys(name) if k == key
