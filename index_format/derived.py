@@ -65,6 +65,8 @@ MANIFEST = "manifest.json"
 # first segment that has no deletions (index_format.carry.Base).
 # Also in 14: short-name joins over live articles only, and their state for the next update
 # (index_format.namesake_changes).
+# (Not a bump: the person spelling groups' state, index_format.spelling_changes, files a
+# generation without them simply lacks: its next update computes the merges in full.)
 FORMAT = 14
 _V = TypeVar("_V")
 
