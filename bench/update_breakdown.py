@@ -80,7 +80,7 @@ def main() -> None:
     timed(index_format.facet_arrays, "organisation_form_merges", "    organisation_form_merges")
     timed(index_format.facet_arrays, "place_kind_merges", "    place_kind_merges")
     timed(index_format.facet_arrays, "initial_merges", "    initial_merges")
-    timed(index_format.facet_arrays, "spelling_merges", "    spelling_merges")
+    timed(index_format.facet_arrays._Merger, "_spelling_merges", "    spelling_merges")
     timed(index_format.facet_arrays._Merger, "_join_short_names", "    short names joined")
     timed(index_format.namesakes, "find", "      of which namesakes.find (joins decided)")
     timed(

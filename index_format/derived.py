@@ -43,7 +43,9 @@ from index_format import (
     name_table,
     namesake_changes,
     segment_parts,
+    sorted_sets,
     spelling_arrays,
+    spelling_changes,
     value_major,
     worker_maps,
 )
@@ -63,6 +65,8 @@ MANIFEST = "manifest.json"
 # first segment that has no deletions (index_format.carry.Base).
 # Also in 14: short-name joins over live articles only, and their state for the next update
 # (index_format.namesake_changes).
+# (Not a bump: the person spelling groups' state, index_format.spelling_changes, files a
+# generation without them simply lacks: its next update computes the merges in full.)
 FORMAT = 14
 _V = TypeVar("_V")
 
@@ -168,13 +172,20 @@ def _from_segments(gen_dir: Path, searcher: Any, previous: Path | None) -> Compu
         facet_parts.insert(0, (before.facets, None))
         spelling.insert(0, before.spelling)
         lengths = {f: np.concatenate([before.lengths[f], lengths[f]]) for f in fields}
-        runs = np.unique(np.concatenate([before.runs, runs]))
+        # (the last generation's runs are sorted and distinct: the update's merged in)
+        known = before.runs
+        runs = (
+            sorted_sets.union(known, runs)
+            if sorted_sets.is_distinct(known)
+            else sorted_sets.distinct(np.concatenate([known, runs]))
+        )
     joined, live = facet_arrays.combine(facet_parts)
     if before is not None:
         live[: before.live.size] = before.live
     prior = _join_prior(previous, reader) if previous is not None else None
+    spelled = _spelling_prior(previous) if previous is not None else None
     return Computed(
-        facets=facet_arrays.from_combined(joined, live, prior),
+        facets=facet_arrays.from_combined(joined, live, prior, spelled),
         spelling=spelling_arrays.merge(spelling),
         lengths=lengths,
         runs=runs,
@@ -213,6 +224,20 @@ def _join_prior(previous: Path, reader: Any) -> namesake_changes.State | None:
                 for f in keys
             },
         )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _spelling_prior(previous: Path) -> facet_arrays.SpellingPrior | None:
+    """The person spelling groups the previous generation left (index_format.
+    spelling_changes, which checks its names against this one's), with its person names."""
+    where = Path(previous) / DERIVED
+    try:
+        manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT:
+            return None
+        state = spelling_changes.load(where)
+        return None if state is None else (state, NameTable(where / "facets-person"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -258,7 +283,7 @@ def write(
             tmp = gen_dir / f".{DERIVED}-{secrets.token_hex(4)}"
             tmp.mkdir()
             try:
-                _write_facets(tmp, got.facets)
+                _write_facets(tmp, got.facets, previous)
                 value_major.write(tmp, _entity_rows(got.facets))
                 worker_maps.write(tmp, got.facets)
                 carry.write(tmp, got.joined, _carry_base(gen_dir, searcher.reader()))
@@ -384,12 +409,14 @@ def narrow_starts(start: np.ndarray) -> np.ndarray:
     return start.astype(np.int32) if fits else start
 
 
-def _write_facets(where: Path, a: FacetArrays) -> None:
+def _write_facets(where: Path, a: FacetArrays, previous: Path | None = None) -> None:
     with facet_arrays.paused_gc():  # (see there: dicts and JSON of every name)
-        _write_facet_files(where, a)
+        _write_facet_files(where, a, previous)
 
 
-def _write_facet_files(where: Path, a: FacetArrays) -> None:
+def _write_facet_files(where: Path, a: FacetArrays, previous: Path | None = None) -> None:
+    """The facet files; the name tables keep the byte order of `previous` (the last
+    generation's directory) for the names it already held."""
     _save(where / "facets-day.npy", a.day)
     _save(where / "facets-live.npy", a.live)
     _save(where / "facets-days.npy", a.days)
@@ -408,7 +435,8 @@ def _write_facet_files(where: Path, a: FacetArrays) -> None:
             _save(where / f"facets-{f}-doc.npy", r.doc)
             _save(where / f"facets-{f}-val.npy", narrow_values(r.val, len(r.names)))
         _save(where / f"facets-{f}-start.npy", narrow_starts(a.starts[f]))
-        name_table.write(where / f"facets-{f}", list(r.names))
+        before = None if previous is None else Path(previous) / DERIVED / f"facets-{f}"
+        name_table.write(where / f"facets-{f}", list(r.names), before)
         # The names that answer for another value's id (merged variants).
         aliases[f] = {name: vid for name, vid in r.ids.items() if r.names[vid] != name}
     extra["aliases"] = aliases
@@ -425,6 +453,8 @@ def _write_facet_files(where: Path, a: FacetArrays) -> None:
     dump_json(where / f"facets-written{LAZY}", a.written)
     if a.join_state is not None:
         namesake_changes.save(where, a.join_state)
+    if a.spelling_state is not None:
+        spelling_changes.save(where, a.spelling_state)
 
 
 def _entity_rows(a: FacetArrays) -> Iterator[tuple[str, np.ndarray, np.ndarray, int]]:

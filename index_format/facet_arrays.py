@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from index_format import facets, namesake_changes, namesakes
+from index_format import facets, namesake_changes, namesakes, spelling_changes
 from index_format.added import added_times
 from index_format.entity_merge import (
     archive_merges,
@@ -37,10 +37,10 @@ from index_format.name_forms import (
     initial_merges,
     old_spelling_merges,
     organisation_form_merges,
-    spelling_merges,
 )
 from index_format.names import name_key
 from index_format.schema import GROUP_SEP, PART_SEP, VALUE_SEP
+from index_format.sorted_sets import distinct
 
 
 @dataclass
@@ -105,6 +105,8 @@ class FacetArrays:
     joined: int = 0  # article-values joined to a full name
     # How the joins were found, for the next generation (index_format.namesake_changes).
     join_state: namesake_changes.Result | None = None
+    # What the person spelling groups found, for the next generation (spelling_changes).
+    spelling_state: spelling_changes.State | None = None
 
 
 @contextmanager
@@ -136,6 +138,9 @@ def dedupe(doc: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rows = rows[np.argsort(doc[rows], kind="stable")]
     return doc[rows].astype(np.int32), val[rows].astype(np.int32)
 
+
+# The last generation's person spelling state and its person names by id.
+SpellingPrior = tuple[spelling_changes.State, Sequence[str]]
 
 # The rows key of the variants group (each (facet, written, canonical) an article merged):
 # not a facet's name.
@@ -280,10 +285,14 @@ def combine(parts: Sequence[tuple[Part, np.ndarray | None]]) -> tuple[Part, np.n
 
 
 def from_combined(
-    joined: Part, live: np.ndarray, prior: namesake_changes.State | None = None
+    joined: Part,
+    live: np.ndarray,
+    prior: namesake_changes.State | None = None,
+    spelling: SpellingPrior | None = None,
 ) -> FacetArrays:
     """The facet arrays of the index whose live rows `combine` gave as `joined` (the
-    short-name joins from `prior`'s where they provably stand)."""
+    short-name joins from `prior`'s where they provably stand, the person spelling merges
+    from `spelling`'s groups where the update did not touch them)."""
     n = joined.size
     day = np.where(live, joined.day, np.int32(-1)).astype(np.int32)
     facet_names, entity_names = facets.names(), facets.entity_names()
@@ -314,16 +323,22 @@ def from_combined(
             written_as[facet].setdefault(written, canonical)
     out = FacetArrays(n, day, live, np.unique(day[day >= 0]), {}, {}, written=written_as)
     out.added = joined.added
-    _Merger(out, prior).build(docs, vals, ids, evidence, apart)
+    _Merger(out, prior, spelling).build(docs, vals, ids, evidence, apart)
     return out
 
 
 class _Merger:
     """Each facet's rows, entity facets merged across the archive, short names joined."""
 
-    def __init__(self, out: FacetArrays, prior: namesake_changes.State | None = None) -> None:
+    def __init__(
+        self,
+        out: FacetArrays,
+        prior: namesake_changes.State | None = None,
+        spelling: SpellingPrior | None = None,
+    ) -> None:
         self.out = out
         self.prior = prior
+        self.spelling = spelling
         self.raw: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # rows before the merges
         self.merged: dict[str, dict[str, str]] = {}
         self.held: dict[str, set[str]] = {}
@@ -392,7 +407,9 @@ class _Merger:
             merges = organisation_form_merges(named, company_merges(named, merges))
         elif fname == "person":
             merges = initial_merges(named, merges)
-            merges = spelling_merges(named, old_spelling_merges(named, merges))
+            merges = self._spelling_merges(
+                list(ids), named, counts, old_spelling_merges(named, merges)
+            )
         self.merged[fname] = merges
         if fname == "person":  # (also without merges: the joins skip them)
             self.held_rows = [(d, name) for d, name in apart]
@@ -415,7 +432,7 @@ class _Merger:
             # Only rows of those documents can be one: a sorted search among them (isin's
             # sort of every row grew faster than the archive).
             near = np.flatnonzero(self._documents(pairs[:, 0])[doc])
-            wanted = np.unique(pairs[:, 0] * width + pairs[:, 1])
+            wanted = distinct(pairs[:, 0] * width + pairs[:, 1])
             keys = doc[near].astype(np.int64) * width + val[near]
             at = np.minimum(np.searchsorted(wanted, keys), wanted.size - 1)
             own = near[wanted[at] == keys]
@@ -428,6 +445,20 @@ class _Merger:
         keep[rows] = False
         keep[rows[np.unique(keys, return_index=True)[1]]] = True
         return doc[keep], merged[keep]
+
+    def _spelling_merges(
+        self, names: list[str], named: dict[str, int], counts: np.ndarray, merges: dict[str, str]
+    ) -> dict[str, str]:
+        """name_forms.spelling_merges, from the last generation's groups where it left them
+        (index_format.spelling_changes); keeps the state for the next."""
+        got: tuple[dict[str, str], spelling_changes.State | None] | None = None
+        if self.spelling is not None:
+            state, before = self.spelling
+            got = spelling_changes.incremental(names, named, counts, merges, state, before)
+        if got is None:
+            got = spelling_changes.full(names, named, counts, merges)
+        merged, self.out.spelling_state = got
+        return merged
 
     def _documents(self, docs: np.ndarray) -> np.ndarray:
         """A mask over the documents, True at `docs` (a lookup table, not isin's sort)."""

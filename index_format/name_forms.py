@@ -25,7 +25,7 @@ import itertools
 import operator
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 
 from index_format.entity_merge import join_groups, resolved, resolved_name
 
@@ -193,9 +193,11 @@ def _deletions(word: str) -> set[str]:
     return {word, *(word[:k] + word[k + 1 :] for k in range(len(word)))}
 
 
-def _spelling_groups(doc_counts: dict[str, int]) -> Iterable[list[tuple[str, str]]]:
+def keyed_spelling_groups(
+    doc_counts: dict[str, int],
+) -> dict[tuple[int, str, str], list[tuple[str, str]]]:
     """(name, its long word) of the names of two words or more that differ in that word only
-    ("Bambang Brojonegoro", "Bambang Brodjonegoro"), in groups of two or more, in order of
+    ("Bambang Brojonegoro", "Bambang Brodjonegoro"), in groups of two or more by their key, in order of
     their first name; a group whose names are all of one article is left out (no name in it
     is twice as common as another).
 
@@ -205,16 +207,21 @@ def _spelling_groups(doc_counts: dict[str, int]) -> Iterable[list[tuple[str, str
     key costs several times more."""
     # (Names of one word have no keys: skipped in C. Casefolding makes no space.)
     multi = list(filter(_TWO_WORDS.search, doc_counts))
-    hot = {key for name in multi if doc_counts[name] != 1 for key, _ in _word_keys(name)}
+    hot = {key for name in multi if doc_counts[name] != 1 for key, _ in word_keys(name)}
     groups: dict[tuple[int, str, str], list[tuple[str, str]]] = {}
     for name in multi:
-        for key, word in _word_keys(name):
+        for key, word in word_keys(name):
             if key in hot:
                 groups.setdefault(key, []).append((name, word))
-    return [group for group in groups.values() if len(group) >= 2]
+    return {key: group for key, group in groups.items() if len(group) >= 2}
 
 
-def _word_keys(name: str) -> Iterator[tuple[tuple[int, str, str], str]]:
+def _spelling_groups(doc_counts: dict[str, int]) -> Iterable[list[tuple[str, str]]]:
+    """keyed_spelling_groups' groups, in order."""
+    return keyed_spelling_groups(doc_counts).values()
+
+
+def word_keys(name: str) -> Iterator[tuple[tuple[int, str, str], str]]:
     """(group key, word) of each long word of a name of two words or more (casefolded)."""
     words = name.casefold().split()
     if len(words) < 2:
@@ -232,50 +239,79 @@ def spelling_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[
     """Person names one letter apart in one long word, the rarer into the far commoner.
 
     Names are grouped by their other words, then within a group by the long word less a
-    letter (so a group of hundreds of "Muhammad X" is not compared pair by pair)."""
-    out = dict(merges)
+    letter (so a group of hundreds of "Muhammad X" is not compared pair by pair). A name is
+    merged by the first group (in the groups' order) that finds it one target, unless
+    `merges` merged it already: what a group finds does not depend on another group's, so
+    index_format.spelling_changes redoes only the groups an update touches."""
     deletions: dict[str, set[str]] = {}  # each word's, computed once
-    for group in _spelling_groups(doc_counts):
-        counts = [doc_counts[name] for name, _ in group]
-        least, most = min(counts), max(counts)
-        if most < SPELLING_SHARE * least:  # (most groups: names of one article each)
-            continue
-        variants = [
-            (name, word, count)
-            for (name, word), count in zip(group, counts, strict=True)
-            if name not in out and count * SPELLING_SHARE <= most
-        ]
-        if not variants:
-            continue
-        targets = [
-            (name, word, count)
-            for (name, word), count in zip(group, counts, strict=True)
-            if count >= SPELLING_SHARE * least  # could be a variant's target
-        ]
-        # Few pairs: each variant against each target; many: only the targets that share
-        # a word less a letter with the variant's (two words one letter apart always do).
-        near: dict[str, list[tuple[str, str, int]]] | None = None
-        if len(variants) * len(targets) > 64:
-            near = defaultdict(list)
-            for target in targets:
-                for key in _deletions_of(target[1], deletions):
-                    near[key].append(target)
-        for name, word, count in variants:
-            if near is None:
-                look = targets
-            else:
-                look = [t for key in _deletions_of(word, deletions) for t in near.get(key, ())]
-            found = {
-                other
-                for other, theirs, times in look
-                if other != name
-                and times >= SPELLING_SHARE * count
-                and max(len(word), len(theirs)) >= _MIN_SPELLED
-                and _one_letter_apart(word, theirs)
-            }
-            if len(found) == 1:
-                out[name] = found.pop()
+    found = (
+        group_found(group, doc_counts, deletions, merges) for group in _spelling_groups(doc_counts)
+    )
+    return first_found(merges, found)
+
+
+def first_found(merges: dict[str, str], found: Iterable[dict[str, str]]) -> dict[str, str]:
+    """`merges` with each name the first of `found` (each group's, in the groups' order) that
+    holds it merges, unless `merges` holds it."""
+    out = dict(merges)
+    for merged in found:
+        for name, target in merged.items():
+            if name not in out:
+                out[name] = target
     return resolved(out)
+
+
+def group_found(
+    group: list[tuple[str, str]],
+    doc_counts: dict[str, int],
+    deletions: dict[str, set[str]],
+    skip: Container[str] = (),
+) -> dict[str, str]:
+    """Each name of one spelling group (name, its long word) → the one name of the group
+    one letter away in that word and written SPELLING_SHARE times as often, when there is
+    one; names in `skip` (merged already) are not looked at (an economy: `first_found` would
+    pass them over)."""
+    counts = [doc_counts[name] for name, _ in group]
+    least, most = min(counts), max(counts)
+    if most < SPELLING_SHARE * least:  # (most groups: names of one article each)
+        return {}
+    variants = [
+        (name, word, count)
+        for (name, word), count in zip(group, counts, strict=True)
+        if name not in skip and count * SPELLING_SHARE <= most
+    ]
+    if not variants:
+        return {}
+    targets = [
+        (name, word, count)
+        for (name, word), count in zip(group, counts, strict=True)
+        if count >= SPELLING_SHARE * least  # could be a variant's target
+    ]
+    # Few pairs: each variant against each target; many: only the targets that share
+    # a word less a letter with the variant's (two words one letter apart always do).
+    near: dict[str, list[tuple[str, str, int]]] | None = None
+    if len(variants) * len(targets) > 64:
+        near = defaultdict(list)
+        for target in targets:
+            for key in _deletions_of(target[1], deletions):
+                near[key].append(target)
+    out = {}
+    for name, word, count in variants:
+        if near is None:
+            look = targets
+        else:
+            look = [t for key in _deletions_of(word, deletions) for t in near.get(key, ())]
+        found = {
+            other
+            for other, theirs, times in look
+            if other != name
+            and times >= SPELLING_SHARE * count
+            and max(len(word), len(theirs)) >= _MIN_SPELLED
+            and _one_letter_apart(word, theirs)
+        }
+        if len(found) == 1:
+            out[name] = found.pop()
+    return out
 
 
 # Indonesian spelling before 1972 (Ejaan Soewandi) and after (EYD): news writes a person's
@@ -561,7 +597,7 @@ _ANY_INITIAL = re.compile(r"(?<!\S)[A-Z]\.?(?!\S)")  # a word _INITIAL matches
 # A name not written as its words joined by single spaces.
 _ODD_SPACE = re.compile(r"\A\s|\s\Z|\s\s|[^\S ]")
 # A name of two words or more, of three or more (words as str.split() finds them).
-_TWO_WORDS = re.compile(r"\S\s+\S")
+TWO_WORDS = _TWO_WORDS = re.compile(r"\S\s+\S")
 _THREE_WORDS = re.compile(r"\S\s+\S+\s+\S")
 
 

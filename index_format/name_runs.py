@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from index_format.names import name_key
+from index_format.sorted_sets import distinct
 
 
 def runs(names: Iterable[str]) -> set[str]:
@@ -34,7 +35,7 @@ def run_hash(key: str) -> int:
 
 def hashes(keys: Iterable[str]) -> np.ndarray:
     """The sorted, distinct hashes of `keys`."""
-    return np.unique(np.fromiter((run_hash(k) for k in keys), dtype=np.uint64))
+    return distinct(np.fromiter((run_hash(k) for k in keys), dtype=np.uint64))
 
 
 class NameRuns:

@@ -8,6 +8,7 @@ the names in byte order, plus the merged variants that answer for another value'
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import mmap
 from collections.abc import ItemsView, Iterator, Mapping, Sequence
@@ -22,19 +23,48 @@ ORDER = "order.bin"
 RECENT = 20_000  # decoded names kept per table
 
 
-def write(prefix: Path, names: list[str]) -> None:
+def write(prefix: Path, names: list[str], previous: Path | None = None) -> None:
     """Write `names` (id order) as prefix-names.bin, prefix-offsets.bin (int32, int64 for a
     blob past 2 GB; one more than names) and prefix-order.bin (int32 ids in the names' UTF-8
-    byte order)."""
+    byte order). When the table at `previous` (the last generation's) holds the first names
+    of `names`, as after an update that only added articles, its order is kept and only the
+    new names are sorted into it (the same order: names are distinct)."""
     encoded = [n.encode("utf-8") for n in names]
     offsets = np.zeros(len(encoded) + 1, dtype="<i8")
     np.cumsum([len(e) for e in encoded], out=offsets[1:])
     if offsets[-1] <= np.iinfo(np.int32).max:
         offsets = offsets.astype("<i4")
-    order = np.array(sorted(range(len(encoded)), key=encoded.__getitem__), dtype="<i4")
-    Path(f"{prefix}-{BLOB}").write_bytes(b"".join(encoded))
+    blob = b"".join(encoded)
+    order = _order_after(previous, encoded, blob, offsets) if previous is not None else None
+    if order is None:
+        order = np.array(sorted(range(len(encoded)), key=encoded.__getitem__), dtype="<i4")
+    Path(f"{prefix}-{BLOB}").write_bytes(blob)
     Path(f"{prefix}-{OFFSETS}").write_bytes(offsets.tobytes())
     Path(f"{prefix}-{ORDER}").write_bytes(order.tobytes())
+
+
+def _order_after(
+    previous: Path, encoded: list[bytes], blob: bytes, offsets: np.ndarray
+) -> np.ndarray | None:
+    """The byte order of `encoded` from the table at `previous` when that holds its first
+    names (same bytes, same offsets); else None."""
+    try:
+        old_blob = Path(f"{previous}-{BLOB}").read_bytes()
+        old_order = np.fromfile(f"{previous}-{ORDER}", dtype="<i4")
+        raw = np.fromfile(f"{previous}-{OFFSETS}", dtype="<u1")
+    except OSError:
+        return None
+    n = old_order.size
+    wide = raw.size == 8 * (n + 1)
+    if n > len(encoded) or raw.size != (8 if wide else 4) * (n + 1):
+        return None
+    old_offsets = raw.view("<i8" if wide else "<i4")
+    if not blob.startswith(old_blob) or not np.array_equal(old_offsets, offsets[: n + 1]):
+        return None
+    new = sorted(range(n, len(encoded)), key=encoded.__getitem__)
+    ordered = old_order.tolist()
+    at = [bisect.bisect_left(ordered, encoded[i], key=encoded.__getitem__) for i in new]
+    return np.insert(old_order, np.array(at, dtype=np.int64), np.array(new, dtype="<i4"))
 
 
 def _map(path: Path) -> mmap.mmap | bytes:

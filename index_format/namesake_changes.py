@@ -41,6 +41,7 @@ import zstandard
 from index_format import namesakes, zst_files
 from index_format.name_table import NameTable
 from index_format.namesakes import LIFT, MIN_TOGETHER, Rows
+from index_format.sorted_sets import distinct
 
 FULL_SHARE = 0.5  # of the short-name rows: redoing more is no cheaper than all
 _EPS = 1e-9  # a relative margin for the float compare against theta (conservative)
@@ -236,7 +237,7 @@ def _incremental(
     ok = (was_f >= 0) & (was_v >= 0)
     table = np.sort(was_f[ok] * width + was_v[ok])
     every = (
-        np.unique(np.fromiter((f for fs in short.values() for f in fs), dtype=np.int64))
+        distinct(np.fromiter((f for fs in short.values() for f in fs), dtype=np.int64))
         if short
         else np.zeros(0, dtype=np.int64)
     )
@@ -291,7 +292,7 @@ def _reached(
     person = facets[0]
     out = np.zeros(person.val.size, dtype=bool)
     changed = np.zeros(len(person.names), dtype=bool)
-    changed[np.unique(delta // width)] = True
+    changed[distinct(delta // width)] = True
     touched = [s for s, fs in short.items() if changed[fs].any()]
     if not touched:
         return out
@@ -350,7 +351,7 @@ def _crossed(
     docs = []
     for f, off in zip(facets, offsets, strict=True):
         docs.append(f.doc[wanted[f.val.astype(np.int64) + off]])
-    docs_of = np.unique(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int64)
+    docs_of = distinct(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int64)
     # Pairs (full, value) in each of those documents: a person and a crossed value.
     p_first, p_last = person.start[docs_of], person.start[docs_of + 1]
     owner_p, full = _expand(p_first, p_last, person.val)

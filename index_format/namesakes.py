@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index_format.sorted_sets import distinct
+
 # A value v is in F's company when at least MIN_TOGETHER articles name both and v is LIFT
 # times likelier beside F than in any article. At most MAX_CANDIDATES full names of at least
 # MIN_SHARE of its articles per short name ("Agus" has hundreds): more is a common first name,
@@ -179,7 +181,7 @@ def find(
     is_short = _member(person.val, list(short), len(person.names))
     rows = np.flatnonzero(is_short if only is None else is_short & only)
     if stats:  # every full name's pairs, whichever rows are joined
-        every = np.unique(np.fromiter((f for fs in short.values() for f in fs), dtype=np.int64))
+        every = distinct(np.fromiter((f for fs in short.values() for f in fs), dtype=np.int64))
         found.fulls = every
         found.company = company = pair_stats(facets, every, width, df, counts, n_docs, found)
     if rows.size == 0:
@@ -203,7 +205,7 @@ def find(
     for _, value in _gathered(facets, offsets, row_docs):
         wanted[value] = True
     wanted &= (df >= MIN_TOGETHER) & (df * LIFT <= n_docs)
-    fulls = np.unique(pair_full)
+    fulls = distinct(pair_full)
     full_rows = np.flatnonzero(_member(person.val, fulls, len(person.names)))
     company = _company(facets, offsets, full_rows, wanted, width, df, counts, n_docs)
     if company.size == 0:

@@ -14,9 +14,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index_format import carry, derived, facet_arrays, namesake_changes, segment_parts
+from index_format import (
+    carry,
+    derived,
+    facet_arrays,
+    namesake_changes,
+    segment_parts,
+    spelling_changes,
+)
 from index_format.derived import DERIVED
 from index_format.generations import current_path, open_index
+from index_format.zst_files import load_json
 from indexer import tiers
 from indexer.models import Article
 from indexer.optimize import optimize_index
@@ -244,3 +252,63 @@ def test_an_update_without_usable_previous_files_combines_every_segment(
     assert len(reads) >= 2
     (tmp_path / "w").mkdir()
     assert_as_whole(index_dir, tmp_path / "w")
+
+
+def _named(prefix: str, person: str, k: int) -> list[Article]:
+    return [
+        article(
+            f"{prefix}{i}",
+            f"Rapat anggaran {i}",
+            f"Rapat anggaran membahas belanja daerah. {person} hadir.",
+            outlet="Warta Timur",
+            published="2025-03-01",
+            person=(person,),
+        )
+        for i in range(k)
+    ]
+
+
+def test_person_spelling_merges_of_updates_equal_a_pass_over_the_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update redoes the person spelling groups it touches from the last generation's
+    (index_format.spelling_changes): a merge it makes and one it undoes ("Aziz Syamsudin"
+    merged while "Aziz Syamsuddin" is twice as common, kept once it is not) give the files a
+    pass over the whole gives, spelling state included."""
+    incremental: list[bool] = []
+    redo = spelling_changes.incremental
+    monkeypatch.setattr(
+        spelling_changes,
+        "incremental",
+        lambda *a: incremental.append((got := redo(*a)) is not None) or got,
+    )
+    index_dir = tmp_path / "index"
+    corpus = [
+        *_corpus(),
+        *_named("b", "Dewi Kurniawati", 4),
+        *_named("c", "Dewi Kurniawaty", 1),
+        *_named("e", "Aziz Syamsuddin", 2),
+    ]
+    build_index(index_dir, corpus, "fresh")
+    (tmp_path / "w").mkdir()
+
+    def merged() -> dict[str, str]:
+        where = current_path(index_dir) / DERIVED
+        return dict(load_json(where / f"facets-merged{derived.LAZY}")["person"])
+
+    assert merged().get("Dewi Kurniawaty") == "Dewi Kurniawati"
+    for step, (batch, spelled) in enumerate(
+        [
+            (_named("f", "Aziz Syamsudin", 1), True),  # 2 against 1: merged
+            (_named("g", "Aziz Syamsudin", 1), False),  # 2 against 2: kept apart
+            (_named("h", "Dewi Kurniawaty", 2), False),  # 4 against 3
+        ]
+    ):
+        corpus += batch
+        with given_entities(corpus):
+            update_index([write_jsonl(tmp_path / f"{step}.jsonl", batch)], index_dir)
+        assert_as_whole(index_dir, tmp_path / "w")
+        got = merged()
+        assert (got.get("Aziz Syamsudin") == "Aziz Syamsuddin") is spelled, step
+        assert ("Dewi Kurniawaty" in got) is (step < 2), step
+    assert incremental == [True, True, True]

@@ -3,11 +3,12 @@ as the list and dict they replace, for any names (accents, scripts, prefixes of 
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
-from index_format.name_table import NameIds, NameTable, write
+from index_format.name_table import BLOB, OFFSETS, ORDER, NameIds, NameTable, write
 
 NAMES = ["Joko Widodo", "Jokowi", "Joko", "Kompas.com", "Bekasi", "Ñusa", "東京", "Z", "Jo", ""]
 
@@ -51,3 +52,30 @@ def test_whole_table_decoded_and_compared(tmp_path: Path, names: list[str]) -> N
         assert not table.holds([names[1], names[0], *names[2:]])
         assert not table.holds([*names[:-1], names[-1] + "x"])
     assert not table.holds([*names, "Bekasi"]) and not table.holds(names[:-1] or ["x"])
+
+
+def _files(prefix: Path) -> list[bytes]:
+    return [Path(f"{prefix}-{suffix}").read_bytes() for suffix in (BLOB, OFFSETS, ORDER)]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_order_kept_from_the_last_generation_is_a_full_sort(tmp_path: Path, seed: int) -> None:
+    """A table written after the last generation's (its names first, as an update that only
+    adds keeps them) has the files a fresh write gives, the byte order of new names merged
+    into the old; names that are not the old ones first are sorted afresh, as is a table
+    whose last generation wrote none."""
+    rng = random.Random(seed)
+    pool = [*NAMES, *("".join(rng.choices("aAbé東 .", k=rng.randint(1, 6))) for _ in range(80))]
+    names = list(dict.fromkeys(pool))
+    rng.shuffle(names)
+    cut = rng.randint(0, len(names))
+    write(tmp_path / "old", names[:cut])
+    for now in (names, names[:cut], [*names[: max(cut - 1, 0)], *names[cut:]], names[::-1]):
+        write(tmp_path / "full", now)
+        write(tmp_path / "kept", now, previous=tmp_path / "old")
+        assert _files(tmp_path / "kept") == _files(tmp_path / "full")
+        table = NameTable(tmp_path / "kept")
+        assert all(table.find(name) == i for i, name in enumerate(now))
+    write(tmp_path / "full", names)
+    write(tmp_path / "kept", names, previous=tmp_path / "missing")
+    assert _files(tmp_path / "kept") == _files(tmp_path / "full")

@@ -1,0 +1,41 @@
+"""Sorted distinct values of integer (or string) arrays, as np.unique gives them, cheaper.
+
+numpy 2.3 and later find np.unique's values (no index, inverse or counts asked) through a hash
+table before sorting them: on arrays of many distinct integers that is 10-15 times a sort
+(0.32 s against 0.03 s for the 500k name-run hashes of the 220k archive, redone each update).
+A sort and a neighbour compare give the same array.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique(values) for integer, boolean or string arrays (flattened, sorted, each
+    value once, the same dtype). Not for floats: NaN is not equal to itself."""
+    ordered = np.sort(np.asarray(values), axis=None)
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def union(known: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """np.unique(np.concatenate([known, more])) where `known` is already sorted and distinct
+    (a previous generation's array): only `more` is sorted, then inserted in one pass."""
+    known = np.asarray(known)
+    new = distinct(more).astype(known.dtype, copy=False)
+    if not new.size or not known.size:
+        return np.array(known) if not new.size else new
+    at = np.searchsorted(known, new)
+    fresh = (at >= known.size) | (known[np.minimum(at, known.size - 1)] != new)
+    return np.insert(known, at[fresh], new[fresh])
+
+
+def is_distinct(values: np.ndarray) -> bool:
+    """Whether `values` is sorted and holds each value once (what `union` asks of `known`)."""
+    values = np.asarray(values)
+    return values.size < 2 or bool(np.all(values[1:] > values[:-1]))
