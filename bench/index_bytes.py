@@ -1,6 +1,6 @@
 """Where an index's bytes go: each file of a generation, the parts of each segment's compound
-file (postings split by field and by stream: ids, frequencies or weights, positions), the
-derived/ files and the per-segment parts.
+file (postings split by field and by stream: ids, frequencies or weights, positions; the term
+dictionary by field), the derived/ files and the per-segment parts.
 
     python -m bench.index_bytes INDEX_DIR [--raw ARCHIVE.jsonl.gz] [--json]
 
@@ -81,6 +81,28 @@ def postings_streams(gen: Path) -> Counter[str]:
     return out
 
 
+def dictionary_fields(gen: Path) -> Counter[str]:
+    """Bytes of the term dictionary files' blocks by field, over all segments (a version-4
+    file's shared zstd dictionary under its own name; the directories and footers are the
+    rest of the category)."""
+    out: Counter[str] = Counter()
+    ix = open_index(gen)
+    try:
+        with ix.reader() as reader:
+            leaves = [reader] if reader.is_atomic() else [r for r, _ in reader.leaf_readers()]
+            for leaf in leaves:
+                terms = leaf._terms
+                if not isinstance(terms, PackedTermsReader):
+                    continue
+                for fname, (firsts, offs, _) in terms._dir.items():
+                    if firsts:
+                        out[fname] += int(offs[-1]) - int(offs[0])
+                out["(blocks' zstd dictionary)"] += terms.zdict_bytes
+    finally:
+        ix.close()
+    return out
+
+
 def audit(gen: Path) -> dict[str, int]:
     """Bytes per category of the generation in `gen`."""
     sizes: Counter[str] = Counter()
@@ -118,6 +140,7 @@ def main(argv: list[str] | None = None) -> None:
     gen = generation_dir(args.index)
     sizes = audit(gen)
     streams = postings_streams(gen)
+    dictionary = dictionary_fields(gen)
     total = sum(p.stat().st_size for p in gen.rglob("*") if p.is_file())
     raw = 0
     if args.raw:
@@ -131,6 +154,7 @@ def main(argv: list[str] | None = None) -> None:
         "index_vs_raw": round(total / raw, 3) if raw else None,
         "categories": dict(sorted(sizes.items(), key=lambda kv: -kv[1])),
         "postings": dict(sorted(streams.items())),
+        "term_dictionary": dict(sorted(dictionary.items())),
     }
     if args.json:
         print(json.dumps(report, indent=1))
@@ -146,6 +170,9 @@ def main(argv: list[str] | None = None) -> None:
         print(line(name, n))
     print("postings by field and stream:")
     for name, n in report["postings"].items():
+        print(line(name, n))
+    print("term dictionary by field:")
+    for name, n in report["term_dictionary"].items():
         print(line(name, n))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.index_bytes import audit, generation_dir, postings_streams
+from bench.index_bytes import audit, dictionary_fields, generation_dir, postings_streams
 from tests.indexes import build_index
 from tests.test_derived_open import _corpus
 
@@ -23,3 +23,6 @@ def test_categories_add_up_to_the_generation(tmp_path: Path, history: str) -> No
     streams = postings_streams(gen)
     assert sum(streams.values()) == sizes["postings"]
     assert streams["exact: positions"] > 0 and streams["body: ids"] > 0
+    fields = dictionary_fields(gen)
+    assert fields["exact"] > 0 and fields["body"] > 0 and fields["id"] > 0
+    assert sum(fields.values()) < sizes["term dictionary"]  # (the rest: directories, footers)
