@@ -155,9 +155,8 @@ def _exact_overlap(terms: PackedTermsReader, out: Counter[str]) -> None:
 
 
 def dictionary_fields(gen: Path) -> Counter[str]:
-    """Bytes of the term dictionary files' blocks by field, over all segments (a version-4
-    file's shared zstd dictionary under its own name; the directories and footers are the
-    rest of the category)."""
+    """Bytes of the term dictionary files' blocks by field, over all segments (the directories
+    and footers are the rest of the category)."""
     out: Counter[str] = Counter()
     ix = open_index(gen)
     try:
@@ -170,7 +169,6 @@ def dictionary_fields(gen: Path) -> Counter[str]:
                 for fname, (firsts, offs, _) in terms._dir.items():
                     if firsts:
                         out[fname] += int(offs[-1]) - int(offs[0])
-                out["(blocks' zstd dictionary)"] += terms.zdict_bytes
     finally:
         ix.close()
     return out
