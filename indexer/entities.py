@@ -67,14 +67,14 @@ def extract_entities_many(
     table = _default_aliases() if aliases is None else aliases
     tokens = [words_and_starts(text) for text in texts]
     sentences: list[list[str]] = []
-    recased: list[int] = []  # tokens, over all texts, that truecase changed
+    recased: list[tuple[int, str]] = []  # tokens truecase changed: (over all texts, as written)
     at = 0  # a text's first token over all texts
     for text, (words, starts) in zip(texts, tokens, strict=True):
         for a, b in sentence_bounds(text, words, starts):
             written = words[a:b]
             sentence = truecase(written)
             if sentence != written:
-                recased += (at + a + i for i, w in enumerate(written) if w is not sentence[i])
+                recased += ((at + a + i, w) for i, w in enumerate(written) if w is not sentence[i])
             sentences.append(sentence)
         at += len(words)
     # The texts' sentences cover their tokens in order, so the tagged entities, in token
@@ -85,8 +85,7 @@ def extract_entities_many(
     # written, looked up once per word type (the tagger's types, where truecase kept it).
     left_out = outside & tagger.type_flags("packaged place", _is_place_word)[rows]
     if recased:
-        written_words = [w for words, _ in tokens for w in words]
-        left_out[recased] = [outside[i] and _is_place_word(written_words[i]) for i in recased]
+        left_out[[i for i, _ in recased]] = [outside[i] and _is_place_word(w) for i, w in recased]
     places = np.flatnonzero(left_out).tolist()
     out: list[list[Entity]] = []
     at = 0
@@ -102,9 +101,10 @@ def extract_entities_many(
                 labels[k:k_end], firsts[k:k_end], ends[k:k_end], strict=True
             )
         ]
-        for i in places[p:p_end]:
-            tagged.append(("LOC", starts[i - at], starts[i - at] + len(words[i - at])))
-        tagged.sort(key=_START)
+        if p_end > p:  # (the tagger's own spans come in order)
+            for i in places[p:p_end]:
+                tagged.append(("LOC", starts[i - at], starts[i - at] + len(words[i - at])))
+            tagged.sort(key=_START)
         out.append(
             [
                 Entity(text[m.start : m.end], m.label, m.start, m.end, m.canonical, m.namesake)

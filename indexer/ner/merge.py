@@ -552,10 +552,13 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
         if bracketed and _PLACE_WORD.search(text)
         else frozenset()
     )
+    brackets = "(" in text
     for m in mentions:
         surface = text[m.start : m.end]
         tail = _ACRONYM_TAIL.match(surface) if "/" in surface else None
-        after = _ACRONYM_AFTER.match(text, m.end)
+        # (Each rule below reads a bracket after the name: most names have none.)
+        bracket = brackets and _BRACKET_NEXT.match(text, m.end) is not None
+        after = _ACRONYM_AFTER.match(text, m.end) if bracket else None
         if tail:
             expansions[name_key(tail.group(1))] = tail.group(2)
             m.canonical = tail.group(2)
@@ -573,6 +576,8 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
                 expansions[name_key(surface)] = after.group(1)
                 if m.label == "ORG" and name_key(surface) in aliases.body_keys():
                     listed_short[after.group(1)] = surface  # "Uni Eropa (UE)"
+        elif not bracket:
+            continue
         elif m.label == "ORG" and (contracted := contraction_after(text, m.end, surface)):
             expansions[name_key(surface)] = contracted  # "Badan Pengawas Pemilu (Bawaslu)"
             if name_key(surface) in aliases.body_keys():
@@ -646,6 +651,9 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
 # A listed or state company's name ends so; a capitalised word in brackets after it is the
 # short name news uses for it ("PT Aneka Tambang Tbk (Antam)", "PT Pertamina (Persero)").
 _LISTED_TAILS = ("Tbk", "Tbk.", "(Persero)", "Persero")
+# What _ACRONYM_AFTER, contraction_after, stock_ticker and _SHORT_AFTER read after a name
+# before their first bracket: spaces, a "Tbk" and a dot at most.
+_BRACKET_NEXT = re.compile(r"[\sTbk.]*\(")
 _SHORT_AFTER = re.compile(r"\s*\((?!Persero\))([A-Z][a-z]{2,}[A-Za-z]*)\)")
 
 
