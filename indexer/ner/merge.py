@@ -94,7 +94,7 @@ from indexer.ner.regional_bodies import full_province_form, full_words
 from indexer.ner.regions import district, regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
 from indexer.ner.titles import after_title, split_known_prefix, strip_titles
-from indexer.ner.type_cues import companies_by_kind, solo_sport_players
+from indexer.ner.type_cues import _SOLO_WORDS, companies_by_kind, solo_sport_players
 
 
 @dataclass(slots=True)
@@ -904,17 +904,14 @@ def district_in(name: str, mentions: list[Mention]) -> bool:
     return False
 
 
-def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable) -> None:
+def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable, athletes: bool) -> None:
     """A name tagged as a body in a list of people, after a player's role or an athlete's
     event ("tunggal putra Indonesia, Jonatan Christie") or before a goal's minute is a person
     ("Paul Pogba, Aaron Wan-Bissaka, Jesse Lingard, Luke Shaw dan Anthony Martial"): two or
     three words, each capitalised, none a body's head or tail or a place, no acronym, no body
     the alias file knows (clubs are named with their town or their FC). So is a name tagged as
-    a place there that no gazetteer knows (see below)."""
-    # (Most articles hold no athlete's event and no goal's minute: one scan each tells, and
-    # the regexes then never run per mention.)
-    low = text.lower()
-    athletes = any(w in low for w in _ATHLETE_WORDS) or not _ODD_CASES.isdisjoint(text)
+    a place there that no gazetteer knows (see below). `athletes`: _athletes(text)."""
+    # (Most articles hold no goal's minute: one scan tells, and the regex then never runs.)
     scorers = "menit" in text or "')" in text or "’)" in text
     for i, m in enumerate(mentions):
         # (A place only with "dan" or "serta": a comma often ends the clause a place ends,
@@ -973,7 +970,18 @@ _ATHLETE_WORDS = (
     *("tunggal", "ganda", "pebulu", "petenis", "pebalap", "pegolf", "perenang", "lifter"),
     *("atlet", "pesepak", "pebasket", "pecatur"),
 )
+_SPORT_WORDS = tuple(dict.fromkeys((*_ATHLETE_WORDS, *_SOLO_WORDS)))
 _ODD_CASES = frozenset("ıİſ")
+
+
+def _athletes(text: str) -> bool:
+    """Might the article name an athlete's event (_ATHLETE_BEFORE) or an individual sport
+    (type_cues.solo_sport_players, whose words are among these)? Most articles: no, at once;
+    the regexes then never run per mention."""
+    low = text.lower()
+    return any(w in low for w in _SPORT_WORDS) or not _ODD_CASES.isdisjoint(text)
+
+
 _PLACE_PREPOSITIONS = (" di ", " ke ", "\ndi ", "\nke ")
 # A player's position or role before a name: "bek Axel Tuanzebe", "kiper Sergio Romero".
 _PLAYER_ROLES = tuple(
@@ -994,8 +1002,10 @@ def _listed_with(text: str, a: Mention, b: Mention, joins: frozenset[str]) -> bo
 
 def _one_label_per_name(text: str, mentions: list[Mention], aliases: AliasTable) -> list[Mention]:
     """One name, one label within an article: the label most of its mentions got."""
-    _people_listed(text, mentions, aliases)
-    solo_sport_players(text, mentions, aliases, _is_known_place)
+    athletes = _athletes(text)
+    _people_listed(text, mentions, aliases, athletes)
+    if athletes:  # (its own first test looks for some of the same words)
+        solo_sport_players(text, mentions, aliases, _is_known_place)
     companies_by_kind(text, mentions, aliases, _is_known_place)
     _companies_without_form(mentions)
     _short_body_names(mentions)
