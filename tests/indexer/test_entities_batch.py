@@ -163,7 +163,7 @@ def test_packaged_places_the_tagger_left_out_are_places(cold: bool) -> None:
     if cold:
         packaged_tagger().clear_cache()
     texts = [t for t, _ in LEFT_OUT]
-    for text, (_, written), entities in zip(texts, LEFT_OUT, extract_entities_many(texts)):
+    for (text, written), entities in zip(LEFT_OUT, extract_entities_many(texts), strict=True):
         start = text.index(written)
         found = [(e.label, e.start, e.end, e.canonical) for e in entities]
         assert ("LOC", start, start + len(written), "Nur-Sultan") in found, found
