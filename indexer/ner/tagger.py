@@ -8,7 +8,8 @@ import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
+from operator import is_
 from pathlib import Path
 from typing import cast
 
@@ -151,9 +152,10 @@ class Tagger:
             for words, cased in zip(sentences, casings, strict=True)
         ]
         new: dict[bool, dict[str, None]] = {True: {}, False: {}}
+        none = repeat(None)
         again = [i for i, ids in enumerate(rows) if None in ids]
-        for i in again:
-            new[casings[i]].update(dict.fromkeys(sentences[i]))
+        for i in again:  # (only its new words: each lookup in the big tables costs)
+            new[casings[i]].update(dict.fromkeys(compress(sentences[i], map(is_, rows[i], none))))
         for cased, fresh in new.items():
             if fresh:
                 self._score_types(list(fresh), cased)
