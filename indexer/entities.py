@@ -7,10 +7,11 @@ so that "Presiden Tokayev", "Tokayev" and "Kassym-Jomart Tokayev" count as one f
 from __future__ import annotations
 
 from bisect import bisect_left
-from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
+
+import numpy as np
 
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable, load_aliases
@@ -65,65 +66,58 @@ def extract_entities_many(
     because the tagger runs one Viterbi pass over the sentences of all the texts."""
     table = _default_aliases() if aliases is None else aliases
     tokens = [words_and_starts(text) for text in texts]
-    sentences = [
-        truecase(words[a:b])
-        for text, (words, starts) in zip(texts, tokens, strict=True)
-        for a, b in sentence_bounds(text, words, starts)
-    ]
+    sentences: list[list[str]] = []
+    recased: list[tuple[int, str]] = []  # tokens truecase changed: (over all texts, as written)
+    at = 0  # a text's first token over all texts
+    for text, (words, starts) in zip(texts, tokens, strict=True):
+        for a, b in sentence_bounds(text, words, starts):
+            written = words[a:b]
+            sentence = truecase(written)
+            if sentence != written:
+                recased += ((at + a + i, w) for i, w in enumerate(written) if w is not sentence[i])
+            sentences.append(sentence)
+        at += len(words)
     # The texts' sentences cover their tokens in order, so the tagged entities, in token
     # positions over all texts, fall to each text in turn.
-    labels, firsts, ends, outside = packaged_tagger().spans(sentences)
+    tagger = packaged_tagger()
+    labels, firsts, ends, outside, rows = tagger.spans(sentences)
+    # A packaged place the tagger left out, as in "ibu kota, Nur-Sultan.": by the word as
+    # written, looked up once per word type (the tagger's types, where truecase kept it).
+    left_out = outside & tagger.type_flags("packaged place", _is_place_word)[rows]
+    if recased:
+        left_out[[i for i, _ in recased]] = [outside[i] and _is_place_word(w) for i, w in recased]
+    places = np.flatnonzero(left_out).tolist()
     out: list[list[Entity]] = []
-    at = 0  # the text's first token over all texts
-    k = 0  # its first entity
+    at = 0
+    k = 0  # the text's first entity
+    p = 0  # its first left-out place
     for text, (words, starts) in zip(texts, tokens, strict=True):
         upto = at + len(words)
         k_end = bisect_left(firsts, upto, k)
+        p_end = bisect_left(places, upto, p)
         tagged = [
             (label, starts[first - at], starts[end - at - 1] + len(words[end - at - 1]))
             for label, first, end in zip(
                 labels[k:k_end], firsts[k:k_end], ends[k:k_end], strict=True
             )
         ]
-        # A packaged place the tagger left out, as in "ibu kota, Nur-Sultan."
-        for word in _place_words(words):
-            i = -1
-            with suppress(ValueError):
-                while True:
-                    i = words.index(word, i + 1)
-                    if outside[at + i]:
-                        tagged.append(("LOC", starts[i], starts[i] + len(word)))
-        tagged.sort(key=_START)
+        if p_end > p:  # (the tagger's own spans come in order)
+            for i in places[p:p_end]:
+                tagged.append(("LOC", starts[i - at], starts[i - at] + len(words[i - at])))
+            tagged.sort(key=_START)
         out.append(
             [
                 Entity(text[m.start : m.end], m.label, m.start, m.end, m.canonical, m.namesake)
                 for m in merge(text, tagged, table)
             ]
         )
-        at, k = upto, k_end
+        at, k, p = upto, k_end, p_end
     return out
 
 
-# Word types known not to be packaged places (checked once each), and those that are.
-_NOT_PLACES: set[str] = set()
-_PLACES: set[str] = set()
-_MAX_NOT_PLACES = 500_000  # past that the set starts again
-
-
-def _place_words(words: list[str]) -> set[str]:
-    """The capitalised words among `words` that are packaged places (places.txt)."""
-    types = set(words).difference(_NOT_PLACES)  # iterates over the text's types only
-    found = types & _PLACES
-    if len(types) > len(found):
-        if len(_NOT_PLACES) > _MAX_NOT_PLACES:
-            _NOT_PLACES.clear()
-        for w in types - found:
-            if w[0].isupper() and is_known_place(w):
-                _PLACES.add(w)
-                found.add(w)
-            else:
-                _NOT_PLACES.add(w)
-    return found
+def _is_place_word(word: str) -> bool:
+    """A capitalised word that is a packaged place (places.txt)."""
+    return word[:1].isupper() and is_known_place(word)
 
 
 def entity_facets(entities: list[Entity]) -> dict[str, list[str]]:

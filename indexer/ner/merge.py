@@ -94,7 +94,7 @@ from indexer.ner.regional_bodies import full_province_form, full_words
 from indexer.ner.regions import district, regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
 from indexer.ner.titles import after_title, royal_lead, split_known_prefix, strip_titles
-from indexer.ner.type_cues import companies_by_kind, solo_sport_players
+from indexer.ner.type_cues import _SOLO_WORDS, companies_by_kind, solo_sport_players
 
 
 @dataclass(slots=True)
@@ -554,10 +554,13 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
         if bracketed and _PLACE_WORD.search(text)
         else frozenset()
     )
+    brackets = "(" in text
     for m in mentions:
         surface = text[m.start : m.end]
         tail = _ACRONYM_TAIL.match(surface) if "/" in surface else None
-        after = _ACRONYM_AFTER.match(text, m.end)
+        # (Each rule below reads a bracket after the name: most names have none.)
+        bracket = brackets and _BRACKET_NEXT.match(text, m.end) is not None
+        after = _ACRONYM_AFTER.match(text, m.end) if bracket else None
         if tail:
             expansions[name_key(tail.group(1))] = tail.group(2)
             m.canonical = tail.group(2)
@@ -575,6 +578,8 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
                 expansions[name_key(surface)] = after.group(1)
                 if m.label == "ORG" and name_key(surface) in aliases.body_keys():
                     listed_short[after.group(1)] = surface  # "Uni Eropa (UE)"
+        elif not bracket:
+            continue
         elif m.label == "ORG" and (contracted := contraction_after(text, m.end, surface)):
             expansions[name_key(surface)] = contracted  # "Badan Pengawas Pemilu (Bawaslu)"
             if name_key(surface) in aliases.body_keys():
@@ -650,6 +655,9 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
 # A listed or state company's name ends so; a capitalised word in brackets after it is the
 # short name news uses for it ("PT Aneka Tambang Tbk (Antam)", "PT Pertamina (Persero)").
 _LISTED_TAILS = ("Tbk", "Tbk.", "(Persero)", "Persero")
+# What _ACRONYM_AFTER, contraction_after, stock_ticker and _SHORT_AFTER read after a name
+# before their first bracket: spaces, a "Tbk" and a dot at most.
+_BRACKET_NEXT = re.compile(r"[\sTbk.]*\(")
 _SHORT_AFTER = re.compile(r"\s*\((?!Persero\))([A-Z][a-z]{2,}[A-Za-z]*)\)")
 
 
@@ -900,13 +908,15 @@ def district_in(name: str, mentions: list[Mention]) -> bool:
     return False
 
 
-def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable) -> None:
+def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable, athletes: bool) -> None:
     """A name tagged as a body in a list of people, after a player's role or an athlete's
     event ("tunggal putra Indonesia, Jonatan Christie") or before a goal's minute is a person
     ("Paul Pogba, Aaron Wan-Bissaka, Jesse Lingard, Luke Shaw dan Anthony Martial"): two or
     three words, each capitalised, none a body's head or tail or a place, no acronym, no body
     the alias file knows (clubs are named with their town or their FC). So is a name tagged as
-    a place there that no gazetteer knows (see below)."""
+    a place there that no gazetteer knows (see below). `athletes`: _athletes(text)."""
+    # (Most articles hold no goal's minute: one scan tells, and the regex then never runs.)
+    scorers = "menit" in text or "')" in text or "’)" in text
     for i, m in enumerate(mentions):
         # (A place only with "dan" or "serta": a comma often ends the clause a place ends,
         # "di Technische Hochschule of Aachen, Habibie belajar".)
@@ -915,8 +925,8 @@ def _people_listed(text: str, mentions: list[Mention], aliases: AliasTable) -> N
             (i > 0 and _listed_with(text, mentions[i - 1], m, joins))
             or (i + 1 < len(mentions) and _listed_with(text, m, mentions[i + 1], joins))
             or text.endswith(_PLAYER_ROLES, max(0, m.start - 12), m.start)
-            or _ATHLETE_BEFORE.search(text, max(0, m.start - 50), m.start) is not None
-            or _SCORER_AFTER.match(text, m.end) is not None
+            or (athletes and _ATHLETE_BEFORE.search(text, max(0, m.start - 50), m.start))
+            or (scorers and _SCORER_AFTER.match(text, m.end))
         ):
             continue
         words = m.canonical.split()
@@ -957,6 +967,25 @@ _ATHLETE_BEFORE = re.compile(
     r"|petenis|pebalap|pegolf|perenang|lifter|atlet|pesepak\s?bola|pebasket|pecatur))"
     r"(?:\s+[A-Z][\w-]*){0,2},?\s+$"
 )
+# Every _ATHLETE_BEFORE match holds one of these in the lower-cased text (a case-blind regex
+# search over a whole article costs ~0.1 ms); the letters its case-blind match equates with
+# i and s that lower() leaves alone (or makes two characters) send every mention to it.
+_ATHLETE_WORDS = (
+    *("tunggal", "ganda", "pebulu", "petenis", "pebalap", "pegolf", "perenang", "lifter"),
+    *("atlet", "pesepak", "pebasket", "pecatur"),
+)
+_SPORT_WORDS = tuple(dict.fromkeys((*_ATHLETE_WORDS, *_SOLO_WORDS)))
+_ODD_CASES = frozenset("ıİſ")
+
+
+def _athletes(text: str) -> bool:
+    """Might the article name an athlete's event (_ATHLETE_BEFORE) or an individual sport
+    (type_cues.solo_sport_players, whose words are among these)? Most articles: no, at once;
+    the regexes then never run per mention."""
+    low = text.lower()
+    return any(w in low for w in _SPORT_WORDS) or not _ODD_CASES.isdisjoint(text)
+
+
 _PLACE_PREPOSITIONS = (" di ", " ke ", "\ndi ", "\nke ")
 # A player's position or role before a name: "bek Axel Tuanzebe", "kiper Sergio Romero".
 _PLAYER_ROLES = tuple(
@@ -977,8 +1006,10 @@ def _listed_with(text: str, a: Mention, b: Mention, joins: frozenset[str]) -> bo
 
 def _one_label_per_name(text: str, mentions: list[Mention], aliases: AliasTable) -> list[Mention]:
     """One name, one label within an article: the label most of its mentions got."""
-    _people_listed(text, mentions, aliases)
-    solo_sport_players(text, mentions, aliases, _is_known_place)
+    athletes = _athletes(text)
+    _people_listed(text, mentions, aliases, athletes)
+    if athletes:  # (its own first test looks for some of the same words)
+        solo_sport_players(text, mentions, aliases, _is_known_place)
     companies_by_kind(text, mentions, aliases, _is_known_place)
     _companies_without_form(mentions)
     _short_body_names(mentions)

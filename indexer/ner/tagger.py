@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
+from operator import is_
 from pathlib import Path
 from typing import cast
 
@@ -68,6 +70,8 @@ class Tagger:
         # from it: a contiguous table per offset, so each is gathered with one take().
         self._types: dict[bool, dict[str, int]] = {True: {}, False: {}}
         self._n_types = 1  # row 0 stays zero: the padding between sentences
+        self._row_words = [""]  # each row's word
+        self._flags: dict[str, np.ndarray] = {}  # type_flags' arrays, by name
         self._typemat = np.zeros((1 + len(WINDOW), 4096, n))
         self._names = np.array(self.labels, dtype=object)
         # Per label: B, I or O, and its type as a code (0 for O) with the type names by code.
@@ -107,13 +111,31 @@ class Tagger:
         self._typemat[:, first : self._n_types] = by_offset
         for k, word in enumerate(new, first):
             table[word] = k
+        self._row_words += new
 
     def clear_cache(self) -> None:
         """Forget the scored word types (to time tagging from a cold start)."""
         for table in self._types.values():
             table.clear()
         self._n_types = 1
+        del self._row_words[1:]
+        self._flags.clear()
         word_features.cache_clear()
+
+    def type_flags(self, name: str, predicate: Callable[[str], bool]) -> np.ndarray:
+        """`predicate` of each scored word type's word, by row (the rows `spans` gives each
+        token): worked out once per type, as the types are, instead of once per token. `name`
+        tells callers' predicates apart."""
+        flags = self._flags.get(name)
+        done = 0 if flags is None else len(flags)
+        if flags is None or done < self._n_types:
+            new = np.fromiter(
+                map(predicate, self._row_words[done : self._n_types]),
+                dtype=bool,
+                count=self._n_types - done,
+            )
+            flags = self._flags[name] = new if flags is None else np.concatenate((flags, new))
+        return flags
 
     def tag(self, words: list[str]) -> list[str]:
         return self.tag_sentences([words])[0]
@@ -130,9 +152,10 @@ class Tagger:
             for words, cased in zip(sentences, casings, strict=True)
         ]
         new: dict[bool, dict[str, None]] = {True: {}, False: {}}
+        none = repeat(None)
         again = [i for i, ids in enumerate(rows) if None in ids]
-        for i in again:
-            new[casings[i]].update(dict.fromkeys(sentences[i]))
+        for i in again:  # (only its new words: each lookup in the big tables costs)
+            new[casings[i]].update(dict.fromkeys(compress(sentences[i], map(is_, rows[i], none))))
         for cased, fresh in new.items():
             if fresh:
                 self._score_types(list(fresh), cased)
@@ -157,11 +180,12 @@ class Tagger:
 
     def spans(
         self, sentences: list[list[str]]
-    ) -> tuple[list[str], list[int], list[int], np.ndarray]:
+    ) -> tuple[list[str], list[int], list[int], np.ndarray, np.ndarray]:
         """The entities of the sentences' BIO tags, as `scoring.spans` reads them (a stray I-
         opens one), in reading order over all the sentences' tokens taken as one sequence:
-        (labels, first tokens, last tokens + 1, and which tokens are tagged O)."""
-        ids = self.label_ids(sentences)
+        (labels, first tokens, last tokens + 1, which tokens are tagged O, and each token's
+        word-type row for `type_flags`; valid until the next call)."""
+        ids, rows = self._label_ids(sentences)
         kind, kind_type = self._kind[ids], self._kind_type[ids]
         # A token's type code: 0 for O; an I- continues the previous token's entity when that
         # token is in the same sentence and has the same type.
@@ -177,14 +201,19 @@ class Tagger:
         closes[:-1] &= ~goes_on[1:]
         first = np.flatnonzero(opens)
         labels = self._type_names[kind_type[first]].tolist()
-        return labels, first.tolist(), (np.flatnonzero(closes) + 1).tolist(), kind == _OUTSIDE
+        ends = (np.flatnonzero(closes) + 1).tolist()
+        return labels, first.tolist(), ends, kind == _OUTSIDE, rows
 
     def label_ids(self, sentences: list[list[str]]) -> np.ndarray:
         """Each token's tag as an index into `labels`, the sentences' tokens in one array."""
+        return self._label_ids(sentences)[0]
+
+    def _label_ids(self, sentences: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """`label_ids`, and each token's row of `_typemat` (its word type)."""
         lengths = [len(words) for words in sentences]
         width = max(lengths, default=0)
         if width == 0:
-            return np.zeros(0, dtype=np.intp)
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
         if self._n_types >= _MAX_TYPES:  # between calls: ids below stay valid in this one
             self.clear_cache()
         type_ids = np.array(self._type_ids(sentences), dtype=np.intp)
@@ -251,7 +280,7 @@ class Tagger:
             path[before : before + k] = back[here : here + k][rows[:k], path[here : here + k]]
             path[before + k : here] = last[k : ks[t - 1]]
         ids: np.ndarray = path[row]
-        return ids
+        return ids, type_ids[keep]
 
 
 # A line of the TRANSITIONS or STATE_FEATURES section of crfsuite's model dump, as

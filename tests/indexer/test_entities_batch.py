@@ -11,6 +11,7 @@ from indexer.build import BuildSummary
 from indexer.document import to_document
 from indexer.entities import extract_entities, extract_entities_many
 from indexer.models import Article, RawRecord
+from indexer.ner.tagger import packaged_tagger
 from indexer.pipeline import write_chunk
 from indexer.prepare import prepare_article, tag_entities, tag_entities_many, tagging_batch
 
@@ -148,3 +149,21 @@ def test_the_one_process_build_tags_in_chunks_and_skips_only_the_failing_article
     assert all("extraction failed" in s.reason and "boom" in s.reason for s in summary.skipped)
     assert set(writer.docs) == {r.doc_id for r in records if r.line not in bad}
     assert all(writer.docs[i] == clean.docs[i] for i in writer.docs)
+
+
+# Packaged places (places.txt) the tagger tags O: entities.py adds them, by word type.
+LEFT_OUT = [
+    ("Ia terbang ke ibu kota, Nur-Sultan.", "Nur-Sultan"),
+    ("PEMERINTAH KAZAKHSTAN PINDAHKAN IBU KOTA KE NUR-SULTAN", "NUR-SULTAN"),  # truecased
+]
+
+
+@pytest.mark.parametrize("cold", [False, True])
+def test_packaged_places_the_tagger_left_out_are_places(cold: bool) -> None:
+    if cold:
+        packaged_tagger().clear_cache()
+    texts = [t for t, _ in LEFT_OUT]
+    for (text, written), entities in zip(LEFT_OUT, extract_entities_many(texts), strict=True):
+        start = text.index(written)
+        found = [(e.label, e.start, e.end, e.canonical) for e in entities]
+        assert ("LOC", start, start + len(written), "Nur-Sultan") in found, found

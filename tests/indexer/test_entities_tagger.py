@@ -91,9 +91,10 @@ def test_spans_read_the_tags_as_the_scorer_does(monkeypatch: pytest.MonkeyPatch)
     rng = random.Random(7)
     lengths = [rng.choice((0, 1, 2, 5, 9)) for _ in range(300)]
     ids = [rng.randrange(len(tagger.labels)) for _ in range(sum(lengths))]
-    monkeypatch.setattr(tagger, "label_ids", lambda sentences: np.array(ids, dtype=np.intp))
+    rows = np.zeros(len(ids), dtype=np.intp)
+    monkeypatch.setattr(tagger, "_label_ids", lambda sentences: (np.array(ids), rows))
     sentences = [["w"] * n for n in lengths]
-    labels, firsts, ends, outside = tagger.spans(sentences)
+    labels, firsts, ends, outside, _ = tagger.spans(sentences)
     expected: list[tuple[str, int, int]] = []
     at = 0
     for n in lengths:
@@ -157,3 +158,27 @@ def test_model_weights_are_read_as_pycrfsuite_reads_them(tmp_path: Path) -> None
     assert len(state_features) > 10_000
     assert [((a, b), w) for a, b, w in transitions] == list(info.transitions.items())
     assert [((a, b), w) for a, b, w in state_features] == list(info.state_features.items())
+
+
+def test_type_flags_give_each_tokens_word_its_flag() -> None:
+    """Tagger.type_flags by the rows Tagger.spans gives each token is the predicate of that
+    token's word, over batches that bring new word types and after the type cache is cleared
+    (a cold rebuild worker, or one past the cache's limit)."""
+    tagger = packaged_tagger()
+
+    def capitalised(word: str) -> bool:
+        return word[:1].isupper()
+
+    batches = [
+        [["Presiden", "Joko", "Widodo", "tiba", "di", "Batam", "."], ["menteri", "datang"]],
+        [["Zyxqvw", "bertemu", "Qwzyx", "di", "Vwxqz", "."], ["Batam", "ramai"]],
+    ]
+    for clear in (False, True, False):
+        if clear:
+            tagger.clear_cache()
+        for sentences in batches:
+            rows = tagger.spans(sentences)[4]
+            words = [w for sentence in sentences for w in sentence]
+            flags = tagger.type_flags("capitalised", capitalised)[rows]
+            assert flags.tolist() == [capitalised(w) for w in words]
+            assert any(flags) and not all(flags)
