@@ -84,6 +84,41 @@ class Phases:
         return wrapped
 
 
+class PeakWhere:
+    """A thread that samples this process's RSS every `every` seconds and keeps the main
+    thread's stack at the highest RSS seen: where a phase's peak falls, to a few lines."""
+
+    def __init__(self, every: float = 0.05) -> None:
+        import threading
+
+        self.every = every
+        self.peak_mb = 0.0
+        self.stack: list[str] = []
+        self._main = threading.main_thread().ident
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import traceback
+
+        while not self._stop.wait(self.every):
+            rss = status_mb()["VmRSS"]
+            if rss > self.peak_mb + 1:
+                frame = sys._current_frames().get(self._main or 0)
+                if frame is not None:
+                    self.peak_mb = rss
+                    self.stack = [
+                        f"{Path(fs.filename).name}:{fs.lineno} {fs.name}"
+                        for fs in traceback.extract_stack(frame)[-12:]
+                    ]
+
+    def stop(self) -> dict[str, Any]:
+        self._stop.set()
+        self._thread.join()
+        return {"rss_mb": self.peak_mb, "stack": self.stack}
+
+
 def _instrument_workers(report: Path, trace: bool) -> None:
     """Each worker appends one JSON line to `report`: its peak while feeding, and per
     segment the docs, the pool's estimate, RSS before and the peak while writing it."""
@@ -181,6 +216,9 @@ def main() -> None:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--segment-mb", type=int)
     ap.add_argument("--tracemalloc", action="store_true")
+    ap.add_argument(
+        "--where", action="store_true", help="the parent's stack at its highest RSS (sampled)"
+    )
     args = ap.parse_args()
 
     from index_format import derived
@@ -203,6 +241,7 @@ def main() -> None:
     _instrument_workers(report, args.tracemalloc)
 
     cpu, wall = _cpu(), time.perf_counter()
+    where = PeakWhere() if args.where else None
     summary = build.rebuild_index(args.archive, args.index_dir)
     workers = [json.loads(line) for line in report.read_text().splitlines()]
     report.unlink()
@@ -215,6 +254,8 @@ def main() -> None:
         "parent_phases": phases.rows,
         "workers": workers,
     }
+    if where is not None:
+        out["parent_peak_where"] = where.stop()
     text = json.dumps(out, indent=1)
     if args.json:
         args.json.write_text(text)
