@@ -3,6 +3,7 @@ atomically (index_format.generations), through the write pipeline (indexer.pipel
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -174,8 +175,19 @@ def _feed(
     progress: Callable[[int], None] | None,
 ) -> None:
     """Feed the archive's records to `writer`, each with its first time in the index it
-    replaces (read from that index for the feed only: its lookup holds an entry per article)."""
-    with previous_added(index_dir) as first_added:
+    replaces (read from that index for the feed only: its lookup holds an entry per article).
+
+    The index is read at the first record, once the feed has forked its workers: a worker's
+    RSS counts the parent's pages it inherits, and the workers never look an id up."""
+    with contextlib.ExitStack() as stack:
+        lookup: Callable[[str], int | None] | None = None
+
+        def first_added(doc_id: str) -> int | None:
+            nonlocal lookup
+            if lookup is None:
+                lookup = stack.enter_context(previous_added(index_dir))
+            return lookup(doc_id)
+
         writer.feed(
             with_added(read_archive(paths, follow_links=follow_links), first_added),
             summary,
