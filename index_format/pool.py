@@ -20,6 +20,8 @@ from index_format.codec.postings import PostingColumns
 from index_format.codec.termdict import MAX_TERM_BYTES
 
 _INDEXED_MAX = 50_000  # keyword and date values whose postings a build writer remembers
+# Fields with a value of their own per article: remembering it would only push out the others.
+_NOT_RECURRING = frozenset({"url"})
 
 
 class _Columns:
@@ -279,7 +281,7 @@ class _BuildWriter(SegmentWriter):
     def _index(self, field: Any, fieldname: str, value: Any) -> Any:
         """field.index(value), remembered for values that recur (outlets, days, names):
         Whoosh analyses each keyword and expands each date into several range terms."""
-        if field.unique or not isinstance(value, str | datetime):
+        if field.unique or fieldname in _NOT_RECURRING or not isinstance(value, str | datetime):
             return field.index(value)
         key = (fieldname, value)
         items = self._indexed.get(key)

@@ -13,7 +13,7 @@ from typing import Any
 
 from whoosh import index
 
-from index_format.generations import current_path
+from index_format.generations import current_path, open_index
 from indexer.models import RawRecord, Skipped
 
 Lookup = Callable[[str], int | None]
@@ -29,7 +29,7 @@ def previous_added(index_dir: Path) -> Iterator[Lookup]:
         yield lambda _: None
         return
     try:
-        ix = index.open_dir(real)
+        ix = open_index(real)  # plain reads: Whoosh's maps copy the segments into memory
         searcher = ix.searcher()
     except Exception:  # an unreadable or foreign index: it has nothing to keep
         yield lambda _: None

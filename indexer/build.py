@@ -3,6 +3,7 @@ atomically (index_format.generations), through the write pipeline (indexer.pipel
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -24,10 +25,10 @@ from index_format.generations import (
 )
 from index_format.schema import build_schema
 from indexer.added import previous_added, with_added
-from indexer.date_evidence import ArchiveYears, DateSpan
+from indexer.date_evidence import ArchiveDates, ArchiveYears, DateSpan
 from indexer.journal import changed_since, replay
 from indexer.models import RawRecord, Skipped
-from indexer.pipeline import WriteFailed, failure_reason, open_writer
+from indexer.pipeline import PipelineWriter, WriteFailed, failure_reason, open_writer
 from indexer.sources import read_archive
 from indexer.syndication import update_stories
 from indexer.tiers import merge_tiers
@@ -162,6 +163,41 @@ def superseded(record: RawRecord, last: LastOccurrences) -> str | None:
     return f"duplicate id {record.doc_id!r}: a later record wins ({where})"
 
 
+def _feed(
+    writer: PipelineWriter,
+    paths: list[Path],
+    index_dir: Path,
+    summary: BuildSummary,
+    last: LastOccurrences,
+    follow_links: bool,
+    today: date | None,
+    dates: ArchiveDates | None,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Feed the archive's records to `writer`, each with its first time in the index it
+    replaces (read from that index for the feed only: its lookup holds an entry per article).
+
+    The index is read at the first record, once the feed has forked its workers: a worker's
+    RSS counts the parent's pages it inherits, and the workers never look an id up."""
+    with contextlib.ExitStack() as stack:
+        lookup: Callable[[str], int | None] | None = None
+
+        def first_added(doc_id: str) -> int | None:
+            nonlocal lookup
+            if lookup is None:
+                lookup = stack.enter_context(previous_added(index_dir))
+            return lookup(doc_id)
+
+        writer.feed(
+            with_added(read_archive(paths, follow_links=follow_links), first_added),
+            summary,
+            keep=lambda record: superseded(record, last),
+            today=today,
+            dates=dates,
+            progress=progress,
+        )
+
+
 def rebuild_index(
     paths: Iterable[Path],
     index_dir: Path,
@@ -205,23 +241,16 @@ def rebuild_index(
             update_stories(building, ids)
 
     try:
-        with (
-            previous_added(index_dir) as first_added,
-            new_generation(
-                index_dir, lock_wait=lock_wait, on_wait=on_wait, before_swap=catch_up
-            ) as gen,
-        ):
+        with new_generation(
+            index_dir, lock_wait=lock_wait, on_wait=on_wait, before_swap=catch_up
+        ) as gen:
             ix = index.create_in(gen.building, build_schema())
             writer = open_writer(ix, limitmb=SEGMENT_MB)
             try:
-                writer.feed(
-                    with_added(read_archive(paths, follow_links=follow_links), first_added),
-                    summary,
-                    keep=lambda record: superseded(record, last),
-                    today=today,
-                    dates=dates,
-                    progress=progress,
-                )
+                _feed(writer, paths, index_dir, summary, last, follow_links, today, dates, progress)
+                # What only the feed reads, an entry per article, goes with it: the tier merges
+                # and the derived files (publishing) would be computed beside it.
+                del last
             except BaseException:
                 writer.cancel()
                 raise

@@ -222,6 +222,7 @@ class PipelineWriter(SegmentWriter):
         (index_format.stories), then unlock."""
         self.stories.cluster()
         self.stories.save(Path(self.storage.folder))
+        self.stories = StoryTable()  # saved: not held through the tier merges and publishing
         finalsegments = self._merge_segments(mergetype, optimize, merge)
         finalsegments += self._segments
         if self._added:

@@ -233,3 +233,19 @@ def test_search_refuses_an_index_of_another_format(
     with pytest.raises(RebuildNeeded):
         svc.search(SearchRequest(q="banjir"))
     svc.close()
+
+
+def test_build_writer_remembers_only_values_that_recur(
+    tmp_path: Path, docs: list[dict[str, Any]]
+) -> None:
+    """The writer remembers the analysed values of fields that recur (days, outlets, names);
+    each article's own url would only push them out of its bounded memory."""
+    ix = index.create_in(tmp_path, build_schema())
+    w = build_writer(ix)
+    for doc in docs:
+        w.add_document(**doc)
+    remembered = {field for field, _ in w._indexed}
+    w.cancel()
+    assert all(doc.get("url") for doc in docs)
+    assert "url" not in remembered
+    assert {"published", "outlet", "person"} <= remembered

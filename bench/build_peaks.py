@@ -1,0 +1,266 @@
+"""Where a rebuild's memory peaks: each process, and each phase of the parent.
+
+    python -m bench.build_peaks ARCHIVE... --index-dir DIR [--json OUT] [--segment-mb MB]
+                                [--tracemalloc]
+
+Runs `rebuild-index` (indexer.build.rebuild_index, as the CLI does) in this process with its
+phases wrapped. The parent's peak RSS is measured per phase (Linux: VmHWM, reset between
+phases through /proc/self/clear_refs): the first read of the archive, the feed, the commit
+(stories), the tier merges, the derived files. Each build worker reports its own peak, the peak
+while it was feeding and while it wrote each segment (finalize_segment), with the segment's
+size. `--tracemalloc` traces the workers' Python allocations and prints, after each segment,
+what grew since the previous one (what a worker keeps across segments). `--segment-mb` makes
+segments smaller, so that a small sample shows several a worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+_STATUS_KEYS = ("VmHWM", "VmRSS", "RssAnon")
+
+
+def status_mb(pid: int | str = "self") -> dict[str, float]:
+    """VmHWM, VmRSS and RssAnon of a process in MB (0 for a process gone)."""
+    out = dict.fromkeys(_STATUS_KEYS, 0.0)
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                key, _, rest = line.partition(":")
+                if key in out:
+                    out[key] = round(int(rest.split()[0]) / 1024, 1)
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return out
+
+
+def reset_peak() -> None:
+    """Start this process's VmHWM again from its current RSS (Linux clear_refs 5)."""
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+class Phases:
+    """The parent's phases: RSS at start and end, peak within, CPU seconds."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            before = status_mb()
+            reset_peak()
+            cpu, wall = _cpu(), time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                after = status_mb()
+                self.rows.append(
+                    {
+                        "phase": name,
+                        "rss_start_mb": before["VmRSS"],
+                        "rss_end_mb": after["VmRSS"],
+                        "peak_mb": after["VmHWM"],
+                        "cpu_s": round(_cpu() - cpu, 2),
+                        "wall_s": round(time.perf_counter() - wall, 2),
+                    }
+                )
+                print(f"[peaks] parent {self.rows[-1]}", file=sys.stderr, flush=True)
+
+        return wrapped
+
+
+class PeakWhere:
+    """A thread that samples this process's RSS every `every` seconds and keeps the main
+    thread's stack at the highest RSS seen: where a phase's peak falls, to a few lines."""
+
+    def __init__(self, every: float = 0.05) -> None:
+        import threading
+
+        self.every = every
+        self.peak_mb = 0.0
+        self.stack: list[str] = []
+        self._main = threading.main_thread().ident
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import traceback
+
+        while not self._stop.wait(self.every):
+            rss = status_mb()["VmRSS"]
+            if rss > self.peak_mb + 1:
+                frame = sys._current_frames().get(self._main or 0)
+                if frame is not None:
+                    self.peak_mb = rss
+                    self.stack = [
+                        f"{Path(fs.filename).name}:{fs.lineno} {fs.name}"
+                        for fs in traceback.extract_stack(frame)[-12:]
+                    ]
+
+    def stop(self) -> dict[str, Any]:
+        self._stop.set()
+        self._thread.join()
+        return {"rss_mb": self.peak_mb, "stack": self.stack}
+
+
+def _instrument_workers(report: Path, trace: bool) -> None:
+    """Each worker appends one JSON line to `report`: its peak while feeding, and per
+    segment the docs, the pool's estimate, RSS before and the peak while writing it."""
+    from indexer import pipeline
+
+    original_work = pipeline._work
+    original_finalize = pipeline.finalize_segment
+    state: dict[str, Any] = {"segments": [], "feed_peak_mb": 0.0, "snapshot": None}
+
+    def finalize(writer: Any) -> Any:
+        before = status_mb()
+        state["feed_peak_mb"] = max(state["feed_peak_mb"], before["VmHWM"])
+        docs, pool_mb = writer.docnum, round(writer.pool.size / 2**20, 1)
+        reset_peak()
+        segment = original_finalize(writer)
+        after = status_mb()
+        state["segments"].append(
+            {
+                "docs": docs,
+                "pool_estimate_mb": pool_mb,
+                "rss_before_mb": before["VmRSS"],
+                "peak_mb": after["VmHWM"],
+                "rss_after_mb": after["VmRSS"],
+            }
+        )
+        reset_peak()
+        if trace:
+            _print_growth(state)
+        return segment
+
+    def work(*args: Any, **kwargs: Any) -> None:
+        if trace:
+            tracemalloc.start(8)
+        reset_peak()
+        try:
+            original_work(*args, **kwargs)
+        finally:
+            end = status_mb()
+            state["feed_peak_mb"] = max(state["feed_peak_mb"], end["VmHWM"])
+            peak = max([state["feed_peak_mb"], *(s["peak_mb"] for s in state["segments"])])
+            line = {
+                "pid": os.getpid(),
+                "peak_mb": peak,
+                **state,
+                "snapshot": None,
+                "caches": cache_sizes(),
+            }
+            with open(report, "a") as f:
+                f.write(json.dumps(line) + "\n")
+
+    pipeline._work = work
+    pipeline.finalize_segment = finalize
+
+
+def cache_sizes() -> dict[str, float]:
+    """What a worker's per-word tables hold at its end: the tagger's scored word types (rows
+    and MB of its score table) and the analysis' word tables (entries)."""
+    from index_format import analysis
+    from indexer.ner.tagger import packaged_tagger
+
+    tagger = packaged_tagger()
+    return {
+        "tagger_types": tagger._n_types,
+        "tagger_table_mb": round(tagger._typemat.nbytes / 2**20, 1),
+        "word_infos": len(analysis._word_infos),
+        "stems": analysis.stem.cache_info().currsize,
+    }
+
+
+def _print_growth(state: dict[str, Any]) -> None:
+    """What this worker's traced memory grew by since its previous segment was written."""
+    import gc
+
+    gc.collect()
+    snap = tracemalloc.take_snapshot().filter_traces(
+        [tracemalloc.Filter(False, tracemalloc.__file__)]
+    )
+    prev = state["snapshot"]
+    state["snapshot"] = snap
+    current, _ = tracemalloc.get_traced_memory()
+    lines = [f"[peaks] worker {os.getpid()} traced {current / 2**20:.1f} MB after a segment"]
+    if prev is not None:
+        for stat in snap.compare_to(prev, "traceback")[:8]:
+            if stat.size_diff < 256 * 1024:
+                break
+            where = " <- ".join(f"{Path(fr.filename).name}:{fr.lineno}" for fr in stat.traceback)
+            lines.append(f"  +{stat.size_diff / 2**20:.1f} MB ({stat.count_diff:+}) {where}")
+    print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("archive", type=Path, nargs="+")
+    ap.add_argument("--index-dir", type=Path, required=True)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--segment-mb", type=int)
+    ap.add_argument("--tracemalloc", action="store_true")
+    ap.add_argument(
+        "--where", action="store_true", help="the parent's stack at its highest RSS (sampled)"
+    )
+    args = ap.parse_args()
+
+    from index_format import derived
+    from index_format.settings import Settings
+    from indexer import build
+    from indexer.pipeline import PipelineWriter
+    from indexer.prepare import configure
+
+    configure(Settings.from_env(index_dir=args.index_dir))
+    phases = Phases()
+    build._last_occurrences = phases.wrap("first read (ids)", build._last_occurrences)
+    PipelineWriter.feed = phases.wrap("feed", PipelineWriter.feed)  # type: ignore[method-assign]
+    PipelineWriter.commit = phases.wrap("commit (stories)", PipelineWriter.commit)  # type: ignore[method-assign]
+    build.merge_tiers = phases.wrap("tier merges", build.merge_tiers)
+    derived.write = phases.wrap("derived files", derived.write)
+    if args.segment_mb:
+        build.SEGMENT_MB = args.segment_mb
+    report = Path(f"/tmp/build-peaks-{os.getpid()}.jsonl")
+    report.unlink(missing_ok=True)
+    _instrument_workers(report, args.tracemalloc)
+
+    cpu, wall = _cpu(), time.perf_counter()
+    where = PeakWhere() if args.where else None
+    summary = build.rebuild_index(args.archive, args.index_dir)
+    workers = [json.loads(line) for line in report.read_text().splitlines()]
+    report.unlink()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = {
+        "articles": summary.indexed,
+        "wall_s": round(time.perf_counter() - wall, 1),
+        "parent_cpu_s": round(_cpu() - cpu, 1),
+        "workers_cpu_s": round(children.ru_utime + children.ru_stime, 1),
+        "parent_phases": phases.rows,
+        "workers": workers,
+    }
+    if where is not None:
+        out["parent_peak_where"] = where.stop()
+    text = json.dumps(out, indent=1)
+    if args.json:
+        args.json.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
