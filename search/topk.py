@@ -241,18 +241,25 @@ class _TermHits:
     """One term's live postings in every segment: documents, weights, and (once asked for)
     its BM25F score in each."""
 
-    __slots__ = ("ids", "mask", "scores", "weights")
+    __slots__ = ("_mask", "ids", "scores", "size", "weights")
 
-    def __init__(self, ids: np.ndarray, weights: np.ndarray, mask: np.ndarray) -> None:
+    def __init__(self, ids: np.ndarray, weights: np.ndarray, size: int) -> None:
         self.ids = ids
         self.weights = weights
-        self.mask = mask  # read-only: shared by every request's Scored
+        self.size = size
+        self._mask = _held_mask(size, ids, 3 * ids.itemsize)
         self.scores: np.ndarray | None = None
+
+    @property
+    def mask(self) -> np.ndarray:
+        """Its documents marked over the index's (read-only: a request must not change it)."""
+        return self._mask if self._mask is not None else _mask(self.size, self.ids)
 
     @property
     def nbytes(self) -> int:
         """Its bytes, its scores' counted in before they are worked out."""
-        return int(self.ids.nbytes + self.weights.nbytes + 8 * self.ids.size + self.mask.nbytes)
+        held = self._mask.nbytes if self._mask is not None else 0
+        return int(self.ids.nbytes + self.weights.nbytes + 8 * self.ids.size + held)
 
 
 def _mask(size: int, docs: np.ndarray) -> np.ndarray:
@@ -263,19 +270,37 @@ def _mask(size: int, docs: np.ndarray) -> np.ndarray:
     return mask
 
 
+def _held_mask(size: int, docs: np.ndarray, per_doc: int) -> np.ndarray | None:
+    """The mask a memo entry keeps with its `docs` (`per_doc` bytes of its arrays a document),
+    or None: made again at each request then. A mask costs a byte for every document of the
+    index (2.2 MB at 2.2M articles), so kept with a word or phrase in few documents it was most
+    of the entry, and the memo's budget held a handful of them; marking a few documents again
+    costs less than finding them again (a phrase decodes positions)."""
+    if docs.size * per_doc < size:
+        return None
+    return _mask(size, docs)
+
+
 class _PhraseHits:
     """Where one phrase stands: its live documents, and each word's frequency in them."""
 
-    __slots__ = ("docs", "mask", "tf")
+    __slots__ = ("_mask", "docs", "size", "tf")
 
-    def __init__(self, docs: np.ndarray, tf: dict[str, np.ndarray], mask: np.ndarray) -> None:
+    def __init__(self, docs: np.ndarray, tf: dict[str, np.ndarray], size: int) -> None:
         self.docs = docs
         self.tf = tf
-        self.mask = mask  # read-only: shared by every request's Scored
+        self.size = size
+        self._mask = _held_mask(size, docs, docs.itemsize * (1 + len(tf)))
+
+    @property
+    def mask(self) -> np.ndarray:
+        """Its documents marked over the index's (read-only: a request must not change it)."""
+        return self._mask if self._mask is not None else _mask(self.size, self.docs)
 
     @property
     def nbytes(self) -> int:
-        return int(self.docs.nbytes + sum(a.nbytes for a in self.tf.values()) + self.mask.nbytes)
+        held = self._mask.nbytes if self._mask is not None else 0
+        return int(self.docs.nbytes + sum(a.nbytes for a in self.tf.values()) + held)
 
 
 class _Postings:
@@ -595,10 +620,10 @@ class TopK:
                 w_parts.append(weights)
         if not ids_parts:
             none = np.zeros(0, dtype=np.int64)
-            return _TermHits(none, np.zeros(0, dtype=np.float64), _mask(self.size, none))
+            return _TermHits(none, np.zeros(0, dtype=np.float64), self.size)
         ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
         weights = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
-        return _TermHits(ids, weights, _mask(self.size, ids))
+        return _TermHits(ids, weights, self.size)
 
     def spread(self, fieldname: str, text: str) -> _Spread | None:
         """A word's postings in every segment end to end (None: no segment holds it), once
@@ -647,7 +672,7 @@ class TopK:
         frequency in them."""
         distinct = list(dict.fromkeys(words))
         nothing = np.zeros(0, dtype=np.int64)
-        none = _PhraseHits(nothing, {}, _mask(self.size, nothing))
+        none = _PhraseHits(nothing, {}, self.size)
         post: dict[str, _Spread] = {}
         for w in distinct:
             spread = self.spread(fieldname, w)
@@ -672,7 +697,7 @@ class TopK:
         at = sorted_distinct(found >> 32)
         docs = common[at]
         tf = {w: post[w].weights[rows[w][at]] for w in distinct}
-        return _PhraseHits(docs, tf, _mask(self.size, docs))
+        return _PhraseHits(docs, tf, self.size)
 
     def _whoosh_leaf(self, q: Any) -> Scored:
         """A phrase: Whoosh finds and scores it (one pass, every match)."""
