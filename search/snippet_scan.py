@@ -19,7 +19,6 @@ lowercase window, and only the words holding one are looked up (`Keys`).
 from __future__ import annotations
 
 import codecs
-import functools
 import re
 from collections.abc import Iterable
 
