@@ -233,6 +233,16 @@ class Scored:
         return self._at(docs)
 
 
+def _nothing(mask: np.ndarray) -> Scored:
+    """What matches no document (`mask` all False): its scores zeros, made only if asked
+    for (an array of the index's size, 8 bytes a document)."""
+    return Scored(mask, lambda: np.zeros(mask.size, dtype=np.float64), True, _zeros_at)
+
+
+def _zeros_at(docs: np.ndarray) -> np.ndarray:
+    return np.zeros(docs.size, dtype=np.float64)
+
+
 # A query's terms ("t", field, text) and phrases ("p", field, words), each evaluated (Scored).
 Leaves = dict[tuple[Any, ...], Scored]
 
@@ -475,7 +485,7 @@ class TopK:
             raise ScoreUnsupported("weighting")
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             zero = np.zeros(self.size, dtype=bool)
-            return Scored(zero, np.zeros(self.size))
+            return _nothing(zero)
         if getattr(q, "boost", 1.0) != 1.0:
             raise ScoreUnsupported("boost")
         if isinstance(q, wq.Term):
@@ -570,7 +580,7 @@ class TopK:
             self._terms.put(key, held)
         ids, weights, mask = held.ids, held.weights, held.mask
         if ids.size == 0:
-            return Scored(mask, np.zeros(self.size, dtype=np.float64))
+            return _nothing(mask)
 
         def scores() -> np.ndarray:
             if held.scores is None:
@@ -657,7 +667,7 @@ class TopK:
             self._phrases.put(key, hits)
         docs, mask = hits.docs, hits.mask
         if docs.size == 0:
-            return Scored(mask, np.zeros(self.size, dtype=np.float64))
+            return _nothing(mask)
 
         def scores() -> np.ndarray:
             parts = [self.bm25(fieldname, w, docs, hits.tf[w]) for w in words]
@@ -665,7 +675,20 @@ class TopK:
             score[docs] = _tree_sum(parts)
             return score
 
-        return Scored(mask, scores)
+        def scores_at(at: np.ndarray) -> np.ndarray:
+            # Only the phrase's documents among `at` scored (the same bits: bm25 and the sum
+            # work element by element), not an array of the index's size (8 bytes a document,
+            # 17.6 MB at 2.2M articles, made for each phrase of a query).
+            hit = mask[at]
+            out = np.zeros(at.size, dtype=np.float64)
+            held = at[hit]
+            if held.size:
+                rows = np.searchsorted(docs, held)
+                parts = [self.bm25(fieldname, w, held, hits.tf[w][rows]) for w in words]
+                out[hit] = _tree_sum(parts)
+            return out
+
+        return Scored(mask, scores, True, scores_at)
 
     def _phrase_hits(self, fmt: Any, fieldname: str, words: list[str]) -> _PhraseHits:
         """The live documents where `words` stand one after another, and each word's
