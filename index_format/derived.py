@@ -497,7 +497,7 @@ def _read_facets(where: Path) -> FacetArrays | None:
         names = NameTable(where / f"facets-{f}")
         if len(names) != extra["counts"][f]:
             return None
-        ids = NameIds(names, extra["aliases"][f])
+        ids = worker_maps.name_ids(where, f, names) or NameIds(names, extra["aliases"][f])
         val = _load(where / f"facets-{f}-val.npy")
         starts[f] = _load(where / f"facets-{f}-start.npy")
         if (where / f"facets-{f}-doc.npy").exists():

@@ -19,12 +19,10 @@ lowercase window, and only the words holding one are looked up (`Keys`).
 from __future__ import annotations
 
 import codecs
-import functools
 import re
 from collections.abc import Iterable
 
-from index_format.analysis import stem, stem_exceptions
-from index_format.stemmer import sastrawi_words
+from index_format.analysis import _stemmer, stem, stem_exceptions
 from search.snippet_words import Match
 
 # A needle shorter than this is in too many words to be worth looking for: such terms go the
@@ -96,10 +94,11 @@ class Keys:
         return out
 
 
-@functools.cache
 def root_words() -> frozenset[str]:
-    """Sastrawi's root words: the stems it gives that are not part of the word as written."""
-    return frozenset(sastrawi_words())
+    """Sastrawi's root words: the stems it gives that are not part of the word as written.
+    The stemmer's own set (its list holds no blank word): a second copy cost a worker ~3.8 MB."""
+    words: frozenset[str] = _stemmer().words
+    return words
 
 
 _keys: Keys | None = None

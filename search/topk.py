@@ -233,6 +233,16 @@ class Scored:
         return self._at(docs)
 
 
+def _nothing(mask: np.ndarray) -> Scored:
+    """What matches no document (`mask` all False): its scores zeros, made only if asked
+    for (an array of the index's size, 8 bytes a document)."""
+    return Scored(mask, lambda: np.zeros(mask.size, dtype=np.float64), True, _zeros_at)
+
+
+def _zeros_at(docs: np.ndarray) -> np.ndarray:
+    return np.zeros(docs.size, dtype=np.float64)
+
+
 # A query's terms ("t", field, text) and phrases ("p", field, words), each evaluated (Scored).
 Leaves = dict[tuple[Any, ...], Scored]
 
@@ -241,18 +251,25 @@ class _TermHits:
     """One term's live postings in every segment: documents, weights, and (once asked for)
     its BM25F score in each."""
 
-    __slots__ = ("ids", "mask", "scores", "weights")
+    __slots__ = ("_mask", "ids", "scores", "size", "weights")
 
-    def __init__(self, ids: np.ndarray, weights: np.ndarray, mask: np.ndarray) -> None:
+    def __init__(self, ids: np.ndarray, weights: np.ndarray, size: int) -> None:
         self.ids = ids
         self.weights = weights
-        self.mask = mask  # read-only: shared by every request's Scored
+        self.size = size
+        self._mask = _held_mask(size, ids, 3 * ids.itemsize)
         self.scores: np.ndarray | None = None
+
+    @property
+    def mask(self) -> np.ndarray:
+        """Its documents marked over the index's (read-only: a request must not change it)."""
+        return self._mask if self._mask is not None else _mask(self.size, self.ids)
 
     @property
     def nbytes(self) -> int:
         """Its bytes, its scores' counted in before they are worked out."""
-        return int(self.ids.nbytes + self.weights.nbytes + 8 * self.ids.size + self.mask.nbytes)
+        held = self._mask.nbytes if self._mask is not None else 0
+        return int(self.ids.nbytes + self.weights.nbytes + 8 * self.ids.size + held)
 
 
 def _mask(size: int, docs: np.ndarray) -> np.ndarray:
@@ -263,19 +280,37 @@ def _mask(size: int, docs: np.ndarray) -> np.ndarray:
     return mask
 
 
+def _held_mask(size: int, docs: np.ndarray, per_doc: int) -> np.ndarray | None:
+    """The mask a memo entry keeps with its `docs` (`per_doc` bytes of its arrays a document),
+    or None: made again at each request then. A mask costs a byte for every document of the
+    index (2.2 MB at 2.2M articles), so kept with a word or phrase in few documents it was most
+    of the entry, and the memo's budget held a handful of them; marking a few documents again
+    costs less than finding them again (a phrase decodes positions)."""
+    if docs.size * per_doc < size:
+        return None
+    return _mask(size, docs)
+
+
 class _PhraseHits:
     """Where one phrase stands: its live documents, and each word's frequency in them."""
 
-    __slots__ = ("docs", "mask", "tf")
+    __slots__ = ("_mask", "docs", "size", "tf")
 
-    def __init__(self, docs: np.ndarray, tf: dict[str, np.ndarray], mask: np.ndarray) -> None:
+    def __init__(self, docs: np.ndarray, tf: dict[str, np.ndarray], size: int) -> None:
         self.docs = docs
         self.tf = tf
-        self.mask = mask  # read-only: shared by every request's Scored
+        self.size = size
+        self._mask = _held_mask(size, docs, docs.itemsize * (1 + len(tf)))
+
+    @property
+    def mask(self) -> np.ndarray:
+        """Its documents marked over the index's (read-only: a request must not change it)."""
+        return self._mask if self._mask is not None else _mask(self.size, self.docs)
 
     @property
     def nbytes(self) -> int:
-        return int(self.docs.nbytes + sum(a.nbytes for a in self.tf.values()) + self.mask.nbytes)
+        held = self._mask.nbytes if self._mask is not None else 0
+        return int(self.docs.nbytes + sum(a.nbytes for a in self.tf.values()) + held)
 
 
 class _Postings:
@@ -450,7 +485,7 @@ class TopK:
             raise ScoreUnsupported("weighting")
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             zero = np.zeros(self.size, dtype=bool)
-            return Scored(zero, np.zeros(self.size))
+            return _nothing(zero)
         if getattr(q, "boost", 1.0) != 1.0:
             raise ScoreUnsupported("boost")
         if isinstance(q, wq.Term):
@@ -545,7 +580,7 @@ class TopK:
             self._terms.put(key, held)
         ids, weights, mask = held.ids, held.weights, held.mask
         if ids.size == 0:
-            return Scored(mask, np.zeros(self.size, dtype=np.float64))
+            return _nothing(mask)
 
         def scores() -> np.ndarray:
             if held.scores is None:
@@ -595,10 +630,10 @@ class TopK:
                 w_parts.append(weights)
         if not ids_parts:
             none = np.zeros(0, dtype=np.int64)
-            return _TermHits(none, np.zeros(0, dtype=np.float64), _mask(self.size, none))
+            return _TermHits(none, np.zeros(0, dtype=np.float64), self.size)
         ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
         weights = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
-        return _TermHits(ids, weights, _mask(self.size, ids))
+        return _TermHits(ids, weights, self.size)
 
     def spread(self, fieldname: str, text: str) -> _Spread | None:
         """A word's postings in every segment end to end (None: no segment holds it), once
@@ -632,7 +667,7 @@ class TopK:
             self._phrases.put(key, hits)
         docs, mask = hits.docs, hits.mask
         if docs.size == 0:
-            return Scored(mask, np.zeros(self.size, dtype=np.float64))
+            return _nothing(mask)
 
         def scores() -> np.ndarray:
             parts = [self.bm25(fieldname, w, docs, hits.tf[w]) for w in words]
@@ -640,14 +675,27 @@ class TopK:
             score[docs] = _tree_sum(parts)
             return score
 
-        return Scored(mask, scores)
+        def scores_at(at: np.ndarray) -> np.ndarray:
+            # Only the phrase's documents among `at` scored (the same bits: bm25 and the sum
+            # work element by element), not an array of the index's size (8 bytes a document,
+            # 17.6 MB at 2.2M articles, made for each phrase of a query).
+            hit = mask[at]
+            out = np.zeros(at.size, dtype=np.float64)
+            held = at[hit]
+            if held.size:
+                rows = np.searchsorted(docs, held)
+                parts = [self.bm25(fieldname, w, held, hits.tf[w][rows]) for w in words]
+                out[hit] = _tree_sum(parts)
+            return out
+
+        return Scored(mask, scores, True, scores_at)
 
     def _phrase_hits(self, fmt: Any, fieldname: str, words: list[str]) -> _PhraseHits:
         """The live documents where `words` stand one after another, and each word's
         frequency in them."""
         distinct = list(dict.fromkeys(words))
         nothing = np.zeros(0, dtype=np.int64)
-        none = _PhraseHits(nothing, {}, _mask(self.size, nothing))
+        none = _PhraseHits(nothing, {}, self.size)
         post: dict[str, _Spread] = {}
         for w in distinct:
             spread = self.spread(fieldname, w)
@@ -672,7 +720,7 @@ class TopK:
         at = sorted_distinct(found >> 32)
         docs = common[at]
         tf = {w: post[w].weights[rows[w][at]] for w in distinct}
-        return _PhraseHits(docs, tf, _mask(self.size, docs))
+        return _PhraseHits(docs, tf, self.size)
 
     def _whoosh_leaf(self, q: Any) -> Scored:
         """A phrase: Whoosh finds and scores it (one pass, every match)."""

@@ -211,6 +211,10 @@ def test_scores_at_some_documents_are_the_scores_there(svc: SearchService) -> No
     gen = svc._current()
     rng = random.Random(7)
     texts = ["pompa", "hujan deras", "banjir OR rob", "gempa -bumi", "kapal nelayan pasar"]
+    # Phrases (scored at some documents without an array of the index's size), alone, with
+    # a word, a word twice; one nothing matches, and a word the index lacks.
+    texts += ['"hujan deras"', '"hujan deras" warga', '"jalan jalan"', '"pompa tidakada"']
+    texts += ["tidakada", "tidakada OR pompa"]
     queries = [svc.parse(t).query for t in texts]
     for _ in range(3):
         for q in queries:

@@ -179,3 +179,13 @@ def test_a_body_without_the_query_words_shows_its_opening(body: str) -> None:
         out = make_snippet(body, terms)
         assert out == old_snippet(body, terms)
         assert "<mark" not in out
+
+
+def test_root_words_are_sastrawis_dictionary_held_once() -> None:
+    """The root words are PySastrawi's whole dictionary, and the stemmer's own copy of it: a
+    worker holds the 30k words once."""
+    from index_format.analysis import _stemmer
+    from index_format.stemmer import sastrawi_words
+
+    assert snippet_scan.root_words() == frozenset(sastrawi_words())
+    assert snippet_scan.root_words() is _stemmer().words

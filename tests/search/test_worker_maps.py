@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -14,6 +15,9 @@ from whoosh import index
 
 from index_format import derived, worker_maps
 from index_format.generations import current_path
+from index_format.name_table import NameIds, NameTable
+from index_format.zst_files import load_json
+from indexer.optimize import optimize_index
 from search.facets import FacetData
 from tests.conftest import write_index
 from tests.indexes import HISTORIES
@@ -106,3 +110,59 @@ def test_ties_are_broken_by_name_as_without_the_names_order(built: Path) -> None
                 for limit in (1, 2, 5):
                     got = served.count(fname, mask, limit=limit)
                     assert got == own.count(fname, mask, limit=limit), (fname, share, limit)
+
+
+def _facet_files(index_dir: Path) -> tuple[Path, dict[str, Any]]:
+    where = current_path(index_dir) / derived.DERIVED
+    return where, load_json(where / f"facets{derived.LAZY}")
+
+
+def test_names_answer_for_the_values_the_builds_aliases_give(built: Path) -> None:
+    """Each name (its own, a merged variant's, one the index lacks) answers for the value
+    the build's aliases give, through the mapped pairs, without a dict of them."""
+    where, extra = _facet_files(built)
+    variants = 0
+    for fname in ("outlet", *ENTITY):
+        table = NameTable(where / f"facets-{fname}")
+        mapped = worker_maps.name_ids(where, fname, table)
+        assert isinstance(mapped, worker_maps.MappedNameIds)
+        aliases = extra["aliases"][fname]
+        variants += len(aliases)
+        written = NameIds(table, aliases)
+        for name in [*table, *aliases, "Nama Tak Ada", ""]:
+            assert mapped.get(name) == written.get(name), (fname, name)
+        assert list(mapped.items()) == list(written.items())
+        assert mapped.aliases == aliases
+        for vid in range(len(table)):
+            assert mapped.names_of(vid) == written.names_of(vid), (fname, vid)
+    if "merged" in built.parent.name:
+        assert variants > 0  # (the merged corpus has variants: the pairs were compared)
+
+
+def test_an_index_without_the_alias_pairs_is_served_from_the_json_until_upgraded(
+    tmp_path: Path,
+) -> None:
+    index_dir = tmp_path / "index"
+    write_index(index_dir, MERGED, "segments")
+    where = current_path(index_dir) / derived.DERIVED
+    for path in where.glob(f"{worker_maps.ALIASES}-*.npy"):
+        path.unlink()
+    real = current_path(index_dir)
+    ix = index.open_dir(str(real))
+    assert not derived.current(real, ix)
+    files = derived.read(real, ix)
+    ix.close()
+    assert files is not None and files.facets is not None
+    ids = files.facets.rows["organisation"].ids
+    assert not isinstance(ids, worker_maps.MappedNameIds)
+    assert ids["Komisi Pemberantasan Korupsi"] == ids["KPK"]
+    assert optimize_index(index_dir, upgrade_only=True, grace_seconds=0).rederived
+    real = current_path(index_dir)
+    ix = index.open_dir(str(real))
+    assert derived.current(real, ix)
+    files = derived.read(real, ix)
+    ix.close()
+    assert files is not None and files.facets is not None
+    ids = files.facets.rows["organisation"].ids
+    assert isinstance(ids, worker_maps.MappedNameIds)
+    assert ids["Komisi Pemberantasan Korupsi"] == ids["KPK"]
