@@ -73,7 +73,7 @@ _BLOCK_TERM = 76  # a term's bytes object, list slot, its share of the arrays an
 #   in every segment are found again without their blocks (the bench's mix looks up ~30k
 #   (term, segment) pairs at 169 segments, in ~20k distinct blocks). 24 MB: ~65k of them.
 _LOCATED_CACHE = 24 << 20
-_LOCATED_ENTRY = 360  # key and value tuples, their ints, the node (~310-320 B) and the term's
+_LOCATED_ENTRY = 360  # key and value tuples, ints, node (~310-320 B), the term object head
 # - Postings of recently read terms, for the proximity re-rank and phrases, which read a
 #   term's postings again per candidate: ~30 bytes a posting in a common word's entry (ids,
 #   weights and frequencies as 8-byte arrays, its encoded record), ~650 bytes in a
