@@ -331,6 +331,16 @@ class Postings:
         self._vstart = pos + b
         self._vends: np.ndarray | None = None
 
+    def nbytes(self, size: int) -> int:
+        """What its arrays and record hold once every value is read (the record is `size`
+        bytes; with positions, where each posting's value starts is kept too)."""
+        held = self.ids.nbytes + self.weights.nbytes + max(size, len(self._buf))
+        if self._freqs is not None and self._freqs is not self.weights:
+            held += self._freqs.nbytes
+        if self.vmode == V_POS:
+            held += 8 * (self._n + 1)
+        return held
+
     def _record(self) -> bytes:
         """The whole record, read now if only its ids and weights were."""
         if self._rest is not None:

@@ -21,6 +21,7 @@ version 3 is 0.87 of version 2 (4.16 against 4.79 MB, 413k terms) and decodes as
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import pickle
 import struct
@@ -57,25 +58,37 @@ _FOOTER = struct.Struct("<Q4s")
 # What the segments' readers keep decoded is held in one budget for the process, not one per
 # segment: a per-segment budget grows with the segments (169 at 2.2M articles held 21,636
 # blocks and 15.7M postings, ~1 GB of a worker's private memory after the bench's mix).
-# - Dictionary blocks (~6 KB each): a query looks a term up in two or three fields of every
-#   segment; at 220k articles (19 segments) 64 a segment were evicted within the bench's 70
-#   queries and decoded again (~45 µs each; 15% of the match time of the mix).
-_BLOCK_CACHE = 4096
+# Each budget is in bytes: what an entry's arrays and bytes hold plus what Python and numpy
+# hold besides (its objects, key and the cache's node; measured with tracemalloc at 220k).
+# A count of entries or postings let small entries weigh far more than they were charged
+# (a rebuild reading the old index's added times left 221k one-posting entries: ~200 MB).
+# - Dictionary blocks (~5.7 KB each at 220k: ~1 KB of data, 64 terms): a query looks a term
+#   up in two or three fields of every segment; at 220k articles (19 segments) 64 a segment
+#   were evicted within the bench's 70 queries and decoded again (~45 µs each; 15% of the
+#   match time of the mix). 24 MB: the 4,096 blocks the budget held when it counted them.
+_BLOCK_CACHE = 24 << 20
+_BLOCK_TERM = 76  # a term's bytes object, list slot, its share of the arrays and of `_ends`
 # - Where recently looked-up terms are (their postings' extent, document frequency and mode;
-#   or that a segment lacks them): ~300 bytes each where a block is ~6 KB, so a query's terms
+#   or that a segment lacks them): ~360 bytes each where a block is ~6 KB, so a query's terms
 #   in every segment are found again without their blocks (the bench's mix looks up ~30k
-#   (term, segment) pairs at 169 segments, in ~20k distinct blocks).
-_LOCATED_CACHE = 1 << 16
-# - Postings of recently read terms (~26 bytes each with their encoded record), for the
-#   proximity re-rank and phrases, which read a term's postings again per candidate.
-_POSTINGS_CACHE = 1 << 21
+#   (term, segment) pairs at 169 segments, in ~20k distinct blocks). 24 MB: ~65k of them.
+_LOCATED_CACHE = 24 << 20
+_LOCATED_ENTRY = 360  # key and value tuples, ints, node (~310-320 B), the term object head
+# - Postings of recently read terms, for the proximity re-rank and phrases, which read a
+#   term's postings again per candidate: ~30 bytes a posting in a common word's entry (ids,
+#   weights and frequencies as 8-byte arrays, its encoded record), ~650 bytes in a
+#   one-posting entry. 72 MB: the ~2M postings of common words the budget held when it
+#   counted postings (the bench's mix keeps 1.5M postings at 220k, charged 53 MB: ~35 bytes
+#   a posting, counting the whole record and value ends it may read later; ~45 MB held).
+_POSTINGS_CACHE = 72 << 20
+_POSTINGS_ENTRY = 700  # the Postings and its arrays' objects, key, node (620-660 B) and term
 
 
 class _Recent:
-    """The most recently used entries of every reader, within `budget` of their weights
-    together (the least recently used dropped first). Keys start with the reader's token:
-    a closed reader's entries are never asked for again and age out. Locked: the readers of
-    several indexes (or threads) share it."""
+    """The most recently used entries of every reader, within `budget` bytes together (the
+    least recently used dropped first). Keys start with the reader's token: a closed reader's
+    entries are never asked for again and age out. Locked: the readers of several indexes (or
+    threads) share it. Nothing is added while this thread is inside `uncached()`."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
@@ -91,8 +104,8 @@ class _Recent:
             self._items.move_to_end(key)
             return got[0]
 
-    def put(self, key: tuple[Any, ...], value: Any, weight: int = 1) -> None:
-        if weight > self.budget:
+    def put(self, key: tuple[Any, ...], value: Any, weight: int) -> None:
+        if weight > self.budget or getattr(_ONCE, "on", False):
             return
         with self._lock:
             old = self._items.pop(key, None)
@@ -105,6 +118,22 @@ class _Recent:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+_ONCE = threading.local()  # .on: this thread reads without adding to the caches
+
+
+@contextlib.contextmanager
+def uncached() -> Iterator[None]:
+    """Reads in this thread, inside the block, add nothing to the process's caches (what they
+    hold is still used): for a reader of every term once (the added times a rebuild keeps),
+    whose entries nobody asks for again and would push out a worker's query terms."""
+    before = getattr(_ONCE, "on", False)
+    _ONCE.on = True
+    try:
+        yield
+    finally:
+        _ONCE.on = before
 
 
 _BLOCKS = _Recent(_BLOCK_CACHE)
@@ -261,6 +290,7 @@ class TermBlock:
         "maxweight",
         "minlen",
         "mode",
+        "nbytes",
         "sizes",
         "terms",
     )
@@ -272,6 +302,8 @@ class TermBlock:
             self._v3(data)
         self._base = postbase
         self._ends: np.ndarray | None = None
+        # What it holds (the data its columns view, its terms) for _BLOCKS' budget.
+        self.nbytes = len(data) + sum(map(len, self.terms)) + _BLOCK_TERM * len(self.terms)
 
     def _v2(self, data: bytes) -> None:
         (n,) = struct.unpack_from("<H", data)
@@ -324,6 +356,7 @@ class TermBlock:
             float(self.maxweight[i]),
             reader,
             key,
+            (self, i),
         )
 
 
@@ -340,9 +373,11 @@ class PackedTermInfo(TermInfo):
         maxweight: float,
         reader: Any = None,
         key: Any = None,
+        at: tuple[TermBlock, int] | None = None,
     ) -> None:
         self._reader = reader
         self._key = key
+        self._at = at  # its block and row: its postings are read without a lookup
         self._ends: list[int | None] | None = None
         # minid/maxid None: TermInfo's default maxid=0 would go through the setter and decode
         # the postings of every term looked up.
@@ -350,7 +385,11 @@ class PackedTermInfo(TermInfo):
 
     def _end(self, k: int) -> int | None:
         if self._ends is None:
-            ids = [] if self._reader is None else self._reader.postings(*self._key).ids
+            ids: Any = []
+            if self._reader is not None and self._at is not None:
+                ids = self._reader.postings_at(*self._at, *self._key).ids
+            elif self._reader is not None:
+                ids = self._reader.postings(*self._key).ids
             self._ends = [int(ids[0]), int(ids[-1])] if len(ids) else [None, None]
         return self._ends[k]
 
@@ -386,7 +425,7 @@ class PackedTermsReader(base.TermsReader):
         if block is not None:
             return block
         block = self.read_block(fieldname, b)
-        _BLOCKS.put(key, block)
+        _BLOCKS.put(key, block, block.nbytes)
         return block
 
     def read_block(self, fieldname: str, b: int) -> TermBlock:
@@ -478,13 +517,13 @@ class PackedTermsReader(base.TermsReader):
             else:
                 block, i = found
                 got = (*block.extent(i), int(block.df[i]), block.mode[i])
-            _LOCATED.put(key, got)
+            _LOCATED.put(key, got, _LOCATED_ENTRY + len(tbytes))
         return got
 
     def postings(self, fieldname: str, tbytes: bytes, fmt: Any = None) -> Postings:
         """A term's postings as arrays (deleted documents included).
 
-        Recently decoded terms are kept (up to _POSTINGS_CACHE postings in the process): a query's
+        Recently decoded terms are kept (up to _POSTINGS_CACHE bytes in the process): a query's
         proximity re-rank and phrases make a matcher per term and candidate, each of which
         would decode the whole term again.
         """
@@ -503,8 +542,25 @@ class PackedTermsReader(base.TermsReader):
         offset, size, df, mode = self._located(fieldname, tbytes)
         if not df:
             return None
+        return self._read(key, offset, size, df, mode, fmt)
+
+    def postings_at(
+        self, block: TermBlock, i: int, fieldname: str, tbytes: bytes, fmt: Any = None
+    ) -> Postings:
+        """postings() of row i of `block` (the term's block, at hand when walking the
+        dictionary): no lookup of where the term is."""
+        key = (self._token, fieldname, tbytes, None if fmt is None else fmt.field_boost)
+        post: Postings | None = _POSTINGS.get(key)
+        if post is not None:
+            return post
+        offset, size = block.extent(i)
+        return self._read(key, offset, size, int(block.df[i]), block.mode[i], fmt)
+
+    def _read(
+        self, key: tuple[Any, ...], offset: int, size: int, df: int, mode: int, fmt: Any
+    ) -> Postings:
         post = read_postings(self._postfile.get, offset, size, df, mode, fmt)
-        _POSTINGS.put(key, post, len(post.ids))
+        _POSTINGS.put(key, post, post.nbytes(size) + _POSTINGS_ENTRY + len(key[2]))
         return post
 
     def matcher(self, fieldname: str, tbytes: bytes, format_: Any, scorer: Any = None) -> Any:

@@ -3,7 +3,10 @@ dictionary's blocks and lookups."""
 
 from __future__ import annotations
 
+import gc
 import random
+import threading
+import tracemalloc
 from typing import Any
 
 import numpy as np
@@ -272,7 +275,7 @@ def test_dictionary_lookups(ix: Any) -> None:
             t for t in tags if t.startswith(b"kata01")
         ]
         assert list(r.indexed_field_names()) == ["id", "tag", "text"]
-        assert len(termdict._BLOCKS) <= termdict._BLOCK_CACHE  # within the process's budget
+        assert termdict._BLOCKS.weight <= termdict._BLOCK_CACHE  # within the process's budget
         cursor = r.cursor("text")
         assert cursor.find("kata0990") == "kata0990"
         assert cursor.next() == "kata0993"
@@ -557,9 +560,9 @@ def test_readers_share_one_budget_and_never_each_others_postings(
     """What every segment's reader keeps decoded stays within one budget for the process (a
     budget per segment grew to ~1 GB at 169 segments), and a reader never gets another
     index's postings of the same term from it."""
-    monkeypatch.setattr(termdict, "_POSTINGS", termdict._Recent(40))
-    monkeypatch.setattr(termdict, "_BLOCKS", termdict._Recent(3))
-    monkeypatch.setattr(termdict, "_LOCATED", termdict._Recent(5))
+    monkeypatch.setattr(termdict, "_POSTINGS", termdict._Recent(3 * termdict._POSTINGS_ENTRY))
+    monkeypatch.setattr(termdict, "_BLOCKS", termdict._Recent(3 * 64 * termdict._BLOCK_TERM))
+    monkeypatch.setattr(termdict, "_LOCATED", termdict._Recent(5 * termdict._LOCATED_ENTRY))
     a, b = _index(PackedCodec()), RamStorage().create_index(fields.Schema(tag=fields.KEYWORD()))
     w = b.writer(codec=PackedCodec())
     for _ in range(5):
@@ -577,6 +580,76 @@ def test_readers_share_one_budget_and_never_each_others_postings(
                 want = sum(t.decode() in WORDS[d::7] for d in range(60))
                 assert ra.doc_frequency("tag", t) == want
                 assert rb.doc_frequency("tag", t) == 5 * (t in (b"kata0000", b"kata0003"))
-        assert termdict._POSTINGS.weight <= 40
-        assert len(termdict._BLOCKS) <= 3
-        assert len(termdict._LOCATED) <= 5
+        for cache in (termdict._POSTINGS, termdict._BLOCKS, termdict._LOCATED):
+            assert 0 < cache.weight <= cache.budget
+        assert len(termdict._LOCATED) < 5
+
+
+def _held_after(read: Any) -> tuple[int, Any]:
+    """What `read()` leaves allocated (tracemalloc), and what it returned."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        got = read()
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0], got
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("field", ["id", "tag", "text"])
+def test_the_caches_charge_what_their_entries_hold(
+    monkeypatch: pytest.MonkeyPatch, ix: Any, field: str
+) -> None:
+    """A cache's budget is in bytes that its entries really hold: one-posting terms (ids), a
+    few postings each (tags) or with positions (text) are charged at least what they keep
+    allocated, and not many times more (a count of postings let 221k one-posting entries of
+    a 220k index hold ~200 MB)."""
+    for name in ("_POSTINGS", "_BLOCKS", "_LOCATED"):
+        monkeypatch.setattr(termdict, name, termdict._Recent(1 << 30))
+    with ix.reader() as r:
+        terms = r._terms
+        texts = [t for fname, t in terms.terms_from(field, b"") if fname == field][:60]
+        fmt = r.schema[field].format
+
+        def read() -> list[Any]:
+            got = [terms.postings(field, t, fmt) for t in texts]
+            for p in got:
+                if p.vmode == records.V_POS:  # what a phrase or the re-rank reads later
+                    p.value_at(len(p.ids) - 1)
+            return got
+
+        held, _ = _held_after(read)
+    charged = sum(c.weight for c in (termdict._POSTINGS, termdict._BLOCKS, termdict._LOCATED))
+    assert len(termdict._POSTINGS) == len(texts)
+    assert held <= charged <= 3 * held
+
+
+def test_reads_inside_uncached_leave_the_caches_as_they_were(
+    monkeypatch: pytest.MonkeyPatch, ix: Any
+) -> None:
+    """A reader of every term once (the added times a rebuild keeps) adds nothing to the
+    process's caches, while what they hold still serves; another thread keeps caching."""
+    for name in ("_POSTINGS", "_BLOCKS", "_LOCATED"):
+        monkeypatch.setattr(termdict, name, termdict._Recent(1 << 30))
+    caches = (termdict._POSTINGS, termdict._BLOCKS, termdict._LOCATED)
+    with ix.reader() as r:
+        want = {t: list(r.postings("tag", t).all_ids()) for t in (b"kata0000", b"kata0003")}
+        before = [(len(c), c.weight) for c in caches]
+        seen = {}
+        with termdict.uncached():
+            for text, info in r.iter_field("tag"):
+                ids = list(r.postings("tag", text).all_ids())
+                seen[text] = (info.min_id(), info.max_id(), ids)
+            assert [(len(c), c.weight) for c in caches] == before
+            other = threading.Thread(target=lambda: r.postings("text", b"kata0990"))
+            other.start()
+            other.join()
+            assert len(termdict._POSTINGS) == before[0][0] + 1  # the other thread's term
+        assert len(seen) == len(WORDS)  # every tag read
+        for t, ids in want.items():
+            assert seen[t] == (ids[0], ids[-1], ids)
+        with ix.searcher() as s:  # every document's tags, read the plain way
+            by_doc = {t: [d for d in range(60) if t.decode() in WORDS[d::7]] for t in seen}
+            assert {t: v[2] for t, v in seen.items()} == by_doc
+            assert s.doc_count() == 60
