@@ -215,17 +215,45 @@ def find(
     return found
 
 
-# Rows whose articles' values are gathered at a time: the (row, value) arrays of every row
-# at once took gigabytes at 2.2M articles (~13 values an article, millions of rows).
-CHUNK = 1 << 19
+# Values (of rows' articles, or of pairs times values when scored) handled at a time: the
+# (row, value) arrays of every row at once took gigabytes at 2.2M articles (~13 values an
+# article, millions of rows), and chunks of a fixed number of rows still took a few hundred
+# MB each (the derived files' peak, issue #23). A chunk holds at least one row (or one full
+# name's rows), however many values that is.
+PAIRS = 1 << 20
+
+
+def _value_counts(facets: Sequence[Rows], docs: np.ndarray) -> np.ndarray:
+    """How many values (over all entity facets) each document of `docs` has."""
+    n = np.zeros(docs.size, dtype=np.int64)
+    for f in facets:
+        n += f.start[docs + 1] - f.start[docs]
+    return n
+
+
+def _spans(weights: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
+    """Ranges [lo, hi) of consecutive items whose weights sum to at most `limit` (a heavier
+    item alone), covering every item in order."""
+    ends = np.cumsum(weights)
+    lo = 0
+    while lo < ends.size:
+        base = int(ends[lo - 1]) if lo else 0
+        hi = max(int(np.searchsorted(ends, base + limit, side="right")), lo + 1)
+        yield lo, hi
+        lo = hi
 
 
 def _gathered(
-    facets: Sequence[Rows], offsets: Sequence[int], docs: np.ndarray
+    facets: Sequence[Rows],
+    offsets: Sequence[int],
+    docs: np.ndarray,
+    weight: np.ndarray | None = None,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """_gather's (i, value) pairs for `docs`, CHUNK documents at a time (i over all `docs`)."""
-    for lo in range(0, docs.size, CHUNK):
-        owner, value = _gather(facets, offsets, docs[lo : lo + CHUNK])
+    """_gather's (i, value) pairs for `docs` (i over all `docs`), a chunk of about PAIRS
+    values at a time, or of PAIRS of each document's value count times its `weight`."""
+    n = _value_counts(facets, docs)
+    for lo, hi in _spans(n if weight is None else n * weight, PAIRS):
+        owner, value = _gather(facets, offsets, docs[lo:hi])
         yield owner + lo, value
 
 
@@ -233,19 +261,22 @@ def _by_full_name(
     facets: Sequence[Rows], offsets: Sequence[int], full_rows: np.ndarray
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(full name id, value) of every value of the articles of the person rows `full_rows`,
-    read by full name, a chunk of whole full names at a time (ascending), so that each chunk's
-    counts are final."""
+    read by full name, a chunk of whole full names at a time (ascending, about PAIRS values),
+    so that each chunk's counts are final."""
     person = facets[0]
     full_of = person.val[full_rows].astype(np.int64)
     by_full = np.argsort(full_of, kind="stable")
     full_rows, full_of = full_rows[by_full], full_of[by_full]
-    lo = 0
-    while lo < full_rows.size:
-        hi = min(lo + CHUNK, full_rows.size)  # then on to the end of that full name's rows
-        hi = int(np.searchsorted(full_of, full_of[hi - 1], side="right"))
-        owner, value = _gather(facets, offsets, person.doc[full_rows[lo:hi]])
+    if full_rows.size == 0:
+        return
+    docs = person.doc[full_rows]
+    first = np.flatnonzero(np.r_[True, full_of[1:] != full_of[:-1]])  # each full name's rows
+    per_full = np.add.reduceat(_value_counts(facets, docs), first)
+    bounds = np.r_[first, full_rows.size]
+    for a, b in _spans(per_full, PAIRS):
+        lo, hi = int(bounds[a]), int(bounds[b])
+        owner, value = _gather(facets, offsets, docs[lo:hi])
         yield full_of[lo:hi][owner], value
-        lo = hi
 
 
 def pair_stats(
@@ -326,7 +357,7 @@ def _shared_company(
     table[_slot(company, bits)] = True
     first_pair = np.cumsum(per_row) - per_row
     score = np.zeros(pair_full.size, dtype=np.int64)
-    for owner, value in _gathered(facets, offsets, row_docs):
+    for owner, value in _gathered(facets, offsets, row_docs, per_row):
         hit = in_company[value]
         owner, value = owner[hit], value[hit]
         # Each (row, value) once per pair of the row.

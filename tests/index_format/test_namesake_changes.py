@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index_format import facet_arrays, name_table, namesake_changes
+from index_format import facet_arrays, name_table, namesake_changes, namesakes
 from index_format.facet_arrays import VARIANTS, FacetArrays, Part
 from index_format.name_table import NameTable
 from index_format.schema import PART_SEP
@@ -195,6 +195,19 @@ def test_incremental_joins_equal_a_full_computation(
     seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(namesake_changes, "FULL_SHARE", 2.0)  # never in full: test the rest
+    partial, _ = _run(seed, tmp_path)
+    assert partial == 8
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_incremental_joins_in_small_chunks(
+    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The values gathered a few at a time (the crossed values' pairs counted per chunk of
+    documents and summed, the companies per chunk of full names): still a full computation's
+    joins at every step."""
+    monkeypatch.setattr(namesake_changes, "FULL_SHARE", 2.0)
+    monkeypatch.setattr(namesakes, "PAIRS", 5)
     partial, _ = _run(seed, tmp_path)
     assert partial == 8
 
