@@ -220,7 +220,7 @@ def find(
 # article, millions of rows), and chunks of a fixed number of rows still took a few hundred
 # MB each (the derived files' peak, issue #23). A chunk holds at least one row (or one full
 # name's rows), however many values that is.
-PAIRS = 1 << 20
+PAIRS = 1 << 18
 
 
 def _value_counts(facets: Sequence[Rows], docs: np.ndarray) -> np.ndarray:
@@ -244,15 +244,10 @@ def _spans(weights: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
 
 
 def _gathered(
-    facets: Sequence[Rows],
-    offsets: Sequence[int],
-    docs: np.ndarray,
-    weight: np.ndarray | None = None,
+    facets: Sequence[Rows], offsets: Sequence[int], docs: np.ndarray
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """_gather's (i, value) pairs for `docs` (i over all `docs`), a chunk of about PAIRS
-    values at a time, or of PAIRS of each document's value count times its `weight`."""
-    n = _value_counts(facets, docs)
-    for lo, hi in _spans(n if weight is None else n * weight, PAIRS):
+    """_gather's (i, value) pairs for `docs` (i over all `docs`), about PAIRS values at a time."""
+    for lo, hi in _spans(_value_counts(facets, docs), PAIRS):
         owner, value = _gather(facets, offsets, docs[lo:hi])
         yield owner + lo, value
 
@@ -357,18 +352,23 @@ def _shared_company(
     table[_slot(company, bits)] = True
     first_pair = np.cumsum(per_row) - per_row
     score = np.zeros(pair_full.size, dtype=np.int64)
-    for owner, value in _gathered(facets, offsets, row_docs, per_row):
+    # A chunk of rows lo:hi has the pairs base:end (so its scores are a slice, not a bincount
+    # over every pair a chunk).
+    for lo, hi in _spans(_value_counts(facets, row_docs) * per_row, PAIRS):
+        owner, value = _gather(facets, offsets, row_docs[lo:hi])
+        base, end = int(first_pair[lo]), int(first_pair[hi - 1] + per_row[hi - 1])
         hit = in_company[value]
         owner, value = owner[hit], value[hit]
-        # Each (row, value) once per pair of the row.
-        n = per_row[owner]
+        # Each (row, value) once per pair of the row (pairs numbered from base).
+        n = per_row[lo:hi][owner]
         total = int(n.sum())
-        pair = np.repeat(first_pair[owner] - np.cumsum(n) + n, n) + np.arange(total)
-        key = pair_full[pair] * width + np.repeat(value, n)
+        pair = np.repeat(first_pair[lo:hi][owner] - base - np.cumsum(n) + n, n)
+        pair += np.arange(total)
+        key = pair_full[base:end][pair] * width + np.repeat(value, n)
         maybe = table[_slot(key, bits)]
         pair, key = pair[maybe], key[maybe]
         at = np.minimum(np.searchsorted(company, key), company.size - 1)
-        score += np.bincount(pair[company[at] == key], minlength=score.size)
+        score[base:end] += np.bincount(pair[company[at] == key], minlength=end - base)
     return score
 
 
