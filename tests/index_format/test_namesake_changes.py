@@ -240,6 +240,27 @@ def test_the_random_archives_join_short_names(tmp_path: Path) -> None:
     assert a.joined > 10
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_joined_short_name_beside_its_full_name_is_one_row(seed: int) -> None:
+    """An article naming "Lukas" and "Lukas Enembe" lists Lukas Enembe once after the join
+    (and every article each person once)."""
+    rnd = random.Random(seed)
+    articles = [_article(rnd) for _ in range(300)]
+    a = _arrays(articles, np.ones(300, dtype=bool), None)
+    person = a.rows["person"]
+    names = person.names
+    both = [
+        (d, full) for (d, _), full in a.per_doc["person"].items() if full in articles[d]["person"]
+    ]
+    assert both  # (the archives have such articles)
+    for d in range(300):
+        shown = [names[v] for v in person.val[person.doc == d].tolist()]
+        assert len(shown) == len(set(shown)), (d, shown)
+    for d, full in both:
+        shown = [names[v] for v in person.val[person.doc == d].tolist()]
+        assert shown.count(full) == 1
+
+
 @pytest.mark.parametrize("incremental", [False, True])
 def test_a_short_name_the_article_kept_apart_is_not_joined(
     tmp_path: Path, incremental: bool
