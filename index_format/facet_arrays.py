@@ -509,6 +509,15 @@ class _Merger:
             return 0
         val = person.val.copy()
         val[rows] = fulls
-        person.doc, person.val = dedupe(person.doc, val)
+        # Only a document with a joined row can now hold a value twice (as in _merge): keep
+        # the first row of each (document, value) there, every other row as it is (dedupe's
+        # sort of every row was the derived files' peak after the joins).
+        near = np.flatnonzero(self._documents(docs)[person.doc])
+        keys = person.doc[near].astype(np.int64) * len(person.names) + val[near]
+        keep = np.ones(val.size, dtype=bool)
+        keep[near] = False
+        keep[near[np.unique(keys, return_index=True)[1]]] = True
+        person.doc = person.doc[keep].astype(np.int32, copy=False)
+        person.val = val[keep].astype(np.int32, copy=False)
         out.starts["person"] = starts_of(person.doc, out.size)
         return int(rows.size)

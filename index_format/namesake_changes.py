@@ -350,9 +350,46 @@ def _crossed(
     wanted[values] = True
     docs = []
     for f, off in zip(facets, offsets, strict=True):
-        docs.append(f.doc[wanted[f.val.astype(np.int64) + off]])
+        docs.append(f.doc[wanted[off : off + len(f.names)][f.val]])
     docs_of = distinct(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int64)
-    # Pairs (full, value) in each of those documents: a person and a crossed value.
+    # Pairs (full, value) in each of those documents: a person and a crossed value; counted a
+    # chunk of documents at a time (at most about namesakes.PAIRS values times persons), the
+    # chunks' counts then summed: every document at once was the update's memory peak.
+    per_doc = person.start[docs_of + 1] - person.start[docs_of]
+    weight = namesakes._value_counts(facets, docs_of) * np.maximum(per_doc, 1)
+    found, times = [], []
+    for lo, hi in namesakes._spans(weight, namesakes.PAIRS):
+        keys, together = _pairs_in(facets, offsets, docs_of[lo:hi], wanted, width)
+        f_of = keys // width
+        ok = (f_of != keys % width) & clean[f_of]  # (what the counts do not decide, early)
+        found.append(keys[ok])
+        times.append(together[ok])
+    keys = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    together = np.concatenate(times) if times else np.zeros(0, dtype=np.int64)
+    if len(found) > 1:
+        keys, at = np.unique(keys, return_inverse=True)
+        together = np.bincount(at, weights=together, minlength=keys.size).astype(np.int64)
+    f_of, v_of = keys // width, keys % width
+    ok = together >= MIN_TOGETHER
+    f_of, v_of, together = f_of[ok], v_of[ok], together[ok]
+    cnt = np.maximum(counts[f_of], 1)
+    inside = together * n_docs / (np.maximum(df[v_of], 1) * cnt) >= LIFT
+    was_inside = together / cnt >= above[v_of]
+    unknowable = below[v_of] >= above[v_of]
+    out[f_of[(inside != was_inside) | unknowable]] = True
+    return out
+
+
+def _pairs_in(
+    facets: Sequence[Rows],
+    offsets: Sequence[int],
+    docs_of: np.ndarray,
+    wanted: np.ndarray,
+    width: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted keys full * width + value of each (person, `wanted` value) of the same
+    document of `docs_of`, and in how many of them each is."""
+    person = facets[0]
     p_first, p_last = person.start[docs_of], person.start[docs_of + 1]
     owner_p, full = _expand(p_first, p_last, person.val)
     v_owner, v_val = namesakes._gather(facets, offsets, docs_of)
@@ -367,15 +404,7 @@ def _crossed(
     f_rep = np.repeat(full.astype(np.int64), n)
     idx = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
     keys, together = np.unique(f_rep * width + v_val[idx], return_counts=True)
-    f_of, v_of = keys // width, keys % width
-    ok = (together >= MIN_TOGETHER) & (f_of != v_of) & clean[f_of]
-    f_of, v_of, together = f_of[ok], v_of[ok], together[ok]
-    cnt = np.maximum(counts[f_of], 1)
-    inside = together * n_docs / (np.maximum(df[v_of], 1) * cnt) >= LIFT
-    was_inside = together / cnt >= above[v_of]
-    unknowable = below[v_of] >= above[v_of]
-    out[f_of[(inside != was_inside) | unknowable]] = True
-    return out
+    return keys, together.astype(np.int64)
 
 
 def _expand(first: np.ndarray, last: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

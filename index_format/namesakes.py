@@ -215,17 +215,40 @@ def find(
     return found
 
 
-# Rows whose articles' values are gathered at a time: the (row, value) arrays of every row
-# at once took gigabytes at 2.2M articles (~13 values an article, millions of rows).
-CHUNK = 1 << 19
+# Values (of rows' articles, or of pairs times values when scored) handled at a time: the
+# (row, value) arrays of every row at once took gigabytes at 2.2M articles (~13 values an
+# article, millions of rows), and chunks of a fixed number of rows still took a few hundred
+# MB each (the derived files' peak, issue #23). A chunk holds at least one row (or one full
+# name's rows), however many values that is.
+PAIRS = 1 << 18
+
+
+def _value_counts(facets: Sequence[Rows], docs: np.ndarray) -> np.ndarray:
+    """How many values (over all entity facets) each document of `docs` has."""
+    n = np.zeros(docs.size, dtype=np.int64)
+    for f in facets:
+        n += f.start[docs + 1] - f.start[docs]
+    return n
+
+
+def _spans(weights: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
+    """Ranges [lo, hi) of consecutive items whose weights sum to at most `limit` (a heavier
+    item alone), covering every item in order."""
+    ends = np.cumsum(weights)
+    lo = 0
+    while lo < ends.size:
+        base = int(ends[lo - 1]) if lo else 0
+        hi = max(int(np.searchsorted(ends, base + limit, side="right")), lo + 1)
+        yield lo, hi
+        lo = hi
 
 
 def _gathered(
     facets: Sequence[Rows], offsets: Sequence[int], docs: np.ndarray
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """_gather's (i, value) pairs for `docs`, CHUNK documents at a time (i over all `docs`)."""
-    for lo in range(0, docs.size, CHUNK):
-        owner, value = _gather(facets, offsets, docs[lo : lo + CHUNK])
+    """_gather's (i, value) pairs for `docs` (i over all `docs`), about PAIRS values at a time."""
+    for lo, hi in _spans(_value_counts(facets, docs), PAIRS):
+        owner, value = _gather(facets, offsets, docs[lo:hi])
         yield owner + lo, value
 
 
@@ -233,19 +256,22 @@ def _by_full_name(
     facets: Sequence[Rows], offsets: Sequence[int], full_rows: np.ndarray
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(full name id, value) of every value of the articles of the person rows `full_rows`,
-    read by full name, a chunk of whole full names at a time (ascending), so that each chunk's
-    counts are final."""
+    read by full name, a chunk of whole full names at a time (ascending, about PAIRS values),
+    so that each chunk's counts are final."""
     person = facets[0]
     full_of = person.val[full_rows].astype(np.int64)
     by_full = np.argsort(full_of, kind="stable")
     full_rows, full_of = full_rows[by_full], full_of[by_full]
-    lo = 0
-    while lo < full_rows.size:
-        hi = min(lo + CHUNK, full_rows.size)  # then on to the end of that full name's rows
-        hi = int(np.searchsorted(full_of, full_of[hi - 1], side="right"))
-        owner, value = _gather(facets, offsets, person.doc[full_rows[lo:hi]])
+    if full_rows.size == 0:
+        return
+    docs = person.doc[full_rows]
+    first = np.flatnonzero(np.r_[True, full_of[1:] != full_of[:-1]])  # each full name's rows
+    per_full = np.add.reduceat(_value_counts(facets, docs), first)
+    bounds = np.r_[first, full_rows.size]
+    for a, b in _spans(per_full, PAIRS):
+        lo, hi = int(bounds[a]), int(bounds[b])
+        owner, value = _gather(facets, offsets, docs[lo:hi])
         yield full_of[lo:hi][owner], value
-        lo = hi
 
 
 def pair_stats(
@@ -326,18 +352,23 @@ def _shared_company(
     table[_slot(company, bits)] = True
     first_pair = np.cumsum(per_row) - per_row
     score = np.zeros(pair_full.size, dtype=np.int64)
-    for owner, value in _gathered(facets, offsets, row_docs):
+    # A chunk of rows lo:hi has the pairs base:end (so its scores are a slice, not a bincount
+    # over every pair a chunk).
+    for lo, hi in _spans(_value_counts(facets, row_docs) * per_row, PAIRS):
+        owner, value = _gather(facets, offsets, row_docs[lo:hi])
+        base, end = int(first_pair[lo]), int(first_pair[hi - 1] + per_row[hi - 1])
         hit = in_company[value]
         owner, value = owner[hit], value[hit]
-        # Each (row, value) once per pair of the row.
-        n = per_row[owner]
+        # Each (row, value) once per pair of the row (pairs numbered from base).
+        n = per_row[lo:hi][owner]
         total = int(n.sum())
-        pair = np.repeat(first_pair[owner] - np.cumsum(n) + n, n) + np.arange(total)
-        key = pair_full[pair] * width + np.repeat(value, n)
+        pair = np.repeat(first_pair[lo:hi][owner] - base - np.cumsum(n) + n, n)
+        pair += np.arange(total)
+        key = pair_full[base:end][pair] * width + np.repeat(value, n)
         maybe = table[_slot(key, bits)]
         pair, key = pair[maybe], key[maybe]
         at = np.minimum(np.searchsorted(company, key), company.size - 1)
-        score += np.bincount(pair[company[at] == key], minlength=score.size)
+        score[base:end] += np.bincount(pair[company[at] == key], minlength=end - base)
     return score
 
 

@@ -145,12 +145,12 @@ def _facet(rnd: random.Random, n_docs: int, names: list[str], per_doc: int) -> n
     return namesakes.Rows(doc, val, starts_of(doc, n_docs), names)
 
 
-@pytest.mark.parametrize("chunk", [namesakes.CHUNK, 7])
+@pytest.mark.parametrize("chunk", [namesakes.PAIRS, 7])
 @pytest.mark.parametrize("seed", range(40))
 def test_joins_as_before(seed: int, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same joins whether the articles' values are gathered at once or a few rows at a
     time (the company counts summed over chunks, the pairs scored chunk by chunk)."""
-    monkeypatch.setattr(namesakes, "CHUNK", chunk)
+    monkeypatch.setattr(namesakes, "PAIRS", chunk)
     rnd = random.Random(seed)
     people = _names(rnd, 60) + FIRST + LAST + ["Sri Mulyani", "Joko"]
     people = list(dict.fromkeys(people))
@@ -162,6 +162,28 @@ def test_joins_as_before(seed: int, chunk: int, monkeypatch: pytest.MonkeyPatch)
     ]
     want = reference_merges.joins(facets, n_docs)
     assert namesakes.joins(facets, n_docs) == want
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_join_stats_whatever_the_chunk(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a full computation leaves the next update (each full name's company, each value's
+    sides of the threshold) and its joins are the same, array for array, when the values are
+    gathered a few at a time (a chunk of whole full names, or a single heavy one)."""
+    rnd = random.Random(seed)
+    people = list(dict.fromkeys(_names(rnd, 60) + FIRST + LAST + ["Sri Mulyani", "Joko"]))
+    n_docs = rnd.choice((200, 600))
+    facets = [
+        _facet(rnd, n_docs, people, 4),
+        _facet(rnd, n_docs, [f"Org {i}" for i in range(30)], 3),
+        _facet(rnd, n_docs, [f"Kota {i}" for i in range(30)], 3),
+    ]
+    whole = namesakes.find(facets, n_docs, stats=True)
+    assert whole.joined and whole.company is not None and whole.company.size
+    monkeypatch.setattr(namesakes, "PAIRS", rnd.choice((1, 7, 40)))
+    chunked = namesakes.find(facets, n_docs, stats=True)
+    assert chunked.joined == whole.joined
+    for name in ("below", "above", "fulls", "company"):
+        assert np.array_equal(getattr(chunked, name), getattr(whole, name)), name
 
 
 _PIECES = ["PT", "Bank", "BRI", "Semen", "Padang", "Tbk", "Tbk.", "(Persero)", "Persero", "Pte."]

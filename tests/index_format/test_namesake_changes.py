@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index_format import facet_arrays, name_table, namesake_changes
+from index_format import facet_arrays, name_table, namesake_changes, namesakes
 from index_format.facet_arrays import VARIANTS, FacetArrays, Part
 from index_format.name_table import NameTable
 from index_format.schema import PART_SEP
@@ -199,6 +199,19 @@ def test_incremental_joins_equal_a_full_computation(
     assert partial == 8
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_incremental_joins_in_small_chunks(
+    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The values gathered a few at a time (the crossed values' pairs counted per chunk of
+    documents and summed, the companies per chunk of full names): still a full computation's
+    joins at every step."""
+    monkeypatch.setattr(namesake_changes, "FULL_SHARE", 2.0)
+    monkeypatch.setattr(namesakes, "PAIRS", 5)
+    partial, _ = _run(seed, tmp_path)
+    assert partial == 8
+
+
 # Archives where a merge that changes moves a name of an article with a short name whose join
 # then changes, or moves a name into or out of a full name whose company then changes (found
 # by running seeds 100-549 with either handling dropped).
@@ -225,6 +238,27 @@ def test_the_random_archives_join_short_names(tmp_path: Path) -> None:
     articles = [_article(rnd) for _ in range(300)]
     a = _arrays(articles, np.ones(300, dtype=bool), None)
     assert a.joined > 10
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_joined_short_name_beside_its_full_name_is_one_row(seed: int) -> None:
+    """An article naming "Lukas" and "Lukas Enembe" lists Lukas Enembe once after the join
+    (and every article each person once)."""
+    rnd = random.Random(seed)
+    articles = [_article(rnd) for _ in range(300)]
+    a = _arrays(articles, np.ones(300, dtype=bool), None)
+    person = a.rows["person"]
+    names = person.names
+    both = [
+        (d, full) for (d, _), full in a.per_doc["person"].items() if full in articles[d]["person"]
+    ]
+    assert both  # (the archives have such articles)
+    for d in range(300):
+        shown = [names[v] for v in person.val[person.doc == d].tolist()]
+        assert len(shown) == len(set(shown)), (d, shown)
+    for d, full in both:
+        shown = [names[v] for v in person.val[person.doc == d].tolist()]
+        assert shown.count(full) == 1
 
 
 @pytest.mark.parametrize("incremental", [False, True])
