@@ -17,6 +17,8 @@ import argparse
 import json
 import os
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,37 +53,40 @@ def _category(name: str) -> str:
     )
 
 
+@contextmanager
+def packed_terms(gen: Path) -> Iterator[list[PackedTermsReader]]:
+    """Each segment's packed term dictionary of the generation, open while the block runs."""
+    ix = open_index(gen)
+    try:
+        with ix.reader() as reader:
+            leaves = [reader] if reader.is_atomic() else [r for r, _ in reader.leaf_readers()]
+            yield [t for t in (leaf._terms for leaf in leaves) if isinstance(t, PackedTermsReader)]
+    finally:
+        ix.close()
+
+
 def postings_streams(gen: Path) -> Counter[str]:
     """Bytes of the postings files split by field and stream, over all segments."""
     out: Counter[str] = Counter()
-    ix = open_index(gen)
-    try:
-        with ix.searcher() as searcher:
-            reader = searcher.reader()
-            leaves = [reader] if reader.is_atomic() else [r for r, _ in reader.leaf_readers()]
-            for leaf in leaves:
-                terms = leaf._terms
-                if not isinstance(terms, PackedTermsReader):
-                    continue
-                for fname, block, row in terms._iter_from("", b""):
-                    start, size = block.extent(row)
-                    n, mode = int(block.df[row]), block.mode[row]
-                    buf = terms._postfile.get(start, min(size, 64))
-                    if len(buf) < size:  # the header and small records fit in 64 bytes
-                        buf = terms._postfile.get(start, size)
-                    pos, a, b, c = layout(buf, n, mode)
-                    vmode = mode >> 2 & 3
-                    out[f"{fname}: header"] += pos
-                    out[f"{fname}: ids"] += a
-                    out[f"{fname}: freqs/weights"] += b
-                    values = size - pos - a - b
-                    key = "positions" if vmode == V_POS else "values"
-                    if vmode == V_RAW:
-                        out[f"{fname}: value lengths"] += c
-                        values -= c
-                    out[f"{fname}: {key}"] += values
-    finally:
-        ix.close()
+    with packed_terms(gen) as segments:
+        for terms in segments:
+            for fname, block, row in terms._iter_from("", b""):
+                start, size = block.extent(row)
+                n, mode = int(block.df[row]), block.mode[row]
+                buf = terms._postfile.get(start, min(size, 64))
+                if len(buf) < size:  # the header and small records fit in 64 bytes
+                    buf = terms._postfile.get(start, size)
+                pos, a, b, c = layout(buf, n, mode)
+                vmode = mode >> 2 & 3
+                out[f"{fname}: header"] += pos
+                out[f"{fname}: ids"] += a
+                out[f"{fname}: freqs/weights"] += b
+                values = size - pos - a - b
+                key = "positions" if vmode == V_POS else "values"
+                if vmode == V_RAW:
+                    out[f"{fname}: value lengths"] += c
+                    values -= c
+                out[f"{fname}: {key}"] += values
     return out
 
 
@@ -97,16 +102,9 @@ def exact_overlap(gen: Path) -> Counter[str]:
     - "stopwords": the stopwords' records, which the stemmed fields do not hold at all.
     Deleted documents count as the segments hold them."""
     out: Counter[str] = Counter()
-    ix = open_index(gen)
-    try:
-        with ix.reader() as reader:
-            leaves = [reader] if reader.is_atomic() else [r for r, _ in reader.leaf_readers()]
-            for leaf in leaves:
-                terms = leaf._terms
-                if isinstance(terms, PackedTermsReader):
-                    _exact_overlap(terms, out)
-    finally:
-        ix.close()
+    with packed_terms(gen) as segments:
+        for terms in segments:
+            _exact_overlap(terms, out)
     return out
 
 
@@ -158,19 +156,11 @@ def dictionary_fields(gen: Path) -> Counter[str]:
     """Bytes of the term dictionary files' blocks by field, over all segments (the directories
     and footers are the rest of the category)."""
     out: Counter[str] = Counter()
-    ix = open_index(gen)
-    try:
-        with ix.reader() as reader:
-            leaves = [reader] if reader.is_atomic() else [r for r, _ in reader.leaf_readers()]
-            for leaf in leaves:
-                terms = leaf._terms
-                if not isinstance(terms, PackedTermsReader):
-                    continue
-                for fname, (firsts, offs, _) in terms._dir.items():
-                    if firsts:
-                        out[fname] += int(offs[-1]) - int(offs[0])
-    finally:
-        ix.close()
+    with packed_terms(gen) as segments:
+        for terms in segments:
+            for fname, (firsts, offs, _) in terms._dir.items():
+                if firsts:
+                    out[fname] += int(offs[-1]) - int(offs[0])
     return out
 
 

@@ -14,13 +14,17 @@ import numpy as np
 def distinct(values: np.ndarray) -> np.ndarray:
     """np.unique(values) for integer, boolean or string arrays (flattened, sorted, each
     value once, the same dtype). Not for floats: NaN is not equal to itself."""
-    ordered = np.sort(np.asarray(values), axis=None)
-    if ordered.size < 2:
-        return ordered
-    keep = np.empty(ordered.size, dtype=bool)
-    keep[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    return ordered[keep]
+    return sorted_distinct(np.sort(np.asarray(values), axis=None))
+
+
+def sorted_distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array (np.unique without its sort)."""
+    if keys.size < 2:
+        return keys
+    first = np.empty(keys.size, dtype=bool)
+    first[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    return keys[first]
 
 
 def union(known: np.ndarray, more: np.ndarray) -> np.ndarray:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from index_format.codec.postings import decode_positions
-from search.topk import ScoreUnsupported, TopK, sorted_distinct
+from index_format.sorted_sets import sorted_distinct
+from search.topk import ScoreUnsupported, TopK
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ from index_format import field_lengths
 from index_format.codec.packed import packed_postings
 from index_format.codec.positions import IndonesianPositions
 from index_format.codec.postings import V_POS, Postings, decode_positions
+from index_format.sorted_sets import sorted_distinct
 from search import score_tree
 from search.memo import Memo
 
@@ -120,16 +121,6 @@ def _tree_sum(parts: list[np.ndarray]) -> np.ndarray:
     half = len(parts) // 2
     total: np.ndarray = _tree_sum(parts[:half]) + _tree_sum(parts[half:])
     return total
-
-
-def sorted_distinct(keys: np.ndarray) -> np.ndarray:
-    """The distinct values of a sorted array (np.unique without its sort)."""
-    if keys.size < 2:
-        return keys
-    first = np.empty(keys.size, dtype=bool)
-    first[0] = True
-    np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    return keys[first]
 
 
 def _within(found: np.ndarray, keys: np.ndarray) -> np.ndarray:
