@@ -437,14 +437,21 @@ class _Merger:
             at = np.minimum(np.searchsorted(wanted, keys), wanted.size - 1)
             own = near[wanted[at] == keys]
             merged[own] = val[own]
-        # Only a document with a merged variant can now hold a value twice: keep the first
-        # row of each (document, value) there, and every other row as it is (in order).
-        rows = np.flatnonzero(self._documents(doc[merged != val])[doc])
-        keys = doc[rows].astype(np.int64) * len(ids) + merged[rows]
+        # Only a document with a merged variant can now hold a value twice.
+        return self._deduped_in(doc, merged, doc[merged != val], len(ids))
+
+    def _deduped_in(
+        self, doc: np.ndarray, val: np.ndarray, changed: np.ndarray, width: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The rows with only the first of each (document, value) kept in the `changed`
+        documents, every other row as it is (in order): a sort of those documents' rows
+        only, not of every row."""
+        rows = np.flatnonzero(self._documents(changed)[doc])
+        keys = doc[rows].astype(np.int64) * width + val[rows]
         keep = np.ones(doc.size, dtype=bool)
         keep[rows] = False
         keep[rows[np.unique(keys, return_index=True)[1]]] = True
-        return doc[keep], merged[keep]
+        return doc[keep], val[keep]
 
     def _spelling_merges(
         self, names: list[str], named: dict[str, int], counts: np.ndarray, merges: dict[str, str]
@@ -509,15 +516,10 @@ class _Merger:
             return 0
         val = person.val.copy()
         val[rows] = fulls
-        # Only a document with a joined row can now hold a value twice (as in _merge): keep
-        # the first row of each (document, value) there, every other row as it is (dedupe's
-        # sort of every row was the derived files' peak after the joins).
-        near = np.flatnonzero(self._documents(docs)[person.doc])
-        keys = person.doc[near].astype(np.int64) * len(person.names) + val[near]
-        keep = np.ones(val.size, dtype=bool)
-        keep[near] = False
-        keep[near[np.unique(keys, return_index=True)[1]]] = True
-        person.doc = person.doc[keep].astype(np.int32, copy=False)
-        person.val = val[keep].astype(np.int32, copy=False)
+        # Only a document with a joined row can now hold a value twice (dedupe's sort of
+        # every row was the derived files' peak after the joins).
+        kept_doc, kept_val = self._deduped_in(person.doc, val, docs, len(person.names))
+        person.doc = kept_doc.astype(np.int32, copy=False)
+        person.val = kept_val.astype(np.int32, copy=False)
         out.starts["person"] = starts_of(person.doc, out.size)
         return int(rows.size)
