@@ -438,7 +438,7 @@ def _write_facet_files(where: Path, a: FacetArrays, previous: Path | None = None
         before = None if previous is None else Path(previous) / DERIVED / f"facets-{f}"
         name_table.write(where / f"facets-{f}", list(r.names), before)
         # The names that answer for another value's id (merged variants).
-        aliases[f] = {name: vid for name, vid in r.ids.items() if r.names[vid] != name}
+        aliases[f] = name_table.variants(r.names, r.ids)
     extra["aliases"] = aliases
     dump_json(where / f"facets{LAZY}", extra)  # (5 MB of JSON at 2.2M, 1.3 compressed)
     # Read on first use only (filters by a merged name, pinned values, the bench's guard):

@@ -223,3 +223,11 @@ class _Items(ItemsView[str, int]):
         aliases = self._mapping.aliases
         for i, name in enumerate(self._mapping.names):
             yield name, aliases.get(name, i)
+
+
+def variants(names: Sequence[str], ids: Mapping[str, int]) -> dict[str, int]:
+    """The names of `ids` that answer for another value's id (merged variants), as the facet
+    files write them."""
+    if isinstance(ids, NameIds):
+        return dict(ids.aliases.items())
+    return {name: vid for name, vid in ids.items() if names[vid] != name}

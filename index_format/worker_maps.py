@@ -104,17 +104,10 @@ def write(where: Path, a: FacetArrays) -> None:
         order = where / f"facets-{f}-{name_table.ORDER}"
         if order.exists():
             _save(where / f"{NAME_POS}-{f}.npy", name_positions(order))
-        pairs = alias_pairs(r.names, _aliases(r.names, r.ids))
+        pairs = alias_pairs(r.names, name_table.variants(r.names, r.ids))
         if pairs is not None:
             _save(where / f"{ALIASES}-{f}.npy", pairs)
     _save(where / DAY_POS, day_positions(a.days, a.day))
-
-
-def _aliases(names: Sequence[str], ids: Mapping[str, int]) -> dict[str, int]:
-    """The names that answer for another value's id (as index_format.derived writes them)."""
-    if isinstance(ids, NameIds):
-        return dict(ids.aliases.items())
-    return {name: vid for name, vid in ids.items() if names[vid] != name}
 
 
 def alias_pairs(names: Sequence[str], aliases: Mapping[str, int]) -> np.ndarray | None:
