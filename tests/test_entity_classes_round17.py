@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from indexer.build import rebuild_index
+from tests.entity_cases import check_case
 from webui import create_app
 
 
@@ -67,3 +68,136 @@ def test_an_acronym_spelled_out_as_a_university_takes_no_company(client: FlaskCl
     assert hits == COMPANY
     _, hits = _search(client, organisation="UI")
     assert not hits & COMPANY
+
+
+CASES = [
+    # A body's name runs on over "dan" and commas (indexer.ner.body_run_on).
+    pytest.param(
+        "Rinciannya, 25 orang dari Dinas Penanggulangan Kebakaran dan Penyelamatan, 10 orang "
+        "dari Dinas Kesehatan yang akan membuat dua posko.",
+        "organisation",
+        ["Dinas Penanggulangan Kebakaran dan Penyelamatan", "Dinas Kesehatan"],
+        ["Dinas Penanggulangan Kebakaran"],
+        id="dan-inside-a-body",
+    ),
+    pytest.param(
+        "Menurut data Indeks Pembangunan Kesehatan Masyarakat 2014 milik Badan Penelitian dan "
+        "Pengembangan Kesehatan Kementerian Kesehatan, angka itu naik.",
+        "organisation",
+        ["Badan Penelitian dan Pengembangan Kesehatan", "Kementerian Kesehatan"],
+        ["Badan Penelitian"],
+        id="dan-inside-a-body-before-another",
+    ),
+    pytest.param(
+        "Kepala Badan Pengatur Hilir Minyak dan Gas Bumi (BPH Migas) Fanshurullah Asa "
+        "mengatakan kuota solar cukup.",
+        "organisation",
+        ["Badan Pengatur Hilir Minyak dan Gas Bumi"],
+        ["Badan Pengatur Hilir Minyak"],
+        id="dan-inside-a-body-before-its-acronym",
+    ),
+    pytest.param(
+        "Direktur Kesehatan Hewan Direktorat Jenderal Peternakan dan Kesehatan Hewan "
+        "Kementerian Pertanian, Fadjar Sumping, mengatakan hal itu.",
+        "organisation",
+        ["Direktorat Jenderal Peternakan dan Kesehatan Hewan", "Kementerian Pertanian"],
+        ["Direktorat Jenderal Peternakan"],
+        id="dan-inside-a-directorate-general",
+    ),
+    pytest.param(
+        "IMLOW Apresiasi Ekspor Ulang Kontainer Limbah Plastik Impor\nAsosiasi Masyarakat "
+        "Maritim, Logistik dan Transportasi Indonesia/Indonesia Maritime Logistic Transportation "
+        "Watch (IMLOW) mengapresiasi usaha pemerintah mengatasi permasalahan importasi limbah "
+        "plastik. Sekjen IMLOW, Achmad Ridwan Tento, mengatakan hal itu.",
+        "organisation",
+        ["Asosiasi Masyarakat Maritim, Logistik dan Transportasi Indonesia"],
+        ["Asosiasi Masyarakat Maritim"],
+        id="comma-and-dan-inside-a-body",
+    ),
+    # Guards: two bodies joined by "dan" stay two; a Title Case headline runs on nowhere.
+    pytest.param(
+        "Rapat itu dihadiri pejabat Kementerian Keuangan dan Bank Indonesia di Jakarta.",
+        "organisation",
+        ["Kementerian Keuangan"],
+        ["Kementerian Keuangan dan Bank Indonesia", "Kementerian Keuangan dan Bank"],
+        id="two-bodies-joined-by-dan",
+    ),
+    # A body with the state's short form after it, a state company's form before it.
+    pytest.param(
+        "Sebagai turut tergugat, KPU RI juga harus tunduk dan patuh pada putusan PN Jaksel itu. "
+        "Rekapitulasi suara dilakukan KPU di Jakarta.",
+        "organisation",
+        ["KPU"],
+        ["KPU RI"],
+        id="acronym-ri",
+    ),
+    pytest.param(
+        "Bagaimana mekanisme penerbitan SP3 di lembaga penegak hukum lainnya, baik di Kepolisian "
+        "RI dan Kejaksaan?",
+        "organisation",
+        ["Polri"],
+        ["Kepolisian RI"],
+        id="body-ri-as-its-official-name",
+    ),
+    pytest.param(
+        "Direktur Utama Perum Bulog Budi Waseso memastikan stok beras aman.",
+        "organisation",
+        ["Bulog"],
+        ["Perum Bulog"],
+        id="perum-company",
+    ),
+    pytest.param(
+        "Korban tinggal di Perum Griya Asri Cikembulan, Kecamatan Cilodong.",
+        "place",
+        ["Kecamatan Cilodong"],
+        ["Griya"],
+        id="perum-housing-estate-stays",
+    ),
+    # MotoGP teams by their sponsors' names (aliases.tsv), riders in racing results.
+    pytest.param(
+        "9. Alex Rins - Suzuki Ecstar (GSX-RR) +1.099s,10. Cal Crutchlow - LCR Honda (RC213V) "
+        "+1.132s,18. Tito Rabat - Reale Avintia Ducati (GP18) +1.431s. Pembalap Red Bull KTM "
+        "Tech3 Hafizh Syahrin finis ke-23.",
+        "person",
+        ["Cal Crutchlow", "Tito Rabat", "Hafizh Syahrin"],
+        [],
+        id="riders-in-a-results-list",
+    ),
+    pytest.param(
+        "Cal Crutchlow (LCR Honda Castrol) gagal melaju dari Q1, sedangkan Takaaki Nakagami "
+        "(LCR Honda Idemitsu) start dari P10. Pebalap Monster Energy Yamaha MotoGP, Valentino "
+        "Rossi, start dari posisi keempat; Monster Energy mengincar podium di Misano.",
+        "organisation",
+        ["LCR Honda", "Monster Energy Yamaha"],
+        ["LCR Honda Castrol", "LCR Honda Idemitsu", "Monster Energy"],
+        id="a-team-under-its-sponsors-names",
+    ),
+    pytest.param(
+        "Monster Energy meluncurkan minuman baru untuk pasar Asia.",
+        "organisation",
+        ["Monster Energy"],
+        ["Monster Energy Yamaha"],
+        id="a-sponsor-outside-racing-is-itself",
+    ),
+    # A company's service glued to its name.
+    pytest.param(
+        "SMF memberikan akses kredit bagi para mitra pengemudi GrabCar melalui Program KPR "
+        "SMF-Grab. Layanan GrabFood dan GrabKitchen milik Grab tumbuh pesat.",
+        "organisation",
+        ["Grab"],
+        ["GrabCar", "GrabFood", "GrabKitchen"],
+        id="services-glued-to-the-company",
+    ),
+    pytest.param(
+        "Pengguna YouTube dan WhatsApp di Indonesia terus bertambah.",
+        "organisation",
+        ["YouTube", "WhatsApp"],
+        [],
+        id="brands-of-that-shape-stay",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "facet", "present", "absent"), CASES)
+def test_round17_case(text: str, facet: str, present: list[str], absent: list[str]) -> None:
+    check_case(text, facet, present, absent)

@@ -48,7 +48,7 @@ from indexer.ner.lexicon import (
     _WEB_ADDRESS,
     _places,
 )
-from indexer.ner.not_bodies import competition, model_code, vehicle_models
+from indexer.ner.not_bodies import competition, glued_product, model_code, vehicle_models
 from indexer.ner.refine import (
     BODY_LAST_WORDS,
     NAMED_AFTER_ENDS,
@@ -71,6 +71,7 @@ from indexer.ner.refine import (
     looks_like_body,
     looks_like_debris,
     named_after,
+    national_body,
     not_a_person,
     not_a_place,
     not_entities,
@@ -643,7 +644,11 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
             m.label, m.canonical = "ORG", _company_name(text, company, mentions)
         elif listed_short and m.label != "PER" and (body := listed_short.get(m.canonical)):
             m.label, m.canonical = "ORG", aliases.lookup(body, "ORG", text) or body
-        if not not_entity(m.canonical, drop) and not competition(m.canonical, place_keys()):
+        if (
+            not not_entity(m.canonical, drop)
+            and not competition(m.canonical, place_keys())
+            and not glued_product(m.canonical, text)  # "GrabCar" beside "Grab"
+        ):
             kept.append(m)
     if tickers:  # the company itself: named as the article names it elsewhere
         for m in kept:
@@ -739,6 +744,11 @@ _PREMISE_HEADS = ("Gedung ", "Kantor ", "Kompleks ", "Komplek ")
 
 def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: str | None) -> None:
     """Set m.canonical (and m.label where the name decides it) from its surface."""
+    if (surface.endswith(" RI") or surface.startswith("Perum ")) and (
+        body := national_body(surface, aliases)  # "KPU RI", "Perum Bulog"
+    ) is not None:
+        m.label, m.canonical = "ORG", body
+        return
     alias = aliases.lookup(surface, m.label)
     if alias is not None and not aliases.agrees(surface, m.label, text):
         alias, m.namesake = None, True  # "Sri Mulyani" of Klaten, not the minister

@@ -11,6 +11,9 @@
   "Toyota Corolla Altis", "Lamborghini Sian"): a product, and so is the model's name alone in
   that article ("Calya dan Sigra"). The maker alone stays a company; a maker's company or team
   ("Toyota Motor Manufacturing", "Yamaha Factory Racing", "Honda Indonesia") is no model.
+- A company's service or product named by gluing a word to the company's name ("GrabCar",
+  "GrabFood", "GrabKitchen", "UberEats"; Gojek's "GoFood", "GoPay"), where the article names
+  the company itself: a product, not a second body or a place.
 """
 
 from __future__ import annotations
@@ -134,3 +137,21 @@ def vehicle_models(text: str) -> frozenset[str]:
         maker = m.group(0)[: m.start(1) - m.start()].rstrip()
         found.update((model, f"{maker} {model}", f"{maker} {words[0]}", words[0]))
     return frozenset(found)
+
+
+# One word, a capitalised name and a capitalised word run together: "GrabFood", "UberEats".
+_GLUED = re.compile(r"([A-Z][a-z]+)([A-Z][a-z]{2,})")
+_GO_MAKER = re.compile(r"\bGo-?[Jj]ek\b")  # Gojek's own products are "Go…": GoFood, GoPay
+
+
+def glued_product(name: str, text: str) -> bool:
+    """Is `name` a product named by gluing a word to its company's name, a company `text` names
+    on its own ("GrabCar" beside "Grab")? (A brand of that shape whose first part is no
+    company the article names, "PayPal", "YouTube", "WhatsApp", stays a name.)"""
+    m = _GLUED.fullmatch(name)
+    if m is None:
+        return False
+    brand = m.group(1)
+    if brand == "Go":
+        return _GO_MAKER.search(text) is not None
+    return re.search(rf"(?<![\w-]){brand}(?![\w-])", text) is not None

@@ -1,11 +1,13 @@
 """Words of the article that settle a name's type where the tagger read it wrongly.
 
-- **Individual sports.** In an article about badminton, tennis, golf or chess (it names a
-  "tunggal putra", "ganda campuran", a "pebulu tangkis", a "petenis"…), players are the
-  names: the tagger read "Jonatan Christie", "Anthony Sinisuka Ginting" and "Shesar Hiren
-  Rhustavito" as teams in results lists and headlines ("Shesar Singkirkan Jonatan Christie").
-  There a name of two to four capitalised words that no body, venue, event or place word marks
-  is a person, and so is one word of a person the article names ("Shesar").
+- **Individual sports.** In an article about badminton, tennis, golf, chess or motor racing
+  (it names a "tunggal putra", "ganda campuran", a "pebulu tangkis", a "petenis", a
+  "pembalap"…), players and riders are the names: the tagger read "Jonatan Christie",
+  "Anthony Sinisuka Ginting" and "Shesar Hiren Rhustavito" as teams in results lists and
+  headlines ("Shesar Singkirkan Jonatan Christie"), and riders before their team in MotoGP's
+  ("10. Cal Crutchlow - LCR Honda (RC213V)"). There a name of two to four capitalised words
+  that no body, venue, event, team or place word marks is a person, and so is one word of a
+  person the article names ("Shesar").
 - **Companies by their kind.** A name written right after the kind of company it is
   ("perusahaan e-commerce seperti Tokopedia", "startup Botika", "aplikasi Gojek"), or in the
   list such a kind opens ("unicorn dan decacorn yaitu Gojek, Tokopedia, Bukalapak"), or a
@@ -41,9 +43,9 @@ _IsPlace = Callable[[str], bool]  # a packaged place or a form of a region (merg
 # An individual sport's event or athlete, anywhere in the article.
 _SOLO_SPORT = re.compile(
     r"(?i:\b(?:tunggal|ganda)\s+(?:putra|putri|campuran)\b|\bpebulu\s?tangkis\b"
-    r"|\bpebulutangkis\b|\bpetenis\b|\bpegolf\b|\bpecatur\b)"
+    r"|\bpebulutangkis\b|\bpetenis\b|\bpegolf\b|\bpecatur\b|\bpe(?:m)?balap\b)"
 )
-_SOLO_WORDS = ("tunggal", "ganda", "pebulu", "petenis", "pegolf", "pecatur")
+_SOLO_WORDS = ("tunggal", "ganda", "pebulu", "petenis", "pegolf", "pecatur", "pebalap", "pembalap")
 # Words of venues, events, teams and bodies in such articles: what they are in is no person.
 _NOT_PERSON_WORDS = frozenset(
     {
@@ -53,6 +55,10 @@ _NOT_PERSON_WORDS = frozenset(
         "Super", "World", "Final", "Finals", "Olympic", "Olimpiade", "Games", "Badminton",
         "Tennis", "Golf", "Chess", "Federation", "Federasi", "League", "Liga", "Kejuaraan",
         "Grand", "Prix", "Asian", "SEA", "International", "Internasional", "Indonesia",
+        # motor racing's teams, makers, sponsors and circuits ("Petronas Yamaha", "Red Bull")
+        "Racing", "Team", "Motor", "Motors", "Academy", "Sirkuit", "Circuit", "Yamaha",
+        "Honda", "Ducati", "Suzuki", "Aprilia", "Kawasaki", "Kalex", "Petronas", "Repsol",
+        "Monster", "Energy", "Bull", "Ecstar", "Pramac", "Avintia", "Gresini", "Tech3",
     }
 )  # fmt: skip
 
