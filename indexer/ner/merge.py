@@ -95,7 +95,12 @@ from indexer.ner.regional_bodies import full_province_form, full_words
 from indexer.ner.regions import district, regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
 from indexer.ner.titles import after_title, royal_lead, split_known_prefix, strip_titles
-from indexer.ner.type_cues import _SOLO_WORDS, companies_by_kind, solo_sport_players
+from indexer.ner.type_cues import (
+    _SOLO_WORDS,
+    companies_by_kind,
+    riders_before_teams,
+    solo_sport_players,
+)
 
 
 @dataclass(slots=True)
@@ -644,12 +649,10 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
             m.label, m.canonical = "ORG", _company_name(text, company, mentions)
         elif listed_short and m.label != "PER" and (body := listed_short.get(m.canonical)):
             m.label, m.canonical = "ORG", aliases.lookup(body, "ORG", text) or body
-        if (
-            not not_entity(m.canonical, drop)
-            and not competition(m.canonical, place_keys())
-            and not glued_product(m.canonical, text)  # "GrabCar" beside "Grab"
-        ):
+        if not not_entity(m.canonical, drop) and not competition(m.canonical, place_keys()):
             kept.append(m)
+    if kept and (glued := [m for m in kept if glued_product(m.canonical, kept)]):
+        kept = [m for m in kept if m not in glued]  # "GrabCar" beside "Grab"
     if tickers:  # the company itself: named as the article names it elsewhere
         for m in kept:
             if m.label == "ORG" and m.canonical in tickers.values():
@@ -1020,6 +1023,7 @@ def _one_label_per_name(text: str, mentions: list[Mention], aliases: AliasTable)
     _people_listed(text, mentions, aliases, athletes)
     if athletes:  # (its own first test looks for some of the same words)
         solo_sport_players(text, mentions, aliases, _is_known_place)
+    riders_before_teams(text, mentions, aliases, _is_known_place)  # "Cal Crutchlow - LCR Honda"
     companies_by_kind(text, mentions, aliases, _is_known_place)
     _companies_without_form(mentions)
     _short_body_names(mentions)

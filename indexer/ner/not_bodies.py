@@ -19,7 +19,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Set
+from collections.abc import Sequence, Set
+from typing import Protocol
 
 from index_format.names import name_key
 
@@ -141,17 +142,21 @@ def vehicle_models(text: str) -> frozenset[str]:
 
 # One word, a capitalised name and a capitalised word run together: "GrabFood", "UberEats".
 _GLUED = re.compile(r"([A-Z][a-z]+)([A-Z][a-z]{2,})")
-_GO_MAKER = re.compile(r"\bGo-?[Jj]ek\b")  # Gojek's own products are "Go…": GoFood, GoPay
+_GO_MAKERS = frozenset(("Gojek", "Go-Jek", "GoJek"))  # its own products are "Go…": GoFood
 
 
-def glued_product(name: str, text: str) -> bool:
-    """Is `name` a product named by gluing a word to its company's name, a company `text` names
-    on its own ("GrabCar" beside "Grab")? (A brand of that shape whose first part is no
-    company the article names, "PayPal", "YouTube", "WhatsApp", stays a name.)"""
+class _Named(Protocol):
+    label: str
+    canonical: str
+
+
+def glued_product(name: str, mentions: Sequence[_Named]) -> bool:
+    """Is `name` a product named by gluing a word to its company's name, a company the
+    article names on its own ("GrabCar" beside "Grab")? (A brand of that shape whose first
+    part names no body of the article, "PayPal", "YouTube", "WhatsApp", stays a name.)"""
     m = _GLUED.fullmatch(name)
-    if m is None:
+    if m is None or name in _GO_MAKERS:
         return False
     brand = m.group(1)
-    if brand == "Go":
-        return _GO_MAKER.search(text) is not None
-    return re.search(rf"(?<![\w-]){brand}(?![\w-])", text) is not None
+    bodies = {x.canonical for x in mentions if x.label == "ORG"}
+    return brand in bodies or (brand == "Go" and not bodies.isdisjoint(_GO_MAKERS))

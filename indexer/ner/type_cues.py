@@ -1,13 +1,16 @@
 """Words of the article that settle a name's type where the tagger read it wrongly.
 
-- **Individual sports.** In an article about badminton, tennis, golf, chess or motor racing
-  (it names a "tunggal putra", "ganda campuran", a "pebulu tangkis", a "petenis", a
-  "pembalap"…), players and riders are the names: the tagger read "Jonatan Christie",
-  "Anthony Sinisuka Ginting" and "Shesar Hiren Rhustavito" as teams in results lists and
-  headlines ("Shesar Singkirkan Jonatan Christie"), and riders before their team in MotoGP's
-  ("10. Cal Crutchlow - LCR Honda (RC213V)"). There a name of two to four capitalised words
-  that no body, venue, event, team or place word marks is a person, and so is one word of a
-  person the article names ("Shesar").
+- **Individual sports.** In an article about badminton, tennis, golf or chess (it names a
+  "tunggal putra", "ganda campuran", a "pebulu tangkis", a "petenis"…), players are the
+  names: the tagger read "Jonatan Christie", "Anthony Sinisuka Ginting" and "Shesar Hiren
+  Rhustavito" as teams in results lists and headlines ("Shesar Singkirkan Jonatan Christie").
+  There a name of two to four capitalised words that no body, venue, event or place word marks
+  is a person, and so is one word of a person the article names ("Shesar").
+- **Riders before their team.** In a racing article (a "pembalap", MotoGP), a name written
+  right before a team the alias file knows, after a dash, a bracket or a country's code
+  ("10. Cal Crutchlow - LCR Honda (RC213V)", "Francesco Bagnaia (Pramac Racing)", "Cal
+  Crutchlow GBR LCR Honda"), is its rider, in the whole article. (Not every name of such an
+  article: circuits, streets and sponsors are named there as often as people.)
 - **Companies by their kind.** A name written right after the kind of company it is
   ("perusahaan e-commerce seperti Tokopedia", "startup Botika", "aplikasi Gojek"), or in the
   list such a kind opens ("unicorn dan decacorn yaitu Gojek, Tokopedia, Bukalapak"), or a
@@ -22,6 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import Protocol
 
 from index_format.names import name_key
@@ -43,9 +47,9 @@ _IsPlace = Callable[[str], bool]  # a packaged place or a form of a region (merg
 # An individual sport's event or athlete, anywhere in the article.
 _SOLO_SPORT = re.compile(
     r"(?i:\b(?:tunggal|ganda)\s+(?:putra|putri|campuran)\b|\bpebulu\s?tangkis\b"
-    r"|\bpebulutangkis\b|\bpetenis\b|\bpegolf\b|\bpecatur\b|\bpe(?:m)?balap\b)"
+    r"|\bpebulutangkis\b|\bpetenis\b|\bpegolf\b|\bpecatur\b)"
 )
-_SOLO_WORDS = ("tunggal", "ganda", "pebulu", "petenis", "pegolf", "pecatur", "pebalap", "pembalap")
+_SOLO_WORDS = ("tunggal", "ganda", "pebulu", "petenis", "pegolf", "pecatur")
 # Words of venues, events, teams and bodies in such articles: what they are in is no person.
 _NOT_PERSON_WORDS = frozenset(
     {
@@ -84,6 +88,36 @@ def solo_sport_players(
             and _a_persons(m.canonical, aliases, is_place)
         ):
             m.label = "PER"  # "Shesar" beside "Shesar Hiren Rhustavito"
+
+
+_RACING_WORDS = ("pembalap", "pebalap", "motogp", "moto2", "moto3")
+# Between a rider and the team after them: a dash, a bracket, or a country's three capitals.
+_RIDER_TO_TEAM = re.compile(r"\s*(?:[-–]|\(|[A-Z]{3})\s*")
+
+
+def riders_before_teams(
+    text: str, mentions: Sequence[_Mention], aliases: AliasTable, is_place: _IsPlace
+) -> None:
+    """In a racing article, a name tagged as a body or place right before a known team is a
+    rider (see the module's docstring)."""
+    low = text.lower()
+    if not any(w in low for w in _RACING_WORDS):
+        return
+    riders: set[str] = set()
+    for a, b in pairwise(mentions):
+        if (
+            a.label != "PER"
+            and b.label == "ORG"
+            and _RIDER_TO_TEAM.fullmatch(text, a.end, b.start) is not None
+            and aliases.has(b.canonical, "ORG")
+            and 2 <= len(a.canonical.split()) <= 4
+            and _a_persons(a.canonical, aliases, is_place)
+        ):
+            riders.add(name_key(a.canonical))
+    if riders:
+        for m in mentions:
+            if m.label != "PER" and name_key(m.canonical) in riders:
+                m.label = "PER"
 
 
 def _a_persons(name: str, aliases: AliasTable, is_place: _IsPlace) -> bool:
