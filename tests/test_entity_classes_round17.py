@@ -198,6 +198,49 @@ CASES = [
 ]
 
 
+CASES += [
+    # A title begun before the span ("Kepala Staf [Kepresidenan Moeldoko]").
+    pytest.param(
+        "Menanggapi hal itu Kepala Staf Kepresidenan Moeldoko pun turut buka suara. Produk "
+        "besutan Kepala Staf Kepresidenan Moeldoko, yakni PT Mobil Anak Bangsa, sudah dipesan.",
+        "person",
+        ["Moeldoko"],
+        ["Kepresidenan Moeldoko", "Staf Kepresidenan Moeldoko", "Staf Kepresidenan"],
+        id="a-title-begun-before-the-span",
+    ),
+    pytest.param(
+        "Kepala Kantor Staf Presiden Moeldoko meyakini dewan pengawas tidak melemahkan KPK.",
+        "person",
+        ["Moeldoko"],
+        ["Kantor Staf Presiden Moeldoko"],
+        id="an-office-s-head-before-the-name",
+    ),
+    pytest.param(
+        "Almarhum Habibie juga merupakan sosok penting dalam sejarah cikal bakal Telkomsel.",
+        "person",
+        ["Habibie"],
+        ["Almarhum Habibie"],
+        id="the-late-is-a-title",
+    ),
+    # A headline's weekday after a place or body; an electoral district's number.
+    pytest.param(
+        "Kehadirannya di Istana Jumat pagi tadi adalah untuk berkomunikasi dengan Presiden.",
+        "place",
+        [],
+        ["Istana Jumat", "Istana"],
+        id="a-weekday-after-a-head-word",
+    ),
+    pytest.param(
+        "Pada Pileg 2019, Daniel menjadi caleg DPR RI dari PDI-P dan maju lewat dapil Jawa "
+        "Barat VII. Namun, ia gagal mendapat kepercayaan.",
+        "place",
+        ["Jawa Barat"],
+        ["Jawa Barat VII"],
+        id="an-electoral-district-s-number",
+    ),
+]
+
+
 @pytest.mark.parametrize(("text", "facet", "present", "absent"), CASES)
 def test_round17_case(text: str, facet: str, present: list[str], absent: list[str]) -> None:
     check_case(text, facet, present, absent)

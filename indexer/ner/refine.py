@@ -237,7 +237,24 @@ def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
         label == "ORG" and (m := _SCORE.search(text, start, end)) and _SCORE_AFTER.match(text, end)
     ):
         end = m.start()  # "Basel 5 - 0": the club, then its score
+    if label != "PER":
+        if text.endswith(_WEEKDAY_ENDS, start, end) and not text.startswith("Pasar ", start):
+            end = text.rindex(" ", start, end)  # "Istana Jumat", "Bulog Rabu": a headline's day
+        elif (
+            label == "LOC"
+            and text.endswith(_ROMAN_ENDS, start, end)
+            and region(text[start : (numeral := text.rindex(" ", start, end))]) is not None
+        ):
+            end = numeral  # "dapil Jawa Timur VII": an electoral district's number after its region
     return start, end
+
+
+_WEEKDAY_ENDS = tuple(
+    f" {d}" for d in ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+)
+_ROMAN_ENDS = tuple(
+    f" {n}" for n in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+)
 
 
 def _headline_cut(text: str, start: int, end: int) -> int | None:
