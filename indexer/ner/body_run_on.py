@@ -36,8 +36,10 @@ MAX_AFTER = 3  # field words after "dan" ("Pengembangan Sumber Daya Manusia" is 
 MAX_LISTED = 3  # field words between commas before "dan" ("Maritim, Logistik dan …")
 # Region heads: what follows a body's name, not part of it ("… Perlindungan Anak Kab. Purwakarta").
 _STOPS = frozenset(("Kabupaten", "Kab", "Kota", "Provinsi", "Prov", "Kecamatan", "Desa", "Pemkab"))
-# The only capitalised word that may end such a name without being a field word.
+# The only capitalised word that may end such a name without being a field word; a span that
+# ends with it (or a region's or the state's form) is a whole name already.
 _COUNTRY_TAIL = "Indonesia"
+_WHOLE_ENDS = (" Indonesia", " RI", " Republik Indonesia", " Nasional")
 
 
 def _field_word(word: str) -> bool:
@@ -77,6 +79,8 @@ def run_on_end(text: str, start: int, end: int) -> int | None:
     first = words[1] if words[0] in _SUB and len(words) > 1 else words[0]
     if first not in HEADS or not text.startswith(_CUT_STARTS, end) or _title_case_line(text, end):
         return None
+    if text.endswith(_WHOLE_ENDS, start, end):
+        return None  # "Kementerian Keuangan Indonesia dan …": the name was whole already
     tokens, i = _tokens(text, end), 0
     # ", Logistik" segments before "dan"
     while i < len(tokens) and tokens[i][0] == ",":
@@ -86,8 +90,8 @@ def run_on_end(text: str, start: int, end: int) -> int | None:
         if j == i + 1 or j - i - 1 > MAX_LISTED:
             break
         i = j
-    if i < len(tokens) and tokens[i][0] == ",":
-        i += 1  # "…, dan"
+    if i > 0 and i < len(tokens) and tokens[i][0] == ",":
+        i += 1  # "Meteorologi, Klimatologi, dan": a comma before "dan" only after a listed field
     if i >= len(tokens) or tokens[i][0] != "dan":
         return None
     i += 1
@@ -100,7 +104,20 @@ def run_on_end(text: str, start: int, end: int) -> int | None:
         return None  # capitalised on and on: a Title Case headline, not a name
     if i < len(tokens) and tokens[i][0] == "W" and tokens[i][1] == _COUNTRY_TAIL:
         i += 1
-    return tokens[i - 1][2]
+    last_end = tokens[i - 1][2]
+    if _own_acronym_after(text, last_end, [w for k, w, _ in tokens[:i] if k == "W"], taken):
+        return None  # "… dan Sarana Multi Infrastruktur (SMI)": a body of its own
+    return last_end
+
+
+def _own_acronym_after(text: str, pos: int, words: list[str], taken: int) -> bool:
+    """Do the words after "dan" spell the acronym in brackets right after them?"""
+    if not text.startswith(" (", pos):
+        return False
+    close = text.find(")", pos + 2, pos + 12)
+    acronym = text[pos + 2 : close] if close > 0 else ""
+    after_dan = words[-taken:] if acronym.isupper() else []
+    return bool(after_dan) and "".join(w[0] for w in after_dan) == acronym
 
 
 def run_on_bodies(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
