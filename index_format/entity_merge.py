@@ -382,13 +382,16 @@ def _members(merges: dict[str, str], evidence: dict[str, Counter[str]]) -> dict[
 def _spelled_otherwise(
     acronym: str, key: tuple[str, ...], members: dict[str, list[str]], joined: str
 ) -> bool:
-    """Whether the acronym's value `joined` (itself or the name it is merged into) has a name,
-    other than the company of words `key`, whose words' initials spell the acronym."""
+    """Whether the acronym's value `joined` (itself or the name it is merged into) has a name
+    whose words' initials spell the acronym and whose first word, the kind of body it is, is
+    not the company's (of words `key`): "Universitas Indonesia", not "Bank Nasional Indonesia"
+    beside "PT Bank Negara Indonesia", a misnomer of the same bank."""
+    head = key[0].casefold() if key else ""
     for name in (joined, *members.get(joined, ())):
         words = tuple(w for w in name.split() if w.rstrip(".") not in _NOT_INITIALS)
         if (
             len(words) >= 2
-            and [w.casefold() for w in words] != [w.casefold() for w in key]
+            and words[0].casefold() != head
             and "".join(w[0] for w in words).upper() == acronym
         ):
             return True

@@ -244,3 +244,19 @@ CASES += [
 @pytest.mark.parametrize(("text", "facet", "present", "absent"), CASES)
 def test_round17_case(text: str, facet: str, present: list[str], absent: list[str]) -> None:
     check_case(text, facet, present, absent)
+
+
+def test_a_misnomer_of_the_same_bank_does_not_keep_its_acronym_from_the_company() -> None:
+    """Articles that write "Bank Nasional Indonesia (BNI)" say BNI is a bank, as PT Bank Negara
+    Indonesia is: the company still joins its acronym (only another kind of body, Universitas
+    Indonesia for UI, keeps an acronym from a company its initials spell)."""
+    from collections import Counter
+
+    from index_format.entity_merge import company_merges
+
+    counts = {"BNI": 90, "PT Bank Negara Indonesia": 10, "UI": 300, "PT Unilever Indonesia": 4}
+    evidence = {
+        "bank nasional indonesia": Counter({"BNI": 2}),
+        "universitas indonesia": Counter({"UI": 12}),
+    }
+    assert company_merges(counts, {}, evidence) == {"PT Bank Negara Indonesia": "BNI"}
