@@ -104,20 +104,7 @@ def run_on_end(text: str, start: int, end: int) -> int | None:
         return None  # capitalised on and on: a Title Case headline, not a name
     if i < len(tokens) and tokens[i][0] == "W" and tokens[i][1] == _COUNTRY_TAIL:
         i += 1
-    last_end = tokens[i - 1][2]
-    if _own_acronym_after(text, last_end, [w for k, w, _ in tokens[:i] if k == "W"], taken):
-        return None  # "… dan Sarana Multi Infrastruktur (SMI)": a body of its own
-    return last_end
-
-
-def _own_acronym_after(text: str, pos: int, words: list[str], taken: int) -> bool:
-    """Do the words after "dan" spell the acronym in brackets right after them?"""
-    if not text.startswith(" (", pos):
-        return False
-    close = text.find(")", pos + 2, pos + 12)
-    acronym = text[pos + 2 : close] if close > 0 else ""
-    after_dan = words[-taken:] if acronym.isupper() else []
-    return bool(after_dan) and "".join(w[0] for w in after_dan) == acronym
+    return tokens[i - 1][2]
 
 
 def run_on_bodies(text: str, tagged: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
