@@ -292,10 +292,15 @@ def resolved_name(merges: dict[str, str], name: str) -> str:
     return name
 
 
-def company_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+def company_merges(
+    doc_counts: dict[str, int],
+    merges: dict[str, str],
+    evidence: dict[str, Counter[str]] | None = None,
+) -> dict[str, str]:
     """`merges` with each acronym X merged into the company "PT X" the archive also names
     ("IHM" into "PT IHM"): news drops the PT after the first mention. Not when X is far more
-    often named alone: "PT PBB" is some company, PBB the United Nations."""
+    often named alone: "PT PBB" is some company, PBB the United Nations. `evidence`
+    (archive_merges'): the names articles merged into an acronym, which say what it stands for."""
     out = dict(merges)
     for name, count in doc_counts.items():
         bare = name[3:]
@@ -306,7 +311,7 @@ def company_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
             and count >= COMPANY_SHARE * doc_counts[bare]
         ):
             out.setdefault(bare, out.get(name, name))
-    return _spelled_out_companies(doc_counts, out)
+    return _spelled_out_companies(doc_counts, out, evidence or {})
 
 
 COMPANY_SHARE = 0.25
@@ -323,7 +328,9 @@ def _clear_first(companies: list[str], doc_counts: dict[str, int]) -> str | None
     return None
 
 
-def _spelled_out_companies(doc_counts: dict[str, int], out: dict[str, str]) -> dict[str, str]:
+def _spelled_out_companies(
+    doc_counts: dict[str, int], out: dict[str, str], evidence: dict[str, Counter[str]]
+) -> dict[str, str]:
     """Each acronym X and "PT X" joined with the one "PT …" company whose words' initials
     spell X ("PT DI", "DI", "PT Dirgantara Indonesia"), when only one company does (or one far
     more often than any other): into the form most articles use."""
@@ -342,13 +349,50 @@ def _spelled_out_companies(doc_counts: dict[str, int], out: dict[str, str]) -> d
         counts[first] = sum(doc_counts[n] for n in names)
         spelled.setdefault("".join(w[0] for w in key), []).append(first)
     groups: dict[str, list[str]] = {}
+    members: dict[str, list[str]] | None = None
     for name in doc_counts:
         bare = name[3:] if name.upper().startswith("PT ") else name
         full = spelled.get(bare.upper()) if 2 <= len(bare) <= 5 and bare.isalpha() else None
         company = _clear_first(full, counts) if full else None
         if company is not None and company != name:
+            # An acronym stands for one body: the one whose initials spell it that articles or
+            # the archive already merged it with, if any (UI, with "Universitas Indonesia",
+            # takes no "PT Unilever Indonesia Tbk"); only then the company its initials spell.
+            members = _members(out, evidence) if members is None else members
+            key = tuple(w for w in company.split() if w.rstrip(".") not in _NOT_INITIALS)
+            if _spelled_otherwise(bare.upper(), key, members, resolved_name(out, name)):
+                continue
             group = groups.setdefault(company, [company])
             group.append(name)
-            key = tuple(w for w in company.split() if w.rstrip(".") not in _NOT_INITIALS)
             group.extend(n for n in forms.get(key, ()) if n not in group)
     return join_groups(doc_counts, out, groups.values()) if groups else out
+
+
+def _members(merges: dict[str, str], evidence: dict[str, Counter[str]]) -> dict[str, list[str]]:
+    """Each name the merges join others into, or most articles' merges of a variant do, with
+    those others (the variants by their name_key)."""
+    out: dict[str, list[str]] = {}
+    for name in merges:
+        out.setdefault(resolved_name(merges, name), []).append(name)
+    for key, votes in evidence.items():
+        out.setdefault(resolved_name(merges, votes.most_common(1)[0][0]), []).append(key)
+    return out
+
+
+def _spelled_otherwise(
+    acronym: str, key: tuple[str, ...], members: dict[str, list[str]], joined: str
+) -> bool:
+    """Whether the acronym's value `joined` (itself or the name it is merged into) has a name
+    whose words' initials spell the acronym and whose first word, the kind of body it is, is
+    not the company's (of words `key`): "Universitas Indonesia", not "Bank Nasional Indonesia"
+    beside "PT Bank Negara Indonesia", a misnomer of the same bank."""
+    head = key[0].casefold() if key else ""
+    for name in (joined, *members.get(joined, ())):
+        words = tuple(w for w in name.split() if w.rstrip(".") not in _NOT_INITIALS)
+        if (
+            len(words) >= 2
+            and words[0].casefold() != head
+            and "".join(w[0] for w in words).upper() == acronym
+        ):
+            return True
+    return False

@@ -404,7 +404,7 @@ class _Merger:
         if fname == "place":
             merges = place_kind_merges(named, merges)
         elif fname == "organisation":
-            merges = organisation_form_merges(named, company_merges(named, merges))
+            merges = organisation_form_merges(named, company_merges(named, merges, evidence))
         elif fname == "person":
             merges = initial_merges(named, merges)
             merges = self._spelling_merges(

@@ -38,7 +38,7 @@ CASES = [
         "Klasemen MotoGP 2019: 9. Cal Crutchlow GBR LCR Honda (RC213V) 88 (-187),10. Franco "
         "Morbidelli ITA Petronas Yamaha (YZR-M1) 80 (-195).",
         "organisation",
-        ["LCR Honda", "Petronas Yamaha"],
+        ["LCR Honda", "Petronas Yamaha SRT"],  # (round 17: the team by its full name)
         ["YZR-M1"],
         id="the-team-after-the-code-is-a-body",
     ),

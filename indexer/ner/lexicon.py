@@ -34,6 +34,9 @@ _TITLE_WORDS = (
     r"(?:Wakil\s+)?(?:Gubernur|Bupati|Wali\s*[Kk]ota|Wapres)",
     r"Sekjen|Menlu|Mendagri|Menhan|Menkeu|Menkes|PM|Kanselir|Raja|Ratu|Pangeran",
     r"Direktur(?:\s+Utama)?|Dirut|Juru\s+Bicara|Jubir|Kapolri|Kapolda|Kapolres|Panglima",
+    # The President's chief of staff, as news names the post ("Kepala Staf Kepresidenan
+    # Moeldoko", "Kepala Kantor Staf Presiden Moeldoko"): no body glued to him.
+    r"Kepala\s+(?:Kantor\s+)?Staf\s+(?:Kepresidenan|Presiden)",
     # Ministers as news abbreviates them ("Menhub Budi Karya Sumadi", "Menko Polhukam Wiranto").
     r"Menhub|Mendikbud(?:ristek)?|Menpar(?:ekraf)?|Menag|Menpan(?:[\s-]*RB)?|Mentan|Menaker"
     r"|Menkominfo|Menkumham|Menpora|Mensos|Menperin|Mendag|Menristek(?:dikti)?|Mensesneg"
@@ -49,6 +52,7 @@ _TITLE_WORDS = (
     rf"(?:{_RANKS})(?:\s+Pol\.?)?",
     r"Bapak|Ibu|Pak|Bu|Saudara|Saudari|Tuan|Nyonya|Mr\.?|Mrs\.?|Ms\.?|Sdr\.?|Ny\.?|Tn\.?",
     r"Eyang|Mbah|Opa|Oma|Kakek|Nenek",  # elders, by their grandchildren ("Eyang Ainun")
+    r"Almarhum(?:ah)?|Almarhun|Almurhum",  # "the late" ("Almarhum Habibie"), as misspelt too
     r"Prof\.?|Dr\.?|dr\.|Drs\.?|Dra\.?|Ir\.|H\.|Hj\.|KH\.?|K\.H\.",
 )
 # A rank after a body's name belongs to the person who follows: "Ditlantas Polda Metro Jaya
@@ -91,7 +95,7 @@ _GENERIC = frozenset(
         "Partai", "Komisi", "Badan", "Dewan", "Lembaga", "Group", "Grup", "Rumah Susun", "Rusun",
         "Pelaksana Tugas", "Plt", "Sekda", "Pemerintah Daerah", "Pemda", "Kodam", "Korem",
         "Kodim", "Koramil", "News", "Bank", "Pte", "Ltd", "Pte Ltd", "Pte. Ltd", "Limited", "Inc",
-        "Corp", "LLC",
+        "Corp", "LLC", "Istana", "Kompleks", "Komplek", "Kantor", "Balai",
     )
 )  # fmt: skip
 _QUOTES = frozenset('"“”«»')

@@ -48,7 +48,7 @@ from indexer.ner.lexicon import (
     _WEB_ADDRESS,
     _places,
 )
-from indexer.ner.not_bodies import competition, model_code, vehicle_models
+from indexer.ner.not_bodies import competition, glued_product, model_code, vehicle_models
 from indexer.ner.refine import (
     BODY_LAST_WORDS,
     NAMED_AFTER_ENDS,
@@ -71,6 +71,7 @@ from indexer.ner.refine import (
     looks_like_body,
     looks_like_debris,
     named_after,
+    national_body,
     not_a_person,
     not_a_place,
     not_entities,
@@ -94,7 +95,12 @@ from indexer.ner.regional_bodies import full_province_form, full_words
 from indexer.ner.regions import district, regions
 from indexer.ner.spans import split_dashes, untagged_position_holders
 from indexer.ner.titles import after_title, royal_lead, split_known_prefix, strip_titles
-from indexer.ner.type_cues import _SOLO_WORDS, companies_by_kind, solo_sport_players
+from indexer.ner.type_cues import (
+    _SOLO_WORDS,
+    companies_by_kind,
+    riders_before_teams,
+    solo_sport_players,
+)
 
 
 @dataclass(slots=True)
@@ -645,6 +651,8 @@ def _canonical_names(text: str, mentions: list[Mention], aliases: AliasTable) ->
             m.label, m.canonical = "ORG", aliases.lookup(body, "ORG", text) or body
         if not not_entity(m.canonical, drop) and not competition(m.canonical, place_keys()):
             kept.append(m)
+    if kept and (glued := [m for m in kept if glued_product(m.canonical, kept)]):
+        kept = [m for m in kept if m not in glued]  # "GrabCar" beside "Grab"
     if tickers:  # the company itself: named as the article names it elsewhere
         for m in kept:
             if m.label == "ORG" and m.canonical in tickers.values():
@@ -739,6 +747,11 @@ _PREMISE_HEADS = ("Gedung ", "Kantor ", "Kompleks ", "Komplek ")
 
 def _name(text: str, m: Mention, surface: str, aliases: AliasTable, expansion: str | None) -> None:
     """Set m.canonical (and m.label where the name decides it) from its surface."""
+    if (surface.endswith(" RI") or surface.startswith("Perum ")) and (
+        body := national_body(surface, aliases)  # "KPU RI", "Perum Bulog"
+    ) is not None:
+        m.label, m.canonical = "ORG", body
+        return
     alias = aliases.lookup(surface, m.label)
     if alias is not None and not aliases.agrees(surface, m.label, text):
         alias, m.namesake = None, True  # "Sri Mulyani" of Klaten, not the minister
@@ -1010,6 +1023,7 @@ def _one_label_per_name(text: str, mentions: list[Mention], aliases: AliasTable)
     _people_listed(text, mentions, aliases, athletes)
     if athletes:  # (its own first test looks for some of the same words)
         solo_sport_players(text, mentions, aliases, _is_known_place)
+    riders_before_teams(text, mentions, aliases, _is_known_place)  # "Cal Crutchlow - LCR Honda"
     companies_by_kind(text, mentions, aliases, _is_known_place)
     _companies_without_form(mentions)
     _short_body_names(mentions)

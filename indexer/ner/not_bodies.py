@@ -11,12 +11,16 @@
   "Toyota Corolla Altis", "Lamborghini Sian"): a product, and so is the model's name alone in
   that article ("Calya dan Sigra"). The maker alone stays a company; a maker's company or team
   ("Toyota Motor Manufacturing", "Yamaha Factory Racing", "Honda Indonesia") is no model.
+- A company's service or product named by gluing a word to the company's name ("GrabCar",
+  "GrabFood", "GrabKitchen", "UberEats"; Gojek's "GoFood", "GoPay"), where the article names
+  the company itself: a product, not a second body or a place.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Set
+from collections.abc import Sequence, Set
+from typing import Protocol
 
 from index_format.names import name_key
 
@@ -134,3 +138,25 @@ def vehicle_models(text: str) -> frozenset[str]:
         maker = m.group(0)[: m.start(1) - m.start()].rstrip()
         found.update((model, f"{maker} {model}", f"{maker} {words[0]}", words[0]))
     return frozenset(found)
+
+
+# One word, a capitalised name and a capitalised word run together: "GrabFood", "UberEats".
+_GLUED = re.compile(r"([A-Z][a-z]+)([A-Z][a-z]{2,})")
+_GO_MAKERS = frozenset(("Gojek", "Go-Jek", "GoJek"))  # its own products are "Go…": GoFood
+
+
+class _Named(Protocol):
+    label: str
+    canonical: str
+
+
+def glued_product(name: str, mentions: Sequence[_Named]) -> bool:
+    """Is `name` a product named by gluing a word to its company's name, a company the
+    article names on its own ("GrabCar" beside "Grab")? (A brand of that shape whose first
+    part names no body of the article, "PayPal", "YouTube", "WhatsApp", stays a name.)"""
+    m = _GLUED.fullmatch(name)
+    if m is None or name in _GO_MAKERS:
+        return False
+    brand = m.group(1)
+    bodies = {x.canonical for x in mentions if x.label == "ORG"}
+    return brand in bodies or (brand == "Go" and not bodies.isdisjoint(_GO_MAKERS))

@@ -21,6 +21,7 @@ from importlib import resources
 
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
+from indexer.ner.body_run_on import run_on_bodies
 from indexer.ner.features import cap_rate_bucket
 from indexer.ner.lexicon import (
     _ACRONYM_TAIL,
@@ -157,10 +158,11 @@ def _pair(text: str, s: int, e: int, aliases: AliasTable) -> int | None:
 def repair_spans(
     text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable
 ) -> list[tuple[str, int, int]]:
-    """The tagged spans with a known body cut at a comma or "dan" made whole again, two bodies
+    """The tagged spans with a body cut at a comma or "dan" made whole again, two bodies
     written as one ("TNI-Polri") made two, and places run together ("Kecamatan Samboja
     Kabupaten Kutai Kartanegara") split at the inner region head. One pass, cheap tests first."""
     tagged = comma_bodies(text, tagged, aliases)
+    tagged = run_on_bodies(text, tagged)
     out: list[tuple[str, int, int]] = []
     for label, s, e in tagged:
         if label == "ORG" and text.find("-", s, e) > s and (dash := _pair(text, s, e, aliases)):
@@ -235,7 +237,24 @@ def trim(text: str, start: int, end: int, label: str) -> tuple[int, int]:
         label == "ORG" and (m := _SCORE.search(text, start, end)) and _SCORE_AFTER.match(text, end)
     ):
         end = m.start()  # "Basel 5 - 0": the club, then its score
+    if label != "PER":
+        if text.endswith(_WEEKDAY_ENDS, start, end) and not text.startswith("Pasar ", start):
+            end = text.rindex(" ", start, end)  # "Istana Jumat", "Bulog Rabu": a headline's day
+        elif (
+            label == "LOC"
+            and text.endswith(_ROMAN_ENDS, start, end)
+            and region(text[start : (numeral := text.rindex(" ", start, end))]) is not None
+        ):
+            end = numeral  # "dapil Jawa Timur VII": an electoral district's number after its region
     return start, end
+
+
+_WEEKDAY_ENDS = tuple(
+    f" {d}" for d in ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+)
+_ROMAN_ENDS = tuple(
+    f" {n}" for n in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+)
 
 
 def _headline_cut(text: str, start: int, end: int) -> int | None:
@@ -1004,4 +1023,31 @@ def _score_in(text: str, start: int, end: int, aliases: AliasTable) -> re.Match[
     before, after = text[start : number.start()], text[number.end() : end]
     if name_key(before) in clubs and (name_key(after) in clubs or after.endswith(" FC")):
         return number
+    return None
+
+
+# A body named with the state's short form after it ("KPU RI", "Kepolisian RI", "Kemensos RI")
+# or the state company form before it ("Perum Bulog") is that body: one value, not two.
+_STATE_SUFFIX = " RI"
+_STATE_COMPANY = "Perum "
+
+
+def national_body(surface: str, aliases: AliasTable) -> str | None:
+    """The body's own name for "X RI" (X an acronym, a body the alias file knows, or a
+    ministry; "Kepolisian RI" as "Kepolisian Republik Indonesia") and for "Perum X" (a state
+    company named by one word: not "Perum Griya Asri", a housing estate); None otherwise."""
+    if surface.endswith(_STATE_SUFFIX) and len(surface) > 5:
+        bare = surface[: -len(_STATE_SUFFIX)].rstrip()
+        full = aliases.lookup(f"{bare} Republik Indonesia", "ORG")
+        if full is not None:
+            return full
+        if (bare.isupper() and bare.isalpha() and " " not in bare) or (
+            name_key(bare) in aliases.body_keys() or bare.startswith("Kementerian ")
+        ):
+            return aliases.lookup(bare, "ORG") or bare
+        return None
+    if surface.startswith(_STATE_COMPANY):
+        bare = surface[len(_STATE_COMPANY) :]
+        if bare.isalpha() and bare[0].isupper() and region(bare) is None:
+            return aliases.lookup(bare, "ORG") or bare
     return None

@@ -106,6 +106,25 @@ def royal_lead(text: str, start: int, end: int) -> int:
     return lead if _royal_name_start(text, lead, start, end) == lead else start
 
 
+# Words a title of several words goes on after: a span that starts right after one may hold
+# the title's end ("Kepala Staf [Kepresidenan Moeldoko]", "Kepala Kantor [Staf Presiden …]").
+_TITLE_INSIDE = ("Kepala ", "Staf ", "Kantor ")
+
+
+def _past_title_begun_before(text: str, start: int, end: int) -> int:
+    """Where the name starts when a title begun up to three words before `start` runs into
+    the span; `start` if none does."""
+    before = start
+    for _ in range(3):
+        before = text.rfind(" ", 0, before - 1) + 1
+        m = _TITLES_AT.match(text, before, end)
+        if m is not None and start < m.end() < end:
+            return m.end()
+        if before == 0:
+            break
+    return start
+
+
 def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) past leading titles and surrounding punctuation."""
     # Lower-case debris before a name ("maiwanews- Presiden ...") is not part of it.
@@ -113,6 +132,8 @@ def strip_titles(text: str, start: int, end: int) -> tuple[int, int]:
         lead = _LOWER_LEAD.match(text, start, end)
         if lead and lead.end() < end:
             start = lead.end()
+    if text.endswith(_TITLE_INSIDE, 0, start):
+        start = _past_title_begun_before(text, start, end)
     m = _TITLES_AT.match(text, start, end)
     if m:
         start = _royal_name_start(text, m.start(), m.end(), end)

@@ -6,6 +6,11 @@
   Rhustavito" as teams in results lists and headlines ("Shesar Singkirkan Jonatan Christie").
   There a name of two to four capitalised words that no body, venue, event or place word marks
   is a person, and so is one word of a person the article names ("Shesar").
+- **Riders before their team.** In a racing article (a "pembalap", MotoGP), a name written
+  right before a team the alias file knows, after a dash, a bracket or a country's code
+  ("10. Cal Crutchlow - LCR Honda (RC213V)", "Francesco Bagnaia (Pramac Racing)", "Cal
+  Crutchlow GBR LCR Honda"), is its rider, in the whole article. (Not every name of such an
+  article: circuits, streets and sponsors are named there as often as people.)
 - **Companies by their kind.** A name written right after the kind of company it is
   ("perusahaan e-commerce seperti Tokopedia", "startup Botika", "aplikasi Gojek"), or in the
   list such a kind opens ("unicorn dan decacorn yaitu Gojek, Tokopedia, Bukalapak"), or a
@@ -20,6 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import Protocol
 
 from index_format.names import name_key
@@ -53,6 +59,10 @@ _NOT_PERSON_WORDS = frozenset(
         "Super", "World", "Final", "Finals", "Olympic", "Olimpiade", "Games", "Badminton",
         "Tennis", "Golf", "Chess", "Federation", "Federasi", "League", "Liga", "Kejuaraan",
         "Grand", "Prix", "Asian", "SEA", "International", "Internasional", "Indonesia",
+        # motor racing's teams, makers, sponsors and circuits ("Petronas Yamaha", "Red Bull")
+        "Racing", "Team", "Motor", "Motors", "Academy", "Sirkuit", "Circuit", "Yamaha",
+        "Honda", "Ducati", "Suzuki", "Aprilia", "Kawasaki", "Kalex", "Petronas", "Repsol",
+        "Monster", "Energy", "Bull", "Ecstar", "Pramac", "Avintia", "Gresini", "Tech3",
     }
 )  # fmt: skip
 
@@ -78,6 +88,36 @@ def solo_sport_players(
             and _a_persons(m.canonical, aliases, is_place)
         ):
             m.label = "PER"  # "Shesar" beside "Shesar Hiren Rhustavito"
+
+
+_RACING_WORDS = ("pembalap", "pebalap", "motogp", "moto2", "moto3")
+# Between a rider and the team after them: a dash, a bracket, or a country's three capitals.
+_RIDER_TO_TEAM = re.compile(r"\s*(?:[-–]|\(|[A-Z]{3})\s*")
+
+
+def riders_before_teams(
+    text: str, mentions: Sequence[_Mention], aliases: AliasTable, is_place: _IsPlace
+) -> None:
+    """In a racing article, a name tagged as a body or place right before a known team is a
+    rider (see the module's docstring)."""
+    low = text.lower()
+    if not any(w in low for w in _RACING_WORDS):
+        return
+    riders: set[str] = set()
+    for a, b in pairwise(mentions):
+        if (
+            a.label != "PER"
+            and b.label == "ORG"
+            and _RIDER_TO_TEAM.fullmatch(text, a.end, b.start) is not None
+            and aliases.has(b.canonical, "ORG")
+            and 2 <= len(a.canonical.split()) <= 4
+            and _a_persons(a.canonical, aliases, is_place)
+        ):
+            riders.add(name_key(a.canonical))
+    if riders:
+        for m in mentions:
+            if m.label != "PER" and name_key(m.canonical) in riders:
+                m.label = "PER"
 
 
 def _a_persons(name: str, aliases: AliasTable, is_place: _IsPlace) -> bool:
