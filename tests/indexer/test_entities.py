@@ -478,7 +478,10 @@ def test_long_lowercase_spans_merge_in_linear_time() -> None:
     """A scraped page once made a regex backtrack for minutes; merging must stay fast."""
     import time
 
+    aliases = load_aliases(None)
+    merge("Presiden Joko Widodo", [("PER", 9, 20)], aliases)  # first-call loading aside
     text = "x " + "kata-kata, yang_ panjang . " * 400 + "Jakarta"
-    started = time.perf_counter()
-    merge(text, [("ORG", 0, len(text))], load_aliases(None))
-    assert time.perf_counter() - started < 1.0
+    # CPU time (the suite runs beside other work): ~10 ms; the backtracking took minutes.
+    started = time.process_time()
+    merge(text, [("ORG", 0, len(text))], aliases)
+    assert time.process_time() - started < 1.0
