@@ -9,7 +9,7 @@ from typing import Any
 
 from index_format import facets
 from index_format.analysis import mark_words, name_words
-from index_format.schema import encode_facets, facet_value, facet_values, url_key
+from index_format.schema import encode_facets, facet_value, facet_values, url_term
 from indexer.models import Article
 
 
@@ -57,7 +57,7 @@ def to_document(article: Article) -> dict[str, Any]:
     ]
     doc: dict[str, Any] = {
         "id": article.id,
-        "url": url_key(article.url) if article.url else None,  # indexed; stored as written
+        "url": url_term(article.url) if article.url else None,  # indexed; stored as written
         "_stored_url": article.url,
         "title": mark_words(article.title, words),
         "_stored_title": article.title,
