@@ -189,14 +189,15 @@ def test_a_schema_naming_a_former_default_writes_todays_blocks(former_default: i
     today's larger blocks, and read back."""
     from index_format.codec.blockcol import BLOCK_BYTES
 
-    values = [v * 400 for v in _values(2000)]  # ~10 MB of values
+    values = [v * 800 for v in _values(2000)]  # ~20 MB of values
     given = dict(enumerate(values))
-    former = _write(given, len(values), ZstdBlockColumn(block_bytes=former_default))
+    former = _write(given, len(values), ZstdBlockColumn(level=9, block_bytes=former_default))
     today = _write(given, len(values), ZstdBlockColumn())
     small = _write(given, len(values), ZstdBlockColumn(block_bytes=16 * 1024))
     total = sum(map(len, values))
     assert total > 2 * BLOCK_BYTES
-    assert len(former._firsts) == len(today._firsts) <= total // BLOCK_BYTES + 1  # type: ignore[attr-defined]
+    assert 3 <= len(former._firsts) == len(today._firsts) <= total // BLOCK_BYTES + 1  # type: ignore[attr-defined]
+    assert former._frame_at.tolist() == today._frame_at.tolist()  # type: ignore[attr-defined]
     assert len(small._firsts) > 2 * len(today._firsts)  # type: ignore[attr-defined]
     assert list(former) == values  # type: ignore[call-overload]
     assert [former[i] for i in (0, 999, 1999)] == [values[i] for i in (0, 999, 1999)]  # type: ignore[index]
