@@ -138,3 +138,22 @@ def test_an_index_with_version_1_files_updates_deletes_and_merges_as_a_whole_pas
     assert_as_whole(index_dir, tmp_path / "v")
     with np.load(_parts_paths(index_dir)[0]) as data:
         assert int(data["version"][0]) == segment_parts.VERSION  # the merge wrote it anew
+
+
+@pytest.mark.parametrize(
+    ("val", "coded"),
+    [
+        (np.array([0, 1, 1, 0, 2, 3, 1, 4], dtype=np.int32), True),  # first-occurrence order
+        (np.array([0, 2, 1, 2], dtype=np.int32), False),  # not: kept as it is
+        (np.array([], dtype=np.int32), False),
+        (np.array([-1, 0, 0], dtype=np.int64), False),
+        (np.array([0, 1, 255], dtype=np.uint8), False),
+        (np.array([0, 1, 2, 1], dtype=np.uint8), True),
+        (np.random.default_rng(5).integers(0, 300, 5000).astype(np.int32), False),
+    ],
+)
+def test_value_ids_read_back_as_written(val: np.ndarray, coded: bool) -> None:
+    saved = segment_parts._first_zero(val)
+    assert int(saved[0]) == int(coded)
+    back = segment_parts._from_first_zero(saved)
+    assert back.dtype == val.dtype and np.array_equal(back, val)
