@@ -151,9 +151,10 @@ class _Members:
 
 
 def _first_zero(val: np.ndarray) -> np.ndarray:
-    """Value ids (a facet's rows) as saved: when they are numbered in order of first occurrence
-    (as parse and join number them), [1, each id + 1, but 0 for its first occurrence], which
-    zstd packs ~10% smaller (a new id is never a repeat); else [0, the ids]. Same dtype."""
+    """Value ids (a facet's rows) as saved: [1, each id + 1, but 0 where it is one above every
+    id before it], which zstd packs ~10% smaller (a new name's id is never a repeat), when that
+    reads back exactly (ids numbered in order of first occurrence, as parse and join number
+    them, always do); else [0, the ids]. Same dtype."""
     v = val.astype(np.int64)
     before = np.maximum.accumulate(np.r_[-1, v[:-1]]) if v.size else v
     coded = np.where(v == before + 1, 0, v + 1)

@@ -144,7 +144,8 @@ def test_an_index_with_version_1_files_updates_deletes_and_merges_as_a_whole_pas
     ("val", "coded"),
     [
         (np.array([0, 1, 1, 0, 2, 3, 1, 4], dtype=np.int32), True),  # first-occurrence order
-        (np.array([0, 2, 1, 2], dtype=np.int32), False),  # not: kept as it is
+        (np.array([0, 2, 1, 2], dtype=np.int32), True),  # any order that reads back
+        (np.array([0, 5, 6], dtype=np.int32), False),  # 6 would read back as 1: kept as it is
         (np.array([], dtype=np.int32), False),
         (np.array([-1, 0, 0], dtype=np.int64), False),
         (np.array([0, 1, 255], dtype=np.uint8), False),
