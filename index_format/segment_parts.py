@@ -45,6 +45,10 @@ LEVEL = 9
 # Members stored as the gaps between their values (restored by a cumulative sum in the same
 # integer type, wrapping: exact for any values).
 _GAPS = ("doc", "runs")
+# Members stored by byte planes (every value's first byte, then every second byte...): their
+# high bytes are mostly zero, which zstd then packs to nothing (the run hashes' gaps 3.36 ->
+# 2.89 MB at 220k; value ids pack better as they are).
+_PLANES = ("doc", "runs", "len", "spell_codes")
 
 
 @dataclass
@@ -117,6 +121,8 @@ def _packed(key: str, array: np.ndarray, packer: zstandard.ZstdCompressor) -> np
         array = np.diff(array, prepend=np.zeros(1, dtype=array.dtype))
     elif key.startswith("val"):
         array = _first_zero(array)
+    if key.startswith(_PLANES):
+        array = _planes(array)
     elif key.startswith("len") and array.dtype == np.float64:
         whole = array.astype(np.uint32)
         if np.array_equal(whole, array):
@@ -141,6 +147,8 @@ class _Members:
         if self.version == 1:
             return array
         array = np.load(io.BytesIO(self._unpack(array.tobytes())), allow_pickle=False)
+        if key.startswith(_PLANES):
+            array = _unplaned(array)
         if key.startswith(_GAPS):
             return np.cumsum(array, dtype=array.dtype)
         if key.startswith("len"):
@@ -148,6 +156,20 @@ class _Members:
         if key.startswith("val"):
             return _from_first_zero(array)
         return array
+
+
+def _planes(array: np.ndarray) -> np.ndarray:
+    """An array's bytes by planes, as an array of its dtype and shape (what np.save keeps)."""
+    flat = np.ascontiguousarray(array).reshape(-1)
+    as_bytes = flat.view(np.uint8).reshape(flat.size, flat.itemsize)
+    planes = np.frombuffer(np.ascontiguousarray(as_bytes.T).tobytes(), dtype=flat.dtype)
+    return planes.reshape(array.shape)
+
+
+def _unplaned(saved: np.ndarray) -> np.ndarray:
+    flat = np.ascontiguousarray(saved).reshape(-1)
+    planes = flat.view(np.uint8).reshape(flat.itemsize, flat.size)
+    return np.ascontiguousarray(planes.T).reshape(-1).view(flat.dtype).reshape(saved.shape)
 
 
 def _first_zero(val: np.ndarray) -> np.ndarray:

@@ -158,3 +158,20 @@ def test_value_ids_read_back_as_written(val: np.ndarray, coded: bool) -> None:
     assert int(saved[0]) == int(coded)
     back = segment_parts._from_first_zero(saved)
     assert back.dtype == val.dtype and np.array_equal(back, val)
+
+
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.array([], dtype=np.uint64),
+        np.array([7], dtype=np.int32),
+        np.array([0, 1 << 60, (1 << 64) - 1], dtype=np.uint64),
+        np.arange(-50, 50, dtype=np.int64).reshape(10, 10),
+        np.random.default_rng(2).random(99),
+    ],
+)
+def test_byte_planes_read_back_as_written(array: np.ndarray) -> None:
+    saved = segment_parts._planes(array)
+    assert saved.dtype == array.dtype and saved.shape == array.shape
+    back = segment_parts._unplaned(saved)
+    assert back.dtype == array.dtype and np.array_equal(back, array)
