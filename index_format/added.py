@@ -28,8 +28,12 @@ def added_times(reader: Any, size: int) -> np.ndarray:
 
 
 def _column(column: Any) -> np.ndarray:
-    """A numeric column's values: its bytes read at once (big-endian int64, as Whoosh's
-    NumericColumn("q") writes them), else one by one."""
+    """A numeric column's values: the array of a ZstdIntColumn (index_format.codec.intcol),
+    else its bytes read at once (big-endian int64, as Whoosh's NumericColumn("q") writes
+    them), else one by one."""
+    raw = column.raw_column() if hasattr(column, "raw_column") else column
+    if hasattr(raw, "array"):
+        return np.array(raw.array(), dtype=np.int64)
     dbfile, base, count = (getattr(column, a, None) for a in ("_dbfile", "_basepos", "_count"))
     if dbfile is not None and base is not None and count is not None:
         raw = dbfile.get(base, count * 8)

@@ -45,7 +45,7 @@ from index_format.generations import (
 from indexer import journal
 from indexer.build import date_report, last_occurrences, superseded
 from indexer.date_evidence import ArchiveDates, ArchiveYears, DateSpan
-from indexer.document import content_hash, to_document
+from indexer.document import same_content, to_document
 from indexer.models import RawRecord, Skipped
 from indexer.prepare import date_outcome, extract, skipped_for, tag_entities
 from indexer.sources import read_archive
@@ -289,7 +289,7 @@ def _upsert(
         article = extract(record, today, dates)
         docnum = searcher.document_number(id=record.doc_id)
         stored = searcher.stored_fields(docnum) if docnum is not None else {}
-        if stored.get("content_hash") == content_hash(article):
+        if same_content(stored.get("content_hash"), article):
             summary.unchanged += 1
             return
         tag_entities(article)

@@ -8,7 +8,8 @@ Syntax (documented in the README and docs/query-syntax.md; tokens: search.lexer)
     "upaya kudeta"           the exact words, in that order (unstemmed field)
     judul:kudeta             only in the title (`title:` is the same); judul:(kpk OR dpr)
     (a OR b) c               grouping
-    https://…/artikel        the article with that URL (its id, or its URL: index_format.schema.url_key)
+    https://…/artikel        the article with that URL (its id, or its URL's term:
+                             index_format.schema.url_terms)
 Any other `name:` is read as words, so `sumber:x`, `10:30` and URLs are never refused.
 
 Beyond the syntax:
@@ -47,7 +48,7 @@ from index_format.analysis import (
     stem,
     stemmed_analyzer,
 )
-from index_format.schema import url_key
+from index_format.schema import url_terms
 from search.lexer import QuerySyntaxError, Tok, lex
 from search.synonyms import SynonymTable, default_synonyms
 
@@ -371,7 +372,7 @@ def _name_tiers(text: str, synonyms: SynonymTable) -> list[wq.Query]:
 def _url(text: str, urls: bool) -> wq.Query:
     """The article with this URL: its id (ids are often the URL) or its indexed URL key."""
     by_id = wq.Term("id", text)
-    return wq.Or([by_id, wq.Term("url", url_key(text))]) if urls else by_id
+    return wq.Or([by_id, *(wq.Term("url", t) for t in url_terms(text))]) if urls else by_id
 
 
 def _any_of(queries: list[wq.Query]) -> wq.Query:

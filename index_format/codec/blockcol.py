@@ -5,10 +5,10 @@ Whoosh's VarBytesColumn keeps each document's bytes as they are. The `facets` co
 repeats from one document to the next (outlets, the same people and places), read only when a
 segment's parts are derived (index_format.facet_arrays.parse, one pass over the column) and
 for a few documents by a rebuild's journal replay. Compressed with zstd in blocks of about
-BLOCK_BYTES of values, it takes ~0.30 of its plain size on CLICK-ID (~4.5 → 1.34 MB at 22k
-articles in 128 KB blocks; 32 KB blocks, as written before issue 23: ~0.34; each document on
-its own: ~0.43), for ~3 µs a document at write; a single document reads its block (~35 µs
-for 32 KB), the last block read kept.
+BLOCK_BYTES of values, it takes ~0.22 of its plain size on the 220k realistic archive
+(55.1 -> 12.3 MB in 8 MB blocks at level 10; 128 KB blocks at level 9: 18.9 MB; each document
+on its own: ~0.43), for ~3 µs a document at write; a single document reads its block (~11 ms
+of CPU for 8 MB), the last block read kept.
 
 The column's bytes:
     zstd frames, one per block: the block's values end to end
@@ -35,12 +35,16 @@ from whoosh.columns import Column, ColumnReader, ColumnWriter
 # for 0.339): bench/index_bytes.py measures the column. 128 KB blocks since issue 23: the 22k
 # CLICK-ID index's column 1.53 -> 1.34 MB (256 KB: 1.26), a single document's read ~4x
 # (only a rebuild's journal replay reads single documents, a few; search never does). Readers
-# read any block size.
-LEVEL = 9
-BLOCK_BYTES = 128 * 1024
-# The default before: a schema pickled then names it, and its segments written again (merge,
+# read any block size. Issue 23's second pass (the 220k realistic index's column of 55.1 MB,
+# recompressed offline): the names repeat across far more documents than a 128 KB block holds
+# (level 9: 128 KB 18.9 MB, 1 MB 15.4, 4 MB 13.4, 8 MB 12.7, 16 MB 12.4, all ~1.5 s of CPU);
+# level 10 on 8 MB blocks 12.3 MB for +0.6 s (level 11: 12.1 MB, +1.9 s). A single document's
+# read decompresses its block: ~6 / 11 / 29 ms of CPU for 4 / 8 / 16 MB.
+LEVEL = 10
+BLOCK_BYTES = 8 * 1024 * 1024
+# The defaults before: a schema pickled then names one, and its segments written again (merge,
 # update) take today's blocks.
-_FORMER_DEFAULT = 32 * 1024
+_FORMER_DEFAULTS = (32 * 1024, 128 * 1024)
 _MAGIC = b"TZB1"
 _TRAILER = struct.Struct("<II4s")
 
@@ -55,8 +59,9 @@ class ZstdBlockColumn(Column):
         self.block_bytes = block_bytes
 
     def writer(self, dbfile: Any) -> _Writer:
-        size = BLOCK_BYTES if self.block_bytes == _FORMER_DEFAULT else self.block_bytes
-        return _Writer(dbfile, self.level, size)
+        if self.block_bytes in _FORMER_DEFAULTS:  # a schema pickled before: today's defaults
+            return _Writer(dbfile, LEVEL, BLOCK_BYTES)
+        return _Writer(dbfile, self.level, self.block_bytes)
 
     def reader(self, dbfile: Any, basepos: int, length: int, doccount: int) -> _Reader:
         return _Reader(dbfile, basepos, length, doccount)

@@ -182,17 +182,22 @@ def test_index_opens_with_whoosh_too(tmp_path: Path) -> None:
     assert len(raws) == len(corpus) and all(raws)
 
 
-def test_a_schema_naming_the_former_default_writes_todays_blocks() -> None:
-    """A column pickled in a schema before issue 23 names 32 KB blocks, the default then: its
-    segments written again (a merge, an update) take today's larger blocks, and read back."""
+@pytest.mark.parametrize("former_default", [32 * 1024, 128 * 1024])
+def test_a_schema_naming_a_former_default_writes_todays_blocks(former_default: int) -> None:
+    """A column pickled in a schema before names the default then (32 KB before issue 23,
+    128 KB before its second pass): its segments written again (a merge, an update) take
+    today's larger blocks, and read back."""
     from index_format.codec.blockcol import BLOCK_BYTES
 
-    values = [v * 40 for v in _values(2000)]  # ~1 MB of values
+    values = [v * 800 for v in _values(2000)]  # ~20 MB of values
     given = dict(enumerate(values))
-    former = _write(given, len(values), ZstdBlockColumn(block_bytes=32 * 1024))
+    former = _write(given, len(values), ZstdBlockColumn(level=9, block_bytes=former_default))
     today = _write(given, len(values), ZstdBlockColumn())
     small = _write(given, len(values), ZstdBlockColumn(block_bytes=16 * 1024))
     total = sum(map(len, values))
-    assert len(former._firsts) == len(today._firsts) <= total // BLOCK_BYTES + 1  # type: ignore[attr-defined]
+    assert total > 2 * BLOCK_BYTES
+    assert 3 <= len(former._firsts) == len(today._firsts) <= total // BLOCK_BYTES + 1  # type: ignore[attr-defined]
+    assert former._frame_at.tolist() == today._frame_at.tolist()  # type: ignore[attr-defined]
     assert len(small._firsts) > 2 * len(today._firsts)  # type: ignore[attr-defined]
     assert list(former) == values  # type: ignore[call-overload]
+    assert [former[i] for i in (0, 999, 1999)] == [values[i] for i in (0, 999, 1999)]  # type: ignore[index]

@@ -256,3 +256,46 @@ def test_an_update_that_changes_nothing_still_clears_a_killed_runs_leftovers(
     summary = update_index([batch], index_dir, grace_seconds=0)
     assert summary.changed == 0
     assert not stale.exists()
+
+
+def _stored_hashes(index_dir: Path) -> list[object]:
+    """The live documents' stored content hashes."""
+    from index_format.generations import current_path, open_index
+
+    ix = open_index(current_path(index_dir))
+    try:
+        with ix.searcher() as s:
+            return [fields["content_hash"] for fields in s.all_stored_fields()]
+    finally:
+        ix.close()
+
+
+def test_an_index_storing_the_hash_as_hex_digits_sees_the_same_articles_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before issue 23 the hash was stored as 20 hex digits; now as its 10 bytes. An update
+    of such an index still tells unchanged articles from changed ones, and writes bytes."""
+    from indexer import document
+
+    as_bytes = document.content_hash
+    monkeypatch.setattr(document, "content_hash", lambda a: as_bytes(a).hex())
+    old = tmp_path / "old"
+    rebuild_index([write_jsonl(tmp_path / "base.jsonl", BASE)], old)
+    monkeypatch.setattr(document, "content_hash", as_bytes)
+    assert all(isinstance(h, str) and len(h) == 20 for h in _stored_hashes(old))
+    batch = write_jsonl(
+        tmp_path / "batch.jsonl",
+        [BASE[0], record("b2", "Gempa di Maluku", "Gempa zebrakuda terasa di Ambon.")],
+    )
+    summary = update_index([batch], old)
+    assert (summary.added, summary.replaced, summary.unchanged) == (0, 1, 1)
+    assert sorted(type(h).__name__ for h in _stored_hashes(old)) == ["bytes", "str", "str"]
+    again = update_index([batch], old)
+    assert (again.added, again.replaced, again.unchanged) == (0, 0, 2)
+
+
+def test_a_new_index_stores_the_hash_as_ten_bytes(index_dir: Path) -> None:
+    hashes = _stored_hashes(index_dir)
+    assert len(hashes) == len(BASE)
+    assert all(isinstance(h, bytes) and len(h) == 10 for h in hashes)
+    assert len(set(hashes)) == len(BASE)
