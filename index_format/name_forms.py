@@ -405,9 +405,11 @@ def initial_fits(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str
             if other != name and (_glued_matches if glued else _matches)(words, other_words)
         } - {name}
         if glued and every and count >= SPELLING_SHARE * sum(doc_counts[f] for f in every):
-            for full in every:
+            # (In order, here and below: the merges' order, not only what they hold, is the
+            # same in every process, whatever its string hash seed.)
+            for full in sorted(every):
                 out.setdefault(full, name)
-            for given in _given_names(every, len(words) - 1, by_word.last(), out):
+            for given in sorted(_given_names(every, len(words) - 1, by_word.last(), out)):
                 out.setdefault(given, name)  # "Bacharuddin Jusuf", the family name left out
             continue
         widest = _the_widest(every, doc_counts)
@@ -418,7 +420,7 @@ def initial_fits(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str
             out[name] = target = full
         else:  # the initials are how the archive writes the name
             out[full] = target = name
-        for other in every - {full}:  # its rarer spellings go with it
+        for other in sorted(every - {full}):  # its rarer spellings go with it
             if other not in out and _rarer_spelling(other, full, doc_counts):
                 out[other] = target
     return resolved(out)
