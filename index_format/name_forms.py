@@ -606,6 +606,11 @@ def _heads(words: list[str]) -> set[tuple[str, ...]]:
     return {head for size in range(1, len(words)) for head in itertools.combinations(words, size)}
 
 
+def has_initial(name: str) -> bool:
+    """Whether a word of `name` is an initial ("M", "M."): not a plain name."""
+    return _ANY_INITIAL.search(name) is not None
+
+
 def _has_initial(words: list[str]) -> bool:
     """Whether a word is an initial ("M", "M.") (the words' text searched once for one)."""
     return _ANY_INITIAL.search(" ".join(words)) is not None

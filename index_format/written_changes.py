@@ -50,6 +50,10 @@ class State:
     counts: np.ndarray  # int64 articles per person id
     word_hash: np.ndarray  # uint32, sorted: the hash of each name's last word
     word_name: np.ndarray  # int32: that name's id
+    # Per name of three words or more, per word before its last: the hash of (that word, its
+    # last word), sorted, with the name's id (what finds the longer names a name is a key of).
+    within_hash: np.ndarray  # uint32, sorted
+    within_name: np.ndarray  # int32
     merges: dict[str, str]  # the merges written_out_merges was given
     decided: dict[str, str]  # its own: name → shorter name, in the order it visited them
 
@@ -62,15 +66,35 @@ def _hash(word: str) -> int:
     return zlib.crc32(word.encode())
 
 
-def _pairs(names: Sequence[str], first_id: int) -> tuple[np.ndarray, np.ndarray]:
-    """(hash of the last word, name id) of each name of two words or more (ids from
-    `first_id`), sorted."""
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _pairs(names: Sequence[str], first_id: int) -> Arrays:
+    """(hash of the last word, name id) of each name of two words or more, and (hash of a
+    word before the last with the last, name id) of each name of three words or more (ids
+    from `first_id`), each sorted."""
     hashes: list[int] = []
     ids: list[int] = []
+    within: list[int] = []
+    within_ids: list[int] = []
     for at, name in enumerate(names, first_id):
-        if name_forms.TWO_WORDS.search(name) is not None:
-            hashes.append(_hash(_last_word(name)))
-            ids.append(at)
+        if name_forms.TWO_WORDS.search(name) is None:
+            continue
+        words = name.split()
+        hashes.append(_hash(words[-1]))
+        ids.append(at)
+        if len(words) >= 3:
+            for word in dict.fromkeys(words[:-1]):
+                within.append(_hash(_within_key(word, words[-1])))
+                within_ids.append(at)
+    return (*_sorted(hashes, ids), *_sorted(within, within_ids))
+
+
+def _within_key(word: str, last: str) -> str:
+    return f"{word}\x00{last}"
+
+
+def _sorted(hashes: list[int], ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
     h, i = np.array(hashes, dtype=np.uint32), np.array(ids, dtype=np.int32)
     order = np.lexsort((i, h))
     return h[order], i[order]
@@ -131,8 +155,7 @@ def full(
     merged = resolved(out)
     if not _sorted_names(doc_counts):
         return merged, None
-    word_hash, word_name = _pairs(names, 0)
-    state = State(np.asarray(counts, dtype=np.int64), word_hash, word_name, dict(merges), decided)
+    state = State(np.asarray(counts, dtype=np.int64), *_pairs(names, 0), dict(merges), decided)
     return merged, state
 
 
@@ -160,75 +183,139 @@ def incremental(
     moved = {name for name, _ in prior.merges.items() ^ merges.items()}
     if touched.size + len(moved) > FULL_SHARE * max(n, 1):
         return None
-    word_hash, word_name = prior.word_hash, prior.word_name
+    index = _Index(names, prior.word_hash, prior.word_name, prior.within_hash, prior.within_name)
     if n > n_old:
-        word_hash, word_name = _inserted(word_hash, word_name, *_pairs(names[n_old:], n_old))
-    words = _redone_words(
-        names, [names[i] for i in touched.tolist()] + list(moved), prior, word_hash, word_name
-    )
-    bucket = sorted(_bucket_names(names, words, word_hash, word_name))
-    plain = name_forms.PlainNames({name: doc_counts[name] for name in bucket})
-    replayed = [(a, b) for a, b in prior.decided.items() if _last_word(a) not in words]
+        index.add(names[n_old:], n_old)
+    changed = [names[i] for i in touched.tolist()] + sorted(moved)
+    fresh = names[n_old:]
+    visited = _visited(changed, _thin_buckets(fresh, n_old, index), prior, index)
+    words = {_last_word(name) for name in visited}
+    bucket = index.bucket(words)
+    plain = name_forms.PlainNames({name: doc_counts[name] for name in sorted(bucket)})
+    replayed = [(a, b) for a, b in prior.decided.items() if a not in visited]
     out = dict(merges)
-    visited = filter(name_forms.THREE_WORDS.search, bucket)
-    decided = _visit(visited, doc_counts, out, plain, replayed)
-    return resolved(out), State(counts, word_hash, word_name, dict(merges), decided)
+    decided = _visit(sorted(visited), doc_counts, out, plain, replayed)
+    state = State(counts, *index.arrays(), dict(merges), decided)
+    return resolved(out), state
 
 
-def _bucket_names(
-    names: Sequence[str], words: set[str], word_hash: np.ndarray, word_name: np.ndarray
-) -> list[str]:
-    """The names of two words or more whose last word is one of `words`."""
-    if not words:
-        return []
-    wanted = np.array([_hash(word) for word in words], dtype=np.uint32)
-    los = np.searchsorted(word_hash, wanted, "left").tolist()
-    his = np.searchsorted(word_hash, wanted, "right").tolist()
-    found = []
-    for lo, hi in zip(los, his, strict=True):
-        for i in word_name[lo:hi].tolist():
-            if _last_word(names[i]) in words:  # (a hash two words share)
-                found.append(names[i])
-    return found
+class _Index:
+    """The names by last word (buckets) and the names of three words or more by each word
+    before their last (with the last): the state's sorted hashes, new names inserted."""
+
+    def __init__(self, names: Sequence[str], *arrays: np.ndarray) -> None:
+        self._names = names
+        self.word_hash, self.word_name, self.within_hash, self.within_name = arrays
+
+    def add(self, names: Sequence[str], first_id: int) -> None:
+        wh, wn, ih, iname = _pairs(names, first_id)
+        self.word_hash, self.word_name = _inserted(self.word_hash, self.word_name, wh, wn)
+        self.within_hash, self.within_name = _inserted(
+            self.within_hash, self.within_name, ih, iname
+        )
+
+    def arrays(self) -> Arrays:
+        return self.word_hash, self.word_name, self.within_hash, self.within_name
+
+    def _ids(self, hashes: np.ndarray, ids: np.ndarray, keys: Iterable[str]) -> list[int]:
+        wanted = np.array([_hash(key) for key in keys], dtype=np.uint32)
+        los = np.searchsorted(hashes, wanted, "left").tolist()
+        his = np.searchsorted(hashes, wanted, "right").tolist()
+        return [i for lo, hi in zip(los, his, strict=True) for i in ids[lo:hi].tolist()]
+
+    def bucket(self, words: set[str]) -> list[str]:
+        """The names of two words or more whose last word is one of `words`."""
+        names = self._names
+        found = self._ids(self.word_hash, self.word_name, words)
+        return [names[i] for i in found if _last_word(names[i]) in words]  # (shared hashes)
+
+    def longer(self, keys: Iterable[str]) -> set[str]:
+        """The names of three words or more that each of `keys` (names of two words or more)
+        is a key of in written_out_merges: the same last word, fewer words, the other words
+        in order among theirs."""
+        split = {key: key.split() for key in keys}
+        asked = {_within_key(w[0], w[-1]) for w in split.values()}
+        found: set[str] = set()
+        if not asked:
+            return found
+        by_key: dict[str, list[str]] = defaultdict(list)
+        names = self._names
+        for i in dict.fromkeys(self._ids(self.within_hash, self.within_name, asked)):
+            words = names[i].split()
+            for word in dict.fromkeys(words[:-1]):
+                by_key[_within_key(word, words[-1])].append(names[i])
+        for words in split.values():
+            for name in by_key.get(_within_key(words[0], words[-1]), ()):
+                other = name.split()
+                if len(other) > len(words) and _in_order(words[:-1], other[:-1]):
+                    found.add(name)
+        return found
 
 
-def _redone_words(
-    names: Sequence[str],
-    changed: list[str],
-    prior: State,
-    word_hash: np.ndarray,
-    word_name: np.ndarray,
-) -> set[str]:
-    """The last words whose buckets are redone: those of the changed names and of every name
-    whose chain (the last generation's merges and decisions) reaches a changed name or a
-    name of a redone bucket."""
+def _in_order(part: list[str], words: list[str]) -> bool:
+    it = iter(words)
+    return all(w in it for w in part)
+
+
+def _thin_buckets(fresh: Sequence[str], n_old: int, index: _Index) -> set[str]:
+    """The names of three words or more of each last word that had fewer than two plain
+    names (written_out_merges skips them) and has a new plain one: all of them."""
+    plain_new = [
+        n for n in fresh if name_forms.TWO_WORDS.search(n) and not name_forms.has_initial(n)
+    ]
+    thin = set()
+    for word in {_last_word(n) for n in plain_new}:
+        ids = index._ids(index.word_hash, index.word_name, [word])
+        old = [
+            index._names[i]
+            for i in ids
+            if i < n_old
+            and _last_word(index._names[i]) == word
+            and not name_forms.has_initial(index._names[i])
+        ]
+        if len(old) < 2:
+            thin.add(word)
+    return {n for n in index.bucket(thin) if name_forms.THREE_WORDS.search(n)}
+
+
+def _visited(changed: list[str], thin: set[str], prior: State, index: _Index) -> set[str]:
+    """The names of three words or more whose decision the update can change: those changed
+    (new, their count or their given merge moved), those of `thin` buckets, and every name
+    one of whose keys has a chain (the last generation's merges and decisions) that reaches
+    a changed name or a visited one (whose decision may differ), until none is added."""
     into: dict[str, list[str]] = defaultdict(list)  # the chains' links, backwards
     for a, b in itertools.chain(prior.merges.items(), prior.decided.items()):
         into[b].append(a)
-    words: set[str] = set()
-    reached = set(changed)
-    todo = list(reached)
+    reached: set[str] = set()
+    visited: set[str] = set()
+    todo = [*changed, *thin]
     while todo:
-        while todo:  # every name whose chain reaches one of `todo`
-            name = todo.pop()
+        fresh: list[str] = []  # names whose chain reaches one of `todo`
+        stack = [name for name in todo if name not in reached]
+        reached.update(stack)
+        while stack:
+            name = stack.pop()
+            fresh.append(name)
             for other in into.get(name, ()):
                 if other not in reached:
                     reached.add(other)
-                    todo.append(other)
-        bucketed = filter(name_forms.TWO_WORDS.search, reached)  # (one word: no bucket)
-        fresh = {_last_word(name) for name in bucketed} - words
-        if not fresh:
-            break
-        words |= fresh
-        todo = [n for n in _bucket_names(names, fresh, word_hash, word_name) if n not in reached]
-        reached.update(todo)
-    return words
+                    stack.append(other)
+        new = index.longer(filter(name_forms.TWO_WORDS.search, fresh))
+        new.update(filter(name_forms.THREE_WORDS.search, changed))
+        new.update(thin)
+        new -= visited
+        visited |= new
+        todo = list(new)
+        changed, thin = [], set()
+    return visited
 
 
 def save(where: Path, state: State) -> None:
     zst_files.save_array(where / f"{PREFIX}counts.npy.zst", state.counts)
     zst_files.save_array(where / f"{PREFIX}hash.npy.zst", state.word_hash)
     zst_files.save_array(where / f"{PREFIX}name.npy.zst", state.word_name)
+    zst_files.save_array(where / f"{PREFIX}within-hash.npy.zst", state.within_hash)
+    zst_files.save_array(where / f"{PREFIX}within-name.npy.zst", state.within_name)
     zst_files.dump_json(
         where / f"{PREFIX}merges.json.zst",
         {"merges": sorted(state.merges.items()), "decided": list(state.decided.items())},
@@ -243,11 +330,19 @@ def load(where: Path) -> State | None:
             np.asarray(zst_files.load_array(where / f"{PREFIX}counts.npy.zst"), dtype=np.int64),
             np.asarray(zst_files.load_array(where / f"{PREFIX}hash.npy.zst"), dtype=np.uint32),
             np.asarray(zst_files.load_array(where / f"{PREFIX}name.npy.zst"), dtype=np.int32),
+            np.asarray(
+                zst_files.load_array(where / f"{PREFIX}within-hash.npy.zst"), dtype=np.uint32
+            ),
+            np.asarray(
+                zst_files.load_array(where / f"{PREFIX}within-name.npy.zst"), dtype=np.int32
+            ),
             {a: b for a, b in merges["merges"]},
             {a: b for a, b in merges["decided"]},
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if state.word_hash.size != state.word_name.size:
+        return None
+    if state.within_hash.size != state.within_name.size:
         return None
     return state

@@ -170,6 +170,15 @@ def test_a_chain_into_a_redone_bucket_redoes_the_bucket_it_leaves(tmp_path: Path
     assert got == want
 
 
+def test_a_second_plain_name_of_a_last_word_opens_its_bucket(tmp_path: Path) -> None:
+    """written_out_merges skips a last word of fewer than two plain names: a new "Budi
+    Habibie" (no key of "Ainun B Habibie") makes two, and "Ainun B Habibie" then joins
+    "Ainun Habibie"."""
+    counts = {"Ainun Habibie": 10, "Ainun B Habibie": 1} | {f"Orang{i}": 1 for i in range(9)}
+    got, want = _twice(tmp_path, counts, counts | {"Budi Habibie": 1}, {})
+    assert got == want == {"Ainun B Habibie": "Ainun Habibie"}
+
+
 def test_a_moved_earlier_merge_redoes_its_bucket(tmp_path: Path) -> None:
     counts = {"Ainun Habibie": 10, "Ainun Besari Habibie": 1, "Besari Habibie": 1}
     counts["Hasri Mulyani"] = 3
