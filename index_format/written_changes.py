@@ -1,28 +1,30 @@
 """The person facet's written-out merges (name_forms.written_out_merges) of an update, redone
-only for the last words the update can change.
+only for the names whose decision the update can change.
 
 written_out_merges visits the names of three words or more in order and merges each into the
 one shorter name it finds (name_forms.written_out_target). What it finds for a name N reads
-only: whether N is merged already, the names of N's last word (a *bucket*: every key it looks
-up ends with that word) and their article counts, and what the merges made so far (`out`:
-the merges it was given, then its own decisions of the names before N) merge those into,
-followed to the end of the chain, with the counts of the chains' ends. So a generation leaves
-the next (`State`):
+only: whether N is merged already, its article count, whether N's last word has two plain
+names, and its *keys* — the names of fewer words with N's last word and their other words in
+order among N's — with their counts and what the merges made so far (`out`: the merges it was
+given, then its own decisions of the names before N) merge them into, followed to the end of
+the chain, with the counts of the chains' ends. So a generation leaves the next (`State`):
 
 - each name's article count, by the person facet's value id;
-- the last word of every name of two words or more, as sorted 32-bit hashes with the name's
-  id (a hash shared by two words costs a look, not a wrong bucket: names are checked);
+- the last word of every name of two words or more, and each word before the last with the
+  last of every name of three words or more, as sorted 32-bit hashes with the name's id (a
+  hash two keys share costs a look, not a wrong name: names are checked);
 - the merges it was given, and its decisions (name → shorter name) in the order made.
 
-An update whose names are the last generation's followed by new ones redoes the buckets that
-hold a *changed* name — new, its count moved, or its given merge moved — and every bucket with
-a name whose chain, along the last generation's merges and decisions, reaches a changed name
-or a name of a bucket redone (until no bucket is added). Every other bucket's names read the
-same inputs as before, in the same order, so their decisions are the last generation's; they
-are replayed in the visiting order between the redone ones, so that `out` holds, at each
-name, what a full run holds. Any other update runs in full, as does one that touches more than
-FULL_SHARE of the names. The result equals a full computation, in the same order
-(tests/index_format/test_written_changes.py).
+An update whose names are the last generation's followed by new ones revisits the names that
+are *changed* (new, their count or their given merge moved), those of a last word that now
+has two plain names and had fewer, and those with a key whose chain, along the last
+generation's merges and decisions, reaches a changed or a revisited name (whose decision may
+differ), until none is added. Every other name reads the same inputs as before, in the same
+order, so its decision is the last generation's: those are replayed in the visiting order
+between the revisited ones, so that `out` holds, at each name, what a full run holds. Any
+other update runs in full, as does one that touches more than FULL_SHARE of the names. The
+result equals a full computation, in the same order (tests/index_format/
+test_written_changes.py: random name sets and update sequences, and a case for each part).
 """
 
 from __future__ import annotations

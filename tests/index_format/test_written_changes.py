@@ -1,4 +1,4 @@
-"""An update's person written-out merges are redone only for the last words it can change
+"""An update's person written-out merges are redone only for the names it can change
 (index_format.written_changes): the merges must be exactly those of a full computation (the
 oracle: tests/index_format/reference_merges.py), in the same order, over random name sets and
 random sequences of new names, count changes up and down, changed earlier merges and names
