@@ -18,11 +18,10 @@ f, the highest share together / count[f] out of f's company and the lowest in it
 `above`): a pair is in when share >= theta = LIFT * df[v] / n, so while theta stays strictly
 between them no pair of v changes side. A value whose theta crosses one has its pairs counted
 again, and the full names whose side differs from the base's lose their *clean* mark, as do
-touched ones. A clean full name's company is the one last counted; every other candidate's
-is counted again, compared with the table, and its pairs' shares folded into below / above
-(a maximum and a minimum only grow tighter: a pair of another full name on the wrong side of
-them makes its value `unknowable`, so counted again), after which it is clean too. The
-result equals a full computation (tests/index_format/test_namesake_changes.py:
+touched ones. A clean full name's company is the base's, in every generation since, while it
+stays a candidate (the table keeps the candidates' companies only); every other candidate's
+is counted again each update until the next base, and compared with the table. The result
+equals a full computation (tests/index_format/test_namesake_changes.py:
 random archives and update sequences, each piece of this checked to matter).
 
 A full computation runs when there is no usable state, or when more than FULL_SHARE of the
@@ -68,7 +67,7 @@ class State:
     cand_full: np.ndarray
     below: np.ndarray  # per value of the facets in `names` order (namesakes.Found)
     above: np.ndarray
-    clean: np.ndarray  # bool per person id: a full name whose company is the last counted
+    clean: np.ndarray  # bool per person id: a full name whose company is the base's
     company: np.ndarray  # sorted keys full * width + value of each candidate's company
 
 
@@ -227,7 +226,7 @@ def _incremental(
     for s, now_c in short.items():
         if before_c.get(s) != now_c:
             redo[s] = True
-    # The companies now: a clean full name's is the last counted (kept in the table); every other
+    # The companies now: a clean full name's is the base's (kept in the table); every other
     # candidate's is counted again, and where it differs from the last generation's, the rows
     # whose articles name a value that came or left are redone.
     p_width = prior.below.size
@@ -246,12 +245,7 @@ def _incremental(
     dirty = every[~clean[every]]
     is_dirty = np.zeros(n_person, dtype=bool)
     is_dirty[dirty] = True
-    # Counted now, their pairs' sides hold until they are touched again: they are clean from
-    # here, their shares folded into each value's below / above (else every candidate an
-    # update touched was counted again at every update until the next base).
-    folded = namesakes.Found([], short, below=below, above=above)
-    recounted = namesakes.pair_stats(facets, dirty, width, df, counts, n_docs, folded)
-    clean[dirty] = True
+    recounted = namesakes.pair_stats(facets, dirty, width, df, counts, n_docs)
     in_every = np.zeros(n_person, dtype=bool)
     in_every[every] = True
     owner = table // width

@@ -286,27 +286,3 @@ def test_a_short_name_the_article_kept_apart_is_not_joined(
     shown = {int(d): rows.names[int(v)] for d, v in zip(rows.doc, rows.val, strict=True)}
     assert shown[len(articles) - 2] == "Sri Mulyani Indrawati"
     assert shown[len(articles) - 1] == "Sri Mulyani"
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_a_company_counted_again_is_clean_for_the_next_update(
-    seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An update counts again the companies of the candidates it touched; from then on they
-    are clean (their pairs' shares kept), not counted again at every later update until the
-    next full computation: after each step in part, every candidate is clean."""
-    monkeypatch.setattr(namesake_changes, "FULL_SHARE", 2.0)
-    rnd = random.Random(seed)
-    articles = [_article(rnd) for _ in range(200)]
-    live = np.ones(len(articles), dtype=bool)
-    arrays = _arrays(articles, live, None)
-    for _step in range(4):
-        prior = _state(arrays, tmp_path)
-        articles += [_article(rnd) for _ in range(rnd.randint(5, 20))]
-        live = np.ones(len(articles), dtype=bool)
-        arrays = _arrays(articles, live, prior)
-        state = arrays.join_state
-        assert state is not None and not state.full
-        every = sorted({f for fs in state.short.values() for f in fs})
-        assert every and bool(state.clean[every].all())
-        assert arrays.joined == _arrays(articles, live, None).joined
