@@ -186,9 +186,11 @@ def _from_segments(gen_dir: Path, searcher: Any, previous: Path | None) -> Compu
         live[: before.live.size] = before.live
     prior = _join_prior(previous, reader) if previous is not None else None
     spelled = _spelling_prior(previous) if previous is not None else None
-    written = _written_prior(previous) if previous is not None else None
+    # (The written-out merges' state passed on, not held here: freed once used.)
     return Computed(
-        facets=facet_arrays.from_combined(joined, live, prior, spelled, written),
+        facets=facet_arrays.from_combined(
+            joined, live, prior, spelled, None if previous is None else _written_prior(previous)
+        ),
         spelling=spelling_arrays.merge(spelling),
         lengths=lengths,
         runs=runs,

@@ -329,7 +329,9 @@ def from_combined(
             written_as[facet].setdefault(written, canonical)
     out = FacetArrays(n, day, live, np.unique(day[day >= 0]), {}, {}, written=written_as)
     out.added = joined.added
-    _Merger(out, prior, spelling, written_out).build(docs, vals, ids, evidence, apart)
+    merger = _Merger(out, prior, spelling, written_out)
+    del written_out  # (the merger frees it once used)
+    merger.build(docs, vals, ids, evidence, apart)
     return out
 
 
@@ -471,7 +473,9 @@ class _Merger:
         got: tuple[dict[str, str], written_changes.State | None] | None = None
         if self.written is not None:
             state, before = self.written
+            self.written = None  # (freed once used: the update's peak comes later)
             got = written_changes.incremental(names, named, counts, merges, state, before)
+            del state, before
         if got is None:
             got = written_changes.full(names, named, counts, merges)
         merged, self.out.written_state = got
