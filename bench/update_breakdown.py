@@ -31,6 +31,7 @@ import index_format.namesake_changes
 import index_format.namesakes
 import index_format.segment_parts
 import index_format.spelling_arrays
+import index_format.written_changes
 import indexer.optimize
 import indexer.update
 
@@ -79,7 +80,11 @@ def main() -> None:
     timed(index_format.facet_arrays, "company_merges", "    company_merges")
     timed(index_format.facet_arrays, "organisation_form_merges", "    organisation_form_merges")
     timed(index_format.facet_arrays, "place_kind_merges", "    place_kind_merges")
-    timed(index_format.facet_arrays, "initial_merges", "    initial_merges")
+    # initial_merges is its initials' fits, then its written-out merges (index_format.
+    # written_changes, from the last generation's state): both under one label.
+    timed(index_format.facet_arrays, "initial_fits", "    initial_merges")
+    timed(index_format.facet_arrays._Merger, "_written_out_merges", "    initial_merges")
+    timed(index_format.written_changes, "_visit", "      of which written-out names visited")
     timed(index_format.facet_arrays._Merger, "_spelling_merges", "    spelling_merges")
     timed(index_format.facet_arrays._Merger, "_join_short_names", "    short names joined")
     timed(index_format.namesakes, "find", "      of which namesakes.find (joins decided)")

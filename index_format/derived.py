@@ -48,6 +48,7 @@ from index_format import (
     spelling_changes,
     value_major,
     worker_maps,
+    written_changes,
 )
 from index_format.facet_arrays import CountedRows, FacetArrays, FacetRows, Part
 from index_format.name_runs import NameRuns
@@ -65,8 +66,9 @@ MANIFEST = "manifest.json"
 # first segment that has no deletions (index_format.carry.Base).
 # Also in 14: short-name joins over live articles only, and their state for the next update
 # (index_format.namesake_changes).
-# (Not a bump: the person spelling groups' state, index_format.spelling_changes, files a
-# generation without them simply lacks: its next update computes the merges in full.)
+# (Not a bump: the person spelling groups' state, index_format.spelling_changes, and the
+# written-out merges' state, index_format.written_changes, files a generation without them
+# simply lacks: its next update computes those merges in full.)
 # 15: an acronym the articles spell out as one body takes no company its initials also spell
 # (UI / "PT Unilever Indonesia Tbk", index_format.entity_merge.company_merges).
 FORMAT = 15
@@ -186,8 +188,11 @@ def _from_segments(gen_dir: Path, searcher: Any, previous: Path | None) -> Compu
         live[: before.live.size] = before.live
     prior = _join_prior(previous, reader) if previous is not None else None
     spelled = _spelling_prior(previous) if previous is not None else None
+    # (The written-out merges' state passed on, not held here: freed once used.)
     return Computed(
-        facets=facet_arrays.from_combined(joined, live, prior, spelled),
+        facets=facet_arrays.from_combined(
+            joined, live, prior, spelled, None if previous is None else _written_prior(previous)
+        ),
         spelling=spelling_arrays.merge(spelling),
         lengths=lengths,
         runs=runs,
@@ -239,6 +244,20 @@ def _spelling_prior(previous: Path) -> facet_arrays.SpellingPrior | None:
         if manifest.get("format") != FORMAT:
             return None
         state = spelling_changes.load(where)
+        return None if state is None else (state, NameTable(where / "facets-person"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _written_prior(previous: Path) -> facet_arrays.WrittenPrior | None:
+    """The person written-out merges the previous generation left (index_format.
+    written_changes, which checks its names against this one's), with its person names."""
+    where = Path(previous) / DERIVED
+    try:
+        manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT:
+            return None
+        state = written_changes.load(where)
         return None if state is None else (state, NameTable(where / "facets-person"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -457,6 +476,8 @@ def _write_facet_files(where: Path, a: FacetArrays, previous: Path | None = None
         namesake_changes.save(where, a.join_state)
     if a.spelling_state is not None:
         spelling_changes.save(where, a.spelling_state)
+    if a.written_state is not None:
+        written_changes.save(where, a.written_state)
 
 
 def _entity_rows(a: FacetArrays) -> Iterator[tuple[str, np.ndarray, np.ndarray, int]]:

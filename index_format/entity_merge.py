@@ -104,14 +104,16 @@ def archive_merges(doc_counts: dict[str, int], evidence: dict[str, Counter[str]]
     return out
 
 
-def case_candidates(names: Iterable[str]) -> set[str]:
-    """The names that share their `loose_key` with another name: case or spacing variants.
-    (Most names are lower-cased and unspaced by the same key as themselves: only those whose
-    key another name has are looked at twice.)"""
+def case_candidates(names: Iterable[str]) -> list[str]:
+    """The names that share their `loose_key` with another name: case or spacing variants,
+    in the order of `names` (not a set's: case_merges' groups, and so the order of the merges
+    it adds, would follow the process's string hash seed). (Most names are lower-cased and
+    unspaced by the same key as themselves: only those whose key another name has are looked
+    at twice.)"""
     names = list(names)
     keys = loose_keys(names)
     counts = Counter(keys)
-    return {n for n, k in zip(names, keys, strict=True) if counts[k] > 1}
+    return [n for n, k in zip(names, keys, strict=True) if counts[k] > 1]
 
 
 def case_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:

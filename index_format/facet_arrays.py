@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from index_format import facets, namesake_changes, namesakes, spelling_changes
+from index_format import facets, namesake_changes, namesakes, spelling_changes, written_changes
 from index_format.added import added_times
 from index_format.entity_merge import (
     archive_merges,
@@ -34,7 +34,7 @@ from index_format.entity_merge import (
     place_kind_merges,
 )
 from index_format.name_forms import (
-    initial_merges,
+    initial_fits,
     old_spelling_merges,
     organisation_form_merges,
 )
@@ -107,6 +107,8 @@ class FacetArrays:
     join_state: namesake_changes.Result | None = None
     # What the person spelling groups found, for the next generation (spelling_changes).
     spelling_state: spelling_changes.State | None = None
+    # What the person written-out merges found, for the next generation (written_changes).
+    written_state: written_changes.State | None = None
 
 
 @contextmanager
@@ -141,6 +143,8 @@ def dedupe(doc: np.ndarray, val: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 # The last generation's person spelling state and its person names by id.
 SpellingPrior = tuple[spelling_changes.State, Sequence[str]]
+# The last generation's person written-out merges state and its person names by id.
+WrittenPrior = tuple[written_changes.State, Sequence[str]]
 
 # The rows key of the variants group (each (facet, written, canonical) an article merged):
 # not a facet's name.
@@ -289,10 +293,12 @@ def from_combined(
     live: np.ndarray,
     prior: namesake_changes.State | None = None,
     spelling: SpellingPrior | None = None,
+    written_out: WrittenPrior | None = None,
 ) -> FacetArrays:
     """The facet arrays of the index whose live rows `combine` gave as `joined` (the
     short-name joins from `prior`'s where they provably stand, the person spelling merges
-    from `spelling`'s groups where the update did not touch them)."""
+    from `spelling`'s groups and the written-out merges from `written_out`'s where the update did
+    not touch them)."""
     n = joined.size
     day = np.where(live, joined.day, np.int32(-1)).astype(np.int32)
     facet_names, entity_names = facets.names(), facets.entity_names()
@@ -323,7 +329,9 @@ def from_combined(
             written_as[facet].setdefault(written, canonical)
     out = FacetArrays(n, day, live, np.unique(day[day >= 0]), {}, {}, written=written_as)
     out.added = joined.added
-    _Merger(out, prior, spelling).build(docs, vals, ids, evidence, apart)
+    merger = _Merger(out, prior, spelling, written_out)
+    del written_out  # (the merger frees it once used)
+    merger.build(docs, vals, ids, evidence, apart)
     return out
 
 
@@ -335,10 +343,12 @@ class _Merger:
         out: FacetArrays,
         prior: namesake_changes.State | None = None,
         spelling: SpellingPrior | None = None,
+        written: WrittenPrior | None = None,
     ) -> None:
         self.out = out
         self.prior = prior
         self.spelling = spelling
+        self.written = written
         self.raw: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # rows before the merges
         self.merged: dict[str, dict[str, str]] = {}
         self.held: dict[str, set[str]] = {}
@@ -406,9 +416,10 @@ class _Merger:
         elif fname == "organisation":
             merges = organisation_form_merges(named, company_merges(named, merges, evidence))
         elif fname == "person":
-            merges = initial_merges(named, merges)
+            listed = list(ids)
+            merges = self._written_out_merges(listed, named, counts, initial_fits(named, merges))
             merges = self._spelling_merges(
-                list(ids), named, counts, old_spelling_merges(named, merges)
+                listed, named, counts, old_spelling_merges(named, merges)
             )
         self.merged[fname] = merges
         if fname == "person":  # (also without merges: the joins skip them)
@@ -452,6 +463,23 @@ class _Merger:
         keep[rows] = False
         keep[rows[np.unique(keys, return_index=True)[1]]] = True
         return doc[keep], val[keep]
+
+    def _written_out_merges(
+        self, names: list[str], named: dict[str, int], counts: np.ndarray, merges: dict[str, str]
+    ) -> dict[str, str]:
+        """name_forms.written_out_merges (initial_merges' last step), from the last
+        generation's decisions where the update cannot change them (index_format.
+        written_changes); keeps the state for the next."""
+        got: tuple[dict[str, str], written_changes.State | None] | None = None
+        if self.written is not None:
+            state, before = self.written
+            self.written = None  # (freed once used: the update's peak comes later)
+            got = written_changes.incremental(names, named, counts, merges, state, before)
+            del state, before
+        if got is None:
+            got = written_changes.full(names, named, counts, merges)
+        merged, self.out.written_state = got
+        return merged
 
     def _spelling_merges(
         self, names: list[str], named: dict[str, int], counts: np.ndarray, merges: dict[str, str]

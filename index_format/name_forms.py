@@ -382,6 +382,12 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
     Only the names `_MAYBE_INITIAL` finds are read in Python (a few percent of them), and a
     first word's names are looked up when asked (`_ByWord`): reading every name of the
     archive in Python was most of the cost, and grew with the archive, not the update."""
+    return written_out_merges(doc_counts, initial_fits(doc_counts, merges))
+
+
+def initial_fits(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """`initial_merges` before its last step, `written_out_merges` (which index_format.
+    written_changes redoes only where an update can change it)."""
     out = join_groups(doc_counts, merges, _dot_groups(doc_counts))
     by_word = _ByWord(list(doc_counts))
     fitting = _FullNames(by_word)
@@ -399,9 +405,11 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
             if other != name and (_glued_matches if glued else _matches)(words, other_words)
         } - {name}
         if glued and every and count >= SPELLING_SHARE * sum(doc_counts[f] for f in every):
-            for full in every:
+            # (In order, here and below: the merges' order, not only what they hold, is the
+            # same in every process, whatever its string hash seed.)
+            for full in sorted(every):
                 out.setdefault(full, name)
-            for given in _given_names(every, len(words) - 1, by_word.last(), out):
+            for given in sorted(_given_names(every, len(words) - 1, by_word.last(), out)):
                 out.setdefault(given, name)  # "Bacharuddin Jusuf", the family name left out
             continue
         widest = _the_widest(every, doc_counts)
@@ -412,10 +420,10 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
             out[name] = target = full
         else:  # the initials are how the archive writes the name
             out[full] = target = name
-        for other in every - {full}:  # its rarer spellings go with it
+        for other in sorted(every - {full}):  # its rarer spellings go with it
             if other not in out and _rarer_spelling(other, full, doc_counts):
                 out[other] = target
-    return written_out_merges(doc_counts, resolved(out))
+    return resolved(out)
 
 
 # A word that opens like an initial: a capital alone or before a dot or another capital. Every
@@ -513,34 +521,44 @@ def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> di
     other words: looked up, a few per name, rather than read among every name of its last
     and first words (a bucket that grows with the archive: "Muhammad … Syahputra")."""
     out = dict(merges)
-    plain = _PlainNames(doc_counts)
-    per_last, even, odd = plain.per_last, plain.even, plain.odd
-    for name in filter(_THREE_WORDS.search, doc_counts):
-        words = name.split()
-        if per_last.get(words[-1], 0) < 2 or name in out:
-            continue
-        last, least = words[-1], SPELLING_SHARE * doc_counts[name]
-        fits = set()
-        if len(words) <= _MAX_SUBSEQUENCE_WORDS:
-            for head in _heads(words[:-1]):
-                key = " ".join((*head, last))
-                if key in even and doc_counts[key] >= least:
-                    fits.add(resolved_name(out, key))
-                for other_count, other in odd.get(key, ()):
-                    if other_count >= least:
-                        fits.add(resolved_name(out, other))
-        else:  # (a stray value of many words: its names of the same last word read instead)
-            for other_words, other_count, other in plain.by_last().get(last, ()):
-                if (
-                    other_count >= least
-                    and len(other_words) < len(words)
-                    and _in_order(other_words[:-1], words[:-1])
-                ):
-                    fits.add(resolved_name(out, other))
-        short = _the_widest(fits, doc_counts)
-        if short is not None and short != name:
+    plain = PlainNames(doc_counts)
+    for name in filter(THREE_WORDS.search, doc_counts):
+        short = written_out_target(name, doc_counts, out, plain)
+        if short is not None:
             out[name] = short
     return resolved(out)
+
+
+def written_out_target(
+    name: str, doc_counts: dict[str, int], out: dict[str, str], plain: PlainNames
+) -> str | None:
+    """The shorter name `written_out_merges` merges `name` into, given the merges `out` made
+    before it (None: none). It reads the names of `name`'s last word only (`plain` needs to
+    hold those), their counts, and what `out` merges them into."""
+    per_last, even, odd = plain.per_last, plain.even, plain.odd
+    words = name.split()
+    if per_last.get(words[-1], 0) < 2 or name in out:
+        return None
+    last, least = words[-1], SPELLING_SHARE * doc_counts[name]
+    fits = set()
+    if len(words) <= _MAX_SUBSEQUENCE_WORDS:
+        for head in _heads(words[:-1]):
+            key = " ".join((*head, last))
+            if key in even and doc_counts[key] >= least:
+                fits.add(resolved_name(out, key))
+            for other_count, other in odd.get(key, ()):
+                if other_count >= least:
+                    fits.add(resolved_name(out, other))
+    else:  # (a stray value of many words: its names of the same last word read instead)
+        for other_words, other_count, other in plain.by_last().get(last, ()):
+            if (
+                other_count >= least
+                and len(other_words) < len(words)
+                and _in_order(other_words[:-1], words[:-1])
+            ):
+                fits.add(resolved_name(out, other))
+    short = _the_widest(fits, doc_counts)
+    return short if short is not None and short != name else None
 
 
 # Above this many words a name's subsequences (2 ** (words - 1)) outnumber its last word's
@@ -548,7 +566,7 @@ def written_out_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> di
 _MAX_SUBSEQUENCE_WORDS = 10
 
 
-class _PlainNames:
+class PlainNames:
     """The names of two words or more without an initial, found by their words joined with
     single spaces. Most are written so: they are their own key (`even`, a set made in C, as
     are their last words' counts); the few others (`odd`) are keyed by their words."""
@@ -588,6 +606,11 @@ def _heads(words: list[str]) -> set[tuple[str, ...]]:
     return {head for size in range(1, len(words)) for head in itertools.combinations(words, size)}
 
 
+def has_initial(name: str) -> bool:
+    """Whether a word of `name` is an initial ("M", "M."): not a plain name."""
+    return _ANY_INITIAL.search(name) is not None
+
+
 def _has_initial(words: list[str]) -> bool:
     """Whether a word is an initial ("M", "M.") (the words' text searched once for one)."""
     return _ANY_INITIAL.search(" ".join(words)) is not None
@@ -598,7 +621,7 @@ _ANY_INITIAL = re.compile(r"(?<!\S)[A-Z]\.?(?!\S)")  # a word _INITIAL matches
 _ODD_SPACE = re.compile(r"\A\s|\s\Z|\s\s|[^\S ]")
 # A name of two words or more, of three or more (words as str.split() finds them).
 TWO_WORDS = _TWO_WORDS = re.compile(r"\S\s+\S")
-_THREE_WORDS = re.compile(r"\S\s+\S+\s+\S")
+THREE_WORDS = _THREE_WORDS = re.compile(r"\S\s+\S+\s+\S")
 
 
 def _in_order(part: list[str], words: list[str]) -> bool:

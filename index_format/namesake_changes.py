@@ -18,9 +18,10 @@ f, the highest share together / count[f] out of f's company and the lowest in it
 `above`): a pair is in when share >= theta = LIFT * df[v] / n, so while theta stays strictly
 between them no pair of v changes side. A value whose theta crosses one has its pairs counted
 again, and the full names whose side differs from the base's lose their *clean* mark, as do
-touched ones. A clean full name's company is the base's, in every generation since; every
-other candidate's is counted again each update until the next base, and compared with the
-table. The result equals a full computation (tests/index_format/test_namesake_changes.py:
+touched ones. A clean full name's company is the base's, in every generation since, while it
+stays a candidate (the table keeps the candidates' companies only); every other candidate's
+is counted again each update until the next base, and compared with the table. The result
+equals a full computation (tests/index_format/test_namesake_changes.py:
 random archives and update sequences, each piece of this checked to matter).
 
 A full computation runs when there is no usable state, or when more than FULL_SHARE of the
@@ -250,6 +251,9 @@ def _incremental(
     owner = table // width
     delta = np.setxor1d(table[is_dirty[owner]], recounted, assume_unique=True)
     table = np.sort(np.concatenate([table[in_every[owner] & ~is_dirty[owner]], recounted]))
+    # The table keeps the candidates' companies only: a full name no longer one is not clean
+    # (else, a candidate again later, it would be taken as counted, with no company).
+    clean &= in_every
     is_short = (
         _member(person.val, list(short), n_person)
         if short

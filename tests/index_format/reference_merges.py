@@ -187,9 +187,10 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
             and (_glued_matches if glued else _matches)(words, other.split())
         } - {name}
         if glued and every and count >= SPELLING_SHARE * sum(doc_counts[f] for f in every):
-            for full in every:
+            # (Sorted: the merges' order is one whatever the string hash seed.)
+            for full in sorted(every):
                 out.setdefault(full, name)
-            for given in _given_names(every, len(words) - 1, by_last, out):
+            for given in sorted(_given_names(every, len(words) - 1, by_last, out)):
                 out.setdefault(given, name)
             continue
         fits = _widest(every, doc_counts)
@@ -202,7 +203,7 @@ def initial_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[s
             out[name] = target = full
         else:
             out[full] = target = name
-        for other in every - {full}:
+        for other in sorted(every - {full}):
             if other not in out and _rarer_spelling(other, full, doc_counts):
                 out[other] = target
     return current_written_out_merges(doc_counts, resolved(out))

@@ -1,0 +1,350 @@
+"""The person facet's written-out merges (name_forms.written_out_merges) of an update, redone
+only for the names whose decision the update can change.
+
+written_out_merges visits the names of three words or more in order and merges each into the
+one shorter name it finds (name_forms.written_out_target). What it finds for a name N reads
+only: whether N is merged already, its article count, whether N's last word has two plain
+names, and its *keys* — the names of fewer words with N's last word and their other words in
+order among N's — with their counts and what the merges made so far (`out`: the merges it was
+given, then its own decisions of the names before N) merge them into, followed to the end of
+the chain, with the counts of the chains' ends. So a generation leaves the next (`State`):
+
+- each name's article count, by the person facet's value id;
+- the last word of every name of two words or more, and each word before the last with the
+  last of every name of three words or more, as sorted 32-bit hashes with the name's id (a
+  hash two keys share costs a look, not a wrong name: names are checked);
+- the merges it was given, and its decisions (name → shorter name) in the order made.
+
+An update whose names are the last generation's followed by new ones revisits the names that
+are *changed* (new, their count or their given merge moved), those of a last word that now
+has two plain names and had fewer, and those with a key whose chain, along the last
+generation's merges and decisions, reaches a changed or a revisited name (whose decision may
+differ), until none is added. Every other name reads the same inputs as before, in the same
+order, so its decision is the last generation's: those are replayed in the visiting order
+between the revisited ones, so that `out` holds, at each name, what a full run holds. Any
+other update runs in full, as does one that touches more than FULL_SHARE of the names. The
+result equals a full computation, in the same order (tests/index_format/
+test_written_changes.py: random name sets and update sequences, and a case for each part).
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index_format import name_forms, zst_files
+from index_format.entity_merge import resolved
+from index_format.name_table import NameTable
+
+FULL_SHARE = 0.3  # of the names: touching more, a full computation is no dearer
+PREFIX = "written-state-"
+
+
+@dataclass
+class State:
+    counts: np.ndarray  # int64 articles per person id
+    word_hash: np.ndarray  # uint32, sorted: the hash of each name's last word
+    word_name: np.ndarray  # int32: that name's id
+    # Per name of three words or more, per word before its last: the hash of (that word, its
+    # last word), sorted, with the name's id (what finds the longer names a name is a key of).
+    within_hash: np.ndarray  # uint32, sorted
+    within_name: np.ndarray  # int32
+    merges: dict[str, str]  # the merges written_out_merges was given
+    decided: dict[str, str]  # its own: name → shorter name, in the order it visited them
+
+
+def _last_word(name: str) -> str:
+    return name.split()[-1]
+
+
+def _hash(word: str) -> int:
+    return zlib.crc32(word.encode())
+
+
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _pairs(names: Sequence[str], first_id: int) -> Arrays:
+    """(hash of the last word, name id) of each name of two words or more, and (hash of a
+    word before the last with the last, name id) of each name of three words or more (ids
+    from `first_id`), each sorted."""
+    hashes: list[int] = []
+    ids: list[int] = []
+    within: list[int] = []
+    within_ids: list[int] = []
+    for at, name in enumerate(names, first_id):
+        if name_forms.TWO_WORDS.search(name) is None:
+            continue
+        words = name.split()
+        hashes.append(_hash(words[-1]))
+        ids.append(at)
+        if len(words) >= 3:
+            for word in dict.fromkeys(words[:-1]):
+                within.append(_hash(_within_key(word, words[-1])))
+                within_ids.append(at)
+    return (*_sorted(hashes, ids), *_sorted(within, within_ids))
+
+
+def _within_key(word: str, last: str) -> str:
+    return f"{word}\x00{last}"
+
+
+def _sorted(hashes: list[int], ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    h, i = np.array(hashes, dtype=np.uint32), np.array(ids, dtype=np.int32)
+    order = np.lexsort((i, h))
+    return h[order], i[order]
+
+
+def _inserted(
+    word_hash: np.ndarray, word_name: np.ndarray, new_hash: np.ndarray, new_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs sorted by (hash, id) with the new ones (sorted, their ids above every old
+    one) inserted, without sorting the old again."""
+    combined = word_hash.astype(np.uint64) << np.uint64(32) | word_name.astype(np.uint64)
+    fresh = new_hash.astype(np.uint64) << np.uint64(32) | new_ids.astype(np.uint64)
+    at = np.searchsorted(combined, fresh)
+    return np.insert(word_hash, at, new_hash), np.insert(word_name, at, new_ids)
+
+
+def _sorted_names(doc_counts: dict[str, int]) -> bool:
+    """Whether the names come sorted, as facet_arrays gives them (the visiting order is then
+    the names' own, which an update's new names do not change for the others)."""
+    names = list(doc_counts)
+    return all(map(operator.lt, names, itertools.islice(names, 1, None)))
+
+
+def _visit(
+    names: Iterable[str],
+    doc_counts: dict[str, int],
+    out: dict[str, str],
+    plain: name_forms.PlainNames,
+    replayed: Sequence[tuple[str, str]] = (),
+) -> dict[str, str]:
+    """written_out_merges' loop over `names` (in its order), with the decisions `replayed`
+    (of other names, in that order) put into `out` where the loop would have made them;
+    returns every decision, in order."""
+    decided: dict[str, str] = {}
+    at, n = 0, len(replayed)
+    for name in names:
+        while at < n and replayed[at][0] < name:
+            other, into = replayed[at]
+            out[other] = decided[other] = into
+            at += 1
+        short = name_forms.written_out_target(name, doc_counts, out, plain)
+        if short is not None:
+            out[name] = decided[name] = short
+    for other, into in replayed[at:]:
+        out[other] = decided[other] = into
+    return decided
+
+
+def full(
+    names: Sequence[str], doc_counts: dict[str, int], counts: np.ndarray, merges: dict[str, str]
+) -> tuple[dict[str, str], State | None]:
+    """written_out_merges(doc_counts, merges) and the state for the next generation (`names`:
+    the person facet's names by id, `counts` their articles by id; no state when the names
+    of `doc_counts` do not come sorted, as facet_arrays gives them)."""
+    out = dict(merges)
+    plain = name_forms.PlainNames(doc_counts)
+    decided = _visit(filter(name_forms.THREE_WORDS.search, doc_counts), doc_counts, out, plain)
+    merged = resolved(out)
+    if not _sorted_names(doc_counts):
+        return merged, None
+    state = State(np.asarray(counts, dtype=np.int64), *_pairs(names, 0), dict(merges), decided)
+    return merged, state
+
+
+def incremental(
+    names: Sequence[str],
+    doc_counts: dict[str, int],
+    counts: np.ndarray,
+    merges: dict[str, str],
+    prior: State,
+    prior_names: Sequence[str],
+) -> tuple[dict[str, str], State] | None:
+    """As `full`, from `prior` (the last generation's state, its names `prior_names`); None
+    when the update did not only add names after the last generation's or touched too many."""
+    n_old, n = prior.counts.size, len(names)
+    if n < n_old or len(prior_names) != n_old or not _sorted_names(doc_counts):
+        return None
+    head = list(names[:n_old])
+    same = (
+        prior_names.holds(head) if isinstance(prior_names, NameTable) else list(prior_names) == head
+    )
+    if not same:
+        return None
+    counts = np.asarray(counts, dtype=np.int64)
+    touched = np.concatenate([np.flatnonzero(counts[:n_old] != prior.counts), np.arange(n_old, n)])
+    moved = {name for name, _ in prior.merges.items() ^ merges.items()}
+    if touched.size + len(moved) > FULL_SHARE * max(n, 1):
+        return None
+    index = _Index(names, prior.word_hash, prior.word_name, prior.within_hash, prior.within_name)
+    if n > n_old:
+        index.add(names[n_old:], n_old)
+    changed = [names[i] for i in touched.tolist()] + sorted(moved)
+    fresh = names[n_old:]
+    visited = _visited(changed, _thin_buckets(fresh, n_old, index), prior, index)
+    words = {_last_word(name) for name in visited}
+    bucket = index.bucket(words)
+    plain = name_forms.PlainNames({name: doc_counts[name] for name in sorted(bucket)})
+    replayed = [(a, b) for a, b in prior.decided.items() if a not in visited]
+    out = dict(merges)
+    decided = _visit(sorted(visited), doc_counts, out, plain, replayed)
+    state = State(counts, *index.arrays(), dict(merges), decided)
+    return resolved(out), state
+
+
+class _Index:
+    """The names by last word (buckets) and the names of three words or more by each word
+    before their last (with the last): the state's sorted hashes, new names inserted."""
+
+    def __init__(self, names: Sequence[str], *arrays: np.ndarray) -> None:
+        self._names = names
+        self.word_hash, self.word_name, self.within_hash, self.within_name = arrays
+
+    def add(self, names: Sequence[str], first_id: int) -> None:
+        wh, wn, ih, iname = _pairs(names, first_id)
+        self.word_hash, self.word_name = _inserted(self.word_hash, self.word_name, wh, wn)
+        self.within_hash, self.within_name = _inserted(
+            self.within_hash, self.within_name, ih, iname
+        )
+
+    def arrays(self) -> Arrays:
+        return self.word_hash, self.word_name, self.within_hash, self.within_name
+
+    def _ids(self, hashes: np.ndarray, ids: np.ndarray, keys: Iterable[str]) -> list[int]:
+        wanted = np.array([_hash(key) for key in keys], dtype=np.uint32)
+        los = np.searchsorted(hashes, wanted, "left").tolist()
+        his = np.searchsorted(hashes, wanted, "right").tolist()
+        return [i for lo, hi in zip(los, his, strict=True) for i in ids[lo:hi].tolist()]
+
+    def bucket(self, words: set[str]) -> list[str]:
+        """The names of two words or more whose last word is one of `words`."""
+        names = self._names
+        found = self._ids(self.word_hash, self.word_name, words)
+        return [names[i] for i in found if _last_word(names[i]) in words]  # (shared hashes)
+
+    def longer(self, keys: Iterable[str]) -> set[str]:
+        """The names of three words or more that each of `keys` (names of two words or more)
+        is a key of in written_out_merges: the same last word, fewer words, the other words
+        in order among theirs."""
+        split = {key: key.split() for key in keys}
+        asked = {_within_key(w[0], w[-1]) for w in split.values()}
+        found: set[str] = set()
+        if not asked:
+            return found
+        by_key: dict[str, list[str]] = defaultdict(list)
+        names = self._names
+        for i in dict.fromkeys(self._ids(self.within_hash, self.within_name, asked)):
+            words = names[i].split()
+            for word in dict.fromkeys(words[:-1]):
+                by_key[_within_key(word, words[-1])].append(names[i])
+        for words in split.values():
+            for name in by_key.get(_within_key(words[0], words[-1]), ()):
+                other = name.split()
+                if len(other) > len(words) and _in_order(words[:-1], other[:-1]):
+                    found.add(name)
+        return found
+
+
+def _in_order(part: list[str], words: list[str]) -> bool:
+    it = iter(words)
+    return all(w in it for w in part)
+
+
+def _thin_buckets(fresh: Sequence[str], n_old: int, index: _Index) -> set[str]:
+    """The names of three words or more of each last word that had fewer than two plain
+    names (written_out_merges skips them) and has a new plain one: all of them."""
+    plain_new = [
+        n for n in fresh if name_forms.TWO_WORDS.search(n) and not name_forms.has_initial(n)
+    ]
+    thin = set()
+    for word in {_last_word(n) for n in plain_new}:
+        ids = index._ids(index.word_hash, index.word_name, [word])
+        old = [
+            index._names[i]
+            for i in ids
+            if i < n_old
+            and _last_word(index._names[i]) == word
+            and not name_forms.has_initial(index._names[i])
+        ]
+        if len(old) < 2:
+            thin.add(word)
+    return {n for n in index.bucket(thin) if name_forms.THREE_WORDS.search(n)}
+
+
+def _visited(changed: list[str], thin: set[str], prior: State, index: _Index) -> set[str]:
+    """The names of three words or more whose decision the update can change: those changed
+    (new, their count or their given merge moved), those of `thin` buckets, and every name
+    one of whose keys has a chain (the last generation's merges and decisions) that reaches
+    a changed name or a visited one (whose decision may differ), until none is added."""
+    into: dict[str, list[str]] = defaultdict(list)  # the chains' links, backwards
+    for a, b in itertools.chain(prior.merges.items(), prior.decided.items()):
+        into[b].append(a)
+    reached: set[str] = set()
+    visited: set[str] = set()
+    todo = [*changed, *thin]
+    while todo:
+        fresh: list[str] = []  # names whose chain reaches one of `todo`
+        stack = [name for name in todo if name not in reached]
+        reached.update(stack)
+        while stack:
+            name = stack.pop()
+            fresh.append(name)
+            for other in into.get(name, ()):
+                if other not in reached:
+                    reached.add(other)
+                    stack.append(other)
+        new = index.longer(filter(name_forms.TWO_WORDS.search, fresh))
+        new.update(filter(name_forms.THREE_WORDS.search, changed))
+        new.update(thin)
+        new -= visited
+        visited |= new
+        todo = list(new)
+        changed, thin = [], set()
+    return visited
+
+
+def save(where: Path, state: State) -> None:
+    zst_files.save_array(where / f"{PREFIX}counts.npy.zst", state.counts)
+    zst_files.save_array(where / f"{PREFIX}hash.npy.zst", state.word_hash)
+    zst_files.save_array(where / f"{PREFIX}name.npy.zst", state.word_name)
+    zst_files.save_array(where / f"{PREFIX}within-hash.npy.zst", state.within_hash)
+    zst_files.save_array(where / f"{PREFIX}within-name.npy.zst", state.within_name)
+    zst_files.dump_json(
+        where / f"{PREFIX}merges.json.zst",
+        {"merges": sorted(state.merges.items()), "decided": list(state.decided.items())},
+    )
+
+
+def load(where: Path) -> State | None:
+    """The state a generation saved, or None (none saved: an older generation)."""
+    try:
+        merges = zst_files.load_json(where / f"{PREFIX}merges.json.zst")
+        state = State(
+            np.asarray(zst_files.load_array(where / f"{PREFIX}counts.npy.zst"), dtype=np.int64),
+            np.asarray(zst_files.load_array(where / f"{PREFIX}hash.npy.zst"), dtype=np.uint32),
+            np.asarray(zst_files.load_array(where / f"{PREFIX}name.npy.zst"), dtype=np.int32),
+            np.asarray(
+                zst_files.load_array(where / f"{PREFIX}within-hash.npy.zst"), dtype=np.uint32
+            ),
+            np.asarray(
+                zst_files.load_array(where / f"{PREFIX}within-name.npy.zst"), dtype=np.int32
+            ),
+            {a: b for a, b in merges["merges"]},
+            {a: b for a, b in merges["decided"]},
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if state.word_hash.size != state.word_name.size:
+        return None
+    if state.within_hash.size != state.within_name.size:
+        return None
+    return state
