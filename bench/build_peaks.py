@@ -2,6 +2,7 @@
 
     python -m bench.build_peaks ARCHIVE... --index-dir DIR [--json OUT] [--segment-mb MB]
                                 [--tracemalloc]
+    python -m bench.build_peaks --merge GENERATION   (a copy: its segments are merged)
 
 Runs `rebuild-index` (indexer.build.rebuild_index, as the CLI does) in this process with its
 phases wrapped. The parent's peak RSS is measured per phase (Linux: VmHWM, reset between
@@ -209,10 +210,58 @@ def _print_growth(state: dict[str, Any]) -> None:
     print("\n".join(lines), file=sys.stderr, flush=True)
 
 
+def merge_peak(generation: Path) -> dict[str, Any]:
+    """Merge every segment of `generation` in one commit_merge (as a build's last tier merge
+    does, in an index opened with maps): the merge's peak RSS and RssAnon, sampled."""
+    import threading
+
+    from whoosh.filedb.filestore import FileStorage
+
+    from index_format.codec.merge import commit_merge
+
+    ix = FileStorage(str(generation)).open_index()
+    segments = ix._segments()
+    before = status_mb()
+    reset_peak()
+    peak_anon = [before["RssAnon"]]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            peak_anon[0] = max(peak_anon[0], status_mb()["RssAnon"])
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    cpu = _cpu()
+    try:
+        commit_merge(ix, list)
+    finally:
+        done.set()
+        sampler.join()
+        ix.close()
+    after = status_mb()
+    return {
+        "segments": len(segments),
+        "documents": sum(s.doc_count_all() for s in segments),
+        "cpu_s": round(_cpu() - cpu, 1),
+        "rss_before_mb": before["VmRSS"],
+        "peak_mb": after["VmHWM"],
+        "rss_anon_before_mb": before["RssAnon"],
+        "peak_rss_anon_mb": max(peak_anon[0], after["RssAnon"]),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("archive", type=Path, nargs="+")
-    ap.add_argument("--index-dir", type=Path, required=True)
+    ap.add_argument("archive", type=Path, nargs="*")
+    ap.add_argument("--index-dir", type=Path)
+    ap.add_argument(
+        "--merge",
+        type=Path,
+        metavar="GENERATION",
+        help="only merge every segment of this index generation (a copy: it is rewritten), "
+        "opened with maps as a build's is: the merge's peak, RssAnon and CPU",
+    )
     ap.add_argument("--json", type=Path)
     ap.add_argument("--segment-mb", type=int)
     ap.add_argument("--tracemalloc", action="store_true")
@@ -220,6 +269,11 @@ def main() -> None:
         "--where", action="store_true", help="the parent's stack at its highest RSS (sampled)"
     )
     args = ap.parse_args()
+    if args.merge:
+        print(json.dumps(merge_peak(args.merge), indent=1))
+        return
+    if not args.archive or args.index_dir is None:
+        ap.error("ARCHIVE and --index-dir are needed (or --merge GENERATION)")
 
     from index_format import derived
     from index_format.settings import Settings

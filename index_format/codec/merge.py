@@ -15,7 +15,8 @@ Per-document data (stored fields, lengths, columns) is copied a document at a ti
 (copy_per_doc); stored fields are compressed again with the merged segment's dictionary.
 Field length totals (BM25's average length) are the segments' own, exact.
 
-Memory: one term's postings at a time, one dictionary block (and its records) a segment, and
+Memory: one term's postings at a time, one dictionary block (and its records) a segment (read
+with plain reads: _plain_reads), and
 the segments' derived parts when they are joined (index_format.segment_parts.join).
 
 Documents are renumbered in segment order, deleted ones dropped. What is keyed by document
@@ -406,7 +407,8 @@ def merge_into(writer: Any, segments: Sequence[Any]) -> None:
 
     if writer.docnum or writer._added:
         raise ValueError("merge_into needs a writer that was given no documents")
-    readers = [SegmentReader(writer.storage, writer.schema, seg) for seg in segments]
+    storage = _plain_reads(writer.storage)
+    readers = [SegmentReader(storage, writer.schema, seg) for seg in segments]
     sources = sources_of(readers)
     totals = _length_totals(sources, writer.schema.scorable_names())
     for reader in readers:
@@ -420,6 +422,21 @@ def merge_into(writer: Any, segments: Sequence[Any]) -> None:
     writer.pool.cleanup()
     writer.pool = MergedPostings(sources, parts)
     writer._added = True
+
+
+def _plain_reads(storage: Any) -> Any:
+    """`storage` (a FileStorage) as one that reads its segments with plain reads, not maps.
+
+    A mapped compound segment hands out each part as a BufferFile, whose BytesIO copies the
+    part whole into private memory: a merge keeps every segment's stored fields, columns
+    and postings open until it ends, so a build's merge (its index opened with maps by
+    whoosh.index.create_in) held the whole archive's segments in RssAnon, and its mapped
+    pages in RssFile (2.2M: 7.1 GB anon, 12.4 GB peak). Plain reads hold a file position."""
+    from whoosh.filedb.filestore import FileStorage
+
+    if isinstance(storage, FileStorage) and storage.supports_mmap and storage.folder:
+        return FileStorage(storage.folder, supports_mmap=False, readonly=True)
+    return storage
 
 
 def copy_per_doc(writer: Any, reader: Any) -> None:

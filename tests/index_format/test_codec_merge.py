@@ -15,12 +15,14 @@ from typing import Any
 import numpy as np
 import pytest
 from whoosh import index
+from whoosh.filedb import structfile
+from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import OPTIMIZE
 
 from index_format import segment_parts
 from index_format.codec import PackedCodec
 from index_format.codec.merge import _field_terms, commit_merge
-from index_format.generations import current_path
+from index_format.generations import current_path, open_index
 from indexer import build, optimize, pipeline
 from indexer.build import rebuild_index
 from indexer.optimize import optimize_index
@@ -320,3 +322,43 @@ def test_records_of_frequency_one_join_with_others_as_encoded_anew(split: int) -
             [0] * len(plists),
         )  # fmt: skip
         assert joined == expected and stats == expected_stats
+
+
+def test_a_merge_in_a_mapped_index_copies_no_segment_and_writes_the_same(
+    clickid_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build merges its segments in the index it wrote, opened with maps
+    (whoosh.index.create_in), where each part of a compound segment is a BufferFile: a private
+    copy of the part, kept while the merge reads it (the 2.2M build's merge held ~7 GB so).
+    The merge reads its segments plainly and writes what the merge of a plainly opened index
+    writes: every record, stored field, length and column, and the joined derived parts."""
+    mapped_gen = current_path(_copy(clickid_index, tmp_path / "mapped"))
+    plain_gen = current_path(_copy(clickid_index, tmp_path / "plain"))
+    copied: list[int] = []
+    buffer_file = structfile.BufferFile.__init__
+
+    def counted(self: Any, buf: Any, *args: Any, **kwargs: Any) -> None:
+        copied.append(len(buf))
+        buffer_file(self, buf, *args, **kwargs)
+
+    mapped = FileStorage(str(mapped_gen)).open_index()
+    assert mapped.storage.supports_mmap
+    monkeypatch.setattr(structfile.BufferFile, "__init__", counted)
+    try:
+        assert commit_merge(mapped, list) > 1
+    finally:
+        mapped.close()
+    monkeypatch.undo()
+    assert copied == []
+    plain = open_index(plain_gen)
+    try:
+        commit_merge(plain, list)
+    finally:
+        plain.close()
+    got, want = dict(_whole_segment(mapped_gen)), dict(_whole_segment(plain_gen))
+    assert got.keys() == want.keys()
+    assert [k for k in want if got[k] != want[k]] == []
+    parts = [sorted(gen.glob("*.derived.npz")) for gen in (mapped_gen, plain_gen)]
+    # (joined only when no segment has deletions; else derived when published)
+    assert [len(p) for p in parts] == [0 if _has_deletions(clickid_index) else 1] * 2
+    assert [p.read_bytes() for p in parts[0]] == [p.read_bytes() for p in parts[1]]
