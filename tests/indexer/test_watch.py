@@ -88,6 +88,10 @@ def _wait_for(index_dir: Path, doc_id: str, seconds: float) -> str | None:
     return None
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_watch_picks_up_a_dropped_file(tmp_path: Path) -> None:
     folder = tmp_path / "arsip"
     (folder / "kliping").mkdir(parents=True)
@@ -111,6 +115,9 @@ def test_watch_picks_up_a_dropped_file(tmp_path: Path) -> None:
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
+        # As from a terminal: a suite started in the background (`make test &`) ignores SIGINT,
+        # the watcher would inherit that, and Ctrl-C below would never stop it.
+        preexec_fn=_default_sigint,
     )
     try:
         assert watch.stdout is not None
