@@ -73,6 +73,7 @@ MANIFEST = "manifest.json"
 # (UI / "PT Unilever Indonesia Tbk", index_format.entity_merge.company_merges).
 FORMAT = 15
 _V = TypeVar("_V")
+_S = TypeVar("_S")
 
 
 @dataclass
@@ -238,26 +239,24 @@ def _join_prior(previous: Path, reader: Any) -> namesake_changes.State | None:
 def _spelling_prior(previous: Path) -> facet_arrays.SpellingPrior | None:
     """The person spelling groups the previous generation left (index_format.
     spelling_changes, which checks its names against this one's), with its person names."""
-    where = Path(previous) / DERIVED
-    try:
-        manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("format") != FORMAT:
-            return None
-        state = spelling_changes.load(where)
-        return None if state is None else (state, NameTable(where / "facets-person"))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    return _person_prior(previous, spelling_changes.load)
 
 
 def _written_prior(previous: Path) -> facet_arrays.WrittenPrior | None:
     """The person written-out merges the previous generation left (index_format.
     written_changes, which checks its names against this one's), with its person names."""
+    return _person_prior(previous, written_changes.load)
+
+
+def _person_prior(previous: Path, load: Callable[[Path], _S | None]) -> tuple[_S, NameTable] | None:
+    """The state `load` reads from the previous generation's derived files, with its person
+    names; None when it has none or another FORMAT wrote them."""
     where = Path(previous) / DERIVED
     try:
         manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("format") != FORMAT:
             return None
-        state = written_changes.load(where)
+        state = load(where)
         return None if state is None else (state, NameTable(where / "facets-person"))
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import mmap
+import operator
 from collections.abc import ItemsView, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import overload
@@ -231,3 +232,22 @@ def variants(names: Sequence[str], ids: Mapping[str, int]) -> dict[str, int]:
     if isinstance(ids, NameIds):
         return dict(ids.aliases.items())
     return {name: vid for name, vid in ids.items() if names[vid] != name}
+
+
+def sorted_names(doc_counts: dict[str, int]) -> bool:
+    """Whether the names come sorted, as facet_arrays gives them (an update's new names then
+    change neither the others' visiting order nor their groups' order)."""
+    names = list(doc_counts)
+    return all(map(operator.lt, names, itertools.islice(names, 1, None)))
+
+
+def extends(prior_names: Sequence[str], names: Sequence[str]) -> bool:
+    """Whether `names` are the last generation's `prior_names` (a NameTable is compared as
+    bytes, without decoding it) followed by new ones."""
+    n_old = len(prior_names)
+    if len(names) < n_old:
+        return False
+    head = list(names[:n_old])
+    return (
+        prior_names.holds(head) if isinstance(prior_names, NameTable) else list(prior_names) == head
+    )

@@ -21,8 +21,6 @@ The result equals a full computation (tests/index_format/test_spelling_changes.p
 
 from __future__ import annotations
 
-import itertools
-import operator
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from index_format import name_forms, zst_files
-from index_format.name_table import NameTable
+from index_format.name_table import extends, sorted_names
 
 FULL_SHARE = 0.3  # of the names: touching more, a full computation is no dearer
 PREFIX = "spelling-state-"
@@ -94,7 +92,7 @@ def full(
         if got:
             found[key] = (group[0][0], got)
     merged = name_forms.first_found(merges, (got for _, got in found.values()))
-    if not _sorted_names(doc_counts):
+    if not sorted_names(doc_counts):
         return merged, None
     key_hash, key_name = _sorted(*_pairs(names, 0))
     return merged, State(np.asarray(counts, dtype=np.int64), key_hash, key_name, found)
@@ -122,13 +120,9 @@ def incremental(
     """As `full`, from `prior` (the last generation's state, its names `prior_names`); None
     when the update did not only add names after the last generation's or touched too many."""
     n_old, n = prior.counts.size, len(names)
-    if n < n_old or len(prior_names) != n_old or not _sorted_names(doc_counts):
+    if len(prior_names) != n_old or not sorted_names(doc_counts):
         return None
-    head = list(names[:n_old])
-    same = (
-        prior_names.holds(head) if isinstance(prior_names, NameTable) else list(prior_names) == head
-    )
-    if not same:
+    if not extends(prior_names, names):
         return None
     counts = np.asarray(counts, dtype=np.int64)
     touched = np.concatenate(
@@ -158,13 +152,6 @@ def incremental(
         if got:
             found[key] = (group[0][0], got)
     return _merges(merges, found), State(counts, key_hash, key_name, found)
-
-
-def _sorted_names(doc_counts: dict[str, int]) -> bool:
-    """Whether the names come sorted, as facet_arrays gives them (the groups' order is then
-    their first names')."""
-    names = list(doc_counts)
-    return all(map(operator.lt, names, itertools.islice(names, 1, None)))
 
 
 def save(where: Path, state: State) -> None:

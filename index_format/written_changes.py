@@ -30,7 +30,6 @@ test_written_changes.py: random name sets and update sequences, and a case for e
 from __future__ import annotations
 
 import itertools
-import operator
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -41,7 +40,7 @@ import numpy as np
 
 from index_format import name_forms, zst_files
 from index_format.entity_merge import resolved
-from index_format.name_table import NameTable
+from index_format.name_table import extends, sorted_names
 
 FULL_SHARE = 0.3  # of the names: touching more, a full computation is no dearer
 PREFIX = "written-state-"
@@ -113,13 +112,6 @@ def _inserted(
     return np.insert(word_hash, at, new_hash), np.insert(word_name, at, new_ids)
 
 
-def _sorted_names(doc_counts: dict[str, int]) -> bool:
-    """Whether the names come sorted, as facet_arrays gives them (the visiting order is then
-    the names' own, which an update's new names do not change for the others)."""
-    names = list(doc_counts)
-    return all(map(operator.lt, names, itertools.islice(names, 1, None)))
-
-
 def _visit(
     names: Iterable[str],
     doc_counts: dict[str, int],
@@ -155,7 +147,7 @@ def full(
     plain = name_forms.PlainNames(doc_counts)
     decided = _visit(filter(name_forms.THREE_WORDS.search, doc_counts), doc_counts, out, plain)
     merged = resolved(out)
-    if not _sorted_names(doc_counts):
+    if not sorted_names(doc_counts):
         return merged, None
     state = State(np.asarray(counts, dtype=np.int64), *_pairs(names, 0), dict(merges), decided)
     return merged, state
@@ -172,13 +164,9 @@ def incremental(
     """As `full`, from `prior` (the last generation's state, its names `prior_names`); None
     when the update did not only add names after the last generation's or touched too many."""
     n_old, n = prior.counts.size, len(names)
-    if n < n_old or len(prior_names) != n_old or not _sorted_names(doc_counts):
+    if len(prior_names) != n_old or not sorted_names(doc_counts):
         return None
-    head = list(names[:n_old])
-    same = (
-        prior_names.holds(head) if isinstance(prior_names, NameTable) else list(prior_names) == head
-    )
-    if not same:
+    if not extends(prior_names, names):
         return None
     counts = np.asarray(counts, dtype=np.int64)
     touched = np.concatenate([np.flatnonzero(counts[:n_old] != prior.counts), np.arange(n_old, n)])
