@@ -251,3 +251,23 @@ def extends(prior_names: Sequence[str], names: Sequence[str]) -> bool:
     return (
         prior_names.holds(head) if isinstance(prior_names, NameTable) else list(prior_names) == head
     )
+
+
+def changed_names(
+    prior_counts: np.ndarray,
+    prior_names: Sequence[str],
+    names: Sequence[str],
+    doc_counts: dict[str, int],
+    counts: np.ndarray,
+) -> np.ndarray | None:
+    """The ids of the names an update changed (count moved, or new) against the last
+    generation's `prior_names` and `prior_counts`; None unless the names are sorted and are
+    the last generation's followed by new ones (an incremental pass then cannot hold)."""
+    n_old = prior_counts.size
+    if len(prior_names) != n_old or not sorted_names(doc_counts):
+        return None
+    if not extends(prior_names, names):
+        return None
+    counts = np.asarray(counts, dtype=np.int64)
+    moved = np.flatnonzero(counts[:n_old] != prior_counts)
+    return np.concatenate([moved, np.arange(n_old, len(names))])

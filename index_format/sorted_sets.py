@@ -43,3 +43,20 @@ def is_distinct(values: np.ndarray) -> bool:
     """Whether `values` is sorted and holds each value once (what `union` asks of `known`)."""
     values = np.asarray(values)
     return values.size < 2 or bool(np.all(values[1:] > values[:-1]))
+
+
+def sorted_pairs(hashes: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(hash, id) pairs sorted by hash, then id."""
+    order = np.lexsort((ids, hashes))
+    return hashes[order], ids[order]
+
+
+def inserted_pairs(
+    hashes: np.ndarray, ids: np.ndarray, new_hashes: np.ndarray, new_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """`sorted_pairs` of the sorted pairs and the new ones (sorted, their ids above every old
+    one), without sorting the old again."""
+    combined = hashes.astype(np.uint64) << np.uint64(32) | ids.astype(np.uint64)
+    fresh = new_hashes.astype(np.uint64) << np.uint64(32) | new_ids.astype(np.uint64)
+    at = np.searchsorted(combined, fresh)
+    return np.insert(hashes, at, new_hashes), np.insert(ids, at, new_ids)

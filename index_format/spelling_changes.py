@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from index_format import name_forms, zst_files
-from index_format.name_table import extends, sorted_names
+from index_format.name_table import changed_names, sorted_names
+from index_format.sorted_sets import inserted_pairs, sorted_pairs
 
 FULL_SHARE = 0.3  # of the names: touching more, a full computation is no dearer
 PREFIX = "spelling-state-"
@@ -63,22 +64,6 @@ def _pairs(names: Sequence[str], first_id: int) -> tuple[np.ndarray, np.ndarray]
     return np.array(hashes, dtype=np.uint32), np.array(ids, dtype=np.int32)
 
 
-def _sorted(hashes: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    order = np.lexsort((ids, hashes))
-    return hashes[order], ids[order]
-
-
-def _inserted(
-    key_hash: np.ndarray, key_name: np.ndarray, new_hash: np.ndarray, new_ids: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs sorted by (hash, id) with the new ones (sorted, their ids above every old
-    one) inserted: `_sorted` of both, without sorting the old again."""
-    combined = key_hash.astype(np.uint64) << np.uint64(32) | key_name.astype(np.uint64)
-    fresh = new_hash.astype(np.uint64) << np.uint64(32) | new_ids.astype(np.uint64)
-    at = np.searchsorted(combined, fresh)
-    return np.insert(key_hash, at, new_hash), np.insert(key_name, at, new_ids)
-
-
 def full(
     names: Sequence[str], doc_counts: dict[str, int], counts: np.ndarray, merges: dict[str, str]
 ) -> tuple[dict[str, str], State | None]:
@@ -94,7 +79,7 @@ def full(
     merged = name_forms.first_found(merges, (got for _, got in found.values()))
     if not sorted_names(doc_counts):
         return merged, None
-    key_hash, key_name = _sorted(*_pairs(names, 0))
+    key_hash, key_name = sorted_pairs(*_pairs(names, 0))
     return merged, State(np.asarray(counts, dtype=np.int64), key_hash, key_name, found)
 
 
@@ -120,20 +105,17 @@ def incremental(
     """As `full`, from `prior` (the last generation's state, its names `prior_names`); None
     when the update did not only add names after the last generation's or touched too many."""
     n_old, n = prior.counts.size, len(names)
-    if len(prior_names) != n_old or not sorted_names(doc_counts):
-        return None
-    if not extends(prior_names, names):
+    changed = changed_names(prior.counts, prior_names, names, doc_counts, counts)
+    if changed is None:
         return None
     counts = np.asarray(counts, dtype=np.int64)
-    touched = np.concatenate(
-        [np.flatnonzero(counts[:n_old] != prior.counts), np.arange(n_old, n)]
-    ).tolist()
+    touched = changed.tolist()
     if len(touched) > FULL_SHARE * max(n, 1):
         return None
     new_hash, new_ids = _pairs(names[n_old:], n_old)
     key_hash, key_name = prior.key_hash, prior.key_name
     if new_hash.size:
-        key_hash, key_name = _inserted(key_hash, key_name, *_sorted(new_hash, new_ids))
+        key_hash, key_name = inserted_pairs(key_hash, key_name, *sorted_pairs(new_hash, new_ids))
     keys = list({key for i in touched for key, _ in name_forms.word_keys(names[i])})
     wanted = np.array([_hash(key) for key in keys], dtype=np.uint32)
     los = np.searchsorted(key_hash, wanted, "left").tolist()

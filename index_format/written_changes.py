@@ -40,7 +40,8 @@ import numpy as np
 
 from index_format import name_forms, zst_files
 from index_format.entity_merge import resolved
-from index_format.name_table import extends, sorted_names
+from index_format.name_table import changed_names, sorted_names
+from index_format.sorted_sets import inserted_pairs, sorted_pairs
 
 FULL_SHARE = 0.3  # of the names: touching more, a full computation is no dearer
 PREFIX = "written-state-"
@@ -88,28 +89,15 @@ def _pairs(names: Sequence[str], first_id: int) -> Arrays:
             for word in dict.fromkeys(words[:-1]):
                 within.append(_hash(_within_key(word, words[-1])))
                 within_ids.append(at)
-    return (*_sorted(hashes, ids), *_sorted(within, within_ids))
+    return (*_as_sorted(hashes, ids), *_as_sorted(within, within_ids))
 
 
 def _within_key(word: str, last: str) -> str:
     return f"{word}\x00{last}"
 
 
-def _sorted(hashes: list[int], ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    h, i = np.array(hashes, dtype=np.uint32), np.array(ids, dtype=np.int32)
-    order = np.lexsort((i, h))
-    return h[order], i[order]
-
-
-def _inserted(
-    word_hash: np.ndarray, word_name: np.ndarray, new_hash: np.ndarray, new_ids: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs sorted by (hash, id) with the new ones (sorted, their ids above every old
-    one) inserted, without sorting the old again."""
-    combined = word_hash.astype(np.uint64) << np.uint64(32) | word_name.astype(np.uint64)
-    fresh = new_hash.astype(np.uint64) << np.uint64(32) | new_ids.astype(np.uint64)
-    at = np.searchsorted(combined, fresh)
-    return np.insert(word_hash, at, new_hash), np.insert(word_name, at, new_ids)
+def _as_sorted(hashes: list[int], ids: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    return sorted_pairs(np.array(hashes, dtype=np.uint32), np.array(ids, dtype=np.int32))
 
 
 def _visit(
@@ -164,12 +152,10 @@ def incremental(
     """As `full`, from `prior` (the last generation's state, its names `prior_names`); None
     when the update did not only add names after the last generation's or touched too many."""
     n_old, n = prior.counts.size, len(names)
-    if len(prior_names) != n_old or not sorted_names(doc_counts):
-        return None
-    if not extends(prior_names, names):
+    touched = changed_names(prior.counts, prior_names, names, doc_counts, counts)
+    if touched is None:
         return None
     counts = np.asarray(counts, dtype=np.int64)
-    touched = np.concatenate([np.flatnonzero(counts[:n_old] != prior.counts), np.arange(n_old, n)])
     moved = {name for name, _ in prior.merges.items() ^ merges.items()}
     if touched.size + len(moved) > FULL_SHARE * max(n, 1):
         return None
@@ -199,8 +185,8 @@ class _Index:
 
     def add(self, names: Sequence[str], first_id: int) -> None:
         wh, wn, ih, iname = _pairs(names, first_id)
-        self.word_hash, self.word_name = _inserted(self.word_hash, self.word_name, wh, wn)
-        self.within_hash, self.within_name = _inserted(
+        self.word_hash, self.word_name = inserted_pairs(self.word_hash, self.word_name, wh, wn)
+        self.within_hash, self.within_name = inserted_pairs(
             self.within_hash, self.within_name, ih, iname
         )
 
