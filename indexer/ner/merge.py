@@ -378,7 +378,7 @@ def _mentions(
         listed_body = split is None and name_key(text[s:e]) in bodies
         person = (
             body_then_person(text, s, e, aliases)
-            if not (split or listed_body) and text.count(" ", s, e) >= 3
+            if not (split or listed_body) and text.count(" ", s, e) >= 2
             else None
         )
         if person is None and not (split or listed_body) and text.find(" ", s, e) > 0:
