@@ -5,9 +5,15 @@ rules and chose none of them: its figures after the round are held out.)"""
 
 from __future__ import annotations
 
-import pytest
+import json
+from collections.abc import Iterator
 
+import pytest
+from flask.testing import FlaskClient
+
+from indexer.build import rebuild_index
 from tests.entity_cases import check_case
+from webui import create_app
 
 CASES = [
     # A body cut at "Kab." (the dot read as a sentence's end) runs on over the regency.
@@ -74,6 +80,23 @@ CASES = [
         ["Partai Persatuan Pembangunan Romahurmuziy"],
         id="a-known-body-glued-to-a-one-word-name",
     ),
+    # A parliament glued to a party's faction: two bodies, the faction named as its party.
+    pytest.param(
+        "Anggota Komisi I DPR Fraksi Partai Gerindra, Sugiono, menilai hal itu. Anggota DPR "
+        "Fraksi Partai Amanat Nasional Saleh Partaonan Daulay mengatakan hal serupa.",
+        "organisation",
+        ["DPR", "Gerindra", "PAN"],
+        ["DPR Fraksi Partai Gerindra", "DPR Fraksi Partai Amanat Nasional", "DPR Fraksi"],
+        id="a-parliament-glued-to-a-faction",
+    ),
+    # Guards: a company's legal form after it is no one-word name.
+    pytest.param(
+        "Saham PT Timah Tbk naik. Emiten PT Erajaya Swasembada Tbk mencatat laba.",
+        "organisation",
+        ["PT Timah Tbk", "PT Erajaya Swasembada Tbk"],
+        ["Tbk", "PT Timah", "PT Erajaya Swasembada"],
+        id="guards-a-legal-form-is-no-name",
+    ),
     # Guards: "&" between two names of their own, a body's own last words, a region after it.
     pytest.param(
         "Obat dari Johnson & Johnson dijual di apotek. Ketua DPD Partai Golkar Sulsel hadir.",
@@ -95,3 +118,61 @@ CASES = [
 @pytest.mark.parametrize(("text", "facet", "present", "absent"), CASES)
 def test_round18_case(text: str, facet: str, present: list[str], absent: list[str]) -> None:
     check_case(text, facet, present, absent)
+
+
+# A company's Indonesian arm is the company where the archive names the company three times as
+# often (index_format.name_forms, derived FORMAT 16); as common as the company it stays apart.
+def _article(doc_id: str, body: str) -> dict[str, str]:
+    return {"id": doc_id, "title": f"Berita {doc_id}", "body": body, "outlet": "Kompas.com"}
+
+
+ARCHIVE = [
+    *(
+        _article(f"g{i}", "Mitra pengemudi Grab di Jakarta menuntut kenaikan tarif kepada Grab.")
+        for i in range(6)
+    ),
+    *(
+        _article(f"gi{i}", "Pihak Grab Indonesia menanggapi tuntutan para mitra pengemudi itu.")
+        for i in range(2)
+    ),
+    *(
+        _article(f"ga{i}", "Maskapai Garuda Indonesia menambah penerbangan ke Labuan Bajo.")
+        for i in range(3)
+    ),
+    *(
+        _article(f"gt{i}", "Skuad Garuda bertolak ke Malaysia untuk laga kualifikasi.")
+        for i in range(3)
+    ),
+]
+ARM = {"gi0", "gi1"}
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    tmp = tmp_path_factory.mktemp("round18")
+    archive = tmp / "a.jsonl"
+    archive.write_text("".join(json.dumps(r) + "\n" for r in ARCHIVE), encoding="utf-8")
+    rebuild_index([archive], tmp / "index", grace_seconds=0)
+    app = create_app({"INDEX_DIR": tmp / "index", "TESTING": True})
+    yield app.test_client()
+    app.extensions["telusur.search"].close()
+
+
+def _search(client: FlaskClient, **params: str) -> tuple[dict[str, int], set[str]]:
+    body = client.get("/api/search", query_string={"q": "", "per_page": "50", **params}).json
+    assert body is not None
+    facet = {v["value"]: v["count"] for v in body["facets"]["organisation"]}
+    return facet, {h["id"] for h in body["hits"]}
+
+
+def test_a_company_s_indonesian_arm_is_the_company(client: FlaskClient) -> None:
+    values, _ = _search(client)
+    assert values.get("Grab") == 8, values
+    assert "Grab Indonesia" not in values, values
+    _, hits = _search(client, organisation="Grab Indonesia")
+    assert ARM <= hits and len(hits) == 8
+
+
+def test_an_arm_as_common_as_the_name_stays_apart(client: FlaskClient) -> None:
+    values, _ = _search(client)
+    assert values.get("Garuda Indonesia") == 3, values

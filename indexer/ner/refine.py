@@ -574,6 +574,8 @@ def _lone_name(word: str, aliases: AliasTable) -> bool:
     not "Syariah", "Sulsel", "Tbk", "Ansor")?"""
     if not (word.isalpha() and word[0].isupper() and not word.isupper()):
         return False
+    if word in ORG_TAILS or word in BODY_LAST_WORDS or word in _LEGAL_TAILS:
+        return False  # "PT Timah Tbk", "Manchester United"
     key = name_key(word)
     return (
         cap_rate_bucket(key) not in _ORDINARY
@@ -583,6 +585,10 @@ def _lone_name(word: str, aliases: AliasTable) -> bool:
         and aliases.lookup(word, "ORG") is None
         and aliases.lookup(word, "LOC") is None
     )
+
+
+# A company's legal form after its name.
+_LEGAL_TAILS = frozenset(("Tbk", "Persero", "Ltd", "Inc", "Corp", "Pte", "Bhd", "Plc", "Llc"))
 
 
 def _body_last_words(aliases: AliasTable) -> frozenset[str]:
@@ -752,16 +758,24 @@ def body_at_end(text: str, start: int, end: int, aliases: AliasTable) -> int | N
     return None
 
 
+_FACTION = "Fraksi "  # a party's members in a parliament
+
+
 def two_bodies(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
     """Where the second body starts in a span of two bodies the alias file knows, written one
-    after the other ("Fraksi Partai Golkar DPR": Partai Golkar, DPR); None if it is not so."""
+    after the other ("Fraksi Partai Golkar DPR": Partai Golkar, DPR; "DPR Fraksi Partai
+    Gerindra": DPR, the party's faction); None if it is not so."""
     bodies = aliases.keys_with_label("ORG")
     if name_key(text[start:end]) in bodies:
         return None
     at = text.find(" ", start, end)
     while at > 0:
-        if name_key(text[start:at]) in bodies and name_key(text[at + 1 : end]) in bodies:
-            return at + 1
+        second = text[at + 1 : end]
+        if name_key(text[start:at]) in bodies:
+            if name_key(second) in bodies:
+                return at + 1
+            if second.startswith(_FACTION) and name_key(second[len(_FACTION) :]) in bodies:
+                return at + 1 + len(_FACTION)  # the party, as "Fraksi Partai Golkar" names it
         at = text.find(" ", at + 1, end)
     return None
 
