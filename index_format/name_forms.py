@@ -132,7 +132,8 @@ def organisation_form_merges(doc_counts: dict[str, int], merges: dict[str, str])
 # body of its own ("Lion Air Group" owns Batik Air and Wings Air too), as "Garuda Indonesia" is
 # beside "Garuda" (the national team's nickname too).
 GROUP_SHARE = 3
-_GROUP_TAILS = (" Group", " Indonesia")
+_ARM_TAIL = " Indonesia"
+_GROUP_TAILS = (" Group", _ARM_TAIL)
 
 
 def _business_groups(doc_counts: dict[str, int], out: dict[str, str]) -> Iterable[list[str]]:
@@ -145,6 +146,8 @@ def _business_groups(doc_counts: dict[str, int], out: dict[str, str]) -> Iterabl
         total[resolved_name(out, name)] += count
     for name in groups:
         company = name.rsplit(" ", 1)[0]
+        if name.endswith(_ARM_TAIL) and (name in out or company in out):
+            continue  # "Gigi Indonesia", cut from a body's name and merged into its acronym
         if (
             company in doc_counts
             and total[resolved_name(out, company)] >= GROUP_SHARE * total[resolved_name(out, name)]

@@ -176,3 +176,16 @@ def test_a_company_s_indonesian_arm_is_the_company(client: FlaskClient) -> None:
 def test_an_arm_as_common_as_the_name_stays_apart(client: FlaskClient) -> None:
     values, _ = _search(client)
     assert values.get("Garuda Indonesia") == 3, values
+
+
+def test_an_arm_already_merged_elsewhere_joins_no_company() -> None:
+    """ "Gigi Indonesia", cut from "Persatuan Dokter Gigi Indonesia" and merged into PDGI, must
+    not pull the band Gigi into the dentists' association."""
+    from index_format.name_forms import organisation_form_merges
+
+    merges = organisation_form_merges(
+        {"Gigi": 30, "Gigi Indonesia": 2, "PDGI": 3, "Grab": 39, "Grab Indonesia": 9},
+        {"Gigi Indonesia": "PDGI"},
+    )
+    assert "Gigi" not in merges, merges
+    assert merges.get("Grab Indonesia") == "Grab", merges
