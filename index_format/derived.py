@@ -71,7 +71,9 @@ MANIFEST = "manifest.json"
 # simply lacks: its next update computes those merges in full.)
 # 15: an acronym the articles spell out as one body takes no company its initials also spell
 # (UI / "PT Unilever Indonesia Tbk", index_format.entity_merge.company_merges).
-FORMAT = 15
+# 16: a company's Indonesian arm is the company where the archive names the company three
+# times as often ("Grab Indonesia" / Grab, index_format.name_forms._business_groups).
+FORMAT = 16
 _V = TypeVar("_V")
 _S = TypeVar("_S")
 

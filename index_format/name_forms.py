@@ -126,15 +126,18 @@ def organisation_form_merges(doc_counts: dict[str, int], merges: dict[str, str])
     return join_groups(doc_counts, out, _regional_offices(doc_counts, out))
 
 
-# A company's business group ("Gojek Group", "Volvo Group") is the company where the archive
-# names the company GROUP_SHARE times as often: a rare way to write it. As common as the
-# company, the group is a body of its own ("Lion Air Group" owns Batik Air and Wings Air too).
+# A company's business group ("Gojek Group", "Volvo Group") or a one-word brand's Indonesian arm
+# ("Grab Indonesia", "Yamaha Indonesia") is the company where the archive names the company
+# GROUP_SHARE times as often: a rare way to write it. As common as the company, the group is a
+# body of its own ("Lion Air Group" owns Batik Air and Wings Air too), as "Garuda Indonesia" is
+# beside "Garuda" (the national team's nickname too).
 GROUP_SHARE = 3
-_GROUP_TAIL = " Group"
+_ARM_TAIL = " Indonesia"
+_GROUP_TAILS = (" Group", _ARM_TAIL)
 
 
 def _business_groups(doc_counts: dict[str, int], out: dict[str, str]) -> Iterable[list[str]]:
-    groups = [n for n in doc_counts if n.endswith(_GROUP_TAIL) and n[: -len(_GROUP_TAIL)]]
+    groups = [n for n in doc_counts if n.endswith(_GROUP_TAILS) and " " in n]
     if not groups:
         return
     # Each name's articles with those of the forms merged into it ("GoJek" into Gojek).
@@ -142,7 +145,12 @@ def _business_groups(doc_counts: dict[str, int], out: dict[str, str]) -> Iterabl
     for name, count in doc_counts.items():
         total[resolved_name(out, name)] += count
     for name in groups:
-        company = name[: -len(_GROUP_TAIL)]
+        company = name.rsplit(" ", 1)[0]
+        if name.endswith(_ARM_TAIL) and (" " in company or name in out or company in out):
+            # A brand's one word only: "Partai Buruh Indonesia" is no arm of the UK's Labour
+            # Party, "Bank Sentral Indonesia" none of any central bank. And not "Gigi
+            # Indonesia", cut from a body's name and merged into its acronym (PDGI).
+            continue
         if (
             company in doc_counts
             and total[resolved_name(out, company)] >= GROUP_SHARE * total[resolved_name(out, name)]

@@ -171,8 +171,13 @@ def person_after_body(
         tail_key = name_key(text[tail[0].start() : end])
         first = name_key(tail[0].group())
         head_end = words[len(words) - k - 1].end()
+        # The person as the article names them on its own: the whole tail, its first word or
+        # its first two ("Eka Rini" of "… Sragen Eka Rini Mumpuni").
+        named = tail_key in people or (
+            k >= 3 and name_key(f"{tail[0].group()} {tail[1].group()}") in people
+        )
         if not (
-            tail_key in people
+            named
             or (k >= 2 and first in people)
             or (
                 k >= 2
@@ -181,19 +186,29 @@ def person_after_body(
             )
         ):
             continue
-        if tail_key in bodies or any(
-            w.group() in _NAMED_FOR
+        wrong = [
+            w
+            for w in tail
+            if w.group() in _NAMED_FOR
             or w.group() in _BODY_WORDS
             or name_key(w.group()) in other
             or name_key(w.group()) in bodies
-            for w in tail
-        ):
+        ]
+        if wrong == [tail[0]] and k >= 3 and name_key(tail[0].group()) in other:
+            continue  # "Dinas Pertanian Kabupaten Sragen Eka Rini Mumpuni": Sragen is the body's
+        if tail_key in bodies or wrong:
             return None
         head = [w.group() for w in words[: len(words) - k]]
         if len(head) > 1 and _INITIAL.fullmatch(head[-1]):
             # "Garuda Indonesia M Ikhsan Rosan": the initial is the person's
             head, tail = head[:-1], words[len(words) - k - 1 :]
-        return tail[0].start() if _names_a_body(head) else None
+        if _names_a_body(head):
+            return tail[0].start()
+        # One word that the article names as a body on its own, before a person of two words or
+        # more it names on its own too: "Kaskus Andrew Darwis" (founder of Kaskus).
+        if len(head) == 1 and k >= 2 and named and name_key(head[0]) in bodies:
+            return tail[0].start()
+        return None
     return None
 
 

@@ -359,7 +359,8 @@ def _mentions(
             and text.find(" ", s, e) > 0
             and (second := two_bodies(text, s, e, aliases))
         ):
-            mentions.append(Mention("ORG", s, s + len(text[s:second].rstrip())))
+            first = text[s:second].rstrip().removesuffix(" Fraksi")  # "DPR Fraksi Partai X"
+            mentions.append(Mention("ORG", s, s + len(first)))
             s = second  # "Fraksi Partai Golkar DPR": Partai Golkar, DPR
         titled = (s != raw_start and bool(_TITLES_AT.match(text, raw_start, e))) or after_title(
             text, s, known, known_last
@@ -378,7 +379,7 @@ def _mentions(
         listed_body = split is None and name_key(text[s:e]) in bodies
         person = (
             body_then_person(text, s, e, aliases)
-            if not (split or listed_body) and text.count(" ", s, e) >= 3
+            if not (split or listed_body) and text.count(" ", s, e) >= 2
             else None
         )
         if person is None and not (split or listed_body) and text.find(" ", s, e) > 0:

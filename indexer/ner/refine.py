@@ -22,6 +22,7 @@ from importlib import resources
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
 from indexer.ner.body_run_on import run_on_bodies
+from indexer.ner.cut_names import join_cut_names
 from indexer.ner.features import cap_rate_bucket
 from indexer.ner.lexicon import (
     _ACRONYM_TAIL,
@@ -163,6 +164,7 @@ def repair_spans(
     Kabupaten Kutai Kartanegara") split at the inner region head. One pass, cheap tests first."""
     tagged = comma_bodies(text, tagged, aliases)
     tagged = run_on_bodies(text, tagged)
+    tagged = join_cut_names(text, tagged)  # "Dinas Kesehatan Kab. Purwakarta", "PT X & Y"
     out: list[tuple[str, int, int]] = []
     for label, s, e in tagged:
         if label == "ORG" and text.find("-", s, e) > s and (dash := _pair(text, s, e, aliases)):
@@ -545,15 +547,18 @@ def known_body(name: str, aliases: AliasTable) -> bool:
 
 def body_then_person(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
     """Where the person starts in "Kementerian Komunikasi dan Informatika Ferdinandus Setu":
-    a known body of at least two words, then two to four capitalised words (None: no such)."""
-    if text.count(" ", start, end) < 3 or (
+    a known body of at least two words, then two to four capitalised words, or one word that
+    only names a person ("Kementerian PANRB Mudzakir"; None: no such)."""
+    if text.count(" ", start, end) < 2 or (
         name_key(text[start:end].split(" ", 1)[0]) not in _body_first_words(aliases)
     ):
         return None
     words = list(re.finditer(r"\S+", text[start:end]))
-    for n in range(len(words) - 2, 1, -1):
+    for n in range(len(words) - 1, 1, -1):
         rest = words[n:]
         if len(rest) > 4 or not all(w.group(0)[0].isupper() for w in rest):
+            continue
+        if len(rest) == 1 and not _lone_name(rest[0].group(0), aliases):
             continue
         head = text[start : start + words[n - 1].end()]
         if name_key(head) in aliases.body_keys() and not any(
@@ -561,6 +566,38 @@ def body_then_person(text: str, start: int, end: int, aliases: AliasTable) -> in
         ):
             return start + rest[0].start()
     return None
+
+
+def _lone_name(word: str, aliases: AliasTable) -> bool:
+    """Can one word after a known body be a person's name alone: capitalised letters, a word
+    news never writes in lower case, no place, no body's name or last word ("Romahurmuziy",
+    not "Syariah", "Sulsel", "Tbk", "Ansor")?"""
+    if not (word.isalpha() and word[0].isupper() and not word.isupper()):
+        return False
+    if word in ORG_TAILS or word in BODY_LAST_WORDS or word in _LEGAL_TAILS:
+        return False  # "PT Timah Tbk", "Manchester United"
+    key = name_key(word)
+    return (
+        cap_rate_bucket(key) not in _ORDINARY
+        and key not in place_keys()
+        and key not in aliases.body_keys()
+        and key not in _body_last_words(aliases)
+        and aliases.lookup(word, "ORG") is None
+        and aliases.lookup(word, "LOC") is None
+    )
+
+
+# A company's legal form after its name.
+_LEGAL_TAILS = frozenset(("Tbk", "Persero", "Ltd", "Inc", "Corp", "Pte", "Bhd", "Plc", "Llc"))
+
+
+def _body_last_words(aliases: AliasTable) -> frozenset[str]:
+    cached = aliases.derived.get("body_last_words")
+    if cached is None:
+        cached = aliases.derived["body_last_words"] = frozenset(
+            k.rsplit(" ", 1)[1] for k in aliases.body_keys() if " " in k
+        )
+    return cached
 
 
 def _body_first_words(aliases: AliasTable) -> frozenset[str]:
@@ -721,16 +758,24 @@ def body_at_end(text: str, start: int, end: int, aliases: AliasTable) -> int | N
     return None
 
 
+_FACTION = "Fraksi "  # a party's members in a parliament
+
+
 def two_bodies(text: str, start: int, end: int, aliases: AliasTable) -> int | None:
     """Where the second body starts in a span of two bodies the alias file knows, written one
-    after the other ("Fraksi Partai Golkar DPR": Partai Golkar, DPR); None if it is not so."""
+    after the other ("Fraksi Partai Golkar DPR": Partai Golkar, DPR; "DPR Fraksi Partai
+    Gerindra": DPR, the party's faction); None if it is not so."""
     bodies = aliases.keys_with_label("ORG")
     if name_key(text[start:end]) in bodies:
         return None
     at = text.find(" ", start, end)
     while at > 0:
-        if name_key(text[start:at]) in bodies and name_key(text[at + 1 : end]) in bodies:
-            return at + 1
+        second = text[at + 1 : end]
+        if name_key(text[start:at]) in bodies:
+            if name_key(second) in bodies:
+                return at + 1
+            if second.startswith(_FACTION) and name_key(second[len(_FACTION) :]) in bodies:
+                return at + 1 + len(_FACTION)  # the party, as "Fraksi Partai Golkar" names it
         at = text.find(" ", at + 1, end)
     return None
 

@@ -52,8 +52,14 @@ def _contraction(word: str) -> bool:
 # Words a body's name contracts, written in full: news writes "Pengadilan Tipikor Jakarta" and
 # "Pengadilan Tindak Pidana Korupsi Jakarta" for one court; "Pemdaprov" (Pemerintah Daerah
 # Provinsi) and "Pemprov" (Pemerintah Provinsi) for one government. (UU 46/2009 names the
-# court in full; Pemprov is the form the alias file and the regional rule above use.)
-_CONTRACTED = {"Tipikor": "Tindak Pidana Korupsi", "Pemdaprov": "Pemprov"}
+# court in full; Pemprov is the form the alias file and the regional rule above use.) "Kab."
+# and "Kec." before a region are Kabupaten and Kecamatan ("Dinas Kesehatan Kab. Purwakarta").
+_CONTRACTED = {
+    "Tipikor": "Tindak Pidana Korupsi",
+    "Pemdaprov": "Pemprov",
+    "Kab.": "Kabupaten",
+    "Kec.": "Kecamatan",
+}
 
 
 def full_words(name: str) -> str | None:
