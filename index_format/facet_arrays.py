@@ -565,7 +565,7 @@ class _Merger:
             prior=self.prior,
         )
         # (Every join of the archive, carried ones too: in numpy, not a Python loop a row.)
-        pairs = np.array(found.joined, dtype=np.int64).reshape(-1, 2)
+        pairs = np.asarray(found.joined, dtype=np.int64).reshape(-1, 2)
         rows, fulls = pairs[:, 0], pairs[:, 1]
         docs, vals = person.doc[rows].astype(np.int64), person.val[rows].astype(np.int64)
         if held:
