@@ -313,11 +313,19 @@ def _reached(
     at = np.flatnonzero(rows & _member(person.val, touched, len(person.names)))
     if at.size == 0:
         return out
-    fulls_of = [short[p] for p in person.val[at].tolist()]
-    per_row = np.fromiter(map(len, fulls_of), dtype=np.int64, count=len(fulls_of))
-    pair_full = np.fromiter(
-        (f for fs in fulls_of for f in fs), dtype=np.int64, count=int(per_row.sum())
+    # Each row's full names (`short` of its value, in order), in numpy: a row of a popular
+    # full name's short name each (1.8M at 2.2M articles), not a Python list each.
+    cand = np.fromiter(short, dtype=np.int64, count=len(short))
+    lengths = np.fromiter(map(len, short.values()), dtype=np.int64, count=len(short))
+    flat = np.fromiter(
+        itertools.chain.from_iterable(short.values()), dtype=np.int64, count=int(lengths.sum())
     )
+    where = np.zeros(len(person.names), dtype=np.int64)
+    where[cand] = np.arange(cand.size)
+    of_row = where[person.val[at]]
+    per_row = lengths[of_row]
+    ends = np.cumsum(lengths)[of_row]
+    _, pair_full = _expand(ends - per_row, ends, flat)
     score = namesakes._shared_company(
         facets, offsets, person.doc[at], per_row, pair_full, delta, width
     )
