@@ -24,6 +24,7 @@ from typing import Any
 
 import whoosh.writing
 
+import index_format.carry
 import index_format.derived
 import index_format.facet_arrays
 import index_format.generations
@@ -31,6 +32,8 @@ import index_format.namesake_changes
 import index_format.namesakes
 import index_format.segment_parts
 import index_format.spelling_arrays
+import index_format.value_major
+import index_format.worker_maps
 import index_format.written_changes
 import indexer.optimize
 import indexer.update
@@ -72,6 +75,10 @@ def main() -> None:
     timed(multiprocessing.process.BaseProcess, "join", "waiting for the stories process")
     timed(index_format.derived, "write", "derived files")
     timed(index_format.segment_parts, "collect", "  segment parts read (or derived)")
+    # What the last generation's files give (read whole: they grow with the archive).
+    timed(index_format.derived, "_before", "  last generation's rows, lengths, runs read")
+    timed(index_format.derived, "_join_prior", "  last generation's joins state read")
+    timed(index_format.facet_arrays, "combine", "  rows combined (value ids joined)")
     timed(index_format.facet_arrays._Merger, "build", "  archive-wide merges and joins")
     timed(index_format.facet_arrays, "_joined_rows", "    value ids joined over segments")
     timed(index_format.facet_arrays, "may_merge", "    may_merge")
@@ -91,9 +98,15 @@ def main() -> None:
     timed(
         index_format.namesake_changes, "_incremental", "      of which the update's changes found"
     )
+    timed(index_format.namesakes, "candidates", "        of which candidates (every name)")
+    timed(index_format.namesakes, "pair_stats", "        of which companies counted again")
+    timed(index_format.namesake_changes, "_crossed", "        of which values past a threshold")
     timed(index_format.spelling_arrays, "merge", "  spelling words merged")
     timed(index_format.segment_parts, "runs", "  name runs")
     timed(index_format.derived, "_write_facets", "  facet files written")
+    timed(index_format.value_major, "write", "  rows by value written")
+    timed(index_format.worker_maps, "write", "  worker maps written")
+    timed(index_format.carry, "write", "  carried rows written")
     timed(index_format.generations, "fsync_tree", "fsync")
     timed(indexer.optimize, "optimize_index", "merge of small segments, after publishing")
     started, cpu = time.perf_counter(), time.process_time()

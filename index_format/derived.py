@@ -194,13 +194,31 @@ def _from_segments(gen_dir: Path, searcher: Any, previous: Path | None) -> Compu
     # (The written-out merges' state passed on, not held here: freed once used.)
     return Computed(
         facets=facet_arrays.from_combined(
-            joined, live, prior, spelled, None if previous is None else _written_prior(previous)
+            joined,
+            live,
+            prior,
+            spelled,
+            None if previous is None else _written_prior(previous),
+            None if previous is None else _name_tables(previous),
         ),
         spelling=spelling_arrays.merge(spelling),
         lengths=lengths,
         runs=runs,
         joined=joined,
     )
+
+
+def _name_tables(previous: Path) -> dict[str, Path]:
+    """The previous generation's entity name tables (index_format.name_table), when its files
+    are of this FORMAT: their order stands for its names (facet_arrays sorts by it)."""
+    where = Path(previous) / DERIVED
+    try:
+        manifest = json.loads((where / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if manifest.get("format") != FORMAT:
+        return {}
+    return {f: where / f"facets-{f}" for f in facets.entity_names()}
 
 
 def _join_prior(previous: Path, reader: Any) -> namesake_changes.State | None:

@@ -68,6 +68,29 @@ def _order_after(
     return np.insert(old_order, np.array(at, dtype=np.int64), np.array(new, dtype="<i4"))
 
 
+def sorted_ids(names: list[str], previous: Path | None = None) -> list[int]:
+    """The ids of `names` in the names' sorted order (str order, by code point: the tables'
+    UTF-8 byte order). When the table at `previous` (the last generation's) holds the first
+    names of `names`, as after an update that only added articles, its order is kept and only
+    the new names are sorted into it: the same order, without sorting every name of the
+    archive again."""
+    if previous is not None:
+        try:
+            table: NameTable | None = NameTable(previous)
+        except (OSError, ValueError):
+            table = None
+        if table is not None and extends(table, names):
+            n_old = len(table)
+            old = np.frombuffer(table._order, dtype=np.int32)
+            new = sorted(range(n_old, len(names)), key=names.__getitem__)
+            if not new:
+                return old.tolist()
+            ordered = old.tolist()
+            at = [bisect.bisect_left(ordered, names[i], key=names.__getitem__) for i in new]
+            return np.insert(old, at, np.array(new, dtype=np.int32)).tolist()
+    return sorted(range(len(names)), key=names.__getitem__)
+
+
 def _map(path: Path) -> mmap.mmap | bytes:
     with open(path, "rb") as f:
         if f.seek(0, 2) == 0:

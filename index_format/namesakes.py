@@ -231,14 +231,18 @@ def _value_counts(facets: Sequence[Rows], docs: np.ndarray) -> np.ndarray:
     return n
 
 
-def _spans(weights: np.ndarray, limit: int) -> Iterator[tuple[int, int]]:
+def _spans(weights: np.ndarray, limit: int, alone: int | None = None) -> Iterator[tuple[int, int]]:
     """Ranges [lo, hi) of consecutive items whose weights sum to at most `limit` (a heavier
-    item alone), covering every item in order."""
+    item alone, and one of `alone` or more too), covering every item in order."""
     ends = np.cumsum(weights)
+    heavy = np.flatnonzero(weights >= alone) if alone is not None else ends[:0]
     lo = 0
     while lo < ends.size:
         base = int(ends[lo - 1]) if lo else 0
         hi = max(int(np.searchsorted(ends, base + limit, side="right")), lo + 1)
+        at = int(np.searchsorted(heavy, lo))  # the first heavy item from lo on
+        if at < heavy.size and int(heavy[at]) < hi:
+            hi = max(int(heavy[at]), lo + 1)
         yield lo, hi
         lo = hi
 
@@ -253,11 +257,12 @@ def _gathered(
 
 
 def _by_full_name(
-    facets: Sequence[Rows], offsets: Sequence[int], full_rows: np.ndarray
+    facets: Sequence[Rows], offsets: Sequence[int], full_rows: np.ndarray, alone: int
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """(full name id, value) of every value of the articles of the person rows `full_rows`,
     read by full name, a chunk of whole full names at a time (ascending, about PAIRS values),
-    so that each chunk's counts are final."""
+    so that each chunk's counts are final; a full name of `alone` values or more is a chunk
+    of its own (`_counted` counts it by value)."""
     person = facets[0]
     full_of = person.val[full_rows].astype(np.int64)
     by_full = np.argsort(full_of, kind="stable")
@@ -268,7 +273,7 @@ def _by_full_name(
     first = np.flatnonzero(np.r_[True, full_of[1:] != full_of[:-1]])  # each full name's rows
     per_full = np.add.reduceat(_value_counts(facets, docs), first)
     bounds = np.r_[first, full_rows.size]
-    for a, b in _spans(per_full, PAIRS):
+    for a, b in _spans(per_full, PAIRS, alone):
         lo, hi = int(bounds[a]), int(bounds[b])
         owner, value = _gather(facets, offsets, docs[lo:hi])
         yield full_of[lo:hi][owner], value
@@ -290,8 +295,8 @@ def pair_stats(
     offsets = np.cumsum([0, *(len(f.names) for f in facets[:-1])]).tolist()
     full_rows = np.flatnonzero(_member(person.val, fulls, len(person.names)))
     members = []
-    for full, value in _by_full_name(facets, offsets, full_rows):
-        keys, together = np.unique(full * width + value, return_counts=True)
+    for full, value in _by_full_name(facets, offsets, full_rows, _alone(width)):
+        keys, together = _counted(full, value, width)
         f_of, v_of = keys // width, keys % width
         ok = (together >= MIN_TOGETHER) & (v_of != f_of)
         keys, f_of, v_of, together = keys[ok], f_of[ok], v_of[ok], together[ok]
@@ -305,6 +310,24 @@ def pair_stats(
             np.minimum.at(found.above, v_of[inside], share[inside])
     # (Chunks of ascending, distinct full names: their keys follow one another in order.)
     return np.concatenate(members) if members else np.zeros(0, dtype=np.int64)
+
+
+def _alone(width: int) -> int:
+    """The values from which a full name's are counted by value (`_counted`): a sixteenth of
+    the values' ids, so that the count's pass over every id costs less than a sort."""
+    return max(width >> 4, 1)
+
+
+def _counted(full: np.ndarray, value: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(full * width + value, return_counts=True): the sorted distinct keys and how
+    often each occurs. The values of one popular full name (a president's: hundreds of
+    thousands at 2.2M articles, named in every update) are counted by value instead of
+    sorted: the same keys and counts, several times faster."""
+    if full.size and full.size >= _alone(width) and full[0] == full[-1]:
+        together = np.bincount(value, minlength=width)
+        present = np.flatnonzero(together)
+        return present + np.int64(full[0]) * width, together[present]
+    return np.unique(full * width + value, return_counts=True)
 
 
 def _company(
@@ -322,9 +345,9 @@ def _company(
     than in any article. The rows are read by full name, a chunk of whole full names at a
     time, so that each chunk's counts are final and only its company is kept."""
     found = []
-    for full, value in _by_full_name(facets, offsets, full_rows):
+    for full, value in _by_full_name(facets, offsets, full_rows, _alone(width)):
         keep = wanted[value]
-        keys, together = np.unique(full[keep] * width + value[keep], return_counts=True)
+        keys, together = _counted(full[keep], value[keep], width)
         f_of, v_of = keys // width, keys % width
         lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
         found.append(keys[(together >= MIN_TOGETHER) & (lift >= LIFT) & (v_of != f_of)])

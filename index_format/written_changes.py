@@ -240,16 +240,15 @@ def _thin_buckets(fresh: Sequence[str], n_old: int, index: _Index) -> set[str]:
         n for n in fresh if name_forms.TWO_WORDS.search(n) and not name_forms.has_initial(n)
     ]
     thin = set()
+    names = index._names
     for word in {_last_word(n) for n in plain_new}:
-        ids = index._ids(index.word_hash, index.word_name, [word])
-        old = [
-            index._names[i]
-            for i in ids
-            if i < n_old
-            and _last_word(index._names[i]) == word
-            and not name_forms.has_initial(index._names[i])
-        ]
-        if len(old) < 2:
+        plain_old = (
+            i
+            for i in index._ids(index.word_hash, index.word_name, [word])
+            if i < n_old and _last_word(names[i]) == word and not name_forms.has_initial(names[i])
+        )
+        # (two are enough: a common last word's bucket holds thousands of names)
+        if len(list(itertools.islice(plain_old, 2))) < 2:
             thin.add(word)
     return {n for n in index.bucket(thin) if name_forms.THREE_WORDS.search(n)}
 

@@ -280,3 +280,33 @@ def test_loose_keys_as_each_name(seed: int) -> None:
     names[rnd.randrange(len(names))] += "\x00x"
     assert loose_keys(names) == [loose_key(n) for n in names]
     assert loose_keys([]) == []
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_popular_full_names_counted_by_value_as_sorted(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full name of many values counted by value (namesakes._counted's bincount, each such
+    name a chunk of its own) leaves the same companies, sides of the threshold and joins as
+    every name's pairs sorted (np.unique)."""
+    rnd = random.Random(seed)
+    people = list(dict.fromkeys(_names(rnd, 60) + FIRST + LAST + ["Sri Mulyani", "Joko"]))
+    n_docs = rnd.choice((200, 600))
+    facets = [
+        _facet(rnd, n_docs, people, 4),
+        _facet(rnd, n_docs, [f"Org {i}" for i in range(30)], 3),
+        _facet(rnd, n_docs, [f"Kota {i}" for i in range(30)], 3),
+    ]
+    monkeypatch.setattr(namesakes, "_alone", lambda width: 1 << 62)  # always sorted
+    sorted_ = namesakes.find(facets, n_docs, stats=True)
+    monkeypatch.setattr(namesakes, "_alone", lambda width: rnd.choice((1, 3, 10)))
+    monkeypatch.setattr(namesakes, "PAIRS", rnd.choice((7, 40, namesakes.PAIRS)))
+    counted = namesakes.find(facets, n_docs, stats=True)
+    assert counted.joined == sorted_.joined and sorted_.joined
+    for name in ("below", "above", "fulls", "company"):
+        assert np.array_equal(getattr(counted, name), getattr(sorted_, name)), name
+    values = np.array([rnd.randrange(50) for _ in range(rnd.randint(1, 300))], dtype=np.int64)
+    full = np.full(values.size, rnd.randrange(9), dtype=np.int64)
+    keys, times = namesakes._counted(full, values, 50)
+    want_keys, want_times = np.unique(full * 50 + values, return_counts=True)
+    assert np.array_equal(keys, want_keys) and np.array_equal(times, want_times)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index_format.name_table import BLOB, OFFSETS, ORDER, NameIds, NameTable, write
+from index_format.name_table import BLOB, OFFSETS, ORDER, NameIds, NameTable, sorted_ids, write
 
 NAMES = ["Joko Widodo", "Jokowi", "Joko", "Kompas.com", "Bekasi", "Ñusa", "東京", "Z", "Jo", ""]
 
@@ -79,3 +79,26 @@ def test_order_kept_from_the_last_generation_is_a_full_sort(tmp_path: Path, seed
     write(tmp_path / "full", names)
     write(tmp_path / "kept", names, previous=tmp_path / "missing")
     assert _files(tmp_path / "kept") == _files(tmp_path / "full")
+
+
+def test_sorted_ids_from_the_last_generations_order(tmp_path: Path) -> None:
+    """An update's names (the last generation's, then new ones) in sorted order: the table's
+    order with the new names sorted in equals sorting every name; a table that does not hold
+    the first names (or none) is not used."""
+    rnd = random.Random(5)
+    alphabet = ["a", "b", "Z", "é", "東", " ", "-"]
+    pool = list(
+        dict.fromkeys("".join(rnd.choices(alphabet, k=rnd.randint(0, 6))) for _ in range(600))
+    )
+    for trial in range(30):
+        rnd.shuffle(pool)
+        n_old = rnd.randint(0, len(pool) // 2)
+        names = pool[: n_old + rnd.randint(0, 50)]
+        write(tmp_path / f"t{trial}", names[:n_old])
+        want = sorted(range(len(names)), key=names.__getitem__)
+        assert sorted_ids(names, tmp_path / f"t{trial}") == want
+        assert sorted_ids(names) == want
+    write(tmp_path / "other", pool[1:4])  # not the first names: sorted afresh
+    names = pool[:10]
+    assert sorted_ids(names, tmp_path / "other") == sorted(range(10), key=names.__getitem__)
+    assert sorted_ids(names, tmp_path / "missing") == sorted(range(10), key=names.__getitem__)
