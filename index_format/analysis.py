@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache, partial
-from itertools import chain, islice
+from itertools import chain, compress, islice
 from operator import is_not, itemgetter
 from pathlib import Path
 from typing import Any
@@ -345,14 +345,27 @@ def stemmed_analyzer() -> Any:
     )
 
 
-def _sentences(text: str) -> Iterator[list[str]]:
-    """Each sentence's words, a name's word with the NAME_MARK before it (see _word_info)."""
-    # No token holds a break's characters, so the pieces between breaks (re.split, in C) hold
-    # the same tokens as the sentences with their breaks.
-    for sentence in _SENTENCE_BREAK.split(text):
-        words = _MARKED_TOKEN.findall(sentence)
-        if words:
-            yield words
+# A text's words, a name's with the NAME_MARK before it, and its sentence breaks, in one
+# regex pass: a break matches as "" (the group holds the word). No token holds a break's
+# characters, nor starts with one, so the words between two ""s are a sentence's, as
+# IndonesianTokenizer cuts them; one findall over the text costs half of one per sentence.
+_WORDS_AND_BREAKS = re.compile(rf"{_SENTENCE_BREAK.pattern}|({_MARKED_TOKEN.pattern})")
+
+
+def _sentence_bounds(words: list[str]) -> list[tuple[int, int]]:
+    """[start, end) of each non-empty run of words between the ""s of `words`."""
+    bounds = []
+    start = 0
+    end = len(words)
+    while start < end:
+        try:
+            stop = words.index("", start)
+        except ValueError:
+            stop = end
+        if stop > start:
+            bounds.append((start, stop))
+        start = stop + 1
+    return bounds
 
 
 # What index_tokens needs of a word as typed, kept per process (news repeats its words, and
@@ -369,9 +382,16 @@ _LOW, _STEM, _LONG, _LONG_CAPITAL, _MID = (itemgetter(i) for i in (0, 1, 2, 4, 5
 _is_term = partial(is_not, None)  # not a stopword's stem (None)
 
 
+# A sentence break's entry (_WORDS_AND_BREAKS gives it as ""): no term, not a word.
+_BREAK_INFO: _WordInfo = ("", None, 0, False, 0, None)
+
+
 def _word_info(word: str) -> _WordInfo:
     if len(_word_infos) >= _WORD_INFOS_MAX:
         _word_infos.clear()
+    if not word:
+        _word_infos[word] = _BREAK_INFO
+        return _BREAK_INFO
     if word[:1] == NAME_MARK:
         plain = word[1:]
         low, stemmed, long, capital, long_capital, _ = _word_infos.get(plain) or _word_info(plain)
@@ -417,10 +437,12 @@ def index_tokens(text: str, stemmed: bool, lows: list[str] | None = None) -> tup
     terms = []
     first = -1  # the position of the first word kept
     pos = 0  # words before this sentence, stopwords included
-    for words in _sentences(text):
-        infos = _infos(words)
-        if lows is not None:
-            lows += map(_LOW, infos)
+    words = _WORDS_AND_BREAKS.findall(text)
+    every = _infos(words)
+    if lows is not None:
+        lows += map(_LOW, compress(every, words))  # (a break's word is "")
+    for a, b in _sentence_bounds(words):
+        infos = every[a:b]
         # _title_case, from the infos: a headline's capitals say nothing about names.
         long = sum(map(_LONG, infos)) - infos[0][2]
         names = long < _TITLE_CASE_MIN_WORDS or not _headline(
@@ -437,7 +459,7 @@ def index_tokens(text: str, stemmed: bool, lows: list[str] | None = None) -> tup
             terms += filter(_is_term, map(_MID, islice(infos, 1, None)))
         else:
             terms += filter(_is_term, map(_STEM, infos))
-        pos += len(words)
+        pos += b - a
     return terms, max(first, 0)
 
 

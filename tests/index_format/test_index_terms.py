@@ -40,6 +40,9 @@ TEXTS = [
     "berikan relawan pemilu bekasi maluku bali milan menangis pengering",
     f"Warga {NAME_MARK}Bekasi dan {NAME_MARK}Maluku menangis. {NAME_MARK}Milan juara.",
     "a. b? c! d: e; f\u201d g' h) i",  # sentence breaks after every word
+    # Breaks glued to words, at both ends, one after another (one regex pass finds both).
+    '\n"Kata"Lain(Bekasi)Maluku.\n\n\n\u201cKota\u201d Bekasi Jaya.  \n(Milan)\n',
+    f'({NAME_MARK}Bekasi) "{NAME_MARK}Maluku:" Relawan 2.030. Kota.Bekasi!Maluku ?\n',
 ]
 
 
