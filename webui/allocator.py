@@ -12,15 +12,6 @@ the commit that added this).
 What the arena keeps free after a burst of searches (~90 MB at 220k articles) makes the next
 searches faster (handing it back after every request cost ~5 ms of page faults per search), but
 an idle worker has no use for it: `release_free_memory` gives it back to the system.
-
-By default glibc still maps each block above a threshold (128 kB, raised to the largest block
-freed so far) fresh from the kernel, and gives back free memory at the heap's top past twice
-that threshold. At 2.2M articles a search's arrays are megabytes (a common word's postings,
-8 MB; a mask of the archive, 2.2 MB), so each request touched new pages, a page fault at each
-first touch: ~290 a request over the bench's mix, 7.8 ms of system time of the 49.9 ms of CPU a
-request took. `keep_freed_memory` takes blocks up to 32 MB from the heap and keeps up to 256
-MB of it free between requests: 12 page faults a request, 1.6 ms of system time, and 18 MB more
-private memory after the mix (261 -> 279 MB), which an idle worker still hands back.
 """
 
 from __future__ import annotations
@@ -30,12 +21,6 @@ import ctypes.util
 from typing import Any
 
 M_ARENA_MAX = -8  # glibc's malloc.h
-M_MMAP_THRESHOLD = -3
-M_TRIM_THRESHOLD = -1
-# Blocks below this come from the heap (glibc's largest: 4 * 1024 * 1024 * sizeof(long)) ...
-MMAP_THRESHOLD = 32 << 20
-# ... and this much of it may stay free at its top, kept for the next requests.
-TRIM_THRESHOLD = 256 << 20
 
 
 def _libc_function(name: str) -> Any:
@@ -58,18 +43,6 @@ def limit_malloc_arenas(arenas: int = 1) -> bool:
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
     return bool(mallopt(M_ARENA_MAX, arenas))
-
-
-def keep_freed_memory(mmap_threshold: int = MMAP_THRESHOLD, trim: int = TRIM_THRESHOLD) -> bool:
-    """Let malloc serve blocks below `mmap_threshold` bytes from its heap and keep up to `trim`
-    bytes of it free for the next requests, instead of mapping big blocks fresh and handing
-    freed memory back at once; False where the C library is not glibc."""
-    mallopt = _libc_function("mallopt")
-    if mallopt is None:
-        return False
-    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
-    mallopt.restype = ctypes.c_int
-    return bool(mallopt(M_MMAP_THRESHOLD, mmap_threshold)) and bool(mallopt(M_TRIM_THRESHOLD, trim))
 
 
 def release_free_memory() -> bool:

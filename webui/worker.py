@@ -29,7 +29,7 @@ from gunicorn import util
 from gunicorn.workers.gthread import ThreadWorker as GunicornThreadWorker
 
 from webui import SECURITY_HEADERS
-from webui.allocator import keep_freed_memory, limit_malloc_arenas, release_free_memory
+from webui.allocator import limit_malloc_arenas, release_free_memory
 
 
 class _Captured:
@@ -139,7 +139,6 @@ class ThreadWorker(GunicornThreadWorker):
 
     def init_process(self) -> None:
         limit_malloc_arenas(1)  # before the thread pool starts any thread (webui.allocator)
-        keep_freed_memory()  # (no page faults for the arrays of each search)
         super().init_process()
 
     def accept(self, listener: Any) -> None:
