@@ -16,6 +16,7 @@ search per phrase) and combined like any other leaf.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from itertools import chain
 from operator import itemgetter
@@ -61,6 +62,9 @@ TERM_BYTES = 16 << 20
 # - A word's postings across the segments with their positions' readers, for the phrases and
 #   the proximity re-rank of a page's head.
 SPREAD_BYTES = 8 << 20
+# - Which of a page's candidates hold a phrase (TopK.holds): a name's tier among the best-scored
+#   documents of a query, asked again with its pages and sorts (a byte a candidate).
+HELD_BYTES = 2 << 20
 
 
 # `kth_largest` bounds the k-th score first by the maxima of blocks of these many scores, the
@@ -438,6 +442,9 @@ class TopK:
         self._spreads: Memo[tuple[str, str], _Spread | None] = Memo(
             4096, SPREAD_BYTES, lambda spread: spread.nbytes if spread is not None else 0
         )
+        self._held: Memo[tuple[Any, ...], np.ndarray] = Memo(
+            4096, HELD_BYTES, lambda held: held.nbytes
+        )
 
     def lengths(self, fieldname: str) -> np.ndarray:
         """Each document's field length as Whoosh's scorer sees it (byte-quantised)."""
@@ -746,7 +753,16 @@ class TopK:
             hits = self._phrases.get((q.fieldname, tuple(q.words)))
             if hits is not None:  # searched in full already
                 return _members(hits.docs, docs)
-            return self._phrase_at(schema[q.fieldname].format, q.fieldname, list(q.words), docs)
+            # The same candidates come back with the query (its pages, a reload): by a digest.
+            digest = hashlib.blake2b(np.ascontiguousarray(docs).data, digest_size=16).digest()
+            key = (q.fieldname, tuple(q.words), docs.size, docs.dtype.str, digest)
+            held = self._held.get(key)
+            if held is None:
+                fmt = schema[q.fieldname].format
+                held = self._phrase_at(fmt, q.fieldname, list(q.words), docs)
+                held.flags.writeable = False
+                self._held.put(key, held)
+            return held.copy()
         return self.evaluate(q).mask[docs].copy()
 
     def _phrase_at(

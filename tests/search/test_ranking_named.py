@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from indexer.models import Article
-from search import ranking
+from search import ranking, topk
 from search.models import SearchRequest
 from search.ranking import rerank_by_proximity
 from search.service import SearchService
@@ -142,8 +142,16 @@ def test_few_candidates_settle_the_page_without_the_whole_index_tiers(
     final = gen.matcher.match(svc.parse(req.q), req).final
     monkeypatch.setattr(ranking, "NAMED_CANDIDATES", 40)
     assert int(final.sum()) > 40  # (candidates fewer than the matches)
-    svc.search(req)
+    first = svc.search(req).hits
     assert whole == []
+    # Asked again (a reload): the candidates' tiers are remembered, the page the same.
+    searched = []
+    real_at = topk.TopK._phrase_at
+    monkeypatch.setattr(
+        topk.TopK, "_phrase_at", lambda self, *a: searched.append(1) or real_at(self, *a)
+    )
+    assert svc.search(req).hits == first
+    assert searched == []
     # A page past the last article reaching every name: the whole index's tiers decide.
     parsed = svc.parse(req.q)
     top = int(np.count_nonzero(real_tiers(gen.ranking, parsed)[final] == len(parsed.names)))
