@@ -624,22 +624,32 @@ class TopK:
 
     def _term_postings(self, fieldname: str, text: str) -> _TermHits:
         """A term's live documents (global numbers, sorted) and its weights in them."""
-        ids_parts, w_parts = [], []
+        parts = []
         for (sub, offset), all_live in zip(self.leaves, self._all_live, strict=True):
             p = segment_postings(sub, fieldname, text)
             if p is not None:
-                ids, weights = p.ids + offset, p.weights
+                ids, weights = p.ids, p.weights
                 if not all_live:
-                    live = self.live[ids]
+                    live = self.live[ids + offset]
                     ids, weights = ids[live], weights[live]
-                ids_parts.append(ids)
-                w_parts.append(weights)
-        if not ids_parts:
+                parts.append((offset, ids, weights))
+        if not parts:
             none = np.zeros(0, dtype=np.int64)
             return _TermHits(none, np.zeros(0, dtype=np.float64), self.size)
-        ids = np.concatenate(ids_parts) if len(ids_parts) > 1 else ids_parts[0]
-        weights = np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0]
-        return _TermHits(ids, weights, self.size)
+        if len(parts) == 1:
+            offset, ids, weights = parts[0]
+            return _TermHits(ids + offset, weights, self.size)
+        # Each segment's part written into its place at once: a common word's 1M postings at
+        # 2.2M articles in six segments were shifted into new arrays, then copied together.
+        n = sum(ids.size for _, ids, _ in parts)
+        all_ids = np.empty(n, dtype=np.result_type(*(ids for _, ids, _ in parts)))
+        all_weights = np.empty(n, dtype=np.result_type(*(w for _, _, w in parts)))
+        at = 0
+        for offset, ids, weights in parts:
+            np.add(ids, offset, out=all_ids[at : at + ids.size])
+            all_weights[at : at + ids.size] = weights
+            at += ids.size
+        return _TermHits(all_ids, all_weights, self.size)
 
     def spread(self, fieldname: str, text: str) -> _Spread | None:
         """A word's postings in every segment end to end (None: no segment holds it), once
