@@ -28,7 +28,7 @@ from whoosh import query as wq
 
 from search.proximity import Proximity
 from search.query import ParsedQuery
-from search.topk import Leaves, Scored, ScoreUnsupported, TopK, scores_of
+from search.topk import Leaves, Scored, ScoreUnsupported, TopK, kth_largest, scores_of
 
 # Phrase proximity: the best RERANK_DEPTH results are re-ranked by adding PROXIMITY_WEIGHT times
 # the score of each pair of consecutive query words found within PROXIMITY_SLOP positions
@@ -38,6 +38,16 @@ from search.topk import Leaves, Scored, ScoreUnsupported, TopK, scores_of
 PROXIMITY_SLOP = 3
 PROXIMITY_WEIGHT = 0.5
 RERANK_DEPTH = 30
+# A query of names ranks by tier first (Ranking.tiers). Its tiers are first looked for among
+# the best-scored of its documents only, at least this many and NAMED_PER_HIT for each
+# document the page needs (Ranking._named_top); the whole index's tiers only when those do
+# not settle the page.
+NAMED_CANDIDATES = 1024
+NAMED_PER_HIT = 16
+# How far (a share of the scores) the page's last score must stand above the best score left
+# out of the candidates: far more than the last-bit differences between the numpy scores and
+# Whoosh's (search.topk.BAND).
+NAMED_MARGIN = 1e-6
 
 Ranked = list[tuple[int, float | None]]  # (document number, score), best first
 
@@ -139,6 +149,14 @@ class Ranking:
         if sort != "relevance":
             return self._by_date(final, start, end, sort, docs)
         known = scored.leaves if scored is not None else None
+        if parsed.names and strict is None and scored is not None:
+            try:
+                named = self._named_top(parsed, scored, final, max(end, RERANK_DEPTH), docs)
+            except ScoreUnsupported:
+                named = None  # the whole index's tiers below say what to do
+            if named is not None:
+                top, held = named
+                return rerank_by_proximity(self.searcher, parsed, top, held, self.topk)[start:end]
         tiers = self.tiers(parsed, known)
         if strict is not None:
             return self._relaxed(parsed, final, strict, end, scored, tiers)[start:end]
@@ -227,7 +245,7 @@ class Ranking:
         self,
         q: Any,
         scored: Scored,
-        allow: np.ndarray,
+        allow: np.ndarray | None,
         k: int,
         tiers: np.ndarray | None,
         docs: np.ndarray | None = None,
@@ -237,7 +255,9 @@ class Ranking:
         `docs`: np.flatnonzero(allow), when known."""
         if tiers is None:
             return list(self.topk.top(q, scored, allow, k, docs))
-        docs = np.flatnonzero(allow) if docs is None else docs
+        if docs is None:
+            assert allow is not None
+            docs = np.flatnonzero(allow)
         # Each allowed document's tier, and the tiers they reach, highest first (a count of
         # the few tiers, not a sort of the documents' tiers).
         held = tiers[docs]
@@ -247,6 +267,50 @@ class Ranking:
                 break
             out += self.topk.top(q, scored, None, k - len(out), docs[held == t])
         return out
+
+    def _named_top(
+        self,
+        parsed: ParsedQuery,
+        scored: Scored,
+        final: np.ndarray,
+        k: int,
+        docs: np.ndarray | None = None,
+    ) -> tuple[Ranked, np.ndarray] | None:
+        """What `_top` gives with the whole index's tiers, from the tiers of a few candidates:
+        the `final` documents scoring best (None when they do not settle it).
+
+        Every name adds at most one to a tier. So when k candidates reach every name, and
+        the k-th best of them scores clearly above every document left out, no document left
+        out can enter the page: a higher tier does not exist, and in theirs it scores less.
+        Returns the k best (as `_top`) and tiers that hold the candidates' (0 elsewhere)."""
+        docs = np.flatnonzero(final) if docs is None else docs
+        if docs.size == 0:
+            return None
+        approx = scored.at(docs)
+        if np.isnan(approx).any():
+            return None
+        want = max(NAMED_CANDIDATES, NAMED_PER_HIT * k)
+        outside = None  # the best score left out of the candidates
+        cand, scores = docs, approx
+        if docs.size > want:
+            near = approx >= kth_largest(approx, want)
+            if not near.all():
+                cand, scores = docs[near], approx[near]
+                outside = float(approx[~near].max())
+        names = parsed.names
+        held: np.ndarray = np.zeros(cand.size, dtype=np.int8 if len(names) < 127 else np.int32)
+        for name in names:
+            held += self.topk.holds(name, cand)
+        if outside is not None:
+            best = scores[held == len(names)]
+            if best.size < k:
+                return None
+            last = kth_largest(best, k)
+            if not last - outside > NAMED_MARGIN * max(abs(last), abs(outside), 1.0):
+                return None
+        tiers = np.zeros(self.topk.size, dtype=held.dtype)
+        tiers[cand] = held
+        return self._top(parsed.query, scored, None, k, tiers, cand), tiers
 
     def tiers(self, parsed: ParsedQuery, known: Leaves | None = None) -> np.ndarray | None:
         """Per document, how many of the query's name tiers it reaches (None: no names).

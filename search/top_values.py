@@ -13,6 +13,8 @@ articles): when that is past the budget, it gives up at once rather than read up
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from index_format import value_major
@@ -58,6 +60,7 @@ def top_values(
     want = max(1, want)
     found: list[np.ndarray] = []
     bits: np.ndarray | None = None  # the mask as bits, made when first needed
+    within = dense is not None and dense.last_doc < mask.size  # (every row's document)
 
     def gathered(upto: int) -> int:
         """The rows gathered to count the values up to rank `upto` (not those of bitmaps)."""
@@ -73,7 +76,7 @@ def top_values(
             found.append(dense.counts(bits, a, min(b, heads)))
         if b > heads:
             start = max(a, heads)
-            seen = masked(mask, vm.docs[off[start] : off[b]])
+            seen = masked(mask, vm.docs[off[start] : off[b]], within)
             found.append(counts_by_value(seen, off[start : b + 1] - off[start]))
         a, b = b, min(n, 2 * b)
         counted = np.concatenate(found) if len(found) > 1 else found[0]
@@ -102,6 +105,10 @@ class DenseHead:
     def __init__(self, vm: ValueMajor, size: int) -> None:
         least = max(DENSE_SHARE * size, DENSE_MIN_DOCS)
         self.values = int(np.count_nonzero(vm.sizes() >= least))
+        # The last document any row holds (each value's documents ascend: its last is its
+        # largest): a mask this long or longer can be gathered unchecked (masked()).
+        ends = np.asarray(vm.offsets[1:], dtype=np.int64) - 1
+        self.last_doc = int(vm.docs[ends].max()) if ends.size else -1
         written = vm.dense
         if (
             written is not None
@@ -146,15 +153,19 @@ def kth_count(counts: np.ndarray, k: int) -> int:
     return int(np.partition(values, values.size - k)[values.size - k])
 
 
-def masked(mask: np.ndarray, docs: np.ndarray) -> np.ndarray:
+def masked(mask: np.ndarray, docs: np.ndarray, clip: bool = False) -> np.ndarray:
     """mask[docs], gathered GATHER_ROWS at a time: numpy first turns int32 indices into intp,
     and a chunk's worth stays in the CPU's cache where millions of them went to memory and back
-    (5.6M rows at 2.2M articles: 13.9 -> 6.8 ms)."""
+    (5.6M rows at 2.2M articles: 13.9 -> 6.8 ms). Without numpy's check of each index against
+    the mask's size when `clip` says every one of `docs` is within it (mode="clip": 5.7M rows
+    ~15% faster)."""
+    mode: Literal["clip", "raise"] = "clip" if clip else "raise"
     if docs.size <= GATHER_ROWS:
-        return mask[docs]
+        got: np.ndarray = np.take(mask, docs, mode=mode)
+        return got
     out = np.empty(docs.size, dtype=bool)
     for i in range(0, docs.size, GATHER_ROWS):
-        np.take(mask, docs[i : i + GATHER_ROWS], out=out[i : i + GATHER_ROWS])
+        np.take(mask, docs[i : i + GATHER_ROWS], out=out[i : i + GATHER_ROWS], mode=mode)
     return out
 
 

@@ -351,3 +351,18 @@ def test_the_kth_count_is_what_a_partition_finds() -> None:
         counts = counts.astype(np.int64)
         for k in {1, 2, min(n, 10), min(n, 31), n, int(rng.integers(1, n + 1))}:
             assert top_values.kth_count(counts, k) == np.partition(counts, n - k)[n - k]
+
+
+def test_rows_are_gathered_unchecked_only_within_the_mask(built: Path) -> None:
+    """A facet's rows are gathered without numpy's index check only when the mask covers the
+    last document any row holds; a shorter mask is still refused, not read past its end."""
+    for fd in _served(built):
+        for fname in ENTITY:
+            vm = fd.values[fname].ranked_rows()
+            head = top_values.DenseHead(vm, fd.size)
+            assert head.last_doc == int(vm.docs.max())
+            mask = np.random.default_rng(5).random(fd.size) < 0.3
+            assert np.array_equal(top_values.masked(mask, vm.docs, clip=True), mask[vm.docs])
+            short = mask[: head.last_doc]  # (one document short of the last row's)
+            with pytest.raises(IndexError):
+                top_values.top_values(vm, short, 10**6, float("inf"), head)
