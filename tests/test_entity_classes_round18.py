@@ -5,15 +5,13 @@ rules and chose none of them: its figures after the round are held out.)"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.build import rebuild_index
+from tests.archive_api import facet_and_hits, news, serve_archive
 from tests.entity_cases import check_case
-from webui import create_app
 
 CASES = [
     # A body cut at "Kab." (the dot read as a sentence's end) runs on over the regency.
@@ -122,25 +120,21 @@ def test_round18_case(text: str, facet: str, present: list[str], absent: list[st
 
 # A company's Indonesian arm is the company where the archive names the company three times as
 # often (index_format.name_forms, derived FORMAT 16); as common as the company it stays apart.
-def _article(doc_id: str, body: str) -> dict[str, str]:
-    return {"id": doc_id, "title": f"Berita {doc_id}", "body": body, "outlet": "Kompas.com"}
-
-
 ARCHIVE = [
     *(
-        _article(f"g{i}", "Mitra pengemudi Grab di Jakarta menuntut kenaikan tarif kepada Grab.")
+        news(f"g{i}", "Mitra pengemudi Grab di Jakarta menuntut kenaikan tarif kepada Grab.")
         for i in range(6)
     ),
     *(
-        _article(f"gi{i}", "Pihak Grab Indonesia menanggapi tuntutan para mitra pengemudi itu.")
+        news(f"gi{i}", "Pihak Grab Indonesia menanggapi tuntutan para mitra pengemudi itu.")
         for i in range(2)
     ),
     *(
-        _article(f"ga{i}", "Maskapai Garuda Indonesia menambah penerbangan ke Labuan Bajo.")
+        news(f"ga{i}", "Maskapai Garuda Indonesia menambah penerbangan ke Labuan Bajo.")
         for i in range(3)
     ),
     *(
-        _article(f"gt{i}", "Skuad Garuda bertolak ke Malaysia untuk laga kualifikasi.")
+        news(f"gt{i}", "Skuad Garuda bertolak ke Malaysia untuk laga kualifikasi.")
         for i in range(3)
     ),
 ]
@@ -149,20 +143,11 @@ ARM = {"gi0", "gi1"}
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    tmp = tmp_path_factory.mktemp("round18")
-    archive = tmp / "a.jsonl"
-    archive.write_text("".join(json.dumps(r) + "\n" for r in ARCHIVE), encoding="utf-8")
-    rebuild_index([archive], tmp / "index", grace_seconds=0)
-    app = create_app({"INDEX_DIR": tmp / "index", "TESTING": True})
-    yield app.test_client()
-    app.extensions["telusur.search"].close()
+    yield from serve_archive(tmp_path_factory.mktemp("round18"), ARCHIVE)
 
 
 def _search(client: FlaskClient, **params: str) -> tuple[dict[str, int], set[str]]:
-    body = client.get("/api/search", query_string={"q": "", "per_page": "50", **params}).json
-    assert body is not None
-    facet = {v["value"]: v["count"] for v in body["facets"]["organisation"]}
-    return facet, {h["id"] for h in body["hits"]}
+    return facet_and_hits(client, "organisation", **params)
 
 
 def test_a_company_s_indonesian_arm_is_the_company(client: FlaskClient) -> None:

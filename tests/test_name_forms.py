@@ -3,7 +3,6 @@ legal and office forms, a person's initials and misspellings; and what must stay
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
@@ -17,8 +16,7 @@ from index_format.name_forms import (
     organisation_key,
     spelling_merges,
 )
-from indexer.build import rebuild_index
-from webui import create_app
+from tests.archive_api import facet_and_hits, news, serve_archive
 
 
 @pytest.mark.parametrize(
@@ -179,28 +177,21 @@ def test_spellings(counts: dict[str, int], expected: dict[str, str]) -> None:
     assert spelling_merges(counts, {}) == expected
 
 
-def _article(doc_id: str, body: str) -> dict[str, str]:
-    return {"id": doc_id, "title": f"Berita {doc_id}", "body": body, "outlet": "Kompas.com"}
-
-
 ARCHIVE = [
+    *(news(f"p{i}", "Pertamina menaikkan harga BBM nonsubsidi mulai hari ini.") for i in range(3)),
+    news("pt", "PT Pertamina menaikkan harga avtur di Jakarta."),
     *(
-        _article(f"p{i}", "Pertamina menaikkan harga BBM nonsubsidi mulai hari ini.")
+        news(f"b{i}", "Menteri PPN Bambang Brodjonegoro menjelaskan rencana ibu kota baru.")
         for i in range(3)
     ),
-    _article("pt", "PT Pertamina menaikkan harga avtur di Jakarta."),
-    *(
-        _article(f"b{i}", "Menteri PPN Bambang Brodjonegoro menjelaskan rencana ibu kota baru.")
-        for i in range(3)
-    ),
-    _article("typo", "Menteri PPN Bambang Brojonegoro meninjau lokasi ibu kota baru."),
+    news("typo", "Menteri PPN Bambang Brojonegoro meninjau lokasi ibu kota baru."),
     # Both spellings common (3 and 2 articles): no misspelling, the old and the new spelling.
     *(
-        _article(f"l{i}", "Menko Maritim Luhut Binsar Pandjaitan meninjau pelabuhan Belawan.")
+        news(f"l{i}", "Menko Maritim Luhut Binsar Pandjaitan meninjau pelabuhan Belawan.")
         for i in range(3)
     ),
     *(
-        _article(f"n{i}", "Menko Maritim Luhut Binsar Panjaitan membuka rapat investasi.")
+        news(f"n{i}", "Menko Maritim Luhut Binsar Panjaitan membuka rapat investasi.")
         for i in range(2)
     ),
 ]
@@ -208,19 +199,7 @@ ARCHIVE = [
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    tmp = tmp_path_factory.mktemp("forms")
-    archive = tmp / "a.jsonl"
-    archive.write_text("".join(json.dumps(r) + "\n" for r in ARCHIVE), encoding="utf-8")
-    rebuild_index([archive], tmp / "index", grace_seconds=0)
-    app = create_app({"INDEX_DIR": tmp / "index", "TESTING": True})
-    yield app.test_client()
-    app.extensions["telusur.search"].close()
-
-
-def _facet(client: FlaskClient, name: str, **params: str) -> tuple[dict[str, int], set[str]]:
-    body = client.get("/api/search", query_string={"q": "", "per_page": "50", **params}).json
-    assert body is not None
-    return {v["value"]: v["count"] for v in body["facets"][name]}, {h["id"] for h in body["hits"]}
+    yield from serve_archive(tmp_path_factory.mktemp("forms"), ARCHIVE)
 
 
 @pytest.mark.parametrize(
@@ -239,10 +218,10 @@ def _facet(client: FlaskClient, name: str, **params: str) -> tuple[dict[str, int
 def test_one_value_and_either_name_finds_every_article(
     client: FlaskClient, facet: str, name: str, variant: str, ids: set[str]
 ) -> None:
-    values, _ = _facet(client, facet)
+    values, _ = facet_and_hits(client, facet)
     assert values.get(name) == len(ids) and variant not in values, values
     for filtered in (name, variant):
-        _, hits = _facet(client, facet, **{facet: filtered})
+        _, hits = facet_and_hits(client, facet, **{facet: filtered})
         assert hits == ids, filtered
 
 
