@@ -591,22 +591,24 @@ def _lone_name(word: str, aliases: AliasTable) -> bool:
 _LEGAL_TAILS = frozenset(("Tbk", "Persero", "Ltd", "Inc", "Corp", "Pte", "Bhd", "Plc", "Llc"))
 
 
-def _body_last_words(aliases: AliasTable) -> frozenset[str]:
-    cached = aliases.derived.get("body_last_words")
+def _body_words(aliases: AliasTable, end: int) -> frozenset[str]:
+    """The first (`end` 0) or last (-1) words of the known bodies' names of several words,
+    worked out once an alias table."""
+    key = f"body_words_{end}"
+    cached = aliases.derived.get(key)
     if cached is None:
-        cached = aliases.derived["body_last_words"] = frozenset(
-            k.rsplit(" ", 1)[1] for k in aliases.body_keys() if " " in k
+        cached = aliases.derived[key] = frozenset(
+            k.split(" ")[end] for k in aliases.body_keys() if " " in k
         )
     return cached
+
+
+def _body_last_words(aliases: AliasTable) -> frozenset[str]:
+    return _body_words(aliases, -1)
 
 
 def _body_first_words(aliases: AliasTable) -> frozenset[str]:
-    cached = aliases.derived.get("body_first_words")
-    if cached is None:
-        cached = aliases.derived["body_first_words"] = frozenset(
-            k.split(" ", 1)[0] for k in aliases.body_keys() if " " in k
-        )
-    return cached
+    return _body_words(aliases, 0)
 
 
 _TOLL_ROAD = ("Jalan Tol ", "Jl. Tol ", "Jl Tol ", "Ruas Tol ", "Ruas Jalan Tol ")

@@ -164,12 +164,9 @@ def test_joins_as_before(seed: int, chunk: int, monkeypatch: pytest.MonkeyPatch)
     assert namesakes.joins(facets, n_docs) == want
 
 
-@pytest.mark.parametrize("seed", range(20))
-def test_join_stats_whatever_the_chunk(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """What a full computation leaves the next update (each full name's company, each value's
-    sides of the threshold) and its joins are the same, array for array, when the values are
-    gathered a few at a time (a chunk of whole full names, or a single heavy one)."""
-    rnd = random.Random(seed)
+def _joinable_archive(rnd: random.Random) -> tuple[list[namesakes.Rows], int]:
+    """Random person, organisation and place facets over 200 or 600 articles, with first and
+    last names that short-name joins can take."""
     people = list(dict.fromkeys(_names(rnd, 60) + FIRST + LAST + ["Sri Mulyani", "Joko"]))
     n_docs = rnd.choice((200, 600))
     facets = [
@@ -177,13 +174,28 @@ def test_join_stats_whatever_the_chunk(seed: int, monkeypatch: pytest.MonkeyPatc
         _facet(rnd, n_docs, [f"Org {i}" for i in range(30)], 3),
         _facet(rnd, n_docs, [f"Kota {i}" for i in range(30)], 3),
     ]
+    return facets, n_docs
+
+
+def _same_stats(got: namesakes.Found, want: namesakes.Found) -> None:
+    """Two namesakes.find results leave the next update the same arrays."""
+    for name in ("below", "above", "fulls", "company"):
+        assert np.array_equal(getattr(got, name), getattr(want, name)), name
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_join_stats_whatever_the_chunk(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a full computation leaves the next update (each full name's company, each value's
+    sides of the threshold) and its joins are the same, array for array, when the values are
+    gathered a few at a time (a chunk of whole full names, or a single heavy one)."""
+    rnd = random.Random(seed)
+    facets, n_docs = _joinable_archive(rnd)
     whole = namesakes.find(facets, n_docs, stats=True)
     assert whole.joined and whole.company is not None and whole.company.size
     monkeypatch.setattr(namesakes, "PAIRS", rnd.choice((1, 7, 40)))
     chunked = namesakes.find(facets, n_docs, stats=True)
     assert chunked.joined == whole.joined
-    for name in ("below", "above", "fulls", "company"):
-        assert np.array_equal(getattr(chunked, name), getattr(whole, name)), name
+    _same_stats(chunked, whole)
 
 
 _PIECES = ["PT", "Bank", "BRI", "Semen", "Padang", "Tbk", "Tbk.", "(Persero)", "Persero", "Pte."]
@@ -290,21 +302,14 @@ def test_popular_full_names_counted_by_value_as_sorted(
     name a chunk of its own) leaves the same companies, sides of the threshold and joins as
     every name's pairs sorted (np.unique)."""
     rnd = random.Random(seed)
-    people = list(dict.fromkeys(_names(rnd, 60) + FIRST + LAST + ["Sri Mulyani", "Joko"]))
-    n_docs = rnd.choice((200, 600))
-    facets = [
-        _facet(rnd, n_docs, people, 4),
-        _facet(rnd, n_docs, [f"Org {i}" for i in range(30)], 3),
-        _facet(rnd, n_docs, [f"Kota {i}" for i in range(30)], 3),
-    ]
+    facets, n_docs = _joinable_archive(rnd)
     monkeypatch.setattr(namesakes, "_alone", lambda width: 1 << 62)  # always sorted
     sorted_ = namesakes.find(facets, n_docs, stats=True)
     monkeypatch.setattr(namesakes, "_alone", lambda width: rnd.choice((1, 3, 10)))
     monkeypatch.setattr(namesakes, "PAIRS", rnd.choice((7, 40, namesakes.PAIRS)))
     counted = namesakes.find(facets, n_docs, stats=True)
     assert counted.joined == sorted_.joined and sorted_.joined
-    for name in ("below", "above", "fulls", "company"):
-        assert np.array_equal(getattr(counted, name), getattr(sorted_, name)), name
+    _same_stats(counted, sorted_)
     values = np.array([rnd.randrange(50) for _ in range(rnd.randint(1, 300))], dtype=np.int64)
     full = np.full(values.size, rnd.randrange(9), dtype=np.int64)
     keys, times = namesakes._counted(full, values, 50)
