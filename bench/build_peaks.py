@@ -324,6 +324,8 @@ def main() -> None:
     PipelineWriter.feed = phases.wrap("feed", PipelineWriter.feed)  # type: ignore[method-assign]
     PipelineWriter.commit = phases.wrap("commit (stories)", PipelineWriter.commit)  # type: ignore[method-assign]
     build.merge_tiers = phases.wrap("tier merges", build.merge_tiers)
+    if hasattr(build, "release_free_memory"):  # (a tree without it has no such phase)
+        build.release_free_memory = phases.wrap("malloc_trim", build.release_free_memory)
     derived.write = phases.wrap("derived files", derived.write)
     if args.segment_mb:
         build.SEGMENT_MB = args.segment_mb

@@ -4,6 +4,8 @@ atomically (index_format.generations), through the write pipeline (indexer.pipel
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import json
 import os
 import secrets
@@ -148,7 +150,7 @@ class LastOccurrences:
             hashes = np.frombuffer(self._hashes, dtype=np.int64) if self._hashes else _NONE
             order = np.argsort(hashes, kind="stable")
             self._sorted = (hashes[order], order)
-            self._views = (memoryview(self._sorted[0]), memoryview(order))  # fast scalars
+            self._views = (self._sorted[0].data, order.data)  # scalars read fast
             ids = [self._id(int(n)) for n in _repeated(self._sorted[0], order)]
             self._repeats = len(ids) - len(set(ids))  # an id noted again counts once
         return self._sorted
@@ -183,6 +185,20 @@ def _repeated(hashes: np.ndarray, order: np.ndarray) -> np.ndarray:
     both[1:] |= same
     both[:-1] |= same
     return order[both]
+
+
+def release_free_memory() -> None:
+    """Give back to the system what glibc's malloc keeps of the memory freed so far
+    (malloc_trim): the blocks freed below the heap's top stay the process's otherwise, and the
+    next phase's peak would stand on them. Nothing where the C library is not glibc."""
+    lib = ctypes.util.find_library("c")
+    try:
+        trim = ctypes.CDLL(lib).malloc_trim if lib else None
+    except (OSError, AttributeError):
+        trim = None
+    if trim is not None:
+        trim.argtypes = (ctypes.c_size_t,)
+        trim(0)
 
 
 def _last_occurrences(
@@ -314,8 +330,10 @@ def rebuild_index(
                 writer.cancel()
                 raise BuildError("no article could be indexed")
             writer.commit()
+            release_free_memory()  # the feed's tables, before the merges beside them
             merge_tiers(ix)  # a build's many segments end as one (see TIER_WIDTH)
             ix.close()
+            release_free_memory()  # the merges', before the derived files (publishing)
     except (WriteFailed, OSError, MemoryError) as e:
         raise BuildError(failure_reason(e)) from e
     remove_old_generations(index_dir, grace_seconds)
