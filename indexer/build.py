@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import json
 import os
 import secrets
@@ -191,9 +190,8 @@ def release_free_memory() -> None:
     """Give back to the system what glibc's malloc keeps of the memory freed so far
     (malloc_trim): the blocks freed below the heap's top stay the process's otherwise, and the
     next phase's peak would stand on them. Nothing where the C library is not glibc."""
-    lib = ctypes.util.find_library("c")
-    try:
-        trim = ctypes.CDLL(lib).malloc_trim if lib else None
+    try:  # (the process's own symbols: find_library would run ldconfig in a subprocess)
+        trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):
         trim = None
     if trim is not None:
