@@ -1,7 +1,7 @@
 """Where a rebuild's memory peaks: each process, and each phase of the parent.
 
     python -m bench.build_peaks ARCHIVE... --index-dir DIR [--json OUT] [--segment-mb MB]
-                                [--tracemalloc]
+                                [--tracemalloc] [--parent-trace]
     python -m bench.build_peaks --merge GENERATION   (a copy: its segments are merged)
 
 Runs `rebuild-index` (indexer.build.rebuild_index, as the CLI does) in this process with its
@@ -11,7 +11,9 @@ phases through /proc/self/clear_refs): the first read of the archive, the feed, 
 while it was feeding and while it wrote each segment (finalize_segment), with the segment's
 size. `--tracemalloc` traces the workers' Python allocations and prints, after each segment,
 what grew since the previous one (what a worker keeps across segments). `--segment-mb` makes
-segments smaller, so that a small sample shows several a worker.
+segments smaller, so that a small sample shows several a worker. `--parent-trace` traces
+the parent's Python allocations and prints, at the end of each phase, what it holds by line
+(what the parent keeps per article).
 """
 
 from __future__ import annotations
@@ -56,10 +58,14 @@ def _cpu() -> float:
 
 
 class Phases:
-    """The parent's phases: RSS at start and end, peak within, CPU seconds."""
+    """The parent's phases: RSS and RssAnon at start and end, peak within, CPU seconds; with
+    `trace`, the parent's traced Python memory at each phase's end and its largest holders."""
 
-    def __init__(self) -> None:
+    def __init__(self, trace: bool = False) -> None:
         self.rows: list[dict[str, Any]] = []
+        self.trace = trace
+        if trace:
+            tracemalloc.start(4)
 
     def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -75,11 +81,14 @@ class Phases:
                         "phase": name,
                         "rss_start_mb": before["VmRSS"],
                         "rss_end_mb": after["VmRSS"],
+                        "anon_end_mb": after["RssAnon"],
                         "peak_mb": after["VmHWM"],
                         "cpu_s": round(_cpu() - cpu, 2),
                         "wall_s": round(time.perf_counter() - wall, 2),
                     }
                 )
+                if self.trace:
+                    self.rows[-1]["traced"] = _traced_holders()
                 print(f"[peaks] parent {self.rows[-1]}", file=sys.stderr, flush=True)
 
         return wrapped
@@ -151,6 +160,7 @@ def _instrument_workers(report: Path, trace: bool) -> None:
         return segment
 
     def work(*args: Any, **kwargs: Any) -> None:
+        tracemalloc.stop()  # a parent's --parent-trace is not the workers' (forked with it)
         if trace:
             tracemalloc.start(8)
         reset_peak()
@@ -210,6 +220,28 @@ def _print_growth(state: dict[str, Any]) -> None:
     print("\n".join(lines), file=sys.stderr, flush=True)
 
 
+def _traced_holders(top: int = 10) -> dict[str, Any]:
+    """The traced memory now (MB) and its largest holders by line (MB, blocks)."""
+    import gc
+
+    gc.collect()
+    snap = tracemalloc.take_snapshot().filter_traces(
+        [tracemalloc.Filter(False, tracemalloc.__file__)]
+    )
+    current, _ = tracemalloc.get_traced_memory()
+    holders = [
+        {
+            "mb": round(stat.size / 2**20, 1),
+            "blocks": stat.count,
+            "where": " <- ".join(
+                f"{Path(fr.filename).name}:{fr.lineno}" for fr in stat.traceback[:3]
+            ),
+        }
+        for stat in snap.statistics("traceback")[:top]
+    ]
+    return {"mb": round(current / 2**20, 1), "holders": holders}
+
+
 def merge_peak(generation: Path) -> dict[str, Any]:
     """Merge every segment of `generation` in one commit_merge (as a build's last tier merge
     does, in an index opened with maps): the merge's peak RSS and RssAnon, sampled."""
@@ -266,6 +298,11 @@ def main() -> None:
     ap.add_argument("--segment-mb", type=int)
     ap.add_argument("--tracemalloc", action="store_true")
     ap.add_argument(
+        "--parent-trace",
+        action="store_true",
+        help="trace the parent's Python allocations: its largest holders after each phase",
+    )
+    ap.add_argument(
         "--where", action="store_true", help="the parent's stack at its highest RSS (sampled)"
     )
     args = ap.parse_args()
@@ -282,11 +319,13 @@ def main() -> None:
     from indexer.prepare import configure
 
     configure(Settings.from_env(index_dir=args.index_dir))
-    phases = Phases()
+    phases = Phases(trace=args.parent_trace)
     build._last_occurrences = phases.wrap("first read (ids)", build._last_occurrences)
     PipelineWriter.feed = phases.wrap("feed", PipelineWriter.feed)  # type: ignore[method-assign]
     PipelineWriter.commit = phases.wrap("commit (stories)", PipelineWriter.commit)  # type: ignore[method-assign]
     build.merge_tiers = phases.wrap("tier merges", build.merge_tiers)
+    if hasattr(build, "release_free_memory"):  # (a tree without it has no such phase)
+        build.release_free_memory = phases.wrap("malloc_trim", build.release_free_memory)
     derived.write = phases.wrap("derived files", derived.write)
     if args.segment_mb:
         build.SEGMENT_MB = args.segment_mb

@@ -22,6 +22,7 @@ import os
 import secrets
 import zipfile
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -461,6 +462,116 @@ class StoryTable:
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, path)
+
+
+class StoryRows:
+    """A rebuild's stories, gathered compactly as its workers send each article's signature:
+    `save` writes the file that StoryTable's add, cluster and save would for the same
+    articles, from arrays. StoryTable holds Python objects per article (id, day, row index,
+    story: ~440 bytes with the signature) and grouped with a dict per article on top, which
+    the parent of a 2.2M rebuild held through its feed; here an article takes its id's UTF-8
+    bytes, a hash, a day and its signature (~150 bytes), and grouping works on arrays."""
+
+    def __init__(self) -> None:
+        self._clear()
+
+    def _clear(self) -> None:
+        self._ids = bytearray()  # each id's UTF-8, followed by a newline (no id has one)
+        self._hashes = array("q")  # hash(id): a repeated id is told apart at save
+        self._days = array("i")
+        self.sigs = Signatures()
+
+    def __len__(self) -> int:
+        return len(self._days)
+
+    def add(self, doc_id: str, day: int, sig: np.ndarray) -> None:
+        """Add an article (a repeated id replaces its first row's day and signature, as in
+        StoryTable)."""
+        self._ids += doc_id.encode("utf-8")
+        self._ids += b"\n"
+        self._hashes.append(hash(doc_id))
+        self._days.append(day)
+        self.sigs.append(sig)
+
+    def _id_list(self) -> list[str]:
+        return self._ids[:-1].decode("utf-8").split("\n") if self._ids else []
+
+    def table(self) -> StoryTable:
+        """The same articles as a StoryTable (what `save` falls back to when an id repeats)."""
+        table = StoryTable()
+        for i, (doc_id, day) in enumerate(zip(self._id_list(), self._days, strict=True)):
+            table.add(doc_id, day, self.sigs[i])
+        return table
+
+    def save(self, directory: Path) -> None:
+        """Group the articles and write STORIES_NAME into `directory`, as StoryTable's
+        cluster and save; the rows are released (it is left empty)."""
+        n = len(self)
+        hashes = np.frombuffer(self._hashes, dtype=np.int64) if n else np.zeros(0, np.int64)
+        if n == 0 or np.unique(hashes).size < n:  # an id twice (or a hash): rare, as before
+            table = self.table()
+            self._clear()
+            table.cluster()
+            table.save(directory)
+            return
+        del hashes
+        self._hashes = array("q")
+        sigs = self.sigs.stacked()
+        bands = lsh_bands()
+        days = np.frombuffer(self._days, dtype=np.int32)
+        rows = first_rows(joined_pairs(sigs, bands), days, self._ids, n)
+        path = Path(directory) / STORIES_NAME
+        tmp = path.with_name(f".{STORIES_NAME}.{secrets.token_hex(4)}.npz")
+        np.savez(
+            tmp,
+            version=np.array([FORMAT_VERSION, SHINGLE_WORDS, NUM_PERM]),
+            ids_zst=packed(np.frombuffer(self._ids, dtype=np.uint8)[:-1]),
+            days_zst=packed(days),
+            sigs=sigs,
+            bands=np.array(bands),
+            story_zst=packed(rows - np.arange(n, dtype=np.int32)),
+        )
+        del days, sigs
+        self._clear()
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+
+
+def first_rows(pairs: np.ndarray, days: np.ndarray, ids: bytes | bytearray, n: int) -> np.ndarray:
+    """Each of `n` rows' story as a row (int32): the first copy (earliest day, a day of -1
+    last, then the smallest id) of the group the joined `pairs` connect it to, as
+    StoryTable._group chooses; `ids` are the rows' UTF-8 ids, each followed by a newline."""
+    story = np.arange(n, dtype=np.int32)
+    if not len(pairs):
+        return story
+    label = np.arange(n, dtype=np.int64)
+    a, b = pairs[:, 0], pairs[:, 1]
+    while True:  # each row takes the smallest label of its group (min-label propagation)
+        low = np.minimum(label[a], label[b])
+        before = label.copy()
+        np.minimum.at(label, a, low)
+        np.minimum.at(label, b, low)
+        label = label[label]  # (a row's label is a row of its group: jump to its label)
+        if np.array_equal(label, before):
+            break
+    members = np.unique(pairs)
+    ends = np.flatnonzero(np.frombuffer(ids, dtype=np.uint8) == 10)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    text = bytes(ids)
+    # The smallest id of a group: Python's str order (code points) is UTF-8's byte order.
+    names = [
+        text[s:e] for s, e in zip(starts[members].tolist(), ends[members].tolist(), strict=True)
+    ]
+    rank = np.empty(members.size, dtype=np.int64)
+    rank[sorted(range(members.size), key=names.__getitem__)] = np.arange(members.size)
+    day = days[members].astype(np.int64)
+    order = np.lexsort((rank, day, day < 0, label[members]))
+    groups = label[members][order]
+    starts_of = np.flatnonzero(np.concatenate([[True], groups[1:] != groups[:-1]]))
+    first = members[order][starts_of]
+    story[members[order]] = np.repeat(first, np.diff(np.append(starts_of, order.size)))
+    return story
 
 
 def load_stories(directory: Path) -> StoryTable | None:

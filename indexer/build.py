@@ -4,10 +4,12 @@ atomically (index_format.generations), through the write pipeline (indexer.pipel
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import secrets
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -15,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index
 
 from index_format.generations import (
@@ -97,36 +100,103 @@ def date_report(outcomes: Counter[str]) -> dict[str, dict[str, int]]:
 
 
 class LastOccurrences:
-    """Where each id last occurs: (source, line). The pair is kept as one int (the source's
-    position in `sources`, the line + 1, 0 for none), not a tuple: a rebuild holds one per
-    article for its whole length (196 bytes an id as tuples, ~140 as ints)."""
+    """Where each id last occurs: (source, line). A rebuild's parent holds one entry per
+    article for its whole feed, so entries are kept in arrays, not a dict of str: per id its
+    hash, its UTF-8 bytes (one blob), and the place as one int (the source's position in
+    `sources`, the line + 1, 0 for none): ~50 bytes an id, where a dict took ~130. A lookup
+    finds the hash (sorted once, at the first lookup) and compares the ids' bytes: exact."""
 
     _LINES = 1 << 40
 
     def __init__(self) -> None:
         self.sources: list[str] = []
         self._source_at: dict[str, int] = {}
-        self._where: dict[str, int] = {}
+        self._hashes = array("q")  # hash(id) of each note, in note order
+        self._where = array("q")
+        self._ends = array("q")  # where each note's id ends in _ids
+        self._ids = bytearray()
+        self._sorted: tuple[np.ndarray, np.ndarray] | None = None  # hashes, their notes
+        self._repeats = 0  # notes of an id noted before
+        self._views: tuple[memoryview, memoryview] = (memoryview(b""), memoryview(b""))
 
     def __len__(self) -> int:
-        return len(self._where)
+        return len(self._lookup()[0]) - self._repeats
 
     def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._where
+        return isinstance(doc_id, str) and self._find(doc_id) is not None
 
     def note(self, doc_id: str, source: str, line: int | None) -> None:
         at = self._source_at.get(source)
         if at is None:
             at = self._source_at[source] = len(self.sources)
             self.sources.append(source)
-        self._where[doc_id] = at * self._LINES + (0 if line is None else line + 1)
+        self._sorted = None
+        self._hashes.append(hash(doc_id))
+        self._where.append(at * self._LINES + (0 if line is None else line + 1))
+        self._ids += doc_id.encode("utf-8")
+        self._ends.append(len(self._ids))
 
     def get(self, doc_id: str, default: tuple[str, int | None]) -> tuple[str, int | None]:
-        code = self._where.get(doc_id)
-        if code is None:
+        note = self._find(doc_id)
+        if note is None:
             return default
-        at, line = divmod(code, self._LINES)
+        at, line = divmod(self._where[note], self._LINES)
         return self.sources[at], (None if line == 0 else line - 1)
+
+    def _lookup(self) -> tuple[np.ndarray, np.ndarray]:
+        """The notes' hashes sorted, and each one's note (notes of a hash in note order)."""
+        if self._sorted is None:
+            hashes = np.frombuffer(self._hashes, dtype=np.int64) if self._hashes else _NONE
+            order = np.argsort(hashes, kind="stable")
+            self._sorted = (hashes[order], order)
+            self._views = (self._sorted[0].data, order.data)  # scalars read fast
+            ids = [self._id(int(n)) for n in _repeated(self._sorted[0], order)]
+            self._repeats = len(ids) - len(set(ids))  # an id noted again counts once
+        return self._sorted
+
+    def _id(self, note: int) -> bytes:
+        return bytes(self._ids[self._ends[note - 1] if note else 0 : self._ends[note]])
+
+    def _find(self, doc_id: str) -> int | None:
+        """The last note of `doc_id`, or None."""
+        hashes = self._lookup()[0]
+        h = hash(doc_id)
+        at = int(hashes.searchsorted(h))
+        sorted_hashes, notes = self._views
+        if at == len(sorted_hashes) or sorted_hashes[at] != h:
+            return None
+        wanted = doc_id.encode("utf-8")
+        found = None
+        while at < len(sorted_hashes) and sorted_hashes[at] == h:  # one, but for a collision
+            if self._id(notes[at]) == wanted:
+                found = notes[at]
+            at += 1
+        return found
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def _repeated(hashes: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """The notes whose hash (sorted) is another note's too."""
+    same = hashes[1:] == hashes[:-1]
+    both = np.zeros(hashes.size, dtype=bool)
+    both[1:] |= same
+    both[:-1] |= same
+    return order[both]
+
+
+def release_free_memory() -> None:
+    """Give back to the system what glibc's malloc keeps of the memory freed so far
+    (malloc_trim): the blocks freed below the heap's top stay the process's otherwise, and the
+    next phase's peak would stand on them. Nothing where the C library is not glibc."""
+    try:  # (the process's own symbols: find_library would run ldconfig in a subprocess)
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        trim = None
+    if trim is not None:
+        trim.argtypes = (ctypes.c_size_t,)
+        trim(0)
 
 
 def _last_occurrences(
@@ -258,8 +328,10 @@ def rebuild_index(
                 writer.cancel()
                 raise BuildError("no article could be indexed")
             writer.commit()
+            release_free_memory()  # the feed's tables, before the merges beside them
             merge_tiers(ix)  # a build's many segments end as one (see TIER_WIDTH)
             ix.close()
+            release_free_memory()  # the merges', before the derived files (publishing)
     except (WriteFailed, OSError, MemoryError) as e:
         raise BuildError(failure_reason(e)) from e
     remove_old_generations(index_dir, grace_seconds)

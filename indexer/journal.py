@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from whoosh import index
+from whoosh.filedb.filestore import FileStorage
 
 from index_format.codec import PackedCodec
 from index_format.schema import decode_facets, stored_date
@@ -65,8 +65,11 @@ def replay(building: Path, current: Path, ids: list[str]) -> tuple[int, int]:
     """Give the index in `building` the current state of `ids`: each article as `current`
     holds it, or none where `current` has none. Returns (copied, removed)."""
     copied = removed = 0
-    source = index.open_dir(str(current))
-    target = index.open_dir(str(building))
+    # Plain reads, not maps: Whoosh copies each mapped part of a compound segment whole into
+    # private memory (BufferFile), so looking a few ids up in a 2.2M index would hold its
+    # stored fields and id terms in the rebuild's parent.
+    source = FileStorage(str(current), supports_mmap=False).open_index()
+    target = FileStorage(str(building), supports_mmap=False).open_index()
     with source.searcher() as searcher:
         writer = target.writer(codec=PackedCodec())
         try:

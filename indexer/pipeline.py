@@ -36,7 +36,7 @@ from whoosh.writing import SegmentWriter
 from index_format import segment_parts
 from index_format.codec import PackedCodec
 from index_format.pool import build_writer
-from index_format.stories import StoryTable, permutations
+from index_format.stories import StoryRows, permutations
 from indexer.date_evidence import ArchiveDates
 from indexer.models import RawRecord, Skipped
 from indexer.prepare import prepare_article, prepare_documents
@@ -155,7 +155,7 @@ class PipelineWriter(SegmentWriter):
         self._segments: list[Any] = []
         self._tasks: list[Any] = []
         self._here: _Segments | None = None  # the in-process writer, when there are no workers
-        self.stories = StoryTable()  # every written article's signature, grouped at commit
+        self.stories = StoryRows()  # every written article's signature, grouped at commit
 
     def feed(
         self,
@@ -220,9 +220,7 @@ class PipelineWriter(SegmentWriter):
     def commit(self, mergetype: Any = None, optimize: bool = False, merge: bool = True) -> None:
         """Add the written segments to the index as they are (no merge), with their stories
         (index_format.stories), then unlock."""
-        self.stories.cluster()
-        self.stories.save(Path(self.storage.folder))
-        self.stories = StoryTable()  # saved: not held through the tier merges and publishing
+        self.stories.save(Path(self.storage.folder))  # grouped, written and released
         finalsegments = self._merge_segments(mergetype, optimize, merge)
         finalsegments += self._segments
         if self._added:

@@ -12,7 +12,7 @@ import numpy as np
 
 from index_format.generations import open_index
 from index_format.schema import stored_date
-from index_format.stories import StoryTable, load_stories, signature
+from index_format.stories import StoryRows, StoryTable, load_stories, signature
 
 # An article's id, day (date.toordinal(), -1: no date) and MinHash signature.
 Signed = tuple[str, int, np.ndarray]
@@ -26,7 +26,7 @@ def sign(doc: dict[str, Any]) -> Signed:
     return doc["id"], day, signature(doc.get("_stored_body") or "")
 
 
-def add_signed(table: StoryTable, signed: Iterable[Signed]) -> None:
+def add_signed(table: StoryTable | StoryRows, signed: Iterable[Signed]) -> None:
     for doc_id, day, sig in signed:
         table.add(doc_id, day, sig)
 

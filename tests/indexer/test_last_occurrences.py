@@ -4,6 +4,8 @@ list's first record (index 0) included."""
 
 from __future__ import annotations
 
+import pytest
+
 from indexer.build import last_occurrences, superseded
 from indexer.models import RawRecord
 
@@ -34,3 +36,24 @@ def test_a_json_lists_first_record_is_not_a_txt_file() -> None:
     _, last = last_occurrences([_rec("a", "x.json", 0)])
     assert last.get("a", ("?", None)) == ("x.json", 0)
     assert superseded(_rec("a", "x.json", None), last) is not None
+
+
+def test_ids_whose_hashes_collide_are_told_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids are found by their hash, then compared whole: two ids of one hash stay two."""
+    import indexer.build as build
+
+    monkeypatch.setattr(build, "hash", lambda s: len(s), raising=False)  # "ab" ~ "cd" ~ "é1"
+    records = [
+        _rec("ab", "x.jsonl", 0),
+        _rec("cd", "x.jsonl", 1),
+        _rec("é1", "y.txt", None),
+        _rec("ab", "z.jsonl", 4),
+        _rec("xyz", "x.jsonl", 2),
+    ]
+    count, last = last_occurrences(records)
+    assert count == 5 and len(last) == 4
+    assert "cd" in last and "é1" in last and "ef" not in last and "e" not in last
+    assert [superseded(r, last) is None for r in records] == [False, True, True, True, True]
+    assert last.get("ab", ("?", None)) == ("z.jsonl", 4)
+    assert last.get("é1", ("?", 5)) == ("y.txt", None)
+    assert last.get("ef", ("?", 5)) == ("?", 5)
