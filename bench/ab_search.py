@@ -16,6 +16,10 @@ name tiers and the proximity re-rank), not its facets, snippets and suggestions.
 bench.peers' workload B (engine_telusur.page: the mix's distinct query strings, each a page
 with the outlet list, the month histogram and 10 snippets). `--cold`: both sides without
 their per-generation memos (search/memo.py), every query as if new to the worker.
+At 2.2M a worker's CPU per query swings 3–8× with its heap's history (page faults as glibc
+maps and unmaps large arrays): give both sides the same allocator settings for readable
+figures, e.g. `GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=
+268435456 python -m bench.ab_search …` (the sides inherit the environment).
 
 The sides' results are compared too (totals, facet counts, hit ids and scores): a difference
 is printed, with the queries it concerns.
