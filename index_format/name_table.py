@@ -62,9 +62,17 @@ def _order_after(
     old_offsets = raw.view("<i8" if wide else "<i4")
     if not blob.startswith(old_blob) or not np.array_equal(old_offsets, offsets[: n + 1]):
         return None
-    new = sorted(range(n, len(encoded)), key=encoded.__getitem__)
+    return _sorted_in(old_order, encoded)
+
+
+def _sorted_in(old_order: np.ndarray, keys: Sequence[str] | Sequence[bytes]) -> np.ndarray:
+    """The order of `keys` (ids, "<i4") given the order `old_order` of its first ones: only the
+    later ones are sorted, each put in its place by a binary search."""
+    new = sorted(range(old_order.size, len(keys)), key=keys.__getitem__)
+    if not new:
+        return old_order
     ordered = old_order.tolist()
-    at = [bisect.bisect_left(ordered, encoded[i], key=encoded.__getitem__) for i in new]
+    at = [bisect.bisect_left(ordered, keys[i], key=keys.__getitem__) for i in new]
     return np.insert(old_order, np.array(at, dtype=np.int64), np.array(new, dtype="<i4"))
 
 
@@ -80,14 +88,8 @@ def sorted_ids(names: list[str], previous: Path | None = None) -> list[int]:
         except (OSError, ValueError):
             table = None
         if table is not None and extends(table, names):
-            n_old = len(table)
-            old = np.frombuffer(table._order, dtype=np.int32)
-            new = sorted(range(n_old, len(names)), key=names.__getitem__)
-            if not new:
-                return old.tolist()
-            ordered = old.tolist()
-            at = [bisect.bisect_left(ordered, names[i], key=names.__getitem__) for i in new]
-            return np.insert(old, at, np.array(new, dtype=np.int32)).tolist()
+            order: list[int] = _sorted_in(np.frombuffer(table._order, dtype="<i4"), names).tolist()
+            return order
     return sorted(range(len(names)), key=names.__getitem__)
 
 

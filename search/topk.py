@@ -144,12 +144,12 @@ def _within(found: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return found[ok]
 
 
-def _members(found: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """Which of `docs` the sorted array `found` holds."""
+def _members(found: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of `docs` the sorted array `found` holds, and where each is (or would be) in it."""
     rows = np.searchsorted(found, docs)
     ok = rows < found.size
     ok[ok] = found[rows[ok]] == docs[ok]
-    return ok
+    return ok, rows
 
 
 # `_within` merges the two sorted arrays when the first holds at least 1 / MERGE_SHARE of the
@@ -762,7 +762,7 @@ class TopK:
             self._scorable(q.fieldname)
             hits = self._phrases.get((q.fieldname, tuple(q.words)))
             if hits is not None:  # searched in full already
-                return _members(hits.docs, docs)
+                return _members(hits.docs, docs)[0]
             # The same candidates come back with the query (its pages, a reload): by a digest.
             digest = hashlib.blake2b(np.ascontiguousarray(docs).data, digest_size=16).digest()
             key = (q.fieldname, tuple(q.words), docs.size, docs.dtype.str, digest)
@@ -773,7 +773,7 @@ class TopK:
                 held.flags.writeable = False
                 self._held.put(key, held)
             return held.copy()
-        return self.evaluate(q).mask[docs].copy()
+        return self.evaluate(q).mask[docs]  # (a gather: a new array the caller may change)
 
     def _phrase_at(
         self, fmt: Any, fieldname: str, words: list[str], docs: np.ndarray
@@ -791,11 +791,8 @@ class TopK:
         present = np.ones(docs.size, dtype=bool)
         at: dict[str, np.ndarray] = {}
         for w, p in post.items():
-            rows = np.searchsorted(p.ids, docs)
-            ok = rows < p.ids.size
-            ok[ok] = p.ids[rows[ok]] == docs[ok]
+            ok, at[w] = _members(p.ids, docs)
             present &= ok
-            at[w] = rows
         common = np.flatnonzero(present)
         if common.size == 0:
             return out
