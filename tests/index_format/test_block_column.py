@@ -21,6 +21,7 @@ from indexer.optimize import optimize_index
 from indexer.update import update_index
 from search.models import SearchRequest
 from search.service import SearchService
+from tests.index_format.columns import written
 from tests.indexes import build_index, given_entities, write_jsonl
 from tests.test_derived_open import _corpus
 from tests.test_derived_segments import NEW
@@ -43,24 +44,12 @@ def _values(n: int, seed: int = 3, blobs: bool = True) -> list[bytes]:
     return out
 
 
-def _write(values: dict[int, bytes], doccount: int, column: ZstdBlockColumn) -> object:
-    storage = RamStorage()
-    f = storage.create_file("col")
-    writer = column.writer(f)
-    for docnum in sorted(values):
-        writer.add(docnum, values[docnum])
-    writer.finish(doccount)
-    length = f.tell()
-    f.close()
-    return column.reader(storage.open_file("col"), 0, length, doccount)
-
-
 @pytest.mark.parametrize("block_bytes", [1, 200, 32 * 1024, 128 * 1024])
 def test_reads_back_whole_and_document_by_document(block_bytes: int) -> None:
     values = _values(600)
     # Documents 0-4 and the last ten are never added: no value, as Whoosh fills them.
     given = {i: v for i, v in enumerate(values) if 5 <= i < 590}
-    reader = _write(given, 600, ZstdBlockColumn(block_bytes=block_bytes))
+    reader = written(given, 600, ZstdBlockColumn(block_bytes=block_bytes))
     want = [given.get(i, b"") for i in range(600)]
     assert list(reader) == want  # type: ignore[call-overload]
     order = list(range(600))
@@ -73,7 +62,7 @@ def test_reads_back_whole_and_document_by_document(block_bytes: int) -> None:
 
 @pytest.mark.parametrize("doccount", [0, 3])
 def test_a_column_without_values(doccount: int) -> None:
-    reader = _write({}, doccount, ZstdBlockColumn())
+    reader = written({}, doccount, ZstdBlockColumn())
     assert list(reader) == [b""] * doccount  # type: ignore[call-overload]
 
 
@@ -191,9 +180,9 @@ def test_a_schema_naming_a_former_default_writes_todays_blocks(former_default: i
 
     values = [v * 800 for v in _values(2000)]  # ~20 MB of values
     given = dict(enumerate(values))
-    former = _write(given, len(values), ZstdBlockColumn(level=9, block_bytes=former_default))
-    today = _write(given, len(values), ZstdBlockColumn())
-    small = _write(given, len(values), ZstdBlockColumn(block_bytes=16 * 1024))
+    former = written(given, len(values), ZstdBlockColumn(level=9, block_bytes=former_default))
+    today = written(given, len(values), ZstdBlockColumn())
+    small = written(given, len(values), ZstdBlockColumn(block_bytes=16 * 1024))
     total = sum(map(len, values))
     assert total > 2 * BLOCK_BYTES
     assert 3 <= len(former._firsts) == len(today._firsts) <= total // BLOCK_BYTES + 1  # type: ignore[attr-defined]

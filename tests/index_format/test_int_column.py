@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
-from typing import Any
 
 import pytest
 from whoosh.columns import NumericColumn
@@ -19,18 +18,7 @@ from index_format.generations import current_path, open_index
 from indexer.build import rebuild_index
 from indexer.optimize import optimize_index
 from indexer.update import delete_articles, update_index
-
-
-def _write(values: dict[int, int], doccount: int, column: ZstdIntColumn) -> Any:
-    storage = RamStorage()
-    f = storage.create_file("col")
-    writer = column.writer(f)
-    for docnum in sorted(values):
-        writer.add(docnum, values[docnum])
-    writer.finish(doccount)
-    length = f.tell()
-    f.close()
-    return column.reader(storage.open_file("col"), 0, length, doccount)
+from tests.index_format.columns import written
 
 
 @pytest.mark.parametrize("doccount", [0, 1, 7, 5000])
@@ -41,7 +29,7 @@ def test_reads_back_whole_and_document_by_document(doccount: int) -> None:
         for d in range(doccount)
         if d % 5 != 2  # documents without a value: the default
     }
-    reader = _write(given, doccount, ZstdIntColumn(default=-3))
+    reader = written(given, doccount, ZstdIntColumn(default=-3))
     expected = [given.get(d, -3) for d in range(doccount)]
     assert len(reader) == doccount
     assert list(reader) == reader.load() == expected
@@ -53,7 +41,7 @@ def test_reads_back_whole_and_document_by_document(doccount: int) -> None:
 
 def test_one_batch_of_times_takes_a_few_bytes() -> None:
     times = {d: 1796634027 + d // 1000 for d in range(100_000)}
-    reader = _write(times, len(times), ZstdIntColumn())
+    reader = written(times, len(times), ZstdIntColumn())
     assert reader._length < 2_000  # NumericColumn: 800,000
     assert reader.array().tolist() == list(times.values())
 

@@ -12,6 +12,8 @@ import pytest
 
 from index_format import stories
 from index_format.stories import NUM_PERM, SIG_DTYPE, StoryTable, load_stories
+from tests.stories import signatures
+from tests.stories.signatures import signature
 
 
 def _articles(n: int, seed: int, families: int = 12) -> list[tuple[str, int, np.ndarray]]:
@@ -19,18 +21,10 @@ def _articles(n: int, seed: int, families: int = 12) -> list[tuple[str, int, np.
     some join their family and some only through another copy), unrelated articles and
     short ones (empty signatures)."""
     rnd = np.random.default_rng(seed)
-    bases = rnd.integers(0, 256, (families, NUM_PERM), dtype=np.uint16).astype(SIG_DTYPE)
+    bases = signatures.families(rnd, families)
     out = []
     for i in range(n):
-        kind = rnd.random()
-        if kind < 0.6:
-            sig = bases[rnd.integers(families)].copy()
-            changed = rnd.random(NUM_PERM) < rnd.choice([0.05, 0.3, 0.6])
-            sig[changed] = rnd.integers(0, 256, int(changed.sum()))
-        elif kind < 0.9:
-            sig = rnd.integers(0, 256, NUM_PERM, dtype=np.uint16).astype(SIG_DTYPE)
-        else:
-            sig = np.zeros(NUM_PERM, dtype=SIG_DTYPE)
+        sig = signature(rnd, bases)
         day = int(rnd.integers(-1, 30)) if rnd.random() < 0.9 else -1
         out.append((f"a{seed}-{i:04d}", day, sig))
     return out

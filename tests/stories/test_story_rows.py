@@ -18,6 +18,8 @@ from index_format.stories import (
     StoryTable,
     load_stories,
 )
+from tests.stories import signatures
+from tests.stories.signatures import signature
 
 
 def _articles(n: int, seed: int) -> list[tuple[str, int, np.ndarray]]:
@@ -25,18 +27,10 @@ def _articles(n: int, seed: int) -> list[tuple[str, int, np.ndarray]]:
     unrelated and empty signatures, days missing or shared, ids whose string order is not
     their length's (a9 < a10 only by length) and non-ASCII ids."""
     rnd = np.random.default_rng(seed)
-    bases = rnd.integers(0, 256, (9, NUM_PERM), dtype=np.uint16).astype(SIG_DTYPE)
+    bases = signatures.families(rnd, 9)
     out = []
     for i in range(n):
-        kind = rnd.random()
-        if kind < 0.6:
-            sig = bases[rnd.integers(len(bases))].copy()
-            changed = rnd.random(NUM_PERM) < rnd.choice([0.05, 0.3, 0.6])
-            sig[changed] = rnd.integers(0, 256, int(changed.sum()))
-        elif kind < 0.9:
-            sig = rnd.integers(0, 256, NUM_PERM, dtype=np.uint16).astype(SIG_DTYPE)
-        else:
-            sig = np.zeros(NUM_PERM, dtype=SIG_DTYPE)
+        sig = signature(rnd, bases)
         day = int(rnd.integers(0, 4)) if rnd.random() < 0.8 else -1  # many ties on the day
         name = rnd.choice(["a", "b", "é", "ž", "Z"])
         out.append((f"{name}{int(rnd.integers(0, 10 * n))}-{i}", day, sig))
