@@ -274,15 +274,20 @@ Leaves = dict[tuple[Any, ...], Scored]
 
 class _TermHits:
     """One term's live postings in every segment: documents, weights, and (once asked for)
-    its BM25F score in each."""
+    its BM25F score in each. Documents are kept as int32 and weights in the narrowest type
+    that holds them exactly (frequencies: uint8, mostly; bm25 works them out as float64 all
+    the same): 5 bytes a posting where there were 16, so that a common word's entry fits the
+    memo's budget (`indonesia` at 2.2M articles: 24.7 MB, never kept; now 14.4 MB with its
+    scores)."""
 
     __slots__ = ("_mask", "ids", "scores", "size", "weights")
 
     def __init__(self, ids: np.ndarray, weights: np.ndarray, size: int) -> None:
-        self.ids = ids
-        self.weights = weights
+        self.ids = ids.astype(np.int32) if size <= _INT32_DOCS and ids.itemsize > 4 else ids
+        self.weights = _narrow(weights)
         self.size = size
-        self._mask = _held_mask(size, ids, 3 * ids.itemsize)
+        per_doc = self.ids.itemsize + self.weights.itemsize + 8  # (and its scores)
+        self._mask = _held_mask(size, self.ids, per_doc)
         self.scores: np.ndarray | None = None
 
     @property
@@ -295,6 +300,10 @@ class _TermHits:
         """Its bytes, its scores' counted in before they are worked out."""
         held = self._mask.nbytes if self._mask is not None else 0
         return int(self.ids.nbytes + self.weights.nbytes + 8 * self.ids.size + held)
+
+
+# Up to this many documents in the index, document numbers fit in int32.
+_INT32_DOCS = np.iinfo(np.int32).max
 
 
 def _mask(size: int, docs: np.ndarray) -> np.ndarray:
@@ -675,7 +684,8 @@ class TopK:
                     wanted[docs] = True
                     out[hit] = held.scores[wanted[ids]]
                 return out
-            rows = np.searchsorted(ids, docs)
+            # (docs in ids' type: numpy would otherwise convert every one of ids to search)
+            rows = np.searchsorted(ids, docs.astype(ids.dtype, copy=False))
             hit = mask[docs]
             out = np.zeros(docs.size, dtype=np.float64)
             if held.scores is not None:  # (the same bits: bm25 works element by element)
