@@ -274,20 +274,18 @@ Leaves = dict[tuple[Any, ...], Scored]
 
 class _TermHits:
     """One term's live postings in every segment: documents, weights, and (once asked for)
-    its BM25F score in each. Documents are kept as int32 and weights in the narrowest type
-    that holds them exactly (frequencies: uint8, mostly; bm25 works them out as float64 all
-    the same): 5 bytes a posting where there were 16, so that a common word's entry fits the
-    memo's budget (`indonesia` at 2.2M articles: 24.7 MB, never kept; now 14.4 MB with its
-    scores)."""
+    its BM25F score in each. (Kept as found: narrowing them for the memo, as a phrase's are,
+    cost ~1.5 ms a common word at each request, and a common word's entry at 2.2M articles
+    outgrows the memo's budget either way, so the bench's mix at 2.2M found 2 of 173 terms
+    in it.)"""
 
     __slots__ = ("_mask", "ids", "scores", "size", "weights")
 
     def __init__(self, ids: np.ndarray, weights: np.ndarray, size: int) -> None:
-        self.ids = ids.astype(np.int32) if size <= _INT32_DOCS and ids.itemsize > 4 else ids
-        self.weights = _narrow(weights)
+        self.ids = ids
+        self.weights = weights
         self.size = size
-        per_doc = self.ids.itemsize + self.weights.itemsize + 8  # (and its scores)
-        self._mask = _held_mask(size, self.ids, per_doc)
+        self._mask = _held_mask(size, ids, 3 * ids.itemsize)
         self.scores: np.ndarray | None = None
 
     @property
@@ -300,10 +298,6 @@ class _TermHits:
         """Its bytes, its scores' counted in before they are worked out."""
         held = self._mask.nbytes if self._mask is not None else 0
         return int(self.ids.nbytes + self.weights.nbytes + 8 * self.ids.size + held)
-
-
-# Up to this many documents in the index, document numbers fit in int32.
-_INT32_DOCS = np.iinfo(np.int32).max
 
 
 def _mask(size: int, docs: np.ndarray) -> np.ndarray:
@@ -684,8 +678,7 @@ class TopK:
                     wanted[docs] = True
                     out[hit] = held.scores[wanted[ids]]
                 return out
-            # (docs in ids' type: numpy would otherwise convert every one of ids to search)
-            rows = np.searchsorted(ids, docs.astype(ids.dtype, copy=False))
+            rows = np.searchsorted(ids, docs)
             hit = mask[docs]
             out = np.zeros(docs.size, dtype=np.float64)
             if held.scores is not None:  # (the same bits: bm25 works element by element)

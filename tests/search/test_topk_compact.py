@@ -1,13 +1,13 @@
-"""What search.topk keeps for a generation in narrower types (its memo entries) and works out
-once a field (BM25's length normalisation) gives the same numbers as the plain arrays and the
-plain formula: the scores are Whoosh's to the last bit (tests/search/test_search_topk.py)."""
+"""What search.topk keeps in narrower types (its phrases' memo entries) and works out once a
+field (BM25's length normalisation) gives the same numbers as the plain arrays and the plain
+formula: the scores are Whoosh's to the last bit (tests/search/test_search_topk.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from search.topk import _length_norms, _narrow, _PhraseHits, _TermHits
+from search.topk import _length_norms, _narrow, _PhraseHits
 
 
 @pytest.mark.parametrize(
@@ -49,17 +49,6 @@ def test_a_phrase_entry_gives_back_its_documents_and_frequencies() -> None:
     assert np.flatnonzero(hits.mask).tolist() == docs.tolist()
     # Narrowed: 4 + 1 + 2 bytes a document, where int64 and float64 took 24.
     assert hits.nbytes == docs.size * 7
-
-
-def test_a_term_entry_keeps_its_postings_and_marks_its_documents() -> None:
-    size = 1_000
-    ids = np.arange(0, size, 3, dtype=np.int64)
-    weights = (ids % 5 + 1).astype(np.float64)
-    held = _TermHits(ids, weights, size)
-    assert np.array_equal(held.ids, ids) and held.weights.astype(np.float64).tolist() == (
-        weights.tolist()
-    )
-    assert np.flatnonzero(held.mask).tolist() == ids.tolist()
 
 
 @pytest.mark.parametrize("kind", [np.uint8, np.uint16, np.uint32])
