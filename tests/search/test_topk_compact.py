@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from search.topk import _length_norms, _narrow, _PhraseHits
+from search.topk import _length_norms, _narrow, _PhraseHits, _Postings, _Spread
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,26 @@ def test_tabled_length_norms_are_the_formulas_bits(kind: type) -> None:
 def test_lengths_not_held_as_whole_numbers_are_not_tabled() -> None:
     lengths = np.array([1.0, 12.0, 40.0])  # (as derived at open: float64)
     assert _length_norms(lengths, 0.75, 1.2, 17.0) is None
+
+
+def test_a_words_postings_are_found_segment_by_segment_as_joined() -> None:
+    """_Spread.find (the proximity re-rank's and a name tier's lookup) finds what a search of
+    the joined postings finds, documents of segments without the word among the asked ones."""
+    rng = np.random.default_rng(5)
+    # Segments of 1,000 documents at offsets 0..5,000; the word in four of them.
+    parts = []
+    for offset in (0, 2_000, 3_000, 5_000):
+        ids = np.sort(rng.choice(1_000, rng.integers(1, 400), replace=False)).astype(np.int64)
+        parts.append((offset, _Postings(ids, rng.integers(1, 6, ids.size) * 1.0, None)))
+    spread = _Spread(parts)
+    joined_ids = np.concatenate([p.ids + offset for offset, p in parts])
+    for size in (1, 50, 3_000, 6_000):
+        docs = np.sort(rng.choice(6_000, size, replace=False)).astype(np.int64)
+        at = joined_ids.searchsorted(docs)
+        hit = np.flatnonzero(joined_ids[at.clip(max=joined_ids.size - 1)] == docs)
+        found, rows = spread.find(docs)
+        assert found.tolist() == hit.tolist()
+        assert rows.tolist() == at[hit].tolist()
+        fresh = _Spread(parts)  # (its weights not joined yet: read from each part)
+        assert fresh.weights_at(rows).tolist() == spread.weights[rows].tolist()
+    assert spread.ids.tolist() == joined_ids.tolist()
