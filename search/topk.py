@@ -570,6 +570,7 @@ class TopK:
     def use_lengths(self, lengths: dict[str, np.ndarray]) -> None:
         """Take fields' lengths as the generation's build wrote them (index_format.derived)."""
         self._lengths.update(lengths)
+        self._norms.clear()  # (tabled from the lengths they replace)
 
     def count(self, q: Any) -> int:
         """How many live documents match q (a postings list's document frequency counts the
