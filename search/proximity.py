@@ -90,17 +90,14 @@ class Proximity:
             spread = self.topk.spread(fieldname, text)
             hit = np.zeros(0, dtype=np.int64)
             if spread is not None:
-                ids = spread.ids
-                at = ids.searchsorted(self.docs)
-                hit = (ids[at.clip(max=ids.size - 1)] == self.docs).nonzero()[0]
+                hit, at = spread.find(self.docs)
             if spread is None or hit.size == 0:
                 self._held[(fieldname, text)] = None  # (no candidate holds it: none is near)
                 continue
-            at = at[hit]
             count, raw = spread.position_bytes(at)
             counts.append(count)
             encoded.append(raw)
-            found.append((text, hit, spread.weights[at]))
+            found.append((text, hit, spread.weights_at(at)))
         if not found:
             return
         count = np.concatenate(counts)

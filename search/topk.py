@@ -236,6 +236,28 @@ class Scored:
         return self._at(docs)
 
 
+def _length_norms(lengths: np.ndarray, B: float, K1: float, avgfl: float) -> np.ndarray | None:
+    """`K1 * ((1 - B) + B * fl / avgfl)` of BM25 for every length fl up to the longest, as
+    `bm25` works it out for a document of that length (the same operations on the same
+    integer lengths: the same bits). A term's scores then gather it at their documents'
+    lengths: one gather where there were a gather and four passes over its postings
+    (`indonesia` at 2.2M articles: 939k). None for lengths not held as whole numbers (an
+    index's lengths derived at open are float64) or too long to table."""
+    if lengths.dtype.kind != "u" or lengths.size == 0:
+        return None
+    longest = int(lengths.max())
+    if longest > NORM_TABLE_MAX:
+        return None
+    fl = np.arange(longest + 1, dtype=lengths.dtype)
+    norms: np.ndarray = K1 * ((1 - B) + B * fl / avgfl)
+    return norms
+
+
+# The longest field length `_length_norms` tables (byte-quantised lengths reach 106,374: an
+# 850 kB table at most).
+NORM_TABLE_MAX = 1 << 20
+
+
 def _nothing(mask: np.ndarray) -> Scored:
     """What matches no document (`mask` all False): its scores zeros, made only if asked
     for (an array of the index's size, 8 bytes a document)."""
@@ -252,7 +274,10 @@ Leaves = dict[tuple[Any, ...], Scored]
 
 class _TermHits:
     """One term's live postings in every segment: documents, weights, and (once asked for)
-    its BM25F score in each."""
+    its BM25F score in each. (Kept as found: narrowing them for the memo, as a phrase's are,
+    cost ~1.5 ms a common word at each request, and a common word's entry at 2.2M articles
+    outgrows the memo's budget either way, so the bench's mix at 2.2M found 2 of 173 terms
+    in it.)"""
 
     __slots__ = ("_mask", "ids", "scores", "size", "weights")
 
@@ -295,25 +320,58 @@ def _held_mask(size: int, docs: np.ndarray, per_doc: int) -> np.ndarray | None:
 
 
 class _PhraseHits:
-    """Where one phrase stands: its live documents, and each word's frequency in them."""
+    """Where one phrase stands: its live documents, and each word's frequency in them, kept
+    in the narrowest types that hold them exactly (`docs` and `tf_of` give them back as found):
+    a phrase of common words at 2.2M articles (`revisi uu kpk`: 114k documents) took 5.9 MB as
+    int64 numbers and float64 frequencies, 0.8 MB so, and the mix's phrases (23.7 MB: more than
+    the memo's budget, so that none was ever found again) fit in 4 MB."""
 
-    __slots__ = ("_mask", "docs", "size", "tf")
+    __slots__ = ("_docs", "_mask", "_tf", "size")
 
     def __init__(self, docs: np.ndarray, tf: dict[str, np.ndarray], size: int) -> None:
-        self.docs = docs
-        self.tf = tf
+        self._docs = _narrow(docs)
+        self._tf = {w: _narrow(a) for w, a in tf.items()}
         self.size = size
-        self._mask = _held_mask(size, docs, docs.itemsize * (1 + len(tf)))
+        per_doc = self._docs.itemsize + sum(a.itemsize for a in self._tf.values())
+        self._mask = _held_mask(size, docs, per_doc)
+
+    @property
+    def docs(self) -> np.ndarray:
+        """Its documents (int64, sorted)."""
+        return self._docs.astype(np.int64, copy=False)
+
+    def tf_of(self, word: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """The word's frequencies (float64) in its documents, or in those at `rows`."""
+        tf = self._tf[word]
+        return (tf if rows is None else tf[rows]).astype(np.float64, copy=False)
 
     @property
     def mask(self) -> np.ndarray:
         """Its documents marked over the index's (read-only: a request must not change it)."""
-        return self._mask if self._mask is not None else _mask(self.size, self.docs)
+        return self._mask if self._mask is not None else _mask(self.size, self._docs)
 
     @property
     def nbytes(self) -> int:
         held = self._mask.nbytes if self._mask is not None else 0
-        return int(self.docs.nbytes + sum(a.nbytes for a in self.tf.values()) + held)
+        return int(self._docs.nbytes + sum(a.nbytes for a in self._tf.values()) + held)
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """`values` (int64 document numbers, float64 frequencies) in the narrowest of uint8,
+    uint16 and int32 that gives every value back exactly (astype), else as they are."""
+    if values.size == 0 or values.dtype.itemsize <= 1:
+        return values
+    low, high = values.min(), values.max()
+    for kind in (np.uint8, np.uint16, np.int32):
+        if np.dtype(kind).itemsize >= values.dtype.itemsize:
+            break
+        info = np.iinfo(kind)
+        if info.min <= low and high <= info.max:
+            narrow = values.astype(kind)
+            if np.array_equal(narrow, values):  # (whole numbers only: frequencies are)
+                return narrow
+            break
+    return values
 
 
 class _Postings:
@@ -348,22 +406,76 @@ class _Spread:
     """One word's postings in every segment, end to end: global document numbers (sorted, as
     the segments' offsets are), weights, and positions read from each segment's postings. A
     phrase is then searched once over the index, not once per segment (at 220k articles in 19
-    segments, the per-segment calls cost more than the search)."""
+    segments, the per-segment calls cost more than the search).
 
-    __slots__ = ("ids", "parts", "starts", "weights")
+    The segments' documents and weights are joined when first asked for (`ids`, `weights`):
+    the proximity re-rank looks a page's candidates up segment by segment (`find`), where
+    joining a common word's postings (`kpk`: 413k at 2.2M articles) cost ~2 ms a word."""
+
+    __slots__ = ("_ids", "_weights", "offsets", "parts", "starts")
 
     def __init__(self, parts: list[tuple[int, _Postings]]) -> None:
         self.parts = [p for _, p in parts]
+        self.offsets = [offset for offset, _ in parts]  # each part's segment's first document
         sizes = [p.ids.size for p in self.parts]
         self.starts = np.cumsum([0, *sizes])  # each part's first row
-        self.ids = np.concatenate([p.ids + offset for offset, p in parts])
-        self.weights = np.concatenate([p.weights for p in self.parts])
+        self._ids: np.ndarray | None = None
+        self._weights: np.ndarray | None = None
+
+    @property
+    def ids(self) -> np.ndarray:
+        """Every part's documents (global numbers), end to end."""
+        if self._ids is None:
+            self._ids = np.concatenate(
+                [p.ids + offset for offset, p in zip(self.offsets, self.parts, strict=True)]
+            )
+        return self._ids
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Every part's weights, end to end."""
+        if self._weights is None:
+            self._weights = np.concatenate([p.weights for p in self.parts])
+        return self._weights
+
+    def find(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which of `docs` (global numbers, sorted) the word is in (their indices in `docs`)
+        and their rows (in `ids`): looked up in each segment's postings, none joined."""
+        hits, rows = [], []
+        cuts = [*np.searchsorted(docs, self.offsets).tolist(), docs.size]
+        for k, part in enumerate(self.parts):
+            if cuts[k + 1] > cuts[k]:
+                # (a document of a later segment lacking the word is past this part's
+                # documents: never found in it)
+                local = docs[cuts[k] : cuts[k + 1]] - self.offsets[k]
+                ok, at = _members(part.ids, local)
+                held = np.flatnonzero(ok)
+                hits.append(held + cuts[k])
+                rows.append(at[held] + self.starts[k])
+        if not hits:
+            none = np.zeros(0, dtype=np.int64)
+            return none, none
+        return np.concatenate(hits), np.concatenate(rows)
+
+    def weights_at(self, rows: np.ndarray) -> np.ndarray:
+        """weights[rows] (`rows` sorted), from each part's weights."""
+        if self._weights is not None:
+            return self._weights[rows]
+        cuts = np.searchsorted(rows, self.starts).tolist()
+        picked = [
+            part.weights[rows[cuts[k] : cuts[k + 1]] - self.starts[k]]
+            for k, part in enumerate(self.parts)
+            if cuts[k + 1] > cuts[k]
+        ]
+        return np.concatenate(picked) if picked else np.zeros(0, dtype=np.float64)
 
     @property
     def nbytes(self) -> int:
         """Its arrays' bytes and, roughly, those of the segments' postings it keeps alive
         (their encoded bytes and decoded documents, frequencies and offsets)."""
-        return int(3 * (self.ids.nbytes + self.weights.nbytes))
+        held = sum(p.ids.nbytes + p.weights.nbytes for p in self.parts)
+        joined = sum(a.nbytes for a in (self._ids, self._weights) if a is not None)
+        return int(2 * held + joined)
 
     def position_bytes(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """How many positions each of `rows` (sorted) holds, and their encoded bytes end to
@@ -431,6 +543,8 @@ class TopK:
         self.K1: float = w.K1 if self.supported else 0.0
         self._lengths: dict[str, np.ndarray] = {}
         self._avgfl: dict[str, float] = {}
+        # Per field, BM25's length normalisation by length (_length_norms; None: not tabled).
+        self._norms: dict[str, np.ndarray | None] = {}
         # Worked out once per generation: queries' matcher-tree shapes by segment, phrases.
         self._shapes: Memo[Any, dict[int, score_tree.Node]] = Memo()
         self._phrases: Memo[tuple[str, tuple[str, ...]], _PhraseHits] = Memo(
@@ -456,6 +570,7 @@ class TopK:
     def use_lengths(self, lengths: dict[str, np.ndarray]) -> None:
         """Take fields' lengths as the generation's build wrote them (index_format.derived)."""
         self._lengths.update(lengths)
+        self._norms.clear()  # (tabled from the lengths they replace)
 
     def count(self, q: Any) -> int:
         """How many live documents match q (a postings list's document frequency counts the
@@ -567,9 +682,16 @@ class TopK:
         avgfl = self._avgfl.get(fieldname)
         if avgfl is None:  # (Whoosh sums it over the segments at every call)
             avgfl = self._avgfl[fieldname] = self.searcher.avg_field_length(fieldname) or 1
-        fl = self.lengths(fieldname)[ids]
         B, K1 = self.B, self.K1
-        scores: np.ndarray = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        lengths = self.lengths(fieldname)
+        norm = self._norms.get(fieldname)
+        if norm is None and fieldname not in self._norms:
+            norm = self._norms[fieldname] = _length_norms(lengths, B, K1, avgfl)
+        if norm is not None:  # (the same bits: the same operations on the same lengths)
+            scores: np.ndarray = idf * ((tf * (K1 + 1)) / (tf + norm[lengths[ids]]))
+            return scores
+        fl = lengths[ids]
+        scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
         return scores
 
     def _scorable(self, fieldname: str) -> None:
@@ -686,7 +808,7 @@ class TopK:
             return _nothing(mask)
 
         def scores() -> np.ndarray:
-            parts = [self.bm25(fieldname, w, docs, hits.tf[w]) for w in words]
+            parts = [self.bm25(fieldname, w, docs, hits.tf_of(w)) for w in words]
             score = np.zeros(self.size, dtype=np.float64)
             score[docs] = _tree_sum(parts)
             return score
@@ -700,7 +822,7 @@ class TopK:
             held = at[hit]
             if held.size:
                 rows = np.searchsorted(docs, held)
-                parts = [self.bm25(fieldname, w, held, hits.tf[w][rows]) for w in words]
+                parts = [self.bm25(fieldname, w, held, hits.tf_of(w, rows)) for w in words]
                 out[hit] = _tree_sum(parts)
             return out
 
@@ -791,8 +913,12 @@ class TopK:
         present = np.ones(docs.size, dtype=bool)
         at: dict[str, np.ndarray] = {}
         for w, p in post.items():
-            ok, at[w] = _members(p.ids, docs)
+            hits, rows = p.find(docs)  # (each segment's postings: none joined)
+            ok = np.zeros(docs.size, dtype=bool)
+            ok[hits] = True
             present &= ok
+            at[w] = np.zeros(docs.size, dtype=np.int64)
+            at[w][hits] = rows
         common = np.flatnonzero(present)
         if common.size == 0:
             return out

@@ -24,7 +24,6 @@ from whoosh.util.numeric import length_to_byte
 
 from index_format.codec.varints import (
     SMALL,
-    decode_varints,
     deflate,
     leb128,
     np_varints,
@@ -302,11 +301,11 @@ class Postings:
         pos, a, b, _ = layout(buf, n, mode)
         if mode & IDS_DEFLATED:
             raw = np.frombuffer(zlib.decompress(buf[pos : pos + a], -15), np.uint8)
-            ids = np.cumsum(decode_varints(raw))
+            ids = np.cumsum(decode_gaps(raw))
         elif n < SMALL:
             ids = np.cumsum(np.asarray(py_decode(buf[pos : pos + a]), dtype=np.int64))
         else:
-            ids = np.cumsum(decode_varints(np.frombuffer(buf, np.uint8, a, pos)))
+            ids = np.cumsum(decode_gaps(np.frombuffer(buf, np.uint8, a, pos)))
         self.ids = ids
         pos += a
         if wmode == W_ONE:
@@ -317,11 +316,11 @@ class Postings:
             if mode & FREQS_ONE:
                 ints = np.ones(n, dtype=np.int64)
             elif mode & SECOND_DEFLATED:
-                ints = decode_varints(
+                ints = decode_gaps(
                     np.frombuffer(zlib.decompress(buf[pos : pos + b], -15), np.uint8)
                 )
             else:
-                ints = decode_varints(np.frombuffer(buf, np.uint8, b, pos))
+                ints = decode_gaps(np.frombuffer(buf, np.uint8, b, pos))
             if wmode == W_FREQ:
                 self._freqs = ints
                 # (no format: document numbers only, for TermInfo.min_id/max_id)
@@ -462,8 +461,43 @@ def decode_positions(counts: np.ndarray, raw: np.ndarray) -> np.ndarray:
     end to end (each value LEB128 gaps, the first from 0)."""
     if raw.size == 0:
         return np.zeros(0, dtype=np.int64)
-    total = np.cumsum(decode_varints(raw))
+    total = np.cumsum(decode_gaps(raw))
     first = np.cumsum(counts) - counts
     before = np.where(first > 0, total[np.maximum(first - 1, 0)], 0)
     positions: np.ndarray = total - np.repeat(before, counts)
     return positions
+
+
+def decode_gaps(raw: np.ndarray) -> np.ndarray:
+    """LEB128 varints (uint8 array) → int64 array: varints.decode_varints' values, with each
+    value's continuation bytes folded in one byte rank at a time over the values that have
+    that many (a few in six, for positions and ids), where decode_varints' general path
+    works over every byte five times as soon as one value takes three bytes (a position
+    past 16,383 in a long article): `kpk`'s positions in 146k articles at 2.2M, 572 kB,
+    decoded in ~10 ms instead of ~17."""
+    if raw.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = raw < 128
+    if bool(ends.all()):  # (every value one byte)
+        return raw.astype(np.int64)
+    last = np.flatnonzero(ends)  # each value's last byte (its highest bits)
+    out = raw[last].astype(np.int64)
+    length = np.diff(last, prepend=-1)  # each value's bytes
+    back = 1
+    more = length > back
+    while DENSE_FOLD * np.count_nonzero(more) > out.size:  # most values: over every value
+        folded = (out << 7) | (raw[np.maximum(last - back, 0)] & 0x7F)
+        np.copyto(out, folded, where=more)
+        back += 1
+        more &= length > back
+    rest = np.flatnonzero(more)
+    while rest.size:  # (Horner's rule from the highest byte down)
+        out[rest] = (out[rest] << 7) | (raw[last[rest] - back] & 0x7F)
+        back += 1
+        rest = rest[length[rest] > back]
+    return out
+
+
+# decode_gaps folds a byte rank into every value at once while more than 1 / DENSE_FOLD of
+# them have it (a gather of all is then cheaper than picking them out).
+DENSE_FOLD = 4
