@@ -73,7 +73,9 @@ def _art(doc_id: str, facet: str, name: str) -> Article:
         f"Rapat anggaran membahas belanja daerah {doc_id}.",
         outlet="Warta Timur",
         published="2025-03-01",
-        **{facet: (name,)},
+        person=(name,) if facet == "person" else (),
+        organisation=(name,) if facet == "organisation" else (),
+        place=(name,) if facet == "place" else (),
     )
 
 
