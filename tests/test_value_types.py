@@ -163,3 +163,26 @@ def test_random_updates_and_deletes_decide_as_a_rebuild(seed: int, tmp_path: Pat
         assert listed == _organisations(fresh), (seed, step)
         left |= {a.organisation[0] for a in live if a.organisation} - set(listed)
     assert left  # (the decision took something out: else the test shows nothing)
+
+
+def test_what_makes_a_model_line() -> None:
+    from index_format.value_types import model_lines
+
+    names = ["Realme 5", "Realme 5 Pro", "Realme 3", "SMA Negeri 1", "SMA Negeri 3", "BNI 46"]
+    names += ["PT KAI Daop 1", "PT KAI Daop 7", "Galaxy Note 10", "Galaxy Note 9", "Mate 30"]
+    counts = [3, 2, 1, 4, 5, 9, 2, 2, 0, 1, 6]
+    got = {names[i] for i in model_lines(names, counts)}
+    # Galaxy Note 10 is in no article: Galaxy Note 9 alone is no line.
+    assert got == {"Realme 5", "Realme 5 Pro", "Realme 3"}
+
+
+def test_what_makes_another_facet_s_vote() -> None:
+    from index_format.value_types import other_votes
+
+    names = ["Afrika", "Djarum", "Sukanto Tanoto", "Bloomberg", "Tokopedia", "Lima"]
+    counts = [3, 10, 8, 9, 1, 0]
+    people = ({"Djarum": 0, "Sukanto Tanoto": 1}, [37, 27])
+    places = ({"Afrika": 0, "Bloomberg": 1, "Tokopedia": 2, "Lima": 3}, [79, 23, 4, 50])
+    got = {names[i] for i in other_votes(names, counts, {"person": people, "place": places})}
+    # Djarum: one word as a person; Bloomberg: 2.6x; Tokopedia: 4 articles; Lima: none here.
+    assert got == {"Afrika", "Sukanto Tanoto"}
