@@ -26,7 +26,7 @@ ARCHIVE = [
     *(news(f"ip{i}", "Apple merilis iPhone 11 di Cupertino.") for i in range(2)),
     news("ip8", "Pengguna iPhone 8 masih banyak di Jakarta."),
     news("mate", "Huawei Mate 30 Pro diluncurkan oleh Huawei di Munich."),
-    *(news(f"st{i}", "Pengusaha Sukanto Tanoto hadir di Jakarta.") for i in range(5)),
+    *(news(f"st{i}", "Pengusaha Sukanto Tanoto hadir di Jakarta.") for i in range(30)),
     news("rge", "Perusahaan milik Sukanto Tanoto, Royal Golden Eagle, berkembang pesat."),
 ]
 
@@ -55,12 +55,12 @@ def test_a_lone_number_is_no_model_line(client: FlaskClient) -> None:
 def test_a_person_the_archive_names_far_more_often_leaves_the_organisations(
     client: FlaskClient,
 ) -> None:
-    """ "Sukanto Tanoto" is a person in five articles, an organisation in one."""
+    """ "Sukanto Tanoto" is a person in thirty articles, an organisation in one."""
     values, _ = facet_and_hits(client, "organisation")
     assert "Sukanto Tanoto" not in values, values
     assert values.get("Royal Golden Eagle") == 1, values
     people, _ = facet_and_hits(client, "person")
-    assert people.get("Sukanto Tanoto") == 5, people
+    assert people.get("Sukanto Tanoto") == 30, people
     _, hits = facet_and_hits(client, "organisation", organisation="Royal Golden Eagle")
     assert hits == {"rge"}
 
@@ -91,22 +91,22 @@ def _organisations(index_dir: Path) -> dict[str, int]:
 def test_an_update_and_a_delete_flip_the_decision(tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     corpus = [
-        *(_art(f"p{i}", "person", "Budi Santoso") for i in range(4)),
+        *(_art(f"p{i}", "person", "Budi Santoso") for i in range(29)),
         _art("o0", "organisation", "Budi Santoso"),
         _art("k0", "organisation", "Komisi Yudisial"),
     ]
     with given_entities(corpus):
         build_index(index_dir, corpus, "fresh")
     (tmp_path / "w").mkdir()
-    assert _organisations(index_dir).get("Budi Santoso") == 1  # 4 people: too few to tell
-    batch = [_art("p4", "person", "Budi Santoso")]
+    assert _organisations(index_dir).get("Budi Santoso") == 1  # 29 people: under 30 times
+    batch = [_art("p29", "person", "Budi Santoso")]
     corpus += batch
     with given_entities(corpus):
         assert update_index([write_jsonl(tmp_path / "b.jsonl", batch)], index_dir).added
     assert_as_whole(index_dir, tmp_path / "w")
     got = _organisations(index_dir)
     assert "Budi Santoso" not in got and got.get("Komisi Yudisial") == 1, got
-    assert delete_articles(["p4"], index_dir, grace_seconds=0).deleted == 1
+    assert delete_articles(["p29"], index_dir, grace_seconds=0).deleted == 1
     assert_as_whole(index_dir, tmp_path / "w")
     assert _organisations(index_dir).get("Budi Santoso") == 1
 
@@ -179,10 +179,42 @@ def test_what_makes_a_model_line() -> None:
 def test_what_makes_another_facet_s_vote() -> None:
     from index_format.value_types import other_votes
 
-    names = ["Afrika", "Djarum", "Sukanto Tanoto", "Bloomberg", "Tokopedia", "Lima"]
-    counts = [3, 10, 8, 9, 1, 0]
-    people = ({"Djarum": 0, "Sukanto Tanoto": 1}, [37, 27])
-    places = ({"Afrika": 0, "Bloomberg": 1, "Tokopedia": 2, "Lima": 3}, [79, 23, 4, 50])
+    names = ["Afrika", "Djarum", "Simon McMenemy", "Bloomberg", "Tokopedia", "Lima"]
+    names += ["Valencia", "Warner Bros", "Amazon", "Salzburg"]
+    counts = [3, 10, 1, 9, 0, 0, 5, 3, 4, 1]
+    people = ({"Djarum": 0, "Simon McMenemy": 1, "Warner Bros": 2}, [37, 106, 24])
+    places = {"Afrika": 0, "Bloomberg": 1, "Tokopedia": 2, "Lima": 3, "Valencia": 4}
+    places |= {"Amazon": 5, "Salzburg": 6}
+    place_counts = [79, 23, 9, 50, 16, 29, 8]
+    others = {"person": people, "place": (places, place_counts)}
+    got = {names[i] for i in other_votes(names, counts, others)}
+    # Djarum: one word as a person; Bloomberg: 2.6x; Lima: none here; Tokopedia in no article.
+    # A club, a studio and a company named like a place or a person are organisations: a
+    # place vote needs 10x (Valencia 3.2x, Amazon 7.2x) and 10 articles (Salzburg 8), a
+    # person vote 30x (Warner Bros 8x).
+    assert got == {"Afrika", "Simon McMenemy"}
+
+
+def test_a_share_or_count_under_the_line_is_no_vote() -> None:
+    from index_format.value_types import other_votes
+
+    names = ["Praha", "Surabaya", "Sukanto Tanoto", "Budi Santoso"]
+    counts = [1, 1, 1, 1]
+    people = ({"Sukanto Tanoto": 0, "Budi Santoso": 1}, [29, 30])
+    places = ({"Praha": 0, "Surabaya": 1}, [9, 10])
     got = {names[i] for i in other_votes(names, counts, {"person": people, "place": places})}
-    # Djarum: one word as a person; Bloomberg: 2.6x; Tokopedia: 4 articles; Lima: none here.
-    assert got == {"Afrika", "Sukanto Tanoto"}
+    assert got == {"Surabaya", "Budi Santoso"}
+
+
+def test_a_prefix_the_archive_also_numbers_in_roman_numerals_is_a_company_s_arms() -> None:
+    """ "Angkasa Pura 1/2" beside "Angkasa Pura II" and "PT Angkasa Pura I", "Pelindo 1/3"
+    beside "Pelindo I" and "PT Pelindo III": a body's numbered arms, no model line. One roman
+    number is no series ("Mate X" is a phone), nor one in no article ("Redmi VI")."""
+    from index_format.value_types import model_lines
+
+    names = ["Angkasa Pura 1", "Angkasa Pura 2", "Angkasa Pura II", "PT Angkasa Pura I"]
+    names += ["Pelindo 1", "Pelindo 3", "Pelindo I", "PT Pelindo III"]
+    names += ["Mate 10", "Mate 30", "Mate X", "Redmi 8", "Redmi 6", "Redmi V", "Redmi VI"]
+    counts = [2, 3, 40, 12, 1, 2, 2, 5, 2, 5, 1, 4, 1, 1, 0]
+    got = {names[i] for i in model_lines(names, counts)}
+    assert got == {"Mate 10", "Mate 30", "Redmi 8", "Redmi 6"}
