@@ -73,7 +73,9 @@ MANIFEST = "manifest.json"
 # (UI / "PT Unilever Indonesia Tbk", index_format.entity_merge.company_merges).
 # 16: a company's Indonesian arm is the company where the archive names the company three
 # times as often ("Grab Indonesia" / Grab, index_format.name_forms._business_groups).
-FORMAT = 16
+# 17: an organisation value the whole archive shows is no organisation (another facet's
+# name 3x as often, a numbered model line) leaves that facet (index_format.value_types).
+FORMAT = 17
 _V = TypeVar("_V")
 _S = TypeVar("_S")
 

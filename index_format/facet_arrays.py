@@ -31,6 +31,7 @@ from index_format import (
     namesake_changes,
     namesakes,
     spelling_changes,
+    value_types,
     written_changes,
 )
 from index_format.added import added_times
@@ -423,6 +424,9 @@ class _Merger:
             out.rows[f] = FacetRows(doc, val, list(ids[f]), ids[f])
             out.starts[f] = starts_of(doc, out.size)
         out.joined = self._join_short_names(entity_names)
+        # Round 19's hook: organisation values the whole archive shows are no organisation
+        # leave that facet (after the joins, which keep reading the rows before it).
+        value_types.drop(out)
         out.merged, out.held, out.per_doc = self.merged, self.held, self.per_doc
         out.variant_names = {
             f: {key: votes.most_common(1)[0][0] for key, votes in evidence[f].items()}
