@@ -69,6 +69,10 @@ class State:
     above: np.ndarray
     clean: np.ndarray  # bool per person id: a full name whose company is the base's
     company: np.ndarray  # sorted keys full * width + value of each candidate's company
+    # Every pair of the full names counted again (not clean): sorted keys full * width +
+    # value and how many articles name both (namesakes.pair_counts). Empty: none kept.
+    pair_key: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    pair_together: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 @dataclass
@@ -84,6 +88,9 @@ class Result:
     company: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # The joins kept (the held rows dropped): document, short name id, full name id.
     kept: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    # The not-clean candidates' pair counts (State.pair_key, pair_together), for the next.
+    pair_key: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    pair_together: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 def join(
@@ -249,7 +256,10 @@ def _incremental(
     dirty = every[~clean[every]]
     is_dirty = np.zeros(n_person, dtype=bool)
     is_dirty[dirty] = True
-    recounted = namesakes.pair_stats(facets, dirty, width, df, counts, n_docs)
+    pair_key, pair_together = _dirty_pairs(
+        facets, prior, keys[0], dirty, width, p_map, v_map, changed_docs, live
+    )
+    recounted = namesakes.company_of(pair_key, pair_together, width, df, counts, n_docs)
     in_every = np.zeros(n_person, dtype=bool)
     in_every[every] = True
     owner = table // width
@@ -290,7 +300,95 @@ def _incremental(
     full_of = np.concatenate([new[:, 1], j_full.astype(np.int64)])
     order = np.lexsort((full_of, row_of))
     joined = np.stack([row_of[order], full_of[order]], axis=1)
-    return Result(joined, short, below, above, clean, False, redone, table)
+    return Result(
+        joined, short, below, above, clean, False, redone, table, None, pair_key, pair_together
+    )
+
+
+def _dirty_pairs(
+    facets: Sequence[Rows],
+    prior: State,
+    person_key: str,
+    dirty: np.ndarray,
+    width: int,
+    p_map: np.ndarray,
+    v_map: np.ndarray,
+    changed_docs: np.ndarray,
+    live: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair count (namesakes.pair_counts) of the full names `dirty`: from the last
+    generation's where it kept them and no article it had that names the full name changed
+    (its new articles' pairs added), else counted over the full name's articles.
+
+    The facets hold the live articles' rows, so the pairs of a full name change only by the
+    new articles, the deleted ones and the old ones whose values changed (`changed_docs`:
+    their merges moved). The last generation's person rows are those shown (after its joins): an old
+    article's persons then were among them and the short names joined in it."""
+    person = facets[0]
+    n_person = len(person.names)
+    p_width = prior.below.size
+    kept = np.zeros(n_person, dtype=bool)  # the dirty full names whose counts carry over
+    if prior.pair_key.size:
+        was_f = _mapped(prior.pair_key // p_width, p_map)
+        kept[was_f[was_f >= 0]] = True
+    is_dirty = np.zeros(n_person, dtype=bool)
+    is_dirty[dirty] = True
+    kept &= is_dirty
+    # (A deleted article's rows leave the facets: its pairs no longer count.)
+    old = np.flatnonzero(changed_docs[: prior.size] | (prior.live & ~live[: prior.size]))
+    if old.size and kept.any():  # a kept full name an old changed article names: recounted
+        at = np.zeros(prior.size, dtype=bool)
+        at[old] = True
+        doc, val = prior.rows[person_key]
+        for ids in (
+            np.asarray(val[at[doc]], dtype=np.int64),
+            prior.short[at[prior.doc]].astype(np.int64),
+        ):
+            was = _mapped(ids, p_map)
+            kept[was[was >= 0]] = False
+        now = np.zeros(changed_docs.size, dtype=bool)
+        now[old] = True
+        kept[person.val[now[person.doc]]] = False
+    keys = np.zeros(0, dtype=np.int64)
+    together = np.zeros(0, dtype=np.int64)
+    if kept.any():
+        was_f = _mapped(prior.pair_key // p_width, p_map)
+        keep = was_f >= 0
+        keep[keep] = kept[was_f[keep]]
+        was_v = v_map[prior.pair_key[keep] % p_width]
+        ok = was_v >= 0
+        keys = was_f[keep][ok] * width + was_v[ok]
+        together = prior.pair_together[keep][ok].astype(np.int64)
+        if keys.size > 1 and not (keys[1:] > keys[:-1]).all():  # (ids renumbered)
+            order = np.argsort(keys, kind="stable")
+            keys, together = keys[order], together[order]
+        # The new articles' pairs added.
+        new = np.zeros(changed_docs.size, dtype=bool)
+        new[prior.size :] = True
+        rows = np.flatnonzero(new[person.doc] & kept[person.val])
+        add_key, add_times = namesakes.pair_counts(facets, rows, width)
+        keys, together = _added(keys, together, add_key, add_times)
+    recount = np.flatnonzero(is_dirty[person.val] & ~kept[person.val])
+    more_key, more_times = namesakes.pair_counts(facets, recount, width)
+    return _added(keys, together, more_key, more_times)
+
+
+def _added(
+    keys: np.ndarray, together: np.ndarray, add_key: np.ndarray, add_times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted pair counts `keys`, `together` with the sorted `add_key`'s counts added."""
+    if add_key.size == 0:
+        return keys, together
+    at = np.searchsorted(keys, add_key)
+    there = at < keys.size
+    there[there] = keys[at[there]] == add_key[there]
+    together = together.copy()
+    together[at[there]] += add_times[there]
+    fresh = ~there
+    return (
+        np.insert(keys, at[fresh], add_key[fresh]),
+        np.insert(together, at[fresh], add_times[fresh]),
+    )
 
 
 def _reached(
@@ -464,6 +562,9 @@ def save(where: Path, result: Result) -> None:
     _save(where / f"{PREFIX}above{SUFFIX}", result.above)
     _save(where / f"{PREFIX}clean{SUFFIX}", result.clean)
     _save(where / f"{PREFIX}company{SUFFIX}", result.company)
+    # (The sorted keys as their steps from one to the next: small numbers, which compress.)
+    _save(where / f"{PREFIX}pair-step{SUFFIX}", np.diff(result.pair_key, prepend=0))
+    _save(where / f"{PREFIX}pair-together{SUFFIX}", result.pair_together.astype(np.int32))
     (where / f"{PREFIX}state.json").write_text(
         json.dumps({"full": result.full, "redone": result.redone}), encoding="utf-8"
     )
@@ -503,6 +604,13 @@ def load(
         )
     except (OSError, ValueError, zstandard.ZstdError):  # none, or damaged: computed in full
         return None
+    try:  # (a generation written before they were kept has none: its pairs are counted)
+        state.pair_key = np.cumsum(arr("pair-step"), dtype=np.int64)
+        state.pair_together = arr("pair-together").astype(np.int64)
+    except (OSError, ValueError, zstandard.ZstdError):
+        state.pair_key = state.pair_together = np.zeros(0, dtype=np.int64)
+    if state.pair_key.size != state.pair_together.size:
+        state.pair_key = state.pair_together = np.zeros(0, dtype=np.int64)
     width = sum(len(n) for n in names.values())
     person = next(iter(names.values()), ())
     if state.below.size != width or state.above.size != width or state.clean.size != len(person):
