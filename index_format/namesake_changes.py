@@ -562,8 +562,14 @@ def save(where: Path, result: Result) -> None:
     _save(where / f"{PREFIX}above{SUFFIX}", result.above)
     _save(where / f"{PREFIX}clean{SUFFIX}", result.clean)
     _save(where / f"{PREFIX}company{SUFFIX}", result.company)
-    # (The sorted keys as their steps from one to the next: small numbers, which compress.)
-    _save(where / f"{PREFIX}pair-step{SUFFIX}", np.diff(result.pair_key, prepend=0))
+    # (The keys as each full name with its number of pairs, and the values as int32: 14M
+    # pairs at 2.2M articles, compressed and read back in half the time of int64 keys.)
+    width = result.below.size
+    full_of = result.pair_key // width  # (sorted: each full name's pairs one run)
+    first = np.flatnonzero(np.r_[True, full_of[1:] != full_of[:-1]]) if full_of.size else full_of
+    fulls, per_full = full_of[first], np.diff(np.r_[first, full_of.size])
+    _save(where / f"{PREFIX}pair-full{SUFFIX}", np.stack([fulls, per_full]))
+    _save(where / f"{PREFIX}pair-value{SUFFIX}", (result.pair_key % width).astype(np.int32))
     _save(where / f"{PREFIX}pair-together{SUFFIX}", result.pair_together.astype(np.int32))
     (where / f"{PREFIX}state.json").write_text(
         json.dumps({"full": result.full, "redone": result.redone}), encoding="utf-8"
@@ -605,7 +611,8 @@ def load(
     except (OSError, ValueError, zstandard.ZstdError):  # none, or damaged: computed in full
         return None
     try:  # (a generation written before they were kept has none: its pairs are counted)
-        state.pair_key = np.cumsum(arr("pair-step"), dtype=np.int64)
+        fulls, per_full = arr("pair-full")
+        state.pair_key = np.repeat(fulls * state.below.size, per_full) + arr("pair-value")
         state.pair_together = arr("pair-together").astype(np.int64)
     except (OSError, ValueError, zstandard.ZstdError):
         state.pair_key = state.pair_together = np.zeros(0, dtype=np.int64)
