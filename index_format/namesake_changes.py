@@ -72,7 +72,7 @@ class State:
     # Every pair of the full names counted again (not clean): sorted keys full * width +
     # value and how many articles name both (namesakes.pair_counts). Empty: none kept.
     pair_key: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    pair_together: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    pair_together: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
 
 
 @dataclass
@@ -90,7 +90,7 @@ class Result:
     kept: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     # The not-clean candidates' pair counts (State.pair_key, pair_together), for the next.
     pair_key: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    pair_together: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    pair_together: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
 
 
 def join(
@@ -350,7 +350,7 @@ def _dirty_pairs(
         now[old] = True
         kept[person.val[now[person.doc]]] = False
     keys = np.zeros(0, dtype=np.int64)
-    together = np.zeros(0, dtype=np.int64)
+    together = np.zeros(0, dtype=np.int32)
     if kept.any():
         was_f = _mapped(prior.pair_key // p_width, p_map)
         keep = was_f >= 0
@@ -358,7 +358,7 @@ def _dirty_pairs(
         was_v = v_map[prior.pair_key[keep] % p_width]
         ok = was_v >= 0
         keys = was_f[keep][ok] * width + was_v[ok]
-        together = prior.pair_together[keep][ok].astype(np.int64)
+        together = prior.pair_together[keep][ok].astype(np.int32)
         if keys.size > 1 and not (keys[1:] > keys[:-1]).all():  # (ids renumbered)
             order = np.argsort(keys, kind="stable")
             keys, together = keys[order], together[order]
@@ -376,13 +376,13 @@ def _dirty_pairs(
 def _added(
     keys: np.ndarray, together: np.ndarray, add_key: np.ndarray, add_times: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted pair counts `keys`, `together` with the sorted `add_key`'s counts added."""
-    if add_key.size == 0:
-        return keys, together
+    """The sorted pair counts `keys`, `together` with the sorted `add_key`'s counts added
+    (`together` changed in place: the caller's own copy)."""
+    if add_key.size == 0 or keys.size == 0:
+        return (keys, together) if add_key.size == 0 else (add_key, add_times)
     at = np.searchsorted(keys, add_key)
     there = at < keys.size
     there[there] = keys[at[there]] == add_key[there]
-    together = together.copy()
     together[at[there]] += add_times[there]
     fresh = ~there
     return (
@@ -613,11 +613,11 @@ def load(
     try:  # (a generation written before they were kept has none: its pairs are counted)
         fulls, per_full = arr("pair-full")
         state.pair_key = np.repeat(fulls * state.below.size, per_full) + arr("pair-value")
-        state.pair_together = arr("pair-together").astype(np.int64)
+        state.pair_together = arr("pair-together").astype(np.int32)
     except (OSError, ValueError, zstandard.ZstdError):
-        state.pair_key = state.pair_together = np.zeros(0, dtype=np.int64)
+        state.pair_key, state.pair_together = np.zeros(0, np.int64), np.zeros(0, np.int32)
     if state.pair_key.size != state.pair_together.size:
-        state.pair_key = state.pair_together = np.zeros(0, dtype=np.int64)
+        state.pair_key, state.pair_together = np.zeros(0, np.int64), np.zeros(0, np.int32)
     width = sum(len(n) for n in names.values())
     person = next(iter(names.values()), ())
     if state.below.size != width or state.above.size != width or state.clean.size != len(person):

@@ -316,7 +316,7 @@ def pair_counts(
     facets: Sequence[Rows], full_rows: np.ndarray, width: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every pair (full name, other value) the articles of the person rows `full_rows` name:
-    the sorted keys full * width + value and in how many of those articles each is (int64).
+    the sorted keys full * width + value and in how many of those articles each is (int32).
     What a company is decided from (`company_of`): kept between generations for the full
     names an update recounts (index_format.namesake_changes), so that the next adds only its
     new articles' pairs instead of counting a popular name's whole archive again."""
@@ -326,10 +326,10 @@ def pair_counts(
         k, together = _counted(full, value, width)
         ok = k // width != k % width
         keys.append(k[ok])
-        times.append(together[ok].astype(np.int64, copy=False))
+        times.append(together[ok].astype(np.int32))  # (counts of articles: int32 holds them)
     # (Chunks of ascending, distinct full names: their keys follow one another in order.)
     if not keys:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
     return np.concatenate(keys), np.concatenate(times)
 
 
@@ -342,9 +342,11 @@ def company_of(
     n_docs: int,
 ) -> np.ndarray:
     """The keys of `pair_counts` in their full name's company (as `pair_stats` decides)."""
+    enough = together >= MIN_TOGETHER  # (first: three in four pairs are of one article)
+    keys, together = keys[enough], together[enough].astype(np.int64)
     f_of, v_of = keys // width, keys % width
     lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
-    return keys[(together >= MIN_TOGETHER) & (lift >= LIFT)]
+    return keys[lift >= LIFT]
 
 
 def _alone(width: int) -> int:
