@@ -498,10 +498,14 @@ def _crossed(
     out = np.zeros(len(person.names), dtype=bool)
     wanted = np.zeros(width, dtype=bool)
     wanted[values] = True
-    docs = []
+    # The documents naming a crossed value and a clean full name (only a clean one's pairs
+    # are asked for): a mask over the documents, not a sort of every such row.
+    named = np.zeros(person.start.size - 1, dtype=bool)
     for f, off in zip(facets, offsets, strict=True):
-        docs.append(f.doc[wanted[off : off + len(f.names)][f.val]])
-    docs_of = distinct(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int64)
+        named[f.doc[wanted[off : off + len(f.names)][f.val]]] = True
+    has_clean = np.zeros(named.size, dtype=bool)
+    has_clean[person.doc[clean[person.val]]] = True
+    docs_of = np.flatnonzero(named & has_clean)
     # Pairs (full, value) in each of those documents: a person and a crossed value; counted a
     # chunk of documents at a time (at most about namesakes.PAIRS values times persons), the
     # chunks' counts then summed: every document at once was the update's memory peak.
@@ -509,7 +513,7 @@ def _crossed(
     weight = namesakes._value_counts(facets, docs_of) * np.maximum(per_doc, 1)
     found, times = [], []
     for lo, hi in namesakes._spans(weight, namesakes.PAIRS):
-        keys, together = _pairs_in(facets, offsets, docs_of[lo:hi], wanted, width)
+        keys, together = _pairs_in(facets, offsets, docs_of[lo:hi], wanted, width, clean)
         f_of = keys // width
         ok = (f_of != keys % width) & clean[f_of]  # (what the counts do not decide, early)
         found.append(keys[ok])
@@ -536,12 +540,15 @@ def _pairs_in(
     docs_of: np.ndarray,
     wanted: np.ndarray,
     width: int,
+    clean: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted keys full * width + value of each (person, `wanted` value) of the same
-    document of `docs_of`, and in how many of them each is."""
+    """The sorted keys full * width + value of each (`clean` person, `wanted` value) of the
+    same document of `docs_of`, and in how many of them each is."""
     person = facets[0]
     p_first, p_last = person.start[docs_of], person.start[docs_of + 1]
     owner_p, full = _expand(p_first, p_last, person.val)
+    mine = clean[full]  # (another person's pairs are not asked for: not joined with at all)
+    owner_p, full = owner_p[mine], full[mine]
     v_owner, v_val = namesakes._gather(facets, offsets, docs_of)
     pick = wanted[v_val]
     v_owner, v_val = v_owner[pick], v_val[pick]
