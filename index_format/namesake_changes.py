@@ -393,7 +393,9 @@ def _dirty_pairs(
         together = had.together if keep is None else had.together[keep]
         keys = np.repeat(now_f[run_kept] * width, had.per_full[run_kept])
         keys += was_v
-        if not bool((was_v >= 0).all()):  # (a value whose name is gone: no pair now)
+        # (A kept full name's articles did not change, so its values' names are all still
+        # there: this only guards against a table that says otherwise.)
+        if not bool((was_v >= 0).all()):
             ok = was_v >= 0
             keys, together = keys[ok], together[ok]
         del had, keep, was_v
