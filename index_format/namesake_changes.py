@@ -410,11 +410,10 @@ def _dirty_pairs(
     recount = np.flatnonzero(is_dirty[person.val] & ~kept[person.val])
     more_key, more_times = namesakes.pair_counts(facets, recount, width)
     # Both added at once (one pass over the kept pairs): the full names of the two are
-    # apart (kept or not), so their keys are distinct.
+    # apart (kept or not), so their keys are distinct and merge by insertion, not a sort.
     if add_key.size and more_key.size:
-        add_key = np.concatenate([add_key, more_key])
-        order = np.argsort(add_key, kind="stable")
-        add_key, add_times = add_key[order], np.concatenate([add_times, more_times])[order]
+        at = np.searchsorted(more_key, add_key)
+        add_key, add_times = _inserted(more_key, more_times, at, add_key, add_times)
     elif more_key.size:
         add_key, add_times = more_key, more_times
     return _added(keys, together, add_key, add_times)
@@ -432,10 +431,25 @@ def _added(
     there[there] = keys[at[there]] == add_key[there]
     together[at[there]] += add_times[there]
     fresh = ~there
-    return (
-        np.insert(keys, at[fresh], add_key[fresh]),
-        np.insert(together, at[fresh], add_times[fresh]),
-    )
+    return _inserted(keys, together, at[fresh], add_key[fresh], add_times[fresh])
+
+
+def _inserted(
+    keys: np.ndarray, times: np.ndarray, at: np.ndarray, new_key: np.ndarray, new_times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """np.insert(keys, at, new_key) and the same of `times`, for ascending `at` (where
+    searchsorted puts each of the ascending `new_key`): one mask for both, a few times
+    faster than np.insert (which sorts the positions again)."""
+    if new_key.size == 0:
+        return keys, times
+    put = at + np.arange(new_key.size)  # each new key's place in the result
+    old = np.ones(keys.size + new_key.size, dtype=bool)
+    old[put] = False
+    out_key = np.empty(old.size, dtype=keys.dtype)
+    out_key[old], out_key[put] = keys, new_key
+    out_times = np.empty(old.size, dtype=times.dtype)
+    out_times[old], out_times[put] = times, new_times
+    return out_key, out_times
 
 
 def _reached(
