@@ -186,10 +186,10 @@ def _check_pairs(a: FacetArrays) -> int:
     rows = np.flatnonzero(dirty[facets[0].val])
     want = _PAIR_COUNTS(facets, rows, width)
     if result.full:  # (a new base: every candidate clean, nothing kept)
-        assert result.pairs.value.size == 0
+        assert result.pairs().value.size == 0
         return 0
-    assert np.array_equal(result.pairs.keys(width), want[0])
-    assert np.array_equal(result.pairs.together, want[1])
+    assert np.array_equal(result.pairs().keys(width), want[0])
+    assert np.array_equal(result.pairs().together, want[1])
     _DIRTY_ROWS.append(int(rows.size))
     return int(np.count_nonzero(dirty))
 
