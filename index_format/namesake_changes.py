@@ -20,8 +20,10 @@ between them no pair of v changes side. A value whose theta crosses one has its 
 again, and the full names whose side differs from the base's lose their *clean* mark, as do
 touched ones. A clean full name's company is the base's, in every generation since, while it
 stays a candidate (the table keeps the candidates' companies only); every other candidate's
-is counted again each update until the next base, and compared with the table. The result
-equals a full computation (tests/index_format/test_namesake_changes.py:
+is decided again each update until the next base, and compared with the table: from its pair
+counts (together per value), which a generation keeps for the next (`Pairs`), the update
+adding its new articles' pairs and counting afresh only the full names that an old article it
+changed or deleted names (`_dirty_pairs`). The result equals a full computation (tests/index_format/test_namesake_changes.py:
 random archives and update sequences, each piece of this checked to matter).
 
 A full computation runs when there is no usable state, or when more than FULL_SHARE of the
