@@ -100,6 +100,11 @@ def main() -> None:
     )
     timed(index_format.namesakes, "candidates", "        of which candidates (every name)")
     timed(index_format.namesakes, "pair_stats", "        of which companies counted again")
+    # (Since upd10: the not-clean candidates' pairs from the last generation's counts, the
+    # full names whose old articles changed read again, `pair_counts`.)
+    timed(index_format.namesake_changes, "_dirty_pairs", "        of which companies' pairs")
+    timed(index_format.namesakes, "pair_counts", "          of which articles read again")
+    timed(index_format.namesake_changes, "_reached", "        of which rows a company reaches")
     timed(index_format.namesake_changes, "_crossed", "        of which values past a threshold")
     timed(index_format.spelling_arrays, "merge", "  spelling words merged")
     timed(index_format.segment_parts, "runs", "  name runs")

@@ -20,8 +20,10 @@ between them no pair of v changes side. A value whose theta crosses one has its 
 again, and the full names whose side differs from the base's lose their *clean* mark, as do
 touched ones. A clean full name's company is the base's, in every generation since, while it
 stays a candidate (the table keeps the candidates' companies only); every other candidate's
-is counted again each update until the next base, and compared with the table. The result
-equals a full computation (tests/index_format/test_namesake_changes.py:
+is decided again each update until the next base, and compared with the table: from its pair
+counts (together per value), which a generation keeps for the next (`Pairs`), the update
+adding its new articles' pairs and counting afresh only the full names that an old article it
+changed or deleted names (`_dirty_pairs`). The result equals a full computation (tests/index_format/test_namesake_changes.py:
 random archives and update sequences, each piece of this checked to matter).
 
 A full computation runs when there is no usable state, or when more than FULL_SHARE of the
@@ -51,6 +53,38 @@ SUFFIX = ".npy.zst"  # (index_format.zst_files)
 
 
 @dataclass
+class Pairs:
+    """Pair counts (namesakes.pair_counts) held compactly: the full names ascending, each with
+    its number of pairs, and per pair its value (int32, ascending within its full name) and
+    in how many articles (int32). 15M pairs at 2.2M articles: 120 MB, not 180 as keys."""
+
+    fulls: np.ndarray  # int64
+    per_full: np.ndarray  # int64
+    value: np.ndarray  # int32
+    together: np.ndarray  # int32
+
+    @staticmethod
+    def of(keys: np.ndarray, together: np.ndarray, width: int) -> Pairs:
+        """From sorted keys full * width + value."""
+        full_of = keys // width
+        first = np.flatnonzero(np.r_[True, full_of[1:] != full_of[:-1]]) if keys.size else keys
+        return Pairs(
+            full_of[first],
+            np.diff(np.r_[first, keys.size]).astype(np.int64),
+            (keys % width).astype(np.int32),
+            together.astype(np.int32, copy=False),
+        )
+
+    def keys(self, width: int) -> np.ndarray:
+        return np.repeat(self.fulls * width, self.per_full) + self.value
+
+
+def _no_pairs() -> Pairs:
+    empty = np.zeros(0, dtype=np.int64)
+    return Pairs(empty, empty, np.zeros(0, np.int32), np.zeros(0, np.int32))
+
+
+@dataclass
 class State:
     """What one generation's joins leave for the next, in its own value ids (`names`)."""
 
@@ -69,6 +103,9 @@ class State:
     above: np.ndarray
     clean: np.ndarray  # bool per person id: a full name whose company is the base's
     company: np.ndarray  # sorted keys full * width + value of each candidate's company
+    # Every pair of the full names counted again (not clean), in this generation's ids (width
+    # below.size). Empty: none kept. Consumed by the next update's joins (then emptied).
+    pairs: Pairs = field(default_factory=_no_pairs)
 
 
 @dataclass
@@ -84,6 +121,16 @@ class Result:
     company: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     # The joins kept (the held rows dropped): document, short name id, full name id.
     kept: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    # The not-clean candidates' pair counts (State.pairs), for the next: compressed as soon
+    # as counted (zst_files.packed: the full names' runs, values, counts), 35 MB instead of
+    # 120 held through the rest of the derived files at 2.2M articles (their memory peak).
+    packed: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def pairs(self) -> Pairs:
+        if self.packed is None:
+            return _no_pairs()
+        runs, value, together = (zst_files.unpacked(b) for b in self.packed)
+        return Pairs(runs[0], runs[1], value, together)
 
 
 def join(
@@ -249,7 +296,18 @@ def _incremental(
     dirty = every[~clean[every]]
     is_dirty = np.zeros(n_person, dtype=bool)
     is_dirty[dirty] = True
-    recounted = namesakes.pair_stats(facets, dirty, width, df, counts, n_docs)
+    pair_key, pair_together = _dirty_pairs(
+        facets, prior, keys[0], dirty, width, p_map, v_map, changed_docs, live
+    )
+    recounted = namesakes.company_of(pair_key, pair_together, width, df, counts, n_docs)
+    pairs = Pairs.of(pair_key, pair_together, width)
+    del pair_key, pair_together
+    packed = (
+        zst_files.packed(np.stack([pairs.fulls, pairs.per_full])),
+        zst_files.packed(pairs.value),
+        zst_files.packed(pairs.together),
+    )
+    del pairs
     in_every = np.zeros(n_person, dtype=bool)
     in_every[every] = True
     owner = table // width
@@ -290,7 +348,124 @@ def _incremental(
     full_of = np.concatenate([new[:, 1], j_full.astype(np.int64)])
     order = np.lexsort((full_of, row_of))
     joined = np.stack([row_of[order], full_of[order]], axis=1)
-    return Result(joined, short, below, above, clean, False, redone, table)
+    return Result(joined, short, below, above, clean, False, redone, table, None, packed)
+
+
+def _dirty_pairs(
+    facets: Sequence[Rows],
+    prior: State,
+    person_key: str,
+    dirty: np.ndarray,
+    width: int,
+    p_map: np.ndarray,
+    v_map: np.ndarray,
+    changed_docs: np.ndarray,
+    live: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair count (namesakes.pair_counts) of the full names `dirty`: from the last
+    generation's where it kept them and no article it had that names the full name changed
+    (its new articles' pairs added), else counted over the full name's articles.
+
+    The facets hold the live articles' rows, so the pairs of a full name change only by the
+    new articles, the deleted ones and the old ones whose values changed (`changed_docs`:
+    their merges moved). The last generation's person rows are those shown (after its joins): an old
+    article's persons then were among them and the short names joined in it."""
+    person = facets[0]
+    n_person = len(person.names)
+    had = prior.pairs
+    prior.pairs = _no_pairs()  # (consumed: not held through the rest of the derived files)
+    now_f = _mapped(had.fulls, p_map)  # per kept full name
+    kept = np.zeros(n_person, dtype=bool)  # the dirty full names whose counts carry over
+    kept[now_f[now_f >= 0]] = True
+    is_dirty = np.zeros(n_person, dtype=bool)
+    is_dirty[dirty] = True
+    kept &= is_dirty
+    # (A deleted article's rows leave the facets: its pairs no longer count.)
+    old = np.flatnonzero(changed_docs[: prior.size] | (prior.live & ~live[: prior.size]))
+    if old.size and kept.any():  # a kept full name an old changed article names: recounted
+        at = np.zeros(prior.size, dtype=bool)
+        at[old] = True
+        doc, val = prior.rows[person_key]
+        for ids in (
+            np.asarray(val[at[doc]], dtype=np.int64),
+            prior.short[at[prior.doc]].astype(np.int64),
+        ):
+            was = _mapped(ids, p_map)
+            kept[was[was >= 0]] = False
+        now = np.zeros(changed_docs.size, dtype=bool)
+        now[old] = True
+        kept[person.val[now[person.doc]]] = False
+    keys = np.zeros(0, dtype=np.int64)
+    together = np.zeros(0, dtype=np.int32)
+    add_key = np.zeros(0, dtype=np.int64)
+    add_times = np.zeros(0, dtype=np.int32)
+    if kept.any():
+        # (Arrays of every kept pair, 15M at 2.2M articles: no copy where nothing is dropped,
+        # the usual update's case.)
+        run_kept = (now_f >= 0) & kept[np.maximum(now_f, 0)]
+        every_run = bool(run_kept.all())
+        keep = None if every_run else np.repeat(run_kept, had.per_full)
+        was_v = v_map[had.value if keep is None else had.value[keep]]
+        together = had.together if keep is None else had.together[keep]
+        keys = np.repeat(now_f[run_kept] * width, had.per_full[run_kept])
+        keys += was_v
+        # (A kept full name's articles did not change, so its values' names are all still
+        # there: this only guards against a table that says otherwise.)
+        if not bool((was_v >= 0).all()):
+            ok = was_v >= 0
+            keys, together = keys[ok], together[ok]
+        del had, keep, was_v
+        if keys.size > 1 and not (keys[1:] > keys[:-1]).all():  # (ids renumbered)
+            order = np.argsort(keys, kind="stable")
+            keys, together = keys[order], together[order]
+        # The new articles' pairs added.
+        new = np.zeros(changed_docs.size, dtype=bool)
+        new[prior.size :] = True
+        rows = np.flatnonzero(new[person.doc] & kept[person.val])
+        add_key, add_times = namesakes.pair_counts(facets, rows, width)
+    recount = np.flatnonzero(is_dirty[person.val] & ~kept[person.val])
+    more_key, more_times = namesakes.pair_counts(facets, recount, width)
+    # Both added at once (one pass over the kept pairs): the full names of the two are
+    # apart (kept or not), so their keys are distinct and merge by insertion, not a sort.
+    if add_key.size and more_key.size:
+        at = np.searchsorted(more_key, add_key)
+        add_key, add_times = _inserted(more_key, more_times, at, add_key, add_times)
+    elif more_key.size:
+        add_key, add_times = more_key, more_times
+    return _added(keys, together, add_key, add_times)
+
+
+def _added(
+    keys: np.ndarray, together: np.ndarray, add_key: np.ndarray, add_times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted pair counts `keys`, `together` with the sorted `add_key`'s counts added
+    (`together` changed in place: the caller's own copy)."""
+    if add_key.size == 0 or keys.size == 0:
+        return (keys, together) if add_key.size == 0 else (add_key, add_times)
+    at = np.searchsorted(keys, add_key)
+    there = at < keys.size
+    there[there] = keys[at[there]] == add_key[there]
+    together[at[there]] += add_times[there]
+    fresh = ~there
+    return _inserted(keys, together, at[fresh], add_key[fresh], add_times[fresh])
+
+
+def _inserted(
+    keys: np.ndarray, times: np.ndarray, at: np.ndarray, new_key: np.ndarray, new_times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """np.insert(keys, at, new_key) and the same of `times`, for ascending `at` (where
+    searchsorted puts each of the ascending `new_key`): one mask for both, a few times
+    faster than np.insert (which sorts the positions again)."""
+    if new_key.size == 0:
+        return keys, times
+    put = at + np.arange(new_key.size)  # each new key's place in the result
+    old = np.ones(keys.size + new_key.size, dtype=bool)
+    old[put] = False
+    out_key = np.empty(old.size, dtype=keys.dtype)
+    out_key[old], out_key[put] = keys, new_key
+    out_times = np.empty(old.size, dtype=times.dtype)
+    out_times[old], out_times[put] = times, new_times
+    return out_key, out_times
 
 
 def _reached(
@@ -370,10 +545,14 @@ def _crossed(
     out = np.zeros(len(person.names), dtype=bool)
     wanted = np.zeros(width, dtype=bool)
     wanted[values] = True
-    docs = []
+    # The documents naming a crossed value and a clean full name (only a clean one's pairs
+    # are asked for): a mask over the documents, not a sort of every such row.
+    named = np.zeros(person.start.size - 1, dtype=bool)
     for f, off in zip(facets, offsets, strict=True):
-        docs.append(f.doc[wanted[off : off + len(f.names)][f.val]])
-    docs_of = distinct(np.concatenate(docs)) if docs else np.zeros(0, dtype=np.int64)
+        named[f.doc[wanted[off : off + len(f.names)][f.val]]] = True
+    has_clean = np.zeros(named.size, dtype=bool)
+    has_clean[person.doc[clean[person.val]]] = True
+    docs_of = np.flatnonzero(named & has_clean)
     # Pairs (full, value) in each of those documents: a person and a crossed value; counted a
     # chunk of documents at a time (at most about namesakes.PAIRS values times persons), the
     # chunks' counts then summed: every document at once was the update's memory peak.
@@ -381,7 +560,7 @@ def _crossed(
     weight = namesakes._value_counts(facets, docs_of) * np.maximum(per_doc, 1)
     found, times = [], []
     for lo, hi in namesakes._spans(weight, namesakes.PAIRS):
-        keys, together = _pairs_in(facets, offsets, docs_of[lo:hi], wanted, width)
+        keys, together = _pairs_in(facets, offsets, docs_of[lo:hi], wanted, width, clean)
         f_of = keys // width
         ok = (f_of != keys % width) & clean[f_of]  # (what the counts do not decide, early)
         found.append(keys[ok])
@@ -408,12 +587,15 @@ def _pairs_in(
     docs_of: np.ndarray,
     wanted: np.ndarray,
     width: int,
+    clean: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted keys full * width + value of each (person, `wanted` value) of the same
-    document of `docs_of`, and in how many of them each is."""
+    """The sorted keys full * width + value of each (`clean` person, `wanted` value) of the
+    same document of `docs_of`, and in how many of them each is."""
     person = facets[0]
     p_first, p_last = person.start[docs_of], person.start[docs_of + 1]
     owner_p, full = _expand(p_first, p_last, person.val)
+    mine = clean[full]  # (another person's pairs are not asked for: not joined with at all)
+    owner_p, full = owner_p[mine], full[mine]
     v_owner, v_val = namesakes._gather(facets, offsets, docs_of)
     pick = wanted[v_val]
     v_owner, v_val = v_owner[pick], v_val[pick]
@@ -464,6 +646,16 @@ def save(where: Path, result: Result) -> None:
     _save(where / f"{PREFIX}above{SUFFIX}", result.above)
     _save(where / f"{PREFIX}clean{SUFFIX}", result.clean)
     _save(where / f"{PREFIX}company{SUFFIX}", result.company)
+    # (The keys as each full name with its number of pairs, and the values as int32: 14M
+    # pairs at 2.2M articles, compressed and read back in half the time of int64 keys.)
+    if result.packed is None:
+        pairs = _no_pairs()
+        _save(where / f"{PREFIX}pair-full{SUFFIX}", np.stack([pairs.fulls, pairs.per_full]))
+        _save(where / f"{PREFIX}pair-value{SUFFIX}", pairs.value)
+        _save(where / f"{PREFIX}pair-together{SUFFIX}", pairs.together)
+    else:  # (compressed already: zst_files.packed is save_array's bytes)
+        for name, blob in zip(("full", "value", "together"), result.packed, strict=True):
+            (where / f"{PREFIX}pair-{name}{SUFFIX}").write_bytes(blob.tobytes())
     (where / f"{PREFIX}state.json").write_text(
         json.dumps({"full": result.full, "redone": result.redone}), encoding="utf-8"
     )
@@ -503,6 +695,13 @@ def load(
         )
     except (OSError, ValueError, zstandard.ZstdError):  # none, or damaged: computed in full
         return None
+    try:  # (a generation written before they were kept has none: its pairs are counted)
+        fulls, per_full = arr("pair-full").astype(np.int64)
+        pairs = Pairs(fulls, per_full, arr("pair-value"), arr("pair-together"))
+        if int(per_full.sum()) == pairs.value.size == pairs.together.size:
+            state.pairs = pairs
+    except (OSError, ValueError, zstandard.ZstdError):
+        pass
     width = sum(len(n) for n in names.values())
     person = next(iter(names.values()), ())
     if state.below.size != width or state.above.size != width or state.clean.size != len(person):

@@ -312,6 +312,43 @@ def pair_stats(
     return np.concatenate(members) if members else np.zeros(0, dtype=np.int64)
 
 
+def pair_counts(
+    facets: Sequence[Rows], full_rows: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (full name, other value) the articles of the person rows `full_rows` name:
+    the sorted keys full * width + value and in how many of those articles each is (int32).
+    What a company is decided from (`company_of`): kept between generations for the full
+    names an update recounts (index_format.namesake_changes), so that the next adds only its
+    new articles' pairs instead of counting a popular name's whole archive again."""
+    offsets = np.cumsum([0, *(len(f.names) for f in facets[:-1])]).tolist()
+    keys, times = [], []
+    for full, value in _by_full_name(facets, offsets, full_rows, _alone(width)):
+        k, together = _counted(full, value, width)
+        ok = k // width != k % width
+        keys.append(k[ok])
+        times.append(together[ok].astype(np.int32))  # (counts of articles: int32 holds them)
+    # (Chunks of ascending, distinct full names: their keys follow one another in order.)
+    if not keys:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+    return np.concatenate(keys), np.concatenate(times)
+
+
+def company_of(
+    keys: np.ndarray,
+    together: np.ndarray,
+    width: int,
+    df: np.ndarray,
+    counts: np.ndarray,
+    n_docs: int,
+) -> np.ndarray:
+    """The keys of `pair_counts` in their full name's company (as `pair_stats` decides)."""
+    enough = together >= MIN_TOGETHER  # (first: three in four pairs are of one article)
+    keys, together = keys[enough], together[enough].astype(np.int64)
+    f_of, v_of = keys // width, keys % width
+    lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
+    return keys[lift >= LIFT]
+
+
 def _alone(width: int) -> int:
     """The values from which a full name's are counted by value (`_counted`): a sixteenth of
     the values' ids, so that the count's pass over every id costs less than a sort."""
@@ -323,7 +360,9 @@ def _counted(full: np.ndarray, value: np.ndarray, width: int) -> tuple[np.ndarra
     often each occurs. The values of one popular full name (a president's: hundreds of
     thousands at 2.2M articles, named in every update) are counted by value instead of
     sorted: the same keys and counts, several times faster."""
-    if full.size and full.size >= _alone(width) and full[0] == full[-1]:
+    # (Every value of one full name: `full` is in gather order, facet by facet, not sorted,
+    # so a chunk of several names can begin and end with the same one.)
+    if full.size and full.size >= _alone(width) and bool((full == full[0]).all()):
         together = np.bincount(value, minlength=width)
         present = np.flatnonzero(together)
         return present + np.int64(full[0]) * width, together[present]

@@ -154,6 +154,46 @@ def _shown(a: FacetArrays) -> dict[str, list[tuple[int, str]]]:
     return out
 
 
+_PAIR_COUNTS = namesakes.pair_counts  # (the check's own count: not the one a test records)
+_DIRTY_ROWS: list[int] = []  # per check, the rows of the candidates not clean
+_JOINED: list[list[namesakes.Rows]] = []  # the facets of the last join (before it)
+
+
+@pytest.fixture(autouse=True)
+def _recording(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every namesake_changes.join's facets (the rows before the joins) kept for the check
+    of the pair counts."""
+    join = namesake_changes.join
+
+    def recorded(facets: list[namesakes.Rows], *args: object, **kwargs: object) -> object:
+        _JOINED[:] = [list(facets)]
+        return join(facets, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(namesake_changes, "join", recorded)
+
+
+def _check_pairs(a: FacetArrays) -> int:
+    """The pair counts an update keeps for the next (namesake_changes._dirty_pairs) are those
+    namesakes.pair_counts counts afresh over every article of the candidates not clean;
+    returns how many full names they cover."""
+    result = a.join_state
+    assert result is not None and _JOINED
+    facets = _JOINED[0]
+    every = {f for fs in result.short.values() for f in fs}
+    dirty = np.zeros(len(facets[0].names), dtype=bool)
+    dirty[[f for f in every if not result.clean[f]]] = True
+    width = sum(len(f.names) for f in facets)
+    rows = np.flatnonzero(dirty[facets[0].val])
+    want = _PAIR_COUNTS(facets, rows, width)
+    if result.full:  # (a new base: every candidate clean, nothing kept)
+        assert result.pairs().value.size == 0
+        return 0
+    assert np.array_equal(result.pairs().keys(width), want[0])
+    assert np.array_equal(result.pairs().together, want[1])
+    _DIRTY_ROWS.append(int(rows.size))
+    return int(np.count_nonzero(dirty))
+
+
 def _run(seed: int, tmp: Path, steps: int = 8) -> tuple[int, int]:
     """Random updates after a random archive; (steps recomputed in part, short rows
     decided afresh in them)."""
@@ -180,6 +220,7 @@ def _run(seed: int, tmp: Path, steps: int = 8) -> tuple[int, int]:
             articles.append(_article(rnd))
         live = np.concatenate([live, np.ones(len(articles) - live.size, dtype=bool)])
         arrays = _arrays(articles, live, prior)
+        _check_pairs(arrays)
         full = _arrays(articles, live, None)
         assert _shown(arrays) == _shown(full), f"seed {seed}, step {_step} ({kind})"
         assert arrays.joined == full.joined
@@ -298,3 +339,35 @@ def test_a_full_name_back_among_the_candidates_is_counted_again(
     monkeypatch.setattr(namesake_changes, "FULL_SHARE", 2.0)
     partial, _ = _run(seed, tmp_path, steps=12)
     assert partial == 12
+
+
+def test_kept_pair_counts_spare_most_of_the_recount(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full names counted again are counted from the last generation's pairs: over the
+    steps, the rows whose articles are read again are far fewer than those of every full
+    name not clean (what was counted before the pairs were kept), and the pairs still equal
+    a fresh count at every step (_check_pairs)."""
+    monkeypatch.setattr(namesake_changes, "FULL_SHARE", 2.0)
+    read: list[int] = []
+
+    def recorded(facets: list[namesakes.Rows], rows: np.ndarray, width: int) -> object:
+        read.append(int(rows.size))
+        return _PAIR_COUNTS(facets, rows, width)
+
+    monkeypatch.setattr(namesakes, "pair_counts", recorded)
+    _DIRTY_ROWS.clear()
+    for seed in range(6):
+        _run(seed, tmp_path)
+    assert sum(_DIRTY_ROWS) > 0
+    assert sum(read) < 0.5 * sum(_DIRTY_ROWS), (sum(read), sum(_DIRTY_ROWS))
+
+
+def test_a_chunk_of_several_full_names_is_counted_by_sorting() -> None:
+    """namesakes._counted counts by value only the values of ONE full name: a chunk of
+    several, in gather order (facet by facet), can begin and end with the same name."""
+    full = np.array([12, 12, 34, 12, 12, 12, 34, 34, 34, 12], dtype=np.int64)
+    value = np.array([12, 17, 34, 68, 94, 71, 81, 69, 71, 107], dtype=np.int64)
+    keys, times = namesakes._counted(full, value, 116)
+    want_keys, want_times = np.unique(full * 116 + value, return_counts=True)
+    assert np.array_equal(keys, want_keys) and np.array_equal(times, want_times)
