@@ -173,12 +173,16 @@ def _from_segments(gen_dir: Path, searcher: Any, previous: Path | None) -> Compu
     parts = segment_parts.collect(gen_dir, reader, skip=before.segments if before else 0)
     facet_parts = [(p.facets, live) for p, live in parts]
     spelling = [p.spelling for p, _ in parts]
-    lengths = {f: segment_parts.lengths(parts, f) for f in fields}
+    # (narrowed as written: float64 lengths are 8 bytes an article per field until then)
+    lengths = {f: narrow_lengths(segment_parts.lengths(parts, f)) for f in fields}
     runs = segment_parts.runs(parts)
+    del parts  # (the facet rows are spent by combine below, the rest is taken)
     if before is not None:  # its rows are live rows with ids in order: a part with live None
         facet_parts.insert(0, (before.facets, None))
         spelling.insert(0, before.spelling)
-        lengths = {f: np.concatenate([before.lengths[f], lengths[f]]) for f in fields}
+        lengths = {
+            f: narrow_lengths(np.concatenate([before.lengths[f], lengths[f]])) for f in fields
+        }
         # (the last generation's runs are sorted and distinct: the update's merged in)
         known = before.runs
         runs = (
@@ -186,7 +190,10 @@ def _from_segments(gen_dir: Path, searcher: Any, previous: Path | None) -> Compu
             if sorted_sets.is_distinct(known)
             else sorted_sets.distinct(np.concatenate([known, runs]))
         )
-    joined, live = facet_arrays.combine(facet_parts)
+    spelled_words = spelling_arrays.merge(spelling)
+    del spelling
+    joined, live = facet_arrays.combine(facet_parts, spend=True)
+    del facet_parts
     if before is not None:
         live[: before.live.size] = before.live
     prior = _join_prior(previous, reader) if previous is not None else None
@@ -201,7 +208,7 @@ def _from_segments(gen_dir: Path, searcher: Any, previous: Path | None) -> Compu
             None if previous is None else _written_prior(previous),
             None if previous is None else _name_tables(previous),
         ),
-        spelling=spelling_arrays.merge(spelling),
+        spelling=spelled_words,
         lengths=lengths,
         runs=runs,
         joined=joined,
@@ -443,12 +450,6 @@ def narrow_values(val: np.ndarray, values: int) -> np.ndarray:
     return val.astype(np.min_scalar_type(values)) if values <= 1 << 16 else val
 
 
-def narrow_starts(start: np.ndarray) -> np.ndarray:
-    """A facet's starts as int32 when its rows fit (half the bytes; they slice the same)."""
-    fits = not start.size or int(start[-1]) <= np.iinfo(np.int32).max
-    return start.astype(np.int32) if fits else start
-
-
 def _write_facets(where: Path, a: FacetArrays, previous: Path | None = None) -> None:
     with facet_arrays.paused_gc():  # (see there: dicts and JSON of every name)
         _write_facet_files(where, a, previous)
@@ -474,7 +475,7 @@ def _write_facet_files(where: Path, a: FacetArrays, previous: Path | None = None
         else:  # (the outlet: a filter gathers the documents of its rows; a byte a value)
             _save(where / f"facets-{f}-doc.npy", r.doc)
             _save(where / f"facets-{f}-val.npy", narrow_values(r.val, len(r.names)))
-        _save(where / f"facets-{f}-start.npy", narrow_starts(a.starts[f]))
+        _save(where / f"facets-{f}-start.npy", facet_arrays.narrow_starts(a.starts[f]))
         before = None if previous is None else Path(previous) / DERIVED / f"facets-{f}"
         name_table.write(where / f"facets-{f}", list(r.names), before)
         # The names that answer for another value's id (merged variants).
