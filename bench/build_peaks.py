@@ -394,15 +394,20 @@ def derived_peak(generation: Path) -> dict[str, Any]:
     gc.collect()
     start = status_mb()
     cpu, wall = _cpu(), time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     try:
         steps.wrap("derived.write", derived.write)(generation)
     finally:
         steps.stop()
         for owner, attr, fn in saved:
             setattr(owner, attr, fn)
+    end = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "generation": str(generation),
         "cpu_s": round(_cpu() - cpu, 1),
+        "user_s": round(end.ru_utime - usage.ru_utime, 1),
+        "sys_s": round(end.ru_stime - usage.ru_stime, 1),
+        "minor_faults": end.ru_minflt - usage.ru_minflt,
         "wall_s": round(time.perf_counter() - wall, 1),
         "rss_before_mb": start["VmRSS"],
         "anon_before_mb": start["RssAnon"],
