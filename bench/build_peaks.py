@@ -3,6 +3,7 @@
     python -m bench.build_peaks ARCHIVE... --index-dir DIR [--json OUT] [--segment-mb MB]
                                 [--tracemalloc] [--parent-trace]
     python -m bench.build_peaks --merge GENERATION   (a copy: its segments are merged)
+    python -m bench.build_peaks --derived GENERATION [--json OUT]   (a copy: derived/ rewritten)
 
 Runs `rebuild-index` (indexer.build.rebuild_index, as the CLI does) in this process with its
 phases wrapped. The parent's peak RSS is measured per phase (Linux: VmHWM, reset between
@@ -14,6 +15,12 @@ what grew since the previous one (what a worker keeps across segments). `--segme
 segments smaller, so that a small sample shows several a worker. `--parent-trace` traces
 the parent's Python allocations and prints, at the end of each phase, what it holds by line
 (what the parent keeps per article).
+
+`--derived GENERATION` derives a generation's files as a rebuild's publish does
+(index_format.derived.write with no previous generation: every segment's parts read, no
+carry), alone, and reports the peak RSS (exact: VmHWM reset at each step's bounds), RssAnon
+(sampled) and CPU of each step: reading the parts, combining them, each entity facet's
+merges, the short-name joins, the spelling words, and each group of files written.
 """
 
 from __future__ import annotations
@@ -283,6 +290,150 @@ def merge_peak(generation: Path) -> dict[str, Any]:
     }
 
 
+class Steps:
+    """Nested steps of one process: each step's peak RSS exactly (VmHWM read and reset at
+    every step's start and end, the peak of the time between given to every step open then),
+    its peak RssAnon (sampled every `every` s, there is no high-water mark for it) and its
+    CPU seconds (inclusive of the steps within). Rows in order of each step's start."""
+
+    def __init__(self, every: float = 0.02) -> None:
+        import threading
+
+        self.rows: list[dict[str, Any]] = []
+        self._open: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        reset_peak()
+        self._thread = threading.Thread(target=self._sample, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _sample(self, every: float) -> None:
+        while not self._stop.wait(every):
+            anon = status_mb()["RssAnon"]
+            with self._lock:
+                for row in self._open:
+                    row["peak_anon_mb"] = max(row["peak_anon_mb"], anon)
+
+    def _account(self) -> dict[str, float]:
+        now = status_mb()
+        with self._lock:
+            for row in self._open:
+                row["peak_mb"] = max(row["peak_mb"], now["VmHWM"])
+                row["peak_anon_mb"] = max(row["peak_anon_mb"], now["RssAnon"])
+        reset_peak()
+        return now
+
+    def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            now = self._account()
+            row = {
+                "step": "  " * len(self._open) + name,
+                "rss_start_mb": now["VmRSS"],
+                "anon_start_mb": now["RssAnon"],
+                "peak_mb": now["VmRSS"],
+                "peak_anon_mb": now["RssAnon"],
+            }
+            with self._lock:
+                self.rows.append(row)
+                self._open.append(row)
+            cpu = _cpu()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                end = self._account()
+                with self._lock:
+                    self._open.remove(row)
+                row["anon_end_mb"] = end["RssAnon"]
+                row["cpu_s"] = round(_cpu() - cpu, 2)
+
+        return wrapped
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def derived_peak(generation: Path) -> dict[str, Any]:
+    """Write `generation`'s derived files as a rebuild's publish does (no previous generation:
+    every segment's parts), with each step measured (Steps)."""
+    import gc
+
+    from index_format import (
+        carry,
+        derived,
+        facet_arrays,
+        name_table,
+        segment_parts,
+        spelling_arrays,
+        value_major,
+        worker_maps,
+    )
+
+    steps = Steps()
+    wrapped = [
+        (derived, "from_segments", "compute"),
+        (segment_parts, "collect", "read the segments' parts"),
+        (segment_parts, "lengths", "lengths"),
+        (segment_parts, "runs", "name runs"),
+        (facet_arrays, "combine", "combine"),
+        (facet_arrays, "from_combined", "merges and joins"),
+        (facet_arrays._Merger, "_merge", "entity merges"),
+        (facet_arrays._Merger, "_join_short_names", "short-name joins"),
+        (spelling_arrays, "merge", "spelling words"),
+        (derived, "_write_facets", "write facets"),
+        (name_table, "write", "name table"),
+        (derived, "dump_json", "JSON"),
+        (value_major, "write", "write rows by value"),
+        (worker_maps, "write", "write worker maps"),
+        (carry, "write", "write carry"),
+        (spelling_arrays, "flatten", "write spelling, names, lengths"),
+    ]
+    saved = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in wrapped]
+    for owner, attr, label in wrapped:
+        setattr(owner, attr, steps.wrap(label, getattr(owner, attr)))
+    gc.collect()
+    start = status_mb()
+    cpu, wall = _cpu(), time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    try:
+        steps.wrap("derived.write", derived.write)(generation)
+    finally:
+        steps.stop()
+        for owner, attr, fn in saved:
+            setattr(owner, attr, fn)
+    end = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "generation": str(generation),
+        "cpu_s": round(_cpu() - cpu, 1),
+        "user_s": round(end.ru_utime - usage.ru_utime, 1),
+        "sys_s": round(end.ru_stime - usage.ru_stime, 1),
+        "minor_faults": end.ru_minflt - usage.ru_minflt,
+        "wall_s": round(time.perf_counter() - wall, 1),
+        "rss_before_mb": start["VmRSS"],
+        "anon_before_mb": start["RssAnon"],
+        "peak_mb": max(row["peak_mb"] for row in steps.rows),
+        "peak_anon_mb": max(row["peak_anon_mb"] for row in steps.rows),
+        "steps": _folded(steps.rows),
+    }
+
+
+def _folded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Steps called many times in a row under one parent (a name table per facet, a JSON per
+    file) as one row: the highest peaks, the CPU summed, a count."""
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        last = out[-1] if out else None
+        if last is not None and last["step"] == row["step"]:
+            last["calls"] = last.get("calls", 1) + 1
+            last["peak_mb"] = max(last["peak_mb"], row["peak_mb"])
+            last["peak_anon_mb"] = max(last["peak_anon_mb"], row["peak_anon_mb"])
+            last["anon_end_mb"] = row["anon_end_mb"]
+            last["cpu_s"] = round(last["cpu_s"] + row["cpu_s"], 2)
+        else:
+            out.append(dict(row))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("archive", type=Path, nargs="*")
@@ -293,6 +444,13 @@ def main() -> None:
         metavar="GENERATION",
         help="only merge every segment of this index generation (a copy: it is rewritten), "
         "opened with maps as a build's is: the merge's peak, RssAnon and CPU",
+    )
+    ap.add_argument(
+        "--derived",
+        type=Path,
+        metavar="GENERATION",
+        help="only write this index generation's derived files (a copy: derived/ is "
+        "rewritten) as a rebuild's publish does: each step's peak, RssAnon and CPU",
     )
     ap.add_argument("--json", type=Path)
     ap.add_argument("--segment-mb", type=int)
@@ -308,6 +466,12 @@ def main() -> None:
     args = ap.parse_args()
     if args.merge:
         print(json.dumps(merge_peak(args.merge), indent=1))
+        return
+    if args.derived:
+        text = json.dumps(derived_peak(args.derived), indent=1)
+        if args.json:
+            args.json.write_text(text)
+        print(text)
         return
     if not args.archive or args.index_dir is None:
         ap.error("ARCHIVE and --index-dir are needed (or --merge GENERATION)")

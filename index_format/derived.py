@@ -109,7 +109,9 @@ class Computed:
     spelling: spelling_arrays.Groups
     lengths: dict[str, np.ndarray]
     runs: np.ndarray  # name_runs.hashes of the runs of the entity names
-    joined: Part  # the facets column's live rows before the merges (index_format.carry)
+    # The facets column's live rows before the merges (index_format.carry); None (and the
+    # spelling, lengths and runs empty) when from_segments wrote them already.
+    joined: Part | None
 
 
 @dataclass
@@ -158,29 +160,40 @@ def _before(previous: Path, reader: Any, fields: list[str]) -> _Before | None:
         return None
 
 
-def from_segments(gen_dir: Path, searcher: Any, previous: Path | None = None) -> Computed:
+def from_segments(
+    gen_dir: Path, searcher: Any, previous: Path | None = None, into: Path | None = None
+) -> Computed:
     """The files' contents combined from each segment's parts (index_format.segment_parts):
     only segments new since the last generation are derived; what spans the archive (value
     ids, entity merges, joins) is recomputed from them. When `previous` (the generation this
     one was copied from) holds the same segments with the same deletions, followed by new
-    ones, its files stand for its segments and only the new segments' parts are read."""
+    ones, its files stand for its segments and only the new segments' parts are read.
+    With `into` (the directory the files are written to), what does not enter the merges
+    (the spelling words, lengths, name runs and the carry) is written there as soon as it
+    is made, and not held through the merges: the Computed returned has them empty."""
     with facet_arrays.paused_gc():
-        return _from_segments(gen_dir, searcher, previous)
+        return _from_segments(gen_dir, searcher, previous, into)
 
 
-def _from_segments(gen_dir: Path, searcher: Any, previous: Path | None) -> Computed:
+def _from_segments(
+    gen_dir: Path, searcher: Any, previous: Path | None, into: Path | None = None
+) -> Computed:
     fields = list(searcher.schema.scorable_names())
     reader = searcher.reader()
     before = _before(previous, reader, fields) if previous is not None else None
     parts = segment_parts.collect(gen_dir, reader, skip=before.segments if before else 0)
     facet_parts = [(p.facets, live) for p, live in parts]
     spelling = [p.spelling for p, _ in parts]
-    lengths = {f: segment_parts.lengths(parts, f) for f in fields}
+    # (narrowed as written: float64 lengths are 8 bytes an article per field until then)
+    lengths = {f: narrow_lengths(segment_parts.lengths(parts, f)) for f in fields}
     runs = segment_parts.runs(parts)
+    del parts  # (the facet rows are spent by combine below, the rest is taken)
     if before is not None:  # its rows are live rows with ids in order: a part with live None
         facet_parts.insert(0, (before.facets, None))
         spelling.insert(0, before.spelling)
-        lengths = {f: np.concatenate([before.lengths[f], lengths[f]]) for f in fields}
+        lengths = {
+            f: narrow_lengths(np.concatenate([before.lengths[f], lengths[f]])) for f in fields
+        }
         # (the last generation's runs are sorted and distinct: the update's merged in)
         known = before.runs
         runs = (
@@ -188,26 +201,51 @@ def _from_segments(gen_dir: Path, searcher: Any, previous: Path | None) -> Compu
             if sorted_sets.is_distinct(known)
             else sorted_sets.distinct(np.concatenate([known, runs]))
         )
-    joined, live = facet_arrays.combine(facet_parts)
+    spelled_words = spelling_arrays.merge(spelling)
+    del spelling
+    if into is not None:
+        _write_words(into, runs, spelled_words, lengths)
+        runs, spelled_words, lengths = _NO_RUNS, {}, {}
+    joined, live = facet_arrays.combine(facet_parts, spend=True)
+    del facet_parts
     if before is not None:
         live[: before.live.size] = before.live
+    if into is not None:
+        carry.write(into, joined, _carry_base(gen_dir, reader))
     prior = _join_prior(previous, reader) if previous is not None else None
     spelled = _spelling_prior(previous) if previous is not None else None
     # (The written-out merges' state passed on, not held here: freed once used.)
+    arrays = facet_arrays.from_combined(
+        joined,
+        live,
+        prior,
+        spelled,
+        None if previous is None else _written_prior(previous),
+        None if previous is None else _name_tables(previous),
+        spend=into is not None,
+    )
     return Computed(
-        facets=facet_arrays.from_combined(
-            joined,
-            live,
-            prior,
-            spelled,
-            None if previous is None else _written_prior(previous),
-            None if previous is None else _name_tables(previous),
-        ),
-        spelling=spelling_arrays.merge(spelling),
+        facets=arrays,
+        spelling=spelled_words,
         lengths=lengths,
         runs=runs,
-        joined=joined,
+        joined=joined if into is None else None,
     )
+
+
+_NO_RUNS = np.zeros(0, dtype=np.uint64)
+
+
+def _write_words(
+    where: Path, runs: np.ndarray, spelling: spelling_arrays.Groups, lengths: dict[str, np.ndarray]
+) -> None:
+    """The name runs, the spelling words and the field lengths, in `where`."""
+    _save(where / "names.npy", runs)
+    flat, table = spelling_arrays.flatten(spelling)
+    _save(where / "spelling-codes.npy", flat)
+    _save(where / "spelling-groups.npy", table)
+    for fieldname, field_lengths_ in lengths.items():
+        _save(where / f"lengths-{fieldname}.npy", narrow_lengths(field_lengths_))
 
 
 def _name_tables(previous: Path) -> dict[str, Path]:
@@ -318,23 +356,19 @@ def write(
     ix = open_index(gen_dir)
     try:
         with ix.searcher() as searcher:
-            if compute is None:
-                got = from_segments(gen_dir, searcher, previous)
-            else:
-                got = compute(gen_dir, searcher)
             tmp = gen_dir / f".{DERIVED}-{secrets.token_hex(4)}"
             tmp.mkdir()
             try:
+                if compute is None:
+                    got = from_segments(gen_dir, searcher, previous, into=tmp)
+                else:
+                    got = compute(gen_dir, searcher)
+                if got.joined is not None:  # (else from_segments wrote these)
+                    carry.write(tmp, got.joined, _carry_base(gen_dir, searcher.reader()))
+                    _write_words(tmp, got.runs, got.spelling, got.lengths)
                 _write_facets(tmp, got.facets, previous)
                 value_major.write(tmp, _entity_rows(got.facets))
                 worker_maps.write(tmp, got.facets)
-                carry.write(tmp, got.joined, _carry_base(gen_dir, searcher.reader()))
-                _save(tmp / "names.npy", got.runs)
-                flat, table = spelling_arrays.flatten(got.spelling)
-                _save(tmp / "spelling-codes.npy", flat)
-                _save(tmp / "spelling-groups.npy", table)
-                for fieldname, lengths in got.lengths.items():
-                    _save(tmp / f"lengths-{fieldname}.npy", narrow_lengths(lengths))
                 (tmp / MANIFEST).write_text(json.dumps(state_key(ix)), encoding="utf-8")
                 target = gen_dir / DERIVED
                 if target.exists():
@@ -445,12 +479,6 @@ def narrow_values(val: np.ndarray, values: int) -> np.ndarray:
     return val.astype(np.min_scalar_type(values)) if values <= 1 << 16 else val
 
 
-def narrow_starts(start: np.ndarray) -> np.ndarray:
-    """A facet's starts as int32 when its rows fit (half the bytes; they slice the same)."""
-    fits = not start.size or int(start[-1]) <= np.iinfo(np.int32).max
-    return start.astype(np.int32) if fits else start
-
-
 def _write_facets(where: Path, a: FacetArrays, previous: Path | None = None) -> None:
     with facet_arrays.paused_gc():  # (see there: dicts and JSON of every name)
         _write_facet_files(where, a, previous)
@@ -476,7 +504,7 @@ def _write_facet_files(where: Path, a: FacetArrays, previous: Path | None = None
         else:  # (the outlet: a filter gathers the documents of its rows; a byte a value)
             _save(where / f"facets-{f}-doc.npy", r.doc)
             _save(where / f"facets-{f}-val.npy", narrow_values(r.val, len(r.names)))
-        _save(where / f"facets-{f}-start.npy", narrow_starts(a.starts[f]))
+        _save(where / f"facets-{f}-start.npy", facet_arrays.narrow_starts(a.starts[f]))
         before = None if previous is None else Path(previous) / DERIVED / f"facets-{f}"
         name_table.write(where / f"facets-{f}", list(r.names), before)
         # The names that answer for another value's id (merged variants).

@@ -9,7 +9,6 @@ import json
 import os
 import secrets
 import time
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -17,7 +16,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from whoosh import index
 
 from index_format.generations import (
@@ -29,6 +27,7 @@ from index_format.generations import (
 from index_format.schema import build_schema
 from indexer.added import previous_added, with_added
 from indexer.date_evidence import ArchiveDates, ArchiveYears, DateSpan
+from indexer.id_notes import IdNotes
 from indexer.journal import changed_since, replay
 from indexer.models import RawRecord, Skipped
 from indexer.pipeline import PipelineWriter, WriteFailed, failure_reason, open_writer
@@ -101,89 +100,36 @@ def date_report(outcomes: Counter[str]) -> dict[str, dict[str, int]]:
 
 class LastOccurrences:
     """Where each id last occurs: (source, line). A rebuild's parent holds one entry per
-    article for its whole feed, so entries are kept in arrays, not a dict of str: per id its
-    hash, its UTF-8 bytes (one blob), and the place as one int (the source's position in
-    `sources`, the line + 1, 0 for none): ~50 bytes an id, where a dict took ~130. A lookup
-    finds the hash (sorted once, at the first lookup) and compares the ids' bytes: exact."""
+    article for its whole feed, so entries are kept in arrays, not a dict of str
+    (indexer.id_notes), the place as one int (the source's position in `sources`, the line
+    + 1, 0 for none): ~50 bytes an id, where a dict took ~130."""
 
     _LINES = 1 << 40
 
     def __init__(self) -> None:
         self.sources: list[str] = []
         self._source_at: dict[str, int] = {}
-        self._hashes = array("q")  # hash(id) of each note, in note order
-        self._where = array("q")
-        self._ends = array("q")  # where each note's id ends in _ids
-        self._ids = bytearray()
-        self._sorted: tuple[np.ndarray, np.ndarray] | None = None  # hashes, their notes
-        self._repeats = 0  # notes of an id noted before
-        self._views: tuple[memoryview, memoryview] = (memoryview(b""), memoryview(b""))
+        self._notes = IdNotes()
 
     def __len__(self) -> int:
-        return len(self._lookup()[0]) - self._repeats
+        return len(self._notes)
 
     def __contains__(self, doc_id: object) -> bool:
-        return isinstance(doc_id, str) and self._find(doc_id) is not None
+        return doc_id in self._notes
 
     def note(self, doc_id: str, source: str, line: int | None) -> None:
         at = self._source_at.get(source)
         if at is None:
             at = self._source_at[source] = len(self.sources)
             self.sources.append(source)
-        self._sorted = None
-        self._hashes.append(hash(doc_id))
-        self._where.append(at * self._LINES + (0 if line is None else line + 1))
-        self._ids += doc_id.encode("utf-8")
-        self._ends.append(len(self._ids))
+        self._notes.note(doc_id, at * self._LINES + (0 if line is None else line + 1))
 
     def get(self, doc_id: str, default: tuple[str, int | None]) -> tuple[str, int | None]:
-        note = self._find(doc_id)
-        if note is None:
+        where = self._notes.value(doc_id)
+        if where is None:
             return default
-        at, line = divmod(self._where[note], self._LINES)
+        at, line = divmod(where, self._LINES)
         return self.sources[at], (None if line == 0 else line - 1)
-
-    def _lookup(self) -> tuple[np.ndarray, np.ndarray]:
-        """The notes' hashes sorted, and each one's note (notes of a hash in note order)."""
-        if self._sorted is None:
-            hashes = np.frombuffer(self._hashes, dtype=np.int64) if self._hashes else _NONE
-            order = np.argsort(hashes, kind="stable")
-            self._sorted = (hashes[order], order)
-            self._views = (self._sorted[0].data, order.data)  # scalars read fast
-            ids = [self._id(int(n)) for n in _repeated(self._sorted[0], order)]
-            self._repeats = len(ids) - len(set(ids))  # an id noted again counts once
-        return self._sorted
-
-    def _id(self, note: int) -> bytes:
-        return bytes(self._ids[self._ends[note - 1] if note else 0 : self._ends[note]])
-
-    def _find(self, doc_id: str) -> int | None:
-        """The last note of `doc_id`, or None."""
-        hashes = self._lookup()[0]
-        h = hash(doc_id)
-        at = int(hashes.searchsorted(h))
-        sorted_hashes, notes = self._views
-        if at == len(sorted_hashes) or sorted_hashes[at] != h:
-            return None
-        wanted = doc_id.encode("utf-8")
-        found = None
-        while at < len(sorted_hashes) and sorted_hashes[at] == h:  # one, but for a collision
-            if self._id(notes[at]) == wanted:
-                found = notes[at]
-            at += 1
-        return found
-
-
-_NONE = np.zeros(0, dtype=np.int64)
-
-
-def _repeated(hashes: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """The notes whose hash (sorted) is another note's too."""
-    same = hashes[1:] == hashes[:-1]
-    both = np.zeros(hashes.size, dtype=bool)
-    both[1:] |= same
-    both[:-1] |= same
-    return order[both]
 
 
 def release_free_memory() -> None:
