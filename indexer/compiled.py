@@ -36,9 +36,13 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD_DIR = ROOT / ".compiled"
 MANIFEST = "manifest.json"
 DISABLE_ENV = "TELUSUR_NO_COMPILED"
-# The modules a rebuild's tagging runs through. Not regions.py, clusters.py and
+# The modules a rebuild worker's Python runs through, but those of index_format (its own
+# package; search imports it without indexer). Not regions.py, clusters.py and
 # common_acronyms.py: they find their files by __file__, which would name .compiled/.
 MODULES = (
+    # A worker's extract and to_document (not outlets.py: it finds its file by __file__)
+    *("indexer.boilerplate", "indexer.date_choice", "indexer.date_evidence", "indexer.dates"),
+    *("indexer.document", "indexer.extract", "indexer.prepare"),
     "indexer.entities",
     *(
         f"indexer.ner.{name}"
@@ -105,7 +109,7 @@ def install() -> None:
 def build(modules: tuple[str, ...] = MODULES, build_dir: Path = BUILD_DIR, jobs: int = 2) -> int:
     """Compile the modules whose extension is missing or stale; return how many were built."""
     from Cython.Build import cythonize
-    from setuptools import setup
+    from setuptools import setup  # type: ignore[import-untyped]
 
     build_dir.mkdir(exist_ok=True)
     old = CompiledFinder(build_dir).built
@@ -118,7 +122,7 @@ def build(modules: tuple[str, ...] = MODULES, build_dir: Path = BUILD_DIR, jobs:
     if todo:
         with tempfile.TemporaryDirectory(prefix="telusur-cython-") as tmp:
             extensions = cythonize(
-                [str(source_path(m).relative_to(ROOT)) for m in todo],
+                [str(source_path(m)) for m in todo],
                 build_dir=f"{tmp}/c",
                 nthreads=jobs,
                 quiet=True,
@@ -126,7 +130,7 @@ def build(modules: tuple[str, ...] = MODULES, build_dir: Path = BUILD_DIR, jobs:
                 compiler_directives={"language_level": 3, "annotation_typing": False},
             )
             cwd = Path.cwd()
-            os.chdir(ROOT)  # (the sources' paths are relative to it)
+            os.chdir(tmp)  # (not the repository: setup() would read its pyproject.toml)
             try:
                 setup(
                     name="telusur-compiled",
