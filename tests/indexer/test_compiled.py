@@ -19,41 +19,41 @@ SAMPLE = REPO / "sample_archive" / "nasional.jsonl"
 
 
 def _tree(tmp_path: Path, source: str = "X = 1\n") -> tuple[Path, Path, Path]:
-    """A package `pkg.mod` under tmp_path/root and a build of it (any bytes: never loaded)."""
-    root, build = tmp_path / "root", tmp_path / "build"
-    (root / "pkg").mkdir(parents=True)
-    build.mkdir()
-    src = root / "pkg" / "mod.py"
+    """A package `pkg.mod` under tmp_path and a build of it beside it (any bytes: never
+    loaded), with its manifest."""
+    (tmp_path / "pkg").mkdir()
+    src = tmp_path / "pkg" / "mod.py"
     src.write_text(source, encoding="utf-8")
-    so = build / f"pkg.mod{EXTENSION_SUFFIXES[0]}"
-    so.write_bytes(b"built")
-    entry = {"file": so.name, "sha256": source_hash(src)}
-    (build / MANIFEST).write_text(json.dumps({"modules": {"pkg.mod": entry}}), encoding="utf-8")
-    return root, build, src
+    so = Path("pkg", f"mod.compiled{EXTENSION_SUFFIXES[0]}")
+    (tmp_path / so).write_bytes(b"built")
+    manifest = tmp_path / MANIFEST.name
+    entry = {"file": str(so), "sha256": source_hash(src)}
+    manifest.write_text(json.dumps({"modules": {"pkg.mod": entry}}), encoding="utf-8")
+    return manifest, tmp_path / so, src
 
 
 def test_a_current_build_is_found(tmp_path: Path) -> None:
-    root, build, _ = _tree(tmp_path)
-    spec = CompiledFinder(build, root).find_spec("pkg.mod")
-    assert spec is not None and spec.origin == str(build / f"pkg.mod{EXTENSION_SUFFIXES[0]}")
-    assert CompiledFinder(build, root).find_spec("pkg.other") is None
+    manifest, so, _ = _tree(tmp_path)
+    spec = CompiledFinder(manifest, tmp_path).find_spec("pkg.mod")
+    assert spec is not None and spec.origin == str(so)
+    assert CompiledFinder(manifest, tmp_path).find_spec("pkg.other") is None
 
 
 def test_an_edited_source_runs_as_source(tmp_path: Path) -> None:
-    root, build, src = _tree(tmp_path)
+    manifest, _, src = _tree(tmp_path)
     src.write_text("X = 2\n", encoding="utf-8")
-    assert CompiledFinder(build, root).find_spec("pkg.mod") is None
+    assert CompiledFinder(manifest, tmp_path).find_spec("pkg.mod") is None
 
 
 def test_a_missing_or_foreign_extension_is_ignored(tmp_path: Path) -> None:
-    root, build, _ = _tree(tmp_path)
-    (build / f"pkg.mod{EXTENSION_SUFFIXES[0]}").unlink()
-    assert CompiledFinder(build, root).find_spec("pkg.mod") is None
-    manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
-    manifest["modules"]["pkg.mod"]["file"] = "pkg.mod.cp27-win32.pyd"
-    (build / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    (build / "pkg.mod.cp27-win32.pyd").write_bytes(b"built")
-    assert CompiledFinder(build, root).find_spec("pkg.mod") is None
+    manifest, so, _ = _tree(tmp_path)
+    so.unlink()
+    assert CompiledFinder(manifest, tmp_path).find_spec("pkg.mod") is None
+    entries = json.loads(manifest.read_text(encoding="utf-8"))
+    entries["modules"]["pkg.mod"]["file"] = "pkg/mod.compiled.cp27-win32.pyd"
+    manifest.write_text(json.dumps(entries), encoding="utf-8")
+    (tmp_path / "pkg" / "mod.compiled.cp27-win32.pyd").write_bytes(b"built")
+    assert CompiledFinder(manifest, tmp_path).find_spec("pkg.mod") is None
 
 
 _ENTITIES = """
@@ -84,16 +84,21 @@ def _entities(env: dict[str, str]) -> tuple[str, list[object]]:
 
 def test_the_build_tags_as_the_source_does() -> None:
     """`make install` builds the modules; compiled, they find the same entities."""
-    assert (compiled.BUILD_DIR / MANIFEST).is_file(), "no build: run make install"
+    assert MANIFEST.is_file(), "no build: run make install"
     env = {k: v for k, v in os.environ.items() if k != compiled.DISABLE_ENV}
     where, built = _entities(env)
     source_where, source = _entities({**env, compiled.DISABLE_ENV: "1"})
-    assert Path(where).parent == compiled.BUILD_DIR
+    assert Path(where).name.startswith("merge.compiled.")
     assert source_where.endswith("merge.py")
     assert sum(map(len, source)) > 50  # (the sample names people, bodies and places)
     assert built == source
 
 
 @pytest.mark.parametrize("module", compiled.MODULES)
-def test_every_compiled_module_has_its_source(module: str) -> None:
-    assert compiled.source_path(module).is_file()
+def test_every_listed_module_is_built(module: str) -> None:
+    """`make install` built every listed module, and each is what its import loads."""
+    entry = CompiledFinder().built.get(module)
+    assert entry is not None and (compiled.ROOT / entry["file"]).is_file(), "run make install"
+    spec = CompiledFinder().find_spec(module)
+    assert spec is not None, f"{module} changed since the build: run make install"
+    assert spec.origin == str(compiled.ROOT / entry["file"])
