@@ -17,9 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-# The tagger's modules compiled (indexer/compiled.py): only what is missing or stale.
 install: $(VENV)/.installed
-	$(BIN)/python -c "from indexer.compiled import main; main()"
 
 # Build the index from the sample archive only when there is none yet. An index an older
 # Telusur built gets its open-time files written again (else each worker derives its own copy).

@@ -11,10 +11,6 @@ share excludes the stages nested in it). Samples of a worker's queue feeder thre
 (threading.Condition.wait) are not CPU and are left out. py-spy samples wall time while a
 thread runs or waits for a core: on a loaded machine read the shares, not the seconds;
 `--ms-per-article` (the CPU a plain rebuild measured, bench.measure) turns shares into ms.
-
-The modules `make install` compiles (indexer/compiled.py) have no Python frames for py-spy to
-see: their samples fall to the nearest source frame (tagging, extract and to_document to the
-add_document stage). Record with TELUSUR_NO_COMPILED=1 for the stages and lines of the Python.
 """
 
 from __future__ import annotations
@@ -72,8 +68,6 @@ def main() -> None:
     stages, files = read(args.raw)
     total = sum(stages.values())
     print(f"{total} samples")
-    if total and not stages["worker: tagging"]:
-        print("(no tagging stage: recorded with compiled modules? see TELUSUR_NO_COMPILED)")
     for name, n in stages.most_common():
         ms = f"{args.ms_per_article * n / total:6.3f} ms" if args.ms_per_article else ""
         print(f"{100 * n / total:5.1f}% {ms}  {name}")
