@@ -2,6 +2,7 @@
 
     python -m bench.ab_rebuild [--sample 2000] [--rounds 2] [--workdir /tmp/telusur-ab]
     python -m bench.ab_rebuild --trees OLD_TREE NEW_TREE [--sample 3000] [--rounds 3]
+        [--archive ARCHIVE]  # another archive than CLICK-ID (e.g. the realistic one)
 
 Prints the medians of wall-clock articles/s and CPU ms per article of each side, and writes
 them to bench/results/<date>-ab-rebuild.json. With --trees the sides are two checkouts of
@@ -75,11 +76,12 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/telusur-ab"))
     ap.add_argument("--trees", type=Path, nargs=2, metavar=("OLD", "NEW"))
+    ap.add_argument("--archive", type=Path, default=NEWS, help="its first --sample articles")
     args = ap.parse_args()
     work = args.workdir
     work.mkdir(parents=True, exist_ok=True)
     sample = work / "sample.jsonl.gz"
-    _head(NEWS, sample, args.sample)
+    _head(args.archive, sample, args.sample)
     if args.trees:
         res = ab_trees([t.resolve() for t in args.trees], sample, work, args.rounds)
         res["sample"] = args.sample
