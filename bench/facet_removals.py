@@ -20,8 +20,6 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
     from index_format.facet_arrays import FacetArrays
 
@@ -49,18 +47,8 @@ def removals(index_dir: Path) -> dict[str, tuple[str, int]]:
     drop = value_types.drop
 
     def spy(out: FacetArrays) -> None:
-        rows = out.rows[value_types.ORGANISATION]
-        counts = np.bincount(rows.val, minlength=len(rows.names)).tolist()
-        others = {
-            f: (r.ids, np.bincount(r.val, minlength=len(r.names)).tolist())
-            for f, r in out.rows.items()
-            if f in ("person", "place")
-        }
-        lines = value_types.model_lines(rows.names, counts)
-        votes = value_types.other_votes(rows.names, counts, others)
-        for vid in lines | votes:
-            rule = "model line" if vid in lines else "other facet"
-            caught[rows.names[vid]] = (rule, counts[vid])
+        names = out.rows[value_types.ORGANISATION].names
+        caught.update((names[vid], why) for vid, why in value_types.caught(out.rows).items())
         drop(out)
 
     value_types.drop = spy

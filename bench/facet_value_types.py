@@ -6,7 +6,7 @@ out of the facet, counted against the hand labels: step 1 of round 19 (issue #20
 IDX is an index built WITHOUT the decision (main's code), so every value is still listed. For
 each set's queries, the top `--top` organisation values are judged by bench/facet_labels.tsv
 (as bench.eval_facets judges them, dups as written) and each is marked caught or not by
-`value_types.not_organisations` applied to the index's organisation, person and place rows.
+`value_types.caught` applied to the index's organisation, person and place rows.
 Prints, per label kind, the caught top-30 slots and distinct values, and lists them; writes
 bench/results/<date>-facet-value-types.json. The default sets are the ones rules may be taken
 from (main and fresh..fresh7); fresh8 and the held-out set stay out.
@@ -20,8 +20,6 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from bench.eval_facets import HERE, LABELS, QUERIES, REPO, label_of, read_labels, top_values
 
@@ -41,15 +39,8 @@ def caught_values(index_dir: Path) -> tuple[set[str], dict[str, str]]:
     svc = SearchService(index_dir)
     try:
         data = svc._current().facets
-        v = {f: data.values[f] for f in ("organisation", "person", "place")}
-        counts = {
-            f: np.bincount(np.asarray(x.val), minlength=len(x.names)).tolist() for f, x in v.items()
-        }
-        names = list(v["organisation"].names)
-        others = {f: (dict(v[f].ids.items()), counts[f]) for f in ("person", "place")}
-        lines = value_types.model_lines(names, counts["organisation"])
-        votes = value_types.other_votes(names, counts["organisation"], others)
-        why = {names[i]: "model line" for i in lines} | {names[i]: "other facet" for i in votes}
+        names = data.values["organisation"].names
+        why = {names[vid]: rule for vid, (rule, _) in value_types.caught(data.values).items()}
         return set(why), why
     finally:
         svc.close()

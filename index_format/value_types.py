@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -133,30 +133,33 @@ def other_votes(
     return out
 
 
-def not_organisations(
-    names: Sequence[str],
-    counts: Sequence[int],
-    others: Mapping[str, tuple[Mapping[str, int], Sequence[int]]],
-) -> set[int]:
-    """The organisation facet's value ids whose archive evidence says "not an organisation"."""
-    return model_lines(names, counts) | other_votes(names, counts, others)
+def caught(rows: Mapping[str, Any]) -> dict[int, tuple[str, int]]:
+    """The organisation value ids the archive shows are no organisation, each with its rule
+    ("model line" first, else "other facet") and its organisation articles (`rows`: facet →
+    its rows, anything with `val`, `names` and `ids`)."""
+    org = rows.get(ORGANISATION)
+    if org is None or not len(org.val):
+        return {}
+    counts = np.bincount(np.asarray(org.val), minlength=len(org.names)).tolist()
+    others = {
+        f: (r.ids, np.bincount(np.asarray(r.val), minlength=len(r.names)).tolist())
+        for f, r in rows.items()
+        if f in ("person", "place")
+    }
+    lines = model_lines(org.names, counts)
+    votes = other_votes(org.names, counts, others)
+    return {
+        vid: ("model line" if vid in lines else "other facet", counts[vid]) for vid in lines | votes
+    }
 
 
 def drop(out: FacetArrays) -> None:
     """Take the organisation values the archive shows are no organisation out of the facet's
     rows (their names stay in the table, answering for no article)."""
-    rows = out.rows.get(ORGANISATION)
-    if rows is None or not rows.val.size:
-        return
-    counts = np.bincount(rows.val, minlength=len(rows.names)).tolist()
-    others = {
-        f: (r.ids, np.bincount(r.val, minlength=len(r.names)).tolist())
-        for f, r in out.rows.items()
-        if f in ("person", "place")
-    }
-    gone = not_organisations(rows.names, counts, others)
+    gone = caught(out.rows)
     if not gone:
         return
+    rows = out.rows[ORGANISATION]
     is_gone = np.zeros(len(rows.names), dtype=bool)
     is_gone[np.fromiter(gone, dtype=np.int64, count=len(gone))] = True
     keep = ~is_gone[rows.val]
