@@ -27,16 +27,18 @@ def py_varints(values: Any) -> bytes:
 
 
 def np_varints(a: np.ndarray) -> bytes:
-    """LEB128 of non-negative integers (below 2**35), vectorised."""
+    """LEB128 of non-negative integers, vectorised."""
     return leb128(a)[0]
 
 
 def leb128(a: np.ndarray) -> tuple[bytes, np.ndarray]:
-    """LEB128 of non-negative integers (below 2**35), vectorised, and where each value's
-    bytes start (the total at the end). One pass per byte, over the values that have it."""
+    """LEB128 of non-negative integers, vectorised, and where each value's bytes start (the
+    total at the end). One pass per byte, over the values that have it."""
     a = a.astype(np.uint64, copy=False)
     sizes = np.ones(a.size, dtype=np.uint8)
-    for bits in (7, 14, 21, 28):
+    # One count per 7 bits the largest value has (a fixed four stopped at 2**35).
+    top = int(a.max()) if a.size else 0
+    for bits in range(7, top.bit_length(), 7):
         sizes += a >= (1 << bits)
     offsets = np.zeros(a.size + 1, dtype=np.int64)
     np.cumsum(sizes, dtype=np.int64, out=offsets[1:])
