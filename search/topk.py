@@ -248,9 +248,14 @@ def _length_norms(lengths: np.ndarray, B: float, K1: float, avgfl: float) -> np.
     longest = int(lengths.max())
     if longest > NORM_TABLE_MAX:
         return None
-    fl = np.arange(longest + 1, dtype=lengths.dtype)
-    norms: np.ndarray = K1 * ((1 - B) + B * fl / avgfl)
-    return norms
+    return _length_norm(np.arange(longest + 1, dtype=lengths.dtype), B, K1, avgfl)
+
+
+def _length_norm(fl: np.ndarray, B: float, K1: float, avgfl: float) -> np.ndarray:
+    """BM25's `K1 * ((1 - B) + B * fl / avgfl)` at lengths `fl` (tabled or per posting: one
+    expression, so both give the same bits)."""
+    norm: np.ndarray = K1 * ((1 - B) + B * fl / avgfl)
+    return norm
 
 
 # The longest field length `_length_norms` tables (byte-quantised lengths reach 106,374: an
@@ -690,8 +695,7 @@ class TopK:
         if norm is not None:  # (the same bits: the same operations on the same lengths)
             scores: np.ndarray = idf * ((tf * (K1 + 1)) / (tf + norm[lengths[ids]]))
             return scores
-        fl = lengths[ids]
-        scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        scores = idf * ((tf * (K1 + 1)) / (tf + _length_norm(lengths[ids], B, K1, avgfl)))
         return scores
 
     def _scorable(self, fieldname: str) -> None:
