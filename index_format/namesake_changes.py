@@ -43,7 +43,7 @@ import zstandard
 
 from index_format import namesakes, zst_files
 from index_format.name_table import NameTable
-from index_format.namesakes import LIFT, MIN_TOGETHER, Rows
+from index_format.namesakes import LIFT, MIN_TOGETHER, Rows, lifts
 from index_format.sorted_sets import distinct
 
 FULL_SHARE = 0.5  # of the short-name rows: redoing more is no cheaper than all
@@ -574,7 +574,7 @@ def _crossed(
     ok = together >= MIN_TOGETHER
     f_of, v_of, together = f_of[ok], v_of[ok], together[ok]
     cnt = np.maximum(counts[f_of], 1)
-    inside = together * n_docs / (np.maximum(df[v_of], 1) * cnt) >= LIFT
+    inside = lifts(together, df[v_of], cnt, n_docs) >= LIFT
     was_inside = together / cnt >= above[v_of]
     unknowable = below[v_of] >= above[v_of]
     out[f_of[(inside != was_inside) | unknowable]] = True

@@ -300,7 +300,7 @@ def pair_stats(
         f_of, v_of = keys // width, keys % width
         ok = (together >= MIN_TOGETHER) & (v_of != f_of)
         keys, f_of, v_of, together = keys[ok], f_of[ok], v_of[ok], together[ok]
-        lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
+        lift = lifts(together, df[v_of], counts[f_of], n_docs)
         inside = lift >= LIFT
         members.append(keys[inside])
         if found is not None:
@@ -345,8 +345,16 @@ def company_of(
     enough = together >= MIN_TOGETHER  # (first: three in four pairs are of one article)
     keys, together = keys[enough], together[enough].astype(np.int64)
     f_of, v_of = keys // width, keys % width
-    lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
+    lift = lifts(together, df[v_of], counts[f_of], n_docs)
     return keys[lift >= LIFT]
+
+
+def lifts(together: np.ndarray, df: np.ndarray, count: np.ndarray, n_docs: int) -> np.ndarray:
+    """How many times likelier a value is in its full name's articles than in any article:
+    `together` of the full name's `count` articles name it, `df` of all `n_docs` (a value is in
+    the company at LIFT)."""
+    out: np.ndarray = together * n_docs / (np.maximum(df, 1) * np.maximum(count, 1))
+    return out
 
 
 def _alone(width: int) -> int:
@@ -388,7 +396,7 @@ def _company(
         keep = wanted[value]
         keys, together = _counted(full[keep], value[keep], width)
         f_of, v_of = keys // width, keys % width
-        lift = together * n_docs / (np.maximum(df[v_of], 1) * np.maximum(counts[f_of], 1))
+        lift = lifts(together, df[v_of], counts[f_of], n_docs)
         found.append(keys[(together >= MIN_TOGETHER) & (lift >= LIFT) & (v_of != f_of)])
     # (Chunks of ascending, distinct full names: their keys follow one another in order.)
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
