@@ -174,7 +174,8 @@ class _Values:
             if self._dense is None:
                 self._dense = top_values.DenseHead(vm, self.start.size - 1)
             budget = top_values.ROW_COST_RATIO * rows
-            got = top_values.top_values(vm, mask, want, budget, self._dense)
+            share = docs.size / max(1, self.start.size - 1)
+            got = top_values.top_values(vm, mask, want, budget, self._dense, share)
             if got is not None:
                 found = got[1]  # (the counts of the values ranked 0..found.size - 1)
 
