@@ -46,8 +46,9 @@ SPARSE_SHARE = 0.2
 # (measured at 2.2M articles, 687k person values: 3k rows 0.05 ms sorted, ~0.8 ms by bincount;
 # 67k rows 1.7 ms sorted, 0.9 ms by bincount).
 SORT_SHARE = 0.03
-# The facet lists kept (FacetData.lists): a list of 20 values weighs ~2 kB (LIST_BYTES), the
-# costliest one to count at 2.2M articles ~10 ms of CPU.
+# The facet lists kept (FacetData.lists), within LISTS_BYTES as _list_bytes charges them: a
+# list of 20 values holds ~1.3 kB (tracemalloc over the bench's mix), charged ~1.8 kB; the
+# entity lists of a broad word cost ~5 ms of CPU each to count at 2.2M articles.
 LISTS = 4096
 LISTS_BYTES = 8 << 20
 
