@@ -31,6 +31,9 @@ wsgi.py, run from the tree) driven by wrk (`make bench-tools`; bench/wrk.lua, 1 
 and the same searches as pages, the two sides alternating (which goes first alternates too),
 `--rounds` servers each; medians. It reports also the CPU time the workers spent per request
 (user + system, /proc), which other load on a shared machine barely moves, unlike req/s.
+The mix repeats, so after the warm-up the workers' memos (search/memo.py: facet lists, terms,
+phrases...) answer what they kept from the same requests; `--cold` turns them off in every
+worker (as `bench.ab_search --cold`): each request as if new to its worker.
 """
 
 from __future__ import annotations
@@ -270,9 +273,15 @@ def _serve(code: Path, args: argparse.Namespace, paths: Path, log: Path) -> dict
     from bench.run import BIN, _children, _free_port, _wrk, stop_served, wait_served
 
     port = _free_port()
+    path = str(code)  # before the editable install's finder
+    if args.cold:  # a sitecustomize beside it, imported first by every process started
+        cold = log.parent / "cold"
+        cold.mkdir(exist_ok=True)
+        (cold / "sitecustomize.py").write_text(COLD)
+        path = f"{code}{os.pathsep}{cold}"
     env = {
         **os.environ,
-        "PYTHONPATH": str(code),  # before the editable install's finder
+        "PYTHONPATH": path,
         "TELUSUR_INDEX_DIR": str(args.index),
         "TELUSUR_BIND": f"127.0.0.1:{port}",
     }
@@ -302,6 +311,14 @@ def _serve(code: Path, args: argparse.Namespace, paths: Path, log: Path) -> dict
     finally:
         stop_served(master)
 
+
+# --cold: every per-generation memo off in the workers (search/memo.py), as bench.ab_search
+# --cold does: each request as if new to its worker, where the bench's repeated mix otherwise
+# meets what the worker kept from the same requests before.
+COLD = """from search import memo
+memo.Memo.get = lambda self, key: None
+memo.Memo.__contains__ = lambda self, key: False
+"""
 
 HTTP_KEYS = ("rps", "p50_ms", "p99_ms", "cpu_ms_per_request", "worker_rss_anon_mb")
 
@@ -376,6 +393,11 @@ def main() -> None:
     ap.add_argument("--http", action="store_true", help="req/s through gunicorn + wrk instead")
     ap.add_argument("--seconds", type=int, default=10, help="wrk's run (--http)")
     ap.add_argument("--warmup", type=int, default=3, help="wrk's warm-up run (--http)")
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="--http with the workers' memos off (search/memo.py): each request as if new",
+    )
     ap.add_argument(
         "--connections",
         type=int,

@@ -29,6 +29,7 @@ from index_format.value_major import ValueMajor
 from index_format.worker_maps import WorkerMaps
 from search import corrections as user
 from search import top_values
+from search.memo import Memo
 from search.models import FacetValue
 
 # The published facet's bucket size follows the span of the matching dates.
@@ -45,6 +46,11 @@ SPARSE_SHARE = 0.2
 # (measured at 2.2M articles, 687k person values: 3k rows 0.05 ms sorted, ~0.8 ms by bincount;
 # 67k rows 1.7 ms sorted, 0.9 ms by bincount).
 SORT_SHARE = 0.03
+# The facet lists kept (FacetData.lists), within LISTS_BYTES as _list_bytes charges them: a
+# list of 20 values holds ~1.3 kB (tracemalloc over the bench's mix), charged ~1.8 kB; the
+# entity lists of a broad word cost ~5 ms of CPU each to count at 2.2M articles.
+LISTS = 4096
+LISTS_BYTES = 8 << 20
 
 
 @dataclass
@@ -169,7 +175,8 @@ class _Values:
             if self._dense is None:
                 self._dense = top_values.DenseHead(vm, self.start.size - 1)
             budget = top_values.ROW_COST_RATIO * rows
-            got = top_values.top_values(vm, mask, want, budget, self._dense)
+            share = docs.size / max(1, self.start.size - 1)
+            got = top_values.top_values(vm, mask, want, budget, self._dense, share)
             if got is not None:
                 found = got[1]  # (the counts of the values ranked 0..found.size - 1)
 
@@ -255,6 +262,11 @@ class FacetData:
         self.added = a.added  # when each entered the index (since=, feeds)
         self._corrections = corrections
         self._state: tuple[int, int] | None = None
+        # Facet lists and timelines as counted, by what decided them (search.service: the
+        # query, match mode, filters, and the list's own options): a query comes back as its
+        # pages and sorts are clicked, and ticking a value asks its list again. Emptied when
+        # the corrections change what they count.
+        self.lists: Memo[Any, tuple[Any, ...]] = Memo(LISTS, LISTS_BYTES, _list_bytes)
         self._written_ids: dict[str, dict[int, list[str]]] = {}  # built by written_names()
         self.check_corrections()
         # The distinct days, each with its month (year * 12 + month - 1) and year: a histogram
@@ -285,6 +297,7 @@ class FacetData:
         if state == self._state:
             return
         rows = user.apply(self._entity_rows, read_corrections(self._corrections))
+        self.lists = Memo(LISTS, LISTS_BYTES, _list_bytes)
         for f, r in rows.items():
             self.values[f] = _values(r.doc, r.val, r.names, r.ids, self.size)
             self.values[f].ranked = True  # (its rows by value built from these rows)
@@ -534,6 +547,12 @@ def _count_in(ids: np.ndarray, counts: np.ndarray, vid: int) -> int:
     """The count of `vid` among distinct sorted `ids` and their `counts` (0: not among them)."""
     at = int(np.searchsorted(ids, vid))
     return int(counts[at]) if at < ids.size and ids[at] == vid else 0
+
+
+def _list_bytes(kept: tuple[Any, ...]) -> int:
+    """Roughly what a kept facet list (a tuple of (value, count, selected) and maybe its
+    interval) holds in memory: each value's string and tuple, ~100 bytes besides its text."""
+    return sum(100 + len(v[0]) if isinstance(v, tuple) else 60 for v in kept)
 
 
 def _blind(name: str) -> str:

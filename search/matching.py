@@ -21,6 +21,7 @@ Values match case- and accent-blind; a value that matches nothing is reported, n
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,9 @@ class Matched:
     scored: Scored | None = None  # the all-words query's numpy evaluation, when relevance
     warnings: list[dict[str, str]] = field(default_factory=list)
     words: int = 0  # the fewest required words (or phrases) a counted article holds
+    # Per facet list, what decides `counted_under`'s articles on this generation: the query
+    # text, the match mode and the filters it applies (search.facets.FacetData.lists).
+    counted_keys: dict[str, Hashable] = field(default_factory=dict)
 
 
 class Matcher:
@@ -109,14 +113,18 @@ class Matcher:
             found, words = self.words(parsed, req.match, _leaves(scored))
             base = found | every
             strict = every
-        filters, warnings = self.filters(req)
+        specs = filter_specs(req)
+        filters, warnings = self.filters(req, specs)
         final = base & _all(filters, self.facets.size) if filters else base
         counted = {}
+        keys: dict[str, Hashable] = {}
         for name in (*registry.names(), "published"):
             own = {k for k in filters if k in (name, f"{name}_not")}
             if name != "published" and registry.facet(name).entity:
                 own = set()  # within the results, its own filter included: who appears with
             counted[name] = final if not own else base & _all(filters, self.facets.size, own)
+            # (the sort is not in it: every sort counts the same articles)
+            keys[name] = (req.q, req.match, tuple((k, v) for k, v in specs.items() if k not in own))
         return Matched(
             final,
             counted,
@@ -124,6 +132,7 @@ class Matcher:
             scored,
             warnings,
             words,
+            keys,
         )
 
     def partial(
@@ -140,26 +149,43 @@ class Matcher:
         found, words = self.words(parsed, "most", _leaves(matched.scored))
         return found & _all(filters, self.facets.size) & ~matched.final, words
 
-    def filters(self, req: SearchRequest) -> tuple[dict[str, np.ndarray], list[dict[str, str]]]:
-        """Each filter's documents ("<facet>", "<facet>_not", "published"), and the values
-        that match nothing."""
+    def filters(
+        self, req: SearchRequest, specs: dict[str, Any] | None = None
+    ) -> tuple[dict[str, np.ndarray], list[dict[str, str]]]:
+        """Each filter's documents ("<facet>", "<facet>_not", "published", "since"), and the
+        values that match nothing. `specs`: filter_specs(req), when the caller has them."""
         fd = self.facets
         masks: dict[str, np.ndarray] = {}
         warnings: list[dict[str, str]] = []
-        for name, values in req.filters.items():
-            entity = registry.facet(name).entity
-            mask, unknown = fd.value_mask(name, values, every=entity)
-            masks[name] = mask
-            warnings += [{"facet": name, "value": v} for v in unknown]
-        for name, values in req.exclude.items():
-            mask, unknown = fd.value_mask(name, values, every=False)
-            masks[f"{name}_not"] = ~mask
-            warnings += [{"facet": f"{name}_not", "value": v} for v in unknown]
-        if req.date_from or req.date_to:
-            masks["published"] = fd.date_mask(req.date_from, req.date_to)
-        if req.since is not None:  # added to the index after it (search.added)
-            masks["since"] = fd.added > epoch(req.since)
+        for name, spec in (filter_specs(req) if specs is None else specs).items():
+            if name == "published":
+                masks[name] = fd.date_mask(*spec)
+            elif name == "since":  # added to the index after it (search.added)
+                masks[name] = fd.added > epoch(spec)
+            elif name.endswith("_not"):
+                mask, unknown = fd.value_mask(name[: -len("_not")], spec, every=False)
+                masks[name] = ~mask
+                warnings += [{"facet": name, "value": v} for v in unknown]
+            else:
+                entity = registry.facet(name).entity
+                mask, unknown = fd.value_mask(name, spec, every=entity)
+                masks[name] = mask
+                warnings += [{"facet": name, "value": v} for v in unknown]
         return masks, warnings
+
+
+def filter_specs(req: SearchRequest) -> dict[str, Any]:
+    """What each of the request's filters asks, by the filter's name as Matcher.filters names
+    its mask: the values of "<facet>" and "<facet>_not", the dates of "published", the time
+    of "since". Matcher.filters builds the masks from these alone, so they are also what a
+    facet list's counted articles depend on (Matched.counted_keys)."""
+    specs: dict[str, Any] = dict(req.filters)
+    specs.update({f"{name}_not": values for name, values in req.exclude.items()})
+    if req.date_from or req.date_to:
+        specs["published"] = (req.date_from, req.date_to)
+    if req.since is not None:
+        specs["since"] = req.since
+    return specs
 
 
 def _leaves(scored: Scored | None) -> Leaves | None:

@@ -182,6 +182,16 @@ class _DocsOf:
         return got[1]
 
 
+def _kept(values: list[FacetValue]) -> tuple[tuple[str, int, bool], ...]:
+    """A facet list as FacetData.lists keeps it: plain tuples, which no caller can change."""
+    return tuple((v.value, v.count, v.selected) for v in values)
+
+
+def _values_of(kept: Sequence[Any]) -> list[FacetValue]:
+    """A kept facet list as new FacetValue objects (a request may change its own)."""
+    return [FacetValue(value, count, selected) for value, count, selected in kept]
+
+
 def _facet_values(
     fields: dict[str, Any], facet_data: FacetData, docnum: int
 ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
@@ -379,19 +389,30 @@ class SearchService:
         total = int(np.count_nonzero(final))
         facets: dict[str, list[FacetValue]] = {}
         docs = _DocsOf()  # the lists count the same documents, mostly: found once
+        lists = gen.facets.lists  # (what an earlier request with the same articles counted)
         for fname in registry.names():
             if req.wants(fname):
-                counted = matched.counted_under[fname]
                 selected = req.selected(fname)
-                facets[fname] = gen.facets.count(
-                    fname, counted, selected, limit=req.facet_size, docs=docs(counted)
-                )
+                key = (fname, matched.counted_keys[fname], selected, req.facet_size)
+                kept = lists.get(key)
+                if kept is None:
+                    counted = matched.counted_under[fname]
+                    got = gen.facets.count(
+                        fname, counted, selected, limit=req.facet_size, docs=docs(counted)
+                    )
+                    kept = _kept(got)
+                    lists.put(key, kept)
+                facets[fname] = _values_of(kept)
         interval = "month"
         if req.wants("published"):
-            counted = matched.counted_under["published"]
-            interval, facets["published"] = gen.facets.histogram(
-                counted, req.interval, docs=docs(counted)
-            )
+            timeline = ("published", matched.counted_keys["published"], req.interval)
+            kept = lists.get(timeline)
+            if kept is None:
+                counted = matched.counted_under["published"]
+                interval, got = gen.facets.histogram(counted, req.interval, docs=docs(counted))
+                kept = (interval, *_kept(got))
+                lists.put(timeline, kept)
+            interval, facets["published"] = kept[0], _values_of(kept[1:])
         start = (req.page - 1) * req.per_page
         end = min(start + req.per_page, total)
         if req.collapse == "story":

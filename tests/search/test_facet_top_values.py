@@ -129,8 +129,8 @@ def stops(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     seen: Counter[str] = Counter()
     real = top_values.top_values
 
-    def spy(vm: Any, mask: np.ndarray, want: int, budget: float, dense: Any = None) -> Any:
-        got = real(vm, mask, want, budget, dense)
+    def spy(vm: Any, mask: np.ndarray, want: int, budget: float, *more: Any) -> Any:
+        got = real(vm, mask, want, budget, *more)
         seen["rows" if got is None else "early" if got[0].size < vm.order.size else "all"] += 1
         return got
 
@@ -242,6 +242,44 @@ def test_the_first_value_below_a_count_is_found_from_any_rank() -> None:
         a, kth = int(rng.integers(0, sizes.size)), int(rng.integers(0, 55))
         below = [r for r in range(a, sizes.size) if sizes[r] < kth]
         assert top_values._first_below(off, a, kth) == (below[0] if below else sizes.size)
+
+
+def test_a_narrow_match_gives_up_before_gathering_a_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given the share of the archive a match holds, a count by value that would pass its
+    budget even with LIKELY times the want-th count the share predicts gathers nothing (the
+    caller counts the matching documents' rows); a broad match is counted by value, exactly."""
+    rng = np.random.default_rng(5)
+    size, values = 200_000, 5_000
+    doc = np.repeat(np.arange(size, dtype=np.int32), 3)
+    val = rng.integers(0, values, doc.size).astype(np.int32)  # (a first tier within budget)
+    keep = np.ones(doc.size, dtype=bool)  # (one row per document and value)
+    keep[1:] = (doc[1:] != doc[:-1]) | (val[1:] != val[:-1])
+    doc, val = doc[keep], val[keep]
+    vm = value_major.build(doc, val, values)
+    rows_per_doc = doc.size / size
+    gathered: list[int] = []
+    real = top_values.masked
+
+    def spy(mask: np.ndarray, docs: np.ndarray, clip: bool = False) -> np.ndarray:
+        gathered.append(docs.size)
+        return real(mask, docs, clip)
+
+    monkeypatch.setattr(top_values, "masked", spy)
+    for share, narrow in ((0.002, True), (0.5, False)):
+        mask = rng.random(size) < share
+        matching = int(mask.sum())
+        budget = top_values.ROW_COST_RATIO * matching * rows_per_doc
+        gathered.clear()
+        got = top_values.top_values(vm, mask, 20, budget, None, matching / size)
+        if narrow:
+            assert got is None and gathered == []
+            continue
+        assert got is not None and sum(gathered) > 0
+        ids, counts = got
+        plain = np.bincount(val[mask[doc]], minlength=values)
+        assert (counts == plain[ids]).all()
+        kth = np.sort(plain)[-20]
+        assert (plain[np.setdiff1d(np.arange(values), ids)] < kth).all()
 
 
 @pytest.fixture(scope="module", params=HISTORIES)
