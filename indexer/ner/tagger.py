@@ -11,6 +11,7 @@ from importlib import resources
 from itertools import accumulate, chain, compress, repeat
 from operator import is_
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pycrfsuite
@@ -172,7 +173,7 @@ class Tagger:
         for (cased, words, rows), (_, _, where) in zip(looked, groups, strict=True):
             if None in rows:
                 rows = list(map(self._types[cased].__getitem__, words))
-            type_ids[where] = rows
+            type_ids[where] = cast(list[int], rows)  # (no None left)
         return type_ids
 
     def tag_sentences(self, sentences: list[list[str]]) -> list[list[str]]:
