@@ -47,6 +47,8 @@ class Parts(NamedTuple):
 def cut_at_country_code(text: str, start: int, end: int) -> Parts | None:
     """The span text[start:end] cut at the first country code inside it, or None without one.
     A code alone gives Parts(None, None): a country's code, no body's or person's name."""
+    if text[start:end].istitle():
+        return None  # "Joko Widodo": a capital only after a non-letter, so no run of three
     for m in _THREE_CAPITALS.finditer(text, start, end):  # (most names: none at all)
         if m.group() in country_codes():
             head = text[start : m.start()].rstrip()

@@ -997,7 +997,8 @@ def _athletes(text: str) -> bool:
     (type_cues.solo_sport_players, whose words are among these)? Most articles: no, at once;
     the regexes then never run per mention."""
     low = text.lower()
-    return any(w in low for w in _SPORT_WORDS) or not _ODD_CASES.isdisjoint(text)
+    # (Three searches for the odd letters: isdisjoint made a string of each character.)
+    return any(w in low for w in _SPORT_WORDS) or any(c in text for c in _ODD_CASES)
 
 
 _PLACE_PREPOSITIONS = (" di ", " ke ", "\ndi ", "\nke ")

@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from operator import is_
 from pathlib import Path
 from typing import cast
@@ -140,31 +140,40 @@ class Tagger:
     def tag(self, words: list[str]) -> list[str]:
         return self.tag_sentences([words])[0]
 
-    def _type_ids(self, sentences: list[list[str]]) -> list[int]:
-        """Rows of `_typemat` for all tokens in one list, each sentence followed by two zero
-        rows so that neighbour scores never cross a sentence end. New word types of all the
-        sentences are scored together, one call per casing."""
-        casings = [is_cased(words) for words in sentences]
-        tables = self._types
-        # One lookup per token; a sentence with a new word is looked up again once scored.
-        rows = [
-            list(map(tables[cased].get, words))
-            for words, cased in zip(sentences, casings, strict=True)
+    def _type_ids(self, sentences: list[list[str]], lens: np.ndarray) -> np.ndarray:
+        """Rows of `_typemat` for all tokens in one array, each sentence followed by two zero
+        rows so that neighbour scores never cross a sentence end. The tokens of each casing
+        are looked up in one pass over the chunk (no list per sentence); new word types are
+        scored together, one call per casing, in the order the tokens first name them."""
+        casings = list(map(is_cased, sentences))
+        n_tokens = int(lens.sum())
+        # Each token's place in the padded sequence: its index plus two per sentence before.
+        at = np.arange(n_tokens) + np.repeat(2 * np.arange(len(sentences)), lens)
+        type_ids = np.zeros(n_tokens + 2 * len(sentences), dtype=np.intp)
+        if all(casings):
+            groups = [(True, list(chain.from_iterable(sentences)), at)]
+        else:
+            cased_token = np.repeat(np.array(casings, dtype=bool), lens)
+            groups = [
+                (
+                    cased,
+                    list(chain.from_iterable(compress(sentences, (c is cased for c in casings)))),
+                    at[cased_token if cased else ~cased_token],
+                )
+                for cased in (True, False)
+            ]
+        looked = [
+            (cased, words, list(map(self._types[cased].get, words))) for cased, words, _ in groups
         ]
-        new: dict[bool, dict[str, None]] = {True: {}, False: {}}
-        none = repeat(None)
-        again = [i for i, ids in enumerate(rows) if None in ids]
-        for i in again:  # (only its new words: each lookup in the big tables costs)
-            new[casings[i]].update(dict.fromkeys(compress(sentences[i], map(is_, rows[i], none))))
-        for cased, fresh in new.items():
-            if fresh:
-                self._score_types(list(fresh), cased)
-        for i in again:
-            rows[i] = list(map(tables[casings[i]].__getitem__, sentences[i]))
-        type_ids: list[int] = []
-        for ids in cast(list[list[int]], rows):  # no None left
-            type_ids += ids
-            type_ids += (0, 0)
+        for cased, words, rows in looked:  # (scoring gives new rows; old ones stay)
+            if None in rows:
+                self._score_types(
+                    list(dict.fromkeys(compress(words, map(is_, rows, repeat(None))))), cased
+                )
+        for (cased, words, rows), (_, _, where) in zip(looked, groups, strict=True):
+            if None in rows:
+                rows = list(map(self._types[cased].__getitem__, words))
+            type_ids[where] = cast(list[int], rows)  # (no None left)
         return type_ids
 
     def tag_sentences(self, sentences: list[list[str]]) -> list[list[str]]:
@@ -216,7 +225,8 @@ class Tagger:
             return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
         if self._n_types >= _MAX_TYPES:  # between calls: ids below stay valid in this one
             self.clear_cache()
-        type_ids = np.array(self._type_ids(sentences), dtype=np.intp)
+        lens = np.array(lengths)
+        type_ids = self._type_ids(sentences, lens)
         # WINDOW is (-2, -1, +1, +2): word j's table for an offset scores the token at
         # j - offset, the token that has word j as its previous-but-one word, and so on.
         own, as_prev2, as_prev1, as_next1, as_next2 = self._typemat
@@ -226,7 +236,6 @@ class Tagger:
         emit[1:] += as_prev1.take(type_ids[:-1], axis=0)
         emit[:-1] += as_next1.take(type_ids[1:], axis=0)
         emit[:-2] += as_next2.take(type_ids[2:], axis=0)
-        lens = np.array(lengths)
         first = np.cumsum(lens + 2) - lens - 2  # each sentence's first token in the row
         real = lens > 0
         emit[first[real]] += self._edge_before

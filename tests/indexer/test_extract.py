@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +17,13 @@ from hypothesis import strategies as st
 
 from indexer.boilerplate import Cleaned, clean_paragraphs, normalise, split_paragraphs
 from indexer.date_evidence import ArchiveYears
-from indexer.extract import extract_article, strip_title_suffix
+from indexer.extract import (
+    DATELINE_SEPARATORS,
+    _dateline_re,
+    extract_article,
+    find_dateline,
+    strip_title_suffix,
+)
 from indexer.inspect_cmd import inspect_command
 from indexer.models import RawRecord
 from indexer.outlets import load_registry
@@ -609,3 +616,21 @@ def test_inspect_text() -> None:
 def test_inspect_nothing_readable(tmp_path: Path) -> None:
     result = CliRunner().invoke(inspect_command, [str(tmp_path / "absent")])
     assert result.exit_code != 0
+
+
+def test_every_dateline_the_regex_finds_holds_a_separator_the_gate_looks_for() -> None:
+    """find_dateline skips paragraphs without any of DATELINE_SEPARATORS before its regex: each
+    dateline the regex matches must hold one, or it would silently be missed."""
+    registry = load_registry(None)
+    pieces = [
+        *("KONTAN.CO.ID", "KOMPAS.com", "Kompas.com", "TEMPO.CO", "MATA INDONESIA", "Kontan"),
+        *("JAKARTA", "Jakarta", "NUR-SULTAN", "ALMATY", "Presiden", "maiwanews", "antaranews"),
+        *(" ", "  ", ",", " , ", "(", ")", ".", "-", " - ", "–", "—", "--", ":", "|", '"', "“"),
+        *("\t", "Tokayev", "menyatakan", "X"),
+    ]
+    rnd = random.Random(5)
+    texts = ["".join(rnd.choices(pieces, k=rnd.randint(1, 10))) for _ in range(30_000)]
+    found = [m.group(0) for t in texts if (m := _dateline_re(registry).match(t))]
+    assert len(found) > 100  # the pieces do make datelines
+    assert all(any(c in dateline for c in DATELINE_SEPARATORS) for dateline in found)
+    assert find_dateline("JAKARTA, KOMPAS.com - Harga minyak naik", registry) is not None
