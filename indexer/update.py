@@ -289,7 +289,7 @@ def _upsert(
         article = extract(record, today, dates)
         docnum = searcher.document_number(id=record.doc_id)
         stored = searcher.stored_fields(docnum) if docnum is not None else {}
-        if same_content(stored.get("content_hash"), article):
+        if same_content(stored, article):
             summary.unchanged += 1
             return
         tag_entities(article)

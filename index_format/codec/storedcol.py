@@ -47,9 +47,20 @@ PICKLE_PROTOCOL = 4
 # trained on 8 MB: the 22k CLICK-ID index's first segment 8.75 -> 8.47 MB for +63 µs of CPU a
 # document written, busy machine, training included: ~2-3% of a rebuild's CPU; not taken.)
 LEVEL = 5
-DICT_SIZE = 128 * 1024
-# The dictionary is trained on the first SAMPLE_BYTES of pickled documents of a segment.
-SAMPLE_BYTES = 4 * 1024 * 1024
+# A segment of more than SAMPLE_BYTES of pickled documents (a merged one: 220k articles make
+# one of ~530 MB) trains a DICT_SIZE dictionary on its first SAMPLE_BYTES (size6, issue 23):
+# on 20,000 random documents of the 2.2M realistic index's main segment, 128 KB trained on
+# 4 MB make 1,881 MB of frames, 1 MB on 32 MB 1,776 MB (-5.6%; 2 MB on 64 MB 1,750; level 6
+# with 1 MB 1,715 at 1.6x the write cost) at the same write cost a document, training ~0.7 s
+# and +50 MB once a segment; reading a document ~1.6 µs more (9.4 against 7.8 µs with its
+# unpickling, /tmp/size6-tools/read_ab.py: the larger dictionary is further from the cache).
+DICT_SIZE = 1024 * 1024
+SAMPLE_BYTES = 32 * 1024 * 1024
+# A smaller segment (a build's, an update's: its documents are all the sample) trains as
+# before, SMALL_DICT_SIZE on its first SMALL_SAMPLE_BYTES: 1 MB more dictionary in each would
+# outweigh what it saves below ~45 MB of documents (a 50k build's five segments: +0.9 MB).
+SMALL_DICT_SIZE = 128 * 1024
+SMALL_SAMPLE_BYTES = 4 * 1024 * 1024
 # ...and on at least MIN_SAMPLES documents: one huge first article must not be the sample.
 MIN_SAMPLES = 64
 # Below this the dictionary would be mostly noise: a small segment trains a smaller one
@@ -110,6 +121,17 @@ def train(samples: list[Any], level: int, dict_size: int) -> bytes:
         return b""
     data: bytes = zdict.as_bytes()
     return data
+
+
+def _first(samples: list[bytes], sample_bytes: int) -> list[bytes]:
+    """The fewest first `samples` that hold `sample_bytes` and MIN_SAMPLES documents (all of
+    them when they do not)."""
+    size = 0
+    for n, data in enumerate(samples, 1):
+        size += len(data)
+        if size >= sample_bytes and n >= MIN_SAMPLES:
+            return samples[:n]
+    return samples
 
 
 def _compressor(zdict: bytes, level: int) -> zstandard.ZstdCompressor:
@@ -182,10 +204,14 @@ class _Writer(ColumnWriter):
 
     def _start(self, final: bool) -> None:
         samples = [data for _, data in self._pending]
-        zdict = train(samples, self._level, self._dict_size)
+        trained, dict_size = samples, self._dict_size
+        if final:  # the whole segment was pending: a small one trains a small dictionary
+            trained = _first(samples, min(SMALL_SAMPLE_BYTES, self._sample_bytes))
+            dict_size = min(SMALL_DICT_SIZE, self._dict_size)
+        zdict = train(trained, self._level, dict_size)
         compress = _compressor(zdict, self._level).compress
         frames = [compress(data) for data in samples]
-        if final and zdict:
+        if final and zdict and len(trained) == len(samples):
             # The whole segment was the sample: keep the dictionary only if it pays its bytes.
             plain = _compressor(b"", self._level).compress
             plain_frames = [plain(data) for data in samples]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import pickle
+import random
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
@@ -17,10 +18,15 @@ from whoosh import index
 from whoosh.codec.whoosh3 import STORED_COLUMN as W3_STORED
 from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
 
 from index_format.codec.storedcol import (
+    DICT_SIZE,
     MIN_SAMPLES,
     PICKLE_PROTOCOL,
+    SAMPLE_BYTES,
+    SMALL_DICT_SIZE,
+    SMALL_SAMPLE_BYTES,
     STORED_COLUMN,
     DictStoredColumn,
     StoredCodecMixin,
@@ -273,3 +279,49 @@ def test_refuses_a_segment_its_codec_could_not_read(tmp_path: Path) -> None:
     ix = index.create_in(tmp_path, _schema())
     with pytest.raises(TypeError, match="StoredCodecMixin"):
         ix.writer(codec=NamesW3())
+
+
+def _column(column: DictStoredColumn, values: list[dict[str, Any]]) -> Any:
+    """`values` written through `column` into memory, and its reader."""
+    storage = RamStorage()
+    f = storage.create_file("stored")
+    writer = column.writer(f)
+    for n, value in enumerate(values):
+        writer.add(n, value)
+    writer.finish(len(values))
+    f.close()
+    length = storage.file_length("stored")
+    return column.reader(storage.open_file("stored"), 0, length, len(values)), length
+
+
+def _words_docs(total_bytes: int) -> list[dict[str, Any]]:
+    """Documents of words drawn from a vocabulary larger than a small dictionary holds."""
+    rng = random.Random(23)
+    letters = "abcdeghijklmnoprstuwy"
+    vocab = ["".join(rng.choice(letters) for _ in range(rng.randint(3, 10))) for _ in range(40000)]
+    docs, size = [], 0
+    while size < total_bytes:
+        body = " ".join(rng.choice(vocab) for _ in range(rng.randint(150, 450)))
+        docs.append({"id": f"d{len(docs)}", "body": body})
+        size += len(body) + 20
+    return docs
+
+
+def test_a_segment_past_the_sample_trains_the_larger_dictionary() -> None:
+    """A segment of more than SAMPLE_BYTES of documents (a merged one) trains a DICT_SIZE
+    dictionary on them, and is smaller for it; a segment that fits in the sample trains the
+    small one, on its first SMALL_SAMPLE_BYTES, as before. Both read back exactly."""
+    large = _words_docs(SAMPLE_BYTES + (2 << 20))
+    reader, length = _column(DictStoredColumn(), large)
+    assert SMALL_DICT_SIZE < reader.dictionary_size <= DICT_SIZE
+    assert [reader[n] for n in range(0, len(large), 97)] == large[::97]
+    old = DictStoredColumn(dict_size=SMALL_DICT_SIZE, sample_bytes=SMALL_SAMPLE_BYTES)
+    _, old_length = _column(old, large)
+    assert length < old_length
+
+    small = large[: len(large) // 5]
+    reader, length = _column(DictStoredColumn(), small)
+    assert 0 < reader.dictionary_size <= SMALL_DICT_SIZE
+    assert [reader[n] for n in range(len(small))] == small
+    _, old_length = _column(old, small)
+    assert length == old_length  # the frames a small segment was written with before

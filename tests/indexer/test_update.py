@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -265,37 +266,69 @@ def _stored_hashes(index_dir: Path) -> list[object]:
     ix = open_index(current_path(index_dir))
     try:
         with ix.searcher() as s:
-            return [fields["content_hash"] for fields in s.all_stored_fields()]
+            return [fields.get("content_hash") for fields in s.all_stored_fields()]
     finally:
         ix.close()
 
 
-def test_an_index_storing_the_hash_as_hex_digits_sees_the_same_articles_unchanged(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("form", ["hex", "bytes"])
+def test_an_index_storing_the_hash_sees_the_same_articles_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, form: str
 ) -> None:
-    """Before issue 23 the hash was stored as 20 hex digits; now as its 10 bytes. An update
-    of such an index still tells unchanged articles from changed ones, and writes bytes."""
-    from indexer import document
+    """Before issue 23 the hash was stored as 20 hex digits, then as its 10 bytes, and since
+    size6 not at all. An update of such an index still tells unchanged articles from changed
+    ones, and writes no hash."""
+    from indexer import document, prepare
 
-    as_bytes = document.content_hash
-    monkeypatch.setattr(document, "content_hash", lambda a: as_bytes(a).hex())
+    def with_hash(article: Any) -> dict[str, Any]:
+        h = hashlib.sha256()
+        for part in (article.title, article.body, article.url or "", article.outlet or ""):
+            h.update(part.encode("utf-8", "replace") + b"\0")
+        h.update((article.published.isoformat() if article.published else "").encode())
+        digest = h.digest()[:10]
+        return {
+            **document.to_document(article),
+            "content_hash": digest.hex() if form == "hex" else digest,
+        }
+
+    monkeypatch.setattr(prepare, "to_document", with_hash)
     old = tmp_path / "old"
     rebuild_index([write_jsonl(tmp_path / "base.jsonl", BASE)], old)
-    monkeypatch.setattr(document, "content_hash", as_bytes)
-    assert all(isinstance(h, str) and len(h) == 20 for h in _stored_hashes(old))
+    monkeypatch.undo()
+    kind = "str" if form == "hex" else "bytes"
+    assert [type(h).__name__ for h in _stored_hashes(old)] == [kind] * len(BASE)
     batch = write_jsonl(
         tmp_path / "batch.jsonl",
         [BASE[0], record("b2", "Gempa di Maluku", "Gempa zebrakuda terasa di Ambon.")],
     )
     summary = update_index([batch], old)
     assert (summary.added, summary.replaced, summary.unchanged) == (0, 1, 1)
-    assert sorted(type(h).__name__ for h in _stored_hashes(old)) == ["bytes", "str", "str"]
+    assert sorted(type(h).__name__ for h in _stored_hashes(old)) == sorted(["NoneType", kind, kind])
     again = update_index([batch], old)
     assert (again.added, again.replaced, again.unchanged) == (0, 0, 2)
 
 
-def test_a_new_index_stores_the_hash_as_ten_bytes(index_dir: Path) -> None:
-    hashes = _stored_hashes(index_dir)
-    assert len(hashes) == len(BASE)
-    assert all(isinstance(h, bytes) and len(h) == 10 for h in hashes)
-    assert len(set(hashes)) == len(BASE)
+def test_a_new_index_stores_no_hash_and_an_update_compares_what_it_covered(
+    index_dir: Path, tmp_path: Path
+) -> None:
+    """New documents store no content hash (the fields it covered are stored): an update
+    still skips an unchanged article and replaces one whose title, body, URL, outlet or day
+    changed."""
+    assert _stored_hashes(index_dir) == [None] * len(BASE)
+    same = update_index([write_jsonl(tmp_path / "same.jsonl", BASE)], index_dir)
+    assert (same.added, same.replaced, same.unchanged) == (0, 0, len(BASE))
+    b1 = BASE[0]
+    changes: list[dict[str, Any]] = [
+        {"title": b1["title"] + " lagi"},
+        {"body": b1["body"] + " Air surut."},
+        {"url": "https://contoh.id/banjir"},
+        {"outlet": "Kabar Kota"},
+        {"published": "2025-03-02"},
+    ]
+    for n, change in enumerate(changes):
+        batch = write_jsonl(tmp_path / f"changed-{n}.jsonl", [{**b1, **change}, *BASE[1:]])
+        summary = update_index([batch], index_dir)
+        assert (summary.replaced, summary.unchanged) == (1, len(BASE) - 1), change
+        b1 = {**b1, **change}
+        again = update_index([batch], index_dir)
+        assert (again.replaced, again.unchanged) == (0, len(BASE)), change

@@ -29,7 +29,7 @@ from index_format.stories import (
     word_bytes,
     words,
 )
-from index_format.zst_files import unpacked
+from index_format.zst_files import packed
 from indexer.build import rebuild_index
 from indexer.cli import main
 from indexer.update import delete_articles, update_index
@@ -179,32 +179,62 @@ def test_thousands_of_identical_copies_make_one_story_quickly() -> None:
     assert table.story[5000] == "other"
 
 
-def _as_version_2(gen: Path) -> None:
-    """Write the generation's stories file as Telusur wrote it before version 3: each
-    article's story id as text."""
+def _as_version(gen: Path, version: int) -> None:
+    """Write the generation's stories file as Telusur wrote it in `version`: every signature
+    as it is, each article's story as the row of its story (3) or as its id's text (2)."""
     path = gen / STORIES_NAME
+    table = load_stories(gen)
+    assert table is not None
     with np.load(path) as data:
-        members = {k: data[k] for k in data.files}
-    ids = unpacked(members.pop("ids_zst")).tobytes().decode("utf-8").split("\n")
-    members["ids"] = np.frombuffer("\n".join(ids).encode("utf-8"), dtype=np.uint8)
-    members["days"] = unpacked(members.pop("days_zst"))
-    delta = unpacked(members.pop("story_zst"))
-    story = [ids[row + r] for row, r in enumerate(delta.tolist())]
-    members["story"] = np.frombuffer("\n".join(story).encode("utf-8"), dtype=np.uint8)
-    members["version"] = np.array([2, members["version"][1], members["version"][2]])
+        members = {"version": data["version"].copy(), "bands": data["bands"].copy()}
+    members["version"][0] = version
+    members["sigs"] = table.sigs.stacked()
+    ids = "\n".join(table.ids).encode("utf-8")
+    if version == 2:
+        members["ids"] = np.frombuffer(ids, dtype=np.uint8)
+        members["days"] = np.array(table.days, np.int32)
+        members["story"] = np.frombuffer("\n".join(table.story).encode("utf-8"), np.uint8)
+    else:
+        members["ids_zst"] = packed(np.frombuffer(ids, dtype=np.uint8))
+        members["days_zst"] = packed(np.array(table.days, np.int32))
+        rows = np.array([table.index[s] for s in table.story], np.int32)
+        members["story_zst"] = packed(rows - np.arange(len(rows), dtype=np.int32))
     path.unlink()  # (a link to the previous generation's file: never written in place)
     np.savez(path, **members)
 
 
-def test_stories_of_version_2_read_the_same_and_optimize_upgrades_them(
-    make_index: Callable[..., Path], runner: CliRunner
+def _signatures(index_dir: Path) -> dict[str, bytes]:
+    table = load_stories(current_path(index_dir))
+    assert table is not None
+    return {d: sig.tobytes() for d, sig in zip(table.ids, table.sigs, strict=True)}
+
+
+@pytest.mark.parametrize("history", HISTORIES)
+def test_each_article_reads_back_its_own_signature(
+    make_index: Callable[..., Path], history: str
+) -> None:
+    """Version 4 keeps a copy's signature as what differs from its first copy's: read back,
+    every article has the signature of its body, copies included."""
+    index_dir = make_index(SYNDICATED, history)
+    with np.load(current_path(index_dir) / STORIES_NAME) as data:
+        assert int(data["version"][0]) == 4
+        assert len(data["sigs"]) == len(SYNDICATED) - 2  # the two copies kept as differences
+        assert "copies_bits_zst" in data.files
+    assert _signatures(index_dir) == {a.id: signature(a.body).tobytes() for a in SYNDICATED}
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_stories_of_older_versions_read_the_same_and_optimize_upgrades_them(
+    make_index: Callable[..., Path], runner: CliRunner, version: int
 ) -> None:
     index_dir = make_index(SYNDICATED, "updated")
     before = _stories(index_dir)
+    sigs = _signatures(index_dir)
     serving = current_path(index_dir).resolve()
-    _as_version_2(serving)
+    _as_version(serving, version)
     assert not is_current(serving)
     assert _stories(index_dir) == before
+    assert _signatures(index_dir) == sigs
     args = ["optimize", "--upgrade-only", "--index-dir", str(index_dir), "--grace", "0"]
     result = runner.invoke(main, args)
     assert result.exit_code == 0, result.output
@@ -212,5 +242,7 @@ def test_stories_of_version_2_read_the_same_and_optimize_upgrades_them(
     assert upgraded != serving and is_current(upgraded)
     with np.load(upgraded / STORIES_NAME) as data:
         assert "story_zst" in data.files and "story" not in data.files
+        assert "copies_bits_zst" in data.files
     assert _stories(index_dir) == before
+    assert _signatures(index_dir) == sigs
     assert {d: s for d, s in before.items() if d in FLOOD} == dict.fromkeys(FLOOD, ORIGINAL.id)
