@@ -38,6 +38,7 @@ import index_format.generations
 import index_format.namesake_changes
 import index_format.namesakes
 import index_format.segment_parts
+import index_format.side_work
 import index_format.spelling_arrays
 import index_format.value_major
 import index_format.worker_maps
@@ -202,6 +203,8 @@ def main() -> None:
     timed(index_format.value_major, "write", "  rows by value written")
     timed(index_format.worker_maps, "write", "  worker maps written")
     timed(index_format.carry, "write", "  carried rows written")
+    # (writes in a forked child, index_format.side_work, are not timed above: the wait is)
+    timed(index_format.side_work.Side, "wait", "  waiting for the side writes")
     timed(index_format.generations, "fsync_tree", "fsync")
     timed(indexer.optimize, "optimize_index", "merge of small segments, after publishing")
     sampler = Sampler(args.timeline) if args.timeline > 0 else None

@@ -43,6 +43,7 @@ from index_format import (
     name_table,
     namesake_changes,
     segment_parts,
+    side_work,
     sorted_sets,
     spelling_arrays,
     spelling_changes,
@@ -161,7 +162,11 @@ def _before(previous: Path, reader: Any, fields: list[str]) -> _Before | None:
 
 
 def from_segments(
-    gen_dir: Path, searcher: Any, previous: Path | None = None, into: Path | None = None
+    gen_dir: Path,
+    searcher: Any,
+    previous: Path | None = None,
+    into: Path | None = None,
+    side: side_work.Side | None = None,
 ) -> Computed:
     """The files' contents combined from each segment's parts (index_format.segment_parts):
     only segments new since the last generation are derived; what spans the archive (value
@@ -170,13 +175,18 @@ def from_segments(
     ones, its files stand for its segments and only the new segments' parts are read.
     With `into` (the directory the files are written to), what does not enter the merges
     (the spelling words, lengths, name runs and the carry) is written there as soon as it
-    is made, and not held through the merges: the Computed returned has them empty."""
+    is made, and not held through the merges: the Computed returned has them empty; with
+    `side` too, the carry is written by a forked child while the merges run."""
     with facet_arrays.paused_gc():
-        return _from_segments(gen_dir, searcher, previous, into)
+        return _from_segments(gen_dir, searcher, previous, into, side)
 
 
 def _from_segments(
-    gen_dir: Path, searcher: Any, previous: Path | None, into: Path | None = None
+    gen_dir: Path,
+    searcher: Any,
+    previous: Path | None,
+    into: Path | None = None,
+    side: side_work.Side | None = None,
 ) -> Computed:
     fields = list(searcher.schema.scorable_names())
     reader = searcher.reader()
@@ -210,7 +220,9 @@ def _from_segments(
     del facet_parts
     if before is not None:
         live[: before.live.size] = before.live
-    if into is not None:
+    if into is not None and side is not None:  # (the child's copy: the merges spend joined)
+        side.run(carry.write, into, joined, _carry_base(gen_dir, reader))
+    elif into is not None:
         carry.write(into, joined, _carry_base(gen_dir, reader))
     prior = _join_prior(previous, reader) if previous is not None else None
     spelled = _spelling_prior(previous) if previous is not None else None
@@ -359,16 +371,19 @@ def write(
             tmp = gen_dir / f".{DERIVED}-{secrets.token_hex(4)}"
             tmp.mkdir()
             try:
-                if compute is None:
-                    got = from_segments(gen_dir, searcher, previous, into=tmp)
-                else:
-                    got = compute(gen_dir, searcher)
-                if got.joined is not None:  # (else from_segments wrote these)
-                    carry.write(tmp, got.joined, _carry_base(gen_dir, searcher.reader()))
-                    _write_words(tmp, got.runs, got.spelling, got.lengths)
-                _write_facets(tmp, got.facets, previous)
-                value_major.write(tmp, _entity_rows(got.facets))
-                worker_maps.write(tmp, got.facets)
+                # The second core (index_format.side_work): the carry is written during the
+                # merges, the rows by value beside the facet files and worker maps.
+                with side_work.Side() as side:
+                    if compute is None:
+                        got = from_segments(gen_dir, searcher, previous, into=tmp, side=side)
+                    else:
+                        got = compute(gen_dir, searcher)
+                    if got.joined is not None:  # (else from_segments wrote these)
+                        carry.write(tmp, got.joined, _carry_base(gen_dir, searcher.reader()))
+                        _write_words(tmp, got.runs, got.spelling, got.lengths)
+                    side.run(value_major.write, tmp, _entity_rows(got.facets))
+                    _write_facets(tmp, got.facets, previous)
+                    worker_maps.write(tmp, got.facets)
                 (tmp / MANIFEST).write_text(json.dumps(state_key(ix)), encoding="utf-8")
                 target = gen_dir / DERIVED
                 if target.exists():
