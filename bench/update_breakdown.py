@@ -38,13 +38,17 @@ import index_format.generations
 import index_format.namesake_changes
 import index_format.namesakes
 import index_format.segment_parts
-import index_format.side_work
 import index_format.spelling_arrays
 import index_format.value_major
 import index_format.worker_maps
 import index_format.written_changes
 import indexer.optimize
 import indexer.update
+
+try:  # (a tree before it, measured side by side with this one, has none)
+    from index_format import side_work
+except ImportError:  # pragma: no cover
+    side_work = None  # type: ignore[assignment]
 
 SECONDS: dict[str, float] = {}
 CPU: dict[str, float] = {}  # this process's CPU seconds (steadier on a shared machine)
@@ -90,6 +94,20 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICK
 
 
+def _pss_mb(pid: int) -> float:
+    """Proportional set size of process `pid` in MB (a page shared by n processes counts
+    1/n in each: the sum over processes is the memory they hold; a forked child's RSS counts
+    every page it still shares with its parent). 0 when gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def _children(pid: int) -> list[int]:
     found: list[int] = []
     try:
@@ -110,12 +128,16 @@ class Sampler(threading.Thread):
         self.samples: list[tuple[float, float, dict[int, float]]] = []
         self.seen: dict[int, float] = {}  # a child's last CPU (it is gone once reaped)
         self.stopped = threading.Event()
+        self.pss_mb = 0.0  # the highest sum of this process's and its children's PSS
 
     def run(self) -> None:
         me = os.getpid()
         while not self.stopped.wait(self.every):
+            pss = _pss_mb(me)
             for child in _children(me):
                 self.seen[child] = max(self.seen.get(child, 0.0), _cpu_of(child))
+                pss += _pss_mb(child)
+            self.pss_mb = max(self.pss_mb, pss)
             self.samples.append((time.perf_counter() - T0, _cpu_of(me), dict(self.seen)))
 
 
@@ -149,6 +171,7 @@ def print_timeline(sampler: Sampler) -> None:
             f"{_phase_at(t - wall / 2)}"
         )
         last_t, last_me, last_kids = t, me, kid
+    print(f"  highest PSS of this process and its children together: {sampler.pss_mb:.0f} MB")
     print(
         f"  intervals with both cores at work: {busy['both']:.1f} s; one or none: {busy['one']:.1f} s"
     )
@@ -203,8 +226,11 @@ def main() -> None:
     timed(index_format.value_major, "write", "  rows by value written")
     timed(index_format.worker_maps, "write", "  worker maps written")
     timed(index_format.carry, "write", "  carried rows written")
-    # (writes in a forked child, index_format.side_work, are not timed above: the wait is)
-    timed(index_format.side_work.Side, "wait", "  waiting for the side writes")
+    # (work in a forked child, index_format.side_work, is not timed above: the waits are;
+    # the merges' rows above are the person facet's and what the children did not take)
+    if side_work is not None:
+        timed(side_work.Side, "wait", "  waiting for the side writes")
+        timed(side_work.Pending, "result", "    waiting for a facet decided beside")
     timed(index_format.generations, "fsync_tree", "fsync")
     timed(indexer.optimize, "optimize_index", "merge of small segments, after publishing")
     sampler = Sampler(args.timeline) if args.timeline > 0 else None

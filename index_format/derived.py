@@ -235,6 +235,7 @@ def _from_segments(
         None if previous is None else _written_prior(previous),
         None if previous is None else _name_tables(previous),
         spend=into is not None,
+        side=side,
     )
     return Computed(
         facets=arrays,
@@ -372,7 +373,8 @@ def write(
             tmp.mkdir()
             try:
                 # The second core (index_format.side_work): the carry is written during the
-                # merges, the rows by value beside the facet files and worker maps.
+                # merges, the rows by value and the facets' JSON tables beside the facet
+                # arrays and worker maps.
                 with side_work.Side() as side:
                     if compute is None:
                         got = from_segments(gen_dir, searcher, previous, into=tmp, side=side)
@@ -382,7 +384,7 @@ def write(
                         carry.write(tmp, got.joined, _carry_base(gen_dir, searcher.reader()))
                         _write_words(tmp, got.runs, got.spelling, got.lengths)
                     side.run(value_major.write, tmp, _entity_rows(got.facets))
-                    _write_facets(tmp, got.facets, previous)
+                    _write_facets(tmp, got.facets, previous, side)
                     worker_maps.write(tmp, got.facets)
                 (tmp / MANIFEST).write_text(json.dumps(state_key(ix)), encoding="utf-8")
                 target = gen_dir / DERIVED
@@ -494,25 +496,26 @@ def narrow_values(val: np.ndarray, values: int) -> np.ndarray:
     return val.astype(np.min_scalar_type(values)) if values <= 1 << 16 else val
 
 
-def _write_facets(where: Path, a: FacetArrays, previous: Path | None = None) -> None:
+def _write_facets(
+    where: Path, a: FacetArrays, previous: Path | None = None, side: side_work.Side | None = None
+) -> None:
+    """The facet files: the arrays and name tables here, their JSON tables and the merges'
+    states by a forked child when there is a `side` (index_format.side_work)."""
     with facet_arrays.paused_gc():  # (see there: dicts and JSON of every name)
+        if side is not None:
+            side.run(_write_facet_tables, where, a)
+        else:
+            _write_facet_tables(where, a)
         _write_facet_files(where, a, previous)
 
 
 def _write_facet_files(where: Path, a: FacetArrays, previous: Path | None = None) -> None:
-    """The facet files; the name tables keep the byte order of `previous` (the last
-    generation's directory) for the names it already held."""
+    """The facet arrays and name tables; the name tables keep the byte order of `previous`
+    (the last generation's directory) for the names it already held."""
     _save(where / "facets-day.npy", a.day)
     _save(where / "facets-live.npy", a.live)
     _save(where / "facets-days.npy", a.days)
     _save(where / "facets-added.npy", narrow_times(a.added))
-    extra: dict[str, Any] = {
-        "size": a.size,
-        "joined": a.joined,
-        "facets": list(a.rows),
-        "counts": {f: len(r.names) for f, r in a.rows.items()},
-    }
-    aliases: dict[str, dict[str, int]] = {}
     for f, r in a.rows.items():
         if f in facets.entity_names():
             _save(where / f"facets-{f}-val.npy", r.val)
@@ -522,9 +525,19 @@ def _write_facet_files(where: Path, a: FacetArrays, previous: Path | None = None
         _save(where / f"facets-{f}-start.npy", facet_arrays.narrow_starts(a.starts[f]))
         before = None if previous is None else Path(previous) / DERIVED / f"facets-{f}"
         name_table.write(where / f"facets-{f}", list(r.names), before)
+
+
+def _write_facet_tables(where: Path, a: FacetArrays) -> None:
+    """The facets' JSON tables (compressed, read on first use) and the merges' states for
+    the next generation."""
+    extra: dict[str, Any] = {
+        "size": a.size,
+        "joined": a.joined,
+        "facets": list(a.rows),
+        "counts": {f: len(r.names) for f, r in a.rows.items()},
         # The names that answer for another value's id (merged variants).
-        aliases[f] = name_table.variants(r.names, r.ids)
-    extra["aliases"] = aliases
+        "aliases": {f: name_table.variants(r.names, r.ids) for f, r in a.rows.items()},
+    }
     dump_json(where / f"facets{LAZY}", extra)  # (5 MB of JSON at 2.2M, 1.3 compressed)
     # Read on first use only (filters by a merged name, pinned values, the bench's guard):
     # compressed, 90 MB of JSON at 2.2M articles.

@@ -63,19 +63,50 @@ def test_a_failing_block_stops_its_side_writes(tmp_path: Path) -> None:
         os.kill(int(said.read_text()), 0)
 
 
+class _Done:
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def result(self) -> object:
+        return self.value
+
+
 class _InProcess(Side):
     """Side that runs each job at once in this process: the files as one process writes them."""
 
     def run(self, fn, *args):  # type: ignore[no-untyped-def]
         fn(*args)
 
+    def call(self, fn, *args):  # type: ignore[no-untyped-def]
+        return _Done(fn(*args))
+
+
+def _double(values: list[int]) -> dict[str, int]:
+    return {str(v): 2 * v for v in values}
+
+
+def test_a_value_made_beside_comes_back() -> None:
+    values = list(range(100_000))  # (more than a pipe's buffer: read before reaped)
+    with Side() as side:
+        pending = side.call(_double, values)
+        values.clear()
+        assert pending.result() == {str(v): 2 * v for v in range(100_000)}
+
+
+def test_a_failing_call_fails_when_its_value_is_asked(tmp_path: Path) -> None:
+    with Side() as side:
+        pending = side.call(_fail, tmp_path / "x")
+        with pytest.raises(SideWorkFailed, match="_fail"):
+            pending.result()
+
 
 @pytest.mark.parametrize("history", ["fresh", "segments"])
 def test_an_update_with_side_writes_writes_what_one_process_writes(
     history: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The carry (written while the merges run) and the rows by value (beside the facet files)
-    come out byte for byte as when the one process writes them after the merges."""
+    """The carry (written while the merges run), the other facets' merges (decided beside the
+    person's), the rows by value and the facets' JSON (beside the facet arrays) come out byte
+    for byte as when the one process makes them in turn."""
     corpus = _corpus()
     batch = [a for a in _corpus(n=12, seed=5)]
     for a in batch:
@@ -84,13 +115,23 @@ def test_an_update_with_side_writes_writes_what_one_process_writes(
     build_index(index_dir, corpus, history)
     before = current_path(index_dir).resolve()
     spawned: list[str] = []
-    run = Side.run
-    monkeypatch.setattr(
-        Side, "run", lambda self, fn, *a: spawned.append(fn.__name__) or run(self, fn, *a)
-    )
+    fork = Side._fork
+
+    def _fork(self: Side, fn, args, out):  # type: ignore[no-untyped-def]
+        spawned.append(fn.__qualname__)
+        return fork(self, fn, args, out)
+
+    monkeypatch.setattr(Side, "_fork", _fork)
     with given_entities([*corpus, *batch]):
         update_index([write_jsonl(tmp_path / "u.jsonl", batch)], index_dir, grace_seconds=10**6)
-    assert {"write"} == set(spawned) and len(spawned) >= 2  # the carry and the rows by value
+    # The carry, the organisation's and the place's decisions, the rows by value, the JSON.
+    assert spawned[:5] == [
+        "write",
+        "_Merger._decide",
+        "_Merger._decide",
+        "write",
+        "_write_facet_tables",
+    ]
     after = current_path(index_dir).resolve()
     again = tmp_path / "again"
     shutil.copytree(after, again)
