@@ -382,6 +382,8 @@ def derived_peak(generation: Path) -> dict[str, Any]:
         (facet_arrays, "combine", "combine"),
         (facet_arrays, "from_combined", "merges and joins"),
         (facet_arrays._Merger, "_merge", "entity merges"),
+        # (the person's decisions: the other facets' are made by forked children meanwhile)
+        (facet_arrays._Merger, "_decide", "entity merge decisions"),
         (facet_arrays._Merger, "_join_short_names", "short-name joins"),
         (spelling_arrays, "merge", "spelling words"),
         (derived, "_write_facets", "write facets"),

@@ -475,11 +475,14 @@ class _Merger:
             if f in evidence:
                 self.raw[f] = (doc, val)
                 kept = [(d, name) for d, facet, name in apart if facet == f]
+                # (each facet's counts let go once decided: they are not held through the joins)
+                counted = counts.pop(f)
                 merges = (
-                    decided[f].result()
+                    decided.pop(f).result()
                     if f in decided
-                    else self._decide(f, ids[f], evidence[f], counts[f])
+                    else self._decide(f, ids[f], evidence[f], counted)
                 )
+                del counted
                 doc, val = self._merge(f, doc, val, ids[f], merges, kept)
             out.rows[f] = FacetRows(doc, val, list(ids[f]), ids[f])
             out.starts[f] = narrow_starts(starts_of(doc, out.size))  # (as written)
