@@ -412,6 +412,12 @@ def from_combined(
     return out
 
 
+def _merges_of(pairs: np.ndarray, ids: dict[str, int]) -> dict[str, str]:
+    """The merges `_Merger._decide_ids` gave as id pairs, as names of `ids` (in id order)."""
+    listed = list(ids)
+    return {listed[v]: listed[c] for v, c in pairs.tolist()}
+
+
 class _Merger:
     """Each facet's rows, entity facets merged across the archive, short names joined."""
 
@@ -465,7 +471,7 @@ class _Merger:
         # largest, which keeps state for the next generation) are decided by forked children
         # (index_format.side_work) while this process decides the person's.
         decided = {
-            f: self.side.call(self._decide, f, ids[f], evidence[f], counts[f])
+            f: self.side.call(self._decide_ids, f, ids[f], evidence[f], counts[f])
             for f in entity_names
             if self.side is not None and f != "person"
         }
@@ -478,7 +484,7 @@ class _Merger:
                 # (each facet's counts let go once decided: they are not held through the joins)
                 counted = counts.pop(f)
                 merges = (
-                    decided.pop(f).result()
+                    _merges_of(decided.pop(f).result(), ids[f])
                     if f in decided
                     else self._decide(f, ids[f], evidence[f], counted)
                 )
@@ -524,6 +530,19 @@ class _Merger:
                 listed, named, counts, old_spelling_merges(named, merges)
             )
         return merges
+
+    def _decide_ids(
+        self,
+        fname: str,
+        ids: dict[str, int],
+        evidence: dict[str, Counter[str]],
+        counts: np.ndarray,
+    ) -> np.ndarray:
+        """`_decide`'s merges as (variant id, canonical id) rows in its order: what a forked
+        child sends back (the parent's own name strings then stand for them, not copies)."""
+        merges = self._decide(fname, ids, evidence, counts)
+        pairs = [(ids[variant], ids[canonical]) for variant, canonical in merges.items()]
+        return np.array(pairs, dtype=np.int32).reshape(-1, 2)
 
     def _merge(
         self,

@@ -127,8 +127,8 @@ def test_an_update_with_side_writes_writes_what_one_process_writes(
     # The carry, the organisation's and the place's decisions, the rows by value, the JSON.
     assert spawned[:5] == [
         "write",
-        "_Merger._decide",
-        "_Merger._decide",
+        "_Merger._decide_ids",
+        "_Merger._decide_ids",
         "write",
         "_write_facet_tables",
     ]
