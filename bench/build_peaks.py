@@ -303,6 +303,7 @@ class Steps:
         self._open: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._pid = os.getpid()  # (a forked writer's calls are not this process's steps)
         reset_peak()
         self._thread = threading.Thread(target=self._sample, args=(every,), daemon=True)
         self._thread.start()
@@ -325,6 +326,8 @@ class Steps:
 
     def wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if os.getpid() != self._pid:  # (in a child index_format.side_work forked)
+                return fn(*args, **kwargs)
             now = self._account()
             row = {
                 "step": "  " * len(self._open) + name,
@@ -364,6 +367,7 @@ def derived_peak(generation: Path) -> dict[str, Any]:
         facet_arrays,
         name_table,
         segment_parts,
+        side_work,
         spelling_arrays,
         value_major,
         worker_maps,
@@ -378,6 +382,8 @@ def derived_peak(generation: Path) -> dict[str, Any]:
         (facet_arrays, "combine", "combine"),
         (facet_arrays, "from_combined", "merges and joins"),
         (facet_arrays._Merger, "_merge", "entity merges"),
+        # (the person's decisions: the other facets' are made by forked children meanwhile)
+        (facet_arrays._Merger, "_decide", "entity merge decisions"),
         (facet_arrays._Merger, "_join_short_names", "short-name joins"),
         (spelling_arrays, "merge", "spelling words"),
         (derived, "_write_facets", "write facets"),
@@ -387,6 +393,9 @@ def derived_peak(generation: Path) -> dict[str, Any]:
         (worker_maps, "write", "write worker maps"),
         (carry, "write", "write carry"),
         (spelling_arrays, "flatten", "write spelling, names, lengths"),
+        # (the carry and the rows by value are written in forked children: their peak and
+        # CPU are the side_* figures, what the parent waits for them this step)
+        (side_work.Side, "wait", "wait for the side writes"),
     ]
     saved = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in wrapped]
     for owner, attr, label in wrapped:
@@ -395,6 +404,8 @@ def derived_peak(generation: Path) -> dict[str, Any]:
     start = status_mb()
     cpu, wall = _cpu(), time.perf_counter()
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    side_before = before.ru_utime + before.ru_stime
     try:
         steps.wrap("derived.write", derived.write)(generation)
     finally:
@@ -402,9 +413,13 @@ def derived_peak(generation: Path) -> dict[str, Any]:
         for owner, attr, fn in saved:
             setattr(owner, attr, fn)
     end = resource.getrusage(resource.RUSAGE_SELF)
+    side = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "generation": str(generation),
         "cpu_s": round(_cpu() - cpu, 1),
+        # The forked writers (index_format.side_work): their CPU, the largest one's peak RSS.
+        "side_cpu_s": round(side.ru_utime + side.ru_stime - side_before, 1),
+        "side_peak_mb": round(side.ru_maxrss / 1024, 1),
         "user_s": round(end.ru_utime - usage.ru_utime, 1),
         "sys_s": round(end.ru_stime - usage.ru_stime, 1),
         "minor_faults": end.ru_minflt - usage.ru_minflt,

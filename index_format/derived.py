@@ -43,6 +43,7 @@ from index_format import (
     name_table,
     namesake_changes,
     segment_parts,
+    side_work,
     sorted_sets,
     spelling_arrays,
     spelling_changes,
@@ -161,7 +162,11 @@ def _before(previous: Path, reader: Any, fields: list[str]) -> _Before | None:
 
 
 def from_segments(
-    gen_dir: Path, searcher: Any, previous: Path | None = None, into: Path | None = None
+    gen_dir: Path,
+    searcher: Any,
+    previous: Path | None = None,
+    into: Path | None = None,
+    side: side_work.Side | None = None,
 ) -> Computed:
     """The files' contents combined from each segment's parts (index_format.segment_parts):
     only segments new since the last generation are derived; what spans the archive (value
@@ -170,13 +175,18 @@ def from_segments(
     ones, its files stand for its segments and only the new segments' parts are read.
     With `into` (the directory the files are written to), what does not enter the merges
     (the spelling words, lengths, name runs and the carry) is written there as soon as it
-    is made, and not held through the merges: the Computed returned has them empty."""
+    is made, and not held through the merges: the Computed returned has them empty; with
+    `side` too, the carry is written by a forked child while the merges run."""
     with facet_arrays.paused_gc():
-        return _from_segments(gen_dir, searcher, previous, into)
+        return _from_segments(gen_dir, searcher, previous, into, side)
 
 
 def _from_segments(
-    gen_dir: Path, searcher: Any, previous: Path | None, into: Path | None = None
+    gen_dir: Path,
+    searcher: Any,
+    previous: Path | None,
+    into: Path | None = None,
+    side: side_work.Side | None = None,
 ) -> Computed:
     fields = list(searcher.schema.scorable_names())
     reader = searcher.reader()
@@ -210,7 +220,9 @@ def _from_segments(
     del facet_parts
     if before is not None:
         live[: before.live.size] = before.live
-    if into is not None:
+    if into is not None and side is not None:  # (the child's copy: the merges spend joined)
+        side.run(carry.write, into, joined, _carry_base(gen_dir, reader))
+    elif into is not None:
         carry.write(into, joined, _carry_base(gen_dir, reader))
     prior = _join_prior(previous, reader) if previous is not None else None
     spelled = _spelling_prior(previous) if previous is not None else None
@@ -223,6 +235,7 @@ def _from_segments(
         None if previous is None else _written_prior(previous),
         None if previous is None else _name_tables(previous),
         spend=into is not None,
+        side=side,
     )
     return Computed(
         facets=arrays,
@@ -359,16 +372,20 @@ def write(
             tmp = gen_dir / f".{DERIVED}-{secrets.token_hex(4)}"
             tmp.mkdir()
             try:
-                if compute is None:
-                    got = from_segments(gen_dir, searcher, previous, into=tmp)
-                else:
-                    got = compute(gen_dir, searcher)
-                if got.joined is not None:  # (else from_segments wrote these)
-                    carry.write(tmp, got.joined, _carry_base(gen_dir, searcher.reader()))
-                    _write_words(tmp, got.runs, got.spelling, got.lengths)
-                _write_facets(tmp, got.facets, previous)
-                value_major.write(tmp, _entity_rows(got.facets))
-                worker_maps.write(tmp, got.facets)
+                # The second core (index_format.side_work): the carry is written during the
+                # merges, the rows by value and the facets' JSON tables beside the facet
+                # arrays and worker maps.
+                with side_work.Side() as side:
+                    if compute is None:
+                        got = from_segments(gen_dir, searcher, previous, into=tmp, side=side)
+                    else:
+                        got = compute(gen_dir, searcher)
+                    if got.joined is not None:  # (else from_segments wrote these)
+                        carry.write(tmp, got.joined, _carry_base(gen_dir, searcher.reader()))
+                        _write_words(tmp, got.runs, got.spelling, got.lengths)
+                    side.run(value_major.write, tmp, _entity_rows(got.facets))
+                    _write_facets(tmp, got.facets, previous, side)
+                    worker_maps.write(tmp, got.facets)
                 (tmp / MANIFEST).write_text(json.dumps(state_key(ix)), encoding="utf-8")
                 target = gen_dir / DERIVED
                 if target.exists():
@@ -479,25 +496,26 @@ def narrow_values(val: np.ndarray, values: int) -> np.ndarray:
     return val.astype(np.min_scalar_type(values)) if values <= 1 << 16 else val
 
 
-def _write_facets(where: Path, a: FacetArrays, previous: Path | None = None) -> None:
+def _write_facets(
+    where: Path, a: FacetArrays, previous: Path | None = None, side: side_work.Side | None = None
+) -> None:
+    """The facet files: the arrays and name tables here, their JSON tables and the merges'
+    states by a forked child when there is a `side` (index_format.side_work)."""
     with facet_arrays.paused_gc():  # (see there: dicts and JSON of every name)
+        if side is not None:
+            side.run(_write_facet_tables, where, a)
+        else:
+            _write_facet_tables(where, a)
         _write_facet_files(where, a, previous)
 
 
 def _write_facet_files(where: Path, a: FacetArrays, previous: Path | None = None) -> None:
-    """The facet files; the name tables keep the byte order of `previous` (the last
-    generation's directory) for the names it already held."""
+    """The facet arrays and name tables; the name tables keep the byte order of `previous`
+    (the last generation's directory) for the names it already held."""
     _save(where / "facets-day.npy", a.day)
     _save(where / "facets-live.npy", a.live)
     _save(where / "facets-days.npy", a.days)
     _save(where / "facets-added.npy", narrow_times(a.added))
-    extra: dict[str, Any] = {
-        "size": a.size,
-        "joined": a.joined,
-        "facets": list(a.rows),
-        "counts": {f: len(r.names) for f, r in a.rows.items()},
-    }
-    aliases: dict[str, dict[str, int]] = {}
     for f, r in a.rows.items():
         if f in facets.entity_names():
             _save(where / f"facets-{f}-val.npy", r.val)
@@ -507,9 +525,19 @@ def _write_facet_files(where: Path, a: FacetArrays, previous: Path | None = None
         _save(where / f"facets-{f}-start.npy", facet_arrays.narrow_starts(a.starts[f]))
         before = None if previous is None else Path(previous) / DERIVED / f"facets-{f}"
         name_table.write(where / f"facets-{f}", list(r.names), before)
+
+
+def _write_facet_tables(where: Path, a: FacetArrays) -> None:
+    """The facets' JSON tables (compressed, read on first use) and the merges' states for
+    the next generation."""
+    extra: dict[str, Any] = {
+        "size": a.size,
+        "joined": a.joined,
+        "facets": list(a.rows),
+        "counts": {f: len(r.names) for f, r in a.rows.items()},
         # The names that answer for another value's id (merged variants).
-        aliases[f] = name_table.variants(r.names, r.ids)
-    extra["aliases"] = aliases
+        "aliases": {f: name_table.variants(r.names, r.ids) for f, r in a.rows.items()},
+    }
     dump_json(where / f"facets{LAZY}", extra)  # (5 MB of JSON at 2.2M, 1.3 compressed)
     # Read on first use only (filters by a merged name, pinned values, the bench's guard):
     # compressed, 90 MB of JSON at 2.2M articles.

@@ -30,6 +30,7 @@ from index_format import (
     name_table,
     namesake_changes,
     namesakes,
+    side_work,
     spelling_changes,
     value_types,
     written_changes,
@@ -355,13 +356,15 @@ def from_combined(
     tables: Mapping[str, Path] | None = None,
     *,
     spend: bool = False,
+    side: side_work.Side | None = None,
 ) -> FacetArrays:
     """The facet arrays of the index whose live rows `combine` gave as `joined` (the
     short-name joins from `prior`'s where they provably stand, the person spelling merges
     from `spelling`'s groups and the written-out merges from `written_out`'s where the update did
     not touch them; the names' sorted order from the last generation's name `tables`, per
     entity facet, where they hold its first names). With `spend`, `joined` is the arrays'
-    to take: its variants' rows and names are dropped once read (before the merges)."""
+    to take: its variants' rows and names are dropped once read (before the merges). With
+    `side`, the facets other than the person's are decided by forked children meanwhile."""
     n = joined.size
     day = np.where(live, joined.day, np.int32(-1)).astype(np.int32)
     facet_names, entity_names = facets.names(), facets.entity_names()
@@ -403,10 +406,16 @@ def from_combined(
         del joined.rows[VARIANTS]
     out = FacetArrays(n, day, live, np.unique(day[day >= 0]), {}, {}, written=written_as)
     out.added = joined.added
-    merger = _Merger(out, prior, spelling, written_out, tables)
+    merger = _Merger(out, prior, spelling, written_out, tables, side)
     del written_out  # (the merger frees it once used)
     merger.build(docs, vals, ids, evidence, apart)
     return out
+
+
+def _merges_of(pairs: np.ndarray, ids: dict[str, int]) -> dict[str, str]:
+    """The merges `_Merger._decide_ids` gave as id pairs, as names of `ids` (in id order)."""
+    listed = list(ids)
+    return {listed[v]: listed[c] for v, c in pairs.tolist()}
 
 
 class _Merger:
@@ -419,8 +428,10 @@ class _Merger:
         spelling: SpellingPrior | None = None,
         written: WrittenPrior | None = None,
         tables: Mapping[str, Path] | None = None,
+        side: side_work.Side | None = None,
     ) -> None:
         self.out = out
+        self.side = side
         self.tables = tables or {}
         self.prior = prior
         self.spelling = spelling
@@ -452,13 +463,33 @@ class _Merger:
             for f, ev in evidence.items()
         }
         self.per_doc = {f: {} for f in entity_names}
+        counts = {
+            f: np.bincount(np.asarray(vals[f], dtype=np.int32), minlength=len(ids[f]))
+            for f in entity_names
+        }
+        # The facets' decisions are independent of each other: all but the person's (the
+        # largest, which keeps state for the next generation) are decided by forked children
+        # (index_format.side_work) while this process decides the person's.
+        decided = {
+            f: self.side.call(self._decide_ids, f, ids[f], evidence[f], counts[f])
+            for f in entity_names
+            if self.side is not None and f != "person"
+        }
         for f in docs:
             doc = np.asarray(docs[f], dtype=np.int32)
             val = np.asarray(vals[f], dtype=np.int32)
             if f in evidence:
                 self.raw[f] = (doc, val)
                 kept = [(d, name) for d, facet, name in apart if facet == f]
-                doc, val = self._merge(f, doc, val, ids[f], evidence[f], kept)
+                # (each facet's counts let go once decided: they are not held through the joins)
+                counted = counts.pop(f)
+                merges = (
+                    _merges_of(decided.pop(f).result(), ids[f])
+                    if f in decided
+                    else self._decide(f, ids[f], evidence[f], counted)
+                )
+                del counted
+                doc, val = self._merge(f, doc, val, ids[f], merges, kept)
             out.rows[f] = FacetRows(doc, val, list(ids[f]), ids[f])
             out.starts[f] = narrow_starts(starts_of(doc, out.size))  # (as written)
         out.joined = self._join_short_names(entity_names)
@@ -471,20 +502,16 @@ class _Merger:
             for f in entity_names
         }
 
-    def _merge(
+    def _decide(
         self,
         fname: str,
-        doc: np.ndarray,
-        val: np.ndarray,
         ids: dict[str, int],
         evidence: dict[str, Counter[str]],
-        apart: list[tuple[int, str]],
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Give each merged variant its canonical value's id (in `ids` too, so a filter on
-        either name selects both) and keep one row per document and value. A namesake an
-        article kept apart ("Sri Mulyani" of Klaten) keeps its own id in that article, and its
-        name then filters its own articles only."""
-        counts = np.bincount(val, minlength=len(ids))
+        counts: np.ndarray,
+    ) -> dict[str, str]:
+        """Facet `fname`'s merges (variant → canonical name) from its names (`ids`), the
+        articles' `evidence` and each value's row `counts`: one call per facet (a forked child
+        may make it, index_format.side_work: it changes nothing but the person's states)."""
         names = may_merge(ids, evidence)
         per_name = counts.tolist()
         merges = archive_merges({name: per_name[ids[name]] for name in sorted(names)}, evidence)
@@ -502,6 +529,34 @@ class _Merger:
             merges = self._spelling_merges(
                 listed, named, counts, old_spelling_merges(named, merges)
             )
+        return merges
+
+    def _decide_ids(
+        self,
+        fname: str,
+        ids: dict[str, int],
+        evidence: dict[str, Counter[str]],
+        counts: np.ndarray,
+    ) -> np.ndarray:
+        """`_decide`'s merges as (variant id, canonical id) rows in its order: what a forked
+        child sends back (the parent's own name strings then stand for them, not copies)."""
+        merges = self._decide(fname, ids, evidence, counts)
+        pairs = [(ids[variant], ids[canonical]) for variant, canonical in merges.items()]
+        return np.array(pairs, dtype=np.int32).reshape(-1, 2)
+
+    def _merge(
+        self,
+        fname: str,
+        doc: np.ndarray,
+        val: np.ndarray,
+        ids: dict[str, int],
+        merges: dict[str, str],
+        apart: list[tuple[int, str]],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Give each merged variant its canonical value's id (in `ids` too, so a filter on
+        either name selects both) and keep one row per document and value. A namesake an
+        article kept apart ("Sri Mulyani" of Klaten) keeps its own id in that article, and its
+        name then filters its own articles only."""
         self.merged[fname] = merges
         if fname == "person":  # (also without merges: the joins skip them)
             self.held_rows = [(d, name) for d, name in apart]
