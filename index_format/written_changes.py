@@ -33,12 +33,12 @@ import itertools
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from index_format import name_forms, zst_files
+from index_format import initial_changes, name_forms, zst_files
 from index_format.entity_merge import resolved
 from index_format.name_table import changed_names, sorted_names
 from index_format.sorted_sets import inserted_pairs, sorted_pairs
@@ -58,6 +58,8 @@ class State:
     within_name: np.ndarray  # int32
     merges: dict[str, str]  # the merges written_out_merges was given
     decided: dict[str, str]  # its own: name → shorter name, in the order it visited them
+    # The initials' fits before it (name_forms.initial_fits), index_format.initial_changes.
+    initial: initial_changes.State | None = field(default=None, repr=False)
 
 
 def _last_word(name: str) -> str:
@@ -173,6 +175,43 @@ def incremental(
     decided = _visit(sorted(visited), doc_counts, out, plain, replayed)
     state = State(counts, *index.arrays(), dict(merges), decided)
     return resolved(out), state
+
+
+def fitted_full(
+    names: Sequence[str], doc_counts: dict[str, int], counts: np.ndarray, merges: dict[str, str]
+) -> tuple[dict[str, str], State | None]:
+    """name_forms.initial_merges(doc_counts, merges): the initials' fits, then the written-out
+    merges, each in full, with the state of both for the next generation."""
+    fits, initial = initial_changes.full(names, doc_counts, counts, merges)
+    merged, state = full(names, doc_counts, counts, fits)
+    if state is not None:
+        state.initial = initial
+    return merged, state
+
+
+def fitted_incremental(
+    names: Sequence[str],
+    doc_counts: dict[str, int],
+    counts: np.ndarray,
+    merges: dict[str, str],
+    prior: State,
+    prior_names: Sequence[str],
+) -> tuple[dict[str, str], State | None]:
+    """As `fitted_full`, each step from `prior`'s where it can be (else in full)."""
+    got: tuple[dict[str, str], initial_changes.State | None] | None = None
+    if prior.initial is not None:
+        got = initial_changes.incremental(
+            names, doc_counts, counts, merges, prior.initial, prior_names
+        )
+        prior.initial = None  # (freed once used)
+    if got is None:
+        got = initial_changes.full(names, doc_counts, counts, merges)
+    fits, initial = got
+    written = incremental(names, doc_counts, counts, fits, prior, prior_names)
+    merged, state = written if written is not None else full(names, doc_counts, counts, fits)
+    if state is not None:
+        state.initial = initial
+    return merged, state
 
 
 class _Index:
@@ -295,6 +334,8 @@ def save(where: Path, state: State) -> None:
         where / f"{PREFIX}merges.json.zst",
         {"merges": sorted(state.merges.items()), "decided": list(state.decided.items())},
     )
+    if state.initial is not None:
+        initial_changes.save(where, state.initial)
 
 
 def load(where: Path) -> State | None:
@@ -320,4 +361,5 @@ def load(where: Path) -> State | None:
         return None
     if state.within_hash.size != state.within_name.size:
         return None
+    state.initial = initial_changes.load(where)
     return state
