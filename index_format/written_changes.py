@@ -184,8 +184,7 @@ def fitted_full(
     merges, each in full, with the state of both for the next generation."""
     fits, initial = initial_changes.full(names, doc_counts, counts, merges)
     merged, state = full(names, doc_counts, counts, fits)
-    if state is not None:
-        state.initial = initial
+    _hold(state, initial)
     return merged, state
 
 
@@ -209,9 +208,16 @@ def fitted_incremental(
     fits, initial = got
     written = incremental(names, doc_counts, counts, fits, prior, prior_names)
     merged, state = written if written is not None else full(names, doc_counts, counts, fits)
+    _hold(state, initial)
+    return merged, state
+
+
+def _hold(state: State | None, initial: initial_changes.State | None) -> None:
+    """`initial` kept with `state`, one array of the names' counts for both (the same)."""
     if state is not None:
         state.initial = initial
-    return merged, state
+        if initial is not None and np.array_equal(initial.counts, state.counts):
+            initial.counts = state.counts
 
 
 class _Index:
