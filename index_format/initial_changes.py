@@ -409,16 +409,18 @@ def _next_state(
     dotted: dict[str, str],
     decided: dict[str, Writes],
 ) -> State:
-    readers = list(prior.readers)
+    """The state a full computation leaves, byte for byte: the readers in the names' order
+    (the new ones put in their places), the visited ones' reads replaced."""
+    was = set(prior.readers)
+    readers = sorted(was | visited) if not visited <= was else list(prior.readers)
     at = {name: i for i, name in enumerate(readers)}
-    for name in sorted(visited - at.keys()):
-        at[name] = len(readers)
-        readers.append(name)
+    moved = np.array([at[name] for name in prior.readers], dtype=np.int32)
     again = np.array(sorted(at[name] for name in visited), dtype=np.int32)
-    keep = ~np.isin(prior.read_by, again)
+    old_by = moved[prior.read_by] if moved.size else prior.read_by
+    keep = ~np.isin(old_by, again)
     hashes, by = _read_pairs(reads, at)
     read_hash, read_by = sorted_pairs(
-        np.concatenate([prior.read_hash[keep], hashes]), np.concatenate([prior.read_by[keep], by])
+        np.concatenate([prior.read_hash[keep], hashes]), np.concatenate([old_by[keep], by])
     )
     return State(
         np.asarray(counts, dtype=np.int64),

@@ -9,6 +9,7 @@ handling matters."""
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
