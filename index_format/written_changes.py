@@ -58,8 +58,10 @@ class State:
     within_name: np.ndarray  # int32
     merges: dict[str, str]  # the merges written_out_merges was given
     decided: dict[str, str]  # its own: name → shorter name, in the order it visited them
-    # The initials' fits before it (name_forms.initial_fits), index_format.initial_changes.
+    # The initials' fits before it (name_forms.initial_fits), index_format.initial_changes:
+    # the last generation's, loaded; this one's, as its files (held compressed).
     initial: initial_changes.State | None = field(default=None, repr=False)
+    initial_files: initial_changes.Files | None = field(default=None, repr=False)
 
 
 def _last_word(name: str) -> str:
@@ -213,11 +215,9 @@ def fitted_incremental(
 
 
 def _hold(state: State | None, initial: initial_changes.State | None) -> None:
-    """`initial` kept with `state`, one array of the names' counts for both (the same)."""
-    if state is not None:
-        state.initial = initial
-        if initial is not None and np.array_equal(initial.counts, state.counts):
-            initial.counts = state.counts
+    """`initial` kept with `state`, as its files."""
+    if state is not None and initial is not None:
+        state.initial_files = initial_changes.packed(initial)
 
 
 class _Index:
@@ -340,8 +340,8 @@ def save(where: Path, state: State) -> None:
         where / f"{PREFIX}merges.json.zst",
         {"merges": sorted(state.merges.items()), "decided": list(state.decided.items())},
     )
-    if state.initial is not None:
-        initial_changes.save(where, state.initial)
+    if state.initial_files is not None:
+        initial_changes.save(where, state.initial_files)
 
 
 def load(where: Path) -> State | None:

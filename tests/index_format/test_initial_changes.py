@@ -88,6 +88,11 @@ def _check(
     want = name_forms.initial_fits({n: counts[n] for n in sorted(names)}, merges)
     assert got == want
     assert list(got.items()) == list(want.items()), "another order"
+    # The state kept is a full computation's, byte for byte.
+    _step(names, counts, merges, fresh := tmp_path.parent / f"{tmp_path.name}-full")
+    for path in sorted(fresh.glob(f"{initial_changes.PREFIX}*")):
+        assert path.read_bytes() == (tmp_path / path.name).read_bytes(), path.name
+    shutil.rmtree(fresh)
     return redone
 
 
