@@ -9,12 +9,13 @@ initials run together; the given names of a last word), the counts of the bucket
 fit it and what the merges made so far (`out`) merge them into, followed along the chain. So a
 generation leaves the next (`State`), each name's reads recorded as it is decided:
 
-- each name's article count, by the person facet's value id;
-- per visited name (`readers`), every name and bucket it read, as sorted 32-bit hashes with
-  the reader's position (a hash two keys share costs a visit, not a wrong decision);
-- the names of two words or more by their last word (hashes with the id: the given names and
-  the buckets of initials run together, looked up without indexing every name again);
+- per visited name, every name and bucket it read, as sorted 32-bit hashes with the name's
+  id (a hash two keys share costs a visit, not a wrong decision);
 - the merges the loop started from, and each visited name's writes into `out` in order.
+
+The names' counts and the names by last word (for the given names and the buckets of initials
+run together, without indexing every name again) are written_changes' state's, which is kept
+beside this one (written_changes.fitted_incremental).
 
 An update whose names are the last generation's followed by new ones marks *dirty* the names
 whose count moved, the new names' buckets, and the names whose starting merge moved; it
@@ -24,14 +25,15 @@ the visiting order between them (so `out` holds, at each visited name, what a fu
 and every name not visited reads what it read last time: its decision stands). A revisited
 name that now writes a key it did not write before adds that key's readers, and the loop runs
 again. Any other update runs in full, as does one that visits more than FULL_SHARE of the
-names. The result equals initial_fits' (tests/index_format/test_initial_changes.py).
+names. The result equals initial_fits', and the state a full computation's byte for byte
+(tests/index_format/test_initial_changes.py).
 """
 
 from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,23 +42,20 @@ import zstandard
 
 from index_format import name_forms, zst_files
 from index_format.entity_merge import resolved
-from index_format.name_table import changed_names, sorted_names
-from index_format.sorted_sets import inserted_pairs, sorted_pairs
+from index_format.name_table import sorted_names
+from index_format.sorted_sets import sorted_pairs
 
 FULL_SHARE = 0.3  # of the names with initials: visiting more, a full computation is no dearer
 PREFIX = "initial-state-"
+VERSION = 1  # of the state's files (another: not read, the fits computed in full once)
 
 Writes = list[tuple[str, str]]
 
 
 @dataclass
 class State:
-    counts: np.ndarray  # int64 articles per person id
-    readers: list[str]  # every name the loop visited (each name that may hold an initial)
-    read_hash: np.ndarray  # uint32, sorted: the hash of a key a reader read
-    read_by: np.ndarray  # int32: that reader's position in `readers`
-    last_hash: np.ndarray  # uint32, sorted: the last word of each name of two words or more
-    last_name: np.ndarray  # int32: that name's id
+    read_hash: np.ndarray  # uint32, sorted: the hash of a key a name the loop visited read
+    read_by: np.ndarray  # int32: that name's id (each visited name reads itself at least)
     dotted: dict[str, str]  # the merges the loop started from
     decided: dict[str, Writes]  # per visited name that wrote, its writes, in visiting order
 
@@ -164,13 +163,17 @@ class _Out(MutableMapping[str, str]):
 
 class _LastWords(Mapping[str, list[str]]):
     """by_word.last(): the names by the text after their last space, made when first asked
-    (`names` given) or found in the state's last-word hashes; each bucket asked recorded. Only
-    names of two words or more are found by the hashes: initial_fit asks for no other."""
+    (`made`) or found by `index` (`found`: those found so far); each bucket asked recorded.
+    `index` finds the names of two words or more only: initial_fit asks for no other."""
 
     def __init__(
-        self, reading: _Reading, made: Mapping[str, list[str]] | None, index: _Last | None
+        self,
+        reading: _Reading,
+        made: Mapping[str, list[str]] | None,
+        index: ByLast | None,
+        found: dict[str, list[str]],
     ):
-        self._reading, self._made, self._index = reading, made, index
+        self._reading, self._made, self._index, self._found = reading, made, index, found
 
     def __getitem__(self, word: str) -> list[str]:
         self._reading.read.add(_given_key(word))
@@ -178,7 +181,9 @@ class _LastWords(Mapping[str, list[str]]):
             found = self._made.get(word, [])
         else:
             assert self._index is not None
-            found = self._index.names(word)
+            if word not in self._found:
+                self._found[word] = self._index(word)
+            found = self._found[word]
         if not found:
             raise KeyError(word)
         return found
@@ -191,13 +196,14 @@ class _LastWords(Mapping[str, list[str]]):
 
 
 class _ByWord(name_forms._ByWord):
-    def __init__(self, names: list[str], reading: _Reading, index: _Last | None) -> None:
+    def __init__(self, names: list[str], reading: _Reading, index: ByLast | None) -> None:
         super().__init__(names)
         self._reading, self._index = reading, index
+        self._found: dict[str, list[str]] = {}
 
     def last(self) -> Mapping[str, list[str]]:
         made = super().last() if self._index is None else None
-        return _LastWords(self._reading, made, self._index)
+        return _LastWords(self._reading, made, self._index, self._found)
 
 
 class _FullNames(name_forms._FullNames):
@@ -222,45 +228,16 @@ class _FullNames(name_forms._FullNames):
             reading.add(key)
 
 
-class _Last:
-    """The names of two words or more by the text after their last space (hashes, ids)."""
-
-    def __init__(self, names: Sequence[str], hashes: np.ndarray, ids: np.ndarray) -> None:
-        self._names, self.hashes, self.ids = names, hashes, ids
-        self._found: dict[str, list[str]] = {}
-
-    @staticmethod
-    def pairs(names: Sequence[str], first_id: int) -> tuple[np.ndarray, np.ndarray]:
-        hashes, ids = [], []
-        for at, name in enumerate(names, first_id):
-            if name_forms.TWO_WORDS.search(name) is not None:
-                hashes.append(_hash(name.rsplit(" ", 1)[-1]))
-                ids.append(at)
-        return sorted_pairs(np.array(hashes, dtype=np.uint32), np.array(ids, dtype=np.int32))
-
-    def add(self, names: Sequence[str], first_id: int) -> None:
-        self.hashes, self.ids = inserted_pairs(self.hashes, self.ids, *self.pairs(names, first_id))
-
-    def names(self, word: str) -> list[str]:
-        found = self._found.get(word)
-        if found is None:
-            found = self._found[word] = self._names_of(word)
-        return found
-
-    def _names_of(self, word: str) -> list[str]:
-        h = np.uint32(_hash(word))
-        lo = int(np.searchsorted(self.hashes, h, "left"))
-        hi = int(np.searchsorted(self.hashes, h, "right"))
-        names = self._names
-        found = (names[i] for i in self.ids[lo:hi].tolist())
-        return sorted(n for n in found if n.rsplit(" ", 1)[-1] == word)
+# The names of two words or more of a last word (the text after the last space), in the
+# names' order: by_word.last()'s, found without indexing every name (written_changes' index).
+ByLast = Callable[[str], list[str]]
 
 
 class _Lookups:
     """What initial_fit looks names up in, its reads recorded (made once per update: the
     buckets it indexes hold for every pass)."""
 
-    def __init__(self, doc_counts: Mapping[str, int], index: _Last | None) -> None:
+    def __init__(self, doc_counts: Mapping[str, int], index: ByLast | None) -> None:
         self.reading = _Reading()
         self.by_word = _ByWord(list(doc_counts), self.reading, index)
         self.fitting = _FullNames(self.by_word, self.reading)
@@ -312,26 +289,20 @@ def _read_pairs(reads: dict[str, set[str]], at: Mapping[str, int]) -> tuple[np.n
 
 
 def full(
-    names: Sequence[str], doc_counts: dict[str, int], counts: np.ndarray, merges: dict[str, str]
+    names: Sequence[str], doc_counts: dict[str, int], merges: dict[str, str]
 ) -> tuple[dict[str, str], State | None]:
     """initial_fits(doc_counts, merges) and the state for the next generation (`names`: the
-    person facet's names by id, `counts` their articles by id; no state when the names of
-    `doc_counts` do not come sorted, as facet_arrays gives them)."""
+    person facet's names by id; no state when the names of `doc_counts` do not come sorted,
+    as facet_arrays gives them)."""
     if not sorted_names(doc_counts):
         return name_forms.initial_fits(doc_counts, merges), None
     dotted = name_forms.dotted_merges(doc_counts, merges)
     out = dict(dotted)
     readers = list(filter(name_forms._MAYBE_INITIAL.search, doc_counts))
     reads, decided = _visit(readers, out, _Lookups(doc_counts, None))
-    at = {name: i for i, name in enumerate(readers)}
-    state = State(
-        np.asarray(counts, dtype=np.int64),
-        readers,
-        *sorted_pairs(*_read_pairs(reads, at)),
-        *_Last.pairs(names, 0),
-        dotted,
-        decided,
-    )
+    maybe = name_forms._MAYBE_INITIAL.search
+    ids = {name: i for i, name in enumerate(names) if maybe(name)}
+    state = State(*sorted_pairs(*_read_pairs(reads, ids)), dotted, decided)
     return resolved(out), state
 
 
@@ -339,9 +310,10 @@ class _Readers:
     """Who read which key: the state's sorted hashes, looked up many keys at a time."""
 
     def __init__(self, state: State) -> None:
-        self._hash, self._by, self._readers = state.read_hash, state.read_by, state.readers
+        self._hash, self._by = state.read_hash, state.read_by
 
-    def of(self, keys: Iterable[str]) -> set[str]:
+    def of(self, keys: Iterable[str]) -> set[int]:
+        """The ids of the names that read one of `keys` (or a key of the same hash)."""
         wanted = np.unique(_hashes(keys))
         if not wanted.size:
             return set()
@@ -353,46 +325,41 @@ class _Readers:
         spans = [
             self._by[lo:hi] for lo, hi in zip(los[hit].tolist(), his[hit].tolist(), strict=True)
         ]
-        readers = self._readers
-        return {readers[i] for i in np.unique(np.concatenate(spans)).tolist()}
+        return set(np.unique(np.concatenate(spans)).tolist())
 
 
 def incremental(
     names: Sequence[str],
     doc_counts: dict[str, int],
-    counts: np.ndarray,
     merges: dict[str, str],
     prior: State,
-    prior_names: Sequence[str],
+    n_old: int,
+    touched: np.ndarray,
+    by_last: ByLast,
 ) -> tuple[dict[str, str], State] | None:
-    """As `full`, from `prior` (the last generation's state, its names `prior_names`); None
-    when the update did not only add names after the last generation's or visits too many."""
-    touched = changed_names(prior.counts, prior_names, names, doc_counts, counts)
-    if touched is None:
-        return None
-    n_old = prior.counts.size
-    fresh = names[n_old:]
+    """As `full`, from `prior` (the last generation's state): `names` are the last
+    generation's `n_old` followed by new ones, `touched` the ids of the names whose count
+    moved or that are new (name_table.changed_names), `by_last` finds the names of a last
+    word. None when the update visits too many names."""
+    maybe = name_forms._MAYBE_INITIAL.search
     dotted = name_forms.dotted_merges(doc_counts, merges)
     dirty = {names[i] for i in touched.tolist()}
     dirty.update(name for name, _ in prior.dotted.items() ^ dotted.items())
-    for name in fresh:
+    for name in names[n_old:]:
         dirty.update(bucket_keys(name))
-    maybe = name_forms._MAYBE_INITIAL.search
-    visited = {name for name in (names[i] for i in touched.tolist()) if maybe(name)}
+    visited = {names[i]: i for i in touched.tolist() if maybe(names[i])}
     dirty.update(k for name in visited for k, _ in prior.decided.get(name, ()))
     readers = _Readers(prior)
-    limit = FULL_SHARE * max(len(prior.readers), 1)
-    last = _Last(names, prior.last_hash, prior.last_name)
-    if fresh:
-        last.add(fresh, n_old)
-    lookups = _Lookups(doc_counts, last)
+    limit = FULL_SHARE * max(int(np.unique(prior.read_by).size), 1)
+    lookups = _Lookups(doc_counts, by_last)
     asked: set[str] = set()  # dirty keys whose readers are visited
     while True:
         while todo := dirty - asked:  # the readers of dirty keys, and what they wrote last time
             asked |= todo
-            for name in readers.of(todo) - visited:
-                visited.add(name)
-                dirty.update(k for k, _ in prior.decided.get(name, ()))
+            for i in readers.of(todo):
+                if names[i] not in visited:
+                    visited[names[i]] = i
+                    dirty.update(k for k, _ in prior.decided.get(names[i], ()))
             if len(visited) > limit:
                 return None
         out = dict(dotted)
@@ -402,45 +369,15 @@ def incremental(
         # visited (else the pass stands).
         wrote = {k for name in visited for k, _ in decided.get(name, ())} - asked
         dirty |= wrote
-        if not readers.of(wrote) - visited:
+        if all(names[i] in visited for i in readers.of(wrote)):
             break
-    state = _next_state(prior, names, counts, visited, reads, last, dotted, decided)
-    return resolved(out), state
-
-
-def _next_state(
-    prior: State,
-    names: Sequence[str],
-    counts: np.ndarray,
-    visited: set[str],
-    reads: dict[str, set[str]],
-    last: _Last,
-    dotted: dict[str, str],
-    decided: dict[str, Writes],
-) -> State:
-    """The state a full computation leaves, byte for byte: the readers in the names' order
-    (the new ones put in their places), the visited ones' reads replaced."""
-    was = set(prior.readers)
-    readers = sorted(was | visited) if not visited <= was else list(prior.readers)
-    at = {name: i for i, name in enumerate(readers)}
-    moved = np.array([at[name] for name in prior.readers], dtype=np.int32)
-    again = np.array(sorted(at[name] for name in visited), dtype=np.int32)
-    old_by = moved[prior.read_by] if moved.size else prior.read_by
-    keep = ~np.isin(old_by, again)
-    hashes, by = _read_pairs(reads, at)
+    # The state a full computation leaves, byte for byte: the visited names' reads replaced.
+    keep = ~np.isin(prior.read_by, np.array(sorted(visited.values()), dtype=np.int32))
+    hashes, by = _read_pairs(reads, visited)
     read_hash, read_by = sorted_pairs(
-        np.concatenate([prior.read_hash[keep], hashes]), np.concatenate([old_by[keep], by])
+        np.concatenate([prior.read_hash[keep], hashes]), np.concatenate([prior.read_by[keep], by])
     )
-    return State(
-        np.asarray(counts, dtype=np.int64),
-        readers,
-        read_hash,
-        read_by,
-        last.hashes,
-        last.ids,
-        dotted,
-        decided,
-    )
+    return resolved(out), State(read_hash, read_by, dotted, decided)
 
 
 Files = dict[str, bytes]  # a state's files by name, their bytes as `save` writes them
@@ -452,18 +389,15 @@ def packed(state: State) -> Files:
     peaks later (the joins)."""
     text = json.dumps(
         {
-            "readers": state.readers,
+            "version": VERSION,
             "dotted": sorted(state.dotted.items()),
             "decided": list(state.decided.items()),
         },
         ensure_ascii=False,
     )
     return {
-        f"{PREFIX}counts.npy.zst": zst_files.packed(state.counts).tobytes(),
         f"{PREFIX}read-hash.npy.zst": zst_files.packed(state.read_hash).tobytes(),
         f"{PREFIX}read-by.npy.zst": zst_files.packed(state.read_by).tobytes(),
-        f"{PREFIX}last-hash.npy.zst": zst_files.packed(state.last_hash).tobytes(),
-        f"{PREFIX}last-name.npy.zst": zst_files.packed(state.last_name).tobytes(),
         # (as zst_files.dump_json writes it)
         f"{PREFIX}merges.json.zst": zstandard.ZstdCompressor(level=zst_files.LEVEL).compress(
             text.encode("utf-8")
@@ -480,22 +414,16 @@ def load(where: Path) -> State | None:
     """The state a generation saved, or None (none saved: an older generation)."""
     try:
         got = zst_files.load_json(where / f"{PREFIX}merges.json.zst")
-
-        def array(name: str, dtype: type) -> np.ndarray:
-            return np.asarray(zst_files.load_array(where / f"{PREFIX}{name}.npy.zst"), dtype=dtype)
-
+        if got.get("version") != VERSION:
+            return None
         state = State(
-            array("counts", np.int64),
-            list(got["readers"]),
-            array("read-hash", np.uint32),
-            array("read-by", np.int32),
-            array("last-hash", np.uint32),
-            array("last-name", np.int32),
+            np.asarray(zst_files.load_array(where / f"{PREFIX}read-hash.npy.zst"), np.uint32),
+            np.asarray(zst_files.load_array(where / f"{PREFIX}read-by.npy.zst"), np.int32),
             {a: b for a, b in got["dotted"]},
             {a: [(k, v) for k, v in w] for a, w in got["decided"]},
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if state.read_hash.size != state.read_by.size or state.last_hash.size != state.last_name.size:
+    if state.read_hash.size != state.read_by.size:
         return None
     return state

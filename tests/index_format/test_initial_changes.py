@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index_format import initial_changes, name_forms, name_table
+from index_format import initial_changes, name_forms, name_table, written_changes
 from index_format.entity_merge import resolved
 from index_format.name_table import NameTable
 
@@ -61,24 +61,38 @@ def _merges(names: list[str], rnd: random.Random) -> dict[str, str]:
 def _step(
     names: list[str], counts: dict[str, int], merges: dict[str, str], where: Path
 ) -> tuple[dict[str, str], bool]:
-    """The fits from the state in `where` (none there: in full), the state saved back."""
+    """The fits from the state in `where` (none there: in full), the state saved back (with
+    the names' counts and names, which written_changes keeps beside it)."""
     where.mkdir(exist_ok=True)
     doc_counts = {n: counts[n] for n in sorted(names)}
     by_id = np.array([counts[n] for n in names], dtype=np.int64)
     got = None
     prior = initial_changes.load(where)
     if prior is not None:
-        got = initial_changes.incremental(
-            names, doc_counts, by_id, merges, prior, NameTable(where / "facets-person")
+        before = np.load(where / "counts.npy")
+        touched = name_table.changed_names(
+            before, NameTable(where / "facets-person"), names, doc_counts, by_id
         )
+        if touched is not None:
+            got = initial_changes.incremental(
+                names, doc_counts, merges, prior, before.size, touched, _by_last(names)
+            )
     incremental = got is not None
     if got is None:
-        got = initial_changes.full(names, doc_counts, by_id, merges)
+        got = initial_changes.full(names, doc_counts, merges)
     merged, state = got
     assert state is not None
     initial_changes.save(where, state)
     name_table.write(where / "facets-person", names)
+    np.save(where / "counts.npy", by_id)
     return merged, incremental
+
+
+def _by_last(names: list[str]) -> initial_changes.ByLast:
+    def found(word: str) -> list[str]:
+        return sorted(n for n in names if len(n.split()) >= 2 and n.rsplit(" ", 1)[-1] == word)
+
+    return found
 
 
 def _check(
@@ -194,19 +208,52 @@ def test_a_generation_without_state_loads_none(tmp_path: Path) -> None:
     assert initial_changes.load(tmp_path) is None
 
 
-def test_names_not_the_last_generations_first_are_computed_in_full(tmp_path: Path) -> None:
-    names = ["Agus R", "Agus Rahardjo", "Rini Soemarno"]
-    counts = dict.fromkeys(names, 2)
-    _step(names, counts, {}, tmp_path)
-    prior = initial_changes.load(tmp_path)
-    assert prior is not None
-    reordered = [names[1], names[0], names[2]]
-    got = initial_changes.incremental(
-        reordered,
-        dict(sorted(counts.items())),
-        np.array([2, 2, 2]),
-        {},
-        prior,
-        NameTable(tmp_path / "facets-person"),
-    )
-    assert got is None
+@pytest.mark.parametrize("seed", range(12))
+def test_initial_merges_kept_with_the_written_out_state_equal_a_full_computation(
+    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As facet_arrays runs them: written_changes.fitted_* (the initials' state beside the
+    written-out one, whose counts and names by last word it reads), saved and loaded between
+    updates; both states a full computation's byte for byte."""
+    monkeypatch.setattr(initial_changes, "FULL_SHARE", 1.0)
+    monkeypatch.setattr(written_changes, "FULL_SHARE", 1.0)
+    rnd = random.Random(seed)
+    names = list(dict.fromkeys(_name(rnd) for _ in range(rnd.randint(30, 80))))
+    counts = {n: _count(rnd) for n in names}
+    merges = _merges(names, rnd)
+
+    def step(where: Path) -> dict[str, str]:
+        where.mkdir(exist_ok=True)
+        doc_counts = {n: counts[n] for n in sorted(names)}
+        by_id = np.array([counts[n] for n in names], dtype=np.int64)
+        prior = written_changes.load(where)
+        if prior is None:
+            got = written_changes.fitted_full(names, doc_counts, by_id, merges)
+        else:
+            before = NameTable(where / "facets-person")
+            got = written_changes.fitted_incremental(
+                names, doc_counts, by_id, merges, prior, before
+            )
+        merged, state = got
+        assert state is not None
+        written_changes.save(where, state)
+        name_table.write(where / "facets-person", names)
+        return merged
+
+    for _ in range(10):
+        got = step(tmp_path)
+        want = name_forms.initial_merges({n: counts[n] for n in sorted(names)}, merges)
+        assert got == want and list(got.items()) == list(want.items())
+        step(fresh := tmp_path.parent / f"{tmp_path.name}-full")
+        for path in sorted(fresh.glob("*-state-*")):
+            assert path.read_bytes() == (tmp_path / path.name).read_bytes(), path.name
+        shutil.rmtree(fresh)
+        for _ in range(rnd.randint(0, 4)):
+            name = _name(rnd)
+            if name not in counts:
+                names.append(name)
+                counts[name] = _count(rnd)
+        for name in rnd.sample(names, k=min(len(names), rnd.randint(0, 3))):
+            counts[name] = max(0, counts[name] + rnd.choice([-20, -3, -1, 1, 2, 10, 30]))
+        if rnd.random() < 0.2:
+            merges = _merges(names, rnd)
