@@ -31,6 +31,8 @@ names. The result equals initial_fits', and the state a full computation's byte 
 
 from __future__ import annotations
 
+import array
+import itertools
 import json
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
@@ -248,18 +250,20 @@ def _visit(
     order: Iterable[str],
     out: dict[str, str],
     lookups: _Lookups,
+    ids: Mapping[str, int],
     replayed: Sequence[tuple[str, Writes]] = (),
-) -> tuple[dict[str, set[str]], dict[str, Writes]]:
+) -> tuple[np.ndarray, np.ndarray, dict[str, Writes]]:
     """initial_fits' loop over `order` with each name's reads recorded, the writes `replayed`
     (of other names, in the loop's order) put into `out` where the loop would have made them;
-    returns each visited name's reads and every name's writes, in order."""
+    returns the reads (hashes of the keys, with the reader's id in `ids`: made as they come,
+    not held as strings) and every name's writes, in order."""
     reading, by_word, fitting, counts = (
         lookups.reading,
         lookups.by_word,
         lookups.fitting,
         lookups.counts,
     )
-    reads: dict[str, set[str]] = {}
+    hashes, by = array.array("I"), array.array("i")
     decided: dict[str, Writes] = {}
     at, n = 0, len(replayed)
     for name in order:
@@ -272,20 +276,15 @@ def _visit(
         reading.read = {name}
         recorded = _Out(out, reading)
         name_forms.initial_fit(name, counts, recorded, by_word, fitting)
-        reads[name] = reading.read
+        hashes.extend(map(_hash, reading.read))
+        by.extend(itertools.repeat(ids[name], len(reading.read)))
         if recorded.wrote:
             decided[name] = recorded.wrote
     for other, writes in replayed[at:]:
         for key, target in writes:
             out[key] = target
         decided[other] = writes
-    return reads, decided
-
-
-def _read_pairs(reads: dict[str, set[str]], at: Mapping[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    hashes = [_hash(k) for keys in reads.values() for k in keys]
-    by = [at[name] for name, keys in reads.items() for _ in keys]
-    return np.array(hashes, dtype=np.uint32), np.array(by, dtype=np.int32)
+    return np.frombuffer(hashes, dtype=np.uint32), np.frombuffer(by, dtype=np.int32), decided
 
 
 def full(
@@ -298,11 +297,11 @@ def full(
         return name_forms.initial_fits(doc_counts, merges), None
     dotted = name_forms.dotted_merges(doc_counts, merges)
     out = dict(dotted)
-    readers = list(filter(name_forms._MAYBE_INITIAL.search, doc_counts))
-    reads, decided = _visit(readers, out, _Lookups(doc_counts, None))
     maybe = name_forms._MAYBE_INITIAL.search
     ids = {name: i for i, name in enumerate(names) if maybe(name)}
-    state = State(*sorted_pairs(*_read_pairs(reads, ids)), dotted, decided)
+    readers = list(filter(maybe, doc_counts))
+    hashes, by, decided = _visit(readers, out, _Lookups(doc_counts, None), ids)
+    state = State(*sorted_pairs(hashes, by), dotted, decided)
     return resolved(out), state
 
 
@@ -364,7 +363,7 @@ def incremental(
                 return None
         out = dict(dotted)
         replayed = [(a, w) for a, w in prior.decided.items() if a not in visited]
-        reads, decided = _visit(sorted(visited), out, lookups, replayed)
+        hashes, by, decided = _visit(sorted(visited), out, lookups, visited, replayed)
         # A write a visited name did not make last time: its readers too, if any is not
         # visited (else the pass stands).
         wrote = {k for name in visited for k, _ in decided.get(name, ())} - asked
@@ -373,7 +372,6 @@ def incremental(
             break
     # The state a full computation leaves, byte for byte: the visited names' reads replaced.
     keep = ~np.isin(prior.read_by, np.array(sorted(visited.values()), dtype=np.int32))
-    hashes, by = _read_pairs(reads, visited)
     read_hash, read_by = sorted_pairs(
         np.concatenate([prior.read_hash[keep], hashes]), np.concatenate([prior.read_by[keep], by])
     )
