@@ -35,6 +35,7 @@ import index_format.carry
 import index_format.derived
 import index_format.facet_arrays
 import index_format.generations
+import index_format.initial_changes
 import index_format.namesake_changes
 import index_format.namesakes
 import index_format.segment_parts
@@ -201,10 +202,10 @@ def main() -> None:
     timed(index_format.facet_arrays, "company_merges", "    company_merges")
     timed(index_format.facet_arrays, "organisation_form_merges", "    organisation_form_merges")
     timed(index_format.facet_arrays, "place_kind_merges", "    place_kind_merges")
-    # initial_merges is its initials' fits, then its written-out merges (index_format.
-    # written_changes, from the last generation's state): both under one label.
-    timed(index_format.facet_arrays, "initial_fits", "    initial_merges")
+    # initial_merges is its initials' fits (index_format.initial_changes), then its
+    # written-out merges (index_format.written_changes), each from the last generation's state.
     timed(index_format.facet_arrays._Merger, "_written_out_merges", "    initial_merges")
+    timed(index_format.initial_changes, "_visit", "      of which names with initials visited")
     timed(index_format.written_changes, "_visit", "      of which written-out names visited")
     timed(index_format.facet_arrays._Merger, "_spelling_merges", "    spelling_merges")
     timed(index_format.facet_arrays._Merger, "_join_short_names", "    short names joined")

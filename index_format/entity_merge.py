@@ -21,7 +21,7 @@ import itertools
 import operator
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from index_format.names import name_key
@@ -285,7 +285,7 @@ def _venue_spellings(doc_counts: dict[str, int], merges: dict[str, str]) -> dict
     return join_groups(doc_counts, merges, groups) if groups else merges
 
 
-def resolved_name(merges: dict[str, str], name: str) -> str:
+def resolved_name(merges: Mapping[str, str], name: str) -> str:
     """What `name` is merged into, followed to the end."""
     seen = {name}
     while name in merges and merges[name] not in seen:

@@ -44,7 +44,6 @@ from index_format.entity_merge import (
     place_kind_merges,
 )
 from index_format.name_forms import (
-    initial_fits,
     old_spelling_merges,
     organisation_form_merges,
 )
@@ -525,7 +524,7 @@ class _Merger:
         elif fname == "organisation":
             merges = organisation_form_merges(named, company_merges(named, merges, evidence))
         elif fname == "person":
-            merges = self._written_out_merges(listed, named, counts, initial_fits(named, merges))
+            merges = self._written_out_merges(listed, named, counts, merges)
             merges = self._spelling_merges(
                 listed, named, counts, old_spelling_merges(named, merges)
             )
@@ -603,17 +602,17 @@ class _Merger:
     def _written_out_merges(
         self, names: list[str], named: dict[str, int], counts: np.ndarray, merges: dict[str, str]
     ) -> dict[str, str]:
-        """name_forms.written_out_merges (initial_merges' last step), from the last
-        generation's decisions where the update cannot change them (index_format.
-        written_changes); keeps the state for the next."""
+        """name_forms.initial_merges (its initials' fits, then its written-out merges), from
+        the last generation's decisions where the update cannot change them (index_format.
+        initial_changes, written_changes); keeps the state for the next."""
         got: tuple[dict[str, str], written_changes.State | None] | None = None
         if self.written is not None:
             state, before = self.written
             self.written = None  # (freed once used: the update's peak comes later)
-            got = written_changes.incremental(names, named, counts, merges, state, before)
+            got = written_changes.fitted_incremental(names, named, counts, merges, state, before)
             del state, before
         if got is None:
-            got = written_changes.full(names, named, counts, merges)
+            got = written_changes.fitted_full(names, named, counts, merges)
         merged, self.out.written_state = got
         return merged
 

@@ -25,7 +25,7 @@ import itertools
 import operator
 import re
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping, MutableMapping
 
 from index_format.entity_merge import join_groups, resolved, resolved_name
 
@@ -400,38 +400,58 @@ def initial_fits(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str
     by_word = _ByWord(list(doc_counts))
     fitting = _FullNames(by_word)
     for name in filter(_MAYBE_INITIAL.search, doc_counts):
-        count = doc_counts[name]
-        words = _written_words(name)
-        if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
-            continue
-        glued = _INITIAL.match(words[0]) is not None
-        if glued and name.split(" ", 1)[0] == words[0]:  # "J. Habibie": one initial, too vague
-            continue
-        every = {
-            resolved_name(out, other)
-            for other, other_words in fitting.candidates(name, words, glued)
-            if other != name and (_glued_matches if glued else _matches)(words, other_words)
-        } - {name}
-        if glued and every and count >= SPELLING_SHARE * sum(doc_counts[f] for f in every):
-            # (In order, here and below: the merges' order, not only what they hold, is the
-            # same in every process, whatever its string hash seed.)
-            for full in sorted(every):
-                out.setdefault(full, name)
-            for given in sorted(_given_names(every, len(words) - 1, by_word.last(), out)):
-                out.setdefault(given, name)  # "Bacharuddin Jusuf", the family name left out
-            continue
-        widest = _the_widest(every, doc_counts)
-        if widest is None or widest == name or widest in out:
-            continue
-        full = widest
-        if doc_counts.get(full, 0) >= count:
-            out[name] = target = full
-        else:  # the initials are how the archive writes the name
-            out[full] = target = name
-        for other in sorted(every - {full}):  # its rarer spellings go with it
-            if other not in out and _rarer_spelling(other, full, doc_counts):
-                out[other] = target
+        initial_fit(name, doc_counts, out, by_word, fitting)
     return resolved(out)
+
+
+def dotted_merges(doc_counts: dict[str, int], merges: dict[str, str]) -> dict[str, str]:
+    """`merges` with "Rini M Soemarno" and "Rini M. Soemarno" one name: what initial_fits'
+    loop starts from."""
+    return join_groups(doc_counts, merges, _dot_groups(doc_counts))
+
+
+def initial_fit(
+    name: str,
+    doc_counts: Mapping[str, int],
+    out: MutableMapping[str, str],
+    by_word: _ByWord,
+    fitting: _FullNames,
+) -> None:
+    """initial_fits' decision for one name with initials, put into `out` (the merges made so
+    far). It reads `name`'s count and merge, the names without initials `fitting` finds for
+    it (and, for initials run together, the given names `by_word.last()` finds), their counts
+    and what `out` merges them into (index_format.initial_changes keeps what each name read)."""
+    count = doc_counts[name]
+    words = _written_words(name)
+    if name in out or len(words) < 2 or not any(_INITIAL.match(w) for w in words):
+        return
+    glued = _INITIAL.match(words[0]) is not None
+    if glued and name.split(" ", 1)[0] == words[0]:  # "J. Habibie": one initial, too vague
+        return
+    every = {
+        resolved_name(out, other)
+        for other, other_words in fitting.candidates(name, words, glued)
+        if other != name and (_glued_matches if glued else _matches)(words, other_words)
+    } - {name}
+    if glued and every and count >= SPELLING_SHARE * sum(doc_counts[f] for f in every):
+        # (In order, here and below: the merges' order, not only what they hold, is the
+        # same in every process, whatever its string hash seed.)
+        for full in sorted(every):
+            out.setdefault(full, name)
+        for given in sorted(_given_names(every, len(words) - 1, by_word.last(), out)):
+            out.setdefault(given, name)  # "Bacharuddin Jusuf", the family name left out
+        return
+    widest = _the_widest(every, doc_counts)
+    if widest is None or widest == name or widest in out:
+        return
+    full = widest
+    if doc_counts.get(full, 0) >= count:
+        out[name] = target = full
+    else:  # the initials are how the archive writes the name
+        out[full] = target = name
+    for other in sorted(every - {full}):  # its rarer spellings go with it
+        if other not in out and _rarer_spelling(other, full, doc_counts):
+            out[other] = target
 
 
 # A word that opens like an initial: a capital alone or before a dot or another capital. Every
@@ -465,7 +485,7 @@ class _ByWord:
         lo = bisect.bisect_left(names, word + " ", at)
         return own + names[lo : bisect.bisect_left(names, word + "!", lo)]
 
-    def last(self) -> dict[str, list[str]]:
+    def last(self) -> Mapping[str, list[str]]:
         if self._last is None:
             self._last = defaultdict(list)
             for name in self._names:
@@ -657,7 +677,7 @@ def _written_words(name: str) -> list[str]:
 
 
 def _given_names(
-    fulls: set[str], k: int, by_last: dict[str, list[str]], out: dict[str, str]
+    fulls: set[str], k: int, by_last: Mapping[str, list[str]], out: Mapping[str, str]
 ) -> set[str]:
     """Names of the first `k` words of one of `fulls`, spelled alike (a letter apart at most
     in each word): the given names that initials stand for, written alone."""
@@ -706,7 +726,7 @@ def _widest(fits: set[str], doc_counts: dict[str, int]) -> set[str]:
     }
 
 
-def _the_widest(fits: set[str], doc_counts: dict[str, int]) -> str | None:
+def _the_widest(fits: set[str], doc_counts: Mapping[str, int]) -> str | None:
     """The one name `_widest` leaves of `fits`, or None when it leaves none or several: each
     name's words split once, and the search stops at a second name left (a common first name
     with an initial fits hundreds of names at 2.2M articles, compared pair by pair)."""
@@ -739,7 +759,7 @@ def _one_apart(a: list[str], b: list[str]) -> bool:
     return len(differ) == 1 and _one_letter_apart(*differ[0])
 
 
-def _rarer_spelling(f: str, g: str, doc_counts: dict[str, int]) -> bool:
+def _rarer_spelling(f: str, g: str, doc_counts: Mapping[str, int]) -> bool:
     a, b = f.casefold().split(), g.casefold().split()
     if len(a) != len(b) or (doc_counts.get(f, 0), f) > (doc_counts.get(g, 0), g):
         return False

@@ -33,12 +33,12 @@ import itertools
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from index_format import name_forms, zst_files
+from index_format import initial_changes, name_forms, zst_files
 from index_format.entity_merge import resolved
 from index_format.name_table import changed_names, sorted_names
 from index_format.sorted_sets import inserted_pairs, sorted_pairs
@@ -58,6 +58,10 @@ class State:
     within_name: np.ndarray  # int32
     merges: dict[str, str]  # the merges written_out_merges was given
     decided: dict[str, str]  # its own: name → shorter name, in the order it visited them
+    # The initials' fits before it (name_forms.initial_fits), index_format.initial_changes:
+    # the last generation's, loaded; this one's, as its files (held compressed).
+    initial: initial_changes.State | None = field(default=None, repr=False)
+    initial_files: initial_changes.Files | None = field(default=None, repr=False)
 
 
 def _last_word(name: str) -> str:
@@ -148,20 +152,20 @@ def incremental(
     merges: dict[str, str],
     prior: State,
     prior_names: Sequence[str],
+    changes: Changes | None = None,
 ) -> tuple[dict[str, str], State] | None:
-    """As `full`, from `prior` (the last generation's state, its names `prior_names`); None
-    when the update did not only add names after the last generation's or touched too many."""
+    """As `full`, from `prior` (the last generation's state, its names `prior_names`; the
+    update's `changes` if found already); None when the update did not only add names after
+    the last generation's or touched too many."""
     n_old, n = prior.counts.size, len(names)
-    touched = changed_names(prior.counts, prior_names, names, doc_counts, counts)
-    if touched is None:
+    changes = changes or _changes(names, doc_counts, counts, prior, prior_names)
+    if changes is None:
         return None
+    touched, index = changes
     counts = np.asarray(counts, dtype=np.int64)
     moved = {name for name, _ in prior.merges.items() ^ merges.items()}
     if touched.size + len(moved) > FULL_SHARE * max(n, 1):
         return None
-    index = _Index(names, prior.word_hash, prior.word_name, prior.within_hash, prior.within_name)
-    if n > n_old:
-        index.add(names[n_old:], n_old)
     changed = [names[i] for i in touched.tolist()] + sorted(moved)
     fresh = names[n_old:]
     visited = _visited(changed, _thin_buckets(fresh, n_old, index), prior, index)
@@ -173,6 +177,75 @@ def incremental(
     decided = _visit(sorted(visited), doc_counts, out, plain, replayed)
     state = State(counts, *index.arrays(), dict(merges), decided)
     return resolved(out), state
+
+
+# The ids of the names an update changed (count moved, or new), and the names' index with its
+# new names in it.
+Changes = tuple[np.ndarray, "_Index"]
+
+
+def _changes(
+    names: Sequence[str],
+    doc_counts: dict[str, int],
+    counts: np.ndarray,
+    prior: State,
+    prior_names: Sequence[str],
+) -> Changes | None:
+    n_old = prior.counts.size
+    touched = changed_names(prior.counts, prior_names, names, doc_counts, counts)
+    if touched is None:
+        return None
+    index = _Index(names, prior.word_hash, prior.word_name, prior.within_hash, prior.within_name)
+    if len(names) > n_old:
+        index.add(names[n_old:], n_old)
+    return touched, index
+
+
+def fitted_full(
+    names: Sequence[str], doc_counts: dict[str, int], counts: np.ndarray, merges: dict[str, str]
+) -> tuple[dict[str, str], State | None]:
+    """name_forms.initial_merges(doc_counts, merges): the initials' fits, then the written-out
+    merges, each in full, with the state of both for the next generation."""
+    fits, initial = initial_changes.full(names, doc_counts, merges)
+    merged, state = full(names, doc_counts, counts, fits)
+    _hold(state, initial)
+    return merged, state
+
+
+def fitted_incremental(
+    names: Sequence[str],
+    doc_counts: dict[str, int],
+    counts: np.ndarray,
+    merges: dict[str, str],
+    prior: State,
+    prior_names: Sequence[str],
+) -> tuple[dict[str, str], State | None]:
+    """As `fitted_full`, each step from `prior`'s where it can be (else in full). The
+    initials' state keeps no counts nor names by last word: it reads this state's."""
+    changes = _changes(names, doc_counts, counts, prior, prior_names)
+    got: tuple[dict[str, str], initial_changes.State | None] | None = None
+    if prior.initial is not None and changes is not None:
+        touched, index = changes
+        n_old = prior.counts.size
+        got = initial_changes.incremental(
+            names, doc_counts, merges, prior.initial, n_old, touched, index.last_names
+        )
+    prior.initial = None  # (freed once used)
+    if got is None:
+        got = initial_changes.full(names, doc_counts, merges)
+    fits, initial = got
+    written = None
+    if changes is not None:
+        written = incremental(names, doc_counts, counts, fits, prior, prior_names, changes)
+    merged, state = written if written is not None else full(names, doc_counts, counts, fits)
+    _hold(state, initial)
+    return merged, state
+
+
+def _hold(state: State | None, initial: initial_changes.State | None) -> None:
+    """`initial` kept with `state`, as its files."""
+    if state is not None and initial is not None:
+        state.initial_files = initial_changes.packed(initial)
 
 
 class _Index:
@@ -204,6 +277,11 @@ class _Index:
         names = self._names
         found = self._ids(self.word_hash, self.word_name, words)
         return [names[i] for i in found if _last_word(names[i]) in words]  # (shared hashes)
+
+    def last_names(self, word: str) -> list[str]:
+        """The names of two words or more whose text after their last space is `word` (a
+        word: no space in it), in the names' order (name_forms._ByWord.last()'s)."""
+        return sorted(n for n in self.bucket({word}) if n.rsplit(" ", 1)[-1] == word)
 
     def longer(self, keys: Iterable[str]) -> set[str]:
         """The names of three words or more that each of `keys` (names of two words or more)
@@ -295,6 +373,8 @@ def save(where: Path, state: State) -> None:
         where / f"{PREFIX}merges.json.zst",
         {"merges": sorted(state.merges.items()), "decided": list(state.decided.items())},
     )
+    if state.initial_files is not None:
+        initial_changes.save(where, state.initial_files)
 
 
 def load(where: Path) -> State | None:
@@ -320,4 +400,5 @@ def load(where: Path) -> State | None:
         return None
     if state.within_hash.size != state.within_name.size:
         return None
+    state.initial = initial_changes.load(where)
     return state
