@@ -88,6 +88,26 @@ def _step(
     return merged, incremental
 
 
+def _next_update(
+    names: list[str], counts: dict[str, int], merges: dict[str, str], rnd: random.Random
+) -> dict[str, str]:
+    """An update's names (new ones after the old, in place) and counts (an article added or
+    deleted, in place); its earlier merges returned: now and then others, or one moved."""
+    for _ in range(rnd.randint(0, 4)):
+        name = _name(rnd)
+        if name not in counts:
+            names.append(name)
+            counts[name] = _count(rnd)
+    for name in rnd.sample(names, k=min(len(names), rnd.randint(0, 3))):
+        counts[name] = max(0, counts[name] + rnd.choice([-20, -3, -1, 1, 2, 10, 30]))
+    if rnd.random() < 0.2:
+        return _merges(names, rnd)
+    if rnd.random() < 0.3 and merges:  # one merge moved
+        merges = dict(merges)
+        del merges[rnd.choice(sorted(merges))]
+    return merges
+
+
 def _by_last(names: list[str]) -> initial_changes.ByLast:
     def found(word: str) -> list[str]:
         return sorted(n for n in names if len(n.split()) >= 2 and n.rsplit(" ", 1)[-1] == word)
@@ -127,19 +147,8 @@ def test_initial_fits_of_updates_equal_a_full_computation(
         except AssertionError as e:
             raise AssertionError(f"step {step}") from e
         fitted += len(name_forms.initial_fits(dict.fromkeys(sorted(names), 1), {})) > 0
-        # The next update: new names after the old ones, counts moved (an article added or
-        # deleted), now and then other earlier merges or a name gone (a full computation).
-        for _ in range(rnd.randint(0, 4)):
-            name = _name(rnd)
-            if name not in counts:
-                names.append(name)
-                counts[name] = _count(rnd)
-        for name in rnd.sample(names, k=min(len(names), rnd.randint(0, 3))):
-            counts[name] = max(0, counts[name] + rnd.choice([-20, -3, -1, 1, 2, 10, 30]))
-        if rnd.random() < 0.2:
-            merges = _merges(names, rnd)
-        elif rnd.random() < 0.3 and merges:  # one merge moved
-            del merges[rnd.choice(sorted(merges))]
+        # The next update, now and then with a name gone (a full computation).
+        merges = _next_update(names, counts, merges, rnd)
         if rnd.random() < 0.05 and len(names) > 3:
             gone = rnd.choice(names[:-1])
             names.remove(gone)
@@ -248,12 +257,4 @@ def test_initial_merges_kept_with_the_written_out_state_equal_a_full_computation
         for path in sorted(fresh.glob("*-state-*")):
             assert path.read_bytes() == (tmp_path / path.name).read_bytes(), path.name
         shutil.rmtree(fresh)
-        for _ in range(rnd.randint(0, 4)):
-            name = _name(rnd)
-            if name not in counts:
-                names.append(name)
-                counts[name] = _count(rnd)
-        for name in rnd.sample(names, k=min(len(names), rnd.randint(0, 3))):
-            counts[name] = max(0, counts[name] + rnd.choice([-20, -3, -1, 1, 2, 10, 30]))
-        if rnd.random() < 0.2:
-            merges = _merges(names, rnd)
+        merges = _next_update(names, counts, merges, rnd)
