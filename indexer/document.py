@@ -19,17 +19,18 @@ def same_content(stored: dict[str, Any], article: Article) -> bool:
     stored fields, to say what the fields say.)"""
     if not stored:
         return False
-    published = (
-        datetime.combine(article.published, datetime.min.time()) if article.published else None
-    )
-    outlet = ",".join(facet_values([article.outlet] if article.outlet else [])[:1]) or None
     return (
         (stored.get("title") or "") == article.title
         and (stored.get("body") or "") == article.body
         and stored.get("url") == (article.url or None)
-        and stored.get("outlet") == outlet
-        and stored.get("published") == published
+        and stored.get("outlet") == (",".join(facet_values_of(article)["outlet"]) or None)
+        and stored.get("published") == _published(article)
     )
+
+
+def _published(article: Article) -> datetime | None:
+    """The `published` field as stored: the day at midnight."""
+    return datetime.combine(article.published, datetime.min.time()) if article.published else None
 
 
 def facet_values_of(article: Article) -> dict[str, list[str]]:
@@ -71,7 +72,7 @@ def to_document(article: Article) -> dict[str, Any]:
         "added": article.added or now(),
     }
     if article.published:
-        doc["published"] = datetime.combine(article.published, datetime.min.time())
+        doc["published"] = _published(article)
     for name, found in values.items():
         if found:
             doc[name] = ",".join(found)
