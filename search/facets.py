@@ -219,7 +219,10 @@ class _Values:
         total = int(counts.sum())
         # Row numbers of every matching document's rows, without a Python loop.
         rows = np.repeat(first - np.cumsum(counts) + counts, counts) + np.arange(total)
-        return self.val[rows]
+        # (each within the rows: taken without numpy's check of each, ~10% of the gather at
+        # 2.2M articles, where a cache miss a document in the value column is the rest)
+        got: np.ndarray = np.take(self.val, rows, mode="clip")
+        return got
 
 
 class FacetData:
