@@ -49,13 +49,6 @@ IDS_DEFLATED, SECOND_DEFLATED = 16, 32
 FREQS_ONE = 64
 # Below this many postings, position_bytes slices their values in Python.
 _FEW_ROWS = 48
-# position_bytes of fewer rows than 1 / _SPANS_SHARE of a term's postings (asked first) finds
-# their bytes by counting the ends of positions by _END_BLOCK bytes (_value_spans), not by
-# listing every end (_value_ends): a known name's tier reads the positions of a page's ~1,000
-# candidates among a broad word's postings (941k postings, 2.5 MB of positions at 2.2M
-# articles: ~9.5 -> 2.2 ms, synthetic postings of that size).
-_SPANS_SHARE = 16
-_END_BLOCK = 128
 CONTINUED = bytes(range(128, 256))  # varint bytes that another byte follows
 _UINT32 = 1 << 32
 
@@ -285,7 +278,6 @@ class Postings:
         "_mode",
         "_n",
         "_rest",
-        "_spanned",
         "_vends",
         "_vstart",
         "fmt",
@@ -337,7 +329,6 @@ class Postings:
                 self.weights = ints.astype(np.float64)
         self._vstart = pos + b
         self._vends: np.ndarray | None = None
-        self._spanned = False  # position_bytes found a few rows' bytes by blocks once
 
     def nbytes(self, size: int) -> int:
         """What its arrays and record hold once every value is read (the record is `size`
@@ -375,32 +366,6 @@ class Postings:
             self._vends = np.concatenate(([self._vstart], ends))
         return self._vends
 
-    def _value_spans(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """V_POS only: _value_ends()[rows] and [rows + 1] (`rows` sorted), from how many
-        values end in each _END_BLOCK bytes of the record, without listing where every one
-        ends: a posting's value ends with the byte of its last position's varint that is
-        below 128, the cumulative frequencies' -th such byte."""
-        raw = np.frombuffer(self._record(), np.uint8, offset=self._vstart)
-        blocks = -(-raw.size // _END_BLOCK)
-        ending = np.zeros(blocks * _END_BLOCK, dtype=bool)
-        np.less(raw, 128, out=ending[: raw.size])
-        # (booleans are bytes of 0 or 1: a word's set bits count its bytes that end a varint)
-        per_block = np.bitwise_count(ending.view(np.uint64)).reshape(blocks, _END_BLOCK // 8)
-        upto = np.cumsum(per_block.sum(axis=1, dtype=np.int32), dtype=np.int64)
-        freqs = self.freqs()
-        cum = np.cumsum(freqs)
-        # The varint ends before each row's value starts, and up to where it ends.
-        ends_before = np.concatenate((cum[rows] - freqs[rows], cum[rows]))
-        out = np.zeros(ends_before.size, dtype=np.int64)  # (no end before: the first byte)
-        some = np.flatnonzero(ends_before)
-        last = ends_before[some] - 1  # the number of the varint end each value follows
-        block = np.searchsorted(upto, last, side="right")
-        nth = last - np.where(block > 0, upto[block - 1], 0)  # its number within the block
-        within = np.cumsum(ending.reshape(blocks, _END_BLOCK)[block], axis=1, dtype=np.uint8)
-        out[some] = block * _END_BLOCK + np.argmax(within > nth[:, None], axis=1) + 1
-        out += self._vstart
-        return out[: rows.size], out[rows.size :]
-
     def value_at(self, i: int) -> bytes:
         """V_POS only: posting i's value, without slicing every posting's (a proximity or
         phrase matcher reads a few documents of a common term)."""
@@ -421,19 +386,13 @@ class Postings:
         counts = self.freqs()[rows]
         if rows.size == 0:
             return counts, np.zeros(0, dtype=np.uint8)
-        if self._vends is None and not self._spanned and rows.size * _SPANS_SHARE < self._n:
-            # A few of many postings, asked for the first time: their bytes alone. (Asked
-            # again, every posting's are found and kept, as before.)
-            self._spanned = True
-            starts, stops = self._value_spans(rows)
-        else:
-            ends = self._value_ends()
-            starts, stops = ends[rows], ends[rows + 1]
+        ends = self._value_ends()
         if rows.size <= _FEW_ROWS:  # (slicing beats five array operations for a few)
             buf = self._record()
-            spans = zip(starts.tolist(), stops.tolist(), strict=True)
+            spans = zip(ends[rows].tolist(), ends[rows + 1].tolist(), strict=True)
             return counts, np.frombuffer(b"".join([buf[a:b] for a, b in spans]), np.uint8)
-        sizes = stops - starts
+        starts = ends[rows]
+        sizes = ends[rows + 1] - starts
         # Each picked byte's offset in the record: the rows' byte ranges end to end.
         shift = starts - (np.cumsum(sizes) - sizes)
         at = np.arange(int(sizes.sum()), dtype=np.int64) + np.repeat(shift, sizes)

@@ -81,40 +81,6 @@ def test_positions_postings_round_trip(n: int, boost: float) -> None:
         assert flat.tolist() == [x for r in rows for x in poslists[r]]
 
 
-@pytest.mark.parametrize("block", [8, 16, 128])
-@pytest.mark.parametrize("one", [False, True])
-def test_a_few_postings_positions_are_found_without_every_postings_ends(
-    block: int, one: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The positions of a few of many postings, asked for the first time (their bytes found
-    by counting varint ends by blocks), equal what every posting's ends give: rows at the
-    first and last posting, side by side, one or many positions, gaps of one to three bytes."""
-    monkeypatch.setattr(records, "_END_BLOCK", block)
-    fmt = IndonesianPositions(stemmed=True)
-    rng = random.Random(block + one)
-    n = 3000
-    poslists = [
-        [rng.choice([0, 3, 200, 40000])]
-        if one
-        else sorted(rng.sample(range(60000), rng.randint(1, 7)))
-        for _ in range(n)
-    ]
-    ids = sorted(rng.sample(range(20 * n), n))
-    values = [fmt.encode(p) for p in poslists]
-    record, stats = encode_term(fmt, ids, [float(len(p)) for p in poslists], values, [50] * n)
-    picks = [[0], [n - 1], [0, 1, 2, n - 2, n - 1], sorted(rng.sample(range(n), 40))]
-    picks += [sorted(rng.sample(range(n), n // 17)), list(range(500, 560))]
-    for rows in picks:
-        post = Postings(record, n, stats[5], fmt)
-        counts, flat = post.positions_of(np.asarray(rows, dtype=np.int64))
-        assert post._vends is None  # (found by blocks: not every posting's ends)
-        assert counts.tolist() == [len(poslists[r]) for r in rows]
-        assert flat.tolist() == [x for r in rows for x in poslists[r]]
-        again = np.asarray(rows[::2], dtype=np.int64)  # (asked again: every posting's ends)
-        assert post.positions_of(again)[1].tolist() == [x for r in again for x in poslists[r]]
-        assert post._vends is not None
-
-
 @pytest.mark.parametrize("n", [1, 23, 30, 300, 3000])
 @pytest.mark.parametrize("split", [0, 1 << 40])
 def test_postings_read_without_their_positions_read_them_when_asked(
