@@ -1,6 +1,6 @@
 """Where the query mix's time and memory go, by stage, in one SearchService process.
 
-    python -m bench.profile_stages INDEX_DIR [--passes 1] [--top 40] [--out prof.pstats]
+    python -m bench.profile_stages INDEX_DIR [--passes 1] [--top 40] [--out prof.pstats] [--cold]
 
 One warm-up pass (opening the generation, first reads), then `--passes` passes under cProfile:
 the stages' cumulative CPU (match: the query's postings and mask; facets: each list's counts;
@@ -8,6 +8,8 @@ ranking: top-k, name tiers, proximity; hits: stored fields and snippets), the sl
 and the process's private memory (RssAnon) after the warm-up and after the passes, with what
 glibc's malloc_trim(0) gives back after a full collection (memory freed but kept by malloc).
 Profiling slows pure-Python code more than numpy: read the shares, not the milliseconds.
+`--cold`: every per-generation memo off (search/memo.py), each query as if new to the worker,
+as bench.ab_search --cold.
 """
 
 from __future__ import annotations
@@ -68,7 +70,13 @@ def main() -> None:
     ap.add_argument("--passes", type=int, default=1)
     ap.add_argument("--top", type=int, default=40, help="functions listed by own time")
     ap.add_argument("--out", type=Path, help="also write the profile here (pstats)")
+    ap.add_argument("--cold", action="store_true", help="every memo off: each query new")
     args = ap.parse_args()
+    if args.cold:
+        from search import memo
+
+        memo.Memo.get = lambda self, key: None  # type: ignore[method-assign]
+        memo.Memo.__contains__ = lambda self, key: False  # type: ignore[method-assign]
     mix = load_mix()
     reqs = [to_request(item) for item in mix]
     svc = SearchService(args.index_dir)

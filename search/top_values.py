@@ -77,7 +77,7 @@ def top_values(
         # Were the mask's documents drawn at random, the want-th value would count about
         # `share` of its documents; a match holds its topic's values more often than that.
         likely = LIKELY * share * int(off[want] - off[want - 1])
-        if int(off[_first_below(off, 0, max(1, int(likely)))] - off[min(n, heads)]) > budget:
+        if int(off[first_below(off, 0, max(1, int(likely)))] - off[min(n, heads)]) > budget:
             return None
     found: list[np.ndarray] = []
     bits: np.ndarray | None = None  # the mask as bits, made when first needed
@@ -106,7 +106,7 @@ def top_values(
             if kth > off[a + 1] - off[a]:  # the most any value left can count
                 break
             # Every value down to the first held by fewer than kth articles must be counted.
-            need = _first_below(off, a, kth)
+            need = first_below(off, a, kth)
             if gathered(need) > budget:
                 return None
             b = min(b, need)  # (past it, kth may already stop the count)
@@ -214,7 +214,7 @@ def _sums(seen: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return sums.astype(np.int64)
 
 
-def _first_below(off: np.ndarray, a: int, kth: int) -> int:
+def first_below(off: np.ndarray, a: int, kth: int) -> int:
     """The first rank r >= a whose value has fewer than `kth` rows (len(off) - 1 if none):
     the values' row counts are non-increasing, so by galloping from a (it is mostly near),
     then bisection."""

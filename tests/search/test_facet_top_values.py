@@ -181,6 +181,13 @@ def test_lists_equal_a_plain_count_after_the_users_corrections(
     monkeypatch.setattr(top_values, "ROW_COST_RATIO", 10**9)
     monkeypatch.setattr(top_values, "DENSE_SHARE", 0.05)  # (bitmaps of the corrected rows)
     monkeypatch.setattr(top_values, "DENSE_MIN_DOCS", 0)
+    for fd in _served(built, _corrections(tmp_path)):
+        assert "Dinas Pendidikan Kota" in fd.values["organisation"].ids  # applied
+        _check_all(fd)
+    assert stops["early"] > 0
+
+
+def _corrections(tmp_path: Path) -> Path:
     path = tmp_path / "corrections.jsonl"
     for c in (
         Correction("merge", "Budi Santoso", "Andi Santoso", "person"),
@@ -189,10 +196,35 @@ def test_lists_equal_a_plain_count_after_the_users_corrections(
         Correction("retype", "Desa Andi", "person", "place"),
     ):
         append_correction(path, c)
-    for fd in _served(built, path):
-        assert "Dinas Pendidikan Kota" in fd.values["organisation"].ids  # applied
-        _check_all(fd)
-    assert stops["early"] > 0
+    return path
+
+
+@pytest.mark.parametrize("head", [2, 5, 1000])
+def test_lists_from_the_rows_count_only_values_that_could_be_listed(
+    built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, head: int
+) -> None:
+    """A list counted from the matching documents' rows looks only at the values held by as
+    many articles as the want-th count among the `head` most frequent values (no value held
+    by fewer can be listed): the same lists, before and after the user's corrections."""
+    monkeypatch.setattr(top_values, "ROW_COST_RATIO", 0)  # (every list from the rows)
+    monkeypatch.setattr(facets, "SORT_SHARE", 0.0)  # (bincounted)
+    monkeypatch.setattr(facets, "HEAD_VALUES", head)
+    monkeypatch.setattr(facets, "CANDIDATE_SHARE", 1.0)
+    taken: Counter[str] = Counter()
+    real = facets._candidates
+
+    def spy(vm: Any, counts: np.ndarray, want: int) -> np.ndarray | None:
+        got = real(vm, counts, want)
+        taken["scan" if got is None else "candidates"] += 1
+        if got is not None and np.count_nonzero(counts[got]) < np.count_nonzero(counts):
+            taken["values counted but left out"] += 1
+        return got
+
+    monkeypatch.setattr(facets, "_candidates", spy)
+    for corrections in (None, _corrections(tmp_path)):
+        for fd in _served(built, corrections):
+            _check_all(fd)
+    assert taken["candidates"] > 0 and taken["values counted but left out"] > 0
 
 
 def test_filters_select_the_articles_that_name_the_values(built: Path, tmp_path: Path) -> None:
@@ -234,14 +266,14 @@ def test_outlet_filters_select_the_articles_of_the_outlets(
 
 
 def test_the_first_value_below_a_count_is_found_from_any_rank() -> None:
-    """_first_below (how far a count must go at least) equals a scan of the values' sizes."""
+    """first_below (how far a count must go at least) equals a scan of the values' sizes."""
     rng = np.random.default_rng(3)
     for _ in range(2000):
         sizes = np.sort(rng.integers(1, 50, size=int(rng.integers(1, 60))))[::-1]
         off = np.concatenate(([0], np.cumsum(sizes)))
         a, kth = int(rng.integers(0, sizes.size)), int(rng.integers(0, 55))
         below = [r for r in range(a, sizes.size) if sizes[r] < kth]
-        assert top_values._first_below(off, a, kth) == (below[0] if below else sizes.size)
+        assert top_values.first_below(off, a, kth) == (below[0] if below else sizes.size)
 
 
 def test_a_narrow_match_gives_up_before_gathering_a_row(monkeypatch: pytest.MonkeyPatch) -> None:
