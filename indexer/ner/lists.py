@@ -10,8 +10,11 @@ listed among places.
 - **A name listed among places.** "Danau Toba, Borobudur, Mandalika, Labuan Bajo dan
   Likupang", "di Arafah, Muzdalifah dan Mina": a single word the tagger reads as a person,
   with a place right before and right after it in the same list (only commas, "dan", "atau"
-  between), is a place. One word only: a person's full name beside places is a list's
-  heading or an aside ("Jawa Barat, Ridwan Kamil, dan …"), and a full name is rarely a place.
+  between), is a place, when it or one of those places is a place the gazetteer or the
+  districts know (a list of brands the tagger read as places is no list of places: "Homeco,
+  Aukey, Colgate") and no age follows it ("dan Maryono (40), warga Desa Brebeg": a person).
+  One word only: a person's full name beside places is a list's heading or an aside ("Jawa
+  Barat, Ridwan Kamil, dan …"), and a full name is rarely a place.
 """
 
 from __future__ import annotations
@@ -20,10 +23,17 @@ import re
 
 from index_format.names import name_key
 from indexer.ner.aliases import AliasTable
+from indexer.ner.regions import district
 
 # What may stand between two items of one list.
 _SEPARATOR = re.compile(r"\s*,\s*(?:(?:dan|atau|serta)\s+)?|\s+(?:dan|atau|serta)\s+")
 _LAST_SEPARATOR = re.compile(r"\s*,?\s+(?:dan|atau|serta)\s+")
+_AGE_AFTER = re.compile(r"\s*\(\d")
+# Head words of places, taken off a neighbour before it is looked up ("Kecamatan Sirimau").
+_PLACE_HEADS = frozenset(
+    ("Kecamatan", "Kelurahan", "Desa", "Kampung", "Kabupaten", "Kota", "Danau", "Candi", "Pulau",
+     "Gunung", "Pantai")
+)  # fmt: skip
 _CAPITAL_SIDE = re.compile(r"[A-Z][\w'.]*(?:\s+[A-Z][\w'.]*)*")
 
 
@@ -85,30 +95,43 @@ def split_pairs(
     return out
 
 
+def _known_place(name: str, places: frozenset[str]) -> bool:
+    """A packaged place, region or district, with or without its head word."""
+    head, _, rest = name.partition(" ")
+    if rest and head in _PLACE_HEADS:
+        name = rest
+    return name_key(name) in places or district(name) is not None
+
+
 def places_among_places(
-    text: str, tagged: list[tuple[str, int, int]]
+    text: str, tagged: list[tuple[str, int, int]], places: frozenset[str]
 ) -> list[tuple[str, int, int]]:
     """The spans with a one-word person listed between two places, or after two places as
     the list's last item ("Arafah, Muzdalifah dan Mina"), made a place."""
     out = tagged
     for i in range(1, len(tagged)):
         label, s, e = tagged[i]
-        if label != "PER" or text.find(" ", s, e) >= 0:
+        if label != "PER" or text.find(" ", s, e) >= 0 or _AGE_AFTER.match(text, e):
             continue
         before = tagged[i - 1]
         if before[0] != "LOC" or not _SEPARATOR.fullmatch(text, before[2], s):
             continue
         after = tagged[i + 1] if i + 1 < len(tagged) else None
         first = tagged[i - 2] if i >= 2 else None
-        if (
-            after is not None and after[0] == "LOC" and _SEPARATOR.fullmatch(text, e, after[1])
-        ) or (
+        if after is not None and after[0] == "LOC" and _SEPARATOR.fullmatch(text, e, after[1]):
+            other = after  # "Borobudur, Mandalika, Labuan Bajo"
+        elif (
             first is not None
             and first[0] == "LOC"
             and _LAST_SEPARATOR.fullmatch(text, before[2], s)
             and _SEPARATOR.fullmatch(text, first[2], before[1])
         ):
-            if out is tagged:
-                out = list(tagged)
-            out[i] = ("LOC", s, e)
+            other = first  # "Arafah, Muzdalifah dan Mina"
+        else:
+            continue
+        if not any(_known_place(text[a:b], places) for _, a, b in (tagged[i], before, other)):
+            continue  # (a list of names the tagger read as places: "Homeco, Aukey, Colgate")
+        if out is tagged:
+            out = list(tagged)
+        out[i] = ("LOC", s, e)
     return out
