@@ -226,7 +226,7 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
         tagged = sorted([*tagged, *extra], key=lambda t: t[1])
     tagged = repair_spans(text, tagged, aliases)
     tagged = split_pairs(text, tagged, aliases, place_keys())  # "Joko Widodo-Ma'ruf Amin"
-    tagged = places_among_places(text, tagged, place_keys())  # "Danau Toba, Borobudur, Mandalika, …"
+    tagged = places_among_places(text, tagged, place_keys())  # "Borobudur, Mandalika, …"
     if " (" in text:  # "Uni Eropa (UE)" tagged as the place "Eropa": the body's whole name
         tagged = whole_names(text, tagged, _is_known_place, lambda a: _acronym_label(a, aliases))
         tagged = run_on_to_acronym(text, tagged)  # "[Indonesia Corruption] Watch (ICW)"
