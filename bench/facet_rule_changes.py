@@ -6,7 +6,7 @@
 `run` extracts the entities of every CLICK-ID article (title + clean body, as `rebuild-index`
 does) with this tree's code, one article at a time, with a spy on each rule of round 21
 (indexer.ner.lists.split_pairs, .places_among_places, and refine.named_after's place kinds in
-lower case), and writes one line per article and change: the rule, the span before ("PER:AS-China")
+lower case: a rule measured and dropped, whose spy now records nothing), and writes one line per article and change: the rule, the span before ("PER:AS-China")
 and after ("LOC:AS + LOC:China"). Shards (article number modulo N) run in parallel processes; `--only` runs just
 the articles of an earlier run's lines (what a tightened rule still changes of them).
 `score` counts the changes per rule and (rule, before, after), judges each by the label file
@@ -29,7 +29,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "facet_removals_round21.tsv"
-_NAME = re.compile(r"[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*)*")
+_NAME = re.compile(r"[A-Z][\w'.-]*(?: +[A-Z][\w'.-]*)*")
 
 
 def run(out_path: Path, shard: int, shards: int, only: set[int] | None = None) -> int:
@@ -99,7 +99,7 @@ def score(paths: list[Path], labels_path: Path) -> int:
     for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            changes[row["rule"], row["before"], row["after"]] += 1
+            changes[row["rule"], row["before"].replace("\n", "\\n"), row["after"]] += 1
     labels = read_labels(labels_path) if labels_path.exists() else {}
     per_rule: dict[str, Counter[str]] = {}
     for key, n in changes.items():

@@ -46,24 +46,7 @@ CASES = [
         [],
         id="a-name-ending-a-list-of-places",
     ),
-    # A place's kind in lower case before a name: a place named so.
-    pytest.param(
-        "Laga lanjutan Liga 1 berlangsung di stadion Si Jalak Harupat, Kabupaten Bandung, Rabu.",
-        "place",
-        ["Jalak Harupat"],
-        [],
-        id="a-stadium-in-lower-case",
-    ),
-    pytest.param(
-        "Kilang itu mengolah minyak mentah dari ladang minyak Ghawar dan menyalurkannya untuk "
-        "pasar ekspor.",
-        "place",
-        ["Ghawar"],
-        [],
-        id="an-oil-field-in-lower-case",
-    ),
-    # Guards: a hyphenated name of one person or one place, a full name between places, a
-    # person after an office in lower case.
+    # Guards: a hyphenated name of one person or one place, people beside places.
     pytest.param(
         "Presiden Kazakhstan Kassym-Jomart Tokayev tiba di Jakarta. Tokayev bertemu Jokowi.",
         "person",

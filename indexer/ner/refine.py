@@ -102,20 +102,14 @@ _NAMED_AFTER_WORDS = tuple(_NAMED_AFTER)
 # ("Si": a legend's article, as in "Stadion Si Jalak Harupat", which titles strip.)
 _HERO_TITLES = ("Jenderal", "Jend.", "Letjen", "Mayjen", "Brigjen", "Kolonel", "Laksamana",
                 "Marsekal", "Pahlawan", "Dr.", "Prof.", "Ir.", "KH", "KH.", "H.", "Si")  # fmt: skip
-# A street written in lower case ("ruas jalan Gatot Subroto"), or a hospital ("rumah sakit
-# Gatot Subroto": RSPAD's name cut): no person, and no value either.
-_LOWER_STREET = (" jalan", " jl.", " jln.", " ruas", " tol", " rumah sakit")
+# A street written in lower case ("ruas jalan Gatot Subroto"): no person, and no value either.
+_LOWER_STREET = (" jalan", " jl.", " jln.", " ruas", " tol")
 _HOSPITAL_COMMA = ("RSPAD,", "RSUD,", "RSUP,", "(RSPAD),")
-# A place's kind written in lower case before a name ("di stadion Si Jalak Harupat", "ladang
-# minyak Ghawar"): a place named so, not a person (round 21).
-_LOWER_PLACE = (" stadion", " bandara", " candi", " benteng", " sirkuit",
-                " ladang minyak", " lapangan minyak", " gunung", " danau", " pantai", " teluk")  # fmt: skip
 # What the text before such a name ends with: one C-level test before named_after.
 NAMED_AFTER_ENDS = (
     *(f"{w} " for w in (*_NAMED_AFTER, *_HERO_TITLES)),
     *(f"{w} " for w in _LOWER_STREET),
     *(f"{w} " for w in _HOSPITAL_COMMA),
-    *(f"{w} " for w in _LOWER_PLACE),
     ") ",
 )
 
@@ -132,8 +126,6 @@ def named_after(text: str, start: int) -> tuple[str, int] | None:
         if before.endswith(f" {title}"):
             before = before[: -len(title)].rstrip(" ")
             break
-    if before.endswith(_LOWER_PLACE):
-        return "LOC", start
     if before.endswith(_HOSPITAL_COMMA):  # "RSPAD, Gatot Subroto": one hospital's name
         before = before[:-1]
     bracketed = before.endswith(")")  # "Rumah Sakit Pusat Angkatan Darat (RSPAD) Gatot Subroto"
