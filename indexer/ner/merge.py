@@ -48,6 +48,7 @@ from indexer.ner.lexicon import (
     _WEB_ADDRESS,
     _places,
 )
+from indexer.ner.lists import places_among_places, split_pairs
 from indexer.ner.not_bodies import competition, glued_product, model_code, vehicle_models
 from indexer.ner.refine import (
     BODY_LAST_WORDS,
@@ -224,6 +225,8 @@ def merge(text: str, tagged: list[tuple[str, int, int]], aliases: AliasTable) ->
     if extra:
         tagged = sorted([*tagged, *extra], key=lambda t: t[1])
     tagged = repair_spans(text, tagged, aliases)
+    tagged = split_pairs(text, tagged, aliases, place_keys())  # "Joko Widodo-Ma'ruf Amin"
+    tagged = places_among_places(text, tagged, place_keys())  # "Borobudur, Mandalika, …"
     if " (" in text:  # "Uni Eropa (UE)" tagged as the place "Eropa": the body's whole name
         tagged = whole_names(text, tagged, _is_known_place, lambda a: _acronym_label(a, aliases))
         tagged = run_on_to_acronym(text, tagged)  # "[Indonesia Corruption] Watch (ICW)"
