@@ -11,7 +11,9 @@ extraction and tagging are pure Python and cost milliseconds per article, so one
 cannot use more than one core. Only raw records cross the process boundary (small); articles,
 tokens and postings never do. The tagger, aliases and stemmer are loaded before the fork, so
 the workers share those pages until they write to them. A worker dies with its parent
-(PR_SET_PDEATHSIG): a killed rebuild leaves no orphans.
+(PR_SET_PDEATHSIG): a killed rebuild leaves no orphans. `Workers` is that machinery alone;
+update-index (indexer.update) judges and tags its records on it too, adding the documents
+itself in their order.
 """
 
 from __future__ import annotations
