@@ -184,7 +184,7 @@ def main() -> None:
     parser.add_argument("batch", type=Path)
     parser.add_argument("--timeline", type=float, default=0.0, metavar="SECONDS")
     args = parser.parse_args()
-    timed(indexer.update, "_upsert", "extract, tag and add each article")
+    timed(indexer.update._Upserts, "run", "extract, tag and add each article")
     timed(whoosh.writing.SegmentWriter, "commit", "Whoosh commit")
     # The stories are grouped in a child process while the derived files are written.
     timed(multiprocessing.process.BaseProcess, "join", "waiting for the stories process")

@@ -11,7 +11,9 @@ extraction and tagging are pure Python and cost milliseconds per article, so one
 cannot use more than one core. Only raw records cross the process boundary (small); articles,
 tokens and postings never do. The tagger, aliases and stemmer are loaded before the fork, so
 the workers share those pages until they write to them. A worker dies with its parent
-(PR_SET_PDEATHSIG): a killed rebuild leaves no orphans.
+(PR_SET_PDEATHSIG): a killed rebuild leaves no orphans. `Workers` is that machinery alone;
+update-index (indexer.update) judges and tags its records on it too, adding the documents
+itself in their order.
 """
 
 from __future__ import annotations
@@ -266,8 +268,20 @@ def _warm_up() -> None:
         return
 
 
-def _work(storage: Any, indexname: str, parent: int, jobs: Any, results: Any, mb: int) -> None:
-    """A worker: write each job's records, report each chunk, hand back its segments."""
+def _work(storage: Any, indexname: str, mb: int, jobs: Any, results: Any) -> None:
+    """A build worker: write each job's records, report each chunk, hand back its segments."""
+    segments = _Segments(storage.open_index(indexname), mb)
+    while (job := jobs.get()) is not None:
+        today, dates, records = job
+        indexed, skipped, tally, signed = segments.write(records, today, dates)
+        results.put(("chunk", len(records), indexed, skipped, tally, signed))
+    results.put(("done", segments.finish()))
+
+
+def _serve(parent: int, target: Callable[..., None], args: tuple[Any, ...], *queues: Any) -> None:
+    """A forked worker's life: die with the parent, then `target(*args, jobs, results)`,
+    which answers each job on `results` and ends with ("done", what it hands back); a
+    failure is reported as ("error", reason, traceback)."""
     _die_with_parent(parent)
     # A worker allocates millions of small objects that live until its segment is written;
     # at the default threshold (700) the cyclic collector keeps re-scanning them (~6% of a
@@ -276,53 +290,50 @@ def _work(storage: Any, indexname: str, parent: int, jobs: Any, results: Any, mb
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
     try:
-        segments = _Segments(storage.open_index(indexname), mb)
-        while (job := jobs.get()) is not None:
-            today, dates, records = job
-            indexed, skipped, tally, signed = segments.write(records, today, dates)
-            results.put(("chunk", len(records), indexed, skipped, tally, signed))
-        results.put(("done", segments.finish()))
+        target(*args, *queues)
     except BaseException as e:
-        results.put(("error", failure_reason(e), traceback.format_exc()))
+        queues[1].put(("error", failure_reason(e), traceback.format_exc()))
 
 
-class _Workers:
-    """The forked workers of one feed: jobs out, chunk reports and segments back."""
+class Workers:
+    """`procs` forked workers each running `target(*args, jobs, results)` (after `_warm_up`,
+    so they share the loaded models): jobs out with `put`, each answer but ("done", x) and
+    ("error", ...) handed to `handle` in this process; `finish()` ends the jobs and returns
+    the workers' x, in the order they finished. The build's (`_work`) and the update's
+    (indexer.update) workers."""
 
-    def __init__(self, owner: PipelineWriter, summary: Any, progress: Any) -> None:
+    def __init__(
+        self,
+        procs: int,
+        target: Callable[..., None],
+        args: tuple[Any, ...],
+        handle: Callable[[tuple[Any, ...]], None],
+    ) -> None:
         _warm_up()
         ctx = multiprocessing.get_context("fork")  # workers inherit the loaded models
-        self.jobs = ctx.Queue(owner.procs * 3)
+        self.jobs = ctx.Queue(procs * 3)
         self.results = ctx.Queue()
-        self.summary = summary
-        self.stories = owner.stories
-        self.progress = progress
-        self.segments: list[Any] = []
-        self.finished = 0
-        args = (owner.storage, owner.indexname, os.getpid(), self.jobs, self.results)
+        self.handle = handle
+        self.done: list[Any] = []
         self.tasks = [
-            ctx.Process(target=_work, args=(*args, owner.segment_mb), daemon=True)
-            for _ in range(owner.procs)
+            ctx.Process(
+                target=_serve,
+                args=(os.getpid(), target, args, self.jobs, self.results),
+                daemon=True,
+            )
+            for _ in range(procs)
         ]
-        owner._tasks = self.tasks
         for task in self.tasks:
             task.start()
 
     def _handle(self, message: tuple[Any, ...]) -> None:
         kind = message[0]
-        if kind == "chunk":
-            _, done, indexed, skipped, tally, signed = message
-            add_signed(self.stories, signed)
-            self.summary.indexed += indexed
-            self.summary.skipped.extend(skipped)
-            self.summary.dates.update(tally)
-            if self.progress:
-                self.progress(done)
-        elif kind == "done":
-            self.segments += message[1]
-            self.finished += 1
-        else:
+        if kind == "done":
+            self.done.append(message[1])
+        elif kind == "error":
             raise WriteFailed(message[1])
+        else:
+            self.handle(message)
 
     def _drain(self) -> None:
         while True:
@@ -350,7 +361,7 @@ class _Workers:
     def finish(self) -> list[Any]:
         for _ in self.tasks:
             self.put(None)
-        while self.finished < len(self.tasks):
+        while len(self.done) < len(self.tasks):
             try:
                 message = self.results.get(timeout=_POLL_SECONDS)
             except queue.Empty:
@@ -359,4 +370,38 @@ class _Workers:
             self._handle(message)
         for task in self.tasks:
             task.join()
-        return self.segments
+        return self.done
+
+    def stop(self) -> None:
+        """End the workers without waiting for their jobs (after a failure)."""
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()
+            task.join()
+
+
+class _Workers:
+    """The build's forked workers of one feed: chunks out, chunk reports and segments back."""
+
+    def __init__(self, owner: PipelineWriter, summary: Any, progress: Any) -> None:
+        self.summary = summary
+        self.stories = owner.stories
+        self.progress = progress
+        args = (owner.storage, owner.indexname, owner.segment_mb)
+        self.pool = Workers(owner.procs, _work, args, self._chunk)
+        owner._tasks = self.pool.tasks
+
+    def _chunk(self, message: tuple[Any, ...]) -> None:
+        _, done, indexed, skipped, tally, signed = message
+        add_signed(self.stories, signed)
+        self.summary.indexed += indexed
+        self.summary.skipped.extend(skipped)
+        self.summary.dates.update(tally)
+        if self.progress:
+            self.progress(done)
+
+    def put(self, job: Any) -> None:
+        self.pool.put(job)
+
+    def finish(self) -> list[Any]:
+        return [segment for segments in self.pool.finish() for segment in segments]

@@ -46,8 +46,9 @@ from indexer import journal
 from indexer.build import date_report, last_occurrences, superseded
 from indexer.date_evidence import ArchiveDates, ArchiveYears, DateSpan
 from indexer.document import same_content, to_document
-from indexer.models import RawRecord, Skipped
-from indexer.prepare import date_outcome, extract, skipped_for, tag_entities
+from indexer.models import Article, RawRecord, Skipped
+from indexer.pipeline import CHUNK, Workers, worker_count
+from indexer.prepare import date_outcome, extract, skipped_for, tag_entities, tagging_batch
 from indexer.sources import read_archive
 from indexer.syndication import update_stories
 
@@ -230,17 +231,21 @@ def update_records(
         # An update often brings too few articles to say which years the archive spans: the
         # years of the index's own dates stand in for them.
         archive = dates.or_whole(lambda: index_years(searcher), "the years of the index's dates")
-        for item in read():
-            if isinstance(item, Skipped):
-                summary.skipped.append(item)
-                continue
-            if progress:
-                progress(1)
-            if reason := superseded(item, last):
-                summary.skipped.append(Skipped(item.source, item.line, reason))
-                continue
-            summary.repaired += [Skipped(item.source, item.line, r) for r in item.repairs]
-            _upsert(writer, searcher, item, summary, today, archive)
+
+        def judged() -> Iterator[RawRecord | Skipped]:
+            for item in read():
+                if isinstance(item, Skipped):
+                    yield item
+                    continue
+                if progress:
+                    progress(1)
+                if reason := superseded(item, last):
+                    yield Skipped(item.source, item.line, reason)
+                    continue
+                summary.repaired += [Skipped(item.source, item.line, r) for r in item.repairs]
+                yield item
+
+        _Upserts(writer, searcher, summary, today, archive, total).run(judged())
 
     apply_change(
         index_dir,
@@ -276,37 +281,151 @@ def index_years(searcher: Any) -> Counter[int]:
     return years
 
 
-def _upsert(
-    writer: Any,
-    searcher: Any,
-    record: RawRecord,
-    summary: UpdateSummary,
+# An upsert's outcome for one record: unchanged (None), skipped with its reason, or its
+# document with how its date was decided (indexer.prepare.date_outcome).
+Outcome = None | Skipped | tuple[dict[str, Any], str]
+
+
+def _prepared(
+    items: list[tuple[RawRecord, dict[str, Any]]],
     today: date | None,
-    dates: ArchiveDates | None = None,
-) -> None:
-    try:
-        # The hash needs only the extracted text; tag entities only when something changed.
-        article = extract(record, today, dates)
-        docnum = searcher.document_number(id=record.doc_id)
-        stored = searcher.stored_fields(docnum) if docnum is not None else {}
-        if same_content(stored, article):
+    dates: ArchiveDates | None,
+) -> list[Outcome]:
+    """Each record's outcome against what the index stores for its id (`stored`, {} when
+    new): extracted, compared, and only when it changed tagged (all of a chunk together, as a
+    rebuild's chunk: a third cheaper than one at a time) and made a document. An extraction
+    or tagging bug costs one article, not the update."""
+    out: list[Outcome] = [None] * len(items)
+    changed: list[tuple[int, Article]] = []
+    with tagging_batch() as failed:
+        for i, (record, stored) in enumerate(items):
+            try:
+                # The comparison needs only the extracted text: tag only what changed.
+                article = extract(record, today, dates)
+                if same_content(stored, article):
+                    continue
+                tag_entities(article)  # (when the block ends)
+            except Exception as e:
+                out[i] = skipped_for(record, e)
+                continue
+            article.added = stored.get("added")  # a replaced article keeps when it first came in
+            changed.append((i, article))
+    for i, article in changed:
+        if id(article) in failed:
+            out[i] = skipped_for(items[i][0], failed[id(article)])
+        else:
+            out[i] = (to_document(article), date_outcome(article))
+    return out
+
+
+def _tag_work(today: date | None, dates: ArchiveDates | None, jobs: Any, results: Any) -> None:
+    """An update's forked worker (indexer.pipeline.Workers): each chunk's outcomes back."""
+    while (job := jobs.get()) is not None:
+        seq, items = job
+        results.put(("chunk", seq, _prepared(items, today, dates)))
+    results.put(("done", None))
+
+
+class _Upserts:
+    """The records of an update, judged against the index in chunks of pipeline.CHUNK: on
+    forked workers (the build's, indexer.pipeline.Workers) when there are several cores and
+    more than a chunk of records, else here. The parent looks up what the index stores and
+    adds the documents, in the order of the records (the same documents and numbers as one
+    record at a time); the report's skipped records keep the order they were read in."""
+
+    def __init__(
+        self,
+        writer: Any,
+        searcher: Any,
+        summary: UpdateSummary,
+        today: date | None,
+        dates: ArchiveDates | None,
+        total: int,
+    ) -> None:
+        self.writer, self.searcher, self.summary = writer, searcher, summary
+        self.today, self.dates = today, dates
+        procs = worker_count()
+        self.pool = (
+            Workers(procs, _tag_work, (today, dates), self._answered)
+            if procs > 1 and total > CHUNK
+            else None
+        )
+        # Per chunk sent (by number): its entries in reading order (a record with whether it
+        # is in the index, or a skip), and its outcomes once back.
+        self.sent: dict[int, list[tuple[RawRecord, bool] | Skipped]] = {}
+        self.back: dict[int, list[Outcome]] = {}
+        self.entries: list[tuple[RawRecord, bool] | Skipped] = []
+        self.items: list[tuple[RawRecord, dict[str, Any]]] = []
+        self.next_seq = self.applied = 0
+
+    def run(self, items: Iterable[RawRecord | Skipped]) -> None:
+        """Upsert each record of `items`, a skip reported in its place."""
+        try:
+            for item in items:
+                if isinstance(item, Skipped):
+                    self.entries.append(item)
+                else:
+                    self.add(item)
+            if self.entries:
+                self._send()
+            if self.pool is not None:
+                self.pool.finish()
+            self._apply()
+        finally:
+            if self.pool is not None:
+                self.pool.stop()  # (after a failure: the workers end without their jobs)
+
+    def add(self, record: RawRecord) -> None:
+        docnum = self.searcher.document_number(id=record.doc_id)
+        stored = self.searcher.stored_fields(docnum) if docnum is not None else {}
+        self.entries.append((record, docnum is not None))
+        self.items.append((record, stored))
+        if len(self.items) >= CHUNK:
+            self._send()
+
+    def _send(self) -> None:
+        seq, items = self.next_seq, self.items
+        self.sent[seq], self.next_seq = self.entries, seq + 1
+        self.entries, self.items = [], []
+        if self.pool is None or not items:
+            self.back[seq] = _prepared(items, self.today, self.dates) if items else []
+        else:
+            self.pool.put((seq, items))
+        self._apply()
+
+    def _answered(self, message: tuple[Any, ...]) -> None:
+        _, seq, outcomes = message
+        self.back[seq] = outcomes
+
+    def _apply(self) -> None:
+        """Add the chunks whose outcomes are back, in order."""
+        while self.applied in self.back:
+            outcomes = iter(self.back.pop(self.applied))
+            for entry in self.sent.pop(self.applied):
+                if isinstance(entry, Skipped):
+                    self.summary.skipped.append(entry)
+                else:
+                    self._write(*entry, next(outcomes))
+            self.applied += 1
+
+    def _write(self, record: RawRecord, indexed: bool, outcome: Outcome) -> None:
+        summary = self.summary
+        if outcome is None:
             summary.unchanged += 1
             return
-        tag_entities(article)
-    except Exception as e:  # an extraction bug must cost one article, not the update
-        summary.skipped.append(skipped_for(record, e))
-        return
-    article.added = stored.get("added")  # a replaced article keeps when it first came in
-    doc = to_document(article)
-    if "added" not in writer.schema:  # an index written before the field: as it was
-        del doc["added"]
-    writer.update_document(**doc)
-    summary.dates[date_outcome(article)] += 1
-    summary.changed_ids.append(record.doc_id)
-    if docnum is None:
-        summary.added += 1
-    else:
-        summary.replaced += 1
+        if isinstance(outcome, Skipped):
+            summary.skipped.append(outcome)
+            return
+        doc, how = outcome
+        if "added" not in self.writer.schema:  # an index written before the field: as it was
+            del doc["added"]
+        self.writer.update_document(**doc)
+        summary.dates[how] += 1
+        summary.changed_ids.append(record.doc_id)
+        if indexed:
+            summary.replaced += 1
+        else:
+            summary.added += 1
 
 
 def delete_articles(
