@@ -72,17 +72,18 @@ def canonical_ids(a: FacetArrays, fname: str, at: Mapping[str, int] | None = Non
     if ids is None:  # (a name twice: each of its ids visited, the last one's id listed)
         ids = {name: vid for vid, name in enumerate(names)}
         for vid, name in enumerate(names):
-            listed = name if name in held else merges.get(name, name)
-            if listed != name:
-                out[vid] = ids.get(listed, ELSEWHERE)
+            shown = name if name in held else merges.get(name, name)
+            if shown != name:
+                out[vid] = ids.get(shown, ELSEWHERE)
         return out
     # Only the merged variants can list another name: a visit of each, not of every name
     # (1.45M names at 2.2M articles, 127k of them merged).
-    own, listed = [], []
+    own: list[int] = []
+    listed: list[int] = []
     for variant, canonical in merges.items():
-        vid = ids.get(variant)
-        if vid is not None and canonical != variant and variant not in held:
-            own.append(vid)
+        at_variant = ids.get(variant)
+        if at_variant is not None and canonical != variant and variant not in held:
+            own.append(at_variant)
             listed.append(ids.get(canonical, ELSEWHERE))
     out[np.array(own, dtype=np.int64)] = np.array(listed, dtype=np.int32)
     return out
