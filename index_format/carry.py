@@ -112,5 +112,6 @@ def _base_rows(
         doc, val, table = got[key]
         if doc.size != rows or len(table) != names or (doc.size and int(doc[-1]) >= base["size"]):
             raise ValueError(f"{path} does not hold the carry's first rows of {key}")
-        got[key] = (doc.astype(np.int32), val.astype(np.int32), table)
+        # (no copy of rows already int32: the file's arrays are this read's own)
+        got[key] = (doc.astype(np.int32, copy=False), val.astype(np.int32, copy=False), table)
     return got
