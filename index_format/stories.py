@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import zstandard
 
-from index_format import story_changes
+from index_format import sorted_sets, story_changes
 from index_format.story_changes import Grouped
 from index_format.zst_files import packed, unpacked
 
@@ -246,7 +246,7 @@ def _pairs(sigs: np.ndarray, bands: tuple[int, int] | None, *, joined: bool) -> 
         del keys
         if joined:
             pairs = _joined(sigs, pairs)
-        seen = _with(seen, np.unique(pairs[:, 0] * n + pairs[:, 1]))
+        seen = sorted_sets.union(seen, pairs[:, 0] * n + pairs[:, 1])
     if not seen.size:
         return np.zeros((0, 2), dtype=np.int64)
     return np.stack([seen // n, seen % n], axis=1)
@@ -254,16 +254,6 @@ def _pairs(sigs: np.ndarray, bands: tuple[int, int] | None, *, joined: bool) -> 
 
 # Candidate pairs compared at a time: each side's signatures are copied out (128 bytes a row).
 _JOIN_CHUNK = 1 << 16
-
-
-def _with(seen: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Sorted distinct `seen` with sorted distinct `keys` added, without sorting them again."""
-    at = np.searchsorted(seen, keys)
-    known = np.zeros(keys.size, dtype=bool)
-    inside = at < seen.size
-    known[inside] = seen[at[inside]] == keys[inside]
-    new = ~known
-    return np.insert(seen, at[new], keys[new]) if new.any() else seen
 
 
 def _joined(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
